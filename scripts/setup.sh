@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Installs what a fresh Debian 12 machine lacks to build and run xdpscope:
+# the Debian packages (as root through apt-get; otherwise it prints the one
+# line to run) and the npm dependencies (npm ci, only when out of date).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export ELECTRON_SKIP_BINARY_DOWNLOAD=1
+
+# command-or-file → Debian package that provides it
+need=(
+  "clang:clang" "llc:llvm" "bpftool:bpftool" "/usr/include/bpf/libbpf.h:libbpf-dev"
+  "/usr/include/xdp/libxdp.h:libxdp-dev" "xdpdump:xdp-tools" "pkg-config:pkg-config"
+  "/usr/include/libelf.h:libelf-dev" "/usr/include/zlib.h:zlib1g-dev" "make:make" "gcc:gcc"
+  "setcap:libcap2-bin" "ip:iproute2" "tshark:tshark" "capinfos:tshark" "tcpdump:tcpdump"
+  "tcpreplay:tcpreplay" "chromium:chromium" "ping:iputils-ping" "curl:curl"
+)
+missing=()
+for entry in "${need[@]}"; do
+  what=${entry%%:*}; pkg=${entry##*:}
+  if [[ $what == /* ]]; then [[ -e $what ]] && continue
+  else command -v "$what" >/dev/null 2>&1 && continue
+    [[ -x /usr/sbin/$what || -x /sbin/$what ]] && continue
+  fi
+  [[ " ${missing[*]:-} " == *" $pkg "* ]] || missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+  if [[ $(id -u) == 0 ]]; then
+    echo "setup: installing Debian packages: ${missing[*]}" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null
+    # tshark asks whether non-root users may capture; answer no (we capture through our own helper).
+    echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections 2>/dev/null || true
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "setup: missing Debian packages. Run once:" >&2
+    echo "  sudo apt-get install -y ${missing[*]}" >&2
+  fi
+fi
+
+# npm ci when node_modules is absent or older than the lock file.
+stamp=node_modules/.package-lock.json
+if [[ ! -f $stamp || package-lock.json -nt $stamp ]]; then
+  echo "setup: npm ci" >&2
+  npm ci --no-audit --no-fund --loglevel=error >&2
+  touch "$stamp"
+fi

@@ -1,0 +1,39 @@
+// Where things are, and what this machine allows, for tests.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+/** Repository root (dist/test/lib → ../../..). */
+export const ROOT = process.env.XDPSCOPE_ROOT ?? resolve(__dirname, '..', '..', '..');
+/** The shared capture corpus lives beside the clone: <clone>/../shared/captures. */
+export const CAPTURES = resolve(ROOT, '..', 'shared', 'captures');
+export const ORACLE = join(CAPTURES, 'oracle');
+export const CLI = join(ROOT, 'bin', 'xdpscope.js');
+
+export function outputDir(name: string): string {
+  const dir = join(ROOT, 'test-output', name);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+export const isRoot = (): boolean => process.getuid?.() === 0;
+
+export function hasCommand(cmd: string): boolean {
+  try {
+    execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Reason a live (root + BPF + netns) test cannot run here, or null when it can. */
+export function liveSkipReason(): string | null {
+  if (!isRoot()) return 'needs root (network namespaces, XDP)';
+  if (!hasCommand('ip')) return 'needs iproute2 (ip)';
+  if (!existsSync('/sys/fs/bpf') && !existsSync('/sys/kernel/btf/vmlinux')) return 'kernel without BPF support';
+  return null;
+}
+
+export const sharedCapturesSkipReason = (): string | null =>
+  existsSync(CAPTURES) ? null : `shared captures not found at ${CAPTURES}`;
