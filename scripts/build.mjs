@@ -47,11 +47,24 @@ const rendererSrc = walk('renderer', (p) => /\.(tsx?|css|html|svg|png)$/.test(p)
 const sharedUi = walk('main/engine', (p) => /\.tsx?$/.test(p)).concat(walk('main/api', isTs));
 if (outOfDate('node', nodeSrc)) {
   log(`transpiling ${nodeSrc.length} TypeScript files`);
-  await build({
-    entryPoints: nodeSrc, outdir: 'dist', outbase: '.', format: 'cjs', platform: 'node',
-    target: 'node20', sourcemap: 'inline', logLevel: 'error', jsx: 'automatic',
-  });
-  touch('node', nodeSrc);
+  const opts = {
+    outdir: 'dist', outbase: '.', format: 'cjs', platform: 'node',
+    target: 'node20', sourcemap: 'inline', logLevel: 'silent', jsx: 'automatic',
+  };
+  try {
+    await build({ ...opts, entryPoints: nodeSrc });
+    touch('node', nodeSrc);
+  } catch {
+    // One broken file must not stop the others from building (several people
+    // work in this tree at once): transpile file by file, name the broken ones, fail at the end.
+    const broken = [];
+    for (const f of nodeSrc) {
+      try { await build({ ...opts, entryPoints: [f] }); }
+      catch (e) { broken.push(`${f}: ${e.errors?.[0]?.text ?? e.message}`); }
+    }
+    console.error(`build: ${broken.length} file(s) failed to transpile:\n  ${broken.join('\n  ')}`);
+    process.exitCode = 1;
+  }
 }
 
 // 3. Renderer bundle (browser) and the Electron preload (sandboxed: must be one file).
