@@ -5,8 +5,16 @@ import { join, resolve } from 'node:path';
 
 /** Repository root (dist/test/lib → ../../..). */
 export const ROOT = process.env.XDPSCOPE_ROOT ?? resolve(__dirname, '..', '..', '..');
-/** The shared capture corpus lives beside the clone: <clone>/../shared/captures. */
-export const CAPTURES = resolve(ROOT, '..', 'shared', 'captures');
+/**
+ * The shared capture corpus lives beside the clone (<clone>/../shared/captures,
+ * as in CI); XDPSCOPE_CAPTURES overrides, and a clone elsewhere (/tmp/fresh)
+ * falls back to the workplace copy.
+ */
+export const CAPTURES = [
+  process.env.XDPSCOPE_CAPTURES,
+  resolve(ROOT, '..', 'shared', 'captures'),
+  '/work/shared/captures',
+].find((p): p is string => !!p && existsSync(p)) ?? resolve(ROOT, '..', 'shared', 'captures');
 export const ORACLE = join(CAPTURES, 'oracle');
 export const CLI = join(ROOT, 'bin', 'xdpscope.js');
 
