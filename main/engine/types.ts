@@ -47,6 +47,15 @@ export interface RawPacket {
   comments?: string[];
   /** byte offset of the record in its file, for error messages */
   fileOffset?: number;
+  /**
+   * Classic pcap only: the record's raw timestamp fields (seconds, and the
+   * fraction in tsUnitNs ticks: 1000 for µs files, 1 for ns files). Kept
+   * because damaged files carry fractions >= 1 s that tshark prints as-is
+   * (e.g. 1418145370.1000000000), which tsNs cannot represent.
+   */
+  tsSec?: number;
+  tsFrac?: number;
+  tsUnitNs?: number;
 }
 
 /**

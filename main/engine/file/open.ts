@@ -1,0 +1,303 @@
+// Reading capture files: pcap or pcapng, plain or gzip-compressed
+// (detected by the 1f 8b magic, not the name), streamed with bounded memory.
+//
+//   const f = await openCaptureFile('x.pcapng.gz');   // rejects with CaptureFileError if not a capture
+//   for await (const batch of f.batches()) for (const p of batch) use(p);
+//   if (f.error) console.error(f.error.message);      // damage: every packet before it was yielded
+//
+// The file is read in chunks (4 MiB by default) and packets come in batches
+// (RawPacket[]). RawPacket.data is a subarray VIEW of the chunk buffer: each
+// chunk is a fresh buffer, so a view stays valid as long as it is referenced,
+// but keeping one packet keeps its whole chunk alive: copy data
+// (Uint8Array.prototype.slice) to keep packets for long. interfaces,
+// sections, nameResolution, customBlocks and stats grow while reading.
+//
+// parseCaptureBuffer(buf) parses a whole in-memory file synchronously with
+// the same record parsers.
+import { open, type FileHandle } from 'node:fs/promises';
+import { createGunzip, type Gunzip } from 'node:zlib';
+import type { RawPacket } from '../types';
+import { CaptureFileError } from './errors';
+import { isGzip, parserFor } from './parser';
+import type {
+  CaptureFileInterface, CaptureFormat, CaptureMeta, CaptureSection, CustomBlock,
+  InterfaceStatistics, NameResolutionEntry, PcapHeader, RecordParser,
+} from './types';
+import { gunzipSync } from 'node:zlib';
+
+export interface OpenOptions {
+  /** bytes read per chunk (default 4 MiB) */
+  chunkSize?: number;
+  /** most packets per batch (default 65536) */
+  maxBatch?: number;
+}
+
+/** Where the (decompressed) bytes come from. */
+interface ByteSource {
+  read(into: Buffer, off: number, len: number): Promise<number>;
+  /** bytes taken from the file on disk so far */
+  readonly rawBytes: number;
+  close(): Promise<void>;
+}
+
+class FileSource implements ByteSource {
+  rawBytes = 0;
+  constructor(private readonly fh: FileHandle) {}
+  async read(into: Buffer, off: number, len: number): Promise<number> {
+    const { bytesRead } = await this.fh.read(into, off, len, this.rawBytes);
+    this.rawBytes += bytesRead;
+    return bytesRead;
+  }
+  close(): Promise<void> {
+    return this.fh.close();
+  }
+}
+
+class GzipSource implements ByteSource {
+  private readonly gunzip: Gunzip;
+  private readonly it: AsyncIterator<Buffer>;
+  private rest: Buffer | null = null;
+  private readonly fileStream: ReturnType<FileHandle['createReadStream']>;
+  constructor(fh: FileHandle) {
+    this.fileStream = fh.createReadStream({ start: 0, highWaterMark: 1 << 20, autoClose: true });
+    this.gunzip = createGunzip({ chunkSize: 1 << 18 });
+    // Errors on the file stream surface through the gunzip iterator.
+    this.fileStream.on('error', (e) => this.gunzip.destroy(e));
+    this.fileStream.pipe(this.gunzip);
+    this.it = this.gunzip[Symbol.asyncIterator]();
+  }
+  get rawBytes(): number {
+    return this.fileStream.bytesRead;
+  }
+  async read(into: Buffer, off: number, len: number): Promise<number> {
+    if (!this.rest || this.rest.length === 0) {
+      const r = await this.it.next();
+      if (r.done) return 0;
+      this.rest = r.value;
+    }
+    const rest = this.rest!;
+    const n = Math.min(len, rest.length);
+    rest.copy(into, off, 0, n);
+    this.rest = rest.subarray(n);
+    return n;
+  }
+  async close(): Promise<void> {
+    this.gunzip.destroy();
+    this.fileStream.destroy();
+    await new Promise<void>((resolve) => {
+      if (this.fileStream.closed) resolve();
+      else this.fileStream.once('close', () => resolve());
+    });
+  }
+}
+
+const zlibReason = (e: unknown): string => {
+  const err = e as NodeJS.ErrnoException;
+  return err?.code === 'Z_BUF_ERROR' || /unexpected end/i.test(String(err?.message))
+    ? 'compressed data end unexpectedly (truncated gzip file)'
+    : `decompression failed: ${err?.message ?? String(e)}`;
+};
+
+/** A capture file being read. See the top of this file. */
+export class CaptureFile {
+  /** set after iteration when the file is damaged; packets before the damage were all yielded */
+  error: CaptureFileError | null = null;
+  /** decompression failed at the end of the buffered bytes */
+  private gzipError: CaptureFileError | null = null;
+  private buf: Buffer;
+  private pos = 0;
+  private end = 0;
+  /** file offset of buf[0] in the decompressed file */
+  private base = 0;
+  private eof = false;
+  private started = false;
+  private closed = false;
+  private pending: RawPacket[] = [];
+  private readonly chunkSize: number;
+  private readonly maxBatch: number;
+
+  private constructor(
+    readonly path: string,
+    private readonly source: ByteSource,
+    private readonly parser: RecordParser,
+    /** size of the file on disk (compressed size for gzip) */
+    readonly size: number,
+    readonly compressed: boolean,
+    first: { buf: Buffer; end: number; eof: boolean },
+    opts: OpenOptions,
+  ) {
+    this.buf = first.buf;
+    this.end = first.end;
+    this.eof = first.eof;
+    this.chunkSize = opts.chunkSize ?? 4 << 20;
+    this.maxBatch = opts.maxBatch ?? 65536;
+  }
+
+  /** @internal use openCaptureFile */
+  static async open(path: string, opts: OpenOptions = {}): Promise<CaptureFile> {
+    const fh = await open(path, 'r');
+    let source: ByteSource | null = null;
+    try {
+      const size = (await fh.stat()).size;
+      const head = Buffer.alloc(2);
+      await fh.read(head, 0, 2, 0);
+      const compressed = isGzip(head);
+      source = compressed ? new GzipSource(fh) : new FileSource(fh);
+      const chunk = Buffer.allocUnsafe(opts.chunkSize ?? 4 << 20);
+      let end = 0;
+      let eof = false;
+      let gzipError: CaptureFileError | null = null;
+      try {
+        while (end < 4 && !eof) {
+          const n = await source.read(chunk, end, chunk.length - end);
+          if (n === 0) eof = true;
+          end += n;
+        }
+      } catch (e) {
+        gzipError = new CaptureFileError('gzip', end, 0, zlibReason(e));
+      }
+      const parser = parserFor(chunk.subarray(0, end), compressed);
+      if (parser instanceof CaptureFileError) throw gzipError && end < 4 ? gzipError : parser;
+      const f = new CaptureFile(path, source, parser, size, compressed, { buf: chunk, end, eof: eof || !!gzipError }, opts);
+      f.gzipError = gzipError;
+      // Parse what the first chunk holds, so headers and first interfaces are known now.
+      f.step();
+      return f;
+    } catch (e) {
+      if (source) await source.close().catch(() => undefined);
+      else await fh.close().catch(() => undefined);
+      throw e;
+    }
+  }
+
+  get format(): CaptureFormat { return this.parser.meta.format; }
+  get meta(): CaptureMeta { return this.parser.meta; }
+  get interfaces(): CaptureFileInterface[] { return this.parser.meta.interfaces; }
+  get sections(): CaptureSection[] { return this.parser.meta.sections; }
+  get nameResolution(): NameResolutionEntry[] { return this.parser.meta.nameResolution; }
+  get customBlocks(): CustomBlock[] { return this.parser.meta.customBlocks; }
+  get stats(): InterfaceStatistics[] { return this.parser.meta.stats; }
+  get pcapHeader(): PcapHeader | undefined { return this.parser.meta.pcapHeader; }
+  /** bytes read from the file on disk so far (for progress against size) */
+  get bytesRead(): number { return this.source.rawBytes; }
+  /** bytes of the (decompressed) file parsed so far */
+  get offset(): number { return this.base + this.pos; }
+  get packetCount(): number { return this.parser.count; }
+
+  /** One parse step over the buffered bytes; sets this.error when the parser stops on damage. */
+  private step(eof = this.eof && !this.gzipError): void {
+    const out: RawPacket[] = this.pending;
+    this.pos = this.parser.parse(this.buf, this.pos, this.end, this.base, out, this.maxBatch - out.length, eof);
+    if (this.parser.error && !this.error) this.error = this.parser.error;
+  }
+
+  /** Reads the next chunk, keeping the unparsed tail of the current one in front of it. */
+  private async fill(): Promise<void> {
+    const tail = this.end - this.pos;
+    const size = Math.max(this.chunkSize, this.parser.need, tail + 1);
+    const next = Buffer.allocUnsafe(size);
+    this.buf.copy(next, 0, this.pos, this.end);
+    this.base += this.pos;
+    this.buf = next;
+    this.pos = 0;
+    this.end = tail;
+    try {
+      while (this.end < size) {
+        const n = await this.source.read(next, this.end, size - this.end);
+        if (n === 0) { this.eof = true; break; }
+        this.end += n;
+      }
+    } catch (e) {
+      this.eof = true;
+      this.gzipError = new CaptureFileError('gzip', this.base + this.end, this.parser.blocks + 1, zlibReason(e));
+    }
+  }
+
+  /** Packets in batches, in file order. Single pass: a second call throws. */
+  async *batches(): AsyncGenerator<RawPacket[]> {
+    if (this.started) throw new Error(`${this.path}: batches() can be iterated only once`);
+    this.started = true;
+    try {
+      while (true) {
+        if (this.pending.length) {
+          const b = this.pending;
+          this.pending = [];
+          yield b;
+          continue;
+        }
+        if (this.parser.done) break;
+        if (this.eof && this.gzipError) {
+          // Decompression broke: packets up to the break were parsed; the rest is lost.
+          this.step();
+          if (this.pending.length) continue;
+          if (!this.error) this.error = this.gzipError;
+          break;
+        }
+        if (this.eof) {
+          this.step();
+          continue;
+        }
+        await this.fill();
+        if (this.gzipError) continue;
+        this.step();
+      }
+    } finally {
+      await this.close();
+    }
+  }
+
+  /** Packets one by one (convenience over batches()). */
+  async *packets(): AsyncGenerator<RawPacket> {
+    for await (const b of this.batches()) yield* b;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.source.close();
+  }
+}
+
+/**
+ * Opens a capture file for streaming. Rejects with a CaptureFileError when
+ * the file is not a capture at all (or with the fs error when it cannot be
+ * opened); damage further in is reported in CaptureFile.error after iteration.
+ */
+export function openCaptureFile(path: string, opts?: OpenOptions): Promise<CaptureFile> {
+  return CaptureFile.open(path, opts);
+}
+
+export interface ParsedCapture extends CaptureMeta {
+  compressed: boolean;
+  packets: RawPacket[];
+  error: CaptureFileError | null;
+}
+
+/**
+ * Parses a whole capture held in memory (small files, tests). Never throws
+ * for bad input: a non-capture or damaged buffer gives `error`. Packet data
+ * are views of buf (or of its decompressed copy).
+ */
+export function parseCaptureBuffer(input: Uint8Array): ParsedCapture {
+  let buf = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+  const compressed = isGzip(buf);
+  let gzipError: CaptureFileError | null = null;
+  if (compressed) {
+    try {
+      buf = gunzipSync(buf);
+    } catch (e) {
+      gzipError = new CaptureFileError('gzip', 0, 0, zlibReason(e));
+      buf = Buffer.alloc(0);
+    }
+  }
+  const parser = parserFor(buf, compressed);
+  if (parser instanceof CaptureFileError) {
+    return {
+      format: 'pcap', interfaces: [], sections: [], nameResolution: [], customBlocks: [], stats: [],
+      compressed, packets: [], error: gzipError ?? parser,
+    };
+  }
+  const packets: RawPacket[] = [];
+  parser.parse(buf, 0, buf.length, 0, packets, Infinity, true);
+  return { ...parser.meta, compressed, packets, error: parser.error };
+}

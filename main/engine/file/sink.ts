@@ -1,0 +1,70 @@
+// Where the capture writers put their bytes. Writers hand over whole blocks
+// only, so whatever reached a sink is a valid file up to its last block.
+import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
+
+export interface ByteSink {
+  write(bytes: Uint8Array): void;
+  /** make written bytes durable (fsync) */
+  sync?(): void;
+  close(): void;
+}
+
+/** Synchronous file sink: writes land in the file before write() returns. */
+export class FileSink implements ByteSink {
+  private fd: number | null;
+  constructor(readonly path: string, flags: 'w' | 'wx' | 'a' = 'w') {
+    this.fd = openSync(path, flags, 0o644);
+  }
+  write(bytes: Uint8Array): void {
+    if (this.fd === null) throw new Error(`${this.path}: write after close`);
+    let off = 0;
+    while (off < bytes.length) off += writeSync(this.fd, bytes, off, bytes.length - off);
+  }
+  sync(): void {
+    if (this.fd !== null) fsyncSync(this.fd);
+  }
+  close(): void {
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+  }
+}
+
+/** Collects everything in memory (tests, small exports). */
+export class MemorySink implements ByteSink {
+  private parts: Buffer[] = [];
+  write(bytes: Uint8Array): void {
+    this.parts.push(Buffer.from(bytes));
+  }
+  close(): void {}
+  bytes(): Buffer {
+    return Buffer.concat(this.parts);
+  }
+}
+
+/**
+ * A growable byte buffer the writers assemble blocks in, little-endian
+ * (pcapng sections and pcap files we write are little-endian).
+ */
+export class BlockBuffer {
+  buf: Buffer;
+  len = 0;
+  constructor(initial = 1 << 20) {
+    this.buf = Buffer.allocUnsafe(initial);
+  }
+  ensure(n: number): void {
+    if (this.len + n <= this.buf.length) return;
+    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.len + n));
+    this.buf.copy(next, 0, 0, this.len);
+    this.buf = next;
+  }
+  u8(v: number): void { this.ensure(1); this.buf[this.len++] = v; }
+  u16(v: number): void { this.ensure(2); this.buf.writeUInt16LE(v, this.len); this.len += 2; }
+  u32(v: number): void { this.ensure(4); this.buf.writeUInt32LE(v >>> 0, this.len); this.len += 4; }
+  i32(v: number): void { this.ensure(4); this.buf.writeInt32LE(v, this.len); this.len += 4; }
+  u64(v: bigint): void { this.ensure(8); this.buf.writeBigUInt64LE(BigInt.asUintN(64, v), this.len); this.len += 8; }
+  bytes(b: Uint8Array): void { this.ensure(b.length); this.buf.set(b, this.len); this.len += b.length; }
+  pad4(): void { while (this.len & 3) this.u8(0); }
+  patchU32(at: number, v: number): void { this.buf.writeUInt32LE(v >>> 0, at); }
+  take(): Buffer { return this.buf.subarray(0, this.len); }
+  reset(): void { this.len = 0; }
+}

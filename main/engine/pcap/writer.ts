@@ -1,0 +1,82 @@
+// Classic pcap writer ("export as pcap"): one link type, little-endian,
+// nanosecond magic (a1b23c4d) by default or microsecond with
+// { nanosecond: false }.
+//
+//   const w = PcapWriter.open('/tmp/x.pcap', { linkType: LinkType.ETHERNET, snaplen: 262144 });
+//   w.writePacket(tsNs, bytes, origLen);
+//   w.close();
+//
+// Records are buffered and handed to the sink whole (see PcapngWriter).
+import { BlockBuffer, FileSink, type ByteSink } from '../file/sink';
+import { MAX_PACKET_LEN } from '../pcapng/format';
+
+export interface PcapWriterOptions {
+  linkType: number;
+  snaplen?: number;
+  /** nanosecond timestamps (default true) */
+  nanosecond?: boolean;
+  bufferBytes?: number;
+}
+
+export class PcapWriter {
+  private readonly out: BlockBuffer;
+  private readonly bufferBytes: number;
+  private readonly div: bigint;
+  private readonly perSec: bigint;
+  private closed = false;
+  readonly linkType: number;
+  packetsWritten = 0;
+
+  static open(path: string, opts: PcapWriterOptions): PcapWriter {
+    return new PcapWriter(new FileSink(path), opts);
+  }
+
+  constructor(private readonly sink: ByteSink, opts: PcapWriterOptions) {
+    const nano = opts.nanosecond ?? true;
+    this.linkType = opts.linkType;
+    this.div = nano ? 1n : 1000n;
+    this.perSec = nano ? 1_000_000_000n : 1_000_000n;
+    this.bufferBytes = opts.bufferBytes ?? 1 << 20;
+    this.out = new BlockBuffer(Math.min(this.bufferBytes + 65536, 1 << 22));
+    const o = this.out;
+    o.u32(nano ? 0xa1b23c4d : 0xa1b2c3d4);
+    o.u16(2);
+    o.u16(4);
+    o.i32(0);
+    o.u32(0);
+    o.u32(opts.snaplen ?? MAX_PACKET_LEN);
+    o.u32(opts.linkType);
+  }
+
+  writePacket(tsNs: bigint, data: Uint8Array, origLen: number): void {
+    if (this.closed) throw new Error('pcap writer: used after close()');
+    if (data.length > MAX_PACKET_LEN) {
+      throw new RangeError(`pcap writer: packet of ${data.length} bytes is bigger than the maximum ${MAX_PACKET_LEN}`);
+    }
+    const ticks = tsNs / this.div;
+    const sec = ticks / this.perSec;
+    const o = this.out;
+    o.u32(Number(sec & 0xffffffffn));
+    o.u32(Number(ticks - sec * this.perSec));
+    o.u32(data.length);
+    o.u32(Math.max(origLen, data.length));
+    o.bytes(data);
+    this.packetsWritten++;
+    if (o.len >= this.bufferBytes) this.flush();
+  }
+
+  flush(opts: { fsync?: boolean } = {}): void {
+    if (this.out.len > 0) {
+      this.sink.write(this.out.take());
+      this.out.reset();
+    }
+    if (opts.fsync) this.sink.sync?.();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.flush();
+    this.closed = true;
+    this.sink.close();
+  }
+}
