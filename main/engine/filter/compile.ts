@@ -1,0 +1,591 @@
+// Display-filter compiler: parses a Wireshark 4.0 display filter, checks it
+// against the field registry (unknown fields and type mismatches are errors),
+// and turns it into a tree of closures. At run time a packet's fields are
+// gathered once into per-field "slots" (one pass over Dissection.fields,
+// only the names the filter mentions), then the closures run on the slots.
+//
+// Multi-occurrence semantics follow tshark 4.0 (checked against it):
+//   ==, eq, any_eq       some occurrence equals
+//   !=, ne, all_ne       every occurrence differs (and the field is present)
+//   ===, all_eq          every occurrence equals
+//   !==, ~=, any_ne      some occurrence differs
+//   > < >= <= contains matches in   some occurrence satisfies
+// A test on an absent field is false (so `not x == 1` is true without x).
+import type { Dissection, FieldDef, FieldType, FieldValue } from '../types';
+import { getField } from '../fields/registry';
+import { FilterError } from './lexer';
+import { parseFilter, type RelOp, type SetItem, type SliceRange, type TestNode, type ValueNode } from './parser';
+import {
+  bytesEq, comparator, convertLiteral, formatValue, ipv6PrefixEq, kindOf, TYPE_NAMES, type Const, type Kind,
+} from './values';
+
+export { FilterError } from './lexer';
+
+/** One field the filter reads, and what it needs of it. */
+export interface SlotSpec {
+  name: string;
+  type: FieldType;
+  /** protocol-typed field used by value (slice, contains, ...): its bytes from the frame */
+  frameBytes: boolean;
+  /** the fields' byte lengths are needed (len() of a non-byte field) */
+  lengths: boolean;
+  /** only occurrences within the n-th layer of its protocol (ip.src#2) */
+  layer?: number;
+}
+
+export interface CompiledFilter {
+  readonly text: string;
+  /** registry names of the fields the filter reads (deduplicated) */
+  readonly fields: readonly string[];
+  readonly slots: readonly SlotSpec[];
+  matches(d: Dissection): boolean;
+  /**
+   * Evaluates on values already gathered per slot (slots[i] → vals[i], in
+   * Field.value representation, protocol/none values null). Used by the
+   * index store; only valid when no slot needs frameBytes, lengths or layer.
+   */
+  evalValues(vals: FieldValue[][]): boolean;
+}
+
+export type CompileResult =
+  | { ok: true; filter: CompiledFilter }
+  | { ok: false; error: { message: string; start: number; end: number } };
+
+export function compileDisplayFilter(text: string): CompileResult {
+  try {
+    const ast = parseFilter(text);
+    return { ok: true, filter: new Compiler(text).build(ast) };
+  } catch (e) {
+    if (e instanceof FilterError) return { ok: false, error: { message: e.message, start: e.start, end: e.end } };
+    throw e;
+  }
+}
+
+// ---- run-time context --------------------------------------------------------
+
+type Vals = FieldValue[];
+interface Ctx { vals: Vals[]; lens: number[][] }
+type ValFn = (c: Ctx) => Vals;
+type TestFn = (c: Ctx) => boolean;
+
+const EMPTY: Vals = [];
+
+/** A type-checked value expression. */
+interface Typed {
+  fn: ValFn;
+  type: FieldType;
+  def?: FieldDef;
+  /** for messages */
+  label: string;
+  node: ValueNode;
+  /** a compile-time constant (from a literal) */
+  konst?: Const;
+}
+
+const FUNCTIONS: Record<string, { min: number; max: number }> = {
+  len: { min: 1, max: 1 }, count: { min: 1, max: 1 }, lower: { min: 1, max: 1 }, upper: { min: 1, max: 1 },
+  string: { min: 1, max: 1 }, max: { min: 1, max: 32 }, min: { min: 1, max: 32 }, abs: { min: 1, max: 1 },
+};
+
+const OP_TEXT: Record<RelOp, string> = {
+  any_eq: '==', all_ne: '!=', all_eq: '===', any_ne: '!==', gt: '>', lt: '<', ge: '>=', le: '<=', contains: 'contains', matches: 'matches',
+};
+
+const enc = new TextEncoder();
+const latin1 = new TextDecoder('latin1');
+
+const looksLikeFieldName = (s: string): boolean => /^[A-Za-z_][A-Za-z0-9_.-]*$/.test(s) && !/^[0-9a-fA-F]{1,2}$/.test(s);
+
+class Compiler {
+  private readonly slots: SlotSpec[] = [];
+  private readonly slotIndex = new Map<string, number>();
+
+  constructor(private readonly text: string) {}
+
+  build(ast: TestNode): CompiledFilter {
+    const test = this.test(ast);
+    const slots = this.slots;
+    const nSlots = slots.length;
+    const vals: Vals[] = slots.map(() => []);
+    const lens: number[][] = slots.map(() => []);
+    const ctx: Ctx = { vals, lens };
+    // name → slot indices (several when ip.src and ip.src#2 both appear)
+    const byName = new Map<string, number[]>();
+    slots.forEach((s, i) => {
+      const l = byName.get(s.name);
+      if (l) l.push(i);
+      else byName.set(s.name, [i]);
+    });
+    const anyLayer = slots.some((s) => s.layer !== undefined);
+    const layerProtos = new Set(slots.filter((s) => s.layer !== undefined).map((s) => s.name.split('.')[0]!));
+    const anyLens = slots.some((s) => s.lengths);
+    const single = new Map<string, number>();
+    for (const [name, l] of byName) if (l.length === 1 && slots[l[0]!]!.layer === undefined) single.set(name, l[0]!);
+    const simple = !anyLayer && single.size === byName.size;
+
+    const matches = (d: Dissection): boolean => {
+      for (let i = 0; i < nSlots; i++) { vals[i]!.length = 0; if (anyLens) lens[i]!.length = 0; }
+      const fields = d.fields;
+      const data = d.packet.data;
+      if (simple) {
+        for (let j = 0; j < fields.length; j++) {
+          const f = fields[j]!;
+          const i = single.get(f.name);
+          if (i === undefined) continue;
+          const s = slots[i]!;
+          vals[i]!.push(s.frameBytes ? data.subarray(f.start, f.start + f.len) : f.value);
+          if (anyLens) lens[i]!.push(f.len);
+        }
+      } else {
+        const layerCount = new Map<string, number>();
+        for (let j = 0; j < fields.length; j++) {
+          const f = fields[j]!;
+          if (layerProtos.has(f.name)) layerCount.set(f.name, (layerCount.get(f.name) ?? 0) + 1);
+          const l = byName.get(f.name);
+          if (!l) continue;
+          for (const i of l) {
+            const s = slots[i]!;
+            if (s.layer !== undefined && (layerCount.get(s.name.split('.')[0]!) ?? (s.type === 'protocol' ? 1 : 0)) !== s.layer) continue;
+            vals[i]!.push(s.frameBytes ? data.subarray(f.start, f.start + f.len) : f.value);
+            if (anyLens) lens[i]!.push(f.len);
+          }
+        }
+      }
+      return test(ctx);
+    };
+    const evalValues = (v: FieldValue[][]): boolean => test({ vals: v, lens });
+    const fieldNames = [...byName.keys()];
+    return { text: this.text, fields: fieldNames, slots, matches, evalValues };
+  }
+
+  private slot(name: string, type: FieldType, frameBytes: boolean, lengths: boolean, layer?: number): number {
+    const key = layer === undefined ? name : `${name}#${layer}`;
+    let i = this.slotIndex.get(key);
+    if (i === undefined) {
+      i = this.slots.length;
+      this.slots.push({ name, type, frameBytes: false, lengths: false, ...(layer !== undefined ? { layer } : {}) });
+      this.slotIndex.set(key, i);
+    }
+    const s = this.slots[i]!;
+    if (frameBytes) s.frameBytes = true;
+    if (lengths) s.lengths = true;
+    return i;
+  }
+
+  // ---- tests ------------------------------------------------------------------
+
+  private test(n: TestNode): TestFn {
+    switch (n.k) {
+      case 'and': {
+        const l = this.test(n.l), r = this.test(n.r);
+        return (c) => l(c) && r(c);
+      }
+      case 'or': {
+        const l = this.test(n.l), r = this.test(n.r);
+        return (c) => l(c) || r(c);
+      }
+      case 'not': {
+        const e = this.test(n.e);
+        return (c) => !e(c);
+      }
+      case 'exists': return this.existsTest(n.v);
+      case 'rel': return this.relTest(n.op, n.l, n.r);
+      case 'in': {
+        const t = this.inTest(n.l, n.items);
+        if (!n.negated) return t;
+        return (c) => !t(c);
+      }
+    }
+  }
+
+  private notAField(v: ValueNode): FilterError {
+    const text = this.text.slice(v.start, v.end);
+    return new FilterError(`"${text}" is neither a field nor a protocol name.`, v.start, v.end);
+  }
+
+  private existsTest(v: ValueNode): TestFn {
+    if (v.k === 'literal') throw this.notAField(v);
+    if (v.k === 'field') {
+      const def = getField(v.name)!;
+      const i = this.slot(v.name, def.type, false, false, v.layer);
+      return (c) => c.vals[i]!.length > 0;
+    }
+    const t = this.value(v);
+    if (t.konst) throw new FilterError(`"${this.text.slice(v.start, v.end)}" is not a test.`, v.start, v.end);
+    const fn = t.fn;
+    if (v.k === 'arith') {
+      return (c) => {
+        const vs = fn(c);
+        for (let i = 0; i < vs.length; i++) if (vs[i]) return true;
+        return false;
+      };
+    }
+    return (c) => fn(c).length > 0;
+  }
+
+  private relTest(op: RelOp, ln: ValueNode, rn: ValueNode): TestFn {
+    if (ln.k === 'literal' || (ln.k === 'neg' && ln.v.k === 'literal')) {
+      if (ln.k === 'literal' && ln.form === 'word' && looksLikeFieldName(ln.text) && !/^[0-9]/.test(ln.text)) throw this.notAField(ln);
+      throw new FilterError(`Left side of "${OP_TEXT[op]}" expression must be a field or function, not ${this.text.slice(ln.start, ln.end)}.`, ln.start, ln.end);
+    }
+    const l = this.value(ln);
+    const lk = kindOf(l.type);
+    if (op === 'matches') {
+      if (lk !== 'string' && lk !== 'bytes') throw new FilterError(`${l.label} (type=${TYPE_NAMES[l.type]}) cannot participate in matches comparison.`, ln.start, ln.end);
+      if (rn.k !== 'literal' || rn.form === 'char') throw new FilterError(`Right side of "matches" must be a string, not ${this.text.slice(rn.start, rn.end)}.`, rn.start, rn.end);
+      const re = compileRegex(rn.text, rn.start, rn.end);
+      const lf = l.fn;
+      const asString = lk === 'string';
+      return (c) => {
+        const vs = lf(c);
+        for (let i = 0; i < vs.length; i++) {
+          const v = vs[i]!;
+          if (re.test(asString ? (v as string) : latin1.decode(v as Uint8Array))) return true;
+        }
+        return false;
+      };
+    }
+    if (op === 'contains' && lk !== 'string' && lk !== 'bytes') {
+      throw new FilterError(`${l.label} (type=${TYPE_NAMES[l.type]}) cannot participate in contains comparison.`, ln.start, ln.end);
+    }
+    const r = this.operand(rn, l);
+    const rk = kindOf(r.type);
+    if (rk !== lk) throw new FilterError(`${l.label} and ${r.label} are not of compatible types.`, rn.start, rn.end);
+    const lf = l.fn;
+    if (op === 'contains') {
+      const rf = r.fn;
+      if (lk === 'string') {
+        return (c) => anyPair(lf(c), rf(c), (a, b) => (a as string).includes(b as string));
+      }
+      return (c) => anyPair(lf(c), rf(c), (a, b) => bytesContains(a as Uint8Array, b as Uint8Array));
+    }
+    const eq = equality(lk, r.konst);
+    const cmp = comparator(lk);
+    if (r.konst) {
+      const k = r.konst.v;
+      switch (op) {
+        case 'any_eq': return (c) => { const vs = lf(c); for (let i = 0; i < vs.length; i++) if (eq(vs[i]!, k)) return true; return false; };
+        case 'all_ne': return (c) => { const vs = lf(c); if (!vs.length) return false; for (let i = 0; i < vs.length; i++) if (eq(vs[i]!, k)) return false; return true; };
+        case 'all_eq': return (c) => { const vs = lf(c); if (!vs.length) return false; for (let i = 0; i < vs.length; i++) if (!eq(vs[i]!, k)) return false; return true; };
+        case 'any_ne': return (c) => { const vs = lf(c); for (let i = 0; i < vs.length; i++) if (!eq(vs[i]!, k)) return true; return false; };
+        default: {
+          const ord = ordering(op);
+          return (c) => { const vs = lf(c); for (let i = 0; i < vs.length; i++) if (ord(cmp(vs[i]!, k))) return true; return false; };
+        }
+      }
+    }
+    const rf = r.fn;
+    switch (op) {
+      case 'any_eq': return (c) => anyPair(lf(c), rf(c), eq);
+      case 'all_ne': return (c) => allPairs(lf(c), rf(c), (a, b) => !eq(a, b));
+      case 'all_eq': return (c) => allPairs(lf(c), rf(c), eq);
+      case 'any_ne': return (c) => anyPair(lf(c), rf(c), (a, b) => !eq(a, b));
+      default: {
+        const ord = ordering(op);
+        return (c) => anyPair(lf(c), rf(c), (a, b) => ord(cmp(a, b)));
+      }
+    }
+  }
+
+  private inTest(ln: ValueNode, items: SetItem[]): TestFn {
+    if (ln.k === 'literal') {
+      if (ln.form === 'word' && looksLikeFieldName(ln.text)) throw this.notAField(ln);
+      throw new FilterError(`Left side of "in" expression must be a field or function, not ${this.text.slice(ln.start, ln.end)}.`, ln.start, ln.end);
+    }
+    const l = this.value(ln);
+    const lk = kindOf(l.type);
+    const cmp = comparator(lk);
+    const preds: Array<(v: FieldValue, c: Ctx) => boolean> = [];
+    for (const it of items) {
+      const lo = this.operand(it.lo, l);
+      if (kindOf(lo.type) !== lk) throw new FilterError(`${l.label} and ${lo.label} are not of compatible types.`, it.lo.start, it.lo.end);
+      if (it.hi) {
+        const hi = this.operand(it.hi, l);
+        if (kindOf(hi.type) !== lk) throw new FilterError(`${l.label} and ${hi.label} are not of compatible types.`, it.hi.start, it.hi.end);
+        if (lo.konst && hi.konst) {
+          const a = lo.konst.v, b = hi.konst.v;
+          preds.push((v) => cmp(v, a) >= 0 && cmp(v, b) <= 0);
+        } else {
+          const af = lo.fn, bf = hi.fn;
+          preds.push((v, c) => af(c).some((a) => cmp(v, a) >= 0) && bf(c).some((b) => cmp(v, b) <= 0));
+        }
+      } else if (lo.konst) {
+        const eq = equality(lk, lo.konst);
+        const k = lo.konst.v;
+        preds.push((v) => eq(v, k));
+      } else {
+        const eq = equality(lk, undefined);
+        const af = lo.fn;
+        preds.push((v, c) => af(c).some((a) => eq(v, a)));
+      }
+    }
+    const lf = l.fn;
+    return (c) => {
+      const vs = lf(c);
+      for (let i = 0; i < vs.length; i++) for (let j = 0; j < preds.length; j++) if (preds[j]!(vs[i]!, c)) return true;
+      return false;
+    };
+  }
+
+  // ---- values -------------------------------------------------------------------
+
+  /** The right-hand operand of a relation with `l`: literals take l's type. */
+  private operand(n: ValueNode, l: Typed): Typed {
+    if (n.k === 'literal') {
+      const fieldName = l.def?.name ?? l.label;
+      const konst = convertLiteral(n, l.type === 'protocol' ? 'bytes' : l.type, l.def, fieldName);
+      const arr: Vals = [konst.v];
+      return { fn: () => arr, type: l.type === 'protocol' ? 'bytes' : l.type, label: this.text.slice(n.start, n.end), node: n, konst };
+    }
+    return this.value(n, l);
+  }
+
+  private value(n: ValueNode, hint?: Typed): Typed {
+    const label = this.text.slice(n.start, n.end);
+    switch (n.k) {
+      case 'literal':
+        if (hint) return this.operand(n, hint);
+        throw this.notAField(n);
+      case 'field': {
+        const def = getField(n.name)!;
+        // protocol-typed fields compare by their bytes in the frame
+        const i = this.slot(n.name, def.type, def.type === 'protocol', false, n.layer);
+        return { fn: (c) => c.vals[i]!, type: def.type, def, label: n.name, node: n };
+      }
+      case 'slice': {
+        const base = this.value(n.base);
+        const toBytes = bytesOf(base.type);
+        if (!toBytes) {
+          throw new FilterError(`"${this.text.slice(n.base.start, n.base.end)}" is a ${TYPE_NAMES[base.type]} and cannot be sliced into a sequence of bytes.`, n.base.start, n.base.end);
+        }
+        const bf = base.fn;
+        const ranges = n.ranges;
+        return {
+          fn: (c) => {
+            const vs = bf(c);
+            if (!vs.length) return EMPTY;
+            const out: Vals = [];
+            for (let i = 0; i < vs.length; i++) {
+              const s = sliceBytes(toBytes(vs[i]!), ranges);
+              if (s) out.push(s);
+            }
+            return out;
+          },
+          type: 'bytes', label, node: n,
+        };
+      }
+      case 'call': return this.call(n, label);
+      case 'neg': {
+        const v = this.value(n.v, hint);
+        if (kindOf(v.type) !== 'num') throw new FilterError(`Unary minus is not supported for ${TYPE_NAMES[v.type]}.`, n.start, n.end);
+        const f = v.fn;
+        return { ...v, fn: (c) => f(c).map((x) => -(x as number)), label, node: n, konst: undefined };
+      }
+      case 'arith': {
+        let l: Typed, r: Typed;
+        if (n.l.k === 'literal' && n.r.k === 'literal') throw this.notAField(n.l);
+        if (n.l.k === 'literal') { r = this.value(n.r); l = this.operand(n.l, r); }
+        else { l = this.value(n.l); r = this.operand(n.r, l); }
+        if (kindOf(l.type) !== 'num' || kindOf(r.type) !== 'num') {
+          throw new FilterError(`${TYPE_NAMES[l.type]} does not support arithmetic "${n.op}".`, n.start, n.end);
+        }
+        const op = arith(n.op);
+        const lf = l.fn, rf = r.fn;
+        return {
+          fn: (c) => {
+            const a = lf(c), b = rf(c);
+            if (!a.length || !b.length) return EMPTY;
+            const out: Vals = [];
+            for (const x of a) for (const y of b) { const v = op(Number(x), Number(y)); if (v !== null) out.push(v); }
+            return out;
+          },
+          type: l.konst ? r.type : l.type, def: l.konst ? r.def : l.def, label, node: n,
+        };
+      }
+    }
+  }
+
+  private call(n: Extract<ValueNode, { k: 'call' }>, label: string): Typed {
+    const spec = FUNCTIONS[n.fn];
+    if (!spec) throw new FilterError(`Function '${n.fn}' does not exist`, n.nameSpan.start, n.nameSpan.end);
+    if (n.args.length < spec.min || n.args.length > spec.max) {
+      throw new FilterError(spec.min === spec.max ? `Function ${n.fn} can only accept ${spec.min} arguments.` : `Function ${n.fn} needs at least ${spec.min} argument.`, n.nameSpan.start, n.nameSpan.end);
+    }
+    const a0 = n.args[0]!;
+    if (a0.k === 'literal') {
+      throw new FilterError(`Only fields can be used as parameter for ${n.fn}()`, a0.start, a0.end);
+    }
+    switch (n.fn) {
+      case 'count': {
+        if (a0.k !== 'field') throw new FilterError(`Only fields can be used as parameter for count()`, a0.start, a0.end);
+        const def = getField(a0.name)!;
+        const i = this.slot(a0.name, def.type, false, false, a0.layer);
+        return { fn: (c) => [c.vals[i]!.length], type: 'uint', label, node: n };
+      }
+      case 'len': {
+        if (a0.k === 'field') {
+          const def = getField(a0.name)!;
+          const k = kindOf(def.type);
+          if (k === 'string' || k === 'bytes' || k === 'ipv6') {
+            const i = this.slot(a0.name, def.type, def.type === 'protocol', false, a0.layer);
+            const isStr = k === 'string';
+            return { fn: (c) => c.vals[i]!.map((v) => (isStr ? Buffer.byteLength(v as string) : (v as Uint8Array).length)), type: 'uint', label, node: n };
+          }
+          // other types: the field's length in the frame, as Wireshark
+          const i = this.slot(a0.name, def.type, false, true, a0.layer);
+          return { fn: (c) => c.lens[i]!.slice(), type: 'uint', label, node: n };
+        }
+        const v = this.value(a0);
+        const toBytes = bytesOf(v.type);
+        if (!toBytes) throw new FilterError(`Only fields can be used as parameter for len()`, a0.start, a0.end);
+        const f = v.fn;
+        return { fn: (c) => f(c).map((x) => toBytes(x).length), type: 'uint', label, node: n };
+      }
+      case 'lower': case 'upper': {
+        const v = this.value(a0);
+        if (v.type !== 'string') throw new FilterError(`Only string type fields can be used as parameter for ${n.fn}()`, a0.start, a0.end);
+        const f = v.fn;
+        const up = n.fn === 'upper';
+        return { fn: (c) => f(c).map((x) => (up ? (x as string).toUpperCase() : (x as string).toLowerCase())), type: 'string', label, node: n };
+      }
+      case 'string': {
+        const v = this.value(a0);
+        const f = v.fn;
+        const t = v.type;
+        if (t === 'protocol' || t === 'none') throw new FilterError(`Only fields with a value can be used as parameter for string()`, a0.start, a0.end);
+        return { fn: (c) => f(c).map((x) => formatValue(x, t)), type: 'string', label, node: n };
+      }
+      case 'max': case 'min': case 'abs': {
+        const args = n.args.map((a) => this.value(a));
+        const t = args[0]!.type;
+        for (const a of args) {
+          if (kindOf(a.type) !== 'num') throw new FilterError(`Argument to ${n.fn}() must be a number, not ${TYPE_NAMES[a.type]}`, a.node.start, a.node.end);
+        }
+        const fns = args.map((a) => a.fn);
+        if (n.fn === 'abs') {
+          const f = fns[0]!;
+          return { fn: (c) => f(c).map((x) => Math.abs(Number(x))), type: t, label, node: n };
+        }
+        const isMax = n.fn === 'max';
+        return {
+          fn: (c) => {
+            let best: FieldValue | undefined;
+            for (const f of fns) for (const x of f(c)) if (best === undefined || (isMax ? (x as number) > (best as number) : (x as number) < (best as number))) best = x;
+            return best === undefined ? EMPTY : [best];
+          },
+          type: t, label, node: n,
+        };
+      }
+    }
+    throw new FilterError(`Function '${n.fn}' does not exist`, n.nameSpan.start, n.nameSpan.end);
+  }
+}
+
+// ---- helpers -------------------------------------------------------------------
+
+function compileRegex(src: string, start: number, end: number): RegExp {
+  // PCRE2 in Wireshark 4.0 is case-insensitive by default; (?-i) / (?i) at the
+  // start switch it, the common inline-flag uses JavaScript lacks.
+  let flags = 'i';
+  let body = src;
+  for (;;) {
+    const m = /^\(\?(-?)([imsx]+)\)/.exec(body);
+    if (!m) break;
+    for (const f of m[2]!) {
+      if (f === 'x') continue;
+      if (m[1]) flags = flags.replace(f, '');
+      else if (!flags.includes(f)) flags += f;
+    }
+    body = body.slice(m[0].length);
+  }
+  try {
+    return new RegExp(body, flags);
+  } catch (e) {
+    throw new FilterError(`Regex compilation error: ${(e as Error).message.replace(/^Invalid regular expression: /, '')}.`, start, end);
+  }
+}
+
+function equality(kind: Kind, k: Const | undefined): (a: FieldValue, b: FieldValue) => boolean {
+  if (kind === 'ipv4' && k?.mask !== undefined) {
+    const mask = k.mask;
+    return (a, b) => (((a as number) & mask) >>> 0) === b;
+  }
+  if (kind === 'ipv6' && k?.mask !== undefined) {
+    const bits = k.mask;
+    return (a, b) => ipv6PrefixEq(a as Uint8Array, b as Uint8Array, bits);
+  }
+  switch (kind) {
+    // == on numbers also equates a bigint with the same number
+    case 'num': case 'time': return (a, b) => a == b;
+    case 'bytes': case 'ipv6': return (a, b) => bytesEq(a as Uint8Array, b as Uint8Array);
+    case 'bool': return (a, b) => !!a === !!b;
+    default: return (a, b) => a === b;
+  }
+}
+
+function ordering(op: RelOp): (c: number) => boolean {
+  switch (op) {
+    case 'gt': return (c) => c > 0;
+    case 'lt': return (c) => c < 0;
+    case 'ge': return (c) => c >= 0;
+    case 'le': return (c) => c <= 0;
+    default: throw new Error(`not an ordering: ${op}`);
+  }
+}
+
+function anyPair(a: Vals, b: Vals, p: (x: FieldValue, y: FieldValue) => boolean): boolean {
+  for (let i = 0; i < a.length; i++) for (let j = 0; j < b.length; j++) if (p(a[i]!, b[j]!)) return true;
+  return false;
+}
+
+function allPairs(a: Vals, b: Vals, p: (x: FieldValue, y: FieldValue) => boolean): boolean {
+  if (!a.length || !b.length) return false;
+  for (let i = 0; i < a.length; i++) for (let j = 0; j < b.length; j++) if (!p(a[i]!, b[j]!)) return false;
+  return true;
+}
+
+function bytesContains(hay: Uint8Array, needle: Uint8Array): boolean {
+  if (needle.length === 0) return true;
+  return Buffer.from(hay.buffer, hay.byteOffset, hay.length).indexOf(needle) >= 0;
+}
+
+function arith(op: string): (a: number, b: number) => number | null {
+  switch (op) {
+    case '+': return (a, b) => a + b;
+    case '-': return (a, b) => a - b;
+    case '*': return (a, b) => a * b;
+    case '/': return (a, b) => (b === 0 ? null : Math.trunc(a / b));
+    case '%': return (a, b) => (b === 0 ? null : a % b);
+    case '&': return (a, b) => Number(BigInt(Math.trunc(a)) & BigInt(Math.trunc(b)));
+    default: throw new Error(`unknown operator ${op}`);
+  }
+}
+
+/** How a value of this type becomes bytes for slicing (null: cannot be sliced). */
+function bytesOf(t: FieldType): ((v: FieldValue) => Uint8Array) | null {
+  switch (t) {
+    case 'bytes': case 'ether': case 'ipv6': case 'protocol': return (v) => v as Uint8Array;
+    case 'string': return (v) => enc.encode(v as string);
+    case 'ipv4': return (v) => { const n = v as number; return Uint8Array.of(n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255); };
+    default: return null;
+  }
+}
+
+function sliceBytes(b: Uint8Array, ranges: SliceRange[]): Uint8Array | null {
+  if (ranges.length === 1) return sliceOne(b, ranges[0]!);
+  const parts: Uint8Array[] = [];
+  for (const r of ranges) {
+    const p = sliceOne(b, r);
+    if (!p) return null;
+    parts.push(p);
+  }
+  return Buffer.concat(parts);
+}
+
+function sliceOne(b: Uint8Array, r: SliceRange): Uint8Array | null {
+  const n = b.length;
+  const s = r.start < 0 ? n + r.start : r.start;
+  const e = r.end === null ? n : r.end < 0 ? n + r.end : r.end;
+  if (s < 0 || s >= n || e > n || e <= s) return null;
+  return b.subarray(s, e);
+}

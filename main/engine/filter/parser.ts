@@ -1,0 +1,307 @@
+// Recursive-descent parser for Wireshark 4.0 display filters. Precedence,
+// loosest first (as in Wireshark's grammar.lemon): or/||, and/&&, not/!,
+// relations (== != === !== ~= > < >= <= contains matches ~ in), & (bitwise),
+// + -, * / %, unary minus. Words are classified (field or literal) here by
+// asking the field registry, exactly like Wireshark does.
+import { getField } from '../fields/registry';
+import { FilterError, tokenize, type Token } from './lexer';
+
+export interface Span { start: number; end: number }
+
+export type RelOp = 'any_eq' | 'all_ne' | 'all_eq' | 'any_ne' | 'gt' | 'lt' | 'ge' | 'le' | 'contains' | 'matches';
+
+export type ValueNode = Span & (
+  | { k: 'field'; name: string; layer?: number }
+  /** unparsed literal: an unquoted word, a quoted string or a 'c' char constant */
+  | { k: 'literal'; text: string; form: 'word' | 'string' | 'char'; code?: number; raw?: boolean }
+  | { k: 'slice'; base: ValueNode; ranges: SliceRange[]; rangeSpan: Span }
+  | { k: 'call'; fn: string; args: ValueNode[]; nameSpan: Span }
+  | { k: 'arith'; op: '+' | '-' | '*' | '/' | '%' | '&'; l: ValueNode; r: ValueNode }
+  | { k: 'neg'; v: ValueNode }
+);
+
+/** [start, end) of a slice; negative offsets count from the end; end null = to the end */
+export interface SliceRange { start: number; end: number | null }
+
+export interface SetItem { lo: ValueNode; hi?: ValueNode }
+
+export type TestNode = Span & (
+  | { k: 'or' | 'and'; l: TestNode; r: TestNode }
+  | { k: 'not'; e: TestNode }
+  | { k: 'rel'; op: RelOp; opText: string; l: ValueNode; r: ValueNode }
+  | { k: 'in'; l: ValueNode; items: SetItem[]; negated: boolean }
+  | { k: 'exists'; v: ValueNode }
+);
+
+const REL_OPS: Record<string, RelOp> = {
+  '==': 'any_eq', eq: 'any_eq', any_eq: 'any_eq',
+  '!=': 'all_ne', ne: 'all_ne', all_ne: 'all_ne',
+  '===': 'all_eq', all_eq: 'all_eq',
+  '!==': 'any_ne', '~=': 'any_ne', any_ne: 'any_ne',
+  '>': 'gt', gt: 'gt', '<': 'lt', lt: 'lt', '>=': 'ge', ge: 'ge', '<=': 'le', le: 'le',
+  contains: 'contains', matches: 'matches', '~': 'matches',
+};
+
+const KEYWORDS = new Set(['and', 'or', 'not', 'in', 'eq', 'ne', 'gt', 'lt', 'ge', 'le', 'contains', 'matches', 'any_eq', 'all_ne', 'all_eq', 'any_ne', 'bitwise_and']);
+
+export function parseFilter(src: string): TestNode {
+  const p = new Parser(src, tokenize(src));
+  const t = p.parseOr();
+  p.expectEnd();
+  return t;
+}
+
+class Parser {
+  private i = 0;
+  constructor(private readonly src: string, private readonly toks: Token[]) {}
+
+  private peek(o = 0): Token { return this.toks[Math.min(this.i + o, this.toks.length - 1)]!; }
+  private next(): Token { return this.toks[this.i++]!; }
+  private isWord(t: Token, w: string): boolean { return t.kind === 'word' && t.text === w; }
+  private isOp(t: Token, o: string): boolean { return t.kind === 'op' && t.text === o; }
+
+  unexpected(t: Token): FilterError {
+    if (t.kind === 'eof') return new FilterError('Unexpected end of filter expression.', t.start, t.end);
+    const text = t.kind === 'slice' ? `[${t.text}]` : this.src.slice(t.start, t.end);
+    const s = t.kind === 'slice' ? t.start - 1 : t.start;
+    const e = t.kind === 'slice' ? t.end + 1 : t.end;
+    return new FilterError(`"${text}" was unexpected in this context.`, s, e);
+  }
+
+  expectEnd(): void {
+    const t = this.peek();
+    if (t.kind !== 'eof') throw this.unexpected(t);
+  }
+
+  parseOr(): TestNode {
+    let l = this.parseAnd();
+    for (;;) {
+      const t = this.peek();
+      if (!(this.isWord(t, 'or') || this.isOp(t, '||'))) return l;
+      this.next();
+      const r = this.parseAnd();
+      l = { k: 'or', l, r, start: l.start, end: r.end };
+    }
+  }
+
+  parseAnd(): TestNode {
+    let l = this.parseNot();
+    for (;;) {
+      const t = this.peek();
+      if (!(this.isWord(t, 'and') || this.isOp(t, '&&'))) return l;
+      this.next();
+      const r = this.parseNot();
+      l = { k: 'and', l, r, start: l.start, end: r.end };
+    }
+  }
+
+  parseNot(): TestNode {
+    const t = this.peek();
+    if (this.isWord(t, 'not') || this.isOp(t, '!')) {
+      this.next();
+      const e = this.parseNot();
+      return { k: 'not', e, start: t.start, end: e.end };
+    }
+    return this.parseRelation();
+  }
+
+  parseRelation(): TestNode {
+    const t = this.peek();
+    if (this.isOp(t, '(')) {
+      this.next();
+      const e = this.parseOr();
+      const c = this.peek();
+      if (!this.isOp(c, ')')) throw this.unexpected(c);
+      this.next();
+      return { ...e, start: t.start, end: c.end };
+    }
+    const l = this.parseBitAnd();
+    const o = this.peek();
+    if (o.kind === 'word' && o.text === 'not' && this.isWord(this.peek(1), 'in')) {
+      this.next();
+      this.next();
+      const items = this.parseSet();
+      return { k: 'in', l, items, negated: true, start: l.start, end: this.toks[this.i - 1]!.end };
+    }
+    if (this.isWord(o, 'in')) {
+      this.next();
+      const items = this.parseSet();
+      return { k: 'in', l, items, negated: false, start: l.start, end: this.toks[this.i - 1]!.end };
+    }
+    const op = (o.kind === 'op' || o.kind === 'word') ? REL_OPS[o.text] : undefined;
+    if (op) {
+      this.next();
+      // `x == {a, b}` is a set membership test
+      if (op === 'any_eq' && this.isOp(this.peek(), '{')) {
+        const items = this.parseSet();
+        return { k: 'in', l, items, negated: false, start: l.start, end: this.toks[this.i - 1]!.end };
+      }
+      const r = this.parseBitAnd();
+      return { k: 'rel', op, opText: o.text, l, r, start: l.start, end: r.end };
+    }
+    return { k: 'exists', v: l, start: l.start, end: l.end };
+  }
+
+  parseSet(): SetItem[] {
+    const open = this.peek();
+    if (!this.isOp(open, '{')) throw this.unexpected(open);
+    this.next();
+    const items: SetItem[] = [];
+    for (;;) {
+      const t = this.peek();
+      // "80..90" written without spaces is one word: split it.
+      if (t.kind === 'word' && t.text.includes('..') && !getField(t.text)) {
+        this.next();
+        const at = t.text.indexOf('..');
+        const lo = t.text.slice(0, at);
+        const hi = t.text.slice(at + 2);
+        if (!lo) throw new FilterError(`"${t.text}" was unexpected in this context.`, t.start, t.end);
+        if (!hi) throw this.unexpected(this.peek());
+        items.push({
+          lo: { k: 'literal', form: 'word', text: lo, start: t.start, end: t.start + at },
+          hi: { k: 'literal', form: 'word', text: hi, start: t.start + at + 2, end: t.end },
+        });
+      } else {
+        const lo = this.parseBitAnd();
+        let hi: ValueNode | undefined;
+        if (this.isOp(this.peek(), '..')) {
+          this.next();
+          hi = this.parseBitAnd();
+        }
+        items.push(hi ? { lo, hi } : { lo });
+      }
+      const sep = this.peek();
+      if (this.isOp(sep, ',')) { this.next(); continue; }
+      if (this.isOp(sep, '}')) { this.next(); return items; }
+      throw this.unexpected(sep);
+    }
+  }
+
+  parseBitAnd(): ValueNode {
+    let l = this.parseAdd();
+    for (;;) {
+      const t = this.peek();
+      if (!(this.isOp(t, '&') || this.isWord(t, 'bitwise_and'))) return l;
+      this.next();
+      const r = this.parseAdd();
+      l = { k: 'arith', op: '&', l, r, start: l.start, end: r.end };
+    }
+  }
+
+  parseAdd(): ValueNode {
+    let l = this.parseMul();
+    for (;;) {
+      const t = this.peek();
+      if (!(this.isOp(t, '+') || this.isOp(t, '-'))) return l;
+      this.next();
+      const r = this.parseMul();
+      l = { k: 'arith', op: t.text as '+' | '-', l, r, start: l.start, end: r.end };
+    }
+  }
+
+  parseMul(): ValueNode {
+    let l = this.parseUnary();
+    for (;;) {
+      const t = this.peek();
+      if (!(this.isOp(t, '*') || this.isOp(t, '/') || this.isOp(t, '%'))) return l;
+      this.next();
+      const r = this.parseUnary();
+      l = { k: 'arith', op: t.text as '*' | '/' | '%', l, r, start: l.start, end: r.end };
+    }
+  }
+
+  parseUnary(): ValueNode {
+    const t = this.peek();
+    if (this.isOp(t, '-')) {
+      this.next();
+      const v = this.parseUnary();
+      // -5 is a literal: keep it one so that it converts like any number
+      if (v.k === 'literal' && v.form === 'word') return { ...v, text: '-' + v.text, start: t.start };
+      return { k: 'neg', v, start: t.start, end: v.end };
+    }
+    if (this.isOp(t, '+')) {
+      this.next();
+      return this.parseUnary();
+    }
+    let v = this.parsePrimary();
+    while (this.peek().kind === 'slice') {
+      const s = this.next();
+      v = { k: 'slice', base: v, ranges: parseRanges(s), rangeSpan: { start: s.start, end: s.end }, start: v.start, end: s.end + 1 };
+    }
+    return v;
+  }
+
+  parsePrimary(): ValueNode {
+    const t = this.next();
+    if (t.kind === 'string') return { k: 'literal', form: 'string', text: t.text, raw: t.raw, start: t.start, end: t.end };
+    if (t.kind === 'char') return { k: 'literal', form: 'char', text: t.text, code: t.code, start: t.start, end: t.end };
+    if (t.kind === 'word') {
+      if (KEYWORDS.has(t.text)) throw this.unexpected(t);
+      if (this.isOp(this.peek(), '(') && this.peek().start === t.end) return this.parseCall(t);
+      if (getField(t.text)) {
+        const layerTok = this.peek();
+        if (this.isOp(layerTok, '#') && layerTok.start === t.end) {
+          this.next();
+          const n = this.next();
+          if (n.kind !== 'word' || !/^[0-9]+$/.test(n.text)) throw new FilterError(`"${n.text}" is not a valid layer number.`, n.start, n.end);
+          return { k: 'field', name: t.text, layer: Number(n.text), start: t.start, end: n.end };
+        }
+        return { k: 'field', name: t.text, start: t.start, end: t.end };
+      }
+      return { k: 'literal', form: 'word', text: t.text, start: t.start, end: t.end };
+    }
+    if (this.isOp(t, '$') || this.isOp(t, '{')) {
+      throw new FilterError(`"${t.text}" was unexpected in this context (field references and arithmetic groups are not supported).`, t.start, t.end);
+    }
+    throw this.unexpected(t);
+  }
+
+  parseCall(name: Token): ValueNode {
+    this.next(); // (
+    const args: ValueNode[] = [];
+    if (!this.isOp(this.peek(), ')')) {
+      for (;;) {
+        args.push(this.parseBitAnd());
+        const s = this.peek();
+        if (this.isOp(s, ',')) { this.next(); continue; }
+        break;
+      }
+    }
+    const c = this.peek();
+    if (!this.isOp(c, ')')) throw this.unexpected(c);
+    this.next();
+    return { k: 'call', fn: name.text, args, nameSpan: { start: name.start, end: name.end }, start: name.start, end: c.end };
+  }
+}
+
+/** Slice syntax: a comma list of  i:j (start, length)  i-j (start, end inclusive)  i  :j  i: */
+function parseRanges(t: Token): SliceRange[] {
+  const out: SliceRange[] = [];
+  let pos = t.start;
+  for (const part of t.text.split(',')) {
+    const ps = pos;
+    pos += part.length + 1;
+    const s = part.trim();
+    const num = (x: string, at: number): number => {
+      if (!/^-?[0-9]+$/.test(x)) throw new FilterError(`"${x}" is not a valid number.`, at, at + Math.max(1, x.length));
+      return Number(x);
+    };
+    const off = ps + (part.length - part.trimStart().length);
+    let m: RegExpExecArray | null;
+    if ((m = /^(-?[^:-]*):(.*)$/.exec(s))) {
+      const a = m[1] === '' ? 0 : num(m[1]!, off);
+      if (m[2] === '') { out.push({ start: a, end: null }); continue; }
+      const len = num(m[2]!, off + m[1]!.length + 1);
+      if (len <= 0) throw new FilterError(`Range ${s} isn't valid because length ${len} isn't positive`, off, off + s.length);
+      out.push({ start: a, end: a < 0 && a + len >= 0 ? null : a + len });
+    } else if ((m = /^(-?[^-]+)-(-?.+)$/.exec(s))) {
+      const a = num(m[1]!, off);
+      const b = num(m[2]!, off + m[1]!.length + 1);
+      out.push({ start: a, end: b === -1 ? null : b + 1 });
+    } else {
+      const a = num(s, off);
+      out.push({ start: a, end: a === -1 ? null : a + 1 });
+    }
+  }
+  return out;
+}
