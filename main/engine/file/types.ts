@@ -42,6 +42,16 @@ export interface CaptureSection {
   os?: string;
   /** shb_userappl */
   userAppl?: string;
+  /** custom options (codes 2988/2989/19372/19373) in file order; data is a copy, after the PEN */
+  customOptions?: CustomOption[];
+}
+
+/** A pcapng custom option (pcapng spec 3.5.1): 2988 string and 2989 binary are copyable, 19372/19373 are not. */
+export interface CustomOption {
+  code: number;
+  /** IANA Private Enterprise Number of the option's owner */
+  pen: number;
+  data: Uint8Array;
 }
 
 /** One Name Resolution Block record (nrb_record_ipv4 / nrb_record_ipv6). */

@@ -231,6 +231,9 @@ export class PcapngParser implements RecordParser {
       else if (code === OPT.SHB_HARDWARE) s.hardware = this.str(buf, at, len);
       else if (code === OPT.SHB_OS) s.os = this.str(buf, at, len);
       else if (code === OPT.SHB_USERAPPL) s.userAppl = this.str(buf, at, len);
+      else if ((code === 2988 || code === 2989 || code === 19372 || code === 19373) && len >= 4) {
+        (s.customOptions ??= []).push({ code, pen: this.u32(buf, at), data: Uint8Array.prototype.slice.call(buf, at + 4, at + len) });
+      }
     });
     if (err) return err;
     this.meta.sections.push(s);

@@ -26,6 +26,8 @@ export interface PcapngWriterOptions {
   hardware?: string;
   os?: string;
   userAppl?: string;
+  /** SHB custom options (codes 2988/2989/19372/19373), each value = PEN + data, data at most 65531 bytes */
+  customOptions?: Array<{ code: number; pen: number; data: Uint8Array }>;
   /** hand blocks to the sink once this many bytes are buffered (default 1 MiB) */
   bufferBytes?: number;
 }
@@ -89,6 +91,13 @@ export class PcapngWriter {
     if (opts.hardware) this.optString(OPT.SHB_HARDWARE, opts.hardware);
     if (opts.os) this.optString(OPT.SHB_OS, opts.os);
     this.optString(OPT.SHB_USERAPPL, opts.userAppl ?? 'xdpscope');
+    for (const c of opts.customOptions ?? []) {
+      if (c.data.length > 0xffff - 4) throw new RangeError(`pcapng writer: custom option ${c.code} is longer than 65531 bytes`);
+      this.optHeader(c.code, 4 + c.data.length);
+      o.u32(c.pen);
+      o.bytes(c.data);
+      o.pad4();
+    }
     this.endOptions();
     this.end(b);
   }
