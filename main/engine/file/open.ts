@@ -28,7 +28,7 @@ import { gunzipSync } from 'node:zlib';
 export interface OpenOptions {
   /** bytes read per chunk (default 4 MiB) */
   chunkSize?: number;
-  /** most packets per batch (default 65536) */
+  /** most packets per batch (default 8192: small batches die young, which keeps GC cheap) */
   maxBatch?: number;
 }
 
@@ -130,7 +130,7 @@ export class CaptureFile {
     this.end = first.end;
     this.eof = first.eof;
     this.chunkSize = opts.chunkSize ?? 4 << 20;
-    this.maxBatch = opts.maxBatch ?? 65536;
+    this.maxBatch = opts.maxBatch ?? 8192;
   }
 
   /** @internal use openCaptureFile */
@@ -143,7 +143,7 @@ export class CaptureFile {
       await fh.read(head, 0, 2, 0);
       const compressed = isGzip(head);
       source = compressed ? new GzipSource(fh) : new FileSource(fh);
-      const chunk = Buffer.allocUnsafe(opts.chunkSize ?? 4 << 20);
+      const chunk = Buffer.allocUnsafe(Math.max(opts.chunkSize ?? 4 << 20, 16));
       let end = 0;
       let eof = false;
       let gzipError: CaptureFileError | null = null;
@@ -226,20 +226,16 @@ export class CaptureFile {
           continue;
         }
         if (this.parser.done) break;
-        if (this.eof && this.gzipError) {
-          // Decompression broke: packets up to the break were parsed; the rest is lost.
-          this.step();
-          if (this.pending.length) continue;
-          if (!this.error) this.error = this.gzipError;
+        this.step();
+        if (this.pending.length || this.parser.done) continue;
+        // The parser needs bytes beyond the buffer.
+        if (this.eof) {
+          // Only a broken gzip stream ends here (a clean EOF makes the parser done):
+          // packets up to the break were yielded, the rest is lost.
+          this.error ??= this.gzipError;
           break;
         }
-        if (this.eof) {
-          this.step();
-          continue;
-        }
         await this.fill();
-        if (this.gzipError) continue;
-        this.step();
       }
     } finally {
       await this.close();

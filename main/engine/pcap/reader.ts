@@ -5,7 +5,9 @@
 import type { RawPacket } from '../types';
 import { CaptureFileError } from '../file/errors';
 import type { CaptureMeta, RecordParser } from '../file/types';
-import { MAX_PACKET_LEN } from '../pcapng/format';
+import * as fmt from '../pcapng/format';
+
+const MAX_PACKET_LEN = fmt.MAX_PACKET_LEN;
 
 export const PCAP_MAGIC = { MICRO: 0xa1b2c3d4, NANO: 0xa1b23c4d, MODIFIED: 0xa1b2cd34 } as const;
 
@@ -93,7 +95,7 @@ export class PcapParser implements RecordParser {
         origLen,
         linkType,
         interfaceId: 0,
-        data: buf.subarray(pos + recHdr, pos + total),
+        data: new Uint8Array(buf.buffer, buf.byteOffset + pos + recHdr, capLen),
         fileOffset: base + pos,
         tsSec: sec,
         tsFrac: frac,

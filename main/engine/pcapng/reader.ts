@@ -8,7 +8,15 @@
 import type { RawPacket } from '../types';
 import { CaptureFileError } from '../file/errors';
 import type { CaptureFileInterface, CaptureMeta, CaptureSection, RecordParser } from '../file/types';
-import { BLOCK, BYTE_ORDER_MAGIC, MAX_BLOCK_LEN, MAX_PACKET_LEN, OPT, pad4 } from './format';
+import * as fmt from './format';
+
+// Local copies: imported bindings compile to property getters, too slow for the per-block path.
+const { BLOCK, OPT } = fmt;
+const BYTE_ORDER_MAGIC = fmt.BYTE_ORDER_MAGIC;
+const MAX_BLOCK_LEN = fmt.MAX_BLOCK_LEN;
+const MAX_PACKET_LEN = fmt.MAX_PACKET_LEN;
+const pad4 = (n: number): number => (n + 3) & ~3;
+const SHB = BLOCK.SHB, EPB = BLOCK.EPB;
 
 /** Converts an interface's 64-bit tick count to ns since the epoch. */
 class Clock {
@@ -102,7 +110,7 @@ export class PcapngParser implements RecordParser {
         return pos;
       }
       let type = this.le ? buf.readUInt32LE(pos) : buf.readUInt32BE(pos);
-      if (type === BLOCK.SHB) {
+      if (type === SHB) {
         // A new section may switch byte order: its byte-order magic tells.
         const bom = buf.readUInt32LE(pos + 8);
         if (bom === BYTE_ORDER_MAGIC) this.le = true;
@@ -162,6 +170,7 @@ export class PcapngParser implements RecordParser {
 
   /** Handles one complete block; returns an error reason or null. */
   private block1(type: number, buf: Buffer, pos: number, total: number, base: number, out: RawPacket[]): string | null {
+    if (type === EPB) return this.epb(buf, pos, total, base, out);
     switch (type) {
       case BLOCK.EPB: return this.epb(buf, pos, total, base, out);
       case BLOCK.SHB: return this.shb(buf, pos, total, base);
@@ -328,7 +337,7 @@ export class PcapngParser implements RecordParser {
       origLen,
       linkType: f.info.linkType,
       interfaceId: f.info.id,
-      data: buf.subarray(pos + dataAt, pos + dataAt + capLen),
+      data: new Uint8Array(buf.buffer, buf.byteOffset + pos + dataAt, capLen),
       fileOffset: base + pos,
     };
     if (optAt + 4 <= bodyEnd) {
@@ -358,7 +367,7 @@ export class PcapngParser implements RecordParser {
       origLen,
       linkType: f.info.linkType,
       interfaceId: f.info.id,
-      data: buf.subarray(pos + 12, pos + 12 + capLen),
+      data: new Uint8Array(buf.buffer, buf.byteOffset + pos + 12, capLen),
       fileOffset: base + pos,
     });
     return null;
