@@ -1,0 +1,93 @@
+// Runtime validation of everything that crosses a trust boundary (preload,
+// Electron main, WebSocket server): a message whose method is unknown or
+// whose params do not match is refused before it reaches the engine.
+import { z } from 'zod';
+import { COLUMN_IDS, type ErrorInfo, type Method, type EventName } from './types';
+
+const empty = z.object({}).strict();
+const u8 = z.instanceof(Uint8Array);
+const nat = z.number().int().nonnegative();
+// Interface names: what Linux allows (IFNAMSIZ 16, no slash or whitespace).
+const ifname = z.string().min(1).max(15).regex(/^[^/\s]+$/);
+
+export const paramSchemas = {
+  getStatus: empty,
+  openFile: z.object({ path: z.string().min(1).max(4096) }).strict(),
+  openUpload: z.object({ name: z.string().max(255), data: u8 }).strict(),
+  getRows: z.object({ start: nat, count: z.number().int().min(0).max(10_000) }).strict(),
+  setFilter: z.object({ text: z.string().max(10_000) }).strict(),
+  checkFilter: z.object({ text: z.string().max(10_000) }).strict(),
+  completeFilter: z.object({ text: z.string().max(10_000), cursor: nat }).strict(),
+  setSort: z.object({ column: z.enum(COLUMN_IDS).nullable(), desc: z.boolean() }).strict(),
+  getDetails: z.object({ number: nat }).strict(),
+  followStream: z.object({ number: nat }).strict(),
+  findRow: z.object({ number: nat }).strict(),
+  listInterfaces: empty,
+  startCapture: z.object({
+    iface: ifname,
+    captureFilter: z.string().max(10_000).optional(),
+    snaplen: z.number().int().min(64).max(262_144).optional(),
+    mode: z.enum(['native', 'generic', 'auto']).optional(),
+  }).strict(),
+  stopCapture: empty,
+  restartCapture: empty,
+  save: z.object({ path: z.string().min(1).max(4096), displayedOnly: z.boolean().optional() }).strict(),
+  recentSessions: empty,
+  grantPermission: empty,
+} satisfies Record<Method, z.ZodType>;
+
+export const METHODS = Object.keys(paramSchemas) as Method[];
+
+const errorInfo = z.object({ message: z.string(), kind: z.string() });
+const status = z.object({
+  mode: z.enum(['idle', 'file', 'live']),
+  state: z.enum(['idle', 'loading', 'capturing', 'stopping', 'done', 'error']),
+  source: z.string(),
+  captured: nat, displayed: nat, dropped: nat, indexed: nat,
+  elapsed: z.number(), filter: z.string(), generation: nat,
+  error: errorInfo.optional(),
+  fileError: z.object({ message: z.string(), offset: z.number().optional() }).optional(),
+  needsPermission: z.boolean().optional(),
+});
+const iface = z.object({
+  name: z.string(), addresses: z.array(z.string()), up: z.boolean(), rxPackets: z.number(),
+  xdpWarning: z.string().optional(),
+});
+export const eventSchemas = {
+  status,
+  error: errorInfo,
+  interfaces: z.array(iface),
+} satisfies Record<EventName, z.ZodType>;
+
+export const requestSchema = z.object({ id: nat, method: z.string(), params: z.unknown() }).strict();
+export const responseSchema = z.union([
+  z.object({ id: nat, ok: z.literal(true), result: z.unknown() }),
+  z.object({ id: nat, ok: z.literal(false), error: errorInfo }),
+]);
+export const eventMessageSchema = z.object({ event: z.string(), data: z.unknown() });
+
+export class ApiError extends Error {
+  constructor(message: string, readonly kind: string = 'request') { super(message); }
+  toInfo(): ErrorInfo { return { message: this.message, kind: this.kind }; }
+}
+
+/** Validate a method call; returns the parsed params or throws ApiError naming the method and the first problem. */
+export function validateCall(method: unknown, params: unknown): { method: Method; params: any } {
+  if (typeof method !== 'string' || !Object.hasOwn(paramSchemas, method)) {
+    throw new ApiError(`unknown method ${JSON.stringify(String(method)).slice(0, 80)}`, 'refused');
+  }
+  const m = method as Method;
+  const r = paramSchemas[m].safeParse(params ?? {});
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    throw new ApiError(`invalid params for ${m}: ${issue.path.join('.') || '(root)'}: ${issue.message}`, 'refused');
+  }
+  return { method: m, params: r.data };
+}
+
+/** Validate an engine event; returns null for unknown or malformed ones (they are dropped). */
+export function validateEvent(event: unknown, data: unknown): { event: EventName; data: any } | null {
+  if (typeof event !== 'string' || !Object.hasOwn(eventSchemas, event)) return null;
+  const r = eventSchemas[event as EventName].safeParse(data);
+  return r.success ? { event: event as EventName, data: r.data } : null;
+}

@@ -1,0 +1,222 @@
+// The one API between the renderer and the engine. The same methods and
+// events travel over Electron IPC (preload → main → engine worker) and over
+// the browser server's WebSocket. Packet rows travel as column blocks
+// (typed arrays + a string table), never as one object per packet.
+
+/** Packet list columns the engine can fill (and sort by). */
+export const COLUMN_IDS = [
+  'number', 'time', 'source', 'destination', 'protocol', 'length', 'info',
+  'srcCountry', 'dstCountry', 'userAgent', 'contentLength', 'hostSni',
+] as const;
+export type ColumnId = (typeof COLUMN_IDS)[number];
+
+/** Colouring rule names, after Wireshark's defaults; the renderer maps them to colours. */
+export const COLOUR_RULES = ['none', 'bad', 'rst', 'synfin', 'http', 'dns', 'icmp', 'arp', 'tcp', 'udp'] as const;
+export type ColourRule = (typeof COLOUR_RULES)[number];
+
+/**
+ * A window of the displayed packet list, column-wise. String columns hold
+ * indices into `strings` (0 is always ''), so repeated addresses/protocols
+ * cost one entry.
+ */
+export interface RowBlock {
+  /** index of the first row within the displayed list */
+  start: number;
+  /** rows in the displayed list right now (may have grown since) */
+  total: number;
+  /** Status.generation the rows belong to */
+  generation: number;
+  strings: string[];
+  number: Uint32Array;
+  /** seconds since the first packet */
+  time: Float64Array;
+  length: Uint32Array;
+  source: Uint32Array;
+  destination: Uint32Array;
+  protocol: Uint32Array;
+  info: Uint32Array;
+  srcCountry: Uint32Array;
+  dstCountry: Uint32Array;
+  userAgent: Uint32Array;
+  hostSni: Uint32Array;
+  /** NaN when the packet has no Content-Length */
+  contentLength: Float64Array;
+  /** index into COLOUR_RULES */
+  colour: Uint8Array;
+}
+
+export type CaptureMode = 'idle' | 'file' | 'live';
+export type CaptureState = 'idle' | 'loading' | 'capturing' | 'stopping' | 'done' | 'error';
+
+export interface Status {
+  mode: CaptureMode;
+  state: CaptureState;
+  /** file path or interface name */
+  source: string;
+  captured: number;
+  displayed: number;
+  /** dropped by the kernel ring (live capture) */
+  dropped: number;
+  /** packets indexed (dissected and summarised) so far */
+  indexed: number;
+  /** seconds since the capture/load started */
+  elapsed: number;
+  filter: string;
+  /** bumps whenever the displayed list is rebuilt (filter, sort, new source): rows must be refetched */
+  generation: number;
+  /** the last error, kept visible until the next start/open */
+  error?: ErrorInfo;
+  /** the capture file could not be read to its end */
+  fileError?: { message: string; offset?: number };
+  /** live capture needs the helper to have capabilities */
+  needsPermission?: boolean;
+}
+
+export interface ErrorInfo {
+  message: string;
+  /** e.g. 'permission', 'file', 'capture', 'filter' */
+  kind: string;
+}
+
+export type FilterCheck =
+  | { ok: true; empty: boolean }
+  | { ok: false; error: { message: string; start: number; end: number } };
+
+export interface Completion {
+  /** replace text[from, to) with the chosen item */
+  from: number;
+  to: number;
+  items: Array<{ label: string; detail?: string }>;
+}
+
+/** A node of the decoded tree, ready to display (values already formatted). */
+export interface DetailNode {
+  name: string;
+  label: string;
+  /** the value as a display filter writes it (absent for protocols and generated text) */
+  value?: string;
+  start: number;
+  len: number;
+  generated?: boolean;
+  children?: DetailNode[];
+}
+
+export interface EnrichedInfo {
+  arrival?: string;
+  srcCountry?: string;
+  dstCountry?: string;
+  userAgent?: string;
+  userAgentFamily?: string;
+  contentLength?: number;
+  host?: string;
+  sni?: string;
+  dnsName?: string;
+}
+
+export interface PacketDetails {
+  number: number;
+  tree: DetailNode[];
+  bytes: Uint8Array;
+  enriched: EnrichedInfo;
+  expert: Array<{ severity: string; message: string; protocol?: string }>;
+  /** field name → byte range, for the enriched items that come from bytes (e.g. http.user_agent) */
+  highlights: Record<string, { start: number; len: number }>;
+  /** 'tcp.stream eq N' when the packet belongs to a TCP stream */
+  streamFilter?: string;
+}
+
+export interface StreamFollow {
+  filter: string;
+  /** client = the side that sent the first packet */
+  client: string;
+  server: string;
+  segments: Array<{ fromClient: boolean; number: number; data: Uint8Array }>;
+  clientBytes: number;
+  serverBytes: number;
+}
+
+export interface InterfaceInfo {
+  name: string;
+  addresses: string[];
+  up: boolean;
+  /** received packets counter (for the sparkline) */
+  rxPackets: number;
+  /** a foreign XDP program is attached: capturing would replace/conflict */
+  xdpWarning?: string;
+}
+
+export interface CaptureOptions {
+  iface: string;
+  captureFilter?: string;
+  snaplen?: number;
+  mode?: 'native' | 'generic' | 'auto';
+}
+
+export interface RecentEntry {
+  path: string;
+  /** ISO time */
+  openedAt: string;
+  /** false when the file is gone */
+  exists?: boolean;
+}
+
+/** Every method: params and result. */
+export interface Methods {
+  getStatus: { params: Record<string, never>; result: Status };
+  openFile: { params: { path: string }; result: Status };
+  openUpload: { params: { name: string; data: Uint8Array }; result: Status };
+  getRows: { params: { start: number; count: number }; result: RowBlock };
+  setFilter: { params: { text: string }; result: FilterCheck & { displayed?: number } };
+  checkFilter: { params: { text: string }; result: FilterCheck };
+  completeFilter: { params: { text: string; cursor: number }; result: Completion };
+  setSort: { params: { column: ColumnId | null; desc: boolean }; result: { ok: true } };
+  getDetails: { params: { number: number }; result: PacketDetails };
+  followStream: { params: { number: number }; result: StreamFollow };
+  /** where a frame sits in the displayed list (-1 when filtered out) */
+  findRow: { params: { number: number }; result: { index: number } };
+  listInterfaces: { params: Record<string, never>; result: InterfaceInfo[] };
+  startCapture: { params: CaptureOptions; result: Status };
+  stopCapture: { params: Record<string, never>; result: Status };
+  restartCapture: { params: Record<string, never>; result: Status };
+  save: { params: { path: string; displayedOnly?: boolean }; result: { path: string; packets: number } };
+  recentSessions: { params: Record<string, never>; result: RecentEntry[] };
+  grantPermission: { params: Record<string, never>; result: { ok: boolean; message: string } };
+}
+export type Method = keyof Methods;
+export type Params<M extends Method> = Methods[M]['params'];
+export type Result<M extends Method> = Methods[M]['result'];
+
+/** Engine → renderer pushes; `status` at most every ~50 ms while packets arrive. */
+export interface Events {
+  status: Status;
+  error: ErrorInfo;
+  interfaces: InterfaceInfo[];
+}
+export type EventName = keyof Events;
+export type EngineEvent = { [K in EventName]: { event: K; data: Events[K] } }[EventName];
+
+/** What the renderer sees as `window.xdpscope` (Electron) or builds over the WebSocket (browser). */
+export interface XdpscopeApi {
+  call<M extends Method>(method: M, params: Params<M>): Promise<Result<M>>;
+  /** subscribe to engine events; returns the unsubscribe function */
+  onEvent(listener: (ev: EngineEvent) => void): () => void;
+  /** which face the renderer runs in */
+  readonly face: 'electron' | 'browser';
+  /** native dialogs (Electron only); the browser face uses a path field and uploads */
+  dialogs?: {
+    openCapture(): Promise<string | null>;
+    saveCapture(defaultName?: string): Promise<string | null>;
+  };
+  /** menu commands from the native menu (Electron only) */
+  onCommand?(listener: (cmd: MenuCommand) => void): () => void;
+}
+
+export const MENU_COMMANDS = ['open', 'save', 'saveAs', 'export', 'start', 'stop', 'restart', 'interfaces', 'options', 'focusFilter', 'openRecent'] as const;
+export type MenuCommand = { command: (typeof MENU_COMMANDS)[number]; path?: string };
+
+/** Wire messages (WebSocket and engine worker). */
+export type RequestMessage = { id: number; method: Method; params: unknown };
+export type ResponseMessage =
+  | { id: number; ok: true; result: unknown }
+  | { id: number; ok: false; error: ErrorInfo };
+export type EventMessage = { event: EventName; data: unknown };

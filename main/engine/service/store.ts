@@ -1,0 +1,195 @@
+// The packet store behind the UI: raw frames packed into large Buffers,
+// per-packet metadata and list-row summaries in growable typed arrays, the
+// repeated strings (addresses, protocols, countries, user agents, hosts)
+// interned and the unique ones (Info) packed as UTF-8. A million packets
+// cost tens of bytes each plus their frame bytes, not a million objects.
+import type { RawPacket } from '../types';
+import { COLOUR_RULES, type ColourRule } from '../../api/types';
+
+type TypedCtor<T> = { new (n: number): T };
+type AnyTyped = Uint8Array | Uint16Array | Uint32Array | Int32Array | Float64Array | BigInt64Array;
+
+/** A typed array that doubles when full. */
+export class Column<T extends AnyTyped> {
+  arr: T;
+  constructor(private readonly ctor: TypedCtor<T>, initial = 1024) { this.arr = new ctor(initial); }
+  ensure(n: number): void {
+    if (n <= this.arr.length) return;
+    let cap = this.arr.length;
+    while (cap < n) cap *= 2;
+    const next = new this.ctor(cap);
+    (next as any).set(this.arr);
+    this.arr = next;
+  }
+  /** memory held, in bytes */
+  get bytes(): number { return this.arr.byteLength; }
+}
+
+/** Interned strings; id 0 is always ''. */
+export class StringTable {
+  private readonly ids = new Map<string, number>([['', 0]]);
+  readonly strings: string[] = [''];
+  intern(s: string | undefined | null): number {
+    if (!s) return 0;
+    let id = this.ids.get(s);
+    if (id === undefined) { id = this.strings.length; this.strings.push(s); this.ids.set(s, id); }
+    return id;
+  }
+  get(id: number): string { return this.strings[id] ?? ''; }
+  get size(): number { return this.strings.length; }
+}
+
+/** Bytes appended into fixed-size chunks; an item never spans two chunks. */
+export class ByteArena {
+  private readonly chunks: Buffer[] = [];
+  private used = 0;
+  constructor(private readonly chunkSize = 4 << 20) {}
+  /** returns a location: chunk index * 2^32 + offset, as a float64-safe number */
+  append(data: Uint8Array): number {
+    let cur = this.chunks[this.chunks.length - 1];
+    if (!cur || this.used + data.length > cur.length) {
+      cur = Buffer.allocUnsafe(Math.max(this.chunkSize, data.length));
+      this.chunks.push(cur);
+      this.used = 0;
+    }
+    cur.set(data, this.used);
+    const loc = (this.chunks.length - 1) * 2 ** 32 + this.used;
+    this.used += data.length;
+    return loc;
+  }
+  view(loc: number, len: number): Buffer {
+    const chunk = this.chunks[Math.floor(loc / 2 ** 32)];
+    const off = loc % 2 ** 32;
+    return chunk.subarray(off, off + len);
+  }
+  get bytes(): number { return this.chunks.reduce((s, c) => s + c.length, 0); }
+}
+
+/** What the list shows for one packet, as the service computes it from a dissection. */
+export interface RowSummary {
+  source: string;
+  destination: string;
+  protocol: string;
+  info: string;
+  srcCountry?: string;
+  dstCountry?: string;
+  userAgent?: string;
+  hostSni?: string;
+  contentLength?: number;
+  colour: ColourRule;
+  /** TCP conversation id, -1 when not TCP */
+  stream: number;
+}
+
+const COLOUR_INDEX = new Map<string, number>(COLOUR_RULES.map((c, i) => [c, i]));
+const NO_TS = -(2n ** 63n);
+
+export class PacketStore {
+  count = 0;
+  readonly strings = new StringTable();
+  private readonly frames = new ByteArena();
+  private readonly infoText = new ByteArena(1 << 20);
+  readonly frameLoc = new Column(Float64Array);
+  readonly tsNs = new Column(BigInt64Array);
+  readonly capLen = new Column(Uint32Array);
+  readonly origLen = new Column(Uint32Array);
+  readonly linkType = new Column(Uint16Array);
+  readonly ifaceId = new Column(Uint16Array);
+  readonly source = new Column(Uint32Array);
+  readonly destination = new Column(Uint32Array);
+  readonly protocol = new Column(Uint32Array);
+  readonly infoLoc = new Column(Float64Array);
+  readonly infoLen = new Column(Uint32Array);
+  readonly srcCountry = new Column(Uint32Array);
+  readonly dstCountry = new Column(Uint32Array);
+  readonly userAgent = new Column(Uint32Array);
+  readonly hostSni = new Column(Uint32Array);
+  readonly contentLength = new Column(Float64Array);
+  readonly colour = new Column(Uint8Array);
+  readonly stream = new Column(Int32Array);
+  /** frame.number of each stored packet (files may skip numbers) */
+  readonly number = new Column(Uint32Array);
+  /** first packet's timestamp, the origin of the Time column */
+  firstTsNs: bigint | null = null;
+
+  append(pkt: RawPacket, s: RowSummary): number {
+    const i = this.count;
+    const n = i + 1;
+    for (const c of this.columns) c.ensure(n);
+    this.frameLoc.arr[i] = this.frames.append(pkt.data);
+    this.tsNs.arr[i] = pkt.tsNs ?? NO_TS;
+    if (this.firstTsNs === null && pkt.tsNs !== null) this.firstTsNs = pkt.tsNs;
+    this.capLen.arr[i] = pkt.data.length;
+    this.origLen.arr[i] = pkt.origLen;
+    this.linkType.arr[i] = pkt.linkType;
+    this.ifaceId.arr[i] = pkt.interfaceId;
+    this.number.arr[i] = pkt.number;
+    const st = this.strings;
+    this.source.arr[i] = st.intern(s.source);
+    this.destination.arr[i] = st.intern(s.destination);
+    this.protocol.arr[i] = st.intern(s.protocol);
+    const info = Buffer.from(s.info, 'utf8');
+    this.infoLoc.arr[i] = this.infoText.append(info);
+    this.infoLen.arr[i] = info.length;
+    this.srcCountry.arr[i] = st.intern(s.srcCountry);
+    this.dstCountry.arr[i] = st.intern(s.dstCountry);
+    this.userAgent.arr[i] = st.intern(s.userAgent);
+    this.hostSni.arr[i] = st.intern(s.hostSni);
+    this.contentLength.arr[i] = s.contentLength ?? NaN;
+    this.colour.arr[i] = COLOUR_INDEX.get(s.colour) ?? 0;
+    this.stream.arr[i] = s.stream;
+    this.count = n;
+    return i;
+  }
+
+  private get columns(): Column<AnyTyped>[] {
+    return [this.frameLoc, this.tsNs, this.capLen, this.origLen, this.linkType, this.ifaceId, this.source,
+      this.destination, this.protocol, this.infoLoc, this.infoLen, this.srcCountry, this.dstCountry,
+      this.userAgent, this.hostSni, this.contentLength, this.colour, this.stream, this.number];
+  }
+
+  /** The stored frame as a RawPacket (data is a view into the store: copy to keep). */
+  packet(i: number): RawPacket {
+    const ts = this.tsNs.arr[i];
+    return {
+      number: this.number.arr[i],
+      tsNs: ts === NO_TS ? null : ts,
+      capLen: this.capLen.arr[i],
+      origLen: this.origLen.arr[i],
+      linkType: this.linkType.arr[i],
+      interfaceId: this.ifaceId.arr[i],
+      data: this.frames.view(this.frameLoc.arr[i], this.capLen.arr[i]),
+    };
+  }
+
+  info(i: number): string {
+    return this.infoText.view(this.infoLoc.arr[i], this.infoLen.arr[i]).toString('utf8');
+  }
+
+  /** seconds since the first packet (0 when either has no timestamp) */
+  relTime(i: number): number {
+    const ts = this.tsNs.arr[i];
+    if (ts === NO_TS || this.firstTsNs === null) return 0;
+    return Number(ts - this.firstTsNs) / 1e9;
+  }
+
+  /** index of the packet with this frame number (binary search: numbers ascend), -1 when absent */
+  indexOf(number: number): number {
+    const a = this.number.arr;
+    let lo = 0, hi = this.count - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const v = a[mid];
+      if (v === number) return mid;
+      if (v < number) lo = mid + 1; else hi = mid - 1;
+    }
+    return -1;
+  }
+
+  /** memory held by the store, in bytes (typed arrays + arenas; strings estimated) */
+  get bytes(): number {
+    let b = this.frames.bytes + this.infoText.bytes;
+    for (const c of this.columns) b += c.bytes;
+    return b;
+  }
+}

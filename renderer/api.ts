@@ -1,0 +1,53 @@
+// How the renderer reaches the engine: Electron's preload exposes
+// window.xdpscope; in a browser the same API runs over the server's
+// WebSocket (binary frames, see main/api/codec.ts), token from the page URL.
+import type { EngineEvent, Method, Params, Result, XdpscopeApi } from '../main/api/types';
+import { decodeMessage, encodeMessage } from '../main/api/codec';
+
+declare global {
+  interface Window { xdpscope?: XdpscopeApi }
+}
+
+export function connectBrowserApi(loc: Location = window.location): Promise<XdpscopeApi> {
+  const token = new URLSearchParams(loc.search).get('token') ?? '';
+  const ws = new WebSocket(`ws://${loc.host}/ws?token=${encodeURIComponent(token)}`);
+  ws.binaryType = 'arraybuffer';
+  const pending = new Map<number, { resolve(v: any): void; reject(e: Error): void }>();
+  const listeners = new Set<(ev: EngineEvent) => void>();
+  let nextId = 1;
+  let closed: string | null = null;
+  const api: XdpscopeApi = {
+    face: 'browser',
+    call<M extends Method>(method: M, params: Params<M>): Promise<Result<M>> {
+      if (closed) return Promise.reject(Object.assign(new Error(closed), { kind: 'connection' }));
+      const id = nextId++;
+      return new Promise((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        ws.send(encodeMessage({ id, method, params }) as Uint8Array<ArrayBuffer>);
+      });
+    },
+    onEvent(l) { listeners.add(l); return () => listeners.delete(l); },
+  };
+  ws.onmessage = (e) => {
+    const msg = decodeMessage(new Uint8Array(e.data as ArrayBuffer)) as any;
+    if (typeof msg?.id === 'number') {
+      const p = pending.get(msg.id);
+      if (!p) return;
+      pending.delete(msg.id);
+      if (msg.ok) p.resolve(msg.result);
+      else p.reject(Object.assign(new Error(msg.error?.message ?? 'engine error'), { kind: msg.error?.kind ?? 'engine' }));
+    } else if (typeof msg?.event === 'string') {
+      for (const l of listeners) l(msg as EngineEvent);
+    }
+  };
+  return new Promise((resolve, reject) => {
+    ws.onopen = () => resolve(api);
+    ws.onerror = () => reject(new Error('cannot connect to the xdpscope server (is the token in the URL right?)'));
+    ws.onclose = (e) => {
+      closed = `connection to the xdpscope server closed${e.reason ? `: ${e.reason}` : ''}`;
+      for (const p of pending.values()) p.reject(new Error(closed));
+      pending.clear();
+      for (const l of listeners) l({ event: 'error', data: { message: closed, kind: 'connection' } });
+    };
+  });
+}

@@ -1,0 +1,100 @@
+// The window: toolbar with the filter bar, the welcome or capture view,
+// the status bar; errors stay visible until dismissed.
+import { useEffect, useRef, useState } from 'react';
+import { useApp, useApp$ } from '../context';
+import { Toolbar } from './Toolbar';
+import { Welcome } from './Welcome';
+import { PacketList } from './PacketList';
+import { DetailPane } from './DetailPane';
+import { BytesPane } from './BytesPane';
+import { StatusBar } from './StatusBar';
+import { FollowView } from './FollowView';
+import { SaveDialog } from './SaveDialog';
+
+export function App() {
+  const { store, api } = useApp();
+  const view = useApp$((s) => s.view);
+  const errors = useApp$((s) => s.errors);
+  const notice = useApp$((s) => s.notice);
+  const status = useApp$((s) => s.status);
+  const filterRef = useRef<HTMLInputElement>(null);
+  const [saveOpen, setSaveOpen] = useState(false);
+
+  const open = async () => {
+    if (api.dialogs) {
+      const p = await api.dialogs.openCapture();
+      if (p) await store.getState().openFile(p);
+    } else {
+      store.getState().showWelcome();
+      setTimeout(() => document.getElementById('open-path')?.focus(), 0);
+    }
+  };
+  const save = async (as: boolean) => {
+    if (api.dialogs) {
+      const p = await api.dialogs.saveCapture('capture.pcapng');
+      if (p) await store.getState().save(p);
+    } else if (as) setSaveOpen(true);
+    else window.location.assign('/download?name=capture.pcapng');
+  };
+  const actions = useRef({ open, save });
+  actions.current = { open, save };
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (!(e.ctrlKey || e.metaKey)) return;
+      const k = e.key.toLowerCase();
+      if (k === 'k' || k === '/') { e.preventDefault(); filterRef.current?.focus(); filterRef.current?.select(); }
+      else if (k === 'e') { e.preventDefault(); void store.getState().toggleCapture(); }
+      else if (k === 'o') { e.preventDefault(); void actions.current.open(); }
+      else if (k === 's') { e.preventDefault(); void actions.current.save(e.shiftKey); }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [store]);
+
+  useEffect(() => api.onCommand?.((c) => {
+    const s = store.getState();
+    switch (c.command) {
+      case 'open': void actions.current.open(); break;
+      case 'openRecent': if (c.path) void s.openFile(c.path); break;
+      case 'save': case 'export': void actions.current.save(false); break;
+      case 'saveAs': void actions.current.save(true); break;
+      case 'start': void s.startCapture(); break;
+      case 'stop': void s.stopCapture(); break;
+      case 'restart': void s.restartCapture(); break;
+      case 'interfaces': case 'options': s.showWelcome(); break;
+      case 'focusFilter': filterRef.current?.focus(); break;
+    }
+  }), [api, store]);
+
+  return (
+    <div className="app">
+      <Toolbar filterRef={filterRef} onOpen={open} onSave={() => save(false)} />
+      {status.needsPermission && (
+        <div className="banner warn" role="alert">
+          Live capture needs the capture helper to have its capabilities (CAP_BPF, CAP_NET_ADMIN).
+          <button onClick={() => void store.getState().grantPermission()}>Grant capture permission</button>
+        </div>
+      )}
+      {errors.map((e, i) => (
+        <div key={i} className="banner error" role="alert" data-kind={e.kind}>
+          <span>{e.message}</span>
+          <button aria-label="dismiss" onClick={() => store.getState().dismissError(i)}>×</button>
+        </div>
+      ))}
+      {notice && <div className="banner info"><span>{notice}</span><button onClick={() => store.setState({ notice: null })}>×</button></div>}
+      {view === 'welcome' ? <Welcome /> : (
+        <div className="capture">
+          <div className="list-pane"><PacketList /></div>
+          <div className="lower">
+            <div className="detail-pane"><DetailPane /></div>
+            <div className="bytes-pane"><BytesPane /></div>
+          </div>
+        </div>
+      )}
+      <StatusBar />
+      <FollowView />
+      {saveOpen && <SaveDialog onClose={() => setSaveOpen(false)} />}
+    </div>
+  );
+}

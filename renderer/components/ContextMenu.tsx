@@ -1,0 +1,38 @@
+// Right-click on a packet-list cell: Apply/Prepare as filter, Copy value, Follow TCP stream.
+import { useEffect } from 'react';
+import type { ColumnId } from '../../main/api/types';
+import { useApp } from '../context';
+import { andFilter, filterFor } from '../lib/format';
+
+export interface MenuTarget {
+  x: number; y: number; column: ColumnId; value: unknown; number: number; protocol: string;
+}
+
+export function ContextMenu({ target, onClose }: { target: MenuTarget; onClose(): void }) {
+  const { store } = useApp();
+  useEffect(() => {
+    const close = () => onClose();
+    window.addEventListener('click', close);
+    window.addEventListener('keydown', close);
+    return () => { window.removeEventListener('click', close); window.removeEventListener('keydown', close); };
+  }, [onClose]);
+  const expr = filterFor(target.column, target.value as any);
+  const s = store.getState();
+  const prepare = (apply: boolean, and: boolean) => {
+    if (!expr) return;
+    const text = and ? andFilter(s.appliedFilter, expr) : expr;
+    void s.setFilterText(text);
+    if (apply) void s.applyFilter(text);
+    onClose();
+  };
+  const value = target.value == null ? '' : String(target.value);
+  return (
+    <ul className="context-menu" role="menu" style={{ left: target.x, top: target.y }} onClick={(e) => e.stopPropagation()}>
+      <li role="menuitem" className={expr ? '' : 'disabled'} onClick={() => prepare(true, false)}>Apply as Filter{expr ? `: ${expr}` : ''}</li>
+      <li role="menuitem" className={expr ? '' : 'disabled'} onClick={() => prepare(true, true)}>Apply as Filter: …and Selected</li>
+      <li role="menuitem" className={expr ? '' : 'disabled'} onClick={() => prepare(false, false)}>Prepare as Filter</li>
+      <li role="menuitem" onClick={() => { void navigator.clipboard?.writeText(value).catch(() => undefined); onClose(); }}>Copy value</li>
+      <li role="menuitem" onClick={() => { void s.follow(target.number); onClose(); }}>Follow TCP Stream</li>
+    </ul>
+  );
+}

@@ -1,0 +1,99 @@
+// The display-filter bar: validity as you type (green/red), the error
+// message with its span underlined, field-name completion, history.
+import { useEffect, useRef, useState, type RefObject } from 'react';
+import { useApp, useApp$ } from '../context';
+
+export function FilterBar({ inputRef }: { inputRef: RefObject<HTMLInputElement | null> }) {
+  const { store } = useApp();
+  const text = useApp$((s) => s.filterText);
+  const check = useApp$((s) => s.filterCheck);
+  const applied = useApp$((s) => s.appliedFilter);
+  const completion = useApp$((s) => s.completion);
+  const history = useApp$((s) => s.filterHistory);
+  const busy = useApp$((s) => s.busy);
+  const [active, setActive] = useState(0);
+  const [showHistory, setShowHistory] = useState(false);
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+
+  useEffect(() => setActive(0), [completion]);
+
+  const onChange = (value: string, cursor: number) => {
+    store.setState({ filterText: value });
+    if (timer.current) clearTimeout(timer.current);
+    timer.current = setTimeout(() => {
+      void store.getState().setFilterText(value);
+      void store.getState().complete(value, cursor);
+    }, 80);
+  };
+  const pick = (label: string) => {
+    if (!completion) return;
+    const next = text.slice(0, completion.from) + label + text.slice(completion.to);
+    const cursor = completion.from + label.length;
+    store.getState().clearCompletion();
+    onChange(next, cursor);
+    requestAnimationFrame(() => inputRef.current?.setSelectionRange(cursor, cursor));
+  };
+  const items = completion?.items ?? [];
+  const state = check.ok ? (check.empty ? 'empty' : 'valid') : 'invalid';
+  const err = check.ok ? null : check.error;
+
+  return (
+    <div className="filterbar">
+      <div className="filter-input-wrap">
+        <input
+          ref={inputRef}
+          className={`filter-input ${state}`}
+          data-state={state}
+          spellCheck={false}
+          placeholder="Apply a display filter … (Ctrl+/)"
+          value={text}
+          aria-label="display filter"
+          aria-invalid={state === 'invalid'}
+          onChange={(e) => onChange(e.target.value, e.target.selectionStart ?? e.target.value.length)}
+          onBlur={() => setTimeout(() => store.getState().clearCompletion(), 150)}
+          onKeyDown={(e) => {
+            if (items.length && (e.key === 'ArrowDown' || e.key === 'ArrowUp')) {
+              e.preventDefault();
+              setActive((a) => (a + (e.key === 'ArrowDown' ? 1 : items.length - 1)) % items.length);
+            } else if (items.length && e.key === 'Tab') {
+              e.preventDefault(); pick(items[active].label);
+            } else if (e.key === 'Enter') {
+              e.preventDefault();
+              if (timer.current) clearTimeout(timer.current);
+              void store.getState().applyFilter(text);
+            } else if (e.key === 'Escape') {
+              store.getState().clearCompletion();
+            }
+          }}
+        />
+        {err && (
+          <div className="filter-mirror" aria-hidden="true">
+            <span className="pre">{text.slice(0, err.start)}</span>
+            <span className="bad-span">{text.slice(err.start, Math.max(err.end, err.start + 1)) || ' '}</span>
+          </div>
+        )}
+        {items.length > 0 && (
+          <ul className="completion" role="listbox">
+            {items.slice(0, 12).map((it, i) => (
+              <li key={it.label} role="option" aria-selected={i === active} className={i === active ? 'active' : ''}
+                onMouseDown={(e) => { e.preventDefault(); pick(it.label); }}>
+                <span className="name">{it.label}</span>{it.detail && <span className="detail">{it.detail}</span>}
+              </li>
+            ))}
+          </ul>
+        )}
+        {showHistory && history.length > 0 && (
+          <ul className="completion history" role="listbox">
+            {history.map((h) => (
+              <li key={h} onMouseDown={(e) => { e.preventDefault(); setShowHistory(false); onChange(h, h.length); void store.getState().applyFilter(h); }}>{h}</li>
+            ))}
+          </ul>
+        )}
+      </div>
+      <button title="Filter history" onClick={() => setShowHistory((v) => !v)} onBlur={() => setTimeout(() => setShowHistory(false), 150)}>▾</button>
+      <button className="primary" disabled={busy || state === 'invalid'} onClick={() => void store.getState().applyFilter(text)}>Apply</button>
+      {applied && <button title="Clear filter" onClick={() => { onChange('', 0); void store.getState().applyFilter(''); }}>✕</button>}
+      {err && <div className="filter-error" role="status">{err.message}</div>}
+    </div>
+  );
+}

@@ -1,0 +1,182 @@
+// The packet list: AG Grid's infinite row model asks the engine for the
+// block of rows on screen (never the whole capture). Rows refetch when the
+// engine's list generation changes (filter, sort, new source); while live,
+// the row count grows and the view follows the tail until the user scrolls up.
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { AgGridReact } from 'ag-grid-react';
+import {
+  ModuleRegistry, AllCommunityModule, themeQuartz, colorSchemeDark, colorSchemeLight,
+  type ColDef, type GridApi, type IDatasource, type IGetRowsParams, type CellContextMenuEvent,
+  type CellFocusedEvent, type BodyScrollEvent,
+} from 'ag-grid-community';
+import { COLOUR_RULES, type ColumnId, type RowBlock } from '../../main/api/types';
+import { useApp, useApp$ } from '../context';
+import { flagEmoji, formatTime } from '../lib/format';
+import { ContextMenu, type MenuTarget } from './ContextMenu';
+import { useDarkMode } from '../lib/theme';
+
+ModuleRegistry.registerModules([AllCommunityModule]);
+
+export interface Row {
+  number: number; time: number; source: string; destination: string; protocol: string; length: number; info: string;
+  srcCountry: string; dstCountry: string; userAgent: string; contentLength: number | null; hostSni: string; colour: string;
+}
+
+export function blockToRows(b: RowBlock): Row[] {
+  const s = b.strings;
+  const rows: Row[] = new Array(b.number.length);
+  for (let i = 0; i < rows.length; i++) {
+    const cl = b.contentLength[i];
+    rows[i] = {
+      number: b.number[i], time: b.time[i], length: b.length[i],
+      source: s[b.source[i]], destination: s[b.destination[i]], protocol: s[b.protocol[i]], info: s[b.info[i]],
+      srcCountry: s[b.srcCountry[i]], dstCountry: s[b.dstCountry[i]], userAgent: s[b.userAgent[i]], hostSni: s[b.hostSni[i]],
+      contentLength: Number.isNaN(cl) ? null : cl, colour: COLOUR_RULES[b.colour[i]] ?? 'none',
+    };
+  }
+  return rows;
+}
+
+const country = (v: string) => (v ? `${flagEmoji(v)} ${v}` : '');
+
+const COLUMNS: ColDef<Row>[] = [
+  { field: 'number', headerName: 'No.', width: 80, type: 'numericColumn' },
+  { field: 'time', headerName: 'Time', width: 110, valueFormatter: (p) => (p.value == null ? '' : formatTime(p.value)) },
+  { field: 'source', headerName: 'Source', width: 150 },
+  { field: 'destination', headerName: 'Destination', width: 150 },
+  { field: 'protocol', headerName: 'Protocol', width: 90 },
+  { field: 'length', headerName: 'Length', width: 80, type: 'numericColumn' },
+  { field: 'info', headerName: 'Info', flex: 1, minWidth: 260 },
+  { field: 'srcCountry', headerName: 'Src CC', width: 85, valueFormatter: (p) => country(p.value ?? '') },
+  { field: 'dstCountry', headerName: 'Dst CC', width: 85, valueFormatter: (p) => country(p.value ?? '') },
+  { field: 'hostSni', headerName: 'Host/SNI', width: 150 },
+  { field: 'userAgent', headerName: 'User-Agent', width: 170, hide: false },
+  { field: 'contentLength', headerName: 'Content-Length', width: 120, type: 'numericColumn' },
+];
+
+const lightTheme = themeQuartz.withPart(colorSchemeLight).withParams({ fontSize: 12, rowHeight: 22, headerHeight: 28, spacing: 4 });
+const darkTheme = themeQuartz.withPart(colorSchemeDark).withParams({ fontSize: 12, rowHeight: 22, headerHeight: 28, spacing: 4 });
+
+export function PacketList() {
+  const { store, api } = useApp();
+  const status = useApp$((s) => s.status);
+  const dark = useDarkMode();
+  const gridRef = useRef<GridApi<Row> | null>(null);
+  const fetchedGen = useRef(-1);
+  const sortKey = useRef('');
+  const follow = useRef(true);
+  const programmaticScroll = useRef(0);
+  const lastRefresh = useRef(0);
+  const refreshTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const [menu, setMenu] = useState<MenuTarget | null>(null);
+  const [following, setFollowing] = useState(true);
+
+  const datasource = useMemo<IDatasource>(() => ({
+    getRows: (p: IGetRowsParams) => {
+      void (async () => {
+        try {
+          const sm = p.sortModel[0];
+          const key = sm ? `${sm.colId}:${sm.sort}` : '';
+          if (key !== sortKey.current) {
+            sortKey.current = key;
+            await api.call('setSort', { column: sm ? (sm.colId as ColumnId) : null, desc: sm?.sort === 'desc' });
+          }
+          const b = await api.call('getRows', { start: p.startRow, count: p.endRow - p.startRow });
+          fetchedGen.current = b.generation;
+          p.successCallback(blockToRows(b), b.total);
+        } catch (e) {
+          p.failCallback();
+          store.getState().reportError(e, 'rows');
+        }
+      })();
+    },
+  }), [api, store]);
+
+  // Generation changed (filter/sort/new source): refetch. Count grew (live/loading): extend, refresh the tail.
+  useEffect(() => {
+    const g = gridRef.current;
+    if (!g) return;
+    if (status.generation !== fetchedGen.current) {
+      fetchedGen.current = status.generation;
+      g.refreshInfiniteCache();
+      if (status.displayed === 0) g.setRowCount(0, false);
+      return;
+    }
+    const count = g.getDisplayedRowCount();
+    if (status.displayed !== count) {
+      const run = () => {
+        refreshTimer.current = null;
+        lastRefresh.current = Date.now();
+        g.setRowCount(status.displayed, status.state !== 'capturing' && status.state !== 'loading');
+        g.refreshInfiniteCache();
+        if (follow.current && status.mode === 'live' && status.displayed > 0) {
+          programmaticScroll.current = Date.now();
+          g.ensureIndexVisible(status.displayed - 1, 'bottom');
+        }
+      };
+      const wait = 200 - (Date.now() - lastRefresh.current);
+      if (wait <= 0) run();
+      else if (!refreshTimer.current) refreshTimer.current = setTimeout(run, wait);
+    }
+  }, [status]);
+
+  useEffect(() => () => { if (refreshTimer.current) clearTimeout(refreshTimer.current); }, []);
+
+  const onFocused = (e: CellFocusedEvent<Row>) => {
+    if (e.rowIndex == null || e.rowPinned) return;
+    const node = e.api.getDisplayedRowAtIndex(e.rowIndex);
+    if (node?.data) {
+      node.setSelected(true, true);
+      if (store.getState().selected !== node.data.number) void store.getState().select(node.data.number);
+    }
+  };
+
+  const onScroll = (e: BodyScrollEvent<Row>) => {
+    if (e.direction !== 'vertical' || Date.now() - programmaticScroll.current < 300) return;
+    const rows = e.api.getDisplayedRowCount();
+    const last = e.api.getLastDisplayedRowIndex();
+    const atBottom = last >= rows - 2;
+    follow.current = atBottom;
+    setFollowing(atBottom);
+  };
+
+  const onContext = (e: CellContextMenuEvent<Row>) => {
+    const ev = e.event as MouseEvent | null;
+    if (!ev || !e.data || !e.colDef.field) return;
+    const col = e.colDef.field as ColumnId;
+    setMenu({ x: ev.clientX, y: ev.clientY, column: col, value: (e.data as any)[col], number: e.data.number, protocol: e.data.protocol });
+  };
+
+  return (
+    <div className="packet-list" data-testid="packet-list">
+      <AgGridReact<Row>
+        theme={dark ? darkTheme : lightTheme}
+        columnDefs={COLUMNS}
+        defaultColDef={{ sortable: true, resizable: true, suppressMovable: false }}
+        rowModelType="infinite"
+        datasource={datasource}
+        cacheBlockSize={200}
+        maxBlocksInCache={30}
+        infiniteInitialRowCount={1}
+        rowBuffer={20}
+        rowSelection={{ mode: 'singleRow', checkboxes: false, enableClickSelection: true }}
+        getRowClass={(p) => (p.data ? `c-${p.data.colour}` : undefined)}
+        onGridReady={(e) => { gridRef.current = e.api; }}
+        onCellFocused={onFocused}
+        onBodyScroll={onScroll}
+        onCellContextMenu={onContext}
+        preventDefaultOnContextMenu
+        suppressCellFocus={false}
+        animateRows={false}
+      />
+      {status.mode === 'live' && !following && (
+        <button className="follow-tail" onClick={() => {
+          follow.current = true; setFollowing(true);
+          programmaticScroll.current = Date.now();
+          gridRef.current?.ensureIndexVisible(Math.max(0, status.displayed - 1), 'bottom');
+        }}>↓ Follow new packets</button>
+      )}
+      {menu && <ContextMenu target={menu} onClose={() => setMenu(null)} />}
+    </div>
+  );
+}

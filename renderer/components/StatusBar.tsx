@@ -1,0 +1,19 @@
+// Captured, displayed, kernel drops, mode, source, elapsed, state.
+import { useApp$ } from '../context';
+import { formatElapsed } from '../lib/format';
+
+export function StatusBar() {
+  const s = useApp$((x) => x.status);
+  const busy = useApp$((x) => x.busy);
+  return (
+    <div className="statusbar" data-testid="statusbar">
+      <span data-k="state" className={`state-${s.state}`}>{s.state}{busy ? ' …' : ''}</span>
+      <span data-k="mode">{s.mode === 'live' ? 'Live' : s.mode === 'file' ? 'File' : 'Idle'}{s.source ? `: ${s.source}` : ''}</span>
+      <span data-k="captured">Packets: {s.captured.toLocaleString('en')}</span>
+      <span data-k="displayed">Displayed: {s.displayed.toLocaleString('en')}{s.captured ? ` (${((100 * s.displayed) / s.captured).toFixed(1)}%)` : ''}</span>
+      <span data-k="dropped" className={s.dropped ? 'warn' : ''}>Dropped: {s.dropped.toLocaleString('en')}</span>
+      <span data-k="elapsed">Elapsed: {formatElapsed(s.elapsed)}</span>
+      {s.fileError && <span className="warn" title={s.fileError.message}>File damaged at offset {s.fileError.offset ?? '?'}</span>}
+    </div>
+  );
+}

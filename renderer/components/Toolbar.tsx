@@ -1,0 +1,22 @@
+// Capture controls and the display-filter bar.
+import type { RefObject } from 'react';
+import { useApp, useApp$ } from '../context';
+import { FilterBar } from './FilterBar';
+
+export function Toolbar({ filterRef, onOpen, onSave }: { filterRef: RefObject<HTMLInputElement | null>; onOpen(): void; onSave(): void }) {
+  const { store } = useApp();
+  const status = useApp$((s) => s.status);
+  const live = status.mode === 'live' && (status.state === 'capturing' || status.state === 'stopping');
+  const s = store.getState();
+  return (
+    <div className="toolbar" role="toolbar">
+      <button title="Interfaces and capture options" onClick={() => s.showWelcome()}>⌂</button>
+      <button className={live ? '' : 'primary'} title="Start capture (Ctrl+E)" disabled={live} onClick={() => void s.startCapture()}>▶ Start</button>
+      <button className={live ? 'danger' : ''} title="Stop capture (Ctrl+E)" disabled={!live} onClick={() => void s.stopCapture()}>■ Stop</button>
+      <button title="Restart capture" disabled={status.mode !== 'live'} onClick={() => void s.restartCapture()}>↻</button>
+      <button title="Open a capture file (Ctrl+O)" onClick={onOpen}>Open</button>
+      <button title="Save (Ctrl+S)" disabled={status.captured === 0} onClick={onSave}>Save</button>
+      <FilterBar inputRef={filterRef} />
+    </div>
+  );
+}

@@ -1,0 +1,87 @@
+// Start page: interfaces (state, addresses, live packets/s sparkline, XDP
+// warnings), capture options, open a file (path or upload), recent files.
+import { useEffect, useState } from 'react';
+import { useApp, useApp$ } from '../context';
+
+function Sparkline({ values }: { values: number[] }) {
+  if (values.length < 2) return <svg className="spark" width="80" height="18" />;
+  const max = Math.max(1, ...values);
+  const pts = values.map((v, i) => `${(i / (values.length - 1)) * 80},${17 - (v / max) * 16}`).join(' ');
+  return <svg className="spark" width="80" height="18" aria-label={`${values[values.length - 1]} packets/s`}><polyline points={pts} fill="none" strokeWidth="1.5" /></svg>;
+}
+
+export function Welcome() {
+  const { store, api } = useApp();
+  const interfaces = useApp$((s) => s.interfaces);
+  const rates = useApp$((s) => s.rates);
+  const opts = useApp$((s) => s.captureOptions);
+  const recent = useApp$((s) => s.recent);
+  const busy = useApp$((s) => s.busy);
+  const status = useApp$((s) => s.status);
+  const [path, setPath] = useState('');
+  const s = store.getState();
+
+  useEffect(() => {
+    const t = setInterval(() => void store.getState().refreshInterfaces(), 1000);
+    return () => clearInterval(t);
+  }, [store]);
+
+  return (
+    <div className="welcome">
+      <section className="card">
+        <h2>Capture</h2>
+        <table className="ifaces" data-testid="interfaces">
+          <thead><tr><th></th><th>Interface</th><th>Addresses</th><th>State</th><th>Packets/s</th><th></th></tr></thead>
+          <tbody>
+            {interfaces.map((i) => (
+              <tr key={i.name} className={opts.iface === i.name ? 'chosen' : ''} onClick={() => s.setCaptureOptions({ iface: i.name })}
+                onDoubleClick={() => { s.setCaptureOptions({ iface: i.name }); void s.startCapture(); }} data-iface={i.name}>
+                <td><input type="radio" name="iface" checked={opts.iface === i.name} onChange={() => s.setCaptureOptions({ iface: i.name })} aria-label={i.name} /></td>
+                <td className="mono">{i.name}</td>
+                <td className="mono small">{i.addresses.join(', ')}</td>
+                <td><span className={i.up ? 'up' : 'down'}>{i.up ? 'up' : 'down'}</span></td>
+                <td><Sparkline values={rates[i.name] ?? []} /> <span className="small">{(rates[i.name] ?? []).slice(-1)[0] ?? 0}</span></td>
+                <td>{i.xdpWarning && <span className="warn" title={i.xdpWarning}>⚠ {i.xdpWarning}</span>}</td>
+              </tr>
+            ))}
+            {interfaces.length === 0 && <tr><td colSpan={6} className="muted">No interfaces listed.</td></tr>}
+          </tbody>
+        </table>
+        <div className="options">
+          <label>Capture filter <input value={opts.captureFilter ?? ''} placeholder="e.g. tcp port 80" onChange={(e) => s.setCaptureOptions({ captureFilter: e.target.value })} /></label>
+          <label>Snaplen <input type="number" min={64} max={262144} value={opts.snaplen ?? 262144} onChange={(e) => s.setCaptureOptions({ snaplen: Number(e.target.value) })} /></label>
+          <label>XDP mode <select value={opts.mode} onChange={(e) => s.setCaptureOptions({ mode: e.target.value as 'auto' })}>
+            <option value="auto">auto</option><option value="native">native</option><option value="generic">generic</option>
+          </select></label>
+          <button className="primary" disabled={busy || !opts.iface} onClick={() => void s.startCapture()}>▶ Start capture on {opts.iface || '…'}</button>
+        </div>
+      </section>
+      <section className="card">
+        <h2>Open a capture file</h2>
+        <form className="open-row" onSubmit={(e) => { e.preventDefault(); if (path.trim()) void s.openFile(path.trim()); }}>
+          <input id="open-path" value={path} onChange={(e) => setPath(e.target.value)} placeholder="/path/to/capture.pcapng" aria-label="capture file path" />
+          <button type="submit" className="primary" disabled={busy}>Open</button>
+          {api.dialogs ? (
+            <button type="button" onClick={async () => { const p = await api.dialogs!.openCapture(); if (p) void s.openFile(p); }}>Browse…</button>
+          ) : (
+            <label className="upload">Upload…<input type="file" accept=".pcap,.pcapng,.cap,.gz" onChange={async (e) => {
+              const f = e.target.files?.[0];
+              if (f) void s.openUpload(f.name, new Uint8Array(await f.arrayBuffer()));
+            }} /></label>
+          )}
+        </form>
+        {status.mode !== 'idle' && <button className="link" onClick={() => store.setState({ view: 'capture' })}>← back to {status.source}</button>}
+        <h3>Recent</h3>
+        <ul className="recent">
+          {recent.map((r) => (
+            <li key={r.path} className={r.exists === false ? 'gone' : ''}>
+              <button className="link" disabled={r.exists === false} onClick={() => void s.openFile(r.path)}>{r.path}</button>
+              <span className="small muted"> {new Date(r.openedAt).toLocaleString()}</span>
+            </li>
+          ))}
+          {recent.length === 0 && <li className="muted">Nothing yet.</li>}
+        </ul>
+      </section>
+    </div>
+  );
+}

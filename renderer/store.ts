@@ -1,0 +1,278 @@
+// The renderer's state (zustand, vanilla so node:test can drive it without
+// a DOM): engine status, the filter being typed and applied, the selected
+// packet and field, the follow-stream view. Rows are not here: the packet
+// list fetches the window it shows straight from the engine.
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type {
+  CaptureOptions, Completion, DetailNode, ErrorInfo, FilterCheck, InterfaceInfo, PacketDetails,
+  RecentEntry, Status, StreamFollow, XdpscopeApi,
+} from '../main/api/types';
+import { fieldAt } from './lib/format';
+
+export const HISTORY_LIMIT = 30;
+
+export interface Selection {
+  /** path of indices into the tree ('0.3.1') */
+  path: string;
+  start: number;
+  len: number;
+}
+
+export interface AppState {
+  status: Status;
+  view: 'welcome' | 'capture';
+  interfaces: InterfaceInfo[];
+  /** rxPackets deltas per interface, newest last (sparklines) */
+  rates: Record<string, number[]>;
+  recent: RecentEntry[];
+  captureOptions: Omit<CaptureOptions, 'iface'> & { iface: string };
+  filterText: string;
+  filterCheck: FilterCheck;
+  appliedFilter: string;
+  filterHistory: string[];
+  completion: Completion | null;
+  selected: number | null;
+  details: PacketDetails | null;
+  field: Selection | null;
+  stream: StreamFollow | null;
+  /** errors shown in the UI until dismissed */
+  errors: ErrorInfo[];
+  notice: string | null;
+  busy: boolean;
+}
+
+export interface AppActions {
+  init(): Promise<void>;
+  refreshInterfaces(): Promise<void>;
+  openFile(path: string): Promise<void>;
+  openUpload(name: string, data: Uint8Array): Promise<void>;
+  setCaptureOptions(o: Partial<AppState['captureOptions']>): void;
+  startCapture(): Promise<void>;
+  stopCapture(): Promise<void>;
+  restartCapture(): Promise<void>;
+  toggleCapture(): Promise<void>;
+  grantPermission(): Promise<void>;
+  setFilterText(text: string): Promise<void>;
+  applyFilter(text?: string): Promise<boolean>;
+  complete(text: string, cursor: number): Promise<void>;
+  clearCompletion(): void;
+  select(number: number | null): Promise<void>;
+  selectField(path: string | null): void;
+  selectByte(offset: number): void;
+  follow(number: number): Promise<void>;
+  closeFollow(): void;
+  save(path: string, displayedOnly?: boolean): Promise<void>;
+  showWelcome(): void;
+  dismissError(i: number): void;
+  reportError(e: unknown, kind?: string): void;
+}
+
+export type AppStore = StoreApi<AppState & AppActions>;
+
+const idleStatus: Status = {
+  mode: 'idle', state: 'idle', source: '', captured: 0, displayed: 0, dropped: 0, indexed: 0, elapsed: 0, filter: '', generation: 0,
+};
+
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/** Node at a '0.3.1' path. */
+export function nodeAt(tree: DetailNode[], path: string): DetailNode | null {
+  let nodes: DetailNode[] | undefined = tree;
+  let node: DetailNode | null = null;
+  for (const p of path.split('.')) {
+    node = nodes?.[Number(p)] ?? null;
+    if (!node) return null;
+    nodes = node.children;
+  }
+  return node;
+}
+
+export function createAppStore(api: XdpscopeApi): AppStore {
+  let checkSeq = 0;
+  let selectSeq = 0;
+  const store = createStore<AppState & AppActions>()((set, get) => ({
+    status: idleStatus,
+    view: 'welcome',
+    interfaces: [],
+    rates: {},
+    recent: [],
+    captureOptions: { iface: '', captureFilter: '', snaplen: 262144, mode: 'auto' },
+    filterText: '',
+    filterCheck: { ok: true, empty: true },
+    appliedFilter: '',
+    filterHistory: [],
+    completion: null,
+    selected: null,
+    details: null,
+    field: null,
+    stream: null,
+    errors: [],
+    notice: null,
+    busy: false,
+
+    async init() {
+      api.onEvent((ev) => {
+        if (ev.event === 'status') {
+          const prev = get().status;
+          set({ status: ev.data });
+          if (ev.data.mode !== 'idle' && prev.mode === 'idle') set({ view: 'capture' });
+        } else if (ev.event === 'error') {
+          get().reportError(ev.data.message, ev.data.kind);
+        }
+      });
+      try {
+        const status = await api.call('getStatus', {});
+        set({ status, view: status.mode === 'idle' ? 'welcome' : 'capture', appliedFilter: status.filter, filterText: status.filter });
+      } catch (e) { get().reportError(e, 'engine'); }
+      void api.call('recentSessions', {}).then((recent) => set({ recent }), () => undefined);
+      void get().refreshInterfaces();
+    },
+
+    async refreshInterfaces() {
+      try {
+        const list = await api.call('listInterfaces', {});
+        const prev = new Map(get().interfaces.map((i) => [i.name, i.rxPackets]));
+        const rates = { ...get().rates };
+        for (const i of list) {
+          const before = prev.get(i.name);
+          const r = (rates[i.name] ?? []).concat(before === undefined ? [] : [Math.max(0, i.rxPackets - before)]);
+          rates[i.name] = r.slice(-30);
+        }
+        const opts = get().captureOptions;
+        set({ interfaces: list, rates, captureOptions: opts.iface ? opts : { ...opts, iface: list.find((i) => i.up && i.name !== 'lo')?.name ?? list[0]?.name ?? '' } });
+      } catch (e) {
+        set({ interfaces: [] });
+        // Listing needs the capture engine; say why instead of showing an empty list silently.
+        set({ notice: `cannot list interfaces: ${message(e)}` });
+      }
+    },
+
+    async openFile(path) {
+      set({ busy: true, selected: null, details: null, field: null, stream: null });
+      try {
+        const status = await api.call('openFile', { path });
+        set({ status, view: 'capture' });
+        void api.call('recentSessions', {}).then((recent) => set({ recent }), () => undefined);
+      } catch (e) { get().reportError(e, 'file'); } finally { set({ busy: false }); }
+    },
+
+    async openUpload(name, data) {
+      set({ busy: true, selected: null, details: null, field: null, stream: null });
+      try {
+        const status = await api.call('openUpload', { name, data });
+        set({ status, view: 'capture' });
+      } catch (e) { get().reportError(e, 'file'); } finally { set({ busy: false }); }
+    },
+
+    setCaptureOptions(o) { set({ captureOptions: { ...get().captureOptions, ...o } }); },
+
+    async startCapture() {
+      const o = get().captureOptions;
+      if (!o.iface) { get().reportError('pick an interface first', 'capture'); return; }
+      set({ busy: true, selected: null, details: null, field: null, stream: null });
+      try {
+        const status = await api.call('startCapture', {
+          iface: o.iface, mode: o.mode, snaplen: o.snaplen,
+          ...(o.captureFilter ? { captureFilter: o.captureFilter } : {}),
+        });
+        set({ status, view: 'capture' });
+      } catch (e) { get().reportError(e, 'capture'); } finally { set({ busy: false }); }
+    },
+
+    async stopCapture() {
+      try { set({ status: await api.call('stopCapture', {}) }); } catch (e) { get().reportError(e, 'capture'); }
+    },
+
+    async restartCapture() {
+      try { set({ status: await api.call('restartCapture', {}), selected: null, details: null, field: null }); } catch (e) { get().reportError(e, 'capture'); }
+    },
+
+    async toggleCapture() {
+      const s = get().status;
+      if (s.mode === 'live' && (s.state === 'capturing' || s.state === 'stopping')) await get().stopCapture();
+      else await get().startCapture();
+    },
+
+    async grantPermission() {
+      try {
+        const r = await api.call('grantPermission', {});
+        if (r.ok) set({ notice: r.message }); else get().reportError(r.message, 'permission');
+      } catch (e) { get().reportError(e, 'permission'); }
+    },
+
+    async setFilterText(text) {
+      const seq = ++checkSeq;
+      set({ filterText: text });
+      try {
+        const r = await api.call('checkFilter', { text });
+        if (seq === checkSeq) set({ filterCheck: r });
+      } catch (e) { get().reportError(e, 'filter'); }
+    },
+
+    async applyFilter(text) {
+      const t = (text ?? get().filterText).trim();
+      set({ filterText: t, completion: null, busy: true });
+      try {
+        const r = await api.call('setFilter', { text: t });
+        if (!r.ok) { set({ filterCheck: r }); return false; }
+        const hist = t ? [t, ...get().filterHistory.filter((h) => h !== t)].slice(0, HISTORY_LIMIT) : get().filterHistory;
+        set({ appliedFilter: t, filterCheck: r, filterHistory: hist });
+        return true;
+      } catch (e) { get().reportError(e, 'filter'); return false; } finally { set({ busy: false }); }
+    },
+
+    async complete(text, cursor) {
+      try { set({ completion: await api.call('completeFilter', { text, cursor }) }); } catch { set({ completion: null }); }
+    },
+    clearCompletion() { set({ completion: null }); },
+
+    async select(number) {
+      const seq = ++selectSeq;
+      if (number === null) { set({ selected: null, details: null, field: null }); return; }
+      set({ selected: number });
+      try {
+        const details = await api.call('getDetails', { number });
+        if (seq === selectSeq) set({ details, field: null });
+      } catch (e) { if (seq === selectSeq) get().reportError(e, 'details'); }
+    },
+
+    selectField(path) {
+      const d = get().details;
+      if (!d || path === null) { set({ field: null }); return; }
+      const n = nodeAt(d.tree, path);
+      set({ field: n ? { path, start: n.start, len: n.len } : null });
+    },
+
+    selectByte(offset) {
+      const d = get().details;
+      if (!d) return;
+      const hit = fieldAt(d.tree, offset);
+      set({ field: hit ? { path: hit.path.join('.'), start: hit.node.start, len: hit.node.len } : null });
+    },
+
+    async follow(number) {
+      try { set({ stream: await api.call('followStream', { number }) }); } catch (e) { get().reportError(e, 'follow'); }
+    },
+    closeFollow() { set({ stream: null }); },
+
+    async save(path, displayedOnly = false) {
+      try {
+        const r = await api.call('save', { path, displayedOnly });
+        set({ notice: `saved ${r.packets} packets to ${r.path}` });
+      } catch (e) { get().reportError(e, 'save'); }
+    },
+
+    showWelcome() { set({ view: 'welcome' }); void get().refreshInterfaces(); },
+
+    dismissError(i) { set({ errors: get().errors.filter((_, k) => k !== i) }); },
+
+    reportError(e, kind = 'error') {
+      const info: ErrorInfo = typeof e === 'object' && e && 'kind' in e && 'message' in e
+        ? { message: String((e as any).message), kind: String((e as any).kind) }
+        : { message: message(e), kind };
+      const errs = get().errors.filter((x) => x.message !== info.message);
+      set({ errors: [...errs, info].slice(-5) });
+    },
+  }));
+  return store;
+}

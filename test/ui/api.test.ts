@@ -1,0 +1,46 @@
+// The API's wire format and schema: typed arrays survive the binary codec,
+// unknown methods and malformed params are refused with a clear message.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { encodeMessage, decodeMessage } from '../../main/api/codec';
+import { validateCall, validateEvent, METHODS } from '../../main/api/schema';
+
+test('codec round-trips nested typed arrays, NaN and bigint', () => {
+  const msg = {
+    id: 7, ok: true,
+    result: { a: new Uint32Array([1, 2, 0xffffffff]), b: new Float64Array([0.5, NaN]), c: new Uint8Array([9, 8, 7]), n: 5n, s: ['x', ''], inner: { d: new Uint8Array(0) } },
+  };
+  const back = decodeMessage(encodeMessage(msg)) as any;
+  assert.deepEqual(Array.from(back.result.a), [1, 2, 0xffffffff]);
+  assert.ok(back.result.a instanceof Uint32Array);
+  assert.equal(back.result.b[0], 0.5);
+  assert.ok(Number.isNaN(back.result.b[1]));
+  assert.deepEqual(Array.from(back.result.c), [9, 8, 7]);
+  assert.equal(back.result.n, 5n);
+  assert.deepEqual(back.result.s, ['x', '']);
+  assert.equal(back.result.inner.d.length, 0);
+});
+
+test('codec refuses truncated messages', () => {
+  const bytes = encodeMessage({ x: new Uint32Array(100) });
+  assert.throws(() => decodeMessage(bytes.subarray(0, bytes.length - 16)), /past the end/);
+  assert.throws(() => decodeMessage(new Uint8Array(2)), /too short/);
+});
+
+test('validateCall accepts every method with good params and refuses the rest', () => {
+  assert.ok(METHODS.includes('getRows'));
+  assert.deepEqual(validateCall('getRows', { start: 0, count: 50 }).params, { start: 0, count: 50 });
+  assert.throws(() => validateCall('openShell', {}), /unknown method/);
+  assert.throws(() => validateCall('__proto__', {}), /unknown method/);
+  assert.throws(() => validateCall('getRows', { start: 0 }), /invalid params for getRows: count/);
+  assert.throws(() => validateCall('getRows', { start: 0, count: 10, extra: 1 }), /invalid params for getRows/);
+  assert.throws(() => validateCall('startCapture', { iface: 'eth0; reboot' }), /iface/);
+  assert.throws(() => validateCall('openUpload', { name: 'x', data: 'not bytes' }), /data/);
+  assert.ok(validateCall('openUpload', { name: 'x.pcap', data: new Uint8Array(4) }));
+});
+
+test('validateEvent drops unknown and malformed events', () => {
+  assert.equal(validateEvent('nope', {}), null);
+  assert.equal(validateEvent('error', { message: 1 }), null);
+  assert.deepEqual(validateEvent('error', { message: 'x', kind: 'capture' }), { event: 'error', data: { message: 'x', kind: 'capture' } });
+});
