@@ -1,0 +1,156 @@
+// Save / Save As / Export Specified Packets: stream packets from a source
+// into a new pcapng (session metadata in the SHB, comments as EPB
+// opt_comment) or classic pcap file, atomically (see atomic.ts).
+import { setImmediate as nextTick } from 'node:timers/promises';
+import { FileSink } from '../file/sink';
+import { PcapngWriter } from '../pcapng/writer';
+import { PcapWriter } from '../pcap/writer';
+import type { CaptureInterface, RawPacket } from '../types';
+import { writeFileAtomically } from './atomic';
+import type { CommentMap } from './comments';
+import { abortError, SessionFileError } from './errors';
+import { encodeMetadata, type SessionMetadata } from './metadata';
+import { selectionPredicate, type PacketSelection, type PacketSource } from './source';
+
+export type SaveFormat = 'pcapng' | 'pcap';
+
+export interface SaveOptions {
+  /** 'pcapng' (default; keeps metadata and comments) or classic 'pcap' (packets only, one link type) */
+  format?: SaveFormat;
+  /** replace an existing file (otherwise EEXIST) */
+  overwrite?: boolean;
+  /** session metadata to store (pcapng only); selectedPacket is renumbered for the exported frames */
+  metadata?: Partial<SessionMetadata>;
+  /** the session's comments (user edits win over the packets' own comments) */
+  comments?: CommentMap;
+  /** which packets (default all) */
+  select?: PacketSelection;
+  /** SHB comments (the capture file comment) */
+  fileComments?: string[];
+  signal?: AbortSignal;
+  onProgress?: (p: { packets: number; written: number }) => void;
+}
+
+export interface SaveResult {
+  path: string;
+  format: SaveFormat;
+  /** packets written */
+  packets: number;
+  /** packets read from the source */
+  scanned: number;
+  bytes: number;
+  /** selectedPacket as stored (renumbered), null when not exported */
+  selectedPacket: number | null;
+}
+
+/** pcapng can store a timestamp unit that is a power of ten only. */
+function writerUnit(iface: CaptureInterface): number {
+  const u = iface.tsUnitNs ?? 1000;
+  const exp = Math.round(Math.log10(u));
+  return exp >= 0 && exp <= 9 && 10 ** exp === u ? u : 1;
+}
+
+const YIELD_EVERY = 20_000;
+
+/**
+ * Write the selected packets of `source` to `dest`. Atomic: until it
+ * resolves, `dest` is untouched; a crash or cancel leaves the old file.
+ */
+export async function saveSession(dest: string, source: PacketSource, opts: SaveOptions = {}): Promise<SaveResult> {
+  const format = opts.format ?? 'pcapng';
+  const select = selectionPredicate(opts.select);
+  const wantSelected = opts.metadata?.selectedPacket ?? null;
+  return writeFileAtomically(dest, async (tmp) => {
+    let result: SaveResult = { path: dest, format, packets: 0, scanned: 0, bytes: 0, selectedPacket: null };
+    let written = 0;
+    let scanned = 0;
+    let sinceYield = 0;
+
+    // Metadata goes in the SHB, written first; the renumbered selection is
+    // only known afterwards, so for a partial export we compute it up front
+    // when the selection is a plain list or range, else drop it.
+    let metaSelected: number | null = wantSelected;
+    if (opts.select && opts.select !== 'all' && wantSelected !== null) {
+      metaSelected = null;
+      if ('range' in opts.select && wantSelected >= opts.select.range[0] && wantSelected <= opts.select.range[1]) metaSelected = wantSelected - opts.select.range[0] + 1;
+      if ('frames' in opts.select) {
+        const frames = [...opts.select.frames];
+        if (frames.includes(wantSelected)) metaSelected = frames.filter((f) => f <= wantSelected).length;
+        opts = { ...opts, select: { frames } };
+      }
+    }
+
+    let writePkt: (pkt: RawPacket) => void;
+    let finish: () => number;
+    if (format === 'pcapng') {
+      const sink = new FileSink(tmp, 'wx');
+      const w = new PcapngWriter(sink, {
+        comments: opts.fileComments,
+        customOptions: opts.metadata ? encodeMetadata({ ...opts.metadata, selectedPacket: metaSelected }) : undefined,
+      });
+      const ids = new Map<number, number>();
+      writePkt = (pkt) => {
+        let id = ids.get(pkt.interfaceId);
+        if (id === undefined) {
+          const iface = source.interfaces[pkt.interfaceId] ?? { id: pkt.interfaceId, linkType: pkt.linkType, snaplen: 262144 };
+          id = w.addInterface({
+            linkType: iface.linkType,
+            snaplen: iface.snaplen,
+            name: iface.name,
+            description: iface.description,
+            tsUnitNs: writerUnit(iface),
+          });
+          ids.set(pkt.interfaceId, id);
+        }
+        const comments = opts.comments ? opts.comments.commentsFor(pkt) : pkt.comments;
+        w.writePacket(id, pkt.tsNs ?? 0n, pkt.data, pkt.origLen, comments?.length ? comments : undefined);
+      };
+      finish = () => { w.close(); return w.bytesWritten; };
+    } else {
+      let w: PcapWriter | null = null;
+      let bytes = 24;
+      writePkt = (pkt) => {
+        if (!w) {
+          const snaplen = Math.max(0, ...source.interfaces.map((i) => i.snaplen || 0)) || 262144;
+          w = new PcapWriter(new FileSink(tmp, 'wx'), { linkType: pkt.linkType, snaplen });
+        } else if (pkt.linkType !== w.linkType) {
+          throw new SessionFileError('EFORMAT', dest, `Cannot export "${dest}" as pcap: frame ${pkt.number} has link type ${pkt.linkType} but earlier frames have ${w.linkType}; classic pcap holds one link type, save as pcapng instead`);
+        }
+        w.writePacket(pkt.tsNs ?? 0n, pkt.data, pkt.origLen);
+        bytes += 16 + pkt.data.length;
+      };
+      finish = () => {
+        // An empty selection still makes a valid (empty) pcap file.
+        w ??= new PcapWriter(new FileSink(tmp, 'wx'), { linkType: source.interfaces[0]?.linkType ?? 1 });
+        w.close();
+        return bytes;
+      };
+    }
+
+    try {
+      for await (const batch of source.batches()) {
+        if (opts.signal?.aborted) throw abortError(dest, 'Saving');
+        for (const pkt of batch) {
+          scanned++;
+          if (!select(pkt.number, pkt)) continue;
+          writePkt(pkt);
+          written++;
+        }
+        opts.onProgress?.({ packets: scanned, written });
+        sinceYield += batch.length;
+        if (sinceYield >= YIELD_EVERY) {
+          // Synchronous sources (the UI's packet store) would otherwise hold the event loop for the whole save.
+          sinceYield = 0;
+          await nextTick();
+        }
+      }
+      if (opts.signal?.aborted) throw abortError(dest, 'Saving');
+      const bytes = finish();
+      result = { ...result, packets: written, scanned, bytes, selectedPacket: format === 'pcapng' && opts.metadata ? metaSelected : null };
+      return result;
+    } catch (err) {
+      try { finish(); } catch { /* the temp file is removed anyway */ }
+      throw err;
+    }
+  }, { overwrite: opts.overwrite, signal: opts.signal, action: format === 'pcap' ? 'export' : 'save' });
+}
