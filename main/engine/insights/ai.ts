@@ -1,0 +1,182 @@
+// Use of well-known LLM API services, per internal host: recognised from
+// TLS SNI, HTTP Host, and DNS answers (a resolved address maps to its
+// service, and later connections to that address count as use).
+import type { PacketFacts } from './facts';
+import { TCP } from './facts';
+import type { Alert } from './alert';
+import { SYN_ONLY, addrEq, fmtBytes, quote } from './alert';
+import type { AiServiceDef, InsightsSettings } from './settings';
+import { CappedSet, LruMap } from './sketch';
+
+const MAX_USAGES = 4096;
+
+interface Usage {
+  host: string;
+  service: string;
+  firstTs: number;
+  lastTs: number;
+  firstFrame: number;
+  lastFrame: number;
+  /** packets the alert's filter selects: ClientHellos with the SNI, requests with the Host, SYNs to resolved addresses */
+  packets: number;
+  packetBytes: number;
+  connections: number;
+  bytesSent: number;
+  bytesReceived: number;
+  sni: CappedSet<string>;
+  httpHosts: CappedSet<string>;
+  synIps: CappedSet<string>;
+  lookups: number;
+}
+
+export interface AiUsageSummary {
+  host: string;
+  services: Array<{ service: string; connections: number; bytesSent: number; bytesReceived: number; names: string[]; firstTs: number; lastTs: number }>;
+}
+
+export class AiServiceDetector {
+  private readonly exact = new Map<string, string>();
+  private readonly suffixes: Array<[suffix: string, service: string]> = [];
+  private readonly resolved: LruMap<string, string>;
+  private readonly usage = new Map<string, Usage>();
+
+  constructor(private readonly s: InsightsSettings) {
+    for (const svc of s.aiServices.services as AiServiceDef[]) {
+      for (const d of svc.domains) {
+        const dom = d.toLowerCase().replace(/\.$/, '');
+        if (dom.startsWith('*.')) this.suffixes.push([dom.slice(1), svc.name]);
+        else this.exact.set(dom, svc.name);
+      }
+    }
+    this.resolved = new LruMap(s.limits.maxResolved);
+  }
+
+  match(name: string): string | undefined {
+    const n = name.replace(/\.$/, '');
+    const e = this.exact.get(n);
+    if (e) return e;
+    for (const [suf, svc] of this.suffixes) if (n.endsWith(suf)) return svc;
+    return undefined;
+  }
+
+  add(f: PacketFacts): void {
+    if (!this.s.aiServices.enabled || !f.ipVersion || f.src === undefined || f.dst === undefined) return;
+    if (f.dnsResponse && f.dnsQueryName && f.dnsAnswers) {
+      const svc = this.match(f.dnsQueryName);
+      if (svc) {
+        for (const ip of f.dnsAnswers) this.resolved.set(ip, svc);
+        const u = this.get(f.dst, svc, f);
+        if (u) u.lookups++;
+      }
+    }
+    if (f.sni) {
+      const svc = this.match(f.sni);
+      if (svc) {
+        const u = this.get(f.src, svc, f);
+        if (u) {
+          u.sni.add(f.sni);
+          // a connection to a DNS-resolved address was already counted at its SYN
+          if (this.resolved.get(f.dst) !== svc) u.connections++;
+          this.select(u, f);
+        }
+      }
+    }
+    if (f.httpHost && f.httpRequest) {
+      const svc = this.match(f.httpHost);
+      if (svc) {
+        const u = this.get(f.src, svc, f);
+        if (u) { u.httpHosts.add(f.httpHostRaw ?? f.httpHost); this.select(u, f); }
+      }
+    }
+    if (this.resolved.size === 0) return;
+    const toSvc = this.resolved.get(f.dst);
+    if (toSvc) {
+      const u = this.get(f.src, toSvc, f);
+      if (u) {
+        u.bytesSent += f.len;
+        if (f.transport === 'tcp' && (f.tcpFlags & (TCP.SYN | TCP.ACK)) === TCP.SYN) {
+          u.synIps.add(f.dst);
+          if (!f.sni) u.connections++;
+          this.select(u, f);
+        }
+      }
+    }
+    const fromSvc = this.resolved.get(f.src);
+    if (fromSvc) {
+      const u = this.usage.get(`${f.dst}|${fromSvc}`);
+      if (u) u.bytesReceived += f.len;
+    }
+  }
+
+  private get(host: string, service: string, f: PacketFacts): Usage | undefined {
+    const key = `${host}|${service}`;
+    let u = this.usage.get(key);
+    if (!u) {
+      if (this.usage.size >= MAX_USAGES) return undefined;
+      u = {
+        host, service, firstTs: f.ts, lastTs: f.ts, firstFrame: f.frame, lastFrame: f.frame, packets: 0, packetBytes: 0, connections: 0,
+        bytesSent: 0, bytesReceived: 0, sni: new CappedSet(32), httpHosts: new CappedSet(32), synIps: new CappedSet(64), lookups: 0,
+      };
+      this.usage.set(key, u);
+    }
+    return u;
+  }
+
+  private select(u: Usage, f: PacketFacts): void {
+    if (u.packets === 0) { u.firstTs = f.ts; u.firstFrame = f.frame; }
+    u.packets++;
+    u.packetBytes += f.len;
+    u.lastTs = f.ts;
+    u.lastFrame = f.frame;
+  }
+
+  alerts(): Alert[] {
+    const out: Alert[] = [];
+    for (const u of this.usage.values()) {
+      if (u.packets === 0) continue;
+      const names = [...new Set([...u.sni.items, ...u.httpHosts.items])];
+      const how = [
+        u.sni.size ? `TLS SNI ${[...u.sni.items].join(', ')}` : '',
+        u.httpHosts.size ? `HTTP Host ${[...u.httpHosts.items].join(', ')}` : '',
+        u.synIps.size ? `connections to addresses resolved by DNS (${[...u.synIps.items].slice(0, 5).join(', ')})` : '',
+      ].filter(Boolean).join('; ');
+      const alts = [
+        ...[...u.sni.items].map((n) => `tls.handshake.extensions_server_name == ${quote(n)}`),
+        ...[...u.httpHosts.items].map((n) => `http.host == ${quote(n)}`),
+        ...(u.synIps.size ? [`(${SYN_ONLY} && ${u.synIps.items.values().next().value?.includes(':') ? 'ipv6' : 'ip'}.dst in {${[...u.synIps.items].join(', ')}})`] : []),
+      ];
+      out.push({
+        id: `ai-service:${u.host}:${u.service}`,
+        kind: 'ai-service',
+        severity: 'info',
+        title: `${u.host} uses ${u.service}`,
+        detail: `${u.host} made ${u.connections} connection${u.connections === 1 ? '' : 's'} to ${u.service} (${how}); ` +
+          `${fmtBytes(u.bytesSent)} sent to and ${fmtBytes(u.bytesReceived)} received from its resolved addresses` +
+          (u.lookups ? `; ${u.lookups} DNS answer${u.lookups === 1 ? '' : 's'} for it` : ''),
+        firstTs: u.firstTs, lastTs: u.lastTs, firstFrame: u.firstFrame, lastFrame: u.lastFrame,
+        endpoints: [{ role: 'client', address: u.host, packets: u.packets }, ...[...u.synIps.items].slice(0, 5).map((a) => ({ role: 'server' as const, address: a }))],
+        metrics: { service: u.service, connections: u.connections, bytesSent: u.bytesSent, bytesReceived: u.bytesReceived, dnsAnswers: u.lookups, names: names.join(',') },
+        thresholds: [{ metric: `connections to ${u.service} (a listed AI service)`, observed: u.connections, threshold: 1, setting: 'aiServices.services' }],
+        filter: `${addrEq('src', u.host)} && ${alts.length > 1 ? `(${alts.join(' || ')})` : alts[0]}`,
+        packets: u.packets,
+        bytes: u.packetBytes,
+        ongoing: false,
+      });
+    }
+    return out;
+  }
+
+  summary(): AiUsageSummary[] {
+    const byHost = new Map<string, AiUsageSummary>();
+    for (const u of this.usage.values()) {
+      if (u.packets === 0 && u.lookups === 0) continue;
+      let h = byHost.get(u.host);
+      if (!h) byHost.set(u.host, (h = { host: u.host, services: [] }));
+      h.services.push({
+        service: u.service, connections: u.connections, bytesSent: u.bytesSent, bytesReceived: u.bytesReceived,
+        names: [...new Set([...u.sni.items, ...u.httpHosts.items])], firstTs: u.firstTs, lastTs: u.lastTs,
+      });
+    }
+    return [...byHost.values()];
+  }
+}

@@ -1,0 +1,310 @@
+// TCP connection attempts: SYNs per source and whether their handshakes
+// complete. From them: port scans (one source, many ports or hosts, mostly
+// unanswered), brute force (one source, many new connections to one
+// authentication service) and SYN floods (many sources, half-open
+// connections to one target). Windows are tumbling: counters restart after
+// `windowSec` unless an alert is open, which then runs until the source has
+// been quiet for `windowSec`.
+import type { PacketFacts } from './facts';
+import { TCP } from './facts';
+import type { Alert } from './alert';
+import { SYN_ONLY, addrEq, frameRange } from './alert';
+import type { InsightsSettings } from './settings';
+import { CappedSet, LruMap, TopK } from './sketch';
+
+const SERVICE_NAMES: Record<number, string> = {
+  21: 'FTP', 22: 'SSH', 23: 'Telnet', 25: 'SMTP', 110: 'POP3', 143: 'IMAP', 389: 'LDAP', 445: 'SMB', 465: 'SMTPS',
+  587: 'SMTP submission', 993: 'IMAPS', 995: 'POP3S', 1433: 'MS SQL', 3306: 'MySQL', 3389: 'RDP', 5432: 'PostgreSQL',
+  5900: 'VNC', 5985: 'WinRM', 5986: 'WinRM',
+};
+
+interface Handshake {
+  src: string;
+  dst: string;
+  dport: number;
+  synAck: boolean;
+}
+
+/** What every tracked group (source, source→service, target) counts. */
+interface Window {
+  start: number;
+  lastTs: number;
+  firstFrame: number;
+  lastFrame: number;
+  /** SYN packets (retransmissions included): what the alert's filter selects */
+  synPackets: number;
+  synBytes: number;
+  /** distinct connection attempts */
+  attempts: number;
+  completed: number;
+  refused: number;
+  /** set once the window crossed its threshold; the Alert itself is built on demand */
+  alertId: string | null;
+}
+
+interface SourceWin extends Window {
+  type: 'scan';
+  src: string;
+  ports: CappedSet<number>;
+  hosts: CappedSet<string>;
+  /** distinct hosts per destination port, for horizontal scans (first 16 ports) */
+  hostsByPort: Map<number, CappedSet<string>>;
+}
+
+interface BruteWin extends Window {
+  type: 'brute';
+  src: string;
+  dst: string;
+  port: number;
+}
+
+interface TargetWin extends Window {
+  type: 'flood';
+  dst: string;
+  port: number;
+  sources: CappedSet<string>;
+  top: TopK;
+}
+
+type AnyWin = SourceWin | BruteWin | TargetWin;
+
+function newWindow(f: PacketFacts): Window {
+  return { start: f.ts, lastTs: f.ts, firstFrame: f.frame, lastFrame: f.frame, synPackets: 0, synBytes: 0, attempts: 0, completed: 0, refused: 0, alertId: null };
+}
+
+export class ConnectionDetector {
+  private readonly handshakes: LruMap<string, Handshake>;
+  private readonly sources: LruMap<string, SourceWin>;
+  private readonly brute: LruMap<string, BruteWin>;
+  private readonly targets: LruMap<string, TargetWin>;
+  private readonly authPorts: Set<number>;
+  private readonly done: Alert[] = [];
+  private seq = 0;
+
+  constructor(private readonly s: InsightsSettings, private readonly maxAlerts: number) {
+    const lim = s.limits;
+    this.handshakes = new LruMap(lim.maxHandshakes);
+    this.sources = new LruMap(lim.maxSources, (_k, w) => this.retire(w));
+    this.brute = new LruMap(lim.maxSources, (_k, w) => this.retire(w));
+    this.targets = new LruMap(lim.maxSources, (_k, w) => this.retire(w));
+    this.authPorts = new Set(s.bruteForce.authPorts);
+  }
+
+  private retire(w: AnyWin): void {
+    if (w.alertId && this.done.length < this.maxAlerts) this.done.push(this.build(w, false));
+    w.alertId = null;
+  }
+
+  private build(w: AnyWin, ongoing: boolean): Alert {
+    const a = w.type === 'scan' ? this.scanAlert(w) : w.type === 'brute' ? this.bruteAlert(w) : this.floodAlert(w);
+    a.ongoing = ongoing;
+    return a;
+  }
+
+  /** Whether the window has run out: then its alert (if any) is final and counting restarts. */
+  private expired(w: Window, ts: number, windowSec: number): boolean {
+    return w.alertId ? ts - w.lastTs > windowSec : ts - w.start > windowSec;
+  }
+
+  add(f: PacketFacts): void {
+    if (f.transport !== 'tcp' || f.src === undefined || f.dst === undefined || Number.isNaN(f.ts)) return;
+    const fl = f.tcpFlags;
+    const syn = (fl & TCP.SYN) !== 0, ack = (fl & TCP.ACK) !== 0, rst = (fl & TCP.RST) !== 0;
+    if (syn && !ack) { this.onSyn(f); return; }
+    if (this.handshakes.size === 0) return;
+    if (syn && ack) {
+      const h = this.handshakes.get(`${f.dst} ${f.dstPort} ${f.src} ${f.srcPort}`);
+      if (h) h.synAck = true;
+    } else if (rst) {
+      const key = `${f.dst} ${f.dstPort} ${f.src} ${f.srcPort}`;
+      const h = this.handshakes.get(key);
+      if (h) { this.handshakes.delete(key); this.settle(h, false); }
+    } else if (ack) {
+      const key = `${f.src} ${f.srcPort} ${f.dst} ${f.dstPort}`;
+      const h = this.handshakes.get(key);
+      if (h && h.synAck) { this.handshakes.delete(key); this.settle(h, true); }
+    }
+  }
+
+  private settle(h: Handshake, completed: boolean): void {
+    const groups: Array<Window | undefined> = [
+      this.sources.get(h.src), this.brute.get(`${h.src}>${h.dst}:${h.dport}`), this.targets.get(`${h.dst}:${h.dport}`),
+    ];
+    for (const w of groups) {
+      if (!w) continue;
+      if (completed) w.completed++; else w.refused++;
+    }
+  }
+
+  private onSyn(f: PacketFacts): void {
+    const src = f.src as string, dst = f.dst as string, dport = f.dstPort ?? 0;
+    const key = `${src} ${f.srcPort} ${dst} ${dport}`;
+    const isNew = this.handshakes.get(key) === undefined;
+    if (isNew) this.handshakes.set(key, { src, dst, dport, synAck: false });
+    const s = this.s;
+
+    if (s.scan.enabled) {
+      let w = this.sources.touch(src);
+      if (w && this.expired(w, f.ts, s.scan.windowSec)) { this.retire(w); w = undefined; }
+      if (!w) {
+        w = { ...newWindow(f), type: 'scan', src, ports: new CappedSet(4096), hosts: new CappedSet(4096), hostsByPort: new Map() };
+        this.sources.set(src, w);
+      }
+      this.count(w, f, isNew);
+      w.ports.add(dport);
+      w.hosts.add(dst);
+      let hp = w.hostsByPort.get(dport);
+      if (!hp && w.hostsByPort.size < 16) w.hostsByPort.set(dport, (hp = new CappedSet(4096)));
+      hp?.add(dst);
+      if (!w.alertId && this.scanCrossed(w)) w.alertId = `port-scan:${src}:${++this.seq}`;
+    }
+    if (s.bruteForce.enabled && this.authPorts.has(dport)) {
+      const bk = `${src}>${dst}:${dport}`;
+      let w = this.brute.touch(bk);
+      if (w && this.expired(w, f.ts, s.bruteForce.windowSec)) { this.retire(w); w = undefined; }
+      if (!w) { w = { ...newWindow(f), type: 'brute', src, dst, port: dport }; this.brute.set(bk, w); }
+      this.count(w, f, isNew);
+      if (!w.alertId && w.attempts >= s.bruteForce.minAttempts) w.alertId = `brute-force:${bk}:${++this.seq}`;
+    }
+    if (s.synFlood.enabled) {
+      const tk = `${dst}:${dport}`;
+      let w = this.targets.touch(tk);
+      if (w && this.expired(w, f.ts, s.synFlood.windowSec)) { this.retire(w); w = undefined; }
+      if (!w) { w = { ...newWindow(f), type: 'flood', dst, port: dport, sources: new CappedSet(4096), top: new TopK(32) }; this.targets.set(tk, w); }
+      this.count(w, f, isNew);
+      w.sources.add(src);
+      w.top.add(src);
+      if (!w.alertId && w.attempts - w.completed >= s.synFlood.minHalfOpen && w.sources.size >= s.synFlood.minSources) w.alertId = `syn-flood:${tk}:${++this.seq}`;
+    }
+  }
+
+  private count(w: Window, f: PacketFacts, isNew: boolean): void {
+    if (w.synPackets === 0) { w.firstFrame = f.frame; w.start = f.ts; }
+    w.synPackets++;
+    w.synBytes += f.len;
+    w.lastFrame = f.frame;
+    w.lastTs = f.ts;
+    if (isNew) w.attempts++;
+  }
+
+  private base(w: Window): Pick<Alert, 'id' | 'firstTs' | 'lastTs' | 'firstFrame' | 'lastFrame' | 'packets' | 'bytes' | 'ongoing'> {
+    return { id: w.alertId as string, firstTs: w.start, lastTs: w.lastTs, firstFrame: w.firstFrame, lastFrame: w.lastFrame, packets: w.synPackets, bytes: w.synBytes, ongoing: true };
+  }
+
+  private maxHostsOnPort(w: SourceWin): [port: number, hosts: number] {
+    let maxHostsPort = 0, maxHosts = 0;
+    for (const [p, hs] of w.hostsByPort) if (hs.size > maxHosts) { maxHosts = hs.size; maxHostsPort = p; }
+    return [maxHostsPort, maxHosts];
+  }
+
+  private scanCrossed(w: SourceWin): boolean {
+    const c = this.s.scan;
+    if (w.ports.size < c.minPorts && w.hosts.size < c.minHosts) return false;
+    const vertical = w.ports.size >= c.minPorts;
+    const horizontal = this.maxHostsOnPort(w)[1] >= c.minHosts;
+    return (vertical || horizontal) && w.attempts - w.completed >= c.minUnansweredShare * w.attempts;
+  }
+
+  private scanAlert(w: SourceWin): Alert {
+    const c = this.s.scan;
+    const [maxHostsPort, maxHosts] = this.maxHostsOnPort(w);
+    const vertical = w.ports.size >= c.minPorts;
+    const horizontal = maxHosts >= c.minHosts;
+    const unanswered = w.attempts - w.completed;
+    const secs = Math.max(w.lastTs - w.start, 0);
+    const hostList = [...w.hosts.items].slice(0, 5);
+    const detail = [
+      `${w.src} sent SYNs to ${w.ports.label()} distinct port${w.ports.size === 1 ? '' : 's'} on ${w.hosts.label()} host${w.hosts.size === 1 ? '' : 's'} in ${secs.toFixed(1)} s`,
+      `${w.attempts} attempts: ${w.completed} completed a handshake, ${w.refused} refused (RST), ${w.attempts - w.completed - w.refused} unanswered`,
+      horizontal ? `port ${maxHostsPort} tried on ${maxHosts} hosts` : `ports ${describePorts([...w.ports.items])}`,
+    ].join('; ');
+    return {
+      ...this.base(w),
+      kind: 'port-scan',
+      severity: w.ports.size >= 100 || maxHosts >= 100 ? 'high' : 'medium',
+      title: `Port scan from ${w.src} (${vertical ? `${w.ports.label()} ports` : `${maxHosts} hosts on port ${maxHostsPort}`})`,
+      detail,
+      endpoints: [{ role: 'source', address: w.src, packets: w.synPackets }, ...hostList.map((h) => ({ role: 'target' as const, address: h }))],
+      metrics: {
+        distinctPorts: w.ports.size, distinctHosts: w.hosts.size, maxHostsOnOnePort: maxHosts, attempts: w.attempts, completed: w.completed,
+        refused: w.refused, unanswered: w.attempts - w.completed - w.refused, synPackets: w.synPackets, durationSec: +secs.toFixed(3),
+      },
+      thresholds: [
+        vertical
+          ? { metric: 'distinct destination ports from one source', observed: w.ports.size, threshold: c.minPorts, setting: 'scan.minPorts' }
+          : { metric: `distinct hosts on port ${maxHostsPort} from one source`, observed: maxHosts, threshold: c.minHosts, setting: 'scan.minHosts' },
+        { metric: 'share of attempts without a completed handshake', observed: w.attempts ? +(unanswered / w.attempts).toFixed(3) : 0, threshold: c.minUnansweredShare, setting: 'scan.minUnansweredShare' },
+      ],
+      filter: `${addrEq('src', w.src)} && ${SYN_ONLY} && ${frameRange(w.firstFrame, w.lastFrame)}`,
+    };
+  }
+
+  private bruteAlert(w: BruteWin): Alert {
+    const c = this.s.bruteForce;
+    const secs = Math.max(w.lastTs - w.start, 0);
+    const svc = SERVICE_NAMES[w.port] ?? `port ${w.port}`;
+    return {
+      ...this.base(w),
+      kind: 'brute-force',
+      severity: 'high',
+      title: `Brute force against ${svc} on ${w.dst} from ${w.src}`,
+      detail: `${w.src} opened ${w.attempts} new connections to ${w.dst}:${w.port} (${svc}) in ${secs.toFixed(1)} s` +
+        ` (${(w.attempts / Math.max(secs, 1)).toFixed(1)}/s); ${w.completed} completed a handshake, ${w.refused} refused, ${w.attempts - w.completed - w.refused} unanswered`,
+      endpoints: [{ role: 'source', address: w.src, packets: w.synPackets }, { role: 'target', address: w.dst, port: w.port }],
+      metrics: { attempts: w.attempts, completed: w.completed, refused: w.refused, synPackets: w.synPackets, durationSec: +secs.toFixed(3), service: svc },
+      thresholds: [{ metric: `new connections from one source to ${svc}`, observed: w.attempts, threshold: c.minAttempts, setting: 'bruteForce.minAttempts' }],
+      filter: `${addrEq('src', w.src)} && ${addrEq('dst', w.dst)} && tcp.dstport == ${w.port} && ${SYN_ONLY} && ${frameRange(w.firstFrame, w.lastFrame)}`,
+    };
+  }
+
+  private floodAlert(w: TargetWin): Alert {
+    const c = this.s.synFlood;
+    const halfOpen = w.attempts - w.completed;
+    const secs = Math.max(w.lastTs - w.start, 0);
+    const top = w.top.top(5);
+    return {
+      ...this.base(w),
+      kind: 'syn-flood',
+      severity: 'high',
+      title: `SYN flood against ${w.dst}:${w.port} from ${w.sources.label()} sources`,
+      detail: `${w.synPackets} SYNs to ${w.dst}:${w.port} in ${secs.toFixed(1)} s from ${w.sources.label()} distinct sources` +
+        `${w.sources.size >= 2 * c.minSources && top[0] && top[0].count <= 2 ? ' (one or two SYNs each: likely spoofed)' : ''}` +
+        `; ${halfOpen} of ${w.attempts} handshakes left half-open (${w.completed} completed, ${w.refused} refused)` +
+        (top.length ? `; top sources ${top.map((t) => `${t.key} (${t.count})`).join(', ')}` : ''),
+      endpoints: [{ role: 'target', address: w.dst, port: w.port, packets: w.synPackets }, ...top.map((t) => ({ role: 'source' as const, address: t.key, packets: t.count }))],
+      metrics: { synPackets: w.synPackets, attempts: w.attempts, halfOpen, completed: w.completed, refused: w.refused, distinctSources: w.sources.size, durationSec: +secs.toFixed(3) },
+      thresholds: [
+        { metric: `half-open connections to ${w.dst}:${w.port}`, observed: halfOpen, threshold: c.minHalfOpen, setting: 'synFlood.minHalfOpen' },
+        { metric: 'distinct sources', observed: w.sources.size, threshold: c.minSources, setting: 'synFlood.minSources' },
+      ],
+      filter: `${addrEq('dst', w.dst)} && tcp.dstport == ${w.port} && ${SYN_ONLY} && ${frameRange(w.firstFrame, w.lastFrame)}`,
+    };
+  }
+
+  alerts(): Alert[] {
+    const live: Alert[] = [];
+    for (const m of [this.sources, this.brute, this.targets] as Array<LruMap<string, AnyWin>>) {
+      for (const w of m.map.values()) if (w.alertId) live.push(this.build(w, !this.flushed));
+    }
+    return this.done.concat(live);
+  }
+
+  private flushed = false;
+  /** End of input: alerts still open are final. */
+  flush(): void {
+    this.flushed = true;
+  }
+}
+
+/** '1-100, 443, 8080' from a set of ports. */
+export function describePorts(ports: number[], max = 12): string {
+  const p = [...ports].sort((a, b) => a - b);
+  const parts: string[] = [];
+  for (let i = 0; i < p.length;) {
+    let j = i;
+    while (j + 1 < p.length && p[j + 1] === p[j] + 1) j++;
+    parts.push(i === j ? String(p[i]) : `${p[i]}-${p[j]}`);
+    i = j + 1;
+  }
+  return parts.length > max ? `${parts.slice(0, max).join(', ')}, …` : parts.join(', ');
+}

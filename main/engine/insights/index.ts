@@ -1,0 +1,28 @@
+// Security insights over dissected packets: traffic spikes, connection
+// attempts (port scans, brute force, SYN floods), unexpected protocols and
+// service/port mismatches, AI service use; plus Wireshark-style statistics.
+//
+//   const engine = new InsightsEngine(settings);      // settings: plain JSON, see settings.ts
+//   for (const d of dissections) engine.add(d);        // live or from a file
+//   engine.alerts();                                    // Alert[] (alert.ts)
+//   insightsSnapshot(engine);                           // JSON for the renderer
+export { InsightsEngine, type InsightsStats } from './engine';
+export type { Alert, AlertEndpoint, AlertKind, AlertSeverity, AlertThreshold } from './alert';
+export { defaultSettings, resolveSettings, DEFAULT_AI_SERVICES, type InsightsSettings, type InsightsSettingsInput, type AiServiceDef } from './settings';
+export { analyzeCaptureFile } from './file';
+import type { Alert } from './alert';
+import type { InsightsEngine, InsightsStats } from './engine';
+import type { InsightsSettings } from './settings';
+
+export interface InsightsSnapshot {
+  packets: number;
+  alerts: Alert[];
+  stats: InsightsStats;
+  settings: InsightsSettings;
+}
+
+/** Everything the renderer's Insights and Statistics views show, as plain JSON (no bigint, no typed arrays). */
+export function insightsSnapshot(engine: InsightsEngine): InsightsSnapshot {
+  const alerts = engine.alerts();
+  return { packets: engine.packetCount, alerts, stats: { ...engine.statistics.snapshot(alerts), ai: engine.stats().ai }, settings: engine.settings };
+}

@@ -1,0 +1,173 @@
+// Unexpected protocols against an editable policy: EtherTypes and IP
+// protocols that are not on the expected list (GRE, IP-in-IP, SCTP, unknown
+// numbers), and services on ports that are not theirs (HTTP or TLS on a
+// foreign port, SSH on 443, DNS outside 53), recognised from payload bytes.
+import type { PacketFacts } from './facts';
+import type { Alert } from './alert';
+import { frameSet } from './alert';
+import type { InsightsSettings } from './settings';
+import { TopK } from './sketch';
+import { recogniseDns, recogniseTcp, type Service } from './services';
+
+const ETHERTYPE_NAMES: Record<number, string> = {
+  0x0800: 'IPv4', 0x0806: 'ARP', 0x86dd: 'IPv6', 0x8100: '802.1Q VLAN', 0x88a8: '802.1ad QinQ', 0x8035: 'RARP',
+  0x8863: 'PPPoE discovery', 0x8864: 'PPPoE session', 0x888e: 'EAPOL (802.1X)', 0x88cc: 'LLDP', 0x8847: 'MPLS',
+  0x8848: 'MPLS multicast', 0x88e5: 'MACsec', 0x88f7: 'PTP', 0x9000: 'Loopback', 0x22f0: 'AVTP', 0x88b5: 'local experimental',
+  0x6558: 'Transparent Ethernet Bridging', 0x893a: 'IEEE 1905.1', 0x8808: 'Ethernet flow control',
+};
+const IP_PROTO_NAMES: Record<number, string> = {
+  1: 'ICMP', 2: 'IGMP', 4: 'IP-in-IP', 6: 'TCP', 17: 'UDP', 41: 'IPv6-in-IPv4', 47: 'GRE', 50: 'ESP', 51: 'AH',
+  58: 'ICMPv6', 89: 'OSPF', 103: 'PIM', 112: 'VRRP', 115: 'L2TP', 132: 'SCTP', 136: 'UDP-Lite', 137: 'MPLS-in-IP',
+};
+/** IPv6 extension headers and "no next header": structure, not protocols */
+const IPV6_EXT = new Set([0, 43, 44, 50, 51, 59, 60, 135, 139, 140, 253, 254]);
+const SERVICE_TITLE: Record<Service, string> = { http: 'HTTP', tls: 'TLS', ssh: 'SSH', dns: 'DNS' };
+const MAX_GROUPS = 256;
+
+interface Group {
+  id: string;
+  kind: 'unexpected-protocol' | 'service-mismatch';
+  title: string;
+  what: string;
+  firstTs: number;
+  lastTs: number;
+  firstFrame: number;
+  lastFrame: number;
+  packets: number;
+  bytes: number;
+  pairs: TopK;
+  /** fields that carried the value (for the filter) */
+  fields: Set<string>;
+  value: number;
+  service?: Service;
+  port?: number;
+  frames: number[];
+  framesOverflow: boolean;
+}
+
+export class PolicyDetector {
+  private readonly ether: Set<number>;
+  private readonly ipProto: Set<number>;
+  private readonly ports: Record<Service, Set<number>>;
+  private readonly groups = new Map<string, Group>();
+
+  constructor(private readonly s: InsightsSettings) {
+    const p = s.policy;
+    this.ether = new Set(p.etherTypes);
+    this.ipProto = new Set(p.ipProtocols);
+    this.ports = { http: new Set(p.services.http), tls: new Set(p.services.tls), ssh: new Set(p.services.ssh), dns: new Set(p.services.dns) };
+  }
+
+  add(f: PacketFacts, data: Uint8Array): void {
+    if (!this.s.policy.enabled) return;
+    let seenEther = -1;
+    for (const [field, v] of f.etherTypes) {
+      if (this.ether.has(v) || v < 0x0600 /* an 802.3 length, not a type */) continue;
+      const g = this.group(`ethertype:${v}`, () => {
+        const name = ETHERTYPE_NAMES[v] ?? 'unknown';
+        return { kind: 'unexpected-protocol', title: `Unexpected EtherType 0x${hex4(v)} (${name})`, what: `EtherType 0x${hex4(v)} (${name})`, value: v };
+      });
+      if (!g) continue;
+      g.fields.add(field);
+      if (seenEther !== v) this.count(g, f, f.ethSrc, f.ethDst);
+      seenEther = v;
+    }
+    let seenProto = -1;
+    for (const [field, v] of f.ipProtos) {
+      if (this.ipProto.has(v) || (field === 'ipv6.nxt' && IPV6_EXT.has(v))) continue;
+      const g = this.group(`ipproto:${v}`, () => {
+        const name = IP_PROTO_NAMES[v] ?? 'unknown';
+        return { kind: 'unexpected-protocol', title: `Unexpected IP protocol ${v} (${name})`, what: `IP protocol ${v} (${name})`, value: v };
+      });
+      if (!g) continue;
+      g.fields.add(field);
+      if (seenProto !== v) this.count(g, f, f.src, f.dst);
+      seenProto = v;
+    }
+    if (f.payloadLen > 0 && f.srcPort !== undefined && f.dstPort !== undefined) {
+      const r = f.transport === 'tcp' ? recogniseTcp(data, f.payloadStart, f.payloadLen)
+        : f.transport === 'udp' ? recogniseDns(data, f.payloadStart, f.payloadLen) : null;
+      if (!r) return;
+      const expected = this.ports[r.service];
+      if (expected.has(f.srcPort) || expected.has(f.dstPort)) return;
+      const port = r.fromServer === true ? f.srcPort : r.fromServer === false ? f.dstPort : Math.min(f.srcPort, f.dstPort);
+      const svc = SERVICE_TITLE[r.service];
+      const g = this.group(`service:${r.service}:${port}`, () => ({
+        kind: 'service-mismatch', title: `${svc} on port ${port}`, what: `${svc} on ${f.transport?.toUpperCase()} port ${port}`,
+        value: port, service: r.service, port,
+      }));
+      if (!g) return;
+      const client = r.fromServer ? f.dst : f.src, server = r.fromServer ? f.src : f.dst;
+      this.count(g, f, client, server);
+      if (g.frames.length < this.s.limits.maxAlertFrames) g.frames.push(f.frame);
+      else g.framesOverflow = true;
+    }
+  }
+
+  private group(key: string, make: () => Pick<Group, 'kind' | 'title' | 'what' | 'value'> & Partial<Group>): Group | undefined {
+    let g = this.groups.get(key);
+    if (!g) {
+      if (this.groups.size >= MAX_GROUPS) return undefined;
+      g = { id: key, firstTs: NaN, lastTs: NaN, firstFrame: 0, lastFrame: 0, packets: 0, bytes: 0, pairs: new TopK(16), fields: new Set(), frames: [], framesOverflow: false, ...make() };
+      this.groups.set(key, g);
+    }
+    return g;
+  }
+
+  private count(g: Group, f: PacketFacts, a: string | undefined, b: string | undefined): void {
+    if (g.packets === 0) { g.firstTs = f.ts; g.firstFrame = f.frame; }
+    g.packets++;
+    g.bytes += f.len;
+    g.lastTs = f.ts;
+    g.lastFrame = f.frame;
+    if (a !== undefined && b !== undefined) g.pairs.add(`${a} → ${b}`);
+  }
+
+  alerts(): Alert[] {
+    const out: Alert[] = [];
+    for (const g of this.groups.values()) {
+      const pairs = g.pairs.top(5);
+      const endpoints = pairs.flatMap((p) => {
+        const [a, b] = p.key.split(' → ');
+        return [{ role: 'client' as const, address: a, packets: p.count }, { role: 'server' as const, address: b, port: g.port, packets: p.count }];
+      });
+      let filter: string;
+      let expected: string;
+      if (g.kind === 'unexpected-protocol') {
+        const fmt = g.id.startsWith('ethertype:') ? `0x${hex4(g.value)}` : String(g.value);
+        filter = [...g.fields].map((fl) => `${fl} == ${fmt}`).join(' || ');
+        expected = g.id.startsWith('ethertype:')
+          ? `expected EtherTypes: ${this.s.policy.etherTypes.map((v) => `0x${hex4(v)}`).join(', ')}`
+          : `expected IP protocols: ${this.s.policy.ipProtocols.join(', ')}`;
+      } else {
+        // No field says "these bytes are HTTP whatever the port", so the filter names the frames.
+        filter = g.framesOverflow
+          ? `${g.id.includes(':dns:') ? 'udp' : 'tcp'}.port == ${g.port} && ${frameSet(g.frames)}`
+          : frameSet(g.frames);
+        expected = `${SERVICE_TITLE[g.service as Service]} expected on ports ${[...this.ports[g.service as Service]].join(', ')}`;
+      }
+      out.push({
+        id: g.id,
+        kind: g.kind,
+        severity: g.kind === 'service-mismatch' ? 'medium' : 'low',
+        title: g.title,
+        detail: `${g.packets} packet${g.packets === 1 ? '' : 's'} of ${g.what}` +
+          (pairs.length ? ` between ${pairs.map((p) => `${p.key} (${p.count})`).join(', ')}` : '') + `; ${expected}` +
+          (g.framesOverflow ? `; the filter lists the first ${g.frames.length} frames only` : ''),
+        firstTs: g.firstTs, lastTs: g.lastTs, firstFrame: g.firstFrame, lastFrame: g.lastFrame,
+        endpoints,
+        metrics: { packets: g.packets, bytes: g.bytes, value: g.value, ...(g.port !== undefined ? { port: g.port } : {}) },
+        thresholds: [{ metric: g.what, observed: g.packets, threshold: 0, setting: g.kind === 'service-mismatch' ? `policy.services.${g.service}` : g.id.startsWith('ethertype:') ? 'policy.etherTypes' : 'policy.ipProtocols' }],
+        filter,
+        packets: g.framesOverflow ? g.frames.length : g.packets,
+        bytes: g.bytes,
+        ongoing: false,
+      });
+    }
+    return out;
+  }
+}
+
+function hex4(v: number): string {
+  return v.toString(16).padStart(4, '0');
+}

@@ -1,0 +1,282 @@
+// Traffic spikes: packets/s and bytes/s per second, overall and per
+// destination, against a rolling robust baseline (median and MAD of the last
+// `windowSec` seconds). A second spikes when it exceeds every one of: the
+// absolute floor, factor × median, and median + madK·σ̂ (σ̂ = 1.4826·MAD).
+// Spiking seconds are kept out of the baseline, so a long flood does not
+// become normal; consecutive spiking seconds form one alert.
+import type { PacketFacts } from './facts';
+import type { Alert, AlertEndpoint } from './alert';
+import { addrEq, fmtBytes, fmtRate, frameRange } from './alert';
+import type { InsightsSettings } from './settings';
+import { CappedSet, LruMap, TopK, medianMad } from './sketch';
+
+const OVERALL = '*';
+const TOP_SOURCES = 64;
+const SOURCE_SET_CAP = 4096;
+
+interface Second {
+  packets: number;
+  bytes: number;
+  firstFrame: number;
+  lastFrame: number;
+  sources: TopK;
+  distinct: CappedSet<string>;
+  countries: Map<string, number>;
+}
+
+interface Episode {
+  id: string;
+  startSec: number;
+  endSec: number;
+  firstTs: number;
+  lastTs: number;
+  firstFrame: number;
+  lastFrame: number;
+  packets: number;
+  bytes: number;
+  peakPackets: number;
+  peakBytes: number;
+  byPackets: boolean;
+  byBytes: boolean;
+  basePk: { median: number; mad: number };
+  baseBy: { median: number; mad: number };
+  thrPk: number;
+  thrBy: number;
+  historySec: number;
+  sources: TopK;
+  distinct: CappedSet<string>;
+  countries: Map<string, number>;
+  ongoing: boolean;
+}
+
+interface KeyState {
+  key: string;
+  /** second being accumulated (-1 = none) */
+  sec: number;
+  cur: Second;
+  histPk: Float64Array;
+  histBy: Float64Array;
+  histLen: number;
+  histPos: number;
+  /** last second that was closed into history or an episode */
+  closedSec: number;
+  episode: Episode | null;
+  firstTs: number;
+  lastTs: number;
+}
+
+function newSecond(): Second {
+  return { packets: 0, bytes: 0, firstFrame: 0, lastFrame: 0, sources: new TopK(TOP_SOURCES), distinct: new CappedSet(SOURCE_SET_CAP), countries: new Map() };
+}
+
+export class SpikeDetector {
+  private readonly overall: KeyState;
+  private readonly dests: LruMap<string, KeyState>;
+  private readonly touched: KeyState[] = [];
+  private clock = -1;
+  private startClock = -1;
+  private readonly done: Alert[] = [];
+  private seq = 0;
+
+  constructor(private readonly s: InsightsSettings['spike'], private readonly maxAlerts: number) {
+    this.overall = this.newState(OVERALL);
+    this.dests = new LruMap(s.maxDestinations, (_k, st) => { if (st.episode) this.finish(st); });
+  }
+
+  private newState(key: string): KeyState {
+    const w = Math.max(1, this.s.windowSec);
+    return {
+      key, sec: -1, cur: newSecond(), histPk: new Float64Array(w), histBy: new Float64Array(w),
+      histLen: 0, histPos: 0, closedSec: -1, episode: null, firstTs: NaN, lastTs: NaN,
+    };
+  }
+
+  add(f: PacketFacts): void {
+    if (!this.s.enabled || Number.isNaN(f.ts)) return;
+    let sec = Math.floor(f.ts);
+    // Late (out-of-order) packets count in the current second: the clock never runs back.
+    if (sec < this.clock) sec = this.clock;
+    if (sec > this.clock) this.tick(sec);
+    if (this.startClock < 0) this.startClock = sec;
+    this.account(this.overall, sec, f);
+    if (f.dst !== undefined && f.ipVersion) {
+      let st = this.dests.touch(f.dst);
+      if (!st) {
+        st = this.newState(f.dst);
+        // A destination seen for the first time received nothing so far: its baseline is that silence.
+        st.histLen = Math.min(st.histPk.length, sec - this.startClock);
+        st.histPos = st.histLen % st.histPk.length;
+        st.closedSec = sec - 1;
+        this.dests.set(f.dst, st);
+      }
+      this.account(st, sec, f);
+    }
+  }
+
+  private account(st: KeyState, sec: number, f: PacketFacts): void {
+    if (st.sec !== sec) {
+      st.sec = sec;
+      this.touched.push(st);
+    }
+    const c = st.cur;
+    if (c.packets === 0) c.firstFrame = f.frame;
+    c.packets++;
+    c.bytes += f.len;
+    c.lastFrame = f.frame;
+    if (Number.isNaN(st.firstTs)) st.firstTs = f.ts;
+    st.lastTs = f.ts;
+    if (f.src !== undefined) {
+      c.sources.add(f.src);
+      c.distinct.add(f.src);
+      if (f.srcCountry) c.countries.set(f.srcCountry, (c.countries.get(f.srcCountry) ?? 0) + 1);
+    }
+  }
+
+  /** The clock moved to `sec`: close every second that had packets. */
+  private tick(sec: number): void {
+    for (const st of this.touched) this.close(st);
+    this.touched.length = 0;
+    this.clock = sec;
+  }
+
+  private pushHistory(st: KeyState, pk: number, by: number): void {
+    const w = st.histPk.length;
+    st.histPk[st.histPos] = pk;
+    st.histBy[st.histPos] = by;
+    st.histPos = (st.histPos + 1) % w;
+    if (st.histLen < w) st.histLen++;
+  }
+
+  private close(st: KeyState): void {
+    const sec = st.sec;
+    // Seconds without packets are part of the baseline too.
+    if (st.closedSec >= 0) {
+      const gap = Math.min(sec - st.closedSec - 1, st.histPk.length);
+      if (gap > 0 && st.episode) this.finish(st);
+      for (let i = 0; i < gap; i++) this.pushHistory(st, 0, 0);
+    }
+    const c = st.cur;
+    const s = this.s;
+    let spikePk = false, spikeBy = false;
+    let basePk = { median: 0, mad: 0 }, baseBy = { median: 0, mad: 0 }, thrPk = 0, thrBy = 0;
+    if (st.histLen >= s.minHistorySec && (c.packets > s.minPacketsPerSec || c.bytes > s.minBytesPerSec)) {
+      basePk = medianMad(st.histPk, st.histLen);
+      baseBy = medianMad(st.histBy, st.histLen);
+      thrPk = Math.max(s.minPacketsPerSec, s.factor * basePk.median, basePk.median + s.madK * 1.4826 * basePk.mad);
+      thrBy = Math.max(s.minBytesPerSec, s.factor * baseBy.median, baseBy.median + s.madK * 1.4826 * baseBy.mad);
+      spikePk = c.packets > thrPk;
+      spikeBy = c.bytes > thrBy;
+    }
+    if (spikePk || spikeBy) {
+      let e = st.episode;
+      if (!e) {
+        e = st.episode = {
+          id: `traffic-spike:${st.key}:${++this.seq}`, startSec: sec, endSec: sec, firstTs: sec, lastTs: sec,
+          firstFrame: c.firstFrame, lastFrame: c.lastFrame, packets: 0, bytes: 0, peakPackets: 0, peakBytes: 0,
+          byPackets: false, byBytes: false, basePk, baseBy, thrPk, thrBy, historySec: st.histLen,
+          sources: new TopK(TOP_SOURCES), distinct: new CappedSet(SOURCE_SET_CAP), countries: new Map(), ongoing: true,
+        };
+      }
+      e.endSec = sec;
+      e.lastTs = st.lastTs;
+      if (e.packets === 0) e.firstTs = Math.max(sec, Math.min(e.firstTs, st.lastTs));
+      e.lastFrame = c.lastFrame;
+      e.packets += c.packets;
+      e.bytes += c.bytes;
+      e.peakPackets = Math.max(e.peakPackets, c.packets);
+      e.peakBytes = Math.max(e.peakBytes, c.bytes);
+      e.byPackets ||= spikePk;
+      e.byBytes ||= spikeBy;
+      e.sources.merge(c.sources);
+      for (const v of c.distinct.items) e.distinct.add(v);
+      if (c.distinct.saturated) e.distinct.saturated = true;
+      for (const [k, n] of c.countries) e.countries.set(k, (e.countries.get(k) ?? 0) + n);
+    } else {
+      if (st.episode) this.finish(st);
+      this.pushHistory(st, c.packets, c.bytes);
+    }
+    st.closedSec = sec;
+    st.cur = newSecond();
+  }
+
+  private finish(st: KeyState): void {
+    const e = st.episode;
+    if (!e) return;
+    e.ongoing = false;
+    st.episode = null;
+    if (this.done.length < this.maxAlerts) this.done.push(this.toAlert(st.key, e));
+  }
+
+  private toAlert(key: string, e: Episode): Alert {
+    const s = this.s;
+    const secs = e.endSec - e.startSec + 1;
+    const rate = e.packets / secs;
+    const top = e.sources.top(5);
+    const topShare = top.length ? top[0].count / e.packets : 0;
+    const distinct = e.distinct.size;
+    const shape = distinct >= s.manySources && topShare < s.dominantShare
+      ? 'distributed'
+      : topShare >= s.dominantShare ? 'single-source' : 'few-sources';
+    const ratio = e.basePk.median > 0 ? e.peakPackets / e.basePk.median : Infinity;
+    const topCountries = [...e.countries].sort((a, b) => b[1] - a[1]).slice(0, 5);
+    const what = key === OVERALL ? 'all traffic' : `inbound to ${key}`;
+    const parts = [
+      `${what}: ${fmtRate(rate)} packets/s over ${secs} s (peak ${e.peakPackets}/s) vs baseline median ${fmtRate(e.basePk.median)}/s` +
+        (Number.isFinite(ratio) ? ` (${ratio.toFixed(1)}× baseline)` : ''),
+      `${fmtBytes(e.peakBytes)}/s peak vs ${fmtBytes(e.baseBy.median)}/s baseline`,
+      `from ${e.distinct.label()} source${distinct === 1 ? '' : 's'} (${shape === 'distributed' ? 'many sources: DDoS-like' : shape === 'single-source' ? `one heavy source: ${top[0].key} sent ${Math.round(topShare * 100)}%` : 'a few sources'})`,
+    ];
+    if (top.length) parts.push(`top sources ${top.map((t) => `${t.key} (${t.count})`).join(', ')}`);
+    if (topCountries.length) parts.push(`top countries ${topCountries.map(([c, n]) => `${c} (${n})`).join(', ')}`);
+    const endpoints: AlertEndpoint[] = top.map((t) => ({ role: 'source', address: t.key, packets: t.count }));
+    if (key !== OVERALL) endpoints.unshift({ role: 'target', address: key, packets: e.packets });
+    const range = frameRange(e.firstFrame, e.lastFrame);
+    return {
+      id: e.id,
+      kind: 'traffic-spike',
+      severity: ratio >= 20 || shape === 'distributed' ? 'high' : 'medium',
+      title: key === OVERALL
+        ? `Traffic spike: ${e.peakPackets} packets/s overall`
+        : `Traffic spike to ${key} (${shape === 'distributed' ? 'from many sources' : shape === 'single-source' ? `from ${top[0].key}` : 'from a few sources'})`,
+      detail: parts.join('; '),
+      firstTs: e.startSec, lastTs: e.endSec + 1, firstFrame: e.firstFrame, lastFrame: e.lastFrame,
+      endpoints,
+      metrics: {
+        seconds: secs, packets: e.packets, bytes: e.bytes, peakPacketsPerSec: e.peakPackets, peakBytesPerSec: e.peakBytes,
+        baselinePacketsPerSec: e.basePk.median, baselineBytesPerSec: e.baseBy.median, ratio: Number.isFinite(ratio) ? +ratio.toFixed(2) : 'inf',
+        distinctSources: distinct, sourcesSaturated: String(e.distinct.saturated), topSourceShare: +topShare.toFixed(3), shape,
+        topCountries: topCountries.map(([c, n]) => `${c}:${n}`).join(','),
+      },
+      thresholds: [
+        ...(e.byPackets ? [{ metric: `packets/s ${what}`, observed: e.peakPackets, threshold: +e.thrPk.toFixed(2), baseline: { ...e.basePk, windowSec: e.historySec }, setting: 'spike.factor, spike.madK, spike.minPacketsPerSec' }] : []),
+        ...(e.byBytes ? [{ metric: `bytes/s ${what}`, observed: e.peakBytes, threshold: +e.thrBy.toFixed(0), baseline: { ...e.baseBy, windowSec: e.historySec }, setting: 'spike.factor, spike.madK, spike.minBytesPerSec' }] : []),
+      ],
+      filter: key === OVERALL ? range : `${addrEq('dst', key)} && ${range}`,
+      packets: e.packets,
+      bytes: e.bytes,
+      ongoing: e.ongoing,
+    };
+  }
+
+  /** Closed spikes plus those still going on (live). A spike overall that one destination's spike explains is left out. */
+  alerts(): Alert[] {
+    const live: Alert[] = [];
+    if (this.overall.episode) live.push(this.toAlert(OVERALL, this.overall.episode));
+    for (const st of this.dests.map.values()) if (st.episode) live.push(this.toAlert(st.key, st.episode));
+    const all = this.done.concat(live);
+    const perDest = all.filter((a) => a.endpoints[0]?.role === 'target');
+    return all.filter((a) => {
+      if (a.endpoints[0]?.role === 'target') return true;
+      // Overall spikes are kept only when no destination spike accounts for most of them.
+      const explained = perDest.filter((d) => d.firstFrame <= a.lastFrame && d.lastFrame >= a.firstFrame).reduce((n, d) => n + d.packets, 0);
+      return explained < a.packets / 2;
+    });
+  }
+
+  /** End of input: close the second in progress and every open spike. */
+  flush(): void {
+    this.tick(this.clock + 1);
+    if (this.overall.episode) this.finish(this.overall);
+    for (const st of this.dests.map.values()) if (st.episode) this.finish(st);
+  }
+}

@@ -1,0 +1,55 @@
+// Wireshark's Statistics › Protocol Hierarchy, from frame.protocols: each
+// frame counts once in every node of its protocol path ("eth:ethertype:ip:tcp"
+// → eth › ip › tcp; the "ethertype" dispatch step is not a protocol and
+// tshark leaves it out too).
+
+export interface HierarchyNode {
+  protocol: string;
+  frames: number;
+  bytes: number;
+  children: HierarchyNode[];
+}
+
+interface Node {
+  frames: number;
+  bytes: number;
+  children: Map<string, Node>;
+}
+
+const SKIP = new Set(['frame', 'ethertype']);
+const MAX_PATHS = 4096;
+
+export class ProtocolHierarchy {
+  private readonly root: Node = { frames: 0, bytes: 0, children: new Map() };
+  /** protocol string → its nodes, so a repeated path costs one lookup */
+  private readonly paths = new Map<string, Node[]>();
+
+  add(protocols: string, len: number): void {
+    let nodes = this.paths.get(protocols);
+    if (!nodes) {
+      nodes = [];
+      let cur = this.root;
+      for (const p of protocols.split(':')) {
+        if (!p || SKIP.has(p)) continue;
+        let n = cur.children.get(p);
+        if (!n) cur.children.set(p, (n = { frames: 0, bytes: 0, children: new Map() }));
+        nodes.push(n);
+        cur = n;
+      }
+      if (this.paths.size < MAX_PATHS) this.paths.set(protocols, nodes);
+    }
+    this.root.frames++;
+    this.root.bytes += len;
+    for (const n of nodes) { n.frames++; n.bytes += len; }
+  }
+
+  tree(): HierarchyNode[] {
+    const conv = (m: Map<string, Node>): HierarchyNode[] =>
+      [...m].sort((a, b) => b[1].frames - a[1].frames).map(([protocol, n]) => ({ protocol, frames: n.frames, bytes: n.bytes, children: conv(n.children) }));
+    return conv(this.root.children);
+  }
+
+  get total(): { frames: number; bytes: number } {
+    return { frames: this.root.frames, bytes: this.root.bytes };
+  }
+}

@@ -1,0 +1,121 @@
+// Wireshark-style statistics over a stream of dissected packets: summary,
+// conversations, endpoints, protocol hierarchy, I/O graph, HTTP. Incremental
+// and bounded, like the insights engine that feeds it.
+import type { Dissection } from '../types';
+import type { Alert, AlertKind, AlertSeverity } from '../insights/alert';
+import type { PacketFacts } from '../insights/facts';
+import { ConversationTable, EndpointTable, type ConvType, type ConversationRow, type EndpointRow, type EndpointType } from './conversations';
+import { ProtocolHierarchy, type HierarchyNode } from './hierarchy';
+import { HttpCollector, type HttpStats } from './http';
+import { IoGraph, type IoGraphData, type IoSeriesDef } from './iograph';
+
+export type { ConvType, ConversationRow, EndpointRow, EndpointType, HierarchyNode, HttpStats, IoGraphData, IoSeriesDef };
+
+export interface StatsOptions {
+  /** I/O graph interval (seconds, default 1) */
+  intervalSec?: number;
+  /** extra I/O graph series, one per display filter */
+  series?: IoSeriesDef[];
+  /** rows kept per conversation/endpoint table (default 100 000) */
+  maxRows?: number;
+  /** rows returned per table in a snapshot (default 1000) */
+  snapshotRows?: number;
+}
+
+export interface AlertMarker {
+  id: string;
+  kind: AlertKind;
+  severity: AlertSeverity;
+  title: string;
+  /** seconds since the first packet */
+  start: number;
+  end: number;
+}
+
+export interface StatsSnapshot {
+  summary: { packets: number; bytes: number; firstTs: number | null; lastTs: number | null; durationSec: number };
+  conversations: Record<ConvType, ConversationRow[]>;
+  endpoints: Record<EndpointType, EndpointRow[]>;
+  /** rows that did not fit the caps */
+  overflow: Record<string, number>;
+  hierarchy: HierarchyNode[];
+  io: IoGraphData & { markers: AlertMarker[] };
+  http: HttpStats;
+}
+
+export class StatsCollector {
+  private packets = 0;
+  private bytes = 0;
+  private firstTs = NaN;
+  private lastTs = NaN;
+  readonly conv: Record<ConvType, ConversationTable>;
+  readonly ends: Record<EndpointType, EndpointTable>;
+  readonly hierarchy = new ProtocolHierarchy();
+  readonly io: IoGraph;
+  readonly http = new HttpCollector();
+  private readonly snapshotRows: number;
+
+  constructor(opts: StatsOptions = {}) {
+    const cap = opts.maxRows ?? 100_000;
+    this.conv = { eth: new ConversationTable(cap), ipv4: new ConversationTable(cap), ipv6: new ConversationTable(cap), tcp: new ConversationTable(cap), udp: new ConversationTable(cap) };
+    this.ends = { eth: new EndpointTable(cap), ipv4: new EndpointTable(cap), ipv6: new EndpointTable(cap) };
+    this.io = new IoGraph(opts.intervalSec ?? 1, opts.series ?? []);
+    this.snapshotRows = opts.snapshotRows ?? 1000;
+  }
+
+  add(f: PacketFacts, d: Dissection): void {
+    this.packets++;
+    this.bytes += f.len;
+    if (!Number.isNaN(f.ts)) {
+      if (Number.isNaN(this.firstTs)) this.firstTs = f.ts;
+      this.lastTs = f.ts;
+    }
+    const t0 = Number.isNaN(this.firstTs) ? 0 : this.firstTs;
+    if (f.ethSrc !== undefined && f.ethDst !== undefined) {
+      this.conv.eth.add(f, f.ethSrc, f.ethDst, undefined, undefined, t0);
+      this.ends.eth.add(f.ethSrc, true, f.len, undefined, undefined);
+      this.ends.eth.add(f.ethDst, false, f.len, undefined, undefined);
+    }
+    if (f.ipVersion && f.src !== undefined && f.dst !== undefined) {
+      const v: 'ipv4' | 'ipv6' = f.ipVersion === 4 ? 'ipv4' : 'ipv6';
+      this.conv[v].add(f, f.src, f.dst, undefined, undefined, t0);
+      this.ends[v].add(f.src, true, f.len, f.srcCountry, f.srcAsn);
+      this.ends[v].add(f.dst, false, f.len, f.dstCountry, f.dstAsn);
+      if (f.transport && f.srcPort !== undefined && f.dstPort !== undefined) {
+        this.conv[f.transport].add(f, f.src, f.dst, f.srcPort, f.dstPort, t0);
+      }
+    }
+    this.hierarchy.add(f.protocols, f.len);
+    this.io.add(f.ts, f.len, d);
+    this.http.add(f);
+  }
+
+  snapshot(alerts: Alert[] = []): StatsSnapshot {
+    const n = this.snapshotRows;
+    const io = this.io.data();
+    const has = !Number.isNaN(this.firstTs);
+    return {
+      summary: {
+        packets: this.packets, bytes: this.bytes, firstTs: has ? this.firstTs : null, lastTs: has ? this.lastTs : null,
+        durationSec: has ? this.lastTs - this.firstTs : 0,
+      },
+      conversations: {
+        eth: this.conv.eth.table(n), ipv4: this.conv.ipv4.table(n), ipv6: this.conv.ipv6.table(n), tcp: this.conv.tcp.table(n), udp: this.conv.udp.table(n),
+      },
+      endpoints: { eth: this.ends.eth.table(n), ipv4: this.ends.ipv4.table(n), ipv6: this.ends.ipv6.table(n) },
+      overflow: Object.fromEntries([
+        ...Object.entries(this.conv).map(([k, t]) => [`conversations.${k}`, t.overflow]),
+        ...Object.entries(this.ends).map(([k, t]) => [`endpoints.${k}`, t.overflow]),
+      ]),
+      hierarchy: this.hierarchy.tree(),
+      io: {
+        ...io,
+        markers: alerts.filter((a) => Number.isFinite(a.firstTs)).map((a) => ({
+          id: a.id, kind: a.kind, severity: a.severity, title: a.title,
+          start: +(a.firstTs - io.t0).toFixed(6), end: +((Number.isFinite(a.lastTs) ? a.lastTs : a.firstTs) - io.t0).toFixed(6),
+        })),
+      },
+      http: this.http.snapshot(50),
+    };
+  }
+}
