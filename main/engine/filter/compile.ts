@@ -232,7 +232,7 @@ class Compiler {
     const lk = kindOf(l.type);
     if (op === 'matches') {
       if (lk !== 'string' && lk !== 'bytes') throw new FilterError(`${l.label} (type=${TYPE_NAMES[l.type]}) cannot participate in matches comparison.`, ln.start, ln.end);
-      if (rn.k !== 'literal' || rn.form === 'char') throw new FilterError(`Right side of "matches" must be a string, not ${this.text.slice(rn.start, rn.end)}.`, rn.start, rn.end);
+      if (rn.k !== 'literal' || rn.form !== 'string') throw new FilterError('Matches requires a double quoted string on the right side.', rn.start, rn.end);
       const re = compileRegex(rn.text, rn.start, rn.end);
       const lf = l.fn;
       const asString = lk === 'string';
@@ -420,7 +420,8 @@ class Compiler {
         if (a0.k !== 'field') throw new FilterError(`Only fields can be used as parameter for count()`, a0.start, a0.end);
         const def = getField(a0.name)!;
         const i = this.slot(a0.name, def.type, false, false, a0.layer);
-        return { fn: (c) => [c.vals[i]!.length], type: 'uint', label, node: n };
+        // no occurrence → no value (tshark 4.0: count(x) == 0 never matches)
+        return { fn: (c) => (c.vals[i]!.length ? [c.vals[i]!.length] : EMPTY), type: 'uint', label, node: n };
       }
       case 'len': {
         if (a0.k === 'field') {

@@ -131,11 +131,6 @@ class Parser {
     const op = (o.kind === 'op' || o.kind === 'word') ? REL_OPS[o.text] : undefined;
     if (op) {
       this.next();
-      // `x == {a, b}` is a set membership test
-      if (op === 'any_eq' && this.isOp(this.peek(), '{')) {
-        const items = this.parseSet();
-        return { k: 'in', l, items, negated: false, start: l.start, end: this.toks[this.i - 1]!.end };
-      }
       const r = this.parseBitAnd();
       return { k: 'rel', op, opText: o.text, l, r, start: l.start, end: r.end };
     }
@@ -250,8 +245,16 @@ class Parser {
       }
       return { k: 'literal', form: 'word', text: t.text, start: t.start, end: t.end };
     }
-    if (this.isOp(t, '$') || this.isOp(t, '{')) {
-      throw new FilterError(`"${t.text}" was unexpected in this context (field references and arithmetic groups are not supported).`, t.start, t.end);
+    if (this.isOp(t, '{')) {
+      // arithmetic grouping: {tcp.len + 1} * 2
+      const inner = this.parseBitAnd();
+      const c = this.peek();
+      if (!this.isOp(c, '}')) throw this.unexpected(c);
+      this.next();
+      return inner;
+    }
+    if (this.isOp(t, '$')) {
+      throw new FilterError(`"${t.text}" was unexpected in this context (field references are not supported).`, t.start, t.end);
     }
     throw this.unexpected(t);
   }
