@@ -23,7 +23,7 @@ import type {
   CaptureFileInterface, CaptureFormat, CaptureMeta, CaptureSection, CustomBlock,
   InterfaceStatistics, NameResolutionEntry, PcapHeader, RecordParser,
 } from './types';
-import { gunzipSync } from 'node:zlib';
+import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 
 export interface OpenOptions {
   /** bytes read per chunk (default 4 MiB) */
@@ -53,37 +53,69 @@ class FileSource implements ByteSource {
   }
 }
 
+/**
+ * Decompressed bytes of a gzip file. Events are queued by hand rather than
+ * read through the stream's async iterator, which drops output already
+ * decompressed when the stream then fails (e.g. a bad CRC at the end).
+ */
 class GzipSource implements ByteSource {
   private readonly gunzip: Gunzip;
-  private readonly it: AsyncIterator<Buffer>;
-  private rest: Buffer | null = null;
   private readonly fileStream: ReturnType<FileHandle['createReadStream']>;
+  private readonly queue: Buffer[] = [];
+  private queued = 0;
+  private ended = false;
+  private failure: unknown = null;
+  private wake: (() => void) | null = null;
+  private static readonly HIGH_WATER = 4 << 20;
+
   constructor(fh: FileHandle) {
-    this.fileStream = fh.createReadStream({ start: 0, highWaterMark: 1 << 20, autoClose: true });
-    this.gunzip = createGunzip({ chunkSize: 1 << 18 });
-    // Errors on the file stream surface through the gunzip iterator.
+    // zlib drops the output of the call that fails, so output chunks stay
+    // small: a failure then loses at most 32 KiB before the break.
+    this.fileStream = fh.createReadStream({ start: 0, highWaterMark: 1 << 16, autoClose: true });
+    this.gunzip = createGunzip({ chunkSize: 1 << 15 });
     this.fileStream.on('error', (e) => this.gunzip.destroy(e));
+    this.gunzip.on('data', (d: Buffer) => {
+      this.queue.push(d);
+      this.queued += d.length;
+      if (this.queued > GzipSource.HIGH_WATER) this.gunzip.pause();
+      this.notify();
+    });
+    this.gunzip.on('end', () => { this.ended = true; this.notify(); });
+    this.gunzip.on('error', (e) => { this.failure = e; this.notify(); });
     this.fileStream.pipe(this.gunzip);
-    this.it = this.gunzip[Symbol.asyncIterator]();
   }
+
+  private notify(): void {
+    const w = this.wake;
+    this.wake = null;
+    w?.();
+  }
+
   get rawBytes(): number {
     return this.fileStream.bytesRead;
   }
+
   async read(into: Buffer, off: number, len: number): Promise<number> {
-    if (!this.rest || this.rest.length === 0) {
-      const r = await this.it.next();
-      if (r.done) return 0;
-      this.rest = r.value;
+    while (this.queue.length === 0) {
+      if (this.failure) throw this.failure;
+      if (this.ended) return 0;
+      if (this.gunzip.isPaused()) this.gunzip.resume();
+      await new Promise<void>((resolve) => { this.wake = resolve; });
     }
-    const rest = this.rest!;
-    const n = Math.min(len, rest.length);
-    rest.copy(into, off, 0, n);
-    this.rest = rest.subarray(n);
+    const head = this.queue[0];
+    const n = Math.min(len, head.length);
+    head.copy(into, off, 0, n);
+    if (n === head.length) this.queue.shift();
+    else this.queue[0] = head.subarray(n);
+    this.queued -= n;
+    if (this.queued <= GzipSource.HIGH_WATER / 2 && this.gunzip.isPaused() && !this.ended) this.gunzip.resume();
     return n;
   }
+
   async close(): Promise<void> {
     this.gunzip.destroy();
     this.fileStream.destroy();
+    this.queue.length = 0;
     await new Promise<void>((resolve) => {
       if (this.fileStream.closed) resolve();
       else this.fileStream.once('close', () => resolve());
@@ -209,7 +241,7 @@ export class CaptureFile {
       }
     } catch (e) {
       this.eof = true;
-      this.gzipError = new CaptureFileError('gzip', this.base + this.end, this.parser.blocks + 1, zlibReason(e));
+      this.gzipError = new CaptureFileError('gzip', this.base + this.end, 0, zlibReason(e));
     }
   }
 
@@ -232,7 +264,9 @@ export class CaptureFile {
         if (this.eof) {
           // Only a broken gzip stream ends here (a clean EOF makes the parser done):
           // packets up to the break were yielded, the rest is lost.
-          this.error ??= this.gzipError;
+          if (!this.error && this.gzipError) {
+            this.error = new CaptureFileError('gzip', this.base + this.end, this.parser.blocks + 1, this.gzipError.reason);
+          }
           break;
         }
         await this.fill();
@@ -282,8 +316,11 @@ export function parseCaptureBuffer(input: Uint8Array): ParsedCapture {
     try {
       buf = gunzipSync(buf);
     } catch (e) {
-      gzipError = new CaptureFileError('gzip', 0, 0, zlibReason(e));
-      buf = Buffer.alloc(0);
+      // Keep what decompresses before the break, like the streaming reader does.
+      let partial = Buffer.alloc(0);
+      try { partial = gunzipSync(buf, { finishFlush: zlibConstants.Z_SYNC_FLUSH }); } catch { /* nothing usable */ }
+      gzipError = new CaptureFileError('gzip', partial.length, 0, zlibReason(e));
+      buf = partial;
     }
   }
   const parser = parserFor(buf, compressed);
@@ -294,6 +331,9 @@ export function parseCaptureBuffer(input: Uint8Array): ParsedCapture {
     };
   }
   const packets: RawPacket[] = [];
-  parser.parse(buf, 0, buf.length, 0, packets, Infinity, true);
-  return { ...parser.meta, compressed, packets, error: parser.error };
+  parser.parse(buf, 0, buf.length, 0, packets, Infinity, !gzipError);
+  let error = parser.error;
+  // The stream broke after the last whole record: name the record it broke in.
+  if (!error && gzipError) error = new CaptureFileError('gzip', buf.length, parser.blocks + 1, gzipError.reason);
+  return { ...parser.meta, compressed, packets, error };
 }
