@@ -3,55 +3,19 @@
 import type { Dissection, Field, FieldValue } from '../types';
 import type { DetailNode, EnrichedInfo, PacketDetails } from '../../api/types';
 import { getField } from '../fields/registry';
-import { ipv4ToString, ipv6ToString, etherToString, bytesToHex } from '../dissect/addr';
+import { bytesToHex } from '../dissect/addr';
+import { labelOf, formatValue } from '../dissect/index';
+import { absTimeString } from '../dissect/format';
 import { field, fieldValue } from './summarize';
 
-function formatValue(f: Field): string {
-  const v: FieldValue = f.value;
-  const def = getField(f.name);
-  if (v === null || v === undefined) return '';
-  switch (def?.type) {
-    case 'ipv4': return typeof v === 'number' ? ipv4ToString(v) : String(v);
-    case 'ipv6': return v instanceof Uint8Array ? ipv6ToString(v) : String(v);
-    case 'ether': return v instanceof Uint8Array ? etherToString(v) : String(v);
-    case 'abstime': return typeof v === 'bigint' ? nsToIso(v) : String(v);
-    default: break;
-  }
-  if (v instanceof Uint8Array) return v.length > 48 ? `${bytesToHex(v.subarray(0, 48), ':')}…` : bytesToHex(v, ':');
-  if (typeof v === 'number' && def?.base === 'hex') {
-    const named = def.valueNames?.[v];
-    return `0x${v.toString(16)}${named ? ` (${named})` : ''}`;
-  }
-  if (typeof v === 'number' && def?.valueNames?.[v]) return `${def.valueNames[v]} (${v})`;
-  if (typeof v === 'boolean') return v ? 'True' : 'False';
-  return String(v);
-}
-
-export function nsToIso(ns: bigint): string {
-  const ms = Number(ns / 1_000_000n);
-  const frac = (ns % 1_000_000_000n).toString().padStart(9, '0');
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, `.${frac}Z`);
-}
-
-export function labelOf(f: Field): string {
-  if (f.label) return f.label;
-  const def = getField(f.name);
-  if (def?.type === 'protocol' || (f.value === null && f.children?.length)) return def?.title ?? f.name;
-  const title = def?.title ?? f.name;
-  const val = formatValue(f);
-  return val ? `${title}: ${val}` : title;
-}
-
-/** The value as a display filter would write it: quoted strings, plain numbers and addresses. */
+/** The value as a display filter writes it: quoted strings, plain numbers and addresses. */
 export function filterValue(f: Field): string | undefined {
   const def = getField(f.name);
-  if (f.value === null || def?.type === 'protocol') return undefined;
-  if (typeof f.value === 'string') return JSON.stringify(f.value);
-  if (typeof f.value === 'boolean') return f.value ? '1' : '0';
-  if (typeof f.value === 'number' && def?.base === 'hex' && !def.valueNames?.[f.value]) return `0x${f.value.toString(16)}`;
-  if (typeof f.value === 'number' && def?.type !== 'ipv4') return String(f.value);
-  const v = formatValue(f);
-  return v.endsWith('…') ? undefined : v.replace(/ \(.*\)$/, '');
+  const v = f.value;
+  if (v === null || def?.type === 'protocol' || def?.type === 'abstime' || typeof v === 'bigint') return undefined;
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (v instanceof Uint8Array && def?.type === 'bytes') return v.length <= 64 ? bytesToHex(v, ':') : undefined;
+  return formatValue(f);
 }
 
 function toNode(f: Field, depth: number): DetailNode {
@@ -69,7 +33,7 @@ const strOf = (v: FieldValue | undefined): string | undefined =>
 export function enrichedOf(d: Dissection): EnrichedInfo {
   const cl = fieldValue(d, 'http.content_length');
   const e: EnrichedInfo = {
-    arrival: d.packet.tsNs === null ? undefined : nsToIso(d.packet.tsNs),
+    arrival: d.packet.tsNs === null ? undefined : absTimeString(d.packet.tsNs),
     srcCountry: strOf(fieldValue(d, 'ip.geoip.src_country_iso')),
     dstCountry: strOf(fieldValue(d, 'ip.geoip.dst_country_iso')),
     userAgent: strOf(fieldValue(d, 'http.user_agent')),

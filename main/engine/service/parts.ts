@@ -1,16 +1,15 @@
 // The engine parts the service drives, loaded lazily so that the service
 // starts (and reports a clear error) even while a part is being rebuilt.
 import type { Dissection, RawPacket, CaptureInterface } from '../types';
+import type { CompileResult } from '../filter/compile';
 
 export interface DissectorLike {
   dissect(pkt: RawPacket): Dissection;
 }
 
 export function createDissector(): DissectorLike {
-  const m = require('../dissect/index');
-  if (typeof m.createDissector === 'function') return m.createDissector();
-  if (typeof m.Dissector === 'function') return new m.Dissector();
-  throw new Error('dissect/index exports neither createDissector nor Dissector');
+  const { Dissector } = require('../dissect/index') as typeof import('../dissect/index');
+  return new Dissector();
 }
 
 export interface CaptureFileLike {
@@ -23,17 +22,13 @@ export interface CaptureFileLike {
 }
 
 export async function openCaptureFile(path: string): Promise<CaptureFileLike> {
-  const m = require('../file/open');
-  return await m.openCaptureFile(path);
+  const { openCaptureFile: open } = require('../file/open') as typeof import('../file/open');
+  return await open(path);
 }
 
-export type CompiledFilter =
-  | { ok: true; filter: { matches(d: Dissection): boolean } }
-  | { ok: false; error: { message: string; start: number; end: number } };
-
-export function compileDisplayFilter(text: string): CompiledFilter {
-  const m = require('../filter/compile');
-  return m.compileDisplayFilter(text);
+export function compileDisplayFilter(text: string): CompileResult {
+  const { compileDisplayFilter: compile } = require('../filter/compile') as typeof import('../filter/compile');
+  return compile(text);
 }
 
 export function filterCompletions(text: string, cursor: number): { from: number; to: number; items: Array<{ label: string; detail?: string }> } {

@@ -535,11 +535,25 @@ export class EngineService {
   // ---- saving & recent ---------------------------------------------------
 
   async save(path: string, displayedOnly: boolean): Promise<{ path: string; packets: number }> {
-    const { saveStore } = require('./save') as typeof import('./save');
-    const sel: number[] | null = displayedOnly && this.displayed ? Array.from(this.displayed.arr.subarray(0, this.displayedCount)) : null;
-    const packets = await saveStore(this.store, this.interfaces, path, sel);
+    const { saveSession } = require('../session/save') as typeof import('../session/save');
+    const store = this.store;
+    const count = store.count;
+    const only = displayedOnly && this.displayed ? this.displayed.arr.slice(0, this.displayedCount) : null;
+    const interfaces = this.interfaces.length ? this.interfaces : [{ id: 0, linkType: 1, snaplen: 262144 }];
+    const source = {
+      interfaces,
+      *batches() {
+        const n = only ? only.length : count;
+        for (let k = 0; k < n; k += 4096) {
+          const batch: RawPacket[] = [];
+          for (let j = k; j < Math.min(n, k + 4096); j++) batch.push(store.packet(only ? only[j] : j));
+          yield batch;
+        }
+      },
+    };
+    const r = await saveSession(path, source, { overwrite: true, format: /\.pcap$/i.test(path) ? 'pcap' : 'pcapng' });
     void this.addRecent(path);
-    return { path, packets };
+    return { path: r.path, packets: r.packets };
   }
 
   private recentFiles(): any {
