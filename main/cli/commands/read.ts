@@ -1,0 +1,147 @@
+// `xdpscope read`: decode a capture file like `tshark -r`, printing a
+// one-line summary per packet (-T text), chosen fields (-T fields -e ...)
+// or a JSON tree (-T json), optionally only packets matching -Y.
+import { parseArgs } from 'node:util';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Dissection } from '../../engine/types';
+import { openCaptureFile } from '../../engine/file/open';
+import { CaptureFileError } from '../../engine/file/errors';
+import { Dissector } from '../../engine/dissect';
+import { GeoIp } from '../../engine/enrich/geoip';
+import { BufferedWriter } from '../../engine/output/writer';
+import { FieldsFormatter, defaultFieldsOptions, type FieldsOptions } from '../../engine/output/fields';
+import { summaryLine } from '../../engine/output/text';
+import { packetJson } from '../../engine/output/json';
+import { getField } from '../../engine/fields/registry';
+
+const USAGE = `Usage: xdpscope read -r FILE [options]
+
+  -r FILE             capture file (pcap or pcapng, optionally gzip-compressed)
+  -Y FILTER           display filter (Wireshark syntax): print only matching packets
+  -c N                stop after N printed packets
+  -T text|fields|json output format (default text: one summary line per packet)
+  -e FIELD            field to print with -T fields (repeatable)
+  -E header=y|n       print the field names first
+  -E separator=/t|/s|C   column separator (tab, space or a character)
+  -E occurrence=f|l|a first, last or all occurrences of a field
+  -E aggregator=,|/s|C   joins several occurrences
+  -E quote=d|s|n      quote values with double/single quotes or not
+  --geoip FILE.mmdb   MaxMind GeoLite2/GeoIP2 database (also $XDPSCOPE_GEOIP)
+  --no-geoip          no ip.geoip.* fields
+
+Exit status: 0 ok, 1 the file cannot be read, 2 usage error or damaged file
+(the packets before the damage are printed, the damage goes to stderr).
+`;
+
+interface FilterLike { matches(d: Dissection): boolean }
+type CompileResult = { ok: true; filter: FilterLike } | { ok: false; error: { message: string; start: number; end: number } };
+
+function fail(msg: string): number {
+  process.stderr.write(`xdpscope read: ${msg}\n`);
+  return 2;
+}
+
+function sepValue(v: string): string {
+  if (v === '/t') return '\t';
+  if (v === '/s') return ' ';
+  return v;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: {
+        r: { type: 'string' }, Y: { type: 'string' }, c: { type: 'string' }, T: { type: 'string' },
+        e: { type: 'string', multiple: true }, E: { type: 'string', multiple: true },
+        geoip: { type: 'string' }, 'no-geoip': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      },
+      allowPositionals: false,
+    });
+  } catch (e) {
+    return fail((e as Error).message);
+  }
+  const v = parsed.values;
+  if (v.help) { process.stdout.write(USAGE); return 0; }
+  if (!v.r) return fail('-r FILE is required (see --help)');
+  const format = v.T ?? 'text';
+  if (!['text', 'fields', 'json'].includes(format)) return fail(`-T ${format}: use text, fields or json`);
+  const fieldNames = v.e ?? [];
+  if (format === 'fields' && fieldNames.length === 0) return fail('-T fields needs at least one -e FIELD');
+  for (const f of fieldNames) if (!getField(f)) return fail(`-e ${f}: unknown field`);
+  let limit = Infinity;
+  if (v.c !== undefined) {
+    limit = Number(v.c);
+    if (!Number.isInteger(limit) || limit < 0) return fail(`-c ${v.c}: not a packet count`);
+  }
+  const fo: FieldsOptions = defaultFieldsOptions(fieldNames);
+  for (const opt of v.E ?? []) {
+    const eq = opt.indexOf('=');
+    const key = eq < 0 ? opt : opt.slice(0, eq), val = eq < 0 ? '' : opt.slice(eq + 1);
+    if (key === 'header') fo.header = val === 'y';
+    else if (key === 'separator') fo.separator = sepValue(val);
+    else if (key === 'aggregator') fo.aggregator = sepValue(val);
+    else if (key === 'occurrence' && (val === 'a' || val === 'f' || val === 'l')) fo.occurrence = val;
+    else if (key === 'quote' && (val === 'n' || val === 'd' || val === 's')) fo.quote = val;
+    else return fail(`-E ${opt}: unknown option`);
+  }
+
+  let filter: FilterLike | null = null;
+  if (v.Y !== undefined) {
+    const mod = join(__dirname, '..', '..', 'engine', 'filter', 'compile.js');
+    if (!existsSync(mod)) return fail('-Y needs display filters (not yet available)');
+    const { compileDisplayFilter } = require(mod) as { compileDisplayFilter(t: string): CompileResult };
+    const r = compileDisplayFilter(v.Y);
+    if (!r.ok) {
+      return fail(`-Y: ${r.error.message}\n    ${v.Y}\n    ${' '.repeat(r.error.start)}${'^'.repeat(Math.max(1, r.error.end - r.error.start))}`);
+    }
+    filter = r.filter;
+  }
+
+  let geoip: GeoIp | null = null;
+  if (!v['no-geoip']) {
+    try { geoip = GeoIp.open(v.geoip); } catch (e) { return fail((e as Error).message); }
+  }
+
+  let file;
+  try {
+    file = await openCaptureFile(v.r);
+  } catch (e) {
+    process.stderr.write(`xdpscope read: ${v.r}: ${(e as Error).message}\n`);
+    return e instanceof CaptureFileError ? 2 : 1;
+  }
+  const dis = new Dissector({ geoip });
+  const out = new BufferedWriter();
+  const ff = format === 'fields' ? new FieldsFormatter(fo) : null;
+  const nano = file.pcapHeader?.nanosecond ?? file.interfaces.some((i) => (i.tsUnitNs ?? 1000) < 1000);
+  if (ff && fo.header) out.write(ff.header());
+  if (format === 'json') out.write('[\n');
+  let printed = 0;
+  let stopped = false;
+  try {
+    outer: for await (const batch of file.batches()) {
+      for (const p of batch) {
+        if (printed >= limit) { stopped = true; break outer; }
+        const d = dis.dissect(p);
+        if (filter && !filter.matches(d)) continue;
+        if (ff) out.write(ff.line(d));
+        else if (format === 'json') out.write((printed ? ',\n' : '') + packetJson(d, 'packets'));
+        else out.write(summaryLine(d, nano));
+        printed++;
+      }
+      await out.maybeFlush();
+    }
+  } finally {
+    if (format === 'json') out.write(printed ? '\n]\n' : ']\n');
+    await out.end();
+    await file.close();
+  }
+  if (!stopped && file.error) {
+    const e = file.error;
+    process.stderr.write(`xdpscope read: ${v.r}: damaged at offset ${e.offset} (${e.format} ${e.format === 'pcap' ? 'record' : 'block'} ${e.block}): ${e.reason}\n`);
+    return 2;
+  }
+  return 0;
+}

@@ -1,0 +1,75 @@
+// ARP (RFC 826) for Ethernet/IPv4; other hardware/protocol pairs keep the
+// generic fields and raw addresses.
+import { ADDR_ETHER, type Ctx, u16, u32 } from './context';
+import { declare, HEX16 } from './fields';
+import { etherToString, ipv4ToString } from './addr';
+
+declare('arp', 'Address Resolution Protocol', [
+  ['arp.hw.type', 'uint', 'Hardware type'],
+  ['arp.proto.type', 'uint', 'Protocol type', HEX16],
+  ['arp.hw.size', 'uint', 'Hardware size'],
+  ['arp.proto.size', 'uint', 'Protocol size'],
+  ['arp.opcode', 'uint', 'Opcode', { valueNames: { 1: 'request', 2: 'reply', 3: 'reverse request', 4: 'reverse reply' } }],
+  ['arp.src.hw_mac', 'ether', 'Sender MAC address'],
+  ['arp.src.proto_ipv4', 'ipv4', 'Sender IP address'],
+  ['arp.dst.hw_mac', 'ether', 'Target MAC address'],
+  ['arp.dst.proto_ipv4', 'ipv4', 'Target IP address'],
+  ['arp.src.hw', 'bytes', 'Sender hardware address'],
+  ['arp.src.proto', 'bytes', 'Sender protocol address'],
+  ['arp.dst.hw', 'bytes', 'Target hardware address'],
+  ['arp.dst.proto', 'bytes', 'Target protocol address'],
+]);
+
+export function dissectArp(ctx: Ctx, off: number, end: number): number {
+  const d = ctx.d;
+  const l = ctx.layer('arp', off, Math.min(8, Math.max(0, end - off)));
+  ctx.protocol = 'ARP';
+  if (end - off < 8) {
+    ctx.malformedAt('arp', `ARP header cut short (${Math.max(0, end - off)} of 8 bytes)`, off, Math.max(0, end - off));
+    ctx.info = 'Malformed ARP';
+    return end;
+  }
+  const hwType = u16(d, off), protoType = u16(d, off + 2), hs = d[off + 4], ps = d[off + 5], op = u16(d, off + 6);
+  ctx.add(l, 'arp.hw.type', hwType, off, 2);
+  ctx.add(l, 'arp.proto.type', protoType, off + 2, 2);
+  ctx.add(l, 'arp.hw.size', hs, off + 4, 1);
+  ctx.add(l, 'arp.proto.size', ps, off + 5, 1);
+  ctx.add(l, 'arp.opcode', op, off + 6, 2);
+  const total = 8 + 2 * (hs + ps);
+  l.len = Math.min(total, end - off);
+  if (end - off < total) {
+    ctx.malformedAt('arp', `ARP addresses cut short (${end - off} of ${total} bytes)`, off, end - off);
+    ctx.info = 'Malformed ARP';
+    return end;
+  }
+  const std = hs === 6 && ps === 4;
+  let o = off + 8;
+  const sha = d.subarray(o, o + hs); o += hs;
+  const spa = d.subarray(o, o + ps); const spaN = ps === 4 ? u32(d, o) : 0; o += ps;
+  const tha = d.subarray(o, o + hs); o += hs;
+  const tpa = d.subarray(o, o + ps); const tpaN = ps === 4 ? u32(d, o) : 0;
+  o = off + 8;
+  if (std) {
+    ctx.add(l, 'arp.src.hw_mac', sha, o, 6);
+    ctx.add(l, 'arp.src.proto_ipv4', spaN, o + 6, 4);
+    ctx.add(l, 'arp.dst.hw_mac', tha, o + 10, 6);
+    ctx.add(l, 'arp.dst.proto_ipv4', tpaN, o + 16, 4);
+  } else {
+    ctx.add(l, 'arp.src.hw', sha, o, hs);
+    ctx.add(l, 'arp.src.proto', spa, o + hs, ps);
+    ctx.add(l, 'arp.dst.hw', tha, o + hs + ps, hs);
+    ctx.add(l, 'arp.dst.proto', tpa, o + 2 * hs + ps, ps);
+  }
+  if (ctx.srcKind !== ADDR_ETHER && std) { ctx.srcKind = ADDR_ETHER; ctx.src = sha; }
+  ctx.info = () => {
+    if (!std) return op === 1 ? 'request' : op === 2 ? 'reply' : `Unknown ARP opcode 0x${op.toString(16).padStart(4, '0')}`;
+    if (op === 1) {
+      if (spaN === tpaN) return `ARP Announcement for ${ipv4ToString(spaN)}`;
+      if (spaN === 0) return `Who has ${ipv4ToString(tpaN)}? (ARP Probe)`;
+      return `Who has ${ipv4ToString(tpaN)}? Tell ${ipv4ToString(spaN)}`;
+    }
+    if (op === 2) return `${ipv4ToString(spaN)} is at ${etherToString(sha)}`;
+    return `ARP opcode ${op}`;
+  };
+  return off + total;
+}

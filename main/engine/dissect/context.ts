@@ -1,0 +1,156 @@
+// The per-packet builder every dissector writes into: it appends fields in
+// tree order (the flat list is what filters and `-T fields` read), records
+// protocol layers for frame.protocols, and collects expert info. Dissectors
+// never throw on bad input: they call `malformed()` and return.
+import type { ExpertInfo, Field, FieldValue, RawPacket } from '../types';
+
+/** One decoded field. A class so every field shares one V8 shape (hot path). */
+export class F implements Field {
+  label?: string = undefined;
+  generated?: boolean = undefined;
+  children?: Field[] = undefined;
+  constructor(
+    public name: string,
+    public value: FieldValue,
+    public start: number,
+    public len: number,
+  ) {}
+}
+
+/** What the summary's Source/Destination columns show. */
+export type AddrKind = 0 | 1 | 2 | 3; // none, ether, ipv4, ipv6
+export const ADDR_NONE = 0, ADDR_ETHER = 1, ADDR_IPV4 = 2, ADDR_IPV6 = 3;
+
+export class Ctx {
+  readonly fields: Field[] = [];
+  readonly tree: Field[] = [];
+  readonly expert: ExpertInfo[] = [];
+  readonly protocols: string[] = [];
+  malformed = false;
+  /** summary inputs; text is built only when asked for */
+  srcKind: AddrKind = ADDR_NONE;
+  dstKind: AddrKind = ADDR_NONE;
+  src: FieldValue = null;
+  dst: FieldValue = null;
+  protocol = '';
+  info: string | (() => string) = '';
+  /** set by the TCP/UDP dissector for the layers above */
+  srcPort = 0;
+  dstPort = 0;
+  /** depth of IP-in-ICMP and tunnels: inner headers must not touch stream state */
+  inner = 0;
+  /** the innermost network header, for transport stream keys */
+  ipVersion = 0;
+  ip4Src = 0;
+  ip4Dst = 0;
+  ip6Src: Uint8Array | null = null;
+  ip6Dst: Uint8Array | null = null;
+  /** the bytes dissected (the frame, or a reassembled buffer while dissecting one) */
+  d: Uint8Array;
+
+  constructor(readonly pkt: RawPacket) {
+    this.d = pkt.data;
+  }
+
+  /**
+   * Dissects a reassembled buffer. Fields created meanwhile are given frame
+   * offsets: the part of the buffer that came from this frame
+   * ([bufStart, bufStart+len) ↔ [frameStart, frameStart+len)) maps exactly,
+   * the rest is pinned to frameStart with length 0 (it lives in other frames).
+   */
+  withReassembled(buf: Uint8Array, bufStart: number, frameStart: number, len: number, fn: () => void): void {
+    const saved = this.d;
+    const from = this.fields.length;
+    const fromExpert = this.expert.length;
+    this.d = buf;
+    try {
+      fn();
+    } finally {
+      this.d = saved;
+    }
+    const shift = frameStart - bufStart;
+    const map = (start: number, flen: number): [number, number] =>
+      start >= bufStart && start + flen <= bufStart + len ? [start + shift, flen] : [frameStart, 0];
+    for (let i = from; i < this.fields.length; i++) {
+      const f = this.fields[i];
+      const [s, l] = map(f.start, f.len);
+      f.start = s; f.len = l;
+    }
+    for (let i = fromExpert; i < this.expert.length; i++) {
+      const e = this.expert[i];
+      if (e.start !== undefined) {
+        const [s, l] = map(e.start, e.len ?? 0);
+        e.start = s; e.len = l;
+      }
+    }
+  }
+
+  /** Opens a protocol layer: a 'protocol' field at the top of the tree. */
+  layer(name: string, start: number, len: number, parent?: Field): F {
+    const f = new F(name, null, start, len);
+    f.children = [];
+    if (parent) (parent.children ??= []).push(f);
+    else this.tree.push(f);
+    this.fields.push(f);
+    this.protocols.push(name);
+    return f;
+  }
+
+  add(parent: Field, name: string, value: FieldValue, start: number, len: number): F {
+    const f = new F(name, value, start, len);
+    (parent.children as Field[]).push(f);
+    this.fields.push(f);
+    return f;
+  }
+
+  /** A field computed rather than read (analysis, enrichment). */
+  gen(parent: Field, name: string, value: FieldValue): F {
+    const f = new F(name, value, 0, 0);
+    f.generated = true;
+    (parent.children as Field[]).push(f);
+    this.fields.push(f);
+    return f;
+  }
+
+  /** A child field under another field (e.g. tcp.flags.syn under tcp.flags). */
+  sub(parent: F, name: string, value: FieldValue, start: number, len: number): F {
+    const f = new F(name, value, start, len);
+    (parent.children ??= []).push(f);
+    this.fields.push(f);
+    return f;
+  }
+
+  malformedAt(protocol: string, message: string, start?: number, len?: number): void {
+    this.malformed = true;
+    this.expert.push({ severity: 'error', group: 'malformed', message: `malformed: ${message}`, protocol, start, len });
+  }
+
+  note(group: ExpertInfo['group'], protocol: string, message: string, severity: ExpertInfo['severity'] = 'note'): void {
+    this.expert.push({ severity, group, message, protocol });
+  }
+
+  setSummary(protocol: string, info: string | (() => string)): void {
+    this.protocol = protocol;
+    this.info = info;
+  }
+}
+
+// Byte readers that never read past the end (callers check lengths first,
+// these are for clarity).
+export const u16 = (d: Uint8Array, o: number): number => (d[o] << 8) | d[o + 1];
+export const u32 = (d: Uint8Array, o: number): number => ((d[o] << 24) | (d[o + 1] << 16) | (d[o + 2] << 8) | d[o + 3]) >>> 0;
+export const u16le = (d: Uint8Array, o: number): number => d[o] | (d[o + 1] << 8);
+export const u32le = (d: Uint8Array, o: number): number => (d[o] | (d[o + 1] << 8) | (d[o + 2] << 16) | (d[o + 3] << 24)) >>> 0;
+
+/** latin1 text of a byte range (HTTP headers, DNS labels): one char per byte. */
+export function latin1(d: Uint8Array, start: number, end: number): string {
+  let s = '';
+  const n = end - start;
+  if (n > 64) {
+    // chunked to keep the argument list bounded
+    for (let i = start; i < end; i += 4096) s += String.fromCharCode.apply(null, d.subarray(i, Math.min(end, i + 4096)) as unknown as number[]);
+    return s;
+  }
+  for (let i = start; i < end; i++) s += String.fromCharCode(d[i]);
+  return s;
+}

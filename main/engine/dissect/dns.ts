@@ -1,0 +1,204 @@
+// DNS (RFC 1035) over UDP: header, questions and resource records, with
+// name compression followed under a jump limit (a pointer loop ends as
+// malformed, never as a hang).
+import { type Ctx, F, u16, u32 } from './context';
+import { declare, HEX16 } from './fields';
+import { ipv4ToString, ipv6ToString } from './addr';
+
+const TYPES: Record<number, string> = {
+  1: 'A', 2: 'NS', 5: 'CNAME', 6: 'SOA', 12: 'PTR', 15: 'MX', 16: 'TXT', 28: 'AAAA', 33: 'SRV', 35: 'NAPTR',
+  41: 'OPT', 43: 'DS', 46: 'RRSIG', 47: 'NSEC', 48: 'DNSKEY', 64: 'SVCB', 65: 'HTTPS', 255: 'ANY', 257: 'CAA',
+};
+const RCODES: Record<number, string> = { 0: 'No error', 1: 'Format error', 2: 'Server failure', 3: 'No such name', 4: 'Not implemented', 5: 'Refused' };
+const typeName = (t: number): string => TYPES[t] ?? `Unknown (${t})`;
+
+declare('dns', 'Domain Name System', [
+  ['dns.id', 'uint', 'Transaction ID', HEX16],
+  ['dns.flags', 'uint', 'Flags', HEX16],
+  ['dns.flags.response', 'bool', 'Response'],
+  ['dns.flags.opcode', 'uint', 'Opcode'],
+  ['dns.flags.authoritative', 'bool', 'Authoritative'],
+  ['dns.flags.truncated', 'bool', 'Truncated'],
+  ['dns.flags.recdesired', 'bool', 'Recursion desired'],
+  ['dns.flags.recavail', 'bool', 'Recursion available'],
+  ['dns.flags.z', 'bool', 'Z'],
+  ['dns.flags.authenticated', 'bool', 'Answer authenticated'],
+  ['dns.flags.checkdisable', 'bool', 'Non-authenticated data'],
+  ['dns.flags.rcode', 'uint', 'Reply code', { valueNames: RCODES }],
+  ['dns.count.queries', 'uint', 'Questions'],
+  ['dns.count.answers', 'uint', 'Answer RRs'],
+  ['dns.count.auth_rr', 'uint', 'Authority RRs'],
+  ['dns.count.add_rr', 'uint', 'Additional RRs'],
+  ['dns.qry.name', 'string', 'Name'],
+  ['dns.qry.name.len', 'uint', 'Name Length'],
+  ['dns.count.labels', 'uint', 'Label Count'],
+  ['dns.qry.type', 'uint', 'Type', { valueNames: TYPES }],
+  ['dns.qry.class', 'uint', 'Class', HEX16],
+  ['dns.resp.name', 'string', 'Name'],
+  ['dns.resp.type', 'uint', 'Type', { valueNames: TYPES }],
+  ['dns.resp.class', 'uint', 'Class', HEX16],
+  ['dns.resp.ttl', 'int', 'Time to live'],
+  ['dns.resp.len', 'uint', 'Data length'],
+  ['dns.a', 'ipv4', 'Address'],
+  ['dns.aaaa', 'ipv6', 'AAAA Address'],
+  ['dns.cname', 'string', 'CNAME'],
+  ['dns.ns', 'string', 'Name Server'],
+  ['dns.ptr.domain_name', 'string', 'Domain Name'],
+  ['dns.mx.preference', 'uint', 'Preference'],
+  ['dns.mx.mail_exchange', 'string', 'Mail Exchange'],
+  ['dns.txt', 'string', 'TXT'],
+  ['dns.rr.udp_payload_size', 'uint', 'UDP payload size'],
+]);
+declare('mdns', 'Multicast Domain Name System', []);
+declare('llmnr', 'Link-local Multicast Name Resolution', []);
+
+const MAX_JUMPS = 32;
+const MAX_RECORDS = 512;
+
+interface Name { text: string; /** bytes the name occupies at its position (pointers count 2) */ used: number; labels: number; ok: boolean }
+
+/** Reads a (possibly compressed) name at o within the DNS message [base, end). */
+function readName(d: Uint8Array, base: number, end: number, o: number): Name {
+  let text = '';
+  let used = -1;
+  let labels = 0;
+  let jumps = 0;
+  let p = o;
+  while (true) {
+    if (p >= end) return { text, used: used < 0 ? p - o : used, labels, ok: false };
+    const len = d[p];
+    if (len === 0) { if (used < 0) used = p + 1 - o; break; }
+    if ((len & 0xc0) === 0xc0) {
+      if (p + 1 >= end) return { text, used: used < 0 ? end - o : used, labels, ok: false };
+      if (used < 0) used = p + 2 - o;
+      const target = base + (((len & 0x3f) << 8) | d[p + 1]);
+      // a pointer loop, or one past the message: stop here
+      if (++jumps > MAX_JUMPS || target >= end) return { text, used, labels, ok: false };
+      p = target;
+      continue;
+    }
+    if ((len & 0xc0) !== 0) return { text, used: used < 0 ? p - o + 1 : used, labels, ok: false }; // reserved label types
+    if (p + 1 + len > end) return { text, used: used < 0 ? end - o : used, labels, ok: false };
+    let label = '';
+    for (let i = p + 1; i <= p + len; i++) label += String.fromCharCode(d[i]);
+    text = text ? text + '.' + label : label;
+    labels++;
+    if (text.length > 255) return { text, used: used < 0 ? p + 1 + len - o : used, labels, ok: false };
+    p += 1 + len;
+  }
+  return { text: text || '<Root>', used, labels, ok: true };
+}
+
+export function dissectDns(ctx: Ctx, off: number, end: number, proto: 'dns' | 'mdns' | 'llmnr'): void {
+  const d = ctx.d;
+  const l = ctx.layer(proto, off, end - off);
+  ctx.protocol = proto === 'dns' ? 'DNS' : proto === 'mdns' ? 'MDNS' : 'LLMNR';
+  if (end - off < 12) {
+    ctx.malformedAt(proto, `DNS header cut short (${end - off} of 12 bytes)`, off, end - off);
+    ctx.info = 'Malformed DNS';
+    return;
+  }
+  const id = u16(d, off), flags = u16(d, off + 2);
+  const resp = (flags & 0x8000) !== 0;
+  ctx.add(l, 'dns.id', id, off, 2);
+  const f = ctx.add(l, 'dns.flags', flags, off + 2, 2);
+  ctx.sub(f, 'dns.flags.response', resp, off + 2, 2);
+  ctx.sub(f, 'dns.flags.opcode', (flags >> 11) & 15, off + 2, 2);
+  if (resp) ctx.sub(f, 'dns.flags.authoritative', (flags & 0x400) !== 0, off + 2, 2);
+  ctx.sub(f, 'dns.flags.truncated', (flags & 0x200) !== 0, off + 2, 2);
+  ctx.sub(f, 'dns.flags.recdesired', (flags & 0x100) !== 0, off + 2, 2);
+  if (resp) ctx.sub(f, 'dns.flags.recavail', (flags & 0x80) !== 0, off + 2, 2);
+  ctx.sub(f, 'dns.flags.z', (flags & 0x40) !== 0, off + 2, 2);
+  if (resp) ctx.sub(f, 'dns.flags.authenticated', (flags & 0x20) !== 0, off + 2, 2);
+  ctx.sub(f, 'dns.flags.checkdisable', (flags & 0x10) !== 0, off + 2, 2);
+  const rcode = flags & 15;
+  if (resp) ctx.sub(f, 'dns.flags.rcode', rcode, off + 2, 2);
+  const qd = u16(d, off + 4), an = u16(d, off + 6), ns = u16(d, off + 8), ar = u16(d, off + 10);
+  ctx.add(l, 'dns.count.queries', qd, off + 4, 2);
+  ctx.add(l, 'dns.count.answers', an, off + 6, 2);
+  ctx.add(l, 'dns.count.auth_rr', ns, off + 8, 2);
+  ctx.add(l, 'dns.count.add_rr', ar, off + 10, 2);
+
+  let o = off + 12;
+  let qname = '', qtype = 0;
+  const answers: string[] = [];
+  const info = (): string => {
+    const op = (flags >> 11) & 15;
+    let s = `${op === 0 ? 'Standard query' : op === 5 ? 'Dynamic update' : `Opcode ${op}`}${resp ? ' response' : ''} 0x${id.toString(16).padStart(4, '0')}`;
+    if (resp && rcode !== 0) s += ` ${RCODES[rcode] ?? `rcode ${rcode}`}`;
+    if (qname) s += ` ${typeName(qtype)} ${qname}`;
+    for (const a of answers) s += ` ${a}`;
+    return s;
+  };
+  ctx.info = info;
+
+  for (let i = 0; i < qd && i < MAX_RECORDS; i++) {
+    const n = readName(d, off, end, o);
+    const q = ctx.add(l, 'dns.qry.name', n.text, o, n.used);
+    void q;
+    ctx.gen(l, 'dns.qry.name.len', n.text === '<Root>' ? 0 : n.text.length);
+    ctx.gen(l, 'dns.count.labels', n.labels);
+    if (!n.ok) { ctx.malformedAt(proto, 'query name cut short or looping', o, end - o); return; }
+    o += n.used;
+    if (o + 4 > end) { ctx.malformedAt(proto, 'query type/class cut short', o, end - o); return; }
+    const t = u16(d, o);
+    ctx.add(l, 'dns.qry.type', t, o, 2);
+    ctx.add(l, 'dns.qry.class', u16(d, o + 2), o + 2, 2);
+    if (i === 0) { qname = n.text; qtype = t; }
+    o += 4;
+  }
+  const total = Math.min(an + ns + ar, MAX_RECORDS);
+  for (let i = 0; i < total; i++) {
+    if (o >= end) { ctx.malformedAt(proto, `${total - i} resource records missing`, end, 0); return; }
+    const n = readName(d, off, end, o);
+    const rr: F = ctx.add(l, 'dns.resp.name', n.text, o, n.used);
+    if (!n.ok) { ctx.malformedAt(proto, 'record name cut short or looping', o, end - o); return; }
+    o += n.used;
+    if (o + 10 > end) { ctx.malformedAt(proto, 'resource record header cut short', o, end - o); return; }
+    const type = u16(d, o), cls = u16(d, o + 2), rdlen = u16(d, o + 8);
+    ctx.add(l, 'dns.resp.type', type, o, 2);
+    if (type === 41) {
+      ctx.add(l, 'dns.rr.udp_payload_size', cls, o + 2, 2);
+    } else {
+      ctx.add(l, 'dns.resp.class', cls, o + 2, 2);
+      ctx.add(l, 'dns.resp.ttl', u32(d, o + 4) | 0, o + 4, 4);
+    }
+    ctx.add(l, 'dns.resp.len', rdlen, o + 8, 2);
+    o += 10;
+    if (o + rdlen > end) { ctx.malformedAt(proto, `record data length ${rdlen} runs past the message`, o - 2, end - o + 2); return; }
+    const inAnswer = i < an;
+    switch (type) {
+      case 1: if (rdlen === 4) { const a = u32(d, o); ctx.add(l, 'dns.a', a, o, 4); if (inAnswer) answers.push(`A ${ipv4ToString(a)}`); } break;
+      case 28: if (rdlen === 16) { const a = d.subarray(o, o + 16); ctx.add(l, 'dns.aaaa', a, o, 16); if (inAnswer) answers.push(`AAAA ${ipv6ToString(a)}`); } break;
+      case 5: case 2: case 12: {
+        const t = readName(d, off, o + rdlen, o);
+        const name = type === 5 ? 'dns.cname' : type === 2 ? 'dns.ns' : 'dns.ptr.domain_name';
+        ctx.add(l, name, t.text, o, rdlen);
+        if (!t.ok) ctx.malformedAt(proto, `${typeName(type)} name malformed`, o, rdlen);
+        if (inAnswer) answers.push(`${typeName(type)} ${t.text}`);
+        break;
+      }
+      case 15: if (rdlen >= 3) {
+        ctx.add(l, 'dns.mx.preference', u16(d, o), o, 2);
+        const t = readName(d, off, o + rdlen, o + 2);
+        ctx.add(l, 'dns.mx.mail_exchange', t.text, o + 2, rdlen - 2);
+        if (inAnswer) answers.push(`MX ${u16(d, o)} ${t.text}`);
+      } break;
+      case 16: {
+        let q = o;
+        while (q < o + rdlen) {
+          const sl = d[q];
+          if (q + 1 + sl > o + rdlen) { ctx.malformedAt(proto, 'TXT string runs past its record', q, o + rdlen - q); break; }
+          let s = '';
+          for (let k = q + 1; k < q + 1 + sl; k++) s += String.fromCharCode(d[k]);
+          ctx.add(l, 'dns.txt', s, q + 1, sl);
+          q += 1 + sl;
+        }
+        if (inAnswer) answers.push('TXT');
+        break;
+      }
+    }
+    void rr;
+    o += rdlen;
+  }
+}

@@ -1,0 +1,83 @@
+// Field values as tshark prints them in `-T fields` output: dotted IPv4,
+// RFC 5952 IPv6, colon-hex MACs, hex integers padded to the field's width
+// (tcp.flags → 0x0012), booleans 1/0, times with nine decimals.
+import type { Field, FieldValue } from '../types';
+import { getField } from '../fields/registry';
+import { bytesToHex, etherToString, ipv4ToString, ipv6ToString } from './addr';
+import { hexWidth } from './fields';
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+export function epochString(ns: bigint): string {
+  const neg = ns < 0n;
+  const a = neg ? -ns : ns;
+  return `${neg ? '-' : ''}${a / 1_000_000_000n}.${String(a % 1_000_000_000n).padStart(9, '0')}`;
+}
+
+/** 'Dec 13, 2017 22:28:59.656584000 UTC' */
+export function absTimeString(ns: bigint): string {
+  const ms = Number(ns / 1_000_000n);
+  const frac = String(((ns % 1_000_000_000n) + 1_000_000_000n) % 1_000_000_000n).padStart(9, '0');
+  const t = new Date(ms);
+  const p2 = (n: number): string => String(n).padStart(2, '0');
+  return `${MONTHS[t.getUTCMonth()]} ${p2(t.getUTCDate())}, ${t.getUTCFullYear()} ${p2(t.getUTCHours())}:${p2(t.getUTCMinutes())}:${p2(t.getUTCSeconds())}.${frac} UTC`;
+}
+
+/** Escapes as tshark does in field output: CR, LF, tab and backslash. */
+function escapeString(s: string): string {
+  if (!/[\r\n\t\\\x00-\x1f]/.test(s)) return s;
+  return s.replace(/[\r\n\t\\\x00-\x1f]/g, (c) => {
+    switch (c) {
+      case '\r': return '\\r';
+      case '\n': return '\\n';
+      case '\t': return '\\t';
+      case '\\': return '\\\\';
+      default: return `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
+    }
+  });
+}
+
+/** One occurrence of a field as tshark's -T fields prints it. */
+export function formatValue(f: Field): string {
+  const v: FieldValue = f.value;
+  if (v === null) {
+    const def = getField(f.name);
+    return def && def.type === 'protocol' ? '' : '1';
+  }
+  switch (typeof v) {
+    case 'number': {
+      const def = getField(f.name);
+      const t = def?.type;
+      if (t === 'ipv4') return ipv4ToString(v);
+      if (t === 'reltime' || t === 'float') return v.toFixed(9);
+      const w = hexWidth(f.name);
+      if (w) return '0x' + (v >>> 0).toString(16).padStart(w, '0');
+      return String(v);
+    }
+    case 'boolean': return v ? '1' : '0';
+    case 'string': return escapeString(v);
+    case 'bigint': {
+      if (f.name === 'frame.time') return absTimeString(v);
+      return epochString(v);
+    }
+    default: {
+      const def = getField(f.name);
+      const t = def?.type;
+      if (t === 'ether') return etherToString(v);
+      if (t === 'ipv6') return ipv6ToString(v);
+      return bytesToHex(v);
+    }
+  }
+}
+
+/** The value part of a detail-tree label (names for enumerations, hex and decimal for hex fields). */
+export function displayValue(f: Field): string {
+  const def = getField(f.name);
+  if (typeof f.value === 'number' && def?.valueNames && def.valueNames[f.value] !== undefined) {
+    return `${def.valueNames[f.value]} (${f.value})`;
+  }
+  if (typeof f.value === 'number' && hexWidth(f.name)) return `${formatValue(f)} (${f.value})`;
+  if (typeof f.value === 'boolean') return f.value ? 'Set' : 'Not set';
+  if (f.value instanceof Uint8Array && def?.type === 'bytes') return bytesToHex(f.value.subarray(0, 64)) + (f.value.length > 64 ? '…' : '');
+  return formatValue(f);
+}

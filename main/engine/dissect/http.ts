@@ -1,0 +1,400 @@
+// HTTP/1.x over TCP with per-direction reassembly: a request or response is
+// complete once its headers end and its body (Content-Length, chunked, or —
+// for responses without either — the connection close) has arrived. Like
+// tshark, the HTTP fields appear on the frame that completes the message.
+import { type Ctx, type F, latin1 } from './context';
+import { declare } from './fields';
+import { nameOnly } from './minor';
+import type { State } from './state';
+import type { TcpApp, TcpFlow, TcpStream } from './tcpstream';
+
+declare('http', 'Hypertext Transfer Protocol', [
+  ['http.request', 'bool', 'Request'],
+  ['http.response', 'bool', 'Response'],
+  ['http.request.method', 'string', 'Request Method'],
+  ['http.request.uri', 'string', 'Request URI'],
+  ['http.request.version', 'string', 'Request Version'],
+  ['http.request.full_uri', 'string', 'Full request URI'],
+  ['http.request.line', 'string', 'Request line', { description: 'one header line of a request, with its CRLF' }],
+  ['http.response.version', 'string', 'Response Version'],
+  ['http.response.code', 'uint', 'Status Code'],
+  ['http.response.code.desc', 'string', 'Status Code Description'],
+  ['http.response.phrase', 'string', 'Response Phrase'],
+  ['http.response.line', 'string', 'Response line', { description: 'one header line of a response, with its CRLF' }],
+  ['http.host', 'string', 'Host'],
+  ['http.user_agent', 'string', 'User-Agent'],
+  ['http.accept', 'string', 'Accept'],
+  ['http.accept_encoding', 'string', 'Accept Encoding'],
+  ['http.accept_language', 'string', 'Accept-Language'],
+  ['http.referer', 'string', 'Referer'],
+  ['http.cookie', 'string', 'Cookie'],
+  ['http.set_cookie', 'string', 'Set-Cookie'],
+  ['http.authorization', 'string', 'Authorization'],
+  ['http.connection', 'string', 'Connection'],
+  ['http.content_type', 'string', 'Content-Type'],
+  ['http.content_length_header', 'string', 'Content-Length'],
+  ['http.content_length', 'uint', 'Content length'],
+  ['http.content_encoding', 'string', 'Content-Encoding'],
+  ['http.transfer_encoding', 'string', 'Transfer-Encoding'],
+  ['http.server', 'string', 'Server'],
+  ['http.location', 'string', 'Location'],
+  ['http.date', 'string', 'Date'],
+  ['http.cache_control', 'string', 'Cache-Control'],
+  ['http.x_forwarded_for', 'string', 'X-Forwarded-For'],
+  ['http.upgrade', 'string', 'Upgrade'],
+  ['http.unknown_header', 'string', 'Unknown header'],
+  ['http.file_data', 'bytes', 'File Data'],
+  ['http.body_length', 'uint', 'Body length', { description: 'xdpscope: bytes of the message body after de-chunking framing' }],
+]);
+
+const HEADER_FIELDS: Record<string, string> = {
+  host: 'http.host', 'user-agent': 'http.user_agent', accept: 'http.accept', 'accept-encoding': 'http.accept_encoding',
+  'accept-language': 'http.accept_language', referer: 'http.referer', cookie: 'http.cookie', 'set-cookie': 'http.set_cookie',
+  authorization: 'http.authorization', connection: 'http.connection', 'content-type': 'http.content_type',
+  'content-length': 'http.content_length_header', 'content-encoding': 'http.content_encoding',
+  'transfer-encoding': 'http.transfer_encoding', server: 'http.server', location: 'http.location', date: 'http.date',
+  'cache-control': 'http.cache_control', 'x-forwarded-for': 'http.x_forwarded_for', upgrade: 'http.upgrade',
+};
+
+const STATUS: Record<number, string> = {
+  100: 'Continue', 101: 'Switching Protocols', 200: 'OK', 201: 'Created', 202: 'Accepted', 204: 'No Content',
+  206: 'Partial Content', 301: 'Moved Permanently', 302: 'Found', 303: 'See Other', 304: 'Not Modified',
+  307: 'Temporary Redirect', 308: 'Permanent Redirect', 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden',
+  404: 'Not Found', 405: 'Method Not Allowed', 408: 'Request Timeout', 429: 'Too Many Requests',
+  500: 'Internal Server Error', 501: 'Not Implemented', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout',
+};
+
+const METHODS = ['GET ', 'POST ', 'HEAD ', 'PUT ', 'DELETE ', 'OPTIONS ', 'PATCH ', 'CONNECT ', 'TRACE ', 'PROPFIND ', 'NOTIFY ', 'M-SEARCH ', 'SUBSCRIBE '];
+
+function startsWith(d: Uint8Array, off: number, end: number, s: string): boolean {
+  if (end - off < s.length) return false;
+  for (let i = 0; i < s.length; i++) if (d[off + i] !== s.charCodeAt(i)) return false;
+  return true;
+}
+
+/** A request or status line at off? */
+export function looksLikeHttp(d: Uint8Array, off: number, end: number): boolean {
+  if (end - off < 4) return false;
+  const c = d[off];
+  if (c < 0x41 || c > 0x5a) return false; // methods and HTTP/ are upper-case ASCII
+  if (startsWith(d, off, end, 'HTTP/1.')) return true;
+  for (const m of METHODS) if (startsWith(d, off, end, m)) return true;
+  return false;
+}
+
+const MAX_HEADER = 64 * 1024;
+
+const enum Mode { Idle, Headers, Length, Chunked, Close }
+const enum Chunk { Size, Data, DataEnd, Trailer }
+
+interface Message {
+  /** header block (start line .. blank line), as bytes */
+  hdr: Uint8Array;
+  /** header bytes taken from the frame that completes the message (the tail of hdr), for offsets */
+  isRequest: boolean;
+  firstLine: string;
+  contentType: string;
+  bodyLen: number;
+}
+
+export class HttpApp implements TcpApp {
+  private mode = Mode.Idle;
+  private buf: Uint8Array = new Uint8Array(0);
+  private bufLen = 0;
+  private msg: Message | null = null;
+  private remaining = 0;
+  private chunkState = Chunk.Size;
+  private chunkSize = 0;
+  private lineLen = 0;
+  private sizeDone = false;
+  /** offset in the current frame where this feed started */
+  private curOff = 0;
+  private bodyLen = 0;
+  private firstLine = '';
+  /** where the header block sits in the frame that completed it */
+  private hdrFrame = -1;
+  private hdrFrameStart = 0;
+  private hdrFrameBufStart = 0;
+  private hdrFrameLen = 0;
+
+  partialInfo(): string | undefined {
+    return this.firstLine || undefined;
+  }
+
+  reset(): void {
+    this.mode = Mode.Idle;
+    this.bufLen = 0;
+    this.msg = null;
+    this.firstLine = '';
+  }
+
+  feed(ctx: Ctx, st: State, s: TcpStream, flow: TcpFlow, off: number, end: number): void {
+    const d = ctx.d;
+    let o = off;
+    this.curOff = off;
+    // each pass consumes at least one byte or stops
+    while (o < end) {
+      if (this.mode === Mode.Idle) {
+        if (!looksLikeHttp(d, o, end) && this.bufLen === 0) {
+          // not a message start (e.g. data after a gap): show it as continuation data
+          nameOnly(ctx, 'http', 'HTTP', o, end, 'Continuation');
+          return;
+        }
+        this.mode = Mode.Headers;
+        this.bufLen = 0;
+        this.firstLine = '';
+      }
+      if (this.mode === Mode.Headers) {
+        const from = this.bufLen;
+        const take = Math.min(end - o, MAX_HEADER - this.bufLen);
+        this.append(d, o, o + take);
+        if (!this.firstLine) {
+          const nl = this.buf.subarray(0, this.bufLen).indexOf(10);
+          if (nl >= 0) this.firstLine = latin1(this.buf, 0, nl > 0 && this.buf[nl - 1] === 13 ? nl - 1 : nl);
+        }
+        const hend = findHeaderEnd(this.buf, Math.max(0, from - 3), this.bufLen);
+        if (hend < 0) {
+          if (this.bufLen >= MAX_HEADER) {
+            ctx.malformedAt('http', `HTTP header block longer than ${MAX_HEADER} bytes`, o, end - o);
+            this.reset();
+            nameOnly(ctx, 'http', 'HTTP', o, end, 'Continuation');
+            return;
+          }
+          return; // wait for more
+        }
+        const used = hend - from; // bytes of this frame that belong to the header block
+        this.hdrFrame = ctx.pkt.number;
+        this.hdrFrameStart = o;
+        this.hdrFrameBufStart = from;
+        this.hdrFrameLen = used;
+        o += used;
+        this.startBody(s, hend);
+        if ((this.mode as Mode) === Mode.Idle) this.complete(ctx, st, s);
+        continue;
+      }
+      if (this.mode === Mode.Length) {
+        const n = Math.min(this.remaining, end - o);
+        this.remaining -= n;
+        this.bodyLen += n;
+        o += n;
+        if (this.remaining === 0) { this.mode = Mode.Idle; this.complete(ctx, st, s); }
+        continue;
+      }
+      if (this.mode === Mode.Chunked) {
+        o = this.chunked(d, o, end);
+        if ((this.mode as Mode) === Mode.Idle) this.complete(ctx, st, s);
+        continue;
+      }
+      // Mode.Close: everything until FIN is body
+      this.bodyLen += end - o;
+      o = end;
+    }
+    void flow;
+  }
+
+  fin(ctx: Ctx, st: State, s: TcpStream): void {
+    this.curOff = 0;
+    if (this.mode === Mode.Close || this.mode === Mode.Chunked || this.mode === Mode.Length) {
+      this.mode = Mode.Idle;
+      this.complete(ctx, st, s);
+    }
+  }
+
+  private append(d: Uint8Array, from: number, to: number): void {
+    const n = to - from;
+    if (this.bufLen + n > this.buf.length) {
+      const nb = new Uint8Array(Math.min(MAX_HEADER, Math.max(this.buf.length * 2, this.bufLen + n, 512)));
+      nb.set(this.buf.subarray(0, this.bufLen));
+      this.buf = nb;
+    }
+    this.buf.set(d.subarray(from, to), this.bufLen);
+    this.bufLen += n;
+  }
+
+  private startBody(s: TcpStream, hend: number): void {
+    const hdr = this.buf.slice(0, hend);
+    this.bufLen = 0;
+    const text = latin1(hdr, 0, hdr.length);
+    const isRequest = !text.startsWith('HTTP/');
+    let cl = -1, chunked = false, ctype = '';
+    // header names are case-insensitive; only the framing ones matter here
+    const lines = text.split('\n');
+    for (let i = 1; i < lines.length; i++) {
+      const line = lines[i];
+      const c = line.indexOf(':');
+      if (c <= 0) continue;
+      const name = line.slice(0, c).trim().toLowerCase();
+      if (name === 'content-length') { const v = parseInt(line.slice(c + 1).trim(), 10); if (v >= 0) cl = v; }
+      else if (name === 'transfer-encoding') chunked = /chunked/i.test(line.slice(c + 1));
+      else if (name === 'content-type') ctype = line.slice(c + 1).trim();
+    }
+    let noBody = false;
+    if (isRequest) {
+      const method = text.slice(0, text.indexOf(' '));
+      s.pendingMethods.push(method);
+      if (s.pendingMethods.length > 64) s.pendingMethods.shift();
+      if (cl < 0 && !chunked) noBody = true;
+    } else {
+      const code = parseInt(text.slice(9, 12), 10);
+      const method = code >= 100 && code < 200 ? undefined : s.pendingMethods.shift();
+      if ((code >= 100 && code < 200) || code === 204 || code === 304 || method === 'HEAD') noBody = true;
+    }
+    this.msg = { hdr, isRequest, firstLine: this.firstLine, contentType: ctype, bodyLen: 0 };
+    this.bodyLen = 0;
+    if (noBody || cl === 0) this.mode = Mode.Idle;
+    else if (chunked) { this.mode = Mode.Chunked; this.chunkState = Chunk.Size; this.chunkSize = 0; this.lineLen = 0; }
+    else if (cl > 0) { this.mode = Mode.Length; this.remaining = cl; }
+    else this.mode = Mode.Close;
+  }
+
+  /** Streams over chunked framing; returns the new offset. */
+  private chunked(d: Uint8Array, o: number, end: number): number {
+    while (o < end) {
+      switch (this.chunkState) {
+        case Chunk.Size: {
+          const c = d[o++];
+          if (c === 10) {
+            if (this.lineLen === 0) break; // the CRLF after a chunk's data, seen late
+            this.lineLen = 0;
+            this.sizeDone = false;
+            if (this.chunkSize === 0) { this.chunkState = Chunk.Trailer; }
+            else { this.remaining = this.chunkSize; this.chunkState = Chunk.Data; }
+            this.chunkSize = 0;
+            break;
+          }
+          if (c === 13) break;
+          this.lineLen++;
+          const h = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
+          // hex digits up to the first other character (';' starts extensions); 8 digits at most
+          if (h < 0 || this.lineLen > 8) this.sizeDone = true;
+          else if (!this.sizeDone) this.chunkSize = this.chunkSize * 16 + h;
+          break;
+        }
+        case Chunk.Data: {
+          const n = Math.min(this.remaining, end - o);
+          this.remaining -= n;
+          this.bodyLen += n;
+          o += n;
+          if (this.remaining === 0) { this.chunkState = Chunk.DataEnd; this.lineLen = 0; }
+          break;
+        }
+        case Chunk.DataEnd: {
+          if (d[o++] === 10) this.chunkState = Chunk.Size;
+          break;
+        }
+        case Chunk.Trailer: {
+          const c = d[o++];
+          if (c === 10) {
+            if (this.lineLen === 0) { this.mode = Mode.Idle; return o; }
+            this.lineLen = 0;
+          } else if (c !== 13) this.lineLen++;
+          break;
+        }
+      }
+    }
+    return o;
+  }
+
+  private complete(ctx: Ctx, _st: State, _s: TcpStream): void {
+    const m = this.msg;
+    this.msg = null;
+    this.firstLine = '';
+    if (!m) return;
+    m.bodyLen = this.bodyLen;
+    const hdr = m.hdr;
+    if (this.hdrFrame === ctx.pkt.number) {
+      ctx.withReassembled(hdr, this.hdrFrameBufStart, this.hdrFrameStart, this.hdrFrameLen, () => emit(ctx, m));
+    } else {
+      ctx.withReassembled(hdr, 0, this.curOff, 0, () => emit(ctx, m));
+    }
+  }
+}
+
+function findHeaderEnd(b: Uint8Array, from: number, to: number): number {
+  for (let i = from; i < to; i++) {
+    if (b[i] !== 10) continue;
+    if (i + 1 < to && b[i + 1] === 10) return i + 2; // bare LF LF
+    if (i + 2 < to && b[i + 1] === 13 && b[i + 2] === 10) return i + 3;
+  }
+  return -1;
+}
+
+/** Adds the http layer for a complete message; ctx.d is the header block. */
+function emit(ctx: Ctx, m: Message): void {
+  const d = ctx.d;
+  const http = ctx.layer('http', 0, d.length);
+  const text = latin1(d, 0, d.length);
+  let pos = 0;
+  let lineNo = 0;
+  let host = '', uri = '', ctype = '';
+  while (pos < text.length) {
+    let nl = text.indexOf('\n', pos);
+    if (nl < 0) nl = text.length - 1;
+    const lineEnd = nl > pos && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+    const line = text.slice(pos, lineEnd);
+    if (line.length === 0) break;
+    if (lineNo === 0) {
+      const sp1 = line.indexOf(' ');
+      const sp2 = sp1 < 0 ? -1 : line.indexOf(' ', sp1 + 1);
+      if (m.isRequest) {
+        ctx.gen(http, 'http.request', true);
+        const method = sp1 < 0 ? line : line.slice(0, sp1);
+        uri = sp1 < 0 ? '' : sp2 < 0 ? line.slice(sp1 + 1) : line.slice(sp1 + 1, sp2);
+        ctx.add(http, 'http.request.method', method, pos, method.length);
+        if (sp1 >= 0) ctx.add(http, 'http.request.uri', uri, pos + sp1 + 1, uri.length);
+        if (sp2 >= 0) ctx.add(http, 'http.request.version', line.slice(sp2 + 1), pos + sp2 + 1, line.length - sp2 - 1);
+      } else {
+        ctx.gen(http, 'http.response', true);
+        const ver = sp1 < 0 ? line : line.slice(0, sp1);
+        ctx.add(http, 'http.response.version', ver, pos, ver.length);
+        const codeStr = sp1 < 0 ? '' : sp2 < 0 ? line.slice(sp1 + 1) : line.slice(sp1 + 1, sp2);
+        const code = parseInt(codeStr, 10);
+        if (code >= 0) {
+          ctx.add(http, 'http.response.code', code, pos + sp1 + 1, codeStr.length);
+          ctx.gen(http, 'http.response.code.desc', STATUS[code] ?? 'Unknown');
+        } else ctx.malformedAt('http', `bad status code '${codeStr}'`, pos, line.length);
+        if (sp2 >= 0) ctx.add(http, 'http.response.phrase', line.slice(sp2 + 1), pos + sp2 + 1, line.length - sp2 - 1);
+      }
+    } else {
+      const full = text.slice(pos, nl + 1);
+      ctx.add(http, m.isRequest ? 'http.request.line' : 'http.response.line', full, pos, full.length);
+      const c = line.indexOf(':');
+      if (c > 0) {
+        const name = line.slice(0, c).toLowerCase();
+        let vs = c + 1;
+        while (vs < line.length && (line.charCodeAt(vs) === 32 || line.charCodeAt(vs) === 9)) vs++;
+        const value = line.slice(vs);
+        const fname = HEADER_FIELDS[name];
+        if (fname) {
+          ctx.add(http, fname, value, pos + vs, value.length);
+          if (fname === 'http.host') host = value;
+          else if (fname === 'http.content_type') ctype = value;
+          else if (fname === 'http.content_length_header') {
+            const n = Number(value.trim());
+            if (Number.isInteger(n) && n >= 0) ctx.gen(http, 'http.content_length', n);
+            else ctx.malformedAt('http', `bad Content-Length '${value}'`, pos, line.length);
+          }
+        } else ctx.add(http, 'http.unknown_header', line, pos, line.length);
+      }
+    }
+    lineNo++;
+    pos = nl + 1;
+  }
+  if (m.isRequest && host) ctx.gen(http, 'http.request.full_uri', uri.startsWith('http') ? uri : `http://${host}${uri}`);
+  if (m.bodyLen > 0) ctx.gen(http, 'http.body_length', m.bodyLen);
+  const first = m.firstLine;
+  ctx.protocol = 'HTTP';
+  ctx.info = ctype && m.bodyLen > 0 ? `${first}  (${ctype})` : first;
+  if (m.bodyLen > 0) bodyProtocol(ctx, http, ctype);
+}
+
+function bodyProtocol(ctx: Ctx, http: F, ctype: string): void {
+  const t = ctype.split(';')[0].trim().toLowerCase();
+  let proto = 'media';
+  if (t === 'application/x-www-form-urlencoded') proto = 'urlencoded-form';
+  else if (t === 'application/json' || t.endsWith('+json')) proto = 'json';
+  else if (t === 'text/xml' || t === 'application/xml' || t.endsWith('+xml')) proto = 'xml';
+  else if (t.startsWith('text/')) proto = 'data-text-lines';
+  else if (t.startsWith('multipart/')) proto = 'mime_multipart';
+  ctx.layer(proto, http.start, 0);
+}

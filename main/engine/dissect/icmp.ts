@@ -1,0 +1,74 @@
+// ICMP (RFC 792): echo, errors with the offending IP header inside.
+import { type Ctx, u16 } from './context';
+import { declare, HEX16 } from './fields';
+import { dissectData } from './data';
+import { dissectIpv4 } from './ipv4';
+import type { State } from './state';
+
+const TYPES: Record<number, string> = {
+  0: 'Echo (ping) reply', 3: 'Destination unreachable', 4: 'Source quench (flow control)', 5: 'Redirect',
+  8: 'Echo (ping) request', 9: 'Router advertisement', 10: 'Router solicitation', 11: 'Time-to-live exceeded',
+  12: 'Parameter problem', 13: 'Timestamp request', 14: 'Timestamp reply',
+};
+const UNREACH: Record<number, string> = {
+  0: 'Network unreachable', 1: 'Host unreachable', 2: 'Protocol unreachable', 3: 'Port unreachable',
+  4: 'Fragmentation needed', 5: 'Source route failed', 9: 'Network administratively prohibited',
+  10: 'Host administratively prohibited', 13: 'Communication administratively filtered',
+};
+
+declare('icmp', 'Internet Control Message Protocol', [
+  ['icmp.type', 'uint', 'Type', { valueNames: TYPES }],
+  ['icmp.code', 'uint', 'Code'],
+  ['icmp.checksum', 'uint', 'Checksum', HEX16],
+  ['icmp.ident', 'uint', 'Identifier (BE)'],
+  ['icmp.seq', 'uint', 'Sequence Number (BE)'],
+  ['icmp.seq_le', 'uint', 'Sequence Number (LE)'],
+  ['icmp.mtu', 'uint', 'MTU of next hop'],
+  ['icmp.redir_gw', 'ipv4', 'Gateway Address'],
+]);
+
+export function dissectIcmp(ctx: Ctx, st: State, off: number, end: number): void {
+  const d = ctx.d;
+  const avail = end - off;
+  const l = ctx.layer('icmp', off, Math.max(0, avail));
+  ctx.protocol = 'ICMP';
+  if (avail < 4) {
+    ctx.malformedAt('icmp', `ICMP header cut short (${Math.max(0, avail)} of 4 bytes)`, off, Math.max(0, avail));
+    ctx.info = 'Malformed ICMP';
+    return;
+  }
+  const type = d[off], code = d[off + 1];
+  ctx.add(l, 'icmp.type', type, off, 1);
+  ctx.add(l, 'icmp.code', code, off + 1, 1);
+  ctx.add(l, 'icmp.checksum', u16(d, off + 2), off + 2, 2);
+  const name = TYPES[type] ?? `Type ${type}`;
+  ctx.info = type === 3 ? `${name} (${UNREACH[code] ?? `code ${code}`})` : name;
+  if (avail < 8) {
+    if (type === 0 || type === 8 || type === 3 || type === 11) ctx.malformedAt('icmp', `ICMP header cut short (${avail} of 8 bytes)`, off, avail);
+    return;
+  }
+  if (type === 0 || type === 8 || type === 13 || type === 14) {
+    const id = u16(d, off + 4), seq = u16(d, off + 6);
+    ctx.add(l, 'icmp.ident', id, off + 4, 2);
+    ctx.add(l, 'icmp.seq', seq, off + 6, 2);
+    ctx.add(l, 'icmp.seq_le', ((seq & 255) << 8) | (seq >> 8), off + 6, 2);
+    ctx.info = `${name}  id=0x${id.toString(16).padStart(4, '0')}, seq=${seq}/${((seq & 255) << 8) | (seq >> 8)}`;
+    dissectData(ctx, off + 8, end);
+    return;
+  }
+  if (type === 3 || type === 11 || type === 4 || type === 5 || type === 12) {
+    if (type === 3 && code === 4) ctx.add(l, 'icmp.mtu', u16(d, off + 6), off + 6, 2);
+    if (type === 5) ctx.add(l, 'icmp.redir_gw', ((d[off + 4] << 24) | (d[off + 5] << 16) | (d[off + 6] << 8) | d[off + 7]) >>> 0, off + 4, 4);
+    if (ctx.inner < 2 && end > off + 8) {
+      // the offending datagram: its addresses and ports, no stream state
+      const saved = [ctx.ipVersion, ctx.ip4Src, ctx.ip4Dst] as const;
+      ctx.inner++;
+      dissectIpv4(ctx, st, off + 8, end);
+      ctx.inner--;
+      [ctx.ipVersion, ctx.ip4Src, ctx.ip4Dst] = saved;
+      ctx.protocol = 'ICMP';
+    }
+    return;
+  }
+  dissectData(ctx, off + 8, end);
+}

@@ -1,0 +1,150 @@
+// IPv4 (RFC 791): header, options, fragments. Fragments are reassembled in
+// the common case; like tshark, the upper layer appears on the frame that
+// completes the datagram, the other fragments show their bytes as data.
+import { ADDR_IPV4, type Ctx, u16, u32 } from './context';
+import { declare, HEX16, HEX8 } from './fields';
+import { ipv4ToString } from './addr';
+import { dissectData } from './data';
+import { ipPayload, ipProtoName } from './ipproto';
+import type { State } from './state';
+
+declare('ip', 'Internet Protocol Version 4', [
+  ['ip.version', 'uint', 'Version'],
+  ['ip.hdr_len', 'uint', 'Header Length'],
+  ['ip.dsfield', 'uint', 'Differentiated Services Field', HEX8],
+  ['ip.dsfield.dscp', 'uint', 'Differentiated Services Codepoint'],
+  ['ip.dsfield.ecn', 'uint', 'Explicit Congestion Notification'],
+  ['ip.len', 'uint', 'Total Length'],
+  ['ip.id', 'uint', 'Identification', HEX16],
+  ['ip.flags', 'uint', 'Flags', HEX8],
+  ['ip.flags.rb', 'bool', 'Reserved bit'],
+  ['ip.flags.df', 'bool', "Don't fragment"],
+  ['ip.flags.mf', 'bool', 'More fragments'],
+  ['ip.frag_offset', 'uint', 'Fragment Offset', { description: 'in bytes' }],
+  ['ip.ttl', 'uint', 'Time to Live'],
+  ['ip.proto', 'uint', 'Protocol', { valueNames: { 1: 'ICMP', 2: 'IGMP', 6: 'TCP', 17: 'UDP', 41: 'IPv6', 47: 'GRE', 50: 'ESP', 51: 'AH', 58: 'ICMPv6', 132: 'SCTP' } }],
+  ['ip.checksum', 'uint', 'Header Checksum', HEX16],
+  ['ip.src', 'ipv4', 'Source Address'],
+  ['ip.dst', 'ipv4', 'Destination Address'],
+  ['ip.addr', 'ipv4', 'Source or Destination Address'],
+  ['ip.options', 'bytes', 'Options'],
+  ['ip.opt.type', 'uint', 'Option Type'],
+  ['ip.opt.len', 'uint', 'Option Length'],
+  ['ip.fragment', 'framenum', 'IPv4 Fragment'],
+  ['ip.fragment.count', 'uint', 'Fragment count'],
+  ['ip.reassembled_in', 'framenum', 'Reassembled IPv4 in frame'],
+  ['ip.reassembled.length', 'uint', 'Reassembled IPv4 length'],
+]);
+
+/** Returns the end of the IP datagram within the frame (for Ethernet padding). */
+export function dissectIpv4(ctx: Ctx, st: State, off: number, end: number): number {
+  const d = ctx.d;
+  const avail = end - off;
+  const ip = ctx.layer('ip', off, Math.min(20, Math.max(avail, 0)));
+  ctx.protocol = 'IPv4';
+  if (avail < 1) {
+    ctx.malformedAt('ip', 'IPv4 header cut short (0 bytes)', off, 0);
+    return end;
+  }
+  const hl = (d[off] & 15) * 4;
+  ctx.add(ip, 'ip.version', d[off] >> 4, off, 1);
+  ctx.add(ip, 'ip.hdr_len', hl, off, 1);
+  if (hl < 20) {
+    ctx.malformedAt('ip', `Bogus IP header length (${hl}, must be at least 20)`, off, 1);
+    ctx.info = `Bogus IPv4 header length (${hl}, must be at least 20)`;
+    return end;
+  }
+  if (avail < 20) {
+    ctx.malformedAt('ip', `IPv4 header cut short (${avail} of 20 bytes)`, off, avail);
+    ctx.info = 'IPv4 header cut short';
+    return end;
+  }
+  const ds = d[off + 1];
+  const ds_ = ctx.add(ip, 'ip.dsfield', ds, off + 1, 1);
+  ctx.sub(ds_, 'ip.dsfield.dscp', ds >> 2, off + 1, 1);
+  ctx.sub(ds_, 'ip.dsfield.ecn', ds & 3, off + 1, 1);
+  let total = u16(d, off + 2);
+  ctx.add(ip, 'ip.len', total, off + 2, 2);
+  // 0 is what TCP segmentation offload leaves in captured frames: the frame's length holds
+  if (total === 0) total = Math.max(hl, avail);
+  if (total < hl) {
+    ctx.malformedAt('ip', `Bogus IP length (${total}, less than header length ${hl})`, off + 2, 2);
+    ctx.info = `Bogus IP length (${total}, less than header length ${hl})`;
+    return end;
+  }
+  const id = u16(d, off + 4);
+  ctx.add(ip, 'ip.id', id, off + 4, 2);
+  const ff = u16(d, off + 6);
+  const flags = ctx.add(ip, 'ip.flags', ff >> 13, off + 6, 1);
+  ctx.sub(flags, 'ip.flags.rb', (ff & 0x8000) !== 0, off + 6, 1);
+  ctx.sub(flags, 'ip.flags.df', (ff & 0x4000) !== 0, off + 6, 1);
+  const mf = (ff & 0x2000) !== 0;
+  ctx.sub(flags, 'ip.flags.mf', mf, off + 6, 1);
+  const fragOff = (ff & 0x1fff) * 8;
+  ctx.add(ip, 'ip.frag_offset', fragOff, off + 6, 2);
+  ctx.add(ip, 'ip.ttl', d[off + 8], off + 8, 1);
+  const proto = d[off + 9];
+  ctx.add(ip, 'ip.proto', proto, off + 9, 1);
+  ctx.add(ip, 'ip.checksum', u16(d, off + 10), off + 10, 2);
+  const src = u32(d, off + 12), dst = u32(d, off + 16);
+  ctx.add(ip, 'ip.src', src, off + 12, 4);
+  ctx.add(ip, 'ip.addr', src, off + 12, 4);
+  ctx.add(ip, 'ip.dst', dst, off + 16, 4);
+  ctx.add(ip, 'ip.addr', dst, off + 16, 4);
+  if (ctx.inner === 0) {
+    ctx.srcKind = ADDR_IPV4; ctx.src = src;
+    ctx.dstKind = ADDR_IPV4; ctx.dst = dst;
+  }
+  ctx.ipVersion = 4; ctx.ip4Src = src; ctx.ip4Dst = dst;
+
+  const hdrEnd = Math.min(off + hl, end);
+  ip.len = hdrEnd - off;
+  if (hl > 20) options(ctx, ip, off + 20, hdrEnd);
+  if (off + hl > end) {
+    ctx.malformedAt('ip', `IPv4 options cut short (${end - off} of ${hl} header bytes)`, off, end - off);
+    return end;
+  }
+  // Total length bounds the payload; a frame shorter than it was cut short by the snaplen.
+  const dgEnd = Math.min(off + total, end);
+  const payOff = off + hl;
+
+  if (mf || fragOff > 0) {
+    ctx.info = () => `Fragmented IP protocol (proto=${ipProtoName(proto)} ${proto}, off=${fragOff}, ID=${id.toString(16).padStart(4, '0')})`;
+    if (ctx.inner > 0 || off + total > end) {
+      dissectData(ctx, payOff, dgEnd);
+      return dgEnd;
+    }
+    const done = st.frags.add(`${src}|${dst}|${id}|${proto}`, ctx.pkt.number, fragOff, d.subarray(payOff, dgEnd), !mf);
+    if (!done) {
+      dissectData(ctx, payOff, dgEnd);
+      return dgEnd;
+    }
+    ctx.gen(ip, 'ip.fragment.count', done.frames.length);
+    for (const n of done.frames) ctx.gen(ip, 'ip.fragment', n);
+    ctx.gen(ip, 'ip.reassembled.length', done.data.length);
+    const buf = done.data;
+    ctx.withReassembled(buf, fragOff, payOff, dgEnd - payOff, () => ipPayload(ctx, st, proto, 0, buf.length, ip));
+    return dgEnd;
+  }
+  ipPayload(ctx, st, proto, payOff, dgEnd, ip);
+  return dgEnd;
+}
+
+function options(ctx: Ctx, ip: ReturnType<Ctx['layer']>, o: number, end: number): void {
+  const d = ctx.d;
+  ctx.add(ip, 'ip.options', d.subarray(o, end), o, end - o);
+  // each step advances at least one byte, so the loop ends
+  while (o < end) {
+    const type = d[o];
+    ctx.add(ip, 'ip.opt.type', type, o, 1);
+    if (type === 0) break; // End of Option List
+    if (type === 1) { o++; continue; } // NOP
+    if (o + 1 >= end) { ctx.malformedAt('ip', 'IPv4 option length missing', o, 1); return; }
+    const len = d[o + 1];
+    ctx.add(ip, 'ip.opt.len', len, o + 1, 1);
+    if (len < 2 || o + len > end) { ctx.malformedAt('ip', `IPv4 option length ${len} invalid`, o, end - o); return; }
+    o += len;
+  }
+}
+
+export { ipv4ToString };

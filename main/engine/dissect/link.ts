@@ -1,0 +1,235 @@
+// Link layers: Ethernet II (and 802.3 + LLC), Linux cooked capture v1/v2,
+// BSD NULL/LOOP and raw IP, plus the ethertype dispatch (with 802.1Q/QinQ).
+import { LinkType } from '../types';
+import { ADDR_ETHER, Ctx, F, u16, u32, u32le } from './context';
+import { declare, HEX16, HEX8 } from './fields';
+import { dissectData } from './data';
+import { dissectArp } from './arp';
+import type { State } from './state';
+import { dissectIpv4 } from './ipv4';
+import { dissectIpv6 } from './ipv6';
+
+declare('eth', 'Ethernet II', [
+  ['eth.dst', 'ether', 'Destination'],
+  ['eth.src', 'ether', 'Source'],
+  ['eth.addr', 'ether', 'Address', { description: 'source or destination' }],
+  ['eth.dst.lg', 'bool', 'LG bit (locally administered)'],
+  ['eth.dst.ig', 'bool', 'IG bit (group address)'],
+  ['eth.src.lg', 'bool', 'LG bit (locally administered)'],
+  ['eth.src.ig', 'bool', 'IG bit (group address)'],
+  ['eth.type', 'uint', 'Type', HEX16],
+  ['eth.len', 'uint', 'Length'],
+  ['eth.padding', 'bytes', 'Padding'],
+  ['eth.trailer', 'bytes', 'Trailer'],
+]);
+declare('llc', 'Logical-Link Control', [
+  ['llc.dsap', 'uint', 'DSAP', HEX8],
+  ['llc.ssap', 'uint', 'SSAP', HEX8],
+  ['llc.control', 'uint', 'Control field', HEX8],
+]);
+declare('sll', 'Linux cooked capture', [
+  ['sll.pkttype', 'uint', 'Packet type', { valueNames: { 0: 'Unicast to us', 1: 'Broadcast', 2: 'Multicast', 3: 'Unicast to another host', 4: 'Sent by us' } }],
+  ['sll.hatype', 'uint', 'Link-layer address type'],
+  ['sll.halen', 'uint', 'Link-layer address length'],
+  ['sll.src.eth', 'ether', 'Source'],
+  ['sll.src.unknown', 'bytes', 'Source'],
+  ['sll.ifindex', 'uint', 'Interface index'],
+  ['sll.etype', 'uint', 'Protocol', HEX16],
+  ['sll.ltype', 'uint', 'Protocol', HEX16],
+]);
+declare('null', 'Null/Loopback', [['null.family', 'uint', 'Family', { valueNames: { 2: 'IP', 24: 'IPv6', 28: 'IPv6', 30: 'IPv6' } }]]);
+declare('raw', 'Raw packet data', []);
+declare('vlan', '802.1Q Virtual LAN', [
+  ['vlan.priority', 'uint', 'Priority'],
+  ['vlan.dei', 'bool', 'DEI'],
+  ['vlan.id', 'uint', 'ID'],
+  ['vlan.etype', 'uint', 'Type', HEX16],
+  ['vlan.len', 'uint', 'Length'],
+]);
+
+export function dissectLink(ctx: Ctx, st: State): void {
+  const lt = ctx.pkt.linkType & 0x03ffffff; // upper bits carry FCS info (pcap link-type field)
+  const end = ctx.d.length;
+  switch (lt) {
+    case LinkType.ETHERNET: return dissectEth(ctx, st, 0, end);
+    case LinkType.LINUX_SLL: return dissectSll(ctx, st, end);
+    case LinkType.LINUX_SLL2: return dissectSll2(ctx, st, end);
+    case LinkType.NULL: case LinkType.LOOP: return dissectNull(ctx, st, end, lt === LinkType.LOOP);
+    case LinkType.RAW: {
+      ctx.layer('raw', 0, end);
+      return dissectRawIp(ctx, st, 0, end);
+    }
+    case LinkType.IPV4: dissectIpv4(ctx, st, 0, end); return;
+    case LinkType.IPV6: dissectIpv6(ctx, st, 0, end); return;
+    default:
+      ctx.setSummary('Unknown', `WTAP_ENCAP = ${lt}`);
+      dissectData(ctx, 0, end);
+  }
+}
+
+function dissectRawIp(ctx: Ctx, st: State, off: number, end: number): void {
+  if (off >= end) return;
+  const v = ctx.d[off] >> 4;
+  if (v === 4) dissectIpv4(ctx, st, off, end);
+  else if (v === 6) dissectIpv6(ctx, st, off, end);
+  else dissectData(ctx, off, end);
+}
+
+function macFlags(ctx: Ctx, parent: F, prefix: string, d: Uint8Array, o: number): void {
+  ctx.add(parent, prefix + '.lg', (d[o] & 2) !== 0, o, 3);
+  ctx.add(parent, prefix + '.ig', (d[o] & 1) !== 0, o, 3);
+}
+
+export function dissectEth(ctx: Ctx, st: State, off: number, end: number): void {
+  const d = ctx.d;
+  const eth = ctx.layer('eth', off, Math.min(14, end - off));
+  if (end - off < 14) {
+    ctx.malformedAt('eth', `Ethernet header cut short (${end - off} of 14 bytes)`, off, end - off);
+    if (end - off >= 6) { ctx.add(eth, 'eth.dst', d.subarray(off, off + 6), off, 6); }
+    ctx.setSummary('Ethernet', 'Malformed Ethernet frame');
+    return;
+  }
+  const dst = d.subarray(off, off + 6), src = d.subarray(off + 6, off + 12);
+  ctx.add(eth, 'eth.dst', dst, off, 6);
+  ctx.add(eth, 'eth.addr', dst, off, 6);
+  macFlags(ctx, eth, 'eth.dst', d, off);
+  ctx.add(eth, 'eth.src', src, off + 6, 6);
+  ctx.add(eth, 'eth.addr', src, off + 6, 6);
+  macFlags(ctx, eth, 'eth.src', d, off + 6);
+  ctx.srcKind = ADDR_ETHER; ctx.src = src;
+  ctx.dstKind = ADDR_ETHER; ctx.dst = dst;
+  const type = u16(d, off + 12);
+  if (type <= 1500) {
+    // IEEE 802.3 length + LLC
+    ctx.add(eth, 'eth.len', type, off + 12, 2);
+    const payEnd = Math.min(end, off + 14 + type);
+    llc(ctx, off + 14, payEnd);
+    trailer(ctx, eth, payEnd, end);
+    return;
+  }
+  ctx.add(eth, 'eth.type', type, off + 12, 2);
+  const used = ethertype(ctx, st, type, off + 14, end);
+  trailer(ctx, eth, used, end);
+}
+
+function trailer(ctx: Ctx, eth: F, used: number, end: number): void {
+  if (used >= end) return;
+  const d = ctx.d;
+  let zero = true;
+  for (let i = used; i < end; i++) if (d[i] !== 0) { zero = false; break; }
+  ctx.add(eth, zero ? 'eth.padding' : 'eth.trailer', d.subarray(used, end), used, end - used);
+}
+
+function llc(ctx: Ctx, off: number, end: number): void {
+  const d = ctx.d;
+  const l = ctx.layer('llc', off, Math.min(3, Math.max(0, end - off)));
+  if (end - off < 3) {
+    ctx.malformedAt('llc', 'LLC header cut short', off, Math.max(0, end - off));
+    return;
+  }
+  ctx.add(l, 'llc.dsap', d[off], off, 1);
+  ctx.add(l, 'llc.ssap', d[off + 1], off + 1, 1);
+  ctx.add(l, 'llc.control', d[off + 2], off + 2, 1);
+  ctx.setSummary('LLC', `I, N(R)=${d[off + 2] >> 1}`);
+  if (end > off + 3) dissectData(ctx, off + 3, end);
+}
+
+/**
+ * Dispatches on an ethertype; returns the end of the bytes the payload
+ * protocol claimed (so the Ethernet layer can mark padding/trailer).
+ */
+export function ethertype(ctx: Ctx, st: State, type: number, off: number, end: number): number {
+  ctx.protocols.push('ethertype');
+  switch (type) {
+    case 0x0800: return dissectIpv4(ctx, st, off, end) ?? end;
+    case 0x86dd: return dissectIpv6(ctx, st, off, end) ?? end;
+    case 0x0806: case 0x8035: return dissectArp(ctx, off, end);
+    case 0x8100: case 0x88a8: case 0x9100: return vlan(ctx, st, off, end);
+    default:
+      dissectData(ctx, off, end);
+      if (!ctx.protocol) ctx.setSummary(`0x${type.toString(16).padStart(4, '0')}`, 'Ethernet II');
+      return end;
+  }
+}
+
+function vlan(ctx: Ctx, st: State, off: number, end: number): number {
+  const d = ctx.d;
+  const v = ctx.layer('vlan', off, Math.min(4, end - off));
+  if (end - off < 4) {
+    ctx.malformedAt('vlan', `802.1Q tag cut short (${end - off} of 4 bytes)`, off, end - off);
+    return end;
+  }
+  const tci = u16(d, off);
+  ctx.add(v, 'vlan.priority', tci >> 13, off, 2);
+  ctx.add(v, 'vlan.dei', (tci & 0x1000) !== 0, off, 2);
+  ctx.add(v, 'vlan.id', tci & 0xfff, off, 2);
+  const type = u16(d, off + 2);
+  if (type <= 1500) {
+    ctx.add(v, 'vlan.len', type, off + 2, 2);
+    llc(ctx, off + 4, Math.min(end, off + 4 + type));
+    return Math.min(end, off + 4 + type);
+  }
+  ctx.add(v, 'vlan.etype', type, off + 2, 2);
+  return ethertype(ctx, st, type, off + 4, end);
+}
+
+function sllAddress(ctx: Ctx, l: F, hatype: number, halen: number, o: number): void {
+  const d = ctx.d;
+  if (hatype === 1 && halen === 6) {
+    const a = d.subarray(o, o + 6);
+    ctx.add(l, 'sll.src.eth', a, o, 6);
+    ctx.srcKind = ADDR_ETHER; ctx.src = a;
+  } else if (halen > 0) {
+    ctx.add(l, 'sll.src.unknown', d.subarray(o, o + Math.min(halen, 8)), o, Math.min(halen, 8));
+  }
+}
+
+function sllPayload(ctx: Ctx, st: State, l: F, proto: number, protoOff: number, off: number, end: number): void {
+  if (proto <= 1500) {
+    ctx.add(l, 'sll.ltype', proto, protoOff, 2);
+    // 0x0004: 802.2 LLC frames; anything else is shown as data
+    if (proto === 4) llc(ctx, off, end);
+    else dissectData(ctx, off, end);
+    return;
+  }
+  ctx.add(l, 'sll.etype', proto, protoOff, 2);
+  ethertype(ctx, st, proto, off, end);
+}
+
+function dissectSll(ctx: Ctx, st: State, end: number): void {
+  const d = ctx.d;
+  const l = ctx.layer('sll', 0, Math.min(16, end));
+  if (end < 16) { ctx.malformedAt('sll', `Linux cooked header cut short (${end} of 16 bytes)`, 0, end); return; }
+  ctx.add(l, 'sll.pkttype', u16(d, 0), 0, 2);
+  const hatype = u16(d, 2), halen = u16(d, 4);
+  ctx.add(l, 'sll.hatype', hatype, 2, 2);
+  ctx.add(l, 'sll.halen', halen, 4, 2);
+  sllAddress(ctx, l, hatype, halen, 6);
+  sllPayload(ctx, st, l, u16(d, 14), 14, 16, end);
+}
+
+function dissectSll2(ctx: Ctx, st: State, end: number): void {
+  const d = ctx.d;
+  const l = ctx.layer('sll', 0, Math.min(20, end));
+  if (end < 20) { ctx.malformedAt('sll', `Linux cooked v2 header cut short (${end} of 20 bytes)`, 0, end); return; }
+  ctx.add(l, 'sll.ifindex', u32(d, 4), 4, 4);
+  const hatype = u16(d, 8), halen = d[11];
+  ctx.add(l, 'sll.hatype', hatype, 8, 2);
+  ctx.add(l, 'sll.pkttype', d[10], 10, 1);
+  ctx.add(l, 'sll.halen', halen, 11, 1);
+  sllAddress(ctx, l, hatype, halen, 12);
+  sllPayload(ctx, st, l, u16(d, 0), 0, 20, end);
+}
+
+function dissectNull(ctx: Ctx, st: State, end: number, loop: boolean): void {
+  const d = ctx.d;
+  const l = ctx.layer('null', 0, Math.min(4, end));
+  if (end < 4) { ctx.malformedAt('null', `loopback header cut short (${end} of 4 bytes)`, 0, end); return; }
+  // NULL is in the writer's byte order: a family fits in the low 16 bits either way
+  let fam = loop ? u32(d, 0) : u32le(d, 0);
+  if (!loop && fam > 0xffff) fam = u32(d, 0);
+  ctx.add(l, 'null.family', fam, 0, 4);
+  if (fam === 2) dissectIpv4(ctx, st, 4, end);
+  else if (fam === 24 || fam === 28 || fam === 30 || fam === 10) dissectIpv6(ctx, st, 4, end);
+  else dissectData(ctx, 4, end);
+}

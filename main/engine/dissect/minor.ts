@@ -1,0 +1,27 @@
+// Protocols we recognise but do not decode field by field (DHCP, SSH,
+// SMTP, PPTP, ...): they get a protocol layer (so frame.protocols and
+// filters like `dhcp` work) spanning their bytes, and a summary name.
+import type { Ctx } from './context';
+import { declare } from './fields';
+
+const KNOWN: Array<[string, string]> = [
+  ['dhcp', 'Dynamic Host Configuration Protocol'],
+  ['db-lsp-disc', 'Dropbox LAN sync Discovery Protocol'],
+  ['json', 'JavaScript Object Notation'],
+  ['xml', 'eXtensible Markup Language'],
+  ['ssh', 'SSH Protocol'],
+  ['smtp', 'Simple Mail Transfer Protocol'],
+  ['pptp', 'Point-to-Point Tunnelling Protocol'],
+  ['data-text-lines', 'Line-based text data'],
+  ['urlencoded-form', 'HTML Form URL Encoded'],
+  ['media', 'Media Type'],
+  ['mime_multipart', 'MIME Multipart Media Encapsulation'],
+  ['lcp', 'PPP Link Control Protocol'],
+];
+for (const [name, title] of KNOWN) declare(name, title, []);
+
+export function nameOnly(ctx: Ctx, proto: string, summaryName: string, off: number, end: number, info?: string): void {
+  ctx.layer(proto, off, Math.max(0, end - off));
+  if (summaryName) ctx.protocol = summaryName;
+  if (info !== undefined) ctx.info = info;
+}

@@ -1,0 +1,295 @@
+// TCP (RFC 9293): header, options, stream tracking (tcp.stream, relative
+// sequence numbers, basic analysis) and in-order delivery of payload to the
+// stream's application-layer reassembler (HTTP, TLS, ...).
+import { type Ctx, F, u16, u32 } from './context';
+import { declare, HEX16 } from './fields';
+import { dissectData } from './data';
+import type { State } from './state';
+import { type TcpFlow, type TcpStream, appFor } from './tcpstream';
+
+declare('tcp', 'Transmission Control Protocol', [
+  ['tcp.srcport', 'uint', 'Source Port'],
+  ['tcp.dstport', 'uint', 'Destination Port'],
+  ['tcp.port', 'uint', 'Source or Destination Port'],
+  ['tcp.stream', 'uint', 'Stream index'],
+  ['tcp.len', 'uint', 'TCP Segment Len'],
+  ['tcp.seq', 'uint', 'Sequence Number', { description: 'relative to the first sequence number of the direction' }],
+  ['tcp.seq_raw', 'uint', 'Sequence Number (raw)'],
+  ['tcp.nxtseq', 'uint', 'Next Sequence Number'],
+  ['tcp.ack', 'uint', 'Acknowledgment Number', { description: 'relative' }],
+  ['tcp.ack_raw', 'uint', 'Acknowledgment number (raw)'],
+  ['tcp.hdr_len', 'uint', 'Header Length'],
+  ['tcp.flags', 'uint', 'Flags', { base: 'hex', hexDigits: 4 }],
+  ['tcp.flags.res', 'bool', 'Reserved'],
+  ['tcp.flags.ns', 'bool', 'Nonce'],
+  ['tcp.flags.cwr', 'bool', 'Congestion Window Reduced (CWR)'],
+  ['tcp.flags.ecn', 'bool', 'ECN-Echo'],
+  ['tcp.flags.urg', 'bool', 'Urgent'],
+  ['tcp.flags.ack', 'bool', 'Acknowledgment'],
+  ['tcp.flags.push', 'bool', 'Push'],
+  ['tcp.flags.reset', 'bool', 'Reset'],
+  ['tcp.flags.syn', 'bool', 'Syn'],
+  ['tcp.flags.fin', 'bool', 'Fin'],
+  ['tcp.flags.str', 'string', 'TCP Flags'],
+  ['tcp.window_size_value', 'uint', 'Window'],
+  ['tcp.window_size', 'uint', 'Calculated window size'],
+  ['tcp.window_size_scalefactor', 'int', 'Window size scaling factor'],
+  ['tcp.checksum', 'uint', 'Checksum', HEX16],
+  ['tcp.urgent_pointer', 'uint', 'Urgent Pointer'],
+  ['tcp.options', 'bytes', 'Options'],
+  ['tcp.option_kind', 'uint', 'Kind'],
+  ['tcp.option_len', 'uint', 'Length'],
+  ['tcp.options.mss_val', 'uint', 'MSS Value'],
+  ['tcp.options.wscale.shift', 'uint', 'Shift count'],
+  ['tcp.options.wscale.multiplier', 'uint', 'Multiplier'],
+  ['tcp.options.sack_perm', 'none', 'TCP SACK Permitted Option'],
+  ['tcp.options.sack_le', 'uint', 'left edge'],
+  ['tcp.options.sack_re', 'uint', 'right edge'],
+  ['tcp.options.timestamp.tsval', 'uint', 'Timestamp value'],
+  ['tcp.options.timestamp.tsecr', 'uint', 'Timestamp echo reply'],
+  ['tcp.analysis', 'none', 'SEQ/ACK analysis'],
+  ['tcp.analysis.retransmission', 'none', 'This frame is a (suspected) retransmission'],
+  ['tcp.analysis.duplicate_ack', 'none', 'This is a TCP duplicate ack'],
+  ['tcp.analysis.duplicate_ack_num', 'uint', 'Duplicate ACK #'],
+  ['tcp.analysis.duplicate_ack_frame', 'framenum', 'Duplicate to the ACK in frame'],
+  ['tcp.analysis.keep_alive', 'none', 'This is a TCP keep-alive segment'],
+  ['tcp.analysis.zero_window', 'none', 'This is a ZeroWindow segment'],
+  ['tcp.analysis.out_of_order', 'none', 'This frame is a (suspected) out-of-order segment'],
+  ['tcp.analysis.flags', 'none', 'TCP Analysis Flags'],
+  ['tcp.payload', 'bytes', 'TCP payload'],
+  ['tcp.segment_data', 'bytes', 'TCP segment data', { description: 'payload that belongs to a PDU completed in a later frame' }],
+  ['tcp.reassembled_in', 'framenum', 'Reassembled PDU in frame'],
+]);
+
+const FLAG_NAMES = ['FIN', 'SYN', 'RST', 'PSH', 'ACK', 'URG', 'ECE', 'CWR', 'NS'];
+
+/** Sequence comparison mod 2^32: a - b as a signed 32-bit number. */
+const sdiff = (a: number, b: number): number => (a - b) | 0;
+
+export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void {
+  const d = ctx.d;
+  const avail = end - off;
+  const tcp = ctx.layer('tcp', off, Math.min(20, Math.max(0, avail)));
+  ctx.protocol = 'TCP';
+  if (avail < 4) {
+    ctx.malformedAt('tcp', `TCP header cut short (${Math.max(0, avail)} of 20 bytes)`, off, Math.max(0, avail));
+    ctx.info = 'TCP header cut short';
+    return;
+  }
+  const sp = u16(d, off), dp = u16(d, off + 2);
+  ctx.add(tcp, 'tcp.srcport', sp, off, 2);
+  ctx.add(tcp, 'tcp.dstport', dp, off + 2, 2);
+  ctx.add(tcp, 'tcp.port', sp, off, 2);
+  ctx.add(tcp, 'tcp.port', dp, off + 2, 2);
+  ctx.srcPort = sp; ctx.dstPort = dp;
+  if (ctx.inner > 0) {
+    if (avail >= 8) ctx.add(tcp, 'tcp.seq_raw', u32(d, off + 4), off + 4, 4);
+    return;
+  }
+  if (avail < 20) {
+    // fields up to the damage: sequence and ack numbers when present
+    if (avail >= 8) ctx.add(tcp, 'tcp.seq_raw', u32(d, off + 4), off + 4, 4);
+    if (avail >= 12) ctx.add(tcp, 'tcp.ack_raw', u32(d, off + 8), off + 8, 4);
+    ctx.malformedAt('tcp', `TCP header cut short (${avail} of 20 bytes)`, off, avail);
+    ctx.info = `${sp} → ${dp} [TCP header cut short]`;
+    return;
+  }
+  const seq = u32(d, off + 4), ack = u32(d, off + 8);
+  const hl = (d[off + 12] >> 4) * 4;
+  const flags = u16(d, off + 12) & 0x0fff;
+  const syn = (flags & 2) !== 0, fin = (flags & 1) !== 0, rst = (flags & 4) !== 0, ackf = (flags & 16) !== 0;
+  const win = u16(d, off + 14);
+
+  const stream = st.tcp.lookup(ctx, sp, dp, syn && !ackf, seq);
+  const flow: TcpFlow = stream.fwd ? stream.s.a : stream.s.b;
+  const rev: TcpFlow = stream.fwd ? stream.s.b : stream.s.a;
+
+  let hdrBad = false;
+  if (hl < 20) {
+    hdrBad = true;
+  }
+  const payOff = hdrBad ? end : Math.min(off + hl, end);
+  const len = Math.max(0, end - payOff);
+
+  if (flow.base < 0) flow.base = syn ? seq : (seq - 1) >>> 0;
+  if (ackf && rev.base < 0) rev.base = (ack - 1) >>> 0;
+  const relSeq = (seq - flow.base) >>> 0;
+  const relAck = ackf ? (ack - rev.base) >>> 0 : 0;
+
+  ctx.gen(tcp, 'tcp.stream', stream.s.index);
+  ctx.gen(tcp, 'tcp.len', len);
+  ctx.add(tcp, 'tcp.seq', relSeq, off + 4, 4);
+  ctx.add(tcp, 'tcp.seq_raw', seq, off + 4, 4);
+  const seglen = len + (syn ? 1 : 0) + (fin ? 1 : 0);
+  ctx.gen(tcp, 'tcp.nxtseq', (relSeq + seglen) >>> 0);
+  ctx.add(tcp, 'tcp.ack', relAck, off + 8, 4);
+  ctx.add(tcp, 'tcp.ack_raw', ack, off + 8, 4);
+  ctx.add(tcp, 'tcp.hdr_len', hl, off + 12, 1);
+  const ff = ctx.add(tcp, 'tcp.flags', flags, off + 12, 2);
+  ctx.sub(ff, 'tcp.flags.res', (flags & 0xe00) !== 0, off + 12, 1);
+  ctx.sub(ff, 'tcp.flags.ns', (flags & 0x100) !== 0, off + 12, 1);
+  ctx.sub(ff, 'tcp.flags.cwr', (flags & 0x80) !== 0, off + 13, 1);
+  ctx.sub(ff, 'tcp.flags.ecn', (flags & 0x40) !== 0, off + 13, 1);
+  ctx.sub(ff, 'tcp.flags.urg', (flags & 0x20) !== 0, off + 13, 1);
+  ctx.sub(ff, 'tcp.flags.ack', ackf, off + 13, 1);
+  ctx.sub(ff, 'tcp.flags.push', (flags & 8) !== 0, off + 13, 1);
+  ctx.sub(ff, 'tcp.flags.reset', rst, off + 13, 1);
+  ctx.sub(ff, 'tcp.flags.syn', syn, off + 13, 1);
+  ctx.sub(ff, 'tcp.flags.fin', fin, off + 13, 1);
+  const fstr = ctx.sub(ff, 'tcp.flags.str', null, off + 12, 2);
+  fstr.generated = true;
+  fstr.value = flagStr(flags);
+  ctx.add(tcp, 'tcp.window_size_value', win, off + 14, 2);
+  // scaling applies once both SYNs carried a window-scale option, never to the SYNs themselves
+  const scale = !syn && flow.wscale >= 0 && rev.wscale >= 0 ? flow.wscale : -1;
+  ctx.gen(tcp, 'tcp.window_size', scale >= 0 ? win * 2 ** scale : win);
+  ctx.gen(tcp, 'tcp.window_size_scalefactor', scale >= 0 ? 2 ** scale : syn ? -2 : -1);
+  ctx.add(tcp, 'tcp.checksum', u16(d, off + 16), off + 16, 2);
+  ctx.add(tcp, 'tcp.urgent_pointer', u16(d, off + 18), off + 18, 2);
+
+  let optInfo = '';
+  if (hdrBad) {
+    ctx.malformedAt('tcp', `Bogus TCP header length (${hl}, must be at least 20)`, off + 12, 1);
+  } else {
+    tcp.len = payOff - off;
+    if (off + hl > end) ctx.malformedAt('tcp', `TCP options cut short (${avail} of ${hl} header bytes)`, off, avail);
+    if (hl > 20) optInfo = options(ctx, tcp, off + 20, Math.min(off + hl, end), flow, syn);
+  }
+  if (syn && flow.wscale === -1) flow.wscale = -2; // SYN without the option: no scaling
+
+  // --- analysis ---
+  let prefix = '';
+  let retrans = false;
+  const analysis = (): F => ctx.gen(tcp, 'tcp.analysis.flags', null);
+  if (seglen > 0 && flow.nextSeq >= 0) {
+    const keepAlive = len <= 1 && !syn && !fin && !rst && seq === ((flow.nextSeq - 1) >>> 0);
+    if (keepAlive) {
+      analysis(); ctx.gen(tcp, 'tcp.analysis.keep_alive', null);
+      prefix = '[TCP Keep-Alive] ';
+      retrans = true; // never deliver keep-alive bytes
+    } else if (sdiff((seq + seglen) >>> 0, flow.nextSeq) <= 0) {
+      analysis(); ctx.gen(tcp, 'tcp.analysis.retransmission', null);
+      ctx.note('sequence', 'tcp', 'This frame is a (suspected) retransmission');
+      prefix = '[TCP Retransmission] ';
+      retrans = true;
+    }
+  }
+  if (!retrans && len === 0 && !syn && !fin && !rst && ackf && flow.lastAck === ack && flow.lastWin === win) {
+    const dupAck = ++flow.dupAcks;
+    const dupOf = flow.lastAckFrame;
+    analysis();
+    ctx.gen(tcp, 'tcp.analysis.duplicate_ack', null);
+    ctx.gen(tcp, 'tcp.analysis.duplicate_ack_num', dupAck);
+    ctx.gen(tcp, 'tcp.analysis.duplicate_ack_frame', dupOf);
+    prefix = `[TCP Dup ACK ${dupOf}#${dupAck}] `;
+  } else if (ackf) {
+    flow.dupAcks = 0;
+    flow.lastAckFrame = ctx.pkt.number;
+  }
+  if (ackf) { flow.lastAck = ack; flow.lastWin = win; }
+  if (win === 0 && !syn && !fin && !rst) {
+    analysis(); ctx.gen(tcp, 'tcp.analysis.zero_window', null);
+    prefix = prefix || '[TCP ZeroWindow] ';
+  }
+
+  const nextBefore = flow.nextSeq;
+  if (seglen > 0) {
+    const nx = (seq + seglen) >>> 0;
+    if (flow.nextSeq < 0 || sdiff(nx, flow.nextSeq) > 0) flow.nextSeq = nx;
+  }
+  if (fin) flow.fin = true;
+  if (rst) stream.s.rst = true;
+
+  const baseInfo = (): string => {
+    let s = `${prefix}${sp} → ${dp} [${flagList(flags)}] Seq=${relSeq}`;
+    if (ackf) s += ` Ack=${relAck}`;
+    s += ` Win=${scale >= 0 ? win * 2 ** scale : win} Len=${len}${optInfo}`;
+    return s;
+  };
+  ctx.info = baseInfo;
+
+  if (len === 0) {
+    if (fin && flow.app) flow.app.fin(ctx, st, stream.s, flow);
+    return;
+  }
+  if (retrans || hdrBad) {
+    ctx.add(tcp, 'tcp.payload', d.subarray(payOff, end), payOff, len);
+    return;
+  }
+  // in-order delivery: the part of the payload past what was already delivered
+  let from = payOff;
+  if (nextBefore >= 0) {
+    const behind = sdiff(nextBefore, seq);
+    if (behind > 0) from = payOff + Math.min(behind, len);
+    else if (behind < 0 && flow.app) flow.app.reset(); // gap: a lost segment ends any partial PDU
+  }
+  const app = flow.app ?? (flow.app = appFor(ctx, stream.s, flow, sp, dp, d, from, end));
+  const before = ctx.protocols.length;
+  // tshark 4.0 shows tcp.payload on every segment with data, also when an application dissector takes it
+  ctx.add(tcp, 'tcp.payload', d.subarray(payOff, end), payOff, len);
+  if (app) app.feed(ctx, st, stream.s, flow, from, end);
+  else dissectData(ctx, from, end);
+  if (fin && app) app.fin(ctx, st, stream.s, flow);
+  if (ctx.protocols.length === before) {
+    // nothing completed here: the bytes wait for a later frame
+    ctx.add(tcp, 'tcp.segment_data', d.subarray(payOff, end), payOff, len);
+    const partial = app?.partialInfo?.();
+    ctx.info = partial ? `${partial} [TCP segment of a reassembled PDU]` : () => `${baseInfo()} [TCP segment of a reassembled PDU]`;
+  }
+}
+
+function options(ctx: Ctx, tcp: F, o: number, end: number, flow: TcpFlow, syn: boolean): string {
+  const d = ctx.d;
+  ctx.add(tcp, 'tcp.options', d.subarray(o, end), o, end - o);
+  let info = '';
+  // every iteration advances by at least one byte: the loop ends
+  while (o < end) {
+    const kind = d[o];
+    if (kind === 0) { ctx.add(tcp, 'tcp.option_kind', 0, o, 1); break; }
+    if (kind === 1) { ctx.add(tcp, 'tcp.option_kind', 1, o, 1); o++; continue; }
+    if (o + 1 >= end) { ctx.malformedAt('tcp', `TCP option ${kind} without a length`, o, 1); break; }
+    const len = d[o + 1];
+    ctx.add(tcp, 'tcp.option_kind', kind, o, 1);
+    ctx.add(tcp, 'tcp.option_len', len, o + 1, 1);
+    if (len < 2) { ctx.malformedAt('tcp', `TCP option ${kind} length ${len} < 2`, o, 2); break; }
+    if (o + len > end) { ctx.malformedAt('tcp', `TCP option ${kind} length ${len} runs past the header`, o, end - o); break; }
+    switch (kind) {
+      case 2: if (len === 4) { const v = u16(d, o + 2); ctx.add(tcp, 'tcp.options.mss_val', v, o + 2, 2); info += ` MSS=${v}`; } break;
+      case 3: if (len === 3) {
+        const s = d[o + 2];
+        ctx.add(tcp, 'tcp.options.wscale.shift', s, o + 2, 1);
+        ctx.add(tcp, 'tcp.options.wscale.multiplier', 2 ** Math.min(s, 14), o + 2, 1);
+        if (syn) flow.wscale = Math.min(s, 14);
+        info += ` WS=${2 ** Math.min(s, 14)}`;
+      } break;
+      case 4: ctx.add(tcp, 'tcp.options.sack_perm', null, o, len); info += ' SACK_PERM'; break;
+      case 5: for (let p = o + 2; p + 8 <= o + len; p += 8) {
+        ctx.add(tcp, 'tcp.options.sack_le', u32(d, p), p, 4);
+        ctx.add(tcp, 'tcp.options.sack_re', u32(d, p + 4), p + 4, 4);
+      } break;
+      case 8: if (len === 10) {
+        const a = u32(d, o + 2), b = u32(d, o + 6);
+        ctx.add(tcp, 'tcp.options.timestamp.tsval', a, o + 2, 4);
+        ctx.add(tcp, 'tcp.options.timestamp.tsecr', b, o + 6, 4);
+        info += ` TSval=${a} TSecr=${b}`;
+      } break;
+    }
+    o += len;
+  }
+  return info;
+}
+
+function flagList(flags: number): string {
+  const out: string[] = [];
+  for (let i = 0; i < 9; i++) if (flags & (1 << i)) out.push(FLAG_NAMES[i]);
+  return out.join(', ') || '<None>';
+}
+
+function flagStr(flags: number): string {
+  const chars = 'RRRNCEUAPRSF';
+  let s = '';
+  for (let i = 0; i < 12; i++) s += flags & (1 << (11 - i)) ? chars[i] : '·';
+  return s;
+}
+
+export type { TcpStream };

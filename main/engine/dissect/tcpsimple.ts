@@ -1,0 +1,52 @@
+// Simple TCP payload handlers: raw data, protocols shown by name only
+// (SSH, PPTP), and line-based ones (SMTP) where a frame carries the
+// protocol only once a line completes, as in tshark.
+import type { Ctx } from './context';
+import { latin1 } from './context';
+import { dissectData } from './data';
+import { nameOnly } from './minor';
+import type { TcpApp } from './tcpstream';
+
+export class DataApp implements TcpApp {
+  feed(ctx: Ctx, _st: unknown, _s: unknown, _f: unknown, off: number, end: number): void { dissectData(ctx, off, end); }
+  fin(): void {}
+  reset(): void {}
+}
+
+export class NameApp implements TcpApp {
+  constructor(private proto: string, private summary: string) {}
+  feed(ctx: Ctx, _st: unknown, _s: unknown, _f: unknown, off: number, end: number): void {
+    const d = ctx.d;
+    let info = `${this.summary} data`;
+    if (this.proto === 'ssh' && end - off >= 4 && d[off] === 0x53 && d[off + 1] === 0x53 && d[off + 2] === 0x48 && d[off + 3] === 0x2d) {
+      let e = off;
+      while (e < end && d[e] !== 13 && d[e] !== 10) e++;
+      info = `Protocol (${latin1(d, off, e)})`;
+    } else if (this.proto === 'ssh') info = `Encrypted packet (len=${end - off})`;
+    nameOnly(ctx, this.proto, this.summary, off, end, info);
+  }
+  fin(): void {}
+  reset(): void {}
+}
+
+const MAX_LINE = 8192;
+
+export class LineApp implements TcpApp {
+  private pending = '';
+  constructor(private proto: string, private summary: string, private side: string) {}
+  feed(ctx: Ctx, _st: unknown, _s: unknown, _f: unknown, off: number, end: number): void {
+    const d = ctx.d;
+    let lastNl = -1;
+    for (let i = end - 1; i >= off; i--) if (d[i] === 10) { lastNl = i; break; }
+    if (lastNl < 0) {
+      this.pending = (this.pending + latin1(d, off, end)).slice(-MAX_LINE);
+      return;
+    }
+    const text = this.pending + latin1(d, off, lastNl + 1);
+    this.pending = latin1(d, lastNl + 1, end).slice(-MAX_LINE);
+    const first = text.split(/\r?\n/)[0];
+    nameOnly(ctx, this.proto, this.summary, off, end, `${this.side}${first}`);
+  }
+  fin(): void {}
+  reset(): void { this.pending = ''; }
+}

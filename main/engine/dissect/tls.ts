@@ -1,0 +1,265 @@
+// TLS records over TCP, reassembled per direction, with ClientHello and
+// ServerHello decoded (SNI, ALPN, supported_versions, cipher suites).
+// Records after ChangeCipherSpec are encrypted: only their framing is shown.
+import { type Ctx, F, latin1, u16 } from './context';
+import { declare, HEX16, HEX8 } from './fields';
+import { dissectData } from './data';
+import type { State } from './state';
+import type { TcpApp, TcpFlow, TcpStream } from './tcpstream';
+
+declare('tls', 'Transport Layer Security', [
+  ['tls.record', 'none', 'TLS Record'],
+  ['tls.record.content_type', 'uint', 'Content Type', { valueNames: { 20: 'Change Cipher Spec', 21: 'Alert', 22: 'Handshake', 23: 'Application Data', 24: 'Heartbeat' } }],
+  ['tls.record.version', 'uint', 'Version', HEX16],
+  ['tls.record.length', 'uint', 'Length'],
+  ['tls.app_data', 'bytes', 'Encrypted Application Data'],
+  ['tls.alert_message.level', 'uint', 'Level'],
+  ['tls.alert_message.desc', 'uint', 'Description'],
+  ['tls.change_cipher_spec', 'none', 'Change Cipher Spec Message'],
+  ['tls.handshake', 'none', 'Handshake Protocol'],
+  ['tls.handshake.type', 'uint', 'Handshake Type', { valueNames: { 1: 'Client Hello', 2: 'Server Hello', 4: 'New Session Ticket', 8: 'Encrypted Extensions', 11: 'Certificate', 12: 'Server Key Exchange', 13: 'Certificate Request', 14: 'Server Hello Done', 15: 'Certificate Verify', 16: 'Client Key Exchange', 20: 'Finished' } }],
+  ['tls.handshake.length', 'uint', 'Length'],
+  ['tls.handshake.version', 'uint', 'Version', HEX16],
+  ['tls.handshake.random', 'bytes', 'Random'],
+  ['tls.handshake.session_id_length', 'uint', 'Session ID Length'],
+  ['tls.handshake.session_id', 'bytes', 'Session ID'],
+  ['tls.handshake.cipher_suites_length', 'uint', 'Cipher Suites Length'],
+  ['tls.handshake.ciphersuite', 'uint', 'Cipher Suite', HEX16],
+  ['tls.handshake.comp_method', 'uint', 'Compression Method', HEX8],
+  ['tls.handshake.extensions_length', 'uint', 'Extensions Length'],
+  ['tls.handshake.extension.type', 'uint', 'Type'],
+  ['tls.handshake.extension.len', 'uint', 'Length'],
+  ['tls.handshake.extensions_server_name', 'string', 'Server Name'],
+  ['tls.handshake.extensions_server_name_len', 'uint', 'Server Name length'],
+  ['tls.handshake.extensions_alpn_str', 'string', 'ALPN Next Protocol'],
+  ['tls.handshake.extensions.supported_version', 'uint', 'Supported Version', HEX16],
+  ['tls.handshake.certificates_length', 'uint', 'Certificates Length'],
+  ['tls.handshake.certificate', 'bytes', 'Certificate'],
+]);
+
+const HS_NAMES: Record<number, string> = {
+  0: 'Hello Request', 1: 'Client Hello', 2: 'Server Hello', 4: 'New Session Ticket', 8: 'Encrypted Extensions',
+  11: 'Certificate', 12: 'Server Key Exchange', 13: 'Certificate Request', 14: 'Server Hello Done',
+  15: 'Certificate Verify', 16: 'Client Key Exchange', 20: 'Finished',
+};
+const VERSIONS: Record<number, string> = { 0x0300: 'SSLv3', 0x0301: 'TLSv1', 0x0302: 'TLSv1.1', 0x0303: 'TLSv1.2', 0x0304: 'TLSv1.3' };
+
+export function looksLikeTls(d: Uint8Array, off: number, end: number): boolean {
+  return end - off >= 5 && d[off] >= 20 && d[off] <= 23 && d[off + 1] === 3 && d[off + 2] <= 4;
+}
+
+const MAX_RECORD = 18432 + 2048; // 2^14 + expansion allowance (RFC 8446 §5.2)
+
+export class TlsApp implements TcpApp {
+  private hdr = new Uint8Array(5);
+  private hdrLen = 0;
+  private body: Uint8Array | null = null;
+  private bodyLen = 0;
+  private remaining = 0;
+  private type = 0;
+  private version = 0;
+  private encrypted = false;
+  private layerFrame = -1;
+  private layer: F | null = null;
+  private infos: string[] = [];
+  private bad = false;
+
+  reset(): void {
+    this.hdrLen = 0; this.body = null; this.remaining = 0; this.bad = false;
+  }
+
+  fin(): void {}
+
+  feed(ctx: Ctx, _st: State, s: TcpStream, _flow: TcpFlow, off: number, end: number): void {
+    const d = ctx.d;
+    let o = off;
+    if (this.bad) { dissectData(ctx, off, end); return; }
+    while (o < end) {
+      if (this.hdrLen < 5) {
+        // a record header, possibly split across segments
+        const start = o;
+        while (o < end && this.hdrLen < 5) this.hdr[this.hdrLen++] = d[o++];
+        if (this.hdrLen < 5) return;
+        const h = this.hdr;
+        if (h[0] < 20 || h[0] > 24 || h[1] !== 3) {
+          // not TLS framing: stop decoding this direction
+          this.bad = true;
+          this.hdrLen = 0;
+          ctx.malformedAt('tls', `not a TLS record header (type ${h[0]}, version 0x${h[1].toString(16)}${h[2].toString(16)})`, start, end - start);
+          dissectData(ctx, start, end);
+          return;
+        }
+        this.type = h[0];
+        this.version = (h[1] << 8) | h[2];
+        this.remaining = (h[3] << 8) | h[4];
+        if (this.remaining > MAX_RECORD) ctx.malformedAt('tls', `record length ${this.remaining} exceeds the TLS maximum`, start, 5);
+        this.bodyLen = 0;
+        // only handshake records are kept (bounded); the rest are only counted
+        this.body = this.type === 22 && !this.encrypted ? new Uint8Array(Math.min(this.remaining, MAX_RECORD)) : null;
+        if (this.remaining === 0) { this.record(ctx, s, o); continue; }
+      }
+      const n = Math.min(this.remaining, end - o);
+      if (this.body) {
+        const room = Math.min(n, this.body.length - this.bodyLen);
+        if (room > 0) this.body.set(d.subarray(o, o + room), this.bodyLen);
+        this.bodyLen += Math.max(0, room);
+      }
+      this.remaining -= n;
+      o += n;
+      if (this.remaining === 0) this.record(ctx, s, o);
+    }
+  }
+
+  private tlsLayer(ctx: Ctx): F {
+    if (this.layerFrame !== ctx.pkt.number || !this.layer) {
+      this.layerFrame = ctx.pkt.number;
+      this.layer = ctx.layer('tls', 0, 0);
+      this.infos = [];
+    }
+    return this.layer;
+  }
+
+  /** A record ended at offset `end` of the current frame. */
+  private record(ctx: Ctx, s: TcpStream & { tlsVersion?: number }, end: number): void {
+    const l = this.tlsLayer(ctx);
+    const h = this.hdr;
+    const len = (h[3] << 8) | h[4];
+    this.hdrLen = 0;
+    const rec = ctx.gen(l, 'tls.record', null);
+    ctx.sub(rec, 'tls.record.content_type', this.type, 0, 0).generated = true;
+    ctx.sub(rec, 'tls.record.version', this.version, 0, 0).generated = true;
+    ctx.sub(rec, 'tls.record.length', len, 0, 0).generated = true;
+    let vname = VERSIONS[s.tlsVersion ?? this.version] ?? 'SSL';
+    switch (this.type) {
+      case 20: ctx.sub(rec, 'tls.change_cipher_spec', null, 0, 0); this.encrypted = true; this.infos.push('Change Cipher Spec'); break;
+      case 21: this.infos.push(this.encrypted || len !== 2 ? 'Encrypted Alert' : 'Alert'); break;
+      case 23: this.infos.push('Application Data'); break;
+      case 24: this.infos.push('Heartbeat'); break;
+      case 22: {
+        const body = this.body;
+        this.body = null;
+        if (!body || this.encrypted) { this.infos.push('Encrypted Handshake Message'); break; }
+        const b = body.subarray(0, this.bodyLen);
+        // the record's bytes may span frames: offsets are mapped by withReassembled
+        const frameStart = end - Math.min(end, b.length);
+        ctx.withReassembled(b, 0, frameStart, Math.min(end, b.length), () => {
+          this.handshakes(ctx, rec, b, s);
+        });
+        if (s.tlsVersion) vname = VERSIONS[s.tlsVersion] ?? vname;
+        break;
+      }
+    }
+    const infos = this.infos;
+    ctx.setSummary(vname, () => infos.join(', '));
+  }
+
+  private handshakes(ctx: Ctx, rec: F, b: Uint8Array, s: TcpStream & { tlsVersion?: number }): void {
+    let o = 0;
+    while (o + 4 <= b.length) {
+      const type = b[o], len = (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3];
+      const hs = ctx.sub(rec, 'tls.handshake', null, o, Math.min(4 + len, b.length - o));
+      ctx.sub(hs, 'tls.handshake.type', type, o, 1);
+      ctx.sub(hs, 'tls.handshake.length', len, o + 1, 3);
+      const name = HS_NAMES[type];
+      if (!name || o + 4 + len > b.length) {
+        // a message cut by the record boundary, or an encrypted Finished
+        this.infos.push(name && o + 4 + len > b.length ? name : 'Encrypted Handshake Message');
+        if (name && o + 4 + len > b.length && type !== 11) ctx.malformedAt('tls', `${name} length ${len} runs past its record`, o, b.length - o);
+        return;
+      }
+      let info = name;
+      if (type === 1 || type === 2) {
+        const sni = hello(ctx, hs, b, o + 4, o + 4 + len, type === 1, s);
+        if (type === 1 && sni) info = `Client Hello (SNI=${sni})`;
+      }
+      this.infos.push(info);
+      o += 4 + len;
+    }
+  }
+}
+
+/** Client/Server Hello body [o, end); returns the SNI when present. */
+function hello(ctx: Ctx, hs: F, b: Uint8Array, o: number, end: number, client: boolean, s: TcpStream & { tlsVersion?: number }): string {
+  const cut = (what: string, at: number): string => {
+    ctx.malformedAt('tls', `${client ? 'Client' : 'Server'} Hello cut short in ${what}`, at, Math.max(0, end - at));
+    return sni;
+  };
+  let sni = '';
+  if (o + 34 > end) return cut('version/random', o);
+  ctx.sub(hs, 'tls.handshake.version', u16(b, o), o, 2);
+  ctx.sub(hs, 'tls.handshake.random', b.subarray(o + 2, o + 34), o + 2, 32);
+  o += 34;
+  const sidLen = b[o];
+  ctx.sub(hs, 'tls.handshake.session_id_length', sidLen, o, 1);
+  if (o + 1 + sidLen > end) return cut('session id', o);
+  if (sidLen) ctx.sub(hs, 'tls.handshake.session_id', b.subarray(o + 1, o + 1 + sidLen), o + 1, sidLen);
+  o += 1 + sidLen;
+  if (client) {
+    if (o + 2 > end) return cut('cipher suites', o);
+    const csLen = u16(b, o);
+    ctx.sub(hs, 'tls.handshake.cipher_suites_length', csLen, o, 2);
+    if (o + 2 + csLen > end) return cut('cipher suites', o);
+    for (let p = o + 2; p + 2 <= o + 2 + csLen; p += 2) ctx.sub(hs, 'tls.handshake.ciphersuite', u16(b, p), p, 2);
+    o += 2 + csLen;
+    if (o + 1 > end) return cut('compression methods', o);
+    const cmLen = b[o];
+    if (o + 1 + cmLen > end) return cut('compression methods', o);
+    for (let p = o + 1; p < o + 1 + cmLen; p++) ctx.sub(hs, 'tls.handshake.comp_method', b[p], p, 1);
+    o += 1 + cmLen;
+  } else {
+    if (o + 3 > end) return cut('cipher suite', o);
+    ctx.sub(hs, 'tls.handshake.ciphersuite', u16(b, o), o, 2);
+    ctx.sub(hs, 'tls.handshake.comp_method', b[o + 2], o + 2, 1);
+    o += 3;
+  }
+  if (o + 2 > end) return sni; // no extensions
+  const extLen = u16(b, o);
+  ctx.sub(hs, 'tls.handshake.extensions_length', extLen, o, 2);
+  o += 2;
+  const extEnd = Math.min(end, o + extLen);
+  if (o + extLen > end) ctx.malformedAt('tls', `extensions length ${extLen} runs past the Hello`, o - 2, end - o + 2);
+  while (o + 4 <= extEnd) {
+    const type = u16(b, o), len = u16(b, o + 2);
+    ctx.sub(hs, 'tls.handshake.extension.type', type, o, 2);
+    ctx.sub(hs, 'tls.handshake.extension.len', len, o + 2, 2);
+    const p = o + 4, e = p + len;
+    if (e > extEnd) { ctx.malformedAt('tls', `extension ${type} length ${len} runs past the extensions`, o, extEnd - o); break; }
+    if (type === 0 && client && len >= 5) {
+      // server_name_list: one host_name entry in practice
+      let q = p + 2;
+      while (q + 3 <= e) {
+        const nt = b[q], nl = u16(b, q + 1);
+        if (q + 3 + nl > e) { ctx.malformedAt('tls', 'server name runs past its extension', q, e - q); break; }
+        if (nt === 0) {
+          ctx.sub(hs, 'tls.handshake.extensions_server_name_len', nl, q + 1, 2);
+          const name = latin1(b, q + 3, q + 3 + nl);
+          ctx.sub(hs, 'tls.handshake.extensions_server_name', name, q + 3, nl);
+          if (!sni) sni = name;
+        }
+        q += 3 + nl;
+      }
+    } else if (type === 16 && len >= 2) {
+      let q = p + 2;
+      while (q < e) {
+        const sl = b[q];
+        if (q + 1 + sl > e) { ctx.malformedAt('tls', 'ALPN name runs past its extension', q, e - q); break; }
+        ctx.sub(hs, 'tls.handshake.extensions_alpn_str', latin1(b, q + 1, q + 1 + sl), q + 1, sl);
+        q += 1 + sl;
+      }
+    } else if (type === 43) {
+      if (client) {
+        const n = b[p];
+        for (let q = p + 1; q + 2 <= Math.min(e, p + 1 + n); q += 2) ctx.sub(hs, 'tls.handshake.extensions.supported_version', u16(b, q), q, 2);
+      } else if (len >= 2) {
+        const v = u16(b, p);
+        ctx.sub(hs, 'tls.handshake.extensions.supported_version', v, p, 2);
+        s.tlsVersion = v;
+      }
+    }
+    o = e;
+  }
+  if (!client && s.tlsVersion === undefined) s.tlsVersion = u16(b, hs.start + 4);
+  return sni;
+}
+
+export type { F };

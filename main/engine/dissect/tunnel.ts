@@ -1,0 +1,58 @@
+// GRE (RFC 2784/2890, and PPTP's enhanced GRE, RFC 2637) carrying PPP.
+import { type Ctx, u16 } from './context';
+import { declare, HEX16 } from './fields';
+import { dissectData } from './data';
+import { ethertype } from './link';
+import { nameOnly } from './minor';
+import { dissectIpv4 } from './ipv4';
+import { dissectIpv6 } from './ipv6';
+import type { State } from './state';
+
+declare('gre', 'Generic Routing Encapsulation', [
+  ['gre.flags_and_version', 'uint', 'Flags and Version', HEX16],
+  ['gre.proto', 'uint', 'Protocol Type', HEX16],
+  ['gre.key', 'uint', 'Key'],
+  ['gre.sequence_number', 'uint', 'Sequence Number'],
+  ['gre.ack_number', 'uint', 'Acknowledgment Number'],
+]);
+declare('ppp', 'Point-to-Point Protocol', [['ppp.protocol', 'uint', 'Protocol', HEX16]]);
+
+export function dissectGre(ctx: Ctx, st: State, off: number, end: number): void {
+  const d = ctx.d;
+  const l = ctx.layer('gre', off, Math.max(0, Math.min(4, end - off)));
+  ctx.protocol = 'GRE';
+  if (end - off < 4) { ctx.malformedAt('gre', 'GRE header cut short', off, Math.max(0, end - off)); return; }
+  const fv = u16(d, off), proto = u16(d, off + 2);
+  ctx.add(l, 'gre.flags_and_version', fv, off, 2);
+  ctx.add(l, 'gre.proto', proto, off + 2, 2);
+  let o = off + 4;
+  const need = (fv & 0x8000 ? 4 : 0) + (fv & 0x2000 ? 4 : 0) + (fv & 0x1000 ? 4 : 0) + ((fv & 7) === 1 && fv & 0x0080 ? 4 : 0);
+  if (o + need > end) { ctx.malformedAt('gre', 'GRE optional fields cut short', off, end - off); return; }
+  if (fv & 0x8000) o += 4; // checksum + reserved
+  if (fv & 0x2000) { ctx.add(l, 'gre.key', ((d[o] << 24) | (d[o + 1] << 16) | (d[o + 2] << 8) | d[o + 3]) >>> 0, o, 4); o += 4; }
+  if (fv & 0x1000) { ctx.add(l, 'gre.sequence_number', ((d[o] << 24) | (d[o + 1] << 16) | (d[o + 2] << 8) | d[o + 3]) >>> 0, o, 4); o += 4; }
+  if ((fv & 7) === 1 && fv & 0x0080) { ctx.add(l, 'gre.ack_number', ((d[o] << 24) | (d[o + 1] << 16) | (d[o + 2] << 8) | d[o + 3]) >>> 0, o, 4); o += 4; }
+  l.len = o - off;
+  ctx.info = 'Encapsulated';
+  if (o >= end) return;
+  if (proto === 0x880b) return ppp(ctx, st, o, end);
+  if (proto === 0x6558) { /* transparent Ethernet bridging */ return; }
+  ethertype(ctx, st, proto, o, end);
+}
+
+function ppp(ctx: Ctx, st: State, off: number, end: number): void {
+  const d = ctx.d;
+  const l = ctx.layer('ppp', off, end - off);
+  ctx.protocol = 'PPP';
+  let o = off;
+  if (end - o >= 2 && d[o] === 0xff && d[o + 1] === 0x03) o += 2; // address/control
+  if (o >= end) return;
+  let proto: number;
+  if (d[o] & 1) { proto = d[o]; o += 1; } // protocol field compression
+  else if (end - o >= 2) { proto = u16(d, o); o += 2; } else { ctx.malformedAt('ppp', 'PPP protocol cut short', o, 1); return; }
+  ctx.add(l, 'ppp.protocol', proto, o - 2, 2);
+  if (proto === 0xc021) nameOnly(ctx, 'lcp', 'PPP LCP', o, end, 'Configuration Request');
+  else if (proto === 0x21) dissectIpv4(ctx, st, o, end);
+  else if (proto === 0x57) dissectIpv6(ctx, st, o, end);
+  else dissectData(ctx, o, end);
+}

@@ -1,0 +1,114 @@
+// GeoIP lookups for ip.geoip.* / ipv6.geoip.* (Wireshark's field names).
+// Default database: the bundled @ip-location-db/geo-whois-asn-country-mmdb
+// (country only); a MaxMind GeoLite2/GeoIP2 country, city or ASN database
+// given by path or $XDPSCOPE_GEOIP wins. Lookups are cached (hot path).
+import { readFileSync } from 'node:fs';
+import { Reader, type Response } from 'maxmind';
+import { ipv4ToString, ipv6ToString } from '../dissect/addr';
+import { specialV4, specialV6, type SpecialRange } from './special';
+
+export interface GeoInfo {
+  countryIso?: string;
+  country?: string;
+  city?: string;
+  asn?: number;
+  org?: string;
+  /** set for ranges that have no country (private, loopback, benchmarking, ...) */
+  special?: SpecialRange;
+}
+
+const CACHE_MAX = 65536;
+const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
+
+interface MmdbRecord {
+  country_code?: string;
+  country?: { iso_code?: string; names?: Record<string, string> };
+  registered_country?: { iso_code?: string; names?: Record<string, string> };
+  city?: { names?: Record<string, string> };
+  autonomous_system_number?: number;
+  autonomous_system_organization?: string;
+}
+
+export function defaultDatabasePath(): string {
+  return require.resolve('@ip-location-db/geo-whois-asn-country-mmdb/geo-whois-asn-country.mmdb');
+}
+
+export class GeoIp {
+  private readonly readers: Reader<Response>[];
+  private cache4 = new Map<number, GeoInfo | null>();
+  private cache6 = new Map<string, GeoInfo | null>();
+  readonly paths: string[];
+
+  /** One or more .mmdb files; the first that knows an address wins, per attribute. */
+  constructor(paths: string[]) {
+    this.paths = paths;
+    this.readers = paths.map((p) => {
+      try {
+        return new Reader<Response>(readFileSync(p));
+      } catch (e) {
+        throw new Error(`GeoIP database ${p}: ${(e as Error).message}`, { cause: e });
+      }
+    });
+  }
+
+  /** $XDPSCOPE_GEOIP (comma-separated paths) before the bundled database. */
+  static open(userPath?: string): GeoIp {
+    const user = (userPath ?? process.env.XDPSCOPE_GEOIP ?? '').split(',').filter(Boolean);
+    return new GeoIp([...user, defaultDatabasePath()]);
+  }
+
+  private static shared: GeoIp | null = null;
+  static default(): GeoIp {
+    return (GeoIp.shared ??= GeoIp.open());
+  }
+
+  lookupV4(a: number): GeoInfo | null {
+    let r = this.cache4.get(a);
+    if (r !== undefined) return r;
+    const sp = specialV4(a);
+    r = sp ? { special: sp, country: sp.name } : this.query(ipv4ToString(a));
+    if (this.cache4.size >= CACHE_MAX) this.cache4.clear();
+    this.cache4.set(a, r);
+    return r;
+  }
+
+  lookupV6(b: Uint8Array): GeoInfo | null {
+    const sp = specialV6(b);
+    if (sp) return { special: sp, country: sp.name };
+    const text = ipv6ToString(b);
+    let r = this.cache6.get(text);
+    if (r !== undefined) return r;
+    r = this.query(text);
+    if (this.cache6.size >= CACHE_MAX) this.cache6.clear();
+    this.cache6.set(text, r);
+    return r;
+  }
+
+  private query(ip: string): GeoInfo | null {
+    const out: GeoInfo = {};
+    for (const reader of this.readers) {
+      let rec: MmdbRecord | null;
+      try { rec = reader.get(ip) as MmdbRecord | null; } catch { rec = null; }
+      if (!rec) continue;
+      const iso = rec.country?.iso_code ?? rec.country_code ?? rec.registered_country?.iso_code;
+      if (iso && !out.countryIso) {
+        out.countryIso = iso;
+        out.country = rec.country?.names?.en ?? countryName(iso);
+      }
+      if (rec.city?.names?.en && !out.city) out.city = rec.city.names.en;
+      if (rec.autonomous_system_number !== undefined && out.asn === undefined) {
+        out.asn = rec.autonomous_system_number;
+        out.org = rec.autonomous_system_organization;
+      }
+    }
+    return out.countryIso || out.asn !== undefined || out.city ? out : null;
+  }
+}
+
+function countryName(iso: string): string {
+  try {
+    return regionNames.of(iso) ?? iso;
+  } catch {
+    return iso;
+  }
+}

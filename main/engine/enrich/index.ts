@@ -1,0 +1,120 @@
+// Enrichment: fields computed from a packet's decoded fields that make the
+// product useful at a glance — GeoIP for addresses, the client family of an
+// HTTP User-Agent, and the service (TLS SNI / HTTP Host / DNS name) a packet
+// belongs to. All generated, all registered, usable in columns and filters.
+import type { Field } from '../types';
+import { type Ctx, F } from '../dissect/context';
+import { declare } from '../dissect/fields';
+import { GeoIp, type GeoInfo } from './geoip';
+import { userAgentFamily } from './useragent';
+
+export interface EnrichOptions {
+  /** undefined → GeoIp.default(); null → none */
+  geoip?: GeoIp | null;
+}
+
+function geoFields(p: 'ip' | 'ipv6'): Array<[string, 'string' | 'uint', string, { description: string }?]> {
+  const g = `${p}.geoip`;
+  return [
+    [`${g}.src_country`, 'string', 'Source GeoIP Country'],
+    [`${g}.src_country_iso`, 'string', 'Source GeoIP ISO Two Letter Country Code'],
+    [`${g}.src_city`, 'string', 'Source GeoIP City'],
+    [`${g}.src_asnum`, 'uint', 'Source GeoIP AS Number'],
+    [`${g}.src_org`, 'string', 'Source GeoIP AS Organization'],
+    [`${g}.src_special`, 'string', 'Source special-purpose range', { description: 'xdpscope: private, loopback, link-local, cgnat, multicast, documentation, benchmarking, ... (no country)' }],
+    [`${g}.dst_country`, 'string', 'Destination GeoIP Country'],
+    [`${g}.dst_country_iso`, 'string', 'Destination GeoIP ISO Two Letter Country Code'],
+    [`${g}.dst_city`, 'string', 'Destination GeoIP City'],
+    [`${g}.dst_asnum`, 'uint', 'Destination GeoIP AS Number'],
+    [`${g}.dst_org`, 'string', 'Destination GeoIP AS Organization'],
+    [`${g}.dst_special`, 'string', 'Destination special-purpose range', { description: 'xdpscope: private, loopback, link-local, cgnat, multicast, documentation, benchmarking, ... (no country)' }],
+    [`${g}.country`, 'string', 'Source or Destination GeoIP Country'],
+    [`${g}.country_iso`, 'string', 'Source or Destination GeoIP ISO Two Letter Country Code'],
+    [`${g}.city`, 'string', 'Source or Destination GeoIP City'],
+    [`${g}.asnum`, 'uint', 'Source or Destination GeoIP AS Number'],
+    [`${g}.org`, 'string', 'Source or Destination GeoIP AS Organization'],
+  ];
+}
+declare('ip.geoip', 'Source or Destination GeoIP Address', geoFields('ip'));
+declare('ipv6.geoip', 'Source or Destination GeoIPv6 Address', geoFields('ipv6'));
+declare('xdpscope', 'xdpscope enrichment', [
+  ['xdpscope.service', 'string', 'Service', { description: 'the service a packet belongs to: TLS SNI, else HTTP Host (without port), else DNS query name' }],
+  ['xdpscope.service.source', 'string', 'Service source', { description: "where xdpscope.service came from: 'tls', 'http' or 'dns'" }],
+]);
+declare('http', 'Hypertext Transfer Protocol', [
+  ['http.user_agent.family', 'string', 'User-Agent family', { description: 'xdpscope: client family parsed from the User-Agent: Chrome, Firefox, Safari, Edge, curl, wget, python-requests, Go-http-client, bot-crawler, other, ...' }],
+]);
+
+function addGeo(ctx: Ctx, layer: Field, p: 'ip' | 'ipv6', src: GeoInfo | null, dst: GeoInfo | null): void {
+  if (!src && !dst) return;
+  const g = `${p}.geoip`;
+  const tree = new F(g, null, 0, 0);
+  tree.generated = true;
+  tree.children = [];
+  (layer.children as Field[]).push(tree);
+  ctx.fields.push(tree);
+  const side = (info: GeoInfo | null, s: 'src' | 'dst'): void => {
+    if (!info) return;
+    if (info.country) ctx.gen(tree, `${g}.${s}_country`, info.country);
+    if (info.countryIso) ctx.gen(tree, `${g}.${s}_country_iso`, info.countryIso);
+    if (info.city) ctx.gen(tree, `${g}.${s}_city`, info.city);
+    if (info.asn !== undefined) ctx.gen(tree, `${g}.${s}_asnum`, info.asn);
+    if (info.org) ctx.gen(tree, `${g}.${s}_org`, info.org);
+    if (info.special) ctx.gen(tree, `${g}.${s}_special`, info.special.kind);
+  };
+  side(src, 'src');
+  side(dst, 'dst');
+  for (const info of [src, dst]) {
+    if (!info) continue;
+    if (info.country) ctx.gen(tree, `${g}.country`, info.country);
+    if (info.countryIso) ctx.gen(tree, `${g}.country_iso`, info.countryIso);
+    if (info.city) ctx.gen(tree, `${g}.city`, info.city);
+    if (info.asn !== undefined) ctx.gen(tree, `${g}.asnum`, info.asn);
+    if (info.org) ctx.gen(tree, `${g}.org`, info.org);
+  }
+}
+
+export function enrichPacket(ctx: Ctx, opts: EnrichOptions): void {
+  const geo = opts.geoip === undefined ? GeoIp.default() : opts.geoip;
+  let ipDone = false;
+  let sni: string | null = null, host: string | null = null, dnsName: string | null = null;
+  let httpLayer: Field | null = null, ua: string | null = null;
+  const fields = ctx.fields;
+  const n = fields.length;
+  for (let i = 0; i < n; i++) {
+    const f = fields[i];
+    const name = f.name;
+    if (!ipDone && geo && f.children && (name === 'ip' || name === 'ipv6') && ctx.inner === 0) {
+      // the outermost IP header: ip.src/ip.dst are among its first children
+      const kids = f.children;
+      if (name === 'ip') {
+        let s = -1, d = -1;
+        for (const k of kids) { if (k.name === 'ip.src') s = k.value as number; else if (k.name === 'ip.dst') d = k.value as number; }
+        if (s >= 0 && d >= 0) { addGeo(ctx, f, 'ip', geo.lookupV4(s), geo.lookupV4(d)); ipDone = true; }
+      } else {
+        let s: Uint8Array | null = null, d: Uint8Array | null = null;
+        for (const k of kids) { if (k.name === 'ipv6.src') s = k.value as Uint8Array; else if (k.name === 'ipv6.dst') d = k.value as Uint8Array; }
+        if (s && d) { addGeo(ctx, f, 'ipv6', geo.lookupV6(s), geo.lookupV6(d)); ipDone = true; }
+      }
+    } else if (name.charCodeAt(0) === 0x74 && name === 'tls.handshake.extensions_server_name') { if (sni === null) sni = f.value as string; }
+    else if (name === 'http') httpLayer = f;
+    else if (name === 'http.host') { if (host === null) host = f.value as string; }
+    else if (name === 'http.user_agent') { if (ua === null) ua = f.value as string; }
+    else if (name === 'dns.qry.name') { if (dnsName === null) dnsName = f.value as string; }
+  }
+  if (httpLayer && ua !== null) ctx.gen(httpLayer, 'http.user_agent.family', userAgentFamily(ua));
+  const svc = sni ?? (host !== null ? stripPort(host) : null) ?? dnsName;
+  if (svc !== null) {
+    const l = ctx.layer('xdpscope', 0, 0);
+    ctx.protocols.pop(); // enrichment is not a protocol in the frame
+    l.generated = true;
+    ctx.gen(l, 'xdpscope.service', svc);
+    ctx.gen(l, 'xdpscope.service.source', sni !== null ? 'tls' : host !== null ? 'http' : 'dns');
+  }
+}
+
+function stripPort(host: string): string {
+  if (host.startsWith('[')) { const e = host.indexOf(']'); return e > 0 ? host.slice(1, e) : host; }
+  const c = host.lastIndexOf(':');
+  return c > 0 && host.indexOf(':') === c ? host.slice(0, c) : host;
+}
