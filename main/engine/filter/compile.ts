@@ -240,7 +240,7 @@ class Compiler {
         const vs = lf(c);
         for (let i = 0; i < vs.length; i++) {
           const v = vs[i]!;
-          if (re.test(asString ? (v as string) : latin1.decode(v as Uint8Array))) return true;
+          if (re.test(asString ? utf8AsLatin1(v as string) : latin1.decode(v as Uint8Array))) return true;
         }
         return false;
       };
@@ -484,11 +484,19 @@ class Compiler {
 
 // ---- helpers -------------------------------------------------------------------
 
+/**
+ * Wireshark 4.0 runs PCRE2 without UTF mode, on the UTF-8 bytes: a string
+ * value (and the pattern) are matched as one character per byte.
+ */
+function utf8AsLatin1(s: string): string {
+  return Buffer.byteLength(s) === s.length ? s : Buffer.from(s, 'utf8').toString('latin1');
+}
+
 function compileRegex(src: string, start: number, end: number): RegExp {
   // PCRE2 in Wireshark 4.0 is case-insensitive by default; (?-i) / (?i) at the
   // start switch it, the common inline-flag uses JavaScript lacks.
   let flags = 'i';
-  let body = src;
+  let body = utf8AsLatin1(src);
   for (;;) {
     const m = /^\(\?(-?)([imsx]+)\)/.exec(body);
     if (!m) break;
