@@ -5,7 +5,7 @@
 //   for await (const batch of f.batches()) for (const p of batch) use(p);
 //   if (f.error) console.error(f.error.message);      // damage: every packet before it was yielded
 //
-// The file is read in chunks (4 MiB by default) and packets come in batches
+// The file is read in chunks (1 MiB by default) and packets come in batches
 // (RawPacket[]). RawPacket.data is a subarray VIEW of the chunk buffer: each
 // chunk is a fresh buffer, so a view stays valid as long as it is referenced,
 // but keeping one packet keeps its whole chunk alive: copy data
@@ -25,8 +25,11 @@ import type {
 } from './types';
 import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 
+/** 1 MiB: big enough for few reads, small enough that spent chunks are collected early. */
+const DEFAULT_CHUNK = 1 << 20;
+
 export interface OpenOptions {
-  /** bytes read per chunk (default 4 MiB) */
+  /** bytes read per chunk (default 1 MiB) */
   chunkSize?: number;
   /** most packets per batch (default 8192: small batches die young, which keeps GC cheap) */
   maxBatch?: number;
@@ -161,7 +164,7 @@ export class CaptureFile {
     this.buf = first.buf;
     this.end = first.end;
     this.eof = first.eof;
-    this.chunkSize = opts.chunkSize ?? 4 << 20;
+    this.chunkSize = opts.chunkSize ?? DEFAULT_CHUNK;
     this.maxBatch = opts.maxBatch ?? 8192;
   }
 
@@ -175,7 +178,7 @@ export class CaptureFile {
       await fh.read(head, 0, 2, 0);
       const compressed = isGzip(head);
       source = compressed ? new GzipSource(fh) : new FileSource(fh);
-      const chunk = Buffer.allocUnsafe(Math.max(opts.chunkSize ?? 4 << 20, 16));
+      const chunk = Buffer.allocUnsafe(Math.max(opts.chunkSize ?? DEFAULT_CHUNK, 16));
       let end = 0;
       let eof = false;
       let gzipError: CaptureFileError | null = null;

@@ -1,0 +1,177 @@
+// Seeded fuzzing of the record parsers with the shared captures: truncation,
+// bit flips, byte corruption and length-field tampering. Whatever the
+// damage: no exception escapes, parsing ends, every packet whose record ends
+// before the first damaged byte comes out identical, and what comes after is
+// well-formed (or an error says where reading stopped).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sharedCapturesSkipReason } from '../lib/env';
+import { parseCaptureBuffer } from '../../main/engine/file/open';
+import type { RawPacket } from '../../main/engine/types';
+import { captureNames, capturePath, packetKey, readAll } from './helpers';
+
+const skip = sharedCapturesSkipReason() ?? undefined;
+const BUDGET_MS = 20_000;
+
+/** mulberry32: small, seedable, good enough to spread mutations. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Original {
+  name: string;
+  bytes: Buffer;
+  packets: RawPacket[];
+  /** end offset of each packet's record */
+  ends: number[];
+  /** offsets where a whole block/record (or the pcap header) ends */
+  boundaries: Set<number>;
+}
+
+/** Block ends of a pcapng file, walked independently of the parser. */
+function pcapngBoundaries(b: Buffer): number[] {
+  const out: number[] = [];
+  let le = true;
+  for (let pos = 0; pos + 12 <= b.length;) {
+    if (b.readUInt32LE(pos) === 0x0a0d0d0a) le = b.readUInt32LE(pos + 8) === 0x1a2b3c4d;
+    const len = le ? b.readUInt32LE(pos + 4) : b.readUInt32BE(pos + 4);
+    if (len < 12) break;
+    pos += len;
+    out.push(pos);
+  }
+  return out;
+}
+
+function load(name: string): Original {
+  const bytes = readFileSync(capturePath(name));
+  const r = parseCaptureBuffer(bytes);
+  const ends = r.packets.map((p) => {
+    const at = p.fileOffset!;
+    if (r.format === 'pcap') return at + (r.pcapHeader?.modified ? 24 : 16) + p.capLen;
+    const section = [...r.sections].reverse().find((s) => s.fileOffset <= at)!;
+    return at + (section.bigEndian ? bytes.readUInt32BE(at + 4) : bytes.readUInt32LE(at + 4));
+  });
+  const boundaries = new Set(r.format === 'pcap' ? [24, ...ends] : pcapngBoundaries(bytes));
+  return { name, bytes, packets: r.packets, ends, boundaries };
+}
+
+type Mutation = { kind: string; bytes: Buffer; damageAt: number };
+
+function mutate(o: Original, rand: () => number): Mutation {
+  const n = o.bytes.length;
+  const pick = (): number => Math.floor(rand() * n);
+  const kind = ['truncate', 'bitflip', 'bytes', 'length'][Math.floor(rand() * 4)];
+  if (kind === 'truncate') {
+    const at = pick();
+    return { kind, bytes: Buffer.from(o.bytes.subarray(0, at)), damageAt: at };
+  }
+  const b = Buffer.from(o.bytes);
+  if (kind === 'bitflip') {
+    const flips = 1 + Math.floor(rand() * 3);
+    let first = n;
+    for (let i = 0; i < flips; i++) {
+      const at = pick();
+      b[at] ^= 1 << Math.floor(rand() * 8);
+      first = Math.min(first, at);
+    }
+    return { kind, bytes: b, damageAt: first };
+  }
+  if (kind === 'bytes') {
+    const at = pick();
+    const len = 1 + Math.floor(rand() * 16);
+    for (let i = at; i < Math.min(n, at + len); i++) b[i] = Math.floor(rand() * 256);
+    return { kind, bytes: b, damageAt: at };
+  }
+  // Tamper with a record's length field (the riskiest place): caplen or block length.
+  const i = Math.floor(rand() * Math.max(1, o.packets.length));
+  const p = o.packets[i];
+  const at = p ? p.fileOffset! + (o.name.endsWith('.pcapng') ? 4 : 8) : 0;
+  const vals = [0, 1, 3, 0x7fffffff, 0xffffffff, 12, 16, 28, 32, 262145, o.bytes.length, Math.floor(rand() * 65536)];
+  if (at + 4 <= n) b.writeUInt32LE(vals[Math.floor(rand() * vals.length)] >>> 0, at);
+  return { kind, bytes: b, damageAt: at };
+}
+
+function check(o: Original, m: Mutation, label: string): ReturnType<typeof parseCaptureBuffer> {
+  let r: ReturnType<typeof parseCaptureBuffer>;
+  try {
+    r = parseCaptureBuffer(m.bytes);
+  } catch (e) {
+    assert.fail(`${label}: exception escaped: ${(e as Error).stack}`);
+  }
+  const intact = o.ends.filter((end) => end <= m.damageAt).length;
+  assert.ok(r.packets.length >= intact,
+    `${label}: ${r.packets.length} packets, ${intact} were before the damage at ${m.damageAt} (${r.error?.message})`);
+  for (let i = 0; i < Math.min(intact, r.packets.length); i++) {
+    assert.equal(packetKey(r.packets[i]), packetKey(o.packets[i]), `${label}: packet ${i + 1} before the damage`);
+  }
+  r.packets.forEach((p, i) => {
+    assert.equal(p.number, i + 1);
+    assert.equal(p.data.length, p.capLen);
+    assert.ok(p.capLen <= 262144);
+  });
+  if (m.kind === 'truncate') {
+    // Nothing past the cut can appear, and a cut inside a record is an error at or before it.
+    assert.equal(r.packets.length, intact, `${label}: truncation yields exactly the whole records`);
+    if (r.error) assert.ok(r.error.offset <= m.damageAt, `${label}: error offset ${r.error.offset} after the cut`);
+    else assert.ok(o.boundaries.has(m.damageAt), `${label}: a cut inside a record is reported`);
+  }
+  if (r.error) assert.ok(r.error.offset >= 0 && r.error.offset <= m.bytes.length, `${label}: error offset in the file`);
+  return r;
+}
+
+test('seeded mutations of every shared capture: no exception, no hang, intact prefix', { skip, timeout: 120_000 }, (t) => {
+  const originals = captureNames().map(load);
+  const t0 = Date.now();
+  let runs = 0;
+  let errors = 0;
+  // Round-robin over the files so a time budget cut still covers all of them.
+  for (let round = 0; round < 1000 && Date.now() - t0 < BUDGET_MS; round++) {
+    for (const [fi, o] of originals.entries()) {
+      const seed = round * 1000 + fi;
+      const rand = rng(seed);
+      const m = mutate(o, rand);
+      const r = check(o, m, `${o.name} seed ${seed} ${m.kind}@${m.damageAt}`);
+      if (r.error) errors++;
+      runs++;
+    }
+  }
+  t.diagnostic(`${runs} mutations, ${errors} reported damage, ${Date.now() - t0} ms`);
+  assert.ok(runs >= 2000, `${runs} mutations in the budget`);
+  assert.ok(errors > runs / 10, `damage is noticed (${errors} errors in ${runs} runs)`);
+});
+
+test('the streaming reader agrees with the in-memory parser on mutated files', { skip, timeout: 60_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'xdpscope-fuzz-'));
+  try {
+    const originals = captureNames().map(load);
+    const f = join(dir, 'm');
+    for (let i = 0; i < 300; i++) {
+      const o = originals[i % originals.length];
+      const m = mutate(o, rng(777_000 + i));
+      const mem = parseCaptureBuffer(m.bytes);
+      writeFileSync(f, m.bytes);
+      let streamed: Awaited<ReturnType<typeof readAll>>;
+      try {
+        streamed = await readAll(f, { chunkSize: 1 + (i % 50), maxBatch: 1 + (i % 7) });
+      } catch (e) {
+        // Only "not a capture at all" may reject, and then the parser says the same.
+        assert.equal((e as Error).message, mem.error?.message, `${o.name} #${i}`);
+        continue;
+      }
+      assert.deepEqual(streamed.packets.map(packetKey), mem.packets.map(packetKey), `${o.name} #${i} ${m.kind}@${m.damageAt}`);
+      assert.equal(streamed.file.error?.message, mem.error?.message, `${o.name} #${i}`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
