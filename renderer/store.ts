@@ -143,7 +143,7 @@ export function createAppStore(api: XdpscopeApi): AppStore {
       } catch (e) {
         set({ interfaces: [] });
         // Listing needs the capture engine; say why instead of showing an empty list silently.
-        set({ notice: `cannot list interfaces: ${message(e)}` });
+        set({ notice: `Live capture unavailable: cannot list interfaces (${message(e).split('\n')[0]})` });
       }
     },
 

@@ -33,7 +33,8 @@ export function FilterBar({ inputRef }: { inputRef: RefObject<HTMLInputElement |
     onChange(next, cursor);
     requestAnimationFrame(() => inputRef.current?.setSelectionRange(cursor, cursor));
   };
-  const items = completion?.items ?? [];
+  // Suggest only while a name is being typed (not after an operator or a space).
+  const items = completion && completion.to > completion.from ? completion.items : [];
   const state = check.ok ? (check.empty ? 'empty' : 'valid') : 'invalid';
   const err = check.ok ? null : check.error;
 

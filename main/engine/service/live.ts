@@ -13,7 +13,14 @@ export interface LiveCallbacks {
   onExit(): void;
 }
 
-const capture = (): any => require('../capture/index');
+function capture(): any {
+  try {
+    return require('../capture/index');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND') throw new Error('the capture engine is not installed in this build', { cause: e });
+    throw e;
+  }
+}
 
 export class LiveCapture {
   private session: any = null;
