@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Shared between the XDP program (bpf/xdpscope.bpf.c), the capture helper
+ * (helper/) and, by documentation, the Node decoder
+ * (main/engine/capture/protocol.ts). Change all three together and bump
+ * XS_PROTO_VERSION when the stream layout changes.
+ *
+ * Kernel → helper: one BPF ring buffer record per packet:
+ *     struct xs_rec_hdr, then cap_len bytes of the frame.
+ * Records are variable-length (the program copies the frame into a per-CPU
+ * scratch buffer and emits header+cap_len with bpf_ringbuf_output), so a
+ * 60-byte frame costs 60 + 24 + 8 bytes of ring, not a full snaplen.
+ *
+ * Helper → Node (stdout): a stream of frames, all integers little-endian:
+ *     u32 type, u32 payload_len, payload[payload_len]
+ * Frame types and payloads are described in helper/PROTOCOL.md.
+ */
+#ifndef XDPSCOPE_H
+#define XDPSCOPE_H
+
+#ifndef __XS_BPF__
+#include <linux/types.h>
+#endif
+
+#define XS_PROTO_VERSION 1
+
+/* Largest frame the program copies. Multi-buffer (xdp.frags) frames up to
+ * 64 KiB + headers fit; anything longer is truncated and keeps its wire
+ * length. A power of two so the verifier sees the mask as the bound. */
+#define XS_MAX_SNAP 131072u
+#define XS_SNAP_MASK (XS_MAX_SNAP - 1)
+
+/* Kernel record header (ring buffer). */
+struct xs_rec_hdr {
+	__u64 ts_mono_ns; /* bpf_ktime_get_ns(): CLOCK_MONOTONIC */
+	__u32 wire_len;   /* whole frame, all fragments */
+	__u32 cap_len;    /* bytes that follow */
+	__u32 ifindex;
+	__u32 rx_queue;
+};
+
+/* Per-CPU counters, summed by the helper.
+ * Invariant once the program is detached and the ring drained:
+ *   seen == delivered(helper) + ring_full + filtered + sampled_out + paused */
+struct xs_counters {
+	__u64 seen;
+	__u64 seen_bytes;
+	__u64 ring_full;   /* bpf_ringbuf_output failed: the reader fell behind */
+	__u64 filtered;    /* rejected by the filter expression */
+	__u64 sampled_out; /* matched the filter, skipped by 1-in-N sampling */
+	__u64 paused;      /* arrived while capture was paused */
+};
+
+/* ---- kernel-side pre-filter (set by the helper, read by the program) ---- */
+
+#define XS_MAX_CONDS 8
+
+enum xs_cond_kind {
+	XS_C_NONE = 0,
+	XS_C_ETHERTYPE = 1, /* value: ethertype (host order): ip, ip6, arp */
+	XS_C_L4PROTO = 2,   /* value: IP protocol number; ip or ip6 */
+	XS_C_PORT = 3,      /* value: port; proto: 0 = tcp|udp|sctp, else that protocol */
+	XS_C_NET = 4,       /* addr/mask, family 4 or 6 */
+	XS_C_PORTRANGE = 5, /* value..value2 */
+};
+
+enum xs_dir { XS_DIR_ANY = 0, XS_DIR_SRC = 1, XS_DIR_DST = 2 };
+
+struct xs_cond {
+	__u8 kind;
+	__u8 negate;
+	__u8 dir;
+	__u8 proto;   /* XS_C_PORT*: restrict to this IP protocol (0 = tcp/udp/sctp) */
+	__u8 family;  /* XS_C_NET: 4 or 6; XS_C_L4PROTO: 0 = either, 4 or 6 */
+	__u8 pad[3];
+	__u32 value;
+	__u32 value2;
+	__u8 addr[16]; /* network order; IPv4 in the first 4 bytes */
+	__u8 mask[16];
+};
+
+/* A filter is the AND of its conditions (each possibly negated). */
+struct xs_filter {
+	__u32 n_conds;
+	__u32 pad;
+	struct xs_cond conds[XS_MAX_CONDS];
+};
+
+/* Single-entry config map. Filters are double-buffered: the helper writes
+ * the inactive slot of the filter map, then flips active_filter, so the
+ * program never sees a half-written filter. */
+struct xs_config {
+	__u32 snaplen;       /* 1..XS_MAX_SNAP */
+	__u32 sample_n;      /* 0 or 1 = every packet */
+	__u32 active_filter; /* 0 or 1 */
+	__u32 paused;
+};
+
+/* ---- helper → Node stream ---- */
+
+enum xs_frame_type {
+	XS_F_HELLO = 1,
+	XS_F_PACKETS = 2,
+	XS_F_STATS = 3,
+	XS_F_REPLY = 4, /* answer to a control command */
+};
+
+struct xs_frame_hdr {
+	__u32 type;
+	__u32 len; /* payload bytes after this header */
+};
+
+#define XS_MODE_NATIVE 1
+#define XS_MODE_GENERIC 2
+
+struct xs_hello {
+	__u32 version;
+	__u32 ifindex;
+	__u32 link_type; /* LINKTYPE_* (1 = Ethernet) */
+	__u32 mode;      /* XS_MODE_* actually used */
+	__u32 snaplen;
+	__u32 flags;     /* bit 0: multi-buffer (xdp.frags) program */
+	__u32 prog_id;
+	__u32 ring_bytes;
+	char ifname[16];
+};
+
+/* Packet record inside an XS_F_PACKETS payload (packed, no padding):
+ * struct xs_wire_rec then cap_len bytes. */
+struct xs_wire_rec {
+	__u64 ts_ns; /* wall clock, ns since the Unix epoch */
+	__u32 wire_len;
+	__u32 cap_len;
+	__u32 ifindex;
+	__u32 rx_queue;
+} __attribute__((packed));
+
+struct xs_stats {
+	__u64 ts_ns;        /* wall clock when sampled */
+	__u64 seen;
+	__u64 seen_bytes;
+	__u64 delivered;    /* records the helper took from the ring */
+	__u64 ring_full;
+	__u64 filtered;     /* filter rejects + sampling skips */
+	__u64 sampled_out;  /* part of filtered */
+	__u64 paused;
+	__u64 helper_drops; /* records the helper could not forward (always 0: it stops reading instead) */
+	__u32 final;        /* 1 on the last frame, after detach and drain */
+	__u32 pad;
+};
+
+#endif

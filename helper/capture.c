@@ -1,0 +1,671 @@
+/*
+ * `xdpscope-helper capture`: load the XDP program, attach it with a
+ * bpf_link (closing the fd — exit, crash or kill -9 — detaches it), and
+ * relay ring buffer records to stdout in the framed protocol of
+ * helper/PROTOCOL.md until stop / stdin EOF / SIGINT / SIGTERM.
+ *
+ * Backpressure: stdout is non-blocking and fed from one bounded buffer.
+ * When the reader (Node) falls behind, the buffer fills, the helper stops
+ * taking records from the ring, the ring fills and the kernel counts
+ * ring_full drops. The helper itself never drops, blocks or hides a loss.
+ */
+#define _GNU_SOURCE
+#include "common.h"
+#include "filter.h"
+#include "xdpscope.skel.h"
+#ifdef XS_HAVE_HARDEN
+#include "harden.h"
+#endif
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <linux/capability.h>
+#include <linux/if_link.h>
+#include <net/if.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef CAP_BPF
+#define CAP_BPF 39
+#endif
+#ifndef F_SETPIPE_SZ
+#define F_SETPIPE_SZ 1031
+#endif
+
+#define OUT_CAP (8u << 20)
+#define PACKETS_FRAME_MAX (256u << 10)
+#define STATS_INTERVAL_NS 1000000000ull
+
+struct relay {
+	struct xdpscope_bpf *skel;
+	struct ring_buffer *rb;
+	int link_fd;
+	int ifindex;
+	unsigned int snaplen;
+	int frags;
+	/* output queue: bytes [head, tail) pending; an open PACKETS frame starts at frame_off */
+	unsigned char *out;
+	size_t head, tail;
+	long frame_off; /* -1 when no PACKETS frame is open */
+	int stdout_blocked;
+	__s64 rt_offset; /* CLOCK_REALTIME - CLOCK_MONOTONIC, ns */
+	__u64 delivered;
+	char stdin_line[2048];
+	size_t stdin_len;
+	int stop;
+	int out_broken;
+};
+
+static __u64 clock_ns(clockid_t c)
+{
+	struct timespec ts;
+	clock_gettime(c, &ts);
+	return (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
+}
+
+/* realtime - monotonic, from the tightest of a few bracketed samples. */
+static __s64 realtime_offset(void)
+{
+	__s64 best = 0;
+	__u64 best_gap = ~0ull;
+	for (int i = 0; i < 5; i++) {
+		__u64 m1 = clock_ns(CLOCK_MONOTONIC);
+		__u64 r = clock_ns(CLOCK_REALTIME);
+		__u64 m2 = clock_ns(CLOCK_MONOTONIC);
+		if (m2 - m1 < best_gap) {
+			best_gap = m2 - m1;
+			best = (__s64)(r - (m1 + (m2 - m1) / 2));
+		}
+	}
+	return best;
+}
+
+static size_t out_free(const struct relay *r) { return OUT_CAP - r->tail; }
+
+static void out_compact(struct relay *r)
+{
+	if (r->head == 0)
+		return;
+	memmove(r->out, r->out + r->head, r->tail - r->head);
+	if (r->frame_off >= 0)
+		r->frame_off -= (long)r->head;
+	r->tail -= r->head;
+	r->head = 0;
+}
+
+static void close_packets_frame(struct relay *r)
+{
+	if (r->frame_off < 0)
+		return;
+	struct xs_frame_hdr *h = (struct xs_frame_hdr *)(r->out + r->frame_off);
+	h->len = (__u32)(r->tail - (size_t)r->frame_off - sizeof(*h));
+	r->frame_off = -1;
+}
+
+/* Append a complete non-packet frame (closes any open packets frame first). */
+static int put_frame(struct relay *r, __u32 type, const void *payload, __u32 len)
+{
+	close_packets_frame(r);
+	if (out_free(r) < sizeof(struct xs_frame_hdr) + len)
+		out_compact(r);
+	if (out_free(r) < sizeof(struct xs_frame_hdr) + len)
+		return -1;
+	struct xs_frame_hdr h = {.type = type, .len = len};
+	memcpy(r->out + r->tail, &h, sizeof(h));
+	memcpy(r->out + r->tail + sizeof(h), payload, len);
+	r->tail += sizeof(h) + len;
+	return 0;
+}
+
+/* Room for one more record of the largest size, plus a frame header. */
+static int has_room(struct relay *r)
+{
+	size_t need = sizeof(struct xs_frame_hdr) + sizeof(struct xs_wire_rec) + r->snaplen + 64;
+	if (out_free(r) >= need)
+		return 1;
+	out_compact(r);
+	return out_free(r) >= need;
+}
+
+static int on_record(void *ctx, void *data, size_t size)
+{
+	struct relay *r = ctx;
+	const struct xs_rec_hdr *k = data;
+	if (size < sizeof(*k) || k->cap_len > size - sizeof(*k))
+		return 0; /* cannot happen: the program writes header + cap_len */
+	if (r->frame_off < 0 || r->tail - (size_t)r->frame_off > PACKETS_FRAME_MAX) {
+		close_packets_frame(r);
+		r->frame_off = (long)r->tail;
+		struct xs_frame_hdr h = {.type = XS_F_PACKETS, .len = 0};
+		memcpy(r->out + r->tail, &h, sizeof(h));
+		r->tail += sizeof(h);
+	}
+	struct xs_wire_rec w = {
+		.ts_ns = (__u64)((__s64)k->ts_mono_ns + r->rt_offset),
+		.wire_len = k->wire_len,
+		.cap_len = k->cap_len,
+		.ifindex = k->ifindex,
+		.rx_queue = k->rx_queue,
+	};
+	memcpy(r->out + r->tail, &w, sizeof(w));
+	memcpy(r->out + r->tail + sizeof(w), k + 1, k->cap_len);
+	r->tail += sizeof(w) + k->cap_len;
+	r->delivered++;
+	/* Stop consuming (the record just copied is already accounted) when
+	 * the next one might not fit: the ring keeps the rest. */
+	return has_room(r) ? 0 : -EAGAIN;
+}
+
+/* Write what is pending. Returns -1 when stdout is gone. */
+static int flush_out(struct relay *r, int blocking)
+{
+	close_packets_frame(r);
+	while (r->head < r->tail) {
+		ssize_t n = write(STDOUT_FILENO, r->out + r->head, r->tail - r->head);
+		if (n > 0) {
+			r->head += (size_t)n;
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN) {
+			if (!blocking) {
+				r->stdout_blocked = 1;
+				return 0;
+			}
+			struct timespec ts = {0, 1000000};
+			nanosleep(&ts, NULL);
+			continue;
+		}
+		r->out_broken = 1;
+		return -1;
+	}
+	r->head = r->tail = 0;
+	r->stdout_blocked = 0;
+	return 0;
+}
+
+static void read_counters(struct relay *r, struct xs_stats *s)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	struct xs_counters *per = calloc((size_t)ncpu, sizeof(*per));
+	memset(s, 0, sizeof(*s));
+	__u32 zero = 0;
+	if (per && bpf_map__lookup_elem(r->skel->maps.counters, &zero, sizeof(zero), per,
+					sizeof(*per) * (size_t)ncpu, 0) == 0) {
+		for (int i = 0; i < ncpu; i++) {
+			s->seen += per[i].seen;
+			s->seen_bytes += per[i].seen_bytes;
+			s->ring_full += per[i].ring_full;
+			s->filtered += per[i].filtered + per[i].sampled_out;
+			s->sampled_out += per[i].sampled_out;
+			s->paused += per[i].paused;
+		}
+	}
+	free(per);
+	s->ts_ns = clock_ns(CLOCK_REALTIME);
+	s->delivered = r->delivered;
+	s->helper_drops = 0;
+}
+
+static int send_stats(struct relay *r, int final)
+{
+	struct xs_stats s;
+	read_counters(r, &s);
+	s.final = (__u32)final;
+	return put_frame(r, XS_F_STATS, &s, sizeof(s));
+}
+
+static void reply(struct relay *r, __u32 status, const char *msg)
+{
+	unsigned char buf[600];
+	size_t n = strlen(msg);
+	if (n > sizeof(buf) - 4)
+		n = sizeof(buf) - 4;
+	memcpy(buf, &status, 4);
+	memcpy(buf + 4, msg, n);
+	put_frame(r, XS_F_REPLY, buf, (__u32)(4 + n));
+}
+
+static struct xs_config get_config(struct relay *r)
+{
+	struct xs_config c = {0};
+	__u32 zero = 0;
+	bpf_map__lookup_elem(r->skel->maps.config, &zero, sizeof(zero), &c, sizeof(c), 0);
+	return c;
+}
+
+static int set_config(struct relay *r, const struct xs_config *c)
+{
+	__u32 zero = 0;
+	return bpf_map__update_elem(r->skel->maps.config, &zero, sizeof(zero), c, sizeof(*c), BPF_ANY);
+}
+
+/* Double-buffered: write the inactive slot, then flip. */
+static int install_filter(struct relay *r, const struct xs_filter *f)
+{
+	struct xs_config c = get_config(r);
+	__u32 slot = (c.active_filter ^ 1) & 1;
+	if (bpf_map__update_elem(r->skel->maps.filters, &slot, sizeof(slot), f, sizeof(*f), BPF_ANY))
+		return -1;
+	c.active_filter = slot;
+	return set_config(r, &c);
+}
+
+static void handle_command(struct relay *r, char *line)
+{
+	char *arg = strchr(line, ' ');
+	if (arg)
+		*arg++ = 0;
+	if (!strcmp(line, "stop")) {
+		r->stop = 1;
+		reply(r, 0, "stop");
+	} else if (!strcmp(line, "pause") || !strcmp(line, "resume")) {
+		struct xs_config c = get_config(r);
+		c.paused = line[0] == 'p';
+		if (set_config(r, &c))
+			reply(r, 1, "pause/resume: map update failed");
+		else
+			reply(r, 0, line);
+	} else if (!strcmp(line, "filter")) {
+		struct xs_filter f;
+		char err[256];
+		if (xs_filter_parse(arg, &f, err, sizeof(err)))
+			reply(r, 1, err);
+		else if (install_filter(r, &f))
+			reply(r, 1, "filter: map update failed");
+		else
+			reply(r, 0, "filter");
+	} else if (!strcmp(line, "sample")) {
+		char *end = NULL;
+		unsigned long n = arg ? strtoul(arg, &end, 10) : 0;
+		if (!arg || !*arg || *end || n < 1 || n > 1000000000ul) {
+			reply(r, 1, "sample: wants a number 1..1000000000");
+			return;
+		}
+		struct xs_config c = get_config(r);
+		c.sample_n = (__u32)n;
+		if (set_config(r, &c))
+			reply(r, 1, "sample: map update failed");
+		else
+			reply(r, 0, "sample");
+	} else {
+		char msg[300];
+		snprintf(msg, sizeof(msg), "unknown command '%.200s' (filter EXPR, sample N, pause, resume, stop)", line);
+		reply(r, 1, msg);
+	}
+}
+
+/* Returns 0 normally, 1 on EOF. */
+static int read_stdin(struct relay *r)
+{
+	char buf[1024];
+	ssize_t n = read(STDIN_FILENO, buf, sizeof(buf));
+	if (n < 0)
+		return errno == EINTR || errno == EAGAIN ? 0 : 1;
+	if (n == 0)
+		return 1;
+	for (ssize_t i = 0; i < n; i++) {
+		char c = buf[i];
+		if (c == '\n') {
+			r->stdin_line[r->stdin_len] = 0;
+			if (r->stdin_len)
+				handle_command(r, r->stdin_line);
+			r->stdin_len = 0;
+		} else if (r->stdin_len < sizeof(r->stdin_line) - 1) {
+			r->stdin_line[r->stdin_len++] = c;
+		}
+	}
+	return 0;
+}
+
+static int has_caps(void)
+{
+	struct __user_cap_header_struct h = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
+	struct __user_cap_data_struct d[2];
+	memset(d, 0, sizeof(d));
+	if (syscall(SYS_capget, &h, d) != 0)
+		return 0;
+	__u64 eff = (__u64)d[0].effective | ((__u64)d[1].effective << 32);
+	int bpf = (eff >> CAP_BPF) & 1 || (eff >> CAP_SYS_ADMIN) & 1;
+	int net = (eff >> CAP_NET_ADMIN) & 1;
+	return bpf && net;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: xdpscope-helper capture --iface NAME [--mode auto|native|generic] [--snaplen N]\n"
+		   "                               [--sample N] [--filter EXPR] [--ring-bytes N]\n");
+}
+
+static int parse_num(const char *opt, const char *s, unsigned long long min, unsigned long long max,
+		     unsigned long long *out)
+{
+	char *end;
+	errno = 0;
+	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ') {
+		xs_err("%s: '%s' is not a number (%llu..%llu)", opt, s ? s : "", min, max);
+		return -1;
+	}
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || *end || v < min || v > max) {
+		xs_err("%s: '%s' is not a number in %llu..%llu", opt, s, min, max);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static int load_program(struct relay *r, unsigned long long ring_bytes, int frags)
+{
+	r->skel = xdpscope_bpf__open();
+	if (!r->skel)
+		return -errno;
+	bpf_map__set_max_entries(r->skel->maps.records, (__u32)ring_bytes);
+	int ncpu = libbpf_num_possible_cpus();
+	bpf_map__set_max_entries(r->skel->maps.scratch, (__u32)(ncpu > 0 ? ncpu : 1));
+	if (!frags) {
+		struct bpf_program *p = r->skel->progs.xdpscope_capture;
+		bpf_program__set_flags(p, bpf_program__flags(p) & ~BPF_F_XDP_HAS_FRAGS);
+	}
+	int err = xdpscope_bpf__load(r->skel);
+	if (err) {
+		xdpscope_bpf__destroy(r->skel);
+		r->skel = NULL;
+		return err;
+	}
+	r->frags = frags;
+	return 0;
+}
+
+static int xs_debug;
+static int quiet_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (level == LIBBPF_WARN && xs_debug)
+		return vfprintf(stderr, fmt, ap);
+	if (level == LIBBPF_DEBUG)
+		return 0;
+	return 0;
+}
+
+int xs_capture(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"iface", required_argument, 0, 'i'}, {"mode", required_argument, 0, 'm'},
+		{"snaplen", required_argument, 0, 's'}, {"sample", required_argument, 0, 'n'},
+		{"filter", required_argument, 0, 'f'}, {"ring-bytes", required_argument, 0, 'r'},
+		{"help", no_argument, 0, 'h'}, {"verbose", no_argument, 0, 'v'}, {0, 0, 0, 0},
+	};
+	const char *iface = NULL, *mode = "auto", *filter = NULL;
+	unsigned long long snaplen = 262144, sample = 1, ring_bytes = 8u << 20;
+	opterr = 0;
+	optind = 1;
+	int c;
+	while ((c = getopt_long(argc, argv, "+i:m:s:n:f:r:hv", opts, NULL)) != -1) {
+		switch (c) {
+		case 'i': iface = optarg; break;
+		case 'm': mode = optarg; break;
+		case 's': if (parse_num("--snaplen", optarg, 1, 262144, &snaplen)) return XS_EXIT_USAGE; break;
+		case 'n': if (parse_num("--sample", optarg, 1, 1000000000, &sample)) return XS_EXIT_USAGE; break;
+		case 'f': filter = optarg; break;
+		case 'r': if (parse_num("--ring-bytes", optarg, 4096, 1ull << 30, &ring_bytes)) return XS_EXIT_USAGE; break;
+		case 'h': usage(stdout); return XS_EXIT_OK;
+		case 'v': xs_debug = 1; break;
+		default:
+			xs_err("capture: unknown or incomplete option '%s'", argv[optind - 1]);
+			return XS_EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		xs_err("capture: unexpected argument '%s'", argv[optind]);
+		return XS_EXIT_USAGE;
+	}
+	if (!iface) {
+		xs_err("capture: --iface NAME is required");
+		return XS_EXIT_USAGE;
+	}
+	if (strcmp(mode, "auto") && strcmp(mode, "native") && strcmp(mode, "generic")) {
+		xs_err("--mode: '%s' is not auto, native or generic", mode);
+		return XS_EXIT_USAGE;
+	}
+	if (ring_bytes & (ring_bytes - 1) || ring_bytes % (unsigned long long)sysconf(_SC_PAGESIZE)) {
+		xs_err("--ring-bytes: %llu is not a power of two multiple of the page size", ring_bytes);
+		return XS_EXIT_USAGE;
+	}
+	struct xs_filter flt;
+	char ferr[256];
+	if (xs_filter_parse(filter, &flt, ferr, sizeof(ferr))) {
+		xs_err("%s", ferr);
+		return XS_EXIT_USAGE;
+	}
+	size_t ilen = strlen(iface);
+	if (ilen == 0 || ilen >= IFNAMSIZ || strchr(iface, '/') || strspn(iface, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.:-@") != ilen) {
+		xs_err("--iface: '%s' is not a valid interface name", iface);
+		return XS_EXIT_USAGE;
+	}
+	int ifindex = (int)if_nametoindex(iface);
+	if (!ifindex) {
+		xs_err("no such interface: '%s' (see 'xdpscope interfaces')", iface);
+		return XS_EXIT_NOIFACE;
+	}
+	if (!has_caps()) {
+		xs_err("capture needs CAP_BPF and CAP_NET_ADMIN (or root); grant them once with "
+		       "'sudo xdpscope grant' or 'sudo setcap cap_bpf,cap_net_admin,cap_perfmon+ep <path to xdpscope-helper>'");
+		return XS_EXIT_PRIV;
+	}
+	/* Never touch a program we did not attach. */
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	if (bpf_xdp_query(ifindex, 0, &q) == 0 && (q.prog_id || q.drv_prog_id || q.skb_prog_id || q.hw_prog_id)) {
+		unsigned int id = q.drv_prog_id ? q.drv_prog_id : q.skb_prog_id ? q.skb_prog_id : q.hw_prog_id ? q.hw_prog_id : q.prog_id;
+		char name[64];
+		xs_prog_name(id, name, sizeof(name));
+		xs_err("interface '%s' already has an XDP program (id %u, name '%s', %s mode) that is not ours; "
+		       "refusing to replace it (detach it yourself, or capture elsewhere)",
+		       iface, id, name[0] ? name : "unknown: reading it needs CAP_SYS_ADMIN",
+		       q.drv_prog_id ? "native" : q.skb_prog_id ? "generic" : "offload");
+		return XS_EXIT_BUSY;
+	}
+
+	libbpf_set_print(quiet_print);
+	struct relay r = {.link_fd = -1, .ifindex = ifindex, .frame_off = -1};
+	r.snaplen = snaplen < XS_MAX_SNAP - 1 ? (unsigned int)snaplen : XS_MAX_SNAP - 1;
+	int err = load_program(&r, ring_bytes, 1);
+	if (err)
+		err = load_program(&r, ring_bytes, 0);
+	if (err) {
+		xs_err("could not load the XDP program: %s", strerror(-err));
+		return XS_EXIT_ATTACH;
+	}
+	struct xs_config cfg = {.snaplen = r.snaplen, .sample_n = (__u32)sample, .active_filter = 0, .paused = 0};
+	__u32 zero = 0;
+	if (bpf_map__update_elem(r.skel->maps.filters, &zero, sizeof(zero), &flt, sizeof(flt), BPF_ANY) ||
+	    set_config(&r, &cfg)) {
+		xs_err("could not configure the XDP program: %s", strerror(errno));
+		xdpscope_bpf__destroy(r.skel);
+		return XS_EXIT_RUNTIME;
+	}
+
+	int prog_fd = bpf_program__fd(r.skel->progs.xdpscope_capture);
+	int used_mode = 0;
+	const int try_native = strcmp(mode, "generic") != 0, try_generic = strcmp(mode, "native") != 0;
+	char attach_err[256] = "";
+	if (try_native) {
+		LIBBPF_OPTS(bpf_link_create_opts, lo, .flags = XDP_FLAGS_DRV_MODE);
+		r.link_fd = bpf_link_create(prog_fd, ifindex, BPF_XDP, &lo);
+		if (r.link_fd >= 0)
+			used_mode = XS_MODE_NATIVE;
+		else
+			snprintf(attach_err, sizeof(attach_err), "native: %s", strerror(errno));
+	}
+	if (r.link_fd < 0 && try_generic) {
+		LIBBPF_OPTS(bpf_link_create_opts, lo, .flags = XDP_FLAGS_SKB_MODE);
+		r.link_fd = bpf_link_create(prog_fd, ifindex, BPF_XDP, &lo);
+		if (r.link_fd >= 0)
+			used_mode = XS_MODE_GENERIC;
+		else
+			snprintf(attach_err + strlen(attach_err), sizeof(attach_err) - strlen(attach_err),
+				 "%sgeneric: %s", attach_err[0] ? "; " : "", strerror(errno));
+	}
+	if (r.link_fd < 0) {
+		xs_err("could not attach to '%s' (%s)", iface, attach_err);
+		xdpscope_bpf__destroy(r.skel);
+		return XS_EXIT_ATTACH;
+	}
+	fcntl(r.link_fd, F_SETFD, FD_CLOEXEC);
+
+	r.rb = ring_buffer__new(bpf_map__fd(r.skel->maps.records), on_record, &r, NULL);
+	r.out = malloc(OUT_CAP);
+	sigset_t sigs;
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGHUP);
+	sigprocmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	int sfd = signalfd(-1, &sigs, SFD_CLOEXEC | SFD_NONBLOCK);
+	int ep = epoll_create1(EPOLL_CLOEXEC);
+	int rc = XS_EXIT_OK;
+	if (!r.rb || !r.out || sfd < 0 || ep < 0) {
+		xs_err("could not set up the relay: %s", strerror(errno));
+		rc = XS_EXIT_RUNTIME;
+		goto out;
+	}
+
+#ifdef XS_HAVE_HARDEN
+	/* Attached, maps and ring mapped: nothing below needs a capability. */
+	if (harden_drop_privileges() != 0) {
+		rc = XS_EXIT_RUNTIME;
+		goto out;
+	}
+#endif
+
+	int out_flags = fcntl(STDOUT_FILENO, F_GETFL);
+	fcntl(STDOUT_FILENO, F_SETFL, out_flags | O_NONBLOCK);
+	fcntl(STDOUT_FILENO, F_SETPIPE_SZ, 1 << 20); /* fewer wakeups; fine if refused */
+
+	struct xs_hello hello = {
+		.version = XS_PROTO_VERSION, .ifindex = (__u32)ifindex, .link_type = 1,
+		.mode = (__u32)used_mode, .snaplen = r.snaplen, .flags = r.frags ? 1u : 0u,
+		.ring_bytes = (__u32)ring_bytes,
+	};
+	struct bpf_prog_info pinfo;
+	__u32 plen = sizeof(pinfo);
+	memset(&pinfo, 0, sizeof(pinfo));
+	if (bpf_obj_get_info_by_fd(prog_fd, &pinfo, &plen) == 0)
+		hello.prog_id = pinfo.id;
+	snprintf(hello.ifname, sizeof(hello.ifname), "%s", iface);
+	r.rt_offset = realtime_offset();
+	put_frame(&r, XS_F_HELLO, &hello, sizeof(hello));
+	send_stats(&r, 0);
+
+	enum { EV_RING = 1, EV_STDIN, EV_STDOUT, EV_SIG };
+	struct epoll_event ev = {.events = EPOLLIN, .data.u32 = EV_RING};
+	epoll_ctl(ep, EPOLL_CTL_ADD, ring_buffer__epoll_fd(r.rb), &ev);
+	int ring_watched = 1, out_watched = 0;
+	ev = (struct epoll_event){.events = EPOLLIN, .data.u32 = EV_STDIN};
+	int stdin_open = epoll_ctl(ep, EPOLL_CTL_ADD, STDIN_FILENO, &ev) == 0;
+	ev = (struct epoll_event){.events = 0, .data.u32 = EV_STDOUT};
+	epoll_ctl(ep, EPOLL_CTL_ADD, STDOUT_FILENO, &ev);
+	ev = (struct epoll_event){.events = EPOLLIN, .data.u32 = EV_SIG};
+	epoll_ctl(ep, EPOLL_CTL_ADD, sfd, &ev);
+
+	__u64 next_stats = clock_ns(CLOCK_MONOTONIC) + STATS_INTERVAL_NS;
+	while (!r.stop && !r.out_broken) {
+		/* Watch the ring only while there is room; stdout only while blocked. */
+		int want_ring = has_room(&r);
+		if (want_ring != ring_watched) {
+			ev = (struct epoll_event){.events = want_ring ? EPOLLIN : 0, .data.u32 = EV_RING};
+			epoll_ctl(ep, EPOLL_CTL_MOD, ring_buffer__epoll_fd(r.rb), &ev);
+			ring_watched = want_ring;
+		}
+		if (r.stdout_blocked != out_watched) {
+			ev = (struct epoll_event){.events = r.stdout_blocked ? EPOLLOUT : 0, .data.u32 = EV_STDOUT};
+			epoll_ctl(ep, EPOLL_CTL_MOD, STDOUT_FILENO, &ev);
+			out_watched = r.stdout_blocked;
+		}
+
+		__u64 now = clock_ns(CLOCK_MONOTONIC);
+		int timeout = now >= next_stats ? 0 : (int)((next_stats - now) / 1000000) + 1;
+		struct epoll_event evs[4];
+		int n = epoll_wait(ep, evs, 4, timeout);
+		if (n < 0 && errno != EINTR) {
+			xs_err("epoll_wait: %s", strerror(errno));
+			rc = XS_EXIT_RUNTIME;
+			break;
+		}
+		for (int i = 0; i < n; i++) {
+			switch (evs[i].data.u32) {
+			case EV_SIG: {
+				struct signalfd_siginfo si;
+				while (read(sfd, &si, sizeof(si)) == sizeof(si))
+					r.stop = 1;
+				break;
+			}
+			case EV_STDIN:
+				if (read_stdin(&r)) {
+					r.stop = 1; /* EOF: our parent is gone or done */
+					epoll_ctl(ep, EPOLL_CTL_DEL, STDIN_FILENO, NULL);
+					stdin_open = 0;
+				}
+				break;
+			default:
+				break;
+			}
+		}
+		if (has_room(&r)) {
+			int got = ring_buffer__consume(r.rb);
+			if (got < 0 && got != -EAGAIN) {
+				xs_err("ring buffer: %s", strerror(-got));
+				rc = XS_EXIT_RUNTIME;
+				break;
+			}
+		}
+		now = clock_ns(CLOCK_MONOTONIC);
+		if (now >= next_stats) {
+			r.rt_offset = realtime_offset();
+			send_stats(&r, 0);
+			next_stats = now + STATS_INTERVAL_NS;
+		}
+		flush_out(&r, 0);
+	}
+	(void)stdin_open;
+
+out:
+	/* Detach first, let in-flight program runs finish, then drain so the
+	 * final counters balance: seen == delivered + ring_full + filtered + paused. */
+	if (r.link_fd >= 0) {
+		close(r.link_fd);
+		r.link_fd = -1;
+	}
+	if (rc == XS_EXIT_OK && !r.out_broken && r.rb) {
+		struct timespec ts = {0, 50 * 1000000};
+		nanosleep(&ts, NULL);
+		for (;;) {
+			if (!has_room(&r) && flush_out(&r, 1))
+				break;
+			int got = ring_buffer__consume(r.rb);
+			if (got == 0 || (got < 0 && got != -EAGAIN))
+				break;
+		}
+		send_stats(&r, 1);
+		flush_out(&r, 1);
+	}
+	if (r.rb)
+		ring_buffer__free(r.rb);
+	xdpscope_bpf__destroy(r.skel);
+	free(r.out);
+	if (sfd >= 0)
+		close(sfd);
+	if (ep >= 0)
+		close(ep);
+	return rc;
+}

@@ -1,0 +1,48 @@
+/*
+ * xdpscope-helper: the small privileged part of xdpscope, like dumpcap.
+ * It lists interfaces and captures (load + attach the XDP program, relay
+ * records on stdout); it never dissects. Protocol: helper/PROTOCOL.md.
+ */
+#define _GNU_SOURCE
+#include "common.h"
+#ifdef XS_HAVE_HARDEN
+#include "harden.h"
+#endif
+
+#include <string.h>
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: xdpscope-helper list\n"
+		   "       xdpscope-helper capture --iface NAME [--mode auto|native|generic] [--snaplen N]\n"
+		   "                               [--sample N] [--filter EXPR] [--ring-bytes N]\n"
+		   "exit codes: 0 ok, 1 runtime error, 2 bad arguments, 3 missing privileges,\n"
+		   "            4 no such interface, 5 foreign XDP program attached, 6 load/attach failed\n");
+}
+
+int main(int argc, char **argv)
+{
+#ifdef XS_HAVE_HARDEN
+	if (harden_startup(argc, argv) != 0)
+		return XS_EXIT_PRIV;
+#endif
+	if (argc < 2) {
+		usage(stderr);
+		return XS_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		usage(stdout);
+		return XS_EXIT_OK;
+	}
+	if (!strcmp(argv[1], "list")) {
+		if (argc != 2) {
+			xs_err("list: takes no arguments");
+			return XS_EXIT_USAGE;
+		}
+		return xs_list();
+	}
+	if (!strcmp(argv[1], "capture"))
+		return xs_capture(argc - 1, argv + 1);
+	xs_err("unknown command '%s' (list, capture)", argv[1]);
+	return XS_EXIT_USAGE;
+}
