@@ -8,6 +8,9 @@ import type { CaptureMeta, RecordParser } from '../file/types';
 import * as fmt from '../pcapng/format';
 
 const MAX_PACKET_LEN = fmt.MAX_PACKET_LEN;
+// Plain byte arithmetic: Buffer#readUInt32* validates its argument on every call (hot path).
+const u32le = (b: Uint8Array, o: number): number => (b[o] | b[o + 1] << 8 | b[o + 2] << 16 | b[o + 3] << 24) >>> 0;
+const u32be = (b: Uint8Array, o: number): number => (b[o] << 24 | b[o + 1] << 16 | b[o + 2] << 8 | b[o + 3]) >>> 0;
 
 export const PCAP_MAGIC = { MICRO: 0xa1b2c3d4, NANO: 0xa1b23c4d, MODIFIED: 0xa1b2cd34 } as const;
 
@@ -66,10 +69,10 @@ export class PcapParser implements RecordParser {
         this.need = recHdr;
         return pos;
       }
-      const sec = le ? buf.readUInt32LE(pos) : buf.readUInt32BE(pos);
-      const frac = le ? buf.readUInt32LE(pos + 4) : buf.readUInt32BE(pos + 4);
-      const capLen = le ? buf.readUInt32LE(pos + 8) : buf.readUInt32BE(pos + 8);
-      const origLen = le ? buf.readUInt32LE(pos + 12) : buf.readUInt32BE(pos + 12);
+      const sec = (le ? u32le(buf, pos) : u32be(buf, pos));
+      const frac = (le ? u32le(buf, pos + 4) : u32be(buf, pos + 4));
+      const capLen = (le ? u32le(buf, pos + 8) : u32be(buf, pos + 8));
+      const origLen = (le ? u32le(buf, pos + 12) : u32be(buf, pos + 12));
       if (capLen > MAX_PACKET_LEN) {
         this.record++;
         this.fail(base + pos, `captured length ${capLen} is bigger than the maximum ${MAX_PACKET_LEN}`);
@@ -117,7 +120,7 @@ export class PcapParser implements RecordParser {
     }
     const magic = le ? m : buf.readUInt32BE(pos);
     const u16 = (o: number): number => (le ? buf.readUInt16LE(pos + o) : buf.readUInt16BE(pos + o));
-    const u32 = (o: number): number => (le ? buf.readUInt32LE(pos + o) : buf.readUInt32BE(pos + o));
+    const u32 = (o: number): number => ((le ? u32le(buf, pos + o) : u32be(buf, pos + o)));
     const versionMajor = u16(4);
     const versionMinor = u16(6);
     if (versionMajor < 2) {

@@ -16,41 +16,48 @@ const BYTE_ORDER_MAGIC = fmt.BYTE_ORDER_MAGIC;
 const MAX_BLOCK_LEN = fmt.MAX_BLOCK_LEN;
 const MAX_PACKET_LEN = fmt.MAX_PACKET_LEN;
 const pad4 = (n: number): number => (n + 3) & ~3;
+// Plain byte arithmetic: Buffer#readUInt32* validates its argument on every call (hot path).
+const u32le = (b: Uint8Array, o: number): number => (b[o] | b[o + 1] << 8 | b[o + 2] << 16 | b[o + 3] << 24) >>> 0;
+const u32be = (b: Uint8Array, o: number): number => (b[o] << 24 | b[o + 1] << 16 | b[o + 2] << 8 | b[o + 3]) >>> 0;
 const SHB = BLOCK.SHB, EPB = BLOCK.EPB;
 
 /** Converts an interface's 64-bit tick count to ns since the epoch. */
 class Clock {
   private lastHi = -1;
   private hiBig = 0n;
-  constructor(
-    /** ns per tick when a whole number, else 0 */
-    private readonly mul: bigint,
-    /** ticks per ns divisor (power of 10 finer than ns), else 0n */
-    private readonly div: bigint,
-    /** power-of-2 resolution: ticks per second = 2^shift, else -1 */
-    private readonly shift: bigint,
+  private constructor(
+    /** 0: ticks are ns; 1: ns = ticks * factor; 2: ns = ticks / factor; 3: ns = ticks * 1e9 >> factor */
+    private readonly mode: 0 | 1 | 2 | 3,
+    private readonly factor: bigint,
     private readonly offsetNs: bigint,
   ) {}
 
   static forResolution(tsresol: number | undefined, offsetSec: number): Clock {
     const off = BigInt(offsetSec) * 1_000_000_000n;
     const r = tsresol ?? 6;
-    if (r & 0x80) return new Clock(0n, 0n, BigInt(r & 0x7f), off);
-    if (r <= 9) return new Clock(10n ** BigInt(9 - r), 0n, -1n, off);
-    return new Clock(0n, 10n ** BigInt(r - 9), -1n, off);
+    if (r & 0x80) return new Clock(3, BigInt(r & 0x7f), off);
+    if (r === 9) return new Clock(0, 1n, off);
+    if (r < 9) return new Clock(1, 10n ** BigInt(9 - r), off);
+    return new Clock(2, 10n ** BigInt(r - 9), off);
   }
 
   toNs(hi: number, lo: number): bigint {
-    if (hi !== this.lastHi) {
-      this.lastHi = hi;
-      this.hiBig = BigInt(hi) << 32n;
-    }
-    const ticks = this.hiBig + BigInt(lo);
     let ns: bigint;
-    if (this.mul === 1n) ns = ticks;
-    else if (this.mul !== 0n) ns = ticks * this.mul;
-    else if (this.div !== 0n) ns = ticks / this.div;
-    else ns = (ticks * 1_000_000_000n) >> this.shift;
+    // Below 2^53 ticks (µs clocks until the year 2255) one Number→BigInt conversion does.
+    if (this.mode === 1 && hi < 0x200000) ns = BigInt(hi * 4294967296 + lo) * this.factor;
+    else {
+      if (hi !== this.lastHi) {
+        this.lastHi = hi;
+        this.hiBig = BigInt(hi) << 32n;
+      }
+      const ticks = this.hiBig + BigInt(lo);
+      switch (this.mode) {
+        case 0: ns = ticks; break;
+        case 1: ns = ticks * this.factor; break;
+        case 2: ns = ticks / this.factor; break;
+        default: ns = (ticks * 1_000_000_000n) >> this.factor;
+      }
+    }
     return this.offsetNs === 0n ? ns : ns + this.offsetNs;
   }
 }
@@ -61,21 +68,21 @@ interface SectionIface {
 }
 
 /** Minimum total lengths (header + fixed fields + trailer), as Wireshark checks them. */
-const MIN_LEN: Record<number, number> = {
-  [BLOCK.SHB]: 28,
-  [BLOCK.IDB]: 20,
-  [BLOCK.EPB]: 32,
-  [BLOCK.SPB]: 16,
-  [BLOCK.OPB]: 32,
-  [BLOCK.ISB]: 24,
-  [BLOCK.NRB]: 12,
-  [BLOCK.CUSTOM]: 16,
-  [BLOCK.CUSTOM_NOCOPY]: 16,
-};
-const BLOCK_NAME: Record<number, string> = {
-  [BLOCK.SHB]: 'SHB', [BLOCK.IDB]: 'IDB', [BLOCK.EPB]: 'EPB', [BLOCK.SPB]: 'SPB', [BLOCK.OPB]: 'OPB',
-  [BLOCK.ISB]: 'ISB', [BLOCK.NRB]: 'NRB', [BLOCK.CUSTOM]: 'Custom Block', [BLOCK.CUSTOM_NOCOPY]: 'Custom Block',
-};
+const MIN_LEN = new Map<number, number>([
+  [BLOCK.SHB, 28],
+  [BLOCK.IDB, 20],
+  [BLOCK.EPB, 32],
+  [BLOCK.SPB, 16],
+  [BLOCK.OPB, 32],
+  [BLOCK.ISB, 24],
+  [BLOCK.NRB, 12],
+  [BLOCK.CUSTOM, 16],
+  [BLOCK.CUSTOM_NOCOPY, 16],
+]);
+const BLOCK_NAME = new Map<number, string>([
+  [BLOCK.SHB, 'SHB'], [BLOCK.IDB, 'IDB'], [BLOCK.EPB, 'EPB'], [BLOCK.SPB, 'SPB'], [BLOCK.OPB, 'OPB'],
+  [BLOCK.ISB, 'ISB'], [BLOCK.NRB, 'NRB'], [BLOCK.CUSTOM, 'Custom Block'], [BLOCK.CUSTOM_NOCOPY, 'Custom Block'],
+]);
 
 const utf8 = new TextDecoder('utf-8');
 
@@ -109,7 +116,8 @@ export class PcapngParser implements RecordParser {
         this.need = 12;
         return pos;
       }
-      let type = this.le ? buf.readUInt32LE(pos) : buf.readUInt32BE(pos);
+      // The SHB type reads the same in both byte orders.
+      const type = (this.le ? u32le(buf, pos) : u32be(buf, pos));
       if (type === SHB) {
         // A new section may switch byte order: its byte-order magic tells.
         const bom = buf.readUInt32LE(pos + 8);
@@ -125,12 +133,13 @@ export class PcapngParser implements RecordParser {
         this.fail(base + pos, `first block has type 0x${type.toString(16)}, not a Section Header Block`);
         return pos;
       }
-      type = this.le ? buf.readUInt32LE(pos) : buf.readUInt32BE(pos);
-      const total = this.le ? buf.readUInt32LE(pos + 4) : buf.readUInt32BE(pos + 4);
-      const min = MIN_LEN[type] ?? 12;
+      const le = this.le;
+      const total = (le ? u32le(buf, pos + 4) : u32be(buf, pos + 4));
+      const min = type === EPB ? 32 : MIN_LEN.get(type) ?? 12;
       if (total < min) {
         this.block++;
-        const what = BLOCK_NAME[type] ? ` of ${/^[AEIOS]/.test(BLOCK_NAME[type]) ? 'an' : 'a'} ${BLOCK_NAME[type]}` : '';
+        const name = BLOCK_NAME.get(type);
+        const what = name ? ` of ${/^[AEIOS]/.test(name) ? 'an' : 'a'} ${name}` : '';
         this.fail(base + pos, `block total length ${total}${what} is smaller than the minimum ${min}`);
         return pos;
       }
@@ -153,7 +162,7 @@ export class PcapngParser implements RecordParser {
         return pos;
       }
       this.block++;
-      const trailer = this.le ? buf.readUInt32LE(pos + total - 4) : buf.readUInt32BE(pos + total - 4);
+      const trailer = (le ? u32le(buf, pos + total - 4) : u32be(buf, pos + total - 4));
       if (trailer !== total) {
         this.fail(base + pos, `total block lengths (first ${total} and second ${trailer}) don't match`);
         return pos;
@@ -196,7 +205,7 @@ export class PcapngParser implements RecordParser {
   }
 
   private u16(buf: Buffer, o: number): number { return this.le ? buf.readUInt16LE(o) : buf.readUInt16BE(o); }
-  private u32(buf: Buffer, o: number): number { return this.le ? buf.readUInt32LE(o) : buf.readUInt32BE(o); }
+  private u32(buf: Buffer, o: number): number { return (this.le ? u32le(buf, o) : u32be(buf, o)); }
   private u64(buf: Buffer, o: number): number {
     return Number(this.le ? buf.readBigUInt64LE(o) : buf.readBigUInt64BE(o));
   }
@@ -308,11 +317,11 @@ export class PcapngParser implements RecordParser {
 
   private epb(buf: Buffer, pos: number, total: number, base: number, out: RawPacket[]): string | null {
     const le = this.le;
-    const id = le ? buf.readUInt32LE(pos + 8) : buf.readUInt32BE(pos + 8);
-    const hi = le ? buf.readUInt32LE(pos + 12) : buf.readUInt32BE(pos + 12);
-    const lo = le ? buf.readUInt32LE(pos + 16) : buf.readUInt32BE(pos + 16);
-    const capLen = le ? buf.readUInt32LE(pos + 20) : buf.readUInt32BE(pos + 20);
-    const origLen = le ? buf.readUInt32LE(pos + 24) : buf.readUInt32BE(pos + 24);
+    const id = (le ? u32le(buf, pos + 8) : u32be(buf, pos + 8));
+    const hi = (le ? u32le(buf, pos + 12) : u32be(buf, pos + 12));
+    const lo = (le ? u32le(buf, pos + 16) : u32be(buf, pos + 16));
+    const capLen = (le ? u32le(buf, pos + 20) : u32be(buf, pos + 20));
+    const origLen = (le ? u32le(buf, pos + 24) : u32be(buf, pos + 24));
     return this.packet(buf, pos, total, base, out, id, hi, lo, capLen, origLen, 28);
   }
 
