@@ -163,7 +163,7 @@ test('the index store answers exactly like the compiled filter', () => {
 });
 
 test('the index drops columns over its memory cap and says so', () => {
-  const idx = new FilterIndex({ fields: ['ip.src', 'tcp.port'], maxBytes: 1 });
+  const idx = new FilterIndex({ fields: ['ip.src', 'tcp.srcport', 'tcp.dstport'], maxBytes: 1 });
   for (const d of capture) idx.add(d);
   const f = compile('tcp.port == 80');
   assert.equal(idx.evaluate(f), null);

@@ -122,18 +122,32 @@ class Compiler {
     const single = new Map<string, number>();
     for (const [name, l] of byName) if (l.length === 1 && slots[l[0]!]!.layer === undefined) single.set(name, l[0]!);
     const simple = !anyLayer && single.size === byName.size;
+    const names = slots.map((s) => getField(s.name)?.name ?? s.name);
+    const frameBytes = slots.map((s) => s.frameBytes);
 
     const matches = (d: Dissection): boolean => {
       for (let i = 0; i < nSlots; i++) { vals[i]!.length = 0; if (anyLens) lens[i]!.length = 0; }
       const fields = d.fields;
       const data = d.packet.data;
-      if (simple) {
+      if (simple && nSlots <= 8) {
+        // a few names: comparing strings (the registry's internalized ones,
+        // so mostly a pointer or length check) beats hashing for a Map lookup
+        for (let j = 0; j < fields.length; j++) {
+          const f = fields[j]!;
+          const name = f.name;
+          for (let i = 0; i < nSlots; i++) {
+            if (name !== names[i]) continue;
+            vals[i]!.push(frameBytes[i] ? data.subarray(f.start, f.start + f.len) : f.value);
+            if (anyLens) lens[i]!.push(f.len);
+            break;
+          }
+        }
+      } else if (simple) {
         for (let j = 0; j < fields.length; j++) {
           const f = fields[j]!;
           const i = single.get(f.name);
           if (i === undefined) continue;
-          const s = slots[i]!;
-          vals[i]!.push(s.frameBytes ? data.subarray(f.start, f.start + f.len) : f.value);
+          vals[i]!.push(frameBytes[i] ? data.subarray(f.start, f.start + f.len) : f.value);
           if (anyLens) lens[i]!.push(f.len);
         }
       } else {

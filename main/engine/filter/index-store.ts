@@ -7,35 +7,49 @@
 // replays the columns packet by packet into the compiled filter's slots, so a
 // filter means exactly the same thing here as on a Dissection.
 //
-// Memory (documented bound): 8 bytes per indexed field occurrence
-// (4 packet index + 4 value; 12 for float/signed columns), 4 bytes per
-// protocol-layer occurrence, 4 bytes per packet for the frame number, plus
-// interned distinct strings/bytes. With the default field set an Ethernet/
-// IPv4/TCP packet costs about 150-200 bytes (1M packets ≈ 150-200 MB) before
-// compact(). Total size is capped by `maxBytes` (default 256 MiB): when a
-// column would push past it, or has more than `maxDistinct` distinct values,
-// or holds values longer than 64 bytes (payloads), that column is dropped and
-// filters reading it are reported as not indexable (the caller re-dissects).
+// Memory (documented bound). Per field occurrence: 4 bytes of packet index
+// plus the value in the narrowest array that holds it: 1 byte (booleans),
+// 2 (integers < 65536, interned ids while a column has < 65536 distinct
+// values), 4 (IPv4, larger integers), 8 (signed/float); protocol layers
+// store the packet index only. Interned strings/byte values cost their
+// length plus ~64 bytes once per distinct value. Packets cost 4 bytes for
+// their frame number. The "either" fields (eth.addr, ip.addr, ipv6.addr,
+// tcp.port, udp.port) are not stored: they are read from their src/dst
+// columns. With the default field set an Ethernet/IPv4/TCP packet costs about
+// 120-150 bytes after compact() (1M such packets ≈ 120-150 MB); arrays grow
+// by 1.5x while loading. The total is capped by `maxBytes` (default 256 MiB):
+// a column that would pass it, has more than `maxDistinct` distinct values,
+// or holds values longer than 64 bytes (payloads) is dropped, and filters
+// reading it are reported as not indexable (the caller re-dissects).
 import type { Dissection, FieldType, FieldValue } from '../types';
 import { getField } from '../fields/registry';
 import type { CompiledFilter } from './compile';
 
 /** Fields indexed by default, besides every protocol (presence only). */
 export const DEFAULT_INDEXED_FIELDS: readonly string[] = [
-  'frame.number', 'frame.len', 'frame.cap_len', 'frame.interface_id',
-  'eth.src', 'eth.dst', 'eth.addr', 'eth.type', 'vlan.id', 'vlan.priority', 'vlan.etype', 'sll.pkttype',
+  'frame.len',
+  'eth.src', 'eth.dst', 'eth.type', 'vlan.id', 'sll.pkttype',
   'arp.opcode', 'arp.src.proto_ipv4', 'arp.dst.proto_ipv4', 'arp.src.hw_mac', 'arp.dst.hw_mac',
-  'ip.src', 'ip.dst', 'ip.addr', 'ip.proto', 'ip.ttl', 'ip.len', 'ip.id', 'ip.flags.mf', 'ip.flags.df', 'ip.frag_offset', 'ip.dsfield.dscp',
-  'ipv6.src', 'ipv6.dst', 'ipv6.addr', 'ipv6.nxt', 'ipv6.hlim', 'ipv6.plen',
+  'ip.src', 'ip.dst', 'ip.proto', 'ip.ttl', 'ip.flags.mf', 'ip.frag_offset',
+  'ipv6.src', 'ipv6.dst', 'ipv6.nxt', 'ipv6.hlim',
   'icmp.type', 'icmp.code', 'icmpv6.type', 'icmpv6.code',
-  'tcp.srcport', 'tcp.dstport', 'tcp.port', 'tcp.stream', 'tcp.len', 'tcp.flags', 'tcp.flags.syn', 'tcp.flags.ack',
-  'tcp.flags.fin', 'tcp.flags.reset', 'tcp.flags.push', 'tcp.seq', 'tcp.ack', 'tcp.window_size_value', 'tcp.analysis.retransmission',
-  'udp.srcport', 'udp.dstport', 'udp.port', 'udp.length', 'udp.stream',
+  'tcp.srcport', 'tcp.dstport', 'tcp.stream', 'tcp.len', 'tcp.flags', 'tcp.flags.syn', 'tcp.flags.ack',
+  'tcp.flags.fin', 'tcp.flags.reset', 'tcp.analysis.retransmission',
+  'udp.srcport', 'udp.dstport', 'udp.length', 'udp.stream',
   'dns.qry.name', 'dns.qry.type', 'dns.flags.response', 'dns.flags.rcode', 'dns.a', 'dns.aaaa',
   'http.host', 'http.request.method', 'http.request.uri', 'http.user_agent', 'http.response.code', 'http.content_length', 'http.request', 'http.response',
   'tls.handshake.type', 'tls.handshake.extensions_server_name', 'tls.record.content_type',
   'ip.geoip.src_country_iso', 'ip.geoip.dst_country_iso', 'ip.geoip.country_iso',
 ];
+
+/** Fields that are exactly "either of" two others, in Wireshark's trees. */
+const ALIASES: Record<string, [string, string]> = {
+  'eth.addr': ['eth.src', 'eth.dst'],
+  'ip.addr': ['ip.src', 'ip.dst'],
+  'ipv6.addr': ['ipv6.src', 'ipv6.dst'],
+  'tcp.port': ['tcp.srcport', 'tcp.dstport'],
+  'udp.port': ['udp.srcport', 'udp.dstport'],
+};
 
 export interface IndexOptions {
   /** field names to index besides protocol presence ('all': every non-payload field) */
@@ -48,68 +62,69 @@ export interface IndexOptions {
 
 const MAX_VALUE_BYTES = 64;
 
-type Enc = 'none' | 'u32' | 'f64' | 'bool' | 'intern';
+type Values = Uint8Array | Uint16Array | Uint32Array | Float64Array;
+type Kind = 'none' | 'int' | 'float' | 'bool' | 'intern';
+
+function kindFor(t: FieldType): Kind | null {
+  switch (t) {
+    case 'protocol': case 'none': return 'none';
+    case 'uint': case 'framenum': case 'ipv4': return 'int';
+    case 'int': case 'float': case 'reltime': return 'float';
+    case 'bool': return 'bool';
+    case 'string': case 'bytes': case 'ether': case 'ipv6': return 'intern';
+    case 'abstime': return null; // ns since the epoch does not fit a double exactly
+  }
+}
 
 class Column {
-  pkts = new Uint32Array(16);
-  u32: Uint32Array | null = null;
-  f64: Float64Array | null = null;
+  pkts: Uint32Array;
+  vals: Values | null;
   n = 0;
-  intern: Map<string, number> | null = null;
+  intern: Map<string | number, number> | null = null;
   table: FieldValue[] = [];
   internBytes = 0;
 
-  constructor(readonly name: string, readonly type: FieldType, public enc: Enc) {
-    if (enc === 'u32' || enc === 'bool' || enc === 'intern') this.u32 = new Uint32Array(16);
-    if (enc === 'f64') this.f64 = new Float64Array(16);
-    if (enc === 'intern') this.intern = new Map();
+  constructor(readonly name: string, readonly type: FieldType, readonly kind: Kind) {
+    this.pkts = new Uint32Array(64);
+    this.vals = kind === 'none' ? null : kind === 'float' ? new Float64Array(64) : kind === 'bool' ? new Uint8Array(64) : kind === 'int' && type === 'ipv4' ? new Uint32Array(64) : new Uint16Array(64);
+    if (kind === 'intern') this.intern = new Map();
   }
 
   bytes(): number {
-    return this.pkts.byteLength + (this.u32?.byteLength ?? 0) + (this.f64?.byteLength ?? 0) + this.internBytes;
+    return this.pkts.byteLength + (this.vals?.byteLength ?? 0) + this.internBytes;
   }
 
   grow(): void {
-    const cap = this.pkts.length * 2;
+    const cap = Math.ceil(this.pkts.length * 1.5);
     const p = new Uint32Array(cap); p.set(this.pkts); this.pkts = p;
-    if (this.u32) { const u = new Uint32Array(cap); u.set(this.u32); this.u32 = u; }
-    if (this.f64) { const f = new Float64Array(cap); f.set(this.f64); this.f64 = f; }
+    if (this.vals) {
+      const v = new (this.vals.constructor as new (n: number) => Values)(cap);
+      v.set(this.vals as never);
+      this.vals = v;
+    }
   }
 
-  toF64(): void {
-    const f = new Float64Array(this.pkts.length);
-    for (let i = 0; i < this.n; i++) f[i] = this.u32![i]!;
-    this.f64 = f;
-    this.u32 = null;
-    this.enc = 'f64';
+  /** Re-stores the values in a wider array (u16 → u32 → f64). */
+  widen(to: 'u32' | 'f64'): void {
+    const v = to === 'u32' ? new Uint32Array(this.pkts.length) : new Float64Array(this.pkts.length);
+    for (let i = 0; i < this.n; i++) v[i] = this.vals![i]!;
+    this.vals = v;
   }
 
   trim(): void {
     const n = Math.max(this.n, 1);
     this.pkts = this.pkts.slice(0, n);
-    if (this.u32) this.u32 = this.u32.slice(0, n);
-    if (this.f64) this.f64 = this.f64.slice(0, n);
+    if (this.vals) this.vals = this.vals.slice(0, n);
   }
 
   decoder(): (i: number) => FieldValue {
-    switch (this.enc) {
+    const v = this.vals;
+    switch (this.kind) {
       case 'none': return () => null;
-      case 'bool': return (i) => this.u32![i] !== 0;
-      case 'u32': return (i) => this.u32![i]!;
-      case 'f64': return (i) => this.f64![i]!;
-      case 'intern': return (i) => this.table[this.u32![i]!]!;
+      case 'bool': return (i) => v![i] !== 0;
+      case 'int': case 'float': return (i) => v![i]!;
+      case 'intern': { const t = this.table; return (i) => t[v![i]!]!; }
     }
-  }
-}
-
-function encodingFor(t: FieldType): Enc | null {
-  switch (t) {
-    case 'protocol': case 'none': return 'none';
-    case 'uint': case 'framenum': case 'ipv4': return 'u32';
-    case 'int': case 'float': case 'reltime': return 'f64';
-    case 'bool': return 'bool';
-    case 'string': case 'bytes': case 'ether': case 'ipv6': return 'intern';
-    case 'abstime': return null; // ns since the epoch does not fit a double exactly
   }
 }
 
@@ -134,7 +149,7 @@ export class FilterIndex {
   /** packets added so far */
   get size(): number { return this.count; }
 
-  /** approximate bytes held by the index */
+  /** bytes held by the index (typed arrays at capacity, plus interned values) */
   memoryBytes(): number {
     let b = this.frames.byteLength;
     for (const c of this.cols.values()) b += c.bytes();
@@ -143,7 +158,7 @@ export class FilterIndex {
 
   add(d: Dissection): void {
     const p = this.count++;
-    if (p >= this.frames.length) { const f = new Uint32Array(this.frames.length * 2); f.set(this.frames); this.frames = f; }
+    if (p >= this.frames.length) { const f = new Uint32Array(Math.ceil(this.frames.length * 1.5)); f.set(this.frames); this.frames = f; }
     this.frames[p] = d.packet.number;
     const fields = d.fields;
     for (let j = 0; j < fields.length; j++) {
@@ -159,6 +174,8 @@ export class FilterIndex {
   compact(): void {
     for (const c of this.cols.values()) c.trim();
     this.frames = this.frames.slice(0, Math.max(this.count, 1));
+    this.colBytes = 0;
+    for (const c of this.cols.values()) this.colBytes += c.bytes();
   }
 
   /** Why a filter cannot be answered from the index (empty: it can). */
@@ -168,8 +185,13 @@ export class FilterIndex {
       if (s.frameBytes) out.push(`${s.name}: needs the frame bytes`);
       else if (s.lengths) out.push(`${s.name}: needs field lengths`);
       else if (s.layer !== undefined) out.push(`${s.name}#${s.layer}: layer operator`);
-      else if (this.dropped.has(s.name)) out.push(`${s.name}: ${this.dropped.get(s.name)}`);
-      else if (!this.indexable(s.name, s.type)) out.push(`${s.name}: not indexed`);
+      else {
+        for (const name of ALIASES[s.name] ?? [s.name]) {
+          const type = getField(name)?.type ?? s.type;
+          if (this.dropped.has(name)) out.push(`${name}: ${this.dropped.get(name)}`);
+          else if (!this.indexable(name, type)) out.push(`${name}: not indexed`);
+        }
+      }
     }
     return out;
   }
@@ -181,25 +203,29 @@ export class FilterIndex {
    */
   evaluate(filter: CompiledFilter): Uint32Array | null {
     if (this.unindexed(filter).length) return null;
-    const slots = filter.slots;
-    const ns = slots.length;
-    const cols: Array<Column | undefined> = slots.map((s) => this.cols.get(s.name));
-    const pkts = cols.map((c) => c?.pkts ?? new Uint32Array(0));
-    const lens = cols.map((c) => c?.n ?? 0);
-    const dec = cols.map((c) => c?.decoder() ?? (() => null));
+    // one source per (slot, column): alias slots read two columns
+    const srcSlot: number[] = [];
+    const srcCols: Array<Column | undefined> = [];
+    filter.slots.forEach((s, i) => {
+      for (const name of ALIASES[s.name] ?? [s.name]) { srcSlot.push(i); srcCols.push(this.cols.get(name)); }
+    });
+    const ns = srcSlot.length;
+    const pkts = srcCols.map((c) => c?.pkts ?? new Uint32Array(0));
+    const lens = srcCols.map((c) => c?.n ?? 0);
+    const dec = srcCols.map((c) => c?.decoder() ?? (() => null));
     const cur = new Array<number>(ns).fill(0);
-    const vals: FieldValue[][] = slots.map(() => []);
+    const vals: FieldValue[][] = filter.slots.map(() => []);
     const out = new Uint32Array(this.count);
     let k = 0;
     const frames = this.frames;
     for (let p = 0; p < this.count; p++) {
+      for (let s = 0; s < vals.length; s++) vals[s]!.length = 0;
       for (let s = 0; s < ns; s++) {
-        const v = vals[s]!;
-        v.length = 0;
         const pk = pkts[s]!;
         let i = cur[s]!;
         const n = lens[s]!;
         if (i < n && pk[i] === p) {
+          const v = vals[srcSlot[s]!]!;
           const d = dec[s]!;
           do v.push(d(i++)); while (i < n && pk[i] === p);
           cur[s] = i;
@@ -210,13 +236,13 @@ export class FilterIndex {
     return out.slice(0, k);
   }
 
-  /** Column names and sizes, for diagnostics. */
+  /** Sizes and dropped columns, for diagnostics. */
   stats(): { packets: number; bytes: number; columns: number; dropped: Record<string, string> } {
     return { packets: this.count, bytes: this.memoryBytes(), columns: this.cols.size, dropped: Object.fromEntries(this.dropped) };
   }
 
   private indexable(name: string, type: FieldType): boolean {
-    if (encodingFor(type) === null) return false;
+    if (kindFor(type) === null || name in ALIASES) return false;
     return type === 'protocol' || type === 'none' || this.wanted === 'all' || this.wanted.has(name);
   }
 
@@ -224,14 +250,14 @@ export class FilterIndex {
     const def = getField(name);
     let col: Column | null = null;
     if (def && this.indexable(name, def.type) && !this.dropped.has(name)) {
-      col = new Column(name, def.type, encodingFor(def.type)!);
+      col = new Column(name, def.type, kindFor(def.type)!);
       this.cols.set(name, col);
       this.colBytes += col.bytes();
       if (this.colBytes > this.maxBytes) {
         this.drop(col, `index memory cap (${this.maxBytes} bytes) reached`);
         return null;
       }
-    } else if (def && !this.dropped.has(name) && encodingFor(def.type) === null) {
+    } else if (def && !this.dropped.has(name) && kindFor(def.type) === null) {
       this.dropped.set(name, `${def.type} fields are not indexed`);
     }
     this.decided.set(name, col);
@@ -245,36 +271,48 @@ export class FilterIndex {
     this.decided.set(col.name, null);
   }
 
+  private resize(col: Column, fn: () => void): boolean {
+    const before = col.bytes();
+    fn();
+    this.colBytes += col.bytes() - before;
+    if (this.colBytes <= this.maxBytes) return true;
+    this.drop(col, `index memory cap (${this.maxBytes} bytes) reached`);
+    return false;
+  }
+
   private push(col: Column, p: number, value: FieldValue): void {
     const i = col.n;
-    if (i >= col.pkts.length) {
-      const before = col.bytes();
-      col.grow();
-      this.colBytes += col.bytes() - before;
-      if (this.colBytes > this.maxBytes) return this.drop(col, `index memory cap (${this.maxBytes} bytes) reached`);
-    }
-    switch (col.enc) {
+    if (i >= col.pkts.length && !this.resize(col, () => col.grow())) return;
+    switch (col.kind) {
       case 'none': break;
-      case 'bool': col.u32![i] = value ? 1 : 0; break;
-      case 'u32':
-        if (typeof value === 'number' && value >= 0 && value <= 0xffffffff && Number.isInteger(value)) col.u32![i] = value;
-        else if (typeof value === 'number') { col.toF64(); col.f64![i] = value; }
-        else return this.drop(col, 'values beyond 2^53');
-        break;
-      case 'f64':
+      case 'bool': col.vals![i] = value ? 1 : 0; break;
+      case 'int': {
         if (typeof value !== 'number') return this.drop(col, 'values beyond 2^53');
-        col.f64![i] = value;
+        let v = col.vals!;
+        if (!(v instanceof Float64Array) && (value < 0 || value > 0xffffffff || !Number.isInteger(value))) {
+          if (!this.resize(col, () => col.widen('f64'))) return;
+        } else if (v instanceof Uint16Array && value > 0xffff) {
+          if (!this.resize(col, () => col.widen('u32'))) return;
+        }
+        v = col.vals!;
+        v[i] = value;
+        break;
+      }
+      case 'float':
+        if (typeof value !== 'number') return this.drop(col, 'values beyond 2^53');
+        col.vals![i] = value;
         break;
       case 'intern': {
-        let key: string;
-        let stored: FieldValue = value;
+        let key: string | number;
         if (typeof value === 'string') {
           if (value.length > 256) return this.drop(col, 'long strings');
           key = value;
         } else if (value instanceof Uint8Array) {
           if (value.length > MAX_VALUE_BYTES) return this.drop(col, 'long byte values (payloads)');
-          key = Buffer.from(value.buffer, value.byteOffset, value.length).toString('latin1');
-          stored = null;
+          // MAC addresses (the common case) key as a number: no allocation
+          key = value.length === 6
+            ? ((value[0]! * 256 + value[1]!) * 65536 + (value[2]! * 256 + value[3]!)) * 65536 + value[4]! * 256 + value[5]!
+            : Buffer.from(value.buffer, value.byteOffset, value.length).toString('latin1') + '\0';
         } else {
           return this.drop(col, 'unexpected value type');
         }
@@ -283,13 +321,14 @@ export class FilterIndex {
           if (col.table.length >= this.maxDistinct) return this.drop(col, `more than ${this.maxDistinct} distinct values`);
           id = col.table.length;
           // copy: byte values are views into the packet's buffer
-          col.table.push(stored ?? Uint8Array.from(value as Uint8Array));
+          col.table.push(typeof value === 'string' ? value : Uint8Array.from(value));
           col.intern!.set(key, id);
-          const cost = key.length * 2 + 64;
+          const cost = (typeof value === 'string' ? value.length * 2 : (value as Uint8Array).length) + 64;
           col.internBytes += cost;
           this.colBytes += cost;
+          if (id > 0xffff && col.vals instanceof Uint16Array && !this.resize(col, () => col.widen('u32'))) return;
         }
-        col.u32![i] = id;
+        col.vals![i] = id;
         break;
       }
     }
