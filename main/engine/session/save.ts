@@ -58,36 +58,35 @@ const YIELD_EVERY = 20_000;
  */
 export async function saveSession(dest: string, source: PacketSource, opts: SaveOptions = {}): Promise<SaveResult> {
   const format = opts.format ?? 'pcapng';
-  const select = selectionPredicate(opts.select);
+  // A frame list may be a one-shot iterable: materialise it once.
+  const sel = opts.select && opts.select !== 'all' && 'frames' in opts.select ? { frames: [...opts.select.frames] } : opts.select;
+  const select = selectionPredicate(sel);
   const wantSelected = opts.metadata?.selectedPacket ?? null;
-  return writeFileAtomically(dest, async (tmp) => {
-    let result: SaveResult = { path: dest, format, packets: 0, scanned: 0, bytes: 0, selectedPacket: null };
+
+  // Metadata goes in the SHB, written first, so the renumbered selection must
+  // be known up front: computable for a list or a range, dropped for a predicate.
+  let metaSelected: number | null = wantSelected;
+  if (sel && sel !== 'all' && wantSelected !== null) {
+    metaSelected = null;
+    if ('range' in sel && wantSelected >= sel.range[0] && wantSelected <= sel.range[1]) metaSelected = wantSelected - sel.range[0] + 1;
+    if ('frames' in sel && (sel.frames as number[]).includes(wantSelected)) {
+      metaSelected = new Set((sel.frames as number[]).filter((f) => f <= wantSelected)).size;
+    }
+  }
+
+  const writeAll = async (tmp: string): Promise<SaveResult> => {
     let written = 0;
     let scanned = 0;
     let sinceYield = 0;
-
-    // Metadata goes in the SHB, written first; the renumbered selection is
-    // only known afterwards, so for a partial export we compute it up front
-    // when the selection is a plain list or range, else drop it.
-    let metaSelected: number | null = wantSelected;
-    if (opts.select && opts.select !== 'all' && wantSelected !== null) {
-      metaSelected = null;
-      if ('range' in opts.select && wantSelected >= opts.select.range[0] && wantSelected <= opts.select.range[1]) metaSelected = wantSelected - opts.select.range[0] + 1;
-      if ('frames' in opts.select) {
-        const frames = [...opts.select.frames];
-        if (frames.includes(wantSelected)) metaSelected = frames.filter((f) => f <= wantSelected).length;
-        opts = { ...opts, select: { frames } };
-      }
-    }
-
     let writePkt: (pkt: RawPacket) => void;
     let finish: () => number;
     if (format === 'pcapng') {
-      const sink = new FileSink(tmp, 'wx');
-      const w = new PcapngWriter(sink, {
+      const w = new PcapngWriter(new FileSink(tmp, 'wx'), {
         comments: opts.fileComments,
         customOptions: opts.metadata ? encodeMetadata({ ...opts.metadata, selectedPacket: metaSelected }) : undefined,
       });
+      // Interfaces are written when first used: an export keeps only the ones
+      // its packets need, and a file source learns IDBs as it reads.
       const ids = new Map<number, number>();
       writePkt = (pkt) => {
         let id = ids.get(pkt.interfaceId);
@@ -146,11 +145,21 @@ export async function saveSession(dest: string, source: PacketSource, opts: Save
       }
       if (opts.signal?.aborted) throw abortError(dest, 'Saving');
       const bytes = finish();
-      result = { ...result, packets: written, scanned, bytes, selectedPacket: format === 'pcapng' && opts.metadata ? metaSelected : null };
-      return result;
+      return { path: dest, format, packets: written, scanned, bytes, selectedPacket: format === 'pcapng' && opts.metadata ? metaSelected : null };
     } catch (err) {
       try { finish(); } catch { /* the temp file is removed anyway */ }
       throw err;
     }
-  }, { overwrite: opts.overwrite, signal: opts.signal, action: format === 'pcap' ? 'export' : 'save' });
+  };
+
+  let started = false;
+  try {
+    return await writeFileAtomically(dest, (tmp) => {
+      started = true;
+      return writeAll(tmp);
+    }, { overwrite: opts.overwrite, signal: opts.signal, action: format === 'pcap' ? 'export' : 'save' });
+  } finally {
+    // A source that was never read (refused overwrite, bad directory) still holds its file open.
+    if (!started) await (source as { close?: () => Promise<void> }).close?.().catch(() => undefined);
+  }
 }

@@ -22,6 +22,7 @@ import { openSession, type SessionDamage } from './open';
 import { recoveredDir, spoolDir } from './paths';
 import { saveSession } from './save';
 
+export const SPOOL_PREFIX = 'capture-';
 export const SPOOL_SUFFIX = '.pcapng';
 export const OWNER_SUFFIX = '.owner';
 export const DEFAULT_FLUSH_MS = 500;
@@ -87,7 +88,7 @@ export class SpoolWriter {
     const dir = opts.dir ?? spoolDir();
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-    this.path = join(dir, `capture-${stamp}-${process.pid}-${Math.random().toString(36).slice(2, 8)}${SPOOL_SUFFIX}`);
+    this.path = join(dir, `${SPOOL_PREFIX}${stamp}-${process.pid}-${Math.random().toString(36).slice(2, 8)}${SPOOL_SUFFIX}`);
     this.ownerPath = this.path + OWNER_SUFFIX;
     const owner: OwnerRecord = { pid: process.pid, start: processStartTime(process.pid), createdAt: new Date().toISOString() };
     writeFileSync(this.ownerPath, JSON.stringify(owner) + '\n', { flag: 'wx', mode: 0o600 });
@@ -175,7 +176,7 @@ export function findRecoverableSpools(dir: string = spoolDir()): RecoverableSpoo
   }
   const out: RecoverableSpool[] = [];
   for (const n of names) {
-    if (!n.endsWith(SPOOL_SUFFIX)) continue;
+    if (!n.startsWith(SPOOL_PREFIX) || !n.endsWith(SPOOL_SUFFIX)) continue;
     const path = join(dir, n);
     let owner: OwnerRecord | null = null;
     try {
