@@ -34,7 +34,7 @@ Exit status: 0 ok, 1 the file cannot be read, 2 usage error or damaged file
 (the packets before the damage are printed, the damage goes to stderr).
 `;
 
-interface FilterLike { matches(d: Dissection): boolean }
+interface FilterLike { matches(d: Dissection): boolean; fields?: readonly string[] }
 type CompileResult = { ok: true; filter: FilterLike } | { ok: false; error: { message: string; start: number; end: number } };
 
 function fail(msg: string): number {
@@ -100,8 +100,10 @@ export async function run(argv: string[]): Promise<number> {
     filter = r.filter;
   }
 
-  let geoip: GeoIp | null = null;
-  if (!v['no-geoip']) {
+  // undefined: the default database, loaded on first use (only if a GeoIP field is wanted)
+  let geoip: GeoIp | null | undefined;
+  if (v['no-geoip']) geoip = null;
+  else if (v.geoip) {
     try { geoip = GeoIp.open(v.geoip); } catch (e) { return fail((e as Error).message); }
   }
 
@@ -112,7 +114,9 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`xdpscope read: ${v.r}: ${(e as Error).message}\n`);
     return e instanceof CaptureFileError ? 2 : 1;
   }
-  const dis = new Dissector({ geoip });
+  // -T fields reads only the named fields (and what the filter reads): the fast path
+  const subset = format === 'fields' && (!filter || filter.fields) ? [...fieldNames, ...(filter?.fields ?? [])] : undefined;
+  const dis = new Dissector({ geoip, fields: subset });
   const out = new BufferedWriter();
   const ff = format === 'fields' ? new FieldsFormatter(fo) : null;
   const nano = file.pcapHeader?.nanosecond ?? file.interfaces.some((i) => (i.tsUnitNs ?? 1000) < 1000);

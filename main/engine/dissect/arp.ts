@@ -1,8 +1,13 @@
 // ARP (RFC 826) for Ethernet/IPv4; other hardware/protocol pairs keep the
 // generic fields and raw addresses.
-import { ADDR_ETHER, type Ctx, u16, u32 } from './context';
+import type { Ctx } from './context';
 import { declare, HEX16 } from './fields';
 import { etherToString, ipv4ToString } from './addr';
+
+// local copies: a call across modules goes through CommonJS export getters (hot path)
+const ADDR_ETHER = 1;
+const u16 = (d: Uint8Array, o: number): number => (d[o] << 8) | d[o + 1];
+const u32 = (d: Uint8Array, o: number): number => ((d[o] << 24) | (d[o + 1] << 16) | (d[o + 2] << 8) | d[o + 3]) >>> 0;
 
 declare('arp', 'Address Resolution Protocol', [
   ['arp.hw.type', 'uint', 'Hardware type'],
@@ -60,7 +65,7 @@ export function dissectArp(ctx: Ctx, off: number, end: number): number {
     ctx.add(l, 'arp.dst.hw', tha, o + hs + ps, hs);
     ctx.add(l, 'arp.dst.proto', tpa, o + 2 * hs + ps, ps);
   }
-  if (ctx.srcKind !== ADDR_ETHER && std) { ctx.srcKind = ADDR_ETHER; ctx.src = sha; }
+  if (ctx.srcKind !== ADDR_ETHER && std && ctx.d === ctx.pkt.data) { ctx.srcKind = ADDR_ETHER; ctx.src = off + 8; }
   ctx.info = () => {
     if (!std) return op === 1 ? 'request' : op === 2 ? 'reply' : `Unknown ARP opcode 0x${op.toString(16).padStart(4, '0')}`;
     if (op === 1) {

@@ -17,6 +17,12 @@ export class F implements Field {
   ) {}
 }
 
+/**
+ * Returned instead of a field nobody asked for (field-subset mode): writes
+ * to it are ignored by the builder, and nothing is ever added under it.
+ */
+export const SKIP = new F('', null, 0, 0);
+
 /** What the summary's Source/Destination columns show. */
 export type AddrKind = 0 | 1 | 2 | 3; // none, ether, ipv4, ipv6
 export const ADDR_NONE = 0, ADDR_ETHER = 1, ADDR_IPV4 = 2, ADDR_IPV6 = 3;
@@ -48,7 +54,11 @@ export class Ctx {
   /** the bytes dissected (the frame, or a reassembled buffer while dissecting one) */
   d: Uint8Array;
 
-  constructor(readonly pkt: RawPacket) {
+  constructor(
+    readonly pkt: RawPacket,
+    /** field-subset mode: only these fields (and every protocol layer) are created */
+    readonly want: ReadonlySet<string> | null = null,
+  ) {
     this.d = pkt.data;
   }
 
@@ -88,34 +98,45 @@ export class Ctx {
   /** Opens a protocol layer: a 'protocol' field at the top of the tree. */
   layer(name: string, start: number, len: number, parent?: Field): F {
     const f = new F(name, null, start, len);
-    f.children = [];
-    if (parent) (parent.children ??= []).push(f);
-    else this.tree.push(f);
+    if (this.want === null) {
+      f.children = [];
+      if (parent) (parent.children ??= []).push(f);
+      else this.tree.push(f);
+    } else if (!parent) this.tree.push(f);
     this.fields.push(f);
     this.protocols.push(name);
     return f;
   }
 
+  /** Is the field kept? (false only in field-subset mode for fields nobody asked for) */
+  w(name: string): boolean {
+    return this.want === null || this.want.has(name);
+  }
+
   add(parent: Field, name: string, value: FieldValue, start: number, len: number): F {
+    if (this.want !== null && !this.want.has(name)) return SKIP;
     const f = new F(name, value, start, len);
-    (parent.children as Field[]).push(f);
+    // field-subset mode builds the flat list only, no tree under the layers
+    if (this.want === null) (parent.children as Field[]).push(f);
     this.fields.push(f);
     return f;
   }
 
   /** A field computed rather than read (analysis, enrichment). */
   gen(parent: Field, name: string, value: FieldValue): F {
+    if (this.want !== null && !this.want.has(name)) return SKIP;
     const f = new F(name, value, 0, 0);
     f.generated = true;
-    (parent.children as Field[]).push(f);
+    if (this.want === null) (parent.children as Field[]).push(f);
     this.fields.push(f);
     return f;
   }
 
   /** A child field under another field (e.g. tcp.flags.syn under tcp.flags). */
   sub(parent: F, name: string, value: FieldValue, start: number, len: number): F {
+    if (this.want !== null && !this.want.has(name)) return SKIP;
     const f = new F(name, value, start, len);
-    (parent.children ??= []).push(f);
+    if (this.want === null) (parent.children ??= []).push(f);
     this.fields.push(f);
     return f;
   }

@@ -33,8 +33,8 @@ export function dissectFrame(ctx: Ctx, clock: Clock): F {
     ctx.gen(fr, 'frame.time', ts);
     ctx.gen(fr, 'frame.time_epoch', ts);
     if (clock.first === null) clock.first = ts;
-    ctx.gen(fr, 'frame.time_delta', clock.prev === null ? 0 : Number(ts - clock.prev) / 1e9);
-    ctx.gen(fr, 'frame.time_relative', Number(ts - clock.first) / 1e9);
+    if (ctx.w('frame.time_delta')) ctx.gen(fr, 'frame.time_delta', clock.prev === null ? 0 : Number(ts - clock.prev) / 1e9);
+    if (ctx.w('frame.time_relative')) ctx.gen(fr, 'frame.time_relative', Number(ts - clock.first) / 1e9);
     clock.prev = ts;
   }
   ctx.gen(fr, 'frame.number', p.number);

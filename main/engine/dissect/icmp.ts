@@ -1,9 +1,12 @@
 // ICMP (RFC 792): echo, errors with the offending IP header inside.
-import { type Ctx, u16 } from './context';
+import type { Ctx } from './context';
 import { declare, HEX16 } from './fields';
 import { dissectData } from './data';
 import { dissectIpv4 } from './ipv4';
 import type { State } from './state';
+
+// local copies: a call across modules goes through CommonJS export getters (hot path)
+const u16 = (d: Uint8Array, o: number): number => (d[o] << 8) | d[o + 1];
 
 const TYPES: Record<number, string> = {
   0: 'Echo (ping) reply', 3: 'Destination unreachable', 4: 'Source quench (flow control)', 5: 'Redirect',

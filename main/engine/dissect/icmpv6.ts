@@ -1,9 +1,12 @@
 // ICMPv6 (RFC 4443) with Neighbor Discovery (RFC 4861) and MLDv2 basics.
-import { type Ctx, type F, u16 } from './context';
+import type { Ctx, F } from './context';
 import { declare, HEX16 } from './fields';
 import { dissectData } from './data';
 import { dissectIpv6 } from './ipv6';
 import type { State } from './state';
+
+// local copies: a call across modules goes through CommonJS export getters (hot path)
+const u16 = (d: Uint8Array, o: number): number => (d[o] << 8) | d[o + 1];
 
 const TYPES: Record<number, string> = {
   1: 'Destination Unreachable', 2: 'Packet Too Big', 3: 'Time Exceeded', 4: 'Parameter Problem',

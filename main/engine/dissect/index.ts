@@ -8,7 +8,7 @@
 // built on first access, and labels only by `labelOf()` / `withLabels()`, so
 // bulk work (filters, -T fields) pays for neither.
 import type { Dissection, ExpertInfo, Field, PacketSummary, RawPacket } from '../types';
-import { ADDR_ETHER, ADDR_IPV4, ADDR_IPV6, Ctx } from './context';
+import { Ctx } from './context';
 import { dissectFrame, type Clock } from './frame';
 import { dissectLink } from './link';
 import { State } from './state';
@@ -16,15 +16,31 @@ import { etherToString, ipv4ToString, ipv6ToString } from './addr';
 import { enrichPacket, type EnrichOptions } from '../enrich';
 import type { GeoIp } from '../enrich/geoip';
 
+// local copies: a call across modules goes through CommonJS export getters (hot path)
+const ADDR_ETHER = 1;
+const ADDR_IPV4 = 2;
+const ADDR_IPV6 = 3;
+
 export interface DissectorOptions {
   /**
    * GeoIP database for ip.geoip.* fields: undefined → the bundled default
    * (or $XDPSCOPE_GEOIP), null → no GeoIP fields.
    */
   geoip?: GeoIp | null;
-  /** add xdpscope's own enrichment fields (UA family, service); default true */
+  /** add xdpscope's own enrichment fields (GeoIP, UA family, service); default true */
   enrich?: boolean;
+  /**
+   * Fast path for bulk work (filters, -T fields): create only these fields
+   * (protocol layers are always there, so frame.protocols and filters like
+   * `tcp` work). Enrichment runs only when one of its fields is asked for.
+   */
+  fields?: Iterable<string>;
 }
+
+/** Fields enrichment reads, added to a field subset when enrichment is wanted. */
+const ENRICH_INPUTS = ['ip.src', 'ip.dst', 'ipv6.src', 'ipv6.dst', 'tls.handshake.extensions_server_name', 'http.host', 'http.user_agent', 'dns.qry.name'];
+const isEnrichField = (n: string): boolean =>
+  n.startsWith('ip.geoip') || n.startsWith('ipv6.geoip') || n.startsWith('xdpscope') || n === 'http.user_agent.family';
 
 class PacketDissection implements Dissection {
   private _summary: PacketSummary | null = null;
@@ -35,7 +51,7 @@ class PacketDissection implements Dissection {
     readonly expert: ExpertInfo[],
     readonly malformed: boolean,
     private readonly ctx: Ctx,
-    private readonly time: number,
+    private readonly first: bigint | null,
   ) {}
 
   get summary(): PacketSummary {
@@ -44,9 +60,9 @@ class PacketDissection implements Dissection {
     const info = typeof c.info === 'function' ? c.info() : c.info;
     this._summary = {
       number: this.packet.number,
-      time: this.time,
-      source: addrText(c.srcKind, c.src),
-      destination: addrText(c.dstKind, c.dst),
+      time: this.packet.tsNs !== null && this.first !== null ? Number(this.packet.tsNs - this.first) / 1e9 : 0,
+      source: addrText(c.srcKind, c.src, this.packet.data),
+      destination: addrText(c.dstKind, c.dst, this.packet.data),
       protocol: c.protocol || (c.protocols[c.protocols.length - 1] ?? '').toUpperCase(),
       length: this.packet.origLen,
       info: c.malformed && !info.includes('Malformed') ? `${info} [Malformed Packet]` : info,
@@ -55,10 +71,10 @@ class PacketDissection implements Dissection {
   }
 }
 
-function addrText(kind: number, v: unknown): string {
+function addrText(kind: number, v: unknown, frame: Uint8Array): string {
   if (kind === ADDR_IPV4) return ipv4ToString(v as number);
   if (kind === ADDR_IPV6) return ipv6ToString(v as Uint8Array);
-  if (kind === ADDR_ETHER) return etherToString(v as Uint8Array);
+  if (kind === ADDR_ETHER) return etherToString(typeof v === 'number' ? frame.subarray(v, v + 6) : (v as Uint8Array));
   return '';
 }
 
@@ -66,13 +82,20 @@ export class Dissector {
   private readonly state = new State();
   private readonly clock: Clock = { first: null, prev: null };
   private readonly enrich: EnrichOptions | null;
+  private readonly want: Set<string> | null;
 
   constructor(opts: DissectorOptions = {}) {
-    this.enrich = opts.enrich === false ? null : { geoip: opts.geoip };
+    let enrich = opts.enrich !== false;
+    if (opts.fields) {
+      this.want = new Set(opts.fields);
+      if (enrich && [...this.want].some(isEnrichField)) for (const f of ENRICH_INPUTS) this.want.add(f);
+      else enrich = false;
+    } else this.want = null;
+    this.enrich = enrich ? { geoip: opts.geoip } : null;
   }
 
   dissect(pkt: RawPacket): Dissection {
-    const ctx = new Ctx(pkt);
+    const ctx = new Ctx(pkt, this.want);
     const protos = dissectFrame(ctx, this.clock);
     try {
       dissectLink(ctx, this.state);
@@ -85,8 +108,7 @@ export class Dissector {
     const list = ctx.protocols;
     for (let i = 1; i < list.length; i++) p += i === 1 ? list[i] : ':' + list[i];
     protos.value = p;
-    const time = pkt.tsNs !== null && this.clock.first !== null ? Number(pkt.tsNs - this.clock.first) / 1e9 : 0;
-    return new PacketDissection(pkt, ctx.tree, ctx.fields, ctx.expert, ctx.malformed, ctx, time);
+    return new PacketDissection(pkt, ctx.tree, ctx.fields, ctx.expert, ctx.malformed, ctx, this.clock.first);
   }
 }
 

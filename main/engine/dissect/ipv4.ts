@@ -1,12 +1,17 @@
 // IPv4 (RFC 791): header, options, fragments. Fragments are reassembled in
 // the common case; like tshark, the upper layer appears on the frame that
 // completes the datagram, the other fragments show their bytes as data.
-import { ADDR_IPV4, type Ctx, u16, u32 } from './context';
+import type { Ctx } from './context';
 import { declare, HEX16, HEX8 } from './fields';
 import { ipv4ToString } from './addr';
 import { dissectData } from './data';
 import { ipPayload, ipProtoName } from './ipproto';
 import type { State } from './state';
+
+// local copies: a call across modules goes through CommonJS export getters (hot path)
+const ADDR_IPV4 = 2;
+const u16 = (d: Uint8Array, o: number): number => (d[o] << 8) | d[o + 1];
+const u32 = (d: Uint8Array, o: number): number => ((d[o] << 24) | (d[o + 1] << 16) | (d[o + 2] << 8) | d[o + 3]) >>> 0;
 
 declare('ip', 'Internet Protocol Version 4', [
   ['ip.version', 'uint', 'Version'],

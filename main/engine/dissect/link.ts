@@ -1,13 +1,19 @@
 // Link layers: Ethernet II (and 802.3 + LLC), Linux cooked capture v1/v2,
 // BSD NULL/LOOP and raw IP, plus the ethertype dispatch (with 802.1Q/QinQ).
 import { LinkType } from '../types';
-import { ADDR_ETHER, Ctx, F, u16, u32, u32le } from './context';
+import { Ctx, F } from './context';
 import { declare, HEX16, HEX8 } from './fields';
 import { dissectData } from './data';
 import { dissectArp } from './arp';
 import type { State } from './state';
 import { dissectIpv4 } from './ipv4';
 import { dissectIpv6 } from './ipv6';
+
+// local copies: a call across modules goes through CommonJS export getters (hot path)
+const ADDR_ETHER = 1;
+const u16 = (d: Uint8Array, o: number): number => (d[o] << 8) | d[o + 1];
+const u32 = (d: Uint8Array, o: number): number => ((d[o] << 24) | (d[o + 1] << 16) | (d[o + 2] << 8) | d[o + 3]) >>> 0;
+const u32le = (d: Uint8Array, o: number): number => (d[o] | (d[o + 1] << 8) | (d[o + 2] << 16) | (d[o + 3] << 24)) >>> 0;
 
 declare('eth', 'Ethernet II', [
   ['eth.dst', 'ether', 'Destination'],
@@ -75,9 +81,13 @@ function dissectRawIp(ctx: Ctx, st: State, off: number, end: number): void {
   else dissectData(ctx, off, end);
 }
 
-function macFlags(ctx: Ctx, parent: F, prefix: string, d: Uint8Array, o: number): void {
-  ctx.add(parent, prefix + '.lg', (d[o] & 2) !== 0, o, 3);
-  ctx.add(parent, prefix + '.ig', (d[o] & 1) !== 0, o, 3);
+const LG_IG = { 'eth.dst': ['eth.dst.lg', 'eth.dst.ig'], 'eth.src': ['eth.src.lg', 'eth.src.ig'] } as const;
+
+function macFlags(ctx: Ctx, parent: F, prefix: 'eth.dst' | 'eth.src', d: Uint8Array, o: number): void {
+  const [lg, ig] = LG_IG[prefix];
+  if (ctx.want !== null && !ctx.want.has(lg) && !ctx.want.has(ig)) return;
+  ctx.add(parent, lg, (d[o] & 2) !== 0, o, 3);
+  ctx.add(parent, ig, (d[o] & 1) !== 0, o, 3);
 }
 
 export function dissectEth(ctx: Ctx, st: State, off: number, end: number): void {
@@ -89,15 +99,24 @@ export function dissectEth(ctx: Ctx, st: State, off: number, end: number): void 
     ctx.setSummary('Ethernet', 'Malformed Ethernet frame');
     return;
   }
-  const dst = d.subarray(off, off + 6), src = d.subarray(off + 6, off + 12);
-  ctx.add(eth, 'eth.dst', dst, off, 6);
-  ctx.add(eth, 'eth.addr', dst, off, 6);
+  // address views only when someone reads them (field-subset mode skips them)
+  if (ctx.w('eth.dst') || ctx.w('eth.addr')) {
+    const dst = d.subarray(off, off + 6);
+    ctx.add(eth, 'eth.dst', dst, off, 6);
+    ctx.add(eth, 'eth.addr', dst, off, 6);
+  }
   macFlags(ctx, eth, 'eth.dst', d, off);
-  ctx.add(eth, 'eth.src', src, off + 6, 6);
-  ctx.add(eth, 'eth.addr', src, off + 6, 6);
+  if (ctx.w('eth.src') || ctx.w('eth.addr')) {
+    const src = d.subarray(off + 6, off + 12);
+    ctx.add(eth, 'eth.src', src, off + 6, 6);
+    ctx.add(eth, 'eth.addr', src, off + 6, 6);
+  }
   macFlags(ctx, eth, 'eth.src', d, off + 6);
-  ctx.srcKind = ADDR_ETHER; ctx.src = src;
-  ctx.dstKind = ADDR_ETHER; ctx.dst = dst;
+  if (ctx.d === ctx.pkt.data) {
+    // the summary reads the addresses from the frame by offset
+    ctx.srcKind = ADDR_ETHER; ctx.src = off + 6;
+    ctx.dstKind = ADDR_ETHER; ctx.dst = off;
+  }
   const type = u16(d, off + 12);
   if (type <= 1500) {
     // IEEE 802.3 length + LLC
@@ -117,7 +136,8 @@ function trailer(ctx: Ctx, eth: F, used: number, end: number): void {
   const d = ctx.d;
   let zero = true;
   for (let i = used; i < end; i++) if (d[i] !== 0) { zero = false; break; }
-  ctx.add(eth, zero ? 'eth.padding' : 'eth.trailer', d.subarray(used, end), used, end - used);
+  const name = zero ? 'eth.padding' : 'eth.trailer';
+  if (ctx.w(name)) ctx.add(eth, name, d.subarray(used, end), used, end - used);
 }
 
 function llc(ctx: Ctx, off: number, end: number): void {
@@ -176,9 +196,8 @@ function vlan(ctx: Ctx, st: State, off: number, end: number): number {
 function sllAddress(ctx: Ctx, l: F, hatype: number, halen: number, o: number): void {
   const d = ctx.d;
   if (hatype === 1 && halen === 6) {
-    const a = d.subarray(o, o + 6);
-    ctx.add(l, 'sll.src.eth', a, o, 6);
-    ctx.srcKind = ADDR_ETHER; ctx.src = a;
+    if (ctx.w('sll.src.eth')) ctx.add(l, 'sll.src.eth', d.subarray(o, o + 6), o, 6);
+    ctx.srcKind = ADDR_ETHER; ctx.src = o;
   } else if (halen > 0) {
     ctx.add(l, 'sll.src.unknown', d.subarray(o, o + Math.min(halen, 8)), o, Math.min(halen, 8));
   }

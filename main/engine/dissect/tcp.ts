@@ -1,11 +1,15 @@
 // TCP (RFC 9293): header, options, stream tracking (tcp.stream, relative
 // sequence numbers, basic analysis) and in-order delivery of payload to the
 // stream's application-layer reassembler (HTTP, TLS, ...).
-import { type Ctx, F, u16, u32 } from './context';
+import { type Ctx, F } from './context';
 import { declare, HEX16 } from './fields';
 import { dissectData } from './data';
 import type { State } from './state';
 import { type TcpFlow, type TcpStream, appFor } from './tcpstream';
+
+// local copies: a call across modules goes through CommonJS export getters (hot path)
+const u16 = (d: Uint8Array, o: number): number => (d[o] << 8) | d[o + 1];
+const u32 = (d: Uint8Array, o: number): number => ((d[o] << 24) | (d[o + 1] << 16) | (d[o + 2] << 8) | d[o + 3]) >>> 0;
 
 declare('tcp', 'Transmission Control Protocol', [
   ['tcp.srcport', 'uint', 'Source Port'],
@@ -136,9 +140,7 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
   ctx.sub(ff, 'tcp.flags.reset', rst, off + 13, 1);
   ctx.sub(ff, 'tcp.flags.syn', syn, off + 13, 1);
   ctx.sub(ff, 'tcp.flags.fin', fin, off + 13, 1);
-  const fstr = ctx.sub(ff, 'tcp.flags.str', null, off + 12, 2);
-  fstr.generated = true;
-  fstr.value = flagStr(flags);
+  if (ctx.w('tcp.flags.str')) ctx.sub(ff, 'tcp.flags.str', flagStr(flags), off + 12, 2).generated = true;
   ctx.add(tcp, 'tcp.window_size_value', win, off + 14, 2);
   // scaling applies once both SYNs carried a window-scale option, never to the SYNs themselves
   const scale = !syn && flow.wscale >= 0 && rev.wscale >= 0 ? flow.wscale : -1;
@@ -160,15 +162,14 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
   // --- analysis ---
   let prefix = '';
   let retrans = false;
-  const analysis = (): F => ctx.gen(tcp, 'tcp.analysis.flags', null);
   if (seglen > 0 && flow.nextSeq >= 0) {
     const keepAlive = len <= 1 && !syn && !fin && !rst && seq === ((flow.nextSeq - 1) >>> 0);
     if (keepAlive) {
-      analysis(); ctx.gen(tcp, 'tcp.analysis.keep_alive', null);
+      ctx.gen(tcp, 'tcp.analysis.flags', null); ctx.gen(tcp, 'tcp.analysis.keep_alive', null);
       prefix = '[TCP Keep-Alive] ';
       retrans = true; // never deliver keep-alive bytes
     } else if (sdiff((seq + seglen) >>> 0, flow.nextSeq) <= 0) {
-      analysis(); ctx.gen(tcp, 'tcp.analysis.retransmission', null);
+      ctx.gen(tcp, 'tcp.analysis.flags', null); ctx.gen(tcp, 'tcp.analysis.retransmission', null);
       ctx.note('sequence', 'tcp', 'This frame is a (suspected) retransmission');
       prefix = '[TCP Retransmission] ';
       retrans = true;
@@ -177,7 +178,7 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
   if (!retrans && len === 0 && !syn && !fin && !rst && ackf && flow.lastAck === ack && flow.lastWin === win) {
     const dupAck = ++flow.dupAcks;
     const dupOf = flow.lastAckFrame;
-    analysis();
+    ctx.gen(tcp, 'tcp.analysis.flags', null);
     ctx.gen(tcp, 'tcp.analysis.duplicate_ack', null);
     ctx.gen(tcp, 'tcp.analysis.duplicate_ack_num', dupAck);
     ctx.gen(tcp, 'tcp.analysis.duplicate_ack_frame', dupOf);
@@ -188,7 +189,7 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
   }
   if (ackf) { flow.lastAck = ack; flow.lastWin = win; }
   if (win === 0 && !syn && !fin && !rst) {
-    analysis(); ctx.gen(tcp, 'tcp.analysis.zero_window', null);
+    ctx.gen(tcp, 'tcp.analysis.flags', null); ctx.gen(tcp, 'tcp.analysis.zero_window', null);
     prefix = prefix || '[TCP ZeroWindow] ';
   }
 
@@ -200,20 +201,22 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
   if (fin) flow.fin = true;
   if (rst) stream.s.rst = true;
 
-  const baseInfo = (): string => {
+  // the Info text is built on demand, and never in field-subset mode (nobody reads it there)
+  const full = ctx.want === null;
+  const baseInfo = full ? (): string => {
     let s = `${prefix}${sp} → ${dp} [${flagList(flags)}] Seq=${relSeq}`;
     if (ackf) s += ` Ack=${relAck}`;
     s += ` Win=${scale >= 0 ? win * 2 ** scale : win} Len=${len}${optInfo}`;
     return s;
-  };
-  ctx.info = baseInfo;
+  } : null;
+  if (baseInfo) ctx.info = baseInfo;
 
   if (len === 0) {
     if (fin && flow.app) flow.app.fin(ctx, st, stream.s, flow);
     return;
   }
   if (retrans || hdrBad) {
-    ctx.add(tcp, 'tcp.payload', d.subarray(payOff, end), payOff, len);
+    if (ctx.w('tcp.payload')) ctx.add(tcp, 'tcp.payload', d.subarray(payOff, end), payOff, len);
     return;
   }
   // in-order delivery: the part of the payload past what was already delivered
@@ -226,21 +229,21 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
   const app = flow.app ?? (flow.app = appFor(ctx, stream.s, flow, sp, dp, d, from, end));
   const before = ctx.protocols.length;
   // tshark 4.0 shows tcp.payload on every segment with data, also when an application dissector takes it
-  ctx.add(tcp, 'tcp.payload', d.subarray(payOff, end), payOff, len);
+  if (ctx.w('tcp.payload')) ctx.add(tcp, 'tcp.payload', d.subarray(payOff, end), payOff, len);
   if (app) app.feed(ctx, st, stream.s, flow, from, end);
   else dissectData(ctx, from, end);
   if (fin && app) app.fin(ctx, st, stream.s, flow);
   if (ctx.protocols.length === before) {
     // nothing completed here: the bytes wait for a later frame
-    ctx.add(tcp, 'tcp.segment_data', d.subarray(payOff, end), payOff, len);
+    if (ctx.w('tcp.segment_data')) ctx.add(tcp, 'tcp.segment_data', d.subarray(payOff, end), payOff, len);
     const partial = app?.partialInfo?.();
-    ctx.info = partial ? `${partial} [TCP segment of a reassembled PDU]` : () => `${baseInfo()} [TCP segment of a reassembled PDU]`;
+    if (baseInfo) ctx.info = partial ? `${partial} [TCP segment of a reassembled PDU]` : () => `${baseInfo()} [TCP segment of a reassembled PDU]`;
   }
 }
 
 function options(ctx: Ctx, tcp: F, o: number, end: number, flow: TcpFlow, syn: boolean): string {
   const d = ctx.d;
-  ctx.add(tcp, 'tcp.options', d.subarray(o, end), o, end - o);
+  if (ctx.w('tcp.options')) ctx.add(tcp, 'tcp.options', d.subarray(o, end), o, end - o);
   let info = '';
   // every iteration advances by at least one byte: the loop ends
   while (o < end) {

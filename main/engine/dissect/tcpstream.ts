@@ -62,11 +62,16 @@ function endpoint(ctx: Ctx, src: boolean): string {
 }
 
 export class TcpTable {
+  /** IPv6 conversations, by text key */
   private map = new Map<string, TcpStream>();
+  /** IPv4 conversations: endpoint (address × 65536 + port, exact below 2^53) → endpoint → stream */
+  private map4 = new Map<number, Map<number, TcpStream>>();
+  private size4 = 0;
   private next = 0;
   private ref: StreamRef = { s: null as unknown as TcpStream, fwd: true };
 
   lookup(ctx: Ctx, sp: number, dp: number, pureSyn: boolean, seq: number): StreamRef {
+    if (ctx.ipVersion === 4) return this.lookup4(ctx.ip4Src * 65536 + sp, ctx.ip4Dst * 65536 + dp, pureSyn, seq);
     const a = endpoint(ctx, true) + ':' + sp, b = endpoint(ctx, false) + ':' + dp;
     const fwd = a <= b;
     const key = fwd ? a + '|' + b : b + '|' + a;
@@ -78,6 +83,26 @@ export class TcpTable {
       if (this.map.size >= MAX_STREAMS) this.map.delete(this.map.keys().next().value as string);
       this.map.delete(key);
       this.map.set(key, s);
+    }
+    if (pureSyn && s.synSeq < 0) s.synSeq = seq;
+    this.ref.s = s;
+    this.ref.fwd = fwd;
+    return this.ref;
+  }
+
+  private lookup4(a: number, b: number, pureSyn: boolean, seq: number): StreamRef {
+    const fwd = a <= b;
+    const lo = fwd ? a : b, hi = fwd ? b : a;
+    let inner = this.map4.get(lo);
+    let s = inner?.get(hi);
+    if (s && pureSyn && s.synSeq !== seq && (s.synSeq >= 0 || s.rst || s.a.fin || s.b.fin)) s = undefined;
+    if (!s) {
+      s = new TcpStream(this.next++);
+      // bounded: past the limit, start over (old conversations are long gone from view)
+      if (this.size4 >= MAX_STREAMS) { this.map4.clear(); this.size4 = 0; inner = undefined; }
+      if (!inner) { inner = new Map(); this.map4.set(lo, inner); }
+      if (!inner.has(hi)) this.size4++;
+      inner.set(hi, s);
     }
     if (pureSyn && s.synSeq < 0) s.synSeq = seq;
     this.ref.s = s;

@@ -1,11 +1,14 @@
 // TLS records over TCP, reassembled per direction, with ClientHello and
 // ServerHello decoded (SNI, ALPN, supported_versions, cipher suites).
 // Records after ChangeCipherSpec are encrypted: only their framing is shown.
-import { type Ctx, F, latin1, u16 } from './context';
+import { type Ctx, F, latin1 } from './context';
 import { declare, HEX16, HEX8 } from './fields';
 import { dissectData } from './data';
 import type { State } from './state';
 import type { TcpApp, TcpFlow, TcpStream } from './tcpstream';
+
+// local copies: a call across modules goes through CommonJS export getters (hot path)
+const u16 = (d: Uint8Array, o: number): number => (d[o] << 8) | d[o + 1];
 
 declare('tls', 'Transport Layer Security', [
   ['tls.record', 'none', 'TLS Record'],

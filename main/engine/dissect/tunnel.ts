@@ -1,5 +1,5 @@
 // GRE (RFC 2784/2890, and PPTP's enhanced GRE, RFC 2637) carrying PPP.
-import { type Ctx, u16 } from './context';
+import type { Ctx } from './context';
 import { declare, HEX16 } from './fields';
 import { dissectData } from './data';
 import { ethertype } from './link';
@@ -7,6 +7,9 @@ import { nameOnly } from './minor';
 import { dissectIpv4 } from './ipv4';
 import { dissectIpv6 } from './ipv6';
 import type { State } from './state';
+
+// local copies: a call across modules goes through CommonJS export getters (hot path)
+const u16 = (d: Uint8Array, o: number): number => (d[o] << 8) | d[o + 1];
 
 declare('gre', 'Generic Routing Encapsulation', [
   ['gre.flags_and_version', 'uint', 'Flags and Version', HEX16],

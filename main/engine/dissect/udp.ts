@@ -1,11 +1,13 @@
 // UDP (RFC 768) and the dispatch to the protocols carried over it.
 import type { Ctx } from './context';
-import { u16 } from './context';
 import { declare, HEX16 } from './fields';
 import { dissectData } from './data';
 import { dissectDns } from './dns';
 import { nameOnly } from './minor';
 import type { State } from './state';
+
+// local copy: a call across modules goes through CommonJS export getters (hot path)
+const u16 = (d: Uint8Array, o: number): number => (d[o] << 8) | d[o + 1];
 
 declare('udp', 'User Datagram Protocol', [
   ['udp.srcport', 'uint', 'Source Port'],

@@ -50,8 +50,10 @@ function addGeo(ctx: Ctx, layer: Field, p: 'ip' | 'ipv6', src: GeoInfo | null, d
   const g = `${p}.geoip`;
   const tree = new F(g, null, 0, 0);
   tree.generated = true;
-  tree.children = [];
-  (layer.children as Field[]).push(tree);
+  if (ctx.want === null) {
+    tree.children = [];
+    (layer.children as Field[]).push(tree);
+  }
   ctx.fields.push(tree);
   const side = (info: GeoInfo | null, s: 'src' | 'dst'): void => {
     if (!info) return;
@@ -76,7 +78,9 @@ function addGeo(ctx: Ctx, layer: Field, p: 'ip' | 'ipv6', src: GeoInfo | null, d
 
 export function enrichPacket(ctx: Ctx, opts: EnrichOptions): void {
   const geo = opts.geoip === undefined ? GeoIp.default() : opts.geoip;
-  let ipDone = false;
+  let ipLayer: Field | null = null;
+  let v4src = -1, v4dst = -1;
+  let v6src: Uint8Array | null = null, v6dst: Uint8Array | null = null;
   let sni: string | null = null, host: string | null = null, dnsName: string | null = null;
   let httpLayer: Field | null = null, ua: string | null = null;
   const fields = ctx.fields;
@@ -84,23 +88,21 @@ export function enrichPacket(ctx: Ctx, opts: EnrichOptions): void {
   for (let i = 0; i < n; i++) {
     const f = fields[i];
     const name = f.name;
-    if (!ipDone && geo && f.children && (name === 'ip' || name === 'ipv6') && ctx.inner === 0) {
-      // the outermost IP header: ip.src/ip.dst are among its first children
-      const kids = f.children;
-      if (name === 'ip') {
-        let s = -1, d = -1;
-        for (const k of kids) { if (k.name === 'ip.src') s = k.value as number; else if (k.name === 'ip.dst') d = k.value as number; }
-        if (s >= 0 && d >= 0) { addGeo(ctx, f, 'ip', geo.lookupV4(s), geo.lookupV4(d)); ipDone = true; }
-      } else {
-        let s: Uint8Array | null = null, d: Uint8Array | null = null;
-        for (const k of kids) { if (k.name === 'ipv6.src') s = k.value as Uint8Array; else if (k.name === 'ipv6.dst') d = k.value as Uint8Array; }
-        if (s && d) { addGeo(ctx, f, 'ipv6', geo.lookupV6(s), geo.lookupV6(d)); ipDone = true; }
-      }
-    } else if (name.charCodeAt(0) === 0x74 && name === 'tls.handshake.extensions_server_name') { if (sni === null) sni = f.value as string; }
+    // the outermost IP header: its layer, then its addresses, come first in the flat list
+    if (name === 'ip' || name === 'ipv6') { if (ipLayer === null) ipLayer = f; }
+    else if (name === 'ip.src') { if (v4src < 0 && v6src === null) v4src = f.value as number; }
+    else if (name === 'ip.dst') { if (v4dst < 0 && v6dst === null) v4dst = f.value as number; }
+    else if (name === 'ipv6.src') { if (v6src === null && v4src < 0) v6src = f.value as Uint8Array; }
+    else if (name === 'ipv6.dst') { if (v6dst === null && v4dst < 0) v6dst = f.value as Uint8Array; }
+    else if (name.charCodeAt(0) === 0x74 && name === 'tls.handshake.extensions_server_name') { if (sni === null) sni = f.value as string; }
     else if (name === 'http') httpLayer = f;
     else if (name === 'http.host') { if (host === null) host = f.value as string; }
     else if (name === 'http.user_agent') { if (ua === null) ua = f.value as string; }
     else if (name === 'dns.qry.name') { if (dnsName === null) dnsName = f.value as string; }
+  }
+  if (geo && ipLayer) {
+    if (ipLayer.name === 'ip' && v4src >= 0 && v4dst >= 0) addGeo(ctx, ipLayer, 'ip', geo.lookupV4(v4src), geo.lookupV4(v4dst));
+    else if (ipLayer.name === 'ipv6' && v6src && v6dst) addGeo(ctx, ipLayer, 'ipv6', geo.lookupV6(v6src), geo.lookupV6(v6dst));
   }
   if (httpLayer && ua !== null) ctx.gen(httpLayer, 'http.user_agent.family', userAgentFamily(ua));
   const svc = sni ?? (host !== null ? stripPort(host) : null) ?? dnsName;
