@@ -1,0 +1,180 @@
+// `xdpscope capture`: capture from an interface with XDP into a pcapng file,
+// like dumpcap. The file is flushed every half second, so it is valid up to
+// its last complete block even if this process is killed; the helper then
+// sees stdin close and detaches its program.
+import { parseArgs } from 'node:util';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startCapture, type CaptureStats, type LiveCapture } from '../../engine/capture';
+import { PcapngWriter } from '../../engine/pcapng/writer';
+
+const USAGE = `Usage: xdpscope capture -i IFACE [-w FILE.pcapng] [-c COUNT] [-a duration:SECS]
+                        [-s SNAPLEN] [-f FILTER] [--mode auto|native|generic]
+                        [--sample N] [--ring-bytes N] [-q]
+
+Captures ingress frames on IFACE with an XDP program (the traffic is never
+changed) and writes them to a pcapng file that tshark and Wireshark open.
+Stops on -c/-a, Ctrl-C or SIGTERM, and prints packets captured / dropped
+(ring full: this side could not keep up) / filtered.
+
+Options:
+  -i, --interface IFACE   interface to capture on (see 'xdpscope interfaces')
+  -w, --write FILE        pcapng file to write (default: a new file in ${tmpdir()})
+  -c, --count N           stop after N packets
+  -a, --autostop duration:SECS  stop after SECS seconds
+  -s, --snaplen N         bytes to keep per frame (default: the whole frame)
+  -f, --filter EXPR       kernel capture filter, a tcpdump subset: e.g. 'tcp port 443',
+                          'udp', 'host 198.18.0.2', 'net 198.18.0.0/15', 'not port 22',
+                          src/dst qualifiers, 'and' (no 'or', no parentheses)
+      --mode MODE         XDP attach mode: auto (native, else generic), native, generic
+      --sample N          keep 1 in N of the frames that pass the filter
+      --ring-bytes N      kernel ring buffer size (power of two, default 8388608)
+  -q, --quiet             no running count
+  -h, --help              show this help
+
+Needs CAP_BPF and CAP_NET_ADMIN: run as root, or once 'sudo xdpscope grant'.`;
+
+function usageError(msg: string): number {
+  process.stderr.write(`xdpscope capture: ${msg}\n`);
+  return 2;
+}
+
+function positiveInt(name: string, v: string | undefined, max: number): number | string | undefined {
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > max) return `${name}: '${v}' is not a whole number between 1 and ${max}`;
+  return Number(v);
+}
+
+export async function run(argv: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      options: {
+        interface: { type: 'string', short: 'i' },
+        write: { type: 'string', short: 'w' },
+        count: { type: 'string', short: 'c' },
+        autostop: { type: 'string', short: 'a' },
+        snaplen: { type: 'string', short: 's' },
+        filter: { type: 'string', short: 'f' },
+        mode: { type: 'string' },
+        sample: { type: 'string' },
+        'ring-bytes': { type: 'string' },
+        quiet: { type: 'boolean', short: 'q' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (e) {
+    return usageError((e as Error).message);
+  }
+  if (values.help) {
+    process.stdout.write(USAGE + '\n');
+    return 0;
+  }
+  const iface = values.interface;
+  if (!iface) return usageError('-i IFACE is required (see xdpscope interfaces)');
+  const count = positiveInt('-c', values.count, Number.MAX_SAFE_INTEGER);
+  const snaplen = positiveInt('-s', values.snaplen, 262144);
+  const sample = positiveInt('--sample', values.sample, 1_000_000_000);
+  const ringBytes = positiveInt('--ring-bytes', values['ring-bytes'], 1 << 30);
+  for (const v of [count, snaplen, sample, ringBytes]) if (typeof v === 'string') return usageError(v);
+  let durationMs: number | undefined;
+  if (values.autostop !== undefined) {
+    const m = /^duration:(\d+(?:\.\d+)?)$/.exec(values.autostop);
+    if (!m || Number(m[1]) <= 0) return usageError(`-a: '${values.autostop}' is not duration:SECS (e.g. duration:10)`);
+    durationMs = Number(m[1]) * 1000;
+  }
+  const mode = values.mode ?? 'auto';
+  if (mode !== 'auto' && mode !== 'native' && mode !== 'generic') return usageError(`--mode: '${mode}' is not auto, native or generic`);
+  const path = values.write ?? join(tmpdir(), `xdpscope_${iface.replace(/[^\w.-]/g, '_')}_${new Date().toISOString().replace(/[:.]/g, '-')}.pcapng`);
+
+  let cap: LiveCapture;
+  try {
+    cap = startCapture({
+      iface, mode, filter: values.filter,
+      snaplen: snaplen as number | undefined, sample: sample as number | undefined, ringBytes: ringBytes as number | undefined,
+    });
+  } catch (e) {
+    process.stderr.write(`xdpscope capture: ${(e as Error).message}\n`);
+    return 1;
+  }
+
+  let writer: PcapngWriter | null = null;
+  let ifaceId = 0;
+  let written = 0;
+  let startNs = 0n;
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    void cap.stop();
+  };
+  cap.on('hello', (h) => {
+    writer = PcapngWriter.open(path);
+    ifaceId = writer.addInterface({
+      linkType: h.linkType, snaplen: h.snaplen, name: iface,
+      description: `XDP ${h.mode} mode, prog id ${h.progId}`,
+      ...(values.filter ? { filter: values.filter } : {}),
+    });
+    writer.flush();
+    startNs = BigInt(Date.now()) * 1_000_000n;
+    process.stderr.write(`Capturing on '${iface}' (XDP ${h.mode} mode) → ${path}\n`);
+  });
+  const tty = process.stderr.isTTY && !values.quiet;
+  let last: CaptureStats | null = null;
+  cap.on('stats', (s) => { last = s; });
+  const onSignal = () => stop();
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const flushTimer = setInterval(() => {
+    writer?.flush();
+    if (tty) process.stderr.write(`\rPackets: ${written}${last?.ringDrops ? ` (ring drops: ${last.ringDrops})` : ''} `);
+  }, 500);
+  const autostop = durationMs !== undefined ? setTimeout(stop, durationMs) : null;
+
+  let failure: Error | null = null;
+  try {
+    for await (const batch of cap) {
+      const w = writer as PcapngWriter | null;
+      if (!w) continue;
+      for (const p of batch) {
+        if (count !== undefined && written >= (count as number)) break;
+        w.writePacket(ifaceId, p.tsNs ?? 0n, p.data, p.origLen);
+        written++;
+      }
+      if (count !== undefined && written >= (count as number)) stop();
+    }
+  } catch (e) {
+    failure = e as Error;
+  } finally {
+    clearInterval(flushTimer);
+    if (autostop) clearTimeout(autostop);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  const exit = await cap.done;
+  const st = exit.stats;
+  const w = writer as PcapngWriter | null;
+  if (w) {
+    if (st) {
+      w.writeInterfaceStats(ifaceId, {
+        tsNs: st.tsNs, startNs, endNs: st.tsNs,
+        received: st.seen, dropped: st.ringDrops, filterAccepted: st.seen - st.filtered - st.paused,
+        userDelivered: written,
+        comment: `xdpscope: ${st.delivered} delivered by the helper, ${st.ringDrops} dropped (ring full), ${st.filtered} filtered${st.sampledOut ? ` (${st.sampledOut} by sampling)` : ''}${st.final ? '' : ', counters not final'}`,
+      });
+    }
+    w.close();
+  }
+  if (tty) process.stderr.write('\n');
+  if (failure) {
+    process.stderr.write(`xdpscope capture: ${failure.message}\n`);
+    return exit.code === 2 ? 2 : 1;
+  }
+  if (st) {
+    process.stderr.write(`Packets captured: ${written}, dropped by ring: ${st.ringDrops}, filtered: ${st.filtered}` +
+      ` (seen ${st.seen}${st.sampledOut ? `, sampled out ${st.sampledOut}` : ''}${st.helperDrops ? `, helper drops ${st.helperDrops}` : ''})\n`);
+  }
+  return 0;
+}

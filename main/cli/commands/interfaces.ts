@@ -1,0 +1,50 @@
+// `xdpscope interfaces`: the capture interfaces, as a table or JSON.
+import { parseArgs } from 'node:util';
+import { listInterfaces, type InterfaceInfo } from '../../engine/capture';
+
+const USAGE = `Usage: xdpscope interfaces [--json]
+
+Lists network interfaces: name, index, state, MTU, driver, MAC, addresses,
+and any XDP program already attached (which blocks capturing there).
+
+Options:
+  --json      print the list as JSON
+  -h, --help  show this help`;
+
+function row(i: InterfaceInfo): string[] {
+  const state = i.up ? (i.running ? 'up' : 'up, no carrier') : 'down';
+  const xdp = i.xdp ? `${i.xdp.mode} id ${i.xdp.id}${i.xdp.name ? ` (${i.xdp.name})` : ''}` : '-';
+  const addrs = i.addresses.map((a) => `${a.address}/${a.prefixlen}`).join(' ') || '-';
+  return [String(i.index), i.name, state, String(i.mtu), i.driver ?? '-', i.mac ?? '-', xdp, addrs];
+}
+
+export async function run(argv: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({ args: argv, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, strict: true }));
+  } catch (e) {
+    process.stderr.write(`xdpscope interfaces: ${(e as Error).message}\n`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(USAGE + '\n');
+    return 0;
+  }
+  let list: InterfaceInfo[];
+  try {
+    list = await listInterfaces();
+  } catch (e) {
+    process.stderr.write(`xdpscope interfaces: ${(e as Error).message}\n`);
+    return 1;
+  }
+  if (values.json) {
+    process.stdout.write(JSON.stringify(list, null, 2) + '\n');
+    return 0;
+  }
+  const rows = [['#', 'NAME', 'STATE', 'MTU', 'DRIVER', 'MAC', 'XDP', 'ADDRESSES'], ...list.map(row)];
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  for (const r of rows) {
+    process.stdout.write(r.map((v, c) => (c === r.length - 1 ? v : v.padEnd(widths[c]))).join('  ') + '\n');
+  }
+  return 0;
+}

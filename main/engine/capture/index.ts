@@ -1,0 +1,29 @@
+// Live capture from the Node side.
+//
+//   import { listInterfaces, startCapture } from './engine/capture';
+//
+//   const ifaces = await listInterfaces();        // InterfaceInfo[] (unprivileged)
+//   const cap = startCapture({ iface: 'eth0', filter: 'tcp port 443', snaplen: 262144 });
+//   cap.on('hello', (h: HelloInfo) => ...);       // ifindex, linkType, mode used, snaplen
+//   cap.on('stats', (s: CaptureStats) => ...);    // ≥ 1/s: seen, delivered, ringDrops, filtered, ...
+//   cap.on('error', (e: CaptureError) => ...);    // the helper's one-line message + exit code
+//   cap.on('exit', (x: CaptureExit) => ...);      // code, signal, last stats (final after a clean stop)
+//   for await (const batch of cap) { ... }        // RawPacket[]; numbers start at 1
+//   await cap.setFilter('not port 22');           // rejects with the helper's message if invalid
+//   await cap.pause(); await cap.resume(); await cap.setSample(10);
+//   const exit = await cap.stop();                // detach, drain, final stats
+//
+// Packets' data are views into the chunk read from the helper: copy them if
+// kept beyond the batch. The iterator ends when the helper exits, and throws
+// a CaptureError when it failed (bad interface, filter, privileges, foreign
+// XDP program: see helper/PROTOCOL.md for exit codes). Without an 'error'
+// listener, failures surface only through the iterator and 'exit'.
+//
+// Backpressure: when more than highWaterPackets wait for the consumer the
+// stream is paused; the helper then stops draining its ring and the kernel
+// counts ring drops (stats.ringDrops). Nothing is dropped silently: after a
+// clean stop, seen == delivered + ringDrops + filtered + paused.
+export { listInterfaces, type InterfaceInfo, type InterfaceAddress } from './interfaces';
+export { startCapture, LiveCapture, CaptureError, helperArgs, type CaptureOptions, type CaptureExit } from './live';
+export { HelperStreamDecoder, type HelloInfo, type CaptureStats, type Reply } from './protocol';
+export { helperPath } from './helper-path';

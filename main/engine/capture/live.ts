@@ -1,0 +1,235 @@
+// A running capture: the helper process, its decoded stream, and the queue
+// between it and the consumer. See index.ts for the API contract.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import type { RawPacket } from '../types';
+import { helperPath } from './helper-path';
+import { HelperStreamDecoder, type CaptureStats, type HelloInfo, type Reply } from './protocol';
+
+export interface CaptureOptions {
+  /** interface name, as in `xdpscope interfaces` */
+  iface: string;
+  mode?: 'auto' | 'native' | 'generic';
+  /** bytes kept per frame (default: the whole frame) */
+  snaplen?: number;
+  /** keep 1 in N frames that pass the filter */
+  sample?: number;
+  /** kernel pre-filter, tcpdump syntax subset (see helper/PROTOCOL.md) */
+  filter?: string;
+  /** ring buffer size, power of two (default 8 MiB) */
+  ringBytes?: number;
+  /** RawPacket.interfaceId to stamp on packets (default 0) */
+  interfaceId?: number;
+  /** helper binary (default: helperPath()) */
+  helper?: string;
+  /** run the helper through this prefix, e.g. ['ip', 'netns', 'exec', 'ns1'] */
+  wrapper?: string[];
+  /** pause reading the helper when this many packets wait for the consumer (default 50000) */
+  highWaterPackets?: number;
+}
+
+export interface CaptureExit {
+  /** helper exit code (0 = clean stop), null if killed by a signal */
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** last stats received (final === true after a clean stop) */
+  stats: CaptureStats | null;
+  /** the helper's error line when code !== 0 */
+  message?: string;
+}
+
+/** A helper failure: message is the helper's one line, code its exit code (helper/PROTOCOL.md). */
+export class CaptureError extends Error {
+  constructor(message: string, readonly code: number | null) {
+    super(message);
+    this.name = 'CaptureError';
+  }
+}
+
+export function helperArgs(o: CaptureOptions): string[] {
+  const args = ['capture', '--iface', o.iface];
+  if (o.mode) args.push('--mode', o.mode);
+  if (o.snaplen !== undefined) args.push('--snaplen', String(o.snaplen));
+  if (o.sample !== undefined) args.push('--sample', String(o.sample));
+  if (o.filter !== undefined && o.filter.trim() !== '') args.push('--filter', o.filter);
+  if (o.ringBytes !== undefined) args.push('--ring-bytes', String(o.ringBytes));
+  return args;
+}
+
+export class LiveCapture extends EventEmitter implements AsyncIterable<RawPacket[]> {
+  hello: HelloInfo | null = null;
+  stats: CaptureStats | null = null;
+  exitInfo: CaptureExit | null = null;
+  private readonly child: ChildProcessWithoutNullStreams;
+  private readonly decoder: HelperStreamDecoder;
+  private readonly queue: RawPacket[][] = [];
+  private queued = 0;
+  private readonly high: number;
+  private readPaused = false;
+  private waiter: (() => void) | null = null;
+  private readonly replies: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
+  private stderrTail = '';
+  private failure: CaptureError | null = null;
+  private readonly exited: Promise<CaptureExit>;
+
+  constructor(opts: CaptureOptions) {
+    super();
+    this.high = opts.highWaterPackets ?? 50_000;
+    const bin = opts.helper ?? helperPath();
+    const argv = [...(opts.wrapper ?? []), bin, ...helperArgs(opts)];
+    this.child = spawn(argv[0], argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.decoder = new HelperStreamDecoder({
+      hello: (h) => { this.hello = h; this.emit('hello', h); },
+      packets: (b) => this.enqueue(b),
+      stats: (s) => { this.stats = s; this.emit('stats', s); },
+      reply: (r) => this.onReply(r),
+    }, opts.interfaceId ?? 0);
+    this.child.stdout.on('data', (chunk: Buffer) => {
+      try {
+        this.decoder.push(chunk);
+      } catch (e) {
+        this.fail(new CaptureError((e as Error).message, null));
+        this.child.kill('SIGTERM');
+      }
+    });
+    this.child.stderr.setEncoding('utf8');
+    this.child.stderr.on('data', (s: string) => {
+      // Keep only the tail: the helper says what went wrong in its last line.
+      this.stderrTail = (this.stderrTail + s).slice(-4096);
+    });
+    // Writing to a helper that already exited must not crash us.
+    this.child.stdin.on('error', () => {});
+    this.exited = new Promise((resolve) => {
+      this.child.on('error', (e) => {
+        this.fail(new CaptureError(`cannot run the capture helper ${bin}: ${e.message}`, null));
+        const info: CaptureExit = { code: null, signal: null, stats: this.stats, message: e.message };
+        this.finish(info);
+        resolve(info);
+      });
+      this.child.on('close', (code, signal) => {
+        const line = this.stderrTail.trim().split('\n').pop()?.replace(/^xdpscope-helper: /, '') ?? '';
+        const info: CaptureExit = { code, signal, stats: this.stats };
+        if (code !== 0) {
+          info.message = line || (signal ? `capture helper killed by ${signal}` : `capture helper exited with code ${code}`);
+          this.fail(new CaptureError(info.message, code));
+        }
+        this.finish(info);
+        resolve(info);
+      });
+    });
+  }
+
+  /** Resolves when the helper has exited. */
+  get done(): Promise<CaptureExit> {
+    return this.exited;
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  setFilter(expr: string): Promise<void> {
+    return this.command(`filter ${expr.replace(/[\r\n]/g, ' ')}`);
+  }
+
+  setSample(n: number): Promise<void> {
+    return this.command(`sample ${n}`);
+  }
+
+  pause(): Promise<void> {
+    return this.command('pause');
+  }
+
+  resume(): Promise<void> {
+    return this.command('resume');
+  }
+
+  /** Ask the helper to detach, drain and exit; SIGTERM, then SIGKILL, if it does not. */
+  async stop(timeoutMs = 5000): Promise<CaptureExit> {
+    if (!this.exitInfo) {
+      this.child.stdin.write('stop\n');
+      this.child.stdin.end();
+      // The consumer may have stopped reading: the drain still needs the pipe emptied.
+      this.resumeReading();
+      const t1 = setTimeout(() => this.child.kill('SIGTERM'), timeoutMs);
+      const t2 = setTimeout(() => this.child.kill('SIGKILL'), timeoutMs + 2000);
+      try { await this.exited; } finally { clearTimeout(t1); clearTimeout(t2); }
+    }
+    return this.exitInfo!;
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<RawPacket[]> {
+    for (;;) {
+      const b = this.queue.shift();
+      if (b) {
+        this.queued -= b.length;
+        if (this.readPaused && this.queued < this.high / 2) this.resumeReading();
+        yield b;
+        continue;
+      }
+      if (this.exitInfo) {
+        if (this.failure) throw this.failure;
+        return;
+      }
+      await new Promise<void>((r) => { this.waiter = r; });
+    }
+  }
+
+  private enqueue(b: RawPacket[]): void {
+    this.queue.push(b);
+    this.queued += b.length;
+    // Backpressure: stop reading; the helper stops draining its ring and
+    // the kernel counts the overflow as ring drops.
+    if (!this.readPaused && this.queued >= this.high && !this.exitInfo) {
+      this.readPaused = true;
+      this.child.stdout.pause();
+    }
+    this.wake();
+  }
+
+  private resumeReading(): void {
+    if (this.readPaused) {
+      this.readPaused = false;
+      this.child.stdout.resume();
+    }
+  }
+
+  private wake(): void {
+    const w = this.waiter;
+    this.waiter = null;
+    w?.();
+  }
+
+  private command(line: string): Promise<void> {
+    if (this.exitInfo) return Promise.reject(new CaptureError('capture has ended', this.exitInfo.code));
+    return new Promise((resolve, reject) => {
+      this.replies.push({ resolve, reject });
+      this.child.stdin.write(line + '\n');
+    });
+  }
+
+  private onReply(r: Reply): void {
+    const p = this.replies.shift();
+    if (!p) return;
+    if (r.ok) p.resolve();
+    else p.reject(new CaptureError(r.message, null));
+  }
+
+  private fail(e: CaptureError): void {
+    if (this.failure) return;
+    this.failure = e;
+    if (this.listenerCount('error') > 0) this.emit('error', e);
+  }
+
+  private finish(info: CaptureExit): void {
+    if (this.exitInfo) return;
+    this.exitInfo = info;
+    for (const p of this.replies.splice(0)) p.reject(new CaptureError('capture ended before the helper answered', info.code));
+    this.emit('exit', info);
+    this.wake();
+  }
+}
+
+export function startCapture(opts: CaptureOptions): LiveCapture {
+  return new LiveCapture(opts);
+}

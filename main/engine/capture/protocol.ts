@@ -1,0 +1,242 @@
+// Decoder for the helper's stdout stream (helper/PROTOCOL.md, bpf/xdpscope.h):
+// frames `u32 type, u32 len, payload`, little-endian. Packet records become
+// RawPackets whose data are views into the chunk they arrived in; only a
+// record that straddles two chunks is copied.
+import type { RawPacket } from '../types';
+
+export const FRAME = { HELLO: 1, PACKETS: 2, STATS: 3, REPLY: 4 } as const;
+export const PROTO_VERSION = 1;
+const FRAME_HDR = 8;
+const REC_HDR = 24;
+const HELLO_LEN = 48;
+const STATS_LEN = 80;
+/** The helper never sends more: a bigger length means a corrupt stream. */
+const MAX_FRAME = 64 << 20;
+
+export interface HelloInfo {
+  version: number;
+  ifindex: number;
+  linkType: number;
+  mode: 'native' | 'generic';
+  snaplen: number;
+  multiBuffer: boolean;
+  progId: number;
+  ringBytes: number;
+  ifname: string;
+}
+
+export interface CaptureStats {
+  /** wall clock when the helper sampled the counters, ns since the epoch */
+  tsNs: bigint;
+  /** frames the XDP program saw */
+  seen: number;
+  seenBytes: number;
+  /** records the helper took from the ring and sent on */
+  delivered: number;
+  /** records lost because the ring was full (the reader fell behind) */
+  ringDrops: number;
+  /** rejected by the kernel filter, sampling skips included */
+  filtered: number;
+  sampledOut: number;
+  /** arrived while paused */
+  paused: number;
+  /** records the helper itself dropped (always 0: it stops reading instead) */
+  helperDrops: number;
+  /** the last stats of a clean stop: the program is detached and the ring drained */
+  final: boolean;
+}
+
+export interface Reply {
+  ok: boolean;
+  message: string;
+}
+
+export interface DecoderSink {
+  hello(h: HelloInfo): void;
+  packets(batch: RawPacket[]): void;
+  stats(s: CaptureStats): void;
+  reply(r: Reply): void;
+}
+
+const u64 = (b: Buffer, o: number): number => Number(b.readBigUInt64LE(o));
+
+export function parseHello(p: Buffer): HelloInfo {
+  if (p.length < HELLO_LEN) throw new Error(`helper protocol: hello frame of ${p.length} bytes, expected ${HELLO_LEN}`);
+  const version = p.readUInt32LE(0);
+  if (version !== PROTO_VERSION) throw new Error(`helper protocol: version ${version}, this xdpscope speaks ${PROTO_VERSION} (rebuild the helper)`);
+  const nameBytes = p.subarray(32, 48);
+  const nul = nameBytes.indexOf(0);
+  return {
+    version,
+    ifindex: p.readUInt32LE(4),
+    linkType: p.readUInt32LE(8),
+    mode: p.readUInt32LE(12) === 1 ? 'native' : 'generic',
+    snaplen: p.readUInt32LE(16),
+    multiBuffer: (p.readUInt32LE(20) & 1) === 1,
+    progId: p.readUInt32LE(24),
+    ringBytes: p.readUInt32LE(28),
+    ifname: nameBytes.subarray(0, nul < 0 ? 16 : nul).toString('utf8'),
+  };
+}
+
+export function parseStats(p: Buffer): CaptureStats {
+  if (p.length < STATS_LEN) throw new Error(`helper protocol: stats frame of ${p.length} bytes, expected ${STATS_LEN}`);
+  return {
+    tsNs: p.readBigUInt64LE(0),
+    seen: u64(p, 8),
+    seenBytes: u64(p, 16),
+    delivered: u64(p, 24),
+    ringDrops: u64(p, 32),
+    filtered: u64(p, 40),
+    sampledOut: u64(p, 48),
+    paused: u64(p, 56),
+    helperDrops: u64(p, 64),
+    final: p.readUInt32LE(72) === 1,
+  };
+}
+
+type State = 'frame' | 'payload' | 'rec' | 'data';
+
+export class HelperStreamDecoder {
+  private state: State = 'frame';
+  private need = FRAME_HDR;
+  /** bytes of a unit split across chunks */
+  private carry: Buffer[] = [];
+  private carryLen = 0;
+  private frameType = 0;
+  /** bytes left in the current PACKETS frame */
+  private frameLeft = 0;
+  private rec = { tsNs: 0n, wireLen: 0, capLen: 0 };
+  private batch: RawPacket[] = [];
+  private nextNumber = 1;
+  linkType = 1;
+
+  constructor(private readonly sink: DecoderSink, private readonly interfaceId = 0) {}
+
+  /** Frames decoded so far in this stream start at 1 (Wireshark's frame.number). */
+  get packetCount(): number {
+    return this.nextNumber - 1;
+  }
+
+  push(chunk: Buffer): void {
+    let off = 0;
+    while (off < chunk.length) {
+      let unit: Buffer;
+      const avail = chunk.length - off;
+      if (this.carryLen === 0 && avail >= this.need) {
+        unit = chunk.subarray(off, off + this.need);
+        off += this.need;
+      } else {
+        const take = Math.min(this.need - this.carryLen, avail);
+        this.carry.push(chunk.subarray(off, off + take));
+        this.carryLen += take;
+        off += take;
+        if (this.carryLen < this.need) break;
+        unit = Buffer.concat(this.carry, this.carryLen);
+        this.carry = [];
+        this.carryLen = 0;
+      }
+      this.consume(unit);
+    }
+    if (this.batch.length) {
+      const b = this.batch;
+      this.batch = [];
+      this.sink.packets(b);
+    }
+  }
+
+  /** True when the stream ended between frames (no partial frame left). */
+  get atBoundary(): boolean {
+    return this.state === 'frame' && this.carryLen === 0;
+  }
+
+  private consume(u: Buffer): void {
+    switch (this.state) {
+      case 'frame': {
+        this.frameType = u.readUInt32LE(0);
+        const len = u.readUInt32LE(4);
+        if (len > MAX_FRAME) throw new Error(`helper protocol: frame type ${this.frameType} claims ${len} bytes`);
+        if (this.frameType === FRAME.PACKETS) {
+          this.frameLeft = len;
+          this.nextInFrame();
+        } else if (len === 0) {
+          this.dispatch(Buffer.alloc(0));
+        } else {
+          this.state = 'payload';
+          this.need = len;
+        }
+        return;
+      }
+      case 'payload':
+        this.dispatch(u);
+        this.state = 'frame';
+        this.need = FRAME_HDR;
+        return;
+      case 'rec': {
+        this.rec.tsNs = u.readBigUInt64LE(0);
+        this.rec.wireLen = u.readUInt32LE(8);
+        this.rec.capLen = u.readUInt32LE(12);
+        this.frameLeft -= REC_HDR;
+        if (this.rec.capLen > this.frameLeft) throw new Error(`helper protocol: record of ${this.rec.capLen} bytes overruns its frame`);
+        if (this.rec.capLen === 0) { this.emit(Buffer.alloc(0)); this.nextInFrame(); return; }
+        this.state = 'data';
+        this.need = this.rec.capLen;
+        return;
+      }
+      case 'data':
+        this.frameLeft -= u.length;
+        this.emit(u);
+        this.nextInFrame();
+        return;
+    }
+  }
+
+  private nextInFrame(): void {
+    if (this.frameLeft >= REC_HDR) {
+      this.state = 'rec';
+      this.need = REC_HDR;
+    } else {
+      if (this.frameLeft !== 0) throw new Error(`helper protocol: ${this.frameLeft} stray bytes at the end of a packets frame`);
+      this.state = 'frame';
+      this.need = FRAME_HDR;
+    }
+  }
+
+  private emit(data: Buffer): void {
+    this.batch.push({
+      number: this.nextNumber++,
+      tsNs: this.rec.tsNs,
+      capLen: data.length,
+      origLen: this.rec.wireLen,
+      linkType: this.linkType,
+      interfaceId: this.interfaceId,
+      data,
+    });
+  }
+
+  private dispatch(p: Buffer): void {
+    // Keep stream order: packets before the stats or reply that follow them.
+    if (this.batch.length) {
+      const b = this.batch;
+      this.batch = [];
+      this.sink.packets(b);
+    }
+    switch (this.frameType) {
+      case FRAME.HELLO: {
+        const h = parseHello(p);
+        this.linkType = h.linkType;
+        this.sink.hello(h);
+        return;
+      }
+      case FRAME.STATS:
+        this.sink.stats(parseStats(p));
+        return;
+      case FRAME.REPLY:
+        this.sink.reply({ ok: p.length >= 4 && p.readUInt32LE(0) === 0, message: p.subarray(4).toString('utf8') });
+        return;
+      default:
+        // Unknown frame types are skipped: a newer helper may add some.
+        return;
+    }
+  }
+}
