@@ -2,8 +2,9 @@
 // (frame count, frame.time_epoch, frame.len, frame.cap_len) and with capinfos.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { sharedCapturesSkipReason } from '../lib/env';
+import { hasCommand, sharedCapturesSkipReason } from '../lib/env';
 import { parseCaptureBuffer } from '../../main/engine/file/open';
 import { epochText } from '../../main/engine/file/time';
 import { LinkType } from '../../main/engine/types';
@@ -33,6 +34,18 @@ test('every shared capture matches the tshark oracle frame by frame', { skip }, 
     else assert.equal(file.error, null, `${name}: ${file.error?.message}`);
     assert.equal(file.format, name.endsWith('.pcapng') ? 'pcapng' : 'pcap', `${name}: format`);
     assert.equal(file.compressed, false);
+  }
+});
+
+test('packet counts agree with capinfos, also where it stops on damage', { skip: skip ?? (hasCommand('capinfos') ? undefined : 'capinfos not installed') }, async () => {
+  for (const name of captureNames()) {
+    const ci = spawnSync('capinfos', ['-c', '-M', capturePath(name)], { encoding: 'utf8' });
+    // On damage capinfos exits non-zero with "An error occurred after reading N packets".
+    const m = ci.status === 0 ? /Number of packets:\s+(\d+)/.exec(ci.stdout) : /after reading (\d+) packets/.exec(ci.stderr);
+    assert.ok(m, `capinfos on ${name}: ${ci.stderr}`);
+    const { packets, file } = await readAll(capturePath(name));
+    assert.equal(packets.length, Number(m[1]), name);
+    assert.equal(file.error !== null, ci.status !== 0, `${name}: damage reported by both or neither`);
   }
 });
 

@@ -6,7 +6,7 @@
 //   if (f.error) console.error(f.error.message);      // damage: every packet before it was yielded
 //
 // The file is read in chunks (1 MiB by default) and packets come in batches
-// (RawPacket[]). RawPacket.data is a subarray VIEW of the chunk buffer: each
+// (RawPacket[]). RawPacket.data is a plain Uint8Array VIEW (not a Buffer) of the chunk buffer: each
 // chunk is a fresh buffer, so a view stays valid as long as it is referenced,
 // but keeping one packet keeps its whole chunk alive: copy data
 // (Uint8Array.prototype.slice) to keep packets for long. interfaces,

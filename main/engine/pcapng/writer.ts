@@ -64,6 +64,13 @@ interface WriterInterface {
 }
 
 const utf8 = (s: string): Buffer => Buffer.from(s, 'utf8');
+const putU32 = (b: Uint8Array, at: number, v: number): number => {
+  b[at] = v;
+  b[at + 1] = v >>> 8;
+  b[at + 2] = v >>> 16;
+  b[at + 3] = v >>> 24;
+  return at + 4;
+};
 
 export class PcapngWriter {
   private readonly out: BlockBuffer;
@@ -146,6 +153,31 @@ export class PcapngWriter {
     }
     const o = this.out;
     const ticks = iface.unit === 1n ? tsNs : tsNs / iface.unit;
+    if (!comments?.length) {
+      // Hot path (live capture): one bounds check, direct stores.
+      const len = data.length;
+      const total = 32 + ((len + 3) & ~3);
+      o.ensure(total);
+      const buf = o.buf;
+      let at = o.len;
+      const hi = Number(ticks >> 32n);
+      const lo = Number(ticks & 0xffffffffn);
+      at = putU32(buf, at, BLOCK.EPB);
+      at = putU32(buf, at, total);
+      at = putU32(buf, at, ifaceId);
+      at = putU32(buf, at, hi);
+      at = putU32(buf, at, lo);
+      at = putU32(buf, at, len);
+      at = putU32(buf, at, Math.max(origLen, len));
+      buf.set(data, at);
+      at += len;
+      while (at & 3) buf[at++] = 0;
+      putU32(buf, at, total);
+      o.len = at + 4;
+      this.packetsWritten++;
+      if (o.len >= this.bufferBytes) this.flush();
+      return;
+    }
     const b = this.begin(BLOCK.EPB);
     o.u32(ifaceId);
     o.u32(Number(ticks >> 32n));
