@@ -203,59 +203,6 @@ int harden_check_self_location(void)
 	return check_chain(exe, 1);
 }
 
-int harden_check_path(const char *path)
-{
-	char real[PATH_MAX];
-	if (!realpath(path, real)) {
-		refuse("cannot resolve %s: %s", path, strerror(errno));
-		return -1;
-	}
-	return check_chain(real, 0);
-}
-
-int harden_sibling_path(const char *rel, char *out, size_t outlen)
-{
-	char exe[PATH_MAX];
-	if (self_path(exe, sizeof(exe)) != 0)
-		return -1;
-	char *slash = strrchr(exe, '/');
-	*slash = '\0';
-	int n = snprintf(out, outlen, "%s/%s", exe, rel);
-	if (n < 0 || (size_t)n >= outlen) {
-		refuse("path of %s next to %s is too long", rel, exe);
-		return -1;
-	}
-	return 0;
-}
-
-int harden_valid_ifname(const char *name)
-{
-	size_t n = strnlen(name, 16);
-	if (n == 0 || n > 15 || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
-		return 0;
-	for (size_t i = 0; i < n; i++) {
-		char c = name[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      c == '_' || c == '.' || c == ':' || c == '-'))
-			return 0;
-	}
-	return 1;
-}
-
-int harden_parse_u64(const char *s, unsigned long long min, unsigned long long max,
-                     unsigned long long *out)
-{
-	if (!s || *s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	char *end;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (errno || *end != '\0' || v < min || v > max)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 int harden_limit_capabilities(void)
 {
 	struct __user_cap_data_struct have[2], want[2];

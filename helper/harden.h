@@ -53,23 +53,6 @@ int harden_check_args(int argc, char **argv);
  */
 int harden_check_self_location(void);
 
-/* The same ownership/mode check for any other file the helper loads (e.g. its BPF object). */
-int harden_check_path(const char *path);
-
-/*
- * Path of a file that sits next to the executable (e.g. "xdpscope.bpf.o"),
- * derived from /proc/self/exe, never from the environment or argv; rel may
- * contain "../" to reach a sibling directory. Returns -1 if it does not fit.
- */
-int harden_sibling_path(const char *rel, char *out, size_t outlen);
-
-/* Is this a plausible interface name (1-15 chars of [A-Za-z0-9_.:-], not "." or "..")? */
-int harden_valid_ifname(const char *name);
-
-/* Parse a decimal unsigned number in [min, max]; -1 on anything else. */
-int harden_parse_u64(const char *s, unsigned long long min, unsigned long long max,
-                     unsigned long long *out);
-
 /* Keep only CAP_BPF, CAP_NET_ADMIN and CAP_PERFMON (permitted and effective), no inheritable. */
 int harden_limit_capabilities(void);
 

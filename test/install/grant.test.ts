@@ -194,11 +194,15 @@ describe('one-time grant and least privilege (live)', { skip: skip ?? false }, (
     }
   });
 
-  test('the locator picks the granted helper for an unprivileged process', () => {
+  test('the locator picks the granted helper for an unprivileged process, and the status says so', () => {
     const r = sh('runuser', ['-u', user, '--', process.execPath, '-e',
-      `const l=require(${JSON.stringify(join(__dirname, '..', '..', 'main', 'engine', 'privilege', 'locate.js'))});process.stdout.write(JSON.stringify(l.locateHelper()))`]);
+      `const s=require(${JSON.stringify(join(__dirname, '..', '..', 'main', 'engine', 'privilege', 'status.js'))});process.stdout.write(JSON.stringify(s.privilegeStatus()))`]);
     assert.equal(r.status, 0, r.stderr);
-    assert.deepEqual(JSON.parse(r.stdout), { kind: 'granted', path: granted });
+    const st = JSON.parse(r.stdout);
+    assert.deepEqual(st.helper, { kind: 'granted', path: granted });
+    assert.equal(st.canOfferGrant, false);
+    assert.deepEqual(st.granted.problems, []);
+    assert.equal(st.granted.sha256, st.bundledSha256, 'a group member can read and compare it');
   });
 
   test('the same user outside the group cannot run it', async () => {
@@ -226,6 +230,13 @@ describe('one-time grant and least privilege (live)', { skip: skip ?? false }, (
     assert.notEqual(c.code, 0);
     assert.deepEqual(c.frames, []);
     assert.throws(() => locateHelper({ root: false }), HelperUnavailableError);
+    const st = sh('runuser', ['-u', user, '--', process.execPath, '-e',
+      `const s=require(${JSON.stringify(join(__dirname, '..', '..', 'main', 'engine', 'privilege', 'status.js'))});process.stdout.write(JSON.stringify(s.privilegeStatus()))`]);
+    assert.equal(st.status, 0, st.stderr);
+    const status = JSON.parse(st.stdout);
+    assert.equal(status.helper, null);
+    assert.equal(status.canOfferGrant, true);
+    assert.match(status.unavailable, /sudo xdpscope grant/);
   });
 
   test('grant refuses a tampered copy (hash differs from the one taken) and installs nothing', () => {

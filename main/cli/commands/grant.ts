@@ -1,10 +1,9 @@
 // `xdpscope grant`: the one-time install of the capture helper with its
 // capabilities (for AppImage and source runs; the .deb does this itself).
 import { parseArgs } from 'node:util';
-import { inspectHelper } from '../../engine/privilege/inspect';
 import { grantSource, runGrant, runRevoke } from '../../engine/privilege/grant';
-import { locateHelper, HelperUnavailableError } from '../../engine/privilege/locate';
-import { GRANT_DIR, HELPER_CAPS, HELPER_GROUP, bundledFiles, grantedFiles } from '../../engine/privilege/paths';
+import { GRANT_DIR, HELPER_CAPS, HELPER_GROUP, bundledFiles } from '../../engine/privilege/paths';
+import { privilegeStatus } from '../../engine/privilege/status';
 
 const USAGE = `Usage: xdpscope grant [--add-user USER] | --revoke | --status
 
@@ -27,10 +26,9 @@ function fail(msg: string, code = 1): number {
 }
 
 function status(): number {
-  const bundled = bundledFiles();
-  let expect: string | undefined;
-  try { expect = grantSource(bundled.helper).helperSha256; } catch { /* no bundled build here */ }
-  const info = inspectHelper(grantedFiles().helper, { expectSha256: expect });
+  const st = privilegeStatus();
+  const info = st.granted;
+  const expect = st.bundledSha256;
   const lines = [`granted helper: ${info.path}`];
   if (info.exists) {
     lines.push(`  owner uid ${info.uid}, gid ${info.gid}, mode ${info.mode?.toString(8)}`);
@@ -38,14 +36,8 @@ function status(): number {
     lines.push(`  sha256: ${info.sha256 ?? 'unreadable by this user'}${expect ? (info.sha256 === expect ? ' (same as bundled)' : info.sha256 ? ' (DIFFERS from bundled)' : '') : ' (no bundled helper to compare)'}`);
     lines.push(`  runnable by you: ${info.executable ? 'yes' : 'no'}`);
   }
-  lines.push(`bundled helper: ${expect ? bundled.helper : 'not built'}`);
-  try {
-    const used = locateHelper();
-    lines.push(`in use: ${used.kind} ${used.path}`);
-  } catch (e) {
-    if (!(e instanceof HelperUnavailableError)) throw e;
-    lines.push(`in use: none (${e.message})`);
-  }
+  lines.push(`bundled helper: ${expect ? bundledFiles().helper : 'not built'}`);
+  lines.push(st.helper ? `in use: ${st.helper.kind} ${st.helper.path}` : `in use: none (${st.unavailable})`);
   lines.push(info.problems.length ? `problems:\n  ${info.problems.join('\n  ')}` : 'status: ok');
   process.stdout.write(lines.join('\n') + '\n');
   return info.problems.length ? 1 : 0;
