@@ -215,11 +215,22 @@ export class FilterIndex {
     const dec = srcCols.map((c) => c?.decoder() ?? (() => null));
     const cur = new Array<number>(ns).fill(0);
     const vals: FieldValue[][] = filter.slots.map(() => []);
+    // A packet none of the columns mentions gets the filter's value on
+    // absent fields (false for `tcp.port == 80`, true for `not arp`): only
+    // packets with an occurrence are replayed.
+    const base = filter.evalValues(vals);
     const out = new Uint32Array(this.count);
     let k = 0;
+    let next = 0; // first packet not yet decided
     const frames = this.frames;
-    for (let p = 0; p < this.count; p++) {
-      for (let s = 0; s < vals.length; s++) vals[s]!.length = 0;
+    for (;;) {
+      let p = 0xffffffff;
+      for (let s = 0; s < ns; s++) {
+        const i = cur[s]!;
+        if (i < lens[s]! && pkts[s]![i]! < p) p = pkts[s]![i]!;
+      }
+      if (p === 0xffffffff) break;
+      if (base) while (next < p) out[k++] = frames[next++]!;
       for (let s = 0; s < ns; s++) {
         const pk = pkts[s]!;
         let i = cur[s]!;
@@ -232,7 +243,10 @@ export class FilterIndex {
         }
       }
       if (filter.evalValues(vals)) out[k++] = frames[p]!;
+      for (let s = 0; s < vals.length; s++) vals[s]!.length = 0;
+      next = p + 1;
     }
+    if (base) while (next < this.count) out[k++] = frames[next++]!;
     return out.slice(0, k);
   }
 
