@@ -84,7 +84,12 @@ test('tshark and capinfos read our pcapng and pcap with exit 0 and an empty stde
   const t = tmp();
   try {
     const ng = join(t.dir, 'out.pcapng');
-    const w = PcapngWriter.open(ng, { comments: ['written by the formats test'] });
+    // SHB custom options (how session metadata is stored) must not upset tshark/capinfos either.
+    const big = Buffer.alloc(65000, 0x7b);
+    const w = PcapngWriter.open(ng, {
+      comments: ['written by the formats test'],
+      customOptions: [{ code: 19373, pen: PEN, data: big }, { code: 2988, pen: PEN, data: Buffer.from('copyable text') }],
+    });
     let n = 0;
     for (const name of ['gopacket-le-test202.pcapng', 'zeek-pcapng-multi-interface.pcapng', 'zeek-linux_dlt_sll2.pcap', 'zeek-post.pcap']) {
       n += (await copyToPcapng(capturePath(name), w)).length;
@@ -113,6 +118,10 @@ test('tshark and capinfos read our pcapng and pcap with exit 0 and an empty stde
     const first = execFileSync('tshark', ['-r', ng, '-c', '3', '-T', 'fields', '-e', 'frame.time_epoch', '-e', 'frame.comment'],
       { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
     assert.deepEqual(first.trim().split('\n'), ['1340954905.298858000\t', '1340954905.298858000\t', '1340954905.301858000\tnote 3,ünïcode ✓']);
+    const back = await readAll(ng);
+    assert.deepEqual(back.file.sections[0].customOptions?.map((c) => [c.code, c.pen, c.data.length]),
+      [[19373, PEN, 65000], [2988, PEN, 13]]);
+    assert.ok(Buffer.from(back.file.sections[0].customOptions![0].data).equals(big));
     const copy = await readAll(pcap);
     assert.deepEqual(copy.packets.map((p) => [String(p.tsNs), p.origLen]), post.packets.map((p) => [String(p.tsNs), p.origLen]));
     assert.equal(copy.file.pcapHeader?.nanosecond, true);

@@ -260,7 +260,7 @@ export class CaptureFile {
           yield b;
           continue;
         }
-        if (this.parser.done) break;
+        if (this.parser.done || this.closed) break;
         this.step();
         if (this.pending.length || this.parser.done) continue;
         // The parser needs bytes beyond the buffer.

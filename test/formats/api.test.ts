@@ -1,0 +1,56 @@
+// The reader's API contract beyond the packets: metadata known right after
+// open, packets() one by one, single pass, progress, early stop and close().
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { sharedCapturesSkipReason } from '../lib/env';
+import { openCaptureFile } from '../../main/engine/file/open';
+import { capturePath, packetKey, readAll } from './helpers';
+
+const skip = sharedCapturesSkipReason() ?? undefined;
+
+test('format, interfaces and sections are known as soon as the file is open', { skip }, async () => {
+  const f = await openCaptureFile(capturePath('gopacket-le-test202.pcapng'));
+  try {
+    assert.equal(f.format, 'pcapng');
+    assert.ok(f.interfaces.length >= 2, 'IDBs of the first chunk are read');
+    assert.equal(f.sections[0].comments?.[0], 'test202 SHB-0');
+    const p = await openCaptureFile(capturePath('zeek-post.pcap'));
+    assert.equal(p.format, 'pcap');
+    assert.deepEqual([p.interfaces.length, p.interfaces[0].linkType, p.pcapHeader?.snaplen], [1, 1, 65535]);
+    await p.close();
+  } finally {
+    await f.close();
+  }
+});
+
+test('packets() yields what batches() does, one at a time; a second pass is refused', { skip }, async () => {
+  const all = await readAll(capturePath('zeek-100-continue.pcap'));
+  const f = await openCaptureFile(capturePath('zeek-100-continue.pcap'), { maxBatch: 7 });
+  const one: string[] = [];
+  for await (const p of f.packets()) one.push(packetKey({ ...p, data: p.data.slice() }));
+  assert.deepEqual(one, all.packets.map(packetKey));
+  assert.equal(f.packetCount, 66);
+  assert.equal(f.offset, f.size, 'parsed to the end');
+  await assert.rejects(async () => {
+    for await (const _ of f.batches()) { /* nothing */ }
+  }, /only once/);
+});
+
+test('progress grows while reading; breaking out early or closing stops cleanly', { skip }, async () => {
+  const f = await openCaptureFile(capturePath('zeek-100-continue.pcap'), { chunkSize: 4096, maxBatch: 5 });
+  const seen: number[] = [];
+  for await (const _ of f.batches()) {
+    seen.push(f.bytesRead);
+    if (seen.length === 10) break; // the generator's finally closes the file
+  }
+  assert.ok(seen[0] < f.size && seen[9] > seen[0] && seen[9] < f.size, `bytesRead ${seen.join(',')} of ${f.size}`);
+  assert.equal(f.error, null);
+
+  const g = await openCaptureFile(capturePath('zeek-100-continue.pcap'), { chunkSize: 4096, maxBatch: 5 });
+  let n = 0;
+  for await (const b of g.batches()) {
+    n += b.length;
+    if (n >= 10) await g.close(); // closing mid-iteration ends it without an exception
+  }
+  assert.ok(n >= 10 && n < 66, `${n} packets before close`);
+});
