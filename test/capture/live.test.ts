@@ -1,0 +1,219 @@
+// Live capture end to end, in two network namespaces joined by a veth pair:
+// real TCP/HTTP, UDP and ICMP traffic captured by `xdpscope capture` must
+// match what tcpdump sees on the same interface (ingress) byte for byte;
+// the XDP program must never outlive the helper, never displace someone
+// else's program, and every frame must be accounted for under overload.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { CLI, ROOT, hasCommand, liveSkipReason, outputDir } from '../lib/env';
+import { createVethPair, type VethPair } from '../lib/netns';
+import { parseCaptureBuffer } from '../../main/engine/file';
+import { udpFrame, writePcap, icmpEchoFrame } from './frames';
+import { HELPER, captureDuring, clientMac, helloOf, replay, sleep, startInNs, xdpOn } from './util';
+
+const skip = liveSkipReason() ?? (['tcpdump', 'tcpreplay', 'tshark', 'clang'].find((c) => !hasCommand(c)) ?? null);
+const out = outputDir('capture');
+const env = { ...process.env, XDPSCOPE_HELPER: HELPER };
+
+function waitFor(child: ChildProcess, stream: 'stdout' | 'stderr', re: RegExp, timeoutMs = 10_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    const t = setTimeout(() => reject(new Error(`timed out waiting for ${re} in: ${text}`)), timeoutMs);
+    child[stream]!.on('data', (d: Buffer) => {
+      text += d.toString();
+      if (re.test(text)) { clearTimeout(t); resolve(text); }
+    });
+    child.on('exit', (code) => { clearTimeout(t); reject(new Error(`exited (${code}) before ${re}: ${text}`)); });
+  });
+}
+
+const exited = (child: ChildProcess): Promise<number | null> =>
+  child.exitCode !== null ? Promise.resolve(child.exitCode) : new Promise((r) => child.on('exit', (c) => r(c)));
+
+function cli(pair: VethPair, args: string[]): ChildProcess {
+  return spawn('ip', ['netns', 'exec', pair.serverNs, process.execPath, CLI, 'capture', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+function framesOf(path: string): Buffer[] {
+  const parsed = parseCaptureBuffer(readFileSync(path));
+  assert.equal(parsed.error, null, `${path} must parse cleanly`);
+  return parsed.packets.map((p) => Buffer.from(p.data));
+}
+
+describe('live capture', { skip: skip ? `needs ${skip}` : false }, () => {
+  let pair: VethPair;
+  before(() => { pair = createVethPair({ subnet: 212 }); });
+  after(() => pair?.dispose());
+
+  it('captures every frame tcpdump sees on the interface (HTTP, UDP, ICMP), byte for byte', async () => {
+    const ours = join(out, 'live-ours.pcapng');
+    const theirs = join(out, 'live-tcpdump.pcap');
+    rmSync(ours, { force: true });
+    const server = pair.spawn(pair.serverNs, [process.execPath, '-e', `
+      require('http').createServer((q, s) => { s.setHeader('Content-Type', 'text/plain'); s.end('ua=' + q.headers['user-agent']); })
+        .listen(8080, '${pair.serverIp}', () => console.log('ready'));
+      require('dgram').createSocket('udp4').bind(5353, '${pair.serverIp}').on('message', () => {});`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const tcpdump = pair.spawn(pair.serverNs, ['tcpdump', '-i', pair.serverIf, '-Q', 'in', '-U', '-w', theirs], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const xs = cli(pair, ['-i', pair.serverIf, '-w', ours]);
+    try {
+      await Promise.all([
+        waitFor(server, 'stdout', /ready/),
+        waitFor(tcpdump, 'stderr', /listening on/),
+        waitFor(xs, 'stderr', /Capturing on/),
+      ]);
+      pair.exec(pair.clientNs, [process.execPath, '-e', `
+        const http = require('http');
+        (async () => {
+          for (let i = 0; i < 5; i++) await new Promise((ok, ko) => http.get({ host: '${pair.serverIp}', port: 8080, path: '/p' + i,
+            headers: { 'User-Agent': 'xdpscope-test/1.0 (run ' + i + ')' }, agent: false }, (r) => { r.resume(); r.on('end', ok); }).on('error', ko));
+          const u = require('dgram').createSocket('udp4');
+          for (let i = 0; i < 5; i++) await new Promise((ok) => u.send(Buffer.from('hello ' + i), 5353, '${pair.serverIp}', ok));
+          u.close();
+        })().catch((e) => { console.error(e); process.exit(1); });`]);
+      pair.exec(pair.clientNs, ['ping', '-c', '3', '-i', '0.2', pair.serverIp]);
+      await sleep(500);
+    } finally {
+      tcpdump.kill('SIGINT');
+      xs.kill('SIGINT');
+      server.kill('SIGKILL');
+    }
+    assert.equal(await exited(xs), 0);
+    await exited(tcpdump);
+    const a = framesOf(ours).map((f) => f.toString('hex')).sort();
+    const b = framesOf(theirs).map((f) => f.toString('hex')).sort();
+    assert.ok(b.length >= 5 * 5 + 5 + 3, `tcpdump saw only ${b.length} frames`);
+    assert.deepEqual(a, b);
+    const uas = execFileSync('tshark', ['-r', ours, '-Y', 'http.user_agent', '-T', 'fields', '-e', 'http.user_agent'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    assert.equal(uas.trim().split('\n').length, 5);
+    assert.match(uas, /xdpscope-test\/1\.0 \(run 4\)/);
+    const isb = parseCaptureBuffer(readFileSync(ours)).stats;
+    assert.equal(isb.length, 1);
+    assert.equal(isb[0].userDelivered, a.length);
+    assert.equal(isb[0].dropped, 0);
+    assert.equal(xdpOn(pair.serverNs, pair.serverIf), '');
+  });
+
+  it('attaches natively on veth by default, and in generic mode when asked', async () => {
+    const ep = { srcMac: clientMac(pair), dstMac: pair.serverMac, src: pair.clientIp, dst: '198.18.212.99' };
+    const pcap = join(out, 'modes.pcap');
+    writePcap(pcap, [0, 1, 2].map((i) => icmpEchoFrame(ep, i)));
+    const native = await captureDuring(pair, {}, () => replay(pair, pcap));
+    assert.equal(native.hello.mode, 'native');
+    assert.equal(native.frames.length, 3);
+    const generic = await captureDuring(pair, { mode: 'generic' }, (cap) => {
+      assert.match(xdpOn(pair.serverNs, pair.serverIf), /xdpgeneric/);
+      assert.equal(cap.hello?.mode, 'generic');
+      replay(pair, pcap);
+    });
+    assert.equal(generic.frames.length, 3);
+    assert.equal(generic.exit.stats!.seen, 3);
+    assert.equal(xdpOn(pair.serverNs, pair.serverIf), '');
+  });
+
+  it('leaves no XDP program behind when the helper is killed with SIGKILL', async () => {
+    const cap = startInNs(pair, {});
+    cap.on('error', () => {});
+    await helloOf(cap);
+    assert.match(xdpOn(pair.serverNs, pair.serverIf), /prog\/xdp id \d+/);
+    process.kill(cap.pid!, 'SIGKILL');
+    const exit = await cap.done;
+    assert.equal(exit.signal, 'SIGKILL');
+    assert.equal(xdpOn(pair.serverNs, pair.serverIf), '');
+  });
+
+  it('SIGKILL of xdpscope itself leaves a readable file and no XDP program', async () => {
+    const file = join(out, 'killed.pcapng');
+    rmSync(file, { force: true });
+    const ep = { srcMac: clientMac(pair), dstMac: pair.serverMac, src: pair.clientIp, dst: '198.18.212.99' };
+    const pcap = join(out, 'kill.pcap');
+    writePcap(pcap, Array.from({ length: 20 }, (_, i) => udpFrame(ep, 1000, 2000 + i)));
+    const xs = cli(pair, ['-i', pair.serverIf, '-w', file]);
+    await waitFor(xs, 'stderr', /Capturing on/);
+    replay(pair, pcap);
+    await sleep(1300); // at least one periodic flush
+    xs.kill('SIGKILL');
+    await exited(xs);
+    // The helper notices its stdin closing and detaches.
+    for (let i = 0; i < 50 && xdpOn(pair.serverNs, pair.serverIf) !== ''; i++) await sleep(100);
+    assert.equal(xdpOn(pair.serverNs, pair.serverIf), '');
+    assert.equal(framesOf(file).length, 20);
+    const r = spawnSync('tshark', ['-r', file], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+  });
+
+  it('refuses an interface that has a foreign XDP program, and leaves it attached', async () => {
+    const src = join(out, 'pass.bpf.c');
+    const obj = join(out, 'pass.bpf.o');
+    if (!existsSync(obj)) {
+      require('node:fs').writeFileSync(src, '#include <linux/bpf.h>\n__attribute__((section("xdp"), used)) int other_pass(struct xdp_md *c) { return XDP_PASS; }\nchar _l[] __attribute__((section("license"), used)) = "GPL";\n');
+      execFileSync('clang', ['-O2', '-g', '-target', 'bpf', `-I/usr/include/${execFileSync('gcc', ['-print-multiarch'], { encoding: 'utf8' }).trim()}`, '-c', src, '-o', obj]);
+    }
+    execFileSync('ip', ['-n', pair.serverNs, 'link', 'set', 'dev', pair.serverIf, 'xdpgeneric', 'obj', obj, 'sec', 'xdp']);
+    try {
+      const before = xdpOn(pair.serverNs, pair.serverIf);
+      const id = /prog\/xdp id (\d+)/.exec(before)?.[1];
+      assert.ok(id, before);
+      const xs = cli(pair, ['-i', pair.serverIf, '-w', join(out, 'refused.pcapng')]);
+      let err = '';
+      xs.stderr!.on('data', (d) => { err += d; });
+      assert.equal(await exited(xs), 1);
+      assert.match(err, new RegExp(`already has an XDP program \\(id ${id}, name '(other_pass|unknown[^']*)'`));
+      assert.equal(xdpOn(pair.serverNs, pair.serverIf), before);
+    } finally {
+      execFileSync('ip', ['-n', pair.serverNs, 'link', 'set', 'dev', pair.serverIf, 'xdpgeneric', 'off']);
+    }
+  });
+
+  const bad: Array<[string, string[], number, RegExp]> = [
+    ['unknown interface', ['-i', 'nosuchif0'], 1, /no such interface: 'nosuchif0'/],
+    ['bad filter', ['-f', 'tcp or udp'], 2, /'or' is not supported/],
+    ['unsupported filter term', ['-f', 'ether host 1:2:3:4:5:6'], 2, /unsupported term 'ether'/],
+    ['bad count', ['-c', 'abc'], 2, /-c: 'abc' is not a whole number/],
+    ['zero snaplen', ['-s', '0'], 2, /-s: '0'/],
+    ['bad duration', ['-a', 'minutes:3'], 2, /duration:SECS/],
+    ['bad mode', ['--mode', 'turbo'], 2, /--mode/],
+    ['ring not a power of two', ['--ring-bytes', '100000'], 2, /power of two/],
+  ];
+  for (const [what, args, code, re] of bad) {
+    it(`rejects ${what} with one clear line and exit code ${code}, attaching nothing`, async () => {
+      const full = args.includes('-i') ? args : ['-i', pair.serverIf, ...args];
+      const xs = cli(pair, full);
+      let err = '';
+      xs.stderr!.on('data', (d) => { err += d; });
+      assert.equal(await exited(xs), code);
+      assert.match(err, re);
+      assert.equal(err.trim().split('\n').length, 1, err);
+      assert.equal(xdpOn(pair.serverNs, pair.serverIf), '');
+    });
+  }
+
+  it('without privileges says which capabilities are missing and how to grant them', () => {
+    const r = spawnSync('ip', ['netns', 'exec', pair.serverNs, 'setpriv', '--reuid=65534', '--regid=65534', '--clear-groups',
+      '--inh-caps=-all', '--bounding-set=-all', process.execPath, CLI, 'capture', '-i', pair.serverIf, '-w', '/tmp/xs-nobody.pcapng'],
+    { encoding: 'utf8', env: { ...env, XDPSCOPE_ROOT: ROOT }, timeout: 20_000 });
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /CAP_BPF and CAP_NET_ADMIN/);
+    assert.match(r.stderr, /xdpscope grant|setcap/);
+    assert.equal(xdpOn(pair.serverNs, pair.serverIf), '');
+  });
+
+  it('accounts for every frame of a burst faster than the reader: delivered + ring drops + filtered == seen', async () => {
+    const ep = { srcMac: clientMac(pair), dstMac: pair.serverMac, src: pair.clientIp, dst: '198.18.212.99' };
+    const pcap = join(out, 'burst.pcap');
+    const N = 20_000;
+    writePcap(pcap, Array.from({ length: N }, (_, i) => udpFrame(ep, 1000 + (i % 7), i % 4 === 0 ? 9 : 7000, undefined, i)));
+    const r = await captureDuring(pair, { ringBytes: 65536, filter: 'not udp port 9', highWaterPackets: 64 },
+      () => replay(pair, pcap, ['--topspeed']), 20);
+    const s = r.exit.stats!;
+    assert.equal(s.final, true);
+    assert.equal(s.seen, N);
+    assert.equal(s.filtered, N / 4);
+    assert.ok(s.ringDrops > 0, 'a 64 KiB ring and a slow reader must overflow');
+    assert.equal(s.delivered, r.frames.length);
+    assert.equal(s.helperDrops, 0);
+    assert.equal(s.delivered + s.ringDrops + s.filtered, s.seen);
+  });
+});
