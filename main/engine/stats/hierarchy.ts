@@ -30,7 +30,8 @@ export class ProtocolHierarchy {
       nodes = [];
       let cur = this.root;
       for (const p of protocols.split(':')) {
-        if (!p || SKIP.has(p)) continue;
+        // dotted names (ipv6.hopopts) are parts of their protocol, not protocols: tshark's tree leaves them out
+        if (!p || SKIP.has(p) || p.includes('.')) continue;
         let n = cur.children.get(p);
         if (!n) cur.children.set(p, (n = { frames: 0, bytes: 0, children: new Map() }));
         nodes.push(n);

@@ -23,45 +23,57 @@ export interface IoGraphData {
   series: Array<{ name: string; filter: string; packets: number[] }>;
 }
 
+interface Bucket {
+  packets: number;
+  bytes: number;
+  extra: number[];
+}
+
 export class IoGraph {
   private t0 = NaN;
-  private first = 0;
-  private packets: number[] = [];
-  private bytes: number[] = [];
-  private extra: number[][];
+  /** interval index → counts; sparse, because captures can have gaps of months */
+  private readonly buckets = new Map<number, Bucket>();
 
-  constructor(readonly intervalSec: number, private readonly defs: IoSeriesDef[], private readonly maxIntervals = 86_400) {
-    this.extra = defs.map(() => []);
-  }
+  constructor(readonly intervalSec: number, private readonly defs: IoSeriesDef[], private readonly maxIntervals = 86_400) {}
 
   add(ts: number, len: number, d: Dissection): void {
     if (Number.isNaN(ts)) return;
     if (Number.isNaN(this.t0)) this.t0 = ts;
     const idx = Math.max(0, Math.floor((ts - this.t0) / this.intervalSec));
-    while (this.first + this.packets.length <= idx) {
-      this.packets.push(0);
-      this.bytes.push(0);
-      for (const e of this.extra) e.push(0);
-      if (this.packets.length > this.maxIntervals) {
-        this.packets.shift(); this.bytes.shift(); for (const e of this.extra) e.shift();
-        this.first++;
-      }
+    let b = this.buckets.get(idx);
+    if (!b) {
+      b = { packets: 0, bytes: 0, extra: this.defs.map(() => 0) };
+      this.buckets.set(idx, b);
+      // intervals arrive in time order: the first key is the oldest
+      if (this.buckets.size > this.maxIntervals) this.buckets.delete(this.buckets.keys().next().value as number);
     }
-    const i = idx - this.first;
-    if (i < 0) return;
-    this.packets[i]++;
-    this.bytes[i] += len;
-    for (let k = 0; k < this.defs.length; k++) if (this.defs[k].match(d)) this.extra[k][i]++;
+    b.packets++;
+    b.bytes += len;
+    for (let k = 0; k < this.defs.length; k++) if (this.defs[k].match(d)) b.extra[k]++;
   }
 
+  /** Intervals with packets, plus a zero on each side of every silent gap (so plotted lines drop to 0). */
   data(): IoGraphData {
-    return {
-      intervalSec: this.intervalSec,
-      t0: Number.isNaN(this.t0) ? 0 : this.t0,
-      time: this.packets.map((_, i) => +((this.first + i) * this.intervalSec).toFixed(6)),
-      packets: [...this.packets],
-      bitsPerSec: this.bytes.map((b) => (b * 8) / this.intervalSec),
-      series: this.defs.map((d, k) => ({ name: d.name, filter: d.filter, packets: [...this.extra[k]] })),
+    const idxs = [...this.buckets.keys()].sort((a, b) => a - b);
+    const out: IoGraphData = {
+      intervalSec: this.intervalSec, t0: Number.isNaN(this.t0) ? 0 : this.t0, time: [], packets: [], bitsPerSec: [],
+      series: this.defs.map((d) => ({ name: d.name, filter: d.filter, packets: [] })),
     };
+    const push = (i: number, b: Bucket | null): void => {
+      out.time.push(+(i * this.intervalSec).toFixed(6));
+      out.packets.push(b ? b.packets : 0);
+      out.bitsPerSec.push(b ? (b.bytes * 8) / this.intervalSec : 0);
+      out.series.forEach((s, k) => s.packets.push(b ? b.extra[k] : 0));
+    };
+    let prev = -Infinity;
+    for (const i of idxs) {
+      if (i > prev + 1 && prev !== -Infinity) {
+        push(prev + 1, null);
+        if (i - 1 > prev + 1) push(i - 1, null);
+      }
+      push(i, this.buckets.get(i) as Bucket);
+      prev = i;
+    }
+    return out;
   }
 }
