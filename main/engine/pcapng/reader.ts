@@ -284,7 +284,7 @@ export class PcapngParser implements RecordParser {
           if (len === 8) tsoffset = Number(this.le ? buf.readBigInt64LE(at) : buf.readBigInt64BE(at));
           break;
         case OPT.IF_TSRESOL: {
-          if (len !== 1) return `if_tsresol option length ${len} is not 1`;
+          if (len !== 1) break; // malformed option: ignored, as Wireshark does
           const r = buf[at];
           if (r & 0x80 && (r & 0x7f) > 63) return `IDB power-of-2 time stamp resolution ${r & 0x7f} > 63`;
           if (!(r & 0x80) && r > 19) return `IDB power-of-10 time stamp resolution ${r} > 19`;
