@@ -80,9 +80,12 @@ test('kill -9 of `xdpscope capture -w`: the file opens with every packet up to t
     assert.ok(before.length >= 20, `tcpdump saw ${before.length} echo requests more than ${BOUND_MS} ms before the kill`);
     const missing = before.map(echoKey).filter((k) => k !== null && !gotKeys.has(k));
     assert.deepEqual(missing, [], 'every packet tcpdump saw before the last flush is in the file');
+    // Reported, not asserted: tcpdump is the reference, and on a loaded machine it can itself miss a frame
+    // that XDP (ahead of the packet taps) saw.
     const seenKeys = new Set(seen.map(echoKey));
-    for (const k of gotKeys) assert.ok(seenKeys.has(k), `captured ${k} that tcpdump did not see`);
-    tc.diagnostic(`ran ${runMs} ms; tcpdump ${seen.length} (${before.length} before kill-${BOUND_MS}ms), xdpscope file ${got.length}, damage: ${xs.damage?.reason ?? 'none'}`);
+    const extra = [...gotKeys].filter((k) => !seenKeys.has(k));
+    const dumpDrops = Number(/(\d+) packets? dropped by kernel/.exec(dumpErr)?.[1] ?? NaN);
+    tc.diagnostic(`ran ${runMs} ms; tcpdump ${seen.length} (${before.length} before kill-${BOUND_MS}ms, kernel drops ${dumpDrops}), xdpscope file ${got.length} (${extra.length} not in tcpdump's file), damage: ${xs.damage?.reason ?? 'none'}`);
 
     // The killed capture's file saves as a clean session.
     const clean = join(dir, 'clean.pcapng');
