@@ -63,8 +63,8 @@ test('or selects the union, and the intersection', () => {
   }), { numRuns: 300 });
 });
 
-test('the index selects what the compiled filter selects', () => {
-  let answered = 0;
+test('the index selects what the compiled filter selects, column-wise and packet by packet', () => {
+  let answered = 0, planned = 0;
   fc.assert(fc.property(expr, (a) => {
     const r = compileDisplayFilter(a);
     assert.ok(r.ok);
@@ -75,6 +75,12 @@ test('the index selects what the compiled filter selects', () => {
     }
     answered++;
     assert.deepEqual([...got], select(a));
+    if (r.filter.plan) {
+      planned++;
+      // the packet-by-packet replay must agree with the column-wise plan
+      assert.deepEqual([...index.evaluate({ ...r.filter, plan: null })!], [...got]);
+    }
   }), { numRuns: 300 });
   assert.ok(answered > 100, `index answered only ${answered} of 300`);
+  assert.ok(planned > 50, `only ${planned} of 300 had a column-wise plan`);
 });

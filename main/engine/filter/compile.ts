@@ -33,8 +33,21 @@ export interface SlotSpec {
   layer?: number;
 }
 
+/**
+ * The filter as set operations over per-field predicates, when it is only
+ * made of tests of plain fields against constants (most filters): lets the
+ * index evaluate column by column. null when some part needs the packet.
+ */
+export type FilterPlan =
+  | { k: 'and' | 'or'; l: FilterPlan; r: FilterPlan }
+  | { k: 'not'; e: FilterPlan }
+  | { k: 'exists'; slot: number }
+  /** any: some occurrence satisfies pred; all: there is one and every one does */
+  | { k: 'test'; slot: number; all: boolean; pred: (v: FieldValue) => boolean };
+
 export interface CompiledFilter {
   readonly text: string;
+  readonly plan: FilterPlan | null;
   /** registry names of the fields the filter reads (deduplicated) */
   readonly fields: readonly string[];
   readonly slots: readonly SlotSpec[];
@@ -99,6 +112,7 @@ const looksLikeFieldName = (s: string): boolean => /^[A-Za-z_][A-Za-z0-9_.-]*$/.
 class Compiler {
   private readonly slots: SlotSpec[] = [];
   private readonly slotIndex = new Map<string, number>();
+  private readonly plans = new WeakMap<TestFn, FilterPlan>();
 
   constructor(private readonly text: string) {}
 
@@ -169,7 +183,7 @@ class Compiler {
     };
     const evalValues = (v: FieldValue[][]): boolean => test({ vals: v, lens });
     const fieldNames = [...byName.keys()];
-    return { text: this.text, fields: fieldNames, slots, matches, evalValues };
+    return { text: this.text, fields: fieldNames, slots, matches, evalValues, plan: this.plans.get(test) ?? null };
   }
 
   private slot(name: string, type: FieldType, frameBytes: boolean, lengths: boolean, layer?: number): number {
@@ -190,26 +204,45 @@ class Compiler {
 
   private test(n: TestNode): TestFn {
     switch (n.k) {
-      case 'and': {
+      case 'and': case 'or': {
         const l = this.test(n.l), r = this.test(n.r);
-        return (c) => l(c) && r(c);
+        const fn: TestFn = n.k === 'and' ? (c) => l(c) && r(c) : (c) => l(c) || r(c);
+        const pl = this.plans.get(l), pr = this.plans.get(r);
+        if (pl && pr) this.plans.set(fn, { k: n.k, l: pl, r: pr });
+        return fn;
       }
-      case 'or': {
-        const l = this.test(n.l), r = this.test(n.r);
-        return (c) => l(c) || r(c);
-      }
-      case 'not': {
-        const e = this.test(n.e);
-        return (c) => !e(c);
-      }
+      case 'not': return this.negate(this.test(n.e));
       case 'exists': return this.existsTest(n.v);
       case 'rel': return this.relTest(n.op, n.l, n.r);
       case 'in': {
         const t = this.inTest(n.l, n.items);
-        if (!n.negated) return t;
-        return (c) => !t(c);
+        return n.negated ? this.negate(t) : t;
       }
     }
+  }
+
+  private negate(e: TestFn): TestFn {
+    const fn: TestFn = (c) => !e(c);
+    const p = this.plans.get(e);
+    if (p) this.plans.set(fn, { k: 'not', e: p });
+    return fn;
+  }
+
+  /** The slot of a plain field (no layer, read by value), for plans. */
+  private plainSlot(n: ValueNode): number | null {
+    if (n.k !== 'field' || n.layer !== undefined) return null;
+    const s = this.slotIndex.get(n.name);
+    return s === undefined || this.slots[s]!.frameBytes ? null : s;
+  }
+
+  /** A test "some/every occurrence of l satisfies pred", with its plan when l is a plain field. */
+  private occurrences(ln: ValueNode, lf: ValFn, all: boolean, pred: (v: FieldValue) => boolean): TestFn {
+    const fn: TestFn = all
+      ? (c) => { const vs = lf(c); if (!vs.length) return false; for (let i = 0; i < vs.length; i++) if (!pred(vs[i]!)) return false; return true; }
+      : (c) => { const vs = lf(c); for (let i = 0; i < vs.length; i++) if (pred(vs[i]!)) return true; return false; };
+    const slot = this.plainSlot(ln);
+    if (slot !== null) this.plans.set(fn, { k: 'test', slot, all, pred });
+    return fn;
   }
 
   private notAField(v: ValueNode): FilterError {
@@ -222,7 +255,9 @@ class Compiler {
     if (v.k === 'field') {
       const def = getField(v.name)!;
       const i = this.slot(v.name, def.type, false, false, v.layer);
-      return (c) => c.vals[i]!.length > 0;
+      const fn: TestFn = (c) => c.vals[i]!.length > 0;
+      if (v.layer === undefined) this.plans.set(fn, { k: 'exists', slot: i });
+      return fn;
     }
     const t = this.value(v);
     if (t.konst) throw new FilterError(`"${this.text.slice(v.start, v.end)}" is not a test.`, v.start, v.end);
@@ -248,16 +283,8 @@ class Compiler {
       if (lk !== 'string' && lk !== 'bytes') throw new FilterError(`${l.label} (type=${TYPE_NAMES[l.type]}) cannot participate in matches comparison.`, ln.start, ln.end);
       if (rn.k !== 'literal' || rn.form !== 'string') throw new FilterError('Matches requires a double quoted string on the right side.', rn.start, rn.end);
       const re = compileRegex(rn.text, rn.start, rn.end);
-      const lf = l.fn;
       const asString = lk === 'string';
-      return (c) => {
-        const vs = lf(c);
-        for (let i = 0; i < vs.length; i++) {
-          const v = vs[i]!;
-          if (re.test(asString ? utf8AsLatin1(v as string) : latin1.decode(v as Uint8Array))) return true;
-        }
-        return false;
-      };
+      return this.occurrences(ln, l.fn, false, (v) => re.test(asString ? utf8AsLatin1(v as string) : latin1.decode(v as Uint8Array)));
     }
     if (op === 'contains' && lk !== 'string' && lk !== 'bytes') {
       throw new FilterError(`${l.label} (type=${TYPE_NAMES[l.type]}) cannot participate in contains comparison.`, ln.start, ln.end);
@@ -267,6 +294,11 @@ class Compiler {
     if (rk !== lk) throw new FilterError(`${l.label} and ${r.label} are not of compatible types.`, rn.start, rn.end);
     const lf = l.fn;
     if (op === 'contains') {
+      if (r.konst) {
+        const k = r.konst.v;
+        if (lk === 'string') return this.occurrences(ln, lf, false, (v) => (v as string).includes(k as string));
+        return this.occurrences(ln, lf, false, (v) => bytesContains(v as Uint8Array, k as Uint8Array));
+      }
       const rf = r.fn;
       if (lk === 'string') {
         return (c) => anyPair(lf(c), rf(c), (a, b) => (a as string).includes(b as string));
@@ -278,13 +310,13 @@ class Compiler {
     if (r.konst) {
       const k = r.konst.v;
       switch (op) {
-        case 'any_eq': return (c) => { const vs = lf(c); for (let i = 0; i < vs.length; i++) if (eq(vs[i]!, k)) return true; return false; };
-        case 'all_ne': return (c) => { const vs = lf(c); if (!vs.length) return false; for (let i = 0; i < vs.length; i++) if (eq(vs[i]!, k)) return false; return true; };
-        case 'all_eq': return (c) => { const vs = lf(c); if (!vs.length) return false; for (let i = 0; i < vs.length; i++) if (!eq(vs[i]!, k)) return false; return true; };
-        case 'any_ne': return (c) => { const vs = lf(c); for (let i = 0; i < vs.length; i++) if (!eq(vs[i]!, k)) return true; return false; };
+        case 'any_eq': return this.occurrences(ln, lf, false, (v) => eq(v, k));
+        case 'all_ne': return this.occurrences(ln, lf, true, (v) => !eq(v, k));
+        case 'all_eq': return this.occurrences(ln, lf, true, (v) => eq(v, k));
+        case 'any_ne': return this.occurrences(ln, lf, false, (v) => !eq(v, k));
         default: {
           const ord = ordering(op);
-          return (c) => { const vs = lf(c); for (let i = 0; i < vs.length; i++) if (ord(cmp(vs[i]!, k))) return true; return false; };
+          return this.occurrences(ln, lf, false, (v) => ord(cmp(v, k)));
         }
       }
     }
@@ -334,6 +366,11 @@ class Compiler {
       }
     }
     const lf = l.fn;
+    if (items.every((it) => it.lo.k === 'literal' && (!it.hi || it.hi.k === 'literal'))) {
+      // constant set: the predicates do not read the context
+      const none = undefined as unknown as Ctx;
+      return this.occurrences(ln, lf, false, (v) => { for (let j = 0; j < preds.length; j++) if (preds[j]!(v, none)) return true; return false; });
+    }
     return (c) => {
       const vs = lf(c);
       for (let i = 0; i < vs.length; i++) for (let j = 0; j < preds.length; j++) if (preds[j]!(vs[i]!, c)) return true;

@@ -23,7 +23,7 @@
 // reading it are reported as not indexable (the caller re-dissects).
 import type { Dissection, FieldType, FieldValue } from '../types';
 import { getField } from '../fields/registry';
-import type { CompiledFilter } from './compile';
+import type { CompiledFilter, FilterPlan } from './compile';
 
 /** Fields indexed by default, besides every protocol (presence only). */
 export const DEFAULT_INDEXED_FIELDS: readonly string[] = [
@@ -203,6 +203,100 @@ export class FilterIndex {
    */
   evaluate(filter: CompiledFilter): Uint32Array | null {
     if (this.unindexed(filter).length) return null;
+    if (filter.plan) return this.framesOf(this.planBits(filter.plan, filter));
+    return this.replay(filter);
+  }
+
+  // ---- column-wise evaluation: one bit per packet ----------------------------
+
+  private columnsOf(filter: CompiledFilter, slot: number): Column[] {
+    const out: Column[] = [];
+    for (const name of ALIASES[filter.slots[slot]!.name] ?? [filter.slots[slot]!.name]) {
+      const c = this.cols.get(name);
+      if (c) out.push(c);
+    }
+    return out;
+  }
+
+  private planBits(plan: FilterPlan, filter: CompiledFilter): Uint32Array {
+    const words = (this.count + 31) >>> 5;
+    switch (plan.k) {
+      case 'and': case 'or': {
+        const a = this.planBits(plan.l, filter);
+        const b = this.planBits(plan.r, filter);
+        if (plan.k === 'and') for (let w = 0; w < words; w++) a[w]! &= b[w]!;
+        else for (let w = 0; w < words; w++) a[w]! |= b[w]!;
+        return a;
+      }
+      case 'not': {
+        const a = this.planBits(plan.e, filter);
+        for (let w = 0; w < words; w++) a[w] = ~a[w]!;
+        return a;
+      }
+      case 'exists': {
+        const bits = new Uint32Array(words);
+        for (const c of this.columnsOf(filter, plan.slot)) {
+          const pk = c.pkts;
+          for (let i = 0; i < c.n; i++) bits[pk[i]! >>> 5]! |= 1 << (pk[i]! & 31);
+        }
+        return bits;
+      }
+      case 'test': {
+        const hit = new Uint32Array(words);
+        const miss = plan.all ? new Uint32Array(words) : null;
+        const pred = plan.pred;
+        for (const c of this.columnsOf(filter, plan.slot)) {
+          const pk = c.pkts;
+          const n = c.n;
+          if (c.kind === 'intern') {
+            // decide each distinct value once
+            const t = c.table;
+            const verdict = new Int8Array(t.length).fill(-1);
+            const ids = c.vals!;
+            for (let i = 0; i < n; i++) {
+              const id = ids[i]!;
+              let ok = verdict[id]!;
+              if (ok < 0) ok = verdict[id] = pred(t[id]!) ? 1 : 0;
+              const p = pk[i]!;
+              if (ok) hit[p >>> 5]! |= 1 << (p & 31);
+              else if (miss) miss[p >>> 5]! |= 1 << (p & 31);
+            }
+            continue;
+          }
+          const dec = c.decoder();
+          for (let i = 0; i < n; i++) {
+            const p = pk[i]!;
+            if (pred(dec(i))) hit[p >>> 5]! |= 1 << (p & 31);
+            else if (miss) miss[p >>> 5]! |= 1 << (p & 31);
+          }
+        }
+        // every occurrence satisfies: some did and none failed
+        if (miss) for (let w = 0; w < words; w++) hit[w] = (hit[w]! | miss[w]!) & ~miss[w]!;
+        return hit;
+      }
+    }
+  }
+
+  private framesOf(bits: Uint32Array): Uint32Array {
+    let k = 0;
+    const out = new Uint32Array(this.count);
+    const frames = this.frames;
+    const n = this.count;
+    for (let w = 0; w < bits.length; w++) {
+      let x = bits[w]!;
+      while (x !== 0) {
+        const b = 31 - Math.clz32(x & -x);
+        const p = (w << 5) + b;
+        if (p >= n) break;
+        out[k++] = frames[p]!;
+        x &= x - 1;
+      }
+    }
+    return out.slice(0, k);
+  }
+
+  /** Packet-by-packet evaluation for filters without a plan (functions, field-to-field comparisons, ...). */
+  private replay(filter: CompiledFilter): Uint32Array {
     // one source per (slot, column): alias slots read two columns
     const srcSlot: number[] = [];
     const srcCols: Array<Column | undefined> = [];
