@@ -119,6 +119,8 @@ class GzipSource implements ByteSource {
     this.gunzip.destroy();
     this.fileStream.destroy();
     this.queue.length = 0;
+    this.ended = true;
+    this.notify(); // a read() waiting for data returns 0 instead of hanging
     await new Promise<void>((resolve) => {
       if (this.fileStream.closed) resolve();
       else this.fileStream.once('close', () => resolve());
