@@ -81,3 +81,22 @@ export function displayValue(f: Field): string {
   if (f.value instanceof Uint8Array && def?.type === 'bytes') return bytesToHex(f.value.subarray(0, 64)) + (f.value.length > 64 ? '…' : '');
   return formatValue(f);
 }
+
+/**
+ * A formatter specialised for one field name (type and hex width looked up
+ * once): what bulk output calls per value.
+ */
+export function formatterFor(name: string): (f: Field) => string {
+  const def = getField(name);
+  const t = def?.type;
+  const w = hexWidth(name);
+  if (name === 'frame.time') return (f) => (typeof f.value === 'bigint' ? absTimeString(f.value) : formatValue(f));
+  if (t === 'ipv4') return (f) => (typeof f.value === 'number' ? ipv4ToString(f.value) : formatValue(f));
+  if (t === 'ether') return (f) => (f.value instanceof Uint8Array ? etherToString(f.value) : formatValue(f));
+  if (t === 'ipv6') return (f) => (f.value instanceof Uint8Array ? ipv6ToString(f.value) : formatValue(f));
+  if (t === 'string') return (f) => (typeof f.value === 'string' ? escapeString(f.value) : formatValue(f));
+  if (w) return (f) => (typeof f.value === 'number' ? '0x' + (f.value >>> 0).toString(16).padStart(w, '0') : formatValue(f));
+  if (t === 'uint' || t === 'int' || t === 'framenum') return (f) => (typeof f.value === 'number' ? String(f.value) : formatValue(f));
+  if (t === 'bool') return (f) => (f.value === true ? '1' : f.value === false ? '0' : formatValue(f));
+  return formatValue;
+}

@@ -310,6 +310,12 @@ export class HttpApp implements TcpApp {
   }
 }
 
+/** Header text was read one char per byte; UTF-8 sequences become their characters. */
+function utf8(s: string): string {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return Buffer.from(s, 'latin1').toString('utf8');
+  return s;
+}
+
 function findHeaderEnd(b: Uint8Array, from: number, to: number): number {
   for (let i = from; i < to; i++) {
     if (b[i] !== 10) continue;
@@ -366,7 +372,7 @@ function emit(ctx: Ctx, m: Message): void {
         const value = line.slice(vs);
         const fname = HEADER_FIELDS[name];
         if (fname) {
-          ctx.add(http, fname, value, pos + vs, value.length);
+          ctx.add(http, fname, utf8(value), pos + vs, value.length);
           if (fname === 'http.host') host = value;
           else if (fname === 'http.content_type') ctype = value;
           else if (fname === 'http.content_length_header') {

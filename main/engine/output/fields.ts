@@ -2,7 +2,7 @@
 // order, several occurrences joined with the aggregator (occurrence=a), or
 // only the first/last (occurrence=f/l).
 import type { Dissection, Field } from '../types';
-import { formatValue } from '../dissect/format';
+import { formatValue, formatterFor } from '../dissect/format';
 import { epochText } from '../file/time';
 
 export interface FieldsOptions {
@@ -21,8 +21,11 @@ export const defaultFieldsOptions = (fields: string[]): FieldsOptions => ({
 });
 
 export class FieldsFormatter {
+  /** field name → its column(s) */
   private readonly index = new Map<string, number[]>();
-  private readonly cols: string[][];
+  private readonly format: Array<(f: Field) => string>;
+  private readonly vals: string[];
+  private readonly seen: boolean[];
 
   constructor(private readonly o: FieldsOptions) {
     o.fields.forEach((f, i) => {
@@ -30,7 +33,9 @@ export class FieldsFormatter {
       if (list) list.push(i);
       else this.index.set(f, [i]);
     });
-    this.cols = o.fields.map(() => []);
+    this.format = o.fields.map((f) => (f === 'frame.time_epoch' ? formatValue : formatterFor(f)));
+    this.vals = o.fields.map(() => '');
+    this.seen = o.fields.map(() => false);
   }
 
   header(): string {
@@ -44,25 +49,27 @@ export class FieldsFormatter {
   }
 
   line(d: Dissection): string {
-    const cols = this.cols;
-    for (const c of cols) c.length = 0;
+    const vals = this.vals, seen = this.seen, fmt = this.format;
+    const n = vals.length;
+    for (let k = 0; k < n; k++) { vals[k] = ''; seen[k] = false; }
     const idx = this.index;
+    const occ = this.o.occurrence, agg = this.o.aggregator;
     const fields: Field[] = d.fields;
     for (let i = 0; i < fields.length; i++) {
       const f = fields[i];
       const at = idx.get(f.name);
       if (at === undefined) continue;
-      const text = f.name === 'frame.time_epoch' ? epochText(d.packet) : formatValue(f);
-      for (const k of at) cols[k].push(text);
+      for (let j = 0; j < at.length; j++) {
+        const k = at[j];
+        if (occ === 'f' && seen[k]) continue;
+        // the raw record fields, for damaged pcap timestamps tshark prints as-is
+        const text = f.name === 'frame.time_epoch' ? epochText(d.packet) : fmt[k](f);
+        vals[k] = seen[k] && occ === 'a' ? vals[k] + agg + text : text;
+        seen[k] = true;
+      }
     }
-    let out = '';
-    for (let k = 0; k < cols.length; k++) {
-      if (k) out += this.o.separator;
-      const c = cols[k];
-      if (c.length === 0) continue;
-      const v = this.o.occurrence === 'f' ? c[0] : this.o.occurrence === 'l' ? c[c.length - 1] : c.length === 1 ? c[0] : c.join(this.o.aggregator);
-      out += this.o.quote === 'n' ? v : this.quote(v);
-    }
+    let out = this.o.quote === 'n' || !seen[0] ? vals[0] : this.quote(vals[0]);
+    for (let k = 1; k < n; k++) out += this.o.separator + (this.o.quote === 'n' || !seen[k] ? vals[k] : this.quote(vals[k]));
     return out + '\n';
   }
 }

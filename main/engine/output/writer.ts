@@ -3,26 +3,41 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 
-const CHUNK = 256 * 1024;
+const CHUNK = 1 << 20;
 
 export class BufferedWriter {
-  private buf = '';
+  // text goes straight into a byte buffer: joining many small strings (or
+  // appending to one) costs more in flattening and garbage than the encoding
+  private buf = Buffer.allocUnsafe(CHUNK);
+  private pos = 0;
   constructor(private readonly out: Writable = process.stdout) {}
 
   write(s: string): void {
-    this.buf += s;
+    // utf8 needs at most 3 bytes per UTF-16 unit
+    if (this.pos + s.length * 3 > this.buf.length) {
+      this.pending.push(this.buf.subarray(0, this.pos));
+      this.buf = Buffer.allocUnsafe(Math.max(CHUNK, s.length * 3));
+      this.pos = 0;
+    }
+    this.pos += this.buf.write(s, this.pos, 'utf8');
   }
 
-  /** Writes the buffer once it is large; call between batches. */
+  private pending: Buffer[] = [];
+
+  /** Writes what is buffered once it is large; call between batches. */
   async maybeFlush(): Promise<void> {
-    if (this.buf.length >= CHUNK) await this.flush();
+    if (this.pending.length > 0) await this.flush();
   }
 
   async flush(): Promise<void> {
-    if (!this.buf) return;
-    const chunk = this.buf;
-    this.buf = '';
-    if (!this.out.write(chunk)) await once(this.out, 'drain');
+    if (this.pos > 0) {
+      this.pending.push(this.buf.subarray(0, this.pos));
+      this.buf = Buffer.allocUnsafe(CHUNK);
+      this.pos = 0;
+    }
+    const chunks = this.pending;
+    this.pending = [];
+    for (const c of chunks) if (!this.out.write(c)) await once(this.out, 'drain');
   }
 
   /** Flushes and waits until the stream has taken every byte. */
