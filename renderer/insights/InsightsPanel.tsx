@@ -1,0 +1,69 @@
+// The Insights panel: alerts, most severe first, each with the numbers and
+// thresholds behind it. Clicking an alert hands its display filter to the
+// host UI (which applies it and selects the first packet).
+import { useState } from 'react';
+import type { Alert, AlertSeverity } from '../../main/engine/insights/alert';
+
+export interface InsightsPanelProps {
+  alerts: Alert[];
+  /** called with the alert's Wireshark display filter when the user opens an alert */
+  onSelectAlert: (filter: string, alert: Alert) => void;
+  /** id of the alert whose filter is applied, to highlight it */
+  selectedId?: string | null;
+  /** the capture's first timestamp (epoch s) to show times relative to it; absolute UTC when absent */
+  t0?: number | null;
+}
+
+const SEV_LABEL: Record<AlertSeverity, string> = { high: 'High', medium: 'Medium', low: 'Low', info: 'Info' };
+
+function when(ts: number, t0?: number | null): string {
+  if (!Number.isFinite(ts)) return '–';
+  if (t0 !== null && t0 !== undefined) return `${(ts - t0).toFixed(3)} s`;
+  return new Date(ts * 1000).toISOString().replace('T', ' ').replace('Z', '');
+}
+
+export function InsightsPanel({ alerts, onSelectAlert, selectedId, t0 }: InsightsPanelProps) {
+  const [open, setOpen] = useState<string | null>(null);
+  if (!alerts.length) return <div className="xi-panel xi-empty">No alerts.</div>;
+  return (
+    <div className="xi-panel" role="list" aria-label="Alerts">
+      {alerts.map((a) => (
+        <div key={a.id} role="listitem" className={`xi-alert xi-sev-${a.severity}${selectedId === a.id ? ' xi-selected' : ''}`}>
+          <div className="xi-alert-head">
+            <span className={`xi-badge xi-sev-${a.severity}`}>{SEV_LABEL[a.severity]}</span>
+            <button type="button" className="link xi-title" title={`Apply filter: ${a.filter}`} onClick={() => onSelectAlert(a.filter, a)}>
+              {a.title}
+            </button>
+            {a.ongoing && <span className="xi-live">ongoing</span>}
+            <span className="muted small xi-when">{when(a.firstTs, t0)} · {a.packets} pkts</span>
+            <button type="button" className="link small" aria-expanded={open === a.id} onClick={() => setOpen(open === a.id ? null : a.id)}>
+              {open === a.id ? 'less' : 'why?'}
+            </button>
+          </div>
+          <div className="xi-detail">{a.detail}</div>
+          {open === a.id && (
+            <div className="xi-why small">
+              <table>
+                <tbody>
+                  {a.thresholds.map((t, i) => (
+                    <tr key={i}>
+                      <td>{t.metric}</td>
+                      <td className="mono">{t.observed} &gt; {t.threshold}</td>
+                      <td className="muted">
+                        {t.baseline ? `baseline median ${t.baseline.median}, MAD ${t.baseline.mad} (${t.baseline.windowSec} s)` : ''}
+                        {t.setting ? ` [${t.setting}]` : ''}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+              <div>Endpoints: {a.endpoints.map((e) => `${e.role} ${e.address}${e.port !== undefined ? `:${e.port}` : ''}${e.packets !== undefined ? ` (${e.packets})` : ''}`).join(', ')}</div>
+              <div>Frames {a.firstFrame}–{a.lastFrame}, {when(a.firstTs, t0)} – {when(a.lastTs, t0)}</div>
+              <div className="mono">filter: {a.filter}</div>
+            </div>
+          )}
+        </div>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,19 @@
+// Insights and Statistics views for the UI engineer to mount. Data comes
+// from the engine's insightsSnapshot() (main/engine/insights/index.ts), sent
+// to the renderer as JSON.
+//
+//   <InsightsPanel alerts={snap.alerts} onSelectAlert={(filter) => applyFilterAndSelectFirst(filter)} t0={snap.stats.summary.firstTs} />
+//     alerts: Alert[]; onSelectAlert(filter, alert): user opened an alert; selectedId?: highlighted alert; t0?: relative times
+//   <IoGraph io={snap.stats.io} onSelectTime={(sec) => ...} onSelectMarker={(m) => ...} width={800} height={260} />
+//     io: the snapshot's I/O graph (packets per interval, bits/s, filter series, alert markers)
+//   <StatisticsView stats={snap.stats} onApplyFilter={(filter) => applyFilter(filter)} initialTab="conversations" />
+//     tabs: conversations | endpoints | hierarchy | http | ai; double-click a row → onApplyFilter(display filter)
+import './insights.css';
+
+export { InsightsPanel, type InsightsPanelProps } from './InsightsPanel';
+export { IoGraph, type IoGraphProps } from './IoGraph';
+export { StatisticsView, SortableTable, type StatisticsViewProps, type StatsTab } from './StatisticsView';
+export { conversationFilter, endpointFilter } from './filters';
+export type { InsightsSnapshot } from '../../main/engine/insights';
+export type { Alert, AlertEndpoint, AlertKind, AlertSeverity, AlertThreshold } from '../../main/engine/insights/alert';
+export type { AlertMarker, IoGraphData } from '../../main/engine/stats';
