@@ -146,6 +146,17 @@ export const TSHARK_TABLE: FilterCase[] = [
   { filter: 'ip.flags.mf == 1', files: [F4] },
   { filter: 'ip.flags.mf == 0', files: [F4] },
   { filter: 'tcp.flags.syn', files: [P] },
+  // --- protocols by value: their bytes run to the end of the frame; len() is the layer's own length
+  { filter: 'tcp contains "POST"', files: [P, C] },
+  { filter: 'ip contains "POST"', files: [P] },
+  { filter: 'eth contains "POST"', files: [P] },
+  { filter: 'http contains "POST"', files: [P] },
+  { filter: 'len(ip) == 20', files: [P, Q] },
+  { filter: 'len(tcp) > 20', files: [P, S] },
+  { filter: 'tcp[0:2] == 00:50', files: [P] },
+  { filter: 'ip[9] == 06', files: [P, D] },
+  { filter: 'eth[12:2] == 81:00', files: [V, Q] },
+  { filter: 'udp[2:2] == 00:35', files: [D] },
   // --- strings, escapes, contains, matches, case rules
   { filter: 'tcp.flags.str == "\u00b7\u00b7\u00b7\u00b7\u00b7\u00b7\u00b7A\u00b7\u00b7S\u00b7"', files: [P] },
   { filter: 'tcp.flags.str contains "F"', files: [P, E] },

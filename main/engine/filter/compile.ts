@@ -25,7 +25,11 @@ export { FilterError } from './lexer';
 export interface SlotSpec {
   name: string;
   type: FieldType;
-  /** protocol-typed field used by value (slice, contains, ...): its bytes from the frame */
+  /**
+   * protocol-typed field used by value (slice, contains, ...): the frame's
+   * bytes from where the layer starts to the end (what tshark 4.0 compares;
+   * len() of a protocol is its own length)
+   */
   frameBytes: boolean;
   /** the fields' byte lengths are needed (len() of a non-byte field) */
   lengths: boolean;
@@ -151,7 +155,7 @@ class Compiler {
           const name = f.name;
           for (let i = 0; i < nSlots; i++) {
             if (name !== names[i]) continue;
-            vals[i]!.push(frameBytes[i] ? data.subarray(f.start, f.start + f.len) : f.value);
+            vals[i]!.push(frameBytes[i] ? data.subarray(f.start) : f.value);
             if (anyLens) lens[i]!.push(f.len);
             break;
           }
@@ -161,7 +165,7 @@ class Compiler {
           const f = fields[j]!;
           const i = single.get(f.name);
           if (i === undefined) continue;
-          vals[i]!.push(frameBytes[i] ? data.subarray(f.start, f.start + f.len) : f.value);
+          vals[i]!.push(frameBytes[i] ? data.subarray(f.start) : f.value);
           if (anyLens) lens[i]!.push(f.len);
         }
       } else {
@@ -174,7 +178,7 @@ class Compiler {
           for (const i of l) {
             const s = slots[i]!;
             if (s.layer !== undefined && (layerCount.get(s.name.split('.')[0]!) ?? (s.type === 'protocol' ? 1 : 0)) !== s.layer) continue;
-            vals[i]!.push(s.frameBytes ? data.subarray(f.start, f.start + f.len) : f.value);
+            vals[i]!.push(s.frameBytes ? data.subarray(f.start) : f.value);
             if (anyLens) lens[i]!.push(f.len);
           }
         }
@@ -478,7 +482,7 @@ class Compiler {
         if (a0.k === 'field') {
           const def = getField(a0.name)!;
           const k = kindOf(def.type);
-          if (k === 'string' || k === 'bytes' || k === 'ipv6') {
+          if ((k === 'string' || k === 'bytes' || k === 'ipv6') && def.type !== 'protocol') {
             const i = this.slot(a0.name, def.type, def.type === 'protocol', false, a0.layer);
             const isStr = k === 'string';
             return { fn: (c) => c.vals[i]!.map((v) => (isStr ? Buffer.byteLength(v as string) : (v as Uint8Array).length)), type: 'uint', label, node: n };
