@@ -1,9 +1,10 @@
 // Raw read speed of the capture readers: packets/s over a generated
-// 1M-packet pcapng and pcap (100-byte frames), best of 3, next to capinfos
+// 1M-packet pcapng, pcap and gzipped pcapng (100-byte frames), best of 3, next to capinfos
 // (wiretap's raw reader, no dissection) measured in the same run.
 //   node scripts/build.mjs && node dist/bench/formats/read-speed.js [packets]
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openCaptureFile } from '../../main/engine/file/open';
@@ -53,7 +54,9 @@ async function main(): Promise<void> {
     pw.close();
     const writeMs = Number(process.hrtime.bigint() - tw) / 1e6;
     console.log(`wrote ${N} packets to pcapng and pcap in ${writeMs.toFixed(0)} ms (${(2 * N / writeMs / 1e3).toFixed(2)} Mpkt/s)`);
-    for (const [label, path] of [['pcapng', ng], ['pcap', pc]] as const) {
+    const gz = join(dir, 'bench.pcapng.gz');
+    writeFileSync(gz, gzipSync(readFileSync(ng), { level: 1 }));
+    for (const [label, path] of [['pcapng', ng], ['pcap', pc], ['pcapng.gz', gz]] as const) {
       let best = Infinity;
       let bestCpu = Infinity;
       for (let r = 0; r < 3; r++) {

@@ -168,3 +168,18 @@ test('the writer refuses what would make a bad file', () => {
   assert.throws(() => w.writePacket(id, 0n, Buffer.alloc(300000), 300000), /bigger than the maximum 262144/);
   assert.throws(() => w.addInterface({ linkType: 1, snaplen: 0, tsUnitNs: 3 }), /not a power of 10/);
 });
+
+test('pcap export keeps ns timestamps, or µs ones when asked for microseconds', () => {
+  const ts = [1_700_000_000_123_456_789n, 1_000_000_000n, 4_294_967_295_999_999_999n];
+  for (const nanosecond of [true, false]) {
+    const sink = new MemorySink();
+    const w = new PcapWriter(sink, { linkType: LinkType.LINUX_SLL2, snaplen: 1000, nanosecond });
+    ts.forEach((t, i) => w.writePacket(t, Buffer.alloc(10 + i, i), 100));
+    w.close();
+    const r = parseCaptureBuffer(sink.bytes());
+    assert.equal(r.error, null);
+    assert.equal(r.pcapHeader?.nanosecond, nanosecond);
+    assert.deepEqual(r.packets.map((p) => p.tsNs), nanosecond ? ts : ts.map((t) => (t / 1000n) * 1000n));
+    assert.deepEqual(r.packets.map((p) => [p.capLen, p.origLen, p.linkType]), [[10, 100, 276], [11, 100, 276], [12, 100, 276]]);
+  }
+});

@@ -21,8 +21,7 @@ export interface PcapWriterOptions {
 export class PcapWriter {
   private readonly out: BlockBuffer;
   private readonly bufferBytes: number;
-  private readonly div: bigint;
-  private readonly perSec: bigint;
+  private readonly nano: boolean;
   private closed = false;
   readonly linkType: number;
   packetsWritten = 0;
@@ -34,8 +33,7 @@ export class PcapWriter {
   constructor(private readonly sink: ByteSink, opts: PcapWriterOptions) {
     const nano = opts.nanosecond ?? true;
     this.linkType = opts.linkType;
-    this.div = nano ? 1n : 1000n;
-    this.perSec = nano ? 1_000_000_000n : 1_000_000n;
+    this.nano = nano;
     this.bufferBytes = opts.bufferBytes ?? 1 << 20;
     this.out = new BlockBuffer(Math.min(this.bufferBytes + 65536, 1 << 22));
     const o = this.out;
@@ -53,11 +51,12 @@ export class PcapWriter {
     if (data.length > MAX_PACKET_LEN) {
       throw new RangeError(`pcap writer: packet of ${data.length} bytes is bigger than the maximum ${MAX_PACKET_LEN}`);
     }
-    const ticks = tsNs / this.div;
-    const sec = ticks / this.perSec;
+    // Seconds and fraction via one BigInt division; the rest in Numbers.
+    const sec = tsNs / 1_000_000_000n;
+    const ns = Number(tsNs - sec * 1_000_000_000n);
     const o = this.out;
     o.u32(Number(sec & 0xffffffffn));
-    o.u32(Number(ticks - sec * this.perSec));
+    o.u32(this.nano ? ns : Math.floor(ns / 1000));
     o.u32(data.length);
     o.u32(Math.max(origLen, data.length));
     o.bytes(data);
