@@ -41,9 +41,10 @@
 #define F_SETPIPE_SZ 1031
 #endif
 
-#define OUT_CAP (8u << 20)
 #define PACKETS_FRAME_MAX (256u << 10)
 #define STATS_INTERVAL_NS 1000000000ull
+#define COALESCE_BELOW 1024
+#define COALESCE_NS 2000000
 
 struct relay {
 	struct xdpscope_bpf *skel;
@@ -54,7 +55,7 @@ struct relay {
 	int frags;
 	/* output queue: bytes [head, tail) pending; an open PACKETS frame starts at frame_off */
 	unsigned char *out;
-	size_t head, tail;
+	size_t out_cap, head, tail;
 	long frame_off; /* -1 when no PACKETS frame is open */
 	int stdout_blocked;
 	__s64 rt_offset; /* CLOCK_REALTIME - CLOCK_MONOTONIC, ns */
@@ -89,7 +90,7 @@ static __s64 realtime_offset(void)
 	return best;
 }
 
-static size_t out_free(const struct relay *r) { return OUT_CAP - r->tail; }
+static size_t out_free(const struct relay *r) { return r->out_cap - r->tail; }
 
 static void out_compact(struct relay *r)
 {
@@ -523,7 +524,10 @@ int xs_capture(int argc, char **argv)
 	fcntl(r.link_fd, F_SETFD, FD_CLOEXEC);
 
 	r.rb = ring_buffer__new(bpf_map__fd(r.skel->maps.records), on_record, &r, NULL);
-	r.out = malloc(OUT_CAP);
+	/* As large as the ring (1..8 MiB): enough to batch writes, never a
+	 * hidden second ring much larger than the one the user sized. */
+	r.out_cap = ring_bytes < (1u << 20) ? (1u << 20) : ring_bytes > (8u << 20) ? (8u << 20) : (size_t)ring_bytes;
+	r.out = malloc(r.out_cap);
 	sigset_t sigs;
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGINT);
@@ -621,6 +625,7 @@ int xs_capture(int argc, char **argv)
 				break;
 			}
 		}
+		__u64 before = r.delivered;
 		if (has_room(&r)) {
 			int got = ring_buffer__consume(r.rb);
 			if (got < 0 && got != -EAGAIN) {
@@ -629,6 +634,7 @@ int xs_capture(int argc, char **argv)
 				break;
 			}
 		}
+		__u64 batch = r.delivered - before;
 		now = clock_ns(CLOCK_MONOTONIC);
 		if (now >= next_stats) {
 			r.rt_offset = realtime_offset();
@@ -636,6 +642,14 @@ int xs_capture(int argc, char **argv)
 			next_stats = now + STATS_INTERVAL_NS;
 		}
 		flush_out(&r, 0);
+		/* Coalesce: a trickle of records would otherwise cost a wakeup, a
+		 * ring poll and a pipe write each. Waiting a moment lets them
+		 * gather (the ring holds far more than a few ms of traffic); an
+		 * idle ring still wakes us on its first record. */
+		if (batch > 0 && batch < COALESCE_BELOW && !r.stop) {
+			struct timespec ts = {0, COALESCE_NS};
+			nanosleep(&ts, NULL);
+		}
 	}
 	(void)stdin_open;
 

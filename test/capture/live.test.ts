@@ -203,10 +203,10 @@ describe('live capture', { skip: skip ? `needs ${skip}` : false }, () => {
   it('accounts for every frame of a burst faster than the reader: delivered + ring drops + filtered == seen', async () => {
     const ep = { srcMac: clientMac(pair), dstMac: pair.serverMac, src: pair.clientIp, dst: '198.18.212.99' };
     const pcap = join(out, 'burst.pcap');
-    const N = 20_000;
+    const N = 60_000;
     writePcap(pcap, Array.from({ length: N }, (_, i) => udpFrame(ep, 1000 + (i % 7), i % 4 === 0 ? 9 : 7000, undefined, i)));
-    const r = await captureDuring(pair, { ringBytes: 65536, filter: 'not udp port 9', highWaterPackets: 64 },
-      () => replay(pair, pcap, ['--topspeed']), 20);
+    const r = await captureDuring(pair, { ringBytes: 65536, snaplen: 128, filter: 'not udp port 9', highWaterPackets: 64 },
+      () => replay(pair, pcap, ['--topspeed']), 30);
     const s = r.exit.stats!;
     assert.equal(s.final, true);
     assert.equal(s.seen, N);
