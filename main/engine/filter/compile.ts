@@ -483,7 +483,7 @@ class Compiler {
           const def = getField(a0.name)!;
           const k = kindOf(def.type);
           if ((k === 'string' || k === 'bytes' || k === 'ipv6') && def.type !== 'protocol') {
-            const i = this.slot(a0.name, def.type, def.type === 'protocol', false, a0.layer);
+            const i = this.slot(a0.name, def.type, false, false, a0.layer);
             const isStr = k === 'string';
             return { fn: (c) => c.vals[i]!.map((v) => (isStr ? Buffer.byteLength(v as string) : (v as Uint8Array).length)), type: 'uint', label, node: n };
           }
