@@ -84,3 +84,20 @@ test('the index selects what the compiled filter selects, column-wise and packet
   assert.ok(answered > 100, `index answered only ${answered} of 300`);
   assert.ok(planned > 50, `only ${planned} of 300 had a column-wise plan`);
 });
+
+test('any text either compiles or gives an error whose span lies within it', () => {
+  const piece = fc.oneof(
+    pick(['tcp', 'ip.src', 'http.host', 'vlan.id', 'frame', '==', '!=', '~', 'and', 'or', 'not', '(', ')', '{', '}', '[', ']', ',', '..', '"', '\\', "'", '#', '&', '-', '1.2.3.4/33', '0x1g', 'len(', 'in', 'contains', 'matches', ' ']),
+    fc.string({ maxLength: 4 }),
+  );
+  fc.assert(fc.property(fc.array(piece, { maxLength: 12 }), (parts) => {
+    const text = parts.join(' ');
+    const r = compileDisplayFilter(text);
+    if (r.ok) {
+      for (const d of capture) r.filter.matches(d);
+      return;
+    }
+    assert.ok(r.error.message.length > 0);
+    assert.ok(r.error.start >= 0 && r.error.start <= r.error.end && r.error.end <= text.length, `${text}: [${r.error.start},${r.error.end})`);
+  }), { numRuns: 1000 });
+});
