@@ -56,7 +56,7 @@ describe('live capture', { skip: skip ? `needs ${skip}` : false }, () => {
       require('http').createServer((q, s) => { s.setHeader('Content-Type', 'text/plain'); s.end('ua=' + q.headers['user-agent']); })
         .listen(8080, '${pair.serverIp}', () => console.log('ready'));
       require('dgram').createSocket('udp4').bind(5353, '${pair.serverIp}').on('message', () => {});`], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const tcpdump = pair.spawn(pair.serverNs, ['tcpdump', '-i', pair.serverIf, '-Q', 'in', '-U', '-w', theirs], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const tcpdump = pair.spawn(pair.serverNs, ['tcpdump', '-i', pair.serverIf, '-Q', 'in', '--immediate-mode', '-U', '-w', theirs], { stdio: ['ignore', 'pipe', 'pipe'] });
     const xs = cli(pair, ['-i', pair.serverIf, '-w', ours]);
     try {
       await Promise.all([
