@@ -118,6 +118,13 @@ describe('spool crash recovery', { skip: tsharkSkip() ?? undefined }, () => {
     packets.forEach((p, i) => assert.ok(samePacket(p, knownPacket(i + 1))));
     assert.equal(existsSync(spool.path), false);
 
+    // A spool killed before its first block reached the disk holds nothing: not offered, cleaned up.
+    const empty = join(dir, 'capture-empty.pcapng');
+    writeFileSync(empty, '');
+    writeFileSync(empty + '.owner', JSON.stringify({ pid: 999_999_999, start: null, createdAt: new Date().toISOString() }));
+    assert.deepEqual(findRecoverableSpools(dir), []);
+    assert.equal(existsSync(empty) || existsSync(empty + '.owner'), false);
+
     const junk = join(dir, 'capture-junk.pcapng');
     writeFileSync(junk, Buffer.concat([readFileSync(join(dir, 'out.pcapng')), Buffer.from('garbage tail')]));
     appendFileSync(junk, Buffer.alloc(3));

@@ -26,7 +26,7 @@
 //   const spool = new SpoolWriter({ interfaces, metadata: { capture: { interface, mode, filter } } });
 //   spool.write(batch)  (flushed every 500 ms)  spool.close()  spool.discard()
 //   findRecoverableSpools() → [{ path, size, modifiedAt, closedCleanly }]
-//   await recoverSpool(path) → { path: clean file, packets, damage }
+//   await recoverSpool(path) → { path: clean file, packets, damage }   discardSpool(path) when declined
 //
 // Recent files
 //   const recent = new RecentFiles(); await recent.add(path); await recent.list() → [{ path, openedAt, exists }]
@@ -35,7 +35,7 @@
 export { openSession, sessionFileSource, Session, type OpenSessionOptions, type OpenProgress, type SessionDamage } from './open';
 export { saveSession, type SaveOptions, type SaveResult, type SaveFormat } from './save';
 export { exportDissections, type ExportDissectionsOptions, type ExportDissectionsResult, ENRICHED_FIELDS } from './export-dissections';
-export { SpoolWriter, findRecoverableSpools, recoverSpool, DEFAULT_FLUSH_MS, type SpoolOptions, type RecoverableSpool, type RecoverOptions, type RecoverResult, type FlushInfo } from './spool';
+export { SpoolWriter, findRecoverableSpools, recoverSpool, discardSpool, DEFAULT_FLUSH_MS, type SpoolOptions, type RecoverableSpool, type RecoverOptions, type RecoverResult, type FlushInfo } from './spool';
 export { CommentMap } from './comments';
 export { RecentFiles, RECENT_DEFAULT_LIMIT, type RecentFile } from './recent';
 export {

@@ -6,6 +6,7 @@ import { FileSink } from '../file/sink';
 import { PcapngWriter } from '../pcapng/writer';
 import { PcapWriter } from '../pcap/writer';
 import type { CaptureInterface, RawPacket } from '../types';
+import type { CaptureFileInterface } from '../file/types';
 import { writeFileAtomically } from './atomic';
 import type { CommentMap } from './comments';
 import { abortError, SessionFileError } from './errors';
@@ -43,9 +44,9 @@ export interface SaveResult {
   selectedPacket: number | null;
 }
 
-/** pcapng can store a timestamp unit that is a power of ten only. */
+/** pcapng can store a timestamp unit that is a power of ten only; unknown → ns, which loses nothing. */
 function writerUnit(iface: CaptureInterface): number {
-  const u = iface.tsUnitNs ?? 1000;
+  const u = iface.tsUnitNs ?? 1;
   const exp = Math.round(Math.log10(u));
   return exp >= 0 && exp <= 9 && 10 ** exp === u ? u : 1;
 }
@@ -98,6 +99,10 @@ export async function saveSession(dest: string, source: PacketSource, opts: Save
             name: iface.name,
             description: iface.description,
             tsUnitNs: writerUnit(iface),
+            // what a file's IDB said beyond the basics (CaptureFileInterface), kept on Save As
+            os: (iface as CaptureFileInterface).os,
+            filter: (iface as CaptureFileInterface).filter,
+            comments: (iface as CaptureFileInterface).comments,
           });
           ids.set(pkt.interfaceId, id);
         }

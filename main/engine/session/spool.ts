@@ -17,6 +17,7 @@ import { FileSink } from '../file/sink';
 import { PcapngWriter, type InterfaceOptions } from '../pcapng/writer';
 import type { RawPacket } from '../types';
 import { isAlive } from './atomic';
+import { friendlyFsError } from './errors';
 import { encodeMetadata, type SessionMetadata } from './metadata';
 import { openSession, type SessionDamage } from './open';
 import { recoveredDir, spoolDir } from './paths';
@@ -86,7 +87,11 @@ export class SpoolWriter {
 
   constructor(opts: SpoolOptions = {}) {
     const dir = opts.dir ?? spoolDir();
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    try {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+    } catch (err) {
+      throw friendlyFsError(err, 'create the capture spool directory', dir);
+    }
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     this.path = join(dir, `${SPOOL_PREFIX}${stamp}-${process.pid}-${Math.random().toString(36).slice(2, 8)}${SPOOL_SUFFIX}`);
     this.ownerPath = this.path + OWNER_SUFFIX;
@@ -185,10 +190,21 @@ export function findRecoverableSpools(dir: string = spoolDir()): RecoverableSpoo
     if (ownerAlive(owner)) continue;
     try {
       const st = statSync(path);
+      if (st.size === 0) {
+        // killed before its first block reached the file: nothing to offer
+        discardSpool(path);
+        continue;
+      }
       out.push({ path, size: st.size, modifiedAt: st.mtime, pid: owner?.pid ?? null, closedCleanly: !!owner?.closedAt });
     } catch { /* vanished meanwhile */ }
   }
   return out.sort((a, b) => b.modifiedAt.getTime() - a.modifiedAt.getTime());
+}
+
+/** Delete a spool and its owner record (the user declined recovery, or it holds nothing). */
+export function discardSpool(path: string): void {
+  rmSync(path, { force: true });
+  rmSync(path + OWNER_SUFFIX, { force: true });
 }
 
 export interface RecoverOptions {
