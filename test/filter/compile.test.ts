@@ -270,4 +270,7 @@ test('completion offers registered fields under the cursor, then operators', () 
   assert.ok(ops.items.some((i) => i.name === '==' && i.kind === 'keyword'));
   assert.deepEqual(completeFilter('http.host == "tc').items, []);
   assert.ok(completeFilter('le').items.some((i) => i.name === 'len(' && i.kind === 'function'));
+  // symbolic values after a comparison
+  assert.deepEqual(completeFilter('ip.proto == u').items.map((i) => i.name), ['"UDP"']);
+  assert.deepEqual(completeFilter('ip.proto == "t').items.map((i) => i.name), ['TCP']);
 });

@@ -1,12 +1,12 @@
 // Autocompletion for the display-filter bar: the word under the cursor is
 // matched against the field registry (and, after a field, the operators).
-import { allFields, completeField } from '../fields/registry';
+import { allFields, completeField, getField } from '../fields/registry';
 import type { FieldType } from '../types';
 
 export interface Completion {
   /** text to insert in place of [start, end) */
   name: string;
-  kind: 'field' | 'protocol' | 'function' | 'keyword';
+  kind: 'field' | 'protocol' | 'function' | 'keyword' | 'value';
   type?: FieldType;
   title?: string;
   description?: string;
@@ -30,9 +30,21 @@ export function completeFilter(text: string, cursor: number = text.length, limit
   let end = pos;
   while (end < text.length && NAME_CHAR.test(text[end]!)) end++;
   const prefix = text.slice(start, pos);
-  if (insideString(text, start)) return { start, end, items: [] };
 
   const items: Completion[] = [];
+  // After `field ==`, offer the field's symbolic values (ip.proto == "UDP").
+  const rel = /([A-Za-z0-9_.-]+)\s*(==|!=|===|!==|~=|eq|ne|any_eq|all_ne|all_eq|any_ne)\s*"?$/.exec(text.slice(0, start));
+  const names = rel ? getField(rel[1]!)?.valueNames : undefined;
+  if (names) {
+    const quoted = text[start - 1] === '"';
+    const low = prefix.toLowerCase();
+    for (const [num, name] of Object.entries(names)) {
+      if (!name.toLowerCase().startsWith(low)) continue;
+      items.push({ name: quoted ? name : `"${name}"`, kind: 'value', title: `${name} (${num})` });
+    }
+    return { start, end, items: items.slice(0, limit) };
+  }
+  if (insideString(text, start)) return { start, end, items: [] };
   // After a complete field name and a space, offer the operators.
   const before = text.slice(0, start).trimEnd();
   const prevWord = /([A-Za-z0-9_.-]+)$/.exec(before)?.[1];
