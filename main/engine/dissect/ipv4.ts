@@ -109,8 +109,12 @@ export function dissectIpv4(ctx: Ctx, st: State, off: number, end: number): numb
     ctx.malformedAt('ip', `IPv4 options cut short (${end - off} of ${hl} header bytes)`, off, end - off);
     return end;
   }
-  // Total length bounds the payload; a frame shorter than it was cut short by the snaplen.
+  // Total length bounds the payload; a frame shorter than it was cut short by the snaplen,
+  // unless nothing was cut: then the length lies.
   const dgEnd = Math.min(off + total, end);
+  if (off + total > end && ctx.pkt.capLen >= ctx.pkt.origLen && ctx.d === ctx.pkt.data) {
+    ctx.malformedAt('ip', `IPv4 total length ${total} exceeds the ${avail} bytes present`, off + 2, 2);
+  }
   const payOff = off + hl;
 
   if (mf || fragOff > 0) {

@@ -9,7 +9,7 @@ function v4(cidr: string, kind: string, name: string): void {
   const p = a.split('.').map(Number);
   const base = ((p[0] << 24) | (p[1] << 16) | (p[2] << 8) | p[3]) >>> 0;
   const mask = Number(bits) === 0 ? 0 : (~0 << (32 - Number(bits))) >>> 0;
-  V4.push([base & mask, mask, { kind, name }]);
+  V4.push([(base & mask) >>> 0, mask, { kind, name }]);
 }
 v4('0.0.0.0/8', 'unspecified', 'This network');
 v4('10.0.0.0/8', 'private', 'Private network');

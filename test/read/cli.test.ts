@@ -1,0 +1,66 @@
+// `xdpscope read` through the real CLI: formats, -Y, -c, -E options, errors.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { CAPTURES, CLI, sharedCapturesSkipReason } from '../lib/env';
+
+const skip = sharedCapturesSkipReason() ?? false;
+const read = (...args: string[]) => spawnSync(process.execPath, [CLI, 'read', ...args], { encoding: 'utf8' });
+const cap = (name: string): string => join(CAPTURES, name);
+
+test('-T text prints one tshark-like summary line per packet', { skip }, () => {
+  const r = read('-r', cap('gopacket-test_ethernet.pcap'));
+  assert.equal(r.status, 0, r.stderr);
+  const lines = r.stdout.trimEnd().split('\n');
+  assert.equal(lines.length, 10);
+  assert.match(lines[1], /^\s+2\s+0\.000923\s+10\.1\.1\.1 → 10\.1\.1\.2\s+TCP 74 80 → 44644 \[SYN, ACK\] Seq=0 Ack=1 Win=5792 Len=0 MSS=1460/);
+  assert.match(lines[3], /HTTP 138 GET \/ HTTP\/1\.1$/);
+});
+
+test('-Y filters with the display-filter engine, -c stops early, -E options shape the columns', { skip }, () => {
+  const r = read('-r', cap('zeek-vlan-pcp-dei.pcapng'), '-Y', 'vlan.id == 10 && tcp.flags.syn == 1', '-T', 'fields', '-e', 'frame.number', '-e', 'vlan.id', '-E', 'aggregator=/s', '-E', 'separator=,', '-E', 'header=y');
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, 'frame.number,vlan.id\n1,10 20\n4,10 20\n');
+  const f = read('-r', cap('zeek-vlan-pcp-dei.pcapng'), '-c', '2', '-T', 'fields', '-e', 'vlan.id', '-E', 'occurrence=l');
+  assert.equal(f.stdout, '20\n20\n');
+  const bad = read('-r', cap('zeek-arp.pcap'), '-Y', 'ip.src ==');
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /^xdpscope read: -Y: /);
+});
+
+test('-T json gives a tshark-like layer tree', { skip }, () => {
+  const r = read('-r', cap('tcpdump-LINKTYPE_RAW_ipv4.pcap'), '-T', 'json');
+  assert.equal(r.status, 0, r.stderr);
+  const doc = JSON.parse(r.stdout) as Array<{ _source: { layers: Record<string, Record<string, unknown>> } }>;
+  assert.equal(doc.length, 1);
+  const layers = doc[0]._source.layers;
+  assert.deepEqual(Object.keys(layers).slice(0, 5), ['frame', 'raw', 'ip', 'udp', 'dns']);
+  assert.equal(layers.ip['ip.src'], '192.168.1.100');
+  assert.equal(layers.frame['frame.protocols'], 'raw:ip:udp:dns');
+  assert.equal(layers.dns['dns.qry.name'], 'example.com');
+});
+
+test('enrichment fields are columns like any other', { skip }, () => {
+  const r = read('-r', cap('zeek-ctu-62604-80.pcap'), '-Y', 'http.request', '-T', 'fields', '-e', 'ip.geoip.dst_country_iso', '-e', 'ip.geoip.src_special', '-e', 'http.user_agent.family', '-e', 'xdpscope.service');
+  assert.equal(r.status, 0, r.stderr);
+  const [iso, special, family, service] = r.stdout.trim().split('\t');
+  assert.match(iso, /^[A-Z]{2}$/);
+  assert.equal(special, 'private');
+  assert.equal(family, 'other');
+  assert.equal(service, '45.9.74.78');
+});
+
+test('usage errors exit 2 with one line; an unreadable file exits 1', () => {
+  for (const args of [[], ['-r', 'x', '-T', 'xml'], ['-r', 'x', '-T', 'fields'], ['-r', 'x', '-T', 'fields', '-e', 'no.such.field'], ['-r', 'x', '-c', 'many']]) {
+    const r = read(...args);
+    assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+  }
+  const missing = read('-r', '/nonexistent/file.pcap');
+  assert.equal(missing.status, 1);
+  assert.match(missing.stderr, /nonexistent/);
+  const help = read('--help');
+  assert.equal(help.status, 0);
+  assert.match(help.stdout, /-T text\|fields\|json/);
+});
