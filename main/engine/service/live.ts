@@ -1,8 +1,11 @@
-// Live capture for the service: drives the capture engine's session
-// (main/engine/capture) and turns its batches and events into callbacks.
+// Live capture for the service: drives the capture engine
+// (main/engine/capture: the privileged helper and its stream) and turns
+// its batches and events into callbacks.
+import { readFileSync } from 'node:fs';
 import type { CaptureInterface, RawPacket } from '../types';
 import type { CaptureOptions, InterfaceInfo } from '../../api/types';
 import { LinkType } from '../types';
+import type * as Capture from '../capture/index';
 
 export interface LiveCallbacks {
   onBatch(batch: readonly RawPacket[]): void;
@@ -13,7 +16,10 @@ export interface LiveCallbacks {
   onExit(): void;
 }
 
-function capture(): any {
+/** helper exit codes (helper/PROTOCOL.md) → what the UI says about them */
+const KIND_BY_CODE: Record<number, string> = { 2: 'capture', 3: 'permission', 4: 'capture', 5: 'xdp-conflict', 6: 'capture' };
+
+function capture(): typeof Capture {
   try {
     return require('../capture/index');
   } catch (e) {
@@ -22,67 +28,68 @@ function capture(): any {
   }
 }
 
+/** received-packets counter from sysfs (this process's network namespace) */
+function rxPackets(name: string): number {
+  try { return Number(readFileSync(`/sys/class/net/${name}/statistics/rx_packets`, 'utf8').trim()) || 0; } catch { return 0; }
+}
+
 export class LiveCapture {
-  private session: any = null;
+  private session: Capture.LiveCapture | null = null;
   private pump: Promise<void> | null = null;
+  private reported = false;
 
   constructor(private readonly opts: CaptureOptions, private readonly cb: LiveCallbacks) {}
 
   static async listInterfaces(): Promise<InterfaceInfo[]> {
-    const list: any[] = await capture().listInterfaces();
-    return list.map((i) => ({
-      name: String(i.name),
-      addresses: (i.addresses ?? i.addrs ?? []).map((a: any) => (typeof a === 'string' ? a : String(a.address ?? a.addr ?? a))),
-      up: Boolean(i.up ?? (i.state ? /up/i.test(String(i.state)) : i.operState ? /up/i.test(String(i.operState)) : false)),
-      rxPackets: Number(i.rxPackets ?? i.stats?.rxPackets ?? i.rx_packets ?? 0),
-      ...(xdpWarningOf(i) ? { xdpWarning: xdpWarningOf(i) } : {}),
-    }));
+    const list = await capture().listInterfaces();
+    return list.map((i) => {
+      const info: InterfaceInfo = {
+        name: i.name,
+        addresses: i.addresses.map((a) => `${a.address}/${a.prefixlen}`),
+        up: i.up,
+        rxPackets: rxPackets(i.name),
+      };
+      if (i.xdp && !/xdpscope/i.test(i.xdp.name ?? '')) {
+        info.xdpWarning = `XDP program attached (id ${i.xdp.id}${i.xdp.name ? `, ${i.xdp.name}` : ''}, ${i.xdp.mode}): capture will refuse to replace it`;
+      }
+      return info;
+    });
+  }
+
+  private error(message: string, code: number | null | undefined): void {
+    if (this.reported) return;
+    this.reported = true;
+    this.cb.onError({ message, kind: (code != null && KIND_BY_CODE[code]) || (/privilege|permission|CAP_/i.test(message) ? 'permission' : 'capture') });
   }
 
   async start(): Promise<void> {
-    const s = await capture().startCapture({
+    const s = capture().startCapture({
       iface: this.opts.iface,
-      interface: this.opts.iface,
-      filter: this.opts.captureFilter || undefined,
-      captureFilter: this.opts.captureFilter || undefined,
-      snaplen: this.opts.snaplen,
       mode: this.opts.mode ?? 'auto',
+      ...(this.opts.snaplen ? { snaplen: this.opts.snaplen } : {}),
+      ...(this.opts.captureFilter ? { filter: this.opts.captureFilter } : {}),
     });
     this.session = s;
     this.cb.onInterfaces([{ id: 0, linkType: LinkType.ETHERNET, snaplen: this.opts.snaplen ?? 262144, name: this.opts.iface }]);
-    if (typeof s.on === 'function') {
-      s.on('hello', (h: any) => { if (Array.isArray(h?.interfaces)) this.cb.onInterfaces(h.interfaces); });
-      s.on('stats', (st: any) => this.cb.onStats(Number(st?.dropped ?? st?.kernelDropped ?? st?.ringDropped ?? 0)));
-      s.on('error', (e: any) => this.cb.onError({ message: e?.message ?? String(e), kind: e?.kind === 'permission' || /EPERM|permission|capabilit/i.test(String(e?.message ?? e)) ? 'permission' : 'capture' }));
-    }
-    const iter: AsyncIterable<RawPacket[]> = typeof s.batches === 'function' ? s.batches() : s;
+    s.on('hello', (h: Capture.HelloInfo) => this.cb.onInterfaces([{ id: 0, linkType: h.linkType, snaplen: h.snaplen, name: h.ifname }]));
+    s.on('stats', (st: Capture.CaptureStats) => this.cb.onStats(st.ringDrops));
+    s.on('error', (e: Capture.CaptureError) => this.error(e.message, e.code));
     this.pump = (async () => {
       try {
-        for await (const batch of iter) this.cb.onBatch(batch);
+        for await (const batch of s) this.cb.onBatch(batch);
       } catch (e) {
-        this.cb.onError({ message: e instanceof Error ? e.message : String(e), kind: 'capture' });
+        this.error(e instanceof Error ? e.message : String(e), (e as Capture.CaptureError).code);
       } finally {
         this.cb.onExit();
       }
     })();
   }
 
+  /** Detach XDP, drain the ring, wait for the helper to exit. */
   async stop(): Promise<void> {
     const s = this.session;
     if (!s) return;
-    await s.stop?.();
+    await s.stop();
     await this.pump;
   }
-}
-
-function xdpWarningOf(i: any): string | undefined {
-  if (typeof i.xdpWarning === 'string') return i.xdpWarning;
-  const progs = i.xdpPrograms ?? i.xdp ?? i.attachedXdp;
-  if (Array.isArray(progs) && progs.length) {
-    const foreign = progs.filter((p: any) => !/xdpscope/i.test(String(p.name ?? p)));
-    if (foreign.length) return `XDP program attached: ${foreign.map((p: any) => p.name ?? p.id ?? String(p)).join(', ')}`;
-  } else if (progs && typeof progs === 'object' && !/xdpscope/i.test(String(progs.name ?? ''))) {
-    return `XDP program attached: ${progs.name ?? progs.id ?? 'unknown'}`;
-  }
-  return undefined;
 }
