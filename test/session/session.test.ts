@@ -231,6 +231,29 @@ describe('save and reopen', { skip: capturesSkip ?? tsharkSkip() ?? undefined },
     assert.equal((await readAll(dest)).packets.length, 2);
   });
 
+  test('Save over the file being read replaces it with the new content', async () => {
+    const dir = tempDir('save-in-place');
+    const f = join(dir, 'post.pcapng');
+    await saveSession(f, await openSession(join(CAPTURES, 'zeek-post.pcap')), {});
+    const s = await openSession(f);
+    s.comments.add(2, 'in place');
+    // the UI reads first; here the session streams straight into the save of its own file
+    await saveSession(f, s, { overwrite: true, comments: s.comments, metadata: { displayFilter: 'tcp' } });
+    const { s: back, packets } = await readAll(f);
+    assert.equal(packets.length, 14);
+    assert.equal(back.metadata.displayFilter, 'tcp');
+    assert.deepEqual(back.comments.get(2), ['in place']);
+    assert.deepEqual(readdirSync(dir), ['post.pcapng']);
+  });
+
+  test('invalid metadata is refused with the field named, before anything is written', async () => {
+    const dir = tempDir('bad-meta');
+    const dest = join(dir, 'x.pcapng');
+    await assert.rejects(saveSession(dest, arraySource([{ id: 0, linkType: 1, snaplen: 65535 }], [knownPacket(1)]), { metadata: { selectedPacket: -3 } }),
+      /invalid session metadata: selectedPacket/);
+    assert.deepEqual(readdirSync(dir), []);
+  });
+
   test('an aborted save leaves no file and no temp file', async () => {
     const dir = tempDir('abort');
     const ac = new AbortController();

@@ -74,7 +74,11 @@ export function defaultMetadata(): SessionMetadata {
 export type { CustomOption };
 
 export function encodeMetadata(meta: Partial<SessionMetadata>): CustomOption[] {
-  const full = SessionMetadataSchema.parse({ ...meta, format: SESSION_FORMAT, version: SESSION_VERSION });
+  const r = SessionMetadataSchema.safeParse({ ...meta, format: SESSION_FORMAT, version: SESSION_VERSION });
+  if (!r.success) {
+    throw new RangeError(`invalid session metadata: ${r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+  }
+  const full = r.data;
   const bytes = Buffer.from(JSON.stringify(full), 'utf8');
   if (bytes.length > SESSION_MAX_JSON) {
     throw new Error(`session metadata is ${bytes.length} bytes, more than the ${SESSION_MAX_JSON}-byte limit (insight settings too large?)`);
