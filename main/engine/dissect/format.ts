@@ -9,6 +9,11 @@ import { hexWidth } from './fields';
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 export function epochString(ns: bigint): string {
+  // decimal text of the integer, split nine digits from the end: cheaper than BigInt division
+  if (ns >= 1_000_000_000n) {
+    const t = ns.toString();
+    return t.slice(0, t.length - 9) + '.' + t.slice(t.length - 9);
+  }
   const neg = ns < 0n;
   const a = neg ? -ns : ns;
   return `${neg ? '-' : ''}${a / 1_000_000_000n}.${String(a % 1_000_000_000n).padStart(9, '0')}`;
@@ -23,9 +28,14 @@ export function absTimeString(ns: bigint): string {
   return `${MONTHS[t.getUTCMonth()]} ${p2(t.getUTCDate())}, ${t.getUTCFullYear()} ${p2(t.getUTCHours())}:${p2(t.getUTCMinutes())}:${p2(t.getUTCSeconds())}.${frac} UTC`;
 }
 
-/** Escapes as tshark does in field output: CR, LF, tab and backslash. */
+/** Escapes as tshark does in field output: CR, LF, tab, backslash and other control characters. */
 function escapeString(s: string): string {
-  if (!/[\r\n\t\\\x00-\x1f]/.test(s)) return s;
+  let i = 0;
+  for (; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x5c) break;
+  }
+  if (i === s.length) return s;
   return s.replace(/[\r\n\t\\\x00-\x1f]/g, (c) => {
     switch (c) {
       case '\r': return '\\r';

@@ -1,8 +1,8 @@
 // tshark's `-T fields` output: one line per packet, the chosen fields in
 // order, several occurrences joined with the aggregator (occurrence=a), or
 // only the first/last (occurrence=f/l).
-import type { Dissection, Field } from '../types';
-import { formatValue, formatterFor } from '../dissect/format';
+import type { Dissection, Field, RawPacket } from '../types';
+import { epochString, formatValue, formatterFor } from '../dissect/format';
 import { epochText } from '../file/time';
 
 export interface FieldsOptions {
@@ -19,6 +19,12 @@ export interface FieldsOptions {
 export const defaultFieldsOptions = (fields: string[]): FieldsOptions => ({
   fields, header: false, separator: '\t', occurrence: 'a', aggregator: ',', quote: 'n',
 });
+
+/** frame.time_epoch as tshark prints it; raw pcap fields when the record has them (damaged fractions). */
+export function epoch(p: RawPacket): string {
+  if (p.tsSec === undefined && p.tsNs !== null) return epochString(p.tsNs);
+  return epochText(p);
+}
 
 export class FieldsFormatter {
   /** field name → its column(s) */
@@ -63,13 +69,13 @@ export class FieldsFormatter {
         const k = at[j];
         if (occ === 'f' && seen[k]) continue;
         // the raw record fields, for damaged pcap timestamps tshark prints as-is
-        const text = f.name === 'frame.time_epoch' ? epochText(d.packet) : fmt[k](f);
+        const text = f.name === 'frame.time_epoch' ? epoch(d.packet) : fmt[k](f);
         vals[k] = seen[k] && occ === 'a' ? vals[k] + agg + text : text;
         seen[k] = true;
       }
     }
-    let out = this.o.quote === 'n' || !seen[0] ? vals[0] : this.quote(vals[0]);
-    for (let k = 1; k < n; k++) out += this.o.separator + (this.o.quote === 'n' || !seen[k] ? vals[k] : this.quote(vals[k]));
-    return out + '\n';
+    if (this.o.quote !== 'n') for (let k = 0; k < n; k++) if (seen[k]) vals[k] = this.quote(vals[k]);
+    // join builds one flat string (cheaper to encode than a chain of concatenations)
+    return vals.join(this.o.separator) + '\n';
   }
 }
