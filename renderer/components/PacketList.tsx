@@ -158,7 +158,9 @@ export function PacketList() {
         cacheBlockSize={200}
         maxBlocksInCache={30}
         infiniteInitialRowCount={1}
-        rowBuffer={20}
+        rowBuffer={10}
+        blockLoadDebounceMillis={40}
+        maxConcurrentDatasourceRequests={2}
         rowSelection={{ mode: 'singleRow', checkboxes: false, enableClickSelection: true }}
         getRowClass={(p) => (p.data ? `c-${p.data.colour}` : undefined)}
         onGridReady={(e) => { gridRef.current = e.api; }}
