@@ -5,6 +5,7 @@
  */
 #define _GNU_SOURCE
 #include "common.h"
+#include "filter.h"
 #ifdef XS_HAVE_HARDEN
 #include "harden.h"
 #endif
@@ -16,6 +17,7 @@ static void usage(FILE *f)
 	fprintf(f, "usage: xdpscope-helper list\n"
 		   "       xdpscope-helper capture --iface NAME [--mode auto|native|generic] [--snaplen N]\n"
 		   "                               [--sample N] [--filter EXPR] [--ring-bytes N]\n"
+		   "       xdpscope-helper check-filter EXPR   (validate a capture filter; no privileges needed)\n"
 		   "exit codes: 0 ok, 1 runtime error, 2 bad arguments, 3 missing privileges,\n"
 		   "            4 no such interface, 5 foreign XDP program attached, 6 load/attach failed\n");
 }
@@ -40,6 +42,20 @@ int main(int argc, char **argv)
 			return XS_EXIT_USAGE;
 		}
 		return xs_list();
+	}
+	if (!strcmp(argv[1], "check-filter")) {
+		struct xs_filter f;
+		char err[256];
+		if (argc != 3) {
+			xs_err("check-filter: takes one argument, the filter expression");
+			return XS_EXIT_USAGE;
+		}
+		if (xs_filter_parse(argv[2], &f, err, sizeof(err))) {
+			xs_err("%s", err);
+			return XS_EXIT_USAGE;
+		}
+		printf("ok: %u term%s\n", f.n_conds, f.n_conds == 1 ? "" : "s");
+		return XS_EXIT_OK;
 	}
 	if (!strcmp(argv[1], "capture"))
 		return xs_capture(argc - 1, argv + 1);

@@ -3,6 +3,7 @@
 //   import { listInterfaces, startCapture } from './engine/capture';
 //
 //   const ifaces = await listInterfaces();        // InterfaceInfo[] (unprivileged)
+//   await checkCaptureFilter('tcp port 443');     // {ok, terms} | {ok: false, message} (unprivileged)
 //   const cap = startCapture({ iface: 'eth0', filter: 'tcp port 443', snaplen: 262144 });
 //   cap.on('hello', (h: HelloInfo) => ...);       // ifindex, linkType, mode used, snaplen
 //   cap.on('stats', (s: CaptureStats) => ...);    // ≥ 1/s: seen, delivered, ringDrops, filtered, ...
@@ -27,3 +28,4 @@ export { listInterfaces, type InterfaceInfo, type InterfaceAddress } from './int
 export { startCapture, LiveCapture, CaptureError, helperArgs, type CaptureOptions, type CaptureExit } from './live';
 export { HelperStreamDecoder, type HelloInfo, type CaptureStats, type Reply } from './protocol';
 export { helperPath } from './helper-path';
+export { checkCaptureFilter, type FilterCheck } from './filter-check';
