@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, copyFileSync, existsSync, readFileSync, readdirSync, writeFileSync, mkdirSync, statSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, lstatSync, readFileSync, readdirSync, symlinkSync, writeFileSync, mkdirSync, statSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -252,6 +252,20 @@ describe('save and reopen', { skip: capturesSkip ?? tsharkSkip() ?? undefined },
     await assert.rejects(saveSession(dest, arraySource([{ id: 0, linkType: 1, snaplen: 65535 }], [knownPacket(1)]), { metadata: { selectedPacket: -3 } }),
       /invalid session metadata: selectedPacket/);
     assert.deepEqual(readdirSync(dir), []);
+  });
+
+  test('overwriting keeps the file private and writes through a symlink', async () => {
+    const dir = tempDir('mode');
+    const real = join(dir, 'real.pcapng');
+    const link = join(dir, 'link.pcapng');
+    const ifs = [{ id: 0, linkType: 1, snaplen: 65535 }];
+    await saveSession(real, arraySource(ifs, [knownPacket(1)]));
+    chmodSync(real, 0o600);
+    symlinkSync('real.pcapng', link);
+    await saveSession(link, arraySource(ifs, [knownPacket(1), knownPacket(2)]), { overwrite: true });
+    assert.equal(lstatSync(link).isSymbolicLink(), true);
+    assert.equal(statSync(real).mode & 0o777, 0o600);
+    assert.equal((await readAll(real)).packets.length, 2);
   });
 
   test('an aborted save leaves no file and no temp file', async () => {

@@ -42,15 +42,20 @@ export async function writeFileAtomically<T>(
   opts: AtomicWriteOptions = {},
 ): Promise<T> {
   const action = opts.action ?? 'save';
-  const dir = dirname(dest);
+  const given = dest;
   // Fail before doing the work when the answer is already known.
+  let keepMode: number | null = null;
   try {
     const st = await fsp.stat(dest);
     if (st.isDirectory()) throw new SessionFileError('EISDIR', dest, `Cannot ${action} "${dest}": it is a directory, not a file`);
     if (!opts.overwrite) throw friendlyFsError(Object.assign(new Error('exists'), { code: 'EEXIST' }), action, dest);
+    // Replace what a symlink points to, not the link; keep the file's permissions (a 0600 capture stays private).
+    dest = await fsp.realpath(dest);
+    keepMode = st.mode & 0o7777;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw friendlyFsError(err, action, dest);
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw friendlyFsError(err, action, given);
   }
+  const dir = dirname(dest);
   try {
     await fsp.access(dir, fsc.W_OK);
   } catch (err) {
@@ -60,7 +65,8 @@ export async function writeFileAtomically<T>(
   let placed = false;
   try {
     const result = await produce(tmp);
-    if (opts.signal?.aborted) throw abortError(dest, action);
+    if (opts.signal?.aborted) throw abortError(given, action);
+    if (keepMode !== null) await fsp.chmod(tmp, keepMode);
     await fsyncPath(tmp, fsc.O_RDONLY);
     if (opts.overwrite) {
       await fsp.rename(tmp, dest);
@@ -74,8 +80,8 @@ export async function writeFileAtomically<T>(
     await fsyncPath(dir, fsc.O_RDONLY | fsc.O_DIRECTORY);
     return result;
   } catch (err) {
-    if (opts.signal?.aborted && !placed) throw abortError(dest, action);
-    throw friendlyFsError(err, action, dest);
+    if (opts.signal?.aborted && !placed) throw abortError(given, action);
+    throw friendlyFsError(err, action, given);
   } finally {
     if (!placed) await fsp.rm(tmp, { force: true }).catch(() => undefined);
   }
