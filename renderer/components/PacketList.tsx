@@ -70,6 +70,8 @@ export function PacketList() {
   const refreshTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const [menu, setMenu] = useState<MenuTarget | null>(null);
   const [following, setFollowing] = useState(true);
+  const [chooser, setChooser] = useState(false);
+  const [, bump] = useState(0);
 
   const datasource = useMemo<IDatasource>(() => ({
     getRows: (p: IGetRowsParams) => {
@@ -179,6 +181,23 @@ export function PacketList() {
         }}>↓ Follow new packets</button>
       )}
       {menu && <ContextMenu target={menu} onClose={() => setMenu(null)} />}
+      <button className="columns-button" title="Show or hide columns (drag headers to reorder, edges to resize)" onClick={() => setChooser((v) => !v)}>Columns ▾</button>
+      {chooser && (
+        <ul className="columns-chooser" role="menu" onMouseLeave={() => setChooser(false)}>
+          {COLUMNS.map((c) => {
+            const col = gridRef.current?.getColumn(c.field!);
+            const visible = col ? col.isVisible() : !c.hide;
+            return (
+              <li key={c.field} role="menuitemcheckbox" aria-checked={visible}>
+                <label><input type="checkbox" checked={visible} onChange={() => {
+                  gridRef.current?.setColumnsVisible([c.field!], !visible);
+                  bump((n) => n + 1);
+                }} /> {c.headerName}</label>
+              </li>
+            );
+          })}
+        </ul>
+      )}
     </div>
   );
 }

@@ -10,6 +10,8 @@ import { CAPTURES, outputDir, sharedCapturesSkipReason, liveSkipReason } from '.
 import { createVethPair } from '../lib/netns';
 import { chromiumSkipReason, launchBrowser, startServe } from './harness';
 
+// Keep the user's recent-files list out of tests.
+process.env.XDPSCOPE_CONFIG_DIR = require('node:fs').mkdtempSync(require('node:path').join(require('node:os').tmpdir(), 'xs-config-'));
 const OUT = outputDir('e2e');
 const shot = (p: Page, name: string) => p.screenshot({ path: join(OUT, `${name}.png`) });
 const skipFile = chromiumSkipReason() ?? sharedCapturesSkipReason();

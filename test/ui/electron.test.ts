@@ -79,6 +79,8 @@ function withElectron<T>(electron: unknown, fn: () => T): T {
   try { return fn(); } finally { M._load = orig; }
 }
 
+// Keep the user's recent-files list out of tests.
+process.env.XDPSCOPE_CONFIG_DIR = require('node:fs').mkdtempSync(require('node:path').join(require('node:os').tmpdir(), 'xs-config-'));
 const engines: EngineClient[] = [];
 after(async () => { for (const e of engines) await e.close(); });
 

@@ -11,7 +11,10 @@ import WebSocket from 'ws';
 import { startUiServer, type UiServer } from '../../main/server/server';
 import { EngineClient } from '../../main/engine/service/client';
 import { encodeMessage, decodeMessage } from '../../main/api/codec';
+import { CAPTURES, sharedCapturesSkipReason } from '../lib/env';
 
+// Keep the user's recent-files list out of tests.
+process.env.XDPSCOPE_CONFIG_DIR = require('node:fs').mkdtempSync(require('node:path').join(require('node:os').tmpdir(), 'xs-config-'));
 let server: UiServer;
 let engine: EngineClient;
 
@@ -98,4 +101,23 @@ test('WebSocket: token and Origin are required; API calls are answered and valid
   assert.equal(bad.ok, false);
   assert.match(bad.error.message, /invalid params for getRows: start/);
   ws!.close();
+});
+
+test('browser Save: /download returns the open capture as pcapng (token required)', { skip: sharedCapturesSkipReason() ?? false }, async () => {
+  await engine.call('openFile', { path: join(CAPTURES, 'zeek-post.pcap') });
+  for (let i = 0; i < 100 && (await engine.call('getStatus', {})).state === 'loading'; i++) await new Promise((r) => setTimeout(r, 10));
+  assert.equal((await get('/download')).status, 401);
+  const bytes = await new Promise<Buffer>((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: server.port, path: `/download?token=${server.token}&name=x.pcapng`, headers: { host: `127.0.0.1:${server.port}` } }, (res) => {
+      assert.equal(res.statusCode, 200);
+      assert.match(String(res.headers['content-disposition']), /filename="x\.pcapng"/);
+      const parts: Buffer[] = [];
+      res.on('data', (c) => parts.push(c));
+      res.on('end', () => resolve(Buffer.concat(parts)));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+  assert.equal(bytes.readUInt32LE(0), 0x0a0d0d0a, 'a pcapng Section Header Block');
+  assert.ok(bytes.length > 1871, 'holds the 14 packets');
 });

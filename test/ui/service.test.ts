@@ -11,6 +11,8 @@ import { EngineService } from '../../main/engine/service/service';
 import type { EngineEvent, RowBlock } from '../../main/api/types';
 import { CAPTURES, sharedCapturesSkipReason, hasCommand } from '../lib/env';
 
+// Keep the user's recent-files list out of tests.
+process.env.XDPSCOPE_CONFIG_DIR = require('node:fs').mkdtempSync(require('node:path').join(require('node:os').tmpdir(), 'xs-config-'));
 const skip = sharedCapturesSkipReason() ?? false;
 
 async function opened(file: string): Promise<{ s: EngineService; events: EngineEvent[] }> {

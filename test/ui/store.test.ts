@@ -13,6 +13,8 @@ import { loadRendererModule } from './load-renderer';
 const { createAppStore, HISTORY_LIMIT, nodeAt } = loadRendererModule<typeof import('../../renderer/store')>(join(ROOT, 'renderer/store.ts'));
 const { fieldAt, filterFor, flagEmoji, andFilter, hexLines, streamText } = loadRendererModule<typeof import('../../renderer/lib/format')>(join(ROOT, 'renderer/lib/format.ts'));
 
+// Keep the user's recent-files list out of tests.
+process.env.XDPSCOPE_CONFIG_DIR = require('node:fs').mkdtempSync(require('node:path').join(require('node:os').tmpdir(), 'xs-config-'));
 const skip = sharedCapturesSkipReason() ?? false;
 
 function inProcessApi(): XdpscopeApi {
