@@ -20,14 +20,17 @@ export function tshark(args: string[]): { status: number | null; stdout: string;
   return { status: r.status, stdout: r.stdout, stderr };
 }
 
-export function tsharkAsync(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+/** Run a Wireshark tool; stderr without the root banner. */
+export function runAsync(cmd: string, args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile('tshark', args, { encoding: 'utf8', timeout: 60_000 }, (err, stdout, stderrRaw) => {
+    execFile(cmd, args, { encoding: 'utf8', timeout: 60_000 }, (err, stdout, stderrRaw) => {
       const stderr = stderrRaw.split('\n').filter((l) => l && !/^Running as user "root"/.test(l)).join('\n');
       resolve({ status: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });
 }
+
+export const tsharkAsync = (args: string[]) => runAsync('tshark', args);
 
 export const BASE_TS = 1_700_000_000_000_000_000n;
 
