@@ -73,15 +73,25 @@ struct pkt_meta {
 	__u8 saddr[16], daddr[16];
 };
 
-static __always_inline void parse(void *data, void *end, struct pkt_meta *m)
+static __always_inline void parse(void *data, void *end, struct pkt_meta *m, int raw_ip)
 {
-	struct ethhdr *eth = data;
-	if ((void *)(eth + 1) > end)
-		return;
-	m->ethertype = bpf_ntohs(eth->h_proto);
+	void *l3;
+	if (raw_ip) {
+		__u8 *v = data;
+		if ((void *)(v + 1) > end)
+			return;
+		m->ethertype = (*v >> 4) == 4 ? ETH_P_IP : (*v >> 4) == 6 ? ETH_P_IPV6 : 0;
+		l3 = data;
+	} else {
+		struct ethhdr *eth = data;
+		if ((void *)(eth + 1) > end)
+			return;
+		m->ethertype = bpf_ntohs(eth->h_proto);
+		l3 = eth + 1;
+	}
 	void *l4 = 0;
 	if (m->ethertype == ETH_P_IP) {
-		struct iphdr *ip = (void *)(eth + 1);
+		struct iphdr *ip = l3;
 		if ((void *)(ip + 1) > end)
 			return;
 		m->family = 4;
@@ -96,7 +106,7 @@ static __always_inline void parse(void *data, void *end, struct pkt_meta *m)
 			return;
 		l4 = (void *)ip + ihl;
 	} else if (m->ethertype == ETH_P_IPV6) {
-		struct ipv6hdr *ip6 = (void *)(eth + 1);
+		struct ipv6hdr *ip6 = l3;
 		if ((void *)(ip6 + 1) > end)
 			return;
 		m->family = 6;
@@ -165,13 +175,13 @@ static __always_inline int cond_match(const struct pkt_meta *m, const struct xs_
 	return 1;
 }
 
-static __always_inline int filter_pass(struct xdp_md *ctx, const struct xs_filter *f)
+static __always_inline int filter_pass(struct xdp_md *ctx, const struct xs_filter *f, int raw_ip)
 {
 	__u32 n = f->n_conds;
 	if (n == 0)
 		return 1;
 	struct pkt_meta m = {};
-	parse((void *)(long)ctx->data, (void *)(long)ctx->data_end, &m);
+	parse((void *)(long)ctx->data, (void *)(long)ctx->data_end, &m, raw_ip);
 	for (int i = 0; i < XS_MAX_CONDS; i++) {
 		if (i >= n)
 			break;
@@ -201,7 +211,7 @@ int xdpscope_capture(struct xdp_md *ctx)
 	}
 	__u32 slot = cfg->active_filter & 1;
 	struct xs_filter *f = bpf_map_lookup_elem(&filters, &slot);
-	if (f && !filter_pass(ctx, f)) {
+	if (f && !filter_pass(ctx, f, cfg->raw_ip)) {
 		cnt->filtered++;
 		return XDP_PASS;
 	}

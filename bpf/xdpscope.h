@@ -94,6 +94,7 @@ struct xs_config {
 	__u32 sample_n;      /* 0 or 1 = every packet */
 	__u32 active_filter; /* 0 or 1 */
 	__u32 paused;
+	__u32 raw_ip;        /* 1: frames start at the IP header (tun, wireguard: LINKTYPE_RAW) */
 };
 
 /* ---- helper → Node stream ---- */

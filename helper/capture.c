@@ -25,6 +25,9 @@
 #include <linux/capability.h>
 #include <linux/if_link.h>
 #include <net/if.h>
+#include <net/if_arp.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -458,6 +461,25 @@ int xs_capture(int argc, char **argv)
 		xs_err("no such interface: '%s' (see 'xdpscope interfaces')", iface);
 		return XS_EXIT_NOIFACE;
 	}
+	int link_type = 1, raw_ip = 0;
+	{
+		/* The link type follows the device's hardware type; the program's
+		 * filter needs to know whether frames start with Ethernet or IP. */
+		struct ifreq ifr;
+		memset(&ifr, 0, sizeof(ifr));
+		snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", iface);
+		int sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		int hw = sock >= 0 && ioctl(sock, SIOCGIFHWADDR, &ifr) == 0 ? ifr.ifr_hwaddr.sa_family : -1;
+		if (sock >= 0)
+			close(sock);
+		if (hw == ARPHRD_NONE) {
+			link_type = 101; /* LINKTYPE_RAW */
+			raw_ip = 1;
+		} else if (hw != ARPHRD_ETHER && hw != ARPHRD_LOOPBACK) {
+			xs_err("interface '%s' has hardware type %d; xdpscope captures Ethernet, loopback and raw-IP (tun, wireguard) devices", iface, hw);
+			return XS_EXIT_ATTACH;
+		}
+	}
 	if (!has_caps()) {
 		xs_err("capture needs CAP_BPF and CAP_NET_ADMIN (or root); grant them once with "
 		       "'sudo xdpscope grant' or 'sudo setcap cap_bpf,cap_net_admin,cap_perfmon+ep <path to xdpscope-helper>'");
@@ -486,7 +508,7 @@ int xs_capture(int argc, char **argv)
 		xs_err("could not load the XDP program: %s", strerror(-err));
 		return XS_EXIT_ATTACH;
 	}
-	struct xs_config cfg = {.snaplen = r.snaplen, .sample_n = (__u32)sample, .active_filter = 0, .paused = 0};
+	struct xs_config cfg = {.snaplen = r.snaplen, .sample_n = (__u32)sample, .active_filter = 0, .paused = 0, .raw_ip = (__u32)raw_ip};
 	__u32 zero = 0;
 	if (bpf_map__update_elem(r.skel->maps.filters, &zero, sizeof(zero), &flt, sizeof(flt), BPF_ANY) ||
 	    set_config(&r, &cfg)) {
@@ -557,7 +579,7 @@ int xs_capture(int argc, char **argv)
 	fcntl(STDOUT_FILENO, F_SETPIPE_SZ, 1 << 20); /* fewer wakeups; fine if refused */
 
 	struct xs_hello hello = {
-		.version = XS_PROTO_VERSION, .ifindex = (__u32)ifindex, .link_type = 1,
+		.version = XS_PROTO_VERSION, .ifindex = (__u32)ifindex, .link_type = (__u32)link_type,
 		.mode = (__u32)used_mode, .snaplen = r.snaplen, .flags = r.frags ? 1u : 0u,
 		.ring_bytes = (__u32)ring_bytes,
 	};
