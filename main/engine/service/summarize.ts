@@ -21,26 +21,57 @@ const str = (v: FieldValue | undefined): string | undefined =>
 const truthy = (v: FieldValue | undefined): boolean =>
   v === true || (typeof v === 'number' && v !== 0) || (typeof v === 'bigint' && v !== 0n);
 
-function layers(d: Dissection): Set<string> {
-  const s = new Set<string>();
-  for (const t of d.tree) s.add(t.name);
-  return s;
+/** The fields the list needs, gathered in one pass over the flattened fields. */
+interface Wanted {
+  srcCountry?: FieldValue; dstCountry?: FieldValue; userAgent?: FieldValue; host?: FieldValue; sni?: FieldValue;
+  contentLength?: FieldValue; stream?: FieldValue; srcport?: FieldValue; dstport?: FieldValue;
+  rst: boolean; synfin: boolean;
+  http: boolean; dns: boolean; icmp: boolean; arp: boolean; tcp: boolean; udp: boolean;
+}
+
+function gather(d: Dissection): Wanted {
+  const w: Wanted = { rst: false, synfin: false, http: false, dns: false, icmp: false, arp: false, tcp: false, udp: false };
+  const f = d.fields;
+  for (let i = 0; i < f.length; i++) {
+    const x = f[i];
+    switch (x.name) {
+      case 'ip.geoip.src_country_iso': w.srcCountry ??= x.value; break;
+      case 'ip.geoip.dst_country_iso': w.dstCountry ??= x.value; break;
+      case 'http.user_agent': w.userAgent ??= x.value; break;
+      case 'http.host': w.host ??= x.value; break;
+      case 'tls.handshake.extensions_server_name': w.sni ??= x.value; break;
+      case 'http.content_length': w.contentLength ??= x.value; break;
+      case 'tcp.stream': w.stream ??= x.value; break;
+      case 'tcp.srcport': w.srcport ??= x.value; break;
+      case 'tcp.dstport': w.dstport ??= x.value; break;
+      case 'tcp.flags.reset': if (truthy(x.value)) w.rst = true; break;
+      case 'tcp.flags.syn': case 'tcp.flags.fin': if (truthy(x.value)) w.synfin = true; break;
+      case 'http': w.http = true; break;
+      case 'dns': w.dns = true; break;
+      case 'icmp': case 'icmpv6': w.icmp = true; break;
+      case 'arp': w.arp = true; break;
+      case 'tcp': w.tcp = true; break;
+      case 'udp': w.udp = true; break;
+    }
+  }
+  return w;
+}
+
+function colourFrom(d: Dissection, w: Wanted): ColourRule {
+  if (d.malformed || d.expert.some((e) => e.group === 'malformed')) return 'bad';
+  if (w.tcp && w.rst) return 'rst';
+  if (w.tcp && w.synfin) return 'synfin';
+  if (w.http) return 'http';
+  if (w.dns) return 'dns';
+  if (w.icmp) return 'icmp';
+  if (w.arp) return 'arp';
+  if (w.tcp) return 'tcp';
+  if (w.udp) return 'udp';
+  return 'none';
 }
 
 export function colourOf(d: Dissection): ColourRule {
-  if (d.malformed || d.expert.some((e) => e.group === 'malformed')) return 'bad';
-  const has = layers(d);
-  if (has.has('tcp')) {
-    if (truthy(fieldValue(d, 'tcp.flags.reset'))) return 'rst';
-    if (truthy(fieldValue(d, 'tcp.flags.syn')) || truthy(fieldValue(d, 'tcp.flags.fin'))) return 'synfin';
-  }
-  if (has.has('http')) return 'http';
-  if (has.has('dns')) return 'dns';
-  if (has.has('icmp') || has.has('icmpv6')) return 'icmp';
-  if (has.has('arp')) return 'arp';
-  if (has.has('tcp')) return 'tcp';
-  if (has.has('udp')) return 'udp';
-  return 'none';
+  return colourFrom(d, gather(d));
 }
 
 /**
@@ -50,14 +81,11 @@ export function colourOf(d: Dissection): ColourRule {
  */
 export class StreamIds {
   private readonly ids = new Map<string, number>();
-  of(d: Dissection): number {
-    const given = fieldValue(d, 'tcp.stream');
-    if (typeof given === 'number') return given;
-    const sp = fieldValue(d, 'tcp.srcport');
-    const dp = fieldValue(d, 'tcp.dstport');
-    if (sp === undefined || dp === undefined) return -1;
-    const a = `${d.summary.source}|${sp}`;
-    const b = `${d.summary.destination}|${dp}`;
+  of(d: Dissection, w: Wanted = gather(d)): number {
+    if (typeof w.stream === 'number') return w.stream;
+    if (w.srcport === undefined || w.dstport === undefined) return -1;
+    const a = `${d.summary.source}|${w.srcport}`;
+    const b = `${d.summary.destination}|${w.dstport}`;
     const key = a < b ? `${a}>${b}` : `${b}>${a}`;
     let id = this.ids.get(key);
     if (id === undefined) { id = this.ids.size; this.ids.set(key, id); }
@@ -67,18 +95,19 @@ export class StreamIds {
 
 export function summarize(d: Dissection, streams: StreamIds): RowSummary {
   const s = d.summary;
-  const cl = fieldValue(d, 'http.content_length');
+  const w = gather(d);
+  const cl = w.contentLength;
   return {
     source: s.source,
     destination: s.destination,
     protocol: s.protocol,
     info: s.info,
-    srcCountry: str(fieldValue(d, 'ip.geoip.src_country_iso')),
-    dstCountry: str(fieldValue(d, 'ip.geoip.dst_country_iso')),
-    userAgent: str(fieldValue(d, 'http.user_agent')),
-    hostSni: str(fieldValue(d, 'http.host')) ?? str(fieldValue(d, 'tls.handshake.extensions_server_name')),
+    srcCountry: str(w.srcCountry),
+    dstCountry: str(w.dstCountry),
+    userAgent: str(w.userAgent),
+    hostSni: str(w.host) ?? str(w.sni),
     contentLength: typeof cl === 'number' ? cl : typeof cl === 'bigint' ? Number(cl) : undefined,
-    colour: colourOf(d),
-    stream: streams.of(d),
+    colour: colourFrom(d, w),
+    stream: streams.of(d, w),
   };
 }
