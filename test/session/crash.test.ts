@@ -4,7 +4,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync, statSync, truncateSync, appendFileSync, writeFileSync, existsSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync, statSync, truncateSync, appendFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../lib/env';
 import { findRecoverableSpools, recoverSpool, SpoolWriter, openSession, removeStaleTemps, DEFAULT_FLUSH_MS } from '../../main/engine/session';
@@ -92,6 +92,7 @@ describe('spool crash recovery', { skip: tsharkSkip() ?? undefined }, () => {
       assert.equal(t.status, 0);
       assert.equal(t.stderr, '');
       assert.equal(t.stdout.trim().split('\n').length, r.packets);
+      rmSync(dir, { recursive: true, force: true }); // kept only when the test fails
       tc.diagnostic(`round ${round}: killed after ${delay} ms, ${flushed} reported flushed, ${r.packets} recovered`);
     });
   }
@@ -199,5 +200,6 @@ describe('save crash safety', () => {
     for await (const b of s.batches()) n += b.length;
     assert.equal(n, N);
     assert.equal(s.metadata.displayFilter, 'udp');
+    rmSync(dir, { recursive: true, force: true }); // ~45 MB: kept only when the test fails
   });
 });

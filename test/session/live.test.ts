@@ -4,7 +4,7 @@
 // documented bound is 1 s, flush interval plus helper/ring latency).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLI, ROOT, hasCommand, liveSkipReason } from '../lib/env';
 import { createVethPair } from '../lib/netns';
@@ -94,6 +94,7 @@ test('kill -9 of `xdpscope capture -w`: the file opens with every packet up to t
     const t = tshark(['-n', '-r', clean]);
     assert.equal(t.status, 0);
     assert.equal(t.stderr, '');
+    rmSync(dir, { recursive: true, force: true }); // kept only when the test fails
   } finally {
     vp.dispose();
   }
