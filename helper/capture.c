@@ -599,6 +599,13 @@ int xs_capture(int argc, char **argv)
 	int ring_watched = 1, out_watched = 0;
 	ev = (struct epoll_event){.events = EPOLLIN, .data.u32 = EV_STDIN};
 	int stdin_open = epoll_ctl(ep, EPOLL_CTL_ADD, STDIN_FILENO, &ev) == 0;
+	if (!stdin_open && errno == EPERM) {
+		/* A regular file or /dev/null: not pollable, and it never blocks.
+		 * Run its commands now; its end is EOF, which means stop. */
+		while (!read_stdin(&r))
+			;
+		r.stop = 1;
+	}
 	ev = (struct epoll_event){.events = 0, .data.u32 = EV_STDOUT};
 	epoll_ctl(ep, EPOLL_CTL_ADD, STDOUT_FILENO, &ev);
 	ev = (struct epoll_event){.events = EPOLLIN, .data.u32 = EV_SIG};

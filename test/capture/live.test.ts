@@ -38,9 +38,13 @@ function cli(pair: VethPair, args: string[]): ChildProcess {
 }
 
 function framesOf(path: string): Buffer[] {
+  return packetsOf(path).map((p) => p.data);
+}
+
+function packetsOf(path: string): Array<{ data: Buffer; tsNs: bigint }> {
   const parsed = parseCaptureBuffer(readFileSync(path));
   assert.equal(parsed.error, null, `${path} must parse cleanly`);
-  return parsed.packets.map((p) => Buffer.from(p.data));
+  return parsed.packets.map((p) => ({ data: Buffer.from(p.data), tsNs: p.tsNs ?? 0n }));
 }
 
 interface Compared { file: string; ours: number; theirs: number; maxLen: number }
@@ -78,15 +82,18 @@ async function againstTcpdump(pair: VethPair, name: string, extra: string[], tra
   }
   assert.equal(await exited(xs), 0, xsErr);
   await exited(tcpdump);
-  const a = framesOf(ours);
-  const b = framesOf(theirs);
-  const have = new Map<string, number>();
-  for (const f of a) { const k = f.toString('hex'); have.set(k, (have.get(k) ?? 0) + 1); }
-  for (const f of b) {
-    const k = f.toString('hex');
-    const n = have.get(k) ?? 0;
-    assert.ok(n > 0, `a ${f.length}-byte frame tcpdump saw is missing from our capture`);
-    have.set(k, n - 1);
+  const a = packetsOf(ours);
+  const b = packetsOf(theirs);
+  const have = new Map<string, bigint[]>();
+  for (const p of a) { const k = p.data.toString('hex'); have.set(k, [...(have.get(k) ?? []), p.tsNs]); }
+  for (const p of b) {
+    const k = p.data.toString('hex');
+    const ts = have.get(k)?.shift();
+    assert.ok(ts !== undefined, `a ${p.data.length}-byte frame tcpdump saw is missing from our capture`);
+    // Both are kernel arrival times (ours before the skb exists, tcpdump's
+    // after): wall-clock conversion must put them within a few ms.
+    const skewMs = Number(p.tsNs - ts) / 1e6;
+    assert.ok(Math.abs(skewMs) < 50, `timestamp differs from tcpdump's by ${skewMs} ms`);
   }
   const summary = /Packets captured: (\d+), dropped by ring: (\d+), filtered: (\d+) \(seen (\d+)/.exec(xsErr);
   assert.ok(summary, xsErr);
@@ -98,7 +105,7 @@ async function againstTcpdump(pair: VethPair, name: string, extra: string[], tra
   assert.equal(isb[0].userDelivered, a.length);
   assert.equal(isb[0].dropped, 0);
   assert.equal(xdpOn(pair.serverNs, pair.serverIf), '');
-  return { file: ours, ours: a.length, theirs: b.length, maxLen: Math.max(...a.map((f) => f.length)) };
+  return { file: ours, ours: a.length, theirs: b.length, maxLen: Math.max(...a.map((p) => p.data.length)) };
 }
 
 describe('live capture', { skip: skip ? `needs ${skip}` : false }, () => {
