@@ -155,10 +155,11 @@ export function dissectDns(ctx: Ctx, off: number, end: number, proto: 'dns' | 'm
   for (let i = 0; i < total; i++) {
     if (o >= end) { ctx.malformedAt(proto, `${total - i} resource records missing`, end, 0); return; }
     const n = readName(d, off, end, o);
-    const rr: F = ctx.add(l, 'dns.resp.name', n.text, o, n.used);
     if (!n.ok) { ctx.malformedAt(proto, 'record name cut short or looping', o, end - o); return; }
+    // like tshark, a record whose fixed header is cut short adds nothing
+    if (o + n.used + 10 > end) { ctx.malformedAt(proto, 'resource record header cut short', o, end - o); return; }
+    const rr: F = ctx.add(l, 'dns.resp.name', n.text, o, n.used);
     o += n.used;
-    if (o + 10 > end) { ctx.malformedAt(proto, 'resource record header cut short', o, end - o); return; }
     const type = u16(d, o), cls = u16(d, o + 2), rdlen = u16(d, o + 8);
     ctx.add(l, 'dns.resp.type', type, o, 2);
     if (type === 41) {

@@ -25,7 +25,7 @@ export function absTimeString(ns: bigint): string {
   const frac = String(((ns % 1_000_000_000n) + 1_000_000_000n) % 1_000_000_000n).padStart(9, '0');
   const t = new Date(ms);
   const p2 = (n: number): string => String(n).padStart(2, '0');
-  return `${MONTHS[t.getUTCMonth()]} ${p2(t.getUTCDate())}, ${t.getUTCFullYear()} ${p2(t.getUTCHours())}:${p2(t.getUTCMinutes())}:${p2(t.getUTCSeconds())}.${frac} UTC`;
+  return `${MONTHS[t.getUTCMonth()]} ${String(t.getUTCDate()).padStart(2, ' ')}, ${t.getUTCFullYear()} ${p2(t.getUTCHours())}:${p2(t.getUTCMinutes())}:${p2(t.getUTCSeconds())}.${frac} UTC`;
 }
 
 /** Escapes as tshark does in field output: CR, LF, tab, backslash and other control characters. */
@@ -59,17 +59,20 @@ export function formatValue(f: Field): string {
       const def = getField(f.name);
       const t = def?.type;
       if (t === 'ipv4') return ipv4ToString(v);
-      if (t === 'reltime' || t === 'float') return v.toFixed(9);
+      if (t === 'reltime') {
+        const ns = (f as Field & { ns?: bigint }).ns;
+        return typeof ns === 'bigint' ? epochString(ns) : v.toFixed(9);
+      }
+      if (t === 'float') return v.toFixed(9);
       const w = hexWidth(f.name);
       if (w) return '0x' + (v >>> 0).toString(16).padStart(w, '0');
       return String(v);
     }
     case 'boolean': return v ? '1' : '0';
     case 'string': return escapeString(v);
-    case 'bigint': {
-      if (f.name === 'frame.time') return absTimeString(v);
-      return epochString(v);
-    }
+    case 'bigint':
+      // frame.time_epoch prints as seconds; every other absolute time as a date, like tshark
+      return f.name === 'frame.time_epoch' ? epochString(v) : absTimeString(v);
     default: {
       const def = getField(f.name);
       const t = def?.type;
@@ -100,7 +103,7 @@ export function formatterFor(name: string): (f: Field) => string {
   const def = getField(name);
   const t = def?.type;
   const w = hexWidth(name);
-  if (name === 'frame.time') return (f) => (typeof f.value === 'bigint' ? absTimeString(f.value) : formatValue(f));
+  if (t === 'abstime') return formatValue;
   if (t === 'ipv4') return (f) => (typeof f.value === 'number' ? ipv4ToString(f.value) : formatValue(f));
   if (t === 'ether') return (f) => (f.value instanceof Uint8Array ? etherToString(f.value) : formatValue(f));
   if (t === 'ipv6') return (f) => (f.value instanceof Uint8Array ? ipv6ToString(f.value) : formatValue(f));

@@ -26,15 +26,23 @@ export function dissectFrame(ctx: Ctx, clock: Clock): F {
   const p = ctx.pkt;
   const fr = ctx.layer('frame', 0, p.capLen);
   if (p.comments) for (const c of p.comments) ctx.gen(fr, 'frame.comment', c);
-  ctx.gen(fr, 'frame.interface_id', p.interfaceId);
+  // classic pcap has no interfaces (its records carry tsSec): tshark shows no interface id there
+  if (p.tsSec === undefined) ctx.gen(fr, 'frame.interface_id', p.interfaceId);
   ctx.gen(fr, 'frame.encap_type', p.linkType);
   const ts = p.tsNs;
   if (ts !== null) {
     ctx.gen(fr, 'frame.time', ts);
     ctx.gen(fr, 'frame.time_epoch', ts);
     if (clock.first === null) clock.first = ts;
-    if (ctx.w('frame.time_delta')) ctx.gen(fr, 'frame.time_delta', clock.prev === null ? 0 : Number(ts - clock.prev) / 1e9);
-    if (ctx.w('frame.time_relative')) ctx.gen(fr, 'frame.time_relative', Number(ts - clock.first) / 1e9);
+    // reltime values are seconds; the exact nanoseconds ride along for printing
+    if (ctx.w('frame.time_delta')) {
+      const ns = clock.prev === null ? 0n : ts - clock.prev;
+      (ctx.gen(fr, 'frame.time_delta', Number(ns) / 1e9) as F & { ns?: bigint }).ns = ns;
+    }
+    if (ctx.w('frame.time_relative')) {
+      const ns = ts - clock.first;
+      (ctx.gen(fr, 'frame.time_relative', Number(ns) / 1e9) as F & { ns?: bigint }).ns = ns;
+    }
     clock.prev = ts;
   }
   ctx.gen(fr, 'frame.number', p.number);

@@ -28,7 +28,29 @@ declare('icmp', 'Internet Control Message Protocol', [
   ['icmp.seq_le', 'uint', 'Sequence Number (LE)'],
   ['icmp.mtu', 'uint', 'MTU of next hop'],
   ['icmp.redir_gw', 'ipv4', 'Gateway Address'],
+  ['icmp.data_time', 'abstime', 'Timestamp from icmp data', { description: 'a struct timeval that ping put at the start of the echo data' }],
 ]);
+
+const DAY = 86400;
+
+/**
+ * ping(8) starts echo data with its send time (seconds, microseconds, 32-bit,
+ * either byte order); tshark shows it when it lies within a day of the frame.
+ */
+function echoTimestamp(ctx: Ctx, l: ReturnType<Ctx['layer']>, o: number, end: number): number {
+  const d = ctx.d, ts = ctx.pkt.tsNs;
+  if (end - o < 8 || ts === null) return o;
+  const now = Number(ts / 1_000_000_000n);
+  for (const le of [true, false]) {
+    const sec = le ? (d[o] | (d[o + 1] << 8) | (d[o + 2] << 16) | (d[o + 3] << 24)) >>> 0 : ((d[o] << 24) | (d[o + 1] << 16) | (d[o + 2] << 8) | d[o + 3]) >>> 0;
+    const usec = le ? (d[o + 4] | (d[o + 5] << 8) | (d[o + 6] << 16) | (d[o + 7] << 24)) >>> 0 : ((d[o + 4] << 24) | (d[o + 5] << 16) | (d[o + 6] << 8) | d[o + 7]) >>> 0;
+    if (usec < 1_000_000 && Math.abs(sec - now) <= DAY) {
+      ctx.add(l, 'icmp.data_time', BigInt(sec) * 1_000_000_000n + BigInt(usec) * 1000n, o, 8);
+      return o + 8;
+    }
+  }
+  return o;
+}
 
 export function dissectIcmp(ctx: Ctx, st: State, off: number, end: number): void {
   const d = ctx.d;
@@ -56,7 +78,7 @@ export function dissectIcmp(ctx: Ctx, st: State, off: number, end: number): void
     ctx.add(l, 'icmp.seq', seq, off + 6, 2);
     ctx.add(l, 'icmp.seq_le', ((seq & 255) << 8) | (seq >> 8), off + 6, 2);
     ctx.info = `${name}  id=0x${id.toString(16).padStart(4, '0')}, seq=${seq}/${((seq & 255) << 8) | (seq >> 8)}`;
-    dissectData(ctx, off + 8, end);
+    dissectData(ctx, type === 0 || type === 8 ? echoTimestamp(ctx, l, off + 8, end) : off + 8, end);
     return;
   }
   if (type === 3 || type === 11 || type === 4 || type === 5 || type === 12) {

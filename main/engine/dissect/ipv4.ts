@@ -25,7 +25,7 @@ declare('ip', 'Internet Protocol Version 4', [
   ['ip.flags.rb', 'bool', 'Reserved bit'],
   ['ip.flags.df', 'bool', "Don't fragment"],
   ['ip.flags.mf', 'bool', 'More fragments'],
-  ['ip.frag_offset', 'uint', 'Fragment Offset', { description: 'in bytes' }],
+  ['ip.frag_offset', 'uint', 'Fragment Offset', { description: 'in 8-byte units (as tshark 4.0 prints it)' }],
   ['ip.ttl', 'uint', 'Time to Live'],
   ['ip.proto', 'uint', 'Protocol', { valueNames: { 1: 'ICMP', 2: 'IGMP', 6: 'TCP', 17: 'UDP', 41: 'IPv6', 47: 'GRE', 50: 'ESP', 51: 'AH', 58: 'ICMPv6', 132: 'SCTP' } }],
   ['ip.checksum', 'uint', 'Header Checksum', HEX16],
@@ -69,9 +69,9 @@ export function dissectIpv4(ctx: Ctx, st: State, off: number, end: number): numb
   ctx.sub(ds_, 'ip.dsfield.dscp', ds >> 2, off + 1, 1);
   ctx.sub(ds_, 'ip.dsfield.ecn', ds & 3, off + 1, 1);
   let total = u16(d, off + 2);
-  ctx.add(ip, 'ip.len', total, off + 2, 2);
   // 0 is what TCP segmentation offload leaves in captured frames: the frame's length holds
   if (total === 0) total = Math.max(hl, avail);
+  ctx.add(ip, 'ip.len', total, off + 2, 2);
   if (total < hl) {
     ctx.malformedAt('ip', `Bogus IP length (${total}, less than header length ${hl})`, off + 2, 2);
     ctx.info = `Bogus IP length (${total}, less than header length ${hl})`;
@@ -86,7 +86,7 @@ export function dissectIpv4(ctx: Ctx, st: State, off: number, end: number): numb
   const mf = (ff & 0x2000) !== 0;
   ctx.sub(flags, 'ip.flags.mf', mf, off + 6, 1);
   const fragOff = (ff & 0x1fff) * 8;
-  ctx.add(ip, 'ip.frag_offset', fragOff, off + 6, 2);
+  ctx.add(ip, 'ip.frag_offset', ff & 0x1fff, off + 6, 2);
   ctx.add(ip, 'ip.ttl', d[off + 8], off + 8, 1);
   const proto = d[off + 9];
   ctx.add(ip, 'ip.proto', proto, off + 9, 1);

@@ -18,7 +18,7 @@ declare('ipv6', 'Internet Protocol Version 6', [
   ['ipv6.tclass', 'uint', 'Traffic Class', { base: 'hex', hexDigits: 8 }],
   ['ipv6.tclass.dscp', 'uint', 'Differentiated Services Codepoint'],
   ['ipv6.tclass.ecn', 'uint', 'Explicit Congestion Notification'],
-  ['ipv6.flow', 'uint', 'Flow Label', { base: 'hex', hexDigits: 5 }],
+  ['ipv6.flow', 'uint', 'Flow Label', { base: 'hex', hexDigits: 6 }],
   ['ipv6.plen', 'uint', 'Payload Length'],
   ['ipv6.nxt', 'uint', 'Next Header'],
   ['ipv6.hlim', 'uint', 'Hop Limit'],

@@ -118,7 +118,8 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
   if (flow.base < 0) flow.base = syn ? seq : (seq - 1) >>> 0;
   if (ackf && rev.base < 0) rev.base = (ack - 1) >>> 0;
   const relSeq = (seq - flow.base) >>> 0;
-  const relAck = ackf ? (ack - rev.base) >>> 0 : 0;
+  // without the ACK flag tshark 4.0 shows the raw field
+  const relAck = ackf ? (ack - rev.base) >>> 0 : ack;
 
   ctx.gen(tcp, 'tcp.stream', stream.s.index);
   ctx.gen(tcp, 'tcp.len', len);
