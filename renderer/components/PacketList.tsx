@@ -172,6 +172,8 @@ export function PacketList() {
         preventDefaultOnContextMenu
         suppressCellFocus={false}
         animateRows={false}
+        suppressRowHoverHighlight
+        suppressColumnMoveAnimation
       />
       {status.mode === 'live' && !following && (
         <button className="follow-tail" onClick={() => {

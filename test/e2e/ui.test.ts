@@ -43,6 +43,13 @@ test('shared capture: rows, filter, bad filter, enriched details, byte highlight
     await filter.press('Enter');
     await page.waitForFunction(() => /Displayed: 2\b/.test(document.querySelector('[data-k=displayed]')?.textContent ?? ''));
     await page.waitForFunction(() => document.querySelectorAll('[data-testid=packet-list] .ag-row').length === 2);
+    // keyboard: arrows move the selection, Ctrl+K focuses the filter
+    await post.first().click();
+    await page.locator('[data-testid=details]').waitFor();
+    await page.keyboard.press('ArrowDown');
+    await page.locator('[data-enriched=contentLength]', { hasText: '366' }).waitFor();
+    await page.keyboard.press('Control+k');
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'display filter');
     await shot(page, '02-filtered');
 
     // 3. a bad filter turns red with the message
