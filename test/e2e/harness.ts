@@ -22,10 +22,14 @@ export interface Served {
   stop(): Promise<void>;
 }
 
-/** Start `xdpscope serve ARGS` (in namespace `ns` when given) and wait for its URL. */
-export function startServe(args: string[], ns?: string, env: NodeJS.ProcessEnv = process.env): Promise<Served> {
-  const cmd = ns ? ['ip', ['netns', 'exec', ns, process.execPath, CLI, 'serve', ...args]] as const : [process.execPath, [CLI, 'serve', ...args]] as const;
-  const proc = spawn(cmd[0], [...cmd[1]], { stdio: ['ignore', 'pipe', 'pipe'], env });
+/**
+ * Start `xdpscope serve ARGS` (in namespace `ns` when given, behind a command
+ * prefix such as ['runuser', '-u', 'nobody', '--'] when given) and wait for its URL.
+ */
+export function startServe(args: string[], ns?: string, env: NodeJS.ProcessEnv = process.env, prefix: string[] = []): Promise<Served> {
+  const base = [...prefix, process.execPath, CLI, 'serve', ...args];
+  const full = ns ? ['ip', 'netns', 'exec', ns, ...base] : base;
+  const proc = spawn(full[0], full.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], env });
   let err = '';
   proc.stderr!.on('data', (d) => { err += String(d); });
   return new Promise((resolve, reject) => {

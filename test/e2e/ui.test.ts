@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { CAPTURES, outputDir, sharedCapturesSkipReason, liveSkipReason } from '../lib/env';
+import { CAPTURES, outputDir, sharedCapturesSkipReason, liveSkipReason, isRoot, hasCommand } from '../lib/env';
 import { createVethPair } from '../lib/netns';
 import { chromiumSkipReason, launchBrowser, startServe } from './harness';
 
@@ -127,5 +127,26 @@ test('live capture on a veth pair: pick the interface, start, see HTTP rows arri
     await served?.stop();
     http.kill('SIGKILL');
     net.dispose();
+  }
+});
+
+test('without capture privileges, starting a capture says so and offers "Grant capture permission"', { skip: (chromiumSkipReason() ?? (isRoot() && hasCommand('runuser') ? null : 'needs root and runuser to run the server as an unprivileged user')) ?? false, timeout: 90_000 }, async () => {
+  const served = await startServe([], undefined, { ...process.env, HOME: '/tmp' }, ['runuser', '-u', 'nobody', '--']);
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(served.url);
+    await page.locator('[data-iface="lo"]').click({ timeout: 15_000 });
+    await page.getByRole('button', { name: /Start capture on lo/ }).click();
+    const grant = page.getByRole('button', { name: 'Grant capture permission' });
+    await grant.waitFor({ timeout: 20_000 });
+    const error = page.locator('.banner.error[data-kind=permission]');
+    await error.waitFor();
+    assert.match((await error.textContent()) ?? '', /CAP_BPF|privilege|permission/i);
+    assert.match(await statusText(page, 'state'), /error/);
+    await shot(page, '20-needs-permission');
+  } finally {
+    await browser.close();
+    await served.stop();
   }
 });
