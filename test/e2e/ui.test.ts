@@ -85,6 +85,16 @@ test('shared capture: rows, filter, bad filter, enriched details, byte highlight
     await page.getByTestId('stream').waitFor();
     assert.match((await page.getByTestId('stream').textContent()) ?? '', /hello world/);
     await shot(page, '05-follow');
+    await page.getByRole('button', { name: 'Close' }).click();
+
+    // 6. browser mode: upload a capture from the welcome page (the display filter stays, as in Wireshark: clear it first)
+    await page.getByTitle('Clear filter').click();
+    await page.getByTitle('Interfaces and capture options').click();
+    await page.locator('input[type=file]').setInputFiles(join(CAPTURES, 'gopacket-test_dns.pcap'));
+    await page.locator('.ag-row', { hasText: 'DNS' }).first().waitFor({ timeout: 15_000 });
+    assert.match(await statusText(page, 'captured'), /Packets: 10\b/);
+    assert.match(await statusText(page, 'displayed'), /Displayed: 10\b/);
+    await shot(page, '06-uploaded');
     assert.deepEqual(pageErrors, []);
   } finally {
     await browser.close();

@@ -2,7 +2,7 @@
 // a PacketStore, the displayed list (filtered, optionally sorted) as an
 // index array, and the API methods the faces call. It runs in a worker
 // thread (see worker.ts); status goes out at most every 50 ms.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { CaptureInterface, Dissection, RawPacket } from '../types';
@@ -62,6 +62,8 @@ export class EngineService {
   private statusTimer: NodeJS.Timeout | null = null;
   private lastStatusAt = 0;
   private recent: any = null;
+  /** where uploads were written: removed at shutdown */
+  private uploadDirMade: string | null = null;
 
   constructor(private readonly opts: ServiceOptions) {}
 
@@ -238,6 +240,7 @@ export class EngineService {
   async openUpload(name: string, data: Uint8Array): Promise<Status> {
     const dir = this.opts.uploadDir ?? join(tmpdir(), `xdpscope-uploads-${process.pid}`);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
+    this.uploadDirMade = dir;
     const safe = basename(name).replace(/[^\w.+-]/g, '_') || 'upload.pcap';
     const path = join(dir, `${Date.now()}-${safe}`);
     writeFileSync(path, data, { mode: 0o600 });
@@ -319,6 +322,7 @@ export class EngineService {
     this.filterToken++;
     if (this.live) { const l = this.live; this.live = null; await l.stop().catch(() => undefined); }
     if (this.statusTimer) clearTimeout(this.statusTimer);
+    if (this.uploadDirMade) rmSync(this.uploadDirMade, { recursive: true, force: true });
   }
 
   // ---- filter -----------------------------------------------------------
