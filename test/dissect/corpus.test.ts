@@ -31,7 +31,10 @@ test('summaries on real captures read like Wireshark', { skip }, () => {
   const arp = load('zeek-arp.pcap').map((p) => new Dissector({ geoip: null }).dissect(p));
   assert.match(arp[0].summary.info, /^Who has [\d.]+\? Tell [\d.]+$/);
   const icmp = load('zeek-icmp_dot1q.pcap').map((p) => new Dissector({ geoip: null }).dissect(p));
-  assert.match(icmp[7].summary.info, /^Echo \(ping\) request +id=0x[0-9a-f]{4}, seq=\d+\/\d+$/);
+  assert.match(icmp[7].summary.info, /^Echo \(ping\) request +id=0x[0-9a-f]{4}, seq=\d+\/\d+, ttl=\d+$/);
+  const dhcp = load('gopacket-be-test006.pcapng').map((p) => new Dissector({ geoip: null }).dissect(p));
+  assert.equal(dhcp[0].summary.info, 'Boot Request from 00:0b:82:01:fc:42');
+  assert.equal(one(dhcp[0], 'dhcp.id'), '0x00003d1d');
 });
 
 test('GeoIP: countries from the bundled database, special ranges named instead', { skip }, () => {

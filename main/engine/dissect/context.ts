@@ -51,6 +51,8 @@ export class Ctx {
   ip4Dst = 0;
   ip6Src: Uint8Array | null = null;
   ip6Dst: Uint8Array | null = null;
+  /** TTL / hop limit of the outermost IP header, for ICMP summaries */
+  ttl = -1;
   /** the bytes dissected (the frame, or a reassembled buffer while dissecting one) */
   d: Uint8Array;
 

@@ -162,6 +162,7 @@ export function dissectDns(ctx: Ctx, off: number, end: number, proto: 'dns' | 'm
     o += n.used;
     const type = u16(d, o), cls = u16(d, o + 2), rdlen = u16(d, o + 8);
     ctx.add(l, 'dns.resp.type', type, o, 2);
+    if (type === 41 || (type !== 1 && type !== 28 && type !== 5 && type !== 2 && type !== 12 && type !== 15)) answers.push(typeName(type));
     if (type === 41) {
       ctx.add(l, 'dns.rr.udp_payload_size', cls, o + 2, 2);
     } else {
@@ -171,23 +172,23 @@ export function dissectDns(ctx: Ctx, off: number, end: number, proto: 'dns' | 'm
     ctx.add(l, 'dns.resp.len', rdlen, o + 8, 2);
     o += 10;
     if (o + rdlen > end) { ctx.malformedAt(proto, `record data length ${rdlen} runs past the message`, o - 2, end - o + 2); return; }
-    const inAnswer = i < an;
+    // tshark's Info lists the records of every section
     switch (type) {
-      case 1: if (rdlen === 4) { const a = u32(d, o); ctx.add(l, 'dns.a', a, o, 4); if (inAnswer) answers.push(`A ${ipv4ToString(a)}`); } break;
-      case 28: if (rdlen === 16) { const a = d.subarray(o, o + 16); ctx.add(l, 'dns.aaaa', a, o, 16); if (inAnswer) answers.push(`AAAA ${ipv6ToString(a)}`); } break;
+      case 1: if (rdlen === 4) { const a = u32(d, o); ctx.add(l, 'dns.a', a, o, 4); answers.push(`A ${ipv4ToString(a)}`); } break;
+      case 28: if (rdlen === 16) { const a = d.subarray(o, o + 16); ctx.add(l, 'dns.aaaa', a, o, 16); answers.push(`AAAA ${ipv6ToString(a)}`); } break;
       case 5: case 2: case 12: {
         const t = readName(d, off, o + rdlen, o);
         const name = type === 5 ? 'dns.cname' : type === 2 ? 'dns.ns' : 'dns.ptr.domain_name';
         ctx.add(l, name, t.text, o, rdlen);
         if (!t.ok) ctx.malformedAt(proto, `${typeName(type)} name malformed`, o, rdlen);
-        if (inAnswer) answers.push(`${typeName(type)} ${t.text}`);
+        answers.push(`${typeName(type)} ${t.text}`);
         break;
       }
       case 15: if (rdlen >= 3) {
         ctx.add(l, 'dns.mx.preference', u16(d, o), o, 2);
         const t = readName(d, off, o + rdlen, o + 2);
         ctx.add(l, 'dns.mx.mail_exchange', t.text, o + 2, rdlen - 2);
-        if (inAnswer) answers.push(`MX ${u16(d, o)} ${t.text}`);
+        answers.push(`MX ${u16(d, o)} ${t.text}`);
       } break;
       case 16: {
         let q = o;
@@ -199,7 +200,6 @@ export function dissectDns(ctx: Ctx, off: number, end: number, proto: 'dns' | 'm
           ctx.add(l, 'dns.txt', s, q + 1, sl);
           q += 1 + sl;
         }
-        if (inAnswer) answers.push('TXT');
         break;
       }
     }

@@ -117,9 +117,13 @@ export class HttpApp implements TcpApp {
   private hdrFrameBufStart = 0;
   private hdrFrameLen = 0;
 
+  /** the start line, on the frame where a still-incomplete message began (as tshark's Info) */
   partialInfo(): string | undefined {
-    return this.firstLine || undefined;
+    return this.msgStartFrame === this.feedFrame && this.firstLine ? this.firstLine : undefined;
   }
+
+  private msgStartFrame = -1;
+  private feedFrame = -1;
 
   reset(): void {
     this.mode = Mode.Idle;
@@ -132,6 +136,7 @@ export class HttpApp implements TcpApp {
     const d = ctx.d;
     let o = off;
     this.curOff = off;
+    this.feedFrame = ctx.pkt.number;
     // each pass consumes at least one byte or stops
     while (o < end) {
       if (this.mode === Mode.Idle) {
@@ -141,6 +146,7 @@ export class HttpApp implements TcpApp {
           return;
         }
         this.mode = Mode.Headers;
+        this.msgStartFrame = ctx.pkt.number;
         this.bufLen = 0;
         this.firstLine = '';
       }
@@ -389,12 +395,13 @@ function emit(ctx: Ctx, m: Message): void {
   if (m.isRequest && host) ctx.gen(http, 'http.request.full_uri', uri.startsWith('http') ? uri : `http://${host}${uri}`);
   if (m.bodyLen > 0) ctx.gen(http, 'http.body_length', m.bodyLen);
   const first = m.firstLine;
-  ctx.protocol = 'HTTP';
-  ctx.info = ctype && m.bodyLen > 0 ? `${first}  (${ctype})` : first;
-  if (m.bodyLen > 0) bodyProtocol(ctx, http, ctype);
+  const media = ctype.split(';')[0].trim();
+  ctx.info = media && m.bodyLen > 0 ? `${first}  (${media})` : first;
+  const body = m.bodyLen > 0 ? bodyProtocol(ctx, http, ctype) : '';
+  ctx.protocol = body === 'json' ? 'HTTP/JSON' : body === 'xml' ? 'HTTP/XML' : 'HTTP';
 }
 
-function bodyProtocol(ctx: Ctx, http: F, ctype: string): void {
+function bodyProtocol(ctx: Ctx, http: F, ctype: string): string {
   const t = ctype.split(';')[0].trim().toLowerCase();
   let proto = 'media';
   if (t === 'application/x-www-form-urlencoded') proto = 'urlencoded-form';
@@ -403,4 +410,5 @@ function bodyProtocol(ctx: Ctx, http: F, ctype: string): void {
   else if (t.startsWith('text/')) proto = 'data-text-lines';
   else if (t.startsWith('multipart/')) proto = 'mime_multipart';
   ctx.layer(proto, http.start, 0);
+  return proto;
 }

@@ -77,7 +77,7 @@ export function dissectIcmp(ctx: Ctx, st: State, off: number, end: number): void
     ctx.add(l, 'icmp.ident', id, off + 4, 2);
     ctx.add(l, 'icmp.seq', seq, off + 6, 2);
     ctx.add(l, 'icmp.seq_le', ((seq & 255) << 8) | (seq >> 8), off + 6, 2);
-    ctx.info = `${name}  id=0x${id.toString(16).padStart(4, '0')}, seq=${seq}/${((seq & 255) << 8) | (seq >> 8)}`;
+    ctx.info = `${name}  id=0x${id.toString(16).padStart(4, '0')}, seq=${seq}/${((seq & 255) << 8) | (seq >> 8)}${ctx.ttl >= 0 ? `, ttl=${ctx.ttl}` : ''}`;
     dissectData(ctx, type === 0 || type === 8 ? echoTimestamp(ctx, l, off + 8, end) : off + 8, end);
     return;
   }

@@ -3,6 +3,7 @@ import type { Ctx, F } from './context';
 import { declare, HEX16 } from './fields';
 import { dissectData } from './data';
 import { dissectIpv6 } from './ipv6';
+import { etherToString } from './addr';
 import type { State } from './state';
 
 // local copies: a call across modules goes through CommonJS export getters (hot path)
@@ -61,7 +62,7 @@ export function dissectIcmpv6(ctx: Ctx, st: State, off: number, end: number): vo
       const id = u16(d, off + 4), seq = u16(d, off + 6);
       ctx.add(l, 'icmpv6.echo.identifier', id, off + 4, 2);
       ctx.add(l, 'icmpv6.echo.sequence_number', seq, off + 6, 2);
-      ctx.info = `${name} id=0x${id.toString(16).padStart(4, '0')}, seq=${seq}`;
+      ctx.info = `${name} id=0x${id.toString(16).padStart(4, '0')}, seq=${seq}${ctx.ttl >= 0 ? `, hop limit=${ctx.ttl}` : ''}`;
       dissectData(ctx, off + 8, end);
       return;
     }
@@ -111,7 +112,12 @@ function ndOptions(ctx: Ctx, l: F, o: number, end: number): void {
     if (len === 0) { ctx.malformedAt('icmpv6', 'ND option with length 0', o, 2); return; }
     const n = len * 8;
     if (o + n > end) { ctx.malformedAt('icmpv6', `ND option length ${n} runs past the packet`, o, end - o); return; }
-    if ((type === 1 || type === 2) && n >= 8) ctx.add(l, 'icmpv6.opt.linkaddr', d.subarray(o + 2, o + 8), o + 2, 6);
+    if ((type === 1 || type === 2) && n >= 8) {
+      const mac = d.subarray(o + 2, o + 8);
+      ctx.add(l, 'icmpv6.opt.linkaddr', mac, o + 2, 6);
+      // "Router Advertisement from b0:99:28:c8:d6:6c", as tshark says it
+      if (type === 1 && typeof ctx.info === 'string' && !ctx.info.includes(' from ')) ctx.info += ` from ${etherToString(mac)}`;
+    }
     else if (type === 3 && n >= 32) ctx.add(l, 'icmpv6.opt.prefix', d.subarray(o + 16, o + 32), o + 16, 16);
     else if (type === 5 && n >= 8) ctx.add(l, 'icmpv6.opt.mtu', ((d[o + 4] << 24) | (d[o + 5] << 16) | (d[o + 6] << 8) | d[o + 7]) >>> 0, o + 4, 4);
     o += n;

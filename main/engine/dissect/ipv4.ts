@@ -88,6 +88,7 @@ export function dissectIpv4(ctx: Ctx, st: State, off: number, end: number): numb
   const fragOff = (ff & 0x1fff) * 8;
   ctx.add(ip, 'ip.frag_offset', ff & 0x1fff, off + 6, 2);
   ctx.add(ip, 'ip.ttl', d[off + 8], off + 8, 1);
+  if (ctx.inner === 0) ctx.ttl = d[off + 8];
   const proto = d[off + 9];
   ctx.add(ip, 'ip.proto', proto, off + 9, 1);
   ctx.add(ip, 'ip.checksum', u16(d, off + 10), off + 10, 2);

@@ -75,6 +75,7 @@ export function dissectIpv6(ctx: Ctx, st: State, off: number, end: number): numb
   let nxt = d[off + 6];
   ctx.add(ip, 'ipv6.nxt', nxt, off + 6, 1);
   ctx.add(ip, 'ipv6.hlim', d[off + 7], off + 7, 1);
+  if (ctx.inner === 0) ctx.ttl = d[off + 7];
   const src = d.subarray(off + 8, off + 24), dst = d.subarray(off + 24, off + 40);
   ctx.add(ip, 'ipv6.src', src, off + 8, 16);
   ctx.add(ip, 'ipv6.addr', src, off + 8, 16);

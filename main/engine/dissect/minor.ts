@@ -5,7 +5,6 @@ import type { Ctx } from './context';
 import { declare } from './fields';
 
 const KNOWN: Array<[string, string]> = [
-  ['dhcp', 'Dynamic Host Configuration Protocol'],
   ['db-lsp-disc', 'Dropbox LAN sync Discovery Protocol'],
   ['json', 'JavaScript Object Notation'],
   ['xml', 'eXtensible Markup Language'],

@@ -17,12 +17,13 @@ export class NameApp implements TcpApp {
   constructor(private proto: string, private summary: string) {}
   feed(ctx: Ctx, _st: unknown, _s: unknown, _f: unknown, off: number, end: number): void {
     const d = ctx.d;
+    const side = ctx.srcPort === 22 ? 'Server: ' : ctx.dstPort === 22 ? 'Client: ' : '';
     let info = `${this.summary} data`;
     if (this.proto === 'ssh' && end - off >= 4 && d[off] === 0x53 && d[off + 1] === 0x53 && d[off + 2] === 0x48 && d[off + 3] === 0x2d) {
       let e = off;
       while (e < end && d[e] !== 13 && d[e] !== 10) e++;
-      info = `Protocol (${latin1(d, off, e)})`;
-    } else if (this.proto === 'ssh') info = `Encrypted packet (len=${end - off})`;
+      info = `${side}Protocol (${latin1(d, off, e)})`;
+    } else if (this.proto === 'ssh') info = `${side}Encrypted packet (len=${end - off})`;
     nameOnly(ctx, this.proto, this.summary, off, end, info);
   }
   fin(): void {}
@@ -44,8 +45,9 @@ export class LineApp implements TcpApp {
     }
     const text = this.pending + latin1(d, off, lastNl + 1);
     this.pending = latin1(d, lastNl + 1, end).slice(-MAX_LINE);
-    const first = text.split(/\r?\n/)[0];
-    nameOnly(ctx, this.proto, this.summary, off, end, `${this.side}${first}`);
+    // several lines (a multi-line reply) are joined like tshark does
+    const lines = text.split(/\r?\n/).filter((l) => l.length > 0).map((l, i) => (i > 0 ? l.replace(/^\d{3}[- ]/, '') : l));
+    nameOnly(ctx, this.proto, this.summary, off, end, `${this.side}${lines.join(' | ')}`);
   }
   fin(): void {}
   reset(): void { this.pending = ''; }

@@ -4,6 +4,7 @@ import { declare, HEX16 } from './fields';
 import { dissectData } from './data';
 import { dissectDns } from './dns';
 import { nameOnly } from './minor';
+import { dissectDhcp } from './dhcp';
 import type { State } from './state';
 
 // local copy: a call across modules goes through CommonJS export getters (hot path)
@@ -58,7 +59,7 @@ export function dissectUdp(ctx: Ctx, st: State, off: number, end: number): void 
   if (sp === 53 || dp === 53) return dissectDns(ctx, pay, payEnd, 'dns');
   if (sp === 5353 || dp === 5353) return dissectDns(ctx, pay, payEnd, 'mdns');
   if (sp === 5355 || dp === 5355) return dissectDns(ctx, pay, payEnd, 'llmnr');
-  if (sp === 67 || dp === 67 || sp === 68 || dp === 68) return nameOnly(ctx, 'dhcp', 'DHCP', pay, payEnd);
+  if (sp === 67 || dp === 67 || sp === 68 || dp === 68) return dissectDhcp(ctx, pay, payEnd);
   if (sp === 17500 && dp === 17500) {
     nameOnly(ctx, 'db-lsp-disc', 'DB-LSP-DISC', pay, payEnd);
     if (d[pay] === 0x7b) nameOnly(ctx, 'json', 'JSON', pay, payEnd);

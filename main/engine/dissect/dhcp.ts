@@ -1,0 +1,100 @@
+// DHCP / BOOTP (RFC 2131/2132): fixed header and the common options. Info
+// like tshark: "DHCP Discover - Transaction ID 0x3d1d", or BOOTP's
+// "Boot Request from <mac>" when the message-type option is missing.
+import type { Ctx } from './context';
+import { declare, HEX16, HEX32 } from './fields';
+import { etherToString } from './addr';
+
+const u16 = (d: Uint8Array, o: number): number => (d[o] << 8) | d[o + 1];
+const u32 = (d: Uint8Array, o: number): number => ((d[o] << 24) | (d[o + 1] << 16) | (d[o + 2] << 8) | d[o + 3]) >>> 0;
+
+const MSG: Record<number, string> = { 1: 'Discover', 2: 'Offer', 3: 'Request', 4: 'Decline', 5: 'ACK', 6: 'NAK', 7: 'Release', 8: 'Inform' };
+
+declare('dhcp', 'Dynamic Host Configuration Protocol', [
+  ['dhcp.type', 'uint', 'Message type', { valueNames: { 1: 'Boot Request', 2: 'Boot Reply' } }],
+  ['dhcp.hw.type', 'uint', 'Hardware type'],
+  ['dhcp.hw.len', 'uint', 'Hardware address length'],
+  ['dhcp.hops', 'uint', 'Hops'],
+  ['dhcp.id', 'uint', 'Transaction ID', HEX32],
+  ['dhcp.secs', 'uint', 'Seconds elapsed'],
+  ['dhcp.flags', 'uint', 'Bootp flags', HEX16],
+  ['dhcp.ip.client', 'ipv4', 'Client IP address'],
+  ['dhcp.ip.your', 'ipv4', 'Your (client) IP address'],
+  ['dhcp.ip.server', 'ipv4', 'Next server IP address'],
+  ['dhcp.ip.relay', 'ipv4', 'Relay agent IP address'],
+  ['dhcp.hw.mac_addr', 'ether', 'Client MAC address'],
+  ['dhcp.cookie', 'ipv4', 'Magic cookie'],
+  ['dhcp.option.type', 'uint', 'Option'],
+  ['dhcp.option.length', 'uint', 'Length'],
+  ['dhcp.option.dhcp', 'uint', 'DHCP', { valueNames: MSG }],
+  ['dhcp.option.hostname', 'string', 'Host Name'],
+  ['dhcp.option.requested_ip_address', 'ipv4', 'Requested IP Address'],
+  ['dhcp.option.dhcp_server_id', 'ipv4', 'DHCP Server Identifier'],
+  ['dhcp.option.vendor_class_id', 'string', 'Vendor class identifier'],
+  ['dhcp.option.domain_name', 'string', 'Domain Name'],
+]);
+
+export function dissectDhcp(ctx: Ctx, off: number, end: number): void {
+  const d = ctx.d;
+  const l = ctx.layer('dhcp', off, end - off);
+  ctx.protocol = 'BOOTP';
+  if (end - off < 34) {
+    ctx.malformedAt('dhcp', `BOOTP header cut short (${end - off} of 236 bytes)`, off, end - off);
+    ctx.info = 'Malformed BOOTP';
+    return;
+  }
+  const op = d[off], xid = u32(d, off + 4), hlen = d[off + 2];
+  ctx.add(l, 'dhcp.type', op, off, 1);
+  ctx.add(l, 'dhcp.hw.type', d[off + 1], off + 1, 1);
+  ctx.add(l, 'dhcp.hw.len', hlen, off + 2, 1);
+  ctx.add(l, 'dhcp.hops', d[off + 3], off + 3, 1);
+  ctx.add(l, 'dhcp.id', xid, off + 4, 4);
+  ctx.add(l, 'dhcp.secs', u16(d, off + 8), off + 8, 2);
+  ctx.add(l, 'dhcp.flags', u16(d, off + 10), off + 10, 2);
+  ctx.add(l, 'dhcp.ip.client', u32(d, off + 12), off + 12, 4);
+  ctx.add(l, 'dhcp.ip.your', u32(d, off + 16), off + 16, 4);
+  ctx.add(l, 'dhcp.ip.server', u32(d, off + 20), off + 20, 4);
+  ctx.add(l, 'dhcp.ip.relay', u32(d, off + 24), off + 24, 4);
+  const mac = hlen === 6 ? d.subarray(off + 28, off + 34) : null;
+  if (mac) ctx.add(l, 'dhcp.hw.mac_addr', mac, off + 28, 6);
+  const bootp = op === 1 ? `Boot Request${mac ? ` from ${etherToString(mac)}` : ''}` : op === 2 ? 'Boot Reply' : `BOOTP op ${op}`;
+  ctx.info = bootp;
+  if (end - off < 240) {
+    // sname/file/cookie cut short: what tshark reports as a size-limited BOOTP packet
+    if (ctx.pkt.capLen >= ctx.pkt.origLen) ctx.malformedAt('dhcp', `BOOTP header cut short (${end - off} of 240 bytes)`, off, end - off);
+    return;
+  }
+  const cookie = u32(d, off + 236);
+  ctx.add(l, 'dhcp.cookie', cookie, off + 236, 4);
+  if (cookie !== 0x63825363) return;
+  let o = off + 240;
+  // each option advances at least one byte: the loop ends
+  while (o < end) {
+    const t = d[o];
+    if (t === 255) { ctx.add(l, 'dhcp.option.type', t, o, 1); break; }
+    if (t === 0) { o++; continue; }
+    if (o + 1 >= end) { ctx.malformedAt('dhcp', 'option length missing', o, 1); break; }
+    const len = d[o + 1];
+    ctx.add(l, 'dhcp.option.type', t, o, 1);
+    ctx.add(l, 'dhcp.option.length', len, o + 1, 1);
+    const v = o + 2;
+    if (v + len > end) {
+      if (ctx.pkt.capLen >= ctx.pkt.origLen) ctx.malformedAt('dhcp', `option ${t} length ${len} runs past the packet`, o, end - o);
+      break;
+    }
+    const text = (): string => { let s = ''; for (let i = v; i < v + len; i++) s += String.fromCharCode(d[i]); return s; };
+    switch (t) {
+      case 53: if (len >= 1) {
+        ctx.add(l, 'dhcp.option.dhcp', d[v], v, 1);
+        ctx.protocol = 'DHCP';
+        ctx.info = `DHCP ${MSG[d[v]] ?? `type ${d[v]}`} - Transaction ID 0x${xid.toString(16)}`;
+      } break;
+      case 12: ctx.add(l, 'dhcp.option.hostname', text(), v, len); break;
+      case 15: ctx.add(l, 'dhcp.option.domain_name', text(), v, len); break;
+      case 60: ctx.add(l, 'dhcp.option.vendor_class_id', text(), v, len); break;
+      case 50: if (len === 4) ctx.add(l, 'dhcp.option.requested_ip_address', u32(d, v), v, 4); break;
+      case 54: if (len === 4) ctx.add(l, 'dhcp.option.dhcp_server_id', u32(d, v), v, 4); break;
+    }
+    o = v + len;
+  }
+}
