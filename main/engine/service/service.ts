@@ -281,6 +281,12 @@ export class EngineService {
       },
     });
     this.live = live;
+    // Elapsed time moves on even when no packets arrive.
+    const beat = setInterval(() => {
+      if (token !== this.loadToken || this.state !== 'capturing') clearInterval(beat);
+      else this.scheduleStatus();
+    }, 1000);
+    beat.unref();
     try {
       await live.start();
     } catch (e) {
