@@ -83,11 +83,19 @@ export class ConnectionDetector {
 
   constructor(private readonly s: InsightsSettings, private readonly maxAlerts: number) {
     const lim = s.limits;
-    this.handshakes = new LruMap(lim.maxHandshakes);
+    this.handshakes = new LruMap(lim.maxHandshakes, (_k, h) => { if (h.synAck) this.unpend(h.src); });
     this.sources = new LruMap(lim.maxSources, (_k, w) => this.retire(w));
     this.brute = new LruMap(lim.maxSources, (_k, w) => this.retire(w));
     this.targets = new LruMap(lim.maxSources, (_k, w) => this.retire(w));
     this.authPorts = new Set(s.bruteForce.authPorts);
+  }
+
+  /** clients whose SYN was answered and whose final ACK is awaited: pure ACKs from anyone else skip the lookup */
+  private readonly awaitingAck = new Map<string, number>();
+
+  private unpend(src: string): void {
+    const n = (this.awaitingAck.get(src) ?? 1) - 1;
+    if (n <= 0) this.awaitingAck.delete(src); else this.awaitingAck.set(src, n);
   }
 
   private retire(w: AnyWin): void {
@@ -114,15 +122,27 @@ export class ConnectionDetector {
     if (this.handshakes.size === 0) return;
     if (syn && ack) {
       const h = this.handshakes.get(`${f.dst} ${f.dstPort} ${f.src} ${f.srcPort}`);
-      if (h) h.synAck = true;
+      if (h && !h.synAck) {
+        h.synAck = true;
+        this.awaitingAck.set(h.src, (this.awaitingAck.get(h.src) ?? 0) + 1);
+      }
     } else if (rst) {
       const key = `${f.dst} ${f.dstPort} ${f.src} ${f.srcPort}`;
       const h = this.handshakes.get(key);
-      if (h) { this.handshakes.delete(key); this.settle(h, false); }
-    } else if (ack) {
+      if (h) {
+        this.handshakes.delete(key);
+        if (h.synAck) this.unpend(h.src);
+        this.settle(h, false);
+      }
+    } else if (ack && f.payloadLen === 0 && this.awaitingAck.has(f.src as string)) {
+      // the handshake's final ACK carries no data; data segments and unrelated ACKs skip the lookup
       const key = `${f.src} ${f.srcPort} ${f.dst} ${f.dstPort}`;
       const h = this.handshakes.get(key);
-      if (h && h.synAck) { this.handshakes.delete(key); this.settle(h, true); }
+      if (h && h.synAck) {
+        this.handshakes.delete(key);
+        this.unpend(h.src);
+        this.settle(h, true);
+      }
     }
   }
 

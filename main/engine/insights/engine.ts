@@ -7,7 +7,7 @@ import type { Alert } from './alert';
 import { SEVERITY_RANK } from './alert';
 import { AiServiceDetector, type AiUsageSummary } from './ai';
 import { ConnectionDetector } from './connections';
-import { packetFacts, type PacketFacts } from './facts';
+import { FactsExtractor, type PacketFacts } from './facts';
 import { PolicyDetector } from './policy';
 import { resolveSettings, type InsightsSettings, type InsightsSettingsInput } from './settings';
 import { SpikeDetector } from './spikes';
@@ -27,6 +27,7 @@ export class InsightsEngine {
   private readonly ai: AiServiceDetector;
   readonly statistics: StatsCollector;
   private packets = 0;
+  private readonly facts = new FactsExtractor();
 
   constructor(settings?: InsightsSettingsInput, statsOptions?: StatsOptions) {
     this.settings = resolveSettings(settings);
@@ -38,7 +39,7 @@ export class InsightsEngine {
   }
 
   add(d: Dissection): void {
-    this.addFacts(packetFacts(d), d);
+    this.addFacts(this.facts.extract(d), d);
   }
 
   /** For callers that already extracted the facts. */

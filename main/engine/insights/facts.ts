@@ -1,26 +1,34 @@
-// The few facts the detectors and statistics need from one dissected packet,
-// read in a single pass over its flattened fields. Field names are
-// Wireshark's; where the same field occurs twice (tunnels, ICMP errors
-// quoting a header) the first occurrence is the outer one and wins, except
-// for the lists (every EtherType / IP protocol the frame carries).
+// The few facts the detectors and statistics need from one dissected packet.
+// Link, network and transport headers (addresses, EtherTypes, IP protocols,
+// ports, TCP flags, payload offset) are read straight from the packet bytes
+// the dissection carries, the way the dissector reads them: walking ~80
+// fields per packet would cost more than all the detectors together.
+// Application fields (TLS SNI, HTTP, DNS) are read from the dissection's
+// fields, only for packets that have those layers; GeoIP fields on demand
+// (ensureGeo), when a new endpoint or source needs its country.
 import type { Dissection, FieldValue } from '../types';
+import { LinkType } from '../types';
 
 export interface PacketFacts {
+  d: Dissection;
   frame: number;
   /** seconds since the Unix epoch (fractional); NaN when the record has no timestamp */
   ts: number;
   /** bytes on the wire (frame.len) */
   len: number;
-  ethSrc?: string;
-  ethDst?: string;
-  /** every EtherType in the frame (eth.type, vlan.etype, sll.etype) with the field that carried it */
-  etherTypes: Array<[field: string, value: number]>;
+  /** MAC addresses as 48-bit numbers (NaN when the frame has no Ethernet header) */
+  ethSrc: number;
+  ethDst: number;
+  /** every EtherType in the frame, and the field that carries each (eth.type, vlan.etype, sll.etype) */
+  etherTypes: number[];
+  etherTypeFields: string[];
   /** 4 or 6 when the frame has an IP layer */
   ipVersion: 0 | 4 | 6;
   src?: string;
   dst?: string;
-  /** every IP protocol number in the frame (ip.proto, ipv6.nxt) with its field */
-  ipProtos: Array<[field: string, value: number]>;
+  /** the IP protocol numbers in the frame, and the field of each (ip.proto, ipv6.nxt) */
+  ipProtos: number[];
+  ipProtoFields: string[];
   transport?: 'tcp' | 'udp';
   srcPort?: number;
   dstPort?: number;
@@ -41,6 +49,8 @@ export interface PacketFacts {
   dnsQueryName?: string;
   /** resolved addresses in a DNS response (dns.a, dns.aaaa) */
   dnsAnswers?: string[];
+  /** filled by ensureGeo() */
+  geoDone: boolean;
   srcCountry?: string;
   dstCountry?: string;
   srcAsn?: number;
@@ -72,9 +82,12 @@ export function ipv6ToString(b: Uint8Array): string {
   return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}`;
 }
 
+const HEX2 = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
 export function macToString(b: Uint8Array): string {
+  if (b.length === 6) return `${HEX2[b[0]]}:${HEX2[b[1]]}:${HEX2[b[2]]}:${HEX2[b[3]]}:${HEX2[b[4]]}:${HEX2[b[5]]}`;
   let s = '';
-  for (let i = 0; i < b.length; i++) s += (i ? ':' : '') + (b[i] < 16 ? '0' : '') + b[i].toString(16);
+  for (let i = 0; i < b.length; i++) s += (i ? ':' : '') + HEX2[b[i]];
   return s;
 }
 
@@ -88,89 +101,251 @@ function addr(v: FieldValue): string | undefined {
 const num = (v: FieldValue): number => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : typeof v === 'boolean' ? (v ? 1 : 0) : typeof v === 'string' ? Number(v) : NaN);
 const flag = (v: FieldValue): boolean => v === true || v === 1 || v === '1' || v === 'True';
 
-export function packetFacts(d: Dissection): PacketFacts {
-  const p = d.packet;
-  const f: PacketFacts = {
-    frame: p.number,
-    ts: p.tsNs === null ? NaN : Number(p.tsNs) / 1e9,
-    len: p.origLen,
-    etherTypes: [],
-    ipVersion: 0,
-    ipProtos: [],
-    tcpFlags: 0,
-    payloadStart: 0,
-    payloadLen: 0,
-    httpRequest: false,
-    dnsResponse: false,
-    protocols: '',
-  };
-  let tcpStart = -1, tcpHdrLen = -1, tcpLen = -1, flagBits = -1, singleFlags = 0, udpStart = -1, udpLen = -1;
-  let inTcp = false, inUdp = false;
-  for (const fl of d.fields) {
+const APP_CODES = new Map<string, number>([
+  ['tls.handshake.extensions_server_name', 1], ['http.host', 2], ['http.request', 3], ['http.request.method', 3],
+  ['http.user_agent', 4], ['http.user_agent.family', 5], ['http.response.code', 6], ['dns.flags.response', 7],
+  ['dns.qry.name', 8], ['dns.a', 9], ['dns.aaaa', 9],
+]);
+const APP_LAYERS = new Set(['tls', 'http', 'dns', 'mdns', 'llmnr']);
+const GEO_CODES = new Map<string, number>([
+  ['ip.geoip.src_country_iso', 1], ['ipv6.geoip.src_country_iso', 1], ['ip.geoip.dst_country_iso', 2], ['ipv6.geoip.dst_country_iso', 2],
+  ['ip.geoip.src_asnum', 3], ['ipv6.geoip.src_asnum', 3], ['ip.geoip.dst_asnum', 4], ['ipv6.geoip.dst_asnum', 4],
+]);
+
+/** GeoIP country and AS number of both ends, from the enrichment fields (once per packet, on demand). */
+export function ensureGeo(f: PacketFacts): void {
+  if (f.geoDone) return;
+  f.geoDone = true;
+  for (const fl of f.d.fields) {
+    const c = GEO_CODES.get(fl.name);
+    if (c === undefined) continue;
     const v = fl.value;
-    switch (fl.name) {
-      case 'frame.protocols': if (typeof v === 'string') f.protocols = v; break;
-      case 'eth.src': if (f.ethSrc === undefined && v instanceof Uint8Array) f.ethSrc = macToString(v); break;
-      case 'eth.dst': if (f.ethDst === undefined && v instanceof Uint8Array) f.ethDst = macToString(v); break;
-      case 'eth.type': case 'vlan.etype': case 'sll.etype':
-        if (typeof v === 'number') f.etherTypes.push([fl.name, v]);
-        break;
-      case 'ip.src': if (!f.ipVersion) { f.src = addr(v); } break;
-      case 'ip.dst': if (!f.ipVersion) { f.dst = addr(v); f.ipVersion = 4; } break;
-      case 'ipv6.src': if (!f.ipVersion) { f.src = addr(v); } break;
-      case 'ipv6.dst': if (!f.ipVersion) { f.dst = addr(v); f.ipVersion = 6; } break;
-      case 'ip.proto': case 'ipv6.nxt': if (typeof v === 'number') f.ipProtos.push([fl.name, v]); break;
-      case 'tcp':
-        if (!f.transport) { f.transport = 'tcp'; tcpStart = fl.start; inTcp = true; inUdp = false; }
-        else inTcp = false;
-        break;
-      case 'udp':
-        if (!f.transport) { f.transport = 'udp'; udpStart = fl.start; inUdp = true; inTcp = false; }
-        else inUdp = false;
-        break;
-      case 'tcp.srcport': if (inTcp && f.srcPort === undefined) f.srcPort = num(v); break;
-      case 'tcp.dstport': if (inTcp && f.dstPort === undefined) f.dstPort = num(v); break;
-      case 'udp.srcport': if (inUdp && f.srcPort === undefined) f.srcPort = num(v); break;
-      case 'udp.dstport': if (inUdp && f.dstPort === undefined) f.dstPort = num(v); break;
-      case 'udp.length': if (inUdp && udpLen < 0) udpLen = num(v); break;
-      case 'tcp.hdr_len': if (inTcp && tcpHdrLen < 0) tcpHdrLen = num(v); break;
-      case 'tcp.len': if (inTcp && tcpLen < 0) tcpLen = num(v); break;
-      case 'tcp.flags': if (inTcp && flagBits < 0 && typeof v !== 'boolean') flagBits = num(v); break;
-      case 'tcp.flags.syn': if (inTcp && flag(v)) singleFlags |= TCP.SYN; break;
-      case 'tcp.flags.ack': if (inTcp && flag(v)) singleFlags |= TCP.ACK; break;
-      case 'tcp.flags.reset': if (inTcp && flag(v)) singleFlags |= TCP.RST; break;
-      case 'tcp.flags.fin': if (inTcp && flag(v)) singleFlags |= TCP.FIN; break;
-      case 'tls.handshake.extensions_server_name': if (f.sni === undefined && typeof v === 'string') f.sni = v.toLowerCase(); break;
-      case 'http.host': if (f.httpHost === undefined && typeof v === 'string') { f.httpHostRaw = v; f.httpHost = v.toLowerCase().replace(/:\d+$/, ''); } break;
-      case 'http.request': f.httpRequest = true; break;
-      case 'http.request.method': f.httpRequest = true; break;
-      case 'http.user_agent': if (typeof v === 'string') f.httpUserAgent = v; break;
-      case 'http.user_agent.family': if (typeof v === 'string') f.httpUserAgentFamily = v; break;
-      case 'http.response.code': if (f.httpStatus === undefined) f.httpStatus = num(v); break;
-      case 'dns.flags.response': if (flag(v)) f.dnsResponse = true; break;
-      case 'dns.qry.name': if (f.dnsQueryName === undefined && typeof v === 'string') f.dnsQueryName = v.toLowerCase(); break;
-      case 'dns.a': case 'dns.aaaa': {
-        const a = addr(v);
-        if (a) (f.dnsAnswers ??= []).push(a);
+    if (c === 1 && typeof v === 'string') f.srcCountry ??= v;
+    else if (c === 2 && typeof v === 'string') f.dstCountry ??= v;
+    else if (c === 3) f.srcAsn ??= num(v);
+    else if (c === 4) f.dstAsn ??= num(v);
+  }
+}
+
+const IPV6_EXT = new Set([0, 43, 60, 51, 135, 139, 140]);
+const FIELD_ETH = 'eth.type', FIELD_VLAN = 'vlan.etype', FIELD_SLL = 'sll.etype';
+
+/** Reads packets into PacketFacts; keeps a bounded cache of address strings (the same string object for the same address keeps Map lookups downstream cheap). */
+export class FactsExtractor {
+  private readonly v4 = new Map<number, string>();
+
+  private v4str(a: number): string {
+    let s = this.v4.get(a);
+    if (s === undefined) {
+      if (this.v4.size >= 65536) this.v4.clear();
+      s = ipv4ToString(a);
+      this.v4.set(a, s);
+    }
+    return s;
+  }
+
+  /** One facts object, reset for each packet: valid until the next extract() (consumers copy what they keep). */
+  private readonly f: PacketFacts = {
+    d: null as unknown as Dissection, frame: 0, ts: NaN, len: 0,
+    ethSrc: NaN, ethDst: NaN, etherTypes: [], etherTypeFields: [], ipVersion: 0, src: undefined, dst: undefined, ipProtos: [], ipProtoFields: [],
+    transport: undefined, srcPort: undefined, dstPort: undefined, tcpFlags: 0, payloadStart: 0, payloadLen: 0,
+    sni: undefined, httpHost: undefined, httpHostRaw: undefined, httpRequest: false, httpUserAgentFamily: undefined,
+    httpUserAgent: undefined, httpStatus: undefined, dnsResponse: false, dnsQueryName: undefined, dnsAnswers: undefined,
+    geoDone: false, srcCountry: undefined, dstCountry: undefined, srcAsn: undefined, dstAsn: undefined, protocols: '',
+  };
+
+  extract(d: Dissection): PacketFacts {
+    const p = d.packet;
+    const f = this.f;
+    f.d = d; f.frame = p.number; f.ts = p.tsNs === null ? NaN : Number(p.tsNs) / 1e9; f.len = p.origLen;
+    f.ethSrc = NaN; f.ethDst = NaN; f.etherTypes.length = 0; f.etherTypeFields.length = 0; f.ipVersion = 0; f.src = undefined; f.dst = undefined;
+    f.ipProtos.length = 0; f.ipProtoFields.length = 0; f.transport = undefined; f.srcPort = undefined; f.dstPort = undefined;
+    f.tcpFlags = 0; f.payloadStart = 0; f.payloadLen = 0; f.sni = undefined; f.httpHost = undefined; f.httpHostRaw = undefined;
+    f.httpRequest = false; f.httpUserAgentFamily = undefined; f.httpUserAgent = undefined; f.httpStatus = undefined;
+    f.dnsResponse = false; f.dnsQueryName = undefined; f.dnsAnswers = undefined; f.geoDone = false;
+    f.srcCountry = undefined; f.dstCountry = undefined; f.srcAsn = undefined; f.dstAsn = undefined; f.protocols = '';
+    this.headers(f, p.data, p.linkType);
+    let app = false;
+    const tree = d.tree;
+    for (let i = 0; i < tree.length; i++) {
+      const l = tree[i];
+      if (i === 0 && l.name === 'frame' && l.children) {
+        for (const c of l.children) if (c.name === 'frame.protocols') { if (typeof c.value === 'string') f.protocols = c.value; break; }
+      } else if (APP_LAYERS.has(l.name)) app = true;
+    }
+    if (!f.protocols) f.protocols = tree.map((l) => l.name).join(':');
+    if (app) this.application(f, d);
+    return f;
+  }
+
+  private application(f: PacketFacts, d: Dissection): void {
+    for (const fl of d.fields) {
+      const code = APP_CODES.get(fl.name);
+      if (code === undefined) continue;
+      const v = fl.value;
+      switch (code) {
+        case 1: if (f.sni === undefined && typeof v === 'string') f.sni = v.toLowerCase(); break;
+        case 2: if (f.httpHost === undefined && typeof v === 'string') { f.httpHostRaw = v; f.httpHost = v.toLowerCase().replace(/:\d+$/, ''); } break;
+        case 3: f.httpRequest = true; break;
+        case 4: if (typeof v === 'string') f.httpUserAgent = v; break;
+        case 5: if (typeof v === 'string') f.httpUserAgentFamily = v; break;
+        case 6: if (f.httpStatus === undefined) f.httpStatus = num(v); break;
+        case 7: if (flag(v)) f.dnsResponse = true; break;
+        case 8: if (f.dnsQueryName === undefined && typeof v === 'string') f.dnsQueryName = v.toLowerCase(); break;
+        case 9: { const a = addr(v); if (a) (f.dnsAnswers ??= []).push(a); break; }
+      }
+    }
+  }
+
+  /** Link → network → transport headers, as the dissector walks them. */
+  private headers(f: PacketFacts, b: Uint8Array, linkType: number): void {
+    const n = b.length;
+    let off = 0, type: number;
+    switch (linkType) {
+      case LinkType.ETHERNET: {
+        if (n < 14) return;
+        f.ethDst = mac48(b, 0);
+        f.ethSrc = mac48(b, 6);
+        type = (b[12] << 8) | b[13];
+        off = 14;
+        if (type < 0x0600) return; // 802.3 length: LLC, not an EtherType
+        f.etherTypes.push(type); f.etherTypeFields.push(FIELD_ETH);
+        while ((type === 0x8100 || type === 0x88a8 || type === 0x9100) && off + 4 <= n) {
+          type = (b[off + 2] << 8) | b[off + 3];
+          off += 4;
+          if (type < 0x0600) return;
+          f.etherTypes.push(type); f.etherTypeFields.push(FIELD_VLAN);
+        }
         break;
       }
-      case 'ip.geoip.src_country_iso': case 'ipv6.geoip.src_country_iso': if (typeof v === 'string') f.srcCountry = v; break;
-      case 'ip.geoip.dst_country_iso': case 'ipv6.geoip.dst_country_iso': if (typeof v === 'string') f.dstCountry = v; break;
-      case 'ip.geoip.src_asnum': case 'ipv6.geoip.src_asnum': f.srcAsn = num(v); break;
-      case 'ip.geoip.dst_asnum': case 'ipv6.geoip.dst_asnum': f.dstAsn = num(v); break;
+      case LinkType.LINUX_SLL:
+        if (n < 16) return;
+        type = (b[14] << 8) | b[15];
+        off = 16;
+        if (type < 0x0600) return;
+        f.etherTypes.push(type); f.etherTypeFields.push(FIELD_SLL);
+        break;
+      case LinkType.LINUX_SLL2:
+        if (n < 20) return;
+        type = (b[0] << 8) | b[1];
+        off = 20;
+        if (type < 0x0600) return;
+        f.etherTypes.push(type); f.etherTypeFields.push(FIELD_SLL);
+        break;
+      case LinkType.RAW: case LinkType.IPV4: case LinkType.IPV6:
+        if (n < 1) return;
+        type = b[0] >> 4 === 6 ? 0x86dd : 0x0800;
+        break;
+      case LinkType.NULL: case LinkType.LOOP: {
+        if (n < 4) return;
+        const le = b[0] | (b[1] << 8) | (b[2] << 16) | (b[3] << 24);
+        const bee = (b[0] << 24) | (b[1] << 16) | (b[2] << 8) | b[3];
+        const fam = linkType === LinkType.LOOP ? bee : (le > 0 && le < 0x10000 ? le : bee);
+        type = fam === 2 ? 0x0800 : fam === 24 || fam === 28 || fam === 30 ? 0x86dd : -1;
+        off = 4;
+        break;
+      }
+      default:
+        return;
+    }
+    if (type === 0x0800) this.ipv4(f, b, off, true);
+    else if (type === 0x86dd) this.ipv6(f, b, off, true);
+  }
+
+  private ipv4(f: PacketFacts, b: Uint8Array, off: number, outer: boolean): void {
+    const n = b.length;
+    if (off + 20 > n || b[off] >> 4 !== 4) return;
+    const ihl = (b[off] & 15) * 4;
+    if (ihl < 20) return;
+    const total = (b[off + 2] << 8) | b[off + 3];
+    const proto = b[off + 9];
+    if (outer) {
+      f.ipVersion = 4;
+      f.src = this.v4str(((b[off + 12] << 24) | (b[off + 13] << 16) | (b[off + 14] << 8) | b[off + 15]) >>> 0);
+      f.dst = this.v4str(((b[off + 16] << 24) | (b[off + 17] << 16) | (b[off + 18] << 8) | b[off + 19]) >>> 0);
+    }
+    f.ipProtos.push(proto); f.ipProtoFields.push('ip.proto');
+    const fragOff = ((b[off + 6] & 0x1f) << 8) | b[off + 7];
+    const more = (b[off + 6] & 0x20) !== 0;
+    const end = Math.min(n, total >= ihl ? off + total : n);
+    if (fragOff !== 0 || more) return; // fragments: the transport header is shown on the reassembled frame
+    this.transport(f, b, proto, off + ihl, end, outer);
+  }
+
+  private ipv6(f: PacketFacts, b: Uint8Array, off: number, outer: boolean): void {
+    const n = b.length;
+    if (off + 40 > n || b[off] >> 4 !== 6) return;
+    if (outer) {
+      f.ipVersion = 6;
+      f.src = ipv6ToString(b.subarray(off + 8, off + 24));
+      f.dst = ipv6ToString(b.subarray(off + 24, off + 40));
+    }
+    const plen = (b[off + 4] << 8) | b[off + 5];
+    const end = Math.min(n, off + 40 + plen);
+    let nxt = b[off + 6];
+    f.ipProtos.push(nxt); f.ipProtoFields.push('ipv6.nxt');
+    let o = off + 40;
+    // extension headers (hop-by-hop, routing, destination options, AH, mobility, HIP, shim6)
+    for (let k = 0; k < 8 && IPV6_EXT.has(nxt) && o + 8 <= end; k++) {
+      const len = nxt === 51 ? (b[o + 1] + 2) * 4 : (b[o + 1] + 1) * 8;
+      nxt = b[o];
+      o += len;
+    }
+    if (nxt === 44) return; // fragment header: reassembled elsewhere
+    this.transport(f, b, nxt, o, end, outer);
+  }
+
+  private transport(f: PacketFacts, b: Uint8Array, proto: number, off: number, end: number, outer: boolean): void {
+    if (!outer) return;
+    if (proto === 6) {
+      if (off + 20 > end) return;
+      const hl = (b[off + 12] >> 4) * 4;
+      if (hl < 20) return;
+      f.transport = 'tcp';
+      f.srcPort = (b[off] << 8) | b[off + 1];
+      f.dstPort = (b[off + 2] << 8) | b[off + 3];
+      f.tcpFlags = ((b[off + 12] & 1) << 8) | b[off + 13];
+      f.payloadStart = off + hl;
+      f.payloadLen = Math.max(0, end - off - hl);
+    } else if (proto === 17) {
+      if (off + 8 > end) return;
+      f.transport = 'udp';
+      f.srcPort = (b[off] << 8) | b[off + 1];
+      f.dstPort = (b[off + 2] << 8) | b[off + 3];
+      const ulen = (b[off + 4] << 8) | b[off + 5];
+      f.payloadStart = off + 8;
+      f.payloadLen = Math.max(0, Math.min(end, ulen >= 8 ? off + ulen : end) - off - 8);
+    } else if (proto === 47 && off + 4 <= end) {
+      // GRE carrying IP: the dissector lists the inner ip.proto too (the filter `ip.proto == N` sees it)
+      const ptype = (b[off + 2] << 8) | b[off + 3];
+      const flags = b[off];
+      const hl = 4 + (flags & 0x80 ? 4 : 0) + (flags & 0x20 ? 4 : 0) + (flags & 0x10 ? 4 : 0);
+      if ((b[off + 1] & 7) === 0 && ptype === 0x0800) this.ipv4(f, b, off + hl, false);
+      else if ((b[off + 1] & 7) === 0 && ptype === 0x86dd) this.ipv6(f, b, off + hl, false);
+    } else if (proto === 4) this.ipv4(f, b, off, false);
+    else if (proto === 41) this.ipv6(f, b, off, false);
+    else if (proto === 1 && off + 8 <= end) {
+      // ICMP errors quote the offending IP header (and its protocol)
+      const t = b[off];
+      if (t === 3 || t === 4 || t === 5 || t === 11 || t === 12) this.ipv4(f, b, off + 8, false);
+    } else if (proto === 58 && off + 8 <= end) {
+      const t = b[off];
+      if (t >= 1 && t <= 4) this.ipv6(f, b, off + 8, false);
     }
   }
-  if (f.transport === 'tcp') {
-    f.tcpFlags = flagBits >= 0 ? flagBits : singleFlags;
-    if (tcpHdrLen >= 20 && tcpStart >= 0) {
-      f.payloadStart = tcpStart + tcpHdrLen;
-      f.payloadLen = tcpLen >= 0 ? tcpLen : Math.max(0, p.data.length - f.payloadStart);
-    }
-  } else if (f.transport === 'udp' && udpStart >= 0) {
-    f.payloadStart = udpStart + 8;
-    f.payloadLen = Math.max(0, Math.min(udpLen > 8 ? udpLen - 8 : p.data.length, p.data.length - f.payloadStart));
-  }
-  if (f.payloadStart + f.payloadLen > p.data.length) f.payloadLen = Math.max(0, p.data.length - f.payloadStart);
-  if (!f.protocols) f.protocols = d.tree.map((l) => l.name).join(':');
-  return f;
+}
+
+function mac48(b: Uint8Array, o: number): number {
+  return (b[o] * 0x10000 + ((b[o + 1] << 8) | b[o + 2])) * 0x1000000 + ((b[o + 3] << 16) | (b[o + 4] << 8) | b[o + 5]);
+}
+
+export function mac48ToString(v: number): string {
+  const hi = Math.floor(v / 0x1000000), lo = v % 0x1000000;
+  return `${HEX2[hi >>> 16]}:${HEX2[(hi >>> 8) & 255]}:${HEX2[hi & 255]}:${HEX2[lo >>> 16]}:${HEX2[(lo >>> 8) & 255]}:${HEX2[lo & 255]}`;
+}
+
+/** Facts of one packet, in a fresh object (the engine reuses one per extractor instead). */
+export function packetFacts(d: Dissection): PacketFacts {
+  const f = new FactsExtractor().extract(d);
+  return { ...f, etherTypes: [...f.etherTypes], etherTypeFields: [...f.etherTypeFields], ipProtos: [...f.ipProtos], ipProtoFields: [...f.ipProtoFields] };
 }

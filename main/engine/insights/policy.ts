@@ -2,7 +2,7 @@
 // protocols that are not on the expected list (GRE, IP-in-IP, SCTP, unknown
 // numbers), and services on ports that are not theirs (HTTP or TLS on a
 // foreign port, SSH on 443, DNS outside 53), recognised from payload bytes.
-import type { PacketFacts } from './facts';
+import { mac48ToString, type PacketFacts } from './facts';
 import type { Alert } from './alert';
 import { frameSet } from './alert';
 import type { InsightsSettings } from './settings';
@@ -61,7 +61,8 @@ export class PolicyDetector {
   add(f: PacketFacts, data: Uint8Array): void {
     if (!this.s.policy.enabled) return;
     let seenEther = -1;
-    for (const [field, v] of f.etherTypes) {
+    for (let i = 0; i < f.etherTypes.length; i++) {
+      const v = f.etherTypes[i], field = f.etherTypeFields[i];
       if (this.ether.has(v) || v < 0x0600 /* an 802.3 length, not a type */) continue;
       const g = this.group(`ethertype:${v}`, () => {
         const name = ETHERTYPE_NAMES[v] ?? 'unknown';
@@ -69,11 +70,12 @@ export class PolicyDetector {
       });
       if (!g) continue;
       g.fields.add(field);
-      if (seenEther !== v) this.count(g, f, f.ethSrc, f.ethDst);
+      if (seenEther !== v) this.count(g, f, Number.isNaN(f.ethSrc) ? undefined : mac48ToString(f.ethSrc), Number.isNaN(f.ethDst) ? undefined : mac48ToString(f.ethDst));
       seenEther = v;
     }
     let seenProto = -1;
-    for (const [field, v] of f.ipProtos) {
+    for (let i = 0; i < f.ipProtos.length; i++) {
+      const v = f.ipProtos[i], field = f.ipProtoFields[i];
       if (this.ipProto.has(v) || (field === 'ipv6.nxt' && IPV6_EXT.has(v))) continue;
       const g = this.group(`ipproto:${v}`, () => {
         const name = IP_PROTO_NAMES[v] ?? 'unknown';

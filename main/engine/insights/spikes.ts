@@ -4,7 +4,7 @@
 // absolute floor, factor × median, and median + madK·σ̂ (σ̂ = 1.4826·MAD).
 // Spiking seconds are kept out of the baseline, so a long flood does not
 // become normal; consecutive spiking seconds form one alert.
-import type { PacketFacts } from './facts';
+import { ensureGeo, type PacketFacts } from './facts';
 import type { Alert, AlertEndpoint } from './alert';
 import { addrEq, fmtBytes, fmtRate, frameRange } from './alert';
 import type { InsightsSettings } from './settings';
@@ -14,14 +14,20 @@ const OVERALL = '*';
 const TOP_SOURCES = 64;
 const SOURCE_SET_CAP = 4096;
 
+interface SourceCount {
+  n: number;
+  /** GeoIP country, looked up once per source and second */
+  country: string | undefined;
+}
+
 interface Second {
   packets: number;
   bytes: number;
   firstFrame: number;
   lastFrame: number;
-  sources: TopK;
-  distinct: CappedSet<string>;
-  countries: Map<string, number>;
+  /** packets per source (one Map lookup per packet); sources beyond the cap are only counted */
+  sources: Map<string, SourceCount>;
+  sourcesOverflow: boolean;
 }
 
 interface Episode {
@@ -66,7 +72,7 @@ interface KeyState {
 }
 
 function newSecond(): Second {
-  return { packets: 0, bytes: 0, firstFrame: 0, lastFrame: 0, sources: new TopK(TOP_SOURCES), distinct: new CappedSet(SOURCE_SET_CAP), countries: new Map() };
+  return { packets: 0, bytes: 0, firstFrame: 0, lastFrame: 0, sources: new Map(), sourcesOverflow: false };
 }
 
 export class SpikeDetector {
@@ -100,7 +106,7 @@ export class SpikeDetector {
     if (this.startClock < 0) this.startClock = sec;
     this.account(this.overall, sec, f);
     if (f.dst !== undefined && f.ipVersion) {
-      let st = this.dests.touch(f.dst);
+      let st = this.dests.get(f.dst);
       if (!st) {
         st = this.newState(f.dst);
         // A destination seen for the first time received nothing so far: its baseline is that silence.
@@ -117,6 +123,8 @@ export class SpikeDetector {
     if (st.sec !== sec) {
       st.sec = sec;
       this.touched.push(st);
+      // recency for eviction, once per destination and second (not per packet)
+      if (st.key !== OVERALL) this.dests.touch(st.key);
     }
     const c = st.cur;
     if (c.packets === 0) c.firstFrame = f.frame;
@@ -126,9 +134,12 @@ export class SpikeDetector {
     if (Number.isNaN(st.firstTs)) st.firstTs = f.ts;
     st.lastTs = f.ts;
     if (f.src !== undefined) {
-      c.sources.add(f.src);
-      c.distinct.add(f.src);
-      if (f.srcCountry) c.countries.set(f.srcCountry, (c.countries.get(f.srcCountry) ?? 0) + 1);
+      const e = c.sources.get(f.src);
+      if (e) e.n++;
+      else if (c.sources.size < SOURCE_SET_CAP) {
+        ensureGeo(f);
+        c.sources.set(f.src, { n: 1, country: f.srcCountry });
+      } else c.sourcesOverflow = true;
     }
   }
 
@@ -187,10 +198,14 @@ export class SpikeDetector {
       e.peakBytes = Math.max(e.peakBytes, c.bytes);
       e.byPackets ||= spikePk;
       e.byBytes ||= spikeBy;
-      e.sources.merge(c.sources);
-      for (const v of c.distinct.items) e.distinct.add(v);
-      if (c.distinct.saturated) e.distinct.saturated = true;
-      for (const [k, n] of c.countries) e.countries.set(k, (e.countries.get(k) ?? 0) + n);
+      // countries count distinct sources, not packets
+      for (const [src, sc] of c.sources) {
+        e.sources.add(src, sc.n);
+        if (e.distinct.has(src)) continue;
+        e.distinct.add(src);
+        if (sc.country) e.countries.set(sc.country, (e.countries.get(sc.country) ?? 0) + 1);
+      }
+      if (c.sourcesOverflow) e.distinct.saturated = true;
     } else {
       if (st.episode) this.finish(st);
       this.pushHistory(st, c.packets, c.bytes);
@@ -227,7 +242,7 @@ export class SpikeDetector {
       `from ${e.distinct.label()} source${distinct === 1 ? '' : 's'} (${shape === 'distributed' ? 'many sources: DDoS-like' : shape === 'single-source' ? `one heavy source: ${top[0].key} sent ${Math.round(topShare * 100)}%` : 'a few sources'})`,
     ];
     if (top.length) parts.push(`top sources ${top.map((t) => `${t.key} (${t.count})`).join(', ')}`);
-    if (topCountries.length) parts.push(`top countries ${topCountries.map(([c, n]) => `${c} (${n})`).join(', ')}`);
+    if (topCountries.length) parts.push(`top countries by sources ${topCountries.map(([c, n]) => `${c} (${n})`).join(', ')}`);
     const endpoints: AlertEndpoint[] = top.map((t) => ({ role: 'source', address: t.key, packets: t.count }));
     if (key !== OVERALL) endpoints.unshift({ role: 'target', address: key, packets: e.packets });
     const range = frameRange(e.firstFrame, e.lastFrame);

@@ -3,7 +3,7 @@
 // duration; per address packets and bytes sent and received. "A" is the side
 // that sent the first packet, as in tshark -z conv. Tables are capped; what
 // does not fit is counted in `overflow`.
-import type { PacketFacts } from '../insights/facts';
+import { ensureGeo, type PacketFacts } from '../insights/facts';
 
 export type ConvType = 'eth' | 'ipv4' | 'ipv6' | 'tcp' | 'udp';
 export type EndpointType = 'eth' | 'ipv4' | 'ipv6';
@@ -43,27 +43,37 @@ export interface EndpointRow {
 interface Conv extends ConversationRow {
   firstTs: number;
   lastTs: number;
+  /** the A side's key, to tell directions apart */
+  srcKey: string | number;
 }
 
-export class ConversationTable {
-  readonly rows = new Map<string, Conv>();
+/**
+ * Keyed by (lower address, higher address, ports): nested Maps with the
+ * address objects as keys, so a packet costs three lookups and no string
+ * building. Addresses are strings (IP) or 48-bit numbers (MAC).
+ */
+export class ConversationTable<A extends string | number = string> {
+  private readonly rows = new Map<A, Map<A, Map<number, Conv>>>();
+  size = 0;
   overflow = 0;
-  constructor(private readonly cap: number) {}
+  constructor(private readonly cap: number, private readonly text: (a: A) => string = String) {}
 
-  add(f: PacketFacts, src: string, dst: string, sport: number | undefined, dport: number | undefined, t0: number): void {
-    const ka = sport === undefined ? src : `${src}:${sport}`;
-    const kb = dport === undefined ? dst : `${dst}:${dport}`;
-    const key = ka < kb ? `${ka} ${kb}` : `${kb} ${ka}`;
-    let c = this.rows.get(key);
-    if (!c) {
-      if (this.rows.size >= this.cap) { this.overflow++; return; }
-      c = {
-        a: src, b: dst, portA: sport, portB: dport, packetsAtoB: 0, bytesAtoB: 0, packetsBtoA: 0, bytesBtoA: 0, packets: 0, bytes: 0,
-        relStart: Number.isNaN(f.ts) ? 0 : f.ts - t0, duration: 0, firstTs: f.ts, lastTs: f.ts,
-      };
-      this.rows.set(key, c);
+  // one-entry cache: consecutive packets mostly belong to the same conversation
+  private lastSrc: A | undefined;
+  private lastDst: A | undefined;
+  private lastSport: number | undefined;
+  private lastDport: number | undefined;
+  private last: Conv | undefined;
+
+  add(f: PacketFacts, src: A, dst: A, sport: number | undefined, dport: number | undefined, t0: number): void {
+    let c = this.last;
+    if (!(c !== undefined && ((src === this.lastSrc && dst === this.lastDst && sport === this.lastSport && dport === this.lastDport) ||
+      (src === this.lastDst && dst === this.lastSrc && sport === this.lastDport && dport === this.lastSport)))) {
+      c = this.lookup(f, src, dst, sport, dport, t0);
+      if (!c) return;
+      this.last = c; this.lastSrc = src; this.lastDst = dst; this.lastSport = sport; this.lastDport = dport;
     }
-    const forward = c.a === src && c.portA === sport;
+    const forward = c.srcKey === src && c.portA === sport;
     if (forward) { c.packetsAtoB++; c.bytesAtoB += f.len; } else { c.packetsBtoA++; c.bytesBtoA += f.len; }
     c.packets++;
     c.bytes += f.len;
@@ -72,36 +82,74 @@ export class ConversationTable {
       c.lastTs = f.ts;
       c.duration = c.lastTs - c.firstTs;
     }
-    if (forward) { c.countryA ??= f.srcCountry; c.countryB ??= f.dstCountry; c.asnA ??= f.srcAsn; c.asnB ??= f.dstAsn; }
-    else { c.countryA ??= f.dstCountry; c.countryB ??= f.srcCountry; c.asnA ??= f.dstAsn; c.asnB ??= f.srcAsn; }
+  }
+
+  private lookup(f: PacketFacts, src: A, dst: A, sport: number | undefined, dport: number | undefined, t0: number): Conv | undefined {
+    const fwd = src < dst || (src === dst && (sport ?? 0) <= (dport ?? 0));
+    const k1 = fwd ? src : dst, k2 = fwd ? dst : src;
+    const pk = fwd ? (sport ?? 0) * 65536 + (dport ?? 0) : (dport ?? 0) * 65536 + (sport ?? 0);
+    let m1 = this.rows.get(k1);
+    if (!m1) { m1 = new Map(); this.rows.set(k1, m1); }
+    let m2 = m1.get(k2);
+    if (!m2) { m2 = new Map(); m1.set(k2, m2); }
+    let c = m2.get(pk);
+    if (!c) {
+      if (this.size >= this.cap) { this.overflow++; return undefined; }
+      ensureGeo(f);
+      c = {
+        a: this.text(src), b: this.text(dst), portA: sport, portB: dport, packetsAtoB: 0, bytesAtoB: 0, packetsBtoA: 0, bytesBtoA: 0, packets: 0, bytes: 0,
+        relStart: Number.isNaN(f.ts) ? 0 : f.ts - t0, duration: 0, firstTs: f.ts, lastTs: f.ts,
+        countryA: f.srcCountry, countryB: f.dstCountry, asnA: f.srcAsn, asnB: f.dstAsn, srcKey: src,
+      };
+      m2.set(pk, c);
+      this.size++;
+    }
+    return c;
   }
 
   table(limit: number): ConversationRow[] {
-    return [...this.rows.values()]
+    const all: Conv[] = [];
+    for (const m1 of this.rows.values()) for (const m2 of m1.values()) for (const c of m2.values()) all.push(c);
+    return all
       .sort((x, y) => y.bytes - x.bytes || x.relStart - y.relStart)
       .slice(0, limit)
-      // eslint-disable-next-line @typescript-eslint/no-unused-vars
-      .map(({ firstTs, lastTs, ...row }) => ({ ...row, relStart: round(row.relStart), duration: round(row.duration) }));
+      .map((c) => {
+        const row: ConversationRow = {
+          a: c.a, b: c.b, packetsAtoB: c.packetsAtoB, bytesAtoB: c.bytesAtoB, packetsBtoA: c.packetsBtoA, bytesBtoA: c.bytesBtoA,
+          packets: c.packets, bytes: c.bytes, relStart: round(c.relStart), duration: round(c.duration),
+        };
+        if (c.portA !== undefined) { row.portA = c.portA; row.portB = c.portB; }
+        if (c.countryA !== undefined) row.countryA = c.countryA;
+        if (c.countryB !== undefined) row.countryB = c.countryB;
+        if (c.asnA !== undefined) row.asnA = c.asnA;
+        if (c.asnB !== undefined) row.asnB = c.asnB;
+        return row;
+      });
   }
 }
 
-export class EndpointTable {
-  readonly rows = new Map<string, EndpointRow>();
+export class EndpointTable<A extends string | number = string> {
+  readonly rows = new Map<A, EndpointRow>();
   overflow = 0;
-  constructor(private readonly cap: number) {}
+  constructor(private readonly cap: number, private readonly text: (a: A) => string = String) {}
 
-  add(address: string, tx: boolean, len: number, country: string | undefined, asn: number | undefined): void {
+  /** GeoIP of the packet's side (`tx`: source) is looked up only when the endpoint is new */
+  add(address: A, tx: boolean, len: number, f?: PacketFacts): void {
     let e = this.rows.get(address);
     if (!e) {
       if (this.rows.size >= this.cap) { this.overflow++; return; }
-      e = { address, packets: 0, bytes: 0, txPackets: 0, txBytes: 0, rxPackets: 0, rxBytes: 0 };
+      e = { address: this.text(address), packets: 0, bytes: 0, txPackets: 0, txBytes: 0, rxPackets: 0, rxBytes: 0 };
+      if (f) {
+        ensureGeo(f);
+        const country = tx ? f.srcCountry : f.dstCountry, asn = tx ? f.srcAsn : f.dstAsn;
+        if (country) e.country = country;
+        if (asn !== undefined) e.asn = asn;
+      }
       this.rows.set(address, e);
     }
     e.packets++;
     e.bytes += len;
     if (tx) { e.txPackets++; e.txBytes += len; } else { e.rxPackets++; e.rxBytes += len; }
-    if (country && !e.country) e.country = country;
-    if (asn !== undefined && e.asn === undefined) e.asn = asn;
   }
 
   table(limit: number): EndpointRow[] {

@@ -24,6 +24,30 @@ export class ProtocolHierarchy {
   /** protocol string → its nodes, so a repeated path costs one lookup */
   private readonly paths = new Map<string, Node[]>();
 
+  /**
+   * Counts a frame by its top-level protocol layers (internalized names: a few
+   * Map lookups, no string work). Frames whose layers nest other layers (ICMP
+   * quoting an IP header) take the frame.protocols path, which sees those too.
+   */
+  addLayers(layers: ReadonlyArray<{ name: string }>, protocols: () => string, len: number): void {
+    for (let i = 0; i < layers.length; i++) {
+      const n = layers[i].name;
+      if (n === 'icmp' || n === 'icmpv6') { this.add(protocols(), len); return; }
+    }
+    this.root.frames++;
+    this.root.bytes += len;
+    let cur = this.root;
+    for (let i = 0; i < layers.length; i++) {
+      const p = layers[i].name;
+      if (SKIP.has(p) || p.includes('.')) continue;
+      let n = cur.children.get(p);
+      if (!n) cur.children.set(p, (n = { frames: 0, bytes: 0, children: new Map() }));
+      n.frames++;
+      n.bytes += len;
+      cur = n;
+    }
+  }
+
   add(protocols: string, len: number): void {
     let nodes = this.paths.get(protocols);
     if (!nodes) {

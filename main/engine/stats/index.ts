@@ -3,7 +3,7 @@
 // and bounded, like the insights engine that feeds it.
 import type { Dissection } from '../types';
 import type { Alert, AlertKind, AlertSeverity } from '../insights/alert';
-import type { PacketFacts } from '../insights/facts';
+import { mac48ToString, type PacketFacts } from '../insights/facts';
 import { ConversationTable, EndpointTable, type ConvType, type ConversationRow, type EndpointRow, type EndpointType } from './conversations';
 import { ProtocolHierarchy, type HierarchyNode } from './hierarchy';
 import { HttpCollector, type HttpStats } from './http';
@@ -48,8 +48,8 @@ export class StatsCollector {
   private bytes = 0;
   private firstTs = NaN;
   private lastTs = NaN;
-  readonly conv: Record<ConvType, ConversationTable>;
-  readonly ends: Record<EndpointType, EndpointTable>;
+  readonly conv: { eth: ConversationTable<number>; ipv4: ConversationTable; ipv6: ConversationTable; tcp: ConversationTable; udp: ConversationTable };
+  readonly ends: { eth: EndpointTable<number>; ipv4: EndpointTable; ipv6: EndpointTable };
   readonly hierarchy = new ProtocolHierarchy();
   readonly io: IoGraph;
   readonly http = new HttpCollector();
@@ -57,8 +57,8 @@ export class StatsCollector {
 
   constructor(opts: StatsOptions = {}) {
     const cap = opts.maxRows ?? 100_000;
-    this.conv = { eth: new ConversationTable(cap), ipv4: new ConversationTable(cap), ipv6: new ConversationTable(cap), tcp: new ConversationTable(cap), udp: new ConversationTable(cap) };
-    this.ends = { eth: new EndpointTable(cap), ipv4: new EndpointTable(cap), ipv6: new EndpointTable(cap) };
+    this.conv = { eth: new ConversationTable<number>(cap, mac48ToString), ipv4: new ConversationTable(cap), ipv6: new ConversationTable(cap), tcp: new ConversationTable(cap), udp: new ConversationTable(cap) };
+    this.ends = { eth: new EndpointTable<number>(cap, mac48ToString), ipv4: new EndpointTable(cap), ipv6: new EndpointTable(cap) };
     this.io = new IoGraph(opts.intervalSec ?? 1, opts.series ?? []);
     this.snapshotRows = opts.snapshotRows ?? 1000;
   }
@@ -71,21 +71,21 @@ export class StatsCollector {
       this.lastTs = f.ts;
     }
     const t0 = Number.isNaN(this.firstTs) ? 0 : this.firstTs;
-    if (f.ethSrc !== undefined && f.ethDst !== undefined) {
+    if (!Number.isNaN(f.ethSrc)) {
       this.conv.eth.add(f, f.ethSrc, f.ethDst, undefined, undefined, t0);
-      this.ends.eth.add(f.ethSrc, true, f.len, undefined, undefined);
-      this.ends.eth.add(f.ethDst, false, f.len, undefined, undefined);
+      this.ends.eth.add(f.ethSrc, true, f.len);
+      this.ends.eth.add(f.ethDst, false, f.len);
     }
     if (f.ipVersion && f.src !== undefined && f.dst !== undefined) {
-      const v: 'ipv4' | 'ipv6' = f.ipVersion === 4 ? 'ipv4' : 'ipv6';
-      this.conv[v].add(f, f.src, f.dst, undefined, undefined, t0);
-      this.ends[v].add(f.src, true, f.len, f.srcCountry, f.srcAsn);
-      this.ends[v].add(f.dst, false, f.len, f.dstCountry, f.dstAsn);
+      (f.ipVersion === 4 ? this.conv.ipv4 : this.conv.ipv6).add(f, f.src, f.dst, undefined, undefined, t0);
+      const ends = f.ipVersion === 4 ? this.ends.ipv4 : this.ends.ipv6;
+      ends.add(f.src, true, f.len, f);
+      ends.add(f.dst, false, f.len, f);
       if (f.transport && f.srcPort !== undefined && f.dstPort !== undefined) {
-        this.conv[f.transport].add(f, f.src, f.dst, f.srcPort, f.dstPort, t0);
+        (f.transport === 'tcp' ? this.conv.tcp : this.conv.udp).add(f, f.src, f.dst, f.srcPort, f.dstPort, t0);
       }
     }
-    this.hierarchy.add(f.protocols, f.len);
+    this.hierarchy.addLayers(d.tree, () => f.protocols, f.len);
     this.io.add(f.ts, f.len, d);
     this.http.add(f);
   }

@@ -33,6 +33,8 @@ export class IoGraph {
   private t0 = NaN;
   /** interval index → counts; sparse, because captures can have gaps of months */
   private readonly buckets = new Map<number, Bucket>();
+  private lastIdx = -1;
+  private last: Bucket | null = null;
 
   constructor(readonly intervalSec: number, private readonly defs: IoSeriesDef[], private readonly maxIntervals = 86_400) {}
 
@@ -40,13 +42,19 @@ export class IoGraph {
     if (Number.isNaN(ts)) return;
     if (Number.isNaN(this.t0)) this.t0 = ts;
     const idx = Math.max(0, Math.floor((ts - this.t0) / this.intervalSec));
-    let b = this.buckets.get(idx);
+    let b = idx === this.lastIdx ? this.last : this.buckets.get(idx);
     if (!b) {
       b = { packets: 0, bytes: 0, extra: this.defs.map(() => 0) };
       this.buckets.set(idx, b);
       // intervals arrive in time order: the first key is the oldest
-      if (this.buckets.size > this.maxIntervals) this.buckets.delete(this.buckets.keys().next().value as number);
+      if (this.buckets.size > this.maxIntervals) {
+        const oldest = this.buckets.keys().next().value as number;
+        this.buckets.delete(oldest);
+        if (oldest === this.lastIdx) this.last = null;
+      }
     }
+    this.lastIdx = idx;
+    this.last = b;
     b.packets++;
     b.bytes += len;
     for (let k = 0; k < this.defs.length; k++) if (this.defs[k].match(d)) b.extra[k]++;

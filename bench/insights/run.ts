@@ -1,0 +1,54 @@
+// Benchmark (not a test): what computing insights (detections + statistics)
+// adds to reading and dissecting the 1,000,000-packet capture built from the
+// shared corpus. Alternating passes — read+dissect, then read+dissect+insights,
+// twice — measured in process CPU time (the machine is shared, so wall time is
+// noisy; both are printed). Target: insights add < 25% to the read time.
+//
+//   node scripts/build.mjs && node dist/bench/insights/run.js [packets]
+import { bigCapture } from '../lib/big-capture';
+import { openCaptureFile } from '../../main/engine/file/open';
+import { createDissector } from '../../main/engine/insights/file';
+import { InsightsEngine, insightsSnapshot } from '../../main/engine/insights';
+
+const cpuS = (): number => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
+const wallS = (): number => Number(process.hrtime.bigint()) / 1e9;
+
+interface Pass { insights: boolean; packets: number; cpu: number; wall: number; alerts: number; rssMB: number }
+
+async function pass(path: string, withInsights: boolean): Promise<Pass> {
+  const c0 = cpuS(), w0 = wallS();
+  const file = await openCaptureFile(path);
+  const dissector = createDissector();
+  const engine = withInsights ? new InsightsEngine() : null;
+  let packets = 0;
+  for await (const batch of file.batches()) {
+    if (engine) for (const p of batch) engine.add(dissector.dissect(p));
+    else for (const p of batch) dissector.dissect(p);
+    packets += batch.length;
+  }
+  let alerts = 0;
+  if (engine) {
+    engine.finish();
+    alerts = insightsSnapshot(engine).alerts.length;
+  }
+  return { insights: withInsights, packets, cpu: cpuS() - c0, wall: wallS() - w0, alerts, rssMB: process.memoryUsage().rss / 1048576 };
+}
+
+async function main(): Promise<void> {
+  const n = Number(process.argv[2] ?? 1_000_000);
+  const path = bigCapture(n);
+  console.log(`capture: ${path} (${n} packets)`);
+  await pass(path, false); // warm-up: JIT, page cache, GeoIP database
+  const runs: Pass[] = [];
+  for (let k = 0; k < 2; k++) { runs.push(await pass(path, false)); runs.push(await pass(path, true)); }
+  console.table(runs.map((r) => ({
+    pass: r.insights ? 'read + dissect + insights' : 'read + dissect', packets: r.packets, 'cpu s': r.cpu.toFixed(2), 'wall s': r.wall.toFixed(2),
+    'pkt/s (cpu)': Math.round(r.packets / r.cpu), alerts: r.insights ? r.alerts : '-', 'rss MB': r.rssMB.toFixed(0),
+  })));
+  const sum = (ins: boolean, k: 'cpu' | 'wall') => runs.filter((r) => r.insights === ins).reduce((s, r) => s + r[k], 0);
+  const extraCpu = sum(true, 'cpu') / sum(false, 'cpu') - 1;
+  const extraWall = sum(true, 'wall') / sum(false, 'wall') - 1;
+  console.log(`insights add ${(extraCpu * 100).toFixed(1)}% CPU time (${(extraWall * 100).toFixed(1)}% wall) to read+dissect (target < 25%)`);
+}
+
+void main();
