@@ -24,6 +24,9 @@ test('-Y filters with the display-filter engine, -c stops early, -E options shap
   assert.equal(r.stdout, 'frame.number,vlan.id\n1,10 20\n4,10 20\n');
   const f = read('-r', cap('zeek-vlan-pcp-dei.pcapng'), '-c', '2', '-T', 'fields', '-e', 'vlan.id', '-E', 'occurrence=l');
   assert.equal(f.stdout, '20\n20\n');
+  // like tshark, -c counts packets read, before -Y
+  const c = read('-r', cap('zeek-icmp_dot1q.pcap'), '-c', '6', '-Y', 'icmp', '-T', 'fields', '-e', 'frame.number');
+  assert.equal(c.stdout, '5\n');
   const bad = read('-r', cap('zeek-arp.pcap'), '-Y', 'ip.src ==');
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /^xdpscope read: -Y: /);

@@ -19,7 +19,7 @@ const USAGE = `Usage: xdpscope read -r FILE [options]
 
   -r FILE             capture file (pcap or pcapng, optionally gzip-compressed)
   -Y FILTER           display filter (Wireshark syntax): print only matching packets
-  -c N                stop after N printed packets
+  -c N                read at most N packets (like tshark, counted before -Y)
   -T text|fields|json output format (default text: one summary line per packet)
   -e FIELD            field to print with -T fields (repeatable)
   -E header=y|n       print the field names first
@@ -123,11 +123,13 @@ export async function run(argv: string[]): Promise<number> {
   if (ff && fo.header) out.write(ff.header());
   if (format === 'json') out.write('[\n');
   let printed = 0;
+  let seen = 0;
   let stopped = false;
   try {
     outer: for await (const batch of file.batches()) {
       for (const p of batch) {
-        if (printed >= limit) { stopped = true; break outer; }
+        if (seen >= limit) { stopped = true; break outer; }
+        seen++;
         const d = dis.dissect(p);
         if (filter && !filter.matches(d)) continue;
         if (ff) out.write(ff.line(d));

@@ -81,10 +81,7 @@ function dissectRawIp(ctx: Ctx, st: State, off: number, end: number): void {
   else dissectData(ctx, off, end);
 }
 
-const LG_IG = { 'eth.dst': ['eth.dst.lg', 'eth.dst.ig'], 'eth.src': ['eth.src.lg', 'eth.src.ig'] } as const;
-
-function macFlags(ctx: Ctx, parent: F, prefix: 'eth.dst' | 'eth.src', d: Uint8Array, o: number): void {
-  const [lg, ig] = LG_IG[prefix];
+function macFlags(ctx: Ctx, parent: F, lg: string, ig: string, d: Uint8Array, o: number): void {
   if (ctx.want !== null && !ctx.want.has(lg) && !ctx.want.has(ig)) return;
   ctx.add(parent, lg, (d[o] & 2) !== 0, o, 3);
   ctx.add(parent, ig, (d[o] & 1) !== 0, o, 3);
@@ -105,13 +102,13 @@ export function dissectEth(ctx: Ctx, st: State, off: number, end: number): void 
     ctx.add(eth, 'eth.dst', dst, off, 6);
     ctx.add(eth, 'eth.addr', dst, off, 6);
   }
-  macFlags(ctx, eth, 'eth.dst', d, off);
+  macFlags(ctx, eth, 'eth.dst.lg', 'eth.dst.ig', d, off);
   if (ctx.w('eth.src') || ctx.w('eth.addr')) {
     const src = d.subarray(off + 6, off + 12);
     ctx.add(eth, 'eth.src', src, off + 6, 6);
     ctx.add(eth, 'eth.addr', src, off + 6, 6);
   }
-  macFlags(ctx, eth, 'eth.src', d, off + 6);
+  macFlags(ctx, eth, 'eth.src.lg', 'eth.src.ig', d, off + 6);
   if (ctx.d === ctx.pkt.data) {
     // the summary reads the addresses from the frame by offset
     ctx.srcKind = ADDR_ETHER; ctx.src = off + 6;
