@@ -15,6 +15,7 @@ const E = 'gopacket-test_ethernet.pcap'; // TCP handshake + HTTP GET
 const A = 'zeek-arp.pcap'; // ARP
 const C = 'zeek-100-continue.pcap'; // 66 frames HTTP with 100-continue
 const PP = 'tcpdump-pptp.pcap'; // big-endian pcap, PPTP over TCP, GRE
+const T = 'zeek-chrome-34-google.pcap'; // TLS ClientHello with SNI
 
 export interface FilterCase {
   filter: string;
@@ -281,6 +282,23 @@ export const TSHARK_TABLE: FilterCase[] = [
   { filter: 'frame.len >= 118', files: [Q, P] },
   { filter: 'frame.protocols contains "http"', files: [P, E] },
   { filter: 'frame.protocols matches ":(tcp|udp)$"', files: [P, D, S] },
+  // --- application fields (TCP reassembly puts HTTP/TLS on the frame completing the PDU)
+  { filter: 'tls.handshake.extensions_server_name == "google.de"', files: [T] },
+  { filter: 'tls.handshake.extensions_server_name matches "GOOGLE"', files: [T] },
+  { filter: 'tls.record.content_type == 23', files: [T] },
+  { filter: 'tls.handshake.type == 1', files: [T, P] },
+  { filter: 'dns.qry.name matches "\\\\.ru$"', files: [D] },
+  { filter: 'dns.qry.type == 28', files: [D] },
+  { filter: 'dns.flags.response == 0', files: [D] },
+  { filter: 'len(dns.qry.name) > 15', files: [D] },
+  { filter: 'http.request.method == "POST"', files: [P, C, E] },
+  { filter: 'http.response.code == 100', files: [C] },
+  { filter: 'http.response.code in {200..299}', files: [C, P] },
+  { filter: 'http.user_agent contains "curl"', files: [C, P] },
+  { filter: 'http.content_length > 1000', files: [C] },
+  { filter: 'http.request.uri matches "^/"', files: [C, E] },
+  { filter: 'upper(http.request.method) == "POST"', files: [P] },
+  { filter: 'http.host == "httpbin.org" && http.request.method == "POST"', files: [P] },
   // --- mixed, realistic
   { filter: 'ip.src == 141.142.228.5 && tcp.dstport == 80 && tcp.len > 0', files: [P] },
   { filter: 'eth.type == 0x0800 and not tcp', files: [P, D, Q] },
