@@ -1,11 +1,16 @@
 // A compact columnar index of decoded fields, so that a loaded capture can be
 // re-filtered (the user edits the filter) without decoding a packet again.
 //
-// Built incrementally with add(d) as the capture loads. For each indexed field
+// Built incrementally with add(d) as the capture loads, from complete
+// Dissections (not a Dissector `fields` subset: the either-fields below are
+// read from their src/dst columns). For each indexed field
 // name it keeps one column of (packet index, value) pairs in typed arrays, in
 // packet order; strings and byte values are interned per column. evaluate()
-// replays the columns packet by packet into the compiled filter's slots, so a
-// filter means exactly the same thing here as on a Dissection.
+// runs the filter's plan column by column on bitsets (one bit per packet,
+// each distinct interned value judged once); filters without a plan
+// (functions, field-to-field tests) are replayed packet by packet into the
+// compiled filter's slots. Either way the compiled filter's own predicates
+// decide, so a filter means exactly the same thing here as on a Dissection.
 //
 // Memory (documented bound). Per field occurrence: 4 bytes of packet index
 // plus the value in the narrowest array that holds it: 1 byte (booleans),
