@@ -8,6 +8,7 @@ import type {
   RecentEntry, Status, StreamFollow, XdpscopeApi,
 } from '../main/api/types';
 import { fieldAt } from './lib/format';
+import type { InsightsSnapshot } from '../main/engine/insights/index';
 
 export const HISTORY_LIMIT = 30;
 
@@ -39,6 +40,10 @@ export interface AppState {
   errors: ErrorInfo[];
   notice: string | null;
   busy: boolean;
+  /** which side view is open */
+  panel: 'none' | 'insights' | 'stats';
+  insights: InsightsSnapshot | null;
+  selectedAlert: string | null;
 }
 
 export interface AppActions {
@@ -65,6 +70,10 @@ export interface AppActions {
   showWelcome(): void;
   dismissError(i: number): void;
   reportError(e: unknown, kind?: string): void;
+  setPanel(p: AppState['panel']): void;
+  loadInsights(): Promise<void>;
+  /** apply an alert's (or statistics row's) filter and select the first packet it shows */
+  applyAndSelectFirst(filter: string, alertId?: string | null): Promise<void>;
 }
 
 export type AppStore = StoreApi<AppState & AppActions>;
@@ -109,6 +118,9 @@ export function createAppStore(api: XdpscopeApi): AppStore {
     errors: [],
     notice: null,
     busy: false,
+    panel: 'none',
+    insights: null,
+    selectedAlert: null,
 
     async init() {
       api.onEvent((ev) => {
@@ -265,6 +277,24 @@ export function createAppStore(api: XdpscopeApi): AppStore {
     showWelcome() { set({ view: 'welcome' }); void get().refreshInterfaces(); },
 
     dismissError(i) { set({ errors: get().errors.filter((_, k) => k !== i) }); },
+
+    setPanel(p) {
+      set({ panel: get().panel === p ? 'none' : p });
+      if (get().panel !== 'none') void get().loadInsights();
+    },
+
+    async loadInsights() {
+      try { set({ insights: await api.call('getInsights', {}) }); } catch (e) { get().reportError(e, 'insights'); }
+    },
+
+    async applyAndSelectFirst(filter, alertId = null) {
+      set({ selectedAlert: alertId });
+      if (!(await get().applyFilter(filter))) return;
+      try {
+        const first = await api.call('getRows', { start: 0, count: 1 });
+        if (first.number.length) await get().select(first.number[0]);
+      } catch (e) { get().reportError(e, 'rows'); }
+    },
 
     reportError(e, kind = 'error') {
       const info: ErrorInfo = typeof e === 'object' && e && 'kind' in e && 'message' in e

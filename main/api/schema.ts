@@ -34,6 +34,7 @@ export const paramSchemas = {
   save: z.object({ path: z.string().min(1).max(4096), displayedOnly: z.boolean().optional() }).strict(),
   recentSessions: empty,
   grantPermission: empty,
+  getInsights: empty,
 } satisfies Record<Method, z.ZodType>;
 
 export const METHODS = Object.keys(paramSchemas) as Method[];
@@ -48,6 +49,7 @@ const status = z.object({
   error: errorInfo.optional(),
   fileError: z.object({ message: z.string(), offset: z.number().optional() }).optional(),
   needsPermission: z.boolean().optional(),
+  alerts: nat.optional(),
 });
 const iface = z.object({
   name: z.string(), addresses: z.array(z.string()), up: z.boolean(), rxPackets: z.number(),

@@ -1,3 +1,5 @@
+import type { InsightsSnapshot } from '../engine/insights/index';
+
 // The one API between the renderer and the engine. The same methods and
 // events travel over Electron IPC (preload → main → engine worker) and over
 // the browser server's WebSocket. Packet rows travel as column blocks
@@ -70,6 +72,8 @@ export interface Status {
   fileError?: { message: string; offset?: number };
   /** live capture needs the helper to have capabilities */
   needsPermission?: boolean;
+  /** security alerts raised so far (getInsights has them) */
+  alerts?: number;
 }
 
 export interface ErrorInfo {
@@ -181,6 +185,8 @@ export interface Methods {
   save: { params: { path: string; displayedOnly?: boolean }; result: { path: string; packets: number } };
   recentSessions: { params: Record<string, never>; result: RecentEntry[] };
   grantPermission: { params: Record<string, never>; result: { ok: boolean; message: string } };
+  /** alerts and statistics of the open capture (main/engine/insights), as plain JSON */
+  getInsights: { params: Record<string, never>; result: InsightsSnapshot };
 }
 export type Method = keyof Methods;
 export type Params<M extends Method> = Methods[M]['params'];

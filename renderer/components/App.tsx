@@ -10,6 +10,7 @@ import { BytesPane } from './BytesPane';
 import { StatusBar } from './StatusBar';
 import { FollowView } from './FollowView';
 import { SaveDialog } from './SaveDialog';
+import { InsightsDrawer, StatisticsDialog } from './InsightsDrawer';
 
 export function App() {
   const { store, api } = useApp();
@@ -19,6 +20,7 @@ export function App() {
   const status = useApp$((s) => s.status);
   const filterRef = useRef<HTMLInputElement>(null);
   const [saveOpen, setSaveOpen] = useState(false);
+  const panel = useApp$((s) => s.panel);
 
   const open = async () => {
     if (api.dialogs) {
@@ -84,14 +86,18 @@ export function App() {
       ))}
       {notice && <div className="banner info"><span>{notice}</span><button onClick={() => store.setState({ notice: null })}>×</button></div>}
       {view === 'welcome' ? <Welcome /> : (
-        <div className="capture">
-          <div className="list-pane"><PacketList /></div>
-          <div className="lower">
-            <div className="detail-pane"><DetailPane /></div>
-            <div className="bytes-pane"><BytesPane /></div>
+        <div className="capture-row">
+          <div className="capture">
+            <div className="list-pane"><PacketList /></div>
+            <div className="lower">
+              <div className="detail-pane"><DetailPane /></div>
+              <div className="bytes-pane"><BytesPane /></div>
+            </div>
           </div>
+          {panel === 'insights' && <InsightsDrawer />}
         </div>
       )}
+      {panel === 'stats' && <StatisticsDialog />}
       <StatusBar />
       <FollowView />
       {saveOpen && <SaveDialog onClose={() => setSaveOpen(false)} />}

@@ -6,6 +6,7 @@ import { FilterBar } from './FilterBar';
 export function Toolbar({ filterRef, onOpen, onSave }: { filterRef: RefObject<HTMLInputElement | null>; onOpen(): void; onSave(): void }) {
   const { store } = useApp();
   const status = useApp$((s) => s.status);
+  const panel = useApp$((s) => s.panel);
   const live = status.mode === 'live' && (status.state === 'capturing' || status.state === 'stopping');
   const s = store.getState();
   return (
@@ -17,6 +18,10 @@ export function Toolbar({ filterRef, onOpen, onSave }: { filterRef: RefObject<HT
       <button title="Open a capture file (Ctrl+O)" onClick={onOpen}>Open</button>
       <button title="Save (Ctrl+S)" disabled={status.captured === 0} onClick={onSave}>Save</button>
       <FilterBar inputRef={filterRef} />
+      <button title="Security alerts and I/O graph" aria-pressed={panel === 'insights'} onClick={() => s.setPanel('insights')}>
+        Insights{status.alerts ? <span className="badge">{status.alerts}</span> : null}
+      </button>
+      <button title="Conversations, endpoints, protocol hierarchy, HTTP" onClick={() => s.setPanel('stats')}>Statistics</button>
     </div>
   );
 }

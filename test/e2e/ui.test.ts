@@ -160,3 +160,31 @@ test('without capture privileges, starting a capture says so and offers "Grant c
     await served.stop();
   }
 });
+
+test('insights: the alert count shows in the toolbar; opening an alert applies its filter and selects its packet', { skip: skipFile ?? false, timeout: 90_000 }, async () => {
+  const served = await startServe([join(CAPTURES, 'zeek-get-to-ssh-server.pcap')]);
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.goto(served.url);
+    await page.locator('[data-testid=packet-list] .ag-row').first().waitFor({ timeout: 15_000 });
+    const insights = page.getByRole('button', { name: /^Insights/ });
+    await page.waitForFunction(() => /Insights1$/.test([...document.querySelectorAll('.toolbar button')].map((b) => b.textContent).find((t) => t?.startsWith('Insights')) ?? ''), undefined, { timeout: 10_000 });
+    await insights.click();
+    const alert = page.getByTestId('insights').getByRole('button', { name: /HTTP on port 22/ });
+    await alert.click();
+    await page.waitForFunction(() => /Displayed: 1\b/.test(document.querySelector('[data-k=displayed]')?.textContent ?? ''));
+    assert.equal(await page.getByLabel('display filter').inputValue(), 'frame.number == 4');
+    await page.locator('[data-testid=details] .tree').waitFor();
+    await shot(page, '30-insights');
+    await page.getByRole('button', { name: 'Statistics' }).click();
+    await page.getByRole('dialog', { name: 'Statistics' }).waitFor();
+    await shot(page, '31-statistics');
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await browser.close();
+    await served.stop();
+  }
+});

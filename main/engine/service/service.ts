@@ -18,6 +18,7 @@ import { followTcp } from './follow';
 import * as parts from './parts';
 import { LiveCapture } from './live';
 import { FilterIndex } from '../filter/index-store';
+import { InsightsEngine, insightsSnapshot, type InsightsSnapshot } from '../insights/index';
 
 const STATUS_INTERVAL_MS = 50;
 const CHUNK = 4096;
@@ -36,6 +37,10 @@ export class EngineService {
   private streams = new StreamIds();
   /** decoded fields in columns, so re-filtering rarely re-dissects */
   private index = new FilterIndex();
+  /** security alerts and statistics, fed every packet as it is indexed */
+  private insights = new InsightsEngine();
+  private alertCount = 0;
+  private lastAlertCheck = 0;
   /** displayed packet indices when a filter is set; null = every packet */
   private displayed: Column<Uint32Array> | null = null;
   private displayedCount = 0;
@@ -97,7 +102,14 @@ export class EngineService {
     save: async (p) => this.save(p.path, p.displayedOnly ?? false),
     recentSessions: async () => this.recentList(),
     grantPermission: async () => this.grant(),
+    getInsights: async () => this.insightsNow(),
   };
+
+  insightsNow(): InsightsSnapshot {
+    const snap = insightsSnapshot(this.insights);
+    this.alertCount = snap.alerts.length;
+    return snap;
+  }
 
   // ---- status ---------------------------------------------------------
 
@@ -118,6 +130,12 @@ export class EngineService {
     if (this.error) s.error = this.error;
     if (this.fileError) s.fileError = this.fileError;
     if (this.needsPermission) s.needsPermission = true;
+    if (Date.now() - this.lastAlertCheck > 1000) {
+      // counting alerts sorts them: at most once a second
+      this.lastAlertCheck = Date.now();
+      try { this.alertCount = this.insights.alerts().length; } catch { /* keep the last count */ }
+    }
+    if (this.alertCount) s.alerts = this.alertCount;
     return s;
   }
 
@@ -149,6 +167,8 @@ export class EngineService {
     this.store = new PacketStore();
     this.streams = new StreamIds();
     this.index = new FilterIndex();
+    this.insights = new InsightsEngine();
+    this.alertCount = 0;
     this.interfaces = [];
     this.dissector = parts.createDissector();
     this.displayed = this.filter ? new Column(Uint32Array) : null;
@@ -174,6 +194,7 @@ export class EngineService {
       try { d = this.dissector!.dissect(pkt); } catch (e) { d = brokenDissection(pkt, e); }
       const i = store.append(pkt, summarize(d, this.streams));
       this.index.add(d);
+      try { this.insights.add(d); } catch { /* insights must never stop the capture */ }
       if (this.displayed) {
         let ok: boolean;
         try { ok = this.filter ? this.filter.matches(d) : true; } catch { ok = false; }
@@ -223,6 +244,8 @@ export class EngineService {
       }
       this.state = 'done';
       this.index.compact();
+      this.insights.finish();
+      this.alertCount = this.insights.alerts().length;
     } catch (e) {
       if (token !== this.loadToken) return;
       this.state = 'error';
