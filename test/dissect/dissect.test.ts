@@ -250,3 +250,18 @@ test('field-subset mode yields the same values as a full dissection', () => {
     assert.ok(b.fields.length < a.fields.length, 'the subset is smaller');
   }
 });
+
+test('TCP analysis: a gap in sequence numbers is flagged, a zero window too', () => {
+  const d0 = new Dissector({ geoip: null });
+  const seg = (seq: number, p: number[], flags = 0x18): Dissection =>
+    dis(raw(eth(0x0800, ipv4('198.18.0.1', '198.18.0.2', 6, tcp(41000, 9999, seq, 1, flags, p)))), d0);
+  seg(100, ascii('abc'));
+  const gap = seg(200, ascii('xyz'));
+  assert.deepEqual(values(gap, 'tcp.analysis.lost_segment'), ['1']);
+  assert.match(gap.summary.info, /^\[TCP Previous segment not captured\] 41000 → 9999/);
+  const w = [...tcp(9999, 41000, 5, 104, 0x10)];
+  w[14] = 0; w[15] = 0; // window 0
+  const z = dis(raw(eth(0x0800, ipv4('198.18.0.2', '198.18.0.1', 6, w))), d0);
+  assert.deepEqual(values(z, 'tcp.analysis.zero_window'), ['1']);
+  assert.equal(one(z, 'tcp.stream'), one(gap, 'tcp.stream'));
+});

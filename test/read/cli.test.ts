@@ -60,6 +60,9 @@ test('usage errors exit 2 with one line; an unreadable file exits 1', () => {
     assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
   }
+  const geo = read('-r', 'x', '--geoip', '/nonexistent/GeoLite2-City.mmdb');
+  assert.equal(geo.status, 2);
+  assert.match(geo.stderr, /GeoIP database \/nonexistent\/GeoLite2-City\.mmdb/);
   const missing = read('-r', '/nonexistent/file.pcap');
   assert.equal(missing.status, 1);
   assert.match(missing.stderr, /nonexistent/);

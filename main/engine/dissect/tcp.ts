@@ -58,7 +58,7 @@ declare('tcp', 'Transmission Control Protocol', [
   ['tcp.analysis.duplicate_ack_frame', 'framenum', 'Duplicate to the ACK in frame'],
   ['tcp.analysis.keep_alive', 'none', 'This is a TCP keep-alive segment'],
   ['tcp.analysis.zero_window', 'none', 'This is a ZeroWindow segment'],
-  ['tcp.analysis.out_of_order', 'none', 'This frame is a (suspected) out-of-order segment'],
+  ['tcp.analysis.lost_segment', 'none', 'A segment before this frame was not captured'],
   ['tcp.analysis.flags', 'none', 'TCP Analysis Flags'],
   ['tcp.payload', 'bytes', 'TCP payload'],
   ['tcp.segment_data', 'bytes', 'TCP segment data', { description: 'payload that belongs to a PDU completed in a later frame' }],
@@ -214,6 +214,7 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
 
   if (len === 0) {
     if (fin && flow.app) flow.app.fin(ctx, st, stream.s, flow);
+    release(stream.s);
     return;
   }
   if (retrans || hdrBad) {
@@ -225,7 +226,14 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
   if (nextBefore >= 0) {
     const behind = sdiff(nextBefore, seq);
     if (behind > 0) from = payOff + Math.min(behind, len);
-    else if (behind < 0 && flow.app) flow.app.reset(); // gap: a lost segment ends any partial PDU
+    else if (behind < 0) {
+      // gap: a lost segment ends any partial PDU
+      ctx.gen(tcp, 'tcp.analysis.flags', null);
+      ctx.gen(tcp, 'tcp.analysis.lost_segment', null);
+      ctx.note('sequence', 'tcp', 'Previous segment(s) not captured', 'warn');
+      if (!prefix) prefix = '[TCP Previous segment not captured] ';
+      if (flow.app) flow.app.reset();
+    }
   }
   const app = flow.app ?? (flow.app = appFor(ctx, stream.s, flow, sp, dp, d, from, end));
   const before = ctx.protocols.length;
@@ -234,12 +242,18 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
   if (app) app.feed(ctx, st, stream.s, flow, from, end);
   else dissectData(ctx, from, end);
   if (fin && app) app.fin(ctx, st, stream.s, flow);
+  release(stream.s);
   if (ctx.protocols.length === before) {
     // nothing completed here: the bytes wait for a later frame
     if (ctx.w('tcp.segment_data')) ctx.add(tcp, 'tcp.segment_data', d.subarray(payOff, end), payOff, len);
     const partial = app?.partialInfo?.();
     if (baseInfo) ctx.info = partial ? `${partial} [TCP segment of a reassembled PDU]` : () => `${baseInfo()} [TCP segment of a reassembled PDU]`;
   }
+}
+
+/** A closed conversation keeps its numbers but not its reassembly buffers. */
+function release(s: TcpStream): void {
+  if (s.rst || (s.a.fin && s.b.fin)) { s.a.app = null; s.b.app = null; }
 }
 
 function options(ctx: Ctx, tcp: F, o: number, end: number, flow: TcpFlow, syn: boolean): string {
