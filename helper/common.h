@@ -22,5 +22,7 @@ int xs_capture(int argc, char **argv);
 
 /* Name of an XDP program by id; "" when it cannot be read (needs CAP_SYS_ADMIN). */
 void xs_prog_name(unsigned int id, char *out, size_t outlen);
+/* Remember the names of loaded XDP programs (only works with CAP_SYS_ADMIN, i.e. as root). */
+void xs_prog_names_snapshot(void);
 
 #endif

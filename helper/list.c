@@ -24,18 +24,55 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-void xs_prog_name(unsigned int id, char *out, size_t outlen)
+/* id → name of loaded XDP programs, read by xs_prog_names_snapshot() while
+ * the helper still has the caller's privileges: naming a program by id needs
+ * CAP_SYS_ADMIN, which harden_startup() drops even for root. */
+#define NAME_CACHE 256
+static struct { unsigned int id; char name[BPF_OBJ_NAME_LEN]; } name_cache[NAME_CACHE];
+static int name_cache_len;
+
+static int read_name(unsigned int id, char *out, size_t outlen, __u32 *type)
 {
-	out[0] = 0;
 	int fd = bpf_prog_get_fd_by_id(id);
 	if (fd < 0)
-		return;
+		return -1;
 	struct bpf_prog_info info;
 	__u32 len = sizeof(info);
 	memset(&info, 0, sizeof(info));
-	if (bpf_obj_get_info_by_fd(fd, &info, &len) == 0)
-		snprintf(out, outlen, "%s", info.name);
+	int rc = bpf_obj_get_info_by_fd(fd, &info, &len);
 	close(fd);
+	if (rc)
+		return -1;
+	snprintf(out, outlen, "%s", info.name);
+	if (type)
+		*type = info.type;
+	return 0;
+}
+
+void xs_prog_names_snapshot(void)
+{
+	__u32 id = 0;
+	while (name_cache_len < NAME_CACHE && bpf_prog_get_next_id(id, &id) == 0) {
+		__u32 type = 0;
+		char name[BPF_OBJ_NAME_LEN];
+		if (read_name(id, name, sizeof(name), &type) == 0 && type == BPF_PROG_TYPE_XDP) {
+			name_cache[name_cache_len].id = id;
+			snprintf(name_cache[name_cache_len].name, sizeof(name_cache[0].name), "%s", name);
+			name_cache_len++;
+		}
+	}
+}
+
+void xs_prog_name(unsigned int id, char *out, size_t outlen)
+{
+	out[0] = 0;
+	for (int i = 0; i < name_cache_len; i++) {
+		if (name_cache[i].id == id) {
+			snprintf(out, outlen, "%s", name_cache[i].name);
+			return;
+		}
+	}
+	read_name(id, out, outlen, NULL);
 }
 
 static void json_str(const char *s)

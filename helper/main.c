@@ -11,6 +11,7 @@
 #endif
 
 #include <string.h>
+#include <unistd.h>
 
 static void usage(FILE *f)
 {
@@ -24,6 +25,11 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+	/* Read-only, before the capabilities are narrowed: lets a root caller
+	 * see the names of XDP programs (a capability-granted helper lacks
+	 * CAP_SYS_ADMIN, gets nothing here, and reports ids only). */
+	if (argc >= 2 && (!strcmp(argv[1], "list") || !strcmp(argv[1], "capture")) && geteuid() == 0)
+		xs_prog_names_snapshot();
 #ifdef XS_HAVE_HARDEN
 	if (harden_startup(argc, argv) != 0)
 		return XS_EXIT_PRIV;
