@@ -5,7 +5,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type {
   CaptureOptions, Completion, DetailNode, ErrorInfo, FilterCheck, InterfaceInfo, PacketDetails,
-  RecentEntry, Status, StreamFollow, XdpscopeApi,
+  RecentEntry, SpoolEntry, Status, StreamFollow, XdpscopeApi,
 } from '../main/api/types';
 import { fieldAt } from './lib/format';
 import type { InsightsSnapshot } from '../main/engine/insights/index';
@@ -26,6 +26,8 @@ export interface AppState {
   /** rxPackets deltas per interface, newest last (sparklines) */
   rates: Record<string, number[]>;
   recent: RecentEntry[];
+  /** unsaved live captures left by an earlier session */
+  spools: SpoolEntry[];
   captureOptions: Omit<CaptureOptions, 'iface'> & { iface: string };
   filterText: string;
   filterCheck: FilterCheck;
@@ -71,6 +73,9 @@ export interface AppActions {
   dismissError(i: number): void;
   reportError(e: unknown, kind?: string): void;
   setPanel(p: AppState['panel']): void;
+  loadSpools(): Promise<void>;
+  recoverSpool(path: string): Promise<void>;
+  discardSpool(path: string): Promise<void>;
   loadInsights(): Promise<void>;
   /** apply an alert's (or statistics row's) filter and select the first packet it shows */
   applyAndSelectFirst(filter: string, alertId?: string | null): Promise<void>;
@@ -105,6 +110,7 @@ export function createAppStore(api: XdpscopeApi): AppStore {
     interfaces: [],
     rates: {},
     recent: [],
+    spools: [],
     captureOptions: { iface: '', captureFilter: '', snaplen: 262144, mode: 'auto' },
     filterText: '',
     filterCheck: { ok: true, empty: true },
@@ -138,6 +144,23 @@ export function createAppStore(api: XdpscopeApi): AppStore {
       } catch (e) { get().reportError(e, 'engine'); }
       void api.call('recentSessions', {}).then((recent) => set({ recent }), () => undefined);
       void get().refreshInterfaces();
+      void get().loadSpools();
+    },
+
+    async loadSpools() {
+      try { set({ spools: await api.call('recoverableSpools', {}) }); } catch { set({ spools: [] }); }
+    },
+
+    async recoverSpool(path) {
+      set({ busy: true, selected: null, details: null, field: null, stream: null });
+      try {
+        set({ status: await api.call('recoverSpool', { path }), view: 'capture' });
+      } catch (e) { get().reportError(e, 'recover'); } finally { set({ busy: false }); void get().loadSpools(); }
+    },
+
+    async discardSpool(path) {
+      try { await api.call('discardSpool', { path }); } catch (e) { get().reportError(e, 'recover'); }
+      void get().loadSpools();
     },
 
     async refreshInterfaces() {

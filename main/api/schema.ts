@@ -35,6 +35,9 @@ export const paramSchemas = {
   recentSessions: empty,
   grantPermission: empty,
   getInsights: empty,
+  recoverableSpools: empty,
+  recoverSpool: z.object({ path: z.string().min(1).max(4096) }).strict(),
+  discardSpool: z.object({ path: z.string().min(1).max(4096) }).strict(),
 } satisfies Record<Method, z.ZodType>;
 
 export const METHODS = Object.keys(paramSchemas) as Method[];
@@ -50,6 +53,7 @@ const status = z.object({
   fileError: z.object({ message: z.string(), offset: z.number().optional() }).optional(),
   needsPermission: z.boolean().optional(),
   alerts: nat.optional(),
+  spool: z.string().optional(),
 });
 const iface = z.object({
   name: z.string(), addresses: z.array(z.string()), up: z.boolean(), rxPackets: z.number(),

@@ -72,6 +72,8 @@ export interface Status {
   fileError?: { message: string; offset?: number };
   /** live capture needs the helper to have capabilities */
   needsPermission?: boolean;
+  /** the live capture's crash-safe spool file */
+  spool?: string;
   /** security alerts raised so far (getInsights has them) */
   alerts?: number;
 }
@@ -156,6 +158,15 @@ export interface CaptureOptions {
   mode?: 'native' | 'generic' | 'auto';
 }
 
+export interface SpoolEntry {
+  path: string;
+  size: number;
+  /** ISO time of the last write */
+  modifiedAt: string;
+  /** false when the capture ended in a crash */
+  closedCleanly: boolean;
+}
+
 export interface RecentEntry {
   path: string;
   /** ISO time */
@@ -185,6 +196,11 @@ export interface Methods {
   save: { params: { path: string; displayedOnly?: boolean }; result: { path: string; packets: number } };
   recentSessions: { params: Record<string, never>; result: RecentEntry[] };
   grantPermission: { params: Record<string, never>; result: { ok: boolean; message: string } };
+  /** live captures a crashed or closed session left unsaved in the spool */
+  recoverableSpools: { params: Record<string, never>; result: SpoolEntry[] };
+  /** rewrite a spool as a clean pcapng (torn tail dropped) and open it */
+  recoverSpool: { params: { path: string }; result: Status };
+  discardSpool: { params: { path: string }; result: { ok: true } };
   /** alerts and statistics of the open capture (main/engine/insights), as plain JSON */
   getInsights: { params: Record<string, never>; result: InsightsSnapshot };
 }

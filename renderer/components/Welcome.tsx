@@ -16,6 +16,7 @@ export function Welcome() {
   const rates = useApp$((s) => s.rates);
   const opts = useApp$((s) => s.captureOptions);
   const recent = useApp$((s) => s.recent);
+  const spools = useApp$((s) => s.spools);
   const busy = useApp$((s) => s.busy);
   const status = useApp$((s) => s.status);
   const [path, setPath] = useState('');
@@ -71,6 +72,21 @@ export function Welcome() {
           )}
         </form>
         {status.mode !== 'idle' && <button className="link" onClick={() => store.setState({ view: 'capture' })}>← back to {status.source}</button>}
+        {spools.length > 0 && (
+          <div className="spools" data-testid="spools">
+            <h3>Unsaved captures from an earlier session</h3>
+            <ul className="recent">
+              {spools.map((sp) => (
+                <li key={sp.path}>
+                  <span className="mono small">{sp.path.split('/').pop()}</span>
+                  <span className="small muted"> {(sp.size / 1e6).toFixed(1)} MB · {new Date(sp.modifiedAt).toLocaleString()}{sp.closedCleanly ? '' : ' · interrupted'}</span>
+                  {' '}<button onClick={() => void s.recoverSpool(sp.path)}>Recover</button>
+                  {' '}<button onClick={() => void s.discardSpool(sp.path)}>Discard</button>
+                </li>
+              ))}
+            </ul>
+          </div>
+        )}
         <h3>Recent</h3>
         <ul className="recent">
           {recent.map((r) => (

@@ -113,7 +113,8 @@ test('live capture on a veth pair: pick the interface, start, see HTTP rows arri
   let served: Awaited<ReturnType<typeof startServe>> | null = null;
   const browser = await launchBrowser(net.serverNs);
   try {
-    served = await startServe([], net.serverNs);
+    const dataDir = require('node:fs').mkdtempSync(join(require('node:os').tmpdir(), 'xs-data-'));
+    served = await startServe([], net.serverNs, { ...process.env, XDPSCOPE_DATA_DIR: dataDir });
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(served.url);
     const row = page.locator(`[data-iface="${net.serverIf}"]`);
@@ -132,6 +133,10 @@ test('live capture on a veth pair: pick the interface, start, see HTTP rows arri
     await page.getByRole('button', { name: /Stop/ }).click();
     await page.waitForFunction(() => /done|idle/.test(document.querySelector('[data-k=state]')?.textContent ?? ''), undefined, { timeout: 20_000 });
     await shot(page, '12-stopped');
+    // the capture went to a crash-safe spool as it arrived
+    const spools = require('node:fs').readdirSync(join(dataDir, 'spool')).filter((n: string) => n.endsWith('.pcapng'));
+    assert.equal(spools.length, 1);
+    assert.ok(require('node:fs').statSync(join(dataDir, 'spool', spools[0])).size > 1000);
   } finally {
     await browser.close();
     await served?.stop();

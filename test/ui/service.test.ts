@@ -152,3 +152,31 @@ test('opening a missing file fails with the path in the message', async () => {
   assert.equal(s.status().state, 'error');
   assert.ok(!existsSync('/nonexistent'));
 });
+
+test('a live capture spool left by a crashed process is offered, recovered and opened', { skip }, async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'xs-data-'));
+  process.env.XDPSCOPE_DATA_DIR = dataDir;
+  try {
+    // a writer that dies without closing its spool (as in a crash)
+    const script = `
+      const { SpoolWriter } = require(${JSON.stringify(join(__dirname, '..', '..', 'main', 'engine', 'session', 'spool.js'))});
+      const { parseCaptureBuffer } = require(${JSON.stringify(join(__dirname, '..', '..', 'main', 'engine', 'file', 'open.js'))});
+      const cap = parseCaptureBuffer(require('fs').readFileSync(${JSON.stringify(join(CAPTURES, 'zeek-post.pcap'))}));
+      const w = new SpoolWriter({ interfaces: [{ linkType: 1, snaplen: 65535 }] });
+      w.write(cap.packets.map((p) => ({ ...p, interfaceId: 0 })));
+      w.flush();
+      process.exit(0);`;
+    execFileSync(process.execPath, ['-e', script], { env: { ...process.env, XDPSCOPE_DATA_DIR: dataDir } });
+    const s = new EngineService({ emit: () => undefined });
+    const spools = await s.call('recoverableSpools', {});
+    assert.equal(spools.length, 1);
+    assert.equal(spools[0].closedCleanly, false);
+    await assert.rejects(s.call('recoverSpool', { path: '/etc/passwd' }), /not a recoverable capture spool/);
+    await s.call('recoverSpool', { path: spools[0].path });
+    for (let i = 0; i < 200 && s.status().state === 'loading'; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(s.status().captured, 14);
+    assert.deepEqual(await s.call('recoverableSpools', {}), [], 'the spool is gone once recovered');
+  } finally {
+    delete process.env.XDPSCOPE_DATA_DIR;
+  }
+});

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { CaptureInterface, Dissection, RawPacket } from '../types';
 import type {
-  ColumnId, CaptureOptions, Completion, EngineEvent, ErrorInfo, FilterCheck, InterfaceInfo,
+  ColumnId, CaptureOptions, SpoolEntry, Completion, EngineEvent, ErrorInfo, FilterCheck, InterfaceInfo,
   Methods, Method, Params, PacketDetails, RecentEntry, Result, RowBlock, Status, StreamFollow,
 } from '../../api/types';
 import { ApiError } from '../../api/schema';
@@ -63,6 +63,8 @@ export class EngineService {
   private fileError: Status['fileError'];
   private needsPermission = false;
   private live: LiveCapture | null = null;
+  /** crash-safe copy of the live capture (main/engine/session/spool) */
+  private spool: import('../session/spool').SpoolWriter | null = null;
   private lastCaptureOptions: CaptureOptions | null = null;
   private statusTimer: NodeJS.Timeout | null = null;
   private lastStatusAt = 0;
@@ -103,7 +105,27 @@ export class EngineService {
     recentSessions: async () => this.recentList(),
     grantPermission: async () => this.grant(),
     getInsights: async () => this.insightsNow(),
+    recoverableSpools: async () => this.spools(),
+    recoverSpool: async (p) => this.recover(p.path),
+    discardSpool: async (p) => { this.spoolOrThrow(p.path); require('../session/spool').discardSpool(p.path); return { ok: true as const }; },
   };
+
+  private spools(): SpoolEntry[] {
+    const { findRecoverableSpools } = require('../session/spool') as typeof import('../session/spool');
+    return findRecoverableSpools().map((x) => ({ path: x.path, size: x.size, modifiedAt: x.modifiedAt.toISOString(), closedCleanly: x.closedCleanly }));
+  }
+
+  /** only spools the spool directory offers may be recovered or discarded */
+  private spoolOrThrow(path: string): void {
+    if (!this.spools().some((x) => x.path === path)) throw new ApiError(`${path} is not a recoverable capture spool`, 'refused');
+  }
+
+  private async recover(path: string): Promise<Status> {
+    this.spoolOrThrow(path);
+    const { recoverSpool } = require('../session/spool') as typeof import('../session/spool');
+    const r = await recoverSpool(path);
+    return this.openFile(r.path);
+  }
 
   insightsNow(): InsightsSnapshot {
     const snap = insightsSnapshot(this.insights);
@@ -136,6 +158,7 @@ export class EngineService {
       try { this.alertCount = this.insights.alerts().length; } catch { /* keep the last count */ }
     }
     if (this.alertCount) s.alerts = this.alertCount;
+    if (this.spool) s.spool = this.spool.path;
     return s;
   }
 
@@ -164,6 +187,7 @@ export class EngineService {
   private async reset(mode: Status['mode'], source: string): Promise<number> {
     const token = ++this.loadToken;
     if (this.live) { const l = this.live; this.live = null; await l.stop().catch(() => undefined); }
+    this.closeSpool();
     this.store = new PacketStore();
     this.streams = new StreamIds();
     this.index = new FilterIndex();
@@ -284,8 +308,20 @@ export class EngineService {
   async startCapture(opts: CaptureOptions): Promise<Status> {
     this.lastCaptureOptions = opts;
     const token = await this.reset('live', opts.iface);
+    try {
+      const { SpoolWriter } = require('../session/spool') as typeof import('../session/spool');
+      this.spool = new SpoolWriter({ interfaces: [{ linkType: 1, snaplen: opts.snaplen ?? 262144, name: opts.iface }] });
+    } catch (e) {
+      // Capturing without the safety copy is still useful: say so and go on.
+      this.fail(`capture spool unavailable (a crash would lose the capture): ${errMessage(e)}`, 'spool');
+    }
+    const spool = this.spool;
     const live = new LiveCapture(opts, {
-      onBatch: (b) => { if (token === this.loadToken) this.ingest(b); },
+      onBatch: (b) => {
+        if (token !== this.loadToken) return;
+        try { spool?.write(b); } catch (e) { this.fail(`capture spool: ${errMessage(e)}`, 'spool'); }
+        this.ingest(b);
+      },
       onInterfaces: (ifs) => { if (token === this.loadToken) this.interfaces = ifs; },
       onStats: (dropped) => { if (token === this.loadToken) { this.dropped = dropped; this.scheduleStatus(); } },
       onError: (err) => {
@@ -296,6 +332,7 @@ export class EngineService {
         this.fail(err.message, err.kind);
       },
       onExit: () => {
+        try { spool?.close(); } catch { /* reported on write */ }
         if (token !== this.loadToken) return;
         if (this.state !== 'error') this.state = 'done';
         this.finishedAt ??= Date.now();
@@ -345,11 +382,17 @@ export class EngineService {
     return r;
   }
 
+  /** The spool stays (closed) until the capture is saved: then it is offered for recovery. */
+  private closeSpool(): void {
+    if (this.spool) { try { this.spool.close(); } catch { /* already reported */ } this.spool = null; }
+  }
+
   /** Stop everything (quit): the helper detaches XDP before it exits. */
   async shutdown(): Promise<void> {
     this.loadToken++;
     this.filterToken++;
     if (this.live) { const l = this.live; this.live = null; await l.stop().catch(() => undefined); }
+    this.closeSpool();
     if (this.statusTimer) clearTimeout(this.statusTimer);
     if (this.uploadDirMade) rmSync(this.uploadDirMade, { recursive: true, force: true });
   }
@@ -585,6 +628,8 @@ export class EngineService {
       },
     };
     const r = await saveSession(path, source, { overwrite: true, format: /\.pcap$/i.test(path) ? 'pcap' : 'pcapng' });
+    // Saved in full once the capture has ended: the safety copy is no longer needed.
+    if (this.spool && !this.live && !only) { try { this.spool.discard(); } catch { /* gone already */ } this.spool = null; }
     void this.addRecent(path);
     return { path: r.path, packets: r.packets };
   }
