@@ -75,7 +75,10 @@ export class FieldsFormatter {
       }
     }
     if (this.o.quote !== 'n') for (let k = 0; k < n; k++) if (seen[k]) vals[k] = this.quote(vals[k]);
-    // join builds one flat string (cheaper to encode than a chain of concatenations)
-    return vals.join(this.o.separator) + '\n';
+    // concatenation (a rope the writer encodes once) measured cheaper than Array.join here
+    const sep = this.o.separator;
+    let out = vals[0];
+    for (let k = 1; k < n; k++) out += sep + vals[k];
+    return out + '\n';
   }
 }
