@@ -192,6 +192,23 @@ describe('live capture', { skip: skip ? `needs ${skip}` : false }, () => {
     }
   });
 
+  it('stops the capture cleanly when the consumer leaves the loop early', async () => {
+    const ep = { srcMac: clientMac(pair), dstMac: pair.serverMac, src: pair.clientIp, dst: '198.18.212.99' };
+    const pcap = join(out, 'early.pcap');
+    writePcap(pcap, [icmpEchoFrame(ep, 1)]);
+    const cap = startInNs(pair, {});
+    await helloOf(cap);
+    replay(pair, pcap);
+    for await (const batch of cap) {
+      assert.ok(batch.length > 0);
+      break;
+    }
+    const exit = await cap.done;
+    assert.equal(exit.code, 0);
+    assert.equal(exit.stats?.final, true);
+    assert.equal(xdpOn(pair.serverNs, pair.serverIf), '');
+  });
+
   it('leaves no XDP program behind when the helper is killed with SIGKILL', async () => {
     const cap = startInNs(pair, {});
     cap.on('error', () => {});

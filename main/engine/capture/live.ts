@@ -26,6 +26,8 @@ export interface CaptureOptions {
   wrapper?: string[];
   /** pause reading the helper when this many packets wait for the consumer (default 50000) */
   highWaterPackets?: number;
+  /** ... or when their captured bytes reach this (default 64 MiB) */
+  highWaterBytes?: number;
 }
 
 export interface CaptureExit {
@@ -46,6 +48,12 @@ export class CaptureError extends Error {
   }
 }
 
+function batchBytes(b: RawPacket[]): number {
+  let n = 0;
+  for (const p of b) n += p.capLen + 64;
+  return n;
+}
+
 export function helperArgs(o: CaptureOptions): string[] {
   const args = ['capture', '--iface', o.iface];
   if (o.mode) args.push('--mode', o.mode);
@@ -64,7 +72,9 @@ export class LiveCapture extends EventEmitter implements AsyncIterable<RawPacket
   private readonly decoder: HelperStreamDecoder;
   private readonly queue: RawPacket[][] = [];
   private queued = 0;
+  private queuedBytes = 0;
   private readonly high: number;
+  private readonly highBytes: number;
   private readPaused = false;
   private waiter: (() => void) | null = null;
   private readonly replies: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
@@ -75,6 +85,7 @@ export class LiveCapture extends EventEmitter implements AsyncIterable<RawPacket
   constructor(opts: CaptureOptions) {
     super();
     this.high = opts.highWaterPackets ?? 50_000;
+    this.highBytes = opts.highWaterBytes ?? 64 << 20;
     const bin = opts.helper ?? helperPath();
     const argv = [...(opts.wrapper ?? []), bin, ...helperArgs(opts)];
     this.child = spawn(argv[0], argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -158,29 +169,38 @@ export class LiveCapture extends EventEmitter implements AsyncIterable<RawPacket
     return this.exitInfo!;
   }
 
+  /** Batches until the helper exits. Leaving the loop early (break, throw) stops the capture. */
   async *[Symbol.asyncIterator](): AsyncIterator<RawPacket[]> {
-    for (;;) {
-      const b = this.queue.shift();
-      if (b) {
-        this.queued -= b.length;
-        if (this.readPaused && this.queued < this.high / 2) this.resumeReading();
-        yield b;
-        continue;
+    let finished = false;
+    try {
+      for (;;) {
+        const b = this.queue.shift();
+        if (b) {
+          this.queued -= b.length;
+          this.queuedBytes -= batchBytes(b);
+          if (this.readPaused && this.queued < this.high / 2 && this.queuedBytes < this.highBytes / 2) this.resumeReading();
+          yield b;
+          continue;
+        }
+        if (this.exitInfo) {
+          finished = true;
+          if (this.failure) throw this.failure;
+          return;
+        }
+        await new Promise<void>((r) => { this.waiter = r; });
       }
-      if (this.exitInfo) {
-        if (this.failure) throw this.failure;
-        return;
-      }
-      await new Promise<void>((r) => { this.waiter = r; });
+    } finally {
+      if (!finished && !this.exitInfo) void this.stop();
     }
   }
 
   private enqueue(b: RawPacket[]): void {
     this.queue.push(b);
     this.queued += b.length;
+    this.queuedBytes += batchBytes(b);
     // Backpressure: stop reading; the helper stops draining its ring and
     // the kernel counts the overflow as ring drops.
-    if (!this.readPaused && this.queued >= this.high && !this.exitInfo) {
+    if (!this.readPaused && (this.queued >= this.high || this.queuedBytes >= this.highBytes) && !this.exitInfo) {
       this.readPaused = true;
       this.child.stdout.pause();
     }
