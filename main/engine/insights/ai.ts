@@ -143,7 +143,7 @@ export class AiServiceDetector {
       const alts = [
         ...[...u.sni.items].map((n) => `tls.handshake.extensions_server_name == ${quote(n)}`),
         ...[...u.httpHosts.items].map((n) => `http.host == ${quote(n)}`),
-        ...(u.synIps.size ? [`(${SYN_ONLY} && ${u.synIps.items.values().next().value?.includes(':') ? 'ipv6' : 'ip'}.dst in {${[...u.synIps.items].join(', ')}})`] : []),
+        ...(u.synIps.size ? [`(${SYN_ONLY} && ${dstIn([...u.synIps.items])})`] : []),
       ];
       out.push({
         id: `ai-service:${u.host}:${u.service}`,
@@ -179,4 +179,11 @@ export class AiServiceDetector {
     }
     return [...byHost.values()];
   }
+}
+
+/** `ip.dst in {a, b}` (with an `ipv6.dst in {...}` alternative when both families occur) */
+function dstIn(ips: string[]): string {
+  const v6 = ips.filter((a) => a.includes(':')), v4 = ips.filter((a) => !a.includes(':'));
+  const parts = [...(v4.length ? [`ip.dst in {${v4.join(', ')}}`] : []), ...(v6.length ? [`ipv6.dst in {${v6.join(', ')}}`] : [])];
+  return parts.length > 1 ? `(${parts.join(' || ')})` : parts[0];
 }

@@ -55,8 +55,15 @@ export interface PacketFacts {
   dstCountry?: string;
   srcAsn?: number;
   dstAsn?: number;
-  /** frame.protocols, e.g. 'eth:ethertype:ip:tcp' */
-  protocols: string;
+}
+
+/** frame.protocols of a dissection, e.g. 'eth:ethertype:ip:tcp' (the layer names when the field is absent). */
+export function frameProtocols(d: Dissection): string {
+  const frame = d.tree[0];
+  if (frame?.name === 'frame' && frame.children) {
+    for (const c of frame.children) if (c.name === 'frame.protocols' && typeof c.value === 'string') return c.value;
+  }
+  return d.tree.map((l) => l.name).join(':');
 }
 
 export const TCP = { FIN: 0x01, SYN: 0x02, RST: 0x04, PSH: 0x08, ACK: 0x10 } as const;
@@ -151,7 +158,7 @@ export class FactsExtractor {
     transport: undefined, srcPort: undefined, dstPort: undefined, tcpFlags: 0, payloadStart: 0, payloadLen: 0,
     sni: undefined, httpHost: undefined, httpHostRaw: undefined, httpRequest: false, httpUserAgentFamily: undefined,
     httpUserAgent: undefined, httpStatus: undefined, dnsResponse: false, dnsQueryName: undefined, dnsAnswers: undefined,
-    geoDone: false, srcCountry: undefined, dstCountry: undefined, srcAsn: undefined, dstAsn: undefined, protocols: '',
+    geoDone: false, srcCountry: undefined, dstCountry: undefined, srcAsn: undefined, dstAsn: undefined,
   };
 
   extract(d: Dissection): PacketFacts {
@@ -163,18 +170,12 @@ export class FactsExtractor {
     f.tcpFlags = 0; f.payloadStart = 0; f.payloadLen = 0; f.sni = undefined; f.httpHost = undefined; f.httpHostRaw = undefined;
     f.httpRequest = false; f.httpUserAgentFamily = undefined; f.httpUserAgent = undefined; f.httpStatus = undefined;
     f.dnsResponse = false; f.dnsQueryName = undefined; f.dnsAnswers = undefined; f.geoDone = false;
-    f.srcCountry = undefined; f.dstCountry = undefined; f.srcAsn = undefined; f.dstAsn = undefined; f.protocols = '';
+    f.srcCountry = undefined; f.dstCountry = undefined; f.srcAsn = undefined; f.dstAsn = undefined;
     this.headers(f, p.data, p.linkType);
-    let app = false;
     const tree = d.tree;
-    for (let i = 0; i < tree.length; i++) {
-      const l = tree[i];
-      if (i === 0 && l.name === 'frame' && l.children) {
-        for (const c of l.children) if (c.name === 'frame.protocols') { if (typeof c.value === 'string') f.protocols = c.value; break; }
-      } else if (APP_LAYERS.has(l.name)) app = true;
+    for (let i = 1; i < tree.length; i++) {
+      if (APP_LAYERS.has(tree[i].name)) { this.application(f, d); break; }
     }
-    if (!f.protocols) f.protocols = tree.map((l) => l.name).join(':');
-    if (app) this.application(f, d);
     return f;
   }
 

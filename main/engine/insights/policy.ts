@@ -87,8 +87,11 @@ export class PolicyDetector {
       seenProto = v;
     }
     if (f.payloadLen > 0 && f.srcPort !== undefined && f.dstPort !== undefined) {
+      const udp = f.transport === 'udp';
+      // UDP is only checked for DNS: on DNS's own ports there is nothing to find
+      if (udp && (this.ports.dns.has(f.srcPort) || this.ports.dns.has(f.dstPort))) return;
       const r = f.transport === 'tcp' ? recogniseTcp(data, f.payloadStart, f.payloadLen)
-        : f.transport === 'udp' ? recogniseDns(data, f.payloadStart, f.payloadLen) : null;
+        : udp ? recogniseDns(data, f.payloadStart, f.payloadLen) : null;
       if (!r) return;
       const expected = this.ports[r.service];
       if (expected.has(f.srcPort) || expected.has(f.dstPort)) return;

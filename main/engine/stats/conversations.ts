@@ -107,10 +107,36 @@ export class ConversationTable<A extends string | number = string> {
     return c;
   }
 
-  table(limit: number): ConversationRow[] {
+  private all(): Conv[] {
     const all: Conv[] = [];
     for (const m1 of this.rows.values()) for (const m2 of m1.values()) for (const c of m2.values()) all.push(c);
-    return all
+    return all;
+  }
+
+  /**
+   * Endpoints, summed from the conversations (every packet is in exactly one
+   * conversation, so this equals counting per packet, at no per-packet cost).
+   */
+  endpoints(limit: number): EndpointRow[] {
+    const eps = new Map<string, EndpointRow>();
+    const side = (addr: string, txP: number, txB: number, rxP: number, rxB: number, country?: string, asn?: number) => {
+      let e = eps.get(addr);
+      if (!e) eps.set(addr, (e = { address: addr, packets: 0, bytes: 0, txPackets: 0, txBytes: 0, rxPackets: 0, rxBytes: 0 }));
+      e.txPackets += txP; e.txBytes += txB; e.rxPackets += rxP; e.rxBytes += rxB;
+      e.packets += txP + rxP; e.bytes += txB + rxB;
+      if (country && !e.country) e.country = country;
+      if (asn !== undefined && e.asn === undefined) e.asn = asn;
+    };
+    for (const c of this.all()) {
+      side(c.a, c.packetsAtoB, c.bytesAtoB, c.packetsBtoA, c.bytesBtoA, c.countryA, c.asnA);
+      // a host talking to itself gets both sides, as tshark counts it
+      side(c.b, c.packetsBtoA, c.bytesBtoA, c.packetsAtoB, c.bytesAtoB, c.countryB, c.asnB);
+    }
+    return [...eps.values()].sort((x, y) => y.bytes - x.bytes || (x.address < y.address ? -1 : 1)).slice(0, limit);
+  }
+
+  table(limit: number): ConversationRow[] {
+    return this.all()
       .sort((x, y) => y.bytes - x.bytes || x.relStart - y.relStart)
       .slice(0, limit)
       .map((c) => {
@@ -125,35 +151,6 @@ export class ConversationTable<A extends string | number = string> {
         if (c.asnB !== undefined) row.asnB = c.asnB;
         return row;
       });
-  }
-}
-
-export class EndpointTable<A extends string | number = string> {
-  readonly rows = new Map<A, EndpointRow>();
-  overflow = 0;
-  constructor(private readonly cap: number, private readonly text: (a: A) => string = String) {}
-
-  /** GeoIP of the packet's side (`tx`: source) is looked up only when the endpoint is new */
-  add(address: A, tx: boolean, len: number, f?: PacketFacts): void {
-    let e = this.rows.get(address);
-    if (!e) {
-      if (this.rows.size >= this.cap) { this.overflow++; return; }
-      e = { address: this.text(address), packets: 0, bytes: 0, txPackets: 0, txBytes: 0, rxPackets: 0, rxBytes: 0 };
-      if (f) {
-        ensureGeo(f);
-        const country = tx ? f.srcCountry : f.dstCountry, asn = tx ? f.srcAsn : f.dstAsn;
-        if (country) e.country = country;
-        if (asn !== undefined) e.asn = asn;
-      }
-      this.rows.set(address, e);
-    }
-    e.packets++;
-    e.bytes += len;
-    if (tx) { e.txPackets++; e.txBytes += len; } else { e.rxPackets++; e.rxBytes += len; }
-  }
-
-  table(limit: number): EndpointRow[] {
-    return [...this.rows.values()].sort((x, y) => y.bytes - x.bytes || (x.address < y.address ? -1 : 1)).slice(0, limit).map((r) => ({ ...r }));
   }
 }
 

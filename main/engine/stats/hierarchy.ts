@@ -16,6 +16,9 @@ interface Node {
   children: Map<string, Node>;
 }
 
+import type { Dissection } from '../types';
+import { frameProtocols } from '../insights/facts';
+
 const SKIP = new Set(['frame', 'ethertype']);
 const MAX_PATHS = 4096;
 
@@ -29,10 +32,11 @@ export class ProtocolHierarchy {
    * Map lookups, no string work). Frames whose layers nest other layers (ICMP
    * quoting an IP header) take the frame.protocols path, which sees those too.
    */
-  addLayers(layers: ReadonlyArray<{ name: string }>, protocols: () => string, len: number): void {
+  addLayers(d: Dissection, len: number): void {
+    const layers = d.tree;
     for (let i = 0; i < layers.length; i++) {
       const n = layers[i].name;
-      if (n === 'icmp' || n === 'icmpv6') { this.add(protocols(), len); return; }
+      if (n === 'icmp' || n === 'icmpv6') { this.add(frameProtocols(d), len); return; }
     }
     this.root.frames++;
     this.root.bytes += len;

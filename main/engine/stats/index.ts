@@ -4,7 +4,7 @@
 import type { Dissection } from '../types';
 import type { Alert, AlertKind, AlertSeverity } from '../insights/alert';
 import { mac48ToString, type PacketFacts } from '../insights/facts';
-import { ConversationTable, EndpointTable, type ConvType, type ConversationRow, type EndpointRow, type EndpointType } from './conversations';
+import { ConversationTable, type ConvType, type ConversationRow, type EndpointRow, type EndpointType } from './conversations';
 import { ProtocolHierarchy, type HierarchyNode } from './hierarchy';
 import { HttpCollector, type HttpStats } from './http';
 import { IoGraph, type IoGraphData, type IoSeriesDef } from './iograph';
@@ -49,7 +49,6 @@ export class StatsCollector {
   private firstTs = NaN;
   private lastTs = NaN;
   readonly conv: { eth: ConversationTable<number>; ipv4: ConversationTable; ipv6: ConversationTable; tcp: ConversationTable; udp: ConversationTable };
-  readonly ends: { eth: EndpointTable<number>; ipv4: EndpointTable; ipv6: EndpointTable };
   readonly hierarchy = new ProtocolHierarchy();
   readonly io: IoGraph;
   readonly http = new HttpCollector();
@@ -58,7 +57,6 @@ export class StatsCollector {
   constructor(opts: StatsOptions = {}) {
     const cap = opts.maxRows ?? 100_000;
     this.conv = { eth: new ConversationTable<number>(cap, mac48ToString), ipv4: new ConversationTable(cap), ipv6: new ConversationTable(cap), tcp: new ConversationTable(cap), udp: new ConversationTable(cap) };
-    this.ends = { eth: new EndpointTable<number>(cap, mac48ToString), ipv4: new EndpointTable(cap), ipv6: new EndpointTable(cap) };
     this.io = new IoGraph(opts.intervalSec ?? 1, opts.series ?? []);
     this.snapshotRows = opts.snapshotRows ?? 1000;
   }
@@ -73,19 +71,14 @@ export class StatsCollector {
     const t0 = Number.isNaN(this.firstTs) ? 0 : this.firstTs;
     if (!Number.isNaN(f.ethSrc)) {
       this.conv.eth.add(f, f.ethSrc, f.ethDst, undefined, undefined, t0);
-      this.ends.eth.add(f.ethSrc, true, f.len);
-      this.ends.eth.add(f.ethDst, false, f.len);
     }
     if (f.ipVersion && f.src !== undefined && f.dst !== undefined) {
       (f.ipVersion === 4 ? this.conv.ipv4 : this.conv.ipv6).add(f, f.src, f.dst, undefined, undefined, t0);
-      const ends = f.ipVersion === 4 ? this.ends.ipv4 : this.ends.ipv6;
-      ends.add(f.src, true, f.len, f);
-      ends.add(f.dst, false, f.len, f);
       if (f.transport && f.srcPort !== undefined && f.dstPort !== undefined) {
         (f.transport === 'tcp' ? this.conv.tcp : this.conv.udp).add(f, f.src, f.dst, f.srcPort, f.dstPort, t0);
       }
     }
-    this.hierarchy.addLayers(d.tree, () => f.protocols, f.len);
+    this.hierarchy.addLayers(d, f.len);
     this.io.add(f.ts, f.len, d);
     this.http.add(f);
   }
@@ -102,10 +95,9 @@ export class StatsCollector {
       conversations: {
         eth: this.conv.eth.table(n), ipv4: this.conv.ipv4.table(n), ipv6: this.conv.ipv6.table(n), tcp: this.conv.tcp.table(n), udp: this.conv.udp.table(n),
       },
-      endpoints: { eth: this.ends.eth.table(n), ipv4: this.ends.ipv4.table(n), ipv6: this.ends.ipv6.table(n) },
+      endpoints: { eth: this.conv.eth.endpoints(n), ipv4: this.conv.ipv4.endpoints(n), ipv6: this.conv.ipv6.endpoints(n) },
       overflow: Object.fromEntries([
         ...Object.entries(this.conv).map(([k, t]) => [`conversations.${k}`, t.overflow]),
-        ...Object.entries(this.ends).map(([k, t]) => [`endpoints.${k}`, t.overflow]),
       ]),
       hierarchy: this.hierarchy.tree(),
       io: {
