@@ -279,3 +279,15 @@ test('detail labels: Wireshark-style layer headers and field lines', () => {
   const proto = layer('ip').children!.find((f) => f.name === 'ip.proto')!;
   assert.equal(proto.label, 'Protocol: TCP (6)');
 });
+
+test('DNS over TCP: length-prefixed messages reassembled across segments', () => {
+  const d0 = new Dissector({ geoip: null });
+  const q = dnsQuery(0x4242, 'tcp.example', 28);
+  const framed = [...u16(q.length), ...q];
+  const a = dis(raw(eth(0x0800, ipv4('198.18.0.1', '198.18.0.2', 6, tcp(42000, 53, 1, 1, 0x18, framed.slice(0, 7))))), d0);
+  assert.equal(one(a, 'dns.qry.name'), undefined);
+  const b = dis(raw(eth(0x0800, ipv4('198.18.0.1', '198.18.0.2', 6, tcp(42000, 53, 8, 1, 0x18, framed.slice(7))))), d0);
+  assert.equal(one(b, 'dns.qry.name'), 'tcp.example');
+  assert.equal(one(b, 'dns.qry.type'), '28');
+  assert.equal(b.summary.info, 'Standard query 0x4242 AAAA tcp.example');
+});

@@ -6,7 +6,7 @@ import { HEX2 } from './addr';
 import type { State } from './state';
 import { HttpApp, looksLikeHttp } from './http';
 import { TlsApp, looksLikeTls } from './tls';
-import { LineApp, NameApp, DataApp } from './tcpsimple';
+import { LineApp, NameApp, DataApp, DnsTcpApp } from './tcpsimple';
 
 const MAX_STREAMS = 200_000;
 
@@ -120,6 +120,7 @@ export function appFor(_ctx: Ctx, _s: TcpStream, _flow: TcpFlow, sp: number, dp:
   if (HTTP_PORTS.has(sp) || HTTP_PORTS.has(dp)) return new HttpApp();
   if (TLS_PORTS.has(sp) || TLS_PORTS.has(dp)) return new TlsApp();
   if (sp === 22 || dp === 22) return new NameApp('ssh', 'SSH');
+  if (sp === 53 || dp === 53) return new DnsTcpApp();
   if (sp === 25 || dp === 25 || sp === 587 || dp === 587) return new LineApp('smtp', 'SMTP', sp === 25 || sp === 587 ? 'S: ' : 'C: ');
   if (sp === 1723 || dp === 1723) return new NameApp('pptp', 'PPTP');
   if (looksLikeHttp(d, off, end)) return new HttpApp();
