@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { liveSkipReason, outputDir, hasCommand } from '../lib/env';
 import { createVethPair, type VethPair } from '../lib/netns';
-import { arpRequestFrame, icmpEchoFrame, tcpSynFrame, udpFrame, writePcap, type Endpoints } from './frames';
+import { arpRequestFrame, icmpEchoFrame, tcpSyn6Frame, tcpSynFrame, udpFrame, writePcap, type Endpoints } from './frames';
 import { captureDuring, clientMac, replay, xdpOn } from './util';
 
 const skip = liveSkipReason() ?? (hasCommand('tcpreplay') ? null : 'needs tcpreplay');
@@ -16,7 +16,7 @@ describe('kernel pre-filter', { skip: skip ?? false }, () => {
   let pcap: string;
   let ep: Endpoints;
   let other: Endpoints;
-  const TOTAL = 50;
+  const TOTAL = 55;
 
   before(() => {
     pair = createVethPair({ subnet: 211 });
@@ -32,6 +32,7 @@ describe('kernel pre-filter', { skip: skip ?? false }, () => {
     for (let i = 0; i < 5; i++) frames.push(icmpEchoFrame(ep, i));
     for (let i = 0; i < 5; i++) frames.push(arpRequestFrame(ep));
     for (let i = 0; i < 5; i++) frames.push(udpFrame(other, 3333, 5000, undefined, i));
+    for (let i = 0; i < 5; i++) frames.push(tcpSyn6Frame({ ...ep, src: '2001:db8::1', dst: '2001:db8::2' }, 43000 + i, 80));
     assert.equal(frames.length, TOTAL);
     pcap = join(outputDir('capture'), 'filter-mix.pcap');
     writePcap(pcap, frames);
@@ -39,8 +40,8 @@ describe('kernel pre-filter', { skip: skip ?? false }, () => {
   after(() => pair?.dispose());
 
   const cases: Array<[string, number]> = [
-    ['tcp port 80', 10],
-    ['not port 22', 45],
+    ['tcp port 80', 15], // IPv4 and IPv6
+    ['not port 22', 50],
     ['udp', 15],
     ['icmp', 5],
     ['arp', 5],
@@ -49,6 +50,11 @@ describe('kernel pre-filter', { skip: skip ?? false }, () => {
     ['tcp dst port 443 and src net 198.18.211.0/24', 10],
     ['udp and not dst port 53', 5],
     ['portrange 20-79', 15], // TCP to 22, UDP to 53
+    ['ip', 45],
+    ['ip6', 5],
+    ['dst host 2001:db8::2 and tcp dst port 80', 5],
+    ['net 2001:db8::/32', 5],
+    ['not ip6 and not arp', 45],
   ];
   for (const [filter, expected] of cases) {
     it(`'${filter}' delivers exactly the ${expected} matching frames`, async () => {
@@ -66,11 +72,11 @@ describe('kernel pre-filter', { skip: skip ?? false }, () => {
   it('samples exactly 1 in N of the frames that pass the filter', async () => {
     const r = await captureDuring(pair, { filter: 'tcp', sample: 4 }, () => replay(pair, pcap));
     const s = r.exit.stats!;
-    assert.equal(s.delivered, 7); // 25 TCP frames: numbers 0, 4, ..., 24
-    assert.equal(r.frames.length, 7);
-    assert.equal(s.sampledOut, 18);
-    assert.equal(s.filtered, TOTAL - 25 + 18);
-    for (const f of r.frames) assert.equal(f[23], 6, 'only TCP frames are sampled');
+    assert.equal(s.delivered, 8); // 30 TCP frames: numbers 0, 4, ..., 28
+    assert.equal(r.frames.length, 8);
+    assert.equal(s.sampledOut, 22);
+    assert.equal(s.filtered, TOTAL - 30 + 22);
+    for (const f of r.frames) assert.ok(f[23] === 6 || f[20] === 6, 'only TCP frames are sampled');
   });
 
   it('changes the filter of a running capture and rejects a bad one with the reason', async () => {

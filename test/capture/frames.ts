@@ -90,3 +90,31 @@ export function writePcap(path: string, frames: Buffer[]): void {
   for (const f of frames) w.writePacket((t += 1000n), f, f.length);
   w.close();
 }
+
+const ip6 = (s: string): Buffer => {
+  const [head, tail = ''] = s.split('::');
+  const h = head ? head.split(':') : [];
+  const t = tail ? tail.split(':') : [];
+  const groups = [...h, ...Array(8 - h.length - t.length).fill('0'), ...t];
+  const b = Buffer.alloc(16);
+  groups.forEach((g, i) => b.writeUInt16BE(parseInt(g, 16), i * 2));
+  return b;
+};
+
+/** A TCP SYN over IPv6 (src/dst in e are IPv6 text; checksum left 0: nobody verifies it here). */
+export function tcpSyn6Frame(e: Endpoints, sport: number, dport: number): Buffer {
+  const t = Buffer.alloc(20);
+  t.writeUInt16BE(sport, 0);
+  t.writeUInt16BE(dport, 2);
+  t[12] = 5 << 4;
+  t[13] = 0x02;
+  t.writeUInt16BE(64240, 14);
+  const h = Buffer.alloc(40);
+  h.writeUInt32BE(0x60000000, 0);
+  h.writeUInt16BE(t.length, 4);
+  h[6] = 6;
+  h[7] = 64;
+  ip6(e.src).copy(h, 8);
+  ip6(e.dst).copy(h, 24);
+  return eth(e, 0x86dd, Buffer.concat([h, t]));
+}
