@@ -31,11 +31,11 @@ export function App() {
       setTimeout(() => document.getElementById('open-path')?.focus(), 0);
     }
   };
-  const save = async (as: boolean) => {
+  const save = async (as: boolean, displayedOnly = false) => {
     if (api.dialogs) {
-      const p = await api.dialogs.saveCapture('capture.pcapng');
-      if (p) await store.getState().save(p);
-    } else if (as) setSaveOpen(true);
+      const p = await api.dialogs.saveCapture(displayedOnly ? 'displayed.pcapng' : 'capture.pcapng');
+      if (p) await store.getState().save(p, displayedOnly);
+    } else if (as || displayedOnly) setSaveOpen(true);
     else window.location.assign('/download?name=capture.pcapng');
   };
   const actions = useRef({ open, save });
@@ -59,7 +59,8 @@ export function App() {
     switch (c.command) {
       case 'open': void actions.current.open(); break;
       case 'openRecent': if (c.path) void s.openFile(c.path); break;
-      case 'save': case 'export': void actions.current.save(false); break;
+      case 'save': void actions.current.save(false); break;
+      case 'export': void actions.current.save(true, true); break;
       case 'saveAs': void actions.current.save(true); break;
       case 'start': void s.startCapture(); break;
       case 'stop': void s.stopCapture(); break;
