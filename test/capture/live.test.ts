@@ -163,6 +163,16 @@ describe('live capture', { skip: skip ? `needs ${skip}` : false }, () => {
     assert.equal(await exited(xs), 0, err);
     assert.deepEqual(framesOf(file).map((f) => f.readUInt16BE(36)), [3000, 3001, 3002, 3003, 3004]);
     assert.match(err, /Packets captured: 5,/);
+    // -w - streams the pcapng to stdout.
+    const piped = cli(pair, ['-i', pair.serverIf, '-w', '-', '-c', '3', '-f', 'udp dst portrange 3000-3019']);
+    const chunks: Buffer[] = [];
+    piped.stdout!.on('data', (d: Buffer) => chunks.push(d));
+    await waitFor(piped, 'stderr', /Capturing on '[^']+' \(XDP native mode\) → stdout/);
+    replay(pair, pcap);
+    assert.equal(await exited(piped), 0);
+    const streamed = parseCaptureBuffer(Buffer.concat(chunks));
+    assert.equal(streamed.error, null);
+    assert.deepEqual(streamed.packets.map((p) => Buffer.from(p.data).readUInt16BE(36)), [3000, 3001, 3002]);
     const t0 = Date.now();
     const timed = cli(pair, ['-i', pair.serverIf, '-w', file, '-a', 'duration:1']);
     assert.equal(await exited(timed), 0);

@@ -6,7 +6,27 @@ import { parseArgs } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCapture, type CaptureStats, type LiveCapture } from '../../engine/capture';
+import { writeSync } from 'node:fs';
 import { PcapngWriter } from '../../engine/pcapng/writer';
+import type { ByteSink } from '../../engine/file/sink';
+
+/** Blocking writes to an fd Node may have made non-blocking (stdout as a pipe or socket). */
+class FdSink implements ByteSink {
+  private readonly pause = new Int32Array(new SharedArrayBuffer(4));
+  constructor(private readonly fd: number) {}
+  write(bytes: Uint8Array): void {
+    let off = 0;
+    while (off < bytes.length) {
+      try {
+        off += writeSync(this.fd, bytes, off, bytes.length - off);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+        Atomics.wait(this.pause, 0, 0, 1);
+      }
+    }
+  }
+  close(): void {}
+}
 
 const USAGE = `Usage: xdpscope capture -i IFACE [-w FILE.pcapng] [-c COUNT] [-a duration:SECS]
                         [-s SNAPLEN] [-f FILTER] [--mode auto|native|generic]
@@ -19,7 +39,7 @@ Stops on -c/-a, Ctrl-C or SIGTERM, and prints packets captured / dropped
 
 Options:
   -i, --interface IFACE   interface to capture on (see 'xdpscope interfaces')
-  -w, --write FILE        pcapng file to write (default: a new file in ${tmpdir()})
+  -w, --write FILE        pcapng file to write, '-' for stdout (default: a new file in ${tmpdir()})
   -c, --count N           stop after N packets
   -a, --autostop duration:SECS  stop after SECS seconds
   -s, --snaplen N         bytes to keep per frame (default: the whole frame)
@@ -87,7 +107,8 @@ export async function run(argv: string[]): Promise<number> {
   }
   const mode = values.mode ?? 'auto';
   if (mode !== 'auto' && mode !== 'native' && mode !== 'generic') return usageError(`--mode: '${mode}' is not auto, native or generic`);
-  const path = values.write ?? join(tmpdir(), `xdpscope_${iface.replace(/[^\w.-]/g, '_')}_${new Date().toISOString().replace(/[:.]/g, '-')}.pcapng`);
+  const toStdout = values.write === '-';
+  const path = toStdout ? '-' : values.write ?? join(tmpdir(), `xdpscope_${iface.replace(/[^\w.-]/g, '_')}_${new Date().toISOString().replace(/[:.]/g, '-')}.pcapng`);
 
   let cap: LiveCapture;
   try {
@@ -111,7 +132,7 @@ export async function run(argv: string[]): Promise<number> {
     void cap.stop();
   };
   cap.on('hello', (h) => {
-    writer = PcapngWriter.open(path);
+    writer = toStdout ? new PcapngWriter(new FdSink(1)) : PcapngWriter.open(path);
     ifaceId = writer.addInterface({
       linkType: h.linkType, snaplen: h.snaplen, name: iface,
       description: `XDP ${h.mode} mode, prog id ${h.progId}`,
@@ -119,7 +140,7 @@ export async function run(argv: string[]): Promise<number> {
     });
     writer.flush();
     startNs = BigInt(Date.now()) * 1_000_000n;
-    process.stderr.write(`Capturing on '${iface}' (XDP ${h.mode} mode) → ${path}\n`);
+    process.stderr.write(`Capturing on '${iface}' (XDP ${h.mode} mode) → ${toStdout ? 'stdout' : path}\n`);
   });
   const tty = process.stderr.isTTY && !values.quiet;
   let last: CaptureStats | null = null;
@@ -127,8 +148,15 @@ export async function run(argv: string[]): Promise<number> {
   const onSignal = () => stop();
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  let writeError: Error | null = null;
   const flushTimer = setInterval(() => {
-    writer?.flush();
+    try {
+      writer?.flush();
+    } catch (e) {
+      // e.g. the reader of -w - went away (EPIPE) or the disk is full.
+      writeError ??= e as Error;
+      stop();
+    }
     if (tty) process.stderr.write(`\rPackets: ${written}${last?.ringDrops ? ` (ring drops: ${last.ringDrops})` : ''} `);
   }, 500);
   const autostop = durationMs !== undefined ? setTimeout(stop, durationMs) : null;
@@ -138,10 +166,16 @@ export async function run(argv: string[]): Promise<number> {
     for await (const batch of cap) {
       const w = writer as PcapngWriter | null;
       if (!w) continue;
-      for (const p of batch) {
-        if (count !== undefined && written >= (count as number)) break;
-        w.writePacket(ifaceId, p.tsNs ?? 0n, p.data, p.origLen);
-        written++;
+      if (writeError) continue;
+      try {
+        for (const p of batch) {
+          if (count !== undefined && written >= (count as number)) break;
+          w.writePacket(ifaceId, p.tsNs ?? 0n, p.data, p.origLen);
+          written++;
+        }
+      } catch (e) {
+        writeError = e as Error;
+        stop();
       }
       if (count !== undefined && written >= (count as number)) stop();
     }
@@ -156,7 +190,7 @@ export async function run(argv: string[]): Promise<number> {
   const exit = await cap.done;
   const st = exit.stats;
   const w = writer as PcapngWriter | null;
-  if (w) {
+  if (w && !writeError) {
     if (st) {
       w.writeInterfaceStats(ifaceId, {
         tsNs: st.tsNs, startNs, endNs: st.tsNs,
@@ -165,9 +199,10 @@ export async function run(argv: string[]): Promise<number> {
         comment: `xdpscope: ${st.delivered} delivered by the helper, ${st.ringDrops} dropped (ring full), ${st.filtered} filtered${st.sampledOut ? ` (${st.sampledOut} by sampling)` : ''}${st.final ? '' : ', counters not final'}`,
       });
     }
-    w.close();
+    try { w.close(); } catch (e) { writeError = e as Error; }
   }
   if (tty) process.stderr.write('\n');
+  if (writeError && !failure) failure = new Error(`writing ${toStdout ? 'stdout' : path}: ${writeError.message}`);
   if (failure) {
     process.stderr.write(`xdpscope capture: ${failure.message}\n`);
     return exit.code === 2 ? 2 : 1;
