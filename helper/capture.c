@@ -491,6 +491,11 @@ int xs_capture(int argc, char **argv)
 		unsigned int id = q.drv_prog_id ? q.drv_prog_id : q.skb_prog_id ? q.skb_prog_id : q.hw_prog_id ? q.hw_prog_id : q.prog_id;
 		char name[64];
 		xs_prog_name(id, name, sizeof(name));
+		if (!strcmp(name, "xdpscope_captur")) {
+			xs_err("interface '%s' is already being captured by another xdpscope (XDP program id %u); "
+			       "stop that capture first", iface, id);
+			return XS_EXIT_BUSY;
+		}
 		xs_err("interface '%s' already has an XDP program (id %u, name '%s', %s mode) that is not ours; "
 		       "refusing to replace it (detach it yourself, or capture elsewhere)",
 		       iface, id, name[0] ? name : "unknown: reading it needs CAP_SYS_ADMIN",

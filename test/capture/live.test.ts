@@ -250,6 +250,22 @@ describe('live capture', { skip: skip ? `needs ${skip}` : false }, () => {
     assert.equal(r.status, 0, r.stderr);
   });
 
+  it('refuses a second capture on the same interface, naming the first', async () => {
+    const first = startInNs(pair, {});
+    try {
+      const h = await helloOf(first);
+      const second = startInNs(pair, {});
+      second.on('error', () => {});
+      const exit = await second.done;
+      assert.equal(exit.code, 5);
+      assert.match(exit.message!, new RegExp(`already being captured by another xdpscope \\(XDP program id ${h.progId}\\)`));
+      assert.match(xdpOn(pair.serverNs, pair.serverIf), new RegExp(`prog/xdp id ${h.progId}`));
+    } finally {
+      await first.stop();
+    }
+    assert.equal(xdpOn(pair.serverNs, pair.serverIf), '');
+  });
+
   it('refuses an interface that has a foreign XDP program, and leaves it attached', async () => {
     const src = join(out, 'pass.bpf.c');
     const obj = join(out, 'pass.bpf.o');
