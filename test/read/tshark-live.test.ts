@@ -3,10 +3,10 @@
 // where tshark is installed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { CAPTURES, hasCommand, sharedCapturesSkipReason } from '../lib/env';
+import { CAPTURES, hasCommand, outputDir, sharedCapturesSkipReason } from '../lib/env';
 import { parseCaptureBuffer } from '../../main/engine/file/open';
 import { Dissector } from '../../main/engine/dissect';
 import { FieldsFormatter, defaultFieldsOptions } from '../../main/engine/output/fields';
@@ -61,4 +61,39 @@ test('~70 more fields agree with the installed tshark on every capture', { skip,
   console.log(`compared ${compared} values with tshark, ${used.size} listed differences`);
   assert.deepEqual(failures, []);
   assert.deepEqual(KNOWN.filter((_, i) => !used.has(i)), [], 'every listed difference still occurs (the list stays honest)');
+});
+
+const hasText2pcap = hasCommand('text2pcap');
+
+test('protocols recognised by port or by their first bytes agree with tshark (frames made with text2pcap)', { skip: !hasCommand('tshark') || !hasText2pcap ? 'needs tshark and text2pcap' : false, timeout: 120_000 }, () => {
+  const dir = outputDir('read-text2pcap');
+  const dump = (b: Buffer): string => {
+    const lines: string[] = [];
+    for (let i = 0; i < b.length; i += 16) lines.push(`${i.toString(16).padStart(6, '0')} ${[...b.subarray(i, i + 16)].map((x) => x.toString(16).padStart(2, '0')).join(' ')}`);
+    return lines.join('\n') + '\n';
+  };
+  const text = Buffer.from('USER anonymous\r\n');
+  const binary = Buffer.from(Array.from({ length: 40 }, (_, i) => i + 1));
+  const http = Buffer.from('GET /x HTTP/1.1\r\nHost: h\r\n\r\n');
+  const tlsBody = Buffer.from('0100002d0303' + '00'.repeat(32) + '000002130101000002ff01', 'hex');
+  const tls = Buffer.concat([Buffer.from([0x16, 3, 1, 0, tlsBody.length]), tlsBody]);
+  const cases: Array<[string, number, Buffer]> = [
+    ...[21, 23, 110, 143, 445, 179, 6379, 5060, 3389, 8080, 80, 5556].map((p): [string, number, Buffer] => ['T', p, text]),
+    ['T', 5556, http], ['T', 8080, http], ['T', 5555, tls], ['T', 443, tls], ['T', 443, binary],
+    ...[123, 137, 514, 69, 547, 1900, 4789, 5353, 67, 161, 3478].map((p): [string, number, Buffer] => ['u', p, binary]),
+    ['u', 1900, Buffer.from('M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\n\r\n')],
+  ];
+  const failures: string[] = [];
+  cases.forEach(([kind, port, payload], i) => {
+    const txt = join(dir, `case${i}.txt`), pcap = join(dir, `case${i}.pcap`);
+    writeFileSync(txt, dump(payload));
+    const flag = kind === 'T' ? '-T' : '-u';
+    const g = spawnSync('text2pcap', ['-q', flag, `40000,${port}`, txt, pcap], { encoding: 'utf8' });
+    assert.equal(g.status, 0, g.stderr);
+    const theirs = spawnSync('tshark', ['-r', pcap, '-T', 'fields', '-e', 'frame.protocols'], { encoding: 'utf8' }).stdout.trim();
+    const p = parseCaptureBuffer(readFileSync(pcap)).packets[0];
+    const ours = new Dissector({ geoip: null }).dissect(p).fields.find((f) => f.name === 'frame.protocols')?.value;
+    if (ours !== theirs) failures.push(`${kind === 'T' ? 'tcp' : 'udp'} ${port} ${JSON.stringify(payload.toString('latin1').slice(0, 12))}: tshark '${theirs}', ours '${ours}'`);
+  });
+  assert.deepEqual(failures, []);
 });

@@ -141,8 +141,8 @@ export class HttpApp implements TcpApp {
     while (o < end) {
       if (this.mode === Mode.Idle) {
         if (!looksLikeHttp(d, o, end) && this.bufLen === 0) {
-          // not a message start (e.g. data after a gap): show it as continuation data
-          nameOnly(ctx, 'http', 'HTTP', o, end, 'Continuation');
+          // not a message start (e.g. data after a gap, or another protocol on an HTTP port):
+          // like tshark, the HTTP dissector leaves such bytes alone
           return;
         }
         this.mode = Mode.Headers;

@@ -16,6 +16,22 @@ const KNOWN: Array<[string, string]> = [
   ['media', 'Media Type'],
   ['mime_multipart', 'MIME Multipart Media Encapsulation'],
   ['lcp', 'PPP Link Control Protocol'],
+  ['ntp', 'Network Time Protocol'],
+  ['nbns', 'NetBIOS Name Service'],
+  ['syslog', 'Syslog message'],
+  ['tftp', 'Trivial File Transfer Protocol'],
+  ['dhcpv6', 'DHCPv6'],
+  ['ssdp', 'Simple Service Discovery Protocol'],
+  ['ftp', 'File Transfer Protocol (FTP)'],
+  ['telnet', 'Telnet'],
+  ['pop', 'Post Office Protocol'],
+  ['imap', 'Internet Message Access Protocol'],
+  ['nbss', 'NetBIOS Session Service'],
+  ['bgp', 'Border Gateway Protocol'],
+  ['resp', 'REdis Serialization Protocol'],
+  ['sip', 'Session Initiation Protocol'],
+  ['mysql', 'MySQL Protocol'],
+  ['pgsql', 'PostgreSQL'],
 ];
 for (const [name, title] of KNOWN) declare(name, title, []);
 

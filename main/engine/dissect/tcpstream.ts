@@ -111,6 +111,13 @@ export class TcpTable {
   }
 }
 
+/** Protocols recognised by port and shown by name, each segment on its own (as tshark does for these). */
+const TCP_NAMES = new Map<number, [string, string]>([
+  [21, ['ftp', 'FTP']], [23, ['telnet', 'TELNET']], [110, ['pop', 'POP']], [143, ['imap', 'IMAP']],
+  [139, ['nbss', 'NBSS']], [445, ['nbss', 'NBSS']], [179, ['bgp', 'BGP']], [6379, ['resp', 'RESP']], [5060, ['sip', 'SIP']],
+  [3306, ['mysql', 'MySQL']], [5432, ['pgsql', 'PGSQL']],
+]);
+
 const HTTP_PORTS = new Set([80, 8080, 8000, 8008, 8888, 3128, 3132, 5985, 8088, 11371, 1900, 2869, 2710]);
 const TLS_PORTS = new Set([443, 8443, 465, 993, 995, 853, 636, 990, 992, 5061, 6697]);
 
@@ -123,6 +130,8 @@ export function appFor(_ctx: Ctx, _s: TcpStream, _flow: TcpFlow, sp: number, dp:
   if (sp === 53 || dp === 53) return new DnsTcpApp();
   if (sp === 25 || dp === 25 || sp === 587 || dp === 587) return new LineApp('smtp', 'SMTP', sp === 25 || sp === 587 ? 'S: ' : 'C: ');
   if (sp === 1723 || dp === 1723) return new NameApp('pptp', 'PPTP');
+  const named = TCP_NAMES.get(sp) ?? TCP_NAMES.get(dp);
+  if (named) return new NameApp(named[0], named[1]);
   if (looksLikeHttp(d, off, end)) return new HttpApp();
   if (looksLikeTls(d, off, end)) return new TlsApp();
   return new DataApp();

@@ -3,7 +3,6 @@
 // Records after ChangeCipherSpec are encrypted: only their framing is shown.
 import { type Ctx, F, latin1 } from './context';
 import { declare, HEX16, HEX8 } from './fields';
-import { dissectData } from './data';
 import type { State } from './state';
 import type { TcpApp, TcpFlow, TcpStream } from './tcpstream';
 
@@ -76,7 +75,7 @@ export class TlsApp implements TcpApp {
   feed(ctx: Ctx, _st: State, s: TcpStream, _flow: TcpFlow, off: number, end: number): void {
     const d = ctx.d;
     let o = off;
-    if (this.bad) { dissectData(ctx, off, end); return; }
+    if (this.bad) { this.unknown(ctx, off, end); return; }
     while (o < end) {
       if (this.hdrLen < 5) {
         // a record header, possibly split across segments
@@ -85,11 +84,11 @@ export class TlsApp implements TcpApp {
         if (this.hdrLen < 5) return;
         const h = this.hdr;
         if (h[0] < 20 || h[0] > 24 || h[1] !== 3) {
-          // not TLS framing: stop decoding this direction
+          // not TLS framing: like tshark, the rest of this direction is an ignored record
           this.bad = true;
           this.hdrLen = 0;
-          ctx.malformedAt('tls', `not a TLS record header (type ${h[0]}, version 0x${h[1].toString(16)}${h[2].toString(16)})`, start, end - start);
-          dissectData(ctx, start, end);
+          ctx.note('protocol', 'tls', `not a TLS record header (type ${h[0]}, version 0x${h[1].toString(16).padStart(2, '0')}${h[2].toString(16).padStart(2, '0')})`, 'warn');
+          this.unknown(ctx, start, end);
           return;
         }
         this.type = h[0];
@@ -111,6 +110,11 @@ export class TlsApp implements TcpApp {
       o += n;
       if (this.remaining === 0) this.record(ctx, s, o);
     }
+  }
+
+  private unknown(ctx: Ctx, off: number, end: number): void {
+    ctx.layer('tls', off, end - off);
+    ctx.setSummary('TLS', 'Ignored Unknown Record');
   }
 
   private tlsLayer(ctx: Ctx): F {
