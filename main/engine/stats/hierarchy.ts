@@ -34,23 +34,35 @@ export class ProtocolHierarchy {
    */
   addLayers(d: Dissection, len: number): void {
     const layers = d.tree;
-    for (let i = 0; i < layers.length; i++) {
-      const n = layers[i].name;
-      if (n === 'icmp' || n === 'icmpv6') { this.add(frameProtocols(d), len); return; }
+    // consecutive packets mostly have the same layers: compare names (interned: pointer compares) with the last packet's
+    let same = layers.length === this.lastNames.length;
+    for (let i = 0; same && i < layers.length; i++) same = layers[i].name === this.lastNames[i];
+    let nodes = same ? this.lastNodes : null;
+    if (!nodes) {
+      for (let i = 0; i < layers.length; i++) {
+        const n = layers[i].name;
+        if (n === 'icmp' || n === 'icmpv6') { this.add(frameProtocols(d), len); this.lastNames = []; return; }
+      }
+      nodes = [];
+      let cur = this.root;
+      for (let i = 0; i < layers.length; i++) {
+        const p = layers[i].name;
+        if (SKIP.has(p) || p.includes('.')) continue;
+        let n = cur.children.get(p);
+        if (!n) cur.children.set(p, (n = { frames: 0, bytes: 0, children: new Map() }));
+        nodes.push(n);
+        cur = n;
+      }
+      this.lastNames = layers.map((l) => l.name);
+      this.lastNodes = nodes;
     }
     this.root.frames++;
     this.root.bytes += len;
-    let cur = this.root;
-    for (let i = 0; i < layers.length; i++) {
-      const p = layers[i].name;
-      if (SKIP.has(p) || p.includes('.')) continue;
-      let n = cur.children.get(p);
-      if (!n) cur.children.set(p, (n = { frames: 0, bytes: 0, children: new Map() }));
-      n.frames++;
-      n.bytes += len;
-      cur = n;
-    }
+    for (let i = 0; i < nodes.length; i++) { nodes[i].frames++; nodes[i].bytes += len; }
   }
+
+  private lastNames: string[] = [];
+  private lastNodes: Node[] = [];
 
   add(protocols: string, len: number): void {
     let nodes = this.paths.get(protocols);
