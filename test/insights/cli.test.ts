@@ -22,6 +22,18 @@ test('insights --json lists the alert with its filter and the statistics', { ski
   assert.equal(j.settings.scan.minPorts, 20);
 });
 
+test('--io-filter adds an I/O graph series counting the packets the filter matches', { skip }, () => {
+  const r = run('-r', join(CAPTURES, 'zeek-post.pcap'), '--json', '--io-filter', 'tcp.flags.syn == 1', '--interval', '10');
+  assert.equal(r.status, 0, r.stderr);
+  const io = JSON.parse(r.stdout).stats.io;
+  assert.equal(io.intervalSec, 10);
+  assert.deepEqual(io.packets, [14]);
+  assert.deepEqual(io.series, [{ name: 'tcp.flags.syn == 1', filter: 'tcp.flags.syn == 1', packets: [2] }]);
+  const bad = run('-r', SSH, '--io-filter', 'tcp.nosuchfield == 1');
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--io-filter 'tcp\.nosuchfield == 1'/);
+});
+
 test('insights prints readable tables', { skip }, () => {
   const r = run('-r', SSH);
   assert.equal(r.status, 0, r.stderr);

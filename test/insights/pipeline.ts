@@ -25,10 +25,11 @@ export async function runScenario(name: string, s: Scenario, settings?: Insights
 
 /** Frame numbers a display filter selects in a capture (fresh dissector, like a user re-filtering). */
 export async function framesMatching(path: string, filter: string): Promise<number[]> {
+  // the dissector module registers the fields the filter compiler checks names against
+  const dissector = createDissector();
   const c = compileDisplayFilter(filter);
   if (!c.ok) throw new Error(`filter '${filter}' does not compile: ${c.error.message}`);
   const f = await openCaptureFile(path);
-  const dissector = createDissector();
   const out: number[] = [];
   for await (const batch of f.batches()) for (const p of batch) if (c.filter.matches(dissector.dissect(p))) out.push(p.number);
   return out;

@@ -53,6 +53,8 @@ export async function run(argv: string[]): Promise<number> {
   if (!Number.isInteger(top) || top <= 0) return fail(`--top must be a positive integer, got '${o.top}'`);
   const series: IoSeriesDef[] = [];
   if (o['io-filter']?.length) {
+    // loading the dissector registers the field names the compiler checks
+    require('../../engine/dissect/index');
     const { compileDisplayFilter } = require('../../engine/filter/compile') as typeof import('../../engine/filter/compile');
     for (const text of o['io-filter']) {
       const r = compileDisplayFilter(text);
