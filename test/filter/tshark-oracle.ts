@@ -11,6 +11,10 @@ export const ANSWERS_PATH = join(ROOT, 'test', 'filter', 'tshark-answers.json');
 /** "file\tfilter" → matching frame numbers */
 export type Answers = Record<string, number[]>;
 
+/** Table files are shared-capture names, or `data/NAME` for the crafted captures beside the table. */
+export const capturePath = (file: string): string =>
+  file.startsWith('data/') ? join(ROOT, 'test', 'filter', file) : join(CAPTURES, file);
+
 export const answerKey = (file: string, filter: string): string => `${file}\t${filter}`;
 
 export function loadAnswers(): Answers {
@@ -25,7 +29,7 @@ export function saveAnswers(a: Answers): void {
 /** Frame numbers tshark selects; rejects with tshark's message when it refuses the filter. */
 export function tsharkFrames(file: string, filter: string): Promise<number[]> {
   return new Promise((resolve, reject) => {
-    execFile('tshark', ['-n', '-r', join(CAPTURES, file), '-Y', filter, '-T', 'fields', '-e', 'frame.number'],
+    execFile('tshark', ['-n', '-r', capturePath(file), '-Y', filter, '-T', 'fields', '-e', 'frame.number'],
       { timeout: 60_000, maxBuffer: 1 << 24 }, (err, stdout, stderr) => {
         const frames = stdout.split('\n').filter((l) => l.trim() !== '').map(Number);
         // tshark exits non-zero on damaged files after printing what it read; a bad filter prints nothing

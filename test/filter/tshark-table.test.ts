@@ -7,21 +7,20 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { compileDisplayFilter } from '../../main/engine/filter/compile';
 import { FilterIndex } from '../../main/engine/filter/index-store';
 import { Dissector } from '../../main/engine/dissect/index';
 import { parseCaptureBuffer } from '../../main/engine/file/open';
 import type { Dissection } from '../../main/engine/types';
-import { CAPTURES, hasCommand, sharedCapturesSkipReason } from '../lib/env';
+import { hasCommand, sharedCapturesSkipReason } from '../lib/env';
 import { TSHARK_TABLE } from './tshark-table';
-import { answerKey, loadAnswers, pool, tsharkFrames } from './tshark-oracle';
+import { answerKey, capturePath, loadAnswers, pool, tsharkFrames } from './tshark-oracle';
 
 const skip = sharedCapturesSkipReason();
 const LIVE_SAMPLE = 8;
 
 function dissectFile(file: string): Dissection[] {
-  const cap = parseCaptureBuffer(readFileSync(join(CAPTURES, file)));
+  const cap = parseCaptureBuffer(readFileSync(capturePath(file)));
   const dis = new Dissector({ geoip: null });
   return cap.packets.map((p) => dis.dissect(p));
 }

@@ -16,6 +16,9 @@ const A = 'zeek-arp.pcap'; // ARP
 const C = 'zeek-100-continue.pcap'; // 66 frames HTTP with 100-continue
 const PP = 'tcpdump-pptp.pcap'; // big-endian pcap, PPTP over TCP, GRE
 const T = 'zeek-chrome-34-google.pcap'; // TLS ClientHello with SNI
+// crafted (test/filter/data/multi-ip.pcap, 665 bytes): ICMP errors quoting
+// UDP/TCP/ICMP datagrams, IP-in-IP and GRE tunnels: two IP headers per frame
+const M = 'data/multi-ip.pcap';
 
 export interface FilterCase {
   filter: string;
@@ -104,6 +107,29 @@ export const TSHARK_TABLE: FilterCase[] = [
   { filter: 'eth.addr != c8:bc:c8:96:d2:a0', files: [P] },
   { filter: 'ipv6.addr == fe80::215:17ff:fecc:e546', files: [I6] },
   { filter: 'ipv6.addr != ff02::16', files: [I6] },
+  // --- two IP headers: ICMP errors and tunnels
+  { filter: 'ip.src == 198.18.0.1', files: [M] },
+  { filter: 'ip.src != 198.18.0.1', files: [M] },
+  { filter: 'ip.src ~= 198.18.0.1', files: [M] },
+  { filter: 'ip.src === 198.18.0.1', files: [M] },
+  { filter: 'ip.dst == 203.0.113.5', files: [M] },
+  { filter: 'ip.addr == 10.0.0.0/8', files: [M] },
+  { filter: 'ip.addr != 198.18.0.0/15', files: [M] },
+  { filter: 'count(ip.src) == 2', files: [M] },
+  { filter: 'count(ip) == 2 and not icmp', files: [M] },
+  { filter: 'ip.src#2 == 198.18.0.1', files: [M] },
+  { filter: 'ip.dst#1 == 198.18.0.1', files: [M] },
+  { filter: 'ip.ttl#2 < 64', files: [M] },
+  { filter: 'ip.proto == 1 and ip.proto == 17', files: [M] },
+  { filter: 'ip.proto === 1', files: [M] },
+  { filter: 'icmp.type == 3 and udp.dstport == 53', files: [M] },
+  { filter: 'icmp.type ~= 3', files: [M] },
+  { filter: 'icmp.type != 8', files: [M] },
+  { filter: 'tcp.flags.syn == 1 and ip.proto == 4', files: [M] },
+  { filter: 'gre and udp', files: [M] },
+  { filter: 'ip.src in {10.2.2.2, 198.18.0.254}', files: [M] },
+  { filter: 'ip.src[0] == 0a', files: [M] },
+  { filter: 'ip.id == 7', files: [M] },
   // --- logic and precedence
   { filter: 'tcp and ip', files: MIX },
   { filter: 'tcp && ip', files: MIX },
