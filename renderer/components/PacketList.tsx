@@ -54,12 +54,15 @@ const COLUMNS: ColDef<Row>[] = [
   { field: 'contentLength', headerName: 'Content-Length', width: 120, type: 'numericColumn' },
 ];
 
-const lightTheme = themeQuartz.withPart(colorSchemeLight).withParams({ fontSize: 12, rowHeight: 22, headerHeight: 28, spacing: 4 });
-const darkTheme = themeQuartz.withPart(colorSchemeDark).withParams({ fontSize: 12, rowHeight: 22, headerHeight: 28, spacing: 4 });
+const ROW_HEIGHT = 22;
+const lightTheme = themeQuartz.withPart(colorSchemeLight).withParams({ fontSize: 12, rowHeight: ROW_HEIGHT, headerHeight: 28, spacing: 4 });
+const darkTheme = themeQuartz.withPart(colorSchemeDark).withParams({ fontSize: 12, rowHeight: ROW_HEIGHT, headerHeight: 28, spacing: 4 });
 
 export function PacketList() {
   const { store, api } = useApp();
   const status = useApp$((s) => s.status);
+  const statusRef = useRef(status);
+  statusRef.current = status;
   const dark = useDarkMode();
   const gridRef = useRef<GridApi<Row> | null>(null);
   const fetchedGen = useRef(-1);
@@ -107,13 +110,15 @@ export function PacketList() {
     const count = g.getDisplayedRowCount();
     if (status.displayed !== count) {
       const run = () => {
+        // the latest status, not the one this timer was scheduled under
+        const st = statusRef.current;
         refreshTimer.current = null;
         lastRefresh.current = Date.now();
-        g.setRowCount(status.displayed, status.state !== 'capturing' && status.state !== 'loading');
+        g.setRowCount(st.displayed, st.state !== 'capturing' && st.state !== 'loading');
         g.refreshInfiniteCache();
-        if (follow.current && status.mode === 'live' && status.displayed > 0) {
+        if (follow.current && st.mode === 'live' && st.displayed > 0) {
           programmaticScroll.current = Date.now();
-          g.ensureIndexVisible(status.displayed - 1, 'bottom');
+          g.ensureIndexVisible(st.displayed - 1, 'bottom');
         }
       };
       const wait = 200 - (Date.now() - lastRefresh.current);
@@ -135,9 +140,10 @@ export function PacketList() {
 
   const onScroll = (e: BodyScrollEvent<Row>) => {
     if (e.direction !== 'vertical' || Date.now() - programmaticScroll.current < 300) return;
+    // pixels, not row indices: the rendered range includes rowBuffer rows below the viewport
     const rows = e.api.getDisplayedRowCount();
-    const last = e.api.getLastDisplayedRowIndex();
-    const atBottom = last >= rows - 2;
+    const range = e.api.getVerticalPixelRange();
+    const atBottom = range.bottom >= rows * ROW_HEIGHT - ROW_HEIGHT * 1.5;
     follow.current = atBottom;
     setFollowing(atBottom);
   };

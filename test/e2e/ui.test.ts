@@ -130,6 +130,24 @@ test('live capture on a veth pair: pick the interface, start, see HTTP rows arri
     const captured = Number(/Packets: ([\d,]+)/.exec(await statusText(page, 'captured'))?.[1]?.replace(/,/g, '') ?? 0);
     assert.ok(captured >= 10, `rows arrived (${captured} packets)`);
     await shot(page, '11-live');
+    // the view follows the tail while live; scrolling up pauses that until asked again
+    const rowVisible = (i: number) => page.evaluate((n) => !!document.querySelector(`[data-testid=packet-list] .ag-row[row-index="${n}"]`), i);
+    await page.waitForTimeout(600);
+    const box = (await page.getByTestId('packet-list').boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.wheel(0, -5000);
+    await page.waitForTimeout(400);
+    await shot(page, '11b-scrolled-up');
+    const followBtn = page.getByRole('button', { name: /Follow new packets/ });
+    await followBtn.waitFor({ timeout: 5000 });
+    assert.ok(await rowVisible(0), 'scrolled to the top');
+    for (let i = 0; i < 3; i++) net.exec(net.clientNs, ['curl', '-s', '-m', '3', `http://${net.serverIp}:8080/more`]);
+    await page.locator('.ag-row', { hasText: 'GET /more HTTP/1.1' }).first().waitFor({ state: 'attached', timeout: 20_000 }).catch(() => undefined);
+    await page.waitForTimeout(500);
+    assert.ok(await rowVisible(0), 'new packets did not scroll the view away from where the user is reading');
+    await followBtn.click();
+    await page.locator('.ag-row', { hasText: 'GET /more HTTP/1.1' }).first().waitFor({ timeout: 10_000 });
+    assert.equal(await rowVisible(0), false, 'following the tail again');
     await page.getByRole('button', { name: /Stop/ }).click();
     await page.waitForFunction(() => /done|idle/.test(document.querySelector('[data-k=state]')?.textContent ?? ''), undefined, { timeout: 20_000 });
     await shot(page, '12-stopped');
