@@ -107,7 +107,9 @@ function spikeScenario(sources: (i: number) => string) {
 }
 
 test('a burst from 300 sources over quiet background is a distributed traffic spike on the victim', async () => {
-  const { s, victim, spike } = spikeScenario((k) => `100.65.${(k % 300) >> 8}.${((k % 300) & 255) + 1}`);
+  // 300 public sources, 100 in each of three networks (GeoIP gives them countries)
+  const nets = ['8.8', '1.1', '193.0'];
+  const { s, victim, spike } = spikeScenario((k) => { const i = k % 300; return `${nets[i % 3]}.${Math.floor(i / 3)}.1`; });
   const { path, alerts } = await runScenario('spike-ddos', s);
   assert.deepEqual(kinds(alerts), ['traffic-spike'], JSON.stringify(alerts.map((a) => a.title)));
   const a = alerts[0];
@@ -119,6 +121,12 @@ test('a burst from 300 sources over quiet background is a distributed traffic sp
   assert.equal(a.endpoints.filter((e) => e.role === 'source').length, 5);
   assert.match(a.detail, /from 300 sources \(many sources: DDoS-like\)/);
   assert.ok(a.thresholds[0].baseline, 'the threshold quotes the baseline');
+  // countries count sources: three networks of 100 sources each
+  const countries = String(a.metrics.topCountries).split(',').map((c) => c.split(':'));
+  assert.ok(countries.length >= 2, `countries ${a.metrics.topCountries}`);
+  assert.ok(countries.reduce((n, [, k]) => n + Number(k), 0) <= 300, `countries ${a.metrics.topCountries}`);
+  assert.ok(countries.every(([c, k]) => /^[A-Z]{2}$/.test(c) && Number(k) > 0), `countries ${a.metrics.topCountries}`);
+  assert.match(a.detail, /top countries by sources [A-Z]{2} \(\d+\)/);
   await assertFilterExact(path, a, spike);
 });
 

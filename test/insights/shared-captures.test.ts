@@ -100,7 +100,7 @@ for (const name of ['zeek-100-continue.pcap', 'zeek-chrome-34-google.pcap', 'gop
     for (const [addr, ...nums] of epRows) {
       const e = eps.get(addr);
       assert.ok(e, `${name}: endpoint ${addr}`);
-      assert.deepEqual([e.packets, e.bytes, e.txPackets, e.txBytes, e.rxPackets, e.rxBytes], nums.map(Number), `${name}: endpoint ${addr}`);
+      assert.deepEqual([e.packets, e.bytes, e.txPackets, e.txBytes, e.rxPackets, e.rxBytes], nums.slice(0, 6).map(Number), `${name}: endpoint ${addr}`);
     }
 
     // -z io,phs: frames and bytes of every node made only of core protocols

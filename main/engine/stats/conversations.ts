@@ -36,6 +36,9 @@ export interface EndpointRow {
   txBytes: number;
   rxPackets: number;
   rxBytes: number;
+  /** seconds since the capture's first packet, first to last packet of the endpoint */
+  relStart: number;
+  duration: number;
   country?: string;
   asn?: number;
 }
@@ -119,20 +122,24 @@ export class ConversationTable<A extends string | number = string> {
    */
   endpoints(limit: number): EndpointRow[] {
     const eps = new Map<string, EndpointRow>();
-    const side = (addr: string, txP: number, txB: number, rxP: number, rxB: number, country?: string, asn?: number) => {
+    const side = (c: Conv, addr: string, txP: number, txB: number, rxP: number, rxB: number, country?: string, asn?: number) => {
       let e = eps.get(addr);
-      if (!e) eps.set(addr, (e = { address: addr, packets: 0, bytes: 0, txPackets: 0, txBytes: 0, rxPackets: 0, rxBytes: 0 }));
+      if (!e) eps.set(addr, (e = { address: addr, packets: 0, bytes: 0, txPackets: 0, txBytes: 0, rxPackets: 0, rxBytes: 0, relStart: c.relStart, duration: c.duration }));
+      const end = Math.max(e.relStart + e.duration, c.relStart + c.duration);
+      e.relStart = Math.min(e.relStart, c.relStart);
+      e.duration = end - e.relStart;
       e.txPackets += txP; e.txBytes += txB; e.rxPackets += rxP; e.rxBytes += rxB;
       e.packets += txP + rxP; e.bytes += txB + rxB;
       if (country && !e.country) e.country = country;
       if (asn !== undefined && e.asn === undefined) e.asn = asn;
     };
     for (const c of this.all()) {
-      side(c.a, c.packetsAtoB, c.bytesAtoB, c.packetsBtoA, c.bytesBtoA, c.countryA, c.asnA);
+      side(c, c.a, c.packetsAtoB, c.bytesAtoB, c.packetsBtoA, c.bytesBtoA, c.countryA, c.asnA);
       // a host talking to itself gets both sides, as tshark counts it
-      side(c.b, c.packetsBtoA, c.bytesBtoA, c.packetsAtoB, c.bytesAtoB, c.countryB, c.asnB);
+      side(c, c.b, c.packetsBtoA, c.bytesBtoA, c.packetsAtoB, c.bytesAtoB, c.countryB, c.asnB);
     }
-    return [...eps.values()].sort((x, y) => y.bytes - x.bytes || (x.address < y.address ? -1 : 1)).slice(0, limit);
+    return [...eps.values()].sort((x, y) => y.bytes - x.bytes || (x.address < y.address ? -1 : 1)).slice(0, limit)
+      .map((e) => ({ ...e, relStart: round(e.relStart), duration: round(e.duration) }));
   }
 
   table(limit: number): ConversationRow[] {

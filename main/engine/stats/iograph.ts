@@ -36,7 +36,24 @@ export class IoGraph {
   private lastIdx = -1;
   private last: Bucket | null = null;
 
-  constructor(readonly intervalSec: number, private readonly defs: IoSeriesDef[], private readonly maxIntervals = 86_400) {}
+  private readonly defs: IoSeriesDef[];
+
+  constructor(readonly intervalSec: number, defs: IoSeriesDef[], private readonly maxIntervals = 86_400) {
+    this.defs = [...defs];
+  }
+
+  /** A series added while packets flow (live) counts from now on; earlier intervals show 0. */
+  addSeries(def: IoSeriesDef): void {
+    this.defs.push(def);
+    for (const b of this.buckets.values()) b.extra.push(0);
+  }
+
+  removeSeries(name: string): void {
+    const k = this.defs.findIndex((d) => d.name === name);
+    if (k < 0) return;
+    this.defs.splice(k, 1);
+    for (const b of this.buckets.values()) b.extra.splice(k, 1);
+  }
 
   add(ts: number, len: number, d: Dissection): void {
     if (Number.isNaN(ts)) return;
