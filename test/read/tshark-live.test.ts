@@ -65,7 +65,7 @@ test('~70 more fields agree with the installed tshark on every capture', { skip,
 
 const hasText2pcap = hasCommand('text2pcap');
 
-test('protocols recognised by port or by their first bytes agree with tshark (frames made with text2pcap)', { skip: !hasCommand('tshark') || !hasText2pcap ? 'needs tshark and text2pcap' : false, timeout: 120_000 }, () => {
+test('protocols recognised by port, first bytes, link layer or tunnel agree with tshark (frames made with text2pcap)', { skip: !hasCommand('tshark') || !hasText2pcap ? 'needs tshark and text2pcap' : false, timeout: 120_000 }, () => {
   const dir = outputDir('read-text2pcap');
   const dump = (b: Buffer): string => {
     const lines: string[] = [];
@@ -83,17 +83,34 @@ test('protocols recognised by port or by their first bytes agree with tshark (fr
     ...[123, 137, 514, 69, 547, 1900, 4789, 5353, 67, 161, 3478].map((p): [string, number, Buffer] => ['u', p, binary]),
     ['u', 1900, Buffer.from('M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\n\r\n')],
   ];
+  const ipUdp = '4500001c00010000401100007f0000017f000001' + '0035003500080000';
+  const mac = 'ffffffffffff020000000001';
+  // [text2pcap options, frame or payload bytes]: link layers and tunnels
+  const frames: Array<[string[], string]> = [
+    [['-i', '47'], '00000800' + ipUdp], // GRE carrying IPv4
+    [['-i', '2'], '1600fa04e00000fb'], [['-i', '2'], '2200f9f000000001040000000e0000fb'], // IGMP v2, v3
+    [['-e', '0x88cc'], '0207040000000000010403020001060200780000'], // LLDP
+    [[], '0180c2000000020000000001' + '0026424203' + '00'.repeat(39)], // 802.3 + LLC + STP
+    [[], mac + '0030aaaa030000000800' + ipUdp + '00000000'], // 802.3 + SNAP + IPv4
+    [[], mac + '88641100000100200021' + ipUdp + '00000000'], // PPPoE session + PPP + IPv4
+    [[], mac + '8847000101ff' + ipUdp], // MPLS
+    [[], mac + '0800' + '4500003800010000400100007f0000017f000001' + '0303000000000000' + ipUdp], // ICMP error
+    [[], mac + '0800' + '4500003c00010000402900007f0000017f000001' + '6000000000081140' + '00'.repeat(15) + '01' + '00'.repeat(15) + '01' + '0035003500080000'], // 6in4
+  ];
+  const all: Array<[string[], Buffer, string]> = [
+    ...cases.map(([kind, port, payload]): [string[], Buffer, string] => [[kind === 'T' ? '-T' : '-u', `40000,${port}`], payload, `${kind === 'T' ? 'tcp' : 'udp'} ${port} ${JSON.stringify(payload.toString('latin1').slice(0, 12))}`]),
+    ...frames.map(([args, h]): [string[], Buffer, string] => [args, Buffer.from(h, 'hex'), `${args.join(' ') || 'raw frame'} ${h.slice(0, 40)}`]),
+  ];
   const failures: string[] = [];
-  cases.forEach(([kind, port, payload], i) => {
+  all.forEach(([args, payload, what], i) => {
     const txt = join(dir, `case${i}.txt`), pcap = join(dir, `case${i}.pcap`);
     writeFileSync(txt, dump(payload));
-    const flag = kind === 'T' ? '-T' : '-u';
-    const g = spawnSync('text2pcap', ['-q', flag, `40000,${port}`, txt, pcap], { encoding: 'utf8' });
+    const g = spawnSync('text2pcap', ['-q', ...args, txt, pcap], { encoding: 'utf8' });
     assert.equal(g.status, 0, g.stderr);
     const theirs = spawnSync('tshark', ['-r', pcap, '-T', 'fields', '-e', 'frame.protocols'], { encoding: 'utf8' }).stdout.trim();
     const p = parseCaptureBuffer(readFileSync(pcap)).packets[0];
     const ours = new Dissector({ geoip: null }).dissect(p).fields.find((f) => f.name === 'frame.protocols')?.value;
-    if (ours !== theirs) failures.push(`${kind === 'T' ? 'tcp' : 'udp'} ${port} ${JSON.stringify(payload.toString('latin1').slice(0, 12))}: tshark '${theirs}', ours '${ours}'`);
+    if (ours !== theirs) failures.push(`${what}: tshark '${theirs}', ours '${ours}'`);
   });
   assert.deepEqual(failures, []);
 });

@@ -7,6 +7,7 @@ import { dissectUdp } from './udp';
 import { dissectIcmp } from './icmp';
 import { dissectIcmpv6 } from './icmpv6';
 import { dissectGre } from './tunnel';
+import { dissectIgmp } from './igmp';
 import { dissectIpv6 } from './ipv6';
 import { dissectIpv4 } from './ipv4';
 import type { State } from './state';
@@ -21,6 +22,7 @@ export function ipPayload(ctx: Ctx, st: State, proto: number, off: number, end: 
     case 1: return dissectIcmp(ctx, st, off, end);
     case 58: return dissectIcmpv6(ctx, st, off, end);
     case 47: return dissectGre(ctx, st, off, end);
+    case 2: return dissectIgmp(ctx, off, end);
     case 4: dissectIpv4(ctx, st, off, end); return;
     case 41: dissectIpv6(ctx, st, off, end); return;
     case 59: return; // no next header

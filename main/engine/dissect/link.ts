@@ -5,6 +5,8 @@ import { Ctx, F } from './context';
 import { declare, HEX16, HEX8 } from './fields';
 import { dissectData } from './data';
 import { dissectArp } from './arp';
+import { nameOnly } from './minor';
+import { dissectPpp } from './tunnel';
 import type { State } from './state';
 import { dissectIpv4 } from './ipv4';
 import { dissectIpv6 } from './ipv6';
@@ -42,6 +44,20 @@ declare('sll', 'Linux cooked capture', [
   ['sll.ifindex', 'uint', 'Interface index'],
   ['sll.etype', 'uint', 'Protocol', HEX16],
   ['sll.ltype', 'uint', 'Protocol', HEX16],
+]);
+declare('llc', 'Logical-Link Control', [
+  ['llc.oui', 'uint', 'Organization Code', { base: 'hex', hexDigits: 6 }],
+  ['llc.pid', 'uint', 'PID', HEX16],
+]);
+declare('mpls', 'MultiProtocol Label Switching Header', [
+  ['mpls.label', 'uint', 'MPLS Label'],
+  ['mpls.exp', 'uint', 'MPLS Experimental Bits'],
+  ['mpls.bottom', 'bool', 'MPLS Bottom Of Label Stack'],
+  ['mpls.ttl', 'uint', 'MPLS TTL'],
+]);
+declare('pppoes', 'PPP-over-Ethernet Session', [
+  ['pppoes.session_id', 'uint', 'Session ID', HEX16],
+  ['pppoes.length', 'uint', 'Payload Length'],
 ]);
 declare('null', 'Null/Loopback', [['null.family', 'uint', 'Family', { valueNames: { 2: 'IP', 24: 'IPv6', 28: 'IPv6', 30: 'IPv6' } }]]);
 declare('raw', 'Raw packet data', []);
@@ -119,7 +135,7 @@ export function dissectEth(ctx: Ctx, st: State, off: number, end: number): void 
     // IEEE 802.3 length + LLC
     ctx.add(eth, 'eth.len', type, off + 12, 2);
     const payEnd = Math.min(end, off + 14 + type);
-    llc(ctx, off + 14, payEnd);
+    llc(ctx, st, off + 14, payEnd);
     trailer(ctx, eth, payEnd, end);
     return;
   }
@@ -137,7 +153,7 @@ function trailer(ctx: Ctx, eth: F, used: number, end: number): void {
   if (ctx.w(name)) ctx.add(eth, name, d.subarray(used, end), used, end - used);
 }
 
-function llc(ctx: Ctx, off: number, end: number): void {
+function llc(ctx: Ctx, st: State, off: number, end: number): void {
   const d = ctx.d;
   const l = ctx.layer('llc', off, Math.min(3, Math.max(0, end - off)));
   if (end - off < 3) {
@@ -148,6 +164,19 @@ function llc(ctx: Ctx, off: number, end: number): void {
   ctx.add(l, 'llc.ssap', d[off + 1], off + 1, 1);
   ctx.add(l, 'llc.control', d[off + 2], off + 2, 1);
   ctx.setSummary('LLC', `I, N(R)=${d[off + 2] >> 1}`);
+  const dsap = d[off], ssap = d[off + 1];
+  if (dsap === 0x42 && ssap === 0x42) { nameOnly(ctx, 'stp', 'STP', off + 3, end, 'Spanning Tree'); return; }
+  if (dsap === 0xaa && ssap === 0xaa && end - off >= 8) {
+    // SNAP: an OUI and a protocol id; OUI 0 means the id is an ethertype
+    const oui = (d[off + 3] << 16) | (d[off + 4] << 8) | d[off + 5], pid = u16(d, off + 6);
+    ctx.add(l, 'llc.oui', oui, off + 3, 3);
+    ctx.add(l, 'llc.pid', pid, off + 6, 2);
+    l.len = 8;
+    if (oui === 0) { ethertype(ctx, st, pid, off + 8, end, false); return; }
+    if (oui === 0x00000c && pid === 0x2000) { nameOnly(ctx, 'cdp', 'CDP', off + 8, end, 'Cisco Discovery Protocol'); return; }
+    dissectData(ctx, off + 8, end);
+    return;
+  }
   if (end > off + 3) dissectData(ctx, off + 3, end);
 }
 
@@ -155,18 +184,64 @@ function llc(ctx: Ctx, off: number, end: number): void {
  * Dispatches on an ethertype; returns the end of the bytes the payload
  * protocol claimed (so the Ethernet layer can mark padding/trailer).
  */
-export function ethertype(ctx: Ctx, st: State, type: number, off: number, end: number): number {
-  ctx.protocols.push('ethertype');
+export function ethertype(ctx: Ctx, st: State, type: number, off: number, end: number, pseudo = true): number {
+  // tshark lists an "ethertype" step after Ethernet, SLL and VLAN, not after GRE or SNAP
+  if (pseudo) ctx.protocols.push('ethertype');
   switch (type) {
     case 0x0800: return dissectIpv4(ctx, st, off, end) ?? end;
     case 0x86dd: return dissectIpv6(ctx, st, off, end) ?? end;
     case 0x0806: case 0x8035: return dissectArp(ctx, off, end);
     case 0x8100: case 0x88a8: case 0x9100: return vlan(ctx, st, off, end);
+    case 0x8847: case 0x8848: return mpls(ctx, st, off, end);
+    case 0x8864: return pppoeSession(ctx, st, off, end);
+    case 0x8863: nameOnly(ctx, 'pppoed', 'PPPoED', off, end, 'PPPoE Discovery'); return end;
+    case 0x88cc: nameOnly(ctx, 'lldp', 'LLDP', off, end, 'LLDP'); return end;
     default:
       dissectData(ctx, off, end);
       if (!ctx.protocol) ctx.setSummary(`0x${type.toString(16).padStart(4, '0')}`, 'Ethernet II');
       return end;
   }
+}
+
+/** MPLS label stack (RFC 3032), then IPv4/IPv6 by the first nibble. */
+function mpls(ctx: Ctx, st: State, off: number, end: number): number {
+  const d = ctx.d;
+  const l = ctx.layer('mpls', off, 0);
+  ctx.protocol = 'MPLS';
+  let o = off;
+  // at most 16 labels: a stack without a bottom marker ends as malformed
+  for (let i = 0; i < 16; i++) {
+    if (o + 4 > end) { ctx.malformedAt('mpls', 'MPLS label stack cut short', o, end - o); return end; }
+    const w = u32(d, o);
+    ctx.add(l, 'mpls.label', w >>> 12, o, 3);
+    ctx.add(l, 'mpls.exp', (w >>> 9) & 7, o + 2, 1);
+    ctx.add(l, 'mpls.bottom', (w & 0x100) !== 0, o + 2, 1);
+    ctx.add(l, 'mpls.ttl', w & 255, o + 3, 1);
+    o += 4;
+    if (w & 0x100) break;
+    if (i === 15) { ctx.malformedAt('mpls', 'MPLS label stack without a bottom', off, o - off); return end; }
+  }
+  l.len = o - off;
+  if (o >= end) return end;
+  const v = d[o] >> 4;
+  if (v === 4) return dissectIpv4(ctx, st, o, end);
+  if (v === 6) return dissectIpv6(ctx, st, o, end);
+  dissectData(ctx, o, end);
+  return end;
+}
+
+/** PPPoE session stage (RFC 2516): 6-byte header, then PPP. */
+function pppoeSession(ctx: Ctx, st: State, off: number, end: number): number {
+  const d = ctx.d;
+  const l = ctx.layer('pppoes', off, Math.min(6, end - off));
+  ctx.protocol = 'PPPoES';
+  if (end - off < 6) { ctx.malformedAt('pppoes', 'PPPoE header cut short', off, end - off); return end; }
+  ctx.add(l, 'pppoes.session_id', u16(d, off + 2), off + 2, 2);
+  const plen = u16(d, off + 4);
+  ctx.add(l, 'pppoes.length', plen, off + 4, 2);
+  const stop = Math.min(end, off + 6 + plen);
+  dissectPpp(ctx, st, off + 6, stop);
+  return stop;
 }
 
 function vlan(ctx: Ctx, st: State, off: number, end: number): number {
@@ -183,7 +258,7 @@ function vlan(ctx: Ctx, st: State, off: number, end: number): number {
   const type = u16(d, off + 2);
   if (type <= 1500) {
     ctx.add(v, 'vlan.len', type, off + 2, 2);
-    llc(ctx, off + 4, Math.min(end, off + 4 + type));
+    llc(ctx, st, off + 4, Math.min(end, off + 4 + type));
     return Math.min(end, off + 4 + type);
   }
   ctx.add(v, 'vlan.etype', type, off + 2, 2);
@@ -204,7 +279,7 @@ function sllPayload(ctx: Ctx, st: State, l: F, proto: number, protoOff: number, 
   if (proto <= 1500) {
     ctx.add(l, 'sll.ltype', proto, protoOff, 2);
     // 0x0004: 802.2 LLC frames; anything else is shown as data
-    if (proto === 4) llc(ctx, off, end);
+    if (proto === 4) llc(ctx, st, off, end);
     else dissectData(ctx, off, end);
     return;
   }

@@ -31,6 +31,10 @@ const KNOWN: Array<[string, string]> = [
   ['resp', 'REdis Serialization Protocol'],
   ['sip', 'Session Initiation Protocol'],
   ['mysql', 'MySQL Protocol'],
+  ['lldp', 'Link Layer Discovery Protocol'],
+  ['stp', 'Spanning Tree Protocol'],
+  ['cdp', 'Cisco Discovery Protocol'],
+  ['pppoed', 'PPP-over-Ethernet Discovery'],
   ['pgsql', 'PostgreSQL'],
 ];
 for (const [name, title] of KNOWN) declare(name, title, []);

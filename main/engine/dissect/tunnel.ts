@@ -2,7 +2,7 @@
 import type { Ctx } from './context';
 import { declare, HEX16 } from './fields';
 import { dissectData } from './data';
-import { ethertype } from './link';
+import { dissectEth, ethertype } from './link';
 import { nameOnly } from './minor';
 import { dissectIpv4 } from './ipv4';
 import { dissectIpv6 } from './ipv6';
@@ -38,12 +38,12 @@ export function dissectGre(ctx: Ctx, st: State, off: number, end: number): void 
   l.len = o - off;
   ctx.info = 'Encapsulated';
   if (o >= end) return;
-  if (proto === 0x880b) return ppp(ctx, st, o, end);
-  if (proto === 0x6558) { /* transparent Ethernet bridging */ return; }
-  ethertype(ctx, st, proto, o, end);
+  if (proto === 0x880b) return dissectPpp(ctx, st, o, end);
+  if (proto === 0x6558) { dissectEth(ctx, st, o, end); return; } // transparent Ethernet bridging
+  ethertype(ctx, st, proto, o, end, false);
 }
 
-function ppp(ctx: Ctx, st: State, off: number, end: number): void {
+export function dissectPpp(ctx: Ctx, st: State, off: number, end: number): void {
   const d = ctx.d;
   const l = ctx.layer('ppp', off, end - off);
   ctx.protocol = 'PPP';
