@@ -291,3 +291,16 @@ test('DNS over TCP: length-prefixed messages reassembled across segments', () =>
   assert.equal(one(b, 'dns.qry.type'), '28');
   assert.equal(b.summary.info, 'Standard query 0x4242 AAAA tcp.example');
 });
+
+test('TLS: a ClientHello split over two records is put back together', () => {
+  const sni = ascii('split.example');
+  const ext = [0, 0, ...u16(sni.length + 5), ...u16(sni.length + 3), 0, ...u16(sni.length), ...sni];
+  const body = [3, 3, ...new Array(32).fill(1), 0, ...u16(2), 0x13, 0x01, 1, 0, ...u16(ext.length), ...ext];
+  const hs = [1, 0, ...u16(body.length), ...body];
+  const r1 = hs.slice(0, 30), r2 = hs.slice(30);
+  const recs = [22, 3, 1, ...u16(r1.length), ...r1, 22, 3, 1, ...u16(r2.length), ...r2];
+  const d = dis(raw(eth(0x0800, ipv4('198.18.0.1', '198.18.0.2', 6, tcp(50001, 443, 1, 1, 0x18, recs)))));
+  assert.equal(one(d, 'tls.handshake.extensions_server_name'), 'split.example');
+  assert.equal(d.summary.info, 'Client Hello (fragment), Client Hello (SNI=split.example)');
+  assert.equal(d.malformed, false);
+});

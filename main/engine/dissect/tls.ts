@@ -51,6 +51,7 @@ export function looksLikeTls(d: Uint8Array, off: number, end: number): boolean {
 }
 
 const MAX_RECORD = 18432 + 2048; // 2^14 + expansion allowance (RFC 8446 §5.2)
+const MAX_HANDSHAKE = 256 * 1024; // bounds a handshake message reassembled across records
 
 export class TlsApp implements TcpApp {
   private hdr = new Uint8Array(5);
@@ -65,9 +66,14 @@ export class TlsApp implements TcpApp {
   private layer: F | null = null;
   private infos: string[] = [];
   private bad = false;
+  /** a handshake message cut by its record's end, waiting for the next handshake record */
+  private hsPending: Uint8Array | null = null;
+  /** body bytes of the current record that came from the current frame */
+  private bodyFrame = -1;
+  private bodyFrameBytes = 0;
 
   reset(): void {
-    this.hdrLen = 0; this.body = null; this.remaining = 0; this.bad = false;
+    this.hdrLen = 0; this.body = null; this.remaining = 0; this.bad = false; this.hsPending = null;
   }
 
   fin(): void {}
@@ -96,11 +102,15 @@ export class TlsApp implements TcpApp {
         this.remaining = (h[3] << 8) | h[4];
         if (this.remaining > MAX_RECORD) ctx.malformedAt('tls', `record length ${this.remaining} exceeds the TLS maximum`, start, 5);
         this.bodyLen = 0;
+        this.bodyFrame = ctx.pkt.number;
+        this.bodyFrameBytes = 0;
         // only handshake records are kept (bounded); the rest are only counted
         this.body = this.type === 22 && !this.encrypted ? new Uint8Array(Math.min(this.remaining, MAX_RECORD)) : null;
         if (this.remaining === 0) { this.record(ctx, s, o); continue; }
       }
       const n = Math.min(this.remaining, end - o);
+      if (this.bodyFrame !== ctx.pkt.number) { this.bodyFrame = ctx.pkt.number; this.bodyFrameBytes = 0; }
+      this.bodyFrameBytes += n;
       if (this.body) {
         const room = Math.min(n, this.body.length - this.bodyLen);
         if (room > 0) this.body.set(d.subarray(o, o + room), this.bodyLen);
@@ -146,11 +156,15 @@ export class TlsApp implements TcpApp {
         const body = this.body;
         this.body = null;
         if (!body || this.encrypted) { this.infos.push('Encrypted Handshake Message'); break; }
-        const b = body.subarray(0, this.bodyLen);
-        // the record's bytes may span frames: offsets are mapped by withReassembled
-        const frameStart = end - Math.min(end, b.length);
-        ctx.withReassembled(b, 0, frameStart, Math.min(end, b.length), () => {
-          this.handshakes(ctx, rec, b, s);
+        let b = body.subarray(0, this.bodyLen);
+        const pending = this.hsPending;
+        this.hsPending = null;
+        if (pending) { const c = new Uint8Array(pending.length + b.length); c.set(pending); c.set(b, pending.length); b = c; }
+        // the record's bytes may span frames: only its tail is in this one
+        const inFrame = Math.min(this.bodyFrameBytes, this.bodyLen, end);
+        const buf = b;
+        ctx.withReassembled(buf, buf.length - inFrame, end - inFrame, inFrame, () => {
+          this.handshakes(ctx, rec, buf, s);
         });
         if (s.tlsVersion) vname = VERSIONS[s.tlsVersion] ?? vname;
         break;
@@ -168,10 +182,16 @@ export class TlsApp implements TcpApp {
       ctx.sub(hs, 'tls.handshake.type', type, o, 1);
       ctx.sub(hs, 'tls.handshake.length', len, o + 1, 3);
       const name = HS_NAMES[type];
-      if (!name || o + 4 + len > b.length) {
-        // a message cut by the record boundary, or an encrypted Finished
-        this.infos.push(name && o + 4 + len > b.length ? name : 'Encrypted Handshake Message');
-        if (name && o + 4 + len > b.length && type !== 11) ctx.malformedAt('tls', `${name} length ${len} runs past its record`, o, b.length - o);
+      if (!name) {
+        // after ChangeCipherSpec unnoticed (e.g. a capture that starts mid-stream): encrypted
+        this.infos.push('Encrypted Handshake Message');
+        return;
+      }
+      if (o + 4 + len > b.length) {
+        // a message continued in the next handshake record (TLS fragmentation): keep its start
+        if (len <= MAX_HANDSHAKE) this.hsPending = b.slice(o);
+        else ctx.malformedAt('tls', `${name} length ${len} is implausible`, o, b.length - o);
+        this.infos.push(`${name} (fragment)`);
         return;
       }
       let info = name;
