@@ -11,7 +11,7 @@ import type {
   Methods, Method, Params, PacketDetails, RecentEntry, Result, RowBlock, Status, StreamFollow,
 } from '../../api/types';
 import { ApiError } from '../../api/schema';
-import { Column, PacketStore } from './store';
+import { Column, PacketStore, type RowSummary } from './store';
 import { StreamIds, summarize } from './summarize';
 import { detailsOf } from './details';
 import { followTcp } from './follow';
@@ -188,6 +188,7 @@ export class EngineService {
     const token = ++this.loadToken;
     if (this.live) { const l = this.live; this.live = null; await l.stop().catch(() => undefined); }
     this.closeSpool();
+    this.store.close();
     this.store = new PacketStore();
     this.streams = new StreamIds();
     this.index = new FilterIndex();
@@ -211,12 +212,16 @@ export class EngineService {
     return token;
   }
 
-  private ingest(batch: readonly RawPacket[]): void {
+  private ingest(batch: readonly RawPacket[], fromFile = false): void {
     const store = this.store;
+    const first = store.count;
+    const summaries: RowSummary[] = [];
     for (const pkt of batch) {
       let d: Dissection;
       try { d = this.dissector!.dissect(pkt); } catch (e) { d = brokenDissection(pkt, e); }
-      const i = store.append(pkt, summarize(d, this.streams));
+      summaries.push(summarize(d, this.streams));
+      if (!fromFile) store.append(pkt, summaries[summaries.length - 1]);
+      const i = first + summaries.length - 1;
       this.index.add(d);
       try { this.insights.add(d); } catch { /* insights must never stop the capture */ }
       if (this.displayed) {
@@ -225,6 +230,7 @@ export class EngineService {
         if (ok) this.pushDisplayed(i);
       }
     }
+    if (fromFile) store.appendBatch(batch, summaries);
     this.scheduleStatus();
   }
 
@@ -245,6 +251,10 @@ export class EngineService {
       this.fail(`cannot open ${path}: ${errMessage(e)}`, 'file');
       throw new ApiError(`cannot open ${path}: ${errMessage(e)}`, 'file');
     }
+    const compressed = (file as { compressed?: boolean }).compressed;
+    if (compressed === false) {
+      try { this.store.attachFile(path); } catch { /* frames then stay in memory */ }
+    }
     this.scheduleStatus(true);
     void this.readFile(file, token, path);
     // Let the first batch land so the caller's first getRows has rows.
@@ -257,7 +267,7 @@ export class EngineService {
       for await (const batch of file.batches()) {
         if (token !== this.loadToken) break;
         this.interfaces = file.meta?.interfaces ?? file.interfaces ?? this.interfaces;
-        this.ingest(batch);
+        this.ingest(batch, true);
         await yieldNow();
       }
       if (token !== this.loadToken) return;
@@ -393,6 +403,7 @@ export class EngineService {
     this.filterToken++;
     if (this.live) { const l = this.live; this.live = null; await l.stop().catch(() => undefined); }
     this.closeSpool();
+    this.store.close();
     if (this.statusTimer) clearTimeout(this.statusTimer);
     if (this.uploadDirMade) rmSync(this.uploadDirMade, { recursive: true, force: true });
   }

@@ -3,6 +3,7 @@
 // repeated strings (addresses, protocols, countries, user agents, hosts)
 // interned and the unique ones (Info) packed as UTF-8. A million packets
 // cost tens of bytes each plus their frame bytes, not a million objects.
+import { closeSync, openSync, readSync } from 'node:fs';
 import type { RawPacket } from '../types';
 import { COLOUR_RULES, type ColourRule } from '../../api/types';
 
@@ -82,6 +83,8 @@ export interface RowSummary {
 }
 
 const COLOUR_INDEX = new Map<string, number>(COLOUR_RULES.map((c, i) => [c, i]));
+/** Record header sizes before the packet bytes: pcapng EPB/OPB, pcap, modified pcap, pcapng SPB. */
+const DATA_OFFSETS = [28, 16, 24, 12];
 const NO_TS = -(2n ** 63n);
 
 export class PacketStore {
@@ -111,12 +114,64 @@ export class PacketStore {
   readonly number = new Column(Uint32Array);
   /** first packet's timestamp, the origin of the Time column */
   firstTsNs: bigint | null = null;
+  /** open capture file whose bytes frames may point into (uncompressed files only) */
+  private fd: number | null = null;
+  /** packets whose frames stay in the file rather than in memory */
+  fileBacked = 0;
 
-  append(pkt: RawPacket, s: RowSummary): number {
+  /**
+   * Let frames of this (uncompressed) capture file stay in the file:
+   * appendBatch() then keeps only their offsets, after checking the bytes.
+   */
+  attachFile(path: string): void {
+    this.close();
+    this.fd = openSync(path, 'r');
+  }
+
+  close(): void {
+    if (this.fd !== null) { try { closeSync(this.fd); } catch { /* already closed */ } this.fd = null; }
+  }
+
+  /**
+   * Append a batch read from the attached file. One read covers the batch's
+   * records; a packet whose bytes are found right after its record header
+   * keeps just that offset, any other is copied into memory.
+   */
+  appendBatch(batch: readonly RawPacket[], summaries: readonly RowSummary[]): void {
+    let region: Buffer | null = null;
+    let base = 0;
+    if (this.fd !== null && batch.length && batch.every((p) => typeof p.fileOffset === 'number')) {
+      base = batch[0].fileOffset!;
+      const last = batch[batch.length - 1];
+      const end = last.fileOffset! + 32 + last.data.length;
+      if (end > base && end - base < 256 << 20) {
+        region = Buffer.allocUnsafe(end - base);
+        const got = readSync(this.fd, region, 0, region.length, base);
+        region = region.subarray(0, got);
+      }
+    }
+    for (let k = 0; k < batch.length; k++) {
+      const pkt = batch[k];
+      let at = -1;
+      if (region) {
+        const rel = pkt.fileOffset! - base;
+        const want = Buffer.from(pkt.data.buffer, pkt.data.byteOffset, pkt.data.length);
+        for (const h of DATA_OFFSETS) {
+          const a = rel + h;
+          if (a >= 0 && a + want.length <= region.length && region.subarray(a, a + want.length).equals(want)) { at = pkt.fileOffset! + h; break; }
+        }
+      }
+      this.append(pkt, summaries[k], at);
+    }
+  }
+
+  append(pkt: RawPacket, s: RowSummary, fileDataOffset = -1): number {
     const i = this.count;
     const n = i + 1;
     for (const c of this.columns) c.ensure(n);
-    this.frameLoc.arr[i] = this.frames.append(pkt.data);
+    // negative: -(offset in the attached file) - 1; else a location in the in-memory arena
+    if (fileDataOffset >= 0) { this.frameLoc.arr[i] = -fileDataOffset - 1; this.fileBacked++; }
+    else this.frameLoc.arr[i] = this.frames.append(pkt.data);
     this.tsNs.arr[i] = pkt.tsNs ?? NO_TS;
     if (this.firstTsNs === null && pkt.tsNs !== null) this.firstTsNs = pkt.tsNs;
     this.capLen.arr[i] = pkt.data.length;
@@ -158,8 +213,19 @@ export class PacketStore {
       origLen: this.origLen.arr[i],
       linkType: this.linkType.arr[i],
       interfaceId: this.ifaceId.arr[i],
-      data: this.frames.view(this.frameLoc.arr[i], this.capLen.arr[i]),
+      data: this.frame(i),
     };
+  }
+
+  /** the frame bytes: a view into the arena, or read from the attached file */
+  private frame(i: number): Uint8Array {
+    const loc = this.frameLoc.arr[i];
+    const len = this.capLen.arr[i];
+    if (loc >= 0) return this.frames.view(loc, len);
+    const buf = Buffer.allocUnsafe(len);
+    const got = this.fd === null ? 0 : readSync(this.fd, buf, 0, len, -loc - 1);
+    if (got !== len) throw new Error(`frame ${this.number.arr[i]}: the capture file changed or closed (read ${got} of ${len} bytes at ${-loc - 1})`);
+    return buf;
   }
 
   info(i: number): string {
