@@ -5,7 +5,9 @@
 // noisy; both are printed). Target: insights add < 25% to the read time.
 //
 //   node scripts/build.mjs && node dist/bench/insights/run.js [packets]
-import { bigCapture } from '../lib/big-capture';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { bigCapture, ROOT } from '../lib/big-capture';
 import { openCaptureFile } from '../../main/engine/file/open';
 import { createDissector } from '../../main/engine/insights/file';
 import { InsightsEngine, insightsSnapshot } from '../../main/engine/insights';
@@ -34,6 +36,14 @@ async function pass(path: string, withInsights: boolean): Promise<Pass> {
   return { insights: withInsights, packets, cpu: cpuS() - c0, wall: wallS() - w0, alerts, rssMB: process.memoryUsage().rss / 1048576 };
 }
 
+/** CPU seconds of `xdpscope read -r CAP` (summary lines to /dev/null): what "reading the capture" costs a user. */
+function cliReadCpu(path: string): number | null {
+  const cli = join(ROOT, 'bin', 'xdpscope.js');
+  const r = spawnSync('sh', ['-c', `/usr/bin/time -f '%U %S' '${process.execPath}' '${cli}' read -r '${path}' > /dev/null`], { encoding: 'utf8' });
+  const m = /([\d.]+) ([\d.]+)\s*$/.exec(r.stderr);
+  return m ? Number(m[1]) + Number(m[2]) : null;
+}
+
 async function main(): Promise<void> {
   const n = Number(process.argv[2] ?? 1_000_000);
   const path = bigCapture(n);
@@ -51,6 +61,11 @@ async function main(): Promise<void> {
   const extraCpu = sum(true, 'cpu') / sum(false, 'cpu') - 1;
   const extraWall = sum(true, 'wall') / sum(false, 'wall') - 1;
   console.log(`insights add ${(extraCpu * 100).toFixed(1)}% CPU time (${(extraWall * 100).toFixed(1)}% wall) to read+dissect (target < 25%)`);
+  const perPass = (sum(true, 'cpu') - sum(false, 'cpu')) / 2;
+  const read = cliReadCpu(path);
+  if (read !== null) {
+    console.log(`xdpscope read -r (summary lines): ${read.toFixed(2)} s CPU; insights' ${perPass.toFixed(2)} s CPU = ${((perPass / read) * 100).toFixed(1)}% of it`);
+  }
 }
 
 void main();

@@ -18,6 +18,12 @@ const SERVICE_NAMES: Record<number, string> = {
   5900: 'VNC', 5985: 'WinRM', 5986: 'WinRM',
 };
 
+/**
+ * Per-source sets stop growing here (counts then read "256+"): thresholds are
+ * tens, and 4096 tracked sources × a few sets must stay small.
+ */
+const SET_CAP = 256;
+
 interface Handshake {
   src: string;
   dst: string;
@@ -47,7 +53,7 @@ interface SourceWin extends Window {
   src: string;
   ports: CappedSet<number>;
   hosts: CappedSet<string>;
-  /** distinct hosts per destination port, for horizontal scans (first 16 ports) */
+  /** distinct hosts per destination port, for horizontal scans (first 8 ports) */
   hostsByPort: Map<number, CappedSet<string>>;
 }
 
@@ -167,14 +173,14 @@ export class ConnectionDetector {
       let w = this.sources.touch(src);
       if (w && this.expired(w, f.ts, s.scan.windowSec)) { this.retire(w); w = undefined; }
       if (!w) {
-        w = { ...newWindow(f), type: 'scan', src, ports: new CappedSet(4096), hosts: new CappedSet(4096), hostsByPort: new Map() };
+        w = { ...newWindow(f), type: 'scan', src, ports: new CappedSet(Math.max(SET_CAP, s.scan.minPorts)), hosts: new CappedSet(Math.max(SET_CAP, s.scan.minHosts)), hostsByPort: new Map() };
         this.sources.set(src, w);
       }
       this.count(w, f, isNew);
       w.ports.add(dport);
       w.hosts.add(dst);
       let hp = w.hostsByPort.get(dport);
-      if (!hp && w.hostsByPort.size < 16) w.hostsByPort.set(dport, (hp = new CappedSet(4096)));
+      if (!hp && w.hostsByPort.size < 8) w.hostsByPort.set(dport, (hp = new CappedSet(Math.max(SET_CAP / 4, s.scan.minHosts))));
       hp?.add(dst);
       if (!w.alertId && this.scanCrossed(w)) w.alertId = `port-scan:${src}:${++this.seq}`;
     }
@@ -190,7 +196,7 @@ export class ConnectionDetector {
       const tk = `${dst}:${dport}`;
       let w = this.targets.touch(tk);
       if (w && this.expired(w, f.ts, s.synFlood.windowSec)) { this.retire(w); w = undefined; }
-      if (!w) { w = { ...newWindow(f), type: 'flood', dst, port: dport, sources: new CappedSet(4096), top: new TopK(32) }; this.targets.set(tk, w); }
+      if (!w) { w = { ...newWindow(f), type: 'flood', dst, port: dport, sources: new CappedSet(Math.max(SET_CAP * 4, s.synFlood.minSources)), top: new TopK(32) }; this.targets.set(tk, w); }
       this.count(w, f, isNew);
       w.sources.add(src);
       w.top.add(src);

@@ -123,7 +123,7 @@ export function defaultSettings(): InsightsSettings {
       },
     },
     aiServices: { enabled: true, services: DEFAULT_AI_SERVICES.map((s) => ({ ...s, domains: [...s.domains] })) },
-    limits: { maxSources: 10_000, maxHandshakes: 100_000, maxResolved: 10_000, maxAlertFrames: 512 },
+    limits: { maxSources: 4096, maxHandshakes: 100_000, maxResolved: 10_000, maxAlertFrames: 512 },
   };
 }
 

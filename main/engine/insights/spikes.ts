@@ -136,7 +136,7 @@ export class SpikeDetector {
     if (f.src !== undefined) {
       const e = c.sources.get(f.src);
       if (e) e.n++;
-      else if (c.sources.size < SOURCE_SET_CAP) {
+      else if (c.sources.size < (st.key === OVERALL ? SOURCE_SET_CAP : SOURCE_SET_CAP / 4)) {
         ensureGeo(f);
         c.sources.set(f.src, { n: 1, country: f.srcCountry });
       } else c.sourcesOverflow = true;
