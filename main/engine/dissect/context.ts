@@ -60,6 +60,8 @@ export class Ctx {
     readonly pkt: RawPacket,
     /** field-subset mode: only these fields (and every protocol layer) are created */
     readonly want: ReadonlySet<string> | null = null,
+    /** field-subset mode: prefix → whether any wanted field starts with it (shared, filled lazily) */
+    private readonly groups: Map<string, boolean> | null = null,
   ) {
     this.d = pkt.data;
   }
@@ -108,6 +110,18 @@ export class Ctx {
     this.fields.push(f);
     this.protocols.push(name);
     return f;
+  }
+
+  /** Is any field under this prefix kept? Lets a dissector skip a whole group of fields at once. */
+  g(prefix: string): boolean {
+    if (this.want === null || this.groups === null) return true;
+    let v = this.groups.get(prefix);
+    if (v === undefined) {
+      v = false;
+      for (const n of this.want) if (n.startsWith(prefix)) { v = true; break; }
+      this.groups.set(prefix, v);
+    }
+    return v;
   }
 
   /** Is the field kept? (false only in field-subset mode for fields nobody asked for) */

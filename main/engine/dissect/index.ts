@@ -83,6 +83,7 @@ export class Dissector {
   private readonly clock: Clock = { first: null, prev: null };
   private readonly enrich: EnrichOptions | null;
   private readonly want: Set<string> | null;
+  private readonly groups = new Map<string, boolean>();
 
   constructor(opts: DissectorOptions = {}) {
     let enrich = opts.enrich !== false;
@@ -95,7 +96,7 @@ export class Dissector {
   }
 
   dissect(pkt: RawPacket): Dissection {
-    const ctx = new Ctx(pkt, this.want);
+    const ctx = new Ctx(pkt, this.want, this.groups);
     const protos = dissectFrame(ctx, this.clock);
     try {
       dissectLink(ctx, this.state);

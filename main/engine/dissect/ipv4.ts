@@ -65,9 +65,11 @@ export function dissectIpv4(ctx: Ctx, st: State, off: number, end: number): numb
     return end;
   }
   const ds = d[off + 1];
-  const ds_ = ctx.add(ip, 'ip.dsfield', ds, off + 1, 1);
-  ctx.sub(ds_, 'ip.dsfield.dscp', ds >> 2, off + 1, 1);
-  ctx.sub(ds_, 'ip.dsfield.ecn', ds & 3, off + 1, 1);
+  if (ctx.g('ip.dsfield')) {
+    const ds_ = ctx.add(ip, 'ip.dsfield', ds, off + 1, 1);
+    ctx.sub(ds_, 'ip.dsfield.dscp', ds >> 2, off + 1, 1);
+    ctx.sub(ds_, 'ip.dsfield.ecn', ds & 3, off + 1, 1);
+  }
   let total = u16(d, off + 2);
   // 0 is what TCP segmentation offload leaves in captured frames: the frame's length holds
   if (total === 0) total = Math.max(hl, avail);
@@ -80,11 +82,13 @@ export function dissectIpv4(ctx: Ctx, st: State, off: number, end: number): numb
   const id = u16(d, off + 4);
   ctx.add(ip, 'ip.id', id, off + 4, 2);
   const ff = u16(d, off + 6);
-  const flags = ctx.add(ip, 'ip.flags', ff >> 13, off + 6, 1);
-  ctx.sub(flags, 'ip.flags.rb', (ff & 0x8000) !== 0, off + 6, 1);
-  ctx.sub(flags, 'ip.flags.df', (ff & 0x4000) !== 0, off + 6, 1);
   const mf = (ff & 0x2000) !== 0;
-  ctx.sub(flags, 'ip.flags.mf', mf, off + 6, 1);
+  if (ctx.g('ip.flags')) {
+    const flags = ctx.add(ip, 'ip.flags', ff >> 13, off + 6, 1);
+    ctx.sub(flags, 'ip.flags.rb', (ff & 0x8000) !== 0, off + 6, 1);
+    ctx.sub(flags, 'ip.flags.df', (ff & 0x4000) !== 0, off + 6, 1);
+    ctx.sub(flags, 'ip.flags.mf', mf, off + 6, 1);
+  }
   const fragOff = (ff & 0x1fff) * 8;
   ctx.add(ip, 'ip.frag_offset', ff & 0x1fff, off + 6, 2);
   ctx.add(ip, 'ip.ttl', d[off + 8], off + 8, 1);

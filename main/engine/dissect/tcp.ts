@@ -131,22 +131,14 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
   ctx.add(tcp, 'tcp.ack_raw', ack, off + 8, 4);
   ctx.add(tcp, 'tcp.hdr_len', hl, off + 12, 1);
   const ff = ctx.add(tcp, 'tcp.flags', flags, off + 12, 2);
-  ctx.sub(ff, 'tcp.flags.res', (flags & 0xe00) !== 0, off + 12, 1);
-  ctx.sub(ff, 'tcp.flags.ns', (flags & 0x100) !== 0, off + 12, 1);
-  ctx.sub(ff, 'tcp.flags.cwr', (flags & 0x80) !== 0, off + 13, 1);
-  ctx.sub(ff, 'tcp.flags.ecn', (flags & 0x40) !== 0, off + 13, 1);
-  ctx.sub(ff, 'tcp.flags.urg', (flags & 0x20) !== 0, off + 13, 1);
-  ctx.sub(ff, 'tcp.flags.ack', ackf, off + 13, 1);
-  ctx.sub(ff, 'tcp.flags.push', (flags & 8) !== 0, off + 13, 1);
-  ctx.sub(ff, 'tcp.flags.reset', rst, off + 13, 1);
-  ctx.sub(ff, 'tcp.flags.syn', syn, off + 13, 1);
-  ctx.sub(ff, 'tcp.flags.fin', fin, off + 13, 1);
-  if (ctx.w('tcp.flags.str')) ctx.sub(ff, 'tcp.flags.str', flagStr(flags), off + 12, 2).generated = true;
+  if (ctx.g('tcp.flags.')) flagBits(ctx, ff, flags, off);
   ctx.add(tcp, 'tcp.window_size_value', win, off + 14, 2);
   // scaling applies once both SYNs carried a window-scale option, never to the SYNs themselves
   const scale = !syn && flow.wscale >= 0 && rev.wscale >= 0 ? flow.wscale : -1;
-  ctx.gen(tcp, 'tcp.window_size', scale >= 0 ? win * 2 ** scale : win);
-  ctx.gen(tcp, 'tcp.window_size_scalefactor', scale >= 0 ? 2 ** scale : syn ? -2 : -1);
+  if (ctx.g('tcp.window_size')) {
+    ctx.gen(tcp, 'tcp.window_size', scale >= 0 ? win * 2 ** scale : win);
+    ctx.gen(tcp, 'tcp.window_size_scalefactor', scale >= 0 ? 2 ** scale : syn ? -2 : -1);
+  }
   ctx.add(tcp, 'tcp.checksum', u16(d, off + 16), off + 16, 2);
   ctx.add(tcp, 'tcp.urgent_pointer', u16(d, off + 18), off + 18, 2);
 
@@ -156,7 +148,8 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
   } else {
     tcp.len = payOff - off;
     if (off + hl > end) ctx.malformedAt('tcp', `TCP options cut short (${avail} of ${hl} header bytes)`, off, avail);
-    if (hl > 20) optInfo = options(ctx, tcp, off + 20, Math.min(off + hl, end), flow, syn);
+    // options matter to SYNs (window scale), the Info text, or when their fields are asked for
+    if (hl > 20 && (syn || ctx.want === null || ctx.g('tcp.option'))) optInfo = options(ctx, tcp, off + 20, Math.min(off + hl, end), flow, syn);
   }
   if (syn && flow.wscale === -1) flow.wscale = -2; // SYN without the option: no scaling
 
@@ -254,6 +247,21 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
 /** A closed conversation keeps its numbers but not its reassembly buffers. */
 function release(s: TcpStream): void {
   if (s.rst || (s.a.fin && s.b.fin)) { s.a.app = null; s.b.app = null; }
+}
+
+function flagBits(ctx: Ctx, ff: F, flags: number, off: number): void {
+  const ackf = (flags & 16) !== 0, syn = (flags & 2) !== 0, fin = (flags & 1) !== 0, rst = (flags & 4) !== 0;
+  ctx.sub(ff, 'tcp.flags.res', (flags & 0xe00) !== 0, off + 12, 1);
+  ctx.sub(ff, 'tcp.flags.ns', (flags & 0x100) !== 0, off + 12, 1);
+  ctx.sub(ff, 'tcp.flags.cwr', (flags & 0x80) !== 0, off + 13, 1);
+  ctx.sub(ff, 'tcp.flags.ecn', (flags & 0x40) !== 0, off + 13, 1);
+  ctx.sub(ff, 'tcp.flags.urg', (flags & 0x20) !== 0, off + 13, 1);
+  ctx.sub(ff, 'tcp.flags.ack', ackf, off + 13, 1);
+  ctx.sub(ff, 'tcp.flags.push', (flags & 8) !== 0, off + 13, 1);
+  ctx.sub(ff, 'tcp.flags.reset', rst, off + 13, 1);
+  ctx.sub(ff, 'tcp.flags.syn', syn, off + 13, 1);
+  ctx.sub(ff, 'tcp.flags.fin', fin, off + 13, 1);
+  if (ctx.w('tcp.flags.str')) ctx.sub(ff, 'tcp.flags.str', flagStr(flags), off + 12, 2).generated = true;
 }
 
 function options(ctx: Ctx, tcp: F, o: number, end: number, flow: TcpFlow, syn: boolean): string {
