@@ -19,16 +19,18 @@ export interface PacketFacts {
   /** MAC addresses as 48-bit numbers (NaN when the frame has no Ethernet header) */
   ethSrc: number;
   ethDst: number;
-  /** every EtherType in the frame, and the field that carries each (eth.type, vlan.etype, sll.etype) */
+  /** the first nEtherTypes entries: every EtherType in the frame, and the field that carries each (eth.type, vlan.etype, sll.etype) */
   etherTypes: number[];
   etherTypeFields: string[];
+  nEtherTypes: number;
   /** 4 or 6 when the frame has an IP layer */
   ipVersion: 0 | 4 | 6;
   src?: string;
   dst?: string;
-  /** the IP protocol numbers in the frame, and the field of each (ip.proto, ipv6.nxt) */
+  /** the first nIpProtos entries: the IP protocol numbers in the frame, and the field of each (ip.proto, ipv6.nxt) */
   ipProtos: number[];
   ipProtoFields: string[];
+  nIpProtos: number;
   transport?: 'tcp' | 'udp';
   srcPort?: number;
   dstPort?: number;
@@ -154,7 +156,7 @@ export class FactsExtractor {
   /** One facts object, reset for each packet: valid until the next extract() (consumers copy what they keep). */
   private readonly f: PacketFacts = {
     d: null as unknown as Dissection, frame: 0, ts: NaN, len: 0,
-    ethSrc: NaN, ethDst: NaN, etherTypes: [], etherTypeFields: [], ipVersion: 0, src: undefined, dst: undefined, ipProtos: [], ipProtoFields: [],
+    ethSrc: NaN, ethDst: NaN, etherTypes: [], etherTypeFields: [], nEtherTypes: 0, ipVersion: 0, src: undefined, dst: undefined, ipProtos: [], ipProtoFields: [], nIpProtos: 0,
     transport: undefined, srcPort: undefined, dstPort: undefined, tcpFlags: 0, payloadStart: 0, payloadLen: 0,
     sni: undefined, httpHost: undefined, httpHostRaw: undefined, httpRequest: false, httpUserAgentFamily: undefined,
     httpUserAgent: undefined, httpStatus: undefined, dnsResponse: false, dnsQueryName: undefined, dnsAnswers: undefined,
@@ -165,8 +167,8 @@ export class FactsExtractor {
     const p = d.packet;
     const f = this.f;
     f.d = d; f.frame = p.number; f.ts = p.tsNs === null ? NaN : Number(p.tsNs) / 1e9; f.len = p.origLen;
-    f.ethSrc = NaN; f.ethDst = NaN; f.etherTypes.length = 0; f.etherTypeFields.length = 0; f.ipVersion = 0; f.src = undefined; f.dst = undefined;
-    f.ipProtos.length = 0; f.ipProtoFields.length = 0; f.transport = undefined; f.srcPort = undefined; f.dstPort = undefined;
+    f.ethSrc = NaN; f.ethDst = NaN; f.nEtherTypes = 0; f.ipVersion = 0; f.src = undefined; f.dst = undefined;
+    f.nIpProtos = 0; f.transport = undefined; f.srcPort = undefined; f.dstPort = undefined;
     f.tcpFlags = 0; f.payloadStart = 0; f.payloadLen = 0; f.sni = undefined; f.httpHost = undefined; f.httpHostRaw = undefined;
     f.httpRequest = false; f.httpUserAgentFamily = undefined; f.httpUserAgent = undefined; f.httpStatus = undefined;
     f.dnsResponse = false; f.dnsQueryName = undefined; f.dnsAnswers = undefined; f.geoDone = false;
@@ -210,12 +212,12 @@ export class FactsExtractor {
         type = (b[12] << 8) | b[13];
         off = 14;
         if (type < 0x0600) return; // 802.3 length: LLC, not an EtherType
-        f.etherTypes.push(type); f.etherTypeFields.push(FIELD_ETH);
+        pushEther(f, type, FIELD_ETH);
         while ((type === 0x8100 || type === 0x88a8 || type === 0x9100) && off + 4 <= n) {
           type = (b[off + 2] << 8) | b[off + 3];
           off += 4;
           if (type < 0x0600) return;
-          f.etherTypes.push(type); f.etherTypeFields.push(FIELD_VLAN);
+          pushEther(f, type, FIELD_VLAN);
         }
         break;
       }
@@ -224,14 +226,14 @@ export class FactsExtractor {
         type = (b[14] << 8) | b[15];
         off = 16;
         if (type < 0x0600) return;
-        f.etherTypes.push(type); f.etherTypeFields.push(FIELD_SLL);
+        pushEther(f, type, FIELD_SLL);
         break;
       case LinkType.LINUX_SLL2:
         if (n < 20) return;
         type = (b[0] << 8) | b[1];
         off = 20;
         if (type < 0x0600) return;
-        f.etherTypes.push(type); f.etherTypeFields.push(FIELD_SLL);
+        pushEther(f, type, FIELD_SLL);
         break;
       case LinkType.RAW: case LinkType.IPV4: case LinkType.IPV6:
         if (n < 1) return;
@@ -265,7 +267,7 @@ export class FactsExtractor {
       f.src = this.v4str(((b[off + 12] << 24) | (b[off + 13] << 16) | (b[off + 14] << 8) | b[off + 15]) >>> 0);
       f.dst = this.v4str(((b[off + 16] << 24) | (b[off + 17] << 16) | (b[off + 18] << 8) | b[off + 19]) >>> 0);
     }
-    f.ipProtos.push(proto); f.ipProtoFields.push('ip.proto');
+    pushProto(f, proto, 'ip.proto');
     const fragOff = ((b[off + 6] & 0x1f) << 8) | b[off + 7];
     const more = (b[off + 6] & 0x20) !== 0;
     const end = Math.min(n, total >= ihl ? off + total : n);
@@ -284,7 +286,7 @@ export class FactsExtractor {
     const plen = (b[off + 4] << 8) | b[off + 5];
     const end = Math.min(n, off + 40 + plen);
     let nxt = b[off + 6];
-    f.ipProtos.push(nxt); f.ipProtoFields.push('ipv6.nxt');
+    pushProto(f, nxt, 'ipv6.nxt');
     let o = off + 40;
     // extension headers (hop-by-hop, routing, destination options, AH, mobility, HIP, shim6)
     for (let k = 0; k < 8 && IPV6_EXT.has(nxt) && o + 8 <= end; k++) {
@@ -336,6 +338,19 @@ export class FactsExtractor {
   }
 }
 
+// (arrays reused across packets: an index, not push/length = 0, which cost more than the parsing)
+function pushEther(f: PacketFacts, v: number, field: string): void {
+  if (f.nEtherTypes >= 8) return;
+  f.etherTypes[f.nEtherTypes] = v;
+  f.etherTypeFields[f.nEtherTypes++] = field;
+}
+
+function pushProto(f: PacketFacts, v: number, field: string): void {
+  if (f.nIpProtos >= 8) return;
+  f.ipProtos[f.nIpProtos] = v;
+  f.ipProtoFields[f.nIpProtos++] = field;
+}
+
 function mac48(b: Uint8Array, o: number): number {
   return (b[o] * 0x10000 + ((b[o + 1] << 8) | b[o + 2])) * 0x1000000 + ((b[o + 3] << 16) | (b[o + 4] << 8) | b[o + 5]);
 }
@@ -348,5 +363,8 @@ export function mac48ToString(v: number): string {
 /** Facts of one packet, in a fresh object (the engine reuses one per extractor instead). */
 export function packetFacts(d: Dissection): PacketFacts {
   const f = new FactsExtractor().extract(d);
-  return { ...f, etherTypes: [...f.etherTypes], etherTypeFields: [...f.etherTypeFields], ipProtos: [...f.ipProtos], ipProtoFields: [...f.ipProtoFields] };
+  return {
+    ...f, etherTypes: f.etherTypes.slice(0, f.nEtherTypes), etherTypeFields: f.etherTypeFields.slice(0, f.nEtherTypes),
+    ipProtos: f.ipProtos.slice(0, f.nIpProtos), ipProtoFields: f.ipProtoFields.slice(0, f.nIpProtos),
+  };
 }

@@ -61,7 +61,7 @@ export class PolicyDetector {
   add(f: PacketFacts, data: Uint8Array): void {
     if (!this.s.policy.enabled) return;
     let seenEther = -1;
-    for (let i = 0; i < f.etherTypes.length; i++) {
+    for (let i = 0; i < f.nEtherTypes; i++) {
       const v = f.etherTypes[i], field = f.etherTypeFields[i];
       if (this.ether.has(v) || v < 0x0600 /* an 802.3 length, not a type */) continue;
       const g = this.group(`ethertype:${v}`, () => {
@@ -74,7 +74,7 @@ export class PolicyDetector {
       seenEther = v;
     }
     let seenProto = -1;
-    for (let i = 0; i < f.ipProtos.length; i++) {
+    for (let i = 0; i < f.nIpProtos; i++) {
       const v = f.ipProtos[i], field = f.ipProtoFields[i];
       if (this.ipProto.has(v) || (field === 'ipv6.nxt' && IPV6_EXT.has(v))) continue;
       const g = this.group(`ipproto:${v}`, () => {
