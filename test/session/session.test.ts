@@ -357,7 +357,7 @@ describe('errors name the path and the reason', () => {
     const dir = tempDir('eacces');
     chmodSync(dir, 0o755);
     const f = join(dir, 'secret.pcapng');
-    copyFileSync(join(ROOT, '..', 'shared', 'captures', 'zeek-arp.pcap'), f);
+    copyFileSync(join(CAPTURES, 'zeek-arp.pcap'), f);
     chmodSync(f, 0o600);
     const mod = join(ROOT, 'dist', 'main', 'engine', 'session', 'index.js');
     const script = `require(${JSON.stringify(mod)}).openSession(${JSON.stringify(f)}).then(() => console.log('opened'), (e) => console.log(e.code + '|' + e.message))`;
