@@ -19,7 +19,9 @@ dns.resp.name dns.resp.ttl dns.cname dns.count.answers http.request.uri http.req
 http.response.phrase http.content_type http.request.line http.response.line http.server http.request.full_uri
 tls.handshake.type tls.record.version tls.handshake.version tls.handshake.extensions_alpn_str tls.handshake.ciphersuite
 icmp.type icmp.code icmp.ident icmp.seq icmpv6.type icmpv6.code arp.opcode arp.src.proto_ipv4 arp.dst.proto_ipv4
-arp.src.hw_mac vlan.priority vlan.dei vlan.etype sll.pkttype sll.etype ipv6.plen ipv6.nxt ipv6.hlim ipv6.flow data.len`.split(/\s+/);
+arp.src.hw_mac vlan.priority vlan.dei vlan.etype sll.pkttype sll.etype ipv6.plen ipv6.nxt ipv6.hlim ipv6.flow data.len
+tcp.analysis.bytes_in_flight tcp.analysis.ack_rtt tcp.analysis.acks_frame tcp.analysis.initial_rtt tcp.analysis.push_bytes_sent
+tcp.completeness dhcp.id dhcp.option.dhcp igmp.type mpls.label icmp.data_time`.split(/\s+/);
 
 /** Justified differences: [capture, field, frame] — see the comments. */
 const KNOWN: Array<[string, string, number, string]> = [
@@ -28,6 +30,8 @@ const KNOWN: Array<[string, string, number, string]> = [
   ['tcpdump-timestamp_invalid_nano.pcap', 'frame.time_delta', 3, 'raw-field time arithmetic'],
   ['tcpdump-timestamp_invalid_nano.pcap', 'frame.time', 2, 'raw-field time arithmetic'],
   ['tcpdump-timestamp_invalid_nano.pcap', 'frame.time', 3, 'raw-field time arithmetic'],
+  ['tcpdump-timestamp_invalid_nano.pcap', 'tcp.analysis.ack_rtt', 3, 'raw-field time arithmetic'],
+  ['tcpdump-timestamp_invalid_nano.pcap', 'tcp.analysis.initial_rtt', 3, 'raw-field time arithmetic'],
   // data inside a MIME multipart body, which we do not decode
   ['zeek-ctu-62604-80.pcap', 'data.len', 9, 'multipart parts'],
 ];

@@ -60,6 +60,12 @@ declare('tcp', 'Transmission Control Protocol', [
   ['tcp.analysis.zero_window', 'none', 'This is a ZeroWindow segment'],
   ['tcp.analysis.lost_segment', 'none', 'A segment before this frame was not captured'],
   ['tcp.analysis.flags', 'none', 'TCP Analysis Flags'],
+  ['tcp.analysis.acks_frame', 'framenum', 'This is an ACK to the segment in frame'],
+  ['tcp.analysis.ack_rtt', 'reltime', 'The RTT to ACK the segment was'],
+  ['tcp.analysis.initial_rtt', 'reltime', 'iRTT', { description: 'from the SYN to the ACK of the SYN-ACK' }],
+  ['tcp.analysis.bytes_in_flight', 'uint', 'Bytes in flight'],
+  ['tcp.analysis.push_bytes_sent', 'uint', 'Bytes sent since last PSH flag'],
+  ['tcp.completeness', 'uint', 'Conversation completeness', { description: 'bits seen before this frame: SYN 1, SYN-ACK 2, ACK 4, DATA 8, FIN 16, RST 32' }],
   ['tcp.payload', 'bytes', 'TCP payload'],
   ['tcp.segment_data', 'bytes', 'TCP segment data', { description: 'payload that belongs to a PDU completed in a later frame' }],
   ['tcp.reassembled_in', 'framenum', 'Reassembled PDU in frame'],
@@ -156,14 +162,16 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
   // --- analysis ---
   let prefix = '';
   let retrans = false;
+  /** something was said under tcp.analysis (tshark then also shows the iRTT there) */
+  let flagged = false;
   if (seglen > 0 && flow.nextSeq >= 0) {
     const keepAlive = len <= 1 && !syn && !fin && !rst && seq === ((flow.nextSeq - 1) >>> 0);
     if (keepAlive) {
-      ctx.gen(tcp, 'tcp.analysis.flags', null); ctx.gen(tcp, 'tcp.analysis.keep_alive', null);
+      ctx.gen(tcp, 'tcp.analysis.flags', null); flagged = true; ctx.gen(tcp, 'tcp.analysis.keep_alive', null);
       prefix = '[TCP Keep-Alive] ';
       retrans = true; // never deliver keep-alive bytes
     } else if (sdiff((seq + seglen) >>> 0, flow.nextSeq) <= 0) {
-      ctx.gen(tcp, 'tcp.analysis.flags', null); ctx.gen(tcp, 'tcp.analysis.retransmission', null);
+      ctx.gen(tcp, 'tcp.analysis.flags', null); flagged = true; ctx.gen(tcp, 'tcp.analysis.retransmission', null);
       ctx.note('sequence', 'tcp', 'This frame is a (suspected) retransmission');
       prefix = '[TCP Retransmission] ';
       retrans = true;
@@ -172,7 +180,7 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
   if (!retrans && len === 0 && !syn && !fin && !rst && ackf && flow.lastAck === ack && flow.lastWin === win) {
     const dupAck = ++flow.dupAcks;
     const dupOf = flow.lastAckFrame;
-    ctx.gen(tcp, 'tcp.analysis.flags', null);
+    ctx.gen(tcp, 'tcp.analysis.flags', null); flagged = true;
     ctx.gen(tcp, 'tcp.analysis.duplicate_ack', null);
     ctx.gen(tcp, 'tcp.analysis.duplicate_ack_num', dupAck);
     ctx.gen(tcp, 'tcp.analysis.duplicate_ack_frame', dupOf);
@@ -183,7 +191,7 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
   }
   if (ackf) { flow.lastAck = ack; flow.lastWin = win; }
   if (win === 0 && !syn && !fin && !rst) {
-    ctx.gen(tcp, 'tcp.analysis.flags', null); ctx.gen(tcp, 'tcp.analysis.zero_window', null);
+    ctx.gen(tcp, 'tcp.analysis.flags', null); flagged = true; ctx.gen(tcp, 'tcp.analysis.zero_window', null);
     prefix = prefix || '[TCP ZeroWindow] ';
   }
 
@@ -194,6 +202,7 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
   }
   if (fin) flow.fin = true;
   if (rst) stream.s.rst = true;
+  timing(ctx, tcp, stream.s, flow, rev, seq, ack, len, flags, flagged);
 
   // the Info text is built on demand, and never in field-subset mode (nobody reads it there)
   const full = ctx.want === null;
@@ -221,7 +230,7 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
     if (behind > 0) from = payOff + Math.min(behind, len);
     else if (behind < 0) {
       // gap: a lost segment ends any partial PDU
-      ctx.gen(tcp, 'tcp.analysis.flags', null);
+      ctx.gen(tcp, 'tcp.analysis.flags', null); flagged = true;
       ctx.gen(tcp, 'tcp.analysis.lost_segment', null);
       ctx.note('sequence', 'tcp', 'Previous segment(s) not captured', 'warn');
       if (!prefix) prefix = '[TCP Previous segment not captured] ';
@@ -242,6 +251,63 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
     const partial = app?.partialInfo?.();
     if (baseInfo) ctx.info = partial ? `${partial} [TCP segment of a reassembled PDU]` : () => `${baseInfo()} [TCP segment of a reassembled PDU]`;
   }
+}
+
+const MAX_UNACKED = 256;
+const rel = (ns: bigint): number => Number(ns) / 1e9;
+
+/**
+ * RTT and in-flight analysis as tshark does by default: which segment an
+ * ACK acknowledges and after how long, bytes sent but not yet acknowledged,
+ * the handshake's initial RTT, and how complete the conversation is.
+ */
+function timing(ctx: Ctx, tcp: F, s: TcpStream, flow: TcpFlow, rev: TcpFlow, seq: number, ack: number, len: number, flags: number, flagged: boolean): void {
+  const ts = ctx.pkt.tsNs;
+  const syn = (flags & 2) !== 0, ackf = (flags & 16) !== 0, fin = (flags & 1) !== 0, rst = (flags & 4) !== 0;
+  ctx.gen(tcp, 'tcp.completeness', s.completeness);
+  if (syn && !ackf) { s.completeness |= 1; if (s.synTs === null) s.synTs = ts; }
+  else if (syn && ackf) { s.completeness |= 2; s.synAckSeen = true; }
+  else if (ackf && s.synAckSeen && !(s.completeness & 4)) {
+    s.completeness |= 4;
+    if (s.initialRtt < 0 && s.synTs !== null && ts !== null) s.initialRtt = rel(ts - s.synTs);
+  }
+  if (len > 0 && s.completeness & 4) s.completeness |= 8; // data counts once the handshake completed
+  if (fin) s.completeness |= 16;
+  if (rst) s.completeness |= 32;
+  // tshark shows the iRTT inside the SEQ/ACK analysis, which exists only when it has something else to say
+  let analysed = flagged;
+  // an ACK retires the other side's segments it covers; the newest of them is the one it acknowledges
+  if (ackf && rev.unacked.length > 0) {
+    let last = -1;
+    for (let i = 0; i < rev.unacked.length; i++) if (sdiff(rev.unacked[i].end, ack) <= 0) last = i;
+    if (last >= 0) {
+      const u = rev.unacked[last];
+      rev.unacked.splice(0, last + 1);
+      ctx.gen(tcp, 'tcp.analysis.acks_frame', u.frame);
+      if (ts !== null && u.ts !== null) ctx.gen(tcp, 'tcp.analysis.ack_rtt', rel(ts - u.ts));
+      analysed = true;
+    }
+  }
+  const seglen = len + (syn ? 1 : 0) + (fin ? 1 : 0);
+  if (seglen > 0) {
+    const end = (seq + seglen) >>> 0;
+    const lastEnd = flow.unacked.length ? flow.unacked[flow.unacked.length - 1].end : -1;
+    if (lastEnd < 0 || sdiff(end, lastEnd) > 0) {
+      if (flow.unacked.length >= MAX_UNACKED) flow.unacked.shift();
+      flow.unacked.push({ end, frame: ctx.pkt.number, ts });
+    }
+  }
+  if (len > 0) {
+    // a FIN's sequence number is not a byte in flight
+    const top = (flow.nextSeq - (fin ? 1 : 0)) >>> 0;
+    const acked = rev.lastAck >= 0 ? rev.lastAck : (flow.base + 1) >>> 0;
+    ctx.gen(tcp, 'tcp.analysis.bytes_in_flight', Math.max(0, sdiff(top, acked)));
+    flow.pushBytes += len;
+    ctx.gen(tcp, 'tcp.analysis.push_bytes_sent', flow.pushBytes);
+    if (flags & 8) flow.pushBytes = 0;
+    analysed = true;
+  }
+  if (analysed && s.initialRtt >= 0) ctx.gen(tcp, 'tcp.analysis.initial_rtt', s.initialRtt);
 }
 
 /** A closed conversation keeps its numbers but not its reassembly buffers. */

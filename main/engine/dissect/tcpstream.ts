@@ -33,6 +33,10 @@ export class TcpFlow {
   wscale = -1;
   fin = false;
   app: TcpApp | null = null;
+  /** segments sent and not yet acknowledged: raw end sequence, frame, time (bounded) */
+  unacked: Array<{ end: number; frame: number; ts: bigint | null }> = [];
+  /** payload bytes since the last PSH */
+  pushBytes = 0;
 }
 
 export class TcpStream {
@@ -42,6 +46,11 @@ export class TcpStream {
   /** HTTP: methods of requests still waiting for their response (HEAD has no body) */
   pendingMethods: string[] = [];
   synSeq = -1;
+  /** tcp.completeness bits seen so far: SYN 1, SYN-ACK 2, ACK 4, data 8, FIN 16, RST 32 */
+  completeness = 0;
+  synTs: bigint | null = null;
+  synAckSeen = false;
+  initialRtt = -1;
   /** TLS version negotiated by the ServerHello, for the summary */
   tlsVersion?: number;
   constructor(readonly index: number) {}
