@@ -230,7 +230,7 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
     if (behind > 0) from = payOff + Math.min(behind, len);
     else if (behind < 0) {
       // gap: a lost segment ends any partial PDU
-      ctx.gen(tcp, 'tcp.analysis.flags', null); flagged = true;
+      ctx.gen(tcp, 'tcp.analysis.flags', null);
       ctx.gen(tcp, 'tcp.analysis.lost_segment', null);
       ctx.note('sequence', 'tcp', 'Previous segment(s) not captured', 'warn');
       if (!prefix) prefix = '[TCP Previous segment not captured] ';
