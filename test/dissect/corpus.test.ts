@@ -2,9 +2,10 @@
 // traffic, and a seeded fuzz over mutated corpus packets (never throws).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CAPTURES, sharedCapturesSkipReason } from '../lib/env';
+import { CAPTURES, outputDir, sharedCapturesSkipReason } from '../lib/env';
+import { buildMmdb } from './mmdb';
 import { parseCaptureBuffer } from '../../main/engine/file/open';
 import { Dissector, formatValue, withLabels } from '../../main/engine/dissect';
 import { GeoIp } from '../../main/engine/enrich/geoip';
@@ -117,4 +118,33 @@ test('fuzz: mutated corpus packets never make a dissector throw (seeded, ~10 s)'
   }
   assert.ok(n > 1000, `only ${n} cases ran`);
   console.log(`fuzz: ${n} mutated packets, seed ${seed}`);
+});
+
+test('a user MaxMind database (city + ASN, GeoLite2 shape) wins over the bundled one', () => {
+  const dir = outputDir('geoip');
+  const city = join(dir, 'city.mmdb'), asn = join(dir, 'asn.mmdb');
+  writeFileSync(city, buildMmdb('GeoLite2-City', [
+    ['8.8.8.0', 24, { country: { iso_code: 'DE', names: { en: 'Germany' } }, city: { names: { en: 'Berlin' } } }],
+  ]));
+  writeFileSync(asn, buildMmdb('GeoLite2-ASN', [
+    ['8.8.8.0', 24, { autonomous_system_number: 64500, autonomous_system_organization: 'Example AS' }],
+  ]));
+  const geo = GeoIp.open(`${city},${asn}`);
+  const g = geo.lookupV4(0x08080808);
+  assert.equal(g?.countryIso, 'DE');
+  assert.equal(g?.city, 'Berlin');
+  assert.equal(g?.asn, 64500);
+  assert.equal(g?.org, 'Example AS');
+  assert.equal(geo.lookupV4(0x01010101)?.countryIso !== undefined, true, 'the bundled database still answers the rest');
+  const d = new Dissector({ geoip: geo }).dissect({
+    number: 1, tsNs: 0n, capLen: 34, origLen: 34, linkType: 1, interfaceId: 0,
+    data: Uint8Array.from([...new Array(12).fill(2), 8, 0, 0x45, 0, 0, 20, 0, 0, 0x40, 0, 64, 17, 0, 0, 8, 8, 8, 8, 198, 18, 0, 1]),
+  });
+  const v = (n: string): string | undefined => one(d, n);
+  assert.equal(v('ip.geoip.src_country_iso'), 'DE');
+  assert.equal(v('ip.geoip.src_city'), 'Berlin');
+  assert.equal(v('ip.geoip.src_asnum'), '64500');
+  assert.equal(v('ip.geoip.src_org'), 'Example AS');
+  assert.equal(v('ip.geoip.dst_special'), 'benchmarking');
+  assert.equal(v('ip.geoip.dst_country'), 'Benchmarking');
 });
