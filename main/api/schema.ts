@@ -7,6 +7,23 @@ import { COLUMN_IDS, type ErrorInfo, type Method, type EventName } from './types
 const empty = z.object({}).strict();
 const u8 = z.instanceof(Uint8Array);
 const nat = z.number().int().nonnegative();
+const path = z.string().min(1).max(4096);
+// pcapng option values are at most 65535 bytes; keep comments well inside.
+const comment = z.string().min(1).max(16_000);
+const viewState = z.object({
+  columns: z.array(z.object({
+    field: z.string().min(1).max(200), title: z.string().max(200),
+    width: z.number().nonnegative().max(10_000).optional(), hidden: z.boolean().optional(),
+  }).strict()).max(200).optional(),
+  selectedPacket: z.number().int().positive().nullable().optional(),
+}).strict();
+const exportFields = {
+  path,
+  select: z.enum(['all', 'displayed', 'selected', 'range']),
+  frames: z.array(z.number().int().positive()).max(10_000_000).optional(),
+  range: z.string().max(10_000).optional(),
+  overwrite: z.boolean().optional(),
+};
 // Interface names: what Linux allows (IFNAMSIZ 16, no slash or whitespace).
 const ifname = z.string().min(1).max(15).regex(/^[^/\s]+$/);
 
@@ -31,7 +48,18 @@ export const paramSchemas = {
   }).strict(),
   stopCapture: empty,
   restartCapture: empty,
-  save: z.object({ path: z.string().min(1).max(4096), displayedOnly: z.boolean().optional() }).strict(),
+  save: z.object({
+    path, displayedOnly: z.boolean().optional(), format: z.enum(['pcapng', 'pcap']).optional(), overwrite: z.boolean().optional(),
+    view: viewState.optional(),
+  }).strict(),
+  exportPackets: z.object({ ...exportFields, format: z.enum(['pcapng', 'pcap']).optional() }).strict(),
+  exportDissections: z.object({ ...exportFields, format: z.enum(['csv', 'json']) }).strict(),
+  setView: viewState,
+  getSession: empty,
+  cancelOpen: empty,
+  addComment: z.object({ number: nat, text: comment }).strict(),
+  editComment: z.object({ number: nat, index: nat, text: comment }).strict(),
+  deleteComment: z.object({ number: nat, index: nat.optional() }).strict(),
   recentSessions: empty,
   grantPermission: empty,
   getInsights: empty,
@@ -50,7 +78,9 @@ const status = z.object({
   captured: nat, displayed: nat, dropped: nat, indexed: nat,
   elapsed: z.number(), filter: z.string(), generation: nat,
   error: errorInfo.optional(),
-  fileError: z.object({ message: z.string(), offset: z.number().optional() }).optional(),
+  fileError: z.object({ message: z.string(), offset: z.number().optional(), block: z.number().optional(), reason: z.string().optional() }).optional(),
+  progress: z.object({ bytesRead: z.number(), size: z.number() }).optional(),
+  unsaved: z.boolean().optional(),
   needsPermission: z.boolean().optional(),
   alerts: nat.optional(),
   spool: z.string().optional(),

@@ -68,8 +68,12 @@ export interface Status {
   generation: number;
   /** the last error, kept visible until the next start/open */
   error?: ErrorInfo;
-  /** the capture file could not be read to its end */
-  fileError?: { message: string; offset?: number };
+  /** the capture file could not be read to its end (offset/block/reason: where and why) */
+  fileError?: { message: string; offset?: number; block?: number; reason?: string };
+  /** while a file loads: bytes read of its size on disk */
+  progress?: { bytesRead: number; size: number };
+  /** a live capture not yet saved, or comments edited since the last save: ask before discarding */
+  unsaved?: boolean;
   /** live capture needs the helper to have capabilities */
   needsPermission?: boolean;
   /** the live capture's crash-safe spool file */
@@ -129,6 +133,8 @@ export interface PacketDetails {
   highlights: Record<string, { start: number; len: number }>;
   /** 'tcp.stream eq N' when the packet belongs to a TCP stream */
   streamFilter?: string;
+  /** the packet's comments (also the "Packet comments" tree section) */
+  comments?: string[];
 }
 
 export interface StreamFollow {
@@ -175,6 +181,59 @@ export interface RecentEntry {
   exists?: boolean;
 }
 
+/** A packet-list column as a session stores it; array order is display order. */
+export interface ViewColumn {
+  /** a ColumnId or a Wireshark field name */
+  field: string;
+  title: string;
+  width?: number;
+  hidden?: boolean;
+}
+
+/** What the renderer owns of a session's view (the service knows filter and comments itself). */
+export interface ViewState {
+  columns?: ViewColumn[];
+  selectedPacket?: number | null;
+}
+
+/** The session the open capture came from (our metadata, or defaults for a foreign file). */
+export interface SessionInfo {
+  /** true when the file carried xdpscope session metadata */
+  ours: boolean;
+  displayFilter: string;
+  columns: ViewColumn[];
+  selectedPacket: number | null;
+  colouringRules: Array<{ name: string; filter: string; foreground?: string; background?: string; enabled: boolean }>;
+  capture?: { interface?: string; mode?: string; filter?: string };
+  insights: Record<string, unknown>;
+  /** things the user should know about the file (damage, ignored metadata, cancelled load) */
+  notices: string[];
+  /** frames that have comments */
+  commentedFrames: number[];
+}
+
+/** Which packets an export takes ("Export Specified Packets"). */
+export type ExportSelect = 'all' | 'displayed' | 'selected' | 'range';
+export interface ExportParams {
+  path: string;
+  select: ExportSelect;
+  /** for 'selected' */
+  frames?: number[];
+  /** for 'range': '1-10,15' */
+  range?: string;
+  overwrite?: boolean;
+}
+export interface SaveParams {
+  path: string;
+  displayedOnly?: boolean;
+  /** default: 'pcap' for a .pcap name, else 'pcapng' (classic pcap keeps no metadata or comments) */
+  format?: 'pcapng' | 'pcap';
+  /** replace an existing file; without it an existing file is refused with kind 'exists' */
+  overwrite?: boolean;
+  /** the view to store (else the last one setView gave) */
+  view?: ViewState;
+}
+
 /** Every method: params and result. */
 export interface Methods {
   getStatus: { params: Record<string, never>; result: Status };
@@ -193,7 +252,21 @@ export interface Methods {
   startCapture: { params: CaptureOptions; result: Status };
   stopCapture: { params: Record<string, never>; result: Status };
   restartCapture: { params: Record<string, never>; result: Status };
-  save: { params: { path: string; displayedOnly?: boolean }; result: { path: string; packets: number } };
+  save: { params: SaveParams; result: { path: string; packets: number; format: 'pcapng' | 'pcap' } };
+  /** File > Export Specified Packets */
+  exportPackets: { params: ExportParams & { format?: 'pcapng' | 'pcap' }; result: { path: string; packets: number; format: 'pcapng' | 'pcap' } };
+  /** File > Export Packet Dissections */
+  exportDissections: { params: ExportParams & { format: 'csv' | 'json' }; result: { path: string; packets: number; format: 'csv' | 'json' } };
+  /** the renderer's column layout and selection, stored by the next save */
+  setView: { params: ViewState; result: { ok: true } };
+  /** the open capture's session metadata (what to restore after openFile) */
+  getSession: { params: Record<string, never>; result: SessionInfo };
+  /** stop loading a file; the packets read so far stay */
+  cancelOpen: { params: Record<string, never>; result: Status };
+  /** packet comments (saved as pcapng opt_comment, filterable as frame.comment) */
+  addComment: { params: { number: number; text: string }; result: { number: number; comments: string[] } };
+  editComment: { params: { number: number; index: number; text: string }; result: { number: number; comments: string[] } };
+  deleteComment: { params: { number: number; index?: number }; result: { number: number; comments: string[] } };
   recentSessions: { params: Record<string, never>; result: RecentEntry[] };
   grantPermission: { params: Record<string, never>; result: { ok: boolean; message: string } };
   /** live captures a crashed or closed session left unsaved in the spool */
@@ -233,7 +306,7 @@ export interface XdpscopeApi {
   onCommand?(listener: (cmd: MenuCommand) => void): () => void;
 }
 
-export const MENU_COMMANDS = ['open', 'save', 'saveAs', 'export', 'start', 'stop', 'restart', 'interfaces', 'options', 'focusFilter', 'openRecent'] as const;
+export const MENU_COMMANDS = ['open', 'save', 'saveAs', 'export', 'exportDissections', 'start', 'stop', 'restart', 'interfaces', 'options', 'focusFilter', 'openRecent'] as const;
 export type MenuCommand = { command: (typeof MENU_COMMANDS)[number]; path?: string };
 
 /** Wire messages (WebSocket and engine worker). */

@@ -9,6 +9,7 @@ import type { CaptureInterface, Dissection, RawPacket } from '../types';
 import type {
   ColumnId, CaptureOptions, SpoolEntry, Completion, EngineEvent, ErrorInfo, FilterCheck, InterfaceInfo,
   Methods, Method, Params, PacketDetails, RecentEntry, Result, RowBlock, Status, StreamFollow,
+  DetailNode, ExportParams, SaveParams, SessionInfo, ViewState,
 } from '../../api/types';
 import { ApiError } from '../../api/schema';
 import { Column, PacketStore, type RowSummary } from './store';
@@ -19,6 +20,11 @@ import * as parts from './parts';
 import { LiveCapture } from './live';
 import { FilterIndex } from '../filter/index-store';
 import { InsightsEngine, insightsSnapshot, type InsightsSnapshot } from '../insights/index';
+import { CommentMap } from '../session/comments';
+import { SessionFileError } from '../session/errors';
+import type { PacketSelection, PacketSource } from '../session/source';
+import type { SessionMetadata } from '../session/metadata';
+import { COLOURING_RULES, cleanColumns, parseRange } from './session-view';
 
 const STATUS_INTERVAL_MS = 50;
 const CHUNK = 4096;
@@ -71,6 +77,19 @@ export class EngineService {
   private recent: any = null;
   /** where uploads were written: removed at shutdown */
   private uploadDirMade: string | null = null;
+  /** packet comments: the file's, plus the user's edits (saved as EPB opt_comment) */
+  private comments = new CommentMap();
+  /** comments changed since the frame.comment values went into the filter index */
+  private commentsSinceIndex = false;
+  /** the session metadata the open file came with (defaults for foreign files and live captures) */
+  private session: SessionInfo = emptySession();
+  /** the renderer's last reported columns and selection */
+  private view: ViewState = {};
+  /** cancels the file load in progress */
+  private openAbort: AbortController | null = null;
+  private progress: Status['progress'];
+  /** a live capture holds packets no save has written yet */
+  private liveUnsaved = false;
 
   constructor(private readonly opts: ServiceOptions) {}
 
@@ -88,6 +107,14 @@ export class EngineService {
     openUpload: async (p) => this.openUpload(p.name, p.data),
     getRows: async (p) => this.rows(p.start, p.count),
     setFilter: async (p) => this.setFilter(p.text),
+    exportPackets: async (p) => this.exportPackets(p),
+    exportDissections: async (p) => this.exportDissections(p),
+    setView: async (p) => { this.setView(p); return { ok: true as const }; },
+    getSession: async () => this.sessionInfo(),
+    cancelOpen: async () => { this.openAbort?.abort(); await this.waitFor(() => this.state !== 'loading', 2000); return this.status(); },
+    addComment: async (p) => { this.indexOrThrow(p.number); this.comments.add(p.number, p.text); return this.commentsChanged(p.number); },
+    editComment: async (p) => { this.indexOrThrow(p.number); this.commentEdit(() => this.comments.edit(p.number, p.index, p.text)); return this.commentsChanged(p.number); },
+    deleteComment: async (p) => { this.indexOrThrow(p.number); this.commentEdit(() => this.comments.delete(p.number, p.index)); return this.commentsChanged(p.number); },
     checkFilter: async (p) => this.checkFilter(p.text),
     completeFilter: async (p) => this.complete(p.text, p.cursor),
     setSort: async (p) => { this.setSort(p.column, p.desc); return { ok: true as const }; },
@@ -101,7 +128,7 @@ export class EngineService {
       if (!this.lastCaptureOptions) throw new ApiError('no capture to restart', 'capture');
       return this.startCapture(this.lastCaptureOptions);
     },
-    save: async (p) => this.save(p.path, p.displayedOnly ?? false),
+    save: async (p) => this.save(p),
     recentSessions: async () => this.recentList(),
     grantPermission: async () => this.grant(),
     getInsights: async () => this.insightsNow(),
@@ -159,6 +186,8 @@ export class EngineService {
     }
     if (this.alertCount) s.alerts = this.alertCount;
     if (this.spool) s.spool = this.spool.path;
+    if (this.state === 'loading' && this.progress) s.progress = this.progress;
+    if ((this.liveUnsaved && this.store.count > 0) || this.comments.dirty) s.unsaved = true;
     return s;
   }
 
@@ -209,6 +238,14 @@ export class EngineService {
     this.error = undefined;
     this.fileError = undefined;
     this.needsPermission = false;
+    this.openAbort?.abort();
+    this.openAbort = null;
+    this.progress = undefined;
+    this.comments = new CommentMap();
+    this.commentsSinceIndex = false;
+    this.session = emptySession();
+    this.view = {};
+    this.liveUnsaved = mode === 'live';
     return token;
   }
 
@@ -241,52 +278,108 @@ export class EngineService {
   }
 
   async openFile(path: string): Promise<Status> {
-    let file: parts.CaptureFileLike;
     const token = await this.reset('file', path);
+    const { openSession } = require('../session/open') as typeof import('../session/open');
+    const abort = new AbortController();
+    this.openAbort = abort;
+    let session: import('../session/open').Session;
     try {
-      file = await parts.openCaptureFile(path);
+      session = await openSession(path, {
+        signal: abort.signal,
+        onProgress: (p) => { if (token === this.loadToken) this.progress = { bytesRead: p.bytesRead, size: p.size }; },
+      });
     } catch (e) {
       this.state = 'error';
       this.finishedAt = Date.now();
-      this.fail(`cannot open ${path}: ${errMessage(e)}`, 'file');
-      throw new ApiError(`cannot open ${path}: ${errMessage(e)}`, 'file');
+      // SessionFileError messages already name the path and the reason (no such file, permission denied, not a capture)
+      const msg = e instanceof SessionFileError ? e.message : `cannot open ${path}: ${errMessage(e)}`;
+      this.fail(msg, 'file');
+      throw new ApiError(msg, 'file');
     }
-    const compressed = (file as { compressed?: boolean }).compressed;
-    if (compressed === false) {
+    if (token !== this.loadToken) { await session.close(); return this.status(); }
+    this.progress = { bytesRead: session.bytesRead, size: session.size };
+    this.comments = session.comments;
+    this.applySessionMetadata(session.metadata, session.ours, session.notices);
+    if (!session.compressed) {
       try { this.store.attachFile(path); } catch { /* frames then stay in memory */ }
     }
     this.scheduleStatus(true);
-    void this.readFile(file, token, path);
+    void this.readFile(session, token, path);
     // Let the first batch land so the caller's first getRows has rows.
     await this.waitFor(() => this.store.count > 0 || this.state !== 'loading', 1000);
     return this.status();
   }
 
-  private async readFile(file: parts.CaptureFileLike, token: number, path: string): Promise<void> {
+  /** Our session's display filter and insight settings apply before the packets are read. */
+  private applySessionMetadata(meta: SessionMetadata, ours: boolean, notices: string[]): void {
+    this.session = {
+      ours,
+      displayFilter: meta.displayFilter,
+      columns: cleanColumns(meta.columns),
+      selectedPacket: meta.selectedPacket,
+      colouringRules: meta.colouringRules.map((r) => ({ ...r, enabled: r.enabled !== false })),
+      capture: meta.capture ? { interface: meta.capture.interface, mode: meta.capture.mode, filter: meta.capture.filter } : undefined,
+      insights: meta.insights,
+      notices,
+      commentedFrames: [],
+    };
+    if (!ours) return;
+    this.view = { columns: this.session.columns, selectedPacket: meta.selectedPacket };
+    if (meta.displayFilter.trim()) {
+      const r = parts.compileDisplayFilter(meta.displayFilter);
+      if (r.ok) {
+        this.filter = r.filter;
+        this.filterText = meta.displayFilter;
+        this.displayed = new Column(Uint32Array);
+        this.displayedCount = 0;
+        this.order = null;
+      } else notices.push(`the saved display filter "${meta.displayFilter}" is not valid here: ${r.error.message}`);
+    } else if (this.filter) {
+      // the session was saved unfiltered: show it so
+      this.filter = null;
+      this.filterText = '';
+      this.displayed = null;
+    }
+    if (Object.keys(meta.insights).length) {
+      try { this.insights = new InsightsEngine(meta.insights as never); } catch (e) { notices.push(`saved insight settings not applied: ${errMessage(e)}`); }
+    }
+  }
+
+  private async readFile(session: import('../session/open').Session, token: number, path: string): Promise<void> {
     try {
-      for await (const batch of file.batches()) {
+      for await (const batch of session.batches()) {
         if (token !== this.loadToken) break;
-        this.interfaces = file.meta?.interfaces ?? file.interfaces ?? this.interfaces;
+        this.interfaces = session.interfaces;
         this.ingest(batch, true);
         await yieldNow();
       }
       if (token !== this.loadToken) return;
-      this.interfaces = file.meta?.interfaces ?? file.interfaces ?? this.interfaces;
-      if (file.error) {
-        this.fileError = { message: file.error.message, offset: file.error.offset };
-        this.error = { message: `${path}: ${file.error.message} (the packets before it are shown)`, kind: 'file' };
+      this.interfaces = session.interfaces;
+      if (session.damage) {
+        const d = session.damage;
+        this.fileError = { message: d.message, offset: d.offset, block: d.block, reason: d.reason };
+        this.error = { message: d.message, kind: 'file' };
       }
       this.state = 'done';
-      this.index.compact();
-      this.insights.finish();
-      this.alertCount = this.insights.alerts().length;
     } catch (e) {
       if (token !== this.loadToken) return;
-      this.state = 'error';
-      this.fail(`reading ${path}: ${errMessage(e)}`, 'file');
+      if (e instanceof SessionFileError && e.code === 'EABORT') {
+        this.session.notices.push(`Loading was cancelled: showing the first ${this.store.count} packets of ${path}`);
+        this.error = { message: `Loading of ${path} cancelled after ${this.store.count} packets (the rest is not shown; saving writes only these)`, kind: 'file' };
+        this.state = 'done';
+      } else {
+        this.state = 'error';
+        this.fail(e instanceof SessionFileError ? e.message : `reading ${path}: ${errMessage(e)}`, 'file');
+      }
     } finally {
-      await file.close?.();
+      await session.close().catch(() => undefined);
       if (token === this.loadToken) {
+        this.openAbort = null;
+        this.interfaces = session.interfaces;
+        if (this.state === 'done') {
+          this.index.compact();
+          try { this.insights.finish(); this.alertCount = this.insights.alerts().length; } catch { /* insights must not fail a load */ }
+        }
         this.finishedAt = Date.now();
         this.scheduleStatus(true);
         if (this.state === 'done') void this.addRecent(path);
@@ -318,6 +411,7 @@ export class EngineService {
   async startCapture(opts: CaptureOptions): Promise<Status> {
     this.lastCaptureOptions = opts;
     const token = await this.reset('live', opts.iface);
+    this.session.capture = { interface: opts.iface, mode: opts.mode ?? 'auto', ...(opts.captureFilter ? { filter: opts.captureFilter } : {}) };
     try {
       const { SpoolWriter } = require('../session/spool') as typeof import('../session/spool');
       this.spool = new SpoolWriter({ interfaces: [{ linkType: 1, snaplen: opts.snaplen ?? 262144, name: opts.iface }] });
@@ -436,7 +530,9 @@ export class EngineService {
     if (!r.ok) return { ok: false, error: r.error };
     const filter = r.filter;
     const store = this.store;
-    const fromIndex = this.index.size === store.count ? this.index.evaluate(filter) : null;
+    // Comments edited since indexing are not in the index's frame.comment values.
+    const stale = this.commentsSinceIndex && /comment/.test(text);
+    const fromIndex = !stale && this.index.size === store.count ? this.index.evaluate(filter) : null;
     if (fromIndex) {
       // Frame numbers ascend in both: walk them together to store indices.
       const next = new Column(Uint32Array, Math.max(16, fromIndex.length));
@@ -456,7 +552,8 @@ export class EngineService {
       const end = Math.min(store.count, i + CHUNK);
       for (; i < end; i++) {
         let d: Dissection;
-        try { d = dissector.dissect(store.packet(i)); } catch (e) { d = brokenDissection(store.packet(i), e); }
+        const pkt = this.packetAt(i);
+        try { d = dissector.dissect(pkt); } catch (e) { d = brokenDissection(pkt, e); }
         let ok: boolean;
         try { ok = filter.matches(d); } catch { ok = false; }
         if (ok) { next.ensure(n + 1); next.arr[n++] = i; }
@@ -586,7 +683,8 @@ export class EngineService {
     const dissector = parts.createDissector();
     let d: Dissection | null = null;
     for (const j of seq) {
-      try { d = dissector.dissect(s.packet(j)); } catch (e) { d = brokenDissection(s.packet(j), e); }
+      const pkt = this.packetAt(j);
+      try { d = dissector.dissect(pkt); } catch (e) { d = brokenDissection(pkt, e); }
     }
     return d!;
   }
@@ -601,7 +699,49 @@ export class EngineService {
     const i = this.indexOrThrow(number);
     const d = this.redissect(i);
     const stream = this.store.stream.arr[i];
-    return detailsOf(d, stream >= 0 ? `tcp.stream eq ${stream}` : undefined);
+    const out = detailsOf(d, stream >= 0 ? `tcp.stream eq ${stream}` : undefined);
+    const comments = this.comments.get(number);
+    if (comments.length) {
+      // Wireshark shows comments as their own top section, not inside Frame.
+      out.comments = comments;
+      const strip = (n: DetailNode): DetailNode => (n.children ? { ...n, children: n.children.filter((c) => c.name !== 'frame.comment') } : n);
+      const section: DetailNode = {
+        name: 'frame.comment', label: 'Packet comments', start: 0, len: 0,
+        children: comments.map((c) => ({ name: 'frame.comment', label: c, value: JSON.stringify(c), start: 0, len: 0 })),
+      };
+      out.tree = [section, ...out.tree.map(strip)];
+    }
+    return out;
+  }
+
+  /** A stored packet with its current comments (the user's edits included). */
+  private packetAt(i: number): RawPacket {
+    const pkt = this.store.packet(i);
+    const c = this.comments.get(pkt.number);
+    if (c.length) pkt.comments = c;
+    return pkt;
+  }
+
+  private commentEdit(fn: () => void): void {
+    try { fn(); } catch (e) { throw new ApiError(errMessage(e), 'request'); }
+  }
+
+  private commentsChanged(number: number): { number: number; comments: string[] } {
+    this.commentsSinceIndex = true;
+    this.scheduleStatus(true);
+    return { number, comments: this.comments.get(number) };
+  }
+
+  // ---- session view ---------------------------------------------------------
+
+  setView(v: ViewState): void {
+    if (v.columns) this.view.columns = cleanColumns(v.columns);
+    if (v.selectedPacket !== undefined) this.view.selectedPacket = v.selectedPacket;
+  }
+
+  sessionInfo(): SessionInfo {
+    const notices = [...this.session.notices];
+    return { ...this.session, notices, commentedFrames: this.comments.frames() };
   }
 
   follow(number: number): StreamFollow {
@@ -621,28 +761,112 @@ export class EngineService {
 
   // ---- saving & recent ---------------------------------------------------
 
-  async save(path: string, displayedOnly: boolean): Promise<{ path: string; packets: number }> {
-    const { saveSession } = require('../session/save') as typeof import('../session/save');
-    const store = this.store;
-    const count = store.count;
-    const only = displayedOnly && this.displayed ? this.displayed.arr.slice(0, this.displayedCount) : null;
-    const interfaces = this.interfaces.length ? this.interfaces : [{ id: 0, linkType: 1, snaplen: 262144 }];
-    const source = {
+  /** The metadata a save stores: what the user sees now. */
+  private metadata(): Partial<SessionMetadata> {
+    const capture = this.session.capture;
+    const selected = this.view.selectedPacket ?? null;
+    return {
+      ...(capture ? { capture } : {}),
+      displayFilter: this.filterText,
+      columns: (this.view.columns ?? this.session.columns).map((c) => ({ ...c })),
+      colouringRules: this.session.ours && this.session.colouringRules.length ? this.session.colouringRules : COLOURING_RULES,
+      selectedPacket: selected !== null && this.store.indexOf(selected) >= 0 ? selected : null,
+      insights: JSON.parse(JSON.stringify(this.insights.settings)) as Record<string, unknown>,
+    };
+  }
+
+  /** The stored packets as a save/export source (frames read as the writer goes). */
+  private storeSource(): PacketSource {
+    const count = this.store.count;
+    const interfaces = this.interfaces.length ? this.interfaces : [{ id: 0, linkType: this.store.count ? this.store.linkType.arr[0] : 1, snaplen: 262144 }];
+    const packet = (i: number) => this.store.packet(i);
+    return {
       interfaces,
       *batches() {
-        const n = only ? only.length : count;
-        for (let k = 0; k < n; k += 4096) {
+        for (let k = 0; k < count; k += 4096) {
           const batch: RawPacket[] = [];
-          for (let j = k; j < Math.min(n, k + 4096); j++) batch.push(store.packet(only ? only[j] : j));
+          for (let j = k; j < Math.min(count, k + 4096); j++) batch.push(packet(j));
           yield batch;
         }
       },
     };
-    const r = await saveSession(path, source, { overwrite: true, format: /\.pcap$/i.test(path) ? 'pcap' : 'pcapng' });
-    // Saved in full once the capture has ended: the safety copy is no longer needed.
-    if (this.spool && !this.live && !only) { try { this.spool.discard(); } catch { /* gone already */ } this.spool = null; }
-    void this.addRecent(path);
-    return { path: r.path, packets: r.packets };
+  }
+
+  private displayedFrames(): number[] {
+    const n = this.displayedLength();
+    const out = new Array<number>(n);
+    for (let r = 0; r < n; r++) out[r] = this.store.number.arr[this.displayed ? this.displayed.arr[r] : r];
+    return out;
+  }
+
+  private selection(p: ExportParams): PacketSelection {
+    switch (p.select) {
+      case 'all': return 'all';
+      case 'displayed': return this.displayed ? { frames: this.displayedFrames() } : 'all';
+      case 'selected': {
+        const frames = p.frames?.length ? p.frames : this.view.selectedPacket ? [this.view.selectedPacket] : [];
+        if (!frames.length) throw new ApiError('no packet is selected', 'request');
+        return { frames };
+      }
+      case 'range': {
+        const inRange = parseRange(p.range ?? '');
+        return { predicate: (n) => inRange(n) };
+      }
+    }
+  }
+
+  private async writeFile<T>(path: string, fn: () => Promise<T>): Promise<T> {
+    if (this.state === 'loading') throw new ApiError(`the capture is still loading: wait or cancel before saving to ${path}`, 'save');
+    try {
+      return await fn();
+    } catch (e) {
+      if (e instanceof SessionFileError) throw new ApiError(e.message, e.code === 'EEXIST' ? 'exists' : 'save');
+      if (e instanceof ApiError) throw e;
+      throw new ApiError(`cannot write ${path}: ${errMessage(e)}`, 'save');
+    }
+  }
+
+  async save(p: SaveParams): Promise<{ path: string; packets: number; format: 'pcapng' | 'pcap' }> {
+    const { saveSession } = require('../session/save') as typeof import('../session/save');
+    if (p.view) this.setView(p.view);
+    const format = p.format ?? (/\.pcap$/i.test(p.path) ? 'pcap' : 'pcapng');
+    const only = p.displayedOnly && this.displayed ? this.displayedFrames() : null;
+    const r = await this.writeFile(p.path, () => saveSession(p.path, this.storeSource(), {
+      overwrite: p.overwrite ?? false,
+      format,
+      metadata: format === 'pcapng' ? this.metadata() : undefined,
+      comments: this.comments,
+      select: only ? { frames: only } : 'all',
+    }));
+    if (!only && format === 'pcapng') {
+      this.comments.commit();
+      if (!this.live) this.liveUnsaved = false;
+      // Saved in full once the capture has ended: the safety copy is no longer needed.
+      if (this.spool && !this.live) { try { this.spool.discard(); } catch { /* gone already */ } this.spool = null; }
+    }
+    this.scheduleStatus(true);
+    void this.addRecent(p.path);
+    return { path: r.path, packets: r.packets, format };
+  }
+
+  async exportPackets(p: ExportParams & { format?: 'pcapng' | 'pcap' }): Promise<{ path: string; packets: number; format: 'pcapng' | 'pcap' }> {
+    const { saveSession } = require('../session/save') as typeof import('../session/save');
+    const format = p.format ?? (/\.pcap$/i.test(p.path) ? 'pcap' : 'pcapng');
+    const select = this.selection(p);
+    const r = await this.writeFile(p.path, () => saveSession(p.path, this.storeSource(), {
+      overwrite: p.overwrite ?? false, format, select, comments: this.comments,
+      metadata: format === 'pcapng' ? { ...this.metadata(), displayFilter: '' } : undefined,
+    }));
+    return { path: r.path, packets: r.packets, format };
+  }
+
+  async exportDissections(p: ExportParams & { format: 'csv' | 'json' }): Promise<{ path: string; packets: number; format: 'csv' | 'json' }> {
+    const { exportDissections } = require('../session/export-dissections') as typeof import('../session/export-dissections');
+    const select = this.selection(p);
+    const r = await this.writeFile(p.path, () => exportDissections(p.path, this.storeSource(), {
+      format: p.format, select, overwrite: p.overwrite ?? false, comments: this.comments,
+    }));
+    return { path: r.path, packets: r.packets, format: p.format };
   }
 
   private recentFiles(): any {
@@ -667,6 +891,10 @@ export class EngineService {
   /** for tests and benchmarks */
   get packetStore(): PacketStore { return this.store; }
   get captureInterfaces(): CaptureInterface[] { return this.interfaces; }
+}
+
+function emptySession(): SessionInfo {
+  return { ours: false, displayFilter: '', columns: [], selectedPacket: null, colouringRules: [], insights: {}, notices: [], commentedFrames: [] };
 }
 
 function sortKey(s: PacketStore, col: ColumnId): (i: number) => number | string {
