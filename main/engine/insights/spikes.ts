@@ -11,7 +11,8 @@ import type { InsightsSettings } from './settings';
 import { CappedSet, LruMap, TopK, medianMad } from './sketch';
 
 const OVERALL = '*';
-const TOP_SOURCES = 64;
+// exact per-source counts for up to this many sources in one spike (Space-Saving beyond)
+const TOP_SOURCES = 1024;
 const SOURCE_SET_CAP = 4096;
 
 interface SourceCount {
@@ -241,7 +242,9 @@ export class SpikeDetector {
       `${fmtBytes(e.peakBytes)}/s peak vs ${fmtBytes(e.baseBy.median)}/s baseline`,
       `from ${e.distinct.label()} source${distinct === 1 ? '' : 's'} (${shape === 'distributed' ? 'many sources: DDoS-like' : shape === 'single-source' ? `one heavy source: ${top[0].key} sent ${Math.round(topShare * 100)}%` : 'a few sources'})`,
     ];
-    if (top.length) parts.push(`top sources ${top.map((t) => `${t.key} (${t.count})`).join(', ')}`);
+    // once the sketch saturated, counts are guaranteed minimums
+    const ge = e.sources.saturated ? '≥' : '';
+    if (top.length) parts.push(`top sources ${top.map((t) => `${t.key} (${ge}${t.count})`).join(', ')}`);
     if (topCountries.length) parts.push(`top countries by sources ${topCountries.map(([c, n]) => `${c} (${n})`).join(', ')}`);
     const endpoints: AlertEndpoint[] = top.map((t) => ({ role: 'source', address: t.key, packets: t.count }));
     if (key !== OVERALL) endpoints.unshift({ role: 'target', address: key, packets: e.packets });
