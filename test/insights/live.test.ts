@@ -86,6 +86,9 @@ test('a live connect scan and SSH login burst raise port-scan and brute-force al
     const brute = alerts.find((a) => a.kind === 'brute-force') as Alert;
     assert.deepEqual(brute.endpoints.map((e) => [e.role, e.address, e.port]), [['source', pair.clientIp, undefined], ['target', pair.serverIp, 22]]);
     assert.ok(Number(brute.metrics.attempts) >= 30, `attempts ${brute.metrics.attempts}`);
+    // XDP sees the server's ingress only (no SYN-ACKs): the client's ACK alone completes a handshake
+    assert.ok(Number(brute.metrics.completed) >= 30, `completed ${brute.metrics.completed}`);
+    assert.ok(Number(scan.metrics.completed) >= 2, `scan: the two open ports complete (${scan.metrics.completed})`);
   } finally {
     server.kill('SIGKILL');
     await cap.stop().catch(() => {});

@@ -89,14 +89,14 @@ export class ConnectionDetector {
 
   constructor(private readonly s: InsightsSettings, private readonly maxAlerts: number) {
     const lim = s.limits;
-    this.handshakes = new LruMap(lim.maxHandshakes, (_k, h) => { if (h.synAck) this.unpend(h.src); });
+    this.handshakes = new LruMap(lim.maxHandshakes, (_k, h) => this.unpend(h.src));
     this.sources = new LruMap(lim.maxSources, (_k, w) => this.retire(w));
     this.brute = new LruMap(lim.maxSources, (_k, w) => this.retire(w));
     this.targets = new LruMap(lim.maxSources, (_k, w) => this.retire(w));
     this.authPorts = new Set(s.bruteForce.authPorts);
   }
 
-  /** clients whose SYN was answered and whose final ACK is awaited: pure ACKs from anyone else skip the lookup */
+  /** clients with a handshake awaiting their final ACK (count per client): pure ACKs from anyone else skip the lookup */
   private readonly awaitingAck = new Map<string, number>();
 
   private unpend(src: string): void {
@@ -128,23 +128,22 @@ export class ConnectionDetector {
     if (this.handshakes.size === 0) return;
     if (syn && ack) {
       const h = this.handshakes.get(`${f.dst} ${f.dstPort} ${f.src} ${f.srcPort}`);
-      if (h && !h.synAck) {
-        h.synAck = true;
-        this.awaitingAck.set(h.src, (this.awaitingAck.get(h.src) ?? 0) + 1);
-      }
+      if (h) h.synAck = true;
     } else if (rst) {
       const key = `${f.dst} ${f.dstPort} ${f.src} ${f.srcPort}`;
       const h = this.handshakes.get(key);
       if (h) {
         this.handshakes.delete(key);
-        if (h.synAck) this.unpend(h.src);
+        this.unpend(h.src);
         this.settle(h, false);
       }
     } else if (ack && f.payloadLen === 0 && this.awaitingAck.has(f.src as string)) {
-      // the handshake's final ACK carries no data; data segments and unrelated ACKs skip the lookup
+      // The client's ACK completes the handshake, whether or not the SYN-ACK was
+      // captured (XDP sees one direction only). It carries no data, so data
+      // segments and clients with nothing pending skip the lookup.
       const key = `${f.src} ${f.srcPort} ${f.dst} ${f.dstPort}`;
       const h = this.handshakes.get(key);
-      if (h && h.synAck) {
+      if (h) {
         this.handshakes.delete(key);
         this.unpend(h.src);
         this.settle(h, true);
@@ -166,7 +165,10 @@ export class ConnectionDetector {
     const src = f.src as string, dst = f.dst as string, dport = f.dstPort ?? 0;
     const key = `${src} ${f.srcPort} ${dst} ${dport}`;
     const isNew = this.handshakes.get(key) === undefined;
-    if (isNew) this.handshakes.set(key, { src, dst, dport, synAck: false });
+    if (isNew) {
+      this.handshakes.set(key, { src, dst, dport, synAck: false });
+      this.awaitingAck.set(src, (this.awaitingAck.get(src) ?? 0) + 1);
+    }
     const s = this.s;
 
     if (s.scan.enabled) {
