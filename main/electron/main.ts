@@ -1,6 +1,7 @@
 // The Electron shell: one sandboxed window showing the renderer, a native
 // menu and dialogs, a single instance (a capture file given to a second
-// launch opens in the running window). The engine runs in a worker thread;
+// launch opens in the running window); a CLI subcommand on the command line
+// runs the CLI instead (see cli.ts). The engine runs in a worker thread;
 // main only relays checked messages. Quitting stops the capture (the helper
 // detaches XDP) before the app exits.
 import { app, BrowserWindow, Menu, dialog, ipcMain, session, type MenuItemConstructorOptions } from 'electron';
@@ -11,6 +12,7 @@ import { EngineClient } from '../engine/service/client';
 import { registerIpc } from './ipc';
 import { buildMenuTemplate, captureArg } from './menu';
 import { CH_COMMAND } from './channels';
+import { cliArgv, runCli } from './cli';
 import type { MenuCommand } from '../api/types';
 
 const RENDERER = resolve(__dirname, '..', '..', 'renderer', 'index.html');
@@ -58,7 +60,13 @@ async function openFromArgv(argv: string[], cwd: string): Promise<void> {
   void refreshMenu();
 }
 
-if (!app.requestSingleInstanceLock()) {
+const cli = cliArgv(process.argv, Boolean(process.defaultApp));
+if (cli) {
+  // `xdpscope read|capture|serve|...` from a terminal: the CLI, no window, no
+  // single-instance lock (a CLI run must not be routed to an open window).
+  app.disableHardwareAcceleration();
+  void runCli(cli).then((code) => app.exit(code));
+} else if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   app.on('second-instance', (_e, argv, cwd) => {
