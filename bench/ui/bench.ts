@@ -2,14 +2,25 @@
 // `xdpscope serve` with a large capture (default 1,000,000 packets built
 // from the shared corpus by bench/lib/big-capture.ts). Reports time to first
 // rows, time until fully indexed, time to apply a filter, scroll frame
-// times over a scripted fling, renderer JS heap, and the server's RSS.
+// times over scripted flings (each fling measured on its own, then all
+// frames together), renderer JS heap, and the server's RSS. Frame times here
+// are from headless Chromium with software rendering on a shared machine:
+// the load average is printed with them; compare runs made back to back.
 //
-//   node scripts/build.mjs && node dist/bench/ui/bench.js [PACKETS]
+//   node scripts/build.mjs && node dist/bench/ui/bench.js [PACKETS] [--flings N] [--trace]
+//
+// --trace records a Chrome performance trace over the flings and prints where
+// the renderer's main thread and the raster/compositor threads spent their
+// time (self time per trace event), the way the DevTools Performance panel
+// attributes it; the raw trace is kept in test-output/bench/ui-fling-trace.json.
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { parseArgs } from 'node:util';
+import { chromium, type Page } from 'playwright-core';
 import { bigCapture, ROOT } from '../lib/big-capture';
+import { summariseTrace, summariseProfile, type TraceEvent, type CpuProfile } from './trace-summary';
 
 const TARGETS = { firstRowsMs: 1000, filterMs: 1000, p95FrameMs: 33, heapMB: 150 };
 const CLI = join(ROOT, 'bin', 'xdpscope.js');
@@ -26,8 +37,41 @@ function rssMB(pid: number): number {
   } catch { return NaN; }
 }
 
+const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
+
+/** One fling: 60 wheel steps down, 30 up (ticks ~16 ms apart); rAF deltas while it runs. */
+async function fling(page: Page): Promise<{ frames: number[]; longTasks: number; longTaskMs: number }> {
+  await page.evaluate(() => {
+    const w = window as any;
+    // a fresh frame list and loop per fling (an earlier loop sees its token is stale and stops)
+    const token = (w.__token = (w.__token ?? 0) + 1);
+    w.__frames = []; w.__long = [];
+    w.__obs?.disconnect();
+    try {
+      w.__obs = new PerformanceObserver((l) => { for (const e of l.getEntries()) w.__long.push(e.duration); });
+      w.__obs.observe({ type: 'longtask' });
+    } catch { /* no long-task timing in this browser */ }
+    let last = performance.now();
+    const tick = (t: number) => { if (w.__token !== token) return; w.__frames.push(t - last); last = t; requestAnimationFrame(tick); };
+    requestAnimationFrame(tick);
+  });
+  for (let i = 0; i < 90; i++) {
+    await page.mouse.wheel(0, i < 60 ? 3000 : -4000);
+    await page.waitForTimeout(16);
+  }
+  await page.waitForTimeout(300);
+  return page.evaluate(() => {
+    const w = window as any;
+    w.__token++;
+    const long: number[] = w.__long;
+    return { frames: w.__frames.slice(2), longTasks: long.length, longTaskMs: Math.round(long.reduce((a, b) => a + b, 0)) };
+  });
+}
+
 async function main(): Promise<void> {
-  const packets = Number(process.argv[2] ?? 1_000_000);
+  const { values: opt, positionals } = parseArgs({ allowPositionals: true, options: { flings: { type: 'string', default: '3' }, trace: { type: 'boolean', default: false }, cpuprofile: { type: 'boolean', default: false } } });
+  const packets = Number(positionals[0] ?? 1_000_000);
+  const flings = Math.max(1, Number(opt.flings));
   const t0 = Date.now();
   const file = bigCapture(packets);
   console.log(`capture: ${file} (built/cached in ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
@@ -42,7 +86,7 @@ async function main(): Promise<void> {
     executablePath: '/usr/bin/chromium', headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
-  const results: Record<string, number | string> = { packets };
+  const results: Record<string, number | string> = { packets, flings };
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     const cdp = await page.context().newCDPSession(page);
@@ -78,22 +122,44 @@ async function main(): Promise<void> {
     await page.waitForFunction(() => /\(100\.0%\)/.test(document.querySelector('[data-k=displayed]')?.textContent ?? ''), undefined, { timeout: 60_000 });
     const box = (await page.locator('[data-testid=packet-list]').boundingBox())!;
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-    await page.evaluate(() => {
-      const w = window as any;
-      w.__frames = [];
-      let last = performance.now();
-      const tick = (t: number) => { w.__frames.push(t - last); last = t; if (!w.__stop) requestAnimationFrame(tick); };
-      requestAnimationFrame(tick);
-    });
-    for (let i = 0; i < 90; i++) {
-      await page.mouse.wheel(0, i < 60 ? 3000 : -4000);
-      await page.waitForTimeout(16);
+    await page.waitForTimeout(500);
+    results.loadBefore = load();
+    if (opt.trace) {
+      await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'blink', 'cc', 'viz'] });
     }
-    await page.waitForTimeout(300);
-    const frames: number[] = await page.evaluate(() => { (window as any).__stop = true; return (window as any).__frames.slice(2); });
-    results.frames = frames.length;
-    results.frameP50Ms = Number(pct(frames, 50).toFixed(1));
-    results.frameP95Ms = Number(pct(frames, 95).toFixed(1));
+    if (opt.cpuprofile) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+      await cdp.send('Profiler.start');
+    }
+    const all: number[] = [];
+    const per: string[] = [];
+    let longTasks = 0, longTaskMs = 0;
+    for (let f = 0; f < flings; f++) {
+      const r = await fling(page);
+      all.push(...r.frames);
+      longTasks += r.longTasks; longTaskMs += r.longTaskMs;
+      per.push(`p50 ${pct(r.frames, 50).toFixed(1)} / p95 ${pct(r.frames, 95).toFixed(1)} (${r.frames.length} frames, ${r.longTasks} long tasks ${r.longTaskMs} ms)`);
+    }
+    if (opt.cpuprofile) {
+      const { profile } = (await cdp.send('Profiler.stop')) as { profile: CpuProfile };
+      mkdirSync(join(ROOT, 'test-output', 'bench'), { recursive: true });
+      writeFileSync(join(ROOT, 'test-output', 'bench', 'ui-fling.cpuprofile'), JSON.stringify(profile));
+      results.cpu = summariseProfile(profile);
+    }
+    if (opt.trace) {
+      const buf = await browser.stopTracing();
+      mkdirSync(join(ROOT, 'test-output', 'bench'), { recursive: true });
+      writeFileSync(join(ROOT, 'test-output', 'bench', 'ui-fling-trace.json'), buf);
+      const ev = (JSON.parse(buf.toString('utf8')) as { traceEvents: TraceEvent[] }).traceEvents;
+      results.trace = summariseTrace(ev);
+    }
+    results.loadAfter = load();
+    results.perFling = per.join('\n                    ');
+    results.frames = all.length;
+    results.frameP50Ms = Number(pct(all, 50).toFixed(1));
+    results.frameP95Ms = Number(pct(all, 95).toFixed(1));
+    results.longTasks = `${longTasks} (${longTaskMs} ms)`;
 
     await cdp.send('HeapProfiler.collectGarbage');
     const heap = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
@@ -110,7 +176,11 @@ async function main(): Promise<void> {
   console.log(`time to first rows: ${verdict('firstRowsMs', results.firstRowsMs as number)} ms`);
   console.log(`fully indexed:      ${results.indexedMs} ms`);
   console.log(`apply filter:       ${verdict('filterMs', results.filterMs as number)} ms  [${results.displayed}]`);
-  console.log(`scroll frames:      p50 ${results.frameP50Ms} ms, p95 ${verdict('p95FrameMs', results.frameP95Ms as number)} ms over ${results.frames} frames`);
+  console.log(`scroll frames:      p50 ${results.frameP50Ms} ms, p95 ${verdict('p95FrameMs', results.frameP95Ms as number)} ms over ${results.frames} frames, ${flings} flings`);
+  console.log(`  per fling:         ${results.perFling}`);
+  console.log(`  long tasks:        ${results.longTasks}; load average before ${results.loadBefore}, after ${results.loadAfter}`);
+  if (results.trace) console.log(results.trace);
+  if (results.cpu) console.log(results.cpu);
   console.log(`renderer JS heap:   ${verdict('heapMB', results.heapMB as number)} MB`);
   console.log(`server RSS:         ${results.serverRssMB} MB (engine worker included)`);
   writeFileSync(join(ROOT, 'test-output', 'bench', 'ui.json'), JSON.stringify(results, null, 2) + '\n');
