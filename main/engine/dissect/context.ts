@@ -101,6 +101,9 @@ export class Ctx {
 
   /** Opens a protocol layer: a 'protocol' field at the top of the tree. */
   layer(name: string, start: number, len: number, parent?: Field): F {
+    this.protocols.push(name);
+    // field-subset mode: a layer nobody asked for is only a name in frame.protocols
+    if (this.want !== null && !this.want.has(name)) return SKIP;
     const f = new F(name, null, start, len);
     if (this.want === null) {
       f.children = [];
@@ -108,7 +111,6 @@ export class Ctx {
       else this.tree.push(f);
     } else if (!parent) this.tree.push(f);
     this.fields.push(f);
-    this.protocols.push(name);
     return f;
   }
 

@@ -95,6 +95,53 @@ export function displayValue(f: Field): string {
   return formatValue(f);
 }
 
+// Address text caches for bulk output: captures repeat the same few
+// addresses, and a Map lookup is cheaper than building the text again.
+const CACHE_MAX = 1 << 16;
+const v4Text = new Map<number, string>();
+const macText = new Map<number, string>();
+
+function cachedIpv4(v: number): string {
+  let t = v4Text.get(v);
+  if (t === undefined) {
+    if (v4Text.size >= CACHE_MAX) v4Text.clear();
+    t = ipv4ToString(v);
+    v4Text.set(v, t);
+  }
+  return t;
+}
+
+function cachedEther(b: Uint8Array): string {
+  if (b.length !== 6) return etherToString(b);
+  // 48 bits fit a double exactly
+  const key = (b[0] * 65536 + b[1] * 256 + b[2]) * 16777216 + ((b[3] << 16) | (b[4] << 8) | b[5]);
+  let t = macText.get(key);
+  if (t === undefined) {
+    if (macText.size >= CACHE_MAX) macText.clear();
+    t = etherToString(b);
+    macText.set(key, t);
+  }
+  return t;
+}
+
+// frame.time_epoch: the seconds' text is reused while packets stay within one second
+let epochSecStart = -1n;
+let epochSecText = '';
+const PAD9 = '000000000';
+
+/** epochString for the hot path (non-negative times). */
+export function fastEpoch(ns: bigint): string {
+  let off = ns - epochSecStart;
+  if (epochSecStart < 0n || off < 0n || off >= 1_000_000_000n) {
+    if (ns < 0n) return epochString(ns);
+    epochSecStart = ns - (ns % 1_000_000_000n);
+    epochSecText = String(epochSecStart / 1_000_000_000n);
+    off = ns - epochSecStart;
+  }
+  const frac = String(Number(off));
+  return epochSecText + '.' + PAD9.slice(frac.length) + frac;
+}
+
 /**
  * A formatter specialised for one field name (type and hex width looked up
  * once): what bulk output calls per value.
@@ -104,8 +151,10 @@ export function formatterFor(name: string): (f: Field) => string {
   const t = def?.type;
   const w = hexWidth(name);
   if (t === 'abstime') return formatValue;
-  if (t === 'ipv4') return (f) => (typeof f.value === 'number' ? ipv4ToString(f.value) : formatValue(f));
-  if (t === 'ether') return (f) => (f.value instanceof Uint8Array ? etherToString(f.value) : formatValue(f));
+  // protocol names: never anything to escape
+  if (name === 'frame.protocols') return (f) => (typeof f.value === 'string' ? f.value : formatValue(f));
+  if (t === 'ipv4') return (f) => (typeof f.value === 'number' ? cachedIpv4(f.value) : formatValue(f));
+  if (t === 'ether') return (f) => (f.value instanceof Uint8Array ? cachedEther(f.value) : formatValue(f));
   if (t === 'ipv6') return (f) => (f.value instanceof Uint8Array ? ipv6ToString(f.value) : formatValue(f));
   if (t === 'string') return (f) => (typeof f.value === 'string' ? escapeString(f.value) : formatValue(f));
   if (w) return (f) => (typeof f.value === 'number' ? '0x' + (f.value >>> 0).toString(16).padStart(w, '0') : formatValue(f));
