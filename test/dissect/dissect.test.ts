@@ -304,3 +304,9 @@ test('TLS: a ClientHello split over two records is put back together', () => {
   assert.equal(d.summary.info, 'Client Hello (fragment), Client Hello (SNI=split.example)');
   assert.equal(d.malformed, false);
 });
+
+test('field-subset mode keeps every protocol layer (filters count them: ip.src#2)', () => {
+  const inner = ipv4('198.18.0.9', '198.18.0.10', 17, udp(1, 2, []));
+  const d = new Dissector({ geoip: null, fields: ['ip.src'] }).dissect(raw(eth(0x0800, ipv4('198.18.0.1', '198.18.0.2', 4, inner))));
+  assert.deepEqual(d.fields.map((f) => f.name), ['frame', 'eth', 'ip', 'ip.src', 'ip', 'ip.src', 'udp']);
+});

@@ -102,8 +102,7 @@ export class Ctx {
   /** Opens a protocol layer: a 'protocol' field at the top of the tree. */
   layer(name: string, start: number, len: number, parent?: Field): F {
     this.protocols.push(name);
-    // field-subset mode: a layer nobody asked for is only a name in frame.protocols
-    if (this.want !== null && !this.want.has(name)) return SKIP;
+    // layers are kept in field-subset mode too: filters count them (ip.src#2) and test them (tcp)
     const f = new F(name, null, start, len);
     if (this.want === null) {
       f.children = [];
