@@ -5,9 +5,10 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type {
   CaptureOptions, Completion, DetailNode, ErrorInfo, FilterCheck, InterfaceInfo, PacketDetails,
-  RecentEntry, SpoolEntry, Status, StreamFollow, XdpscopeApi,
+  RecentEntry, SpoolEntry, Status, StreamFollow, XdpscopeApi, SessionInfo, ExportParams, ViewState,
 } from '../main/api/types';
 import { fieldAt } from './lib/format';
+import { applyColumns, currentColumns, revealRow } from './lib/grid-bridge';
 import type { InsightsSnapshot } from '../main/engine/insights/index';
 
 export const HISTORY_LIMIT = 30;
@@ -46,6 +47,19 @@ export interface AppState {
   panel: 'none' | 'insights' | 'stats';
   insights: InsightsSnapshot | null;
   selectedAlert: string | null;
+  /** the open file's session metadata (restored view, notices) */
+  session: SessionInfo | null;
+  /** which file dialog is open */
+  dialog: 'none' | 'saveAs' | 'export';
+  /** the packet comment being written or edited */
+  commentEditor: { number: number; index?: number; text: string } | null;
+}
+
+export interface SaveOptions {
+  displayedOnly?: boolean;
+  format?: 'pcapng' | 'pcap';
+  /** the user already agreed to replace the file (a native dialog asked) */
+  overwrite?: boolean;
 }
 
 export interface AppActions {
@@ -68,7 +82,22 @@ export interface AppActions {
   selectByte(offset: number): void;
   follow(number: number): Promise<void>;
   closeFollow(): void;
-  save(path: string, displayedOnly?: boolean): Promise<void>;
+  /** Save / Save As; asks before replacing an existing file. Resolves true when written. */
+  save(path: string, opts?: SaveOptions): Promise<boolean>;
+  exportPackets(p: ExportParams & { format?: 'pcapng' | 'pcap' }): Promise<boolean>;
+  exportDissections(p: ExportParams & { format: 'csv' | 'json' }): Promise<boolean>;
+  /** the view a save stores: the list's columns and the selected packet */
+  currentView(): ViewState;
+  cancelOpen(): Promise<void>;
+  /** true when nothing unsaved would be lost, or the user agreed to lose it */
+  confirmDiscard(action: string): Promise<boolean>;
+  setDialog(d: AppState['dialog']): void;
+  openCommentEditor(number: number, index?: number): void;
+  setCommentText(text: string): void;
+  closeCommentEditor(): void;
+  /** add (index undefined) or edit the comment in the editor */
+  submitComment(): Promise<void>;
+  deleteComment(number: number, index?: number): Promise<void>;
   showWelcome(): void;
   dismissError(i: number): void;
   reportError(e: unknown, kind?: string): void;
@@ -101,7 +130,15 @@ export function nodeAt(tree: DetailNode[], path: string): DetailNode | null {
   return node;
 }
 
-export function createAppStore(api: XdpscopeApi): AppStore {
+export interface StoreOptions {
+  /** yes/no question (window.confirm in the renderer; tests answer themselves) */
+  confirm?(message: string): boolean | Promise<boolean>;
+}
+
+const defaultConfirm = (m: string): boolean => (typeof (globalThis as any).confirm === 'function' ? Boolean((globalThis as any).confirm(m)) : true);
+
+export function createAppStore(api: XdpscopeApi, opts: StoreOptions = {}): AppStore {
+  const confirm = opts.confirm ?? defaultConfirm;
   let checkSeq = 0;
   let selectSeq = 0;
   const store = createStore<AppState & AppActions>()((set, get) => ({
@@ -127,6 +164,9 @@ export function createAppStore(api: XdpscopeApi): AppStore {
     panel: 'none',
     insights: null,
     selectedAlert: null,
+    session: null,
+    dialog: 'none',
+    commentEditor: null,
 
     async init() {
       api.onEvent((ev) => {
@@ -141,6 +181,8 @@ export function createAppStore(api: XdpscopeApi): AppStore {
       try {
         const status = await api.call('getStatus', {});
         set({ status, view: status.mode === 'idle' ? 'welcome' : 'capture', appliedFilter: status.filter, filterText: status.filter });
+        // a file the server opened at start may be one of our sessions
+        if (status.mode === 'file') void restoreSession(status);
       } catch (e) { get().reportError(e, 'engine'); }
       void api.call('recentSessions', {}).then((recent) => set({ recent }), () => undefined);
       void get().refreshInterfaces();
@@ -152,6 +194,7 @@ export function createAppStore(api: XdpscopeApi): AppStore {
     },
 
     async recoverSpool(path) {
+      if (!(await get().confirmDiscard('recover another capture'))) return;
       set({ busy: true, selected: null, details: null, field: null, stream: null });
       try {
         set({ status: await api.call('recoverSpool', { path }), view: 'capture' });
@@ -183,12 +226,25 @@ export function createAppStore(api: XdpscopeApi): AppStore {
     },
 
     async openFile(path) {
-      set({ busy: true, selected: null, details: null, field: null, stream: null });
+      if (!(await get().confirmDiscard(`open ${path}`))) return;
+      set({ busy: true, selected: null, details: null, field: null, stream: null, session: null, errors: get().errors.filter((e) => e.kind !== 'file') });
       try {
         const status = await api.call('openFile', { path });
         set({ status, view: 'capture' });
+        await restoreSession(status);
         void api.call('recentSessions', {}).then((recent) => set({ recent }), () => undefined);
       } catch (e) { get().reportError(e, 'file'); } finally { set({ busy: false }); }
+    },
+
+    async cancelOpen() {
+      try { set({ status: await api.call('cancelOpen', {}) }); } catch (e) { get().reportError(e, 'file'); }
+    },
+
+    async confirmDiscard(action) {
+      const st = get().status;
+      if (!st.unsaved) return true;
+      const what = st.mode === 'live' ? `The live capture on ${st.source} (${st.captured} packets) has not been saved` : `Comments on ${st.source} have not been saved`;
+      return await confirm(`${what}. Discard it and ${action}?`);
     },
 
     async openUpload(name, data) {
@@ -204,6 +260,7 @@ export function createAppStore(api: XdpscopeApi): AppStore {
     async startCapture() {
       const o = get().captureOptions;
       if (!o.iface) { get().reportError('pick an interface first', 'capture'); return; }
+      if (!(await get().confirmDiscard(`start a new capture on ${o.iface}`))) return;
       set({ busy: true, selected: null, details: null, field: null, stream: null });
       try {
         const status = await api.call('startCapture', {
@@ -290,11 +347,62 @@ export function createAppStore(api: XdpscopeApi): AppStore {
     },
     closeFollow() { set({ stream: null }); },
 
-    async save(path, displayedOnly = false) {
+    currentView() {
+      const v: ViewState = { selectedPacket: get().selected };
+      const cols = currentColumns();
+      if (cols) v.columns = cols;
+      return v;
+    },
+
+    async save(path, o = {}) {
+      const params = { path, displayedOnly: o.displayedOnly ?? false, overwrite: o.overwrite ?? false, view: get().currentView(), ...(o.format ? { format: o.format } : {}) };
+      return writeAsking(path, async (overwrite) => {
+        const r = await api.call('save', { ...params, overwrite });
+        set({ notice: `saved ${r.packets} packets to ${r.path}${r.format === 'pcap' ? ' (classic pcap: no comments or view settings)' : ''}` });
+      }, params.overwrite);
+    },
+
+    async exportPackets(p) {
+      return writeAsking(p.path, async (overwrite) => {
+        const r = await api.call('exportPackets', { ...p, overwrite });
+        set({ notice: `exported ${r.packets} packets to ${r.path} (${r.format})` });
+      }, p.overwrite ?? false);
+    },
+
+    async exportDissections(p) {
+      return writeAsking(p.path, async (overwrite) => {
+        const r = await api.call('exportDissections', { ...p, overwrite });
+        set({ notice: `exported the dissections of ${r.packets} packets to ${r.path} (${r.format.toUpperCase()})` });
+      }, p.overwrite ?? false);
+    },
+
+    setDialog(d) { set({ dialog: d }); },
+
+    openCommentEditor(number, index) {
+      const text = index === undefined ? '' : (get().details?.number === number ? get().details?.comments?.[index] ?? '' : '');
+      set({ commentEditor: { number, index, text } });
+    },
+    setCommentText(text) { const c = get().commentEditor; if (c) set({ commentEditor: { ...c, text } }); },
+    closeCommentEditor() { set({ commentEditor: null }); },
+
+    async submitComment() {
+      const c = get().commentEditor;
+      if (!c) return;
+      const text = c.text.trim();
       try {
-        const r = await api.call('save', { path, displayedOnly });
-        set({ notice: `saved ${r.packets} packets to ${r.path}` });
-      } catch (e) { get().reportError(e, 'save'); }
+        if (!text) { if (c.index !== undefined) await api.call('deleteComment', { number: c.number, index: c.index }); }
+        else if (c.index === undefined) await api.call('addComment', { number: c.number, text });
+        else await api.call('editComment', { number: c.number, index: c.index, text });
+        set({ commentEditor: null });
+        await refreshDetails(c.number);
+      } catch (e) { get().reportError(e, 'comment'); }
+    },
+
+    async deleteComment(number, index) {
+      try {
+        await api.call('deleteComment', index === undefined ? { number } : { number, index });
+        await refreshDetails(number);
+      } catch (e) { get().reportError(e, 'comment'); }
     },
 
     showWelcome() { set({ view: 'welcome' }); void get().refreshInterfaces(); },
@@ -327,5 +435,50 @@ export function createAppStore(api: XdpscopeApi): AppStore {
       set({ errors: [...errs, info].slice(-5) });
     },
   }));
+
+  /** Run a write; when the file exists, ask and run it again with overwrite. */
+  async function writeAsking(path: string, write: (overwrite: boolean) => Promise<void>, overwrite: boolean): Promise<boolean> {
+    try {
+      await write(overwrite);
+      return true;
+    } catch (e) {
+      if ((e as { kind?: string }).kind === 'exists' && !overwrite) {
+        if (!(await confirm(`${path} already exists. Replace it?`))) return false;
+        return writeAsking(path, write, true);
+      }
+      store.getState().reportError(e, 'save');
+      return false;
+    }
+  }
+
+  async function refreshDetails(number: number): Promise<void> {
+    if (store.getState().selected !== number) return;
+    try { store.setState({ details: await api.call('getDetails', { number }) }); } catch (e) { store.getState().reportError(e, 'details'); }
+  }
+
+  /** After opening: the filter the file's session applied, its columns and its selected packet. */
+  async function restoreSession(status: Status): Promise<void> {
+    store.setState({ filterText: status.filter, appliedFilter: status.filter, filterCheck: { ok: true, empty: !status.filter } });
+    let info: SessionInfo;
+    try { info = await api.call('getSession', {}); } catch { return; }
+    store.setState({ session: info });
+    if (!info.ours) return;
+    applyColumns(info.columns);
+    const sel = info.selectedPacket;
+    if (sel !== null) {
+      // the row may still be loading: wait (bounded) until the service has it
+      for (let i = 0; i < 50; i++) {
+        const { index } = await api.call('findRow', { number: sel });
+        if (index >= 0) {
+          await store.getState().select(sel);
+          revealRow(index, sel);
+          return;
+        }
+        if (store.getState().status.state !== 'loading') return;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  }
+
   return store;
 }

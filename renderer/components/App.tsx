@@ -1,6 +1,6 @@
 // The window: toolbar with the filter bar, the welcome or capture view,
 // the status bar; errors stay visible until dismissed.
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import { useApp, useApp$ } from '../context';
 import { Toolbar } from './Toolbar';
 import { Welcome } from './Welcome';
@@ -11,6 +11,9 @@ import { StatusBar } from './StatusBar';
 import { FollowView } from './FollowView';
 import { SaveDialog } from './SaveDialog';
 import { InsightsDrawer, StatisticsDialog } from './InsightsDrawer';
+import { ExportDialog } from './ExportDialog';
+import { CommentDialog } from './CommentDialog';
+import { FileNotices, LoadProgress } from './LoadProgress';
 
 export function App() {
   const { store, api } = useApp();
@@ -19,10 +22,11 @@ export function App() {
   const notice = useApp$((s) => s.notice);
   const status = useApp$((s) => s.status);
   const filterRef = useRef<HTMLInputElement>(null);
-  const [saveOpen, setSaveOpen] = useState(false);
+  const dialog = useApp$((s) => s.dialog);
   const panel = useApp$((s) => s.panel);
 
   const open = async () => {
+    if (!(await store.getState().confirmDiscard('open another file'))) return;
     if (api.dialogs) {
       const p = await api.dialogs.openCapture();
       if (p) await store.getState().openFile(p);
@@ -31,12 +35,20 @@ export function App() {
       setTimeout(() => document.getElementById('open-path')?.focus(), 0);
     }
   };
-  const save = async (as: boolean, displayedOnly = false) => {
+  // Save writes our own pcapng in place; anything else (a live capture, a
+  // classic pcap, an upload) goes through Save As.
+  const save = async (as: boolean) => {
+    const s = store.getState();
+    const st = s.status;
+    if (!as && st.mode === 'file' && /\.pcapng$/i.test(st.source) && !/xdpscope-uploads/.test(st.source)) {
+      await s.save(st.source, { overwrite: true });
+      return;
+    }
     if (api.dialogs) {
-      const p = await api.dialogs.saveCapture(displayedOnly ? 'displayed.pcapng' : 'capture.pcapng');
-      if (p) await store.getState().save(p, displayedOnly);
-    } else if (as || displayedOnly) setSaveOpen(true);
-    else window.location.assign('/download?name=capture.pcapng');
+      const p = await api.dialogs.saveCapture('capture.pcapng');
+      // the native dialog already asked before replacing a file
+      if (p) await s.save(p, { overwrite: true });
+    } else s.setDialog('saveAs');
   };
   const actions = useRef({ open, save });
   actions.current = { open, save };
@@ -49,6 +61,7 @@ export function App() {
       else if (k === 'e') { e.preventDefault(); void store.getState().toggleCapture(); }
       else if (k === 'o') { e.preventDefault(); void actions.current.open(); }
       else if (k === 's') { e.preventDefault(); void actions.current.save(e.shiftKey); }
+      else if (k === 'm' && e.shiftKey) { e.preventDefault(); store.getState().setDialog('export'); }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
@@ -60,7 +73,7 @@ export function App() {
       case 'open': void actions.current.open(); break;
       case 'openRecent': if (c.path) void s.openFile(c.path); break;
       case 'save': void actions.current.save(false); break;
-      case 'export': void actions.current.save(true, true); break;
+      case 'export': case 'exportDissections': s.setDialog('export'); break;
       case 'saveAs': void actions.current.save(true); break;
       case 'start': void s.startCapture(); break;
       case 'stop': void s.stopCapture(); break;
@@ -72,7 +85,9 @@ export function App() {
 
   return (
     <div className="app">
-      <Toolbar filterRef={filterRef} onOpen={open} onSave={() => save(false)} />
+      <Toolbar filterRef={filterRef} onOpen={open} onSave={() => save(false)} onSaveAs={() => save(true)} />
+      <LoadProgress />
+      <FileNotices />
       {status.needsPermission && (
         <div className="banner warn" role="alert">
           Live capture needs the capture helper to have its capabilities (CAP_BPF, CAP_NET_ADMIN).
@@ -101,7 +116,9 @@ export function App() {
       {panel === 'stats' && <StatisticsDialog />}
       <StatusBar />
       <FollowView />
-      {saveOpen && <SaveDialog onClose={() => setSaveOpen(false)} />}
+      {dialog === 'saveAs' && <SaveDialog onClose={() => store.getState().setDialog('none')} />}
+      {dialog === 'export' && <ExportDialog onClose={() => store.getState().setDialog('none')} />}
+      <CommentDialog />
     </div>
   );
 }

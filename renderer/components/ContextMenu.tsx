@@ -33,6 +33,7 @@ export function ContextMenu({ target, onClose }: { target: MenuTarget; onClose()
       <li role="menuitem" className={expr ? '' : 'disabled'} onClick={() => prepare(false, false)}>Prepare as Filter</li>
       <li role="menuitem" onClick={() => { void navigator.clipboard?.writeText(value).catch(() => undefined); onClose(); }}>Copy value</li>
       <li role="menuitem" onClick={() => { void s.follow(target.number); onClose(); }}>Follow TCP Stream</li>
+      <li role="menuitem" data-action="comment" onClick={() => { s.openCommentEditor(target.number); onClose(); }}>Packet Comment…</li>
     </ul>
   );
 }

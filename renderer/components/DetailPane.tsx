@@ -58,11 +58,14 @@ export function DetailPane() {
     if (h) store.setState({ field: { path: 'enriched', start: h.start, len: h.len } });
   };
 
-  const render = (nodes: DetailNode[], prefix: string, depth: number): React.ReactNode =>
+  // The service puts the packet's comments first, as Wireshark's "Packet comments" section (open by default).
+  const isCommentSection = (n: DetailNode, depth: number) => depth === 0 && n.name === 'frame.comment' && n.label === 'Packet comments';
+  const render = (nodes: DetailNode[], prefix: string, depth: number, inComments = false): React.ReactNode =>
     nodes.map((n, i) => {
       const path = prefix ? `${prefix}.${i}` : String(i);
       const kids = n.children?.length ? n.children : null;
-      const isOpen = open.has(path);
+      const commentSection = isCommentSection(n, depth);
+      const isOpen = commentSection ? !open.has(path) : open.has(path);
       return (
         <li key={path}>
           <div
@@ -74,14 +77,23 @@ export function DetailPane() {
           >
             <span className="twisty" onClick={(e) => { e.stopPropagation(); if (kids) setOpen(toggle(open, path)); }}>{kids ? (isOpen ? '▾' : '▸') : ''}</span>
             {n.label}
+            {inComments && (
+              <span className="comment-actions">
+                <button title="Edit comment" onClick={(e) => { e.stopPropagation(); store.getState().openCommentEditor(d.number, i); }}>Edit</button>
+                <button title="Delete comment" onClick={(e) => { e.stopPropagation(); void store.getState().deleteComment(d.number, i); }}>Delete</button>
+              </span>
+            )}
           </div>
-          {kids && isOpen && <ul>{render(kids, path, depth + 1)}</ul>}
+          {kids && isOpen && <ul>{render(kids, path, depth + 1, commentSection)}</ul>}
         </li>
       );
     });
 
   return (
     <div className="details" data-testid="details">
+      <div className="details-actions">
+        <button title="Add a comment to this packet (saved in the pcapng, shown by Wireshark as frame.comment)" onClick={() => store.getState().openCommentEditor(d.number)}>💬 Add comment</button>
+      </div>
       <Enriched d={d} onPick={pickByName} />
       {d.expert.length > 0 && (
         <ul className="expert">{d.expert.map((x, i) => <li key={i} className={`sev-${x.severity}`}>{x.protocol ? `${x.protocol}: ` : ''}{x.message}</li>)}</ul>

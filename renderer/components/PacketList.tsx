@@ -2,11 +2,16 @@
 // block of rows on screen (never the whole capture). Rows refetch when the
 // engine's list generation changes (filter, sort, new source); while live,
 // the row count grows and the view follows the tail until the user scrolls up.
+//
+// Scrolling a million rows is the hot path: the grid is AG Grid's plain DOM
+// grid (createGrid), not ag-grid-react, so rows and cells are built without
+// React components and effects; a small row buffer, plain-text cells and
+// contained rows keep each frame's layout and paint to the rows on screen
+// (bench/ui/bench.js measures it). React renders only the overlays.
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { AgGridReact } from 'ag-grid-react';
 import {
-  ModuleRegistry, AllCommunityModule, themeQuartz, colorSchemeDark, colorSchemeLight,
-  type ColDef, type GridApi, type IDatasource, type IGetRowsParams, type CellContextMenuEvent,
+  ModuleRegistry, AllCommunityModule, themeQuartz, colorSchemeDark, colorSchemeLight, createGrid,
+  type ColDef, type GridApi, type GridOptions, type IDatasource, type IGetRowsParams, type CellContextMenuEvent,
   type CellFocusedEvent, type BodyScrollEvent,
 } from 'ag-grid-community';
 import { COLOUR_RULES, type ColumnId, type RowBlock } from '../../main/api/types';
@@ -14,13 +19,18 @@ import { useApp, useApp$ } from '../context';
 import { flagEmoji, formatTime } from '../lib/format';
 import { ContextMenu, type MenuTarget } from './ContextMenu';
 import { useDarkMode } from '../lib/theme';
+import { registerGridApi } from '../lib/grid-bridge';
 
 ModuleRegistry.registerModules([AllCommunityModule]);
 
 export interface Row {
   number: number; time: number; source: string; destination: string; protocol: string; length: number; info: string;
   srcCountry: string; dstCountry: string; userAgent: string; contentLength: number | null; hostSni: string; colour: string;
+  /** CSS class of the colour rule, built once per row (getRowClass runs on every row render). */
+  rowClass: string;
 }
+
+const ROW_CLASS = COLOUR_RULES.map((c) => `c-${c}`);
 
 export function blockToRows(b: RowBlock): Row[] {
   const s = b.strings;
@@ -31,7 +41,7 @@ export function blockToRows(b: RowBlock): Row[] {
       number: b.number[i], time: b.time[i], length: b.length[i],
       source: s[b.source[i]], destination: s[b.destination[i]], protocol: s[b.protocol[i]], info: s[b.info[i]],
       srcCountry: s[b.srcCountry[i]], dstCountry: s[b.dstCountry[i]], userAgent: s[b.userAgent[i]], hostSni: s[b.hostSni[i]],
-      contentLength: Number.isNaN(cl) ? null : cl, colour: COLOUR_RULES[b.colour[i]] ?? 'none',
+      contentLength: Number.isNaN(cl) ? null : cl, colour: COLOUR_RULES[b.colour[i]] ?? 'none', rowClass: ROW_CLASS[b.colour[i]] ?? 'c-none',
     };
   }
   return rows;
@@ -56,6 +66,7 @@ const COLUMNS: ColDef<Row>[] = [
 
 const ROW_HEIGHT = 22;
 const lightTheme = themeQuartz.withPart(colorSchemeLight).withParams({ fontSize: 12, rowHeight: ROW_HEIGHT, headerHeight: 28, spacing: 4 });
+const DEFAULT_COL: ColDef<Row> = { sortable: true, resizable: true, suppressMovable: false };
 const darkTheme = themeQuartz.withPart(colorSchemeDark).withParams({ fontSize: 12, rowHeight: ROW_HEIGHT, headerHeight: 28, spacing: 4 });
 
 export function PacketList() {
@@ -64,7 +75,10 @@ export function PacketList() {
   const statusRef = useRef(status);
   statusRef.current = status;
   const dark = useDarkMode();
+  const darkRef = useRef(dark);
+  darkRef.current = dark;
   const gridRef = useRef<GridApi<Row> | null>(null);
+  const hostRef = useRef<HTMLDivElement>(null);
   const fetchedGen = useRef(-1);
   const sortKey = useRef('');
   const follow = useRef(true);
@@ -129,6 +143,47 @@ export function PacketList() {
 
   useEffect(() => () => { if (refreshTimer.current) clearTimeout(refreshTimer.current); }, []);
 
+  // Handlers read the latest closures through a ref: the grid is created once.
+  const handlers = useRef({ onFocused: (_e: CellFocusedEvent<Row>) => {}, onScroll: (_e: BodyScrollEvent<Row>) => {}, onContext: (_e: CellContextMenuEvent<Row>) => {} });
+
+  useEffect(() => {
+    const options: GridOptions<Row> = {
+      theme: darkRef.current ? darkTheme : lightTheme,
+      columnDefs: COLUMNS,
+      defaultColDef: DEFAULT_COL,
+      rowModelType: 'infinite',
+      datasource,
+      cacheBlockSize: 200,
+      maxBlocksInCache: 30,
+      infiniteInitialRowCount: 1,
+      // rows beyond the viewport rendered each frame; AG Grid's default (10 above, 10 below)
+      // doubles the DOM built per frame of a fling for rows nobody sees
+      rowBuffer: 2,
+      blockLoadDebounceMillis: 40,
+      maxConcurrentDatasourceRequests: 2,
+      rowSelection: { mode: 'singleRow', checkboxes: false, enableClickSelection: true },
+      getRowClass: (p) => p.data?.rowClass,
+      onCellFocused: (e) => handlers.current.onFocused(e),
+      onBodyScroll: (e) => handlers.current.onScroll(e),
+      onCellContextMenu: (e) => handlers.current.onContext(e),
+      preventDefaultOnContextMenu: true,
+      suppressCellFocus: false,
+      animateRows: false,
+      suppressRowHoverHighlight: true,
+      suppressColumnMoveAnimation: true,
+    };
+    const g = createGrid<Row>(hostRef.current!, options);
+    gridRef.current = g;
+    registerGridApi(g);
+    return () => {
+      registerGridApi(null);
+      gridRef.current = null;
+      g.destroy();
+    };
+  }, [datasource]);
+
+  useEffect(() => { gridRef.current?.setGridOption('theme', dark ? darkTheme : lightTheme); }, [dark]);
+
   const onFocused = (e: CellFocusedEvent<Row>) => {
     if (e.rowIndex == null || e.rowPinned) return;
     const node = e.api.getDisplayedRowAtIndex(e.rowIndex);
@@ -139,7 +194,8 @@ export function PacketList() {
   };
 
   const onScroll = (e: BodyScrollEvent<Row>) => {
-    if (e.direction !== 'vertical' || Date.now() - programmaticScroll.current < 300) return;
+    // Only a live capture follows the tail; reading the pixel range forces a layout, so not on every file scroll.
+    if (statusRef.current.mode !== 'live' || e.direction !== 'vertical' || Date.now() - programmaticScroll.current < 300) return;
     // pixels, not row indices: the rendered range includes rowBuffer rows below the viewport
     const rows = e.api.getDisplayedRowCount();
     const range = e.api.getVerticalPixelRange();
@@ -154,33 +210,11 @@ export function PacketList() {
     const col = e.colDef.field as ColumnId;
     setMenu({ x: ev.clientX, y: ev.clientY, column: col, value: (e.data as any)[col], number: e.data.number, protocol: e.data.protocol });
   };
+  handlers.current = { onFocused, onScroll, onContext };
 
   return (
     <div className="packet-list" data-testid="packet-list">
-      <AgGridReact<Row>
-        theme={dark ? darkTheme : lightTheme}
-        columnDefs={COLUMNS}
-        defaultColDef={{ sortable: true, resizable: true, suppressMovable: false }}
-        rowModelType="infinite"
-        datasource={datasource}
-        cacheBlockSize={200}
-        maxBlocksInCache={30}
-        infiniteInitialRowCount={1}
-        rowBuffer={10}
-        blockLoadDebounceMillis={40}
-        maxConcurrentDatasourceRequests={2}
-        rowSelection={{ mode: 'singleRow', checkboxes: false, enableClickSelection: true }}
-        getRowClass={(p) => (p.data ? `c-${p.data.colour}` : undefined)}
-        onGridReady={(e) => { gridRef.current = e.api; }}
-        onCellFocused={onFocused}
-        onBodyScroll={onScroll}
-        onCellContextMenu={onContext}
-        preventDefaultOnContextMenu
-        suppressCellFocus={false}
-        animateRows={false}
-        suppressRowHoverHighlight
-        suppressColumnMoveAnimation
-      />
+      <div ref={hostRef} className="packet-grid" />
       {status.mode === 'live' && !following && (
         <button className="follow-tail" onClick={() => {
           follow.current = true; setFollowing(true);

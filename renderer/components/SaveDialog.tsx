@@ -1,22 +1,41 @@
-// Browser face "Save As": a path on the machine running the server.
+// Save As (browser face, or Electron without a native dialog): a path on the
+// machine running xdpscope, the format, and "displayed only". pcapng keeps
+// the session (filter, columns, selection, comments); classic pcap only packets.
 import { useState } from 'react';
 import { useApp } from '../context';
 
 export function SaveDialog({ onClose }: { onClose(): void }) {
-  const { store } = useApp();
+  const { store, api } = useApp();
   const [path, setPath] = useState('');
+  const [format, setFormat] = useState<'pcapng' | 'pcap'>('pcapng');
   const [displayed, setDisplayed] = useState(false);
+  const browser = api.face === 'browser';
+  const download = async () => {
+    // the download route saves through the service: give it the view first
+    try { await api.call('setView', store.getState().currentView()); } catch { /* the packets still download */ }
+    window.location.assign(`/download?name=capture.pcapng${displayed ? '&displayed=1' : ''}`);
+    onClose();
+  };
   return (
     <div className="modal-backdrop" onClick={onClose}>
-      <form className="modal" onClick={(e) => e.stopPropagation()} onSubmit={(e) => {
+      <form className="modal" data-testid="save-dialog" onClick={(e) => e.stopPropagation()} onSubmit={(e) => {
         e.preventDefault();
-        if (path.trim()) void store.getState().save(path.trim(), displayed).then(onClose);
+        const p = path.trim();
+        if (!p) return;
+        const withExt = /\.(pcapng|pcap|cap)$/i.test(p) ? p : `${p}.${format}`;
+        void store.getState().save(withExt, { displayedOnly: displayed, format }).then((ok) => { if (ok) onClose(); });
       }}>
-        <div className="modal-title">Save capture as pcapng</div>
-        <label>Path on the server <input autoFocus value={path} onChange={(e) => setPath(e.target.value)} placeholder="/tmp/capture.pcapng" /></label>
-        <label><input type="checkbox" checked={displayed} onChange={(e) => setDisplayed(e.target.checked)} /> displayed packets only</label>
+        <div className="modal-title">Save capture as…</div>
+        <label>{browser ? 'Path on the machine running xdpscope serve (not on this browser\'s computer)' : 'Path'}
+          <input name="path" autoFocus value={path} onChange={(e) => setPath(e.target.value)} placeholder="/tmp/capture.pcapng" />
+        </label>
+        <label>Format <select name="format" value={format} onChange={(e) => setFormat(e.target.value as 'pcapng')}>
+          <option value="pcapng">pcapng — keeps comments, display filter, columns, selection</option>
+          <option value="pcap">pcap (classic) — packets only</option>
+        </select></label>
+        <label className="inline"><input type="checkbox" checked={displayed} onChange={(e) => setDisplayed(e.target.checked)} /> displayed packets only</label>
         <div className="modal-actions">
-          <a href="/download?name=capture.pcapng">Download instead</a>
+          {browser && <button type="button" className="link" onClick={() => void download()}>Download to this computer instead</button>}
           <button type="button" onClick={onClose}>Cancel</button>
           <button className="primary" type="submit">Save</button>
         </div>

@@ -3,7 +3,7 @@ import type { RefObject } from 'react';
 import { useApp, useApp$ } from '../context';
 import { FilterBar } from './FilterBar';
 
-export function Toolbar({ filterRef, onOpen, onSave }: { filterRef: RefObject<HTMLInputElement | null>; onOpen(): void; onSave(): void }) {
+export function Toolbar({ filterRef, onOpen, onSave, onSaveAs }: { filterRef: RefObject<HTMLInputElement | null>; onOpen(): void; onSave(): void; onSaveAs(): void }) {
   const { store } = useApp();
   const status = useApp$((s) => s.status);
   const panel = useApp$((s) => s.panel);
@@ -16,7 +16,9 @@ export function Toolbar({ filterRef, onOpen, onSave }: { filterRef: RefObject<HT
       <button className={live ? 'danger' : ''} title="Stop capture (Ctrl+E)" disabled={!live} onClick={() => void s.stopCapture()}>■ Stop</button>
       <button title="Restart capture" disabled={status.mode !== 'live'} onClick={() => void s.restartCapture()}>↻</button>
       <button title="Open a capture file (Ctrl+O)" onClick={onOpen}>Open</button>
-      <button title="Save (Ctrl+S)" disabled={status.captured === 0} onClick={onSave}>Save</button>
+      <button title="Save (Ctrl+S)" disabled={status.captured === 0 || status.state === 'loading'} onClick={onSave}>Save{status.unsaved ? ' •' : ''}</button>
+      <button title="Save As (Ctrl+Shift+S)" disabled={status.captured === 0 || status.state === 'loading'} onClick={onSaveAs}>Save As…</button>
+      <button title="Export Specified Packets / Packet Dissections (Ctrl+Shift+M)" disabled={status.captured === 0 || status.state === 'loading'} onClick={() => s.setDialog('export')}>Export…</button>
       <FilterBar inputRef={filterRef} />
       <button title="Security alerts and I/O graph" aria-pressed={panel === 'insights'} onClick={() => s.setPanel('insights')}>
         Insights{status.alerts ? <span className="badge">{status.alerts}</span> : null}

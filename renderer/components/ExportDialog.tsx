@@ -1,0 +1,69 @@
+// File > Export Specified Packets / Export Packet Dissections: which packets
+// (all, displayed, selected, a range like "1-10,15"), which format, where.
+// In the browser the path is on the machine running xdpscope serve.
+import { useState } from 'react';
+import type { ExportSelect } from '../../main/api/types';
+import { useApp, useApp$ } from '../context';
+
+type Kind = 'pcapng' | 'pcap' | 'csv' | 'json';
+
+export function ExportDialog({ onClose }: { onClose(): void }) {
+  const { store, api } = useApp();
+  const selected = useApp$((s) => s.selected);
+  const status = useApp$((s) => s.status);
+  const [kind, setKind] = useState<Kind>('pcapng');
+  const [which, setWhich] = useState<ExportSelect>(status.displayed < status.captured ? 'displayed' : 'all');
+  const [range, setRange] = useState('');
+  const [path, setPath] = useState('');
+  const browser = api.face === 'browser';
+  const submit = async () => {
+    const p = path.trim();
+    if (!p) return;
+    const dest = /\.[a-z]+$/i.test(p) ? p : `${p}.${kind}`;
+    const base = {
+      path: dest, select: which,
+      ...(which === 'selected' && selected !== null ? { frames: [selected] } : {}),
+      ...(which === 'range' ? { range } : {}),
+    };
+    const s = store.getState();
+    const ok = kind === 'csv' || kind === 'json'
+      ? await s.exportDissections({ ...base, format: kind })
+      : await s.exportPackets({ ...base, format: kind });
+    if (ok) onClose();
+  };
+  const browse = async () => {
+    const p = await api.dialogs?.saveCapture(`export.${kind}`);
+    if (p) setPath(p);
+  };
+  return (
+    <div className="modal-backdrop" onClick={onClose}>
+      <form className="modal" data-testid="export-dialog" onClick={(e) => e.stopPropagation()} onSubmit={(e) => { e.preventDefault(); void submit(); }}>
+        <div className="modal-title">Export</div>
+        <label>What <select name="kind" value={kind} onChange={(e) => setKind(e.target.value as Kind)}>
+          <option value="pcapng">Specified packets — pcapng (with comments)</option>
+          <option value="pcap">Specified packets — classic pcap</option>
+          <option value="csv">Packet dissections — CSV (summary + enriched fields)</option>
+          <option value="json">Packet dissections — JSON (tshark -T json style)</option>
+        </select></label>
+        <fieldset className="which">
+          <legend>Packets</legend>
+          <label className="inline"><input type="radio" name="which" checked={which === 'all'} onChange={() => setWhich('all')} /> All ({status.captured})</label>
+          <label className="inline"><input type="radio" name="which" checked={which === 'displayed'} onChange={() => setWhich('displayed')} /> Displayed ({status.displayed})</label>
+          <label className="inline"><input type="radio" name="which" disabled={selected === null} checked={which === 'selected'} onChange={() => setWhich('selected')} /> Selected{selected !== null ? ` (#${selected})` : ''}</label>
+          <label className="inline"><input type="radio" name="which" checked={which === 'range'} onChange={() => setWhich('range')} /> Range
+            <input name="range" value={range} placeholder="1-10,15" onFocus={() => setWhich('range')} onChange={(e) => setRange(e.target.value)} /></label>
+        </fieldset>
+        <label>{browser ? 'Path on the machine running xdpscope serve (not on this browser\'s computer)' : 'Path'}
+          <span className="row">
+            <input name="path" value={path} onChange={(e) => setPath(e.target.value)} placeholder={`/tmp/export.${kind}`} />
+            {api.dialogs && <button type="button" onClick={() => void browse()}>Browse…</button>}
+          </span>
+        </label>
+        <div className="modal-actions">
+          <button type="button" onClick={onClose}>Cancel</button>
+          <button className="primary" type="submit">Export</button>
+        </div>
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,184 @@
+// End to end, sessions as a user works them in the browser face: open a
+// shared capture, filter, comment a packet from the row's context menu,
+// hide a column, select a packet, Save As (and again onto the same file:
+// asked first), then a fresh server on the saved file shows the same view;
+// tshark reads the comment. Also: export a range as CSV, a damaged file's
+// notice, an unreadable path, and the unsaved-changes question.
+// Screenshots go to test-output/e2e/.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import type { Dialog, Page } from 'playwright-core';
+import { CAPTURES, outputDir, sharedCapturesSkipReason, hasCommand } from '../lib/env';
+import { chromiumSkipReason, launchBrowser, startServe } from './harness';
+
+process.env.XDPSCOPE_CONFIG_DIR = mkdtempSync(join(tmpdir(), 'xs-config-'));
+const OUT = outputDir('e2e');
+const shot = (p: Page, name: string) => p.screenshot({ path: join(OUT, `${name}.png`) });
+const skip = chromiumSkipReason() ?? sharedCapturesSkipReason() ?? false;
+
+const statusText = async (p: Page, key: string) => (await p.locator(`[data-testid=statusbar] [data-k=${key}]`).textContent()) ?? '';
+const headers = (p: Page) => p.locator('[data-testid=packet-list] .ag-header-cell-text').allTextContents();
+// a packet's row: find its row-index from the No. cell, then the row in the centre container
+async function rowByNumber(p: Page, n: number) {
+  const idx = await p.evaluate((num) => {
+    for (const c of document.querySelectorAll('[data-testid=packet-list] .ag-row [col-id=number]')) {
+      if (c.textContent?.trim() === String(num)) return c.closest('.ag-row')?.getAttribute('row-index') ?? null;
+    }
+    return null;
+  }, n);
+  assert.ok(idx !== null, `row for packet ${n} is shown`);
+  return p.locator(`[data-testid=packet-list] .ag-row[row-index="${idx}"]`).first();
+}
+
+test('open → filter → comment → hide a column → select → Save As → fresh server on the saved file: view intact', { skip, timeout: 150_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'xs-e2e-session-'));
+  const saved = join(dir, 'session.pcapng');
+  let served = await startServe([join(CAPTURES, 'zeek-post.pcap')]);
+  const browser = await launchBrowser();
+  const dialogs: string[] = [];
+  let answer = true;
+  const onDialog = (d: Dialog) => { dialogs.push(d.message()); void (answer ? d.accept() : d.dismiss()); };
+  try {
+    let page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    page.on('dialog', onDialog);
+    await page.goto(served.url);
+    await page.locator('.ag-row', { hasText: 'POST /post HTTP/1.1' }).first().waitFor({ timeout: 15_000 });
+
+    // filter
+    const filter = page.getByLabel('display filter');
+    await filter.fill('http');
+    await filter.press('Enter');
+    await page.waitForFunction(() => /Displayed: 2\b/.test(document.querySelector('[data-k=displayed]')?.textContent ?? ''));
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=packet-list] .ag-row').length === 2);
+
+    // comment packet 4 from the row's context menu
+    await (await rowByNumber(page, 4)).click({ button: 'right' });
+    await page.getByRole('menuitem', { name: 'Packet Comment…' }).click();
+    await page.getByTestId('comment-dialog').locator('textarea').fill('checked by the e2e test');
+    await page.getByTestId('comment-dialog').getByRole('button', { name: 'OK' }).click();
+    await (await rowByNumber(page, 4)).click();
+    await page.locator('[data-testid=details] .node.layer', { hasText: 'Packet comments' }).waitFor();
+    await page.locator('[data-testid=details] .node', { hasText: 'checked by the e2e test' }).waitFor();
+    // a second comment, then edit it from the detail pane
+    await page.getByRole('button', { name: '💬 Add comment' }).click();
+    await page.getByTestId('comment-dialog').locator('textarea').fill('second');
+    await page.getByTestId('comment-dialog').locator('textarea').press('Control+Enter');
+    await page.locator('[data-testid=details] .node', { hasText: /^second/ }).getByRole('button', { name: 'Edit' }).click();
+    await page.getByTestId('comment-dialog').locator('textarea').fill('second, edited');
+    await page.getByTestId('comment-dialog').getByRole('button', { name: 'OK' }).click();
+    await page.locator('[data-testid=details] .node', { hasText: 'second, edited' }).waitFor();
+    await shot(page, '40-session-comment');
+
+    // hide the User-Agent column
+    await page.getByRole('button', { name: 'Columns ▾' }).click();
+    await page.getByRole('menuitemcheckbox').filter({ hasText: 'User-Agent' }).locator('input').uncheck();
+    await page.mouse.move(5, 5);
+    assert.ok(!(await headers(page)).includes('User-Agent'));
+
+    // select packet 8: the saved selection
+    await (await rowByNumber(page, 8)).click();
+    await page.locator('[data-testid=details] .node.layer', { hasText: /^▸?Hypertext Transfer Protocol/ }).first().waitFor();
+
+    // Save As onto a new file, then onto the same file (asked first)
+    await page.getByRole('button', { name: 'Save As…' }).click();
+    const dlg = page.getByTestId('save-dialog');
+    assert.match((await dlg.textContent()) ?? '', /machine running xdpscope serve/);
+    await dlg.locator('input[name=path]').fill(saved);
+    await dlg.getByRole('button', { name: 'Save' }).click();
+    await page.locator('.banner.info', { hasText: `saved 14 packets to ${saved}` }).waitFor();
+    await page.getByRole('button', { name: 'Save As…' }).click();
+    await dlg.locator('input[name=path]').fill(saved);
+    answer = false;
+    await dlg.getByRole('button', { name: 'Save' }).click();
+    await page.waitForFunction(() => true);
+    for (let i = 0; i < 50 && !dialogs.some((m) => /already exists/.test(m)); i++) await page.waitForTimeout(100);
+    assert.ok(dialogs.some((m) => /already exists\. Replace it\?/.test(m)), `asked before replacing (dialogs: ${JSON.stringify(dialogs)})`);
+    await dlg.getByRole('button', { name: 'Cancel' }).click();
+    answer = true;
+    await shot(page, '41-session-saved');
+
+    // Export a range as CSV
+    await page.getByRole('button', { name: 'Export…' }).click();
+    const ex = page.getByTestId('export-dialog');
+    await ex.locator('select[name=kind]').selectOption('csv');
+    await ex.locator('input[name=range]').fill('1-3,10');
+    await ex.locator('input[name=path]').fill(join(dir, 'export.csv'));
+    await shot(page, '42-export-dialog');
+    await ex.getByRole('button', { name: 'Export' }).click();
+    await page.locator('.banner.info', { hasText: 'exported the dissections of 4 packets' }).waitFor();
+    assert.equal(readFileSync(join(dir, 'export.csv'), 'utf8').trim().split('\r\n').length, 5);
+    assert.equal(pageErrors.join('\n'), '');
+    await page.close();
+    await served.stop();
+
+    // A fresh server on the saved session: filter, columns, selection and comments are back.
+    served = await startServe([saved]);
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    page.on('dialog', onDialog);
+    await page.goto(served.url);
+    await page.waitForFunction(() => /Displayed: 2\b/.test(document.querySelector('[data-k=displayed]')?.textContent ?? ''), undefined, { timeout: 15_000 });
+    assert.equal(await page.getByLabel('display filter').inputValue(), 'http');
+    await page.locator('[data-testid=packet-list] .ag-row').first().waitFor();
+    await page.waitForFunction(() => ![...document.querySelectorAll('[data-testid=packet-list] .ag-header-cell-text')].some((h) => h.textContent === 'User-Agent'), undefined, { timeout: 10_000 });
+    // the saved selection is selected and its details shown
+    await page.locator('[data-testid=packet-list] .ag-row-selected').waitFor({ timeout: 10_000 });
+    assert.match((await page.locator('[data-testid=packet-list] .ag-row-selected').first().textContent()) ?? '', /HTTP\/1\.1 200 OK/);
+    await page.locator('[data-testid=details] .node.layer', { hasText: /Hypertext Transfer Protocol/ }).first().waitFor();
+    await shot(page, '43-session-reopened');
+    await (await rowByNumber(page, 4)).click();
+    await page.locator('[data-testid=details] .node', { hasText: 'checked by the e2e test' }).waitFor();
+    await page.locator('[data-testid=details] .node', { hasText: 'second, edited' }).waitFor();
+    // frame.comment filters
+    await page.getByLabel('display filter').fill('frame.comment contains "e2e"');
+    await page.getByLabel('display filter').press('Enter');
+    await page.waitForFunction(() => /Displayed: 1\b/.test(document.querySelector('[data-k=displayed]')?.textContent ?? ''));
+    await shot(page, '44-session-comment-filter');
+
+    // unsaved comments: opening another file asks first; declining keeps the session
+    await (await rowByNumber(page, 4)).click({ button: 'right' });
+    await page.getByRole('menuitem', { name: 'Packet Comment…' }).click();
+    await page.getByTestId('comment-dialog').locator('textarea').fill('unsaved');
+    await page.getByTestId('comment-dialog').getByRole('button', { name: 'OK' }).click();
+    await page.getByRole('button', { name: 'Save •' }).waitFor();
+    await page.getByTitle('Interfaces and capture options').click();
+    await page.locator('#open-path').fill(join(CAPTURES, 'kbandla-truncated_dns_2.pcap'));
+    const before = dialogs.length;
+    answer = false;
+    await page.getByRole('button', { name: 'Open', exact: true }).last().click();
+    for (let i = 0; i < 50 && dialogs.length === before; i++) await page.waitForTimeout(100);
+    assert.match(dialogs[before] ?? '', /Comments on .* have not been saved\. Discard it and open/);
+    assert.match(await statusText(page, 'mode'), /session\.pcapng/);
+    // accept: the damaged file opens up to the damage with a notice
+    answer = true;
+    await page.getByRole('button', { name: 'Open', exact: true }).last().click();
+    const damage = page.getByTestId('damage-notice');
+    await damage.waitFor({ timeout: 10_000 });
+    assert.match((await damage.textContent()) ?? '', /stopped at byte \d+ \(block \d+\)/);
+    assert.match(await statusText(page, 'captured'), /Packets: 1\b/);
+    await shot(page, '45-damaged-notice');
+
+    // an unreadable path says why
+    await page.getByTitle('Interfaces and capture options').click();
+    await page.locator('#open-path').fill('/nonexistent/missing.pcapng');
+    await page.getByRole('button', { name: 'Open', exact: true }).last().click();
+    await page.locator('.banner.error', { hasText: /missing\.pcapng.*no such file or directory/ }).waitFor();
+    await shot(page, '46-unreadable');
+    assert.equal(pageErrors.join('\n'), '');
+  } finally {
+    await browser.close();
+    await served.stop();
+  }
+  if (hasCommand('tshark')) {
+    const out = execFileSync('tshark', ['-r', saved, '-Y', 'frame.comment', '-T', 'fields', '-e', 'frame.number', '-e', 'frame.comment'], { encoding: 'utf8' });
+    assert.equal(out.trim(), '4\tchecked by the e2e test,second, edited');
+  }
+  rmSync(dir, { recursive: true, force: true });
+  assert.ok(!existsSync(saved));
+});
