@@ -12,7 +12,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { execFileSync } from 'node:child_process';
 import type { Dialog, Page } from 'playwright-core';
-import { CAPTURES, outputDir, sharedCapturesSkipReason, hasCommand } from '../lib/env';
+import { CAPTURES, outputDir, sharedCapturesSkipReason, hasCommand, liveSkipReason } from '../lib/env';
+import { createVethPair } from '../lib/netns';
 import { chromiumSkipReason, launchBrowser, startServe } from './harness';
 
 process.env.XDPSCOPE_CONFIG_DIR = mkdtempSync(join(tmpdir(), 'xs-config-'));
@@ -181,4 +182,69 @@ test('open → filter → comment → hide a column → select → Save As → f
   }
   rmSync(dir, { recursive: true, force: true });
   assert.ok(!existsSync(saved));
+});
+
+test('live: capture on a veth pair, opening a file asks first, Save As stores the capture settings, reopen shows them', { skip: (chromiumSkipReason() ?? liveSkipReason()) ?? false, timeout: 150_000 }, async (t) => {
+  try { require.resolve('../../main/engine/capture/index'); } catch { t.skip('capture engine (main/engine/capture) not built'); return; }
+  const net = createVethPair();
+  const http = net.spawn(net.serverNs, [process.execPath, '-e',
+    `require('http').createServer((q,s)=>s.end('hello from the session test\\n')).listen(8080,'${net.serverIp}')`], { stdio: 'ignore' });
+  const dir = mkdtempSync(join(tmpdir(), 'xs-e2e-live-session-'));
+  const saved = join(dir, 'live.pcapng');
+  let served: Awaited<ReturnType<typeof startServe>> | null = null;
+  const browser = await launchBrowser(net.serverNs);
+  const dialogs: string[] = [];
+  let answer = false;
+  try {
+    const dataDir = mkdtempSync(join(tmpdir(), 'xs-data-'));
+    served = await startServe([], net.serverNs, { ...process.env, XDPSCOPE_DATA_DIR: dataDir });
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page.on('dialog', (d) => { dialogs.push(d.message()); void (answer ? d.accept() : d.dismiss()); });
+    await page.goto(served.url);
+    await page.locator(`[data-iface="${net.serverIf}"]`).click({ timeout: 15_000 });
+    await page.getByPlaceholder('e.g. tcp port 80').fill('tcp port 8080');
+    await page.getByRole('button', { name: new RegExp(`Start capture on ${net.serverIf}`) }).click();
+    await page.waitForFunction(() => /capturing/.test(document.querySelector('[data-k=state]')?.textContent ?? ''), undefined, { timeout: 20_000 });
+    for (let i = 0; i < 3; i++) net.exec(net.clientNs, ['curl', '-s', '-m', '3', `http://${net.serverIp}:8080/session`]);
+    await page.locator('.ag-row', { hasText: 'GET /session HTTP/1.1' }).first().waitFor({ timeout: 20_000 });
+    await page.getByRole('button', { name: /Stop/ }).click();
+    await page.waitForFunction(() => /done/.test(document.querySelector('[data-k=state]')?.textContent ?? ''), undefined, { timeout: 20_000 });
+    const captured = Number(/Packets: ([\d,]+)/.exec(await statusText(page, 'captured'))?.[1]?.replace(/,/g, '') ?? 0);
+    assert.ok(captured >= 10, `${captured} packets`);
+
+    // unsaved: opening a file asks, and declining keeps the capture
+    await page.getByRole('button', { name: 'Save •' }).waitFor();
+    await page.getByRole('button', { name: 'Open', exact: true }).first().click();
+    for (let i = 0; i < 50 && !dialogs.length; i++) await page.waitForTimeout(100);
+    assert.match(dialogs[0] ?? '', new RegExp(`live capture on ${net.serverIf} \\(${captured} packets\\) has not been saved`));
+    assert.match(await statusText(page, 'mode'), /Live/);
+
+    // Save (a live capture goes through Save As)
+    await page.getByRole('button', { name: 'Save •' }).click();
+    await page.getByTestId('save-dialog').locator('input[name=path]').fill(saved);
+    await page.getByTestId('save-dialog').getByRole('button', { name: 'Save' }).click();
+    await page.locator('.banner.info', { hasText: `saved ${captured} packets` }).waitFor();
+    await page.getByRole('button', { name: 'Save', exact: true }).waitFor();
+
+    // reopen: no question now; the capture settings are shown
+    await page.getByTitle('Interfaces and capture options').click();
+    await page.locator('#open-path').fill(saved);
+    await page.getByRole('button', { name: 'Open', exact: true }).last().click();
+    const on = page.locator('[data-testid=statusbar] [data-k=captured-on]');
+    await on.waitFor({ timeout: 10_000 });
+    assert.match((await on.textContent()) ?? '', new RegExp(`Captured on ${net.serverIf} \\(auto\\), filter "tcp port 8080"`));
+    assert.match(await statusText(page, 'captured'), new RegExp(`Packets: ${captured}\\b`));
+    assert.equal(dialogs.length, 1, 'a saved capture is not questioned');
+    await shot(page, '47-live-session-reopened');
+  } finally {
+    await browser.close();
+    await served?.stop();
+    http.kill('SIGKILL');
+    net.dispose();
+  }
+  if (hasCommand('tshark')) {
+    const n = execFileSync('tshark', ['-r', saved, '-Y', 'http.request.uri == "/session"'], { encoding: 'utf8' }).trim().split('\n').length;
+    assert.equal(n, 3);
+  }
+  rmSync(dir, { recursive: true, force: true });
 });
