@@ -63,7 +63,8 @@ export function formatValue(f: Field): string {
         const ns = (f as Field & { ns?: bigint }).ns;
         return typeof ns === 'bigint' ? epochString(ns) : v.toFixed(9);
       }
-      if (t === 'float') return v.toFixed(9);
+      // doubles as tshark prints them (%g with 15 significant digits)
+      if (t === 'float') return String(parseFloat(v.toPrecision(15)));
       const w = hexWidth(f.name);
       if (w) return '0x' + (v >>> 0).toString(16).padStart(w, '0');
       return String(v);

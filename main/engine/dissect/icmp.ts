@@ -28,6 +28,8 @@ declare('icmp', 'Internet Control Message Protocol', [
   ['icmp.seq_le', 'uint', 'Sequence Number (LE)'],
   ['icmp.mtu', 'uint', 'MTU of next hop'],
   ['icmp.redir_gw', 'ipv4', 'Gateway Address'],
+  ['icmp.resp_to', 'framenum', 'Response to', { description: 'the echo request this reply answers' }],
+  ['icmp.resptime', 'float', 'Response time (ms)'],
   ['icmp.data_time', 'abstime', 'Timestamp from icmp data', { description: 'a struct timeval that ping put at the start of the echo data' }],
 ]);
 
@@ -77,7 +79,16 @@ export function dissectIcmp(ctx: Ctx, st: State, off: number, end: number): void
     ctx.add(l, 'icmp.ident', id, off + 4, 2);
     ctx.add(l, 'icmp.seq', seq, off + 6, 2);
     ctx.add(l, 'icmp.seq_le', ((seq & 255) << 8) | (seq >> 8), off + 6, 2);
-    ctx.info = `${name}  id=0x${id.toString(16).padStart(4, '0')}, seq=${seq}/${((seq & 255) << 8) | (seq >> 8)}${ctx.ttl >= 0 ? `, ttl=${ctx.ttl}` : ''}`;
+    let info = `${name}  id=0x${id.toString(16).padStart(4, '0')}, seq=${seq}/${((seq & 255) << 8) | (seq >> 8)}${ctx.ttl >= 0 ? `, ttl=${ctx.ttl}` : ''}`;
+    if ((type === 0 || type === 8) && ctx.inner === 0) {
+      const m = st.echo(ctx, type === 8, id, seq);
+      if (m) {
+        ctx.gen(l, 'icmp.resp_to', m.frame);
+        if (m.ms !== null) ctx.gen(l, 'icmp.resptime', m.ms);
+        info += ` (request in ${m.frame})`;
+      }
+    }
+    ctx.info = info;
     dissectData(ctx, type === 0 || type === 8 ? echoTimestamp(ctx, l, off + 8, end) : off + 8, end);
     return;
   }

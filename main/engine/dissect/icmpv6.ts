@@ -23,6 +23,8 @@ declare('icmpv6', 'Internet Control Message Protocol v6', [
   ['icmpv6.echo.identifier', 'uint', 'Identifier', HEX16],
   ['icmpv6.echo.sequence_number', 'uint', 'Sequence'],
   ['icmpv6.mtu', 'uint', 'MTU'],
+  ['icmpv6.resp_to', 'framenum', 'Response To', { description: 'the echo request this reply answers' }],
+  ['icmpv6.resptime', 'float', 'Response Time (ms)'],
   ['icmpv6.nd.ra.cur_hop_limit', 'uint', 'Cur hop limit'],
   ['icmpv6.nd.ra.router_lifetime', 'uint', 'Router lifetime (s)'],
   ['icmpv6.nd.ns.target_address', 'ipv6', 'Target Address'],
@@ -62,7 +64,16 @@ export function dissectIcmpv6(ctx: Ctx, st: State, off: number, end: number): vo
       const id = u16(d, off + 4), seq = u16(d, off + 6);
       ctx.add(l, 'icmpv6.echo.identifier', id, off + 4, 2);
       ctx.add(l, 'icmpv6.echo.sequence_number', seq, off + 6, 2);
-      ctx.info = `${name} id=0x${id.toString(16).padStart(4, '0')}, seq=${seq}${ctx.ttl >= 0 ? `, hop limit=${ctx.ttl}` : ''}`;
+      let info = `${name} id=0x${id.toString(16).padStart(4, '0')}, seq=${seq}${ctx.ttl >= 0 ? `, hop limit=${ctx.ttl}` : ''}`;
+      if (ctx.inner === 0) {
+        const m = st.echo(ctx, type === 128, id, seq);
+        if (m) {
+          ctx.gen(l, 'icmpv6.resp_to', m.frame);
+          if (m.ms !== null) ctx.gen(l, 'icmpv6.resptime', m.ms);
+          info += ` (request in ${m.frame})`;
+        }
+      }
+      ctx.info = info;
       dissectData(ctx, off + 8, end);
       return;
     }

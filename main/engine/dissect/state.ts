@@ -4,12 +4,35 @@ import { TcpTable } from './tcpstream';
 import type { Ctx } from './context';
 
 const MAX_UDP_STREAMS = 200_000;
+const MAX_ECHOES = 65_536;
 
 export class State {
   readonly frags = new FragTable();
   readonly tcp = new TcpTable();
   private udp = new Map<string, number>();
   private udpNext = 0;
+
+  private echoes = new Map<string, { frame: number; ts: bigint | null }>();
+
+  /**
+   * Pairs ICMP/ICMPv6 echo requests and replies: a request is remembered by
+   * (addresses, id, seq); the matching reply gets its frame and the time taken.
+   */
+  echo(ctx: Ctx, request: boolean, id: number, seq: number): { frame: number; ms: number | null } | null {
+    const a = ctx.ipVersion === 4 ? String(ctx.ip4Src) : addr6(ctx.ip6Src);
+    const b = ctx.ipVersion === 4 ? String(ctx.ip4Dst) : addr6(ctx.ip6Dst);
+    // a reply travels the other way: key it as its request would be
+    const key = request ? `${a}|${b}|${id}|${seq}` : `${b}|${a}|${id}|${seq}`;
+    const ts = ctx.pkt.tsNs;
+    if (request) {
+      if (this.echoes.size >= MAX_ECHOES) this.echoes.delete(this.echoes.keys().next().value as string);
+      this.echoes.set(key, { frame: ctx.pkt.number, ts });
+      return null;
+    }
+    const r = this.echoes.get(key);
+    if (!r) return null;
+    return { frame: r.frame, ms: r.ts !== null && ts !== null ? Number(ts - r.ts) / 1e6 : null };
+  }
 
   udpStream(ctx: Ctx, sp: number, dp: number): number {
     const a = (ctx.ipVersion === 4 ? String(ctx.ip4Src) : addr6(ctx.ip6Src)) + ':' + sp;
