@@ -365,8 +365,8 @@ export class EngineService {
       if (token !== this.loadToken) return;
       if (e instanceof SessionFileError && e.code === 'EABORT') {
         this.session.notices.push(`Loading was cancelled: showing the first ${this.store.count} packets of ${path}`);
-        this.error = { message: `Loading of ${path} cancelled after ${this.store.count} packets (the rest is not shown; saving writes only these)`, kind: 'file' };
         this.state = 'done';
+        this.fail(`Loading of ${path} cancelled after ${this.store.count} packets (the rest is not shown; saving writes only these)`, 'file');
       } else {
         this.state = 'error';
         this.fail(e instanceof SessionFileError ? e.message : `reading ${path}: ${errMessage(e)}`, 'file');
