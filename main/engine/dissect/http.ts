@@ -44,6 +44,10 @@ declare('http', 'Hypertext Transfer Protocol', [
   ['http.upgrade', 'string', 'Upgrade'],
   ['http.unknown_header', 'string', 'Unknown header'],
   ['http.file_data', 'bytes', 'File Data'],
+  ['http.request_number', 'uint', 'HTTP request number', { description: 'position of the request in its connection' }],
+  ['http.request_in', 'framenum', 'Request in frame'],
+  ['http.response_for.uri', 'string', 'Request URI', { description: 'the full URI of the request a response answers' }],
+  ['http.time', 'reltime', 'Time since request'],
   ['http.body_length', 'uint', 'Body length', { description: 'xdpscope: bytes of the message body after de-chunking framing' }],
 ]);
 
@@ -301,7 +305,7 @@ export class HttpApp implements TcpApp {
     return o;
   }
 
-  private complete(ctx: Ctx, _st: State, _s: TcpStream): void {
+  private complete(ctx: Ctx, _st: State, s: TcpStream): void {
     const m = this.msg;
     this.msg = null;
     this.firstLine = '';
@@ -309,9 +313,9 @@ export class HttpApp implements TcpApp {
     m.bodyLen = this.bodyLen;
     const hdr = m.hdr;
     if (this.hdrFrame === ctx.pkt.number) {
-      ctx.withReassembled(hdr, this.hdrFrameBufStart, this.hdrFrameStart, this.hdrFrameLen, () => emit(ctx, m));
+      ctx.withReassembled(hdr, this.hdrFrameBufStart, this.hdrFrameStart, this.hdrFrameLen, () => emit(ctx, m, s));
     } else {
-      ctx.withReassembled(hdr, 0, this.curOff, 0, () => emit(ctx, m));
+      ctx.withReassembled(hdr, 0, this.curOff, 0, () => emit(ctx, m, s));
     }
   }
 }
@@ -332,7 +336,7 @@ function findHeaderEnd(b: Uint8Array, from: number, to: number): number {
 }
 
 /** Adds the http layer for a complete message; ctx.d is the header block. */
-function emit(ctx: Ctx, m: Message): void {
+function emit(ctx: Ctx, m: Message, s: TcpStream): void {
   const d = ctx.d;
   const http = ctx.layer('http', 0, d.length);
   const text = latin1(d, 0, d.length);
@@ -392,13 +396,35 @@ function emit(ctx: Ctx, m: Message): void {
     lineNo++;
     pos = nl + 1;
   }
-  if (m.isRequest && host) ctx.gen(http, 'http.request.full_uri', uri.startsWith('http') ? uri : `http://${host}${uri}`);
+  const fullUri = host ? (uri.startsWith('http') ? uri : `http://${host}${uri}`) : '';
+  if (m.isRequest && fullUri) ctx.gen(http, 'http.request.full_uri', fullUri);
+  pairing(ctx, http, m, s, fullUri);
   if (m.bodyLen > 0) ctx.gen(http, 'http.body_length', m.bodyLen);
   const first = m.firstLine;
   const media = ctype.split(';')[0].trim();
   ctx.info = media && m.bodyLen > 0 ? `${first}  (${media})` : first;
   const body = m.bodyLen > 0 ? bodyProtocol(ctx, http, ctype) : '';
   ctx.protocol = body === 'json' ? 'HTTP/JSON' : body === 'xml' ? 'HTTP/XML' : 'HTTP';
+}
+
+/**
+ * Requests and responses of a connection, paired first in first out (as
+ * tshark: a response without a complete request still takes a number).
+ */
+function pairing(ctx: Ctx, http: F, m: Message, s: TcpStream, fullUri: string): void {
+  const ts = ctx.pkt.tsNs;
+  if (m.isRequest) {
+    const n = ++s.httpCount;
+    ctx.gen(http, 'http.request_number', n);
+    if (s.httpRequests.length >= 64) s.httpRequests.shift();
+    s.httpRequests.push({ frame: ctx.pkt.number, uri: fullUri, ts });
+    return;
+  }
+  const req = s.httpRequests.shift();
+  if (!req) { s.httpCount++; return; }
+  ctx.gen(http, 'http.request_in', req.frame);
+  if (req.uri) ctx.gen(http, 'http.response_for.uri', req.uri);
+  if (ts !== null && req.ts !== null) (ctx.gen(http, 'http.time', Number(ts - req.ts) / 1e9) as F & { ns?: bigint }).ns = ts - req.ts;
 }
 
 function bodyProtocol(ctx: Ctx, http: F, ctype: string): string {

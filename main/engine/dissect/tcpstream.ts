@@ -51,6 +51,9 @@ export class TcpStream {
   synTs: bigint | null = null;
   synAckSeen = false;
   initialRtt = -1;
+  /** HTTP: completed requests waiting for their response, and the request/response count */
+  httpRequests: Array<{ frame: number; uri: string; ts: bigint | null }> = [];
+  httpCount = 0;
   /** TLS version negotiated by the ServerHello, for the summary */
   tlsVersion?: number;
   constructor(readonly index: number) {}
