@@ -9,6 +9,8 @@ import type { AiServiceDef, InsightsSettings } from './settings';
 import { CappedSet, LruMap } from './sketch';
 
 const MAX_USAGES = 4096;
+// module-level copies: imported bindings read per packet cost an export-getter call each
+const SYN = TCP.SYN, SYN_ACK = TCP.SYN | TCP.ACK;
 
 interface Usage {
   host: string;
@@ -94,7 +96,7 @@ export class AiServiceDetector {
       const u = this.get(f.src, toSvc, f);
       if (u) {
         u.bytesSent += f.len;
-        if (f.transport === 'tcp' && (f.tcpFlags & (TCP.SYN | TCP.ACK)) === TCP.SYN) {
+        if (f.transport === 'tcp' && (f.tcpFlags & SYN_ACK) === SYN) {
           u.synIps.add(f.dst);
           if (!f.sni) u.connections++;
           this.select(u, f);

@@ -12,6 +12,9 @@ import { SYN_ONLY, addrEq, frameRange } from './alert';
 import type { InsightsSettings } from './settings';
 import { CappedSet, LruMap, TopK } from './sketch';
 
+// module-level copies: imported bindings read per packet cost an export-getter call each
+const SYN = TCP.SYN, ACK = TCP.ACK, RST = TCP.RST;
+
 const SERVICE_NAMES: Record<number, string> = {
   21: 'FTP', 22: 'SSH', 23: 'Telnet', 25: 'SMTP', 110: 'POP3', 143: 'IMAP', 389: 'LDAP', 445: 'SMB', 465: 'SMTPS',
   587: 'SMTP submission', 993: 'IMAPS', 995: 'POP3S', 1433: 'MS SQL', 3306: 'MySQL', 3389: 'RDP', 5432: 'PostgreSQL',
@@ -25,11 +28,20 @@ const SERVICE_NAMES: Record<number, string> = {
 const SET_CAP = 256;
 
 interface Handshake {
+  /** the LruMap key ('src sport dst dport') */
+  key: string;
   src: string;
   dst: string;
+  sport: number;
   dport: number;
   synAck: boolean;
+  /** next handshake of the same client on the same port pair (other servers: a horizontal scan reuses its source port) */
+  next: Handshake | null;
 }
+
+/** A client's pending handshakes by port pair (numeric key: no string is built for the SYN-ACK, RST or ACK lookups). */
+type PendingByPorts = Map<number, Handshake>;
+const portsKey = (sport: number, dport: number): number => sport * 65536 + dport;
 
 /** What every tracked group (source, source→service, target) counts. */
 interface Window {
@@ -89,19 +101,44 @@ export class ConnectionDetector {
 
   constructor(private readonly s: InsightsSettings, private readonly maxAlerts: number) {
     const lim = s.limits;
-    this.handshakes = new LruMap(lim.maxHandshakes, (_k, h) => this.unpend(h.src));
+    this.handshakes = new LruMap(lim.maxHandshakes, (_k, h) => this.unpend(h));
     this.sources = new LruMap(lim.maxSources, (_k, w) => this.retire(w));
     this.brute = new LruMap(lim.maxSources, (_k, w) => this.retire(w));
     this.targets = new LruMap(lim.maxSources, (_k, w) => this.retire(w));
     this.authPorts = new Set(s.bruteForce.authPorts);
   }
 
-  /** clients with a handshake awaiting their final ACK (count per client): pure ACKs from anyone else skip the lookup */
-  private readonly awaitingAck = new Map<string, number>();
+  /** the handshakes of `handshakes`, by client then port pair: pure ACKs from clients with nothing pending cost one lookup */
+  private readonly pending = new Map<string, PendingByPorts>();
 
-  private unpend(src: string): void {
-    const n = (this.awaitingAck.get(src) ?? 1) - 1;
-    if (n <= 0) this.awaitingAck.delete(src); else this.awaitingAck.set(src, n);
+  /** The pending handshake client:cport → server:sport, if any. */
+  private findPending(client: string, cport: number, server: string, sport: number): Handshake | undefined {
+    const m = this.pending.get(client);
+    if (m === undefined) return undefined;
+    for (let h = m.get(portsKey(cport, sport)) ?? null; h !== null; h = h.next) if (h.dst === server) return h;
+    return undefined;
+  }
+
+  private addPending(h: Handshake): void {
+    let m = this.pending.get(h.src);
+    if (m === undefined) this.pending.set(h.src, (m = new Map()));
+    const k = portsKey(h.sport, h.dport);
+    h.next = m.get(k) ?? null;
+    m.set(k, h);
+  }
+
+  /** Takes a handshake out of the client index (it left `handshakes`: evicted, refused or completed). */
+  private unpend(h: Handshake): void {
+    const m = this.pending.get(h.src);
+    if (m === undefined) return;
+    const k = portsKey(h.sport, h.dport);
+    let cur = m.get(k) ?? null, prev: Handshake | null = null;
+    while (cur !== null && cur !== h) { prev = cur; cur = cur.next; }
+    if (cur === null) return;
+    if (prev !== null) prev.next = h.next;
+    else if (h.next !== null) m.set(k, h.next);
+    else { m.delete(k); if (m.size === 0) this.pending.delete(h.src); }
+    h.next = null;
   }
 
   private retire(w: AnyWin): void {
@@ -123,29 +160,28 @@ export class ConnectionDetector {
   add(f: PacketFacts): void {
     if (f.transport !== 'tcp' || f.src === undefined || f.dst === undefined || Number.isNaN(f.ts)) return;
     const fl = f.tcpFlags;
-    const syn = (fl & TCP.SYN) !== 0, ack = (fl & TCP.ACK) !== 0, rst = (fl & TCP.RST) !== 0;
+    const syn = (fl & SYN) !== 0, ack = (fl & ACK) !== 0, rst = (fl & RST) !== 0;
     if (syn && !ack) { this.onSyn(f); return; }
     if (this.handshakes.size === 0) return;
+    const sport = f.srcPort as number, dport = f.dstPort as number;
     if (syn && ack) {
-      const h = this.handshakes.get(`${f.dst} ${f.dstPort} ${f.src} ${f.srcPort}`);
+      const h = this.findPending(f.dst, dport, f.src, sport);
       if (h) h.synAck = true;
     } else if (rst) {
-      const key = `${f.dst} ${f.dstPort} ${f.src} ${f.srcPort}`;
-      const h = this.handshakes.get(key);
+      const h = this.findPending(f.dst, dport, f.src, sport);
       if (h) {
-        this.handshakes.delete(key);
-        this.unpend(h.src);
+        this.handshakes.delete(h.key);
+        this.unpend(h);
         this.settle(h, false);
       }
-    } else if (ack && f.payloadLen === 0 && this.awaitingAck.has(f.src as string)) {
+    } else if (ack && f.payloadLen === 0) {
       // The client's ACK completes the handshake, whether or not the SYN-ACK was
       // captured (XDP sees one direction only). It carries no data, so data
-      // segments and clients with nothing pending skip the lookup.
-      const key = `${f.src} ${f.srcPort} ${f.dst} ${f.dstPort}`;
-      const h = this.handshakes.get(key);
+      // segments skip the lookup.
+      const h = this.findPending(f.src, sport, f.dst, dport);
       if (h) {
-        this.handshakes.delete(key);
-        this.unpend(h.src);
+        this.handshakes.delete(h.key);
+        this.unpend(h);
         this.settle(h, true);
       }
     }
@@ -163,11 +199,12 @@ export class ConnectionDetector {
 
   private onSyn(f: PacketFacts): void {
     const src = f.src as string, dst = f.dst as string, dport = f.dstPort ?? 0;
-    const key = `${src} ${f.srcPort} ${dst} ${dport}`;
-    const isNew = this.handshakes.get(key) === undefined;
+    const sport = f.srcPort ?? 0;
+    const isNew = this.findPending(src, sport, dst, dport) === undefined;
     if (isNew) {
-      this.handshakes.set(key, { src, dst, dport, synAck: false });
-      this.awaitingAck.set(src, (this.awaitingAck.get(src) ?? 0) + 1);
+      const h: Handshake = { key: `${src} ${sport} ${dst} ${dport}`, src, dst, sport, dport, synAck: false, next: null };
+      this.handshakes.set(h.key, h);
+      this.addPending(h);
     }
     const s = this.s;
 

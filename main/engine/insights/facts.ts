@@ -6,7 +6,7 @@
 // Application fields (TLS SNI, HTTP, DNS) are read from the dissection's
 // fields, only for packets that have those layers; GeoIP fields on demand
 // (ensureGeo), when a new endpoint or source needs its country.
-import type { Dissection, FieldValue } from '../types';
+import type { Dissection, Field, FieldValue } from '../types';
 import { LinkType } from '../types';
 
 export interface PacketFacts {
@@ -137,6 +137,13 @@ export function ensureGeo(f: PacketFacts): void {
 }
 
 const IPV6_EXT = new Set([0, 43, 60, 51, 135, 139, 140]);
+// Module-level copies: an imported binding read per packet goes through the
+// CommonJS export getters (a megamorphic keyed load each time).
+const LT_ETHERNET = LinkType.ETHERNET, LT_SLL = LinkType.LINUX_SLL, LT_SLL2 = LinkType.LINUX_SLL2, LT_RAW = LinkType.RAW,
+  LT_IPV4 = LinkType.IPV4, LT_IPV6 = LinkType.IPV6, LT_NULL = LinkType.NULL, LT_LOOP = LinkType.LOOP;
+
+interface V6Entry { w0: number; w1: number; w2: number; w3: number; text: string }
+const V6_CACHE = 65536;
 const FIELD_ETH = 'eth.type', FIELD_VLAN = 'vlan.etype', FIELD_SLL = 'sll.etype';
 
 /** Reads packets into PacketFacts; keeps a bounded cache of address strings (the same string object for the same address keeps Map lookups downstream cheap). */
@@ -151,6 +158,24 @@ export class FactsExtractor {
       this.v4.set(a, s);
     }
     return s;
+  }
+
+  /** IPv6 address text by a hash of its four words (checked against the words: a collision just replaces the entry) */
+  private readonly v6 = new Map<number, V6Entry>();
+
+  private v6str(b: Uint8Array, o: number): string {
+    const w0 = ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) | 0;
+    const w1 = ((b[o + 4] << 24) | (b[o + 5] << 16) | (b[o + 6] << 8) | b[o + 7]) | 0;
+    const w2 = ((b[o + 8] << 24) | (b[o + 9] << 16) | (b[o + 10] << 8) | b[o + 11]) | 0;
+    const w3 = ((b[o + 12] << 24) | (b[o + 13] << 16) | (b[o + 14] << 8) | b[o + 15]) | 0;
+    const h = (Math.imul(w0 ^ Math.imul(w1, 0x9e3779b1) ^ Math.imul(w2, 0x85ebca77) ^ Math.imul(w3, 0xc2b2ae3d), 0x27d4eb2f) >>> 2);
+    let e = this.v6.get(h);
+    if (e === undefined || e.w0 !== w0 || e.w1 !== w1 || e.w2 !== w2 || e.w3 !== w3) {
+      if (e === undefined && this.v6.size >= V6_CACHE) this.v6.clear();
+      e = { w0, w1, w2, w3, text: ipv6ToString(b.subarray(o, o + 16)) };
+      this.v6.set(h, e);
+    }
+    return e.text;
   }
 
   /** One facts object, reset for each packet: valid until the next extract() (consumers copy what they keep). */
@@ -176,13 +201,17 @@ export class FactsExtractor {
     this.headers(f, p.data, p.linkType);
     const tree = d.tree;
     for (let i = 1; i < tree.length; i++) {
-      if (APP_LAYERS.has(tree[i].name)) { this.application(f, d); break; }
+      if (APP_LAYERS.has(tree[i].name)) { this.application(f, d.fields, tree[i]); break; }
     }
     return f;
   }
 
-  private application(f: PacketFacts, d: Dissection): void {
-    for (const fl of d.fields) {
+  /** Application fields: those after the first application layer's own node (fields are in tree order). */
+  private application(f: PacketFacts, fields: Field[], layer: Field): void {
+    let start = fields.length - 1;
+    while (start > 0 && fields[start] !== layer) start--;
+    for (let i = start; i < fields.length; i++) {
+      const fl = fields[i];
       const code = APP_CODES.get(fl.name);
       if (code === undefined) continue;
       const v = fl.value;
@@ -205,7 +234,7 @@ export class FactsExtractor {
     const n = b.length;
     let off = 0, type: number;
     switch (linkType) {
-      case LinkType.ETHERNET: {
+      case LT_ETHERNET: {
         if (n < 14) return;
         f.ethDst = mac48(b, 0);
         f.ethSrc = mac48(b, 6);
@@ -221,29 +250,29 @@ export class FactsExtractor {
         }
         break;
       }
-      case LinkType.LINUX_SLL:
+      case LT_SLL:
         if (n < 16) return;
         type = (b[14] << 8) | b[15];
         off = 16;
         if (type < 0x0600) return;
         pushEther(f, type, FIELD_SLL);
         break;
-      case LinkType.LINUX_SLL2:
+      case LT_SLL2:
         if (n < 20) return;
         type = (b[0] << 8) | b[1];
         off = 20;
         if (type < 0x0600) return;
         pushEther(f, type, FIELD_SLL);
         break;
-      case LinkType.RAW: case LinkType.IPV4: case LinkType.IPV6:
+      case LT_RAW: case LT_IPV4: case LT_IPV6:
         if (n < 1) return;
         type = b[0] >> 4 === 6 ? 0x86dd : 0x0800;
         break;
-      case LinkType.NULL: case LinkType.LOOP: {
+      case LT_NULL: case LT_LOOP: {
         if (n < 4) return;
         const le = b[0] | (b[1] << 8) | (b[2] << 16) | (b[3] << 24);
         const bee = (b[0] << 24) | (b[1] << 16) | (b[2] << 8) | b[3];
-        const fam = linkType === LinkType.LOOP ? bee : (le > 0 && le < 0x10000 ? le : bee);
+        const fam = linkType === LT_LOOP ? bee : (le > 0 && le < 0x10000 ? le : bee);
         type = fam === 2 ? 0x0800 : fam === 24 || fam === 28 || fam === 30 ? 0x86dd : -1;
         off = 4;
         break;
@@ -280,8 +309,8 @@ export class FactsExtractor {
     if (off + 40 > n || b[off] >> 4 !== 6) return;
     if (outer) {
       f.ipVersion = 6;
-      f.src = ipv6ToString(b.subarray(off + 8, off + 24));
-      f.dst = ipv6ToString(b.subarray(off + 24, off + 40));
+      f.src = this.v6str(b, off + 8);
+      f.dst = this.v6str(b, off + 24);
     }
     const plen = (b[off + 4] << 8) | b[off + 5];
     const end = Math.min(n, off + 40 + plen);

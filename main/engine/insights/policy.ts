@@ -7,7 +7,10 @@ import type { Alert } from './alert';
 import { frameSet } from './alert';
 import type { InsightsSettings } from './settings';
 import { TopK } from './sketch';
-import { recogniseDns, recogniseTcp, type Service } from './services';
+import { recogniseDns as recogniseDnsExport, recogniseTcp as recogniseTcpExport, type Service } from './services';
+
+// module-level copies: imported bindings called per packet cost an export-getter call each
+const recogniseTcp = recogniseTcpExport, recogniseDns = recogniseDnsExport;
 
 const ETHERTYPE_NAMES: Record<number, string> = {
   0x0800: 'IPv4', 0x0806: 'ARP', 0x86dd: 'IPv6', 0x8100: '802.1Q VLAN', 0x88a8: '802.1ad QinQ', 0x8035: 'RARP',
