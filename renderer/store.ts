@@ -248,6 +248,7 @@ export function createAppStore(api: XdpscopeApi, opts: StoreOptions = {}): AppSt
     },
 
     async openUpload(name, data) {
+      if (!(await get().confirmDiscard(`open ${name}`))) return;
       set({ busy: true, selected: null, details: null, field: null, stream: null });
       try {
         const status = await api.call('openUpload', { name, data });
@@ -276,6 +277,7 @@ export function createAppStore(api: XdpscopeApi, opts: StoreOptions = {}): AppSt
     },
 
     async restartCapture() {
+      if (!(await get().confirmDiscard('restart the capture'))) return;
       try { set({ status: await api.call('restartCapture', {}), selected: null, details: null, field: null }); } catch (e) { get().reportError(e, 'capture'); }
     },
 
