@@ -25,6 +25,8 @@ test('summaries on real captures read like Wireshark', { skip }, () => {
   assert.equal(tls[5].summary.protocol, 'TLSv1.2');
   assert.equal(one(tls[3], 'tls.handshake.extensions_alpn_str'), 'spdy/3');
   assert.equal(one(tls[3], 'xdpscope.service'), 'google.de');
+  assert.equal(one(tls[20], 'xdpscope.service'), 'google.de', 'later packets of the connection inherit the service');
+  assert.equal(one(tls[0], 'xdpscope.service'), undefined, 'packets before the ClientHello have none');
   const post = load('zeek-post.pcap').map((p) => new Dissector({ geoip: null }).dissect(p));
   assert.equal(post[3].summary.info, 'POST /post HTTP/1.1  (application/x-www-form-urlencoded)');
   const dns = load('zeek-pcapng-multi-interface.pcapng').map((p) => new Dissector({ geoip: null }).dissect(p));

@@ -38,7 +38,7 @@ export interface DissectorOptions {
 }
 
 /** Fields enrichment reads, added to a field subset when enrichment is wanted. */
-const ENRICH_INPUTS = ['ip', 'ipv6', 'http', 'ip.src', 'ip.dst', 'ipv6.src', 'ipv6.dst', 'tls.handshake.extensions_server_name', 'http.host', 'http.user_agent', 'dns.qry.name'];
+const ENRICH_INPUTS = ['ip', 'ipv6', 'http', 'tcp.stream', 'ip.src', 'ip.dst', 'ipv6.src', 'ipv6.dst', 'tls.handshake.extensions_server_name', 'http.host', 'http.user_agent', 'dns.qry.name'];
 const isEnrichField = (n: string): boolean =>
   n.startsWith('ip.geoip') || n.startsWith('ipv6.geoip') || n.startsWith('xdpscope') || n === 'http.user_agent.family';
 
@@ -92,7 +92,7 @@ export class Dissector {
       if (enrich && [...this.want].some(isEnrichField)) for (const f of ENRICH_INPUTS) this.want.add(f);
       else enrich = false;
     } else this.want = null;
-    this.enrich = enrich ? { geoip: opts.geoip } : null;
+    this.enrich = enrich ? { geoip: opts.geoip, streams: new Map() } : null;
   }
 
   dissect(pkt: RawPacket): Dissection {

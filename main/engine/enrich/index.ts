@@ -11,7 +11,11 @@ import { userAgentFamily } from './useragent';
 export interface EnrichOptions {
   /** undefined → GeoIp.default(); null → none */
   geoip?: GeoIp | null;
+  /** per capture: the service each TCP stream was seen to belong to (bounded) */
+  streams?: Map<number, [string, string]>;
 }
+
+const MAX_STREAM_SERVICES = 100_000;
 
 function geoFields(p: 'ip' | 'ipv6'): Array<[string, 'string' | 'uint', string, { description: string }?]> {
   const g = `${p}.geoip`;
@@ -38,7 +42,7 @@ function geoFields(p: 'ip' | 'ipv6'): Array<[string, 'string' | 'uint', string, 
 declare('ip.geoip', 'Source or Destination GeoIP Address', geoFields('ip'));
 declare('ipv6.geoip', 'Source or Destination GeoIPv6 Address', geoFields('ipv6'));
 declare('xdpscope', 'xdpscope enrichment', [
-  ['xdpscope.service', 'string', 'Service', { description: 'the service a packet belongs to: TLS SNI, else HTTP Host (without port), else DNS query name' }],
+  ['xdpscope.service', 'string', 'Service', { description: 'the service a packet belongs to: TLS SNI, else HTTP Host (without port), else DNS query name; the other packets of that TCP connection inherit it' }],
   ['xdpscope.service.source', 'string', 'Service source', { description: "where xdpscope.service came from: 'tls', 'http' or 'dns'" }],
 ]);
 declare('http', 'Hypertext Transfer Protocol', [
@@ -83,6 +87,7 @@ export function enrichPacket(ctx: Ctx, opts: EnrichOptions): void {
   let v6src: Uint8Array | null = null, v6dst: Uint8Array | null = null;
   let sni: string | null = null, host: string | null = null, dnsName: string | null = null;
   let httpLayer: Field | null = null, ua: string | null = null;
+  let stream = -1;
   const fields = ctx.fields;
   const n = fields.length;
   for (let i = 0; i < n; i++) {
@@ -99,19 +104,32 @@ export function enrichPacket(ctx: Ctx, opts: EnrichOptions): void {
     else if (name === 'http.host') { if (host === null) host = f.value as string; }
     else if (name === 'http.user_agent') { if (ua === null) ua = f.value as string; }
     else if (name === 'dns.qry.name') { if (dnsName === null) dnsName = f.value as string; }
+    else if (name === 'tcp.stream') { if (stream < 0) stream = f.value as number; }
   }
   if (geo && ipLayer) {
     if (ipLayer.name === 'ip' && v4src >= 0 && v4dst >= 0) addGeo(ctx, ipLayer, 'ip', geo.lookupV4(v4src), geo.lookupV4(v4dst));
     else if (ipLayer.name === 'ipv6' && v6src && v6dst) addGeo(ctx, ipLayer, 'ipv6', geo.lookupV6(v6src), geo.lookupV6(v6dst));
   }
   if (httpLayer && ua !== null) ctx.gen(httpLayer, 'http.user_agent.family', userAgentFamily(ua));
-  const svc = sni ?? (host !== null ? stripPort(host) : null) ?? dnsName;
+  let svc = sni ?? (host !== null ? stripPort(host) : null) ?? dnsName;
+  let source = sni !== null ? 'tls' : host !== null ? 'http' : 'dns';
+  // the other packets of a TCP connection belong to the service its SNI/Host named
+  const streams = opts.streams;
+  if (streams && stream >= 0) {
+    if (svc !== null && source !== 'dns') {
+      if (streams.size >= MAX_STREAM_SERVICES && !streams.has(stream)) streams.delete(streams.keys().next().value as number);
+      streams.set(stream, [svc, source]);
+    } else if (svc === null) {
+      const known = streams.get(stream);
+      if (known) [svc, source] = known;
+    }
+  }
   if (svc !== null) {
     const l = ctx.layer('xdpscope', 0, 0);
     ctx.protocols.pop(); // enrichment is not a protocol in the frame
     l.generated = true;
     ctx.gen(l, 'xdpscope.service', svc);
-    ctx.gen(l, 'xdpscope.service.source', sni !== null ? 'tls' : host !== null ? 'http' : 'dns');
+    ctx.gen(l, 'xdpscope.service.source', source);
   }
 }
 
