@@ -138,6 +138,7 @@ export async function run(argv: string[]): Promise<number> {
         printed++;
       }
       await out.maybeFlush();
+      if (out.closed) { stopped = true; break; } // the reader of our output is gone (e.g. `| head`)
     }
   } finally {
     if (format === 'json') out.write(printed ? '\n]\n' : ']\n');

@@ -10,7 +10,14 @@ export class BufferedWriter {
   // appending to one) costs more in flattening and garbage than the encoding
   private buf = Buffer.allocUnsafe(CHUNK);
   private pos = 0;
-  constructor(private readonly out: Writable = process.stdout) {}
+  /** set when the reader went away (EPIPE, e.g. `| head`): further output is dropped */
+  closed = false;
+  constructor(private readonly out: Writable = process.stdout) {
+    out.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED') this.closed = true;
+      else throw e;
+    });
+  }
 
   write(s: string): void {
     // utf8 needs at most 3 bytes per UTF-16 unit
@@ -37,12 +44,16 @@ export class BufferedWriter {
     }
     const chunks = this.pending;
     this.pending = [];
-    for (const c of chunks) if (!this.out.write(c)) await once(this.out, 'drain');
+    for (const c of chunks) {
+      if (this.closed) return;
+      if (!this.out.write(c)) await Promise.race([once(this.out, 'drain'), once(this.out, 'error')]).catch(() => undefined);
+    }
   }
 
   /** Flushes and waits until the stream has taken every byte. */
   async end(): Promise<void> {
     await this.flush();
+    if (this.closed) return;
     await new Promise<void>((resolve) => this.out.write('', () => resolve()));
   }
 }
