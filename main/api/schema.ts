@@ -54,6 +54,9 @@ export const paramSchemas = {
   }).strict(),
   exportPackets: z.object({ ...exportFields, format: z.enum(['pcapng', 'pcap']).optional() }).strict(),
   exportDissections: z.object({ ...exportFields, format: z.enum(['csv', 'json']) }).strict(),
+  exportBytes: z.object({
+    select: exportFields.select, frames: exportFields.frames, range: exportFields.range, format: z.enum(['pcapng', 'pcap', 'csv', 'json']),
+  }).strict(),
   setView: viewState,
   getSession: empty,
   cancelOpen: empty,

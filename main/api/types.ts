@@ -257,6 +257,11 @@ export interface Methods {
   exportPackets: { params: ExportParams & { format?: 'pcapng' | 'pcap' }; result: { path: string; packets: number; format: 'pcapng' | 'pcap' } };
   /** File > Export Packet Dissections */
   exportDissections: { params: ExportParams & { format: 'csv' | 'json' }; result: { path: string; packets: number; format: 'csv' | 'json' } };
+  /** an export's bytes, for a browser download (bounded: large exports go to a path) */
+  exportBytes: {
+    params: Omit<ExportParams, 'path' | 'overwrite'> & { format: 'pcapng' | 'pcap' | 'csv' | 'json' };
+    result: { data: Uint8Array; packets: number; format: 'pcapng' | 'pcap' | 'csv' | 'json' };
+  };
   /** the renderer's column layout and selection, stored by the next save */
   setView: { params: ViewState; result: { ok: true } };
   /** the open capture's session metadata (what to restore after openFile) */

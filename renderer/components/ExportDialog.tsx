@@ -31,6 +31,27 @@ export function ExportDialog({ onClose }: { onClose(): void }) {
       : await s.exportPackets({ ...base, format: kind });
     if (ok) onClose();
   };
+  // Browser face: the bytes come over the socket and are saved by the browser.
+  const download = async () => {
+    const s = store.getState();
+    try {
+      const r = await api.call('exportBytes', {
+        select: which, format: kind,
+        ...(which === 'selected' && selected !== null ? { frames: [selected] } : {}),
+        ...(which === 'range' ? { range } : {}),
+      });
+      const url = URL.createObjectURL(new Blob([r.data as Uint8Array<ArrayBuffer>], { type: kind === 'csv' ? 'text/csv' : kind === 'json' ? 'application/json' : 'application/vnd.tcpdump.pcap' }));
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = `export.${kind}`;
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      store.setState({ notice: `downloaded ${r.packets} packets as export.${kind}` });
+      onClose();
+    } catch (e) { s.reportError(e, 'save'); }
+  };
   const browse = async () => {
     const p = await api.dialogs?.saveCapture(`export.${kind}`);
     if (p) setPath(p);
@@ -60,6 +81,7 @@ export function ExportDialog({ onClose }: { onClose(): void }) {
           </span>
         </label>
         <div className="modal-actions">
+          {browser && <button type="button" className="link" onClick={() => void download()}>Download to this computer instead</button>}
           <button type="button" onClick={onClose}>Cancel</button>
           <button className="primary" type="submit">Export</button>
         </div>

@@ -114,6 +114,14 @@ test('open → filter → comment → hide a column → select → Save As → f
     await ex.getByRole('button', { name: 'Export' }).click();
     await page.locator('.banner.info', { hasText: 'exported the dissections of 4 packets' }).waitFor();
     assert.equal(readFileSync(join(dir, 'export.csv'), 'utf8').trim().split('\r\n').length, 5);
+    // ... and the displayed packets' dissections as JSON, downloaded by the browser
+    await page.getByRole('button', { name: 'Export…' }).click();
+    await ex.locator('select[name=kind]').selectOption('json');
+    await ex.getByLabel(/Displayed/).check();
+    const [download] = await Promise.all([page.waitForEvent('download'), ex.getByRole('button', { name: 'Download to this computer instead' }).click()]);
+    assert.equal(download.suggestedFilename(), 'export.json');
+    const docs = JSON.parse(readFileSync((await download.path())!, 'utf8'));
+    assert.deepEqual(docs.map((d: any) => d._source.layers['frame.number'][0]), ['4', '8']);
     assert.equal(pageErrors.join('\n'), '');
     await page.close();
     await served.stop();

@@ -2,7 +2,7 @@
 // a PacketStore, the displayed list (filtered, optionally sorted) as an
 // index array, and the API methods the faces call. It runs in a worker
 // thread (see worker.ts); status goes out at most every 50 ms.
-import { mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { CaptureInterface, Dissection, RawPacket } from '../types';
@@ -27,6 +27,8 @@ import type { SessionMetadata } from '../session/metadata';
 import { COLOURING_RULES, cleanColumns, parseRange } from './session-view';
 
 const STATUS_INTERVAL_MS = 50;
+/** largest export handed back as bytes for a browser download */
+const MAX_DOWNLOAD = 256 * 1024 * 1024;
 const CHUNK = 4096;
 const yieldNow = () => new Promise<void>((r) => setImmediate(r));
 
@@ -109,6 +111,7 @@ export class EngineService {
     setFilter: async (p) => this.setFilter(p.text),
     exportPackets: async (p) => this.exportPackets(p),
     exportDissections: async (p) => this.exportDissections(p),
+    exportBytes: async (p) => this.exportBytes(p),
     setView: async (p) => { this.setView(p); return { ok: true as const }; },
     getSession: async () => this.sessionInfo(),
     cancelOpen: async () => { this.openAbort?.abort(); await this.waitFor(() => this.state !== 'loading', 2000); return this.status(); },
@@ -858,6 +861,22 @@ export class EngineService {
       metadata: format === 'pcapng' ? { ...this.metadata(), displayFilter: '' } : undefined,
     }));
     return { path: r.path, packets: r.packets, format };
+  }
+
+  /** Export to a private temp file and hand back its bytes (browser downloads). */
+  async exportBytes(p: Omit<ExportParams, 'path' | 'overwrite'> & { format: 'pcapng' | 'pcap' | 'csv' | 'json' }): Promise<{ data: Uint8Array; packets: number; format: 'pcapng' | 'pcap' | 'csv' | 'json' }> {
+    const dir = mkdtempSync(join(tmpdir(), 'xdpscope-export-'));
+    try {
+      const path = join(dir, `export.${p.format}`);
+      const r = p.format === 'csv' || p.format === 'json'
+        ? await this.exportDissections({ ...p, path, format: p.format })
+        : await this.exportPackets({ ...p, path, format: p.format });
+      const size = statSync(path).size;
+      if (size > MAX_DOWNLOAD) throw new ApiError(`the export is ${(size / 1e6).toFixed(0)} MB, more than the ${MAX_DOWNLOAD / 1e6} MB a download may carry: export to a path instead`, 'save');
+      return { data: new Uint8Array(readFileSync(path)), packets: r.packets, format: p.format };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
 
   async exportDissections(p: ExportParams & { format: 'csv' | 'json' }): Promise<{ path: string; packets: number; format: 'csv' | 'json' }> {
