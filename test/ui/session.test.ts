@@ -105,6 +105,9 @@ test('Export Specified Packets (range, selected, displayed; pcap) and Export Pac
   try {
     const s = await open(join(CAPTURES, 'zeek-post.pcap'));
     await s.call('addComment', { number: 2, text: 'exported note' });
+    const pcap = await s.call('save', { path: join(dir, 'classic.pcap') });
+    assert.deepEqual([pcap.format, pcap.packets], ['pcap', 14]);
+    assert.equal(s.status().unsaved, true, 'a classic pcap keeps no comments: they are still unsaved');
     const r = await s.call('exportPackets', { path: join(dir, 'range.pcapng'), select: 'range', range: '1-3, 10' });
     assert.equal(r.packets, 4);
     await assert.rejects(s.call('exportPackets', { path: join(dir, 'bad.pcapng'), select: 'range', range: '5-2' }), /5-2/);

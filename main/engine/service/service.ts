@@ -841,8 +841,9 @@ export class EngineService {
       comments: this.comments,
       select: only ? { frames: only } : 'all',
     }));
-    if (!only && format === 'pcapng') {
-      this.comments.commit();
+    // classic pcap keeps no comments: they stay unsaved
+    if (!only && format === 'pcapng') this.comments.commit();
+    if (!only) {
       if (!this.live) this.liveUnsaved = false;
       // Saved in full once the capture has ended: the safety copy is no longer needed.
       if (this.spool && !this.live) { try { this.spool.discard(); } catch { /* gone already */ } this.spool = null; }
