@@ -22,7 +22,9 @@ icmp.type icmp.code icmp.ident icmp.seq icmpv6.type icmpv6.code arp.opcode arp.s
 arp.src.hw_mac vlan.priority vlan.dei vlan.etype sll.pkttype sll.etype ipv6.plen ipv6.nxt ipv6.hlim ipv6.flow data.len
 tcp.analysis.bytes_in_flight tcp.analysis.ack_rtt tcp.analysis.acks_frame tcp.analysis.initial_rtt tcp.analysis.push_bytes_sent
 tcp.completeness dhcp.id dhcp.option.dhcp igmp.type mpls.label icmp.data_time icmp.resp_to icmp.resptime icmpv6.resp_to icmpv6.resptime
-http.request_in http.response_for.uri http.time http.request_number`.split(/\s+/);
+http.request_in http.response_for.uri http.time http.request_number
+tls.handshake.ja3 tls.handshake.ja3_full tls.handshake.ja3s tls.handshake.ja3s_full tls.handshake.extensions_supported_group
+tls.handshake.extensions_ec_point_format`.split(/\s+/);
 
 /** Justified differences: [capture, field, frame] — see the comments. */
 const KNOWN: Array<[string, string, number, string]> = [

@@ -1,6 +1,7 @@
 // TLS records over TCP, reassembled per direction, with ClientHello and
 // ServerHello decoded (SNI, ALPN, supported_versions, cipher suites).
 // Records after ChangeCipherSpec are encrypted: only their framing is shown.
+import { createHash } from 'node:crypto';
 import { type Ctx, F, latin1 } from './context';
 import { declare, HEX16, HEX8 } from './fields';
 import type { State } from './state';
@@ -36,6 +37,12 @@ declare('tls', 'Transport Layer Security', [
   ['tls.handshake.extensions_alpn_str', 'string', 'ALPN Next Protocol'],
   ['tls.handshake.extensions.supported_version', 'uint', 'Supported Version', HEX16],
   ['tls.handshake.certificates_length', 'uint', 'Certificates Length'],
+  ['tls.handshake.extensions_supported_group', 'uint', 'Supported Group', HEX16],
+  ['tls.handshake.extensions_ec_point_format', 'uint', 'EC point format'],
+  ['tls.handshake.ja3_full', 'string', 'JA3 Fullstring'],
+  ['tls.handshake.ja3', 'string', 'JA3', { description: 'MD5 of the JA3 string: a client TLS fingerprint' }],
+  ['tls.handshake.ja3s_full', 'string', 'JA3S Fullstring'],
+  ['tls.handshake.ja3s', 'string', 'JA3S', { description: 'MD5 of the JA3S string: a server TLS fingerprint' }],
   ['tls.handshake.certificate', 'bytes', 'Certificate'],
 ]);
 
@@ -205,6 +212,22 @@ export class TlsApp implements TcpApp {
   }
 }
 
+interface Ja3 { version: number; ciphers: number[]; exts: number[]; groups: number[]; formats: number[] }
+
+/** GREASE values (RFC 8701) are left out of fingerprints. */
+const grease = (v: number): boolean => (v & 0x0f0f) === 0x0a0a && (v >> 8) === (v & 0xff);
+
+/** JA3 (ClientHello) / JA3S (ServerHello): the fingerprint string and its MD5, as Wireshark computes them. */
+function fingerprint(ctx: Ctx, hs: F, client: boolean, ja: Ja3): void {
+  const name = client ? 'tls.handshake.ja3' : 'tls.handshake.ja3s';
+  if (!ctx.g(name)) return;
+  const full = client
+    ? `${ja.version},${ja.ciphers.join('-')},${ja.exts.join('-')},${ja.groups.join('-')},${ja.formats.join('-')}`
+    : `${ja.version},${ja.ciphers.join('-')},${ja.exts.join('-')}`;
+  ctx.sub(hs, `${name}_full`, full, 0, 0).generated = true;
+  ctx.sub(hs, name, createHash('md5').update(full).digest('hex'), 0, 0).generated = true;
+}
+
 /** Client/Server Hello body [o, end); returns the SNI when present. */
 function hello(ctx: Ctx, hs: F, b: Uint8Array, o: number, end: number, client: boolean, s: TcpStream & { tlsVersion?: number }): string {
   const cut = (what: string, at: number): string => {
@@ -213,6 +236,7 @@ function hello(ctx: Ctx, hs: F, b: Uint8Array, o: number, end: number, client: b
   };
   let sni = '';
   if (o + 34 > end) return cut('version/random', o);
+  const ja: Ja3 = { version: u16(b, o), ciphers: [], exts: [], groups: [], formats: [] };
   ctx.sub(hs, 'tls.handshake.version', u16(b, o), o, 2);
   ctx.sub(hs, 'tls.handshake.random', b.subarray(o + 2, o + 34), o + 2, 32);
   o += 34;
@@ -226,7 +250,11 @@ function hello(ctx: Ctx, hs: F, b: Uint8Array, o: number, end: number, client: b
     const csLen = u16(b, o);
     ctx.sub(hs, 'tls.handshake.cipher_suites_length', csLen, o, 2);
     if (o + 2 + csLen > end) return cut('cipher suites', o);
-    for (let p = o + 2; p + 2 <= o + 2 + csLen; p += 2) ctx.sub(hs, 'tls.handshake.ciphersuite', u16(b, p), p, 2);
+    for (let p = o + 2; p + 2 <= o + 2 + csLen; p += 2) {
+      const c = u16(b, p);
+      ctx.sub(hs, 'tls.handshake.ciphersuite', c, p, 2);
+      if (!grease(c)) ja.ciphers.push(c);
+    }
     o += 2 + csLen;
     if (o + 1 > end) return cut('compression methods', o);
     const cmLen = b[o];
@@ -236,6 +264,7 @@ function hello(ctx: Ctx, hs: F, b: Uint8Array, o: number, end: number, client: b
   } else {
     if (o + 3 > end) return cut('cipher suite', o);
     ctx.sub(hs, 'tls.handshake.ciphersuite', u16(b, o), o, 2);
+    ja.ciphers.push(u16(b, o));
     ctx.sub(hs, 'tls.handshake.comp_method', b[o + 2], o + 2, 1);
     o += 3;
   }
@@ -247,6 +276,7 @@ function hello(ctx: Ctx, hs: F, b: Uint8Array, o: number, end: number, client: b
   if (o + extLen > end) ctx.malformedAt('tls', `extensions length ${extLen} runs past the Hello`, o - 2, end - o + 2);
   while (o + 4 <= extEnd) {
     const type = u16(b, o), len = u16(b, o + 2);
+    if (!grease(type)) ja.exts.push(type);
     ctx.sub(hs, 'tls.handshake.extension.type', type, o, 2);
     ctx.sub(hs, 'tls.handshake.extension.len', len, o + 2, 2);
     const p = o + 4, e = p + len;
@@ -273,6 +303,18 @@ function hello(ctx: Ctx, hs: F, b: Uint8Array, o: number, end: number, client: b
         ctx.sub(hs, 'tls.handshake.extensions_alpn_str', latin1(b, q + 1, q + 1 + sl), q + 1, sl);
         q += 1 + sl;
       }
+    } else if (type === 10 && len >= 2) {
+      const n = u16(b, p);
+      for (let q = p + 2; q + 2 <= Math.min(e, p + 2 + n); q += 2) {
+        const g = u16(b, q);
+        ctx.sub(hs, 'tls.handshake.extensions_supported_group', g, q, 2);
+        if (!grease(g)) ja.groups.push(g);
+      }
+    } else if (type === 11 && len >= 1) {
+      for (let q = p + 1; q < Math.min(e, p + 1 + b[p]); q++) {
+        ctx.sub(hs, 'tls.handshake.extensions_ec_point_format', b[q], q, 1);
+        ja.formats.push(b[q]);
+      }
     } else if (type === 43) {
       if (client) {
         const n = b[p];
@@ -286,6 +328,7 @@ function hello(ctx: Ctx, hs: F, b: Uint8Array, o: number, end: number, client: b
     o = e;
   }
   if (!client && s.tlsVersion === undefined) s.tlsVersion = u16(b, hs.start + 4);
+  fingerprint(ctx, hs, client, ja);
   return sni;
 }
 
