@@ -42,8 +42,8 @@ export class InsightsEngine {
     this.addFacts(this.facts.extract(d), d);
   }
 
-  /** For callers that already extracted the facts. */
-  addFacts(f: PacketFacts, d: Dissection): void {
+  /** The facts must come from this engine's own extractor: its flow cache holds this engine's rows. */
+  private addFacts(f: PacketFacts, d: Dissection): void {
     this.packets++;
     this.spikes.add(f);
     this.conns.add(f);

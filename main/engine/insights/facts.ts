@@ -51,6 +51,8 @@ export interface PacketFacts {
   dnsQueryName?: string;
   /** resolved addresses in a DNS response (dns.a, dns.aaaa) */
   dnsAnswers?: string[];
+  /** the packet's flow (address pair, and port pair for TCP/UDP) in the shared flow cache; null without an IP layer */
+  flow: Flow | null;
   /** filled by ensureGeo() */
   geoDone: boolean;
   srcCountry?: string;
@@ -58,6 +60,32 @@ export interface PacketFacts {
   srcAsn?: number;
   dstAsn?: number;
 }
+
+/**
+ * One entry of the shared flow cache: what consumers looked up for this
+ * address/port pair, so the next packet of the flow (either direction) skips
+ * their Map lookups. A cache, not state: entries are replaced when another
+ * flow hashes to the same slot, so everything here can be looked up again.
+ */
+export interface Flow {
+  /** the pair, in a canonical order (lower address key first) */
+  aKey: number;
+  bKey: number;
+  aPort: number;
+  bPort: number;
+  /** 6, 17, or 0 (address pair only) */
+  proto: number;
+  aText: string;
+  bText: string;
+  /** statistics: the conversation rows (IP pair, TCP/UDP pair) and the Ethernet pair's, with the MACs it is for */
+  ipConv: unknown;
+  l4Conv: unknown;
+  ethConv: unknown;
+  ethA: number;
+  ethB: number;
+}
+
+const FLOW_SLOTS = 1 << 14;
 
 /** frame.protocols of a dissection, e.g. 'eth:ethertype:ip:tcp' (the layer names when the field is absent). */
 export function frameProtocols(d: Dissection): string {
@@ -162,6 +190,8 @@ export class FactsExtractor {
 
   /** IPv6 address text by a hash of its four words (checked against the words: a collision just replaces the entry) */
   private readonly v6 = new Map<number, V6Entry>();
+  /** hash of the last address v6str() saw */
+  private v6hash = 0;
 
   private v6str(b: Uint8Array, o: number): string {
     const w0 = ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) | 0;
@@ -169,6 +199,7 @@ export class FactsExtractor {
     const w2 = ((b[o + 8] << 24) | (b[o + 9] << 16) | (b[o + 10] << 8) | b[o + 11]) | 0;
     const w3 = ((b[o + 12] << 24) | (b[o + 13] << 16) | (b[o + 14] << 8) | b[o + 15]) | 0;
     const h = (Math.imul(w0 ^ Math.imul(w1, 0x9e3779b1) ^ Math.imul(w2, 0x85ebca77) ^ Math.imul(w3, 0xc2b2ae3d), 0x27d4eb2f) >>> 2);
+    this.v6hash = h;
     let e = this.v6.get(h);
     if (e === undefined || e.w0 !== w0 || e.w1 !== w1 || e.w2 !== w2 || e.w3 !== w3) {
       if (e === undefined && this.v6.size >= V6_CACHE) this.v6.clear();
@@ -185,8 +216,37 @@ export class FactsExtractor {
     transport: undefined, srcPort: undefined, dstPort: undefined, tcpFlags: 0, payloadStart: 0, payloadLen: 0,
     sni: undefined, httpHost: undefined, httpHostRaw: undefined, httpRequest: false, httpUserAgentFamily: undefined,
     httpUserAgent: undefined, httpStatus: undefined, dnsResponse: false, dnsQueryName: undefined, dnsAnswers: undefined,
-    geoDone: false, srcCountry: undefined, dstCountry: undefined, srcAsn: undefined, dstAsn: undefined,
+    flow: null, geoDone: false, srcCountry: undefined, dstCountry: undefined, srcAsn: undefined, dstAsn: undefined,
   };
+
+  /** direct-mapped flow cache (see Flow) */
+  private readonly flows: Array<Flow | undefined> = new Array<Flow | undefined>(FLOW_SLOTS).fill(undefined);
+  /** numeric keys of the outer addresses: the IPv4 address itself, or the IPv6 address's hash */
+  private srcKey = 0;
+  private dstKey = 0;
+
+  private flow(f: PacketFacts): Flow {
+    const sk = this.srcKey, dk = this.dstKey;
+    const sp = f.srcPort ?? 0, dp = f.dstPort ?? 0;
+    const proto = f.transport === 'tcp' ? 6 : f.transport === 'udp' ? 17 : 0;
+    const fwd = sk < dk || (sk === dk && sp <= dp);
+    const ak = fwd ? sk : dk, bk = fwd ? dk : sk, ap = fwd ? sp : dp, bp = fwd ? dp : sp;
+    const at = (fwd ? f.src : f.dst) as string, bt = (fwd ? f.dst : f.src) as string;
+    let h = Math.imul(ak ^ Math.imul(bk, 0x9e3779b1), 0x85ebca77) ^ Math.imul((ap << 16) ^ bp ^ (proto << 8), 0xc2b2ae3d);
+    h ^= h >>> 15;
+    const slot = h & (FLOW_SLOTS - 1);
+    let fl = this.flows[slot];
+    if (fl !== undefined && fl.aKey === ak && fl.bKey === bk && fl.aPort === ap && fl.bPort === bp && fl.proto === proto && fl.aText === at && fl.bText === bt) return fl;
+    if (fl === undefined) {
+      fl = { aKey: ak, bKey: bk, aPort: ap, bPort: bp, proto, aText: at, bText: bt, ipConv: undefined, l4Conv: undefined, ethConv: undefined, ethA: NaN, ethB: NaN };
+      this.flows[slot] = fl;
+    } else {
+      // reused in place: nothing outside holds on to a Flow beyond its packet
+      fl.aKey = ak; fl.bKey = bk; fl.aPort = ap; fl.bPort = bp; fl.proto = proto; fl.aText = at; fl.bText = bt;
+      fl.ipConv = undefined; fl.l4Conv = undefined; fl.ethConv = undefined; fl.ethA = NaN; fl.ethB = NaN;
+    }
+    return fl;
+  }
 
   extract(d: Dissection): PacketFacts {
     const p = d.packet;
@@ -199,6 +259,7 @@ export class FactsExtractor {
     f.dnsResponse = false; f.dnsQueryName = undefined; f.dnsAnswers = undefined; f.geoDone = false;
     f.srcCountry = undefined; f.dstCountry = undefined; f.srcAsn = undefined; f.dstAsn = undefined;
     this.headers(f, p.data, p.linkType);
+    f.flow = f.ipVersion !== 0 ? this.flow(f) : null;
     const tree = d.tree;
     for (let i = 1; i < tree.length; i++) {
       if (APP_LAYERS.has(tree[i].name)) { this.application(f, d.fields, tree[i]); break; }
@@ -293,8 +354,12 @@ export class FactsExtractor {
     const proto = b[off + 9];
     if (outer) {
       f.ipVersion = 4;
-      f.src = this.v4str(((b[off + 12] << 24) | (b[off + 13] << 16) | (b[off + 14] << 8) | b[off + 15]) >>> 0);
-      f.dst = this.v4str(((b[off + 16] << 24) | (b[off + 17] << 16) | (b[off + 18] << 8) | b[off + 19]) >>> 0);
+      const sa = ((b[off + 12] << 24) | (b[off + 13] << 16) | (b[off + 14] << 8) | b[off + 15]) >>> 0;
+      const da = ((b[off + 16] << 24) | (b[off + 17] << 16) | (b[off + 18] << 8) | b[off + 19]) >>> 0;
+      f.src = this.v4str(sa);
+      f.dst = this.v4str(da);
+      this.srcKey = sa;
+      this.dstKey = da;
     }
     pushProto(f, proto, 'ip.proto');
     const fragOff = ((b[off + 6] & 0x1f) << 8) | b[off + 7];
@@ -310,7 +375,9 @@ export class FactsExtractor {
     if (outer) {
       f.ipVersion = 6;
       f.src = this.v6str(b, off + 8);
+      this.srcKey = this.v6hash;
       f.dst = this.v6str(b, off + 24);
+      this.dstKey = this.v6hash;
     }
     const plen = (b[off + 4] << 8) | b[off + 5];
     const end = Math.min(n, off + 40 + plen);

@@ -43,6 +43,9 @@ export interface EndpointRow {
   asn?: number;
 }
 
+/** A conversation's row (opaque outside this module). */
+export type ConvRow = Conv;
+
 interface Conv extends ConversationRow {
   firstTs: number;
   lastTs: number;
@@ -76,6 +79,20 @@ export class ConversationTable<A extends string | number = string> {
       if (!c) return;
       this.last = c; this.lastSrc = src; this.lastDst = dst; this.lastSport = sport; this.lastDport = dport;
     }
+    this.count(c, f, src, sport, t0);
+  }
+
+  /**
+   * The row of a packet's conversation, created if new; undefined when the
+   * table is full (counted in `overflow`). Rows are never removed, so callers
+   * may keep the row (the shared flow cache does) and count() into it.
+   */
+  row(f: PacketFacts, src: A, dst: A, sport: number | undefined, dport: number | undefined, t0: number): ConvRow | undefined {
+    return this.lookup(f, src, dst, sport, dport, t0);
+  }
+
+  /** Counts a packet from `src`:`sport` into its conversation's row. */
+  count(c: ConvRow, f: PacketFacts, src: A, sport: number | undefined, t0: number): void {
     const forward = c.srcKey === src && c.portA === sport;
     if (forward) { c.packetsAtoB++; c.bytesAtoB += f.len; } else { c.packetsBtoA++; c.bytesBtoA += f.len; }
     c.packets++;

@@ -4,7 +4,7 @@
 import type { Dissection } from '../types';
 import type { Alert, AlertKind, AlertSeverity } from '../insights/alert';
 import { mac48ToString, type PacketFacts } from '../insights/facts';
-import { ConversationTable, type ConvType, type ConversationRow, type EndpointRow, type EndpointType } from './conversations';
+import { ConversationTable, type ConvRow, type ConvType, type ConversationRow, type EndpointRow, type EndpointType } from './conversations';
 import { ProtocolHierarchy, type HierarchyNode } from './hierarchy';
 import { HttpCollector, type HttpStats } from './http';
 import { IoGraph, type IoGraphData, type IoSeriesDef } from './iograph';
@@ -61,6 +61,7 @@ export class StatsCollector {
     this.snapshotRows = opts.snapshotRows ?? 1000;
   }
 
+  /** Facts from one FactsExtractor per collector: the extractor's flow cache keeps this collector's rows. */
   add(f: PacketFacts, d: Dissection): void {
     this.packets++;
     this.bytes += f.len;
@@ -69,15 +70,37 @@ export class StatsCollector {
       this.lastTs = f.ts;
     }
     const t0 = Number.isNaN(this.firstTs) ? 0 : this.firstTs;
-    if (!Number.isNaN(f.ethSrc)) {
-      this.conv.eth.add(f, f.ethSrc, f.ethDst, undefined, undefined, t0);
+    const fl = f.flow;
+    if (fl === null) {
+      if (!Number.isNaN(f.ethSrc)) this.conv.eth.add(f, f.ethSrc, f.ethDst, undefined, undefined, t0);
+      return this.rest(f, d);
     }
-    if (f.ipVersion && f.src !== undefined && f.dst !== undefined) {
-      (f.ipVersion === 4 ? this.conv.ipv4 : this.conv.ipv6).add(f, f.src, f.dst, undefined, undefined, t0);
+    // IP packets: rows come from the shared flow cache; a miss (or a full table) looks them up
+    if (!Number.isNaN(f.ethSrc)) {
+      const es = f.ethSrc, ed = f.ethDst;
+      let c = fl.ethConv as ConvRow | undefined;
+      if (c === undefined || !((fl.ethA === es && fl.ethB === ed) || (fl.ethA === ed && fl.ethB === es))) {
+        c = this.conv.eth.row(f, es, ed, undefined, undefined, t0);
+        fl.ethConv = c; fl.ethA = es; fl.ethB = ed;
+      }
+      if (c !== undefined) this.conv.eth.count(c, f, es, undefined, t0);
+    }
+    if (f.src !== undefined && f.dst !== undefined) {
+      const ipt = f.ipVersion === 4 ? this.conv.ipv4 : this.conv.ipv6;
+      let c = fl.ipConv as ConvRow | undefined;
+      if (c === undefined) fl.ipConv = c = ipt.row(f, f.src, f.dst, undefined, undefined, t0);
+      if (c !== undefined) ipt.count(c, f, f.src, undefined, t0);
       if (f.transport && f.srcPort !== undefined && f.dstPort !== undefined) {
-        (f.transport === 'tcp' ? this.conv.tcp : this.conv.udp).add(f, f.src, f.dst, f.srcPort, f.dstPort, t0);
+        const lt = f.transport === 'tcp' ? this.conv.tcp : this.conv.udp;
+        let l = fl.l4Conv as ConvRow | undefined;
+        if (l === undefined) fl.l4Conv = l = lt.row(f, f.src, f.dst, f.srcPort, f.dstPort, t0);
+        if (l !== undefined) lt.count(l, f, f.src, f.srcPort, t0);
       }
     }
+    this.rest(f, d);
+  }
+
+  private rest(f: PacketFacts, d: Dissection): void {
     this.hierarchy.addLayers(d, f.len);
     this.io.add(f.ts, f.len, d);
     this.http.add(f);
