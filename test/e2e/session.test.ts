@@ -22,7 +22,10 @@ const shot = (p: Page, name: string) => p.screenshot({ path: join(OUT, `${name}.
 const skip = chromiumSkipReason() ?? sharedCapturesSkipReason() ?? false;
 
 const statusText = async (p: Page, key: string) => (await p.locator(`[data-testid=statusbar] [data-k=${key}]`).textContent()) ?? '';
-const headers = (p: Page) => p.locator('[data-testid=packet-list] .ag-header-cell-text').allTextContents();
+// header titles in on-screen order (AG Grid positions cells; DOM order need not follow a move)
+const headers = (p: Page) => p.evaluate(() => [...document.querySelectorAll('[data-testid=packet-list] .ag-header-cell')]
+  .map((c) => ({ x: c.getBoundingClientRect().left, t: c.querySelector('.ag-header-cell-text')?.textContent ?? '' }))
+  .sort((a, b) => a.x - b.x).map((c) => c.t));
 // a packet's row: find its row-index from the No. cell, then the row in the centre container
 async function rowByNumber(p: Page, n: number) {
   const idx = await p.evaluate((num) => {
@@ -81,6 +84,19 @@ test('open → filter → comment → hide a column → select → Save As → f
     await page.getByRole('menuitemcheckbox').filter({ hasText: 'User-Agent' }).locator('input').uncheck();
     await page.mouse.move(5, 5);
     assert.ok(!(await headers(page)).includes('User-Agent'));
+    // move Protocol before Source by dragging its header (AG Grid's own column move)
+    const proto = (await page.locator('.ag-header-cell[col-id=protocol]').boundingBox())!;
+    const src = (await page.locator('.ag-header-cell[col-id=source]').boundingBox())!;
+    await page.mouse.move(proto.x + proto.width / 2, proto.y + proto.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(proto.x + proto.width / 2 - 12, proto.y + proto.height / 2, { steps: 3 });
+    await page.waitForTimeout(100);
+    await page.mouse.move(src.x + 10, proto.y + proto.height / 2, { steps: 15 });
+    await page.waitForTimeout(200);
+    await page.mouse.up();
+    await page.waitForTimeout(300);
+    const order = await headers(page);
+    assert.ok(order.indexOf('Protocol') < order.indexOf('Source'), `Protocol moved before Source: ${order.join(', ')}`);
 
     // select packet 8: the saved selection
     await (await rowByNumber(page, 8)).click();
@@ -136,6 +152,8 @@ test('open → filter → comment → hide a column → select → Save As → f
     assert.equal(await page.getByLabel('display filter').inputValue(), 'http');
     await page.locator('[data-testid=packet-list] .ag-row').first().waitFor();
     await page.waitForFunction(() => ![...document.querySelectorAll('[data-testid=packet-list] .ag-header-cell-text')].some((h) => h.textContent === 'User-Agent'), undefined, { timeout: 10_000 });
+    const reopened = await headers(page);
+    assert.ok(reopened.indexOf('Protocol') < reopened.indexOf('Source'), `the column order is restored: ${reopened.join(', ')}`);
     // the saved selection is selected and its details shown
     await page.locator('[data-testid=packet-list] .ag-row-selected').waitFor({ timeout: 10_000 });
     assert.match((await page.locator('[data-testid=packet-list] .ag-row-selected').first().textContent()) ?? '', /HTTP\/1\.1 200 OK/);
