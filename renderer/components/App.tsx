@@ -67,6 +67,19 @@ export function App() {
     return () => window.removeEventListener('keydown', onKey);
   }, [store]);
 
+  // Browser face: closing or reloading the tab with an unsaved live capture or comments asks first.
+  // (Electron would block the close silently: its main process decides there.)
+  useEffect(() => {
+    if (api.face !== 'browser') return;
+    const onUnload = (e: BeforeUnloadEvent) => {
+      if (!store.getState().status.unsaved) return;
+      e.preventDefault();
+      e.returnValue = '';
+    };
+    window.addEventListener('beforeunload', onUnload);
+    return () => window.removeEventListener('beforeunload', onUnload);
+  }, [api, store]);
+
   useEffect(() => api.onCommand?.((c) => {
     const s = store.getState();
     switch (c.command) {

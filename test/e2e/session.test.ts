@@ -45,7 +45,8 @@ test('open → filter → comment → hide a column → select → Save As → f
   const browser = await launchBrowser();
   const dialogs: string[] = [];
   let answer = true;
-  const onDialog = (d: Dialog) => { dialogs.push(d.message()); void (answer ? d.accept() : d.dismiss()); };
+  const dialogTypes: string[] = [];
+  const onDialog = (d: Dialog) => { dialogs.push(d.message()); dialogTypes.push(d.type()); void (answer ? d.accept() : d.dismiss()); };
   try {
     let page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     const pageErrors: string[] = [];
@@ -173,6 +174,12 @@ test('open → filter → comment → hide a column → select → Save As → f
     await page.getByRole('menuitem', { name: 'Packet Comment…' }).click();
     await page.getByTestId('comment-dialog').locator('textarea').fill('unsaved');
     await page.getByTestId('comment-dialog').getByRole('button', { name: 'OK' }).click();
+    await page.getByRole('button', { name: 'Save •' }).waitFor();
+    // reloading the tab asks too (declined: the page stays)
+    answer = false;
+    void page.reload().catch(() => undefined);
+    for (let i = 0; i < 50 && !dialogTypes.includes('beforeunload'); i++) await page.waitForTimeout(100);
+    assert.ok(dialogTypes.includes('beforeunload'), `closing the tab asks (dialogs: ${dialogTypes.join(',')})`);
     await page.getByRole('button', { name: 'Save •' }).waitFor();
     await page.getByTitle('Interfaces and capture options').click();
     await page.locator('#open-path').fill(join(CAPTURES, 'kbandla-truncated_dns_2.pcap'));
