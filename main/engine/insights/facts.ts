@@ -53,6 +53,8 @@ export interface PacketFacts {
   dnsAnswers?: string[];
   /** the packet's flow (address pair, and port pair for TCP/UDP) in the shared flow cache; null without an IP layer */
   flow: Flow | null;
+  /** whether the packet goes from the flow's a side to its b side */
+  flowFwd: boolean;
   /** filled by ensureGeo() */
   geoDone: boolean;
   srcCountry?: string;
@@ -83,6 +85,9 @@ export interface Flow {
   ethConv: unknown;
   ethA: number;
   ethB: number;
+  /** traffic spikes: per-direction cache of the source's counters (see SpikeDetector) */
+  spikeAB: unknown;
+  spikeBA: unknown;
 }
 
 const FLOW_SLOTS = 1 << 14;
@@ -216,7 +221,7 @@ export class FactsExtractor {
     transport: undefined, srcPort: undefined, dstPort: undefined, tcpFlags: 0, payloadStart: 0, payloadLen: 0,
     sni: undefined, httpHost: undefined, httpHostRaw: undefined, httpRequest: false, httpUserAgentFamily: undefined,
     httpUserAgent: undefined, httpStatus: undefined, dnsResponse: false, dnsQueryName: undefined, dnsAnswers: undefined,
-    flow: null, geoDone: false, srcCountry: undefined, dstCountry: undefined, srcAsn: undefined, dstAsn: undefined,
+    flow: null, flowFwd: true, geoDone: false, srcCountry: undefined, dstCountry: undefined, srcAsn: undefined, dstAsn: undefined,
   };
 
   /** direct-mapped flow cache (see Flow) */
@@ -235,15 +240,16 @@ export class FactsExtractor {
     let h = Math.imul(ak ^ Math.imul(bk, 0x9e3779b1), 0x85ebca77) ^ Math.imul((ap << 16) ^ bp ^ (proto << 8), 0xc2b2ae3d);
     h ^= h >>> 15;
     const slot = h & (FLOW_SLOTS - 1);
+    f.flowFwd = fwd;
     let fl = this.flows[slot];
     if (fl !== undefined && fl.aKey === ak && fl.bKey === bk && fl.aPort === ap && fl.bPort === bp && fl.proto === proto && fl.aText === at && fl.bText === bt) return fl;
     if (fl === undefined) {
-      fl = { aKey: ak, bKey: bk, aPort: ap, bPort: bp, proto, aText: at, bText: bt, ipConv: undefined, l4Conv: undefined, ethConv: undefined, ethA: NaN, ethB: NaN };
+      fl = { aKey: ak, bKey: bk, aPort: ap, bPort: bp, proto, aText: at, bText: bt, ipConv: undefined, l4Conv: undefined, ethConv: undefined, ethA: NaN, ethB: NaN, spikeAB: undefined, spikeBA: undefined };
       this.flows[slot] = fl;
     } else {
       // reused in place: nothing outside holds on to a Flow beyond its packet
       fl.aKey = ak; fl.bKey = bk; fl.aPort = ap; fl.bPort = bp; fl.proto = proto; fl.aText = at; fl.bText = bt;
-      fl.ipConv = undefined; fl.l4Conv = undefined; fl.ethConv = undefined; fl.ethA = NaN; fl.ethB = NaN;
+      fl.ipConv = undefined; fl.l4Conv = undefined; fl.ethConv = undefined; fl.ethA = NaN; fl.ethB = NaN; fl.spikeAB = undefined; fl.spikeBA = undefined;
     }
     return fl;
   }

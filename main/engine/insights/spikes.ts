@@ -4,13 +4,15 @@
 // absolute floor, factor × median, and median + madK·σ̂ (σ̂ = 1.4826·MAD).
 // Spiking seconds are kept out of the baseline, so a long flood does not
 // become normal; consecutive spiking seconds form one alert.
-import { ensureGeo, type PacketFacts } from './facts';
+import { ensureGeo as ensureGeoExport, type PacketFacts } from './facts';
 import type { Alert, AlertEndpoint } from './alert';
 import { addrEq, fmtBytes, fmtRate, frameRange } from './alert';
 import type { InsightsSettings } from './settings';
 import { CappedSet, LruMap, TopK, medianMad } from './sketch';
 
 const OVERALL = '*';
+// module-level copy: an imported binding called per packet costs an export-getter call
+const ensureGeo = ensureGeoExport;
 // exact per-source counts for up to this many sources in one spike (Space-Saving beyond)
 const TOP_SOURCES = 1024;
 const SOURCE_SET_CAP = 4096;
@@ -22,6 +24,8 @@ interface SourceCount {
 }
 
 interface Second {
+  /** unique among all seconds of all keys (the flow cache checks its counters against it) */
+  id: number;
   packets: number;
   bytes: number;
   firstFrame: number;
@@ -72,8 +76,21 @@ interface KeyState {
   lastTs: number;
 }
 
-function newSecond(): Second {
-  return { packets: 0, bytes: 0, firstFrame: 0, lastFrame: 0, sources: new Map(), sourcesOverflow: false };
+/**
+ * What one direction of a flow last counted into (kept in the shared flow
+ * cache): the source's counter in the overall second and in its
+ * destination's second, valid while those seconds are current (by id: the
+ * cache holds no Second, so it keeps no closed second alive).
+ */
+interface SourceCache {
+  overallSec: number;
+  overallCount: SourceCount | undefined;
+  destSec: number;
+  destCount: SourceCount | undefined;
+}
+
+function newSecond(id: number): Second {
+  return { id, packets: 0, bytes: 0, firstFrame: 0, lastFrame: 0, sources: new Map(), sourcesOverflow: false };
 }
 
 export class SpikeDetector {
@@ -84,6 +101,7 @@ export class SpikeDetector {
   private startClock = -1;
   private readonly done: Alert[] = [];
   private seq = 0;
+  private secIds = 0;
 
   constructor(private readonly s: InsightsSettings['spike'], private readonly maxAlerts: number) {
     this.overall = this.newState(OVERALL);
@@ -93,7 +111,7 @@ export class SpikeDetector {
   private newState(key: string): KeyState {
     const w = Math.max(1, this.s.windowSec);
     return {
-      key, sec: -1, cur: newSecond(), histPk: new Float64Array(w), histBy: new Float64Array(w),
+      key, sec: -1, cur: newSecond(++this.secIds), histPk: new Float64Array(w), histBy: new Float64Array(w),
       histLen: 0, histPos: 0, closedSec: -1, episode: null, firstTs: NaN, lastTs: NaN,
     };
   }
@@ -105,7 +123,21 @@ export class SpikeDetector {
     if (sec < this.clock) sec = this.clock;
     if (sec > this.clock) this.tick(sec);
     if (this.startClock < 0) this.startClock = sec;
+    const fl = f.flow;
+    let sc: SourceCache | undefined;
+    if (fl !== null) {
+      sc = (f.flowFwd ? fl.spikeAB : fl.spikeBA) as SourceCache | undefined;
+      if (sc === undefined) {
+        sc = { overallSec: 0, overallCount: undefined, destSec: 0, destCount: undefined };
+        if (f.flowFwd) fl.spikeAB = sc; else fl.spikeBA = sc;
+      }
+    }
     this.account(this.overall, sec, f);
+    if (sc !== undefined) {
+      const c = this.overall.cur;
+      if (sc.overallSec === c.id && sc.overallCount !== undefined) sc.overallCount.n++;
+      else { sc.overallSec = c.id; sc.overallCount = this.countSource(this.overall, c, f); }
+    } else this.countSource(this.overall, this.overall.cur, f);
     if (f.dst !== undefined && f.ipVersion) {
       let st = this.dests.get(f.dst);
       if (!st) {
@@ -117,7 +149,27 @@ export class SpikeDetector {
         this.dests.set(f.dst, st);
       }
       this.account(st, sec, f);
+      if (sc !== undefined) {
+        const c = st.cur;
+        if (sc.destSec === c.id && sc.destCount !== undefined) sc.destCount.n++;
+        else { sc.destSec = c.id; sc.destCount = this.countSource(st, c, f); }
+      } else this.countSource(st, st.cur, f);
     }
+  }
+
+  /** One more packet from f.src in second `c` of `st`: its counter, or undefined once the second's source set is full. */
+  private countSource(st: KeyState, c: Second, f: PacketFacts): SourceCount | undefined {
+    if (f.src === undefined) return undefined;
+    const e = c.sources.get(f.src);
+    if (e) { e.n++; return e; }
+    if (c.sources.size < (st.key === OVERALL ? SOURCE_SET_CAP : SOURCE_SET_CAP / 4)) {
+      ensureGeo(f);
+      const n: SourceCount = { n: 1, country: f.srcCountry };
+      c.sources.set(f.src, n);
+      return n;
+    }
+    c.sourcesOverflow = true;
+    return undefined;
   }
 
   private account(st: KeyState, sec: number, f: PacketFacts): void {
@@ -134,14 +186,6 @@ export class SpikeDetector {
     c.lastFrame = f.frame;
     if (Number.isNaN(st.firstTs)) st.firstTs = f.ts;
     st.lastTs = f.ts;
-    if (f.src !== undefined) {
-      const e = c.sources.get(f.src);
-      if (e) e.n++;
-      else if (c.sources.size < (st.key === OVERALL ? SOURCE_SET_CAP : SOURCE_SET_CAP / 4)) {
-        ensureGeo(f);
-        c.sources.set(f.src, { n: 1, country: f.srcCountry });
-      } else c.sourcesOverflow = true;
-    }
   }
 
   /** The clock moved to `sec`: close every second that had packets. */
@@ -212,7 +256,7 @@ export class SpikeDetector {
       this.pushHistory(st, c.packets, c.bytes);
     }
     st.closedSec = sec;
-    st.cur = newSecond();
+    st.cur = newSecond(++this.secIds);
   }
 
   private finish(st: KeyState): void {
