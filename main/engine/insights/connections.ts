@@ -28,8 +28,11 @@ const SERVICE_NAMES: Record<number, string> = {
 const SET_CAP = 256;
 
 interface Handshake {
-  /** the LruMap key ('src sport dst dport') */
-  key: string;
+  /** the LruMap key: a serial number (the client index finds handshakes by address and ports) */
+  id: number;
+  /** the brute-force and SYN-flood group keys, once built at the SYN (settling reuses them) */
+  bruteKey: string | null;
+  targetKey: string | null;
   src: string;
   dst: string;
   sport: number;
@@ -91,7 +94,8 @@ function newWindow(f: PacketFacts): Window {
 }
 
 export class ConnectionDetector {
-  private readonly handshakes: LruMap<string, Handshake>;
+  private readonly handshakes: LruMap<number, Handshake>;
+  private handshakeIds = 0;
   private readonly sources: LruMap<string, SourceWin>;
   private readonly brute: LruMap<string, BruteWin>;
   private readonly targets: LruMap<string, TargetWin>;
@@ -170,7 +174,7 @@ export class ConnectionDetector {
     } else if (rst) {
       const h = this.findPending(f.dst, dport, f.src, sport);
       if (h) {
-        this.handshakes.delete(h.key);
+        this.handshakes.delete(h.id);
         this.unpend(h);
         this.settle(h, false);
       }
@@ -180,7 +184,7 @@ export class ConnectionDetector {
       // segments skip the lookup.
       const h = this.findPending(f.src, sport, f.dst, dport);
       if (h) {
-        this.handshakes.delete(h.key);
+        this.handshakes.delete(h.id);
         this.unpend(h);
         this.settle(h, true);
       }
@@ -188,22 +192,25 @@ export class ConnectionDetector {
   }
 
   private settle(h: Handshake, completed: boolean): void {
-    const groups: Array<Window | undefined> = [
-      this.sources.get(h.src), this.brute.get(`${h.src}>${h.dst}:${h.dport}`), this.targets.get(`${h.dst}:${h.dport}`),
-    ];
-    for (const w of groups) {
-      if (!w) continue;
-      if (completed) w.completed++; else w.refused++;
-    }
+    // group keys are null when the SYN opened no such group (port not an authentication service, detector off)
+    this.tally(this.sources.get(h.src), completed);
+    if (h.bruteKey !== null) this.tally(this.brute.get(h.bruteKey), completed);
+    if (h.targetKey !== null) this.tally(this.targets.get(h.targetKey), completed);
+  }
+
+  private tally(w: Window | undefined, completed: boolean): void {
+    if (w === undefined) return;
+    if (completed) w.completed++; else w.refused++;
   }
 
   private onSyn(f: PacketFacts): void {
     const src = f.src as string, dst = f.dst as string, dport = f.dstPort ?? 0;
     const sport = f.srcPort ?? 0;
-    const isNew = this.findPending(src, sport, dst, dport) === undefined;
-    if (isNew) {
-      const h: Handshake = { key: `${src} ${sport} ${dst} ${dport}`, src, dst, sport, dport, synAck: false, next: null };
-      this.handshakes.set(h.key, h);
+    let h = this.findPending(src, sport, dst, dport);
+    const isNew = h === undefined;
+    if (h === undefined) {
+      h = { id: ++this.handshakeIds, bruteKey: null, targetKey: null, src, dst, sport, dport, synAck: false, next: null };
+      this.handshakes.set(h.id, h);
       this.addPending(h);
     }
     const s = this.s;
@@ -224,7 +231,7 @@ export class ConnectionDetector {
       if (!w.alertId && this.scanCrossed(w)) w.alertId = `port-scan:${src}:${++this.seq}`;
     }
     if (s.bruteForce.enabled && this.authPorts.has(dport)) {
-      const bk = `${src}>${dst}:${dport}`;
+      const bk = (h.bruteKey ??= `${src}>${dst}:${dport}`);
       let w = this.brute.touch(bk);
       if (w && this.expired(w, f.ts, s.bruteForce.windowSec)) { this.retire(w); w = undefined; }
       if (!w) { w = { ...newWindow(f), type: 'brute', src, dst, port: dport }; this.brute.set(bk, w); }
@@ -232,7 +239,7 @@ export class ConnectionDetector {
       if (!w.alertId && w.attempts >= s.bruteForce.minAttempts) w.alertId = `brute-force:${bk}:${++this.seq}`;
     }
     if (s.synFlood.enabled) {
-      const tk = `${dst}:${dport}`;
+      const tk = (h.targetKey ??= `${dst}:${dport}`);
       let w = this.targets.touch(tk);
       if (w && this.expired(w, f.ts, s.synFlood.windowSec)) { this.retire(w); w = undefined; }
       if (!w) { w = { ...newWindow(f), type: 'flood', dst, port: dport, sources: new CappedSet(Math.max(SET_CAP * 4, s.synFlood.minSources)), top: new TopK(32) }; this.targets.set(tk, w); }
