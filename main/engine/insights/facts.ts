@@ -85,6 +85,8 @@ export interface Flow {
   ethConv: unknown;
   ethA: number;
   ethB: number;
+  /** whether a packet from ethA is the Ethernet conversation's A→B direction */
+  ethFwdA: boolean;
   /** traffic spikes: per-direction cache of the source's counters (see SpikeDetector) */
   spikeAB: unknown;
   spikeBA: unknown;
@@ -177,19 +179,23 @@ const LT_ETHERNET = LinkType.ETHERNET, LT_SLL = LinkType.LINUX_SLL, LT_SLL2 = Li
 
 interface V6Entry { w0: number; w1: number; w2: number; w3: number; text: string }
 const V6_CACHE = 65536;
+const V4_SLOTS = 65536;
 const FIELD_ETH = 'eth.type', FIELD_VLAN = 'vlan.etype', FIELD_SLL = 'sll.etype';
 
 /** Reads packets into PacketFacts; keeps a bounded cache of address strings (the same string object for the same address keeps Map lookups downstream cheap). */
 export class FactsExtractor {
-  private readonly v4 = new Map<number, string>();
+  // IPv4 address text, direct-mapped by address (typed-array keys: a Map keyed by an address above 2^30 allocates a number per lookup)
+  private readonly v4Keys = new Int32Array(V4_SLOTS);
+  private readonly v4Text: Array<string | undefined> = new Array<string | undefined>(V4_SLOTS).fill(undefined);
 
   private v4str(a: number): string {
-    let s = this.v4.get(a);
-    if (s === undefined) {
-      if (this.v4.size >= 65536) this.v4.clear();
-      s = ipv4ToString(a);
-      this.v4.set(a, s);
-    }
+    const k = a | 0;
+    const slot = (Math.imul(k, 0x9e3779b1) >>> 16) & (V4_SLOTS - 1);
+    const t = this.v4Text[slot];
+    if (t !== undefined && this.v4Keys[slot] === k) return t;
+    const s = ipv4ToString(a);
+    this.v4Keys[slot] = k;
+    this.v4Text[slot] = s;
     return s;
   }
 
@@ -244,7 +250,7 @@ export class FactsExtractor {
     let fl = this.flows[slot];
     if (fl !== undefined && fl.aKey === ak && fl.bKey === bk && fl.aPort === ap && fl.bPort === bp && fl.proto === proto && fl.aText === at && fl.bText === bt) return fl;
     if (fl === undefined) {
-      fl = { aKey: ak, bKey: bk, aPort: ap, bPort: bp, proto, aText: at, bText: bt, ipConv: undefined, l4Conv: undefined, ethConv: undefined, ethA: NaN, ethB: NaN, spikeAB: undefined, spikeBA: undefined };
+      fl = { aKey: ak, bKey: bk, aPort: ap, bPort: bp, proto, aText: at, bText: bt, ipConv: undefined, l4Conv: undefined, ethConv: undefined, ethA: NaN, ethB: NaN, ethFwdA: true, spikeAB: undefined, spikeBA: undefined };
       this.flows[slot] = fl;
     } else {
       // reused in place: nothing outside holds on to a Flow beyond its packet

@@ -67,10 +67,7 @@ export class PolicyDetector {
     for (let i = 0; i < f.nEtherTypes; i++) {
       const v = f.etherTypes[i], field = f.etherTypeFields[i];
       if (this.ether.has(v) || v < 0x0600 /* an 802.3 length, not a type */) continue;
-      const g = this.group(`ethertype:${v}`, () => {
-        const name = ETHERTYPE_NAMES[v] ?? 'unknown';
-        return { kind: 'unexpected-protocol', title: `Unexpected EtherType 0x${hex4(v)} (${name})`, what: `EtherType 0x${hex4(v)} (${name})`, value: v };
-      });
+      const g = this.group(`ethertype:${v}`) ?? this.newGroup(`ethertype:${v}`, etherTypeGroup(v));
       if (!g) continue;
       g.fields.add(field);
       if (seenEther !== v) this.count(g, f, Number.isNaN(f.ethSrc) ? undefined : mac48ToString(f.ethSrc), Number.isNaN(f.ethDst) ? undefined : mac48ToString(f.ethDst));
@@ -80,10 +77,7 @@ export class PolicyDetector {
     for (let i = 0; i < f.nIpProtos; i++) {
       const v = f.ipProtos[i], field = f.ipProtoFields[i];
       if (this.ipProto.has(v) || (field === 'ipv6.nxt' && IPV6_EXT.has(v))) continue;
-      const g = this.group(`ipproto:${v}`, () => {
-        const name = IP_PROTO_NAMES[v] ?? 'unknown';
-        return { kind: 'unexpected-protocol', title: `Unexpected IP protocol ${v} (${name})`, what: `IP protocol ${v} (${name})`, value: v };
-      });
+      const g = this.group(`ipproto:${v}`) ?? this.newGroup(`ipproto:${v}`, ipProtoGroup(v));
       if (!g) continue;
       g.fields.add(field);
       if (seenProto !== v) this.count(g, f, f.src, f.dst);
@@ -100,10 +94,11 @@ export class PolicyDetector {
       if (expected.has(f.srcPort) || expected.has(f.dstPort)) return;
       const port = r.fromServer === true ? f.srcPort : r.fromServer === false ? f.dstPort : Math.min(f.srcPort, f.dstPort);
       const svc = SERVICE_TITLE[r.service];
-      const g = this.group(`service:${r.service}:${port}`, () => ({
+      const key = `service:${r.service}:${port}`;
+      const g = this.group(key) ?? this.newGroup(key, {
         kind: 'service-mismatch', title: `${svc} on port ${port}`, what: `${svc} on ${f.transport?.toUpperCase()} port ${port}`,
         value: port, service: r.service, port,
-      }));
+      });
       if (!g) return;
       const client = r.fromServer ? f.dst : f.src, server = r.fromServer ? f.src : f.dst;
       this.count(g, f, client, server);
@@ -112,13 +107,15 @@ export class PolicyDetector {
     }
   }
 
-  private group(key: string, make: () => Pick<Group, 'kind' | 'title' | 'what' | 'value'> & Partial<Group>): Group | undefined {
-    let g = this.groups.get(key);
-    if (!g) {
-      if (this.groups.size >= MAX_GROUPS) return undefined;
-      g = { id: key, firstTs: NaN, lastTs: NaN, firstFrame: 0, lastFrame: 0, packets: 0, bytes: 0, pairs: new TopK(16), fields: new Set(), frames: [], framesOverflow: false, ...make() };
-      this.groups.set(key, g);
-    }
+  // (no closures in add(): a closure capturing the packet's facts costs a context allocation per packet)
+  private group(key: string): Group | undefined {
+    return this.groups.get(key);
+  }
+
+  private newGroup(key: string, what: GroupWhat): Group | undefined {
+    if (this.groups.size >= MAX_GROUPS) return undefined;
+    const g: Group = { id: key, firstTs: NaN, lastTs: NaN, firstFrame: 0, lastFrame: 0, packets: 0, bytes: 0, pairs: new TopK(16), fields: new Set(), frames: [], framesOverflow: false, ...what };
+    this.groups.set(key, g);
     return g;
   }
 
@@ -174,6 +171,18 @@ export class PolicyDetector {
     }
     return out;
   }
+}
+
+type GroupWhat = Pick<Group, 'kind' | 'title' | 'what' | 'value'> & Partial<Group>;
+
+function etherTypeGroup(v: number): GroupWhat {
+  const name = ETHERTYPE_NAMES[v] ?? 'unknown';
+  return { kind: 'unexpected-protocol', title: `Unexpected EtherType 0x${hex4(v)} (${name})`, what: `EtherType 0x${hex4(v)} (${name})`, value: v };
+}
+
+function ipProtoGroup(v: number): GroupWhat {
+  const name = IP_PROTO_NAMES[v] ?? 'unknown';
+  return { kind: 'unexpected-protocol', title: `Unexpected IP protocol ${v} (${name})`, what: `IP protocol ${v} (${name})`, value: v };
 }
 
 function hex4(v: number): string {

@@ -47,8 +47,8 @@ export interface EndpointRow {
 export type ConvRow = Conv;
 
 interface Conv extends ConversationRow {
-  firstTs: number;
-  lastTs: number;
+  /** first and last packet time; a typed array, so the per-packet store allocates no number (duration is derived in all()) */
+  times: Float64Array;
   /** the A side's key, to tell directions apart */
   srcKey: string | number;
 }
@@ -79,7 +79,7 @@ export class ConversationTable<A extends string | number = string> {
       if (!c) return;
       this.last = c; this.lastSrc = src; this.lastDst = dst; this.lastSport = sport; this.lastDport = dport;
     }
-    this.count(c, f, src, sport, t0);
+    this.count(c, f, c.srcKey === src && c.portA === sport, t0);
   }
 
   /**
@@ -91,16 +91,19 @@ export class ConversationTable<A extends string | number = string> {
     return this.lookup(f, src, dst, sport, dport, t0);
   }
 
-  /** Counts a packet from `src`:`sport` into its conversation's row. */
-  count(c: ConvRow, f: PacketFacts, src: A, sport: number | undefined, t0: number): void {
-    const forward = c.srcKey === src && c.portA === sport;
+  /**
+   * Counts a packet into its conversation's row; `forward` when it comes from
+   * the A side (c.srcKey, c.portA). The caller compares: passing a MAC (a
+   * 48-bit double) down as an argument would box it, per packet.
+   */
+  count(c: ConvRow, f: PacketFacts, forward: boolean, t0: number): void {
     if (forward) { c.packetsAtoB++; c.bytesAtoB += f.len; } else { c.packetsBtoA++; c.bytesBtoA += f.len; }
     c.packets++;
     c.bytes += f.len;
     if (!Number.isNaN(f.ts)) {
-      if (Number.isNaN(c.firstTs)) { c.firstTs = f.ts; c.relStart = f.ts - t0; }
-      c.lastTs = f.ts;
-      c.duration = c.lastTs - c.firstTs;
+      const t = c.times;
+      if (Number.isNaN(t[0])) { t[0] = f.ts; c.relStart = f.ts - t0; }
+      t[1] = f.ts;
     }
   }
 
@@ -118,7 +121,7 @@ export class ConversationTable<A extends string | number = string> {
       ensureGeo(f);
       c = {
         a: this.text(src), b: this.text(dst), portA: sport, portB: dport, packetsAtoB: 0, bytesAtoB: 0, packetsBtoA: 0, bytesBtoA: 0, packets: 0, bytes: 0,
-        relStart: Number.isNaN(f.ts) ? 0 : f.ts - t0, duration: 0, firstTs: f.ts, lastTs: f.ts,
+        relStart: Number.isNaN(f.ts) ? 0 : f.ts - t0, duration: 0, times: Float64Array.of(f.ts, f.ts),
         countryA: f.srcCountry, countryB: f.dstCountry, asnA: f.srcAsn, asnB: f.dstAsn, srcKey: src,
       };
       m2.set(pk, c);
@@ -129,9 +132,17 @@ export class ConversationTable<A extends string | number = string> {
 
   private all(): Conv[] {
     const all: Conv[] = [];
-    for (const m1 of this.rows.values()) for (const m2 of m1.values()) for (const c of m2.values()) all.push(c);
+    for (const m1 of this.rows.values()) {
+      for (const m2 of m1.values()) {
+        for (const c of m2.values()) {
+          c.duration = Number.isNaN(c.times[0]) ? 0 : c.times[1] - c.times[0];
+          all.push(c);
+        }
+      }
+    }
     return all;
   }
+
 
   /**
    * Endpoints, summed from the conversations (every packet is in exactly one

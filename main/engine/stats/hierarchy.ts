@@ -16,11 +16,22 @@ interface Node {
   children: Map<string, Node>;
 }
 
-import type { Dissection } from '../types';
+import type { Dissection, Field } from '../types';
 import { frameProtocols } from '../insights/facts';
 
 const SKIP = new Set(['frame', 'ethertype']);
 const MAX_PATHS = 4096;
+
+interface LayerPath {
+  names: string[];
+  nodes: Node[] | null;
+}
+
+function sameNames(layers: Field[], names: string[]): boolean {
+  if (layers.length !== names.length) return false;
+  for (let i = 0; i < layers.length; i++) if (layers[i].name !== names[i]) return false;
+  return true;
+}
 
 export class ProtocolHierarchy {
   private readonly root: Node = { frames: 0, bytes: 0, children: new Map() };
@@ -35,34 +46,51 @@ export class ProtocolHierarchy {
   addLayers(d: Dissection, len: number): void {
     const layers = d.tree;
     // consecutive packets mostly have the same layers: compare names (interned: pointer compares) with the last packet's
-    let same = layers.length === this.lastNames.length;
-    for (let i = 0; same && i < layers.length; i++) same = layers[i].name === this.lastNames[i];
-    let nodes = same ? this.lastNodes : null;
-    if (!nodes) {
-      for (let i = 0; i < layers.length; i++) {
-        const n = layers[i].name;
-        if (n === 'icmp' || n === 'icmpv6') { this.add(frameProtocols(d), len); this.lastNames = []; return; }
+    let p = this.last;
+    if (p === null || !sameNames(layers, p.names)) {
+      // then with the other paths seen under the same top layer (no allocation once a path is known)
+      p = null;
+      const top = layers.length ? layers[layers.length - 1].name : '';
+      const known = this.byTop.get(top);
+      if (known !== undefined) {
+        for (let i = 0; i < known.length; i++) if (sameNames(layers, known[i].names)) { p = known[i]; break; }
       }
-      nodes = [];
-      let cur = this.root;
-      for (let i = 0; i < layers.length; i++) {
-        const p = layers[i].name;
-        if (SKIP.has(p) || p.includes('.')) continue;
-        let n = cur.children.get(p);
-        if (!n) cur.children.set(p, (n = { frames: 0, bytes: 0, children: new Map() }));
-        nodes.push(n);
-        cur = n;
+      if (p === null) {
+        p = this.newPath(layers);
+        if (this.nPaths < MAX_PATHS) {
+          this.nPaths++;
+          if (known !== undefined) known.push(p); else this.byTop.set(top, [p]);
+        }
       }
-      this.lastNames = layers.map((l) => l.name);
-      this.lastNodes = nodes;
+      this.last = p;
     }
+    const nodes = p.nodes;
+    if (nodes === null) { this.add(frameProtocols(d), len); return; }
     this.root.frames++;
     this.root.bytes += len;
     for (let i = 0; i < nodes.length; i++) { nodes[i].frames++; nodes[i].bytes += len; }
   }
 
-  private lastNames: string[] = [];
-  private lastNodes: Node[] = [];
+  /** A layer path's nodes; null for layers that nest other layers (ICMP quoting an IP header): frame.protocols sees those. */
+  private newPath(layers: Field[]): LayerPath {
+    const names = layers.map((l) => l.name);
+    for (const n of names) if (n === 'icmp' || n === 'icmpv6') return { names, nodes: null };
+    const nodes: Node[] = [];
+    let cur = this.root;
+    for (const p of names) {
+      if (SKIP.has(p) || p.includes('.')) continue;
+      let n = cur.children.get(p);
+      if (!n) cur.children.set(p, (n = { frames: 0, bytes: 0, children: new Map() }));
+      nodes.push(n);
+      cur = n;
+    }
+    return { names, nodes };
+  }
+
+  private last: LayerPath | null = null;
+  /** known layer paths by their top layer's name */
+  private readonly byTop = new Map<string, LayerPath[]>();
+  private nPaths = 0;
 
   add(protocols: string, len: number): void {
     let nodes = this.paths.get(protocols);

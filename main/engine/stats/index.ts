@@ -46,8 +46,8 @@ export interface StatsSnapshot {
 export class StatsCollector {
   private packets = 0;
   private bytes = 0;
-  private firstTs = NaN;
-  private lastTs = NaN;
+  /** first and last packet time (typed array: no number allocated per packet) */
+  private readonly times = Float64Array.of(NaN, NaN);
   readonly conv: { eth: ConversationTable<number>; ipv4: ConversationTable; ipv6: ConversationTable; tcp: ConversationTable; udp: ConversationTable };
   readonly hierarchy = new ProtocolHierarchy();
   readonly io: IoGraph;
@@ -66,10 +66,10 @@ export class StatsCollector {
     this.packets++;
     this.bytes += f.len;
     if (!Number.isNaN(f.ts)) {
-      if (Number.isNaN(this.firstTs)) this.firstTs = f.ts;
-      this.lastTs = f.ts;
+      if (Number.isNaN(this.times[0])) this.times[0] = f.ts;
+      this.times[1] = f.ts;
     }
-    const t0 = Number.isNaN(this.firstTs) ? 0 : this.firstTs;
+    const t0 = Number.isNaN(this.times[0]) ? 0 : this.times[0];
     const fl = f.flow;
     if (fl === null) {
       if (!Number.isNaN(f.ethSrc)) this.conv.eth.add(f, f.ethSrc, f.ethDst, undefined, undefined, t0);
@@ -82,19 +82,21 @@ export class StatsCollector {
       if (c === undefined || !((fl.ethA === es && fl.ethB === ed) || (fl.ethA === ed && fl.ethB === es))) {
         c = this.conv.eth.row(f, es, ed, undefined, undefined, t0);
         fl.ethConv = c; fl.ethA = es; fl.ethB = ed;
+        if (c !== undefined) fl.ethFwdA = c.srcKey === es;
       }
-      if (c !== undefined) this.conv.eth.count(c, f, es, undefined, t0);
+      // direction from the cached comparison: comparing the MAC (a double) with the row's key field would box it
+      if (c !== undefined) this.conv.eth.count(c, f, es === fl.ethA ? fl.ethFwdA : !fl.ethFwdA, t0);
     }
     if (f.src !== undefined && f.dst !== undefined) {
       const ipt = f.ipVersion === 4 ? this.conv.ipv4 : this.conv.ipv6;
       let c = fl.ipConv as ConvRow | undefined;
       if (c === undefined) fl.ipConv = c = ipt.row(f, f.src, f.dst, undefined, undefined, t0);
-      if (c !== undefined) ipt.count(c, f, f.src, undefined, t0);
+      if (c !== undefined) ipt.count(c, f, c.srcKey === f.src, t0);
       if (f.transport && f.srcPort !== undefined && f.dstPort !== undefined) {
         const lt = f.transport === 'tcp' ? this.conv.tcp : this.conv.udp;
         let l = fl.l4Conv as ConvRow | undefined;
         if (l === undefined) fl.l4Conv = l = lt.row(f, f.src, f.dst, f.srcPort, f.dstPort, t0);
-        if (l !== undefined) lt.count(l, f, f.src, f.srcPort, t0);
+        if (l !== undefined) lt.count(l, f, l.srcKey === f.src && l.portA === f.srcPort, t0);
       }
     }
     this.rest(f, d);
@@ -109,11 +111,12 @@ export class StatsCollector {
   snapshot(alerts: Alert[] = []): StatsSnapshot {
     const n = this.snapshotRows;
     const io = this.io.data();
-    const has = !Number.isNaN(this.firstTs);
+    const has = !Number.isNaN(this.times[0]);
+    const firstTs = this.times[0], lastTs = this.times[1];
     return {
       summary: {
-        packets: this.packets, bytes: this.bytes, firstTs: has ? this.firstTs : null, lastTs: has ? this.lastTs : null,
-        durationSec: has ? this.lastTs - this.firstTs : 0,
+        packets: this.packets, bytes: this.bytes, firstTs: has ? firstTs : null, lastTs: has ? lastTs : null,
+        durationSec: has ? lastTs - firstTs : 0,
       },
       conversations: {
         eth: this.conv.eth.table(n), ipv4: this.conv.ipv4.table(n), ipv6: this.conv.ipv6.table(n), tcp: this.conv.tcp.table(n), udp: this.conv.udp.table(n),
