@@ -10,7 +10,7 @@ import { CaptureFileError } from '../../engine/file/errors';
 import { Dissector } from '../../engine/dissect';
 import { GeoIp } from '../../engine/enrich/geoip';
 import { BufferedWriter } from '../../engine/output/writer';
-import { FieldsFormatter, defaultFieldsOptions, type FieldsOptions } from '../../engine/output/fields';
+import { FieldsByteWriter, FieldsFormatter, defaultFieldsOptions, type FieldsOptions } from '../../engine/output/fields';
 import { summaryLine } from '../../engine/output/text';
 import { packetJson } from '../../engine/output/json';
 import { getField } from '../../engine/fields/registry';
@@ -116,9 +116,11 @@ export async function run(argv: string[]): Promise<number> {
   }
   // -T fields reads only the named fields (and what the filter reads): the fast path
   const subset = format === 'fields' && (!filter || filter.fields) ? [...fieldNames, ...(filter?.fields ?? [])] : undefined;
-  const dis = new Dissector({ geoip, fields: subset });
+  const dis = new Dissector({ geoip, fields: subset, reuse: format === 'fields' });
   const out = new BufferedWriter();
   const ff = format === 'fields' ? new FieldsFormatter(fo) : null;
+  // -T fields: values go straight into the output buffer as bytes
+  const fb = format === 'fields' ? new FieldsByteWriter(fo) : null;
   const nano = file.pcapHeader?.nanosecond ?? file.interfaces.some((i) => (i.tsUnitNs ?? 1000) < 1000);
   if (ff && fo.header) out.write(ff.header());
   if (format === 'json') out.write('[\n');
@@ -132,7 +134,7 @@ export async function run(argv: string[]): Promise<number> {
         seen++;
         const d = dis.dissect(p);
         if (filter && !filter.matches(d)) continue;
-        if (ff) out.write(ff.line(d));
+        if (fb) fb.write(d, out);
         else if (format === 'json') out.write((printed ? ',\n' : '') + packetJson(d, 'packets'));
         else out.write(summaryLine(d, nano));
         printed++;

@@ -9,6 +9,8 @@ export class F implements Field {
   label?: string = undefined;
   generated?: boolean = undefined;
   children?: Field[] = undefined;
+  /** reltime fields: the exact nanoseconds, for printing */
+  ns?: bigint = undefined;
   constructor(
     public name: string,
     public value: FieldValue,
@@ -28,10 +30,10 @@ export type AddrKind = 0 | 1 | 2 | 3; // none, ether, ipv4, ipv6
 export const ADDR_NONE = 0, ADDR_ETHER = 1, ADDR_IPV4 = 2, ADDR_IPV6 = 3;
 
 export class Ctx {
-  readonly fields: Field[] = [];
-  readonly tree: Field[] = [];
-  readonly expert: ExpertInfo[] = [];
-  readonly protocols: string[] = [];
+  fields: Field[] = [];
+  tree: Field[] = [];
+  expert: ExpertInfo[] = [];
+  protocols: string[] = [];
   malformed = false;
   /** summary inputs; text is built only when asked for */
   srcKind: AddrKind = ADDR_NONE;
@@ -56,14 +58,65 @@ export class Ctx {
   /** the bytes dissected (the frame, or a reassembled buffer while dissecting one) */
   d: Uint8Array;
 
+  /**
+   * Reuse mode (bulk output that drops each dissection before the next):
+   * field objects come from this pool, refilled from index 0 every packet.
+   */
+  private pool: F[] | null = null;
+  private used = 0;
+
   constructor(
-    readonly pkt: RawPacket,
+    public pkt: RawPacket,
     /** field-subset mode: only these fields (and every protocol layer) are created */
     readonly want: ReadonlySet<string> | null = null,
     /** field-subset mode: prefix → whether any wanted field starts with it (shared, filled lazily) */
     private readonly groups: Map<string, boolean> | null = null,
   ) {
     this.d = pkt.data;
+  }
+
+  /** Turns on reuse mode: reset() then recycles this context and its fields. */
+  reusable(): this {
+    this.pool = [];
+    return this;
+  }
+
+  /** Starts the next packet on this context (reuse mode): every earlier field object is recycled. */
+  reset(pkt: RawPacket): void {
+    this.pkt = pkt;
+    this.d = pkt.data;
+    this.used = 0;
+    // emptied by pop: `length = 0` gives the backing store back, and every packet would grow it anew
+    const fields = this.fields, tree = this.tree, protocols = this.protocols;
+    while (fields.length) fields.pop();
+    while (tree.length) tree.pop();
+    while (protocols.length) protocols.pop();
+    if (this.expert.length) this.expert = [];
+    this.malformed = false;
+    this.srcKind = ADDR_NONE; this.dstKind = ADDR_NONE;
+    this.src = null; this.dst = null;
+    this.protocol = ''; this.info = '';
+    this.srcPort = 0; this.dstPort = 0;
+    this.inner = 0;
+    this.ipVersion = 0; this.ip4Src = 0; this.ip4Dst = 0;
+    this.ip6Src = null; this.ip6Dst = null;
+    this.ttl = -1;
+  }
+
+  /** A new field object (from the pool in reuse mode). */
+  private mk(name: string, value: FieldValue, start: number, len: number): F {
+    const pool = this.pool;
+    if (pool === null) return new F(name, value, start, len);
+    let f = pool[this.used];
+    if (f === undefined) {
+      f = new F(name, value, start, len);
+      pool.push(f);
+    } else {
+      f.name = name; f.value = value; f.start = start; f.len = len;
+      f.label = undefined; f.generated = undefined; f.children = undefined; f.ns = undefined;
+    }
+    this.used++;
+    return f;
   }
 
   /**
@@ -103,7 +156,7 @@ export class Ctx {
   layer(name: string, start: number, len: number, parent?: Field): F {
     this.protocols.push(name);
     // layers are kept in field-subset mode too: filters count them (ip.src#2) and test them (tcp)
-    const f = new F(name, null, start, len);
+    const f = this.mk(name, null, start, len);
     if (this.want === null) {
       f.children = [];
       if (parent) (parent.children ??= []).push(f);
@@ -132,7 +185,7 @@ export class Ctx {
 
   add(parent: Field, name: string, value: FieldValue, start: number, len: number): F {
     if (this.want !== null && !this.want.has(name)) return SKIP;
-    const f = new F(name, value, start, len);
+    const f = this.mk(name, value, start, len);
     // field-subset mode builds the flat list only, no tree under the layers
     if (this.want === null) (parent.children as Field[]).push(f);
     this.fields.push(f);
@@ -142,7 +195,7 @@ export class Ctx {
   /** A field computed rather than read (analysis, enrichment). */
   gen(parent: Field, name: string, value: FieldValue): F {
     if (this.want !== null && !this.want.has(name)) return SKIP;
-    const f = new F(name, value, 0, 0);
+    const f = this.mk(name, value, 0, 0);
     f.generated = true;
     if (this.want === null) (parent.children as Field[]).push(f);
     this.fields.push(f);
@@ -152,7 +205,7 @@ export class Ctx {
   /** A child field under another field (e.g. tcp.flags.syn under tcp.flags). */
   sub(parent: F, name: string, value: FieldValue, start: number, len: number): F {
     if (this.want !== null && !this.want.has(name)) return SKIP;
-    const f = new F(name, value, start, len);
+    const f = this.mk(name, value, start, len);
     if (this.want === null) (parent.children ??= []).push(f);
     this.fields.push(f);
     return f;

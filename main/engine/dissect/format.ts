@@ -29,7 +29,7 @@ export function absTimeString(ns: bigint): string {
 }
 
 /** Escapes as tshark does in field output: CR, LF, tab, backslash and other control characters. */
-function escapeString(s: string): string {
+export function escapeString(s: string): string {
   let i = 0;
   for (; i < s.length; i++) {
     const c = s.charCodeAt(i);

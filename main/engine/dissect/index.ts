@@ -35,12 +35,20 @@ export interface DissectorOptions {
    * `tcp` work). Enrichment runs only when one of its fields is asked for.
    */
   fields?: Iterable<string>;
+  /**
+   * Bulk output: each Dissection (its fields, tree and summary) is valid
+   * only until the next dissect() call, which recycles its objects.
+   */
+  reuse?: boolean;
 }
 
 /** Fields enrichment reads, added to a field subset when enrichment is wanted. */
 const ENRICH_INPUTS = ['ip', 'ipv6', 'http', 'tcp.stream', 'ip.src', 'ip.dst', 'ipv6.src', 'ipv6.dst', 'tls.handshake.extensions_server_name', 'http.host', 'http.user_agent', 'dns.qry.name'];
 const isEnrichField = (n: string): boolean =>
   n.startsWith('ip.geoip') || n.startsWith('ipv6.geoip') || n.startsWith('xdpscope') || n === 'http.user_agent.family';
+
+interface ProtoNode { text: string; next: Map<string, ProtoNode> }
+const MAX_PROTO_NODES = 4096;
 
 class PacketDissection implements Dissection {
   private _summary: PacketSummary | null = null;
@@ -84,6 +92,8 @@ export class Dissector {
   private readonly enrich: EnrichOptions | null;
   private readonly want: Set<string> | null;
   private readonly groups = new Map<string, boolean>();
+  private readonly reuse: boolean;
+  private ctx: Ctx | null = null;
 
   constructor(opts: DissectorOptions = {}) {
     let enrich = opts.enrich !== false;
@@ -93,10 +103,38 @@ export class Dissector {
       else enrich = false;
     } else this.want = null;
     this.enrich = enrich ? { geoip: opts.geoip, streams: new Map() } : null;
+    this.reuse = opts.reuse === true;
+  }
+
+  /** frame.protocols texts by layer path (a trie): the same few stacks repeat, so each text is built (and flattened by its first reader) once */
+  private readonly protoTrie: ProtoNode = { text: '', next: new Map() };
+  private protoNodes = 0;
+
+  private protocolsText(list: string[]): string {
+    let node = this.protoTrie;
+    for (let i = 1; i < list.length; i++) {
+      let next = node.next.get(list[i]);
+      if (next === undefined) {
+        if (this.protoNodes >= MAX_PROTO_NODES) {
+          let p = node.text;
+          for (let j = i; j < list.length; j++) p += j === 1 ? list[j] : ':' + list[j];
+          return p;
+        }
+        const text = i === 1 ? list[i] : node.text + ':' + list[i];
+        next = { text, next: new Map() };
+        node.next.set(list[i], next);
+        this.protoNodes++;
+      }
+      node = next;
+    }
+    return node.text;
   }
 
   dissect(pkt: RawPacket): Dissection {
-    const ctx = new Ctx(pkt, this.want, this.groups);
+    let ctx: Ctx;
+    if (!this.reuse) ctx = new Ctx(pkt, this.want, this.groups);
+    else if (this.ctx === null) ctx = this.ctx = new Ctx(pkt, this.want, this.groups).reusable();
+    else { ctx = this.ctx; ctx.reset(pkt); }
     const protos = dissectFrame(ctx, this.clock);
     try {
       dissectLink(ctx, this.state);
@@ -105,10 +143,7 @@ export class Dissector {
       ctx.malformedAt('frame', `dissector failure: ${(e as Error).message}`);
     }
     if (this.enrich) enrichPacket(ctx, this.enrich);
-    let p = '';
-    const list = ctx.protocols;
-    for (let i = 1; i < list.length; i++) p += i === 1 ? list[i] : ':' + list[i];
-    protos.value = p;
+    protos.value = this.protocolsText(ctx.protocols);
     return new PacketDissection(pkt, ctx.tree, ctx.fields, ctx.expert, ctx.malformed, ctx, this.clock.first);
   }
 }

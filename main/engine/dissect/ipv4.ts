@@ -1,7 +1,7 @@
 // IPv4 (RFC 791): header, options, fragments. Fragments are reassembled in
 // the common case; like tshark, the upper layer appears on the frame that
 // completes the datagram, the other fragments show their bytes as data.
-import type { Ctx } from './context';
+import type { Ctx, F } from './context';
 import { declare, HEX16, HEX8 } from './fields';
 import { ipv4ToString } from './addr';
 import { dissectData } from './data';
@@ -123,25 +123,31 @@ export function dissectIpv4(ctx: Ctx, st: State, off: number, end: number): numb
   const payOff = off + hl;
 
   if (mf || fragOff > 0) {
-    ctx.info = () => `Fragmented IP protocol (proto=${ipProtoName(proto)} ${proto}, off=${fragOff}, ID=${id.toString(16).padStart(4, '0')})`;
-    if (ctx.inner > 0 || off + total > end) {
-      dissectData(ctx, payOff, dgEnd);
-      return dgEnd;
-    }
-    const done = st.frags.add(`${src}|${dst}|${id}|${proto}`, ctx.pkt.number, fragOff, d.subarray(payOff, dgEnd), !mf);
-    if (!done) {
-      dissectData(ctx, payOff, dgEnd);
-      return dgEnd;
-    }
-    ctx.gen(ip, 'ip.fragment.count', done.frames.length);
-    for (const n of done.frames) ctx.gen(ip, 'ip.fragment', n);
-    ctx.gen(ip, 'ip.reassembled.length', done.data.length);
-    const buf = done.data;
-    ctx.withReassembled(buf, fragOff, payOff, dgEnd - payOff, () => ipPayload(ctx, st, proto, 0, buf.length, ip));
+    fragment(ctx, st, ip, proto, fragOff, id, src, dst, mf, payOff, dgEnd, off + total > end);
     return dgEnd;
   }
   ipPayload(ctx, st, proto, payOff, dgEnd, ip);
   return dgEnd;
+}
+
+// A function of its own: the closures here would otherwise make every IPv4 packet allocate their context.
+function fragment(ctx: Ctx, st: State, ip: F, proto: number, fragOff: number, id: number, src: number, dst: number, mf: boolean, payOff: number, dgEnd: number, cut: boolean): void {
+  const d = ctx.d;
+  ctx.info = () => `Fragmented IP protocol (proto=${ipProtoName(proto)} ${proto}, off=${fragOff}, ID=${id.toString(16).padStart(4, '0')})`;
+  if (ctx.inner > 0 || cut) {
+    dissectData(ctx, payOff, dgEnd);
+    return;
+  }
+  const done = st.frags.add(`${src}|${dst}|${id}|${proto}`, ctx.pkt.number, fragOff, d.subarray(payOff, dgEnd), !mf);
+  if (!done) {
+    dissectData(ctx, payOff, dgEnd);
+    return;
+  }
+  ctx.gen(ip, 'ip.fragment.count', done.frames.length);
+  for (const n of done.frames) ctx.gen(ip, 'ip.fragment', n);
+  ctx.gen(ip, 'ip.reassembled.length', done.data.length);
+  const buf = done.data;
+  ctx.withReassembled(buf, fragOff, payOff, dgEnd - payOff, () => ipPayload(ctx, st, proto, 0, buf.length, ip));
 }
 
 function options(ctx: Ctx, ip: ReturnType<Ctx['layer']>, o: number, end: number): void {

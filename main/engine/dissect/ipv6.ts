@@ -120,14 +120,7 @@ export function dissectIpv6(ctx: Ctx, st: State, off: number, end: number): numb
       ctx.add(ext, 'ipv6.fraghdr.ident', ident, o + 4, 4);
       o += 8;
       if (!more && offset === 0) { nxt = next; continue; } // atomic fragment
-      ctx.info = () => `IPv6 fragment (off=${offset * 8} more=${more ? 'y' : 'n'} ident=0x${ident.toString(16).padStart(8, '0')} nxt=${next})`;
-      if (ctx.inner > 0) { dissectData(ctx, o, dgEnd); return dgEnd; }
-      const key = `${hex(src)}|${hex(dst)}|${ident}`;
-      const done = st.frags.add(key, ctx.pkt.number, offset * 8, d.subarray(o, dgEnd), !more);
-      if (!done) { dissectData(ctx, o, dgEnd); return dgEnd; }
-      for (const f of done.frames) ctx.gen(ip, 'ipv6.fragment', f);
-      const buf = done.data;
-      ctx.withReassembled(buf, offset * 8, o, dgEnd - o, () => ipPayload(ctx, st, next, 0, buf.length, ip));
+      fragment(ctx, st, ip, next, offset, more, ident, src, dst, o, dgEnd);
       return dgEnd;
     }
     break;
@@ -135,6 +128,19 @@ export function dissectIpv6(ctx: Ctx, st: State, off: number, end: number): numb
   ipPayload(ctx, st, nxt, o, dgEnd, ip);
   if (!ctx.info && ctx.protocol === 'IPv6') ctx.info = `IPv6 next header ${ipProtoName(nxt)} (${nxt})`;
   return dgEnd;
+}
+
+// A function of its own: the closures here would otherwise make every IPv6 packet allocate their context.
+function fragment(ctx: Ctx, st: State, ip: F, next: number, offset: number, more: boolean, ident: number, src: Uint8Array, dst: Uint8Array, o: number, dgEnd: number): void {
+  const d = ctx.d;
+  ctx.info = () => `IPv6 fragment (off=${offset * 8} more=${more ? 'y' : 'n'} ident=0x${ident.toString(16).padStart(8, '0')} nxt=${next})`;
+  if (ctx.inner > 0) { dissectData(ctx, o, dgEnd); return; }
+  const key = `${hex(src)}|${hex(dst)}|${ident}`;
+  const done = st.frags.add(key, ctx.pkt.number, offset * 8, d.subarray(o, dgEnd), !more);
+  if (!done) { dissectData(ctx, o, dgEnd); return; }
+  for (const f of done.frames) ctx.gen(ip, 'ipv6.fragment', f);
+  const buf = done.data;
+  ctx.withReassembled(buf, offset * 8, o, dgEnd - o, () => ipPayload(ctx, st, next, 0, buf.length, ip));
 }
 
 function tlvOptions(ctx: Ctx, ext: F, o: number, end: number): void {

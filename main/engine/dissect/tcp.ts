@@ -206,13 +206,9 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
 
   // the Info text is built on demand, and never in field-subset mode (nobody reads it there)
   const full = ctx.want === null;
-  const baseInfo = full ? (): string => {
-    let s = `${prefix}${sp} → ${dp} [${flagList(flags)}] Seq=${relSeq}`;
-    if (ackf) s += ` Ack=${relAck}`;
-    s += ` Win=${scale >= 0 ? win * 2 ** scale : win} Len=${len}${optInfo}`;
-    return s;
-  } : null;
-  if (baseInfo) ctx.info = baseInfo;
+  // (a class, not a closure here: captured locals would cost a context object on every packet)
+  const info = full ? new TcpInfo(prefix, sp, dp, flags, relSeq, relAck, scale >= 0 ? win * 2 ** scale : win, len, optInfo) : null;
+  if (info) ctx.info = lazyText(info);
 
   if (len === 0) {
     if (fin && flow.app) flow.app.fin(ctx, st, stream.s, flow);
@@ -233,7 +229,10 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
       ctx.gen(tcp, 'tcp.analysis.flags', null);
       ctx.gen(tcp, 'tcp.analysis.lost_segment', null);
       ctx.note('sequence', 'tcp', 'Previous segment(s) not captured', 'warn');
-      if (!prefix) prefix = '[TCP Previous segment not captured] ';
+      if (!prefix) {
+        prefix = '[TCP Previous segment not captured] ';
+        if (info) info.prefix = prefix;
+      }
       if (flow.app) flow.app.reset();
     }
   }
@@ -249,9 +248,29 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
     // nothing completed here: the bytes wait for a later frame
     if (ctx.w('tcp.segment_data')) ctx.add(tcp, 'tcp.segment_data', d.subarray(payOff, end), payOff, len);
     const partial = app?.partialInfo?.();
-    if (baseInfo) ctx.info = partial ? `${partial} [TCP segment of a reassembled PDU]` : () => `${baseInfo()} [TCP segment of a reassembled PDU]`;
+    if (info) ctx.info = partial ? `${partial} [TCP segment of a reassembled PDU]` : segmentText(info);
   }
 }
+
+/** The Info text's inputs; the text is built only when someone reads it. */
+class TcpInfo {
+  constructor(
+    public prefix: string,
+    readonly sp: number, readonly dp: number, readonly flags: number,
+    readonly relSeq: number, readonly relAck: number, readonly win: number, readonly len: number,
+    readonly optInfo: string,
+  ) {}
+
+  text(): string {
+    let s = `${this.prefix}${this.sp} → ${this.dp} [${flagList(this.flags)}] Seq=${this.relSeq}`;
+    if (this.flags & 16) s += ` Ack=${this.relAck}`;
+    s += ` Win=${this.win} Len=${this.len}${this.optInfo}`;
+    return s;
+  }
+}
+
+const lazyText = (info: TcpInfo): (() => string) => () => info.text();
+const segmentText = (info: TcpInfo): (() => string) => () => `${info.text()} [TCP segment of a reassembled PDU]`;
 
 const MAX_UNACKED = 256;
 const rel = (ns: bigint): number => Number(ns) / 1e9;

@@ -2,8 +2,11 @@
 // order, several occurrences joined with the aggregator (occurrence=a), or
 // only the first/last (occurrence=f/l).
 import type { Dissection, Field, RawPacket } from '../types';
-import { fastEpoch, formatValue, formatterFor } from '../dissect/format';
+import { escapeString, fastEpoch, formatValue, formatterFor } from '../dissect/format';
+import { hexWidth } from '../dissect/fields';
+import { getField } from '../fields/registry';
 import { epochText } from '../file/time';
+import type { BufferedWriter } from './writer';
 
 export interface FieldsOptions {
   fields: string[];
@@ -90,5 +93,211 @@ export class FieldsFormatter {
       last = k;
     }
     return out + this.tail[n - 1 - last];
+  }
+}
+
+// --- byte output: the -T fields hot path writes values straight into the
+// output buffer (no per-value strings, no line string to encode) ---
+
+const K_GENERIC = 0, K_UINT = 1, K_IPV4 = 2, K_ETHER = 3, K_HEX = 4, K_BOOL = 5, K_STRING = 6, K_PROTOCOLS = 7, K_EPOCH = 8;
+
+/** decimal text of 0..255 as bytes, for dotted IPv4 */
+const DEC3: Uint8Array[] = [];
+for (let i = 0; i < 256; i++) DEC3.push(Buffer.from(String(i), 'latin1'));
+const HEXC = Buffer.from('0123456789abcdef', 'latin1');
+
+/** Writes a non-negative safe integer as decimal digits; returns the new position. */
+function putUint(buf: Buffer, pos: number, v: number): number {
+  if (v < 10) { buf[pos] = 48 + v; return pos + 1; }
+  let len = 1;
+  for (let n = v; n >= 10; n = Math.floor(n / 10)) len++;
+  let at = pos + len;
+  for (let n = v; at > pos; n = Math.floor(n / 10)) buf[--at] = 48 + (n % 10);
+  return pos + len;
+}
+
+/** Writes text; ASCII by a byte loop (cheaper than a native call for short values), the rest as utf8. */
+function putText(out: BufferedWriter, s: string): void {
+  const n = s.length;
+  const buf = out.room(n * 3);
+  let pos = out.pos;
+  if (n <= 64) {
+    let i = 0;
+    for (; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) break;
+      buf[pos + i] = c;
+    }
+    if (i === n) { out.pos = pos + n; return; }
+  }
+  pos += buf.write(s, pos, 'utf8');
+  out.pos = pos;
+}
+
+export class FieldsByteWriter {
+  private readonly index = new Map<string, number[]>();
+  private readonly kind: number[];
+  private readonly hexW: number[];
+  private readonly fmt: Array<(f: Field) => string>;
+  /** per column: the packet's occurrences in hits[k][0..count[k]) (arrays reused, never shrunk) */
+  private readonly hits: Field[][];
+  private readonly count: Int32Array;
+  private readonly sep: Buffer;
+  private readonly agg: Buffer;
+  private readonly quote: number;
+  private readonly occ: 'a' | 'f' | 'l';
+  // frame.time_epoch: the seconds' digits are reused while packets stay within one second
+  private secStart = -1n;
+  private secDigits = Buffer.alloc(0);
+
+  constructor(o: FieldsOptions) {
+    o.fields.forEach((f, i) => {
+      const list = this.index.get(f);
+      if (list) list.push(i);
+      else this.index.set(f, [i]);
+    });
+    this.fmt = o.fields.map((f) => (f === 'frame.time_epoch' ? formatValue : formatterFor(f)));
+    this.hexW = o.fields.map((f) => hexWidth(f));
+    this.kind = o.fields.map((f, i) => {
+      if (f === 'frame.time_epoch') return K_EPOCH;
+      if (f === 'frame.protocols') return K_PROTOCOLS;
+      const t = getField(f)?.type;
+      if (t === 'ipv4') return K_IPV4;
+      if (t === 'ether') return K_ETHER;
+      if (t === 'string') return K_STRING;
+      if (t === 'abstime') return K_GENERIC;
+      if (this.hexW[i]) return K_HEX;
+      if (t === 'uint' || t === 'int' || t === 'framenum') return K_UINT;
+      if (t === 'bool') return K_BOOL;
+      return K_GENERIC;
+    });
+    this.hits = o.fields.map(() => []);
+    this.count = new Int32Array(o.fields.length);
+    this.sep = Buffer.from(o.separator, 'utf8');
+    this.agg = Buffer.from(o.aggregator, 'utf8');
+    this.quote = o.quote === 'd' ? 0x22 : o.quote === 's' ? 0x27 : 0;
+    this.occ = o.occurrence;
+  }
+
+  /** Appends the packet's line to out (same text as FieldsFormatter.line). */
+  write(d: Dissection, out: BufferedWriter): void {
+    const hits = this.hits, count = this.count, idx = this.index, occ = this.occ;
+    const n = hits.length;
+    count.fill(0);
+    const fields: Field[] = d.fields;
+    for (let i = 0; i < fields.length; i++) {
+      const f = fields[i];
+      const at = idx.get(f.name);
+      if (at === undefined) continue;
+      for (let j = 0; j < at.length; j++) {
+        const k = at[j];
+        const c = count[k];
+        if (occ === 'a' || c === 0) { hits[k][c] = f; count[k] = c + 1; }
+        else if (occ === 'l') hits[k][0] = f;
+      }
+    }
+    const sep = this.sep, agg = this.agg, q = this.quote;
+    for (let k = 0; k < n; k++) {
+      if (k > 0) this.putBytes(out, sep);
+      const h = hits[k], c = count[k];
+      if (c === 0) continue;
+      if (q) { out.room(1)[out.pos++] = q; }
+      for (let j = 0; j < c; j++) {
+        if (j > 0) this.putBytes(out, agg);
+        this.value(out, k, h[j], d.packet);
+      }
+      if (q) { out.room(1)[out.pos++] = q; }
+    }
+    out.room(1)[out.pos++] = 10;
+  }
+
+  private putBytes(out: BufferedWriter, b: Buffer): void {
+    const buf = out.room(b.length);
+    if (b.length === 1) buf[out.pos++] = b[0];
+    else { b.copy(buf, out.pos); out.pos += b.length; }
+  }
+
+  private value(out: BufferedWriter, k: number, f: Field, p: RawPacket): void {
+    const v = f.value;
+    // any field named frame.time_epoch prints from the raw record (damaged pcap fractions)
+    if (f.name === 'frame.time_epoch') { this.epoch(out, p); return; }
+    switch (this.kind[k]) {
+      case K_UINT:
+        if (typeof v === 'number' && v >= 0 && v <= Number.MAX_SAFE_INTEGER && Number.isInteger(v)) {
+          const buf = out.room(16);
+          out.pos = putUint(buf, out.pos, v);
+          return;
+        }
+        break;
+      case K_IPV4:
+        if (typeof v === 'number') {
+          const buf = out.room(15);
+          let pos = out.pos;
+          for (let s = 24; s >= 0; s -= 8) {
+            const t = DEC3[(v >>> s) & 255];
+            for (let i = 0; i < t.length; i++) buf[pos++] = t[i];
+            if (s) buf[pos++] = 46;
+          }
+          out.pos = pos;
+          return;
+        }
+        break;
+      case K_ETHER:
+        if (v instanceof Uint8Array && v.length === 6) {
+          const buf = out.room(17);
+          let pos = out.pos;
+          for (let i = 0; i < 6; i++) {
+            if (i) buf[pos++] = 58;
+            buf[pos++] = HEXC[v[i] >> 4]; buf[pos++] = HEXC[v[i] & 15];
+          }
+          out.pos = pos;
+          return;
+        }
+        break;
+      case K_HEX:
+        if (typeof v === 'number') {
+          const w = this.hexW[k];
+          const x = v >>> 0;
+          let digits = 1;
+          while (digits < 8 && x >>> (digits * 4) !== 0) digits++;
+          const len = Math.max(w, digits);
+          const buf = out.room(len + 2);
+          let pos = out.pos;
+          buf[pos++] = 48; buf[pos++] = 120;
+          for (let i = len - 1; i >= 0; i--) buf[pos++] = i >= 8 ? 48 : HEXC[(x >>> (i * 4)) & 15];
+          out.pos = pos;
+          return;
+        }
+        break;
+      case K_BOOL:
+        if (typeof v === 'boolean') { out.room(1)[out.pos++] = v ? 49 : 48; return; }
+        break;
+      case K_PROTOCOLS:
+        if (typeof v === 'string') { putText(out, v); return; }
+        break;
+      case K_STRING:
+        if (typeof v === 'string') { putText(out, escapeString(v)); return; }
+        break;
+    }
+    putText(out, this.fmt[k](f));
+  }
+
+  private epoch(out: BufferedWriter, p: RawPacket): void {
+    const ns = p.tsNs;
+    if (p.tsSec !== undefined || ns === null || ns < 0n) { putText(out, epoch(p)); return; }
+    let off = ns - this.secStart;
+    if (this.secStart < 0n || off < 0n || off >= 1_000_000_000n) {
+      this.secStart = ns - (ns % 1_000_000_000n);
+      this.secDigits = Buffer.from(String(this.secStart / 1_000_000_000n), 'latin1');
+      off = ns - this.secStart;
+    }
+    const sd = this.secDigits;
+    const buf = out.room(sd.length + 10);
+    let pos = out.pos;
+    for (let i = 0; i < sd.length; i++) buf[pos++] = sd[i];
+    buf[pos++] = 46;
+    let frac = Number(off);
+    for (let i = pos + 8; i >= pos; i--) { buf[i] = 48 + (frac % 10); frac = Math.floor(frac / 10); }
+    out.pos = pos + 9;
   }
 }

@@ -8,8 +8,9 @@ const CHUNK = 1 << 20;
 export class BufferedWriter {
   // text goes straight into a byte buffer: joining many small strings (or
   // appending to one) costs more in flattening and garbage than the encoding
-  private buf = Buffer.allocUnsafe(CHUNK);
-  private pos = 0;
+  /** the chunk being filled: formatters may write bytes at buf[pos..] after room() */
+  buf = Buffer.allocUnsafe(CHUNK);
+  pos = 0;
   /** set when the reader went away (EPIPE, e.g. `| head`): further output is dropped */
   closed = false;
   constructor(private readonly out: Writable = process.stdout) {
@@ -27,6 +28,16 @@ export class BufferedWriter {
       this.pos = 0;
     }
     this.pos += this.buf.write(s, this.pos, 'utf8');
+  }
+
+  /** Makes room for n more bytes at buf[pos] (direct byte writers: the -T fields hot path). */
+  room(n: number): Buffer {
+    if (this.pos + n > this.buf.length) {
+      this.pending.push(this.buf.subarray(0, this.pos));
+      this.buf = Buffer.allocUnsafe(Math.max(CHUNK, n));
+      this.pos = 0;
+    }
+    return this.buf;
   }
 
   private pending: Buffer[] = [];
