@@ -14,7 +14,7 @@
 // time (self time per trace event), the way the DevTools Performance panel
 // attributes it; the raw trace is kept in test-output/bench/ui-fling-trace.json.
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -35,6 +35,32 @@ function rssMB(pid: number): number {
     const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Number(m[1]) / 1024 : NaN;
   } catch { return NaN; }
+}
+
+/** CPU time (ms, user + system) used so far by a process and all its descendants (Chromium: browser, renderer, GPU, utility). */
+function treeCpuMs(root: number, skip: ReadonlySet<number> = new Set()): number {
+  const HZ = 100; // USER_HZ on Linux
+  const kids = new Map<number, number[]>();
+  const cpu = new Map<number, number>();
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const st = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
+      const pid = Number(d), ppid = Number(f[1]);
+      cpu.set(pid, Number(f[11]) + Number(f[12]));
+      kids.set(ppid, [...(kids.get(ppid) ?? []), pid]);
+    } catch { /* exited meanwhile */ }
+  }
+  let total = 0;
+  const todo = [root];
+  while (todo.length) {
+    const p = todo.pop()!;
+    if (skip.has(p)) continue;
+    total += cpu.get(p) ?? 0;
+    todo.push(...(kids.get(p) ?? []));
+  }
+  return (total * 1000) / HZ;
 }
 
 const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
@@ -132,6 +158,10 @@ async function main(): Promise<void> {
       await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
       await cdp.send('Profiler.start');
     }
+    // Chromium is this process's child (playwright launched it); the server is the other child.
+    const chromiumCpu = () => treeCpuMs(process.pid, new Set([srv.pid!])) - (process.cpuUsage().user + process.cpuUsage().system) / 1000;
+    const serverCpu = () => treeCpuMs(srv.pid!);
+    const cpu0 = chromiumCpu(), srv0 = serverCpu();
     const all: number[] = [];
     const per: string[] = [];
     let longTasks = 0, longTaskMs = 0;
@@ -141,6 +171,8 @@ async function main(): Promise<void> {
       longTasks += r.longTasks; longTaskMs += r.longTaskMs;
       per.push(`p50 ${pct(r.frames, 50).toFixed(1)} / p95 ${pct(r.frames, 95).toFixed(1)} (${r.frames.length} frames, ${r.longTasks} long tasks ${r.longTaskMs} ms)`);
     }
+    results.chromiumCpuMs = Math.round(chromiumCpu() - cpu0);
+    results.serverCpuMs = Math.round(serverCpu() - srv0);
     if (opt.cpuprofile) {
       const { profile } = (await cdp.send('Profiler.stop')) as { profile: CpuProfile };
       mkdirSync(join(ROOT, 'test-output', 'bench'), { recursive: true });
@@ -178,7 +210,8 @@ async function main(): Promise<void> {
   console.log(`apply filter:       ${verdict('filterMs', results.filterMs as number)} ms  [${results.displayed}]`);
   console.log(`scroll frames:      p50 ${results.frameP50Ms} ms, p95 ${verdict('p95FrameMs', results.frameP95Ms as number)} ms over ${results.frames} frames, ${flings} flings`);
   console.log(`  per fling:         ${results.perFling}`);
-  console.log(`  long tasks:        ${results.longTasks}; load average before ${results.loadBefore}, after ${results.loadAfter}`);
+  console.log(`  long tasks:        ${results.longTasks}; CPU over the flings: Chromium ${results.chromiumCpuMs} ms (all its processes), server ${results.serverCpuMs} ms`);
+  console.log(`  load average:      before ${results.loadBefore}, after ${results.loadAfter}`);
   if (results.trace) console.log(results.trace);
   if (results.cpu) console.log(results.cpu);
   console.log(`renderer JS heap:   ${verdict('heapMB', results.heapMB as number)} MB`);
