@@ -120,7 +120,7 @@ export async function run(argv: string[]): Promise<number> {
   const out = new BufferedWriter();
   const ff = format === 'fields' ? new FieldsFormatter(fo) : null;
   // -T fields: values go straight into the output buffer as bytes
-  const fb = format === 'fields' ? new FieldsByteWriter(fo) : null;
+  const fb = format === 'fields' ? new FieldsByteWriter(fo).bindSlots(dis.wantedNames()) : null;
   const nano = file.pcapHeader?.nanosecond ?? file.interfaces.some((i) => (i.tsUnitNs ?? 1000) < 1000);
   if (ff && fo.header) out.write(ff.header());
   if (format === 'json') out.write('[\n');

@@ -11,6 +11,11 @@ export class F implements Field {
   children?: Field[] = undefined;
   /** reltime fields: the exact nanoseconds, for printing */
   ns?: bigint = undefined;
+  /**
+   * Field-subset mode: the field's index among the wanted names (Dissector.wantedNames()),
+   * so bulk output finds its column without a lookup; -2 for a layer nobody asked for, -1 unknown.
+   */
+  slot = -1;
   constructor(
     public name: string,
     public value: FieldValue,
@@ -68,7 +73,7 @@ export class Ctx {
   constructor(
     public pkt: RawPacket,
     /** field-subset mode: only these fields (and every protocol layer) are created */
-    readonly want: ReadonlySet<string> | null = null,
+    readonly want: ReadonlyMap<string, number> | null = null,
     /** field-subset mode: prefix → whether any wanted field starts with it (shared, filled lazily) */
     private readonly groups: Map<string, boolean> | null = null,
   ) {
@@ -104,18 +109,23 @@ export class Ctx {
   }
 
   /** A new field object (from the pool in reuse mode). */
-  private mk(name: string, value: FieldValue, start: number, len: number): F {
+  private mk(name: string, value: FieldValue, start: number, len: number, slot: number): F {
     const pool = this.pool;
-    if (pool === null) return new F(name, value, start, len);
-    let f = pool[this.used];
-    if (f === undefined) {
-      f = new F(name, value, start, len);
-      pool.push(f);
-    } else {
-      f.name = name; f.value = value; f.start = start; f.len = len;
-      f.label = undefined; f.generated = undefined; f.children = undefined; f.ns = undefined;
+    let f: F;
+    if (pool === null) f = new F(name, value, start, len);
+    else {
+      const old = pool[this.used];
+      if (old === undefined) {
+        f = new F(name, value, start, len);
+        pool.push(f);
+      } else {
+        f = old;
+        f.name = name; f.value = value; f.start = start; f.len = len;
+        f.label = undefined; f.generated = undefined; f.children = undefined; f.ns = undefined;
+      }
+      this.used++;
     }
-    this.used++;
+    f.slot = slot;
     return f;
   }
 
@@ -156,7 +166,7 @@ export class Ctx {
   layer(name: string, start: number, len: number, parent?: Field): F {
     this.protocols.push(name);
     // layers are kept in field-subset mode too: filters count them (ip.src#2) and test them (tcp)
-    const f = this.mk(name, null, start, len);
+    const f = this.mk(name, null, start, len, this.want === null ? -1 : this.want.get(name) ?? -2);
     if (this.want === null) {
       f.children = [];
       if (parent) (parent.children ??= []).push(f);
@@ -172,7 +182,7 @@ export class Ctx {
     let v = this.groups.get(prefix);
     if (v === undefined) {
       v = false;
-      for (const n of this.want) if (n.startsWith(prefix)) { v = true; break; }
+      for (const n of this.want.keys()) if (n.startsWith(prefix)) { v = true; break; }
       this.groups.set(prefix, v);
     }
     return v;
@@ -184,8 +194,13 @@ export class Ctx {
   }
 
   add(parent: Field, name: string, value: FieldValue, start: number, len: number): F {
-    if (this.want !== null && !this.want.has(name)) return SKIP;
-    const f = this.mk(name, value, start, len);
+    let slot = -1;
+    if (this.want !== null) {
+      const w = this.want.get(name);
+      if (w === undefined) return SKIP;
+      slot = w;
+    }
+    const f = this.mk(name, value, start, len, slot);
     // field-subset mode builds the flat list only, no tree under the layers
     if (this.want === null) (parent.children as Field[]).push(f);
     this.fields.push(f);
@@ -194,8 +209,13 @@ export class Ctx {
 
   /** A field computed rather than read (analysis, enrichment). */
   gen(parent: Field, name: string, value: FieldValue): F {
-    if (this.want !== null && !this.want.has(name)) return SKIP;
-    const f = this.mk(name, value, 0, 0);
+    let slot = -1;
+    if (this.want !== null) {
+      const w = this.want.get(name);
+      if (w === undefined) return SKIP;
+      slot = w;
+    }
+    const f = this.mk(name, value, 0, 0, slot);
     f.generated = true;
     if (this.want === null) (parent.children as Field[]).push(f);
     this.fields.push(f);
@@ -204,8 +224,13 @@ export class Ctx {
 
   /** A child field under another field (e.g. tcp.flags.syn under tcp.flags). */
   sub(parent: F, name: string, value: FieldValue, start: number, len: number): F {
-    if (this.want !== null && !this.want.has(name)) return SKIP;
-    const f = this.mk(name, value, start, len);
+    let slot = -1;
+    if (this.want !== null) {
+      const w = this.want.get(name);
+      if (w === undefined) return SKIP;
+      slot = w;
+    }
+    const f = this.mk(name, value, start, len, slot);
     if (this.want === null) (parent.children ??= []).push(f);
     this.fields.push(f);
     return f;

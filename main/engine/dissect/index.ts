@@ -53,14 +53,21 @@ const MAX_PROTO_NODES = 4096;
 class PacketDissection implements Dissection {
   private _summary: PacketSummary | null = null;
   constructor(
-    readonly packet: RawPacket,
-    readonly tree: Field[],
-    readonly fields: Field[],
-    readonly expert: ExpertInfo[],
-    readonly malformed: boolean,
-    private readonly ctx: Ctx,
-    private readonly first: bigint | null,
+    public packet: RawPacket,
+    public tree: Field[],
+    public fields: Field[],
+    public expert: ExpertInfo[],
+    public malformed: boolean,
+    private ctx: Ctx,
+    private first: bigint | null,
   ) {}
+
+  /** Reuse mode: the same object describes the next packet. */
+  renew(packet: RawPacket, ctx: Ctx, first: bigint | null): this {
+    this.packet = packet; this.tree = ctx.tree; this.fields = ctx.fields; this.expert = ctx.expert;
+    this.malformed = ctx.malformed; this.ctx = ctx; this.first = first; this._summary = null;
+    return this;
+  }
 
   get summary(): PacketSummary {
     if (this._summary) return this._summary;
@@ -90,20 +97,28 @@ export class Dissector {
   private readonly state = new State();
   private readonly clock: Clock = { first: null, prev: null };
   private readonly enrich: EnrichOptions | null;
-  private readonly want: Set<string> | null;
+  /** field-subset mode: wanted name → its slot (F.slot) */
+  private readonly want: Map<string, number> | null;
   private readonly groups = new Map<string, boolean>();
   private readonly reuse: boolean;
   private ctx: Ctx | null = null;
+  private last: PacketDissection | null = null;
 
   constructor(opts: DissectorOptions = {}) {
     let enrich = opts.enrich !== false;
     if (opts.fields) {
-      this.want = new Set(opts.fields);
-      if (enrich && [...this.want].some(isEnrichField)) for (const f of ENRICH_INPUTS) this.want.add(f);
+      const want = new Set(opts.fields);
+      if (enrich && [...want].some(isEnrichField)) for (const f of ENRICH_INPUTS) want.add(f);
       else enrich = false;
+      this.want = new Map([...want].map((n, i) => [n, i]));
     } else this.want = null;
     this.enrich = enrich ? { geoip: opts.geoip, streams: new Map() } : null;
     this.reuse = opts.reuse === true;
+  }
+
+  /** Field-subset mode: the wanted names, indexed by the slot their fields carry (F.slot); null otherwise. */
+  wantedNames(): string[] | null {
+    return this.want === null ? null : [...this.want.keys()];
   }
 
   /** frame.protocols texts by layer path (a trie): the same few stacks repeat, so each text is built (and flattened by its first reader) once */
@@ -144,6 +159,7 @@ export class Dissector {
     }
     if (this.enrich) enrichPacket(ctx, this.enrich);
     protos.value = this.protocolsText(ctx.protocols);
+    if (this.reuse) return this.last === null ? (this.last = new PacketDissection(pkt, ctx.tree, ctx.fields, ctx.expert, ctx.malformed, ctx, this.clock.first)) : this.last.renew(pkt, ctx, this.clock.first);
     return new PacketDissection(pkt, ctx.tree, ctx.fields, ctx.expert, ctx.malformed, ctx, this.clock.first);
   }
 }

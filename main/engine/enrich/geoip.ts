@@ -18,7 +18,8 @@ export interface GeoInfo {
 }
 
 const CACHE_MAX = 65536;
-const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
+// created on first use: loading ICU's region names costs ~20 ms, which runs that do no GeoIP should not pay
+let regionNames: Intl.DisplayNames | null = null;
 
 interface MmdbRecord {
   country_code?: string;
@@ -107,6 +108,7 @@ export class GeoIp {
 
 function countryName(iso: string): string {
   try {
+    regionNames ??= new Intl.DisplayNames(['en'], { type: 'region' });
     return regionNames.of(iso) ?? iso;
   } catch {
     return iso;

@@ -109,17 +109,28 @@ const HEXC = Buffer.from('0123456789abcdef', 'latin1');
 /** Writes a non-negative safe integer as decimal digits; returns the new position. */
 function putUint(buf: Buffer, pos: number, v: number): number {
   if (v < 10) { buf[pos] = 48 + v; return pos + 1; }
-  let len = 1;
-  for (let n = v; n >= 10; n = Math.floor(n / 10)) len++;
-  let at = pos + len;
-  for (let n = v; at > pos; n = Math.floor(n / 10)) buf[--at] = 48 + (n % 10);
+  if (v > 0x7fffffff) {
+    // beyond int32: double division (exact for safe integers)
+    let len = 1;
+    for (let n = v; n >= 10; n = Math.floor(n / 10)) len++;
+    let at = pos + len;
+    for (let n = v; at > pos; n = Math.floor(n / 10)) buf[--at] = 48 + (n % 10);
+    return pos + len;
+  }
+  const len = v < 100 ? 2 : v < 1000 ? 3 : v < 10000 ? 4 : v < 100000 ? 5 : v < 1000000 ? 6 : v < 10000000 ? 7 : v < 100000000 ? 8 : v < 1000000000 ? 9 : 10;
+  let n = v | 0;
+  for (let at = pos + len - 1; at >= pos; at--) {
+    const q = (n / 10) | 0;
+    buf[at] = 48 + n - q * 10;
+    n = q;
+  }
   return pos + len;
 }
 
 /** Writes text; ASCII by a byte loop (cheaper than a native call for short values), the rest as utf8. */
-function putText(out: BufferedWriter, s: string): void {
+function putText(out: BufferedWriter, slack: number, s: string): void {
   const n = s.length;
-  const buf = out.room(n * 3);
+  const buf = out.room(n * 3 + slack);
   let pos = out.pos;
   if (n <= 64) {
     let i = 0;
@@ -146,6 +157,8 @@ export class FieldsByteWriter {
   private readonly agg: Buffer;
   private readonly quote: number;
   private readonly occ: 'a' | 'f' | 'l';
+  /** bytes a line needs besides its values: separators, quotes, the newline */
+  private readonly slack: number;
   // frame.time_epoch: the seconds' digits are reused while packets stay within one second
   private secStart = -1n;
   private secDigits = Buffer.alloc(0);
@@ -177,6 +190,22 @@ export class FieldsByteWriter {
     this.agg = Buffer.from(o.aggregator, 'utf8');
     this.quote = o.quote === 'd' ? 0x22 : o.quote === 's' ? 0x27 : 0;
     this.occ = o.occurrence;
+    this.slack = o.fields.length * (this.sep.length + 2) + 8;
+  }
+
+  /** frame.protocols text → its bytes */
+  private readonly protoBytes = new Map<string, Buffer>();
+  /** columns by field slot (see bindSlots) */
+  private bySlot: number[][] | null = null;
+
+  /**
+   * Reads fields' columns from their slot (F.slot) instead of looking their
+   * names up: `names` is the Dissector's wantedNames(), and only that
+   * Dissector's packets may be written afterwards.
+   */
+  bindSlots(names: string[] | null): this {
+    this.bySlot = names === null ? null : names.map((n) => this.index.get(n) ?? []);
+    return this;
   }
 
   /** Appends the packet's line to out (same text as FieldsFormatter.line). */
@@ -185,9 +214,14 @@ export class FieldsByteWriter {
     const n = hits.length;
     count.fill(0);
     const fields: Field[] = d.fields;
+    const bySlot = this.bySlot;
     for (let i = 0; i < fields.length; i++) {
       const f = fields[i];
-      const at = idx.get(f.name);
+      const slot = (f as Field & { slot?: number }).slot;
+      let at: number[] | undefined;
+      if (bySlot !== null && slot !== undefined && slot >= 0) at = bySlot[slot];
+      else if (slot === -2) continue;
+      else at = idx.get(f.name);
       if (at === undefined) continue;
       for (let j = 0; j < at.length; j++) {
         const k = at[j];
@@ -197,24 +231,25 @@ export class FieldsByteWriter {
       }
     }
     const sep = this.sep, agg = this.agg, q = this.quote;
+    const sep1 = sep.length === 1 ? sep[0] : -1;
+    // room for every separator, quote and the newline; each value makes room for itself plus this slack
+    out.room(this.slack);
     for (let k = 0; k < n; k++) {
-      if (k > 0) this.putBytes(out, sep);
-      const h = hits[k], c = count[k];
+      if (k > 0) {
+        if (sep1 >= 0) out.buf[out.pos++] = sep1;
+        else { sep.copy(out.buf, out.pos); out.pos += sep.length; }
+      }
+      const c = count[k];
       if (c === 0) continue;
-      if (q) { out.room(1)[out.pos++] = q; }
+      const h = hits[k];
+      if (q) out.buf[out.pos++] = q;
       for (let j = 0; j < c; j++) {
-        if (j > 0) this.putBytes(out, agg);
+        if (j > 0) { out.room(agg.length + this.slack); agg.copy(out.buf, out.pos); out.pos += agg.length; }
         this.value(out, k, h[j], d.packet);
       }
-      if (q) { out.room(1)[out.pos++] = q; }
+      if (q) out.buf[out.pos++] = q;
     }
-    out.room(1)[out.pos++] = 10;
-  }
-
-  private putBytes(out: BufferedWriter, b: Buffer): void {
-    const buf = out.room(b.length);
-    if (b.length === 1) buf[out.pos++] = b[0];
-    else { b.copy(buf, out.pos); out.pos += b.length; }
+    out.buf[out.pos++] = 10;
   }
 
   private value(out: BufferedWriter, k: number, f: Field, p: RawPacket): void {
@@ -224,14 +259,14 @@ export class FieldsByteWriter {
     switch (this.kind[k]) {
       case K_UINT:
         if (typeof v === 'number' && v >= 0 && v <= Number.MAX_SAFE_INTEGER && Number.isInteger(v)) {
-          const buf = out.room(16);
+          const buf = out.room(16 + this.slack);
           out.pos = putUint(buf, out.pos, v);
           return;
         }
         break;
       case K_IPV4:
         if (typeof v === 'number') {
-          const buf = out.room(15);
+          const buf = out.room(15 + this.slack);
           let pos = out.pos;
           for (let s = 24; s >= 0; s -= 8) {
             const t = DEC3[(v >>> s) & 255];
@@ -244,7 +279,7 @@ export class FieldsByteWriter {
         break;
       case K_ETHER:
         if (v instanceof Uint8Array && v.length === 6) {
-          const buf = out.room(17);
+          const buf = out.room(17 + this.slack);
           let pos = out.pos;
           for (let i = 0; i < 6; i++) {
             if (i) buf[pos++] = 58;
@@ -261,7 +296,7 @@ export class FieldsByteWriter {
           let digits = 1;
           while (digits < 8 && x >>> (digits * 4) !== 0) digits++;
           const len = Math.max(w, digits);
-          const buf = out.room(len + 2);
+          const buf = out.room(len + 2 + this.slack);
           let pos = out.pos;
           buf[pos++] = 48; buf[pos++] = 120;
           for (let i = len - 1; i >= 0; i--) buf[pos++] = i >= 8 ? 48 : HEXC[(x >>> (i * 4)) & 15];
@@ -270,21 +305,34 @@ export class FieldsByteWriter {
         }
         break;
       case K_BOOL:
-        if (typeof v === 'boolean') { out.room(1)[out.pos++] = v ? 49 : 48; return; }
+        if (typeof v === 'boolean') { out.room(1 + this.slack)[out.pos++] = v ? 49 : 48; return; }
         break;
       case K_PROTOCOLS:
-        if (typeof v === 'string') { putText(out, v); return; }
+        if (typeof v === 'string') {
+          // the same few protocol stacks repeat: their bytes are kept
+          let b = this.protoBytes.get(v);
+          if (b === undefined) {
+            if (this.protoBytes.size >= 1024) this.protoBytes.clear();
+            b = Buffer.from(v, 'utf8');
+            this.protoBytes.set(v, b);
+          }
+          const buf = out.room(b.length + this.slack);
+          let pos = out.pos;
+          for (let i = 0; i < b.length; i++) buf[pos++] = b[i];
+          out.pos = pos;
+          return;
+        }
         break;
       case K_STRING:
-        if (typeof v === 'string') { putText(out, escapeString(v)); return; }
+        if (typeof v === 'string') { putText(out, this.slack, escapeString(v)); return; }
         break;
     }
-    putText(out, this.fmt[k](f));
+    putText(out, this.slack, this.fmt[k](f));
   }
 
   private epoch(out: BufferedWriter, p: RawPacket): void {
     const ns = p.tsNs;
-    if (p.tsSec !== undefined || ns === null || ns < 0n) { putText(out, epoch(p)); return; }
+    if (p.tsSec !== undefined || ns === null || ns < 0n) { putText(out, this.slack, epoch(p)); return; }
     let off = ns - this.secStart;
     if (this.secStart < 0n || off < 0n || off >= 1_000_000_000n) {
       this.secStart = ns - (ns % 1_000_000_000n);
@@ -292,7 +340,7 @@ export class FieldsByteWriter {
       off = ns - this.secStart;
     }
     const sd = this.secDigits;
-    const buf = out.room(sd.length + 10);
+    const buf = out.room(sd.length + 10 + this.slack);
     let pos = out.pos;
     for (let i = 0; i < sd.length; i++) buf[pos++] = sd[i];
     buf[pos++] = 46;
