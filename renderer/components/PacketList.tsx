@@ -3,17 +3,18 @@
 // engine's list generation changes (filter, sort, new source); while live,
 // the row count grows and the view follows the tail until the user scrolls up.
 //
-// Scrolling a million rows is the hot path: the grid is AG Grid's plain DOM
-// grid (createGrid), not ag-grid-react, so rows and cells are built without
-// React components and effects; a small row buffer, plain-text cells and
-// contained rows keep each frame's layout and paint to the rows on screen
-// (bench/ui/bench.js measures it). React renders only the overlays.
+// Scrolling a million rows is the hot path (bench/ui/bench.js measures it):
+// plain-text cells (valueFormatter, no React cell renderers), a small row
+// buffer, large row blocks, a precomputed row class and contained rows keep
+// each frame's work to the rows on screen. The grid options are built once,
+// so status updates (every 50 ms while live) never re-render the grid.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import {
-  ModuleRegistry, AllCommunityModule, themeQuartz, colorSchemeDark, colorSchemeLight, createGrid,
+  ModuleRegistry, AllCommunityModule, themeQuartz, colorSchemeDark, colorSchemeLight,
   type ColDef, type GridApi, type GridOptions, type IDatasource, type IGetRowsParams, type CellContextMenuEvent,
   type CellFocusedEvent, type BodyScrollEvent,
 } from 'ag-grid-community';
+import { AgGridReact } from 'ag-grid-react';
 import { COLOUR_RULES, type ColumnId, type RowBlock } from '../../main/api/types';
 import { useApp, useApp$ } from '../context';
 import { flagEmoji, formatTime } from '../lib/format';
@@ -75,10 +76,7 @@ export function PacketList() {
   const statusRef = useRef(status);
   statusRef.current = status;
   const dark = useDarkMode();
-  const darkRef = useRef(dark);
-  darkRef.current = dark;
   const gridRef = useRef<GridApi<Row> | null>(null);
-  const hostRef = useRef<HTMLDivElement>(null);
   const fetchedGen = useRef(-1);
   const sortKey = useRef('');
   const follow = useRef(true);
@@ -146,9 +144,7 @@ export function PacketList() {
   // Handlers read the latest closures through a ref: the grid is created once.
   const handlers = useRef({ onFocused: (_e: CellFocusedEvent<Row>) => {}, onScroll: (_e: BodyScrollEvent<Row>) => {}, onContext: (_e: CellContextMenuEvent<Row>) => {} });
 
-  useEffect(() => {
-    const options: GridOptions<Row> = {
-      theme: darkRef.current ? darkTheme : lightTheme,
+  const options = useMemo<GridOptions<Row>>(() => ({
       columnDefs: COLUMNS,
       defaultColDef: DEFAULT_COL,
       rowModelType: 'infinite',
@@ -173,18 +169,16 @@ export function PacketList() {
       animateRows: false,
       suppressRowHoverHighlight: true,
       suppressColumnMoveAnimation: true,
-    };
-    const g = createGrid<Row>(hostRef.current!, options);
-    gridRef.current = g;
-    registerGridApi(g);
-    return () => {
-      registerGridApi(null);
-      gridRef.current = null;
-      g.destroy();
-    };
-  }, [datasource]);
+      onGridReady: (e) => {
+        gridRef.current = e.api;
+        registerGridApi(e.api);
+      },
+  }), [datasource]);
 
-  useEffect(() => { gridRef.current?.setGridOption('theme', dark ? darkTheme : lightTheme); }, [dark]);
+  useEffect(() => () => {
+    registerGridApi(null);
+    gridRef.current = null;
+  }, []);
 
   const onFocused = (e: CellFocusedEvent<Row>) => {
     if (e.rowIndex == null || e.rowPinned) return;
@@ -216,7 +210,7 @@ export function PacketList() {
 
   return (
     <div className="packet-list" data-testid="packet-list">
-      <div ref={hostRef} className="packet-grid" />
+      <AgGridReact<Row> className="packet-grid" gridOptions={options} theme={dark ? darkTheme : lightTheme} />
       {status.mode === 'live' && !following && (
         <button className="follow-tail" onClick={() => {
           follow.current = true; setFollowing(true);
