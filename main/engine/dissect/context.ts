@@ -91,6 +91,7 @@ export class Ctx {
     this.pkt = pkt;
     this.d = pkt.data;
     this.used = 0;
+    this.macUsed = 0;
     // emptied by pop: `length = 0` gives the backing store back, and every packet would grow it anew
     const fields = this.fields, tree = this.tree, protocols = this.protocols;
     while (fields.length) fields.pop();
@@ -106,6 +107,23 @@ export class Ctx {
     this.ipVersion = 0; this.ip4Src = 0; this.ip4Dst = 0;
     this.ip6Src = null; this.ip6Dst = null;
     this.ttl = -1;
+  }
+
+  /** reuse mode: 6-byte address values, refilled from index 0 every packet */
+  private macs: Uint8Array[] = [];
+  private macUsed = 0;
+
+  /**
+   * A MAC address value at d[off..off+6): a view into the bytes, or in reuse
+   * mode a recycled copy (a view costs more to create than six bytes to copy).
+   */
+  mac(d: Uint8Array, off: number): Uint8Array {
+    if (this.pool === null) return d.subarray(off, off + 6);
+    let m = this.macs[this.macUsed];
+    if (m === undefined) { m = new Uint8Array(6); this.macs.push(m); }
+    this.macUsed++;
+    m[0] = d[off]; m[1] = d[off + 1]; m[2] = d[off + 2]; m[3] = d[off + 3]; m[4] = d[off + 4]; m[5] = d[off + 5];
+    return m;
   }
 
   /** A new field object (from the pool in reuse mode). */

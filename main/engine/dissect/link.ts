@@ -114,13 +114,13 @@ export function dissectEth(ctx: Ctx, st: State, off: number, end: number): void 
   }
   // address views only when someone reads them (field-subset mode skips them)
   if (ctx.w('eth.dst') || ctx.w('eth.addr')) {
-    const dst = d.subarray(off, off + 6);
+    const dst = ctx.mac(d, off);
     ctx.add(eth, 'eth.dst', dst, off, 6);
     ctx.add(eth, 'eth.addr', dst, off, 6);
   }
   macFlags(ctx, eth, 'eth.dst.lg', 'eth.dst.ig', d, off);
   if (ctx.w('eth.src') || ctx.w('eth.addr')) {
-    const src = d.subarray(off + 6, off + 12);
+    const src = ctx.mac(d, off + 6);
     ctx.add(eth, 'eth.src', src, off + 6, 6);
     ctx.add(eth, 'eth.addr', src, off + 6, 6);
   }

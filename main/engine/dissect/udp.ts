@@ -73,7 +73,8 @@ export function dissectUdp(ctx: Ctx, st: State, off: number, end: number): void 
   ctx.add(udp, 'udp.length', len, off + 4, 2);
   ctx.add(udp, 'udp.checksum', u16(d, off + 6), off + 6, 2);
   if (ctx.inner > 0) return; // header inside an ICMP error: ports are what matters
-  ctx.gen(udp, 'udp.stream', st.udpStream(ctx, sp, dp));
+  // a Dissector whose field subset lacks udp.stream never shows the numbers: no need to keep the table
+  if (ctx.w('udp.stream')) ctx.gen(udp, 'udp.stream', st.udpStream(ctx, sp, dp));
   let payEnd = end;
   if (len < 8) {
     ctx.malformedAt('udp', `Bad length value ${len} < 8`, off + 4, 2);
