@@ -312,7 +312,7 @@ export interface XdpscopeApi {
 }
 
 export const MENU_COMMANDS = ['open', 'save', 'saveAs', 'export', 'exportDissections', 'start', 'stop', 'restart', 'interfaces', 'options', 'focusFilter', 'openRecent'] as const;
-export type MenuCommand = { command: (typeof MENU_COMMANDS)[number]; path?: string };
+export type MenuCommand = { command: (typeof MENU_COMMANDS)[number]; path?: string; /** exportDissections: the format picked in the menu */ format?: 'csv' | 'json' };
 
 /** Wire messages (WebSocket and engine worker). */
 export type RequestMessage = { id: number; method: Method; params: unknown };

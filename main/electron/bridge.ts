@@ -39,7 +39,8 @@ export function createBridge(ipc: IpcRendererLike): XdpscopeApi {
     onCommand(l: (c: MenuCommand) => void) {
       return subscribe(CH_COMMAND, (m: any) =>
         m && (MENU_COMMANDS as readonly string[]).includes(m.command) && (m.path === undefined || typeof m.path === 'string')
-          ? { command: m.command, ...(m.path ? { path: m.path } : {}) } : null, l);
+          && (m.format === undefined || m.format === 'csv' || m.format === 'json')
+          ? { command: m.command, ...(m.path ? { path: m.path } : {}), ...(m.format ? { format: m.format } : {}) } : null, l);
     },
   };
 }

@@ -5,6 +5,7 @@
 import type { EngineEvent } from '../api/types';
 import { ApiError, validateCall } from '../api/schema';
 import { CH_CALL, CH_DIALOG, CH_EVENT, CAPTURE_EXTENSIONS } from './channels';
+import { saveFiltersFor, withDefaultExtension } from './filters';
 
 export interface IpcMainLike {
   handle(channel: string, listener: (event: any, ...args: any[]) => Promise<unknown> | unknown): void;
@@ -56,11 +57,12 @@ export function registerIpc(opts: {
       return r.canceled ? null : r.filePaths[0] ?? null;
     }
     if (kind === 'save') {
-      const r = await dialog.showSaveDialog({
-        title: 'Save capture', filters: [{ name: 'pcapng', extensions: ['pcapng'] }],
-        defaultPath: typeof defaultName === 'string' ? defaultName.replace(/[/\\]/g, '_').slice(0, 200) : 'capture.pcapng',
-      });
-      return r.canceled ? null : r.filePath ?? null;
+      // The suggested name says what is saved: a capture (pcapng, classic pcap) or dissections (CSV, JSON).
+      const name = typeof defaultName === 'string' ? defaultName.replace(/[/\\]/g, '_').slice(0, 200) : 'capture.pcapng';
+      const dissections = /\.(csv|json)$/i.test(name);
+      const filters = saveFiltersFor(name);
+      const r = await dialog.showSaveDialog({ title: dissections ? 'Export packet dissections' : 'Save capture', filters, defaultPath: name });
+      return r.canceled || !r.filePath ? null : withDefaultExtension(r.filePath, filters);
     }
     throw new Error(`refused: unknown dialog ${JSON.stringify(String(kind)).slice(0, 40)}`);
   });

@@ -13,6 +13,7 @@ import { registerIpc } from './ipc';
 import { buildMenuTemplate, captureArg } from './menu';
 import { CH_COMMAND } from './channels';
 import { cliArgv, runCli } from './cli';
+import { confirmClose } from './close';
 import type { MenuCommand } from '../api/types';
 
 const RENDERER = resolve(__dirname, '..', '..', 'renderer', 'index.html');
@@ -22,6 +23,9 @@ const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inl
 let win: BrowserWindow | null = null;
 let engine: EngineClient | null = null;
 let quitting = false;
+/** the user has answered the unsaved-work question (or there was nothing to save) */
+let closeConfirmed = false;
+let asking = false;
 
 function send(c: MenuCommand): void {
   if (win && !win.isDestroyed()) win.webContents.send(CH_COMMAND, c);
@@ -86,6 +90,19 @@ if (cli) {
       webContents: () => (win && !win.isDestroyed() ? win.webContents : null),
     });
     win = createWindow();
+    // Unsaved work (a live capture, comments) asks before the window goes; a quit
+    // reaches here too (before-quit below closes the window first).
+    const w = win;
+    w.on('close', (e) => {
+      if (closeConfirmed || !engine) return;
+      e.preventDefault();
+      if (asking) return;
+      asking = true;
+      void confirmClose(w, engine, dialog).then((ok) => {
+        asking = false;
+        if (ok && !w.isDestroyed()) { closeConfirmed = true; w.close(); }
+      }, () => { asking = false; });
+    });
     win.on('closed', () => { win = null; });
     await refreshMenu();
     win.webContents.once('did-finish-load', () => void openFromArgv(process.argv, process.cwd()));
@@ -94,6 +111,8 @@ if (cli) {
   app.on('before-quit', (e) => {
     if (quitting || !engine) return;
     e.preventDefault();
+    // The window asks about unsaved work first; its close ends in window-all-closed → quit again.
+    if (win && !win.isDestroyed() && !closeConfirmed) { win.close(); return; }
     quitting = true;
     // Stop capture first: the helper detaches XDP before we exit.
     void engine.close().finally(() => app.quit());

@@ -30,6 +30,13 @@ export function buildMenuTemplate(send: (c: MenuCommand) => void, recent: string
         cmd('Save', 'save', 'CmdOrCtrl+S'),
         cmd('Save As…', 'saveAs', 'CmdOrCtrl+Shift+S'),
         cmd('Export Specified Packets…', 'export'),
+        {
+          label: 'Export Packet Dissections',
+          submenu: [
+            { label: 'As CSV…', click: () => send({ command: 'exportDissections', format: 'csv' }) },
+            { label: 'As JSON…', click: () => send({ command: 'exportDissections', format: 'json' }) },
+          ],
+        },
         { type: 'separator' },
         { role: 'quit' },
       ],

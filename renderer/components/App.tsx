@@ -1,6 +1,6 @@
 // The window: toolbar with the filter bar, the welcome or capture view,
 // the status bar; errors stay visible until dismissed.
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useApp, useApp$ } from '../context';
 import { Toolbar } from './Toolbar';
 import { Welcome } from './Welcome';
@@ -24,6 +24,7 @@ export function App() {
   const filterRef = useRef<HTMLInputElement>(null);
   const dialog = useApp$((s) => s.dialog);
   const panel = useApp$((s) => s.panel);
+  const [exportKind, setExportKind] = useState<'pcapng' | 'csv' | 'json'>('pcapng');
 
   const open = async () => {
     if (!(await store.getState().confirmDiscard('open another file'))) return;
@@ -86,7 +87,7 @@ export function App() {
       case 'open': void actions.current.open(); break;
       case 'openRecent': if (c.path) void s.openFile(c.path); break;
       case 'save': void actions.current.save(false); break;
-      case 'export': case 'exportDissections': s.setDialog('export'); break;
+      case 'export': case 'exportDissections': setExportKind(c.format ?? 'pcapng'); s.setDialog('export'); break;
       case 'saveAs': void actions.current.save(true); break;
       case 'start': void s.startCapture(); break;
       case 'stop': void s.stopCapture(); break;
@@ -130,7 +131,7 @@ export function App() {
       <StatusBar />
       <FollowView />
       {dialog === 'saveAs' && <SaveDialog onClose={() => store.getState().setDialog('none')} />}
-      {dialog === 'export' && <ExportDialog onClose={() => store.getState().setDialog('none')} />}
+      {dialog === 'export' && <ExportDialog initialKind={exportKind} onClose={() => { setExportKind('pcapng'); store.getState().setDialog('none'); }} />}
       <CommentDialog />
     </div>
   );

@@ -7,11 +7,11 @@ import { useApp, useApp$ } from '../context';
 
 type Kind = 'pcapng' | 'pcap' | 'csv' | 'json';
 
-export function ExportDialog({ onClose }: { onClose(): void }) {
+export function ExportDialog({ onClose, initialKind = 'pcapng' }: { onClose(): void; initialKind?: Kind }) {
   const { store, api } = useApp();
   const selected = useApp$((s) => s.selected);
   const status = useApp$((s) => s.status);
-  const [kind, setKind] = useState<Kind>('pcapng');
+  const [kind, setKind] = useState<Kind>(initialKind);
   const [which, setWhich] = useState<ExportSelect>(status.displayed < status.captured ? 'displayed' : 'all');
   const [range, setRange] = useState('');
   const [path, setPath] = useState('');
@@ -55,6 +55,9 @@ export function ExportDialog({ onClose }: { onClose(): void }) {
   const browse = async () => {
     const p = await api.dialogs?.saveCapture(`export.${kind}`);
     if (p) setPath(p);
+    // the format follows the file type picked in the native dialog
+    const ext = /\.(pcapng|pcap|csv|json)$/i.exec(p ?? '')?.[1];
+    if (ext) setKind(ext.toLowerCase() as Kind);
   };
   return (
     <div className="modal-backdrop" onClick={onClose}>

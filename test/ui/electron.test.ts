@@ -12,7 +12,10 @@ import { registerIpc } from '../../main/electron/ipc';
 import { buildMenuTemplate, captureArg } from '../../main/electron/menu';
 import { CH_CALL, CH_COMMAND, CH_DIALOG, CH_EVENT } from '../../main/electron/channels';
 import type { MenuCommand, XdpscopeApi } from '../../main/api/types';
-import { ROOT } from '../lib/env';
+import { confirmClose } from '../../main/electron/close';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { CAPTURES, ROOT, sharedCapturesSkipReason } from '../lib/env';
 
 /** A stand-in for the parts of `electron` the shell uses. */
 function standIn(rendererUrl: string) {
@@ -21,7 +24,13 @@ function standIn(rendererUrl: string) {
   const sent: Array<{ channel: string; args: unknown[] }> = [];
   const windows: any[] = [];
   const appEvents = new Map<string, Array<(...a: any[]) => void>>();
+  const emitApp = (ev: string, ...a: unknown[]) => { for (const fn of appEvents.get(ev) ?? []) fn(...a); };
   let quitCalls = 0;
+  let exited = false;
+  // what the user answers in the unsaved-work box (0 Save, 1 Don't save, 2 Cancel) and the save dialog
+  const answers = { messageBox: 2, savePath: null as string | null };
+  const messageBoxes: any[] = [];
+  const saveDialogs: any[] = [];
   const invokes: string[] = [];
   const webContents = {
     send: (channel: string, ...args: unknown[]) => {
@@ -46,14 +55,35 @@ function standIn(rendererUrl: string) {
     contextBridge: { exposed: {} as Record<string, unknown>, exposeInMainWorld(name: string, api: unknown) { (this.exposed as any)[name] = api; } },
     dialog: {
       showOpenDialog: async () => ({ canceled: false, filePaths: ['/tmp/picked.pcapng'] }),
-      showSaveDialog: async (o: any) => ({ canceled: false, filePath: `/tmp/${o.defaultPath}` }),
-      showErrorBox: () => undefined, showMessageBox: async () => ({ response: 0 }),
+      // (window, options) or (options), as in Electron
+      showSaveDialog: async (a: any, b?: any) => {
+        const o = b ?? a;
+        saveDialogs.push(o);
+        return answers.savePath === null ? { canceled: false, filePath: `/tmp/${o.defaultPath}` } : { canceled: answers.savePath === '', filePath: answers.savePath };
+      },
+      showErrorBox: () => undefined,
+      showMessageBox: async (a: any, b?: any) => { messageBoxes.push(b ?? a); return { response: answers.messageBox }; },
     },
     BrowserWindow: class {
       webContents = webContents;
+      destroyed = false;
+      events = new Map<string, Array<(...a: any[]) => void>>();
       constructor(readonly options: any) { windows.push(this); }
       loadFile(p: string) { (this as any).loaded = p; return Promise.resolve(); }
-      once() { return this; } on() { return this; } show() {} isDestroyed() { return false; } isMinimized() { return false; } focus() {} restore() {}
+      on(ev: string, fn: any) { this.events.set(ev, [...(this.events.get(ev) ?? []), fn]); return this; }
+      once(ev: string, fn: any) { return this.on(ev, fn); }
+      emit(ev: string, ...a: unknown[]) { for (const fn of this.events.get(ev) ?? []) fn(...a); }
+      // Electron: 'close' can be prevented; otherwise the window is destroyed, 'closed', and the last one ends in window-all-closed
+      close() {
+        if (this.destroyed) return;
+        let prevented = false;
+        this.emit('close', { preventDefault: () => { prevented = true; } });
+        if (prevented) return;
+        this.destroyed = true;
+        this.emit('closed');
+        if (windows.every((w) => w.destroyed)) emitApp('window-all-closed');
+      }
+      show() {} isDestroyed() { return this.destroyed; } isMinimized() { return false; } focus() {} restore() {}
     },
     Menu: { buildFromTemplate: (t: unknown) => t, setApplicationMenu: (m: unknown) => { (electron as any).menu = m; } },
     session: { defaultSession: { setPermissionRequestHandler: () => undefined, webRequest: { onHeadersReceived: () => undefined, onBeforeRequest: () => undefined } } },
@@ -61,11 +91,19 @@ function standIn(rendererUrl: string) {
       requestSingleInstanceLock: () => true,
       whenReady: () => Promise.resolve(),
       on: (ev: string, fn: any) => { appEvents.set(ev, [...(appEvents.get(ev) ?? []), fn]); },
-      quit: () => { quitCalls++; },
+      // Electron: before-quit (preventable), then every window is closed (each close preventable)
+      quit: () => {
+        quitCalls++;
+        let prevented = false;
+        emitApp('before-quit', { preventDefault: () => { prevented = true; } });
+        if (prevented) return;
+        for (const w of windows) w.close();
+        if (windows.every((w) => w.destroyed)) exited = true;
+      },
       getVersion: () => '0.0.0',
     },
   };
-  return { electron, handlers, sent, windows, appEvents, invokes, rendererListeners, get quitCalls() { return quitCalls; } };
+  return { electron, handlers, sent, windows, appEvents, invokes, rendererListeners, answers, messageBoxes, saveDialogs, get quitCalls() { return quitCalls; }, get exited() { return exited; } };
 }
 
 /** require() 'electron' → the stand-in, for modules loaded inside fn. */
@@ -80,7 +118,7 @@ function withElectron<T>(electron: unknown, fn: () => T): T {
 }
 
 // Keep the user's recent-files list out of tests.
-process.env.XDPSCOPE_CONFIG_DIR = require('node:fs').mkdtempSync(require('node:path').join(require('node:os').tmpdir(), 'xs-config-'));
+process.env.XDPSCOPE_CONFIG_DIR = mkdtempSync(join(tmpdir(), 'xs-config-'));
 const engines: EngineClient[] = [];
 after(async () => { for (const e of engines) await e.close(); });
 
@@ -169,26 +207,110 @@ test('preload: exposes only window.xdpscope, validates calls before sending, dro
   fire(CH_COMMAND, { command: 'open' });
   fire(CH_COMMAND, { command: 'rm' });
   fire(CH_COMMAND, { command: 'openRecent', path: '/x.pcap' });
-  assert.deepEqual(cmds, [{ command: 'open' }, { command: 'openRecent', path: '/x.pcap' }]);
+  fire(CH_COMMAND, { command: 'exportDissections', format: 'json' });
+  fire(CH_COMMAND, { command: 'exportDissections', format: 'exe' });
+  assert.deepEqual(cmds, [{ command: 'open' }, { command: 'openRecent', path: '/x.pcap' }, { command: 'exportDissections', format: 'json' }]);
   assert.equal(await api.dialogs!.openCapture(), '/tmp/picked.pcapng');
 });
 
-test('the window is sandboxed with context isolation, no node integration, and quitting stops the engine first', async () => {
+const until = async (cond: () => boolean, what: string) => {
+  for (let i = 0; i < 500 && !cond(); i++) await new Promise((r) => setTimeout(r, 10));
+  assert.ok(cond(), what);
+};
+
+test('the window is sandboxed; closing or quitting with unsaved comments asks (Cancel keeps the window, Don\'t save closes); quitting stops the engine first', { skip: sharedCapturesSkipReason() ?? false }, async () => {
   const s = standIn(RENDERER_URL);
   const mainJs = join(ROOT, 'dist', 'main', 'electron', 'main.js');
   delete require.cache[mainJs];
   withElectron(s.electron, () => require(mainJs));
-  for (let i = 0; i < 300 && !(s.electron as any).menu; i++) await new Promise((r) => setTimeout(r, 10));
+  await until(() => Boolean((s.electron as any).menu), 'menu set');
   try {
     await checkWindow(s);
+    const w = s.windows[0];
+    const call = (method: string, params: unknown) => s.handlers.get(CH_CALL)!({ senderFrame: { url: RENDERER_URL } }, { method, params });
+    assert.equal((await call('openFile', { path: join(CAPTURES, 'zeek-post.pcap') })).ok, true);
+    for (let i = 0; i < 500 && (await call('getStatus', {})).result.state === 'loading'; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal((await call('addComment', { number: 1, text: 'note' })).ok, true);
+    assert.equal((await call('getStatus', {})).result.unsaved, true);
+
+    // the window's close button: asked, Cancel keeps the window
+    s.answers.messageBox = 2;
+    w.close();
+    await until(() => s.messageBoxes.length === 1, 'unsaved-work box shown on close');
+    assert.deepEqual(s.messageBoxes[0].buttons, ['Save', "Don't save", 'Cancel']);
+    assert.match(s.messageBoxes[0].message, /save .* before quitting\?/);
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(w.destroyed, false, 'Cancel keeps the window');
+
+    // quitting: asked as well; Cancel keeps the app and its engine
+    s.electron.app.quit();
+    await until(() => s.messageBoxes.length === 2, 'unsaved-work box shown on quit');
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(w.destroyed, false);
+    assert.equal(s.exited, false);
+    assert.equal((await call('getStatus', {})).ok, true, 'the engine still runs');
+
+    // Don't save: the window closes, the engine stops, then the app quits
+    s.answers.messageBox = 1;
+    s.electron.app.quit();
+    await until(() => s.exited, 'the app quit after Don\'t save');
+    assert.equal(s.messageBoxes.length, 3);
+    assert.equal(w.destroyed, true);
+    const after = await call('getStatus', {});
+    assert.equal(after.ok, false, 'the engine was closed before the exit');
   } finally {
-    // before-quit: the first quit is deferred until the engine (and any capture) has stopped
-    let prevented = false;
-    for (const fn of s.appEvents.get('before-quit') ?? []) fn({ preventDefault: () => { prevented = true; } });
-    assert.equal(prevented, true);
-    for (let i = 0; i < 300 && s.quitCalls === 0; i++) await new Promise((r) => setTimeout(r, 10));
-    assert.equal(s.quitCalls, 1, 'app.quit() once the engine has shut down');
+    if (!s.exited) { s.answers.messageBox = 1; s.electron.app.quit(); await until(() => s.exited, 'cleanup quit'); }
   }
+});
+
+test('Save in the unsaved-work box runs Save As and closes only once the file is written', { skip: sharedCapturesSkipReason() ?? false }, async () => {
+  const s = standIn(RENDERER_URL);
+  const engine = new EngineClient();
+  engines.push(engine);
+  const dir = mkdtempSync(join(tmpdir(), 'xs-close-'));
+  try {
+    // nothing unsaved: no question
+    assert.equal(await confirmClose(null, engine, s.electron.dialog), true);
+    assert.equal(s.messageBoxes.length, 0);
+    await engine.call('openFile', { path: join(CAPTURES, 'zeek-post.pcap') });
+    for (let i = 0; i < 500 && (await engine.call('getStatus', {})).state === 'loading'; i++) await new Promise((r) => setTimeout(r, 10));
+    await engine.call('addComment', { number: 2, text: 'keep me' });
+    s.answers.messageBox = 0;
+    s.answers.savePath = ''; // Save, then cancel the Save As dialog: stays open
+    assert.equal(await confirmClose(null, engine, s.electron.dialog), false);
+    s.answers.savePath = join(dir, 'no-such-dir', 'x.pcapng'); // the write fails: stays open
+    assert.equal(await confirmClose(null, engine, s.electron.dialog), false);
+    assert.equal((await engine.call('getStatus', {})).unsaved, true);
+    s.answers.savePath = join(dir, 'kept'); // no extension: the dialog's default format, pcapng
+    assert.equal(await confirmClose(null, engine, s.electron.dialog), true);
+    assert.deepEqual(s.saveDialogs.at(-1).filters.map((f: any) => f.extensions), [['pcapng'], ['pcap']]);
+    assert.equal(readFileSync(join(dir, 'kept.pcapng')).readUInt32LE(0), 0x0a0d0d0a, 'a pcapng section header');
+    assert.equal((await engine.call('getStatus', {})).unsaved ?? false, false);
+    assert.equal(await confirmClose(null, engine, s.electron.dialog), true);
+    assert.equal(s.messageBoxes.length, 3, 'no question once saved');
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
+
+test('save dialogs offer pcapng and classic pcap for captures (no gzip: the engine does not write it), CSV and JSON for dissections', async () => {
+  const { s } = setup();
+  const dialog = s.handlers.get(CH_DIALOG)!;
+  const ours = { senderFrame: { url: RENDERER_URL } };
+  const exts = () => s.saveDialogs.at(-1).filters.map((f: any) => f.extensions.join(','));
+  assert.equal(await dialog(ours, 'save', 'capture.pcapng'), '/tmp/capture.pcapng');
+  assert.deepEqual(exts(), ['pcapng', 'pcap']);
+  assert.equal(await dialog(ours, 'save', 'export.pcap'), '/tmp/export.pcap');
+  assert.deepEqual(exts(), ['pcap', 'pcapng']);
+  assert.equal(await dialog(ours, 'save', 'export.csv'), '/tmp/export.csv');
+  assert.deepEqual(exts(), ['csv', 'json']);
+  assert.match(s.saveDialogs.at(-1).title, /dissections/i);
+  assert.equal(await dialog(ours, 'save', 'export.json'), '/tmp/export.json');
+  assert.deepEqual(exts(), ['json', 'csv']);
+  // a name typed without an extension gets the dialog's default format's
+  s.answers.savePath = '/tmp/plain';
+  assert.equal(await dialog(ours, 'save', 'export.csv'), '/tmp/plain.csv');
+  assert.equal(await dialog(ours, 'save', 'capture.pcapng'), '/tmp/plain.pcapng');
+  s.answers.savePath = '';
+  assert.equal(await dialog(ours, 'save', 'capture.pcapng'), null, 'cancelled');
 });
 
 async function checkWindow(s: ReturnType<typeof standIn>): Promise<void> {
@@ -208,11 +330,16 @@ test('menus: File/Capture/View/Help items send commands; capture files on the co
   const sent: MenuCommand[] = [];
   const t = buildMenuTemplate((c) => sent.push(c), ['/a.pcap'], () => undefined);
   const file = t[0].submenu!;
-  assert.deepEqual(file.filter((i) => i.label).map((i) => i.label), ['Open…', 'Open Recent', 'Save', 'Save As…', 'Export Specified Packets…']);
+  assert.deepEqual(file.filter((i) => i.label).map((i) => i.label), ['Open…', 'Open Recent', 'Save', 'Save As…', 'Export Specified Packets…', 'Export Packet Dissections']);
   file.find((i) => i.label === 'Open…')!.click!();
   file.find((i) => i.label === 'Open Recent')!.submenu![0].click!();
   t[1].submenu!.find((i) => i.label === 'Start')!.click!();
-  assert.deepEqual(sent, [{ command: 'open' }, { command: 'openRecent', path: '/a.pcap' }, { command: 'start' }]);
+  file.find((i) => i.label === 'Export Specified Packets…')!.click!();
+  const dissections = file.find((i) => i.label === 'Export Packet Dissections')!.submenu!;
+  assert.deepEqual(dissections.map((i) => i.label), ['As CSV…', 'As JSON…']);
+  for (const i of dissections) i.click!();
+  assert.deepEqual(sent, [{ command: 'open' }, { command: 'openRecent', path: '/a.pcap' }, { command: 'start' },
+    { command: 'export' }, { command: 'exportDissections', format: 'csv' }, { command: 'exportDissections', format: 'json' }]);
   assert.deepEqual(t[1].submenu!.map((i) => i.label), ['Interfaces…', 'Start', 'Stop', 'Restart', 'Options…']);
   assert.equal(captureArg(['electron', '.', '--flag', 'x.pcapng']), 'x.pcapng');
   assert.equal(captureArg(['electron', 'notes.txt']), null);
