@@ -1,6 +1,5 @@
 // Buffered output: lines are gathered into large chunks and written with
 // back-pressure, instead of one write per line (the -T fields hot path).
-import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 
 const CHUNK = 1 << 20;
@@ -57,8 +56,21 @@ export class BufferedWriter {
     this.pending = [];
     for (const c of chunks) {
       if (this.closed) return;
-      if (!this.out.write(c)) await Promise.race([once(this.out, 'drain'), once(this.out, 'error')]).catch(() => undefined);
+      if (!this.out.write(c)) await this.drained();
     }
+  }
+
+  /** Waits for 'drain' (or an error); removes both listeners after, so none pile up over a long run. */
+  private drained(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        this.out.off('drain', done);
+        this.out.off('error', done);
+        resolve();
+      };
+      this.out.on('drain', done);
+      this.out.on('error', done);
+    });
   }
 
   /** Flushes and waits until the stream has taken every byte. */
