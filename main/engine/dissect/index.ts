@@ -125,7 +125,25 @@ export class Dissector {
   private readonly protoTrie: ProtoNode = { text: '', next: new Map() };
   private protoNodes = 0;
 
+  /** the previous packet's layer list and text: consecutive packets often share their stack */
+  private readonly lastList: string[] = [];
+  private lastText = '';
+
   private protocolsText(list: string[]): string {
+    const last = this.lastList;
+    if (list.length === last.length) {
+      let same = true;
+      for (let i = 1; i < list.length; i++) if (list[i] !== last[i]) { same = false; break; }
+      if (same) return this.lastText;
+    }
+    const text = this.walkProtocols(list);
+    last.length = list.length;
+    for (let i = 0; i < list.length; i++) last[i] = list[i];
+    this.lastText = text;
+    return text;
+  }
+
+  private walkProtocols(list: string[]): string {
     let node = this.protoTrie;
     for (let i = 1; i < list.length; i++) {
       let next = node.next.get(list[i]);

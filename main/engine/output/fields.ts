@@ -254,9 +254,9 @@ export class FieldsByteWriter {
 
   private value(out: BufferedWriter, k: number, f: Field, p: RawPacket): void {
     const v = f.value;
-    // any field named frame.time_epoch prints from the raw record (damaged pcap fractions)
-    if (f.name === 'frame.time_epoch') { this.epoch(out, p); return; }
     switch (this.kind[k]) {
+      // frame.time_epoch prints from the raw record (damaged pcap fractions); only its own column holds it
+      case K_EPOCH: this.epoch(out, p); return;
       case K_UINT:
         if (typeof v === 'number' && v >= 0 && v <= Number.MAX_SAFE_INTEGER && Number.isInteger(v)) {
           const buf = out.room(16 + this.slack);
