@@ -30,6 +30,10 @@ export class F implements Field {
  */
 export const SKIP = new F('', null, 0, 0);
 
+/** A fixed set of field names tested at once by Ctx.any (key: never a field name or prefix). */
+export interface FieldGroup { readonly key: string; readonly names: readonly string[] }
+export const fieldGroup = (...names: string[]): FieldGroup => ({ key: `\0${names.join('|')}`, names });
+
 /** What the summary's Source/Destination columns show. */
 export type AddrKind = 0 | 1 | 2 | 3; // none, ether, ipv4, ipv6
 export const ADDR_NONE = 0, ADDR_ETHER = 1, ADDR_IPV4 = 2, ADDR_IPV6 = 3;
@@ -202,6 +206,22 @@ export class Ctx {
       v = false;
       for (const n of this.want.keys()) if (n.startsWith(prefix)) { v = true; break; }
       this.groups.set(prefix, v);
+    }
+    return v;
+  }
+
+  /**
+   * Is any of a fixed group of fields kept? One cached lookup for the group
+   * instead of one per field: dissectors wrap runs of fields that field-subset
+   * runs rarely ask for (same calls, same order, when any is wanted).
+   */
+  any(group: FieldGroup): boolean {
+    if (this.want === null || this.groups === null) return true;
+    let v = this.groups.get(group.key);
+    if (v === undefined) {
+      v = false;
+      for (const n of group.names) if (this.want.has(n)) { v = true; break; }
+      this.groups.set(group.key, v);
     }
     return v;
   }

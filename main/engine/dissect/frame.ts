@@ -1,6 +1,6 @@
 // The frame pseudo-protocol: numbering, times, lengths, comments and the
 // list of protocols in the frame (filled in after the other layers).
-import { type Ctx, F } from './context';
+import { type Ctx, F, fieldGroup } from './context';
 import { declare } from './fields';
 
 declare('frame', 'Frame', [
@@ -22,16 +22,20 @@ export interface Clock {
   prev: bigint | null;
 }
 
+// fields field-subset output rarely asks for: one lookup for the three
+const META_FIELDS = fieldGroup('frame.interface_id', 'frame.encap_type', 'frame.time');
+
 export function dissectFrame(ctx: Ctx, clock: Clock): F {
   const p = ctx.pkt;
   const fr = ctx.layer('frame', 0, p.capLen);
   if (p.comments) for (const c of p.comments) ctx.gen(fr, 'frame.comment', c);
   // classic pcap has no interfaces (its records carry tsSec): tshark shows no interface id there
-  if (p.tsSec === undefined) ctx.gen(fr, 'frame.interface_id', p.interfaceId);
-  ctx.gen(fr, 'frame.encap_type', p.linkType);
+  const meta = ctx.any(META_FIELDS);
+  if (meta && p.tsSec === undefined) ctx.gen(fr, 'frame.interface_id', p.interfaceId);
+  if (meta) ctx.gen(fr, 'frame.encap_type', p.linkType);
   const ts = p.tsNs;
   if (ts !== null) {
-    ctx.gen(fr, 'frame.time', ts);
+    if (meta) ctx.gen(fr, 'frame.time', ts);
     ctx.gen(fr, 'frame.time_epoch', ts);
     if (clock.first === null) clock.first = ts;
     // reltime values are seconds; the exact nanoseconds ride along for printing

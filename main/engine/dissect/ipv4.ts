@@ -1,7 +1,7 @@
 // IPv4 (RFC 791): header, options, fragments. Fragments are reassembled in
 // the common case; like tshark, the upper layer appears on the frame that
 // completes the datagram, the other fragments show their bytes as data.
-import type { Ctx, F } from './context';
+import { type Ctx, type F, fieldGroup } from './context';
 import { declare, HEX16, HEX8 } from './fields';
 import { ipv4ToString } from './addr';
 import { dissectData } from './data';
@@ -52,8 +52,10 @@ export function dissectIpv4(ctx: Ctx, st: State, off: number, end: number): numb
     return end;
   }
   const hl = (d[off] & 15) * 4;
-  ctx.add(ip, 'ip.version', d[off] >> 4, off, 1);
-  ctx.add(ip, 'ip.hdr_len', hl, off, 1);
+  if (ctx.any(VERSION_FIELDS)) {
+    ctx.add(ip, 'ip.version', d[off] >> 4, off, 1);
+    ctx.add(ip, 'ip.hdr_len', hl, off, 1);
+  }
   if (hl < 20) {
     ctx.malformedAt('ip', `Bogus IP header length (${hl}, must be at least 20)`, off, 1);
     ctx.info = `Bogus IPv4 header length (${hl}, must be at least 20)`;
@@ -90,17 +92,21 @@ export function dissectIpv4(ctx: Ctx, st: State, off: number, end: number): numb
     ctx.sub(flags, 'ip.flags.mf', mf, off + 6, 1);
   }
   const fragOff = (ff & 0x1fff) * 8;
-  ctx.add(ip, 'ip.frag_offset', ff & 0x1fff, off + 6, 2);
-  ctx.add(ip, 'ip.ttl', d[off + 8], off + 8, 1);
+  if (ctx.any(FRAG_TTL_FIELDS)) {
+    ctx.add(ip, 'ip.frag_offset', ff & 0x1fff, off + 6, 2);
+    ctx.add(ip, 'ip.ttl', d[off + 8], off + 8, 1);
+  }
   if (ctx.inner === 0) ctx.ttl = d[off + 8];
   const proto = d[off + 9];
   ctx.add(ip, 'ip.proto', proto, off + 9, 1);
   ctx.add(ip, 'ip.checksum', u16(d, off + 10), off + 10, 2);
   const src = u32(d, off + 12), dst = u32(d, off + 16);
+  // (one lookup for both ip.addr occurrences)
+  const addr = ctx.w('ip.addr');
   ctx.add(ip, 'ip.src', src, off + 12, 4);
-  ctx.add(ip, 'ip.addr', src, off + 12, 4);
+  if (addr) ctx.add(ip, 'ip.addr', src, off + 12, 4);
   ctx.add(ip, 'ip.dst', dst, off + 16, 4);
-  ctx.add(ip, 'ip.addr', dst, off + 16, 4);
+  if (addr) ctx.add(ip, 'ip.addr', dst, off + 16, 4);
   if (ctx.inner === 0) {
     ctx.srcKind = ADDR_IPV4; ctx.src = src;
     ctx.dstKind = ADDR_IPV4; ctx.dst = dst;
@@ -129,6 +135,10 @@ export function dissectIpv4(ctx: Ctx, st: State, off: number, end: number): numb
   ipPayload(ctx, st, proto, payOff, dgEnd, ip);
   return dgEnd;
 }
+
+// header fields field-subset output rarely asks for: one lookup per run
+const VERSION_FIELDS = fieldGroup('ip.version', 'ip.hdr_len');
+const FRAG_TTL_FIELDS = fieldGroup('ip.frag_offset', 'ip.ttl');
 
 // A function of its own: the closures here would otherwise make every IPv4 packet allocate their context.
 function fragment(ctx: Ctx, st: State, ip: F, proto: number, fragOff: number, id: number, src: number, dst: number, mf: boolean, payOff: number, dgEnd: number, cut: boolean): void {

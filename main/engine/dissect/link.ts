@@ -1,7 +1,7 @@
 // Link layers: Ethernet II (and 802.3 + LLC), Linux cooked capture v1/v2,
 // BSD NULL/LOOP and raw IP, plus the ethertype dispatch (with 802.1Q/QinQ).
 import { LinkType } from '../types';
-import { Ctx, F } from './context';
+import { Ctx, F, fieldGroup } from './context';
 import { declare, HEX16, HEX8 } from './fields';
 import { dissectData } from './data';
 import { dissectArp } from './arp';
@@ -97,8 +97,10 @@ function dissectRawIp(ctx: Ctx, st: State, off: number, end: number): void {
   else dissectData(ctx, off, end);
 }
 
+const DST_FLAGS = fieldGroup('eth.dst.lg', 'eth.dst.ig'), SRC_FLAGS = fieldGroup('eth.src.lg', 'eth.src.ig');
+
 function macFlags(ctx: Ctx, parent: F, lg: string, ig: string, d: Uint8Array, o: number): void {
-  if (ctx.want !== null && !ctx.want.has(lg) && !ctx.want.has(ig)) return;
+  if (!ctx.any(lg === 'eth.dst.lg' ? DST_FLAGS : SRC_FLAGS)) return;
   ctx.add(parent, lg, (d[o] & 2) !== 0, o, 3);
   ctx.add(parent, ig, (d[o] & 1) !== 0, o, 3);
 }

@@ -1,7 +1,7 @@
 // TCP (RFC 9293): header, options, stream tracking (tcp.stream, relative
 // sequence numbers, basic analysis) and in-order delivery of payload to the
 // stream's application-layer reassembler (HTTP, TLS, ...).
-import { type Ctx, F } from './context';
+import { type Ctx, F, fieldGroup } from './context';
 import { declare, HEX16 } from './fields';
 import { dissectData } from './data';
 import type { State } from './state';
@@ -89,8 +89,10 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
   const sp = u16(d, off), dp = u16(d, off + 2);
   ctx.add(tcp, 'tcp.srcport', sp, off, 2);
   ctx.add(tcp, 'tcp.dstport', dp, off + 2, 2);
-  ctx.add(tcp, 'tcp.port', sp, off, 2);
-  ctx.add(tcp, 'tcp.port', dp, off + 2, 2);
+  if (ctx.w('tcp.port')) {
+    ctx.add(tcp, 'tcp.port', sp, off, 2);
+    ctx.add(tcp, 'tcp.port', dp, off + 2, 2);
+  }
   ctx.srcPort = sp; ctx.dstPort = dp;
   if (ctx.inner > 0) {
     if (avail >= 8) ctx.add(tcp, 'tcp.seq_raw', u32(d, off + 4), off + 4, 4);
@@ -127,26 +129,30 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
   // without the ACK flag tshark 4.0 shows the raw field
   const relAck = ackf ? (ack - rev.base) >>> 0 : ack;
 
-  ctx.gen(tcp, 'tcp.stream', stream.s.index);
-  ctx.gen(tcp, 'tcp.len', len);
-  ctx.add(tcp, 'tcp.seq', relSeq, off + 4, 4);
-  ctx.add(tcp, 'tcp.seq_raw', seq, off + 4, 4);
   const seglen = len + (syn ? 1 : 0) + (fin ? 1 : 0);
-  ctx.gen(tcp, 'tcp.nxtseq', (relSeq + seglen) >>> 0);
-  ctx.add(tcp, 'tcp.ack', relAck, off + 8, 4);
-  ctx.add(tcp, 'tcp.ack_raw', ack, off + 8, 4);
-  ctx.add(tcp, 'tcp.hdr_len', hl, off + 12, 1);
+  if (ctx.any(SEQ_FIELDS)) {
+    ctx.gen(tcp, 'tcp.stream', stream.s.index);
+    ctx.gen(tcp, 'tcp.len', len);
+    ctx.add(tcp, 'tcp.seq', relSeq, off + 4, 4);
+    ctx.add(tcp, 'tcp.seq_raw', seq, off + 4, 4);
+    ctx.gen(tcp, 'tcp.nxtseq', (relSeq + seglen) >>> 0);
+    ctx.add(tcp, 'tcp.ack', relAck, off + 8, 4);
+    ctx.add(tcp, 'tcp.ack_raw', ack, off + 8, 4);
+    ctx.add(tcp, 'tcp.hdr_len', hl, off + 12, 1);
+  }
   const ff = ctx.add(tcp, 'tcp.flags', flags, off + 12, 2);
   if (ctx.g('tcp.flags.')) flagBits(ctx, ff, flags, off);
-  ctx.add(tcp, 'tcp.window_size_value', win, off + 14, 2);
   // scaling applies once both SYNs carried a window-scale option, never to the SYNs themselves
   const scale = !syn && flow.wscale >= 0 && rev.wscale >= 0 ? flow.wscale : -1;
-  if (ctx.g('tcp.window_size')) {
-    ctx.gen(tcp, 'tcp.window_size', scale >= 0 ? win * 2 ** scale : win);
-    ctx.gen(tcp, 'tcp.window_size_scalefactor', scale >= 0 ? 2 ** scale : syn ? -2 : -1);
+  if (ctx.any(WIN_FIELDS)) {
+    ctx.add(tcp, 'tcp.window_size_value', win, off + 14, 2);
+    if (ctx.g('tcp.window_size')) {
+      ctx.gen(tcp, 'tcp.window_size', scale >= 0 ? win * 2 ** scale : win);
+      ctx.gen(tcp, 'tcp.window_size_scalefactor', scale >= 0 ? 2 ** scale : syn ? -2 : -1);
+    }
+    ctx.add(tcp, 'tcp.checksum', u16(d, off + 16), off + 16, 2);
+    ctx.add(tcp, 'tcp.urgent_pointer', u16(d, off + 18), off + 18, 2);
   }
-  ctx.add(tcp, 'tcp.checksum', u16(d, off + 16), off + 16, 2);
-  ctx.add(tcp, 'tcp.urgent_pointer', u16(d, off + 18), off + 18, 2);
 
   let optInfo = '';
   if (hdrBad) {
@@ -251,6 +257,10 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
     if (info) ctx.info = partial ? `${partial} [TCP segment of a reassembled PDU]` : segmentText(info);
   }
 }
+
+// runs of header fields field-subset output rarely asks for: one lookup for the run
+const SEQ_FIELDS = fieldGroup('tcp.stream', 'tcp.len', 'tcp.seq', 'tcp.seq_raw', 'tcp.nxtseq', 'tcp.ack', 'tcp.ack_raw', 'tcp.hdr_len');
+const WIN_FIELDS = fieldGroup('tcp.window_size_value', 'tcp.window_size', 'tcp.window_size_scalefactor', 'tcp.checksum', 'tcp.urgent_pointer');
 
 /** The Info text's inputs; the text is built only when someone reads it. */
 class TcpInfo {
