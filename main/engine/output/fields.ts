@@ -197,6 +197,8 @@ export class FieldsByteWriter {
   private readonly protoBytes = new Map<string, Buffer>();
   /** columns by field slot (see bindSlots) */
   private bySlot: number[][] | null = null;
+  /** by field slot: its only column, -1 for none, -2 for several (then bySlot) */
+  private slotCol: Int32Array | null = null;
 
   /**
    * Reads fields' columns from their slot (F.slot) instead of looking their
@@ -205,6 +207,7 @@ export class FieldsByteWriter {
    */
   bindSlots(names: string[] | null): this {
     this.bySlot = names === null ? null : names.map((n) => this.index.get(n) ?? []);
+    this.slotCol = this.bySlot === null ? null : Int32Array.from(this.bySlot, (at) => (at.length === 0 ? -1 : at.length === 1 ? at[0] : -2));
     return this;
   }
 
@@ -214,13 +217,23 @@ export class FieldsByteWriter {
     const n = hits.length;
     count.fill(0);
     const fields: Field[] = d.fields;
-    const bySlot = this.bySlot;
+    const bySlot = this.bySlot, slotCol = this.slotCol;
     for (let i = 0; i < fields.length; i++) {
       const f = fields[i];
       const slot = (f as Field & { slot?: number }).slot;
       let at: number[] | undefined;
-      if (bySlot !== null && slot !== undefined && slot >= 0) at = bySlot[slot];
-      else if (slot === -2) continue;
+      if (slotCol !== null && bySlot !== null && slot !== undefined && slot >= 0) {
+        // the common case, a field in exactly one column, without the column list
+        const k = slotCol[slot];
+        if (k === -1) continue;
+        if (k >= 0) {
+          const c = count[k];
+          if (occ === 'a' || c === 0) { hits[k][c] = f; count[k] = c + 1; }
+          else if (occ === 'l') hits[k][0] = f;
+          continue;
+        }
+        at = bySlot[slot];
+      } else if (slot === -2) continue;
       else at = idx.get(f.name);
       if (at === undefined) continue;
       for (let j = 0; j < at.length; j++) {
