@@ -31,8 +31,14 @@ export class F implements Field {
 export const SKIP = new F('', null, 0, 0);
 
 /** A fixed set of field names tested at once by Ctx.any (key: never a field name or prefix). */
-export interface FieldGroup { readonly key: string; readonly names: readonly string[] }
-export const fieldGroup = (...names: string[]): FieldGroup => ({ key: `\0${names.join('|')}`, names });
+export interface FieldGroup {
+  readonly key: string;
+  readonly names: readonly string[];
+  /** the answer for the groups map it was last asked against (no lookup while one Dissector runs) */
+  owner: object | null;
+  kept: boolean;
+}
+export const fieldGroup = (...names: string[]): FieldGroup => ({ key: `\0${names.join('|')}`, names, owner: null, kept: true });
 
 /** What the summary's Source/Destination columns show. */
 export type AddrKind = 0 | 1 | 2 | 3; // none, ether, ipv4, ipv6
@@ -217,12 +223,15 @@ export class Ctx {
    */
   any(group: FieldGroup): boolean {
     if (this.want === null || this.groups === null) return true;
+    if (group.owner === this.groups) return group.kept;
     let v = this.groups.get(group.key);
     if (v === undefined) {
       v = false;
       for (const n of group.names) if (this.want.has(n)) { v = true; break; }
       this.groups.set(group.key, v);
     }
+    group.owner = this.groups;
+    group.kept = v;
     return v;
   }
 

@@ -24,6 +24,7 @@ export interface Clock {
 
 // fields field-subset output rarely asks for: one lookup for the three
 const META_FIELDS = fieldGroup('frame.interface_id', 'frame.encap_type', 'frame.time');
+const REL_FIELDS = fieldGroup('frame.time_delta', 'frame.time_relative');
 
 export function dissectFrame(ctx: Ctx, clock: Clock): F {
   const p = ctx.pkt;
@@ -39,11 +40,11 @@ export function dissectFrame(ctx: Ctx, clock: Clock): F {
     ctx.gen(fr, 'frame.time_epoch', ts);
     if (clock.first === null) clock.first = ts;
     // reltime values are seconds; the exact nanoseconds ride along for printing
-    if (ctx.w('frame.time_delta')) {
+    if (ctx.any(REL_FIELDS) && ctx.w('frame.time_delta')) {
       const ns = clock.prev === null ? 0n : ts - clock.prev;
       (ctx.gen(fr, 'frame.time_delta', Number(ns) / 1e9) as F & { ns?: bigint }).ns = ns;
     }
-    if (ctx.w('frame.time_relative')) {
+    if (ctx.any(REL_FIELDS) && ctx.w('frame.time_relative')) {
       const ns = ts - clock.first;
       (ctx.gen(fr, 'frame.time_relative', Number(ns) / 1e9) as F & { ns?: bigint }).ns = ns;
     }

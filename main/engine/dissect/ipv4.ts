@@ -52,7 +52,9 @@ export function dissectIpv4(ctx: Ctx, st: State, off: number, end: number): numb
     return end;
   }
   const hl = (d[off] & 15) * 4;
-  if (ctx.any(VERSION_FIELDS)) {
+  // one lookup for the header fields field-subset output rarely asks for
+  const misc = ctx.any(MISC_FIELDS);
+  if (misc) {
     ctx.add(ip, 'ip.version', d[off] >> 4, off, 1);
     ctx.add(ip, 'ip.hdr_len', hl, off, 1);
   }
@@ -67,7 +69,7 @@ export function dissectIpv4(ctx: Ctx, st: State, off: number, end: number): numb
     return end;
   }
   const ds = d[off + 1];
-  if (ctx.g('ip.dsfield')) {
+  if (misc && ctx.g('ip.dsfield')) {
     const ds_ = ctx.add(ip, 'ip.dsfield', ds, off + 1, 1);
     ctx.sub(ds_, 'ip.dsfield.dscp', ds >> 2, off + 1, 1);
     ctx.sub(ds_, 'ip.dsfield.ecn', ds & 3, off + 1, 1);
@@ -75,31 +77,31 @@ export function dissectIpv4(ctx: Ctx, st: State, off: number, end: number): numb
   let total = u16(d, off + 2);
   // 0 is what TCP segmentation offload leaves in captured frames: the frame's length holds
   if (total === 0) total = Math.max(hl, avail);
-  ctx.add(ip, 'ip.len', total, off + 2, 2);
+  if (misc) ctx.add(ip, 'ip.len', total, off + 2, 2);
   if (total < hl) {
     ctx.malformedAt('ip', `Bogus IP length (${total}, less than header length ${hl})`, off + 2, 2);
     ctx.info = `Bogus IP length (${total}, less than header length ${hl})`;
     return end;
   }
   const id = u16(d, off + 4);
-  ctx.add(ip, 'ip.id', id, off + 4, 2);
+  if (misc) ctx.add(ip, 'ip.id', id, off + 4, 2);
   const ff = u16(d, off + 6);
   const mf = (ff & 0x2000) !== 0;
-  if (ctx.g('ip.flags')) {
+  if (misc && ctx.g('ip.flags')) {
     const flags = ctx.add(ip, 'ip.flags', ff >> 13, off + 6, 1);
     ctx.sub(flags, 'ip.flags.rb', (ff & 0x8000) !== 0, off + 6, 1);
     ctx.sub(flags, 'ip.flags.df', (ff & 0x4000) !== 0, off + 6, 1);
     ctx.sub(flags, 'ip.flags.mf', mf, off + 6, 1);
   }
   const fragOff = (ff & 0x1fff) * 8;
-  if (ctx.any(FRAG_TTL_FIELDS)) {
+  if (misc) {
     ctx.add(ip, 'ip.frag_offset', ff & 0x1fff, off + 6, 2);
     ctx.add(ip, 'ip.ttl', d[off + 8], off + 8, 1);
   }
   if (ctx.inner === 0) ctx.ttl = d[off + 8];
   const proto = d[off + 9];
   ctx.add(ip, 'ip.proto', proto, off + 9, 1);
-  ctx.add(ip, 'ip.checksum', u16(d, off + 10), off + 10, 2);
+  if (misc) ctx.add(ip, 'ip.checksum', u16(d, off + 10), off + 10, 2);
   const src = u32(d, off + 12), dst = u32(d, off + 16);
   // (one lookup for both ip.addr occurrences)
   const addr = ctx.w('ip.addr');
@@ -136,9 +138,8 @@ export function dissectIpv4(ctx: Ctx, st: State, off: number, end: number): numb
   return dgEnd;
 }
 
-// header fields field-subset output rarely asks for: one lookup per run
-const VERSION_FIELDS = fieldGroup('ip.version', 'ip.hdr_len');
-const FRAG_TTL_FIELDS = fieldGroup('ip.frag_offset', 'ip.ttl');
+const MISC_FIELDS = fieldGroup('ip.version', 'ip.hdr_len', 'ip.dsfield', 'ip.dsfield.dscp', 'ip.dsfield.ecn', 'ip.len', 'ip.id',
+  'ip.flags', 'ip.flags.rb', 'ip.flags.df', 'ip.flags.mf', 'ip.frag_offset', 'ip.ttl', 'ip.checksum');
 
 // A function of its own: the closures here would otherwise make every IPv4 packet allocate their context.
 function fragment(ctx: Ctx, st: State, ip: F, proto: number, fragOff: number, id: number, src: number, dst: number, mf: boolean, payOff: number, dgEnd: number, cut: boolean): void {

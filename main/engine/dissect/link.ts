@@ -115,16 +115,17 @@ export function dissectEth(ctx: Ctx, st: State, off: number, end: number): void 
     return;
   }
   // address views only when someone reads them (field-subset mode skips them)
-  if (ctx.w('eth.dst') || ctx.w('eth.addr')) {
+  const addr = ctx.w('eth.addr');
+  if (addr || ctx.w('eth.dst')) {
     const dst = ctx.mac(d, off);
     ctx.add(eth, 'eth.dst', dst, off, 6);
-    ctx.add(eth, 'eth.addr', dst, off, 6);
+    if (addr) ctx.add(eth, 'eth.addr', dst, off, 6);
   }
   macFlags(ctx, eth, 'eth.dst.lg', 'eth.dst.ig', d, off);
-  if (ctx.w('eth.src') || ctx.w('eth.addr')) {
+  if (addr || ctx.w('eth.src')) {
     const src = ctx.mac(d, off + 6);
     ctx.add(eth, 'eth.src', src, off + 6, 6);
-    ctx.add(eth, 'eth.addr', src, off + 6, 6);
+    if (addr) ctx.add(eth, 'eth.addr', src, off + 6, 6);
   }
   macFlags(ctx, eth, 'eth.src.lg', 'eth.src.ig', d, off + 6);
   if (ctx.d === ctx.pkt.data) {

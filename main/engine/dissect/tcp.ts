@@ -165,7 +165,8 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
   }
   if (syn && flow.wscale === -1) flow.wscale = -2; // SYN without the option: no scaling
 
-  // --- analysis ---
+  // --- analysis --- (its state is kept always, its fields only when some are wanted)
+  const an = ctx.g('tcp.analysis');
   let prefix = '';
   let retrans = false;
   /** something was said under tcp.analysis (tshark then also shows the iRTT there) */
@@ -173,11 +174,11 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
   if (seglen > 0 && flow.nextSeq >= 0) {
     const keepAlive = len <= 1 && !syn && !fin && !rst && seq === ((flow.nextSeq - 1) >>> 0);
     if (keepAlive) {
-      ctx.gen(tcp, 'tcp.analysis.flags', null); flagged = true; ctx.gen(tcp, 'tcp.analysis.keep_alive', null);
+      if (an) ctx.gen(tcp, 'tcp.analysis.flags', null); flagged = true; if (an) ctx.gen(tcp, 'tcp.analysis.keep_alive', null);
       prefix = '[TCP Keep-Alive] ';
       retrans = true; // never deliver keep-alive bytes
     } else if (sdiff((seq + seglen) >>> 0, flow.nextSeq) <= 0) {
-      ctx.gen(tcp, 'tcp.analysis.flags', null); flagged = true; ctx.gen(tcp, 'tcp.analysis.retransmission', null);
+      if (an) ctx.gen(tcp, 'tcp.analysis.flags', null); flagged = true; if (an) ctx.gen(tcp, 'tcp.analysis.retransmission', null);
       ctx.note('sequence', 'tcp', 'This frame is a (suspected) retransmission');
       prefix = '[TCP Retransmission] ';
       retrans = true;
@@ -186,10 +187,10 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
   if (!retrans && len === 0 && !syn && !fin && !rst && ackf && flow.lastAck === ack && flow.lastWin === win) {
     const dupAck = ++flow.dupAcks;
     const dupOf = flow.lastAckFrame;
-    ctx.gen(tcp, 'tcp.analysis.flags', null); flagged = true;
-    ctx.gen(tcp, 'tcp.analysis.duplicate_ack', null);
-    ctx.gen(tcp, 'tcp.analysis.duplicate_ack_num', dupAck);
-    ctx.gen(tcp, 'tcp.analysis.duplicate_ack_frame', dupOf);
+    if (an) ctx.gen(tcp, 'tcp.analysis.flags', null); flagged = true;
+    if (an) ctx.gen(tcp, 'tcp.analysis.duplicate_ack', null);
+    if (an) ctx.gen(tcp, 'tcp.analysis.duplicate_ack_num', dupAck);
+    if (an) ctx.gen(tcp, 'tcp.analysis.duplicate_ack_frame', dupOf);
     prefix = `[TCP Dup ACK ${dupOf}#${dupAck}] `;
   } else if (ackf) {
     flow.dupAcks = 0;
@@ -197,7 +198,7 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
   }
   if (ackf) { flow.lastAck = ack; flow.lastWin = win; }
   if (win === 0 && !syn && !fin && !rst) {
-    ctx.gen(tcp, 'tcp.analysis.flags', null); flagged = true; ctx.gen(tcp, 'tcp.analysis.zero_window', null);
+    if (an) ctx.gen(tcp, 'tcp.analysis.flags', null); flagged = true; if (an) ctx.gen(tcp, 'tcp.analysis.zero_window', null);
     prefix = prefix || '[TCP ZeroWindow] ';
   }
 
@@ -232,8 +233,8 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
     if (behind > 0) from = payOff + Math.min(behind, len);
     else if (behind < 0) {
       // gap: a lost segment ends any partial PDU
-      ctx.gen(tcp, 'tcp.analysis.flags', null);
-      ctx.gen(tcp, 'tcp.analysis.lost_segment', null);
+      if (an) ctx.gen(tcp, 'tcp.analysis.flags', null);
+      if (an) ctx.gen(tcp, 'tcp.analysis.lost_segment', null);
       ctx.note('sequence', 'tcp', 'Previous segment(s) not captured', 'warn');
       if (!prefix) {
         prefix = '[TCP Previous segment not captured] ';
@@ -294,6 +295,7 @@ function timing(ctx: Ctx, tcp: F, s: TcpStream, flow: TcpFlow, rev: TcpFlow, seq
   const ts = ctx.pkt.tsNs;
   const syn = (flags & 2) !== 0, ackf = (flags & 16) !== 0, fin = (flags & 1) !== 0, rst = (flags & 4) !== 0;
   ctx.gen(tcp, 'tcp.completeness', s.completeness);
+  const an = ctx.g('tcp.analysis');
   if (syn && !ackf) { s.completeness |= 1; if (s.synTs === null) s.synTs = ts; }
   else if (syn && ackf) { s.completeness |= 2; s.synAckSeen = true; }
   else if (ackf && s.synAckSeen && !(s.completeness & 4)) {
@@ -312,8 +314,8 @@ function timing(ctx: Ctx, tcp: F, s: TcpStream, flow: TcpFlow, rev: TcpFlow, seq
     if (last >= 0) {
       const u = rev.unacked[last];
       rev.unacked.splice(0, last + 1);
-      ctx.gen(tcp, 'tcp.analysis.acks_frame', u.frame);
-      if (ts !== null && u.ts !== null) ctx.gen(tcp, 'tcp.analysis.ack_rtt', rel(ts - u.ts));
+      if (an) ctx.gen(tcp, 'tcp.analysis.acks_frame', u.frame);
+      if (an && ts !== null && u.ts !== null) ctx.gen(tcp, 'tcp.analysis.ack_rtt', rel(ts - u.ts));
       analysed = true;
     }
   }
@@ -330,13 +332,13 @@ function timing(ctx: Ctx, tcp: F, s: TcpStream, flow: TcpFlow, rev: TcpFlow, seq
     // a FIN's sequence number is not a byte in flight
     const top = (flow.nextSeq - (fin ? 1 : 0)) >>> 0;
     const acked = rev.lastAck >= 0 ? rev.lastAck : (flow.base + 1) >>> 0;
-    ctx.gen(tcp, 'tcp.analysis.bytes_in_flight', Math.max(0, sdiff(top, acked)));
+    if (an) ctx.gen(tcp, 'tcp.analysis.bytes_in_flight', Math.max(0, sdiff(top, acked)));
     flow.pushBytes += len;
-    ctx.gen(tcp, 'tcp.analysis.push_bytes_sent', flow.pushBytes);
+    if (an) ctx.gen(tcp, 'tcp.analysis.push_bytes_sent', flow.pushBytes);
     if (flags & 8) flow.pushBytes = 0;
     analysed = true;
   }
-  if (analysed && s.initialRtt >= 0) ctx.gen(tcp, 'tcp.analysis.initial_rtt', s.initialRtt);
+  if (an && analysed && s.initialRtt >= 0) ctx.gen(tcp, 'tcp.analysis.initial_rtt', s.initialRtt);
 }
 
 /** A closed conversation keeps its numbers but not its reassembly buffers. */
