@@ -246,23 +246,29 @@ export class FieldsByteWriter {
     const sep = this.sep, agg = this.agg, q = this.quote;
     const sep1 = sep.length === 1 ? sep[0] : -1;
     // room for every separator, quote and the newline; each value makes room for itself plus this slack
-    out.room(this.slack);
+    // (separators go through locals; out.pos is synced around each value)
+    let buf = out.room(this.slack);
+    let pos = out.pos;
     for (let k = 0; k < n; k++) {
       if (k > 0) {
-        if (sep1 >= 0) out.buf[out.pos++] = sep1;
-        else { sep.copy(out.buf, out.pos); out.pos += sep.length; }
+        if (sep1 >= 0) buf[pos++] = sep1;
+        else { sep.copy(buf, pos); pos += sep.length; }
       }
       const c = count[k];
       if (c === 0) continue;
       const h = hits[k];
-      if (q) out.buf[out.pos++] = q;
+      if (q) buf[pos++] = q;
+      out.pos = pos;
       for (let j = 0; j < c; j++) {
         if (j > 0) { out.room(agg.length + this.slack); agg.copy(out.buf, out.pos); out.pos += agg.length; }
         this.value(out, k, h[j], d.packet);
       }
-      if (q) out.buf[out.pos++] = q;
+      buf = out.buf;
+      pos = out.pos;
+      if (q) buf[pos++] = q;
     }
-    out.buf[out.pos++] = 10;
+    buf[pos++] = 10;
+    out.pos = pos;
   }
 
   private value(out: BufferedWriter, k: number, f: Field, p: RawPacket): void {
