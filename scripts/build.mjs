@@ -83,12 +83,13 @@ if (rendererEntry && outOfDate('renderer', rendererSrc.concat(sharedUi))) {
   touch('renderer', rendererSrc.concat(sharedUi));
 }
 const preload = 'main/electron/preload.ts';
-if (existsSync(preload) && outOfDate('preload', [preload, ...walk('main/api', isTs)])) {
+const preloadInputs = [preload, ...walk('main/electron', isTs), ...walk('main/api', isTs)];
+if (existsSync(preload) && outOfDate('preload', preloadInputs)) {
   log('bundling Electron preload');
   await build({
     entryPoints: [preload], bundle: true, outfile: 'dist/main/electron/preload.js', format: 'cjs',
     platform: 'node', target: 'node20', external: ['electron'], logLevel: 'error',
   });
-  touch('preload', [preload]);
+  touch('preload', preloadInputs);
 }
 log(`up to date (${relative(root, 'dist') || 'dist'})`);
