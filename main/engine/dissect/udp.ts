@@ -84,7 +84,8 @@ export function dissectUdp(ctx: Ctx, st: State, off: number, end: number): void 
   } else payEnd = off + len;
   ctx.srcPort = sp; ctx.dstPort = dp;
   const pay = off + 8;
-  ctx.info = `${sp} → ${dp} Len=${Math.max(0, len - 8)}`;
+  // built only when a summary is read (field output never reads it)
+  ctx.info = () => `${sp} → ${dp} Len=${Math.max(0, len - 8)}`;
   if (pay >= payEnd) return;
   if (sp === 53 || dp === 53) return dissectDns(ctx, pay, payEnd, 'dns');
   if (sp === 5353 || dp === 5353) return dissectDns(ctx, pay, payEnd, 'mdns');

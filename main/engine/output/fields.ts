@@ -352,18 +352,19 @@ export class FieldsByteWriter {
   private epoch(out: BufferedWriter, p: RawPacket): void {
     const ns = p.tsNs;
     if (p.tsSec !== undefined || ns === null || ns < 0n) { putText(out, this.slack, epoch(p)); return; }
-    let off = ns - this.secStart;
-    if (this.secStart < 0n || off < 0n || off >= 1_000_000_000n) {
+    // one bigint subtraction per packet; the range checks are done on the number
+    let off = Number(ns - this.secStart);
+    if (this.secStart < 0n || off < 0 || off >= 1_000_000_000) {
       this.secStart = ns - (ns % 1_000_000_000n);
       this.secDigits = Buffer.from(String(this.secStart / 1_000_000_000n), 'latin1');
-      off = ns - this.secStart;
+      off = Number(ns - this.secStart);
     }
     const sd = this.secDigits;
     const buf = out.room(sd.length + 10 + this.slack);
     let pos = out.pos;
     for (let i = 0; i < sd.length; i++) buf[pos++] = sd[i];
     buf[pos++] = 46;
-    let frac = Number(off);
+    let frac = off;
     for (let i = pos + 8; i >= pos; i--) { buf[i] = 48 + (frac % 10); frac = Math.floor(frac / 10); }
     out.pos = pos + 9;
   }
