@@ -97,6 +97,7 @@ function dissectRawIp(ctx: Ctx, st: State, off: number, end: number): void {
   else dissectData(ctx, off, end);
 }
 
+const ETH_TYPE = fieldGroup('eth.type');
 const DST_FLAGS = fieldGroup('eth.dst.lg', 'eth.dst.ig'), SRC_FLAGS = fieldGroup('eth.src.lg', 'eth.src.ig');
 
 function macFlags(ctx: Ctx, parent: F, lg: string, ig: string, d: Uint8Array, o: number): void {
@@ -142,7 +143,7 @@ export function dissectEth(ctx: Ctx, st: State, off: number, end: number): void 
     trailer(ctx, eth, payEnd, end);
     return;
   }
-  ctx.add(eth, 'eth.type', type, off + 12, 2);
+  if (ctx.any(ETH_TYPE)) ctx.add(eth, 'eth.type', type, off + 12, 2);
   const used = ethertype(ctx, st, type, off + 14, end);
   trailer(ctx, eth, used, end);
 }

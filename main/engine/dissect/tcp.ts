@@ -261,6 +261,7 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
 
 // runs of header fields field-subset output rarely asks for: one lookup for the run
 const SEQ_FIELDS = fieldGroup('tcp.stream', 'tcp.len', 'tcp.seq', 'tcp.seq_raw', 'tcp.nxtseq', 'tcp.ack', 'tcp.ack_raw', 'tcp.hdr_len');
+const COMPLETENESS = fieldGroup('tcp.completeness');
 const WIN_FIELDS = fieldGroup('tcp.window_size_value', 'tcp.window_size', 'tcp.window_size_scalefactor', 'tcp.checksum', 'tcp.urgent_pointer');
 
 /** The Info text's inputs; the text is built only when someone reads it. */
@@ -294,7 +295,7 @@ const rel = (ns: bigint): number => Number(ns) / 1e9;
 function timing(ctx: Ctx, tcp: F, s: TcpStream, flow: TcpFlow, rev: TcpFlow, seq: number, ack: number, len: number, flags: number, flagged: boolean): void {
   const ts = ctx.pkt.tsNs;
   const syn = (flags & 2) !== 0, ackf = (flags & 16) !== 0, fin = (flags & 1) !== 0, rst = (flags & 4) !== 0;
-  ctx.gen(tcp, 'tcp.completeness', s.completeness);
+  if (ctx.any(COMPLETENESS)) ctx.gen(tcp, 'tcp.completeness', s.completeness);
   const an = ctx.g('tcp.analysis');
   if (syn && !ackf) { s.completeness |= 1; if (s.synTs === null) s.synTs = ts; }
   else if (syn && ackf) { s.completeness |= 2; s.synAckSeen = true; }

@@ -1,5 +1,5 @@
 // UDP (RFC 768) and the dispatch to the protocols carried over it.
-import type { Ctx } from './context';
+import { type Ctx, fieldGroup } from './context';
 import { declare, HEX16 } from './fields';
 import { dissectData } from './data';
 import { dissectDns } from './dns';
@@ -49,6 +49,9 @@ declare('udp', 'User Datagram Protocol', [
   ['udp.payload', 'bytes', 'Payload'],
 ]);
 
+// fields field-subset runs rarely ask for: one cached check instead of a lookup each
+const UDP_REST = fieldGroup('udp.port', 'udp.length', 'udp.checksum');
+
 export function dissectUdp(ctx: Ctx, st: State, off: number, end: number): void {
   const d = ctx.d;
   const avail = end - off;
@@ -62,16 +65,21 @@ export function dissectUdp(ctx: Ctx, st: State, off: number, end: number): void 
   const sp = u16(d, off), dp = u16(d, off + 2);
   ctx.add(udp, 'udp.srcport', sp, off, 2);
   ctx.add(udp, 'udp.dstport', dp, off + 2, 2);
-  ctx.add(udp, 'udp.port', sp, off, 2);
-  ctx.add(udp, 'udp.port', dp, off + 2, 2);
+  const rest = ctx.any(UDP_REST);
+  if (rest) {
+    ctx.add(udp, 'udp.port', sp, off, 2);
+    ctx.add(udp, 'udp.port', dp, off + 2, 2);
+  }
   if (avail < 8) {
     ctx.malformedAt('udp', `UDP header cut short (${avail} of 8 bytes)`, off, avail);
     ctx.info = `${sp} → ${dp} [header cut short]`;
     return;
   }
   const len = u16(d, off + 4);
-  ctx.add(udp, 'udp.length', len, off + 4, 2);
-  ctx.add(udp, 'udp.checksum', u16(d, off + 6), off + 6, 2);
+  if (rest) {
+    ctx.add(udp, 'udp.length', len, off + 4, 2);
+    ctx.add(udp, 'udp.checksum', u16(d, off + 6), off + 6, 2);
+  }
   if (ctx.inner > 0) return; // header inside an ICMP error: ports are what matters
   // a Dissector whose field subset lacks udp.stream never shows the numbers: no need to keep the table
   if (ctx.w('udp.stream')) ctx.gen(udp, 'udp.stream', st.udpStream(ctx, sp, dp));
