@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, writeFileSync, chmodSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { CLI } from '../lib/env';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -66,4 +66,15 @@ export async function launchBrowser(ns?: string): Promise<Browser> {
     chmodSync(executablePath, 0o755);
   }
   return chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS, timeout: 30_000 });
+}
+
+/** The size the UI must read well at. */
+export const VIEWPORT = { width: 1280, height: 800 };
+
+/** A new page at VIEWPORT that records uncaught page errors (tests assert there were none). */
+export async function openPage(browser: Browser): Promise<{ page: Page; pageErrors: string[] }> {
+  const page = await browser.newPage({ viewport: VIEWPORT });
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  return { page, pageErrors };
 }

@@ -14,7 +14,7 @@ import { execFileSync } from 'node:child_process';
 import type { Dialog, Page } from 'playwright-core';
 import { CAPTURES, outputDir, sharedCapturesSkipReason, hasCommand, liveSkipReason } from '../lib/env';
 import { createVethPair } from '../lib/netns';
-import { chromiumSkipReason, launchBrowser, startServe } from './harness';
+import { chromiumSkipReason, launchBrowser, openPage, startServe, VIEWPORT } from './harness';
 
 process.env.XDPSCOPE_CONFIG_DIR = mkdtempSync(join(tmpdir(), 'xs-config-'));
 const OUT = outputDir('e2e');
@@ -48,9 +48,9 @@ test('open → filter → comment → hide a column → select → Save As → f
   const dialogTypes: string[] = [];
   const onDialog = (d: Dialog) => { dialogs.push(d.message()); dialogTypes.push(d.type()); void (answer ? d.accept() : d.dismiss()); };
   try {
-    let page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    const pageErrors: string[] = [];
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    const first = await openPage(browser);
+    let page = first.page;
+    const pageErrors = first.pageErrors;
     page.on('dialog', onDialog);
     await page.goto(served.url);
     await page.locator('.ag-row', { hasText: 'POST /post HTTP/1.1' }).first().waitFor({ timeout: 15_000 });
@@ -145,7 +145,7 @@ test('open → filter → comment → hide a column → select → Save As → f
 
     // A fresh server on the saved session: filter, columns, selection and comments are back.
     served = await startServe([saved]);
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page = await browser.newPage({ viewport: VIEWPORT });
     page.on('pageerror', (e) => pageErrors.push(e.message));
     page.on('dialog', onDialog);
     await page.goto(served.url);
@@ -231,7 +231,7 @@ test('live: capture on a veth pair, opening a file asks first, Save As stores th
   try {
     const dataDir = mkdtempSync(join(tmpdir(), 'xs-data-'));
     served = await startServe([], net.serverNs, { ...process.env, XDPSCOPE_DATA_DIR: dataDir });
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const page = await browser.newPage({ viewport: VIEWPORT });
     page.on('dialog', (d) => { dialogs.push(d.message()); void (answer ? d.accept() : d.dismiss()); });
     await page.goto(served.url);
     await page.locator(`[data-iface="${net.serverIf}"]`).click({ timeout: 15_000 });
@@ -295,7 +295,7 @@ test('a large file loads with a progress bar; rows are usable at once; Cancel ke
   const served = await startServe([]);
   const browser = await launchBrowser();
   try {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const page = await browser.newPage({ viewport: VIEWPORT });
     await page.goto(served.url);
     await page.locator('#open-path').fill(big);
     await page.getByRole('button', { name: 'Open', exact: true }).last().click();

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { CAPTURES, outputDir, sharedCapturesSkipReason, liveSkipReason, isRoot, hasCommand } from '../lib/env';
 import { createVethPair } from '../lib/netns';
-import { chromiumSkipReason, launchBrowser, startServe } from './harness';
+import { chromiumSkipReason, launchBrowser, openPage, startServe, VIEWPORT } from './harness';
 
 // Keep the user's recent-files list out of tests.
 process.env.XDPSCOPE_CONFIG_DIR = require('node:fs').mkdtempSync(require('node:path').join(require('node:os').tmpdir(), 'xs-config-'));
@@ -24,9 +24,7 @@ test('shared capture: rows, filter, bad filter, enriched details, byte highlight
   const served = await startServe([join(CAPTURES, 'zeek-post.pcap')]);
   const browser = await launchBrowser();
   try {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    const pageErrors: string[] = [];
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    const { page, pageErrors } = await openPage(browser);
     await page.goto(served.url);
 
     // 1. rows and Info text appear
@@ -115,7 +113,7 @@ test('live capture on a veth pair: pick the interface, start, see HTTP rows arri
   try {
     const dataDir = require('node:fs').mkdtempSync(join(require('node:os').tmpdir(), 'xs-data-'));
     served = await startServe([], net.serverNs, { ...process.env, XDPSCOPE_DATA_DIR: dataDir });
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const page = await browser.newPage({ viewport: VIEWPORT });
     await page.goto(served.url);
     const row = page.locator(`[data-iface="${net.serverIf}"]`);
     await row.waitFor({ timeout: 15_000 });
@@ -167,7 +165,7 @@ test('without capture privileges, starting a capture says so and offers "Grant c
   const served = await startServe([], undefined, { ...process.env, HOME: '/tmp' }, ['runuser', '-u', 'nobody', '--']);
   const browser = await launchBrowser();
   try {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const page = await browser.newPage({ viewport: VIEWPORT });
     await page.goto(served.url);
     await page.locator('[data-iface="lo"]').click({ timeout: 15_000 });
     await page.getByRole('button', { name: /Start capture on lo/ }).click();
@@ -188,9 +186,7 @@ test('insights: the alert count shows in the toolbar; opening an alert applies i
   const served = await startServe([join(CAPTURES, 'zeek-get-to-ssh-server.pcap')]);
   const browser = await launchBrowser();
   try {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    const pageErrors: string[] = [];
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    const { page, pageErrors } = await openPage(browser);
     await page.goto(served.url);
     await page.locator('[data-testid=packet-list] .ag-row').first().waitFor({ timeout: 15_000 });
     const insights = page.getByRole('button', { name: /^Insights/ });
