@@ -68,3 +68,44 @@ export class BlockBuffer {
   take(): Buffer { return this.buf.subarray(0, this.len); }
   reset(): void { this.len = 0; }
 }
+
+/**
+ * What the pcap and pcapng writers share: records are assembled whole in a
+ * BlockBuffer and handed to the sink once `bufferBytes` are pending or on
+ * flush(), so after flush() the file is valid up to its last record.
+ */
+export abstract class BufferedRecordWriter {
+  protected readonly out: BlockBuffer;
+  protected readonly bufferBytes: number;
+  protected closed = false;
+  /** bytes handed to the sink so far */
+  bytesWritten = 0;
+  packetsWritten = 0;
+
+  /** `what` names the writer in errors ("pcap writer") */
+  constructor(protected readonly sink: ByteSink, bufferBytes: number | undefined, private readonly what: string) {
+    this.bufferBytes = bufferBytes ?? 1 << 20;
+    this.out = new BlockBuffer(Math.min(this.bufferBytes + 65536, 1 << 22));
+  }
+
+  /** Hands every complete record to the sink; with fsync, also makes it durable. */
+  flush(opts: { fsync?: boolean } = {}): void {
+    if (this.out.len > 0) {
+      this.sink.write(this.out.take());
+      this.bytesWritten += this.out.len;
+      this.out.reset();
+    }
+    if (opts.fsync) this.sink.sync?.();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.flush();
+    this.closed = true;
+    this.sink.close();
+  }
+
+  protected live(): void {
+    if (this.closed) throw new Error(`${this.what}: used after close()`);
+  }
+}

@@ -7,7 +7,7 @@
 //   w.close();
 //
 // Records are buffered and handed to the sink whole (see PcapngWriter).
-import { BlockBuffer, FileSink, type ByteSink } from '../file/sink';
+import { BufferedRecordWriter, FileSink, type ByteSink } from '../file/sink';
 import { MAX_PACKET_LEN } from '../pcapng/format';
 
 export interface PcapWriterOptions {
@@ -18,24 +18,19 @@ export interface PcapWriterOptions {
   bufferBytes?: number;
 }
 
-export class PcapWriter {
-  private readonly out: BlockBuffer;
-  private readonly bufferBytes: number;
+export class PcapWriter extends BufferedRecordWriter {
   private readonly nano: boolean;
-  private closed = false;
   readonly linkType: number;
-  packetsWritten = 0;
 
   static open(path: string, opts: PcapWriterOptions): PcapWriter {
     return new PcapWriter(new FileSink(path), opts);
   }
 
-  constructor(private readonly sink: ByteSink, opts: PcapWriterOptions) {
+  constructor(sink: ByteSink, opts: PcapWriterOptions) {
+    super(sink, opts.bufferBytes, 'pcap writer');
     const nano = opts.nanosecond ?? true;
     this.linkType = opts.linkType;
     this.nano = nano;
-    this.bufferBytes = opts.bufferBytes ?? 1 << 20;
-    this.out = new BlockBuffer(Math.min(this.bufferBytes + 65536, 1 << 22));
     const o = this.out;
     o.u32(nano ? 0xa1b23c4d : 0xa1b2c3d4);
     o.u16(2);
@@ -47,7 +42,7 @@ export class PcapWriter {
   }
 
   writePacket(tsNs: bigint, data: Uint8Array, origLen: number): void {
-    if (this.closed) throw new Error('pcap writer: used after close()');
+    this.live();
     if (data.length > MAX_PACKET_LEN) {
       throw new RangeError(`pcap writer: packet of ${data.length} bytes is bigger than the maximum ${MAX_PACKET_LEN}`);
     }
@@ -62,20 +57,5 @@ export class PcapWriter {
     o.bytes(data);
     this.packetsWritten++;
     if (o.len >= this.bufferBytes) this.flush();
-  }
-
-  flush(opts: { fsync?: boolean } = {}): void {
-    if (this.out.len > 0) {
-      this.sink.write(this.out.take());
-      this.out.reset();
-    }
-    if (opts.fsync) this.sink.sync?.();
-  }
-
-  close(): void {
-    if (this.closed) return;
-    this.flush();
-    this.closed = true;
-    this.sink.close();
   }
 }

@@ -16,7 +16,7 @@
 // if_tsresol (9, ns, by default), so tshark, Wireshark and capinfos read the
 // file without a warning. `new PcapngWriter(sink)` writes to any ByteSink
 // (MemorySink for in-memory files).
-import { BlockBuffer, FileSink, type ByteSink } from '../file/sink';
+import { BufferedRecordWriter, FileSink, type ByteSink } from '../file/sink';
 import { BLOCK, BYTE_ORDER_MAGIC, MAX_PACKET_LEN, OPT } from './format';
 
 export interface PcapngWriterOptions {
@@ -72,22 +72,15 @@ const putU32 = (b: Uint8Array, at: number, v: number): number => {
   return at + 4;
 };
 
-export class PcapngWriter {
-  private readonly out: BlockBuffer;
+export class PcapngWriter extends BufferedRecordWriter {
   private readonly ifaces: WriterInterface[] = [];
-  private readonly bufferBytes: number;
-  private closed = false;
-  /** bytes handed to the sink so far */
-  bytesWritten = 0;
-  packetsWritten = 0;
 
   static open(path: string, opts: PcapngWriterOptions = {}): PcapngWriter {
     return new PcapngWriter(new FileSink(path), opts);
   }
 
-  constructor(private readonly sink: ByteSink, opts: PcapngWriterOptions = {}) {
-    this.bufferBytes = opts.bufferBytes ?? 1 << 20;
-    this.out = new BlockBuffer(Math.min(this.bufferBytes + 65536, 1 << 22));
+  constructor(sink: ByteSink, opts: PcapngWriterOptions = {}) {
+    super(sink, opts.bufferBytes, 'pcapng writer');
     const b = this.begin(BLOCK.SHB);
     const o = this.out;
     o.u32(BYTE_ORDER_MAGIC);
@@ -231,27 +224,6 @@ export class PcapngWriter {
     this.out.bytes(payload);
     this.out.pad4();
     this.end(b);
-  }
-
-  /** Hands every complete block to the sink; with fsync, also makes it durable. */
-  flush(opts: { fsync?: boolean } = {}): void {
-    if (this.out.len > 0) {
-      this.sink.write(this.out.take());
-      this.bytesWritten += this.out.len;
-      this.out.reset();
-    }
-    if (opts.fsync) this.sink.sync?.();
-  }
-
-  close(): void {
-    if (this.closed) return;
-    this.flush();
-    this.closed = true;
-    this.sink.close();
-  }
-
-  private live(): void {
-    if (this.closed) throw new Error('pcapng writer: used after close()');
   }
 
   private iface(id: number): WriterInterface {
