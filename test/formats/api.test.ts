@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sharedCapturesSkipReason } from '../lib/env';
-import { openCaptureFile } from '../../main/engine/file/open';
+import { openCaptureFile, parseCaptureBuffer } from '../../main/engine/file/open';
 import { capturePath, packetKey, readAll } from './helpers';
 
 const skip = sharedCapturesSkipReason() ?? undefined;
@@ -73,6 +73,36 @@ test('closing a gzip capture while a read waits does not hang', { skip }, async 
     let more = 0;
     while (!(await it.next()).done) more++;
     assert.ok(more < 66);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a large file read with the next chunk in flight yields exactly the packets of one whole-buffer parse, also when it grows', { skip }, async () => {
+  const { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(join(tmpdir(), 'xdpscope-ahead-'));
+  try {
+    // ~2.8 MB of classic pcap: dozens of 64 KiB chunks, records straddling every boundary
+    const src = readFileSync(capturePath('zeek-100-continue.pcap'));
+    const body = src.subarray(24);
+    const p = join(dir, 'big.pcap');
+    writeFileSync(p, Buffer.concat([src, ...Array.from({ length: 40 }, () => body)]));
+    const whole = parseCaptureBuffer(readFileSync(p)).packets.map(packetKey);
+    const streamed = (await readAll(p, { chunkSize: 1 << 16, maxBatch: 500 })).packets.map(packetKey);
+    assert.equal(streamed.length, 66 * 41);
+    assert.deepEqual(streamed, whole);
+
+    // Bytes appended while the file is being read are read too: a short read ahead is not taken as the end.
+    const f = await openCaptureFile(p, { chunkSize: 1 << 16, maxBatch: 100 });
+    let n = 0, appended = false;
+    for await (const b of f.batches()) {
+      n += b.length;
+      if (!appended) { appendFileSync(p, Buffer.concat(Array.from({ length: 5 }, () => body))); appended = true; }
+    }
+    assert.equal(n, 66 * 46);
+    assert.equal(f.error, null);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -9,7 +9,7 @@ import { openCaptureFile } from '../../engine/file/open';
 import { CaptureFileError } from '../../engine/file/errors';
 import { Dissector } from '../../engine/dissect';
 import { GeoIp } from '../../engine/enrich/geoip';
-import { BufferedWriter } from '../../engine/output/writer';
+import { BufferedWriter, bulkStdout } from '../../engine/output/writer';
 import { FieldsByteWriter, FieldsFormatter, defaultFieldsOptions, type FieldsOptions } from '../../engine/output/fields';
 import { summaryLine } from '../../engine/output/text';
 import { packetJson } from '../../engine/output/json';
@@ -117,7 +117,7 @@ export async function run(argv: string[]): Promise<number> {
   // -T fields reads only the named fields (and what the filter reads): the fast path
   const subset = format === 'fields' && (!filter || filter.fields) ? [...fieldNames, ...(filter?.fields ?? [])] : undefined;
   const dis = new Dissector({ geoip, fields: subset, reuse: format === 'fields' });
-  const out = new BufferedWriter();
+  const out = new BufferedWriter(bulkStdout());
   const ff = format === 'fields' ? new FieldsFormatter(fo) : null;
   // -T fields: values go straight into the output buffer as bytes
   const fb = format === 'fields' ? new FieldsByteWriter(fo).bindSlots(dis.wantedNames()) : null;

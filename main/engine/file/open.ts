@@ -43,18 +43,61 @@ interface ByteSource {
   close(): Promise<void>;
 }
 
+/**
+ * Bytes of a plain file, with one read kept in flight ahead of the parser:
+ * while a chunk is being parsed and dissected the next one is already being
+ * read on libuv's thread pool, so the parser does not sit idle on the disk.
+ */
 class FileSource implements ByteSource {
   rawBytes = 0;
+  /** reads issued ahead, in file order: at most the one being consumed and the one after it */
+  private ahead: Ahead[] = [];
   constructor(private readonly fh: FileHandle) {}
+
   async read(into: Buffer, off: number, len: number): Promise<number> {
+    const a = this.ahead[0];
+    if (a !== undefined && a.at + a.used === this.rawBytes) {
+      const got = await a.done;
+      // a short read-ahead may have hit an end the file has since grown past: such an end is read afresh
+      if (a.used < got) {
+        if (got === a.buf.length && this.ahead.length === 1) this.ahead.push(this.readAhead(a.at + got, a.buf.length));
+        const n = Math.min(len, got - a.used);
+        a.buf.copy(into, off, a.used, a.used + n);
+        a.used += n;
+        this.rawBytes += n;
+        if (a.used === got) this.ahead.shift();
+        return n;
+      }
+    }
+    await this.settle();
     const { bytesRead } = await this.fh.read(into, off, len, this.rawBytes);
     this.rawBytes += bytesRead;
+    // a full read suggests more follows: fetch it while the caller works
+    if (bytesRead === len && len >= 1 << 16) this.ahead.push(this.readAhead(this.rawBytes, len));
     return bytesRead;
   }
-  close(): Promise<void> {
+
+  private readAhead(at: number, size: number): Ahead {
+    const buf = Buffer.allocUnsafe(size);
+    // an error surfaces from the direct read that follows a 0-byte read-ahead
+    const done = this.fh.read(buf, 0, size, at).then((r) => r.bytesRead, () => 0);
+    return { at, buf, used: 0, done };
+  }
+
+  /** Drops the reads ahead once they have finished (a read in flight must not outlive the handle). */
+  private async settle(): Promise<void> {
+    const pending = this.ahead;
+    this.ahead = [];
+    for (const a of pending) await a.done;
+  }
+
+  async close(): Promise<void> {
+    await this.settle();
     return this.fh.close();
   }
 }
+
+interface Ahead { at: number; buf: Buffer; used: number; done: Promise<number> }
 
 /**
  * Decompressed bytes of a gzip file. Events are queued by hand rather than

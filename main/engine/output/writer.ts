@@ -1,8 +1,27 @@
 // Buffered output: lines are gathered into large chunks and written with
 // back-pressure, instead of one write per line (the -T fields hot path).
+import { createWriteStream, fstatSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 
 const CHUNK = 1 << 20;
+
+/**
+ * Standard output for bulk text. Node writes to a pipe or file on fd 1
+ * synchronously, so the decoder would stop for every write; a write stream
+ * on the same fd writes from libuv's thread pool instead, while the next
+ * batch is being decoded. A terminal keeps process.stdout.
+ */
+export function bulkStdout(): Writable {
+  let kind = 'other';
+  try {
+    const st = fstatSync(1);
+    if (st.isFIFO()) kind = 'pipe';
+    else if (st.isFile()) kind = 'file';
+  } catch { /* no fd 1: process.stdout reports it */ }
+  if (kind === 'other') return process.stdout;
+  // a few chunks may be queued before write() asks us to wait for 'drain'
+  return createWriteStream('', { fd: 1, autoClose: false, highWaterMark: 4 * CHUNK });
+}
 
 export class BufferedWriter {
   // text goes straight into a byte buffer: joining many small strings (or
