@@ -80,7 +80,7 @@ export interface AppActions {
   select(number: number | null): Promise<void>;
   selectField(path: string | null): void;
   selectByte(offset: number): void;
-  follow(number: number): Promise<void>;
+  follow(number: number, protocol?: 'tcp' | 'udp'): Promise<void>;
   closeFollow(): void;
   /** Save / Save As; asks before replacing an existing file. Resolves true when written. */
   save(path: string, opts?: SaveOptions): Promise<boolean>;
@@ -344,8 +344,8 @@ export function createAppStore(api: XdpscopeApi, opts: StoreOptions = {}): AppSt
       set({ field: hit ? { path: hit.path.join('.'), start: hit.node.start, len: hit.node.len } : null });
     },
 
-    async follow(number) {
-      try { set({ stream: await api.call('followStream', { number }) }); } catch (e) { get().reportError(e, 'follow'); }
+    async follow(number, protocol) {
+      try { set({ stream: await api.call('followStream', protocol === 'udp' ? { number, protocol } : { number }) }); } catch (e) { get().reportError(e, 'follow'); }
     },
     closeFollow() { set({ stream: null }); },
 

@@ -37,7 +37,7 @@ export const paramSchemas = {
   completeFilter: z.object({ text: z.string().max(10_000), cursor: nat }).strict(),
   setSort: z.object({ column: z.enum(COLUMN_IDS).nullable(), desc: z.boolean() }).strict(),
   getDetails: z.object({ number: nat }).strict(),
-  followStream: z.object({ number: nat }).strict(),
+  followStream: z.object({ number: nat, protocol: z.enum(['tcp', 'udp']).optional() }).strict(),
   findRow: z.object({ number: nat }).strict(),
   listInterfaces: empty,
   startCapture: z.object({

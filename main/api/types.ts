@@ -139,10 +139,16 @@ export interface PacketDetails {
 
 export interface StreamFollow {
   filter: string;
+  /** which follow this is ('tcp' when absent) */
+  protocol?: 'tcp' | 'udp';
   /** client = the side that sent the first packet */
   client: string;
   server: string;
-  segments: Array<{ fromClient: boolean; number: number; data: Uint8Array }>;
+  /**
+   * chunks in Wireshark's order; `missing` marks a stand-in for bytes the
+   * capture lost but the peer acknowledged (data is Wireshark's text for it)
+   */
+  segments: Array<{ fromClient: boolean; number: number; data: Uint8Array; missing?: number }>;
   clientBytes: number;
   serverBytes: number;
 }
@@ -245,7 +251,7 @@ export interface Methods {
   completeFilter: { params: { text: string; cursor: number }; result: Completion };
   setSort: { params: { column: ColumnId | null; desc: boolean }; result: { ok: true } };
   getDetails: { params: { number: number }; result: PacketDetails };
-  followStream: { params: { number: number }; result: StreamFollow };
+  followStream: { params: { number: number; protocol?: 'tcp' | 'udp' }; result: StreamFollow };
   /** where a frame sits in the displayed list (-1 when filtered out) */
   findRow: { params: { number: number }; result: { index: number } };
   listInterfaces: { params: Record<string, never>; result: InterfaceInfo[] };

@@ -1,5 +1,5 @@
-// Right-click on a packet-list cell: Apply/Prepare as filter, Copy value, Follow TCP stream.
-import { useEffect } from 'react';
+// Right-click on a packet-list cell: Apply/Prepare as filter, Copy value, Follow TCP/UDP stream.
+import { useEffect, useState } from 'react';
 import type { ColumnId } from '../../main/api/types';
 import { useApp } from '../context';
 import { andFilter, filterFor } from '../lib/format';
@@ -9,7 +9,17 @@ export interface MenuTarget {
 }
 
 export function ContextMenu({ target, onClose }: { target: MenuTarget; onClose(): void }) {
-  const { store } = useApp();
+  const { store, api } = useApp();
+  // the list does not say which transport a row uses: ask for the packet's layers (as Wireshark greys Follow entries)
+  const [transport, setTransport] = useState<'tcp' | 'udp' | 'none' | null>(null);
+  useEffect(() => {
+    let live = true;
+    api.call('getDetails', { number: target.number }).then((d) => {
+      const names = new Set(d.tree.map((n) => n.name));
+      if (live) setTransport(names.has('tcp') ? 'tcp' : names.has('udp') ? 'udp' : 'none');
+    }, () => { if (live) setTransport('none'); });
+    return () => { live = false; };
+  }, [api, target.number]);
   useEffect(() => {
     const close = () => onClose();
     window.addEventListener('click', close);
@@ -32,7 +42,8 @@ export function ContextMenu({ target, onClose }: { target: MenuTarget; onClose()
       <li role="menuitem" className={expr ? '' : 'disabled'} onClick={() => prepare(true, true)}>Apply as Filter: …and Selected</li>
       <li role="menuitem" className={expr ? '' : 'disabled'} onClick={() => prepare(false, false)}>Prepare as Filter</li>
       <li role="menuitem" onClick={() => { void navigator.clipboard?.writeText(value).catch(() => undefined); onClose(); }}>Copy value</li>
-      <li role="menuitem" onClick={() => { void s.follow(target.number); onClose(); }}>Follow TCP Stream</li>
+      <li role="menuitem" className={transport === 'tcp' || transport === null ? '' : 'disabled'} onClick={() => { if (transport === 'tcp' || transport === null) void s.follow(target.number); onClose(); }}>Follow TCP Stream</li>
+      {transport === 'udp' && <li role="menuitem" onClick={() => { void s.follow(target.number, 'udp'); onClose(); }}>Follow UDP Stream</li>}
       <li role="menuitem" data-action="comment" onClick={() => { s.openCommentEditor(target.number); onClose(); }}>Packet Comment…</li>
     </ul>
   );

@@ -15,7 +15,7 @@ import { ApiError } from '../../api/schema';
 import { Column, PacketStore, type RowSummary } from './store';
 import { StreamIds, summarize } from './summarize';
 import { detailsOf } from './details';
-import { followTcp } from './follow';
+import { followTcp, followUdp, udpStreamIds } from './follow';
 import * as parts from './parts';
 import { LiveCapture } from './live';
 import { FilterIndex } from '../filter/index-store';
@@ -122,7 +122,7 @@ export class EngineService {
     completeFilter: async (p) => this.complete(p.text, p.cursor),
     setSort: async (p) => { this.setSort(p.column, p.desc); return { ok: true as const }; },
     getDetails: async (p) => this.details(p.number),
-    followStream: async (p) => this.follow(p.number),
+    followStream: async (p) => this.follow(p.number, p.protocol),
     findRow: async (p) => ({ index: this.findRow(p.number) }),
     listInterfaces: async () => this.listInterfaces(),
     startCapture: async (p) => this.startCapture(p),
@@ -747,19 +747,45 @@ export class EngineService {
     return { ...this.session, notices, commentedFrames: this.comments.frames() };
   }
 
-  follow(number: number): StreamFollow {
+  follow(number: number, protocol: 'tcp' | 'udp' = 'tcp'): StreamFollow {
     const i = this.indexOrThrow(number);
+    if (protocol === 'udp') return this.followUdp(i);
     const stream = this.store.stream.arr[i];
     if (stream < 0) throw new ApiError(`packet ${number} is not part of a TCP stream`, 'request');
     const s = this.store;
+    return followTcp(this.followDissections((j) => s.stream.arr[j] === stream), `tcp.stream eq ${stream}`);
+  }
+
+  /**
+   * Dissections of one stream's packets, in order, by a fresh dissector that
+   * also sees the IP fragments (rows shown as IPv4/IPv6) so reassembled
+   * segments and datagrams come out whole.
+   */
+  private followDissections(member: (j: number) => boolean): Dissection[] {
+    const s = this.store;
     const dissector = parts.createDissector();
     const ds: Dissection[] = [];
-    for (let j = 0; j < s.count; j++) {
-      if (s.stream.arr[j] !== stream) continue;
-      try { ds.push(dissector.dissect(s.packet(j))); } catch { /* skip what cannot be decoded */ }
-      if (ds.length >= 100_000) break;
+    for (let j = 0; j < s.count && ds.length < 100_000; j++) {
+      const isMember = member(j);
+      if (!isMember) {
+        const proto = s.strings.get(s.protocol.arr[j]);
+        if (proto !== 'IPv4' && proto !== 'IPv6') continue;
+      }
+      try {
+        const d = dissector.dissect(s.packet(j));
+        if (isMember) ds.push(d);
+      } catch { /* skip what cannot be decoded */ }
     }
-    return followTcp(ds, `tcp.stream eq ${stream}`);
+    return ds;
+  }
+
+  /** Follow UDP stream: the store keeps no udp.stream, so number the UDP conversations once (cached per store). */
+  private followUdp(i: number): StreamFollow {
+    const s = this.store;
+    const ids = udpStreamIds(s);
+    const stream = ids[i];
+    if (stream < 0) throw new ApiError(`packet ${s.number.arr[i]} is not part of a UDP stream`, 'request');
+    return followUdp(this.followDissections((j) => ids[j] === stream), `udp.stream eq ${stream}`);
   }
 
   // ---- saving & recent ---------------------------------------------------
