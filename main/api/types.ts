@@ -149,6 +149,8 @@ export interface StreamFollow {
    * capture lost but the peer acknowledged (data is Wireshark's text for it)
    */
   segments: Array<{ fromClient: boolean; number: number; data: Uint8Array; missing?: number }>;
+  /** the stream has more than the follow returns (it stops after FOLLOW_MAX_BYTES of payload) */
+  truncated?: boolean;
   clientBytes: number;
   serverBytes: number;
 }

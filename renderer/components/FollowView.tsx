@@ -21,6 +21,7 @@ export function FollowView() {
             ? <span key={i} className={`${seg.fromClient ? 'client' : 'server'} missing`} data-frame={seg.number} style={MISSING_STYLE}>{`[${seg.missing} bytes missing in capture file]`}</span>
             : <span key={i} className={seg.fromClient ? 'client' : 'server'} data-frame={seg.number} title={`frame ${seg.number}`}>{streamText(seg.data)}</span>)}
           {f.segments.length === 0 && <span className="muted">(no payload in this stream)</span>}
+          {f.truncated && <span className="muted">{'\n'}(the stream goes on: only its first {Math.round((f.clientBytes + f.serverBytes) / 1048576)} MiB are shown)</span>}
         </pre>
         <div className="modal-actions">
           <span className="muted">client {f.clientBytes} bytes · server {f.serverBytes} bytes</span>

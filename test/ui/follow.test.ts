@@ -11,6 +11,10 @@ import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { EngineService } from '../../main/engine/service/service';
 import { craft, craftRandom } from './follow-capture';
+import { followTcp } from '../../main/engine/service/follow';
+import { Dissector } from '../../main/engine/dissect/index';
+import { openCaptureFile } from '../../main/engine/file/open';
+import type { Dissection } from '../../main/engine/types';
 import type { StreamFollow } from '../../main/api/types';
 import { CAPTURES, sharedCapturesSkipReason, hasCommand } from '../lib/env';
 
@@ -166,6 +170,29 @@ test('follow equals tshark on 80 randomly disordered, lossy, overlapping TCP str
     assert.equal(r.streams, 80);
     assert.deepEqual(r.bad, [], `seed ${seed}`);
     t.diagnostic(`seed ${seed}: 80 streams agree with tshark`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a follow stops after its byte budget, in order, and says so', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'xs-follow-'));
+  try {
+    const path = join(dir, 'crafted.pcapng');
+    craft(path);
+    const file = await openCaptureFile(path);
+    const dissector = new Dissector();
+    const ds: Dissection[] = [];
+    for await (const batch of file.batches()) for (const p of batch) { const d = dissector.dissect(p); if (d.fields.some((f) => f.name === 'tcp.stream' && f.value === 0)) ds.push(d); }
+    await file.close?.();
+    const whole = followTcp(ds, 'tcp.stream eq 0');
+    assert.equal(whole.truncated, undefined);
+    assert.equal(whole.segments.length, 6);
+    const cut = followTcp(ds, 'tcp.stream eq 0', 20);
+    assert.equal(cut.truncated, true);
+    // frame 6 passes the budget; the buffered frame 5 it lets through comes with it
+    assert.deepEqual(cut.segments.map((x) => x.number), [4, 6, 5]);
+    assert.equal(cut.clientBytes, 37);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -70,7 +70,11 @@ class TcpFollower {
   readonly sides: [Side, Side] = [{ seq: 0, written: 0, fragments: [] }, { seq: 0, written: 0, fragments: [] }];
   readonly out: Segment[] = [];
 
+  /** payload bytes delivered so far */
+  bytes = 0;
+
   private emit(server: boolean, number: number, data: Uint8Array, missing?: number): void {
+    this.bytes += data.length;
     const seg: Segment = { fromClient: !server, number, data };
     if (missing !== undefined) seg.missing = missing;
     this.out.push(seg);
@@ -147,6 +151,13 @@ class TcpFollower {
   }
 }
 
+/**
+ * Payload bytes one follow returns at most: the view renders every chunk,
+ * and the whole answer crosses the API in one message. Past it the answer
+ * stops (in order) and says `truncated`.
+ */
+export const FOLLOW_MAX_BYTES = 16 << 20;
+
 function finish(out: StreamFollow): StreamFollow {
   for (const s of out.segments) {
     if (s.missing !== undefined) continue;
@@ -156,10 +167,11 @@ function finish(out: StreamFollow): StreamFollow {
 }
 
 /** Follow TCP stream over the dissections of one tcp.stream, in capture order. */
-export function followTcp(ds: Dissection[], filter: string): StreamFollow {
+export function followTcp(ds: Iterable<Dissection>, filter: string, maxBytes = FOLLOW_MAX_BYTES): StreamFollow {
   const out: StreamFollow = { filter, protocol: 'tcp', client: '', server: '', segments: [], clientBytes: 0, serverBytes: 0 };
   const f = new TcpFollower();
   for (const d of ds) {
+    if (f.bytes > maxBytes) { out.truncated = true; break; }
     const seq = num(fieldValue(d, 'tcp.seq'));
     const segLen = num(fieldValue(d, 'tcp.len'));
     if (seq === undefined || segLen === undefined) continue; // header cut short: tshark does not follow it either
@@ -172,15 +184,18 @@ export function followTcp(ds: Dissection[], filter: string): StreamFollow {
 }
 
 /** Follow UDP stream over the dissections of one udp.stream, in capture order. */
-export function followUdp(ds: Dissection[], filter: string): StreamFollow {
+export function followUdp(ds: Iterable<Dissection>, filter: string, maxBytes = FOLLOW_MAX_BYTES): StreamFollow {
   const out: StreamFollow = { filter, protocol: 'udp', client: '', server: '', segments: [], clientBytes: 0, serverBytes: 0 };
+  let bytes = 0;
   for (const d of ds) {
+    if (bytes > maxBytes) { out.truncated = true; break; }
     if (!field(d, 'udp')) continue;
     if (!out.client) { out.client = endpoint(d, true, 'udp'); out.server = endpoint(d, false, 'udp'); }
     const fromClient = endpoint(d, true, 'udp') === out.client;
     const data = udpPayload(d);
     // an empty datagram adds no chunk (tshark prints none)
     if (data.length) out.segments.push({ fromClient, number: d.packet.number, data: new Uint8Array(data) });
+    bytes += data.length;
   }
   return finish(out);
 }

@@ -757,26 +757,24 @@ export class EngineService {
   }
 
   /**
-   * Dissections of one stream's packets, in order, by a fresh dissector that
-   * also sees the IP fragments (rows shown as IPv4/IPv6) so reassembled
-   * segments and datagrams come out whole.
+   * Dissections of one stream's packets, in order (generated: the follow
+   * keeps only payload), by a fresh dissector that also sees the IP
+   * fragments (rows shown as IPv4/IPv6) so reassembled segments and
+   * datagrams come out whole.
    */
-  private followDissections(member: (j: number) => boolean): Dissection[] {
+  private *followDissections(member: (j: number) => boolean): Generator<Dissection> {
     const s = this.store;
     const dissector = parts.createDissector();
-    const ds: Dissection[] = [];
-    for (let j = 0; j < s.count && ds.length < 100_000; j++) {
+    for (let j = 0; j < s.count; j++) {
       const isMember = member(j);
       if (!isMember) {
         const proto = s.strings.get(s.protocol.arr[j]);
         if (proto !== 'IPv4' && proto !== 'IPv6') continue;
       }
-      try {
-        const d = dissector.dissect(s.packet(j));
-        if (isMember) ds.push(d);
-      } catch { /* skip what cannot be decoded */ }
+      let d: Dissection;
+      try { d = dissector.dissect(s.packet(j)); } catch { continue; /* skip what cannot be decoded */ }
+      if (isMember) yield d;
     }
-    return ds;
   }
 
   /** Follow UDP stream: the store keeps no udp.stream, so number the UDP conversations once (cached per store). */
