@@ -80,6 +80,7 @@ async function opened(path: string): Promise<EngineService> {
 /** Follow every stream tshark sees in the file; returns per-stream disagreements (empty: all agree). */
 async function compareFile(path: string): Promise<{ streams: number; bad: string[] }> {
   const streams = tsharkStreams(path);
+  if (!streams.tcp.length && !streams.udp.length) return { streams: 0, bad: [] };
   const refs = tsharkFollow(path, streams);
   const s = await opened(path);
   const bad: string[] = [];
