@@ -5,7 +5,7 @@
 // past 2^32; and one UDP conversation with an empty datagram. Frame numbers
 // are fixed: the tests name frames (stream 1 = frames 1-13, stream 2 = 14-20,
 // stream 3 = 21-26, stream 4 = 27-35, stream 5 = 36-39, stream 6 = 40-43,
-// UDP = 44-47).
+// UDP = 44-47, a UDP datagram in IP fragments = 48-49).
 import { PcapngWriter } from '../../main/engine/pcapng/writer';
 
 const CLIENT = [198, 18, 0, 1], SERVER = [198, 18, 0, 2];
@@ -62,6 +62,21 @@ class Crafted {
     const [sp, dp] = fromClient ? [50000, 40500] : [40500, 50000];
     this.put(frame(fromClient, 17, sp, dp, (b, t) => { b.writeUInt16BE(8 + text.length, t + 4); return t + 6; }, Buffer.from(text, 'latin1')));
   }
+  /** A UDP datagram (client → server, ports 50001 → 40600) sent as IPv4 fragments of `cut` bytes (a multiple of 8). */
+  udpFragmented(text: string, cut: number): void {
+    const whole = frame(true, 17, 50001, 40600, (b, t) => { b.writeUInt16BE(8 + text.length, t + 4); return t + 6; }, Buffer.from(text, 'latin1'));
+    const l4 = whole.subarray(34);
+    for (let at = 0; at < l4.length; at += cut) {
+      const part = l4.subarray(at, at + cut);
+      const b = Buffer.concat([whole.subarray(0, 34), part]);
+      b.writeUInt16BE(20 + part.length, 16);
+      b.writeUInt16BE(0x4242, 18);
+      b.writeUInt16BE((at + cut < l4.length ? 0x2000 : 0) | (at / 8), 20);
+      b.writeUInt16BE(0, 24);
+      b.writeUInt16BE(fold(sum16(b, 14, 34)), 24);
+      this.put(b);
+    }
+  }
   handshake(port: number): void {
     this.tcp(port, true, SYN, 0, 0);
     this.tcp(port, false, SYN | ACK, 0, 1);
@@ -116,6 +131,8 @@ export function craft(path: string): void {
   c.tcp(40006, C, PA, 111, 216, 'next');
   // UDP both ways, an empty datagram included
   c.udp(C, 'ping'); c.udp(S, 'pong'); c.udp(C, ''); c.udp(S, 'x');
+  // a datagram in two IP fragments (frames 48-49), a conversation of its own
+  c.udpFragmented('0123456789abcdefghijklmnopqrstuvwxyz', 24);
   c.close();
 }
 

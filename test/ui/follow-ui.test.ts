@@ -35,7 +35,7 @@ test('context menu: Follow UDP Stream on a UDP row, Follow TCP Stream shows lost
     await page.locator('[data-testid=packet-list] .ag-row').first().waitFor({ timeout: 15_000 });
 
     // a UDP datagram: the UDP entry appears, the TCP one is greyed
-    await applyFilter(page, 'udp', 4);
+    await applyFilter(page, 'udp.port == 40500', 4);
     await page.locator('[data-testid=packet-list] .ag-row').first().click({ button: 'right' });
     const udpItem = page.getByRole('menuitem', { name: 'Follow UDP Stream' });
     await udpItem.waitFor({ timeout: 5000 });

@@ -41,7 +41,15 @@ export function tcpPayload(d: Dissection): Uint8Array {
 export function udpPayload(d: Dissection): Uint8Array {
   const udp = field(d, 'udp');
   const data = d.packet.data;
-  if (!udp || udp.start + 8 > data.length) return new Uint8Array(0);
+  if (!udp) return new Uint8Array(0);
+  if (udp.len === 0) {
+    // a datagram reassembled from IP fragments: its header is not in this
+    // frame's bytes; undecoded payload still carries its bytes as data.data
+    // (decoded payload, e.g. a big DNS answer, does not: not shown)
+    const raw = fieldValue(d, 'data.data');
+    return raw instanceof Uint8Array ? raw : new Uint8Array(0);
+  }
+  if (udp.start + 8 > data.length) return new Uint8Array(0);
   // the length field bounds the datagram (link-layer padding is not payload)
   const ulen = (data[udp.start + 4] << 8) | data[udp.start + 5];
   const end = ulen >= 8 ? Math.min(data.length, udp.start + ulen) : data.length;
