@@ -11,6 +11,7 @@ import { Dissector, formatValue, withLabels } from '../../main/engine/dissect';
 import { GeoIp } from '../../main/engine/enrich/geoip';
 import { userAgentFamily } from '../../main/engine/enrich/useragent';
 import type { Dissection, RawPacket } from '../../main/engine/types';
+import { mulberry32 as prng } from '../lib/rng';
 
 const skip = sharedCapturesSkipReason() ?? false;
 const load = (name: string): RawPacket[] => parseCaptureBuffer(readFileSync(join(CAPTURES, name))).packets;
@@ -74,15 +75,6 @@ test('User-Agent families: browsers, CLI tools, libraries, crawlers', () => {
   for (const [ua, fam] of cases) assert.equal(userAgentFamily(ua), fam, ua);
 });
 
-/** mulberry32: a small seeded PRNG, so a failing case can be replayed. */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test('fuzz: mutated corpus packets never make a dissector throw (seeded, ~10 s)', { skip }, () => {
   const seed = Number(process.env.XDPSCOPE_FUZZ_SEED ?? 20261127);

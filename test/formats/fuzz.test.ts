@@ -12,21 +12,11 @@ import { sharedCapturesSkipReason } from '../lib/env';
 import { parseCaptureBuffer } from '../../main/engine/file/open';
 import type { RawPacket } from '../../main/engine/types';
 import { captureNames, capturePath, packetKey, readAll } from './helpers';
+import { mulberry32 as rng } from '../lib/rng';
 
 const skip = sharedCapturesSkipReason() ?? undefined;
 const BUDGET_MS = 20_000;
 
-/** mulberry32: small, seedable, good enough to spread mutations. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Original {
   name: string;

@@ -7,6 +7,7 @@
 // stream 3 = 21-26, stream 4 = 27-35, stream 5 = 36-39, stream 6 = 40-43,
 // UDP = 44-47, a UDP datagram in IP fragments = 48-49).
 import { PcapngWriter } from '../../main/engine/pcapng/writer';
+import { mulberry32 as rng } from '../lib/rng';
 
 const CLIENT = [198, 18, 0, 1], SERVER = [198, 18, 0, 2];
 // stream 6: the server segment sent first (relative 200) ends past 2^32 - 1, the one captured first (210) starts after the wrap
@@ -136,17 +137,6 @@ export function craft(path: string): void {
   c.close();
 }
 
-/** A small seeded generator (mulberry32), so a failing case can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * `count` TCP streams (client ports 41000 + k), each both ways: data cut into
