@@ -14,7 +14,7 @@ import { FieldsFormatter, defaultFieldsOptions } from '../../main/engine/output/
 const FIELDS = `frame.time frame.time_relative frame.time_delta frame.interface_id eth.type ip.len ip.ttl ip.id ip.flags ip.flags.df
 ip.frag_offset ip.checksum ip.hdr_len ip.dsfield tcp.seq tcp.ack tcp.len tcp.stream tcp.hdr_len tcp.window_size_value tcp.window_size
 tcp.nxtseq tcp.analysis.retransmission tcp.analysis.duplicate_ack_num tcp.options.mss_val tcp.options.wscale.shift
-tcp.options.timestamp.tsval tcp.flags.syn tcp.flags.ack udp.length udp.stream dns.id dns.flags dns.flags.response dns.qry.type dns.a dns.aaaa
+tcp.options.timestamp.tsval tcp.flags.syn tcp.flags.ack udp.length udp.stream udp.payload dns.id dns.flags dns.flags.response dns.qry.type dns.a dns.aaaa
 dns.resp.name dns.resp.ttl dns.cname dns.count.answers http.request.uri http.request.version http.response.code
 http.response.phrase http.content_type http.request.line http.response.line http.server http.request.full_uri
 tls.handshake.type tls.record.version tls.handshake.version tls.handshake.extensions_alpn_str tls.handshake.ciphersuite

@@ -64,14 +64,14 @@ class Crafted {
     this.put(frame(fromClient, 17, sp, dp, (b, t) => { b.writeUInt16BE(8 + text.length, t + 4); return t + 6; }, Buffer.from(text, 'latin1')));
   }
   /** A UDP datagram (client → server, ports 50001 → 40600) sent as IPv4 fragments of `cut` bytes (a multiple of 8). */
-  udpFragmented(text: string, cut: number): void {
-    const whole = frame(true, 17, 50001, 40600, (b, t) => { b.writeUInt16BE(8 + text.length, t + 4); return t + 6; }, Buffer.from(text, 'latin1'));
+  udpFragmented(text: string, cut: number, dport = 40600, id = 0x4242): void {
+    const whole = frame(true, 17, 50001, dport, (b, t) => { b.writeUInt16BE(8 + text.length, t + 4); return t + 6; }, Buffer.from(text, 'latin1'));
     const l4 = whole.subarray(34);
     for (let at = 0; at < l4.length; at += cut) {
       const part = l4.subarray(at, at + cut);
       const b = Buffer.concat([whole.subarray(0, 34), part]);
       b.writeUInt16BE(20 + part.length, 16);
-      b.writeUInt16BE(0x4242, 18);
+      b.writeUInt16BE(id, 18);
       b.writeUInt16BE((at + cut < l4.length ? 0x2000 : 0) | (at / 8), 20);
       b.writeUInt16BE(0, 24);
       b.writeUInt16BE(fold(sum16(b, 14, 34)), 24);
@@ -134,6 +134,9 @@ export function craft(path: string): void {
   c.udp(C, 'ping'); c.udp(S, 'pong'); c.udp(C, ''); c.udp(S, 'x');
   // a datagram in two IP fragments (frames 48-49), a conversation of its own
   c.udpFragmented('0123456789abcdefghijklmnopqrstuvwxyz', 24);
+  // the same to port 53: the reassembled datagram is decoded (as DNS), and follow still shows its bytes
+  const query = Buffer.concat([Buffer.from('abcd01000001000000000000', 'hex'), Buffer.from('\x07example\x03com\x00', 'latin1'), Buffer.from('00010001', 'hex')]);
+  c.udpFragmented(query.toString('latin1'), 16, 53, 0x4343);
   c.close();
 }
 

@@ -130,7 +130,7 @@ test('follow equals tshark on crafted out-of-order, duplicate, overlapping and l
     const path = join(process.env.XDPSCOPE_FOLLOW_KEEP ?? dir, 'crafted.pcapng');
     craft(path);
     const r = await compareFile(path);
-    assert.equal(r.streams, 8);
+    assert.equal(r.streams, 9);
     assert.deepEqual(r.bad, []);
 
     // and what that means, spelled out
@@ -156,6 +156,9 @@ test('follow equals tshark on crafted out-of-order, duplicate, overlapping and l
     assert.deepEqual(u.segments.map((x) => [x.fromClient, Buffer.from(x.data).toString()]), [[true, 'ping'], [false, 'pong'], [false, 'x']]);
     const frag = await s.call('followStream', { number: 49, protocol: 'udp' });
     assert.deepEqual(frag.segments.map((x) => [x.number, Buffer.from(x.data).toString()]), [[49, '0123456789abcdefghijklmnopqrstuvwxyz']], 'the reassembled datagram, once');
+    const dns = await s.call('followStream', { number: 52, protocol: 'udp' });
+    assert.deepEqual(dns.segments.map((x) => [x.number, Buffer.from(x.data).toString('hex')]),
+      [[52, 'abcd01000001000000000000076578616d706c6503636f6d0000010001']], 'a reassembled datagram the dissector decodes (DNS) shows its bytes too');
     await assert.rejects(s.call('followStream', { number: udpFrame, protocol: 'tcp' }), /not part of a TCP stream/);
     await assert.rejects(s.call('followStream', { number: 1, protocol: 'udp' }), /not part of a UDP stream/);
   } finally {

@@ -95,6 +95,8 @@ export function dissectUdp(ctx: Ctx, st: State, off: number, end: number): void 
   // built only when a summary is read (field output never reads it)
   ctx.info = () => `${sp} → ${dp} Len=${Math.max(0, len - 8)}`;
   if (pay >= payEnd) return;
+  // as tshark: the datagram's payload bytes, whatever decodes them (the bytes of a datagram reassembled from fragments too)
+  if (ctx.w('udp.payload')) ctx.add(udp, 'udp.payload', d.subarray(pay, payEnd), pay, payEnd - pay);
   if (sp === 53 || dp === 53) return dissectDns(ctx, pay, payEnd, 'dns');
   if (sp === 5353 || dp === 5353) return dissectDns(ctx, pay, payEnd, 'mdns');
   if (sp === 5355 || dp === 5355) return dissectDns(ctx, pay, payEnd, 'llmnr');

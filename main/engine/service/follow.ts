@@ -44,9 +44,8 @@ export function udpPayload(d: Dissection): Uint8Array {
   if (!udp) return new Uint8Array(0);
   if (udp.len === 0) {
     // a datagram reassembled from IP fragments: its header is not in this
-    // frame's bytes; undecoded payload still carries its bytes as data.data
-    // (decoded payload, e.g. a big DNS answer, does not: not shown)
-    const raw = fieldValue(d, 'data.data');
+    // frame's bytes; udp.payload carries the reassembled payload
+    const raw = fieldValue(d, 'udp.payload');
     return raw instanceof Uint8Array ? raw : new Uint8Array(0);
   }
   if (udp.start + 8 > data.length) return new Uint8Array(0);
