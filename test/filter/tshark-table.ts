@@ -202,6 +202,10 @@ export const TSHARK_TABLE: FilterCase[] = [
   { filter: 'tcp.payload matches "^(GET|POST) "', files: [P, E, C] },
   { filter: 'tcp.payload matches r"^HTTP/1\\.[01] [0-9]{3}"', files: [P, C] },
   { filter: 'udp.payload contains 03:77:77:77', files: [D] },
+  { filter: 'udp.payload && len(udp.payload) > 30', files: [D, F4] },
+  // the SEQ/ACK analysis item exists only when it has something to say
+  { filter: 'tcp.analysis', files: [P, C, E, S] },
+  { filter: 'tcp && !tcp.analysis', files: [P, C, E] },
   { filter: 'tcp.payload contains "Expect: 100-continue"', files: [C] },
   // --- byte strings, separators, slices
   { filter: 'frame contains 50:4f:53:54', files: [P, C] },

@@ -20,7 +20,7 @@ http.response.phrase http.content_type http.request.line http.response.line http
 tls.handshake.type tls.record.version tls.handshake.version tls.handshake.extensions_alpn_str tls.handshake.ciphersuite
 icmp.type icmp.code icmp.ident icmp.seq icmpv6.type icmpv6.code arp.opcode arp.src.proto_ipv4 arp.dst.proto_ipv4
 arp.src.hw_mac vlan.priority vlan.dei vlan.etype sll.pkttype sll.etype ipv6.plen ipv6.nxt ipv6.hlim ipv6.flow data.len
-tcp.analysis.bytes_in_flight tcp.analysis.ack_rtt tcp.analysis.acks_frame tcp.analysis.initial_rtt tcp.analysis.push_bytes_sent
+tcp.analysis tcp.analysis.bytes_in_flight tcp.analysis.ack_rtt tcp.analysis.acks_frame tcp.analysis.initial_rtt tcp.analysis.push_bytes_sent
 tcp.completeness dhcp.id dhcp.option.dhcp igmp.type mpls.label icmp.data_time icmp.resp_to icmp.resptime icmpv6.resp_to icmpv6.resptime
 http.request_in http.response_for.uri http.time http.request_number
 tls.handshake.ja3 tls.handshake.ja3_full tls.handshake.ja3s tls.handshake.ja3s_full tls.handshake.extensions_supported_group

@@ -209,7 +209,12 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
   }
   if (fin) flow.fin = true;
   if (rst) stream.s.rst = true;
-  timing(ctx, tcp, stream.s, flow, rev, seq, ack, len, flags, flagged);
+  // the SEQ/ACK analysis item itself exists when it has something to say (tshark's `tcp.analysis`)
+  let analysisShown = false;
+  if (timing(ctx, tcp, stream.s, flow, rev, seq, ack, len, flags, flagged) && ctx.w('tcp.analysis')) {
+    ctx.gen(tcp, 'tcp.analysis', null);
+    analysisShown = true;
+  }
 
   // the Info text is built on demand, and never in field-subset mode (nobody reads it there)
   const full = ctx.want === null;
@@ -233,6 +238,7 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
     if (behind > 0) from = payOff + Math.min(behind, len);
     else if (behind < 0) {
       // gap: a lost segment ends any partial PDU
+      if (!analysisShown && ctx.w('tcp.analysis')) ctx.gen(tcp, 'tcp.analysis', null);
       if (an) ctx.gen(tcp, 'tcp.analysis.flags', null);
       if (an) ctx.gen(tcp, 'tcp.analysis.lost_segment', null);
       ctx.note('sequence', 'tcp', 'Previous segment(s) not captured', 'warn');
@@ -291,8 +297,9 @@ const rel = (ns: bigint): number => Number(ns) / 1e9;
  * RTT and in-flight analysis as tshark does by default: which segment an
  * ACK acknowledges and after how long, bytes sent but not yet acknowledged,
  * the handshake's initial RTT, and how complete the conversation is.
+ * Returns whether the SEQ/ACK analysis has anything to show for the segment.
  */
-function timing(ctx: Ctx, tcp: F, s: TcpStream, flow: TcpFlow, rev: TcpFlow, seq: number, ack: number, len: number, flags: number, flagged: boolean): void {
+function timing(ctx: Ctx, tcp: F, s: TcpStream, flow: TcpFlow, rev: TcpFlow, seq: number, ack: number, len: number, flags: number, flagged: boolean): boolean {
   const ts = ctx.pkt.tsNs;
   const syn = (flags & 2) !== 0, ackf = (flags & 16) !== 0, fin = (flags & 1) !== 0, rst = (flags & 4) !== 0;
   if (ctx.any(COMPLETENESS)) ctx.gen(tcp, 'tcp.completeness', s.completeness);
@@ -340,6 +347,7 @@ function timing(ctx: Ctx, tcp: F, s: TcpStream, flow: TcpFlow, rev: TcpFlow, seq
     analysed = true;
   }
   if (an && analysed && s.initialRtt >= 0) ctx.gen(tcp, 'tcp.analysis.initial_rtt', s.initialRtt);
+  return analysed;
 }
 
 /** A closed conversation keeps its numbers but not its reassembly buffers. */
