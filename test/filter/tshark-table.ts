@@ -205,6 +205,8 @@ export const TSHARK_TABLE: FilterCase[] = [
   { filter: 'udp.payload && len(udp.payload) > 30', files: [D, F4] },
   // the SEQ/ACK analysis item exists only when it has something to say
   { filter: 'tcp.analysis', files: [P, C, E, S] },
+  { filter: 'tls.app_data', files: [T, P] },
+  { filter: 'len(tls.app_data) > 500', files: [T] },
   { filter: 'tcp && !tcp.analysis', files: [P, C, E] },
   { filter: 'tcp.payload contains "Expect: 100-continue"', files: [C] },
   // --- byte strings, separators, slices

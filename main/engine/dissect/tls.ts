@@ -111,8 +111,9 @@ export class TlsApp implements TcpApp {
         this.bodyLen = 0;
         this.bodyFrame = ctx.pkt.number;
         this.bodyFrameBytes = 0;
-        // only handshake records are kept (bounded); the rest are only counted
-        this.body = this.type === 22 && !this.encrypted ? new Uint8Array(Math.min(this.remaining, MAX_RECORD)) : null;
+        // handshake records are kept (bounded), application data when its bytes are asked for (tls.app_data); the rest are only counted
+        const keep = (this.type === 22 && !this.encrypted) || (this.type === 23 && ctx.w('tls.app_data'));
+        this.body = keep ? new Uint8Array(Math.min(this.remaining, MAX_RECORD)) : null;
         if (this.remaining === 0) { this.record(ctx, s, o); continue; }
       }
       const n = Math.min(this.remaining, end - o);
@@ -157,7 +158,15 @@ export class TlsApp implements TcpApp {
     switch (this.type) {
       case 20: ctx.sub(rec, 'tls.change_cipher_spec', null, 0, 0); this.encrypted = true; this.infos.push('Change Cipher Spec'); break;
       case 21: this.infos.push(this.encrypted || len !== 2 ? 'Encrypted Alert' : 'Alert'); break;
-      case 23: this.infos.push('Application Data'); break;
+      case 23: {
+        this.infos.push('Application Data');
+        const body = this.body;
+        this.body = null;
+        // the whole record, as tshark gives it; its byte range is the part in this frame
+        const inFrame = Math.min(this.bodyFrameBytes, this.bodyLen, end);
+        if (body) ctx.sub(rec, 'tls.app_data', body.subarray(0, this.bodyLen), end - inFrame, inFrame);
+        break;
+      }
       case 24: this.infos.push('Heartbeat'); break;
       case 22: {
         const body = this.body;
