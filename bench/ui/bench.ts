@@ -30,6 +30,14 @@ function pct(xs: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
 }
 
+/** How many frames took 1, 2, 3, 4+ vsync intervals (16.7 ms each): p95 < 33 ms needs ≤ 5% beyond one. */
+function vsyncHistogram(frames: number[]): string {
+  const n = [0, 0, 0, 0];
+  for (const f of frames) n[Math.min(3, Math.max(0, Math.round(f / 16.67) - 1))]++;
+  const share = (100 * (frames.length - n[0])) / Math.max(1, frames.length);
+  return `1 vsync ${n[0]}, 2: ${n[1]}, 3: ${n[2]}, 4+: ${n[3]} (${share.toFixed(1)}% missed)`;
+}
+
 function rssMB(pid: number): number {
   try {
     const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -161,15 +169,24 @@ async function main(): Promise<void> {
     // Chromium is this process's child (playwright launched it); the server is the other child.
     const chromiumCpu = () => treeCpuMs(process.pid, new Set([srv.pid!])) - (process.cpuUsage().user + process.cpuUsage().system) / 1000;
     const serverCpu = () => treeCpuMs(srv.pid!);
+    // the renderer main thread's own accounting (less sensitive to other load than frame times)
+    await cdp.send('Performance.enable');
+    const mainThread = async () => {
+      const { metrics } = (await cdp.send('Performance.getMetrics')) as { metrics: Array<{ name: string; value: number }> };
+      const m = new Map(metrics.map((x) => [x.name, x.value * 1000]));
+      return { task: m.get('TaskDuration') ?? 0, script: m.get('ScriptDuration') ?? 0, layout: (m.get('LayoutDuration') ?? 0) + (m.get('RecalcStyleDuration') ?? 0) };
+    };
     const cpu0 = chromiumCpu(), srv0 = serverCpu();
     const all: number[] = [];
     const per: string[] = [];
     let longTasks = 0, longTaskMs = 0;
     for (let f = 0; f < flings; f++) {
+      const m0 = await mainThread();
       const r = await fling(page);
+      const m1 = await mainThread();
       all.push(...r.frames);
       longTasks += r.longTasks; longTaskMs += r.longTaskMs;
-      per.push(`p50 ${pct(r.frames, 50).toFixed(1)} / p95 ${pct(r.frames, 95).toFixed(1)} (${r.frames.length} frames, ${r.longTasks} long tasks ${r.longTaskMs} ms)`);
+      per.push(`p50 ${pct(r.frames, 50).toFixed(1)} / p95 ${pct(r.frames, 95).toFixed(1)} (${r.frames.length} frames, ${r.longTasks} long tasks ${r.longTaskMs} ms; ${vsyncHistogram(r.frames)}; main thread ${Math.round(m1.task - m0.task)} ms: script ${Math.round(m1.script - m0.script)}, style+layout ${Math.round(m1.layout - m0.layout)})`);
     }
     results.chromiumCpuMs = Math.round(chromiumCpu() - cpu0);
     results.serverCpuMs = Math.round(serverCpu() - srv0);
@@ -189,6 +206,7 @@ async function main(): Promise<void> {
     results.loadAfter = load();
     results.perFling = per.join('\n                    ');
     results.frames = all.length;
+    results.vsyncs = vsyncHistogram(all);
     results.frameP50Ms = Number(pct(all, 50).toFixed(1));
     results.frameP95Ms = Number(pct(all, 95).toFixed(1));
     results.longTasks = `${longTasks} (${longTaskMs} ms)`;
@@ -209,6 +227,7 @@ async function main(): Promise<void> {
   console.log(`fully indexed:      ${results.indexedMs} ms`);
   console.log(`apply filter:       ${verdict('filterMs', results.filterMs as number)} ms  [${results.displayed}]`);
   console.log(`scroll frames:      p50 ${results.frameP50Ms} ms, p95 ${verdict('p95FrameMs', results.frameP95Ms as number)} ms over ${results.frames} frames, ${flings} flings`);
+  console.log(`  frame lengths:     ${results.vsyncs}`);
   console.log(`  per fling:         ${results.perFling}`);
   console.log(`  long tasks:        ${results.longTasks}; CPU over the flings: Chromium ${results.chromiumCpuMs} ms (all its processes), server ${results.serverCpuMs} ms`);
   console.log(`  load average:      before ${results.loadBefore}, after ${results.loadAfter}`);
