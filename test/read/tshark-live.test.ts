@@ -17,7 +17,7 @@ tcp.nxtseq tcp.analysis.retransmission tcp.analysis.duplicate_ack_num tcp.option
 tcp.options.timestamp.tsval tcp.flags.syn tcp.flags.ack udp.length udp.stream udp.payload dns.id dns.flags dns.flags.response dns.qry.type dns.a dns.aaaa
 dns.resp.name dns.resp.ttl dns.cname dns.count.answers http.request.uri http.request.version http.response.code
 http.response.phrase http.content_type http.request.line http.response.line http.server http.request.full_uri
-tls.app_data tls.handshake.type tls.record.version tls.handshake.version tls.handshake.extensions_alpn_str tls.handshake.ciphersuite
+tls.app_data tls.handshake.certificates_length tls.handshake.certificate_length tls.handshake.certificate tls.handshake.type tls.record.version tls.handshake.version tls.handshake.extensions_alpn_str tls.handshake.ciphersuite
 icmp.type icmp.code icmp.ident icmp.seq icmpv6.type icmpv6.code arp.opcode arp.src.proto_ipv4 arp.dst.proto_ipv4
 arp.src.hw_mac vlan.priority vlan.dei vlan.etype sll.pkttype sll.etype ipv6.plen ipv6.nxt ipv6.hlim ipv6.flow data.len
 tcp.analysis tcp.analysis.bytes_in_flight tcp.analysis.ack_rtt tcp.analysis.acks_frame tcp.analysis.initial_rtt tcp.analysis.push_bytes_sent

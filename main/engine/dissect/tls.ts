@@ -43,6 +43,8 @@ declare('tls', 'Transport Layer Security', [
   ['tls.handshake.ja3', 'string', 'JA3', { description: 'MD5 of the JA3 string: a client TLS fingerprint' }],
   ['tls.handshake.ja3s_full', 'string', 'JA3S Fullstring'],
   ['tls.handshake.ja3s', 'string', 'JA3S', { description: 'MD5 of the JA3S string: a server TLS fingerprint' }],
+  ['tls.handshake.certificates', 'none', 'Certificates'],
+  ['tls.handshake.certificate_length', 'uint', 'Certificate Length'],
   ['tls.handshake.certificate', 'bytes', 'Certificate'],
 ]);
 
@@ -214,10 +216,29 @@ export class TlsApp implements TcpApp {
       if (type === 1 || type === 2) {
         const sni = hello(ctx, hs, b, o + 4, o + 4 + len, type === 1, s);
         if (type === 1 && sni) info = `Client Hello (SNI=${sni})`;
-      }
+      } else if (type === 11 && (s.tlsVersion ?? this.version) !== 0x0304) certificates(ctx, hs, b, o + 4, o + 4 + len);
       this.infos.push(info);
       o += 4 + len;
     }
+  }
+}
+
+/** A (TLS ≤ 1.2) Certificate message body [o, end): the chain's length, then each certificate's length and DER bytes. */
+function certificates(ctx: Ctx, hs: F, b: Uint8Array, o: number, end: number): void {
+  if (o + 3 > end) { ctx.malformedAt('tls', 'Certificate message cut short in its length', o, end - o); return; }
+  const total = (b[o] << 16) | (b[o + 1] << 8) | b[o + 2];
+  ctx.sub(hs, 'tls.handshake.certificates_length', total, o, 3);
+  let p = o + 3;
+  const stop = Math.min(end, p + total);
+  if (p + total > end) ctx.malformedAt('tls', `certificates length ${total} runs past the message`, o, 3);
+  const list = ctx.sub(hs, 'tls.handshake.certificates', null, p, stop - p);
+  // every step advances by at least three bytes: the loop ends
+  while (p + 3 <= stop) {
+    const l = (b[p] << 16) | (b[p + 1] << 8) | b[p + 2];
+    ctx.sub(list, 'tls.handshake.certificate_length', l, p, 3);
+    if (p + 3 + l > stop) { ctx.malformedAt('tls', `certificate length ${l} runs past the list`, p, 3); return; }
+    ctx.sub(list, 'tls.handshake.certificate', b.subarray(p + 3, p + 3 + l), p + 3, l);
+    p += 3 + l;
   }
 }
 
