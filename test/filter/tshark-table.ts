@@ -206,6 +206,8 @@ export const TSHARK_TABLE: FilterCase[] = [
   // the SEQ/ACK analysis item exists only when it has something to say
   { filter: 'tcp.analysis', files: [P, C, E, S] },
   { filter: 'tls.app_data', files: [T, P] },
+  { filter: 'http.file_data contains "origin"', files: [P, C] },
+  { filter: 'http.file_data matches "^<!DOCTYPE"', files: [C] },
   { filter: 'tls.handshake.certificate_length > 1000', files: [T] },
   { filter: 'tls.handshake.certificate contains 55:04:03', files: [T] },
   { filter: 'len(tls.app_data) > 500', files: [T] },

@@ -4,9 +4,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { CAPTURES, hasCommand, outputDir, sharedCapturesSkipReason } from '../lib/env';
+import { CAPTURES, CLI, hasCommand, outputDir, sharedCapturesSkipReason } from '../lib/env';
 import { parseCaptureBuffer } from '../../main/engine/file/open';
 import { Dissector } from '../../main/engine/dissect';
 import { FieldsFormatter, defaultFieldsOptions } from '../../main/engine/output/fields';
@@ -14,7 +15,7 @@ import { FieldsFormatter, defaultFieldsOptions } from '../../main/engine/output/
 const FIELDS = `frame.time frame.time_relative frame.time_delta frame.interface_id eth.type ip.len ip.ttl ip.id ip.flags ip.flags.df
 ip.frag_offset ip.checksum ip.hdr_len ip.dsfield tcp.seq tcp.ack tcp.len tcp.stream tcp.hdr_len tcp.window_size_value tcp.window_size
 tcp.nxtseq tcp.analysis.retransmission tcp.analysis.duplicate_ack_num tcp.options.mss_val tcp.options.wscale.shift
-tcp.options.timestamp.tsval tcp.flags.syn tcp.flags.ack udp.length udp.stream udp.payload dns.id dns.flags dns.flags.response dns.qry.type dns.a dns.aaaa
+tcp.options.timestamp.tsval tcp.flags.syn tcp.flags.ack udp.length udp.stream udp.payload http.file_data dns.id dns.flags dns.flags.response dns.qry.type dns.a dns.aaaa
 dns.resp.name dns.resp.ttl dns.cname dns.count.answers http.request.uri http.request.version http.response.code
 http.response.phrase http.content_type http.request.line http.response.line http.server http.request.full_uri
 tls.app_data tls.handshake.certificates_length tls.handshake.certificate_length tls.handshake.certificate tls.handshake.type tls.record.version tls.handshake.version tls.handshake.extensions_alpn_str tls.handshake.ciphersuite
@@ -118,6 +119,32 @@ test('protocols recognised by port, first bytes, link layer or tunnel agree with
     const p = parseCaptureBuffer(readFileSync(pcap)).packets[0];
     const ours = new Dissector({ geoip: null }).dissect(p).fields.find((f) => f.name === 'frame.protocols')?.value;
     if (ours !== theirs) failures.push(`${what}: tshark '${theirs}', ours '${ours}'`);
+  });
+  assert.deepEqual(failures, []);
+});
+
+test('strings print as tshark prints them (only CR, LF and tab escaped), and http.file_data is the decoded body up to a NUL', { skip: !hasCommand('tshark') || !hasText2pcap ? 'needs tshark and text2pcap' : false, timeout: 60_000 }, () => {
+  const dir = outputDir('read-strings');
+  const request = (headers: string, body: Buffer): Buffer =>
+    Buffer.concat([Buffer.from(`POST /p HTTP/1.1\r\nHost: h\r\n${headers}Content-Length: ${body.length}\r\n\r\n`, 'latin1'), body]);
+  const chunked = Buffer.from('POST /c HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n7\r\n, world\r\n0\r\n\r\n', 'latin1');
+  const cases: Array<[string, Buffer]> = [
+    ['backslash and control characters in a header, NUL in the body', request('User-Agent: a\\b\x01c\x1b\x7f\r\n', Buffer.from('q\\w\x01e\x00rty\r\nz', 'latin1'))],
+    ['tab in a header; CR, LF, tab and non-ASCII bytes in the body', request('User-Agent: a\tb\\c\r\n', Buffer.from('l1\r\nl2\tx\\y\x7f\xc3\xa9\xff', 'latin1'))],
+    ['a gzip body is shown decompressed', request('Content-Encoding: gzip\r\n', gzipSync(Buffer.from('compressed text\r\nline 2')))],
+    ['a chunked body is shown without its framing', chunked],
+  ];
+  const fields = ['http.user_agent', 'http.file_data', 'http.request.line', 'http.content_length'].flatMap((f) => ['-e', f]);
+  const failures: string[] = [];
+  cases.forEach(([what, payload], i) => {
+    const txt = join(dir, `case${i}.txt`), pcap = join(dir, `case${i}.pcap`);
+    const lines: string[] = [];
+    for (let o = 0; o < payload.length; o += 16) lines.push(`${o.toString(16).padStart(6, '0')} ${[...payload.subarray(o, o + 16)].map((x) => x.toString(16).padStart(2, '0')).join(' ')}`);
+    writeFileSync(txt, lines.join('\n') + '\n');
+    assert.equal(spawnSync('text2pcap', ['-q', '-T', '40000,80', '-4', '198.18.0.1,198.18.0.2', txt, pcap]).status, 0);
+    const theirs = spawnSync('tshark', ['-r', pcap, '-T', 'fields', ...fields]).stdout as Buffer;
+    const ours = spawnSync(process.execPath, [CLI, 'read', '-r', pcap, '-T', 'fields', ...fields]).stdout as Buffer;
+    if (!ours.equals(theirs)) failures.push(`${what}:\n  tshark ${JSON.stringify(theirs.toString('latin1'))}\n  ours   ${JSON.stringify(ours.toString('latin1'))}`);
   });
   assert.deepEqual(failures, []);
 });

@@ -28,23 +28,24 @@ export function absTimeString(ns: bigint): string {
   return `${MONTHS[t.getUTCMonth()]} ${String(t.getUTCDate()).padStart(2, ' ')}, ${t.getUTCFullYear()} ${p2(t.getUTCHours())}:${p2(t.getUTCMinutes())}:${p2(t.getUTCSeconds())}.${frac} UTC`;
 }
 
-/** Escapes as tshark does in field output: CR, LF, tab, backslash and other control characters. */
+/**
+ * Escapes as tshark 4.0 prints a string in -T fields output: CR, LF and tab
+ * as \r \n \t; every other character, backslash and control characters
+ * included, as it is (checked against tshark with crafted User-Agents).
+ */
 export function escapeString(s: string): string {
   let i = 0;
   for (; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c < 0x20 || c === 0x5c) break;
+    if (c === 9 || c === 10 || c === 13) break;
   }
   if (i === s.length) return s;
-  return s.replace(/[\r\n\t\\\x00-\x1f]/g, (c) => {
-    switch (c) {
-      case '\r': return '\\r';
-      case '\n': return '\\n';
-      case '\t': return '\\t';
-      case '\\': return '\\\\';
-      default: return `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
-    }
-  });
+  return s.replace(/[\r\n\t]/g, (c) => (c === '\r' ? '\\r' : c === '\n' ? '\\n' : '\\t'));
+}
+
+/** A field's value text for JSON output: strings as they are (JSON escapes them), everything else as -T fields prints it. */
+export function jsonValue(f: Field): string {
+  return typeof f.value === 'string' ? f.value : formatValue(f);
 }
 
 /** One occurrence of a field as tshark's -T fields prints it. */

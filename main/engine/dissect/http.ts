@@ -2,6 +2,7 @@
 // complete once its headers end and its body (Content-Length, chunked, or —
 // for responses without either — the connection close) has arrived. Like
 // tshark, the HTTP fields appear on the frame that completes the message.
+import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
 import { type Ctx, type F, latin1 } from './context';
 import { declare } from './fields';
 import { nameOnly } from './minor';
@@ -43,7 +44,7 @@ declare('http', 'Hypertext Transfer Protocol', [
   ['http.x_forwarded_for', 'string', 'X-Forwarded-For'],
   ['http.upgrade', 'string', 'Upgrade'],
   ['http.unknown_header', 'string', 'Unknown header'],
-  ['http.file_data', 'bytes', 'File Data'],
+  ['http.file_data', 'string', 'File Data'],
   ['http.request_number', 'uint', 'HTTP request number', { description: 'position of the request in its connection' }],
   ['http.request_in', 'framenum', 'Request in frame'],
   ['http.response_for.uri', 'string', 'Request URI', { description: 'the full URI of the request a response answers' }],
@@ -87,6 +88,8 @@ export function looksLikeHttp(d: Uint8Array, off: number, end: number): boolean 
 }
 
 const MAX_HEADER = 64 * 1024;
+/** the most body bytes kept per message for http.file_data (larger bodies show no file_data) */
+const MAX_BODY = 4 << 20;
 
 const enum Mode { Idle, Headers, Length, Chunked, Close }
 const enum Chunk { Size, Data, DataEnd, Trailer }
@@ -99,6 +102,10 @@ interface Message {
   firstLine: string;
   contentType: string;
   bodyLen: number;
+  /** the body after chunked framing, when http.file_data is wanted and it fit in MAX_BODY */
+  body?: Uint8Array;
+  /** Content-Encoding, lower case ('' for none) */
+  encoding: string;
 }
 
 export class HttpApp implements TcpApp {
@@ -114,6 +121,9 @@ export class HttpApp implements TcpApp {
   /** offset in the current frame where this feed started */
   private curOff = 0;
   private bodyLen = 0;
+  /** body bytes kept for http.file_data (null: not wanted, or past MAX_BODY) */
+  private body: Uint8Array | null = null;
+  private bodyKept = 0;
   private firstLine = '';
   /** where the header block sits in the frame that completed it */
   private hdrFrame = -1;
@@ -179,6 +189,8 @@ export class HttpApp implements TcpApp {
         this.hdrFrameLen = used;
         o += used;
         this.startBody(s, hend);
+        this.body = ctx.w('http.file_data') && (this.mode as Mode) !== Mode.Idle ? new Uint8Array(0) : null;
+        this.bodyKept = 0;
         if ((this.mode as Mode) === Mode.Idle) this.complete(ctx, st, s);
         continue;
       }
@@ -186,6 +198,7 @@ export class HttpApp implements TcpApp {
         const n = Math.min(this.remaining, end - o);
         this.remaining -= n;
         this.bodyLen += n;
+        this.keep(d, o, o + n);
         o += n;
         if (this.remaining === 0) { this.mode = Mode.Idle; this.complete(ctx, st, s); }
         continue;
@@ -197,6 +210,7 @@ export class HttpApp implements TcpApp {
       }
       // Mode.Close: everything until FIN is body
       this.bodyLen += end - o;
+      this.keep(d, o, end);
       o = end;
     }
     void flow;
@@ -221,12 +235,28 @@ export class HttpApp implements TcpApp {
     this.bufLen += n;
   }
 
+  /** Keeps body bytes for http.file_data, up to MAX_BODY (a larger body keeps none). */
+  private keep(d: Uint8Array, from: number, to: number): void {
+    const b = this.body;
+    if (b === null || to <= from) return;
+    const need = this.bodyKept + (to - from);
+    if (need > MAX_BODY) { this.body = null; return; }
+    let buf = b;
+    if (need > b.length) {
+      buf = new Uint8Array(Math.min(MAX_BODY, Math.max(need, b.length * 2, 1024)));
+      buf.set(b.subarray(0, this.bodyKept));
+      this.body = buf;
+    }
+    buf.set(d.subarray(from, to), this.bodyKept);
+    this.bodyKept = need;
+  }
+
   private startBody(s: TcpStream, hend: number): void {
     const hdr = this.buf.slice(0, hend);
     this.bufLen = 0;
     const text = latin1(hdr, 0, hdr.length);
     const isRequest = !text.startsWith('HTTP/');
-    let cl = -1, chunked = false, ctype = '';
+    let cl = -1, chunked = false, ctype = '', encoding = '';
     // header names are case-insensitive; only the framing ones matter here
     const lines = text.split('\n');
     for (let i = 1; i < lines.length; i++) {
@@ -237,6 +267,7 @@ export class HttpApp implements TcpApp {
       if (name === 'content-length') { const v = parseInt(line.slice(c + 1).trim(), 10); if (v >= 0) cl = v; }
       else if (name === 'transfer-encoding') chunked = /chunked/i.test(line.slice(c + 1));
       else if (name === 'content-type') ctype = line.slice(c + 1).trim();
+      else if (name === 'content-encoding') encoding = line.slice(c + 1).trim().toLowerCase();
     }
     let noBody = false;
     if (isRequest) {
@@ -249,7 +280,7 @@ export class HttpApp implements TcpApp {
       const method = code >= 100 && code < 200 ? undefined : s.pendingMethods.shift();
       if ((code >= 100 && code < 200) || code === 204 || code === 304 || method === 'HEAD') noBody = true;
     }
-    this.msg = { hdr, isRequest, firstLine: this.firstLine, contentType: ctype, bodyLen: 0 };
+    this.msg = { hdr, isRequest, firstLine: this.firstLine, contentType: ctype, bodyLen: 0, encoding };
     this.bodyLen = 0;
     if (noBody || cl === 0) this.mode = Mode.Idle;
     else if (chunked) { this.mode = Mode.Chunked; this.chunkState = Chunk.Size; this.chunkSize = 0; this.lineLen = 0; }
@@ -284,6 +315,7 @@ export class HttpApp implements TcpApp {
           const n = Math.min(this.remaining, end - o);
           this.remaining -= n;
           this.bodyLen += n;
+          this.keep(d, o, o + n);
           o += n;
           if (this.remaining === 0) { this.chunkState = Chunk.DataEnd; this.lineLen = 0; }
           break;
@@ -311,6 +343,8 @@ export class HttpApp implements TcpApp {
     this.firstLine = '';
     if (!m) return;
     m.bodyLen = this.bodyLen;
+    if (this.body !== null && this.bodyKept === this.bodyLen) m.body = this.body.subarray(0, this.bodyKept);
+    this.body = null;
     const hdr = m.hdr;
     if (this.hdrFrame === ctx.pkt.number) {
       ctx.withReassembled(hdr, this.hdrFrameBufStart, this.hdrFrameStart, this.hdrFrameLen, () => emit(ctx, m, s));
@@ -400,6 +434,7 @@ function emit(ctx: Ctx, m: Message, s: TcpStream): void {
   if (m.isRequest && fullUri) ctx.gen(http, 'http.request.full_uri', fullUri);
   pairing(ctx, http, m, s, fullUri);
   if (m.bodyLen > 0) ctx.gen(http, 'http.body_length', m.bodyLen);
+  if (m.body && m.body.length > 0) ctx.gen(http, 'http.file_data', fileData(m.body, m.encoding));
   const first = m.firstLine;
   const media = ctype.split(';')[0].trim();
   ctx.info = media && m.bodyLen > 0 ? `${first}  (${media})` : first;
@@ -425,6 +460,35 @@ function pairing(ctx: Ctx, http: F, m: Message, s: TcpStream, fullUri: string): 
   ctx.gen(http, 'http.request_in', req.frame);
   if (req.uri) ctx.gen(http, 'http.response_for.uri', req.uri);
   if (ts !== null && req.ts !== null) (ctx.gen(http, 'http.time', Number(ts - req.ts) / 1e9) as F & { ns?: bigint }).ns = ts - req.ts;
+}
+
+/**
+ * The body as tshark's http.file_data shows it: de-chunked (done by the
+ * caller), decompressed per Content-Encoding as tshark does by default
+ * (left as it is when that fails), as text.
+ */
+function fileData(body: Uint8Array, encoding: string): string {
+  let out: Uint8Array = body;
+  const opts = { maxOutputLength: 16 << 20 };
+  try {
+    if (encoding === 'gzip' || encoding === 'x-gzip') out = gunzipSync(body, opts);
+    else if (encoding === 'deflate') {
+      try { out = inflateSync(body, opts); } catch { out = inflateRawSync(body, opts); }
+    } else if (encoding === 'br') out = brotliDecompressSync(body, opts);
+  } catch { out = body; }
+  // as tshark 4.0's value: ASCII, each byte above 0x7f a U+FFFD, ending at the first NUL
+  let n = out.indexOf(0);
+  if (n < 0) n = out.length;
+  let ascii = true;
+  for (let i = 0; i < n; i++) if (out[i] > 0x7f) { ascii = false; break; }
+  if (ascii) return latin1(out, 0, n);
+  let text = '';
+  for (let i = 0; i < n; i += 4096) {
+    let part = '';
+    for (let j = i; j < Math.min(n, i + 4096); j++) part += out[j] > 0x7f ? '\ufffd' : String.fromCharCode(out[j]);
+    text += part;
+  }
+  return text;
 }
 
 function bodyProtocol(ctx: Ctx, http: F, ctype: string): string {

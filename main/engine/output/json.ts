@@ -2,7 +2,7 @@
 // each layer an object of field → value text (an array when repeated), a
 // field's children under "<name>_tree".
 import type { Dissection, Field } from '../types';
-import { formatValue } from '../dissect/format';
+import { jsonValue } from '../dissect/format';
 import { epochText } from '../file/time';
 
 type Obj = Record<string, unknown>;
@@ -17,7 +17,7 @@ function put(o: Obj, k: string, v: unknown): void {
 function children(d: Dissection, list: Field[]): Obj {
   const o: Obj = {};
   for (const f of list) {
-    const text = f.name === 'frame.time_epoch' ? epochText(d.packet) : formatValue(f);
+    const text = f.name === 'frame.time_epoch' ? epochText(d.packet) : jsonValue(f);
     if (f.children && f.children.length) {
       if (f.value !== null) put(o, f.name, text);
       put(o, f.value === null ? f.name : `${f.name}_tree`, children(d, f.children));

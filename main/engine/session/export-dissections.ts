@@ -14,6 +14,7 @@
 // to the file, written atomically.
 import { FileSink } from '../file/sink';
 import { Dissector, formatValue } from '../dissect/index';
+import { jsonValue } from '../dissect/format';
 import type { Dissection } from '../types';
 import { getField } from '../fields/registry';
 import { writeFileAtomically } from './atomic';
@@ -65,7 +66,7 @@ function allLayers(d: Dissection): Record<string, string[]> {
   const layers: Record<string, string[]> = {};
   for (const f of d.fields) {
     if (f.value === null && getField(f.name)?.type === 'protocol') continue;
-    (layers[f.name] ??= []).push(formatValue(f));
+    (layers[f.name] ??= []).push(jsonValue(f));
   }
   return layers;
 }
