@@ -254,6 +254,19 @@ export class Ctx {
     return f;
   }
 
+  /** A hidden field (Wireshark's hidden items): filters and field output see it, the tree does not. */
+  hidden(name: string, value: FieldValue, start: number, len: number): F {
+    let slot = -1;
+    if (this.want !== null) {
+      const w = this.want.get(name);
+      if (w === undefined) return SKIP;
+      slot = w;
+    }
+    const f = this.mk(name, value, start, len, slot);
+    this.fields.push(f);
+    return f;
+  }
+
   /** A field computed rather than read (analysis, enrichment). */
   gen(parent: Field, name: string, value: FieldValue): F {
     let slot = -1;

@@ -17,6 +17,15 @@ declare('frame', 'Frame', [
   ['frame.protocols', 'string', 'Protocols in frame'],
 ]);
 
+/**
+ * frame.encap_type is Wireshark's own encapsulation number (wiretap's
+ * WTAP_ENCAP_*), not the file's link type: the link types we read, mapped as
+ * tshark 4.0 maps them (checked with text2pcap -l N | tshark).
+ */
+const WTAP_ENCAP: Record<number, number> = {
+  0: 15, 1: 1, 9: 4, 12: 7, 14: 7, 50: 4, 101: 7, 105: 20, 108: 174, 113: 25, 127: 23, 192: 97, 197: 98, 228: 129, 229: 130, 276: 210,
+};
+
 export interface Clock {
   first: bigint | null;
   prev: bigint | null;
@@ -33,7 +42,7 @@ export function dissectFrame(ctx: Ctx, clock: Clock): F {
   // classic pcap has no interfaces (its records carry tsSec): tshark shows no interface id there
   const meta = ctx.any(META_FIELDS);
   if (meta && p.tsSec === undefined) ctx.gen(fr, 'frame.interface_id', p.interfaceId);
-  if (meta) ctx.gen(fr, 'frame.encap_type', p.linkType);
+  if (meta) ctx.gen(fr, 'frame.encap_type', WTAP_ENCAP[p.linkType] ?? p.linkType);
   const ts = p.tsNs;
   if (ts !== null) {
     if (meta) ctx.gen(fr, 'frame.time', ts);

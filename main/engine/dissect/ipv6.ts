@@ -59,12 +59,14 @@ export function dissectIpv6(ctx: Ctx, st: State, off: number, end: number): numb
   const ip = ctx.layer('ipv6', off, Math.min(40, Math.max(0, avail)));
   ctx.protocol = 'IPv6';
   if (avail < 40) {
-    if (avail >= 1) ctx.add(ip, 'ipv6.version', d[off] >> 4, off, 1);
+    if (avail >= 1) { ctx.hidden('ip.version', d[off] >> 4, off, 1); ctx.add(ip, 'ipv6.version', d[off] >> 4, off, 1); }
     ctx.malformedAt('ipv6', `IPv6 header cut short (${Math.max(0, avail)} of 40 bytes)`, off, Math.max(0, avail));
     ctx.info = 'IPv6 header cut short';
     return end;
   }
   const w = u32(d, off);
+  // as Wireshark: a hidden ip.version too, so `ip.version == 6` works
+  ctx.hidden('ip.version', w >>> 28, off, 1);
   ctx.add(ip, 'ipv6.version', w >>> 28, off, 1);
   const tc = ctx.add(ip, 'ipv6.tclass', (w >>> 20) & 0xff, off, 2);
   ctx.sub(tc, 'ipv6.tclass.dscp', (w >>> 22) & 0x3f, off, 2);

@@ -43,6 +43,7 @@ declare('sll', 'Linux cooked capture', [
   ['sll.src.unknown', 'bytes', 'Source'],
   ['sll.ifindex', 'uint', 'Interface index'],
   ['sll.etype', 'uint', 'Protocol', HEX16],
+  ['sll.trailer', 'bytes', 'Trailer'],
   ['sll.ltype', 'uint', 'Protocol', HEX16],
 ]);
 declare('llc', 'Logical-Link Control', [
@@ -66,6 +67,7 @@ declare('vlan', '802.1Q Virtual LAN', [
   ['vlan.dei', 'bool', 'DEI'],
   ['vlan.id', 'uint', 'ID'],
   ['vlan.etype', 'uint', 'Type', HEX16],
+  ['vlan.trailer', 'bytes', 'VLAN Trailer'],
   ['vlan.len', 'uint', 'Length'],
 ]);
 
@@ -148,13 +150,25 @@ export function dissectEth(ctx: Ctx, st: State, off: number, end: number): void 
   trailer(ctx, eth, used, end);
 }
 
-function trailer(ctx: Ctx, eth: F, used: number, end: number): void {
+/**
+ * Bytes after the payload, as Wireshark's Ethernet trailer logic shows them:
+ * zeros up to the 60-byte Ethernet minimum are eth.padding; bytes past 60
+ * (or non-zero ones) are the trailer of the link layer that carried the
+ * payload — `trailerName`: eth.trailer, vlan.trailer after a tag, sll.trailer.
+ */
+function trailer(ctx: Ctx, eth: F, used: number, end: number, trailerName = 'eth.trailer'): void {
   if (used >= end) return;
   const d = ctx.d;
+  const name = trailerName === 'eth.trailer' && ctx.protocols.includes('vlan') ? 'vlan.trailer' : trailerName;
+  const padEnd = end > 60 ? Math.max(used, 60) : end;
   let zero = true;
-  for (let i = used; i < end; i++) if (d[i] !== 0) { zero = false; break; }
-  const name = zero ? 'eth.padding' : 'eth.trailer';
-  if (ctx.w(name)) ctx.add(eth, name, d.subarray(used, end), used, end - used);
+  for (let i = used; i < padEnd; i++) if (d[i] !== 0) { zero = false; break; }
+  if (!zero) {
+    if (ctx.w('eth.trailer')) ctx.add(eth, 'eth.trailer', d.subarray(used, end), used, end - used);
+    return;
+  }
+  if (padEnd > used && ctx.w('eth.padding')) ctx.add(eth, 'eth.padding', d.subarray(used, padEnd), used, padEnd - used);
+  if (padEnd < end && ctx.w(name)) ctx.add(eth, name, d.subarray(padEnd, end), padEnd, end - padEnd);
 }
 
 function llc(ctx: Ctx, st: State, off: number, end: number): void {
@@ -288,7 +302,8 @@ function sllPayload(ctx: Ctx, st: State, l: F, proto: number, protoOff: number, 
     return;
   }
   ctx.add(l, 'sll.etype', proto, protoOff, 2);
-  ethertype(ctx, st, proto, off, end);
+  // bytes after the payload are padding or a trailer, as after Ethernet (tshark shows them as eth.*)
+  trailer(ctx, l, ethertype(ctx, st, proto, off, end), end, 'sll.trailer');
 }
 
 function dissectSll(ctx: Ctx, st: State, end: number): void {
