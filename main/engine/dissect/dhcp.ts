@@ -2,7 +2,7 @@
 // like tshark: "DHCP Discover - Transaction ID 0x3d1d", or BOOTP's
 // "Boot Request from <mac>" when the message-type option is missing.
 import type { Ctx } from './context';
-import { declare, HEX16, HEX32 } from './fields';
+import { declare, HEX16, HEX32, HEX8 } from './fields';
 import { etherToString } from './addr';
 
 const u16 = (d: Uint8Array, o: number): number => (d[o] << 8) | d[o + 1];
@@ -12,7 +12,7 @@ const MSG: Record<number, string> = { 1: 'Discover', 2: 'Offer', 3: 'Request', 4
 
 declare('dhcp', 'Dynamic Host Configuration Protocol', [
   ['dhcp.type', 'uint', 'Message type', { valueNames: { 1: 'Boot Request', 2: 'Boot Reply' } }],
-  ['dhcp.hw.type', 'uint', 'Hardware type'],
+  ['dhcp.hw.type', 'uint', 'Hardware type', HEX8],
   ['dhcp.hw.len', 'uint', 'Hardware address length'],
   ['dhcp.hops', 'uint', 'Hops'],
   ['dhcp.id', 'uint', 'Transaction ID', HEX32],
@@ -23,6 +23,7 @@ declare('dhcp', 'Dynamic Host Configuration Protocol', [
   ['dhcp.ip.server', 'ipv4', 'Next server IP address'],
   ['dhcp.ip.relay', 'ipv4', 'Relay agent IP address'],
   ['dhcp.hw.mac_addr', 'ether', 'Client MAC address'],
+  ['dhcp.option.end', 'uint', 'Option End'],
   ['dhcp.cookie', 'ipv4', 'Magic cookie'],
   ['dhcp.option.type', 'uint', 'Option'],
   ['dhcp.option.length', 'uint', 'Length'],
@@ -71,7 +72,12 @@ export function dissectDhcp(ctx: Ctx, off: number, end: number): void {
   // each option advances at least one byte: the loop ends
   while (o < end) {
     const t = d[o];
-    if (t === 255) { ctx.add(l, 'dhcp.option.type', t, o, 1); break; }
+    if (t === 255) {
+      // tshark 4.0 gives the End option's type item the value 0 (filters see 0 too), and its value as dhcp.option.end
+      ctx.add(l, 'dhcp.option.type', 0, o, 1);
+      ctx.add(l, 'dhcp.option.end', t, o, 1);
+      break;
+    }
     if (t === 0) { o++; continue; }
     if (o + 1 >= end) { ctx.malformedAt('dhcp', 'option length missing', o, 1); break; }
     const len = d[o + 1];
@@ -94,6 +100,13 @@ export function dissectDhcp(ctx: Ctx, off: number, end: number): void {
       case 60: ctx.add(l, 'dhcp.option.vendor_class_id', text(), v, len); break;
       case 50: if (len === 4) ctx.add(l, 'dhcp.option.requested_ip_address', u32(d, v), v, 4); break;
       case 54: if (len === 4) ctx.add(l, 'dhcp.option.dhcp_server_id', u32(d, v), v, 4); break;
+      case 61:
+        // a client identifier that is a hardware address: tshark shows its type and MAC with the header's field names
+        if (len === 7 && d[v] === 1) {
+          ctx.add(l, 'dhcp.hw.type', d[v], v, 1);
+          ctx.add(l, 'dhcp.hw.mac_addr', ctx.mac(d, v + 1), v + 1, 6);
+        }
+        break;
     }
     o = v + len;
   }

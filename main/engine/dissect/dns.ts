@@ -113,7 +113,8 @@ export function dissectDns(ctx: Ctx, off: number, end: number, proto: 'dns' | 'm
   ctx.sub(f, 'dns.flags.recdesired', (flags & 0x100) !== 0, off + 2, 2);
   if (resp) ctx.sub(f, 'dns.flags.recavail', (flags & 0x80) !== 0, off + 2, 2);
   ctx.sub(f, 'dns.flags.z', (flags & 0x40) !== 0, off + 2, 2);
-  if (resp) ctx.sub(f, 'dns.flags.authenticated', (flags & 0x20) !== 0, off + 2, 2);
+  // a query shows the AD bit only when set (RFC 6840), as tshark
+  if (resp || (flags & 0x20) !== 0) ctx.sub(f, 'dns.flags.authenticated', (flags & 0x20) !== 0, off + 2, 2);
   ctx.sub(f, 'dns.flags.checkdisable', (flags & 0x10) !== 0, off + 2, 2);
   const rcode = flags & 15;
   if (resp) ctx.sub(f, 'dns.flags.rcode', rcode, off + 2, 2);

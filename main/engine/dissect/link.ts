@@ -285,7 +285,8 @@ function vlan(ctx: Ctx, st: State, off: number, end: number): number {
 
 function sllAddress(ctx: Ctx, l: F, hatype: number, halen: number, o: number): void {
   const d = ctx.d;
-  if (hatype === 1 && halen === 6) {
+  // Ethernet and loopback (ARPHRD_ETHER, ARPHRD_LOOPBACK) carry a MAC, as tshark shows it
+  if ((hatype === 1 || hatype === 772) && halen === 6) {
     if (ctx.w('sll.src.eth')) ctx.add(l, 'sll.src.eth', d.subarray(o, o + 6), o, 6);
     ctx.srcKind = ADDR_ETHER; ctx.src = o;
   } else if (halen > 0) {

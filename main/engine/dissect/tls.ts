@@ -3,7 +3,7 @@
 // Records after ChangeCipherSpec are encrypted: only their framing is shown.
 import { createHash } from 'node:crypto';
 import { type Ctx, F, latin1 } from './context';
-import { declare, HEX16, HEX8 } from './fields';
+import { declare, HEX16 } from './fields';
 import type { State } from './state';
 import type { TcpApp, TcpFlow, TcpStream } from './tcpstream';
 
@@ -28,7 +28,7 @@ declare('tls', 'Transport Layer Security', [
   ['tls.handshake.session_id', 'bytes', 'Session ID'],
   ['tls.handshake.cipher_suites_length', 'uint', 'Cipher Suites Length'],
   ['tls.handshake.ciphersuite', 'uint', 'Cipher Suite', HEX16],
-  ['tls.handshake.comp_method', 'uint', 'Compression Method', HEX8],
+  ['tls.handshake.comp_method', 'uint', 'Compression Method'],
   ['tls.handshake.extensions_length', 'uint', 'Extensions Length'],
   ['tls.handshake.extension.type', 'uint', 'Type'],
   ['tls.handshake.extension.len', 'uint', 'Length'],

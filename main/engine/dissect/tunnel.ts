@@ -1,6 +1,6 @@
 // GRE (RFC 2784/2890, and PPTP's enhanced GRE, RFC 2637) carrying PPP.
 import type { Ctx } from './context';
-import { declare, HEX16 } from './fields';
+import { declare, HEX16, HEX32 } from './fields';
 import { dissectData } from './data';
 import { dissectEth, ethertype } from './link';
 import { nameOnly } from './minor';
@@ -14,7 +14,9 @@ const u16 = (d: Uint8Array, o: number): number => (d[o] << 8) | d[o + 1];
 declare('gre', 'Generic Routing Encapsulation', [
   ['gre.flags_and_version', 'uint', 'Flags and Version', HEX16],
   ['gre.proto', 'uint', 'Protocol Type', HEX16],
-  ['gre.key', 'uint', 'Key'],
+  ['gre.key', 'uint', 'Key', HEX32],
+  ['gre.key.payload_length', 'uint', 'Payload Length'],
+  ['gre.key.call_id', 'uint', 'Call ID'],
   ['gre.sequence_number', 'uint', 'Sequence Number'],
   ['gre.ack_number', 'uint', 'Acknowledgment Number'],
 ]);
@@ -32,7 +34,14 @@ export function dissectGre(ctx: Ctx, st: State, off: number, end: number): void 
   const need = (fv & 0x8000 ? 4 : 0) + (fv & 0x2000 ? 4 : 0) + (fv & 0x1000 ? 4 : 0) + ((fv & 7) === 1 && fv & 0x0080 ? 4 : 0);
   if (o + need > end) { ctx.malformedAt('gre', 'GRE optional fields cut short', off, end - off); return; }
   if (fv & 0x8000) o += 4; // checksum + reserved
-  if (fv & 0x2000) { ctx.add(l, 'gre.key', ((d[o] << 24) | (d[o + 1] << 16) | (d[o + 2] << 8) | d[o + 3]) >>> 0, o, 4); o += 4; }
+  if (fv & 0x2000) {
+    // enhanced GRE (version 1, PPTP) splits the key into payload length and call id
+    if ((fv & 7) === 1) {
+      ctx.add(l, 'gre.key.payload_length', (d[o] << 8) | d[o + 1], o, 2);
+      ctx.add(l, 'gre.key.call_id', (d[o + 2] << 8) | d[o + 3], o + 2, 2);
+    } else ctx.add(l, 'gre.key', ((d[o] << 24) | (d[o + 1] << 16) | (d[o + 2] << 8) | d[o + 3]) >>> 0, o, 4);
+    o += 4;
+  }
   if (fv & 0x1000) { ctx.add(l, 'gre.sequence_number', ((d[o] << 24) | (d[o + 1] << 16) | (d[o + 2] << 8) | d[o + 3]) >>> 0, o, 4); o += 4; }
   if ((fv & 7) === 1 && fv & 0x0080) { ctx.add(l, 'gre.ack_number', ((d[o] << 24) | (d[o + 1] << 16) | (d[o + 2] << 8) | d[o + 3]) >>> 0, o, 4); o += 4; }
   l.len = o - off;
