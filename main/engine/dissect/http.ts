@@ -43,7 +43,17 @@ declare('http', 'Hypertext Transfer Protocol', [
   ['http.cache_control', 'string', 'Cache-Control'],
   ['http.x_forwarded_for', 'string', 'X-Forwarded-For'],
   ['http.upgrade', 'string', 'Upgrade'],
-  ['http.unknown_header', 'string', 'Unknown header'],
+  ['http.unknown_header', 'string', 'Unknown header', { description: 'never set: tshark 4.0 shows headers it does not know only as request/response lines' }],
+  ['http.proxy_authenticate', 'string', 'Proxy-Authenticate'],
+  ['http.proxy_authorization', 'string', 'Proxy-Authorization'],
+  ['http.www_authenticate', 'string', 'WWW-Authenticate'],
+  ['http.sec_websocket_accept', 'string', 'Sec-WebSocket-Accept'],
+  ['http.sec_websocket_extensions', 'string', 'Sec-WebSocket-Extensions'],
+  ['http.sec_websocket_key', 'string', 'Sec-WebSocket-Key'],
+  ['http.sec_websocket_protocol', 'string', 'Sec-WebSocket-Protocol'],
+  ['http.sec_websocket_version', 'string', 'Sec-WebSocket-Version'],
+  ['http.last_modified', 'string', 'Last-Modified'],
+  ['http.http2_settings', 'string', 'HTTP2-Settings'],
   ['http.file_data', 'string', 'File Data'],
   ['http.request_number', 'uint', 'HTTP request number', { description: 'position of the request in its connection' }],
   ['http.request_in', 'framenum', 'Request in frame'],
@@ -59,6 +69,11 @@ const HEADER_FIELDS: Record<string, string> = {
   'content-length': 'http.content_length_header', 'content-encoding': 'http.content_encoding',
   'transfer-encoding': 'http.transfer_encoding', server: 'http.server', location: 'http.location', date: 'http.date',
   'cache-control': 'http.cache_control', 'x-forwarded-for': 'http.x_forwarded_for', upgrade: 'http.upgrade',
+  'proxy-authenticate': 'http.proxy_authenticate', 'proxy-authorization': 'http.proxy_authorization',
+  'www-authenticate': 'http.www_authenticate', 'sec-websocket-accept': 'http.sec_websocket_accept',
+  'sec-websocket-extensions': 'http.sec_websocket_extensions', 'sec-websocket-key': 'http.sec_websocket_key',
+  'sec-websocket-protocol': 'http.sec_websocket_protocol', 'sec-websocket-version': 'http.sec_websocket_version',
+  'last-modified': 'http.last_modified', 'http2-settings': 'http.http2_settings',
 };
 
 const STATUS: Record<number, string> = {
@@ -424,7 +439,7 @@ function emit(ctx: Ctx, m: Message, s: TcpStream): void {
             if (Number.isInteger(n) && n >= 0) ctx.gen(http, 'http.content_length', n);
             else ctx.malformedAt('http', `bad Content-Length '${value}'`, pos, line.length);
           }
-        } else ctx.add(http, 'http.unknown_header', line, pos, line.length);
+        }
       }
     }
     lineNo++;
