@@ -46,7 +46,10 @@ declare('tcp', 'Transmission Control Protocol', [
   ['tcp.options.mss_val', 'uint', 'MSS Value'],
   ['tcp.options.wscale.shift', 'uint', 'Shift count'],
   ['tcp.options.wscale.multiplier', 'uint', 'Multiplier'],
-  ['tcp.options.sack_perm', 'none', 'TCP SACK Permitted Option'],
+  // the option items are protocols in tshark (FT_PROTOCOL): their value is the option's bytes
+  ['tcp.options.eol', 'protocol', 'TCP Option - End of Option List (EOL)'],
+  ['tcp.options.nop', 'protocol', 'TCP Option - No-Operation (NOP)'],
+  ['tcp.options.sack_perm', 'protocol', 'TCP Option - SACK permitted'],
   ['tcp.options.sack_le', 'uint', 'left edge'],
   ['tcp.options.sack_re', 'uint', 'right edge'],
   ['tcp.options.timestamp.tsval', 'uint', 'Timestamp value'],
@@ -99,9 +102,12 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
     return;
   }
   if (avail < 20) {
-    // fields up to the damage: sequence and ack numbers when present
-    if (avail >= 8) ctx.add(tcp, 'tcp.seq_raw', u32(d, off + 4), off + 4, 4);
-    if (avail >= 12) ctx.add(tcp, 'tcp.ack_raw', u32(d, off + 8), off + 8, 4);
+    // tshark reads up to the window (16 bytes) before it adds the sequence numbers: short of
+    // that it stops after the ports; past it, fields up to the damage
+    if (avail >= 16) {
+      ctx.add(tcp, 'tcp.seq_raw', u32(d, off + 4), off + 4, 4);
+      ctx.add(tcp, 'tcp.ack_raw', u32(d, off + 8), off + 8, 4);
+    }
     ctx.malformedAt('tcp', `TCP header cut short (${avail} of 20 bytes)`, off, avail);
     ctx.info = `${sp} → ${dp} [TCP header cut short]`;
     return;
@@ -142,13 +148,14 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
   }
   const ff = ctx.add(tcp, 'tcp.flags', flags, off + 12, 2);
   if (ctx.g('tcp.flags.')) flagBits(ctx, ff, flags, off);
-  // scaling applies once both SYNs carried a window-scale option, never to the SYNs themselves
-  const scale = !syn && flow.wscale >= 0 && rev.wscale >= 0 ? flow.wscale : -1;
+  // as tshark: a direction's shift (from its SYN) scales its windows, never a SYN's own;
+  // the factor is shown on non-SYNs only: -1 unknown (no SYN seen), -2 no scaling, else 2^shift
+  const scale = !syn && flow.wscale >= 0 ? flow.wscale : -1;
   if (ctx.any(WIN_FIELDS)) {
     ctx.add(tcp, 'tcp.window_size_value', win, off + 14, 2);
     if (ctx.g('tcp.window_size')) {
       ctx.gen(tcp, 'tcp.window_size', scale >= 0 ? win * 2 ** scale : win);
-      ctx.gen(tcp, 'tcp.window_size_scalefactor', scale >= 0 ? 2 ** scale : syn ? -2 : -1);
+      if (!syn) ctx.gen(tcp, 'tcp.window_size_scalefactor', scale >= 0 ? 2 ** scale : flow.wscale);
     }
     ctx.add(tcp, 'tcp.checksum', u16(d, off + 16), off + 16, 2);
     ctx.add(tcp, 'tcp.urgent_pointer', u16(d, off + 18), off + 18, 2);
@@ -163,7 +170,12 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
     // options matter to SYNs (window scale), the Info text, or when their fields are asked for
     if (hl > 20 && (syn || ctx.want === null || ctx.g('tcp.option'))) optInfo = options(ctx, tcp, off + 20, Math.min(off + hl, end), flow, syn);
   }
-  if (syn && flow.wscale === -1) flow.wscale = -2; // SYN without the option: no scaling
+  if (syn) {
+    // tshark's verify_tcp_window_scaling: a SYN without the option means no scaling both ways;
+    // a SYN-ACK with it answering a SYN without it scales nothing either
+    if (flow.wscale === -1) { flow.wscale = -2; rev.wscale = -2; }
+    else if (ackf && rev.wscale === -2) flow.wscale = -2;
+  }
 
   // --- analysis --- (its state is kept always, its fields only when some are wanted)
   const an = ctx.g('tcp.analysis');
@@ -191,6 +203,9 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
     if (an) ctx.gen(tcp, 'tcp.analysis.duplicate_ack', null);
     if (an) ctx.gen(tcp, 'tcp.analysis.duplicate_ack_num', dupAck);
     if (an) ctx.gen(tcp, 'tcp.analysis.duplicate_ack_frame', dupOf);
+    // tshark's expert item is named tcp.analysis.duplicate_ack too: the field occurs twice
+    if (an) ctx.hidden('tcp.analysis.duplicate_ack', null, 0, 0);
+    if (ctx.want === null) ctx.note('sequence', 'tcp', `Duplicate ACK (#${dupAck})`);
     prefix = `[TCP Dup ACK ${dupOf}#${dupAck}] `;
   } else if (ackf) {
     flow.dupAcks = 0;
@@ -377,14 +392,21 @@ function options(ctx: Ctx, tcp: F, o: number, end: number, flow: TcpFlow, syn: b
   // every iteration advances by at least one byte: the loop ends
   while (o < end) {
     const kind = d[o];
-    if (kind === 0) { ctx.add(tcp, 'tcp.option_kind', 0, o, 1); break; }
-    if (kind === 1) { ctx.add(tcp, 'tcp.option_kind', 1, o, 1); o++; continue; }
+    // End of Option List does not end the walk in tshark 4.0: each byte after it is one more item
+    if (kind <= 1) {
+      if (ctx.w(kind === 0 ? 'tcp.options.eol' : 'tcp.options.nop')) ctx.add(tcp, kind === 0 ? 'tcp.options.eol' : 'tcp.options.nop', d.subarray(o, o + 1), o, 1);
+      ctx.add(tcp, 'tcp.option_kind', kind, o, 1);
+      o++;
+      continue;
+    }
+    // a bad length ends the walk before the option's own items (tshark only adds an expert item)
     if (o + 1 >= end) { ctx.malformedAt('tcp', `TCP option ${kind} without a length`, o, 1); break; }
     const len = d[o + 1];
-    ctx.add(tcp, 'tcp.option_kind', kind, o, 1);
-    ctx.add(tcp, 'tcp.option_len', len, o + 1, 1);
     if (len < 2) { ctx.malformedAt('tcp', `TCP option ${kind} length ${len} < 2`, o, 2); break; }
     if (o + len > end) { ctx.malformedAt('tcp', `TCP option ${kind} length ${len} runs past the header`, o, end - o); break; }
+    if (kind === 4 && ctx.w('tcp.options.sack_perm')) ctx.add(tcp, 'tcp.options.sack_perm', d.subarray(o, o + len), o, len);
+    ctx.add(tcp, 'tcp.option_kind', kind, o, 1);
+    ctx.add(tcp, 'tcp.option_len', len, o + 1, 1);
     switch (kind) {
       case 2: if (len === 4) { const v = u16(d, o + 2); ctx.add(tcp, 'tcp.options.mss_val', v, o + 2, 2); info += ` MSS=${v}`; } break;
       case 3: if (len === 3) {
@@ -394,7 +416,7 @@ function options(ctx: Ctx, tcp: F, o: number, end: number, flow: TcpFlow, syn: b
         if (syn) flow.wscale = Math.min(s, 14);
         info += ` WS=${2 ** Math.min(s, 14)}`;
       } break;
-      case 4: ctx.add(tcp, 'tcp.options.sack_perm', null, o, len); info += ' SACK_PERM'; break;
+      case 4: info += ' SACK_PERM'; break;
       case 5: for (let p = o + 2; p + 8 <= o + len; p += 8) {
         ctx.add(tcp, 'tcp.options.sack_le', u32(d, p), p, 4);
         ctx.add(tcp, 'tcp.options.sack_re', u32(d, p + 4), p + 4, 4);
