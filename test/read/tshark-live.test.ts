@@ -12,7 +12,7 @@ import { parseCaptureBuffer } from '../../main/engine/file/open';
 import { Dissector } from '../../main/engine/dissect';
 import { FieldsFormatter, defaultFieldsOptions } from '../../main/engine/output/fields';
 
-const FIELDS = `frame.time frame.time_relative frame.time_delta frame.interface_id frame.encap_type http.unknown_header http.last_modified http.www_authenticate dhcp.hw.type dhcp.hw.mac_addr dhcp.option.type dhcp.option.end tls.handshake.comp_method sll.src.eth dns.flags.authenticated gre.key gre.key.payload_length gre.key.call_id eth.padding eth.trailer vlan.trailer sll.trailer ip.version eth.type ip.len ip.ttl ip.id ip.flags ip.flags.df
+const FIELDS = `frame.time frame.time_relative frame.time_delta frame.interface_id frame.encap_type tls.handshake tls.record http.unknown_header http.last_modified http.www_authenticate dhcp.hw.type dhcp.hw.mac_addr dhcp.option.type dhcp.option.end tls.handshake.comp_method sll.src.eth dns.flags.authenticated gre.key gre.key.payload_length gre.key.call_id eth.padding eth.trailer vlan.trailer sll.trailer ip.version eth.type ip.len ip.ttl ip.id ip.flags ip.flags.df
 ip.frag_offset ip.checksum ip.hdr_len ip.dsfield tcp.seq tcp.ack tcp.len tcp.stream tcp.hdr_len tcp.window_size_value tcp.window_size
 tcp.nxtseq tcp.analysis.retransmission tcp.analysis.duplicate_ack_num tcp.options.mss_val tcp.options.wscale.shift
 tcp.options.timestamp.tsval tcp.flags.syn tcp.flags.ack udp.length udp.stream udp.payload http.file_data dns.id dns.flags dns.flags.response dns.qry.type dns.a dns.aaaa

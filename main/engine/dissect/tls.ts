@@ -173,7 +173,13 @@ export class TlsApp implements TcpApp {
       case 22: {
         const body = this.body;
         this.body = null;
-        if (!body || this.encrypted) { this.infos.push('Encrypted Handshake Message'); break; }
+        if (!body || this.encrypted) {
+          // tshark still shows the (opaque) handshake item
+          const n = Math.min(this.bodyFrameBytes, end);
+          ctx.sub(rec, 'tls.handshake', null, end - n, n);
+          this.infos.push('Encrypted Handshake Message');
+          break;
+        }
         let b = body.subarray(0, this.bodyLen);
         const pending = this.hsPending;
         this.hsPending = null;
