@@ -159,7 +159,6 @@ export function dissectEth(ctx: Ctx, st: State, off: number, end: number): void 
 function trailer(ctx: Ctx, eth: F, used: number, end: number, trailerName = 'eth.trailer'): void {
   if (used >= end) return;
   const d = ctx.d;
-  const name = trailerName === 'eth.trailer' && ctx.protocols.includes('vlan') ? 'vlan.trailer' : trailerName;
   const padEnd = end > 60 ? Math.max(used, 60) : end;
   let zero = true;
   for (let i = used; i < padEnd; i++) if (d[i] !== 0) { zero = false; break; }
@@ -168,7 +167,10 @@ function trailer(ctx: Ctx, eth: F, used: number, end: number, trailerName = 'eth
     return;
   }
   if (padEnd > used && ctx.w('eth.padding')) ctx.add(eth, 'eth.padding', d.subarray(used, padEnd), used, padEnd - used);
-  if (padEnd < end && ctx.w(name)) ctx.add(eth, name, d.subarray(padEnd, end), padEnd, end - padEnd);
+  if (padEnd < end) {
+    const name = trailerName === 'eth.trailer' && ctx.protocols.includes('vlan') ? 'vlan.trailer' : trailerName;
+    if (ctx.w(name)) ctx.add(eth, name, d.subarray(padEnd, end), padEnd, end - padEnd);
+  }
 }
 
 function llc(ctx: Ctx, st: State, off: number, end: number): void {
