@@ -5,7 +5,7 @@ import { type Ctx, F, fieldGroup } from './context';
 import { declare, HEX16 } from './fields';
 import { dissectData } from './data';
 import type { State } from './state';
-import { type TcpFlow, type TcpStream, appFor } from './tcpstream';
+import { type PduTrack, type TcpFlow, type TcpStream, appFor, trackFor } from './tcpstream';
 
 // local copies: a call across modules goes through CommonJS export getters (hot path)
 const u16 = (d: Uint8Array, o: number): number => (d[o] << 8) | d[o + 1];
@@ -72,6 +72,11 @@ declare('tcp', 'Transmission Control Protocol', [
   ['tcp.payload', 'bytes', 'TCP payload'],
   ['tcp.segment_data', 'bytes', 'TCP segment data', { description: 'payload that belongs to a PDU completed in a later frame' }],
   ['tcp.reassembled_in', 'framenum', 'Reassembled PDU in frame'],
+  ['tcp.segments', 'none', 'Reassembled TCP Segments', { description: 'on the segment that completes a PDU spanning segments' }],
+  ['tcp.segment', 'framenum', 'TCP Segment'],
+  ['tcp.segment.count', 'uint', 'Segment count'],
+  ['tcp.reassembled.length', 'uint', 'Reassembled TCP length'],
+  ['tcp.reassembled.data', 'bytes', 'Reassembled TCP Data'],
 ]);
 
 const FLAG_NAMES = ['FIN', 'SYN', 'RST', 'PSH', 'ACK', 'URG', 'ECE', 'CWR', 'NS'];
@@ -244,6 +249,8 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
   }
   if (retrans || hdrBad) {
     if (ctx.w('tcp.payload')) ctx.add(tcp, 'tcp.payload', d.subarray(payOff, end), payOff, len);
+    // tshark: "Retransmitted TCP segment data", bytes it does not dissect again
+    if (retrans && ctx.w('tcp.segment_data')) ctx.add(tcp, 'tcp.segment_data', d.subarray(payOff, end), payOff, len);
     return;
   }
   // in-order delivery: the part of the payload past what was already delivered
@@ -262,9 +269,16 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
         if (info) info.prefix = prefix;
       }
       if (flow.app) flow.app.reset();
+      if (flow.track) flow.track.reset();
     }
   }
   const app = flow.app ?? (flow.app = appFor(ctx, stream.s, flow, sp, dp, d, from, end));
+  // PDU boundaries (before the app: the HTTP framer peeks at the request method the app pairs next)
+  let framed = false;
+  if (app && (ctx.w('tcp.segment_data') || ctx.any(REASM_FIELDS))) {
+    const track = flow.track === undefined ? (flow.track = trackFor(app)) : flow.track;
+    if (track) { pduSegments(ctx, tcp, track, stream.s, from, end, fin); framed = true; }
+  }
   const before = ctx.protocols.length;
   // tshark 4.0 shows tcp.payload on every segment with data, also when an application dissector takes it
   if (ctx.w('tcp.payload')) ctx.add(tcp, 'tcp.payload', d.subarray(payOff, end), payOff, len);
@@ -274,7 +288,7 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
   release(stream.s);
   if (ctx.protocols.length === before) {
     // nothing completed here: the bytes wait for a later frame
-    if (ctx.w('tcp.segment_data')) ctx.add(tcp, 'tcp.segment_data', d.subarray(payOff, end), payOff, len);
+    if (!framed && ctx.w('tcp.segment_data')) ctx.add(tcp, 'tcp.segment_data', d.subarray(payOff, end), payOff, len);
     const partial = app?.partialInfo?.();
     if (info) ctx.info = partial ? `${partial} [TCP segment of a reassembled PDU]` : segmentText(info);
   }
@@ -283,6 +297,7 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
 // runs of header fields field-subset output rarely asks for: one lookup for the run
 const SEQ_FIELDS = fieldGroup('tcp.stream', 'tcp.len', 'tcp.seq', 'tcp.seq_raw', 'tcp.nxtseq', 'tcp.ack', 'tcp.ack_raw', 'tcp.hdr_len');
 const COMPLETENESS = fieldGroup('tcp.completeness');
+const REASM_FIELDS = fieldGroup('tcp.segments', 'tcp.segment', 'tcp.segment.count', 'tcp.reassembled.length', 'tcp.reassembled.data');
 const WIN_FIELDS = fieldGroup('tcp.window_size_value', 'tcp.window_size', 'tcp.window_size_scalefactor', 'tcp.checksum', 'tcp.urgent_pointer');
 
 /** The Info text's inputs; the text is built only when someone reads it. */
@@ -367,7 +382,64 @@ function timing(ctx: Ctx, tcp: F, s: TcpStream, flow: TcpFlow, rev: TcpFlow, seq
 
 /** A closed conversation keeps its numbers but not its reassembly buffers. */
 function release(s: TcpStream): void {
-  if (s.rst || (s.a.fin && s.b.fin)) { s.a.app = null; s.b.app = null; }
+  if (s.rst || (s.a.fin && s.b.fin)) { s.a.app = null; s.b.app = null; s.a.track = undefined; s.b.track = undefined; }
+}
+
+/**
+ * tshark's TCP segment data and reassembly items for the in-order bytes
+ * [from, end): the bytes of a PDU that spans segments show as segment data,
+ * and the segment that completes such a PDU lists its segments.
+ */
+function pduSegments(ctx: Ctx, tcp: F, track: PduTrack, s: TcpStream, from: number, end: number, fin: boolean): void {
+  const d = ctx.d, frame = ctx.pkt.number;
+  const keep = ctx.w('tcp.reassembled.data');
+  let o = from;
+  // each pass consumes at least one byte, or ends the loop
+  while (o < end) {
+    let e = track.framer.next(d, o, end, s);
+    // a body read until the close: the FIN's segment completes it
+    if (e < 0 && fin && track.framer.untilFin?.()) {
+      track.framer.reset();
+      e = end;
+    }
+    if (e < 0) {
+      // the rest belongs to a PDU completed later
+      ctx.add(tcp, 'tcp.segment_data', d.subarray(o, end), o, end - o);
+      track.part(frame, d, o, end, keep);
+      return;
+    }
+    if (track.count > 0) {
+      // the end of a PDU that began in an earlier segment
+      ctx.add(tcp, 'tcp.segment_data', d.subarray(o, e), o, e - o);
+      track.part(frame, d, o, e, keep);
+      if (ctx.any(REASM_FIELDS)) reassembled(ctx, tcp, track);
+      track.clear();
+    }
+    o = e;
+  }
+}
+
+function reassembled(ctx: Ctx, tcp: F, track: PduTrack): void {
+  const segs = ctx.gen(tcp, 'tcp.segments', null);
+  const full = ctx.want === null; // labels only for the tree (field-subset mode may hand back a shared placeholder)
+  let p = 0, list = '';
+  for (let i = 0; i < track.frames.length; i++) {
+    const f = ctx.sub(segs, 'tcp.segment', track.frames[i], 0, 0), n = track.lens[i];
+    if (full) {
+      f.label = `Frame: ${track.frames[i]}, payload: ${p}-${p + n - 1} (${n} byte${n === 1 ? '' : 's'})`;
+      list += `${i ? ', ' : ''}#${track.frames[i]}(${n})`;
+    }
+    p += n;
+  }
+  if (full) segs.label = `${track.count} Reassembled TCP Segments (${track.total} bytes): ${list}`;
+  ctx.sub(segs, 'tcp.segment.count', track.count, 0, 0);
+  ctx.sub(segs, 'tcp.reassembled.length', track.total, 0, 0);
+  if (track.data !== null && ctx.w('tcp.reassembled.data')) {
+    const buf = new Uint8Array(track.total);
+    let p = 0;
+    for (const c of track.data) { buf.set(c, p); p += c.length; }
+    ctx.sub(segs, 'tcp.reassembled.data', buf, 0, 0);
+  }
 }
 
 function flagBits(ctx: Ctx, ff: F, flags: number, off: number): void {
