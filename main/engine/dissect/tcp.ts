@@ -186,6 +186,8 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
   const an = ctx.g('tcp.analysis');
   let prefix = '';
   let retrans = false;
+  /** a retransmission proper (not a keep-alive): tshark shows its bytes as retransmitted segment data */
+  let resent = false;
   /** something was said under tcp.analysis (tshark then also shows the iRTT there) */
   let flagged = false;
   if (seglen > 0 && flow.nextSeq >= 0) {
@@ -199,6 +201,7 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
       ctx.note('sequence', 'tcp', 'This frame is a (suspected) retransmission');
       prefix = '[TCP Retransmission] ';
       retrans = true;
+      resent = true;
     }
   }
   if (!retrans && len === 0 && !syn && !fin && !rst && ackf && flow.lastAck === ack && flow.lastWin === win) {
@@ -250,7 +253,7 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
   if (retrans || hdrBad) {
     if (ctx.w('tcp.payload')) ctx.add(tcp, 'tcp.payload', d.subarray(payOff, end), payOff, len);
     // tshark: "Retransmitted TCP segment data", bytes it does not dissect again
-    if (retrans && ctx.w('tcp.segment_data')) ctx.add(tcp, 'tcp.segment_data', d.subarray(payOff, end), payOff, len);
+    if (resent && ctx.w('tcp.segment_data')) ctx.add(tcp, 'tcp.segment_data', d.subarray(payOff, end), payOff, len);
     return;
   }
   // in-order delivery: the part of the payload past what was already delivered
@@ -394,6 +397,8 @@ function pduSegments(ctx: Ctx, tcp: F, track: PduTrack, s: TcpStream, from: numb
   const d = ctx.d, frame = ctx.pkt.number;
   const keep = ctx.w('tcp.reassembled.data');
   let o = from;
+  // a PDU of unknown length takes this whole segment (see Framer.known)
+  const whole = track.count > 0 && !track.framer.known();
   // each pass consumes at least one byte, or ends the loop
   while (o < end) {
     let e = track.framer.next(d, o, end, s);
@@ -410,10 +415,19 @@ function pduSegments(ctx: Ctx, tcp: F, track: PduTrack, s: TcpStream, from: numb
     }
     if (track.count > 0) {
       // the end of a PDU that began in an earlier segment
-      ctx.add(tcp, 'tcp.segment_data', d.subarray(o, e), o, e - o);
-      track.part(frame, d, o, e, keep);
+      const to = whole ? end : e;
+      ctx.add(tcp, 'tcp.segment_data', d.subarray(o, to), o, to - o);
+      track.part(frame, d, o, to, keep);
       if (ctx.any(REASM_FIELDS)) reassembled(ctx, tcp, track);
       track.clear();
+      if (whole) {
+        // the PDUs after it were in that reassembly: no segment data of their own, an open one starts here
+        for (o = e; o < end; o = e) {
+          e = track.framer.next(d, o, end, s);
+          if (e < 0) { track.part(frame, d, o, end, keep); return; }
+        }
+        return;
+      }
     }
     o = e;
   }

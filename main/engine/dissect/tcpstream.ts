@@ -162,6 +162,12 @@ export function appFor(_ctx: Ctx, _s: TcpStream, _flow: TcpFlow, sp: number, dp:
 interface Framer {
   /** consumes [o, end): the offset just past a PDU that ends there, or -1 when every byte belongs to a PDU still open */
   next(d: Uint8Array, o: number, end: number, s: TcpStream): number;
+  /**
+   * whether the open PDU's length is known (a TLS or DNS length read, an HTTP
+   * Content-Length); when it is not, tshark asks for one more segment at a time
+   * and the whole segment joins the reassembly, also the bytes past the PDU's end
+   */
+  known(): boolean;
   /** the open PDU ends with the direction's FIN (an HTTP body without length) */
   untilFin?(): boolean;
   reset(): void;
@@ -181,6 +187,7 @@ class HttpFramer implements Framer {
 
   reset(): void { this.mode = 0; this.hdr = []; }
   untilFin(): boolean { return this.mode === 4; }
+  known(): boolean { return this.mode === 2; }
 
   next(d: Uint8Array, o: number, end: number, s: TcpStream): number {
     while (o < end) {
@@ -288,6 +295,7 @@ class LengthFramer implements Framer {
   constructor(private readonly tls: boolean) {}
 
   reset(): void { this.got = 0; this.remaining = -1; }
+  known(): boolean { return this.remaining >= 0; }
 
   next(d: Uint8Array, o: number, end: number): number {
     if (this.bad) return end;
@@ -313,6 +321,7 @@ class LengthFramer implements Framer {
 /** Line-based protocols (SMTP): a PDU ends with the segment's last line feed. */
 class LineFramer implements Framer {
   reset(): void {}
+  known(): boolean { return false; }
   next(d: Uint8Array, o: number, end: number): number {
     for (let i = end - 1; i >= o; i--) if (d[i] === 10) return i + 1;
     return -1;
