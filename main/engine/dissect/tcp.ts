@@ -106,13 +106,8 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
     if (avail >= 8) ctx.add(tcp, 'tcp.seq_raw', u32(d, off + 4), off + 4, 4);
     return;
   }
-  if (avail < 20) {
-    // tshark reads up to the window (16 bytes) before it adds the sequence numbers: short of
-    // that it stops after the ports; past it, fields up to the damage
-    if (avail >= 16) {
-      ctx.add(tcp, 'tcp.seq_raw', u32(d, off + 4), off + 4, 4);
-      ctx.add(tcp, 'tcp.ack_raw', u32(d, off + 8), off + 8, 4);
-    }
+  if (avail < 16) {
+    // tshark reads the header up to the window before it adds anything past the ports
     ctx.malformedAt('tcp', `TCP header cut short (${avail} of 20 bytes)`, off, avail);
     ctx.info = `${sp} → ${dp} [TCP header cut short]`;
     return;
@@ -126,6 +121,8 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
   const stream = st.tcp.lookup(ctx, sp, dp, syn && !ackf, seq);
   const flow: TcpFlow = stream.fwd ? stream.s.a : stream.s.b;
   const rev: TcpFlow = stream.fwd ? stream.s.b : stream.s.a;
+  const seenBefore = flow.seen;
+  flow.seen = true;
 
   let hdrBad = false;
   if (hl < 20) {
@@ -162,8 +159,15 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
       ctx.gen(tcp, 'tcp.window_size', scale >= 0 ? win * 2 ** scale : win);
       if (!syn) ctx.gen(tcp, 'tcp.window_size_scalefactor', scale >= 0 ? 2 ** scale : flow.wscale);
     }
-    ctx.add(tcp, 'tcp.checksum', u16(d, off + 16), off + 16, 2);
-    ctx.add(tcp, 'tcp.urgent_pointer', u16(d, off + 18), off + 18, 2);
+    if (avail >= 18) ctx.add(tcp, 'tcp.checksum', u16(d, off + 16), off + 16, 2);
+    if (avail >= 20) ctx.add(tcp, 'tcp.urgent_pointer', u16(d, off + 18), off + 18, 2);
+  }
+  if (avail < 20) {
+    // a header cut inside its last four bytes: tshark shows it up to the damage and stops there
+    if (ctx.any(COMPLETENESS)) ctx.gen(tcp, 'tcp.completeness', stream.s.completeness);
+    ctx.malformedAt('tcp', `TCP header cut short (${avail} of 20 bytes)`, off, avail);
+    ctx.info = `${sp} → ${dp} [TCP header cut short]`;
+    return;
   }
 
   let optInfo = '';
@@ -234,7 +238,7 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
   if (rst) stream.s.rst = true;
   // the SEQ/ACK analysis item itself exists when it has something to say (tshark's `tcp.analysis`)
   let analysisShown = false;
-  if (timing(ctx, tcp, stream.s, flow, rev, seq, ack, len, flags, flagged) && ctx.w('tcp.analysis')) {
+  if (timing(ctx, tcp, stream.s, flow, rev, seq, ack, len, flags, flagged, seenBefore) && ctx.w('tcp.analysis')) {
     ctx.gen(tcp, 'tcp.analysis', null);
     analysisShown = true;
   }
@@ -329,10 +333,11 @@ const rel = (ns: bigint): number => Number(ns) / 1e9;
 /**
  * RTT and in-flight analysis as tshark does by default: which segment an
  * ACK acknowledges and after how long, bytes sent but not yet acknowledged,
- * the handshake's initial RTT, and how complete the conversation is.
+ * the handshake's initial RTT, and how complete the conversation is
+ * (seenBefore: the direction had a segment before this one).
  * Returns whether the SEQ/ACK analysis has anything to show for the segment.
  */
-function timing(ctx: Ctx, tcp: F, s: TcpStream, flow: TcpFlow, rev: TcpFlow, seq: number, ack: number, len: number, flags: number, flagged: boolean): boolean {
+function timing(ctx: Ctx, tcp: F, s: TcpStream, flow: TcpFlow, rev: TcpFlow, seq: number, ack: number, len: number, flags: number, flagged: boolean, seenBefore: boolean): boolean {
   const ts = ctx.pkt.tsNs;
   const syn = (flags & 2) !== 0, ackf = (flags & 16) !== 0, fin = (flags & 1) !== 0, rst = (flags & 4) !== 0;
   if (ctx.any(COMPLETENESS)) ctx.gen(tcp, 'tcp.completeness', s.completeness);
@@ -343,8 +348,9 @@ function timing(ctx: Ctx, tcp: F, s: TcpStream, flow: TcpFlow, rev: TcpFlow, seq
     s.completeness |= 4;
     if (s.initialRtt < 0 && s.synTs !== null && ts !== null) s.initialRtt = rel(ts - s.synTs);
   }
-  if (len > 0 && s.completeness & 4) s.completeness |= 8; // data counts once the handshake completed
-  if (fin) s.completeness |= 16;
+  // as tshark 4.0 counts them: data and FIN only on segments with ACK, data not on a direction's first segment
+  if (len > 0 && ackf && seenBefore) s.completeness |= 8;
+  if (fin && ackf) s.completeness |= 16;
   if (rst) s.completeness |= 32;
   // tshark shows the iRTT inside the SEQ/ACK analysis, which exists only when it has something else to say
   let analysed = flagged;

@@ -29,6 +29,8 @@ export class TcpFlow {
   lastWin = -1;
   lastAckFrame = 0;
   dupAcks = 0;
+  /** a segment of this direction was seen */
+  seen = false;
   /** window scale shift from this side's SYN; -1 unknown, -2 none */
   wscale = -1;
   fin = false;
