@@ -60,6 +60,7 @@ declare('tcp', 'Transmission Control Protocol', [
   ['tcp.analysis.duplicate_ack_num', 'uint', 'Duplicate ACK #'],
   ['tcp.analysis.duplicate_ack_frame', 'framenum', 'Duplicate to the ACK in frame'],
   ['tcp.analysis.keep_alive', 'none', 'This is a TCP keep-alive segment'],
+  ['tcp.analysis.keep_alive_ack', 'none', 'This is an ACK to a TCP keep-alive segment'],
   ['tcp.analysis.zero_window', 'none', 'This is a ZeroWindow segment'],
   ['tcp.analysis.lost_segment', 'none', 'A segment before this frame was not captured'],
   ['tcp.analysis.flags', 'none', 'TCP Analysis Flags'],
@@ -109,7 +110,7 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
   if (avail < 16) {
     // tshark reads the header up to the window before it adds anything past the ports
     ctx.malformedAt('tcp', `TCP header cut short (${avail} of 20 bytes)`, off, avail);
-    ctx.info = `${sp} → ${dp} [TCP header cut short]`;
+    ctx.info = `${sp} → ${dp}`;
     return;
   }
   const seq = u32(d, off + 4), ack = u32(d, off + 8);
@@ -166,7 +167,7 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
     // a header cut inside its last four bytes: tshark shows it up to the damage and stops there
     if (ctx.any(COMPLETENESS)) ctx.gen(tcp, 'tcp.completeness', stream.s.completeness);
     ctx.malformedAt('tcp', `TCP header cut short (${avail} of 20 bytes)`, off, avail);
-    ctx.info = `${sp} → ${dp} [TCP header cut short]`;
+    ctx.info = `${sp} → ${dp} [${flagList(flags)}] Seq=${relSeq}${ackf ? ` Ack=${relAck}` : ''} Win=${scale >= 0 ? win * 2 ** scale : win}`;
     return;
   }
 
@@ -194,13 +195,15 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
   let resent = false;
   /** something was said under tcp.analysis (tshark then also shows the iRTT there) */
   let flagged = false;
-  if (seglen > 0 && flow.nextSeq >= 0) {
-    const keepAlive = len <= 1 && !syn && !fin && !rst && seq === ((flow.nextSeq - 1) >>> 0);
+  let keepAlive = false;
+  if (flow.nextSeq >= 0) {
+    // tshark: zero or one byte one before the next expected sequence number (also without data)
+    keepAlive = len <= 1 && !syn && !fin && !rst && seq === ((flow.nextSeq - 1) >>> 0);
     if (keepAlive) {
       if (an) ctx.gen(tcp, 'tcp.analysis.flags', null); flagged = true; if (an) ctx.gen(tcp, 'tcp.analysis.keep_alive', null);
       prefix = '[TCP Keep-Alive] ';
       retrans = true; // never deliver keep-alive bytes
-    } else if (sdiff((seq + seglen) >>> 0, flow.nextSeq) <= 0) {
+    } else if (seglen > 0 && sdiff((seq + seglen) >>> 0, flow.nextSeq) <= 0) {
       if (an) ctx.gen(tcp, 'tcp.analysis.flags', null); flagged = true; if (an) ctx.gen(tcp, 'tcp.analysis.retransmission', null);
       ctx.note('sequence', 'tcp', 'This frame is a (suspected) retransmission');
       prefix = '[TCP Retransmission] ';
@@ -208,7 +211,16 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
       resent = true;
     }
   }
-  if (!retrans && len === 0 && !syn && !fin && !rst && ackf && flow.lastAck === ack && flow.lastWin === win) {
+  // tshark: same ack and (non-zero) window as the direction's last segment (any flags), at the next expected sequence number
+  const swin = scale >= 0 ? win * 2 ** scale : win;
+  const repeat = !retrans && len === 0 && !syn && !fin && !rst && ackf && win !== 0 && seq === flow.nextSeq && flow.prevAck === ack && flow.prevWin === swin;
+  if (repeat && rev.keepAlive) {
+    // answers the other side's keep-alive: no duplicate
+    if (an) ctx.gen(tcp, 'tcp.analysis.flags', null); flagged = true; if (an) ctx.gen(tcp, 'tcp.analysis.keep_alive_ack', null);
+    prefix = '[TCP Keep-Alive ACK] ';
+    flow.dupAcks = 0;
+    flow.lastAckFrame = ctx.pkt.number;
+  } else if (repeat) {
     const dupAck = ++flow.dupAcks;
     const dupOf = flow.lastAckFrame;
     if (an) ctx.gen(tcp, 'tcp.analysis.flags', null); flagged = true;
@@ -223,7 +235,8 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
     flow.dupAcks = 0;
     flow.lastAckFrame = ctx.pkt.number;
   }
-  if (ackf) { flow.lastAck = ack; flow.lastWin = win; }
+  if (ackf) flow.lastAck = ack;
+  flow.prevAck = ack; flow.prevWin = swin; flow.keepAlive = keepAlive;
   if (win === 0 && !syn && !fin && !rst) {
     if (an) ctx.gen(tcp, 'tcp.analysis.flags', null); flagged = true; if (an) ctx.gen(tcp, 'tcp.analysis.zero_window', null);
     prefix = prefix || '[TCP ZeroWindow] ';
@@ -481,17 +494,23 @@ function options(ctx: Ctx, tcp: F, o: number, end: number, flow: TcpFlow, syn: b
   const d = ctx.d;
   if (ctx.w('tcp.options')) ctx.add(tcp, 'tcp.options', d.subarray(o, end), o, end - o);
   let info = '';
+  let eol = false;
   // every iteration advances by at least one byte: the loop ends
   while (o < end) {
     const kind = d[o];
-    // End of Option List does not end the walk in tshark 4.0: each byte after it is one more item
+    // after End of Option List tshark 4.0 shows each zero byte as one more; a non-zero byte ends the walk
+    if (eol && kind !== 0) {
+      if (ctx.want === null) ctx.note('protocol', 'tcp', 'Non-zero header padding', 'error');
+      break;
+    }
+    if (kind === 0) eol = true;
     if (kind <= 1) {
       if (ctx.w(kind === 0 ? 'tcp.options.eol' : 'tcp.options.nop')) ctx.add(tcp, kind === 0 ? 'tcp.options.eol' : 'tcp.options.nop', d.subarray(o, o + 1), o, 1);
       ctx.add(tcp, 'tcp.option_kind', kind, o, 1);
       o++;
       continue;
     }
-    // a bad length ends the walk before the option's own items (tshark only adds an expert item)
+    // a bad length ends the walk before the option's own items (tshark only adds an expert item there)
     if (o + 1 >= end) { ctx.malformedAt('tcp', `TCP option ${kind} without a length`, o, 1); break; }
     const len = d[o + 1];
     if (len < 2) { ctx.malformedAt('tcp', `TCP option ${kind} length ${len} < 2`, o, 2); break; }

@@ -26,7 +26,11 @@ export class TcpFlow {
   base = -1;
   nextSeq = -1;
   lastAck = -1;
-  lastWin = -1;
+  /** the direction's last segment's ack field and (scaled) window, whatever its flags: tshark's duplicate-ACK reference */
+  prevAck = -1;
+  prevWin = -1;
+  /** the direction's last segment was a keep-alive */
+  keepAlive = false;
   lastAckFrame = 0;
   dupAcks = 0;
   /** a segment of this direction was seen */
