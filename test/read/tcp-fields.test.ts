@@ -138,6 +138,9 @@ function edgeCapture(): Buffer {
   f.push(tcpFrame(C, V, 40003, 7777, 100, 0, SYN, [1, 0, 9, 9]));
   f.push(tcpFrame(V, C, 7777, 40003, 200, 101, SYN | ACK, [3, 3, 5, 8, 1]));
   f.push(tcpFrame(C, V, 40003, 7777, 101, 201, ACK));
+  // after End of Option List: zero bytes are more EOL items, a non-zero byte ends the walk
+  f.push(tcpFrame(C, V, 40007, 7778, 1, 0, SYN, [2, 4, 5, 180, 0, 1, 1, 1]));
+  f.push(tcpFrame(C, V, 40008, 7778, 1, 0, SYN, [0, 0, 1, 0]));
   f.push(tcpFrame(V, C, 7777, 40003, 201, 101, ACK));
   // HTTP: split header block, chunked body ending mid-segment before the next response, HEAD with Content-Length
   const cs = { seq: 11 }, ss = { seq: 21 };
