@@ -389,8 +389,8 @@ function timing(ctx: Ctx, tcp: F, s: TcpStream, flow: TcpFlow, rev: TcpFlow, seq
     }
   }
   if (len > 0) {
-    // a FIN's sequence number is not a byte in flight
-    const top = (flow.nextSeq - (fin ? 1 : 0)) >>> 0;
+    // as tshark: up to this segment's last data byte (a SYN's or FIN's sequence number is not a byte in flight)
+    const top = (seq + len) >>> 0;
     const acked = rev.lastAck >= 0 ? rev.lastAck : (flow.base + 1) >>> 0;
     if (an) ctx.gen(tcp, 'tcp.analysis.bytes_in_flight', Math.max(0, sdiff(top, acked)));
     flow.pushBytes += len;
