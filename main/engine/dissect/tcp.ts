@@ -212,7 +212,8 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
     }
   }
   // tshark: same ack and (non-zero) window as the direction's last segment (any flags), at the next expected sequence number
-  const swin = scale >= 0 ? win * 2 ** scale : win;
+  // every segment needs it (duplicate-ACK test): a shift, not Math.pow (the shift is at most 14 by RFC 7323, 255 at worst)
+  const swin = scale < 0 ? win : scale < 31 ? win * (1 << scale) : win * 2 ** scale;
   const repeat = !retrans && len === 0 && !syn && !fin && !rst && ackf && win !== 0 && seq === flow.nextSeq && flow.prevAck === ack && flow.prevWin === swin;
   if (repeat && rev.keepAlive) {
     // answers the other side's keep-alive: no duplicate
