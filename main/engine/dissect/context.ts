@@ -256,12 +256,9 @@ export class Ctx {
 
   /** A hidden field (Wireshark's hidden items): filters and field output see it, the tree does not. */
   hidden(name: string, value: FieldValue, start: number, len: number): F {
-    let slot = -1;
-    if (this.want !== null) {
-      const w = this.want.get(name);
-      if (w === undefined) return SKIP;
-      slot = w;
-    }
+    // (rare: the shared lookup is not worth inlining here as add/gen/sub do)
+    const slot = this.want === null ? -1 : this.want.get(name);
+    if (slot === undefined) return SKIP;
     const f = this.mk(name, value, start, len, slot);
     this.fields.push(f);
     return f;
