@@ -206,6 +206,11 @@ export const TSHARK_TABLE: FilterCase[] = [
   // the SEQ/ACK analysis item exists only when it has something to say
   { filter: 'tcp.analysis', files: [P, C, E, S] },
   { filter: 'tls.app_data', files: [T, P] },
+  // a protocol item inside a layer compares its own bytes; a layer its bytes to the frame's end
+  { filter: 'tcp.options.sack_perm == 04:02', files: [E, C] },
+  { filter: 'tcp.options.nop == 01', files: [E, C] },
+  { filter: 'ipv6.hopopts == 3a:00:05:02:00:00:01:00', files: [I6] },
+  { filter: 'len(ipv6.hopopts) == 8', files: [I6] },
   { filter: 'http.file_data contains "origin"', files: [P, C] },
   { filter: 'http.file_data matches "^<!DOCTYPE"', files: [C] },
   { filter: 'tls.handshake.certificate_length > 1000', files: [T] },

@@ -11,7 +11,7 @@
 //   !==, ~=, any_ne      some occurrence differs
 //   > < >= <= contains matches in   some occurrence satisfies
 // A test on an absent field is false (so `not x == 1` is true without x).
-import type { Dissection, FieldDef, FieldType, FieldValue } from '../types';
+import type { Dissection, Field, FieldDef, FieldType, FieldValue } from '../types';
 import { getField } from '../fields/registry';
 import { FilterError } from './lexer';
 import { parseFilter, type RelOp, type SetItem, type SliceRange, type TestNode, type ValueNode } from './parser';
@@ -142,6 +142,10 @@ class Compiler {
     const simple = !anyLayer && single.size === byName.size;
     const names = slots.map((s) => getField(s.name)?.name ?? s.name);
     const frameBytes = slots.map((s) => s.frameBytes);
+    // a layer (ip, tcp) is its bytes to the frame's end, as tshark 4.0 compares it; a
+    // protocol item inside one (tcp.options.sack_perm, ipv6.hopopts) is exactly its own bytes
+    const exact = slots.map((s) => s.name.includes('.'));
+    const bytesOf = (data: Uint8Array, f: Field, i: number): Uint8Array => (exact[i] ? data.subarray(f.start, f.start + f.len) : data.subarray(f.start));
 
     const matches = (d: Dissection): boolean => {
       for (let i = 0; i < nSlots; i++) { vals[i]!.length = 0; if (anyLens) lens[i]!.length = 0; }
@@ -155,7 +159,7 @@ class Compiler {
           const name = f.name;
           for (let i = 0; i < nSlots; i++) {
             if (name !== names[i]) continue;
-            vals[i]!.push(frameBytes[i] ? data.subarray(f.start) : f.value);
+            vals[i]!.push(frameBytes[i] ? bytesOf(data, f, i) : f.value);
             if (anyLens) lens[i]!.push(f.len);
             break;
           }
@@ -165,7 +169,7 @@ class Compiler {
           const f = fields[j]!;
           const i = single.get(f.name);
           if (i === undefined) continue;
-          vals[i]!.push(frameBytes[i] ? data.subarray(f.start) : f.value);
+          vals[i]!.push(frameBytes[i] ? bytesOf(data, f, i) : f.value);
           if (anyLens) lens[i]!.push(f.len);
         }
       } else {
@@ -178,7 +182,7 @@ class Compiler {
           for (const i of l) {
             const s = slots[i]!;
             if (s.layer !== undefined && (layerCount.get(s.name.split('.')[0]!) ?? (s.type === 'protocol' ? 1 : 0)) !== s.layer) continue;
-            vals[i]!.push(s.frameBytes ? data.subarray(f.start) : f.value);
+            vals[i]!.push(s.frameBytes ? bytesOf(data, f, i) : f.value);
             if (anyLens) lens[i]!.push(f.len);
           }
         }
