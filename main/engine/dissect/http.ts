@@ -492,18 +492,8 @@ function fileData(body: Uint8Array, encoding: string): string {
     } else if (encoding === 'br') out = brotliDecompressSync(body, opts);
   } catch { out = body; }
   // as tshark 4.0's value: ASCII, each byte above 0x7f a U+FFFD, ending at the first NUL
-  let n = out.indexOf(0);
-  if (n < 0) n = out.length;
-  let ascii = true;
-  for (let i = 0; i < n; i++) if (out[i] > 0x7f) { ascii = false; break; }
-  if (ascii) return latin1(out, 0, n);
-  let text = '';
-  for (let i = 0; i < n; i += 4096) {
-    let part = '';
-    for (let j = i; j < Math.min(n, i + 4096); j++) part += out[j] > 0x7f ? '\ufffd' : String.fromCharCode(out[j]);
-    text += part;
-  }
-  return text;
+  const n = out.indexOf(0);
+  return latin1(out, 0, n < 0 ? out.length : n).replace(/[\x80-\xff]/g, '\ufffd');
 }
 
 function bodyProtocol(ctx: Ctx, http: F, ctype: string): string {
