@@ -283,7 +283,7 @@ export function createAppStore(api: XdpscopeApi, opts: StoreOptions = {}): AppSt
 
     async toggleCapture() {
       const s = get().status;
-      if (s.mode === 'live' && (s.state === 'capturing' || s.state === 'stopping')) await get().stopCapture();
+      if (s.mode === 'live' && (s.state === 'loading' || s.state === 'capturing' || s.state === 'stopping')) await get().stopCapture();
       else await get().startCapture();
     },
 

@@ -8,7 +8,7 @@ export function StatusBar() {
   const cap = useApp$((x) => (x.status.mode === 'file' ? x.session?.capture : undefined));
   return (
     <div className="statusbar" data-testid="statusbar">
-      <span data-k="state" className={`state-${s.state}`}>{s.state}{busy ? ' …' : ''}</span>
+      <span data-k="state" className={`state-${s.state}`}>{s.mode === 'live' && s.state === 'loading' ? 'starting' : s.state}{busy ? ' …' : ''}</span>
       <span data-k="mode">{s.mode === 'live' ? 'Live' : s.mode === 'file' ? 'File' : 'Idle'}{s.source ? `: ${s.source}` : ''}</span>
       <span data-k="captured">Packets: {s.captured.toLocaleString('en')}</span>
       <span data-k="displayed">Displayed: {s.displayed.toLocaleString('en')}{s.captured ? ` (${((100 * s.displayed) / s.captured).toFixed(1)}%)` : ''}</span>

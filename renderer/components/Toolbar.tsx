@@ -7,7 +7,8 @@ export function Toolbar({ filterRef, onOpen, onSave, onSaveAs }: { filterRef: Re
   const { store } = useApp();
   const status = useApp$((s) => s.status);
   const panel = useApp$((s) => s.panel);
-  const live = status.mode === 'live' && (status.state === 'capturing' || status.state === 'stopping');
+  // 'loading' in live mode: the helper is attaching (Stop must already work)
+  const live = status.mode === 'live' && (status.state === 'loading' || status.state === 'capturing' || status.state === 'stopping');
   const s = store.getState();
   return (
     <div className="toolbar" role="toolbar">

@@ -10,6 +10,8 @@ import type * as Capture from '../capture/index';
 export interface LiveCallbacks {
   onBatch(batch: readonly RawPacket[]): void;
   onInterfaces(ifs: CaptureInterface[]): void;
+  /** the helper's program is attached: packets from now on are captured */
+  onAttached?(): void;
   /** kernel-ring drops so far */
   onStats(dropped: number): void;
   onError(err: { message: string; kind: string }): void;
@@ -71,7 +73,10 @@ export class LiveCapture {
     });
     this.session = s;
     this.cb.onInterfaces([{ id: 0, linkType: LinkType.ETHERNET, snaplen: this.opts.snaplen ?? 262144, name: this.opts.iface }]);
-    s.on('hello', (h: Capture.HelloInfo) => this.cb.onInterfaces([{ id: 0, linkType: h.linkType, snaplen: h.snaplen, name: h.ifname }]));
+    s.on('hello', (h: Capture.HelloInfo) => {
+      this.cb.onInterfaces([{ id: 0, linkType: h.linkType, snaplen: h.snaplen, name: h.ifname }]);
+      this.cb.onAttached?.();
+    });
     s.on('stats', (st: Capture.CaptureStats) => this.cb.onStats(st.ringDrops));
     s.on('error', (e: Capture.CaptureError) => this.error(e.message, e.code));
     this.pump = (async () => {

@@ -234,7 +234,9 @@ export class EngineService {
     this.generation++;
     this.mode = mode;
     this.source = source;
-    this.state = mode === 'live' ? 'capturing' : 'loading';
+    // a live capture is 'loading' until the helper says its XDP program is attached:
+    // 'capturing' must mean that packets sent now are captured
+    this.state = 'loading';
     this.startedAt = Date.now();
     this.finishedAt = null;
     this.dropped = 0;
@@ -430,6 +432,11 @@ export class EngineService {
         this.ingest(b);
       },
       onInterfaces: (ifs) => { if (token === this.loadToken) this.interfaces = ifs; },
+      onAttached: () => {
+        if (token !== this.loadToken || this.state !== 'loading') return;
+        this.state = 'capturing';
+        this.scheduleStatus(true);
+      },
       onStats: (dropped) => { if (token === this.loadToken) { this.dropped = dropped; this.scheduleStatus(); } },
       onError: (err) => {
         if (token !== this.loadToken) return;
@@ -450,7 +457,7 @@ export class EngineService {
     this.live = live;
     // Elapsed time moves on even when no packets arrive.
     const beat = setInterval(() => {
-      if (token !== this.loadToken || this.state !== 'capturing') clearInterval(beat);
+      if (token !== this.loadToken || (this.state !== 'capturing' && this.state !== 'loading')) clearInterval(beat);
       else this.scheduleStatus();
     }, 1000);
     beat.unref();
