@@ -163,6 +163,17 @@ export class Dissector {
     return node.text;
   }
 
+  /**
+   * Parallel output: the packet about to be dissected follows packets
+   * another thread decoded, so the times behind frame.time_relative (the
+   * capture's first arrival) and frame.time_delta (the previous packet's)
+   * come from the thread that saw them all.
+   */
+  setClock(first: bigint | null, prev: bigint | null): void {
+    this.clock.first = first;
+    this.clock.prev = prev;
+  }
+
   dissect(pkt: RawPacket): Dissection {
     let ctx: Ctx;
     if (!this.reuse) ctx = new Ctx(pkt, this.want, this.groups);

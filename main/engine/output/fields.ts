@@ -6,7 +6,7 @@ import { escapeString, fastEpoch, formatValue, formatterFor } from '../dissect/f
 import { hexWidth } from '../dissect/fields';
 import { getField } from '../fields/registry';
 import { epochText } from '../file/time';
-import type { BufferedWriter } from './writer';
+import type { ByteSink } from './writer';
 
 export interface FieldsOptions {
   fields: string[];
@@ -128,7 +128,7 @@ function putUint(buf: Buffer, pos: number, v: number): number {
 }
 
 /** Writes text; ASCII by a byte loop (cheaper than a native call for short values), the rest as utf8. */
-function putText(out: BufferedWriter, slack: number, s: string): void {
+function putText(out: ByteSink, slack: number, s: string): void {
   const n = s.length;
   const buf = out.room(n * 3 + slack);
   let pos = out.pos;
@@ -212,7 +212,7 @@ export class FieldsByteWriter {
   }
 
   /** Appends the packet's line to out (same text as FieldsFormatter.line). */
-  write(d: Dissection, out: BufferedWriter): void {
+  write(d: Dissection, out: ByteSink): void {
     const hits = this.hits, count = this.count, idx = this.index, occ = this.occ;
     const n = hits.length;
     count.fill(0);
@@ -271,7 +271,7 @@ export class FieldsByteWriter {
     out.pos = pos;
   }
 
-  private value(out: BufferedWriter, k: number, f: Field, p: RawPacket): void {
+  private value(out: ByteSink, k: number, f: Field, p: RawPacket): void {
     const v = f.value;
     switch (this.kind[k]) {
       // frame.time_epoch prints from the raw record (damaged pcap fractions); only its own column holds it
@@ -349,7 +349,7 @@ export class FieldsByteWriter {
     putText(out, this.slack, this.fmt[k](f));
   }
 
-  private epoch(out: BufferedWriter, p: RawPacket): void {
+  private epoch(out: ByteSink, p: RawPacket): void {
     const ns = p.tsNs;
     if (p.tsSec !== undefined || ns === null || ns < 0n) { putText(out, this.slack, epoch(p)); return; }
     // one bigint subtraction per packet; the range checks are done on the number

@@ -23,7 +23,36 @@ export function bulkStdout(): Writable {
   return createWriteStream('', { fd: 1, autoClose: false, highWaterMark: 4 * CHUNK });
 }
 
-export class BufferedWriter {
+/** Where byte formatters write: bytes go to buf[pos..] after room(n) made space for n of them. */
+export interface ByteSink {
+  buf: Buffer;
+  pos: number;
+  room(n: number): Buffer;
+}
+
+/**
+ * One growing buffer (a batch of output lines handed to another thread in
+ * one piece); room() copies into a larger buffer when it runs out.
+ */
+export class GrowingSink implements ByteSink {
+  buf: Buffer;
+  pos = 0;
+  constructor(size = CHUNK) {
+    // not from Node's shared pool: the whole ArrayBuffer may be transferred
+    this.buf = Buffer.from(new ArrayBuffer(size));
+  }
+
+  room(n: number): Buffer {
+    if (this.pos + n > this.buf.length) {
+      const next = Buffer.from(new ArrayBuffer(Math.max(this.buf.length * 2, this.pos + n)));
+      this.buf.copy(next, 0, 0, this.pos);
+      this.buf = next;
+    }
+    return this.buf;
+  }
+}
+
+export class BufferedWriter implements ByteSink {
   // text goes straight into a byte buffer: joining many small strings (or
   // appending to one) costs more in flattening and garbage than the encoding
   /** the chunk being filled: formatters may write bytes at buf[pos..] after room() */

@@ -1,0 +1,254 @@
+// `read -T fields` on several cores. This thread reads the file, deals each
+// packet to the decoding thread that owns its IP host pair (partition.ts),
+// and merges the lines they send back into file order; the threads
+// (fields-worker.ts) dissect and format. The output is byte for byte what
+// one thread prints, as long as no requested field numbers things across
+// conversations: tcp.stream and udp.stream count conversations in the order
+// the whole file shows them, which no single thread sees, so a read that
+// needs them stays on one thread.
+import { Worker } from 'node:worker_threads';
+import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
+import type { CaptureFile } from '../file/open';
+import type { BufferedWriter } from '../output/writer';
+import type { RawPacket } from '../types';
+import { Partitioner } from './partition';
+import { LineMaker } from './lines';
+import { GrowingSink } from '../output/writer';
+import type { GeoIp } from '../enrich/geoip';
+import * as P from './protocol';
+import type { FieldsJob, FromWorker, PacketBatch, ToWorker } from './protocol';
+
+// as locals: imported constants are property reads on the module object in the per-packet loops
+const { META, TIMES, F_NO_TS, F_NO_PREV, M_NUMBER, M_CAPLEN, M_ORIGLEN, M_LINKTYPE, M_IFACE, M_DATA, M_FILEOFF, M_TSSEC, M_TSFRAC, M_TSUNIT } = P;
+
+/** fields whose values depend on every conversation before them in the file */
+export const ORDER_FIELDS: ReadonlySet<string> = new Set(['tcp.stream', 'udp.stream']);
+
+/** smaller files are over before a decoding thread has loaded its code */
+const MIN_BYTES = 16 << 20;
+
+/** batches a worker thread may fall behind before reading waits for it (bounds memory) */
+const WINDOW = 4;
+
+/**
+ * How many threads decode a read (the reading thread is one of them):
+ * XDPSCOPE_READ_THREADS when set, else one per core (at most 4) for a file
+ * of at least 16 MiB, else 1.
+ */
+export function readThreads(fileBytes: number, names: readonly string[]): number {
+  if (names.some((n) => ORDER_FIELDS.has(n))) return 1;
+  const env = process.env.XDPSCOPE_READ_THREADS;
+  if (env !== undefined && env !== '') {
+    const n = Number(env);
+    if (Number.isInteger(n) && n >= 1 && n <= 16) return n;
+  }
+  if (fileBytes < MIN_BYTES) return 1;
+  return Math.max(1, Math.min(4, availableParallelism()));
+}
+
+interface Lines { lens: Int32Array; buf: Uint8Array }
+
+/** One decoding thread: batches go out, their lines come back in the same order. */
+class Lane {
+  private results: Lines[] = [];
+  /** batches sent and not yet answered */
+  pending = 0;
+  failure: string | null = null;
+  /** the reading side (room) and the merging side (next) may both be waiting */
+  private waiters: Array<() => void> = [];
+  private finished = false;
+
+  constructor(readonly worker: Worker, readonly index: number) {
+    worker.on('message', (m: FromWorker) => {
+      if (m.t === 'lines') { this.results.push({ lens: m.lens, buf: m.buf }); this.pending--; }
+      else this.failure = m.message;
+      this.notify();
+    });
+    worker.on('error', (e) => { this.failure = e.stack ?? e.message; this.notify(); });
+    worker.on('exit', (code) => {
+      if (!this.finished && this.failure === null) this.failure = `exited (code ${code}) in the middle of the file`;
+      this.notify();
+    });
+  }
+
+  notify(): void {
+    const ws = this.waiters;
+    this.waiters = [];
+    for (const w of ws) w();
+  }
+
+  private wait(): Promise<void> {
+    return new Promise<void>((r) => { this.waiters.push(r); });
+  }
+
+  private check(): void {
+    if (this.failure !== null) throw new Error(`decoding thread ${this.index + 1}: ${this.failure}`);
+  }
+
+  send(b: PacketBatch): void {
+    this.check();
+    this.pending++;
+    this.worker.postMessage(b satisfies ToWorker, [b.meta.buffer as ArrayBuffer, b.times.buffer as ArrayBuffer, b.flags.buffer as ArrayBuffer, b.data.buffer as ArrayBuffer]);
+  }
+
+  /** Has the thread answered the oldest batch not yet taken? */
+  ready(): boolean {
+    return this.results.length > 0;
+  }
+
+  /** The lines of the oldest batch not yet taken. */
+  async next(): Promise<Lines> {
+    for (;;) {
+      this.check();
+      const r = this.results.shift();
+      if (r !== undefined) return r;
+      await this.wait();
+    }
+  }
+
+  end(): void {
+    this.finished = true;
+    this.worker.postMessage({ t: 'end' } satisfies ToWorker);
+  }
+}
+
+/** A batch being built for one lane. */
+class Builder {
+  n = 0;
+  bytes = 0;
+  meta: Float64Array;
+  times: BigInt64Array;
+  flags: Uint8Array;
+  data: Uint8Array;
+  comments: Array<[number, string[]]> | null = null;
+  constructor(packets: number, bytes: number) {
+    this.meta = new Float64Array(packets * META);
+    this.times = new BigInt64Array(packets * TIMES);
+    this.flags = new Uint8Array(packets);
+    this.data = new Uint8Array(bytes);
+  }
+
+  add(p: RawPacket, prev: bigint | null): void {
+    const i = this.n++, m = i * META;
+    const meta = this.meta;
+    meta[m + M_NUMBER] = p.number; meta[m + M_CAPLEN] = p.data.length; meta[m + M_ORIGLEN] = p.origLen;
+    meta[m + M_LINKTYPE] = p.linkType; meta[m + M_IFACE] = p.interfaceId; meta[m + M_DATA] = this.bytes;
+    meta[m + M_FILEOFF] = p.fileOffset ?? NaN;
+    if (p.tsSec !== undefined) { meta[m + M_TSSEC] = p.tsSec; meta[m + M_TSFRAC] = p.tsFrac ?? NaN; meta[m + M_TSUNIT] = p.tsUnitNs ?? NaN; }
+    else meta[m + M_TSSEC] = NaN;
+    let fl = 0;
+    if (p.tsNs === null) fl |= F_NO_TS; else this.times[i * TIMES] = p.tsNs;
+    if (prev === null) fl |= F_NO_PREV; else this.times[i * TIMES + 1] = prev;
+    this.flags[i] = fl;
+    this.data.set(p.data, this.bytes);
+    this.bytes += p.data.length;
+    if (p.comments) (this.comments ??= []).push([i, p.comments]);
+  }
+
+  batch(first: bigint | null): PacketBatch {
+    return { t: 'packets', n: this.n, meta: this.meta, times: this.times, flags: this.flags, data: this.data, first, comments: this.comments };
+  }
+}
+
+export interface ParallelResult {
+  /** packets read (before -Y) */
+  packets: number;
+  /** -c was reached, or the reader of our output went away: the rest of the file was not read */
+  stopped: boolean;
+}
+
+/** the reading thread's share of the packets: it also reads, deals out and merges */
+const READER_SHARE = 0.7;
+
+/**
+ * Reads `file` with `threads` decoding threads — this one and threads-1
+ * worker threads — writing the lines in file order to out; at most `limit`
+ * packets (-c). Damage is left in file.error, as a one-thread read leaves it.
+ */
+export async function readFieldsParallel(file: CaptureFile, job: FieldsJob, geoip: GeoIp | null | undefined, threads: number, limit: number, out: BufferedWriter): Promise<ParallelResult> {
+  const script = join(__dirname, 'fields-worker.js');
+  // stdout/stderr: true keeps Node from opening our fd 1 for the threads (that would make a pipe non-blocking under the bulk writer)
+  const lanes = Array.from({ length: threads - 1 }, (_, i) => new Lane(new Worker(script, { workerData: job, stdout: true, stderr: true }), i + 1));
+  const local = new LineMaker(job, geoip);
+  const part = new Partitioner([READER_SHARE, ...lanes.map(() => 1)]);
+  // batches whose lines are not all in yet: which thread owns each packet, and this thread's own lines
+  const waiting: Array<{ owners: Uint8Array; mine: Lines }> = [];
+  let seen = 0;
+  let stopped = false;
+  let first: bigint | null = null, prev: bigint | null = null;
+  let sinkSize = 1 << 16;
+
+  /** Writes the oldest waiting batch once every thread has answered it. */
+  const merge = async (): Promise<void> => {
+    const b = waiting.shift() as { owners: Uint8Array; mine: Lines };
+    const results: Lines[] = [b.mine];
+    for (const l of lanes) results.push(await l.next());
+    const owners = b.owners;
+    const at = new Int32Array(threads), off = new Int32Array(threads);
+    // consecutive lines of one thread lie back to back in its buffer: copied as one run
+    let run = -1, runStart = 0, runEnd = 0;
+    for (let i = 0; i < owners.length; i++) {
+      const w = owners[i];
+      const len = results[w].lens[at[w]++];
+      if (len === 0) continue;
+      if (w !== run || off[w] !== runEnd) {
+        if (run >= 0) copy(out, results[run].buf, runStart, runEnd);
+        run = w; runStart = off[w];
+      }
+      off[w] += len;
+      runEnd = off[w];
+    }
+    if (run >= 0) copy(out, results[run].buf, runStart, runEnd);
+  };
+
+  try {
+    for await (const batch of file.batches()) {
+      // -c: tshark stops at the count, and then says nothing of damage further on
+      if (seen >= limit) { stopped = true; break; }
+      const n = Math.min(batch.length, limit - seen);
+      const owners = new Uint8Array(n);
+      const count = new Int32Array(threads), bytes = new Float64Array(threads);
+      for (let i = 0; i < n; i++) {
+        const w = part.owner(batch[i]);
+        owners[i] = w; count[w]++; bytes[w] += batch[i].data.length;
+      }
+      // the worker threads' packets go first, so they decode while this thread does its own
+      const builders = lanes.map((l) => new Builder(count[l.index], bytes[l.index]));
+      let f = first, pv = prev;
+      for (let i = 0; i < n; i++) {
+        const p = batch[i], w = owners[i];
+        if (w > 0) builders[w - 1].add(p, pv);
+        if (p.tsNs !== null) { if (f === null) f = p.tsNs; pv = p.tsNs; }
+      }
+      lanes.forEach((l, i) => l.send(builders[i].batch(f)));
+      const sink = new GrowingSink(sinkSize);
+      const lens = new Int32Array(count[0]);
+      for (let i = 0, k = 0; i < n; i++) {
+        const p = batch[i];
+        if (p.tsNs !== null && first === null) first = p.tsNs;
+        if (owners[i] === 0) lens[k++] = local.line(p, first, prev, sink);
+        if (p.tsNs !== null) prev = p.tsNs;
+      }
+      sinkSize = Math.max(sinkSize, sink.pos);
+      waiting.push({ owners, mine: { lens, buf: sink.buf } });
+      seen += n;
+      // merge what is ready; wait only when a thread has fallen WINDOW batches behind
+      while (waiting.length > 0 && (lanes.every((l) => l.ready()) || waiting.length >= WINDOW)) await merge();
+      await out.maybeFlush();
+      if (out.closed) { stopped = true; break; }
+      if (n < batch.length) { stopped = true; break; }
+    }
+    while (waiting.length > 0 && !out.closed) await merge();
+  } finally {
+    for (const l of lanes) { l.end(); void l.worker.terminate(); }
+  }
+  return { packets: seen, stopped };
+}
+
+function copy(out: BufferedWriter, buf: Uint8Array, start: number, end: number): void {
+  const n = end - start;
+  const dst = out.room(n);
+  dst.set(buf.subarray(start, end), out.pos);
+  out.pos += n;
+}

@@ -1,0 +1,42 @@
+// Messages between a parallel `-T fields` read (fields.ts) and its decoding
+// threads (fields-worker.ts). Packets travel in bulk: their bytes back to
+// back in one buffer, their record fields in typed arrays.
+import type { FieldsOptions } from '../output/fields';
+
+export interface FieldsJob {
+  options: FieldsOptions;
+  /** display filter text (-Y), compiled in each thread */
+  filter: string | null;
+  /** a GeoIP database path, null for none, undefined for the bundled one */
+  geoip: string | null | undefined;
+}
+
+/** Float64 slots per packet in PacketBatch.meta */
+export const META = 10;
+export const M_NUMBER = 0, M_CAPLEN = 1, M_ORIGLEN = 2, M_LINKTYPE = 3, M_IFACE = 4, M_DATA = 5,
+  M_FILEOFF = 6, M_TSSEC = 7, M_TSFRAC = 8, M_TSUNIT = 9; // the last four NaN when absent
+/** BigInt64 slots per packet in PacketBatch.times: the arrival time, the previous timed packet's (any thread's) */
+export const TIMES = 2;
+/** PacketBatch.flags bits */
+export const F_NO_TS = 1, F_NO_PREV = 2;
+
+export interface PacketBatch {
+  t: 'packets';
+  n: number;
+  meta: Float64Array;
+  times: BigInt64Array;
+  flags: Uint8Array;
+  /** the packets' bytes, back to back (meta[M_DATA] is each one's offset) */
+  data: Uint8Array;
+  /** the capture's first arrival time (frame.time_relative's origin), null while none */
+  first: bigint | null;
+  /** pcapng comments of packet i of this batch */
+  comments: Array<[number, string[]]> | null;
+}
+
+export type ToWorker = PacketBatch | { t: 'end' };
+
+export type FromWorker =
+  /** one per PacketBatch, in order: lens[i] bytes of line for its packet i (0: filtered out), the lines back to back in buf[0..bytes) */
+  | { t: 'lines'; lens: Int32Array; buf: Uint8Array; bytes: number }
+  | { t: 'fail'; message: string };
