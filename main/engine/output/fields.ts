@@ -101,9 +101,6 @@ export class FieldsFormatter {
 
 const K_GENERIC = 0, K_UINT = 1, K_IPV4 = 2, K_ETHER = 3, K_HEX = 4, K_BOOL = 5, K_STRING = 6, K_PROTOCOLS = 7, K_EPOCH = 8;
 
-/** decimal text of 0..255 as bytes, for dotted IPv4 */
-const DEC3: Uint8Array[] = [];
-for (let i = 0; i < 256; i++) DEC3.push(Buffer.from(String(i), 'latin1'));
 const HEXC = Buffer.from('0123456789abcdef', 'latin1');
 
 /** Writes a non-negative safe integer as decimal digits; returns the new position. */
@@ -195,6 +192,8 @@ export class FieldsByteWriter {
 
   /** frame.protocols text → its bytes */
   private readonly protoBytes = new Map<string, Buffer>();
+  private lastProto = '';
+  private lastProtoBytes: Buffer | undefined = undefined;
   /** columns by field slot (see bindSlots) */
   private bySlot: number[][] | null = null;
   /** by field slot: its only column, -1 for none, -2 for several (then bySlot) */
@@ -287,9 +286,12 @@ export class FieldsByteWriter {
         if (typeof v === 'number') {
           const buf = out.room(15 + this.slack);
           let pos = out.pos;
+          // digits by arithmetic: no table reads
           for (let s = 24; s >= 0; s -= 8) {
-            const t = DEC3[(v >>> s) & 255];
-            for (let i = 0; i < t.length; i++) buf[pos++] = t[i];
+            const o = (v >>> s) & 255;
+            if (o >= 100) { const h = (o * 41) >> 12; buf[pos++] = 48 + h; const r = o - h * 100, t = (r * 205) >> 11; buf[pos++] = 48 + t; buf[pos++] = 48 + r - t * 10; }
+            else if (o >= 10) { const t = (o * 205) >> 11; buf[pos++] = 48 + t; buf[pos++] = 48 + o - t * 10; }
+            else buf[pos++] = 48 + o;
             if (s) buf[pos++] = 46;
           }
           out.pos = pos;
@@ -328,13 +330,14 @@ export class FieldsByteWriter {
         break;
       case K_PROTOCOLS:
         if (typeof v === 'string') {
-          // the same few protocol stacks repeat: their bytes are kept
-          let b = this.protoBytes.get(v);
+          // the same few protocol stacks repeat (consecutive packets often share one): their bytes are kept
+          let b = v === this.lastProto ? this.lastProtoBytes : this.protoBytes.get(v);
           if (b === undefined) {
             if (this.protoBytes.size >= 1024) this.protoBytes.clear();
             b = Buffer.from(v, 'utf8');
             this.protoBytes.set(v, b);
           }
+          this.lastProto = v; this.lastProtoBytes = b;
           const buf = out.room(b.length + this.slack);
           let pos = out.pos;
           for (let i = 0; i < b.length; i++) buf[pos++] = b[i];
