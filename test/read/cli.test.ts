@@ -82,3 +82,18 @@ test('a reader that goes away early (| head) ends the command quietly', { skip }
   assert.equal(stderr, '');
   assert.equal(code, 0);
 });
+
+test('frame.time_delta_displayed counts from the last packet -Y let through, as tshark 4.0', { skip }, () => {
+  // tshark -r gopacket-test_ethernet.pcap -Y 'tcp.len > 0' -T fields -e frame.number -e frame.time_delta -e frame.time_delta_displayed
+  const r = read('-r', cap('gopacket-test_ethernet.pcap'), '-Y', 'tcp.len > 0', '-T', 'fields', '-e', 'frame.number', '-e', 'frame.time_delta', '-e', 'frame.time_delta_displayed');
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, '4\t0.000081000\t0.000000000\n6\t0.001398000\t0.003021000\n8\t0.001185000\t0.001222000\n');
+  // without a filter every packet is displayed: the same as frame.time_delta
+  const all = read('-r', cap('gopacket-test_ethernet.pcap'), '-T', 'fields', '-e', 'frame.time_delta', '-e', 'frame.time_delta_displayed');
+  for (const line of all.stdout.trimEnd().split('\n')) { const [a, b] = line.split('\t'); assert.equal(b, a); }
+  // and a filter can use it
+  const f = read('-r', cap('gopacket-test_ethernet.pcap'), '-Y', 'frame.time_delta_displayed > 0.001', '-T', 'fields', '-e', 'frame.number');
+  assert.equal(f.status, 0, f.stderr);
+  const theirs = spawnSync('tshark', ['-r', cap('gopacket-test_ethernet.pcap'), '-Y', 'frame.time_delta_displayed > 0.001', '-T', 'fields', '-e', 'frame.number'], { encoding: 'utf8' });
+  if (theirs.status === 0) assert.equal(f.stdout, theirs.stdout);
+});

@@ -29,6 +29,7 @@ const KNOWN: Array<[string, string, number, string]> = [
   // the record's fraction is >= 1 s (damaged file): tshark does its time arithmetic on the raw fields
   ['tcpdump-timestamp_invalid_nano.pcap', 'frame.time_relative', 3, 'raw-field time arithmetic'],
   ['tcpdump-timestamp_invalid_nano.pcap', 'frame.time_delta', 3, 'raw-field time arithmetic'],
+  ['tcpdump-timestamp_invalid_nano.pcap', 'frame.time_delta_displayed', 3, 'raw-field time arithmetic'],
   ['tcpdump-timestamp_invalid_nano.pcap', 'frame.time', 2, 'raw-field time arithmetic'],
   ['tcpdump-timestamp_invalid_nano.pcap', 'frame.time', 3, 'raw-field time arithmetic'],
   ['tcpdump-timestamp_invalid_nano.pcap', 'tcp.analysis.ack_rtt', 3, 'raw-field time arithmetic'],

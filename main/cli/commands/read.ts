@@ -137,6 +137,7 @@ export async function run(argv: string[]): Promise<number> {
     return r.stopped ? 0 : damaged(v.r, file.error);
   }
   const dis = new Dissector({ geoip, fields: subset, reuse: format === 'fields' });
+  if (filter) dis.filtering();
   const out = new BufferedWriter(bulkStdout());
   const ff = format === 'fields' ? new FieldsFormatter(fo) : null;
   // -T fields: values go straight into the output buffer as bytes
@@ -153,7 +154,10 @@ export async function run(argv: string[]): Promise<number> {
         if (seen >= limit) { stopped = true; break outer; }
         seen++;
         const d = dis.dissect(p);
-        if (filter && !filter.matches(d)) continue;
+        if (filter) {
+          if (!filter.matches(d)) continue;
+          dis.shown(p);
+        }
         if (fb) fb.write(d, out);
         else if (format === 'json') out.write((printed ? ',\n' : '') + packetJson(d, 'packets'));
         else out.write(summaryLine(d, nano));

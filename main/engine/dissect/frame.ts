@@ -10,6 +10,7 @@ declare('frame', 'Frame', [
   ['frame.time', 'abstime', 'Arrival Time'],
   ['frame.time_epoch', 'abstime', 'Epoch Time', { description: 'seconds since 1970-01-01 UTC, printed as seconds.nanoseconds' }],
   ['frame.time_delta', 'reltime', 'Time delta from previous captured frame'],
+  ['frame.time_delta_displayed', 'reltime', 'Time delta from previous displayed frame'],
   ['frame.time_relative', 'reltime', 'Time since reference or first frame'],
   ['frame.number', 'uint', 'Frame Number'],
   ['frame.len', 'uint', 'Frame Length'],
@@ -29,11 +30,13 @@ const WTAP_ENCAP: Record<number, number> = {
 export interface Clock {
   first: bigint | null;
   prev: bigint | null;
+  /** the last packet shown (passed the display filter), for frame.time_delta_displayed */
+  shown: bigint | null;
 }
 
 // fields field-subset output rarely asks for: one lookup for the three
 const META_FIELDS = fieldGroup('frame.interface_id', 'frame.encap_type', 'frame.time');
-const REL_FIELDS = fieldGroup('frame.time_delta', 'frame.time_relative');
+const REL_FIELDS = fieldGroup('frame.time_delta', 'frame.time_relative', 'frame.time_delta_displayed');
 
 export function dissectFrame(ctx: Ctx, clock: Clock): F {
   const p = ctx.pkt;
@@ -52,6 +55,11 @@ export function dissectFrame(ctx: Ctx, clock: Clock): F {
     if (ctx.any(REL_FIELDS) && ctx.w('frame.time_delta')) {
       const ns = clock.prev === null ? 0n : ts - clock.prev;
       (ctx.gen(fr, 'frame.time_delta', Number(ns) / 1e9) as F & { ns?: bigint }).ns = ns;
+    }
+    if (ctx.any(REL_FIELDS) && ctx.w('frame.time_delta_displayed')) {
+      // as tshark's single pass: from the last packet the display filter let through (0 for the first)
+      const ns = clock.shown === null ? 0n : ts - clock.shown;
+      (ctx.gen(fr, 'frame.time_delta_displayed', Number(ns) / 1e9) as F & { ns?: bigint }).ns = ns;
     }
     if (ctx.any(REL_FIELDS) && ctx.w('frame.time_relative')) {
       const ns = ts - clock.first;

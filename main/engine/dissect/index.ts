@@ -95,7 +95,9 @@ function addrText(kind: number, v: unknown, frame: Uint8Array): string {
 
 export class Dissector {
   private readonly state = new State();
-  private readonly clock: Clock = { first: null, prev: null };
+  private readonly clock: Clock = { first: null, prev: null, shown: null };
+  /** set by a caller that applies a display filter and reports each packet it shows (shown()) */
+  private showsOnRequest = false;
   private readonly enrich: EnrichOptions | null;
   /** field-subset mode: wanted name → its slot (F.slot) */
   private readonly want: Map<string, number> | null;
@@ -169,6 +171,20 @@ export class Dissector {
    * capture's first arrival) and frame.time_delta (the previous packet's)
    * come from the thread that saw them all.
    */
+  /**
+   * With a display filter: only packets passed to shown() count as
+   * displayed for frame.time_delta_displayed (without one, every packet is).
+   */
+  filtering(): this {
+    this.showsOnRequest = true;
+    return this;
+  }
+
+  /** The caller displays this packet (after filtering()). */
+  shown(pkt: RawPacket): void {
+    if (pkt.tsNs !== null) this.clock.shown = pkt.tsNs;
+  }
+
   setClock(first: bigint | null, prev: bigint | null): void {
     this.clock.first = first;
     this.clock.prev = prev;
@@ -180,6 +196,7 @@ export class Dissector {
     else if (this.ctx === null) ctx = this.ctx = new Ctx(pkt, this.want, this.groups).reusable();
     else { ctx = this.ctx; ctx.reset(pkt); }
     const protos = dissectFrame(ctx, this.clock);
+    if (!this.showsOnRequest && pkt.tsNs !== null) this.clock.shown = pkt.tsNs;
     try {
       dissectLink(ctx, this.state);
     } catch (e) {

@@ -2,10 +2,11 @@
 // packet to the decoding thread that owns its IP host pair (partition.ts),
 // and merges the lines they send back into file order; the threads
 // (fields-worker.ts) dissect and format. The output is byte for byte what
-// one thread prints, as long as no requested field numbers things across
-// conversations: tcp.stream and udp.stream count conversations in the order
-// the whole file shows them, which no single thread sees, so a read that
-// needs them stays on one thread.
+// one thread prints, as long as no requested field depends on packets of
+// other conversations: tcp.stream and udp.stream count conversations in the
+// order the whole file shows them, and frame.time_delta_displayed looks at
+// the last packet displayed, which no single thread sees — a read that needs
+// them stays on one thread.
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
@@ -22,8 +23,8 @@ import type { FieldsJob, FromWorker, PacketBatch, ToWorker } from './protocol';
 // as locals: imported constants are property reads on the module object in the per-packet loops
 const { META, TIMES, F_NO_TS, F_NO_PREV, M_NUMBER, M_CAPLEN, M_ORIGLEN, M_LINKTYPE, M_IFACE, M_DATA, M_FILEOFF, M_TSSEC, M_TSFRAC, M_TSUNIT } = P;
 
-/** fields whose values depend on every conversation before them in the file */
-export const ORDER_FIELDS: ReadonlySet<string> = new Set(['tcp.stream', 'udp.stream']);
+/** fields whose values depend on every conversation before them in the file (or on which of their packets were displayed) */
+export const ORDER_FIELDS: ReadonlySet<string> = new Set(['tcp.stream', 'udp.stream', 'frame.time_delta_displayed']);
 
 /** smaller files are over before a decoding thread has loaded its code */
 const MIN_BYTES = 16 << 20;
