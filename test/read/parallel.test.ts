@@ -1,4 +1,4 @@
-// `read -T fields` on several threads prints exactly what one thread prints:
+// `read -T fields` and `-T text` on several threads print exactly what one thread prints:
 // same lines in the same order, same damage report, same exit status.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,7 +10,7 @@ import { allFields } from '../../main/engine/fields/registry';
 import { parseCaptureBuffer } from '../../main/engine/file/open';
 import { PcapngWriter } from '../../main/engine/pcapng/writer';
 import { Partitioner, flowKey } from '../../main/engine/parallel/partition';
-import { ORDER_FIELDS, readThreads } from '../../main/engine/parallel/fields';
+import { ORDER_FIELDS, readThreads } from '../../main/engine/parallel/read';
 import type { RawPacket } from '../../main/engine/types';
 import { mulberry32 } from '../lib/rng';
 import '../../main/engine/dissect'; // registers every field
@@ -95,6 +95,18 @@ test('a capture of many conversations: the same lines with -Y, -c, -E and the ti
   // -c ends the read in the middle of a batch
   const head = await same(['-r', path, '-c', '777', '-T', 'fields', '-e', 'frame.number', '-e', 'frame.protocols']);
   assert.equal(head.stdout.trimEnd().split('\n').length, 777);
+});
+
+test('-T text, tshark\'s summary lines (Info from every conversation\'s state), the same on 2 and 3 threads', { skip, timeout: 120_000 }, async () => {
+  const path = combined(6);
+  const all = await same(['-r', path]);
+  assert.match(all.stdout, /HTTP \d+ GET \//);
+  assert.match(all.stdout, /\[TCP Retransmission\]|\[TCP Dup ACK/);
+  const some = await same(['-r', path, '-Y', 'http or dns or tcp.analysis.flags', '-c', '2000']);
+  assert.ok(some.stdout.split('\n').length > 50);
+  for (const c of readdirSync(CAPTURES).filter((f) => /\.pcap(ng)?$/.test(f)).sort().slice(0, 29)) {
+    if (c.includes('truncated') || c.includes('test901')) await same(['-r', join(CAPTURES, c)], [2]); // damage after text lines
+  }
 });
 
 test('tcp.stream and udp.stream count conversations over the whole file: such a read stays on one thread', () => {

@@ -14,7 +14,7 @@ import { FieldsByteWriter, FieldsFormatter, defaultFieldsOptions, type FieldsOpt
 import { summaryLine } from '../../engine/output/text';
 import { packetJson } from '../../engine/output/json';
 import { getField } from '../../engine/fields/registry';
-import { readFieldsParallel, readThreads } from '../../engine/parallel/fields';
+import { readParallel, readThreads } from '../../engine/parallel/read';
 
 const USAGE = `Usage: xdpscope read -r FILE [options]
 
@@ -117,16 +117,18 @@ export async function run(argv: string[]): Promise<number> {
   }
   // -T fields reads only the named fields (and what the filter reads): the fast path
   const subset = format === 'fields' && (!filter || filter.fields) ? [...fieldNames, ...(filter?.fields ?? [])] : undefined;
-  // -T fields on a large file: decoding threads, their lines merged back into file order
+  const nano = file.pcapHeader?.nanosecond ?? file.interfaces.some((i) => (i.tsUnitNs ?? 1000) < 1000);
+  // -T fields or text on a large file: decoding threads, their lines merged back into file order
   let bytes = 0;
   try { const st = statSync(v.r); if (st.isFile()) bytes = st.size; } catch { /* opened already: a special file */ }
-  const threads = subset && bytes > 0 ? readThreads(bytes, subset) : 1;
-  if (threads > 1) {
+  const parallel = format === 'text' ? (!filter || filter.fields ? [...(filter?.fields ?? [])] : undefined) : subset;
+  const threads = parallel && bytes > 0 ? readThreads(bytes, parallel) : 1;
+  if (threads > 1 && (format === 'fields' || format === 'text')) {
     const out = new BufferedWriter(bulkStdout());
-    if (fo.header) out.write(new FieldsFormatter(fo).header());
+    if (format === 'fields' && fo.header) out.write(new FieldsFormatter(fo).header());
     let r;
     try {
-      r = await readFieldsParallel(file, { options: fo, filter: v.Y ?? null, geoip: v['no-geoip'] ? null : v.geoip }, geoip, threads, limit, out);
+      r = await readParallel(file, { format, options: fo, nano, filter: v.Y ?? null, geoip: v['no-geoip'] ? null : v.geoip }, geoip, threads, limit, out);
     } catch (e) {
       process.stderr.write(`xdpscope read: ${v.r}: ${(e as Error).message}\n`);
       return 1;
@@ -142,7 +144,6 @@ export async function run(argv: string[]): Promise<number> {
   const ff = format === 'fields' ? new FieldsFormatter(fo) : null;
   // -T fields: values go straight into the output buffer as bytes
   const fb = format === 'fields' ? new FieldsByteWriter(fo).bindSlots(dis.wantedNames()) : null;
-  const nano = file.pcapHeader?.nanosecond ?? file.interfaces.some((i) => (i.tsUnitNs ?? 1000) < 1000);
   if (ff && fo.header) out.write(ff.header());
   if (format === 'json') out.write('[\n');
   let printed = 0;

@@ -42,6 +42,12 @@ export class GrowingSink implements ByteSink {
     this.buf = Buffer.from(new ArrayBuffer(size));
   }
 
+  write(s: string): void {
+    // utf8 needs at most 3 bytes per UTF-16 unit
+    this.room(s.length * 3);
+    this.pos += this.buf.write(s, this.pos, 'utf8');
+  }
+
   room(n: number): Buffer {
     if (this.pos + n > this.buf.length) {
       const next = Buffer.from(new ArrayBuffer(Math.max(this.buf.length * 2, this.pos + n)));

@@ -1,28 +1,39 @@
-// The work every decoding thread of a parallel `-T fields` read does per
-// packet: dissect the fields asked for, apply -Y, format the line.
+// The work every decoding thread of a parallel read does per packet:
+// dissect (only the fields asked for, with -T fields), apply -Y, format the
+// line.
 import { Dissector } from '../dissect';
 import { GeoIp } from '../enrich/geoip';
 import { type CompiledFilter, compileDisplayFilter } from '../filter/compile';
 import { FieldsByteWriter } from '../output/fields';
-import type { ByteSink } from '../output/writer';
+import { summaryLine } from '../output/text';
+import type { GrowingSink } from '../output/writer';
 import type { RawPacket } from '../types';
-import type { FieldsJob } from './protocol';
+import type { ReadJob } from './protocol';
 
 export class LineMaker {
   private readonly filter: CompiledFilter | null = null;
   private readonly dis: Dissector;
-  private readonly fb: FieldsByteWriter;
+  private readonly fb: FieldsByteWriter | null;
+  private readonly nano: boolean;
 
-  constructor(job: FieldsJob, geoip?: GeoIp | null) {
+  constructor(job: ReadJob, geoip?: GeoIp | null) {
     if (job.filter !== null) {
       const r = compileDisplayFilter(job.filter);
       if (!r.ok) throw new Error(`-Y: ${r.error.message}`);
       this.filter = r.filter;
     }
-    const subset = [...job.options.fields, ...(this.filter?.fields ?? [])];
     if (geoip === undefined) geoip = job.geoip === null ? null : job.geoip === undefined ? undefined : GeoIp.open(job.geoip);
-    this.dis = new Dissector({ geoip, fields: subset, reuse: true });
-    this.fb = new FieldsByteWriter(job.options).bindSlots(this.dis.wantedNames());
+    // as a one-thread read: -T fields decodes only its fields (and the filter's), -T text everything
+    if (job.format === 'fields') {
+      const subset = [...job.options.fields, ...(this.filter?.fields ?? [])];
+      this.dis = new Dissector({ geoip, fields: subset, reuse: true });
+      this.fb = new FieldsByteWriter(job.options).bindSlots(this.dis.wantedNames());
+    } else {
+      this.dis = new Dissector({ geoip });
+      this.fb = null;
+    }
+    if (this.filter !== null) this.dis.filtering();
+    this.nano = job.nano;
   }
 
   /**
@@ -30,12 +41,16 @@ export class LineMaker {
    * packet. first/prev: the capture's first arrival time and the previous
    * timed packet's, whichever thread decoded it.
    */
-  line(p: RawPacket, first: bigint | null, prev: bigint | null, sink: ByteSink): number {
+  line(p: RawPacket, first: bigint | null, prev: bigint | null, sink: GrowingSink): number {
     this.dis.setClock(first, prev);
     const d = this.dis.dissect(p);
-    if (this.filter !== null && !this.filter.matches(d)) return 0;
+    if (this.filter !== null) {
+      if (!this.filter.matches(d)) return 0;
+      this.dis.shown(p);
+    }
     const at = sink.pos;
-    this.fb.write(d, sink);
+    if (this.fb !== null) this.fb.write(d, sink);
+    else sink.write(summaryLine(d, this.nano));
     return sink.pos - at;
   }
 }

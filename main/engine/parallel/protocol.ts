@@ -1,10 +1,14 @@
-// Messages between a parallel `-T fields` read (fields.ts) and its decoding
-// threads (fields-worker.ts). Packets travel in bulk: their bytes back to
+// Messages between a parallel `-T fields`/`-T text` read (read.ts) and its decoding
+// threads (worker.ts). Packets travel in bulk: their bytes back to
 // back in one buffer, their record fields in typed arrays.
 import type { FieldsOptions } from '../output/fields';
 
-export interface FieldsJob {
+export interface ReadJob {
+  /** -T fields (the chosen fields) or -T text (tshark's one-line summaries) */
+  format: 'fields' | 'text';
   options: FieldsOptions;
+  /** -T text: times with 9 decimals rather than 6 (a nanosecond capture) */
+  nano: boolean;
   /** display filter text (-Y), compiled in each thread */
   filter: string | null;
   /** a GeoIP database path, null for none, undefined for the bundled one */

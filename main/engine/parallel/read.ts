@@ -1,7 +1,7 @@
-// `read -T fields` on several cores. This thread reads the file, deals each
+// `read -T fields` and `-T text` on several cores. This thread reads the file, deals each
 // packet to the decoding thread that owns its IP host pair (partition.ts),
 // and merges the lines they send back into file order; the threads
-// (fields-worker.ts) dissect and format. The output is byte for byte what
+// (worker.ts) dissect and format. The output is byte for byte what
 // one thread prints, as long as no requested field depends on packets of
 // other conversations: tcp.stream and udp.stream count conversations in the
 // order the whole file shows them, and frame.time_delta_displayed looks at
@@ -18,7 +18,7 @@ import { LineMaker } from './lines';
 import { GrowingSink } from '../output/writer';
 import type { GeoIp } from '../enrich/geoip';
 import * as P from './protocol';
-import type { FieldsJob, FromWorker, PacketBatch, ToWorker } from './protocol';
+import type { ReadJob, FromWorker, PacketBatch, ToWorker } from './protocol';
 
 // as locals: imported constants are property reads on the module object in the per-packet loops
 const { META, TIMES, F_NO_TS, F_NO_PREV, M_NUMBER, M_CAPLEN, M_ORIGLEN, M_LINKTYPE, M_IFACE, M_DATA, M_FILEOFF, M_TSSEC, M_TSFRAC, M_TSUNIT } = P;
@@ -167,8 +167,8 @@ const READER_SHARE = 0.7;
  * worker threads — writing the lines in file order to out; at most `limit`
  * packets (-c). Damage is left in file.error, as a one-thread read leaves it.
  */
-export async function readFieldsParallel(file: CaptureFile, job: FieldsJob, geoip: GeoIp | null | undefined, threads: number, limit: number, out: BufferedWriter): Promise<ParallelResult> {
-  const script = join(__dirname, 'fields-worker.js');
+export async function readParallel(file: CaptureFile, job: ReadJob, geoip: GeoIp | null | undefined, threads: number, limit: number, out: BufferedWriter): Promise<ParallelResult> {
+  const script = join(__dirname, 'worker.js');
   // stdout/stderr: true keeps Node from opening our fd 1 for the threads (that would make a pipe non-blocking under the bulk writer)
   const lanes = Array.from({ length: threads - 1 }, (_, i) => new Lane(new Worker(script, { workerData: job, stdout: true, stderr: true }), i + 1));
   const local = new LineMaker(job, geoip);

@@ -1,4 +1,4 @@
-// A decoding thread of a parallel `-T fields` read (see fields.ts): it is
+// A decoding thread of a parallel read (see read.ts): it is
 // sent the packets of the IP host pairs it owns, in file order, and answers
 // each batch with its lines' lengths (0: dropped by -Y) and the lines, back
 // to back.
@@ -7,14 +7,14 @@ import { GrowingSink } from '../output/writer';
 import type { RawPacket } from '../types';
 import { LineMaker } from './lines';
 import * as P from './protocol';
-import type { FieldsJob, FromWorker, PacketBatch, ToWorker } from './protocol';
+import type { ReadJob, FromWorker, PacketBatch, ToWorker } from './protocol';
 
 // as locals: imported constants are property reads on the module object in the per-packet loop
 const { META, TIMES, F_NO_TS, F_NO_PREV, M_NUMBER, M_CAPLEN, M_ORIGLEN, M_LINKTYPE, M_IFACE, M_DATA, M_FILEOFF, M_TSSEC, M_TSFRAC, M_TSUNIT } = P;
 
 const port = parentPort;
-if (!port) throw new Error('fields-worker must run as a worker thread');
-const maker = new LineMaker(workerData as FieldsJob);
+if (!port) throw new Error('the parallel read worker must run as a worker thread');
+const maker = new LineMaker(workerData as ReadJob);
 let sinkSize = 1 << 16;
 
 function lines(b: PacketBatch): void {
