@@ -15,6 +15,7 @@ import { State } from './state';
 import { etherToString, ipv4ToString, ipv6ToString } from './addr';
 import { enrichPacket, type EnrichOptions } from '../enrich';
 import type { GeoIp } from '../enrich/geoip';
+import { protocolItemInputs } from './labels';
 
 // local copies: a call across modules goes through CommonJS export getters (hot path)
 const ADDR_ETHER = 1;
@@ -112,7 +113,13 @@ export class Dissector {
       const want = new Set(opts.fields);
       if (enrich && [...want].some(isEnrichField)) for (const f of ENRICH_INPUTS) want.add(f);
       else enrich = false;
-      this.want = new Map([...want].map((n, i) => [n, i]));
+      // protocol items (-e ip) print tree lines built from their children: those need the whole packet decoded
+      const items = protocolItemInputs(want);
+      if (items === 'tree') this.want = null;
+      else {
+        for (const f of items) want.add(f);
+        this.want = new Map([...want].map((n, i) => [n, i]));
+      }
     } else this.want = null;
     this.enrich = enrich ? { geoip: opts.geoip, streams: new Map() } : null;
     this.reuse = opts.reuse === true;

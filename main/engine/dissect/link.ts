@@ -10,6 +10,8 @@ import { dissectPpp } from './tunnel';
 import type { State } from './state';
 import { dissectIpv4 } from './ipv4';
 import { dissectIpv6 } from './ipv6';
+import { macNames } from '../enrich/manuf';
+import { etherToString } from './addr';
 
 // local copies: a call across modules goes through CommonJS export getters (hot path)
 const ADDR_ETHER = 1;
@@ -21,6 +23,15 @@ declare('eth', 'Ethernet II', [
   ['eth.dst', 'ether', 'Destination'],
   ['eth.src', 'ether', 'Source'],
   ['eth.addr', 'ether', 'Address', { description: 'source or destination' }],
+  ['eth.dst_resolved', 'string', 'Destination (resolved)'],
+  ['eth.src_resolved', 'string', 'Source (resolved)'],
+  ['eth.addr_resolved', 'string', 'Address (resolved)'],
+  ['eth.dst.oui', 'uint', 'Destination OUI'],
+  ['eth.src.oui', 'uint', 'Source OUI'],
+  ['eth.addr.oui', 'uint', 'Address OUI'],
+  ['eth.dst.oui_resolved', 'string', 'Destination OUI (resolved)'],
+  ['eth.src.oui_resolved', 'string', 'Source OUI (resolved)'],
+  ['eth.addr.oui_resolved', 'string', 'Address OUI (resolved)'],
   ['eth.dst.lg', 'bool', 'LG bit (locally administered)'],
   ['eth.dst.ig', 'bool', 'IG bit (group address)'],
   ['eth.src.lg', 'bool', 'LG bit (locally administered)'],
@@ -102,6 +113,26 @@ function dissectRawIp(ctx: Ctx, st: State, off: number, end: number): void {
 const ETH_TYPE = fieldGroup('eth.type');
 const DST_FLAGS = fieldGroup('eth.dst.lg', 'eth.dst.ig'), SRC_FLAGS = fieldGroup('eth.src.lg', 'eth.src.ig');
 
+const NAMED = fieldGroup(
+  'eth.dst_resolved', 'eth.src_resolved', 'eth.addr_resolved', 'eth.dst.oui', 'eth.src.oui', 'eth.addr.oui',
+  'eth.dst.oui_resolved', 'eth.src.oui_resolved', 'eth.addr.oui_resolved',
+);
+
+/** eth.dst_resolved, eth.dst.oui(_resolved) and their eth.addr twins, in tshark's order: only when one is asked for (a name lookup each). */
+function macNameFields(ctx: Ctx, eth: F, dst: boolean, d: Uint8Array, o: number): void {
+  if (!ctx.any(NAMED)) return;
+  const a = d.subarray(o, o + 6);
+  const names = macNames();
+  const resolved = names?.resolve(a) ?? etherToString(a);
+  const oui = d[o] * 65536 + d[o + 1] * 256 + d[o + 2];
+  const vendor = names?.vendorLong(a) ?? null;
+  for (const base of dst ? ['eth.dst', 'eth.addr'] : ['eth.src', 'eth.addr']) {
+    ctx.add(eth, base + '_resolved', resolved, o, 6).generated = true;
+    ctx.add(eth, base + '.oui', oui, o, 3);
+    if (vendor !== null) ctx.add(eth, base + '.oui_resolved', vendor, o, 3).generated = true;
+  }
+}
+
 function macFlags(ctx: Ctx, parent: F, lg: string, ig: string, d: Uint8Array, o: number): void {
   if (!ctx.any(lg === 'eth.dst.lg' ? DST_FLAGS : SRC_FLAGS)) return;
   ctx.add(parent, lg, (d[o] & 2) !== 0, o, 3);
@@ -124,12 +155,14 @@ export function dissectEth(ctx: Ctx, st: State, off: number, end: number): void 
     ctx.add(eth, 'eth.dst', dst, off, 6);
     if (addr) ctx.add(eth, 'eth.addr', dst, off, 6);
   }
+  macNameFields(ctx, eth, true, d, off);
   macFlags(ctx, eth, 'eth.dst.lg', 'eth.dst.ig', d, off);
   if (addr || ctx.w('eth.src')) {
     const src = ctx.mac(d, off + 6);
     ctx.add(eth, 'eth.src', src, off + 6, 6);
     if (addr) ctx.add(eth, 'eth.addr', src, off + 6, 6);
   }
+  macNameFields(ctx, eth, false, d, off + 6);
   macFlags(ctx, eth, 'eth.src.lg', 'eth.src.ig', d, off + 6);
   if (ctx.d === ctx.pkt.data) {
     // the summary reads the addresses from the frame by offset

@@ -7,6 +7,7 @@ import { hexWidth } from '../dissect/fields';
 import { getField } from '../fields/registry';
 import { epochText } from '../file/time';
 import type { ByteSink } from './writer';
+import { protocolText } from '../dissect/labels';
 
 export interface FieldsOptions {
   fields: string[];
@@ -33,6 +34,8 @@ export class FieldsFormatter {
   /** field name → its column(s) */
   private readonly index = new Map<string, number[]>();
   private readonly format: Array<(f: Field) => string>;
+  /** columns of protocol items (tshark prints their tree line) */
+  private readonly proto: boolean[];
   private readonly vals: string[];
   private readonly seen: boolean[];
   /** seps[i]: i separators; tail[i]: i separators and the newline */
@@ -46,6 +49,7 @@ export class FieldsFormatter {
       else this.index.set(f, [i]);
     });
     this.format = o.fields.map((f) => (f === 'frame.time_epoch' ? formatValue : formatterFor(f)));
+    this.proto = o.fields.map((f) => getField(f)?.type === 'protocol');
     this.vals = o.fields.map(() => '');
     this.seen = o.fields.map(() => false);
     this.seps = o.fields.map((_, i) => o.separator.repeat(i));
@@ -77,7 +81,7 @@ export class FieldsFormatter {
         const k = at[j];
         if (occ === 'f' && seen[k]) continue;
         // the raw record fields, for damaged pcap timestamps tshark prints as-is
-        const text = f.name === 'frame.time_epoch' ? epoch(d.packet) : fmt[k](f);
+        const text = f.name === 'frame.time_epoch' ? epoch(d.packet) : this.proto[k] ? protocolText(f, d) : fmt[k](f);
         vals[k] = seen[k] && occ === 'a' ? vals[k] + agg + text : text;
         seen[k] = true;
       }
@@ -99,7 +103,7 @@ export class FieldsFormatter {
 // --- byte output: the -T fields hot path writes values straight into the
 // output buffer (no per-value strings, no line string to encode) ---
 
-const K_GENERIC = 0, K_UINT = 1, K_IPV4 = 2, K_ETHER = 3, K_HEX = 4, K_BOOL = 5, K_STRING = 6, K_PROTOCOLS = 7, K_EPOCH = 8;
+const K_GENERIC = 0, K_UINT = 1, K_IPV4 = 2, K_ETHER = 3, K_HEX = 4, K_BOOL = 5, K_STRING = 6, K_PROTOCOLS = 7, K_EPOCH = 8, K_PROTO_ITEM = 9;
 
 const HEXC = Buffer.from('0123456789abcdef', 'latin1');
 
@@ -172,6 +176,7 @@ export class FieldsByteWriter {
       if (f === 'frame.time_epoch') return K_EPOCH;
       if (f === 'frame.protocols') return K_PROTOCOLS;
       const t = getField(f)?.type;
+      if (t === 'protocol') return K_PROTO_ITEM;
       if (t === 'ipv4') return K_IPV4;
       if (t === 'ether') return K_ETHER;
       if (t === 'string') return K_STRING;
@@ -260,7 +265,7 @@ export class FieldsByteWriter {
       out.pos = pos;
       for (let j = 0; j < c; j++) {
         if (j > 0) { out.room(agg.length + this.slack); agg.copy(out.buf, out.pos); out.pos += agg.length; }
-        this.value(out, k, h[j], d.packet);
+        this.value(out, k, h[j], d);
       }
       buf = out.buf;
       pos = out.pos;
@@ -270,11 +275,13 @@ export class FieldsByteWriter {
     out.pos = pos;
   }
 
-  private value(out: ByteSink, k: number, f: Field, p: RawPacket): void {
+  private value(out: ByteSink, k: number, f: Field, d: Dissection): void {
     const v = f.value;
     switch (this.kind[k]) {
       // frame.time_epoch prints from the raw record (damaged pcap fractions); only its own column holds it
-      case K_EPOCH: this.epoch(out, p); return;
+      case K_EPOCH: this.epoch(out, d.packet); return;
+      // a protocol item: its tree line, name or bytes, as tshark (read from the whole packet: rare, not the hot path)
+      case K_PROTO_ITEM: putText(out, this.slack, protocolText(f, d)); return;
       case K_UINT:
         if (typeof v === 'number' && v >= 0 && v <= Number.MAX_SAFE_INTEGER && Number.isInteger(v)) {
           const buf = out.room(16 + this.slack);

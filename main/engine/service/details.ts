@@ -18,12 +18,12 @@ export function filterValue(f: Field): string | undefined {
   return formatValue(f);
 }
 
-function toNode(f: Field, depth: number): DetailNode {
-  const n: DetailNode = { name: f.name, label: labelOf(f), start: f.start, len: f.len };
+function toNode(f: Field, depth: number, d: Dissection): DetailNode {
+  const n: DetailNode = { name: f.name, label: labelOf(f, d), start: f.start, len: f.len };
   const v = filterValue(f);
   if (v !== undefined) n.value = v;
   if (f.generated) n.generated = true;
-  if (f.children?.length && depth < 32) n.children = f.children.map((c) => toNode(c, depth + 1));
+  if (f.children?.length && depth < 32) n.children = f.children.map((c) => toNode(c, depth + 1, d));
   return n;
 }
 
@@ -57,7 +57,7 @@ export function detailsOf(d: Dissection, streamFilter?: string): PacketDetails {
   }
   return {
     number: d.packet.number,
-    tree: d.tree.map((f) => toNode(f, 0)),
+    tree: d.tree.map((f) => toNode(f, 0, d)),
     bytes: new Uint8Array(d.packet.data),
     enriched: enrichedOf(d),
     expert: d.expert.map((x) => ({ severity: x.severity, message: x.message, protocol: x.protocol })),
