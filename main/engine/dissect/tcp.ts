@@ -62,7 +62,18 @@ declare('tcp', 'Transmission Control Protocol', [
   ['tcp.analysis.keep_alive', 'none', 'This is a TCP keep-alive segment'],
   ['tcp.analysis.keep_alive_ack', 'none', 'This is an ACK to a TCP keep-alive segment'],
   ['tcp.analysis.zero_window', 'none', 'This is a ZeroWindow segment'],
-  ['tcp.analysis.lost_segment', 'none', 'A segment before this frame was not captured'],
+  ['tcp.analysis.lost_segment', 'none', 'Previous segment(s) not captured (common at capture start)'],
+  ['tcp.analysis.out_of_order', 'none', 'This frame is a (suspected) out-of-order segment'],
+  ['tcp.analysis.fast_retransmission', 'none', 'This frame is a (suspected) fast retransmission'],
+  ['tcp.analysis.spurious_retransmission', 'none', 'This frame is a (suspected) spurious retransmission'],
+  ['tcp.analysis.window_update', 'none', 'TCP window update'],
+  ['tcp.analysis.window_full', 'none', 'TCP window specified by the receiver is now completely full'],
+  ['tcp.analysis.zero_window_probe', 'none', 'TCP Zero Window Probe'],
+  ['tcp.analysis.zero_window_probe_ack', 'none', 'ACK to a TCP Zero Window Probe'],
+  ['tcp.analysis.ack_lost_segment', 'none', "ACKed segment that wasn't captured (common at capture start)"],
+  ['tcp.analysis.reused_ports', 'none', 'A new tcp session is started with the same ports as an earlier session in this trace'],
+  ['tcp.analysis.rto', 'reltime', 'The RTO for this segment was'],
+  ['tcp.analysis.rto_frame', 'framenum', 'RTO based on delta from frame'],
   ['tcp.analysis.flags', 'none', 'TCP Analysis Flags'],
   ['tcp.analysis.acks_frame', 'framenum', 'This is an ACK to the segment in frame'],
   ['tcp.analysis.ack_rtt', 'reltime', 'The RTT to ACK the segment was'],
@@ -187,62 +198,15 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
     else if (ackf && rev.wscale === -2) flow.wscale = -2;
   }
 
-  // --- analysis --- (its state is kept always, its fields only when some are wanted)
-  const an = ctx.g('tcp.analysis');
-  let prefix = '';
+  // --- in-order delivery bookkeeping (feeds the application reassemblers; not tshark's analysis) ---
+  /** bytes not to deliver again: a keep-alive's byte, or data wholly before the delivery point */
   let retrans = false;
   /** a retransmission proper (not a keep-alive): tshark shows its bytes as retransmitted segment data */
   let resent = false;
-  /** something was said under tcp.analysis (tshark then also shows the iRTT there) */
-  let flagged = false;
-  let keepAlive = false;
   if (flow.nextSeq >= 0) {
-    // tshark: zero or one byte one before the next expected sequence number (also without data)
-    keepAlive = len <= 1 && !syn && !fin && !rst && seq === ((flow.nextSeq - 1) >>> 0);
-    if (keepAlive) {
-      if (an) ctx.gen(tcp, 'tcp.analysis.flags', null); flagged = true; if (an) ctx.gen(tcp, 'tcp.analysis.keep_alive', null);
-      prefix = '[TCP Keep-Alive] ';
-      retrans = true; // never deliver keep-alive bytes
-    } else if (seglen > 0 && sdiff((seq + seglen) >>> 0, flow.nextSeq) <= 0) {
-      if (an) ctx.gen(tcp, 'tcp.analysis.flags', null); flagged = true; if (an) ctx.gen(tcp, 'tcp.analysis.retransmission', null);
-      ctx.note('sequence', 'tcp', 'This frame is a (suspected) retransmission');
-      prefix = '[TCP Retransmission] ';
-      retrans = true;
-      resent = true;
-    }
+    if (len <= 1 && !syn && !fin && !rst && seq === ((flow.nextSeq - 1) >>> 0)) retrans = true;
+    else if (seglen > 0 && sdiff((seq + seglen) >>> 0, flow.nextSeq) <= 0) { retrans = true; resent = true; }
   }
-  // tshark: same ack and (non-zero) window as the direction's last segment (any flags), at the next expected sequence number
-  // every segment needs it (duplicate-ACK test): a shift, not Math.pow (the shift is at most 14 by RFC 7323, 255 at worst)
-  const swin = scale < 0 ? win : scale < 31 ? win * (1 << scale) : win * 2 ** scale;
-  const repeat = !retrans && len === 0 && !syn && !fin && !rst && ackf && win !== 0 && seq === flow.nextSeq && flow.prevAck === ack && flow.prevWin === swin;
-  if (repeat && rev.keepAlive) {
-    // answers the other side's keep-alive: no duplicate
-    if (an) ctx.gen(tcp, 'tcp.analysis.flags', null); flagged = true; if (an) ctx.gen(tcp, 'tcp.analysis.keep_alive_ack', null);
-    prefix = '[TCP Keep-Alive ACK] ';
-    flow.dupAcks = 0;
-    flow.lastAckFrame = ctx.pkt.number;
-  } else if (repeat) {
-    const dupAck = ++flow.dupAcks;
-    const dupOf = flow.lastAckFrame;
-    if (an) ctx.gen(tcp, 'tcp.analysis.flags', null); flagged = true;
-    if (an) ctx.gen(tcp, 'tcp.analysis.duplicate_ack', null);
-    if (an) ctx.gen(tcp, 'tcp.analysis.duplicate_ack_num', dupAck);
-    if (an) ctx.gen(tcp, 'tcp.analysis.duplicate_ack_frame', dupOf);
-    // tshark's expert item is named tcp.analysis.duplicate_ack too: the field occurs twice
-    if (an) ctx.hidden('tcp.analysis.duplicate_ack', null, 0, 0);
-    if (ctx.want === null) ctx.note('sequence', 'tcp', `Duplicate ACK (#${dupAck})`);
-    prefix = `[TCP Dup ACK ${dupOf}#${dupAck}] `;
-  } else if (ackf) {
-    flow.dupAcks = 0;
-    flow.lastAckFrame = ctx.pkt.number;
-  }
-  if (ackf) flow.lastAck = ack;
-  flow.prevAck = ack; flow.prevWin = swin; flow.keepAlive = keepAlive;
-  if (win === 0 && !syn && !fin && !rst) {
-    if (an) ctx.gen(tcp, 'tcp.analysis.flags', null); flagged = true; if (an) ctx.gen(tcp, 'tcp.analysis.zero_window', null);
-    prefix = prefix || '[TCP ZeroWindow] ';
-  }
-
   const nextBefore = flow.nextSeq;
   if (seglen > 0) {
     const nx = (seq + seglen) >>> 0;
@@ -250,12 +214,19 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
   }
   if (fin) flow.fin = true;
   if (rst) stream.s.rst = true;
-  // the SEQ/ACK analysis item itself exists when it has something to say (tshark's `tcp.analysis`)
-  let analysisShown = false;
-  if (timing(ctx, tcp, stream.s, flow, rev, seq, ack, len, flags, flagged, seenBefore) && ctx.w('tcp.analysis')) {
-    ctx.gen(tcp, 'tcp.analysis', null);
-    analysisShown = true;
+
+  // --- SEQ/ACK analysis, as tshark 4.0 (only when a tcp.analysis field or the Info text is wanted) ---
+  timing(ctx, tcp, stream.s, len, flags, seenBefore);
+  let prefix = '';
+  if (ctx.want === null || ctx.g('tcp.analysis')) {
+    const ta = TA;
+    ta.reset();
+    if (stream.reused) ta.flags = A_REUSED;
+    analyze(ta, stream.s, flow, rev, seq, ack, len, flags, win, ctx.pkt.number, ctx.pkt.tsNs);
+    if (ta.has || ta.flags) prefix = showAnalysis(ctx, tcp, ta, stream.s);
   }
+  // tshark's is_first_ack: the direction's last window came from its SYN
+  flow.firstAck = syn;
 
   // the Info text is built on demand, and never in field-subset mode (nobody reads it there)
   const full = ctx.want === null;
@@ -281,14 +252,6 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
     if (behind > 0) from = payOff + Math.min(behind, len);
     else if (behind < 0) {
       // gap: a lost segment ends any partial PDU
-      if (!analysisShown && ctx.w('tcp.analysis')) ctx.gen(tcp, 'tcp.analysis', null);
-      if (an) ctx.gen(tcp, 'tcp.analysis.flags', null);
-      if (an) ctx.gen(tcp, 'tcp.analysis.lost_segment', null);
-      ctx.note('sequence', 'tcp', 'Previous segment(s) not captured', 'warn');
-      if (!prefix) {
-        prefix = '[TCP Previous segment not captured] ';
-        if (info) info.prefix = prefix;
-      }
       if (flow.app) flow.app.reset();
       if (flow.track) flow.track.reset();
     }
@@ -341,66 +304,268 @@ class TcpInfo {
 const lazyText = (info: TcpInfo): (() => string) => () => info.text();
 const segmentText = (info: TcpInfo): (() => string) => () => `${info.text()} [TCP segment of a reassembled PDU]`;
 
-const MAX_UNACKED = 256;
 const rel = (ns: bigint): number => Number(ns) / 1e9;
 
 /**
- * RTT and in-flight analysis as tshark does by default: which segment an
- * ACK acknowledges and after how long, bytes sent but not yet acknowledged,
- * the handshake's initial RTT, and how complete the conversation is
- * (seenBefore: the direction had a segment before this one).
- * Returns whether the SEQ/ACK analysis has anything to show for the segment.
+ * Conversation completeness and the handshake's initial RTT (kept for every
+ * segment: tcp.completeness is a header-level field).
+ * seenBefore: the direction had a segment before this one.
  */
-function timing(ctx: Ctx, tcp: F, s: TcpStream, flow: TcpFlow, rev: TcpFlow, seq: number, ack: number, len: number, flags: number, flagged: boolean, seenBefore: boolean): boolean {
+function timing(ctx: Ctx, tcp: F, s: TcpStream, len: number, flags: number, seenBefore: boolean): void {
   const ts = ctx.pkt.tsNs;
   const syn = (flags & 2) !== 0, ackf = (flags & 16) !== 0, fin = (flags & 1) !== 0, rst = (flags & 4) !== 0;
   if (ctx.any(COMPLETENESS)) ctx.gen(tcp, 'tcp.completeness', s.completeness);
-  const an = ctx.g('tcp.analysis');
-  if (syn && !ackf) { s.completeness |= 1; if (s.synTs === null) s.synTs = ts; }
+  // tshark times the iRTT from the most recent SYN (a retransmitted SYN restarts it)
+  if (syn && !ackf) { s.completeness |= 1; s.synTs = ts; }
   else if (syn && ackf) { s.completeness |= 2; s.synAckSeen = true; }
   else if (ackf && s.synAckSeen && !(s.completeness & 4)) {
     s.completeness |= 4;
-    if (s.initialRtt < 0 && s.synTs !== null && ts !== null) s.initialRtt = rel(ts - s.synTs);
+    if (s.initialRtt < 0 && s.synTs !== null && ts !== null) { s.initialRttNs = ts - s.synTs; s.initialRtt = rel(s.initialRttNs); }
   }
   // as tshark 4.0 counts them: data and FIN only on segments with ACK, data not on a direction's first segment
   if (len > 0 && ackf && seenBefore) s.completeness |= 8;
   if (fin && ackf) s.completeness |= 16;
   if (rst) s.completeness |= 32;
-  // tshark shows the iRTT inside the SEQ/ACK analysis, which exists only when it has something else to say
-  let analysed = flagged;
-  // an ACK retires the other side's segments it covers; the newest of them is the one it acknowledges
-  if (ackf && rev.unacked.length > 0) {
-    let last = -1;
-    for (let i = 0; i < rev.unacked.length; i++) if (sdiff(rev.unacked[i].end, ack) <= 0) last = i;
-    if (last >= 0) {
-      const u = rev.unacked[last];
-      rev.unacked.splice(0, last + 1);
-      if (an) ctx.gen(tcp, 'tcp.analysis.acks_frame', u.frame);
-      if (an && ts !== null && u.ts !== null) ctx.gen(tcp, 'tcp.analysis.ack_rtt', rel(ts - u.ts));
-      analysed = true;
+}
+
+// tshark's TCP_A_* analysis flags
+const A_RETRANSMISSION = 0x1, A_LOST = 0x2, A_ACK_LOST = 0x4, A_KEEP_ALIVE = 0x8, A_DUP_ACK = 0x10,
+  A_ZERO_WINDOW = 0x20, A_ZWP = 0x40, A_ZWP_ACK = 0x80, A_KEEP_ALIVE_ACK = 0x100, A_OUT_OF_ORDER = 0x200,
+  A_FAST = 0x400, A_WINDOW_UPDATE = 0x800, A_WINDOW_FULL = 0x1000, A_REUSED = 0x2000, A_SPURIOUS = 0x4000;
+const TH_FIN = 1, TH_SYN = 2, TH_RST = 4, TH_PSH = 8, TH_ACK = 16;
+/** tshark's TCP_MAX_UNACKED_SEGMENTS */
+const MAX_UNACKED = 10000;
+const FAST_RTX_NS = 20_000_000n;
+const OOO_DEFAULT_NS = 3_000_000n;
+
+/** One segment's analysis result (tshark's struct tcp_acked); one instance, reset per segment. */
+class Ta {
+  /** tshark created the struct: the tcp.analysis item is shown */
+  has = false;
+  flags = 0;
+  acked = 0;
+  rtt: bigint | null = null;
+  bif = 0;
+  push = 0;
+  dupNum = 0;
+  dupFrame = 0;
+  rto: bigint | null = null;
+  rtoFrame = 0;
+  reset(): void {
+    this.has = false; this.flags = 0; this.acked = 0; this.rtt = null; this.bif = 0; this.push = 0;
+    this.dupNum = 0; this.dupFrame = 0; this.rto = null; this.rtoFrame = 0;
+  }
+}
+const TA = new Ta();
+
+/** now - then in ns as tshark's unsigned 64-bit difference: a time before `then` is never "within" anything */
+const within = (now: bigint | null, then: bigint | null, limit: bigint): boolean => {
+  const d = (now ?? 0n) - (then ?? 0n);
+  return d >= 0n && d < limit;
+};
+
+/**
+ * tshark 4.0's tcp_analyze_sequence_number(): the checks in its order, on raw
+ * sequence numbers, with its state per direction (fwd: this segment's, rev:
+ * the other). seglen is the payload length; SYN and FIN count through flags.
+ */
+function analyze(ta: Ta, s: TcpStream, fwd: TcpFlow, rev: TcpFlow, seq: number, ack: number, seglen: number, flags: number, window: number, frame: number, ts: bigint | null): void {
+  if (flags & TH_ACK) rev.validBif = true;
+  const plainFlags = (flags & (TH_SYN | TH_FIN | TH_RST)) === 0;
+
+  fwdChecks: {
+    // zero window probe: one byte at the next sequence number into a zero window
+    if (seglen === 1 && seq === fwd.aNext && rev.aWin === 0) { ta.flags |= A_ZWP; break fwdChecks; }
+    if (window === 0 && plainFlags) ta.flags |= A_ZERO_WINDOW;
+    // a gap before this segment (not for RST)
+    if (fwd.aNext !== 0 && sdiff(seq, fwd.aNext) > 0 && (flags & TH_RST) === 0) {
+      ta.flags |= A_LOST;
+      fwd.validBif = false;
+    }
+    // data up to the edge of the receiver's advertised window
+    if (seglen > 0 && rev.wscale !== -1 && plainFlags) {
+      const shift = rev.firstAck || rev.wscale === -2 ? 0 : rev.wscale;
+      if (((seq + seglen) >>> 0) === ((rev.aLastAck + ((rev.aWin << shift) >>> 0)) >>> 0)) ta.flags |= A_WINDOW_FULL;
+    }
+    if ((seglen === 0 || seglen === 1) && seq === ((fwd.aNext - 1) >>> 0) && plainFlags) ta.flags |= A_KEEP_ALIVE;
+    // the same seq/ack as the direction's last segment, no data
+    const same = seglen === 0 && plainFlags && seq === fwd.aNext && ack === fwd.aLastAck;
+    if (same && window !== 0 && window !== fwd.aWin) ta.flags |= A_WINDOW_UPDATE;
+    if (same && window !== 0 && window === fwd.aWin && (rev.aLastFlags & A_KEEP_ALIVE)) { ta.flags |= A_KEEP_ALIVE_ACK; break fwdChecks; }
+    if (same && window !== 0 && window === fwd.aWin) {
+      fwd.aDupAcks = fwd.aDupAcks === -1 ? 1 : fwd.aDupAcks + 1;
+      ta.flags |= A_DUP_ACK;
+      ta.dupNum = fwd.aDupAcks;
+      ta.dupFrame = fwd.aLastNonDup;
+    }
+    if (same && window === 0 && window === fwd.aWin && (rev.aLastFlags & A_ZWP)) { ta.flags |= A_ZWP_ACK; break fwdChecks; }
+  }
+  if (ack !== fwd.aLastAck) { fwd.aLastNonDup = frame; fwd.aDupAcks = 0; }
+
+  // acknowledges beyond what the other side was seen sending
+  if (rev.aMaxToAck !== 0 && sdiff(ack, rev.aMaxToAck) > 0 && (flags & TH_ACK)) {
+    ta.has = true;
+    if (rev.aMaxToAck > rev.aNext) {
+      rev.aMaxToAck = rev.aNext;
+      ta.flags |= A_ACK_LOST;
+    } else {
+      // the other side stalled with pure ACKs: one report per lost segment
+      if (rev.aDupAcks === 0) ta.flags |= A_ACK_LOST;
+      rev.aDupAcks = -1;
     }
   }
-  const seglen = len + (syn ? 1 : 0) + (fin ? 1 : 0);
-  if (seglen > 0) {
-    const end = (seq + seglen) >>> 0;
-    const lastEnd = flow.unacked.length ? flow.unacked[flow.unacked.length - 1].end : -1;
-    if (lastEnd < 0 || sdiff(end, lastEnd) > 0) {
-      if (flow.unacked.length >= MAX_UNACKED) flow.unacked.shift();
-      flow.unacked.push({ end, frame: ctx.pkt.number, ts });
+
+  // retransmission / fast retransmission / out-of-order / spurious retransmission (keep-alives are none)
+  if ((seglen > 0 || (flags & (TH_SYN | TH_FIN))) && !(ta.flags & A_KEEP_ALIVE)) {
+    let notAdvanced = fwd.aNext !== 0 && sdiff(seq, fwd.aNext) < 0;
+    // new data after a possible zero window probe's byte
+    if (seglen > 1 && ((fwd.aNext - 1) >>> 0) === seq) notAdvanced = false;
+    classify: {
+      if (seglen > 0 && rev.aLastAck !== 0 && sdiff((seq + seglen) >>> 0, rev.aLastAck) <= 0) { ta.flags |= A_SPURIOUS; break classify; }
+      if (notAdvanced && rev.aDupAcks >= 2 && rev.aLastAck === seq && within(ts, rev.aLastAckTs, FAST_RTX_NS)) { ta.flags |= A_FAST; break classify; }
+      const thres = s.initialRttNs > 0n ? s.initialRttNs : OOO_DEFAULT_NS;
+      if (notAdvanced && within(ts, fwd.aNextTs, thres) && fwd.aNext !== ((seq + seglen + (flags & (TH_SYN | TH_FIN) ? 1 : 0)) >>> 0)) {
+        ta.flags |= A_OUT_OF_ORDER;
+        break classify;
+      }
+      if (notAdvanced) {
+        ta.flags |= A_RETRANSMISSION;
+        // the RTO from the oldest unacknowledged segment (else the one that last advanced the sequence)
+        const u = fwd.segs.length ? fwd.segs[0] : null;
+        ta.rto = (ts ?? 0n) - ((u ? u.ts : fwd.aNextTs) ?? 0n);
+        ta.rtoFrame = u ? u.frame : fwd.aNextFrame;
+      }
     }
   }
-  if (len > 0) {
-    // as tshark: up to this segment's last data byte (a SYN's or FIN's sequence number is not a byte in flight)
-    const top = (seq + len) >>> 0;
-    const acked = rev.lastAck >= 0 ? rev.lastAck : (flow.base + 1) >>> 0;
-    if (an) ctx.gen(tcp, 'tcp.analysis.bytes_in_flight', Math.max(0, sdiff(top, acked)));
-    flow.pushBytes += len;
-    if (an) ctx.gen(tcp, 'tcp.analysis.push_bytes_sent', flow.pushBytes);
-    if (flags & 8) flow.pushBytes = 0;
-    analysed = true;
+
+  let nextseq = (seq + seglen) >>> 0;
+  if ((seglen > 0 || (flags & (TH_SYN | TH_FIN))) && fwd.segs.length < MAX_UNACKED) {
+    if (flags & (TH_SYN | TH_FIN)) nextseq = (nextseq + 1) >>> 0;
+    fwd.segs.push({ frame, seq, next: nextseq, ts });
+    if (fwd.bifOk) {
+      const lo = (seq - fwd.base) >>> 0, hi = (nextseq - fwd.base) >>> 0;
+      if (lo < fwd.bifMin) fwd.bifMin = lo;
+      if (hi > fwd.bifMax) fwd.bifMax = hi;
+    }
   }
-  if (an && analysed && s.initialRtt >= 0) ctx.gen(tcp, 'tcp.analysis.initial_rtt', s.initialRtt);
-  return analysed;
+  const zwp = (ta.flags & A_ZWP) !== 0;
+  if ((sdiff(nextseq, fwd.aNext) > 0 || fwd.aNext === 0) && !zwp) {
+    fwd.aNext = nextseq; fwd.aNextFrame = frame; fwd.aNextTs = ts;
+  }
+  if ((seq === fwd.aMaxToAck || fwd.aMaxToAck === 0) && !zwp) fwd.aMaxToAck = fwd.aNext;
+  fwd.aWin = window;
+  fwd.aLastAck = ack;
+  fwd.aLastAckTs = ts;
+  fwd.aLastFlags = ta.flags;
+
+  // the other side's segments this acknowledges leave its list; the oldest one ending exactly here is the acked frame
+  const segs = rev.segs;
+  if (segs.length > 0 && (ack !== rev.scanAck || segs.length !== rev.scanLen)) {
+    let k = 0, matched = false, changed = false;
+    for (let i = 0; i < segs.length; i++) {
+      const u = segs[i];
+      if (ack === u.next) {
+        if (!matched) { matched = true; ta.has = true; ta.acked = u.frame; ta.rtt = ts !== null && u.ts !== null ? ts - u.ts : null; }
+        changed = true;
+        continue;
+      }
+      if (sdiff(ack, u.seq) > 0 && sdiff(ack, u.next) <= 0) { u.seq = ack; changed = true; }
+      else if (sdiff(u.next, ack) <= 0) { changed = true; continue; }
+      segs[k++] = u;
+    }
+    segs.length = k;
+    if (changed) rev.bifOk = false;
+    rev.scanAck = ack;
+    rev.scanLen = k;
+  }
+
+  // bytes in flight after this segment: the span of this direction's unacknowledged segments
+  if (seglen !== 0 && fwd.segs.length > 0 && fwd.validBif) {
+    if (!fwd.bifOk) {
+      let lo = 0xffffffff, hi = 0;
+      for (const u of fwd.segs) {
+        const a = (u.seq - fwd.base) >>> 0, b = (u.next - fwd.base) >>> 0;
+        if (a < lo) lo = a;
+        if (b > hi) hi = b;
+      }
+      fwd.bifMin = lo; fwd.bifMax = hi; fwd.bifOk = true;
+    }
+    const inFlight = (fwd.bifMax - fwd.bifMin) >>> 0;
+    if (inFlight > 0 && inFlight < 2_000_000_000) ta.bif = flags & (TH_SYN | TH_FIN) ? inFlight - 1 : inFlight;
+    const psh = (flags & TH_PSH) !== 0;
+    if (psh && !fwd.pushLast) fwd.pushBytes += seglen;
+    else if (psh || fwd.pushLast) fwd.pushBytes = seglen;
+    else fwd.pushBytes += seglen;
+    fwd.pushLast = psh;
+    ta.push = fwd.pushBytes;
+    ta.has = true;
+  }
+}
+
+/**
+ * Shows the analysis as tshark's tcp_print_sequence_number_analysis() and
+ * returns the Info prefix (tshark prepends each flag's text in its print
+ * order, so the last printed comes first).
+ */
+function showAnalysis(ctx: Ctx, tcp: F, ta: Ta, s: TcpStream): string {
+  const full = ctx.want === null;
+  const fl = ta.flags;
+  if (ctx.w('tcp.analysis')) ctx.gen(tcp, 'tcp.analysis', null);
+  if (ta.acked) {
+    ctx.gen(tcp, 'tcp.analysis.acks_frame', ta.acked);
+    if (ta.rtt !== null && ta.rtt !== 0n) ctx.gen(tcp, 'tcp.analysis.ack_rtt', rel(ta.rtt));
+  }
+  if (s.initialRtt > 0) ctx.gen(tcp, 'tcp.analysis.initial_rtt', s.initialRtt);
+  if (ta.bif) {
+    ctx.gen(tcp, 'tcp.analysis.bytes_in_flight', ta.bif);
+    ctx.gen(tcp, 'tcp.analysis.push_bytes_sent', ta.push);
+  }
+  if (!fl) return '';
+  ctx.gen(tcp, 'tcp.analysis.flags', null);
+  let p = '';
+  const flag = (bit: number, name: string, text: string, note: string, sev: 'note' | 'warn' | 'chat' = 'note'): void => {
+    if (!(fl & bit)) return;
+    ctx.gen(tcp, name, null);
+    if (full) ctx.note('sequence', 'tcp', note, sev);
+    p = text + p;
+  };
+  flag(A_REUSED, 'tcp.analysis.reused_ports', '[TCP Port numbers reused] ', 'A new tcp session is started with the same ports as an earlier session in this trace');
+  if (fl & A_RETRANSMISSION) {
+    flag(A_RETRANSMISSION, 'tcp.analysis.retransmission', '[TCP Retransmission] ', 'This frame is a (suspected) retransmission');
+    if (ta.rto !== null && ta.rto !== 0n) {
+      ctx.gen(tcp, 'tcp.analysis.rto', rel(ta.rto));
+      ctx.gen(tcp, 'tcp.analysis.rto_frame', ta.rtoFrame);
+    }
+  }
+  // fast and spurious retransmissions carry the retransmission expert item too
+  if (fl & A_FAST) {
+    flag(A_FAST, 'tcp.analysis.fast_retransmission', '[TCP Fast Retransmission] ', 'This frame is a (suspected) fast retransmission');
+    ctx.gen(tcp, 'tcp.analysis.retransmission', null);
+  }
+  if (fl & A_SPURIOUS) {
+    flag(A_SPURIOUS, 'tcp.analysis.spurious_retransmission', '[TCP Spurious Retransmission] ', 'This frame is a (suspected) spurious retransmission');
+    ctx.gen(tcp, 'tcp.analysis.retransmission', null);
+  }
+  flag(A_OUT_OF_ORDER, 'tcp.analysis.out_of_order', '[TCP Out-Of-Order] ', 'This frame is a (suspected) out-of-order segment', 'warn');
+  flag(A_LOST, 'tcp.analysis.lost_segment', '[TCP Previous segment not captured] ', 'Previous segment(s) not captured (common at capture start)', 'warn');
+  flag(A_ACK_LOST, 'tcp.analysis.ack_lost_segment', '[TCP ACKed unseen segment] ', 'ACKed segment that wasn\'t captured (common at capture start)', 'warn');
+  flag(A_WINDOW_UPDATE, 'tcp.analysis.window_update', '[TCP Window Update] ', 'TCP window update', 'chat');
+  flag(A_WINDOW_FULL, 'tcp.analysis.window_full', '[TCP Window Full] ', 'TCP window specified by the receiver is now completely full', 'warn');
+  flag(A_KEEP_ALIVE, 'tcp.analysis.keep_alive', '[TCP Keep-Alive] ', 'TCP keep-alive segment');
+  flag(A_KEEP_ALIVE_ACK, 'tcp.analysis.keep_alive_ack', '[TCP Keep-Alive ACK] ', 'ACK to a TCP keep-alive segment');
+  if ((fl & A_DUP_ACK) && ta.dupNum) {
+    ctx.gen(tcp, 'tcp.analysis.duplicate_ack', null);
+    p = `[TCP Dup ACK ${ta.dupFrame}#${ta.dupNum}] ` + p;
+    ctx.gen(tcp, 'tcp.analysis.duplicate_ack_num', ta.dupNum);
+    ctx.gen(tcp, 'tcp.analysis.duplicate_ack_frame', ta.dupFrame);
+    // tshark's expert item is named tcp.analysis.duplicate_ack too: the field occurs twice
+    ctx.hidden('tcp.analysis.duplicate_ack', null, 0, 0);
+    if (full) ctx.note('sequence', 'tcp', `Duplicate ACK (#${ta.dupNum})`);
+  }
+  flag(A_ZWP, 'tcp.analysis.zero_window_probe', '[TCP ZeroWindowProbe] ', 'TCP Zero Window Probe');
+  flag(A_ZERO_WINDOW, 'tcp.analysis.zero_window', '[TCP ZeroWindow] ', 'TCP Zero Window segment', 'warn');
+  flag(A_ZWP_ACK, 'tcp.analysis.zero_window_probe_ack', '[TCP ZeroWindowProbeAck] ', 'ACK to a TCP Zero Window Probe');
+  return p;
 }
 
 /** A closed conversation keeps its numbers but not its reassembly buffers. */

@@ -22,29 +22,51 @@ export interface TcpApp {
   partialInfo?(): string | undefined;
 }
 
+/** A segment sent and not yet acknowledged (tshark's tcp_unacked_t): raw sequence numbers. */
+export interface Unacked { frame: number; seq: number; next: number; ts: bigint | null }
+
 export class TcpFlow {
   base = -1;
+  /** the in-order delivery point (raw, -1 none yet): what the application reassemblers were fed up to */
   nextSeq = -1;
-  lastAck = -1;
-  /** the direction's last segment's ack field and (scaled) window, whatever its flags: tshark's duplicate-ACK reference */
-  prevAck = -1;
-  prevWin = -1;
-  /** the direction's last segment was a keep-alive */
-  keepAlive = false;
-  lastAckFrame = 0;
-  dupAcks = 0;
   /** a segment of this direction was seen */
   seen = false;
   /** window scale shift from this side's SYN; -1 unknown, -2 none */
   wscale = -1;
+  /** the direction's last window came from its SYN (tshark's is_first_ack: not scaled) */
+  firstAck = true;
   fin = false;
   app: TcpApp | null = null;
   /** PDU boundaries for tcp.segment_data and the reassembly fields (undefined: not looked at yet) */
   track: PduTrack | null | undefined = undefined;
-  /** segments sent and not yet acknowledged: raw end sequence, frame, time (bounded) */
-  unacked: Array<{ end: number; frame: number; ts: bigint | null }> = [];
-  /** payload bytes since the last PSH */
+
+  // --- tshark's SEQ/ACK analysis state (tcp_analyze_seq_info), raw numbers; 0 means unset, as in tshark ---
+  /** highest next sequence number seen, its frame and time */
+  aNext = 0;
+  aNextFrame = 0;
+  aNextTs: bigint | null = null;
+  /** highest contiguous sequence number to be acknowledged */
+  aMaxToAck = 0;
+  /** the last segment's ack field, its time, and its raw window (tshark starts the window at G_MAXUINT32) */
+  aLastAck = 0;
+  aLastAckTs: bigint | null = null;
+  aWin = 0xffffffff;
+  /** analysis flags of the direction's last segment */
+  aLastFlags = 0;
+  aDupAcks = 0;
+  aLastNonDup = 0;
+  /** unacknowledged segments, oldest first (tshark keeps at most 10000) */
+  segs: Unacked[] = [];
+  /** the ack and list length of the last acknowledgment pass over segs (nothing to do when both are unchanged) */
+  scanAck = -1;
+  scanLen = -1;
+  /** bytes in flight: min start / max end of segs relative to base, valid while bifOk */
+  bifMin = 0;
+  bifMax = 0;
+  bifOk = false;
+  validBif = true;
   pushBytes = 0;
+  pushLast = false;
 }
 
 export class TcpStream {
@@ -59,6 +81,8 @@ export class TcpStream {
   synTs: bigint | null = null;
   synAckSeen = false;
   initialRtt = -1;
+  /** the same in nanoseconds (tshark's out-of-order threshold), -1n unknown */
+  initialRttNs = -1n;
   /** HTTP: completed requests waiting for their response, and the request/response count */
   httpRequests: Array<{ frame: number; uri: string; ts: bigint | null }> = [];
   httpCount = 0;
@@ -71,6 +95,8 @@ export interface StreamRef {
   s: TcpStream;
   /** true when this packet goes from endpoint a to b */
   fwd: boolean;
+  /** a SYN started a new stream on the ports of an earlier one (tshark: reused ports) */
+  reused: boolean;
 }
 
 function endpoint(ctx: Ctx, src: boolean): string {
@@ -88,7 +114,7 @@ export class TcpTable {
   private map4 = new Map<number, Map<number, TcpStream>>();
   private size4 = 0;
   private next = 0;
-  private ref: StreamRef = { s: null as unknown as TcpStream, fwd: true };
+  private ref: StreamRef = { s: null as unknown as TcpStream, fwd: true, reused: false };
 
   lookup(ctx: Ctx, sp: number, dp: number, pureSyn: boolean, seq: number): StreamRef {
     if (ctx.ipVersion === 4) return this.lookup4(ctx.ip4Src * 65536 + sp, ctx.ip4Dst * 65536 + dp, pureSyn, seq);
@@ -97,7 +123,8 @@ export class TcpTable {
     const key = fwd ? a + '|' + b : b + '|' + a;
     let s = this.map.get(key);
     // a new SYN on a finished (or differently numbered) connection starts a new stream
-    if (s && pureSyn && s.synSeq !== seq && (s.synSeq >= 0 || s.rst || s.a.fin || s.b.fin)) s = undefined;
+    const reused = s !== undefined && pureSyn && s.synSeq !== seq && (s.synSeq >= 0 || s.rst || s.a.fin || s.b.fin);
+    if (reused) s = undefined;
     if (!s) {
       s = new TcpStream(this.next++);
       if (this.map.size >= MAX_STREAMS) this.map.delete(this.map.keys().next().value as string);
@@ -107,6 +134,7 @@ export class TcpTable {
     if (pureSyn && s.synSeq < 0) s.synSeq = seq;
     this.ref.s = s;
     this.ref.fwd = fwd;
+    this.ref.reused = reused;
     return this.ref;
   }
 
@@ -115,7 +143,8 @@ export class TcpTable {
     const lo = fwd ? a : b, hi = fwd ? b : a;
     let inner = this.map4.get(lo);
     let s = inner?.get(hi);
-    if (s && pureSyn && s.synSeq !== seq && (s.synSeq >= 0 || s.rst || s.a.fin || s.b.fin)) s = undefined;
+    const reused = s !== undefined && pureSyn && s.synSeq !== seq && (s.synSeq >= 0 || s.rst || s.a.fin || s.b.fin);
+    if (reused) s = undefined;
     if (!s) {
       s = new TcpStream(this.next++);
       // bounded: past the limit, start over (old conversations are long gone from view)
@@ -127,6 +156,7 @@ export class TcpTable {
     if (pureSyn && s.synSeq < 0) s.synSeq = seq;
     this.ref.s = s;
     this.ref.fwd = fwd;
+    this.ref.reused = reused;
     return this.ref;
   }
 }
