@@ -4,7 +4,7 @@
 // manuf file; plus the manuf lookup itself.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -12,6 +12,8 @@ import { CAPTURES, CLI, hasCommand, sharedCapturesSkipReason } from '../lib/env'
 import { allFields } from '../../main/engine/fields/registry';
 import { Dissector } from '../../main/engine/dissect';
 import { protocolItemInputs } from '../../main/engine/dissect/labels';
+import { parseCaptureBuffer } from '../../main/engine/file/open';
+import { FieldsFormatter, defaultFieldsOptions } from '../../main/engine/output/fields';
 import { DEFAULT_MANUF, loadMacNames, parseManuf, MacNames } from '../../main/engine/enrich/manuf';
 
 const readCli = (args: string[], env: NodeJS.ProcessEnv = {}): string => {
@@ -69,6 +71,18 @@ test('protocol items (-e ip -e tcp -e eth -e frame …) print as tshark 4.0 prin
     const theirs = rows(t.stdout);
     const ours = rows(readCli(['-r', path, '-T', 'fields', ...args]));
     assert.equal(ours.length, theirs.length, `${cap}: frame count`);
+    // each item alone (the smallest field subset: the line's own inputs only) and in a whole dissection prints the same
+    const packets = parseCaptureBuffer(readFileSync(path)).packets;
+    const whole = new Dissector({ geoip: null }), wholeFmt = new FieldsFormatter(defaultFieldsOptions(PROTOS));
+    const wholeRows = packets.map((p) => wholeFmt.line(whole.dissect(p)).replace(/\n$/, '').split('\t'));
+    PROTOS.forEach((name, k) => {
+      const alone = new Dissector({ geoip: null, fields: [name] }), fmt = new FieldsFormatter(defaultFieldsOptions([name]));
+      packets.forEach((p, i) => {
+        const line = fmt.line(alone.dissect(p)).replace(/\n$/, '');
+        if (line !== ours[i][k]) failures.push(`${cap} frame ${i + 1} -e ${name} alone: '${line.slice(0, 120)}', with all items '${ours[i][k].slice(0, 120)}'`);
+        if (wholeRows[i][k] !== ours[i][k]) failures.push(`${cap} frame ${i + 1} ${name} whole dissection: '${wholeRows[i][k].slice(0, 120)}'`);
+      });
+    });
     theirs.forEach((row, i) => {
       assert.equal(ours[i][PROTOS.length], row[PROTOS.length], `${cap}: frame numbers line up`);
       PROTOS.forEach((name, k) => {
@@ -113,13 +127,13 @@ test('without a manuf file the eth line shows plain addresses, as tshark -n', { 
   }
 });
 
-test('asking for no protocol item keeps the field-subset fast path', () => {
+test('a protocol item adds only the fields its line reads; none asked, the subset stays as it was', () => {
   assert.deepEqual(protocolItemInputs(['ip.src', 'tcp.srcport', 'frame.protocols']), []);
-  assert.deepEqual(protocolItemInputs(['ip.src', 'http', 'tls']), []);
+  assert.deepEqual(protocolItemInputs(['ip.src', 'http', 'tls', 'frame']), []);
   assert.deepEqual(protocolItemInputs(['data']), ['data.data']);
-  assert.equal(protocolItemInputs(['ip.src', 'tcp']), 'tree');
+  assert.deepEqual(protocolItemInputs(['ip.src', 'ip']), ['ip.src', 'ip.dst']);
   assert.deepEqual(new Dissector({ fields: ['ip.src', 'http'] }).wantedNames(), ['ip.src', 'http']);
-  assert.equal(new Dissector({ fields: ['ip.src', 'eth'] }).wantedNames(), null);
+  assert.deepEqual(new Dissector({ fields: ['eth', 'ip.src'] }).wantedNames(), ['eth', 'ip.src', 'eth.src', 'eth.dst']);
 });
 
 const a = (s: string): number[] => s.split(':').map((h) => parseInt(h, 16));

@@ -111,15 +111,13 @@ export class Dissector {
     let enrich = opts.enrich !== false;
     if (opts.fields) {
       const want = new Set(opts.fields);
+      // protocol items (-e ip) print lines built from some of their fields (ip.src, ip.dst): those are decoded too
+      // (for the caller's names: enrichment's inputs below name layers only to find them)
+      const items = protocolItemInputs(want);
       if (enrich && [...want].some(isEnrichField)) for (const f of ENRICH_INPUTS) want.add(f);
       else enrich = false;
-      // protocol items (-e ip) print tree lines built from their children: those need the whole packet decoded
-      const items = protocolItemInputs(want);
-      if (items === 'tree') this.want = null;
-      else {
-        for (const f of items) want.add(f);
-        this.want = new Map([...want].map((n, i) => [n, i]));
-      }
+      for (const f of items) want.add(f);
+      this.want = new Map([...want].map((n, i) => [n, i]));
     } else this.want = null;
     this.enrich = enrich ? { geoip: opts.geoip, streams: new Map() } : null;
     this.reuse = opts.reuse === true;

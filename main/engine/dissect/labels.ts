@@ -9,22 +9,31 @@ import { displayValue, formatValue } from './format';
 import { bytesToHex, etherToString } from './addr';
 import { macLabel } from '../enrich/manuf';
 
-/** The first field of that name under f, at any depth (tcp.flags.ack sits under tcp.flags). */
-function childField(f: Field, name: string): Field | undefined {
-  const list = f.children;
-  if (list === undefined) return undefined;
+/** A protocol layer (not a protocol item inside one, as tcp.options.nop): those have no dot in their name. */
+const isLayer = (f: Field): boolean => f.value === null && !f.name.includes('.') && getField(f.name)?.type === 'protocol';
+
+/**
+ * A layer's fields: its children in a whole dissection; in a field-subset
+ * one (layers have no children there) the fields after it in the flat list
+ * up to the next layer.
+ */
+function fieldsOf(f: Field, d: Dissection | undefined): Field[] {
+  if (f.children !== undefined || d === undefined) return f.children ?? [];
+  const list = d.fields;
+  const out: Field[] = [];
+  for (let i = list.indexOf(f) + 1; i > 0 && i < list.length && !isLayer(list[i]); i++) out.push(list[i]);
+  return out;
+}
+
+/** The first field of that name among a layer's fields, at any depth (tcp.flags.ack sits under tcp.flags). */
+function find(list: Field[], name: string): Field | undefined {
   for (const k of list) if (k.name === name) return k;
   for (const k of list) {
-    if (k.children === undefined || getField(k.name)?.type === 'protocol' || !name.startsWith(k.name + '.')) continue;
-    const c = childField(k, name);
+    if (k.children === undefined || isLayer(k) || !name.startsWith(k.name + '.')) continue;
+    const c = find(k.children, name);
     if (c !== undefined) return c;
   }
   return undefined;
-}
-
-function child(f: Field, name: string): string | undefined {
-  const c = childField(f, name);
-  return c ? formatValue(c) : undefined;
 }
 
 /** GRE protocol types tshark 4.0 names in the GRE header line (packet-gre.c gre_typevals) */
@@ -74,17 +83,26 @@ function lineCount(s: string): number {
 }
 
 function layerLabel(f: Field, title: string, d?: Dissection): string {
-  const g = (n: string): string => child(f, n) ?? '?';
-  const has = (n: string): boolean => childField(f, n) !== undefined;
+  const kids = fieldsOf(f, d);
+  const field = (n: string): Field | undefined => find(kids, n);
+  const text = (n: string): string | undefined => {
+    const c = find(kids, n);
+    return c ? formatValue(c) : undefined;
+  };
+  const g = (n: string): string => text(n) ?? '?';
+  const has = (n: string): boolean => find(kids, n) !== undefined;
   switch (f.name) {
     case 'frame': {
-      const len = Number(child(f, 'frame.len') ?? d?.packet.origLen ?? 0), cap = Number(child(f, 'frame.cap_len') ?? d?.packet.capLen ?? 0);
-      const num = child(f, 'frame.number') ?? String(d?.packet.number ?? '?');
-      // pcapng: tshark names the interface (its if_name, which packets do not carry here: "unknown" as for an unnamed one)
-      const iface = has('frame.interface_id') ? ` on interface unknown, id ${g('frame.interface_id')}` : '';
+      const p = d?.packet;
+      const len = p ? p.origLen : Number(text('frame.len') ?? 0), cap = p ? p.capLen : Number(text('frame.cap_len') ?? 0);
+      const num = p ? String(p.number) : g('frame.number');
+      // pcapng (records without classic pcap's raw time fields): tshark names the interface by its if_name,
+      // which packets do not carry here, so "unknown" as tshark says for an interface without one
+      const id = p ? (p.tsSec === undefined ? String(p.interfaceId) : undefined) : text('frame.interface_id');
+      const iface = id !== undefined ? ` on interface unknown, id ${id}` : '';
       return `Frame ${num}: ${len} bytes on wire (${len * 8} bits), ${cap} bytes captured (${cap * 8} bits)${iface}`;
     }
-    case 'eth': return has('eth.src') ? `${title}, Src: ${macText(childField(f, 'eth.src'))}, Dst: ${macText(childField(f, 'eth.dst'))}` : title;
+    case 'eth': return has('eth.src') ? `${title}, Src: ${macText(field('eth.src'))}, Dst: ${macText(field('eth.dst'))}` : title;
     case 'ip': return has('ip.src') ? `${title}, Src: ${g('ip.src')}, Dst: ${g('ip.dst')}` : title;
     case 'ipv6': return has('ipv6.src') ? `${title}, Src: ${g('ipv6.src')}, Dst: ${g('ipv6.dst')}` : title;
     case 'vlan': return has('vlan.id') ? `${title}, PRI: ${g('vlan.priority')}, DEI: ${g('vlan.dei')}, ID: ${g('vlan.id')}` : title;
@@ -96,28 +114,28 @@ function layerLabel(f: Field, title: string, d?: Dissection): string {
       if (!has('tcp.srcport')) return title;
       let s = `${title}, Src Port: ${g('tcp.srcport')}, Dst Port: ${g('tcp.dstport')}`;
       if (has('tcp.seq')) s += `, Seq: ${g('tcp.seq')}`;
-      if (child(f, 'tcp.flags.ack') === '1') s += `, Ack: ${g('tcp.ack')}`;
+      if (text('tcp.flags.ack') === '1') s += `, Ack: ${g('tcp.ack')}`;
       if (has('tcp.len')) s += `, Len: ${g('tcp.len')}`;
       return s;
     }
     case 'udp': return has('udp.srcport') ? `${title}, Src Port: ${g('udp.srcport')}, Dst Port: ${g('udp.dstport')}` : title;
     case 'arp': {
-      const op = childField(f, 'arp.opcode')?.value;
+      const op = field('arp.opcode')?.value;
       if (typeof op !== 'number') return title;
       const name = ARP_OPS[op];
       if (name === undefined) return `${title} (opcode 0x${op.toString(16).padStart(4, '0')})`;
-      const spa = childField(f, 'arp.src.proto_ipv4')?.value, tpa = childField(f, 'arp.dst.proto_ipv4')?.value;
+      const spa = field('arp.src.proto_ipv4')?.value, tpa = field('arp.dst.proto_ipv4')?.value;
       // a sender announcing its own address (packet-arp.c: gratuitous; a request of that kind is an announcement)
       if ((op === 1 || op === 2) && spa !== undefined && spa === tpa) return op === 1 ? `${title} (ARP Announcement)` : `${title} (${name}/gratuitous ARP)`;
       return `${title} (${name})`;
     }
-    case 'dns': return child(f, 'dns.flags.response') === '1' ? `${title} (response)` : has('dns.id') ? `${title} (query)` : title;
+    case 'dns': return text('dns.flags.response') === '1' ? `${title} (response)` : has('dns.id') ? `${title} (query)` : title;
     case 'gre': {
-      const p = childField(f, 'gre.proto')?.value;
+      const p = field('gre.proto')?.value;
       return typeof p === 'number' ? `${title} (${GRE_TYPES[p] ?? '0x' + p.toString(16).padStart(4, '0')})` : title;
     }
     case 'dhcp': {
-      const t = childField(f, 'dhcp.option.dhcp')?.value;
+      const t = field('dhcp.option.dhcp')?.value;
       return typeof t === 'number' ? `${title} (${DHCP_TYPES[t] ?? 'Unknown'})` : title;
     }
     case 'data-text-lines': {
@@ -140,26 +158,35 @@ function layerLabel(f: Field, title: string, d?: Dissection): string {
   }
 }
 
-/**
- * Protocol items whose -T fields text is built from their children (which a
- * field-subset dissection does not make): asking for one of these makes the
- * Dissector decode whole packets. The others print from the layer itself.
- */
-const FROM_TREE = new Set([
-  'frame', 'eth', 'ip', 'ipv6', 'vlan', 'tcp', 'udp', 'arp', 'dns', 'gre', 'dhcp',
-  'data-text-lines', 'urlencoded-form', 'json', 'mime_multipart',
-]);
+/** The fields each protocol item's line is built from (layerLabel, protocolText). */
+const LINE_INPUTS: Record<string, string[]> = {
+  eth: ['eth.src', 'eth.dst'],
+  ip: ['ip.src', 'ip.dst'],
+  ipv6: ['ipv6.src', 'ipv6.dst'],
+  vlan: ['vlan.priority', 'vlan.dei', 'vlan.id'],
+  tcp: ['tcp.srcport', 'tcp.dstport', 'tcp.seq', 'tcp.flags.ack', 'tcp.ack', 'tcp.len'],
+  udp: ['udp.srcport', 'udp.dstport'],
+  arp: ['arp.opcode', 'arp.src.proto_ipv4', 'arp.dst.proto_ipv4'],
+  dns: ['dns.flags.response', 'dns.id'],
+  gre: ['gre.proto'],
+  dhcp: ['dhcp.option.dhcp'],
+  'data-text-lines': ['http.content_type', 'http.file_data'],
+  'urlencoded-form': ['http.content_type'],
+  json: ['http.content_type'],
+  mime_multipart: ['http.content_type'],
+  data: ['data.data'],
+};
 
 /**
  * What a field-subset Dissector must decode besides the wanted names so that
- * their protocol items print as tshark's: 'tree' for a whole dissection, or
- * extra field names (possibly none).
+ * their protocol items print as tshark's (-e tcp needs tcp.srcport …): none
+ * when no protocol item is asked for, which keeps the fast path as it was.
  */
-export function protocolItemInputs(wanted: Iterable<string>): 'tree' | string[] {
+export function protocolItemInputs(wanted: Iterable<string>): string[] {
   const extra: string[] = [];
   for (const n of wanted) {
-    if (FROM_TREE.has(n)) return 'tree';
-    if (n === 'data') extra.push('data.data');
+    const inputs = LINE_INPUTS[n];
+    if (inputs !== undefined) extra.push(...inputs);
   }
   return extra;
 }
@@ -173,13 +200,8 @@ export function protocolItemInputs(wanted: Iterable<string>): 'tree' | string[] 
 export function protocolText(f: Field, d: Dissection): string {
   if (f.value !== null) return formatValue(f);
   if (f.name === 'data') {
-    const list = d.fields;
-    const i = list.indexOf(f);
-    for (let j = i + 1; j < list.length && j <= i + 2; j++) {
-      const c = list[j];
-      if (c.name === 'data.data' && c.value instanceof Uint8Array) return bytesToHex(c.value);
-    }
-    return '';
+    const c = find(fieldsOf(f, d), 'data.data');
+    return c !== undefined && c.value instanceof Uint8Array ? bytesToHex(c.value) : '';
   }
   const title = getField(f.name)?.title ?? f.name;
   const label = layerLabel(f, title, d);
