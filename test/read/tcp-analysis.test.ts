@@ -23,7 +23,7 @@ const ANALYSIS = [
   'tcp.analysis.keep_alive', 'tcp.analysis.keep_alive_ack',
   'tcp.analysis.duplicate_ack', 'tcp.analysis.duplicate_ack_num', 'tcp.analysis.duplicate_ack_frame',
 ];
-const FIELDS = ['frame.number', 'tcp.stream', ...ANALYSIS];
+const FIELDS = ['frame.number', 'tcp.stream', 'tcp.completeness', 'tcp.seq', 'tcp.options.sack_le', 'tcp.options.sack_re', ...ANALYSIS];
 
 const C = '198.18.0.1', S = '198.18.0.2';
 const FIN = 1, SYN = 2, RST = 4, PSH = 8, ACK = 16;
@@ -143,6 +143,28 @@ function crafted(): Buffer {
   c.tcp(8006, false, 40006, 901, 701, ACK, 10, 1000);
   c.tcp(8007, true, 40006, 701, 911, ACK, 0, 1000);
   c.tcp(8008, false, 40006, 901, 701, ACK, 10, 1000); // retransmission within the iRTT? the same segment again
+
+  // 6. SACK blocks of the receiver's latest segment shrink the sender's bytes in flight
+  t = handshake(c, 20000, 40007, 1000, 9000, 20, [4, 2], [4, 2]);
+  for (let i = 0; i < 6; i++) c.tcp(t + 10 + i, true, 40007, 1001 + i * 100, 9001, ACK, 100);
+  const sack = (...edges: number[]): number[] => [1, 1, 5, 2 + 4 * edges.length, ...edges.flatMap((n) => [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255])];
+  c.tcp(t + 20, false, 40007, 9001, 1101, ACK, 0, 1000, sack(1201, 1301));
+  c.tcp(t + 21, true, 40007, 1601, 9001, ACK, 100);
+  c.tcp(t + 22, false, 40007, 9001, 1101, ACK, 0, 1000, sack(1201, 1401, 1501, 1601));
+  c.tcp(t + 23, true, 40007, 1101, 9001, ACK, 100);
+  c.tcp(t + 24, false, 40007, 9001, 1401, ACK, 0, 1000, sack(1501, 1701));
+  c.tcp(t + 25, true, 40007, 1701, 9001, ACK, 100);
+
+  // 7. reused ports: a SYN into a conversation seen only mid-stream, a SYN-ACK with another sequence number
+  c.tcp(21000, true, 40008, 5000, 7000, ACK, 10);
+  c.tcp(21001, false, 40008, 7000, 5010, ACK, 10);
+  handshake(c, 21100, 40008, 8000, 9000);
+  c.tcp(21200, true, 40009, 100, 0, SYN, 0, 64000);
+  c.tcp(21210, false, 40009, 300, 101, SYN | ACK, 0, 64000);
+  c.tcp(21220, true, 40009, 101, 301, RST | ACK);
+  c.tcp(21230, false, 40009, 900, 101, SYN | ACK, 0, 64000);
+  c.tcp(21240, true, 40009, 200, 0, SYN, 0, 64000);
+  c.tcp(21250, false, 40009, 901, 201, ACK);
   return c.bytes();
 }
 

@@ -133,6 +133,13 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
   const stream = st.tcp.lookup(ctx, sp, dp, syn && !ackf, seq);
   const flow: TcpFlow = stream.fwd ? stream.s.a : stream.s.b;
   const rev: TcpFlow = stream.fwd ? stream.s.b : stream.s.a;
+  let reused = stream.reused;
+  if (syn && ackf && flow.base >= 0 && seq !== flow.base) {
+    // tshark 4.0: a SYN-ACK with another sequence number stays in the conversation and renumbers its side
+    reused = true;
+    flow.base = seq;
+    flow.bifOk = false;
+  }
   const seenBefore = flow.seen;
   flow.seen = true;
 
@@ -189,7 +196,9 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
     tcp.len = payOff - off;
     if (off + hl > end) ctx.malformedAt('tcp', `TCP options cut short (${avail} of ${hl} header bytes)`, off, avail);
     // options matter to SYNs (window scale), the Info text, or when their fields are asked for
-    if (hl > 20 && (syn || ctx.want === null || ctx.g('tcp.option'))) optInfo = options(ctx, tcp, off + 20, Math.min(off + hl, end), flow, syn);
+    // (and to the analysis: SACK blocks shrink the other side's bytes in flight)
+    flow.sackBytes = 0;
+    if (hl > 20 && (syn || ctx.want === null || ctx.g('tcp.option') || ctx.g('tcp.analysis'))) optInfo = options(ctx, tcp, off + 20, Math.min(off + hl, end), flow, rev, syn);
   }
   if (syn) {
     // tshark's verify_tcp_window_scaling: a SYN without the option means no scaling both ways;
@@ -221,12 +230,12 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
   if (ctx.want === null || ctx.g('tcp.analysis')) {
     const ta = TA;
     ta.reset();
-    if (stream.reused) ta.flags = A_REUSED;
+    if (reused) ta.flags = A_REUSED;
     analyze(ta, stream.s, flow, rev, seq, ack, len, flags, win, ctx.pkt.number, ctx.pkt.tsNs);
     if (ta.has || ta.flags) prefix = showAnalysis(ctx, tcp, ta, stream.s);
   }
-  // tshark's is_first_ack: the direction's last window came from its SYN
-  flow.firstAck = syn;
+  // tshark's is_first_ack: until the direction's first ACK without SYN its window is not scaled
+  if ((flags & 18) === 16) flow.firstAck = false;
 
   // the Info text is built on demand, and never in field-subset mode (nobody reads it there)
   const full = ctx.want === null;
@@ -318,10 +327,9 @@ function timing(ctx: Ctx, tcp: F, s: TcpStream, len: number, flags: number, seen
   // tshark times the iRTT from the most recent SYN (a retransmitted SYN restarts it)
   if (syn && !ackf) { s.completeness |= 1; s.synTs = ts; }
   else if (syn && ackf) { s.completeness |= 2; s.synAckSeen = true; }
-  else if (ackf && s.synAckSeen && !(s.completeness & 4)) {
-    s.completeness |= 4;
-    if (s.initialRtt < 0 && s.synTs !== null && ts !== null) { s.initialRttNs = ts - s.synTs; s.initialRtt = rel(s.initialRttNs); }
-  }
+  else if (ackf && s.synAckSeen) s.completeness |= 4;
+  // the first ACK (not a SYN-ACK) after a SYN, from either side
+  if (ackf && !syn && s.initialRtt < 0 && s.synTs !== null && ts !== null) { s.initialRttNs = ts - s.synTs; s.initialRtt = rel(s.initialRttNs); }
   // as tshark 4.0 counts them: data and FIN only on segments with ACK, data not on a direction's first segment
   if (len > 0 && ackf && seenBefore) s.completeness |= 8;
   if (fin && ackf) s.completeness |= 16;
@@ -490,7 +498,8 @@ function analyze(ta: Ta, s: TcpStream, fwd: TcpFlow, rev: TcpFlow, seq: number, 
       }
       fwd.bifMin = lo; fwd.bifMax = hi; fwd.bifOk = true;
     }
-    const inFlight = (fwd.bifMax - fwd.bifMin) >>> 0;
+    // less what the other side's latest segment reported received out of order (SACK)
+    const inFlight = (fwd.bifMax - fwd.bifMin - rev.sackBytes) >>> 0;
     if (inFlight > 0 && inFlight < 2_000_000_000) ta.bif = flags & (TH_SYN | TH_FIN) ? inFlight - 1 : inFlight;
     const psh = (flags & TH_PSH) !== 0;
     if (psh && !fwd.pushLast) fwd.pushBytes += seglen;
@@ -656,7 +665,7 @@ function flagBits(ctx: Ctx, ff: F, flags: number, off: number): void {
   if (ctx.w('tcp.flags.str')) ctx.sub(ff, 'tcp.flags.str', flagStr(flags), off + 12, 2).generated = true;
 }
 
-function options(ctx: Ctx, tcp: F, o: number, end: number, flow: TcpFlow, syn: boolean): string {
+function options(ctx: Ctx, tcp: F, o: number, end: number, flow: TcpFlow, rev: TcpFlow, syn: boolean): string {
   const d = ctx.d;
   if (ctx.w('tcp.options')) ctx.add(tcp, 'tcp.options', d.subarray(o, end), o, end - o);
   let info = '';
@@ -695,8 +704,13 @@ function options(ctx: Ctx, tcp: F, o: number, end: number, flow: TcpFlow, syn: b
       } break;
       case 4: info += ' SACK_PERM'; break;
       case 5: for (let p = o + 2; p + 8 <= o + len; p += 8) {
-        ctx.add(tcp, 'tcp.options.sack_le', u32(d, p), p, 4);
-        ctx.add(tcp, 'tcp.options.sack_re', u32(d, p + 4), p + 4, 4);
+        // edges relative to the acknowledged side's first sequence number, as tshark
+        const le = u32(d, p), re = u32(d, p + 4), base = rev.base >= 0 ? rev.base : 0;
+        const rl = (le - base) >>> 0, rr = (re - base) >>> 0;
+        ctx.add(tcp, 'tcp.options.sack_le', rl, p, 4);
+        ctx.add(tcp, 'tcp.options.sack_re', rr, p + 4, 4);
+        flow.sackBytes = (flow.sackBytes + re - le) >>> 0;
+        info += ` SLE=${rl} SRE=${rr}`;
       } break;
       case 8: if (len === 10) {
         const a = u32(d, o + 2), b = u32(d, o + 6);

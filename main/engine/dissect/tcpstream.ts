@@ -65,6 +65,8 @@ export class TcpFlow {
   bifMax = 0;
   bifOk = false;
   validBif = true;
+  /** bytes the SACK blocks of this direction's latest segment report received */
+  sackBytes = 0;
   pushBytes = 0;
   pushLast = false;
 }
@@ -75,7 +77,6 @@ export class TcpStream {
   rst = false;
   /** HTTP: methods of requests still waiting for their response (HEAD has no body) */
   pendingMethods: string[] = [];
-  synSeq = -1;
   /** tcp.completeness bits seen so far: SYN 1, SYN-ACK 2, ACK 4, data 8, FIN 16, RST 32 */
   completeness = 0;
   synTs: bigint | null = null;
@@ -98,6 +99,13 @@ export interface StreamRef {
   /** a SYN started a new stream on the ports of an earlier one (tshark: reused ports) */
   reused: boolean;
 }
+
+/**
+ * tshark 4.0: a SYN whose sequence number is not the first one of its side of
+ * the conversation (from that side's first segment, or the other side's first
+ * ACK) starts a new conversation on the same ports.
+ */
+const reusedBy = (flow: TcpFlow, seq: number): boolean => flow.base >= 0 && seq !== flow.base;
 
 function endpoint(ctx: Ctx, src: boolean): string {
   if (ctx.ipVersion === 4) return String(src ? ctx.ip4Src : ctx.ip4Dst);
@@ -123,15 +131,15 @@ export class TcpTable {
     const key = fwd ? a + '|' + b : b + '|' + a;
     let s = this.map.get(key);
     // a new SYN on a finished (or differently numbered) connection starts a new stream
-    const reused = s !== undefined && pureSyn && s.synSeq !== seq && (s.synSeq >= 0 || s.rst || s.a.fin || s.b.fin);
+    const reused = s !== undefined && pureSyn && reusedBy(fwd ? s.a : s.b, seq);
     if (reused) s = undefined;
     if (!s) {
       s = new TcpStream(this.next++);
+      if (reused) s.completeness = 1;
       if (this.map.size >= MAX_STREAMS) this.map.delete(this.map.keys().next().value as string);
       this.map.delete(key);
       this.map.set(key, s);
     }
-    if (pureSyn && s.synSeq < 0) s.synSeq = seq;
     this.ref.s = s;
     this.ref.fwd = fwd;
     this.ref.reused = reused;
@@ -143,17 +151,17 @@ export class TcpTable {
     const lo = fwd ? a : b, hi = fwd ? b : a;
     let inner = this.map4.get(lo);
     let s = inner?.get(hi);
-    const reused = s !== undefined && pureSyn && s.synSeq !== seq && (s.synSeq >= 0 || s.rst || s.a.fin || s.b.fin);
+    const reused = s !== undefined && pureSyn && reusedBy(fwd ? s.a : s.b, seq);
     if (reused) s = undefined;
     if (!s) {
       s = new TcpStream(this.next++);
+      if (reused) s.completeness = 1;
       // bounded: past the limit, start over (old conversations are long gone from view)
       if (this.size4 >= MAX_STREAMS) { this.map4.clear(); this.size4 = 0; inner = undefined; }
       if (!inner) { inner = new Map(); this.map4.set(lo, inner); }
       if (!inner.has(hi)) this.size4++;
       inner.set(hi, s);
     }
-    if (pureSyn && s.synSeq < 0) s.synSeq = seq;
     this.ref.s = s;
     this.ref.fwd = fwd;
     this.ref.reused = reused;
