@@ -134,6 +134,10 @@ function layerLabel(f: Field, title: string, d?: Dissection): string {
       const p = field('gre.proto')?.value;
       return typeof p === 'number' ? `${title} (${GRE_TYPES[p] ?? '0x' + p.toString(16).padStart(4, '0')})` : title;
     }
+    case 'data': {
+      const n = field('data.len')?.value;
+      return `${title} (${typeof n === 'number' ? n : f.len} bytes)`;
+    }
     case 'dhcp': {
       const t = field('dhcp.option.dhcp')?.value;
       return typeof t === 'number' ? `${title} (${DHCP_TYPES[t] ?? 'Unknown'})` : title;
