@@ -198,7 +198,10 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
     // options matter to SYNs (window scale), the Info text, or when their fields are asked for
     // (and to the analysis: SACK blocks shrink the other side's bytes in flight)
     flow.sackBytes = 0;
-    if (hl > 20 && (syn || ctx.want === null || ctx.g('tcp.option') || ctx.g('tcp.analysis'))) optInfo = options(ctx, tcp, off + 20, Math.min(off + hl, end), flow, rev, syn);
+    if (hl > 20) {
+      if (syn || ctx.want === null || ctx.g('tcp.option')) optInfo = options(ctx, tcp, off + 20, Math.min(off + hl, end), flow, rev, syn);
+      else if (ctx.g('tcp.analysis')) flow.sackBytes = sackBytes(d, off + 20, Math.min(off + hl, end));
+    }
   }
   if (syn) {
     // tshark's verify_tcp_window_scaling: a SYN without the option means no scaling both ways;
@@ -511,14 +514,54 @@ function analyze(ta: Ta, s: TcpStream, fwd: TcpFlow, rev: TcpFlow, seq: number, 
   }
 }
 
+/** A flag's expert field, Info prefix, expert message and severity. */
+type FlagShow = readonly [bit: number, name: string, text: string, note: string, sev: 'note' | 'warn' | 'chat'];
+// tshark's print order; each prints its Info text in front of the ones before it
+const FLAGS_BEFORE_DUP: readonly FlagShow[] = [
+  [A_REUSED, 'tcp.analysis.reused_ports', '[TCP Port numbers reused] ', 'A new tcp session is started with the same ports as an earlier session in this trace', 'note'],
+  [A_RETRANSMISSION, 'tcp.analysis.retransmission', '[TCP Retransmission] ', 'This frame is a (suspected) retransmission', 'note'],
+  [A_FAST, 'tcp.analysis.fast_retransmission', '[TCP Fast Retransmission] ', 'This frame is a (suspected) fast retransmission', 'note'],
+  [A_SPURIOUS, 'tcp.analysis.spurious_retransmission', '[TCP Spurious Retransmission] ', 'This frame is a (suspected) spurious retransmission', 'note'],
+  [A_OUT_OF_ORDER, 'tcp.analysis.out_of_order', '[TCP Out-Of-Order] ', 'This frame is a (suspected) out-of-order segment', 'warn'],
+  [A_LOST, 'tcp.analysis.lost_segment', '[TCP Previous segment not captured] ', 'Previous segment(s) not captured (common at capture start)', 'warn'],
+  [A_ACK_LOST, 'tcp.analysis.ack_lost_segment', '[TCP ACKed unseen segment] ', 'ACKed segment that wasn\'t captured (common at capture start)', 'warn'],
+  [A_WINDOW_UPDATE, 'tcp.analysis.window_update', '[TCP Window Update] ', 'TCP window update', 'chat'],
+  [A_WINDOW_FULL, 'tcp.analysis.window_full', '[TCP Window Full] ', 'TCP window specified by the receiver is now completely full', 'warn'],
+  [A_KEEP_ALIVE, 'tcp.analysis.keep_alive', '[TCP Keep-Alive] ', 'TCP keep-alive segment', 'note'],
+  [A_KEEP_ALIVE_ACK, 'tcp.analysis.keep_alive_ack', '[TCP Keep-Alive ACK] ', 'ACK to a TCP keep-alive segment', 'note'],
+];
+const FLAGS_AFTER_DUP: readonly FlagShow[] = [
+  [A_ZWP, 'tcp.analysis.zero_window_probe', '[TCP ZeroWindowProbe] ', 'TCP Zero Window Probe', 'note'],
+  [A_ZERO_WINDOW, 'tcp.analysis.zero_window', '[TCP ZeroWindow] ', 'TCP Zero Window segment', 'warn'],
+  [A_ZWP_ACK, 'tcp.analysis.zero_window_probe_ack', '[TCP ZeroWindowProbeAck] ', 'ACK to a TCP Zero Window Probe', 'note'],
+];
+
+/** The flags of one table that are set: their fields (and notes); returns the Info prefix with theirs in front. */
+function showFlags(ctx: Ctx, tcp: F, ta: Ta, table: readonly FlagShow[], p: string): string {
+  const fl = ta.flags, full = ctx.want === null;
+  for (const [bit, name, text, note, sev] of table) {
+    if (!(fl & bit)) continue;
+    ctx.gen(tcp, name, null);
+    if (full) ctx.note('sequence', 'tcp', note, sev);
+    p = text + p;
+    if (bit === A_RETRANSMISSION) {
+      if (ta.rto !== null && ta.rto !== 0n) {
+        ctx.gen(tcp, 'tcp.analysis.rto', rel(ta.rto));
+        ctx.gen(tcp, 'tcp.analysis.rto_frame', ta.rtoFrame);
+      }
+    } else if (bit === A_FAST || bit === A_SPURIOUS) {
+      // fast and spurious retransmissions carry the retransmission expert item too
+      ctx.gen(tcp, 'tcp.analysis.retransmission', null);
+    }
+  }
+  return p;
+}
+
 /**
  * Shows the analysis as tshark's tcp_print_sequence_number_analysis() and
- * returns the Info prefix (tshark prepends each flag's text in its print
- * order, so the last printed comes first).
+ * returns the Info prefix.
  */
 function showAnalysis(ctx: Ctx, tcp: F, ta: Ta, s: TcpStream): string {
-  const full = ctx.want === null;
-  const fl = ta.flags;
   if (ctx.w('tcp.analysis')) ctx.gen(tcp, 'tcp.analysis', null);
   if (ta.acked) {
     ctx.gen(tcp, 'tcp.analysis.acks_frame', ta.acked);
@@ -529,52 +572,19 @@ function showAnalysis(ctx: Ctx, tcp: F, ta: Ta, s: TcpStream): string {
     ctx.gen(tcp, 'tcp.analysis.bytes_in_flight', ta.bif);
     ctx.gen(tcp, 'tcp.analysis.push_bytes_sent', ta.push);
   }
-  if (!fl) return '';
+  if (!ta.flags) return '';
   ctx.gen(tcp, 'tcp.analysis.flags', null);
-  let p = '';
-  const flag = (bit: number, name: string, text: string, note: string, sev: 'note' | 'warn' | 'chat' = 'note'): void => {
-    if (!(fl & bit)) return;
-    ctx.gen(tcp, name, null);
-    if (full) ctx.note('sequence', 'tcp', note, sev);
-    p = text + p;
-  };
-  flag(A_REUSED, 'tcp.analysis.reused_ports', '[TCP Port numbers reused] ', 'A new tcp session is started with the same ports as an earlier session in this trace');
-  if (fl & A_RETRANSMISSION) {
-    flag(A_RETRANSMISSION, 'tcp.analysis.retransmission', '[TCP Retransmission] ', 'This frame is a (suspected) retransmission');
-    if (ta.rto !== null && ta.rto !== 0n) {
-      ctx.gen(tcp, 'tcp.analysis.rto', rel(ta.rto));
-      ctx.gen(tcp, 'tcp.analysis.rto_frame', ta.rtoFrame);
-    }
-  }
-  // fast and spurious retransmissions carry the retransmission expert item too
-  if (fl & A_FAST) {
-    flag(A_FAST, 'tcp.analysis.fast_retransmission', '[TCP Fast Retransmission] ', 'This frame is a (suspected) fast retransmission');
-    ctx.gen(tcp, 'tcp.analysis.retransmission', null);
-  }
-  if (fl & A_SPURIOUS) {
-    flag(A_SPURIOUS, 'tcp.analysis.spurious_retransmission', '[TCP Spurious Retransmission] ', 'This frame is a (suspected) spurious retransmission');
-    ctx.gen(tcp, 'tcp.analysis.retransmission', null);
-  }
-  flag(A_OUT_OF_ORDER, 'tcp.analysis.out_of_order', '[TCP Out-Of-Order] ', 'This frame is a (suspected) out-of-order segment', 'warn');
-  flag(A_LOST, 'tcp.analysis.lost_segment', '[TCP Previous segment not captured] ', 'Previous segment(s) not captured (common at capture start)', 'warn');
-  flag(A_ACK_LOST, 'tcp.analysis.ack_lost_segment', '[TCP ACKed unseen segment] ', 'ACKed segment that wasn\'t captured (common at capture start)', 'warn');
-  flag(A_WINDOW_UPDATE, 'tcp.analysis.window_update', '[TCP Window Update] ', 'TCP window update', 'chat');
-  flag(A_WINDOW_FULL, 'tcp.analysis.window_full', '[TCP Window Full] ', 'TCP window specified by the receiver is now completely full', 'warn');
-  flag(A_KEEP_ALIVE, 'tcp.analysis.keep_alive', '[TCP Keep-Alive] ', 'TCP keep-alive segment');
-  flag(A_KEEP_ALIVE_ACK, 'tcp.analysis.keep_alive_ack', '[TCP Keep-Alive ACK] ', 'ACK to a TCP keep-alive segment');
-  if ((fl & A_DUP_ACK) && ta.dupNum) {
+  let p = showFlags(ctx, tcp, ta, FLAGS_BEFORE_DUP, '');
+  if ((ta.flags & A_DUP_ACK) && ta.dupNum) {
     ctx.gen(tcp, 'tcp.analysis.duplicate_ack', null);
     p = `[TCP Dup ACK ${ta.dupFrame}#${ta.dupNum}] ` + p;
     ctx.gen(tcp, 'tcp.analysis.duplicate_ack_num', ta.dupNum);
     ctx.gen(tcp, 'tcp.analysis.duplicate_ack_frame', ta.dupFrame);
     // tshark's expert item is named tcp.analysis.duplicate_ack too: the field occurs twice
     ctx.hidden('tcp.analysis.duplicate_ack', null, 0, 0);
-    if (full) ctx.note('sequence', 'tcp', `Duplicate ACK (#${ta.dupNum})`);
+    if (ctx.want === null) ctx.note('sequence', 'tcp', `Duplicate ACK (#${ta.dupNum})`);
   }
-  flag(A_ZWP, 'tcp.analysis.zero_window_probe', '[TCP ZeroWindowProbe] ', 'TCP Zero Window Probe');
-  flag(A_ZERO_WINDOW, 'tcp.analysis.zero_window', '[TCP ZeroWindow] ', 'TCP Zero Window segment', 'warn');
-  flag(A_ZWP_ACK, 'tcp.analysis.zero_window_probe_ack', '[TCP ZeroWindowProbeAck] ', 'ACK to a TCP Zero Window Probe');
-  return p;
+  return showFlags(ctx, tcp, ta, FLAGS_AFTER_DUP, p);
 }
 
 /** A closed conversation keeps its numbers but not its reassembly buffers. */
@@ -722,6 +732,22 @@ function options(ctx: Ctx, tcp: F, o: number, end: number, flow: TcpFlow, rev: T
     o += len;
   }
   return info;
+}
+
+/** The bytes the SACK option's blocks cover (the options walked as options() does, nothing shown). */
+function sackBytes(d: Uint8Array, o: number, end: number): number {
+  let eol = false, n = 0;
+  while (o < end) {
+    const kind = d[o];
+    if (eol && kind !== 0) break;
+    if (kind <= 1) { if (kind === 0) eol = true; o++; continue; }
+    if (o + 1 >= end) break;
+    const len = d[o + 1];
+    if (len < 2 || o + len > end) break;
+    if (kind === 5) for (let p = o + 2; p + 8 <= o + len; p += 8) n = (n + u32(d, p + 4) - u32(d, p)) >>> 0;
+    o += len;
+  }
+  return n;
 }
 
 function flagList(flags: number): string {
