@@ -168,6 +168,68 @@ function crafted(): Buffer {
   return c.bytes();
 }
 
+/**
+ * Seeded random conversations: data, retransmissions of earlier segments,
+ * pure and duplicate ACKs, ACKs of everything or of unseen bytes, gaps,
+ * keep-alives, zero and changing windows, FINs, RSTs, reused ports, with and
+ * without handshakes and window scaling, some near the sequence wrap.
+ */
+function randomConversations(seed: number): Buffer {
+  const rnd = (): number => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed / 0x7fffffff; };
+  const ri = (n: number): number => Math.floor(rnd() * n);
+  const c = new Capture();
+  let t = 0;
+  for (let conv = 0; conv < 30; conv++) {
+    const port = 40000 + ri(6);
+    const ws = ri(3) === 0 ? [3, 3, ri(4), 1] : [];
+    let cs = ri(2) ? ri(4e9) : 4294967000 + ri(200), ss = ri(4e9);
+    let cAck: number, sAck: number;
+    t += 1000 + ri(5000);
+    if (ri(4)) {
+      c.tcp(t, true, port, cs, 0, SYN, 0, 64000, ws);
+      t += ri(30) / 10;
+      c.tcp(t, false, port, ss, cs + 1, SYN | ACK, 0, 64000, ws);
+      t += ri(30) / 10;
+      cs++; ss++;
+      c.tcp(t, true, port, cs, ss, ACK, 0, 1000);
+    }
+    cAck = ss; sAck = cs;
+    const sent: Record<'c' | 's', Array<[number, number]>> = { c: [], s: [] };
+    let cwin = 1000, swin = 1000;
+    for (let i = 0; i < 25; i++) {
+      t += ri(3) === 0 ? ri(400) : ri(40) / 10;
+      const cl = ri(2) === 0;
+      const r = ri(20);
+      const seq = cl ? cs : ss, ack = cl ? cAck : sAck, other = cl ? ss : cs;
+      const win = ri(8) === 0 ? 0 : (cl ? cwin : swin) + (ri(6) === 0 ? ri(3) * 100 : 0);
+      if (win) { if (cl) cwin = win; else swin = win; }
+      if (r < 8) {
+        const len = [1, 10, 100, 1000][ri(4)];
+        c.tcp(t, cl, port, seq, ack, ACK | (ri(2) ? PSH : 0), len, win);
+        sent[cl ? 'c' : 's'].push([seq, len]);
+        if (cl) cs += len; else ss += len;
+      } else if (r < 10) {
+        const l = sent[cl ? 'c' : 's'];
+        if (l.length) { const [sq, len] = l[ri(l.length)]; c.tcp(t, cl, port, sq, ack, ACK, len, win); }
+      } else if (r < 13) c.tcp(t, cl, port, seq, ack, ACK, 0, win);
+      else if (r < 15 || r === 19) {
+        if (cl) cAck = other; else sAck = other;
+        c.tcp(t, cl, port, seq, other, ACK, 0, win);
+      } else if (r < 16) {
+        const gap = [1, 10, 100][ri(3)];
+        if (cl) cs += gap; else ss += gap;
+      } else if (r < 17) c.tcp(t, cl, port, seq - 1, ack, ACK, ri(2), win);
+      else if (r < 18) c.tcp(t, cl, port, seq, other + [1, 50][ri(2)], ACK, 0, win);
+      else {
+        c.tcp(t, cl, port, seq, ack, ACK | FIN, 0, win);
+        if (cl) cs++; else ss++;
+      }
+    }
+    if (ri(3) === 0) c.tcp(t + 0.1, ri(2) === 0, port, cs, cAck, RST | ACK, 0, 0);
+  }
+  return c.bytes();
+}
+
 const skip = hasCommand('tshark') ? false : 'tshark not installed';
 const run = (cmd: string, args: string[]): string => {
   const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
@@ -198,6 +260,25 @@ test('TCP analysis flags and Info prefixes agree with tshark on crafted conversa
     const rows = theirs.filter((l) => l).map((l) => l.split('\t'));
     const missing = ANALYSIS.filter((f) => !rows.some((r) => r[FIELDS.indexOf(f)]));
     assert.deepEqual(missing, []);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('TCP analysis agrees with tshark on seeded random conversations', { skip, timeout: 120_000 }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'xdpscope-tcp-analysis-'));
+  try {
+    const e = FIELDS.flatMap((f) => ['-e', f]);
+    let flagged = 0;
+    for (const seed of [1, 3, 4, 7]) {
+      const path = join(dir, `random-${seed}.pcap`);
+      writeFileSync(path, randomConversations(seed));
+      const theirs = run('tshark', ['-r', path, '-T', 'fields', ...e]).split('\n');
+      assert.deepEqual(run(process.execPath, [CLI, 'read', '-r', path, '-T', 'fields', ...e]).split('\n'), theirs, `seed ${seed}`);
+      assert.deepEqual(words(run(process.execPath, [CLI, 'read', '-r', path])), words(run('tshark', ['-r', path])), `seed ${seed} text`);
+      flagged += theirs.filter((l) => l.split('\t')[FIELDS.indexOf('tcp.analysis.flags')]).length;
+    }
+    assert.ok(flagged > 1000, `${flagged} flagged segments`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -228,7 +228,7 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
   if (rst) stream.s.rst = true;
 
   // --- SEQ/ACK analysis, as tshark 4.0 (only when a tcp.analysis field or the Info text is wanted) ---
-  timing(ctx, tcp, stream.s, len, flags, seenBefore);
+  timing(ctx, tcp, stream.s, len, flags, !seenBefore && !rev.seen && !stream.reused);
   let prefix = '';
   if (ctx.want === null || ctx.g('tcp.analysis')) {
     const ta = TA;
@@ -321,22 +321,24 @@ const rel = (ns: bigint): number => Number(ns) / 1e9;
 /**
  * Conversation completeness and the handshake's initial RTT (kept for every
  * segment: tcp.completeness is a header-level field).
- * seenBefore: the direction had a segment before this one.
+ * convNew: this segment opened the stream (not on ports reused by a SYN).
  */
-function timing(ctx: Ctx, tcp: F, s: TcpStream, len: number, flags: number, seenBefore: boolean): void {
+function timing(ctx: Ctx, tcp: F, s: TcpStream, len: number, flags: number, convNew: boolean): void {
   const ts = ctx.pkt.tsNs;
-  const syn = (flags & 2) !== 0, ackf = (flags & 16) !== 0, fin = (flags & 1) !== 0, rst = (flags & 4) !== 0;
+  const syn = (flags & 2) !== 0, ackf = (flags & 16) !== 0;
   if (ctx.any(COMPLETENESS)) ctx.gen(tcp, 'tcp.completeness', s.completeness);
-  // tshark times the iRTT from the most recent SYN (a retransmitted SYN restarts it)
-  if (syn && !ackf) { s.completeness |= 1; s.synTs = ts; }
-  else if (syn && ackf) { s.completeness |= 2; s.synAckSeen = true; }
-  else if (ackf && s.synAckSeen) s.completeness |= 4;
-  // the first ACK (not a SYN-ACK) after a SYN, from either side
+  // as tshark 4.0: a new conversation counts only its SYN (and the data of a TCP Fast Open SYN)
+  if (convNew) {
+    if (syn && !ackf) s.completeness |= len > 0 ? 9 : 1;
+  } else {
+    if (syn && ackf) s.completeness |= 2;
+    if ((flags & 18) === 16) s.completeness |= len > 0 ? 8 : 4;
+    if ((flags & 17) === 17) s.completeness |= 16;
+    if (flags & 4) s.completeness |= 32;
+  }
+  // the iRTT: from the most recent SYN (a retransmitted SYN restarts it) to the first ACK that is no SYN-ACK, either side
+  if (syn && !ackf) s.synTs = ts;
   if (ackf && !syn && s.initialRtt < 0 && s.synTs !== null && ts !== null) { s.initialRttNs = ts - s.synTs; s.initialRtt = rel(s.initialRttNs); }
-  // as tshark 4.0 counts them: data and FIN only on segments with ACK, data not on a direction's first segment
-  if (len > 0 && ackf && seenBefore) s.completeness |= 8;
-  if (fin && ackf) s.completeness |= 16;
-  if (rst) s.completeness |= 32;
 }
 
 // tshark's TCP_A_* analysis flags
@@ -416,7 +418,7 @@ function analyze(ta: Ta, s: TcpStream, fwd: TcpFlow, rev: TcpFlow, seq: number, 
   // acknowledges beyond what the other side was seen sending
   if (rev.aMaxToAck !== 0 && sdiff(ack, rev.aMaxToAck) > 0 && (flags & TH_ACK)) {
     ta.has = true;
-    if (rev.aMaxToAck > rev.aNext) {
+    if (sdiff(rev.aNext, rev.aMaxToAck) > 0) {
       rev.aMaxToAck = rev.aNext;
       ta.flags |= A_ACK_LOST;
     } else {
@@ -433,7 +435,8 @@ function analyze(ta: Ta, s: TcpStream, fwd: TcpFlow, rev: TcpFlow, seq: number, 
     if (seglen > 1 && ((fwd.aNext - 1) >>> 0) === seq) notAdvanced = false;
     classify: {
       if (seglen > 0 && rev.aLastAck !== 0 && sdiff((seq + seglen) >>> 0, rev.aLastAck) <= 0) { ta.flags |= A_SPURIOUS; break classify; }
-      if (notAdvanced && rev.aDupAcks >= 2 && rev.aLastAck === seq && within(ts, rev.aLastAckTs, FAST_RTX_NS)) { ta.flags |= A_FAST; break classify; }
+      // (tshark's counter is unsigned: the -1 of an ACKed unseen segment counts as many)
+      if (notAdvanced && (rev.aDupAcks >= 2 || rev.aDupAcks === -1) && rev.aLastAck === seq && within(ts, rev.aLastAckTs, FAST_RTX_NS)) { ta.flags |= A_FAST; break classify; }
       const thres = s.initialRttNs > 0n ? s.initialRttNs : OOO_DEFAULT_NS;
       if (notAdvanced && within(ts, fwd.aNextTs, thres) && fwd.aNext !== ((seq + seglen + (flags & (TH_SYN | TH_FIN) ? 1 : 0)) >>> 0)) {
         ta.flags |= A_OUT_OF_ORDER;

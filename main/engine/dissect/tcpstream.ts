@@ -80,7 +80,6 @@ export class TcpStream {
   /** tcp.completeness bits seen so far: SYN 1, SYN-ACK 2, ACK 4, data 8, FIN 16, RST 32 */
   completeness = 0;
   synTs: bigint | null = null;
-  synAckSeen = false;
   initialRtt = -1;
   /** the same in nanoseconds (tshark's out-of-order threshold), -1n unknown */
   initialRttNs = -1n;
