@@ -182,14 +182,21 @@ static __always_inline int filter_pass(struct xdp_md *ctx, const struct xs_filte
 		return 1;
 	struct pkt_meta m = {};
 	parse((void *)(long)ctx->data, (void *)(long)ctx->data_end, &m, raw_ip);
+	/* groups with at least one condition, and those with one that failed */
+	__u32 present = 0, failed = 0;
 	for (int i = 0; i < XS_MAX_CONDS; i++) {
 		if (i >= n)
 			break;
-		int r = cond_match(&m, &f->conds[i]);
-		if (r == f->conds[i].negate)
-			return 0;
+		const struct xs_cond *c = &f->conds[i];
+		__u32 bit = 1u << (c->group & (XS_MAX_GROUPS - 1));
+		present |= bit;
+		/* a group that already failed needs no more tests */
+		if (failed & bit)
+			continue;
+		if (cond_match(&m, c) == c->negate)
+			failed |= bit;
 	}
-	return 1;
+	return (present & ~failed) != 0;
 }
 
 SEC("xdp.frags")

@@ -53,7 +53,9 @@ struct xs_counters {
 
 /* ---- kernel-side pre-filter (set by the helper, read by the program) ---- */
 
-#define XS_MAX_CONDS 8
+#define XS_MAX_CONDS 16
+/* alternatives ("or") of a filter: a bit each in the program's group masks */
+#define XS_MAX_GROUPS 8
 
 enum xs_cond_kind {
 	XS_C_NONE = 0,
@@ -72,14 +74,18 @@ struct xs_cond {
 	__u8 dir;
 	__u8 proto;   /* XS_C_PORT*: restrict to this IP protocol (0 = tcp/udp/sctp) */
 	__u8 family;  /* XS_C_NET: 4 or 6; XS_C_L4PROTO: 0 = either, 4 or 6 */
-	__u8 pad[3];
+	__u8 group;   /* which alternative (AND group) this condition belongs to, < XS_MAX_GROUPS */
+	__u8 pad[2];
 	__u32 value;
 	__u32 value2;
 	__u8 addr[16]; /* network order; IPv4 in the first 4 bytes */
 	__u8 mask[16];
 };
 
-/* A filter is the AND of its conditions (each possibly negated). */
+/* A filter is in disjunctive normal form: it passes a packet when, for some
+ * group, every condition of that group (each possibly negated) holds. The
+ * helper turns "or", "not" and parentheses into this form. No conditions:
+ * everything passes. */
 struct xs_filter {
 	__u32 n_conds;
 	__u32 pad;

@@ -1,9 +1,9 @@
 /*
  * The subset of tcpdump's capture-filter language that the XDP program can
- * evaluate: a conjunction of (optionally negated) primitives.
+ * evaluate: primitives combined with and, or, not and parentheses.
  *
- *   expr  := prim { ("and" | "&&") prim }
- *   prim  := { "not" | "!" } qual
+ *   expr  := unary { ("and" | "&&" | "or" | "||") unary }
+ *   unary := ("not" | "!") unary | "(" expr ")" | qual
  *   qual  := "ip" | "ip6" | "arp"
  *          | ("tcp" | "udp" | "sctp") [ [dir] ("port" N | "portrange" N-M) ]
  *          | "icmp" | "icmp6"
@@ -12,10 +12,13 @@
  *          | [dir] "net" ADDR/LEN         (or "net" ADDR "mask" DOTTED)
  *   dir   := "src" | "dst"
  *
- * Like tcpdump: "port" means TCP, UDP or SCTP, either direction, IPv4 or
- * IPv6, first fragment only. Unlike tcpdump: "host"/"net" match IP headers
- * only (not ARP), and "or" and parentheses are refused (the kernel filter
- * is a fixed AND of at most XS_MAX_CONDS terms).
+ * As in tcpdump (pcap-filter(7)), "and" and "or" have the same precedence
+ * and group from the left: "tcp or udp and port 53" is "(tcp or udp) and
+ * port 53". "port" means TCP, UDP or SCTP, either direction, IPv4 or IPv6,
+ * first fragment only. Unlike tcpdump: "host"/"net" match IP headers only
+ * (not ARP). The program evaluates a disjunctive normal form (at most
+ * XS_MAX_GROUPS alternatives, XS_MAX_CONDS conditions in all), into which
+ * the expression is expanded here; one that expands further is refused.
  */
 #define _GNU_SOURCE
 #include "filter.h"
@@ -28,6 +31,7 @@
 #include <string.h>
 
 #define MAX_TOKENS 64
+#define MAX_NODES 64
 
 struct parser {
 	char *tok[MAX_TOKENS];
@@ -216,11 +220,177 @@ static int parse_prim(struct parser *p, struct xs_cond *c)
 		return parse_addr(p, c, 0);
 	if (!strcmp(t, "net"))
 		return parse_addr(p, c, 1);
-	if (!strcmp(t, "or") || !strcmp(t, "||"))
-		return fail(p, "filter: 'or' is not supported by the kernel filter (only 'and' and 'not'); capture more and use a display filter%s", "");
-	if (t[0] == '(' || t[0] == ')')
-		return fail(p, "filter: parentheses are not supported by the kernel filter ('%s')", t);
-	return fail(p, "filter: unsupported term '%s' (supported: ip ip6 arp tcp udp sctp icmp icmp6 [src|dst] host/net/port/portrange, not, and)", t);
+	if (!strcmp(t, "or") || !strcmp(t, "||") || !strcmp(t, "and") || !strcmp(t, "&&"))
+		return fail(p, "filter: a term is missing before '%s'", t);
+	if (!strcmp(t, ")"))
+		return fail(p, "filter: ')' without a matching '('%s", "");
+	return fail(p, "filter: unsupported term '%s' (supported: ip ip6 arp tcp udp sctp icmp icmp6 [src|dst] host/net/port/portrange, not, and, or, parentheses)", t);
+}
+
+/* ---- expression tree, then disjunctive normal form ---- */
+
+enum { N_PRIM, N_AND, N_OR, N_NOT };
+
+struct node {
+	int kind;
+	int a, b; /* children (node indexes) */
+	struct xs_cond cond;
+};
+
+struct tree {
+	struct parser *p;
+	struct node n[MAX_NODES];
+	int used;
+};
+
+static int new_node(struct tree *t, int kind, int a, int b)
+{
+	if (t->used == MAX_NODES)
+		return fail(t->p, "filter: too many terms%s", "");
+	struct node *x = &t->n[t->used];
+	memset(x, 0, sizeof(*x));
+	x->kind = kind;
+	x->a = a;
+	x->b = b;
+	return t->used++;
+}
+
+static int is_tok(const char *s, const char *a, const char *b)
+{
+	return s && (!strcmp(s, a) || !strcmp(s, b));
+}
+
+static int parse_expr(struct tree *t, int depth);
+
+static int parse_unary(struct tree *t, int depth)
+{
+	struct parser *p = t->p;
+	if (depth > 32)
+		return fail(p, "filter: nested too deeply%s", "");
+	const char *s = peek(p);
+	if (!s)
+		return fail(p, "filter: expression ends early%s", "");
+	if (is_tok(s, "not", "!")) {
+		next(p);
+		int a = parse_unary(t, depth + 1);
+		return a < 0 ? -1 : new_node(t, N_NOT, a, -1);
+	}
+	if (!strcmp(s, "(")) {
+		next(p);
+		int a = parse_expr(t, depth + 1);
+		if (a < 0)
+			return -1;
+		if (!peek(p) || strcmp(peek(p), ")"))
+			return fail(p, "filter: '(' without a matching ')'%s", "");
+		next(p);
+		return a;
+	}
+	int x = new_node(t, N_PRIM, -1, -1);
+	if (x < 0 || parse_prim(p, &t->n[x].cond))
+		return -1;
+	return x;
+}
+
+static int parse_expr(struct tree *t, int depth)
+{
+	struct parser *p = t->p;
+	int left = parse_unary(t, depth);
+	while (left >= 0) {
+		const char *s = peek(p);
+		if (!s || !strcmp(s, ")"))
+			return left;
+		int kind;
+		if (is_tok(s, "and", "&&"))
+			kind = N_AND;
+		else if (is_tok(s, "or", "||"))
+			kind = N_OR;
+		else
+			return fail(p, "filter: expected 'and' or 'or' before '%s'", s);
+		next(p);
+		if (!peek(p) || !strcmp(peek(p), ")"))
+			return fail(p, "filter: expression ends after '%s'", s);
+		int right = parse_unary(t, depth);
+		if (right < 0)
+			return -1;
+		left = new_node(t, kind, left, right);
+	}
+	return -1;
+}
+
+/* An OR of groups, each an AND of conditions. */
+struct dnf {
+	int groups;
+	int len[XS_MAX_GROUPS];
+	struct xs_cond c[XS_MAX_GROUPS][XS_MAX_CONDS];
+};
+
+static int too_complex(struct parser *p)
+{
+	snprintf(p->err, p->errlen,
+		 "filter: too complex for the kernel filter (expanded into and/or form it needs more than %d alternatives or %d terms); capture more and use a display filter",
+		 XS_MAX_GROUPS, XS_MAX_CONDS);
+	return -1;
+}
+
+/* Expands node x (negated when neg) into out (De Morgan for negations). */
+static int to_dnf(struct tree *t, int x, int neg, struct dnf *out)
+{
+	struct node *n = &t->n[x];
+	memset(out, 0, sizeof(*out));
+	if (n->kind == N_PRIM) {
+		out->groups = 1;
+		out->len[0] = 1;
+		out->c[0][0] = n->cond;
+		out->c[0][0].negate ^= (__u8)neg;
+		return 0;
+	}
+	if (n->kind == N_NOT)
+		return to_dnf(t, n->a, !neg, out);
+	struct dnf *l = malloc(sizeof(*l)), *r = malloc(sizeof(*r));
+	int rc = -1;
+	if (!l || !r) {
+		snprintf(t->p->err, t->p->errlen, "filter: out of memory");
+		goto done;
+	}
+	if (to_dnf(t, n->a, neg, l) || to_dnf(t, n->b, neg, r))
+		goto done;
+	/* "or", or a negated "and": the alternatives of both sides */
+	if ((n->kind == N_OR) != (neg != 0)) {
+		if (l->groups + r->groups > XS_MAX_GROUPS) {
+			rc = too_complex(t->p);
+			goto done;
+		}
+		*out = *l;
+		for (int g = 0; g < r->groups; g++) {
+			out->len[out->groups] = r->len[g];
+			memcpy(out->c[out->groups], r->c[g], sizeof(r->c[g]));
+			out->groups++;
+		}
+		rc = 0;
+		goto done;
+	}
+	/* "and", or a negated "or": every pairing of an alternative from each side */
+	if (l->groups * r->groups > XS_MAX_GROUPS) {
+		rc = too_complex(t->p);
+		goto done;
+	}
+	for (int i = 0; i < l->groups; i++) {
+		for (int j = 0; j < r->groups; j++) {
+			int g = out->groups++;
+			if (l->len[i] + r->len[j] > XS_MAX_CONDS) {
+				rc = too_complex(t->p);
+				goto done;
+			}
+			memcpy(out->c[g], l->c[i], l->len[i] * sizeof(struct xs_cond));
+			memcpy(out->c[g] + l->len[i], r->c[j], r->len[j] * sizeof(struct xs_cond));
+			out->len[g] = l->len[i] + r->len[j];
+		}
+	}
+	rc = 0;
+done:
+	free(l);
+	free(r);
+	return rc;
 }
 
 int xs_filter_parse(const char *expr, struct xs_filter *f, char *err, size_t errlen)
@@ -238,8 +408,36 @@ int xs_filter_parse(const char *expr, struct xs_filter *f, char *err, size_t err
 		return -1;
 	}
 	struct parser p = {.err = err, .errlen = errlen};
+	struct tree *t = NULL;
+	struct dnf *d = NULL;
 	int rc = 0;
-	/* "!tcp" and "&&" written without spaces are split apart first. */
+	/* Operators may touch their operands ("!tcp", "(tcp", "udp||arp"): a
+	 * spaced copy of the text makes every operator a word of its own. */
+	size_t len = strlen(copy);
+	char *spaced = malloc(len * 3 + 1);
+	if (!spaced) {
+		rc = fail(&p, "filter: out of memory%s", "");
+		goto out;
+	}
+	free(copy);
+	copy = spaced;
+	{
+		size_t o = 0;
+		for (size_t k = 0; k < len; k++) {
+			char ch = expr[k];
+			int two = (ch == '&' || ch == '|') && expr[k + 1] == ch;
+			if (ch == '(' || ch == ')' || (ch == '!' && expr[k + 1] != '=') || two) {
+				spaced[o++] = ' ';
+				spaced[o++] = ch;
+				if (two)
+					spaced[o++] = expr[++k];
+				spaced[o++] = ' ';
+			} else {
+				spaced[o++] = ch;
+			}
+		}
+		spaced[o] = 0;
+	}
 	for (char *s = copy; *s;) {
 		while (isspace((unsigned char)*s))
 			s++;
@@ -248,11 +446,6 @@ int xs_filter_parse(const char *expr, struct xs_filter *f, char *err, size_t err
 		if (p.n == MAX_TOKENS) {
 			rc = fail(&p, "filter: too many terms%s", "");
 			goto out;
-		}
-		if (*s == '!' && s[1] != '=') {
-			p.tok[p.n++] = "!";
-			s++;
-			continue;
 		}
 		if (!isprint((unsigned char)*s)) {
 			rc = fail(&p, "filter: non-printable character%s", "");
@@ -264,34 +457,45 @@ int xs_filter_parse(const char *expr, struct xs_filter *f, char *err, size_t err
 		if (*s)
 			*s++ = 0;
 	}
-	while (p.i < p.n) {
-		if (f->n_conds == XS_MAX_CONDS) {
-			snprintf(err, errlen, "filter: more than %d terms", XS_MAX_CONDS);
-			rc = -1;
-			goto out;
-		}
-		struct xs_cond *c = &f->conds[f->n_conds];
-		if (parse_prim(&p, c)) {
-			rc = -1;
-			goto out;
-		}
-		f->n_conds++;
-		const char *j = next(&p);
-		if (!j)
-			break;
-		if (strcmp(j, "and") && strcmp(j, "&&")) {
-			if (!strcmp(j, "or") || !strcmp(j, "||"))
-				rc = fail(&p, "filter: 'or' is not supported by the kernel filter (only 'and' and 'not'); capture more and use a display filter%s", "");
-			else
-				rc = fail(&p, "filter: expected 'and' before '%s'", j);
-			goto out;
-		}
-		if (p.i == p.n) {
-			rc = fail(&p, "filter: expression ends after 'and'%s", "");
-			goto out;
+	if (p.n == 0)
+		goto out;
+	t = calloc(1, sizeof(*t));
+	d = malloc(sizeof(*d));
+	if (!t || !d) {
+		rc = fail(&p, "filter: out of memory%s", "");
+		goto out;
+	}
+	t->p = &p;
+	int root = parse_expr(t, 0);
+	if (root < 0) {
+		rc = -1;
+		goto out;
+	}
+	if (p.i < p.n) {
+		rc = fail(&p, "filter: ')' without a matching '('%s", "");
+		goto out;
+	}
+	if (to_dnf(t, root, 0, d)) {
+		rc = -1;
+		goto out;
+	}
+	int total = 0;
+	for (int g = 0; g < d->groups; g++)
+		total += d->len[g];
+	if (total > XS_MAX_CONDS) {
+		rc = too_complex(&p);
+		goto out;
+	}
+	for (int g = 0; g < d->groups; g++) {
+		for (int k = 0; k < d->len[g]; k++) {
+			struct xs_cond *c = &f->conds[f->n_conds++];
+			*c = d->c[g][k];
+			c->group = (__u8)g;
 		}
 	}
 out:
+	free(t);
+	free(d);
 	free(copy);
 	return rc;
 }

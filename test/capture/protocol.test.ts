@@ -118,19 +118,25 @@ describe('helper stream decoder', () => {
 
 describe('capture filter grammar (helper check-filter)', { skip: existsSync(HELPER) ? false : `helper not built (${HELPER})` }, () => {
   const good = ['tcp port 443', 'udp', 'host 198.18.0.2', 'net 198.18.0.0/15', 'not port 22', 'src host 198.18.0.1 and dst port 80',
-    'tcp dst portrange 8000-8080', '!icmp', 'ip6 and host fe80::1', 'arp', 'net 10.0.0.0 mask 255.0.0.0', ''];
+    'tcp dst portrange 8000-8080', '!icmp', 'ip6 and host fe80::1', 'arp', 'net 10.0.0.0 mask 255.0.0.0', '',
+    'tcp or udp', '(tcp)', 'port 80 or port 443', 'not (host 198.18.0.1 or net 198.19.0.0/16) and (tcp or icmp)', '!(udp||arp)&&ip'];
   for (const f of good) {
     it(`accepts '${f}'`, async () => assert.equal((await checkCaptureFilter(f, { helper: HELPER })).ok, true));
   }
   const bad: Array<[string, RegExp]> = [
-    ['tcp or udp', /'or' is not supported/],
-    ['(tcp)', /parentheses/],
+    ['tcp or', /ends after 'or'/],
+    ['((tcp)', /'\(' without a matching '\)'/],
+    ['tcp)', /'\)' without a matching '\('/],
+    ['or tcp', /a term is missing before 'or'/],
+    // expands to 9 alternatives: one more than the program evaluates
+    ['host 198.18.0.1 or host 198.18.0.2 or host 198.18.0.3 or host 198.18.0.4 or host 198.18.0.5 or host 198.18.0.6 or host 198.18.0.7 or host 198.18.0.8 or host 198.18.0.9', /too complex for the kernel filter/],
+    ['(tcp or udp) and (port 1 or port 2) and (host 198.18.0.1 or host 198.18.0.2) and (ip or ip6)', /too complex/],
     ['port http', /bad port 'http'/],
     ['host example.com', /not an IP address/],
     ['net 198.18.0.1/15', /non-network bits/],
     ['tcp and', /ends after 'and'/],
     ['ether host 01:02:03:04:05:06', /unsupported term 'ether'/],
-    ['udp udp', /expected 'and' before 'udp'/],
+    ['udp udp', /expected 'and' or 'or' before 'udp'/],
   ];
   for (const [f, re] of bad) {
     it(`refuses '${f}' and says why`, async () => {

@@ -45,7 +45,7 @@ Options:
   -s, --snaplen N         bytes to keep per frame (default: the whole frame)
   -f, --filter EXPR       kernel capture filter, a tcpdump subset: e.g. 'tcp port 443',
                           'udp', 'host 198.18.0.2', 'net 198.18.0.0/15', 'not port 22',
-                          src/dst qualifiers, 'and' (no 'or', no parentheses)
+                          src/dst qualifiers, and, or, not, parentheses ('port 80 or port 443')
       --mode MODE         XDP attach mode: auto (native, else generic), native, generic
       --sample N          keep 1 in N of the frames that pass the filter
       --ring-bytes N      kernel ring buffer size (power of two, default 8388608)
