@@ -138,7 +138,11 @@ export async function run(argv: string[]): Promise<number> {
     }
     return r.stopped ? 0 : damaged(v.r, file.error);
   }
-  const dis = new Dissector({ geoip, fields: subset, reuse: format === 'fields' });
+  // -T text prints summaries: only the filter's fields are decoded (reused objects: each line is written at once)
+  const textSubset = format === 'text' && (!filter || filter.fields) ? [...(filter?.fields ?? [])] : undefined;
+  const dis = textSubset
+    ? new Dissector({ geoip, fields: textSubset, summaries: true, reuse: true })
+    : new Dissector({ geoip, fields: subset, reuse: format === 'fields' });
   if (filter) dis.filtering();
   const out = new BufferedWriter(bulkStdout());
   const ff = format === 'fields' ? new FieldsFormatter(fo) : null;

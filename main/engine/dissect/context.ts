@@ -60,6 +60,12 @@ export class Ctx {
   /** set by the TCP/UDP dissector for the layers above */
   srcPort = 0;
   dstPort = 0;
+  /**
+   * Is the summary (Info text) read? Always with the whole tree; in
+   * field-subset mode only when the Dissector was asked for summaries
+   * (-T text), else dissectors may skip building it.
+   */
+  summary = true;
   /** depth of IP-in-ICMP and tunnels: inner headers must not touch stream state */
   inner = 0;
   /** the innermost network header, for transport stream keys */

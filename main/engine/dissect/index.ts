@@ -41,6 +41,11 @@ export interface DissectorOptions {
    * only until the next dissect() call, which recycles its objects.
    */
   reuse?: boolean;
+  /**
+   * Field-subset mode: build the summary (Info text) all the same — for
+   * `-T text`, which prints summaries and needs no fields beyond the filter's.
+   */
+  summaries?: boolean;
 }
 
 /** Fields enrichment reads, added to a field subset when enrichment is wanted. */
@@ -104,6 +109,7 @@ export class Dissector {
   private readonly want: Map<string, number> | null;
   private readonly groups = new Map<string, boolean>();
   private readonly reuse: boolean;
+  private readonly summaries: boolean;
   private ctx: Ctx | null = null;
   private last: PacketDissection | null = null;
 
@@ -121,6 +127,7 @@ export class Dissector {
     } else this.want = null;
     this.enrich = enrich ? { geoip: opts.geoip, streams: new Map() } : null;
     this.reuse = opts.reuse === true;
+    this.summaries = this.want === null || opts.summaries === true;
   }
 
   /** Field-subset mode: the wanted names, indexed by the slot their fields carry (F.slot); null otherwise. */
@@ -197,8 +204,8 @@ export class Dissector {
 
   dissect(pkt: RawPacket): Dissection {
     let ctx: Ctx;
-    if (!this.reuse) ctx = new Ctx(pkt, this.want, this.groups);
-    else if (this.ctx === null) ctx = this.ctx = new Ctx(pkt, this.want, this.groups).reusable();
+    if (!this.reuse) { ctx = new Ctx(pkt, this.want, this.groups); ctx.summary = this.summaries; }
+    else if (this.ctx === null) { ctx = this.ctx = new Ctx(pkt, this.want, this.groups).reusable(); ctx.summary = this.summaries; }
     else { ctx = this.ctx; ctx.reset(pkt); }
     const protos = dissectFrame(ctx, this.clock);
     if (!this.showsOnRequest && pkt.tsNs !== null) this.clock.shown = pkt.tsNs;

@@ -199,7 +199,7 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
     // (and to the analysis: SACK blocks shrink the other side's bytes in flight)
     flow.sackBytes = 0;
     if (hl > 20) {
-      if (syn || ctx.want === null || ctx.g('tcp.option')) optInfo = options(ctx, tcp, off + 20, Math.min(off + hl, end), flow, rev, syn);
+      if (syn || ctx.summary || ctx.g('tcp.option')) optInfo = options(ctx, tcp, off + 20, Math.min(off + hl, end), flow, rev, syn);
       else if (ctx.g('tcp.analysis')) flow.sackBytes = sackBytes(d, off + 20, Math.min(off + hl, end));
     }
   }
@@ -230,7 +230,7 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
   // --- SEQ/ACK analysis, as tshark 4.0 (only when a tcp.analysis field or the Info text is wanted) ---
   timing(ctx, tcp, stream.s, len, flags, !seenBefore && !rev.seen && !stream.reused);
   let prefix = '';
-  if (ctx.want === null || ctx.g('tcp.analysis')) {
+  if (ctx.summary || ctx.g('tcp.analysis')) {
     const ta = TA;
     ta.reset();
     if (reused) ta.flags = A_REUSED;
@@ -240,8 +240,8 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
   // tshark's is_first_ack: until the direction's first ACK without SYN its window is not scaled
   if ((flags & 18) === 16) flow.firstAck = false;
 
-  // the Info text is built on demand, and never in field-subset mode (nobody reads it there)
-  const full = ctx.want === null;
+  // the Info text is built on demand, and only when someone reads it (not in -T fields' subset mode)
+  const full = ctx.summary;
   // (a class, not a closure here: captured locals would cost a context object on every packet)
   const info = full ? new TcpInfo(prefix, sp, dp, flags, relSeq, relAck, scale >= 0 ? win * 2 ** scale : win, len, optInfo) : null;
   if (info) ctx.info = lazyText(info);

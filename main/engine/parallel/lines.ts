@@ -23,13 +23,13 @@ export class LineMaker {
       this.filter = r.filter;
     }
     if (geoip === undefined) geoip = job.geoip === null ? null : job.geoip === undefined ? undefined : GeoIp.open(job.geoip);
-    // as a one-thread read: -T fields decodes only its fields (and the filter's), -T text everything
+    // as a one-thread read: -T fields decodes only its fields and the filter's, -T text the filter's and the summary
     if (job.format === 'fields') {
       const subset = [...job.options.fields, ...(this.filter?.fields ?? [])];
       this.dis = new Dissector({ geoip, fields: subset, reuse: true });
       this.fb = new FieldsByteWriter(job.options).bindSlots(this.dis.wantedNames());
     } else {
-      this.dis = new Dissector({ geoip });
+      this.dis = new Dissector({ geoip, fields: [...(this.filter?.fields ?? [])], summaries: true, reuse: true });
       this.fb = null;
     }
     if (this.filter !== null) this.dis.filtering();
