@@ -5,7 +5,7 @@ import { type Ctx, F, fieldGroup } from './context';
 import { declare, HEX16 } from './fields';
 import { dissectData } from './data';
 import type { State } from './state';
-import { type PduTrack, type TcpFlow, type TcpStream, appFor, trackFor } from './tcpstream';
+import { type PduTrack, type TcpFlow, type TcpStream, SeqState, appFor, trackFor } from './tcpstream';
 
 // local copies: a call across modules goes through CommonJS export getters (hot path)
 const u16 = (d: Uint8Array, o: number): number => (d[o] << 8) | d[o + 1];
@@ -133,12 +133,18 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
   const stream = st.tcp.lookup(ctx, sp, dp, syn && !ackf, seq);
   const flow: TcpFlow = stream.fwd ? stream.s.a : stream.s.b;
   const rev: TcpFlow = stream.fwd ? stream.s.b : stream.s.a;
+  // the SEQ/ACK analysis runs when a tcp.analysis field or the Info text is wanted
+  let fa: SeqState | null = null, ra: SeqState | null = null;
+  if (ctx.summary || ctx.g('tcp.analysis')) {
+    fa = flow.an ?? (flow.an = new SeqState());
+    ra = rev.an ?? (rev.an = new SeqState());
+  }
   let reused = stream.reused;
   if (syn && ackf && flow.base >= 0 && seq !== flow.base) {
     // tshark 4.0: a SYN-ACK with another sequence number stays in the conversation and renumbers its side
     reused = true;
     flow.base = seq;
-    flow.bifOk = false;
+    if (fa) fa.bifOk = false;
   }
   const seenBefore = flow.seen;
   flow.seen = true;
@@ -197,10 +203,10 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
     if (off + hl > end) ctx.malformedAt('tcp', `TCP options cut short (${avail} of ${hl} header bytes)`, off, avail);
     // options matter to SYNs (window scale), the Info text, or when their fields are asked for
     // (and to the analysis: SACK blocks shrink the other side's bytes in flight)
-    flow.sackBytes = 0;
+    if (fa) fa.sackBytes = 0;
     if (hl > 20) {
-      if (syn || ctx.summary || ctx.g('tcp.option')) optInfo = options(ctx, tcp, off + 20, Math.min(off + hl, end), flow, rev, syn);
-      else if (ctx.g('tcp.analysis')) flow.sackBytes = sackBytes(d, off + 20, Math.min(off + hl, end));
+      if (syn || ctx.summary || ctx.g('tcp.option')) optInfo = options(ctx, tcp, off + 20, Math.min(off + hl, end), flow, rev, fa, syn);
+      else if (fa) fa.sackBytes = sackBytes(d, off + 20, Math.min(off + hl, end));
     }
   }
   if (syn) {
@@ -230,15 +236,15 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
   // --- SEQ/ACK analysis, as tshark 4.0 (only when a tcp.analysis field or the Info text is wanted) ---
   timing(ctx, tcp, stream.s, len, flags, !seenBefore && !rev.seen && !stream.reused);
   let prefix = '';
-  if (ctx.summary || ctx.g('tcp.analysis')) {
+  if (fa && ra) {
     const ta = TA;
     ta.reset();
     if (reused) ta.flags = A_REUSED;
-    analyze(ta, stream.s, flow, rev, seq, ack, len, flags, win, ctx.pkt.number, ctx.pkt.tsNs);
+    analyze(ta, stream.s, fa, ra, flow.base, rev.wscale, seq, ack, len, flags, win, ctx.pkt.number, ctx.pkt.tsNs);
     if (ta.has || ta.flags) prefix = showAnalysis(ctx, tcp, ta, stream.s);
+    // tshark's is_first_ack: until the direction's first ACK without SYN its window is not scaled
+    if ((flags & 18) === 16) fa.firstAck = false;
   }
-  // tshark's is_first_ack: until the direction's first ACK without SYN its window is not scaled
-  if ((flags & 18) === 16) flow.firstAck = false;
 
   // the Info text is built on demand, and only when someone reads it (not in -T fields' subset mode)
   const full = ctx.summary;
@@ -382,7 +388,7 @@ const within = (now: bigint | null, then: bigint | null, limit: bigint): boolean
  * sequence numbers, with its state per direction (fwd: this segment's, rev:
  * the other). seglen is the payload length; SYN and FIN count through flags.
  */
-function analyze(ta: Ta, s: TcpStream, fwd: TcpFlow, rev: TcpFlow, seq: number, ack: number, seglen: number, flags: number, window: number, frame: number, ts: bigint | null): void {
+function analyze(ta: Ta, s: TcpStream, fwd: SeqState, rev: SeqState, base: number, revScale: number, seq: number, ack: number, seglen: number, flags: number, window: number, frame: number, ts: bigint | null): void {
   if (flags & TH_ACK) rev.validBif = true;
   const plainFlags = (flags & (TH_SYN | TH_FIN | TH_RST)) === 0;
 
@@ -396,8 +402,8 @@ function analyze(ta: Ta, s: TcpStream, fwd: TcpFlow, rev: TcpFlow, seq: number, 
       fwd.validBif = false;
     }
     // data up to the edge of the receiver's advertised window
-    if (seglen > 0 && rev.wscale !== -1 && plainFlags) {
-      const shift = rev.firstAck || rev.wscale === -2 ? 0 : rev.wscale;
+    if (seglen > 0 && revScale !== -1 && plainFlags) {
+      const shift = rev.firstAck || revScale === -2 ? 0 : revScale;
       if (((seq + seglen) >>> 0) === ((rev.aLastAck + ((rev.aWin << shift) >>> 0)) >>> 0)) ta.flags |= A_WINDOW_FULL;
     }
     if ((seglen === 0 || seglen === 1) && seq === ((fwd.aNext - 1) >>> 0) && plainFlags) ta.flags |= A_KEEP_ALIVE;
@@ -457,7 +463,7 @@ function analyze(ta: Ta, s: TcpStream, fwd: TcpFlow, rev: TcpFlow, seq: number, 
     if (flags & (TH_SYN | TH_FIN)) nextseq = (nextseq + 1) >>> 0;
     fwd.segs.push({ frame, seq, next: nextseq, ts });
     if (fwd.bifOk) {
-      const lo = (seq - fwd.base) >>> 0, hi = (nextseq - fwd.base) >>> 0;
+      const lo = (seq - base) >>> 0, hi = (nextseq - base) >>> 0;
       if (lo < fwd.bifMin) fwd.bifMin = lo;
       if (hi > fwd.bifMax) fwd.bifMax = hi;
     }
@@ -498,7 +504,7 @@ function analyze(ta: Ta, s: TcpStream, fwd: TcpFlow, rev: TcpFlow, seq: number, 
     if (!fwd.bifOk) {
       let lo = 0xffffffff, hi = 0;
       for (const u of fwd.segs) {
-        const a = (u.seq - fwd.base) >>> 0, b = (u.next - fwd.base) >>> 0;
+        const a = (u.seq - base) >>> 0, b = (u.next - base) >>> 0;
         if (a < lo) lo = a;
         if (b > hi) hi = b;
       }
@@ -678,7 +684,7 @@ function flagBits(ctx: Ctx, ff: F, flags: number, off: number): void {
   if (ctx.w('tcp.flags.str')) ctx.sub(ff, 'tcp.flags.str', flagStr(flags), off + 12, 2).generated = true;
 }
 
-function options(ctx: Ctx, tcp: F, o: number, end: number, flow: TcpFlow, rev: TcpFlow, syn: boolean): string {
+function options(ctx: Ctx, tcp: F, o: number, end: number, flow: TcpFlow, rev: TcpFlow, fa: SeqState | null, syn: boolean): string {
   const d = ctx.d;
   if (ctx.w('tcp.options')) ctx.add(tcp, 'tcp.options', d.subarray(o, end), o, end - o);
   let info = '';
@@ -722,7 +728,7 @@ function options(ctx: Ctx, tcp: F, o: number, end: number, flow: TcpFlow, rev: T
         const rl = (le - base) >>> 0, rr = (re - base) >>> 0;
         ctx.add(tcp, 'tcp.options.sack_le', rl, p, 4);
         ctx.add(tcp, 'tcp.options.sack_re', rr, p + 4, 4);
-        flow.sackBytes = (flow.sackBytes + re - le) >>> 0;
+        if (fa) fa.sackBytes = (fa.sackBytes + re - le) >>> 0;
         info += ` SLE=${rl} SRE=${rr}`;
       } break;
       case 8: if (len === 10) {

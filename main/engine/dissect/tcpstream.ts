@@ -33,14 +33,19 @@ export class TcpFlow {
   seen = false;
   /** window scale shift from this side's SYN; -1 unknown, -2 none */
   wscale = -1;
-  /** the direction's last window came from its SYN (tshark's is_first_ack: not scaled) */
-  firstAck = true;
   fin = false;
   app: TcpApp | null = null;
   /** PDU boundaries for tcp.segment_data and the reassembly fields (undefined: not looked at yet) */
   track: PduTrack | null | undefined = undefined;
 
-  // --- tshark's SEQ/ACK analysis state (tcp_analyze_seq_info), raw numbers; 0 means unset, as in tshark ---
+  /** tshark's SEQ/ACK analysis state, made when the analysis runs (field-subset reads without analysis fields never do) */
+  an: SeqState | null = null;
+}
+
+/** One direction's state of tshark's SEQ/ACK analysis (tcp_analyze_seq_info): raw numbers, 0 meaning unset as in tshark. */
+export class SeqState {
+  /** until the direction's first ACK without SYN its window is not scaled (tshark's is_first_ack) */
+  firstAck = true;
   /** highest next sequence number seen, its frame and time */
   aNext = 0;
   aNextFrame = 0;
