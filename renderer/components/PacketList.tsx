@@ -91,6 +91,9 @@ export function PacketList() {
   const sortKey = useRef('');
   const follow = useRef(true);
   const programmaticScroll = useRef(0);
+  /** the user's own hand on the list: the last wheel/key time, and whether a pointer (scrollbar drag) is down */
+  const userInput = useRef(0);
+  const pointerDown = useRef(false);
   const lastRefresh = useRef(0);
   const refreshTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const [menu, setMenu] = useState<MenuTarget | null>(null);
@@ -221,7 +224,11 @@ export function PacketList() {
   const onScroll = (e: BodyScrollEvent<Row>) => {
     if (e.direction === 'vertical') prefetchAhead(e.api, e.top);
     // Only a live capture follows the tail; reading the pixel range forces a layout, so not on every file scroll.
-    if (statusRef.current.mode !== 'live' || e.direction !== 'vertical' || Date.now() - programmaticScroll.current < 300) return;
+    if (statusRef.current.mode !== 'live' || e.direction !== 'vertical') return;
+    // our own follow-the-tail scrolls come every refresh of a busy capture: a scroll soon after one is
+    // ours unless the user is at the wheel, keys or scrollbar (else their scroll would be taken back)
+    const byUser = pointerDown.current || Date.now() - userInput.current < 1000;
+    if (!byUser && Date.now() - programmaticScroll.current < 300) return;
     // pixels, not row indices: the rendered range includes rowBuffer rows below the viewport
     const rows = e.api.getDisplayedRowCount();
     const range = e.api.getVerticalPixelRange();
@@ -239,7 +246,13 @@ export function PacketList() {
   handlers.current = { onFocused, onScroll, onContext };
 
   return (
-    <div className="packet-list" data-testid="packet-list">
+    <div className="packet-list" data-testid="packet-list"
+      onWheelCapture={() => { userInput.current = Date.now(); }}
+      onKeyDownCapture={() => { userInput.current = Date.now(); }}
+      onPointerDownCapture={() => {
+        pointerDown.current = true;
+        window.addEventListener('pointerup', () => { pointerDown.current = false; userInput.current = Date.now(); }, { once: true });
+      }}>
       <AgGridReact<Row> className="packet-grid" gridOptions={options} theme={dark ? darkTheme : lightTheme} />
       {status.mode === 'live' && !following && (
         <button className="follow-tail" onClick={() => {

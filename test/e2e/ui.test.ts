@@ -130,6 +130,21 @@ test('live capture on a veth pair: pick the interface, start, see HTTP rows arri
     await shot(page, '11-live');
     // the view follows the tail while live; scrolling up pauses that until asked again
     const rowVisible = (i: number) => page.evaluate((n) => !!document.querySelector(`[data-testid=packet-list] .ag-row[row-index="${n}"]`), i);
+    // scrolling away from the tail needs a list longer than the view: on a loaded machine the rows may
+    // still be arriving, so a few more requests until they overflow it (bounded)
+    const overflows = async () => {
+      const listed = Number(/Packets: ([\d,]+)/.exec(await statusText(page, 'captured'))?.[1]?.replace(/,/g, '') ?? 0);
+      // rowBuffer 0: the rows in the DOM are the rows on screen
+      const onScreen = await page.evaluate(() => document.querySelectorAll('[data-testid=packet-list] .ag-row').length);
+      lastSeen = `${listed} packets, ${onScreen} rows on screen`;
+      return onScreen > 0 && listed > onScreen + 10;
+    };
+    let lastSeen = '';
+    for (let i = 0; i < 20 && !(await overflows()); i++) {
+      net.exec(net.clientNs, ['curl', '-s', '-m', '3', `http://${net.serverIp}:8080/fill`]);
+      await page.waitForTimeout(300);
+    }
+    assert.ok(await overflows(), `the packet list is longer than its view (${lastSeen})`);
     await page.waitForTimeout(600);
     const box = (await page.getByTestId('packet-list').boundingBox())!;
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
@@ -137,7 +152,15 @@ test('live capture on a veth pair: pick the interface, start, see HTTP rows arri
     await page.waitForTimeout(400);
     await shot(page, '11b-scrolled-up');
     const followBtn = page.getByRole('button', { name: /Follow new packets/ });
-    await followBtn.waitFor({ timeout: 5000 });
+    await followBtn.waitFor({ timeout: 5000 }).catch(async (e) => {
+      const diag = await page.evaluate(() => {
+        const vs = [...document.querySelectorAll('[data-testid=packet-list] *')].filter((el) => (el as HTMLElement).scrollHeight > (el as HTMLElement).clientHeight + 20 && getComputedStyle(el).overflowY !== 'visible')
+          .map((el) => `${el.className}: top ${(el as HTMLElement).scrollTop} h ${(el as HTMLElement).scrollHeight}/${(el as HTMLElement).clientHeight}`);
+        const idx = [...document.querySelectorAll('[data-testid=packet-list] .ag-row')].map((r) => r.getAttribute('row-index'));
+        return { vs, idx: idx.slice(0, 5).join(',') + '…' + idx.slice(-3).join(','), state: document.querySelector('[data-k=state]')?.textContent };
+      });
+      throw new Error(`${(e as Error).message}\nDIAG ${JSON.stringify(diag)} ${lastSeen}`);
+    });
     assert.ok(await rowVisible(0), 'scrolled to the top');
     for (let i = 0; i < 3; i++) net.exec(net.clientNs, ['curl', '-s', '-m', '3', `http://${net.serverIp}:8080/more`]);
     await page.locator('.ag-row', { hasText: 'GET /more HTTP/1.1' }).first().waitFor({ state: 'attached', timeout: 20_000 }).catch(() => undefined);
