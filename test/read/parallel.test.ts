@@ -2,8 +2,9 @@
 // same lines in the same order, same damage report, same exit status.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { CAPTURES, CLI, outputDir, sharedCapturesSkipReason } from '../lib/env';
 import { allFields } from '../../main/engine/fields/registry';
@@ -168,4 +169,22 @@ test('a conversation has one owner: both directions, under any of the link layer
   // shares 0.7 : 1 — the thread that also reads gets the smaller part
   const share = load[0] / (load[0] + load[1]);
   assert.ok(share > 0.3 && share < 0.52, `reading thread's share ${share.toFixed(2)}`);
+});
+
+test('a gzip capture read into a slow pipe: every line arrives, on one thread and on two', { skip, timeout: 120_000 }, async () => {
+  // a real FIFO (node's own child pipes are sockets) whose reader waits a second before reading: the
+  // output must block, not fail — Readable.pipe() inside the gzip reader once turned fd 1 non-blocking
+  const path = combined(60);
+  const gz = `${path}.gz`;
+  writeFileSync(gz, gzipSync(readFileSync(path), { level: 1 }));
+  const e = ['frame.number', 'frame.time_epoch', 'eth.src', 'ip.src', 'tcp.srcport', 'http.host', 'frame.protocols'].flatMap((f) => ['-e', f]);
+  const want = (await read(1, ['-r', path, '-T', 'fields', ...e])).stdout;
+  assert.ok(want.length > 256 << 10, 'more output than a pipe holds');
+  for (const threads of [1, 2]) {
+    const q = (a: string): string => `'${a.replace(/'/g, "'\\''")}'`;
+    const sh = `XDPSCOPE_READ_THREADS=${threads} ${q(process.execPath)} ${q(CLI)} read -r ${q(gz)} -T fields ${e.map(q).join(' ')} | (sleep 1; cat)`;
+    const r = spawnSync('sh', ['-c', sh], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    assert.equal(r.stderr, '', `${threads} thread(s)`);
+    assert.ok(r.stdout === want, `${threads} thread(s): ${r.stdout.length} of ${want.length} characters`);
+  }
 });

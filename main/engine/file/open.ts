@@ -127,8 +127,13 @@ class GzipSource implements ByteSource {
       this.notify();
     });
     this.gunzip.on('end', () => { this.ended = true; this.notify(); });
-    this.gunzip.on('error', (e) => { this.failure = e; this.notify(); });
-    this.fileStream.pipe(this.gunzip);
+    // (and no more reading after a failure, as pipe() would stop)
+    this.gunzip.on('error', (e) => { this.failure = e; this.fileStream.pause(); this.notify(); });
+    // by hand rather than fileStream.pipe(): Readable.pipe() looks at process.stdout, and creating it
+    // turns a piped fd 1 non-blocking — the bulk writer's writes then fail with EAGAIN on a slow reader
+    this.fileStream.on('data', (c: string | Buffer) => { if (!this.gunzip.write(c)) this.fileStream.pause(); });
+    this.gunzip.on('drain', () => this.fileStream.resume());
+    this.fileStream.on('end', () => this.gunzip.end());
   }
 
   private notify(): void {
