@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Dissection } from '../../engine/types';
 import { openCaptureFile } from '../../engine/file/open';
 import { CaptureFileError } from '../../engine/file/errors';
-import { Dissector } from '../../engine/dissect';
+import { decodedFields, readDissector, type ReadFormat } from '../../engine/output/decode-plan';
 import { GeoIp } from '../../engine/enrich/geoip';
 import { BufferedWriter, bulkStdout } from '../../engine/output/writer';
 import { FieldsByteWriter, FieldsFormatter, defaultFieldsOptions, type FieldsOptions } from '../../engine/output/fields';
@@ -115,14 +115,13 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`xdpscope read: ${v.r}: ${(e as Error).message}\n`);
     return e instanceof CaptureFileError ? 2 : 1;
   }
-  // -T fields reads only the named fields (and what the filter reads): the fast path
-  const subset = format === 'fields' && (!filter || filter.fields) ? [...fieldNames, ...(filter?.fields ?? [])] : undefined;
+  const fmt = format as ReadFormat;
   const nano = file.pcapHeader?.nanosecond ?? file.interfaces.some((i) => (i.tsUnitNs ?? 1000) < 1000);
   // -T fields or text on a large file: decoding threads, their lines merged back into file order
   let bytes = 0;
   try { const st = statSync(v.r); if (st.isFile()) bytes = st.size; } catch { /* opened already: a special file */ }
-  const parallel = format === 'text' ? (!filter || filter.fields ? [...(filter?.fields ?? [])] : undefined) : subset;
-  const threads = parallel && bytes > 0 ? readThreads(bytes, parallel) : 1;
+  const decoded = fmt === 'json' ? null : decodedFields(fmt, fieldNames, filter);
+  const threads = decoded && bytes > 0 ? readThreads(bytes, decoded) : 1;
   if (threads > 1 && (format === 'fields' || format === 'text')) {
     const out = new BufferedWriter(bulkStdout());
     if (format === 'fields' && fo.header) out.write(new FieldsFormatter(fo).header());
@@ -138,12 +137,7 @@ export async function run(argv: string[]): Promise<number> {
     }
     return r.stopped ? 0 : damaged(v.r, file.error);
   }
-  // -T text prints summaries: only the filter's fields are decoded (reused objects: each line is written at once)
-  const textSubset = format === 'text' && (!filter || filter.fields) ? [...(filter?.fields ?? [])] : undefined;
-  const dis = textSubset
-    ? new Dissector({ geoip, fields: textSubset, summaries: true, reuse: true })
-    : new Dissector({ geoip, fields: subset, reuse: format === 'fields' });
-  if (filter) dis.filtering();
+  const dis = readDissector(fmt, fieldNames, filter, geoip);
   const out = new BufferedWriter(bulkStdout());
   const ff = format === 'fields' ? new FieldsFormatter(fo) : null;
   // -T fields: values go straight into the output buffer as bytes

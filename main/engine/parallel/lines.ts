@@ -1,11 +1,12 @@
 // The work every decoding thread of a parallel read does per packet:
-// dissect (only the fields asked for, with -T fields), apply -Y, format the
-// line.
-import { Dissector } from '../dissect';
+// dissect (what output/decode-plan.ts says the read needs), apply -Y,
+// format the line.
+import type { Dissector } from '../dissect';
 import { GeoIp } from '../enrich/geoip';
 import { type CompiledFilter, compileDisplayFilter } from '../filter/compile';
 import { FieldsByteWriter } from '../output/fields';
 import { summaryLine } from '../output/text';
+import { readDissector } from '../output/decode-plan';
 import type { GrowingSink } from '../output/writer';
 import type { RawPacket } from '../types';
 import type { ReadJob } from './protocol';
@@ -23,16 +24,8 @@ export class LineMaker {
       this.filter = r.filter;
     }
     if (geoip === undefined) geoip = job.geoip === null ? null : job.geoip === undefined ? undefined : GeoIp.open(job.geoip);
-    // as a one-thread read: -T fields decodes only its fields and the filter's, -T text the filter's and the summary
-    if (job.format === 'fields') {
-      const subset = [...job.options.fields, ...(this.filter?.fields ?? [])];
-      this.dis = new Dissector({ geoip, fields: subset, reuse: true });
-      this.fb = new FieldsByteWriter(job.options).bindSlots(this.dis.wantedNames());
-    } else {
-      this.dis = new Dissector({ geoip, fields: [...(this.filter?.fields ?? [])], summaries: true, reuse: true });
-      this.fb = null;
-    }
-    if (this.filter !== null) this.dis.filtering();
+    this.dis = readDissector(job.format, job.options.fields, this.filter, geoip);
+    this.fb = job.format === 'fields' ? new FieldsByteWriter(job.options).bindSlots(this.dis.wantedNames()) : null;
     this.nano = job.nano;
   }
 

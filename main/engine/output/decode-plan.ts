@@ -1,0 +1,33 @@
+// What a read (`xdpscope read`, one thread or several) decodes per packet:
+// -T fields only its fields and the filter's, -T text only the filter's and
+// the summary line, -T json (or a filter that cannot name what it reads)
+// whole packets.
+import { Dissector } from '../dissect';
+import type { GeoIp } from '../enrich/geoip';
+
+export type ReadFormat = 'text' | 'fields' | 'json';
+
+/** A compiled display filter, as far as the plan cares: what it reads, when it can say. */
+interface NamesFields { readonly fields?: readonly string[] }
+
+/** The field names a read decodes, or null for whole packets. */
+export function decodedFields(format: ReadFormat, fields: readonly string[], filter: NamesFields | null): string[] | null {
+  if (filter && !filter.fields) return null;
+  if (format === 'fields') return [...fields, ...(filter?.fields ?? [])];
+  if (format === 'text') return [...(filter?.fields ?? [])];
+  return null;
+}
+
+/**
+ * The Dissector for a read. Its objects are recycled (each packet is
+ * printed before the next is decoded) except for whole-packet text/json;
+ * with a filter, only packets passed to shown() count as displayed.
+ */
+export function readDissector(format: ReadFormat, fields: readonly string[], filter: NamesFields | null, geoip: GeoIp | null | undefined): Dissector {
+  const subset = decodedFields(format, fields, filter);
+  const dis = subset === null
+    ? new Dissector({ geoip, reuse: format === 'fields' })
+    : new Dissector({ geoip, fields: subset, summaries: format === 'text', reuse: true });
+  if (filter) dis.filtering();
+  return dis;
+}
