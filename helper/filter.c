@@ -154,11 +154,8 @@ static int parse_addr(struct parser *p, struct xs_cond *c, int is_net)
 
 static int parse_prim(struct parser *p, struct xs_cond *c)
 {
+	/* (a leading "not" was taken by parse_unary: negation lives in the tree) */
 	const char *t = next(p);
-	while (t && (!strcmp(t, "not") || !strcmp(t, "!"))) {
-		c->negate ^= 1;
-		t = next(p);
-	}
 	if (!t)
 		return fail(p, "filter: expression ends early%s", "");
 	int dir = XS_DIR_ANY;
@@ -402,7 +399,11 @@ int xs_filter_parse(const char *expr, struct xs_filter *f, char *err, size_t err
 		snprintf(err, errlen, "filter: longer than 1024 characters");
 		return -1;
 	}
-	char *copy = strdup(expr);
+	/* Operators may touch their operands ("!tcp", "(tcp", "udp||arp"): a
+	 * spaced copy of the text makes every operator a word of its own (an
+	 * operator of n bytes takes at most n + 2). */
+	size_t len = strlen(expr);
+	char *copy = malloc(len * 3 + 1);
 	if (!copy) {
 		snprintf(err, errlen, "filter: out of memory");
 		return -1;
@@ -411,32 +412,22 @@ int xs_filter_parse(const char *expr, struct xs_filter *f, char *err, size_t err
 	struct tree *t = NULL;
 	struct dnf *d = NULL;
 	int rc = 0;
-	/* Operators may touch their operands ("!tcp", "(tcp", "udp||arp"): a
-	 * spaced copy of the text makes every operator a word of its own. */
-	size_t len = strlen(copy);
-	char *spaced = malloc(len * 3 + 1);
-	if (!spaced) {
-		rc = fail(&p, "filter: out of memory%s", "");
-		goto out;
-	}
-	free(copy);
-	copy = spaced;
 	{
 		size_t o = 0;
 		for (size_t k = 0; k < len; k++) {
 			char ch = expr[k];
 			int two = (ch == '&' || ch == '|') && expr[k + 1] == ch;
 			if (ch == '(' || ch == ')' || (ch == '!' && expr[k + 1] != '=') || two) {
-				spaced[o++] = ' ';
-				spaced[o++] = ch;
+				copy[o++] = ' ';
+				copy[o++] = ch;
 				if (two)
-					spaced[o++] = expr[++k];
-				spaced[o++] = ' ';
+					copy[o++] = expr[++k];
+				copy[o++] = ' ';
 			} else {
-				spaced[o++] = ch;
+				copy[o++] = ch;
 			}
 		}
-		spaced[o] = 0;
+		copy[o] = 0;
 	}
 	for (char *s = copy; *s;) {
 		while (isspace((unsigned char)*s))

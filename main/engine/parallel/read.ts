@@ -53,16 +53,14 @@ interface Lines { lens: Int32Array; buf: Uint8Array }
 /** One decoding thread: batches go out, their lines come back in the same order. */
 class Lane {
   private results: Lines[] = [];
-  /** batches sent and not yet answered */
-  pending = 0;
   failure: string | null = null;
-  /** the reading side (room) and the merging side (next) may both be waiting */
+  /** next() waiting for lines (or a failure) */
   private waiters: Array<() => void> = [];
   private finished = false;
 
   constructor(readonly worker: Worker, readonly index: number) {
     worker.on('message', (m: FromWorker) => {
-      if (m.t === 'lines') { this.results.push({ lens: m.lens, buf: m.buf }); this.pending--; }
+      if (m.t === 'lines') { this.results.push({ lens: m.lens, buf: m.buf }); }
       else this.failure = m.message;
       this.notify();
     });
@@ -89,7 +87,6 @@ class Lane {
 
   send(b: PacketBatch): void {
     this.check();
-    this.pending++;
     this.worker.postMessage(b satisfies ToWorker, [b.meta.buffer as ArrayBuffer, b.times.buffer as ArrayBuffer, b.flags.buffer as ArrayBuffer, b.data.buffer as ArrayBuffer]);
   }
 
@@ -153,8 +150,6 @@ class Builder {
 }
 
 export interface ParallelResult {
-  /** packets read (before -Y) */
-  packets: number;
   /** -c was reached, or the reader of our output went away: the rest of the file was not read */
   stopped: boolean;
 }
@@ -244,7 +239,7 @@ export async function readParallel(file: CaptureFile, job: ReadJob, geoip: GeoIp
   } finally {
     for (const l of lanes) { l.end(); void l.worker.terminate(); }
   }
-  return { packets: seen, stopped };
+  return { stopped };
 }
 
 function copy(out: BufferedWriter, buf: Uint8Array, start: number, end: number): void {
