@@ -285,6 +285,13 @@ export class Ctx {
     return f;
   }
 
+  /** A generated time interval (reltime): seconds as its value, the exact nanoseconds beside them for printing. */
+  reltime(parent: Field, name: string, ns: bigint): F {
+    const f = this.gen(parent, name, Number(ns) / 1e9);
+    if (f !== SKIP) f.ns = ns;
+    return f;
+  }
+
   /** A child field under another field (e.g. tcp.flags.syn under tcp.flags). */
   sub(parent: F, name: string, value: FieldValue, start: number, len: number): F {
     let slot = -1;

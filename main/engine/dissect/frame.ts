@@ -54,16 +54,16 @@ export function dissectFrame(ctx: Ctx, clock: Clock): F {
     // reltime values are seconds; the exact nanoseconds ride along for printing
     if (ctx.any(REL_FIELDS) && ctx.w('frame.time_delta')) {
       const ns = clock.prev === null ? 0n : ts - clock.prev;
-      (ctx.gen(fr, 'frame.time_delta', Number(ns) / 1e9) as F & { ns?: bigint }).ns = ns;
+      ctx.reltime(fr, 'frame.time_delta', ns);
     }
     if (ctx.any(REL_FIELDS) && ctx.w('frame.time_delta_displayed')) {
       // as tshark's single pass: from the last packet the display filter let through (0 for the first)
       const ns = clock.shown === null ? 0n : ts - clock.shown;
-      (ctx.gen(fr, 'frame.time_delta_displayed', Number(ns) / 1e9) as F & { ns?: bigint }).ns = ns;
+      ctx.reltime(fr, 'frame.time_delta_displayed', ns);
     }
     if (ctx.any(REL_FIELDS) && ctx.w('frame.time_relative')) {
       const ns = ts - clock.first;
-      (ctx.gen(fr, 'frame.time_relative', Number(ns) / 1e9) as F & { ns?: bigint }).ns = ns;
+      ctx.reltime(fr, 'frame.time_relative', ns);
     }
     clock.prev = ts;
   }

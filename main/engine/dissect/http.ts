@@ -474,7 +474,7 @@ function pairing(ctx: Ctx, http: F, m: Message, s: TcpStream, fullUri: string): 
   if (!req) { s.httpCount++; return; }
   ctx.gen(http, 'http.request_in', req.frame);
   if (req.uri) ctx.gen(http, 'http.response_for.uri', req.uri);
-  if (ts !== null && req.ts !== null) (ctx.gen(http, 'http.time', Number(ts - req.ts) / 1e9) as F & { ns?: bigint }).ns = ts - req.ts;
+  if (ts !== null && req.ts !== null) ctx.reltime(http, 'http.time', ts - req.ts);
 }
 
 /**
