@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { CLI, hasCommand } from '../lib/env';
+import { tcpFrameBytes } from '../lib/tcp-frame';
 
 const ANALYSIS = [
   'tcp.analysis', 'tcp.analysis.flags', 'tcp.analysis.acks_frame', 'tcp.analysis.ack_rtt', 'tcp.analysis.initial_rtt',
@@ -36,17 +37,7 @@ class Capture {
   readonly pkts: Pkt[] = [];
   tcp(t: number, fromClient: boolean, cport: number, seq: number, ack: number, flags: number, len = 0, win = 1000, opts: number[] = []): void {
     const [src, dst, sp, dp] = fromClient ? [C, S, cport, 47000] : [S, C, 47000, cport];
-    const pad = (4 - (opts.length % 4)) % 4;
-    const hl = 20 + opts.length + pad;
-    const h = Buffer.alloc(hl);
-    h.writeUInt16BE(sp, 0); h.writeUInt16BE(dp, 2); h.writeUInt32BE(seq >>> 0, 4); h.writeUInt32BE(ack >>> 0, 8);
-    h.writeUInt16BE(((hl / 4) << 12) | flags, 12); h.writeUInt16BE(win, 14);
-    Buffer.from(opts).copy(h, 20);
-    const ip = Buffer.alloc(20);
-    ip[0] = 0x45; ip.writeUInt16BE(20 + hl + len, 2); ip[8] = 64; ip[9] = 6;
-    src.split('.').forEach((b, i) => { ip[12 + i] = +b; });
-    dst.split('.').forEach((b, i) => { ip[16 + i] = +b; });
-    this.pkts.push({ t, bytes: Buffer.concat([Buffer.from('0200000000010200000000020800', 'hex'), ip, h, Buffer.alloc(len, 0x61)]) });
+    this.pkts.push({ t, bytes: tcpFrameBytes(src, dst, sp, dp, seq, ack, flags, opts, Buffer.alloc(len, 0x61), win) });
   }
   /** classic pcap, microseconds */
   bytes(): Buffer {

@@ -18,6 +18,7 @@ import { parseCaptureBuffer } from '../../main/engine/file/open';
 import { Dissector } from '../../main/engine/dissect';
 import { FieldsFormatter, defaultFieldsOptions } from '../../main/engine/output/fields';
 import type { RawPacket } from '../../main/engine/types';
+import { tcpFrameBytes } from '../lib/tcp-frame';
 
 const FIELDS = [
   'tcp.window_size_scalefactor', 'tcp.window_size',
@@ -85,18 +86,8 @@ const SYN = 2, ACK = 16, PSH = 8;
 interface Frame { bytes: Buffer; caplen?: number }
 
 function tcpFrame(src: string, dst: string, sp: number, dp: number, seq: number, ack: number, flags: number, opts: number[] = [], payload: Buffer | string = '', win = 1000): Frame {
-  const pad = (4 - (opts.length % 4)) % 4;
-  const hl = 20 + opts.length + pad;
-  const t = Buffer.alloc(hl);
-  t.writeUInt16BE(sp, 0); t.writeUInt16BE(dp, 2); t.writeUInt32BE(seq >>> 0, 4); t.writeUInt32BE(ack >>> 0, 8);
-  t.writeUInt16BE(((hl / 4) << 12) | flags, 12); t.writeUInt16BE(win, 14);
-  Buffer.from(opts).copy(t, 20);
   const p = typeof payload === 'string' ? Buffer.from(payload, 'latin1') : payload;
-  const ip = Buffer.alloc(20);
-  ip[0] = 0x45; ip.writeUInt16BE(20 + hl + p.length, 2); ip[8] = 64; ip[9] = 6;
-  src.split('.').forEach((b, i) => { ip[12 + i] = +b; });
-  dst.split('.').forEach((b, i) => { ip[16 + i] = +b; });
-  return { bytes: Buffer.concat([Buffer.from('0200000000010200000000020800', 'hex'), ip, t, p]) };
+  return { bytes: tcpFrameBytes(src, dst, sp, dp, seq, ack, flags, opts, p, win) };
 }
 
 /** One direction's segments, numbered on from seq. */
