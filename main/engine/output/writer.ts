@@ -75,11 +75,7 @@ export class BufferedWriter implements ByteSink {
 
   write(s: string): void {
     // utf8 needs at most 3 bytes per UTF-16 unit
-    if (this.pos + s.length * 3 > this.buf.length) {
-      this.pending.push(this.buf.subarray(0, this.pos));
-      this.buf = Buffer.allocUnsafe(Math.max(CHUNK, s.length * 3));
-      this.pos = 0;
-    }
+    this.room(s.length * 3);
     this.pos += this.buf.write(s, this.pos, 'utf8');
   }
 
