@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { EngineService } from '../../main/engine/service/service';
 import { craft, craftRandom } from './follow-capture';
+import { testSeed } from '../lib/rng';
 import { followTcp } from '../../main/engine/service/follow';
 import { Dissector } from '../../main/engine/dissect/index';
 import { openCaptureFile } from '../../main/engine/file/open';
@@ -169,7 +170,7 @@ test('follow equals tshark on crafted out-of-order, duplicate, overlapping and l
 test('follow equals tshark on 80 randomly disordered, lossy, overlapping TCP streams', { skip: noTshark ?? false, timeout: 30_000 }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'xs-follow-'));
   try {
-    const seed = Number(process.env.XDPSCOPE_FOLLOW_SEED ?? 20261127);
+    const seed = testSeed('follow: random streams', 20261127);
     const path = join(process.env.XDPSCOPE_FOLLOW_KEEP ?? dir, 'random.pcapng');
     craftRandom(path, seed, 80);
     const r = await compareFile(path);
