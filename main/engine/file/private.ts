@@ -14,7 +14,7 @@ export const PRIVATE_FILE_MODE = 0o600;
 export const PRIVATE_DIR_MODE = 0o700;
 
 /** Flags that create a new file and never follow a link at the final name. */
-export const CREATE_PRIVATE = C.O_WRONLY | C.O_CREAT | C.O_EXCL | C.O_NOFOLLOW | C.O_CLOEXEC;
+export const CREATE_PRIVATE = C.O_WRONLY | C.O_CREAT | C.O_EXCL | C.O_NOFOLLOW; // libuv adds O_CLOEXEC itself
 
 /**
  * Create `path` as a new 0600 file and return its descriptor. Fails with
