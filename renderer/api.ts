@@ -3,6 +3,7 @@
 // WebSocket (binary frames, see main/api/codec.ts), token from the page URL.
 import type { EngineEvent, Method, Params, Result, XdpscopeApi } from '../main/api/types';
 import { decodeMessage, encodeMessage } from '../main/api/codec';
+import { apiError } from '../main/api/errors';
 
 declare global {
   interface Window { xdpscope?: XdpscopeApi }
@@ -35,7 +36,7 @@ export function connectBrowserApi(loc: Location = window.location): Promise<Xdps
       if (!p) return;
       pending.delete(msg.id);
       if (msg.ok) p.resolve(msg.result);
-      else p.reject(Object.assign(new Error(msg.error?.message ?? 'engine error'), { kind: msg.error?.kind ?? 'engine' }));
+      else p.reject(apiError(msg.error));
     } else if (typeof msg?.event === 'string') {
       for (const l of listeners) l(msg as EngineEvent);
     }

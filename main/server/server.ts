@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { EngineEvent } from '../api/types';
 import { encodeMessage, decodeMessage } from '../api/codec';
-import { ApiError, validateCall } from '../api/schema';
+import { toErrorInfo, validateCall } from '../api/index';
 
 export interface EngineLike {
   callRaw(method: string, params: unknown): Promise<unknown>;
@@ -160,8 +160,7 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
           const result = await engine.callRaw(method, params);
           send(ws, { id, ok: true, result });
         } catch (e) {
-          const error = e instanceof ApiError ? e.toInfo() : { message: e instanceof Error ? e.message : String(e), kind: 'engine' };
-          send(ws, { id, ok: false, error });
+          send(ws, { id, ok: false, error: toErrorInfo(e) });
         }
       })();
     });

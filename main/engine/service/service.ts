@@ -11,7 +11,7 @@ import type {
   Methods, Method, Params, PacketDetails, RecentEntry, Result, RowBlock, Status, StreamFollow,
   DetailNode, ExportParams, SaveParams, SessionInfo, ViewState,
 } from '../../api/types';
-import { ApiError } from '../../api/schema';
+import { ApiError } from '../../api/index';
 import { Column, PacketStore, type RowSummary } from './store';
 import { StreamIds, summarize } from './summarize';
 import { detailsOf } from './details';

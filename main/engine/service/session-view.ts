@@ -2,7 +2,7 @@
 // renderer last reported (columns, selection), the metadata a file came
 // with, and the helpers Save / Export need (packet ranges, colouring rules).
 import type { SessionInfo, ViewColumn } from '../../api/types';
-import { ApiError } from '../../api/schema';
+import { ApiError } from '../../api/index';
 
 /**
  * The list colouring rules, as display filters, in the order the service
