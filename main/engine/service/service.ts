@@ -1,36 +1,26 @@
-// The engine service: one open capture (a file or a live interface) held in
-// a PacketStore, the displayed list (filtered, optionally sorted) as an
-// index array, and the API methods the faces call. It runs in a worker
-// thread (see worker.ts); status goes out at most every 50 ms.
-import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
-import type { CaptureInterface, Dissection, RawPacket } from '../types';
-import type {
-  ColumnId, CaptureOptions, SpoolEntry, Completion, EngineEvent, ErrorInfo, FilterCheck, InterfaceInfo,
-  Methods, Method, Params, PacketDetails, RecentEntry, Result, RowBlock, Status, StreamFollow,
-  DetailNode, ExportParams, SaveParams, SessionInfo, ViewState,
-} from '../../api/types';
+// The engine service: the API the faces call, answered by one handler
+// table per domain (handlers/), over three parts:
+//  - the open capture (open-capture.ts): a file or live interface and all
+//    derived from it, built per source and disposed whole when replaced;
+//  - the displayed list (list.ts): filter, sort and rows over that capture;
+//  - persistence (persistence.ts): save, export, recent files.
+// It runs in a worker thread (see worker.ts); status goes out at most every 50 ms.
+import type { CaptureInterface } from '../types';
+import type { EngineEvent, Method, Methods, Params, Result, Status } from '../../api/index';
 import { ApiError } from '../../api/index';
-import { Column, PacketStore, type RowSummary } from './store';
-import { StreamIds, summarize } from './summarize';
-import { detailsOf } from './details';
-import { followTcp, followUdp, udpStreamIds } from './follow';
-import * as parts from './parts';
-import { LiveCapture } from './live';
-import { FilterIndex } from '../filter/index-store';
-import { InsightsEngine, insightsSnapshot, type InsightsSnapshot } from '../insights/index';
-import { CommentMap } from '../session/comments';
-import { SessionFileError } from '../session/errors';
-import type { PacketSelection, PacketSource } from '../session/source';
-import type { SessionMetadata } from '../session/metadata';
-import { COLOURING_RULES, cleanColumns, parseRange } from './session-view';
-
-const STATUS_INTERVAL_MS = 50;
-/** largest export handed back as bytes for a browser download */
-const MAX_DOWNLOAD = 256 * 1024 * 1024;
-const CHUNK = 4096;
-const yieldNow = () => new Promise<void>((r) => setImmediate(r));
+import type { PacketStore } from './store';
+import { OpenCapture } from './open-capture';
+import { DisplayedList } from './list';
+import { Persistence } from './persistence';
+import { Uploads } from './uploads';
+import { Generation, StatusPusher } from './status';
+import { captureHandlers } from './handlers/capture';
+import { fileHandlers } from './handlers/file';
+import { viewHandlers } from './handlers/view';
+import { packetHandlers } from './handlers/packet';
+import { sessionHandlers } from './handlers/session';
+import { insightsHandlers } from './handlers/insights';
+import { privilegeHandlers } from './handlers/privilege';
 
 export interface ServiceOptions {
   emit(ev: EngineEvent): void;
@@ -39,948 +29,102 @@ export interface ServiceOptions {
 }
 
 export class EngineService {
-  private store = new PacketStore();
-  private interfaces: CaptureInterface[] = [];
-  private dissector: parts.DissectorLike | null = null;
-  private streams = new StreamIds();
-  /** decoded fields in columns, so re-filtering rarely re-dissects */
-  private index = new FilterIndex();
-  /** security alerts and statistics, fed every packet as it is indexed */
-  private insights = new InsightsEngine();
-  private alertCount = 0;
+  readonly generation = new Generation();
+  readonly statusPusher: StatusPusher;
+  readonly persistence = new Persistence();
+  readonly uploads: Uploads;
+  /** the open capture (an idle, empty one until something is opened) */
+  cap: OpenCapture;
+  /** the displayed list over `cap` */
+  list: DisplayedList;
   private lastAlertCheck = 0;
-  /** displayed packet indices when a filter is set; null = every packet */
-  private displayed: Column<Uint32Array> | null = null;
-  private displayedCount = 0;
-  private filter: { matches(d: Dissection): boolean } | null = null;
-  private filterText = '';
-  private sort: { column: ColumnId; desc: boolean } | null = null;
-  /** the displayed list in sort order (only while sorted) */
-  private order: Uint32Array | null = null;
-  private generation = 0;
-  /** bumps to cancel a running load/capture/filter pass */
-  private loadToken = 0;
-  private filterToken = 0;
-  private state: Status['state'] = 'idle';
-  private mode: Status['mode'] = 'idle';
-  private source = '';
-  private startedAt = Date.now();
-  private finishedAt: number | null = null;
-  private dropped = 0;
-  private error: ErrorInfo | undefined;
-  private fileError: Status['fileError'];
-  private needsPermission = false;
-  private live: LiveCapture | null = null;
-  /** crash-safe copy of the live capture (main/engine/session/spool) */
-  private spool: import('../session/spool').SpoolWriter | null = null;
-  private lastCaptureOptions: CaptureOptions | null = null;
-  private statusTimer: NodeJS.Timeout | null = null;
-  private lastStatusAt = 0;
-  private recent: any = null;
-  /** where uploads were written: removed at shutdown */
-  private uploadDirMade: string | null = null;
-  /** packet comments: the file's, plus the user's edits (saved as EPB opt_comment) */
-  private comments = new CommentMap();
-  /** comments changed since the frame.comment values went into the filter index */
-  private commentsSinceIndex = false;
-  /** the session metadata the open file came with (defaults for foreign files and live captures) */
-  private session: SessionInfo = emptySession();
-  /** the renderer's last reported columns and selection */
-  private view: ViewState = {};
-  /** cancels the file load in progress */
-  private openAbort: AbortController | null = null;
-  private progress: Status['progress'];
-  /** a live capture holds packets no save has written yet */
-  private liveUnsaved = false;
+  private readonly handlers: { [M in Method]: (p: Methods[M]['params']) => Promise<Methods[M]['result']> };
 
-  constructor(private readonly opts: ServiceOptions) {}
-
-  // ---- dispatch -------------------------------------------------------
+  constructor(private readonly opts: ServiceOptions) {
+    this.statusPusher = new StatusPusher(opts.emit, () => this.status());
+    this.uploads = new Uploads(opts.uploadDir);
+    this.cap = this.newCapture('idle', '');
+    this.list = new DisplayedList(this.cap, this.generation, (now) => this.pushStatus(now));
+    this.handlers = {
+      ...captureHandlers(this),
+      ...fileHandlers(this),
+      ...viewHandlers(this),
+      ...packetHandlers(this),
+      ...sessionHandlers(this),
+      ...insightsHandlers(this),
+      ...privilegeHandlers(this),
+    };
+  }
 
   async call<M extends Method>(method: M, params: Params<M>): Promise<Result<M>> {
-    const fn = (this.handlers as any)[method] as ((p: any) => Promise<any>) | undefined;
+    const fn = Object.hasOwn(this.handlers, method) ? this.handlers[method] as (p: Params<M>) => Promise<Result<M>> : undefined;
     if (!fn) throw new ApiError(`unknown method ${method}`, 'refused');
-    return fn.call(this, params);
+    return fn(params);
   }
 
-  private readonly handlers: { [M in Method]: (p: Methods[M]['params']) => Promise<Methods[M]['result']> } = {
-    getStatus: async () => this.status(),
-    openFile: async (p) => this.openFile(p.path),
-    openUpload: async (p) => this.openUpload(p.name, p.data),
-    getRows: async (p) => this.rows(p.start, p.count),
-    setFilter: async (p) => this.setFilter(p.text),
-    exportPackets: async (p) => this.exportPackets(p),
-    exportDissections: async (p) => this.exportDissections(p),
-    exportBytes: async (p) => this.exportBytes(p),
-    setView: async (p) => { this.setView(p); return { ok: true as const }; },
-    getSession: async () => this.sessionInfo(),
-    cancelOpen: async () => { this.openAbort?.abort(); await this.waitFor(() => this.state !== 'loading', 2000); return this.status(); },
-    addComment: async (p) => { this.indexOrThrow(p.number); this.comments.add(p.number, p.text); return this.commentsChanged(p.number); },
-    editComment: async (p) => { this.indexOrThrow(p.number); this.commentEdit(() => this.comments.edit(p.number, p.index, p.text)); return this.commentsChanged(p.number); },
-    deleteComment: async (p) => { this.indexOrThrow(p.number); this.commentEdit(() => this.comments.delete(p.number, p.index)); return this.commentsChanged(p.number); },
-    checkFilter: async (p) => this.checkFilter(p.text),
-    completeFilter: async (p) => this.complete(p.text, p.cursor),
-    setSort: async (p) => { this.setSort(p.column, p.desc); return { ok: true as const }; },
-    getDetails: async (p) => this.details(p.number),
-    followStream: async (p) => this.follow(p.number, p.protocol),
-    findRow: async (p) => ({ index: this.findRow(p.number) }),
-    listInterfaces: async () => this.listInterfaces(),
-    startCapture: async (p) => this.startCapture(p),
-    stopCapture: async () => this.stopCapture(),
-    restartCapture: async () => {
-      if (!this.lastCaptureOptions) throw new ApiError('no capture to restart', 'capture');
-      return this.startCapture(this.lastCaptureOptions);
-    },
-    save: async (p) => this.save(p),
-    recentSessions: async () => this.recentList(),
-    grantPermission: async () => this.grant(),
-    getInsights: async () => this.insightsNow(),
-    recoverableSpools: async () => this.spools(),
-    recoverSpool: async (p) => this.recover(p.path),
-    discardSpool: async (p) => { this.spoolOrThrow(p.path); require('../session/spool').discardSpool(p.path); return { ok: true as const }; },
-  };
-
-  private spools(): SpoolEntry[] {
-    const { findRecoverableSpools } = require('../session/spool') as typeof import('../session/spool');
-    return findRecoverableSpools().map((x) => ({ path: x.path, size: x.size, modifiedAt: x.modifiedAt.toISOString(), closedCleanly: x.closedCleanly }));
+  pushStatus(now = false): void {
+    this.statusPusher.push(now);
   }
 
-  /** only spools the spool directory offers may be recovered or discarded */
-  private spoolOrThrow(path: string): void {
-    if (!this.spools().some((x) => x.path === path)) throw new ApiError(`${path} is not a recoverable capture spool`, 'refused');
+  private newCapture(mode: Status['mode'], source: string): OpenCapture {
+    return new OpenCapture(mode, source, {
+      status: (now) => this.pushStatus(now),
+      error: (e) => this.opts.emit({ event: 'error', data: e }),
+    });
   }
 
-  private async recover(path: string): Promise<Status> {
-    this.spoolOrThrow(path);
-    const { recoverSpool } = require('../session/spool') as typeof import('../session/spool');
-    const r = await recoverSpool(path);
-    return this.openFile(r.path);
+  /**
+   * Drops the open capture (its live capture stopped, its spool closed) and
+   * opens an empty one for the new source; the display filter and sort
+   * carry over to its list.
+   */
+  async replace(mode: 'file' | 'live', source: string): Promise<OpenCapture> {
+    await this.cap.dispose();
+    const settings = this.list.settings;
+    this.cap = this.newCapture(mode, source);
+    this.list = new DisplayedList(this.cap, this.generation, (now) => this.pushStatus(now), settings);
+    this.generation.next();
+    return this.cap;
   }
-
-  insightsNow(): InsightsSnapshot {
-    const snap = insightsSnapshot(this.insights);
-    this.alertCount = snap.alerts.length;
-    return snap;
-  }
-
-  // ---- status ---------------------------------------------------------
 
   status(): Status {
-    const end = this.finishedAt ?? Date.now();
+    const cap = this.cap;
+    const end = cap.finishedAt ?? Date.now();
     const s: Status = {
-      mode: this.mode,
-      state: this.state,
-      source: this.source,
-      captured: this.store.count,
-      displayed: this.displayedLength(),
-      dropped: this.dropped,
-      indexed: this.store.count,
-      elapsed: this.mode === 'idle' ? 0 : (end - this.startedAt) / 1000,
-      filter: this.filterText,
-      generation: this.generation,
+      mode: cap.mode,
+      state: cap.state,
+      source: cap.source,
+      captured: cap.store.count,
+      displayed: this.list.length,
+      dropped: cap.dropped,
+      indexed: cap.store.count,
+      elapsed: cap.mode === 'idle' ? 0 : (end - cap.startedAt) / 1000,
+      filter: this.list.filterText,
+      generation: this.generation.value,
     };
-    if (this.error) s.error = this.error;
-    if (this.fileError) s.fileError = this.fileError;
-    if (this.needsPermission) s.needsPermission = true;
+    if (cap.error) s.error = cap.error;
+    if (cap.fileError) s.fileError = cap.fileError;
+    if (cap.needsPermission) s.needsPermission = true;
     if (Date.now() - this.lastAlertCheck > 1000) {
       // counting alerts sorts them: at most once a second
       this.lastAlertCheck = Date.now();
-      try { this.alertCount = this.insights.alerts().length; } catch { /* keep the last count */ }
+      try { cap.alertCount = cap.insights.alerts().length; } catch { /* keep the last count */ }
     }
-    if (this.alertCount) s.alerts = this.alertCount;
-    if (this.spool) s.spool = this.spool.path;
-    if (this.state === 'loading' && this.progress) s.progress = this.progress;
-    if ((this.liveUnsaved && this.store.count > 0) || this.comments.dirty) s.unsaved = true;
+    if (cap.alertCount) s.alerts = cap.alertCount;
+    if (cap.spool) s.spool = cap.spool.path;
+    if (cap.state === 'loading' && cap.progress) s.progress = cap.progress;
+    if ((cap.liveUnsaved && cap.store.count > 0) || cap.comments.dirty) s.unsaved = true;
     return s;
-  }
-
-  /** Push status now if the last push is older than 50 ms, else once the 50 ms are up. */
-  private scheduleStatus(now = false): void {
-    const since = Date.now() - this.lastStatusAt;
-    if (now || since >= STATUS_INTERVAL_MS) {
-      if (this.statusTimer) { clearTimeout(this.statusTimer); this.statusTimer = null; }
-      this.lastStatusAt = Date.now();
-      this.opts.emit({ event: 'status', data: this.status() });
-      return;
-    }
-    if (!this.statusTimer) {
-      this.statusTimer = setTimeout(() => { this.statusTimer = null; this.scheduleStatus(true); }, STATUS_INTERVAL_MS - since);
-    }
-  }
-
-  private fail(message: string, kind: string): void {
-    this.error = { message, kind };
-    this.opts.emit({ event: 'error', data: this.error });
-    this.scheduleStatus(true);
-  }
-
-  // ---- sources ----------------------------------------------------------
-
-  private async reset(mode: Status['mode'], source: string): Promise<number> {
-    const token = ++this.loadToken;
-    if (this.live) { const l = this.live; this.live = null; await l.stop().catch(() => undefined); }
-    this.closeSpool();
-    this.store.close();
-    this.store = new PacketStore();
-    this.streams = new StreamIds();
-    this.index = new FilterIndex();
-    this.insights = new InsightsEngine();
-    this.alertCount = 0;
-    this.interfaces = [];
-    this.dissector = parts.createDissector();
-    this.displayed = this.filter ? new Column(Uint32Array) : null;
-    this.displayedCount = 0;
-    this.order = null;
-    this.generation++;
-    this.mode = mode;
-    this.source = source;
-    // a live capture is 'loading' until the helper says its XDP program is attached:
-    // 'capturing' must mean that packets sent now are captured
-    this.state = 'loading';
-    this.startedAt = Date.now();
-    this.finishedAt = null;
-    this.dropped = 0;
-    this.error = undefined;
-    this.fileError = undefined;
-    this.needsPermission = false;
-    this.openAbort?.abort();
-    this.openAbort = null;
-    this.progress = undefined;
-    this.comments = new CommentMap();
-    this.commentsSinceIndex = false;
-    this.session = emptySession();
-    this.view = {};
-    this.liveUnsaved = mode === 'live';
-    return token;
-  }
-
-  private ingest(batch: readonly RawPacket[], fromFile = false): void {
-    const store = this.store;
-    const first = store.count;
-    const summaries: RowSummary[] = [];
-    for (const pkt of batch) {
-      let d: Dissection;
-      try { d = this.dissector!.dissect(pkt); } catch (e) { d = brokenDissection(pkt, e); }
-      summaries.push(summarize(d, this.streams));
-      if (!fromFile) store.append(pkt, summaries[summaries.length - 1]);
-      const i = first + summaries.length - 1;
-      this.index.add(d);
-      try { this.insights.add(d); } catch { /* insights must never stop the capture */ }
-      if (this.displayed) {
-        let ok: boolean;
-        try { ok = this.filter ? this.filter.matches(d) : true; } catch { ok = false; }
-        if (ok) this.pushDisplayed(i);
-      }
-    }
-    if (fromFile) store.appendBatch(batch, summaries);
-    this.scheduleStatus();
-  }
-
-  private pushDisplayed(i: number): void {
-    const col = this.displayed!;
-    col.ensure(this.displayedCount + 1);
-    col.arr[this.displayedCount++] = i;
-  }
-
-  async openFile(path: string): Promise<Status> {
-    const token = await this.reset('file', path);
-    const { openSession } = require('../session/open') as typeof import('../session/open');
-    const abort = new AbortController();
-    this.openAbort = abort;
-    let session: import('../session/open').Session;
-    try {
-      session = await openSession(path, {
-        signal: abort.signal,
-        onProgress: (p) => { if (token === this.loadToken) this.progress = { bytesRead: p.bytesRead, size: p.size }; },
-      });
-    } catch (e) {
-      this.state = 'error';
-      this.finishedAt = Date.now();
-      // SessionFileError messages already name the path and the reason (no such file, permission denied, not a capture)
-      const msg = e instanceof SessionFileError ? e.message : `cannot open ${path}: ${errMessage(e)}`;
-      this.fail(msg, 'file');
-      throw new ApiError(msg, 'file');
-    }
-    if (token !== this.loadToken) { await session.close(); return this.status(); }
-    this.progress = { bytesRead: session.bytesRead, size: session.size };
-    this.comments = session.comments;
-    this.applySessionMetadata(session.metadata, session.ours, session.notices);
-    if (!session.compressed) {
-      try { this.store.attachFile(path); } catch { /* frames then stay in memory */ }
-    }
-    this.scheduleStatus(true);
-    void this.readFile(session, token, path);
-    // Let the first batch land so the caller's first getRows has rows.
-    await this.waitFor(() => this.store.count > 0 || this.state !== 'loading', 1000);
-    return this.status();
-  }
-
-  /** Our session's display filter and insight settings apply before the packets are read. */
-  private applySessionMetadata(meta: SessionMetadata, ours: boolean, notices: string[]): void {
-    this.session = {
-      ours,
-      displayFilter: meta.displayFilter,
-      columns: cleanColumns(meta.columns),
-      selectedPacket: meta.selectedPacket,
-      colouringRules: meta.colouringRules.map((r) => ({ ...r, enabled: r.enabled !== false })),
-      capture: meta.capture ? { interface: meta.capture.interface, mode: meta.capture.mode, filter: meta.capture.filter } : undefined,
-      insights: meta.insights,
-      notices,
-      commentedFrames: [],
-    };
-    if (!ours) return;
-    this.view = { columns: this.session.columns, selectedPacket: meta.selectedPacket };
-    if (meta.displayFilter.trim()) {
-      const r = parts.compileDisplayFilter(meta.displayFilter);
-      if (r.ok) {
-        this.filter = r.filter;
-        this.filterText = meta.displayFilter;
-        this.displayed = new Column(Uint32Array);
-        this.displayedCount = 0;
-        this.order = null;
-      } else notices.push(`the saved display filter "${meta.displayFilter}" is not valid here: ${r.error.message}`);
-    } else if (this.filter) {
-      // the session was saved unfiltered: show it so
-      this.filter = null;
-      this.filterText = '';
-      this.displayed = null;
-    }
-    if (Object.keys(meta.insights).length) {
-      try { this.insights = new InsightsEngine(meta.insights as never); } catch (e) { notices.push(`saved insight settings not applied: ${errMessage(e)}`); }
-    }
-  }
-
-  private async readFile(session: import('../session/open').Session, token: number, path: string): Promise<void> {
-    try {
-      for await (const batch of session.batches()) {
-        if (token !== this.loadToken) break;
-        this.interfaces = session.interfaces;
-        this.ingest(batch, true);
-        await yieldNow();
-      }
-      if (token !== this.loadToken) return;
-      this.interfaces = session.interfaces;
-      if (session.damage) {
-        const d = session.damage;
-        this.fileError = { message: d.message, offset: d.offset, block: d.block, reason: d.reason };
-        this.error = { message: d.message, kind: 'file' };
-      }
-      this.state = 'done';
-    } catch (e) {
-      if (token !== this.loadToken) return;
-      if (e instanceof SessionFileError && e.code === 'EABORT') {
-        this.session.notices.push(`Loading was cancelled: showing the first ${this.store.count} packets of ${path}`);
-        this.state = 'done';
-        this.fail(`Loading of ${path} cancelled after ${this.store.count} packets (the rest is not shown; saving writes only these)`, 'file');
-      } else {
-        this.state = 'error';
-        this.fail(e instanceof SessionFileError ? e.message : `reading ${path}: ${errMessage(e)}`, 'file');
-      }
-    } finally {
-      await session.close().catch(() => undefined);
-      if (token === this.loadToken) {
-        this.openAbort = null;
-        this.interfaces = session.interfaces;
-        if (this.state === 'done') {
-          this.index.compact();
-          try { this.insights.finish(); this.alertCount = this.insights.alerts().length; } catch { /* insights must not fail a load */ }
-        }
-        this.finishedAt = Date.now();
-        this.scheduleStatus(true);
-        if (this.state === 'done') void this.addRecent(path);
-      }
-    }
-  }
-
-  async openUpload(name: string, data: Uint8Array): Promise<Status> {
-    const dir = this.opts.uploadDir ?? join(tmpdir(), `xdpscope-uploads-${process.pid}`);
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    this.uploadDirMade = dir;
-    const safe = basename(name).replace(/[^\w.+-]/g, '_') || 'upload.pcap';
-    const path = join(dir, `${Date.now()}-${safe}`);
-    writeFileSync(path, data, { mode: 0o600 });
-    return this.openFile(path);
-  }
-
-  private async waitFor(cond: () => boolean, ms: number): Promise<void> {
-    const until = Date.now() + ms;
-    while (!cond() && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
-  }
-
-  // ---- live capture -----------------------------------------------------
-
-  async listInterfaces(): Promise<InterfaceInfo[]> {
-    return LiveCapture.listInterfaces();
-  }
-
-  async startCapture(opts: CaptureOptions): Promise<Status> {
-    this.lastCaptureOptions = opts;
-    const token = await this.reset('live', opts.iface);
-    this.session.capture = { interface: opts.iface, mode: opts.mode ?? 'auto', ...(opts.captureFilter ? { filter: opts.captureFilter } : {}) };
-    try {
-      const { SpoolWriter } = require('../session/spool') as typeof import('../session/spool');
-      this.spool = new SpoolWriter({ interfaces: [{ linkType: 1, snaplen: opts.snaplen ?? 262144, name: opts.iface }] });
-    } catch (e) {
-      // Capturing without the safety copy is still useful: say so and go on.
-      this.fail(`capture spool unavailable (a crash would lose the capture): ${errMessage(e)}`, 'spool');
-    }
-    const spool = this.spool;
-    const live = new LiveCapture(opts, {
-      onBatch: (b) => {
-        if (token !== this.loadToken) return;
-        try { spool?.write(b); } catch (e) { this.fail(`capture spool: ${errMessage(e)}`, 'spool'); }
-        this.ingest(b);
-      },
-      onInterfaces: (ifs) => { if (token === this.loadToken) this.interfaces = ifs; },
-      onAttached: () => {
-        if (token !== this.loadToken || this.state !== 'loading') return;
-        this.state = 'capturing';
-        this.scheduleStatus(true);
-      },
-      onStats: (dropped) => { if (token === this.loadToken) { this.dropped = dropped; this.scheduleStatus(); } },
-      onError: (err) => {
-        if (token !== this.loadToken) return;
-        if (err.kind === 'permission') this.needsPermission = true;
-        this.state = 'error';
-        this.finishedAt = Date.now();
-        this.fail(err.message, err.kind);
-      },
-      onExit: () => {
-        try { spool?.close(); } catch { /* reported on write */ }
-        if (token !== this.loadToken) return;
-        if (this.state !== 'error') this.state = 'done';
-        this.finishedAt ??= Date.now();
-        this.live = null;
-        this.scheduleStatus(true);
-      },
-    });
-    this.live = live;
-    // Elapsed time moves on even when no packets arrive.
-    const beat = setInterval(() => {
-      if (token !== this.loadToken || (this.state !== 'capturing' && this.state !== 'loading')) clearInterval(beat);
-      else this.scheduleStatus();
-    }, 1000);
-    beat.unref();
-    try {
-      await live.start();
-    } catch (e) {
-      this.live = null;
-      const perm = isPermissionError(e);
-      this.needsPermission = perm;
-      this.state = 'error';
-      this.finishedAt = Date.now();
-      this.fail(errMessage(e), perm ? 'permission' : 'capture');
-    }
-    this.scheduleStatus(true);
-    return this.status();
-  }
-
-  async stopCapture(): Promise<Status> {
-    const l = this.live;
-    if (l) {
-      this.state = 'stopping';
-      this.scheduleStatus(true);
-      await l.stop();
-      this.live = null;
-      if (this.state === 'stopping') this.state = 'done';
-      this.finishedAt ??= Date.now();
-    }
-    this.scheduleStatus(true);
-    return this.status();
-  }
-
-  async grant(): Promise<{ ok: boolean; message: string }> {
-    const { grantCapturePermission } = require('./grant') as typeof import('./grant');
-    const r = await grantCapturePermission();
-    if (r.ok) { this.needsPermission = false; this.scheduleStatus(true); }
-    return r;
-  }
-
-  /** The spool stays (closed) until the capture is saved: then it is offered for recovery. */
-  private closeSpool(): void {
-    if (this.spool) { try { this.spool.close(); } catch { /* already reported */ } this.spool = null; }
   }
 
   /** Stop everything (quit): the helper detaches XDP before it exits. */
   async shutdown(): Promise<void> {
-    this.loadToken++;
-    this.filterToken++;
-    if (this.live) { const l = this.live; this.live = null; await l.stop().catch(() => undefined); }
-    this.closeSpool();
-    this.store.close();
-    if (this.statusTimer) clearTimeout(this.statusTimer);
-    if (this.uploadDirMade) rmSync(this.uploadDirMade, { recursive: true, force: true });
-  }
-
-  // ---- filter -----------------------------------------------------------
-
-  checkFilter(text: string): FilterCheck {
-    if (!text.trim()) return { ok: true, empty: true };
-    const r = parts.compileDisplayFilter(text);
-    return r.ok ? { ok: true, empty: false } : { ok: false, error: r.error };
-  }
-
-  complete(text: string, cursor: number): Completion {
-    return parts.filterCompletions(text, Math.min(cursor, text.length));
-  }
-
-  async setFilter(text: string): Promise<FilterCheck & { displayed?: number }> {
-    const token = ++this.filterToken;
-    if (!text.trim()) {
-      this.filter = null;
-      this.filterText = '';
-      this.displayed = null;
-      this.displayedCount = 0;
-      this.rebuildOrder();
-      this.generation++;
-      this.scheduleStatus(true);
-      return { ok: true, empty: true, displayed: this.displayedLength() };
-    }
-    const r = parts.compileDisplayFilter(text);
-    if (!r.ok) return { ok: false, error: r.error };
-    const filter = r.filter;
-    const store = this.store;
-    // Comments edited since indexing are not in the index's frame.comment values.
-    const stale = this.commentsSinceIndex && /comment/.test(text);
-    const fromIndex = !stale && this.index.size === store.count ? this.index.evaluate(filter) : null;
-    if (fromIndex) {
-      // Frame numbers ascend in both: walk them together to store indices.
-      const next = new Column(Uint32Array, Math.max(16, fromIndex.length));
-      let n = 0;
-      for (let k = 0, i = 0; k < fromIndex.length && i < store.count; i++) {
-        if (store.number.arr[i] === fromIndex[k]) { next.arr[n++] = i; k++; }
-      }
-      return this.swapDisplayed(filter, text, next, n);
-    }
-    // Re-dissect every stored packet in order with a fresh (stateful)
-    // dissector, building the new list aside; swap when it has caught up.
-    const dissector = parts.createDissector();
-    const next = new Column(Uint32Array, 1 << 14);
-    let n = 0;
-    let i = 0;
-    while (i < store.count) {
-      const end = Math.min(store.count, i + CHUNK);
-      for (; i < end; i++) {
-        let d: Dissection;
-        const pkt = this.packetAt(i);
-        try { d = dissector.dissect(pkt); } catch (e) { d = brokenDissection(pkt, e); }
-        let ok: boolean;
-        try { ok = filter.matches(d); } catch { ok = false; }
-        if (ok) { next.ensure(n + 1); next.arr[n++] = i; }
-      }
-      await yieldNow();
-      if (token !== this.filterToken || store !== this.store) return { ok: true, empty: false, displayed: this.displayedLength() };
-    }
-    return this.swapDisplayed(filter, text, next, n);
-  }
-
-  private swapDisplayed(filter: { matches(d: Dissection): boolean }, text: string, next: Column<Uint32Array>, n: number): FilterCheck & { displayed: number } {
-    this.filter = filter;
-    this.filterText = text;
-    this.displayed = next;
-    this.displayedCount = n;
-    this.rebuildOrder();
-    this.generation++;
-    this.scheduleStatus(true);
-    return { ok: true, empty: false, displayed: n };
-  }
-
-  // ---- the list ---------------------------------------------------------
-
-  private displayedLength(): number {
-    return this.displayed ? this.displayedCount : this.store.count;
-  }
-
-  /** store index of displayed row r */
-  private rowIndex(r: number): number {
-    // rows appended after sorting follow the sorted ones in arrival order
-    if (this.order && r < this.order.length) return this.order[r];
-    return this.displayed ? this.displayed.arr[r] : r;
-  }
-
-  setSort(column: ColumnId | null, desc: boolean): void {
-    this.sort = column ? { column, desc } : null;
-    this.rebuildOrder();
-    this.generation++;
-    this.scheduleStatus(true);
-  }
-
-  private rebuildOrder(): void {
-    if (!this.sort || this.sort.column === 'number' && !this.sort.desc) { this.order = null; return; }
-    const n = this.displayedLength();
-    const idx = new Uint32Array(n);
-    for (let r = 0; r < n; r++) idx[r] = this.displayed ? this.displayed.arr[r] : r;
-    const s = this.store;
-    const key = sortKey(s, this.sort.column);
-    const dir = this.sort.desc ? -1 : 1;
-    const arr = Array.from(idx);
-    arr.sort((a, b) => {
-      const ka = key(a), kb = key(b);
-      return (ka < kb ? -1 : ka > kb ? 1 : a - b) * dir;
-    });
-    this.order = Uint32Array.from(arr);
-  }
-
-  rows(start: number, count: number): RowBlock {
-    const total = this.displayedLength();
-    const n = Math.max(0, Math.min(count, total - start));
-    const s = this.store;
-    const local = new Map<number, number>([[0, 0]]);
-    const strings: string[] = [''];
-    const map = (id: number) => {
-      let l = local.get(id);
-      if (l === undefined) { l = strings.length; strings.push(s.strings.get(id)); local.set(id, l); }
-      return l;
-    };
-    const b: RowBlock = {
-      start, total, strings, generation: this.generation,
-      number: new Uint32Array(n), time: new Float64Array(n), length: new Uint32Array(n),
-      source: new Uint32Array(n), destination: new Uint32Array(n), protocol: new Uint32Array(n), info: new Uint32Array(n),
-      srcCountry: new Uint32Array(n), dstCountry: new Uint32Array(n), userAgent: new Uint32Array(n), hostSni: new Uint32Array(n),
-      contentLength: new Float64Array(n), colour: new Uint8Array(n),
-    };
-    for (let r = 0; r < n; r++) {
-      const i = this.rowIndex(start + r);
-      b.number[r] = s.number.arr[i];
-      b.time[r] = s.relTime(i);
-      b.length[r] = s.origLen.arr[i];
-      b.source[r] = map(s.source.arr[i]);
-      b.destination[r] = map(s.destination.arr[i]);
-      b.protocol[r] = map(s.protocol.arr[i]);
-      b.info[r] = strings.push(s.info(i)) - 1;
-      b.srcCountry[r] = map(s.srcCountry.arr[i]);
-      b.dstCountry[r] = map(s.dstCountry.arr[i]);
-      b.userAgent[r] = map(s.userAgent.arr[i]);
-      b.hostSni[r] = map(s.hostSni.arr[i]);
-      b.contentLength[r] = s.contentLength.arr[i];
-      b.colour[r] = s.colour.arr[i];
-    }
-    return b;
-  }
-
-  findRow(number: number): number {
-    const i = this.store.indexOf(number);
-    if (i < 0) return -1;
-    const n = this.displayedLength();
-    if (this.order) { const at = this.order.indexOf(i); if (at >= 0) return at; }
-    if (!this.displayed) return i;
-    // displayed is ascending: binary search
-    const a = this.displayed.arr;
-    let lo = 0, hi = n - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      if (a[mid] === i) return mid;
-      if (a[mid] < i) lo = mid + 1; else hi = mid - 1;
-    }
-    return -1;
-  }
-
-  // ---- one packet ---------------------------------------------------------
-
-  /**
-   * Re-dissect a packet for the detail pane. A fresh dissector sees the
-   * packet's TCP stream up to it first, so reassembly and stream state
-   * match what the list saw.
-   */
-  private redissect(i: number): Dissection {
-    const s = this.store;
-    const stream = s.stream.arr[i];
-    const seq: number[] = [];
-    if (stream >= 0) {
-      for (let j = i; j >= 0 && seq.length < 2000; j--) if (s.stream.arr[j] === stream) seq.push(j);
-      seq.reverse();
-    } else seq.push(i);
-    const dissector = parts.createDissector();
-    let d: Dissection | null = null;
-    for (const j of seq) {
-      const pkt = this.packetAt(j);
-      try { d = dissector.dissect(pkt); } catch (e) { d = brokenDissection(pkt, e); }
-    }
-    return d!;
-  }
-
-  private indexOrThrow(number: number): number {
-    const i = this.store.indexOf(number);
-    if (i < 0) throw new ApiError(`no packet number ${number} (${this.store.count} packets)`, 'request');
-    return i;
-  }
-
-  details(number: number): PacketDetails {
-    const i = this.indexOrThrow(number);
-    const d = this.redissect(i);
-    const stream = this.store.stream.arr[i];
-    const out = detailsOf(d, stream >= 0 ? `tcp.stream eq ${stream}` : undefined);
-    const comments = this.comments.get(number);
-    if (comments.length) {
-      // Wireshark shows comments as their own top section, not inside Frame.
-      out.comments = comments;
-      const strip = (n: DetailNode): DetailNode => (n.children ? { ...n, children: n.children.filter((c) => c.name !== 'frame.comment') } : n);
-      const section: DetailNode = {
-        name: 'frame.comment', label: 'Packet comments', start: 0, len: 0,
-        children: comments.map((c) => ({ name: 'frame.comment', label: c, value: JSON.stringify(c), start: 0, len: 0 })),
-      };
-      out.tree = [section, ...out.tree.map(strip)];
-    }
-    return out;
-  }
-
-  /** A stored packet with its current comments (the user's edits included). */
-  private packetAt(i: number): RawPacket {
-    const pkt = this.store.packet(i);
-    const c = this.comments.get(pkt.number);
-    if (c.length) pkt.comments = c;
-    return pkt;
-  }
-
-  private commentEdit(fn: () => void): void {
-    try { fn(); } catch (e) { throw new ApiError(errMessage(e), 'request'); }
-  }
-
-  private commentsChanged(number: number): { number: number; comments: string[] } {
-    this.commentsSinceIndex = true;
-    this.scheduleStatus(true);
-    return { number, comments: this.comments.get(number) };
-  }
-
-  // ---- session view ---------------------------------------------------------
-
-  setView(v: ViewState): void {
-    if (v.columns) this.view.columns = cleanColumns(v.columns);
-    if (v.selectedPacket !== undefined) this.view.selectedPacket = v.selectedPacket;
-  }
-
-  sessionInfo(): SessionInfo {
-    const notices = [...this.session.notices];
-    return { ...this.session, notices, commentedFrames: this.comments.frames() };
-  }
-
-  follow(number: number, protocol: 'tcp' | 'udp' = 'tcp'): StreamFollow {
-    const i = this.indexOrThrow(number);
-    if (protocol === 'udp') return this.followUdp(i);
-    const stream = this.store.stream.arr[i];
-    if (stream < 0) throw new ApiError(`packet ${number} is not part of a TCP stream`, 'request');
-    const s = this.store;
-    return followTcp(this.followDissections((j) => s.stream.arr[j] === stream), `tcp.stream eq ${stream}`);
-  }
-
-  /**
-   * Dissections of one stream's packets, in order (generated: the follow
-   * keeps only payload), by a fresh dissector that also sees the IP
-   * fragments (rows shown as IPv4/IPv6) so reassembled segments and
-   * datagrams come out whole.
-   */
-  private *followDissections(member: (j: number) => boolean): Generator<Dissection> {
-    const s = this.store;
-    const dissector = parts.createDissector();
-    for (let j = 0; j < s.count; j++) {
-      const isMember = member(j);
-      if (!isMember) {
-        const proto = s.strings.get(s.protocol.arr[j]);
-        if (proto !== 'IPv4' && proto !== 'IPv6') continue;
-      }
-      let d: Dissection;
-      try { d = dissector.dissect(s.packet(j)); } catch { continue; /* skip what cannot be decoded */ }
-      if (isMember) yield d;
-    }
-  }
-
-  /** Follow UDP stream: the store keeps no udp.stream, so number the UDP conversations once (cached per store). */
-  private followUdp(i: number): StreamFollow {
-    const s = this.store;
-    const ids = udpStreamIds(s);
-    const stream = ids[i];
-    if (stream < 0) throw new ApiError(`packet ${s.number.arr[i]} is not part of a UDP stream`, 'request');
-    return followUdp(this.followDissections((j) => ids[j] === stream), `udp.stream eq ${stream}`);
-  }
-
-  // ---- saving & recent ---------------------------------------------------
-
-  /** The metadata a save stores: what the user sees now. */
-  private metadata(): Partial<SessionMetadata> {
-    const capture = this.session.capture;
-    const selected = this.view.selectedPacket ?? null;
-    return {
-      ...(capture ? { capture } : {}),
-      displayFilter: this.filterText,
-      columns: (this.view.columns ?? this.session.columns).map((c) => ({ ...c })),
-      colouringRules: this.session.ours && this.session.colouringRules.length ? this.session.colouringRules : COLOURING_RULES,
-      selectedPacket: selected !== null && this.store.indexOf(selected) >= 0 ? selected : null,
-      insights: JSON.parse(JSON.stringify(this.insights.settings)) as Record<string, unknown>,
-    };
-  }
-
-  /** The stored packets as a save/export source (frames read as the writer goes). */
-  private storeSource(): PacketSource {
-    const count = this.store.count;
-    const interfaces = this.interfaces.length ? this.interfaces : [{ id: 0, linkType: this.store.count ? this.store.linkType.arr[0] : 1, snaplen: 262144 }];
-    const packet = (i: number) => this.store.packet(i);
-    return {
-      interfaces,
-      *batches() {
-        for (let k = 0; k < count; k += 4096) {
-          const batch: RawPacket[] = [];
-          for (let j = k; j < Math.min(count, k + 4096); j++) batch.push(packet(j));
-          yield batch;
-        }
-      },
-    };
-  }
-
-  private displayedFrames(): number[] {
-    const n = this.displayedLength();
-    const out = new Array<number>(n);
-    for (let r = 0; r < n; r++) out[r] = this.store.number.arr[this.displayed ? this.displayed.arr[r] : r];
-    return out;
-  }
-
-  private selection(p: ExportParams): PacketSelection {
-    switch (p.select) {
-      case 'all': return 'all';
-      case 'displayed': return this.displayed ? { frames: this.displayedFrames() } : 'all';
-      case 'selected': {
-        const frames = p.frames?.length ? p.frames : this.view.selectedPacket ? [this.view.selectedPacket] : [];
-        if (!frames.length) throw new ApiError('no packet is selected', 'request');
-        return { frames };
-      }
-      case 'range': {
-        const inRange = parseRange(p.range ?? '');
-        return { predicate: (n) => inRange(n) };
-      }
-    }
-  }
-
-  private async writeFile<T>(path: string, fn: () => Promise<T>): Promise<T> {
-    if (this.state === 'loading') throw new ApiError(`the capture is still loading: wait or cancel before saving to ${path}`, 'save');
-    try {
-      return await fn();
-    } catch (e) {
-      if (e instanceof SessionFileError) throw new ApiError(e.message, e.code === 'EEXIST' ? 'exists' : 'save');
-      if (e instanceof ApiError) throw e;
-      throw new ApiError(`cannot write ${path}: ${errMessage(e)}`, 'save');
-    }
-  }
-
-  async save(p: SaveParams): Promise<{ path: string; packets: number; format: 'pcapng' | 'pcap' }> {
-    const { saveSession } = require('../session/save') as typeof import('../session/save');
-    if (p.view) this.setView(p.view);
-    const format = p.format ?? (/\.pcap$/i.test(p.path) ? 'pcap' : 'pcapng');
-    const only = p.displayedOnly && this.displayed ? this.displayedFrames() : null;
-    const r = await this.writeFile(p.path, () => saveSession(p.path, this.storeSource(), {
-      overwrite: p.overwrite ?? false,
-      format,
-      metadata: format === 'pcapng' ? this.metadata() : undefined,
-      comments: this.comments,
-      select: only ? { frames: only } : 'all',
-    }));
-    // classic pcap keeps no comments: they stay unsaved
-    if (!only && format === 'pcapng') this.comments.commit();
-    if (!only) {
-      if (!this.live) this.liveUnsaved = false;
-      // Saved in full once the capture has ended: the safety copy is no longer needed.
-      if (this.spool && !this.live) { try { this.spool.discard(); } catch { /* gone already */ } this.spool = null; }
-    }
-    this.scheduleStatus(true);
-    void this.addRecent(p.path);
-    return { path: r.path, packets: r.packets, format };
-  }
-
-  async exportPackets(p: ExportParams & { format?: 'pcapng' | 'pcap' }): Promise<{ path: string; packets: number; format: 'pcapng' | 'pcap' }> {
-    const { saveSession } = require('../session/save') as typeof import('../session/save');
-    const format = p.format ?? (/\.pcap$/i.test(p.path) ? 'pcap' : 'pcapng');
-    const select = this.selection(p);
-    const r = await this.writeFile(p.path, () => saveSession(p.path, this.storeSource(), {
-      overwrite: p.overwrite ?? false, format, select, comments: this.comments,
-      metadata: format === 'pcapng' ? { ...this.metadata(), displayFilter: '' } : undefined,
-    }));
-    return { path: r.path, packets: r.packets, format };
-  }
-
-  /** Export to a private temp file and hand back its bytes (browser downloads). */
-  async exportBytes(p: Omit<ExportParams, 'path' | 'overwrite'> & { format: 'pcapng' | 'pcap' | 'csv' | 'json' }): Promise<{ data: Uint8Array; packets: number; format: 'pcapng' | 'pcap' | 'csv' | 'json' }> {
-    const dir = mkdtempSync(join(tmpdir(), 'xdpscope-export-'));
-    try {
-      const path = join(dir, `export.${p.format}`);
-      const r = p.format === 'csv' || p.format === 'json'
-        ? await this.exportDissections({ ...p, path, format: p.format })
-        : await this.exportPackets({ ...p, path, format: p.format });
-      const size = statSync(path).size;
-      if (size > MAX_DOWNLOAD) throw new ApiError(`the export is ${(size / 1e6).toFixed(0)} MB, more than the ${MAX_DOWNLOAD / 1e6} MB a download may carry: export to a path instead`, 'save');
-      return { data: new Uint8Array(readFileSync(path)), packets: r.packets, format: p.format };
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }
-
-  async exportDissections(p: ExportParams & { format: 'csv' | 'json' }): Promise<{ path: string; packets: number; format: 'csv' | 'json' }> {
-    const { exportDissections } = require('../session/export-dissections') as typeof import('../session/export-dissections');
-    const select = this.selection(p);
-    const r = await this.writeFile(p.path, () => exportDissections(p.path, this.storeSource(), {
-      format: p.format, select, overwrite: p.overwrite ?? false, comments: this.comments,
-    }));
-    return { path: r.path, packets: r.packets, format: p.format };
-  }
-
-  private recentFiles(): any {
-    if (!this.recent) {
-      const { RecentFiles } = require('../session/recent');
-      this.recent = new RecentFiles();
-    }
-    return this.recent;
-  }
-
-  private async addRecent(path: string): Promise<void> {
-    try { await this.recentFiles().add(path); } catch { /* the recent list is a convenience */ }
-  }
-
-  async recentList(): Promise<RecentEntry[]> {
-    try {
-      const list = await this.recentFiles().list();
-      return list.map((f: any) => ({ path: f.path, openedAt: f.openedAt, exists: f.exists }));
-    } catch { return []; }
+    await this.cap.dispose();
+    this.statusPusher.dispose();
+    this.uploads.dispose();
   }
 
   /** for tests and benchmarks */
-  get packetStore(): PacketStore { return this.store; }
-  get captureInterfaces(): CaptureInterface[] { return this.interfaces; }
-}
-
-function emptySession(): SessionInfo {
-  return { ours: false, displayFilter: '', columns: [], selectedPacket: null, colouringRules: [], insights: {}, notices: [], commentedFrames: [] };
-}
-
-function sortKey(s: PacketStore, col: ColumnId): (i: number) => number | string {
-  switch (col) {
-    case 'number': return (i) => s.number.arr[i];
-    case 'time': return (i) => s.relTime(i);
-    case 'length': return (i) => s.origLen.arr[i];
-    case 'contentLength': return (i) => { const v = s.contentLength.arr[i]; return Number.isNaN(v) ? -1 : v; };
-    case 'info': return (i) => s.info(i);
-    case 'source': return (i) => s.strings.get(s.source.arr[i]);
-    case 'destination': return (i) => s.strings.get(s.destination.arr[i]);
-    case 'protocol': return (i) => s.strings.get(s.protocol.arr[i]);
-    case 'srcCountry': return (i) => s.strings.get(s.srcCountry.arr[i]);
-    case 'dstCountry': return (i) => s.strings.get(s.dstCountry.arr[i]);
-    case 'userAgent': return (i) => s.strings.get(s.userAgent.arr[i]);
-    case 'hostSni': return (i) => s.strings.get(s.hostSni.arr[i]);
-  }
-}
-
-/** What the list shows for a packet the dissector threw on (a bug, shown not hidden). */
-function brokenDissection(pkt: RawPacket, e: unknown): Dissection {
-  const frame = { name: 'frame', value: null, start: 0, len: pkt.data.length, children: [] };
-  return {
-    packet: pkt, tree: [frame], fields: [frame],
-    summary: { number: pkt.number, time: 0, source: '', destination: '', protocol: 'frame', length: pkt.origLen, info: `[Dissector error: ${errMessage(e)}]` },
-    expert: [{ severity: 'error', group: 'malformed', message: `dissector error: ${errMessage(e)}` }],
-    malformed: true,
-  };
-}
-
-export function errMessage(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
-
-function isPermissionError(e: unknown): boolean {
-  const m = errMessage(e);
-  return /EPERM|EACCES|permission|capabilit|not permitted/i.test(m) || (e as any)?.kind === 'permission' || (e as any)?.code === 'EPERM';
+  get packetStore(): PacketStore { return this.cap.store; }
+  get captureInterfaces(): CaptureInterface[] { return this.cap.interfaces; }
 }
