@@ -13,9 +13,7 @@
 #include "common.h"
 #include "filter.h"
 #include "xdpscope.skel.h"
-#ifdef XS_HAVE_HARDEN
 #include "harden.h"
-#endif
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -571,13 +569,11 @@ int xs_capture(int argc, char **argv)
 		goto out;
 	}
 
-#ifdef XS_HAVE_HARDEN
 	/* Attached, maps and ring mapped: nothing below needs a capability. */
 	if (harden_drop_privileges() != 0) {
 		rc = XS_EXIT_RUNTIME;
 		goto out;
 	}
-#endif
 
 	int out_flags = fcntl(STDOUT_FILENO, F_GETFL);
 	fcntl(STDOUT_FILENO, F_SETFL, out_flags | O_NONBLOCK);

@@ -6,9 +6,7 @@
 #define _GNU_SOURCE
 #include "common.h"
 #include "filter.h"
-#ifdef XS_HAVE_HARDEN
 #include "harden.h"
-#endif
 
 #include <string.h>
 #include <unistd.h>
@@ -30,10 +28,8 @@ int main(int argc, char **argv)
 	 * CAP_SYS_ADMIN, gets nothing here, and reports ids only). */
 	if (argc >= 2 && (!strcmp(argv[1], "list") || !strcmp(argv[1], "capture")) && geteuid() == 0)
 		xs_prog_names_snapshot();
-#ifdef XS_HAVE_HARDEN
 	if (harden_startup(argc, argv) != 0)
 		return XS_EXIT_PRIV;
-#endif
 	if (argc < 2) {
 		usage(stderr);
 		return XS_EXIT_USAGE;
