@@ -447,7 +447,7 @@ int xs_capture(int argc, char **argv)
 	char ferr[256];
 	if (xs_filter_parse(filter, &flt, ferr, sizeof(ferr))) {
 		xs_err("%s", ferr);
-		return XS_EXIT_USAGE;
+		return XS_EXIT_FILTER;
 	}
 	size_t ilen = strlen(iface);
 	if (ilen == 0 || ilen >= IFNAMSIZ || strchr(iface, '/') || strspn(iface, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.:-@") != ilen) {

@@ -25,7 +25,8 @@
 // counts ring drops (stats.ringDrops). Nothing is dropped silently: after a
 // clean stop, seen == delivered + ringDrops + filtered + paused.
 export { listInterfaces, type InterfaceInfo, type InterfaceAddress } from './interfaces';
-export { startCapture, LiveCapture, CaptureError, helperArgs, type CaptureOptions, type CaptureExit } from './live';
+export { startCapture, LiveCapture, CaptureError, HELPER_EXIT, helperArgs, type CaptureOptions, type CaptureExit } from './live';
+export { CAPTURE_FILTER_MAX_BYTES, captureFilterProblem, normalizeCaptureFilter } from './filter-limit';
 export { HelperStreamDecoder, type HelloInfo, type CaptureStats, type Reply } from './protocol';
 export { helperPath } from './helper-path';
 export { checkCaptureFilter, type FilterCheck } from './filter-check';

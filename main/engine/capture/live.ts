@@ -3,6 +3,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import type { RawPacket } from '../types';
+import { captureFilterProblem, normalizeCaptureFilter } from './filter-limit';
 import { helperPath } from './helper-path';
 import { HelperStreamDecoder, type CaptureStats, type HelloInfo, type Reply } from './protocol';
 
@@ -40,12 +41,24 @@ export interface CaptureExit {
   message?: string;
 }
 
+/** The helper's exit codes (helper/PROTOCOL.md, helper/common.h). */
+export const HELPER_EXIT = { OK: 0, RUNTIME: 1, USAGE: 2, PRIVILEGE: 3, NO_IFACE: 4, BUSY: 5, ATTACH: 6, FILTER: 7 } as const;
+
 /** A helper failure: message is the helper's one line, code its exit code (helper/PROTOCOL.md). */
 export class CaptureError extends Error {
   constructor(message: string, readonly code: number | null) {
     super(message);
     this.name = 'CaptureError';
   }
+}
+
+/**
+ * Refuse, before any process starts, a filter the helper would refuse for
+ * its length or bytes: the same error (exit code FILTER) the helper gives.
+ */
+function checkFilterText(text: string): void {
+  const problem = captureFilterProblem(text);
+  if (problem) throw new CaptureError(problem, HELPER_EXIT.FILTER);
 }
 
 function batchBytes(b: RawPacket[]): number {
@@ -59,7 +72,7 @@ export function helperArgs(o: CaptureOptions): string[] {
   if (o.mode) args.push('--mode', o.mode);
   if (o.snaplen !== undefined) args.push('--snaplen', String(o.snaplen));
   if (o.sample !== undefined) args.push('--sample', String(o.sample));
-  if (o.filter !== undefined && o.filter.trim() !== '') args.push('--filter', o.filter);
+  if (o.filter !== undefined && o.filter.trim() !== '') args.push('--filter', normalizeCaptureFilter(o.filter));
   if (o.ringBytes !== undefined) args.push('--ring-bytes', String(o.ringBytes));
   return args;
 }
@@ -86,6 +99,7 @@ export class LiveCapture extends EventEmitter implements AsyncIterable<RawPacket
     super();
     this.high = opts.highWaterPackets ?? 50_000;
     this.highBytes = opts.highWaterBytes ?? 64 << 20;
+    if (opts.filter !== undefined) checkFilterText(opts.filter);
     const bin = opts.helper ?? helperPath();
     const argv = [...(opts.wrapper ?? []), bin, ...helperArgs(opts)];
     this.child = spawn(argv[0], argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -140,7 +154,8 @@ export class LiveCapture extends EventEmitter implements AsyncIterable<RawPacket
   }
 
   setFilter(expr: string): Promise<void> {
-    return this.command(`filter ${expr.replace(/[\r\n]/g, ' ')}`);
+    try { checkFilterText(expr); } catch (e) { return Promise.reject(e); }
+    return this.command(`filter ${normalizeCaptureFilter(expr)}`);
   }
 
   setSample(n: number): Promise<void> {
