@@ -12,6 +12,7 @@
 //   for await (const batch of cap) { ... }        // RawPacket[]; numbers start at 1
 //   await cap.setFilter('not port 22');           // rejects with the helper's message if invalid
 //   await cap.pause(); await cap.resume(); await cap.setSample(10);
+//                                                 // each rejects after commandTimeoutMs without a reply (and the capture stops)
 //   const exit = await cap.stop();                // detach, drain, final stats
 //
 // Packets' data are views into the chunk read from the helper: copy them if

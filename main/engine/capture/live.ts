@@ -29,6 +29,8 @@ export interface CaptureOptions {
   highWaterPackets?: number;
   /** ... or when their captured bytes reach this (default 64 MiB) */
   highWaterBytes?: number;
+  /** how long a control command (filter, sample, pause, resume) waits for the helper's reply (default 5000 ms) */
+  commandTimeoutMs?: number;
 }
 
 export interface CaptureExit {
@@ -90,7 +92,8 @@ export class LiveCapture extends EventEmitter implements AsyncIterable<RawPacket
   private readonly highBytes: number;
   private readPaused = false;
   private waiter: (() => void) | null = null;
-  private readonly replies: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
+  private readonly replies: Array<{ line: string; resolve: () => void; reject: (e: Error) => void; timer: NodeJS.Timeout }> = [];
+  private readonly commandTimeoutMs: number;
   private stderrTail = '';
   private failure: CaptureError | null = null;
   private readonly exited: Promise<CaptureExit>;
@@ -99,6 +102,7 @@ export class LiveCapture extends EventEmitter implements AsyncIterable<RawPacket
     super();
     this.high = opts.highWaterPackets ?? 50_000;
     this.highBytes = opts.highWaterBytes ?? 64 << 20;
+    this.commandTimeoutMs = opts.commandTimeoutMs ?? 5000;
     if (opts.filter !== undefined) checkFilterText(opts.filter);
     const bin = opts.helper ?? helperPath();
     const argv = [...(opts.wrapper ?? []), bin, ...helperArgs(opts)];
@@ -138,6 +142,8 @@ export class LiveCapture extends EventEmitter implements AsyncIterable<RawPacket
           info.message = line || (signal ? `capture helper killed by ${signal}` : `capture helper exited with code ${code}`);
           this.fail(new CaptureError(info.message, code));
         }
+        // A failure of ours (a corrupt stream, an unanswered command) is the capture's end too.
+        if (this.failure && !this.failure.code) info.message = this.failure.message;
         this.finish(info);
         resolve(info);
       });
@@ -235,10 +241,26 @@ export class LiveCapture extends EventEmitter implements AsyncIterable<RawPacket
     w?.();
   }
 
+  /**
+   * Send one control line; its reply comes in stream order. A helper that
+   * does not answer in time is broken or hung, and later replies could no
+   * longer be paired with their commands: the command fails, and so does
+   * the capture (stopped, with that message).
+   */
   private command(line: string): Promise<void> {
     if (this.exitInfo) return Promise.reject(new CaptureError('capture has ended', this.exitInfo.code));
     return new Promise((resolve, reject) => {
-      this.replies.push({ resolve, reject });
+      const word = line.split(' ', 1)[0];
+      const expire = (): void => {
+        // Our own backpressure holds the stream (and the reply in it): that wait is not the helper's.
+        if (this.readPaused) { entry.timer = setTimeout(expire, this.commandTimeoutMs); return; }
+        const err = new CaptureError(`the capture helper did not answer '${word}' within ${this.commandTimeoutMs} ms; stopping the capture`, null);
+        this.fail(err);
+        for (const p of this.replies.splice(0)) { clearTimeout(p.timer); p.reject(err); }
+        void this.stop();
+      };
+      const entry = { line: word, resolve, reject, timer: setTimeout(expire, this.commandTimeoutMs) };
+      this.replies.push(entry);
       this.child.stdin.write(line + '\n');
     });
   }
@@ -246,6 +268,7 @@ export class LiveCapture extends EventEmitter implements AsyncIterable<RawPacket
   private onReply(r: Reply): void {
     const p = this.replies.shift();
     if (!p) return;
+    clearTimeout(p.timer);
     if (r.ok) p.resolve();
     else p.reject(new CaptureError(r.message, null));
   }
@@ -259,7 +282,7 @@ export class LiveCapture extends EventEmitter implements AsyncIterable<RawPacket
   private finish(info: CaptureExit): void {
     if (this.exitInfo) return;
     this.exitInfo = info;
-    for (const p of this.replies.splice(0)) p.reject(new CaptureError('capture ended before the helper answered', info.code));
+    for (const p of this.replies.splice(0)) { clearTimeout(p.timer); p.reject(new CaptureError(`capture ended before the helper answered '${p.line}'`, info.code)); }
     this.emit('exit', info);
     this.wake();
   }
