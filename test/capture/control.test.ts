@@ -12,7 +12,7 @@ import { createVethPair, type VethPair } from '../lib/netns';
 import { CaptureError, startCapture } from '../../main/engine/capture/live';
 import type { CaptureExit } from '../../main/engine/capture/live';
 import { udpFrame, writePcap } from './frames';
-import { clientMac, helloOf, replay, startInNs } from './util';
+import { HELPER, clientMac, helloOf, replay, startInNs } from './util';
 
 /** A stand-in helper: says hello, then reads commands and never answers; exits on stdin EOF. */
 const SILENT_HELPER = `
@@ -87,5 +87,22 @@ describe('control replies while the helper\'s output is full (live)', { skip: li
     } finally {
       if (!cap.exitInfo) await cap.stop();
     }
+  });
+
+  it('answers an over-long control line with an error and skips all of it, never running a cut-off command', async () => {
+    const child = pair.spawn(pair.serverNs, [HELPER, 'capture', '--iface', pair.serverIf, '--mode', 'generic'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    child.stdout!.on('data', (d: Buffer) => out.push(d));
+    const code = new Promise<number | null>((r) => child.on('close', (c) => r(c)));
+    // 'pause' hidden 5000 bytes into a line: a helper that cut the line and ran its start would also run the rest as a new line.
+    child.stdin!.write(`sample ${'9'.repeat(5000)} \npause ${'x'.repeat(5000)}pause\nresume\n`);
+    child.stdin!.end();
+    assert.equal(await code, 0);
+    const replies: string[] = [];
+    const buf = Buffer.concat(out);
+    for (let o = 0; o + 8 <= buf.length; o += 8 + buf.readUInt32LE(o + 4)) {
+      if (buf.readUInt32LE(o) === 4) replies.push(`${buf.readUInt32LE(o + 8)} ${buf.subarray(o + 12, o + 8 + buf.readUInt32LE(o + 4)).toString()}`);
+    }
+    assert.deepEqual(replies, ['1 command longer than 1088 bytes: ignored', '1 command longer than 1088 bytes: ignored', '0 resume']);
   });
 });
