@@ -14,6 +14,8 @@ import { CaptureError, HELPER_EXIT, startCapture } from '../../main/engine/captu
 import { checkCaptureFilter } from '../../main/engine/capture/filter-check';
 import { LiveCapture as ServiceLive } from '../../main/engine/service/live';
 import { HELPER } from './util';
+import { loadRendererModule } from '../ui/load-renderer';
+import type { XdpscopeApi } from '../../main/api/types';
 
 const noHelper = existsSync(HELPER) ? false : `helper not built (${HELPER})`;
 /** A valid filter of exactly n bytes: "tcp" padded with spaces. */
@@ -46,6 +48,17 @@ describe('capture filter limit', () => {
   it('the capture engine refuses it as a filter error (exit code FILTER) without starting the helper', () => {
     assert.throws(() => startCapture({ iface: 'veth0', filter: tooLong, helper: '/nonexistent/helper' }),
       (e: unknown) => e instanceof CaptureError && e.code === HELPER_EXIT.FILTER && e.message === TOO_LONG_MSG);
+  });
+
+  it('the UI refuses it with the same message, as a filter error, without asking the engine', async () => {
+    const { createAppStore } = loadRendererModule<typeof import('../../renderer/store')>(join(ROOT, 'renderer/store.ts'));
+    const calls: string[] = [];
+    const api: XdpscopeApi = { face: 'browser', call: async (method: string) => { calls.push(method); return {} as never; }, onEvent: () => () => {} };
+    const store = createAppStore(api);
+    store.getState().setCaptureOptions({ iface: 'veth0', captureFilter: tooLong });
+    await store.getState().startCapture();
+    assert.deepEqual(store.getState().errors.map((e) => [e.kind, e.message]), [['filter', TOO_LONG_MSG]]);
+    assert.ok(!calls.includes('startCapture'), calls.join());
   });
 
   it('xdpscope capture refuses it as a usage error with the same message', () => {
