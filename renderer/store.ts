@@ -7,6 +7,7 @@ import type {
   CaptureOptions, Completion, DetailNode, ErrorInfo, FilterCheck, InterfaceInfo, PacketDetails,
   RecentEntry, SpoolEntry, Status, StreamFollow, XdpscopeApi, SessionInfo, ExportParams, ViewState,
 } from '../main/api/types';
+import { captureFilterProblem } from '../main/engine/capture/filter-limit';
 import { fieldAt } from './lib/format';
 import { applyColumns, currentColumns, revealRow } from './lib/grid-bridge';
 import type { InsightsSnapshot } from '../main/engine/insights/index';
@@ -261,6 +262,8 @@ export function createAppStore(api: XdpscopeApi, opts: StoreOptions = {}): AppSt
     async startCapture() {
       const o = get().captureOptions;
       if (!o.iface) { get().reportError('pick an interface first', 'capture'); return; }
+      const filterProblem = captureFilterProblem(o.captureFilter ?? '');
+      if (filterProblem) { get().reportError(filterProblem, 'filter'); return; }
       if (!(await get().confirmDiscard(`start a new capture on ${o.iface}`))) return;
       set({ busy: true, selected: null, details: null, field: null, stream: null });
       try {

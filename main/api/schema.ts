@@ -3,6 +3,7 @@
 // whose params do not match is refused before it reaches the engine.
 import { z } from 'zod';
 import { COLUMN_IDS, type ErrorInfo, type Method, type EventName } from './types';
+import { captureFilterProblem } from '../engine/capture/filter-limit';
 
 const empty = z.object({}).strict();
 const u8 = z.instanceof(Uint8Array);
@@ -42,7 +43,10 @@ export const paramSchemas = {
   listInterfaces: empty,
   startCapture: z.object({
     iface: ifname,
-    captureFilter: z.string().max(10_000).optional(),
+    captureFilter: z.string().superRefine((t, ctx) => {
+      const problem = captureFilterProblem(t);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }).optional(),
     snaplen: z.number().int().min(64).max(262_144).optional(),
     mode: z.enum(['native', 'generic', 'auto']).optional(),
   }).strict(),

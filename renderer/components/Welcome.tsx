@@ -2,6 +2,7 @@
 // warnings), capture options, open a file (path or upload), recent files.
 import { useEffect, useState } from 'react';
 import { useApp, useApp$ } from '../context';
+import { captureFilterProblem } from '../../main/engine/capture/filter-limit';
 
 function Sparkline({ values }: { values: number[] }) {
   if (values.length < 2) return <svg className="spark" width="80" height="18" />;
@@ -21,6 +22,7 @@ export function Welcome() {
   const status = useApp$((s) => s.status);
   const [path, setPath] = useState('');
   const s = store.getState();
+  const filterProblem = captureFilterProblem(opts.captureFilter ?? '');
 
   useEffect(() => {
     const t = setInterval(() => void store.getState().refreshInterfaces(), 1000);
@@ -49,12 +51,14 @@ export function Welcome() {
           </tbody>
         </table>
         <div className="options">
-          <label>Capture filter <input value={opts.captureFilter ?? ''} placeholder="e.g. tcp port 80" onChange={(e) => s.setCaptureOptions({ captureFilter: e.target.value })} /></label>
+          <label>Capture filter <input value={opts.captureFilter ?? ''} placeholder="e.g. tcp port 80" aria-invalid={filterProblem ? true : undefined}
+            onChange={(e) => s.setCaptureOptions({ captureFilter: e.target.value })} /></label>
+          {filterProblem && <span className="warn small" role="alert" data-testid="capture-filter-problem">{filterProblem}</span>}
           <label>Snaplen <input type="number" min={64} max={262144} value={opts.snaplen ?? 262144} onChange={(e) => s.setCaptureOptions({ snaplen: Number(e.target.value) })} /></label>
           <label>XDP mode <select value={opts.mode} onChange={(e) => s.setCaptureOptions({ mode: e.target.value as 'auto' })}>
             <option value="auto">auto</option><option value="native">native</option><option value="generic">generic</option>
           </select></label>
-          <button className="primary" disabled={busy || !opts.iface} onClick={() => void s.startCapture()}>▶ Start capture on {opts.iface || '…'}</button>
+          <button className="primary" disabled={busy || !opts.iface || filterProblem !== null} onClick={() => void s.startCapture()}>▶ Start capture on {opts.iface || '…'}</button>
         </div>
       </section>
       <section className="card">

@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startCapture, type CaptureStats, type LiveCapture } from '../../engine/capture';
+import { CAPTURE_FILTER_MAX_BYTES, HELPER_EXIT, captureFilterProblem, startCapture, type CaptureStats, type LiveCapture } from '../../engine/capture';
 import { writeSync } from 'node:fs';
 import { PcapngWriter } from '../../engine/pcapng/writer';
 import type { ByteSink } from '../../engine/file/sink';
@@ -45,7 +45,8 @@ Options:
   -s, --snaplen N         bytes to keep per frame (default: the whole frame)
   -f, --filter EXPR       kernel capture filter, a tcpdump subset: e.g. 'tcp port 443',
                           'udp', 'host 198.18.0.2', 'net 198.18.0.0/15', 'not port 22',
-                          src/dst qualifiers, and, or, not, parentheses ('port 80 or port 443')
+                          src/dst qualifiers, and, or, not, parentheses ('port 80 or port 443');
+                          at most ${CAPTURE_FILTER_MAX_BYTES} bytes of printable ASCII
       --mode MODE         XDP attach mode: auto (native, else generic), native, generic
       --sample N          keep 1 in N of the frames that pass the filter
       --ring-bytes N      kernel ring buffer size (power of two, default 8388608)
@@ -104,6 +105,10 @@ export async function run(argv: string[]): Promise<number> {
     const m = /^duration:(\d+(?:\.\d+)?)$/.exec(values.autostop);
     if (!m || Number(m[1]) <= 0) return usageError(`-a: '${values.autostop}' is not duration:SECS (e.g. duration:10)`);
     durationMs = Number(m[1]) * 1000;
+  }
+  if (values.filter !== undefined) {
+    const problem = captureFilterProblem(values.filter);
+    if (problem) return usageError(problem);
   }
   const mode = values.mode ?? 'auto';
   if (mode !== 'auto' && mode !== 'native' && mode !== 'generic') return usageError(`--mode: '${mode}' is not auto, native or generic`);
@@ -205,7 +210,8 @@ export async function run(argv: string[]): Promise<number> {
   if (writeError && !failure) failure = new Error(`writing ${toStdout ? 'stdout' : path}: ${writeError.message}`);
   if (failure) {
     process.stderr.write(`xdpscope capture: ${failure.message}\n`);
-    return exit.code === 2 ? 2 : 1;
+    // Bad arguments and bad filters are usage errors here, as for the checks above.
+    return exit.code === HELPER_EXIT.USAGE || exit.code === HELPER_EXIT.FILTER ? 2 : 1;
   }
   if (st) {
     process.stderr.write(`Packets captured: ${written}, dropped by ring: ${st.ringDrops}, filtered: ${st.filtered}` +
