@@ -163,6 +163,9 @@ describe('a planted symlink is never written through', () => {
     assert.equal(r.status, 1, r.stderr);
     assert.match(r.stderr, /cannot write .*c\.pcapng: it is a symbolic link/);
     vc.check();
+    const d = spawnSync(process.execPath, [CLI, 'capture', '-i', 'lo', '-w', join(dir, 'missing', 'd.pcapng')], { encoding: 'utf8', timeout: 30_000 });
+    assert.equal(d.status, 1, d.stderr);
+    assert.match(d.stderr, /cannot write .*missing\/d\.pcapng: no such file or directory/);
   });
 
   test('a regular file at -w is replaced by name, as dumpcap does; a hard link keeps the old content', () => {

@@ -10,11 +10,13 @@
 // as mkstemp), created O_EXCL, so nobody can plant it in advance.
 import { parseArgs } from 'node:util';
 import { tmpdir } from 'node:os';
-import { writeSync } from 'node:fs';
+import { accessSync, constants, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { startCapture, type CaptureStats, type LiveCapture } from '../../engine/capture';
 import { PcapngWriter } from '../../engine/pcapng/writer';
 import { FileSink, type ByteSink } from '../../engine/file/sink';
 import { createUniquePrivateFile, PrivateFileError, replaceableTarget } from '../../engine/file/private';
+import { fsReason } from '../../engine/session/errors';
 
 /** Blocking writes to an fd Node may have made non-blocking (stdout as a pipe or socket). */
 class FdSink implements ByteSink {
@@ -129,8 +131,9 @@ export async function run(argv: string[]): Promise<number> {
   if (!toStdout && values.write !== undefined) {
     try {
       replaceableTarget(path);
+      accessSync(dirname(path), constants.W_OK);
     } catch (e) {
-      process.stderr.write(`xdpscope capture: cannot write ${e instanceof PrivateFileError ? `${path}: ${e.reason}` : (e as Error).message}\n`);
+      process.stderr.write(`xdpscope capture: cannot write ${path}: ${e instanceof PrivateFileError ? e.reason : fsReason(e)}\n`);
       return 1;
     }
   }
