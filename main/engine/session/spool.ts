@@ -154,7 +154,7 @@ export class SpoolWriter {
     try {
       const o = JSON.parse(readFileSync(this.ownerPath, 'utf8')) as OwnerRecord;
       replacePrivateFile(this.ownerPath, JSON.stringify({ ...o, closedAt: new Date().toISOString() }) + '\n');
-    } catch { /* owner file removed by someone: nothing to update */ }
+    } catch { /* owner record gone, or a link now (never written through): nothing to update */ }
     return info;
   }
 
