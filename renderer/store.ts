@@ -142,6 +142,7 @@ export function createAppStore(api: XdpscopeApi, opts: StoreOptions = {}): AppSt
   const confirm = opts.confirm ?? defaultConfirm;
   let checkSeq = 0;
   let selectSeq = 0;
+  let completeSeq = 0;
   const store = createStore<AppState & AppActions>()((set, get) => ({
     status: idleStatus,
     view: 'welcome',
@@ -308,7 +309,8 @@ export function createAppStore(api: XdpscopeApi, opts: StoreOptions = {}): AppSt
 
     async applyFilter(text) {
       const t = (text ?? get().filterText).trim();
-      set({ filterText: t, completion: null, busy: true });
+      get().clearCompletion();
+      set({ filterText: t, busy: true });
       try {
         const r = await api.call('setFilter', { text: t });
         if (!r.ok) { set({ filterCheck: r }); return false; }
@@ -318,10 +320,16 @@ export function createAppStore(api: XdpscopeApi, opts: StoreOptions = {}): AppSt
       } catch (e) { get().reportError(e, 'filter'); return false; } finally { set({ busy: false }); }
     },
 
+    // A reply that arrives after the list was closed (Apply, Enter, Escape, blur) or after a newer
+    // request is stale: shown, it would reopen the list over the packets the filter just selected.
     async complete(text, cursor) {
-      try { set({ completion: await api.call('completeFilter', { text, cursor }) }); } catch { set({ completion: null }); }
+      const seq = ++completeSeq;
+      try {
+        const completion = await api.call('completeFilter', { text, cursor });
+        if (seq === completeSeq) set({ completion });
+      } catch { if (seq === completeSeq) set({ completion: null }); }
     },
-    clearCompletion() { set({ completion: null }); },
+    clearCompletion() { ++completeSeq; set({ completion: null }); },
 
     async select(number) {
       const seq = ++selectSeq;
