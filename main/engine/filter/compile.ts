@@ -11,6 +11,7 @@
 //   !==, ~=, any_ne      some occurrence differs
 //   > < >= <= contains matches in   some occurrence satisfies
 // A test on an absent field is false (so `not x == 1` is true without x).
+import { RE2JS, RE2JSSyntaxException } from 're2js';
 import type { Dissection, Field, FieldDef, FieldType, FieldValue } from '../types';
 import { getField } from '../fields/registry';
 import { FilterError } from './lexer';
@@ -551,25 +552,56 @@ function utf8AsLatin1(s: string): string {
   return Buffer.byteLength(s) === s.length ? s : Buffer.from(s, 'utf8').toString('latin1');
 }
 
-function compileRegex(src: string, start: number, end: number): RegExp {
+/**
+ * What a failed RE2 parse means, when it is a PCRE construct RE2 leaves out
+ * on purpose (each needs backtracking, which is what makes a match take
+ * exponential time): the user then learns why, not just "invalid syntax".
+ */
+function backtrackingConstruct(error: string, input: string): string | null {
+  if (error === 'invalid escape sequence' && /^\\[1-9]/.test(input)) return 'a backreference';
+  if (error === 'invalid named capture' && /^\(\?<[=!]/.test(input)) return 'a lookbehind';
+  if (error === 'invalid nested repetition operator' && /^.\+$/.test(input)) return 'a possessive quantifier';
+  if (error !== 'invalid or unsupported Perl syntax') return null;
+  if (input === '(?=' || input === '(?!') return 'a lookahead';
+  if (input === '(?>') return 'an atomic group';
+  if (input === '(?(') return 'a conditional group';
+  if (/^\(\?(R|[0-9+-]|&|P>)/.test(input)) return 'a recursive pattern';
+  return null;
+}
+
+/**
+ * Compiles a `matches` pattern with RE2 (re2js): matching time is linear in
+ * the pattern and the value, so no filter, typed or stored in a session, can
+ * stall the engine the way a backtracking engine does on "(.*){12}zzz".
+ * Syntax is RE2's, which covers the Perl syntax display filters use.
+ */
+function compileRegex(src: string, start: number, end: number): RE2JS {
   // PCRE2 in Wireshark 4.0 is case-insensitive by default; (?-i) / (?i) at the
-  // start switch it, the common inline-flag uses JavaScript lacks.
-  let flags = 'i';
+  // start switch it. RE2 takes inline flags anywhere, but not x (extended),
+  // which was always ignored here: strip the leading groups into flags.
+  let flags = RE2JS.CASE_INSENSITIVE;
   let body = utf8AsLatin1(src);
+  const bits: Record<string, number> = { i: RE2JS.CASE_INSENSITIVE, m: RE2JS.MULTILINE, s: RE2JS.DOTALL, x: 0 };
   for (;;) {
     const m = /^\(\?(-?)([imsx]+)\)/.exec(body);
     if (!m) break;
-    for (const f of m[2]!) {
-      if (f === 'x') continue;
-      if (m[1]) flags = flags.replace(f, '');
-      else if (!flags.includes(f)) flags += f;
-    }
+    for (const f of m[2]!) flags = m[1] ? flags & ~bits[f]! : flags | bits[f]!;
     body = body.slice(m[0].length);
   }
   try {
-    return new RegExp(body, flags);
+    return RE2JS.compile(body, flags);
   } catch (e) {
-    throw new FilterError(`Regex compilation error: ${(e as Error).message.replace(/^Invalid regular expression: /, '')}.`, start, end);
+    if (!(e instanceof RE2JSSyntaxException)) {
+      throw new FilterError(`Regex compilation error: ${(e as Error).message}.`, start, end);
+    }
+    // re2js names the whole pattern with its flags prefixed ("(?i)..."): show the user's
+    let input = e.input ?? '';
+    if (input.endsWith(body) && input.length > body.length && input.startsWith('(?')) input = body;
+    const what = backtrackingConstruct(e.error, input);
+    if (what) {
+      throw new FilterError(`Regex compilation error: ${what} (\`${input}\`) is not supported: xdpscope's regular expressions run in linear time (RE2 syntax).`, start, end);
+    }
+    throw new FilterError(`Regex compilation error: ${e.error}${input ? `: \`${input}\`` : ''}.`, start, end);
   }
 }
 
