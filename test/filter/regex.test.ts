@@ -1,12 +1,14 @@
 // `matches` / `~` run on RE2 (linear time): patterns that make a backtracking
 // engine spin for ever finish, PCRE constructs that need backtracking are
 // filter errors that say why, Wireshark's matching rules (case-insensitive
-// by default, bytes as latin1) hold.
+// by default, bytes as latin1) hold, and no filter text can nest deep enough
+// to overflow the stack.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import { compileDisplayFilter } from '../../main/engine/filter/compile';
+import { MAX_NESTING } from '../../main/engine/filter/parser';
 import { dissection, registerTestFields, type PacketSpec } from './synthetic';
 
 registerTestFields();
@@ -112,4 +114,25 @@ test('matching keeps Wireshark\'s rules: case-insensitive by default, inline fla
   assert.equal(matchesOn('tcp.payload matches "a.b"', { tcp: { sport: 1, dport: 2, payload: 'a\nb' } }), false);
   assert.equal(matchesOn('tcp.payload matches "(?s)a.b"', { tcp: { sport: 1, dport: 2, payload: 'a\nb' } }), true);
   assert.equal(matchesOn('tcp.payload matches "(?m)^b$"', { tcp: { sport: 1, dport: 2, payload: 'a\nb\nc' } }), true);
+});
+
+test('nesting is bounded: a deep filter is an error at the level that goes too deep, never a stack overflow', () => {
+  const n = MAX_NESTING * 50;
+  for (const [text, at] of [
+    ['('.repeat(n) + 'tcp' + ')'.repeat(n), MAX_NESTING],
+    ['not '.repeat(n) + 'tcp', 4 * MAX_NESTING],
+    ['len('.repeat(n) + 'http.host' + ')'.repeat(n) + ' == 1', 4 * MAX_NESTING],
+    ['{'.repeat(n) + 'tcp.len' + '}'.repeat(n) + ' == 1', MAX_NESTING],
+    ['tcp.len == ' + '-'.repeat(n) + '1', 11 + MAX_NESTING],
+  ] as Array<[string, number]>) {
+    const r = compileDisplayFilter(text);
+    assert.equal(r.ok, false, text.slice(0, 20));
+    if (!r.ok) {
+      assert.match(r.error.message, /nests too deeply/);
+      assert.equal(r.error.start, at, text.slice(0, 20));
+    }
+  }
+  // as deep as allowed still works
+  const ok = compileDisplayFilter('('.repeat(MAX_NESTING) + 'tcp' + ')'.repeat(MAX_NESTING));
+  assert.equal(ok.ok, true);
 });
