@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
-import { compileDisplayFilter } from '../../main/engine/filter/compile';
+import { compileDisplayFilter, MAX_REGEX_PROGRAM } from '../../main/engine/filter/compile';
 import { MAX_NESTING } from '../../main/engine/filter/parser';
 import { dissection, registerTestFields, type PacketSpec } from './synthetic';
 
@@ -88,15 +88,26 @@ test('constructs that need backtracking are filter errors that say why', () => {
   assert.equal(r.ok ? '' : r.error.message, 'Regex compilation error: missing closing ): `(ab`.');
 });
 
-test('pattern size is bounded: repeat counts over 1000 and huge programs are errors', () => {
-  for (const text of [
-    'http.host matches "a{1001}"',
-    'http.host matches "(?:a{1000}){1000}"',
-    `http.host matches "${'a{1000}'.repeat(1400)}"`,
-  ]) {
+test('pattern size is bounded: repeat counts over 1000 and programs over MAX_REGEX_PROGRAM are errors', () => {
+  for (const [text, msg] of [
+    ['http.host matches "a{1001}"', /^Regex compilation error: invalid repeat count/],
+    ['http.host matches "(?:a{1000}){1000}"', /^Regex compilation error: the pattern is too large \(about 1005000 instructions/],
+    // refused before RE2 builds it (RE2 alone takes seconds and hundreds of MB on these)
+    [`http.host matches "${'(.{0,1000}){1}'.repeat(600)}"`, /^Regex compilation error: the pattern is too large \(about \d+ instructions, at most 4096\)/],
+    [`http.host matches "${'a{1000}'.repeat(1400)}"`, /^Regex compilation error: the pattern is too large \(about/],
+    // refused once compiled
+    ['http.host matches "(\\\\pL{1000}){5}"', /invalid repeat count/],
+    [`http.host matches "${'[^a]{1000}'.repeat(5)}"`, /^Regex compilation error: the pattern is too large \(5002 instructions, at most 4096\)/],
+  ] as Array<[string, RegExp]>) {
     const r = compileDisplayFilter(text);
     assert.equal(r.ok, false, text.slice(0, 60));
-    if (!r.ok) assert.match(r.error.message, /^Regex compilation error: (invalid repeat count|expression too large)/);
+    if (!r.ok) assert.match(r.error.message, msg, text.slice(0, 60));
+  }
+  assert.equal(MAX_REGEX_PROGRAM, 4096);
+  // the common large ones still compile
+  for (const p of ['.{0,1000}', '\\\\pL{1000}', '(a|b|c|d|e|f|g){1000}', '^(GET|POST|PUT|DELETE) /[^ ]{0,200} HTTP/1\\\\.[01]']) {
+    const r = compileDisplayFilter(`http.host matches "${p}"`);
+    assert.ok(r.ok, `${p}: ${r.ok ? '' : r.error.message}`);
   }
 });
 

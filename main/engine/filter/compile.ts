@@ -570,6 +570,73 @@ function backtrackingConstruct(error: string, input: string): string | null {
 }
 
 /**
+ * Largest RE2 program a `matches` pattern may compile to. Matching is linear
+ * but costs up to one step per instruction per byte when RE2 falls back from
+ * its DFA (e.g. `\pL{1000}`), so this bounds the time of one match: about
+ * 4096 x 1500 steps on a full-size Ethernet frame. `.{0,1000}` is 2002.
+ */
+export const MAX_REGEX_PROGRAM = 4096;
+
+/**
+ * An upper estimate of the program a pattern compiles to (repeats multiply
+ * what they repeat), so that patterns far over MAX_REGEX_PROGRAM are refused
+ * before RE2 spends seconds and hundreds of MB building them: RE2 itself
+ * accepts programs of over a million instructions.
+ */
+function expandedSize(p: string): number {
+  const CAP = 1e12;
+  const outer: number[] = [];
+  let size = 0; // of the group being read
+  let last = 0; // of the last atom: what a quantifier repeats
+  const braces = /\{(\d+)(,(\d*))?\}/y;
+  for (let i = 0; i < p.length; i++) {
+    const c = p[i];
+    if (c === '\\') {
+      const e = p[++i];
+      if ((e === 'p' || e === 'P' || e === 'x') && p[i + 1] === '{') i = Math.max(i, p.indexOf('}', i));
+      else if (e === 'p' || e === 'P') i++;
+      last = 1; size += 1;
+    } else if (c === '[') {
+      // a class is one instruction: skip to its closing ] (one right after [ or [^ is literal)
+      let j = i + 1;
+      if (p[j] === '^') j++;
+      if (p[j] === ']') j++;
+      for (; j < p.length && p[j] !== ']'; j++) {
+        if (p[j] === '\\') j++;
+        else if (p[j] === '[' && p[j + 1] === ':') { const e = p.indexOf(':]', j); if (e >= 0) j = e + 1; }
+      }
+      i = j; last = 1; size += 1;
+    } else if (c === '(') {
+      outer.push(size); size = 0; last = 0;
+    } else if (c === ')') {
+      const inner = size + 2;
+      size = (outer.pop() ?? 0) + inner; last = inner;
+    } else if (c === '|') {
+      size += 1; last = 0;
+    } else if (c === '*' || c === '+' || c === '?') {
+      size += 2;
+    } else if (c === '{') {
+      braces.lastIndex = i;
+      const m = braces.exec(p);
+      if (m) {
+        const min = Number(m[1]);
+        const max = m[2] === undefined ? min : m[3] ? Number(m[3]) : min + 1;
+        const grown = Math.min(CAP, last * Math.max(max, 1) + (max - min));
+        size = Math.min(CAP, size - last + grown); last = grown;
+        i += m[0].length - 1;
+      } else { size += 1; last = 1; }
+    } else {
+      size += 1; last = 1;
+    }
+  }
+  while (outer.length) size = Math.min(CAP, size + outer.pop()!);
+  return size;
+}
+
+const tooLarge = (n: string): string =>
+  `Regex compilation error: the pattern is too large (${n} instructions, at most ${MAX_REGEX_PROGRAM}): each instruction is work for every byte matched.`;
+
+/**
  * Compiles a `matches` pattern with RE2 (re2js): matching time is linear in
  * the pattern and the value, so no filter, typed or stored in a session, can
  * stall the engine the way a backtracking engine does on "(.*){12}zzz".
@@ -588,8 +655,11 @@ function compileRegex(src: string, start: number, end: number): RE2JS {
     for (const f of m[2]!) flags = m[1] ? flags & ~bits[f]! : flags | bits[f]!;
     body = body.slice(m[0].length);
   }
+  const estimate = expandedSize(body);
+  if (estimate > 4 * MAX_REGEX_PROGRAM) throw new FilterError(tooLarge(`about ${estimate >= 1e12 ? 'more than 10^12' : estimate}`), start, end);
+  let re: RE2JS;
   try {
-    return RE2JS.compile(body, flags);
+    re = RE2JS.compile(body, flags);
   } catch (e) {
     if (!(e instanceof RE2JSSyntaxException)) {
       throw new FilterError(`Regex compilation error: ${(e as Error).message}.`, start, end);
@@ -603,6 +673,8 @@ function compileRegex(src: string, start: number, end: number): RE2JS {
     }
     throw new FilterError(`Regex compilation error: ${e.error}${input ? `: \`${input}\`` : ''}.`, start, end);
   }
+  if (re.programSize() > MAX_REGEX_PROGRAM) throw new FilterError(tooLarge(String(re.programSize())), start, end);
+  return re;
 }
 
 function equality(kind: Kind, k: Const | undefined): (a: FieldValue, b: FieldValue) => boolean {
