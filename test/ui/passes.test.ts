@@ -19,6 +19,10 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 /** many packets: more than one slice of any pass (steps.ts SLICE_UNITS) */
 const PACKETS = 15_000;
 
+/** frame i (0-based), as written */
+const frameBytes = (i: number): Buffer =>
+  tcpFrameBytes('198.18.0.1', '198.18.0.2', 1000 + (i % 5000), 80, i * 100, 0, 0x18, [], Buffer.from(`x${i % 97}`.padEnd(64, 'x')), 512);
+
 function writeCapture(path: string): void {
   const parts: Buffer[] = [];
   const hdr = Buffer.alloc(24);
@@ -26,7 +30,7 @@ function writeCapture(path: string): void {
   hdr.writeUInt32LE(65535, 16); hdr.writeUInt32LE(1, 20);
   parts.push(hdr);
   for (let i = 0; i < PACKETS; i++) {
-    const f = tcpFrameBytes('198.18.0.1', '198.18.0.2', 1000 + (i % 5000), 80, i * 100, 0, 0x18, [], Buffer.from(`x${i % 97}`.padEnd(64, 'x')), 512);
+    const f = frameBytes(i);
     const r = Buffer.alloc(16);
     r.writeUInt32LE(1_700_000_000 + Math.floor(i / 1000), 0); r.writeUInt32LE((i % 1000) * 1000, 4);
     r.writeUInt32LE(f.length, 8); r.writeUInt32LE(f.length, 12);
@@ -116,6 +120,32 @@ test('a newer filter or cancelOpen supersedes the running pass; the list stays c
     assert.deepEqual(Array.from((await c.call('getRows', { start: 0, count: 3 })).number), [PACKETS, PACKETS - 1, PACKETS - 2]);
   } finally {
     await c.close();
+  }
+});
+
+test('a filter set while the file loads selects exactly the matching packets, whichever path answers it', { timeout: 120_000 }, async () => {
+  const want = (re: RegExp): number[] => {
+    const out: number[] = [];
+    for (let i = 0; i < PACKETS; i++) if (re.test(frameBytes(i).toString('latin1'))) out.push(i + 1);
+    return out;
+  };
+  for (const [text, frames] of [
+    ['tcp.srcport == 1001', [2, 5002, 10002]],
+    ['frame matches "x1[0-9]x"', want(/x1[0-9]x/i)],
+  ] as Array<[string, number[]]>) {
+    const c = new EngineClient();
+    try {
+      await c.call('openFile', { path: capture });
+      const r = await c.call('setFilter', { text });
+      assert.ok(r.ok && !r.superseded, JSON.stringify(r));
+      const st = await until(c, (s) => s.state === 'done');
+      assert.equal(st.captured, PACKETS);
+      assert.equal(st.displayed, frames.length, text);
+      const rows = await c.call('getRows', { start: 0, count: Math.min(frames.length, 10_000) });
+      assert.deepEqual(Array.from(rows.number), frames.slice(0, 10_000), text);
+    } finally {
+      await c.close();
+    }
   }
 });
 
