@@ -248,7 +248,8 @@ export interface Methods {
   openFile: { params: { path: string }; result: Status };
   openUpload: { params: { name: string; data: Uint8Array }; result: Status };
   getRows: { params: { start: number; count: number }; result: RowBlock };
-  setFilter: { params: { text: string }; result: FilterCheck & { displayed?: number } };
+  /** superseded: a newer filter or a cancel stopped this one before it applied (the list is unchanged) */
+  setFilter: { params: { text: string }; result: FilterCheck & { displayed?: number; superseded?: boolean } };
   checkFilter: { params: { text: string }; result: FilterCheck };
   completeFilter: { params: { text: string; cursor: number }; result: Completion };
   setSort: { params: { column: ColumnId | null; desc: boolean }; result: { ok: true } };

@@ -19,6 +19,7 @@ import { followTcp, followUdp, udpStreamIds } from './follow';
 import * as parts from './parts';
 import { LiveCapture } from './live';
 import { FilterIndex } from '../filter/index-store';
+import { runSliced, SLICE_MS, type Steps } from '../filter/steps';
 import { InsightsEngine, insightsSnapshot, type InsightsSnapshot } from '../insights/index';
 import { CommentMap } from '../session/comments';
 import { SessionFileError } from '../session/errors';
@@ -29,7 +30,8 @@ import { COLOURING_RULES, cleanColumns, parseRange } from './session-view';
 const STATUS_INTERVAL_MS = 50;
 /** largest export handed back as bytes for a browser download */
 const MAX_DOWNLOAD = 256 * 1024 * 1024;
-const CHUNK = 4096;
+/** packets ingested between two looks at the clock while a file loads */
+const INGEST_SLICE = 256;
 const yieldNow = () => new Promise<void>((r) => setImmediate(r));
 
 export interface ServiceOptions {
@@ -54,9 +56,20 @@ export class EngineService {
   private displayedCount = 0;
   private filter: { matches(d: Dissection): boolean } | null = null;
   private filterText = '';
+  /** the sort asked for; `order` follows once its pass is done */
   private sort: { column: ColumnId; desc: boolean } | null = null;
+  /** the sort `order` was built for */
+  private orderSort: { column: ColumnId; desc: boolean } | null = null;
   /** the displayed list in sort order (only while sorted) */
   private order: Uint32Array | null = null;
+  /** bumps to drop a running sort pass (a newer sort, a cancel) */
+  private orderToken = 0;
+  /**
+   * The filter a pass is building a new list for, from packet `from` on:
+   * packets that arrive while it runs (live capture, file still loading)
+   * are judged here, since the pass answers only for those before them.
+   */
+  private pending: { filter: { matches(d: Dissection): boolean }; from: number; hits: number[] } | null = null;
   private generation = 0;
   /** bumps to cancel a running load/capture/filter pass */
   private loadToken = 0;
@@ -114,13 +127,18 @@ export class EngineService {
     exportBytes: async (p) => this.exportBytes(p),
     setView: async (p) => { this.setView(p); return { ok: true as const }; },
     getSession: async () => this.sessionInfo(),
-    cancelOpen: async () => { this.openAbort?.abort(); await this.waitFor(() => this.state !== 'loading', 2000); return this.status(); },
+    cancelOpen: async () => {
+      this.openAbort?.abort();
+      this.cancelPasses();
+      await this.waitFor(() => this.state !== 'loading', 2000);
+      return this.status();
+    },
     addComment: async (p) => { this.indexOrThrow(p.number); this.comments.add(p.number, p.text); return this.commentsChanged(p.number); },
     editComment: async (p) => { this.indexOrThrow(p.number); this.commentEdit(() => this.comments.edit(p.number, p.index, p.text)); return this.commentsChanged(p.number); },
     deleteComment: async (p) => { this.indexOrThrow(p.number); this.commentEdit(() => this.comments.delete(p.number, p.index)); return this.commentsChanged(p.number); },
     checkFilter: async (p) => this.checkFilter(p.text),
     completeFilter: async (p) => this.complete(p.text, p.cursor),
-    setSort: async (p) => { this.setSort(p.column, p.desc); return { ok: true as const }; },
+    setSort: async (p) => { await this.setSort(p.column, p.desc); return { ok: true as const }; },
     getDetails: async (p) => this.details(p.number),
     followStream: async (p) => this.follow(p.number, p.protocol),
     findRow: async (p) => ({ index: this.findRow(p.number) }),
@@ -231,6 +249,7 @@ export class EngineService {
     this.displayed = this.filter ? new Column(Uint32Array) : null;
     this.displayedCount = 0;
     this.order = null;
+    this.pending = null;
     this.generation++;
     this.mode = mode;
     this.source = source;
@@ -270,6 +289,9 @@ export class EngineService {
         let ok: boolean;
         try { ok = this.filter ? this.filter.matches(d) : true; } catch { ok = false; }
         if (ok) this.pushDisplayed(i);
+      }
+      if (this.pending) {
+        try { if (this.pending.filter.matches(d)) this.pending.hits.push(i); } catch { /* a filter error is no match */ }
       }
     }
     if (fromFile) store.appendBatch(batch, summaries);
@@ -352,10 +374,20 @@ export class EngineService {
 
   private async readFile(session: import('../session/open').Session, token: number, path: string): Promise<void> {
     try {
-      for await (const batch of session.batches()) {
+      read: for await (const batch of session.batches()) {
         if (token !== this.loadToken) break;
         this.interfaces = session.interfaces;
-        this.ingest(batch, true);
+        // A display filter (stored in the session, or set while loading) runs
+        // on every packet: look at the clock often enough to keep answering.
+        let sliceStart = Date.now();
+        for (let k = 0; k < batch.length; k += INGEST_SLICE) {
+          this.ingest(k === 0 && batch.length <= INGEST_SLICE ? batch : batch.slice(k, k + INGEST_SLICE), true);
+          if (Date.now() - sliceStart >= SLICE_MS) {
+            await yieldNow();
+            if (token !== this.loadToken) break read;
+            sliceStart = Date.now();
+          }
+        }
         await yieldNow();
       }
       if (token !== this.loadToken) return;
@@ -524,65 +556,105 @@ export class EngineService {
     return parts.filterCompletions(text, Math.min(cursor, text.length));
   }
 
-  async setFilter(text: string): Promise<FilterCheck & { displayed?: number }> {
+  async setFilter(text: string): Promise<FilterCheck & { displayed?: number; superseded?: boolean }> {
+    // a bad filter leaves the list, and a pass under way, as they were
+    const r = text.trim() ? parts.compileDisplayFilter(text) : null;
+    if (r && !r.ok) return { ok: false, error: r.error };
     const token = ++this.filterToken;
-    if (!text.trim()) {
-      this.filter = null;
-      this.filterText = '';
-      this.displayed = null;
-      this.displayedCount = 0;
-      this.rebuildOrder();
-      this.generation++;
-      this.scheduleStatus(true);
-      return { ok: true, empty: true, displayed: this.displayedLength() };
-    }
-    const r = parts.compileDisplayFilter(text);
-    if (!r.ok) return { ok: false, error: r.error };
-    const filter = r.filter;
+    this.pending = null;
     const store = this.store;
+    const live = () => token === this.filterToken && store === this.store;
+    if (!r) return this.swapDisplayed(null, '', null, 0, live);
+    const filter = r.filter;
     // Comments edited since indexing are not in the index's frame.comment values.
     const stale = this.commentsSinceIndex && /comment/.test(text);
-    const fromIndex = !stale && this.index.size === store.count ? this.index.evaluate(filter) : null;
-    if (fromIndex) {
-      // Frame numbers ascend in both: walk them together to store indices.
-      const next = new Column(Uint32Array, Math.max(16, fromIndex.length));
-      let n = 0;
-      for (let k = 0, i = 0; k < fromIndex.length && i < store.count; i++) {
-        if (store.number.arr[i] === fromIndex[k]) { next.arr[n++] = i; k++; }
+    if (!stale && this.index.size === store.count) {
+      // the index answers for the packets it holds now; later ones go to pending
+      const pending = { filter, from: store.count, hits: [] as number[] };
+      this.pending = pending;
+      const ran = await runSliced(this.index.evaluateSteps(filter), live);
+      if (!ran.done) return this.superseded();
+      const fromIndex = ran.value;
+      if (fromIndex) {
+        // Frame numbers ascend in both: walk them together to store indices.
+        const next = new Column(Uint32Array, Math.max(16, fromIndex.length));
+        let n = 0;
+        for (let k = 0, i = 0; k < fromIndex.length && i < pending.from; i++) {
+          if (store.number.arr[i] === fromIndex[k]) { next.arr[n++] = i; k++; }
+        }
+        return this.swapDisplayed(filter, text, next, n, live);
       }
-      return this.swapDisplayed(filter, text, next, n);
+      this.pending = null;
     }
     // Re-dissect every stored packet in order with a fresh (stateful)
     // dissector, building the new list aside; swap when it has caught up.
+    const ran = await runSliced(this.redissectSteps(filter), live);
+    if (!ran.done) return this.superseded();
+    return this.swapDisplayed(filter, text, ran.value.next, ran.value.n, live);
+  }
+
+  private *redissectSteps(filter: { matches(d: Dissection): boolean }): Steps<{ next: Column<Uint32Array>; n: number }> {
+    const store = this.store;
     const dissector = parts.createDissector();
     const next = new Column(Uint32Array, 1 << 14);
     let n = 0;
-    let i = 0;
-    while (i < store.count) {
-      const end = Math.min(store.count, i + CHUNK);
-      for (; i < end; i++) {
-        let d: Dissection;
-        const pkt = this.packetAt(i);
-        try { d = dissector.dissect(pkt); } catch (e) { d = brokenDissection(pkt, e); }
-        let ok: boolean;
-        try { ok = filter.matches(d); } catch { ok = false; }
-        if (ok) { next.ensure(n + 1); next.arr[n++] = i; }
+    for (let i = 0; ; i++) {
+      if (i >= store.count) {
+        // caught up: packets that arrive while the list is sorted are judged as they come
+        this.pending = { filter, from: i, hits: [] };
+        break;
       }
-      await yieldNow();
-      if (token !== this.filterToken || store !== this.store) return { ok: true, empty: false, displayed: this.displayedLength() };
+      let d: Dissection;
+      const pkt = this.packetAt(i);
+      try { d = dissector.dissect(pkt); } catch (e) { d = brokenDissection(pkt, e); }
+      let ok: boolean;
+      try { ok = filter.matches(d); } catch { ok = false; }
+      if (ok) { next.ensure(n + 1); next.arr[n++] = i; }
+      yield 1;
     }
-    return this.swapDisplayed(filter, text, next, n);
+    return { next, n };
   }
 
-  private swapDisplayed(filter: { matches(d: Dissection): boolean }, text: string, next: Column<Uint32Array>, n: number): FilterCheck & { displayed: number } {
+  private superseded(): FilterCheck & { displayed: number; superseded: true } {
+    return { ok: true, empty: false, displayed: this.displayedLength(), superseded: true };
+  }
+
+  /** Drops the running filter and sort passes: the list stays as it is shown. */
+  private cancelPasses(): void {
+    this.filterToken++;
+    this.orderToken++;
+    this.pending = null;
+    this.sort = this.orderSort;
+  }
+
+  /**
+   * Makes `next` (null: every packet) the displayed list, once it is in the
+   * current sort order; packets that arrived meanwhile (pending) are added.
+   */
+  private async swapDisplayed(
+    filter: { matches(d: Dissection): boolean } | null, text: string, next: Column<Uint32Array> | null, n: number, live: () => boolean,
+  ): Promise<FilterCheck & { displayed: number; superseded?: true }> {
+    // a sort asked for while ordering: order again with it
+    let sort: EngineService['sort'];
+    let order: Uint32Array | null;
+    do {
+      sort = this.sort;
+      const r = await runSliced(orderSteps(this.store, next, next ? n : this.store.count, sort), live);
+      if (!r.done) return this.superseded();
+      order = r.value;
+    } while (sort !== this.sort);
+    if (next && this.pending) for (const i of this.pending.hits) { next.ensure(n + 1); next.arr[n++] = i; }
+    this.pending = null;
+    this.orderToken++; // a sort pass over the old list is moot
     this.filter = filter;
     this.filterText = text;
     this.displayed = next;
     this.displayedCount = n;
-    this.rebuildOrder();
+    this.order = order;
+    this.orderSort = sort;
     this.generation++;
     this.scheduleStatus(true);
-    return { ok: true, empty: false, displayed: n };
+    return next ? { ok: true, empty: false, displayed: n } : { ok: true, empty: true, displayed: this.displayedLength() };
   }
 
   // ---- the list ---------------------------------------------------------
@@ -598,27 +670,20 @@ export class EngineService {
     return this.displayed ? this.displayed.arr[r] : r;
   }
 
-  setSort(column: ColumnId | null, desc: boolean): void {
-    this.sort = column ? { column, desc } : null;
-    this.rebuildOrder();
+  async setSort(column: ColumnId | null, desc: boolean): Promise<void> {
+    const sort = column ? { column, desc } : null;
+    this.sort = sort;
+    const token = ++this.orderToken;
+    const { store, displayed } = this;
+    const n = this.displayedLength();
+    // a newer sort, filter or capture makes this pass moot (a filter orders its own list)
+    const live = () => token === this.orderToken && store === this.store && displayed === this.displayed;
+    const r = await runSliced(orderSteps(store, displayed, n, sort), live);
+    if (!r.done) return;
+    this.order = r.value;
+    this.orderSort = sort;
     this.generation++;
     this.scheduleStatus(true);
-  }
-
-  private rebuildOrder(): void {
-    if (!this.sort || this.sort.column === 'number' && !this.sort.desc) { this.order = null; return; }
-    const n = this.displayedLength();
-    const idx = new Uint32Array(n);
-    for (let r = 0; r < n; r++) idx[r] = this.displayed ? this.displayed.arr[r] : r;
-    const s = this.store;
-    const key = sortKey(s, this.sort.column);
-    const dir = this.sort.desc ? -1 : 1;
-    const arr = Array.from(idx);
-    arr.sort((a, b) => {
-      const ka = key(a), kb = key(b);
-      return (ka < kb ? -1 : ka > kb ? 1 : a - b) * dir;
-    });
-    this.order = Uint32Array.from(arr);
   }
 
   rows(start: number, count: number): RowBlock {
@@ -946,6 +1011,44 @@ export class EngineService {
 
 function emptySession(): SessionInfo {
   return { ours: false, displayFilter: '', columns: [], selectedPacket: null, colouringRules: [], insights: {}, notices: [], commentedFrames: [] };
+}
+
+/**
+ * The first n displayed rows (null list: every packet) in sort order, or
+ * null when the sort is none / ascending by number (the list's own order).
+ * A merge sort in steps: runs sorted at once, then merged pairwise.
+ */
+function* orderSteps(s: PacketStore, displayed: Column<Uint32Array> | null, n: number, sort: { column: ColumnId; desc: boolean } | null): Steps<Uint32Array | null> {
+  if (!sort || (sort.column === 'number' && !sort.desc)) return null;
+  let src = new Uint32Array(n);
+  for (let r = 0; r < n; r++) src[r] = displayed ? displayed.arr[r] : r;
+  const key = sortKey(s, sort.column);
+  const dir = sort.desc ? -1 : 1;
+  const cmp = (a: number, b: number): number => {
+    const ka = key(a), kb = key(b);
+    return (ka < kb ? -1 : ka > kb ? 1 : a - b) * dir;
+  };
+  const RUN = 1024;
+  for (let lo = 0; lo < n; lo += RUN) {
+    const run = src.subarray(lo, Math.min(n, lo + RUN));
+    run.sort(cmp);
+    yield run.length * 10;
+  }
+  let dst = new Uint32Array(n);
+  for (let w = RUN; w < n; w *= 2) {
+    for (let lo = 0; lo < n; lo += 2 * w) {
+      const mid = Math.min(lo + w, n), hi = Math.min(lo + 2 * w, n);
+      let i = lo, j = mid, k = lo;
+      while (i < mid && j < hi) {
+        dst[k++] = cmp(src[j]!, src[i]!) < 0 ? src[j++]! : src[i++]!;
+        if ((k & 1023) === 0) yield 1024;
+      }
+      while (i < mid) dst[k++] = src[i++]!;
+      while (j < hi) dst[k++] = src[j++]!;
+    }
+    [src, dst] = [dst, src];
+  }
+  return src;
 }
 
 function sortKey(s: PacketStore, col: ColumnId): (i: number) => number | string {
