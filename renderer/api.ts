@@ -1,7 +1,7 @@
 // How the renderer reaches the engine: Electron's preload exposes
 // window.xdpscope; in a browser the same API runs over the server's
 // WebSocket (binary frames, see main/api/codec.ts), token from the page URL.
-import type { EngineEvent, Method, Params, Result, XdpscopeApi } from '../main/api/types';
+import type { EngineEvent, Method, Params, Result, Status, XdpscopeApi } from '../main/api/types';
 import { decodeMessage, encodeMessage } from '../main/api/codec';
 
 declare global {
@@ -50,4 +50,24 @@ export function connectBrowserApi(loc: Location = window.location): Promise<Xdps
       for (const l of listeners) l({ event: 'error', data: { message: closed, kind: 'connection' } });
     };
   });
+}
+
+/**
+ * Upload a file in chunks of the size the engine asks for (slices read one at
+ * a time, so the page never holds the whole file), then open it. On any
+ * failure the partial upload is aborted on the server.
+ */
+export async function uploadFile(api: XdpscopeApi, file: Blob & { name: string }, onProgress?: (sent: number, total: number) => void): Promise<Status> {
+  const { id, chunkSize } = await api.call('uploadBegin', { name: file.name, size: file.size });
+  try {
+    for (let offset = 0; offset < file.size; offset += chunkSize) {
+      const bytes = new Uint8Array(await file.slice(offset, Math.min(file.size, offset + chunkSize)).arrayBuffer());
+      await api.call('uploadChunk', { id, offset, bytes });
+      onProgress?.(offset + bytes.length, file.size);
+    }
+  } catch (e) {
+    await api.call('uploadAbort', { id }).catch(() => undefined);
+    throw e;
+  }
+  return api.call('uploadEnd', { id });
 }
