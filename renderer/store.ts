@@ -9,6 +9,7 @@ import type {
 } from '../main/api/types';
 import { captureFilterProblem } from '../main/engine/capture/filter-limit';
 import { fieldAt } from './lib/format';
+import { uploadFile } from './api';
 import { applyColumns, currentColumns, revealRow } from './lib/grid-bridge';
 import type { InsightsSnapshot } from '../main/engine/insights/index';
 
@@ -67,7 +68,8 @@ export interface AppActions {
   init(): Promise<void>;
   refreshInterfaces(): Promise<void>;
   openFile(path: string): Promise<void>;
-  openUpload(name: string, data: Uint8Array): Promise<void>;
+  /** send a file from the browser's computer in chunks (progress: bytes sent, total) and open it */
+  openUpload(file: Blob & { name: string }, onProgress?: (sent: number, total: number) => void): Promise<void>;
   setCaptureOptions(o: Partial<AppState['captureOptions']>): void;
   startCapture(): Promise<void>;
   stopCapture(): Promise<void>;
@@ -249,11 +251,11 @@ export function createAppStore(api: XdpscopeApi, opts: StoreOptions = {}): AppSt
       return await confirm(`${what}. Discard it and ${action}?`);
     },
 
-    async openUpload(name, data) {
-      if (!(await get().confirmDiscard(`open ${name}`))) return;
+    async openUpload(file, onProgress) {
+      if (!(await get().confirmDiscard(`open ${file.name}`))) return;
       set({ busy: true, selected: null, details: null, field: null, stream: null });
       try {
-        const status = await api.call('openUpload', { name, data });
+        const status = await uploadFile(api, file, onProgress);
         set({ status, view: 'capture' });
       } catch (e) { get().reportError(e, 'file'); } finally { set({ busy: false }); }
     },

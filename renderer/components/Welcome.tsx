@@ -21,6 +21,7 @@ export function Welcome() {
   const busy = useApp$((s) => s.busy);
   const status = useApp$((s) => s.status);
   const [path, setPath] = useState('');
+  const [upload, setUpload] = useState<{ name: string; sent: number; total: number } | null>(null);
   const s = store.getState();
   const filterProblem = captureFilterProblem(opts.captureFilter ?? '');
 
@@ -69,10 +70,16 @@ export function Welcome() {
           {api.dialogs ? (
             <button type="button" onClick={async () => { const p = await api.dialogs!.openCapture(); if (p) void s.openFile(p); }}>Browse…</button>
           ) : (
-            <label className="upload">Upload…<input type="file" accept=".pcap,.pcapng,.cap,.gz" onChange={async (e) => {
+            <label className="upload">Upload…<input type="file" accept=".pcap,.pcapng,.cap,.gz" onChange={(e) => {
               const f = e.target.files?.[0];
-              if (f) void s.openUpload(f.name, new Uint8Array(await f.arrayBuffer()));
+              e.target.value = '';
+              if (f) void s.openUpload(f, (sent, total) => setUpload({ name: f.name, sent, total })).finally(() => setUpload(null));
             }} /></label>
+          )}
+          {upload && (
+            <span className="upload-progress small" data-testid="upload-progress">
+              <progress max={upload.total || 1} value={upload.sent} /> {upload.name}: {(upload.sent / 1048576).toFixed(1)} of {(upload.total / 1048576).toFixed(1)} MiB
+            </span>
           )}
         </form>
         {status.mode !== 'idle' && <button className="link" onClick={() => store.setState({ view: 'capture' })}>← back to {status.source}</button>}

@@ -27,7 +27,8 @@ export interface Served {
  * prefix such as ['runuser', '-u', 'nobody', '--'] when given) and wait for its URL.
  */
 export function startServe(args: string[], ns?: string, env: NodeJS.ProcessEnv = process.env, prefix: string[] = []): Promise<Served> {
-  const base = [...prefix, process.execPath, CLI, 'serve', ...args];
+  // CI runs as root; serve refuses root without --allow-root (the flag is harmless for other users).
+  const base = [...prefix, process.execPath, CLI, 'serve', '--allow-root', ...args];
   const full = ns ? ['ip', 'netns', 'exec', ns, ...base] : base;
   const proc = spawn(full[0], full.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], env });
   let err = '';
@@ -38,7 +39,7 @@ export function startServe(args: string[], ns?: string, env: NodeJS.ProcessEnv =
     let out = '';
     proc.stdout!.on('data', (d) => {
       out += String(d);
-      const m = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]+)/.exec(out);
+      const m = /(http:\/\/127\.0\.0\.1:\d+\/\?code=[0-9a-f]+)/.exec(out);
       if (m) {
         clearTimeout(t);
         proc.removeAllListeners('exit');

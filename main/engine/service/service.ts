@@ -2,7 +2,7 @@
 // a PacketStore, the displayed list (filtered, optionally sorted) as an
 // index array, and the API methods the faces call. It runs in a worker
 // thread (see worker.ts); status goes out at most every 50 ms.
-import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, readFileSync, statSync, writeSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { CaptureInterface, Dissection, RawPacket } from '../types';
@@ -11,7 +11,7 @@ import type {
   Methods, Method, Params, PacketDetails, RecentEntry, Result, RowBlock, Status, StreamFollow,
   DetailNode, ExportParams, SaveParams, SessionInfo, ViewState,
 } from '../../api/types';
-import { ApiError } from '../../api/schema';
+import { ApiError, UPLOAD_CHUNK_MAX } from '../../api/schema';
 import { Column, PacketStore, type RowSummary } from './store';
 import { StreamIds, summarize } from './summarize';
 import { detailsOf } from './details';
@@ -26,18 +26,45 @@ import { SessionFileError } from '../session/errors';
 import type { PacketSelection, PacketSource } from '../session/source';
 import type { SessionMetadata } from '../session/metadata';
 import { COLOURING_RULES, cleanColumns, parseRange } from './session-view';
+import { scratchPrefix } from '../../server/scratch';
 
 const STATUS_INTERVAL_MS = 50;
 /** largest export handed back as bytes for a browser download */
 const MAX_DOWNLOAD = 256 * 1024 * 1024;
 /** packets ingested between two looks at the clock while a file loads */
 const INGEST_SLICE = 256;
+/** default largest upload; XDPSCOPE_UPLOAD_LIMIT (bytes) changes it */
+export const DEFAULT_UPLOAD_LIMIT = 4 * 1024 ** 3;
+/** uploads in progress at once */
+const MAX_UPLOADS = 4;
+/** an upload with no chunk for this long is dropped */
+const UPLOAD_IDLE_MS = 60_000;
 const yieldNow = () => new Promise<void>((r) => setImmediate(r));
 
 export interface ServiceOptions {
   emit(ev: EngineEvent): void;
   /** where uploaded files are written before opening (browser mode) */
   uploadDir?: string;
+}
+
+interface Upload {
+  id: string;
+  name: string;
+  path: string;
+  fd: number;
+  size: number;
+  written: number;
+  timer: NodeJS.Timeout | null;
+}
+
+/** The upload size limit: XDPSCOPE_UPLOAD_LIMIT bytes when set to a positive integer, else 4 GiB. */
+export function uploadLimit(env: NodeJS.ProcessEnv = process.env): number {
+  const v = Number(env.XDPSCOPE_UPLOAD_LIMIT);
+  return Number.isSafeInteger(v) && v > 0 ? v : DEFAULT_UPLOAD_LIMIT;
+}
+
+function fmtBytes(n: number): string {
+  return n >= 1024 ** 3 ? `${(n / 1024 ** 3).toFixed(1)} GiB` : n >= 1024 ** 2 ? `${(n / 1024 ** 2).toFixed(1)} MiB` : `${n} bytes`;
 }
 
 export class EngineService {
@@ -90,8 +117,12 @@ export class EngineService {
   private statusTimer: NodeJS.Timeout | null = null;
   private lastStatusAt = 0;
   private recent: any = null;
-  /** where uploads were written: removed at shutdown */
-  private uploadDirMade: string | null = null;
+  /** uploads in progress, by id */
+  private uploads = new Map<string, Upload>();
+  /** the uploaded file now open (removed when another upload replaces it, and at shutdown) */
+  private uploadOpened: string | null = null;
+  /** our own upload folder when the face gave none (removed at shutdown) */
+  private uploadScratch: import('../file/private').ScratchDir | null = null;
   /** packet comments: the file's, plus the user's edits (saved as EPB opt_comment) */
   private comments = new CommentMap();
   /** comments changed since the frame.comment values went into the filter index */
@@ -119,7 +150,10 @@ export class EngineService {
   private readonly handlers: { [M in Method]: (p: Methods[M]['params']) => Promise<Methods[M]['result']> } = {
     getStatus: async () => this.status(),
     openFile: async (p) => this.openFile(p.path),
-    openUpload: async (p) => this.openUpload(p.name, p.data),
+    uploadBegin: async (p) => this.uploadBegin(p.name, p.size),
+    uploadChunk: async (p) => this.uploadChunk(p.id, p.offset, p.bytes),
+    uploadEnd: async (p) => this.uploadEnd(p.id),
+    uploadAbort: async (p) => this.uploadAbort(p.id),
     getRows: async (p) => this.rows(p.start, p.count),
     setFilter: async (p) => this.setFilter(p.text),
     exportPackets: async (p) => this.exportPackets(p),
@@ -150,6 +184,7 @@ export class EngineService {
       return this.startCapture(this.lastCaptureOptions);
     },
     save: async (p) => this.save(p),
+    saveCopy: async (p) => this.saveCopy(p),
     recentSessions: async () => this.recentList(),
     grantPermission: async () => this.grant(),
     getInsights: async () => this.insightsNow(),
@@ -424,14 +459,100 @@ export class EngineService {
     }
   }
 
-  async openUpload(name: string, data: Uint8Array): Promise<Status> {
-    const dir = this.opts.uploadDir ?? join(tmpdir(), `xdpscope-uploads-${process.pid}`);
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    this.uploadDirMade = dir;
-    const safe = basename(name).replace(/[^\w.+-]/g, '_') || 'upload.pcap';
-    const path = join(dir, `${Date.now()}-${safe}`);
-    writeFileSync(path, data, { mode: 0o600 });
-    return this.openFile(path);
+  // ---- uploads (browser face) -------------------------------------------
+  //
+  // A browser sends a file in chunks (uploadBegin → uploadChunk… → uploadEnd),
+  // so no message is larger than the server's WebSocket limit and neither the
+  // server nor the engine holds the file in memory. Each upload is a new 0600
+  // file (O_EXCL|O_NOFOLLOW) in a private 0700 scratch folder; chunks must come
+  // in order and the declared size is a hard limit.
+
+  /** where uploads go: the server's scratch folder, or one of our own made on first use */
+  private uploadFolder(): string {
+    if (this.opts.uploadDir) return this.opts.uploadDir;
+    if (!this.uploadScratch) {
+      const { makeScratchDir } = require('../file/private') as typeof import('../file/private');
+      this.uploadScratch = makeScratchDir(scratchPrefix('uploads'));
+    }
+    return this.uploadScratch.path;
+  }
+
+  uploadBegin(name: string, size: number): { id: string; chunkSize: number; limit: number } {
+    const limit = uploadLimit();
+    if (size > limit) throw new ApiError(`${name} is ${fmtBytes(size)}, more than the ${fmtBytes(limit)} an upload may be (XDPSCOPE_UPLOAD_LIMIT): open it by path on the machine running xdpscope instead`, 'upload');
+    if (this.uploads.size >= MAX_UPLOADS) throw new ApiError(`${MAX_UPLOADS} uploads are already in progress: finish or abort one first`, 'upload');
+    const { createPrivateFile } = require('../file/private') as typeof import('../file/private');
+    const { randomUUID } = require('node:crypto') as typeof import('node:crypto');
+    const id = randomUUID();
+    const safe = basename(name).replace(/[^\w.+-]/g, '_').slice(-100) || 'upload.pcap';
+    const path = join(this.uploadFolder(), `${id.slice(0, 8)}-${safe}`);
+    let fd: number;
+    try { fd = createPrivateFile(path); } catch (e) { throw new ApiError(`cannot store the upload of ${name}: ${errMessage(e)}`, 'upload'); }
+    const up: Upload = { id, name, path, fd, size, written: 0, timer: null };
+    this.uploads.set(id, up);
+    this.touchUpload(up);
+    return { id, chunkSize: UPLOAD_CHUNK_MAX, limit };
+  }
+
+  uploadChunk(id: string, offset: number, bytes: Uint8Array): { received: number; size: number } {
+    const up = this.uploadOrThrow(id);
+    if (offset !== up.written) throw new ApiError(`upload of ${up.name}: chunk at byte ${offset}, expected ${up.written} (chunks go in order)`, 'upload');
+    if (up.written + bytes.length > up.size) {
+      this.dropUpload(up);
+      throw new ApiError(`upload of ${up.name}: more than the ${fmtBytes(up.size)} announced; upload aborted`, 'upload');
+    }
+    try {
+      let off = 0;
+      while (off < bytes.length) off += writeSync(up.fd, bytes, off, bytes.length - off);
+    } catch (e) {
+      this.dropUpload(up);
+      throw new ApiError(`upload of ${up.name}: cannot write ${up.path}: ${errMessage(e)}; upload aborted`, 'upload');
+    }
+    up.written += bytes.length;
+    this.touchUpload(up);
+    return { received: up.written, size: up.size };
+  }
+
+  async uploadEnd(id: string): Promise<Status> {
+    const up = this.uploadOrThrow(id);
+    if (up.written !== up.size) throw new ApiError(`upload of ${up.name}: ${fmtBytes(up.written)} of ${fmtBytes(up.size)} received`, 'upload');
+    this.uploads.delete(id);
+    if (up.timer) clearTimeout(up.timer);
+    closeSync(up.fd);
+    // The capture it replaces (if an upload) is no longer read once the new one opens.
+    const previous = this.uploadOpened;
+    this.uploadOpened = up.path;
+    try {
+      return await this.openFile(up.path);
+    } finally {
+      if (previous) rmSync(previous, { force: true });
+    }
+  }
+
+  uploadAbort(id: string): { ok: true } {
+    const up = this.uploads.get(id);
+    if (up) this.dropUpload(up);
+    return { ok: true };
+  }
+
+  private uploadOrThrow(id: string): Upload {
+    const up = this.uploads.get(id);
+    if (!up) throw new ApiError(`no upload ${id} in progress (finished, aborted, or idle for more than ${UPLOAD_IDLE_MS / 1000} s)`, 'upload');
+    return up;
+  }
+
+  /** An upload nobody continues is dropped, so a closed tab does not hold a file and a descriptor. */
+  private touchUpload(up: Upload): void {
+    if (up.timer) clearTimeout(up.timer);
+    up.timer = setTimeout(() => this.dropUpload(up), UPLOAD_IDLE_MS);
+    up.timer.unref();
+  }
+
+  private dropUpload(up: Upload): void {
+    this.uploads.delete(up.id);
+    if (up.timer) clearTimeout(up.timer);
+    try { closeSync(up.fd); } catch { /* closed already */ }
+    rmSync(up.path, { force: true });
   }
 
   private async waitFor(cond: () => boolean, ms: number): Promise<void> {
@@ -541,7 +662,9 @@ export class EngineService {
     this.closeSpool();
     this.store.close();
     if (this.statusTimer) clearTimeout(this.statusTimer);
-    if (this.uploadDirMade) rmSync(this.uploadDirMade, { recursive: true, force: true });
+    for (const up of [...this.uploads.values()]) this.dropUpload(up);
+    if (this.uploadOpened) rmSync(this.uploadOpened, { force: true });
+    this.uploadScratch?.dispose();
   }
 
   // ---- filter -----------------------------------------------------------
@@ -925,7 +1048,16 @@ export class EngineService {
     }
   }
 
-  async save(p: SaveParams): Promise<{ path: string; packets: number; format: 'pcapng' | 'pcap' }> {
+  /**
+   * The file a save writes, without a save's consequences (browser
+   * downloads: the copy leaves this machine, so nothing here counts as saved).
+   */
+  async saveCopy(p: SaveParams): Promise<{ path: string; packets: number; format: 'pcapng' | 'pcap' }> {
+    const { format, r } = await this.writeSession(p);
+    return { path: r.path, packets: r.packets, format };
+  }
+
+  private async writeSession(p: SaveParams): Promise<{ format: 'pcapng' | 'pcap'; only: number[] | null; r: { path: string; packets: number } }> {
     const { saveSession } = require('../session/save') as typeof import('../session/save');
     if (p.view) this.setView(p.view);
     const format = p.format ?? (/\.pcap$/i.test(p.path) ? 'pcap' : 'pcapng');
@@ -937,6 +1069,11 @@ export class EngineService {
       comments: this.comments,
       select: only ? { frames: only } : 'all',
     }));
+    return { format, only, r };
+  }
+
+  async save(p: SaveParams): Promise<{ path: string; packets: number; format: 'pcapng' | 'pcap' }> {
+    const { format, only, r } = await this.writeSession(p);
     // classic pcap keeps no comments: they stay unsaved
     if (!only && format === 'pcapng') this.comments.commit();
     if (!only) {
