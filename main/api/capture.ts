@@ -2,6 +2,7 @@
 // leaves behind (main/engine/service/handlers/capture.ts answers these).
 import { z } from 'zod';
 import { call, empty, nat, ok, path, status } from './common';
+import { captureFilterProblem } from '../engine/capture/filter-limit';
 
 // Interface names: what Linux allows (IFNAMSIZ 16, no slash or whitespace).
 const ifname = z.string().min(1).max(15).regex(/^[^/\s]+$/);
@@ -19,7 +20,10 @@ export type InterfaceInfo = z.infer<typeof interfaceInfo>;
 
 export const captureOptions = z.object({
   iface: ifname,
-  captureFilter: z.string().max(10_000).optional(),
+  captureFilter: z.string().superRefine((t, ctx) => {
+    const problem = captureFilterProblem(t);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }).optional(),
   snaplen: z.number().int().min(64).max(262_144).optional(),
   mode: z.enum(['native', 'generic', 'auto']).optional(),
 }).strict();

@@ -54,6 +54,8 @@ export type SessionInfo = z.infer<typeof sessionInfo>;
 
 export const sessionApi = {
   save: call(saveParams, written(captureFormat)),
+  /** the file save writes, without marking anything saved (browser downloads are copies) */
+  saveCopy: call(saveParams, written(captureFormat)),
   /** File > Export Specified Packets */
   exportPackets: call(z.object({ ...exportFields, format: captureFormat.optional() }).strict(), written(captureFormat)),
   /** File > Export Packet Dissections */

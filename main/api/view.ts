@@ -55,7 +55,8 @@ export type Completion = z.infer<typeof completion>;
 
 export const viewApi = {
   getRows: call(z.object({ start: nat, count: z.number().int().min(0).max(10_000) }).strict(), rowBlock),
-  setFilter: call(z.object({ text: filterText }).strict(), filterCheck.and(z.object({ displayed: nat.optional() }))),
+  /** superseded: a newer filter or a cancel stopped this one before it applied (the list is unchanged) */
+  setFilter: call(z.object({ text: filterText }).strict(), filterCheck.and(z.object({ displayed: nat.optional(), superseded: z.boolean().optional() }))),
   checkFilter: call(z.object({ text: filterText }).strict(), filterCheck),
   completeFilter: call(z.object({ text: filterText, cursor: nat }).strict(), completion),
   setSort: call(z.object({ column: z.enum(COLUMN_IDS).nullable(), desc: z.boolean() }).strict(), ok),

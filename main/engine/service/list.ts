@@ -11,14 +11,12 @@ import type { Generation } from './status';
 import { Dissector } from '../dissect/index';
 import { compileDisplayFilter } from '../filter/compile';
 import { completeFilter } from '../filter/complete';
-
-const CHUNK = 4096;
-const yieldNow = () => new Promise<void>((r) => setImmediate(r));
+import { runSliced, type Steps } from '../filter/steps';
 
 export interface DisplayFilter { matches(d: Dissection): boolean }
 export type Sort = { column: ColumnId; desc: boolean } | null;
 /** What the next capture's list starts with. */
-export interface ListSettings { filter: DisplayFilter | null; filterText: string; sort: Sort }
+export interface ListSettings { filter: DisplayFilter | null; filterText: string; sort: Sort; orderSort: Sort }
 
 export class DisplayedList {
   /** displayed packet indices when a filter is set; null = every packet */
@@ -26,35 +24,51 @@ export class DisplayedList {
   private displayedCount = 0;
   private filter: DisplayFilter | null;
   filterText: string;
+  /** the sort asked for; `order` follows once its pass is done */
   private sort: Sort;
+  /** the sort `order` was built for */
+  private orderSort: Sort = null;
   /** the displayed list in sort order (only while sorted) */
   private order: Uint32Array | null = null;
+  /** bumps to drop a running sort pass (a newer sort, a cancel) */
+  private orderToken = 0;
   /** bumps to cancel a running filter pass */
   private filterToken = 0;
+  /**
+   * The filter a pass is building a new list for, from packet `from` on:
+   * packets that arrive while it runs (live capture, file still loading)
+   * are judged here, since the pass answers only for those before them.
+   */
+  private pending: { filter: DisplayFilter; from: number; hits: number[] } | null = null;
 
   constructor(
     private readonly cap: OpenCapture,
     private readonly generation: Generation,
     private readonly pushStatus: (now?: boolean) => void,
-    carried: ListSettings = { filter: null, filterText: '', sort: null },
+    carried: ListSettings = { filter: null, filterText: '', sort: null, orderSort: null },
   ) {
     this.filter = carried.filter;
     this.filterText = carried.filterText;
     this.sort = carried.sort;
+    this.orderSort = carried.orderSort;
     this.displayed = this.filter ? new Column(Uint32Array) : null;
     cap.onPacket = (i, d) => this.consider(i, d);
   }
 
   get settings(): ListSettings {
-    return { filter: this.filter, filterText: this.filterText, sort: this.sort };
+    return { filter: this.filter, filterText: this.filterText, sort: this.sort, orderSort: this.orderSort };
   }
 
   /** A packet just indexed: shown if the filter lets it through. */
   private consider(i: number, d: Dissection): void {
-    if (!this.displayed) return;
-    let ok: boolean;
-    try { ok = this.filter ? this.filter.matches(d) : true; } catch { ok = false; }
-    if (ok) this.pushDisplayed(i);
+    if (this.displayed) {
+      let ok: boolean;
+      try { ok = this.filter ? this.filter.matches(d) : true; } catch { ok = false; }
+      if (ok) this.pushDisplayed(i);
+    }
+    if (this.pending) {
+      try { if (this.pending.filter.matches(d)) this.pending.hits.push(i); } catch { /* a filter error is no match */ }
+    }
   }
 
   private pushDisplayed(i: number): void {
@@ -93,67 +107,111 @@ export class DisplayedList {
     return { from: r.start, to: r.end, items: r.items.map((x) => ({ label: x.name, detail: x.title })) };
   }
 
-  /** Applies a display filter; null when a newer filter or another capture made this pass moot. */
-  async setFilter(text: string): Promise<(FilterCheck & { displayed?: number }) | null> {
+  /** Applies a display filter; null when another capture made this pass moot. */
+  async setFilter(text: string): Promise<(FilterCheck & { displayed?: number; superseded?: boolean }) | null> {
+    // a bad filter leaves the list, and a pass under way, as they were
+    const r = text.trim() ? compileDisplayFilter(text) : null;
+    if (r && !r.ok) return { ok: false, error: r.error };
     const token = ++this.filterToken;
-    if (!text.trim()) {
-      this.filter = null;
-      this.filterText = '';
-      this.displayed = null;
-      this.displayedCount = 0;
-      this.rebuildOrder();
-      this.generation.next();
-      this.pushStatus(true);
-      return { ok: true, empty: true, displayed: this.length };
-    }
-    const r = compileDisplayFilter(text);
-    if (!r.ok) return { ok: false, error: r.error };
-    const filter = r.filter;
+    this.pending = null;
     const { store, index } = this.cap;
+    const live = () => token === this.filterToken && !this.cap.closed;
+    // another capture replaced this list: the handler answers for the new one
+    const moot = () => (this.cap.closed ? null : this.superseded());
+    if (!r) return (await this.swapDisplayed(null, '', null, 0, live)) ?? moot();
+    const filter = r.filter;
     // Comments edited since indexing are not in the index's frame.comment values.
     const stale = this.cap.commentsSinceIndex && /comment/.test(text);
-    const fromIndex = !stale && index.size === store.count ? index.evaluate(filter) : null;
-    if (fromIndex) {
-      // Frame numbers ascend in both: walk them together to store indices.
-      const next = new Column(Uint32Array, Math.max(16, fromIndex.length));
-      let n = 0;
-      for (let k = 0, i = 0; k < fromIndex.length && i < store.count; i++) {
-        if (store.number.arr[i] === fromIndex[k]) { next.arr[n++] = i; k++; }
+    if (!stale && index.size === store.count) {
+      // the index answers for the packets it holds now; later ones go to pending
+      const pending = { filter, from: store.count, hits: [] as number[] };
+      this.pending = pending;
+      const ran = await runSliced(index.evaluateSteps(filter), live);
+      if (!ran.done) return moot();
+      const fromIndex = ran.value;
+      if (fromIndex) {
+        // Frame numbers ascend in both: walk them together to store indices.
+        const next = new Column(Uint32Array, Math.max(16, fromIndex.length));
+        let n = 0;
+        for (let k = 0, i = 0; k < fromIndex.length && i < pending.from; i++) {
+          if (store.number.arr[i] === fromIndex[k]) { next.arr[n++] = i; k++; }
+        }
+        return (await this.swapDisplayed(filter, text, next, n, live)) ?? moot();
       }
-      return this.swapDisplayed(filter, text, next, n);
+      this.pending = null;
     }
     // Re-dissect every stored packet in order with a fresh (stateful)
     // dissector, building the new list aside; swap when it has caught up.
+    const ran = await runSliced(this.redissectSteps(filter), live);
+    if (!ran.done) return moot();
+    return (await this.swapDisplayed(filter, text, ran.value.next, ran.value.n, live)) ?? moot();
+  }
+
+  private *redissectSteps(filter: DisplayFilter): Steps<{ next: Column<Uint32Array>; n: number }> {
+    const store = this.cap.store;
     const dissector = new Dissector();
     const next = new Column(Uint32Array, 1 << 14);
     let n = 0;
-    let i = 0;
-    while (i < store.count) {
-      const end = Math.min(store.count, i + CHUNK);
-      for (; i < end; i++) {
-        let d: Dissection;
-        const pkt = this.cap.packetAt(i);
-        try { d = dissector.dissect(pkt); } catch (e) { d = brokenDissection(pkt, e); }
-        let ok: boolean;
-        try { ok = filter.matches(d); } catch { ok = false; }
-        if (ok) { next.ensure(n + 1); next.arr[n++] = i; }
+    for (let i = 0; ; i++) {
+      if (i >= store.count) {
+        // caught up: packets that arrive while the list is sorted are judged as they come
+        this.pending = { filter, from: i, hits: [] };
+        break;
       }
-      await yieldNow();
-      if (this.cap.closed) return null;
-      if (token !== this.filterToken) return { ok: true, empty: false, displayed: this.length };
+      let d: Dissection;
+      const pkt = this.cap.packetAt(i);
+      try { d = dissector.dissect(pkt); } catch (e) { d = brokenDissection(pkt, e); }
+      let ok: boolean;
+      try { ok = filter.matches(d); } catch { ok = false; }
+      if (ok) { next.ensure(n + 1); next.arr[n++] = i; }
+      yield 1;
     }
-    return this.swapDisplayed(filter, text, next, n);
+    return { next, n };
   }
 
-  private swapDisplayed(filter: DisplayFilter, text: string, next: Column<Uint32Array>, n: number): FilterCheck & { displayed: number } {
+  /** What a filter pass that was overtaken answers: the list as it is shown. */
+  superseded(): FilterCheck & { displayed: number; superseded: true } {
+    return { ok: true, empty: false, displayed: this.length, superseded: true };
+  }
+
+  /** Drops the running filter and sort passes: the list stays as it is shown. */
+  cancelPasses(): void {
+    this.filterToken++;
+    this.orderToken++;
+    this.pending = null;
+    this.sort = this.orderSort;
+  }
+
+  /**
+   * Makes `next` (null: every packet) the displayed list, once it is in the
+   * current sort order; packets that arrived meanwhile (pending) are added.
+   * Null when the pass was superseded.
+   */
+  private async swapDisplayed(
+    filter: DisplayFilter | null, text: string, next: Column<Uint32Array> | null, n: number, live: () => boolean,
+  ): Promise<(FilterCheck & { displayed: number }) | null> {
+    const store = this.cap.store;
+    // a sort asked for while ordering: order again with it
+    let sort: Sort;
+    let order: Uint32Array | null;
+    do {
+      sort = this.sort;
+      const r = await runSliced(orderSteps(store, next, next ? n : store.count, sort), live);
+      if (!r.done) return null;
+      order = r.value;
+    } while (sort !== this.sort);
+    if (next && this.pending) for (const i of this.pending.hits) { next.ensure(n + 1); next.arr[n++] = i; }
+    this.pending = null;
+    this.orderToken++; // a sort pass over the old list is moot
     this.filter = filter;
     this.filterText = text;
     this.displayed = next;
     this.displayedCount = n;
-    this.rebuildOrder();
+    this.order = order;
+    this.orderSort = sort;
     this.generation.next();
     this.pushStatus(true);
-    return { ok: true, empty: false, displayed: n };
+    return next ? { ok: true, empty: false, displayed: n } : { ok: true, empty: true, displayed: this.length };
   }
 
   // ---- sort and rows ----------------------------------------------------
@@ -165,26 +223,21 @@ export class DisplayedList {
     return this.displayed ? this.displayed.arr[r] : r;
   }
 
-  setSort(column: ColumnId | null, desc: boolean): void {
-    this.sort = column ? { column, desc } : null;
-    this.rebuildOrder();
+  async setSort(column: ColumnId | null, desc: boolean): Promise<void> {
+    const sort = column ? { column, desc } : null;
+    this.sort = sort;
+    const token = ++this.orderToken;
+    const { displayed } = this;
+    const store = this.cap.store;
+    const n = this.length;
+    // a newer sort, filter or capture makes this pass moot (a filter orders its own list)
+    const live = () => token === this.orderToken && !this.cap.closed && displayed === this.displayed;
+    const r = await runSliced(orderSteps(store, displayed, n, sort), live);
+    if (!r.done) return;
+    this.order = r.value;
+    this.orderSort = sort;
     this.generation.next();
     this.pushStatus(true);
-  }
-
-  private rebuildOrder(): void {
-    if (!this.sort || this.sort.column === 'number' && !this.sort.desc) { this.order = null; return; }
-    const n = this.length;
-    const idx = new Uint32Array(n);
-    for (let r = 0; r < n; r++) idx[r] = this.displayed ? this.displayed.arr[r] : r;
-    const key = sortKey(this.cap.store, this.sort.column);
-    const dir = this.sort.desc ? -1 : 1;
-    const arr = Array.from(idx);
-    arr.sort((a, b) => {
-      const ka = key(a), kb = key(b);
-      return (ka < kb ? -1 : ka > kb ? 1 : a - b) * dir;
-    });
-    this.order = Uint32Array.from(arr);
   }
 
   rows(start: number, count: number): RowBlock {
@@ -248,6 +301,44 @@ export class DisplayedList {
     for (let r = 0; r < n; r++) out[r] = this.cap.store.number.arr[this.displayed ? this.displayed.arr[r] : r];
     return out;
   }
+}
+
+/**
+ * The first n displayed rows (null list: every packet) in sort order, or
+ * null when the sort is none / ascending by number (the list's own order).
+ * A merge sort in steps: runs sorted at once, then merged pairwise.
+ */
+function* orderSteps(s: PacketStore, displayed: Column<Uint32Array> | null, n: number, sort: Sort): Steps<Uint32Array | null> {
+  if (!sort || (sort.column === 'number' && !sort.desc)) return null;
+  let src = new Uint32Array(n);
+  for (let r = 0; r < n; r++) src[r] = displayed ? displayed.arr[r] : r;
+  const key = sortKey(s, sort.column);
+  const dir = sort.desc ? -1 : 1;
+  const cmp = (a: number, b: number): number => {
+    const ka = key(a), kb = key(b);
+    return (ka < kb ? -1 : ka > kb ? 1 : a - b) * dir;
+  };
+  const RUN = 1024;
+  for (let lo = 0; lo < n; lo += RUN) {
+    const run = src.subarray(lo, Math.min(n, lo + RUN));
+    run.sort(cmp);
+    yield run.length * 10;
+  }
+  let dst = new Uint32Array(n);
+  for (let w = RUN; w < n; w *= 2) {
+    for (let lo = 0; lo < n; lo += 2 * w) {
+      const mid = Math.min(lo + w, n), hi = Math.min(lo + 2 * w, n);
+      let i = lo, j = mid, k = lo;
+      while (i < mid && j < hi) {
+        dst[k++] = cmp(src[j]!, src[i]!) < 0 ? src[j++]! : src[i++]!;
+        if ((k & 1023) === 0) yield 1024;
+      }
+      while (i < mid) dst[k++] = src[i++]!;
+      while (j < hi) dst[k++] = src[j++]!;
+    }
+    [src, dst] = [dst, src];
+  }
+  return src;
 }
 
 function sortKey(s: PacketStore, col: ColumnId): (i: number) => number | string {

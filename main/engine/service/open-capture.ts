@@ -17,7 +17,10 @@ import { CommentMap } from '../session/comments';
 import { SessionFileError } from '../session/errors';
 import { SpoolWriter } from '../session/spool';
 import type { Session } from '../session/open';
+import { SLICE_MS } from '../filter/steps';
 
+/** packets ingested between two looks at the clock while a file loads */
+const INGEST_SLICE = 256;
 const yieldNow = () => new Promise<void>((r) => setImmediate(r));
 
 /** Where an open capture reports to: the status pushes and error events of the service. */
@@ -101,10 +104,20 @@ export class OpenCapture {
   /** Reads an opened capture file into the store, batch by batch, yielding between batches. */
   async readFile(session: Session, path: string): Promise<void> {
     try {
-      for await (const batch of session.batches()) {
+      read: for await (const batch of session.batches()) {
         if (this.closed) break;
         this.interfaces = session.interfaces;
-        this.ingest(batch, true);
+        // A display filter (stored in the session, or set while loading) runs
+        // on every packet: look at the clock often enough to keep answering.
+        let sliceStart = Date.now();
+        for (let k = 0; k < batch.length; k += INGEST_SLICE) {
+          this.ingest(k === 0 && batch.length <= INGEST_SLICE ? batch : batch.slice(k, k + INGEST_SLICE), true);
+          if (Date.now() - sliceStart >= SLICE_MS) {
+            await yieldNow();
+            if (this.closed) break read;
+            sliceStart = Date.now();
+          }
+        }
         await yieldNow();
       }
       if (this.closed) return;

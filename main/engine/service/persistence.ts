@@ -32,17 +32,17 @@ export function setView(cap: OpenCapture, v: ViewState): void {
 export class Persistence {
   private recent: RecentFiles | null = null;
 
+  /**
+   * The file a save writes, without a save's consequences (browser
+   * downloads: the copy leaves this machine, so nothing here counts as saved).
+   */
+  async saveCopy(cap: OpenCapture, list: DisplayedList, p: SaveParams): Promise<Saved> {
+    const { format, r } = await writeSession(cap, list, p);
+    return { path: r.path, packets: r.packets, format };
+  }
+
   async save(cap: OpenCapture, list: DisplayedList, p: SaveParams): Promise<Saved> {
-    if (p.view) setView(cap, p.view);
-    const format = p.format ?? (/\.pcap$/i.test(p.path) ? 'pcap' : 'pcapng');
-    const only = p.displayedOnly && list.filtered ? list.displayedFrames() : null;
-    const r = await writeFile(cap, p.path, () => saveSession(p.path, storeSource(cap), {
-      overwrite: p.overwrite ?? false,
-      format,
-      metadata: format === 'pcapng' ? metadata(cap, list) : undefined,
-      comments: cap.comments,
-      select: only ? { frames: only } : 'all',
-    }));
+    const { format, only, r } = await writeSession(cap, list, p);
     // classic pcap keeps no comments: they stay unsaved
     if (!only && format === 'pcapng') cap.comments.commit();
     if (!only) cap.savedInFull();
@@ -99,6 +99,21 @@ export class Persistence {
       return list.map((f) => ({ path: f.path, openedAt: f.openedAt, exists: f.exists }));
     } catch { return []; }
   }
+}
+
+/** What Save and Save a copy write: the whole capture, or the displayed packets. */
+async function writeSession(cap: OpenCapture, list: DisplayedList, p: SaveParams): Promise<{ format: 'pcapng' | 'pcap'; only: number[] | null; r: { path: string; packets: number } }> {
+  if (p.view) setView(cap, p.view);
+  const format = p.format ?? (/\.pcap$/i.test(p.path) ? 'pcap' : 'pcapng');
+  const only = p.displayedOnly && list.filtered ? list.displayedFrames() : null;
+  const r = await writeFile(cap, p.path, () => saveSession(p.path, storeSource(cap), {
+    overwrite: p.overwrite ?? false,
+    format,
+    metadata: format === 'pcapng' ? metadata(cap, list) : undefined,
+    comments: cap.comments,
+    select: only ? { frames: only } : 'all',
+  }));
+  return { format, only, r };
 }
 
 /** The metadata a save stores: what the user sees now. */

@@ -1,5 +1,5 @@
-// Opening a capture file (or a browser's upload of one), following and
-// cancelling its load, the recent-files list.
+// Opening a capture file (or a browser's upload of one, in chunks), following
+// and cancelling its load, the recent-files list.
 import type { Status } from '../../../api/index';
 import { ApiError } from '../../../api/index';
 import type { EngineService } from '../service';
@@ -18,9 +18,13 @@ export function fileHandlers(svc: EngineService): Handlers<'file'> {
   return {
     getStatus: async () => svc.status(),
     openFile: async (p) => openFile(svc, p.path),
-    openUpload: async (p) => openFile(svc, svc.uploads.store(p.name, p.data)),
+    uploadBegin: async (p) => svc.uploads.uploadBegin(p.name, p.size),
+    uploadChunk: async (p) => svc.uploads.uploadChunk(p.id, p.offset, p.bytes),
+    uploadEnd: async (p) => svc.uploads.uploadEnd(p.id, (path) => openFile(svc, path)),
+    uploadAbort: async (p) => svc.uploads.uploadAbort(p.id),
     cancelOpen: async () => {
       svc.cap.openAbort?.abort();
+      svc.list.cancelPasses();
       await waitFor(() => svc.cap.state !== 'loading', 2000);
       return svc.status();
     },

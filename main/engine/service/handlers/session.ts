@@ -10,6 +10,7 @@ export function sessionHandlers(svc: EngineService): Handlers<'session'> {
       svc.pushStatus(true);
       return r;
     },
+    saveCopy: async (p) => svc.persistence.saveCopy(svc.cap, svc.list, p),
     exportPackets: async (p) => svc.persistence.exportPackets(svc.cap, svc.list, p),
     exportDissections: async (p) => svc.persistence.exportDissections(svc.cap, svc.list, p),
     exportBytes: async (p) => svc.persistence.exportBytes(svc.cap, svc.list, p),
