@@ -6,6 +6,12 @@ import type { EngineEvent, ErrorInfo, EventName, Method, Params, Result } from '
 export type * from './index';
 export { COLUMN_IDS, COLOUR_RULES } from './common';
 
+/** The engine as a face's transport (IPC, WebSocket) sees it: untyped calls, checked at the boundary, and events. */
+export interface EngineLike {
+  callRaw(method: string, params: unknown): Promise<unknown>;
+  onEvent(l: (ev: EngineEvent) => void): () => void;
+}
+
 /** What the renderer sees as `window.xdpscope` (Electron) or builds over the WebSocket (browser). */
 export interface XdpscopeApi {
   call<M extends Method>(method: M, params: Params<M>): Promise<Result<M>>;
