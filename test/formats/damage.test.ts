@@ -7,9 +7,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { sharedCapturesSkipReason } from '../lib/env';
 import { openCaptureFile, parseCaptureBuffer } from '../../main/engine/file/open';
 import { CaptureFileError } from '../../main/engine/file/errors';
+import { openSession } from '../../main/engine/session/open';
 import { block, epb, frame, idb, opb, option, pcapHeader, pcapRecord, shb, spb } from './blocks';
 import { capturePath, readAll } from './helpers';
 
@@ -96,7 +98,7 @@ test('not a capture: openCaptureFile rejects, parseCaptureBuffer reports', async
   const dir = mkdtempSync(join(tmpdir(), 'xdpscope-fmt-'));
   try {
     for (const [bytes, reason] of [
-      [Buffer.from('GET / HTTP/1.1\r\n'), 'file is neither pcap nor pcapng (starts with 47 45 54 20)'],
+      [Buffer.from('GET / HTTP/1.1\r\n'), 'file is not a capture file (neither pcap nor pcapng)'],
       [Buffer.alloc(0), 'file is too short (0 bytes) to be a capture'],
     ] as const) {
       const p = join(dir, 'x');
@@ -107,6 +109,28 @@ test('not a capture: openCaptureFile rejects, parseCaptureBuffer reports', async
     await assert.rejects(openCaptureFile(join(dir, 'missing')), { code: 'ENOENT' });
     const noShb = parseCaptureBuffer(Buffer.concat([shb().subarray(0, 0), head.subarray(0, 4), Buffer.alloc(8)]));
     assert.ok(noShb.error);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('not a capture: the error says so without quoting any of the file', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'xdpscope-fmt-'));
+  try {
+    const secret = Buffer.from('root:$6$s3cr3t$hash:19000:0:99999:7:::\n');
+    const quoted = (msg: string): boolean =>
+      msg.includes('root') || /72 ?6f ?6f ?74|726f6f74|0x74|746f6f72/i.test(msg);
+    for (const [name, bytes, what] of [
+      ['shadow', secret, 'file'],
+      ['shadow.gz', gzipSync(secret), 'decompressed file'],
+    ] as const) {
+      const p = join(dir, name);
+      writeFileSync(p, bytes);
+      const reason = `${what} is not a capture file (neither pcap nor pcapng)`;
+      await assert.rejects(openCaptureFile(p), (e: unknown) => e instanceof CaptureFileError && e.reason === reason && !quoted(e.message));
+      assert.equal(parseCaptureBuffer(bytes).error?.reason, reason);
+      await assert.rejects(openSession(p), (e: Error) => /not a capture file/.test(e.message) && !quoted(e.message));
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
