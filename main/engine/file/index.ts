@@ -1,7 +1,7 @@
 // Capture files in one import: reading (streamed or in memory), writing
 // (pcapng, pcap), the damage error, tshark-style timestamp text.
 export { openCaptureFile, parseCaptureBuffer, CaptureFile, type OpenOptions, type ParsedCapture } from './open';
-export { CaptureFileError } from './errors';
+export { CaptureFileError, NotAFileError } from './errors';
 export { epochText } from './time';
 export { FileSink, MemorySink, type ByteSink } from './sink';
 export type {

@@ -14,10 +14,11 @@
 //
 // parseCaptureBuffer(buf) parses a whole in-memory file synchronously with
 // the same record parsers.
-import { open, type FileHandle } from 'node:fs/promises';
+import { constants as fsc } from 'node:fs';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { createGunzip, type Gunzip } from 'node:zlib';
 import type { RawPacket } from '../types';
-import { CaptureFileError } from './errors';
+import { CaptureFileError, NotAFileError, specialKind } from './errors';
 import { isGzip, parserFor } from './parser';
 import type {
   CaptureFileInterface, CaptureFormat, CaptureMeta, CaptureSection, CustomBlock,
@@ -220,10 +221,18 @@ export class CaptureFile {
 
   /** @internal use openCaptureFile */
   static async open(path: string, opts: OpenOptions = {}): Promise<CaptureFile> {
-    const fh = await open(path, 'r');
+    // Refused before opening: open(2) of a FIFO blocks until a writer comes, on the thread pool,
+    // where nothing can cancel it.
+    const kind = specialKind(await stat(path));
+    if (kind) throw new NotAFileError(path, kind);
+    // O_NONBLOCK: the path may have been swapped for a FIFO since the stat; the fstat below sees it
+    const fh = await open(path, fsc.O_RDONLY | fsc.O_NONBLOCK | fsc.O_NOCTTY);
     let source: ByteSource | null = null;
     try {
-      const size = (await fh.stat()).size;
+      const st = await fh.stat();
+      const swapped = specialKind(st);
+      if (swapped) throw new NotAFileError(path, swapped);
+      const size = st.size;
       const head = Buffer.alloc(2);
       await fh.read(head, 0, 2, 0);
       const compressed = isGzip(head);
