@@ -114,6 +114,15 @@ class GzipSource implements ByteSource {
   private failure: unknown = null;
   private wake: (() => void) | null = null;
   private static readonly HIGH_WATER = 4 << 20;
+  /**
+   * The file's last 8 bytes (a gzip member's trailer: CRC-32 and length) go
+   * to zlib in a call of their own, after everything before them has been
+   * inflated and handed on: a failing check then costs no data, where in
+   * one call with the data zlib would drop that call's output (all of a
+   * small file). Likewise the stream is ended only once they are inflated.
+   */
+  private static readonly TRAILER = 8;
+  private held: Buffer = Buffer.alloc(0);
 
   constructor(fh: FileHandle) {
     // zlib drops the output of the call that fails, so output chunks stay
@@ -132,9 +141,18 @@ class GzipSource implements ByteSource {
     this.gunzip.on('error', (e) => { this.failure = e; this.fileStream.pause(); this.notify(); });
     // by hand rather than fileStream.pipe(): Readable.pipe() looks at process.stdout, and creating it
     // turns a piped fd 1 non-blocking — the bulk writer's writes then fail with EAGAIN on a slow reader
-    this.fileStream.on('data', (c: string | Buffer) => { if (!this.gunzip.write(c)) this.fileStream.pause(); });
+    this.fileStream.on('data', (c: string | Buffer) => {
+      const b = this.held.length ? Buffer.concat([this.held, c as Buffer]) : c as Buffer;
+      const cut = Math.max(0, b.length - GzipSource.TRAILER);
+      this.held = Buffer.from(b.subarray(cut));
+      if (cut > 0 && !this.gunzip.write(b.subarray(0, cut))) this.fileStream.pause();
+    });
     this.gunzip.on('drain', () => this.fileStream.resume());
-    this.fileStream.on('end', () => this.gunzip.end());
+    // end() only once the last bytes are inflated: zlib takes the chunk it is given with end() in
+    // its finishing call, whose output is dropped if the stream then turns out truncated
+    this.fileStream.on('end', () => {
+      this.gunzip.write(this.held, () => { if (!this.gunzip.destroyed) this.gunzip.end(); });
+    });
   }
 
   private notify(): void {
@@ -179,9 +197,11 @@ class GzipSource implements ByteSource {
 
 const zlibReason = (e: unknown): string => {
   const err = e as NodeJS.ErrnoException;
-  return err?.code === 'Z_BUF_ERROR' || /unexpected end/i.test(String(err?.message))
-    ? 'compressed data end unexpectedly (truncated gzip file)'
-    : `decompression failed: ${err?.message ?? String(e)}`;
+  const msg = String(err?.message ?? e);
+  if (err?.code === 'Z_BUF_ERROR' || /unexpected end/i.test(msg)) return 'compressed data end unexpectedly (truncated gzip file)';
+  if (/incorrect data check/.test(msg)) return 'the gzip CRC-32 does not match the data (incorrect data check)';
+  if (/incorrect length check/.test(msg)) return 'the gzip length field does not match the data (incorrect length check)';
+  return `decompression failed: ${msg}`;
 };
 
 /** A capture file being read. See the top of this file. */
@@ -378,9 +398,12 @@ export function parseCaptureBuffer(input: Uint8Array): ParsedCapture {
     try {
       buf = gunzipSync(buf);
     } catch (e) {
-      // Keep what decompresses before the break, like the streaming reader does.
+      // Keep what decompresses before the break, like the streaming reader does: without
+      // the final 8 bytes (a member's trailer) when its check is what failed.
       let partial = Buffer.alloc(0);
-      try { partial = gunzipSync(buf, { finishFlush: zlibConstants.Z_SYNC_FLUSH }); } catch { /* nothing usable */ }
+      for (const input of [buf, buf.subarray(0, Math.max(0, buf.length - 8))]) {
+        try { partial = gunzipSync(input, { finishFlush: zlibConstants.Z_SYNC_FLUSH }); break; } catch { /* try less */ }
+      }
       gzipError = new CaptureFileError('gzip', partial.length, 0, zlibReason(e));
       buf = partial;
     }
