@@ -3,10 +3,11 @@
 export { openCaptureFile, parseCaptureBuffer, CaptureFile, type OpenOptions, type ParsedCapture } from './open';
 export { CaptureFileError, NotAFileError } from './errors';
 export { epochText } from './time';
+export { META_BUDGET, metaNotice } from './budget';
 export { FileSink, MemorySink, type ByteSink } from './sink';
 export type {
   CaptureFormat, CaptureFileInterface, CaptureSection, NameResolutionEntry, InterfaceStatistics,
-  CustomBlock, PcapHeader, CaptureMeta,
+  CustomBlock, PcapHeader, CaptureMeta, MetaKind,
 } from './types';
 export { PcapngWriter, type PcapngWriterOptions, type InterfaceOptions, type InterfaceStatsOptions } from '../pcapng/writer';
 export { PcapWriter, type PcapWriterOptions } from '../pcap/writer';

@@ -10,7 +10,8 @@
 // chunk is a fresh buffer, so a view stays valid as long as it is referenced,
 // but keeping one packet keeps its whole chunk alive: copy data
 // (Uint8Array.prototype.slice) to keep packets for long. interfaces,
-// sections, nameResolution, customBlocks and stats grow while reading.
+// sections, nameResolution, customBlocks and stats grow while reading, up
+// to a fixed budget (file/budget.ts: metaNotice says what was dropped).
 //
 // parseCaptureBuffer(buf) parses a whole in-memory file synchronously with
 // the same record parsers.
@@ -20,6 +21,7 @@ import { createGunzip, type Gunzip } from 'node:zlib';
 import type { RawPacket } from '../types';
 import { CaptureFileError, NotAFileError, specialKind } from './errors';
 import { isGzip, parserFor } from './parser';
+import { metaNotice } from './budget';
 import type {
   CaptureFileInterface, CaptureFormat, CaptureMeta, CaptureSection, CustomBlock,
   InterfaceStatistics, NameResolutionEntry, PcapHeader, RecordParser,
@@ -292,6 +294,8 @@ export class CaptureFile {
   get customBlocks(): CustomBlock[] { return this.parser.meta.customBlocks; }
   get stats(): InterfaceStatistics[] { return this.parser.meta.stats; }
   get pcapHeader(): PcapHeader | undefined { return this.parser.meta.pcapHeader; }
+  /** what the metadata budget dropped, in one sentence (file/budget.ts); null when everything was kept */
+  get metaNotice(): string | null { return metaNotice(this.parser.meta); }
   /** bytes read from the file on disk so far (for progress against size) */
   get bytesRead(): number { return this.source.rawBytes; }
   /** bytes of the (decompressed) file parsed so far */
