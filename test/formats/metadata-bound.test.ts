@@ -45,10 +45,12 @@ const last = Buffer.concat([shb(), idb(1, 0), epb(0, 2n, frame(2))]);
 
 interface Run { code: number | null; stdout: string; stderr: string; maxRssMb: number }
 
-/** Runs node with args, reporting the child's own peak RSS (getrusage, every thread included). */
+/** Runs node with args, reporting the child's own peak RSS (every thread included). */
 function measured(dir: string, args: string[]): Promise<Run> {
   const preload = join(dir, 'maxrss.js');
-  writeFileSync(preload, "process.on('exit', () => require('fs').writeSync(2, '\\nMAXRSS ' + process.resourceUsage().maxRSS + '\\n'));\n");
+  // VmHWM, not getrusage's maxrss, which Linux carries over from the forking parent (this test process)
+  writeFileSync(preload, "process.on('exit', () => { const fs = require('fs'); " +
+    "const m = /^VmHWM:\\s+(\\d+) kB/m.exec(fs.readFileSync('/proc/self/status', 'utf8')); fs.writeSync(2, '\\nMAXRSS ' + (m ? m[1] : 'none') + '\\n'); });\n");
   return new Promise((resolve) => {
     const c = execFile(process.execPath, ['-r', preload, ...args], { timeout: 100_000, maxBuffer: 1 << 24 }, (_e, stdout, stderr) => {
       const m = /\nMAXRSS (\d+)\n/.exec(stderr);
