@@ -12,6 +12,7 @@ import { sharedCapturesSkipReason } from '../lib/env';
 import { openCaptureFile, parseCaptureBuffer } from '../../main/engine/file/open';
 import { CaptureFileError } from '../../main/engine/file/errors';
 import { openSession } from '../../main/engine/session/open';
+import { metaNotice } from '../../main/engine/file/budget';
 import { block, epb, frame, idb, opb, option, pcapHeader, pcapRecord, shb, spb } from './blocks';
 import { capturePath, readAll } from './helpers';
 
@@ -177,4 +178,25 @@ test('pcap variants: big-endian nanosecond and the modified (a1b2cd34) format', 
   const mod = await both(Buffer.concat([pcapHeader({ magic: 0xa1b2cd34 }), modRec, modRec]));
   assert.equal(mod.error, null);
   assert.deepEqual(mod.packets.map((p) => [p.tsNs, p.capLen, p.data[0]]), [[3_000_007_000n, 60, 1], [3_000_007_000n, 60, 1]]);
+});
+
+test('metadata past the budget: lists keep the first records, interface ids stay the file\'s, packets all decode', () => {
+  const n = 40_000;
+  const idbs = Array.from({ length: n }, (_, i) => idb(i === n - 1 ? 101 : 1, 0, [option(3, 'd'.repeat(300))]));
+  const r = parseCaptureBuffer(Buffer.concat([shb(), ...idbs, epb(0, 1n, frame(1)), epb(n - 1, 2n, frame(2))]));
+  assert.equal(r.error, null);
+  assert.ok(r.interfaces.length > 1000 && r.interfaces.length < n, `${r.interfaces.length} interfaces listed`);
+  assert.ok(r.interfaces.every((f, i) => f.id === i), 'the listed ones are the first, with their own ids');
+  assert.equal(r.dropped?.['interface descriptions'], n - r.interfaces.length);
+  assert.deepEqual(r.packets.map((p) => [p.interfaceId, p.linkType]), [[0, 1], [n - 1, 101]]);
+  assert.match(metaNotice(r) ?? '', /^the file's metadata is larger than the 16 MiB kept in memory; dropped after the first ones: .*[\d,]+ interface descriptions/);
+  assert.equal(metaNotice(parseCaptureBuffer(Buffer.concat([shb(), idb(1, 0)]))), null);
+});
+
+test('more than 65536 interfaces in one section is damage, after the packets before it', () => {
+  const idbs = Buffer.concat(Array.from({ length: 65536 }, () => idb(1, 0)));
+  const r = parseCaptureBuffer(Buffer.concat([shb(), idbs, epb(0, 1n, frame(1)), idb(1, 0), epb(0, 2n, frame(2))]));
+  assert.equal(r.packets.length, 1);
+  assert.equal(r.error?.reason, 'more than 65536 interfaces in one section');
+  assert.equal(r.error?.block, 1 + 65536 + 1 + 1);
 });
