@@ -9,11 +9,11 @@ import { closeSync, constants as fsc, mkdtempSync, openSync, rmSync } from 'node
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openCaptureFile } from '../../main/engine/file/open';
+import { CaptureFile, openCaptureFile } from '../../main/engine/file/open';
 import { NotAFileError } from '../../main/engine/file/errors';
 import { openSession } from '../../main/engine/session/open';
 import { EngineService } from '../../main/engine/service/service';
-import { CLI } from '../lib/env';
+import { CAPTURES, CLI, sharedCapturesSkipReason } from '../lib/env';
 
 process.env.XDPSCOPE_CONFIG_DIR ??= mkdtempSync(join(tmpdir(), 'xs-config-'));
 
@@ -84,5 +84,25 @@ test('the service refuses a FIFO and cancelOpen always leaves it out of "loading
   } finally {
     f.release();
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a reader stuck in a read: cancelOpen still ends "loading" within its 2 s, keeping the packets read', { skip: sharedCapturesSkipReason() ?? undefined, timeout: 20_000 }, async () => {
+  const original = CaptureFile.prototype.batches;
+  // the first batch, then a read that never returns (a hung file system, say)
+  CaptureFile.prototype.batches = async function* (this: CaptureFile) {
+    for await (const b of original.call(this)) { yield b; break; }
+    await new Promise(() => undefined);
+  };
+  try {
+    const s = new EngineService({ emit: () => undefined });
+    await s.call('openFile', { path: join(CAPTURES, 'zeek-post.pcap') });
+    assert.equal(s.status().state, 'loading');
+    const st = await s.call('cancelOpen', {});
+    assert.equal(st.state, 'done');
+    assert.equal(s.rows(0, 100).number.length, 14, 'the packets read before are kept');
+    assert.match(st.error?.message ?? '', /cancelled after 14 packets/);
+  } finally {
+    CaptureFile.prototype.batches = original;
   }
 });
