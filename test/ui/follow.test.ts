@@ -94,7 +94,7 @@ async function compareFile(path: string): Promise<{ streams: number; bad: string
       const ref = refs.get(filter);
       if (!ref) { bad.push(`${filter}: tshark printed nothing`); continue; }
       await s.call('setFilter', { text: filter });
-      const first = s.list.rows(0, 1).number[0];
+      const first = s.rows(0, 1).number[0];
       if (first === undefined) { bad.push(`${filter}: no packet matches our filter`); continue; }
       const f = await s.call('followStream', p === 'udp' ? { number: first, protocol: 'udp' } : { number: first });
       const got = ours(f);

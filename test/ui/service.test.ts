@@ -33,7 +33,7 @@ test('opening a capture lists every packet with Wireshark-style columns', { skip
   assert.equal(st.captured, 14);
   assert.equal(st.displayed, 14);
   assert.ok(events.some((e) => e.event === 'status' && e.data.state === 'done'), 'a final status event is pushed');
-  const b = s.list.rows(0, 100);
+  const b = s.rows(0, 100);
   assert.equal(b.total, 14);
   assert.deepEqual(Array.from(b.number), Array.from({ length: 14 }, (_, i) => i + 1));
   assert.equal(b.time[0], 0);
@@ -46,9 +46,9 @@ test('opening a capture lists every packet with Wireshark-style columns', { skip
   assert.ok(Number.isNaN(b.contentLength[0]));
   assert.equal(col(b, 'hostSni')[3], 'httpbin.org');
   // windowing: a window in the middle, and past the end
-  const w = s.list.rows(5, 3);
+  const w = s.rows(5, 3);
   assert.deepEqual(Array.from(w.number), [6, 7, 8]);
-  assert.equal(s.list.rows(20, 5).number.length, 0);
+  assert.equal(s.rows(20, 5).number.length, 0);
 });
 
 test('filters narrow the list; bad filters report message and span; clearing restores', { skip }, async () => {
@@ -56,12 +56,12 @@ test('filters narrow the list; bad filters report message and span; clearing res
   const gen = s.status().generation;
   const r = await s.call('setFilter', { text: 'http' });
   assert.deepEqual(r, { ok: true, empty: false, displayed: 2 });
-  assert.deepEqual(Array.from(s.list.rows(0, 10).number), [4, 8]);
+  assert.deepEqual(Array.from(s.rows(0, 10).number), [4, 8]);
   assert.ok(s.status().generation > gen, 'rows must be refetched');
   // a filter the index cannot answer (frame bytes) takes the re-dissection path
   const c = await s.call('setFilter', { text: 'frame contains "httpbin.org/post"' });
   assert.equal(c.ok && c.displayed, 1);
-  assert.deepEqual(Array.from(s.list.rows(0, 10).number), [8]);
+  assert.deepEqual(Array.from(s.rows(0, 10).number), [8]);
   const bad = await s.call('setFilter', { text: 'tcp.port == ' });
   assert.equal(bad.ok, false);
   if (!bad.ok) { assert.ok(bad.error.message.length > 0); assert.equal(bad.error.start, 12); }
@@ -83,11 +83,11 @@ test('completion offers field names for the word under the cursor', { skip }, as
 test('sorting reorders the displayed rows without losing any', { skip }, async () => {
   const { s } = await opened('zeek-post.pcap');
   await s.call('setSort', { column: 'length', desc: true });
-  const b = s.list.rows(0, 100);
+  const b = s.rows(0, 100);
   assert.equal(b.number[0], 8, 'the 568-byte packet first');
   assert.deepEqual([...b.number].sort((x, y) => x - y), Array.from({ length: 14 }, (_, i) => i + 1));
   await s.call('setSort', { column: null, desc: false });
-  assert.equal(s.list.rows(0, 1).number[0], 1);
+  assert.equal(s.rows(0, 1).number[0], 1);
 });
 
 test('details: decoded tree with labels, enriched facts and byte ranges', { skip }, async () => {

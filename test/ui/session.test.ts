@@ -28,7 +28,7 @@ async function open(path: string): Promise<EngineService> {
 }
 
 function allRows(s: EngineService) {
-  const b = s.list.rows(0, 100_000);
+  const b = s.rows(0, 100_000);
   return { numbers: Array.from(b.number), times: Array.from(b.time) };
 }
 
@@ -176,7 +176,7 @@ test('a large file reports progress while loading and can be cancelled, keeping 
     assert.ok(progress.length > 0, 'progress is pushed with status');
     assert.equal(progress[0].size, 400 * body.length + 24);
     if (end.captured < 400 * 100) assert.match(end.error?.message ?? '', /cancelled/);
-    assert.deepEqual(Array.from(s.list.rows(0, 3).number), [1, 2, 3]);
+    assert.deepEqual(Array.from(s.rows(0, 3).number), [1, 2, 3]);
     await s.shutdown();
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -66,6 +66,8 @@ export class OpenCapture {
   openAbort: AbortController | null = null;
   /** another source replaced this one */
   closed = false;
+  /** cancelOpen gave up on a reader that did not stop: what it does later is ignored */
+  private readerAbandoned = false;
   /** told of every packet as it is indexed (the displayed list judges it) */
   onPacket: (i: number, d: Dissection) => void = () => undefined;
 
@@ -101,11 +103,34 @@ export class OpenCapture {
     this.out.status();
   }
 
+  /** Is the file reader's work still wanted here? */
+  get reading(): boolean {
+    return !this.closed && !this.readerAbandoned;
+  }
+
+  /**
+   * Stops a file load and keeps the packets read so far. Whatever the reader
+   * is stuck in, the capture leaves 'loading': a reader that does not stop
+   * within `ms` is abandoned (nothing it does later lands here).
+   */
+  async cancelLoad(wait: (cond: () => boolean, ms: number) => Promise<void>, ms: number): Promise<void> {
+    this.openAbort?.abort();
+    await wait(() => this.state !== 'loading', ms);
+    if (this.state === 'loading' && this.mode === 'file' && !this.closed) {
+      this.readerAbandoned = true;
+      this.openAbort = null;
+      this.progress = undefined;
+      this.state = 'done';
+      this.finishedAt = Date.now();
+      this.fail(`Loading of ${this.source} cancelled after ${this.store.count} packets (the reader did not stop; the rest is not shown)`, 'file');
+    }
+  }
+
   /** Reads an opened capture file into the store, batch by batch, yielding between batches. */
   async readFile(session: Session, path: string): Promise<void> {
     try {
       read: for await (const batch of session.batches()) {
-        if (this.closed) break;
+        if (!this.reading) break;
         this.interfaces = session.interfaces;
         // A display filter (stored in the session, or set while loading) runs
         // on every packet: look at the clock often enough to keep answering.
@@ -114,13 +139,13 @@ export class OpenCapture {
           this.ingest(k === 0 && batch.length <= INGEST_SLICE ? batch : batch.slice(k, k + INGEST_SLICE), true);
           if (Date.now() - sliceStart >= SLICE_MS) {
             await yieldNow();
-            if (this.closed) break read;
+            if (!this.reading) break read;
             sliceStart = Date.now();
           }
         }
         await yieldNow();
       }
-      if (this.closed) return;
+      if (!this.reading) return;
       this.interfaces = session.interfaces;
       if (session.damage) {
         const d = session.damage;
@@ -129,7 +154,7 @@ export class OpenCapture {
       }
       this.state = 'done';
     } catch (e) {
-      if (this.closed) return;
+      if (!this.reading) return;
       if (e instanceof SessionFileError && e.code === 'EABORT') {
         this.session.notices.push(`Loading was cancelled: showing the first ${this.store.count} packets of ${path}`);
         this.state = 'done';
@@ -140,7 +165,7 @@ export class OpenCapture {
       }
     } finally {
       await session.close().catch(() => undefined);
-      if (!this.closed) {
+      if (this.reading) {
         this.openAbort = null;
         this.interfaces = session.interfaces;
         if (this.state === 'done') {

@@ -6,7 +6,7 @@
 //  - persistence (persistence.ts): save, export, recent files.
 // It runs in a worker thread (see worker.ts); status goes out at most every 50 ms.
 import type { CaptureInterface } from '../types';
-import type { EngineEvent, Method, Methods, Params, Result, Status } from '../../api/index';
+import type { EngineEvent, Method, Methods, Params, Result, RowBlock, Status } from '../../api/index';
 import { ApiError } from '../../api/index';
 import type { PacketStore } from './store';
 import { OpenCapture } from './open-capture';
@@ -74,16 +74,19 @@ export class EngineService {
   }
 
   /**
-   * Drops the open capture (its live capture stopped, its spool closed) and
-   * opens an empty one for the new source; the display filter and sort
-   * carry over to its list.
+   * Opens an empty capture for the new source in place of the open one,
+   * whose live capture is stopped, spool closed and store freed before this
+   * resolves; the display filter and sort carry over to the new list. The
+   * swap itself is synchronous: a call that comes in meanwhile (cancelOpen,
+   * getStatus) already sees the new source.
    */
   async replace(mode: 'file' | 'live', source: string): Promise<OpenCapture> {
-    await this.cap.dispose();
+    const old = this.cap;
     const settings = this.list.settings;
     this.cap = this.newCapture(mode, source);
     this.list = new DisplayedList(this.cap, this.generation, (now) => this.pushStatus(now), settings);
     this.generation.next();
+    await old.dispose();
     return this.cap;
   }
 
@@ -125,6 +128,7 @@ export class EngineService {
   }
 
   /** for tests and benchmarks */
+  rows(start: number, count: number): RowBlock { return this.list.rows(start, count); }
   get packetStore(): PacketStore { return this.cap.store; }
   get captureInterfaces(): CaptureInterface[] { return this.cap.interfaces; }
 }

@@ -23,9 +23,8 @@ export function fileHandlers(svc: EngineService): Handlers<'file'> {
     uploadEnd: async (p) => svc.uploads.uploadEnd(p.id, (path) => openFile(svc, path)),
     uploadAbort: async (p) => svc.uploads.uploadAbort(p.id),
     cancelOpen: async () => {
-      svc.cap.openAbort?.abort();
       svc.list.cancelPasses();
-      await waitFor(() => svc.cap.state !== 'loading', 2000);
+      await svc.cap.cancelLoad(waitFor, 2000);
       return svc.status();
     },
     recentSessions: async () => svc.persistence.recentList(),
@@ -41,9 +40,10 @@ export async function openFile(svc: EngineService, path: string): Promise<Status
   try {
     session = await openSession(path, {
       signal: abort.signal,
-      onProgress: (p) => { if (!cap.closed) cap.progress = { bytesRead: p.bytesRead, size: p.size }; },
+      onProgress: (p) => { if (cap.reading) cap.progress = { bytesRead: p.bytesRead, size: p.size }; },
     });
   } catch (e) {
+    if (!cap.reading) throw new ApiError(`opening ${path} was cancelled`, 'file');
     cap.state = 'error';
     cap.finishedAt = Date.now();
     // SessionFileError messages already name the path and the reason (no such file, permission denied, not a capture)
@@ -51,7 +51,7 @@ export async function openFile(svc: EngineService, path: string): Promise<Status
     cap.fail(msg, 'file');
     throw new ApiError(msg, 'file');
   }
-  if (cap.closed) { await session.close(); return svc.status(); }
+  if (!cap.reading) { await session.close(); return svc.status(); }
   cap.progress = { bytesRead: session.bytesRead, size: session.size };
   cap.comments = session.comments;
   applySessionMetadata(cap, svc.list, session.metadata, session.ours, session.notices);
@@ -60,7 +60,7 @@ export async function openFile(svc: EngineService, path: string): Promise<Status
   }
   svc.pushStatus(true);
   void cap.readFile(session, path).then(() => {
-    if (!cap.closed && cap.state === 'done') void svc.persistence.addRecent(path);
+    if (cap.reading && cap.state === 'done') void svc.persistence.addRecent(path);
   });
   // Let the first batch land so the caller's first getRows has rows.
   await waitFor(() => cap.store.count > 0 || cap.state !== 'loading', 1000);
