@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import type { Page } from 'playwright-core';
 import { outputDir } from '../lib/env';
 import { chromiumSkipReason, filterValue, launchBrowser, openPage, rowsRendered, shown, startServe, statusMatches, textMatches } from '../e2e/harness';
-import { craft } from './follow-capture';
+import { craft } from '../engine/service/follow-capture';
 
 process.env.XDPSCOPE_CONFIG_DIR = mkdtempSync(join(tmpdir(), 'xs-config-'));
 const OUT = outputDir('follow');

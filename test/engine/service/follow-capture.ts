@@ -6,8 +6,8 @@
 // are fixed: the tests name frames (stream 1 = frames 1-13, stream 2 = 14-20,
 // stream 3 = 21-26, stream 4 = 27-35, stream 5 = 36-39, stream 6 = 40-43,
 // UDP = 44-47, a UDP datagram in IP fragments = 48-49).
-import { PcapngWriter } from '../../main/engine/pcapng/writer';
-import { mulberry32 as rng } from '../lib/rng';
+import { PcapngWriter } from '../../../main/engine/pcapng/writer';
+import { mulberry32 as rng } from '../../lib/rng';
 
 const CLIENT = [198, 18, 0, 1], SERVER = [198, 18, 0, 2];
 // stream 6: the server segment sent first (relative 200) ends past 2^32 - 1, the one captured first (210) starts after the wrap

@@ -8,9 +8,9 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { EngineClient } from '../../main/engine/service/client';
-import type { Status } from '../../main/api/types';
-import { tcpFrameBytes } from '../lib/tcp-frame';
+import { EngineClient } from '../../../main/engine/service/client';
+import type { Status } from '../../../main/api/types';
+import { tcpFrameBytes } from '../../lib/tcp-frame';
 
 process.env.XDPSCOPE_CONFIG_DIR = mkdtempSync(join(tmpdir(), 'xs-config-'));
 const dir = mkdtempSync(join(tmpdir(), 'xs-passes-'));

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { mkdtempSync, readFileSync, writeFileSync, readdirSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { execFileSync } from 'node:child_process';
-import { EngineService } from '../../main/engine/service/service';
-import { CAPTURES, sharedCapturesSkipReason, hasCommand } from '../lib/env';
+import { EngineService } from '../../../main/engine/service/service';
+import { CAPTURES, sharedCapturesSkipReason, hasCommand } from '../../lib/env';
 
 process.env.XDPSCOPE_CONFIG_DIR = mkdtempSync(join(tmpdir(), 'xs-config-'));
 const skip = sharedCapturesSkipReason() ?? false;
