@@ -1148,6 +1148,9 @@ export class EngineService {
   }
 
   private async addRecent(path: string): Promise<void> {
+    // An upload's scratch copy is gone when the server exits: not worth remembering.
+    const uploads = this.opts.uploadDir ?? this.uploadScratch?.path;
+    if (uploads && path.startsWith(uploads + '/')) return;
     try { await this.recentFiles().add(path); } catch { /* the recent list is a convenience */ }
   }
 
