@@ -316,6 +316,8 @@ export function createAppStore(api: XdpscopeApi, opts: StoreOptions = {}): AppSt
       try {
         const r = await api.call('setFilter', { text: t });
         if (!r.ok) { set({ filterCheck: r }); return false; }
+        // A newer filter or a cancel replaced this one before it finished: the list still shows the old one.
+        if (r.superseded) return false;
         const hist = t ? [t, ...get().filterHistory.filter((h) => h !== t)].slice(0, HISTORY_LIMIT) : get().filterHistory;
         set({ appliedFilter: t, filterCheck: r, filterHistory: hist });
         return true;
