@@ -32,6 +32,9 @@ export function setView(cap: OpenCapture, v: ViewState): void {
 export class Persistence {
   private recent: RecentFiles | null = null;
 
+  /** scratch: files not worth remembering in the recent list (an upload's copy, gone when the server exits) */
+  constructor(private readonly scratch: (path: string) => boolean = () => false) {}
+
   /**
    * The file a save writes, without a save's consequences (browser
    * downloads: the copy leaves this machine, so nothing here counts as saved).
@@ -90,6 +93,7 @@ export class Persistence {
   }
 
   async addRecent(path: string): Promise<void> {
+    if (this.scratch(path)) return;
     try { await this.recentFiles().add(path); } catch { /* the recent list is a convenience */ }
   }
 

@@ -31,7 +31,7 @@ export interface ServiceOptions {
 export class EngineService {
   readonly generation = new Generation();
   readonly statusPusher: StatusPusher;
-  readonly persistence = new Persistence();
+  readonly persistence: Persistence;
   readonly uploads: Uploads;
   /** the open capture (an idle, empty one until something is opened) */
   cap: OpenCapture;
@@ -43,6 +43,7 @@ export class EngineService {
   constructor(private readonly opts: ServiceOptions) {
     this.statusPusher = new StatusPusher(opts.emit, () => this.status());
     this.uploads = new Uploads(opts.uploadDir);
+    this.persistence = new Persistence((path) => this.uploads.holds(path));
     this.cap = this.newCapture('idle', '');
     this.list = new DisplayedList(this.cap, this.generation, (now) => this.pushStatus(now));
     this.handlers = {

@@ -137,6 +137,12 @@ export class Uploads {
     rmSync(up.path, { force: true });
   }
 
+  /** Is `path` an upload's scratch copy (gone when the server exits)? */
+  holds(path: string): boolean {
+    const dir = this.dir ?? this.uploadScratch?.path;
+    return !!dir && path.startsWith(dir + '/');
+  }
+
   dispose(): void {
     for (const up of [...this.uploads.values()]) this.dropUpload(up);
     if (this.uploadOpened) rmSync(this.uploadOpened, { force: true });
