@@ -303,6 +303,12 @@ export interface Events {
 export type EventName = keyof Events;
 export type EngineEvent = { [K in EventName]: { event: K; data: Events[K] } }[EventName];
 
+/** The engine as a face's transport (IPC, WebSocket) sees it: untyped calls, checked at the boundary, and events. */
+export interface EngineLike {
+  callRaw(method: string, params: unknown): Promise<unknown>;
+  onEvent(l: (ev: EngineEvent) => void): () => void;
+}
+
 /** What the renderer sees as `window.xdpscope` (Electron) or builds over the WebSocket (browser). */
 export interface XdpscopeApi {
   call<M extends Method>(method: M, params: Params<M>): Promise<Result<M>>;

@@ -9,14 +9,10 @@ import { createReadStream, existsSync, statSync, mkdtempSync, rmSync } from 'nod
 import { join, normalize, extname, sep } from 'node:path';
 import { tmpdir } from 'node:os';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { EngineEvent } from '../api/types';
+import type { EngineLike } from '../api/types';
+export type { EngineLike } from '../api/types';
 import { encodeMessage, decodeMessage } from '../api/codec';
 import { ApiError, validateCall } from '../api/schema';
-
-export interface EngineLike {
-  callRaw(method: string, params: unknown): Promise<unknown>;
-  onEvent(l: (ev: EngineEvent) => void): () => void;
-}
 
 export interface UiServerOptions {
   engine: EngineLike;

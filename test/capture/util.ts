@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ROOT } from '../lib/env';
 import type { VethPair } from '../lib/netns';
-import { startCapture, type CaptureOptions, type CaptureExit, type LiveCapture } from '../../main/engine/capture';
+import { startCapture, type HelperCaptureOptions, type CaptureExit, type HelperCapture } from '../../main/engine/capture';
 import type { HelloInfo } from '../../main/engine/capture/protocol';
 
 /** The checkout's helper, never an installed copy (which may be older). */
@@ -12,12 +12,12 @@ export const HELPER = join(ROOT, 'helper', 'xdpscope-helper');
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-export function startInNs(pair: VethPair, opts: Partial<CaptureOptions> = {}): LiveCapture {
+export function startInNs(pair: VethPair, opts: Partial<HelperCaptureOptions> = {}): HelperCapture {
   return startCapture({ iface: pair.serverIf, helper: HELPER, wrapper: ['ip', 'netns', 'exec', pair.serverNs], ...opts });
 }
 
 /** Resolves on 'hello'; rejects with the helper's message if it exits first. */
-export function helloOf(cap: LiveCapture, timeoutMs = 10_000): Promise<HelloInfo> {
+export function helloOf(cap: HelperCapture, timeoutMs = 10_000): Promise<HelloInfo> {
   return new Promise((resolve, reject) => {
     const t = setTimeout(() => reject(new Error('no hello from the helper in time')), timeoutMs);
     cap.once('hello', (h) => { clearTimeout(t); resolve(h); });
@@ -33,7 +33,7 @@ export interface Collected {
 
 /** Capture while `during` runs; frames are copied out of the stream. */
 export async function captureDuring(
-  pair: VethPair, opts: Partial<CaptureOptions>, during: (cap: LiveCapture) => Promise<void> | void,
+  pair: VethPair, opts: Partial<HelperCaptureOptions>, during: (cap: HelperCapture) => Promise<void> | void,
   perBatchDelayMs = 0,
 ): Promise<Collected> {
   const cap = startInNs(pair, opts);

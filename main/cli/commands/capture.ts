@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startCapture, type CaptureStats, type LiveCapture } from '../../engine/capture';
+import { startCapture, type CaptureStats, type HelperCapture } from '../../engine/capture';
 import { writeSync } from 'node:fs';
 import { PcapngWriter } from '../../engine/pcapng/writer';
 import type { ByteSink } from '../../engine/file/sink';
@@ -110,7 +110,7 @@ export async function run(argv: string[]): Promise<number> {
   const toStdout = values.write === '-';
   const path = toStdout ? '-' : values.write ?? join(tmpdir(), `xdpscope_${iface.replace(/[^\w.-]/g, '_')}_${new Date().toISOString().replace(/[:.]/g, '-')}.pcapng`);
 
-  let cap: LiveCapture;
+  let cap: HelperCapture;
   try {
     cap = startCapture({
       iface, mode, filter: values.filter,

@@ -3,9 +3,9 @@
 import { execFile } from 'node:child_process';
 import { helperPath } from './helper-path';
 
-export type FilterCheck = { ok: true; terms: number } | { ok: false; message: string };
+export type CaptureFilterCheck = { ok: true; terms: number } | { ok: false; message: string };
 
-export function checkCaptureFilter(expr: string, opts: { helper?: string } = {}): Promise<FilterCheck> {
+export function checkCaptureFilter(expr: string, opts: { helper?: string } = {}): Promise<CaptureFilterCheck> {
   return new Promise((resolve, reject) => {
     execFile(opts.helper ?? helperPath(), ['check-filter', expr], { encoding: 'utf8', timeout: 5000 }, (err, stdout, stderr) => {
       const m = /^ok: (\d+) term/.exec(stdout);

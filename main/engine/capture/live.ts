@@ -6,7 +6,7 @@ import type { RawPacket } from '../types';
 import { helperPath } from './helper-path';
 import { HelperStreamDecoder, type CaptureStats, type HelloInfo, type Reply } from './protocol';
 
-export interface CaptureOptions {
+export interface HelperCaptureOptions {
   /** interface name, as in `xdpscope interfaces` */
   iface: string;
   mode?: 'auto' | 'native' | 'generic';
@@ -54,7 +54,7 @@ function batchBytes(b: RawPacket[]): number {
   return n;
 }
 
-export function helperArgs(o: CaptureOptions): string[] {
+export function helperArgs(o: HelperCaptureOptions): string[] {
   const args = ['capture', '--iface', o.iface];
   if (o.mode) args.push('--mode', o.mode);
   if (o.snaplen !== undefined) args.push('--snaplen', String(o.snaplen));
@@ -64,7 +64,7 @@ export function helperArgs(o: CaptureOptions): string[] {
   return args;
 }
 
-export class LiveCapture extends EventEmitter implements AsyncIterable<RawPacket[]> {
+export class HelperCapture extends EventEmitter implements AsyncIterable<RawPacket[]> {
   hello: HelloInfo | null = null;
   stats: CaptureStats | null = null;
   exitInfo: CaptureExit | null = null;
@@ -82,7 +82,7 @@ export class LiveCapture extends EventEmitter implements AsyncIterable<RawPacket
   private failure: CaptureError | null = null;
   private readonly exited: Promise<CaptureExit>;
 
-  constructor(opts: CaptureOptions) {
+  constructor(opts: HelperCaptureOptions) {
     super();
     this.high = opts.highWaterPackets ?? 50_000;
     this.highBytes = opts.highWaterBytes ?? 64 << 20;
@@ -250,6 +250,6 @@ export class LiveCapture extends EventEmitter implements AsyncIterable<RawPacket
   }
 }
 
-export function startCapture(opts: CaptureOptions): LiveCapture {
-  return new LiveCapture(opts);
+export function startCapture(opts: HelperCaptureOptions): HelperCapture {
+  return new HelperCapture(opts);
 }

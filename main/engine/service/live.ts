@@ -36,7 +36,7 @@ function rxPackets(name: string): number {
 }
 
 export class LiveCapture {
-  private session: Capture.LiveCapture | null = null;
+  private session: Capture.HelperCapture | null = null;
   private pump: Promise<void> | null = null;
   private reported = false;
 
