@@ -9,7 +9,7 @@ import type {
 } from '../main/api/types';
 import { fieldAt } from './lib/format';
 import { applyColumns, currentColumns, revealRow } from './lib/grid-bridge';
-import type { InsightsSnapshot } from '../main/engine/insights/index';
+import type { InsightsSnapshot } from '../main/api/insights';
 
 export const HISTORY_LIMIT = 30;
 

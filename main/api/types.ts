@@ -1,4 +1,4 @@
-import type { InsightsSnapshot } from '../engine/insights/index';
+import type { InsightsSnapshot } from './insights';
 
 // The one API between the renderer and the engine. The same methods and
 // events travel over Electron IPC (preload → main → engine worker) and over
