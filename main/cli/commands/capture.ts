@@ -5,10 +5,8 @@
 import { parseArgs } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startCapture, type CaptureStats, type HelperCapture } from '../../engine/capture';
+import { startCapture, type CaptureStats, type HelperCapture, PcapngWriter, type ByteSink } from '../../engine/index';
 import { writeSync } from 'node:fs';
-import { PcapngWriter } from '../../engine/pcapng/writer';
-import type { ByteSink } from '../../engine/file/sink';
 
 /** Blocking writes to an fd Node may have made non-blocking (stdout as a pipe or socket). */
 class FdSink implements ByteSink {

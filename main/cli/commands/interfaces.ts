@@ -1,6 +1,6 @@
 // `xdpscope interfaces`: the capture interfaces, as a table or JSON.
 import { parseArgs } from 'node:util';
-import { listInterfaces, type HostInterface } from '../../engine/capture';
+import { listInterfaces, type HostInterface } from '../../engine/index';
 
 const USAGE = `Usage: xdpscope interfaces [--json]
 

@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { spawn, execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { EngineClient } from '../../engine/service/client';
+import { EngineClient } from '../../engine/index';
 import { startUiServer } from '../../server/server';
 
 const USAGE = `Usage: xdpscope serve [--port N] [--open] [FILE]
