@@ -10,6 +10,9 @@ import { join, dirname, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+// esbuild resolves entries against the working directory its service started in,
+// not the process's current one: every build passes absWorkingDir (bin/xdpscope.js
+// builds a fresh checkout from wherever the user is).
 process.chdir(root);
 const quiet = process.argv.includes('--quiet');
 const log = (m) => { if (!quiet) process.stderr.write(`build: ${m}\n`); };
@@ -109,7 +112,8 @@ function distPaths(sources) {
 
 // 2. Node-side TypeScript → one bundle per entry under dist/ (dist/main, dist/test, dist/bench).
 const isTs = (p) => /\.tsx?$/.test(p) && !p.endsWith('.d.ts');
-const nodeSrc = ['main', 'test', 'bench'].flatMap((d) => walk(d, isTs));
+// the build script is an input too: a change to how bundles are made remakes them
+const nodeSrc = ['main', 'test', 'bench'].flatMap((d) => walk(d, isTs)).concat('scripts/build.mjs');
 const rendererSrc = walk('renderer', (p) => /\.(tsx?|css|html|svg|png)$/.test(p));
 const sharedUi = walk('main/engine', (p) => /\.tsx?$/.test(p)).concat(walk('main/api', isTs));
 const nodeEntries = [
@@ -130,13 +134,13 @@ if (outOfDate('node', nodeSrc)) {
     byDepth.get(depth).push(e);
   }
   const outputs = new Set();
-  const paths = distPaths(nodeSrc);
+  const paths = distPaths(nodeSrc.filter(isTs));
   try {
     await Promise.all([...byDepth].map(async ([depth, entryPoints]) => {
       const up = JSON.stringify(Array(depth).fill('..').join('/'));
       const r = await build({
-        entryPoints, outdir: 'dist', outbase: '.', bundle: true, format: 'cjs', platform: 'node',
-        target: 'node20', sourcemap: 'linked', logLevel: 'warning', jsx: 'automatic', metafile: true,
+        entryPoints, outdir: 'dist', outbase: '.', absWorkingDir: root, bundle: true, format: 'cjs', platform: 'node',
+        target: 'node20', sourcemap: 'linked', sourcesContent: false, logLevel: 'warning', jsx: 'automatic', metafile: true,
         // npm packages load from node_modules at run time (electron-builder ships the
         // dependencies): electron is provided by Electron itself, ws has optional
         // native add-ons, the GeoIP package is data found through require.resolve.
@@ -163,7 +167,7 @@ if (outOfDate('renderer', rendererSrc.concat(sharedUi))) {
   log('bundling renderer');
   try {
     await build({
-      entryPoints: { app: rendererEntry }, bundle: true, outdir: 'dist/renderer', format: 'iife',
+      entryPoints: { app: rendererEntry }, absWorkingDir: root, bundle: true, outdir: 'dist/renderer', format: 'iife',
       platform: 'browser', target: ['chrome120'], sourcemap: true, minify: true, logLevel: 'silent',
       jsx: 'automatic', loader: { '.svg': 'dataurl', '.png': 'dataurl' },
       define: { 'process.env.NODE_ENV': '"production"' },
@@ -180,7 +184,7 @@ if (outOfDate('preload', preloadInputs) || !existsSync('dist/main/electron/prelo
   log('bundling Electron preload');
   try {
     await build({
-      entryPoints: [preload], bundle: true, outfile: 'dist/main/electron/preload.js', format: 'cjs',
+      entryPoints: [preload], absWorkingDir: root, bundle: true, outfile: 'dist/main/electron/preload.js', format: 'cjs',
       platform: 'node', target: 'node20', external: ['electron'], logLevel: 'silent',
     });
   } catch (e) { fail('the Electron preload bundle', e); }
