@@ -27,10 +27,10 @@ const NODE_ENTRIES = [
   'main/electron/main.ts', // the Electron main process (package.json "main")
   'main/engine/service/worker.ts', // the engine service's worker thread (service/client.ts starts it)
   'main/engine/parallel/worker.ts', // the parallel read's worker threads (parallel/read.ts starts them)
-  'main/engine/index.ts', // the engine's public entry, for scripts and child processes of tests
 ];
 /** Programs the tests start as child processes, and their data generators. */
 const TEST_SCRIPTS = [
+  'test/lib/engine.ts', // the engine parts child processes of tests load by path
   'test/session/spool-child.ts',
   'test/session/save-child.ts',
   'test/filter/make-answers.ts',

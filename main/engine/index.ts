@@ -1,7 +1,7 @@
 // The engine's public entry: what the faces (CLI, Electron, browser server)
 // use. Faces import the engine only from here (eslint enforces it), so the
-// engine's folders can move without touching a face. Also built as a bundle
-// of its own (dist/main/engine/index.js) for scripts and test child processes.
+// engine's folders can move without touching a face. A face loads all of it
+// at start, so what only tests need stays out (see test/lib/engine.ts).
 export type { Dissection, RawPacket, CaptureInterface } from './types';
 
 // capture: the privileged helper, its interfaces and live stream
@@ -11,11 +11,10 @@ export { grantSource, runGrant, runRevoke } from './privilege/grant';
 export { privilegeStatus } from './privilege/status';
 
 // files: reading, writing
-export { openCaptureFile, parseCaptureBuffer } from './file/open';
+export { openCaptureFile } from './file/open';
 export { CaptureFileError } from './file/errors';
 export type { ByteSink } from './file/sink';
 export { PcapngWriter } from './pcapng/writer';
-export { openSession, SpoolWriter } from './session/index';
 
 // decoding, filters and output (xdpscope read)
 export { Dissector } from './dissect/index';

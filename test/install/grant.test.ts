@@ -195,7 +195,7 @@ describe('one-time grant and least privilege (live)', { skip: skip ?? false }, (
 
   test('the locator picks the granted helper for an unprivileged process, and the status says so', () => {
     const r = sh('runuser', ['-u', user, '--', process.execPath, '-e',
-      `const s=require(${JSON.stringify(join(__dirname, '..', '..', 'main', 'engine', 'index.js'))});process.stdout.write(JSON.stringify(s.privilegeStatus()))`]);
+      `const s=require(${JSON.stringify(join(__dirname, '..', 'lib', 'engine.js'))});process.stdout.write(JSON.stringify(s.privilegeStatus()))`]);
     assert.equal(r.status, 0, r.stderr);
     const st = JSON.parse(r.stdout);
     assert.deepEqual(st.helper, { kind: 'granted', path: granted });
@@ -230,7 +230,7 @@ describe('one-time grant and least privilege (live)', { skip: skip ?? false }, (
     assert.deepEqual(c.frames, []);
     assert.throws(() => locateHelper({ root: false }), HelperUnavailableError);
     const st = sh('runuser', ['-u', user, '--', process.execPath, '-e',
-      `const s=require(${JSON.stringify(join(__dirname, '..', '..', 'main', 'engine', 'index.js'))});process.stdout.write(JSON.stringify(s.privilegeStatus()))`]);
+      `const s=require(${JSON.stringify(join(__dirname, '..', 'lib', 'engine.js'))});process.stdout.write(JSON.stringify(s.privilegeStatus()))`]);
     assert.equal(st.status, 0, st.stderr);
     const status = JSON.parse(st.stdout);
     assert.equal(status.helper, null);
