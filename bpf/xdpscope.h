@@ -54,6 +54,14 @@ struct xs_counters {
 /* ---- kernel-side pre-filter (set by the helper, read by the program) ---- */
 
 #define XS_MAX_CONDS 16
+
+/* Longest capture filter, in bytes of printable ASCII: the one limit of the
+ * helper's parser and argument check and of the app's API, CLI and UI
+ * (main/engine/capture/filter-limit.ts; a test checks the two agree).
+ * 1024 holds every filter the program can evaluate — 16 conditions of at
+ * most ~50 bytes ("src net <full IPv6>/128") with their "and"/"or",
+ * parentheses and spacing — while a control command stays one short line. */
+#define XS_MAX_FILTER_LEN 1024
 /* alternatives ("or") of a filter: a bit each in the program's group masks */
 #define XS_MAX_GROUPS 8
 

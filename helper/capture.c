@@ -13,9 +13,7 @@
 #include "common.h"
 #include "filter.h"
 #include "xdpscope.skel.h"
-#ifdef XS_HAVE_HARDEN
 #include "harden.h"
-#endif
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -48,6 +46,14 @@
 #define STATS_INTERVAL_NS 1000000000ull
 #define COALESCE_BELOW 1024
 #define COALESCE_NS 2000000
+/* Longest control line: "filter " and the longest filter, with room to spare. */
+#define CMD_LINE_MAX (XS_MAX_FILTER_LEN + 64)
+/* A REPLY frame's largest payload: status + text. */
+#define REPLY_MAX 600
+/* Kept free of packets in the output buffer: one reply and one stats frame
+ * always fit, so a control command waits for its reply's room (the reader
+ * draining stdout), never loses its reply. */
+#define CONTROL_RESERVE (2 * sizeof(struct xs_frame_hdr) + REPLY_MAX + sizeof(struct xs_stats))
 
 struct relay {
 	struct xdpscope_bpf *skel;
@@ -63,8 +69,10 @@ struct relay {
 	int stdout_blocked;
 	__s64 rt_offset; /* CLOCK_REALTIME - CLOCK_MONOTONIC, ns */
 	__u64 delivered;
-	char stdin_line[2048];
-	size_t stdin_len;
+	/* control input: bytes read from stdin, complete lines run in order */
+	char in[4096];
+	size_t in_len;
+	int in_discard; /* dropping the rest of an over-long line */
 	int stop;
 	int out_broken;
 };
@@ -130,10 +138,11 @@ static int put_frame(struct relay *r, __u32 type, const void *payload, __u32 len
 	return 0;
 }
 
-/* Room for one more record of the largest size, plus a frame header. */
+/* Room for one more record of the largest size, plus a frame header,
+ * beyond the control reserve. */
 static int has_room(struct relay *r)
 {
-	size_t need = sizeof(struct xs_frame_hdr) + sizeof(struct xs_wire_rec) + r->snaplen + 64;
+	size_t need = sizeof(struct xs_frame_hdr) + sizeof(struct xs_wire_rec) + r->snaplen + 64 + CONTROL_RESERVE;
 	if (out_free(r) >= need)
 		return 1;
 	out_compact(r);
@@ -229,9 +238,19 @@ static int send_stats(struct relay *r, int final)
 	return put_frame(r, XS_F_STATS, &s, sizeof(s));
 }
 
+/* Room for a reply and a stats frame (packets never take it: has_room). */
+static int has_reply_room(struct relay *r)
+{
+	if (out_free(r) >= CONTROL_RESERVE)
+		return 1;
+	out_compact(r);
+	return out_free(r) >= CONTROL_RESERVE;
+}
+
+/* Callers make room first (has_reply_room), so a reply is never dropped. */
 static void reply(struct relay *r, __u32 status, const char *msg)
 {
-	unsigned char buf[600];
+	unsigned char buf[REPLY_MAX];
 	size_t n = strlen(msg);
 	if (n > sizeof(buf) - 4)
 		n = sizeof(buf) - 4;
@@ -309,26 +328,68 @@ static void handle_command(struct relay *r, char *line)
 	}
 }
 
+/*
+ * Run the complete command lines read so far, in order, each only when its
+ * reply has room; the rest wait for the reader to drain stdout (blocking:
+ * wait for it here, as when stopping). A line longer than CMD_LINE_MAX is
+ * answered with an error and skipped, never cut short and run.
+ */
+static void run_commands(struct relay *r, int blocking)
+{
+	size_t start = 0;
+	for (;;) {
+		char *line = r->in + start;
+		char *nl = memchr(line, '\n', r->in_len - start);
+		size_t len = nl ? (size_t)(nl - line) : r->in_len - start;
+		int complete = nl != NULL, overlong = !r->in_discard && len > CMD_LINE_MAX;
+		if (!complete && !overlong) {
+			if (r->in_discard)
+				start = r->in_len; /* more of the line being skipped */
+			break;
+		}
+		if (!r->in_discard && (complete || overlong)) {
+			while (!has_reply_room(r)) {
+				if (!blocking || flush_out(r, 1))
+					goto done;
+			}
+		}
+		if (r->in_discard) {
+			r->in_discard = 0; /* its end: the next line is a command again */
+		} else if (overlong) {
+			char msg[96];
+			snprintf(msg, sizeof(msg), "command longer than %d bytes: ignored", CMD_LINE_MAX);
+			reply(r, 1, msg);
+			r->in_discard = !complete;
+		} else if (len) {
+			*nl = 0;
+			handle_command(r, line);
+		}
+		start = complete ? (size_t)(nl - r->in) + 1 : r->in_len;
+	}
+done:
+	memmove(r->in, r->in + start, r->in_len - start);
+	r->in_len -= start;
+}
+
+/* True while a complete line waits for reply room, or the buffer is full:
+ * then stdin is not read (the writer waits, nothing is lost). */
+static int input_waiting(const struct relay *r)
+{
+	return r->in_len == sizeof(r->in) || memchr(r->in, '\n', r->in_len) != NULL;
+}
+
 /* Returns 0 normally, 1 on EOF. */
 static int read_stdin(struct relay *r)
 {
-	char buf[1024];
-	ssize_t n = read(STDIN_FILENO, buf, sizeof(buf));
+	if (r->in_len == sizeof(r->in))
+		return 0;
+	ssize_t n = read(STDIN_FILENO, r->in + r->in_len, sizeof(r->in) - r->in_len);
 	if (n < 0)
 		return errno == EINTR || errno == EAGAIN ? 0 : 1;
 	if (n == 0)
 		return 1;
-	for (ssize_t i = 0; i < n; i++) {
-		char c = buf[i];
-		if (c == '\n') {
-			r->stdin_line[r->stdin_len] = 0;
-			if (r->stdin_len)
-				handle_command(r, r->stdin_line);
-			r->stdin_len = 0;
-		} else if (r->stdin_len < sizeof(r->stdin_line) - 1) {
-			r->stdin_line[r->stdin_len++] = c;
-		}
-	}
+	r->in_len += (size_t)n;
+	run_commands(r, 0);
 	return 0;
 }
 
@@ -449,7 +510,7 @@ int xs_capture(int argc, char **argv)
 	char ferr[256];
 	if (xs_filter_parse(filter, &flt, ferr, sizeof(ferr))) {
 		xs_err("%s", ferr);
-		return XS_EXIT_USAGE;
+		return XS_EXIT_FILTER;
 	}
 	size_t ilen = strlen(iface);
 	if (ilen == 0 || ilen >= IFNAMSIZ || strchr(iface, '/') || strspn(iface, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.:-@") != ilen) {
@@ -571,13 +632,11 @@ int xs_capture(int argc, char **argv)
 		goto out;
 	}
 
-#ifdef XS_HAVE_HARDEN
 	/* Attached, maps and ring mapped: nothing below needs a capability. */
 	if (harden_drop_privileges() != 0) {
 		rc = XS_EXIT_RUNTIME;
 		goto out;
 	}
-#endif
 
 	int out_flags = fcntl(STDOUT_FILENO, F_GETFL);
 	fcntl(STDOUT_FILENO, F_SETFL, out_flags | O_NONBLOCK);
@@ -601,14 +660,15 @@ int xs_capture(int argc, char **argv)
 	enum { EV_RING = 1, EV_STDIN, EV_STDOUT, EV_SIG };
 	struct epoll_event ev = {.events = EPOLLIN, .data.u32 = EV_RING};
 	epoll_ctl(ep, EPOLL_CTL_ADD, ring_buffer__epoll_fd(r.rb), &ev);
-	int ring_watched = 1, out_watched = 0;
+	int ring_watched = 1, out_watched = 0, in_watched = 1;
 	ev = (struct epoll_event){.events = EPOLLIN, .data.u32 = EV_STDIN};
 	int stdin_open = epoll_ctl(ep, EPOLL_CTL_ADD, STDIN_FILENO, &ev) == 0;
 	if (!stdin_open && errno == EPERM) {
 		/* A regular file or /dev/null: not pollable, and it never blocks.
-		 * Run its commands now; its end is EOF, which means stop. */
-		while (!read_stdin(&r))
-			;
+		 * Run its commands now (waiting for the reader where a reply needs
+		 * room); its end is EOF, which means stop. */
+		while (!r.out_broken && !read_stdin(&r))
+			run_commands(&r, 1);
 		r.stop = 1;
 	}
 	ev = (struct epoll_event){.events = 0, .data.u32 = EV_STDOUT};
@@ -630,6 +690,14 @@ int xs_capture(int argc, char **argv)
 			epoll_ctl(ep, EPOLL_CTL_MOD, STDOUT_FILENO, &ev);
 			out_watched = r.stdout_blocked;
 		}
+		/* Stdin only while no command waits for its reply's room (removed,
+		 * not masked: a hang-up is reported whatever the mask). */
+		int want_in = stdin_open && !input_waiting(&r);
+		if (stdin_open && want_in != in_watched) {
+			ev = (struct epoll_event){.events = EPOLLIN, .data.u32 = EV_STDIN};
+			epoll_ctl(ep, want_in ? EPOLL_CTL_ADD : EPOLL_CTL_DEL, STDIN_FILENO, &ev);
+			in_watched = want_in;
+		}
 
 		__u64 now = clock_ns(CLOCK_MONOTONIC);
 		int timeout = now >= next_stats ? 0 : (int)((next_stats - now) / 1000000) + 1;
@@ -650,7 +718,10 @@ int xs_capture(int argc, char **argv)
 			}
 			case EV_STDIN:
 				if (read_stdin(&r)) {
-					r.stop = 1; /* EOF: our parent is gone or done */
+					/* EOF: our parent is gone or done. Answer what it
+					 * sent before (stop's drain waits for the reader too). */
+					run_commands(&r, 1);
+					r.stop = 1;
 					epoll_ctl(ep, EPOLL_CTL_DEL, STDIN_FILENO, NULL);
 					stdin_open = 0;
 				}
@@ -676,6 +747,8 @@ int xs_capture(int argc, char **argv)
 			next_stats = now + STATS_INTERVAL_NS;
 		}
 		flush_out(&r, 0);
+		if (input_waiting(&r))
+			run_commands(&r, 0);
 		/* Coalesce: a trickle of records would otherwise cost a wakeup, a
 		 * ring poll and a pipe write each. Waiting a moment lets them
 		 * gather (the ring holds far more than a few ms of traffic); an
@@ -685,7 +758,6 @@ int xs_capture(int argc, char **argv)
 			nanosleep(&ts, NULL);
 		}
 	}
-	(void)stdin_open;
 
 out:
 	/* Detach first, let in-flight program runs finish, then drain so the

@@ -8,11 +8,12 @@
 enum {
 	XS_EXIT_OK = 0,
 	XS_EXIT_RUNTIME = 1,  /* failure after start (load, I/O, kernel error) */
-	XS_EXIT_USAGE = 2,    /* bad command line: unknown option, bad number, bad filter */
-	XS_EXIT_PRIV = 3,     /* missing CAP_BPF / CAP_NET_ADMIN */
+	XS_EXIT_USAGE = 2,    /* bad command line: unknown option, bad number, refused argument */
+	XS_EXIT_PRIV = 3,     /* missing CAP_BPF / CAP_NET_ADMIN, or refusing to use them from an unsafe location */
 	XS_EXIT_NOIFACE = 4,  /* no such interface */
 	XS_EXIT_BUSY = 5,     /* interface already has a foreign XDP program */
 	XS_EXIT_ATTACH = 6,   /* could not load or attach the program in the requested mode */
+	XS_EXIT_FILTER = 7,   /* the capture filter is invalid, too complex or too long */
 };
 
 #define xs_err(...) do { fprintf(stderr, "xdpscope-helper: " __VA_ARGS__); fputc('\n', stderr); } while (0)

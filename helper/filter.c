@@ -395,8 +395,9 @@ int xs_filter_parse(const char *expr, struct xs_filter *f, char *err, size_t err
 	memset(f, 0, sizeof(*f));
 	if (!expr)
 		return 0;
-	if (strlen(expr) > 1024) {
-		snprintf(err, errlen, "filter: longer than 1024 characters");
+	size_t n = strlen(expr);
+	if (n > XS_MAX_FILTER_LEN) {
+		snprintf(err, errlen, "filter: too long: %zu bytes (at most %u)", n, (unsigned)XS_MAX_FILTER_LEN);
 		return -1;
 	}
 	/* Operators may touch their operands ("!tcp", "(tcp", "udp||arp"): a

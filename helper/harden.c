@@ -102,7 +102,8 @@ int harden_check_args(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		size_t n = strnlen(argv[i], HARDEN_MAX_ARG_LEN + 1);
 		if (n > HARDEN_MAX_ARG_LEN) {
-			refuse("argument %d is longer than %d bytes", i, HARDEN_MAX_ARG_LEN);
+			refuse("argument %d is longer than %d bytes (the limit of every argument, capture filters included)",
+			       i, HARDEN_MAX_ARG_LEN);
 			return -1;
 		}
 		for (size_t j = 0; j < n; j++) {
@@ -272,13 +273,13 @@ int harden_drop_privileges(void)
 int harden_startup(int argc, char **argv)
 {
 	if (harden_std_fds() != 0)
-		return -1;
+		return HARDEN_REFUSED;
 	if (harden_no_dump() != 0 || harden_clear_env() != 0)
-		return -1;
+		return HARDEN_REFUSED;
 	umask(077);
 	if (harden_check_args(argc, argv) != 0)
-		return -1;
+		return HARDEN_BAD_ARGS;
 	if (harden_check_self_location() != 0)
-		return -1;
-	return harden_limit_capabilities();
+		return HARDEN_REFUSED;
+	return harden_limit_capabilities() != 0 ? HARDEN_REFUSED : 0;
 }

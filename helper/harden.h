@@ -21,14 +21,22 @@
 #define XDPSCOPE_HARDEN_H
 
 #include <stddef.h>
+#include "../bpf/xdpscope.h"
 
-/* Longest accepted argument and most accepted arguments (the app passes few, short ones). */
+/* Most accepted arguments (the app passes few), and the longest accepted
+ * one: the longest argument the helper takes is a capture filter, so its
+ * limit is the filter limit (one number for the helper, the app and the UI). */
 #define HARDEN_MAX_ARGS 32
-#define HARDEN_MAX_ARG_LEN 256
+#define HARDEN_MAX_ARG_LEN XS_MAX_FILTER_LEN
+
+/* harden_startup's refusals, for the caller to map to its exit codes. */
+#define HARDEN_REFUSED (-1)  /* privileges, location or process state */
+#define HARDEN_BAD_ARGS (-2) /* the arguments: too many, too long, not printable */
 
 /*
- * All the start-up steps below, in order; returns -1 (after saying why) if any
- * refuses. Safe to call as root (dev runs) and with file capabilities.
+ * All the start-up steps below, in order; returns HARDEN_BAD_ARGS or
+ * HARDEN_REFUSED (after saying why) if any refuses. Safe to call as root
+ * (dev runs) and with file capabilities.
  */
 int harden_startup(int argc, char **argv);
 

@@ -6,9 +6,7 @@
 #define _GNU_SOURCE
 #include "common.h"
 #include "filter.h"
-#ifdef XS_HAVE_HARDEN
 #include "harden.h"
-#endif
 
 #include <string.h>
 #include <unistd.h>
@@ -20,7 +18,8 @@ static void usage(FILE *f)
 		   "                               [--sample N] [--filter EXPR] [--ring-bytes N]\n"
 		   "       xdpscope-helper check-filter EXPR   (validate a capture filter; no privileges needed)\n"
 		   "exit codes: 0 ok, 1 runtime error, 2 bad arguments, 3 missing privileges,\n"
-		   "            4 no such interface, 5 foreign XDP program attached, 6 load/attach failed\n");
+		   "            4 no such interface, 5 foreign XDP program attached, 6 load/attach failed,\n"
+		   "            7 bad capture filter\n");
 }
 
 int main(int argc, char **argv)
@@ -30,10 +29,9 @@ int main(int argc, char **argv)
 	 * CAP_SYS_ADMIN, gets nothing here, and reports ids only). */
 	if (argc >= 2 && (!strcmp(argv[1], "list") || !strcmp(argv[1], "capture")) && geteuid() == 0)
 		xs_prog_names_snapshot();
-#ifdef XS_HAVE_HARDEN
-	if (harden_startup(argc, argv) != 0)
-		return XS_EXIT_PRIV;
-#endif
+	int hr = harden_startup(argc, argv);
+	if (hr != 0)
+		return hr == HARDEN_BAD_ARGS ? XS_EXIT_USAGE : XS_EXIT_PRIV;
 	if (argc < 2) {
 		usage(stderr);
 		return XS_EXIT_USAGE;
@@ -58,7 +56,7 @@ int main(int argc, char **argv)
 		}
 		if (xs_filter_parse(argv[2], &f, err, sizeof(err))) {
 			xs_err("%s", err);
-			return XS_EXIT_USAGE;
+			return XS_EXIT_FILTER;
 		}
 		printf("ok: %u term%s\n", f.n_conds, f.n_conds == 1 ? "" : "s");
 		return XS_EXIT_OK;

@@ -7,7 +7,9 @@ import type {
   CaptureOptions, Completion, DetailNode, ErrorInfo, FilterCheck, InterfaceInfo, PacketDetails,
   RecentEntry, SpoolEntry, Status, StreamFollow, XdpscopeApi, SessionInfo, ExportParams, ViewState,
 } from '../main/api/types';
+import { captureFilterProblem } from '../main/api/capture-filter';
 import { fieldAt } from './lib/format';
+import { uploadFile } from './api';
 import { applyColumns, currentColumns, revealRow } from './lib/grid-bridge';
 import type { InsightsSnapshot } from '../main/api/insights';
 
@@ -66,7 +68,8 @@ export interface AppActions {
   init(): Promise<void>;
   refreshInterfaces(): Promise<void>;
   openFile(path: string): Promise<void>;
-  openUpload(name: string, data: Uint8Array): Promise<void>;
+  /** send a file from the browser's computer in chunks (progress: bytes sent, total) and open it */
+  openUpload(file: Blob & { name: string }, onProgress?: (sent: number, total: number) => void): Promise<void>;
   setCaptureOptions(o: Partial<AppState['captureOptions']>): void;
   startCapture(): Promise<void>;
   stopCapture(): Promise<void>;
@@ -141,6 +144,7 @@ export function createAppStore(api: XdpscopeApi, opts: StoreOptions = {}): AppSt
   const confirm = opts.confirm ?? defaultConfirm;
   let checkSeq = 0;
   let selectSeq = 0;
+  let completeSeq = 0;
   const store = createStore<AppState & AppActions>()((set, get) => ({
     status: idleStatus,
     view: 'welcome',
@@ -247,11 +251,11 @@ export function createAppStore(api: XdpscopeApi, opts: StoreOptions = {}): AppSt
       return await confirm(`${what}. Discard it and ${action}?`);
     },
 
-    async openUpload(name, data) {
-      if (!(await get().confirmDiscard(`open ${name}`))) return;
+    async openUpload(file, onProgress) {
+      if (!(await get().confirmDiscard(`open ${file.name}`))) return;
       set({ busy: true, selected: null, details: null, field: null, stream: null });
       try {
-        const status = await api.call('openUpload', { name, data });
+        const status = await uploadFile(api, file, onProgress);
         set({ status, view: 'capture' });
       } catch (e) { get().reportError(e, 'file'); } finally { set({ busy: false }); }
     },
@@ -261,6 +265,8 @@ export function createAppStore(api: XdpscopeApi, opts: StoreOptions = {}): AppSt
     async startCapture() {
       const o = get().captureOptions;
       if (!o.iface) { get().reportError('pick an interface first', 'capture'); return; }
+      const filterProblem = captureFilterProblem(o.captureFilter ?? '');
+      if (filterProblem) { get().reportError(filterProblem, 'filter'); return; }
       if (!(await get().confirmDiscard(`start a new capture on ${o.iface}`))) return;
       set({ busy: true, selected: null, details: null, field: null, stream: null });
       try {
@@ -305,20 +311,29 @@ export function createAppStore(api: XdpscopeApi, opts: StoreOptions = {}): AppSt
 
     async applyFilter(text) {
       const t = (text ?? get().filterText).trim();
-      set({ filterText: t, completion: null, busy: true });
+      get().clearCompletion();
+      set({ filterText: t, busy: true });
       try {
         const r = await api.call('setFilter', { text: t });
         if (!r.ok) { set({ filterCheck: r }); return false; }
+        // A newer filter or a cancel replaced this one before it finished: the list still shows the old one.
+        if (r.superseded) return false;
         const hist = t ? [t, ...get().filterHistory.filter((h) => h !== t)].slice(0, HISTORY_LIMIT) : get().filterHistory;
         set({ appliedFilter: t, filterCheck: r, filterHistory: hist });
         return true;
       } catch (e) { get().reportError(e, 'filter'); return false; } finally { set({ busy: false }); }
     },
 
+    // A reply that arrives after the list was closed (Apply, Enter, Escape, blur) or after a newer
+    // request is stale: shown, it would reopen the list over the packets the filter just selected.
     async complete(text, cursor) {
-      try { set({ completion: await api.call('completeFilter', { text, cursor }) }); } catch { set({ completion: null }); }
+      const seq = ++completeSeq;
+      try {
+        const completion = await api.call('completeFilter', { text, cursor });
+        if (seq === completeSeq) set({ completion });
+      } catch { if (seq === completeSeq) set({ completion: null }); }
     },
-    clearCompletion() { set({ completion: null }); },
+    clearCompletion() { ++completeSeq; set({ completion: null }); },
 
     async select(number) {
       const seq = ++selectSeq;

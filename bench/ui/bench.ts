@@ -110,10 +110,10 @@ async function main(): Promise<void> {
   const file = bigCapture(packets);
   console.log(`capture: ${file} (built/cached in ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
 
-  const srv = spawn(process.execPath, [CLI, 'serve'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const srv = spawn(process.execPath, [CLI, 'serve', '--allow-root'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
-    srv.stdout!.on('data', (d) => { out += String(d); const m = /(http:\S+token=\w+)/.exec(out); if (m) resolve(m[1]); });
+    srv.stdout!.on('data', (d) => { out += String(d); const m = /(http:\S+code=\w+)/.exec(out); if (m) resolve(m[1]); });
     srv.on('exit', (c) => reject(new Error(`serve exited ${c}`)));
   });
   const browser = await chromium.launch({

@@ -4,10 +4,14 @@
 import { z } from 'zod';
 import { COLUMN_IDS, type Method, type EventName } from './types';
 import { ApiError } from './errors';
+import { captureFilterProblem } from './capture-filter';
 
 const empty = z.object({}).strict();
 const u8 = z.instanceof(Uint8Array);
 const nat = z.number().int().nonnegative();
+/** largest uploadChunk (1 MiB) */
+export const UPLOAD_CHUNK_MAX = 1 << 20;
+const uploadId = z.string().uuid();
 const path = z.string().min(1).max(4096);
 // pcapng option values are at most 65535 bytes; keep comments well inside.
 const comment = z.string().min(1).max(16_000);
@@ -25,13 +29,25 @@ const exportFields = {
   range: z.string().max(10_000).optional(),
   overwrite: z.boolean().optional(),
 };
+const saveParams = z.object({
+  path, displayedOnly: z.boolean().optional(), format: z.enum(['pcapng', 'pcap']).optional(), overwrite: z.boolean().optional(),
+  view: viewState.optional(),
+}).strict();
 // Interface names: what Linux allows (IFNAMSIZ 16, no slash or whitespace).
 const ifname = z.string().min(1).max(15).regex(/^[^/\s]+$/);
 
 export const paramSchemas = {
   getStatus: empty,
   openFile: z.object({ path: z.string().min(1).max(4096) }).strict(),
-  openUpload: z.object({ name: z.string().max(255), data: u8 }).strict(),
+  // Uploads come in chunks of at most UPLOAD_CHUNK_MAX bytes (the server's
+  // WebSocket limit is a few MiB); the size limit itself is the engine's.
+  uploadBegin: z.object({ name: z.string().max(255), size: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER) }).strict(),
+  uploadChunk: z.object({
+    id: uploadId, offset: nat,
+    bytes: u8.refine((b) => b.length <= UPLOAD_CHUNK_MAX, { message: `a chunk is at most ${UPLOAD_CHUNK_MAX} bytes` }),
+  }).strict(),
+  uploadEnd: z.object({ id: uploadId }).strict(),
+  uploadAbort: z.object({ id: uploadId }).strict(),
   getRows: z.object({ start: nat, count: z.number().int().min(0).max(10_000) }).strict(),
   setFilter: z.object({ text: z.string().max(10_000) }).strict(),
   checkFilter: z.object({ text: z.string().max(10_000) }).strict(),
@@ -43,16 +59,17 @@ export const paramSchemas = {
   listInterfaces: empty,
   startCapture: z.object({
     iface: ifname,
-    captureFilter: z.string().max(10_000).optional(),
+    captureFilter: z.string().superRefine((t, ctx) => {
+      const problem = captureFilterProblem(t);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }).optional(),
     snaplen: z.number().int().min(64).max(262_144).optional(),
     mode: z.enum(['native', 'generic', 'auto']).optional(),
   }).strict(),
   stopCapture: empty,
   restartCapture: empty,
-  save: z.object({
-    path, displayedOnly: z.boolean().optional(), format: z.enum(['pcapng', 'pcap']).optional(), overwrite: z.boolean().optional(),
-    view: viewState.optional(),
-  }).strict(),
+  save: saveParams,
+  saveCopy: saveParams,
   exportPackets: z.object({ ...exportFields, format: z.enum(['pcapng', 'pcap']).optional() }).strict(),
   exportDissections: z.object({ ...exportFields, format: z.enum(['csv', 'json']) }).strict(),
   exportBytes: z.object({

@@ -246,9 +246,18 @@ export interface SaveParams {
 export interface Methods {
   getStatus: { params: Record<string, never>; result: Status };
   openFile: { params: { path: string }; result: Status };
-  openUpload: { params: { name: string; data: Uint8Array }; result: Status };
+  /**
+   * Browser uploads, in chunks: begin (size at most `limit`, default 4 GiB)
+   * → chunks of at most `chunkSize` (1 MiB) bytes in order → end, which opens
+   * the file; abort drops it. An upload idle for 60 s is dropped.
+   */
+  uploadBegin: { params: { name: string; size: number }; result: { id: string; chunkSize: number; limit: number } };
+  uploadChunk: { params: { id: string; offset: number; bytes: Uint8Array }; result: { received: number; size: number } };
+  uploadEnd: { params: { id: string }; result: Status };
+  uploadAbort: { params: { id: string }; result: { ok: true } };
   getRows: { params: { start: number; count: number }; result: RowBlock };
-  setFilter: { params: { text: string }; result: FilterCheck & { displayed?: number } };
+  /** superseded: a newer filter or a cancel stopped this one before it applied (the list is unchanged) */
+  setFilter: { params: { text: string }; result: FilterCheck & { displayed?: number; superseded?: boolean } };
   checkFilter: { params: { text: string }; result: FilterCheck };
   completeFilter: { params: { text: string; cursor: number }; result: Completion };
   setSort: { params: { column: ColumnId | null; desc: boolean }; result: { ok: true } };
@@ -261,6 +270,8 @@ export interface Methods {
   stopCapture: { params: Record<string, never>; result: Status };
   restartCapture: { params: Record<string, never>; result: Status };
   save: { params: SaveParams; result: { path: string; packets: number; format: 'pcapng' | 'pcap' } };
+  /** the file save writes, without marking anything saved (browser downloads are copies) */
+  saveCopy: { params: SaveParams; result: { path: string; packets: number; format: 'pcapng' | 'pcap' } };
   /** File > Export Specified Packets */
   exportPackets: { params: ExportParams & { format?: 'pcapng' | 'pcap' }; result: { path: string; packets: number; format: 'pcapng' | 'pcap' } };
   /** File > Export Packet Dissections */

@@ -5,7 +5,10 @@
 export type { Dissection, RawPacket, CaptureInterface } from './types';
 
 // capture: the privileged helper, its interfaces and live stream
-export { startCapture, listInterfaces, type CaptureStats, type HelperCapture, type HostInterface } from './capture/index';
+export {
+  startCapture, listInterfaces, HELPER_EXIT, CAPTURE_FILTER_MAX_BYTES, captureFilterProblem,
+  type CaptureStats, type HelperCapture, type HostInterface,
+} from './capture/index';
 export { GRANT_DIR, HELPER_CAPS, HELPER_GROUP, bundledFiles } from './privilege/paths';
 export { grantSource, runGrant, runRevoke } from './privilege/grant';
 export { privilegeStatus } from './privilege/status';
@@ -13,7 +16,12 @@ export { privilegeStatus } from './privilege/status';
 // files: reading, writing
 export { openCaptureFile } from './file/open';
 export { CaptureFileError } from './file/errors';
-export type { ByteSink } from './file/sink';
+export { FileSink, type ByteSink } from './file/sink';
+export {
+  createUniquePrivateFile, PrivateFileError, replaceableTarget, writePrivateFile, makeScratchDir, type ScratchDir,
+} from './file/private';
+export { scratchPrefix, makeServerScratch, sweepDeadScratch } from './file/scratch';
+export { fsReason } from './session/errors';
 export { PcapngWriter } from './pcapng/writer';
 
 // decoding, filters and output (xdpscope read)

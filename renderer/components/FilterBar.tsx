@@ -14,15 +14,25 @@ export function FilterBar({ inputRef }: { inputRef: RefObject<HTMLInputElement |
   const [active, setActive] = useState(0);
   const [showHistory, setShowHistory] = useState(false);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  // Completion is wanted from an edit until Apply, Enter, Escape or blur; a debounce still pending
+  // then must not reopen the list over the packets the filter is about to show.
+  const wantCompletion = useRef(false);
+  const closeCompletion = () => { wantCompletion.current = false; store.getState().clearCompletion(); };
+  const apply = (value: string) => {
+    if (timer.current) clearTimeout(timer.current);
+    closeCompletion();
+    void store.getState().applyFilter(value);
+  };
 
   useEffect(() => setActive(0), [completion]);
 
   const onChange = (value: string, cursor: number) => {
     store.setState({ filterText: value });
+    wantCompletion.current = true;
     if (timer.current) clearTimeout(timer.current);
     timer.current = setTimeout(() => {
       void store.getState().setFilterText(value);
-      void store.getState().complete(value, cursor);
+      if (wantCompletion.current) void store.getState().complete(value, cursor);
     }, 80);
   };
   const pick = (label: string) => {
@@ -51,7 +61,8 @@ export function FilterBar({ inputRef }: { inputRef: RefObject<HTMLInputElement |
           aria-label="display filter"
           aria-invalid={state === 'invalid'}
           onChange={(e) => onChange(e.target.value, e.target.selectionStart ?? e.target.value.length)}
-          onBlur={() => setTimeout(() => store.getState().clearCompletion(), 150)}
+          // an option's mousedown keeps the focus here, so a blur always means the list is done
+          onBlur={closeCompletion}
           onKeyDown={(e) => {
             if (items.length && (e.key === 'ArrowDown' || e.key === 'ArrowUp')) {
               e.preventDefault();
@@ -60,10 +71,9 @@ export function FilterBar({ inputRef }: { inputRef: RefObject<HTMLInputElement |
               e.preventDefault(); pick(items[active].label);
             } else if (e.key === 'Enter') {
               e.preventDefault();
-              if (timer.current) clearTimeout(timer.current);
-              void store.getState().applyFilter(text);
+              apply(text);
             } else if (e.key === 'Escape') {
-              store.getState().clearCompletion();
+              closeCompletion();
             }
           }}
         />
@@ -86,14 +96,14 @@ export function FilterBar({ inputRef }: { inputRef: RefObject<HTMLInputElement |
         {showHistory && history.length > 0 && (
           <ul className="completion history" role="listbox">
             {history.map((h) => (
-              <li key={h} onMouseDown={(e) => { e.preventDefault(); setShowHistory(false); onChange(h, h.length); void store.getState().applyFilter(h); }}>{h}</li>
+              <li key={h} onMouseDown={(e) => { e.preventDefault(); setShowHistory(false); apply(h); }}>{h}</li>
             ))}
           </ul>
         )}
       </div>
-      <button title="Filter history" onClick={() => setShowHistory((v) => !v)} onBlur={() => setTimeout(() => setShowHistory(false), 150)}>▾</button>
-      <button className="primary" disabled={busy || state === 'invalid'} onClick={() => void store.getState().applyFilter(text)}>Apply</button>
-      {applied && <button title="Clear filter" onClick={() => { onChange('', 0); void store.getState().applyFilter(''); }}>✕</button>}
+      <button title="Filter history" onClick={() => setShowHistory((v) => !v)} onBlur={() => setShowHistory(false)}>▾</button>
+      <button className="primary" disabled={busy || state === 'invalid'} onClick={() => apply(text)}>Apply</button>
+      {applied && <button title="Clear filter" onClick={() => apply('')}>✕</button>}
       {err && <div className="filter-error" role="status">{err.message}</div>}
     </div>
   );

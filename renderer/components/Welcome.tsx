@@ -2,6 +2,7 @@
 // warnings), capture options, open a file (path or upload), recent files.
 import { useEffect, useState } from 'react';
 import { useApp, useApp$ } from '../context';
+import { captureFilterProblem } from '../../main/api/capture-filter';
 
 function Sparkline({ values }: { values: number[] }) {
   if (values.length < 2) return <svg className="spark" width="80" height="18" />;
@@ -20,7 +21,9 @@ export function Welcome() {
   const busy = useApp$((s) => s.busy);
   const status = useApp$((s) => s.status);
   const [path, setPath] = useState('');
+  const [upload, setUpload] = useState<{ name: string; sent: number; total: number } | null>(null);
   const s = store.getState();
+  const filterProblem = captureFilterProblem(opts.captureFilter ?? '');
 
   useEffect(() => {
     const t = setInterval(() => void store.getState().refreshInterfaces(), 1000);
@@ -49,12 +52,14 @@ export function Welcome() {
           </tbody>
         </table>
         <div className="options">
-          <label>Capture filter <input value={opts.captureFilter ?? ''} placeholder="e.g. tcp port 80" onChange={(e) => s.setCaptureOptions({ captureFilter: e.target.value })} /></label>
+          <label>Capture filter <input value={opts.captureFilter ?? ''} placeholder="e.g. tcp port 80" aria-invalid={filterProblem ? true : undefined}
+            onChange={(e) => s.setCaptureOptions({ captureFilter: e.target.value })} /></label>
+          {filterProblem && <span className="warn small" role="alert" data-testid="capture-filter-problem">{filterProblem}</span>}
           <label>Snaplen <input type="number" min={64} max={262144} value={opts.snaplen ?? 262144} onChange={(e) => s.setCaptureOptions({ snaplen: Number(e.target.value) })} /></label>
           <label>XDP mode <select value={opts.mode} onChange={(e) => s.setCaptureOptions({ mode: e.target.value as 'auto' })}>
             <option value="auto">auto</option><option value="native">native</option><option value="generic">generic</option>
           </select></label>
-          <button className="primary" disabled={busy || !opts.iface} onClick={() => void s.startCapture()}>▶ Start capture on {opts.iface || '…'}</button>
+          <button className="primary" disabled={busy || !opts.iface || filterProblem !== null} onClick={() => void s.startCapture()}>▶ Start capture on {opts.iface || '…'}</button>
         </div>
       </section>
       <section className="card">
@@ -65,10 +70,16 @@ export function Welcome() {
           {api.dialogs ? (
             <button type="button" onClick={async () => { const p = await api.dialogs!.openCapture(); if (p) void s.openFile(p); }}>Browse…</button>
           ) : (
-            <label className="upload">Upload…<input type="file" accept=".pcap,.pcapng,.cap,.gz" onChange={async (e) => {
+            <label className="upload">Upload…<input type="file" accept=".pcap,.pcapng,.cap,.gz" onChange={(e) => {
               const f = e.target.files?.[0];
-              if (f) void s.openUpload(f.name, new Uint8Array(await f.arrayBuffer()));
+              e.target.value = '';
+              if (f) void s.openUpload(f, (sent, total) => setUpload({ name: f.name, sent, total })).finally(() => setUpload(null));
             }} /></label>
+          )}
+          {upload && (
+            <span className="upload-progress small" data-testid="upload-progress">
+              <progress max={upload.total || 1} value={upload.sent} /> {upload.name}: {(upload.sent / 1048576).toFixed(1)} of {(upload.total / 1048576).toFixed(1)} MiB
+            </span>
           )}
         </form>
         {status.mode !== 'idle' && <button className="link" onClick={() => store.setState({ view: 'capture' })}>← back to {status.source}</button>}

@@ -79,7 +79,7 @@ describe('kernel pre-filter', { skip: skip ?? false }, () => {
 
   for (const [filter, expected] of cases) {
     it(`'${filter}' delivers exactly the ${expected} matching frames`, async () => {
-      const r = await captureDuring(pair, { filter }, () => replay(pair, pcap));
+      const r = await captureDuring(pair, { filter }, () => replay(pair, pcap), { seen: TOTAL });
       assert.equal(r.frames.length, expected);
       const s = r.exit.stats!;
       assert.equal(s.final, true);
@@ -91,7 +91,7 @@ describe('kernel pre-filter', { skip: skip ?? false }, () => {
   }
 
   it('samples exactly 1 in N of the frames that pass the filter', async () => {
-    const r = await captureDuring(pair, { filter: 'tcp', sample: 4 }, () => replay(pair, pcap));
+    const r = await captureDuring(pair, { filter: 'tcp', sample: 4 }, () => replay(pair, pcap), { seen: TOTAL });
     const s = r.exit.stats!;
     assert.equal(s.delivered, 8); // 30 TCP frames: numbers 0, 4, ..., 28
     assert.equal(r.frames.length, 8);
@@ -105,7 +105,7 @@ describe('kernel pre-filter', { skip: skip ?? false }, () => {
       await cap.setFilter('udp');
       replay(pair, pcap);
       await assert.rejects(cap.setFilter('udp or'), /ends after 'or'/);
-    });
+    }, { seen: TOTAL });
     assert.equal(r.frames.length, 15);
     assert.equal(r.exit.stats!.filtered, TOTAL - 15);
   });
@@ -116,7 +116,7 @@ describe('kernel pre-filter', { skip: skip ?? false }, () => {
       replay(pair, pcap);
       await cap.resume();
       replay(pair, pcap);
-    });
+    }, { seen: 2 * TOTAL });
     const s = r.exit.stats!;
     assert.equal(s.seen, 2 * TOTAL);
     assert.equal(s.paused, TOTAL);

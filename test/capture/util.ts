@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { ROOT } from '../lib/env';
 import type { VethPair } from '../lib/netns';
 import { startCapture, type HelperCaptureOptions, type CaptureExit, type HelperCapture } from '../../main/engine/capture';
-import type { HelloInfo } from '../../main/engine/capture/protocol';
+import type { CaptureStats, HelloInfo } from '../../main/engine/capture/protocol';
 
 /** The checkout's helper, never an installed copy (which may be older). */
 export const HELPER = join(ROOT, 'helper', 'xdpscope-helper');
@@ -31,10 +31,32 @@ export interface Collected {
   hello: HelloInfo;
 }
 
-/** Capture while `during` runs; frames are copied out of the stream. */
+/**
+ * Resolves once the helper's counters satisfy `done` (stats come at least
+ * once a second), so a test stops a capture when the kernel has seen its
+ * frames, not after a guessed delay. Rejects after 30 s, naming what it saw.
+ */
+export function statsReach(cap: HelperCapture, done: (s: CaptureStats) => boolean, what: string): Promise<void> {
+  if (cap.stats && done(cap.stats)) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => { cap.off('stats', on); reject(new Error(`capture counters never reached ${what}: last ${JSON.stringify(cap.stats, (_k, v) => typeof v === 'bigint' ? String(v) : v)}`)); }, 30_000);
+    const on = (s: CaptureStats) => { if (done(s)) { clearTimeout(t); cap.off('stats', on); resolve(); } };
+    cap.on('stats', on);
+  });
+}
+
+/** frames the XDP program let through: neither filtered (sampling included) nor seen while paused */
+export const passed = (s: CaptureStats): number => s.seen - s.filtered - s.paused;
+
+/**
+ * Capture while `during` runs; frames are copied out of the stream. The
+ * capture stops once the kernel program has seen `seen` frames in all (the
+ * replayed ones), or let `passed` through, so every frame it let through is
+ * delivered by stop().
+ */
 export async function captureDuring(
   pair: VethPair, opts: Partial<HelperCaptureOptions>, during: (cap: HelperCapture) => Promise<void> | void,
-  perBatchDelayMs = 0,
+  expect: { seen?: number; passed?: number }, perBatchDelayMs = 0,
 ): Promise<Collected> {
   const cap = startInNs(pair, opts);
   const frames: Buffer[] = [];
@@ -48,7 +70,7 @@ export async function captureDuring(
   try {
     const hello = await helloOf(cap);
     await during(cap);
-    await sleep(150);
+    await statsReach(cap, (st) => st.seen >= (expect.seen ?? 0) && passed(st) >= (expect.passed ?? 0), JSON.stringify(expect));
     const exit = await cap.stop();
     await reading;
     return { frames, exit, hello };

@@ -11,7 +11,7 @@ import { Dissector, formatValue, withLabels } from '../../main/engine/dissect';
 import { GeoIp } from '../../main/engine/enrich/geoip';
 import { userAgentFamily } from '../../main/engine/enrich/useragent';
 import type { Dissection, RawPacket } from '../../main/engine/types';
-import { mulberry32 as prng } from '../lib/rng';
+import { mulberry32 as prng, testSeed } from '../lib/rng';
 
 const skip = sharedCapturesSkipReason() ?? false;
 const load = (name: string): RawPacket[] => parseCaptureBuffer(readFileSync(join(CAPTURES, name))).packets;
@@ -77,7 +77,7 @@ test('User-Agent families: browsers, CLI tools, libraries, crawlers', () => {
 
 
 test('fuzz: mutated corpus packets never make a dissector throw (seeded, ~10 s)', { skip }, () => {
-  const seed = Number(process.env.XDPSCOPE_FUZZ_SEED ?? 20261127);
+  const seed = testSeed('dissector fuzz', 20261127);
   const rnd = prng(seed);
   const corpus = [
     'zeek-100-continue.pcap', 'zeek-chrome-34-google.pcap', 'gopacket-test_dns.pcap', 'zeek-icmp_dot1q.pcap', 'tcpdump-icmpv6.pcap',

@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, writeFileSync, chmodSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Dialog, type Locator, type Page } from 'playwright-core';
 import { CLI } from '../lib/env';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -27,7 +27,8 @@ export interface Served {
  * prefix such as ['runuser', '-u', 'nobody', '--'] when given) and wait for its URL.
  */
 export function startServe(args: string[], ns?: string, env: NodeJS.ProcessEnv = process.env, prefix: string[] = []): Promise<Served> {
-  const base = [...prefix, process.execPath, CLI, 'serve', ...args];
+  // CI runs as root; serve refuses root without --allow-root (the flag is harmless for other users).
+  const base = [...prefix, process.execPath, CLI, 'serve', '--allow-root', ...args];
   const full = ns ? ['ip', 'netns', 'exec', ns, ...base] : base;
   const proc = spawn(full[0], full.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], env });
   let err = '';
@@ -38,7 +39,7 @@ export function startServe(args: string[], ns?: string, env: NodeJS.ProcessEnv =
     let out = '';
     proc.stdout!.on('data', (d) => {
       out += String(d);
-      const m = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]+)/.exec(out);
+      const m = /(http:\/\/127\.0\.0\.1:\d+\/\?code=[0-9a-f]+)/.exec(out);
       if (m) {
         clearTimeout(t);
         proc.removeAllListeners('exit');
@@ -77,4 +78,87 @@ export async function openPage(browser: Browser): Promise<{ page: Page; pageErro
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
   return { page, pageErrors };
+}
+
+// Waiting on state. Every wait below names what it waited for and, when it
+// times out, what the page showed instead: a failure must say what it saw.
+
+/** What the page shows, for failure messages: status bar, banners, filter, open dialogs. */
+export async function pageSummary(page: Page): Promise<string> {
+  try {
+    return await page.evaluate(() => {
+      const text = (sel: string) => [...document.querySelectorAll(sel)].map((e) => (e.textContent ?? '').trim().replace(/\s+/g, ' ')).filter(Boolean);
+      const filter = document.querySelector<HTMLInputElement>('[aria-label="display filter"]');
+      return JSON.stringify({
+        status: text('[data-testid=statusbar] [data-k]').join(' | '),
+        banners: text('.banner'),
+        filter: filter ? `${filter.value} (${filter.dataset.state})` : null,
+        dialogs: text('[role=dialog] .modal-title, [data-testid$=-dialog] h2'),
+        rows: document.querySelectorAll('[data-testid=packet-list] .ag-row').length,
+      });
+    });
+  } catch (e) { return `(page not readable: ${(e as Error).message.split('\n')[0]})`; }
+}
+
+const firstLine = (e: unknown) => String((e as Error)?.message ?? e).split('\n')[0];
+
+/** Wait for a locator to reach `state` (default visible). */
+export async function shown(page: Page, loc: Locator, what: string, opts: { timeout?: number; state?: 'attached' | 'detached' | 'visible' | 'hidden' } = {}): Promise<void> {
+  const timeout = opts.timeout ?? 10_000;
+  await loc.waitFor({ state: opts.state ?? 'visible', timeout }).catch(async (e) => {
+    throw new Error(`${what}: not ${opts.state ?? 'visible'} within ${timeout} ms (${firstLine(e)}); the page shows ${await pageSummary(page)}`);
+  });
+}
+
+/** Wait until a locator's text matches `re`; the error gives the last text seen. */
+export async function textMatches(page: Page, loc: Locator, re: RegExp, what: string, timeout = 10_000): Promise<string> {
+  await loc.filter({ hasText: re }).first().waitFor({ timeout }).catch(async (e) => {
+    const seen = await loc.allTextContents().catch(() => []);
+    throw new Error(`${what}: no text matching ${re} within ${timeout} ms (${firstLine(e)}); saw ${JSON.stringify(seen)}`);
+  });
+  return (await loc.filter({ hasText: re }).first().textContent()) ?? '';
+}
+
+/** Wait until the status bar's `key` field (data-k) matches `re`. */
+export function statusMatches(page: Page, key: string, re: RegExp, timeout = 10_000): Promise<string> {
+  return textMatches(page, page.locator(`[data-testid=statusbar] [data-k=${key}]`), re, `status bar "${key}"`, timeout);
+}
+
+/** Wait until `fn` (run in the page with `arg`) is truthy; on timeout report what `seen` returns there. */
+export async function pageCondition<A>(page: Page, what: string, fn: (arg: A) => unknown, arg: A, seen: (arg: A) => unknown, timeout = 10_000): Promise<void> {
+  // A is plain data here (no handles), so it reaches the page as it is
+  const inPage = <R>(f: (arg: A) => R) => f as (arg: unknown) => R;
+  await page.waitForFunction(inPage(fn), arg as unknown, { timeout }).catch(async (e) => {
+    const s = await page.evaluate(inPage(seen), arg as unknown).catch((x) => `(not readable: ${firstLine(x)})`);
+    throw new Error(`${what}: not so within ${timeout} ms (${firstLine(e)}); saw ${JSON.stringify(s)}`);
+  });
+}
+
+/** Wait until the packet list has rendered exactly `n` rows. */
+export function rowsRendered(page: Page, n: number, timeout = 10_000): Promise<void> {
+  return pageCondition(page, `${n} packet rows rendered`, (k) => document.querySelectorAll('[data-testid=packet-list] .ag-row').length === k, n,
+    () => [...document.querySelectorAll('[data-testid=packet-list] .ag-row')].map((r) => (r.textContent ?? '').slice(0, 60)), timeout);
+}
+
+/** Wait until the display-filter input holds `value`. */
+export function filterValue(page: Page, value: string, timeout = 10_000): Promise<void> {
+  return pageCondition(page, `display filter ${JSON.stringify(value)}`, (v) => document.querySelector<HTMLInputElement>('[aria-label="display filter"]')?.value === v, value,
+    () => document.querySelector<HTMLInputElement>('[aria-label="display filter"]')?.value ?? null, timeout);
+}
+
+/**
+ * Run `action` and wait for the browser dialog it brings up (matched by `match`);
+ * whatever handles dialogs on the page still answers it.
+ */
+export async function dialogFrom(page: Page, action: () => Promise<unknown>, match: (d: Dialog) => boolean, what: string, timeout = 10_000): Promise<Dialog> {
+  const seen: string[] = [];
+  const record = (d: Dialog) => seen.push(`${d.type()}: ${d.message()}`);
+  page.on('dialog', record);
+  try {
+    const [d] = await Promise.all([
+      page.waitForEvent('dialog', { predicate: match, timeout }).catch((e) => { throw new Error(`${what}: no such dialog within ${timeout} ms (${firstLine(e)}); dialogs seen: ${JSON.stringify(seen)}`); }),
+      action(),
+    ]);
+    return d;
+  } finally { page.off('dialog', record); }
 }

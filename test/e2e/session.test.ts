@@ -14,7 +14,7 @@ import { execFileSync } from 'node:child_process';
 import type { Dialog, Page } from 'playwright-core';
 import { CAPTURES, outputDir, sharedCapturesSkipReason, hasCommand, liveSkipReason } from '../lib/env';
 import { createVethPair } from '../lib/netns';
-import { chromiumSkipReason, launchBrowser, openPage, startServe, VIEWPORT } from './harness';
+import { chromiumSkipReason, dialogFrom, filterValue, launchBrowser, openPage, pageCondition, rowsRendered, shown, startServe, statusMatches, textMatches, VIEWPORT } from './harness';
 
 process.env.XDPSCOPE_CONFIG_DIR = mkdtempSync(join(tmpdir(), 'xs-config-'));
 const OUT = outputDir('e2e');
@@ -23,18 +23,29 @@ const skip = chromiumSkipReason() ?? sharedCapturesSkipReason() ?? false;
 
 const statusText = async (p: Page, key: string) => (await p.locator(`[data-testid=statusbar] [data-k=${key}]`).textContent()) ?? '';
 // header titles in on-screen order (AG Grid positions cells; DOM order need not follow a move)
-const headers = (p: Page) => p.evaluate(() => [...document.querySelectorAll('[data-testid=packet-list] .ag-header-cell')]
+const headerTitles = () => [...document.querySelectorAll('[data-testid=packet-list] .ag-header-cell')]
   .map((c) => ({ x: c.getBoundingClientRect().left, t: c.querySelector('.ag-header-cell-text')?.textContent ?? '' }))
-  .sort((a, b) => a.x - b.x).map((c) => c.t));
-// a packet's row: find its row-index from the No. cell, then the row in the centre container
+  .sort((l, r) => l.x - r.x).map((c) => c.t);
+const headers = (p: Page) => p.evaluate(headerTitles);
+/** Wait until the on-screen header order puts `a` before `b`, and `gone` (if not '') is not shown. */
+const headerOrder = (p: Page, what: string, a: string, b: string, gone = '', timeout = 10_000) =>
+  pageCondition(p, what, ([x, y, g]) => {
+    const t = [...document.querySelectorAll('[data-testid=packet-list] .ag-header-cell')]
+      .map((c) => ({ x: c.getBoundingClientRect().left, t: c.querySelector('.ag-header-cell-text')?.textContent ?? '' }))
+      .sort((l, r) => l.x - r.x).map((c) => c.t);
+    return t.includes(x) && t.includes(y) && t.indexOf(x) < t.indexOf(y) && (!g || !t.includes(g));
+  }, [a, b, gone] as const, headerTitles, timeout);
+// a packet's row: find its row-index from the No. cell (once rendered), then the row in the centre container
 async function rowByNumber(p: Page, n: number) {
-  const idx = await p.evaluate((num) => {
+  const rowIndex = (num: number) => {
     for (const c of document.querySelectorAll('[data-testid=packet-list] .ag-row [col-id=number]')) {
       if (c.textContent?.trim() === String(num)) return c.closest('.ag-row')?.getAttribute('row-index') ?? null;
     }
     return null;
-  }, n);
-  assert.ok(idx !== null, `row for packet ${n} is shown`);
+  };
+  await pageCondition(p, `row for packet ${n} is shown`, rowIndex, n,
+    () => [...document.querySelectorAll('[data-testid=packet-list] .ag-row [col-id=number]')].map((c) => c.textContent?.trim()));
+  const idx = await p.evaluate(rowIndex, n);
   return p.locator(`[data-testid=packet-list] .ag-row[row-index="${idx}"]`).first();
 }
 
@@ -43,24 +54,23 @@ test('open → filter → comment → hide a column → select → Save As → f
   const saved = join(dir, 'session.pcapng');
   let served = await startServe([join(CAPTURES, 'zeek-post.pcap')]);
   const browser = await launchBrowser();
-  const dialogs: string[] = [];
+  // what the user answers to the page's questions (confirm, beforeunload)
   let answer = true;
-  const dialogTypes: string[] = [];
-  const onDialog = (d: Dialog) => { dialogs.push(d.message()); dialogTypes.push(d.type()); void (answer ? d.accept() : d.dismiss()); };
+  const onDialog = (d: Dialog) => void (answer ? d.accept() : d.dismiss());
   try {
     const first = await openPage(browser);
     let page = first.page;
     const pageErrors = first.pageErrors;
     page.on('dialog', onDialog);
     await page.goto(served.url);
-    await page.locator('.ag-row', { hasText: 'POST /post HTTP/1.1' }).first().waitFor({ timeout: 15_000 });
+    await shown(page, page.locator('.ag-row', { hasText: 'POST /post HTTP/1.1' }).first(), 'the POST row', { timeout: 15_000 });
 
     // filter
     const filter = page.getByLabel('display filter');
     await filter.fill('http');
     await filter.press('Enter');
-    await page.waitForFunction(() => /Displayed: 2\b/.test(document.querySelector('[data-k=displayed]')?.textContent ?? ''));
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid=packet-list] .ag-row').length === 2);
+    await statusMatches(page, 'displayed', /Displayed: 2\b/);
+    await rowsRendered(page, 2);
 
     // comment packet 4 from the row's context menu
     await (await rowByNumber(page, 4)).click({ button: 'right' });
@@ -68,8 +78,8 @@ test('open → filter → comment → hide a column → select → Save As → f
     await page.getByTestId('comment-dialog').locator('textarea').fill('checked by the e2e test');
     await page.getByTestId('comment-dialog').getByRole('button', { name: 'OK' }).click();
     await (await rowByNumber(page, 4)).click();
-    await page.locator('[data-testid=details] .node.layer', { hasText: 'Packet comments' }).waitFor();
-    await page.locator('[data-testid=details] .node', { hasText: 'checked by the e2e test' }).waitFor();
+    await shown(page, page.locator('[data-testid=details] .node.layer', { hasText: 'Packet comments' }), 'the Packet comments layer');
+    await shown(page, page.locator('[data-testid=details] .node', { hasText: 'checked by the e2e test' }), 'the first comment in the details');
     // a second comment, then edit it from the detail pane
     await page.getByRole('button', { name: '💬 Add comment' }).click();
     await page.getByTestId('comment-dialog').locator('textarea').fill('second');
@@ -77,46 +87,44 @@ test('open → filter → comment → hide a column → select → Save As → f
     await page.locator('[data-testid=details] .node', { hasText: /^second/ }).getByRole('button', { name: 'Edit' }).click();
     await page.getByTestId('comment-dialog').locator('textarea').fill('second, edited');
     await page.getByTestId('comment-dialog').getByRole('button', { name: 'OK' }).click();
-    await page.locator('[data-testid=details] .node', { hasText: 'second, edited' }).waitFor();
+    await shown(page, page.locator('[data-testid=details] .node', { hasText: 'second, edited' }), 'the edited comment in the details');
     await shot(page, '40-session-comment');
 
     // hide the User-Agent column
     await page.getByRole('button', { name: 'Columns ▾' }).click();
     await page.getByRole('menuitemcheckbox').filter({ hasText: 'User-Agent' }).locator('input').uncheck();
     await page.mouse.move(5, 5);
-    assert.ok(!(await headers(page)).includes('User-Agent'));
+    await headerOrder(page, 'the User-Agent column is hidden', 'Source', 'Protocol', 'User-Agent');
     // move Protocol before Source by dragging its header (AG Grid's own column move)
     const proto = (await page.locator('.ag-header-cell[col-id=protocol]').boundingBox())!;
     const src = (await page.locator('.ag-header-cell[col-id=source]').boundingBox())!;
     await page.mouse.move(proto.x + proto.width / 2, proto.y + proto.height / 2);
     await page.mouse.down();
     await page.mouse.move(proto.x + proto.width / 2 - 12, proto.y + proto.height / 2, { steps: 3 });
-    await page.waitForTimeout(100);
+    await shown(page, page.locator('.ag-dnd-ghost'), 'the column drag started (AG Grid drag image)', { state: 'attached' });
     await page.mouse.move(src.x + 10, proto.y + proto.height / 2, { steps: 15 });
-    await page.waitForTimeout(200);
+    await headerOrder(page, 'Protocol moved before Source while dragging', 'Protocol', 'Source');
     await page.mouse.up();
-    await page.waitForTimeout(300);
+    await shown(page, page.locator('.ag-dnd-ghost'), 'the column drag ended', { state: 'detached' });
     const order = await headers(page);
-    assert.ok(order.indexOf('Protocol') < order.indexOf('Source'), `Protocol moved before Source: ${order.join(', ')}`);
+    assert.ok(order.indexOf('Protocol') < order.indexOf('Source'), `Protocol stays before Source once dropped: ${order.join(', ')}`);
 
     // select packet 8: the saved selection
     await (await rowByNumber(page, 8)).click();
-    await page.locator('[data-testid=details] .node.layer', { hasText: /^▸?Hypertext Transfer Protocol/ }).first().waitFor();
+    await shown(page, page.locator('[data-testid=details] .node.layer', { hasText: /^▸?Frame 8\b/ }).first(), 'packet 8 selected');
+    await shown(page, page.locator('[data-testid=details] .node.layer', { hasText: /^▸?Hypertext Transfer Protocol/ }).first(), 'packet 8\'s HTTP layer');
 
     // Save As onto a new file, then onto the same file (asked first)
     await page.getByRole('button', { name: 'Save As…' }).click();
     const dlg = page.getByTestId('save-dialog');
-    assert.match((await dlg.textContent()) ?? '', /machine running xdpscope serve/);
+    await textMatches(page, dlg, /machine running xdpscope serve/, 'the save dialog says where the file goes');
     await dlg.locator('input[name=path]').fill(saved);
     await dlg.getByRole('button', { name: 'Save' }).click();
-    await page.locator('.banner.info', { hasText: `saved 14 packets to ${saved}` }).waitFor();
+    await shown(page, page.locator('.banner.info', { hasText: `saved 14 packets to ${saved}` }), 'the saved banner');
     await page.getByRole('button', { name: 'Save As…' }).click();
     await dlg.locator('input[name=path]').fill(saved);
     answer = false;
-    await dlg.getByRole('button', { name: 'Save' }).click();
-    await page.waitForFunction(() => true);
-    for (let i = 0; i < 50 && !dialogs.some((m) => /already exists/.test(m)); i++) await page.waitForTimeout(100);
-    assert.ok(dialogs.some((m) => /already exists\. Replace it\?/.test(m)), `asked before replacing (dialogs: ${JSON.stringify(dialogs)})`);
+    await dialogFrom(page, () => dlg.getByRole('button', { name: 'Save' }).click(), (d) => /already exists\. Replace it\?/.test(d.message()), 'asked before replacing');
     await dlg.getByRole('button', { name: 'Cancel' }).click();
     answer = true;
     await shot(page, '41-session-saved');
@@ -129,7 +137,7 @@ test('open → filter → comment → hide a column → select → Save As → f
     await ex.locator('input[name=path]').fill(join(dir, 'export.csv'));
     await shot(page, '42-export-dialog');
     await ex.getByRole('button', { name: 'Export' }).click();
-    await page.locator('.banner.info', { hasText: 'exported the dissections of 4 packets' }).waitFor();
+    await shown(page, page.locator('.banner.info', { hasText: 'exported the dissections of 4 packets' }), 'the export banner');
     assert.equal(readFileSync(join(dir, 'export.csv'), 'utf8').trim().split('\r\n').length, 5);
     // ... and the displayed packets' dissections as JSON, downloaded by the browser
     await page.getByRole('button', { name: 'Export…' }).click();
@@ -149,24 +157,21 @@ test('open → filter → comment → hide a column → select → Save As → f
     page.on('pageerror', (e) => pageErrors.push(e.message));
     page.on('dialog', onDialog);
     await page.goto(served.url);
-    await page.waitForFunction(() => /Displayed: 2\b/.test(document.querySelector('[data-k=displayed]')?.textContent ?? ''), undefined, { timeout: 15_000 });
-    assert.equal(await page.getByLabel('display filter').inputValue(), 'http');
-    await page.locator('[data-testid=packet-list] .ag-row').first().waitFor();
-    await page.waitForFunction(() => ![...document.querySelectorAll('[data-testid=packet-list] .ag-header-cell-text')].some((h) => h.textContent === 'User-Agent'), undefined, { timeout: 10_000 });
-    const reopened = await headers(page);
-    assert.ok(reopened.indexOf('Protocol') < reopened.indexOf('Source'), `the column order is restored: ${reopened.join(', ')}`);
+    await statusMatches(page, 'displayed', /Displayed: 2\b/, 15_000);
+    await filterValue(page, 'http');
+    await rowsRendered(page, 2);
+    await headerOrder(page, 'the column order is restored and User-Agent stays hidden', 'Protocol', 'Source', 'User-Agent');
     // the saved selection is selected and its details shown
-    await page.locator('[data-testid=packet-list] .ag-row-selected').waitFor({ timeout: 10_000 });
-    assert.match((await page.locator('[data-testid=packet-list] .ag-row-selected').first().textContent()) ?? '', /HTTP\/1\.1 200 OK/);
-    await page.locator('[data-testid=details] .node.layer', { hasText: /Hypertext Transfer Protocol/ }).first().waitFor();
+    await textMatches(page, page.locator('[data-testid=packet-list] .ag-row-selected'), /HTTP\/1\.1 200 OK/, 'the saved selection (the 200 OK) is selected');
+    await shown(page, page.locator('[data-testid=details] .node.layer', { hasText: /Hypertext Transfer Protocol/ }).first(), 'the selection\'s HTTP layer');
     await shot(page, '43-session-reopened');
     await (await rowByNumber(page, 4)).click();
-    await page.locator('[data-testid=details] .node', { hasText: 'checked by the e2e test' }).waitFor();
-    await page.locator('[data-testid=details] .node', { hasText: 'second, edited' }).waitFor();
+    await shown(page, page.locator('[data-testid=details] .node', { hasText: 'checked by the e2e test' }), 'the first comment, reopened');
+    await shown(page, page.locator('[data-testid=details] .node', { hasText: 'second, edited' }), 'the edited comment, reopened');
     // frame.comment filters
     await page.getByLabel('display filter').fill('frame.comment contains "e2e"');
     await page.getByLabel('display filter').press('Enter');
-    await page.waitForFunction(() => /Displayed: 1\b/.test(document.querySelector('[data-k=displayed]')?.textContent ?? ''));
+    await statusMatches(page, 'displayed', /Displayed: 1\b/);
     await shot(page, '44-session-comment-filter');
 
     // unsaved comments: opening another file asks first; declining keeps the session
@@ -174,35 +179,30 @@ test('open → filter → comment → hide a column → select → Save As → f
     await page.getByRole('menuitem', { name: 'Packet Comment…' }).click();
     await page.getByTestId('comment-dialog').locator('textarea').fill('unsaved');
     await page.getByTestId('comment-dialog').getByRole('button', { name: 'OK' }).click();
-    await page.getByRole('button', { name: 'Save •' }).waitFor();
+    await shown(page, page.getByRole('button', { name: 'Save •' }), 'Save marked unsaved');
     // reloading the tab asks too (declined: the page stays)
     answer = false;
-    void page.reload().catch(() => undefined);
-    for (let i = 0; i < 50 && !dialogTypes.includes('beforeunload'); i++) await page.waitForTimeout(100);
-    assert.ok(dialogTypes.includes('beforeunload'), `closing the tab asks (dialogs: ${dialogTypes.join(',')})`);
-    await page.getByRole('button', { name: 'Save •' }).waitFor();
+    await dialogFrom(page, async () => { void page.reload().catch(() => undefined); }, (d) => d.type() === 'beforeunload', 'closing the tab asks');
+    await shown(page, page.getByRole('button', { name: 'Save •' }), 'the page stayed, still unsaved');
     await page.getByTitle('Interfaces and capture options').click();
     await page.locator('#open-path').fill(join(CAPTURES, 'kbandla-truncated_dns_2.pcap'));
-    const before = dialogs.length;
     answer = false;
-    await page.getByRole('button', { name: 'Open', exact: true }).last().click();
-    for (let i = 0; i < 50 && dialogs.length === before; i++) await page.waitForTimeout(100);
-    assert.match(dialogs[before] ?? '', /Comments on .* have not been saved\. Discard it and open/);
+    await dialogFrom(page, () => page.getByRole('button', { name: 'Open', exact: true }).last().click(),
+      (d) => /Comments on .* have not been saved\. Discard it and open/.test(d.message()), 'opening another file asks first');
     assert.match(await statusText(page, 'mode'), /session\.pcapng/);
     // accept: the damaged file opens up to the damage with a notice
     answer = true;
     await page.getByRole('button', { name: 'Open', exact: true }).last().click();
     const damage = page.getByTestId('damage-notice');
-    await damage.waitFor({ timeout: 10_000 });
-    assert.match((await damage.textContent()) ?? '', /stopped at byte \d+ \(block \d+\)/);
-    assert.match(await statusText(page, 'captured'), /Packets: 1\b/);
+    await textMatches(page, damage, /stopped at byte \d+ \(block \d+\)/, 'the damage notice');
+    await statusMatches(page, 'captured', /Packets: 1\b/);
     await shot(page, '45-damaged-notice');
 
     // an unreadable path says why
     await page.getByTitle('Interfaces and capture options').click();
     await page.locator('#open-path').fill('/nonexistent/missing.pcapng');
     await page.getByRole('button', { name: 'Open', exact: true }).last().click();
-    await page.locator('.banner.error', { hasText: /missing\.pcapng.*no such file or directory/ }).waitFor();
+    await shown(page, page.locator('.banner.error', { hasText: /missing\.pcapng.*no such file or directory/ }), 'the unreadable-path error');
     await shot(page, '46-unreadable');
     assert.equal(pageErrors.join('\n'), '');
   } finally {
@@ -226,46 +226,43 @@ test('live: capture on a veth pair, opening a file asks first, Save As stores th
   let served: Awaited<ReturnType<typeof startServe>> | null = null;
   const browser = await launchBrowser(net.serverNs);
   const dialogs: string[] = [];
-  const answer = false;
   try {
     const dataDir = mkdtempSync(join(tmpdir(), 'xs-data-'));
     served = await startServe([], net.serverNs, { ...process.env, XDPSCOPE_DATA_DIR: dataDir });
     const page = await browser.newPage({ viewport: VIEWPORT });
-    page.on('dialog', (d) => { dialogs.push(d.message()); void (answer ? d.accept() : d.dismiss()); });
+    // every question is declined
+    page.on('dialog', (d) => { dialogs.push(d.message()); void d.dismiss(); });
     await page.goto(served.url);
     await page.locator(`[data-iface="${net.serverIf}"]`).click({ timeout: 15_000 });
     await page.getByPlaceholder('e.g. tcp port 80').fill('tcp port 8080');
     await page.getByRole('button', { name: new RegExp(`Start capture on ${net.serverIf}`) }).click();
-    await page.waitForFunction(() => /capturing/.test(document.querySelector('[data-k=state]')?.textContent ?? ''), undefined, { timeout: 20_000 });
+    await statusMatches(page, 'state', /capturing/, 20_000);
     for (let i = 0; i < 3; i++) net.exec(net.clientNs, ['curl', '-s', '-m', '3', `http://${net.serverIp}:8080/session`]);
-    await page.locator('.ag-row', { hasText: 'GET /session HTTP/1.1' }).first().waitFor({ timeout: 20_000 });
+    await shown(page, page.locator('.ag-row', { hasText: 'GET /session HTTP/1.1' }).first(), 'a captured GET /session row', { timeout: 20_000 });
     await page.getByRole('button', { name: /Stop/ }).click();
-    await page.waitForFunction(() => /done/.test(document.querySelector('[data-k=state]')?.textContent ?? ''), undefined, { timeout: 20_000 });
+    await statusMatches(page, 'state', /done/, 20_000);
     const captured = Number(/Packets: ([\d,]+)/.exec(await statusText(page, 'captured'))?.[1]?.replace(/,/g, '') ?? 0);
     assert.ok(captured >= 10, `${captured} packets`);
 
     // unsaved: opening a file asks, and declining keeps the capture
-    await page.getByRole('button', { name: 'Save •' }).waitFor();
-    await page.getByRole('button', { name: 'Open', exact: true }).first().click();
-    for (let i = 0; i < 50 && !dialogs.length; i++) await page.waitForTimeout(100);
-    assert.match(dialogs[0] ?? '', new RegExp(`live capture on ${net.serverIf} \\(${captured} packets\\) has not been saved`));
+    await shown(page, page.getByRole('button', { name: 'Save •' }), 'Save marked unsaved');
+    const asked = new RegExp(`live capture on ${net.serverIf} \\(${captured} packets\\) has not been saved`);
+    await dialogFrom(page, () => page.getByRole('button', { name: 'Open', exact: true }).first().click(), (d) => asked.test(d.message()), 'opening a file asks first');
     assert.match(await statusText(page, 'mode'), /Live/);
 
     // Save (a live capture goes through Save As)
     await page.getByRole('button', { name: 'Save •' }).click();
     await page.getByTestId('save-dialog').locator('input[name=path]').fill(saved);
     await page.getByTestId('save-dialog').getByRole('button', { name: 'Save' }).click();
-    await page.locator('.banner.info', { hasText: `saved ${captured} packets` }).waitFor();
-    await page.getByRole('button', { name: 'Save', exact: true }).waitFor();
+    await shown(page, page.locator('.banner.info', { hasText: `saved ${captured} packets` }), 'the saved banner');
+    await shown(page, page.getByRole('button', { name: 'Save', exact: true }), 'Save no longer marked unsaved');
 
     // reopen: no question now; the capture settings are shown
     await page.getByTitle('Interfaces and capture options').click();
     await page.locator('#open-path').fill(saved);
     await page.getByRole('button', { name: 'Open', exact: true }).last().click();
-    const on = page.locator('[data-testid=statusbar] [data-k=captured-on]');
-    await on.waitFor({ timeout: 10_000 });
-    assert.match((await on.textContent()) ?? '', new RegExp(`Captured on ${net.serverIf} \\(auto\\), filter "tcp port 8080"`));
-    assert.match(await statusText(page, 'captured'), new RegExp(`Packets: ${captured}\\b`));
+    await statusMatches(page, 'captured-on', new RegExp(`Captured on ${net.serverIf} \\(auto\\), filter "tcp port 8080"`));
+    await statusMatches(page, 'captured', new RegExp(`Packets: ${captured}\\b`));
     assert.equal(dialogs.length, 1, 'a saved capture is not questioned');
     await shot(page, '47-live-session-reopened');
   } finally {
@@ -299,14 +296,15 @@ test('a large file loads with a progress bar; rows are usable at once; Cancel ke
     await page.locator('#open-path').fill(big);
     await page.getByRole('button', { name: 'Open', exact: true }).last().click();
     const bar = page.getByTestId('load-progress');
-    await bar.waitFor({ timeout: 10_000 });
-    await page.locator('[data-testid=packet-list] .ag-row', { hasText: '100 Continue' }).first().waitFor({ timeout: 10_000 });
-    await page.waitForFunction(() => Number(document.querySelector('[data-testid=load-progress] progress')?.getAttribute('value') ?? 0) > 0, undefined, { timeout: 10_000 });
-    assert.match((await bar.textContent()) ?? '', /of 136\.\d MB/);
+    await shown(page, bar, 'the load progress bar');
+    await shown(page, page.locator('[data-testid=packet-list] .ag-row', { hasText: '100 Continue' }).first(), 'rows while loading');
+    await pageCondition(page, 'the progress bar moved', () => Number(document.querySelector('[data-testid=load-progress] progress')?.getAttribute('value') ?? 0) > 0, null,
+      () => document.querySelector('[data-testid=load-progress]')?.outerHTML ?? 'no progress bar');
+    await textMatches(page, bar, /of 136\.\d MB/, 'the progress bar gives the file size');
     await shot(page, '48-loading-progress');
     await bar.getByRole('button', { name: 'Cancel' }).click();
-    await bar.waitFor({ state: 'detached', timeout: 10_000 });
-    await page.locator('.banner', { hasText: /cancelled after [\d,]+ packets/ }).waitFor({ timeout: 10_000 });
+    await shown(page, bar, 'the progress bar gone after Cancel', { state: 'detached' });
+    await shown(page, page.locator('.banner', { hasText: /cancelled after [\d,]+ packets/ }), 'the cancelled banner');
     const n = Number(/Packets: ([\d,]+)/.exec(await statusText(page, 'captured'))?.[1]?.replace(/,/g, '') ?? 0);
     assert.ok(n > 0 && n < 2000 * 66, `kept the ${n} packets read before Cancel`);
     assert.match(await statusText(page, 'state'), /done/);

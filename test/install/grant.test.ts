@@ -10,7 +10,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync, type ChildProcess } from 'node:child_process';
-import { appendFileSync, chmodSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, chmodSync, chownSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI, hasCommand, liveSkipReason } from '../lib/env';
@@ -19,6 +19,8 @@ import { bundledFiles, GRANT_DIR, HELPER_GROUP, HELPER_NAME } from '../../main/e
 import { grantSource, runGrant, requestGrant, requestRevoke, elevatedCommand, installArgs, type Elevate } from '../../main/engine/privilege/grant';
 import { fileCaps, groupId, EXPECTED_CAPS } from '../../main/engine/privilege/inspect';
 import { locateHelper, HelperUnavailableError } from '../../main/engine/privilege/locate';
+import { GRANT_SCRIPT } from '../../main/engine/privilege/grant-script';
+import { grantCapturePermission } from '../../main/engine/service/grant';
 
 const helper = bundledFiles().helper;
 const granted = join(GRANT_DIR, HELPER_NAME);
@@ -32,6 +34,22 @@ const CLI_CAPTURE_SKIP = hasCommand('capinfos') ? false : 'needs capinfos (tshar
 const sh = (cmd: string, args: string[], input?: string) =>
   spawnSync(cmd, args, { encoding: 'utf8', input, timeout: 60_000 });
 const cli = (...args: string[]) => sh(process.execPath, [CLI, 'grant', ...args]);
+
+/**
+ * What sudo-prompt hands to pkexec: `/bin/bash -c COMMAND` as root. The
+ * environment and working directory are the caller's choice here, so a test
+ * can make them hostile; pkexec itself resets the environment.
+ */
+function elevateLike(log: string[], env: NodeJS.ProcessEnv = { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' }, cwd = '/'): Elevate {
+  return async (command) => {
+    log.push(command);
+    const r = spawnSync('/bin/bash', ['-c', command], { encoding: 'utf8', env, cwd, timeout: 60_000 });
+    if (r.status !== 0) throw Object.assign(new Error(`${r.stdout}${r.stderr}`.trim() || `exit ${r.status}`), { stdout: r.stdout, stderr: r.stderr });
+    return { stdout: r.stdout, stderr: r.stderr };
+  };
+}
+
+const groupsOf = (user: string): string[] => sh('id', ['-nG', user]).stdout.trim().split(/\s+/);
 
 /** Snapshot of what a previous grant left, put back at the end. */
 interface Prior { groupExisted: boolean; dirExisted: boolean; saved: string | null; savedCaps: string | null; savedGid: number | null }
@@ -274,6 +292,67 @@ describe('one-time grant and least privilege (live)', { skip: skip ?? false }, (
     assert.ok(!existsSync(granted));
     assert.throws(() => elevatedCommand(installArgs({ helper: '/tmp/x y', helperSha256: 'a' })), /unsafe argument/);
   });
+
+  test('"Grant capture permission" (the UI) runs the audited script as root and adds the asking user to the group', async () => {
+    sh('gpasswd', ['-d', user, HELPER_GROUP]);
+    assert.ok(!groupsOf(user).includes(HELPER_GROUP));
+    const commands: string[] = [];
+    const r = await grantCapturePermission({ elevate: elevateLike(commands), user: { name: user, uid } });
+    assert.ok(r.ok, r.message);
+    assert.ok(groupsOf(user).includes(HELPER_GROUP), `${user} in ${HELPER_GROUP}: ${groupsOf(user).join(' ')}`);
+    assert.match(r.message, new RegExp(`${user} was added to the ${HELPER_GROUP} group`));
+    assert.match(r.message, /next login: log out and back in \(or .*newgrp xdpscope/);
+    assert.equal(statSync(granted).gid, groupId(HELPER_GROUP));
+    // What root ran is the grant script's own text, through root's own programs; no JavaScript, no app path.
+    assert.equal(commands.length, 1);
+    const m = /^echo ([A-Za-z0-9+/=]+) \| \/usr\/bin\/base64 -d \| \/bin\/sh -s -- install (.*)$/.exec(commands[0]);
+    assert.ok(m, commands[0]);
+    assert.equal(Buffer.from(m[1], 'base64').toString('utf8'), GRANT_SCRIPT);
+    assert.match(m[2], new RegExp(`--add-user ${user} --uid ${uid}$`));
+    assert.doesNotMatch(commands[0], /xdpscope\.js|node|electron/i);
+    for (const prog of ['/usr/bin/base64', '/bin/sh', '/bin/bash']) {
+      const st = statSync(realpathSync(prog));
+      assert.equal(st.uid, 0, prog);
+      assert.equal(st.mode & 0o022, 0, `${prog} is writable by others`);
+    }
+  });
+
+  test('the grant runs nothing from a user-writable place, even with a hostile PATH, ENV and working directory', async () => {
+    assert.equal(cli('--revoke').status, 0);
+    const evil = mkdtempSync(join(tmpdir(), 'xs-evil-'));
+    try {
+      chownSync(evil, uid, 0);
+      // Every program the script uses, and a few it might: each leaves a mark if root runs it.
+      const names = ['sh', 'bash', 'base64', 'sha256sum', 'cut', 'id', 'getent', 'groupadd', 'usermod', 'install', 'find', 'stat',
+        'dirname', 'chown', 'chgrp', 'chmod', 'setcap', 'mv', 'rm', 'rmdir', 'tr', 'grep', 'printf', 'echo', 'env', 'sudo'];
+      for (const n of names) {
+        writeFileSync(join(evil, n), `#!/bin/sh\n: > ${join(evil, `ran-${n}`)}\nexit 0\n`, { mode: 0o755 });
+        chownSync(join(evil, n), uid, 0);
+      }
+      writeFileSync(join(evil, 'env.sh'), `: > ${join(evil, 'ran-env.sh')}\n`, { mode: 0o644 });
+      const env = { PATH: `${evil}:/usr/sbin:/usr/bin:/sbin:/bin`, ENV: join(evil, 'env.sh'), HOME: evil, IFS: '/' };
+      const r = await grantCapturePermission({ elevate: elevateLike([], env, evil), user: { name: user, uid } });
+      assert.ok(r.ok, r.message);
+      assert.deepEqual(readdirSync(evil).filter((f) => f.startsWith('ran-')), []);
+      assert.equal(grantSource(granted).helperSha256, grantSource(helper).helperSha256);
+    } finally {
+      rmSync(evil, { recursive: true, force: true });
+    }
+  });
+
+  test('the grant refuses a user name that is not the asking uid (or root), and then installs nothing', async () => {
+    assert.equal(cli('--revoke').status, 0);
+    sh('gpasswd', ['-d', user, HELPER_GROUP]);
+    const wrong = await grantCapturePermission({ elevate: elevateLike([]), user: { name: user, uid: uid + 1 } });
+    assert.equal(wrong.ok, false);
+    assert.match(wrong.message, new RegExp(`user ${user} has uid ${uid}, not ${uid + 1}.*nothing installed`));
+    const root = await grantCapturePermission({ elevate: elevateLike([]), user: { name: 'root', uid: 1 } });
+    assert.equal(root.ok, false);
+    assert.match(root.message, /user root has uid 0, not 1/);
+    assert.ok(!existsSync(granted));
+    assert.ok(!groupsOf(user).includes(HELPER_GROUP));
+    assert.throws(() => installArgs({ helper: helper, helperSha256: 'a' }, { addUser: '-o' }), /not a valid user name/);
+  });
 });
 
 describe('the helper refuses what it should (root)', { skip: skip ?? false }, () => {
@@ -314,11 +393,12 @@ describe('the helper refuses what it should (root)', { skip: skip ?? false }, ()
       const r = sh(helper, args);
       assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
     }
+    // Refused arguments are bad arguments (2), not missing privileges (3): the app must not offer a grant for them.
     const ctrl = sh(helper, ['capture', '--iface', 'lo\u0001']);
-    assert.equal(ctrl.status, 3);
+    assert.equal(ctrl.status, 2);
     assert.match(ctrl.stderr, /non-printable/);
     const many = sh(helper, ['list', ...Array(40).fill('x')]);
-    assert.equal(many.status, 3);
+    assert.equal(many.status, 2);
     assert.match(many.stderr, /refusing 41 arguments/);
   });
 });

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { CLI, hasCommand } from '../lib/env';
 import { tcpFrameBytes } from '../lib/tcp-frame';
+import { testSeed } from '../lib/rng';
 
 const ANALYSIS = [
   'tcp.analysis', 'tcp.analysis.flags', 'tcp.analysis.acks_frame', 'tcp.analysis.ack_rtt', 'tcp.analysis.initial_rtt',
@@ -261,7 +262,8 @@ test('TCP analysis agrees with tshark on seeded random conversations', { skip, t
   try {
     const e = FIELDS.flatMap((f) => ['-e', f]);
     let flagged = 0;
-    for (const seed of [1, 3, 4, 7]) {
+    const first = testSeed('TCP analysis: random conversations', 1);
+    for (const seed of first === 1 ? [1, 3, 4, 7] : [first]) {
       const path = join(dir, `random-${seed}.pcap`);
       writeFileSync(path, randomConversations(seed));
       const theirs = run('tshark', ['-r', path, '-T', 'fields', ...e]).split('\n');

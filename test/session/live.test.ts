@@ -11,6 +11,7 @@ import { createVethPair } from '../lib/netns';
 import { openSession, saveSession } from '../../main/engine/session';
 import type { RawPacket } from '../../main/engine/types';
 import { tempDir, tshark } from './helpers';
+import { mulberry32, testSeed } from '../lib/rng';
 
 const BOUND_MS = 1000;
 
@@ -59,7 +60,7 @@ test('kill -9 of `xdpscope capture -w`: the file opens with every packet up to t
     });
     // Bounded traffic: at most 1500 echo requests, 5 ms apart, between the test's own namespaces.
     const ping = vp.spawn(vp.clientNs, ['ping', '-q', '-n', '-i', '0.005', '-c', '1500', '-W', '1', vp.serverIp], { stdio: 'ignore' });
-    const runMs = 2000 + Math.floor(Math.random() * 2000);
+    const runMs = 2000 + Math.floor(mulberry32(testSeed('live: kill -9 moment', 2026))() * 2000);
     await sleep(runMs);
     const killedAt = BigInt(Date.now()) * 1_000_000n;
     cap.kill('SIGKILL');

@@ -258,7 +258,8 @@ describe('save and reopen', { skip: capturesSkip ?? tsharkSkip() ?? undefined },
     assert.deepEqual(readdirSync(dir), []);
   });
 
-  test('overwriting keeps the file private and writes through a symlink', async () => {
+  // Issue 13: writing through a (possibly planted) link once replaced a root-owned file.
+  test('overwriting keeps the file private and refuses to write through a symlink', async () => {
     const dir = tempDir('mode');
     const real = join(dir, 'real.pcapng');
     const link = join(dir, 'link.pcapng');
@@ -266,8 +267,11 @@ describe('save and reopen', { skip: capturesSkip ?? tsharkSkip() ?? undefined },
     await saveSession(real, arraySource(ifs, [knownPacket(1)]));
     chmodSync(real, 0o600);
     symlinkSync('real.pcapng', link);
-    await saveSession(link, arraySource(ifs, [knownPacket(1), knownPacket(2)]), { overwrite: true });
+    await assert.rejects(saveSession(link, arraySource(ifs, [knownPacket(1), knownPacket(2)]), { overwrite: true }),
+      (e: SessionFileError) => e.code === 'ELOOP' && /symbolic link to real\.pcapng/.test(e.message));
     assert.equal(lstatSync(link).isSymbolicLink(), true);
+    assert.equal((await readAll(real)).packets.length, 1, 'the link target is untouched');
+    await saveSession(real, arraySource(ifs, [knownPacket(1), knownPacket(2)]), { overwrite: true });
     assert.equal(statSync(real).mode & 0o777, 0o600);
     assert.equal((await readAll(real)).packets.length, 2);
   });

@@ -35,8 +35,12 @@ test('validateCall accepts every method with good params and refuses the rest', 
   assert.throws(() => validateCall('getRows', { start: 0 }), /invalid params for getRows: count/);
   assert.throws(() => validateCall('getRows', { start: 0, count: 10, extra: 1 }), /invalid params for getRows/);
   assert.throws(() => validateCall('startCapture', { iface: 'eth0; reboot' }), /iface/);
-  assert.throws(() => validateCall('openUpload', { name: 'x', data: 'not bytes' }), /data/);
-  assert.ok(validateCall('openUpload', { name: 'x.pcap', data: new Uint8Array(4) }));
+  const id = '0b9e4f3c-6a52-4d8e-9f1a-2c3b4d5e6f70';
+  assert.throws(() => validateCall('uploadChunk', { id, offset: 0, bytes: 'not bytes' }), /bytes/);
+  assert.ok(validateCall('uploadChunk', { id, offset: 0, bytes: new Uint8Array(4) }));
+  assert.throws(() => validateCall('uploadChunk', { id, offset: 0, bytes: new Uint8Array((1 << 20) + 1) }), /a chunk is at most 1048576 bytes/);
+  assert.throws(() => validateCall('uploadChunk', { id: '../x', offset: 0, bytes: new Uint8Array(4) }), /id/);
+  assert.throws(() => validateCall('uploadBegin', { name: 'x.pcap', size: -1 }), /size/);
 });
 
 test('validateEvent drops unknown and malformed events', () => {

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import type { Page } from 'playwright-core';
 import { outputDir } from '../lib/env';
-import { chromiumSkipReason, launchBrowser, openPage, startServe } from '../e2e/harness';
+import { chromiumSkipReason, filterValue, launchBrowser, openPage, rowsRendered, shown, startServe, statusMatches, textMatches } from '../e2e/harness';
 import { craft } from './follow-capture';
 
 process.env.XDPSCOPE_CONFIG_DIR = mkdtempSync(join(tmpdir(), 'xs-config-'));
@@ -19,8 +19,8 @@ async function applyFilter(page: Page, text: string, displayed: number): Promise
   const filter = page.getByLabel('display filter');
   await filter.fill(text);
   await filter.press('Enter');
-  await page.waitForFunction((n) => new RegExp(`Displayed: ${n}\\b`).test(document.querySelector('[data-k=displayed]')?.textContent ?? ''), displayed);
-  await page.waitForFunction((n) => document.querySelectorAll('[data-testid=packet-list] .ag-row').length === n, displayed);
+  await statusMatches(page, 'displayed', new RegExp(`Displayed: ${displayed}\\b`));
+  await rowsRendered(page, displayed);
 }
 
 test('context menu: Follow UDP Stream on a UDP row, Follow TCP Stream shows lost bytes', { skip: chromiumSkipReason() ?? false, timeout: 90_000 }, async () => {
@@ -32,31 +32,30 @@ test('context menu: Follow UDP Stream on a UDP row, Follow TCP Stream shows lost
   try {
     const { page, pageErrors } = await openPage(browser);
     await page.goto(served.url);
-    await page.locator('[data-testid=packet-list] .ag-row').first().waitFor({ timeout: 15_000 });
+    await shown(page, page.locator('[data-testid=packet-list] .ag-row').first(), 'the first row', { timeout: 15_000 });
 
     // a UDP datagram: the UDP entry appears, the TCP one is greyed
     await applyFilter(page, 'udp.port == 40500', 4);
     await page.locator('[data-testid=packet-list] .ag-row').first().click({ button: 'right' });
     const udpItem = page.getByRole('menuitem', { name: 'Follow UDP Stream' });
-    await udpItem.waitFor({ timeout: 5000 });
+    await shown(page, udpItem, 'Follow UDP Stream in the context menu');
     assert.match((await page.getByRole('menuitem', { name: 'Follow TCP Stream' }).getAttribute('class')) ?? '', /disabled/);
     await udpItem.click();
     const dialog = page.getByRole('dialog', { name: 'Follow UDP stream' });
-    await dialog.waitFor();
-    assert.match((await dialog.locator('.modal-title').textContent()) ?? '', /Follow UDP Stream \(udp\.stream eq 0\) — 198\.18\.0\.1:50000 ⇄ 198\.18\.0\.2:40500/);
-    assert.equal(await page.getByTestId('stream').textContent(), 'pingpongx');
+    await textMatches(page, dialog.locator('.modal-title'), /Follow UDP Stream \(udp\.stream eq 0\) — 198\.18\.0\.1:50000 ⇄ 198\.18\.0\.2:40500/, 'the UDP follow dialog title');
+    await textMatches(page, page.getByTestId('stream'), /^pingpongx$/, 'the UDP stream text');
     assert.deepEqual(await page.getByTestId('stream').locator('span').evaluateAll((els) => els.map((e) => e.className)), ['client', 'server', 'server']);
     await page.screenshot({ path: join(OUT, 'follow-udp.png') });
     await page.getByRole('button', { name: 'Filter this stream' }).click();
-    await page.waitForFunction(() => /Displayed: 4\b/.test(document.querySelector('[data-k=displayed]')?.textContent ?? ''));
-    assert.equal(await page.getByLabel('display filter').inputValue(), 'udp.stream eq 0');
+    await statusMatches(page, 'displayed', /Displayed: 4\b/);
+    await filterValue(page, 'udp.stream eq 0');
 
     // a TCP stream whose lost client segment the server acknowledged
     await applyFilter(page, 'tcp.stream eq 1', 7);
     await page.locator('[data-testid=packet-list] .ag-row').first().click({ button: 'right' });
     await page.getByRole('menuitem', { name: 'Follow TCP Stream' }).click();
-    await page.getByRole('dialog', { name: 'Follow TCP stream' }).waitFor();
-    assert.equal(await page.getByTestId('stream').textContent(), 'aaaa[4 bytes missing in capture file]ccccok');
+    await shown(page, page.getByRole('dialog', { name: 'Follow TCP stream' }), 'the TCP follow dialog');
+    await textMatches(page, page.getByTestId('stream'), /^aaaa\[4 bytes missing in capture file\]ccccok$/, 'the TCP stream text');
     assert.equal(await page.getByTestId('stream').locator('.missing').count(), 1);
     assert.equal(await page.getByRole('menuitem', { name: 'Follow UDP Stream' }).count(), 0);
     await page.screenshot({ path: join(OUT, 'follow-tcp-missing.png') });

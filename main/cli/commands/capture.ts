@@ -2,11 +2,20 @@
 // like dumpcap. The file is flushed every half second, so it is valid up to
 // its last complete block even if this process is killed; the helper then
 // sees stdin close and detaches its program.
+//
+// The output holds traffic, so it is created as dumpcap creates its files:
+// 0600, never through a link (file/private.ts). -w FILE replaces a regular
+// file of that name and refuses a symbolic link; without -w the file gets an
+// unpredictable name in the temp folder (xdpscope_<if>_<time>_XXXXXX.pcapng,
+// as mkstemp), created O_EXCL, so nobody can plant it in advance.
 import { parseArgs } from 'node:util';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startCapture, type CaptureStats, type HelperCapture, PcapngWriter, type ByteSink } from '../../engine/index';
-import { writeSync } from 'node:fs';
+import { accessSync, constants, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import {
+  CAPTURE_FILTER_MAX_BYTES, HELPER_EXIT, captureFilterProblem, startCapture, type CaptureStats, type HelperCapture,
+  PcapngWriter, FileSink, type ByteSink, createUniquePrivateFile, PrivateFileError, replaceableTarget, fsReason,
+} from '../../engine/index';
 
 /** Blocking writes to an fd Node may have made non-blocking (stdout as a pipe or socket). */
 class FdSink implements ByteSink {
@@ -37,13 +46,15 @@ Stops on -c/-a, Ctrl-C or SIGTERM, and prints packets captured / dropped
 
 Options:
   -i, --interface IFACE   interface to capture on (see 'xdpscope interfaces')
-  -w, --write FILE        pcapng file to write, '-' for stdout (default: a new file in ${tmpdir()})
+  -w, --write FILE        pcapng file to write, '-' for stdout (default: a new private file
+                          ${tmpdir()}/xdpscope_IFACE_TIME_XXXXXX.pcapng)
   -c, --count N           stop after N packets
   -a, --autostop duration:SECS  stop after SECS seconds
   -s, --snaplen N         bytes to keep per frame (default: the whole frame)
   -f, --filter EXPR       kernel capture filter, a tcpdump subset: e.g. 'tcp port 443',
                           'udp', 'host 198.18.0.2', 'net 198.18.0.0/15', 'not port 22',
-                          src/dst qualifiers, and, or, not, parentheses ('port 80 or port 443')
+                          src/dst qualifiers, and, or, not, parentheses ('port 80 or port 443');
+                          at most ${CAPTURE_FILTER_MAX_BYTES} bytes of printable ASCII
       --mode MODE         XDP attach mode: auto (native, else generic), native, generic
       --sample N          keep 1 in N of the frames that pass the filter
       --ring-bytes N      kernel ring buffer size (power of two, default 8388608)
@@ -103,10 +114,33 @@ export async function run(argv: string[]): Promise<number> {
     if (!m || Number(m[1]) <= 0) return usageError(`-a: '${values.autostop}' is not duration:SECS (e.g. duration:10)`);
     durationMs = Number(m[1]) * 1000;
   }
+  if (values.filter !== undefined) {
+    const problem = captureFilterProblem(values.filter);
+    if (problem) return usageError(problem);
+  }
   const mode = values.mode ?? 'auto';
   if (mode !== 'auto' && mode !== 'native' && mode !== 'generic') return usageError(`--mode: '${mode}' is not auto, native or generic`);
   const toStdout = values.write === '-';
-  const path = toStdout ? '-' : values.write ?? join(tmpdir(), `xdpscope_${iface.replace(/[^\w.-]/g, '_')}_${new Date().toISOString().replace(/[:.]/g, '-')}.pcapng`);
+  let path = toStdout ? '-' : values.write ?? '';
+  // Opened once the helper is capturing (no empty file when it cannot start);
+  // a destination we would refuse then is refused now, before capturing.
+  const openSink = (): ByteSink => {
+    if (toStdout) return new FdSink(1);
+    if (values.write !== undefined) return new FileSink(path);
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    const made = createUniquePrivateFile(tmpdir(), `xdpscope_${iface.replace(/[^\w.-]/g, '_')}_${stamp}_`, '.pcapng');
+    path = made.path;
+    return new FileSink(path, { fd: made.fd });
+  };
+  if (!toStdout && values.write !== undefined) {
+    try {
+      replaceableTarget(path);
+      accessSync(dirname(path), constants.W_OK);
+    } catch (e) {
+      process.stderr.write(`xdpscope capture: cannot write ${path}: ${e instanceof PrivateFileError ? e.reason : fsReason(e)}\n`);
+      return 1;
+    }
+  }
 
   let cap: HelperCapture;
   try {
@@ -124,13 +158,20 @@ export async function run(argv: string[]): Promise<number> {
   let written = 0;
   let startNs = 0n;
   let stopping = false;
+  let writeError: Error | null = null;
   const stop = () => {
     if (stopping) return;
     stopping = true;
     void cap.stop();
   };
   cap.on('hello', (h) => {
-    writer = toStdout ? new PcapngWriter(new FdSink(1)) : PcapngWriter.open(path);
+    try {
+      writer = new PcapngWriter(openSink());
+    } catch (e) {
+      writeError ??= e instanceof PrivateFileError ? new Error(e.reason) : e as Error;
+      stop();
+      return;
+    }
     ifaceId = writer.addInterface({
       linkType: h.linkType, snaplen: h.snaplen, name: iface,
       description: `XDP ${h.mode} mode, prog id ${h.progId}`,
@@ -146,7 +187,6 @@ export async function run(argv: string[]): Promise<number> {
   const onSignal = () => stop();
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  let writeError: Error | null = null;
   const flushTimer = setInterval(() => {
     try {
       writer?.flush();
@@ -200,10 +240,11 @@ export async function run(argv: string[]): Promise<number> {
     try { w.close(); } catch (e) { writeError = e as Error; }
   }
   if (tty) process.stderr.write('\n');
-  if (writeError && !failure) failure = new Error(`writing ${toStdout ? 'stdout' : path}: ${writeError.message}`);
+  if (writeError && !failure) failure = new Error(`writing ${toStdout ? 'stdout' : path || 'the capture file'}: ${writeError.message}`);
   if (failure) {
     process.stderr.write(`xdpscope capture: ${failure.message}\n`);
-    return exit.code === 2 ? 2 : 1;
+    // Bad arguments and bad filters are usage errors here, as for the checks above.
+    return exit.code === HELPER_EXIT.USAGE || exit.code === HELPER_EXIT.FILTER ? 2 : 1;
   }
   if (st) {
     process.stderr.write(`Packets captured: ${written}, dropped by ring: ${st.ringDrops}, filtered: ${st.filtered}` +

@@ -122,7 +122,7 @@ export async function run(argv: string[]): Promise<number> {
       await out.end();
       await file.close();
     }
-    return r.stopped ? 0 : damaged(v.r, file.error);
+    return r.stopped ? 0 : damaged(v.r, file.error, file.metaNotice);
   }
   const dis = readDissector(fmt, fieldNames, filter, geoip);
   const out = new BufferedWriter(bulkStdout());
@@ -157,11 +157,12 @@ export async function run(argv: string[]): Promise<number> {
     await out.end();
     await file.close();
   }
-  return stopped ? 0 : damaged(v.r, file.error);
+  return stopped ? 0 : damaged(v.r, file.error, file.metaNotice);
 }
 
-/** Exit status 2 and the reader's words when the file ended in damage, else 0. */
-function damaged(path: string, e: CaptureFileError | null): number {
+/** Exit status 2 and the reader's words when the file ended in damage, else 0 (after any metadata notice). */
+function damaged(path: string, e: CaptureFileError | null, notice: string | null): number {
+  if (notice) process.stderr.write(`xdpscope read: ${path}: note: ${notice}\n`);
   if (!e) return 0;
   process.stderr.write(`xdpscope read: ${path}: damaged at offset ${e.offset} (${e.format} ${e.format === 'pcap' ? 'record' : 'block'} ${e.block}): ${e.reason}\n`);
   return 2;

@@ -12,6 +12,7 @@
 //   for await (const batch of cap) { ... }        // RawPacket[]; numbers start at 1
 //   await cap.setFilter('not port 22');           // rejects with the helper's message if invalid
 //   await cap.pause(); await cap.resume(); await cap.setSample(10);
+//                                                 // each rejects after commandTimeoutMs without a reply (and the capture stops)
 //   const exit = await cap.stop();                // detach, drain, final stats
 //
 // Packets' data are views into the chunk read from the helper: copy them if
@@ -25,7 +26,8 @@
 // counts ring drops (stats.ringDrops). Nothing is dropped silently: after a
 // clean stop, seen == delivered + ringDrops + filtered + paused.
 export { listInterfaces, type HostInterface, type InterfaceAddress } from './interfaces';
-export { startCapture, HelperCapture, CaptureError, helperArgs, type HelperCaptureOptions, type CaptureExit } from './live';
+export { startCapture, HelperCapture, CaptureError, HELPER_EXIT, helperArgs, type HelperCaptureOptions, type CaptureExit } from './live';
+export { CAPTURE_FILTER_MAX_BYTES, captureFilterProblem, normalizeCaptureFilter } from './filter-limit';
 export { HelperStreamDecoder, type HelloInfo, type CaptureStats, type Reply } from './protocol';
 export { helperPath } from './helper-path';
 export { checkCaptureFilter, type CaptureFilterCheck } from './filter-check';

@@ -3,6 +3,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import type { RawPacket } from '../types';
+import { captureFilterProblem, normalizeCaptureFilter } from './filter-limit';
 import { helperPath } from './helper-path';
 import { HelperStreamDecoder, type CaptureStats, type HelloInfo, type Reply } from './protocol';
 
@@ -28,6 +29,8 @@ export interface HelperCaptureOptions {
   highWaterPackets?: number;
   /** ... or when their captured bytes reach this (default 64 MiB) */
   highWaterBytes?: number;
+  /** how long a control command (filter, sample, pause, resume) waits for the helper's reply (default 5000 ms) */
+  commandTimeoutMs?: number;
 }
 
 export interface CaptureExit {
@@ -40,12 +43,24 @@ export interface CaptureExit {
   message?: string;
 }
 
+/** The helper's exit codes (helper/PROTOCOL.md, helper/common.h). */
+export const HELPER_EXIT = { OK: 0, RUNTIME: 1, USAGE: 2, PRIVILEGE: 3, NO_IFACE: 4, BUSY: 5, ATTACH: 6, FILTER: 7 } as const;
+
 /** A helper failure: message is the helper's one line, code its exit code (helper/PROTOCOL.md). */
 export class CaptureError extends Error {
   constructor(message: string, readonly code: number | null) {
     super(message);
     this.name = 'CaptureError';
   }
+}
+
+/**
+ * Refuse, before any process starts, a filter the helper would refuse for
+ * its length or bytes: the same error (exit code FILTER) the helper gives.
+ */
+function checkFilterText(text: string): void {
+  const problem = captureFilterProblem(text);
+  if (problem) throw new CaptureError(problem, HELPER_EXIT.FILTER);
 }
 
 function batchBytes(b: RawPacket[]): number {
@@ -59,7 +74,7 @@ export function helperArgs(o: HelperCaptureOptions): string[] {
   if (o.mode) args.push('--mode', o.mode);
   if (o.snaplen !== undefined) args.push('--snaplen', String(o.snaplen));
   if (o.sample !== undefined) args.push('--sample', String(o.sample));
-  if (o.filter !== undefined && o.filter.trim() !== '') args.push('--filter', o.filter);
+  if (o.filter !== undefined && o.filter.trim() !== '') args.push('--filter', normalizeCaptureFilter(o.filter));
   if (o.ringBytes !== undefined) args.push('--ring-bytes', String(o.ringBytes));
   return args;
 }
@@ -77,7 +92,8 @@ export class HelperCapture extends EventEmitter implements AsyncIterable<RawPack
   private readonly highBytes: number;
   private readPaused = false;
   private waiter: (() => void) | null = null;
-  private readonly replies: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
+  private readonly replies: Array<{ line: string; resolve: () => void; reject: (e: Error) => void; timer: NodeJS.Timeout }> = [];
+  private readonly commandTimeoutMs: number;
   private stderrTail = '';
   private failure: CaptureError | null = null;
   private readonly exited: Promise<CaptureExit>;
@@ -86,6 +102,8 @@ export class HelperCapture extends EventEmitter implements AsyncIterable<RawPack
     super();
     this.high = opts.highWaterPackets ?? 50_000;
     this.highBytes = opts.highWaterBytes ?? 64 << 20;
+    this.commandTimeoutMs = opts.commandTimeoutMs ?? 5000;
+    if (opts.filter !== undefined) checkFilterText(opts.filter);
     const bin = opts.helper ?? helperPath();
     const argv = [...(opts.wrapper ?? []), bin, ...helperArgs(opts)];
     this.child = spawn(argv[0], argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -124,6 +142,8 @@ export class HelperCapture extends EventEmitter implements AsyncIterable<RawPack
           info.message = line || (signal ? `capture helper killed by ${signal}` : `capture helper exited with code ${code}`);
           this.fail(new CaptureError(info.message, code));
         }
+        // A failure of ours (a corrupt stream, an unanswered command) is the capture's end too.
+        if (this.failure && !this.failure.code) info.message = this.failure.message;
         this.finish(info);
         resolve(info);
       });
@@ -140,7 +160,8 @@ export class HelperCapture extends EventEmitter implements AsyncIterable<RawPack
   }
 
   setFilter(expr: string): Promise<void> {
-    return this.command(`filter ${expr.replace(/[\r\n]/g, ' ')}`);
+    try { checkFilterText(expr); } catch (e) { return Promise.reject(e); }
+    return this.command(`filter ${normalizeCaptureFilter(expr)}`);
   }
 
   setSample(n: number): Promise<void> {
@@ -220,10 +241,26 @@ export class HelperCapture extends EventEmitter implements AsyncIterable<RawPack
     w?.();
   }
 
+  /**
+   * Send one control line; its reply comes in stream order. A helper that
+   * does not answer in time is broken or hung, and later replies could no
+   * longer be paired with their commands: the command fails, and so does
+   * the capture (stopped, with that message).
+   */
   private command(line: string): Promise<void> {
     if (this.exitInfo) return Promise.reject(new CaptureError('capture has ended', this.exitInfo.code));
     return new Promise((resolve, reject) => {
-      this.replies.push({ resolve, reject });
+      const word = line.split(' ', 1)[0];
+      const expire = (): void => {
+        // Our own backpressure holds the stream (and the reply in it): that wait is not the helper's.
+        if (this.readPaused) { entry.timer = setTimeout(expire, this.commandTimeoutMs); return; }
+        const err = new CaptureError(`the capture helper did not answer '${word}' within ${this.commandTimeoutMs} ms; stopping the capture`, null);
+        this.fail(err);
+        for (const p of this.replies.splice(0)) { clearTimeout(p.timer); p.reject(err); }
+        void this.stop();
+      };
+      const entry = { line: word, resolve, reject, timer: setTimeout(expire, this.commandTimeoutMs) };
+      this.replies.push(entry);
       this.child.stdin.write(line + '\n');
     });
   }
@@ -231,6 +268,7 @@ export class HelperCapture extends EventEmitter implements AsyncIterable<RawPack
   private onReply(r: Reply): void {
     const p = this.replies.shift();
     if (!p) return;
+    clearTimeout(p.timer);
     if (r.ok) p.resolve();
     else p.reject(new CaptureError(r.message, null));
   }
@@ -244,7 +282,7 @@ export class HelperCapture extends EventEmitter implements AsyncIterable<RawPack
   private finish(info: CaptureExit): void {
     if (this.exitInfo) return;
     this.exitInfo = info;
-    for (const p of this.replies.splice(0)) p.reject(new CaptureError('capture ended before the helper answered', info.code));
+    for (const p of this.replies.splice(0)) { clearTimeout(p.timer); p.reject(new CaptureError(`capture ended before the helper answered '${p.line}'`, info.code)); }
     this.emit('exit', info);
     this.wake();
   }

@@ -1,6 +1,7 @@
 // Where the capture writers put their bytes. Writers hand over whole blocks
 // only, so whatever reached a sink is a valid file up to its last block.
-import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, writeSync } from 'node:fs';
+import { createPrivateFile, createPrivateFileReplacing } from './private';
 
 export interface ByteSink {
   write(bytes: Uint8Array): void;
@@ -9,11 +10,16 @@ export interface ByteSink {
   close(): void;
 }
 
-/** Synchronous file sink: writes land in the file before write() returns. */
+/**
+ * Synchronous file sink: writes land in the file before write() returns.
+ * The file is created private (0600, never through a link; file/private.ts):
+ * 'w' replaces a regular file of that name as dumpcap -w does, 'wx' fails
+ * when the name exists; `{ fd }` adopts a file already created that way.
+ */
 export class FileSink implements ByteSink {
   private fd: number | null;
-  constructor(readonly path: string, flags: 'w' | 'wx' | 'a' = 'w') {
-    this.fd = openSync(path, flags, 0o644);
+  constructor(readonly path: string, how: 'w' | 'wx' | { fd: number } = 'w') {
+    this.fd = typeof how === 'object' ? how.fd : how === 'wx' ? createPrivateFile(path) : createPrivateFileReplacing(path);
   }
   write(bytes: Uint8Array): void {
     if (this.fd === null) throw new Error(`${this.path}: write after close`);

@@ -11,6 +11,7 @@
 //   !==, ~=, any_ne      some occurrence differs
 //   > < >= <= contains matches in   some occurrence satisfies
 // A test on an absent field is false (so `not x == 1` is true without x).
+import { RE2JS, RE2JSSyntaxException } from 're2js';
 import type { Dissection, Field, FieldDef, FieldType, FieldValue } from '../types';
 import { getField } from '../fields/registry';
 import { FilterError } from './lexer';
@@ -551,26 +552,129 @@ function utf8AsLatin1(s: string): string {
   return Buffer.byteLength(s) === s.length ? s : Buffer.from(s, 'utf8').toString('latin1');
 }
 
-function compileRegex(src: string, start: number, end: number): RegExp {
+/**
+ * What a failed RE2 parse means, when it is a PCRE construct RE2 leaves out
+ * on purpose (each needs backtracking, which is what makes a match take
+ * exponential time): the user then learns why, not just "invalid syntax".
+ */
+function backtrackingConstruct(error: string, input: string): string | null {
+  if (error === 'invalid escape sequence' && /^\\[1-9]/.test(input)) return 'a backreference';
+  if (error === 'invalid named capture' && /^\(\?<[=!]/.test(input)) return 'a lookbehind';
+  if (error === 'invalid nested repetition operator' && /^.\+$/.test(input)) return 'a possessive quantifier';
+  if (error !== 'invalid or unsupported Perl syntax') return null;
+  if (input === '(?=' || input === '(?!') return 'a lookahead';
+  if (input === '(?>') return 'an atomic group';
+  if (input === '(?(') return 'a conditional group';
+  if (/^\(\?(R|[0-9+-]|&|P>)/.test(input)) return 'a recursive pattern';
+  return null;
+}
+
+/**
+ * Largest RE2 program a `matches` pattern may compile to. Matching is linear
+ * but costs up to one step per instruction per byte when RE2 falls back from
+ * its DFA (e.g. `\pL{1000}`), so this bounds the time of one match: about
+ * 4096 x 1500 steps on a full-size Ethernet frame. `.{0,1000}` is 2002.
+ */
+export const MAX_REGEX_PROGRAM = 4096;
+
+/**
+ * An upper estimate of the program a pattern compiles to (repeats multiply
+ * what they repeat), so that patterns far over MAX_REGEX_PROGRAM are refused
+ * before RE2 spends seconds and hundreds of MB building them: RE2 itself
+ * accepts programs of over a million instructions.
+ */
+function expandedSize(p: string): number {
+  const CAP = 1e12;
+  const outer: number[] = [];
+  let size = 0; // of the group being read
+  let last = 0; // of the last atom: what a quantifier repeats
+  const braces = /\{(\d+)(,(\d*))?\}/y;
+  for (let i = 0; i < p.length; i++) {
+    const c = p[i];
+    if (c === '\\') {
+      const e = p[++i];
+      if ((e === 'p' || e === 'P' || e === 'x') && p[i + 1] === '{') i = Math.max(i, p.indexOf('}', i));
+      else if (e === 'p' || e === 'P') i++;
+      last = 1; size += 1;
+    } else if (c === '[') {
+      // a class is one instruction: skip to its closing ] (one right after [ or [^ is literal)
+      let j = i + 1;
+      if (p[j] === '^') j++;
+      if (p[j] === ']') j++;
+      for (; j < p.length && p[j] !== ']'; j++) {
+        if (p[j] === '\\') j++;
+        else if (p[j] === '[' && p[j + 1] === ':') { const e = p.indexOf(':]', j); if (e >= 0) j = e + 1; }
+      }
+      i = j; last = 1; size += 1;
+    } else if (c === '(') {
+      outer.push(size); size = 0; last = 0;
+    } else if (c === ')') {
+      const inner = size + 2;
+      size = (outer.pop() ?? 0) + inner; last = inner;
+    } else if (c === '|') {
+      size += 1; last = 0;
+    } else if (c === '*' || c === '+' || c === '?') {
+      size += 2;
+    } else if (c === '{') {
+      braces.lastIndex = i;
+      const m = braces.exec(p);
+      if (m) {
+        const min = Number(m[1]);
+        const max = m[2] === undefined ? min : m[3] ? Number(m[3]) : min + 1;
+        const grown = Math.min(CAP, last * Math.max(max, 1) + (max - min));
+        size = Math.min(CAP, size - last + grown); last = grown;
+        i += m[0].length - 1;
+      } else { size += 1; last = 1; }
+    } else {
+      size += 1; last = 1;
+    }
+  }
+  while (outer.length) size = Math.min(CAP, size + outer.pop()!);
+  return size;
+}
+
+const tooLarge = (n: string): string =>
+  `Regex compilation error: the pattern is too large (${n} instructions, at most ${MAX_REGEX_PROGRAM}): each instruction is work for every byte matched.`;
+
+/**
+ * Compiles a `matches` pattern with RE2 (re2js): matching time is linear in
+ * the pattern and the value, so no filter, typed or stored in a session, can
+ * stall the engine the way a backtracking engine does on "(.*){12}zzz".
+ * Syntax is RE2's, which covers the Perl syntax display filters use.
+ */
+function compileRegex(src: string, start: number, end: number): RE2JS {
   // PCRE2 in Wireshark 4.0 is case-insensitive by default; (?-i) / (?i) at the
-  // start switch it, the common inline-flag uses JavaScript lacks.
-  let flags = 'i';
+  // start switch it. RE2 takes inline flags anywhere, but not x (extended),
+  // which was always ignored here: strip the leading groups into flags.
+  let flags = RE2JS.CASE_INSENSITIVE;
   let body = utf8AsLatin1(src);
+  const bits: Record<string, number> = { i: RE2JS.CASE_INSENSITIVE, m: RE2JS.MULTILINE, s: RE2JS.DOTALL, x: 0 };
   for (;;) {
     const m = /^\(\?(-?)([imsx]+)\)/.exec(body);
     if (!m) break;
-    for (const f of m[2]!) {
-      if (f === 'x') continue;
-      if (m[1]) flags = flags.replace(f, '');
-      else if (!flags.includes(f)) flags += f;
-    }
+    for (const f of m[2]!) flags = m[1] ? flags & ~bits[f]! : flags | bits[f]!;
     body = body.slice(m[0].length);
   }
+  const estimate = expandedSize(body);
+  if (estimate > 4 * MAX_REGEX_PROGRAM) throw new FilterError(tooLarge(`about ${estimate >= 1e12 ? 'more than 10^12' : estimate}`), start, end);
+  let re: RE2JS;
   try {
-    return new RegExp(body, flags);
+    re = RE2JS.compile(body, flags);
   } catch (e) {
-    throw new FilterError(`Regex compilation error: ${(e as Error).message.replace(/^Invalid regular expression: /, '')}.`, start, end);
+    if (!(e instanceof RE2JSSyntaxException)) {
+      throw new FilterError(`Regex compilation error: ${(e as Error).message}.`, start, end);
+    }
+    // re2js names the whole pattern with its flags prefixed ("(?i)..."): show the user's
+    let input = e.input ?? '';
+    if (input.endsWith(body) && input.length > body.length && input.startsWith('(?')) input = body;
+    const what = backtrackingConstruct(e.error, input);
+    if (what) {
+      throw new FilterError(`Regex compilation error: ${what} (\`${input}\`) is not supported: xdpscope's regular expressions run in linear time (RE2 syntax).`, start, end);
+    }
+    throw new FilterError(`Regex compilation error: ${e.error}${input ? `: \`${input}\`` : ''}.`, start, end);
   }
+  if (re.programSize() > MAX_REGEX_PROGRAM) throw new FilterError(tooLarge(String(re.programSize())), start, end);
+  return re;
 }
 
 function equality(kind: Kind, k: Const | undefined): (a: FieldValue, b: FieldValue) => boolean {

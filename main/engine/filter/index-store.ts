@@ -29,6 +29,10 @@
 import type { Dissection, FieldType, FieldValue } from '../types';
 import { getField } from '../fields/registry';
 import type { CompiledFilter, FilterPlan } from './compile';
+import { finish, type Steps } from './steps';
+
+/** work between two yields of a pass: loop iterations of a column or packet walk */
+const STEP = 1024;
 
 /** Fields indexed by default, besides every protocol (presence only). */
 export const DEFAULT_INDEXED_FIELDS: readonly string[] = [
@@ -207,9 +211,19 @@ export class FilterIndex {
    * the caller then re-dissects.
    */
   evaluate(filter: CompiledFilter): Uint32Array | null {
+    return finish(this.evaluateSteps(filter));
+  }
+
+  /**
+   * evaluate() as a pass that can run in slices (see steps.ts). It answers
+   * for the packets indexed when it starts: packets added meanwhile (a live
+   * capture, a file still loading) are left to the caller.
+   */
+  *evaluateSteps(filter: CompiledFilter): Steps<Uint32Array | null> {
     if (this.unindexed(filter).length) return null;
-    if (filter.plan) return this.framesOf(this.planBits(filter.plan, filter));
-    return this.replay(filter);
+    const upTo = this.count;
+    if (filter.plan) return this.framesOf(yield* this.planBits(filter.plan, filter, upTo), upTo);
+    return yield* this.replay(filter, upTo);
   }
 
   // ---- column-wise evaluation: one bit per packet ----------------------------
@@ -223,18 +237,19 @@ export class FilterIndex {
     return out;
   }
 
-  private planBits(plan: FilterPlan, filter: CompiledFilter): Uint32Array {
-    const words = (this.count + 31) >>> 5;
+  /** columns hold packets in order: an occurrence at or past upTo ends a column's walk */
+  private *planBits(plan: FilterPlan, filter: CompiledFilter, upTo: number): Steps<Uint32Array> {
+    const words = (upTo + 31) >>> 5;
     switch (plan.k) {
       case 'and': case 'or': {
-        const a = this.planBits(plan.l, filter);
-        const b = this.planBits(plan.r, filter);
+        const a = yield* this.planBits(plan.l, filter, upTo);
+        const b = yield* this.planBits(plan.r, filter, upTo);
         if (plan.k === 'and') for (let w = 0; w < words; w++) a[w]! &= b[w]!;
         else for (let w = 0; w < words; w++) a[w]! |= b[w]!;
         return a;
       }
       case 'not': {
-        const a = this.planBits(plan.e, filter);
+        const a = yield* this.planBits(plan.e, filter, upTo);
         for (let w = 0; w < words; w++) a[w] = ~a[w]!;
         return a;
       }
@@ -242,7 +257,10 @@ export class FilterIndex {
         const bits = new Uint32Array(words);
         for (const c of this.columnsOf(filter, plan.slot)) {
           const pk = c.pkts;
-          for (let i = 0; i < c.n; i++) bits[pk[i]! >>> 5]! |= 1 << (pk[i]! & 31);
+          for (let i = 0; i < c.n && pk[i]! < upTo; i++) {
+            bits[pk[i]! >>> 5]! |= 1 << (pk[i]! & 31);
+            if ((i & (STEP - 1)) === STEP - 1) yield STEP;
+          }
         }
         return bits;
       }
@@ -252,7 +270,8 @@ export class FilterIndex {
         const pred = plan.pred;
         for (const c of this.columnsOf(filter, plan.slot)) {
           const pk = c.pkts;
-          const n = c.n;
+          let n = c.n;
+          while (n > 0 && pk[n - 1]! >= upTo) n--;
           if (c.kind === 'intern') {
             // decide each distinct value once
             const t = c.table;
@@ -261,7 +280,9 @@ export class FilterIndex {
             for (let i = 0; i < n; i++) {
               const id = ids[i]!;
               let ok = verdict[id]!;
-              if (ok < 0) ok = verdict[id] = pred(t[id]!) ? 1 : 0;
+              // a predicate may be a regular expression over a long value: each counts
+              if (ok < 0) { ok = verdict[id] = pred(t[id]!) ? 1 : 0; yield 1; }
+              if ((i & (STEP - 1)) === STEP - 1) yield STEP;
               const p = pk[i]!;
               if (ok) hit[p >>> 5]! |= 1 << (p & 31);
               else if (miss) miss[p >>> 5]! |= 1 << (p & 31);
@@ -273,6 +294,7 @@ export class FilterIndex {
             const p = pk[i]!;
             if (pred(dec(i))) hit[p >>> 5]! |= 1 << (p & 31);
             else if (miss) miss[p >>> 5]! |= 1 << (p & 31);
+            if ((i & (STEP - 1)) === STEP - 1) yield STEP;
           }
         }
         // every occurrence satisfies: some did and none failed
@@ -282,11 +304,11 @@ export class FilterIndex {
     }
   }
 
-  private framesOf(bits: Uint32Array): Uint32Array {
+  private framesOf(bits: Uint32Array, upTo: number): Uint32Array {
     let k = 0;
-    const out = new Uint32Array(this.count);
+    const out = new Uint32Array(upTo);
     const frames = this.frames;
-    const n = this.count;
+    const n = upTo;
     for (let w = 0; w < bits.length; w++) {
       let x = bits[w]!;
       while (x !== 0) {
@@ -301,7 +323,7 @@ export class FilterIndex {
   }
 
   /** Packet-by-packet evaluation for filters without a plan (functions, field-to-field comparisons, ...). */
-  private replay(filter: CompiledFilter): Uint32Array {
+  private *replay(filter: CompiledFilter, upTo: number): Steps<Uint32Array> {
     // one source per (slot, column): alias slots read two columns
     const srcSlot: number[] = [];
     const srcCols: Array<Column | undefined> = [];
@@ -310,7 +332,11 @@ export class FilterIndex {
     });
     const ns = srcSlot.length;
     const pkts = srcCols.map((c) => c?.pkts ?? new Uint32Array(0));
-    const lens = srcCols.map((c) => c?.n ?? 0);
+    const lens = srcCols.map((c) => {
+      let n = c?.n ?? 0;
+      while (n > 0 && c!.pkts[n - 1]! >= upTo) n--;
+      return n;
+    });
     const dec = srcCols.map((c) => c?.decoder() ?? (() => null));
     const cur = new Array<number>(ns).fill(0);
     const vals: FieldValue[][] = filter.slots.map(() => []);
@@ -318,7 +344,7 @@ export class FilterIndex {
     // absent fields (false for `tcp.port == 80`, true for `not arp`): only
     // packets with an occurrence are replayed.
     const base = filter.evalValues(vals);
-    const out = new Uint32Array(this.count);
+    const out = new Uint32Array(upTo);
     let k = 0;
     let next = 0; // first packet not yet decided
     const frames = this.frames;
@@ -344,8 +370,9 @@ export class FilterIndex {
       if (filter.evalValues(vals)) out[k++] = frames[p]!;
       for (let s = 0; s < vals.length; s++) vals[s]!.length = 0;
       next = p + 1;
+      yield 1;
     }
-    if (base) while (next < this.count) out[k++] = frames[next++]!;
+    if (base) while (next < upTo) out[k++] = frames[next++]!;
     return out.slice(0, k);
   }
 

@@ -51,8 +51,17 @@ export function parseFilter(src: string): TestNode {
   return t;
 }
 
+/**
+ * How deep parentheses, braces, function calls, `not` and unary signs may
+ * nest. The parser and the compiled closures recurse once per level, so an
+ * unbounded depth ends in a stack overflow instead of a filter error;
+ * Wireshark's parser stops at a similar depth.
+ */
+export const MAX_NESTING = 100;
+
 class Parser {
   private i = 0;
+  private depth = 0;
   constructor(private readonly src: string, private readonly toks: Token[]) {}
 
   private peek(o = 0): Token { return this.toks[Math.min(this.i + o, this.toks.length - 1)]!; }
@@ -66,6 +75,15 @@ class Parser {
     const s = t.kind === 'slice' ? t.start - 1 : t.start;
     const e = t.kind === 'slice' ? t.end + 1 : t.end;
     return new FilterError(`"${text}" was unexpected in this context.`, s, e);
+  }
+
+  /** Runs one nested level of the grammar, refusing to go deeper than MAX_NESTING. */
+  private nested<T>(at: Token, fn: () => T): T {
+    if (this.depth >= MAX_NESTING) {
+      throw new FilterError(`The filter nests too deeply (more than ${MAX_NESTING} levels of parentheses, braces, functions, "not" or signs).`, at.start, at.end);
+    }
+    this.depth++;
+    try { return fn(); } finally { this.depth--; }
   }
 
   expectEnd(): void {
@@ -99,7 +117,7 @@ class Parser {
     const t = this.peek();
     if (this.isWord(t, 'not') || this.isOp(t, '!')) {
       this.next();
-      const e = this.parseNot();
+      const e = this.nested(t, () => this.parseNot());
       return { k: 'not', e, start: t.start, end: e.end };
     }
     return this.parseRelation();
@@ -109,7 +127,7 @@ class Parser {
     const t = this.peek();
     if (this.isOp(t, '(')) {
       this.next();
-      const e = this.parseOr();
+      const e = this.nested(t, () => this.parseOr());
       const c = this.peek();
       if (!this.isOp(c, ')')) throw this.unexpected(c);
       this.next();
@@ -209,14 +227,14 @@ class Parser {
     const t = this.peek();
     if (this.isOp(t, '-')) {
       this.next();
-      const v = this.parseUnary();
+      const v = this.nested(t, () => this.parseUnary());
       // -5 is a literal: keep it one so that it converts like any number
       if (v.k === 'literal' && v.form === 'word') return { ...v, text: '-' + v.text, start: t.start };
       return { k: 'neg', v, start: t.start, end: v.end };
     }
     if (this.isOp(t, '+')) {
       this.next();
-      return this.parseUnary();
+      return this.nested(t, () => this.parseUnary());
     }
     let v = this.parsePrimary();
     while (this.peek().kind === 'slice') {
@@ -232,7 +250,7 @@ class Parser {
     if (t.kind === 'char') return { k: 'literal', form: 'char', text: t.text, code: t.code, start: t.start, end: t.end };
     if (t.kind === 'word') {
       if (KEYWORDS.has(t.text)) throw this.unexpected(t);
-      if (this.isOp(this.peek(), '(') && this.peek().start === t.end) return this.parseCall(t);
+      if (this.isOp(this.peek(), '(') && this.peek().start === t.end) return this.nested(t, () => this.parseCall(t));
       if (getField(t.text)) {
         const layerTok = this.peek();
         if (this.isOp(layerTok, '#') && layerTok.start === t.end) {
@@ -247,7 +265,7 @@ class Parser {
     }
     if (this.isOp(t, '{')) {
       // arithmetic grouping: {tcp.len + 1} * 2
-      const inner = this.parseBitAnd();
+      const inner = this.nested(t, () => this.parseBitAnd());
       const c = this.peek();
       if (!this.isOp(c, '}')) throw this.unexpected(c);
       this.next();

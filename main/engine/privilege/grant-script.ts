@@ -4,7 +4,13 @@
 // read) run this same text, fed on stdin to `/bin/sh -s`; every value arrives
 // as a positional argument, never spliced into the code.
 //
-//   install DEST GROUP CAPS HELPER_SRC HELPER_SHA256 [--add-user USER]
+//   install DEST GROUP CAPS HELPER_SRC HELPER_SHA256 [--add-user USER [--uid UID]]
+//
+// --add-user puts USER in GROUP (the app passes the user asking, and --uid
+// their uid: the name must resolve to that very uid, and never to root).
+// Nothing here runs a file from a user-writable place: PATH is fixed before
+// the first command, the helper is only ever copied (and hashed), never
+// executed, and the script itself arrives as text, not as a path.
 //
 // Only the helper is installed: it carries its XDP program inside (a libbpf
 // skeleton generated from bpf/xdpscope.bpf.o), so no object file is loaded
@@ -17,7 +23,8 @@
 export const GRANT_SCRIPT = String.raw`set -eu
 umask 022
 PATH=/usr/sbin:/usr/bin:/sbin:/bin
-export PATH
+LC_ALL=C
+export PATH LC_ALL
 say() { printf 'xdpscope grant: %s\n' "$*"; }
 die() { printf 'xdpscope grant: %s\n' "$*" >&2; exit 1; }
 hash_of() { sha256sum < "$1" | cut -d' ' -f1; }
@@ -30,10 +37,29 @@ mode=$1; shift
 case $mode in
 install)
   dest=$1 group=$2 caps=$3 helper_src=$4 helper_sha=$5; shift 5
-  add_user=
-  if [ $# -gt 0 ]; then
-    [ "$1" = --add-user ] && [ $# = 2 ] || die "unexpected arguments: $*"
-    add_user=$2
+  add_user= add_uid=
+  while [ $# -gt 0 ]; do
+    case $1 in
+    --add-user) [ $# -ge 2 ] || die "--add-user needs a user name"; add_user=$2; shift 2 ;;
+    --uid) [ $# -ge 2 ] || die "--uid needs a number"; add_uid=$2; shift 2 ;;
+    *) die "unexpected arguments: $*" ;;
+    esac
+  done
+  # The user is checked before anything changes: a wrong one installs nothing.
+  if [ -n "$add_user" ]; then
+    case $add_user in
+    [a-z_]*) ;;
+    *) die "not a valid user name: $add_user" ;;
+    esac
+    case $add_user in *[!a-z0-9_-]*) die "not a valid user name: $add_user" ;; esac
+    user_uid=$(id -u "$add_user" 2>/dev/null) || die "no such user: $add_user; nothing installed"
+    if [ -n "$add_uid" ]; then
+      case $add_uid in ''|*[!0-9]*) die "not a uid: $add_uid" ;; esac
+      [ "$user_uid" = "$add_uid" ] || die "user $add_user has uid $user_uid, not $add_uid (the user who asked); nothing installed"
+    fi
+    [ "$user_uid" != 0 ] || die "refusing to add root to $group (xdpscope's UI never runs as root); nothing installed"
+  elif [ -n "$add_uid" ]; then
+    die "--uid goes with --add-user"
   fi
   command -v setcap >/dev/null || die "setcap not found; run: apt-get install libcap2-bin"
   check_hash "$helper_src" "$helper_sha" "before copying"
@@ -68,8 +94,12 @@ install)
   check_hash "$dest/xdpscope-helper" "$helper_sha" "after installing"
   say "installed $dest/xdpscope-helper (root:$group, mode 0750, $caps)"
   if [ -n "$add_user" ]; then
-    usermod -a -G "$group" "$add_user"
-    say "added $add_user to group $group (takes effect at the next login)"
+    if id -nG "$add_user" | tr ' ' '\n' | grep -qx "$group"; then
+      say "$add_user is already in group $group"
+    else
+      usermod -a -G "$group" "$add_user"
+      say "added $add_user to group $group: it takes effect at $add_user's next login (or, in one terminal, after: newgrp $group)"
+    fi
   fi
   ;;
 revoke)

@@ -20,7 +20,8 @@ export interface GrantResult {
   installed: InstalledHelper;
 }
 
-const USER_RE = /^[a-z_][a-z0-9_-]{0,31}\$?$/;
+/** The grant script's rule too: a name that cannot be read as an option or a pattern. */
+const USER_RE = /^[a-z_][a-z0-9_-]{0,31}$/;
 const SAFE_PATH_RE = /^\/[A-Za-z0-9._/+-]+$/;
 
 const sha256 = (buf: Buffer) => createHash('sha256').update(buf).digest('hex');
@@ -36,12 +37,20 @@ export function grantSource(helper: string = bundledFiles().helper): GrantSource
   return { helper, helperSha256: sha256(readFileSync(helper)) };
 }
 
+/** Who joins the group: a name, or a name that must resolve to this uid (the user asking). */
+export type GrantUser = string | { name: string; uid: number };
+
 /** Positional arguments for GRANT_SCRIPT's install mode. */
-export function installArgs(src: GrantSource, opts: { dir?: string; addUser?: string } = {}): string[] {
+export function installArgs(src: GrantSource, opts: { dir?: string; addUser?: GrantUser } = {}): string[] {
   const args = ['install', opts.dir ?? GRANT_DIR, HELPER_GROUP, HELPER_CAPS, src.helper, src.helperSha256];
   if (opts.addUser) {
-    if (!USER_RE.test(opts.addUser)) throw new Error(`not a valid user name: ${JSON.stringify(opts.addUser)}`);
-    args.push('--add-user', opts.addUser);
+    const u = typeof opts.addUser === 'string' ? { name: opts.addUser } : opts.addUser;
+    if (!USER_RE.test(u.name)) throw new Error(`not a valid user name: ${JSON.stringify(u.name)}`);
+    args.push('--add-user', u.name);
+    if ('uid' in u) {
+      if (!Number.isSafeInteger(u.uid) || u.uid <= 0) throw new Error(`not a uid of an unprivileged user: ${u.uid}`);
+      args.push('--uid', String(u.uid));
+    }
   }
   return args;
 }
@@ -57,7 +66,7 @@ export function runGrantScript(args: string[]): { status: number; output: string
   return { status: r.status ?? 1, output: `${r.stdout ?? ''}${r.stderr ?? ''}`.trim() };
 }
 
-export function runGrant(opts: { source?: GrantSource; dir?: string; addUser?: string } = {}): GrantResult {
+export function runGrant(opts: { source?: GrantSource; dir?: string; addUser?: GrantUser } = {}): GrantResult {
   const src = opts.source ?? grantSource();
   const r = runGrantScript(installArgs(src, opts));
   const installed = inspectHelper(grantedFiles(opts.dir).helper, { expectSha256: src.helperSha256 });
@@ -105,15 +114,20 @@ function stage(src: GrantSource): { dir: string; staged: GrantSource } {
   return { dir, staged };
 }
 
+/** The user running this process, as the grant script checks it (name and uid). */
+export function currentUser(): { name: string; uid: number } {
+  return { name: userInfo().username, uid: process.getuid?.() ?? -1 };
+}
+
 /**
  * Ask for root (a polkit/kdesudo password prompt) and install the bundled
- * helper. `addUser` (default: the current user) joins the xdpscope group;
- * like any group change it applies from the next login, which the result's
- * `installed.executable` reflects.
+ * helper. `addUser` (default: the current user, by name and uid) joins the
+ * xdpscope group; like any group change it applies from the next login,
+ * which the result's `installed.executable` reflects.
  */
-export async function requestGrant(opts: { addUser?: string | null; elevate?: Elevate; dir?: string } = {}): Promise<GrantResult> {
+export async function requestGrant(opts: { addUser?: GrantUser | null; elevate?: Elevate; dir?: string } = {}): Promise<GrantResult> {
   const src = grantSource();
-  const addUser = opts.addUser === null ? undefined : opts.addUser ?? userInfo().username;
+  const addUser = opts.addUser === null ? undefined : opts.addUser ?? currentUser();
   const { dir, staged } = stage(src);
   let output: string;
   let failed = false;

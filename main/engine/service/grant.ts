@@ -1,19 +1,33 @@
-// "Grant capture permission": runs `xdpscope grant` as root through the
+// "Grant capture permission" from the UI: the same audited grant script as
+// `sudo xdpscope grant` (privilege/grant-script.ts), run as root through the
 // desktop's authentication prompt (pkexec/kdesudo via @vscode/sudo-prompt).
-import { join } from 'node:path';
+// Root runs only that script's text, fed to /bin/sh on stdin — never this
+// app's JavaScript or any file the user could change — and it adds the
+// user asking (name checked against their uid) to the xdpscope group.
+import { requestGrant, currentUser, type Elevate } from '../privilege/grant';
+import { groupId } from '../privilege/inspect';
+import { HELPER_GROUP } from '../privilege/paths';
 
-const BIN = join(__dirname, '..', '..', '..', '..', 'bin', 'xdpscope.js');
+export interface GrantOutcome {
+  ok: boolean;
+  /** one paragraph for the user: what changed and what they must do next */
+  message: string;
+}
 
-export function grantCapturePermission(): Promise<{ ok: boolean; message: string }> {
-  if (process.getuid?.() === 0) {
-    return Promise.resolve({ ok: true, message: 'already running as root: no permission needed' });
+export async function grantCapturePermission(opts: { elevate?: Elevate; user?: { name: string; uid: number }; dir?: string } = {}): Promise<GrantOutcome> {
+  const user = opts.user ?? currentUser();
+  if (user.uid === 0) return { ok: true, message: 'already running as root: no permission needed' };
+  const r = await requestGrant({ addUser: user, ...(opts.elevate ? { elevate: opts.elevate } : {}), ...(opts.dir ? { dir: opts.dir } : {}) });
+  if (!r.ok) {
+    const why = [r.output, ...r.installed.problems].filter(Boolean).join('; ');
+    return { ok: false, message: `grant failed: ${why || 'the grant script did not complete'}` };
   }
-  const sudo = require('@vscode/sudo-prompt') as typeof import('@vscode/sudo-prompt');
-  const cmd = `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} grant`;
-  return new Promise((resolve) => {
-    sudo.exec(cmd, { name: 'xdpscope' }, (err, stdout, stderr) => {
-      if (err) resolve({ ok: false, message: `grant failed: ${err.message}${stderr ? `: ${String(stderr).trim()}` : ''}` });
-      else resolve({ ok: true, message: String(stdout ?? '').trim() || 'capture permission granted' });
-    });
-  });
+  // A new group membership reaches only processes started after the next login.
+  const gid = groupId(HELPER_GROUP);
+  const inGroupNow = gid !== null && (process.getgroups?.() ?? []).includes(gid);
+  const message = inGroupNow
+    ? 'Capture permission granted: you can capture now.'
+    : `Capture permission granted, and ${user.name} was added to the ${HELPER_GROUP} group. ` +
+      `It takes effect at your next login: log out and back in (or start xdpscope from a terminal after 'newgrp ${HELPER_GROUP}').`;
+  return { ok: true, message };
 }

@@ -19,7 +19,7 @@ export interface LiveCallbacks {
 }
 
 /** helper exit codes (helper/PROTOCOL.md) → what the UI says about them */
-const KIND_BY_CODE: Record<number, string> = { 2: 'capture', 3: 'permission', 4: 'capture', 5: 'xdp-conflict', 6: 'capture' };
+const KIND_BY_CODE: Record<number, string> = { 2: 'capture', 3: 'permission', 4: 'capture', 5: 'xdp-conflict', 6: 'capture', 7: 'filter' };
 
 /** received-packets counter from sysfs (this process's network namespace) */
 function rxPackets(name: string): number {
@@ -56,12 +56,22 @@ export class LiveCapture {
   }
 
   async start(): Promise<void> {
-    const s = Capture.startCapture({
-      iface: this.opts.iface,
-      mode: this.opts.mode ?? 'auto',
-      ...(this.opts.snaplen ? { snaplen: this.opts.snaplen } : {}),
-      ...(this.opts.captureFilter ? { filter: this.opts.captureFilter } : {}),
-    });
+    let s: Capture.HelperCapture;
+    try {
+      s = Capture.startCapture({
+        iface: this.opts.iface,
+        mode: this.opts.mode ?? 'auto',
+        ...(this.opts.snaplen ? { snaplen: this.opts.snaplen } : {}),
+        ...(this.opts.captureFilter ? { filter: this.opts.captureFilter } : {}),
+      });
+    } catch (e) {
+      // Refused before the helper ran (e.g. the filter's length): reported
+      // as the helper's own refusal would be, with its kind.
+      if (!(e instanceof Error) || typeof (e as Capture.CaptureError).code !== 'number') throw e;
+      this.error(e.message, (e as Capture.CaptureError).code);
+      this.cb.onExit();
+      return;
+    }
     this.session = s;
     this.cb.onInterfaces([{ id: 0, linkType: LinkType.ETHERNET, snaplen: this.opts.snaplen ?? 262144, name: this.opts.iface }]);
     s.on('hello', (h: Capture.HelloInfo) => {

@@ -2,7 +2,7 @@
 // a PacketStore, the displayed list (filtered, optionally sorted) as an
 // index array, and the API methods the faces call. It runs in a worker
 // thread (see worker.ts); status goes out at most every 50 ms.
-import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, readFileSync, statSync, writeSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { CaptureInterface, Dissection, RawPacket } from '../types';
@@ -11,7 +11,7 @@ import type {
   Methods, Method, Params, PacketDetails, RecentEntry, Result, RowBlock, Status, StreamFollow,
   DetailNode, ExportParams, SaveParams, SessionInfo, ViewState,
 } from '../../api/types';
-import { ApiError } from '../../api/schema';
+import { ApiError, UPLOAD_CHUNK_MAX } from '../../api/schema';
 import { Column, PacketStore, type RowSummary } from './store';
 import { StreamIds, summarize } from './summarize';
 import { detailsOf } from './details';
@@ -19,23 +19,52 @@ import { followTcp, followUdp, udpStreamIds } from './follow';
 import * as parts from './parts';
 import { LiveCapture } from './live';
 import { FilterIndex } from '../filter/index-store';
+import { runSliced, SLICE_MS, type Steps } from '../filter/steps';
 import { InsightsEngine, insightsSnapshot, type InsightsSnapshot } from '../insights/index';
 import { CommentMap } from '../session/comments';
 import { SessionFileError } from '../session/errors';
 import type { PacketSelection, PacketSource } from '../session/source';
 import type { SessionMetadata } from '../session/metadata';
 import { COLOURING_RULES, cleanColumns, parseRange } from './session-view';
+import { scratchPrefix } from '../file/scratch';
 
 const STATUS_INTERVAL_MS = 50;
 /** largest export handed back as bytes for a browser download */
 const MAX_DOWNLOAD = 256 * 1024 * 1024;
-const CHUNK = 4096;
+/** packets ingested between two looks at the clock while a file loads */
+const INGEST_SLICE = 256;
+/** default largest upload; XDPSCOPE_UPLOAD_LIMIT (bytes) changes it */
+export const DEFAULT_UPLOAD_LIMIT = 4 * 1024 ** 3;
+/** uploads in progress at once */
+const MAX_UPLOADS = 4;
+/** an upload with no chunk for this long is dropped */
+const UPLOAD_IDLE_MS = 60_000;
 const yieldNow = () => new Promise<void>((r) => setImmediate(r));
 
 export interface ServiceOptions {
   emit(ev: EngineEvent): void;
   /** where uploaded files are written before opening (browser mode) */
   uploadDir?: string;
+}
+
+interface Upload {
+  id: string;
+  name: string;
+  path: string;
+  fd: number;
+  size: number;
+  written: number;
+  timer: NodeJS.Timeout | null;
+}
+
+/** The upload size limit: XDPSCOPE_UPLOAD_LIMIT bytes when set to a positive integer, else 4 GiB. */
+export function uploadLimit(env: NodeJS.ProcessEnv = process.env): number {
+  const v = Number(env.XDPSCOPE_UPLOAD_LIMIT);
+  return Number.isSafeInteger(v) && v > 0 ? v : DEFAULT_UPLOAD_LIMIT;
+}
+
+function fmtBytes(n: number): string {
+  return n >= 1024 ** 3 ? `${(n / 1024 ** 3).toFixed(1)} GiB` : n >= 1024 ** 2 ? `${(n / 1024 ** 2).toFixed(1)} MiB` : `${n} bytes`;
 }
 
 export class EngineService {
@@ -54,9 +83,20 @@ export class EngineService {
   private displayedCount = 0;
   private filter: { matches(d: Dissection): boolean } | null = null;
   private filterText = '';
+  /** the sort asked for; `order` follows once its pass is done */
   private sort: { column: ColumnId; desc: boolean } | null = null;
+  /** the sort `order` was built for */
+  private orderSort: { column: ColumnId; desc: boolean } | null = null;
   /** the displayed list in sort order (only while sorted) */
   private order: Uint32Array | null = null;
+  /** bumps to drop a running sort pass (a newer sort, a cancel) */
+  private orderToken = 0;
+  /**
+   * The filter a pass is building a new list for, from packet `from` on:
+   * packets that arrive while it runs (live capture, file still loading)
+   * are judged here, since the pass answers only for those before them.
+   */
+  private pending: { filter: { matches(d: Dissection): boolean }; from: number; hits: number[] } | null = null;
   private generation = 0;
   /** bumps to cancel a running load/capture/filter pass */
   private loadToken = 0;
@@ -77,8 +117,12 @@ export class EngineService {
   private statusTimer: NodeJS.Timeout | null = null;
   private lastStatusAt = 0;
   private recent: any = null;
-  /** where uploads were written: removed at shutdown */
-  private uploadDirMade: string | null = null;
+  /** uploads in progress, by id */
+  private uploads = new Map<string, Upload>();
+  /** the uploaded file now open (removed when another upload replaces it, and at shutdown) */
+  private uploadOpened: string | null = null;
+  /** our own upload folder when the face gave none (removed at shutdown) */
+  private uploadScratch: import('../file/private').ScratchDir | null = null;
   /** packet comments: the file's, plus the user's edits (saved as EPB opt_comment) */
   private comments = new CommentMap();
   /** comments changed since the frame.comment values went into the filter index */
@@ -106,7 +150,10 @@ export class EngineService {
   private readonly handlers: { [M in Method]: (p: Methods[M]['params']) => Promise<Methods[M]['result']> } = {
     getStatus: async () => this.status(),
     openFile: async (p) => this.openFile(p.path),
-    openUpload: async (p) => this.openUpload(p.name, p.data),
+    uploadBegin: async (p) => this.uploadBegin(p.name, p.size),
+    uploadChunk: async (p) => this.uploadChunk(p.id, p.offset, p.bytes),
+    uploadEnd: async (p) => this.uploadEnd(p.id),
+    uploadAbort: async (p) => this.uploadAbort(p.id),
     getRows: async (p) => this.rows(p.start, p.count),
     setFilter: async (p) => this.setFilter(p.text),
     exportPackets: async (p) => this.exportPackets(p),
@@ -114,13 +161,13 @@ export class EngineService {
     exportBytes: async (p) => this.exportBytes(p),
     setView: async (p) => { this.setView(p); return { ok: true as const }; },
     getSession: async () => this.sessionInfo(),
-    cancelOpen: async () => { this.openAbort?.abort(); await this.waitFor(() => this.state !== 'loading', 2000); return this.status(); },
+    cancelOpen: async () => this.cancelOpen(),
     addComment: async (p) => { this.indexOrThrow(p.number); this.comments.add(p.number, p.text); return this.commentsChanged(p.number); },
     editComment: async (p) => { this.indexOrThrow(p.number); this.commentEdit(() => this.comments.edit(p.number, p.index, p.text)); return this.commentsChanged(p.number); },
     deleteComment: async (p) => { this.indexOrThrow(p.number); this.commentEdit(() => this.comments.delete(p.number, p.index)); return this.commentsChanged(p.number); },
     checkFilter: async (p) => this.checkFilter(p.text),
     completeFilter: async (p) => this.complete(p.text, p.cursor),
-    setSort: async (p) => { this.setSort(p.column, p.desc); return { ok: true as const }; },
+    setSort: async (p) => { await this.setSort(p.column, p.desc); return { ok: true as const }; },
     getDetails: async (p) => this.details(p.number),
     followStream: async (p) => this.follow(p.number, p.protocol),
     findRow: async (p) => ({ index: this.findRow(p.number) }),
@@ -132,6 +179,7 @@ export class EngineService {
       return this.startCapture(this.lastCaptureOptions);
     },
     save: async (p) => this.save(p),
+    saveCopy: async (p) => this.saveCopy(p),
     recentSessions: async () => this.recentList(),
     grantPermission: async () => this.grant(),
     getInsights: async () => this.insightsNow(),
@@ -231,6 +279,7 @@ export class EngineService {
     this.displayed = this.filter ? new Column(Uint32Array) : null;
     this.displayedCount = 0;
     this.order = null;
+    this.pending = null;
     this.generation++;
     this.mode = mode;
     this.source = source;
@@ -271,6 +320,9 @@ export class EngineService {
         try { ok = this.filter ? this.filter.matches(d) : true; } catch { ok = false; }
         if (ok) this.pushDisplayed(i);
       }
+      if (this.pending) {
+        try { if (this.pending.filter.matches(d)) this.pending.hits.push(i); } catch { /* a filter error is no match */ }
+      }
     }
     if (fromFile) store.appendBatch(batch, summaries);
     this.scheduleStatus();
@@ -294,6 +346,7 @@ export class EngineService {
         onProgress: (p) => { if (token === this.loadToken) this.progress = { bytesRead: p.bytesRead, size: p.size }; },
       });
     } catch (e) {
+      if (token !== this.loadToken) throw new ApiError(`opening ${path} was cancelled`, 'file');
       this.state = 'error';
       this.finishedAt = Date.now();
       // SessionFileError messages already name the path and the reason (no such file, permission denied, not a capture)
@@ -352,10 +405,20 @@ export class EngineService {
 
   private async readFile(session: import('../session/open').Session, token: number, path: string): Promise<void> {
     try {
-      for await (const batch of session.batches()) {
+      read: for await (const batch of session.batches()) {
         if (token !== this.loadToken) break;
         this.interfaces = session.interfaces;
-        this.ingest(batch, true);
+        // A display filter (stored in the session, or set while loading) runs
+        // on every packet: look at the clock often enough to keep answering.
+        let sliceStart = Date.now();
+        for (let k = 0; k < batch.length; k += INGEST_SLICE) {
+          this.ingest(k === 0 && batch.length <= INGEST_SLICE ? batch : batch.slice(k, k + INGEST_SLICE), true);
+          if (Date.now() - sliceStart >= SLICE_MS) {
+            await yieldNow();
+            if (token !== this.loadToken) break read;
+            sliceStart = Date.now();
+          }
+        }
         await yieldNow();
       }
       if (token !== this.loadToken) return;
@@ -392,14 +455,121 @@ export class EngineService {
     }
   }
 
-  async openUpload(name: string, data: Uint8Array): Promise<Status> {
-    const dir = this.opts.uploadDir ?? join(tmpdir(), `xdpscope-uploads-${process.pid}`);
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    this.uploadDirMade = dir;
-    const safe = basename(name).replace(/[^\w.+-]/g, '_') || 'upload.pcap';
-    const path = join(dir, `${Date.now()}-${safe}`);
-    writeFileSync(path, data, { mode: 0o600 });
-    return this.openFile(path);
+  /**
+   * Stops a file load and keeps the packets read so far. Whatever the reader
+   * is stuck in, the service leaves 'loading': a reader that does not stop
+   * within 2 s is abandoned (its token is retired, so nothing it does later
+   * lands here).
+   */
+  private async cancelOpen(): Promise<Status> {
+    this.openAbort?.abort();
+    this.cancelPasses();
+    await this.waitFor(() => this.state !== 'loading', 2000);
+    if (this.state === 'loading' && this.mode === 'file') {
+      this.loadToken++;
+      this.openAbort = null;
+      this.progress = undefined;
+      this.state = 'done';
+      this.finishedAt = Date.now();
+      this.fail(`Loading of ${this.source} cancelled after ${this.store.count} packets (the reader did not stop; the rest is not shown)`, 'file');
+    }
+    return this.status();
+  }
+
+  // ---- uploads (browser face) -------------------------------------------
+  //
+  // A browser sends a file in chunks (uploadBegin → uploadChunk… → uploadEnd),
+  // so no message is larger than the server's WebSocket limit and neither the
+  // server nor the engine holds the file in memory. Each upload is a new 0600
+  // file (O_EXCL|O_NOFOLLOW) in a private 0700 scratch folder; chunks must come
+  // in order and the declared size is a hard limit.
+
+  /** where uploads go: the server's scratch folder, or one of our own made on first use */
+  private uploadFolder(): string {
+    if (this.opts.uploadDir) return this.opts.uploadDir;
+    if (!this.uploadScratch) {
+      const { makeScratchDir } = require('../file/private') as typeof import('../file/private');
+      this.uploadScratch = makeScratchDir(scratchPrefix('uploads'));
+    }
+    return this.uploadScratch.path;
+  }
+
+  uploadBegin(name: string, size: number): { id: string; chunkSize: number; limit: number } {
+    const limit = uploadLimit();
+    if (size > limit) throw new ApiError(`${name} is ${fmtBytes(size)}, more than the ${fmtBytes(limit)} an upload may be (XDPSCOPE_UPLOAD_LIMIT): open it by path on the machine running xdpscope instead`, 'upload');
+    if (this.uploads.size >= MAX_UPLOADS) throw new ApiError(`${MAX_UPLOADS} uploads are already in progress: finish or abort one first`, 'upload');
+    const { createPrivateFile } = require('../file/private') as typeof import('../file/private');
+    const { randomUUID } = require('node:crypto') as typeof import('node:crypto');
+    const id = randomUUID();
+    const safe = basename(name).replace(/[^\w.+-]/g, '_').slice(-100) || 'upload.pcap';
+    const path = join(this.uploadFolder(), `${id.slice(0, 8)}-${safe}`);
+    let fd: number;
+    try { fd = createPrivateFile(path); } catch (e) { throw new ApiError(`cannot store the upload of ${name}: ${errMessage(e)}`, 'upload'); }
+    const up: Upload = { id, name, path, fd, size, written: 0, timer: null };
+    this.uploads.set(id, up);
+    this.touchUpload(up);
+    return { id, chunkSize: UPLOAD_CHUNK_MAX, limit };
+  }
+
+  uploadChunk(id: string, offset: number, bytes: Uint8Array): { received: number; size: number } {
+    const up = this.uploadOrThrow(id);
+    if (offset !== up.written) throw new ApiError(`upload of ${up.name}: chunk at byte ${offset}, expected ${up.written} (chunks go in order)`, 'upload');
+    if (up.written + bytes.length > up.size) {
+      this.dropUpload(up);
+      throw new ApiError(`upload of ${up.name}: more than the ${fmtBytes(up.size)} announced; upload aborted`, 'upload');
+    }
+    try {
+      let off = 0;
+      while (off < bytes.length) off += writeSync(up.fd, bytes, off, bytes.length - off);
+    } catch (e) {
+      this.dropUpload(up);
+      throw new ApiError(`upload of ${up.name}: cannot write ${up.path}: ${errMessage(e)}; upload aborted`, 'upload');
+    }
+    up.written += bytes.length;
+    this.touchUpload(up);
+    return { received: up.written, size: up.size };
+  }
+
+  async uploadEnd(id: string): Promise<Status> {
+    const up = this.uploadOrThrow(id);
+    if (up.written !== up.size) throw new ApiError(`upload of ${up.name}: ${fmtBytes(up.written)} of ${fmtBytes(up.size)} received`, 'upload');
+    this.uploads.delete(id);
+    if (up.timer) clearTimeout(up.timer);
+    closeSync(up.fd);
+    // The capture it replaces (if an upload) is no longer read once the new one opens.
+    const previous = this.uploadOpened;
+    this.uploadOpened = up.path;
+    try {
+      return await this.openFile(up.path);
+    } finally {
+      if (previous) rmSync(previous, { force: true });
+    }
+  }
+
+  uploadAbort(id: string): { ok: true } {
+    const up = this.uploads.get(id);
+    if (up) this.dropUpload(up);
+    return { ok: true };
+  }
+
+  private uploadOrThrow(id: string): Upload {
+    const up = this.uploads.get(id);
+    if (!up) throw new ApiError(`no upload ${id} in progress (finished, aborted, or idle for more than ${UPLOAD_IDLE_MS / 1000} s)`, 'upload');
+    return up;
+  }
+
+  /** An upload nobody continues is dropped, so a closed tab does not hold a file and a descriptor. */
+  private touchUpload(up: Upload): void {
+    if (up.timer) clearTimeout(up.timer);
+    up.timer = setTimeout(() => this.dropUpload(up), UPLOAD_IDLE_MS);
+    up.timer.unref();
+  }
+
+  private dropUpload(up: Upload): void {
+    this.uploads.delete(up.id);
+    if (up.timer) clearTimeout(up.timer);
+    try { closeSync(up.fd); } catch { /* closed already */ }
+    rmSync(up.path, { force: true });
   }
 
   private async waitFor(cond: () => boolean, ms: number): Promise<void> {
@@ -509,7 +679,9 @@ export class EngineService {
     this.closeSpool();
     this.store.close();
     if (this.statusTimer) clearTimeout(this.statusTimer);
-    if (this.uploadDirMade) rmSync(this.uploadDirMade, { recursive: true, force: true });
+    for (const up of [...this.uploads.values()]) this.dropUpload(up);
+    if (this.uploadOpened) rmSync(this.uploadOpened, { force: true });
+    this.uploadScratch?.dispose();
   }
 
   // ---- filter -----------------------------------------------------------
@@ -524,65 +696,105 @@ export class EngineService {
     return parts.filterCompletions(text, Math.min(cursor, text.length));
   }
 
-  async setFilter(text: string): Promise<FilterCheck & { displayed?: number }> {
+  async setFilter(text: string): Promise<FilterCheck & { displayed?: number; superseded?: boolean }> {
+    // a bad filter leaves the list, and a pass under way, as they were
+    const r = text.trim() ? parts.compileDisplayFilter(text) : null;
+    if (r && !r.ok) return { ok: false, error: r.error };
     const token = ++this.filterToken;
-    if (!text.trim()) {
-      this.filter = null;
-      this.filterText = '';
-      this.displayed = null;
-      this.displayedCount = 0;
-      this.rebuildOrder();
-      this.generation++;
-      this.scheduleStatus(true);
-      return { ok: true, empty: true, displayed: this.displayedLength() };
-    }
-    const r = parts.compileDisplayFilter(text);
-    if (!r.ok) return { ok: false, error: r.error };
-    const filter = r.filter;
+    this.pending = null;
     const store = this.store;
+    const live = () => token === this.filterToken && store === this.store;
+    if (!r) return this.swapDisplayed(null, '', null, 0, live);
+    const filter = r.filter;
     // Comments edited since indexing are not in the index's frame.comment values.
     const stale = this.commentsSinceIndex && /comment/.test(text);
-    const fromIndex = !stale && this.index.size === store.count ? this.index.evaluate(filter) : null;
-    if (fromIndex) {
-      // Frame numbers ascend in both: walk them together to store indices.
-      const next = new Column(Uint32Array, Math.max(16, fromIndex.length));
-      let n = 0;
-      for (let k = 0, i = 0; k < fromIndex.length && i < store.count; i++) {
-        if (store.number.arr[i] === fromIndex[k]) { next.arr[n++] = i; k++; }
+    if (!stale && this.index.size === store.count) {
+      // the index answers for the packets it holds now; later ones go to pending
+      const pending = { filter, from: store.count, hits: [] as number[] };
+      this.pending = pending;
+      const ran = await runSliced(this.index.evaluateSteps(filter), live);
+      if (!ran.done) return this.superseded();
+      const fromIndex = ran.value;
+      if (fromIndex) {
+        // Frame numbers ascend in both: walk them together to store indices.
+        const next = new Column(Uint32Array, Math.max(16, fromIndex.length));
+        let n = 0;
+        for (let k = 0, i = 0; k < fromIndex.length && i < pending.from; i++) {
+          if (store.number.arr[i] === fromIndex[k]) { next.arr[n++] = i; k++; }
+        }
+        return this.swapDisplayed(filter, text, next, n, live);
       }
-      return this.swapDisplayed(filter, text, next, n);
+      this.pending = null;
     }
     // Re-dissect every stored packet in order with a fresh (stateful)
     // dissector, building the new list aside; swap when it has caught up.
+    const ran = await runSliced(this.redissectSteps(filter), live);
+    if (!ran.done) return this.superseded();
+    return this.swapDisplayed(filter, text, ran.value.next, ran.value.n, live);
+  }
+
+  private *redissectSteps(filter: { matches(d: Dissection): boolean }): Steps<{ next: Column<Uint32Array>; n: number }> {
+    const store = this.store;
     const dissector = parts.createDissector();
     const next = new Column(Uint32Array, 1 << 14);
     let n = 0;
-    let i = 0;
-    while (i < store.count) {
-      const end = Math.min(store.count, i + CHUNK);
-      for (; i < end; i++) {
-        let d: Dissection;
-        const pkt = this.packetAt(i);
-        try { d = dissector.dissect(pkt); } catch (e) { d = brokenDissection(pkt, e); }
-        let ok: boolean;
-        try { ok = filter.matches(d); } catch { ok = false; }
-        if (ok) { next.ensure(n + 1); next.arr[n++] = i; }
+    for (let i = 0; ; i++) {
+      if (i >= store.count) {
+        // caught up: packets that arrive while the list is sorted are judged as they come
+        this.pending = { filter, from: i, hits: [] };
+        break;
       }
-      await yieldNow();
-      if (token !== this.filterToken || store !== this.store) return { ok: true, empty: false, displayed: this.displayedLength() };
+      let d: Dissection;
+      const pkt = this.packetAt(i);
+      try { d = dissector.dissect(pkt); } catch (e) { d = brokenDissection(pkt, e); }
+      let ok: boolean;
+      try { ok = filter.matches(d); } catch { ok = false; }
+      if (ok) { next.ensure(n + 1); next.arr[n++] = i; }
+      yield 1;
     }
-    return this.swapDisplayed(filter, text, next, n);
+    return { next, n };
   }
 
-  private swapDisplayed(filter: { matches(d: Dissection): boolean }, text: string, next: Column<Uint32Array>, n: number): FilterCheck & { displayed: number } {
+  private superseded(): FilterCheck & { displayed: number; superseded: true } {
+    return { ok: true, empty: false, displayed: this.displayedLength(), superseded: true };
+  }
+
+  /** Drops the running filter and sort passes: the list stays as it is shown. */
+  private cancelPasses(): void {
+    this.filterToken++;
+    this.orderToken++;
+    this.pending = null;
+    this.sort = this.orderSort;
+  }
+
+  /**
+   * Makes `next` (null: every packet) the displayed list, once it is in the
+   * current sort order; packets that arrived meanwhile (pending) are added.
+   */
+  private async swapDisplayed(
+    filter: { matches(d: Dissection): boolean } | null, text: string, next: Column<Uint32Array> | null, n: number, live: () => boolean,
+  ): Promise<FilterCheck & { displayed: number; superseded?: true }> {
+    // a sort asked for while ordering: order again with it
+    let sort: EngineService['sort'];
+    let order: Uint32Array | null;
+    do {
+      sort = this.sort;
+      const r = await runSliced(orderSteps(this.store, next, next ? n : this.store.count, sort), live);
+      if (!r.done) return this.superseded();
+      order = r.value;
+    } while (sort !== this.sort);
+    if (next && this.pending) for (const i of this.pending.hits) { next.ensure(n + 1); next.arr[n++] = i; }
+    this.pending = null;
+    this.orderToken++; // a sort pass over the old list is moot
     this.filter = filter;
     this.filterText = text;
     this.displayed = next;
     this.displayedCount = n;
-    this.rebuildOrder();
+    this.order = order;
+    this.orderSort = sort;
     this.generation++;
     this.scheduleStatus(true);
-    return { ok: true, empty: false, displayed: n };
+    return next ? { ok: true, empty: false, displayed: n } : { ok: true, empty: true, displayed: this.displayedLength() };
   }
 
   // ---- the list ---------------------------------------------------------
@@ -598,27 +810,20 @@ export class EngineService {
     return this.displayed ? this.displayed.arr[r] : r;
   }
 
-  setSort(column: ColumnId | null, desc: boolean): void {
-    this.sort = column ? { column, desc } : null;
-    this.rebuildOrder();
+  async setSort(column: ColumnId | null, desc: boolean): Promise<void> {
+    const sort = column ? { column, desc } : null;
+    this.sort = sort;
+    const token = ++this.orderToken;
+    const { store, displayed } = this;
+    const n = this.displayedLength();
+    // a newer sort, filter or capture makes this pass moot (a filter orders its own list)
+    const live = () => token === this.orderToken && store === this.store && displayed === this.displayed;
+    const r = await runSliced(orderSteps(store, displayed, n, sort), live);
+    if (!r.done) return;
+    this.order = r.value;
+    this.orderSort = sort;
     this.generation++;
     this.scheduleStatus(true);
-  }
-
-  private rebuildOrder(): void {
-    if (!this.sort || this.sort.column === 'number' && !this.sort.desc) { this.order = null; return; }
-    const n = this.displayedLength();
-    const idx = new Uint32Array(n);
-    for (let r = 0; r < n; r++) idx[r] = this.displayed ? this.displayed.arr[r] : r;
-    const s = this.store;
-    const key = sortKey(s, this.sort.column);
-    const dir = this.sort.desc ? -1 : 1;
-    const arr = Array.from(idx);
-    arr.sort((a, b) => {
-      const ka = key(a), kb = key(b);
-      return (ka < kb ? -1 : ka > kb ? 1 : a - b) * dir;
-    });
-    this.order = Uint32Array.from(arr);
   }
 
   rows(start: number, count: number): RowBlock {
@@ -860,7 +1065,16 @@ export class EngineService {
     }
   }
 
-  async save(p: SaveParams): Promise<{ path: string; packets: number; format: 'pcapng' | 'pcap' }> {
+  /**
+   * The file a save writes, without a save's consequences (browser
+   * downloads: the copy leaves this machine, so nothing here counts as saved).
+   */
+  async saveCopy(p: SaveParams): Promise<{ path: string; packets: number; format: 'pcapng' | 'pcap' }> {
+    const { format, r } = await this.writeSession(p);
+    return { path: r.path, packets: r.packets, format };
+  }
+
+  private async writeSession(p: SaveParams): Promise<{ format: 'pcapng' | 'pcap'; only: number[] | null; r: { path: string; packets: number } }> {
     const { saveSession } = require('../session/save') as typeof import('../session/save');
     if (p.view) this.setView(p.view);
     const format = p.format ?? (/\.pcap$/i.test(p.path) ? 'pcap' : 'pcapng');
@@ -872,6 +1086,11 @@ export class EngineService {
       comments: this.comments,
       select: only ? { frames: only } : 'all',
     }));
+    return { format, only, r };
+  }
+
+  async save(p: SaveParams): Promise<{ path: string; packets: number; format: 'pcapng' | 'pcap' }> {
+    const { format, only, r } = await this.writeSession(p);
     // classic pcap keeps no comments: they stay unsaved
     if (!only && format === 'pcapng') this.comments.commit();
     if (!only) {
@@ -946,6 +1165,44 @@ export class EngineService {
 
 function emptySession(): SessionInfo {
   return { ours: false, displayFilter: '', columns: [], selectedPacket: null, colouringRules: [], insights: {}, notices: [], commentedFrames: [] };
+}
+
+/**
+ * The first n displayed rows (null list: every packet) in sort order, or
+ * null when the sort is none / ascending by number (the list's own order).
+ * A merge sort in steps: runs sorted at once, then merged pairwise.
+ */
+function* orderSteps(s: PacketStore, displayed: Column<Uint32Array> | null, n: number, sort: { column: ColumnId; desc: boolean } | null): Steps<Uint32Array | null> {
+  if (!sort || (sort.column === 'number' && !sort.desc)) return null;
+  let src = new Uint32Array(n);
+  for (let r = 0; r < n; r++) src[r] = displayed ? displayed.arr[r] : r;
+  const key = sortKey(s, sort.column);
+  const dir = sort.desc ? -1 : 1;
+  const cmp = (a: number, b: number): number => {
+    const ka = key(a), kb = key(b);
+    return (ka < kb ? -1 : ka > kb ? 1 : a - b) * dir;
+  };
+  const RUN = 1024;
+  for (let lo = 0; lo < n; lo += RUN) {
+    const run = src.subarray(lo, Math.min(n, lo + RUN));
+    run.sort(cmp);
+    yield run.length * 10;
+  }
+  let dst = new Uint32Array(n);
+  for (let w = RUN; w < n; w *= 2) {
+    for (let lo = 0; lo < n; lo += 2 * w) {
+      const mid = Math.min(lo + w, n), hi = Math.min(lo + 2 * w, n);
+      let i = lo, j = mid, k = lo;
+      while (i < mid && j < hi) {
+        dst[k++] = cmp(src[j]!, src[i]!) < 0 ? src[j++]! : src[i++]!;
+        if ((k & 1023) === 0) yield 1024;
+      }
+      while (i < mid) dst[k++] = src[i++]!;
+      while (j < hi) dst[k++] = src[j++]!;
+    }
+    [src, dst] = [dst, src];
+  }
+  return src;
 }
 
 function sortKey(s: PacketStore, col: ColumnId): (i: number) => number | string {

@@ -3,9 +3,18 @@
 // atomic), fsynced, then moved into place and the directory fsynced. Killing
 // the process at any point leaves either the old file or the new one, never
 // a mix; the only debris is a `.<name>.xdpscope-tmp-*` file.
+//
+// What may be replaced is file/private.ts's rule: the destination's final
+// name is lstat()ed, never resolved. A regular file is replaced as a name
+// (rename), a symbolic link is refused with its target named (it may be
+// planted: writing through it once replaced a root-owned file), and so is a
+// directory. The temp file is created O_EXCL|O_NOFOLLOW, 0600; an
+// overwritten file keeps its mode only as far as 0600 allows (traffic stays
+// private, as dumpcap's files); the mode is set on a descriptor, never by
+// name, so no chmod reaches through a link.
 import { promises as fsp, constants as fsc } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { dirname, join } from 'node:path';
+import { PrivateFileError, replaceableTarget, replacementMode, TEMP_MARKER, tempPathFor, writePrivateFile } from '../file/private';
 import { abortError, friendlyFsError, SessionFileError } from './errors';
 
 export interface AtomicWriteOptions {
@@ -16,15 +25,13 @@ export interface AtomicWriteOptions {
   action?: string;
 }
 
-export const TEMP_MARKER = '.xdpscope-tmp-';
+export { TEMP_MARKER, tempPathFor };
 
-export function tempPathFor(dest: string): string {
-  return join(dirname(dest), `.${basename(dest)}${TEMP_MARKER}${process.pid}-${randomBytes(4).toString('hex')}`);
-}
-
-async function fsyncPath(path: string, flags: number): Promise<void> {
+/** fsync a file or folder and, for a file, give it `mode` (pass O_NOFOLLOW for files: folders may be links). */
+async function fsyncPath(path: string, flags: number, mode?: number): Promise<void> {
   const fh = await fsp.open(path, flags);
   try {
+    if (mode !== undefined) await fh.chmod(mode);
     await fh.sync();
   } finally {
     await fh.close();
@@ -32,9 +39,10 @@ async function fsyncPath(path: string, flags: number): Promise<void> {
 }
 
 /**
- * Produce `dest` atomically. `produce(tmpPath)` must write the complete file
- * at tmpPath (and may throw or observe the signal to give up); its result is
- * returned once the file is durably in place.
+ * Produce `dest` atomically. `produce(tmpPath)` must create the complete
+ * file at tmpPath with file/private.ts (FileSink 'wx', writePrivateFile:
+ * 0600, O_EXCL|O_NOFOLLOW), and may throw or observe the signal to give up;
+ * its result is returned once the file is durably in place.
  */
 export async function writeFileAtomically<T>(
   dest: string,
@@ -42,18 +50,15 @@ export async function writeFileAtomically<T>(
   opts: AtomicWriteOptions = {},
 ): Promise<T> {
   const action = opts.action ?? 'save';
-  const given = dest;
   // Fail before doing the work when the answer is already known.
-  let keepMode: number | null = null;
+  let mode: number;
   try {
-    const st = await fsp.stat(dest);
-    if (st.isDirectory()) throw new SessionFileError('EISDIR', dest, `Cannot ${action} "${dest}": it is a directory, not a file`);
-    if (!opts.overwrite) throw friendlyFsError(Object.assign(new Error('exists'), { code: 'EEXIST' }), action, dest);
-    // Replace what a symlink points to, not the link; keep the file's permissions (a 0600 capture stays private).
-    dest = await fsp.realpath(dest);
-    keepMode = st.mode & 0o7777;
+    const old = replaceableTarget(dest);
+    if (old && !opts.overwrite) throw friendlyFsError(Object.assign(new Error('exists'), { code: 'EEXIST' }), action, dest);
+    mode = replacementMode(old);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw friendlyFsError(err, action, given);
+    if (err instanceof PrivateFileError) throw new SessionFileError(err.code, dest, `Cannot ${action} "${dest}": ${err.reason}`, { cause: err });
+    throw friendlyFsError(err, action, dest);
   }
   const dir = dirname(dest);
   try {
@@ -65,10 +70,10 @@ export async function writeFileAtomically<T>(
   let placed = false;
   try {
     const result = await produce(tmp);
-    if (opts.signal?.aborted) throw abortError(given, action);
-    if (keepMode !== null) await fsp.chmod(tmp, keepMode);
-    await fsyncPath(tmp, fsc.O_RDONLY);
+    if (opts.signal?.aborted) throw abortError(dest, action);
+    await fsyncPath(tmp, fsc.O_RDONLY | fsc.O_NOFOLLOW, mode);
     if (opts.overwrite) {
+      // Replaces the name: had a link been planted since the check, the link goes, not its target.
       await fsp.rename(tmp, dest);
     } else {
       // link() refuses an existing name atomically, closing the race between
@@ -80,8 +85,8 @@ export async function writeFileAtomically<T>(
     await fsyncPath(dir, fsc.O_RDONLY | fsc.O_DIRECTORY);
     return result;
   } catch (err) {
-    if (opts.signal?.aborted && !placed) throw abortError(given, action);
-    throw friendlyFsError(err, action, given);
+    if (opts.signal?.aborted && !placed) throw abortError(dest, action);
+    throw friendlyFsError(err, action, dest);
   } finally {
     if (!placed) await fsp.rm(tmp, { force: true }).catch(() => undefined);
   }
@@ -89,7 +94,7 @@ export async function writeFileAtomically<T>(
 
 /** Write small content (JSON, text) atomically. */
 export function writeSmallFileAtomically(dest: string, content: string | Uint8Array, opts: AtomicWriteOptions = {}): Promise<void> {
-  return writeFileAtomically(dest, (tmp) => fsp.writeFile(tmp, content, { flag: 'wx', mode: 0o644 }), opts);
+  return writeFileAtomically(dest, async (tmp) => writePrivateFile(tmp, content), opts);
 }
 
 /** Remove temp files a killed save left behind in `dir` (older than `minAgeMs`, not ours). */

@@ -38,8 +38,13 @@ const REASONS: Record<string, string> = {
 export function friendlyFsError(err: unknown, action: string, path: string): SessionFileError {
   if (err instanceof SessionFileError) return err;
   const code = (err as NodeJS.ErrnoException | undefined)?.code ?? 'EUNKNOWN';
-  const reason = REASONS[code] ?? (err instanceof Error ? err.message : String(err));
-  return new SessionFileError(code, path, `Cannot ${action} "${path}": ${reason}`, { cause: err });
+  return new SessionFileError(code, path, `Cannot ${action} "${path}": ${fsReason(err)}`, { cause: err });
+}
+
+/** Why an fs call failed, in words ("permission denied"), without the path. */
+export function fsReason(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return (code && REASONS[code]) ?? (err instanceof Error ? err.message : String(err));
 }
 
 export function abortError(path: string, action: string): SessionFileError {

@@ -1,8 +1,12 @@
 // The recent-files list: most recent first, bounded, persisted as JSON in
 // the config dir and written atomically (a crash never leaves half a list).
+// The list says what the user opened: it is kept as privately as the files
+// (0600 in a 0700 folder of the user's own; file/private.ts).
 import { promises as fsp } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { ensurePrivateDir } from '../file/private';
 import { writeSmallFileAtomically } from './atomic';
+import { friendlyFsError } from './errors';
 import { recentFilesPath } from './paths';
 
 export interface RecentFile {
@@ -42,7 +46,11 @@ export class RecentFiles {
   }
 
   private async write(files: RecentFile[]): Promise<void> {
-    await fsp.mkdir(dirname(this.file), { recursive: true });
+    try {
+      ensurePrivateDir(dirname(this.file));
+    } catch (err) {
+      throw friendlyFsError(err, 'update the recent-files list', this.file);
+    }
     const body = JSON.stringify({ version: 1, files: files.map(({ path, openedAt }) => ({ path, openedAt })) }, null, 2) + '\n';
     await writeSmallFileAtomically(this.file, body, { overwrite: true, action: 'update the recent-files list' });
   }

@@ -11,9 +11,14 @@
 // A spool is owned by the process that writes it: `<spool>.owner` records
 // its pid and start time. A spool whose owner is gone (crash, or exit
 // without save/discard) is offered by findRecoverableSpools().
-import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+//
+// Spools hold traffic: the spool and recovered folders are the user's own,
+// 0700 (ensurePrivateDir refuses one another user owns or may write to),
+// and every file in them is created 0600 with O_EXCL|O_NOFOLLOW.
+import { readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { FileSink } from '../file/sink';
+import { ensurePrivateDir, makePrivateDirs, replacePrivateFile, writePrivateFile } from '../file/private';
 import { PcapngWriter, type InterfaceOptions } from '../pcapng/writer';
 import type { RawPacket } from '../types';
 import { isAlive } from './atomic';
@@ -88,7 +93,7 @@ export class SpoolWriter {
   constructor(opts: SpoolOptions = {}) {
     const dir = opts.dir ?? spoolDir();
     try {
-      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      ensurePrivateDir(dir);
     } catch (err) {
       throw friendlyFsError(err, 'create the capture spool directory', dir);
     }
@@ -96,7 +101,7 @@ export class SpoolWriter {
     this.path = join(dir, `${SPOOL_PREFIX}${stamp}-${process.pid}-${Math.random().toString(36).slice(2, 8)}${SPOOL_SUFFIX}`);
     this.ownerPath = this.path + OWNER_SUFFIX;
     const owner: OwnerRecord = { pid: process.pid, start: processStartTime(process.pid), createdAt: new Date().toISOString() };
-    writeFileSync(this.ownerPath, JSON.stringify(owner) + '\n', { flag: 'wx', mode: 0o600 });
+    writePrivateFile(this.ownerPath, JSON.stringify(owner) + '\n');
     this.fsync = opts.fsync ?? true;
     this.writer = new PcapngWriter(new FileSink(this.path, 'wx'), {
       customOptions: encodeMetadata({ ...opts.metadata }),
@@ -148,8 +153,8 @@ export class SpoolWriter {
     this.writer.close();
     try {
       const o = JSON.parse(readFileSync(this.ownerPath, 'utf8')) as OwnerRecord;
-      writeFileSync(this.ownerPath, JSON.stringify({ ...o, closedAt: new Date().toISOString() }) + '\n');
-    } catch { /* owner file removed by someone: nothing to update */ }
+      replacePrivateFile(this.ownerPath, JSON.stringify({ ...o, closedAt: new Date().toISOString() }) + '\n');
+    } catch { /* owner record gone, or a link now (never written through): nothing to update */ }
     return info;
   }
 
@@ -230,8 +235,16 @@ export interface RecoverResult {
  * with the spool's metadata, saved atomically; then the spool is removed.
  */
 export async function recoverSpool(path: string, opts: RecoverOptions = {}): Promise<RecoverResult> {
-  const destination = opts.destination ?? join(recoveredDir(), basename(path));
-  mkdirSync(dirname(destination), { recursive: true });
+  let destination = opts.destination;
+  if (destination === undefined) {
+    try {
+      destination = join(ensurePrivateDir(recoveredDir()), basename(path));
+    } catch (err) {
+      throw friendlyFsError(err, 'create the recovered captures directory', recoveredDir());
+    }
+  } else {
+    makePrivateDirs(dirname(destination));
+  }
   const session = await openSession(path, { signal: opts.signal });
   const saved = await saveSession(destination, session, {
     overwrite: opts.overwrite,
