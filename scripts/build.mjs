@@ -28,11 +28,12 @@ const NODE_ENTRIES = [
   'main/engine/service/worker.ts', // the engine service's worker thread (service/client.ts starts it)
   'main/engine/parallel/worker.ts', // the parallel read's worker threads (parallel/read.ts starts them)
 ];
-/** Programs the tests start as child processes, and their data generators. */
+/**
+ * Besides every *.test.ts and every *-child.ts (a program a test starts as a
+ * child process), found by name: what tests load by path, and data generators.
+ */
 const TEST_SCRIPTS = [
-  'test/lib/engine.ts', // the engine parts child processes of tests load by path
-  'test/session/spool-child.ts',
-  'test/session/save-child.ts',
+  'test/lib/engine.ts', // the engine parts child processes and workers of tests load by path
   'test/filter/make-answers.ts',
   'test/filter/make-multi-ip.ts',
 ];
@@ -118,7 +119,7 @@ const rendererSrc = walk('renderer', (p) => /\.(tsx?|css|html|svg|png)$/.test(p)
 const sharedUi = walk('main/engine', (p) => /\.tsx?$/.test(p)).concat(walk('main/api', isTs));
 const nodeEntries = [
   ...NODE_ENTRIES,
-  ...walk('test', (p) => p.endsWith('.test.ts')).sort(),
+  ...walk('test', (p) => p.endsWith('.test.ts') || p.endsWith('-child.ts')).sort(),
   ...TEST_SCRIPTS,
   ...BENCH_SCRIPTS,
 ];
