@@ -26,7 +26,7 @@ import { SessionFileError } from '../session/errors';
 import type { PacketSelection, PacketSource } from '../session/source';
 import type { SessionMetadata } from '../session/metadata';
 import { COLOURING_RULES, cleanColumns, parseRange } from './session-view';
-import { scratchPrefix } from '../../server/scratch';
+import { scratchPrefix } from '../file/scratch';
 
 const STATUS_INTERVAL_MS = 50;
 /** largest export handed back as bytes for a browser download */
