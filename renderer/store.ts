@@ -7,11 +7,11 @@ import type {
   CaptureOptions, Completion, DetailNode, ErrorInfo, FilterCheck, InterfaceInfo, PacketDetails,
   RecentEntry, SpoolEntry, Status, StreamFollow, XdpscopeApi, SessionInfo, ExportParams, ViewState,
 } from '../main/api/types';
-import { captureFilterProblem } from '../main/engine/capture/filter-limit';
+import { captureFilterProblem } from '../main/api/capture-filter';
 import { fieldAt } from './lib/format';
 import { uploadFile } from './api';
 import { applyColumns, currentColumns, revealRow } from './lib/grid-bridge';
-import type { InsightsSnapshot } from '../main/engine/insights/index';
+import type { InsightsSnapshot } from '../main/api/insights';
 
 export const HISTORY_LIMIT = 30;
 

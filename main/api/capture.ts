@@ -2,7 +2,7 @@
 // leaves behind (main/engine/service/handlers/capture.ts answers these).
 import { z } from 'zod';
 import { call, empty, nat, ok, path, status } from './common';
-import { captureFilterProblem } from '../engine/capture/filter-limit';
+import { captureFilterProblem } from './capture-filter';
 
 // Interface names: what Linux allows (IFNAMSIZ 16, no slash or whitespace).
 const ifname = z.string().min(1).max(15).regex(/^[^/\s]+$/);

@@ -1,6 +1,9 @@
-// The one mapping between errors and the ErrorInfo that crosses a boundary
-// (engine thread, Electron IPC, WebSocket): every face answers a failed call
-// with toErrorInfo(e) and turns a received ErrorInfo back with apiError(info).
+// The error every face reports to the renderer as { message, kind }, and the
+// one mapping between errors and that ErrorInfo across a boundary (engine
+// thread, Electron IPC, WebSocket): every face answers a failed call with
+// toErrorInfo(e) and turns a received ErrorInfo back with apiError(info).
+// Apart from the zod schemas, so code that only raises or maps errors (the
+// engine client the CLI loads) does not load zod.
 import type { ErrorInfo } from './common';
 
 export class ApiError extends Error {

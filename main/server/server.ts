@@ -32,9 +32,7 @@ import type { EngineLike } from '../api/types';
 export type { EngineLike } from '../api/types';
 import { encodeMessage, decodeMessage } from '../api/codec';
 import { toErrorInfo, validateCall } from '../api/index';
-import { makeScratchDir, type ScratchDir } from '../engine/file/private';
-import { scratchPrefix } from './scratch';
-
+import { makeScratchDir, scratchPrefix, type ScratchDir } from '../engine/index';
 
 export interface UiServerOptions {
   engine: EngineLike;

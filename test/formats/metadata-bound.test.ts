@@ -61,7 +61,7 @@ function measured(dir: string, args: string[]): Promise<Run> {
 
 const serviceScript = (path: string): string => `
 process.env.XDPSCOPE_CONFIG_DIR = ${JSON.stringify(join(tmpdir(), 'xs-config-bound'))};
-const { EngineService } = require(${JSON.stringify(join(ROOT, 'dist', 'main', 'engine', 'service', 'service.js'))});
+const { EngineService } = require(${JSON.stringify(join(ROOT, 'dist', 'test', 'lib', 'engine.js'))});
 (async () => {
   const s = new EngineService({ emit: () => undefined });
   await s.call('openFile', { path: ${JSON.stringify(path)} });

@@ -27,7 +27,7 @@ function rxPackets(name: string): number {
 }
 
 export class LiveCapture {
-  private session: Capture.LiveCapture | null = null;
+  private session: Capture.HelperCapture | null = null;
   private pump: Promise<void> | null = null;
   private reported = false;
 
@@ -56,7 +56,7 @@ export class LiveCapture {
   }
 
   async start(): Promise<void> {
-    let s: Capture.LiveCapture;
+    let s: Capture.HelperCapture;
     try {
       s = Capture.startCapture({
         iface: this.opts.iface,

@@ -10,7 +10,7 @@ import { basename, join } from 'node:path';
 import type { Status } from '../../api/index';
 import { ApiError, UPLOAD_CHUNK_MAX } from '../../api/index';
 import { createPrivateFile, makeScratchDir, type ScratchDir } from '../file/private';
-import { scratchPrefix } from '../../server/scratch';
+import { scratchPrefix } from '../file/scratch';
 import { errMessage } from './open-capture';
 
 /** default largest upload; XDPSCOPE_UPLOAD_LIMIT (bytes) changes it */
