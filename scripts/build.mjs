@@ -34,8 +34,8 @@ const NODE_ENTRIES = [
  */
 const TEST_SCRIPTS = [
   'test/lib/engine.ts', // the engine parts child processes and workers of tests load by path
-  'test/filter/make-answers.ts',
-  'test/filter/make-multi-ip.ts',
+  'test/engine/filter/make-answers.ts',
+  'test/engine/filter/make-multi-ip.ts',
 ];
 /** Benchmarks (each runs as `node dist/bench/<dir>/<name>.js`). */
 const BENCH_SCRIPTS = [

@@ -1,6 +1,6 @@
 // The capture filter's one limit, shared by the API schema, the CLI, the UI
 // and the capture engine (which re-exports it from capture/filter-limit.ts). The helper enforces the same number
-// (XS_MAX_FILTER_LEN in bpf/xdpscope.h; test/capture/filter-limit.test.ts
+// (XS_MAX_FILTER_LEN in bpf/xdpscope.h; test/engine/capture/filter-limit.test.ts
 // checks they agree), so a filter the app accepts is never refused by the
 // helper for its length. No Node imports: the renderer bundles this file.
 

@@ -7,4 +7,4 @@ export { parseCaptureBuffer } from '../../main/engine/file/open';
 export { privilegeStatus } from '../../main/engine/privilege/status';
 export { EngineService } from '../../main/engine/service/service';
 export { compileDisplayFilter } from '../../main/engine/filter/compile';
-export { dissection, registerTestFields } from '../filter/synthetic';
+export { dissection, registerTestFields } from '../engine/filter/synthetic';
