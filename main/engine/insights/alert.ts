@@ -3,9 +3,10 @@
 // a reader can see why it fired; its filter (Wireshark syntax) selects
 // exactly the packets the alert counted.
 
-export type AlertKind =
-  | 'traffic-spike' | 'port-scan' | 'brute-force' | 'syn-flood'
-  | 'unexpected-protocol' | 'service-mismatch' | 'ai-service';
+import type { AlertKind } from './detectors';
+
+/** each registered detector declares the kinds it raises (detectors/index.ts) */
+export type { AlertKind };
 
 export type AlertSeverity = 'info' | 'low' | 'medium' | 'high';
 

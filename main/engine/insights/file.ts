@@ -1,20 +1,15 @@
 // Insights over a capture file: read → dissect → InsightsEngine. Used by
-// `xdpscope insights`, the tests and the benchmark. The dissector and reader
-// are loaded lazily (as the service does) so this module loads on its own.
-import type { Dissection, RawPacket } from '../types';
+// `xdpscope insights`, the tests and the benchmark.
+import type { Dissection } from '../types';
+import { Dissector } from '../dissect/index';
+import { openCaptureFile } from '../file/open';
 import { InsightsEngine } from './engine';
 import type { InsightsSettingsInput } from './settings';
 import type { StatsOptions } from '../stats';
 
-export interface DissectorLike {
-  dissect(pkt: RawPacket): Dissection;
-}
-
-export function createDissector(): DissectorLike {
-  const m = require('../dissect/index');
-  if (typeof m.createDissector === 'function') return m.createDissector();
-  if (typeof m.Dissector === 'function') return new m.Dissector();
-  throw new Error('dissect/index exports neither createDissector nor Dissector');
+/** A dissector as the insights engine wants it: every field, in tree order (the filters its alerts carry are checked against the same). */
+export function createDissector(): Dissector {
+  return new Dissector();
 }
 
 export interface AnalyzeResult {
@@ -29,7 +24,6 @@ export async function analyzeCaptureFile(
   path: string,
   opts: { settings?: InsightsSettingsInput; stats?: StatsOptions; onDissection?: (d: Dissection) => void } = {},
 ): Promise<AnalyzeResult> {
-  const { openCaptureFile } = require('../file/open') as typeof import('../file/open');
   const file = await openCaptureFile(path);
   const dissector = createDissector();
   const engine = new InsightsEngine(opts.settings, opts.stats);
@@ -44,9 +38,8 @@ export async function analyzeCaptureFile(
       }
     }
   } finally {
-    await (file as { close?: () => Promise<void> }).close?.();
+    await file.close();
   }
   engine.finish();
-  const err = (file as { error?: { message: string } | null }).error;
-  return { engine, packets, damage: err ? err.message : null };
+  return { engine, packets, damage: file.error ? file.error.message : null };
 }
