@@ -5,10 +5,11 @@
 import type { DetectorDef } from '../detector';
 import { aiServices } from './ai';
 import { connections } from './connections';
+import { icmpFlood } from './icmp-flood';
 import { policy } from './policy';
 import { spikes } from './spikes';
 
-export const DETECTORS = [spikes, connections, policy, aiServices] as const;
+export const DETECTORS = [spikes, connections, policy, aiServices, icmpFlood] as const;
 
 type Registered = (typeof DETECTORS)[number];
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
