@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ACK, MAC_A, MAC_B, SYN, Scenario, tcp } from './craft';
 import { scratch } from './pipeline';
-import { analyzeCaptureFile } from '../../main/engine/insights/file';
+import { analyzeCaptureFile } from '../../../main/engine/insights/file';
 
 const MAC_C = '02:00:00:00:00:03';
 const FLOWS = 20_000;

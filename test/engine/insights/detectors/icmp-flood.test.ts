@@ -6,11 +6,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Alert } from '../../main/engine/insights/alert';
-import { analyzeCaptureFile } from '../../main/engine/insights/file';
-import { CAPTURES, sharedCapturesSkipReason } from '../lib/env';
-import { MAC_A, MAC_B, Scenario, gre, icmpEcho, icmpv6Echo } from './craft';
-import { framesMatching, runScenario } from './pipeline';
+import type { Alert } from '../../../../main/engine/insights/alert';
+import { analyzeCaptureFile } from '../../../../main/engine/insights/file';
+import { CAPTURES, sharedCapturesSkipReason } from '../../../lib/env';
+import { MAC_A, MAC_B, Scenario, gre, icmpEcho, icmpv6Echo } from '../craft';
+import { framesMatching, runScenario } from '../pipeline';
 
 const T0 = 1_760_000_000;
 

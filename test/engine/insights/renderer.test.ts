@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { buildSync } from 'esbuild';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT } from '../lib/env';
-import { insightsSnapshot } from '../../main/engine/insights';
+import { ROOT } from '../../lib/env';
+import { insightsSnapshot } from '../../../main/engine/insights';
 import { RST, ACK, SYN, Scenario, tcp, MAC_A, MAC_B, httpRequest, httpResponse } from './craft';
 import { runScenario, scratch } from './pipeline';
 

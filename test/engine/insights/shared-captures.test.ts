@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { CAPTURES, hasCommand, sharedCapturesSkipReason } from '../lib/env';
-import { analyzeCaptureFile } from '../../main/engine/insights/file';
-import type { HierarchyNode } from '../../main/engine/stats/hierarchy';
+import { CAPTURES, hasCommand, sharedCapturesSkipReason } from '../../lib/env';
+import { analyzeCaptureFile } from '../../../main/engine/insights/file';
+import type { HierarchyNode } from '../../../main/engine/stats/hierarchy';
 import { framesMatching } from './pipeline';
 
 const skip = sharedCapturesSkipReason();

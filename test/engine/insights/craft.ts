@@ -3,8 +3,8 @@
 // ClientHello with SNI, HTTP, DNS answers, SSH banners). Checksums are
 // correct so the dissector sees ordinary traffic. Frames are written with
 // the real PcapngWriter.
-import { PcapngWriter } from '../../main/engine/pcapng/writer';
-import { LinkType } from '../../main/engine/types';
+import { PcapngWriter } from '../../../main/engine/pcapng/writer';
+import { LinkType } from '../../../main/engine/types';
 
 export const MAC_A = '02:00:00:00:00:01';
 export const MAC_B = '02:00:00:00:00:02';

@@ -3,7 +3,7 @@
 // filter engine) selects exactly the packets the alert counted.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Alert } from '../../main/engine/insights/alert';
+import type { Alert } from '../../../main/engine/insights/alert';
 import {
   ACK, RST, SYN, Scenario, dnsQuery, dnsResponse, gre, httpRequest, httpResponse, icmpEcho, sctpInit, tcp, tlsClientHello, udp, MAC_A, MAC_B,
 } from './craft';

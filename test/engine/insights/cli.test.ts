@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CAPTURES, CLI, sharedCapturesSkipReason } from '../lib/env';
+import { CAPTURES, CLI, sharedCapturesSkipReason } from '../../lib/env';
 import { scratch } from './pipeline';
 
 const run = (...args: string[]) => spawnSync(process.execPath, [CLI, 'insights', ...args], { encoding: 'utf8', timeout: 60_000 });

@@ -6,12 +6,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, liveSkipReason } from '../lib/env';
-import { createVethPair } from '../lib/netns';
-import { startCapture } from '../../main/engine/capture';
-import { createDissector } from '../../main/engine/insights/file';
-import { InsightsEngine } from '../../main/engine/insights';
-import type { Alert } from '../../main/engine/insights/alert';
+import { ROOT, liveSkipReason } from '../../lib/env';
+import { createVethPair } from '../../lib/netns';
+import { startCapture } from '../../../main/engine/capture';
+import { createDissector } from '../../../main/engine/insights/file';
+import { InsightsEngine } from '../../../main/engine/insights';
+import type { Alert } from '../../../main/engine/insights/alert';
 
 const HELPER = join(ROOT, 'helper', 'xdpscope-helper');
 const skip = liveSkipReason() ?? (existsSync(HELPER) ? null : `capture helper not built (${HELPER}): run node scripts/build.mjs`);

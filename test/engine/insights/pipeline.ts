@@ -4,10 +4,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { analyzeCaptureFile, createDissector } from '../../main/engine/insights/file';
-import { compileDisplayFilter } from '../../main/engine/filter/compile';
-import { openCaptureFile } from '../../main/engine/file/open';
-import type { InsightsSettingsInput } from '../../main/engine/insights/settings';
+import { analyzeCaptureFile, createDissector } from '../../../main/engine/insights/file';
+import { compileDisplayFilter } from '../../../main/engine/filter/compile';
+import { openCaptureFile } from '../../../main/engine/file/open';
+import type { InsightsSettingsInput } from '../../../main/engine/insights/settings';
 import type { Scenario } from './craft';
 
 let dir: string | null = null;

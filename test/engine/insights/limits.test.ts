@@ -2,7 +2,7 @@
 // its caps under a flood of distinct sources (each SYN from a new address).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { defaultSettings, resolveSettings } from '../../main/engine/insights/settings';
+import { defaultSettings, resolveSettings } from '../../../main/engine/insights/settings';
 import { SYN, Scenario, tcp } from './craft';
 import { runScenario } from './pipeline';
 
