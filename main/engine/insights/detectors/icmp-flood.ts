@@ -56,7 +56,7 @@ interface Flood {
 
 interface Target {
   address: string;
-  /** the second being counted; it never runs back, so the target's seconds follow frame order */
+  /** the second being counted (when n > 0) */
   sec: number;
   n: number;
   bytes: number;
@@ -71,28 +71,30 @@ interface Target {
 
 export class IcmpFloodDetector implements Detector {
   private readonly targets: LruMap<string, Target>;
+  /** targets with a second being counted or a flood open: the only ones a new second has to look at */
+  private readonly active = new Set<Target>();
+  /** the current second of the capture; it never runs back (late packets count in it), so each target's seconds follow frame order */
+  private clock = -Infinity;
   private readonly done: Alert[] = [];
   private seq = 0;
 
   constructor(private readonly s: IcmpFloodSettings, private readonly maxAlerts: number) {
-    this.targets = new LruMap(MAX_TARGETS, (_k, t) => { this.close(t); this.finish(t); });
+    this.targets = new LruMap(MAX_TARGETS, (_k, t) => { this.close(t); this.finish(t); this.active.delete(t); });
   }
 
   add(f: PacketFacts, d: Dissection): void {
+    if (!this.s.enabled || Number.isNaN(f.ts)) return;
+    // every packet moves the clock, so a flood's last second closes (live) without waiting for the next ping to its target
+    if (f.ts >= this.clock + 1) this.tick(Math.floor(f.ts));
     // TCP and UDP frames cannot carry an echo request under a single IP header: skip them before reading fields
-    if (!this.s.enabled || f.transport !== undefined || f.dst === undefined || f.src === undefined || Number.isNaN(f.ts)) return;
+    if (f.transport !== undefined || f.dst === undefined || f.src === undefined) return;
     if (!isSingleHeaderEchoRequest(d, f.ipVersion)) return;
     let t = this.targets.touch(f.dst);
-    const sec = Math.max(Math.floor(f.ts), t?.sec ?? -Infinity);
     if (t === undefined) {
-      t = { address: f.dst, sec, n: 0, bytes: 0, firstTs: f.ts, lastTs: f.ts, firstFrame: f.frame, lastFrame: f.frame, sources: new Map(), sourcesOverflow: false, flood: null };
+      t = { address: f.dst, sec: this.clock, n: 0, bytes: 0, firstTs: f.ts, lastTs: f.ts, firstFrame: f.frame, lastFrame: f.frame, sources: new Map(), sourcesOverflow: false, flood: null };
       this.targets.set(f.dst, t);
-    } else if (sec !== t.sec) {
-      this.close(t);
-      if (t.flood !== null && sec > t.flood.endSec + 1) this.finish(t);
-      t.sec = sec;
     }
-    if (t.n === 0) { t.firstTs = f.ts; t.firstFrame = f.frame; }
+    if (t.n === 0) { t.sec = this.clock; t.firstTs = f.ts; t.firstFrame = f.frame; this.active.add(t); }
     t.n++;
     t.bytes += f.len;
     t.lastTs = f.ts;
@@ -101,6 +103,16 @@ export class IcmpFloodDetector implements Detector {
     if (c !== undefined) t.sources.set(f.src, c + 1);
     else if (t.sources.size < SOURCES_PER_SECOND) t.sources.set(f.src, 1);
     else t.sourcesOverflow = true;
+  }
+
+  /** The clock moved to `sec`: every second before it is over, and a flood whose target got no ping for a whole second has ended. */
+  private tick(sec: number): void {
+    for (const t of this.active) {
+      this.close(t);
+      if (t.flood !== null && t.flood.endSec < sec - 1) this.finish(t);
+      if (t.flood === null) this.active.delete(t);
+    }
+    this.clock = sec;
   }
 
   /** The target's second is over: it extends (or opens) a flood, or ends the one in progress. */
@@ -136,12 +148,13 @@ export class IcmpFloodDetector implements Detector {
   }
 
   flush(): void {
-    for (const t of this.targets.map.values()) { this.close(t); this.finish(t); }
+    for (const t of this.active) { this.close(t); this.finish(t); }
+    this.active.clear();
   }
 
   alerts(): Alert[] {
     const live: Alert[] = [];
-    for (const t of this.targets.map.values()) if (t.flood !== null) live.push(this.toAlert(t.address, t.flood, true));
+    for (const t of this.active) if (t.flood !== null) live.push(this.toAlert(t.address, t.flood, true));
     return this.done.concat(live);
   }
 

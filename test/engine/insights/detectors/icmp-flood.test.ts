@@ -7,10 +7,12 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Alert } from '../../../../main/engine/insights/alert';
-import { analyzeCaptureFile } from '../../../../main/engine/insights/file';
+import { openCaptureFile } from '../../../../main/engine/file/open';
+import { InsightsEngine } from '../../../../main/engine/insights';
+import { analyzeCaptureFile, createDissector } from '../../../../main/engine/insights/file';
 import { CAPTURES, sharedCapturesSkipReason } from '../../../lib/env';
 import { MAC_A, MAC_B, Scenario, gre, icmpEcho, icmpv6Echo } from '../craft';
-import { framesMatching, runScenario } from '../pipeline';
+import { framesMatching, runScenario, scratch } from '../pipeline';
 
 const T0 = 1_760_000_000;
 
@@ -93,6 +95,30 @@ test('pings at the threshold, or with the detector off, raise nothing', async ()
   const higher = new Scenario();
   pingFlood(higher, '198.18.23.2', ['198.18.23.3'], 500, 2);
   assert.deepEqual((await runScenario('icmp-flood-higher', higher, { icmpFlood: { minPerSec: 1000 } })).alerts.map((a) => a.title), []);
+});
+
+test('live, a flood shows while it lasts and ends after a second without pings, with no end-of-file flush', async () => {
+  const s = new Scenario();
+  const victim = '198.18.24.2';
+  for (let i = 0; i < 400; i++) s.ip(T0 + 2 + i / 200, icmpEcho('198.18.24.3', victim, 1, i));
+  // other traffic moves the clock on: one packet in the second after the flood, one a second later
+  const after = s.ip(T0 + 4.5, icmpEcho('198.18.24.4', '198.18.24.5', 1, 1));
+  s.ip(T0 + 5.5, icmpEcho('198.18.24.4', '198.18.24.5', 1, 2));
+  const path = scratch('icmp-flood-live.pcapng');
+  s.write(path);
+  const engine = new InsightsEngine();
+  const dissector = createDissector();
+  const seen: Array<Array<[string, boolean]>> = [];
+  const file = await openCaptureFile(path);
+  for await (const batch of file.batches()) {
+    for (const p of batch) {
+      engine.add(dissector.dissect(p));
+      if (p.number >= after) seen.push(engine.alerts().map((a) => [a.kind, a.ongoing]));
+    }
+  }
+  await file.close();
+  assert.deepEqual(seen, [[['icmp-flood', true]], [['icmp-flood', false]]]);
+  assert.equal(engine.alerts()[0].packets, 400);
 });
 
 const skip = sharedCapturesSkipReason();
