@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ROOT } from '../lib/env';
 import type { VethPair } from '../lib/netns';
-import { startCapture, type CaptureOptions, type CaptureExit, type LiveCapture } from '../../main/engine/capture';
+import { startCapture, type HelperCaptureOptions, type CaptureExit, type HelperCapture } from '../../main/engine/capture';
 import type { CaptureStats, HelloInfo } from '../../main/engine/capture/protocol';
 
 /** The checkout's helper, never an installed copy (which may be older). */
@@ -12,12 +12,12 @@ export const HELPER = join(ROOT, 'helper', 'xdpscope-helper');
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-export function startInNs(pair: VethPair, opts: Partial<CaptureOptions> = {}): LiveCapture {
+export function startInNs(pair: VethPair, opts: Partial<HelperCaptureOptions> = {}): HelperCapture {
   return startCapture({ iface: pair.serverIf, helper: HELPER, wrapper: ['ip', 'netns', 'exec', pair.serverNs], ...opts });
 }
 
 /** Resolves on 'hello'; rejects with the helper's message if it exits first. */
-export function helloOf(cap: LiveCapture, timeoutMs = 10_000): Promise<HelloInfo> {
+export function helloOf(cap: HelperCapture, timeoutMs = 10_000): Promise<HelloInfo> {
   return new Promise((resolve, reject) => {
     const t = setTimeout(() => reject(new Error('no hello from the helper in time')), timeoutMs);
     cap.once('hello', (h) => { clearTimeout(t); resolve(h); });
@@ -36,7 +36,7 @@ export interface Collected {
  * once a second), so a test stops a capture when the kernel has seen its
  * frames, not after a guessed delay. Rejects after 30 s, naming what it saw.
  */
-export function statsReach(cap: LiveCapture, done: (s: CaptureStats) => boolean, what: string): Promise<void> {
+export function statsReach(cap: HelperCapture, done: (s: CaptureStats) => boolean, what: string): Promise<void> {
   if (cap.stats && done(cap.stats)) return Promise.resolve();
   return new Promise((resolve, reject) => {
     const t = setTimeout(() => { cap.off('stats', on); reject(new Error(`capture counters never reached ${what}: last ${JSON.stringify(cap.stats, (_k, v) => typeof v === 'bigint' ? String(v) : v)}`)); }, 30_000);
@@ -55,7 +55,7 @@ export const passed = (s: CaptureStats): number => s.seen - s.filtered - s.pause
  * delivered by stop().
  */
 export async function captureDuring(
-  pair: VethPair, opts: Partial<CaptureOptions>, during: (cap: LiveCapture) => Promise<void> | void,
+  pair: VethPair, opts: Partial<HelperCaptureOptions>, during: (cap: HelperCapture) => Promise<void> | void,
   expect: { seen?: number; passed?: number }, perBatchDelayMs = 0,
 ): Promise<Collected> {
   const cap = startInNs(pair, opts);

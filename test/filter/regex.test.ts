@@ -43,7 +43,7 @@ test('catastrophic patterns finish (a deadline guards the run: a backtracking en
     }`;
   const worker = new Worker(code, {
     eval: true,
-    workerData: { compile: join(__dirname, '../../main/engine/filter/compile.js'), synthetic: join(__dirname, 'synthetic.js'), cases: CATASTROPHIC },
+    workerData: { compile: join(__dirname, '../lib/engine.js'), synthetic: join(__dirname, '../lib/engine.js'), cases: CATASTROPHIC },
   });
   const got: unknown[] = [];
   let guard: NodeJS.Timeout | undefined;

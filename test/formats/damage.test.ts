@@ -7,9 +7,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { sharedCapturesSkipReason } from '../lib/env';
 import { openCaptureFile, parseCaptureBuffer } from '../../main/engine/file/open';
 import { CaptureFileError } from '../../main/engine/file/errors';
+import { openSession } from '../../main/engine/session/open';
+import { metaNotice } from '../../main/engine/file/budget';
 import { block, epb, frame, idb, opb, option, pcapHeader, pcapRecord, shb, spb } from './blocks';
 import { capturePath, readAll } from './helpers';
 
@@ -96,7 +99,7 @@ test('not a capture: openCaptureFile rejects, parseCaptureBuffer reports', async
   const dir = mkdtempSync(join(tmpdir(), 'xdpscope-fmt-'));
   try {
     for (const [bytes, reason] of [
-      [Buffer.from('GET / HTTP/1.1\r\n'), 'file is neither pcap nor pcapng (starts with 47 45 54 20)'],
+      [Buffer.from('GET / HTTP/1.1\r\n'), 'file is not a capture file (neither pcap nor pcapng)'],
       [Buffer.alloc(0), 'file is too short (0 bytes) to be a capture'],
     ] as const) {
       const p = join(dir, 'x');
@@ -107,6 +110,28 @@ test('not a capture: openCaptureFile rejects, parseCaptureBuffer reports', async
     await assert.rejects(openCaptureFile(join(dir, 'missing')), { code: 'ENOENT' });
     const noShb = parseCaptureBuffer(Buffer.concat([shb().subarray(0, 0), head.subarray(0, 4), Buffer.alloc(8)]));
     assert.ok(noShb.error);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('not a capture: the error says so without quoting any of the file', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'xdpscope-fmt-'));
+  try {
+    const secret = Buffer.from('root:$6$s3cr3t$hash:19000:0:99999:7:::\n');
+    const quoted = (msg: string): boolean =>
+      msg.includes('root') || /72 ?6f ?6f ?74|726f6f74|0x74|746f6f72/i.test(msg);
+    for (const [name, bytes, what] of [
+      ['shadow', secret, 'file'],
+      ['shadow.gz', gzipSync(secret), 'decompressed file'],
+    ] as const) {
+      const p = join(dir, name);
+      writeFileSync(p, bytes);
+      const reason = `${what} is not a capture file (neither pcap nor pcapng)`;
+      await assert.rejects(openCaptureFile(p), (e: unknown) => e instanceof CaptureFileError && e.reason === reason && !quoted(e.message));
+      assert.equal(parseCaptureBuffer(bytes).error?.reason, reason);
+      await assert.rejects(openSession(p), (e: Error) => /not a capture file/.test(e.message) && !quoted(e.message));
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -153,4 +178,25 @@ test('pcap variants: big-endian nanosecond and the modified (a1b2cd34) format', 
   const mod = await both(Buffer.concat([pcapHeader({ magic: 0xa1b2cd34 }), modRec, modRec]));
   assert.equal(mod.error, null);
   assert.deepEqual(mod.packets.map((p) => [p.tsNs, p.capLen, p.data[0]]), [[3_000_007_000n, 60, 1], [3_000_007_000n, 60, 1]]);
+});
+
+test('metadata past the budget: lists keep the first records, interface ids stay the file\'s, packets all decode', () => {
+  const n = 40_000;
+  const idbs = Array.from({ length: n }, (_, i) => idb(i === n - 1 ? 101 : 1, 0, [option(3, 'd'.repeat(300))]));
+  const r = parseCaptureBuffer(Buffer.concat([shb(), ...idbs, epb(0, 1n, frame(1)), epb(n - 1, 2n, frame(2))]));
+  assert.equal(r.error, null);
+  assert.ok(r.interfaces.length > 1000 && r.interfaces.length < n, `${r.interfaces.length} interfaces listed`);
+  assert.ok(r.interfaces.every((f, i) => f.id === i), 'the listed ones are the first, with their own ids');
+  assert.equal(r.dropped?.['interface descriptions'], n - r.interfaces.length);
+  assert.deepEqual(r.packets.map((p) => [p.interfaceId, p.linkType]), [[0, 1], [n - 1, 101]]);
+  assert.match(metaNotice(r) ?? '', /^the file's metadata is larger than the 16 MiB kept in memory; dropped after the first ones: .*[\d,]+ interface descriptions/);
+  assert.equal(metaNotice(parseCaptureBuffer(Buffer.concat([shb(), idb(1, 0)]))), null);
+});
+
+test('more than 65536 interfaces in one section is damage, after the packets before it', () => {
+  const idbs = Buffer.concat(Array.from({ length: 65536 }, () => idb(1, 0)));
+  const r = parseCaptureBuffer(Buffer.concat([shb(), idbs, epb(0, 1n, frame(1)), idb(1, 0), epb(0, 2n, frame(2))]));
+  assert.equal(r.packets.length, 1);
+  assert.equal(r.error?.reason, 'more than 65536 interfaces in one section');
+  assert.equal(r.error?.block, 1 + 65536 + 1 + 1);
 });

@@ -2,17 +2,23 @@
 // bit flips, byte corruption and length-field tampering. Whatever the
 // damage: no exception escapes, parsing ends, every packet whose record ends
 // before the first damaged byte comes out identical, and what comes after is
-// well-formed (or an error says where reading stopped).
+// well-formed (or an error says where reading stopped). And every input,
+// the mutations and crafted metadata bombs (gzipped), streams in bounded
+// CPU time and memory, measured in a child process.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { sharedCapturesSkipReason } from '../lib/env';
 import { parseCaptureBuffer } from '../../main/engine/file/open';
 import type { RawPacket } from '../../main/engine/types';
 import { captureNames, capturePath, packetKey, readAll } from './helpers';
 import { mulberry32 as rng } from '../lib/rng';
+import { block, epb, frame, idb, option, shb } from './blocks';
+import type { FuzzRun } from './fuzz-child';
 
 const skip = sharedCapturesSkipReason() ?? undefined;
 const BUDGET_MS = 20_000;
@@ -161,6 +167,89 @@ test('the streaming reader agrees with the in-memory parser on mutated files', {
       assert.deepEqual(streamed.packets.map(packetKey), mem.packets.map(packetKey), `${o.name} #${i} ${m.kind}@${m.damageAt}`);
       assert.equal(streamed.file.error?.message, mem.error?.message, `${o.name} #${i}`);
     }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/**
+ * Bounds every fuzz input must stream within. CPU time (not wall time) so a
+ * busy machine cannot fail it: the largest inputs here take ~0.5 s, a
+ * runaway one (an unbounded loop or copy) far more. The peak RSS bound is
+ * on the whole child run: node itself takes ~50 MB, the reader's bounded
+ * buffers and metadata budget ~40 MB more, and kept metadata of the bombs
+ * below alone would pass it several times.
+ */
+const CPU_MS_PER_INPUT = 2000;
+const MAX_RSS_MB = 300;
+
+/**
+ * A crafted file made to cost memory or time: small pcapng metadata blocks
+ * of a few seeded kinds (custom blocks, name records, statistics, sections,
+ * interfaces with options, packets with comments), which cost several times
+ * their size when kept, repeated to 24-48 MB between a first and a last
+ * packet, gzipped; sometimes cut short.
+ */
+function bomb(seed: number): Buffer {
+  const rand = rng(seed);
+  const int = (n: number): number => Math.floor(rand() * n);
+  const u32 = (v: number): Buffer => { const b = Buffer.alloc(4); b.writeUInt32LE(v >>> 0); return b; };
+  const text = (n: number): string => 'x'.repeat(n);
+  const makers: Array<() => Buffer> = [
+    () => block(0xbad, Buffer.concat([u32(32473), Buffer.alloc(int(64))])),
+    () => block(4, Buffer.concat([Buffer.from([1, 0, 12, 0, 198, 18, 0, int(256)]), Buffer.from('host.test\0\0\0'), Buffer.alloc(4)])),
+    () => block(5, Buffer.concat([u32(0), u32(0), u32(1), option(1, text(int(64))), Buffer.alloc(4)])),
+    () => Buffer.concat([shb('le', [option(1, text(int(64))), option(2988, Buffer.concat([u32(32473), Buffer.alloc(int(64))]))]), idb(1, 0)]),
+    () => idb(1, 0, [option(2, text(int(32))), option(1, text(int(64)))]),
+    () => epb(0, BigInt(int(1e9)), frame(int(128)), [option(1, text(int(64)))]),
+  ];
+  const unit = Buffer.concat(Array.from({ length: 1 + int(4) }, () => makers[int(makers.length)]()));
+  const target = (24 + int(25)) << 20;
+  const body = Buffer.concat(Array<Buffer>(Math.max(1, Math.floor(target / unit.length))).fill(unit));
+  const file = gzipSync(Buffer.concat([shb(), idb(1, 0), epb(0, 1n, frame(1)), body, epb(0, 2n, frame(2))]), { level: 1 });
+  return int(4) === 0 ? file.subarray(0, int(file.length)) : file;
+}
+
+function runChild(paths: string[]): Promise<FuzzRun[]> {
+  const child = join(__dirname, 'fuzz-child.js');
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [child, ...paths], { timeout: 240_000, maxBuffer: 1 << 24 }, (e, out, err) => {
+      if (e) reject(new Error(`fuzz child failed: ${e.message}\n${err}`));
+      else resolve(out.trim().split('\n').map((l) => JSON.parse(l) as FuzzRun));
+    });
+  });
+}
+
+test('every fuzz input streams within 2 s of CPU, and a run within 300 MB of peak RSS', { skip, timeout: 300_000 }, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'xdpscope-fuzz-'));
+  try {
+    const originals = captureNames().map(load);
+    const paths: string[] = [];
+    for (let i = 0; i < 120; i++) {
+      const o = originals[i % originals.length];
+      const m = mutate(o, rng(555_000 + i));
+      const p = join(dir, `m${i}`);
+      writeFileSync(p, i % 2 ? gzipSync(m.bytes) : m.bytes);
+      paths.push(p);
+    }
+    for (let i = 0; i < 8; i++) {
+      const p = join(dir, `bomb${i}`);
+      writeFileSync(p, bomb(999_000 + i));
+      paths.push(p);
+    }
+    // mutations in one child; each bomb in its own, so every peak is that input's own
+    const runs = [...await runChild(paths.slice(0, 120))];
+    for (const p of paths.slice(120)) runs.push(...await runChild([p]));
+    assert.equal(runs.length, paths.length, 'every input was read to its end');
+    const worstCpu = runs.reduce((a, b) => (b.cpuMs > a.cpuMs ? b : a));
+    const worstRss = runs.reduce((a, b) => (b.maxRssMb > a.maxRssMb ? b : a));
+    t.diagnostic(`${runs.length} inputs; most CPU ${worstCpu.cpuMs.toFixed(0)} ms (${worstCpu.path}), peak RSS ${worstRss.maxRssMb.toFixed(0)} MB (${worstRss.path})`);
+    for (const r of runs) {
+      assert.ok(r.cpuMs <= CPU_MS_PER_INPUT, `${r.path}: ${r.cpuMs.toFixed(0)} ms of CPU (${r.error})`);
+      assert.ok(r.maxRssMb <= MAX_RSS_MB, `${r.path}: peak RSS ${r.maxRssMb.toFixed(0)} MB (${r.error})`);
+    }
+    const bombs = runs.slice(120);
+    assert.ok(bombs.every((r) => r.packets >= 1), 'the packet before a bomb is read');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -363,7 +363,7 @@ describe('errors name the path and the reason', () => {
     const f = join(dir, 'secret.pcapng');
     copyFileSync(join(CAPTURES, 'zeek-arp.pcap'), f);
     chmodSync(f, 0o600);
-    const mod = join(ROOT, 'dist', 'main', 'engine', 'session', 'index.js');
+    const mod = join(ROOT, 'dist', 'test', 'lib', 'engine.js');
     const script = `require(${JSON.stringify(mod)}).openSession(${JSON.stringify(f)}).then(() => console.log('opened'), (e) => console.log(e.code + '|' + e.message))`;
     // every ancestor of the test dir must be traversable by nobody for EACCES to be about the file
     const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', uid: 65534, gid: 65534, cwd: '/' });

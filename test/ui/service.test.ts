@@ -159,8 +159,7 @@ test('a live capture spool left by a crashed process is offered, recovered and o
   try {
     // a writer that dies without closing its spool (as in a crash)
     const script = `
-      const { SpoolWriter } = require(${JSON.stringify(join(__dirname, '..', '..', 'main', 'engine', 'session', 'spool.js'))});
-      const { parseCaptureBuffer } = require(${JSON.stringify(join(__dirname, '..', '..', 'main', 'engine', 'file', 'open.js'))});
+      const { SpoolWriter, parseCaptureBuffer } = require(${JSON.stringify(join(__dirname, '..', 'lib', 'engine.js'))});
       const cap = parseCaptureBuffer(require('fs').readFileSync(${JSON.stringify(join(CAPTURES, 'zeek-post.pcap'))}));
       const w = new SpoolWriter({ interfaces: [{ linkType: 1, snaplen: 65535 }] });
       w.write(cap.packets.map((p) => ({ ...p, interfaceId: 0 })));

@@ -7,16 +7,14 @@ import type { Alert } from './alert';
 import { SEVERITY_RANK } from './alert';
 import type { Detector } from './detector';
 import { DETECTORS } from './detectors';
-import { AiServiceDetector, type AiUsageSummary } from './detectors/ai';
+import { AiServiceDetector } from './detectors/ai';
 import { FactsExtractor } from './facts';
 import { resolveSettings, type InsightsSettings, type InsightsSettingsInput } from './settings';
-import { StatsCollector, type StatsSnapshot, type StatsOptions } from '../stats';
+import { StatsCollector, type StatsOptions } from '../stats';
+import type { InsightsStats } from '../../api/insights';
+export type { InsightsStats } from '../../api/insights';
 
 const MAX_ALERTS_PER_DETECTOR = 1000;
-
-export interface InsightsStats extends StatsSnapshot {
-  ai: AiUsageSummary[];
-}
 
 export class InsightsEngine {
   readonly settings: InsightsSettings;

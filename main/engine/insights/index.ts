@@ -14,16 +14,9 @@ export { defaultSettings, resolveSettings, DEFAULT_AI_SERVICES, type InsightsSet
 export type { Detector, DetectorDef, DetectorEnv, LimitSettings } from './detector';
 export { DETECTORS } from './detectors';
 export { analyzeCaptureFile } from './file';
-import type { Alert } from './alert';
-import type { InsightsEngine, InsightsStats } from './engine';
-import type { InsightsSettings } from './settings';
-
-export interface InsightsSnapshot {
-  packets: number;
-  alerts: Alert[];
-  stats: InsightsStats;
-  settings: InsightsSettings;
-}
+import type { InsightsEngine } from './engine';
+import type { InsightsSnapshot } from '../../api/insights';
+export type { InsightsSnapshot } from '../../api/insights';
 
 /** Everything the renderer's Insights and Statistics views show, as plain JSON (no bigint, no typed arrays). */
 export function insightsSnapshot(engine: InsightsEngine): InsightsSnapshot {

@@ -6,7 +6,8 @@
 import type { LimitSettings } from './detector';
 import { DETECTORS, type DetectorSettings } from './detectors';
 
-export { DEFAULT_AI_SERVICES, type AiServiceDef } from './detectors/ai';
+export { DEFAULT_AI_SERVICES } from './detectors/ai';
+export type { AiServiceDef } from '../../api/insights';
 
 export type InsightsSettings = DetectorSettings & { limits: LimitSettings };
 

@@ -7,13 +7,8 @@ import type { Alert } from '../alert';
 import { SYN_ONLY, addrEq, fmtBytes, quote } from '../alert';
 import type { Detector, DetectorDef, LimitSettings } from '../detector';
 import { CappedSet, LruMap } from '../sketch';
-
-export interface AiServiceDef {
-  /** shown in alerts, e.g. 'OpenAI' */
-  name: string;
-  /** host names; '*.example.com' matches example.com's subdomains */
-  domains: string[];
-}
+import type { AiServiceDef, AiUsageSummary } from '../../../api/insights';
+export type { AiUsageSummary } from '../../../api/insights';
 
 export interface AiServiceSettings {
   enabled: boolean;
@@ -63,11 +58,6 @@ interface Usage {
   httpHosts: CappedSet<string>;
   synIps: CappedSet<string>;
   lookups: number;
-}
-
-export interface AiUsageSummary {
-  host: string;
-  services: Array<{ service: string; connections: number; bytesSent: number; bytesReceived: number; names: string[]; firstTs: number; lastTs: number }>;
 }
 
 export class AiServiceDetector implements Detector {

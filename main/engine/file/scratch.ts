@@ -1,13 +1,13 @@
 // Scratch folders of the browser server (uploads, downloads, the --open
-// page): one private folder per server process, removed when it exits. A
+// page; the engine service names its uploads the same way): one private folder per server process, removed when it exits. A
 // process that was killed cannot clean up, so each folder's name carries its
 // owner's pid (scratchPrefix) and the next server removes the folders of
 // owners that are no longer alive.
 import { lstatSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { makeScratchDir, scratchBase, type ScratchDir } from '../engine/file/private';
-import { isAlive } from '../engine/session/atomic';
+import { makeScratchDir, scratchBase, type ScratchDir } from './private';
+import { isAlive } from '../session/atomic';
 
 /**
  * Scratch folder prefix naming the process that owns it, so a later start
