@@ -5,7 +5,7 @@
 
 export type AlertKind =
   | 'traffic-spike' | 'port-scan' | 'brute-force' | 'syn-flood'
-  | 'unexpected-protocol' | 'service-mismatch' | 'ai-service';
+  | 'unexpected-protocol' | 'service-mismatch' | 'ai-service' | 'icmp-flood';
 
 export type AlertSeverity = 'info' | 'low' | 'medium' | 'high';
 
@@ -218,6 +218,13 @@ export interface InsightsSettings {
   aiServices: {
     enabled: boolean;
     services: AiServiceDef[];
+  };
+  icmpFlood: {
+    enabled: boolean;
+    /** a second with more echo requests than this to one host floods it */
+    minPerSec: number;
+    /** distinct sources from which a flood counts as distributed */
+    manySources: number;
   };
   limits: {
     /** sources tracked for connection-attempt analysis */
