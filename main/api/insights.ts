@@ -8,7 +8,7 @@ import { call, empty } from './common';
 
 export type AlertKind =
   | 'traffic-spike' | 'port-scan' | 'brute-force' | 'syn-flood'
-  | 'unexpected-protocol' | 'service-mismatch' | 'ai-service';
+  | 'unexpected-protocol' | 'service-mismatch' | 'ai-service' | 'icmp-flood';
 
 export type AlertSeverity = 'info' | 'low' | 'medium' | 'high';
 
@@ -221,6 +221,13 @@ export interface InsightsSettings {
   aiServices: {
     enabled: boolean;
     services: AiServiceDef[];
+  };
+  icmpFlood: {
+    enabled: boolean;
+    /** a second with more echo requests than this to one host floods it */
+    minPerSec: number;
+    /** distinct sources from which a flood counts as distributed */
+    manySources: number;
   };
   limits: {
     /** sources tracked for connection-attempt analysis */

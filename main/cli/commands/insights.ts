@@ -10,12 +10,13 @@ import {
 const USAGE = `Usage: xdpscope insights -r FILE [--json] [--settings FILE] [--interval SEC] [--io-filter FILTER ...] [--top N]
 
 Prints security alerts (traffic spikes, port scans, brute force, SYN floods,
-unexpected protocols, services on foreign ports, AI service use) and summary
-statistics (conversations, endpoints, protocol hierarchy, HTTP) for a capture.
+ICMP floods, unexpected protocols, services on foreign ports, AI service use)
+and summary statistics (conversations, endpoints, protocol hierarchy, HTTP)
+for a capture.
 
   -r, --read FILE      capture file (pcap or pcapng, optionally gzipped)
       --json           machine-readable output (alerts, statistics, settings)
-      --settings FILE  JSON thresholds/policy overriding the defaults (see engine/insights/settings.ts)
+      --settings FILE  JSON thresholds/policy overriding the defaults (--json prints them all)
       --interval SEC   I/O graph interval (default 1)
       --io-filter F    extra I/O graph series for a display filter (repeatable)
       --top N          rows per statistics table in text output (default 10)

@@ -5,12 +5,11 @@
 import type { Dissection } from '../types';
 import type { Alert } from './alert';
 import { SEVERITY_RANK } from './alert';
-import { AiServiceDetector } from './ai';
-import { ConnectionDetector } from './connections';
-import { FactsExtractor, type PacketFacts } from './facts';
-import { PolicyDetector } from './policy';
+import type { Detector } from './detector';
+import { DETECTORS } from './detectors';
+import { AiServiceDetector } from './detectors/ai';
+import { FactsExtractor } from './facts';
 import { resolveSettings, type InsightsSettings, type InsightsSettingsInput } from './settings';
-import { SpikeDetector } from './spikes';
 import { StatsCollector, type StatsOptions } from '../stats';
 import type { InsightsStats } from '../../api/insights';
 export type { InsightsStats } from '../../api/insights';
@@ -19,51 +18,53 @@ const MAX_ALERTS_PER_DETECTOR = 1000;
 
 export class InsightsEngine {
   readonly settings: InsightsSettings;
-  private readonly spikes: SpikeDetector;
-  private readonly conns: ConnectionDetector;
-  private readonly policy: PolicyDetector;
-  private readonly ai: AiServiceDetector;
+  /** one per entry of DETECTORS, in its order (alerts are listed in that order before sorting) */
+  private readonly detectors: Detector[];
+  private readonly byId = new Map<string, Detector>();
+  /** the AI detector also feeds the statistics' per-host usage table */
+  private readonly ai: AiServiceDetector | undefined;
   readonly statistics: StatsCollector;
   private packets = 0;
   private readonly facts = new FactsExtractor();
 
   constructor(settings?: InsightsSettingsInput, statsOptions?: StatsOptions) {
     this.settings = resolveSettings(settings);
-    this.spikes = new SpikeDetector(this.settings.spike, MAX_ALERTS_PER_DETECTOR);
-    this.conns = new ConnectionDetector(this.settings, MAX_ALERTS_PER_DETECTOR);
-    this.policy = new PolicyDetector(this.settings);
-    this.ai = new AiServiceDetector(this.settings);
+    const env = { settings: this.settings, maxAlerts: MAX_ALERTS_PER_DETECTOR };
+    this.detectors = DETECTORS.map((def) => {
+      const det = def.create(env);
+      this.byId.set(def.id, det);
+      return det;
+    });
+    this.ai = this.detectors.find((x): x is AiServiceDetector => x instanceof AiServiceDetector);
     this.statistics = new StatsCollector(statsOptions);
   }
 
   add(d: Dissection): void {
-    this.addFacts(this.facts.extract(d), d);
-  }
-
-  /** The facts must come from this engine's own extractor: its flow cache holds this engine's rows. */
-  private addFacts(f: PacketFacts, d: Dissection): void {
+    // the facts come from this engine's own extractor: its flow cache holds this engine's rows
+    const f = this.facts.extract(d);
     this.packets++;
-    this.spikes.add(f);
-    this.conns.add(f);
-    this.policy.add(f, d.packet.data);
-    this.ai.add(f);
+    for (const det of this.detectors) det.add(f, d);
     this.statistics.add(f, d);
   }
 
   /** End of a file: close the second in progress and every open episode. Live sessions need not call it. */
   finish(): void {
-    this.spikes.flush();
-    this.conns.flush();
+    for (const det of this.detectors) det.flush();
   }
 
   /** Every alert so far, most severe first, then by time. */
   alerts(): Alert[] {
-    const all = [...this.spikes.alerts(), ...this.conns.alerts(), ...this.policy.alerts(), ...this.ai.alerts()];
+    const all = this.detectors.flatMap((det) => det.alerts());
     return all.sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || a.firstFrame - b.firstFrame || (a.id < b.id ? -1 : 1));
   }
 
+  /** The running detector registered as `id` (tests look at its bounded state). */
+  detector(id: string): Detector | undefined {
+    return this.byId.get(id);
+  }
+
   stats(): InsightsStats {
-    return { ...this.statistics.snapshot(this.alerts()), ai: this.ai.summary() };
+    return { ...this.statistics.snapshot(this.alerts()), ai: this.ai?.summary() ?? [] };
   }
 
   get packetCount(): number {

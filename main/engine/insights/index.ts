@@ -1,6 +1,8 @@
 // Security insights over dissected packets: traffic spikes, connection
 // attempts (port scans, brute force, SYN floods), unexpected protocols and
 // service/port mismatches, AI service use; plus Wireshark-style statistics.
+// Each detector is one module in detectors/ implementing Detector
+// (detector.ts), listed in detectors/index.ts.
 //
 //   const engine = new InsightsEngine(settings);      // settings: plain JSON, see settings.ts
 //   for (const d of dissections) engine.add(d);        // live or from a file
@@ -9,6 +11,8 @@
 export { InsightsEngine, type InsightsStats } from './engine';
 export type { Alert, AlertEndpoint, AlertKind, AlertSeverity, AlertThreshold } from './alert';
 export { defaultSettings, resolveSettings, DEFAULT_AI_SERVICES, type InsightsSettings, type InsightsSettingsInput, type AiServiceDef } from './settings';
+export type { Detector, DetectorDef, DetectorEnv, LimitSettings } from './detector';
+export { DETECTORS } from './detectors';
 export { analyzeCaptureFile } from './file';
 import type { InsightsEngine } from './engine';
 import type { InsightsSnapshot } from '../../api/insights';

@@ -1,53 +1,28 @@
 // Thresholds and the "what is expected" policy of the insights engine. A
-// plain JSON-serialisable object so a session can save it; every detector
-// reads its numbers from here, and every alert quotes the number it crossed.
-import type { AiServiceDef, InsightsSettings } from '../../api/insights';
-export type { AiServiceDef, InsightsSettings } from '../../api/insights';
+// plain JSON-serialisable object so a session can save it, made of the
+// sections each detector declares (detectors/*.ts) and the shared limits;
+// every alert quotes the setting it crossed.
 
-export const DEFAULT_AI_SERVICES: AiServiceDef[] = [
-  { name: 'OpenAI', domains: ['api.openai.com'] },
-  { name: 'Anthropic', domains: ['api.anthropic.com'] },
-  { name: 'Mistral', domains: ['api.mistral.ai', 'codestral.mistral.ai'] },
-  { name: 'Google Gemini', domains: ['generativelanguage.googleapis.com'] },
-  { name: 'Cohere', domains: ['api.cohere.ai', 'api.cohere.com'] },
-  { name: 'DeepSeek', domains: ['api.deepseek.com'] },
-  { name: 'Hugging Face Inference', domains: ['api-inference.huggingface.co', 'router.huggingface.co'] },
-  { name: 'Groq', domains: ['api.groq.com'] },
-  { name: 'Perplexity', domains: ['api.perplexity.ai'] },
-  { name: 'xAI', domains: ['api.x.ai'] },
-  { name: 'Together AI', domains: ['api.together.xyz'] },
-  { name: 'OpenRouter', domains: ['openrouter.ai'] },
-];
+import type { LimitSettings } from './detector';
+import { DETECTORS, type DetectorSettings } from './detectors';
 
+export { DEFAULT_AI_SERVICES } from './detectors/ai';
+export type { AiServiceDef } from '../../api/insights';
+
+export type InsightsSettings = DetectorSettings & { limits: LimitSettings };
+
+/** Each detector's own sections (in DETECTORS order), then the shared limits. */
 export function defaultSettings(): InsightsSettings {
-  return {
-    spike: {
-      enabled: true, windowSec: 60, minHistorySec: 10, factor: 5, madK: 6,
-      minPacketsPerSec: 100, minBytesPerSec: 1_000_000, manySources: 10, dominantShare: 0.5, maxDestinations: 1024,
-    },
-    scan: { enabled: true, windowSec: 60, minPorts: 20, minHosts: 20, minUnansweredShare: 0.5 },
-    bruteForce: {
-      enabled: true, windowSec: 60, minAttempts: 10,
-      authPorts: [21, 22, 23, 25, 110, 143, 389, 445, 465, 587, 993, 995, 1433, 3306, 3389, 5432, 5900, 5985, 5986],
-    },
-    synFlood: { enabled: true, windowSec: 10, minHalfOpen: 100, minSources: 10 },
-    policy: {
-      enabled: true,
-      // IPv4, ARP, IPv6, and the VLAN tags that carry them
-      etherTypes: [0x0800, 0x0806, 0x86dd, 0x8100, 0x88a8],
-      // ICMP, TCP, UDP, ICMPv6
-      ipProtocols: [1, 6, 17, 58],
-      services: {
-        http: [80, 8000, 8008, 8080, 8081, 8888, 3128],
-        tls: [443, 465, 563, 636, 853, 989, 990, 992, 993, 994, 995, 5061, 8443],
-        ssh: [22],
-        // mDNS and LLMNR speak the DNS wire format on their own ports
-        dns: [53, 5353, 5355],
-      },
-    },
-    aiServices: { enabled: true, services: DEFAULT_AI_SERVICES.map((s) => ({ ...s, domains: [...s.domains] })) },
-    limits: { maxSources: 4096, maxHandshakes: 100_000, maxResolved: 10_000, maxAlertFrames: 512 },
-  };
+  const out: Record<string, unknown> = {};
+  for (const def of DETECTORS) {
+    for (const [section, value] of Object.entries(def.defaults())) {
+      // two detectors reading one section would each think it owns the thresholds
+      if (section in out || section === 'limits') throw new Error(`insights detector '${def.id}': settings section '${section}' is already taken`);
+      out[section] = value;
+    }
+  }
+  out.limits = { maxSources: 4096, maxHandshakes: 100_000, maxResolved: 10_000, maxAlertFrames: 512 } satisfies LimitSettings;
+  return out as unknown as InsightsSettings;
 }
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends Array<unknown> ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] };

@@ -60,8 +60,25 @@ export function gre(src: string, dst: string, inner: number[]): number[] {
   return ipv4(src, dst, 47, [0, 0, ...be16(0x0800), ...inner]);
 }
 
-export function icmpEcho(src: string, dst: string, id: number, seq: number): number[] {
-  const m = [8, 0, 0, 0, ...be16(id), ...be16(seq), ...ascii('xdpscope')];
+function ip6(s: string): number[] {
+  const [head, tail] = s.split('::');
+  const words = (x: string | undefined) => (x ? x.split(':').map((w) => parseInt(w, 16)) : []);
+  const h = words(head), t = words(tail);
+  const all = tail === undefined ? h : [...h, ...new Array<number>(8 - h.length - t.length).fill(0), ...t];
+  return all.flatMap(be16);
+}
+
+/** An IPv6 packet carrying ICMPv6 echo request `id`/`seq` (checksum over the pseudo-header, as RFC 4443 says). */
+export function icmpv6Echo(src: string, dst: string, id: number, seq: number): number[] {
+  const m = [128, 0, 0, 0, ...be16(id), ...be16(seq), ...ascii('xdpscope')];
+  const c = checksum([...ip6(src), ...ip6(dst), ...be32(m.length), 0, 0, 0, 58, ...m]);
+  m[2] = c >> 8; m[3] = c & 255;
+  return [0x60, 0, 0, 0, ...be16(m.length), 58, 64, ...ip6(src), ...ip6(dst), ...m];
+}
+
+/** ICMP echo request (type 8), or reply with type 0. */
+export function icmpEcho(src: string, dst: string, id: number, seq: number, type = 8): number[] {
+  const m = [type, 0, 0, 0, ...be16(id), ...be16(seq), ...ascii('xdpscope')];
   const c = checksum(m);
   m[2] = c >> 8; m[3] = c & 255;
   return ipv4(src, dst, 1, m);
@@ -111,6 +128,12 @@ export class Scenario {
   /** Adds an Ethernet/IPv4 frame; returns its frame number. */
   ip(ts: number, ipPacket: number[], srcMac = MAC_A, dstMac = MAC_B): number {
     this.frames.push({ ts, bytes: ethernet(0x0800, ipPacket, srcMac, dstMac) });
+    return this.frames.length;
+  }
+
+  /** Adds an Ethernet/IPv6 frame; returns its frame number. */
+  ip6(ts: number, ipPacket: number[], srcMac = MAC_A, dstMac = MAC_B): number {
+    this.frames.push({ ts, bytes: ethernet(0x86dd, ipPacket, srcMac, dstMac) });
     return this.frames.length;
   }
 

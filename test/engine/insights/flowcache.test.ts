@@ -50,7 +50,7 @@ test('statistics count exactly when flows outnumber the flow cache slots (three 
   assert.deepEqual([ep.get(server)?.txPackets, ep.get(server)?.rxPackets], [FLOWS, 2 * FLOWS]);
 
   // every handshake completed by the client's ACK, found through the per-client index
-  const conns = (engine as unknown as { conns: { handshakes: { size: number } } }).conns;
+  const conns = engine.detector('connections') as unknown as { handshakes: { size: number } };
   assert.equal(conns.handshakes.size, 0);
   assert.equal(st.summary.packets, 3 * FLOWS);
 });

@@ -26,7 +26,7 @@ test('a flood of 20 000 distinct sources stays within the tracking caps and is s
   }
   const limits = { maxSources: 500, maxHandshakes: 2000, maxResolved: 100, maxAlertFrames: 64 };
   const { engine, alerts } = await runScenario('flood-limits', s, { limits });
-  const internals = engine as unknown as { conns: { sources: { size: number }; handshakes: { size: number }; targets: { size: number } } };
+  const internals = { conns: engine.detector('connections') as unknown as { sources: { size: number }; handshakes: { size: number }; targets: { size: number } } };
   assert.ok(internals.conns.sources.size <= 500, `sources tracked ${internals.conns.sources.size}`);
   assert.ok(internals.conns.handshakes.size <= 2000, `handshakes tracked ${internals.conns.handshakes.size}`);
   assert.equal(internals.conns.targets.size, 1);

@@ -5,12 +5,54 @@
 // connections to one target). Windows are tumbling: counters restart after
 // `windowSec` unless an alert is open, which then runs until the source has
 // been quiet for `windowSec`.
-import type { PacketFacts } from './facts';
-import { TCP } from './facts';
-import type { Alert } from './alert';
-import { SYN_ONLY, addrEq, frameRange } from './alert';
-import type { InsightsSettings } from './settings';
-import { CappedSet, LruMap, TopK } from './sketch';
+import type { PacketFacts } from '../facts';
+import { TCP } from '../facts';
+import type { Alert } from '../alert';
+import { SYN_ONLY, addrEq, frameRange } from '../alert';
+import type { Detector, DetectorDef, LimitSettings } from '../detector';
+import { CappedSet, LruMap, TopK } from '../sketch';
+
+export interface ConnectionSettings {
+  scan: {
+    enabled: boolean;
+    windowSec: number;
+    /** distinct destination ports (on any hosts) one source tries */
+    minPorts: number;
+    /** distinct hosts one source tries on one port */
+    minHosts: number;
+    /** share of attempts that never completed a handshake */
+    minUnansweredShare: number;
+  };
+  bruteForce: {
+    enabled: boolean;
+    windowSec: number;
+    /** new connections from one source to one authentication service */
+    minAttempts: number;
+    authPorts: number[];
+  };
+  synFlood: {
+    enabled: boolean;
+    windowSec: number;
+    /** half-open connections to one target (host:port) */
+    minHalfOpen: number;
+    /** distinct sources of those SYNs */
+    minSources: number;
+  };
+}
+
+export const connections: DetectorDef<ConnectionSettings, 'port-scan' | 'brute-force' | 'syn-flood'> = {
+  id: 'connections',
+  kinds: ['port-scan', 'brute-force', 'syn-flood'],
+  defaults: () => ({
+    scan: { enabled: true, windowSec: 60, minPorts: 20, minHosts: 20, minUnansweredShare: 0.5 },
+    bruteForce: {
+      enabled: true, windowSec: 60, minAttempts: 10,
+      authPorts: [21, 22, 23, 25, 110, 143, 389, 445, 465, 587, 993, 995, 1433, 3306, 3389, 5432, 5900, 5985, 5986],
+    },
+    synFlood: { enabled: true, windowSec: 10, minHalfOpen: 100, minSources: 10 },
+  }),
+  create: ({ settings, maxAlerts }) => new ConnectionDetector(settings, maxAlerts),
+};
 
 // module-level copies: imported bindings read per packet cost an export-getter call each
 const SYN = TCP.SYN, ACK = TCP.ACK, RST = TCP.RST;
@@ -93,7 +135,7 @@ function newWindow(f: PacketFacts): Window {
   return { start: f.ts, lastTs: f.ts, firstFrame: f.frame, lastFrame: f.frame, synPackets: 0, synBytes: 0, attempts: 0, completed: 0, refused: 0, alertId: null };
 }
 
-export class ConnectionDetector {
+export class ConnectionDetector implements Detector {
   private readonly handshakes: LruMap<number, Handshake>;
   private handshakeIds = 0;
   private readonly sources: LruMap<string, SourceWin>;
@@ -103,7 +145,7 @@ export class ConnectionDetector {
   private readonly done: Alert[] = [];
   private seq = 0;
 
-  constructor(private readonly s: InsightsSettings, private readonly maxAlerts: number) {
+  constructor(private readonly s: ConnectionSettings & { limits: LimitSettings }, private readonly maxAlerts: number) {
     const lim = s.limits;
     this.handshakes = new LruMap(lim.maxHandshakes, (_k, h) => this.unpend(h));
     this.sources = new LruMap(lim.maxSources, (_k, w) => this.retire(w));

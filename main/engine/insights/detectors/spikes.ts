@@ -4,11 +4,45 @@
 // absolute floor, factor × median, and median + madK·σ̂ (σ̂ = 1.4826·MAD).
 // Spiking seconds are kept out of the baseline, so a long flood does not
 // become normal; consecutive spiking seconds form one alert.
-import { ensureGeo as ensureGeoExport, type PacketFacts } from './facts';
-import type { Alert, AlertEndpoint } from './alert';
-import { addrEq, fmtBytes, fmtRate, frameRange } from './alert';
-import type { InsightsSettings } from './settings';
-import { CappedSet, LruMap, TopK, medianMad } from './sketch';
+import { ensureGeo as ensureGeoExport, type PacketFacts } from '../facts';
+import type { Alert, AlertEndpoint } from '../alert';
+import { addrEq, fmtBytes, fmtRate, frameRange } from '../alert';
+import type { Detector, DetectorDef } from '../detector';
+import { CappedSet, LruMap, TopK, medianMad } from '../sketch';
+
+export interface SpikeSettings {
+  enabled: boolean;
+  /** seconds of per-second history the baseline is computed from */
+  windowSec: number;
+  /** seconds of history needed before a key can spike */
+  minHistorySec: number;
+  /** a second spikes when it exceeds factor × the median ... */
+  factor: number;
+  /** ... and median + madK × 1.4826 × MAD (a robust standard deviation) ... */
+  madK: number;
+  /** ... and at least this many packets (so quiet links do not alarm on 10 packets) */
+  minPacketsPerSec: number;
+  /** bytes/s floor for a bytes spike */
+  minBytesPerSec: number;
+  /** distinct sources from which a spike counts as distributed (DDoS-like) */
+  manySources: number;
+  /** share of a spike's packets above which one source is "the" heavy source */
+  dominantShare: number;
+  /** destinations with their own baseline (least recently seen is dropped) */
+  maxDestinations: number;
+}
+
+export const spikes: DetectorDef<{ spike: SpikeSettings }, 'traffic-spike'> = {
+  id: 'traffic-spike',
+  kinds: ['traffic-spike'],
+  defaults: () => ({
+    spike: {
+      enabled: true, windowSec: 60, minHistorySec: 10, factor: 5, madK: 6,
+      minPacketsPerSec: 100, minBytesPerSec: 1_000_000, manySources: 10, dominantShare: 0.5, maxDestinations: 1024,
+    },
+  }),
+  create: ({ settings, maxAlerts }) => new SpikeDetector(settings.spike, maxAlerts),
+};
 
 const OVERALL = '*';
 // module-level copy: an imported binding called per packet costs an export-getter call
@@ -93,7 +127,7 @@ function newSecond(id: number): Second {
   return { id, packets: 0, bytes: 0, firstFrame: 0, lastFrame: 0, sources: new Map(), sourcesOverflow: false };
 }
 
-export class SpikeDetector {
+export class SpikeDetector implements Detector {
   private readonly overall: KeyState;
   private readonly dests: LruMap<string, KeyState>;
   private readonly touched: KeyState[] = [];
@@ -103,7 +137,7 @@ export class SpikeDetector {
   private seq = 0;
   private secIds = 0;
 
-  constructor(private readonly s: InsightsSettings['spike'], private readonly maxAlerts: number) {
+  constructor(private readonly s: SpikeSettings, private readonly maxAlerts: number) {
     this.overall = this.newState(OVERALL);
     this.dests = new LruMap(s.maxDestinations, (_k, st) => { if (st.episode) this.finish(st); });
   }

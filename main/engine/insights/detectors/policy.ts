@@ -2,12 +2,45 @@
 // protocols that are not on the expected list (GRE, IP-in-IP, SCTP, unknown
 // numbers), and services on ports that are not theirs (HTTP or TLS on a
 // foreign port, SSH on 443, DNS outside 53), recognised from payload bytes.
-import { mac48ToString, type PacketFacts } from './facts';
-import type { Alert } from './alert';
-import { frameSet } from './alert';
-import type { InsightsSettings } from './settings';
-import { TopK } from './sketch';
-import { recogniseDns as recogniseDnsExport, recogniseTcp as recogniseTcpExport, type Service } from './services';
+import { mac48ToString, type PacketFacts } from '../facts';
+import type { Alert } from '../alert';
+import { frameSet } from '../alert';
+import type { Dissection } from '../../types';
+import type { Detector, DetectorDef, LimitSettings } from '../detector';
+import { TopK } from '../sketch';
+import { recogniseDns as recogniseDnsExport, recogniseTcp as recogniseTcpExport, type Service } from '../services';
+
+export interface PolicySettings {
+  enabled: boolean;
+  /** EtherTypes expected on the link (numbers, e.g. 0x0800) */
+  etherTypes: number[];
+  /** IP protocol numbers expected (IPv6 extension headers are always allowed) */
+  ipProtocols: number[];
+  /** ports where each recognised service is expected; elsewhere it is a mismatch */
+  services: { http: number[]; tls: number[]; ssh: number[]; dns: number[] };
+}
+
+export const policy: DetectorDef<{ policy: PolicySettings }, 'unexpected-protocol' | 'service-mismatch'> = {
+  id: 'policy',
+  kinds: ['unexpected-protocol', 'service-mismatch'],
+  defaults: () => ({
+    policy: {
+      enabled: true,
+      // IPv4, ARP, IPv6, and the VLAN tags that carry them
+      etherTypes: [0x0800, 0x0806, 0x86dd, 0x8100, 0x88a8],
+      // ICMP, TCP, UDP, ICMPv6
+      ipProtocols: [1, 6, 17, 58],
+      services: {
+        http: [80, 8000, 8008, 8080, 8081, 8888, 3128],
+        tls: [443, 465, 563, 636, 853, 989, 990, 992, 993, 994, 995, 5061, 8443],
+        ssh: [22],
+        // mDNS and LLMNR speak the DNS wire format on their own ports
+        dns: [53, 5353, 5355],
+      },
+    },
+  }),
+  create: ({ settings }) => new PolicyDetector(settings),
+};
 
 // module-level copies: imported bindings called per packet cost an export-getter call each
 const recogniseTcp = recogniseTcpExport, recogniseDns = recogniseDnsExport;
@@ -48,21 +81,22 @@ interface Group {
   framesOverflow: boolean;
 }
 
-export class PolicyDetector {
+export class PolicyDetector implements Detector {
   private readonly ether: Set<number>;
   private readonly ipProto: Set<number>;
   private readonly ports: Record<Service, Set<number>>;
   private readonly groups = new Map<string, Group>();
 
-  constructor(private readonly s: InsightsSettings) {
+  constructor(private readonly s: { policy: PolicySettings; limits: LimitSettings }) {
     const p = s.policy;
     this.ether = new Set(p.etherTypes);
     this.ipProto = new Set(p.ipProtocols);
     this.ports = { http: new Set(p.services.http), tls: new Set(p.services.tls), ssh: new Set(p.services.ssh), dns: new Set(p.services.dns) };
   }
 
-  add(f: PacketFacts, data: Uint8Array): void {
+  add(f: PacketFacts, d: Dissection): void {
     if (!this.s.policy.enabled) return;
+    const data = d.packet.data;
     let seenEther = -1;
     for (let i = 0; i < f.nEtherTypes; i++) {
       const v = f.etherTypes[i], field = f.etherTypeFields[i];
@@ -127,6 +161,9 @@ export class PolicyDetector {
     g.lastFrame = f.frame;
     if (a !== undefined && b !== undefined) g.pairs.add(`${a} → ${b}`);
   }
+
+  /** Nothing to close: groups are counted as packets arrive. */
+  flush(): void {}
 
   alerts(): Alert[] {
     const out: Alert[] = [];

@@ -1,14 +1,41 @@
 // Use of well-known LLM API services, per internal host: recognised from
 // TLS SNI, HTTP Host, and DNS answers (a resolved address maps to its
 // service, and later connections to that address count as use).
-import type { PacketFacts } from './facts';
-import { TCP } from './facts';
-import type { Alert } from './alert';
-import { SYN_ONLY, addrEq, fmtBytes, quote } from './alert';
-import type { AiServiceDef, InsightsSettings } from './settings';
-import { CappedSet, LruMap } from './sketch';
-import type { AiUsageSummary } from '../../api/insights';
-export type { AiUsageSummary } from '../../api/insights';
+import type { PacketFacts } from '../facts';
+import { TCP } from '../facts';
+import type { Alert } from '../alert';
+import { SYN_ONLY, addrEq, fmtBytes, quote } from '../alert';
+import type { Detector, DetectorDef, LimitSettings } from '../detector';
+import { CappedSet, LruMap } from '../sketch';
+import type { AiServiceDef, AiUsageSummary } from '../../../api/insights';
+export type { AiUsageSummary } from '../../../api/insights';
+
+export interface AiServiceSettings {
+  enabled: boolean;
+  services: AiServiceDef[];
+}
+
+export const DEFAULT_AI_SERVICES: AiServiceDef[] = [
+  { name: 'OpenAI', domains: ['api.openai.com'] },
+  { name: 'Anthropic', domains: ['api.anthropic.com'] },
+  { name: 'Mistral', domains: ['api.mistral.ai', 'codestral.mistral.ai'] },
+  { name: 'Google Gemini', domains: ['generativelanguage.googleapis.com'] },
+  { name: 'Cohere', domains: ['api.cohere.ai', 'api.cohere.com'] },
+  { name: 'DeepSeek', domains: ['api.deepseek.com'] },
+  { name: 'Hugging Face Inference', domains: ['api-inference.huggingface.co', 'router.huggingface.co'] },
+  { name: 'Groq', domains: ['api.groq.com'] },
+  { name: 'Perplexity', domains: ['api.perplexity.ai'] },
+  { name: 'xAI', domains: ['api.x.ai'] },
+  { name: 'Together AI', domains: ['api.together.xyz'] },
+  { name: 'OpenRouter', domains: ['openrouter.ai'] },
+];
+
+export const aiServices: DetectorDef<{ aiServices: AiServiceSettings }, 'ai-service'> = {
+  id: 'ai-service',
+  kinds: ['ai-service'],
+  defaults: () => ({ aiServices: { enabled: true, services: DEFAULT_AI_SERVICES.map((s) => ({ ...s, domains: [...s.domains] })) } }),
+  create: ({ settings }) => new AiServiceDetector(settings),
+};
 
 const MAX_USAGES = 4096;
 // module-level copies: imported bindings read per packet cost an export-getter call each
@@ -33,14 +60,14 @@ interface Usage {
   lookups: number;
 }
 
-export class AiServiceDetector {
+export class AiServiceDetector implements Detector {
   private readonly exact = new Map<string, string>();
   private readonly suffixes: Array<[suffix: string, service: string]> = [];
   private readonly resolved: LruMap<string, string>;
   private readonly usage = new Map<string, Usage>();
 
-  constructor(private readonly s: InsightsSettings) {
-    for (const svc of s.aiServices.services as AiServiceDef[]) {
+  constructor(private readonly s: { aiServices: AiServiceSettings; limits: LimitSettings }) {
+    for (const svc of s.aiServices.services) {
       for (const d of svc.domains) {
         const dom = d.toLowerCase().replace(/\.$/, '');
         if (dom.startsWith('*.')) this.suffixes.push([dom.slice(1), svc.name]);
@@ -128,6 +155,9 @@ export class AiServiceDetector {
     u.lastTs = f.ts;
     u.lastFrame = f.frame;
   }
+
+  /** Nothing to close: usage is counted as packets arrive. */
+  flush(): void {}
 
   alerts(): Alert[] {
     const out: Alert[] = [];
