@@ -3,11 +3,9 @@
 import type { Ctx } from './context';
 import { declare, HEX16 } from './fields';
 import { etherToString, ipv4ToString } from './addr';
+import { u16, u32 } from './bytes';
+import { ADDR_ETHER } from './context';
 
-// local copies: a call across modules goes through CommonJS export getters (hot path)
-const ADDR_ETHER = 1;
-const u16 = (d: Uint8Array, o: number): number => (d[o] << 8) | d[o + 1];
-const u32 = (d: Uint8Array, o: number): number => ((d[o] << 24) | (d[o + 1] << 16) | (d[o + 2] << 8) | d[o + 3]) >>> 0;
 
 declare('arp', 'Address Resolution Protocol', [
   ['arp.hw.type', 'uint', 'Hardware type'],

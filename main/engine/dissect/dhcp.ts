@@ -4,9 +4,8 @@
 import type { Ctx } from './context';
 import { declare, HEX16, HEX32, HEX8 } from './fields';
 import { etherToString } from './addr';
+import { u16, u32 } from './bytes';
 
-const u16 = (d: Uint8Array, o: number): number => (d[o] << 8) | d[o + 1];
-const u32 = (d: Uint8Array, o: number): number => ((d[o] << 24) | (d[o + 1] << 16) | (d[o + 2] << 8) | d[o + 3]) >>> 0;
 
 const MSG: Record<number, string> = { 1: 'Discover', 2: 'Offer', 3: 'Request', 4: 'Decline', 5: 'ACK', 6: 'NAK', 7: 'Release', 8: 'Inform' };
 

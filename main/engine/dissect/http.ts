@@ -3,7 +3,8 @@
 // for responses without either — the connection close) has arrived. Like
 // tshark, the HTTP fields appear on the frame that completes the message.
 import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
-import { type Ctx, type F, latin1 } from './context';
+import { type Ctx, type F } from './context';
+import { latin1 } from './bytes';
 import { declare } from './fields';
 import { nameOnly } from './minor';
 import type { State } from './state';

@@ -4,9 +4,8 @@ import { declare, HEX16 } from './fields';
 import { dissectData } from './data';
 import { dissectIpv4 } from './ipv4';
 import type { State } from './state';
+import { u16 } from './bytes';
 
-// local copies: a call across modules goes through CommonJS export getters (hot path)
-const u16 = (d: Uint8Array, o: number): number => (d[o] << 8) | d[o + 1];
 
 const TYPES: Record<number, string> = {
   0: 'Echo (ping) reply', 3: 'Destination unreachable', 4: 'Source quench (flow control)', 5: 'Redirect',

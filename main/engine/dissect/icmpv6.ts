@@ -5,9 +5,8 @@ import { dissectData } from './data';
 import { dissectIpv6 } from './ipv6';
 import { etherToString } from './addr';
 import type { State } from './state';
+import { u16 } from './bytes';
 
-// local copies: a call across modules goes through CommonJS export getters (hot path)
-const u16 = (d: Uint8Array, o: number): number => (d[o] << 8) | d[o + 1];
 
 const TYPES: Record<number, string> = {
   1: 'Destination Unreachable', 2: 'Packet Too Big', 3: 'Time Exceeded', 4: 'Parameter Problem',

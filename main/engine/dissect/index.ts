@@ -16,11 +16,8 @@ import { etherToString, ipv4ToString, ipv6ToString } from './addr';
 import { enrichPacket, type EnrichOptions } from '../enrich';
 import type { GeoIp } from '../enrich/geoip';
 import { protocolItemInputs } from './labels';
+import { ADDR_ETHER, ADDR_IPV4, ADDR_IPV6 } from './context';
 
-// local copies: a call across modules goes through CommonJS export getters (hot path)
-const ADDR_ETHER = 1;
-const ADDR_IPV4 = 2;
-const ADDR_IPV6 = 3;
 
 export interface DissectorOptions {
   /**

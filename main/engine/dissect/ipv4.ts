@@ -7,11 +7,9 @@ import { ipv4ToString } from './addr';
 import { dissectData } from './data';
 import { ipPayload, ipProtoName } from './ipproto';
 import type { State } from './state';
+import { u16, u32 } from './bytes';
+import { ADDR_IPV4 } from './context';
 
-// local copies: a call across modules goes through CommonJS export getters (hot path)
-const ADDR_IPV4 = 2;
-const u16 = (d: Uint8Array, o: number): number => (d[o] << 8) | d[o + 1];
-const u32 = (d: Uint8Array, o: number): number => ((d[o] << 24) | (d[o + 1] << 16) | (d[o + 2] << 8) | d[o + 3]) >>> 0;
 
 declare('ip', 'Internet Protocol Version 4', [
   ['ip.version', 'uint', 'Version'],

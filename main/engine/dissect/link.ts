@@ -12,12 +12,9 @@ import { dissectIpv4 } from './ipv4';
 import { dissectIpv6 } from './ipv6';
 import { macNames } from '../enrich/manuf';
 import { etherToString } from './addr';
+import { u16, u32, u32le } from './bytes';
+import { ADDR_ETHER } from './context';
 
-// local copies: a call across modules goes through CommonJS export getters (hot path)
-const ADDR_ETHER = 1;
-const u16 = (d: Uint8Array, o: number): number => (d[o] << 8) | d[o + 1];
-const u32 = (d: Uint8Array, o: number): number => ((d[o] << 24) | (d[o + 1] << 16) | (d[o + 2] << 8) | d[o + 3]) >>> 0;
-const u32le = (d: Uint8Array, o: number): number => (d[o] | (d[o + 1] << 8) | (d[o + 2] << 16) | (d[o + 3] << 24)) >>> 0;
 
 declare('eth', 'Ethernet II', [
   ['eth.dst', 'ether', 'Destination'],

@@ -6,10 +6,8 @@ import { declare, HEX16 } from './fields';
 import { dissectData } from './data';
 import type { State } from './state';
 import { type PduTrack, type TcpFlow, type TcpStream, SeqState, appFor, trackFor } from './tcpstream';
+import { u16, u32 } from './bytes';
 
-// local copies: a call across modules goes through CommonJS export getters (hot path)
-const u16 = (d: Uint8Array, o: number): number => (d[o] << 8) | d[o + 1];
-const u32 = (d: Uint8Array, o: number): number => ((d[o] << 24) | (d[o + 1] << 16) | (d[o + 2] << 8) | d[o + 3]) >>> 0;
 
 declare('tcp', 'Transmission Control Protocol', [
   ['tcp.srcport', 'uint', 'Source Port'],

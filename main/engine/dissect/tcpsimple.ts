@@ -2,7 +2,7 @@
 // (SSH, PPTP), and line-based ones (SMTP) where a frame carries the
 // protocol only once a line completes, as in tshark.
 import type { Ctx } from './context';
-import { latin1 } from './context';
+import { latin1 } from './bytes';
 import { dissectData } from './data';
 import { nameOnly } from './minor';
 import { dissectDns } from './dns';

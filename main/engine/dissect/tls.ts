@@ -2,13 +2,12 @@
 // ServerHello decoded (SNI, ALPN, supported_versions, cipher suites).
 // Records after ChangeCipherSpec are encrypted: only their framing is shown.
 import { createHash } from 'node:crypto';
-import { type Ctx, F, latin1 } from './context';
+import { type Ctx, F } from './context';
 import { declare, HEX16 } from './fields';
 import type { State } from './state';
 import type { TcpApp, TcpFlow, TcpStream } from './tcpstream';
+import { latin1, u16 } from './bytes';
 
-// local copies: a call across modules goes through CommonJS export getters (hot path)
-const u16 = (d: Uint8Array, o: number): number => (d[o] << 8) | d[o + 1];
 
 declare('tls', 'Transport Layer Security', [
   ['tls.record', 'none', 'TLS Record'],

@@ -7,9 +7,8 @@ import { nameOnly } from './minor';
 import { dissectIpv4 } from './ipv4';
 import { dissectIpv6 } from './ipv6';
 import type { State } from './state';
+import { u16 } from './bytes';
 
-// local copies: a call across modules goes through CommonJS export getters (hot path)
-const u16 = (d: Uint8Array, o: number): number => (d[o] << 8) | d[o + 1];
 
 declare('gre', 'Generic Routing Encapsulation', [
   ['gre.flags_and_version', 'uint', 'Flags and Version', HEX16],

@@ -8,9 +8,8 @@ import { dissectDhcp } from './dhcp';
 import { looksLikeHttp } from './http';
 import { dissectEth } from './link';
 import type { State } from './state';
+import { u16 } from './bytes';
 
-// local copy: a call across modules goes through CommonJS export getters (hot path)
-const u16 = (d: Uint8Array, o: number): number => (d[o] << 8) | d[o + 1];
 
 /** Protocols recognised by port and shown by name (their fields are not decoded). */
 const UDP_NAMES = new Map<number, [string, string]>([
