@@ -1,7 +1,7 @@
 // The frame pseudo-protocol: numbering, times, lengths, comments and the
 // list of protocols in the frame (filled in after the other layers).
 import { type Ctx, F, fieldGroup } from './context';
-import { declare } from './fields';
+import { declare, treeLine } from './fields';
 
 declare('frame', 'Frame', [
   ['frame.comment', 'string', 'Comment'],
@@ -72,3 +72,14 @@ export function dissectFrame(ctx: Ctx, clock: Clock): F {
   ctx.gen(fr, 'frame.cap_len', p.capLen);
   return ctx.gen(fr, 'frame.protocols', '');
 }
+
+treeLine('frame', (v) => {
+  const p = v.dissection?.packet;
+  const len = p ? p.origLen : Number(v.value('frame.len') ?? 0), cap = p ? p.capLen : Number(v.value('frame.cap_len') ?? 0);
+  const num = p ? String(p.number) : v.text('frame.number');
+  // pcapng (records without classic pcap's raw time fields): tshark names the interface by its if_name,
+  // which packets do not carry here, so "unknown" as tshark says for an interface without one
+  const id = p ? (p.tsSec === undefined ? String(p.interfaceId) : undefined) : v.value('frame.interface_id');
+  const iface = id !== undefined ? ` on interface unknown, id ${id}` : '';
+  return `Frame ${num}: ${len} bytes on wire (${len * 8} bits), ${cap} bytes captured (${cap * 8} bits)${iface}`;
+});

@@ -5,10 +5,13 @@
 import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
 import { type Ctx, type F } from './context';
 import { latin1 } from './bytes';
-import { declare } from './fields';
-import { nameOnly } from './minor';
+import { declare, treeLine } from './fields';
+import { nameOnly } from './data';
 import type { State } from './state';
 import type { TcpApp, TcpFlow, TcpStream } from './tcpstream';
+import { TCP_HEURISTICS, TCP_PORT, UDP_PORT } from './tables';
+import type { Framer } from './framers';
+import type { Dissection, Field } from '../types';
 
 declare('http', 'Hypertext Transfer Protocol', [
   ['http.request', 'bool', 'Request'],
@@ -231,6 +234,8 @@ export class HttpApp implements TcpApp {
     }
     void flow;
   }
+
+  framer(): HttpFramer { return new HttpFramer(); }
 
   fin(ctx: Ctx, st: State, s: TcpStream): void {
     this.curOff = 0;
@@ -508,3 +513,180 @@ function bodyProtocol(ctx: Ctx, http: F, ctype: string): string {
   ctx.layer(proto, http.start, 0);
   return proto;
 }
+
+function firstLine(d: Uint8Array, o: number, end: number): string {
+  let s = '';
+  for (let i = o; i < end && d[i] !== 13 && d[i] !== 10; i++) s += String.fromCharCode(d[i]);
+  return s;
+}
+
+// SSDP is HTTP over UDP; tshark shows nothing for other bytes on the port
+UDP_PORT.add([1900], (ctx, _st, off, end) => {
+  if (looksLikeHttp(ctx.d, off, end)) nameOnly(ctx, 'ssdp', 'SSDP', off, end, firstLine(ctx.d, off, end));
+}, { priority: 40 });
+declare('ssdp', 'Simple Service Discovery Protocol', []);
+
+const HTTP_PORTS = [80, 8080, 8000, 8008, 8888, 3128, 3132, 5985, 8088, 11371, 1900, 2869, 2710];
+TCP_PORT.add(HTTP_PORTS, () => new HttpApp(), { priority: 10 });
+TCP_HEURISTICS.add(looksLikeHttp, () => new HttpApp(), 10);
+
+const MAX_HTTP_HEADER = 64 * 1024;
+
+/** HTTP/1.x messages: header block, then a body framed by Content-Length, chunks, or the close. */
+export class HttpFramer implements Framer {
+  private mode = 0; // 0 idle, 1 headers, 2 length, 3 chunked, 4 until close
+  private hdr: number[] = [];
+  private remaining = 0;
+  private chunk = 0; // 0 size line, 1 data, 2 CRLF after data, 3 trailer
+  private size = 0;
+  private sizeDone = false;
+  private lineLen = 0;
+
+  reset(): void { this.mode = 0; this.hdr = []; }
+  untilFin(): boolean { return this.mode === 4; }
+  known(): boolean { return this.mode === 2; }
+
+  next(d: Uint8Array, o: number, end: number, s: TcpStream): number {
+    while (o < end) {
+      switch (this.mode) {
+        case 0:
+          // bytes that start no message are left alone by tshark's HTTP (a continuation): they end here
+          if (!looksLikeHttp(d, o, end)) return end;
+          this.mode = 1;
+          this.hdr = [];
+          break;
+        case 1: {
+          const h = this.hdr;
+          while (o < end) {
+            const c = d[o++];
+            if (h.length < MAX_HTTP_HEADER) h.push(c);
+            const n = h.length;
+            if (c === 10 && ((n >= 2 && h[n - 2] === 10) || (n >= 3 && h[n - 2] === 13 && h[n - 3] === 10))) {
+              this.body(s);
+              if ((this.mode as number) === 0) return o;
+              break;
+            }
+          }
+          break;
+        }
+        case 2: {
+          const n = Math.min(this.remaining, end - o);
+          this.remaining -= n;
+          o += n;
+          if (this.remaining === 0) { this.mode = 0; return o; }
+          break;
+        }
+        case 3:
+          o = this.chunked(d, o, end);
+          if ((this.mode as number) === 0) return o;
+          break;
+        default:
+          return -1; // the close ends it
+      }
+    }
+    return -1;
+  }
+
+  /** The header block is complete: how is the body framed? (as HttpApp decides) */
+  private body(s: TcpStream): void {
+    const text = String.fromCharCode.apply(null, this.hdr.length > 8192 ? this.hdr.slice(0, 8192) : this.hdr).toLowerCase();
+    this.hdr = [];
+    const cl = /\ncontent-length:[ \t]*(\d+)/.exec(text);
+    const chunked = /\ntransfer-encoding:[^\n]*chunked/.test(text);
+    const len = cl ? parseInt(cl[1], 10) : -1;
+    let noBody: boolean;
+    if (!text.startsWith('http/')) noBody = len < 0 && !chunked;
+    else {
+      const code = parseInt(text.slice(9, 12), 10);
+      // HttpApp pairs the response with its request's method when it sees the same header (after this)
+      noBody = (code >= 100 && code < 200) || code === 204 || code === 304 || s.pendingMethods[0] === 'HEAD';
+    }
+    if (noBody || len === 0) this.mode = 0;
+    else if (chunked) { this.mode = 3; this.chunk = 0; this.size = 0; this.sizeDone = false; this.lineLen = 0; }
+    else if (len > 0) { this.mode = 2; this.remaining = len; }
+    else this.mode = 4;
+  }
+
+  private chunked(d: Uint8Array, o: number, end: number): number {
+    while (o < end) {
+      if (this.chunk === 1) {
+        const n = Math.min(this.remaining, end - o);
+        this.remaining -= n;
+        o += n;
+        if (this.remaining === 0) this.chunk = 2;
+        continue;
+      }
+      const c = d[o++];
+      if (this.chunk === 2) { if (c === 10) { this.chunk = 0; this.lineLen = 0; } continue; }
+      if (this.chunk === 3) {
+        if (c === 10) { if (this.lineLen === 0) { this.mode = 0; return o; } this.lineLen = 0; }
+        else if (c !== 13) this.lineLen++;
+        continue;
+      }
+      // size line
+      if (c === 10) {
+        if (this.lineLen === 0) continue;
+        this.lineLen = 0;
+        this.sizeDone = false;
+        if (this.size === 0) this.chunk = 3;
+        else { this.remaining = this.size; this.chunk = 1; }
+        this.size = 0;
+        continue;
+      }
+      if (c === 13) continue;
+      this.lineLen++;
+      const h = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
+      if (h < 0 || this.lineLen > 8) this.sizeDone = true;
+      else if (!this.sizeDone) this.size = this.size * 16 + h;
+    }
+    return o;
+  }
+}
+
+/** The HTTP message a body layer (data-text-lines, json, ...) belongs to: its Content-Type and body text. */
+function httpBody(f: Field, d: Dissection | undefined): { type: string; params: string; body: string | null } | null {
+  if (d === undefined) return null;
+  const list = d.fields;
+  let i = list.indexOf(f);
+  let ctype: string | null = null, body: string | null = null;
+  for (i--; i >= 0; i--) {
+    const g = list[i];
+    if (g.name === 'http') break;
+    if (g.name === 'http.content_type' && typeof g.value === 'string' && ctype === null) ctype = g.value;
+    if (g.name === 'http.file_data' && typeof g.value === 'string' && body === null) body = g.value;
+  }
+  if (ctype === null || i < 0) return null;
+  const semi = ctype.indexOf(';');
+  return {
+    type: (semi < 0 ? ctype : ctype.slice(0, semi)).trim().toLowerCase(),
+    params: semi < 0 ? '' : ctype.slice(semi + 1),
+    body,
+  };
+}
+
+/** Lines of a text body as tshark's data-text-lines counts them (a last line without its end counts too). */
+function lineCount(s: string): number {
+  let n = 0;
+  for (let i = s.indexOf('\n'); i >= 0; i = s.indexOf('\n', i + 1)) n++;
+  if (s.length > 0 && !s.endsWith('\n')) n++;
+  return n;
+}
+
+// the body layers' lines name the media type of the HTTP message that carried them
+treeLine('data-text-lines', (v) => {
+  const h = httpBody(v.layer, v.dissection);
+  return h === null ? v.title : `${v.title}: ${h.type} (${lineCount(h.body ?? '')} lines)`;
+}, ['http.content_type', 'http.file_data']);
+for (const name of ['urlencoded-form', 'json']) {
+  treeLine(name, (v) => {
+    const h = httpBody(v.layer, v.dissection);
+    return h === null ? v.title : `${v.title}: ${h.type}`;
+  }, ['http.content_type']);
+}
+treeLine('mime_multipart', (v) => {
+  const h = httpBody(v.layer, v.dissection);
+  if (h === null) return v.title;
+  const m = /(?:^|;)\s*boundary\s*=\s*("([^"]*)"|[^;\s]*)/i.exec(h.params);
+  const boundary = m ? m[2] ?? m[1] : '';
+  return `${v.title}, Type: ${h.type}, Boundary: "${boundary}"`;
+}, ['http.content_type']);

@@ -5,6 +5,7 @@ import { dissectData } from './data';
 import { dissectIpv4 } from './ipv4';
 import type { State } from './state';
 import { u16 } from './bytes';
+import { IP_PROTO } from './tables';
 
 
 const TYPES: Record<number, string> = {
@@ -107,3 +108,5 @@ export function dissectIcmp(ctx: Ctx, st: State, off: number, end: number): void
   }
   dissectData(ctx, off + 8, end);
 }
+
+IP_PROTO.add(1, dissectIcmp);

@@ -6,6 +6,7 @@ import { dissectIpv6 } from './ipv6';
 import { etherToString } from './addr';
 import type { State } from './state';
 import { u16 } from './bytes';
+import { IP_PROTO } from './tables';
 
 
 const TYPES: Record<number, string> = {
@@ -133,3 +134,5 @@ function ndOptions(ctx: Ctx, l: F, o: number, end: number): void {
     o += n;
   }
 }
+
+IP_PROTO.add(58, dissectIcmpv6);

@@ -8,6 +8,7 @@
 // built on first access, and labels only by `labelOf()` / `withLabels()`, so
 // bulk work (filters, -T fields) pays for neither.
 import type { Dissection, ExpertInfo, Field, PacketSummary, RawPacket } from '../types';
+import './protocols';
 import { Ctx } from './context';
 import { dissectFrame, type Clock } from './frame';
 import { dissectLink } from './link';

@@ -2,13 +2,14 @@
 // the common case; like tshark, the upper layer appears on the frame that
 // completes the datagram, the other fragments show their bytes as data.
 import { type Ctx, type F, fieldGroup } from './context';
-import { declare, HEX16, HEX8 } from './fields';
+import { declare, HEX16, HEX8, treeLine } from './fields';
 import { ipv4ToString } from './addr';
 import { dissectData } from './data';
 import { ipPayload, ipProtoName } from './ipproto';
 import type { State } from './state';
 import { u16, u32 } from './bytes';
 import { ADDR_IPV4 } from './context';
+import { ETHERTYPE, IP_PROTO, PPP_PROTOCOL } from './tables';
 
 
 declare('ip', 'Internet Protocol Version 4', [
@@ -177,3 +178,9 @@ function options(ctx: Ctx, ip: ReturnType<Ctx['layer']>, o: number, end: number)
 }
 
 export { ipv4ToString };
+
+ETHERTYPE.add(0x0800, dissectIpv4);
+IP_PROTO.add(4, dissectIpv4);
+PPP_PROTOCOL.add(0x21, dissectIpv4);
+
+treeLine('ip', (v) => v.has('ip.src') ? `${v.title}, Src: ${v.text('ip.src')}, Dst: ${v.text('ip.dst')}` : v.title, ['ip.src', 'ip.dst']);

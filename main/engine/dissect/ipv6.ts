@@ -2,13 +2,14 @@
 // destination options. Each header's length is checked against the bytes
 // present before it is used.
 import { type Ctx, F } from './context';
-import { declare, HEX8 } from './fields';
+import { declare, HEX8, treeLine } from './fields';
 import { HEX2 } from './addr';
 import { dissectData } from './data';
 import { ipPayload, ipProtoName } from './ipproto';
 import type { State } from './state';
 import { u16, u32 } from './bytes';
 import { ADDR_IPV6 } from './context';
+import { ETHERTYPE, IP_PROTO, PPP_PROTOCOL } from './tables';
 
 
 declare('ipv6', 'Internet Protocol Version 6', [
@@ -162,3 +163,9 @@ function hex(b: Uint8Array): string {
   for (let i = 0; i < b.length; i++) s += HEX2[b[i]];
   return s;
 }
+
+ETHERTYPE.add(0x86dd, dissectIpv6);
+IP_PROTO.add(41, dissectIpv6);
+PPP_PROTOCOL.add(0x57, dissectIpv6);
+
+treeLine('ipv6', (v) => v.has('ipv6.src') ? `${v.title}, Src: ${v.text('ipv6.src')}, Dst: ${v.text('ipv6.dst')}` : v.title, ['ipv6.src', 'ipv6.dst']);

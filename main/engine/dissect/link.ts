@@ -2,18 +2,18 @@
 // BSD NULL/LOOP and raw IP, plus the ethertype dispatch (with 802.1Q/QinQ).
 import { LinkType } from '../types';
 import { Ctx, F, fieldGroup } from './context';
-import { declare, HEX16, HEX8 } from './fields';
+import { declare, HEX16, HEX8, treeLine } from './fields';
 import { dissectData } from './data';
-import { dissectArp } from './arp';
-import { nameOnly } from './minor';
+import { nameOnly } from './data';
 import { dissectPpp } from './tunnel';
 import type { State } from './state';
-import { dissectIpv4 } from './ipv4';
-import { dissectIpv6 } from './ipv6';
-import { macNames } from '../enrich/manuf';
+import { ETHERTYPE } from './tables';
+import { macLabel, macNames } from '../enrich/manuf';
 import { etherToString } from './addr';
 import { u16, u32, u32le } from './bytes';
 import { ADDR_ETHER } from './context';
+import type { Field } from '../types';
+import { formatValue } from './format';
 
 
 declare('eth', 'Ethernet II', [
@@ -91,20 +91,30 @@ export function dissectLink(ctx: Ctx, st: State): void {
       ctx.layer('raw', 0, end);
       return dissectRawIp(ctx, st, 0, end);
     }
-    case LinkType.IPV4: dissectIpv4(ctx, st, 0, end); return;
-    case LinkType.IPV6: dissectIpv6(ctx, st, 0, end); return;
+    case LinkType.IPV4: byEthertype(ctx, st, 0x0800, 0, end); return;
+    case LinkType.IPV6: byEthertype(ctx, st, 0x86dd, 0, end); return;
     default:
       ctx.setSummary('Unknown', `WTAP_ENCAP = ${lt}`);
       dissectData(ctx, 0, end);
   }
 }
 
+/** Hands [off, end) to the protocol registered for an ethertype (data when none); returns where its bytes end. */
+function byEthertype(ctx: Ctx, st: State, type: number, off: number, end: number): number {
+  const next = ETHERTYPE.get(type);
+  if (next === undefined) { dissectData(ctx, off, end); return end; }
+  return next(ctx, st, off, end) ?? end;
+}
+
+/** IPv4 or IPv6 by the version nibble (raw IP links, MPLS payloads); returns where the datagram ends. */
+function ipByVersion(ctx: Ctx, st: State, off: number, end: number): number {
+  const v = ctx.d[off] >> 4;
+  return byEthertype(ctx, st, v === 4 ? 0x0800 : v === 6 ? 0x86dd : -1, off, end);
+}
+
 function dissectRawIp(ctx: Ctx, st: State, off: number, end: number): void {
   if (off >= end) return;
-  const v = ctx.d[off] >> 4;
-  if (v === 4) dissectIpv4(ctx, st, off, end);
-  else if (v === 6) dissectIpv6(ctx, st, off, end);
-  else dissectData(ctx, off, end);
+  ipByVersion(ctx, st, off, end);
 }
 
 const ETH_TYPE = fieldGroup('eth.type');
@@ -237,20 +247,11 @@ function llc(ctx: Ctx, st: State, off: number, end: number): void {
 export function ethertype(ctx: Ctx, st: State, type: number, off: number, end: number, pseudo = true): number {
   // tshark lists an "ethertype" step after Ethernet, SLL and VLAN, not after GRE or SNAP
   if (pseudo) ctx.protocols.push('ethertype');
-  switch (type) {
-    case 0x0800: return dissectIpv4(ctx, st, off, end) ?? end;
-    case 0x86dd: return dissectIpv6(ctx, st, off, end) ?? end;
-    case 0x0806: case 0x8035: return dissectArp(ctx, off, end);
-    case 0x8100: case 0x88a8: case 0x9100: return vlan(ctx, st, off, end);
-    case 0x8847: case 0x8848: return mpls(ctx, st, off, end);
-    case 0x8864: return pppoeSession(ctx, st, off, end);
-    case 0x8863: nameOnly(ctx, 'pppoed', 'PPPoED', off, end, 'PPPoE Discovery'); return end;
-    case 0x88cc: nameOnly(ctx, 'lldp', 'LLDP', off, end, 'LLDP'); return end;
-    default:
-      dissectData(ctx, off, end);
-      if (!ctx.protocol) ctx.setSummary(`0x${type.toString(16).padStart(4, '0')}`, 'Ethernet II');
-      return end;
-  }
+  const next = ETHERTYPE.get(type);
+  if (next !== undefined) return next(ctx, st, off, end) ?? end;
+  dissectData(ctx, off, end);
+  if (!ctx.protocol) ctx.setSummary(`0x${type.toString(16).padStart(4, '0')}`, 'Ethernet II');
+  return end;
 }
 
 /** MPLS label stack (RFC 3032), then IPv4/IPv6 by the first nibble. */
@@ -273,11 +274,7 @@ function mpls(ctx: Ctx, st: State, off: number, end: number): number {
   }
   l.len = o - off;
   if (o >= end) return end;
-  const v = d[o] >> 4;
-  if (v === 4) return dissectIpv4(ctx, st, o, end);
-  if (v === 6) return dissectIpv6(ctx, st, o, end);
-  dissectData(ctx, o, end);
-  return end;
+  return ipByVersion(ctx, st, o, end);
 }
 
 /** PPPoE session stage (RFC 2516): 6-byte header, then PPP. */
@@ -372,7 +369,27 @@ function dissectNull(ctx: Ctx, st: State, end: number, loop: boolean): void {
   let fam = loop ? u32(d, 0) : u32le(d, 0);
   if (!loop && fam > 0xffff) fam = u32(d, 0);
   ctx.add(l, 'null.family', fam, 0, 4);
-  if (fam === 2) dissectIpv4(ctx, st, 4, end);
-  else if (fam === 24 || fam === 28 || fam === 30 || fam === 10) dissectIpv6(ctx, st, 4, end);
-  else dissectData(ctx, 4, end);
+  // BSD's AF_INET6 differs between systems (24, 28, 30), Linux's is 10
+  byEthertype(ctx, st, fam === 2 ? 0x0800 : fam === 24 || fam === 28 || fam === 30 || fam === 10 ? 0x86dd : -1, 4, end);
 }
+
+ETHERTYPE.add(0x8100, vlan);
+ETHERTYPE.add(0x88a8, vlan);
+ETHERTYPE.add(0x9100, vlan);
+ETHERTYPE.add(0x8847, mpls);
+ETHERTYPE.add(0x8848, mpls);
+ETHERTYPE.add(0x8864, pppoeSession);
+// transparent Ethernet bridging (GRE, and tshark's ethertype table)
+ETHERTYPE.add(0x6558, (ctx, st, off, end) => dissectEth(ctx, st, off, end));
+
+function macText(c: Field | undefined): string {
+  if (c === undefined) return '?';
+  return c.value instanceof Uint8Array && c.value.length === 6 ? macLabel(c.value, etherToString(c.value)) : formatValue(c);
+}
+
+treeLine('eth', (v) => v.has('eth.src') ? `${v.title}, Src: ${macText(v.field('eth.src'))}, Dst: ${macText(v.field('eth.dst'))}` : v.title, ['eth.src', 'eth.dst']);
+treeLine('vlan', (v) => v.has('vlan.id') ? `${v.title}, PRI: ${v.text('vlan.priority')}, DEI: ${v.text('vlan.dei')}, ID: ${v.text('vlan.id')}` : v.title, ['vlan.priority', 'vlan.dei', 'vlan.id']);
+treeLine('sll', (v) => {
+  const lt = v.dissection?.packet.linkType;
+  return lt === 276 || (lt === undefined && v.has('sll.ifindex')) ? `${v.title} v2` : `${v.title} v1`;
+});

@@ -2,11 +2,12 @@
 // sequence numbers, basic analysis) and in-order delivery of payload to the
 // stream's application-layer reassembler (HTTP, TLS, ...).
 import { type Ctx, F, fieldGroup } from './context';
-import { declare, HEX16 } from './fields';
+import { declare, HEX16, treeLine } from './fields';
 import { dissectData } from './data';
 import type { State } from './state';
 import { type PduTrack, type TcpFlow, type TcpStream, SeqState, appFor, trackFor } from './tcpstream';
 import { u16, u32 } from './bytes';
+import { IP_PROTO } from './tables';
 
 
 declare('tcp', 'Transmission Control Protocol', [
@@ -272,7 +273,7 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
       if (flow.track) flow.track.reset();
     }
   }
-  const app = flow.app ?? (flow.app = appFor(ctx, stream.s, flow, sp, dp, d, from, end));
+  const app = flow.app ?? (flow.app = appFor(sp, dp, d, from, end));
   // PDU boundaries (before the app: the HTTP framer peeks at the request method the app pairs next)
   let framed = false;
   if (app && (ctx.w('tcp.segment_data') || ctx.any(REASM_FIELDS))) {
@@ -771,3 +772,14 @@ function flagStr(flags: number): string {
 }
 
 export type { TcpStream };
+
+IP_PROTO.add(6, dissectTcp);
+
+treeLine('tcp', (v) => {
+  if (!v.has('tcp.srcport')) return v.title;
+  let s = `${v.title}, Src Port: ${v.text('tcp.srcport')}, Dst Port: ${v.text('tcp.dstport')}`;
+  if (v.has('tcp.seq')) s += `, Seq: ${v.text('tcp.seq')}`;
+  if (v.value('tcp.flags.ack') === '1') s += `, Ack: ${v.text('tcp.ack')}`;
+  if (v.has('tcp.len')) s += `, Len: ${v.text('tcp.len')}`;
+  return s;
+}, ['tcp.srcport', 'tcp.dstport', 'tcp.seq', 'tcp.flags.ack', 'tcp.ack', 'tcp.len']);

@@ -7,6 +7,8 @@ import { declare, HEX16 } from './fields';
 import type { State } from './state';
 import type { TcpApp, TcpFlow, TcpStream } from './tcpstream';
 import { latin1, u16 } from './bytes';
+import { LengthFramer } from './framers';
+import { TCP_HEURISTICS, TCP_PORT } from './tables';
 
 
 declare('tls', 'Transport Layer Security', [
@@ -85,6 +87,7 @@ export class TlsApp implements TcpApp {
   }
 
   fin(): void {}
+  framer(): LengthFramer { return new LengthFramer(true); }
 
   feed(ctx: Ctx, _st: State, s: TcpStream, _flow: TcpFlow, off: number, end: number): void {
     const d = ctx.d;
@@ -368,3 +371,7 @@ function hello(ctx: Ctx, hs: F, b: Uint8Array, o: number, end: number, client: b
 }
 
 export type { F };
+
+const TLS_PORTS = [443, 8443, 465, 993, 995, 853, 636, 990, 992, 5061, 6697];
+TCP_PORT.add(TLS_PORTS, () => new TlsApp(), { priority: 20 });
+TCP_HEURISTICS.add(looksLikeTls, () => new TlsApp(), 20);
