@@ -18,5 +18,6 @@ import './dns';
 import './dhcp';
 import './http';
 import './tls';
+import './rip';
 import './minor';
 import './data';
