@@ -10,7 +10,7 @@ declare('data', 'Data', [
 export function dissectData(ctx: Ctx, off: number, end: number): void {
   if (end <= off) return;
   const l = ctx.layer('data', off, end - off);
-  if (ctx.w('data.data')) ctx.add(l, 'data.data', ctx.d.subarray(off, end), off, end - off);
+  if (ctx.wants('data.data')) ctx.add(l, 'data.data', ctx.d.subarray(off, end), off, end - off);
   const f = ctx.add(l, 'data.len', end - off, off, end - off);
   f.generated = true;
 }

@@ -1,7 +1,7 @@
 // DNS (RFC 1035) over UDP: header, questions and resource records, with
 // name compression followed under a jump limit (a pointer loop ends as
 // malformed, never as a hang).
-import { type Ctx, F } from './context';
+import { type Ctx, FieldNode } from './context';
 import { declare, HEX16, treeLine } from './fields';
 import { ipv4ToString, ipv6ToString } from './addr';
 import { u16, u32 } from './bytes';
@@ -160,7 +160,7 @@ export function dissectDns(ctx: Ctx, off: number, end: number, proto: 'dns' | 'm
     if (!n.ok) { ctx.malformedAt(proto, 'record name cut short or looping', o, end - o); return; }
     // like tshark, a record whose fixed header is cut short adds nothing
     if (o + n.used + 10 > end) { ctx.malformedAt(proto, 'resource record header cut short', o, end - o); return; }
-    const rr: F = ctx.add(l, 'dns.resp.name', n.text, o, n.used);
+    const rr: FieldNode = ctx.add(l, 'dns.resp.name', n.text, o, n.used);
     o += n.used;
     const type = u16(d, o), cls = u16(d, o + 2), rdlen = u16(d, o + 8);
     ctx.add(l, 'dns.resp.type', type, o, 2);

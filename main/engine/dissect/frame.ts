@@ -1,6 +1,6 @@
 // The frame pseudo-protocol: numbering, times, lengths, comments and the
 // list of protocols in the frame (filled in after the other layers).
-import { type Ctx, F, fieldGroup } from './context';
+import { type Ctx, FieldNode, fieldGroup } from './context';
 import { declare, treeLine } from './fields';
 
 declare('frame', 'Frame', [
@@ -38,7 +38,7 @@ export interface Clock {
 const META_FIELDS = fieldGroup('frame.interface_id', 'frame.encap_type', 'frame.time');
 const REL_FIELDS = fieldGroup('frame.time_delta', 'frame.time_relative', 'frame.time_delta_displayed');
 
-export function dissectFrame(ctx: Ctx, clock: Clock): F {
+export function dissectFrame(ctx: Ctx, clock: Clock): FieldNode {
   const p = ctx.pkt;
   const fr = ctx.layer('frame', 0, p.capLen);
   if (p.comments) for (const c of p.comments) ctx.gen(fr, 'frame.comment', c);
@@ -52,16 +52,16 @@ export function dissectFrame(ctx: Ctx, clock: Clock): F {
     ctx.gen(fr, 'frame.time_epoch', ts);
     if (clock.first === null) clock.first = ts;
     // reltime values are seconds; the exact nanoseconds ride along for printing
-    if (ctx.any(REL_FIELDS) && ctx.w('frame.time_delta')) {
+    if (ctx.any(REL_FIELDS) && ctx.wants('frame.time_delta')) {
       const ns = clock.prev === null ? 0n : ts - clock.prev;
       ctx.reltime(fr, 'frame.time_delta', ns);
     }
-    if (ctx.any(REL_FIELDS) && ctx.w('frame.time_delta_displayed')) {
+    if (ctx.any(REL_FIELDS) && ctx.wants('frame.time_delta_displayed')) {
       // as tshark's single pass: from the last packet the display filter let through (0 for the first)
       const ns = clock.shown === null ? 0n : ts - clock.shown;
       ctx.reltime(fr, 'frame.time_delta_displayed', ns);
     }
-    if (ctx.any(REL_FIELDS) && ctx.w('frame.time_relative')) {
+    if (ctx.any(REL_FIELDS) && ctx.wants('frame.time_relative')) {
       const ns = ts - clock.first;
       ctx.reltime(fr, 'frame.time_relative', ns);
     }

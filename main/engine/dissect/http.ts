@@ -3,7 +3,7 @@
 // for responses without either — the connection close) has arrived. Like
 // tshark, the HTTP fields appear on the frame that completes the message.
 import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
-import { type Ctx, type F } from './context';
+import { type Ctx, type FieldNode } from './context';
 import { latin1 } from './bytes';
 import { declare, treeLine } from './fields';
 import { nameOnly } from './data';
@@ -208,7 +208,7 @@ export class HttpApp implements TcpApp {
         this.hdrFrameLen = used;
         o += used;
         this.startBody(s, hend);
-        this.body = ctx.w('http.file_data') && (this.mode as Mode) !== Mode.Idle ? new Uint8Array(0) : null;
+        this.body = ctx.wants('http.file_data') && (this.mode as Mode) !== Mode.Idle ? new Uint8Array(0) : null;
         this.bodyKept = 0;
         if ((this.mode as Mode) === Mode.Idle) this.complete(ctx, st, s);
         continue;
@@ -467,7 +467,7 @@ function emit(ctx: Ctx, m: Message, s: TcpStream): void {
  * Requests and responses of a connection, paired first in first out (as
  * tshark: a response without a complete request still takes a number).
  */
-function pairing(ctx: Ctx, http: F, m: Message, s: TcpStream, fullUri: string): void {
+function pairing(ctx: Ctx, http: FieldNode, m: Message, s: TcpStream, fullUri: string): void {
   const ts = ctx.pkt.tsNs;
   if (m.isRequest) {
     const n = ++s.httpCount;
@@ -502,7 +502,7 @@ function fileData(body: Uint8Array, encoding: string): string {
   return latin1(out, 0, n < 0 ? out.length : n).replace(/[\x80-\xff]/g, '\ufffd');
 }
 
-function bodyProtocol(ctx: Ctx, http: F, ctype: string): string {
+function bodyProtocol(ctx: Ctx, http: FieldNode, ctype: string): string {
   const t = ctype.split(';')[0].trim().toLowerCase();
   let proto = 'media';
   if (t === 'application/x-www-form-urlencoded') proto = 'urlencoded-form';

@@ -1,5 +1,5 @@
 // ICMPv6 (RFC 4443) with Neighbor Discovery (RFC 4861) and MLDv2 basics.
-import type { Ctx, F } from './context';
+import type { Ctx, FieldNode } from './context';
 import { declare, HEX16 } from './fields';
 import { dissectData } from './data';
 import { dissectIpv6 } from './ipv6';
@@ -113,7 +113,7 @@ export function dissectIcmpv6(ctx: Ctx, st: State, off: number, end: number): vo
   }
 }
 
-function ndOptions(ctx: Ctx, l: F, o: number, end: number): void {
+function ndOptions(ctx: Ctx, l: FieldNode, o: number, end: number): void {
   const d = ctx.d;
   while (o + 2 <= end) {
     const type = d[o], len = d[o + 1];

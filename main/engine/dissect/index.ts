@@ -103,7 +103,7 @@ export class Dissector {
   /** set by a caller that applies a display filter and reports each packet it shows (shown()) */
   private showsOnRequest = false;
   private readonly enrich: EnrichOptions | null;
-  /** field-subset mode: wanted name → its slot (F.slot) */
+  /** field-subset mode: wanted name → its slot (FieldNode.slot) */
   private readonly want: Map<string, number> | null;
   private readonly groups = new Map<string, boolean>();
   private readonly reuse: boolean;
@@ -128,7 +128,7 @@ export class Dissector {
     this.summaries = this.want === null || opts.summaries === true;
   }
 
-  /** Field-subset mode: the wanted names, indexed by the slot their fields carry (F.slot); null otherwise. */
+  /** Field-subset mode: the wanted names, indexed by the slot their fields carry (FieldNode.slot); null otherwise. */
   wantedNames(): string[] | null {
     return this.want === null ? null : [...this.want.keys()];
   }

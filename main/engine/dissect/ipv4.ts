@@ -1,7 +1,7 @@
 // IPv4 (RFC 791): header, options, fragments. Fragments are reassembled in
 // the common case; like tshark, the upper layer appears on the frame that
 // completes the datagram, the other fragments show their bytes as data.
-import { type Ctx, type F, fieldGroup } from './context';
+import { type Ctx, type FieldNode, fieldGroup } from './context';
 import { declare, HEX16, HEX8, treeLine } from './fields';
 import { ipv4ToString } from './addr';
 import { dissectData } from './data';
@@ -68,7 +68,7 @@ export function dissectIpv4(ctx: Ctx, st: State, off: number, end: number): numb
     return end;
   }
   const ds = d[off + 1];
-  if (misc && ctx.g('ip.dsfield')) {
+  if (misc && ctx.wantsPrefix('ip.dsfield')) {
     const ds_ = ctx.add(ip, 'ip.dsfield', ds, off + 1, 1);
     ctx.sub(ds_, 'ip.dsfield.dscp', ds >> 2, off + 1, 1);
     ctx.sub(ds_, 'ip.dsfield.ecn', ds & 3, off + 1, 1);
@@ -86,7 +86,7 @@ export function dissectIpv4(ctx: Ctx, st: State, off: number, end: number): numb
   if (misc) ctx.add(ip, 'ip.id', id, off + 4, 2);
   const ff = u16(d, off + 6);
   const mf = (ff & 0x2000) !== 0;
-  if (misc && ctx.g('ip.flags')) {
+  if (misc && ctx.wantsPrefix('ip.flags')) {
     const flags = ctx.add(ip, 'ip.flags', ff >> 13, off + 6, 1);
     ctx.sub(flags, 'ip.flags.rb', (ff & 0x8000) !== 0, off + 6, 1);
     ctx.sub(flags, 'ip.flags.df', (ff & 0x4000) !== 0, off + 6, 1);
@@ -103,7 +103,7 @@ export function dissectIpv4(ctx: Ctx, st: State, off: number, end: number): numb
   if (misc) ctx.add(ip, 'ip.checksum', u16(d, off + 10), off + 10, 2);
   const src = u32(d, off + 12), dst = u32(d, off + 16);
   // (one lookup for both ip.addr occurrences)
-  const addr = ctx.w('ip.addr');
+  const addr = ctx.wants('ip.addr');
   ctx.add(ip, 'ip.src', src, off + 12, 4);
   if (addr) ctx.add(ip, 'ip.addr', src, off + 12, 4);
   ctx.add(ip, 'ip.dst', dst, off + 16, 4);
@@ -141,7 +141,7 @@ const MISC_FIELDS = fieldGroup('ip.version', 'ip.hdr_len', 'ip.dsfield', 'ip.dsf
   'ip.flags', 'ip.flags.rb', 'ip.flags.df', 'ip.flags.mf', 'ip.frag_offset', 'ip.ttl', 'ip.checksum');
 
 // A function of its own: the closures here would otherwise make every IPv4 packet allocate their context.
-function fragment(ctx: Ctx, st: State, ip: F, proto: number, fragOff: number, id: number, src: number, dst: number, mf: boolean, payOff: number, dgEnd: number, cut: boolean): void {
+function fragment(ctx: Ctx, st: State, ip: FieldNode, proto: number, fragOff: number, id: number, src: number, dst: number, mf: boolean, payOff: number, dgEnd: number, cut: boolean): void {
   const d = ctx.d;
   ctx.info = () => `Fragmented IP protocol (proto=${ipProtoName(proto)} ${proto}, off=${fragOff}, ID=${id.toString(16).padStart(4, '0')})`;
   if (ctx.inner > 0 || cut) {

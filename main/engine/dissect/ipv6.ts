@@ -1,7 +1,7 @@
 // IPv6 (RFC 8200) with extension headers: hop-by-hop, routing, fragment and
 // destination options. Each header's length is checked against the bytes
 // present before it is used.
-import { type Ctx, F } from './context';
+import { type Ctx, FieldNode } from './context';
 import { declare, HEX8, treeLine } from './fields';
 import { HEX2 } from './addr';
 import { dissectData } from './data';
@@ -132,7 +132,7 @@ export function dissectIpv6(ctx: Ctx, st: State, off: number, end: number): numb
 }
 
 // A function of its own: the closures here would otherwise make every IPv6 packet allocate their context.
-function fragment(ctx: Ctx, st: State, ip: F, next: number, offset: number, more: boolean, ident: number, src: Uint8Array, dst: Uint8Array, o: number, dgEnd: number): void {
+function fragment(ctx: Ctx, st: State, ip: FieldNode, next: number, offset: number, more: boolean, ident: number, src: Uint8Array, dst: Uint8Array, o: number, dgEnd: number): void {
   const d = ctx.d;
   ctx.info = () => `IPv6 fragment (off=${offset * 8} more=${more ? 'y' : 'n'} ident=0x${ident.toString(16).padStart(8, '0')} nxt=${next})`;
   if (ctx.inner > 0) { dissectData(ctx, o, dgEnd); return; }
@@ -144,7 +144,7 @@ function fragment(ctx: Ctx, st: State, ip: F, next: number, offset: number, more
   ctx.withReassembled(buf, offset * 8, o, dgEnd - o, () => ipPayload(ctx, st, next, 0, buf.length, ip));
 }
 
-function tlvOptions(ctx: Ctx, ext: F, o: number, end: number): void {
+function tlvOptions(ctx: Ctx, ext: FieldNode, o: number, end: number): void {
   const d = ctx.d;
   while (o < end) {
     const type = d[o];

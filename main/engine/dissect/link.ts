@@ -1,7 +1,7 @@
 // Link layers: Ethernet II (and 802.3 + LLC), Linux cooked capture v1/v2,
 // BSD NULL/LOOP and raw IP, plus the ethertype dispatch (with 802.1Q/QinQ).
 import { LinkType } from '../types';
-import { Ctx, F, fieldGroup } from './context';
+import { Ctx, FieldNode, fieldGroup } from './context';
 import { declare, HEX16, HEX8, treeLine } from './fields';
 import { dissectData } from './data';
 import { nameOnly } from './data';
@@ -126,7 +126,7 @@ const NAMED = fieldGroup(
 );
 
 /** eth.dst_resolved, eth.dst.oui(_resolved) and their eth.addr twins, in tshark's order: only when one is asked for (a name lookup each). */
-function macNameFields(ctx: Ctx, eth: F, dst: boolean, d: Uint8Array, o: number): void {
+function macNameFields(ctx: Ctx, eth: FieldNode, dst: boolean, d: Uint8Array, o: number): void {
   if (!ctx.any(NAMED)) return;
   const a = d.subarray(o, o + 6);
   const names = macNames();
@@ -140,7 +140,7 @@ function macNameFields(ctx: Ctx, eth: F, dst: boolean, d: Uint8Array, o: number)
   }
 }
 
-function macFlags(ctx: Ctx, parent: F, lg: string, ig: string, d: Uint8Array, o: number): void {
+function macFlags(ctx: Ctx, parent: FieldNode, lg: string, ig: string, d: Uint8Array, o: number): void {
   if (!ctx.any(lg === 'eth.dst.lg' ? DST_FLAGS : SRC_FLAGS)) return;
   ctx.add(parent, lg, (d[o] & 2) !== 0, o, 3);
   ctx.add(parent, ig, (d[o] & 1) !== 0, o, 3);
@@ -156,15 +156,15 @@ export function dissectEth(ctx: Ctx, st: State, off: number, end: number): void 
     return;
   }
   // address views only when someone reads them (field-subset mode skips them)
-  const addr = ctx.w('eth.addr');
-  if (addr || ctx.w('eth.dst')) {
+  const addr = ctx.wants('eth.addr');
+  if (addr || ctx.wants('eth.dst')) {
     const dst = ctx.mac(d, off);
     ctx.add(eth, 'eth.dst', dst, off, 6);
     if (addr) ctx.add(eth, 'eth.addr', dst, off, 6);
   }
   macNameFields(ctx, eth, true, d, off);
   macFlags(ctx, eth, 'eth.dst.lg', 'eth.dst.ig', d, off);
-  if (addr || ctx.w('eth.src')) {
+  if (addr || ctx.wants('eth.src')) {
     const src = ctx.mac(d, off + 6);
     ctx.add(eth, 'eth.src', src, off + 6, 6);
     if (addr) ctx.add(eth, 'eth.addr', src, off + 6, 6);
@@ -196,20 +196,20 @@ export function dissectEth(ctx: Ctx, st: State, off: number, end: number): void 
  * (or non-zero ones) are the trailer of the link layer that carried the
  * payload — `trailerName`: eth.trailer, vlan.trailer after a tag, sll.trailer.
  */
-function trailer(ctx: Ctx, eth: F, used: number, end: number, trailerName = 'eth.trailer'): void {
+function trailer(ctx: Ctx, eth: FieldNode, used: number, end: number, trailerName = 'eth.trailer'): void {
   if (used >= end) return;
   const d = ctx.d;
   const padEnd = end > 60 ? Math.max(used, 60) : end;
   let zero = true;
   for (let i = used; i < padEnd; i++) if (d[i] !== 0) { zero = false; break; }
   if (!zero) {
-    if (ctx.w('eth.trailer')) ctx.add(eth, 'eth.trailer', d.subarray(used, end), used, end - used);
+    if (ctx.wants('eth.trailer')) ctx.add(eth, 'eth.trailer', d.subarray(used, end), used, end - used);
     return;
   }
-  if (padEnd > used && ctx.w('eth.padding')) ctx.add(eth, 'eth.padding', d.subarray(used, padEnd), used, padEnd - used);
+  if (padEnd > used && ctx.wants('eth.padding')) ctx.add(eth, 'eth.padding', d.subarray(used, padEnd), used, padEnd - used);
   if (padEnd < end) {
     const name = trailerName === 'eth.trailer' && ctx.protocols.includes('vlan') ? 'vlan.trailer' : trailerName;
-    if (ctx.w(name)) ctx.add(eth, name, d.subarray(padEnd, end), padEnd, end - padEnd);
+    if (ctx.wants(name)) ctx.add(eth, name, d.subarray(padEnd, end), padEnd, end - padEnd);
   }
 }
 
@@ -312,18 +312,18 @@ function vlan(ctx: Ctx, st: State, off: number, end: number): number {
   return ethertype(ctx, st, type, off + 4, end);
 }
 
-function sllAddress(ctx: Ctx, l: F, hatype: number, halen: number, o: number): void {
+function sllAddress(ctx: Ctx, l: FieldNode, hatype: number, halen: number, o: number): void {
   const d = ctx.d;
   // Ethernet and loopback (ARPHRD_ETHER, ARPHRD_LOOPBACK) carry a MAC, as tshark shows it
   if ((hatype === 1 || hatype === 772) && halen === 6) {
-    if (ctx.w('sll.src.eth')) ctx.add(l, 'sll.src.eth', d.subarray(o, o + 6), o, 6);
+    if (ctx.wants('sll.src.eth')) ctx.add(l, 'sll.src.eth', d.subarray(o, o + 6), o, 6);
     ctx.srcKind = ADDR_ETHER; ctx.src = o;
   } else if (halen > 0) {
     ctx.add(l, 'sll.src.unknown', d.subarray(o, o + Math.min(halen, 8)), o, Math.min(halen, 8));
   }
 }
 
-function sllPayload(ctx: Ctx, st: State, l: F, proto: number, protoOff: number, off: number, end: number): void {
+function sllPayload(ctx: Ctx, st: State, l: FieldNode, proto: number, protoOff: number, off: number, end: number): void {
   if (proto <= 1500) {
     ctx.add(l, 'sll.ltype', proto, protoOff, 2);
     // 0x0004: 802.2 LLC frames; anything else is shown as data

@@ -49,7 +49,7 @@ export function dissectUdp(ctx: Ctx, st: State, off: number, end: number): void 
   }
   if (ctx.inner > 0) return; // header inside an ICMP error: ports are what matters
   // a Dissector whose field subset lacks udp.stream never shows the numbers: no need to keep the table
-  if (ctx.w('udp.stream')) ctx.gen(udp, 'udp.stream', st.udpStream(ctx, sp, dp));
+  if (ctx.wants('udp.stream')) ctx.gen(udp, 'udp.stream', st.udpStream(ctx, sp, dp));
   let payEnd = end;
   if (len < 8) {
     ctx.malformedAt('udp', `Bad length value ${len} < 8`, off + 4, 2);
@@ -63,7 +63,7 @@ export function dissectUdp(ctx: Ctx, st: State, off: number, end: number): void 
   ctx.info = () => `${sp} → ${dp} Len=${Math.max(0, len - 8)}`;
   if (pay >= payEnd) return;
   // as tshark: the datagram's payload bytes, whatever decodes them (the bytes of a datagram reassembled from fragments too)
-  if (ctx.w('udp.payload')) ctx.add(udp, 'udp.payload', d.subarray(pay, payEnd), pay, payEnd - pay);
+  if (ctx.wants('udp.payload')) ctx.add(udp, 'udp.payload', d.subarray(pay, payEnd), pay, payEnd - pay);
   const next = UDP_PORT.lookup(sp, dp);
   if (next !== undefined) { next(ctx, st, pay, payEnd); return; }
   dissectData(ctx, pay, payEnd);
