@@ -127,16 +127,79 @@ interface Message {
   encoding: string;
 }
 
+/**
+ * HTTP/1.1 chunked framing (RFC 9112 §7.1), streamed byte by byte across
+ * segments: the one parser behind the dissector (which keeps the data) and
+ * its PDU framer (which only finds the end).
+ */
+class ChunkedParser {
+  private state = Chunk.Size;
+  private size = 0;
+  private sizeDone = false;
+  private lineLen = 0;
+  private remaining = 0;
+  /** the last chunk and the trailer have ended: the message is complete */
+  done = false;
+
+  start(): void { this.state = Chunk.Size; this.size = 0; this.sizeDone = false; this.lineLen = 0; this.done = false; }
+
+  /** Consumes [o, end) up to the message's end; chunk data goes to `data` (when given). Returns the new offset. */
+  feed(d: Uint8Array, o: number, end: number, data: ((d: Uint8Array, from: number, to: number) => void) | null): number {
+    while (o < end) {
+      switch (this.state) {
+        case Chunk.Size: {
+          const c = d[o++];
+          if (c === 10) {
+            if (this.lineLen === 0) break; // the CRLF after a chunk's data, seen late
+            this.lineLen = 0;
+            this.sizeDone = false;
+            if (this.size === 0) this.state = Chunk.Trailer;
+            else { this.remaining = this.size; this.state = Chunk.Data; }
+            this.size = 0;
+            break;
+          }
+          if (c === 13) break;
+          this.lineLen++;
+          const h = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
+          // hex digits up to the first other character (';' starts extensions); 8 digits at most
+          if (h < 0 || this.lineLen > 8) this.sizeDone = true;
+          else if (!this.sizeDone) this.size = this.size * 16 + h;
+          break;
+        }
+        case Chunk.Data: {
+          const n = Math.min(this.remaining, end - o);
+          this.remaining -= n;
+          if (data !== null) data(d, o, o + n);
+          o += n;
+          if (this.remaining === 0) { this.state = Chunk.DataEnd; this.lineLen = 0; }
+          break;
+        }
+        case Chunk.DataEnd:
+          if (d[o++] === 10) this.state = Chunk.Size;
+          break;
+        case Chunk.Trailer: {
+          const c = d[o++];
+          if (c === 10) {
+            if (this.lineLen === 0) { this.done = true; return o; }
+            this.lineLen = 0;
+          } else if (c !== 13) this.lineLen++;
+          break;
+        }
+      }
+    }
+    return o;
+  }
+}
+
 export class HttpApp implements TcpApp {
   private mode = Mode.Idle;
   private buf: Uint8Array = new Uint8Array(0);
   private bufLen = 0;
   private msg: Message | null = null;
   private remaining = 0;
-  private chunkState = Chunk.Size;
-  private chunkSize = 0;
-  private lineLen = 0;
-  private sizeDone = false;
+  private readonly chunks = new ChunkedParser();
+  /** chunk data: counted, and kept for http.file_data (one closure per app, not per segment) */
+  private readonly chunkData = (d: Uint8Array, from: number, to: number): void => { this.bodyLen += to - from; this.keep(d, from, to); };
   /** offset in the current frame where this feed started */
   private curOff = 0;
   private bodyLen = 0;
@@ -223,8 +286,8 @@ export class HttpApp implements TcpApp {
         continue;
       }
       if (this.mode === Mode.Chunked) {
-        o = this.chunked(d, o, end);
-        if ((this.mode as Mode) === Mode.Idle) this.complete(ctx, st, s);
+        o = this.chunks.feed(d, o, end, this.chunkData);
+        if (this.chunks.done) { this.mode = Mode.Idle; this.complete(ctx, st, s); }
         continue;
       }
       // Mode.Close: everything until FIN is body
@@ -304,58 +367,9 @@ export class HttpApp implements TcpApp {
     this.msg = { hdr, isRequest, firstLine: this.firstLine, contentType: ctype, bodyLen: 0, encoding };
     this.bodyLen = 0;
     if (noBody || cl === 0) this.mode = Mode.Idle;
-    else if (chunked) { this.mode = Mode.Chunked; this.chunkState = Chunk.Size; this.chunkSize = 0; this.lineLen = 0; }
+    else if (chunked) { this.mode = Mode.Chunked; this.chunks.start(); }
     else if (cl > 0) { this.mode = Mode.Length; this.remaining = cl; }
     else this.mode = Mode.Close;
-  }
-
-  /** Streams over chunked framing; returns the new offset. */
-  private chunked(d: Uint8Array, o: number, end: number): number {
-    while (o < end) {
-      switch (this.chunkState) {
-        case Chunk.Size: {
-          const c = d[o++];
-          if (c === 10) {
-            if (this.lineLen === 0) break; // the CRLF after a chunk's data, seen late
-            this.lineLen = 0;
-            this.sizeDone = false;
-            if (this.chunkSize === 0) { this.chunkState = Chunk.Trailer; }
-            else { this.remaining = this.chunkSize; this.chunkState = Chunk.Data; }
-            this.chunkSize = 0;
-            break;
-          }
-          if (c === 13) break;
-          this.lineLen++;
-          const h = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
-          // hex digits up to the first other character (';' starts extensions); 8 digits at most
-          if (h < 0 || this.lineLen > 8) this.sizeDone = true;
-          else if (!this.sizeDone) this.chunkSize = this.chunkSize * 16 + h;
-          break;
-        }
-        case Chunk.Data: {
-          const n = Math.min(this.remaining, end - o);
-          this.remaining -= n;
-          this.bodyLen += n;
-          this.keep(d, o, o + n);
-          o += n;
-          if (this.remaining === 0) { this.chunkState = Chunk.DataEnd; this.lineLen = 0; }
-          break;
-        }
-        case Chunk.DataEnd: {
-          if (d[o++] === 10) this.chunkState = Chunk.Size;
-          break;
-        }
-        case Chunk.Trailer: {
-          const c = d[o++];
-          if (c === 10) {
-            if (this.lineLen === 0) { this.mode = Mode.Idle; return o; }
-            this.lineLen = 0;
-          } else if (c !== 13) this.lineLen++;
-          break;
-        }
-      }
-    }
-    return o;
   }
 
   private complete(ctx: Ctx, _st: State, s: TcpStream): void {
@@ -530,17 +544,12 @@ const HTTP_PORTS = [80, 8080, 8000, 8008, 8888, 3128, 3132, 5985, 8088, 11371, 1
 TCP_PORT.add(HTTP_PORTS, () => new HttpApp(), { priority: 10 });
 TCP_HEURISTICS.add(looksLikeHttp, () => new HttpApp(), 10);
 
-const MAX_HTTP_HEADER = 64 * 1024;
-
 /** HTTP/1.x messages: header block, then a body framed by Content-Length, chunks, or the close. */
 export class HttpFramer implements Framer {
   private mode = 0; // 0 idle, 1 headers, 2 length, 3 chunked, 4 until close
   private hdr: number[] = [];
   private remaining = 0;
-  private chunk = 0; // 0 size line, 1 data, 2 CRLF after data, 3 trailer
-  private size = 0;
-  private sizeDone = false;
-  private lineLen = 0;
+  private readonly chunks = new ChunkedParser();
 
   reset(): void { this.mode = 0; this.hdr = []; }
   untilFin(): boolean { return this.mode === 4; }
@@ -559,7 +568,7 @@ export class HttpFramer implements Framer {
           const h = this.hdr;
           while (o < end) {
             const c = d[o++];
-            if (h.length < MAX_HTTP_HEADER) h.push(c);
+            if (h.length < MAX_HEADER) h.push(c);
             const n = h.length;
             if (c === 10 && ((n >= 2 && h[n - 2] === 10) || (n >= 3 && h[n - 2] === 13 && h[n - 3] === 10))) {
               this.body(s);
@@ -577,8 +586,8 @@ export class HttpFramer implements Framer {
           break;
         }
         case 3:
-          o = this.chunked(d, o, end);
-          if ((this.mode as number) === 0) return o;
+          o = this.chunks.feed(d, o, end, null);
+          if (this.chunks.done) { this.mode = 0; return o; }
           break;
         default:
           return -1; // the close ends it
@@ -602,44 +611,9 @@ export class HttpFramer implements Framer {
       noBody = (code >= 100 && code < 200) || code === 204 || code === 304 || s.pendingMethods[0] === 'HEAD';
     }
     if (noBody || len === 0) this.mode = 0;
-    else if (chunked) { this.mode = 3; this.chunk = 0; this.size = 0; this.sizeDone = false; this.lineLen = 0; }
+    else if (chunked) { this.mode = 3; this.chunks.start(); }
     else if (len > 0) { this.mode = 2; this.remaining = len; }
     else this.mode = 4;
-  }
-
-  private chunked(d: Uint8Array, o: number, end: number): number {
-    while (o < end) {
-      if (this.chunk === 1) {
-        const n = Math.min(this.remaining, end - o);
-        this.remaining -= n;
-        o += n;
-        if (this.remaining === 0) this.chunk = 2;
-        continue;
-      }
-      const c = d[o++];
-      if (this.chunk === 2) { if (c === 10) { this.chunk = 0; this.lineLen = 0; } continue; }
-      if (this.chunk === 3) {
-        if (c === 10) { if (this.lineLen === 0) { this.mode = 0; return o; } this.lineLen = 0; }
-        else if (c !== 13) this.lineLen++;
-        continue;
-      }
-      // size line
-      if (c === 10) {
-        if (this.lineLen === 0) continue;
-        this.lineLen = 0;
-        this.sizeDone = false;
-        if (this.size === 0) this.chunk = 3;
-        else { this.remaining = this.size; this.chunk = 1; }
-        this.size = 0;
-        continue;
-      }
-      if (c === 13) continue;
-      this.lineLen++;
-      const h = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
-      if (h < 0 || this.lineLen > 8) this.sizeDone = true;
-      else if (!this.sizeDone) this.size = this.size * 16 + h;
-    }
-    return o;
   }
 }
 
