@@ -3,9 +3,13 @@
 import type { Ctx } from './context';
 import { declare, HEX16, treeLine } from './fields';
 import { etherToString, ipv4ToString } from './addr';
-import { u16, u32 } from './bytes';
-import { ADDR_ETHER } from './context';
-import { ETHERTYPE } from './tables';
+import * as readers from './bytes';
+import * as context from './context';
+import * as tables from './tables';
+// bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
+const { ADDR_ETHER } = context;
+const { ETHERTYPE } = tables;
+const { u16, u32 } = readers;
 
 
 declare('arp', 'Address Resolution Protocol', [

@@ -4,8 +4,11 @@
 import type { Ctx } from './context';
 import { declare, HEX16, HEX32, HEX8, treeLine } from './fields';
 import { etherToString } from './addr';
-import { u16, u32 } from './bytes';
-import { UDP_PORT } from './tables';
+import * as readers from './bytes';
+import * as tables from './tables';
+// bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
+const { UDP_PORT } = tables;
+const { u16, u32 } = readers;
 
 
 const MSG: Record<number, string> = { 1: 'Discover', 2: 'Offer', 3: 'Request', 4: 'Decline', 5: 'ACK', 6: 'NAK', 7: 'Release', 8: 'Inform' };

@@ -4,10 +4,13 @@
 import { type Ctx, FieldNode } from './context';
 import { declare, HEX16, treeLine } from './fields';
 import { ipv4ToString, ipv6ToString } from './addr';
-import { u16, u32 } from './bytes';
+import * as readers from './bytes';
 import type { TcpApp } from './tcpstream';
 import { LengthFramer } from './framers';
-import { TCP_PORT, UDP_PORT } from './tables';
+import * as tables from './tables';
+// bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
+const { TCP_PORT, UDP_PORT } = tables;
+const { u16, u32 } = readers;
 
 
 const TYPES: Record<number, string> = {

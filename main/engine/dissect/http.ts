@@ -4,14 +4,17 @@
 // tshark, the HTTP fields appear on the frame that completes the message.
 import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
 import { type Ctx, type FieldNode } from './context';
-import { latin1 } from './bytes';
+import * as readers from './bytes';
 import { declare, treeLine } from './fields';
 import { nameOnly } from './data';
 import type { State } from './state';
 import type { TcpApp, TcpFlow, TcpStream } from './tcpstream';
-import { TCP_HEURISTICS, TCP_PORT, UDP_PORT } from './tables';
+import * as tables from './tables';
 import type { Framer } from './framers';
 import type { Dissection, Field } from '../types';
+// bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
+const { TCP_HEURISTICS, TCP_PORT, UDP_PORT } = tables;
+const { latin1 } = readers;
 
 declare('http', 'Hypertext Transfer Protocol', [
   ['http.request', 'bool', 'Request'],

@@ -4,8 +4,11 @@ import { declare, HEX16 } from './fields';
 import { dissectData } from './data';
 import { dissectIpv4 } from './ipv4';
 import type { State } from './state';
-import { u16 } from './bytes';
-import { IP_PROTO } from './tables';
+import * as readers from './bytes';
+import * as tables from './tables';
+// bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
+const { IP_PROTO } = tables;
+const { u16 } = readers;
 
 
 const TYPES: Record<number, string> = {

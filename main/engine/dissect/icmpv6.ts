@@ -5,8 +5,11 @@ import { dissectData } from './data';
 import { dissectIpv6 } from './ipv6';
 import { etherToString } from './addr';
 import type { State } from './state';
-import { u16 } from './bytes';
-import { IP_PROTO } from './tables';
+import * as readers from './bytes';
+import * as tables from './tables';
+// bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
+const { IP_PROTO } = tables;
+const { u16 } = readers;
 
 
 const TYPES: Record<number, string> = {

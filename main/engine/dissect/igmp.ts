@@ -2,7 +2,9 @@
 import type { Ctx } from './context';
 import { declare, HEX16, HEX8 } from './fields';
 import { ipv4ToString } from './addr';
-import { IP_PROTO } from './tables';
+import * as tables from './tables';
+// bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
+const { IP_PROTO } = tables;
 
 const TYPES: Record<number, string> = { 0x11: 'Membership Query', 0x12: 'Membership Report v1', 0x16: 'Membership Report v2', 0x17: 'Leave Group', 0x22: 'Membership Report v3' };
 

@@ -17,7 +17,9 @@ import { etherToString, ipv4ToString, ipv6ToString } from './addr';
 import { enrichPacket, type EnrichOptions } from '../enrich';
 import type { GeoIp } from '../enrich/geoip';
 import { protocolItemInputs } from './labels';
-import { ADDR_ETHER, ADDR_IPV4, ADDR_IPV6 } from './context';
+import * as context from './context';
+// bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
+const { ADDR_ETHER, ADDR_IPV4, ADDR_IPV6 } = context;
 
 
 export interface DissectorOptions {

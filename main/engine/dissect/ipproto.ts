@@ -4,7 +4,9 @@ import type { Ctx } from './context';
 import type { Field } from '../types';
 import { dissectData } from './data';
 import type { State } from './state';
-import { IP_PROTO } from './tables';
+import * as tables from './tables';
+// bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
+const { IP_PROTO } = tables;
 
 const NAMES: Record<number, string> = { 0: 'HOPOPT', 1: 'ICMP', 2: 'IGMP', 4: 'IPIP', 6: 'TCP', 17: 'UDP', 41: 'IPv6', 43: 'IPv6-Route', 44: 'IPv6-Frag', 47: 'GRE', 50: 'ESP', 51: 'AH', 58: 'ICMPv6', 59: 'IPv6-NoNxt', 60: 'IPv6-Opts', 132: 'SCTP' };
 export const ipProtoName = (p: number): string => NAMES[p] ?? 'Unknown';

@@ -7,9 +7,13 @@ import { ipv4ToString } from './addr';
 import { dissectData } from './data';
 import { ipPayload, ipProtoName } from './ipproto';
 import type { State } from './state';
-import { u16, u32 } from './bytes';
-import { ADDR_IPV4 } from './context';
-import { ETHERTYPE, IP_PROTO, PPP_PROTOCOL } from './tables';
+import * as readers from './bytes';
+import * as context from './context';
+import * as tables from './tables';
+// bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
+const { ADDR_IPV4 } = context;
+const { ETHERTYPE, IP_PROTO, PPP_PROTOCOL } = tables;
+const { u16, u32 } = readers;
 
 
 declare('ip', 'Internet Protocol Version 4', [

@@ -7,13 +7,17 @@ import { dissectData } from './data';
 import { nameOnly } from './data';
 import { dissectPpp } from './tunnel';
 import type { State } from './state';
-import { ETHERTYPE } from './tables';
+import * as tables from './tables';
 import { macLabel, macNames } from '../enrich/manuf';
 import { etherToString } from './addr';
-import { u16, u32, u32le } from './bytes';
-import { ADDR_ETHER } from './context';
+import * as readers from './bytes';
+import * as context from './context';
 import type { Field } from '../types';
 import { formatValue } from './format';
+// bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
+const { ADDR_ETHER } = context;
+const { ETHERTYPE } = tables;
+const { u16, u32, u32le } = readers;
 
 
 declare('eth', 'Ethernet II', [

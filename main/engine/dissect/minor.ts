@@ -5,8 +5,10 @@
 // moves out to a module of its own.
 import { declare } from './fields';
 import { nameOnly } from './data';
-import { ETHERTYPE, PPP_PROTOCOL, TCP_PORT, UDP_PORT } from './tables';
+import * as tables from './tables';
 import { LineApp, NameApp } from './tcpsimple';
+// bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
+const { ETHERTYPE, PPP_PROTOCOL, TCP_PORT, UDP_PORT } = tables;
 
 /** Layers other dissectors open by name (HTTP bodies, ...): declared here so filters know them. */
 const KNOWN: Array<[string, string]> = [

@@ -5,8 +5,11 @@
 import type { Ctx } from './context';
 import type { State } from './state';
 import { declare } from './fields';
-import { latin1, u16, u32 } from './bytes';
-import { UDP_PORT } from './tables';
+import * as readers from './bytes';
+import * as tables from './tables';
+// bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
+const { UDP_PORT } = tables;
+const { latin1, u16, u32 } = readers;
 
 const COMMANDS: Record<number, string> = { 1: 'Request', 2: 'Response', 3: 'Traceon', 4: 'Traceoff', 5: 'Vendor specific' };
 const FAMILY_IP = 2, FAMILY_AUTH = 0xffff;

@@ -6,8 +6,11 @@ import { declare, HEX16, treeLine } from './fields';
 import { dissectData } from './data';
 import type { State } from './state';
 import { type PduTrack, type TcpFlow, type TcpStream, SeqState, appFor, trackFor } from './tcpstream';
-import { u16, u32 } from './bytes';
-import { IP_PROTO } from './tables';
+import * as readers from './bytes';
+import * as tables from './tables';
+// bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
+const { IP_PROTO } = tables;
+const { u16, u32 } = readers;
 
 
 declare('tcp', 'Transmission Control Protocol', [

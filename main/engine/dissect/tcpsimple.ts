@@ -3,11 +3,13 @@
 // protocol only once a line completes, as in tshark. minor.ts registers
 // the protocols that use them.
 import type { Ctx } from './context';
-import { latin1 } from './bytes';
+import * as readers from './bytes';
 import { dissectData } from './data';
 import { nameOnly } from './data';
 import type { TcpApp } from './tcpstream';
 import { LineFramer } from './framers';
+// bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
+const { latin1 } = readers;
 
 export class DataApp implements TcpApp {
   feed(ctx: Ctx, _st: unknown, _s: unknown, _f: unknown, off: number, end: number): void { dissectData(ctx, off, end); }

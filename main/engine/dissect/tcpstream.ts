@@ -6,7 +6,9 @@ import { HEX2 } from './addr';
 import type { State } from './state';
 import { DataApp } from './tcpsimple';
 import type { Framer } from './framers';
-import { TCP_HEURISTICS, TCP_PORT } from './tables';
+import * as tables from './tables';
+// bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
+const { TCP_HEURISTICS, TCP_PORT } = tables;
 
 const MAX_STREAMS = 200_000;
 

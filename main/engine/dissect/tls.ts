@@ -6,9 +6,12 @@ import { type Ctx, FieldNode } from './context';
 import { declare, HEX16 } from './fields';
 import type { State } from './state';
 import type { TcpApp, TcpFlow, TcpStream } from './tcpstream';
-import { latin1, u16 } from './bytes';
+import * as readers from './bytes';
 import { LengthFramer } from './framers';
-import { TCP_HEURISTICS, TCP_PORT } from './tables';
+import * as tables from './tables';
+// bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
+const { TCP_HEURISTICS, TCP_PORT } = tables;
+const { latin1, u16 } = readers;
 
 
 declare('tls', 'Transport Layer Security', [

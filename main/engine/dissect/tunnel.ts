@@ -5,8 +5,11 @@ import { declare, HEX16, HEX32, treeLine } from './fields';
 import { dissectData } from './data';
 import { dissectEth, ethertype } from './link';
 import type { State } from './state';
-import { u16 } from './bytes';
-import { ETHERTYPE, IP_PROTO, PPP_PROTOCOL, UDP_PORT } from './tables';
+import * as readers from './bytes';
+import * as tables from './tables';
+// bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
+const { ETHERTYPE, IP_PROTO, PPP_PROTOCOL, UDP_PORT } = tables;
+const { u16 } = readers;
 
 declare('gre', 'Generic Routing Encapsulation', [
   ['gre.flags_and_version', 'uint', 'Flags and Version', HEX16],

@@ -3,8 +3,11 @@ import { type Ctx, fieldGroup } from './context';
 import { declare, HEX16, treeLine } from './fields';
 import { dissectData } from './data';
 import type { State } from './state';
-import { u16 } from './bytes';
-import { IP_PROTO, UDP_PORT } from './tables';
+import * as readers from './bytes';
+import * as tables from './tables';
+// bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
+const { IP_PROTO, UDP_PORT } = tables;
+const { u16 } = readers;
 
 declare('udp', 'User Datagram Protocol', [
   ['udp.srcport', 'uint', 'Source Port'],
