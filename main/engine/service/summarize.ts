@@ -1,8 +1,7 @@
 // From a dissection to what the packet list keeps: the row summary, the
-// enriched columns and the colouring rule (Wireshark's defaults, in its order:
-// bad, TCP RST, SYN/FIN, HTTP, DNS, ICMP, ARP, TCP, UDP).
+// enriched columns and the colouring rule (main/engine/colour/colouring.ts).
 import type { Dissection, Field, FieldValue } from '../types';
-import type { ColourRule } from '../../api/types';
+import type { Colouring } from '../colour/colouring';
 import type { RowSummary } from './store';
 
 /** First field with this name (the flattened list is in tree order). */
@@ -18,19 +17,15 @@ export function fieldValue(d: Dissection, name: string): FieldValue | undefined 
 
 const str = (v: FieldValue | undefined): string | undefined =>
   v === undefined || v === null ? undefined : typeof v === 'string' ? v : String(v);
-const truthy = (v: FieldValue | undefined): boolean =>
-  v === true || (typeof v === 'number' && v !== 0) || (typeof v === 'bigint' && v !== 0n);
 
 /** The fields the list needs, gathered in one pass over the flattened fields. */
 interface Wanted {
   srcCountry?: FieldValue; dstCountry?: FieldValue; userAgent?: FieldValue; host?: FieldValue; sni?: FieldValue;
   contentLength?: FieldValue; stream?: FieldValue; srcport?: FieldValue; dstport?: FieldValue;
-  rst: boolean; synfin: boolean;
-  http: boolean; dns: boolean; icmp: boolean; arp: boolean; tcp: boolean; udp: boolean;
 }
 
 function gather(d: Dissection): Wanted {
-  const w: Wanted = { rst: false, synfin: false, http: false, dns: false, icmp: false, arp: false, tcp: false, udp: false };
+  const w: Wanted = {};
   const f = d.fields;
   for (let i = 0; i < f.length; i++) {
     const x = f[i];
@@ -44,34 +39,9 @@ function gather(d: Dissection): Wanted {
       case 'tcp.stream': w.stream ??= x.value; break;
       case 'tcp.srcport': w.srcport ??= x.value; break;
       case 'tcp.dstport': w.dstport ??= x.value; break;
-      case 'tcp.flags.reset': if (truthy(x.value)) w.rst = true; break;
-      case 'tcp.flags.syn': case 'tcp.flags.fin': if (truthy(x.value)) w.synfin = true; break;
-      case 'http': w.http = true; break;
-      case 'dns': w.dns = true; break;
-      case 'icmp': case 'icmpv6': w.icmp = true; break;
-      case 'arp': w.arp = true; break;
-      case 'tcp': w.tcp = true; break;
-      case 'udp': w.udp = true; break;
     }
   }
   return w;
-}
-
-function colourFrom(d: Dissection, w: Wanted): ColourRule {
-  if (d.malformed || d.expert.some((e) => e.group === 'malformed')) return 'bad';
-  if (w.tcp && w.rst) return 'rst';
-  if (w.tcp && w.synfin) return 'synfin';
-  if (w.http) return 'http';
-  if (w.dns) return 'dns';
-  if (w.icmp) return 'icmp';
-  if (w.arp) return 'arp';
-  if (w.tcp) return 'tcp';
-  if (w.udp) return 'udp';
-  return 'none';
-}
-
-export function colourOf(d: Dissection): ColourRule {
-  return colourFrom(d, gather(d));
 }
 
 /**
@@ -93,7 +63,7 @@ export class StreamIds {
   }
 }
 
-export function summarize(d: Dissection, streams: StreamIds): RowSummary {
+export function summarize(d: Dissection, streams: StreamIds, colouring: Colouring): RowSummary {
   const s = d.summary;
   const w = gather(d);
   const cl = w.contentLength;
@@ -107,7 +77,7 @@ export function summarize(d: Dissection, streams: StreamIds): RowSummary {
     userAgent: str(w.userAgent),
     hostSni: str(w.host) ?? str(w.sni),
     contentLength: typeof cl === 'number' ? cl : typeof cl === 'bigint' ? Number(cl) : undefined,
-    colour: colourFrom(d, w),
+    colour: colouring.colourOf(d),
     stream: streams.of(d, w),
   };
 }
