@@ -102,6 +102,52 @@ export function cleanColouringRules(raw: ReadonlyArray<Record<string, unknown>>)
   return { rules, dropped };
 }
 
+/**
+ * The values of a set of field names, gathered in one walk over a packet's
+ * flattened fields. A packet has ~100 fields and few are wanted: the name's
+ * length picks a handful of candidates to compare, cheaper than hashing
+ * every name (dissectors build some names per packet). Readers share one
+ * list per name, emptied by the next run.
+ */
+export class FieldGather {
+  private byLength: Array<Array<{ name: string; list: FieldValue[] }> | null> = [];
+  /** lists filled by the last run, to empty before the next one */
+  private readonly touched: FieldValue[][] = [];
+
+  /** The list that holds this field's values after each run (registry name). */
+  want(name: string): FieldValue[] {
+    const canonical = getField(name)?.name ?? name;
+    while (this.byLength.length <= canonical.length) this.byLength.push(null);
+    const bucket = (this.byLength[canonical.length] ??= []);
+    let w = bucket.find((x) => x.name === canonical);
+    if (!w) bucket.push((w = { name: canonical, list: [] }));
+    return w.list;
+  }
+
+  run(d: Dissection): void {
+    const touched = this.touched;
+    for (let i = 0; i < touched.length; i++) touched[i]!.length = 0;
+    touched.length = 0;
+    const byLength = this.byLength;
+    const fields = d.fields;
+    for (let j = 0; j < fields.length; j++) {
+      const f = fields[j]!;
+      const name = f.name;
+      const len = name.length;
+      if (len >= byLength.length) continue;
+      const bucket = byLength[len]!;
+      if (bucket === null) continue;
+      for (let b = 0; b < bucket.length; b++) {
+        const w = bucket[b]!;
+        if (w.name !== name) continue;
+        if (w.list.length === 0) touched.push(w.list);
+        w.list.push(f.value);
+        break;
+      }
+    }
+  }
+}
+
 interface Compiled {
   /** rule number stored per packet: its place in the table plus one */
   id: number;
@@ -120,9 +166,8 @@ export class Colouring {
   /** per rule: why its filter does not compile (the rule then never matches) */
   readonly errors: ReadonlyArray<string | undefined>;
   private readonly active: Compiled[] = [];
-  /** field name → the value lists to push its occurrences into */
-  private readonly wanted = new Map<string, FieldValue[][]>();
-  private readonly lists: FieldValue[][] = [];
+  /** the rules' fields, read in one pass; others (the row summary) may want more of the same pass */
+  readonly gather = new FieldGather();
 
   constructor(rules: readonly ColouringRule[] = DEFAULT_COLOURING_RULES) {
     if (rules.length > MAX_COLOURING_RULES) throw new Error(`at most ${MAX_COLOURING_RULES} colouring rules (got ${rules.length})`);
@@ -134,18 +179,14 @@ export class Colouring {
       errors.push(undefined);
       if (!rule.enabled) return;
       const f = r.filter;
+      // reads no field at all: a rule made only of names we do not decode never matches (nine
+      // of Wireshark's defaults); trying it on every packet would be pure cost
+      if (f.slots.length === 0 && !f.evalValues([])) return;
       // evalValues is only valid when every slot is a plain field value
       const plain = f.slots.every((s) => !s.frameBytes && !s.lengths && s.layer === undefined);
       let vals: FieldValue[][] | null = null;
       if (plain) {
-        vals = f.slots.map(() => []);
-        f.slots.forEach((s, k) => {
-          const name = getField(s.name)?.name ?? s.name;
-          let l = this.wanted.get(name);
-          if (!l) this.wanted.set(name, (l = []));
-          l.push(vals![k]!);
-          this.lists.push(vals![k]!);
-        });
+        vals = f.slots.map((s) => this.gather.want(s.name));
       }
       this.active.push({ id: i + 1, filter: f, vals });
     });
@@ -157,19 +198,13 @@ export class Colouring {
     return this.rules.map((r, i) => (this.errors[i] ? { ...r, error: this.errors[i] } : { ...r }));
   }
 
-  /** The packet's rule number: 0 for none, n for rules[n - 1]. A rule that throws does not match. */
+  /**
+   * The packet's rule number: 0 for none, n for rules[n - 1]. A rule that
+   * throws does not match. Leaves the gather's lists filled for this packet.
+   */
   colourOf(d: Dissection): number {
+    this.gather.run(d);
     const active = this.active;
-    if (!active.length) return 0;
-    const lists = this.lists;
-    for (let i = 0; i < lists.length; i++) lists[i]!.length = 0;
-    const wanted = this.wanted;
-    const fields = d.fields;
-    for (let j = 0; j < fields.length; j++) {
-      const f = fields[j]!;
-      const l = wanted.get(f.name);
-      if (l) for (let k = 0; k < l.length; k++) l[k]!.push(f.value);
-    }
     for (let i = 0; i < active.length; i++) {
       const a = active[i]!;
       try {

@@ -1,7 +1,7 @@
 // From a dissection to what the packet list keeps: the row summary, the
 // enriched columns and the colouring rule (main/engine/colour/colouring.ts).
 import type { Dissection, Field, FieldValue } from '../types';
-import type { Colouring } from '../colour/colouring';
+import type { Colouring, FieldGather } from '../colour/colouring';
 import type { RowSummary } from './store';
 
 /** First field with this name (the flattened list is in tree order). */
@@ -18,28 +18,32 @@ export function fieldValue(d: Dissection, name: string): FieldValue | undefined 
 const str = (v: FieldValue | undefined): string | undefined =>
   v === undefined || v === null ? undefined : typeof v === 'string' ? v : String(v);
 
-/** The fields the list needs, gathered in one pass over the flattened fields. */
+/** The fields the list needs, read in the colouring's pass over the fields (one walk per packet). */
 interface Wanted {
   srcCountry?: FieldValue; dstCountry?: FieldValue; userAgent?: FieldValue; host?: FieldValue; sni?: FieldValue;
   contentLength?: FieldValue; stream?: FieldValue; srcport?: FieldValue; dstport?: FieldValue;
 }
 
-function gather(d: Dissection): Wanted {
+const WANTED: ReadonlyArray<[keyof Wanted, string]> = [
+  ['srcCountry', 'ip.geoip.src_country_iso'], ['dstCountry', 'ip.geoip.dst_country_iso'],
+  ['userAgent', 'http.user_agent'], ['host', 'http.host'], ['sni', 'tls.handshake.extensions_server_name'],
+  ['contentLength', 'http.content_length'], ['stream', 'tcp.stream'], ['srcport', 'tcp.srcport'], ['dstport', 'tcp.dstport'],
+];
+const lists = new WeakMap<FieldGather, FieldValue[][]>();
+
+/** The gather's lists for the wanted fields (registered on first use, before its run). */
+function listsOf(g: FieldGather): FieldValue[][] {
+  let l = lists.get(g);
+  if (!l) { l = WANTED.map(([, name]) => g.want(name)); lists.set(g, l); }
+  return l;
+}
+
+/** The first present value of each wanted field, from the gather's last run. */
+function picked(l: FieldValue[][]): Wanted {
   const w: Wanted = {};
-  const f = d.fields;
-  for (let i = 0; i < f.length; i++) {
-    const x = f[i];
-    switch (x.name) {
-      case 'ip.geoip.src_country_iso': w.srcCountry ??= x.value; break;
-      case 'ip.geoip.dst_country_iso': w.dstCountry ??= x.value; break;
-      case 'http.user_agent': w.userAgent ??= x.value; break;
-      case 'http.host': w.host ??= x.value; break;
-      case 'tls.handshake.extensions_server_name': w.sni ??= x.value; break;
-      case 'http.content_length': w.contentLength ??= x.value; break;
-      case 'tcp.stream': w.stream ??= x.value; break;
-      case 'tcp.srcport': w.srcport ??= x.value; break;
-      case 'tcp.dstport': w.dstport ??= x.value; break;
-    }
+  for (let i = 0; i < WANTED.length; i++) {
+    const vs = l[i]!;
+    for (let k = 0; k < vs.length; k++) if (vs[k] !== undefined && vs[k] !== null) { w[WANTED[i]![0]] = vs[k]; break; }
   }
   return w;
 }
@@ -51,7 +55,7 @@ function gather(d: Dissection): Wanted {
  */
 export class StreamIds {
   private readonly ids = new Map<string, number>();
-  of(d: Dissection, w: Wanted = gather(d)): number {
+  of(d: Dissection, w: Wanted): number {
     if (typeof w.stream === 'number') return w.stream;
     if (w.srcport === undefined || w.dstport === undefined) return -1;
     const a = `${d.summary.source}|${w.srcport}`;
@@ -65,7 +69,9 @@ export class StreamIds {
 
 export function summarize(d: Dissection, streams: StreamIds, colouring: Colouring): RowSummary {
   const s = d.summary;
-  const w = gather(d);
+  const l = listsOf(colouring.gather);
+  const colour = colouring.colourOf(d);
+  const w = picked(l);
   const cl = w.contentLength;
   return {
     source: s.source,
@@ -77,7 +83,7 @@ export function summarize(d: Dissection, streams: StreamIds, colouring: Colourin
     userAgent: str(w.userAgent),
     hostSni: str(w.host) ?? str(w.sni),
     contentLength: typeof cl === 'number' ? cl : typeof cl === 'bigint' ? Number(cl) : undefined,
-    colour: colouring.colourOf(d),
+    colour,
     stream: streams.of(d, w),
   };
 }
