@@ -111,6 +111,8 @@ export function PacketList() {
       if (!current || key === stylesKey.current) return;
       stylesKey.current = key;
       styles.current = rowStyles(rules);
+      // a redraw may report a scroll: ours, not the user leaving the tail of a live capture
+      programmaticScroll.current = Date.now();
       gridRef.current?.redrawRows();
     }).catch((e) => store.getState().reportError(e, 'rows'));
     return () => { current = false; };
