@@ -1,9 +1,11 @@
 // electron-builder beforePack hook: the helper is a native binary built by
 // `make -C helper` for this machine; refuse to put it in a package for
 // another architecture (it would not run, and the package would look fine).
+// It also gzips the man pages the deb installs (packaging/man-pages.cjs).
 'use strict';
 const { readFileSync, existsSync } = require('node:fs');
 const { join } = require('node:path');
+const { gzipManPages } = require('./man-pages.cjs');
 
 // electron-builder's Arch enum → ELF e_machine
 const MACHINE = { 0: ['ia32', 3], 1: ['x64', 62], 2: ['armv7l', 40], 3: ['arm64', 183] };
@@ -26,5 +28,6 @@ function checkHelperArch(projectDir, arch) {
 
 module.exports = async function beforePack(context) {
   checkHelperArch(context.packager.projectDir, context.arch);
+  gzipManPages(context.packager.projectDir);
 };
 module.exports.checkHelperArch = checkHelperArch;

@@ -7,11 +7,11 @@ import type {
   CaptureOptions, Completion, DetailNode, ErrorInfo, FilterCheck, InterfaceInfo, PacketDetails,
   RecentEntry, SpoolEntry, Status, StreamFollow, XdpscopeApi, SessionInfo, ExportParams, ViewState,
 } from '../main/api/types';
-import { captureFilterProblem } from '../main/engine/capture/filter-limit';
+import { captureFilterProblem } from '../main/api/capture-filter';
 import { fieldAt } from './lib/format';
 import { uploadFile } from './api';
 import { applyColumns, currentColumns, revealRow } from './lib/grid-bridge';
-import type { InsightsSnapshot } from '../main/engine/insights/index';
+import type { InsightsSnapshot } from '../main/api/insights';
 
 export const HISTORY_LIMIT = 30;
 
@@ -316,6 +316,8 @@ export function createAppStore(api: XdpscopeApi, opts: StoreOptions = {}): AppSt
       try {
         const r = await api.call('setFilter', { text: t });
         if (!r.ok) { set({ filterCheck: r }); return false; }
+        // A newer filter or a cancel replaced this one before it finished: the list still shows the old one.
+        if (r.superseded) return false;
         const hist = t ? [t, ...get().filterHistory.filter((h) => h !== t)].slice(0, HISTORY_LIMIT) : get().filterHistory;
         set({ appliedFilter: t, filterCheck: r, filterHistory: hist });
         return true;

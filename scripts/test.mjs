@@ -24,7 +24,8 @@ function check(name, cmd, args) {
 }
 
 if (!only) {
-  check('typecheck (tsc --noEmit, strict)', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']);
+  // each layer on its own (Node code without the DOM, the renderer without Node), then tests and benchmarks
+  for (const c of ['tsconfig.node.json', 'tsconfig.renderer.json', 'tsconfig.json']) check(`typecheck ${c} (tsc --noEmit, strict)`, bin('tsc'), ['--noEmit', '-p', c]);
   check('lint (eslint)', bin('eslint'), ['--cache', '--cache-location', 'node_modules/.cache/eslint', '.']);
 }
 

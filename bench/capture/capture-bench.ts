@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { createVethPair, type VethPair } from '../../test/lib/netns';
 import { CLI, ROOT } from '../../test/lib/env';
-import { udpFrame, writePcap } from '../../test/capture/frames';
+import { udpFrame, writePcap } from '../../test/engine/capture/frames';
 
 const SENDERS = Number(process.argv[2] ?? 2);
 const LOOPS = Number(process.argv[3] ?? 40);

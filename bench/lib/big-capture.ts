@@ -52,7 +52,8 @@ export function bigCapture(packets = 1_000_000): string {
   return path;
 }
 
-if (require.main === module) {
+// run as a script (this module is also bundled into the benchmarks that import it)
+if (require.main?.filename === __filename) {
   const n = Number(process.argv[2] ?? 1_000_000);
   const t = Date.now();
   const p = bigCapture(n);

@@ -2,8 +2,9 @@
 // Electron main, WebSocket server): a message whose method is unknown or
 // whose params do not match is refused before it reaches the engine.
 import { z } from 'zod';
-import { COLUMN_IDS, type ErrorInfo, type Method, type EventName } from './types';
-import { captureFilterProblem } from '../engine/capture/filter-limit';
+import { COLUMN_IDS, type Method, type EventName } from './types';
+import { ApiError } from './errors';
+import { captureFilterProblem } from './capture-filter';
 
 const empty = z.object({}).strict();
 const u8 = z.instanceof(Uint8Array);
@@ -130,10 +131,7 @@ export const responseSchema = z.union([
 ]);
 export const eventMessageSchema = z.object({ event: z.string(), data: z.unknown() });
 
-export class ApiError extends Error {
-  constructor(message: string, readonly kind: string = 'request') { super(message); }
-  toInfo(): ErrorInfo { return { message: this.message, kind: this.kind }; }
-}
+export { ApiError };
 
 /** Validate a method call; returns the parsed params or throws ApiError naming the method and the first problem. */
 export function validateCall(method: unknown, params: unknown): { method: Method; params: any } {

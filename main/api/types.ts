@@ -1,4 +1,4 @@
-import type { InsightsSnapshot } from '../engine/insights/index';
+import type { InsightsSnapshot } from './insights';
 
 // The one API between the renderer and the engine. The same methods and
 // events travel over Electron IPC (preload → main → engine worker) and over
@@ -331,6 +331,12 @@ export interface Events {
 }
 export type EventName = keyof Events;
 export type EngineEvent = { [K in EventName]: { event: K; data: Events[K] } }[EventName];
+
+/** The engine as a face's transport (IPC, WebSocket) sees it: untyped calls, checked at the boundary, and events. */
+export interface EngineLike {
+  callRaw(method: string, params: unknown): Promise<unknown>;
+  onEvent(l: (ev: EngineEvent) => void): () => void;
+}
 
 /** What the renderer sees as `window.xdpscope` (Electron) or builds over the WebSocket (browser). */
 export interface XdpscopeApi {

@@ -1,22 +1,22 @@
 // The `xdpscope` command: a tshark/dumpcap-like face over the engine.
 // Each subcommand lives in ./commands/<name>.ts and exports
-// `run(argv: string[]): Promise<number>` (the exit code). Loading them
-// lazily keeps `xdpscope --help` fast and lets a subcommand land on its own.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+// `run(argv: string[]): Promise<number>` (the exit code). A subcommand's
+// module is evaluated only when it runs, which keeps `xdpscope --help` fast.
+import { version } from '../../package.json';
 
 export interface Subcommand {
   name: string;
   summary: string;
+  load(): Promise<{ run(argv: string[]): Promise<number> }>;
 }
 
 export const SUBCOMMANDS: Subcommand[] = [
-  { name: 'interfaces', summary: 'list capture interfaces (name, addresses, state, attached XDP programs)' },
-  { name: 'capture', summary: 'capture packets from an interface with XDP into a pcapng file (like dumpcap)' },
-  { name: 'read', summary: 'decode a pcap/pcapng file and print packets or fields (like tshark -r)' },
-  { name: 'serve', summary: 'serve the inspector UI to a browser on 127.0.0.1 (token-protected)' },
-  { name: 'insights', summary: 'print security alerts and statistics for a capture file' },
-  { name: 'grant', summary: 'install the capture helper with capabilities (one-time, needs root)' },
+  { name: 'interfaces', summary: 'list capture interfaces (name, addresses, state, attached XDP programs)', load: () => import('./commands/interfaces') },
+  { name: 'capture', summary: 'capture packets from an interface with XDP into a pcapng file (like dumpcap)', load: () => import('./commands/capture') },
+  { name: 'read', summary: 'decode a pcap/pcapng file and print packets or fields (like tshark -r)', load: () => import('./commands/read') },
+  { name: 'serve', summary: 'serve the inspector UI to a browser on 127.0.0.1 (token-protected)', load: () => import('./commands/serve') },
+  { name: 'insights', summary: 'print security alerts and statistics for a capture file', load: () => import('./commands/insights') },
+  { name: 'grant', summary: 'install the capture helper with capabilities (one-time, needs root)', load: () => import('./commands/grant') },
 ];
 
 /** Exit codes shared by every subcommand. */
@@ -41,7 +41,7 @@ export async function main(argv: string[]): Promise<number> {
     return cmd ? EXIT.ok : EXIT.usage;
   }
   if (cmd === '--version' || cmd === '-v') {
-    process.stdout.write(`xdpscope ${require('../../../package.json').version}\n`);
+    process.stdout.write(`xdpscope ${version}\n`);
     return EXIT.ok;
   }
   const sub = SUBCOMMANDS.find((s) => s.name === cmd);
@@ -49,11 +49,5 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`xdpscope: unknown command '${cmd}'\n\n${usage()}\n`);
     return EXIT.usage;
   }
-  const modulePath = join(__dirname, 'commands', `${sub.name}.js`);
-  if (!existsSync(modulePath)) {
-    process.stderr.write(`xdpscope ${sub.name}: not yet implemented\n`);
-    return EXIT.notImplemented;
-  }
-  const mod = require(modulePath) as { run(argv: string[]): Promise<number> };
-  return mod.run(rest);
+  return (await sub.load()).run(rest);
 }

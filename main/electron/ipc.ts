@@ -2,7 +2,8 @@
 // (sender is our own page, method known, params valid) before it reaches the
 // engine thread. Written against the few Electron APIs it needs so tests can
 // run it with a stand-in.
-import type { EngineEvent } from '../api/types';
+import type { EngineLike } from '../api/types';
+export type { EngineLike } from '../api/types';
 import { ApiError, validateCall } from '../api/schema';
 import { CH_CALL, CH_DIALOG, CH_EVENT, CAPTURE_EXTENSIONS } from './channels';
 import { saveFiltersFor, withDefaultExtension } from './filters';
@@ -13,10 +14,6 @@ export interface IpcMainLike {
 export interface DialogLike {
   showOpenDialog(opts: any): Promise<{ canceled: boolean; filePaths: string[] }>;
   showSaveDialog(opts: any): Promise<{ canceled: boolean; filePath?: string }>;
-}
-export interface EngineLike {
-  callRaw(method: string, params: unknown): Promise<unknown>;
-  onEvent(l: (ev: EngineEvent) => void): () => void;
 }
 export interface WebContentsLike {
   send(channel: string, ...args: unknown[]): void;

@@ -8,7 +8,7 @@ import { app, BrowserWindow, Menu, dialog, ipcMain, session, type MenuItemConstr
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { existsSync } from 'node:fs';
-import { EngineClient } from '../engine/service/client';
+import { EngineClient } from '../engine/index';
 import { registerIpc } from './ipc';
 import { buildMenuTemplate, captureArg } from './menu';
 import { CH_COMMAND } from './channels';

@@ -28,16 +28,11 @@ import { join, normalize, extname, sep } from 'node:path';
 import { pipeline } from 'node:stream';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { EngineEvent } from '../api/types';
+import type { EngineLike } from '../api/types';
+export type { EngineLike } from '../api/types';
 import { encodeMessage, decodeMessage } from '../api/codec';
 import { ApiError, validateCall } from '../api/schema';
-import { makeScratchDir, type ScratchDir } from '../engine/file/private';
-import { scratchPrefix } from './scratch';
-
-export interface EngineLike {
-  callRaw(method: string, params: unknown): Promise<unknown>;
-  onEvent(l: (ev: EngineEvent) => void): () => void;
-}
+import { makeScratchDir, scratchPrefix, type ScratchDir } from '../engine/index';
 
 export interface UiServerOptions {
   engine: EngineLike;

@@ -2,7 +2,7 @@
 // warnings), capture options, open a file (path or upload), recent files.
 import { useEffect, useState } from 'react';
 import { useApp, useApp$ } from '../context';
-import { captureFilterProblem } from '../../main/engine/capture/filter-limit';
+import { captureFilterProblem } from '../../main/api/capture-filter';
 
 function Sparkline({ values }: { values: number[] }) {
   if (values.length < 2) return <svg className="spark" width="80" height="18" />;

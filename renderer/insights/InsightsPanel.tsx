@@ -2,7 +2,7 @@
 // thresholds behind it. Clicking an alert hands its display filter to the
 // host UI (which applies it and selects the first packet).
 import { useState } from 'react';
-import type { Alert, AlertSeverity } from '../../main/engine/insights/alert';
+import type { Alert, AlertSeverity } from '../../main/api/insights';
 
 export interface InsightsPanelProps {
   alerts: Alert[];

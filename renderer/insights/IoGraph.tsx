@@ -3,8 +3,8 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import type { AlertMarker, IoGraphData } from '../../main/engine/stats';
-import type { AlertSeverity } from '../../main/engine/insights/alert';
+import type { AlertMarker, IoGraphData } from '../../main/api/insights';
+import type { AlertSeverity } from '../../main/api/insights';
 
 export interface IoGraphProps {
   io: IoGraphData & { markers?: AlertMarker[] };

@@ -2,8 +2,8 @@
 // Endpoints, Protocol Hierarchy, HTTP, AI service use. Plain sortable
 // tables; double-click a row to apply it as a display filter.
 import { useMemo, useState } from 'react';
-import type { ConvType, EndpointType, HierarchyNode } from '../../main/engine/stats';
-import type { InsightsStats } from '../../main/engine/insights/engine';
+import type { ConvType, EndpointType, HierarchyNode } from '../../main/api/insights';
+import type { InsightsStats } from '../../main/api/insights';
 import { conversationFilter, endpointFilter } from './filters';
 
 export interface StatisticsViewProps {

@@ -1,6 +1,6 @@
 // Display filters for statistics rows (Wireshark's "Apply as Filter" on a
 // conversation or endpoint). Pure functions, shared by the views and tests.
-import type { ConvType, ConversationRow, EndpointType } from '../../main/engine/stats';
+import type { ConvType, ConversationRow, EndpointType } from '../../main/api/insights';
 
 const fam = (a: string) => (a.includes(':') ? 'ipv6' : 'ip');
 

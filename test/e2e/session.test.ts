@@ -217,8 +217,7 @@ test('open → filter → comment → hide a column → select → Save As → f
   assert.ok(!existsSync(saved));
 });
 
-test('live: capture on a veth pair, opening a file asks first, Save As stores the capture settings, reopen shows them', { skip: (chromiumSkipReason() ?? liveSkipReason()) ?? false, timeout: 150_000 }, async (t) => {
-  try { require.resolve('../../main/engine/capture/index'); } catch { t.skip('capture engine (main/engine/capture) not built'); return; }
+test('live: capture on a veth pair, opening a file asks first, Save As stores the capture settings, reopen shows them', { skip: (chromiumSkipReason() ?? liveSkipReason()) ?? false, timeout: 150_000 }, async () => {
   const net = createVethPair();
   const http = net.spawn(net.serverNs, [process.execPath, '-e',
     `require('http').createServer((q,s)=>s.end('hello from the session test\\n')).listen(8080,'${net.serverIp}')`], { stdio: 'ignore' });

@@ -29,8 +29,7 @@ const skip = liveSkipReason()
   ?? (!hasCommand('setcap') ? 'needs setcap (libcap2-bin)' : null)
   ?? (!hasCommand('runuser') ? 'needs runuser (util-linux)' : null);
 
-const CLI_CAPTURE_SKIP = existsSync(join(__dirname, '..', '..', 'main', 'cli', 'commands', 'capture.js'))
-  ? (hasCommand('capinfos') ? false : 'needs capinfos (tshark)') : 'xdpscope capture has not landed (the helper is tested directly)';
+const CLI_CAPTURE_SKIP = hasCommand('capinfos') ? false : 'needs capinfos (tshark)';
 
 const sh = (cmd: string, args: string[], input?: string) =>
   spawnSync(cmd, args, { encoding: 'utf8', input, timeout: 60_000 });
@@ -214,7 +213,7 @@ describe('one-time grant and least privilege (live)', { skip: skip ?? false }, (
 
   test('the locator picks the granted helper for an unprivileged process, and the status says so', () => {
     const r = sh('runuser', ['-u', user, '--', process.execPath, '-e',
-      `const s=require(${JSON.stringify(join(__dirname, '..', '..', 'main', 'engine', 'privilege', 'status.js'))});process.stdout.write(JSON.stringify(s.privilegeStatus()))`]);
+      `const s=require(${JSON.stringify(join(__dirname, '..', 'lib', 'engine.js'))});process.stdout.write(JSON.stringify(s.privilegeStatus()))`]);
     assert.equal(r.status, 0, r.stderr);
     const st = JSON.parse(r.stdout);
     assert.deepEqual(st.helper, { kind: 'granted', path: granted });
@@ -249,7 +248,7 @@ describe('one-time grant and least privilege (live)', { skip: skip ?? false }, (
     assert.deepEqual(c.frames, []);
     assert.throws(() => locateHelper({ root: false }), HelperUnavailableError);
     const st = sh('runuser', ['-u', user, '--', process.execPath, '-e',
-      `const s=require(${JSON.stringify(join(__dirname, '..', '..', 'main', 'engine', 'privilege', 'status.js'))});process.stdout.write(JSON.stringify(s.privilegeStatus()))`]);
+      `const s=require(${JSON.stringify(join(__dirname, '..', 'lib', 'engine.js'))});process.stdout.write(JSON.stringify(s.privilegeStatus()))`]);
     assert.equal(st.status, 0, st.stderr);
     const status = JSON.parse(st.stdout);
     assert.equal(status.helper, null);

@@ -4,13 +4,15 @@
 // maintainer scripts inside a real `dpkg --root` install/purge of a small
 // .deb built from them, and run directly against a temporary root; and an
 // electron-builder `--dir` build with a stand-in Electron distribution, to
-// check where the helper and BPF object land.
+// check where the helper and BPF object land; and the deb target's fpm
+// arguments, taken just before fpm would run, to check the man pages go in.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import Ajv from 'ajv';
 import { ROOT, hasCommand, isRoot } from '../lib/env';
 import { EXPECTED_CAPS, fileCaps, groupId } from '../../main/engine/privilege/inspect';
@@ -22,6 +24,9 @@ const HELPER = join(ROOT, 'helper', 'xdpscope-helper');
 const BPF_OBJECT = join(ROOT, 'bpf', 'xdpscope.bpf.o');
 const POSTINST = join(ROOT, 'packaging', 'deb', 'after-install.sh');
 const POSTRM = join(ROOT, 'packaging', 'deb', 'after-remove.sh');
+const manPages = require(join(ROOT, 'packaging', 'man-pages.cjs')) as {
+  manPages(projectDir: string): string[]; fpmManArgs(projectDir: string): string[];
+};
 
 const tmpDirs: string[] = [];
 after(() => { for (const d of tmpDirs) rmSync(d, { recursive: true, force: true }); });
@@ -73,6 +78,13 @@ describe('electron-builder.yml', () => {
       assert.deepEqual(readFileSync(f, 'utf8').match(/\$\{([a-zA-Z]+)\}/g), null, f);
       assert.equal(spawnSync('sh', ['-n', f]).status, 0, `${f} parses`);
     }
+  });
+
+  test('the deb installs every page of man/, gzipped, under /usr/share/man/man1', () => {
+    const pages = manPages.manPages(ROOT);
+    assert.ok(pages.includes('xdpscope.1') && pages.includes('xdpscope-serve.1'), pages.join(', '));
+    const listed = (config.deb.fpm as string[]).filter((a) => a.includes('/usr/share/man/'));
+    assert.deepEqual([...listed].sort(), manPages.fpmManArgs(ROOT).sort(), 'deb.fpm lists exactly the pages of man/');
   });
 
   test('before-pack refuses a helper built for another architecture', { skip: existsSync(HELPER) ? false : 'helper not built' }, () => {
@@ -179,13 +191,18 @@ describe('deb maintainer scripts', { skip: maintainerSkip }, () => {
 const dirBuildSkip = !existsSync(HELPER) || !existsSync(BPF_OBJECT) ? 'helper or BPF object not built'
   : !existsSync(join(ROOT, 'dist', 'main', 'cli', 'main.js')) ? 'dist/ not built' : false;
 
+/** A directory shaped like an unpacked Electron: electron-builder copies it and renames the binary. */
+function fakeElectron(): string {
+  const fake = tmp('xs-fake-electron-');
+  writeFileSync(join(fake, 'electron'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+  writeFileSync(join(fake, 'chrome-sandbox'), '', { mode: 0o755 });
+  writeFileSync(join(fake, 'version'), require(join(ROOT, 'node_modules', 'electron', 'package.json')).version);
+  return fake;
+}
+
 describe('electron-builder --dir with a stand-in Electron', { skip: dirBuildSkip }, () => {
   test('puts the helper and BPF object in resources/, outside app.asar, and the app code inside', () => {
-    // A directory shaped like an unpacked Electron: electron-builder copies it and renames the binary.
-    const fake = tmp('xs-fake-electron-');
-    writeFileSync(join(fake, 'electron'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
-    writeFileSync(join(fake, 'chrome-sandbox'), '', { mode: 0o755 });
-    writeFileSync(join(fake, 'version'), require(join(ROOT, 'node_modules', 'electron', 'package.json')).version);
+    const fake = fakeElectron();
     const out = tmp('xs-eb-out-');
     const args = ['--linux', 'dir', '--config', 'electron-builder.yml', `-c.electronDist=${fake}`,
       `-c.directories.output=${out}`, '-c.npmRebuild=false'];
@@ -206,5 +223,52 @@ describe('electron-builder --dir with a stand-in Electron', { skip: dirBuildSkip
     assert.ok(files.includes('/dist/main/cli/main.js'), 'app code inside the asar');
     assert.ok(!files.some((f) => f.startsWith('/dist/test/')), 'no tests in the package');
     assert.ok(!files.some((f) => f.includes('xdpscope-helper')), 'helper not inside the asar');
+  });
+});
+
+describe('electron-builder deb target with a stand-in Electron', { skip: dirBuildSkip }, () => {
+  test('hands fpm every man page, gzipped by before-pack, for /usr/share/man/man1', async () => {
+    // fpm cannot be downloaded here: electron-builder's effectiveOptionComputed
+    // hook gives its arguments (SOURCE=DEST pairs) and stops before running it.
+    // before-pack runs for real, so the gzipped pages are the ones it wrote.
+    const { build, Platform, Arch } = require('electron-builder') as typeof import('electron-builder');
+    const gzDir = join(ROOT, 'dist', 'man');
+    rmSync(gzDir, { recursive: true, force: true });
+    let fpmArgs: string[] | null = null;
+    const prev = process.env.ELECTRON_SKIP_BINARY_DOWNLOAD;
+    process.env.ELECTRON_SKIP_BINARY_DOWNLOAD = '1';
+    try {
+      await build({
+        projectDir: ROOT,
+        targets: Platform.LINUX.createTarget(['deb'], Arch[process.arch === 'arm64' ? 'arm64' : 'x64']),
+        config: { ...config, electronDist: fakeElectron(), npmRebuild: false, directories: { ...config.directories, output: tmp('xs-eb-deb-') } },
+        effectiveOptionComputed: async (computed: unknown) => {
+          if (Array.isArray(computed) && Array.isArray(computed[0])) { fpmArgs = computed[0] as string[]; return true; }
+          return false;
+        },
+      });
+    } finally {
+      if (prev === undefined) delete process.env.ELECTRON_SKIP_BINARY_DOWNLOAD; else process.env.ELECTRON_SKIP_BINARY_DOWNLOAD = prev;
+    }
+    assert.ok(fpmArgs, 'the deb target computed its fpm arguments');
+    // fpm resolves relative sources against its working directory: electron-builder's, the project root.
+    const installs = new Map((fpmArgs as string[]).filter((a) => a.includes('=/')).map((a) => {
+      const [src, dest] = a.split('=');
+      return [dest, isAbsolute(src) ? src : join(ROOT, src)];
+    }));
+    assert.ok(installs.has('/opt/xdpscope'), 'the app itself is still installed');
+    for (const page of manPages.manPages(ROOT)) {
+      const src = installs.get(`/usr/share/man/man1/${page}.gz`);
+      assert.ok(src, `${page} is installed as /usr/share/man/man1/${page}.gz`);
+      assert.ok(existsSync(src), `${src} exists when fpm runs`);
+      assert.equal(gunzipSync(readFileSync(src)).compare(readFileSync(join(ROOT, 'man', page))), 0, `${src} is ${page} gzipped`);
+      if (hasCommand('man')) {
+        const m = spawnSync('man', ['--warnings', '-E', 'UTF-8', '-l', src], {
+          encoding: 'utf8', timeout: 30_000, env: { ...process.env, LC_ALL: 'C.UTF-8', MANWIDTH: '80', MANPAGER: 'cat', PAGER: 'cat' },
+        });
+        assert.equal(m.status, 0, m.stderr);
+        assert.equal(m.stderr, '', `man -l ${src}`);
+      }
+    }
   });
 });

@@ -1,7 +1,7 @@
 // Test hosts: two network namespaces joined by a veth pair, addresses in the
-// benchmarking range 198.18.0.0/15, IPv6 autoconfiguration off so packet
-// counts are exact. Everything is created with unique names and torn down by
-// dispose(); traffic never leaves the pair.
+// benchmarking range 198.18.0.0/15, IPv6 autoconfiguration off and the
+// neighbours fixed so packet counts are exact. Everything is created with
+// unique names and torn down by dispose(); traffic never leaves the pair.
 import { execFileSync, spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 
 let seq = 0;
@@ -63,6 +63,11 @@ export function createVethPair(opts: { mtu?: number; subnet?: number } = {}): Ve
       sh(['ip', '-n', ns, 'link', 'set', ifn, 'up']);
     }
     const serverMac = sh(['ip', '-n', serverNs, '-br', 'link', 'show', serverIf]).trim().split(/\s+/)[2];
+    const clientMac = sh(['ip', '-n', clientNs, '-br', 'link', 'show', clientIf]).trim().split(/\s+/)[2];
+    // Permanent neighbours: otherwise ARP probes (neighbour reachability, seconds
+    // after earlier traffic) land in whichever capture happens to be running.
+    sh(['ip', '-n', clientNs, 'neigh', 'replace', serverIp, 'lladdr', serverMac, 'dev', clientIf, 'nud', 'permanent']);
+    sh(['ip', '-n', serverNs, 'neigh', 'replace', clientIp, 'lladdr', clientMac, 'dev', serverIf, 'nud', 'permanent']);
     return {
       clientNs, serverNs, clientIf, serverIf, clientIp, serverIp, serverMac,
       exec: (ns, cmd, o = {}) =>

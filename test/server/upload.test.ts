@@ -56,6 +56,17 @@ test('an upload lands as a 0600 file in a fresh 0700 folder; the old predictable
     await settle(s);
     assert.equal((await s.call('getStatus', {})).captured, 14);
     assert.ok(st.source.startsWith(folder));
+    // A file opened by path afterwards shows up in the recent list; the upload's scratch copy never does.
+    const byPath = join(CAPTURES, 'zeek-arp.pcap');
+    await s.call('openFile', { path: byPath });
+    await settle(s);
+    let recent = await s.call('recentSessions', {});
+    for (let i = 0; i < 500 && !recent.some((r) => r.path === byPath); i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      recent = await s.call('recentSessions', {});
+    }
+    assert.ok(recent.some((r) => r.path === byPath), `the file opened by path is listed: ${JSON.stringify(recent)}`);
+    assert.ok(!recent.some((r) => r.path.startsWith(folder)), `the scratch copy is not a recent file: ${JSON.stringify(recent)}`);
     assert.equal(readFileSync(victim, 'utf8'), 'keep me', 'the planted link was not written through');
     assert.equal(readdirSync(old).filter((n) => !n.endsWith('-zeek-post.pcap')).length, 0, 'nothing went to the old folder');
   } finally {

@@ -12,11 +12,10 @@ import { parseArgs } from 'node:util';
 import { tmpdir } from 'node:os';
 import { accessSync, constants, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { CAPTURE_FILTER_MAX_BYTES, HELPER_EXIT, captureFilterProblem, startCapture, type CaptureStats, type LiveCapture } from '../../engine/capture';
-import { PcapngWriter } from '../../engine/pcapng/writer';
-import { FileSink, type ByteSink } from '../../engine/file/sink';
-import { createUniquePrivateFile, PrivateFileError, replaceableTarget } from '../../engine/file/private';
-import { fsReason } from '../../engine/session/errors';
+import {
+  CAPTURE_FILTER_MAX_BYTES, HELPER_EXIT, captureFilterProblem, startCapture, type CaptureStats, type HelperCapture,
+  PcapngWriter, FileSink, type ByteSink, createUniquePrivateFile, PrivateFileError, replaceableTarget, fsReason,
+} from '../../engine/index';
 
 /** Blocking writes to an fd Node may have made non-blocking (stdout as a pipe or socket). */
 class FdSink implements ByteSink {
@@ -143,7 +142,7 @@ export async function run(argv: string[]): Promise<number> {
     }
   }
 
-  let cap: LiveCapture;
+  let cap: HelperCapture;
   try {
     cap = startCapture({
       iface, mode, filter: values.filter,

@@ -1,9 +1,9 @@
 // `xdpscope grant`: the one-time install of the capture helper with its
 // capabilities (for AppImage and source runs; the .deb does this itself).
 import { parseArgs } from 'node:util';
-import { grantSource, runGrant, runRevoke } from '../../engine/privilege/grant';
-import { GRANT_DIR, HELPER_CAPS, HELPER_GROUP, bundledFiles } from '../../engine/privilege/paths';
-import { privilegeStatus } from '../../engine/privilege/status';
+import {
+  grantSource, runGrant, runRevoke, GRANT_DIR, HELPER_CAPS, HELPER_GROUP, bundledFiles, privilegeStatus,
+} from '../../engine/index';
 
 const USAGE = `Usage: xdpscope grant [--add-user USER] | --revoke | --status
 

@@ -2,10 +2,10 @@
 // summary statistics for a capture file.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { analyzeCaptureFile, insightsSnapshot, type InsightsSnapshot } from '../../engine/insights';
-import { fmtBytes } from '../../engine/insights/alert';
-import type { IoSeriesDef } from '../../engine/stats';
-import type { HierarchyNode } from '../../engine/stats/hierarchy';
+import {
+  analyzeCaptureFile, insightsSnapshot, type InsightsSnapshot, fmtBytes, compileDisplayFilter, type
+  IoSeriesDef, type HierarchyNode,
+} from '../../engine/index';
 
 const USAGE = `Usage: xdpscope insights -r FILE [--json] [--settings FILE] [--interval SEC] [--io-filter FILTER ...] [--top N]
 
@@ -53,9 +53,6 @@ export async function run(argv: string[]): Promise<number> {
   if (!Number.isInteger(top) || top <= 0) return fail(`--top must be a positive integer, got '${o.top}'`);
   const series: IoSeriesDef[] = [];
   if (o['io-filter']?.length) {
-    // loading the dissector registers the field names the compiler checks
-    require('../../engine/dissect/index');
-    const { compileDisplayFilter } = require('../../engine/filter/compile') as typeof import('../../engine/filter/compile');
     for (const text of o['io-filter']) {
       const r = compileDisplayFilter(text);
       if (!r.ok) return fail(`--io-filter '${text}': ${r.error.message}`);

@@ -1,6 +1,6 @@
 // `xdpscope interfaces`: the capture interfaces, as a table or JSON.
 import { parseArgs } from 'node:util';
-import { listInterfaces, type InterfaceInfo } from '../../engine/capture';
+import { listInterfaces, type HostInterface } from '../../engine/index';
 
 const USAGE = `Usage: xdpscope interfaces [--json]
 
@@ -11,7 +11,7 @@ Options:
   --json      print the list as JSON
   -h, --help  show this help`;
 
-function row(i: InterfaceInfo): string[] {
+function row(i: HostInterface): string[] {
   const state = i.up ? (i.running ? 'up' : 'up, no carrier') : 'down';
   const xdp = i.xdp ? `${i.xdp.mode} id ${i.xdp.id}${i.xdp.name ? ` (${i.xdp.name})` : ''}` : '-';
   const addrs = i.addresses.map((a) => `${a.address}/${a.prefixlen}`).join(' ') || '-';
@@ -30,7 +30,7 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(USAGE + '\n');
     return 0;
   }
-  let list: InterfaceInfo[];
+  let list: HostInterface[];
   try {
     list = await listInterfaces();
   } catch (e) {

@@ -2,19 +2,12 @@
 // one-line summary per packet (-T text), chosen fields (-T fields -e ...)
 // or a JSON tree (-T json), optionally only packets matching -Y.
 import { parseArgs } from 'node:util';
-import { existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Dissection } from '../../engine/types';
-import { openCaptureFile } from '../../engine/file/open';
-import { CaptureFileError } from '../../engine/file/errors';
-import { decodedFields, readDissector, type ReadFormat } from '../../engine/output/decode-plan';
-import { GeoIp } from '../../engine/enrich/geoip';
-import { BufferedWriter, bulkStdout } from '../../engine/output/writer';
-import { FieldsByteWriter, FieldsFormatter, defaultFieldsOptions, type FieldsOptions } from '../../engine/output/fields';
-import { summaryLine } from '../../engine/output/text';
-import { packetJson } from '../../engine/output/json';
-import { getField } from '../../engine/fields/registry';
-import { readParallel, readThreads } from '../../engine/parallel/read';
+import { statSync } from 'node:fs';
+import {
+  openCaptureFile, CaptureFileError, decodedFields, readDissector, type ReadFormat, GeoIp, BufferedWriter,
+  bulkStdout, FieldsByteWriter, FieldsFormatter, defaultFieldsOptions, type FieldsOptions, summaryLine,
+  packetJson, getField, compileDisplayFilter, type CompiledFilter, readParallel, readThreads,
+} from '../../engine/index';
 
 const USAGE = `Usage: xdpscope read -r FILE [options]
 
@@ -34,9 +27,6 @@ const USAGE = `Usage: xdpscope read -r FILE [options]
 Exit status: 0 ok, 1 the file cannot be read, 2 usage error or damaged file
 (the packets before the damage are printed, the damage goes to stderr).
 `;
-
-interface FilterLike { matches(d: Dissection): boolean; fields?: readonly string[] }
-type CompileResult = { ok: true; filter: FilterLike } | { ok: false; error: { message: string; start: number; end: number } };
 
 function fail(msg: string): number {
   process.stderr.write(`xdpscope read: ${msg}\n`);
@@ -89,11 +79,8 @@ export async function run(argv: string[]): Promise<number> {
     else return fail(`-E ${opt}: unknown option`);
   }
 
-  let filter: FilterLike | null = null;
+  let filter: CompiledFilter | null = null;
   if (v.Y !== undefined) {
-    const mod = join(__dirname, '..', '..', 'engine', 'filter', 'compile.js');
-    if (!existsSync(mod)) return fail('-Y needs display filters (not yet available)');
-    const { compileDisplayFilter } = require(mod) as { compileDisplayFilter(t: string): CompileResult };
     const r = compileDisplayFilter(v.Y);
     if (!r.ok) {
       return fail(`-Y: ${r.error.message}\n    ${v.Y}\n    ${' '.repeat(r.error.start)}${'^'.repeat(Math.max(1, r.error.end - r.error.start))}`);
@@ -135,7 +122,7 @@ export async function run(argv: string[]): Promise<number> {
       await out.end();
       await file.close();
     }
-    return r.stopped ? 0 : damaged(v.r, file.error);
+    return r.stopped ? 0 : damaged(v.r, file.error, file.metaNotice);
   }
   const dis = readDissector(fmt, fieldNames, filter, geoip);
   const out = new BufferedWriter(bulkStdout());
@@ -170,11 +157,12 @@ export async function run(argv: string[]): Promise<number> {
     await out.end();
     await file.close();
   }
-  return stopped ? 0 : damaged(v.r, file.error);
+  return stopped ? 0 : damaged(v.r, file.error, file.metaNotice);
 }
 
-/** Exit status 2 and the reader's words when the file ended in damage, else 0. */
-function damaged(path: string, e: CaptureFileError | null): number {
+/** Exit status 2 and the reader's words when the file ended in damage, else 0 (after any metadata notice). */
+function damaged(path: string, e: CaptureFileError | null, notice: string | null): number {
+  if (notice) process.stderr.write(`xdpscope read: ${path}: note: ${notice}\n`);
   if (!e) return 0;
   process.stderr.write(`xdpscope read: ${path}: damaged at offset ${e.offset} (${e.format} ${e.format === 'pcap' ? 'record' : 'block'} ${e.block}): ${e.reason}\n`);
   return 2;

@@ -10,10 +10,8 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
-import { EngineClient } from '../../engine/service/client';
-import { writePrivateFile, type ScratchDir } from '../../engine/file/private';
+import { EngineClient, makeServerScratch, sweepDeadScratch, writePrivateFile, type ScratchDir } from '../../engine/index';
 import { startUiServer, type UiServer } from '../../server/server';
-import { makeServerScratch, sweepDeadScratch } from '../../server/scratch';
 
 const USAGE = `Usage: xdpscope serve [--port N] [--open] [--allow-root] [FILE]
 

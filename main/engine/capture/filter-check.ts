@@ -5,9 +5,9 @@ import { captureFilterProblem, normalizeCaptureFilter } from './filter-limit';
 import { helperPath } from './helper-path';
 import { HELPER_EXIT } from './live';
 
-export type FilterCheck = { ok: true; terms: number } | { ok: false; message: string };
+export type CaptureFilterCheck = { ok: true; terms: number } | { ok: false; message: string };
 
-export function checkCaptureFilter(expr: string, opts: { helper?: string } = {}): Promise<FilterCheck> {
+export function checkCaptureFilter(expr: string, opts: { helper?: string } = {}): Promise<CaptureFilterCheck> {
   const problem = captureFilterProblem(expr);
   if (problem) return Promise.resolve({ ok: false, message: problem });
   return new Promise((resolve, reject) => {

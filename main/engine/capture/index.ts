@@ -2,7 +2,7 @@
 //
 //   import { listInterfaces, startCapture } from './engine/capture';
 //
-//   const ifaces = await listInterfaces();        // InterfaceInfo[] (unprivileged)
+//   const ifaces = await listInterfaces();        // HostInterface[] (unprivileged)
 //   await checkCaptureFilter('tcp port 443');     // {ok, terms} | {ok: false, message} (unprivileged)
 //   const cap = startCapture({ iface: 'eth0', filter: 'tcp port 443', snaplen: 262144 });
 //   cap.on('hello', (h: HelloInfo) => ...);       // ifindex, linkType, mode used, snaplen
@@ -25,9 +25,9 @@
 // stream is paused; the helper then stops draining its ring and the kernel
 // counts ring drops (stats.ringDrops). Nothing is dropped silently: after a
 // clean stop, seen == delivered + ringDrops + filtered + paused.
-export { listInterfaces, type InterfaceInfo, type InterfaceAddress } from './interfaces';
-export { startCapture, LiveCapture, CaptureError, HELPER_EXIT, helperArgs, type CaptureOptions, type CaptureExit } from './live';
+export { listInterfaces, type HostInterface, type InterfaceAddress } from './interfaces';
+export { startCapture, HelperCapture, CaptureError, HELPER_EXIT, helperArgs, type HelperCaptureOptions, type CaptureExit } from './live';
 export { CAPTURE_FILTER_MAX_BYTES, captureFilterProblem, normalizeCaptureFilter } from './filter-limit';
 export { HelperStreamDecoder, type HelloInfo, type CaptureStats, type Reply } from './protocol';
 export { helperPath } from './helper-path';
-export { checkCaptureFilter, type FilterCheck } from './filter-check';
+export { checkCaptureFilter, type CaptureFilterCheck } from './filter-check';

@@ -8,7 +8,7 @@ export interface InterfaceAddress {
   prefixlen: number;
 }
 
-export interface InterfaceInfo {
+export interface HostInterface {
   name: string;
   index: number;
   mac: string | null;
@@ -25,7 +25,7 @@ export interface InterfaceInfo {
   xdp: { id: number; mode: 'native' | 'generic' | 'offload' | 'unknown'; name: string | null } | null;
 }
 
-export function listInterfaces(opts: { helper?: string; wrapper?: string[] } = {}): Promise<InterfaceInfo[]> {
+export function listInterfaces(opts: { helper?: string; wrapper?: string[] } = {}): Promise<HostInterface[]> {
   const argv = [...(opts.wrapper ?? []), opts.helper ?? helperPath(), 'list'];
   return new Promise((resolve, reject) => {
     execFile(argv[0], argv.slice(1), { encoding: 'utf8', timeout: 10_000, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
@@ -35,7 +35,7 @@ export function listInterfaces(opts: { helper?: string; wrapper?: string[] } = {
         return;
       }
       try {
-        resolve(JSON.parse(stdout) as InterfaceInfo[]);
+        resolve(JSON.parse(stdout) as HostInterface[]);
       } catch (e) {
         reject(new Error(`listing interfaces: helper printed invalid JSON (${(e as Error).message})`));
       }

@@ -7,7 +7,7 @@ import { captureFilterProblem, normalizeCaptureFilter } from './filter-limit';
 import { helperPath } from './helper-path';
 import { HelperStreamDecoder, type CaptureStats, type HelloInfo, type Reply } from './protocol';
 
-export interface CaptureOptions {
+export interface HelperCaptureOptions {
   /** interface name, as in `xdpscope interfaces` */
   iface: string;
   mode?: 'auto' | 'native' | 'generic';
@@ -69,7 +69,7 @@ function batchBytes(b: RawPacket[]): number {
   return n;
 }
 
-export function helperArgs(o: CaptureOptions): string[] {
+export function helperArgs(o: HelperCaptureOptions): string[] {
   const args = ['capture', '--iface', o.iface];
   if (o.mode) args.push('--mode', o.mode);
   if (o.snaplen !== undefined) args.push('--snaplen', String(o.snaplen));
@@ -79,7 +79,7 @@ export function helperArgs(o: CaptureOptions): string[] {
   return args;
 }
 
-export class LiveCapture extends EventEmitter implements AsyncIterable<RawPacket[]> {
+export class HelperCapture extends EventEmitter implements AsyncIterable<RawPacket[]> {
   hello: HelloInfo | null = null;
   stats: CaptureStats | null = null;
   exitInfo: CaptureExit | null = null;
@@ -98,7 +98,7 @@ export class LiveCapture extends EventEmitter implements AsyncIterable<RawPacket
   private failure: CaptureError | null = null;
   private readonly exited: Promise<CaptureExit>;
 
-  constructor(opts: CaptureOptions) {
+  constructor(opts: HelperCaptureOptions) {
     super();
     this.high = opts.highWaterPackets ?? 50_000;
     this.highBytes = opts.highWaterBytes ?? 64 << 20;
@@ -288,6 +288,6 @@ export class LiveCapture extends EventEmitter implements AsyncIterable<RawPacket
   }
 }
 
-export function startCapture(opts: CaptureOptions): LiveCapture {
-  return new LiveCapture(opts);
+export function startCapture(opts: HelperCaptureOptions): HelperCapture {
+  return new HelperCapture(opts);
 }

@@ -10,15 +10,18 @@
 // chunk is a fresh buffer, so a view stays valid as long as it is referenced,
 // but keeping one packet keeps its whole chunk alive: copy data
 // (Uint8Array.prototype.slice) to keep packets for long. interfaces,
-// sections, nameResolution, customBlocks and stats grow while reading.
+// sections, nameResolution, customBlocks and stats grow while reading, up
+// to a fixed budget (file/budget.ts: metaNotice says what was dropped).
 //
 // parseCaptureBuffer(buf) parses a whole in-memory file synchronously with
 // the same record parsers.
-import { open, type FileHandle } from 'node:fs/promises';
+import { constants as fsc } from 'node:fs';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { createGunzip, type Gunzip } from 'node:zlib';
 import type { RawPacket } from '../types';
-import { CaptureFileError } from './errors';
+import { CaptureFileError, NotAFileError, specialKind } from './errors';
 import { isGzip, parserFor } from './parser';
+import { metaNotice } from './budget';
 import type {
   CaptureFileInterface, CaptureFormat, CaptureMeta, CaptureSection, CustomBlock,
   InterfaceStatistics, NameResolutionEntry, PcapHeader, RecordParser,
@@ -113,6 +116,15 @@ class GzipSource implements ByteSource {
   private failure: unknown = null;
   private wake: (() => void) | null = null;
   private static readonly HIGH_WATER = 4 << 20;
+  /**
+   * The file's last 8 bytes (a gzip member's trailer: CRC-32 and length) go
+   * to zlib in a call of their own, after everything before them has been
+   * inflated and handed on: a failing check then costs no data, where in
+   * one call with the data zlib would drop that call's output (all of a
+   * small file). Likewise the stream is ended only once they are inflated.
+   */
+  private static readonly TRAILER = 8;
+  private held: Buffer = Buffer.alloc(0);
 
   constructor(fh: FileHandle) {
     // zlib drops the output of the call that fails, so output chunks stay
@@ -131,9 +143,18 @@ class GzipSource implements ByteSource {
     this.gunzip.on('error', (e) => { this.failure = e; this.fileStream.pause(); this.notify(); });
     // by hand rather than fileStream.pipe(): Readable.pipe() looks at process.stdout, and creating it
     // turns a piped fd 1 non-blocking — the bulk writer's writes then fail with EAGAIN on a slow reader
-    this.fileStream.on('data', (c: string | Buffer) => { if (!this.gunzip.write(c)) this.fileStream.pause(); });
+    this.fileStream.on('data', (c: string | Buffer) => {
+      const b = this.held.length ? Buffer.concat([this.held, c as Buffer]) : c as Buffer;
+      const cut = Math.max(0, b.length - GzipSource.TRAILER);
+      this.held = Buffer.from(b.subarray(cut));
+      if (cut > 0 && !this.gunzip.write(b.subarray(0, cut))) this.fileStream.pause();
+    });
     this.gunzip.on('drain', () => this.fileStream.resume());
-    this.fileStream.on('end', () => this.gunzip.end());
+    // end() only once the last bytes are inflated: zlib takes the chunk it is given with end() in
+    // its finishing call, whose output is dropped if the stream then turns out truncated
+    this.fileStream.on('end', () => {
+      this.gunzip.write(this.held, () => { if (!this.gunzip.destroyed) this.gunzip.end(); });
+    });
   }
 
   private notify(): void {
@@ -178,9 +199,11 @@ class GzipSource implements ByteSource {
 
 const zlibReason = (e: unknown): string => {
   const err = e as NodeJS.ErrnoException;
-  return err?.code === 'Z_BUF_ERROR' || /unexpected end/i.test(String(err?.message))
-    ? 'compressed data end unexpectedly (truncated gzip file)'
-    : `decompression failed: ${err?.message ?? String(e)}`;
+  const msg = String(err?.message ?? e);
+  if (err?.code === 'Z_BUF_ERROR' || /unexpected end/i.test(msg)) return 'compressed data end unexpectedly (truncated gzip file)';
+  if (/incorrect data check/.test(msg)) return 'the gzip CRC-32 does not match the data (incorrect data check)';
+  if (/incorrect length check/.test(msg)) return 'the gzip length field does not match the data (incorrect length check)';
+  return `decompression failed: ${msg}`;
 };
 
 /** A capture file being read. See the top of this file. */
@@ -220,10 +243,18 @@ export class CaptureFile {
 
   /** @internal use openCaptureFile */
   static async open(path: string, opts: OpenOptions = {}): Promise<CaptureFile> {
-    const fh = await open(path, 'r');
+    // Refused before opening: open(2) of a FIFO blocks until a writer comes, on the thread pool,
+    // where nothing can cancel it.
+    const kind = specialKind(await stat(path));
+    if (kind) throw new NotAFileError(path, kind);
+    // O_NONBLOCK: the path may have been swapped for a FIFO since the stat; the fstat below sees it
+    const fh = await open(path, fsc.O_RDONLY | fsc.O_NONBLOCK | fsc.O_NOCTTY);
     let source: ByteSource | null = null;
     try {
-      const size = (await fh.stat()).size;
+      const st = await fh.stat();
+      const swapped = specialKind(st);
+      if (swapped) throw new NotAFileError(path, swapped);
+      const size = st.size;
       const head = Buffer.alloc(2);
       await fh.read(head, 0, 2, 0);
       const compressed = isGzip(head);
@@ -263,6 +294,8 @@ export class CaptureFile {
   get customBlocks(): CustomBlock[] { return this.parser.meta.customBlocks; }
   get stats(): InterfaceStatistics[] { return this.parser.meta.stats; }
   get pcapHeader(): PcapHeader | undefined { return this.parser.meta.pcapHeader; }
+  /** what the metadata budget dropped, in one sentence (file/budget.ts); null when everything was kept */
+  get metaNotice(): string | null { return metaNotice(this.parser.meta); }
   /** bytes read from the file on disk so far (for progress against size) */
   get bytesRead(): number { return this.source.rawBytes; }
   /** bytes of the (decompressed) file parsed so far */
@@ -369,9 +402,12 @@ export function parseCaptureBuffer(input: Uint8Array): ParsedCapture {
     try {
       buf = gunzipSync(buf);
     } catch (e) {
-      // Keep what decompresses before the break, like the streaming reader does.
+      // Keep what decompresses before the break, like the streaming reader does: without
+      // the final 8 bytes (a member's trailer) when its check is what failed.
       let partial = Buffer.alloc(0);
-      try { partial = gunzipSync(buf, { finishFlush: zlibConstants.Z_SYNC_FLUSH }); } catch { /* nothing usable */ }
+      for (const input of [buf, buf.subarray(0, Math.max(0, buf.length - 8))]) {
+        try { partial = gunzipSync(input, { finishFlush: zlibConstants.Z_SYNC_FLUSH }); break; } catch { /* try less */ }
+      }
       gzipError = new CaptureFileError('gzip', partial.length, 0, zlibReason(e));
       buf = partial;
     }

@@ -18,6 +18,7 @@ export function parserFor(head: Uint8Array, compressed = false): RecordParser | 
   const m = (head[0] | head[1] << 8 | head[2] << 16 | head[3] << 24) >>> 0;
   if (m === BLOCK.SHB) return new PcapngParser();
   if (isPcapMagic(m)) return new PcapParser();
-  const hex = Array.from(head.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ');
-  return new CaptureFileError('file', 0, 0, `${what} is neither pcap nor pcapng (starts with ${hex})`);
+  // The reason never quotes the bytes: the file may be anything the reader may read (a key, a
+  // password file), and this text reaches whoever asked to open it.
+  return new CaptureFileError('file', 0, 0, `${what} is not a capture file (neither pcap nor pcapng)`);
 }

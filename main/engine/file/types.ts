@@ -106,6 +106,11 @@ export interface PcapHeader {
   linkTypeField: number;
 }
 
+/** Kinds of metadata that a file may hold more of than is kept (see file/budget.ts). */
+export type MetaKind =
+  | 'section headers' | 'interface descriptions' | 'name resolution records' | 'interface statistics'
+  | 'custom blocks' | 'comments' | 'options';
+
 /** Everything but the packets; grows while the file is read. */
 export interface CaptureMeta {
   format: CaptureFormat;
@@ -115,6 +120,12 @@ export interface CaptureMeta {
   customBlocks: CustomBlock[];
   stats: InterfaceStatistics[];
   pcapHeader?: PcapHeader;
+  /**
+   * Records not kept, by kind, once the file's metadata went beyond its
+   * budget (file/budget.ts); absent when everything was kept. Lists then
+   * hold the file's first records; interface ids stay those of the file.
+   */
+  dropped?: Partial<Record<MetaKind, number>>;
 }
 
 /**

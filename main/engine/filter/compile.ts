@@ -17,7 +17,7 @@ import { getField } from '../fields/registry';
 import { FilterError } from './lexer';
 import { parseFilter, type RelOp, type SetItem, type SliceRange, type TestNode, type ValueNode } from './parser';
 import {
-  bytesEq, comparator, convertLiteral, formatValue, ipv6PrefixEq, kindOf, TYPE_NAMES, type Const, type Kind,
+  bytesEq, comparator, convertLiteral, formatFilterValue, ipv6PrefixEq, kindOf, TYPE_NAMES, type Const, type Kind,
 } from './values';
 
 export { FilterError } from './lexer';
@@ -531,7 +531,7 @@ class Compiler {
         const f = v.fn;
         const t = v.type;
         if (t === 'protocol' || t === 'none') throw new FilterError(`Only fields with a value can be used as parameter for string()`, a0.start, a0.end);
-        return { fn: (c) => f(c).map((x) => formatValue(x, t)), type: 'string', label, node: n };
+        return { fn: (c) => f(c).map((x) => formatFilterValue(x, t)), type: 'string', label, node: n };
       }
       case 'max': case 'min': case 'abs': {
         const args = n.args.map((a) => this.value(a));

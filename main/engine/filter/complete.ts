@@ -3,7 +3,7 @@
 import { allFields, completeField, getField } from '../fields/registry';
 import type { FieldType } from '../types';
 
-export interface Completion {
+export interface CompletionItem {
   /** text to insert in place of [start, end) */
   name: string;
   kind: 'field' | 'protocol' | 'function' | 'keyword' | 'value';
@@ -16,7 +16,7 @@ export interface CompletionResult {
   /** the span of the text the completions replace */
   start: number;
   end: number;
-  items: Completion[];
+  items: CompletionItem[];
 }
 
 const FUNCTIONS = ['len', 'count', 'lower', 'upper', 'string', 'max', 'min', 'abs'];
@@ -31,7 +31,7 @@ export function completeFilter(text: string, cursor: number = text.length, limit
   while (end < text.length && NAME_CHAR.test(text[end]!)) end++;
   const prefix = text.slice(start, pos);
 
-  const items: Completion[] = [];
+  const items: CompletionItem[] = [];
   // After `field ==`, offer the field's symbolic values (ip.proto == "UDP").
   const rel = /([A-Za-z0-9_.-]+)\s*(==|!=|===|!==|~=|eq|ne|any_eq|all_ne|all_eq|any_ne)\s*"?$/.exec(text.slice(0, start));
   const names = rel ? getField(rel[1]!)?.valueNames : undefined;

@@ -266,7 +266,7 @@ export function ipv6PrefixEq(a: Uint8Array, net: Uint8Array, bits: number): bool
 
 // ---- display (for string()) -------------------------------------------------
 
-export function formatValue(v: FieldValue, type: FieldType): string {
+export function formatFilterValue(v: FieldValue, type: FieldType): string {
   if (v === null) return '';
   switch (type) {
     case 'ipv4': {

@@ -7,6 +7,8 @@ import type { Alert } from './alert';
 import { SYN_ONLY, addrEq, fmtBytes, quote } from './alert';
 import type { AiServiceDef, InsightsSettings } from './settings';
 import { CappedSet, LruMap } from './sketch';
+import type { AiUsageSummary } from '../../api/insights';
+export type { AiUsageSummary } from '../../api/insights';
 
 const MAX_USAGES = 4096;
 // module-level copies: imported bindings read per packet cost an export-getter call each
@@ -29,11 +31,6 @@ interface Usage {
   httpHosts: CappedSet<string>;
   synIps: CappedSet<string>;
   lookups: number;
-}
-
-export interface AiUsageSummary {
-  host: string;
-  services: Array<{ service: string; connections: number; bytesSent: number; bytesReceived: number; names: string[]; firstTs: number; lastTs: number }>;
 }
 
 export class AiServiceDetector {

@@ -2,59 +2,8 @@
 // carries the numbers behind it and the threshold or baseline it crossed, so
 // a reader can see why it fired; its filter (Wireshark syntax) selects
 // exactly the packets the alert counted.
-
-export type AlertKind =
-  | 'traffic-spike' | 'port-scan' | 'brute-force' | 'syn-flood'
-  | 'unexpected-protocol' | 'service-mismatch' | 'ai-service';
-
-export type AlertSeverity = 'info' | 'low' | 'medium' | 'high';
-
-export interface AlertEndpoint {
-  role: 'source' | 'target' | 'client' | 'server';
-  address: string;
-  port?: number;
-  country?: string;
-  /** packets this endpoint contributed to the alert, when known */
-  packets?: number;
-}
-
-export interface AlertThreshold {
-  /** what was measured, e.g. 'packets/s to 198.18.0.2' */
-  metric: string;
-  observed: number;
-  /** the limit it crossed */
-  threshold: number;
-  /** rolling baseline, for spikes */
-  baseline?: { median: number; mad: number; windowSec: number };
-  /** the setting that holds the limit, e.g. 'scan.minPorts' */
-  setting?: string;
-}
-
-export interface Alert {
-  /** stable while the alert is live: it is updated in place as more packets arrive */
-  id: string;
-  kind: AlertKind;
-  severity: AlertSeverity;
-  /** one line, e.g. 'Port scan from 198.18.0.1' */
-  title: string;
-  /** the explanation with its numbers */
-  detail: string;
-  /** seconds since the Unix epoch */
-  firstTs: number;
-  lastTs: number;
-  firstFrame: number;
-  lastFrame: number;
-  endpoints: AlertEndpoint[];
-  /** the numbers behind the alert */
-  metrics: Record<string, number | string>;
-  thresholds: AlertThreshold[];
-  /** Wireshark display filter selecting exactly the `packets` below */
-  filter: string;
-  packets: number;
-  bytes: number;
-  /** still accumulating (live) */
-  ongoing: boolean;
-}
+import type { AlertSeverity } from '../../api/insights';
+export type { AlertKind, AlertSeverity, AlertEndpoint, AlertThreshold, Alert } from '../../api/insights';
 
 export const SEVERITY_RANK: Record<AlertSeverity, number> = { info: 0, low: 1, medium: 2, high: 3 };
 

@@ -5,19 +5,17 @@
 import type { Dissection } from '../types';
 import type { Alert } from './alert';
 import { SEVERITY_RANK } from './alert';
-import { AiServiceDetector, type AiUsageSummary } from './ai';
+import { AiServiceDetector } from './ai';
 import { ConnectionDetector } from './connections';
 import { FactsExtractor, type PacketFacts } from './facts';
 import { PolicyDetector } from './policy';
 import { resolveSettings, type InsightsSettings, type InsightsSettingsInput } from './settings';
 import { SpikeDetector } from './spikes';
-import { StatsCollector, type StatsSnapshot, type StatsOptions } from '../stats';
+import { StatsCollector, type StatsOptions } from '../stats';
+import type { InsightsStats } from '../../api/insights';
+export type { InsightsStats } from '../../api/insights';
 
 const MAX_ALERTS_PER_DETECTOR = 1000;
-
-export interface InsightsStats extends StatsSnapshot {
-  ai: AiUsageSummary[];
-}
 
 export class InsightsEngine {
   readonly settings: InsightsSettings;

@@ -1,7 +1,8 @@
 // Insights over a capture file: read → dissect → InsightsEngine. Used by
-// `xdpscope insights`, the tests and the benchmark. The dissector and reader
-// are loaded lazily (as the service does) so this module loads on its own.
+// `xdpscope insights`, the tests and the benchmark.
 import type { Dissection, RawPacket } from '../types';
+import { Dissector } from '../dissect/index';
+import { openCaptureFile } from '../file/open';
 import { InsightsEngine } from './engine';
 import type { InsightsSettingsInput } from './settings';
 import type { StatsOptions } from '../stats';
@@ -11,10 +12,7 @@ export interface DissectorLike {
 }
 
 export function createDissector(): DissectorLike {
-  const m = require('../dissect/index');
-  if (typeof m.createDissector === 'function') return m.createDissector();
-  if (typeof m.Dissector === 'function') return new m.Dissector();
-  throw new Error('dissect/index exports neither createDissector nor Dissector');
+  return new Dissector();
 }
 
 export interface AnalyzeResult {
@@ -29,7 +27,6 @@ export async function analyzeCaptureFile(
   path: string,
   opts: { settings?: InsightsSettingsInput; stats?: StatsOptions; onDissection?: (d: Dissection) => void } = {},
 ): Promise<AnalyzeResult> {
-  const { openCaptureFile } = require('../file/open') as typeof import('../file/open');
   const file = await openCaptureFile(path);
   const dissector = createDissector();
   const engine = new InsightsEngine(opts.settings, opts.stats);

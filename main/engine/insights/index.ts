@@ -10,16 +10,9 @@ export { InsightsEngine, type InsightsStats } from './engine';
 export type { Alert, AlertEndpoint, AlertKind, AlertSeverity, AlertThreshold } from './alert';
 export { defaultSettings, resolveSettings, DEFAULT_AI_SERVICES, type InsightsSettings, type InsightsSettingsInput, type AiServiceDef } from './settings';
 export { analyzeCaptureFile } from './file';
-import type { Alert } from './alert';
-import type { InsightsEngine, InsightsStats } from './engine';
-import type { InsightsSettings } from './settings';
-
-export interface InsightsSnapshot {
-  packets: number;
-  alerts: Alert[];
-  stats: InsightsStats;
-  settings: InsightsSettings;
-}
+import type { InsightsEngine } from './engine';
+import type { InsightsSnapshot } from '../../api/insights';
+export type { InsightsSnapshot } from '../../api/insights';
 
 /** Everything the renderer's Insights and Statistics views show, as plain JSON (no bigint, no typed arrays). */
 export function insightsSnapshot(engine: InsightsEngine): InsightsSnapshot {

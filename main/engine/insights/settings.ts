@@ -1,85 +1,8 @@
 // Thresholds and the "what is expected" policy of the insights engine. A
 // plain JSON-serialisable object so a session can save it; every detector
 // reads its numbers from here, and every alert quotes the number it crossed.
-
-export interface AiServiceDef {
-  /** shown in alerts, e.g. 'OpenAI' */
-  name: string;
-  /** host names; '*.example.com' matches example.com's subdomains */
-  domains: string[];
-}
-
-export interface InsightsSettings {
-  spike: {
-    enabled: boolean;
-    /** seconds of per-second history the baseline is computed from */
-    windowSec: number;
-    /** seconds of history needed before a key can spike */
-    minHistorySec: number;
-    /** a second spikes when it exceeds factor × the median ... */
-    factor: number;
-    /** ... and median + madK × 1.4826 × MAD (a robust standard deviation) ... */
-    madK: number;
-    /** ... and at least this many packets (so quiet links do not alarm on 10 packets) */
-    minPacketsPerSec: number;
-    /** bytes/s floor for a bytes spike */
-    minBytesPerSec: number;
-    /** distinct sources from which a spike counts as distributed (DDoS-like) */
-    manySources: number;
-    /** share of a spike's packets above which one source is "the" heavy source */
-    dominantShare: number;
-    /** destinations with their own baseline (least recently seen is dropped) */
-    maxDestinations: number;
-  };
-  scan: {
-    enabled: boolean;
-    windowSec: number;
-    /** distinct destination ports (on any hosts) one source tries */
-    minPorts: number;
-    /** distinct hosts one source tries on one port */
-    minHosts: number;
-    /** share of attempts that never completed a handshake */
-    minUnansweredShare: number;
-  };
-  bruteForce: {
-    enabled: boolean;
-    windowSec: number;
-    /** new connections from one source to one authentication service */
-    minAttempts: number;
-    authPorts: number[];
-  };
-  synFlood: {
-    enabled: boolean;
-    windowSec: number;
-    /** half-open connections to one target (host:port) */
-    minHalfOpen: number;
-    /** distinct sources of those SYNs */
-    minSources: number;
-  };
-  policy: {
-    enabled: boolean;
-    /** EtherTypes expected on the link (numbers, e.g. 0x0800) */
-    etherTypes: number[];
-    /** IP protocol numbers expected (IPv6 extension headers are always allowed) */
-    ipProtocols: number[];
-    /** ports where each recognised service is expected; elsewhere it is a mismatch */
-    services: { http: number[]; tls: number[]; ssh: number[]; dns: number[] };
-  };
-  aiServices: {
-    enabled: boolean;
-    services: AiServiceDef[];
-  };
-  limits: {
-    /** sources tracked for connection-attempt analysis */
-    maxSources: number;
-    /** half-open TCP handshakes remembered */
-    maxHandshakes: number;
-    /** resolved IP → service mappings remembered */
-    maxResolved: number;
-    /** frames an alert lists when its filter names frames explicitly */
-    maxAlertFrames: number;
-  };
-}
+import type { AiServiceDef, InsightsSettings } from '../../api/insights';
+export type { AiServiceDef, InsightsSettings } from '../../api/insights';
 
 export const DEFAULT_AI_SERVICES: AiServiceDef[] = [
   { name: 'OpenAI', domains: ['api.openai.com'] },

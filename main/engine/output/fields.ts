@@ -6,7 +6,7 @@ import { escapeString, fastEpoch, formatValue, formatterFor } from '../dissect/f
 import { hexWidth } from '../dissect/fields';
 import { getField } from '../fields/registry';
 import { epochText } from '../file/time';
-import type { ByteSink } from './writer';
+import type { OutputBuffer } from './writer';
 import { protocolText } from '../dissect/labels';
 
 export interface FieldsOptions {
@@ -129,7 +129,7 @@ function putUint(buf: Buffer, pos: number, v: number): number {
 }
 
 /** Writes text; ASCII by a byte loop (cheaper than a native call for short values), the rest as utf8. */
-function putText(out: ByteSink, slack: number, s: string): void {
+function putText(out: OutputBuffer, slack: number, s: string): void {
   const n = s.length;
   const buf = out.room(n * 3 + slack);
   let pos = out.pos;
@@ -216,7 +216,7 @@ export class FieldsByteWriter {
   }
 
   /** Appends the packet's line to out (same text as FieldsFormatter.line). */
-  write(d: Dissection, out: ByteSink): void {
+  write(d: Dissection, out: OutputBuffer): void {
     const hits = this.hits, count = this.count, idx = this.index, occ = this.occ;
     const n = hits.length;
     count.fill(0);
@@ -275,7 +275,7 @@ export class FieldsByteWriter {
     out.pos = pos;
   }
 
-  private value(out: ByteSink, k: number, f: Field, d: Dissection): void {
+  private value(out: OutputBuffer, k: number, f: Field, d: Dissection): void {
     const v = f.value;
     switch (this.kind[k]) {
       // frame.time_epoch prints from the raw record (damaged pcap fractions); only its own column holds it
@@ -359,7 +359,7 @@ export class FieldsByteWriter {
     putText(out, this.slack, this.fmt[k](f));
   }
 
-  private epoch(out: ByteSink, p: RawPacket): void {
+  private epoch(out: OutputBuffer, p: RawPacket): void {
     const ns = p.tsNs;
     if (p.tsSec !== undefined || ns === null || ns < 0n) { putText(out, this.slack, epoch(p)); return; }
     // one bigint subtraction per packet; the range checks are done on the number

@@ -24,7 +24,7 @@ export function bulkStdout(): Writable {
 }
 
 /** Where byte formatters write: bytes go to buf[pos..] after room(n) made space for n of them. */
-export interface ByteSink {
+export interface OutputBuffer {
   buf: Buffer;
   pos: number;
   room(n: number): Buffer;
@@ -34,7 +34,7 @@ export interface ByteSink {
  * One growing buffer (a batch of output lines handed to another thread in
  * one piece); room() copies into a larger buffer when it runs out.
  */
-export class GrowingSink implements ByteSink {
+export class GrowingSink implements OutputBuffer {
   buf: Buffer;
   pos = 0;
   constructor(size = CHUNK) {
@@ -58,7 +58,7 @@ export class GrowingSink implements ByteSink {
   }
 }
 
-export class BufferedWriter implements ByteSink {
+export class BufferedWriter implements OutputBuffer {
   // text goes straight into a byte buffer: joining many small strings (or
   // appending to one) costs more in flattening and garbage than the encoding
   /** the chunk being filled: formatters may write bytes at buf[pos..] after room() */

@@ -115,7 +115,7 @@ export class PcapParser implements RecordParser {
     if (m === PCAP_MAGIC.MICRO || m === PCAP_MAGIC.NANO || m === PCAP_MAGIC.MODIFIED) le = true;
     else if (isPcapMagic(m)) le = false;
     else {
-      this.fail(offset, `not a pcap file (magic 0x${m.toString(16).padStart(8, '0')})`);
+      this.fail(offset, 'not a pcap file (unknown magic number)');
       return false;
     }
     const magic = le ? m : buf.readUInt32BE(pos);

@@ -8,6 +8,7 @@
 import type { RawPacket } from '../types';
 import { CaptureFileError } from '../file/errors';
 import type { CaptureFileInterface, CaptureMeta, CaptureSection, RecordParser } from '../file/types';
+import { MetaBudget } from '../file/budget';
 import * as fmt from './format';
 
 // Local copies: imported bindings compile to property getters, too slow for the per-block path.
@@ -85,6 +86,12 @@ const BLOCK_NAME = new Map<number, string>([
 ]);
 
 const utf8 = new TextDecoder('utf-8');
+/**
+ * Interfaces one section may describe. Packets need their interface (link
+ * type, clock), so these are kept whatever the metadata budget; the bound
+ * keeps that state small, far above real files (one IDB per capture port).
+ */
+export const MAX_SECTION_INTERFACES = 65536;
 
 export class PcapngParser implements RecordParser {
   readonly meta: CaptureMeta = {
@@ -98,6 +105,10 @@ export class PcapngParser implements RecordParser {
   private block = 0;
   private ifaces: SectionIface[] = [];
   private section: CaptureSection | null = null;
+  /** sections and interfaces seen (kept or not): the next index and global interface id */
+  private sectionCount = 0;
+  private ifaceCount = 0;
+  private readonly budget = new MetaBudget(this.meta);
   get blocks(): number { return this.block; }
 
   parse(buf: Buffer, pos: number, end: number, base: number, out: RawPacket[], maxPackets: number, eof: boolean): number {
@@ -190,6 +201,7 @@ export class PcapngParser implements RecordParser {
       case BLOCK.NRB: return this.nrb(buf, pos, total);
       case BLOCK.CUSTOM:
       case BLOCK.CUSTOM_NOCOPY: {
+        if (!this.budget.take('custom blocks', total - 16)) return null;
         this.meta.customBlocks.push({
           pen: this.u32(buf, pos + 8),
           payload: Uint8Array.prototype.slice.call(buf, pos + 12, pos + total - 4),
@@ -238,31 +250,44 @@ export class PcapngParser implements RecordParser {
       return `unknown SHB version ${versionMajor}.${versionMinor}`;
     }
     const s: CaptureSection = {
-      index: this.meta.sections.length,
+      index: this.sectionCount,
       fileOffset: base + pos,
       bigEndian: !this.le,
       versionMajor,
       versionMinor,
     };
+    // a section not kept still frames what follows (byte order, interfaces); its options are checked only
+    const kept = this.budget.take('section headers', 0);
     const err = this.options(buf, pos + 24, pos + total - 4, (code, at, len) => {
-      if (code === OPT.COMMENT) (s.comments ??= []).push(this.str(buf, at, len));
-      else if (code === OPT.SHB_HARDWARE) s.hardware = this.str(buf, at, len);
-      else if (code === OPT.SHB_OS) s.os = this.str(buf, at, len);
-      else if (code === OPT.SHB_USERAPPL) s.userAppl = this.str(buf, at, len);
-      else if ((code === 2988 || code === 2989 || code === 19372 || code === 19373) && len >= 4) {
+      if (!kept) return;
+      if (code === OPT.COMMENT) { if (this.budget.take('comments', len)) (s.comments ??= []).push(this.str(buf, at, len)); }
+      else if (code === OPT.SHB_HARDWARE) { if (this.budget.take('options', len)) s.hardware = this.str(buf, at, len); }
+      else if (code === OPT.SHB_OS) { if (this.budget.take('options', len)) s.os = this.str(buf, at, len); }
+      else if (code === OPT.SHB_USERAPPL) { if (this.budget.take('options', len)) s.userAppl = this.str(buf, at, len); }
+      else if ((code === 2988 || code === 2989 || code === 19372 || code === 19373) && len >= 4 && this.budget.take('options', len)) {
         (s.customOptions ??= []).push({ code, pen: this.u32(buf, at), data: Uint8Array.prototype.slice.call(buf, at + 4, at + len) });
       }
     });
     if (err) return err;
-    this.meta.sections.push(s);
+    this.sectionCount++;
+    if (kept) this.meta.sections.push(s);
     this.section = s;
     this.ifaces = [];
     return null;
   }
 
   private idb(buf: Buffer, pos: number, total: number, base: number): string | null {
+    if (this.ifaces.length >= MAX_SECTION_INTERFACES) return `more than ${MAX_SECTION_INTERFACES} interfaces in one section`;
+    // an interface not listed in meta still decodes its packets; only its descriptive options are dropped
+    const listed = this.budget.take('interface descriptions', 0);
+    const text = (kind: 'comments' | 'options', at: number, len: number): string | undefined =>
+      listed && this.budget.take(kind, len) ? this.str(buf, at, len) : undefined;
+    const put = (key: 'name' | 'description' | 'os' | 'filter', at: number, len: number): void => {
+      const v = text('options', at, len);
+      if (v !== undefined) info[key] = v;
+    };
     const info: CaptureFileInterface = {
-      id: this.meta.interfaces.length,
+      id: this.ifaceCount,
       section: this.section!.index,
       localId: this.ifaces.length,
       linkType: this.u16(buf, pos + 8),
@@ -273,11 +298,11 @@ export class PcapngParser implements RecordParser {
     let tsoffset = 0;
     const err = this.options(buf, pos + 16, pos + total - 4, (code, at, len) => {
       switch (code) {
-        case OPT.COMMENT: (info.comments ??= []).push(this.str(buf, at, len)); break;
-        case OPT.IF_NAME: info.name = this.str(buf, at, len); break;
-        case OPT.IF_DESCRIPTION: info.description = this.str(buf, at, len); break;
-        case OPT.IF_OS: info.os = this.str(buf, at, len); break;
-        case OPT.IF_FILTER: if (len >= 1 && buf[at] === 0) info.filter = this.str(buf, at + 1, len - 1); break;
+        case OPT.COMMENT: { const c = text('comments', at, len); if (c !== undefined) (info.comments ??= []).push(c); break; }
+        case OPT.IF_NAME: put('name', at, len); break;
+        case OPT.IF_DESCRIPTION: put('description', at, len); break;
+        case OPT.IF_OS: put('os', at, len); break;
+        case OPT.IF_FILTER: if (len >= 1 && buf[at] === 0) put('filter', at + 1, len - 1); break;
         case OPT.IF_SPEED: if (len === 8) info.speed = this.u64(buf, at); break;
         case OPT.IF_FCSLEN: if (len === 1) info.fcsLen = buf[at]; break;
         case OPT.IF_TSOFFSET:
@@ -298,7 +323,8 @@ export class PcapngParser implements RecordParser {
     info.tsUnitNs = r & 0x80 ? 1e9 / 2 ** (r & 0x7f) : 10 ** (9 - r);
     if (tsresol !== undefined) info.tsResol = tsresol;
     if (tsoffset) info.tsOffsetSec = tsoffset;
-    this.meta.interfaces.push(info);
+    this.ifaceCount++;
+    if (listed) this.meta.interfaces.push(info);
     this.ifaces.push({ info, clock: Clock.forResolution(tsresol, tsoffset) });
     return null;
   }
@@ -391,8 +417,10 @@ export class PcapngParser implements RecordParser {
       tsNs: ts(pos + 12),
       fileOffset: base + pos,
     };
+    const kept = this.budget.take('interface statistics', 0);
     const err = this.options(buf, pos + 20, pos + total - 4, (code, at, len) => {
-      if (code === OPT.COMMENT) { (s.comments ??= []).push(this.str(buf, at, len)); return; }
+      if (!kept) return;
+      if (code === OPT.COMMENT) { if (this.budget.take('comments', len)) (s.comments ??= []).push(this.str(buf, at, len)); return; }
       if (len !== 8) return;
       switch (code) {
         case OPT.ISB_STARTTIME: s.startNs = ts(at); break;
@@ -405,7 +433,7 @@ export class PcapngParser implements RecordParser {
       }
     });
     if (err) return err;
-    this.meta.stats.push(s);
+    if (kept) this.meta.stats.push(s);
     return null;
   }
 
@@ -421,6 +449,7 @@ export class PcapngParser implements RecordParser {
       const alen = type === 1 ? 4 : type === 2 ? 16 : 0;
       if (alen) {
         if (len < alen) return `NRB record of type ${type} has length ${len}, less than ${alen}`;
+        if (!this.budget.take('name resolution records', len)) { p += 4 + pad4(len); continue; }
         const names = this.str(buf, at + alen, len - alen).split('\0').filter((n) => n.length > 0);
         this.meta.nameResolution.push({
           family: type === 1 ? 4 : 6,

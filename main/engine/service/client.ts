@@ -4,7 +4,7 @@
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import type { EngineEvent, Method, Params, Result, ResponseMessage } from '../../api/types';
-import { ApiError } from '../../api/schema';
+import { ApiError } from '../../api/errors';
 
 export class EngineClient {
   private readonly worker: Worker;

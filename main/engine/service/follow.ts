@@ -208,10 +208,10 @@ export function followUdp(ds: Iterable<Dissection>, filter: string, maxBytes = F
 }
 
 /** The stored packets, as the service keeps them. */
-export interface PacketSource { readonly count: number; packet(i: number): RawPacket }
+export interface IndexedPackets { readonly count: number; packet(i: number): RawPacket }
 
 interface UdpNumbering { dissector: { dissect(p: RawPacket): Dissection }; done: number; ids: Int32Array }
-const udpNumberings = new WeakMap<PacketSource, UdpNumbering>();
+const udpNumberings = new WeakMap<IndexedPackets, UdpNumbering>();
 
 /**
  * udp.stream of every stored packet (-1 when none), numbered as the loading
@@ -219,7 +219,7 @@ const udpNumberings = new WeakMap<PacketSource, UdpNumbering>();
  * Kept per store and extended as packets arrive, so a second follow costs
  * nothing and a live capture only pays for its new packets.
  */
-export function udpStreamIds(src: PacketSource): Int32Array {
+export function udpStreamIds(src: IndexedPackets): Int32Array {
   let n = udpNumberings.get(src);
   if (!n || n.done > src.count) {
     const { Dissector } = require('../dissect/index') as typeof import('../dissect/index');

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import type { CaptureInterface, RawPacket } from '../types';
 import type { CaptureOptions, InterfaceInfo } from '../../api/types';
 import { LinkType } from '../types';
-import type * as Capture from '../capture/index';
+import * as Capture from '../capture/index';
 
 export interface LiveCallbacks {
   onBatch(batch: readonly RawPacket[]): void;
@@ -21,29 +21,20 @@ export interface LiveCallbacks {
 /** helper exit codes (helper/PROTOCOL.md) → what the UI says about them */
 const KIND_BY_CODE: Record<number, string> = { 2: 'capture', 3: 'permission', 4: 'capture', 5: 'xdp-conflict', 6: 'capture', 7: 'filter' };
 
-function capture(): typeof Capture {
-  try {
-    return require('../capture/index');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND') throw new Error('the capture engine is not installed in this build', { cause: e });
-    throw e;
-  }
-}
-
 /** received-packets counter from sysfs (this process's network namespace) */
 function rxPackets(name: string): number {
   try { return Number(readFileSync(`/sys/class/net/${name}/statistics/rx_packets`, 'utf8').trim()) || 0; } catch { return 0; }
 }
 
 export class LiveCapture {
-  private session: Capture.LiveCapture | null = null;
+  private session: Capture.HelperCapture | null = null;
   private pump: Promise<void> | null = null;
   private reported = false;
 
   constructor(private readonly opts: CaptureOptions, private readonly cb: LiveCallbacks) {}
 
   static async listInterfaces(): Promise<InterfaceInfo[]> {
-    const list = await capture().listInterfaces();
+    const list = await Capture.listInterfaces();
     return list.map((i) => {
       const info: InterfaceInfo = {
         name: i.name,
@@ -65,9 +56,9 @@ export class LiveCapture {
   }
 
   async start(): Promise<void> {
-    let s: Capture.LiveCapture;
+    let s: Capture.HelperCapture;
     try {
-      s = capture().startCapture({
+      s = Capture.startCapture({
         iface: this.opts.iface,
         mode: this.opts.mode ?? 'auto',
         ...(this.opts.snaplen ? { snaplen: this.opts.snaplen } : {}),

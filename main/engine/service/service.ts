@@ -27,7 +27,7 @@ import type { PacketSelection, PacketSource } from '../session/source';
 import type { SessionMetadata } from '../session/metadata';
 import { cleanColumns, parseRange } from './session-view';
 import { Colouring, cleanColouringRules, recolourSteps } from '../colour/colouring';
-import { scratchPrefix } from '../../server/scratch';
+import { scratchPrefix } from '../file/scratch';
 
 const STATUS_INTERVAL_MS = 50;
 /** largest export handed back as bytes for a browser download */
@@ -169,12 +169,7 @@ export class EngineService {
     getSession: async () => this.sessionInfo(),
     getColouring: async () => ({ rules: this.colouring.table() }),
     setColouring: async (p) => this.setColouring(p.rules),
-    cancelOpen: async () => {
-      this.openAbort?.abort();
-      this.cancelPasses();
-      await this.waitFor(() => this.state !== 'loading', 2000);
-      return this.status();
-    },
+    cancelOpen: async () => this.cancelOpen(),
     addComment: async (p) => { this.indexOrThrow(p.number); this.comments.add(p.number, p.text); return this.commentsChanged(p.number); },
     editComment: async (p) => { this.indexOrThrow(p.number); this.commentEdit(() => this.comments.edit(p.number, p.index, p.text)); return this.commentsChanged(p.number); },
     deleteComment: async (p) => { this.indexOrThrow(p.number); this.commentEdit(() => this.comments.delete(p.number, p.index)); return this.commentsChanged(p.number); },
@@ -360,6 +355,7 @@ export class EngineService {
         onProgress: (p) => { if (token === this.loadToken) this.progress = { bytesRead: p.bytesRead, size: p.size }; },
       });
     } catch (e) {
+      if (token !== this.loadToken) throw new ApiError(`opening ${path} was cancelled`, 'file');
       this.state = 'error';
       this.finishedAt = Date.now();
       // SessionFileError messages already name the path and the reason (no such file, permission denied, not a capture)
@@ -470,6 +466,27 @@ export class EngineService {
         if (this.state === 'done') void this.addRecent(path);
       }
     }
+  }
+
+  /**
+   * Stops a file load and keeps the packets read so far. Whatever the reader
+   * is stuck in, the service leaves 'loading': a reader that does not stop
+   * within 2 s is abandoned (its token is retired, so nothing it does later
+   * lands here).
+   */
+  private async cancelOpen(): Promise<Status> {
+    this.openAbort?.abort();
+    this.cancelPasses();
+    await this.waitFor(() => this.state !== 'loading', 2000);
+    if (this.state === 'loading' && this.mode === 'file') {
+      this.loadToken++;
+      this.openAbort = null;
+      this.progress = undefined;
+      this.state = 'done';
+      this.finishedAt = Date.now();
+      this.fail(`Loading of ${this.source} cancelled after ${this.store.count} packets (the reader did not stop; the rest is not shown)`, 'file');
+    }
+    return this.status();
   }
 
   // ---- uploads (browser face) -------------------------------------------
@@ -1165,6 +1182,9 @@ export class EngineService {
   }
 
   private async addRecent(path: string): Promise<void> {
+    // An upload's scratch copy is gone when the server exits: not worth remembering.
+    const uploads = this.opts.uploadDir ?? this.uploadScratch?.path;
+    if (uploads && path.startsWith(uploads + '/')) return;
     try { await this.recentFiles().add(path); } catch { /* the recent list is a convenience */ }
   }
 

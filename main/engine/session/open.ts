@@ -89,6 +89,8 @@ export class Session implements PacketSource {
     } finally {
       await this.file.close();
     }
+    const dropped = this.file.metaNotice;
+    if (dropped) this.notices.push(`"${this.path}": ${dropped}`);
     const e = this.file.error;
     if (e) {
       this.damage = {

@@ -4,44 +4,8 @@
 // that sent the first packet, as in tshark -z conv. Tables are capped; what
 // does not fit is counted in `overflow`.
 import { ensureGeo, type PacketFacts } from '../insights/facts';
-
-export type ConvType = 'eth' | 'ipv4' | 'ipv6' | 'tcp' | 'udp';
-export type EndpointType = 'eth' | 'ipv4' | 'ipv6';
-
-export interface ConversationRow {
-  a: string;
-  b: string;
-  portA?: number;
-  portB?: number;
-  packetsAtoB: number;
-  bytesAtoB: number;
-  packetsBtoA: number;
-  bytesBtoA: number;
-  packets: number;
-  bytes: number;
-  /** seconds since the capture's first packet */
-  relStart: number;
-  duration: number;
-  countryA?: string;
-  countryB?: string;
-  asnA?: number;
-  asnB?: number;
-}
-
-export interface EndpointRow {
-  address: string;
-  packets: number;
-  bytes: number;
-  txPackets: number;
-  txBytes: number;
-  rxPackets: number;
-  rxBytes: number;
-  /** seconds since the capture's first packet, first to last packet of the endpoint */
-  relStart: number;
-  duration: number;
-  country?: string;
-  asn?: number;
-}
+import type { ConversationRow, EndpointRow } from '../../api/insights';
+export type { ConvType, EndpointType, ConversationRow, EndpointRow } from '../../api/insights';
 
 /** A conversation's row (opaque outside this module). */
 export type ConvRow = Conv;
@@ -142,7 +106,6 @@ export class ConversationTable<A extends string | number = string> {
     }
     return all;
   }
-
 
   /**
    * Endpoints, summed from the conversations (every packet is in exactly one

@@ -3,13 +3,6 @@
 // → eth › ip › tcp; the "ethertype" dispatch step is not a protocol and
 // tshark leaves it out too).
 
-export interface HierarchyNode {
-  protocol: string;
-  frames: number;
-  bytes: number;
-  children: HierarchyNode[];
-}
-
 interface Node {
   frames: number;
   bytes: number;
@@ -18,6 +11,8 @@ interface Node {
 
 import type { Dissection, Field } from '../types';
 import { frameProtocols } from '../insights/facts';
+import type { HierarchyNode } from '../../api/insights';
+export type { HierarchyNode } from '../../api/insights';
 
 const SKIP = new Set(['frame', 'ethertype']);
 const MAX_PATHS = 4096;

@@ -2,14 +2,8 @@
 // status code. Counts are top-K sketches, so a scan of a million hosts stays small.
 import type { PacketFacts } from '../insights/facts';
 import { TopK } from '../insights/sketch';
-
-export interface HttpStats {
-  requests: number;
-  responses: number;
-  byHost: Array<{ key: string; count: number }>;
-  byUserAgentFamily: Array<{ key: string; count: number }>;
-  byStatus: Array<{ key: string; count: number }>;
-}
+import type { HttpStats } from '../../api/insights';
+export type { HttpStats } from '../../api/insights';
 
 let parser: ((ua: string) => string) | null | undefined;
 /** Browser family from a User-Agent string, when the dissector did not supply http.user_agent.family. */

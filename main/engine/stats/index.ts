@@ -2,12 +2,14 @@
 // conversations, endpoints, protocol hierarchy, I/O graph, HTTP. Incremental
 // and bounded, like the insights engine that feeds it.
 import type { Dissection } from '../types';
-import type { Alert, AlertKind, AlertSeverity } from '../insights/alert';
+import type { Alert } from '../insights/alert';
 import { mac48ToString, type PacketFacts } from '../insights/facts';
 import { ConversationTable, type ConvRow, type ConvType, type ConversationRow, type EndpointRow, type EndpointType } from './conversations';
 import { ProtocolHierarchy, type HierarchyNode } from './hierarchy';
 import { HttpCollector, type HttpStats } from './http';
 import { IoGraph, type IoGraphData, type IoSeriesDef } from './iograph';
+import type { StatsSnapshot } from '../../api/insights';
+export type { AlertMarker, StatsSnapshot } from '../../api/insights';
 
 export type { ConvType, ConversationRow, EndpointRow, EndpointType, HierarchyNode, HttpStats, IoGraphData, IoSeriesDef };
 
@@ -20,27 +22,6 @@ export interface StatsOptions {
   maxRows?: number;
   /** rows returned per table in a snapshot (default 1000) */
   snapshotRows?: number;
-}
-
-export interface AlertMarker {
-  id: string;
-  kind: AlertKind;
-  severity: AlertSeverity;
-  title: string;
-  /** seconds since the first packet */
-  start: number;
-  end: number;
-}
-
-export interface StatsSnapshot {
-  summary: { packets: number; bytes: number; firstTs: number | null; lastTs: number | null; durationSec: number };
-  conversations: Record<ConvType, ConversationRow[]>;
-  endpoints: Record<EndpointType, EndpointRow[]>;
-  /** rows that did not fit the caps */
-  overflow: Record<string, number>;
-  hierarchy: HierarchyNode[];
-  io: IoGraphData & { markers: AlertMarker[] };
-  http: HttpStats;
 }
 
 export class StatsCollector {

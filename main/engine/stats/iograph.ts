@@ -3,24 +3,14 @@
 // packet; only the most recent `maxIntervals` are kept (a live capture can
 // run for days).
 import type { Dissection } from '../types';
+import type { IoGraphData } from '../../api/insights';
+export type { IoGraphData } from '../../api/insights';
 
 export interface IoSeriesDef {
   name: string;
   /** the display filter text, shown in legends */
   filter: string;
   match: (d: Dissection) => boolean;
-}
-
-export interface IoGraphData {
-  intervalSec: number;
-  /** epoch seconds of interval 0 (the first packet) */
-  t0: number;
-  /** interval start, seconds since t0 */
-  time: number[];
-  packets: number[];
-  /** bits per second over each interval */
-  bitsPerSec: number[];
-  series: Array<{ name: string; filter: string; packets: number[] }>;
 }
 
 interface Bucket {

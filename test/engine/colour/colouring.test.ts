@@ -19,7 +19,7 @@ import { writePrivateFile } from '../../../main/engine/file/private';
 import { tcpFrameBytes } from '../../lib/tcp-frame';
 import type { RawPacket } from '../../../main/engine/types';
 import type { ColouringRule } from '../../../main/api/types';
-import { loadRendererModule } from '../../ui/load-renderer';
+import { loadRendererModule } from '../../renderer/load-renderer';
 import { ROOT } from '../../lib/env';
 
 const { rowStyles } = loadRendererModule<typeof import('../../../renderer/lib/colouring')>(join(ROOT, 'renderer/lib/colouring.ts'));

@@ -1,0 +1,239 @@
+// What the Insights and Statistics views receive (getInsights): alerts,
+// statistics and the settings they were computed with, as plain JSON. The
+// engine computes these shapes and imports them from here, so the renderer
+// needs nothing from the engine.
+
+export type AlertKind =
+  | 'traffic-spike' | 'port-scan' | 'brute-force' | 'syn-flood'
+  | 'unexpected-protocol' | 'service-mismatch' | 'ai-service';
+
+export type AlertSeverity = 'info' | 'low' | 'medium' | 'high';
+
+export interface AlertEndpoint {
+  role: 'source' | 'target' | 'client' | 'server';
+  address: string;
+  port?: number;
+  country?: string;
+  /** packets this endpoint contributed to the alert, when known */
+  packets?: number;
+}
+
+export interface AlertThreshold {
+  /** what was measured, e.g. 'packets/s to 198.18.0.2' */
+  metric: string;
+  observed: number;
+  /** the limit it crossed */
+  threshold: number;
+  /** rolling baseline, for spikes */
+  baseline?: { median: number; mad: number; windowSec: number };
+  /** the setting that holds the limit, e.g. 'scan.minPorts' */
+  setting?: string;
+}
+
+export interface Alert {
+  /** stable while the alert is live: it is updated in place as more packets arrive */
+  id: string;
+  kind: AlertKind;
+  severity: AlertSeverity;
+  /** one line, e.g. 'Port scan from 198.18.0.1' */
+  title: string;
+  /** the explanation with its numbers */
+  detail: string;
+  /** seconds since the Unix epoch */
+  firstTs: number;
+  lastTs: number;
+  firstFrame: number;
+  lastFrame: number;
+  endpoints: AlertEndpoint[];
+  /** the numbers behind the alert */
+  metrics: Record<string, number | string>;
+  thresholds: AlertThreshold[];
+  /** Wireshark display filter selecting exactly the `packets` below */
+  filter: string;
+  packets: number;
+  bytes: number;
+  /** still accumulating (live) */
+  ongoing: boolean;
+}
+
+export type ConvType = 'eth' | 'ipv4' | 'ipv6' | 'tcp' | 'udp';
+
+export type EndpointType = 'eth' | 'ipv4' | 'ipv6';
+
+export interface ConversationRow {
+  a: string;
+  b: string;
+  portA?: number;
+  portB?: number;
+  packetsAtoB: number;
+  bytesAtoB: number;
+  packetsBtoA: number;
+  bytesBtoA: number;
+  packets: number;
+  bytes: number;
+  /** seconds since the capture's first packet */
+  relStart: number;
+  duration: number;
+  countryA?: string;
+  countryB?: string;
+  asnA?: number;
+  asnB?: number;
+}
+
+export interface EndpointRow {
+  address: string;
+  packets: number;
+  bytes: number;
+  txPackets: number;
+  txBytes: number;
+  rxPackets: number;
+  rxBytes: number;
+  /** seconds since the capture's first packet, first to last packet of the endpoint */
+  relStart: number;
+  duration: number;
+  country?: string;
+  asn?: number;
+}
+
+export interface HierarchyNode {
+  protocol: string;
+  frames: number;
+  bytes: number;
+  children: HierarchyNode[];
+}
+
+export interface HttpStats {
+  requests: number;
+  responses: number;
+  byHost: Array<{ key: string; count: number }>;
+  byUserAgentFamily: Array<{ key: string; count: number }>;
+  byStatus: Array<{ key: string; count: number }>;
+}
+
+export interface IoGraphData {
+  intervalSec: number;
+  /** epoch seconds of interval 0 (the first packet) */
+  t0: number;
+  /** interval start, seconds since t0 */
+  time: number[];
+  packets: number[];
+  /** bits per second over each interval */
+  bitsPerSec: number[];
+  series: Array<{ name: string; filter: string; packets: number[] }>;
+}
+
+export interface AlertMarker {
+  id: string;
+  kind: AlertKind;
+  severity: AlertSeverity;
+  title: string;
+  /** seconds since the first packet */
+  start: number;
+  end: number;
+}
+
+export interface StatsSnapshot {
+  summary: { packets: number; bytes: number; firstTs: number | null; lastTs: number | null; durationSec: number };
+  conversations: Record<ConvType, ConversationRow[]>;
+  endpoints: Record<EndpointType, EndpointRow[]>;
+  /** rows that did not fit the caps */
+  overflow: Record<string, number>;
+  hierarchy: HierarchyNode[];
+  io: IoGraphData & { markers: AlertMarker[] };
+  http: HttpStats;
+}
+
+export interface AiUsageSummary {
+  host: string;
+  services: Array<{ service: string; connections: number; bytesSent: number; bytesReceived: number; names: string[]; firstTs: number; lastTs: number }>;
+}
+
+export interface InsightsStats extends StatsSnapshot {
+  ai: AiUsageSummary[];
+}
+
+export interface AiServiceDef {
+  /** shown in alerts, e.g. 'OpenAI' */
+  name: string;
+  /** host names; '*.example.com' matches example.com's subdomains */
+  domains: string[];
+}
+
+export interface InsightsSettings {
+  spike: {
+    enabled: boolean;
+    /** seconds of per-second history the baseline is computed from */
+    windowSec: number;
+    /** seconds of history needed before a key can spike */
+    minHistorySec: number;
+    /** a second spikes when it exceeds factor × the median ... */
+    factor: number;
+    /** ... and median + madK × 1.4826 × MAD (a robust standard deviation) ... */
+    madK: number;
+    /** ... and at least this many packets (so quiet links do not alarm on 10 packets) */
+    minPacketsPerSec: number;
+    /** bytes/s floor for a bytes spike */
+    minBytesPerSec: number;
+    /** distinct sources from which a spike counts as distributed (DDoS-like) */
+    manySources: number;
+    /** share of a spike's packets above which one source is "the" heavy source */
+    dominantShare: number;
+    /** destinations with their own baseline (least recently seen is dropped) */
+    maxDestinations: number;
+  };
+  scan: {
+    enabled: boolean;
+    windowSec: number;
+    /** distinct destination ports (on any hosts) one source tries */
+    minPorts: number;
+    /** distinct hosts one source tries on one port */
+    minHosts: number;
+    /** share of attempts that never completed a handshake */
+    minUnansweredShare: number;
+  };
+  bruteForce: {
+    enabled: boolean;
+    windowSec: number;
+    /** new connections from one source to one authentication service */
+    minAttempts: number;
+    authPorts: number[];
+  };
+  synFlood: {
+    enabled: boolean;
+    windowSec: number;
+    /** half-open connections to one target (host:port) */
+    minHalfOpen: number;
+    /** distinct sources of those SYNs */
+    minSources: number;
+  };
+  policy: {
+    enabled: boolean;
+    /** EtherTypes expected on the link (numbers, e.g. 0x0800) */
+    etherTypes: number[];
+    /** IP protocol numbers expected (IPv6 extension headers are always allowed) */
+    ipProtocols: number[];
+    /** ports where each recognised service is expected; elsewhere it is a mismatch */
+    services: { http: number[]; tls: number[]; ssh: number[]; dns: number[] };
+  };
+  aiServices: {
+    enabled: boolean;
+    services: AiServiceDef[];
+  };
+  limits: {
+    /** sources tracked for connection-attempt analysis */
+    maxSources: number;
+    /** half-open TCP handshakes remembered */
+    maxHandshakes: number;
+    /** resolved IP → service mappings remembered */
+    maxResolved: number;
+    /** frames an alert lists when its filter names frames explicitly */
+    maxAlertFrames: number;
+  };
+}
+
+export interface InsightsSnapshot {
+  packets: number;
+  alerts: Alert[];
+  stats: InsightsStats;
+  settings: InsightsSettings;
+}

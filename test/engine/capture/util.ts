@@ -1,0 +1,94 @@
+// Shared steps of the live capture tests: run a capture in the server
+// namespace while something happens, collect what it delivered.
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { ROOT } from '../../lib/env';
+import type { VethPair } from '../../lib/netns';
+import { startCapture, type HelperCaptureOptions, type CaptureExit, type HelperCapture } from '../../../main/engine/capture';
+import type { CaptureStats, HelloInfo } from '../../../main/engine/capture/protocol';
+
+/** The checkout's helper, never an installed copy (which may be older). */
+export const HELPER = join(ROOT, 'helper', 'xdpscope-helper');
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export function startInNs(pair: VethPair, opts: Partial<HelperCaptureOptions> = {}): HelperCapture {
+  return startCapture({ iface: pair.serverIf, helper: HELPER, wrapper: ['ip', 'netns', 'exec', pair.serverNs], ...opts });
+}
+
+/** Resolves on 'hello'; rejects with the helper's message if it exits first. */
+export function helloOf(cap: HelperCapture, timeoutMs = 10_000): Promise<HelloInfo> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error('no hello from the helper in time')), timeoutMs);
+    cap.once('hello', (h) => { clearTimeout(t); resolve(h); });
+    cap.once('exit', (x: CaptureExit) => { clearTimeout(t); reject(new Error(`helper exited (${x.code}): ${x.message}`)); });
+  });
+}
+
+export interface Collected {
+  frames: Buffer[];
+  exit: CaptureExit;
+  hello: HelloInfo;
+}
+
+/**
+ * Resolves once the helper's counters satisfy `done` (stats come at least
+ * once a second), so a test stops a capture when the kernel has seen its
+ * frames, not after a guessed delay. Rejects after 30 s, naming what it saw.
+ */
+export function statsReach(cap: HelperCapture, done: (s: CaptureStats) => boolean, what: string): Promise<void> {
+  if (cap.stats && done(cap.stats)) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => { cap.off('stats', on); reject(new Error(`capture counters never reached ${what}: last ${JSON.stringify(cap.stats, (_k, v) => typeof v === 'bigint' ? String(v) : v)}`)); }, 30_000);
+    const on = (s: CaptureStats) => { if (done(s)) { clearTimeout(t); cap.off('stats', on); resolve(); } };
+    cap.on('stats', on);
+  });
+}
+
+/** frames the XDP program let through: neither filtered (sampling included) nor seen while paused */
+export const passed = (s: CaptureStats): number => s.seen - s.filtered - s.paused;
+
+/**
+ * Capture while `during` runs; frames are copied out of the stream. The
+ * capture stops once the kernel program has seen `seen` frames in all (the
+ * replayed ones), or let `passed` through, so every frame it let through is
+ * delivered by stop().
+ */
+export async function captureDuring(
+  pair: VethPair, opts: Partial<HelperCaptureOptions>, during: (cap: HelperCapture) => Promise<void> | void,
+  expect: { seen?: number; passed?: number }, perBatchDelayMs = 0,
+): Promise<Collected> {
+  const cap = startInNs(pair, opts);
+  const frames: Buffer[] = [];
+  const reading = (async () => {
+    for await (const batch of cap) {
+      for (const p of batch) frames.push(Buffer.from(p.data));
+      if (perBatchDelayMs) await sleep(perBatchDelayMs);
+    }
+  })();
+  reading.catch(() => {});
+  try {
+    const hello = await helloOf(cap);
+    await during(cap);
+    await statsReach(cap, (st) => st.seen >= (expect.seen ?? 0) && passed(st) >= (expect.passed ?? 0), JSON.stringify(expect));
+    const exit = await cap.stop();
+    await reading;
+    return { frames, exit, hello };
+  } finally {
+    if (!cap.exitInfo) await cap.stop();
+  }
+}
+
+export function replay(pair: VethPair, pcap: string, extra: string[] = []): void {
+  pair.exec(pair.clientNs, ['tcpreplay', '-q', '-i', pair.clientIf, ...extra, pcap], { timeoutMs: 60_000 });
+}
+
+/** The XDP programs attached to an interface, as `ip link` reports them ('' if none). */
+export function xdpOn(ns: string, ifname: string): string {
+  const out = execFileSync('ip', ['-n', ns, '-d', 'link', 'show', 'dev', ifname], { encoding: 'utf8' });
+  return out.split('\n').filter((l) => /\bxdp|prog\/xdp/.test(l)).join('\n');
+}
+
+export function clientMac(pair: VethPair): string {
+  return execFileSync('ip', ['-n', pair.clientNs, '-br', 'link', 'show', pair.clientIf], { encoding: 'utf8' }).trim().split(/\s+/)[2];
+}
