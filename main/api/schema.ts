@@ -77,6 +77,14 @@ export const paramSchemas = {
   }).strict(),
   setView: viewState,
   getSession: empty,
+  getColouring: empty,
+  setColouring: z.object({
+    rules: z.array(z.object({
+      name: z.string().max(200), filter: z.string().max(10_000),
+      foreground: z.string().regex(/^#[0-9a-fA-F]{6}$/), background: z.string().regex(/^#[0-9a-fA-F]{6}$/),
+      enabled: z.boolean(),
+    }).strict()).max(255),
+  }).strict(),
   cancelOpen: empty,
   addComment: z.object({ number: nat, text: comment }).strict(),
   editComment: z.object({ number: nat, index: nat, text: comment }).strict(),

@@ -12,9 +12,22 @@ export const COLUMN_IDS = [
 ] as const;
 export type ColumnId = (typeof COLUMN_IDS)[number];
 
-/** Colouring rule names, after Wireshark's defaults; the renderer maps them to colours. */
-export const COLOUR_RULES = ['none', 'bad', 'rst', 'synfin', 'http', 'dns', 'icmp', 'arp', 'tcp', 'udp'] as const;
-export type ColourRule = (typeof COLOUR_RULES)[number];
+/**
+ * A packet colouring rule, as Wireshark's colorfilters: a display filter and
+ * its colours (#rrggbb). Rules apply in table order; the first enabled rule
+ * that matches colours the packet.
+ */
+export interface ColouringRule {
+  name: string;
+  filter: string;
+  foreground: string;
+  background: string;
+  enabled: boolean;
+}
+/** A rule of the table in use, with why its filter does not compile (it then never matches). */
+export interface ColouringRuleInfo extends ColouringRule {
+  error?: string;
+}
 
 /**
  * A window of the displayed packet list, column-wise. String columns hold
@@ -43,7 +56,7 @@ export interface RowBlock {
   hostSni: Uint32Array;
   /** NaN when the packet has no Content-Length */
   contentLength: Float64Array;
-  /** index into COLOUR_RULES */
+  /** the packet's colouring rule: 0 none, n the rule at n - 1 of getColouring's table */
   colour: Uint8Array;
 }
 
@@ -211,7 +224,8 @@ export interface SessionInfo {
   displayFilter: string;
   columns: ViewColumn[];
   selectedPacket: number | null;
-  colouringRules: Array<{ name: string; filter: string; foreground?: string; background?: string; enabled: boolean }>;
+  /** the colouring rules the file came with (empty when it had none) */
+  colouringRules: ColouringRule[];
   capture?: { interface?: string; mode?: string; filter?: string };
   insights: Record<string, unknown>;
   /** things the user should know about the file (damage, ignored metadata, cancelled load) */
@@ -285,6 +299,10 @@ export interface Methods {
   setView: { params: ViewState; result: { ok: true } };
   /** the open capture's session metadata (what to restore after openFile) */
   getSession: { params: Record<string, never>; result: SessionInfo };
+  /** the colouring table in use (the open session's own, else the user's, else Wireshark's defaults) */
+  getColouring: { params: Record<string, never>; result: { rules: ColouringRuleInfo[] } };
+  /** replaces the table (to enable, disable, edit or reorder rules); packets are coloured again */
+  setColouring: { params: { rules: ColouringRule[] }; result: { rules: ColouringRuleInfo[] } };
   /** stop loading a file; the packets read so far stay */
   cancelOpen: { params: Record<string, never>; result: Status };
   /** packet comments (saved as pcapng opt_comment, filterable as frame.comment) */

@@ -25,7 +25,8 @@ import { CommentMap } from '../session/comments';
 import { SessionFileError } from '../session/errors';
 import type { PacketSelection, PacketSource } from '../session/source';
 import type { SessionMetadata } from '../session/metadata';
-import { COLOURING_RULES, cleanColumns, parseRange } from './session-view';
+import { cleanColumns, parseRange } from './session-view';
+import { Colouring, cleanColouringRules, recolourSteps } from '../colour/colouring';
 import { scratchPrefix } from '../file/scratch';
 
 const STATUS_INTERVAL_MS = 50;
@@ -72,6 +73,11 @@ export class EngineService {
   private interfaces: CaptureInterface[] = [];
   private dissector: parts.DissectorLike | null = null;
   private streams = new StreamIds();
+  /** the user's colouring table (Wireshark's defaults until setColouring), and the one in use (a session's own) */
+  private userColouring = new Colouring();
+  private colouring = this.userColouring;
+  /** bumps to drop a running recolouring pass */
+  private colourToken = 0;
   /** decoded fields in columns, so re-filtering rarely re-dissects */
   private index = new FilterIndex();
   /** security alerts and statistics, fed every packet as it is indexed */
@@ -161,6 +167,8 @@ export class EngineService {
     exportBytes: async (p) => this.exportBytes(p),
     setView: async (p) => { this.setView(p); return { ok: true as const }; },
     getSession: async () => this.sessionInfo(),
+    getColouring: async () => ({ rules: this.colouring.table() }),
+    setColouring: async (p) => this.setColouring(p.rules),
     cancelOpen: async () => this.cancelOpen(),
     addComment: async (p) => { this.indexOrThrow(p.number); this.comments.add(p.number, p.text); return this.commentsChanged(p.number); },
     editComment: async (p) => { this.indexOrThrow(p.number); this.commentEdit(() => this.comments.edit(p.number, p.index, p.text)); return this.commentsChanged(p.number); },
@@ -271,6 +279,7 @@ export class EngineService {
     this.store.close();
     this.store = new PacketStore();
     this.streams = new StreamIds();
+    this.colouring = this.userColouring;
     this.index = new FilterIndex();
     this.insights = new InsightsEngine();
     this.alertCount = 0;
@@ -310,7 +319,7 @@ export class EngineService {
     for (const pkt of batch) {
       let d: Dissection;
       try { d = this.dissector!.dissect(pkt); } catch (e) { d = brokenDissection(pkt, e); }
-      summaries.push(summarize(d, this.streams));
+      summaries.push(summarize(d, this.streams, this.colouring));
       if (!fromFile) store.append(pkt, summaries[summaries.length - 1]);
       const i = first + summaries.length - 1;
       this.index.add(d);
@@ -370,12 +379,16 @@ export class EngineService {
 
   /** Our session's display filter and insight settings apply before the packets are read. */
   private applySessionMetadata(meta: SessionMetadata, ours: boolean, notices: string[]): void {
+    const colouring = cleanColouringRules(meta.colouringRules);
+    if (colouring.dropped) notices.push(`${colouring.dropped} saved colouring rule(s) were malformed and are ignored`);
+    // a session shows the colours it was saved with (packets are read after this)
+    if (ours && colouring.rules.length) this.colouring = new Colouring(colouring.rules);
     this.session = {
       ours,
       displayFilter: meta.displayFilter,
       columns: cleanColumns(meta.columns),
       selectedPacket: meta.selectedPacket,
-      colouringRules: meta.colouringRules.map((r) => ({ ...r, enabled: r.enabled !== false })),
+      colouringRules: colouring.rules,
       capture: meta.capture ? { interface: meta.capture.interface, mode: meta.capture.mode, filter: meta.capture.filter } : undefined,
       insights: meta.insights,
       notices,
@@ -954,6 +967,27 @@ export class EngineService {
     if (v.selectedPacket !== undefined) this.view.selectedPacket = v.selectedPacket;
   }
 
+  /** A new colouring table for this capture and the next ones; the stored packets are coloured again. */
+  private async setColouring(rules: Methods['setColouring']['params']['rules']): Promise<Methods['setColouring']['result']> {
+    const colouring = new Colouring(rules);
+    this.userColouring = this.colouring = colouring;
+    const token = ++this.colourToken;
+    const store = this.store;
+    const dissector = parts.createDissector();
+    const ran = await runSliced(recolourSteps(colouring, {
+      count: store.count,
+      frames: store.number.arr,
+      index: !this.commentsSinceIndex && this.index.size >= store.count ? this.index : null,
+      dissect: (i) => { const pkt = this.packetAt(i); try { return dissector.dissect(pkt); } catch (e) { return brokenDissection(pkt, e); } },
+    }), () => token === this.colourToken && store === this.store);
+    if (ran.done) {
+      store.colour.arr.set(ran.value);
+      this.generation++;
+      this.scheduleStatus(true);
+    }
+    return { rules: colouring.table() };
+  }
+
   sessionInfo(): SessionInfo {
     const notices = [...this.session.notices];
     return { ...this.session, notices, commentedFrames: this.comments.frames() };
@@ -1008,7 +1042,7 @@ export class EngineService {
       ...(capture ? { capture } : {}),
       displayFilter: this.filterText,
       columns: (this.view.columns ?? this.session.columns).map((c) => ({ ...c })),
-      colouringRules: this.session.ours && this.session.colouringRules.length ? this.session.colouringRules : COLOURING_RULES,
+      colouringRules: this.colouring.rules.map((r) => ({ ...r })),
       selectedPacket: selected !== null && this.store.indexOf(selected) >= 0 ? selected : null,
       insights: JSON.parse(JSON.stringify(this.insights.settings)) as Record<string, unknown>,
     };
