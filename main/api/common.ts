@@ -11,9 +11,21 @@ export const COLUMN_IDS = [
 ] as const;
 export type ColumnId = (typeof COLUMN_IDS)[number];
 
-/** Colouring rule names, after Wireshark's defaults; the renderer maps them to colours. */
-export const COLOUR_RULES = ['none', 'bad', 'rst', 'synfin', 'http', 'dns', 'icmp', 'arp', 'tcp', 'udp'] as const;
-export type ColourRule = (typeof COLOUR_RULES)[number];
+/**
+ * A packet colouring rule, as Wireshark's colorfilters: a display filter and
+ * its colours (#rrggbb). Rules apply in table order; the first enabled rule
+ * that matches colours the packet.
+ */
+const colour = z.string().regex(/^#[0-9a-fA-F]{6}$/);
+export const colouringRule = z.object({
+  name: z.string().max(200), filter: z.string().max(10_000),
+  foreground: colour, background: colour,
+  enabled: z.boolean(),
+}).strict();
+export type ColouringRule = z.infer<typeof colouringRule>;
+/** A rule of the table in use, with why its filter does not compile (it then never matches). */
+export const colouringRuleInfo = colouringRule.extend({ error: z.string().optional() });
+export type ColouringRuleInfo = z.infer<typeof colouringRuleInfo>;
 
 /** One API call: what it takes and what it answers. */
 export interface CallSchema<P extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType> {

@@ -1,7 +1,7 @@
 // Persistence: save, export, and the session a capture carries (view,
 // colouring rules, insight settings) (main/engine/service/handlers/session.ts).
 import { z } from 'zod';
-import { bytes, call, empty, nat, ok, path, viewColumn, viewState } from './common';
+import { bytes, call, colouringRule, colouringRuleInfo, empty, nat, ok, path, viewColumn, viewState } from './common';
 
 const select = z.enum(['all', 'displayed', 'selected', 'range']);
 /** Which packets an export takes ("Export Specified Packets"). */
@@ -42,7 +42,8 @@ export const sessionInfo = z.object({
   displayFilter: z.string(),
   columns: z.array(viewColumn),
   selectedPacket: z.number().nullable(),
-  colouringRules: z.array(z.object({ name: z.string(), filter: z.string(), foreground: z.string().optional(), background: z.string().optional(), enabled: z.boolean() })),
+  /** the colouring rules the file came with (empty when it had none) */
+  colouringRules: z.array(colouringRule),
   capture: z.object({ interface: z.string().optional(), mode: z.string().optional(), filter: z.string().optional() }).optional(),
   insights: z.record(z.string(), z.unknown()),
   /** things the user should know about the file (damage, ignored metadata, cancelled load) */
@@ -69,4 +70,8 @@ export const sessionApi = {
   setView: call(viewState, ok),
   /** the open capture's session metadata (what to restore after openFile) */
   getSession: call(empty, sessionInfo),
+  /** the colouring table in use (the open session's own, else the user's, else Wireshark's defaults) */
+  getColouring: call(empty, z.object({ rules: z.array(colouringRuleInfo) })),
+  /** replaces the table (to enable, disable, edit or reorder rules); packets are coloured again */
+  setColouring: call(z.object({ rules: z.array(colouringRule).max(255) }).strict(), z.object({ rules: z.array(colouringRuleInfo) })),
 };

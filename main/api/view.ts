@@ -34,7 +34,7 @@ export const rowBlock = z.object({
   hostSni: u32,
   /** NaN when the packet has no Content-Length */
   contentLength: f64,
-  /** index into COLOUR_RULES */
+  /** the packet's colouring rule: 0 none, n the rule at n - 1 of getColouring's table */
   colour: bytes,
 });
 export type RowBlock = z.infer<typeof rowBlock>;

@@ -5,7 +5,7 @@
 //
 // Scrolling a million rows is the hot path (bench/ui/bench.js measures it):
 // plain-text cells (valueFormatter, no React cell renderers), a small row
-// buffer, large row blocks, a precomputed row class and contained rows keep
+// buffer, large row blocks, a style object per colouring rule and contained rows keep
 // each frame's work to the rows on screen. The grid options are built once,
 // so status updates (every 50 ms while live) never re-render the grid.
 import { useEffect, useMemo, useRef, useState } from 'react';
@@ -16,7 +16,8 @@ import {
   type CellFocusedEvent, type BodyScrollEvent,
 } from 'ag-grid-community';
 import { AgGridReact } from 'ag-grid-react';
-import { COLOUR_RULES, type ColumnId, type RowBlock } from '../../main/api/types';
+import type { ColumnId, RowBlock } from '../../main/api/types';
+import { rowStyles, type RowStyle } from '../lib/colouring';
 import { useApp, useApp$ } from '../context';
 import { flagEmoji, formatTime } from '../lib/format';
 import { ContextMenu, type MenuTarget } from './ContextMenu';
@@ -34,12 +35,11 @@ ModuleRegistry.registerModules([
 
 export interface Row {
   number: number; time: number; source: string; destination: string; protocol: string; length: number; info: string;
-  srcCountry: string; dstCountry: string; userAgent: string; contentLength: number | null; hostSni: string; colour: string;
-  /** CSS class of the colour rule, built once per row (getRowClass runs on every row render). */
-  rowClass: string;
+  srcCountry: string; dstCountry: string; userAgent: string; contentLength: number | null; hostSni: string;
+  /** colouring rule number: 0 none, n the table's rule n - 1 */
+  colour: number;
 }
 
-const ROW_CLASS = COLOUR_RULES.map((c) => `c-${c}`);
 
 export function blockToRows(b: RowBlock): Row[] {
   const s = b.strings;
@@ -50,7 +50,7 @@ export function blockToRows(b: RowBlock): Row[] {
       number: b.number[i], time: b.time[i], length: b.length[i],
       source: s[b.source[i]], destination: s[b.destination[i]], protocol: s[b.protocol[i]], info: s[b.info[i]],
       srcCountry: s[b.srcCountry[i]], dstCountry: s[b.dstCountry[i]], userAgent: s[b.userAgent[i]], hostSni: s[b.hostSni[i]],
-      contentLength: Number.isNaN(cl) ? null : cl, colour: COLOUR_RULES[b.colour[i]] ?? 'none', rowClass: ROW_CLASS[b.colour[i]] ?? 'c-none',
+      contentLength: Number.isNaN(cl) ? null : cl, colour: b.colour[i],
     };
   }
   return rows;
@@ -100,6 +100,23 @@ export function PacketList() {
   const [following, setFollowing] = useState(true);
   const [chooser, setChooser] = useState(false);
   const [, bump] = useState(0);
+  const styles = useRef<Array<RowStyle | undefined>>([]);
+  const stylesKey = useRef('');
+
+  // The colours come with the engine's colouring table; a new table bumps the list generation.
+  useEffect(() => {
+    let current = true;
+    api.call('getColouring', {}).then(({ rules }) => {
+      const key = JSON.stringify(rules);
+      if (!current || key === stylesKey.current) return;
+      stylesKey.current = key;
+      styles.current = rowStyles(rules);
+      // a redraw may report a scroll: ours, not the user leaving the tail of a live capture
+      programmaticScroll.current = Date.now();
+      gridRef.current?.redrawRows();
+    }).catch((e) => store.getState().reportError(e, 'rows'));
+    return () => { current = false; };
+  }, [api, store, status.generation]);
 
   const datasource = useMemo<IDatasource>(() => ({
     getRows: (p: IGetRowsParams) => {
@@ -188,7 +205,7 @@ export function PacketList() {
       blockLoadDebounceMillis: 40,
       maxConcurrentDatasourceRequests: 2,
       rowSelection: { mode: 'singleRow', checkboxes: false, enableClickSelection: true },
-      getRowClass: (p) => p.data?.rowClass,
+      getRowStyle: (p) => (p.data ? styles.current[p.data.colour] : undefined),
       onCellFocused: (e) => handlers.current.onFocused(e),
       onBodyScroll: (e) => handlers.current.onScroll(e),
       onCellContextMenu: (e) => handlers.current.onContext(e),

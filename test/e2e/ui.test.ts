@@ -60,6 +60,14 @@ test('shared capture: rows, filter, bad filter, enriched details, byte highlight
     await statusMatches(page, 'captured', /Packets: 14\b/);
     await shot(page, '01-opened');
 
+    // rows take their colours from the engine's table (Wireshark's defaults): HTTP, and Bad TCP for the retransmission
+    const colours = { post: 'rgb(228, 255, 199)', retransmission: 'rgb(18, 39, 46)|rgb(247, 135, 135)' };
+    await pageCondition(page, 'rows coloured by Wireshark\'s HTTP and Bad TCP rules', (want) => {
+      const rows = [...document.querySelectorAll<HTMLElement>('[data-testid=packet-list] .ag-row')];
+      const style = (text: string, fg: boolean) => { const r = rows.find((x) => x.textContent?.includes(text)); return r ? (fg ? `${getComputedStyle(r).backgroundColor}|${getComputedStyle(r).color}` : getComputedStyle(r).backgroundColor) : ''; };
+      return style('POST /post', false) === want.post && style('TCP Retransmission', true) === want.retransmission;
+    }, colours, () => [...document.querySelectorAll<HTMLElement>('[data-testid=packet-list] .ag-row')].map((r) => `${(r.textContent ?? '').slice(0, 30)}: ${getComputedStyle(r).backgroundColor}|${getComputedStyle(r).color}`));
+
     // 2. a filter narrows the list
     const filter = page.getByLabel('display filter');
     await filter.fill('http');

@@ -1,13 +1,16 @@
 // ARP (RFC 826) for Ethernet/IPv4; other hardware/protocol pairs keep the
 // generic fields and raw addresses.
 import type { Ctx } from './context';
-import { declare, HEX16 } from './fields';
+import { declare, HEX16, treeLine } from './fields';
 import { etherToString, ipv4ToString } from './addr';
+import * as readers from './bytes';
+import * as context from './context';
+import * as tables from './tables';
+// bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
+const { ADDR_ETHER } = context;
+const { ETHERTYPE } = tables;
+const { u16, u32 } = readers;
 
-// local copies: a call across modules goes through CommonJS export getters (hot path)
-const ADDR_ETHER = 1;
-const u16 = (d: Uint8Array, o: number): number => (d[o] << 8) | d[o + 1];
-const u32 = (d: Uint8Array, o: number): number => ((d[o] << 24) | (d[o + 1] << 16) | (d[o + 2] << 8) | d[o + 3]) >>> 0;
 
 declare('arp', 'Address Resolution Protocol', [
   ['arp.hw.type', 'uint', 'Hardware type'],
@@ -78,3 +81,20 @@ export function dissectArp(ctx: Ctx, off: number, end: number): number {
   };
   return off + total;
 }
+
+// RARP (0x8035) shares ARP's format
+ETHERTYPE.add(0x0806, (ctx, _st, off, end) => dissectArp(ctx, off, end));
+ETHERTYPE.add(0x8035, (ctx, _st, off, end) => dissectArp(ctx, off, end));
+
+const ARP_OPS: Record<number, string> = { 1: 'request', 2: 'reply', 3: 'reverse request', 4: 'reverse reply' };
+
+treeLine('arp', (v) => {
+  const op = v.field('arp.opcode')?.value;
+  if (typeof op !== 'number') return v.title;
+  const name = ARP_OPS[op];
+  if (name === undefined) return `${v.title} (opcode 0x${op.toString(16).padStart(4, '0')})`;
+  const spa = v.field('arp.src.proto_ipv4')?.value, tpa = v.field('arp.dst.proto_ipv4')?.value;
+  // a sender announcing its own address (packet-arp.c: gratuitous; a request of that kind is an announcement)
+  if ((op === 1 || op === 2) && spa !== undefined && spa === tpa) return op === 1 ? `${v.title} (ARP Announcement)` : `${v.title} (${name}/gratuitous ARP)`;
+  return `${v.title} (${name})`;
+}, ['arp.opcode', 'arp.src.proto_ipv4', 'arp.dst.proto_ipv4']);

@@ -5,7 +5,7 @@
 import type { ExpertInfo, Field, FieldValue, RawPacket } from '../types';
 
 /** One decoded field. A class so every field shares one V8 shape (hot path). */
-export class F implements Field {
+export class FieldNode implements Field {
   label?: string = undefined;
   generated?: boolean = undefined;
   children?: Field[] = undefined;
@@ -28,7 +28,7 @@ export class F implements Field {
  * Returned instead of a field nobody asked for (field-subset mode): writes
  * to it are ignored by the builder, and nothing is ever added under it.
  */
-export const SKIP = new F('', null, 0, 0);
+export const SKIP = new FieldNode('', null, 0, 0);
 
 /** A fixed set of field names tested at once by Ctx.any (key: never a field name or prefix). */
 export interface FieldGroup {
@@ -83,7 +83,7 @@ export class Ctx {
    * Reuse mode (bulk output that drops each dissection before the next):
    * field objects come from this pool, refilled from index 0 every packet.
    */
-  private pool: F[] | null = null;
+  private pool: FieldNode[] | null = null;
   private used = 0;
 
   constructor(
@@ -143,14 +143,14 @@ export class Ctx {
   }
 
   /** A new field object (from the pool in reuse mode). */
-  private mk(name: string, value: FieldValue, start: number, len: number, slot: number): F {
+  private mk(name: string, value: FieldValue, start: number, len: number, slot: number): FieldNode {
     const pool = this.pool;
-    let f: F;
-    if (pool === null) f = new F(name, value, start, len);
+    let f: FieldNode;
+    if (pool === null) f = new FieldNode(name, value, start, len);
     else {
       const old = pool[this.used];
       if (old === undefined) {
-        f = new F(name, value, start, len);
+        f = new FieldNode(name, value, start, len);
         pool.push(f);
       } else {
         f = old;
@@ -197,7 +197,7 @@ export class Ctx {
   }
 
   /** Opens a protocol layer: a 'protocol' field at the top of the tree. */
-  layer(name: string, start: number, len: number, parent?: Field): F {
+  layer(name: string, start: number, len: number, parent?: Field): FieldNode {
     this.protocols.push(name);
     // layers are kept in field-subset mode too: filters count them (ip.src#2) and test them (tcp)
     const f = this.mk(name, null, start, len, this.want === null ? -1 : this.want.get(name) ?? -2);
@@ -211,7 +211,7 @@ export class Ctx {
   }
 
   /** Is any field under this prefix kept? Lets a dissector skip a whole group of fields at once. */
-  g(prefix: string): boolean {
+  wantsPrefix(prefix: string): boolean {
     if (this.want === null || this.groups === null) return true;
     let v = this.groups.get(prefix);
     if (v === undefined) {
@@ -242,11 +242,11 @@ export class Ctx {
   }
 
   /** Is the field kept? (false only in field-subset mode for fields nobody asked for) */
-  w(name: string): boolean {
+  wants(name: string): boolean {
     return this.want === null || this.want.has(name);
   }
 
-  add(parent: Field, name: string, value: FieldValue, start: number, len: number): F {
+  add(parent: Field, name: string, value: FieldValue, start: number, len: number): FieldNode {
     let slot = -1;
     if (this.want !== null) {
       const w = this.want.get(name);
@@ -261,7 +261,7 @@ export class Ctx {
   }
 
   /** A hidden field (Wireshark's hidden items): filters and field output see it, the tree does not. */
-  hidden(name: string, value: FieldValue, start: number, len: number): F {
+  hidden(name: string, value: FieldValue, start: number, len: number): FieldNode {
     // (rare: the shared lookup is not worth inlining here as add/gen/sub do)
     const slot = this.want === null ? -1 : this.want.get(name);
     if (slot === undefined) return SKIP;
@@ -271,7 +271,7 @@ export class Ctx {
   }
 
   /** A field computed rather than read (analysis, enrichment). */
-  gen(parent: Field, name: string, value: FieldValue): F {
+  gen(parent: Field, name: string, value: FieldValue): FieldNode {
     let slot = -1;
     if (this.want !== null) {
       const w = this.want.get(name);
@@ -286,14 +286,14 @@ export class Ctx {
   }
 
   /** A generated time interval (reltime): seconds as its value, the exact nanoseconds beside them for printing. */
-  reltime(parent: Field, name: string, ns: bigint): F {
+  reltime(parent: Field, name: string, ns: bigint): FieldNode {
     const f = this.gen(parent, name, Number(ns) / 1e9);
     if (f !== SKIP) f.ns = ns;
     return f;
   }
 
   /** A child field under another field (e.g. tcp.flags.syn under tcp.flags). */
-  sub(parent: F, name: string, value: FieldValue, start: number, len: number): F {
+  sub(parent: FieldNode, name: string, value: FieldValue, start: number, len: number): FieldNode {
     let slot = -1;
     if (this.want !== null) {
       const w = this.want.get(name);
@@ -321,22 +321,3 @@ export class Ctx {
   }
 }
 
-// Byte readers that never read past the end (callers check lengths first,
-// these are for clarity).
-export const u16 = (d: Uint8Array, o: number): number => (d[o] << 8) | d[o + 1];
-export const u32 = (d: Uint8Array, o: number): number => ((d[o] << 24) | (d[o + 1] << 16) | (d[o + 2] << 8) | d[o + 3]) >>> 0;
-export const u16le = (d: Uint8Array, o: number): number => d[o] | (d[o + 1] << 8);
-export const u32le = (d: Uint8Array, o: number): number => (d[o] | (d[o + 1] << 8) | (d[o + 2] << 16) | (d[o + 3] << 24)) >>> 0;
-
-/** latin1 text of a byte range (HTTP headers, DNS labels): one char per byte. */
-export function latin1(d: Uint8Array, start: number, end: number): string {
-  let s = '';
-  const n = end - start;
-  if (n > 64) {
-    // chunked to keep the argument list bounded
-    for (let i = start; i < end; i += 4096) s += String.fromCharCode.apply(null, d.subarray(i, Math.min(end, i + 4096)) as unknown as number[]);
-    return s;
-  }
-  for (let i = start; i < end; i++) s += String.fromCharCode(d[i]);
-  return s;
-}

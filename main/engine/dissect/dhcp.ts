@@ -2,11 +2,14 @@
 // like tshark: "DHCP Discover - Transaction ID 0x3d1d", or BOOTP's
 // "Boot Request from <mac>" when the message-type option is missing.
 import type { Ctx } from './context';
-import { declare, HEX16, HEX32, HEX8 } from './fields';
+import { declare, HEX16, HEX32, HEX8, treeLine } from './fields';
 import { etherToString } from './addr';
+import * as readers from './bytes';
+import * as tables from './tables';
+// bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
+const { UDP_PORT } = tables;
+const { u16, u32 } = readers;
 
-const u16 = (d: Uint8Array, o: number): number => (d[o] << 8) | d[o + 1];
-const u32 = (d: Uint8Array, o: number): number => ((d[o] << 24) | (d[o + 1] << 16) | (d[o + 2] << 8) | d[o + 3]) >>> 0;
 
 const MSG: Record<number, string> = { 1: 'Discover', 2: 'Offer', 3: 'Request', 4: 'Decline', 5: 'ACK', 6: 'NAK', 7: 'Release', 8: 'Inform' };
 
@@ -111,3 +114,14 @@ export function dissectDhcp(ctx: Ctx, off: number, end: number): void {
     o = v + len;
   }
 }
+
+UDP_PORT.add([67, 68], (ctx, _st, off, end) => dissectDhcp(ctx, off, end), { priority: 20 });
+
+const DHCP_TYPES: Record<number, string> = {
+  1: 'Discover', 2: 'Offer', 3: 'Request', 4: 'Decline', 5: 'ACK', 6: 'NAK', 7: 'Release', 8: 'Inform',
+};
+
+treeLine('dhcp', (v) => {
+  const t = v.field('dhcp.option.dhcp')?.value;
+  return typeof t === 'number' ? `${v.title} (${DHCP_TYPES[t] ?? 'Unknown'})` : v.title;
+}, ['dhcp.option.dhcp']);

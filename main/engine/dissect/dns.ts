@@ -1,13 +1,17 @@
 // DNS (RFC 1035) over UDP: header, questions and resource records, with
 // name compression followed under a jump limit (a pointer loop ends as
 // malformed, never as a hang).
-import { type Ctx, F } from './context';
-import { declare, HEX16 } from './fields';
+import { type Ctx, FieldNode } from './context';
+import { declare, HEX16, treeLine } from './fields';
 import { ipv4ToString, ipv6ToString } from './addr';
+import * as readers from './bytes';
+import type { TcpApp } from './tcpstream';
+import { LengthFramer } from './framers';
+import * as tables from './tables';
+// bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
+const { TCP_PORT, UDP_PORT } = tables;
+const { u16, u32 } = readers;
 
-// local copies: a call across modules goes through CommonJS export getters (hot path)
-const u16 = (d: Uint8Array, o: number): number => (d[o] << 8) | d[o + 1];
-const u32 = (d: Uint8Array, o: number): number => ((d[o] << 24) | (d[o + 1] << 16) | (d[o + 2] << 8) | d[o + 3]) >>> 0;
 
 const TYPES: Record<number, string> = {
   1: 'A', 2: 'NS', 5: 'CNAME', 6: 'SOA', 12: 'PTR', 15: 'MX', 16: 'TXT', 28: 'AAAA', 33: 'SRV', 35: 'NAPTR',
@@ -159,7 +163,7 @@ export function dissectDns(ctx: Ctx, off: number, end: number, proto: 'dns' | 'm
     if (!n.ok) { ctx.malformedAt(proto, 'record name cut short or looping', o, end - o); return; }
     // like tshark, a record whose fixed header is cut short adds nothing
     if (o + n.used + 10 > end) { ctx.malformedAt(proto, 'resource record header cut short', o, end - o); return; }
-    const rr: F = ctx.add(l, 'dns.resp.name', n.text, o, n.used);
+    const rr: FieldNode = ctx.add(l, 'dns.resp.name', n.text, o, n.used);
     o += n.used;
     const type = u16(d, o), cls = u16(d, o + 2), rdlen = u16(d, o + 8);
     ctx.add(l, 'dns.resp.type', type, o, 2);
@@ -208,3 +212,43 @@ export function dissectDns(ctx: Ctx, off: number, end: number, proto: 'dns' | 'm
     o += rdlen;
   }
 }
+
+const MAX_DNS_TCP = 65535 + 2;
+
+/** DNS over TCP (RFC 1035 §4.2.2): two-byte length, then a message; reassembled per direction. */
+export class DnsTcpApp implements TcpApp {
+  private buf = new Uint8Array(0);
+  private len = 0;
+  private startOff = 0;
+  feed(ctx: Ctx, _st: unknown, _s: unknown, _f: unknown, off: number, end: number): void {
+    const d = ctx.d;
+    let o = off;
+    // each pass takes at least one byte, or stops
+    while (o < end) {
+      if (this.len === 0) this.startOff = o;
+      const want = this.len < 2 ? 2 : 2 + ((this.buf[0] << 8) | this.buf[1]);
+      const n = Math.min(want - this.len, end - o);
+      if (this.buf.length < want) { const nb = new Uint8Array(Math.min(MAX_DNS_TCP, Math.max(want, 64))); nb.set(this.buf.subarray(0, this.len)); this.buf = nb; }
+      this.buf.set(d.subarray(o, o + n), this.len);
+      this.len += n;
+      o += n;
+      if (this.len >= 2 && this.len === 2 + ((this.buf[0] << 8) | this.buf[1])) {
+        const msg = this.buf.slice(2, this.len);
+        const inFrame = o - this.startOff; // bytes of this message in the current frame
+        const fromFrame = Math.max(0, inFrame - 2);
+        this.len = 0;
+        ctx.withReassembled(msg, msg.length - fromFrame, o - fromFrame, fromFrame, () => dissectDns(ctx, 0, msg.length, 'dns'));
+      }
+    }
+  }
+  fin(): void {}
+  reset(): void { this.len = 0; }
+  framer(): LengthFramer { return new LengthFramer(false); }
+}
+
+UDP_PORT.add([53], (ctx, _st, off, end) => dissectDns(ctx, off, end, 'dns'), { priority: 10 });
+UDP_PORT.add([5353], (ctx, _st, off, end) => dissectDns(ctx, off, end, 'mdns'), { priority: 11 });
+UDP_PORT.add([5355], (ctx, _st, off, end) => dissectDns(ctx, off, end, 'llmnr'), { priority: 12 });
+TCP_PORT.add([53], () => new DnsTcpApp(), { priority: 40 });
+
+treeLine('dns', (v) => v.value('dns.flags.response') === '1' ? `${v.title} (response)` : v.has('dns.id') ? `${v.title} (query)` : v.title, ['dns.flags.response', 'dns.id']);

@@ -1,8 +1,8 @@
 // Field declarations for the dissectors: a thin layer over the shared
 // registry that also remembers how many hex digits tshark prints for a
 // hex-based integer (tcp.flags → 0x0012 is a 12-bit field shown as 4 digits).
-import { registerProtocol } from '../fields/registry';
-import type { FieldDef, FieldType } from '../types';
+import { registerProtocol } from '../fields/store';
+import type { Dissection, Field, FieldDef, FieldType } from '../types';
 
 export type FieldSpec = [name: string, type: FieldType, title: string, extra?: Partial<FieldDef> & { hexDigits?: number }];
 
@@ -30,3 +30,40 @@ export function hexWidth(name: string): number {
 export const HEX8 = { base: 'hex' as const, hexDigits: 2 };
 export const HEX16 = { base: 'hex' as const, hexDigits: 4 };
 export const HEX32 = { base: 'hex' as const, hexDigits: 8 };
+
+/**
+ * What a protocol's tree line is built from: the layer's fields (found at any
+ * depth), and the whole dissection when there is one (the frame line reads
+ * the packet, an HTTP body's reads its message's headers).
+ */
+export interface LayerView {
+  readonly title: string;
+  readonly layer: Field;
+  readonly dissection: Dissection | undefined;
+  /** the first field of that name in the layer */
+  field(name: string): Field | undefined;
+  /** its value as tshark prints it; undefined when absent */
+  value(name: string): string | undefined;
+  /** its value as tshark prints it; '?' when absent */
+  text(name: string): string;
+  has(name: string): boolean;
+}
+
+export interface TreeLine {
+  /** Wireshark's one-line header for the layer ("Internet Protocol Version 4, Src: …, Dst: …") */
+  line: (v: LayerView) => string;
+  /** the fields the line reads, decoded in field-subset mode when the layer itself is asked for (-e ip) */
+  inputs: string[];
+}
+
+const lines = new Map<string, TreeLine>();
+
+/** Declares a protocol's tree line (without one, the line is its title). */
+export function treeLine(proto: string, line: TreeLine['line'], inputs: string[] = []): void {
+  if (lines.has(proto)) throw new Error(`tree line of ${proto} declared twice`);
+  lines.set(proto, { line, inputs });
+}
+
+export function treeLineOf(proto: string): TreeLine | undefined {
+  return lines.get(proto);
+}

@@ -2,7 +2,7 @@
 // RFC 5952 IPv6, colon-hex MACs, hex integers padded to the field's width
 // (tcp.flags → 0x0012), booleans 1/0, times with nine decimals.
 import type { Field, FieldValue } from '../types';
-import { getField } from '../fields/registry';
+import { getField } from '../fields/store';
 import { bytesToHex, etherToString, ipv4ToString, ipv6ToString } from './addr';
 import { hexWidth } from './fields';
 

@@ -1,7 +1,7 @@
 // The frame pseudo-protocol: numbering, times, lengths, comments and the
 // list of protocols in the frame (filled in after the other layers).
-import { type Ctx, F, fieldGroup } from './context';
-import { declare } from './fields';
+import { type Ctx, FieldNode, fieldGroup } from './context';
+import { declare, treeLine } from './fields';
 
 declare('frame', 'Frame', [
   ['frame.comment', 'string', 'Comment'],
@@ -38,7 +38,7 @@ export interface Clock {
 const META_FIELDS = fieldGroup('frame.interface_id', 'frame.encap_type', 'frame.time');
 const REL_FIELDS = fieldGroup('frame.time_delta', 'frame.time_relative', 'frame.time_delta_displayed');
 
-export function dissectFrame(ctx: Ctx, clock: Clock): F {
+export function dissectFrame(ctx: Ctx, clock: Clock): FieldNode {
   const p = ctx.pkt;
   const fr = ctx.layer('frame', 0, p.capLen);
   if (p.comments) for (const c of p.comments) ctx.gen(fr, 'frame.comment', c);
@@ -52,16 +52,16 @@ export function dissectFrame(ctx: Ctx, clock: Clock): F {
     ctx.gen(fr, 'frame.time_epoch', ts);
     if (clock.first === null) clock.first = ts;
     // reltime values are seconds; the exact nanoseconds ride along for printing
-    if (ctx.any(REL_FIELDS) && ctx.w('frame.time_delta')) {
+    if (ctx.any(REL_FIELDS) && ctx.wants('frame.time_delta')) {
       const ns = clock.prev === null ? 0n : ts - clock.prev;
       ctx.reltime(fr, 'frame.time_delta', ns);
     }
-    if (ctx.any(REL_FIELDS) && ctx.w('frame.time_delta_displayed')) {
+    if (ctx.any(REL_FIELDS) && ctx.wants('frame.time_delta_displayed')) {
       // as tshark's single pass: from the last packet the display filter let through (0 for the first)
       const ns = clock.shown === null ? 0n : ts - clock.shown;
       ctx.reltime(fr, 'frame.time_delta_displayed', ns);
     }
-    if (ctx.any(REL_FIELDS) && ctx.w('frame.time_relative')) {
+    if (ctx.any(REL_FIELDS) && ctx.wants('frame.time_relative')) {
       const ns = ts - clock.first;
       ctx.reltime(fr, 'frame.time_relative', ns);
     }
@@ -72,3 +72,14 @@ export function dissectFrame(ctx: Ctx, clock: Clock): F {
   ctx.gen(fr, 'frame.cap_len', p.capLen);
   return ctx.gen(fr, 'frame.protocols', '');
 }
+
+treeLine('frame', (v) => {
+  const p = v.dissection?.packet;
+  const len = p ? p.origLen : Number(v.value('frame.len') ?? 0), cap = p ? p.capLen : Number(v.value('frame.cap_len') ?? 0);
+  const num = p ? String(p.number) : v.text('frame.number');
+  // pcapng (records without classic pcap's raw time fields): tshark names the interface by its if_name,
+  // which packets do not carry here, so "unknown" as tshark says for an interface without one
+  const id = p ? (p.tsSec === undefined ? String(p.interfaceId) : undefined) : v.value('frame.interface_id');
+  const iface = id !== undefined ? ` on interface unknown, id ${id}` : '';
+  return `Frame ${num}: ${len} bytes on wire (${len * 8} bits), ${cap} bytes captured (${cap * 8} bits)${iface}`;
+});

@@ -3,11 +3,18 @@
 // for responses without either — the connection close) has arrived. Like
 // tshark, the HTTP fields appear on the frame that completes the message.
 import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
-import { type Ctx, type F, latin1 } from './context';
-import { declare } from './fields';
-import { nameOnly } from './minor';
+import { type Ctx, type FieldNode } from './context';
+import * as readers from './bytes';
+import { declare, treeLine } from './fields';
+import { nameOnly } from './data';
 import type { State } from './state';
 import type { TcpApp, TcpFlow, TcpStream } from './tcpstream';
+import * as tables from './tables';
+import type { Framer } from './framers';
+import type { Dissection, Field } from '../types';
+// bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
+const { TCP_HEURISTICS, TCP_PORT, UDP_PORT } = tables;
+const { latin1 } = readers;
 
 declare('http', 'Hypertext Transfer Protocol', [
   ['http.request', 'bool', 'Request'],
@@ -123,16 +130,79 @@ interface Message {
   encoding: string;
 }
 
+/**
+ * HTTP/1.1 chunked framing (RFC 9112 §7.1), streamed byte by byte across
+ * segments: the one parser behind the dissector (which keeps the data) and
+ * its PDU framer (which only finds the end).
+ */
+class ChunkedParser {
+  private state = Chunk.Size;
+  private size = 0;
+  private sizeDone = false;
+  private lineLen = 0;
+  private remaining = 0;
+  /** the last chunk and the trailer have ended: the message is complete */
+  done = false;
+
+  start(): void { this.state = Chunk.Size; this.size = 0; this.sizeDone = false; this.lineLen = 0; this.done = false; }
+
+  /** Consumes [o, end) up to the message's end; chunk data goes to `data` (when given). Returns the new offset. */
+  feed(d: Uint8Array, o: number, end: number, data: ((d: Uint8Array, from: number, to: number) => void) | null): number {
+    while (o < end) {
+      switch (this.state) {
+        case Chunk.Size: {
+          const c = d[o++];
+          if (c === 10) {
+            if (this.lineLen === 0) break; // the CRLF after a chunk's data, seen late
+            this.lineLen = 0;
+            this.sizeDone = false;
+            if (this.size === 0) this.state = Chunk.Trailer;
+            else { this.remaining = this.size; this.state = Chunk.Data; }
+            this.size = 0;
+            break;
+          }
+          if (c === 13) break;
+          this.lineLen++;
+          const h = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
+          // hex digits up to the first other character (';' starts extensions); 8 digits at most
+          if (h < 0 || this.lineLen > 8) this.sizeDone = true;
+          else if (!this.sizeDone) this.size = this.size * 16 + h;
+          break;
+        }
+        case Chunk.Data: {
+          const n = Math.min(this.remaining, end - o);
+          this.remaining -= n;
+          if (data !== null) data(d, o, o + n);
+          o += n;
+          if (this.remaining === 0) { this.state = Chunk.DataEnd; this.lineLen = 0; }
+          break;
+        }
+        case Chunk.DataEnd:
+          if (d[o++] === 10) this.state = Chunk.Size;
+          break;
+        case Chunk.Trailer: {
+          const c = d[o++];
+          if (c === 10) {
+            if (this.lineLen === 0) { this.done = true; return o; }
+            this.lineLen = 0;
+          } else if (c !== 13) this.lineLen++;
+          break;
+        }
+      }
+    }
+    return o;
+  }
+}
+
 export class HttpApp implements TcpApp {
   private mode = Mode.Idle;
   private buf: Uint8Array = new Uint8Array(0);
   private bufLen = 0;
   private msg: Message | null = null;
   private remaining = 0;
-  private chunkState = Chunk.Size;
-  private chunkSize = 0;
-  private lineLen = 0;
-  private sizeDone = false;
+  private readonly chunks = new ChunkedParser();
+  /** chunk data: counted, and kept for http.file_data (one closure per app, not per segment) */
+  private readonly chunkData = (d: Uint8Array, from: number, to: number): void => { this.bodyLen += to - from; this.keep(d, from, to); };
   /** offset in the current frame where this feed started */
   private curOff = 0;
   private bodyLen = 0;
@@ -204,7 +274,7 @@ export class HttpApp implements TcpApp {
         this.hdrFrameLen = used;
         o += used;
         this.startBody(s, hend);
-        this.body = ctx.w('http.file_data') && (this.mode as Mode) !== Mode.Idle ? new Uint8Array(0) : null;
+        this.body = ctx.wants('http.file_data') && (this.mode as Mode) !== Mode.Idle ? new Uint8Array(0) : null;
         this.bodyKept = 0;
         if ((this.mode as Mode) === Mode.Idle) this.complete(ctx, st, s);
         continue;
@@ -219,8 +289,8 @@ export class HttpApp implements TcpApp {
         continue;
       }
       if (this.mode === Mode.Chunked) {
-        o = this.chunked(d, o, end);
-        if ((this.mode as Mode) === Mode.Idle) this.complete(ctx, st, s);
+        o = this.chunks.feed(d, o, end, this.chunkData);
+        if (this.chunks.done) { this.mode = Mode.Idle; this.complete(ctx, st, s); }
         continue;
       }
       // Mode.Close: everything until FIN is body
@@ -230,6 +300,8 @@ export class HttpApp implements TcpApp {
     }
     void flow;
   }
+
+  framer(): HttpFramer { return new HttpFramer(); }
 
   fin(ctx: Ctx, st: State, s: TcpStream): void {
     this.curOff = 0;
@@ -298,58 +370,9 @@ export class HttpApp implements TcpApp {
     this.msg = { hdr, isRequest, firstLine: this.firstLine, contentType: ctype, bodyLen: 0, encoding };
     this.bodyLen = 0;
     if (noBody || cl === 0) this.mode = Mode.Idle;
-    else if (chunked) { this.mode = Mode.Chunked; this.chunkState = Chunk.Size; this.chunkSize = 0; this.lineLen = 0; }
+    else if (chunked) { this.mode = Mode.Chunked; this.chunks.start(); }
     else if (cl > 0) { this.mode = Mode.Length; this.remaining = cl; }
     else this.mode = Mode.Close;
-  }
-
-  /** Streams over chunked framing; returns the new offset. */
-  private chunked(d: Uint8Array, o: number, end: number): number {
-    while (o < end) {
-      switch (this.chunkState) {
-        case Chunk.Size: {
-          const c = d[o++];
-          if (c === 10) {
-            if (this.lineLen === 0) break; // the CRLF after a chunk's data, seen late
-            this.lineLen = 0;
-            this.sizeDone = false;
-            if (this.chunkSize === 0) { this.chunkState = Chunk.Trailer; }
-            else { this.remaining = this.chunkSize; this.chunkState = Chunk.Data; }
-            this.chunkSize = 0;
-            break;
-          }
-          if (c === 13) break;
-          this.lineLen++;
-          const h = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
-          // hex digits up to the first other character (';' starts extensions); 8 digits at most
-          if (h < 0 || this.lineLen > 8) this.sizeDone = true;
-          else if (!this.sizeDone) this.chunkSize = this.chunkSize * 16 + h;
-          break;
-        }
-        case Chunk.Data: {
-          const n = Math.min(this.remaining, end - o);
-          this.remaining -= n;
-          this.bodyLen += n;
-          this.keep(d, o, o + n);
-          o += n;
-          if (this.remaining === 0) { this.chunkState = Chunk.DataEnd; this.lineLen = 0; }
-          break;
-        }
-        case Chunk.DataEnd: {
-          if (d[o++] === 10) this.chunkState = Chunk.Size;
-          break;
-        }
-        case Chunk.Trailer: {
-          const c = d[o++];
-          if (c === 10) {
-            if (this.lineLen === 0) { this.mode = Mode.Idle; return o; }
-            this.lineLen = 0;
-          } else if (c !== 13) this.lineLen++;
-          break;
-        }
-      }
-    }
-    return o;
   }
 
   private complete(ctx: Ctx, _st: State, s: TcpStream): void {
@@ -461,7 +484,7 @@ function emit(ctx: Ctx, m: Message, s: TcpStream): void {
  * Requests and responses of a connection, paired first in first out (as
  * tshark: a response without a complete request still takes a number).
  */
-function pairing(ctx: Ctx, http: F, m: Message, s: TcpStream, fullUri: string): void {
+function pairing(ctx: Ctx, http: FieldNode, m: Message, s: TcpStream, fullUri: string): void {
   const ts = ctx.pkt.tsNs;
   if (m.isRequest) {
     const n = ++s.httpCount;
@@ -496,7 +519,7 @@ function fileData(body: Uint8Array, encoding: string): string {
   return latin1(out, 0, n < 0 ? out.length : n).replace(/[\x80-\xff]/g, '\ufffd');
 }
 
-function bodyProtocol(ctx: Ctx, http: F, ctype: string): string {
+function bodyProtocol(ctx: Ctx, http: FieldNode, ctype: string): string {
   const t = ctype.split(';')[0].trim().toLowerCase();
   let proto = 'media';
   if (t === 'application/x-www-form-urlencoded') proto = 'urlencoded-form';
@@ -507,3 +530,140 @@ function bodyProtocol(ctx: Ctx, http: F, ctype: string): string {
   ctx.layer(proto, http.start, 0);
   return proto;
 }
+
+function firstLine(d: Uint8Array, o: number, end: number): string {
+  let s = '';
+  for (let i = o; i < end && d[i] !== 13 && d[i] !== 10; i++) s += String.fromCharCode(d[i]);
+  return s;
+}
+
+// SSDP is HTTP over UDP; tshark shows nothing for other bytes on the port
+UDP_PORT.add([1900], (ctx, _st, off, end) => {
+  if (looksLikeHttp(ctx.d, off, end)) nameOnly(ctx, 'ssdp', 'SSDP', off, end, firstLine(ctx.d, off, end));
+}, { priority: 40 });
+declare('ssdp', 'Simple Service Discovery Protocol', []);
+
+const HTTP_PORTS = [80, 8080, 8000, 8008, 8888, 3128, 3132, 5985, 8088, 11371, 1900, 2869, 2710];
+TCP_PORT.add(HTTP_PORTS, () => new HttpApp(), { priority: 10 });
+TCP_HEURISTICS.add(looksLikeHttp, () => new HttpApp(), 10);
+
+/** HTTP/1.x messages: header block, then a body framed by Content-Length, chunks, or the close. */
+export class HttpFramer implements Framer {
+  private mode = 0; // 0 idle, 1 headers, 2 length, 3 chunked, 4 until close
+  private hdr: number[] = [];
+  private remaining = 0;
+  private readonly chunks = new ChunkedParser();
+
+  reset(): void { this.mode = 0; this.hdr = []; }
+  untilFin(): boolean { return this.mode === 4; }
+  known(): boolean { return this.mode === 2; }
+
+  next(d: Uint8Array, o: number, end: number, s: TcpStream): number {
+    while (o < end) {
+      switch (this.mode) {
+        case 0:
+          // bytes that start no message are left alone by tshark's HTTP (a continuation): they end here
+          if (!looksLikeHttp(d, o, end)) return end;
+          this.mode = 1;
+          this.hdr = [];
+          break;
+        case 1: {
+          const h = this.hdr;
+          while (o < end) {
+            const c = d[o++];
+            if (h.length < MAX_HEADER) h.push(c);
+            const n = h.length;
+            if (c === 10 && ((n >= 2 && h[n - 2] === 10) || (n >= 3 && h[n - 2] === 13 && h[n - 3] === 10))) {
+              this.body(s);
+              if ((this.mode as number) === 0) return o;
+              break;
+            }
+          }
+          break;
+        }
+        case 2: {
+          const n = Math.min(this.remaining, end - o);
+          this.remaining -= n;
+          o += n;
+          if (this.remaining === 0) { this.mode = 0; return o; }
+          break;
+        }
+        case 3:
+          o = this.chunks.feed(d, o, end, null);
+          if (this.chunks.done) { this.mode = 0; return o; }
+          break;
+        default:
+          return -1; // the close ends it
+      }
+    }
+    return -1;
+  }
+
+  /** The header block is complete: how is the body framed? (as HttpApp decides) */
+  private body(s: TcpStream): void {
+    const text = String.fromCharCode.apply(null, this.hdr.length > 8192 ? this.hdr.slice(0, 8192) : this.hdr).toLowerCase();
+    this.hdr = [];
+    const cl = /\ncontent-length:[ \t]*(\d+)/.exec(text);
+    const chunked = /\ntransfer-encoding:[^\n]*chunked/.test(text);
+    const len = cl ? parseInt(cl[1], 10) : -1;
+    let noBody: boolean;
+    if (!text.startsWith('http/')) noBody = len < 0 && !chunked;
+    else {
+      const code = parseInt(text.slice(9, 12), 10);
+      // HttpApp pairs the response with its request's method when it sees the same header (after this)
+      noBody = (code >= 100 && code < 200) || code === 204 || code === 304 || s.pendingMethods[0] === 'HEAD';
+    }
+    if (noBody || len === 0) this.mode = 0;
+    else if (chunked) { this.mode = 3; this.chunks.start(); }
+    else if (len > 0) { this.mode = 2; this.remaining = len; }
+    else this.mode = 4;
+  }
+}
+
+/** The HTTP message a body layer (data-text-lines, json, ...) belongs to: its Content-Type and body text. */
+function httpBody(f: Field, d: Dissection | undefined): { type: string; params: string; body: string | null } | null {
+  if (d === undefined) return null;
+  const list = d.fields;
+  let i = list.indexOf(f);
+  let ctype: string | null = null, body: string | null = null;
+  for (i--; i >= 0; i--) {
+    const g = list[i];
+    if (g.name === 'http') break;
+    if (g.name === 'http.content_type' && typeof g.value === 'string' && ctype === null) ctype = g.value;
+    if (g.name === 'http.file_data' && typeof g.value === 'string' && body === null) body = g.value;
+  }
+  if (ctype === null || i < 0) return null;
+  const semi = ctype.indexOf(';');
+  return {
+    type: (semi < 0 ? ctype : ctype.slice(0, semi)).trim().toLowerCase(),
+    params: semi < 0 ? '' : ctype.slice(semi + 1),
+    body,
+  };
+}
+
+/** Lines of a text body as tshark's data-text-lines counts them (a last line without its end counts too). */
+function lineCount(s: string): number {
+  let n = 0;
+  for (let i = s.indexOf('\n'); i >= 0; i = s.indexOf('\n', i + 1)) n++;
+  if (s.length > 0 && !s.endsWith('\n')) n++;
+  return n;
+}
+
+// the body layers' lines name the media type of the HTTP message that carried them
+treeLine('data-text-lines', (v) => {
+  const h = httpBody(v.layer, v.dissection);
+  return h === null ? v.title : `${v.title}: ${h.type} (${lineCount(h.body ?? '')} lines)`;
+}, ['http.content_type', 'http.file_data']);
+for (const name of ['urlencoded-form', 'json']) {
+  treeLine(name, (v) => {
+    const h = httpBody(v.layer, v.dissection);
+    return h === null ? v.title : `${v.title}: ${h.type}`;
+  }, ['http.content_type']);
+}
+treeLine('mime_multipart', (v) => {
+  const h = httpBody(v.layer, v.dissection);
+  if (h === null) return v.title;
+  const m = /(?:^|;)\s*boundary\s*=\s*("([^"]*)"|[^;\s]*)/i.exec(h.params);
+  const boundary = m ? m[2] ?? m[1] : '';
+  return `${v.title}, Type: ${h.type}, Boundary: "${boundary}"`;
+}, ['http.content_type']);

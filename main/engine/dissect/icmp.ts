@@ -4,9 +4,12 @@ import { declare, HEX16 } from './fields';
 import { dissectData } from './data';
 import { dissectIpv4 } from './ipv4';
 import type { State } from './state';
+import * as readers from './bytes';
+import * as tables from './tables';
+// bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
+const { IP_PROTO } = tables;
+const { u16 } = readers;
 
-// local copies: a call across modules goes through CommonJS export getters (hot path)
-const u16 = (d: Uint8Array, o: number): number => (d[o] << 8) | d[o + 1];
 
 const TYPES: Record<number, string> = {
   0: 'Echo (ping) reply', 3: 'Destination unreachable', 4: 'Source quench (flow control)', 5: 'Redirect',
@@ -108,3 +111,5 @@ export function dissectIcmp(ctx: Ctx, st: State, off: number, end: number): void
   }
   dissectData(ctx, off + 8, end);
 }
+
+IP_PROTO.add(1, dissectIcmp);

@@ -1,13 +1,16 @@
 // ICMPv6 (RFC 4443) with Neighbor Discovery (RFC 4861) and MLDv2 basics.
-import type { Ctx, F } from './context';
+import type { Ctx, FieldNode } from './context';
 import { declare, HEX16 } from './fields';
 import { dissectData } from './data';
 import { dissectIpv6 } from './ipv6';
 import { etherToString } from './addr';
 import type { State } from './state';
+import * as readers from './bytes';
+import * as tables from './tables';
+// bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
+const { IP_PROTO } = tables;
+const { u16 } = readers;
 
-// local copies: a call across modules goes through CommonJS export getters (hot path)
-const u16 = (d: Uint8Array, o: number): number => (d[o] << 8) | d[o + 1];
 
 const TYPES: Record<number, string> = {
   1: 'Destination Unreachable', 2: 'Packet Too Big', 3: 'Time Exceeded', 4: 'Parameter Problem',
@@ -113,7 +116,7 @@ export function dissectIcmpv6(ctx: Ctx, st: State, off: number, end: number): vo
   }
 }
 
-function ndOptions(ctx: Ctx, l: F, o: number, end: number): void {
+function ndOptions(ctx: Ctx, l: FieldNode, o: number, end: number): void {
   const d = ctx.d;
   while (o + 2 <= end) {
     const type = d[o], len = d[o + 1];
@@ -134,3 +137,5 @@ function ndOptions(ctx: Ctx, l: F, o: number, end: number): void {
     o += n;
   }
 }
+
+IP_PROTO.add(58, dissectIcmpv6);

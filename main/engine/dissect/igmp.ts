@@ -2,6 +2,9 @@
 import type { Ctx } from './context';
 import { declare, HEX16, HEX8 } from './fields';
 import { ipv4ToString } from './addr';
+import * as tables from './tables';
+// bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
+const { IP_PROTO } = tables;
 
 const TYPES: Record<number, string> = { 0x11: 'Membership Query', 0x12: 'Membership Report v1', 0x16: 'Membership Report v2', 0x17: 'Leave Group', 0x22: 'Membership Report v3' };
 
@@ -42,3 +45,5 @@ export function dissectIgmp(ctx: Ctx, off: number, end: number): void {
   ctx.add(l, 'igmp.maddr', group, off + 4, 4);
   ctx.info = type === 0x11 && group === 0 ? `${name}, general` : `${name} / Join group ${ipv4ToString(group)}`;
 }
+
+IP_PROTO.add(2, (ctx, _st, off, end) => dissectIgmp(ctx, off, end));

@@ -8,6 +8,7 @@
 // built on first access, and labels only by `labelOf()` / `withLabels()`, so
 // bulk work (filters, -T fields) pays for neither.
 import type { Dissection, ExpertInfo, Field, PacketSummary, RawPacket } from '../types';
+import './protocols';
 import { Ctx } from './context';
 import { dissectFrame, type Clock } from './frame';
 import { dissectLink } from './link';
@@ -16,11 +17,10 @@ import { etherToString, ipv4ToString, ipv6ToString } from './addr';
 import { enrichPacket, type EnrichOptions } from '../enrich';
 import type { GeoIp } from '../enrich/geoip';
 import { protocolItemInputs } from './labels';
+import * as context from './context';
+// bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
+const { ADDR_ETHER, ADDR_IPV4, ADDR_IPV6 } = context;
 
-// local copies: a call across modules goes through CommonJS export getters (hot path)
-const ADDR_ETHER = 1;
-const ADDR_IPV4 = 2;
-const ADDR_IPV6 = 3;
 
 export interface DissectorOptions {
   /**
@@ -105,7 +105,7 @@ export class Dissector {
   /** set by a caller that applies a display filter and reports each packet it shows (shown()) */
   private showsOnRequest = false;
   private readonly enrich: EnrichOptions | null;
-  /** field-subset mode: wanted name → its slot (F.slot) */
+  /** field-subset mode: wanted name → its slot (FieldNode.slot) */
   private readonly want: Map<string, number> | null;
   private readonly groups = new Map<string, boolean>();
   private readonly reuse: boolean;
@@ -130,7 +130,7 @@ export class Dissector {
     this.summaries = this.want === null || opts.summaries === true;
   }
 
-  /** Field-subset mode: the wanted names, indexed by the slot their fields carry (F.slot); null otherwise. */
+  /** Field-subset mode: the wanted names, indexed by the slot their fields carry (FieldNode.slot); null otherwise. */
   wantedNames(): string[] | null {
     return this.want === null ? null : [...this.want.keys()];
   }

@@ -1,17 +1,20 @@
 // IPv4 (RFC 791): header, options, fragments. Fragments are reassembled in
 // the common case; like tshark, the upper layer appears on the frame that
 // completes the datagram, the other fragments show their bytes as data.
-import { type Ctx, type F, fieldGroup } from './context';
-import { declare, HEX16, HEX8 } from './fields';
+import { type Ctx, type FieldNode, fieldGroup } from './context';
+import { declare, HEX16, HEX8, treeLine } from './fields';
 import { ipv4ToString } from './addr';
 import { dissectData } from './data';
 import { ipPayload, ipProtoName } from './ipproto';
 import type { State } from './state';
+import * as readers from './bytes';
+import * as context from './context';
+import * as tables from './tables';
+// bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
+const { ADDR_IPV4 } = context;
+const { ETHERTYPE, IP_PROTO, PPP_PROTOCOL } = tables;
+const { u16, u32 } = readers;
 
-// local copies: a call across modules goes through CommonJS export getters (hot path)
-const ADDR_IPV4 = 2;
-const u16 = (d: Uint8Array, o: number): number => (d[o] << 8) | d[o + 1];
-const u32 = (d: Uint8Array, o: number): number => ((d[o] << 24) | (d[o + 1] << 16) | (d[o + 2] << 8) | d[o + 3]) >>> 0;
 
 declare('ip', 'Internet Protocol Version 4', [
   ['ip.version', 'uint', 'Version'],
@@ -69,7 +72,7 @@ export function dissectIpv4(ctx: Ctx, st: State, off: number, end: number): numb
     return end;
   }
   const ds = d[off + 1];
-  if (misc && ctx.g('ip.dsfield')) {
+  if (misc && ctx.wantsPrefix('ip.dsfield')) {
     const ds_ = ctx.add(ip, 'ip.dsfield', ds, off + 1, 1);
     ctx.sub(ds_, 'ip.dsfield.dscp', ds >> 2, off + 1, 1);
     ctx.sub(ds_, 'ip.dsfield.ecn', ds & 3, off + 1, 1);
@@ -87,7 +90,7 @@ export function dissectIpv4(ctx: Ctx, st: State, off: number, end: number): numb
   if (misc) ctx.add(ip, 'ip.id', id, off + 4, 2);
   const ff = u16(d, off + 6);
   const mf = (ff & 0x2000) !== 0;
-  if (misc && ctx.g('ip.flags')) {
+  if (misc && ctx.wantsPrefix('ip.flags')) {
     const flags = ctx.add(ip, 'ip.flags', ff >> 13, off + 6, 1);
     ctx.sub(flags, 'ip.flags.rb', (ff & 0x8000) !== 0, off + 6, 1);
     ctx.sub(flags, 'ip.flags.df', (ff & 0x4000) !== 0, off + 6, 1);
@@ -104,7 +107,7 @@ export function dissectIpv4(ctx: Ctx, st: State, off: number, end: number): numb
   if (misc) ctx.add(ip, 'ip.checksum', u16(d, off + 10), off + 10, 2);
   const src = u32(d, off + 12), dst = u32(d, off + 16);
   // (one lookup for both ip.addr occurrences)
-  const addr = ctx.w('ip.addr');
+  const addr = ctx.wants('ip.addr');
   ctx.add(ip, 'ip.src', src, off + 12, 4);
   if (addr) ctx.add(ip, 'ip.addr', src, off + 12, 4);
   ctx.add(ip, 'ip.dst', dst, off + 16, 4);
@@ -142,7 +145,7 @@ const MISC_FIELDS = fieldGroup('ip.version', 'ip.hdr_len', 'ip.dsfield', 'ip.dsf
   'ip.flags', 'ip.flags.rb', 'ip.flags.df', 'ip.flags.mf', 'ip.frag_offset', 'ip.ttl', 'ip.checksum');
 
 // A function of its own: the closures here would otherwise make every IPv4 packet allocate their context.
-function fragment(ctx: Ctx, st: State, ip: F, proto: number, fragOff: number, id: number, src: number, dst: number, mf: boolean, payOff: number, dgEnd: number, cut: boolean): void {
+function fragment(ctx: Ctx, st: State, ip: FieldNode, proto: number, fragOff: number, id: number, src: number, dst: number, mf: boolean, payOff: number, dgEnd: number, cut: boolean): void {
   const d = ctx.d;
   ctx.info = () => `Fragmented IP protocol (proto=${ipProtoName(proto)} ${proto}, off=${fragOff}, ID=${id.toString(16).padStart(4, '0')})`;
   if (ctx.inner > 0 || cut) {
@@ -179,3 +182,9 @@ function options(ctx: Ctx, ip: ReturnType<Ctx['layer']>, o: number, end: number)
 }
 
 export { ipv4ToString };
+
+ETHERTYPE.add(0x0800, dissectIpv4);
+IP_PROTO.add(4, dissectIpv4);
+PPP_PROTOCOL.add(0x21, dissectIpv4);
+
+treeLine('ip', (v) => v.has('ip.src') ? `${v.title}, Src: ${v.text('ip.src')}, Dst: ${v.text('ip.dst')}` : v.title, ['ip.src', 'ip.dst']);

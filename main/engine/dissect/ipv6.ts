@@ -1,17 +1,20 @@
 // IPv6 (RFC 8200) with extension headers: hop-by-hop, routing, fragment and
 // destination options. Each header's length is checked against the bytes
 // present before it is used.
-import { type Ctx, F } from './context';
-import { declare, HEX8 } from './fields';
+import { type Ctx, FieldNode } from './context';
+import { declare, HEX8, treeLine } from './fields';
 import { HEX2 } from './addr';
 import { dissectData } from './data';
 import { ipPayload, ipProtoName } from './ipproto';
 import type { State } from './state';
+import * as readers from './bytes';
+import * as context from './context';
+import * as tables from './tables';
+// bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
+const { ADDR_IPV6 } = context;
+const { ETHERTYPE, IP_PROTO, PPP_PROTOCOL } = tables;
+const { u16, u32 } = readers;
 
-// local copies: a call across modules goes through CommonJS export getters (hot path)
-const ADDR_IPV6 = 3;
-const u16 = (d: Uint8Array, o: number): number => (d[o] << 8) | d[o + 1];
-const u32 = (d: Uint8Array, o: number): number => ((d[o] << 24) | (d[o + 1] << 16) | (d[o + 2] << 8) | d[o + 3]) >>> 0;
 
 declare('ipv6', 'Internet Protocol Version 6', [
   ['ipv6.version', 'uint', 'Version'],
@@ -133,7 +136,7 @@ export function dissectIpv6(ctx: Ctx, st: State, off: number, end: number): numb
 }
 
 // A function of its own: the closures here would otherwise make every IPv6 packet allocate their context.
-function fragment(ctx: Ctx, st: State, ip: F, next: number, offset: number, more: boolean, ident: number, src: Uint8Array, dst: Uint8Array, o: number, dgEnd: number): void {
+function fragment(ctx: Ctx, st: State, ip: FieldNode, next: number, offset: number, more: boolean, ident: number, src: Uint8Array, dst: Uint8Array, o: number, dgEnd: number): void {
   const d = ctx.d;
   ctx.info = () => `IPv6 fragment (off=${offset * 8} more=${more ? 'y' : 'n'} ident=0x${ident.toString(16).padStart(8, '0')} nxt=${next})`;
   if (ctx.inner > 0) { dissectData(ctx, o, dgEnd); return; }
@@ -145,7 +148,7 @@ function fragment(ctx: Ctx, st: State, ip: F, next: number, offset: number, more
   ctx.withReassembled(buf, offset * 8, o, dgEnd - o, () => ipPayload(ctx, st, next, 0, buf.length, ip));
 }
 
-function tlvOptions(ctx: Ctx, ext: F, o: number, end: number): void {
+function tlvOptions(ctx: Ctx, ext: FieldNode, o: number, end: number): void {
   const d = ctx.d;
   while (o < end) {
     const type = d[o];
@@ -164,3 +167,9 @@ function hex(b: Uint8Array): string {
   for (let i = 0; i < b.length; i++) s += HEX2[b[i]];
   return s;
 }
+
+ETHERTYPE.add(0x86dd, dissectIpv6);
+IP_PROTO.add(41, dissectIpv6);
+PPP_PROTOCOL.add(0x57, dissectIpv6);
+
+treeLine('ipv6', (v) => v.has('ipv6.src') ? `${v.title}, Src: ${v.text('ipv6.src')}, Dst: ${v.text('ipv6.dst')}` : v.title, ['ipv6.src', 'ipv6.dst']);

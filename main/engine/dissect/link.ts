@@ -1,23 +1,24 @@
 // Link layers: Ethernet II (and 802.3 + LLC), Linux cooked capture v1/v2,
 // BSD NULL/LOOP and raw IP, plus the ethertype dispatch (with 802.1Q/QinQ).
 import { LinkType } from '../types';
-import { Ctx, F, fieldGroup } from './context';
-import { declare, HEX16, HEX8 } from './fields';
+import { Ctx, FieldNode, fieldGroup } from './context';
+import { declare, HEX16, HEX8, treeLine } from './fields';
 import { dissectData } from './data';
-import { dissectArp } from './arp';
-import { nameOnly } from './minor';
+import { nameOnly } from './data';
 import { dissectPpp } from './tunnel';
 import type { State } from './state';
-import { dissectIpv4 } from './ipv4';
-import { dissectIpv6 } from './ipv6';
-import { macNames } from '../enrich/manuf';
+import * as tables from './tables';
+import { macLabel, macNames } from '../enrich/manuf';
 import { etherToString } from './addr';
+import * as readers from './bytes';
+import * as context from './context';
+import type { Field } from '../types';
+import { formatValue } from './format';
+// bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
+const { ADDR_ETHER } = context;
+const { ETHERTYPE } = tables;
+const { u16, u32, u32le } = readers;
 
-// local copies: a call across modules goes through CommonJS export getters (hot path)
-const ADDR_ETHER = 1;
-const u16 = (d: Uint8Array, o: number): number => (d[o] << 8) | d[o + 1];
-const u32 = (d: Uint8Array, o: number): number => ((d[o] << 24) | (d[o + 1] << 16) | (d[o + 2] << 8) | d[o + 3]) >>> 0;
-const u32le = (d: Uint8Array, o: number): number => (d[o] | (d[o + 1] << 8) | (d[o + 2] << 16) | (d[o + 3] << 24)) >>> 0;
 
 declare('eth', 'Ethernet II', [
   ['eth.dst', 'ether', 'Destination'],
@@ -94,20 +95,30 @@ export function dissectLink(ctx: Ctx, st: State): void {
       ctx.layer('raw', 0, end);
       return dissectRawIp(ctx, st, 0, end);
     }
-    case LinkType.IPV4: dissectIpv4(ctx, st, 0, end); return;
-    case LinkType.IPV6: dissectIpv6(ctx, st, 0, end); return;
+    case LinkType.IPV4: byEthertype(ctx, st, 0x0800, 0, end); return;
+    case LinkType.IPV6: byEthertype(ctx, st, 0x86dd, 0, end); return;
     default:
       ctx.setSummary('Unknown', `WTAP_ENCAP = ${lt}`);
       dissectData(ctx, 0, end);
   }
 }
 
+/** Hands [off, end) to the protocol registered for an ethertype (data when none); returns where its bytes end. */
+function byEthertype(ctx: Ctx, st: State, type: number, off: number, end: number): number {
+  const next = ETHERTYPE.get(type);
+  if (next === undefined) { dissectData(ctx, off, end); return end; }
+  return next(ctx, st, off, end) ?? end;
+}
+
+/** IPv4 or IPv6 by the version nibble (raw IP links, MPLS payloads); returns where the datagram ends. */
+function ipByVersion(ctx: Ctx, st: State, off: number, end: number): number {
+  const v = ctx.d[off] >> 4;
+  return byEthertype(ctx, st, v === 4 ? 0x0800 : v === 6 ? 0x86dd : -1, off, end);
+}
+
 function dissectRawIp(ctx: Ctx, st: State, off: number, end: number): void {
   if (off >= end) return;
-  const v = ctx.d[off] >> 4;
-  if (v === 4) dissectIpv4(ctx, st, off, end);
-  else if (v === 6) dissectIpv6(ctx, st, off, end);
-  else dissectData(ctx, off, end);
+  ipByVersion(ctx, st, off, end);
 }
 
 const ETH_TYPE = fieldGroup('eth.type');
@@ -119,7 +130,7 @@ const NAMED = fieldGroup(
 );
 
 /** eth.dst_resolved, eth.dst.oui(_resolved) and their eth.addr twins, in tshark's order: only when one is asked for (a name lookup each). */
-function macNameFields(ctx: Ctx, eth: F, dst: boolean, d: Uint8Array, o: number): void {
+function macNameFields(ctx: Ctx, eth: FieldNode, dst: boolean, d: Uint8Array, o: number): void {
   if (!ctx.any(NAMED)) return;
   const a = d.subarray(o, o + 6);
   const names = macNames();
@@ -133,7 +144,7 @@ function macNameFields(ctx: Ctx, eth: F, dst: boolean, d: Uint8Array, o: number)
   }
 }
 
-function macFlags(ctx: Ctx, parent: F, lg: string, ig: string, d: Uint8Array, o: number): void {
+function macFlags(ctx: Ctx, parent: FieldNode, lg: string, ig: string, d: Uint8Array, o: number): void {
   if (!ctx.any(lg === 'eth.dst.lg' ? DST_FLAGS : SRC_FLAGS)) return;
   ctx.add(parent, lg, (d[o] & 2) !== 0, o, 3);
   ctx.add(parent, ig, (d[o] & 1) !== 0, o, 3);
@@ -149,15 +160,15 @@ export function dissectEth(ctx: Ctx, st: State, off: number, end: number): void 
     return;
   }
   // address views only when someone reads them (field-subset mode skips them)
-  const addr = ctx.w('eth.addr');
-  if (addr || ctx.w('eth.dst')) {
+  const addr = ctx.wants('eth.addr');
+  if (addr || ctx.wants('eth.dst')) {
     const dst = ctx.mac(d, off);
     ctx.add(eth, 'eth.dst', dst, off, 6);
     if (addr) ctx.add(eth, 'eth.addr', dst, off, 6);
   }
   macNameFields(ctx, eth, true, d, off);
   macFlags(ctx, eth, 'eth.dst.lg', 'eth.dst.ig', d, off);
-  if (addr || ctx.w('eth.src')) {
+  if (addr || ctx.wants('eth.src')) {
     const src = ctx.mac(d, off + 6);
     ctx.add(eth, 'eth.src', src, off + 6, 6);
     if (addr) ctx.add(eth, 'eth.addr', src, off + 6, 6);
@@ -189,20 +200,20 @@ export function dissectEth(ctx: Ctx, st: State, off: number, end: number): void 
  * (or non-zero ones) are the trailer of the link layer that carried the
  * payload — `trailerName`: eth.trailer, vlan.trailer after a tag, sll.trailer.
  */
-function trailer(ctx: Ctx, eth: F, used: number, end: number, trailerName = 'eth.trailer'): void {
+function trailer(ctx: Ctx, eth: FieldNode, used: number, end: number, trailerName = 'eth.trailer'): void {
   if (used >= end) return;
   const d = ctx.d;
   const padEnd = end > 60 ? Math.max(used, 60) : end;
   let zero = true;
   for (let i = used; i < padEnd; i++) if (d[i] !== 0) { zero = false; break; }
   if (!zero) {
-    if (ctx.w('eth.trailer')) ctx.add(eth, 'eth.trailer', d.subarray(used, end), used, end - used);
+    if (ctx.wants('eth.trailer')) ctx.add(eth, 'eth.trailer', d.subarray(used, end), used, end - used);
     return;
   }
-  if (padEnd > used && ctx.w('eth.padding')) ctx.add(eth, 'eth.padding', d.subarray(used, padEnd), used, padEnd - used);
+  if (padEnd > used && ctx.wants('eth.padding')) ctx.add(eth, 'eth.padding', d.subarray(used, padEnd), used, padEnd - used);
   if (padEnd < end) {
     const name = trailerName === 'eth.trailer' && ctx.protocols.includes('vlan') ? 'vlan.trailer' : trailerName;
-    if (ctx.w(name)) ctx.add(eth, name, d.subarray(padEnd, end), padEnd, end - padEnd);
+    if (ctx.wants(name)) ctx.add(eth, name, d.subarray(padEnd, end), padEnd, end - padEnd);
   }
 }
 
@@ -240,20 +251,11 @@ function llc(ctx: Ctx, st: State, off: number, end: number): void {
 export function ethertype(ctx: Ctx, st: State, type: number, off: number, end: number, pseudo = true): number {
   // tshark lists an "ethertype" step after Ethernet, SLL and VLAN, not after GRE or SNAP
   if (pseudo) ctx.protocols.push('ethertype');
-  switch (type) {
-    case 0x0800: return dissectIpv4(ctx, st, off, end) ?? end;
-    case 0x86dd: return dissectIpv6(ctx, st, off, end) ?? end;
-    case 0x0806: case 0x8035: return dissectArp(ctx, off, end);
-    case 0x8100: case 0x88a8: case 0x9100: return vlan(ctx, st, off, end);
-    case 0x8847: case 0x8848: return mpls(ctx, st, off, end);
-    case 0x8864: return pppoeSession(ctx, st, off, end);
-    case 0x8863: nameOnly(ctx, 'pppoed', 'PPPoED', off, end, 'PPPoE Discovery'); return end;
-    case 0x88cc: nameOnly(ctx, 'lldp', 'LLDP', off, end, 'LLDP'); return end;
-    default:
-      dissectData(ctx, off, end);
-      if (!ctx.protocol) ctx.setSummary(`0x${type.toString(16).padStart(4, '0')}`, 'Ethernet II');
-      return end;
-  }
+  const next = ETHERTYPE.get(type);
+  if (next !== undefined) return next(ctx, st, off, end) ?? end;
+  dissectData(ctx, off, end);
+  if (!ctx.protocol) ctx.setSummary(`0x${type.toString(16).padStart(4, '0')}`, 'Ethernet II');
+  return end;
 }
 
 /** MPLS label stack (RFC 3032), then IPv4/IPv6 by the first nibble. */
@@ -276,11 +278,7 @@ function mpls(ctx: Ctx, st: State, off: number, end: number): number {
   }
   l.len = o - off;
   if (o >= end) return end;
-  const v = d[o] >> 4;
-  if (v === 4) return dissectIpv4(ctx, st, o, end);
-  if (v === 6) return dissectIpv6(ctx, st, o, end);
-  dissectData(ctx, o, end);
-  return end;
+  return ipByVersion(ctx, st, o, end);
 }
 
 /** PPPoE session stage (RFC 2516): 6-byte header, then PPP. */
@@ -318,18 +316,18 @@ function vlan(ctx: Ctx, st: State, off: number, end: number): number {
   return ethertype(ctx, st, type, off + 4, end);
 }
 
-function sllAddress(ctx: Ctx, l: F, hatype: number, halen: number, o: number): void {
+function sllAddress(ctx: Ctx, l: FieldNode, hatype: number, halen: number, o: number): void {
   const d = ctx.d;
   // Ethernet and loopback (ARPHRD_ETHER, ARPHRD_LOOPBACK) carry a MAC, as tshark shows it
   if ((hatype === 1 || hatype === 772) && halen === 6) {
-    if (ctx.w('sll.src.eth')) ctx.add(l, 'sll.src.eth', d.subarray(o, o + 6), o, 6);
+    if (ctx.wants('sll.src.eth')) ctx.add(l, 'sll.src.eth', d.subarray(o, o + 6), o, 6);
     ctx.srcKind = ADDR_ETHER; ctx.src = o;
   } else if (halen > 0) {
     ctx.add(l, 'sll.src.unknown', d.subarray(o, o + Math.min(halen, 8)), o, Math.min(halen, 8));
   }
 }
 
-function sllPayload(ctx: Ctx, st: State, l: F, proto: number, protoOff: number, off: number, end: number): void {
+function sllPayload(ctx: Ctx, st: State, l: FieldNode, proto: number, protoOff: number, off: number, end: number): void {
   if (proto <= 1500) {
     ctx.add(l, 'sll.ltype', proto, protoOff, 2);
     // 0x0004: 802.2 LLC frames; anything else is shown as data
@@ -375,7 +373,27 @@ function dissectNull(ctx: Ctx, st: State, end: number, loop: boolean): void {
   let fam = loop ? u32(d, 0) : u32le(d, 0);
   if (!loop && fam > 0xffff) fam = u32(d, 0);
   ctx.add(l, 'null.family', fam, 0, 4);
-  if (fam === 2) dissectIpv4(ctx, st, 4, end);
-  else if (fam === 24 || fam === 28 || fam === 30 || fam === 10) dissectIpv6(ctx, st, 4, end);
-  else dissectData(ctx, 4, end);
+  // BSD's AF_INET6 differs between systems (24, 28, 30), Linux's is 10
+  byEthertype(ctx, st, fam === 2 ? 0x0800 : fam === 24 || fam === 28 || fam === 30 || fam === 10 ? 0x86dd : -1, 4, end);
 }
+
+ETHERTYPE.add(0x8100, vlan);
+ETHERTYPE.add(0x88a8, vlan);
+ETHERTYPE.add(0x9100, vlan);
+ETHERTYPE.add(0x8847, mpls);
+ETHERTYPE.add(0x8848, mpls);
+ETHERTYPE.add(0x8864, pppoeSession);
+// transparent Ethernet bridging (GRE, and tshark's ethertype table)
+ETHERTYPE.add(0x6558, (ctx, st, off, end) => dissectEth(ctx, st, off, end));
+
+function macText(c: Field | undefined): string {
+  if (c === undefined) return '?';
+  return c.value instanceof Uint8Array && c.value.length === 6 ? macLabel(c.value, etherToString(c.value)) : formatValue(c);
+}
+
+treeLine('eth', (v) => v.has('eth.src') ? `${v.title}, Src: ${macText(v.field('eth.src'))}, Dst: ${macText(v.field('eth.dst'))}` : v.title, ['eth.src', 'eth.dst']);
+treeLine('vlan', (v) => v.has('vlan.id') ? `${v.title}, PRI: ${v.text('vlan.priority')}, DEI: ${v.text('vlan.dei')}, ID: ${v.text('vlan.id')}` : v.title, ['vlan.priority', 'vlan.dei', 'vlan.id']);
+treeLine('sll', (v) => {
+  const lt = v.dissection?.packet.linkType;
+  return lt === 276 || (lt === undefined && v.has('sll.ifindex')) ? `${v.title} v2` : `${v.title} v1`;
+});

@@ -1,46 +1,74 @@
-// Protocols we recognise but do not decode field by field (DHCP, SSH,
-// SMTP, PPTP, ...): they get a protocol layer (so frame.protocols and
-// filters like `dhcp` work) spanning their bytes, and a summary name.
-import type { Ctx } from './context';
+// Protocols we recognise but do not decode field by field (SSH, SMTP,
+// PPTP, NTP, ...): they get a protocol layer (so frame.protocols and
+// filters like `ssh` work) spanning their bytes, and a summary name. Each
+// registers here into its parent's table; a protocol that grows fields
+// moves out to a module of its own.
 import { declare } from './fields';
+import { nameOnly } from './data';
+import * as tables from './tables';
+import { LineApp, NameApp } from './tcpsimple';
+// bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
+const { ETHERTYPE, PPP_PROTOCOL, TCP_PORT, UDP_PORT } = tables;
 
+/** Layers other dissectors open by name (HTTP bodies, ...): declared here so filters know them. */
 const KNOWN: Array<[string, string]> = [
-  ['db-lsp-disc', 'Dropbox LAN sync Discovery Protocol'],
   ['json', 'JavaScript Object Notation'],
   ['xml', 'eXtensible Markup Language'],
-  ['ssh', 'SSH Protocol'],
-  ['smtp', 'Simple Mail Transfer Protocol'],
-  ['pptp', 'Point-to-Point Tunnelling Protocol'],
   ['data-text-lines', 'Line-based text data'],
   ['urlencoded-form', 'HTML Form URL Encoded'],
   ['media', 'Media Type'],
   ['mime_multipart', 'MIME Multipart Media Encapsulation'],
-  ['lcp', 'PPP Link Control Protocol'],
-  ['ntp', 'Network Time Protocol'],
-  ['nbns', 'NetBIOS Name Service'],
-  ['syslog', 'Syslog message'],
-  ['tftp', 'Trivial File Transfer Protocol'],
-  ['dhcpv6', 'DHCPv6'],
-  ['ssdp', 'Simple Service Discovery Protocol'],
-  ['ftp', 'File Transfer Protocol (FTP)'],
-  ['telnet', 'Telnet'],
-  ['pop', 'Post Office Protocol'],
-  ['imap', 'Internet Message Access Protocol'],
-  ['nbss', 'NetBIOS Session Service'],
-  ['bgp', 'Border Gateway Protocol'],
-  ['resp', 'REdis Serialization Protocol'],
-  ['sip', 'Session Initiation Protocol'],
-  ['mysql', 'MySQL Protocol'],
-  ['lldp', 'Link Layer Discovery Protocol'],
   ['stp', 'Spanning Tree Protocol'],
   ['cdp', 'Cisco Discovery Protocol'],
-  ['pppoed', 'PPP-over-Ethernet Discovery'],
-  ['pgsql', 'PostgreSQL'],
 ];
 for (const [name, title] of KNOWN) declare(name, title, []);
 
-export function nameOnly(ctx: Ctx, proto: string, summaryName: string, off: number, end: number, info?: string): void {
-  ctx.layer(proto, off, Math.max(0, end - off));
-  if (summaryName) ctx.protocol = summaryName;
-  if (info !== undefined) ctx.info = info;
+/** A name-only protocol on a UDP port (each datagram on its own). */
+function onUdp(ports: number[], proto: string, summary: string, title: string, priority: number): void {
+  declare(proto, title, []);
+  UDP_PORT.add(ports, (ctx, _st, off, end) => nameOnly(ctx, proto, summary, off, end), { priority });
 }
+
+/** A name-only protocol on a TCP port: each segment on its own, as tshark shows these. */
+function onTcp(ports: number[], proto: string, summary: string, title: string, priority: number): void {
+  declare(proto, title, []);
+  TCP_PORT.add(ports, () => new NameApp(proto, summary), { priority });
+}
+
+// (priorities keep the choice tshark makes when both ports name a protocol)
+onUdp([123], 'ntp', 'NTP', 'Network Time Protocol', 30);
+onUdp([137], 'nbns', 'NBNS', 'NetBIOS Name Service', 30);
+onUdp([514], 'syslog', 'Syslog', 'Syslog message', 30);
+onUdp([69], 'tftp', 'TFTP', 'Trivial File Transfer Protocol', 30);
+onUdp([546, 547], 'dhcpv6', 'DHCPv6', 'DHCPv6', 30);
+
+declare('db-lsp-disc', 'Dropbox LAN sync Discovery Protocol', []);
+UDP_PORT.add([17500], (ctx, _st, off, end) => {
+  nameOnly(ctx, 'db-lsp-disc', 'DB-LSP-DISC', off, end);
+  if (ctx.d[off] === 0x7b) nameOnly(ctx, 'json', 'JSON', off, end);
+}, { priority: 60, both: true });
+
+onTcp([22], 'ssh', 'SSH', 'SSH Protocol', 30);
+onTcp([1723], 'pptp', 'PPTP', 'Point-to-Point Tunnelling Protocol', 60);
+onTcp([21], 'ftp', 'FTP', 'File Transfer Protocol (FTP)', 70);
+onTcp([23], 'telnet', 'TELNET', 'Telnet', 70);
+onTcp([110], 'pop', 'POP', 'Post Office Protocol', 70);
+onTcp([143], 'imap', 'IMAP', 'Internet Message Access Protocol', 70);
+onTcp([139, 445], 'nbss', 'NBSS', 'NetBIOS Session Service', 70);
+onTcp([179], 'bgp', 'BGP', 'Border Gateway Protocol', 70);
+onTcp([6379], 'resp', 'RESP', 'REdis Serialization Protocol', 70);
+onTcp([5060], 'sip', 'SIP', 'Session Initiation Protocol', 70);
+onTcp([3306], 'mysql', 'MySQL', 'MySQL Protocol', 70);
+onTcp([5432], 'pgsql', 'PGSQL', 'PostgreSQL', 70);
+
+// SMTP: a frame carries the protocol only once a line completes; the side is the server's when it sends from its port
+declare('smtp', 'Simple Mail Transfer Protocol', []);
+TCP_PORT.add([25, 587], (sp) => new LineApp('smtp', 'SMTP', sp === 25 || sp === 587 ? 'S: ' : 'C: '), { priority: 50 });
+
+declare('pppoed', 'PPP-over-Ethernet Discovery', []);
+ETHERTYPE.add(0x8863, (ctx, _st, off, end) => nameOnly(ctx, 'pppoed', 'PPPoED', off, end, 'PPPoE Discovery'));
+declare('lldp', 'Link Layer Discovery Protocol', []);
+ETHERTYPE.add(0x88cc, (ctx, _st, off, end) => nameOnly(ctx, 'lldp', 'LLDP', off, end, 'LLDP'));
+
+declare('lcp', 'PPP Link Control Protocol', []);
+PPP_PROTOCOL.add(0xc021, (ctx, _st, off, end) => nameOnly(ctx, 'lcp', 'PPP LCP', off, end, 'Configuration Request'));

@@ -1,15 +1,17 @@
 // TCP (RFC 9293): header, options, stream tracking (tcp.stream, relative
 // sequence numbers, basic analysis) and in-order delivery of payload to the
 // stream's application-layer reassembler (HTTP, TLS, ...).
-import { type Ctx, F, fieldGroup } from './context';
-import { declare, HEX16 } from './fields';
+import { type Ctx, FieldNode, fieldGroup } from './context';
+import { declare, HEX16, treeLine } from './fields';
 import { dissectData } from './data';
 import type { State } from './state';
 import { type PduTrack, type TcpFlow, type TcpStream, SeqState, appFor, trackFor } from './tcpstream';
+import * as readers from './bytes';
+import * as tables from './tables';
+// bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
+const { IP_PROTO } = tables;
+const { u16, u32 } = readers;
 
-// local copies: a call across modules goes through CommonJS export getters (hot path)
-const u16 = (d: Uint8Array, o: number): number => (d[o] << 8) | d[o + 1];
-const u32 = (d: Uint8Array, o: number): number => ((d[o] << 24) | (d[o + 1] << 16) | (d[o + 2] << 8) | d[o + 3]) >>> 0;
 
 declare('tcp', 'Transmission Control Protocol', [
   ['tcp.srcport', 'uint', 'Source Port'],
@@ -109,7 +111,7 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
   const sp = u16(d, off), dp = u16(d, off + 2);
   ctx.add(tcp, 'tcp.srcport', sp, off, 2);
   ctx.add(tcp, 'tcp.dstport', dp, off + 2, 2);
-  if (ctx.w('tcp.port')) {
+  if (ctx.wants('tcp.port')) {
     ctx.add(tcp, 'tcp.port', sp, off, 2);
     ctx.add(tcp, 'tcp.port', dp, off + 2, 2);
   }
@@ -135,7 +137,7 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
   const rev: TcpFlow = stream.fwd ? stream.s.b : stream.s.a;
   // the SEQ/ACK analysis runs when a tcp.analysis field or the Info text is wanted
   let fa: SeqState | null = null, ra: SeqState | null = null;
-  if (ctx.summary || ctx.g('tcp.analysis')) {
+  if (ctx.summary || ctx.wantsPrefix('tcp.analysis')) {
     fa = flow.an ?? (flow.an = new SeqState());
     ra = rev.an ?? (rev.an = new SeqState());
   }
@@ -174,13 +176,13 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
     ctx.add(tcp, 'tcp.hdr_len', hl, off + 12, 1);
   }
   const ff = ctx.add(tcp, 'tcp.flags', flags, off + 12, 2);
-  if (ctx.g('tcp.flags.')) flagBits(ctx, ff, flags, off);
+  if (ctx.wantsPrefix('tcp.flags.')) flagBits(ctx, ff, flags, off);
   // as tshark: a direction's shift (from its SYN) scales its windows, never a SYN's own;
   // the factor is shown on non-SYNs only: -1 unknown (no SYN seen), -2 no scaling, else 2^shift
   const scale = !syn && flow.wscale >= 0 ? flow.wscale : -1;
   if (ctx.any(WIN_FIELDS)) {
     ctx.add(tcp, 'tcp.window_size_value', win, off + 14, 2);
-    if (ctx.g('tcp.window_size')) {
+    if (ctx.wantsPrefix('tcp.window_size')) {
       ctx.gen(tcp, 'tcp.window_size', scale >= 0 ? win * 2 ** scale : win);
       if (!syn) ctx.gen(tcp, 'tcp.window_size_scalefactor', scale >= 0 ? 2 ** scale : flow.wscale);
     }
@@ -205,7 +207,7 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
     // (and to the analysis: SACK blocks shrink the other side's bytes in flight)
     if (fa) fa.sackBytes = 0;
     if (hl > 20) {
-      if (syn || ctx.summary || ctx.g('tcp.option')) optInfo = options(ctx, tcp, off + 20, Math.min(off + hl, end), flow, rev, fa, syn);
+      if (syn || ctx.summary || ctx.wantsPrefix('tcp.option')) optInfo = options(ctx, tcp, off + 20, Math.min(off + hl, end), flow, rev, fa, syn);
       else if (fa) fa.sackBytes = sackBytes(d, off + 20, Math.min(off + hl, end));
     }
   }
@@ -237,11 +239,11 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
   timing(ctx, tcp, stream.s, len, flags, !seenBefore && !rev.seen && !stream.reused);
   let prefix = '';
   if (fa && ra) {
-    const ta = TA;
-    ta.reset();
-    if (reused) ta.flags = A_REUSED;
-    analyze(ta, stream.s, fa, ra, flow.base, rev.wscale, seq, ack, len, flags, win, ctx.pkt.number, ctx.pkt.tsNs);
-    if (ta.has || ta.flags) prefix = showAnalysis(ctx, tcp, ta, stream.s);
+    const result = SEGMENT_ANALYSIS;
+    result.reset();
+    if (reused) result.flags = A_REUSED;
+    analyze(result, stream.s, fa, ra, flow.base, rev.wscale, seq, ack, len, flags, win, ctx.pkt.number, ctx.pkt.tsNs);
+    if (result.has || result.flags) prefix = showAnalysis(ctx, tcp, result, stream.s);
     // tshark's is_first_ack: until the direction's first ACK without SYN its window is not scaled
     if ((flags & 18) === 16) fa.firstAck = false;
   }
@@ -258,9 +260,9 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
     return;
   }
   if (retrans || hdrBad) {
-    if (ctx.w('tcp.payload')) ctx.add(tcp, 'tcp.payload', d.subarray(payOff, end), payOff, len);
+    if (ctx.wants('tcp.payload')) ctx.add(tcp, 'tcp.payload', d.subarray(payOff, end), payOff, len);
     // tshark: "Retransmitted TCP segment data", bytes it does not dissect again
-    if (resent && ctx.w('tcp.segment_data')) ctx.add(tcp, 'tcp.segment_data', d.subarray(payOff, end), payOff, len);
+    if (resent && ctx.wants('tcp.segment_data')) ctx.add(tcp, 'tcp.segment_data', d.subarray(payOff, end), payOff, len);
     return;
   }
   // in-order delivery: the part of the payload past what was already delivered
@@ -274,23 +276,23 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
       if (flow.track) flow.track.reset();
     }
   }
-  const app = flow.app ?? (flow.app = appFor(ctx, stream.s, flow, sp, dp, d, from, end));
+  const app = flow.app ?? (flow.app = appFor(sp, dp, d, from, end));
   // PDU boundaries (before the app: the HTTP framer peeks at the request method the app pairs next)
   let framed = false;
-  if (app && (ctx.w('tcp.segment_data') || ctx.any(REASM_FIELDS))) {
+  if (app && (ctx.wants('tcp.segment_data') || ctx.any(REASM_FIELDS))) {
     const track = flow.track === undefined ? (flow.track = trackFor(app)) : flow.track;
     if (track) { pduSegments(ctx, tcp, track, stream.s, from, end, fin); framed = true; }
   }
   const before = ctx.protocols.length;
   // tshark 4.0 shows tcp.payload on every segment with data, also when an application dissector takes it
-  if (ctx.w('tcp.payload')) ctx.add(tcp, 'tcp.payload', d.subarray(payOff, end), payOff, len);
+  if (ctx.wants('tcp.payload')) ctx.add(tcp, 'tcp.payload', d.subarray(payOff, end), payOff, len);
   if (app) app.feed(ctx, st, stream.s, flow, from, end);
   else dissectData(ctx, from, end);
   if (fin && app) app.fin(ctx, st, stream.s, flow);
   release(stream.s);
   if (ctx.protocols.length === before) {
     // nothing completed here: the bytes wait for a later frame
-    if (!framed && ctx.w('tcp.segment_data')) ctx.add(tcp, 'tcp.segment_data', d.subarray(payOff, end), payOff, len);
+    if (!framed && ctx.wants('tcp.segment_data')) ctx.add(tcp, 'tcp.segment_data', d.subarray(payOff, end), payOff, len);
     const partial = app?.partialInfo?.();
     if (info) ctx.info = partial ? `${partial} [TCP segment of a reassembled PDU]` : segmentText(info);
   }
@@ -329,7 +331,7 @@ const rel = (ns: bigint): number => Number(ns) / 1e9;
  * segment: tcp.completeness is a header-level field).
  * convNew: this segment opened the stream (not on ports reused by a SYN).
  */
-function timing(ctx: Ctx, tcp: F, s: TcpStream, len: number, flags: number, convNew: boolean): void {
+function timing(ctx: Ctx, tcp: FieldNode, s: TcpStream, len: number, flags: number, convNew: boolean): void {
   const ts = ctx.pkt.tsNs;
   const syn = (flags & 2) !== 0, ackf = (flags & 16) !== 0;
   if (ctx.any(COMPLETENESS)) ctx.gen(tcp, 'tcp.completeness', s.completeness);
@@ -358,7 +360,7 @@ const FAST_RTX_NS = 20_000_000n;
 const OOO_DEFAULT_NS = 3_000_000n;
 
 /** One segment's analysis result (tshark's struct tcp_acked); one instance, reset per segment. */
-class Ta {
+class SegmentAnalysis {
   /** tshark created the struct: the tcp.analysis item is shown */
   has = false;
   flags = 0;
@@ -375,7 +377,7 @@ class Ta {
     this.dupNum = 0; this.dupFrame = 0; this.rto = null; this.rtoFrame = 0;
   }
 }
-const TA = new Ta();
+const SEGMENT_ANALYSIS = new SegmentAnalysis();
 
 /** now - then in ns as tshark's unsigned 64-bit difference: a time before `then` is never "within" anything */
 const within = (now: bigint | null, then: bigint | null, limit: bigint): boolean => {
@@ -388,72 +390,72 @@ const within = (now: bigint | null, then: bigint | null, limit: bigint): boolean
  * sequence numbers, with its state per direction (fwd: this segment's, rev:
  * the other). seglen is the payload length; SYN and FIN count through flags.
  */
-function analyze(ta: Ta, s: TcpStream, fwd: SeqState, rev: SeqState, base: number, revScale: number, seq: number, ack: number, seglen: number, flags: number, window: number, frame: number, ts: bigint | null): void {
+function analyze(result: SegmentAnalysis, s: TcpStream, fwd: SeqState, rev: SeqState, base: number, revScale: number, seq: number, ack: number, seglen: number, flags: number, window: number, frame: number, ts: bigint | null): void {
   if (flags & TH_ACK) rev.validBif = true;
   const plainFlags = (flags & (TH_SYN | TH_FIN | TH_RST)) === 0;
 
   fwdChecks: {
     // zero window probe: one byte at the next sequence number into a zero window
-    if (seglen === 1 && seq === fwd.aNext && rev.aWin === 0) { ta.flags |= A_ZWP; break fwdChecks; }
-    if (window === 0 && plainFlags) ta.flags |= A_ZERO_WINDOW;
+    if (seglen === 1 && seq === fwd.aNext && rev.aWin === 0) { result.flags |= A_ZWP; break fwdChecks; }
+    if (window === 0 && plainFlags) result.flags |= A_ZERO_WINDOW;
     // a gap before this segment (not for RST)
     if (fwd.aNext !== 0 && sdiff(seq, fwd.aNext) > 0 && (flags & TH_RST) === 0) {
-      ta.flags |= A_LOST;
+      result.flags |= A_LOST;
       fwd.validBif = false;
     }
     // data up to the edge of the receiver's advertised window
     if (seglen > 0 && revScale !== -1 && plainFlags) {
       const shift = rev.firstAck || revScale === -2 ? 0 : revScale;
-      if (((seq + seglen) >>> 0) === ((rev.aLastAck + ((rev.aWin << shift) >>> 0)) >>> 0)) ta.flags |= A_WINDOW_FULL;
+      if (((seq + seglen) >>> 0) === ((rev.aLastAck + ((rev.aWin << shift) >>> 0)) >>> 0)) result.flags |= A_WINDOW_FULL;
     }
-    if ((seglen === 0 || seglen === 1) && seq === ((fwd.aNext - 1) >>> 0) && plainFlags) ta.flags |= A_KEEP_ALIVE;
+    if ((seglen === 0 || seglen === 1) && seq === ((fwd.aNext - 1) >>> 0) && plainFlags) result.flags |= A_KEEP_ALIVE;
     // the same seq/ack as the direction's last segment, no data
     const same = seglen === 0 && plainFlags && seq === fwd.aNext && ack === fwd.aLastAck;
-    if (same && window !== 0 && window !== fwd.aWin) ta.flags |= A_WINDOW_UPDATE;
-    if (same && window !== 0 && window === fwd.aWin && (rev.aLastFlags & A_KEEP_ALIVE)) { ta.flags |= A_KEEP_ALIVE_ACK; break fwdChecks; }
+    if (same && window !== 0 && window !== fwd.aWin) result.flags |= A_WINDOW_UPDATE;
+    if (same && window !== 0 && window === fwd.aWin && (rev.aLastFlags & A_KEEP_ALIVE)) { result.flags |= A_KEEP_ALIVE_ACK; break fwdChecks; }
     if (same && window !== 0 && window === fwd.aWin) {
       fwd.aDupAcks = fwd.aDupAcks === -1 ? 1 : fwd.aDupAcks + 1;
-      ta.flags |= A_DUP_ACK;
-      ta.dupNum = fwd.aDupAcks;
-      ta.dupFrame = fwd.aLastNonDup;
+      result.flags |= A_DUP_ACK;
+      result.dupNum = fwd.aDupAcks;
+      result.dupFrame = fwd.aLastNonDup;
     }
-    if (same && window === 0 && window === fwd.aWin && (rev.aLastFlags & A_ZWP)) { ta.flags |= A_ZWP_ACK; break fwdChecks; }
+    if (same && window === 0 && window === fwd.aWin && (rev.aLastFlags & A_ZWP)) { result.flags |= A_ZWP_ACK; break fwdChecks; }
   }
   if (ack !== fwd.aLastAck) { fwd.aLastNonDup = frame; fwd.aDupAcks = 0; }
 
   // acknowledges beyond what the other side was seen sending
   if (rev.aMaxToAck !== 0 && sdiff(ack, rev.aMaxToAck) > 0 && (flags & TH_ACK)) {
-    ta.has = true;
+    result.has = true;
     if (sdiff(rev.aNext, rev.aMaxToAck) > 0) {
       rev.aMaxToAck = rev.aNext;
-      ta.flags |= A_ACK_LOST;
+      result.flags |= A_ACK_LOST;
     } else {
       // the other side stalled with pure ACKs: one report per lost segment
-      if (rev.aDupAcks === 0) ta.flags |= A_ACK_LOST;
+      if (rev.aDupAcks === 0) result.flags |= A_ACK_LOST;
       rev.aDupAcks = -1;
     }
   }
 
   // retransmission / fast retransmission / out-of-order / spurious retransmission (keep-alives are none)
-  if ((seglen > 0 || (flags & (TH_SYN | TH_FIN))) && !(ta.flags & A_KEEP_ALIVE)) {
+  if ((seglen > 0 || (flags & (TH_SYN | TH_FIN))) && !(result.flags & A_KEEP_ALIVE)) {
     let notAdvanced = fwd.aNext !== 0 && sdiff(seq, fwd.aNext) < 0;
     // new data after a possible zero window probe's byte
     if (seglen > 1 && ((fwd.aNext - 1) >>> 0) === seq) notAdvanced = false;
     classify: {
-      if (seglen > 0 && rev.aLastAck !== 0 && sdiff((seq + seglen) >>> 0, rev.aLastAck) <= 0) { ta.flags |= A_SPURIOUS; break classify; }
+      if (seglen > 0 && rev.aLastAck !== 0 && sdiff((seq + seglen) >>> 0, rev.aLastAck) <= 0) { result.flags |= A_SPURIOUS; break classify; }
       // (tshark's counter is unsigned: the -1 of an ACKed unseen segment counts as many)
-      if (notAdvanced && (rev.aDupAcks >= 2 || rev.aDupAcks === -1) && rev.aLastAck === seq && within(ts, rev.aLastAckTs, FAST_RTX_NS)) { ta.flags |= A_FAST; break classify; }
+      if (notAdvanced && (rev.aDupAcks >= 2 || rev.aDupAcks === -1) && rev.aLastAck === seq && within(ts, rev.aLastAckTs, FAST_RTX_NS)) { result.flags |= A_FAST; break classify; }
       const thres = s.initialRttNs > 0n ? s.initialRttNs : OOO_DEFAULT_NS;
       if (notAdvanced && within(ts, fwd.aNextTs, thres) && fwd.aNext !== ((seq + seglen + (flags & (TH_SYN | TH_FIN) ? 1 : 0)) >>> 0)) {
-        ta.flags |= A_OUT_OF_ORDER;
+        result.flags |= A_OUT_OF_ORDER;
         break classify;
       }
       if (notAdvanced) {
-        ta.flags |= A_RETRANSMISSION;
+        result.flags |= A_RETRANSMISSION;
         // the RTO from the oldest unacknowledged segment (else the one that last advanced the sequence)
         const u = fwd.segs.length ? fwd.segs[0] : null;
-        ta.rto = (ts ?? 0n) - ((u ? u.ts : fwd.aNextTs) ?? 0n);
-        ta.rtoFrame = u ? u.frame : fwd.aNextFrame;
+        result.rto = (ts ?? 0n) - ((u ? u.ts : fwd.aNextTs) ?? 0n);
+        result.rtoFrame = u ? u.frame : fwd.aNextFrame;
       }
     }
   }
@@ -468,7 +470,7 @@ function analyze(ta: Ta, s: TcpStream, fwd: SeqState, rev: SeqState, base: numbe
       if (hi > fwd.bifMax) fwd.bifMax = hi;
     }
   }
-  const zwp = (ta.flags & A_ZWP) !== 0;
+  const zwp = (result.flags & A_ZWP) !== 0;
   if ((sdiff(nextseq, fwd.aNext) > 0 || fwd.aNext === 0) && !zwp) {
     fwd.aNext = nextseq; fwd.aNextFrame = frame; fwd.aNextTs = ts;
   }
@@ -476,7 +478,7 @@ function analyze(ta: Ta, s: TcpStream, fwd: SeqState, rev: SeqState, base: numbe
   fwd.aWin = window;
   fwd.aLastAck = ack;
   fwd.aLastAckTs = ts;
-  fwd.aLastFlags = ta.flags;
+  fwd.aLastFlags = result.flags;
 
   // the other side's segments this acknowledges leave its list; the oldest one ending exactly here is the acked frame
   const segs = rev.segs;
@@ -485,7 +487,7 @@ function analyze(ta: Ta, s: TcpStream, fwd: SeqState, rev: SeqState, base: numbe
     for (let i = 0; i < segs.length; i++) {
       const u = segs[i];
       if (ack === u.next) {
-        if (!matched) { matched = true; ta.has = true; ta.acked = u.frame; ta.rtt = ts !== null && u.ts !== null ? ts - u.ts : null; }
+        if (!matched) { matched = true; result.has = true; result.acked = u.frame; result.rtt = ts !== null && u.ts !== null ? ts - u.ts : null; }
         changed = true;
         continue;
       }
@@ -512,14 +514,14 @@ function analyze(ta: Ta, s: TcpStream, fwd: SeqState, rev: SeqState, base: numbe
     }
     // less what the other side's latest segment reported received out of order (SACK)
     const inFlight = (fwd.bifMax - fwd.bifMin - rev.sackBytes) >>> 0;
-    if (inFlight > 0 && inFlight < 2_000_000_000) ta.bif = flags & (TH_SYN | TH_FIN) ? inFlight - 1 : inFlight;
+    if (inFlight > 0 && inFlight < 2_000_000_000) result.bif = flags & (TH_SYN | TH_FIN) ? inFlight - 1 : inFlight;
     const psh = (flags & TH_PSH) !== 0;
     if (psh && !fwd.pushLast) fwd.pushBytes += seglen;
     else if (psh || fwd.pushLast) fwd.pushBytes = seglen;
     else fwd.pushBytes += seglen;
     fwd.pushLast = psh;
-    ta.push = fwd.pushBytes;
-    ta.has = true;
+    result.push = fwd.pushBytes;
+    result.has = true;
   }
 }
 
@@ -546,17 +548,17 @@ const FLAGS_AFTER_DUP: readonly FlagShow[] = [
 ];
 
 /** The flags of one table that are set: their fields (and notes); returns the Info prefix with theirs in front. */
-function showFlags(ctx: Ctx, tcp: F, ta: Ta, table: readonly FlagShow[], p: string): string {
-  const fl = ta.flags, full = ctx.want === null;
+function showFlags(ctx: Ctx, tcp: FieldNode, result: SegmentAnalysis, table: readonly FlagShow[], p: string): string {
+  const fl = result.flags, full = ctx.want === null;
   for (const [bit, name, text, note, sev] of table) {
     if (!(fl & bit)) continue;
     ctx.gen(tcp, name, null);
     if (full) ctx.note('sequence', 'tcp', note, sev);
     p = text + p;
     if (bit === A_RETRANSMISSION) {
-      if (ta.rto !== null && ta.rto !== 0n) {
-        ctx.gen(tcp, 'tcp.analysis.rto', rel(ta.rto));
-        ctx.gen(tcp, 'tcp.analysis.rto_frame', ta.rtoFrame);
+      if (result.rto !== null && result.rto !== 0n) {
+        ctx.gen(tcp, 'tcp.analysis.rto', rel(result.rto));
+        ctx.gen(tcp, 'tcp.analysis.rto_frame', result.rtoFrame);
       }
     } else if (bit === A_FAST || bit === A_SPURIOUS) {
       // fast and spurious retransmissions carry the retransmission expert item too
@@ -570,30 +572,30 @@ function showFlags(ctx: Ctx, tcp: F, ta: Ta, table: readonly FlagShow[], p: stri
  * Shows the analysis as tshark's tcp_print_sequence_number_analysis() and
  * returns the Info prefix.
  */
-function showAnalysis(ctx: Ctx, tcp: F, ta: Ta, s: TcpStream): string {
-  if (ctx.w('tcp.analysis')) ctx.gen(tcp, 'tcp.analysis', null);
-  if (ta.acked) {
-    ctx.gen(tcp, 'tcp.analysis.acks_frame', ta.acked);
-    if (ta.rtt !== null && ta.rtt !== 0n) ctx.gen(tcp, 'tcp.analysis.ack_rtt', rel(ta.rtt));
+function showAnalysis(ctx: Ctx, tcp: FieldNode, result: SegmentAnalysis, s: TcpStream): string {
+  if (ctx.wants('tcp.analysis')) ctx.gen(tcp, 'tcp.analysis', null);
+  if (result.acked) {
+    ctx.gen(tcp, 'tcp.analysis.acks_frame', result.acked);
+    if (result.rtt !== null && result.rtt !== 0n) ctx.gen(tcp, 'tcp.analysis.ack_rtt', rel(result.rtt));
   }
   if (s.initialRtt > 0) ctx.gen(tcp, 'tcp.analysis.initial_rtt', s.initialRtt);
-  if (ta.bif) {
-    ctx.gen(tcp, 'tcp.analysis.bytes_in_flight', ta.bif);
-    ctx.gen(tcp, 'tcp.analysis.push_bytes_sent', ta.push);
+  if (result.bif) {
+    ctx.gen(tcp, 'tcp.analysis.bytes_in_flight', result.bif);
+    ctx.gen(tcp, 'tcp.analysis.push_bytes_sent', result.push);
   }
-  if (!ta.flags) return '';
+  if (!result.flags) return '';
   ctx.gen(tcp, 'tcp.analysis.flags', null);
-  let p = showFlags(ctx, tcp, ta, FLAGS_BEFORE_DUP, '');
-  if ((ta.flags & A_DUP_ACK) && ta.dupNum) {
+  let p = showFlags(ctx, tcp, result, FLAGS_BEFORE_DUP, '');
+  if ((result.flags & A_DUP_ACK) && result.dupNum) {
     ctx.gen(tcp, 'tcp.analysis.duplicate_ack', null);
-    p = `[TCP Dup ACK ${ta.dupFrame}#${ta.dupNum}] ` + p;
-    ctx.gen(tcp, 'tcp.analysis.duplicate_ack_num', ta.dupNum);
-    ctx.gen(tcp, 'tcp.analysis.duplicate_ack_frame', ta.dupFrame);
+    p = `[TCP Dup ACK ${result.dupFrame}#${result.dupNum}] ` + p;
+    ctx.gen(tcp, 'tcp.analysis.duplicate_ack_num', result.dupNum);
+    ctx.gen(tcp, 'tcp.analysis.duplicate_ack_frame', result.dupFrame);
     // tshark's expert item is named tcp.analysis.duplicate_ack too: the field occurs twice
     ctx.hidden('tcp.analysis.duplicate_ack', null, 0, 0);
-    if (ctx.want === null) ctx.note('sequence', 'tcp', `Duplicate ACK (#${ta.dupNum})`);
+    if (ctx.want === null) ctx.note('sequence', 'tcp', `Duplicate ACK (#${result.dupNum})`);
   }
-  return showFlags(ctx, tcp, ta, FLAGS_AFTER_DUP, p);
+  return showFlags(ctx, tcp, result, FLAGS_AFTER_DUP, p);
 }
 
 /** A closed conversation keeps its numbers but not its reassembly buffers. */
@@ -606,9 +608,9 @@ function release(s: TcpStream): void {
  * [from, end): the bytes of a PDU that spans segments show as segment data,
  * and the segment that completes such a PDU lists its segments.
  */
-function pduSegments(ctx: Ctx, tcp: F, track: PduTrack, s: TcpStream, from: number, end: number, fin: boolean): void {
+function pduSegments(ctx: Ctx, tcp: FieldNode, track: PduTrack, s: TcpStream, from: number, end: number, fin: boolean): void {
   const d = ctx.d, frame = ctx.pkt.number;
-  const keep = ctx.w('tcp.reassembled.data');
+  const keep = ctx.wants('tcp.reassembled.data');
   let o = from;
   // a PDU of unknown length takes this whole segment (see Framer.known)
   const whole = track.count > 0 && !track.framer.known();
@@ -646,7 +648,7 @@ function pduSegments(ctx: Ctx, tcp: F, track: PduTrack, s: TcpStream, from: numb
   }
 }
 
-function reassembled(ctx: Ctx, tcp: F, track: PduTrack): void {
+function reassembled(ctx: Ctx, tcp: FieldNode, track: PduTrack): void {
   const segs = ctx.gen(tcp, 'tcp.segments', null);
   const full = ctx.want === null; // labels only for the tree (field-subset mode may hand back a shared placeholder)
   let p = 0, list = '';
@@ -661,7 +663,7 @@ function reassembled(ctx: Ctx, tcp: F, track: PduTrack): void {
   if (full) segs.label = `${track.count} Reassembled TCP Segments (${track.total} bytes): ${list}`;
   ctx.sub(segs, 'tcp.segment.count', track.count, 0, 0);
   ctx.sub(segs, 'tcp.reassembled.length', track.total, 0, 0);
-  if (track.data !== null && ctx.w('tcp.reassembled.data')) {
+  if (track.data !== null && ctx.wants('tcp.reassembled.data')) {
     const buf = new Uint8Array(track.total);
     let p = 0;
     for (const c of track.data) { buf.set(c, p); p += c.length; }
@@ -669,7 +671,7 @@ function reassembled(ctx: Ctx, tcp: F, track: PduTrack): void {
   }
 }
 
-function flagBits(ctx: Ctx, ff: F, flags: number, off: number): void {
+function flagBits(ctx: Ctx, ff: FieldNode, flags: number, off: number): void {
   const ackf = (flags & 16) !== 0, syn = (flags & 2) !== 0, fin = (flags & 1) !== 0, rst = (flags & 4) !== 0;
   ctx.sub(ff, 'tcp.flags.res', (flags & 0xe00) !== 0, off + 12, 1);
   ctx.sub(ff, 'tcp.flags.ns', (flags & 0x100) !== 0, off + 12, 1);
@@ -681,12 +683,12 @@ function flagBits(ctx: Ctx, ff: F, flags: number, off: number): void {
   ctx.sub(ff, 'tcp.flags.reset', rst, off + 13, 1);
   ctx.sub(ff, 'tcp.flags.syn', syn, off + 13, 1);
   ctx.sub(ff, 'tcp.flags.fin', fin, off + 13, 1);
-  if (ctx.w('tcp.flags.str')) ctx.sub(ff, 'tcp.flags.str', flagStr(flags), off + 12, 2).generated = true;
+  if (ctx.wants('tcp.flags.str')) ctx.sub(ff, 'tcp.flags.str', flagStr(flags), off + 12, 2).generated = true;
 }
 
-function options(ctx: Ctx, tcp: F, o: number, end: number, flow: TcpFlow, rev: TcpFlow, fa: SeqState | null, syn: boolean): string {
+function options(ctx: Ctx, tcp: FieldNode, o: number, end: number, flow: TcpFlow, rev: TcpFlow, fa: SeqState | null, syn: boolean): string {
   const d = ctx.d;
-  if (ctx.w('tcp.options')) ctx.add(tcp, 'tcp.options', d.subarray(o, end), o, end - o);
+  if (ctx.wants('tcp.options')) ctx.add(tcp, 'tcp.options', d.subarray(o, end), o, end - o);
   let info = '';
   let eol = false;
   // every iteration advances by at least one byte: the loop ends
@@ -699,7 +701,7 @@ function options(ctx: Ctx, tcp: F, o: number, end: number, flow: TcpFlow, rev: T
     }
     if (kind === 0) eol = true;
     if (kind <= 1) {
-      if (ctx.w(kind === 0 ? 'tcp.options.eol' : 'tcp.options.nop')) ctx.add(tcp, kind === 0 ? 'tcp.options.eol' : 'tcp.options.nop', d.subarray(o, o + 1), o, 1);
+      if (ctx.wants(kind === 0 ? 'tcp.options.eol' : 'tcp.options.nop')) ctx.add(tcp, kind === 0 ? 'tcp.options.eol' : 'tcp.options.nop', d.subarray(o, o + 1), o, 1);
       ctx.add(tcp, 'tcp.option_kind', kind, o, 1);
       o++;
       continue;
@@ -709,7 +711,7 @@ function options(ctx: Ctx, tcp: F, o: number, end: number, flow: TcpFlow, rev: T
     const len = d[o + 1];
     if (len < 2) { ctx.malformedAt('tcp', `TCP option ${kind} length ${len} < 2`, o, 2); break; }
     if (o + len > end) { ctx.malformedAt('tcp', `TCP option ${kind} length ${len} runs past the header`, o, end - o); break; }
-    if (kind === 4 && ctx.w('tcp.options.sack_perm')) ctx.add(tcp, 'tcp.options.sack_perm', d.subarray(o, o + len), o, len);
+    if (kind === 4 && ctx.wants('tcp.options.sack_perm')) ctx.add(tcp, 'tcp.options.sack_perm', d.subarray(o, o + len), o, len);
     ctx.add(tcp, 'tcp.option_kind', kind, o, 1);
     ctx.add(tcp, 'tcp.option_len', len, o + 1, 1);
     switch (kind) {
@@ -773,3 +775,14 @@ function flagStr(flags: number): string {
 }
 
 export type { TcpStream };
+
+IP_PROTO.add(6, dissectTcp);
+
+treeLine('tcp', (v) => {
+  if (!v.has('tcp.srcport')) return v.title;
+  let s = `${v.title}, Src Port: ${v.text('tcp.srcport')}, Dst Port: ${v.text('tcp.dstport')}`;
+  if (v.has('tcp.seq')) s += `, Seq: ${v.text('tcp.seq')}`;
+  if (v.value('tcp.flags.ack') === '1') s += `, Ack: ${v.text('tcp.ack')}`;
+  if (v.has('tcp.len')) s += `, Len: ${v.text('tcp.len')}`;
+  return s;
+}, ['tcp.srcport', 'tcp.dstport', 'tcp.seq', 'tcp.flags.ack', 'tcp.ack', 'tcp.len']);

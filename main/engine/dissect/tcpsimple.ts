@@ -1,12 +1,15 @@
-// Simple TCP payload handlers: raw data, protocols shown by name only
+// Generic TCP payload handlers: raw data, protocols shown by name only
 // (SSH, PPTP), and line-based ones (SMTP) where a frame carries the
-// protocol only once a line completes, as in tshark.
+// protocol only once a line completes, as in tshark. minor.ts registers
+// the protocols that use them.
 import type { Ctx } from './context';
-import { latin1 } from './context';
+import * as readers from './bytes';
 import { dissectData } from './data';
-import { nameOnly } from './minor';
-import { dissectDns } from './dns';
+import { nameOnly } from './data';
 import type { TcpApp } from './tcpstream';
+import { LineFramer } from './framers';
+// bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
+const { latin1 } = readers;
 
 export class DataApp implements TcpApp {
   feed(ctx: Ctx, _st: unknown, _s: unknown, _f: unknown, off: number, end: number): void { dissectData(ctx, off, end); }
@@ -52,36 +55,5 @@ export class LineApp implements TcpApp {
   }
   fin(): void {}
   reset(): void { this.pending = ''; }
-}
-
-const MAX_DNS_TCP = 65535 + 2;
-
-/** DNS over TCP (RFC 1035 §4.2.2): two-byte length, then a message; reassembled per direction. */
-export class DnsTcpApp implements TcpApp {
-  private buf = new Uint8Array(0);
-  private len = 0;
-  private startOff = 0;
-  feed(ctx: Ctx, _st: unknown, _s: unknown, _f: unknown, off: number, end: number): void {
-    const d = ctx.d;
-    let o = off;
-    // each pass takes at least one byte, or stops
-    while (o < end) {
-      if (this.len === 0) this.startOff = o;
-      const want = this.len < 2 ? 2 : 2 + ((this.buf[0] << 8) | this.buf[1]);
-      const n = Math.min(want - this.len, end - o);
-      if (this.buf.length < want) { const nb = new Uint8Array(Math.min(MAX_DNS_TCP, Math.max(want, 64))); nb.set(this.buf.subarray(0, this.len)); this.buf = nb; }
-      this.buf.set(d.subarray(o, o + n), this.len);
-      this.len += n;
-      o += n;
-      if (this.len >= 2 && this.len === 2 + ((this.buf[0] << 8) | this.buf[1])) {
-        const msg = this.buf.slice(2, this.len);
-        const inFrame = o - this.startOff; // bytes of this message in the current frame
-        const fromFrame = Math.max(0, inFrame - 2);
-        this.len = 0;
-        ctx.withReassembled(msg, msg.length - fromFrame, o - fromFrame, fromFrame, () => dissectDns(ctx, 0, msg.length, 'dns'));
-      }
-    }
-  }
-  fin(): void {}
-  reset(): void { this.len = 0; }
+  framer(): LineFramer { return new LineFramer(); }
 }

@@ -2,13 +2,17 @@
 // ServerHello decoded (SNI, ALPN, supported_versions, cipher suites).
 // Records after ChangeCipherSpec are encrypted: only their framing is shown.
 import { createHash } from 'node:crypto';
-import { type Ctx, F, latin1 } from './context';
+import { type Ctx, FieldNode } from './context';
 import { declare, HEX16 } from './fields';
 import type { State } from './state';
 import type { TcpApp, TcpFlow, TcpStream } from './tcpstream';
+import * as readers from './bytes';
+import { LengthFramer } from './framers';
+import * as tables from './tables';
+// bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
+const { TCP_HEURISTICS, TCP_PORT } = tables;
+const { latin1, u16 } = readers;
 
-// local copies: a call across modules goes through CommonJS export getters (hot path)
-const u16 = (d: Uint8Array, o: number): number => (d[o] << 8) | d[o + 1];
 
 declare('tls', 'Transport Layer Security', [
   ['tls.record', 'none', 'TLS Record'],
@@ -72,7 +76,7 @@ export class TlsApp implements TcpApp {
   private version = 0;
   private encrypted = false;
   private layerFrame = -1;
-  private layer: F | null = null;
+  private layer: FieldNode | null = null;
   private infos: string[] = [];
   private bad = false;
   /** a handshake message cut by its record's end, waiting for the next handshake record */
@@ -86,6 +90,7 @@ export class TlsApp implements TcpApp {
   }
 
   fin(): void {}
+  framer(): LengthFramer { return new LengthFramer(true); }
 
   feed(ctx: Ctx, _st: State, s: TcpStream, _flow: TcpFlow, off: number, end: number): void {
     const d = ctx.d;
@@ -114,7 +119,7 @@ export class TlsApp implements TcpApp {
         this.bodyFrame = ctx.pkt.number;
         this.bodyFrameBytes = 0;
         // handshake records are kept (bounded), application data when its bytes are asked for (tls.app_data); the rest are only counted
-        const keep = (this.type === 22 && !this.encrypted) || (this.type === 23 && ctx.w('tls.app_data'));
+        const keep = (this.type === 22 && !this.encrypted) || (this.type === 23 && ctx.wants('tls.app_data'));
         this.body = keep ? new Uint8Array(Math.min(this.remaining, MAX_RECORD)) : null;
         if (this.remaining === 0) { this.record(ctx, s, o); continue; }
       }
@@ -137,7 +142,7 @@ export class TlsApp implements TcpApp {
     ctx.setSummary('TLS', 'Ignored Unknown Record');
   }
 
-  private tlsLayer(ctx: Ctx): F {
+  private tlsLayer(ctx: Ctx): FieldNode {
     if (this.layerFrame !== ctx.pkt.number || !this.layer) {
       this.layerFrame = ctx.pkt.number;
       this.layer = ctx.layer('tls', 0, 0);
@@ -198,7 +203,7 @@ export class TlsApp implements TcpApp {
     ctx.setSummary(vname, () => infos.join(', '));
   }
 
-  private handshakes(ctx: Ctx, rec: F, b: Uint8Array, s: TcpStream & { tlsVersion?: number }): void {
+  private handshakes(ctx: Ctx, rec: FieldNode, b: Uint8Array, s: TcpStream & { tlsVersion?: number }): void {
     let o = 0;
     while (o + 4 <= b.length) {
       const type = b[o], len = (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3];
@@ -230,7 +235,7 @@ export class TlsApp implements TcpApp {
 }
 
 /** A (TLS ≤ 1.2) Certificate message body [o, end): the chain's length, then each certificate's length and DER bytes. */
-function certificates(ctx: Ctx, hs: F, b: Uint8Array, o: number, end: number): void {
+function certificates(ctx: Ctx, hs: FieldNode, b: Uint8Array, o: number, end: number): void {
   if (o + 3 > end) { ctx.malformedAt('tls', 'Certificate message cut short in its length', o, end - o); return; }
   const total = (b[o] << 16) | (b[o + 1] << 8) | b[o + 2];
   ctx.sub(hs, 'tls.handshake.certificates_length', total, o, 3);
@@ -254,9 +259,9 @@ interface Ja3 { version: number; ciphers: number[]; exts: number[]; groups: numb
 const grease = (v: number): boolean => (v & 0x0f0f) === 0x0a0a && (v >> 8) === (v & 0xff);
 
 /** JA3 (ClientHello) / JA3S (ServerHello): the fingerprint string and its MD5, as Wireshark computes them. */
-function fingerprint(ctx: Ctx, hs: F, client: boolean, ja: Ja3): void {
+function fingerprint(ctx: Ctx, hs: FieldNode, client: boolean, ja: Ja3): void {
   const name = client ? 'tls.handshake.ja3' : 'tls.handshake.ja3s';
-  if (!ctx.g(name)) return;
+  if (!ctx.wantsPrefix(name)) return;
   const full = client
     ? `${ja.version},${ja.ciphers.join('-')},${ja.exts.join('-')},${ja.groups.join('-')},${ja.formats.join('-')}`
     : `${ja.version},${ja.ciphers.join('-')},${ja.exts.join('-')}`;
@@ -265,7 +270,7 @@ function fingerprint(ctx: Ctx, hs: F, client: boolean, ja: Ja3): void {
 }
 
 /** Client/Server Hello body [o, end); returns the SNI when present. */
-function hello(ctx: Ctx, hs: F, b: Uint8Array, o: number, end: number, client: boolean, s: TcpStream & { tlsVersion?: number }): string {
+function hello(ctx: Ctx, hs: FieldNode, b: Uint8Array, o: number, end: number, client: boolean, s: TcpStream & { tlsVersion?: number }): string {
   const cut = (what: string, at: number): string => {
     ctx.malformedAt('tls', `${client ? 'Client' : 'Server'} Hello cut short in ${what}`, at, Math.max(0, end - at));
     return sni;
@@ -368,4 +373,8 @@ function hello(ctx: Ctx, hs: F, b: Uint8Array, o: number, end: number, client: b
   return sni;
 }
 
-export type { F };
+export type { FieldNode };
+
+const TLS_PORTS = [443, 8443, 465, 993, 995, 853, 636, 990, 992, 5061, 6697];
+TCP_PORT.add(TLS_PORTS, () => new TlsApp(), { priority: 20 });
+TCP_HEURISTICS.add(looksLikeTls, () => new TlsApp(), 20);

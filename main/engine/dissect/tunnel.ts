@@ -1,15 +1,15 @@
-// GRE (RFC 2784/2890, and PPTP's enhanced GRE, RFC 2637) carrying PPP.
+// Tunnels: GRE (RFC 2784/2890, and PPTP's enhanced GRE, RFC 2637), PPP
+// inside it or PPPoE, and VXLAN (RFC 7348).
 import type { Ctx } from './context';
-import { declare, HEX16, HEX32 } from './fields';
+import { declare, HEX16, HEX32, treeLine } from './fields';
 import { dissectData } from './data';
 import { dissectEth, ethertype } from './link';
-import { nameOnly } from './minor';
-import { dissectIpv4 } from './ipv4';
-import { dissectIpv6 } from './ipv6';
 import type { State } from './state';
-
-// local copies: a call across modules goes through CommonJS export getters (hot path)
-const u16 = (d: Uint8Array, o: number): number => (d[o] << 8) | d[o + 1];
+import * as readers from './bytes';
+import * as tables from './tables';
+// bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
+const { ETHERTYPE, IP_PROTO, PPP_PROTOCOL, UDP_PORT } = tables;
+const { u16 } = readers;
 
 declare('gre', 'Generic Routing Encapsulation', [
   ['gre.flags_and_version', 'uint', 'Flags and Version', HEX16],
@@ -47,8 +47,7 @@ export function dissectGre(ctx: Ctx, st: State, off: number, end: number): void 
   l.len = o - off;
   ctx.info = 'Encapsulated';
   if (o >= end) return;
-  if (proto === 0x880b) return dissectPpp(ctx, st, o, end);
-  if (proto === 0x6558) { dissectEth(ctx, st, o, end); return; } // transparent Ethernet bridging
+  // the protocol type is an ethertype (PPP and transparent Ethernet bridging are registered there too)
   ethertype(ctx, st, proto, o, end, false);
 }
 
@@ -63,8 +62,37 @@ export function dissectPpp(ctx: Ctx, st: State, off: number, end: number): void 
   if (d[o] & 1) { proto = d[o]; o += 1; } // protocol field compression
   else if (end - o >= 2) { proto = u16(d, o); o += 2; } else { ctx.malformedAt('ppp', 'PPP protocol cut short', o, 1); return; }
   ctx.add(l, 'ppp.protocol', proto, o - 2, 2);
-  if (proto === 0xc021) nameOnly(ctx, 'lcp', 'PPP LCP', o, end, 'Configuration Request');
-  else if (proto === 0x21) dissectIpv4(ctx, st, o, end);
-  else if (proto === 0x57) dissectIpv6(ctx, st, o, end);
+  const next = PPP_PROTOCOL.get(proto);
+  if (next !== undefined) next(ctx, st, o, end);
   else dissectData(ctx, o, end);
 }
+
+declare('vxlan', 'Virtual eXtensible Local Area Network', [
+  ['vxlan.flags', 'uint', 'Flags', { base: 'hex', hexDigits: 4 }],
+  ['vxlan.vni', 'uint', 'VXLAN Network Identifier (VNI)'],
+]);
+
+/** VXLAN (RFC 7348): 8-byte header, then an Ethernet frame. */
+function dissectVxlan(ctx: Ctx, st: State, off: number, end: number): void {
+  const d = ctx.d;
+  const l = ctx.layer('vxlan', off, Math.min(8, end - off));
+  if (end - off < 8) { ctx.malformedAt('vxlan', `VXLAN header cut short (${end - off} of 8 bytes)`, off, end - off); return; }
+  ctx.add(l, 'vxlan.flags', u16(d, off), off, 2);
+  ctx.add(l, 'vxlan.vni', ((d[off + 4] << 16) | (d[off + 5] << 8) | d[off + 6]) >>> 0, off + 4, 3);
+  dissectEth(ctx, st, off + 8, end);
+}
+
+IP_PROTO.add(47, dissectGre);
+ETHERTYPE.add(0x880b, dissectPpp);
+UDP_PORT.add([4789], dissectVxlan, { priority: 50 });
+
+/** GRE protocol types tshark 4.0 names in the GRE header line (packet-gre.c gre_typevals) */
+const GRE_TYPES: Record<number, string> = {
+  0x0800: 'IP', 0x86dd: 'IPv6', 0x0806: 'ARP', 0x880b: 'PPP', 0x6558: 'Transparent Ethernet bridging',
+  0x8847: 'MPLS label switched packet', 0x88be: 'ERSPAN', 0x22eb: 'ERSPAN', 0x8100: '802.1Q Virtual LAN',
+};
+
+treeLine('gre', (v) => {
+  const p = v.field('gre.proto')?.value;
+  return typeof p === 'number' ? `${v.title} (${GRE_TYPES[p] ?? '0x' + p.toString(16).padStart(4, '0')})` : v.title;
+}, ['gre.proto']);

@@ -1,43 +1,13 @@
-// UDP (RFC 768) and the dispatch to the protocols carried over it.
+// UDP (RFC 768); the protocols it carries register in UDP_PORT.
 import { type Ctx, fieldGroup } from './context';
-import { declare, HEX16 } from './fields';
+import { declare, HEX16, treeLine } from './fields';
 import { dissectData } from './data';
-import { dissectDns } from './dns';
-import { nameOnly } from './minor';
-import { dissectDhcp } from './dhcp';
-import { looksLikeHttp } from './http';
-import { dissectEth } from './link';
 import type { State } from './state';
-
-// local copy: a call across modules goes through CommonJS export getters (hot path)
-const u16 = (d: Uint8Array, o: number): number => (d[o] << 8) | d[o + 1];
-
-/** Protocols recognised by port and shown by name (their fields are not decoded). */
-const UDP_NAMES = new Map<number, [string, string]>([
-  [123, ['ntp', 'NTP']], [137, ['nbns', 'NBNS']], [514, ['syslog', 'Syslog']], [69, ['tftp', 'TFTP']],
-  [546, ['dhcpv6', 'DHCPv6']], [547, ['dhcpv6', 'DHCPv6']],
-]);
-
-declare('vxlan', 'Virtual eXtensible Local Area Network', [
-  ['vxlan.flags', 'uint', 'Flags', { base: 'hex', hexDigits: 4 }],
-  ['vxlan.vni', 'uint', 'VXLAN Network Identifier (VNI)'],
-]);
-
-function latin1Line(d: Uint8Array, o: number, end: number): string {
-  let s = '';
-  for (let i = o; i < end && d[i] !== 13 && d[i] !== 10; i++) s += String.fromCharCode(d[i]);
-  return s;
-}
-
-/** VXLAN (RFC 7348): 8-byte header, then an Ethernet frame. */
-function dissectVxlan(ctx: Ctx, st: State, off: number, end: number): void {
-  const d = ctx.d;
-  const l = ctx.layer('vxlan', off, Math.min(8, end - off));
-  if (end - off < 8) { ctx.malformedAt('vxlan', `VXLAN header cut short (${end - off} of 8 bytes)`, off, end - off); return; }
-  ctx.add(l, 'vxlan.flags', u16(d, off), off, 2);
-  ctx.add(l, 'vxlan.vni', ((d[off + 4] << 16) | (d[off + 5] << 8) | d[off + 6]) >>> 0, off + 4, 3);
-  dissectEth(ctx, st, off + 8, end);
-}
+import * as readers from './bytes';
+import * as tables from './tables';
+// bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
+const { IP_PROTO, UDP_PORT } = tables;
+const { u16 } = readers;
 
 declare('udp', 'User Datagram Protocol', [
   ['udp.srcport', 'uint', 'Source Port'],
@@ -82,7 +52,7 @@ export function dissectUdp(ctx: Ctx, st: State, off: number, end: number): void 
   }
   if (ctx.inner > 0) return; // header inside an ICMP error: ports are what matters
   // a Dissector whose field subset lacks udp.stream never shows the numbers: no need to keep the table
-  if (ctx.w('udp.stream')) ctx.gen(udp, 'udp.stream', st.udpStream(ctx, sp, dp));
+  if (ctx.wants('udp.stream')) ctx.gen(udp, 'udp.stream', st.udpStream(ctx, sp, dp));
   let payEnd = end;
   if (len < 8) {
     ctx.malformedAt('udp', `Bad length value ${len} < 8`, off + 4, 2);
@@ -96,23 +66,12 @@ export function dissectUdp(ctx: Ctx, st: State, off: number, end: number): void 
   ctx.info = () => `${sp} → ${dp} Len=${Math.max(0, len - 8)}`;
   if (pay >= payEnd) return;
   // as tshark: the datagram's payload bytes, whatever decodes them (the bytes of a datagram reassembled from fragments too)
-  if (ctx.w('udp.payload')) ctx.add(udp, 'udp.payload', d.subarray(pay, payEnd), pay, payEnd - pay);
-  if (sp === 53 || dp === 53) return dissectDns(ctx, pay, payEnd, 'dns');
-  if (sp === 5353 || dp === 5353) return dissectDns(ctx, pay, payEnd, 'mdns');
-  if (sp === 5355 || dp === 5355) return dissectDns(ctx, pay, payEnd, 'llmnr');
-  if (sp === 67 || dp === 67 || sp === 68 || dp === 68) return dissectDhcp(ctx, pay, payEnd);
-  const named = UDP_NAMES.get(sp) ?? UDP_NAMES.get(dp);
-  if (named) return nameOnly(ctx, named[0], named[1], pay, payEnd);
-  if (sp === 1900 || dp === 1900) {
-    // SSDP is HTTP over UDP; tshark shows nothing for other bytes on the port
-    if (looksLikeHttp(d, pay, payEnd)) nameOnly(ctx, 'ssdp', 'SSDP', pay, payEnd, latin1Line(d, pay, payEnd));
-    return;
-  }
-  if (sp === 4789 || dp === 4789) return dissectVxlan(ctx, st, pay, payEnd);
-  if (sp === 17500 && dp === 17500) {
-    nameOnly(ctx, 'db-lsp-disc', 'DB-LSP-DISC', pay, payEnd);
-    if (d[pay] === 0x7b) nameOnly(ctx, 'json', 'JSON', pay, payEnd);
-    return;
-  }
+  if (ctx.wants('udp.payload')) ctx.add(udp, 'udp.payload', d.subarray(pay, payEnd), pay, payEnd - pay);
+  const next = UDP_PORT.lookup(sp, dp);
+  if (next !== undefined) { next(ctx, st, pay, payEnd); return; }
   dissectData(ctx, pay, payEnd);
 }
+
+IP_PROTO.add(17, dissectUdp);
+
+treeLine('udp', (v) => v.has('udp.srcport') ? `${v.title}, Src Port: ${v.text('udp.srcport')}, Dst Port: ${v.text('udp.dstport')}` : v.title, ['udp.srcport', 'udp.dstport']);

@@ -3,7 +3,7 @@
 // HTTP User-Agent, and the service (TLS SNI / HTTP Host / DNS name) a packet
 // belongs to. All generated, all registered, usable in columns and filters.
 import type { Field } from '../types';
-import { type Ctx, F } from '../dissect/context';
+import { type Ctx, FieldNode } from '../dissect/context';
 import { declare } from '../dissect/fields';
 import { GeoIp, type GeoInfo } from './geoip';
 import { userAgentFamily } from './useragent';
@@ -52,7 +52,7 @@ declare('http', 'Hypertext Transfer Protocol', [
 function addGeo(ctx: Ctx, layer: Field, p: 'ip' | 'ipv6', src: GeoInfo | null, dst: GeoInfo | null): void {
   if (!src && !dst) return;
   const g = `${p}.geoip`;
-  const tree = new F(g, null, 0, 0);
+  const tree = new FieldNode(g, null, 0, 0);
   tree.generated = true;
   if (ctx.want === null) {
     tree.children = [];

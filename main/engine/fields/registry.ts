@@ -1,45 +1,8 @@
-// The field registry: every field a dissector can produce is declared here
-// (by the dissector module that produces it), so that the display-filter
-// compiler can tell an unknown field from an absent one and the UI can
-// offer completion.
-import type { FieldDef, FieldType } from '../types';
+// The field registry, complete: every field a dissector can produce, so
+// that the display-filter compiler can tell an unknown field from an absent
+// one and the UI can offer completion. Importing the dissection engine here
+// (its protocol index and enrichment) fills the store before any lookup;
+// modules of the engine itself declare through store.ts instead.
+import '../dissect';
 
-const defs = new Map<string, FieldDef>();
-
-export function registerFields(list: FieldDef[]): void {
-  for (const d of list) {
-    const prev = defs.get(d.name);
-    if (prev && prev.type !== d.type) {
-      throw new Error(`field ${d.name} registered twice with different types (${prev.type}, ${d.type})`);
-    }
-    defs.set(d.name, prev ? { ...prev, ...d } : d);
-  }
-}
-
-/** Shorthand for dissector modules: registerProtocol('udp', 'User Datagram Protocol', [['udp.srcport','uint','Source Port'], ...]) */
-export function registerProtocol(
-  proto: string,
-  title: string,
-  fields: Array<[name: string, type: FieldType, title: string, extra?: Partial<FieldDef>]>,
-): void {
-  registerFields([
-    { name: proto, type: 'protocol', title },
-    ...fields.map(([name, type, t, extra]) => ({ name, type, title: t, ...extra })),
-  ]);
-}
-
-export function getField(name: string): FieldDef | undefined {
-  return defs.get(name);
-}
-
-export function allFields(): FieldDef[] {
-  return [...defs.values()];
-}
-
-/** Fields whose name starts with the prefix, shortest (most general) first. */
-export function completeField(prefix: string, limit = 50): FieldDef[] {
-  const out: FieldDef[] = [];
-  for (const d of defs.values()) if (d.name.startsWith(prefix)) out.push(d);
-  out.sort((a, b) => a.name.length - b.name.length || a.name.localeCompare(b.name));
-  return out.slice(0, limit);
-}
+export { allFields, completeField, getField, registerFields, registerProtocol } from './store';

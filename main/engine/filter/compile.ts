@@ -69,10 +69,19 @@ export type CompileResult =
   | { ok: true; filter: CompiledFilter }
   | { ok: false; error: { message: string; start: number; end: number } };
 
-export function compileDisplayFilter(text: string): CompileResult {
+export interface CompileOptions {
+  /**
+   * Names we do not decode are fields that are never present, instead of an
+   * error: a test of one is false (its negation true). For rule sets written
+   * for Wireshark's thousands of protocols, as its default colorfilters.
+   */
+  unknownFieldsAbsent?: boolean;
+}
+
+export function compileDisplayFilter(text: string, opts: CompileOptions = {}): CompileResult {
   try {
     const ast = parseFilter(text);
-    return { ok: true, filter: new Compiler(text).build(ast) };
+    return { ok: true, filter: new Compiler(text, opts.unknownFieldsAbsent === true).build(ast) };
   } catch (e) {
     if (e instanceof FilterError) return { ok: false, error: { message: e.message, start: e.start, end: e.end } };
     throw e;
@@ -87,6 +96,7 @@ type ValFn = (c: Ctx) => Vals;
 type TestFn = (c: Ctx) => boolean;
 
 const EMPTY: Vals = [];
+const NEVER: TestFn = () => false;
 
 /** A type-checked value expression. */
 interface Typed {
@@ -119,7 +129,7 @@ class Compiler {
   private readonly slotIndex = new Map<string, number>();
   private readonly plans = new WeakMap<TestFn, FilterPlan>();
 
-  constructor(private readonly text: string) {}
+  constructor(private readonly text: string, private readonly unknownAbsent = false) {}
 
   build(ast: TestNode): CompiledFilter {
     const test = this.test(ast);
@@ -212,6 +222,7 @@ class Compiler {
   // ---- tests ------------------------------------------------------------------
 
   private test(n: TestNode): TestFn {
+    if (this.unknownAbsent && this.readsUnknownField(n)) return NEVER;
     switch (n.k) {
       case 'and': case 'or': {
         const l = this.test(n.l), r = this.test(n.r);
@@ -228,6 +239,12 @@ class Compiler {
         return n.negated ? this.negate(t) : t;
       }
     }
+  }
+
+  /** An exists/relation/in test whose left side is a word the parser did not know as a field. */
+  private readsUnknownField(n: TestNode): boolean {
+    const v = n.k === 'exists' ? n.v : n.k === 'rel' || n.k === 'in' ? n.l : null;
+    return v !== null && v.k === 'literal' && v.form === 'word' && looksLikeFieldName(v.text) && !/^[0-9]/.test(v.text);
   }
 
   private negate(e: TestFn): TestFn {

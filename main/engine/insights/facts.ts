@@ -8,6 +8,8 @@
 // (ensureGeo), when a new endpoint or source needs its country.
 import type { Dissection, Field, FieldValue } from '../types';
 import { LinkType } from '../types';
+// one address notation for the packet list and the insights (IPv4-mapped IPv6 dotted, as Wireshark)
+import { HEX2, ipv4ToString, ipv6ToString } from '../dissect/addr';
 
 export interface PacketFacts {
   d: Dissection;
@@ -104,36 +106,6 @@ export function frameProtocols(d: Dissection): string {
 }
 
 export const TCP = { FIN: 0x01, SYN: 0x02, RST: 0x04, PSH: 0x08, ACK: 0x10 } as const;
-
-export function ipv4ToString(v: number): string {
-  return `${v >>> 24}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`;
-}
-
-/** RFC 5952 text form (lowercase, longest zero run compressed). */
-export function ipv6ToString(b: Uint8Array): string {
-  const words: number[] = [];
-  for (let i = 0; i < 16; i += 2) words.push((b[i] << 8) | b[i + 1]);
-  let bestStart = -1, bestLen = 0;
-  for (let i = 0; i < 8;) {
-    if (words[i] !== 0) { i++; continue; }
-    let j = i;
-    while (j < 8 && words[j] === 0) j++;
-    if (j - i > bestLen && j - i > 1) { bestStart = i; bestLen = j - i; }
-    i = j;
-  }
-  const hex = words.map((w) => w.toString(16));
-  if (bestStart < 0) return hex.join(':');
-  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}`;
-}
-
-const HEX2 = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
-
-export function macToString(b: Uint8Array): string {
-  if (b.length === 6) return `${HEX2[b[0]]}:${HEX2[b[1]]}:${HEX2[b[2]]}:${HEX2[b[3]]}:${HEX2[b[4]]}:${HEX2[b[5]]}`;
-  let s = '';
-  for (let i = 0; i < b.length; i++) s += (i ? ':' : '') + HEX2[b[i]];
-  return s;
-}
 
 function addr(v: FieldValue): string | undefined {
   if (typeof v === 'number') return ipv4ToString(v);

@@ -205,7 +205,7 @@ export class FieldsByteWriter {
   private slotCol: Int32Array | null = null;
 
   /**
-   * Reads fields' columns from their slot (F.slot) instead of looking their
+   * Reads fields' columns from their slot (FieldNode.slot) instead of looking their
    * names up: `names` is the Dissector's wantedNames(), and only that
    * Dissector's packets may be written afterwards.
    */

@@ -18,6 +18,7 @@ import { SessionFileError } from '../session/errors';
 import { SpoolWriter } from '../session/spool';
 import type { Session } from '../session/open';
 import { SLICE_MS } from '../filter/steps';
+import type { Colouring } from '../colour/colouring';
 
 /** packets ingested between two looks at the clock while a file loads */
 const INGEST_SLICE = 256;
@@ -71,7 +72,11 @@ export class OpenCapture {
   /** told of every packet as it is indexed (the displayed list judges it) */
   onPacket: (i: number, d: Dissection) => void = () => undefined;
 
-  constructor(readonly mode: Status['mode'], readonly source: string, private readonly out: CaptureOutbox) {
+  /**
+   * colouring: the table packets are coloured with as they are indexed (the
+   * user's; a session's own replaces it before its packets are read)
+   */
+  constructor(readonly mode: Status['mode'], readonly source: string, private readonly out: CaptureOutbox, public colouring: Colouring) {
     // a live capture is 'loading' until the helper says its XDP program is attached:
     // 'capturing' must mean that packets sent now are captured
     this.state = mode === 'idle' ? 'idle' : 'loading';
@@ -92,7 +97,7 @@ export class OpenCapture {
     for (const pkt of batch) {
       let d: Dissection;
       try { d = dissector.dissect(pkt); } catch (e) { d = brokenDissection(pkt, e); }
-      summaries.push(summarize(d, this.streams));
+      summaries.push(summarize(d, this.streams, this.colouring));
       if (!fromFile) store.append(pkt, summaries[summaries.length - 1]);
       const i = first + summaries.length - 1;
       this.index.add(d);

@@ -10,7 +10,7 @@ import type { ExportParams, Methods, RecentEntry, SaveParams, ViewState } from '
 import { ApiError } from '../../api/index';
 import { errMessage, type OpenCapture } from './open-capture';
 import type { DisplayedList } from './list';
-import { COLOURING_RULES, cleanColumns, parseRange } from './session-view';
+import { cleanColumns, parseRange } from './session-view';
 import { saveSession } from '../session/save';
 import { exportDissections } from '../session/export-dissections';
 import { RecentFiles } from '../session/recent';
@@ -128,7 +128,7 @@ function metadata(cap: OpenCapture, list: DisplayedList): Partial<SessionMetadat
     ...(capture ? { capture } : {}),
     displayFilter: list.filterText,
     columns: (cap.view.columns ?? cap.session.columns).map((c) => ({ ...c })),
-    colouringRules: cap.session.ours && cap.session.colouringRules.length ? cap.session.colouringRules : COLOURING_RULES,
+    colouringRules: cap.colouring.rules.map((r) => ({ ...r })),
     selectedPacket: selected !== null && cap.store.indexOf(selected) >= 0 ? selected : null,
     insights: JSON.parse(JSON.stringify(cap.insights.settings)) as Record<string, unknown>,
   };

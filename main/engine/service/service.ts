@@ -14,6 +14,7 @@ import { DisplayedList } from './list';
 import { Persistence } from './persistence';
 import { Uploads } from './uploads';
 import { Generation, StatusPusher } from './status';
+import { Colouring } from '../colour/colouring';
 import { captureHandlers } from './handlers/capture';
 import { fileHandlers } from './handlers/file';
 import { viewHandlers } from './handlers/view';
@@ -37,6 +38,8 @@ export class EngineService {
   cap: OpenCapture;
   /** the displayed list over `cap` */
   list: DisplayedList;
+  /** the user's colouring table (Wireshark's defaults until setColouring); a capture may use a session's own */
+  userColouring = new Colouring();
   private lastAlertCheck = 0;
   private readonly handlers: { [M in Method]: (p: Methods[M]['params']) => Promise<Methods[M]['result']> };
 
@@ -71,7 +74,7 @@ export class EngineService {
     return new OpenCapture(mode, source, {
       status: (now) => this.pushStatus(now),
       error: (e) => this.opts.emit({ event: 'error', data: e }),
-    });
+    }, this.userColouring);
   }
 
   /**

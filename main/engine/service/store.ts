@@ -5,7 +5,6 @@
 // cost tens of bytes each plus their frame bytes, not a million objects.
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { RawPacket } from '../types';
-import { COLOUR_RULES, type ColourRule } from '../../api/types';
 
 type TypedCtor<T> = { new (n: number): T };
 type AnyTyped = Uint8Array | Uint16Array | Uint32Array | Int32Array | Float64Array | BigInt64Array;
@@ -77,12 +76,12 @@ export interface RowSummary {
   userAgent?: string;
   hostSni?: string;
   contentLength?: number;
-  colour: ColourRule;
+  /** colouring rule number (main/engine/colour/colouring.ts): 0 none, n rule n-1 */
+  colour: number;
   /** TCP conversation id, -1 when not TCP */
   stream: number;
 }
 
-const COLOUR_INDEX = new Map<string, number>(COLOUR_RULES.map((c, i) => [c, i]));
 /** Record header sizes before the packet bytes: pcapng EPB/OPB, pcap, modified pcap, pcapng SPB. */
 const DATA_OFFSETS = [28, 16, 24, 12];
 const NO_TS = -(2n ** 63n);
@@ -191,7 +190,7 @@ export class PacketStore {
     this.userAgent.arr[i] = st.intern(s.userAgent);
     this.hostSni.arr[i] = st.intern(s.hostSni);
     this.contentLength.arr[i] = s.contentLength ?? NaN;
-    this.colour.arr[i] = COLOUR_INDEX.get(s.colour) ?? 0;
+    this.colour.arr[i] = s.colour;
     this.stream.arr[i] = s.stream;
     this.count = n;
     return i;

@@ -12,6 +12,7 @@ import { SessionFileError } from '../../session/errors';
 import type { SessionMetadata } from '../../session/metadata';
 import { compileDisplayFilter } from '../../filter/compile';
 import { InsightsEngine } from '../../insights/index';
+import { Colouring, cleanColouringRules } from '../../colour/colouring';
 import type { Handlers } from './types';
 
 export function fileHandlers(svc: EngineService): Handlers<'file'> {
@@ -69,12 +70,16 @@ export async function openFile(svc: EngineService, path: string): Promise<Status
 
 /** Our session's display filter and insight settings apply before the packets are read. */
 function applySessionMetadata(cap: OpenCapture, list: DisplayedList, meta: SessionMetadata, ours: boolean, notices: string[]): void {
+  const colouring = cleanColouringRules(meta.colouringRules);
+  if (colouring.dropped) notices.push(`${colouring.dropped} saved colouring rule(s) were malformed and are ignored`);
+  // a session shows the colours it was saved with (packets are read after this)
+  if (ours && colouring.rules.length) cap.colouring = new Colouring(colouring.rules);
   cap.session = {
     ours,
     displayFilter: meta.displayFilter,
     columns: cleanColumns(meta.columns),
     selectedPacket: meta.selectedPacket,
-    colouringRules: meta.colouringRules.map((r) => ({ ...r, enabled: r.enabled !== false })),
+    colouringRules: colouring.rules,
     capture: meta.capture ? { interface: meta.capture.interface, mode: meta.capture.mode, filter: meta.capture.filter } : undefined,
     insights: meta.insights,
     notices,

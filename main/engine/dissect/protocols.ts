@@ -1,0 +1,23 @@
+// Every protocol module, imported once for its registrations: its fields
+// (the filter compiler's registry), its tree line, and its place in its
+// parent's dissector table (tables.ts). Whoever needs the registry or the
+// tables complete imports this module, so nothing depends on which module
+// happened to be imported first. A new protocol adds one line here.
+import './frame';
+import './link';
+import './arp';
+import './ipv4';
+import './ipv6';
+import './icmp';
+import './icmpv6';
+import './igmp';
+import './tcp';
+import './udp';
+import './tunnel';
+import './dns';
+import './dhcp';
+import './http';
+import './tls';
+import './rip';
+import './minor';
+import './data';

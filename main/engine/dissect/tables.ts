@@ -1,0 +1,92 @@
+// Dissector tables, as Wireshark's (proto_reg_handoff): a protocol module
+// registers itself into its parent's table (ethertype, ip.proto, udp.port,
+// tcp.port, the TCP heuristics); the parent looks its payload up there and
+// never names its children. dissect/protocols.ts imports every module, so
+// the tables (and the field registry) are complete whichever module a
+// caller imports first.
+import type { Ctx } from './context';
+import type { State } from './state';
+import type { TcpApp } from './tcpstream';
+
+/**
+ * Dissects [off, end) of ctx.d. Returns where the protocol's bytes end when
+ * that is before `end` (an IPv4 total length shorter than the Ethernet
+ * payload: the rest is padding), else nothing.
+ */
+export type Dissect = (ctx: Ctx, st: State, off: number, end: number) => number | void;
+
+/** A table keyed by a number the parent reads (an ethertype, an IP protocol, a PPP protocol). */
+export class DissectorTable {
+  private readonly map = new Map<number, Dissect>();
+  constructor(readonly name: string) {}
+
+  add(key: number, dissect: Dissect): void {
+    if (this.map.has(key)) throw new Error(`${this.name} ${key} is registered twice`);
+    this.map.set(key, dissect);
+  }
+
+  get(key: number): Dissect | undefined {
+    return this.map.get(key);
+  }
+}
+
+/** Registrations without a priority come after every built-in one. */
+export const DEFAULT_PRIORITY = 100;
+
+interface PortEntry<T> { value: T; priority: number; both: boolean }
+
+/**
+ * A table keyed by a transport port: a packet goes to the protocol of its
+ * source or destination port. When both name one, the lower priority wins,
+ * and between equals the source port's (the order tshark's choices were
+ * matched in; a new protocol needs no priority).
+ */
+export class PortTable<T> {
+  private readonly map = new Map<number, PortEntry<T>>();
+  constructor(readonly name: string) {}
+
+  /** `both`: only when source and destination are both this port (a broadcast discovery protocol). */
+  add(ports: readonly number[], value: T, opts: { priority?: number; both?: boolean } = {}): void {
+    const entry = { value, priority: opts.priority ?? DEFAULT_PRIORITY, both: opts.both === true };
+    for (const p of ports) {
+      if (this.map.has(p)) throw new Error(`${this.name} ${p} is registered twice`);
+      this.map.set(p, entry);
+    }
+  }
+
+  lookup(sp: number, dp: number): T | undefined {
+    let a = this.map.get(sp), b = this.map.get(dp);
+    if (a !== undefined && a.both && sp !== dp) a = undefined;
+    if (b !== undefined && b.both && sp !== dp) b = undefined;
+    if (a === undefined) return b?.value;
+    if (b === undefined || a.priority <= b.priority) return a.value;
+    return b.value;
+  }
+}
+
+/** Makes the reassembler for one direction of a TCP stream; sp/dp are that direction's ports. */
+export type TcpAppFactory = (sp: number, dp: number) => TcpApp;
+
+/** A heuristic: does a direction's first payload [off, end) look like the protocol? */
+export interface TcpHeuristic { test(d: Uint8Array, off: number, end: number): boolean; app: TcpAppFactory; priority: number }
+
+/** Heuristics tried in priority order (not import order) when no port matched. */
+export class HeuristicList {
+  readonly list: TcpHeuristic[] = [];
+  add(test: TcpHeuristic['test'], app: TcpAppFactory, priority = DEFAULT_PRIORITY): void {
+    this.list.push({ test, app, priority });
+    this.list.sort((a, b) => a.priority - b.priority);
+  }
+
+  find(d: Uint8Array, off: number, end: number): TcpAppFactory | undefined {
+    for (const h of this.list) if (h.test(d, off, end)) return h.app;
+    return undefined;
+  }
+}
+
+export const ETHERTYPE = new DissectorTable('ethertype');
+export const IP_PROTO = new DissectorTable('ip.proto');
+export const PPP_PROTOCOL = new DissectorTable('ppp.protocol');
+export const UDP_PORT = new PortTable<Dissect>('udp.port');
+export const TCP_PORT = new PortTable<TcpAppFactory>('tcp.port');
+export const TCP_HEURISTICS = new HeuristicList();
