@@ -8,12 +8,11 @@ import { SYN_ONLY, addrEq, fmtBytes, quote } from '../alert';
 import type { Detector, DetectorDef, LimitSettings } from '../detector';
 import { CappedSet, LruMap } from '../sketch';
 import type { AiServiceDef, AiUsageSummary } from '../../../api/insights';
+import type { InsightsSettings } from '../../../api/insights';
 export type { AiUsageSummary } from '../../../api/insights';
 
-export interface AiServiceSettings {
-  enabled: boolean;
-  services: AiServiceDef[];
-}
+/** this detector's settings section (its shape is the API's) */
+export type AiServiceSettings = InsightsSettings['aiServices'];
 
 export const DEFAULT_AI_SERVICES: AiServiceDef[] = [
   { name: 'OpenAI', domains: ['api.openai.com'] },

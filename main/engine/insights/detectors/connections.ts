@@ -11,34 +11,10 @@ import type { Alert } from '../alert';
 import { SYN_ONLY, addrEq, frameRange } from '../alert';
 import type { Detector, DetectorDef, LimitSettings } from '../detector';
 import { CappedSet, LruMap, TopK } from '../sketch';
+import type { InsightsSettings } from '../../../api/insights';
 
-export interface ConnectionSettings {
-  scan: {
-    enabled: boolean;
-    windowSec: number;
-    /** distinct destination ports (on any hosts) one source tries */
-    minPorts: number;
-    /** distinct hosts one source tries on one port */
-    minHosts: number;
-    /** share of attempts that never completed a handshake */
-    minUnansweredShare: number;
-  };
-  bruteForce: {
-    enabled: boolean;
-    windowSec: number;
-    /** new connections from one source to one authentication service */
-    minAttempts: number;
-    authPorts: number[];
-  };
-  synFlood: {
-    enabled: boolean;
-    windowSec: number;
-    /** half-open connections to one target (host:port) */
-    minHalfOpen: number;
-    /** distinct sources of those SYNs */
-    minSources: number;
-  };
-}
+/** the settings sections this detector reads (their shape is the API's) */
+export type ConnectionSettings = Pick<InsightsSettings, 'scan' | 'bruteForce' | 'synFlood'>;
 
 export const connections: DetectorDef<ConnectionSettings, 'port-scan' | 'brute-force' | 'syn-flood'> = {
   id: 'connections',

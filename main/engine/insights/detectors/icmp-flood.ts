@@ -15,14 +15,10 @@ import { addrEq, fmtBytes, fmtRate, frameRange } from '../alert';
 import type { Detector, DetectorDef } from '../detector';
 import type { PacketFacts } from '../facts';
 import { CappedSet, LruMap, TopK } from '../sketch';
+import type { InsightsSettings } from '../../../api/insights';
 
-export interface IcmpFloodSettings {
-  enabled: boolean;
-  /** a second with more echo requests than this to one host floods it (ordinary ping sends one per second) */
-  minPerSec: number;
-  /** distinct sources from which a flood counts as distributed (and high severity) */
-  manySources: number;
-}
+/** this detector's settings section (its shape is the API's) */
+export type IcmpFloodSettings = InsightsSettings['icmpFlood'];
 
 export const icmpFlood: DetectorDef<{ icmpFlood: IcmpFloodSettings }, 'icmp-flood'> = {
   id: 'icmp-flood',

@@ -9,16 +9,10 @@ import type { Dissection } from '../../types';
 import type { Detector, DetectorDef, LimitSettings } from '../detector';
 import { TopK } from '../sketch';
 import { recogniseDns as recogniseDnsExport, recogniseTcp as recogniseTcpExport, type Service } from '../services';
+import type { InsightsSettings } from '../../../api/insights';
 
-export interface PolicySettings {
-  enabled: boolean;
-  /** EtherTypes expected on the link (numbers, e.g. 0x0800) */
-  etherTypes: number[];
-  /** IP protocol numbers expected (IPv6 extension headers are always allowed) */
-  ipProtocols: number[];
-  /** ports where each recognised service is expected; elsewhere it is a mismatch */
-  services: { http: number[]; tls: number[]; ssh: number[]; dns: number[] };
-}
+/** this detector's settings section (its shape is the API's) */
+export type PolicySettings = InsightsSettings['policy'];
 
 export const policy: DetectorDef<{ policy: PolicySettings }, 'unexpected-protocol' | 'service-mismatch'> = {
   id: 'policy',

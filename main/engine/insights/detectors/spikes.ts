@@ -9,28 +9,10 @@ import type { Alert, AlertEndpoint } from '../alert';
 import { addrEq, fmtBytes, fmtRate, frameRange } from '../alert';
 import type { Detector, DetectorDef } from '../detector';
 import { CappedSet, LruMap, TopK, medianMad } from '../sketch';
+import type { InsightsSettings } from '../../../api/insights';
 
-export interface SpikeSettings {
-  enabled: boolean;
-  /** seconds of per-second history the baseline is computed from */
-  windowSec: number;
-  /** seconds of history needed before a key can spike */
-  minHistorySec: number;
-  /** a second spikes when it exceeds factor × the median ... */
-  factor: number;
-  /** ... and median + madK × 1.4826 × MAD (a robust standard deviation) ... */
-  madK: number;
-  /** ... and at least this many packets (so quiet links do not alarm on 10 packets) */
-  minPacketsPerSec: number;
-  /** bytes/s floor for a bytes spike */
-  minBytesPerSec: number;
-  /** distinct sources from which a spike counts as distributed (DDoS-like) */
-  manySources: number;
-  /** share of a spike's packets above which one source is "the" heavy source */
-  dominantShare: number;
-  /** destinations with their own baseline (least recently seen is dropped) */
-  maxDestinations: number;
-}
+/** this detector's settings section (its shape is the API's) */
+export type SpikeSettings = InsightsSettings['spike'];
 
 export const spikes: DetectorDef<{ spike: SpikeSettings }, 'traffic-spike'> = {
   id: 'traffic-spike',
