@@ -5,6 +5,7 @@
 // one-time code: no secret is in the page, its URL or its scripts.
 import type { EngineEvent, Method, Params, Result, Status, XdpscopeApi } from '../main/api/types';
 import { decodeMessage, encodeMessage } from '../main/api/codec';
+import { apiError } from '../main/api/errors';
 
 declare global {
   interface Window { xdpscope?: XdpscopeApi }
@@ -36,7 +37,7 @@ export function connectBrowserApi(loc: Location = window.location): Promise<Xdps
       if (!p) return;
       pending.delete(msg.id);
       if (msg.ok) p.resolve(msg.result);
-      else p.reject(Object.assign(new Error(msg.error?.message ?? 'engine error'), { kind: msg.error?.kind ?? 'engine' }));
+      else p.reject(apiError(msg.error));
     } else if (typeof msg?.event === 'string') {
       for (const l of listeners) l(msg as EngineEvent);
     }

@@ -3,6 +3,9 @@
 // engine computes these shapes and imports them from here, so the renderer
 // needs nothing from the engine.
 
+import { z } from 'zod';
+import { call, empty } from './common';
+
 export type AlertKind =
   | 'traffic-spike' | 'port-scan' | 'brute-force' | 'syn-flood'
   | 'unexpected-protocol' | 'service-mismatch' | 'ai-service' | 'icmp-flood';
@@ -244,3 +247,16 @@ export interface InsightsSnapshot {
   stats: InsightsStats;
   settings: InsightsSettings;
 }
+
+// ---- the call ----------------------------------------------------------
+// (main/engine/service/handlers/insights.ts answers it)
+
+// The snapshot is plain JSON whose shape the insights engine computes from
+// the types above; the API passes it through unchecked (it only ever goes
+// engine → renderer).
+export const insightsSnapshot = z.custom<InsightsSnapshot>(() => true);
+
+export const insightsApi = {
+  /** alerts and statistics of the open capture (main/engine/insights), as plain JSON */
+  getInsights: call(empty, insightsSnapshot),
+};

@@ -3,7 +3,7 @@
 // compromised page cannot reach a channel or method that does not exist.
 import type { EngineEvent, MenuCommand, XdpscopeApi, Method, Params, Result } from '../api/types';
 import { MENU_COMMANDS } from '../api/types';
-import { validateCall, validateEvent } from '../api/schema';
+import { apiError, validateCall, validateEvent } from '../api/index';
 import { CH_CALL, CH_DIALOG, CH_EVENT, CH_COMMAND } from './channels';
 
 export interface IpcRendererLike {
@@ -24,7 +24,7 @@ export function createBridge(ipc: IpcRendererLike): XdpscopeApi {
       const v = validateCall(method, params); // throws before anything is sent
       const r = await ipc.invoke(CH_CALL, { method: v.method, params: v.params });
       if (r?.ok) return r.result as Result<M>;
-      throw Object.assign(new Error(r?.error?.message ?? 'engine error'), { kind: r?.error?.kind ?? 'engine' });
+      throw apiError(r?.error);
     },
     onEvent(l: (ev: EngineEvent) => void) {
       return subscribe(CH_EVENT, (m: any) => {

@@ -4,7 +4,7 @@
 // run it with a stand-in.
 import type { EngineLike } from '../api/types';
 export type { EngineLike } from '../api/types';
-import { ApiError, validateCall } from '../api/schema';
+import { toErrorInfo, validateCall } from '../api/index';
 import { CH_CALL, CH_DIALOG, CH_EVENT, CAPTURE_EXTENSIONS } from './channels';
 import { saveFiltersFor, withDefaultExtension } from './filters';
 
@@ -43,7 +43,7 @@ export function registerIpc(opts: {
       return { ok: true, result: await engine.callRaw(method, params) };
     } catch (e) {
       // Errors cross IPC as data: Electron would reduce a thrown error to its message.
-      return { ok: false, error: e instanceof ApiError ? e.toInfo() : { message: e instanceof Error ? e.message : String(e), kind: (e as any)?.kind ?? 'engine' } };
+      return { ok: false, error: toErrorInfo(e) };
     }
   });
   ipcMain.handle(CH_DIALOG, async (event, kind: unknown, defaultName?: unknown) => {

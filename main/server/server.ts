@@ -31,7 +31,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { EngineLike } from '../api/types';
 export type { EngineLike } from '../api/types';
 import { encodeMessage, decodeMessage } from '../api/codec';
-import { ApiError, validateCall } from '../api/schema';
+import { toErrorInfo, validateCall } from '../api/index';
 import { makeScratchDir, scratchPrefix, type ScratchDir } from '../engine/index';
 
 export interface UiServerOptions {
@@ -288,8 +288,7 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
           const result = await engine.callRaw(method, params);
           send(ws, { id, ok: true, result });
         } catch (e) {
-          const error = e instanceof ApiError ? e.toInfo() : { message: e instanceof Error ? e.message : String(e), kind: 'engine' };
-          send(ws, { id, ok: false, error });
+          send(ws, { id, ok: false, error: toErrorInfo(e) });
         }
       })();
     });

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { encodeMessage, decodeMessage } from '../../main/api/codec';
-import { validateCall, validateEvent, METHODS } from '../../main/api/schema';
+import { validateCall, validateEvent, METHODS, DOMAINS, ApiError, apiError, toErrorInfo } from '../../main/api/index';
 
 test('codec round-trips nested typed arrays, NaN and bigint', () => {
   const msg = {
@@ -47,4 +47,27 @@ test('validateEvent drops unknown and malformed events', () => {
   assert.equal(validateEvent('nope', {}), null);
   assert.equal(validateEvent('error', { message: 1 }), null);
   assert.deepEqual(validateEvent('error', { message: 'x', kind: 'capture' }), { event: 'error', data: { message: 'x', kind: 'capture' } });
+});
+
+test('one error mapping: ApiError and foreign errors to ErrorInfo and back', () => {
+  assert.deepEqual(toErrorInfo(new ApiError('no such file', 'file')), { message: 'no such file', kind: 'file' });
+  assert.deepEqual(toErrorInfo(Object.assign(new Error('helper died'), { kind: 'capture' })), { message: 'helper died', kind: 'capture' });
+  assert.deepEqual(toErrorInfo('boom'), { message: 'boom', kind: 'engine' });
+  const back = apiError({ message: 'no such file', kind: 'file' });
+  assert.ok(back instanceof Error);
+  assert.equal(back.message, 'no such file');
+  assert.equal(back.kind, 'file');
+  assert.deepEqual(toErrorInfo(apiError(undefined)), { message: 'engine error', kind: 'engine' });
+});
+
+test('every method belongs to exactly one domain and has a params and a result schema', () => {
+  const seen = new Map<string, string>();
+  for (const [domain, calls] of Object.entries(DOMAINS)) {
+    for (const [m, c] of Object.entries(calls)) {
+      assert.equal(seen.get(m), undefined, `${m} is in ${seen.get(m)} and ${domain}`);
+      seen.set(m, domain);
+      assert.ok(c.params && c.result, `${domain}.${m}`);
+    }
+  }
+  assert.deepEqual([...seen.keys()].sort(), [...METHODS].sort());
 });

@@ -9,7 +9,7 @@ import { mkdtempSync, statSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { EngineService } from '../../main/engine/service/service';
 import type { EngineEvent, XdpscopeApi } from '../../main/api/types';
-import { validateCall } from '../../main/api/schema';
+import { validateCall } from '../../main/api/index';
 import { CAPTURES, ROOT, sharedCapturesSkipReason } from '../lib/env';
 import { loadRendererModule } from './load-renderer';
 

@@ -4,7 +4,7 @@
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import type { EngineEvent, Method, Params, Result, ResponseMessage } from '../../api/types';
-import { ApiError } from '../../api/errors';
+import { ApiError, apiError } from '../../api/errors';
 
 export class EngineClient {
   private readonly worker: Worker;
@@ -21,7 +21,7 @@ export class EngineClient {
         if (!p) return;
         this.pending.delete(m.id);
         const r = m as ResponseMessage;
-        if (r.ok) p.resolve(r.result); else p.reject(new ApiError(r.error.message, r.error.kind));
+        if (r.ok) p.resolve(r.result); else p.reject(apiError(r.error));
       } else if (m && typeof m.event === 'string') {
         for (const l of this.listeners) l(m as EngineEvent);
       }

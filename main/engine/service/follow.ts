@@ -17,6 +17,7 @@
 import type { Dissection, RawPacket } from '../types';
 import type { StreamFollow } from '../../api/types';
 import { field, fieldValue } from './summarize';
+import { Dissector } from '../dissect/index';
 
 type Segment = StreamFollow['segments'][number];
 
@@ -222,7 +223,6 @@ const udpNumberings = new WeakMap<IndexedPackets, UdpNumbering>();
 export function udpStreamIds(src: IndexedPackets): Int32Array {
   let n = udpNumberings.get(src);
   if (!n || n.done > src.count) {
-    const { Dissector } = require('../dissect/index') as typeof import('../dissect/index');
     n = { dissector: new Dissector({ fields: ['udp.stream'], enrich: false, geoip: null, reuse: true }), done: 0, ids: new Int32Array(0) };
     udpNumberings.set(src, n);
   }

@@ -1,8 +1,8 @@
 // Turns wire requests into service calls and service results into wire
 // responses: the same code answers in the worker thread and in tests.
 import type { EngineEvent, ResponseMessage } from '../../api/types';
-import { ApiError, validateCall } from '../../api/schema';
-import { EngineService, errMessage, type ServiceOptions } from './service';
+import { toErrorInfo, validateCall } from '../../api/index';
+import { EngineService, type ServiceOptions } from './service';
 
 export class EngineHost {
   readonly service: EngineService;
@@ -16,8 +16,7 @@ export class EngineHost {
       const result = await this.service.call(method, params);
       return { id: msg.id, ok: true, result };
     } catch (e) {
-      const error = e instanceof ApiError ? e.toInfo() : { message: errMessage(e), kind: (e as any)?.kind ?? 'engine' };
-      return { id: msg.id, ok: false, error };
+      return { id: msg.id, ok: false, error: toErrorInfo(e) };
     }
   }
 }

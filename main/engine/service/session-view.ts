@@ -3,7 +3,7 @@
 // with, and the helpers Save / Export need (packet ranges); colouring rules
 // live in main/engine/colour/colouring.ts.
 import type { ViewColumn } from '../../api/types';
-import { ApiError } from '../../api/schema';
+import { ApiError } from '../../api/index';
 
 /** Parse "1-10,15" into a frame predicate; throws ApiError naming the bad part. */
 export function parseRange(text: string): (frame: number) => boolean {

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLI, ROOT } from '../../lib/env';
-import { validateCall } from '../../../main/api/schema';
+import { validateCall } from '../../../main/api/index';
 import { CAPTURE_FILTER_MAX_BYTES, captureFilterProblem } from '../../../main/engine/capture/filter-limit';
 import { CaptureError, HELPER_EXIT, startCapture } from '../../../main/engine/capture/live';
 import { checkCaptureFilter } from '../../../main/engine/capture/filter-check';

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { EngineService } from '../../../main/engine/service/service';
 import type { EngineEvent, XdpscopeApi } from '../../../main/api/types';
-import { validateCall } from '../../../main/api/schema';
+import { validateCall } from '../../../main/api/index';
 import { CAPTURES, ROOT, sharedCapturesSkipReason } from '../../lib/env';
 import { loadRendererModule } from '../../renderer/load-renderer';
 

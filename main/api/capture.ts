@@ -1,0 +1,52 @@
+// Live capture: interfaces, start/stop, and the crash-safe spools a capture
+// leaves behind (main/engine/service/handlers/capture.ts answers these).
+import { z } from 'zod';
+import { call, empty, nat, ok, path, status } from './common';
+import { captureFilterProblem } from './capture-filter';
+
+// Interface names: what Linux allows (IFNAMSIZ 16, no slash or whitespace).
+const ifname = z.string().min(1).max(15).regex(/^[^/\s]+$/);
+
+export const interfaceInfo = z.object({
+  name: z.string(),
+  addresses: z.array(z.string()),
+  up: z.boolean(),
+  /** received packets counter (for the sparkline) */
+  rxPackets: z.number(),
+  /** a foreign XDP program is attached: capturing would replace/conflict */
+  xdpWarning: z.string().optional(),
+});
+export type InterfaceInfo = z.infer<typeof interfaceInfo>;
+
+export const captureOptions = z.object({
+  iface: ifname,
+  captureFilter: z.string().superRefine((t, ctx) => {
+    const problem = captureFilterProblem(t);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }).optional(),
+  snaplen: z.number().int().min(64).max(262_144).optional(),
+  mode: z.enum(['native', 'generic', 'auto']).optional(),
+}).strict();
+export type CaptureOptions = z.infer<typeof captureOptions>;
+
+export const spoolEntry = z.object({
+  path: z.string(),
+  size: nat,
+  /** ISO time of the last write */
+  modifiedAt: z.string(),
+  /** false when the capture ended in a crash */
+  closedCleanly: z.boolean(),
+});
+export type SpoolEntry = z.infer<typeof spoolEntry>;
+
+export const captureApi = {
+  listInterfaces: call(empty, z.array(interfaceInfo)),
+  startCapture: call(captureOptions, status),
+  stopCapture: call(empty, status),
+  restartCapture: call(empty, status),
+  /** live captures a crashed or closed session left unsaved in the spool */
+  recoverableSpools: call(empty, z.array(spoolEntry)),
+  /** rewrite a spool as a clean pcapng (torn tail dropped) and open it */
+  recoverSpool: call(z.object({ path }).strict(), status),
+  discardSpool: call(z.object({ path }).strict(), ok),
+};

@@ -1,0 +1,65 @@
+// The displayed packet list: rows, display filter, sort
+// (main/engine/service/handlers/view.ts answers these).
+import { z } from 'zod';
+import { COLUMN_IDS, bytes, call, nat, ok, typed } from './common';
+
+const filterText = z.string().max(10_000);
+const u32 = typed<Uint32Array>(Uint32Array);
+const f64 = typed<Float64Array>(Float64Array);
+
+/**
+ * A window of the displayed packet list, column-wise. String columns hold
+ * indices into `strings` (0 is always ''), so repeated addresses/protocols
+ * cost one entry.
+ */
+export const rowBlock = z.object({
+  /** index of the first row within the displayed list */
+  start: nat,
+  /** rows in the displayed list right now (may have grown since) */
+  total: nat,
+  /** Status.generation the rows belong to */
+  generation: nat,
+  strings: z.array(z.string()),
+  number: u32,
+  /** seconds since the first packet */
+  time: f64,
+  length: u32,
+  source: u32,
+  destination: u32,
+  protocol: u32,
+  info: u32,
+  srcCountry: u32,
+  dstCountry: u32,
+  userAgent: u32,
+  hostSni: u32,
+  /** NaN when the packet has no Content-Length */
+  contentLength: f64,
+  /** the packet's colouring rule: 0 none, n the rule at n - 1 of getColouring's table */
+  colour: bytes,
+});
+export type RowBlock = z.infer<typeof rowBlock>;
+
+export const filterCheck = z.union([
+  z.object({ ok: z.literal(true), empty: z.boolean() }),
+  z.object({ ok: z.literal(false), error: z.object({ message: z.string(), start: z.number(), end: z.number() }) }),
+]);
+export type FilterCheck = z.infer<typeof filterCheck>;
+
+export const completion = z.object({
+  /** replace text[from, to) with the chosen item */
+  from: nat,
+  to: nat,
+  items: z.array(z.object({ label: z.string(), detail: z.string().optional() })),
+});
+export type Completion = z.infer<typeof completion>;
+
+export const viewApi = {
+  getRows: call(z.object({ start: nat, count: z.number().int().min(0).max(10_000) }).strict(), rowBlock),
+  /** superseded: a newer filter or a cancel stopped this one before it applied (the list is unchanged) */
+  setFilter: call(z.object({ text: filterText }).strict(), filterCheck.and(z.object({ displayed: nat.optional(), superseded: z.boolean().optional() }))),
+  checkFilter: call(z.object({ text: filterText }).strict(), filterCheck),
+  completeFilter: call(z.object({ text: filterText, cursor: nat }).strict(), completion),
+  setSort: call(z.object({ column: z.enum(COLUMN_IDS).nullable(), desc: z.boolean() }).strict(), ok),
+  /** where a frame sits in the displayed list (-1 when filtered out) */
+  findRow: call(z.object({ number: nat }).strict(), z.object({ index: z.number().int() })),
+};

@@ -1,0 +1,315 @@
+// One open source — a capture file or a live interface — and everything
+// derived from it: the packet store, the filter index, insights, comments,
+// the session it came with, the live capture and its crash-safe spool.
+// Opening something else builds a new OpenCapture and disposes this one
+// whole; callbacks that arrive after that (a reader, the helper) find it
+// closed and change nothing.
+import type { CaptureInterface, Dissection, RawPacket } from '../types';
+import type { CaptureOptions, ErrorInfo, SessionInfo, Status, ViewState } from '../../api/index';
+import { ApiError } from '../../api/index';
+import { PacketStore, type RowSummary } from './store';
+import { StreamIds, summarize } from './summarize';
+import { LiveCapture } from './live';
+import { Dissector } from '../dissect/index';
+import { FilterIndex } from '../filter/index-store';
+import { InsightsEngine } from '../insights/index';
+import { CommentMap } from '../session/comments';
+import { SessionFileError } from '../session/errors';
+import { SpoolWriter } from '../session/spool';
+import type { Session } from '../session/open';
+import { SLICE_MS } from '../filter/steps';
+import type { Colouring } from '../colour/colouring';
+
+/** packets ingested between two looks at the clock while a file loads */
+const INGEST_SLICE = 256;
+const yieldNow = () => new Promise<void>((r) => setImmediate(r));
+
+/** Where an open capture reports to: the status pushes and error events of the service. */
+export interface CaptureOutbox {
+  /** status changed: push it now, or within 50 ms */
+  status(now?: boolean): void;
+  /** an error the user must see */
+  error(e: ErrorInfo): void;
+}
+
+export class OpenCapture {
+  readonly store = new PacketStore();
+  readonly streams = new StreamIds();
+  /** decoded fields in columns, so re-filtering rarely re-dissects */
+  readonly index = new FilterIndex();
+  /** security alerts and statistics, fed every packet as it is indexed */
+  insights = new InsightsEngine();
+  alertCount = 0;
+  interfaces: CaptureInterface[] = [];
+  private dissector: Dissector | null = null;
+  state: Status['state'];
+  readonly startedAt = Date.now();
+  finishedAt: number | null = null;
+  dropped = 0;
+  error: ErrorInfo | undefined;
+  fileError: Status['fileError'];
+  needsPermission = false;
+  progress: Status['progress'];
+  /** packet comments: the file's, plus the user's edits (saved as EPB opt_comment) */
+  comments = new CommentMap();
+  /** comments changed since the frame.comment values went into the filter index */
+  commentsSinceIndex = false;
+  /** the session metadata the open file came with (defaults for foreign files and live captures) */
+  session: SessionInfo = emptySession();
+  /** the renderer's last reported columns and selection */
+  view: ViewState = {};
+  /** a live capture holds packets no save has written yet */
+  liveUnsaved: boolean;
+  live: LiveCapture | null = null;
+  /** crash-safe copy of the live capture (main/engine/session/spool) */
+  spool: SpoolWriter | null = null;
+  /** cancels the file load in progress */
+  openAbort: AbortController | null = null;
+  /** another source replaced this one */
+  closed = false;
+  /** cancelOpen gave up on a reader that did not stop: what it does later is ignored */
+  private readerAbandoned = false;
+  /** told of every packet as it is indexed (the displayed list judges it) */
+  onPacket: (i: number, d: Dissection) => void = () => undefined;
+
+  /**
+   * colouring: the table packets are coloured with as they are indexed (the
+   * user's; a session's own replaces it before its packets are read)
+   */
+  constructor(readonly mode: Status['mode'], readonly source: string, private readonly out: CaptureOutbox, public colouring: Colouring) {
+    // a live capture is 'loading' until the helper says its XDP program is attached:
+    // 'capturing' must mean that packets sent now are captured
+    this.state = mode === 'idle' ? 'idle' : 'loading';
+    this.liveUnsaved = mode === 'live';
+  }
+
+  fail(message: string, kind: string): void {
+    this.error = { message, kind };
+    this.out.error(this.error);
+    this.out.status(true);
+  }
+
+  ingest(batch: readonly RawPacket[], fromFile = false): void {
+    const store = this.store;
+    const dissector = this.dissector ??= new Dissector();
+    const first = store.count;
+    const summaries: RowSummary[] = [];
+    for (const pkt of batch) {
+      let d: Dissection;
+      try { d = dissector.dissect(pkt); } catch (e) { d = brokenDissection(pkt, e); }
+      summaries.push(summarize(d, this.streams, this.colouring));
+      if (!fromFile) store.append(pkt, summaries[summaries.length - 1]);
+      const i = first + summaries.length - 1;
+      this.index.add(d);
+      try { this.insights.add(d); } catch { /* insights must never stop the capture */ }
+      this.onPacket(i, d);
+    }
+    if (fromFile) store.appendBatch(batch, summaries);
+    this.out.status();
+  }
+
+  /** Is the file reader's work still wanted here? */
+  get reading(): boolean {
+    return !this.closed && !this.readerAbandoned;
+  }
+
+  /**
+   * Stops a file load and keeps the packets read so far. Whatever the reader
+   * is stuck in, the capture leaves 'loading': a reader that does not stop
+   * within `ms` is abandoned (nothing it does later lands here).
+   */
+  async cancelLoad(wait: (cond: () => boolean, ms: number) => Promise<void>, ms: number): Promise<void> {
+    this.openAbort?.abort();
+    await wait(() => this.state !== 'loading', ms);
+    if (this.state === 'loading' && this.mode === 'file' && !this.closed) {
+      this.readerAbandoned = true;
+      this.openAbort = null;
+      this.progress = undefined;
+      this.state = 'done';
+      this.finishedAt = Date.now();
+      this.fail(`Loading of ${this.source} cancelled after ${this.store.count} packets (the reader did not stop; the rest is not shown)`, 'file');
+    }
+  }
+
+  /** Reads an opened capture file into the store, batch by batch, yielding between batches. */
+  async readFile(session: Session, path: string): Promise<void> {
+    try {
+      read: for await (const batch of session.batches()) {
+        if (!this.reading) break;
+        this.interfaces = session.interfaces;
+        // A display filter (stored in the session, or set while loading) runs
+        // on every packet: look at the clock often enough to keep answering.
+        let sliceStart = Date.now();
+        for (let k = 0; k < batch.length; k += INGEST_SLICE) {
+          this.ingest(k === 0 && batch.length <= INGEST_SLICE ? batch : batch.slice(k, k + INGEST_SLICE), true);
+          if (Date.now() - sliceStart >= SLICE_MS) {
+            await yieldNow();
+            if (!this.reading) break read;
+            sliceStart = Date.now();
+          }
+        }
+        await yieldNow();
+      }
+      if (!this.reading) return;
+      this.interfaces = session.interfaces;
+      if (session.damage) {
+        const d = session.damage;
+        this.fileError = { message: d.message, offset: d.offset, block: d.block, reason: d.reason };
+        this.error = { message: d.message, kind: 'file' };
+      }
+      this.state = 'done';
+    } catch (e) {
+      if (!this.reading) return;
+      if (e instanceof SessionFileError && e.code === 'EABORT') {
+        this.session.notices.push(`Loading was cancelled: showing the first ${this.store.count} packets of ${path}`);
+        this.state = 'done';
+        this.fail(`Loading of ${path} cancelled after ${this.store.count} packets (the rest is not shown; saving writes only these)`, 'file');
+      } else {
+        this.state = 'error';
+        this.fail(e instanceof SessionFileError ? e.message : `reading ${path}: ${errMessage(e)}`, 'file');
+      }
+    } finally {
+      await session.close().catch(() => undefined);
+      if (this.reading) {
+        this.openAbort = null;
+        this.interfaces = session.interfaces;
+        if (this.state === 'done') {
+          this.index.compact();
+          try { this.insights.finish(); this.alertCount = this.insights.alerts().length; } catch { /* insights must not fail a load */ }
+        }
+        this.finishedAt = Date.now();
+        this.out.status(true);
+      }
+    }
+  }
+
+  /** Starts the live capture this object was made for; resolves once the helper runs (or failed to). */
+  async startLive(opts: CaptureOptions): Promise<void> {
+    this.session.capture = { interface: opts.iface, mode: opts.mode ?? 'auto', ...(opts.captureFilter ? { filter: opts.captureFilter } : {}) };
+    try {
+      this.spool = new SpoolWriter({ interfaces: [{ linkType: 1, snaplen: opts.snaplen ?? 262144, name: opts.iface }] });
+    } catch (e) {
+      // Capturing without the safety copy is still useful: say so and go on.
+      this.fail(`capture spool unavailable (a crash would lose the capture): ${errMessage(e)}`, 'spool');
+    }
+    const spool = this.spool;
+    const live = new LiveCapture(opts, {
+      onBatch: (b) => {
+        if (this.closed) return;
+        try { spool?.write(b); } catch (e) { this.fail(`capture spool: ${errMessage(e)}`, 'spool'); }
+        this.ingest(b);
+      },
+      onInterfaces: (ifs) => { if (!this.closed) this.interfaces = ifs; },
+      onAttached: () => {
+        if (this.closed || this.state !== 'loading') return;
+        this.state = 'capturing';
+        this.out.status(true);
+      },
+      onStats: (dropped) => { if (!this.closed) { this.dropped = dropped; this.out.status(); } },
+      onError: (err) => {
+        if (this.closed) return;
+        if (err.kind === 'permission') this.needsPermission = true;
+        this.state = 'error';
+        this.finishedAt = Date.now();
+        this.fail(err.message, err.kind);
+      },
+      onExit: () => {
+        try { spool?.close(); } catch { /* reported on write */ }
+        if (this.closed) return;
+        if (this.state !== 'error') this.state = 'done';
+        this.finishedAt ??= Date.now();
+        this.live = null;
+        this.out.status(true);
+      },
+    });
+    this.live = live;
+    // Elapsed time moves on even when no packets arrive.
+    const beat = setInterval(() => {
+      if (this.closed || (this.state !== 'capturing' && this.state !== 'loading')) clearInterval(beat);
+      else this.out.status();
+    }, 1000);
+    beat.unref();
+    try {
+      await live.start();
+    } catch (e) {
+      this.live = null;
+      const perm = isPermissionError(e);
+      this.needsPermission = perm;
+      this.state = 'error';
+      this.finishedAt = Date.now();
+      this.fail(errMessage(e), perm ? 'permission' : 'capture');
+    }
+  }
+
+  async stopLive(): Promise<void> {
+    const l = this.live;
+    if (!l) return;
+    this.state = 'stopping';
+    this.out.status(true);
+    await l.stop();
+    this.live = null;
+    if (this.state === 'stopping') this.state = 'done';
+    this.finishedAt ??= Date.now();
+  }
+
+  /** Saved in full: nothing is unsaved, and once the capture has ended its safety copy is no longer needed. */
+  savedInFull(): void {
+    if (this.live) return;
+    this.liveUnsaved = false;
+    if (this.spool) { try { this.spool.discard(); } catch { /* gone already */ } this.spool = null; }
+  }
+
+  /**
+   * Drops this source: late callbacks are ignored from now on, the live
+   * capture stops (the helper detaches XDP), the spool closes (it stays on
+   * disk until saved: then it is offered for recovery) and the store frees
+   * its memory.
+   */
+  async dispose(): Promise<void> {
+    this.closed = true;
+    this.openAbort?.abort();
+    this.openAbort = null;
+    if (this.live) { const l = this.live; this.live = null; await l.stop().catch(() => undefined); }
+    if (this.spool) { try { this.spool.close(); } catch { /* already reported */ } this.spool = null; }
+    this.store.close();
+  }
+
+  /** The store index of a frame number, or an ApiError naming it. */
+  indexOrThrow(number: number): number {
+    const i = this.store.indexOf(number);
+    if (i < 0) throw new ApiError(`no packet number ${number} (${this.store.count} packets)`, 'request');
+    return i;
+  }
+
+  /** A stored packet with its current comments (the user's edits included). */
+  packetAt(i: number): RawPacket {
+    const pkt = this.store.packet(i);
+    const c = this.comments.get(pkt.number);
+    if (c.length) pkt.comments = c;
+    return pkt;
+  }
+}
+
+export function emptySession(): SessionInfo {
+  return { ours: false, displayFilter: '', columns: [], selectedPacket: null, colouringRules: [], insights: {}, notices: [], commentedFrames: [] };
+}
+
+/** What the list shows for a packet the dissector threw on (a bug, shown not hidden). */
+export function brokenDissection(pkt: RawPacket, e: unknown): Dissection {
+  const frame = { name: 'frame', value: null, start: 0, len: pkt.data.length, children: [] };
+  return {
+    packet: pkt, tree: [frame], fields: [frame],
+    summary: { number: pkt.number, time: 0, source: '', destination: '', protocol: 'frame', length: pkt.origLen, info: `[Dissector error: ${errMessage(e)}]` },
+    expert: [{ severity: 'error', group: 'malformed', message: `dissector error: ${errMessage(e)}` }],
+    malformed: true,
+  };
+}
+
+export function errMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+function isPermissionError(e: unknown): boolean {
+  const m = errMessage(e);
+  return /EPERM|EACCES|permission|capabilit|not permitted/i.test(m) || (e as any)?.kind === 'permission' || (e as any)?.code === 'EPERM';
+}
