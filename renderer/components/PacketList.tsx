@@ -147,6 +147,11 @@ export function PacketList() {
       fetchedGen.current = status.generation;
       g.refreshInfiniteCache();
       if (status.displayed === 0) g.setRowCount(0, false);
+      else if (follow.current && status.mode === 'live') {
+        // a rebuilt list (the capture stopping, say) keeps following its tail
+        programmaticScroll.current = Date.now();
+        g.ensureIndexVisible(status.displayed - 1, 'bottom');
+      }
       return;
     }
     const count = g.getDisplayedRowCount();
@@ -170,6 +175,28 @@ export function PacketList() {
   }, [status]);
 
   useEffect(() => () => { if (refreshTimer.current) clearTimeout(refreshTimer.current); }, []);
+
+  // The grid must end showing what the engine has: its row count equal to the engine's and, while
+  // following a live capture, its last row on screen. A status push is an edge, not a level: when
+  // the last one came while a block was loading or the list was rebuilt, nothing redrew later and
+  // the list stayed short of the status bar. So check twice a second and resync.
+  useEffect(() => {
+    const t = setInterval(() => {
+      const g = gridRef.current;
+      const st = statusRef.current;
+      if (!g || refreshTimer.current || st.generation !== fetchedGen.current) return;
+      const behind = follow.current && st.mode === 'live' && st.displayed > 0 && g.getLastDisplayedRowIndex() < st.displayed - 1;
+      if (g.getDisplayedRowCount() === st.displayed && !behind) return;
+      lastRefresh.current = Date.now();
+      g.setRowCount(st.displayed, st.state !== 'capturing' && st.state !== 'loading');
+      g.refreshInfiniteCache();
+      if (follow.current && st.mode === 'live' && st.displayed > 0) {
+        programmaticScroll.current = Date.now();
+        g.ensureIndexVisible(st.displayed - 1, 'bottom');
+      }
+    }, 500);
+    return () => clearInterval(t);
+  }, []);
 
   // Scrolling on, the rows ahead are fetched before they come on screen: a row first drawn
   // from a block still in flight is drawn twice (a loading skeleton, then AG Grid replaces
