@@ -139,6 +139,18 @@ export function PacketList() {
     },
   }), [api, store]);
 
+  /** Sets the grid's row count from the latest status (not one a timer was scheduled under), refetches, follows the tail. */
+  const resync = (g: GridApi<Row>): void => {
+    const st = statusRef.current;
+    lastRefresh.current = Date.now();
+    g.setRowCount(st.displayed, st.state !== 'capturing' && st.state !== 'loading');
+    g.refreshInfiniteCache();
+    if (follow.current && st.mode === 'live' && st.displayed > 0) {
+      programmaticScroll.current = Date.now();
+      g.ensureIndexVisible(st.displayed - 1, 'bottom');
+    }
+  };
+
   // Generation changed (filter/sort/new source): refetch. Count grew (live/loading): extend, refresh the tail.
   useEffect(() => {
     const g = gridRef.current;
@@ -157,16 +169,8 @@ export function PacketList() {
     const count = g.getDisplayedRowCount();
     if (status.displayed !== count) {
       const run = () => {
-        // the latest status, not the one this timer was scheduled under
-        const st = statusRef.current;
         refreshTimer.current = null;
-        lastRefresh.current = Date.now();
-        g.setRowCount(st.displayed, st.state !== 'capturing' && st.state !== 'loading');
-        g.refreshInfiniteCache();
-        if (follow.current && st.mode === 'live' && st.displayed > 0) {
-          programmaticScroll.current = Date.now();
-          g.ensureIndexVisible(st.displayed - 1, 'bottom');
-        }
+        resync(g);
       };
       const wait = 200 - (Date.now() - lastRefresh.current);
       if (wait <= 0) run();
@@ -187,13 +191,7 @@ export function PacketList() {
       if (!g || refreshTimer.current || st.generation !== fetchedGen.current) return;
       const behind = follow.current && st.mode === 'live' && st.displayed > 0 && g.getLastDisplayedRowIndex() < st.displayed - 1;
       if (g.getDisplayedRowCount() === st.displayed && !behind) return;
-      lastRefresh.current = Date.now();
-      g.setRowCount(st.displayed, st.state !== 'capturing' && st.state !== 'loading');
-      g.refreshInfiniteCache();
-      if (follow.current && st.mode === 'live' && st.displayed > 0) {
-        programmaticScroll.current = Date.now();
-        g.ensureIndexVisible(st.displayed - 1, 'bottom');
-      }
+      resync(g);
     }, 500);
     return () => clearInterval(t);
   }, []);
