@@ -90,3 +90,25 @@ export const PPP_PROTOCOL = new DissectorTable('ppp.protocol');
 export const UDP_PORT = new PortTable<Dissect>('udp.port');
 export const TCP_PORT = new PortTable<TcpAppFactory>('tcp.port');
 export const TCP_HEURISTICS = new HeuristicList();
+
+/** A table keyed by a string the parent reads (a TLS ALPN protocol id). */
+export class StringTable<T> {
+  private readonly map = new Map<string, T>();
+  constructor(readonly name: string) {}
+
+  add(key: string, value: T): void {
+    if (this.map.has(key)) throw new Error(`${this.name} ${key} is registered twice`);
+    this.map.set(key, value);
+  }
+
+  get(key: string): T | undefined {
+    return this.map.get(key);
+  }
+}
+
+/**
+ * Wireshark's `tls.alpn` table: the protocol that reads a TLS connection's
+ * application data (once decrypted) by the ALPN id the server chose, e.g.
+ * 'h2' or 'http/1.1'.
+ */
+export const TLS_ALPN = new StringTable<TcpAppFactory>('tls.alpn');
