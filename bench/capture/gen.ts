@@ -3,6 +3,7 @@
 // namespace for SECS seconds; on the server veth each stage of the path runs
 // in turn, so the ceiling shows where it is:
 //
+//   generator alone       no capturer: the veth refuses every frame (the generator's own ceiling)
 //   xdp (all filtered)    the XDP program alone: a kernel filter nothing matches
 //   helper > /dev/null    + ring buffer + helper (its stdout thrown away)
 //   xdpscope capture -w   + pipe + Node (the whole path, into a pcapng file)
@@ -116,7 +117,7 @@ async function runStage(pair: VethPair, c: Capturer, secs: number, threads: numb
   child.stderr!.on('data', (d) => { text += d; });
   await waitFor(child, () => text, c.ready);
   // the helper prints nothing when ready: its program attached is the sign
-  for (let i = 0; i < 200 && attachedProg(pair) === null; i++) await sleep(25);
+  for (let i = 0; i < 200 && c.cmd[0] !== 'sleep' && attachedProg(pair) === null; i++) await sleep(25);
   const prog = attachedProg(pair);
   const s0 = progStats(prog);
   const k0 = c.counters && prog !== null ? kernelCounters(prog) : null;
@@ -145,6 +146,8 @@ async function runStage(pair: VethPair, c: Capturer, secs: number, threads: numb
   };
 }
 
+/** a count, '-' when unknown */
+const cell = (v: number): string => (v < 0 ? '-' : String(v)).padEnd(9);
 const num = (re: RegExp, t: string): number => Number(re.exec(t)?.[1] ?? -1);
 
 export async function genBench(secs: number, threads: number): Promise<void> {
@@ -158,6 +161,12 @@ export async function genBench(secs: number, threads: number): Promise<void> {
   try {
     const ours = join(dir, 'ours.pcapng');
     const capturers: Capturer[] = [
+      {
+        // the generator's own ceiling: no XDP program on the peer, so the veth refuses every frame
+        name: 'generator alone', counters: false, ready: /^/,
+        cmd: ['sleep', '600'],
+        finish: async (ch) => { await stop(ch, 'SIGINT'); return { captured: 0, seen: -1, dropped: -1, filtered: -1 }; },
+      },
       {
         name: 'xdp (all filtered)', counters: true, ready: /Capturing on/,
         cmd: [process.execPath, CLI, 'capture', '-q', '-i', pair.serverIf, '-f', 'udp port 1', '-w', join(dir, 'none.pcapng')],
@@ -203,12 +212,12 @@ export async function genBench(secs: number, threads: number): Promise<void> {
     console.log(`generator: xdpgen (BPF_PROG_TEST_RUN, live frames, XDP_TX), ${threads} thread(s), ${secs} s, 60-byte frames (64 on a wire); load ${load0.toFixed(1)} → ${loadavg()[0].toFixed(1)}`);
     console.log('stage               sent       Mpps   seen       captured   dropped    filtered   exact  XDP ns/pkt  capturer CPU s  CPU s/Mpkt  gen CPU s/Mpkt');
     for (const s of stages) {
-      const exact = s.seen < 0 ? 'n/a' : s.seen === s.captured + s.dropped + s.filtered ? 'yes' : 'NO';
+      const exact = s.seen < 0 || s.captured < 0 ? 'n/a' : s.seen === s.captured + s.dropped + s.filtered ? 'yes' : 'NO';
       const per = s.captured > 0 ? (s.cpu / (s.captured / 1e6)).toFixed(3) : '-';
-      console.log(`${s.name.padEnd(18)}  ${String(s.sent).padEnd(9)}  ${s.genMpps.toFixed(3).padEnd(5)}  ${String(s.seen).padEnd(9)}  ${String(s.captured).padEnd(9)}  ${String(s.dropped).padEnd(9)}  ${String(s.filtered).padEnd(9)}  ${exact.padEnd(5)}  ${(s.progNs >= 0 ? s.progNs.toFixed(1) : '-').padEnd(10)}  ${s.cpu.toFixed(2).padEnd(14)}  ${per.padEnd(10)}  ${(s.genCpu / (s.sent / 1e6)).toFixed(3)}`);
+      console.log(`${s.name.padEnd(18)}  ${String(s.sent).padEnd(9)}  ${s.genMpps.toFixed(3).padEnd(5)}  ${cell(s.seen)}  ${cell(s.captured)}  ${cell(s.dropped)}  ${cell(s.filtered)}  ${exact.padEnd(5)}  ${(s.progNs >= 0 ? s.progNs.toFixed(1) : '-').padEnd(10)}  ${s.cpu.toFixed(2).padEnd(14)}  ${per.padEnd(10)}  ${(s.genCpu / (s.sent / 1e6)).toFixed(3)}`);
     }
     for (const s of stages) if (s.seen >= 0 && s.sent > s.seen) console.log(`  ${s.name}: ${s.sent - s.seen} frames the receiving veth had no room for (its queue to the XDP program was full)`);
-    const a = stages[2], b = stages[3];
+    const a = stages[3], b = stages[4];
     console.log(`ratio xdpscope/xdpdump: captured ${(a.captured / b.captured).toFixed(3)}, capture rate ${((a.captured / a.sent) / (b.captured / b.sent)).toFixed(3)}, CPU per packet ${((a.cpu / a.captured) / (b.cpu / b.captured)).toFixed(3)}`);
   } finally {
     writeFileSync('/proc/sys/kernel/bpf_stats_enabled', statsWas);
