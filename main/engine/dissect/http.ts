@@ -13,7 +13,7 @@ import * as tables from './tables';
 import type { Framer } from './framers';
 import type { Dissection, Field } from '../types';
 // bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
-const { TCP_HEURISTICS, TCP_PORT, UDP_PORT } = tables;
+const { TCP_HEURISTICS, TCP_PORT, UDP_PORT, HTTP_UPGRADE } = tables;
 const { latin1 } = readers;
 
 declare('http', 'Hypertext Transfer Protocol', [
@@ -239,6 +239,8 @@ export class HttpApp implements TcpApp {
     // each pass consumes at least one byte or stops
     while (o < end) {
       if (this.mode === Mode.Idle) {
+        // HTTP/2 with prior knowledge on an HTTP port: the connection is HTTP/2 from here (both directions)
+        if (this.bufLen === 0 && startsWith(d, o, end, 'PRI * HTTP/2.0')) { this.switchTo('h2c', ctx, st, s, flow, o, end); return; }
         if (!looksLikeHttp(d, o, end) && this.bufLen === 0) {
           // not a message start (e.g. data after a gap, or another protocol on an HTTP port):
           // like tshark, the HTTP dissector leaves such bytes alone
@@ -277,6 +279,7 @@ export class HttpApp implements TcpApp {
         this.body = ctx.wants('http.file_data') && (this.mode as Mode) !== Mode.Idle ? new Uint8Array(0) : null;
         this.bodyKept = 0;
         if ((this.mode as Mode) === Mode.Idle) this.complete(ctx, st, s);
+        if (this.upgrade !== null) { this.switchTo(this.upgrade, ctx, st, s, flow, o, end); return; }
         continue;
       }
       if (this.mode === Mode.Length) {
@@ -298,7 +301,18 @@ export class HttpApp implements TcpApp {
       this.keep(d, o, end);
       o = end;
     }
-    void flow;
+  }
+
+  /** a 101 response switched the connection to this protocol (an HTTP_UPGRADE token) */
+  private upgrade: string | null = null;
+
+  /** The connection became another protocol: it reads the rest [o, end) and everything after. */
+  private switchTo(token: string, ctx: Ctx, st: State, s: TcpStream, flow: TcpFlow, o: number, end: number): void {
+    this.upgrade = null;
+    const up = HTTP_UPGRADE.get(token);
+    if (up === undefined) return;
+    const app = up(s, flow);
+    if (o < end) app.feed(ctx, st, s, flow, o, end);
   }
 
   framer(): HttpFramer { return new HttpFramer(); }
@@ -364,6 +378,8 @@ export class HttpApp implements TcpApp {
       if (cl < 0 && !chunked) noBody = true;
     } else {
       const code = parseInt(text.slice(9, 12), 10);
+      const up = code === 101 ? /\nupgrade:[ \t]*([^\r\n]*)/i.exec(text) : null;
+      if (up && HTTP_UPGRADE.get(up[1].trim().toLowerCase())) this.upgrade = up[1].trim().toLowerCase();
       const method = code >= 100 && code < 200 ? undefined : s.pendingMethods.shift();
       if ((code >= 100 && code < 200) || code === 204 || code === 304 || method === 'HEAD') noBody = true;
     }

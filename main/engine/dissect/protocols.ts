@@ -18,6 +18,7 @@ import './dns';
 import './dhcp';
 import './http';
 import './tls';
+import './http2';
 import './rip';
 import './minor';
 import './data';

@@ -6,7 +6,7 @@
 // caller imports first.
 import type { Ctx } from './context';
 import type { State } from './state';
-import type { TcpApp } from './tcpstream';
+import type { TcpApp, TcpFlow, TcpStream } from './tcpstream';
 
 /**
  * Dissects [off, end) of ctx.d. Returns where the protocol's bytes end when
@@ -112,3 +112,11 @@ export class StringTable<T> {
  * 'h2' or 'http/1.1'.
  */
 export const TLS_ALPN = new StringTable<TcpAppFactory>('tls.alpn');
+
+/**
+ * Protocols an HTTP/1.1 connection can switch to, by Upgrade token (and
+ * 'h2c' also for the HTTP/2 preface sent with prior knowledge on an HTTP
+ * port): makes both directions of the connection the new protocol and
+ * returns the app for `flow`, which the HTTP dissector feeds the rest.
+ */
+export const HTTP_UPGRADE = new StringTable<(s: TcpStream, flow: TcpFlow) => TcpApp>('http.upgrade');

@@ -28,6 +28,8 @@ const WANTED: ReadonlyArray<[keyof Wanted, string]> = [
   ['srcCountry', 'ip.geoip.src_country_iso'], ['dstCountry', 'ip.geoip.dst_country_iso'],
   ['userAgent', 'http.user_agent'], ['host', 'http.host'], ['sni', 'tls.handshake.extensions_server_name'],
   ['contentLength', 'http.content_length'], ['stream', 'tcp.stream'], ['srcport', 'tcp.srcport'], ['dstport', 'tcp.dstport'],
+  // HTTP/2 fills the same columns (the first present value wins)
+  ['userAgent', 'http2.headers.user_agent'], ['host', 'http2.headers.authority'], ['contentLength', 'http2.headers.content_length'],
 ];
 const lists = new WeakMap<FieldGather, FieldValue[][]>();
 
@@ -43,7 +45,9 @@ function picked(l: FieldValue[][]): Wanted {
   const w: Wanted = {};
   for (let i = 0; i < WANTED.length; i++) {
     const vs = l[i]!;
-    for (let k = 0; k < vs.length; k++) if (vs[k] !== undefined && vs[k] !== null) { w[WANTED[i]![0]] = vs[k]; break; }
+    const key = WANTED[i]![0];
+    if (w[key] !== undefined) continue;
+    for (let k = 0; k < vs.length; k++) if (vs[k] !== undefined && vs[k] !== null) { w[key] = vs[k]; break; }
   }
   return w;
 }
