@@ -13,7 +13,7 @@ import * as tables from './tables';
 import type { Framer } from './framers';
 import type { Dissection, Field } from '../types';
 // bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
-const { TCP_HEURISTICS, TCP_PORT, UDP_PORT, HTTP_UPGRADE } = tables;
+const { TCP_HEURISTICS, TCP_PORT, UDP_PORT, HTTP_UPGRADE, HTTP_MESSAGE_HOOKS } = tables;
 const { latin1 } = readers;
 
 declare('http', 'Hypertext Transfer Protocol', [
@@ -276,7 +276,8 @@ export class HttpApp implements TcpApp {
         this.hdrFrameLen = used;
         o += used;
         this.startBody(s, hend);
-        this.body = ctx.wants('http.file_data') && (this.mode as Mode) !== Mode.Idle ? new Uint8Array(0) : null;
+        // bodies are kept for http.file_data and for what reads whole messages (gen_ai)
+        this.body = (ctx.wants('http.file_data') || (HTTP_MESSAGE_HOOKS.length > 0 && ctx.wantsPrefix('gen_ai'))) && (this.mode as Mode) !== Mode.Idle ? new Uint8Array(0) : null;
         this.bodyKept = 0;
         if ((this.mode as Mode) === Mode.Idle) this.complete(ctx, st, s);
         if (this.upgrade !== null) { this.switchTo(this.upgrade, ctx, st, s, flow, o, end); return; }
@@ -430,7 +431,9 @@ function emit(ctx: Ctx, m: Message, s: TcpStream): void {
   const text = latin1(d, 0, d.length);
   let pos = 0;
   let lineNo = 0;
-  let host = '', uri = '', ctype = '';
+  let host = '', uri = '', ctype = '', method = '', code = -1;
+  // header lines for the message hooks (gen_ai), only when one will read them
+  const pairs: Array<[string, string]> | null = HTTP_MESSAGE_HOOKS.length > 0 && ctx.wantsPrefix('gen_ai') ? [] : null;
   while (pos < text.length) {
     let nl = text.indexOf('\n', pos);
     if (nl < 0) nl = text.length - 1;
@@ -442,7 +445,7 @@ function emit(ctx: Ctx, m: Message, s: TcpStream): void {
       const sp2 = sp1 < 0 ? -1 : line.indexOf(' ', sp1 + 1);
       if (m.isRequest) {
         ctx.gen(http, 'http.request', true);
-        const method = sp1 < 0 ? line : line.slice(0, sp1);
+        method = sp1 < 0 ? line : line.slice(0, sp1);
         uri = sp1 < 0 ? '' : sp2 < 0 ? line.slice(sp1 + 1) : line.slice(sp1 + 1, sp2);
         ctx.add(http, 'http.request.method', method, pos, method.length);
         if (sp1 >= 0) ctx.add(http, 'http.request.uri', uri, pos + sp1 + 1, uri.length);
@@ -452,7 +455,7 @@ function emit(ctx: Ctx, m: Message, s: TcpStream): void {
         const ver = sp1 < 0 ? line : line.slice(0, sp1);
         ctx.add(http, 'http.response.version', ver, pos, ver.length);
         const codeStr = sp1 < 0 ? '' : sp2 < 0 ? line.slice(sp1 + 1) : line.slice(sp1 + 1, sp2);
-        const code = parseInt(codeStr, 10);
+        code = parseInt(codeStr, 10);
         if (code >= 0) {
           ctx.add(http, 'http.response.code', code, pos + sp1 + 1, codeStr.length);
           ctx.gen(http, 'http.response.code.desc', STATUS[code] ?? 'Unknown');
@@ -468,6 +471,7 @@ function emit(ctx: Ctx, m: Message, s: TcpStream): void {
         let vs = c + 1;
         while (vs < line.length && (line.charCodeAt(vs) === 32 || line.charCodeAt(vs) === 9)) vs++;
         const value = line.slice(vs);
+        if (pairs !== null && pairs.length < 256) pairs.push([name, value]);
         const fname = HEADER_FIELDS[name];
         if (fname) {
           ctx.add(http, fname, utf8(value), pos + vs, value.length);
@@ -494,6 +498,15 @@ function emit(ctx: Ctx, m: Message, s: TcpStream): void {
   ctx.info = media && m.bodyLen > 0 ? `${first}  (${media})` : first;
   const body = m.bodyLen > 0 ? bodyProtocol(ctx, http, ctype) : '';
   ctx.protocol = body === 'json' ? 'HTTP/JSON' : body === 'xml' ? 'HTTP/XML' : 'HTTP';
+  if (pairs !== null) {
+    const msg: tables.HttpMessage = {
+      isRequest: m.isRequest, method: m.isRequest ? method : undefined, path: m.isRequest ? uri : undefined,
+      authority: host || undefined, status: m.isRequest || code < 0 ? undefined : code, headers: pairs,
+      body: m.body ?? (m.bodyLen === 0 ? new Uint8Array(0) : null), bodyLength: m.bodyLen,
+      contentType: ctype, contentEncoding: m.encoding, conn: s,
+    };
+    for (const hook of HTTP_MESSAGE_HOOKS) hook(ctx, msg);
+  }
 }
 
 /**

@@ -13,7 +13,7 @@ import type { TcpApp, TcpFlow, TcpStream } from './tcpstream';
 import type { Framer } from './framers';
 import * as tables from './tables';
 import { HpackDecoder, type HeaderLine } from './hpack';
-const { TCP_HEURISTICS, TLS_ALPN, HTTP_UPGRADE } = tables;
+const { TCP_HEURISTICS, TLS_ALPN, HTTP_UPGRADE, HTTP_MESSAGE_HOOKS } = tables;
 
 const FRAME_TYPES: Record<number, string> = {
   0: 'DATA', 1: 'HEADERS', 2: 'PRIORITY', 3: 'RST_STREAM', 4: 'SETTINGS', 5: 'PUSH_PROMISE', 6: 'PING', 7: 'GOAWAY',
@@ -173,18 +173,6 @@ export function connOf(s: TcpStream): H2Conn {
   if (!c) { c = new H2Conn(); conns.set(s, c); }
   return c;
 }
-
-/** A complete message of a stream, for what reads HTTP messages (the gen_ai enrichment). */
-export interface H2Message {
-  stream: H2Stream;
-  isRequest: boolean;
-  headers: HeaderLine[];
-  body: Uint8Array | null;
-  bodyLength: number;
-}
-
-/** Called for every message that ends (END_STREAM) with its headers and body. */
-export const H2_MESSAGE_HOOKS: Array<(ctx: Ctx, layer: FieldNode, m: H2Message) => void> = [];
 
 const header = (hs: HeaderLine[] | null, name: string): string | undefined => hs?.find((h) => h.name === name)?.value;
 
@@ -631,8 +619,23 @@ export class Http2App implements TcpApp {
     this.hooks(ctx, l, s, isRequest, headers, body, bodyLength);
   }
 
-  private hooks(ctx: Ctx, l: FieldNode, s: H2Stream, isRequest: boolean | null, headers: HeaderLine[], body: Uint8Array | null, bodyLength: number): void {
-    for (const hook of H2_MESSAGE_HOOKS) hook(ctx, l, { stream: s, isRequest: isRequest === true, headers, body, bodyLength });
+  private hooks(ctx: Ctx, _l: FieldNode, s: H2Stream, isRequest: boolean | null, headers: HeaderLine[], body: Uint8Array | null, bodyLength: number): void {
+    if (HTTP_MESSAGE_HOOKS.length === 0 || isRequest === null) return;
+    const req = s.request;
+    const status = isRequest ? undefined : Number(header(headers, ':status'));
+    const m: tables.HttpMessage = {
+      isRequest,
+      method: header(req, ':method'),
+      path: header(req, ':path'),
+      authority: header(req, ':authority'),
+      status,
+      headers: headers.map((h) => [h.name, h.value] as const),
+      body, bodyLength,
+      contentType: header(headers, 'content-type') ?? '',
+      contentEncoding: (header(headers, 'content-encoding') ?? '').toLowerCase(),
+      conn: s,
+    };
+    for (const hook of HTTP_MESSAGE_HOOKS) hook(ctx, m);
   }
 }
 

@@ -19,6 +19,7 @@ import './dhcp';
 import './http';
 import './tls';
 import './http2';
+import './genai';
 import './rip';
 import './minor';
 import './data';

@@ -59,7 +59,7 @@ export async function runPeers(serverJs: string, port: number, clients: string[]
   };
   try {
     const pcap = join(dir, 'peers.pcap');
-    const dump = pair.spawn(pair.serverNs, ['tcpdump', '-Z', 'root', '--immediate-mode', '-i', pair.serverIf, '-U', '-n', '-s', '0', '-w', pcap, 'tcp', 'port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const dump = pair.spawn(pair.serverNs, ['tcpdump', '-Z', 'root', '--immediate-mode', '-i', pair.serverIf, '-U', '-n', '-s', '0', '-w', pcap, 'tcp'], { stdio: ['ignore', 'pipe', 'pipe'] });
     procs.push(dump);
     await waitFor(dump, 'listening on', 'tcpdump');
     const server = pair.spawn(pair.serverNs, [process.execPath, '-e', serverJs], {
