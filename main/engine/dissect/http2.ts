@@ -299,7 +299,8 @@ export class Http2App implements TcpApp {
   private frameLayer(ctx: Ctx): FieldNode {
     if (this.layerFrame !== ctx.pkt.number || !this.layer) {
       this.layerFrame = ctx.pkt.number;
-      if (this.viaHttp) ctx.layer('http', 0, 0);
+      // (after a 101 in the same frame the HTTP layer is there already)
+      if (this.viaHttp && ctx.protocols[ctx.protocols.length - 1] !== 'http') ctx.layer('http', 0, 0);
       this.layer = ctx.layer('http2', 0, 0);
       const infos: string[] = [];
       this.infos = infos;

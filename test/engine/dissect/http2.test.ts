@@ -188,3 +188,26 @@ test('a bad HPACK index is malformed with a note, and nothing throws on random f
   const d2 = new Dissector({ geoip: null });
   for (const fr of conversation(parts)) assert.equal(typeof d2.dissect(raw(fr)).summary.info, 'string');
 });
+
+test('an HTTP/1.1 Upgrade: h2c connection continues as HTTP/2 in both directions, as tshark decodes it', { skip: hasCommand('tshark') ? false : 'tshark not installed' }, () => {
+  const text = (s: string): number[] => [...Buffer.from(s, 'latin1')];
+  const frames = conversation([
+    [true, text('GET /up HTTP/1.1\r\nHost: 198.18.0.2:8080\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA\r\n\r\n')],
+    [false, [...text('HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n'), ...frame(4, 0, 0, [0, 3, 0, 0, 0, 100])]],
+    [true, [...PREFACE, ...frame(4, 0, 0, [])]],
+    [false, [...frame(4, 1, 0, []), ...frame(1, 0x04, 1, [0x88, 0x5f, 0x0a, ...text('text/plain')]), ...frame(0, 0x01, 1, text('hi'))]],
+  ]);
+  const dir = mkdtempSync(join(tmpdir(), 'xdpscope-h2-'));
+  try {
+    const path = join(dir, 'upgrade.pcap');
+    writeFileSync(path, pcapBytes(frames));
+    const fields = ['frame.protocols', 'http.response.code', 'http2.type', 'http2.streamid', 'http2.magic', 'http2.header.name',
+      'http2.header.value', 'http2.headers.status', 'http2.data.data'];
+    // (not compared: tshark also decodes the request's HTTP2-Settings header as SETTINGS fields, which we do not)
+    const theirs = tsharkFields(path, fields);
+    assert.deepEqual(ourFields(path, fields), theirs);
+    assert.ok(theirs.some((r) => r.includes('\t200\t')), 'the response on stream 1 is decoded');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
