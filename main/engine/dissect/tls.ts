@@ -8,6 +8,7 @@ import type { State } from './state';
 import type { TcpApp, TcpFlow, TcpStream } from './tcpstream';
 import * as readers from './bytes';
 import { LengthFramer } from './framers';
+import { ja4Fields } from './ja4';
 import * as tables from './tables';
 // bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
 const { TCP_HEURISTICS, TCP_PORT } = tables;
@@ -227,6 +228,7 @@ export class TlsApp implements TcpApp {
       if (type === 1 || type === 2) {
         const sni = hello(ctx, hs, b, o + 4, o + 4 + len, type === 1, s);
         if (type === 1 && sni) info = `Client Hello (SNI=${sni})`;
+        if (type === 1) ja4Fields(ctx, hs, o + 4, o + 4 + len, 't');
       } else if (type === 11 && (s.tlsVersion ?? this.version) !== 0x0304) certificates(ctx, hs, b, o + 4, o + 4 + len);
       this.infos.push(info);
       o += 4 + len;
