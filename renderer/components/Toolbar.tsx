@@ -2,6 +2,7 @@
 import type { RefObject } from 'react';
 import { useApp, useApp$ } from '../context';
 import { FilterBar } from './FilterBar';
+import { TlsPreferencesButton } from './TlsPreferences';
 
 export function Toolbar({ filterRef, onOpen, onSave, onSaveAs }: { filterRef: RefObject<HTMLInputElement | null>; onOpen(): void; onSave(): void; onSaveAs(): void }) {
   const { store } = useApp();
@@ -25,6 +26,7 @@ export function Toolbar({ filterRef, onOpen, onSave, onSaveAs }: { filterRef: Re
         Insights{status.alerts ? <span className="badge">{status.alerts}</span> : null}
       </button>
       <button title="Conversations, endpoints, protocol hierarchy, HTTP" onClick={() => s.setPanel('stats')}>Statistics</button>
+      <TlsPreferencesButton />
     </div>
   );
 }

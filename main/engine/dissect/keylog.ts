@@ -29,10 +29,26 @@ const RECHECK_MS = 200;
 
 const HEX = /^[0-9a-fA-F]+$/;
 
+/**
+ * The tls.keylog_file preference (Preferences → TLS): every Dissector made
+ * without an explicit key log uses it, as every Wireshark dissection reads
+ * the one preference. null: none.
+ */
+let preferred: TlsKeyLog | null = null;
+
+export function setTlsKeylogPreference(path: string | null): TlsKeyLog | null {
+  preferred = path === null ? null : TlsKeyLog.fromFile(path);
+  return preferred;
+}
+
+export function tlsKeylogPreference(): TlsKeyLog | null {
+  return preferred;
+}
+
 export class TlsKeyLog {
   /** client random (hex, lower case) → label → secret */
   private readonly byRandom = new Map<string, Map<string, Buffer>>();
-  private path: string | null = null;
+  path: string | null = null;
   private fileOffset = 0;
   /** an incomplete last line of the file, kept until its newline arrives */
   private partial = '';
@@ -43,9 +59,8 @@ export class TlsKeyLog {
   badLines = 0;
   /** pulls secrets added elsewhere since the last call (pcapng DSBs as the reader meets them) */
   private pulls: Array<() => string | null> = [];
-  /** every line accepted, in order, for writing a DSB when a session is saved */
-  private readonly lines: string[] = [];
-  private linesBytes = 0;
+  /** client randoms a dissection found secrets for: what a saved session carries (bounded by byRandom) */
+  private readonly used = new Set<string>();
 
   /** Reads a key log file now, and again when it has grown (live capture). */
   static fromFile(path: string): TlsKeyLog {
@@ -103,10 +118,7 @@ export class TlsKeyLog {
       m = new Map();
       this.byRandom.set(key, m);
     }
-    if (!m.has(label)) {
-      m.set(label, Buffer.from(secret, 'hex'));
-      if (this.linesBytes < MAX_FILE_BYTES) { this.lines.push(`${label} ${key} ${secret.toLowerCase()}`); this.linesBytes += line.length + 1; }
-    }
+    if (!m.has(label)) m.set(label, Buffer.from(secret, 'hex'));
   }
 
   /** The secret for a connection, or undefined; looks for new key log text first when it is missing. */
@@ -114,6 +126,7 @@ export class TlsKeyLog {
     const key = Buffer.from(clientRandom.buffer, clientRandom.byteOffset, clientRandom.length).toString('hex');
     let s = this.byRandom.get(key)?.get(label);
     if (s === undefined && this.refresh()) s = this.byRandom.get(key)?.get(label);
+    if (s !== undefined && this.used.size < MAX_RANDOMS) this.used.add(key);
     return s;
   }
 
@@ -124,10 +137,19 @@ export class TlsKeyLog {
     return this.refresh() && this.byRandom.has(key);
   }
 
-  /** Every accepted line as key log text (what a Decryption Secrets Block carries). */
-  text(): string {
-    this.refresh(true);
-    return this.lines.length ? this.lines.join('\n') + '\n' : '';
+  /**
+   * Key log text (what a Decryption Secrets Block carries): the secrets of
+   * the connections a dissection used, or (all) every one held. A user's
+   * key log holds every session of their browser: a saved capture carries
+   * only its own.
+   */
+  text(all = false): string {
+    let out = '';
+    for (const [random, m] of this.byRandom) {
+      if (!all && !this.used.has(random)) continue;
+      for (const [label, secret] of m) out += `${label} ${random} ${secret.toString('hex')}\n`;
+    }
+    return out;
   }
 
   /** Pulls new text from the sources and the file; true when something may have been added. */

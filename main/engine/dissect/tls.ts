@@ -302,8 +302,9 @@ export class TlsApp implements TcpApp {
       case 20: ctx.sub(rec, 'tls.change_cipher_spec', null, 0, 0); this.changeCipherSpec(s); this.infos.push('Change Cipher Spec'); break;
       case 21: {
         const a = plain ? plain.data : (!this.encrypted && body && this.bodyLen === 2 && len === 2 ? body : null);
+        // tshark shows the item for an encrypted alert too (its text says so)
+        const m = ctx.sub(rec, 'tls.alert_message', null, end - Math.min(inFrame, len), Math.min(inFrame, len));
         if (a && a.length >= 2) {
-          const m = ctx.sub(rec, 'tls.alert_message', null, 0, 0);
           ctx.sub(m, 'tls.alert_message.level', a[0], 0, 0);
           ctx.sub(m, 'tls.alert_message.desc', a[1], 0, 0);
           this.infos.push(plain ? `Alert (Level: ${ALERT_LEVELS[a[0]] ?? 'Unknown'}, Description: ${ALERT_DESCS[a[1]] ?? 'Unknown'})` : 'Alert');

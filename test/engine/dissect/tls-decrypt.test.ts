@@ -18,6 +18,10 @@ import { createVethPair, type VethPair } from '../../lib/netns';
 import { CLI, hasCommand, isRoot } from '../../lib/env';
 import { Dissector, TlsKeyLog } from '../../../main/engine/dissect';
 import { openCaptureFile } from '../../../main/engine/file/open';
+import { setTlsKeylogPreference } from '../../../main/engine/dissect/keylog';
+import { saveSession } from '../../../main/engine/session/save';
+import { openSession } from '../../../main/engine/session/open';
+import { EngineService } from '../../../main/engine/service/service';
 
 const skip = !isRoot() ? 'needs root (network namespaces)'
   : !hasCommand('ip') ? 'needs iproute2'
@@ -67,6 +71,7 @@ const FIELDS = [
   'http.response.code', 'http.response.phrase', 'http.content_type', 'http.content_length', 'http.file_data',
 ];
 
+process.env.XDPSCOPE_CONFIG_DIR ??= mkdtempSync(join(tmpdir(), 'xs-config-'));
 let dir = '';
 let pair: VethPair | null = null;
 let server: ChildProcess | null = null;
@@ -226,4 +231,53 @@ test('a key log that grows while reading: keys that arrive later decrypt later c
   }
   await f.close();
   assert.equal(http, 2 * CASES.length);
+});
+
+test('a saved session carries the secrets it used as a DSB (tshark decrypts it), unless stripped', { skip }, async () => {
+  // a key log with one unrelated connection besides the capture's: that one must not travel
+  const stranger = `CLIENT_RANDOM ${'ab'.repeat(32)} ${'cd'.repeat(48)}\n`;
+  const path = join(dir, 'pref-keys.txt');
+  writeFileSync(path, stranger + readFileSync(KEYS(), 'utf8'));
+  const keys = setTlsKeylogPreference(path)!;
+  try {
+    // the preference is every default Dissector's key log: dissecting uses the capture's secrets
+    const dis = new Dissector({ geoip: null });
+    const f = await openCaptureFile(PCAP());
+    for await (const batch of f.batches()) for (const p of batch) dis.dissect(p);
+    await f.close();
+    assert.ok(!keys.text().includes('ab'.repeat(32)));
+    assert.ok(keys.text(true).includes('ab'.repeat(32)));
+    const saved = join(dir, 'saved.pcapng'), stripped = join(dir, 'stripped.pcapng');
+    await saveSession(saved, await openSession(PCAP()), { tlsSecrets: keys.text() });
+    await saveSession(stripped, await openSession(PCAP()), {});
+    const opt = ['-o', `tls.keylog_file:${KEYS()}`];
+    assert.deepEqual(theirs(saved), theirs(PCAP(), opt));
+    assert.deepEqual(ours(saved), theirs(PCAP(), opt));
+    assert.deepEqual(ours(stripped), theirs(PCAP()));
+  } finally {
+    setTlsKeylogPreference(null);
+  }
+});
+
+test('through the engine service: the key log preference decrypts an opened file; save carries it, stripSecrets does not', { skip }, async () => {
+  const svc = new EngineService({ emit: () => undefined });
+  try {
+    const set = await svc.call('setTlsKeylog', { path: KEYS() });
+    assert.equal(set.path, KEYS());
+    assert.equal(set.error, null);
+    assert.equal(set.connections, CASES.length);
+    await svc.call('openFile', { path: PCAP() });
+    for (let i = 0; i < 1000 && svc.status().state === 'loading'; i++) await new Promise((r) => setTimeout(r, 10));
+    const f = await svc.call('setFilter', { text: 'http.request.method == "GET"' });
+    assert.equal(f.displayed, CASES.length);
+    const saved = join(dir, 'svc-saved.pcapng'), stripped = join(dir, 'svc-stripped.pcapng');
+    await svc.call('save', { path: saved });
+    await svc.call('saveCopy', { path: stripped, stripSecrets: true });
+    const gets = (file: string): number => run('tshark', ['-r', file, '-Y', 'http.request.method == "GET"']).trimEnd().split('\n').filter(Boolean).length;
+    assert.equal(gets(saved), CASES.length);
+    assert.equal(gets(stripped), 0);
+    assert.deepEqual(await svc.call('setTlsKeylog', { path: null }), { path: null, connections: 0, error: null });
+  } finally {
+    setTlsKeylogPreference(null);
+  }
 });
