@@ -1,8 +1,8 @@
 // Capture controls and the display-filter bar.
 import type { RefObject } from 'react';
 import { useApp, useApp$ } from '../context';
-import { FilterBar } from './FilterBar';
 import { TlsPreferencesButton } from './TlsPreferences';
+import { FilterBar } from './FilterBar';
 
 export function Toolbar({ filterRef, onOpen, onSave, onSaveAs }: { filterRef: RefObject<HTMLInputElement | null>; onOpen(): void; onSave(): void; onSaveAs(): void }) {
   const { store } = useApp();
@@ -21,12 +21,12 @@ export function Toolbar({ filterRef, onOpen, onSave, onSaveAs }: { filterRef: Re
       <button title="Save (Ctrl+S)" disabled={status.captured === 0 || status.state === 'loading'} onClick={onSave}>Save{status.unsaved ? ' •' : ''}</button>
       <button title="Save As (Ctrl+Shift+S)" disabled={status.captured === 0 || status.state === 'loading'} onClick={onSaveAs}>Save As…</button>
       <button title="Export Specified Packets / Packet Dissections (Ctrl+Shift+M)" disabled={status.captured === 0 || status.state === 'loading'} onClick={() => s.setDialog('export')}>Export…</button>
+      <TlsPreferencesButton />
       <FilterBar inputRef={filterRef} />
       <button title="Security alerts and I/O graph" aria-pressed={panel === 'insights'} onClick={() => s.setPanel('insights')}>
         Insights{status.alerts ? <span className="badge">{status.alerts}</span> : null}
       </button>
       <button title="Conversations, endpoints, protocol hierarchy, HTTP" onClick={() => s.setPanel('stats')}>Statistics</button>
-      <TlsPreferencesButton />
     </div>
   );
 }
