@@ -12,7 +12,8 @@
 // "A<alias>\t<protocol>" aliases; "S<n>\t<true>\t<false>" true/false
 // strings; "V<n>\t<value>\t<name>..." value tables (value "a-b" for a
 // range); a line "%"; then the fields sorted by name, front-coded:
-// "<chr(48+shared prefix length)><rest of name>\t<type code>[\tS<n>|V<n>]",
+// "<chr(48+shared prefix length)><rest of name>\t<type code>[\tS<n>|V<n>|V?]"
+// (V?: the field has value strings this file leaves out),
 // every RESTART-th line whole (prefix length 0), so a lookup decodes one
 // block after a binary search instead of the whole list.
 import { execFileSync } from 'node:child_process';
@@ -42,11 +43,13 @@ function main(): void {
   const ours = new Set(allFields().filter((f) => f.type === 'protocol').map((f) => f.name));
   const tfs = new Map<string, string>();
   const vals = new Map<string, string[]>();
+  const omitted = new Set<string>();
   for (const line of tshark(['-G', 'values']).split('\n')) {
     const p = line.split('\t');
     if (p[0] === 'T' && p[1] && !(p[2] === 'True' && p[3] === 'False')) tfs.set(p[1], `${p[2]}\t${p[3]}`);
     const proto = (p[1] ?? '').split('.')[0]!;
-    if (!ours.has(proto)) continue;
+    // other protocols' value strings would not fit: mark that the field has some
+    if (!ours.has(proto)) { if ((p[0] === 'V' || p[0] === 'R') && p[1]) omitted.add(p[1]); continue; }
     const item = p[0] === 'V' ? `${p[2]}\t${p[3]}` : p[0] === 'R' ? `${p[2]}-${p[3]}\t${p[4]}` : null;
     if (item === null || /[\t\n]/.test(item.split('\t')[1] ?? '')) continue;
     const l = vals.get(p[1]!);
@@ -79,6 +82,7 @@ function main(): void {
   const extra = new Map<string, string>();
   for (const [f, s] of tfs) if (types.get(f) === 'FT_BOOLEAN') extra.set(f, ref(s, 'S'));
   for (const [f, l] of vals) extra.set(f, ref(l.join('\t'), 'V'));
+  for (const f of omitted) if (!extra.has(f)) extra.set(f, 'V?');
   out.push('%');
   let prev = '';
   let i = 0;

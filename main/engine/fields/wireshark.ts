@@ -18,6 +18,8 @@ export interface WiresharkField {
   tfs?: [string, string];
   /** value strings: [low, high, name] (high = low for a single value) */
   values?: Array<[number, number, string]>;
+  /** it has value strings, left out of the file for size: which names are valid is unknown */
+  valuesOmitted?: boolean;
 }
 
 interface Loaded {
@@ -104,6 +106,7 @@ export function wiresharkField(name: string): WiresharkField | undefined {
   const [code, extra] = rest.split('\t');
   const out: WiresharkField = { name, ftype: l.codes.get(code!) ?? 'FT_NONE' };
   if (extra?.startsWith('S')) out.tfs = l.tfs.get(extra);
+  else if (extra === 'V?') out.valuesOmitted = true;
   else if (extra?.startsWith('V')) {
     const items = l.values.get(extra) ?? [];
     const values: Array<[number, number, string]> = [];

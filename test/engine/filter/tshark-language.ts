@@ -490,6 +490,8 @@ export const LANGUAGE_TABLE: FilterCase[] = [
   c('ip.src == 141.142.228.5/33', P),
   c('ip.src == localhost', P),
   c('ipv6.src == ::1', S),
+  c('icmpv6.type == "Router advertisement"', I6),
+  c('ipv6.hopopts#[-1]', I6),
   c('ipv6.src == "::1"', S),
   c('eth.src == c8:bc:c8:96:d2', P),
   c('eth.src == c8:bc:c8:96:d2:a0:00', P),

@@ -48,7 +48,7 @@ export const TEST_MACROS = [
   '"ports2","tcp.port == $1 or tcp.port == $2"',
   '"nfs","tcp"',
   '"bad","tcp.port =="',
-  '"quoted","http.request.method == \\"POST\\""',
+  '"quoted","http.request.method == \\x22POST\\x22"',
   '',
 ].join('\n');
 
