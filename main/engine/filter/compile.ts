@@ -170,12 +170,11 @@ class Compiler {
   private def(n: { name: string; alias?: string; start: number; end: number }): FieldDef & { decoded: boolean } {
     const r = resolveName(n.name);
     if (!r) throw new FilterError(`"${n.name}" is not a valid protocol or protocol field.`, n.start, n.end);
-    if (n.alias && !this.warnings.some((w) => w.start === n.start)) {
-      this.warnings.push({ message: `"${n.alias}" is deprecated: use "${n.name}"`, start: n.start, end: n.end });
-    }
-    if (!r.decoded && !this.warnings.some((w) => w.start === n.start)) {
-      this.warnings.push({ message: `xdpscope does not decode ${n.name}: this matches nothing`, start: n.start, end: n.end });
-    }
+    const warn = (message: string): void => {
+      if (!this.warnings.some((w) => w.start === n.start && w.message === message)) this.warnings.push({ message, start: n.start, end: n.end });
+    };
+    if (n.alias) warn(`"${n.alias}" is deprecated: use "${n.name}"`);
+    if (!r.decoded) warn(`xdpscope does not decode ${n.name}: this matches nothing`);
     return r;
   }
 

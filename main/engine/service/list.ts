@@ -96,10 +96,11 @@ export class DisplayedList {
 
   // ---- filter -----------------------------------------------------------
 
-  static check(text: string): FilterCheck {
+  /** selected: the packet field references (${ip.src}) read */
+  static check(text: string, selected: Dissection | null = null): FilterCheck {
     if (!text.trim()) return { ok: true, empty: true };
-    const r = compileDisplayFilter(text);
-    return r.ok ? { ok: true, empty: false } : { ok: false, error: r.error };
+    const r = compileDisplayFilter(text, { selected });
+    return r.ok ? { ok: true, empty: false, ...(r.warnings.length ? { warnings: r.warnings } : {}) } : { ok: false, error: r.error };
   }
 
   static complete(text: string, cursor: number): Completion {
@@ -108,9 +109,9 @@ export class DisplayedList {
   }
 
   /** Applies a display filter; null when another capture made this pass moot. */
-  async setFilter(text: string): Promise<(FilterCheck & { displayed?: number; superseded?: boolean }) | null> {
+  async setFilter(text: string, selected: Dissection | null = null): Promise<(FilterCheck & { displayed?: number; superseded?: boolean }) | null> {
     // a bad filter leaves the list, and a pass under way, as they were
-    const r = text.trim() ? compileDisplayFilter(text) : null;
+    const r = text.trim() ? compileDisplayFilter(text, { selected }) : null;
     if (r && !r.ok) return { ok: false, error: r.error };
     const token = ++this.filterToken;
     this.pending = null;
