@@ -105,7 +105,7 @@ export class DisplayedList {
 
   static complete(text: string, cursor: number): Completion {
     const r = completeFilter(text, Math.min(cursor, text.length));
-    return { from: r.start, to: r.end, items: r.items.map((x) => ({ label: x.name, detail: x.title })) };
+    return { from: r.start, to: r.end, items: r.items.map((x) => ({ label: x.name, ...(x.title !== undefined ? { detail: x.title } : {}) })) };
   }
 
   /** Applies a display filter; null when another capture made this pass moot. */

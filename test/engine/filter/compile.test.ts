@@ -289,7 +289,23 @@ test('completion offers registered fields under the cursor, then operators', () 
   assert.ok(ops.items.some((i) => i.name === '==' && i.kind === 'keyword'));
   assert.deepEqual(completeFilter('http.host == "tc').items, []);
   assert.ok(completeFilter('le').items.some((i) => i.name === 'len(' && i.kind === 'function'));
-  // symbolic values after a comparison
-  assert.deepEqual(completeFilter('ip.proto == u').items.map((i) => i.name), ['"UDP"']);
-  assert.deepEqual(completeFilter('ip.proto == "t').items.map((i) => i.name), ['TCP']);
+  // symbolic values after a comparison: Wireshark's value strings, the ones tshark accepts
+  assert.deepEqual(completeFilter('ip.proto == u').items.map((i) => i.name).slice(0, 3), ['"UDP"', '"UTI"', '"UDPLite"']);
+  assert.equal(completeFilter('ip.proto == "t').items[0]!.name, 'TCP');
+  assert.equal(completeFilter('ip.proto == "t').items[0]!.title, 'TCP (6)');
+  // a boolean's own true/false strings
+  assert.deepEqual(completeFilter('ip.flags.df == ').items.map((i) => i.name), ['"Set"', '"Not set"']);
+  // names Wireshark knows and we do not decode come after ours, marked
+  const ipx = completeFilter('ipx.s');
+  assert.ok(ipx.items.length > 0 && ipx.items.every((i) => i.title === 'not decoded by xdpscope'));
+  assert.ok(ipx.items.some((i) => i.name === 'ipx.src.node' && i.type === 'ether'));
+  const tc = completeFilter('tcp.chec').items;
+  assert.ok(tc.findIndex((i) => i.title === 'not decoded by xdpscope') > tc.findIndex((i) => i.name === 'tcp.checksum'));
+  // after "${": macros (with their arguments to come) and fields of the selected packet
+  const macros = new Map([['private_ipv4', '$1 == 10.0.0.0/8'], ['web', 'tcp.port == 80']]);
+  const m = completeFilter('tcp and ${', 10, 50, macros);
+  assert.deepEqual([m.start, m.end], [10, 10]);
+  assert.deepEqual(m.items.slice(0, 2).map((i) => [i.name, i.kind]), [['private_ipv4:', 'macro'], ['web}', 'macro']]);
+  assert.deepEqual(completeFilter('${we', 4, 50, macros).items.map((i) => i.name), ['web}']);
+  assert.ok(completeFilter('${ip.sr', 7, 50, macros).items.some((i) => i.name === 'ip.src}' && i.kind === 'field'));
 });
