@@ -40,7 +40,8 @@ export const completion = z.object({
   /** replace text[from, to) with the chosen item */
   from: nat,
   to: nat,
-  items: z.array(z.object({ label: z.string(), detail: z.string().optional() })),
+  /** type: a field's value type (uint, string, ipv4 ...), for the Filter Expression dialog */
+  items: z.array(z.object({ label: z.string(), detail: z.string().optional(), type: z.string().optional() })),
 });
 export type Completion = z.infer<typeof completion>;
 

@@ -106,7 +106,7 @@ export class DisplayedList {
 
   static complete(text: string, cursor: number): Completion {
     const r = completeFilter(text, Math.min(cursor, text.length));
-    return { from: r.start, to: r.end, items: r.items.map((x) => ({ label: x.name, ...(x.title !== undefined ? { detail: x.title } : {}) })) };
+    return { from: r.start, to: r.end, items: r.items.map((x) => ({ label: x.name, ...(x.title !== undefined ? { detail: x.title } : {}), ...(x.type ? { type: x.type } : {}) })) };
   }
 
   /** Applies a display filter; null when another capture made this pass moot. */
