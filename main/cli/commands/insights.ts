@@ -57,6 +57,7 @@ export async function run(argv: string[]): Promise<number> {
     for (const text of o['io-filter']) {
       const r = compileDisplayFilter(text);
       if (!r.ok) return fail(`--io-filter '${text}': ${r.error.message}`);
+      for (const w of r.warnings) process.stderr.write(`xdpscope: --io-filter '${text}': warning: ${w.message}\n`);
       series.push({ name: text, filter: text, match: (d) => r.filter.matches(d) });
     }
   }

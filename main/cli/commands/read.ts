@@ -95,6 +95,8 @@ export async function run(argv: string[]): Promise<number> {
       return fail(`-Y: ${r.error.message}\n    ${v.Y}\n    ${' '.repeat(r.error.start)}${'^'.repeat(Math.max(1, r.error.end - r.error.start))}`);
     }
     filter = r.filter;
+    // tshark warns on stderr and goes on; so do we (a field we do not decode, a deprecated name)
+    for (const w of r.warnings) process.stderr.write(`xdpscope: -Y: warning: ${w.message}\n`);
   }
 
   // undefined: the default database, loaded on first use (only if a GeoIP field is wanted)
