@@ -17,6 +17,7 @@ export { privilegeStatus } from './privilege/status';
 export { openCaptureFile } from './file/open';
 export { CaptureFileError } from './file/errors';
 export { FileSink, type ByteSink } from './file/sink';
+export { RingFileWriter, parseRingOption, ringSwitches, type RingOptions } from './file/ring';
 export {
   createUniquePrivateFile, PrivateFileError, replaceableTarget, writePrivateFile, makeScratchDir, type ScratchDir,
 } from './file/private';
