@@ -8,7 +8,8 @@ import { call, empty } from './common';
 
 export type AlertKind =
   | 'traffic-spike' | 'port-scan' | 'brute-force' | 'syn-flood'
-  | 'unexpected-protocol' | 'service-mismatch' | 'ai-service' | 'icmp-flood';
+  | 'unexpected-protocol' | 'service-mismatch' | 'ai-service' | 'icmp-flood'
+  | 'amplification' | 'udp-flood' | 'dns-tunnel' | 'beaconing' | 'ai-gateway-bypass';
 
 export type AlertSeverity = 'info' | 'low' | 'medium' | 'high';
 
@@ -183,6 +184,14 @@ export interface InsightsSettings {
     dominantShare: number;
     /** destinations with their own baseline (least recently seen is dropped) */
     maxDestinations: number;
+    /** consecutive spiking seconds before a spike is reported (shorter is a burst) */
+    minSeconds: number;
+    /** seconds after which a spike counts as persistent (severity) */
+    persistSec: number;
+    /** peak / baseline median from which a spike counts as large (severity) */
+    magnitudeRatio: number;
+    /** a target answering less than this share of what it receives is flooded (evidence of harm) */
+    maxReplyShare: number;
   };
   scan: {
     enabled: boolean;
@@ -192,6 +201,14 @@ export interface InsightsSettings {
     /** distinct hosts one source tries on one port */
     minHosts: number;
     /** share of attempts that never completed a handshake */
+    minUnansweredShare: number;
+  };
+  /** the same rule as scan, over a long window: probes spread over an hour */
+  slowScan: {
+    enabled: boolean;
+    windowSec: number;
+    minPorts: number;
+    minHosts: number;
     minUnansweredShare: number;
   };
   bruteForce: {
@@ -227,6 +244,31 @@ export interface InsightsSettings {
     /** a second with more echo requests than this to one host floods it */
     minPerSec: number;
     /** distinct sources from which a flood counts as distributed */
+    manySources: number;
+  };
+  amplification: {
+    enabled: boolean;
+    /** seconds a victim's responses are counted over (tumbling; an open alert runs until that long a quiet) */
+    windowSec: number;
+    /** responses from one service port to one victim */
+    minResponses: number;
+    /** ... and response bytes ≥ minRatio × the victim's request bytes to that port ... */
+    minRatio: number;
+    /** ... or at least this share of responses answering no request of the victim */
+    minUnmatchedShare: number;
+    /** distinct reflectors from which an attack counts as large */
+    manyReflectors: number;
+    /** UDP service ports that answer small requests with large replies */
+    ports: number[];
+  };
+  udpFlood: {
+    enabled: boolean;
+    /** UDP datagrams a second to one host ... */
+    minPerSec: number;
+    /** ... for this many consecutive seconds ... */
+    minSeconds: number;
+    /** ... answered with less than this share */
+    maxReplyShare: number;
     manySources: number;
   };
   limits: {

@@ -10,9 +10,11 @@ import { aiServices } from './ai';
 import { connections } from './connections';
 import { icmpFlood } from './icmp-flood';
 import { policy } from './policy';
+import { reflection } from './reflection';
 import { spikes } from './spikes';
+import { udpFlood } from './udp-flood';
 
-export const DETECTORS = [spikes, connections, policy, aiServices, icmpFlood] as const;
+export const DETECTORS = [spikes, connections, policy, aiServices, icmpFlood, reflection, udpFlood] as const;
 
 type Registered = (typeof DETECTORS)[number];
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
