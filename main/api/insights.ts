@@ -271,6 +271,17 @@ export interface InsightsSettings {
     maxReplyShare: number;
     manySources: number;
   };
+  loginFailures: {
+    enabled: boolean;
+    /** tumbling window, seconds */
+    windowSec: number;
+    /** failed logins (decoded: HTTP 401/403, FTP 530, Kerberos 24, LDAP 49, SMB logon failure) from one server to one client */
+    minFailures: number;
+    /** POSTs from one client to one login-like URI */
+    minFormPosts: number;
+    /** regular expression (case-insensitive) a login form's path matches */
+    loginUriPattern: string;
+  };
   limits: {
     /** sources tracked for connection-attempt analysis */
     maxSources: number;

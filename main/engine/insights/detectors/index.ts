@@ -10,11 +10,12 @@ import { aiServices } from './ai';
 import { connections } from './connections';
 import { icmpFlood } from './icmp-flood';
 import { policy } from './policy';
+import { loginFailures } from './login-failures';
 import { reflection } from './reflection';
 import { spikes } from './spikes';
 import { udpFlood } from './udp-flood';
 
-export const DETECTORS = [spikes, connections, policy, aiServices, icmpFlood, reflection, udpFlood] as const;
+export const DETECTORS = [spikes, connections, policy, aiServices, icmpFlood, reflection, udpFlood, loginFailures] as const;
 
 type Registered = (typeof DETECTORS)[number];
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
