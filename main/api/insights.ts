@@ -282,6 +282,18 @@ export interface InsightsSettings {
     /** regular expression (case-insensitive) a login form's path matches */
     loginUriPattern: string;
   };
+  dnsTunnel: {
+    enabled: boolean;
+    windowSec: number;
+    /** distinct names under one registered domain from one client ... */
+    minNames: number;
+    /** ... with names (left of the domain) this long on average ... */
+    minMeanLength: number;
+    /** ... and this random (Shannon entropy, bits per character) ... */
+    minEntropy: number;
+    /** ... or this many TXT/NULL queries */
+    minTxtNull: number;
+  };
   limits: {
     /** sources tracked for connection-attempt analysis */
     maxSources: number;

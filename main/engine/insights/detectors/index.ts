@@ -8,6 +8,7 @@ import type { AlertKind } from '../../../api/insights';
 import type { DetectorDef } from '../detector';
 import { aiServices } from './ai';
 import { connections } from './connections';
+import { dnsTunnel } from './dns-tunnel';
 import { icmpFlood } from './icmp-flood';
 import { policy } from './policy';
 import { loginFailures } from './login-failures';
@@ -15,7 +16,7 @@ import { reflection } from './reflection';
 import { spikes } from './spikes';
 import { udpFlood } from './udp-flood';
 
-export const DETECTORS = [spikes, connections, policy, aiServices, icmpFlood, reflection, udpFlood, loginFailures] as const;
+export const DETECTORS = [spikes, connections, policy, aiServices, icmpFlood, reflection, udpFlood, loginFailures, dnsTunnel] as const;
 
 type Registered = (typeof DETECTORS)[number];
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
