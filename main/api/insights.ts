@@ -294,6 +294,22 @@ export interface InsightsSettings {
     /** ... or this many TXT/NULL queries */
     minTxtNull: number;
   };
+  beacon: {
+    enabled: boolean;
+    /** connections to one destination before their regularity is judged */
+    minEvents: number;
+    /** shortest and longest period (median interval, seconds) that counts */
+    minPeriodSec: number;
+    maxPeriodSec: number;
+    /** median absolute deviation of the intervals over their median, at most */
+    maxJitter: number;
+    /** destination addresses expected to be polled (update servers, monitoring) */
+    allowDestinations: string[];
+  };
+  aiGateway: {
+    /** addresses allowed to call LLM APIs directly (the gateway/proxy); empty: the rule is off */
+    gateways: string[];
+  };
   limits: {
     /** sources tracked for connection-attempt analysis */
     maxSources: number;

@@ -7,6 +7,8 @@
 import type { AlertKind } from '../../../api/insights';
 import type { DetectorDef } from '../detector';
 import { aiServices } from './ai';
+import { aiGateway } from './ai-gateway';
+import { beacon } from './beacon';
 import { connections } from './connections';
 import { dnsTunnel } from './dns-tunnel';
 import { icmpFlood } from './icmp-flood';
@@ -16,7 +18,7 @@ import { reflection } from './reflection';
 import { spikes } from './spikes';
 import { udpFlood } from './udp-flood';
 
-export const DETECTORS = [spikes, connections, policy, aiServices, icmpFlood, reflection, udpFlood, loginFailures, dnsTunnel] as const;
+export const DETECTORS = [spikes, connections, policy, aiServices, icmpFlood, reflection, udpFlood, loginFailures, dnsTunnel, beacon, aiGateway] as const;
 
 type Registered = (typeof DETECTORS)[number];
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;

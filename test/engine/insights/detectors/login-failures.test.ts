@@ -51,7 +51,7 @@ test('a mistyped password, a REST client and basic-auth challenges raise nothing
   let t = T0;
   for (let i = 0; i < 3; i++) s.connection((t += 5), '198.18.62.2', '198.18.62.3', 32000 + i, 80, { request: post('/login'), response: httpResponse(401) });
   for (let i = 0; i < 50; i++) s.connection((t += 1), '198.18.62.4', '198.18.62.3', 33000 + i, 80, { request: post('/api/items', '{"a":1}'), response: httpResponse(200) });
-  for (let i = 0; i < 8; i++) s.connection((t += 20), '198.18.62.5', '198.18.62.3', 34000 + i, 80, { request: post('/page'), response: httpResponse(i % 2 ? 200 : 401) });
+  for (let i = 0; i < 8; i++) s.connection((t += 20 + 7 * (i % 3)), '198.18.62.5', '198.18.62.3', 34000 + i, 80, { request: post('/page'), response: httpResponse(i % 2 ? 200 : 401) });
   const { alerts } = await runScenario('login-benign', s);
   assert.deepEqual(alerts.map((a) => a.title), []);
 });
