@@ -47,6 +47,7 @@ const SIGNATURES: Record<AlertKind, { sid: number; category: string; proto?: str
   'dns-tunnel': { sid: 1_020_011, category: 'Attempted Information Leak', proto: 'UDP' },
   'beaconing': { sid: 1_020_012, category: 'A Network Trojan was detected', proto: 'TCP' },
   'ai-gateway-bypass': { sid: 1_020_013, category: 'Potential Corporate Privacy Violation', proto: 'TCP' },
+  'baseline-deviation': { sid: 1_020_014, category: 'Potentially Bad Traffic' },
 };
 
 /** Suricata: 1 is the most severe. */

@@ -9,7 +9,16 @@ import { call, empty } from './common';
 export type AlertKind =
   | 'traffic-spike' | 'port-scan' | 'brute-force' | 'syn-flood'
   | 'unexpected-protocol' | 'service-mismatch' | 'ai-service' | 'icmp-flood'
-  | 'amplification' | 'udp-flood' | 'dns-tunnel' | 'beaconing' | 'ai-gateway-bypass';
+  | 'amplification' | 'udp-flood' | 'dns-tunnel' | 'beaconing' | 'ai-gateway-bypass' | 'baseline-deviation';
+
+/** What a host did while the baseline was learned (insights settings: baseline.learned). */
+export interface HostProfile {
+  /** services it answered on, e.g. 'tcp/22' */
+  services: string[];
+  /** IP protocol numbers it sent, e.g. '6' */
+  protocols: string[];
+  peakPacketsPerSec: number;
+}
 
 export type AlertSeverity = 'info' | 'low' | 'medium' | 'high';
 
@@ -309,6 +318,18 @@ export interface InsightsSettings {
   aiGateway: {
     /** addresses allowed to call LLM APIs directly (the gateway/proxy); empty: the rule is off */
     gateways: string[];
+  };
+  baseline: {
+    enabled: boolean;
+    /** seconds of traffic a profile per host is learned from */
+    warmupSec: number;
+    /** hosts profiled at most */
+    maxHosts: number;
+    /** a host sending more than rateFactor × its learned peak packets/s (and minRate) deviates */
+    rateFactor: number;
+    minRate: number;
+    /** the learned profiles (null until learned; kept with the session, reusable with --settings) */
+    learned: { fromTs: number; toTs: number; hosts: Record<string, HostProfile> } | null;
   };
   limits: {
     /** sources tracked for connection-attempt analysis */
