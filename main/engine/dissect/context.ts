@@ -76,6 +76,12 @@ export class Ctx {
   ip6Dst: Uint8Array | null = null;
   /** TTL / hop limit of the outermost IP header, for ICMP summaries */
   ttl = -1;
+  /**
+   * The protocol being dissected sits right on an IP header (false behind an
+   * AH): tshark hands ICMP the IP header only then, and without it shows no
+   * TTL and matches no echo request to its reply.
+   */
+  ipDirect = true;
   /** the bytes dissected (the frame, or a reassembled buffer while dissecting one) */
   d: Uint8Array;
 
@@ -123,6 +129,7 @@ export class Ctx {
     this.ipVersion = 0; this.ip4Src = 0; this.ip4Dst = 0;
     this.ip6Src = null; this.ip6Dst = null;
     this.ttl = -1;
+    this.ipDirect = true;
   }
 
   /** reuse mode: 6-byte address values, refilled from index 0 every packet */

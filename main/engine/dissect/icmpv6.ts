@@ -68,7 +68,7 @@ export function dissectIcmpv6(ctx: Ctx, st: State, off: number, end: number): vo
       ctx.add(l, 'icmpv6.echo.identifier', id, off + 4, 2);
       ctx.add(l, 'icmpv6.echo.sequence_number', seq, off + 6, 2);
       let info = `${name} id=0x${id.toString(16).padStart(4, '0')}, seq=${seq}${ctx.ttl >= 0 ? `, hop limit=${ctx.ttl}` : ''}`;
-      if (ctx.inner === 0) {
+      if (ctx.inner === 0 && ctx.ipDirect) {
         const m = st.echo(ctx, type === 128, id, seq);
         if (m) {
           ctx.gen(l, 'icmpv6.resp_to', m.frame);

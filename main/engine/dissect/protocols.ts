@@ -19,5 +19,7 @@ import './dhcp';
 import './http';
 import './tls';
 import './rip';
+import './isakmp';
+import './ipsec';
 import './minor';
 import './data';
