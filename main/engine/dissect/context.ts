@@ -130,6 +130,7 @@ export class Ctx {
     this.ip6Src = null; this.ip6Dst = null;
     this.ttl = -1;
     this.ipDirect = true;
+    this.thrown = false;
   }
 
   /** reuse mode: 6-byte address values, refilled from index 0 every packet */
@@ -311,6 +312,16 @@ export class Ctx {
     if (this.want === null) (parent.children ??= []).push(f);
     this.fields.push(f);
     return f;
+  }
+
+  /**
+   * Damage where tshark's dissector runs out of bytes and throws (a bounds
+   * error): tshark then glues "[Malformed Packet]" to Info without a space.
+   */
+  thrown = false;
+  boundsAt(protocol: string, message: string, start?: number, len?: number): void {
+    this.malformedAt(protocol, message, start, len);
+    this.thrown = true;
   }
 
   malformedAt(protocol: string, message: string, start?: number, len?: number): void {

@@ -86,7 +86,7 @@ class PacketDissection implements Dissection {
       destination: addrText(c.dstKind, c.dst, this.packet.data),
       protocol: c.protocol || (c.protocols[c.protocols.length - 1] ?? '').toUpperCase(),
       length: this.packet.origLen,
-      info: c.malformed && !info.includes('Malformed') ? `${info}${info ? ' ' : ''}${this.packet.capLen < this.packet.origLen ? '[Packet size limited during capture]' : '[Malformed Packet]'}` : info,
+      info: c.malformed && !info.includes('Malformed') ? `${info}${info && !c.thrown ? ' ' : ''}${this.packet.capLen < this.packet.origLen ? '[Packet size limited during capture]' : '[Malformed Packet]'}` : info,
     };
     return this._summary;
   }

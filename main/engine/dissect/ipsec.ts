@@ -44,7 +44,7 @@ export function dissectAh(ctx: Ctx, st: State, off: number, end: number): void {
     if (end - off >= 2) ctx.add(l, 'ah.length', words, off + 1, 1);
     if (end - off >= 4) ctx.add(l, 'ah.reserved', d.subarray(off + 2, off + 4), off + 2, 2);
     if (end - off >= 8) ctx.add(l, 'ah.spi', u32(d, off + 4), off + 4, 4);
-    ctx.malformedAt('ah', `AH header cut short (${Math.max(0, end - off)} of 12 bytes)`, off, Math.max(0, end - off));
+    ctx.boundsAt('ah', `AH header cut short (${Math.max(0, end - off)} of 12 bytes)`, off, Math.max(0, end - off));
     return;
   }
   // the length counts 32-bit words minus 2 (RFC 4302 §2.2)
@@ -56,7 +56,7 @@ export function dissectAh(ctx: Ctx, st: State, off: number, end: number): void {
   ctx.add(l, 'ah.spi', spi, off + 4, 4);
   ctx.add(l, 'ah.sequence', u32(d, off + 8), off + 8, 4);
   ctx.info = () => `AH (SPI=0x${spi.toString(16).padStart(8, '0')})`;
-  if (len < 12 || off + len > end) { ctx.malformedAt('ah', `AH length ${len} runs past the ${end - off} bytes present`, off + 1, 1); return; }
+  if (len < 12 || off + len > end) { ctx.boundsAt('ah', `AH length ${len} runs past the ${end - off} bytes present`, off + 1, 1); return; }
   if (len > 12) ctx.add(l, 'ah.icv', d.subarray(off + 12, off + len), off + 12, len - 12);
   l.len = len;
   if (off + len < end) ipPayload(ctx, st, next, off + len, end, l, false);
@@ -66,7 +66,7 @@ export function dissectEsp(ctx: Ctx, _st: State, off: number, end: number): void
   const d = ctx.d;
   const l = ctx.layer('esp', off, Math.max(0, end - off));
   ctx.protocol = 'ESP';
-  if (end - off < 8) { ctx.malformedAt('esp', `ESP header cut short (${Math.max(0, end - off)} of 8 bytes)`, off, Math.max(0, end - off)); return; }
+  if (end - off < 8) { ctx.boundsAt('esp', `ESP header cut short (${Math.max(0, end - off)} of 8 bytes)`, off, Math.max(0, end - off)); return; }
   const spi = u32(d, off);
   ctx.add(l, 'esp.spi', spi, off, 4);
   ctx.add(l, 'esp.sequence', u32(d, off + 4), off + 4, 4);

@@ -117,7 +117,7 @@ export function dissectIsakmp(ctx: Ctx, _st: State, off: number, end: number): v
     : xname;
   let msgEnd = off + len;
   if (len < HDR || msgEnd > end) {
-    ctx.malformedAt('isakmp', `ISAKMP length ${len} does not fit the ${end - off} bytes present`, off + 24, 4);
+    ctx.boundsAt('isakmp', `ISAKMP length ${len} does not fit the ${end - off} bytes present`, off + 24, 4);
     msgEnd = end;
   }
   // IKEv1 with the encryption flag: everything past the header is ciphertext
@@ -128,7 +128,7 @@ export function dissectIsakmp(ctx: Ctx, _st: State, off: number, end: number): v
 function payloads(ctx: Ctx, l: FieldNode, major: number, next: number, o: number, end: number): void {
   const d = ctx.d;
   for (let n = 0; next !== 0 && n < MAX_PAYLOADS; n++) {
-    if (end - o < 4) { ctx.malformedAt('isakmp', `payload header cut short (${end - o} of 4 bytes)`, o, end - o); return; }
+    if (end - o < 4) { ctx.boundsAt('isakmp', `payload header cut short (${end - o} of 4 bytes)`, o, end - o); return; }
     const type = next;
     const plen = u16(d, o + 2);
     ctx.add(l, 'isakmp.typepayload', type, o, Math.min(plen, end - o));
@@ -136,7 +136,7 @@ function payloads(ctx: Ctx, l: FieldNode, major: number, next: number, o: number
     ctx.add(l, 'isakmp.nextpayload', next, o, 1);
     if (major === 2) ctx.add(l, 'isakmp.criticalpayload', (d[o + 1] & 0x80) !== 0, o + 1, 1);
     ctx.add(l, 'isakmp.payloadlength', plen, o + 2, 2);
-    if (plen < 4 || o + plen > end) { ctx.malformedAt('isakmp', `payload length ${plen} does not fit the ${end - o} bytes left`, o + 2, 2); return; }
+    if (plen < 4 || o + plen > end) { ctx.boundsAt('isakmp', `payload length ${plen} does not fit the ${end - o} bytes left`, o + 2, 2); return; }
     body(ctx, l, major, type, o + 4, o + plen);
     o += plen;
     // IKEv2's encrypted payload holds the rest of the chain as ciphertext
@@ -162,7 +162,7 @@ function body(ctx: Ctx, l: FieldNode, major: number, type: number, o: number, en
     ctx.add(l, 'isakmp.spisize', spiSize, o + 1, 1);
     ctx.add(l, 'isakmp.notify.msgtype', u16(d, o + 2), o + 2, 2);
     const data = o + 4 + spiSize;
-    if (data > end) { ctx.malformedAt('isakmp', `notify SPI size ${spiSize} runs past the payload`, o + 1, 1); return; }
+    if (data > end) { ctx.boundsAt('isakmp', `notify SPI size ${spiSize} runs past the payload`, o + 1, 1); return; }
     if (spiSize > 0) ctx.add(l, 'isakmp.spi', d.subarray(o + 4, data), o + 4, spiSize);
     if (data < end) ctx.add(l, 'isakmp.notify.data', d.subarray(data, end), data, end - data);
   } else if (!v2 && type === 11 && n >= 8) {
@@ -171,7 +171,7 @@ function body(ctx: Ctx, l: FieldNode, major: number, type: number, o: number, en
     ctx.add(l, 'isakmp.spisize', spiSize, o + 5, 1);
     ctx.add(l, 'isakmp.notify.msgtype', u16(d, o + 6), o + 6, 2);
     const data = o + 8 + spiSize;
-    if (data > end) { ctx.malformedAt('isakmp', `notify SPI size ${spiSize} runs past the payload`, o + 5, 1); return; }
+    if (data > end) { ctx.boundsAt('isakmp', `notify SPI size ${spiSize} runs past the payload`, o + 5, 1); return; }
     if (spiSize > 0) ctx.add(l, 'isakmp.spi', d.subarray(o + 8, data), o + 8, spiSize);
     if (data < end) ctx.add(l, 'isakmp.notify.data', d.subarray(data, end), data, end - data);
   }
@@ -187,27 +187,27 @@ const TF_ID: Record<number, string> = { 1: 'isakmp.tf.id.encr', 2: 'isakmp.tf.id
 function securityAssociation(ctx: Ctx, l: FieldNode, v2: boolean, o: number, end: number): void {
   const d = ctx.d;
   if (!v2) {
-    if (end - o < 8) { ctx.malformedAt('isakmp', 'SA payload cut short', o, end - o); return; }
+    if (end - o < 8) { ctx.boundsAt('isakmp', 'SA payload cut short', o, end - o); return; }
     ctx.add(l, 'isakmp.sa.doi', u32(d, o), o, 4);
     o += 8;
   }
   for (let n = 0; o < end && n < MAX_PAYLOADS; n++) {
     const p = sub(ctx, l, 2, o, end);
     if (p < 0) return;
-    if (p - o < 8) { ctx.malformedAt('isakmp', 'proposal cut short', o, p - o); return; }
+    if (p - o < 8) { ctx.boundsAt('isakmp', 'proposal cut short', o, p - o); return; }
     const spiSize = d[o + 6], count = d[o + 7];
     ctx.add(l, 'isakmp.prop.number', d[o + 4], o + 4, 1);
     ctx.add(l, 'isakmp.prop.protoid', d[o + 5], o + 5, 1);
     ctx.add(l, 'isakmp.spisize', spiSize, o + 6, 1);
     ctx.add(l, 'isakmp.prop.transforms', count, o + 7, 1);
     let t = o + 8;
-    if (t + spiSize > p) { ctx.malformedAt('isakmp', `SPI size ${spiSize} runs past the proposal`, o + 6, 1); return; }
+    if (t + spiSize > p) { ctx.boundsAt('isakmp', `SPI size ${spiSize} runs past the proposal`, o + 6, 1); return; }
     if (spiSize > 0) ctx.add(l, 'isakmp.spi', d.subarray(t, t + spiSize), t, spiSize);
     t += spiSize;
     for (let k = 0; t < p && k < MAX_PAYLOADS; k++) {
       const e = sub(ctx, l, 3, t, p);
       if (e < 0) return;
-      if (e - t < 8) { ctx.malformedAt('isakmp', 'transform cut short', t, e - t); return; }
+      if (e - t < 8) { ctx.boundsAt('isakmp', 'transform cut short', t, e - t); return; }
       if (v2) {
         const tt = d[t + 4], id = u16(d, t + 6);
         ctx.add(l, 'isakmp.tf.type', tt, t + 4, 1);
@@ -225,11 +225,11 @@ function securityAssociation(ctx: Ctx, l: FieldNode, v2: boolean, o: number, end
 /** A proposal's or transform's generic header: returns where it ends, or -1 when its length does not fit. */
 function sub(ctx: Ctx, l: FieldNode, type: number, o: number, end: number): number {
   const d = ctx.d;
-  if (end - o < 4) { ctx.malformedAt('isakmp', `payload header cut short (${end - o} of 4 bytes)`, o, end - o); return -1; }
+  if (end - o < 4) { ctx.boundsAt('isakmp', `payload header cut short (${end - o} of 4 bytes)`, o, end - o); return -1; }
   const len = u16(d, o + 2);
   ctx.add(l, 'isakmp.typepayload', type, o, Math.min(len, end - o));
   ctx.add(l, 'isakmp.nextpayload', d[o], o, 1);
   ctx.add(l, 'isakmp.payloadlength', len, o + 2, 2);
-  if (len < 4 || o + len > end) { ctx.malformedAt('isakmp', `payload length ${len} does not fit the ${end - o} bytes left`, o + 2, 2); return -1; }
+  if (len < 4 || o + len > end) { ctx.boundsAt('isakmp', `payload length ${len} does not fit the ${end - o} bytes left`, o + 2, 2); return -1; }
   return o + len;
 }

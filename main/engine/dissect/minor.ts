@@ -39,7 +39,6 @@ function onTcp(ports: number[], proto: string, summary: string, title: string, p
 onUdp([123], 'ntp', 'NTP', 'Network Time Protocol', 30);
 onUdp([137], 'nbns', 'NBNS', 'NetBIOS Name Service', 30);
 onUdp([514], 'syslog', 'Syslog', 'Syslog message', 30);
-onUdp([69], 'tftp', 'TFTP', 'Trivial File Transfer Protocol', 30);
 onUdp([546, 547], 'dhcpv6', 'DHCPv6', 'DHCPv6', 30);
 
 declare('db-lsp-disc', 'Dropbox LAN sync Discovery Protocol', []);

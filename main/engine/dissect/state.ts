@@ -2,6 +2,8 @@
 import { FragTable } from './frag';
 import { TcpTable } from './tcpstream';
 import type { Ctx } from './context';
+import { Expectations } from './conversation';
+import type { Dissect } from './tables';
 
 const MAX_UDP_STREAMS = 200_000;
 const MAX_ECHOES = 65_536;
@@ -9,6 +11,8 @@ const MAX_ECHOES = 65_536;
 export class State {
   readonly frags = new FragTable();
   readonly tcp = new TcpTable();
+  /** UDP conversations announced by a protocol (TFTP transfers, SDP media): tried before the port table */
+  readonly udpConv = new Expectations<Dissect>();
   private udp = new Map<string, number>();
   private udpNext = 0;
 
