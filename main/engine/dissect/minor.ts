@@ -49,7 +49,6 @@ UDP_PORT.add([17500], (ctx, _st, off, end) => {
 
 onTcp([22], 'ssh', 'SSH', 'SSH Protocol', 30);
 onTcp([1723], 'pptp', 'PPTP', 'Point-to-Point Tunnelling Protocol', 60);
-onTcp([21], 'ftp', 'FTP', 'File Transfer Protocol (FTP)', 70);
 onTcp([23], 'telnet', 'TELNET', 'Telnet', 70);
 onTcp([110], 'pop', 'POP', 'Post Office Protocol', 70);
 onTcp([143], 'imap', 'IMAP', 'Internet Message Access Protocol', 70);

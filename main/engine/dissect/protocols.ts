@@ -25,5 +25,6 @@ import './erspan';
 import './geneve';
 import './l2tp';
 import './tftp';
+import './ftp';
 import './minor';
 import './data';

@@ -3,7 +3,7 @@ import { FragTable } from './frag';
 import { TcpTable } from './tcpstream';
 import type { Ctx } from './context';
 import { Expectations } from './conversation';
-import type { Dissect } from './tables';
+import type { Dissect, TcpAppFactory } from './tables';
 
 const MAX_UDP_STREAMS = 200_000;
 const MAX_ECHOES = 65_536;
@@ -13,6 +13,8 @@ export class State {
   readonly tcp = new TcpTable();
   /** UDP conversations announced by a protocol (TFTP transfers, SDP media): tried before the port table */
   readonly udpConv = new Expectations<Dissect>();
+  /** TCP conversations announced by a protocol (FTP data connections): tried before the port table */
+  readonly tcpConv = new Expectations<TcpAppFactory>();
   private udp = new Map<string, number>();
   private udpNext = 0;
 
