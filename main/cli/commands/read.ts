@@ -6,7 +6,7 @@ import { statSync } from 'node:fs';
 import {
   openCaptureFile, CaptureFileError, decodedFields, readDissector, type ReadFormat, GeoIp, BufferedWriter,
   bulkStdout, FieldsByteWriter, FieldsFormatter, defaultFieldsOptions, type FieldsOptions, summaryLine,
-  packetJson, getField, compileDisplayFilter, type CompiledFilter, readParallel, readThreads,
+  packetJson, getField, compileDisplayFilter, type CompiledFilter, readParallel, readThreads, parseDecodeAs,
 } from '../../engine/index';
 
 const USAGE = `Usage: xdpscope read -r FILE [options]
@@ -21,6 +21,8 @@ const USAGE = `Usage: xdpscope read -r FILE [options]
   -E occurrence=f|l|a first, last or all occurrences of a field
   -E aggregator=,|/s|C   joins several occurrences
   -E quote=d|s|n      quote values with double/single quotes or not
+  -d TABLE==SEL,PROTO Decode As (tshark's syntax, repeatable): tcp.port==8888,http,
+                      udp.port==5000-5010,dns, tcp.port==9999,data
   --geoip FILE.mmdb   MaxMind GeoLite2/GeoIP2 database (also $XDPSCOPE_GEOIP)
   --no-geoip          no ip.geoip.* fields
 
@@ -46,7 +48,7 @@ export async function run(argv: string[]): Promise<number> {
       args: argv,
       options: {
         r: { type: 'string' }, Y: { type: 'string' }, c: { type: 'string' }, T: { type: 'string' },
-        e: { type: 'string', multiple: true }, E: { type: 'string', multiple: true },
+        e: { type: 'string', multiple: true }, E: { type: 'string', multiple: true }, d: { type: 'string', multiple: true },
         geoip: { type: 'string' }, 'no-geoip': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: false,
@@ -77,6 +79,11 @@ export async function run(argv: string[]): Promise<number> {
     else if (key === 'occurrence' && (val === 'a' || val === 'f' || val === 'l')) fo.occurrence = val;
     else if (key === 'quote' && (val === 'n' || val === 'd' || val === 's')) fo.quote = val;
     else return fail(`-E ${opt}: unknown option`);
+  }
+
+  const decodeAs = v.d ?? [];
+  for (const rule of decodeAs) {
+    try { parseDecodeAs(rule); } catch (e) { return fail((e as Error).message); }
   }
 
   let filter: CompiledFilter | null = null;
@@ -114,7 +121,7 @@ export async function run(argv: string[]): Promise<number> {
     if (format === 'fields' && fo.header) out.write(new FieldsFormatter(fo).header());
     let r;
     try {
-      r = await readParallel(file, { format, options: fo, nano, filter: v.Y ?? null, geoip: v['no-geoip'] ? null : v.geoip }, geoip, threads, limit, out);
+      r = await readParallel(file, { format, options: fo, nano, filter: v.Y ?? null, geoip: v['no-geoip'] ? null : v.geoip, decodeAs }, geoip, threads, limit, out);
     } catch (e) {
       process.stderr.write(`xdpscope read: ${v.r}: ${(e as Error).message}\n`);
       return 1;
@@ -124,7 +131,7 @@ export async function run(argv: string[]): Promise<number> {
     }
     return r.stopped ? 0 : damaged(v.r, file.error, file.metaNotice);
   }
-  const dis = readDissector(fmt, fieldNames, filter, geoip);
+  const dis = readDissector(fmt, fieldNames, filter, geoip, decodeAs);
   const out = new BufferedWriter(bulkStdout());
   const ff = format === 'fields' ? new FieldsFormatter(fo) : null;
   // -T fields: values go straight into the output buffer as bytes

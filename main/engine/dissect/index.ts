@@ -13,6 +13,7 @@ import { Ctx } from './context';
 import { dissectFrame, type Clock } from './frame';
 import { dissectLink } from './link';
 import { State } from './state';
+import { DecodeAs } from './decode-as';
 import { etherToString, ipv4ToString, ipv6ToString } from './addr';
 import { enrichPacket, type EnrichOptions } from '../enrich';
 import type { GeoIp } from '../enrich/geoip';
@@ -46,6 +47,8 @@ export interface DissectorOptions {
    * `-T text`, which prints summaries and needs no fields beyond the filter's.
    */
   summaries?: boolean;
+  /** Decode As rules in tshark's -d syntax (`tcp.port==8888,http`): overrides of the port tables */
+  decodeAs?: readonly string[];
 }
 
 /** Fields enrichment reads, added to a field subset when enrichment is wanted. */
@@ -114,6 +117,8 @@ export class Dissector {
   private last: PacketDissection | null = null;
 
   constructor(opts: DissectorOptions = {}) {
+    // (throws on a bad rule: callers check the user's text with parseDecodeAs first)
+    if (opts.decodeAs && opts.decodeAs.length > 0) this.state.decodeAs = DecodeAs.parse(opts.decodeAs);
     let enrich = opts.enrich !== false;
     if (opts.fields) {
       const want = new Set(opts.fields);

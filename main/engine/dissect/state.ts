@@ -3,6 +3,7 @@ import { FragTable } from './frag';
 import { TcpTable } from './tcpstream';
 import type { Ctx } from './context';
 import { Expectations } from './conversation';
+import type { DecodeAs } from './decode-as';
 import type { Dissect, TcpAppFactory } from './tables';
 
 const MAX_UDP_STREAMS = 200_000;
@@ -15,6 +16,8 @@ export class State {
   readonly udpConv = new Expectations<Dissect>();
   /** TCP conversations announced by a protocol (FTP data connections): tried before the port table */
   readonly tcpConv = new Expectations<TcpAppFactory>();
+  /** Decode As overrides of the port tables (a Dissector's option), null without any */
+  decodeAs: DecodeAs | null = null;
   private udp = new Map<string, number>();
   private udpNext = 0;
 

@@ -285,7 +285,7 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
       if (flow.track) flow.track.reset();
     }
   }
-  const app = flow.app ?? (flow.app = st.tcpConv.find(ctx, sp, dp)?.value(sp, dp) ?? appFor(sp, dp, d, from, end));
+  const app = flow.app ?? (flow.app = st.tcpConv.find(ctx, sp, dp)?.value(sp, dp) ?? st.decodeAs?.tcpApp(sp, dp) ?? appFor(sp, dp, d, from, end));
   // PDU boundaries (before the app: the HTTP framer peeks at the request method the app pairs next)
   let framed = false;
   if (app && (ctx.wants('tcp.segment_data') || ctx.any(REASM_FIELDS))) {

@@ -74,7 +74,7 @@ export function dissectUdp(ctx: Ctx, st: State, off: number, end: number): void 
   // as tshark: the datagram's payload bytes, whatever decodes them (the bytes of a datagram reassembled from fragments too)
   if (ctx.wants('udp.payload')) ctx.add(udp, 'udp.payload', d.subarray(pay, payEnd), pay, payEnd - pay);
   // as tshark: a conversation a protocol announced comes before the ports
-  const next = st.udpConv.find(ctx, sp, dp)?.value ?? UDP_PORT.lookup(sp, dp);
+  const next = st.udpConv.find(ctx, sp, dp)?.value ?? st.decodeAs?.udpDissect(sp, dp) ?? UDP_PORT.lookup(sp, dp);
   if (next !== undefined) { next(ctx, st, pay, payEnd); return; }
   dissectData(ctx, pay, payEnd);
 }
