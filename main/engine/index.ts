@@ -31,6 +31,7 @@ export { TlsKeyLog } from './dissect/keylog';
 export { getField } from './fields/registry';
 export { compileDisplayFilter, type CompiledFilter } from './filter/compile';
 export { decodedFields, readDissector, type ReadFormat } from './output/decode-plan';
+export { parseDecodeAs, decodeAsProtocols, type DecodeAsRule } from './dissect/decode-as';
 export { GeoIp } from './enrich/geoip';
 export { BufferedWriter, bulkStdout } from './output/writer';
 export { FieldsByteWriter, FieldsFormatter, defaultFieldsOptions, type FieldsOptions } from './output/fields';

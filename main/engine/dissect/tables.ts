@@ -16,16 +16,16 @@ import type { TcpApp, TcpFlow, TcpStream } from './tcpstream';
 export type Dissect = (ctx: Ctx, st: State, off: number, end: number) => number | void;
 
 /** A table keyed by a number the parent reads (an ethertype, an IP protocol, a PPP protocol). */
-export class DissectorTable {
-  private readonly map = new Map<number, Dissect>();
+export class DissectorTable<F = Dissect> {
+  private readonly map = new Map<number, F>();
   constructor(readonly name: string) {}
 
-  add(key: number, dissect: Dissect): void {
+  add(key: number, dissect: F): void {
     if (this.map.has(key)) throw new Error(`${this.name} ${key} is registered twice`);
     this.map.set(key, dissect);
   }
 
-  get(key: number): Dissect | undefined {
+  get(key: number): F | undefined {
     return this.map.get(key);
   }
 }
@@ -87,6 +87,13 @@ export class HeuristicList {
 export const ETHERTYPE = new DissectorTable('ethertype');
 export const IP_PROTO = new DissectorTable('ip.proto');
 export const PPP_PROTOCOL = new DissectorTable('ppp.protocol');
+/**
+ * GRE protocol types that are not ethertypes of their own (ERSPAN), tried
+ * before the ethertype table; `seq`: the GRE header carried a sequence
+ * number (what tells ERSPAN type I from type II).
+ */
+export type GreDissect = (ctx: Ctx, st: State, off: number, end: number, seq: boolean) => void;
+export const GRE_PROTO = new DissectorTable<GreDissect>('gre.proto');
 export const UDP_PORT = new PortTable<Dissect>('udp.port');
 export const TCP_PORT = new PortTable<TcpAppFactory>('tcp.port');
 export const TCP_HEURISTICS = new HeuristicList();
