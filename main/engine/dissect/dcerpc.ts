@@ -14,7 +14,7 @@ import * as tables from './tables';
 import { PduApp } from './pdu';
 import { guidLe } from './ntstatus';
 import { convKey, Bounded } from './conv';
-import { dissectSecurityBlob, OID_NTLMSSP, OID_KRB5, micKey } from './gssapi';
+import { dissectSecurityBlob, OID_NTLMSSP, micKey } from './gssapi';
 // bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
 const { TCP_PORT, TCP_HEURISTICS, SMB_PIPE, PIPE_CONTEXT, GSSAPI_OID } = tables;
 const { u16, u32, u16le, u32le } = readers;
@@ -189,7 +189,7 @@ export function dissectDcerpc(ctx: Ctx, st: State, off: number, end: number, key
     const tokenPdu = type === 11 || type === 12 || type === 14 || type === 15 || type === 16;
     if (authType === 9) { if (tokenPdu) dissectSecurityBlob(ctx, st, s, e); }
     else if (authType === 10) GSSAPI_OID.get(tokenPdu ? OID_NTLMSSP : micKey(OID_NTLMSSP))?.(ctx, st, s, e);
-    else if (authType === 16 && tokenPdu) GSSAPI_OID.get(OID_KRB5)?.(ctx, st, s, e);
+    else if (authType === 16 && tokenPdu) dissectSecurityBlob(ctx, st, s, e);
   }
   ctx.info = info;
 }

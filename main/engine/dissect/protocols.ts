@@ -25,5 +25,6 @@ import './smb2';
 import './gssapi';
 import './ntlmssp';
 import './dcerpc';
+import './kerberos';
 import './minor';
 import './data';

@@ -210,7 +210,8 @@ const isPipe = (x: Body, g: string | undefined): boolean => x.tree !== undefined
 /** A security blob at a header-relative offset: the field, then GSS-API inside it. */
 function blob(x: Body, offAt: number, lenAt: number): string {
   const bo = u16le(x.d, x.b + offAt), bl = u16le(x.d, x.b + lenAt);
-  if (bl === 0) return '';
+  // (an empty blob is still shown, as tshark does)
+  if (bl === 0) { x.ctx.add(x.l, 'smb2.security_blob', x.d.subarray(x.b, x.b), x.b + offAt, 0); return ''; }
   const s = x.o + bo;
   if (bo < 64 || s + bl > x.end) { x.ctx.malformedAt('smb2', `security blob (${bl} bytes at ${bo}) is outside the message`, x.b + offAt, 4); return ''; }
   x.ctx.add(x.l, 'smb2.security_blob', x.d.subarray(s, s + bl), s, bl);

@@ -86,4 +86,96 @@ CONF
   inc rpcclient -s "$T/client.conf" -U 'xsalice%Secret-77' "ncacn_ip_tcp:$SI" -c 'epmmap; lsaquery' || true
   stop_capture smb
   ;;
+kerberos)
+  mkdir -p "$T/krb"
+  cat > "$T/krb5.conf" <<CONF
+[libdefaults]
+  default_realm = XS.TEST
+  dns_lookup_kdc = false
+  dns_lookup_realm = false
+  rdns = false
+[realms]
+  XS.TEST = {
+    kdc = $SI
+  }
+CONF
+  cat > "$T/kdc.conf" <<CONF
+[kdcdefaults]
+  kdc_ports = 88
+  kdc_tcp_ports = 88
+[realms]
+  XS.TEST = {
+    database_name = $T/krb/principal
+    key_stash_file = $T/krb/stash
+    acl_file = $T/krb/kadm5.acl
+  }
+[logging]
+  kdc = FILE:$T/krb/kdc.log
+CONF
+  export KRB5_CONFIG="$T/krb5.conf" KRB5_KDC_PROFILE="$T/kdc.conf" KRB5CCNAME="FILE:$T/krb/cc"
+  kdb5_util create -s -r XS.TEST -P Master-77 >/dev/null
+  kadmin.local -q "addprinc +requires_preauth -pw Secret-77 alice" >/dev/null
+  kadmin.local -q "addprinc -randkey host/srv.xs.test" >/dev/null
+  ins krb5kdc -n -P "$T/krb/kdc.pid" & pids+=($!)
+  wait_port 88 u
+  capture kerberos
+  echo Secret-77 | inc kinit alice >/dev/null || true
+  inc kvno host/srv.xs.test || true
+  echo wrong | inc kinit alice >/dev/null 2>&1 || true
+  echo x | inc kinit nobody >/dev/null 2>&1 || true
+  # the same over TCP
+  sed -i 's/^  rdns = false/  rdns = false\n  udp_preference_limit = 1/' "$T/krb5.conf"
+  echo Secret-77 | inc kinit alice >/dev/null || true
+  stop_capture kerberos
+  ;;
+ldap)
+  mkdir -p "$T/ldapdb"
+  cat > "$T/slapd.conf" <<CONF
+include /etc/ldap/schema/core.schema
+include /etc/ldap/schema/cosine.schema
+include /etc/ldap/schema/inetorgperson.schema
+pidfile $T/slapd.pid
+modulepath /usr/lib/ldap
+moduleload back_mdb
+database mdb
+suffix "dc=xs,dc=test"
+rootdn "cn=admin,dc=xs,dc=test"
+rootpw Secret-77
+directory $T/ldapdb
+CONF
+  ins slapd -f "$T/slapd.conf" -h "ldap://$SI/" -d 0 >"$T/slapd.out" 2>&1 & pids+=($!)
+  wait_port 389
+  capture ldap
+  printf 'dn: dc=xs,dc=test\nobjectClass: dcObject\nobjectClass: organization\no: XS\ndc: xs\n\ndn: uid=alice,dc=xs,dc=test\nobjectClass: inetOrgPerson\ncn: Alice\nsn: Example\nuid: alice\nuserPassword: Secret-77\nmail: alice@xs.test\n' |
+    inc ldapadd -x -H "ldap://$SI" -D 'cn=admin,dc=xs,dc=test' -w Secret-77 >/dev/null || true
+  inc ldapwhoami -x -H "ldap://$SI" -D 'uid=alice,dc=xs,dc=test' -w Secret-77 || true
+  inc ldapwhoami -x -H "ldap://$SI" -D 'uid=alice,dc=xs,dc=test' -w wrong || true
+  inc ldapsearch -x -H "ldap://$SI" -b 'dc=xs,dc=test' '(&(objectClass=inetOrgPerson)(|(uid=al*)(mail=*@xs.test)))' cn mail >/dev/null || true
+  inc ldapsearch -x -H "ldap://$SI" -b 'dc=xs,dc=test' -s base '(objectClass=*)' >/dev/null || true
+  inc ldapsearch -x -H "ldap://$SI" -b 'ou=missing,dc=xs,dc=test' '(cn=x)' >/dev/null 2>&1 || true
+  stop_capture ldap
+  ;;
+snmp)
+  mkdir -p "$T/snmp"
+  cat > "$T/snmpd.conf" <<CONF
+agentAddress udp:$SI:161
+rocommunity public 198.18.77.0/24
+createUser xsuser SHA "Secret-777" AES "Secret-777"
+rouser xsuser authpriv
+createUser xsauth SHA "Secret-777"
+rouser xsauth auth
+CONF
+  SNMP_PERSISTENT_DIR="$T/snmp" ins snmpd -f -Lo -C -c "$T/snmpd.conf" -p "$T/snmp/pid" >"$T/snmpd.out" 2>&1 & pids+=($!)
+  wait_port 161 u
+  capture snmp
+  inc snmpget -v1 -c public -t 2 -r 0 $SI 1.3.6.1.2.1.1.1.0 1.3.6.1.2.1.1.5.0 >/dev/null || true
+  inc snmpget -v2c -c public -t 2 -r 0 $SI 1.3.6.1.2.1.1.3.0 1.3.6.1.2.1.99.99.0 >/dev/null || true
+  inc snmpgetnext -v2c -c public -t 2 -r 0 $SI 1.3.6.1.2.1.1 >/dev/null || true
+  inc snmpbulkget -v2c -c public -t 2 -r 0 -Cr3 $SI 1.3.6.1.2.1.1 >/dev/null || true
+  inc snmpget -v1 -c wrongcommunity -t 1 -r 0 $SI 1.3.6.1.2.1.1.1.0 >/dev/null 2>&1 || true
+  inc snmpset -v2c -c public -t 2 -r 0 $SI 1.3.6.1.2.1.1.6.0 s here >/dev/null 2>&1 || true
+  SNMP_PERSISTENT_DIR="$T/snmpc" inc snmpget -v3 -l authNoPriv -u xsauth -a SHA -A Secret-777 -t 2 -r 0 $SI 1.3.6.1.2.1.1.1.0 >/dev/null || true
+  SNMP_PERSISTENT_DIR="$T/snmpc" inc snmpget -v3 -l authPriv -u xsuser -a SHA -A Secret-777 -x AES -X Secret-777 -t 2 -r 0 $SI 1.3.6.1.2.1.1.5.0 >/dev/null || true
+  stop_capture snmp
+  ;;
 esac; done
