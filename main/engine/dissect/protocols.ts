@@ -26,5 +26,7 @@ import './gssapi';
 import './ntlmssp';
 import './dcerpc';
 import './kerberos';
+import './ldap';
+import './snmp';
 import './minor';
 import './data';

@@ -60,3 +60,25 @@ export function compareWithTshark(path: string, fields: string[], opts: { only?:
   }
   return out;
 }
+
+/**
+ * Dissects every frame of a capture `rounds` times with a few random bytes
+ * past `from` overwritten (and some frames cut short): nothing may throw,
+ * and some damage must be reported as malformed. Returns how many were.
+ */
+export function damageNeverThrows(path: string, rand: () => number, rounds: number, from = 42): number {
+  const pkts = parseCaptureBuffer(readFileSync(path)).packets;
+  let malformed = 0;
+  for (let round = 0; round < rounds; round++) {
+    const dis = new Dissector({ geoip: null });
+    for (const p of pkts) {
+      const data = Uint8Array.from(p.data);
+      for (let k = 0; k < 3; k++) { const i = from + Math.floor(rand() * Math.max(1, data.length - from)); if (i < data.length) data[i] = Math.floor(rand() * 256); }
+      const cut = rand() < 0.3 ? data.subarray(0, from + Math.floor(rand() * Math.max(1, data.length - from))) : data;
+      const d = dis.dissect({ ...p, data: cut, capLen: cut.length });
+      void d.summary.info;
+      if (d.malformed) malformed++;
+    }
+  }
+  return malformed;
+}
