@@ -10,6 +10,7 @@ import type { State } from './state';
 import { declare } from './fields';
 import * as readers from './bytes';
 import * as tables from './tables';
+import { dissectData } from './data';
 import { readTlv, isBerError, childrenOf, int, str, bigUint, UNIVERSAL, CONTEXT, APPLICATION, T_SEQUENCE, MAX_DEPTH, type Tlv } from './ber';
 import { PduApp } from './pdu';
 import { OID_KRB5 } from './gssapi';
@@ -335,6 +336,17 @@ function message(k: K, off: number, end: number): boolean {
 }
 
 export function dissectKerberos(ctx: Ctx, _st: State, off: number, end: number): void {
+  return krb(ctx, off, end);
+}
+
+/** udp/88: only a known message's [APPLICATION n] tag is Kerberos (tshark's check), else data. */
+function dissectKerberosUdp(ctx: Ctx, _st: State, off: number, end: number): void {
+  const b = off < end ? ctx.d[off] : 0;
+  if ((b & 0xe0) !== 0x60 || ELEMENT[b & 0x1f] === undefined) { dissectData(ctx, off, end); return; }
+  krb(ctx, off, end);
+}
+
+function krb(ctx: Ctx, off: number, end: number): void {
   const l = ctx.layer('kerberos', off, end - off);
   const k: K = { ctx, l, d: ctx.d, depth: 0, info: '' };
   ctx.protocol = 'KRB5';
@@ -370,6 +382,6 @@ function unknown(ctx: Ctx, off: number, end: number): void {
   ctx.setSummary('KRB5', 'Continuation');
 }
 
-UDP_PORT.add([88], dissectKerberos, { priority: 30 });
+UDP_PORT.add([88], dissectKerberosUdp, { priority: 30 });
 TCP_PORT.add([88], () => new PduApp(rule, tcpPdu, unknown), { priority: 70 });
 GSSAPI_OID.add(OID_KRB5, dissectKrb5Token);

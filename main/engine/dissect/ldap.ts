@@ -9,6 +9,7 @@ import type { Ctx, FieldNode } from './context';
 import type { State } from './state';
 import { declare } from './fields';
 import * as tables from './tables';
+import { dissectData } from './data';
 import { readTlv, isBerError, childrenOf, int, utf8, UNIVERSAL, CONTEXT, APPLICATION, T_SEQUENCE, T_BOOLEAN, MAX_DEPTH, type Tlv } from './ber';
 import { PduApp } from './pdu';
 import { convKey, Bounded } from './conv';
@@ -286,4 +287,8 @@ function unknown(ctx: Ctx, off: number, end: number): void {
 }
 
 TCP_PORT.add([389, 3268], () => new PduApp(rule, tcpPdu, unknown), { priority: 70 });
-UDP_PORT.add([389], (ctx, st, off, end) => { ctx.layer('cldap', off, end - off); dissectMessages(ctx, st, off, end, 'cldap'); }, { priority: 30 });
+UDP_PORT.add([389], (ctx, st, off, end) => {
+  if (end - off < 2 || ctx.d[off] !== 0x30) { dissectData(ctx, off, end); return; }
+  ctx.layer('cldap', off, end - off);
+  dissectMessages(ctx, st, off, end, 'cldap');
+}, { priority: 30 });

@@ -8,6 +8,7 @@ import type { Ctx, FieldNode } from './context';
 import type { State } from './state';
 import { declare } from './fields';
 import * as tables from './tables';
+import { dissectData } from './data';
 import { readTlv, isBerError, childrenOf, int, oid, bigUint, str, UNIVERSAL, CONTEXT, APPLICATION, T_SEQUENCE, T_INTEGER, T_OCTET_STRING, T_NULL, T_OID, type Tlv } from './ber';
 // bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
 const { UDP_PORT } = tables;
@@ -168,6 +169,8 @@ function pdu(x: S, p: Tlv): string {
 
 export function dissectSnmp(ctx: Ctx, _st: State, off: number, end: number): void {
   const d = ctx.d;
+  // as tshark: bytes that do not open an SNMP message SEQUENCE are not SNMP
+  if (end - off < 2 || d[off] !== 0x30) { dissectData(ctx, off, end); return; }
   const l = ctx.layer('snmp', off, end - off);
   ctx.protocol = 'SNMP';
   const x: S = { ctx, l, d };
