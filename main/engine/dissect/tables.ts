@@ -151,3 +151,30 @@ export interface HttpMessage {
 
 /** Called on the frame that completes each HTTP message, after the HTTP layer's fields. */
 export const HTTP_MESSAGE_HOOKS: Array<(ctx: Ctx, m: HttpMessage) => void> = [];
+
+/**
+ * What an NBSS session message carries, by its first byte (SMB 0xff, SMB2
+ * 0xfe, the SMB3 transform header 0xfd, the SMB2 compression header 0xfc),
+ * as Wireshark's heuristic list for NBSS picks SMB or SMB2.
+ */
+export const NBSS_PAYLOAD = new DissectorTable('nbss.payload');
+
+/**
+ * GSS-API mechanisms by OID (SPNEGO, NTLMSSP, Kerberos): what a GSS-API
+ * token or a SPNEGO mechToken holds. The dissector is given the inner
+ * token's bytes [off, end).
+ */
+export const GSSAPI_OID = new StringTable<Dissect>('gssapi.oid');
+
+/**
+ * What a named pipe carries over SMB/SMB2 (Write, Read, Transact, Ioctl
+ * FSCTL_PIPE_TRANSCEIVE), by its first byte: DCE/RPC's version 5.
+ */
+export const SMB_PIPE = new DissectorTable('smb.pipe');
+
+/**
+ * Which pipe the SMB_PIPE payload being dissected belongs to (the SMB
+ * connection and file id), set by SMB/SMB2 just before the call: DCE/RPC
+ * keeps its bound interfaces per pipe, as several pipes share a connection.
+ */
+export const PIPE_CONTEXT = { key: '' };
