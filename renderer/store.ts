@@ -305,7 +305,9 @@ export function createAppStore(api: XdpscopeApi, opts: StoreOptions = {}): AppSt
       const seq = ++checkSeq;
       set({ filterText: text });
       try {
-        const r = await api.call('checkFilter', { text });
+        // field references (${ip.src}) read the selected packet, as in Wireshark
+        const sel = get().selected;
+        const r = await api.call('checkFilter', { text, ...(sel !== null ? { selected: sel } : {}) });
         if (seq === checkSeq) set({ filterCheck: r });
       } catch (e) { get().reportError(e, 'filter'); }
     },
@@ -315,7 +317,8 @@ export function createAppStore(api: XdpscopeApi, opts: StoreOptions = {}): AppSt
       get().clearCompletion();
       set({ filterText: t, busy: true });
       try {
-        const r = await api.call('setFilter', { text: t });
+        const sel = get().selected;
+        const r = await api.call('setFilter', { text: t, ...(sel !== null ? { selected: sel } : {}) });
         if (!r.ok) { set({ filterCheck: r }); return false; }
         // A newer filter or a cancel replaced this one before it finished: the list still shows the old one.
         if (r.superseded) return false;

@@ -27,9 +27,11 @@ export { PcapngWriter } from './pcapng/writer';
 
 // decoding, filters and output (xdpscope read)
 export { Dissector } from './dissect/index';
+export { TlsKeyLog } from './dissect/keylog';
 export { getField } from './fields/registry';
 export { compileDisplayFilter, type CompiledFilter } from './filter/compile';
 export { decodedFields, readDissector, type ReadFormat } from './output/decode-plan';
+export { parseDecodeAs, decodeAsProtocols, type DecodeAsRule } from './dissect/decode-as';
 export { GeoIp } from './enrich/geoip';
 export { BufferedWriter, bulkStdout } from './output/writer';
 export { FieldsByteWriter, FieldsFormatter, defaultFieldsOptions, type FieldsOptions } from './output/fields';
@@ -38,7 +40,7 @@ export { packetJson } from './output/json';
 export { readParallel, readThreads } from './parallel/read';
 
 // insights and statistics (xdpscope insights)
-export { analyzeCaptureFile, insightsSnapshot, type InsightsSnapshot } from './insights/index';
+export { analyzeCaptureFile, insightsSnapshot, InsightsEngine, type InsightsSnapshot } from './insights/index';
 export { fmtBytes } from './insights/alert';
 export type { IoSeriesDef, HierarchyNode } from './stats/index';
 

@@ -1,6 +1,7 @@
 // Capture controls, the display-filter bar and a button per panel (renderer/panels).
 import type { RefObject } from 'react';
 import { useApp, useApp$ } from '../context';
+import { TlsPreferencesButton } from './TlsPreferences';
 import { FilterBar } from './FilterBar';
 import { PANELS } from '../panels';
 
@@ -21,6 +22,7 @@ export function Toolbar({ filterRef, onOpen, onSave, onSaveAs }: { filterRef: Re
       <button title="Save (Ctrl+S)" disabled={status.captured === 0 || status.state === 'loading'} onClick={onSave}>Save{status.unsaved ? ' •' : ''}</button>
       <button title="Save As (Ctrl+Shift+S)" disabled={status.captured === 0 || status.state === 'loading'} onClick={onSaveAs}>Save As…</button>
       <button title="Export Specified Packets / Packet Dissections (Ctrl+Shift+M)" disabled={status.captured === 0 || status.state === 'loading'} onClick={() => s.setDialog('export')}>Export…</button>
+      <TlsPreferencesButton />
       <FilterBar inputRef={filterRef} />
       {PANELS.map((p) => {
         const badge = p.badge?.(s);
