@@ -94,6 +94,8 @@ export interface RingWriterSetup {
   now?: () => number;
   /** told each time a file is complete (closed) or deleted */
   onFile?: (e: { closed?: string; deleted?: string }) => void;
+  /** dumpcap's -a files:N: after this many files the ring is done (no next file; writePacket answers false) */
+  stopAfterFiles?: number;
 }
 
 export class RingFileWriter {
@@ -105,6 +107,8 @@ export class RingFileWriter {
   private readonly kept: string[] = [];
   private readonly now: () => number;
   private closed = false;
+  /** stopAfterFiles reached: the last file is closed and nothing more is written */
+  done = false;
   /** the file being written */
   current = '';
   packetsWritten = 0;
@@ -145,10 +149,14 @@ export class RingFileWriter {
   }
 
   private switchFile(): void {
-    const done = this.current;
+    const finished = this.current;
     this.writer!.close();
     this.writer = null;
-    this.setup.onFile?.({ closed: done });
+    this.setup.onFile?.({ closed: finished });
+    if (this.setup.stopAfterFiles !== undefined && this.fileNumber >= this.setup.stopAfterFiles) {
+      this.done = true;
+      return;
+    }
     this.open();
   }
 
@@ -166,10 +174,15 @@ export class RingFileWriter {
     return this.writer;
   }
 
-  writePacket(ifaceId: number, tsNs: bigint, data: Uint8Array, origLen: number): void {
+  /** Writes a packet; false (nothing written) once the ring is done (stopAfterFiles). */
+  writePacket(ifaceId: number, tsNs: bigint, data: Uint8Array, origLen: number): boolean {
+    if (this.done) return false;
     this.live();
     // a packet arriving after the switch time opens the next file, as in dumpcap's loop
-    if (this.timeIsUp(this.now())) this.switchFile();
+    if (this.timeIsUp(this.now())) {
+      this.switchFile();
+      if (this.done) return false;
+    }
     const w = this.writer!;
     w.writePacket(ifaceId, tsNs, data, origLen);
     this.packetsInFile++;
@@ -178,21 +191,23 @@ export class RingFileWriter {
         (this.opts.packets !== undefined && this.packetsInFile >= this.opts.packets)) {
       this.switchFile();
     }
+    return true;
   }
 
   /** Switches on time even when no packet comes; call at least once a second. */
   tick(): void {
+    if (this.done) return;
     this.live();
     if (this.timeIsUp(this.now())) this.switchFile();
   }
 
   flush(opts: { fsync?: boolean } = {}): void {
-    this.live().flush(opts);
+    if (!this.done) this.live().flush(opts);
   }
 
   /** Interface statistics go into the file being written (the last one at the end of a capture). */
   writeInterfaceStats(ifaceId: number, s: InterfaceStatsOptions): void {
-    this.live().writeInterfaceStats(ifaceId, s);
+    if (!this.done) this.live().writeInterfaceStats(ifaceId, s);
   }
 
   close(): void {

@@ -55,6 +55,53 @@ test('-b packets:10 -b files:3 -c 45: files 3 to 5 kept, dumpcap-named, whole, p
   for (let i = 1; i < seqs.length; i++) assert.equal(seqs[i], seqs[i - 1] + 1, `consecutive echo requests: ${seqs.join(',')}`);
 });
 
+test('-a files:2 with -b packets:10 stops the capture by itself after exactly 20 packets in 2 files', { skip, timeout: 60_000 }, async () => {
+  const p = pair!;
+  const dir = mkdtempSync(join(outputDir('file'), 'capture-ring-stop-'));
+  const child = spawn('ip', ['netns', 'exec', p.serverNs, process.execPath, CLI, 'capture', '-i', p.serverIf, '--mode', 'generic', '-q',
+    '-w', join(dir, 'stop.pcapng'), '-b', 'packets:10', '-a', 'files:2'],
+  { env: { ...process.env, XDPSCOPE_HELPER: HELPER }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  let sender: ReturnType<VethPair['spawn']> | undefined;
+  child.stderr!.on('data', (d: Buffer) => {
+    stderr += d.toString();
+    if (!sender && stderr.includes('Capturing on')) sender = p.spawn(p.clientNs, ['ping', '-q', '-i', '0.002', '-c', '4000', p.serverIp], { stdio: 'ignore' });
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  sender?.kill('SIGKILL');
+  assert.equal(code, 0, stderr);
+  assert.match(stderr, /Packets captured: 20,/);
+  const files = readdirSync(dir).sort();
+  assert.deepEqual(files.map((f) => f.replace(/_\d{14}/, '')), ['stop_00001.pcapng', 'stop_00002.pcapng']);
+  assert.deepEqual(files.map((f) => parseCaptureBuffer(readFileSync(join(dir, f))).packets.length), [10, 10]);
+});
+
+test('-a filesize:5 stops once the file holds 5000 bytes: the packet that crossed is the last', { skip, timeout: 60_000 }, async () => {
+  const p = pair!;
+  const dir = mkdtempSync(join(outputDir('file'), 'capture-size-stop-'));
+  const path = join(dir, 'one.pcapng');
+  const child = spawn('ip', ['netns', 'exec', p.serverNs, process.execPath, CLI, 'capture', '-i', p.serverIf, '--mode', 'generic', '-q', '-w', path, '-a', 'filesize:5'],
+    { env: { ...process.env, XDPSCOPE_HELPER: HELPER }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  let sender: ReturnType<VethPair['spawn']> | undefined;
+  child.stderr!.on('data', (d: Buffer) => {
+    stderr += d.toString();
+    if (!sender && stderr.includes('Capturing on')) sender = p.spawn(p.clientNs, ['ping', '-q', '-i', '0.002', '-c', '4000', p.serverIp], { stdio: 'ignore' });
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  sender?.kill('SIGKILL');
+  assert.equal(code, 0, stderr);
+  const cap = parseCaptureBuffer(readFileSync(path));
+  assert.equal(cap.error, null);
+  const n = cap.packets.length;
+  assert.match(stderr, new RegExp(`Packets captured: ${n},`));
+  // every echo request is 98 bytes, an EPB of 132 after the header blocks: the file
+  // reached 5000 bytes with its last packet and not before
+  const head = cap.packets[0]!.fileOffset!;
+  assert.ok(cap.packets.every((pk, i) => pk.data.length === 98 && pk.fileOffset === head + i * 132), 'echo requests only');
+  assert.ok(head + (n - 1) * 132 < 5000 && head + n * 132 >= 5000, `${n} packets after ${head} header bytes`);
+});
+
 test('-b usage errors are dumpcap\'s: a file to name the ring after, something that switches', () => {
   const run = (args: string[]) => spawnSync(process.execPath, [CLI, 'capture', '-i', 'lo', ...args], { encoding: 'utf8' });
   let r = run(['-b', 'filesize:100']);
@@ -65,6 +112,13 @@ test('-b usage errors are dumpcap\'s: a file to name the ring after, something t
   r = run(['-w', '/tmp/x.pcapng', '-b', 'files:3']);
   assert.equal(r.status, 2);
   assert.match(r.stderr, /files:N needs filesize/);
+  r = run(['-w', '/tmp/x.pcapng', '-a', 'files:3']);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /-a files:N needs a ring buffer/);
+  r = run(['-w', '/tmp/x.pcapng', '-b', 'packets:3', '-a', 'filesize:10']);
+  assert.equal(r.status, 2);
+  r = run(['-a', 'files:1.5']);
+  assert.equal(r.status, 2);
   r = run(['-w', '/tmp/x.pcapng', '-b', 'size:3']);
   assert.equal(r.status, 2);
   assert.match(r.stderr, /not filesize:KB/);

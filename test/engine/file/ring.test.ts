@@ -145,3 +145,17 @@ test('a link planted at the next ring name is refused, never written through', (
   assert.equal(readFileSync(victim, 'utf8'), 'precious\n');
   assert.deepEqual(numbersIn(join(dir, 'lab_00001_20261207063000.pcapng')), [1], 'the full file is complete and kept');
 });
+
+test('stopAfterFiles (dumpcap -a files:N): the ring is done after N files, writePacket answers false', () => {
+  const dir = fresh('stop');
+  const events: string[] = [];
+  const w = new RingFileWriter(join(dir, 'lab.pcapng'), { packets: 5 }, { interfaces: [ETH], now: () => T0, stopAfterFiles: 2, onFile: (e) => events.push(e.closed ? 'closed' : 'deleted') });
+  const written = Array.from({ length: 20 }, (_, i) => w.writePacket(0, BigInt(i), frame(i + 1), 100));
+  assert.deepEqual(written, [...Array(10).fill(true), ...Array(10).fill(false)]);
+  assert.equal(w.done, true);
+  w.tick();
+  w.flush();
+  w.close();
+  assert.deepEqual(events, ['closed', 'closed']);
+  assert.deepEqual(listing(dir).map((f) => numbersIn(join(dir, f))), [[1, 2, 3, 4, 5], [6, 7, 8, 9, 10]]);
+});

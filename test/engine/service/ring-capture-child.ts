@@ -22,7 +22,7 @@ async function main(): Promise<void> {
     if (!cond()) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(s.status())}`);
   };
   await until(() => s.status().state === 'capturing', 'the capture to start');
-  process.stdout.write('capturing\n');
+  process.stdout.write(`capturing ${JSON.stringify(s.status().ringFile)}\n`);
   await until(() => s.status().indexed >= count, `${count} packets`);
   await s.call('stopCapture', {});
   await until(() => s.status().state === 'done', 'the capture to stop');

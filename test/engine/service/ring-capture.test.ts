@@ -36,7 +36,7 @@ test('a live capture with packets:10 files:3 leaves the newest three whole files
   child.stdout!.on('data', (d: Buffer) => {
     out += d;
     // bounded: at most 4000 echo requests, killed once the capture is over
-    if (!sender && out.includes('capturing\n')) sender = p.spawn(p.clientNs, ['ping', '-q', '-i', '0.005', '-c', '4000', p.serverIp], { stdio: 'ignore' });
+    if (!sender && out.includes('capturing ')) sender = p.spawn(p.clientNs, ['ping', '-q', '-i', '0.005', '-c', '4000', p.serverIp], { stdio: 'ignore' });
   });
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   sender?.kill('SIGKILL');
@@ -44,6 +44,8 @@ test('a live capture with packets:10 files:3 leaves the newest three whole files
   const status = JSON.parse(out.trim().split('\n').pop()!) as { indexed: number; spool?: string };
   assert.ok(status.indexed >= 45, out);
   assert.equal(status.spool, undefined, 'no spool beside the ring');
+  assert.match(out, new RegExp(`^capturing "${dir}/live_00001_\\d{14}\\.pcapng"$`, 'm'), 'the status names the ring file being written');
+  assert.equal((status as { ringFile?: string }).ringFile, undefined, 'none once the capture is over');
   const files = readdirSync(dir).sort();
   assert.equal(files.length, 3, files.join(' '));
   // numbered consecutively, the newest last; every packet shown is in the ring, the last file holds the remainder
