@@ -1,8 +1,9 @@
-// Capture controls and the display-filter bar.
+// Capture controls, the display-filter bar and a button per panel (renderer/panels).
 import type { RefObject } from 'react';
 import { useApp, useApp$ } from '../context';
 import { TlsPreferencesButton } from './TlsPreferences';
 import { FilterBar } from './FilterBar';
+import { PANELS } from '../panels';
 
 export function Toolbar({ filterRef, onOpen, onSave, onSaveAs }: { filterRef: RefObject<HTMLInputElement | null>; onOpen(): void; onSave(): void; onSaveAs(): void }) {
   const { store } = useApp();
@@ -23,10 +24,18 @@ export function Toolbar({ filterRef, onOpen, onSave, onSaveAs }: { filterRef: Re
       <button title="Export Specified Packets / Packet Dissections (Ctrl+Shift+M)" disabled={status.captured === 0 || status.state === 'loading'} onClick={() => s.setDialog('export')}>Export…</button>
       <TlsPreferencesButton />
       <FilterBar inputRef={filterRef} />
-      <button title="Security alerts and I/O graph" aria-pressed={panel === 'insights'} onClick={() => s.setPanel('insights')}>
-        Insights{status.alerts ? <span className="badge">{status.alerts}</span> : null}
-      </button>
-      <button title="Conversations, endpoints, protocol hierarchy, HTTP" onClick={() => s.setPanel('stats')}>Statistics</button>
+      {PANELS.map((p) => {
+        const badge = p.badge?.(s);
+        return (
+          <button key={p.id} title={p.title} aria-pressed={panel === p.id} onClick={() => {
+            s.setPanel(p.id);
+            const now = store.getState();
+            if (now.panel === p.id) p.onOpen?.(now);
+          }}>
+            {p.label}{badge ? <span className="badge">{badge}</span> : null}
+          </button>
+        );
+      })}
     </div>
   );
 }

@@ -12,6 +12,7 @@ import type { State } from './state';
 import type { TcpApp, TcpFlow, TcpStream } from './tcpstream';
 import * as readers from './bytes';
 import { LengthFramer } from './framers';
+import { ja4Fields } from './ja4';
 import * as tables from './tables';
 import { RecordCipher, SUITES, type Plain } from './tls-decrypt';
 import type { KeylogLabel } from './keylog';
@@ -408,6 +409,7 @@ export class TlsApp implements TcpApp {
       if (type === 1 || type === 2) {
         const sni = hello(ctx, hs, b, p, e, type === 1, s);
         if (type === 1 && sni) info = `Client Hello (SNI=${sni})`;
+        if (type === 1) ja4Fields(ctx, hs, p, e, 't');
         this.helloFacts(b, p, e, type === 1, s);
       } else if (type === 11) {
         if ((s.tlsVersion ?? this.version) !== 0x0304) certificates(ctx, hs, b, p, e);
