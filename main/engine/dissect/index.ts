@@ -12,7 +12,7 @@ import './protocols';
 import { Ctx } from './context';
 import { dissectFrame, type Clock } from './frame';
 import { dissectLink } from './link';
-import { State } from './state';
+import { State, type TlsTap } from './state';
 import { type TlsKeyLog, tlsKeylogPreference } from './keylog';
 import { etherToString, ipv4ToString, ipv6ToString } from './addr';
 import { enrichPacket, type EnrichOptions } from '../enrich';
@@ -49,6 +49,8 @@ export interface DissectorOptions {
   summaries?: boolean;
   /** TLS secrets (Wireshark's tls.keylog_file): protected records are decrypted and their plaintext dissected; default the preference (setTlsKeylogPreference) */
   tlsKeys?: TlsKeyLog | null;
+  /** Follow TLS Stream: called with each decrypted application-data record */
+  onTlsPlaintext?: TlsTap;
 }
 
 /** Fields enrichment reads, added to a field subset when enrichment is wanted. */
@@ -131,6 +133,7 @@ export class Dissector {
     this.enrich = enrich ? { geoip: opts.geoip, streams: new Map() } : null;
     this.reuse = opts.reuse === true;
     this.state.tlsKeys = opts.tlsKeys !== undefined ? opts.tlsKeys : tlsKeylogPreference();
+    this.state.tlsTap = opts.onTlsPlaintext ?? null;
     this.summaries = this.want === null || opts.summaries === true;
   }
 

@@ -4,6 +4,8 @@ import { TcpTable } from './tcpstream';
 import type { Ctx } from './context';
 import type { TlsKeyLog } from './keylog';
 
+export type TlsTap = (frame: number, fromClient: boolean, data: Uint8Array) => void;
+
 const MAX_UDP_STREAMS = 200_000;
 const MAX_ECHOES = 65_536;
 
@@ -12,6 +14,8 @@ export class State {
   readonly tcp = new TcpTable();
   /** secrets for TLS decryption (tls.keylog_file, pcapng DSBs); null: records stay encrypted */
   tlsKeys: TlsKeyLog | null = null;
+  /** Follow TLS Stream: each decrypted application-data record (frame, from the TLS client, plaintext) */
+  tlsTap: TlsTap | null = null;
   private udp = new Map<string, number>();
   private udpNext = 0;
 

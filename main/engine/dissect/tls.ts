@@ -293,6 +293,8 @@ export class TlsApp implements TcpApp {
       if (plain) {
         type = plain.type;
         if (opaque) ctx.sub(rec, 'tls.record.content_type', type, 0, 0).generated = true;
+        // Follow TLS Stream: application data, and an empty chunk for the rest (its first sender is Wireshark's node 0)
+        st.tlsTap?.(ctx.pkt.number, this.side === 1, type === 23 ? plain.data : plain.data.subarray(0, 0));
       }
     }
     if (type === 23 && body) {
