@@ -304,3 +304,30 @@ test('through the engine service: the key log preference decrypts an opened file
     setTlsKeylogPreference(null);
   }
 });
+
+test('TLS 1.3 without handshake secrets, or with keys that came after the handshake: the application data still decrypts', { skip }, async () => {
+  const lines = readFileSync(KEYS(), 'utf8').trimEnd().split('\n');
+  const traffic = lines.filter((l) => !/HANDSHAKE_TRAFFIC_SECRET/.test(l)).join('\n') + '\n';
+  const tls13 = CASES.filter(([, a]) => a.includes('--tlsv1.3')).length;
+  const count = async (keys: TlsKeyLog, during?: (n: number) => void): Promise<number> => {
+    const dis = new Dissector({ geoip: null, tlsKeys: keys });
+    const f = await openCaptureFile(PCAP());
+    let http = 0;
+    for await (const batch of f.batches()) for (const p of batch) { during?.(p.number); if (dis.dissect(p).fields.some((x) => x.name === 'http')) http++; }
+    await f.close();
+    return http;
+  };
+  // a log of traffic secrets only: every connection's requests and responses (TLS 1.2 ones use CLIENT_RANDOM)
+  assert.equal(await count(TlsKeyLog.fromText(traffic)), 2 * CASES.length);
+  // keys added only once each connection's handshake went by unkeyed (a live key log behind the capture)
+  const late = TlsKeyLog.fromText('');
+  const firstData = new Map<number, string[]>();
+  const rows = run(process.execPath, [CLI, 'read', '-r', PCAP(), '-T', 'fields', '-e', 'frame.number', '-e', 'tls.handshake.random', '-e', 'tls.handshake.type']).trimEnd().split('\n');
+  for (const row of rows) {
+    const [n, random, type] = row.split('\t');
+    // the ClientHello's random: the connection's secrets appear after its ServerHello flight
+    if (type === '1') firstData.set(Number(n) + 3, lines.filter((l) => l.includes(random)));
+  }
+  const got = await count(late, (n) => { const add = firstData.get(n); if (add) late.addText(add.join('\n')); });
+  assert.equal(got, 2 * CASES.length, `${tls13} TLS 1.3 connections`);
+});
