@@ -12,7 +12,7 @@ import './protocols';
 import { Ctx } from './context';
 import { dissectFrame, type Clock } from './frame';
 import { dissectLink } from './link';
-import { State } from './state';
+import { State, type TlsTap } from './state';
 import { type TlsKeyLog, tlsKeylogPreference } from './keylog';
 import { DecodeAs } from './decode-as';
 import { etherToString, ipv4ToString, ipv6ToString } from './addr';
@@ -52,6 +52,8 @@ export interface DissectorOptions {
   tlsKeys?: TlsKeyLog | null;
   /** Decode As rules in tshark's -d syntax (`tcp.port==8888,http`): overrides of the port tables */
   decodeAs?: readonly string[];
+  /** Follow TLS Stream: called with each decrypted application-data record */
+  onTlsPlaintext?: TlsTap;
 }
 
 /** Fields enrichment reads, added to a field subset when enrichment is wanted. */
@@ -136,6 +138,7 @@ export class Dissector {
     this.enrich = enrich ? { geoip: opts.geoip, streams: new Map() } : null;
     this.reuse = opts.reuse === true;
     this.state.tlsKeys = opts.tlsKeys !== undefined ? opts.tlsKeys : tlsKeylogPreference();
+    this.state.tlsTap = opts.onTlsPlaintext ?? null;
     this.summaries = this.want === null || opts.summaries === true;
   }
 

@@ -7,6 +7,8 @@ import { Expectations } from './conversation';
 import type { DecodeAs } from './decode-as';
 import type { Dissect, TcpAppFactory } from './tables';
 
+export type TlsTap = (frame: number, fromClient: boolean, data: Uint8Array) => void;
+
 const MAX_UDP_STREAMS = 200_000;
 const MAX_ECHOES = 65_536;
 
@@ -21,6 +23,8 @@ export class State {
   readonly tcpConv = new Expectations<TcpAppFactory>();
   /** Decode As overrides of the port tables (a Dissector's option), null without any */
   decodeAs: DecodeAs | null = null;
+  /** Follow TLS Stream: each decrypted application-data record (frame, from the TLS client, plaintext) */
+  tlsTap: TlsTap | null = null;
   private udp = new Map<string, number>();
   private udpNext = 0;
 
