@@ -524,7 +524,7 @@ class Compiler {
   private operand(n: ValueNode, l: Typed): Typed {
     if (n.k === 'literal') {
       const type = l.type === 'protocol' ? 'bytes' : l.type;
-      const konst = convertLiteral(n, type, l.def, l.def?.name ?? l.label, this.typeName(l));
+      const konst = convertLiteral(n, type, l.def, l.def?.name ?? l.label, () => this.typeName(l));
       const arr: Vals = [konst.v];
       return { fn: () => arr, type, label: this.text.slice(n.start, n.end), node: n, konst };
     }
