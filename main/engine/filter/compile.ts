@@ -466,6 +466,8 @@ class Compiler {
       if (ln.form === 'word' && looksLikeFieldName(ln.text) && !/^[0-9]/.test(ln.text)) throw this.notAField(ln);
       throw new FilterError('Only a field may be tested for membership in a set.', ln.start, ln.end);
     }
+    // tshark 4.0 tests fields (and their slices) for membership, not function results
+    if (ln.k === 'call') throw new FilterError('Only a field may be tested for membership in a set.', ln.nameSpan.start, ln.nameSpan.end);
     const l = this.lhs(ln, 'in');
     const lk = kindOf(l.type);
     const cmp = comparator(lk);
@@ -495,14 +497,15 @@ class Compiler {
     }
     const lf = l.fn;
     const all = quant === 'all';
-    if (items.every((it) => it.lo.k === 'literal' && (!it.hi || it.hi.k === 'literal'))) {
+    if (!all && items.every((it) => it.lo.k === 'literal' && (!it.hi || it.hi.k === 'literal'))) {
       // constant set: the predicates do not read the context
       const none = undefined as unknown as Ctx;
       return this.occurrences(ln, lf, all, (v) => { for (let j = 0; j < preds.length; j++) if (preds[j]!(v, none)) return true; return false; });
     }
     const inSet = (v: FieldValue, c: Ctx): boolean => { for (let j = 0; j < preds.length; j++) if (preds[j]!(v, c)) return true; return false; };
+    // "all x in {a, b}" is tshark's "all x == a or all x == b": the quantifier applies to each member
     return all
-      ? (c) => { const vs = lf(c); return vs.length > 0 && vs.every((v) => inSet(v, c)); }
+      ? (c) => { const vs = lf(c); return vs.length > 0 && preds.some((p) => vs.every((v) => p(v, c))); }
       : (c) => lf(c).some((v) => inSet(v, c));
   }
 
