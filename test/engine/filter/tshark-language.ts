@@ -561,6 +561,11 @@ export const LANGUAGE_TABLE: FilterCase[] = [
   c('${private_ipv4:ip.src#2}', M),
   c('${nfs} and ${nfs}', P),
   c('frame contains ${nfs}', P),
+  c('tcp.srcport < tcp.dstport < 60000', P),
+  c('tcp.srcport <= tcp.srcport == tcp.srcport', P),
+  c('ip.ttl > 1 == ip.ttl', P),
+  c('eth.src & ff:ff:ff:00:00:00 == c8:bc:c8:00:00:00', P),
+  c('eth.dst & 01:00:00:00:00:00', P, Q),
 ];
 
 /** a second ARP/broadcast capture for the bit tests */
