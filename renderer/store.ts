@@ -273,6 +273,7 @@ export function createAppStore(api: XdpscopeApi, opts: StoreOptions = {}): AppSt
         const status = await api.call('startCapture', {
           iface: o.iface, mode: o.mode, snaplen: o.snaplen,
           ...(o.captureFilter ? { captureFilter: o.captureFilter } : {}),
+          ...(o.ringBuffer?.path ? { ringBuffer: o.ringBuffer } : {}),
         });
         set({ status, view: 'capture' });
       } catch (e) { get().reportError(e, 'capture'); } finally { set({ busy: false }); }

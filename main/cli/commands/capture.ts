@@ -8,6 +8,10 @@
 // file of that name and refuses a symbolic link; without -w the file gets an
 // unpredictable name in the temp folder (xdpscope_<if>_<time>_XXXXXX.pcapng,
 // as mkstemp), created O_EXCL, so nobody can plant it in advance.
+//
+// -b (dumpcap's ring buffer) writes a series of files named after -w
+// (prefix_00001_YYYYmmddHHMMSS.pcapng ...), each a whole pcapng, keeping the
+// newest files:N (file/ring.ts), so a capture can run for days.
 import { parseArgs } from 'node:util';
 import { tmpdir } from 'node:os';
 import { accessSync, constants, writeSync } from 'node:fs';
@@ -15,6 +19,7 @@ import { dirname } from 'node:path';
 import {
   CAPTURE_FILTER_MAX_BYTES, HELPER_EXIT, captureFilterProblem, startCapture, type CaptureStats, type HelperCapture,
   PcapngWriter, FileSink, type ByteSink, createUniquePrivateFile, PrivateFileError, replaceableTarget, fsReason,
+  RingFileWriter, parseRingOption, ringSwitches, type RingOptions,
 } from '../../engine/index';
 
 /** Blocking writes to an fd Node may have made non-blocking (stdout as a pipe or socket). */
@@ -36,6 +41,7 @@ class FdSink implements ByteSink {
 }
 
 const USAGE = `Usage: xdpscope capture -i IFACE [-w FILE.pcapng] [-c COUNT] [-a duration:SECS]
+                        [-b filesize:KB|files:N|duration:SECS|interval:SECS|packets:N ...]
                         [-s SNAPLEN] [-f FILTER] [--mode auto|native|generic]
                         [--sample N] [--ring-bytes N] [-q]
 
@@ -50,6 +56,11 @@ Options:
                           ${tmpdir()}/xdpscope_IFACE_TIME_XXXXXX.pcapng)
   -c, --count N           stop after N packets
   -a, --autostop duration:SECS  stop after SECS seconds
+  -b, --ring-buffer KEY:VALUE  write a ring of files named after -w, as dumpcap:
+                          PREFIX_00001_YYYYmmddHHMMSS.SUFFIX, ...; repeat -b to combine:
+                          filesize:KB (1 kB = 1000 bytes), duration:SECS, interval:SECS
+                          (on wall-clock multiples), packets:N switch to the next file;
+                          files:N keeps only the newest N (the oldest is deleted)
   -s, --snaplen N         bytes to keep per frame (default: the whole frame)
   -f, --filter EXPR       kernel capture filter, a tcpdump subset: e.g. 'tcp port 443',
                           'udp', 'host 198.18.0.2', 'net 198.18.0.0/15', 'not port 22',
@@ -85,6 +96,7 @@ export async function run(argv: string[]): Promise<number> {
         write: { type: 'string', short: 'w' },
         count: { type: 'string', short: 'c' },
         autostop: { type: 'string', short: 'a' },
+        'ring-buffer': { type: 'string', short: 'b', multiple: true },
         snaplen: { type: 'string', short: 's' },
         filter: { type: 'string', short: 'f' },
         mode: { type: 'string' },
@@ -118,6 +130,17 @@ export async function run(argv: string[]): Promise<number> {
     const problem = captureFilterProblem(values.filter);
     if (problem) return usageError(problem);
   }
+  let ring: RingOptions | null = null;
+  if (values['ring-buffer']?.length) {
+    ring = {};
+    for (const spec of values['ring-buffer']) {
+      const problem = parseRingOption(spec, ring);
+      if (problem) return usageError(problem);
+    }
+    // dumpcap's rules: the ring needs a file name to number, and something that switches files
+    if (values.write === undefined || values.write === '-') return usageError('-b needs -w FILE: the ring files are named after it');
+    if (!ringSwitches(ring)) return usageError('-b files:N needs filesize:KB, duration:SECS, interval:SECS or packets:N to switch files');
+  }
   const mode = values.mode ?? 'auto';
   if (mode !== 'auto' && mode !== 'native' && mode !== 'generic') return usageError(`--mode: '${mode}' is not auto, native or generic`);
   const toStdout = values.write === '-';
@@ -134,7 +157,7 @@ export async function run(argv: string[]): Promise<number> {
   };
   if (!toStdout && values.write !== undefined) {
     try {
-      replaceableTarget(path);
+      if (!ring) replaceableTarget(path);
       accessSync(dirname(path), constants.W_OK);
     } catch (e) {
       process.stderr.write(`xdpscope capture: cannot write ${path}: ${e instanceof PrivateFileError ? e.reason : fsReason(e)}\n`);
@@ -153,7 +176,7 @@ export async function run(argv: string[]): Promise<number> {
     return 1;
   }
 
-  let writer: PcapngWriter | null = null;
+  let writer: PcapngWriter | RingFileWriter | null = null;
   let ifaceId = 0;
   let written = 0;
   let startNs = 0n;
@@ -165,21 +188,29 @@ export async function run(argv: string[]): Promise<number> {
     void cap.stop();
   };
   cap.on('hello', (h) => {
+    const ifaceOpts = {
+      linkType: h.linkType, snaplen: h.snaplen, name: iface,
+      description: `XDP ${h.mode} mode, prog id ${h.progId}`,
+      ...(values.filter ? { filter: values.filter } : {}),
+    };
     try {
-      writer = new PcapngWriter(openSink());
+      if (ring) {
+        writer = new RingFileWriter(path, ring, { interfaces: [ifaceOpts] });
+        ifaceId = 0;
+      } else {
+        const w = new PcapngWriter(openSink());
+        writer = w;
+        ifaceId = w.addInterface(ifaceOpts);
+      }
+      writer.flush();
     } catch (e) {
       writeError ??= e instanceof PrivateFileError ? new Error(e.reason) : e as Error;
       stop();
       return;
     }
-    ifaceId = writer.addInterface({
-      linkType: h.linkType, snaplen: h.snaplen, name: iface,
-      description: `XDP ${h.mode} mode, prog id ${h.progId}`,
-      ...(values.filter ? { filter: values.filter } : {}),
-    });
-    writer.flush();
     startNs = BigInt(Date.now()) * 1_000_000n;
-    process.stderr.write(`Capturing on '${iface}' (XDP ${h.mode} mode) → ${toStdout ? 'stdout' : path}\n`);
+    const where = toStdout ? 'stdout' : writer instanceof RingFileWriter ? `${writer.current} (ring buffer)` : path;
+    process.stderr.write(`Capturing on '${iface}' (XDP ${h.mode} mode) → ${where}\n`);
   });
   const tty = process.stderr.isTTY && !values.quiet;
   let last: CaptureStats | null = null;
@@ -189,6 +220,7 @@ export async function run(argv: string[]): Promise<number> {
   process.on('SIGTERM', onSignal);
   const flushTimer = setInterval(() => {
     try {
+      if (writer instanceof RingFileWriter) writer.tick();
       writer?.flush();
     } catch (e) {
       // e.g. the reader of -w - went away (EPIPE) or the disk is full.
@@ -202,7 +234,7 @@ export async function run(argv: string[]): Promise<number> {
   let failure: Error | null = null;
   try {
     for await (const batch of cap) {
-      const w = writer as PcapngWriter | null;
+      const w = writer as PcapngWriter | RingFileWriter | null;
       if (!w) continue;
       if (writeError) continue;
       try {
@@ -227,7 +259,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   const exit = await cap.done;
   const st = exit.stats;
-  const w = writer as PcapngWriter | null;
+  const w = writer as PcapngWriter | RingFileWriter | null;
   if (w && !writeError) {
     if (st) {
       w.writeInterfaceStats(ifaceId, {
