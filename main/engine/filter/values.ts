@@ -1,7 +1,6 @@
 // Literal conversion (a filter's text → a field type's value representation,
 // see FieldType in ../types) and value comparison, per field type.
 import type { FieldDef, FieldType, FieldValue } from '../types';
-import { getField } from '../fields/registry';
 import { ftypeBits, wiresharkField } from '../fields/wireshark';
 import { FilterError } from './lexer';
 
@@ -169,7 +168,7 @@ export function convertLiteral(lit: LiteralIn, type: FieldType, def: FieldDef | 
       let bytes: Uint8Array | null;
       if (lit.form === 'string') {
         // Wireshark's other byte-like types (OID, GUID, EUI-64, ...) take no string
-        if (type === 'ether' || (type === 'bytes' && def && !getField(def.name) && typeName() !== TYPE_NAMES.bytes)) fail(`${typeName()} cannot be converted from a string ("${text}").`, lit);
+        if (type === 'ether' || (type === 'bytes' && def && def.type === 'bytes' && typeName() !== TYPE_NAMES.bytes)) fail(`${typeName()} cannot be converted from a string ("${text}").`, lit);
         bytes = enc.encode(text);
       } else if (lit.form === 'char') bytes = Uint8Array.of(lit.code! & 0xff);
       else if (type !== 'ether' && /^0[xX][0-9a-fA-F]{2}$/.test(text)) bytes = Uint8Array.of(parseInt(text.slice(2), 16));
