@@ -466,6 +466,8 @@ class Compiler {
       if (ln.form === 'word' && looksLikeFieldName(ln.text) && !/^[0-9]/.test(ln.text)) throw this.notAField(ln);
       throw new FilterError('Only a field may be tested for membership in a set.', ln.start, ln.end);
     }
+    // tshark 4.0 tests fields (and their slices) for membership, not function results
+    if (ln.k === 'call') throw new FilterError('Only a field may be tested for membership in a set.', ln.nameSpan.start, ln.nameSpan.end);
     const l = this.lhs(ln, 'in');
     const lk = kindOf(l.type);
     const cmp = comparator(lk);
@@ -495,14 +497,15 @@ class Compiler {
     }
     const lf = l.fn;
     const all = quant === 'all';
-    if (items.every((it) => it.lo.k === 'literal' && (!it.hi || it.hi.k === 'literal'))) {
+    if (!all && items.every((it) => it.lo.k === 'literal' && (!it.hi || it.hi.k === 'literal'))) {
       // constant set: the predicates do not read the context
       const none = undefined as unknown as Ctx;
       return this.occurrences(ln, lf, all, (v) => { for (let j = 0; j < preds.length; j++) if (preds[j]!(v, none)) return true; return false; });
     }
     const inSet = (v: FieldValue, c: Ctx): boolean => { for (let j = 0; j < preds.length; j++) if (preds[j]!(v, c)) return true; return false; };
+    // "all x in {a, b}" is tshark's "all x == a or all x == b": the quantifier applies to each member
     return all
-      ? (c) => { const vs = lf(c); return vs.length > 0 && vs.every((v) => inSet(v, c)); }
+      ? (c) => { const vs = lf(c); return vs.length > 0 && preds.some((p) => vs.every((v) => p(v, c))); }
       : (c) => lf(c).some((v) => inSet(v, c));
   }
 
@@ -524,7 +527,7 @@ class Compiler {
   private operand(n: ValueNode, l: Typed): Typed {
     if (n.k === 'literal') {
       const type = l.type === 'protocol' ? 'bytes' : l.type;
-      const konst = convertLiteral(n, type, l.def, l.def?.name ?? l.label, this.typeName(l));
+      const konst = convertLiteral(n, type, l.def, l.def?.name ?? l.label, () => this.typeName(l));
       const arr: Vals = [konst.v];
       return { fn: () => arr, type, label: this.text.slice(n.start, n.end), node: n, konst };
     }
@@ -603,7 +606,7 @@ class Compiler {
           if (side.k === 'literal' && side.form === 'char') throw new FilterError(`${this.text.slice(side.start, side.end)} is not a valid arithmetic operand.`, side.start, side.end);
         }
         let l: Typed, r: Typed;
-        const ok = (t: Typed): boolean => kindOf(t.type) === 'num' || (n.op === '&' && (t.type === 'bytes' || t.type === 'ipv4'));
+        const ok = (t: Typed): boolean => kindOf(t.type) === 'num' || (n.op === '&' && (t.type === 'bytes' || t.type === 'ether' || t.type === 'ipv4'));
         // the side that reads the packet is typed first: its type is the expression's
         const check = (t: Typed, side: ValueNode): Typed => {
           if (!ok(t)) throw new FilterError(`${this.ftName(t)} cannot ${n.op === '&' ? 'bitwise-and' : n.op}.`, side.start, side.end);
@@ -618,9 +621,9 @@ class Compiler {
         else { l = check(this.value(n.l, hint), n.l); r = check(this.operand(n.r, l), n.r); }
         const lf = l.fn, rf = r.fn;
         const type = l.konst ? r.type : l.type;
-        if (type === 'bytes' || type === 'ipv4') {
+        if (type === 'bytes' || type === 'ether' || type === 'ipv4') {
           // bitwise and of byte strings (eth[0] & 1) or addresses (ip.src & 255.0.0.0)
-          const andB = type === 'bytes';
+          const andB = type !== 'ipv4';
           return {
             fn: (c) => {
               const a = lf(c), b = rf(c);
@@ -653,7 +656,11 @@ class Compiler {
       throw new FilterError(spec.min === spec.max ? `Function ${n.fn} can only accept ${spec.min} arguments.` : `Function ${n.fn} needs at least ${spec.min} arguments.`, n.nameSpan.start, n.nameSpan.end);
     }
     const a0 = n.args[0]!;
-    const onlyFields = (): FilterError => new FilterError(`Only fields can be used as parameter for ${n.fn}()`, a0.start, a0.end);
+    // a function given a function: tshark points at its name
+    const onlyFields = (): FilterError => {
+      const at = a0.k === 'call' ? a0.nameSpan : a0;
+      return new FilterError(`Only fields can be used as parameter for ${n.fn}()`, at.start, at.end);
+    };
     switch (n.fn) {
       case 'count': {
         if (a0.k !== 'field') throw onlyFields();
@@ -693,6 +700,7 @@ class Compiler {
         return { fn: (c) => f(c).map((x) => formatFilterValue(x, t)), type: 'string', label, node: n };
       }
       case 'max': case 'min': case 'abs': {
+        if (a0.k === 'literal' && a0.form === 'string') throw new FilterError(`Type STRING is not valid for ${n.fn}`, a0.start, a0.end);
         if (n.fn === 'abs' && this.isConstant(a0)) {
           // abs(-67) is a constant: only where the other side gives it a type
           if (!hint) throw this.constantLhs(a0);

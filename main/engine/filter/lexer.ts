@@ -82,7 +82,8 @@ export function tokenize(src: string): Token[] {
         try { r = readEscape(src, i); } catch (e) {
           const close = src.indexOf("'", i + 2);
           if (!(e instanceof FilterError) || close < 0) throw e;
-          throw new FilterError(`${src.slice(start, close + 1)} isn't a valid character constant.`, start, close + 1);
+          const what = e.message.endsWith('universal character name') ? 'is not a valid universal character name' : "isn't a valid character constant.";
+          throw new FilterError(`${src.slice(start, close + 1)} ${what}`, start, close + 1);
         }
         val = r[0];
         i += r[1];
@@ -142,7 +143,7 @@ function readEscape(src: string, i: number): [string, number] {
   if (e === 'u' || e === 'U') {
     // a universal character name; like C, one may not name an ASCII character
     const len = e === 'u' ? 4 : 8;
-    const hex = src.slice(i + 2, i + 2 + len);
+    const hex = /^[0-9A-Fa-f]*/.exec(src.slice(i + 2, i + 2 + len))![0];
     const cp = /^[0-9A-Fa-f]+$/.test(hex) && hex.length === len ? parseInt(hex, 16) : NaN;
     if (Number.isNaN(cp) || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) || (cp < 0xa0 && cp !== 0x24 && cp !== 0x40 && cp !== 0x60)) {
       throw new FilterError(`\\${e}${hex} is not a valid universal character name`, i, i + 2 + hex.length);

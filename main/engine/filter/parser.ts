@@ -162,8 +162,18 @@ class Parser {
     const op = (o.kind === 'op' || o.kind === 'word') ? REL_OPS[o.text] : undefined;
     if (op) {
       this.next();
-      const r = this.parseBitAnd();
-      return { k: 'rel', op, opText: o.text, l, r, ...q, start, end: r.end };
+      let r = this.parseBitAnd();
+      let t: TestNode = { k: 'rel', op, opText: o.text, l, r, ...q, start, end: r.end };
+      // tshark 4.0 chains comparisons: a < b <= c is a < b and b <= c
+      for (let n = this.peek(); op !== 'contains' && op !== 'matches'; n = this.peek()) {
+        const op2 = (n.kind === 'op' || n.kind === 'word') ? REL_OPS[n.text] : undefined;
+        if (!op2 || op2 === 'contains' || op2 === 'matches') break;
+        this.next();
+        const r2 = this.parseBitAnd();
+        t = { k: 'and', l: t, r: { k: 'rel', op: op2, opText: n.text, l: r, r: r2, start: r.start, end: r2.end }, start, end: r2.end };
+        r = r2;
+      }
+      return t;
     }
     // a quantifier needs a relation
     if (quant) throw this.unexpected(o);

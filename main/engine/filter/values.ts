@@ -105,16 +105,19 @@ function checkRange(v: number | bigint, type: FieldType, def: FieldDef | undefin
  * supplies value strings); typeName is Wireshark's name of the field's type
  * for messages ("Unsigned integer (2 bytes)").
  */
-export function convertLiteral(lit: LiteralIn, type: FieldType, def: FieldDef | undefined, fieldName: string, typeName: string = TYPE_NAMES[type]): Const {
+export function convertLiteral(lit: LiteralIn, type: FieldType, def: FieldDef | undefined, fieldName: string, typeNameOf: () => string = () => TYPE_NAMES[type]): Const {
   const text = lit.text;
+  // Wireshark's type name is only needed for a message: looking it up may load Wireshark's field list
+  const typeName = (): string => typeNameOf();
   switch (type) {
     case 'uint': case 'int': case 'framenum': {
       if (lit.form === 'char') return { v: lit.code! };
-      const named = lit.form === 'bytes' ? undefined : lookupValueName(def, text);
+      // a number is a number: only a name is looked up among the value strings
+      const named = lit.form === 'bytes' || (lit.form === 'word' && /^[-+]?[0-9]/.test(text)) ? undefined : lookupValueName(def, text);
       if (typeof named === 'number') return { v: named };
       if (lit.form === 'string') {
         if (named === null) fail(`"${text}" cannot be found among the possible values for ${fieldName}.`, lit);
-        fail(`${typeName} cannot be converted from a string ("${text}").`, lit);
+        fail(`${typeName()} cannot be converted from a string ("${text}").`, lit);
       }
       const v = parseInteger(text);
       if (v === null) {
@@ -127,7 +130,7 @@ export function convertLiteral(lit: LiteralIn, type: FieldType, def: FieldDef | 
       return { v };
     }
     case 'float': case 'reltime': {
-      if (lit.form === 'string') fail(`${typeName} cannot be converted from a string ("${text}").`, lit);
+      if (lit.form === 'string') fail(`${typeName()} cannot be converted from a string ("${text}").`, lit);
       if (lit.form === 'char') return { v: lit.code! };
       const i = parseInteger(text);
       if (i !== null) return { v: Number(i) };
@@ -165,7 +168,7 @@ export function convertLiteral(lit: LiteralIn, type: FieldType, def: FieldDef | 
       let bytes: Uint8Array | null;
       if (lit.form === 'string') {
         // Wireshark's other byte-like types (OID, GUID, EUI-64, ...) take no string
-        if (type === 'ether' || (typeName !== TYPE_NAMES.bytes && typeName !== TYPE_NAMES.protocol)) fail(`${typeName} cannot be converted from a string ("${text}").`, lit);
+        if (type === 'ether' || (type === 'bytes' && def && def.type === 'bytes' && typeName() !== TYPE_NAMES.bytes)) fail(`${typeName()} cannot be converted from a string ("${text}").`, lit);
         bytes = enc.encode(text);
       } else if (lit.form === 'char') bytes = Uint8Array.of(lit.code! & 0xff);
       else if (type !== 'ether' && /^0[xX][0-9a-fA-F]{2}$/.test(text)) bytes = Uint8Array.of(parseInt(text.slice(2), 16));
@@ -207,7 +210,7 @@ export function convertLiteral(lit: LiteralIn, type: FieldType, def: FieldDef | 
     case 'abstime': {
       // frame.time_epoch is a time offset to Wireshark 4.0 (seconds since 1970): compare it so
       if (def && wiresharkField(def.name)?.ftype === 'FT_RELATIVE_TIME') {
-        if (lit.form === 'string') fail(`${typeName} cannot be converted from a string ("${text}").`, lit);
+        if (lit.form === 'string') fail(`${typeName()} cannot be converted from a string ("${text}").`, lit);
         const m = /^([+-]?)([0-9]+)(?:\.([0-9]{0,9})[0-9]*)?$/.exec(text);
         if (!m) fail(`"${text}" is not a valid time.`, lit);
         const ns = BigInt(m[2]!) * 1_000_000_000n + BigInt((m[3] ?? '').padEnd(9, '0'));
