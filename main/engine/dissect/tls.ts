@@ -272,7 +272,7 @@ function fingerprint(ctx: Ctx, hs: FieldNode, client: boolean, ja: Ja3): void {
 }
 
 /** Client/Server Hello body [o, end); returns the SNI when present. */
-function hello(ctx: Ctx, hs: FieldNode, b: Uint8Array, o: number, end: number, client: boolean, s: TcpStream & { tlsVersion?: number }): string {
+export function hello(ctx: Ctx, hs: FieldNode, b: Uint8Array, o: number, end: number, client: boolean, s: TcpStream & { tlsVersion?: number }): string {
   const cut = (what: string, at: number): string => {
     ctx.malformedAt('tls', `${client ? 'Client' : 'Server'} Hello cut short in ${what}`, at, Math.max(0, end - at));
     return sni;
