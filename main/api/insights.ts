@@ -8,7 +8,7 @@ import { call, empty } from './common';
 
 export type AlertKind =
   | 'traffic-spike' | 'port-scan' | 'brute-force' | 'syn-flood'
-  | 'unexpected-protocol' | 'service-mismatch' | 'ai-service' | 'icmp-flood';
+  | 'unexpected-protocol' | 'service-mismatch' | 'ai-service' | 'ai-gateway-bypass' | 'icmp-flood';
 
 export type AlertSeverity = 'info' | 'low' | 'medium' | 'high';
 
@@ -228,6 +228,11 @@ export interface InsightsSettings {
   aiServices: {
     enabled: boolean;
     services: AiServiceDef[];
+    /**
+     * the organisation's LLM gateway hosts ('llm-gw.example', '*.gw.example');
+     * when set, an LLM API call (gen_ai.*) to any other server is flagged
+     */
+    gateways: string[];
   };
   icmpFlood: {
     enabled: boolean;
