@@ -17,6 +17,7 @@ import { CLI, hasCommand } from '../../lib/env';
 import { Dissector } from '../../../main/engine/dissect';
 import { compileDisplayFilter } from '../../../main/engine/filter/compile';
 import { raw } from './packets';
+import { followHttp2 } from '../../../main/engine/service/follow';
 
 export const H2_SERVER = `
 const http2 = require('node:http2');
@@ -138,7 +139,7 @@ const CRAFTED = conversation([
   [true, frame(1, 0x2d, 1, [3, 0x80, 0, 0, 3, 15, ...hex('828684410f7777772e6578616d706c652e636f6d'), 0, 0, 0])],
   // C.3.2 split over HEADERS + CONTINUATION, the split inside a literal
   [true, [...frame(1, 0x00, 3, hex('828684be58')), ...frame(9, 0x04, 3, hex('086e6f2d6361636865'))]],
-  [false, frame(1, 0x04, 1, hex('8c'))], // :status 404 (static index 13)
+  [false, frame(1, 0x04, 1, hex('8c'))], // :status 400 (static index 12)
   [false, [...frame(0, 0x08, 1, [4, ...Buffer.from('gone'), 0, 0, 0, 0]), ...frame(0, 0x01, 1, [])]],
   [true, [...frame(2, 0, 3, [0, 0, 0, 1, 200]), ...frame(3, 0, 3, [0, 0, 0, 8]), ...frame(6, 0, 0, [1, 2, 3, 4, 5, 6, 7, 8])]],
   [false, [...frame(6, 1, 0, [1, 2, 3, 4, 5, 6, 7, 8]), ...frame(5, 0x04, 1, [0, 0, 0, 2, ...hex('828784')]), ...frame(7, 0, 0, [0, 0, 0, 3, 0, 0, 0, 2, 0x61])]],
@@ -210,4 +211,21 @@ test('an HTTP/1.1 Upgrade: h2c connection continues as HTTP/2 in both directions
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('Follow HTTP/2 stream: one stream\'s header lines and its DATA bytes, each frame\'s own part once', async () => {
+  const dis = new Dissector({ geoip: null });
+  const ds = CRAFTED.map((f) => dis.dissect(raw(f)));
+  const seg = (id: number): string[] => followHttp2(ds, 'x', id).segments.map((s) => `${s.fromClient ? 'C' : 'S'} ${Buffer.from(s.data).toString('latin1')}`);
+  assert.deepEqual(seg(1), [
+    'C :method: GET\r\n:scheme: http\r\n:path: /\r\n:authority: www.example.com\r\n',
+    'S :status: 400\r\n',
+    'S gone',
+    'S :method: GET\r\n:scheme: https\r\n:path: /\r\n',
+  ]);
+  // HEADERS and its CONTINUATION: each frame's headers, as they complete
+  assert.deepEqual(seg(3), ['C :method: GET\r\n:scheme: http\r\n:path: /\r\n:authority: www.example.com\r\n', 'C cache-control: no-cache\r\n']);
+  const f = followHttp2(ds, 'x', 1);
+  assert.equal(f.client, '198.18.0.1:40000');
+  assert.equal(f.serverBytes, ':status: 400\r\n'.length + 4 + ':method: GET\r\n:scheme: https\r\n:path: /\r\n'.length);
 });
