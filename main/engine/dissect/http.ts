@@ -13,7 +13,7 @@ import * as tables from './tables';
 import type { Framer } from './framers';
 import type { Dissection, Field } from '../types';
 // bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
-const { TCP_HEURISTICS, TCP_PORT, UDP_PORT, HTTP_UPGRADE, HTTP_MESSAGE_HOOKS } = tables;
+const { TCP_HEURISTICS, TCP_PORT, TLS_ALPN, UDP_PORT, HTTP_UPGRADE, HTTP_MESSAGE_HOOKS } = tables;
 const { latin1 } = readers;
 
 declare('http', 'Hypertext Transfer Protocol', [
@@ -576,6 +576,8 @@ declare('ssdp', 'Simple Service Discovery Protocol', []);
 const HTTP_PORTS = [80, 8080, 8000, 8008, 8888, 3128, 3132, 5985, 8088, 11371, 1900, 2869, 2710];
 TCP_PORT.add(HTTP_PORTS, () => new HttpApp(), { priority: 10 });
 TCP_HEURISTICS.add(looksLikeHttp, () => new HttpApp(), 10);
+// HTTP/1.x inside TLS, when the server chose it by ALPN (decrypted with a key log)
+TLS_ALPN.add('http/1.1', () => new HttpApp());
 
 /** HTTP/1.x messages: header block, then a body framed by Content-Length, chunks, or the close. */
 export class HttpFramer implements Framer {

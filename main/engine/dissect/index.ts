@@ -13,6 +13,8 @@ import { Ctx } from './context';
 import { dissectFrame, type Clock } from './frame';
 import { dissectLink } from './link';
 import { State } from './state';
+import { type TlsKeyLog, tlsKeylogPreference } from './keylog';
+import { DecodeAs } from './decode-as';
 import { etherToString, ipv4ToString, ipv6ToString } from './addr';
 import { enrichPacket, type EnrichOptions } from '../enrich';
 import type { GeoIp } from '../enrich/geoip';
@@ -46,6 +48,10 @@ export interface DissectorOptions {
    * `-T text`, which prints summaries and needs no fields beyond the filter's.
    */
   summaries?: boolean;
+  /** TLS secrets (Wireshark's tls.keylog_file): protected records are decrypted and their plaintext dissected; default the preference (setTlsKeylogPreference) */
+  tlsKeys?: TlsKeyLog | null;
+  /** Decode As rules in tshark's -d syntax (`tcp.port==8888,http`): overrides of the port tables */
+  decodeAs?: readonly string[];
 }
 
 /** Fields enrichment reads, added to a field subset when enrichment is wanted. */
@@ -86,7 +92,7 @@ class PacketDissection implements Dissection {
       destination: addrText(c.dstKind, c.dst, this.packet.data),
       protocol: c.protocol || (c.protocols[c.protocols.length - 1] ?? '').toUpperCase(),
       length: this.packet.origLen,
-      info: c.malformed && !info.includes('Malformed') ? `${info} ${this.packet.capLen < this.packet.origLen ? '[Packet size limited during capture]' : '[Malformed Packet]'}` : info,
+      info: c.malformed && !info.includes('Malformed') ? `${info}${info && !c.thrown ? ' ' : ''}${this.packet.capLen < this.packet.origLen ? '[Packet size limited during capture]' : '[Malformed Packet]'}` : info,
     };
     return this._summary;
   }
@@ -114,6 +120,8 @@ export class Dissector {
   private last: PacketDissection | null = null;
 
   constructor(opts: DissectorOptions = {}) {
+    // (throws on a bad rule: callers check the user's text with parseDecodeAs first)
+    if (opts.decodeAs && opts.decodeAs.length > 0) this.state.decodeAs = DecodeAs.parse(opts.decodeAs);
     let enrich = opts.enrich !== false;
     if (opts.fields) {
       const want = new Set(opts.fields);
@@ -127,6 +135,7 @@ export class Dissector {
     } else this.want = null;
     this.enrich = enrich ? { geoip: opts.geoip, streams: new Map() } : null;
     this.reuse = opts.reuse === true;
+    this.state.tlsKeys = opts.tlsKeys !== undefined ? opts.tlsKeys : tlsKeylogPreference();
     this.summaries = this.want === null || opts.summaries === true;
   }
 
@@ -223,4 +232,5 @@ export class Dissector {
 }
 
 export { labelOf, withLabels } from './labels';
+export { TlsKeyLog } from './keylog';
 export { formatValue } from './format';

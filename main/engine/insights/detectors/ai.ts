@@ -30,10 +30,10 @@ export const DEFAULT_AI_SERVICES: AiServiceDef[] = [
   { name: 'OpenRouter', domains: ['openrouter.ai'] },
 ];
 
-export const aiServices: DetectorDef<{ aiServices: AiServiceSettings }, 'ai-service' | 'ai-gateway-bypass'> = {
+export const aiServices: DetectorDef<{ aiServices: AiServiceSettings }, 'ai-service'> = {
   id: 'ai-service',
-  kinds: ['ai-service', 'ai-gateway-bypass'],
-  defaults: () => ({ aiServices: { enabled: true, services: DEFAULT_AI_SERVICES.map((s) => ({ ...s, domains: [...s.domains] })), gateways: [] } }),
+  kinds: ['ai-service'],
+  defaults: () => ({ aiServices: { enabled: true, services: DEFAULT_AI_SERVICES.map((s) => ({ ...s, domains: [...s.domains] })) } }),
   create: ({ settings }) => new AiServiceDetector(settings),
 };
 
@@ -68,10 +68,6 @@ interface Usage {
 
 const MAX_MODELS = 32;
 
-interface Bypass {
-  client: string; server: string; service: string; calls: number; models: CappedSet<string>; bytes: number;
-  firstTs: number; lastTs: number; firstFrame: number; lastFrame: number;
-}
 
 /** Display names for gen_ai.system values, for calls to hosts no listed service names (a local or self-hosted server). */
 const SYSTEM_NAMES: Record<string, string> = {
@@ -95,8 +91,6 @@ export class AiServiceDetector implements Detector {
   private readonly suffixes: Array<[suffix: string, service: string]> = [];
   private readonly resolved: LruMap<string, string>;
   private readonly usage = new Map<string, Usage>();
-  /** LLM calls past the configured gateways, by client and server */
-  private readonly bypass = new Map<string, Bypass>();
 
   constructor(private readonly s: { aiServices: AiServiceSettings; limits: LimitSettings }) {
     for (const svc of s.aiServices.services) {
@@ -179,9 +173,6 @@ export class AiServiceDetector implements Detector {
     const serverRaw = String(g.get('gen_ai.server.address') ?? '');
     const server = serverRaw.toLowerCase().replace(/:\d+$/, '');
     const service = (server && this.match(server)) || SYSTEM_NAMES[system] || system;
-    if (!response && serverRaw && this.s.aiServices.gateways.length > 0 && !this.isGateway(server)) {
-      this.bypassed(f, client, serverRaw, service, String(g.get('gen_ai.request.model') ?? '(unknown model)'));
-    }
     const u = this.get(client, service, f);
     if (!u) return;
     u.systems.add(system);
@@ -208,29 +199,6 @@ export class AiServiceDetector implements Detector {
     if (typeof inTok === 'number') m.inputTokens += inTok;
     if (typeof outTok === 'number') m.outputTokens += outTok;
     if (model !== key) m.responseModel = model;
-  }
-
-  private isGateway(server: string): boolean {
-    for (const g of this.s.aiServices.gateways) {
-      const gw = g.toLowerCase().replace(/\.$/, '').replace(/:\d+$/, '');
-      if (gw.startsWith('*.') ? server.endsWith(gw.slice(1)) : server === gw) return true;
-    }
-    return false;
-  }
-
-  private bypassed(f: PacketFacts, client: string, server: string, service: string, model: string): void {
-    const key = `${client}|${server}`;
-    let b = this.bypass.get(key);
-    if (!b) {
-      if (this.bypass.size >= MAX_USAGES) return;
-      b = { client, server, service, calls: 0, models: new CappedSet(16), bytes: 0, firstTs: f.ts, lastTs: f.ts, firstFrame: f.frame, lastFrame: f.frame };
-      this.bypass.set(key, b);
-    }
-    b.calls++;
-    b.models.add(model);
-    b.bytes += f.len;
-    b.lastTs = f.ts;
-    b.lastFrame = f.frame;
   }
 
   private get(host: string, service: string, f: PacketFacts): Usage | undefined {
@@ -260,7 +228,7 @@ export class AiServiceDetector implements Detector {
   flush(): void {}
 
   alerts(): Alert[] {
-    const out: Alert[] = this.bypassAlerts();
+    const out: Alert[] = [];
     for (const u of this.usage.values()) {
       if (u.packets === 0) continue;
       const names = [...new Set([...u.sni.items, ...u.httpHosts.items])];
@@ -299,25 +267,6 @@ export class AiServiceDetector implements Detector {
       });
     }
     return out;
-  }
-
-  private bypassAlerts(): Alert[] {
-    const gws = this.s.aiServices.gateways.join(', ');
-    return [...this.bypass.values()].map((b) => ({
-      id: `ai-gateway-bypass:${b.client}:${b.server}`,
-      kind: 'ai-gateway-bypass' as const,
-      severity: 'medium' as const,
-      title: `${b.client} calls ${b.service} at ${b.server}, not through the LLM gateway`,
-      detail: `${b.client} made ${b.calls} LLM API call${b.calls === 1 ? '' : 's'} (${[...b.models.items].join(', ')}) to ${b.server} directly; the configured gateway${this.s.aiServices.gateways.length === 1 ? ' is' : 's are'} ${gws}`,
-      firstTs: b.firstTs, lastTs: b.lastTs, firstFrame: b.firstFrame, lastFrame: b.lastFrame,
-      endpoints: [{ role: 'client' as const, address: b.client, packets: b.calls }],
-      metrics: { server: b.server, service: b.service, calls: b.calls, models: [...b.models.items].join(',') },
-      thresholds: [{ metric: 'LLM calls to a server that is not a configured gateway', observed: b.calls, threshold: 1, setting: 'aiServices.gateways' }],
-      filter: `${addrEq('src', b.client)} && !gen_ai.request_in && gen_ai.server.address == ${quote(b.server)}`,
-      packets: b.calls,
-      bytes: b.bytes,
-      ongoing: false,
-    }));
   }
 
   summary(): AiUsageSummary[] {

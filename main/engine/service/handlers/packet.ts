@@ -49,7 +49,7 @@ export function packetHandlers(svc: EngineService): Handlers<'packet'> {
  * packet's TCP stream up to it first, so reassembly and stream state
  * match what the list saw.
  */
-function redissect(cap: OpenCapture, i: number): Dissection {
+export function redissect(cap: OpenCapture, i: number): Dissection {
   const s = cap.store;
   const stream = s.stream.arr[i];
   const seq: number[] = [];
