@@ -229,3 +229,41 @@ test('Follow HTTP/2 stream: one stream\'s header lines and its DATA bytes, each 
   assert.equal(f.client, '198.18.0.1:40000');
   assert.equal(f.serverBytes, ':status: 400\r\n'.length + 4 + ':method: GET\r\n:scheme: https\r\n:path: /\r\n'.length);
 });
+
+/** Node's TLS server with ALPN h2 (and http/1.1), a throwaway certificate; an OpenAI-compatible answer */
+const H2_TLS_SERVER = `
+const http2 = require('node:http2'), fs = require('node:fs'), { execFileSync } = require('node:child_process');
+const dir = fs.mkdtempSync('/tmp/xdpscope-h2tls-');
+execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', dir + '/k.pem',
+  '-out', dir + '/c.pem', '-subj', '/CN=api.test', '-days', '1'], { stdio: 'ignore' });
+const s = http2.createSecureServer({ key: fs.readFileSync(dir + '/k.pem'), cert: fs.readFileSync(dir + '/c.pem'), allowHTTP1: true }, (req, res) => {
+  req.on('data', () => {});
+  req.on('end', () => { res.setHeader('content-type', 'application/json'); res.end(JSON.stringify({ model: 'gpt-4o-2024-08-06', usage: { prompt_tokens: 7, completion_tokens: 5 } })); });
+});
+s.listen(Number(process.env.PORT), process.env.HOST, () => console.log('listening'));
+process.on('SIGTERM', () => { fs.rmSync(dir, { recursive: true, force: true }); s.close(() => process.exit(0)); });
+`;
+
+test('HTTP/2 over TLS (ALPN h2) with a key log: the decrypted frames agree with tshark -o tls.keylog_file, and gen_ai reads them', { skip, timeout: 60_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'xdpscope-h2tls-'));
+  const keys = join(dir, 'keys.txt');
+  const run = await runPeers(H2_TLS_SERVER, 443, [
+    ['sh', '-c', `SSLKEYLOGFILE=${keys} curl -sSk --http2 -o /dev/null https://{ip}/v1/chat/completions -H 'authorization: Bearer sk-abcdefghijklmnopqrstuvwxyz1234' -H 'content-type: application/json' -d '{"model":"gpt-4o"}'`],
+  ]);
+  try {
+    const opt = ['-o', `tls.keylog_file:${keys}`];
+    const fields = ['frame.protocols', 'http2.type', 'http2.streamid', 'http2.length', 'http2.flags', 'http2.header.name', 'http2.header.value',
+      'http2.header.repr', 'http2.header.index', 'http2.header.length', 'http2.headers.method', 'http2.headers.path', 'http2.headers.status',
+      'http2.headers.authority', 'http2.data.data', 'http2.settings.id'];
+    // (tshark decodes the certificate's X.509 layers, which we do not)
+    const theirs = tsharkFields(run.pcap, fields, opt).map((r) => r.replace(/:(x509\w*|pkcs-1)/g, ''));
+    const ours = ourFields(run.pcap, fields, opt);
+    assert.ok(theirs.some((r) => r.includes(':http2') && r.includes('/v1/chat/completions')), 'tshark decrypted the request');
+    assert.deepEqual(ours, theirs);
+    const llm = ourFields(run.pcap, ['gen_ai.request.model', 'gen_ai.response.model', 'gen_ai.usage.input_tokens', 'gen_ai.usage.output_tokens', 'gen_ai.api_key'], [...opt, '-Y', 'gen_ai']);
+    assert.deepEqual(llm, ['gpt-4o\t\t\t\tsk-…1234', 'gpt-4o\tgpt-4o-2024-08-06\t7\t5\t']);
+  } finally {
+    run.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
