@@ -83,7 +83,7 @@ export interface AppActions {
   select(number: number | null): Promise<void>;
   selectField(path: string | null): void;
   selectByte(offset: number): void;
-  follow(number: number, protocol?: 'tcp' | 'udp' | 'tls'): Promise<void>;
+  follow(number: number, protocol?: 'tcp' | 'udp' | 'tls' | 'http2'): Promise<void>;
   closeFollow(): void;
   /** Save / Save As; asks before replacing an existing file. Resolves true when written. */
   save(path: string, opts?: SaveOptions): Promise<boolean>;
@@ -364,7 +364,7 @@ export function createAppStore(api: XdpscopeApi, opts: StoreOptions = {}): AppSt
     },
 
     async follow(number, protocol) {
-      try { set({ stream: await api.call('followStream', protocol === 'udp' || protocol === 'tls' ? { number, protocol } : { number }) }); } catch (e) { get().reportError(e, 'follow'); }
+      try { set({ stream: await api.call('followStream', protocol === 'udp' || protocol === 'tls' || protocol === 'http2' ? { number, protocol } : { number }) }); } catch (e) { get().reportError(e, 'follow'); }
     },
     closeFollow() { set({ stream: null }); },
 

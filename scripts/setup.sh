@@ -14,6 +14,7 @@ need=(
   "setcap:libcap2-bin" "ip:iproute2" "tshark:tshark" "capinfos:tshark" "tcpdump:tcpdump"
   "tcpreplay:tcpreplay" "chromium:chromium" "ping:iputils-ping" "curl:curl"
   "man:man-db" "groff:groff-base" "openssl:openssl" "editcap:wireshark-common"
+  "gtlsclient:ngtcp2-client" "gtlsserver:ngtcp2-server"
 )
 missing=()
 for entry in "${need[@]}"; do

@@ -13,11 +13,12 @@ export function ContextMenu({ target, onClose }: { target: MenuTarget; onClose()
   // the list does not say which transport a row uses: ask for the packet's layers (as Wireshark greys Follow entries)
   const [transport, setTransport] = useState<'tcp' | 'udp' | 'none' | null>(null);
   const [tls, setTls] = useState(false);
+  const [http2, setHttp2] = useState(false);
   useEffect(() => {
     let live = true;
     api.call('getDetails', { number: target.number }).then((d) => {
       const names = new Set(d.tree.map((n) => n.name));
-      if (live) { setTransport(names.has('tcp') ? 'tcp' : names.has('udp') ? 'udp' : 'none'); setTls(names.has('tls')); }
+      if (live) { setTransport(names.has('tcp') ? 'tcp' : names.has('udp') ? 'udp' : 'none'); setTls(names.has('tls')); setHttp2(names.has('http2')); }
     }, () => { if (live) setTransport('none'); });
     return () => { live = false; };
   }, [api, target.number]);
@@ -46,6 +47,7 @@ export function ContextMenu({ target, onClose }: { target: MenuTarget; onClose()
       <li role="menuitem" className={transport === 'tcp' || transport === null ? '' : 'disabled'} onClick={() => { if (transport === 'tcp' || transport === null) void s.follow(target.number); onClose(); }}>Follow TCP Stream</li>
       {transport === 'udp' && <li role="menuitem" onClick={() => { void s.follow(target.number, 'udp'); onClose(); }}>Follow UDP Stream</li>}
       {tls && <li role="menuitem" onClick={() => { void s.follow(target.number, 'tls'); onClose(); }}>Follow TLS Stream</li>}
+      {http2 && <li role="menuitem" onClick={() => { void s.follow(target.number, 'http2'); onClose(); }}>Follow HTTP/2 Stream</li>}
       <li role="menuitem" data-action="comment" onClick={() => { s.openCommentEditor(target.number); onClose(); }}>Packet Comment…</li>
     </ul>
   );

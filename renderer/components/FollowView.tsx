@@ -1,4 +1,4 @@
-// Follow TCP/UDP stream: the conversation as text in Wireshark's chunk order,
+// Follow TCP/UDP/HTTP/2 stream: the conversation as text in Wireshark's chunk order,
 // client red, server blue; a chunk's title says which frame it came from.
 import { useApp, useApp$ } from '../context';
 import { streamText } from '../lib/format';
@@ -10,7 +10,7 @@ export function FollowView() {
   const f = useApp$((s) => s.stream);
   if (!f) return null;
   const s = store.getState();
-  const kind = f.protocol === 'udp' ? 'UDP' : f.protocol === 'tls' ? 'TLS' : 'TCP';
+  const kind = f.protocol === 'udp' ? 'UDP' : f.protocol === 'tls' ? 'TLS' : f.protocol === 'http2' ? 'HTTP/2' : 'TCP';
   return (
     <div className="modal-backdrop" onClick={() => s.closeFollow()}>
       <div className="modal follow" role="dialog" aria-label={`Follow ${kind} stream`} onClick={(e) => e.stopPropagation()}>

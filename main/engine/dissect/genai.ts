@@ -194,8 +194,8 @@ export function readResponse(text: string, ctype: string, into: Found): number {
   return events;
 }
 
-/** requests waiting for their response: per HTTP/1 connection (in order) or per HTTP/2 stream */
-const pending = new WeakMap<object, CallInfo[]>();
+/** LLM requests waiting for their response, by request frame: per HTTP/1 connection or HTTP/2 stream */
+const pending = new WeakMap<object, Map<number, CallInfo>>();
 
 function addFields(ctx: Ctx, l: FieldNode, c: CallInfo): void {
   ctx.gen(l, 'gen_ai.system', c.system);
@@ -255,15 +255,20 @@ function onMessage(ctx: Ctx, m: HttpMessage): void {
       ctx.gen(l, 'gen_ai.api_key.header', key.header);
     }
     let q = pending.get(m.conn);
-    if (!q) { q = []; pending.set(m.conn, q); }
-    if (q.length >= 64) q.shift();
-    q.push(c);
+    if (!q) { q = new Map(); pending.set(m.conn, q); }
+    if (q.size >= 64) q.delete(q.keys().next().value as number);
+    // keyed as the response will name it (HTTP/2: the HEADERS frame, which may precede the request's end)
+    q.set(m.requestFrame ?? c.frame, c);
     return;
   }
+  // the HTTP dissector pairs responses with requests (HTTP/1 in order, HTTP/2 by stream): the call is its request's
   const q = pending.get(m.conn);
-  // interim responses (1xx) answer nothing yet
-  if (!q || q.length === 0 || (m.status !== undefined && m.status < 200)) return;
-  const c = q.shift() as CallInfo;
+  if (!q || q.size === 0 || (m.status !== undefined && m.status < 200)) return;
+  // (no request frame: HTTP/1 paired an interim 100 Continue with it; the oldest call waiting is this one's)
+  const at = m.requestFrame ?? (q.keys().next().value as number);
+  const c = q.get(at);
+  if (!c) return;
+  q.delete(at);
   const l = genLayer(ctx);
   addFields(ctx, l, c);
   ctx.gen(l, 'gen_ai.request_in', c.frame);

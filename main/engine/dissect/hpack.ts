@@ -133,8 +133,12 @@ export class HpackDecoder {
   private size = 0;
   /** the current maximum (a size update sets it, up to the limit) */
   private max = 4096;
-  /** the limit the decoder's side allows (SETTINGS_HEADER_TABLE_SIZE), capped at MAX_TABLE */
-  private limit = 4096;
+  /**
+   * the most a size update may set: the decoding side's SETTINGS_HEADER_TABLE_SIZE
+   * when it was seen (an observer may miss it, e.g. when TLS hands over one
+   * direction only), else MAX_TABLE; never more than MAX_TABLE
+   */
+  private limit = MAX_TABLE;
 
   /** SETTINGS_HEADER_TABLE_SIZE from the decoding side's peer. */
   setLimit(n: number): void { this.limit = Math.min(n, MAX_TABLE); }

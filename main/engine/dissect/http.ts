@@ -490,7 +490,7 @@ function emit(ctx: Ctx, m: Message, s: TcpStream): void {
   }
   const fullUri = host ? (uri.startsWith('http') ? uri : `http://${host}${uri}`) : '';
   if (m.isRequest && fullUri) ctx.gen(http, 'http.request.full_uri', fullUri);
-  pairing(ctx, http, m, s, fullUri);
+  const requestFrame = pairing(ctx, http, m, s, fullUri);
   if (m.bodyLen > 0) ctx.gen(http, 'http.body_length', m.bodyLen);
   if (m.body && m.body.length > 0) ctx.gen(http, 'http.file_data', fileData(m.body, m.encoding));
   const first = m.firstLine;
@@ -503,7 +503,7 @@ function emit(ctx: Ctx, m: Message, s: TcpStream): void {
       isRequest: m.isRequest, method: m.isRequest ? method : undefined, path: m.isRequest ? uri : undefined,
       authority: host || undefined, status: m.isRequest || code < 0 ? undefined : code, headers: pairs,
       body: m.body ?? (m.bodyLen === 0 ? new Uint8Array(0) : null), bodyLength: m.bodyLen,
-      contentType: ctype, contentEncoding: m.encoding, conn: s,
+      contentType: ctype, contentEncoding: m.encoding, conn: s, requestFrame,
     };
     for (const hook of HTTP_MESSAGE_HOOKS) hook(ctx, msg);
   }
@@ -513,20 +513,21 @@ function emit(ctx: Ctx, m: Message, s: TcpStream): void {
  * Requests and responses of a connection, paired first in first out (as
  * tshark: a response without a complete request still takes a number).
  */
-function pairing(ctx: Ctx, http: FieldNode, m: Message, s: TcpStream, fullUri: string): void {
+function pairing(ctx: Ctx, http: FieldNode, m: Message, s: TcpStream, fullUri: string): number | undefined {
   const ts = ctx.pkt.tsNs;
   if (m.isRequest) {
     const n = ++s.httpCount;
     ctx.gen(http, 'http.request_number', n);
     if (s.httpRequests.length >= 64) s.httpRequests.shift();
     s.httpRequests.push({ frame: ctx.pkt.number, uri: fullUri, ts });
-    return;
+    return undefined;
   }
   const req = s.httpRequests.shift();
-  if (!req) { s.httpCount++; return; }
+  if (!req) { s.httpCount++; return undefined; }
   ctx.gen(http, 'http.request_in', req.frame);
   if (req.uri) ctx.gen(http, 'http.response_for.uri', req.uri);
   if (ts !== null && req.ts !== null) ctx.reltime(http, 'http.time', ts - req.ts);
+  return req.frame;
 }
 
 /**

@@ -635,6 +635,7 @@ export class Http2App implements TcpApp {
       contentType: header(headers, 'content-type') ?? '',
       contentEncoding: (header(headers, 'content-encoding') ?? '').toLowerCase(),
       conn: s,
+      requestFrame: s.requestFrame || undefined,
     };
     for (const hook of HTTP_MESSAGE_HOOKS) hook(ctx, m);
   }

@@ -20,6 +20,7 @@ import './http';
 import './tls';
 import './http2';
 import './genai';
+import './quic';
 import './rip';
 import './isakmp';
 import './ipsec';

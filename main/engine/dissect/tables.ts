@@ -145,8 +145,14 @@ export interface HttpMessage {
   contentType: string;
   /** Content-Encoding in lower case, '' for none */
   contentEncoding: string;
-  /** pairs responses with requests: the TCP connection (HTTP/1, in order) or the HTTP/2 stream */
+  /** the connection (HTTP/1) or stream (HTTP/2) the message belongs to */
   conn: object;
+  /**
+   * the frame the HTTP dissector pairs the request by: on a response, its
+   * request's; on an HTTP/2 request, its HEADERS frame (HTTP/1: the frame
+   * completing the request, when absent)
+   */
+  requestFrame?: number;
 }
 
 /** Called on the frame that completes each HTTP message, after the HTTP layer's fields. */

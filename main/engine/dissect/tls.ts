@@ -561,7 +561,7 @@ function fingerprint(ctx: Ctx, hs: FieldNode, client: boolean, ja: Ja3): void {
 }
 
 /** Client/Server Hello body [o, end); returns the SNI when present. */
-function hello(ctx: Ctx, hs: FieldNode, b: Uint8Array, o: number, end: number, client: boolean, s: TlsStream): string {
+export function hello(ctx: Ctx, hs: FieldNode, b: Uint8Array, o: number, end: number, client: boolean, s: TlsStream): string {
   const cut = (what: string, at: number): string => {
     ctx.malformedAt('tls', `${client ? 'Client' : 'Server'} Hello cut short in ${what}`, at, Math.max(0, end - at));
     return sni;

@@ -268,3 +268,47 @@ export function udpStreamIds(src: IndexedPackets): Int32Array {
   }
   return n.ids.subarray(0, src.count);
 }
+
+/**
+ * Follow HTTP/2 stream: one HTTP/2 stream of a TCP connection, its header
+ * blocks as `name: value` lines (decoded, as Wireshark's Follow HTTP/2 shows
+ * them) and its DATA bytes, each frame's own part, in capture order.
+ */
+export function followHttp2(ds: Iterable<Dissection>, filter: string, streamId: number, maxBytes = FOLLOW_MAX_BYTES): StreamFollow {
+  const out: StreamFollow = { filter, protocol: 'http2', client: '', server: '', segments: [], clientBytes: 0, serverBytes: 0 };
+  let bytes = 0;
+  /** DATA bytes delivered per direction: a stream's last DATA frame carries the whole body, of which only the tail is its own */
+  const delivered = [0, 0];
+  for (const d of ds) {
+    if (bytes > maxBytes) { out.truncated = true; break; }
+    if (!out.client) { out.client = endpoint(d, true, 'tcp'); out.server = endpoint(d, false, 'tcp'); }
+    const fromClient = endpoint(d, true, 'tcp') === out.client;
+    for (const layer of d.tree) {
+      if (layer.name !== 'http2') continue;
+      for (const st of layer.children ?? []) {
+        if (st.name !== 'http2.stream') continue;
+        const kids = st.children ?? [];
+        if (kids.find((k) => k.name === 'http2.streamid')?.value !== streamId) continue;
+        let text = '';
+        let data: Uint8Array | null = null;
+        let whole = false;
+        for (const k of kids) {
+          if (k.name === 'http2.header') {
+            const name = k.children?.find((c) => c.name === 'http2.header.name')?.value;
+            const value = k.children?.find((c) => c.name === 'http2.header.value')?.value;
+            text += `${String(name)}: ${String(value)}\r\n`;
+          } else if (k.name === 'http2.data.data' && k.value instanceof Uint8Array) data = k.value;
+          else if (k.name === 'http2.body.fragments') whole = true;
+        }
+        const side = fromClient ? 0 : 1;
+        if (text) { const b = new Uint8Array(Buffer.from(text, 'utf8')); out.segments.push({ fromClient, number: d.packet.number, data: b }); bytes += b.length; }
+        if (data && data.length) {
+          const own = whole ? data.subarray(Math.min(delivered[side], data.length)) : data;
+          if (whole) delivered[side] = 0; else delivered[side] += own.length;
+          if (own.length) { out.segments.push({ fromClient, number: d.packet.number, data: new Uint8Array(own) }); bytes += own.length; }
+        }
+      }
+    }
+  }
+  return finish(out);
+}

@@ -9,6 +9,9 @@ import assert from 'node:assert/strict';
 import { runPeers, peersSkipReason } from './peers';
 import { ourFields } from './pcap-lib';
 import { classify, maskKey, apiKeyOf, readResponse } from '../../../main/engine/dissect/genai';
+import { Dissector } from '../../../main/engine/dissect';
+import { tcpFrameBytes } from '../../lib/tcp-frame';
+import { raw } from './packets';
 
 /** HTTP/1.1 on PORT, h2c on PORT+1: the same answers */
 const STANDIN = `
@@ -174,4 +177,26 @@ test('usage from every provider\'s response shape, whole and streamed', () => {
   // damage: cut JSON and garbage events give what parsed, never a throw
   assert.equal(r('{"model":"x","usage":{"prompt_tok'), '  ');
   assert.equal(r('data: {"model":"m"}\n\ndata: {broken\n\ndata: [DONE]\n', 'text/event-stream'), 'm  ');
+});
+
+test('HTTP/1 pipelining: a response takes its own request\'s call, not an earlier request\'s place', () => {
+  const t = (s: string): Buffer => Buffer.from(s, 'latin1');
+  const body = JSON.stringify({ model: 'gpt-4o' });
+  const resp = (b: string, ct = 'application/json'): Buffer => t(`HTTP/1.1 200 OK\r\nContent-Type: ${ct}\r\nContent-Length: ${b.length}\r\n\r\n${b}`);
+  const parts: Array<[boolean, Buffer]> = [
+    [true, t('GET /v1/models HTTP/1.1\r\nHost: api.openai.com\r\n\r\n')],
+    [true, t(`POST /v1/chat/completions HTTP/1.1\r\nHost: api.openai.com\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`)],
+    [false, resp('{"data":[{"id":"gpt-4o"}]}')],
+    [false, resp(JSON.stringify({ model: 'gpt-4o-2024-08-06', usage: { prompt_tokens: 5, completion_tokens: 2 } }))],
+  ];
+  let cs = 1, ss = 1;
+  const dis = new Dissector({ geoip: null });
+  const rows = parts.map(([up, p]) => {
+    const f = up ? tcpFrameBytes('198.18.0.1', '198.18.0.2', 40000, 80, cs, ss, 0x18, [], p, 512) : tcpFrameBytes('198.18.0.2', '198.18.0.1', 80, 40000, ss, cs, 0x18, [], p, 512);
+    if (up) cs += p.length; else ss += p.length;
+    const d = dis.dissect(raw(f));
+    const v = (n: string): string => String(d.fields.find((x) => x.name === n)?.value ?? '');
+    return [v('gen_ai.request.model'), v('gen_ai.response.model'), v('gen_ai.usage.input_tokens'), v('gen_ai.request_in')].join(' ');
+  });
+  assert.deepEqual(rows, ['   ', 'gpt-4o   ', '   ', 'gpt-4o gpt-4o-2024-08-06 5 2']);
 });

@@ -86,7 +86,10 @@ test('HPACK damage: cut blocks wait for more when not final, bad indexes and siz
   assert.match(bad.error?.message ?? '', /index \d+ is not in the table/);
   const cut = new HpackDecoder().decode(b, 0, 10, true);
   assert.match(cut.error?.message ?? '', /cut short/);
-  const big = new HpackDecoder().decode(h('3fe1ff03'), 0, 4);
+  const big = new HpackDecoder().decode(h('3fe1ff7f'), 0, 4);
+  const limited = new HpackDecoder();
+  limited.setLimit(4096);
+  assert.match(limited.decode(h('3fe13f'), 0, 3).error?.message ?? '', /exceeds the allowed 4096/);
   assert.match(big.error?.message ?? '', /exceeds the allowed/);
   // EOS inside a string, and padding that is not all ones, are invalid Huffman codes
   assert.equal(huffmanDecode(h('ffffffff'), 0, 4), null);

@@ -17,6 +17,7 @@ import { CLI, hasCommand } from '../../lib/env';
 import { Dissector } from '../../../main/engine/dissect';
 import { compileDisplayFilter } from '../../../main/engine/filter/compile';
 import { raw } from './packets';
+import { followHttp2 } from '../../../main/engine/service/follow';
 
 export const H2_SERVER = `
 const http2 = require('node:http2');
@@ -138,7 +139,7 @@ const CRAFTED = conversation([
   [true, frame(1, 0x2d, 1, [3, 0x80, 0, 0, 3, 15, ...hex('828684410f7777772e6578616d706c652e636f6d'), 0, 0, 0])],
   // C.3.2 split over HEADERS + CONTINUATION, the split inside a literal
   [true, [...frame(1, 0x00, 3, hex('828684be58')), ...frame(9, 0x04, 3, hex('086e6f2d6361636865'))]],
-  [false, frame(1, 0x04, 1, hex('8c'))], // :status 404 (static index 13)
+  [false, frame(1, 0x04, 1, hex('8c'))], // :status 400 (static index 12)
   [false, [...frame(0, 0x08, 1, [4, ...Buffer.from('gone'), 0, 0, 0, 0]), ...frame(0, 0x01, 1, [])]],
   [true, [...frame(2, 0, 3, [0, 0, 0, 1, 200]), ...frame(3, 0, 3, [0, 0, 0, 8]), ...frame(6, 0, 0, [1, 2, 3, 4, 5, 6, 7, 8])]],
   [false, [...frame(6, 1, 0, [1, 2, 3, 4, 5, 6, 7, 8]), ...frame(5, 0x04, 1, [0, 0, 0, 2, ...hex('828784')]), ...frame(7, 0, 0, [0, 0, 0, 3, 0, 0, 0, 2, 0x61])]],
@@ -208,6 +209,61 @@ test('an HTTP/1.1 Upgrade: h2c connection continues as HTTP/2 in both directions
     assert.deepEqual(ourFields(path, fields), theirs);
     assert.ok(theirs.some((r) => r.includes('\t200\t')), 'the response on stream 1 is decoded');
   } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('Follow HTTP/2 stream: one stream\'s header lines and its DATA bytes, each frame\'s own part once', async () => {
+  const dis = new Dissector({ geoip: null });
+  const ds = CRAFTED.map((f) => dis.dissect(raw(f)));
+  const seg = (id: number): string[] => followHttp2(ds, 'x', id).segments.map((s) => `${s.fromClient ? 'C' : 'S'} ${Buffer.from(s.data).toString('latin1')}`);
+  assert.deepEqual(seg(1), [
+    'C :method: GET\r\n:scheme: http\r\n:path: /\r\n:authority: www.example.com\r\n',
+    'S :status: 400\r\n',
+    'S gone',
+    'S :method: GET\r\n:scheme: https\r\n:path: /\r\n',
+  ]);
+  // HEADERS and its CONTINUATION: each frame's headers, as they complete
+  assert.deepEqual(seg(3), ['C :method: GET\r\n:scheme: http\r\n:path: /\r\n:authority: www.example.com\r\n', 'C cache-control: no-cache\r\n']);
+  const f = followHttp2(ds, 'x', 1);
+  assert.equal(f.client, '198.18.0.1:40000');
+  assert.equal(f.serverBytes, ':status: 400\r\n'.length + 4 + ':method: GET\r\n:scheme: https\r\n:path: /\r\n'.length);
+});
+
+/** Node's TLS server with ALPN h2 (and http/1.1), a throwaway certificate; an OpenAI-compatible answer */
+const H2_TLS_SERVER = `
+const http2 = require('node:http2'), fs = require('node:fs'), { execFileSync } = require('node:child_process');
+const dir = fs.mkdtempSync('/tmp/xdpscope-h2tls-');
+execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', dir + '/k.pem',
+  '-out', dir + '/c.pem', '-subj', '/CN=api.test', '-days', '1'], { stdio: 'ignore' });
+const s = http2.createSecureServer({ key: fs.readFileSync(dir + '/k.pem'), cert: fs.readFileSync(dir + '/c.pem'), allowHTTP1: true }, (req, res) => {
+  req.on('data', () => {});
+  req.on('end', () => { res.setHeader('content-type', 'application/json'); res.end(JSON.stringify({ model: 'gpt-4o-2024-08-06', usage: { prompt_tokens: 7, completion_tokens: 5 } })); });
+});
+s.listen(Number(process.env.PORT), process.env.HOST, () => console.log('listening'));
+process.on('SIGTERM', () => { fs.rmSync(dir, { recursive: true, force: true }); s.close(() => process.exit(0)); });
+`;
+
+test('HTTP/2 over TLS (ALPN h2) with a key log: the decrypted frames agree with tshark -o tls.keylog_file, and gen_ai reads them', { skip, timeout: 60_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'xdpscope-h2tls-'));
+  const keys = join(dir, 'keys.txt');
+  const run = await runPeers(H2_TLS_SERVER, 443, [
+    ['sh', '-c', `SSLKEYLOGFILE=${keys} curl -sSk --http2 -o /dev/null https://{ip}/v1/chat/completions -H 'authorization: Bearer sk-abcdefghijklmnopqrstuvwxyz1234' -H 'content-type: application/json' -d '{"model":"gpt-4o"}'`],
+  ]);
+  try {
+    const opt = ['-o', `tls.keylog_file:${keys}`];
+    const fields = ['frame.protocols', 'http2.type', 'http2.streamid', 'http2.length', 'http2.flags', 'http2.header.name', 'http2.header.value',
+      'http2.header.repr', 'http2.header.index', 'http2.header.length', 'http2.headers.method', 'http2.headers.path', 'http2.headers.status',
+      'http2.headers.authority', 'http2.data.data', 'http2.settings.id'];
+    // (tshark decodes the certificate's X.509 layers, which we do not)
+    const theirs = tsharkFields(run.pcap, fields, opt).map((r) => r.replace(/:(x509\w*|pkcs-1)/g, ''));
+    const ours = ourFields(run.pcap, fields, opt);
+    assert.ok(theirs.some((r) => r.includes(':http2') && r.includes('/v1/chat/completions')), 'tshark decrypted the request');
+    assert.deepEqual(ours, theirs);
+    const llm = ourFields(run.pcap, ['gen_ai.request.model', 'gen_ai.response.model', 'gen_ai.usage.input_tokens', 'gen_ai.usage.output_tokens', 'gen_ai.api_key'], [...opt, '-Y', 'gen_ai']);
+    assert.deepEqual(llm, ['gpt-4o\t\t\t\tsk-…1234', 'gpt-4o\tgpt-4o-2024-08-06\t7\t5\t']);
+  } finally {
+    run.dispose();
     rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -17,6 +17,7 @@ import { CAPTURES, hasCommand } from '../../lib/env';
 import { tcpFrameBytes } from '../../lib/tcp-frame';
 import { raw } from './packets';
 import { ourFields, pcapBytes, tsharkFields } from './pcap-lib';
+import { REF_FIELDS, reference } from './ja4-ref';
 
 const hexList = (s: string): number[] => s.split(',').map((h) => parseInt(h, 16));
 // FoxIO's JA4.md example, in the original order (JA4_ro), with GREASE values added
@@ -65,28 +66,6 @@ async function clientHello(opts: tls.ConnectionOptions): Promise<Buffer> {
 }
 
 const frameOf = (payload: Buffer, i: number): Buffer => tcpFrameBytes('198.18.0.1', '198.18.0.2', 40000 + i, 443, 1000, 1, 0x18, [], payload, 512);
-
-const REF_FIELDS = ['tls.handshake.ciphersuite', 'tls.handshake.extension.type', 'tls.handshake.sig_hash_alg',
-  'tls.handshake.extensions.supported_version', 'tls.handshake.extensions_alpn_str', 'tls.handshake.version'];
-
-/** JA4 read straight from tshark's ClientHello fields (one row, occurrence=a). */
-function reference(row: string, transport: string): string {
-  const [cs, ext, sig, sv, alpn, ver] = row.split('\t');
-  const nums = (s: string): number[] => (s ? s.split(',').map((x) => Number(x)) : []);
-  const g = (v: number): boolean => (v & 0x0f0f) === 0x0a0a && (v >> 8) === (v & 0xff);
-  const ciphers = nums(cs).filter((v) => !g(v)), exts = nums(ext).filter((v) => !g(v));
-  const versions = nums(sv).filter((v) => !g(v));
-  const v = versions.length ? Math.max(...versions) : Number(ver.split(',')[0]);
-  const vs = ({ 0x0304: '13', 0x0303: '12', 0x0302: '11', 0x0301: '10', 0x0300: 's3' } as Record<number, string>)[v] ?? '00';
-  const first = alpn.split(',')[0];
-  const h4 = (n: number): string => n.toString(16).padStart(4, '0');
-  const pad = (n: number): string => String(Math.min(99, n)).padStart(2, '0');
-  const sha = (s: string): string => createHash('sha256').update(s).digest('hex').slice(0, 12);
-  const a = `${transport}${vs}${exts.includes(0) ? 'd' : 'i'}${pad(ciphers.length)}${pad(exts.length)}${first ? first[0] + first[first.length - 1] : '00'}`;
-  const c = exts.filter((e) => e !== 0 && e !== 16).map(h4).sort().join(',');
-  const sigs = nums(sig).filter((x) => !g(x)).map(h4).join(',');
-  return `${a}_${sha(ciphers.map(h4).sort().join(','))}_${sha(sigs ? `${c}_${sigs}` : c)}`;
-}
 
 const skip = hasCommand('tshark') ? false : 'tshark not installed';
 

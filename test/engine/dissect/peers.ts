@@ -3,7 +3,7 @@
 // with tcpdump on the server's side of the veth pair. Waits are on output
 // and process exit, never on time.
 import { type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createVethPair } from '../../lib/netns';
@@ -59,7 +59,7 @@ export async function runPeers(serverJs: string, port: number, clients: string[]
   };
   try {
     const pcap = join(dir, 'peers.pcap');
-    const dump = pair.spawn(pair.serverNs, ['tcpdump', '-Z', 'root', '--immediate-mode', '-i', pair.serverIf, '-U', '-n', '-s', '0', '-w', pcap, 'tcp'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const dump = pair.spawn(pair.serverNs, ['tcpdump', '-Z', 'root', '--immediate-mode', '-i', pair.serverIf, '-U', '-n', '-s', '0', '-w', pcap, 'tcp or udp'], { stdio: ['ignore', 'pipe', 'pipe'] });
     procs.push(dump);
     await waitFor(dump, 'listening on', 'tcpdump');
     const server = pair.spawn(pair.serverNs, [process.execPath, '-e', serverJs], {
@@ -72,7 +72,14 @@ export async function runPeers(serverJs: string, port: number, clients: string[]
     server.kill('SIGTERM');
     await exited(server);
     // tcpdump may not have read the last packets from the kernel yet: stop it once every connection it saw has closed
-    for (let i = 0; i < 500 && !allClosed(pcap); i++) await new Promise((r) => setTimeout(r, 20));
+    let last = -1;
+    for (let i = 0; i < 500; i++) {
+      const c = allClosed(pcap);
+      // UDP has no close: the capture is complete once it stops growing
+      if (c === true || (c === 'udp' && last === size(pcap))) break;
+      last = size(pcap);
+      await new Promise((r) => setTimeout(r, 20));
+    }
     // tcpdump writes each packet as it comes (-U); SIGINT flushes and ends it
     dump.kill('SIGINT');
     await exited(dump);
@@ -84,7 +91,10 @@ export async function runPeers(serverJs: string, port: number, clients: string[]
 }
 
 /** Every TCP connection in the (Ethernet, IPv4) capture so far has a FIN or RST from both ends. */
-function allClosed(path: string): boolean {
+const size = (path: string): number => (existsSync(path) ? statSync(path).size : -1);
+
+/** (or 'udp' when the capture holds no TCP connection: nothing to wait for but the end of its packets) */
+function allClosed(path: string): boolean | 'udp' {
   if (!existsSync(path)) return false;
   const b = readFileSync(path);
   const open = new Map<string, number>();
@@ -103,5 +113,6 @@ function allClosed(path: string): boolean {
     if (flags & 0x04) open.set(key, 3);
     else if (flags & 0x01) open.set(key, (open.get(key) ?? 0) | (sp < dp ? 1 : 2));
   }
-  return syns > 0 && [...open.values()].every((v) => v === 3);
+  if (syns === 0) return b.length > 24 ? 'udp' : false;
+  return [...open.values()].every((v) => v === 3);
 }

@@ -68,6 +68,7 @@ interface Usage {
 
 const MAX_MODELS = 32;
 
+
 /** Display names for gen_ai.system values, for calls to hosts no listed service names (a local or self-hosted server). */
 const SYSTEM_NAMES: Record<string, string> = {
   openai: 'OpenAI-compatible API', anthropic: 'Anthropic-compatible API', 'az.ai.openai': 'Azure OpenAI', 'gcp.gemini': 'Google Gemini',

@@ -6,7 +6,7 @@ import { ApiError } from '../../../api/index';
 import type { EngineService } from '../service';
 import { brokenDissection, errMessage, type OpenCapture } from '../open-capture';
 import { detailsOf } from '../details';
-import { followTcp, followTls, followUdp, udpStreamIds } from '../follow';
+import { followHttp2, followTcp, followTls, followUdp, udpStreamIds } from '../follow';
 import { Dissector } from '../../dissect/index';
 import type { Handlers } from './types';
 
@@ -22,7 +22,7 @@ export function packetHandlers(svc: EngineService): Handlers<'packet'> {
   };
   return {
     getDetails: async (p) => details(svc.cap, p.number),
-    followStream: async (p) => follow(svc.cap, p.number, p.protocol),
+    followStream: async (p) => follow(svc.cap, p.number, p.protocol, p.streamId),
     addComment: async (p) => {
       const cap = svc.cap;
       cap.indexOrThrow(p.number);
@@ -85,9 +85,22 @@ function details(cap: OpenCapture, number: number): PacketDetails {
   return out;
 }
 
-function follow(cap: OpenCapture, number: number, protocol: 'tcp' | 'udp' | 'tls' = 'tcp'): StreamFollow {
+function follow(cap: OpenCapture, number: number, protocol: 'tcp' | 'udp' | 'tls' | 'http2' = 'tcp', streamId?: number): StreamFollow {
   const i = cap.indexOrThrow(number);
   const s = cap.store;
+  if (protocol === 'http2') {
+    const stream = s.stream.arr[i];
+    if (stream < 0) throw new ApiError(`packet ${number} is not part of a TCP stream`, 'request');
+    const ds = [...followDissections(cap, (j) => s.stream.arr[j] === stream)];
+    let id = streamId;
+    if (id === undefined) {
+      const mine = ds.find((d) => d.packet.number === number);
+      const v = mine?.fields.find((f) => f.name === 'http2.streamid' && typeof f.value === 'number' && f.value > 0)?.value;
+      if (typeof v !== 'number') throw new ApiError(`packet ${number} carries no HTTP/2 stream`, 'request');
+      id = v;
+    }
+    return followHttp2(ds, `tcp.stream eq ${stream} and http2.streamid eq ${id}`, id);
+  }
   if (protocol === 'udp') {
     // the store keeps no udp.stream: the UDP conversations are numbered once (cached per store)
     const ids = udpStreamIds(s);
