@@ -79,6 +79,7 @@ export async function run(argv: string[]): Promise<number> {
     for (const text of o['io-filter']) {
       const r = compileDisplayFilter(text);
       if (!r.ok) return fail(`--io-filter '${text}': ${r.error.message}`);
+      for (const w of r.warnings) process.stderr.write(`xdpscope: --io-filter '${text}': warning: ${w.message}\n`);
       series.push({ name: text, filter: text, match: (d) => r.filter.matches(d) });
     }
   }
@@ -179,6 +180,11 @@ function renderText(file: string, s: InsightsSnapshot, top: number, damage: stri
     out += '\n== AI service use by host ==\n';
     out += table(['Host', 'Service', 'Connections', 'Sent', 'Received', 'Names'],
       st.ai.flatMap((h) => h.services.map((v) => [h.host, v.service, v.connections, fmtBytes(v.bytesSent), fmtBytes(v.bytesReceived), v.names.join(',')])));
+    const models = st.ai.flatMap((h) => h.services.flatMap((v) => (v.models ?? []).map((m) => [h.host, v.service, m.model, m.calls, m.inputTokens, m.outputTokens])));
+    if (models.length) {
+      out += '\n== LLM API calls by host, service and model ==\n';
+      out += table(['Host', 'Service', 'Model', 'Calls', 'Input tokens', 'Output tokens'], models);
+    }
   }
   out += '\n== Protocol hierarchy ==\n';
   const walk = (nodes: HierarchyNode[], depth: number): string =>
