@@ -272,8 +272,10 @@ export interface InsightsSettings {
     minRatio: number;
     /** ... or at least this share of responses answering no request of the victim */
     minUnmatchedShare: number;
-    /** distinct reflectors from which an attack counts as large */
+    /** distinct reflectors from which an attack counts as large (and unasked answers count without minMeanBytes) */
     manyReflectors: number;
+    /** mean bytes of unasked responses for them to count as amplified (ordinary DNS answers are 80–250) */
+    minMeanBytes: number;
     /** UDP service ports that answer small requests with large replies */
     ports: number[];
   };

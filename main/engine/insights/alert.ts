@@ -83,8 +83,3 @@ export function isSingleIp(fields: ReadonlyArray<{ name: string }>, ipVersion: n
   }
   return n === 1;
 }
-
-/** Frames whose transport header the facts read: not IP fragments (the dissector shows UDP/TCP on the reassembled frame, the facts do not). */
-export function unfragmented(address: string): string {
-  return address.includes(':') ? '!ipv6.fraghdr' : 'ip.flags.mf == 0 && ip.frag_offset == 0';
-}

@@ -61,6 +61,8 @@ export class BaselineDetector implements Detector {
   /** per host: packets and bytes sent in the current second (learning: for the peak; after: for rate deviations) */
   private readonly secCount = new Map<string, { sec: number; n: number }>();
   private readonly deviations = new Map<string, Deviation>();
+  /** the rate deviation of each host, by address (looked up per packet: no key string built) */
+  private readonly rates = new Map<string, Deviation>();
   private readonly done: Alert[] = [];
   private seq = 0;
 
@@ -144,11 +146,11 @@ export class BaselineDetector implements Detector {
 
   /** Rate: the host's packets per second against rateFactor × its learned peak; consecutive seconds above form one deviation. */
   private rate(host: string, p: HostProfile, f: PacketFacts): void {
-    const key = `${host}|rate|`;
-    let dv = this.deviations.get(key);
+    let dv = this.rates.get(host);
     if (dv === undefined) {
       if (this.deviations.size >= 4096) return;
-      dv = this.newDeviation(key, host, 'rate', '', f);
+      dv = this.newDeviation(`${host}|rate|`, host, 'rate', '', f);
+      this.rates.set(host, dv);
       dv.open = false;
     }
     const sec = Math.floor(f.ts);

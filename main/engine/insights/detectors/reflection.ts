@@ -16,11 +16,12 @@
 // resolver, an SNMP walk or NTP sync ask for every answer at ratios of 1–4.
 import type { Dissection } from '../../types';
 import type { Alert } from '../alert';
-import { addrEq, fmtBytes, frameRange, grade, singleIp, unfragmented } from '../alert';
+import { addrEq, fmtBytes, frameRange, grade, singleIp } from '../alert';
 import type { Detector, DetectorDef, LimitSettings } from '../detector';
 import type { PacketFacts } from '../facts';
 import { CappedSet, LruMap, TopK } from '../sketch';
 import { isGroupAddress } from '../addresses';
+import { datagramOf, type Datagram } from '../udp';
 import type { InsightsSettings } from '../../../api/insights';
 
 export type AmplificationSettings = InsightsSettings['amplification'];
@@ -30,7 +31,7 @@ export const reflection: DetectorDef<{ amplification: AmplificationSettings }, '
   kinds: ['amplification'],
   defaults: () => ({
     amplification: {
-      enabled: true, windowSec: 10, minResponses: 100, minRatio: 5, minUnmatchedShare: 0.5, manyReflectors: 10,
+      enabled: true, windowSec: 10, minResponses: 100, minRatio: 5, minUnmatchedShare: 0.5, manyReflectors: 10, minMeanBytes: 300,
       // chargen, QOTD, DNS, portmap, NTP, NBNS, SNMP, CLDAP, SSDP, WS-Discovery, ARMS, memcached
       ports: [19, 17, 53, 111, 123, 137, 161, 389, 1900, 3702, 3283, 11211],
     },
@@ -81,17 +82,23 @@ export class ReflectionDetector implements Detector {
     this.wins = new LruMap(s.limits.maxSources, (_k, w) => this.retire(w));
   }
 
-  add(f: PacketFacts, _d: Dissection): void {
+  private readonly dg: Datagram = { sport: 0, dport: 0, bytes: 0 };
+
+  add(f: PacketFacts, d: Dissection): void {
     const c = this.s.amplification;
-    if (!c.enabled || f.transport !== 'udp' || f.src === undefined || f.dst === undefined || Number.isNaN(f.ts)) return;
-    const sp = f.srcPort as number, dp = f.dstPort as number;
+    // UDP, or a fragment that completed a UDP datagram (facts read no transport from fragments)
+    if (!c.enabled || (f.transport !== 'udp' && !(f.transport === undefined && f.nIpProtos > 0 && f.ipProtos[0] === 17))) return;
+    if (f.src === undefined || f.dst === undefined || Number.isNaN(f.ts)) return;
+    const g = datagramOf(f, d, this.dg);
+    if (g === null) return;
+    const sp = g.sport, dp = g.dport, len = g.bytes;
     if (this.ports.has(dp) && !(dp === 53 && f.dnsResponse)) {
       // a request: remember whom the client asked, and count its bytes for the ratio
       this.asked.set(`${f.src}>${isGroupAddress(f.dst) ? '*' : f.dst}:${dp}`, f.ts);
       if (!isGroupAddress(f.src)) {
         const w = this.win(`${f.src}|${dp}`, f.src, dp, f.ts);
         w.requests++;
-        w.requestBytes += f.len;
+        w.requestBytes += len;
       }
     }
     if (!this.ports.has(sp) || (sp === 53 && !f.dnsResponse) || isGroupAddress(f.dst)) return;
@@ -100,7 +107,7 @@ export class ReflectionDetector implements Detector {
     const t = this.asked.get(`${f.dst}>${f.src}:${sp}`) ?? this.asked.get(`${f.dst}>*:${sp}`);
     if (t === undefined || f.ts - t > c.windowSec) w.unmatched++;
     w.responses++;
-    w.responseBytes += f.len;
+    w.responseBytes += len;
     w.lastTs = f.ts;
     w.lastFrame = f.frame;
     w.reflectors.add(f.src);
@@ -130,9 +137,18 @@ export class ReflectionDetector implements Detector {
     return w.id !== null ? ts - w.lastTs > sec : ts - w.created > sec;
   }
 
+  /**
+   * Enough responses, and either the victim's own requests are seen and
+   * dwarfed (the ratio), or most responses answer nothing it asked and they
+   * are amplified (large on average) or come from many reflectors. The last
+   * clause keeps a one-direction capture (XDP sees ingress) of a busy client
+   * and its one resolver quiet: small answers from one server.
+   */
   private crossed(w: Win): boolean {
     const c = this.s.amplification;
-    return w.responses >= c.minResponses && (w.unmatched >= c.minUnmatchedShare * w.responses || w.responseBytes >= c.minRatio * Math.max(w.requestBytes, 1));
+    if (w.responses < c.minResponses) return false;
+    if (w.requestBytes > 0 && w.responseBytes >= c.minRatio * w.requestBytes) return true;
+    return w.unmatched >= c.minUnmatchedShare * w.responses && (w.responseBytes / w.responses >= c.minMeanBytes || w.reflectors.size >= c.manyReflectors);
   }
 
   private retire(w: Win): void {
@@ -184,7 +200,8 @@ export class ReflectionDetector implements Detector {
           ? { metric: 'share of responses without a request', observed: +unmatchedShare.toFixed(3), threshold: c.minUnmatchedShare, setting: 'amplification.minUnmatchedShare' }
           : { metric: 'response/request bytes', observed: +ratio.toFixed(2), threshold: c.minRatio, setting: 'amplification.minRatio' },
       ],
-      filter: `${addrEq('dst', w.victim)} && ${singleIp(w.victim)} && udp.srcport == ${w.port} && ${unfragmented(w.victim)}` +
+      // udp.srcport is on unfragmented datagrams and on the fragment that completed one: what was counted
+      filter: `${addrEq('dst', w.victim)} && ${singleIp(w.victim)} && udp.srcport == ${w.port}` +
         `${w.port === 53 ? ' && dns.flags.response == 1' : ''} && ${frameRange(w.firstFrame, w.lastFrame)}`,
       packets: w.responses,
       bytes: w.responseBytes,

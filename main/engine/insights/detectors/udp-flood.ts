@@ -4,15 +4,17 @@
 // second). A fast UDP download (QUIC, a game, a VPN) is acknowledged; a flood
 // is not. Consecutive flooding seconds form one alert.
 //
-// Counted are frames with one IP header and a UDP header the facts read
-// (not fragments, not ICMP errors quoting UDP); the filter says the same.
+// Counted are frames with one IP header carrying a UDP datagram — whole, or
+// reassembled on the fragment that completed it (udp.ts) — not ICMP errors
+// quoting UDP, not tunnels; the filter says the same.
 import type { Dissection } from '../../types';
 import type { Alert } from '../alert';
-import { addrEq, fmtBytes, fmtRate, frameRange, grade, singleIp, unfragmented } from '../alert';
+import { addrEq, fmtBytes, fmtRate, frameRange, grade, singleIp } from '../alert';
 import type { Detector, DetectorDef } from '../detector';
 import type { PacketFacts } from '../facts';
 import { CappedSet, LruMap, TopK } from '../sketch';
 import { isGroupAddress } from '../addresses';
+import { datagramOf, type Datagram } from '../udp';
 import type { InsightsSettings } from '../../../api/insights';
 
 export type UdpFloodSettings = InsightsSettings['udpFlood'];
@@ -65,6 +67,7 @@ export class UdpFloodDetector implements Detector {
   private clock = -Infinity;
   private readonly done: Alert[] = [];
   private seq = 0;
+  private readonly dg: Datagram = { sport: 0, dport: 0, bytes: 0 };
 
   constructor(private readonly s: UdpFloodSettings, private readonly maxAlerts: number) {
     this.targets = new LruMap(MAX_TARGETS, (_k, t) => { this.close(t); this.finish(t); this.active.delete(t); });
@@ -73,7 +76,9 @@ export class UdpFloodDetector implements Detector {
   add(f: PacketFacts, d: Dissection): void {
     if (!this.s.enabled || Number.isNaN(f.ts)) return;
     if (f.ts >= this.clock + 1) this.tick(Math.floor(f.ts));
-    if (f.transport !== 'udp' || f.dst === undefined || f.src === undefined) return;
+    if (f.dst === undefined || f.src === undefined || (f.transport !== 'udp' && !(f.transport === undefined && f.nIpProtos > 0 && f.ipProtos[0] === 17))) return;
+    const g = datagramOf(f, d, this.dg);
+    if (g === null) return;
     // the target's own datagrams this second are its answers
     const back = this.targets.get(f.src);
     if (back !== undefined && back.n > 0) back.replies++;
@@ -83,14 +88,12 @@ export class UdpFloodDetector implements Detector {
       t = { address: f.dst, sec: this.clock, n: 0, bytes: 0, replies: 0, firstTs: f.ts, lastTs: f.ts, firstFrame: f.frame, lastFrame: f.frame, ports: new Set(), sources: new Map(), flood: null };
       this.targets.set(f.dst, t);
     }
-    // a frame with a second IP header (VXLAN, a tunnel) is not what the filter selects
-    if (!singleHeader(d)) return;
     if (t.n === 0) { t.sec = this.clock; t.firstTs = f.ts; t.firstFrame = f.frame; this.active.add(t); }
     t.n++;
-    t.bytes += f.len;
+    t.bytes += g.bytes;
     t.lastTs = f.ts;
     t.lastFrame = f.frame;
-    if (t.ports.size < 1024) t.ports.add(f.dstPort as number);
+    if (t.ports.size < 1024) t.ports.add(g.dport);
     const c = t.sources.get(f.src);
     if (c !== undefined) t.sources.set(f.src, c + 1);
     else if (t.sources.size < SOURCES_PER_SECOND) t.sources.set(f.src, 1);
@@ -177,17 +180,10 @@ export class UdpFloodDetector implements Detector {
         { metric: `UDP datagrams/s to ${address}`, observed: e.peak, threshold: s.minPerSec, setting: 'udpFlood.minPerSec' },
         { metric: 'share answered', observed: +(e.replies / e.packets).toFixed(4), threshold: s.maxReplyShare, setting: 'udpFlood.maxReplyShare' },
       ],
-      filter: `${addrEq('dst', address)} && ${singleIp(address)} && udp && ${unfragmented(address)} && ${frameRange(e.firstFrame, e.lastFrame)}`,
+      filter: `${addrEq('dst', address)} && ${singleIp(address)} && udp && ${frameRange(e.firstFrame, e.lastFrame)}`,
       packets: e.packets,
       bytes: e.bytes,
       ongoing,
     };
   }
-}
-
-/** One IP header in the frame (no tunnel, no quoted packet): what singleIp() selects. */
-function singleHeader(d: Dissection): boolean {
-  let n = 0;
-  for (const l of d.tree) if (l.name === 'ip' || l.name === 'ipv6') n++;
-  return n === 1;
 }

@@ -80,3 +80,29 @@ test('decoded FTP 530, Kerberos 24, LDAP 49 and SMB2 logon failures each count t
     assert.match(a[0].filter, new RegExp(`^ip\\.src == 198\\.18\\.63\\.3 && ip\\.dst == 198\\.18\\.63\\.2 && ${field.replace(/\./g, '\\.')} `), layer);
   }
 });
+
+test('real slapd bindResponse invalidCredentials frames, replayed 12 times, are an LDAP brute force selected exactly', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { ROOT } = await import('../../../lib/env');
+  const { parseCaptureBuffer } = await import('../../../../main/engine/file/open');
+  const cap = parseCaptureBuffer(readFileSync(join(ROOT, 'test', 'engine', 'dissect', 'data', 'ldap.pcap')));
+  const dissector = createDissector();
+  const failed = cap.packets.find((p) => dissector.dissect(p).fields.some((f) => f.name === 'ldap.resultCode' && f.value === 49));
+  assert.ok(failed, 'the capture holds a failed bind');
+  assert.equal(failed.linkType, 1);
+  const s = new Scenario();
+  const frames: number[] = [];
+  // each replay to another client port: a new connection (a byte-identical copy would be a TCP retransmission, not a new answer)
+  const ihl = (failed.data[14] & 15) * 4;
+  for (let i = 0; i < 12; i++) {
+    const bytes = [...failed.data];
+    const port = 40000 + i;
+    bytes[14 + ihl + 2] = port >> 8; bytes[14 + ihl + 3] = port & 255;
+    frames.push(s.raw(T0 + i * 2, bytes));
+  }
+  const { path, alerts } = await runScenario('ldap-brute', s);
+  const a = alerts.filter((x) => x.kind === 'brute-force');
+  assert.deepEqual(a.map((x) => [x.metrics.service, x.metrics.attempts]), [['LDAP', 12]]);
+  assert.deepEqual(await framesMatching(path, a[0].filter), frames);
+});

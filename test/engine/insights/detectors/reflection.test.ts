@@ -64,6 +64,46 @@ test('NTP monlist with the spoofed requests captured is named by its byte ratio'
   await assertSelectsExactly(path, a, responses);
 });
 
+/** An IPv4 packet split into fragments of at most 1480 payload bytes (header checksums redone). */
+function fragments(packet: number[]): number[][] {
+  const head = packet.slice(0, 20), body = packet.slice(20);
+  const out: number[][] = [];
+  for (let off = 0; off < body.length; off += 1480) {
+    const part = body.slice(off, off + 1480);
+    const h = [...head];
+    const total = 20 + part.length, more = off + 1480 < body.length;
+    h[2] = total >> 8; h[3] = total & 255;
+    const fo = (off / 8) | (more ? 0x2000 : 0);
+    h[6] = fo >> 8; h[7] = fo & 255;
+    h[10] = 0; h[11] = 0;
+    let sum = 0;
+    for (let i = 0; i < 20; i += 2) sum += (h[i] << 8) | h[i + 1];
+    while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
+    h[10] = (~sum >> 8) & 255; h[11] = ~sum & 255;
+    out.push([...h, ...part]);
+  }
+  return out;
+}
+
+test('fragmented answers (DNS ANY of 3 KB) are counted on the fragment that completes each, and selected there', async () => {
+  const s = new Scenario();
+  const victim = '198.18.34.2';
+  const completing: number[] = [];
+  for (let k = 0; k < 150; k++) {
+    const refl = `198.18.35.${1 + (k % 10)}`;
+    const big = dnsResponse(k, 'example.org', Array.from({ length: 190 }, (_, i) => `198.19.${i}.${k % 250}`));
+    const frags = fragments(udp(refl, victim, 53, 33000 + k, big));
+    let last = 0;
+    for (const fr of frags) last = s.ip(T0 + 1 + k / 100, fr, MAC_B, MAC_A);
+    completing.push(last);
+  }
+  const { path, alerts } = await runScenario('amp-fragmented', s);
+  assert.deepEqual(alerts.map((a) => a.kind), ['amplification'], JSON.stringify(alerts.map((a) => a.title)));
+  assert.equal(alerts[0].metrics.responses, 150);
+  assert.ok(Number(alerts[0].metrics.responseBytes) > 150 * 3000, String(alerts[0].metrics.responseBytes));
+  await assertSelectsExactly(path, alerts[0], completing);
+});
+
 test('a busy resolver client and an SNMP walk get every answer they ask for: nothing is raised', async () => {
   const s = new Scenario();
   const client = '198.18.33.5', resolver = '198.18.33.1', agent = '198.18.33.7';
@@ -75,5 +115,12 @@ test('a busy resolver client and an SNMP walk get every answer they ask for: not
     s.ip(t + 0.015, udp(agent, client, 161, 45000, new Array(90).fill(0x30)), MAC_B, MAC_A);
   }
   const { alerts } = await runScenario('amp-benign', s);
+  assert.deepEqual(alerts.map((a) => a.title), []);
+});
+
+test('a busy client seen in one direction only (answers from its resolver, no queries captured) is not a reflection', async () => {
+  const s = new Scenario();
+  for (let i = 0; i < 300; i++) s.ip(T0 + i * 0.03, udp('198.18.36.1', '198.18.36.5', 53, 30000 + i, dnsResponse(i, `host${i}.example.com`, ['198.19.1.1', '198.19.1.2'])), MAC_B, MAC_A);
+  const { alerts } = await runScenario('amp-one-direction', s);
   assert.deepEqual(alerts.map((a) => a.title), []);
 });
