@@ -26,5 +26,6 @@ import './geneve';
 import './l2tp';
 import './tftp';
 import './ftp';
+import './ssh';
 import './minor';
 import './data';
