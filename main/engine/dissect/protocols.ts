@@ -27,5 +27,6 @@ import './l2tp';
 import './tftp';
 import './ftp';
 import './ssh';
+import './modbus';
 import './minor';
 import './data';
