@@ -37,7 +37,6 @@ function onTcp(ports: number[], proto: string, summary: string, title: string, p
 
 // (priorities keep the choice tshark makes when both ports name a protocol)
 onUdp([123], 'ntp', 'NTP', 'Network Time Protocol', 30);
-onUdp([137], 'nbns', 'NBNS', 'NetBIOS Name Service', 30);
 onUdp([514], 'syslog', 'Syslog', 'Syslog message', 30);
 onUdp([546, 547], 'dhcpv6', 'DHCPv6', 'DHCPv6', 30);
 
@@ -51,7 +50,6 @@ onTcp([1723], 'pptp', 'PPTP', 'Point-to-Point Tunnelling Protocol', 60);
 onTcp([23], 'telnet', 'TELNET', 'Telnet', 70);
 onTcp([110], 'pop', 'POP', 'Post Office Protocol', 70);
 onTcp([143], 'imap', 'IMAP', 'Internet Message Access Protocol', 70);
-onTcp([139, 445], 'nbss', 'NBSS', 'NetBIOS Session Service', 70);
 onTcp([179], 'bgp', 'BGP', 'Border Gateway Protocol', 70);
 onTcp([6379], 'resp', 'RESP', 'REdis Serialization Protocol', 70);
 onTcp([5060], 'sip', 'SIP', 'Session Initiation Protocol', 70);
