@@ -46,7 +46,6 @@ UDP_PORT.add([17500], (ctx, _st, off, end) => {
   if (ctx.d[off] === 0x7b) nameOnly(ctx, 'json', 'JSON', off, end);
 }, { priority: 60, both: true });
 
-onTcp([22], 'ssh', 'SSH', 'SSH Protocol', 30);
 onTcp([1723], 'pptp', 'PPTP', 'Point-to-Point Tunnelling Protocol', 60);
 onTcp([23], 'telnet', 'TELNET', 'Telnet', 70);
 onTcp([110], 'pop', 'POP', 'Post Office Protocol', 70);

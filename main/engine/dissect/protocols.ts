@@ -29,6 +29,8 @@ import './geneve';
 import './l2tp';
 import './tftp';
 import './ftp';
+import './ssh';
+import './modbus';
 import './netbios';
 import './smb';
 import './smb2';
