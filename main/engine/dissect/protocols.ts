@@ -28,5 +28,8 @@ import './dcerpc';
 import './kerberos';
 import './ldap';
 import './snmp';
+import './tpkt';
+import './rdp';
+import './vnc';
 import './minor';
 import './data';
