@@ -31,5 +31,6 @@ import './snmp';
 import './tpkt';
 import './rdp';
 import './vnc';
+import './x509';
 import './minor';
 import './data';

@@ -155,3 +155,6 @@ export class HeuristicDissectors {
 export const COTP_CONNECT_DATA = new HeuristicDissectors('cotp.connect');
 /** What COTP data TPDUs carry (RDP's T.125, S7comm, ...). */
 export const COTP_DATA = new HeuristicDissectors('cotp.data');
+
+/** The decoder of one DER certificate in a TLS ≤ 1.2 Certificate message (X.509, set by x509.ts). */
+export const TLS_CERTIFICATE: { dissect?: (ctx: Ctx, parent: import('./context').FieldNode, off: number, end: number) => void } = {};
