@@ -158,3 +158,10 @@ export const COTP_DATA = new HeuristicDissectors('cotp.data');
 
 /** The decoder of one DER certificate in a TLS ≤ 1.2 Certificate message (X.509, set by x509.ts). */
 export const TLS_CERTIFICATE: { dissect?: (ctx: Ctx, parent: import('./context').FieldNode, off: number, end: number) => void } = {};
+
+/**
+ * The decoder of an HTTP authentication header's token ("NTLM <base64>",
+ * "Negotiate <base64>"): given the header's value and where it starts in
+ * the message (set by gssapi.ts).
+ */
+export const HTTP_AUTH: { dissect?: (ctx: Ctx, value: string, at: number) => void; info?: (ctx: Ctx) => string } = {};
