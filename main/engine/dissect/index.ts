@@ -12,7 +12,9 @@ import './protocols';
 import { Ctx } from './context';
 import { dissectFrame, type Clock } from './frame';
 import { dissectLink } from './link';
-import { State } from './state';
+import { State, type TlsTap } from './state';
+import { type TlsKeyLog, tlsKeylogPreference } from './keylog';
+import { DecodeAs } from './decode-as';
 import { etherToString, ipv4ToString, ipv6ToString } from './addr';
 import { enrichPacket, type EnrichOptions } from '../enrich';
 import type { GeoIp } from '../enrich/geoip';
@@ -46,10 +48,16 @@ export interface DissectorOptions {
    * `-T text`, which prints summaries and needs no fields beyond the filter's.
    */
   summaries?: boolean;
+  /** TLS secrets (Wireshark's tls.keylog_file): protected records are decrypted and their plaintext dissected; default the preference (setTlsKeylogPreference) */
+  tlsKeys?: TlsKeyLog | null;
+  /** Decode As rules in tshark's -d syntax (`tcp.port==8888,http`): overrides of the port tables */
+  decodeAs?: readonly string[];
+  /** Follow TLS Stream: called with each decrypted application-data record */
+  onTlsPlaintext?: TlsTap;
 }
 
 /** Fields enrichment reads, added to a field subset when enrichment is wanted. */
-const ENRICH_INPUTS = ['ip', 'ipv6', 'http', 'tcp.stream', 'ip.src', 'ip.dst', 'ipv6.src', 'ipv6.dst', 'tls.handshake.extensions_server_name', 'http.host', 'http.user_agent', 'dns.qry.name'];
+const ENRICH_INPUTS = ['ip', 'ipv6', 'http', 'tcp.stream', 'ip.src', 'ip.dst', 'ipv6.src', 'ipv6.dst', 'tls.handshake.extensions_server_name', 'http.host', 'http.user_agent', 'dns.qry.name', 'http2', 'http2.headers.authority', 'http2.headers.user_agent'];
 const isEnrichField = (n: string): boolean =>
   n.startsWith('ip.geoip') || n.startsWith('ipv6.geoip') || n.startsWith('xdpscope') || n === 'http.user_agent.family';
 
@@ -86,7 +94,7 @@ class PacketDissection implements Dissection {
       destination: addrText(c.dstKind, c.dst, this.packet.data),
       protocol: c.protocol || (c.protocols[c.protocols.length - 1] ?? '').toUpperCase(),
       length: this.packet.origLen,
-      info: c.malformed && !info.includes('Malformed') ? `${info} ${this.packet.capLen < this.packet.origLen ? '[Packet size limited during capture]' : '[Malformed Packet]'}` : info,
+      info: c.malformed && !info.includes('Malformed') ? `${info}${info && !c.thrown ? ' ' : ''}${this.packet.capLen < this.packet.origLen ? '[Packet size limited during capture]' : '[Malformed Packet]'}` : info,
     };
     return this._summary;
   }
@@ -114,6 +122,8 @@ export class Dissector {
   private last: PacketDissection | null = null;
 
   constructor(opts: DissectorOptions = {}) {
+    // (throws on a bad rule: callers check the user's text with parseDecodeAs first)
+    if (opts.decodeAs && opts.decodeAs.length > 0) this.state.decodeAs = DecodeAs.parse(opts.decodeAs);
     let enrich = opts.enrich !== false;
     if (opts.fields) {
       const want = new Set(opts.fields);
@@ -127,6 +137,8 @@ export class Dissector {
     } else this.want = null;
     this.enrich = enrich ? { geoip: opts.geoip, streams: new Map() } : null;
     this.reuse = opts.reuse === true;
+    this.state.tlsKeys = opts.tlsKeys !== undefined ? opts.tlsKeys : tlsKeylogPreference();
+    this.state.tlsTap = opts.onTlsPlaintext ?? null;
     this.summaries = this.want === null || opts.summaries === true;
   }
 
@@ -223,4 +235,5 @@ export class Dissector {
 }
 
 export { labelOf, withLabels } from './labels';
+export { TlsKeyLog } from './keylog';
 export { formatValue } from './format';

@@ -64,6 +64,11 @@ interface WriterInterface {
 }
 
 const utf8 = (s: string): Buffer => Buffer.from(s, 'utf8');
+const TICKS64 = new BigUint64Array(1);
+const TICKS32 = new Uint32Array(TICKS64.buffer);
+/** which Uint32 of TICKS64 holds the high and low halves (the platform's byte order) */
+const LITTLE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const HI = LITTLE ? 1 : 0, LO = LITTLE ? 0 : 1;
 const putU32 = (b: Uint8Array, at: number, v: number): number => {
   b[at] = v;
   b[at + 1] = v >>> 8;
@@ -153,8 +158,9 @@ export class PcapngWriter extends BufferedRecordWriter {
       o.ensure(total);
       const buf = o.buf;
       let at = o.len;
-      const hi = Number(ticks >> 32n);
-      const lo = Number(ticks & 0xffffffffn);
+      // the halves through a typed array: no BigInt is allocated per packet (capture at 1 Mpps)
+      TICKS64[0] = ticks;
+      const hi = TICKS32[HI], lo = TICKS32[LO];
       at = putU32(buf, at, BLOCK.EPB);
       at = putU32(buf, at, total);
       at = putU32(buf, at, ifaceId);
@@ -222,6 +228,21 @@ export class PcapngWriter extends BufferedRecordWriter {
     const b = this.begin(copyable ? BLOCK.CUSTOM : BLOCK.CUSTOM_NOCOPY);
     this.out.u32(pen);
     this.out.bytes(payload);
+    this.out.pad4();
+    this.end(b);
+  }
+
+  /**
+   * Writes a Decryption Secrets Block (pcapng spec 4.7), e.g. type
+   * 0x544c534b 'TLSK' with an NSS key log: written before the packets it
+   * decrypts, as Wireshark and `editcap --inject-secrets` expect.
+   */
+  writeDecryptionSecrets(type: number, secrets: Uint8Array): void {
+    this.live();
+    const b = this.begin(BLOCK.DSB);
+    this.out.u32(type);
+    this.out.u32(secrets.length);
+    this.out.bytes(secrets);
     this.out.pad4();
     this.end(b);
   }
