@@ -11,7 +11,7 @@ import * as tables from './tables';
 import { convKey, Bounded } from './conv';
 import { readTlv, isBerError, childrenOf, oid, int, str, find, CONTEXT, APPLICATION, UNIVERSAL, T_OID, T_SEQUENCE, type Tlv } from './ber';
 // bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
-const { GSSAPI_OID } = tables;
+const { GSSAPI_OID, HTTP_AUTH } = tables;
 
 export const OID_SPNEGO = '1.3.6.1.5.5.2';
 export const OID_NTLMSSP = '1.3.6.1.4.1.311.2.2.10';
@@ -43,9 +43,18 @@ declare('spnego', 'Simple Protected Negotiation', [
 
 // What the mechanism said for the Info column ("NTLMSSP_AUTH, User: D\u"): the
 // carrier (SMB, SMB2, HTTP) takes it after the blob, as tshark appends it.
+// Notes are tagged with their frame, so one a carrier never took cannot leak into a later frame's Info.
 let authInfo: string[] = [];
-export function noteAuth(s: string): void { if (authInfo.length < 8) authInfo.push(s); }
-export function takeAuthInfo(): string { const s = authInfo.join(', '); authInfo = []; return s; }
+let authFrame = -1;
+export function noteAuth(ctx: Ctx, s: string): void {
+  if (authFrame !== ctx.pkt.number) { authInfo = []; authFrame = ctx.pkt.number; }
+  if (authInfo.length < 8) authInfo.push(s);
+}
+export function takeAuthInfo(ctx: Ctx): string {
+  const s = authFrame === ctx.pkt.number ? authInfo.join(', ') : '';
+  authInfo = [];
+  return s;
+}
 
 /** The mechanism SPNEGO settled on per conversation: later tokens (a final mechListMIC) do not name it. */
 const lastMech = new WeakMap<State, Bounded<string, string>>();
@@ -199,4 +208,28 @@ function mic(ctx: Ctx, st: State, l: FieldNode, mech: string | undefined, o: Tlv
   if (next) next(ctx, st, o.value, o.end);
 }
 
+/** Conversation state for tokens in HTTP headers, which reach us without the capture's State. */
+const httpState = {} as State;
+
+/**
+ * "NTLM <base64>" / "Negotiate <base64>" in an HTTP Authorization or
+ * WWW-Authenticate header: the decoded token is dissected as tshark does
+ * (NTLMSSP directly, Negotiate through GSS-API); its fields point at the
+ * header, the bytes being base64 there.
+ */
+function httpAuth(ctx: Ctx, value: string, at: number): void {
+  const m = /^(NTLM|Negotiate)\s+([A-Za-z0-9+/=]+)\s*$/i.exec(value);
+  if (!m) return;
+  const token = Buffer.from(m[2], 'base64');
+  if (token.length === 0 || token.length > 65536) return;
+  const buf = new Uint8Array(token.buffer, token.byteOffset, token.length);
+  ctx.withReassembled(buf, 0, at, 0, () => {
+    const ntlm = sniff(buf, 0, buf.length) === OID_NTLMSSP;
+    if (ntlm) GSSAPI_OID.get(OID_NTLMSSP)?.(ctx, httpState, 0, buf.length);
+    else dissectSecurityBlob(ctx, httpState, 0, buf.length);
+  });
+}
+
 GSSAPI_OID.add(OID_SPNEGO, dissectSpnego);
+HTTP_AUTH.dissect = httpAuth;
+HTTP_AUTH.info = takeAuthInfo;

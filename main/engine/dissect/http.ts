@@ -13,7 +13,7 @@ import * as tables from './tables';
 import type { Framer } from './framers';
 import type { Dissection, Field } from '../types';
 // bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
-const { TCP_HEURISTICS, TCP_PORT, TLS_ALPN, UDP_PORT, HTTP_UPGRADE, HTTP_MESSAGE_HOOKS } = tables;
+const { TCP_HEURISTICS, TCP_PORT, TLS_ALPN, UDP_PORT, HTTP_UPGRADE, HTTP_MESSAGE_HOOKS, HTTP_AUTH } = tables;
 const { latin1 } = readers;
 
 declare('http', 'Hypertext Transfer Protocol', [
@@ -475,6 +475,7 @@ function emit(ctx: Ctx, m: Message, s: TcpStream): void {
         const fname = HEADER_FIELDS[name];
         if (fname) {
           ctx.add(http, fname, utf8(value), pos + vs, value.length);
+          if (fname.endsWith('authorization') || fname.endsWith('authenticate')) HTTP_AUTH.dissect?.(ctx, value, pos + vs);
           if (fname === 'http.host') host = value;
           else if (fname === 'http.content_type') ctype = value;
           else if (fname === 'http.content_length_header') {
@@ -496,6 +497,8 @@ function emit(ctx: Ctx, m: Message, s: TcpStream): void {
   const first = m.firstLine;
   const media = ctype.split(';')[0].trim();
   ctx.info = media && m.bodyLen > 0 ? `${first}  (${media})` : first;
+  const auth = HTTP_AUTH.info?.(ctx);
+  if (auth) ctx.info = `${ctx.info} , ${auth}`;
   const body = m.bodyLen > 0 ? bodyProtocol(ctx, http, ctype) : '';
   ctx.protocol = body === 'json' ? 'HTTP/JSON' : body === 'xml' ? 'HTTP/XML' : 'HTTP';
   if (pairs !== null) {

@@ -164,7 +164,7 @@ export function dissectNtlmssp(ctx: Ctx, _st: State, off: number, end: number): 
       secString(m, off + 16, 'ntlmssp.negotiate.domain', (flags & 0x1000) !== 0);
       secString(m, off + 24, 'ntlmssp.negotiate.callingworkstation', (flags & 0x2000) !== 0);
       if (flags & FLAG_VERSION) version(m, off + 32);
-      noteAuth(TYPES[1]);
+      noteAuth(ctx, TYPES[1]);
       break;
     }
     case 2: {
@@ -180,7 +180,7 @@ export function dissectNtlmssp(ctx: Ctx, _st: State, off: number, end: number): 
         if (r) avPairs(m, ti, 'ntlmssp.challenge.target_info', r[0], r[1]);
       }
       if (flags & FLAG_VERSION) version(m, off + 48);
-      noteAuth(TYPES[2]);
+      noteAuth(ctx, TYPES[2]);
       break;
     }
     case 3: {
@@ -200,11 +200,11 @@ export function dissectNtlmssp(ctx: Ctx, _st: State, off: number, end: number): 
       // a MIC follows the version when the payload starts past it (MS-NLMP 2.2.1.3)
       const first = firstPayload(m);
       if (first >= 88 && off + 88 <= end) ctx.add(l, 'ntlmssp.authenticate.mic', d.subarray(off + 72, off + 88), off + 72, 16);
-      noteAuth(`${TYPES[3]}, User: ${domain ?? ''}\\${user ?? ''}`);
+      noteAuth(ctx, `${TYPES[3]}, User: ${domain ?? ''}\\${user ?? ''}`);
       break;
     }
     default:
-      noteAuth(`Unknown NTLMSSP message type (${type})`);
+      noteAuth(ctx, `Unknown NTLMSSP message type (${type})`);
   }
 }
 

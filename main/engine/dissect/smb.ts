@@ -220,7 +220,7 @@ function command(cmd: number, x: Cmd, path: string | undefined): string {
         if (caps & 0x80000000 && bcc >= 16) {
           // tshark shows SMB1's server GUID in byte order (SMB2's in GUID order)
           ctx.add(l, 'smb.server_guid', guidBe(d, b), b, 16);
-          if (bcc > 16) { securityBlob(x, b + 16, be); takeAuthInfo(); }
+          if (bcc > 16) { securityBlob(x, b + 16, be); takeAuthInfo(x.ctx); }
         }
       }
       return '';
@@ -240,7 +240,7 @@ function command(cmd: number, x: Cmd, path: string | undefined): string {
         ctx.add(l, 'smb.security_blob_len', blobLen, response ? w + 6 : w + 14, 2);
         const e = Math.min(be, b + blobLen);
         securityBlob(x, b, e);
-        auth = takeAuthInfo();
+        auth = takeAuthInfo(x.ctx);
         p = e;
       } else if (!response && wct === 13) {
         // plain (non-extended) session setup: two passwords, then account and domain

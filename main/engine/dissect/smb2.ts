@@ -216,7 +216,7 @@ function blob(x: Body, offAt: number, lenAt: number): string {
   if (bo < 64 || s + bl > x.end) { x.ctx.malformedAt('smb2', `security blob (${bl} bytes at ${bo}) is outside the message`, x.b + offAt, 4); return ''; }
   x.ctx.add(x.l, 'smb2.security_blob', x.d.subarray(s, s + bl), s, bl);
   dissectSecurityBlob(x.ctx, x.st, s, s + bl);
-  return takeAuthInfo();
+  return takeAuthInfo(x.ctx);
 }
 
 function secMode(x: Body, at: number): void {

@@ -184,3 +184,29 @@ export const SMB_PIPE = new DissectorTable('smb.pipe');
  * keeps its bound interfaces per pipe, as several pipes share a connection.
  */
 export const PIPE_CONTEXT = { key: '' };
+
+/** Dissectors tried in order on a payload until one claims it (returns true): Wireshark's heuristic lists. */
+export class HeuristicDissectors {
+  private readonly list: Array<(ctx: Ctx, st: State, off: number, end: number) => boolean> = [];
+  constructor(readonly name: string) {}
+  add(fn: (ctx: Ctx, st: State, off: number, end: number) => boolean): void { this.list.push(fn); }
+  try(ctx: Ctx, st: State, off: number, end: number): boolean {
+    for (const fn of this.list) if (fn(ctx, st, off, end)) return true;
+    return false;
+  }
+}
+
+/** The user data of an X.224 (COTP) Connection Request/Confirm (RDP's cookie and negotiation). */
+export const COTP_CONNECT_DATA = new HeuristicDissectors('cotp.connect');
+/** What COTP data TPDUs carry (RDP's T.125, S7comm, ...). */
+export const COTP_DATA = new HeuristicDissectors('cotp.data');
+
+/** The decoder of one DER certificate in a TLS ≤ 1.2 Certificate message (X.509, set by x509.ts). */
+export const TLS_CERTIFICATE: { dissect?: (ctx: Ctx, parent: import('./context').FieldNode, off: number, end: number) => void } = {};
+
+/**
+ * The decoder of an HTTP authentication header's token ("NTLM <base64>",
+ * "Negotiate <base64>"): given the header's value and where it starts in
+ * the message (set by gssapi.ts).
+ */
+export const HTTP_AUTH: { dissect?: (ctx: Ctx, value: string, at: number) => void; info?: (ctx: Ctx) => string } = {};

@@ -17,7 +17,7 @@ import * as tables from './tables';
 import { RecordCipher, SUITES, type Plain } from './tls-decrypt';
 import type { KeylogLabel } from './keylog';
 // bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
-const { TCP_HEURISTICS, TCP_PORT, TLS_ALPN } = tables;
+const { TCP_HEURISTICS, TCP_PORT, TLS_ALPN, TLS_CERTIFICATE } = tables;
 const { latin1, u16 } = readers;
 
 
@@ -535,7 +535,7 @@ function certificates(ctx: Ctx, hs: FieldNode, b: Uint8Array, o: number, end: nu
     const l = (b[p] << 16) | (b[p + 1] << 8) | b[p + 2];
     ctx.sub(list, 'tls.handshake.certificate_length', l, p, 3);
     if (p + 3 + l > stop) { ctx.malformedAt('tls', `certificate length ${l} runs past the list`, p, 3); return; }
-    ctx.sub(list, 'tls.handshake.certificate', b.subarray(p + 3, p + 3 + l), p + 3, l);
+    TLS_CERTIFICATE.dissect?.(ctx, ctx.sub(list, 'tls.handshake.certificate', b.subarray(p + 3, p + 3 + l), p + 3, l), p + 3, p + 3 + l);
     p += 3 + l;
     if (tls13) {
       if (p + 2 > stop) { ctx.malformedAt('tls', 'certificate entry cut short in its extensions length', p, stop - p); return; }

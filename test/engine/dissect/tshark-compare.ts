@@ -1,7 +1,8 @@
 // Frame-by-frame comparison of our fields, Protocol and Info columns with
 // the installed tshark's on one capture file: what the per-protocol tests
 // of the enterprise protocols (SMB, Kerberos, LDAP, ...) assert on.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { eth, ipv4, tcp } from './packets';
 import { spawnSync } from 'node:child_process';
 import { parseCaptureBuffer } from '../../../main/engine/file/open';
 import { Dissector } from '../../../main/engine/dissect';
@@ -81,4 +82,37 @@ export function damageNeverThrows(path: string, rand: () => number, rounds: numb
     }
   }
   return malformed;
+}
+
+/** Writes frames (Ethernet) as a classic pcap file, 1 ms apart. */
+export function writePcap(path: string, frames: number[][]): void {
+  const hdr = Buffer.alloc(24);
+  hdr.writeUInt32LE(0xa1b2c3d4, 0); hdr.writeUInt16LE(2, 4); hdr.writeUInt16LE(4, 6); hdr.writeUInt32LE(65535, 16); hdr.writeUInt32LE(1, 20);
+  const parts = [hdr];
+  frames.forEach((f, i) => {
+    const r = Buffer.alloc(16);
+    r.writeUInt32LE(1_700_000_000, 0); r.writeUInt32LE(i * 1000, 4); r.writeUInt32LE(f.length, 8); r.writeUInt32LE(f.length, 12);
+    parts.push(r, Buffer.from(f));
+  });
+  writeFileSync(path, Buffer.concat(parts), { mode: 0o600 });
+}
+
+/**
+ * A TCP conversation as frames: the handshake, then each message as one
+ * segment from the client (true) or the server (false), with correct
+ * sequence and acknowledgment numbers.
+ */
+export function tcpConversation(cport: number, sport: number, messages: Array<[boolean, number[]]>, c = '198.18.9.1', s = '198.18.9.2'): number[][] {
+  let cs = 1000, ss = 5000;
+  const f = (fromClient: boolean, flags: number, payload: number[] = []): number[] =>
+    fromClient ? eth(0x0800, ipv4(c, s, 6, tcp(cport, sport, cs, ss, flags, payload))) : eth(0x0800, ipv4(s, c, 6, tcp(sport, cport, ss, cs, flags, payload)));
+  const out = [f(true, 0x02)];
+  cs++;
+  out.push(f(false, 0x12)); ss++;
+  out.push(f(true, 0x10));
+  for (const [fromClient, payload] of messages) {
+    out.push(f(fromClient, 0x18, payload));
+    if (fromClient) cs += payload.length; else ss += payload.length;
+  }
+  return out;
 }
