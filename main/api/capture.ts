@@ -26,6 +26,8 @@ export const captureOptions = z.object({
   }).optional(),
   snaplen: z.number().int().min(64).max(262_144).optional(),
   mode: z.enum(['native', 'generic', 'auto']).optional(),
+  /** which way, as tcpdump's -Q: received (XDP), sent (tcx), or both (the default) */
+  direction: z.enum(['in', 'out', 'inout']).optional(),
 }).strict();
 export type CaptureOptions = z.infer<typeof captureOptions>;
 

@@ -61,6 +61,7 @@ export class LiveCapture {
       s = Capture.startCapture({
         iface: this.opts.iface,
         mode: this.opts.mode ?? 'auto',
+        direction: this.opts.direction ?? 'inout',
         ...(this.opts.snaplen ? { snaplen: this.opts.snaplen } : {}),
         ...(this.opts.captureFilter ? { filter: this.opts.captureFilter } : {}),
       });

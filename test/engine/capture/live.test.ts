@@ -170,7 +170,7 @@ describe('live capture', { skip: skip ? `needs ${skip}` : false }, () => {
     const piped = cli(pair, ['-i', pair.serverIf, '-w', '-', '-c', '3', '-f', 'udp dst portrange 3000-3019']);
     const chunks: Buffer[] = [];
     piped.stdout!.on('data', (d: Buffer) => chunks.push(d));
-    await waitFor(piped, 'stderr', /Capturing on '[^']+' \(XDP native mode\) → stdout/);
+    await waitFor(piped, 'stderr', /Capturing on '[^']+' \(XDP native mode \+ egress tcx\) → stdout/);
     replay(pair, pcap);
     assert.equal(await exited(piped), 0);
     const streamed = parseCaptureBuffer(Buffer.concat(chunks));
