@@ -45,8 +45,8 @@ export interface AppState {
   errors: ErrorInfo[];
   notice: string | null;
   busy: boolean;
-  /** which side view is open */
-  panel: 'none' | 'insights' | 'stats';
+  /** which panel is open: 'none' or a PanelDef id (renderer/panels) */
+  panel: string;
   insights: InsightsSnapshot | null;
   selectedAlert: string | null;
   /** the open file's session metadata (restored view, notices) */
@@ -428,7 +428,6 @@ export function createAppStore(api: XdpscopeApi, opts: StoreOptions = {}): AppSt
 
     setPanel(p) {
       set({ panel: get().panel === p ? 'none' : p });
-      if (get().panel !== 'none') void get().loadInsights();
     },
 
     async loadInsights() {

@@ -13,7 +13,7 @@ need=(
   "/usr/include/libelf.h:libelf-dev" "/usr/include/zlib.h:zlib1g-dev" "make:make" "gcc:gcc"
   "setcap:libcap2-bin" "ip:iproute2" "tshark:tshark" "capinfos:tshark" "tcpdump:tcpdump"
   "tcpreplay:tcpreplay" "chromium:chromium" "ping:iputils-ping" "curl:curl" "ethtool:ethtool"
-  "man:man-db" "groff:groff-base"
+  "man:man-db" "groff:groff-base" "openssl:openssl" "editcap:wireshark-common"
 )
 missing=()
 for entry in "${need[@]}"; do

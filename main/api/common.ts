@@ -4,13 +4,6 @@
 // privilege.ts) declares its calls from these; index.ts composes them.
 import { z } from 'zod';
 
-/** Packet list columns the engine can fill (and sort by). */
-export const COLUMN_IDS = [
-  'number', 'time', 'source', 'destination', 'protocol', 'length', 'info',
-  'srcCountry', 'dstCountry', 'userAgent', 'contentLength', 'hostSni',
-] as const;
-export type ColumnId = (typeof COLUMN_IDS)[number];
-
 /**
  * A packet colouring rule, as Wireshark's colorfilters: a display filter and
  * its colours (#rrggbb). Rules apply in table order; the first enabled rule

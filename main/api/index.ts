@@ -84,6 +84,7 @@ export function validateEvent(event: unknown, data: unknown): { event: EventName
 
 export { ApiError, toErrorInfo, apiError } from './errors';
 export * from './common';
+export * from './columns';
 export * from './capture';
 export * from './file';
 export * from './view';

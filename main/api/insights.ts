@@ -146,9 +146,16 @@ export interface StatsSnapshot {
   http: HttpStats;
 }
 
+/** LLM API calls to one model, read from the traffic (gen_ai.* fields) */
+export interface AiModelUsage { model: string; calls: number; inputTokens: number; outputTokens: number; responseModel?: string }
+
 export interface AiUsageSummary {
   host: string;
-  services: Array<{ service: string; connections: number; bytesSent: number; bytesReceived: number; names: string[]; firstTs: number; lastTs: number }>;
+  services: Array<{
+    service: string; connections: number; bytesSent: number; bytesReceived: number; names: string[]; firstTs: number; lastTs: number;
+    /** when LLM calls were seen: per model, and the providers (gen_ai.system) */
+    models?: AiModelUsage[]; providers?: string[];
+  }>;
 }
 
 export interface InsightsStats extends StatsSnapshot {

@@ -14,6 +14,8 @@ const exportFields = {
   /** for 'range': '1-10,15' */
   range: z.string().max(10_000).optional(),
   overwrite: z.boolean().optional(),
+  /** pcapng: leave out the TLS key log a save would carry (Decryption Secrets Block) */
+  stripSecrets: z.boolean().optional(),
 };
 export const exportParams = z.object(exportFields).strict();
 export type ExportParams = z.infer<typeof exportParams>;
@@ -27,7 +29,19 @@ export const saveParams = z.object({
   overwrite: z.boolean().optional(),
   /** the view to store (else the last one setView gave) */
   view: viewState.optional(),
+  /** pcapng: leave out the TLS key log (Decryption Secrets Block) a save carries when TLS was decrypted */
+  stripSecrets: z.boolean().optional(),
 }).strict();
+
+/** Preferences → TLS → key log file (tshark's tls.keylog_file) */
+export const tlsKeylog = z.object({
+  path: z.string().nullable(),
+  /** connections (client randoms) it holds secrets for */
+  connections: nat,
+  /** why the file cannot be read now, or null */
+  error: z.string().nullable(),
+});
+export type TlsKeylogInfo = z.infer<typeof tlsKeylog>;
 export type SaveParams = z.infer<typeof saveParams>;
 
 const captureFormat = z.enum(['pcapng', 'pcap']);
@@ -57,6 +71,9 @@ export const sessionApi = {
   save: call(saveParams, written(captureFormat)),
   /** the file save writes, without marking anything saved (browser downloads are copies) */
   saveCopy: call(saveParams, written(captureFormat)),
+  /** Preferences → TLS → key log file: later dissections (details, follow, filters, a capture or file opened next) decrypt with it */
+  setTlsKeylog: call(z.object({ path: path.nullable() }).strict(), tlsKeylog),
+  getTlsKeylog: call(empty, tlsKeylog),
   /** File > Export Specified Packets */
   exportPackets: call(z.object({ ...exportFields, format: captureFormat.optional() }).strict(), written(captureFormat)),
   /** File > Export Packet Dissections */

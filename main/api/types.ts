@@ -4,7 +4,7 @@
 import type { EngineEvent, ErrorInfo, EventName, Method, Params, Result } from './index';
 
 export type * from './index';
-export { COLUMN_IDS } from './common';
+export { COLUMNS, COLUMN_IDS, FIELD_COLUMNS } from './columns';
 
 /** The engine as a face's transport (IPC, WebSocket) sees it: untyped calls, checked at the boundary, and events. */
 export interface EngineLike {

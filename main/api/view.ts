@@ -1,11 +1,10 @@
 // The displayed packet list: rows, display filter, sort
 // (main/engine/service/handlers/view.ts answers these).
 import { z } from 'zod';
-import { COLUMN_IDS, bytes, call, nat, ok, typed } from './common';
+import { bytes, call, nat, ok } from './common';
+import { COLUMN_IDS, columnArrays } from './columns';
 
 const filterText = z.string().max(10_000);
-const u32 = typed<Uint32Array>(Uint32Array);
-const f64 = typed<Float64Array>(Float64Array);
 
 /**
  * A window of the displayed packet list, column-wise. String columns hold
@@ -20,20 +19,9 @@ export const rowBlock = z.object({
   /** Status.generation the rows belong to */
   generation: nat,
   strings: z.array(z.string()),
-  number: u32,
-  /** seconds since the first packet */
-  time: f64,
-  length: u32,
-  source: u32,
-  destination: u32,
-  protocol: u32,
-  info: u32,
-  srcCountry: u32,
-  dstCountry: u32,
-  userAgent: u32,
-  hostSni: u32,
-  /** NaN when the packet has no Content-Length */
-  contentLength: f64,
+  // one array per column of main/api/columns.ts: string columns index `strings`;
+  // time is seconds since the first packet; an absent number is NaN
+  ...columnArrays,
   /** the packet's colouring rule: 0 none, n the rule at n - 1 of getColouring's table */
   colour: bytes,
 });

@@ -26,6 +26,7 @@ export { PcapngWriter } from './pcapng/writer';
 
 // decoding, filters and output (xdpscope read)
 export { Dissector } from './dissect/index';
+export { TlsKeyLog } from './dissect/keylog';
 export { getField } from './fields/registry';
 export { compileDisplayFilter, type CompiledFilter } from './filter/compile';
 export { decodedFields, readDissector, type ReadFormat } from './output/decode-plan';

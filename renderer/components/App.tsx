@@ -10,7 +10,7 @@ import { BytesPane } from './BytesPane';
 import { StatusBar } from './StatusBar';
 import { FollowView } from './FollowView';
 import { SaveDialog } from './SaveDialog';
-import { InsightsDrawer, StatisticsDialog } from './InsightsDrawer';
+import { PANELS } from '../panels';
 import { ExportDialog } from './ExportDialog';
 import { CommentDialog } from './CommentDialog';
 import { FileNotices, LoadProgress } from './LoadProgress';
@@ -124,10 +124,10 @@ export function App() {
               <div className="bytes-pane"><BytesPane /></div>
             </div>
           </div>
-          {panel === 'insights' && <InsightsDrawer />}
+          {PANELS.filter((p) => p.placement === 'side' && p.id === panel).map((p) => <p.component key={p.id} />)}
         </div>
       )}
-      {panel === 'stats' && <StatisticsDialog />}
+      {PANELS.filter((p) => p.placement === 'modal' && p.id === panel).map((p) => <p.component key={p.id} />)}
       <StatusBar />
       <FollowView />
       {dialog === 'saveAs' && <SaveDialog onClose={() => store.getState().setDialog('none')} />}

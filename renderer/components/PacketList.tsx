@@ -16,10 +16,11 @@ import {
   type CellFocusedEvent, type BodyScrollEvent,
 } from 'ag-grid-community';
 import { AgGridReact } from 'ag-grid-react';
-import type { ColumnId, RowBlock } from '../../main/api/types';
+import { COLUMNS, type ColumnDef, type ColumnId } from '../../main/api/types';
+import { blockToRows, type Row } from '../lib/rows';
 import { rowStyles, type RowStyle } from '../lib/colouring';
 import { useApp, useApp$ } from '../context';
-import { flagEmoji, formatTime } from '../lib/format';
+import { formatColumn } from '../lib/format';
 import { ContextMenu, type MenuTarget } from './ContextMenu';
 import { useDarkMode } from '../lib/theme';
 import { registerGridApi } from '../lib/grid-bridge';
@@ -33,45 +34,16 @@ ModuleRegistry.registerModules([
   ColumnApiModule, RowApiModule, ScrollApiModule,
 ]);
 
-export interface Row {
-  number: number; time: number; source: string; destination: string; protocol: string; length: number; info: string;
-  srcCountry: string; dstCountry: string; userAgent: string; contentLength: number | null; hostSni: string;
-  /** colouring rule number: 0 none, n the table's rule n - 1 */
-  colour: number;
-}
-
-
-export function blockToRows(b: RowBlock): Row[] {
-  const s = b.strings;
-  const rows: Row[] = new Array(b.number.length);
-  for (let i = 0; i < rows.length; i++) {
-    const cl = b.contentLength[i];
-    rows[i] = {
-      number: b.number[i], time: b.time[i], length: b.length[i],
-      source: s[b.source[i]], destination: s[b.destination[i]], protocol: s[b.protocol[i]], info: s[b.info[i]],
-      srcCountry: s[b.srcCountry[i]], dstCountry: s[b.dstCountry[i]], userAgent: s[b.userAgent[i]], hostSni: s[b.hostSni[i]],
-      contentLength: Number.isNaN(cl) ? null : cl, colour: b.colour[i],
-    };
-  }
-  return rows;
-}
-
-const country = (v: string) => (v ? `${flagEmoji(v)} ${v}` : '');
-
-const COLUMNS: ColDef<Row>[] = [
-  { field: 'number', headerName: 'No.', width: 80, type: 'numericColumn' },
-  { field: 'time', headerName: 'Time', width: 110, valueFormatter: (p) => (p.value == null ? '' : formatTime(p.value)) },
-  { field: 'source', headerName: 'Source', width: 150 },
-  { field: 'destination', headerName: 'Destination', width: 150 },
-  { field: 'protocol', headerName: 'Protocol', width: 90 },
-  { field: 'length', headerName: 'Length', width: 80, type: 'numericColumn' },
-  { field: 'info', headerName: 'Info', flex: 1, minWidth: 260 },
-  { field: 'srcCountry', headerName: 'Src CC', width: 85, valueFormatter: (p) => country(p.value ?? '') },
-  { field: 'dstCountry', headerName: 'Dst CC', width: 85, valueFormatter: (p) => country(p.value ?? '') },
-  { field: 'hostSni', headerName: 'Host/SNI', width: 150 },
-  { field: 'userAgent', headerName: 'User-Agent', width: 170, hide: false },
-  { field: 'contentLength', headerName: 'Content-Length', width: 120, type: 'numericColumn' },
-];
+const GRID_COLUMNS: ColDef<Row>[] = COLUMNS.map((c: ColumnDef) => {
+  const col: ColDef<Row> = { field: c.id as ColumnId, headerName: c.title };
+  if (c.width !== undefined) col.width = c.width;
+  if (c.flex !== undefined) col.flex = c.flex;
+  if (c.minWidth !== undefined) col.minWidth = c.minWidth;
+  if (c.numeric) col.type = 'numericColumn';
+  if (c.hidden) col.hide = true;
+  if (c.format) { const f = formatColumn(c.format); col.valueFormatter = (p) => (p.value == null ? '' : f(p.value)); }
+  return col;
+});
 
 const ROW_HEIGHT = 22;
 /** How far ahead of the rendered rows a scroll fetches: a couple of fast wheel ticks (~140 rows each). */
@@ -214,7 +186,7 @@ export function PacketList() {
   const handlers = useRef({ onFocused: (_e: CellFocusedEvent<Row>) => {}, onScroll: (_e: BodyScrollEvent<Row>) => {}, onContext: (_e: CellContextMenuEvent<Row>) => {} });
 
   const options = useMemo<GridOptions<Row>>(() => ({
-      columnDefs: COLUMNS,
+      columnDefs: GRID_COLUMNS,
       defaultColDef: DEFAULT_COL,
       rowModelType: 'infinite',
       datasource,
@@ -307,7 +279,7 @@ export function PacketList() {
       <button className="columns-button" title="Show or hide columns (drag headers to reorder, edges to resize)" onClick={() => setChooser((v) => !v)}>Columns ▾</button>
       {chooser && (
         <ul className="columns-chooser" role="menu" onMouseLeave={() => setChooser(false)}>
-          {COLUMNS.map((c) => {
+          {GRID_COLUMNS.map((c) => {
             const col = gridRef.current?.getColumn(c.field!);
             const visible = col ? col.isVisible() : !c.hide;
             return (

@@ -1,7 +1,9 @@
-// Capture controls and the display-filter bar.
+// Capture controls, the display-filter bar and a button per panel (renderer/panels).
 import type { RefObject } from 'react';
 import { useApp, useApp$ } from '../context';
+import { TlsPreferencesButton } from './TlsPreferences';
 import { FilterBar } from './FilterBar';
+import { PANELS } from '../panels';
 
 export function Toolbar({ filterRef, onOpen, onSave, onSaveAs }: { filterRef: RefObject<HTMLInputElement | null>; onOpen(): void; onSave(): void; onSaveAs(): void }) {
   const { store } = useApp();
@@ -20,11 +22,20 @@ export function Toolbar({ filterRef, onOpen, onSave, onSaveAs }: { filterRef: Re
       <button title="Save (Ctrl+S)" disabled={status.captured === 0 || status.state === 'loading'} onClick={onSave}>Save{status.unsaved ? ' •' : ''}</button>
       <button title="Save As (Ctrl+Shift+S)" disabled={status.captured === 0 || status.state === 'loading'} onClick={onSaveAs}>Save As…</button>
       <button title="Export Specified Packets / Packet Dissections (Ctrl+Shift+M)" disabled={status.captured === 0 || status.state === 'loading'} onClick={() => s.setDialog('export')}>Export…</button>
+      <TlsPreferencesButton />
       <FilterBar inputRef={filterRef} />
-      <button title="Security alerts and I/O graph" aria-pressed={panel === 'insights'} onClick={() => s.setPanel('insights')}>
-        Insights{status.alerts ? <span className="badge">{status.alerts}</span> : null}
-      </button>
-      <button title="Conversations, endpoints, protocol hierarchy, HTTP" onClick={() => s.setPanel('stats')}>Statistics</button>
+      {PANELS.map((p) => {
+        const badge = p.badge?.(s);
+        return (
+          <button key={p.id} title={p.title} aria-pressed={panel === p.id} onClick={() => {
+            s.setPanel(p.id);
+            const now = store.getState();
+            if (now.panel === p.id) p.onOpen?.(now);
+          }}>
+            {p.label}{badge ? <span className="badge">{badge}</span> : null}
+          </button>
+        );
+      })}
     </div>
   );
 }

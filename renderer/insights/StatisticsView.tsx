@@ -137,8 +137,13 @@ export function StatisticsView({ stats, onApplyFilter, initialTab = 'conversatio
       {tab === 'ai' && (
         <SortableTable
           label="AI service use by host"
-          columns={[s('host', 'Host'), s('service', 'Service'), n('connections', 'Connections'), n('bytesSent', 'Bytes sent'), n('bytesReceived', 'Bytes received'), s('names', 'Names')]}
-          rows={stats.ai.flatMap((h) => h.services.map((v) => ({ host: h.host, service: v.service, connections: v.connections, bytesSent: v.bytesSent, bytesReceived: v.bytesReceived, names: v.names.join(', ') })))}
+          columns={[s('host', 'Host'), s('service', 'Service'), n('connections', 'Connections'), n('bytesSent', 'Bytes sent'), n('bytesReceived', 'Bytes received'), s('names', 'Names'),
+            n('calls', 'LLM calls'), s('models', 'Models'), n('inputTokens', 'Input tokens'), n('outputTokens', 'Output tokens')]}
+          rows={stats.ai.flatMap((h) => h.services.map((v) => ({
+            host: h.host, service: v.service, connections: v.connections, bytesSent: v.bytesSent, bytesReceived: v.bytesReceived, names: v.names.join(', '),
+            calls: (v.models ?? []).reduce((a, m) => a + m.calls, 0), models: (v.models ?? []).map((m) => m.model).join(', '),
+            inputTokens: (v.models ?? []).reduce((a, m) => a + m.inputTokens, 0), outputTokens: (v.models ?? []).reduce((a, m) => a + m.outputTokens, 0),
+          })))}
         />
       )}
     </div>

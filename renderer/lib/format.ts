@@ -1,5 +1,5 @@
 // Small pure helpers the views share (tested under node:test).
-import type { ColumnId, DetailNode } from '../../main/api/types';
+import { COLUMNS, type ColumnFormat, type ColumnId, type DetailNode } from '../../main/api/types';
 
 /** ISO 3166 alpha-2 → regional-indicator flag emoji ('' when not two letters). */
 export function flagEmoji(iso: string | undefined): string {
@@ -10,6 +10,16 @@ export function flagEmoji(iso: string | undefined): string {
 
 export function formatTime(sec: number): string {
   return sec.toFixed(6);
+}
+
+/** How a column with this format shows a (present) value. */
+export function formatColumn(format: ColumnFormat): (v: string | number) => string {
+  switch (format) {
+    case 'time': return (v) => formatTime(Number(v));
+    case 'country': return (v) => (v ? `${flagEmoji(String(v))} ${v}` : '');
+    // pcapng's epb_flags direction: 1 inbound, 2 outbound
+    case 'direction': return (v) => (v === 1 ? '← in' : v === 2 ? '→ out' : '');
+  }
 }
 
 export function formatElapsed(sec: number): string {
@@ -38,14 +48,14 @@ export function filterFor(column: ColumnId, value: string | number | null | unde
       return null;
     }
     case 'protocol': return /^[\w.-]+$/.test(v) ? v.toLowerCase() : null;
-    case 'srcCountry': return `ip.geoip.src_country_iso == ${quote(v)}`;
-    case 'dstCountry': return `ip.geoip.dst_country_iso == ${quote(v)}`;
-    case 'userAgent': return `http.user_agent == ${quote(v)}`;
-    case 'contentLength': return `http.content_length == ${v}`;
-    case 'hostSni': return `http.host == ${quote(v)} || tls.handshake.extensions_server_name == ${quote(v)}`;
     case 'info': return null;
     case 'time': return null;
   }
+  // a field column: its fields, or'ed (Host/SNI reads http.host or the TLS SNI)
+  const def = COLUMNS.find((c) => c.id === column);
+  if (!def || !('fields' in def)) return null;
+  const lit = def.type === 'number' ? v : quote(v);
+  return def.fields.map((f) => `${f} == ${lit}`).join(' || ');
 }
 
 /** The filter for a detail-tree field: 'name == value', or just the name for protocols and flags without a value. */

@@ -106,6 +106,11 @@ function renderText(file: string, s: InsightsSnapshot, top: number, damage: stri
     out += '\n== AI service use by host ==\n';
     out += table(['Host', 'Service', 'Connections', 'Sent', 'Received', 'Names'],
       st.ai.flatMap((h) => h.services.map((v) => [h.host, v.service, v.connections, fmtBytes(v.bytesSent), fmtBytes(v.bytesReceived), v.names.join(',')])));
+    const models = st.ai.flatMap((h) => h.services.flatMap((v) => (v.models ?? []).map((m) => [h.host, v.service, m.model, m.calls, m.inputTokens, m.outputTokens])));
+    if (models.length) {
+      out += '\n== LLM API calls by host, service and model ==\n';
+      out += table(['Host', 'Service', 'Model', 'Calls', 'Input tokens', 'Output tokens'], models);
+    }
   }
   out += '\n== Protocol hierarchy ==\n';
   const walk = (nodes: HierarchyNode[], depth: number): string =>

@@ -6,7 +6,7 @@ import { statSync } from 'node:fs';
 import {
   openCaptureFile, CaptureFileError, decodedFields, readDissector, type ReadFormat, GeoIp, BufferedWriter,
   bulkStdout, FieldsByteWriter, FieldsFormatter, defaultFieldsOptions, type FieldsOptions, summaryLine,
-  packetJson, getField, compileDisplayFilter, type CompiledFilter, readParallel, readThreads,
+  packetJson, getField, compileDisplayFilter, type CompiledFilter, readParallel, readThreads, TlsKeyLog,
 } from '../../engine/index';
 
 const USAGE = `Usage: xdpscope read -r FILE [options]
@@ -21,6 +21,8 @@ const USAGE = `Usage: xdpscope read -r FILE [options]
   -E occurrence=f|l|a first, last or all occurrences of a field
   -E aggregator=,|/s|C   joins several occurrences
   -E quote=d|s|n      quote values with double/single quotes or not
+  -o tls.keylog_file:PATH  decrypt TLS with this NSS key log (SSLKEYLOGFILE);
+                      pcapng Decryption Secrets Blocks are used without it
   --geoip FILE.mmdb   MaxMind GeoLite2/GeoIP2 database (also $XDPSCOPE_GEOIP)
   --no-geoip          no ip.geoip.* fields
 
@@ -46,7 +48,7 @@ export async function run(argv: string[]): Promise<number> {
       args: argv,
       options: {
         r: { type: 'string' }, Y: { type: 'string' }, c: { type: 'string' }, T: { type: 'string' },
-        e: { type: 'string', multiple: true }, E: { type: 'string', multiple: true },
+        e: { type: 'string', multiple: true }, E: { type: 'string', multiple: true }, o: { type: 'string', multiple: true },
         geoip: { type: 'string' }, 'no-geoip': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: false,
@@ -79,6 +81,13 @@ export async function run(argv: string[]): Promise<number> {
     else return fail(`-E ${opt}: unknown option`);
   }
 
+  let keylogPath: string | null = null;
+  for (const opt of v.o ?? []) {
+    const r = preference(opt);
+    if (typeof r === 'string') return fail(r);
+    keylogPath = r.path;
+  }
+
   let filter: CompiledFilter | null = null;
   if (v.Y !== undefined) {
     const r = compileDisplayFilter(v.Y);
@@ -103,12 +112,23 @@ export async function run(argv: string[]): Promise<number> {
     return e instanceof CaptureFileError ? 2 : 1;
   }
   const fmt = format as ReadFormat;
+  // secrets from -o and from the file's Decryption Secrets Blocks (read as the reader meets them)
+  const keys = keylogPath !== null ? TlsKeyLog.fromFile(keylogPath) : new TlsKeyLog();
+  if (keys.fileError) process.stderr.write(`xdpscope read: warning: tls.keylog_file: ${keys.fileError}\n`);
+  let secretsTaken = 0;
+  keys.addSource(() => {
+    const list = file.secrets;
+    let text = '';
+    for (; secretsTaken < list.length; secretsTaken++) if (list[secretsTaken].type === TLS_SECRETS) text += list[secretsTaken].text;
+    return text || null;
+  });
   const nano = file.pcapHeader?.nanosecond ?? file.interfaces.some((i) => (i.tsUnitNs ?? 1000) < 1000);
   // -T fields or text on a large file: decoding threads, their lines merged back into file order
   let bytes = 0;
   try { const st = statSync(v.r); if (st.isFile()) bytes = st.size; } catch { /* opened already: a special file */ }
   const decoded = fmt === 'json' ? null : decodedFields(fmt, fieldNames, filter);
-  const threads = decoded && bytes > 0 ? readThreads(bytes, decoded) : 1;
+  // decryption follows each connection in frame order: one thread
+  const threads = decoded && bytes > 0 && keylogPath === null && !file.mayHoldSecrets ? readThreads(bytes, decoded) : 1;
   if (threads > 1 && (format === 'fields' || format === 'text')) {
     const out = new BufferedWriter(bulkStdout());
     if (format === 'fields' && fo.header) out.write(new FieldsFormatter(fo).header());
@@ -124,7 +144,7 @@ export async function run(argv: string[]): Promise<number> {
     }
     return r.stopped ? 0 : damaged(v.r, file.error, file.metaNotice);
   }
-  const dis = readDissector(fmt, fieldNames, filter, geoip);
+  const dis = readDissector(fmt, fieldNames, filter, geoip, keys);
   const out = new BufferedWriter(bulkStdout());
   const ff = format === 'fields' ? new FieldsFormatter(fo) : null;
   // -T fields: values go straight into the output buffer as bytes
@@ -158,6 +178,21 @@ export async function run(argv: string[]): Promise<number> {
     await file.close();
   }
   return stopped ? 0 : damaged(v.r, file.error, file.metaNotice);
+}
+
+/** pcapng DSB secrets type 'TLSK': an NSS key log */
+const TLS_SECRETS = 0x544c534b;
+
+/** tshark's `-o name:value` (the value may be quoted); only tls.keylog_file is known. */
+function preference(opt: string): { path: string } | string {
+  const c = opt.indexOf(':');
+  if (c < 0) return `-o ${opt}: expected NAME:VALUE, e.g. tls.keylog_file:/path/keys.txt`;
+  const name = opt.slice(0, c);
+  let value = opt.slice(c + 1);
+  if (value.length >= 2 && ((value[0] === '"' && value.endsWith('"')) || (value[0] === "'" && value.endsWith("'")))) value = value.slice(1, -1);
+  if (name !== 'tls.keylog_file' && name !== 'ssl.keylog_file') return `-o ${name}: unknown preference (known: tls.keylog_file)`;
+  if (value === '') return '-o tls.keylog_file: the path is empty';
+  return { path: value };
 }
 
 /** Exit status 2 and the reader's words when the file ended in damage, else 0 (after any metadata notice). */

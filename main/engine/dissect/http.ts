@@ -13,7 +13,7 @@ import * as tables from './tables';
 import type { Framer } from './framers';
 import type { Dissection, Field } from '../types';
 // bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
-const { TCP_HEURISTICS, TCP_PORT, UDP_PORT } = tables;
+const { TCP_HEURISTICS, TCP_PORT, TLS_ALPN, UDP_PORT, HTTP_UPGRADE, HTTP_MESSAGE_HOOKS } = tables;
 const { latin1 } = readers;
 
 declare('http', 'Hypertext Transfer Protocol', [
@@ -239,6 +239,8 @@ export class HttpApp implements TcpApp {
     // each pass consumes at least one byte or stops
     while (o < end) {
       if (this.mode === Mode.Idle) {
+        // HTTP/2 with prior knowledge on an HTTP port: the connection is HTTP/2 from here (both directions)
+        if (this.bufLen === 0 && startsWith(d, o, end, 'PRI * HTTP/2.0')) { this.switchTo('h2c', ctx, st, s, flow, o, end); return; }
         if (!looksLikeHttp(d, o, end) && this.bufLen === 0) {
           // not a message start (e.g. data after a gap, or another protocol on an HTTP port):
           // like tshark, the HTTP dissector leaves such bytes alone
@@ -274,9 +276,11 @@ export class HttpApp implements TcpApp {
         this.hdrFrameLen = used;
         o += used;
         this.startBody(s, hend);
-        this.body = ctx.wants('http.file_data') && (this.mode as Mode) !== Mode.Idle ? new Uint8Array(0) : null;
+        // bodies are kept for http.file_data and for what reads whole messages (gen_ai)
+        this.body = (ctx.wants('http.file_data') || (HTTP_MESSAGE_HOOKS.length > 0 && ctx.wantsPrefix('gen_ai'))) && (this.mode as Mode) !== Mode.Idle ? new Uint8Array(0) : null;
         this.bodyKept = 0;
         if ((this.mode as Mode) === Mode.Idle) this.complete(ctx, st, s);
+        if (this.upgrade !== null) { this.switchTo(this.upgrade, ctx, st, s, flow, o, end); return; }
         continue;
       }
       if (this.mode === Mode.Length) {
@@ -298,7 +302,18 @@ export class HttpApp implements TcpApp {
       this.keep(d, o, end);
       o = end;
     }
-    void flow;
+  }
+
+  /** a 101 response switched the connection to this protocol (an HTTP_UPGRADE token) */
+  private upgrade: string | null = null;
+
+  /** The connection became another protocol: it reads the rest [o, end) and everything after. */
+  private switchTo(token: string, ctx: Ctx, st: State, s: TcpStream, flow: TcpFlow, o: number, end: number): void {
+    this.upgrade = null;
+    const up = HTTP_UPGRADE.get(token);
+    if (up === undefined) return;
+    const app = up(s, flow);
+    if (o < end) app.feed(ctx, st, s, flow, o, end);
   }
 
   framer(): HttpFramer { return new HttpFramer(); }
@@ -364,6 +379,8 @@ export class HttpApp implements TcpApp {
       if (cl < 0 && !chunked) noBody = true;
     } else {
       const code = parseInt(text.slice(9, 12), 10);
+      const up = code === 101 ? /\nupgrade:[ \t]*([^\r\n]*)/i.exec(text) : null;
+      if (up && HTTP_UPGRADE.get(up[1].trim().toLowerCase())) this.upgrade = up[1].trim().toLowerCase();
       const method = code >= 100 && code < 200 ? undefined : s.pendingMethods.shift();
       if ((code >= 100 && code < 200) || code === 204 || code === 304 || method === 'HEAD') noBody = true;
     }
@@ -414,7 +431,9 @@ function emit(ctx: Ctx, m: Message, s: TcpStream): void {
   const text = latin1(d, 0, d.length);
   let pos = 0;
   let lineNo = 0;
-  let host = '', uri = '', ctype = '';
+  let host = '', uri = '', ctype = '', method = '', code = -1;
+  // header lines for the message hooks (gen_ai), only when one will read them
+  const pairs: Array<[string, string]> | null = HTTP_MESSAGE_HOOKS.length > 0 && ctx.wantsPrefix('gen_ai') ? [] : null;
   while (pos < text.length) {
     let nl = text.indexOf('\n', pos);
     if (nl < 0) nl = text.length - 1;
@@ -426,7 +445,7 @@ function emit(ctx: Ctx, m: Message, s: TcpStream): void {
       const sp2 = sp1 < 0 ? -1 : line.indexOf(' ', sp1 + 1);
       if (m.isRequest) {
         ctx.gen(http, 'http.request', true);
-        const method = sp1 < 0 ? line : line.slice(0, sp1);
+        method = sp1 < 0 ? line : line.slice(0, sp1);
         uri = sp1 < 0 ? '' : sp2 < 0 ? line.slice(sp1 + 1) : line.slice(sp1 + 1, sp2);
         ctx.add(http, 'http.request.method', method, pos, method.length);
         if (sp1 >= 0) ctx.add(http, 'http.request.uri', uri, pos + sp1 + 1, uri.length);
@@ -436,7 +455,7 @@ function emit(ctx: Ctx, m: Message, s: TcpStream): void {
         const ver = sp1 < 0 ? line : line.slice(0, sp1);
         ctx.add(http, 'http.response.version', ver, pos, ver.length);
         const codeStr = sp1 < 0 ? '' : sp2 < 0 ? line.slice(sp1 + 1) : line.slice(sp1 + 1, sp2);
-        const code = parseInt(codeStr, 10);
+        code = parseInt(codeStr, 10);
         if (code >= 0) {
           ctx.add(http, 'http.response.code', code, pos + sp1 + 1, codeStr.length);
           ctx.gen(http, 'http.response.code.desc', STATUS[code] ?? 'Unknown');
@@ -452,6 +471,7 @@ function emit(ctx: Ctx, m: Message, s: TcpStream): void {
         let vs = c + 1;
         while (vs < line.length && (line.charCodeAt(vs) === 32 || line.charCodeAt(vs) === 9)) vs++;
         const value = line.slice(vs);
+        if (pairs !== null && pairs.length < 256) pairs.push([name, value]);
         const fname = HEADER_FIELDS[name];
         if (fname) {
           ctx.add(http, fname, utf8(value), pos + vs, value.length);
@@ -478,6 +498,15 @@ function emit(ctx: Ctx, m: Message, s: TcpStream): void {
   ctx.info = media && m.bodyLen > 0 ? `${first}  (${media})` : first;
   const body = m.bodyLen > 0 ? bodyProtocol(ctx, http, ctype) : '';
   ctx.protocol = body === 'json' ? 'HTTP/JSON' : body === 'xml' ? 'HTTP/XML' : 'HTTP';
+  if (pairs !== null) {
+    const msg: tables.HttpMessage = {
+      isRequest: m.isRequest, method: m.isRequest ? method : undefined, path: m.isRequest ? uri : undefined,
+      authority: host || undefined, status: m.isRequest || code < 0 ? undefined : code, headers: pairs,
+      body: m.body ?? (m.bodyLen === 0 ? new Uint8Array(0) : null), bodyLength: m.bodyLen,
+      contentType: ctype, contentEncoding: m.encoding, conn: s,
+    };
+    for (const hook of HTTP_MESSAGE_HOOKS) hook(ctx, msg);
+  }
 }
 
 /**
@@ -546,6 +575,8 @@ declare('ssdp', 'Simple Service Discovery Protocol', []);
 const HTTP_PORTS = [80, 8080, 8000, 8008, 8888, 3128, 3132, 5985, 8088, 11371, 1900, 2869, 2710];
 TCP_PORT.add(HTTP_PORTS, () => new HttpApp(), { priority: 10 });
 TCP_HEURISTICS.add(looksLikeHttp, () => new HttpApp(), 10);
+// HTTP/1.x inside TLS, when the server chose it by ALPN (decrypted with a key log)
+TLS_ALPN.add('http/1.1', () => new HttpApp());
 
 /** HTTP/1.x messages: header block, then a body framed by Content-Length, chunks, or the close. */
 export class HttpFramer implements Framer {

@@ -13,6 +13,7 @@ import { Ctx } from './context';
 import { dissectFrame, type Clock } from './frame';
 import { dissectLink } from './link';
 import { State } from './state';
+import { type TlsKeyLog, tlsKeylogPreference } from './keylog';
 import { etherToString, ipv4ToString, ipv6ToString } from './addr';
 import { enrichPacket, type EnrichOptions } from '../enrich';
 import type { GeoIp } from '../enrich/geoip';
@@ -46,10 +47,12 @@ export interface DissectorOptions {
    * `-T text`, which prints summaries and needs no fields beyond the filter's.
    */
   summaries?: boolean;
+  /** TLS secrets (Wireshark's tls.keylog_file): protected records are decrypted and their plaintext dissected; default the preference (setTlsKeylogPreference) */
+  tlsKeys?: TlsKeyLog | null;
 }
 
 /** Fields enrichment reads, added to a field subset when enrichment is wanted. */
-const ENRICH_INPUTS = ['ip', 'ipv6', 'http', 'tcp.stream', 'ip.src', 'ip.dst', 'ipv6.src', 'ipv6.dst', 'tls.handshake.extensions_server_name', 'http.host', 'http.user_agent', 'dns.qry.name'];
+const ENRICH_INPUTS = ['ip', 'ipv6', 'http', 'tcp.stream', 'ip.src', 'ip.dst', 'ipv6.src', 'ipv6.dst', 'tls.handshake.extensions_server_name', 'http.host', 'http.user_agent', 'dns.qry.name', 'http2', 'http2.headers.authority', 'http2.headers.user_agent'];
 const isEnrichField = (n: string): boolean =>
   n.startsWith('ip.geoip') || n.startsWith('ipv6.geoip') || n.startsWith('xdpscope') || n === 'http.user_agent.family';
 
@@ -127,6 +130,7 @@ export class Dissector {
     } else this.want = null;
     this.enrich = enrich ? { geoip: opts.geoip, streams: new Map() } : null;
     this.reuse = opts.reuse === true;
+    this.state.tlsKeys = opts.tlsKeys !== undefined ? opts.tlsKeys : tlsKeylogPreference();
     this.summaries = this.want === null || opts.summaries === true;
   }
 
@@ -223,4 +227,5 @@ export class Dissector {
 }
 
 export { labelOf, withLabels } from './labels';
+export { TlsKeyLog } from './keylog';
 export { formatValue } from './format';

@@ -18,6 +18,8 @@ import './dns';
 import './dhcp';
 import './http';
 import './tls';
+import './http2';
+import './genai';
 import './rip';
 import './minor';
 import './data';

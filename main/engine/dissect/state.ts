@@ -2,6 +2,7 @@
 import { FragTable } from './frag';
 import { TcpTable } from './tcpstream';
 import type { Ctx } from './context';
+import type { TlsKeyLog } from './keylog';
 
 const MAX_UDP_STREAMS = 200_000;
 const MAX_ECHOES = 65_536;
@@ -9,6 +10,8 @@ const MAX_ECHOES = 65_536;
 export class State {
   readonly frags = new FragTable();
   readonly tcp = new TcpTable();
+  /** secrets for TLS decryption (tls.keylog_file, pcapng DSBs); null: records stay encrypted */
+  tlsKeys: TlsKeyLog | null = null;
   private udp = new Map<string, number>();
   private udpNext = 0;
 

@@ -6,7 +6,7 @@
 // caller imports first.
 import type { Ctx } from './context';
 import type { State } from './state';
-import type { TcpApp } from './tcpstream';
+import type { TcpApp, TcpFlow, TcpStream } from './tcpstream';
 
 /**
  * Dissects [off, end) of ctx.d. Returns where the protocol's bytes end when
@@ -112,3 +112,35 @@ export class StringTable<T> {
  * 'h2' or 'http/1.1'.
  */
 export const TLS_ALPN = new StringTable<TcpAppFactory>('tls.alpn');
+
+/**
+ * Protocols an HTTP/1.1 connection can switch to, by Upgrade token (and
+ * 'h2c' also for the HTTP/2 preface sent with prior knowledge on an HTTP
+ * port): makes both directions of the connection the new protocol and
+ * returns the app for `flow`, which the HTTP dissector feeds the rest.
+ */
+export const HTTP_UPGRADE = new StringTable<(s: TcpStream, flow: TcpFlow) => TcpApp>('http.upgrade');
+
+/** A complete HTTP message (HTTP/1.x or HTTP/2), for what reads messages rather than bytes (the gen_ai fields). */
+export interface HttpMessage {
+  isRequest: boolean;
+  method?: string;
+  /** the request target (path and query) */
+  path?: string;
+  /** Host or :authority */
+  authority?: string;
+  status?: number;
+  /** header names in lower case, values as sent */
+  headers: ReadonlyArray<readonly [string, string]>;
+  /** the body after chunked framing, still content-encoded; null when not kept (too large, or not wanted) */
+  body: Uint8Array | null;
+  bodyLength: number;
+  contentType: string;
+  /** Content-Encoding in lower case, '' for none */
+  contentEncoding: string;
+  /** pairs responses with requests: the TCP connection (HTTP/1, in order) or the HTTP/2 stream */
+  conn: object;
+}
+
+/** Called on the frame that completes each HTTP message, after the HTTP layer's fields. */
+export const HTTP_MESSAGE_HOOKS: Array<(ctx: Ctx, m: HttpMessage) => void> = [];

@@ -242,7 +242,10 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
     const result = SEGMENT_ANALYSIS;
     result.reset();
     if (reused) result.flags = A_REUSED;
-    analyze(result, stream.s, fa, ra, flow.base, rev.wscale, seq, ack, len, flags, win, ctx.pkt.number, ctx.pkt.tsNs);
+    const seg = SEGMENT;
+    seg.stream = stream.s; seg.fwd = fa; seg.rev = ra; seg.base = flow.base; seg.revScale = rev.wscale;
+    seg.seq = seq; seg.ack = ack; seg.len = len; seg.flags = flags; seg.window = win; seg.frame = ctx.pkt.number; seg.ts = ctx.pkt.tsNs;
+    analyze(result, seg);
     if (result.has || result.flags) prefix = showAnalysis(ctx, tcp, result, stream.s);
     // tshark's is_first_ack: until the direction's first ACK without SYN its window is not scaled
     if ((flags & 18) === 16) fa.firstAck = false;
@@ -385,12 +388,38 @@ const within = (now: bigint | null, then: bigint | null, limit: bigint): boolean
   return d >= 0n && d < limit;
 };
 
+/** One segment as the sequence analysis reads it, with its stream's state per direction. */
+interface Segment {
+  stream: TcpStream;
+  /** this segment's direction, and the other */
+  fwd: SeqState;
+  rev: SeqState;
+  /** this direction's first raw sequence number (relative numbers for the bytes-in-flight ranges) */
+  base: number;
+  /** the other direction's window scale shift: -1 unknown, -2 none */
+  revScale: number;
+  seq: number;
+  ack: number;
+  /** payload length (SYN and FIN count through flags) */
+  len: number;
+  flags: number;
+  window: number;
+  frame: number;
+  ts: bigint | null;
+}
+
+/** Filled per packet (the analysis keeps nothing of it): no allocation on the hot path. */
+const SEGMENT: Segment = {
+  stream: null as unknown as TcpStream, fwd: null as unknown as SeqState, rev: null as unknown as SeqState,
+  base: 0, revScale: -1, seq: 0, ack: 0, len: 0, flags: 0, window: 0, frame: 0, ts: null,
+};
+
 /**
  * tshark 4.0's tcp_analyze_sequence_number(): the checks in its order, on raw
- * sequence numbers, with its state per direction (fwd: this segment's, rev:
- * the other). seglen is the payload length; SYN and FIN count through flags.
+ * sequence numbers, with its state per direction.
  */
-function analyze(result: SegmentAnalysis, s: TcpStream, fwd: SeqState, rev: SeqState, base: number, revScale: number, seq: number, ack: number, seglen: number, flags: number, window: number, frame: number, ts: bigint | null): void {
+function analyze(result: SegmentAnalysis, seg: Segment): void {
+  const { stream: s, fwd, rev, base, revScale, seq, ack, len: seglen, flags, window, frame, ts } = seg;
   if (flags & TH_ACK) rev.validBif = true;
   const plainFlags = (flags & (TH_SYN | TH_FIN | TH_RST)) === 0;
 

@@ -1,6 +1,10 @@
 // TLS records over TCP, reassembled per direction, with ClientHello and
 // ServerHello decoded (SNI, ALPN, supported_versions, cipher suites).
-// Records after ChangeCipherSpec are encrypted: only their framing is shown.
+// Records after ChangeCipherSpec (TLS 1.3: after the ServerHello) are
+// encrypted: only their framing is shown, unless the dissector was given a
+// key log (State.tlsKeys): then they are decrypted in frame order, one
+// sequence number per direction, and their plaintext goes to the protocol
+// the server's ALPN choice names (TLS_ALPN), as tshark does.
 import { createHash } from 'node:crypto';
 import { type Ctx, FieldNode } from './context';
 import { declare, HEX16 } from './fields';
@@ -8,23 +12,41 @@ import type { State } from './state';
 import type { TcpApp, TcpFlow, TcpStream } from './tcpstream';
 import * as readers from './bytes';
 import { LengthFramer } from './framers';
+import { ja4Fields } from './ja4';
 import * as tables from './tables';
+import { RecordCipher, SUITES, type Plain } from './tls-decrypt';
+import type { KeylogLabel } from './keylog';
 // bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
-const { TCP_HEURISTICS, TCP_PORT } = tables;
+const { TCP_HEURISTICS, TCP_PORT, TLS_ALPN } = tables;
 const { latin1, u16 } = readers;
 
 
+const CONTENT_TYPES: Record<number, string> = { 20: 'Change Cipher Spec', 21: 'Alert', 22: 'Handshake', 23: 'Application Data', 24: 'Heartbeat' };
+const ALERT_LEVELS: Record<number, string> = { 1: 'Warning', 2: 'Fatal' };
+const ALERT_DESCS: Record<number, string> = {
+  0: 'Close Notify', 10: 'Unexpected Message', 20: 'Bad Record MAC', 21: 'Decryption Failed', 22: 'Record Overflow',
+  30: 'Decompression Failure', 40: 'Handshake Failure', 41: 'No Certificate', 42: 'Bad Certificate', 43: 'Unsupported Certificate',
+  44: 'Certificate Revoked', 45: 'Certificate Expired', 46: 'Certificate Unknown', 47: 'Illegal Parameter', 48: 'Unknown CA',
+  49: 'Access Denied', 50: 'Decode Error', 51: 'Decrypt Error', 60: 'Export Restriction', 70: 'Protocol Version',
+  71: 'Insufficient Security', 80: 'Internal Error', 86: 'Inappropriate Fallback', 90: 'User Canceled', 100: 'No Renegotiation',
+  109: 'Missing Extension', 110: 'Unsupported Extension', 111: 'Certificate Unobtainable', 112: 'Unrecognized Name',
+  113: 'Bad Certificate Status Response', 114: 'Bad Certificate Hash Value', 115: 'Unknown PSK Identity',
+  116: 'Certificate Required', 120: 'No application Protocol',
+};
+
 declare('tls', 'Transport Layer Security', [
   ['tls.record', 'none', 'TLS Record'],
-  ['tls.record.content_type', 'uint', 'Content Type', { valueNames: { 20: 'Change Cipher Spec', 21: 'Alert', 22: 'Handshake', 23: 'Application Data', 24: 'Heartbeat' } }],
+  ['tls.record.content_type', 'uint', 'Content Type', { valueNames: CONTENT_TYPES }],
+  ['tls.record.opaque_type', 'uint', 'Opaque Type', { valueNames: CONTENT_TYPES, description: 'Always set to value 23, actual content type is known after decryption' }],
   ['tls.record.version', 'uint', 'Version', HEX16],
   ['tls.record.length', 'uint', 'Length'],
   ['tls.app_data', 'bytes', 'Encrypted Application Data'],
-  ['tls.alert_message.level', 'uint', 'Level'],
-  ['tls.alert_message.desc', 'uint', 'Description'],
+  ['tls.alert_message', 'none', 'Alert Message'],
+  ['tls.alert_message.level', 'uint', 'Level', { valueNames: ALERT_LEVELS }],
+  ['tls.alert_message.desc', 'uint', 'Description', { valueNames: ALERT_DESCS }],
   ['tls.change_cipher_spec', 'none', 'Change Cipher Spec Message'],
   ['tls.handshake', 'none', 'Handshake Protocol'],
-  ['tls.handshake.type', 'uint', 'Handshake Type', { valueNames: { 1: 'Client Hello', 2: 'Server Hello', 4: 'New Session Ticket', 8: 'Encrypted Extensions', 11: 'Certificate', 12: 'Server Key Exchange', 13: 'Certificate Request', 14: 'Server Hello Done', 15: 'Certificate Verify', 16: 'Client Key Exchange', 20: 'Finished' } }],
+  ['tls.handshake.type', 'uint', 'Handshake Type', { valueNames: { 1: 'Client Hello', 2: 'Server Hello', 4: 'New Session Ticket', 8: 'Encrypted Extensions', 11: 'Certificate', 12: 'Server Key Exchange', 13: 'Certificate Request', 14: 'Server Hello Done', 15: 'Certificate Verify', 16: 'Client Key Exchange', 20: 'Finished', 24: 'Key Update' } }],
   ['tls.handshake.length', 'uint', 'Length'],
   ['tls.handshake.version', 'uint', 'Version', HEX16],
   ['tls.handshake.random', 'bytes', 'Random'],
@@ -41,6 +63,8 @@ declare('tls', 'Transport Layer Security', [
   ['tls.handshake.extensions_alpn_str', 'string', 'ALPN Next Protocol'],
   ['tls.handshake.extensions.supported_version', 'uint', 'Supported Version', HEX16],
   ['tls.handshake.certificates_length', 'uint', 'Certificates Length'],
+  ['tls.handshake.certificate_request_context_length', 'uint', 'Certificate Request Context Length'],
+  ['tls.handshake.verify_data', 'none', 'Verify Data'],
   ['tls.handshake.extensions_supported_group', 'uint', 'Supported Group', HEX16],
   ['tls.handshake.extensions_ec_point_format', 'uint', 'EC point format'],
   ['tls.handshake.ja3_full', 'string', 'JA3 Fullstring'],
@@ -55,7 +79,7 @@ declare('tls', 'Transport Layer Security', [
 const HS_NAMES: Record<number, string> = {
   0: 'Hello Request', 1: 'Client Hello', 2: 'Server Hello', 4: 'New Session Ticket', 8: 'Encrypted Extensions',
   11: 'Certificate', 12: 'Server Key Exchange', 13: 'Certificate Request', 14: 'Server Hello Done',
-  15: 'Certificate Verify', 16: 'Client Key Exchange', 20: 'Finished',
+  15: 'Certificate Verify', 16: 'Client Key Exchange', 20: 'Finished', 24: 'Key Update',
 };
 const VERSIONS: Record<number, string> = { 0x0300: 'SSLv3', 0x0301: 'TLSv1', 0x0302: 'TLSv1.1', 0x0303: 'TLSv1.2', 0x0304: 'TLSv1.3' };
 
@@ -65,6 +89,29 @@ export function looksLikeTls(d: Uint8Array, off: number, end: number): boolean {
 
 const MAX_RECORD = 18432 + 2048; // 2^14 + expansion allowance (RFC 8446 §5.2)
 const MAX_HANDSHAKE = 256 * 1024; // bounds a handshake message reassembled across records
+
+/** A TLS connection as both directions see it: what decryption needs from the handshake. */
+interface TlsSession {
+  clientRandom: Uint8Array | null;
+  serverRandom: Uint8Array | null;
+  /** the server's cipher suite, -1 before its ServerHello */
+  suite: number;
+  /** encrypt-then-MAC (RFC 7366) agreed by the ServerHello */
+  etm: boolean;
+  /** the protocol the server chose (ServerHello or EncryptedExtensions), '' none */
+  alpn: string;
+}
+
+type TlsStream = TcpStream & { tlsVersion?: number; tlsSession?: TlsSession };
+
+const enum Phase { Clear, Tls12, Tls13Handshake, Tls13App }
+
+const LABELS: Record<number, [KeylogLabel, KeylogLabel]> = {
+  [Phase.Tls13Handshake]: ['CLIENT_HANDSHAKE_TRAFFIC_SECRET', 'SERVER_HANDSHAKE_TRAFFIC_SECRET'],
+  [Phase.Tls13App]: ['CLIENT_TRAFFIC_SECRET_0', 'SERVER_TRAFFIC_SECRET_0'],
+};
+
+const hex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.length).toString('hex');
 
 export class TlsApp implements TcpApp {
   private hdr = new Uint8Array(5);
@@ -85,14 +132,34 @@ export class TlsApp implements TcpApp {
   private bodyFrame = -1;
   private bodyFrameBytes = 0;
 
+  // --- decryption (only with a key log) ---
+  /** this direction is the client's (it sent the ClientHello) or the server's; 0 unknown */
+  private side: 0 | 1 | 2 = 0;
+  private phase = Phase.Clear;
+  /** protected records of this direction in the current phase: the sequence number if keys come late */
+  private seen = 0;
+  private cipher: RecordCipher | null = null;
+  /** after the current record: switch to application keys (Finished) or the next generation (KeyUpdate) */
+  private after: 'app' | 'update' | null = null;
+  /** reads this direction's decrypted application data; undefined until the first plaintext */
+  private inner: TcpApp | null | undefined = undefined;
+  /** the frame whose summary the inner protocol set */
+  private innerFrame = -1;
+  /** the frame already given a "not decrypted" note */
+  private notedFrame = -1;
+
   reset(): void {
     this.hdrLen = 0; this.body = null; this.remaining = 0; this.bad = false; this.hsPending = null;
+    this.inner?.reset();
   }
 
-  fin(): void {}
+  fin(ctx: Ctx, st: State, s: TcpStream, flow: TcpFlow): void {
+    this.inner?.fin(ctx, st, s, flow);
+  }
+
   framer(): LengthFramer { return new LengthFramer(true); }
 
-  feed(ctx: Ctx, _st: State, s: TcpStream, _flow: TcpFlow, off: number, end: number): void {
+  feed(ctx: Ctx, st: State, s: TcpStream, flow: TcpFlow, off: number, end: number): void {
     const d = ctx.d;
     let o = off;
     if (this.bad) { this.unknown(ctx, off, end); return; }
@@ -118,10 +185,12 @@ export class TlsApp implements TcpApp {
         this.bodyLen = 0;
         this.bodyFrame = ctx.pkt.number;
         this.bodyFrameBytes = 0;
-        // handshake records are kept (bounded), application data when its bytes are asked for (tls.app_data); the rest are only counted
-        const keep = (this.type === 22 && !this.encrypted) || (this.type === 23 && ctx.wants('tls.app_data'));
+        // handshake records are kept (bounded), application data when its bytes are asked for (tls.app_data) or
+        // decrypted, alerts always (two bytes); the rest are only counted
+        const keep = (this.type === 22 && !this.encrypted) || this.type === 21 || (this.type === 23 && ctx.wants('tls.app_data')) ||
+          (st.tlsKeys !== null && this.isProtected(s) && this.type >= 21 && this.type <= 23);
         this.body = keep ? new Uint8Array(Math.min(this.remaining, MAX_RECORD)) : null;
-        if (this.remaining === 0) { this.record(ctx, s, o); continue; }
+        if (this.remaining === 0) { this.record(ctx, st, s, flow, o); continue; }
       }
       const n = Math.min(this.remaining, end - o);
       if (this.bodyFrame !== ctx.pkt.number) { this.bodyFrame = ctx.pkt.number; this.bodyFrameBytes = 0; }
@@ -133,8 +202,19 @@ export class TlsApp implements TcpApp {
       }
       this.remaining -= n;
       o += n;
-      if (this.remaining === 0) this.record(ctx, s, o);
+      if (this.remaining === 0) this.record(ctx, st, s, flow, o);
     }
+  }
+
+  /** Is the current record protected (encrypted) in this direction? */
+  private isProtected(s: TlsStream): boolean {
+    if (this.phase === Phase.Tls12) return true;
+    if (s.tlsVersion === 0x0304 && s.tlsSession && s.tlsSession.suite >= 0 && this.type === 23) {
+      // the client's first protected record after the ServerHello starts its handshake phase
+      if (this.phase === Phase.Clear && this.side === 1) { this.phase = Phase.Tls13Handshake; this.seen = 0; }
+      return this.phase !== Phase.Clear;
+    }
+    return false;
   }
 
   private unknown(ctx: Ctx, off: number, end: number): void {
@@ -151,47 +231,108 @@ export class TlsApp implements TcpApp {
     return this.layer;
   }
 
+  /** The keys for this direction's current phase, or why there are none. */
+  private keys(st: State, s: TlsStream): RecordCipher | string {
+    if (this.cipher) return this.cipher;
+    const keys = st.tlsKeys;
+    const sess = s.tlsSession;
+    if (!keys) return 'no key log';
+    if (!sess || !sess.clientRandom || this.side === 0) return 'the handshake was not captured';
+    const suite = SUITES.get(sess.suite);
+    if (!suite) return `cipher suite 0x${sess.suite.toString(16).padStart(4, '0')} is not supported for decryption`;
+    if (this.phase === Phase.Tls12) {
+      if (!sess.serverRandom) return 'the ServerHello was not captured';
+      const master = keys.secret('CLIENT_RANDOM', sess.clientRandom);
+      if (!master) return `no CLIENT_RANDOM secret in the key log for client random ${hex(sess.clientRandom)}${keys.fileError ? ` (${keys.fileError})` : ''}`;
+      this.cipher = RecordCipher.tls12(suite, master, sess.clientRandom, sess.serverRandom, this.side === 1, sess.etm);
+    } else {
+      const label = LABELS[this.phase][this.side === 1 ? 0 : 1];
+      const secret = keys.secret(label, sess.clientRandom);
+      if (!secret) return `no ${label} in the key log for client random ${hex(sess.clientRandom)}${keys.fileError ? ` (${keys.fileError})` : ''}`;
+      this.cipher = RecordCipher.tls13(suite, secret);
+    }
+    // keys that came late (a live key log): the records already passed count
+    this.cipher.seq = BigInt(this.seen);
+    return this.cipher;
+  }
+
+  /** Decrypts the current record, or notes why not (once per frame). */
+  private decrypt(ctx: Ctx, st: State, s: TlsStream, body: Uint8Array): Plain | null {
+    const c = this.keys(st, s);
+    const r = typeof c === 'string' ? c : c.decrypt(this.hdr, body);
+    this.seen++;
+    if (typeof r !== 'string') return r;
+    if (this.notedFrame !== ctx.pkt.number) {
+      this.notedFrame = ctx.pkt.number;
+      ctx.note('security', 'tls', `TLS record not decrypted: ${r}`, 'warn');
+    }
+    return null;
+  }
+
   /** A record ended at offset `end` of the current frame. */
-  private record(ctx: Ctx, s: TcpStream & { tlsVersion?: number }, end: number): void {
+  private record(ctx: Ctx, st: State, s: TlsStream, flow: TcpFlow, end: number): void {
     const l = this.tlsLayer(ctx);
     const h = this.hdr;
     const len = (h[3] << 8) | h[4];
     this.hdrLen = 0;
     const rec = ctx.gen(l, 'tls.record', null);
-    ctx.sub(rec, 'tls.record.content_type', this.type, 0, 0).generated = true;
+    // a TLS 1.3 protected record's type is only its disguise (tshark's opaque type)
+    const opaque = s.tlsVersion === 0x0304 && this.type === 23 && (s.tlsSession?.suite ?? -1) >= 0;
+    ctx.sub(rec, opaque ? 'tls.record.opaque_type' : 'tls.record.content_type', this.type, 0, 0).generated = true;
     ctx.sub(rec, 'tls.record.version', this.version, 0, 0).generated = true;
     ctx.sub(rec, 'tls.record.length', len, 0, 0).generated = true;
     let vname = VERSIONS[s.tlsVersion ?? this.version] ?? 'SSL';
-    switch (this.type) {
-      case 20: ctx.sub(rec, 'tls.change_cipher_spec', null, 0, 0); this.encrypted = true; this.infos.push('Change Cipher Spec'); break;
-      case 21: this.infos.push(this.encrypted || len !== 2 ? 'Encrypted Alert' : 'Alert'); break;
+    const inFrame = Math.min(this.bodyFrameBytes, this.bodyLen, end);
+    const protectedRecord = st.tlsKeys !== null && this.isProtected(s);
+    let type = this.type;
+    let plain: Plain | null = null;
+    const body = this.body;
+    this.body = null;
+    if (protectedRecord && body && this.bodyLen === body.length) {
+      plain = this.decrypt(ctx, st, s, body.subarray(0, this.bodyLen));
+      if (plain) {
+        type = plain.type;
+        if (opaque) ctx.sub(rec, 'tls.record.content_type', type, 0, 0).generated = true;
+      }
+    }
+    if (type === 23 && body) {
+      // the whole record, as tshark gives it (the ciphertext even when decrypted); its byte range is the part in this frame
+      ctx.sub(rec, 'tls.app_data', body.subarray(0, this.bodyLen), end - inFrame, inFrame);
+    }
+    switch (type) {
+      case 20: ctx.sub(rec, 'tls.change_cipher_spec', null, 0, 0); this.changeCipherSpec(s); this.infos.push('Change Cipher Spec'); break;
+      case 21: {
+        const a = plain ? plain.data : (!this.encrypted && body && this.bodyLen === 2 && len === 2 ? body : null);
+        // tshark shows the item for an encrypted alert too (its text says so)
+        const m = ctx.sub(rec, 'tls.alert_message', null, end - Math.min(inFrame, len), Math.min(inFrame, len));
+        if (a && a.length >= 2) {
+          ctx.sub(m, 'tls.alert_message.level', a[0], 0, 0);
+          ctx.sub(m, 'tls.alert_message.desc', a[1], 0, 0);
+          this.infos.push(plain ? `Alert (Level: ${ALERT_LEVELS[a[0]] ?? 'Unknown'}, Description: ${ALERT_DESCS[a[1]] ?? 'Unknown'})` : 'Alert');
+        } else this.infos.push(this.encrypted || len !== 2 ? 'Encrypted Alert' : 'Alert');
+        break;
+      }
       case 23: {
-        this.infos.push('Application Data');
-        const body = this.body;
-        this.body = null;
-        // the whole record, as tshark gives it; its byte range is the part in this frame
-        const inFrame = Math.min(this.bodyFrameBytes, this.bodyLen, end);
-        if (body) ctx.sub(rec, 'tls.app_data', body.subarray(0, this.bodyLen), end - inFrame, inFrame);
+        if (plain) this.appData(ctx, st, s, flow, plain.data, end);
+        if (this.innerFrame !== ctx.pkt.number) this.infos.push('Application Data');
         break;
       }
       case 24: this.infos.push('Heartbeat'); break;
       case 22: {
-        const body = this.body;
-        this.body = null;
-        if (!body || this.encrypted) {
+        if (plain) {
+          const buf = this.withPending(plain.data);
+          ctx.withReassembled(buf, 0, end, 0, () => this.handshakes(ctx, rec, buf, s));
+          break;
+        }
+        if (!body || this.encrypted || protectedRecord) {
           // tshark still shows the (opaque) handshake item
           const n = Math.min(this.bodyFrameBytes, end);
           ctx.sub(rec, 'tls.handshake', null, end - n, n);
           this.infos.push('Encrypted Handshake Message');
           break;
         }
-        let b = body.subarray(0, this.bodyLen);
-        const pending = this.hsPending;
-        this.hsPending = null;
-        if (pending) { const c = new Uint8Array(pending.length + b.length); c.set(pending); c.set(b, pending.length); b = c; }
+        const buf = this.withPending(body.subarray(0, this.bodyLen));
         // the record's bytes may span frames: only its tail is in this one
-        const inFrame = Math.min(this.bodyFrameBytes, this.bodyLen, end);
-        const buf = b;
         ctx.withReassembled(buf, buf.length - inFrame, end - inFrame, inFrame, () => {
           this.handshakes(ctx, rec, buf, s);
         });
@@ -199,11 +340,51 @@ export class TlsApp implements TcpApp {
         break;
       }
     }
+    if (this.after === 'app') { this.phase = Phase.Tls13App; this.seen = 0; this.cipher = null; }
+    else if (this.after === 'update' && this.cipher) { this.cipher = this.cipher.updated(); this.seen = 0; }
+    this.after = null;
+    if (this.innerFrame === ctx.pkt.number) return; // the protocol inside set the columns, as tshark's does
     const infos = this.infos;
     ctx.setSummary(vname, () => infos.join(', '));
   }
 
-  private handshakes(ctx: Ctx, rec: FieldNode, b: Uint8Array, s: TcpStream & { tlsVersion?: number }): void {
+  /** A handshake record's bytes after any message start the previous record left open. */
+  private withPending(b: Uint8Array): Uint8Array {
+    const pending = this.hsPending;
+    this.hsPending = null;
+    if (!pending) return b;
+    const c = new Uint8Array(pending.length + b.length);
+    c.set(pending);
+    c.set(b, pending.length);
+    return c;
+  }
+
+  private changeCipherSpec(s: TlsStream): void {
+    this.encrypted = true;
+    // TLS 1.3's ChangeCipherSpec is only for middleboxes (RFC 8446 §5): keys change elsewhere
+    if (s.tlsVersion !== 0x0304 && s.tlsSession) { this.phase = Phase.Tls12; this.seen = 0; this.cipher = null; }
+  }
+
+  /** Decrypted application data: to the protocol the ALPN names, else one a look at the bytes finds. */
+  private appData(ctx: Ctx, st: State, s: TlsStream, flow: TcpFlow, data: Buffer, end: number): void {
+    if (data.length === 0) return;
+    if (this.inner === undefined) {
+      const alpn = s.tlsSession?.alpn ?? '';
+      const make = (alpn ? TLS_ALPN.get(alpn) : undefined) ?? TCP_HEURISTICS.find(data, 0, data.length);
+      const app = make?.(ctx.srcPort, ctx.dstPort) ?? null;
+      // TLS inside TLS is not what a heuristic means here
+      this.inner = app instanceof TlsApp ? null : app;
+    }
+    const inner = this.inner;
+    if (!inner) return;
+    const protocol = ctx.protocol, info = ctx.info;
+    ctx.setSummary('', '');
+    ctx.withReassembled(data, 0, end, 0, () => inner.feed(ctx, st, s, flow, 0, data.length));
+    if (ctx.protocol !== '') this.innerFrame = ctx.pkt.number;
+    else ctx.setSummary(protocol, info);
+  }
+
+  private handshakes(ctx: Ctx, rec: FieldNode, b: Uint8Array, s: TlsStream): void {
     let o = 0;
     while (o + 4 <= b.length) {
       const type = b[o], len = (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3];
@@ -224,18 +405,96 @@ export class TlsApp implements TcpApp {
         return;
       }
       let info = name;
+      const p = o + 4, e = o + 4 + len;
       if (type === 1 || type === 2) {
-        const sni = hello(ctx, hs, b, o + 4, o + 4 + len, type === 1, s);
+        const sni = hello(ctx, hs, b, p, e, type === 1, s);
         if (type === 1 && sni) info = `Client Hello (SNI=${sni})`;
-      } else if (type === 11 && (s.tlsVersion ?? this.version) !== 0x0304) certificates(ctx, hs, b, o + 4, o + 4 + len);
+        if (type === 1) ja4Fields(ctx, hs, p, e, 't');
+        this.helloFacts(b, p, e, type === 1, s);
+      } else if (type === 11) {
+        if ((s.tlsVersion ?? this.version) !== 0x0304) certificates(ctx, hs, b, p, e);
+        else if (p < e) {
+          // TLS 1.3 (decrypted): a request context, then entries each followed by their extensions
+          ctx.sub(hs, 'tls.handshake.certificate_request_context_length', b[p], p, 1);
+          certificates(ctx, hs, b, p + 1 + b[p], e, true);
+        }
+      } else if (type === 8) {
+        encryptedExtensions(ctx, hs, b, p, e, s);
+      } else if (type === 20) {
+        ctx.sub(hs, 'tls.handshake.verify_data', null, p, len);
+        if (this.phase === Phase.Tls13Handshake) this.after = 'app';
+      } else if (type === 24) {
+        if (this.phase === Phase.Tls13App) this.after = 'update';
+      }
       this.infos.push(info);
       o += 4 + len;
     }
   }
+
+  /** What decryption needs from a Hello, read whatever fields are wanted. */
+  private helloFacts(b: Uint8Array, o: number, end: number, client: boolean, s: TlsStream): void {
+    if (o + 35 > end) return;
+    const sess = s.tlsSession ??= { clientRandom: null, serverRandom: null, suite: -1, etm: false, alpn: '' };
+    const random = b.slice(o + 2, o + 34);
+    this.side = client ? 1 : 2;
+    if (client) { sess.clientRandom ??= random; return; }
+    sess.serverRandom = random;
+    let p = o + 35 + b[o + 34];
+    if (p + 3 > end) return;
+    sess.suite = u16(b, p);
+    p += 3;
+    if (p + 2 > end) return;
+    const extEnd = Math.min(end, p + 2 + u16(b, p));
+    p += 2;
+    while (p + 4 <= extEnd) {
+      const t = u16(b, p), l = u16(b, p + 2);
+      if (p + 4 + l > extEnd) break;
+      if (t === 22) sess.etm = true;
+      else if (t === 16 && l >= 4) sess.alpn = alpnFirst(b, p + 4, p + 4 + l);
+      p += 4 + l;
+    }
+    // TLS 1.3: everything the server sends after its Hello is protected
+    if (s.tlsVersion === 0x0304) { this.phase = Phase.Tls13Handshake; this.seen = 0; this.cipher = null; }
+  }
 }
 
-/** A (TLS ≤ 1.2) Certificate message body [o, end): the chain's length, then each certificate's length and DER bytes. */
-function certificates(ctx: Ctx, hs: FieldNode, b: Uint8Array, o: number, end: number): void {
+/** The first name of an ALPN extension body (the server's choice is its only one). */
+function alpnFirst(b: Uint8Array, p: number, e: number): string {
+  const n = b[p + 2];
+  return p + 3 + n <= e ? latin1(b, p + 3, p + 3 + n) : '';
+}
+
+/** TLS 1.3 EncryptedExtensions body [o, end): the extensions, ALPN among them. */
+function encryptedExtensions(ctx: Ctx, hs: FieldNode, b: Uint8Array, o: number, end: number, s: TlsStream): void {
+  if (o + 2 > end) { ctx.malformedAt('tls', 'Encrypted Extensions cut short in its length', o, end - o); return; }
+  const total = u16(b, o);
+  ctx.sub(hs, 'tls.handshake.extensions_length', total, o, 2);
+  let p = o + 2;
+  const stop = Math.min(end, p + total);
+  while (p + 4 <= stop) {
+    const t = u16(b, p), l = u16(b, p + 2);
+    ctx.sub(hs, 'tls.handshake.extension.type', t, p, 2);
+    ctx.sub(hs, 'tls.handshake.extension.len', l, p + 2, 2);
+    if (p + 4 + l > stop) { ctx.malformedAt('tls', `extension ${t} length ${l} runs past the extensions`, p, stop - p); return; }
+    if (t === 16 && l >= 3) {
+      let q = p + 6;
+      while (q < p + 4 + l) {
+        const sl = b[q];
+        if (q + 1 + sl > p + 4 + l) break;
+        ctx.sub(hs, 'tls.handshake.extensions_alpn_str', latin1(b, q + 1, q + 1 + sl), q + 1, sl);
+        q += 1 + sl;
+      }
+      if (s.tlsSession) s.tlsSession.alpn = alpnFirst(b, p + 4, p + 4 + l);
+    }
+    p += 4 + l;
+  }
+}
+
+/**
+ * A Certificate message body [o, end): the chain's length, then each
+ * certificate's length and DER bytes (TLS 1.3: each followed by its extensions).
+ */
+function certificates(ctx: Ctx, hs: FieldNode, b: Uint8Array, o: number, end: number, tls13 = false): void {
   if (o + 3 > end) { ctx.malformedAt('tls', 'Certificate message cut short in its length', o, end - o); return; }
   const total = (b[o] << 16) | (b[o + 1] << 8) | b[o + 2];
   ctx.sub(hs, 'tls.handshake.certificates_length', total, o, 3);
@@ -250,6 +509,10 @@ function certificates(ctx: Ctx, hs: FieldNode, b: Uint8Array, o: number, end: nu
     if (p + 3 + l > stop) { ctx.malformedAt('tls', `certificate length ${l} runs past the list`, p, 3); return; }
     ctx.sub(list, 'tls.handshake.certificate', b.subarray(p + 3, p + 3 + l), p + 3, l);
     p += 3 + l;
+    if (tls13) {
+      if (p + 2 > stop) { ctx.malformedAt('tls', 'certificate entry cut short in its extensions length', p, stop - p); return; }
+      p += 2 + u16(b, p);
+    }
   }
 }
 
@@ -270,7 +533,7 @@ function fingerprint(ctx: Ctx, hs: FieldNode, client: boolean, ja: Ja3): void {
 }
 
 /** Client/Server Hello body [o, end); returns the SNI when present. */
-function hello(ctx: Ctx, hs: FieldNode, b: Uint8Array, o: number, end: number, client: boolean, s: TcpStream & { tlsVersion?: number }): string {
+function hello(ctx: Ctx, hs: FieldNode, b: Uint8Array, o: number, end: number, client: boolean, s: TlsStream): string {
   const cut = (what: string, at: number): string => {
     ctx.malformedAt('tls', `${client ? 'Client' : 'Server'} Hello cut short in ${what}`, at, Math.max(0, end - at));
     return sni;

@@ -23,7 +23,7 @@ import { CaptureFileError, NotAFileError, specialKind } from './errors';
 import { isGzip, parserFor } from './parser';
 import { metaNotice } from './budget';
 import type {
-  CaptureFileInterface, CaptureFormat, CaptureMeta, CaptureSection, CustomBlock,
+  CaptureFileInterface, CaptureFormat, CaptureMeta, CaptureSection, CustomBlock, DecryptionSecret,
   InterfaceStatistics, NameResolutionEntry, PcapHeader, RecordParser,
 } from './types';
 import { constants as zlibConstants, gunzipSync } from 'node:zlib';
@@ -292,6 +292,10 @@ export class CaptureFile {
   get sections(): CaptureSection[] { return this.parser.meta.sections; }
   get nameResolution(): NameResolutionEntry[] { return this.parser.meta.nameResolution; }
   get customBlocks(): CustomBlock[] { return this.parser.meta.customBlocks; }
+  /** Decryption Secrets Blocks read so far (they precede the packets they decrypt) */
+  get secrets(): DecryptionSecret[] { return this.parser.meta.secrets ?? []; }
+  /** the part of the file read so far held a Decryption Secrets Block */
+  get mayHoldSecrets(): boolean { return (this.parser.meta.secrets?.length ?? 0) > 0; }
   get stats(): InterfaceStatistics[] { return this.parser.meta.stats; }
   get pcapHeader(): PcapHeader | undefined { return this.parser.meta.pcapHeader; }
   /** what the metadata budget dropped, in one sentence (file/budget.ts); null when everything was kept */

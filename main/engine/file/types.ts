@@ -106,10 +106,18 @@ export interface PcapHeader {
   linkTypeField: number;
 }
 
+/** A pcapng Decryption Secrets Block (pcapng spec 4.7): e.g. type 0x544c534b 'TLSK', an NSS key log. */
+export interface DecryptionSecret {
+  type: number;
+  /** the secrets as text (latin1: key logs are ASCII) */
+  text: string;
+  fileOffset: number;
+}
+
 /** Kinds of metadata that a file may hold more of than is kept (see file/budget.ts). */
 export type MetaKind =
   | 'section headers' | 'interface descriptions' | 'name resolution records' | 'interface statistics'
-  | 'custom blocks' | 'comments' | 'options';
+  | 'custom blocks' | 'comments' | 'options' | 'decryption secrets';
 
 /** Everything but the packets; grows while the file is read. */
 export interface CaptureMeta {
@@ -119,6 +127,8 @@ export interface CaptureMeta {
   nameResolution: NameResolutionEntry[];
   customBlocks: CustomBlock[];
   stats: InterfaceStatistics[];
+  /** pcapng Decryption Secrets Blocks in file order (absent in files read before they were kept) */
+  secrets?: DecryptionSecret[];
   pcapHeader?: PcapHeader;
   /**
    * Records not kept, by kind, once the file's metadata went beyond its

@@ -1,17 +1,19 @@
 // The few facts the detectors and statistics need from one dissected packet.
 // Link, network and transport headers (addresses, EtherTypes, IP protocols,
-// ports, TCP flags, payload offset) are read straight from the packet bytes
-// the dissection carries, the way the dissector reads them: walking ~80
-// fields per packet would cost more than all the detectors together.
+// ports, TCP flags, payload offset) are read from the packet bytes at the
+// offsets of the one header walker (dissect/headers.ts): walking ~80 fields
+// per packet would cost more than all the detectors together.
 // Application fields (TLS SNI, HTTP, DNS) are read from the dissection's
 // fields, only for packets that have those layers; GeoIP fields on demand
 // (ensureGeo), when a new endpoint or source needs its country.
 import type { Dissection, Field, FieldValue } from '../types';
-import { LinkType } from '../types';
+import { emptyHeaders, walkHeaders, type HeaderOffsets } from '../dissect/headers';
+import { u16, u32 } from '../dissect/bytes';
 // one address notation for the packet list and the insights (IPv4-mapped IPv6 dotted, as Wireshark)
 import { HEX2, ipv4ToString, ipv6ToString } from '../dissect/addr';
 
-export interface PacketFacts {
+/** The frame's header offsets (dissect/headers.ts) and what the detectors read from them and from the dissection. */
+export interface PacketFacts extends HeaderOffsets {
   d: Dissection;
   frame: number;
   /** seconds since the Unix epoch (fractional); NaN when the record has no timestamp */
@@ -21,18 +23,8 @@ export interface PacketFacts {
   /** MAC addresses as 48-bit numbers (NaN when the frame has no Ethernet header) */
   ethSrc: number;
   ethDst: number;
-  /** the first nEtherTypes entries: every EtherType in the frame, and the field that carries each (eth.type, vlan.etype, sll.etype) */
-  etherTypes: number[];
-  etherTypeFields: string[];
-  nEtherTypes: number;
-  /** 4 or 6 when the frame has an IP layer */
-  ipVersion: 0 | 4 | 6;
   src?: string;
   dst?: string;
-  /** the first nIpProtos entries: the IP protocol numbers in the frame, and the field of each (ip.proto, ipv6.nxt) */
-  ipProtos: number[];
-  ipProtoFields: string[];
-  nIpProtos: number;
   transport?: 'tcp' | 'udp';
   srcPort?: number;
   dstPort?: number;
@@ -143,16 +135,10 @@ export function ensureGeo(f: PacketFacts): void {
   }
 }
 
-const IPV6_EXT = new Set([0, 43, 60, 51, 135, 139, 140]);
-// Module-level copies: an imported binding read per packet goes through the
-// CommonJS export getters (a megamorphic keyed load each time).
-const LT_ETHERNET = LinkType.ETHERNET, LT_SLL = LinkType.LINUX_SLL, LT_SLL2 = LinkType.LINUX_SLL2, LT_RAW = LinkType.RAW,
-  LT_IPV4 = LinkType.IPV4, LT_IPV6 = LinkType.IPV6, LT_NULL = LinkType.NULL, LT_LOOP = LinkType.LOOP;
 
 interface V6Entry { w0: number; w1: number; w2: number; w3: number; text: string }
 const V6_CACHE = 65536;
 const V4_SLOTS = 65536;
-const FIELD_ETH = 'eth.type', FIELD_VLAN = 'vlan.etype', FIELD_SLL = 'sll.etype';
 
 /** Reads packets into PacketFacts; keeps a bounded cache of address strings (the same string object for the same address keeps Map lookups downstream cheap). */
 export class FactsExtractor {
@@ -194,8 +180,8 @@ export class FactsExtractor {
 
   /** One facts object, reset for each packet: valid until the next extract() (consumers copy what they keep). */
   private readonly f: PacketFacts = {
-    d: null as unknown as Dissection, frame: 0, ts: NaN, len: 0,
-    ethSrc: NaN, ethDst: NaN, etherTypes: [], etherTypeFields: [], nEtherTypes: 0, ipVersion: 0, src: undefined, dst: undefined, ipProtos: [], ipProtoFields: [], nIpProtos: 0,
+    ...emptyHeaders(), d: null as unknown as Dissection, frame: 0, ts: NaN, len: 0,
+    ethSrc: NaN, ethDst: NaN, src: undefined, dst: undefined,
     transport: undefined, srcPort: undefined, dstPort: undefined, tcpFlags: 0, payloadStart: 0, payloadLen: 0,
     sni: undefined, httpHost: undefined, httpHostRaw: undefined, httpRequest: false, httpUserAgentFamily: undefined,
     httpUserAgent: undefined, httpStatus: undefined, dnsResponse: false, dnsQueryName: undefined, dnsAnswers: undefined,
@@ -236,8 +222,8 @@ export class FactsExtractor {
     const p = d.packet;
     const f = this.f;
     f.d = d; f.frame = p.number; f.ts = p.tsNs === null ? NaN : Number(p.tsNs) / 1e9; f.len = p.origLen;
-    f.ethSrc = NaN; f.ethDst = NaN; f.nEtherTypes = 0; f.ipVersion = 0; f.src = undefined; f.dst = undefined;
-    f.nIpProtos = 0; f.transport = undefined; f.srcPort = undefined; f.dstPort = undefined;
+    f.ethSrc = NaN; f.ethDst = NaN; f.src = undefined; f.dst = undefined;
+    f.transport = undefined; f.srcPort = undefined; f.dstPort = undefined;
     f.tcpFlags = 0; f.payloadStart = 0; f.payloadLen = 0; f.sni = undefined; f.httpHost = undefined; f.httpHostRaw = undefined;
     f.httpRequest = false; f.httpUserAgentFamily = undefined; f.httpUserAgent = undefined; f.httpStatus = undefined;
     f.dnsResponse = false; f.dnsQueryName = undefined; f.dnsAnswers = undefined; f.geoDone = false;
@@ -274,161 +260,42 @@ export class FactsExtractor {
     }
   }
 
-  /** Link → network → transport headers, as the dissector walks them. */
+  /** Addresses, ports, TCP flags and the payload, at the header walker's offsets. */
   private headers(f: PacketFacts, b: Uint8Array, linkType: number): void {
-    const n = b.length;
-    let off = 0, type: number;
-    switch (linkType) {
-      case LT_ETHERNET: {
-        if (n < 14) return;
-        f.ethDst = mac48(b, 0);
-        f.ethSrc = mac48(b, 6);
-        type = (b[12] << 8) | b[13];
-        off = 14;
-        if (type < 0x0600) return; // 802.3 length: LLC, not an EtherType
-        pushEther(f, type, FIELD_ETH);
-        while ((type === 0x8100 || type === 0x88a8 || type === 0x9100) && off + 4 <= n) {
-          type = (b[off + 2] << 8) | b[off + 3];
-          off += 4;
-          if (type < 0x0600) return;
-          pushEther(f, type, FIELD_VLAN);
-        }
-        break;
-      }
-      case LT_SLL:
-        if (n < 16) return;
-        type = (b[14] << 8) | b[15];
-        off = 16;
-        if (type < 0x0600) return;
-        pushEther(f, type, FIELD_SLL);
-        break;
-      case LT_SLL2:
-        if (n < 20) return;
-        type = (b[0] << 8) | b[1];
-        off = 20;
-        if (type < 0x0600) return;
-        pushEther(f, type, FIELD_SLL);
-        break;
-      case LT_RAW: case LT_IPV4: case LT_IPV6:
-        if (n < 1) return;
-        type = b[0] >> 4 === 6 ? 0x86dd : 0x0800;
-        break;
-      case LT_NULL: case LT_LOOP: {
-        if (n < 4) return;
-        const le = b[0] | (b[1] << 8) | (b[2] << 16) | (b[3] << 24);
-        const bee = (b[0] << 24) | (b[1] << 16) | (b[2] << 8) | b[3];
-        const fam = linkType === LT_LOOP ? bee : (le > 0 && le < 0x10000 ? le : bee);
-        type = fam === 2 ? 0x0800 : fam === 24 || fam === 28 || fam === 30 ? 0x86dd : -1;
-        off = 4;
-        break;
-      }
-      default:
-        return;
-    }
-    if (type === 0x0800) this.ipv4(f, b, off, true);
-    else if (type === 0x86dd) this.ipv6(f, b, off, true);
-  }
-
-  private ipv4(f: PacketFacts, b: Uint8Array, off: number, outer: boolean): void {
-    const n = b.length;
-    if (off + 20 > n || b[off] >> 4 !== 4) return;
-    const ihl = (b[off] & 15) * 4;
-    if (ihl < 20) return;
-    const total = (b[off + 2] << 8) | b[off + 3];
-    const proto = b[off + 9];
-    if (outer) {
-      f.ipVersion = 4;
-      const sa = ((b[off + 12] << 24) | (b[off + 13] << 16) | (b[off + 14] << 8) | b[off + 15]) >>> 0;
-      const da = ((b[off + 16] << 24) | (b[off + 17] << 16) | (b[off + 18] << 8) | b[off + 19]) >>> 0;
+    walkHeaders(b, linkType, f);
+    if (f.ethOff >= 0) { f.ethDst = mac48(b, f.ethOff); f.ethSrc = mac48(b, f.ethOff + 6); }
+    const ip = f.ipOff;
+    if (f.ipVersion === 4) {
+      const sa = u32(b, ip + 12);
+      const da = u32(b, ip + 16);
       f.src = this.v4str(sa);
       f.dst = this.v4str(da);
       this.srcKey = sa;
       this.dstKey = da;
-    }
-    pushProto(f, proto, 'ip.proto');
-    const fragOff = ((b[off + 6] & 0x1f) << 8) | b[off + 7];
-    const more = (b[off + 6] & 0x20) !== 0;
-    const end = Math.min(n, total >= ihl ? off + total : n);
-    if (fragOff !== 0 || more) return; // fragments: the transport header is shown on the reassembled frame
-    this.transport(f, b, proto, off + ihl, end, outer);
-  }
-
-  private ipv6(f: PacketFacts, b: Uint8Array, off: number, outer: boolean): void {
-    const n = b.length;
-    if (off + 40 > n || b[off] >> 4 !== 6) return;
-    if (outer) {
-      f.ipVersion = 6;
-      f.src = this.v6str(b, off + 8);
+    } else if (f.ipVersion === 6) {
+      f.src = this.v6str(b, ip + 8);
       this.srcKey = this.v6hash;
-      f.dst = this.v6str(b, off + 24);
+      f.dst = this.v6str(b, ip + 24);
       this.dstKey = this.v6hash;
     }
-    const plen = (b[off + 4] << 8) | b[off + 5];
-    const end = Math.min(n, off + 40 + plen);
-    let nxt = b[off + 6];
-    pushProto(f, nxt, 'ipv6.nxt');
-    let o = off + 40;
-    // extension headers (hop-by-hop, routing, destination options, AH, mobility, HIP, shim6)
-    for (let k = 0; k < 8 && IPV6_EXT.has(nxt) && o + 8 <= end; k++) {
-      const len = nxt === 51 ? (b[o + 1] + 2) * 4 : (b[o + 1] + 1) * 8;
-      nxt = b[o];
-      o += len;
-    }
-    if (nxt === 44) return; // fragment header: reassembled elsewhere
-    this.transport(f, b, nxt, o, end, outer);
-  }
-
-  private transport(f: PacketFacts, b: Uint8Array, proto: number, off: number, end: number, outer: boolean): void {
-    if (!outer) return;
-    if (proto === 6) {
-      if (off + 20 > end) return;
+    const off = f.l4Off, end = f.l4End;
+    if (f.l4Proto === 6) {
       const hl = (b[off + 12] >> 4) * 4;
-      if (hl < 20) return;
       f.transport = 'tcp';
-      f.srcPort = (b[off] << 8) | b[off + 1];
-      f.dstPort = (b[off + 2] << 8) | b[off + 3];
+      f.srcPort = u16(b, off);
+      f.dstPort = u16(b, off + 2);
       f.tcpFlags = ((b[off + 12] & 1) << 8) | b[off + 13];
       f.payloadStart = off + hl;
       f.payloadLen = Math.max(0, end - off - hl);
-    } else if (proto === 17) {
-      if (off + 8 > end) return;
+    } else if (f.l4Proto === 17) {
       f.transport = 'udp';
-      f.srcPort = (b[off] << 8) | b[off + 1];
-      f.dstPort = (b[off + 2] << 8) | b[off + 3];
-      const ulen = (b[off + 4] << 8) | b[off + 5];
+      f.srcPort = u16(b, off);
+      f.dstPort = u16(b, off + 2);
+      const ulen = u16(b, off + 4);
       f.payloadStart = off + 8;
       f.payloadLen = Math.max(0, Math.min(end, ulen >= 8 ? off + ulen : end) - off - 8);
-    } else if (proto === 47 && off + 4 <= end) {
-      // GRE carrying IP: the dissector lists the inner ip.proto too (the filter `ip.proto == N` sees it)
-      const ptype = (b[off + 2] << 8) | b[off + 3];
-      const flags = b[off];
-      const hl = 4 + (flags & 0x80 ? 4 : 0) + (flags & 0x20 ? 4 : 0) + (flags & 0x10 ? 4 : 0);
-      if ((b[off + 1] & 7) === 0 && ptype === 0x0800) this.ipv4(f, b, off + hl, false);
-      else if ((b[off + 1] & 7) === 0 && ptype === 0x86dd) this.ipv6(f, b, off + hl, false);
-    } else if (proto === 4) this.ipv4(f, b, off, false);
-    else if (proto === 41) this.ipv6(f, b, off, false);
-    else if (proto === 1 && off + 8 <= end) {
-      // ICMP errors quote the offending IP header (and its protocol)
-      const t = b[off];
-      if (t === 3 || t === 4 || t === 5 || t === 11 || t === 12) this.ipv4(f, b, off + 8, false);
-    } else if (proto === 58 && off + 8 <= end) {
-      const t = b[off];
-      if (t >= 1 && t <= 4) this.ipv6(f, b, off + 8, false);
     }
   }
-}
-
-// (arrays reused across packets: an index, not push/length = 0, which cost more than the parsing)
-function pushEther(f: PacketFacts, v: number, field: string): void {
-  if (f.nEtherTypes >= 8) return;
-  f.etherTypes[f.nEtherTypes] = v;
-  f.etherTypeFields[f.nEtherTypes++] = field;
-}
-
-function pushProto(f: PacketFacts, v: number, field: string): void {
-  if (f.nIpProtos >= 8) return;
-  f.ipProtos[f.nIpProtos] = v;
-  f.ipProtoFields[f.nIpProtos++] = field;
 }
 
 function mac48(b: Uint8Array, o: number): number {

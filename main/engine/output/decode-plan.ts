@@ -4,6 +4,7 @@
 // whole packets.
 import { Dissector } from '../dissect';
 import type { GeoIp } from '../enrich/geoip';
+import type { TlsKeyLog } from '../dissect/keylog';
 
 export type ReadFormat = 'text' | 'fields' | 'json';
 
@@ -23,11 +24,11 @@ export function decodedFields(format: ReadFormat, fields: readonly string[], fil
  * printed before the next is decoded) except for whole-packet text/json;
  * with a filter, only packets passed to shown() count as displayed.
  */
-export function readDissector(format: ReadFormat, fields: readonly string[], filter: NamesFields | null, geoip: GeoIp | null | undefined): Dissector {
+export function readDissector(format: ReadFormat, fields: readonly string[], filter: NamesFields | null, geoip: GeoIp | null | undefined, tlsKeys: TlsKeyLog | null = null): Dissector {
   const subset = decodedFields(format, fields, filter);
   const dis = subset === null
-    ? new Dissector({ geoip, reuse: format === 'fields' })
-    : new Dissector({ geoip, fields: subset, summaries: format === 'text', reuse: true });
+    ? new Dissector({ geoip, reuse: format === 'fields', tlsKeys })
+    : new Dissector({ geoip, fields: subset, summaries: format === 'text', reuse: true, tlsKeys });
   if (filter) dis.filtering();
   return dis;
 }

@@ -79,6 +79,7 @@ const MIN_LEN = new Map<number, number>([
   [BLOCK.ISB, 24],
   [BLOCK.NRB, 12],
   [BLOCK.CUSTOM, 16],
+  [BLOCK.DSB, 20],
   [BLOCK.CUSTOM_NOCOPY, 16],
 ]);
 const BLOCK_NAME = new Map<number, string>([
@@ -212,8 +213,20 @@ export class PcapngParser implements RecordParser {
         });
         return null;
       }
+      case BLOCK.DSB: {
+        // secrets type, secrets length, the secrets (padded), options
+        const len = this.u32(buf, pos + 12);
+        if (16 + len + 4 > total) return `Decryption Secrets Block secrets length ${len} runs past the block`;
+        if (!this.budget.take('decryption secrets', len)) return null;
+        (this.meta.secrets ??= []).push({
+          type: this.u32(buf, pos + 8),
+          text: buf.toString('latin1', pos + 16, pos + 16 + len),
+          fileOffset: base + pos,
+        });
+        return null;
+      }
       default:
-        return null; // unknown or unneeded (DSB, journal export, ...): skipped
+        return null; // unknown or unneeded (journal export, ...): skipped
     }
   }
 

@@ -247,6 +247,21 @@ export class PcapngWriter extends BufferedRecordWriter {
     this.end(b);
   }
 
+  /**
+   * Writes a Decryption Secrets Block (pcapng spec 4.7), e.g. type
+   * 0x544c534b 'TLSK' with an NSS key log: written before the packets it
+   * decrypts, as Wireshark and `editcap --inject-secrets` expect.
+   */
+  writeDecryptionSecrets(type: number, secrets: Uint8Array): void {
+    this.live();
+    const b = this.begin(BLOCK.DSB);
+    this.out.u32(type);
+    this.out.u32(secrets.length);
+    this.out.bytes(secrets);
+    this.out.pad4();
+    this.end(b);
+  }
+
   private iface(id: number): WriterInterface {
     this.live();
     const i = this.ifaces[id];

@@ -4,6 +4,7 @@
 // It lives and dies with its OpenCapture; the filter and sort the user set
 // carry over to the next capture's list.
 import type { Dissection } from '../types';
+import { FIELD_COLUMNS } from '../../api/columns';
 import type { ColumnId, Completion, FilterCheck, RowBlock } from '../../api/index';
 import { Column, type PacketStore } from './store';
 import { brokenDissection, type OpenCapture } from './open-capture';
@@ -251,29 +252,30 @@ export class DisplayedList {
       if (l === undefined) { l = strings.length; strings.push(s.strings.get(id)); local.set(id, l); }
       return l;
     };
-    const b: RowBlock = {
+    const fieldArrays = FIELD_COLUMNS.map((c) => (c.type === 'number' ? new Float64Array(n) : new Uint32Array(n)));
+    const core = {
       start, total, strings, generation: this.generation.value,
       number: new Uint32Array(n), time: new Float64Array(n), length: new Uint32Array(n),
       source: new Uint32Array(n), destination: new Uint32Array(n), protocol: new Uint32Array(n), info: new Uint32Array(n),
-      srcCountry: new Uint32Array(n), dstCountry: new Uint32Array(n), userAgent: new Uint32Array(n), hostSni: new Uint32Array(n),
-      contentLength: new Float64Array(n), colour: new Uint8Array(n),
+      colour: new Uint8Array(n),
     };
     for (let r = 0; r < n; r++) {
       const i = this.rowIndex(start + r);
-      b.number[r] = s.number.arr[i];
-      b.time[r] = s.relTime(i);
-      b.length[r] = s.origLen.arr[i];
-      b.source[r] = map(s.source.arr[i]);
-      b.destination[r] = map(s.destination.arr[i]);
-      b.protocol[r] = map(s.protocol.arr[i]);
-      b.info[r] = strings.push(s.info(i)) - 1;
-      b.srcCountry[r] = map(s.srcCountry.arr[i]);
-      b.dstCountry[r] = map(s.dstCountry.arr[i]);
-      b.userAgent[r] = map(s.userAgent.arr[i]);
-      b.hostSni[r] = map(s.hostSni.arr[i]);
-      b.contentLength[r] = s.contentLength.arr[i];
-      b.colour[r] = s.colour.arr[i];
+      core.number[r] = s.number.arr[i];
+      core.time[r] = s.relTime(i);
+      core.length[r] = s.origLen.arr[i];
+      core.source[r] = map(s.source.arr[i]);
+      core.destination[r] = map(s.destination.arr[i]);
+      core.protocol[r] = map(s.protocol.arr[i]);
+      core.info[r] = strings.push(s.info(i)) - 1;
+      core.colour[r] = s.colour.arr[i];
+      for (let c = 0; c < fieldArrays.length; c++) {
+        const v = s.fieldCols[c]!.arr[i]!;
+        fieldArrays[c]![r] = FIELD_COLUMNS[c]!.type === 'number' ? v : map(v);
+      }
     }
+    // the field columns are keyed by their ids (the schema spreads the same definition)
+    const b = Object.assign(core, Object.fromEntries(FIELD_COLUMNS.map((c, k) => [c.id, fieldArrays[k]]))) as unknown as RowBlock;
     return b;
   }
 
@@ -341,19 +343,21 @@ function* orderSteps(s: PacketStore, displayed: Column<Uint32Array> | null, n: n
   return src;
 }
 
+const FIELD_INDEX = new Map<ColumnId, number>(FIELD_COLUMNS.map((c, k) => [c.id, k]));
+
 function sortKey(s: PacketStore, col: ColumnId): (i: number) => number | string {
   switch (col) {
     case 'number': return (i) => s.number.arr[i];
     case 'time': return (i) => s.relTime(i);
     case 'length': return (i) => s.origLen.arr[i];
-    case 'contentLength': return (i) => { const v = s.contentLength.arr[i]; return Number.isNaN(v) ? -1 : v; };
     case 'info': return (i) => s.info(i);
     case 'source': return (i) => s.strings.get(s.source.arr[i]);
     case 'destination': return (i) => s.strings.get(s.destination.arr[i]);
     case 'protocol': return (i) => s.strings.get(s.protocol.arr[i]);
-    case 'srcCountry': return (i) => s.strings.get(s.srcCountry.arr[i]);
-    case 'dstCountry': return (i) => s.strings.get(s.dstCountry.arr[i]);
-    case 'userAgent': return (i) => s.strings.get(s.userAgent.arr[i]);
-    case 'hostSni': return (i) => s.strings.get(s.hostSni.arr[i]);
   }
+  const k = FIELD_INDEX.get(col)!;
+  const arr = () => s.fieldCols[k]!.arr;
+  // absent numbers (NaN) sort before every present one
+  if (FIELD_COLUMNS[k]!.type === 'number') return (i) => { const v = arr()[i]!; return Number.isNaN(v) ? -1 : v; };
+  return (i) => s.strings.get(arr()[i]!);
 }

@@ -17,6 +17,7 @@ import { RecentFiles } from '../session/recent';
 import { SessionFileError } from '../session/errors';
 import type { PacketSelection, PacketSource } from '../session/source';
 import type { SessionMetadata } from '../session/metadata';
+import { tlsKeylogPreference } from '../dissect/keylog';
 
 /** largest export handed back as bytes for a browser download */
 const MAX_DOWNLOAD = 256 * 1024 * 1024;
@@ -59,6 +60,7 @@ export class Persistence {
     const r = await writeFile(cap, p.path, () => saveSession(p.path, storeSource(cap), {
       overwrite: p.overwrite ?? false, format, select, comments: cap.comments,
       metadata: format === 'pcapng' ? { ...metadata(cap, list), displayFilter: '' } : undefined,
+      tlsSecrets: p.stripSecrets ? undefined : tlsSecrets(),
     }));
     return { path: r.path, packets: r.packets, format };
   }
@@ -105,6 +107,11 @@ export class Persistence {
   }
 }
 
+/** The key log the session decrypts with, for a Decryption Secrets Block (none: nothing to carry). */
+function tlsSecrets(): string | undefined {
+  return tlsKeylogPreference()?.text() || undefined;
+}
+
 /** What Save and Save a copy write: the whole capture, or the displayed packets. */
 async function writeSession(cap: OpenCapture, list: DisplayedList, p: SaveParams): Promise<{ format: 'pcapng' | 'pcap'; only: number[] | null; r: { path: string; packets: number } }> {
   if (p.view) setView(cap, p.view);
@@ -116,6 +123,7 @@ async function writeSession(cap: OpenCapture, list: DisplayedList, p: SaveParams
     metadata: format === 'pcapng' ? metadata(cap, list) : undefined,
     comments: cap.comments,
     select: only ? { frames: only } : 'all',
+    tlsSecrets: p.stripSecrets ? undefined : tlsSecrets(),
   }));
   return { format, only, r };
 }

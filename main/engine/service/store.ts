@@ -4,6 +4,7 @@
 // interned and the unique ones (Info) packed as UTF-8. A million packets
 // cost tens of bytes each plus their frame bytes, not a million objects.
 import { closeSync, openSync, readSync } from 'node:fs';
+import { FIELD_COLUMNS } from '../../api/columns';
 import type { RawPacket } from '../types';
 
 type TypedCtor<T> = { new (n: number): T };
@@ -71,11 +72,8 @@ export interface RowSummary {
   destination: string;
   protocol: string;
   info: string;
-  srcCountry?: string;
-  dstCountry?: string;
-  userAgent?: string;
-  hostSni?: string;
-  contentLength?: number;
+  /** each field column's value (main/api/columns.ts FIELD_COLUMNS order) */
+  fields: ReadonlyArray<string | number | undefined>;
   /** colouring rule number (main/engine/colour/colouring.ts): 0 none, n rule n-1 */
   colour: number;
   /** TCP conversation id, -1 when not TCP */
@@ -102,11 +100,9 @@ export class PacketStore {
   readonly protocol = new Column(Uint32Array);
   readonly infoLoc = new Column(Float64Array);
   readonly infoLen = new Column(Uint32Array);
-  readonly srcCountry = new Column(Uint32Array);
-  readonly dstCountry = new Column(Uint32Array);
-  readonly userAgent = new Column(Uint32Array);
-  readonly hostSni = new Column(Uint32Array);
-  readonly contentLength = new Column(Float64Array);
+  /** one per field column (FIELD_COLUMNS order): interned string ids, or numbers (NaN: absent) */
+  readonly fieldCols: ReadonlyArray<Column<Uint32Array | Float64Array>> = FIELD_COLUMNS.map((c) =>
+    c.type === 'number' ? new Column<Uint32Array | Float64Array>(Float64Array) : new Column<Uint32Array | Float64Array>(Uint32Array));
   readonly colour = new Column(Uint8Array);
   readonly stream = new Column(Int32Array);
   /** frame.number of each stored packet (files may skip numbers) */
@@ -192,11 +188,10 @@ export class PacketStore {
     const info = Buffer.from(s.info, 'utf8');
     this.infoLoc.arr[i] = this.infoText.append(info);
     this.infoLen.arr[i] = info.length;
-    this.srcCountry.arr[i] = st.intern(s.srcCountry);
-    this.dstCountry.arr[i] = st.intern(s.dstCountry);
-    this.userAgent.arr[i] = st.intern(s.userAgent);
-    this.hostSni.arr[i] = st.intern(s.hostSni);
-    this.contentLength.arr[i] = s.contentLength ?? NaN;
+    for (let c = 0; c < this.fieldCols.length; c++) {
+      const v = s.fields[c];
+      this.fieldCols[c]!.arr[i] = FIELD_COLUMNS[c]!.type === 'number' ? (typeof v === 'number' ? v : NaN) : st.intern(v as string | undefined);
+    }
     this.colour.arr[i] = s.colour;
     this.stream.arr[i] = s.stream;
     this.count = n;
@@ -205,8 +200,7 @@ export class PacketStore {
 
   private get columns(): Column<AnyTyped>[] {
     return [this.frameLoc, this.tsNs, this.capLen, this.origLen, this.linkType, this.ifaceId, this.source,
-      this.destination, this.protocol, this.infoLoc, this.infoLen, this.srcCountry, this.dstCountry,
-      this.userAgent, this.hostSni, this.contentLength, this.colour, this.stream, this.number,
+      this.destination, this.protocol, this.infoLoc, this.infoLen, ...this.fieldCols, this.colour, this.stream, this.number,
       this.pktFlags, this.xdpAction, this.extras];
   }
 

@@ -1,7 +1,8 @@
 // From a dissection to what the packet list keeps: the row summary, the
-// enriched columns and the colouring rule (main/engine/colour/colouring.ts).
+// field columns (main/api/columns.ts) and the colouring rule (main/engine/colour/colouring.ts).
 import type { Dissection, Field, FieldValue } from '../types';
 import type { Colouring, FieldGather } from '../colour/colouring';
+import { FIELD_COLUMNS } from '../../api/columns';
 import type { RowSummary } from './store';
 
 /** First field with this name (the flattened list is in tree order). */
@@ -18,34 +19,42 @@ export function fieldValue(d: Dissection, name: string): FieldValue | undefined 
 const str = (v: FieldValue | undefined): string | undefined =>
   v === undefined || v === null ? undefined : typeof v === 'string' ? v : String(v);
 
-/** The fields the list needs, read in the colouring's pass over the fields (one walk per packet). */
-interface Wanted {
-  srcCountry?: FieldValue; dstCountry?: FieldValue; userAgent?: FieldValue; host?: FieldValue; sni?: FieldValue;
-  contentLength?: FieldValue; stream?: FieldValue; srcport?: FieldValue; dstport?: FieldValue;
-}
+/** What the list reads from fields besides its columns: the TCP conversation. */
+const STREAM_FIELDS = ['tcp.stream', 'tcp.srcport', 'tcp.dstport'] as const;
+interface Conversation { stream?: FieldValue; srcport?: FieldValue; dstport?: FieldValue }
 
-const WANTED: ReadonlyArray<[keyof Wanted, string]> = [
-  ['srcCountry', 'ip.geoip.src_country_iso'], ['dstCountry', 'ip.geoip.dst_country_iso'],
-  ['userAgent', 'http.user_agent'], ['host', 'http.host'], ['sni', 'tls.handshake.extensions_server_name'],
-  ['contentLength', 'http.content_length'], ['stream', 'tcp.stream'], ['srcport', 'tcp.srcport'], ['dstport', 'tcp.dstport'],
-];
+/** Every field a column or the conversation reads, each once (hostSni's two fields are two entries). */
+const WANTED: readonly string[] = [...new Set([...FIELD_COLUMNS.flatMap((c) => c.fields), ...STREAM_FIELDS])];
+const slot = new Map(WANTED.map((name, i) => [name, i]));
+const COLUMN_SLOTS = FIELD_COLUMNS.map((c) => c.fields.map((f) => slot.get(f)!));
+const STREAM_SLOTS = STREAM_FIELDS.map((f) => slot.get(f)!);
 const lists = new WeakMap<FieldGather, FieldValue[][]>();
 
 /** The gather's lists for the wanted fields (registered on first use, before its run). */
 function listsOf(g: FieldGather): FieldValue[][] {
   let l = lists.get(g);
-  if (!l) { l = WANTED.map(([, name]) => g.want(name)); lists.set(g, l); }
+  if (!l) { l = WANTED.map((name) => g.want(name)); lists.set(g, l); }
   return l;
 }
 
-/** The first present value of each wanted field, from the gather's last run. */
-function picked(l: FieldValue[][]): Wanted {
-  const w: Wanted = {};
-  for (let i = 0; i < WANTED.length; i++) {
-    const vs = l[i]!;
-    for (let k = 0; k < vs.length; k++) if (vs[k] !== undefined && vs[k] !== null) { w[WANTED[i]![0]] = vs[k]; break; }
+/** The first present value of a wanted field, from the gather's last run. */
+function first(l: FieldValue[][], at: number): FieldValue | undefined {
+  const vs = l[at]!;
+  for (let k = 0; k < vs.length; k++) if (vs[k] !== undefined && vs[k] !== null) return vs[k];
+  return undefined;
+}
+
+const num = (v: FieldValue | undefined): number | undefined =>
+  typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : undefined;
+
+/** A field column's value: the first of its fields present, as the column's type. */
+function columnValue(l: FieldValue[][], i: number): string | number | undefined {
+  for (const at of COLUMN_SLOTS[i]!) {
+    const v = first(l, at);
+    if (v === undefined) continue;
+    return FIELD_COLUMNS[i]!.type === 'number' ? num(v) : str(v);
   }
-  return w;
+  return undefined;
 }
 
 /**
@@ -55,7 +64,7 @@ function picked(l: FieldValue[][]): Wanted {
  */
 export class StreamIds {
   private readonly ids = new Map<string, number>();
-  of(d: Dissection, w: Wanted): number {
+  of(d: Dissection, w: Conversation): number {
     if (typeof w.stream === 'number') return w.stream;
     if (w.srcport === undefined || w.dstport === undefined) return -1;
     const a = `${d.summary.source}|${w.srcport}`;
@@ -71,19 +80,16 @@ export function summarize(d: Dissection, streams: StreamIds, colouring: Colourin
   const s = d.summary;
   const l = listsOf(colouring.gather);
   const colour = colouring.colourOf(d);
-  const w = picked(l);
-  const cl = w.contentLength;
+  const fields = new Array<string | number | undefined>(FIELD_COLUMNS.length);
+  for (let i = 0; i < fields.length; i++) fields[i] = columnValue(l, i);
+  const [stream, srcport, dstport] = STREAM_SLOTS.map((at) => first(l, at));
   return {
     source: s.source,
     destination: s.destination,
     protocol: s.protocol,
     info: s.info,
-    srcCountry: str(w.srcCountry),
-    dstCountry: str(w.dstCountry),
-    userAgent: str(w.userAgent),
-    hostSni: str(w.host) ?? str(w.sni),
-    contentLength: typeof cl === 'number' ? cl : typeof cl === 'bigint' ? Number(cl) : undefined,
+    fields,
     colour,
-    stream: streams.of(d, w),
+    stream: streams.of(d, { stream, srcport, dstport }),
   };
 }

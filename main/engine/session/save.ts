@@ -15,6 +15,9 @@ import { selectionPredicate, type PacketSelection, type PacketSource } from './s
 
 export type SaveFormat = 'pcapng' | 'pcap';
 
+/** pcapng DSB secrets type 'TLSK': an NSS key log */
+const TLS_KEY_LOG = 0x544c534b;
+
 export interface SaveOptions {
   /** 'pcapng' (default; keeps metadata and comments) or classic 'pcap' (packets only, one link type) */
   format?: SaveFormat;
@@ -26,6 +29,12 @@ export interface SaveOptions {
   comments?: CommentMap;
   /** which packets (default all) */
   select?: PacketSelection;
+  /**
+   * TLS secrets (NSS key log text) the session decrypted with: written as a
+   * Decryption Secrets Block so the file decrypts anywhere (pcapng only).
+   * Leave it out to strip them (an export for someone who must not read the traffic).
+   */
+  tlsSecrets?: string;
   /** SHB comments (the capture file comment) */
   fileComments?: string[];
   signal?: AbortSignal;
@@ -86,6 +95,7 @@ export async function saveSession(dest: string, source: PacketSource, opts: Save
         comments: opts.fileComments,
         customOptions: opts.metadata ? encodeMetadata({ ...opts.metadata, selectedPacket: metaSelected }) : undefined,
       });
+      if (opts.tlsSecrets) w.writeDecryptionSecrets(TLS_KEY_LOG, Buffer.from(opts.tlsSecrets, 'latin1'));
       // Interfaces are written when first used: an export keeps only the ones
       // its packets need, and a file source learns IDBs as it reads.
       const ids = new Map<number, number>();

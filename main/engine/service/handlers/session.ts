@@ -7,6 +7,10 @@ import { Colouring, recolourSteps } from '../../colour/colouring';
 import { Dissector } from '../../dissect/index';
 import { runSliced } from '../../filter/steps';
 import type { Handlers } from './types';
+import { type TlsKeyLog, setTlsKeylogPreference, tlsKeylogPreference } from '../../dissect/keylog';
+
+const keylogInfo = (k: TlsKeyLog | null): Methods['getTlsKeylog']['result'] =>
+  ({ path: k?.path ?? null, connections: k?.size ?? 0, error: k?.fileError ?? null });
 
 export function sessionHandlers(svc: EngineService): Handlers<'session'> {
   /** bumps to drop a running recolouring pass */
@@ -43,6 +47,8 @@ export function sessionHandlers(svc: EngineService): Handlers<'session'> {
       return r;
     },
     saveCopy: async (p) => svc.persistence.saveCopy(svc.cap, svc.list, p),
+    setTlsKeylog: async (p) => keylogInfo(setTlsKeylogPreference(p.path)),
+    getTlsKeylog: async () => keylogInfo(tlsKeylogPreference()),
     exportPackets: async (p) => svc.persistence.exportPackets(svc.cap, svc.list, p),
     exportDissections: async (p) => svc.persistence.exportDissections(svc.cap, svc.list, p),
     exportBytes: async (p) => svc.persistence.exportBytes(svc.cap, svc.list, p),

@@ -1,11 +1,12 @@
-// Mounts the insights engineer's views (renderer/insights): the alerts
-// panel and I/O graph in a side drawer, Statistics in a dialog. Alerts and
-// statistics rows apply their display filter and select the first packet.
+// Insights: the alerts and the I/O graph (renderer/insights) in a side
+// drawer. An alert or a graph marker applies its display filter and selects
+// the first packet.
 import { useEffect } from 'react';
-import { InsightsPanel, IoGraph, StatisticsView } from '../insights';
+import { InsightsPanel, IoGraph } from '../insights';
 import { useApp, useApp$ } from '../context';
+import type { PanelDef } from './panel';
 
-export function InsightsDrawer() {
+function InsightsDrawer() {
   const { store } = useApp();
   const snap = useApp$((s) => s.insights);
   const selected = useApp$((s) => s.selectedAlert);
@@ -38,19 +39,12 @@ export function InsightsDrawer() {
   );
 }
 
-export function StatisticsDialog() {
-  const { store } = useApp();
-  const snap = useApp$((s) => s.insights);
-  const s = store.getState();
-  return (
-    <div className="modal-backdrop" onClick={() => s.setPanel('stats')}>
-      <div className="modal stats" role="dialog" aria-label="Statistics" onClick={(e) => e.stopPropagation()}>
-        <div className="modal-title">Statistics</div>
-        <div className="stats-body">
-          {snap ? <StatisticsView stats={snap.stats} onApplyFilter={(f) => { s.setPanel('stats'); void s.applyAndSelectFirst(f); }} /> : 'loading…'}
-        </div>
-        <div className="modal-actions"><button className="primary" onClick={() => s.setPanel('stats')}>Close</button></div>
-      </div>
-    </div>
-  );
-}
+export const insightsPanel: PanelDef = {
+  id: 'insights',
+  label: 'Insights',
+  title: 'Security alerts and I/O graph',
+  placement: 'side',
+  component: InsightsDrawer,
+  badge: (s) => s.status.alerts || undefined,
+  onOpen: (s) => void s.loadInsights(),
+};

@@ -1,0 +1,55 @@
+// The one header walker (main/engine/dissect/headers.ts) finds the layers
+// where the dissector finds them: on every frame of every shared capture,
+// its Ethernet, outer IP and outer transport offsets are those of the
+// dissection's layers, so the partitioner and the insights read the same
+// headers the packet list shows.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { CAPTURES, sharedCapturesSkipReason } from '../../lib/env';
+import { parseCaptureBuffer } from '../../../main/engine/file/open';
+import { Dissector } from '../../../main/engine/dissect';
+import { emptyHeaders, walkHeaders } from '../../../main/engine/dissect/headers';
+import type { Dissection } from '../../../main/engine/types';
+
+const skip = sharedCapturesSkipReason() ?? false;
+
+/** The dissection's outer IP layer and the layer right after it. */
+function outer(d: Dissection): { ip?: { name: string; start: number }; next?: { name: string; start: number } } {
+  const k = d.tree.findIndex((l) => l.name === 'ip' || l.name === 'ipv6');
+  return k < 0 ? {} : { ip: d.tree[k], next: d.tree[k + 1] };
+}
+
+test('the header walker finds the layers where the dissector does, on every shared capture', { skip }, () => {
+  const h = emptyHeaders();
+  let frames = 0, withIp = 0, withL4 = 0;
+  const wrong: string[] = [];
+  for (const name of readdirSync(CAPTURES).filter((n) => /\.pcap(ng)?$/.test(n))) {
+    let packets;
+    try { packets = parseCaptureBuffer(readFileSync(join(CAPTURES, name))).packets; } catch { continue; }
+    const dis = new Dissector({ geoip: null });
+    for (const p of packets) {
+      const d = dis.dissect(p);
+      walkHeaders(p.data, p.linkType, h);
+      frames++;
+      const at = `${name}#${p.number}`;
+      const eth = d.tree.find((l) => l.name === 'eth');
+      if ((eth?.start ?? -1) !== h.ethOff) wrong.push(`${at}: eth at ${eth?.start} vs ${h.ethOff}`);
+      const { ip, next } = outer(d);
+      if (h.ipVersion === 0) continue;
+      withIp++;
+      if (!ip || ip.start !== h.ipOff || ip.name !== (h.ipVersion === 4 ? 'ip' : 'ipv6')) {
+        wrong.push(`${at}: outer IP ${ip?.name}@${ip?.start} vs v${h.ipVersion}@${h.ipOff}`);
+        continue;
+      }
+      if (h.l4Proto === 0) continue;
+      withL4++;
+      const want = h.l4Proto === 6 ? 'tcp' : 'udp';
+      if (next?.name !== want || next.start !== h.l4Off) wrong.push(`${at}: transport ${next?.name}@${next?.start} vs ${want}@${h.l4Off}`);
+    }
+  }
+  assert.deepEqual(wrong.slice(0, 20), [], `${wrong.length} frames disagree`);
+  // the corpus must have been read (334 frames today, 308 with IP, 278 with TCP/UDP)
+  assert.ok(frames >= 300 && withIp >= 250 && withL4 >= 200, `compared ${frames} frames, ${withIp} with IP, ${withL4} with TCP/UDP`);
+});

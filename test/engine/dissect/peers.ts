@@ -1,0 +1,107 @@
+// Real peers for protocol tests: a Node server (source given by the test)
+// in one namespace, real clients (curl) in the other, the traffic captured
+// with tcpdump on the server's side of the veth pair. Waits are on output
+// and process exit, never on time.
+import { type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createVethPair } from '../../lib/netns';
+import { hasCommand, isRoot } from '../../lib/env';
+
+export const peersSkipReason = (): string | false =>
+  !isRoot() ? 'needs root (network namespaces)'
+    : !hasCommand('ip') ? 'needs iproute2'
+      : !hasCommand('tcpdump') ? 'needs tcpdump'
+        : !hasCommand('curl') ? 'needs curl'
+          : !hasCommand('tshark') ? 'needs tshark' : false;
+
+/** Resolves when the process prints `text` (on stdout or stderr); rejects when it exits first. */
+function waitFor(p: ChildProcess, text: string, what: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const on = (b: Buffer): void => {
+      seen += b.toString();
+      if (seen.includes(text)) { cleanup(); resolve(); }
+    };
+    const exit = (code: number | null): void => { cleanup(); reject(new Error(`${what} exited (${code}) before "${text}": ${seen}`)); };
+    const cleanup = (): void => { p.stdout?.off('data', on); p.stderr?.off('data', on); p.off('exit', exit); };
+    p.stdout?.on('data', on); p.stderr?.on('data', on); p.on('exit', exit);
+  });
+}
+
+const exited = (p: ChildProcess): Promise<void> =>
+  p.exitCode !== null || p.signalCode !== null ? Promise.resolve() : new Promise((r) => p.once('exit', () => r()));
+
+export interface PeerRun {
+  /** the capture file */
+  pcap: string;
+  serverIp: string;
+  /** what each client printed */
+  outputs: string[];
+  dispose(): void;
+}
+
+/**
+ * Starts `serverJs` (Node source; it reads its address from HOST/PORT and
+ * prints "listening" once it accepts) in the server namespace, captures,
+ * runs each client command (`{ip}` replaced by the server address) in turn
+ * in the client namespace, then stops the capture.
+ */
+export async function runPeers(serverJs: string, port: number, clients: string[][], subnet?: number): Promise<PeerRun> {
+  const dir = mkdtempSync(join(tmpdir(), 'xdpscope-peers-'));
+  const pair = createVethPair({ subnet });
+  const procs: ChildProcess[] = [];
+  const dispose = (): void => {
+    for (const p of procs) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
+    pair.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    const pcap = join(dir, 'peers.pcap');
+    const dump = pair.spawn(pair.serverNs, ['tcpdump', '-Z', 'root', '--immediate-mode', '-i', pair.serverIf, '-U', '-n', '-s', '0', '-w', pcap, 'tcp'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    procs.push(dump);
+    await waitFor(dump, 'listening on', 'tcpdump');
+    const server = pair.spawn(pair.serverNs, [process.execPath, '-e', serverJs], {
+      stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HOST: pair.serverIp, PORT: String(port) },
+    });
+    procs.push(server);
+    await waitFor(server, 'listening', 'server');
+    const outputs: string[] = [];
+    for (const c of clients) outputs.push(pair.exec(pair.clientNs, c.map((a) => a.replaceAll('{ip}', pair.serverIp)), { timeoutMs: 30_000 }));
+    server.kill('SIGTERM');
+    await exited(server);
+    // tcpdump may not have read the last packets from the kernel yet: stop it once every connection it saw has closed
+    for (let i = 0; i < 500 && !allClosed(pcap); i++) await new Promise((r) => setTimeout(r, 20));
+    // tcpdump writes each packet as it comes (-U); SIGINT flushes and ends it
+    dump.kill('SIGINT');
+    await exited(dump);
+    return { pcap, serverIp: pair.serverIp, outputs, dispose };
+  } catch (err) {
+    dispose();
+    throw err;
+  }
+}
+
+/** Every TCP connection in the (Ethernet, IPv4) capture so far has a FIN or RST from both ends. */
+function allClosed(path: string): boolean {
+  if (!existsSync(path)) return false;
+  const b = readFileSync(path);
+  const open = new Map<string, number>();
+  let syns = 0;
+  for (let o = 24; o + 16 <= b.length;) {
+    const len = b.readUInt32LE(o + 8);
+    const f = o + 16;
+    o = f + len;
+    if (o > b.length) break;
+    if (b.readUInt16BE(f + 12) !== 0x0800 || b[f + 23] !== 6) continue;
+    const t = f + 14 + (b[f + 14] & 15) * 4;
+    const flags = b[t + 13];
+    const sp = b.readUInt16BE(t), dp = b.readUInt16BE(t + 2);
+    const key = `${Math.min(sp, dp)}-${Math.max(sp, dp)}`;
+    if ((flags & 0x12) === 0x02) { syns++; open.set(key, 0); }
+    if (flags & 0x04) open.set(key, 3);
+    else if (flags & 0x01) open.set(key, (open.get(key) ?? 0) | (sp < dp ? 1 : 2));
+  }
+  return syns > 0 && [...open.values()].every((v) => v === 3);
+}
