@@ -16,6 +16,11 @@ import { labelOf } from '../../../main/engine/dissect/labels';
 import { FieldsFormatter, defaultFieldsOptions } from '../../../main/engine/output/fields';
 import { compileDisplayFilter } from '../../../main/engine/filter/compile';
 import type { RawPacket } from '../../../main/engine/types';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { EngineService } from '../../../main/engine/service/service';
+import { filterFor, formatColumn } from '../../../renderer/lib/format';
+import { blockToRows } from '../../../renderer/lib/rows';
 import { hasCommand, outputDir } from '../../lib/env';
 import { eth, ipv4, udp } from '../dissect/packets';
 
@@ -113,5 +118,24 @@ describe('pcapng packet flags', () => {
     const again = parseCaptureBuffer(Buffer.from(sink.bytes()));
     assert.deepEqual(again.packets.map((p) => [p.flags, p.xdpAction, p.comments]), parsed.packets.map((p) => [p.flags, p.xdpAction, p.comments]));
     assert.deepEqual(readFileSync(file), bytes);
+  });
+
+  it('the packet list shows the direction as an arrow column that sorts and filters', async () => {
+    process.env.XDPSCOPE_CONFIG_DIR ??= mkdtempSync(join(tmpdir(), 'xs-config-'));
+    const svc = new EngineService({ emit: () => {} });
+    try {
+      await svc.call('openFile', { path: file });
+      for (let i = 0; i < 500 && svc.status().state === 'loading'; i++) await new Promise((r) => setTimeout(r, 10));
+      const rows = blockToRows(svc.rows(0, 100));
+      assert.deepEqual(rows.map((r) => r.direction), FRAMES.map((f) => (f.flags === undefined ? null : f.flags & 3)));
+      const arrow = formatColumn('direction');
+      assert.deepEqual([1, 2].map((v) => arrow(v)), ['← in', '→ out']);
+      const expr = filterFor('direction', 2)!;
+      assert.equal(expr, 'frame.packet_flags_direction == 2');
+      assert.ok((await svc.call('setFilter', { text: expr })).ok);
+      assert.deepEqual(blockToRows(svc.rows(0, 100)).map((r) => r.number), [2, 4]);
+    } finally {
+      await svc.shutdown();
+    }
   });
 });
