@@ -6,6 +6,9 @@
  *  - xdpscope_capture (XDP): ingress; always XDP_PASS.
  *  - xdpscope_egress (tc: tcx link, or a clsact filter on older kernels):
  *    egress; always TCX_NEXT, so later programs still run.
+ *  - xdpscope_fentry/xdpscope_fexit: ingress on an interface whose XDP hook
+ *    belongs to someone else's program; they trace that program (as xdpdump
+ *    does) and record the action it returned.
  * All share the counters, the filter, sampling and snaplen.
  */
 #define __XS_BPF__
@@ -313,8 +316,7 @@ int xdpscope_capture(struct xdp_md *ctx)
  * record with its full length, as tcpdump (which taps at the same point)
  * shows it. bpf_skb_load_bytes reads paged data too.
  */
-SEC("tc")
-int xdpscope_egress(struct __sk_buff *skb)
+static __always_inline int tc_capture(struct __sk_buff *skb, __u32 direction, __u32 action)
 {
 	__u32 zero = 0;
 	struct xs_counters *cnt = bpf_map_lookup_elem(&counters, &zero);
@@ -345,8 +347,118 @@ int xdpscope_egress(struct __sk_buff *skb)
 		cnt->ring_full++;
 		return XS_TC_NEXT;
 	}
-	emit(cnt, s, cap, wire_len, skb->ifindex, 0, XS_PKT_OUT, XS_NO_ACTION);
+	emit(cnt, s, cap, wire_len, skb->ifindex, direction == XS_PKT_IN ? skb->queue_mapping : 0, direction, action);
 	return XS_TC_NEXT;
+}
+
+SEC("tc")
+int xdpscope_egress(struct __sk_buff *skb)
+{
+	return tc_capture(skb, XS_PKT_OUT, XS_NO_ACTION);
+}
+
+/*
+ * Ingress behind a foreign XDP program when it cannot be traced (a kernel
+ * that refuses fentry/fexit): tcx ingress runs after XDP, so it sees only
+ * what that program passed — each frame here had XDP_PASS; drops, TX and
+ * redirects never reach it.
+ */
+SEC("tc")
+int xdpscope_ingress(struct __sk_buff *skb)
+{
+	return tc_capture(skb, XS_PKT_IN, XDP_PASS);
+}
+
+/*
+ * Beside a foreign XDP program: fentry copies the frame as it arrives (before
+ * that program may rewrite it), fexit adds the action it returned and emits
+ * the record. Both run on the same CPU for one frame (XDP runs with
+ * migration disabled, and a program run is never nested within itself), so
+ * the per-CPU scratch carries the frame from one to the other. Kernel types
+ * by CO-RE: the fields are found in the running kernel's BTF, whatever its
+ * layout.
+ */
+struct net_device {
+	int ifindex;
+} __attribute__((preserve_access_index));
+
+struct xdp_rxq_info {
+	struct net_device *dev;
+	__u32 queue_index;
+} __attribute__((preserve_access_index));
+
+struct xdp_buff {
+	void *data;
+	void *data_end;
+	struct xdp_rxq_info *rxq;
+} __attribute__((preserve_access_index));
+
+/* Per CPU: the wire length of the frame fentry copied, 0 when none waits. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} pending SEC(".maps");
+
+SEC("fentry/xdp")
+int xdpscope_fentry(__u64 *ctx)
+{
+	struct xdp_buff *xdp = (struct xdp_buff *)ctx[0];
+	__u32 zero = 0;
+	__u32 *wait = bpf_map_lookup_elem(&pending, &zero);
+	struct xs_counters *cnt = bpf_map_lookup_elem(&counters, &zero);
+	struct xs_config *cfg = bpf_map_lookup_elem(&config, &zero);
+	if (!wait || !cnt || !cfg)
+		return 0;
+	*wait = 0;
+	/* The same program may serve other interfaces: only ours counts. */
+	if (xdp->rxq->dev->ifindex != (int)cfg->ifindex)
+		return 0;
+	void *data = xdp->data, *data_end = xdp->data_end;
+	/* The first buffer only: fragments of a multi-buffer frame are not
+	 * reachable from here. */
+	__u32 wire_len = (__u32)(data_end - data);
+	if (!admit(cnt, cfg, wire_len))
+		return 0;
+	struct scratch *s = cpu_scratch();
+	if (!s)
+		return 0;
+	__u64 cap = cap_of(cfg, wire_len);
+	if (cap < 1 || bpf_probe_read_kernel(s->data, cap, data) != 0) {
+		cnt->ring_full++;
+		return 0;
+	}
+	const struct xs_filter *f = active_filter(cfg);
+	if (f && !filter_pass(s->data, s->data + cap, f, cfg->raw_ip)) {
+		cnt->filtered++;
+		return 0;
+	}
+	if (!sampled_in(cnt, cfg))
+		return 0;
+	s->hdr.wire_len = wire_len;
+	s->hdr.cap_len = cap;
+	s->hdr.rx_queue = xdp->rxq->queue_index;
+	*wait = wire_len ? wire_len : 1;
+	return 0;
+}
+
+SEC("fexit/xdp")
+int xdpscope_fexit(__u64 *ctx)
+{
+	__u32 zero = 0;
+	__u32 *wait = bpf_map_lookup_elem(&pending, &zero);
+	struct xs_counters *cnt = bpf_map_lookup_elem(&counters, &zero);
+	struct xs_config *cfg = bpf_map_lookup_elem(&config, &zero);
+	if (!wait || !*wait || !cnt || !cfg)
+		return 0;
+	*wait = 0;
+	struct scratch *s = cpu_scratch();
+	if (!s)
+		return 0;
+	/* ctx[1]: the traced program's return value, its XDP action */
+	emit(cnt, s, s->hdr.cap_len, s->hdr.wire_len, cfg->ifindex, s->hdr.rx_queue, XS_PKT_IN, (__u32)ctx[1]);
+	return 0;
 }
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";

@@ -140,6 +140,8 @@ struct xs_frame_hdr {
 #define XS_MODE_GENERIC 2
 /* ingress through fentry/fexit on the interface's foreign XDP program */
 #define XS_MODE_TRACE 3
+/* ingress through tcx after the foreign XDP program: only what it passed */
+#define XS_MODE_AFTER 4
 
 /* hello.directions: what is captured */
 #define XS_CAP_IN 1

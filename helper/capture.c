@@ -17,6 +17,7 @@
 #include "harden.h"
 
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
 #include <linux/pkt_cls.h>
@@ -42,6 +43,7 @@
 #define CAP_BPF 39
 #endif
 /* enum bpf_attach_type values of kernel 6.6's uapi, newer than some build hosts' headers */
+#define XS_BPF_TCX_INGRESS 46
 #define XS_BPF_TCX_EGRESS 47
 /* Our clsact filter's handle and priority: fixed, so a capture replaces a
  * filter a killed helper left behind instead of stacking a second one. */
@@ -65,8 +67,110 @@
  * draining stdout), never loses its reply. */
 #define CONTROL_RESERVE (2 * sizeof(struct xs_frame_hdr) + REPLY_MAX + sizeof(struct xs_stats))
 
+/*
+ * Beside a foreign XDP program, ingress is captured by tracing it
+ * (fentry/fexit, as xdpdump does). Opening a program by id and reading its
+ * BTF need CAP_SYS_ADMIN, which harden_startup() drops even for root; so
+ * for a root caller xs_capture_prepare() does both first, and opens our
+ * object with the attach targets set. Nothing here runs for a
+ * capability-granted helper: tracing then is refused with a message.
+ */
+static struct {
+	int fd;                    /* the foreign program, or -1 */
+	unsigned int id;
+	char name[BPF_OBJ_NAME_LEN];
+	char func[128];            /* its entry function, from its BTF */
+	struct xdpscope_bpf *skel; /* opened, fentry/fexit aimed at it */
+	char err[200];             /* why not, when it could not be prepared */
+} foreign = {.fd = -1};
+
+/* Name of a program's main function (its first func_info), from its BTF. */
+static int prog_func_name(int fd, char *out, size_t outlen)
+{
+	struct bpf_prog_info info;
+	__u32 len = sizeof(info);
+	memset(&info, 0, sizeof(info));
+	if (bpf_obj_get_info_by_fd(fd, &info, &len) || !info.btf_id || !info.nr_func_info)
+		return -1;
+	__u32 n = info.nr_func_info, btf_id = info.btf_id;
+	struct bpf_func_info *fi = calloc(n, sizeof(*fi));
+	if (!fi)
+		return -1;
+	memset(&info, 0, sizeof(info));
+	info.nr_func_info = n;
+	info.func_info_rec_size = sizeof(*fi);
+	info.func_info = (__u64)(unsigned long)fi;
+	len = sizeof(info);
+	int rc = -1;
+	struct btf *btf = NULL;
+	if (bpf_obj_get_info_by_fd(fd, &info, &len) == 0 && (btf = btf__load_from_kernel_by_id(btf_id)) != NULL) {
+		const struct btf_type *t = btf__type_by_id(btf, fi[0].type_id);
+		const char *name = t ? btf__name_by_offset(btf, t->name_off) : NULL;
+		if (name && *name) {
+			snprintf(out, outlen, "%s", name);
+			rc = 0;
+		}
+	}
+	btf__free(btf);
+	free(fi);
+	return rc;
+}
+
+static const char *arg_value(int argc, char **argv, const char *lng, const char *shrt)
+{
+	size_t n = strlen(lng);
+	for (int i = 1; i < argc; i++) {
+		if ((!strcmp(argv[i], lng) || (shrt && !strcmp(argv[i], shrt))) && i + 1 < argc)
+			return argv[i + 1];
+		if (!strncmp(argv[i], lng, n) && argv[i][n] == '=')
+			return argv[i] + n + 1;
+	}
+	return NULL;
+}
+
+void xs_capture_prepare(int argc, char **argv)
+{
+	const char *iface = arg_value(argc, argv, "--iface", "-i");
+	const char *dir = arg_value(argc, argv, "--direction", "-d");
+	if (!iface || strlen(iface) >= IFNAMSIZ || (dir && !strcmp(dir, "out")))
+		return;
+	int ifindex = (int)if_nametoindex(iface);
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	if (!ifindex || bpf_xdp_query(ifindex, 0, &q) != 0)
+		return;
+	unsigned int id = q.drv_prog_id ? q.drv_prog_id : q.skb_prog_id ? q.skb_prog_id : q.hw_prog_id ? q.hw_prog_id : q.prog_id;
+	if (!id || q.hw_prog_id == id)
+		return; /* offloaded programs run on the NIC: nothing to trace */
+	foreign.id = id;
+	foreign.fd = bpf_prog_get_fd_by_id(id);
+	if (foreign.fd < 0) {
+		snprintf(foreign.err, sizeof(foreign.err), "cannot open it: %s", strerror(errno));
+		return;
+	}
+	struct bpf_prog_info info;
+	__u32 len = sizeof(info);
+	memset(&info, 0, sizeof(info));
+	if (bpf_obj_get_info_by_fd(foreign.fd, &info, &len) == 0)
+		snprintf(foreign.name, sizeof(foreign.name), "%s", info.name);
+	if (!strcmp(foreign.name, "xdpscope_captur"))
+		return; /* another xdpscope: refused later */
+	if (prog_func_name(foreign.fd, foreign.func, sizeof(foreign.func))) {
+		snprintf(foreign.err, sizeof(foreign.err), "it has no BTF to trace it by");
+		return;
+	}
+	foreign.skel = xdpscope_bpf__open();
+	if (!foreign.skel ||
+	    bpf_program__set_attach_target(foreign.skel->progs.xdpscope_fentry, foreign.fd, foreign.func) ||
+	    bpf_program__set_attach_target(foreign.skel->progs.xdpscope_fexit, foreign.fd, foreign.func)) {
+		snprintf(foreign.err, sizeof(foreign.err), "cannot aim fentry/fexit at %s(): %s", foreign.func, strerror(errno));
+		xdpscope_bpf__destroy(foreign.skel);
+		foreign.skel = NULL;
+	}
+}
+
 struct relay {
 	struct xdpscope_bpf *skel;
+	struct bpf_link *trace_in, *trace_out; /* fentry/fexit on the foreign program */
 	struct ring_buffer *rb;
 	int link_fd;
 	int egress_link_fd;   /* tcx link, or -1 */
@@ -447,14 +551,24 @@ static int parse_num(const char *opt, const char *s, unsigned long long min, uns
 	return 0;
 }
 
-static int load_program(struct relay *r, unsigned long long ring_bytes, int frags, int dirs)
+/* trace: fentry/fexit on the foreign program; after: tcx ingress behind it */
+static int load_program(struct relay *r, unsigned long long ring_bytes, int frags, int dirs, int trace, int after)
 {
-	r->skel = xdpscope_bpf__open();
+	if (trace) {
+		/* opened before the capabilities were narrowed, targets set */
+		r->skel = foreign.skel;
+		foreign.skel = NULL;
+	} else {
+		r->skel = xdpscope_bpf__open();
+	}
 	if (!r->skel)
-		return -errno;
+		return trace ? -EINVAL : -errno;
 	/* Only the programs this capture attaches: nothing else is verified or loaded. */
-	bpf_program__set_autoload(r->skel->progs.xdpscope_capture, (dirs & XS_CAP_IN) != 0);
+	bpf_program__set_autoload(r->skel->progs.xdpscope_capture, (dirs & XS_CAP_IN) && !trace && !after);
+	bpf_program__set_autoload(r->skel->progs.xdpscope_ingress, after);
 	bpf_program__set_autoload(r->skel->progs.xdpscope_egress, (dirs & XS_CAP_OUT) != 0);
+	bpf_program__set_autoload(r->skel->progs.xdpscope_fentry, trace);
+	bpf_program__set_autoload(r->skel->progs.xdpscope_fexit, trace);
 	bpf_map__set_max_entries(r->skel->maps.records, (__u32)ring_bytes);
 	int ncpu = libbpf_num_possible_cpus();
 	bpf_map__set_max_entries(r->skel->maps.scratch, (__u32)(ncpu > 0 ? ncpu : 1));
@@ -695,7 +809,9 @@ int xs_capture(int argc, char **argv)
 		       "'sudo xdpscope grant' or 'sudo setcap cap_bpf,cap_net_admin,cap_perfmon+ep <path to xdpscope-helper>'");
 		return XS_EXIT_PRIV;
 	}
-	/* Never touch a program we did not attach. Egress alone never meets it. */
+	/* Never touch a program we did not attach: trace it (fentry/fexit), or
+	 * refuse. Egress alone never meets it. */
+	int trace = 0, after = 0;
 	LIBBPF_OPTS(bpf_xdp_query_opts, q);
 	if ((dirs & XS_CAP_IN) && bpf_xdp_query(ifindex, 0, &q) == 0 && (q.prog_id || q.drv_prog_id || q.skb_prog_id || q.hw_prog_id)) {
 		unsigned int id = q.drv_prog_id ? q.drv_prog_id : q.skb_prog_id ? q.skb_prog_id : q.hw_prog_id ? q.hw_prog_id : q.prog_id;
@@ -706,19 +822,33 @@ int xs_capture(int argc, char **argv)
 			       "stop that capture first", iface, id);
 			return XS_EXIT_BUSY;
 		}
-		xs_err("interface '%s' already has an XDP program (id %u, name '%s', %s mode) that is not ours; "
-		       "refusing to replace it (detach it yourself, or capture elsewhere)",
-		       iface, id, name[0] ? name : "unknown: reading it needs CAP_SYS_ADMIN",
-		       q.drv_prog_id ? "native" : q.skb_prog_id ? "generic" : "offload");
-		return XS_EXIT_BUSY;
+		/* Never replaced: traced when possible (root, a kernel that allows
+		 * fentry/fexit), else captured behind it (what it passes). */
+		if (foreign.skel && foreign.id == id)
+			trace = 1;
+		else
+			after = 1;
+		if (!foreign.id) {
+			foreign.id = id;
+			snprintf(foreign.name, sizeof(foreign.name), "%.15s", name);
+		}
 	}
 
 	libbpf_set_print(quiet_print);
 	struct relay r = {.link_fd = -1, .egress_link_fd = -1, .clsact_watch_fd = -1, .ifindex = ifindex, .frame_off = -1};
 	r.snaplen = snaplen < XS_MAX_SNAP - 1 ? (unsigned int)snaplen : XS_MAX_SNAP - 1;
-	int err = load_program(&r, ring_bytes, 1, dirs);
-	if (err)
-		err = load_program(&r, ring_bytes, 0, dirs);
+	int err = load_program(&r, ring_bytes, 1, dirs, trace, after);
+	if (err && trace) {
+		/* Some kernels refuse tracing programs outright (EPERM even for
+		 * root): then capture behind the foreign program instead. */
+		if (xs_debug)
+			xs_err("tracing XDP program %u refused (%s): capturing behind it", foreign.id, strerror(-err));
+		trace = 0;
+		after = 1;
+		err = load_program(&r, ring_bytes, 1, dirs, 0, 1);
+	}
+	if (err && !trace && !after)
+		err = load_program(&r, ring_bytes, 0, dirs, 0, 0);
 	if (err) {
 		xs_err("could not load the XDP program: %s", strerror(-err));
 		return XS_EXIT_ATTACH;
@@ -735,8 +865,8 @@ int xs_capture(int argc, char **argv)
 
 	int prog_fd = bpf_program__fd(r.skel->progs.xdpscope_capture);
 	int used_mode = 0;
-	const int try_native = (dirs & XS_CAP_IN) && strcmp(mode, "generic") != 0;
-	const int try_generic = (dirs & XS_CAP_IN) && strcmp(mode, "native") != 0;
+	const int try_native = (dirs & XS_CAP_IN) && !trace && !after && strcmp(mode, "generic") != 0;
+	const int try_generic = (dirs & XS_CAP_IN) && !trace && !after && strcmp(mode, "native") != 0;
 	char attach_err[256] = "";
 	if (try_native) {
 		LIBBPF_OPTS(bpf_link_create_opts, lo, .flags = XDP_FLAGS_DRV_MODE);
@@ -755,7 +885,30 @@ int xs_capture(int argc, char **argv)
 			snprintf(attach_err + strlen(attach_err), sizeof(attach_err) - strlen(attach_err),
 				 "%sgeneric: %s", attach_err[0] ? "; " : "", strerror(errno));
 	}
-	if ((dirs & XS_CAP_IN) && r.link_fd < 0) {
+	if (trace) {
+		r.trace_in = bpf_program__attach_trace(r.skel->progs.xdpscope_fentry);
+		r.trace_out = r.trace_in ? bpf_program__attach_trace(r.skel->progs.xdpscope_fexit) : NULL;
+		if (!r.trace_out) {
+			xs_err("could not trace XDP program %u '%s' (%s()) on '%s': %s", foreign.id, foreign.name, foreign.func, iface, strerror(errno));
+			bpf_link__destroy(r.trace_in);
+			xdpscope_bpf__destroy(r.skel);
+			return XS_EXIT_ATTACH;
+		}
+		used_mode = XS_MODE_TRACE;
+	}
+	if (after) {
+		r.link_fd = bpf_link_create(bpf_program__fd(r.skel->progs.xdpscope_ingress), ifindex, XS_BPF_TCX_INGRESS, NULL);
+		if (r.link_fd < 0) {
+			xs_err("interface '%s' has an XDP program that is not ours (id %u, '%s'), never replaced; "
+			       "capturing beside it needs tracing it (refused: %s) or tcx ingress (kernel >= 6.6: %s); "
+			       "'--direction out' captures egress only",
+			       iface, foreign.id, foreign.name, foreign.err[0] ? foreign.err : "needs root", strerror(errno));
+			xdpscope_bpf__destroy(r.skel);
+			return XS_EXIT_BUSY;
+		}
+		used_mode = XS_MODE_AFTER;
+	}
+	if ((dirs & XS_CAP_IN) && !trace && !after && r.link_fd < 0) {
 		xs_err("could not attach to '%s' (%s)", iface, attach_err);
 		xdpscope_bpf__destroy(r.skel);
 		return XS_EXIT_ATTACH;
@@ -768,6 +921,8 @@ int xs_capture(int argc, char **argv)
 			xs_err("could not attach to the egress of '%s' (%s)", iface, eerr);
 			if (r.link_fd >= 0)
 				close(r.link_fd);
+			bpf_link__destroy(r.trace_out);
+			bpf_link__destroy(r.trace_in);
 			xdpscope_bpf__destroy(r.skel);
 			return XS_EXIT_ATTACH;
 		}
@@ -812,7 +967,12 @@ int xs_capture(int argc, char **argv)
 	struct bpf_prog_info pinfo;
 	__u32 plen = sizeof(pinfo);
 	memset(&pinfo, 0, sizeof(pinfo));
-	int id_fd = r.link_fd >= 0 ? prog_fd : bpf_program__fd(r.skel->progs.xdpscope_egress);
+	int id_fd = after ? bpf_program__fd(r.skel->progs.xdpscope_ingress) : r.link_fd >= 0 ? prog_fd
+		    : trace ? bpf_program__fd(r.skel->progs.xdpscope_fentry) : bpf_program__fd(r.skel->progs.xdpscope_egress);
+	if (trace || after) {
+		hello.foreign_id = foreign.id;
+		snprintf(hello.foreign_name, sizeof(hello.foreign_name), "%s", foreign.name);
+	}
 	if (bpf_obj_get_info_by_fd(id_fd, &pinfo, &plen) == 0)
 		hello.prog_id = pinfo.id;
 	snprintf(hello.ifname, sizeof(hello.ifname), "%s", iface);
@@ -929,6 +1089,9 @@ out:
 		close(r.link_fd);
 		r.link_fd = -1;
 	}
+	bpf_link__destroy(r.trace_out);
+	bpf_link__destroy(r.trace_in);
+	r.trace_in = r.trace_out = NULL;
 	detach_egress(&r);
 	if (rc == XS_EXIT_OK && !r.out_broken && r.rb) {
 		struct timespec ts = {0, 50 * 1000000};

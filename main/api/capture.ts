@@ -13,8 +13,10 @@ export const interfaceInfo = z.object({
   up: z.boolean(),
   /** received packets counter (for the sparkline) */
   rxPackets: z.number(),
-  /** a foreign XDP program is attached: capturing would replace/conflict */
+  /** a foreign XDP program is attached: what a capture there will do */
   xdpWarning: z.string().optional(),
+  /** that program (id, name when readable, attach mode) */
+  xdpProgram: z.object({ id: nat, name: z.string().nullable(), mode: z.string() }).optional(),
 });
 export type InterfaceInfo = z.infer<typeof interfaceInfo>;
 

@@ -70,6 +70,7 @@ Needs CAP_BPF and CAP_NET_ADMIN: run as root, or once 'sudo xdpscope grant'.`;
 function describe(h: HelloInfo, withId = true): string {
   const parts: string[] = [];
   if (h.mode === 'trace' && h.foreign) parts.push(`tracing XDP program ${h.foreign.id} '${h.foreign.name}'`);
+  else if (h.mode === 'after' && h.foreign) parts.push(`behind XDP program ${h.foreign.id} '${h.foreign.name}': only what it passes`);
   else if (h.mode !== 'none') parts.push(`XDP ${h.mode} mode`);
   if (h.egressMode !== 'none') parts.push(`egress ${h.egressMode}`);
   return parts.join(' + ') + (withId ? `, prog id ${h.progId}` : '');

@@ -20,8 +20,13 @@ export interface HelloInfo {
   version: number;
   ifindex: number;
   linkType: number;
-  /** how ingress is captured: our XDP program (native, generic), tracing a foreign one, or not at all (egress only) */
-  mode: 'native' | 'generic' | 'trace' | 'none';
+  /**
+   * how ingress is captured: our XDP program (native, generic); beside a
+   * foreign XDP program by tracing it (every verdict: xdp.action) or, where
+   * the kernel refuses tracing, through tcx ingress behind it (only what it
+   * passed); or not at all (egress only)
+   */
+  mode: 'native' | 'generic' | 'trace' | 'after' | 'none';
   snaplen: number;
   multiBuffer: boolean;
   progId: number;
@@ -31,7 +36,7 @@ export interface HelloInfo {
   directions: 'in' | 'out' | 'inout';
   /** how egress is attached: a tcx link, a clsact filter (kernels before 6.6), or not at all */
   egressMode: 'tcx' | 'clsact' | 'none';
-  /** mode 'trace': the foreign XDP program traced */
+  /** modes 'trace' and 'after': the foreign XDP program beside which we capture */
   foreign: { id: number; name: string } | null;
 }
 
@@ -82,7 +87,7 @@ export function parseHello(p: Buffer): HelloInfo {
     version,
     ifindex: p.readUInt32LE(4),
     linkType: p.readUInt32LE(8),
-    mode: mode === 1 ? 'native' : mode === 2 ? 'generic' : mode === 3 ? 'trace' : 'none',
+    mode: mode === 1 ? 'native' : mode === 2 ? 'generic' : mode === 3 ? 'trace' : mode === 4 ? 'after' : 'none',
     snaplen: p.readUInt32LE(16),
     multiBuffer: (p.readUInt32LE(20) & 1) === 1,
     progId: p.readUInt32LE(24),
