@@ -213,7 +213,11 @@ export async function run(argv: string[]): Promise<number> {
     }
     if (tty) process.stderr.write(`\rPackets: ${written}${last?.ringDrops ? ` (ring drops: ${last.ringDrops})` : ''} `);
   }, 500);
-  const autostop = durationMs !== undefined ? setTimeout(stop, durationMs) : null;
+  // -a counts capturing time, from the attach (hello), as dumpcap's does: on a
+  // loaded machine the programs' load alone can take seconds, and a stop sent
+  // meanwhile would end a capture that never ran.
+  let autostop: NodeJS.Timeout | null = null;
+  if (durationMs !== undefined) cap.once('hello', () => { autostop = setTimeout(stop, durationMs); });
 
   let failure: Error | null = null;
   try {

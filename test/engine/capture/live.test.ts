@@ -18,7 +18,7 @@ const skip = liveSkipReason() ?? (['tcpdump', 'tcpreplay', 'tshark', 'clang'].fi
 const out = outputDir('capture');
 const env = { ...process.env, XDPSCOPE_HELPER: HELPER };
 
-function waitFor(child: ChildProcess, stream: 'stdout' | 'stderr', re: RegExp, timeoutMs = 10_000): Promise<string> {
+function waitFor(child: ChildProcess, stream: 'stdout' | 'stderr', re: RegExp, timeoutMs = 30_000): Promise<string> {
   return new Promise((resolve, reject) => {
     let text = '';
     const t = setTimeout(() => reject(new Error(`timed out waiting for ${re} in: ${text}`)), timeoutMs);
