@@ -83,7 +83,7 @@ export interface AppActions {
   select(number: number | null): Promise<void>;
   selectField(path: string | null): void;
   selectByte(offset: number): void;
-  follow(number: number, protocol?: 'tcp' | 'udp'): Promise<void>;
+  follow(number: number, protocol?: 'tcp' | 'udp' | 'tls'): Promise<void>;
   closeFollow(): void;
   /** Save / Save As; asks before replacing an existing file. Resolves true when written. */
   save(path: string, opts?: SaveOptions): Promise<boolean>;
@@ -273,6 +273,7 @@ export function createAppStore(api: XdpscopeApi, opts: StoreOptions = {}): AppSt
         const status = await api.call('startCapture', {
           iface: o.iface, mode: o.mode, snaplen: o.snaplen, direction: o.direction ?? 'inout',
           ...(o.captureFilter ? { captureFilter: o.captureFilter } : {}),
+          ...(o.ringBuffer?.path ? { ringBuffer: o.ringBuffer } : {}),
         });
         set({ status, view: 'capture' });
       } catch (e) { get().reportError(e, 'capture'); } finally { set({ busy: false }); }
@@ -304,7 +305,9 @@ export function createAppStore(api: XdpscopeApi, opts: StoreOptions = {}): AppSt
       const seq = ++checkSeq;
       set({ filterText: text });
       try {
-        const r = await api.call('checkFilter', { text });
+        // field references (${ip.src}) read the selected packet, as in Wireshark
+        const sel = get().selected;
+        const r = await api.call('checkFilter', { text, ...(sel !== null ? { selected: sel } : {}) });
         if (seq === checkSeq) set({ filterCheck: r });
       } catch (e) { get().reportError(e, 'filter'); }
     },
@@ -314,7 +317,8 @@ export function createAppStore(api: XdpscopeApi, opts: StoreOptions = {}): AppSt
       get().clearCompletion();
       set({ filterText: t, busy: true });
       try {
-        const r = await api.call('setFilter', { text: t });
+        const sel = get().selected;
+        const r = await api.call('setFilter', { text: t, ...(sel !== null ? { selected: sel } : {}) });
         if (!r.ok) { set({ filterCheck: r }); return false; }
         // A newer filter or a cancel replaced this one before it finished: the list still shows the old one.
         if (r.superseded) return false;
@@ -360,7 +364,7 @@ export function createAppStore(api: XdpscopeApi, opts: StoreOptions = {}): AppSt
     },
 
     async follow(number, protocol) {
-      try { set({ stream: await api.call('followStream', protocol === 'udp' ? { number, protocol } : { number }) }); } catch (e) { get().reportError(e, 'follow'); }
+      try { set({ stream: await api.call('followStream', protocol === 'udp' || protocol === 'tls' ? { number, protocol } : { number }) }); } catch (e) { get().reportError(e, 'follow'); }
     },
     closeFollow() { set({ stream: null }); },
 

@@ -36,6 +36,7 @@ const TEST_SCRIPTS = [
   'test/lib/engine.ts', // the engine parts child processes and workers of tests load by path
   'test/engine/filter/make-answers.ts',
   'test/engine/filter/make-multi-ip.ts',
+  'scripts/make-wireshark-fields.ts', // regenerates main/engine/fields/wireshark-fields.gz from tshark
 ];
 /** Benchmarks (each runs as `node dist/bench/<dir>/<name>.js`). */
 const BENCH_SCRIPTS = [
@@ -160,6 +161,12 @@ if (outOfDate('node', nodeSrc)) {
     if (!outputs.has(p) && !p.startsWith(preloadOut)) rmSync(p);
   }
   touch('node', nodeSrc);
+}
+
+// Data files the engine reads beside its code (dist/main/** is what packages ship).
+for (const f of ['main/engine/fields/wireshark-fields.gz']) {
+  const dst = join('dist', f);
+  if (!existsSync(dst) || statSync(dst).mtimeMs < statSync(f).mtimeMs) { mkdirSync(dirname(dst), { recursive: true }); copyFileSync(f, dst); }
 }
 
 // 3. Renderer bundle (browser) and the Electron preload (sandboxed: must be one file).

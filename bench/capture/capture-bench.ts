@@ -11,14 +11,21 @@
 // and with xdpdump (ingress only) in the same run. Needs root; bounded
 // duration; deletes its namespaces.
 //   node scripts/build.mjs && node dist/bench/capture/capture-bench.js [senders=2] [loops=40]
+//
+// --gen: the sender is bench/gen/xdpgen (BPF_PROG_TEST_RUN live frames, over
+// 1 Mpps where tcpreplay makes 0.19) for SECS seconds on THREADS threads,
+// and the capture path is measured stage by stage at that rate (gen.ts).
+//   node dist/bench/capture/capture-bench.js --gen [secs=5] [threads=1]
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { createVethPair, type VethPair } from '../../test/lib/netns';
 import { CLI, ROOT } from '../../test/lib/env';
 import { udpFrame, writePcap } from '../../test/engine/capture/frames';
+import { genBench } from './gen';
+import { treeTicks } from './proc';
 
 const SENDERS = Number(process.argv[2] ?? 2);
 const LOOPS = Number(process.argv[3] ?? 40);
@@ -37,28 +44,6 @@ interface Result {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-function cpuTicks(pid: number): number {
-  try {
-    const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
-    return Number(rest[11]) + Number(rest[12]); // utime + stime
-  } catch {
-    return 0;
-  }
-}
-
-function descendants(pid: number): number[] {
-  const out: number[] = [];
-  try {
-    for (const t of readdirSync(`/proc/${pid}/task`)) {
-      const kids = readFileSync(`/proc/${pid}/task/${t}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-      for (const k of kids) out.push(k, ...descendants(k));
-    }
-  } catch { /* gone */ }
-  return out;
-}
-
-const treeTicks = (pid: number) => [pid, ...descendants(pid)].reduce((s, p) => s + cpuTicks(p), 0);
 
 function waitText(child: ChildProcess, re: RegExp, timeoutMs = 15_000): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -117,6 +102,7 @@ function countPackets(file: string): number {
 
 async function main(): Promise<void> {
   if (process.getuid?.() !== 0) throw new Error('needs root (namespaces, XDP)');
+  if (process.argv[2] === '--gen') return genBench(Number(process.argv[3] ?? 5), Number(process.argv[4] ?? 1));
   const dir = mkdtempSync(join(tmpdir(), 'xdpscope-capbench-'));
   const pair = createVethPair({ subnet: 213 });
   try {

@@ -13,7 +13,12 @@ import type { RawPacket } from '../../main/engine/types';
 
 /** Repository root (dist/bench/lib → ../../..). */
 export const ROOT = process.env.XDPSCOPE_ROOT ?? resolve(__dirname, '..', '..', '..');
-export const CAPTURES = resolve(ROOT, '..', 'shared', 'captures');
+/** The shared corpus beside the clone, as for tests; a worktree (/work/wt/x) falls back to the workplace copy. */
+export const CAPTURES = [
+  process.env.XDPSCOPE_CAPTURES,
+  resolve(ROOT, '..', 'shared', 'captures'),
+  '/work/shared/captures',
+].find((p): p is string => !!p && existsSync(p)) ?? resolve(ROOT, '..', 'shared', 'captures');
 export const DATA = join(ROOT, 'bench', 'data');
 
 /** The corpus packets, in file order (damaged files contribute what precedes the damage). */

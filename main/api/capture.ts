@@ -30,6 +30,20 @@ export const captureOptions = z.object({
   mode: z.enum(['native', 'generic', 'auto']).optional(),
   /** which way, as tcpdump's -Q: received (XDP), sent (tcx), or both (the default) */
   direction: z.enum(['in', 'out', 'inout']).optional(),
+  /**
+   * dumpcap's ring buffer (-b): the capture also goes into files named after
+   * `path` (prefix_00001_YYYYmmddHHMMSS.pcapng, ...), switching on any of
+   * the limits given and keeping the newest `files`; then no spool is kept
+   */
+  ringBuffer: z.object({
+    path: path.refine((p) => p.startsWith('/'), 'the ring buffer path must be absolute'),
+    filesizeKB: z.number().int().min(1).max(2_000_000).optional(),
+    files: z.number().int().min(1).max(99_999).optional(),
+    durationS: z.number().positive().max(366 * 86400).optional(),
+    intervalS: z.number().int().min(1).max(366 * 86400).optional(),
+    packets: z.number().int().min(1).optional(),
+  }).strict().refine((r) => r.filesizeKB !== undefined || r.durationS !== undefined || r.intervalS !== undefined || r.packets !== undefined,
+    'a ring buffer needs filesizeKB, durationS, intervalS or packets to switch files').optional(),
 }).strict();
 export type CaptureOptions = z.infer<typeof captureOptions>;
 

@@ -81,6 +81,8 @@ export const status = z.object({
   alerts: nat.optional(),
   /** the live capture's crash-safe spool file */
   spool: z.string().optional(),
+  /** the ring-buffer file the live capture is writing (CaptureOptions.ringBuffer) */
+  ringFile: z.string().optional(),
 });
 export type Status = z.infer<typeof status>;
 

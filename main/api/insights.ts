@@ -8,7 +8,17 @@ import { call, empty } from './common';
 
 export type AlertKind =
   | 'traffic-spike' | 'port-scan' | 'brute-force' | 'syn-flood'
-  | 'unexpected-protocol' | 'service-mismatch' | 'ai-service' | 'icmp-flood';
+  | 'unexpected-protocol' | 'service-mismatch' | 'ai-service' | 'icmp-flood'
+  | 'amplification' | 'udp-flood' | 'dns-tunnel' | 'beaconing' | 'ai-gateway-bypass' | 'baseline-deviation';
+
+/** What a host did while the baseline was learned (insights settings: baseline.learned). */
+export interface HostProfile {
+  /** services it answered on, e.g. 'tcp/22' */
+  services: string[];
+  /** IP protocol numbers it sent, e.g. '6' */
+  protocols: string[];
+  peakPacketsPerSec: number;
+}
 
 export type AlertSeverity = 'info' | 'low' | 'medium' | 'high';
 
@@ -190,6 +200,14 @@ export interface InsightsSettings {
     dominantShare: number;
     /** destinations with their own baseline (least recently seen is dropped) */
     maxDestinations: number;
+    /** consecutive spiking seconds before a spike is reported (shorter is a burst) */
+    minSeconds: number;
+    /** seconds after which a spike counts as persistent (severity) */
+    persistSec: number;
+    /** peak / baseline median from which a spike counts as large (severity) */
+    magnitudeRatio: number;
+    /** a target answering less than this share of what it receives is flooded (evidence of harm) */
+    maxReplyShare: number;
   };
   scan: {
     enabled: boolean;
@@ -199,6 +217,14 @@ export interface InsightsSettings {
     /** distinct hosts one source tries on one port */
     minHosts: number;
     /** share of attempts that never completed a handshake */
+    minUnansweredShare: number;
+  };
+  /** the same rule as scan, over a long window: probes spread over an hour */
+  slowScan: {
+    enabled: boolean;
+    windowSec: number;
+    minPorts: number;
+    minHosts: number;
     minUnansweredShare: number;
   };
   bruteForce: {
@@ -235,6 +261,82 @@ export interface InsightsSettings {
     minPerSec: number;
     /** distinct sources from which a flood counts as distributed */
     manySources: number;
+  };
+  amplification: {
+    enabled: boolean;
+    /** seconds a victim's responses are counted over (tumbling; an open alert runs until that long a quiet) */
+    windowSec: number;
+    /** responses from one service port to one victim */
+    minResponses: number;
+    /** ... and response bytes ≥ minRatio × the victim's request bytes to that port ... */
+    minRatio: number;
+    /** ... or at least this share of responses answering no request of the victim */
+    minUnmatchedShare: number;
+    /** distinct reflectors from which an attack counts as large */
+    manyReflectors: number;
+    /** UDP service ports that answer small requests with large replies */
+    ports: number[];
+  };
+  udpFlood: {
+    enabled: boolean;
+    /** UDP datagrams a second to one host ... */
+    minPerSec: number;
+    /** ... for this many consecutive seconds ... */
+    minSeconds: number;
+    /** ... answered with less than this share */
+    maxReplyShare: number;
+    manySources: number;
+  };
+  loginFailures: {
+    enabled: boolean;
+    /** tumbling window, seconds */
+    windowSec: number;
+    /** failed logins (decoded: HTTP 401/403, FTP 530, Kerberos 24, LDAP 49, SMB logon failure) from one server to one client */
+    minFailures: number;
+    /** POSTs from one client to one login-like URI */
+    minFormPosts: number;
+    /** regular expression (case-insensitive) a login form's path matches */
+    loginUriPattern: string;
+  };
+  dnsTunnel: {
+    enabled: boolean;
+    windowSec: number;
+    /** distinct names under one registered domain from one client ... */
+    minNames: number;
+    /** ... with names (left of the domain) this long on average ... */
+    minMeanLength: number;
+    /** ... and this random (Shannon entropy, bits per character) ... */
+    minEntropy: number;
+    /** ... or this many TXT/NULL queries */
+    minTxtNull: number;
+  };
+  beacon: {
+    enabled: boolean;
+    /** connections to one destination before their regularity is judged */
+    minEvents: number;
+    /** shortest and longest period (median interval, seconds) that counts */
+    minPeriodSec: number;
+    maxPeriodSec: number;
+    /** median absolute deviation of the intervals over their median, at most */
+    maxJitter: number;
+    /** destination addresses expected to be polled (update servers, monitoring) */
+    allowDestinations: string[];
+  };
+  aiGateway: {
+    /** addresses allowed to call LLM APIs directly (the gateway/proxy); empty: the rule is off */
+    gateways: string[];
+  };
+  baseline: {
+    enabled: boolean;
+    /** seconds of traffic a profile per host is learned from */
+    warmupSec: number;
+    /** hosts profiled at most */
+    maxHosts: number;
+    /** a host sending more than rateFactor × its learned peak packets/s (and minRate) deviates */
+    rateFactor: number;
+    minRate: number;
+    /** the learned profiles (null until learned; kept with the session, reusable with --settings) */
+    learned: { fromTs: number; toTs: number; hosts: Record<string, HostProfile> } | null;
   };
   limits: {
     /** sources tracked for connection-attempt analysis */

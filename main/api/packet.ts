@@ -53,8 +53,8 @@ export type PacketDetails = z.infer<typeof packetDetails>;
 
 export const streamFollow = z.object({
   filter: z.string(),
-  /** which follow this is ('tcp' when absent) */
-  protocol: z.enum(['tcp', 'udp']).optional(),
+  /** which follow this is ('tcp' when absent; 'tls': the decrypted application data, one chunk per record) */
+  protocol: z.enum(['tcp', 'udp', 'tls']).optional(),
   /** client = the side that sent the first packet */
   client: z.string(),
   server: z.string(),
@@ -74,7 +74,7 @@ const comments = z.object({ number: nat, comments: z.array(z.string()) });
 
 export const packetApi = {
   getDetails: call(z.object({ number: nat }).strict(), packetDetails),
-  followStream: call(z.object({ number: nat, protocol: z.enum(['tcp', 'udp']).optional() }).strict(), streamFollow),
+  followStream: call(z.object({ number: nat, protocol: z.enum(['tcp', 'udp', 'tls']).optional() }).strict(), streamFollow),
   /** packet comments (saved as pcapng opt_comment, filterable as frame.comment) */
   addComment: call(z.object({ number: nat, text: comment }).strict(), comments),
   editComment: call(z.object({ number: nat, index: nat, text: comment }).strict(), comments),

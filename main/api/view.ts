@@ -27,8 +27,11 @@ export const rowBlock = z.object({
 });
 export type RowBlock = z.infer<typeof rowBlock>;
 
+/** a filter that compiles but needs a word: a field we do not decode, a deprecated name */
+const filterWarning = z.object({ message: z.string(), start: z.number(), end: z.number() });
+
 export const filterCheck = z.union([
-  z.object({ ok: z.literal(true), empty: z.boolean() }),
+  z.object({ ok: z.literal(true), empty: z.boolean(), warnings: z.array(filterWarning).optional() }),
   z.object({ ok: z.literal(false), error: z.object({ message: z.string(), start: z.number(), end: z.number() }) }),
 ]);
 export type FilterCheck = z.infer<typeof filterCheck>;
@@ -37,15 +40,17 @@ export const completion = z.object({
   /** replace text[from, to) with the chosen item */
   from: nat,
   to: nat,
-  items: z.array(z.object({ label: z.string(), detail: z.string().optional() })),
+  /** type: a field's value type (uint, string, ipv4 ...), for the Filter Expression dialog */
+  items: z.array(z.object({ label: z.string(), detail: z.string().optional(), type: z.string().optional() })),
 });
 export type Completion = z.infer<typeof completion>;
 
 export const viewApi = {
   getRows: call(z.object({ start: nat, count: z.number().int().min(0).max(10_000) }).strict(), rowBlock),
   /** superseded: a newer filter or a cancel stopped this one before it applied (the list is unchanged) */
-  setFilter: call(z.object({ text: filterText }).strict(), filterCheck.and(z.object({ displayed: nat.optional(), superseded: z.boolean().optional() }))),
-  checkFilter: call(z.object({ text: filterText }).strict(), filterCheck),
+  /** selected: the frame field references (${ip.src}) read, as Wireshark's selected packet */
+  setFilter: call(z.object({ text: filterText, selected: nat.optional() }).strict(), filterCheck.and(z.object({ displayed: nat.optional(), superseded: z.boolean().optional() }))),
+  checkFilter: call(z.object({ text: filterText, selected: nat.optional() }).strict(), filterCheck),
   completeFilter: call(z.object({ text: filterText, cursor: nat }).strict(), completion),
   setSort: call(z.object({ column: z.enum(COLUMN_IDS).nullable(), desc: z.boolean() }).strict(), ok),
   /** where a frame sits in the displayed list (-1 when filtered out) */

@@ -17,6 +17,7 @@ export { privilegeStatus } from './privilege/status';
 export { openCaptureFile } from './file/open';
 export { CaptureFileError } from './file/errors';
 export { FileSink, type ByteSink } from './file/sink';
+export { RingFileWriter, parseRingOption, ringSwitches, type RingOptions } from './file/ring';
 export {
   createUniquePrivateFile, PrivateFileError, replaceableTarget, writePrivateFile, makeScratchDir, type ScratchDir,
 } from './file/private';
@@ -30,6 +31,7 @@ export { TlsKeyLog } from './dissect/keylog';
 export { getField } from './fields/registry';
 export { compileDisplayFilter, type CompiledFilter } from './filter/compile';
 export { decodedFields, readDissector, type ReadFormat } from './output/decode-plan';
+export { parseDecodeAs, decodeAsProtocols, type DecodeAsRule } from './dissect/decode-as';
 export { GeoIp } from './enrich/geoip';
 export { BufferedWriter, bulkStdout } from './output/writer';
 export { FieldsByteWriter, FieldsFormatter, defaultFieldsOptions, type FieldsOptions } from './output/fields';
@@ -38,7 +40,7 @@ export { packetJson } from './output/json';
 export { readParallel, readThreads } from './parallel/read';
 
 // insights and statistics (xdpscope insights)
-export { analyzeCaptureFile, insightsSnapshot, type InsightsSnapshot } from './insights/index';
+export { analyzeCaptureFile, insightsSnapshot, InsightsEngine, type InsightsSnapshot } from './insights/index';
 export { fmtBytes } from './insights/alert';
 export type { IoSeriesDef, HierarchyNode } from './stats/index';
 

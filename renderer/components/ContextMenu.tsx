@@ -12,11 +12,12 @@ export function ContextMenu({ target, onClose }: { target: MenuTarget; onClose()
   const { store, api } = useApp();
   // the list does not say which transport a row uses: ask for the packet's layers (as Wireshark greys Follow entries)
   const [transport, setTransport] = useState<'tcp' | 'udp' | 'none' | null>(null);
+  const [tls, setTls] = useState(false);
   useEffect(() => {
     let live = true;
     api.call('getDetails', { number: target.number }).then((d) => {
       const names = new Set(d.tree.map((n) => n.name));
-      if (live) setTransport(names.has('tcp') ? 'tcp' : names.has('udp') ? 'udp' : 'none');
+      if (live) { setTransport(names.has('tcp') ? 'tcp' : names.has('udp') ? 'udp' : 'none'); setTls(names.has('tls')); }
     }, () => { if (live) setTransport('none'); });
     return () => { live = false; };
   }, [api, target.number]);
@@ -44,6 +45,7 @@ export function ContextMenu({ target, onClose }: { target: MenuTarget; onClose()
       <li role="menuitem" onClick={() => { void navigator.clipboard?.writeText(value).catch(() => undefined); onClose(); }}>Copy value</li>
       <li role="menuitem" className={transport === 'tcp' || transport === null ? '' : 'disabled'} onClick={() => { if (transport === 'tcp' || transport === null) void s.follow(target.number); onClose(); }}>Follow TCP Stream</li>
       {transport === 'udp' && <li role="menuitem" onClick={() => { void s.follow(target.number, 'udp'); onClose(); }}>Follow UDP Stream</li>}
+      {tls && <li role="menuitem" onClick={() => { void s.follow(target.number, 'tls'); onClose(); }}>Follow TLS Stream</li>}
       <li role="menuitem" data-action="comment" onClick={() => { s.openCommentEditor(target.number); onClose(); }}>Packet Comment…</li>
     </ul>
   );

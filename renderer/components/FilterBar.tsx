@@ -1,5 +1,6 @@
-// The display-filter bar: validity as you type (green/red), the error
-// message with its span underlined, field-name completion, history.
+// The display-filter bar: validity as you type (green, amber for a filter
+// tshark would warn about, red), the message with its span underlined,
+// completion of fields, values and macros, history.
 import { useEffect, useRef, useState, type RefObject } from 'react';
 import { useApp, useApp$ } from '../context';
 
@@ -45,8 +46,11 @@ export function FilterBar({ inputRef }: { inputRef: RefObject<HTMLInputElement |
   };
   // Suggest only while a name is being typed (not after an operator or a space).
   const items = completion && completion.to > completion.from ? completion.items : [];
-  const state = check.ok ? (check.empty ? 'empty' : 'valid') : 'invalid';
+  const warnings = check.ok ? check.warnings ?? [] : [];
+  const state = check.ok ? (check.empty ? 'empty' : warnings.length ? 'warning' : 'valid') : 'invalid';
   const err = check.ok ? null : check.error;
+  // one underline at a time: the error, else the first warning
+  const mark = err ? { ...err, cls: 'bad-span' } : warnings[0] ? { ...warnings[0], cls: 'warn-span' } : null;
 
   return (
     <div className="filterbar">
@@ -77,10 +81,10 @@ export function FilterBar({ inputRef }: { inputRef: RefObject<HTMLInputElement |
             }
           }}
         />
-        {err && (
+        {mark && (
           <div className="filter-mirror" aria-hidden="true">
-            <span className="pre">{text.slice(0, err.start)}</span>
-            <span className="bad-span">{text.slice(err.start, Math.max(err.end, err.start + 1)) || ' '}</span>
+            <span className="pre">{text.slice(0, mark.start)}</span>
+            <span className={mark.cls}>{text.slice(mark.start, Math.max(mark.end, mark.start + 1)) || ' '}</span>
           </div>
         )}
         {items.length > 0 && (
@@ -88,7 +92,8 @@ export function FilterBar({ inputRef }: { inputRef: RefObject<HTMLInputElement |
             {items.slice(0, 12).map((it, i) => (
               <li key={it.label} role="option" aria-selected={i === active} className={i === active ? 'active' : ''}
                 onMouseDown={(e) => { e.preventDefault(); pick(it.label); }}>
-                <span className="name">{it.label}</span>{it.detail && <span className="detail">{it.detail}</span>}
+                <span className="name">{it.label}</span>
+                {it.detail && <span className={`detail${it.detail.includes('not decoded') ? ' not-decoded' : ''}`}>{it.detail}</span>}
               </li>
             ))}
           </ul>
@@ -105,6 +110,7 @@ export function FilterBar({ inputRef }: { inputRef: RefObject<HTMLInputElement |
       <button className="primary" disabled={busy || state === 'invalid'} onClick={() => apply(text)}>Apply</button>
       {applied && <button title="Clear filter" onClick={() => apply('')}>✕</button>}
       {err && <div className="filter-error" role="status">{err.message}</div>}
+      {!err && warnings.length > 0 && <div className="filter-warning" role="status">{warnings.map((w) => w.message).join('; ')}</div>}
     </div>
   );
 }

@@ -10,7 +10,7 @@ export function FollowView() {
   const f = useApp$((s) => s.stream);
   if (!f) return null;
   const s = store.getState();
-  const kind = f.protocol === 'udp' ? 'UDP' : 'TCP';
+  const kind = f.protocol === 'udp' ? 'UDP' : f.protocol === 'tls' ? 'TLS' : 'TCP';
   return (
     <div className="modal-backdrop" onClick={() => s.closeFollow()}>
       <div className="modal follow" role="dialog" aria-label={`Follow ${kind} stream`} onClick={(e) => e.stopPropagation()}>

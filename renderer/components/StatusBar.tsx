@@ -14,6 +14,7 @@ export function StatusBar() {
       <span data-k="displayed">Displayed: {s.displayed.toLocaleString('en')}{s.captured ? ` (${((100 * s.displayed) / s.captured).toFixed(1)}%)` : ''}</span>
       <span data-k="dropped" className={s.dropped ? 'warn' : ''}>Dropped: {s.dropped.toLocaleString('en')}</span>
       <span data-k="elapsed">Elapsed: {formatElapsed(s.elapsed)}</span>
+      {s.ringFile && <span data-k="ring" title="the ring-buffer file being written (older files are kept as the capture options say)">Writing {s.ringFile}</span>}
       {cap?.interface && (
         <span data-k="captured-on" title="capture settings stored in this session file">
           Captured on {cap.interface}{cap.mode ? ` (${cap.mode})` : ''}{cap.filter ? `, filter "${cap.filter}"` : ''}

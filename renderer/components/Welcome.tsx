@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'react';
 import { useApp, useApp$ } from '../context';
 import { captureFilterProblem } from '../../main/api/capture-filter';
+import type { CaptureOptions } from '../../main/api/types';
 
 function Sparkline({ values }: { values: number[] }) {
   if (values.length < 2) return <svg className="spark" width="80" height="18" />;
@@ -63,6 +64,7 @@ export function Welcome() {
             onChange={(e) => s.setCaptureOptions({ direction: e.target.value as 'inout' })}>
             <option value="inout">both (in + out)</option><option value="in">in (received)</option><option value="out">out (sent)</option>
           </select></label>
+          <RingOptions ring={opts.ringBuffer} set={(ringBuffer) => s.setCaptureOptions({ ringBuffer })} />
           <button className="primary" disabled={busy || !opts.iface || filterProblem !== null} onClick={() => void s.startCapture()}>▶ Start capture on {opts.iface || '…'}</button>
         </div>
       </section>
@@ -114,5 +116,30 @@ export function Welcome() {
         </ul>
       </section>
     </div>
+  );
+}
+
+type Ring = NonNullable<CaptureOptions['ringBuffer']>;
+
+/**
+ * dumpcap's ring buffer (-b): the capture also goes into numbered files
+ * named after the path, switching at a size, keeping the newest few.
+ */
+function RingOptions({ ring, set }: { ring: Ring | undefined; set: (r: Ring | undefined) => void }) {
+  const int = (v: string): number | undefined => (/^\d+$/.test(v) && Number(v) > 0 ? Number(v) : undefined);
+  return (
+    <span className="ring-options" data-testid="ring-options">
+      <label title="Also write the capture into files PATH_00001_YYYYmmddHHMMSS.pcapng, … (as dumpcap -b); empty for none">Ring buffer files{' '}
+        <input value={ring?.path ?? ''} placeholder="/path/capture.pcapng" aria-label="ring buffer path"
+          onChange={(e) => set(e.target.value ? { filesizeKB: 100_000, files: 10, ...ring, path: e.target.value } : undefined)} /></label>
+      {ring && (
+        <>
+          <label>switch at <input type="number" min={1} value={ring.filesizeKB ?? ''} aria-label="ring file size in kB"
+            onChange={(e) => set({ ...ring, filesizeKB: int(e.target.value) ?? 100_000 })} /> kB</label>
+          <label>keep <input type="number" min={1} value={ring.files ?? ''} aria-label="ring files kept"
+            onChange={(e) => set({ ...ring, files: int(e.target.value) })} /> files</label>
+        </>
+      )}
+    </span>
   );
 }

@@ -3,6 +3,7 @@
 // host UI (which applies it and selects the first packet).
 import { useState } from 'react';
 import type { Alert, AlertSeverity } from '../../main/api/insights';
+import { eveLines } from '../../main/api/eve';
 
 export interface InsightsPanelProps {
   alerts: Alert[];
@@ -22,11 +23,27 @@ function when(ts: number, t0?: number | null): string {
   return new Date(ts * 1000).toISOString().replace('T', ' ').replace('Z', '');
 }
 
+/** Saves the alerts as EVE JSON lines through the browser's download (the same records as the CLI). */
+function exportEve(alerts: Alert[]): void {
+  const url = URL.createObjectURL(new Blob([eveLines([...alerts].sort((a, b) => a.firstTs - b.firstTs))], { type: 'application/x-ndjson' }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = 'xdpscope-alerts.eve.json';
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
 export function InsightsPanel({ alerts, onSelectAlert, selectedId, t0 }: InsightsPanelProps) {
   const [open, setOpen] = useState<string | null>(null);
   if (!alerts.length) return <div className="xi-panel xi-empty">No alerts.</div>;
   return (
-    <div className="xi-panel" role="list" aria-label="Alerts">
+    <div className="xi-panel">
+      <div className="xi-toolbar small">
+        <button type="button" className="link" title="Suricata EVE JSON alert records, one per line, as `xdpscope insights --eve` writes them" onClick={() => exportEve(alerts)}>
+          Export EVE JSON
+        </button>
+      </div>
+      <div role="list" aria-label="Alerts">
       {alerts.map((a) => (
         <div key={a.id} role="listitem" className={`xi-alert xi-sev-${a.severity}${selectedId === a.id ? ' xi-selected' : ''}`}>
           <div className="xi-alert-head">
@@ -64,6 +81,7 @@ export function InsightsPanel({ alerts, onSelectAlert, selectedId, t0 }: Insight
           )}
         </div>
       ))}
+      </div>
     </div>
   );
 }

@@ -3,7 +3,8 @@
 import type { PanelDef } from './panel';
 import { insightsPanel } from './insights';
 import { statisticsPanel } from './statistics';
+import { filterExpressionPanel } from './filter-expression';
 
 export type { PanelDef } from './panel';
 
-export const PANELS: readonly PanelDef[] = [insightsPanel, statisticsPanel];
+export const PANELS: readonly PanelDef[] = [insightsPanel, statisticsPanel, filterExpressionPanel];

@@ -8,6 +8,10 @@
 // file of that name and refuses a symbolic link; without -w the file gets an
 // unpredictable name in the temp folder (xdpscope_<if>_<time>_XXXXXX.pcapng,
 // as mkstemp), created O_EXCL, so nobody can plant it in advance.
+//
+// -b (dumpcap's ring buffer) writes a series of files named after -w
+// (prefix_00001_YYYYmmddHHMMSS.pcapng ...), each a whole pcapng, keeping the
+// newest files:N (file/ring.ts), so a capture can run for days.
 import { parseArgs } from 'node:util';
 import { tmpdir } from 'node:os';
 import { accessSync, constants, writeSync } from 'node:fs';
@@ -15,6 +19,7 @@ import { dirname } from 'node:path';
 import {
   CAPTURE_FILTER_MAX_BYTES, HELPER_EXIT, captureFilterProblem, startCapture, type CaptureStats, type HelperCapture, type HelloInfo,
   PcapngWriter, FileSink, type ByteSink, createUniquePrivateFile, PrivateFileError, replaceableTarget, fsReason,
+  RingFileWriter, parseRingOption, ringSwitches, type RingOptions,
 } from '../../engine/index';
 
 /** Blocking writes to an fd Node may have made non-blocking (stdout as a pipe or socket). */
@@ -35,7 +40,8 @@ class FdSink implements ByteSink {
   close(): void {}
 }
 
-const USAGE = `Usage: xdpscope capture -i IFACE [-w FILE.pcapng] [-c COUNT] [-a duration:SECS]
+const USAGE = `Usage: xdpscope capture -i IFACE [-w FILE.pcapng] [-c COUNT] [-a KEY:VALUE ...]
+                        [-b filesize:KB|files:N|duration:SECS|interval:SECS|packets:N ...]
                         [-s SNAPLEN] [-f FILTER] [-Q in|out|inout] [--mode auto|native|generic]
                         [--sample N] [--ring-bytes N] [-q]
 
@@ -51,7 +57,14 @@ Options:
   -w, --write FILE        pcapng file to write, '-' for stdout (default: a new private file
                           ${tmpdir()}/xdpscope_IFACE_TIME_XXXXXX.pcapng)
   -c, --count N           stop after N packets
-  -a, --autostop duration:SECS  stop after SECS seconds
+  -a, --autostop KEY:VALUE  stop after duration:SECS seconds, packets:N packets,
+                          filesize:KB (the file; without -b) or files:N (ring files, with -b);
+                          repeat -a to combine (the first reached stops)
+  -b, --ring-buffer KEY:VALUE  write a ring of files named after -w, as dumpcap:
+                          PREFIX_00001_YYYYmmddHHMMSS.SUFFIX, ...; repeat -b to combine:
+                          filesize:KB (1 kB = 1000 bytes), duration:SECS, interval:SECS
+                          (on wall-clock multiples), packets:N switch to the next file;
+                          files:N keeps only the newest N (the oldest is deleted)
   -s, --snaplen N         bytes to keep per frame (default: the whole frame)
   -f, --filter EXPR       kernel capture filter, a tcpdump subset: e.g. 'tcp port 443',
                           'udp', 'host 198.18.0.2', 'net 198.18.0.0/15', 'not port 22',
@@ -97,7 +110,8 @@ export async function run(argv: string[]): Promise<number> {
         interface: { type: 'string', short: 'i' },
         write: { type: 'string', short: 'w' },
         count: { type: 'string', short: 'c' },
-        autostop: { type: 'string', short: 'a' },
+        autostop: { type: 'string', short: 'a', multiple: true },
+        'ring-buffer': { type: 'string', short: 'b', multiple: true },
         snaplen: { type: 'string', short: 's' },
         filter: { type: 'string', short: 'f' },
         mode: { type: 'string' },
@@ -117,21 +131,40 @@ export async function run(argv: string[]): Promise<number> {
   }
   const iface = values.interface;
   if (!iface) return usageError('-i IFACE is required (see xdpscope interfaces)');
-  const count = positiveInt('-c', values.count, Number.MAX_SAFE_INTEGER);
+  let count = positiveInt('-c', values.count, Number.MAX_SAFE_INTEGER);
   const snaplen = positiveInt('-s', values.snaplen, 262144);
   const sample = positiveInt('--sample', values.sample, 1_000_000_000);
   const ringBytes = positiveInt('--ring-bytes', values['ring-bytes'], 1 << 30);
   for (const v of [count, snaplen, sample, ringBytes]) if (typeof v === 'string') return usageError(v);
-  let durationMs: number | undefined;
-  if (values.autostop !== undefined) {
-    const m = /^duration:(\d+(?:\.\d+)?)$/.exec(values.autostop);
-    if (!m || Number(m[1]) <= 0) return usageError(`-a: '${values.autostop}' is not duration:SECS (e.g. duration:10)`);
-    durationMs = Number(m[1]) * 1000;
+  // dumpcap's -a conditions
+  let durationMs: number | undefined, stopFiles: number | undefined, stopKB: number | undefined;
+  for (const a of values.autostop ?? []) {
+    const m = /^(duration|packets|filesize|files):(\d+(?:\.\d+)?)$/.exec(a);
+    const n = Number(m?.[2]);
+    if (!m || !(n > 0) || (m[1] !== 'duration' && !Number.isInteger(n))) {
+      return usageError(`-a: '${a}' is not duration:SECS, packets:N, filesize:KB or files:N (e.g. duration:10)`);
+    }
+    if (m[1] === 'duration') durationMs = n * 1000;
+    else if (m[1] === 'packets') count = Math.min(n, typeof count === 'number' ? count : Infinity);
+    else if (m[1] === 'filesize') stopKB = n;
+    else stopFiles = n;
   }
   if (values.filter !== undefined) {
     const problem = captureFilterProblem(values.filter);
     if (problem) return usageError(problem);
   }
+  let ring: RingOptions | null = null;
+  if (values['ring-buffer']?.length) {
+    ring = {};
+    for (const spec of values['ring-buffer']) {
+      const problem = parseRingOption(spec, ring);
+      if (problem) return usageError(problem);
+    }
+    // dumpcap's rules: the ring needs a file name to number, and something that switches files
+    if (values.write === undefined || values.write === '-') return usageError('-b needs -w FILE: the ring files are named after it');
+    if (!ringSwitches(ring)) return usageError('-b files:N needs filesize:KB, duration:SECS, interval:SECS or packets:N to switch files');
+    if (stopKB !== undefined) return usageError('-a filesize:KB stops a single file: with -b, use -b filesize:KB and -a files:N');
+  } else if (stopFiles !== undefined) return usageError('-a files:N needs a ring buffer (-b)');
   const mode = values.mode ?? 'auto';
   if (mode !== 'auto' && mode !== 'native' && mode !== 'generic') return usageError(`--mode: '${mode}' is not auto, native or generic`);
   const direction = values.direction ?? 'inout';
@@ -150,7 +183,7 @@ export async function run(argv: string[]): Promise<number> {
   };
   if (!toStdout && values.write !== undefined) {
     try {
-      replaceableTarget(path);
+      if (!ring) replaceableTarget(path);
       accessSync(dirname(path), constants.W_OK);
     } catch (e) {
       process.stderr.write(`xdpscope capture: cannot write ${path}: ${e instanceof PrivateFileError ? e.reason : fsReason(e)}\n`);
@@ -169,7 +202,9 @@ export async function run(argv: string[]): Promise<number> {
     return 1;
   }
 
-  let writer: PcapngWriter | null = null;
+  let writer: PcapngWriter | RingFileWriter | null = null;
+  /** -a filesize:KB reached: what the helper still drains is not written */
+  let sizeReached = false;
   let ifaceId = 0;
   let written = 0;
   let startNs = 0n;
@@ -181,21 +216,29 @@ export async function run(argv: string[]): Promise<number> {
     void cap.stop();
   };
   cap.on('hello', (h) => {
+    const ifaceOpts = {
+      linkType: h.linkType, snaplen: h.snaplen, name: iface,
+      description: describe(h),
+      ...(values.filter ? { filter: values.filter } : {}),
+    };
     try {
-      writer = new PcapngWriter(openSink());
+      if (ring) {
+        writer = new RingFileWriter(path, ring, { interfaces: [ifaceOpts], ...(stopFiles !== undefined ? { stopAfterFiles: stopFiles } : {}) });
+        ifaceId = 0;
+      } else {
+        const w = new PcapngWriter(openSink());
+        writer = w;
+        ifaceId = w.addInterface(ifaceOpts);
+      }
+      writer.flush();
     } catch (e) {
       writeError ??= e instanceof PrivateFileError ? new Error(e.reason) : e as Error;
       stop();
       return;
     }
-    ifaceId = writer.addInterface({
-      linkType: h.linkType, snaplen: h.snaplen, name: iface,
-      description: describe(h),
-      ...(values.filter ? { filter: values.filter } : {}),
-    });
-    writer.flush();
     startNs = BigInt(Date.now()) * 1_000_000n;
-    process.stderr.write(`Capturing on '${iface}' (${describe(h, false)}) → ${toStdout ? 'stdout' : path}\n`);
+    const where = toStdout ? 'stdout' : writer instanceof RingFileWriter ? `${writer.current} (ring buffer)` : path;
+    process.stderr.write(`Capturing on '${iface}' (${describe(h, false)}) → ${where}\n`);
   });
   const tty = process.stderr.isTTY && !values.quiet;
   let last: CaptureStats | null = null;
@@ -205,6 +248,7 @@ export async function run(argv: string[]): Promise<number> {
   process.on('SIGTERM', onSignal);
   const flushTimer = setInterval(() => {
     try {
+      if (writer instanceof RingFileWriter) writer.tick();
       writer?.flush();
     } catch (e) {
       // e.g. the reader of -w - went away (EPIPE) or the disk is full.
@@ -222,13 +266,19 @@ export async function run(argv: string[]): Promise<number> {
   let failure: Error | null = null;
   try {
     for await (const batch of cap) {
-      const w = writer as PcapngWriter | null;
+      const w = writer as PcapngWriter | RingFileWriter | null;
       if (!w) continue;
-      if (writeError) continue;
+      if (writeError || sizeReached) continue;
       try {
         for (const p of batch) {
           if (count !== undefined && written >= (count as number)) break;
-          w.writePacket(ifaceId, p.tsNs ?? 0n, p.data, p.origLen, undefined, p);
+          if (w instanceof RingFileWriter) {
+            // -a files:N reached: the last file is closed, the capture stops
+            if (!w.writePacket(ifaceId, p.tsNs ?? 0n, p.data, p.origLen, p)) { stop(); break; }
+          } else {
+            w.writePacket(ifaceId, p.tsNs ?? 0n, p.data, p.origLen, undefined, p);
+            if (stopKB !== undefined && w.bytesWritten + w.pendingBytes >= stopKB * 1000) { written++; sizeReached = true; stop(); break; }
+          }
           written++;
         }
       } catch (e) {
@@ -247,7 +297,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   const exit = await cap.done;
   const st = exit.stats;
-  const w = writer as PcapngWriter | null;
+  const w = writer as PcapngWriter | RingFileWriter | null;
   if (w && !writeError) {
     if (st) {
       w.writeInterfaceStats(ifaceId, {

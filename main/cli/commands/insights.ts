@@ -1,13 +1,17 @@
-// xdpscope insights -r FILE [--json] [--settings FILE]: security alerts and
-// summary statistics for a capture file.
+// xdpscope insights -r FILE [--json|--eve] [--settings FILE]: security alerts
+// and summary statistics for a capture file; `-i IFACE --eve` streams alerts
+// as Suricata EVE JSON while capturing live.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
   analyzeCaptureFile, insightsSnapshot, type InsightsSnapshot, fmtBytes, compileDisplayFilter, type
-  IoSeriesDef, type HierarchyNode,
+  IoSeriesDef, type HierarchyNode, InsightsEngine, Dissector, startCapture,
 } from '../../engine/index';
+import type { Alert } from '../../api/insights';
+import { eveLines } from '../../api/eve';
 
-const USAGE = `Usage: xdpscope insights -r FILE [--json] [--settings FILE] [--interval SEC] [--io-filter FILTER ...] [--top N]
+const USAGE = `Usage: xdpscope insights -r FILE [--json|--eve] [--settings FILE] [--interval SEC] [--io-filter FILTER ...] [--top N]
+       xdpscope insights -i IFACE --eve [--settings FILE] [-a duration:SECS]
 
 Prints security alerts (traffic spikes, port scans, brute force, SYN floods,
 ICMP floods, unexpected protocols, services on foreign ports, AI service use)
@@ -15,7 +19,11 @@ and summary statistics (conversations, endpoints, protocol hierarchy, HTTP)
 for a capture.
 
   -r, --read FILE      capture file (pcap or pcapng, optionally gzipped)
+  -i, --interface IF   capture live on IF (XDP helper) and stream alerts; needs --eve
+  -a, --autostop duration:SECS  stop a live run after SECS seconds (else Ctrl-C/SIGTERM)
       --json           machine-readable output (alerts, statistics, settings)
+      --eve            Suricata EVE JSON alert records, one per line (a live run writes
+                       each alert when it appears and again when it ends)
       --settings FILE  JSON thresholds/policy overriding the defaults (--json prints them all)
       --interval SEC   I/O graph interval (default 1)
       --io-filter F    extra I/O graph series for a display filter (repeatable)
@@ -34,6 +42,7 @@ export async function run(argv: string[]): Promise<number> {
       args: argv,
       options: {
         read: { type: 'string', short: 'r' }, json: { type: 'boolean' }, settings: { type: 'string' },
+        interface: { type: 'string', short: 'i' }, autostop: { type: 'string', short: 'a' }, eve: { type: 'boolean' },
         interval: { type: 'string' }, 'io-filter': { type: 'string', multiple: true }, top: { type: 'string' }, help: { type: 'boolean', short: 'h' },
       },
       strict: true, allowPositionals: false,
@@ -43,11 +52,24 @@ export async function run(argv: string[]): Promise<number> {
   }
   const o = args.values;
   if (o.help) { process.stdout.write(USAGE); return 0; }
-  if (!o.read) return fail('missing -r FILE (try --help)');
+  if (o.json && o.eve) return fail('--json and --eve are two output formats: pick one');
+  if (o.read && o.interface) return fail('-r FILE and -i IFACE: pick one');
+  if (!o.read && !o.interface) return fail('missing -r FILE or -i IFACE (try --help)');
   let settings;
   if (o.settings) {
     try { settings = JSON.parse(readFileSync(o.settings, 'utf8')); } catch (e) { return fail(`--settings ${o.settings}: ${(e as Error).message}`); }
   }
+  if (o.interface) {
+    if (!o.eve) return fail('-i IFACE streams alerts as EVE JSON: add --eve');
+    let durationMs: number | undefined;
+    if (o.autostop !== undefined) {
+      const m = /^duration:(\d+(?:\.\d+)?)$/.exec(o.autostop);
+      if (!m || Number(m[1]) <= 0) return fail(`-a: '${o.autostop}' is not duration:SECS (e.g. duration:10)`);
+      durationMs = Number(m[1]) * 1000;
+    }
+    return live(o.interface, settings, durationMs);
+  }
+  if (!o.read) return fail('missing -r FILE (try --help)');
   const interval = o.interval ? Number(o.interval) : 1;
   if (!(interval > 0)) return fail(`--interval must be a positive number of seconds, got '${o.interval}'`);
   const top = o.top ? Number(o.top) : 10;
@@ -57,6 +79,7 @@ export async function run(argv: string[]): Promise<number> {
     for (const text of o['io-filter']) {
       const r = compileDisplayFilter(text);
       if (!r.ok) return fail(`--io-filter '${text}': ${r.error.message}`);
+      for (const w of r.warnings) process.stderr.write(`xdpscope: --io-filter '${text}': warning: ${w.message}\n`);
       series.push({ name: text, filter: text, match: (d) => r.filter.matches(d) });
     }
   }
@@ -68,11 +91,62 @@ export async function run(argv: string[]): Promise<number> {
     return (e as Error).message.includes('unknown setting') || (e as Error).message.includes('expected a') ? 2 : 1;
   }
   const snap = insightsSnapshot(res.engine);
+  if (o.eve) {
+    process.stdout.write(eveLines([...snap.alerts].sort((a, b) => a.firstTs - b.firstTs || a.firstFrame - b.firstFrame)));
+    return 0;
+  }
   if (o.json) {
     process.stdout.write(JSON.stringify({ file: o.read, damage: res.damage, ...snap }, null, 2) + '\n');
   } else {
     process.stdout.write(renderText(o.read, snap, top, res.damage));
   }
+  return 0;
+}
+
+/**
+ * Live: capture on `iface`, feed every packet to the engine, and write each
+ * alert as an EVE record when it first appears and again when it is over (its
+ * final figures), so a SIEM tailing stdout sees attacks as they happen.
+ */
+async function live(iface: string, settings: unknown, durationMs: number | undefined): Promise<number> {
+  let engine: InsightsEngine;
+  try {
+    engine = new InsightsEngine(settings as ConstructorParameters<typeof InsightsEngine>[0]);
+  } catch (e) {
+    return fail((e as Error).message);
+  }
+  const dissector = new Dissector();
+  const cap = startCapture({ iface });
+  cap.on('error', () => {});
+  /** alert id → whether its final record was written */
+  const written = new Map<string, boolean>();
+  const emit = (all: Alert[]) => {
+    const out: Alert[] = [];
+    for (const a of all) {
+      const w = written.get(a.id);
+      if (w === undefined || (!w && !a.ongoing)) { out.push(a); written.set(a.id, !a.ongoing); }
+    }
+    if (out.length) process.stdout.write(eveLines(out.sort((a, b) => a.firstTs - b.firstTs)));
+  };
+  const timer = setInterval(() => emit(engine.alerts()), 500);
+  const stop = () => { void cap.stop().catch(() => {}); };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  const autostop = durationMs !== undefined ? setTimeout(stop, durationMs) : null;
+  let failed: Error | null = null;
+  try {
+    for await (const batch of cap) for (const p of batch) engine.add(dissector.dissect(p));
+  } catch (e) {
+    failed = e as Error;
+  } finally {
+    clearInterval(timer);
+    if (autostop) clearTimeout(autostop);
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+  engine.finish();
+  emit(engine.alerts());
+  if (failed) { process.stderr.write(`xdpscope insights: ${failed.message}\n`); return 1; }
   return 0;
 }
 

@@ -6,7 +6,7 @@ import { statSync } from 'node:fs';
 import {
   openCaptureFile, CaptureFileError, decodedFields, readDissector, type ReadFormat, GeoIp, BufferedWriter,
   bulkStdout, FieldsByteWriter, FieldsFormatter, defaultFieldsOptions, type FieldsOptions, summaryLine,
-  packetJson, getField, compileDisplayFilter, type CompiledFilter, readParallel, readThreads, TlsKeyLog,
+  packetJson, getField, compileDisplayFilter, type CompiledFilter, readParallel, readThreads, TlsKeyLog, parseDecodeAs,
 } from '../../engine/index';
 
 const USAGE = `Usage: xdpscope read -r FILE [options]
@@ -23,6 +23,8 @@ const USAGE = `Usage: xdpscope read -r FILE [options]
   -E quote=d|s|n      quote values with double/single quotes or not
   -o tls.keylog_file:PATH  decrypt TLS with this NSS key log (SSLKEYLOGFILE);
                       pcapng Decryption Secrets Blocks are used without it
+  -d TABLE==SEL,PROTO Decode As (tshark's syntax, repeatable): tcp.port==8888,http,
+                      udp.port==5000-5010,dns, tcp.port==9999,data
   --geoip FILE.mmdb   MaxMind GeoLite2/GeoIP2 database (also $XDPSCOPE_GEOIP)
   --no-geoip          no ip.geoip.* fields
 
@@ -48,7 +50,7 @@ export async function run(argv: string[]): Promise<number> {
       args: argv,
       options: {
         r: { type: 'string' }, Y: { type: 'string' }, c: { type: 'string' }, T: { type: 'string' },
-        e: { type: 'string', multiple: true }, E: { type: 'string', multiple: true }, o: { type: 'string', multiple: true },
+        e: { type: 'string', multiple: true }, E: { type: 'string', multiple: true }, o: { type: 'string', multiple: true }, d: { type: 'string', multiple: true },
         geoip: { type: 'string' }, 'no-geoip': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: false,
@@ -87,6 +89,10 @@ export async function run(argv: string[]): Promise<number> {
     if (typeof r === 'string') return fail(r);
     keylogPath = r.path;
   }
+  const decodeAs = v.d ?? [];
+  for (const rule of decodeAs) {
+    try { parseDecodeAs(rule); } catch (e) { return fail((e as Error).message); }
+  }
 
   let filter: CompiledFilter | null = null;
   if (v.Y !== undefined) {
@@ -95,6 +101,8 @@ export async function run(argv: string[]): Promise<number> {
       return fail(`-Y: ${r.error.message}\n    ${v.Y}\n    ${' '.repeat(r.error.start)}${'^'.repeat(Math.max(1, r.error.end - r.error.start))}`);
     }
     filter = r.filter;
+    // tshark warns on stderr and goes on; so do we (a field we do not decode, a deprecated name)
+    for (const w of r.warnings) process.stderr.write(`xdpscope: -Y: warning: ${w.message}\n`);
   }
 
   // undefined: the default database, loaded on first use (only if a GeoIP field is wanted)
@@ -134,7 +142,7 @@ export async function run(argv: string[]): Promise<number> {
     if (format === 'fields' && fo.header) out.write(new FieldsFormatter(fo).header());
     let r;
     try {
-      r = await readParallel(file, { format, options: fo, nano, filter: v.Y ?? null, geoip: v['no-geoip'] ? null : v.geoip }, geoip, threads, limit, out);
+      r = await readParallel(file, { format, options: fo, nano, filter: v.Y ?? null, geoip: v['no-geoip'] ? null : v.geoip, decodeAs }, geoip, threads, limit, out);
     } catch (e) {
       process.stderr.write(`xdpscope read: ${v.r}: ${(e as Error).message}\n`);
       return 1;
@@ -144,7 +152,7 @@ export async function run(argv: string[]): Promise<number> {
     }
     return r.stopped ? 0 : damaged(v.r, file.error, file.metaNotice);
   }
-  const dis = readDissector(fmt, fieldNames, filter, geoip, keys);
+  const dis = readDissector(fmt, fieldNames, filter, geoip, { tlsKeys: keys, decodeAs });
   const out = new BufferedWriter(bulkStdout());
   const ff = format === 'fields' ? new FieldsFormatter(fo) : null;
   // -T fields: values go straight into the output buffer as bytes

@@ -183,7 +183,7 @@ export class Colouring {
       // of Wireshark's defaults); trying it on every packet would be pure cost
       if (f.slots.length === 0 && !f.evalValues([])) return;
       // evalValues is only valid when every slot is a plain field value
-      const plain = f.slots.every((s) => !s.frameBytes && !s.lengths && s.layer === undefined);
+      const plain = f.slots.every((s) => !s.frameBytes && !s.lengths && s.layers === undefined);
       let vals: FieldValue[][] | null = null;
       if (plain) {
         vals = f.slots.map((s) => this.gather.want(s.name));

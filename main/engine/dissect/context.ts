@@ -76,6 +76,12 @@ export class Ctx {
   ip6Dst: Uint8Array | null = null;
   /** TTL / hop limit of the outermost IP header, for ICMP summaries */
   ttl = -1;
+  /**
+   * The protocol being dissected sits right on an IP header (false behind an
+   * AH): tshark hands ICMP the IP header only then, and without it shows no
+   * TTL and matches no echo request to its reply.
+   */
+  ipDirect = true;
   /** the bytes dissected (the frame, or a reassembled buffer while dissecting one) */
   d: Uint8Array;
 
@@ -123,6 +129,8 @@ export class Ctx {
     this.ipVersion = 0; this.ip4Src = 0; this.ip4Dst = 0;
     this.ip6Src = null; this.ip6Dst = null;
     this.ttl = -1;
+    this.ipDirect = true;
+    this.thrown = false;
   }
 
   /** reuse mode: 6-byte address values, refilled from index 0 every packet */
@@ -304,6 +312,16 @@ export class Ctx {
     if (this.want === null) (parent.children ??= []).push(f);
     this.fields.push(f);
     return f;
+  }
+
+  /**
+   * Damage where tshark's dissector runs out of bytes and throws (a bounds
+   * error): tshark then glues "[Malformed Packet]" to Info without a space.
+   */
+  thrown = false;
+  boundsAt(protocol: string, message: string, start?: number, len?: number): void {
+    this.malformedAt(protocol, message, start, len);
+    this.thrown = true;
   }
 
   malformedAt(protocol: string, message: string, start?: number, len?: number): void {

@@ -80,6 +80,8 @@ export function formatValue(f: Field): string {
       const t = def?.type;
       if (t === 'ether') return etherToString(v);
       if (t === 'ipv6') return ipv6ToString(v);
+      // tshark 4.0 prints an empty byte string (a zero-length BER OCTET STRING) so
+      if (v.length === 0 && t === 'bytes') return '<MISSING>';
       return bytesToHex(v);
     }
   }

@@ -82,8 +82,9 @@ export function dissectIcmp(ctx: Ctx, st: State, off: number, end: number): void
     ctx.add(l, 'icmp.ident', id, off + 4, 2);
     ctx.add(l, 'icmp.seq', seq, off + 6, 2);
     ctx.add(l, 'icmp.seq_le', ((seq & 255) << 8) | (seq >> 8), off + 6, 2);
-    let info = `${name}  id=0x${id.toString(16).padStart(4, '0')}, seq=${seq}/${((seq & 255) << 8) | (seq >> 8)}${ctx.ttl >= 0 ? `, ttl=${ctx.ttl}` : ''}`;
-    if ((type === 0 || type === 8) && ctx.inner === 0) {
+    // tshark pads the type name to 20 columns ("Echo (ping) reply    id=…")
+    let info = `${name.padEnd(20)} id=0x${id.toString(16).padStart(4, '0')}, seq=${seq}/${((seq & 255) << 8) | (seq >> 8)}${ctx.ttl >= 0 && ctx.ipDirect ? `, ttl=${ctx.ttl}` : ''}`;
+    if ((type === 0 || type === 8) && ctx.inner === 0 && ctx.ipDirect) {
       const m = st.echo(ctx, type === 8, id, seq);
       if (m) {
         ctx.gen(l, 'icmp.resp_to', m.frame);

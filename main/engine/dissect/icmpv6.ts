@@ -19,6 +19,12 @@ const TYPES: Record<number, string> = {
   136: 'Neighbor Advertisement', 137: 'Redirect', 143: 'Multicast Listener Report Message v2',
 };
 
+/** codes of Destination Unreachable, as tshark names them in Info */
+const UNREACH: Record<number, string> = {
+  0: 'No route to destination', 1: 'Administratively prohibited', 2: 'Beyond scope of source address', 3: 'Address unreachable',
+  4: 'Port unreachable', 5: 'Source address failed ingress/egress policy', 6: 'Reject route to destination',
+};
+
 declare('icmpv6', 'Internet Control Message Protocol v6', [
   ['icmpv6.type', 'uint', 'Type', { valueNames: TYPES }],
   ['icmpv6.code', 'uint', 'Code'],
@@ -68,7 +74,7 @@ export function dissectIcmpv6(ctx: Ctx, st: State, off: number, end: number): vo
       ctx.add(l, 'icmpv6.echo.identifier', id, off + 4, 2);
       ctx.add(l, 'icmpv6.echo.sequence_number', seq, off + 6, 2);
       let info = `${name} id=0x${id.toString(16).padStart(4, '0')}, seq=${seq}${ctx.ttl >= 0 ? `, hop limit=${ctx.ttl}` : ''}`;
-      if (ctx.inner === 0) {
+      if (ctx.inner === 0 && ctx.ipDirect) {
         const m = st.echo(ctx, type === 128, id, seq);
         if (m) {
           ctx.gen(l, 'icmpv6.resp_to', m.frame);
@@ -82,6 +88,7 @@ export function dissectIcmpv6(ctx: Ctx, st: State, off: number, end: number): vo
     }
     case 1: case 2: case 3: case 4: {
       if (short(8)) return;
+      if (type === 1 && UNREACH[code] !== undefined) ctx.info = `${name} (${UNREACH[code]})`;
       if (type === 2) ctx.add(l, 'icmpv6.mtu', ((d[off + 4] << 24) | (d[off + 5] << 16) | (d[off + 6] << 8) | d[off + 7]) >>> 0, off + 4, 4);
       if (ctx.inner < 2 && end > off + 8) {
         const saved = [ctx.ipVersion, ctx.ip6Src, ctx.ip6Dst] as const;

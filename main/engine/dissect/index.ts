@@ -12,8 +12,9 @@ import './protocols';
 import { Ctx } from './context';
 import { dissectFrame, type Clock } from './frame';
 import { dissectLink } from './link';
-import { State } from './state';
+import { State, type TlsTap } from './state';
 import { type TlsKeyLog, tlsKeylogPreference } from './keylog';
+import { DecodeAs } from './decode-as';
 import { etherToString, ipv4ToString, ipv6ToString } from './addr';
 import { enrichPacket, type EnrichOptions } from '../enrich';
 import type { GeoIp } from '../enrich/geoip';
@@ -49,6 +50,10 @@ export interface DissectorOptions {
   summaries?: boolean;
   /** TLS secrets (Wireshark's tls.keylog_file): protected records are decrypted and their plaintext dissected; default the preference (setTlsKeylogPreference) */
   tlsKeys?: TlsKeyLog | null;
+  /** Decode As rules in tshark's -d syntax (`tcp.port==8888,http`): overrides of the port tables */
+  decodeAs?: readonly string[];
+  /** Follow TLS Stream: called with each decrypted application-data record */
+  onTlsPlaintext?: TlsTap;
 }
 
 /** Fields enrichment reads, added to a field subset when enrichment is wanted. */
@@ -89,7 +94,7 @@ class PacketDissection implements Dissection {
       destination: addrText(c.dstKind, c.dst, this.packet.data),
       protocol: c.protocol || (c.protocols[c.protocols.length - 1] ?? '').toUpperCase(),
       length: this.packet.origLen,
-      info: c.malformed && !info.includes('Malformed') ? `${info} ${this.packet.capLen < this.packet.origLen ? '[Packet size limited during capture]' : '[Malformed Packet]'}` : info,
+      info: c.malformed && !info.includes('Malformed') ? `${info}${info && !c.thrown ? ' ' : ''}${this.packet.capLen < this.packet.origLen ? '[Packet size limited during capture]' : '[Malformed Packet]'}` : info,
     };
     return this._summary;
   }
@@ -117,6 +122,8 @@ export class Dissector {
   private last: PacketDissection | null = null;
 
   constructor(opts: DissectorOptions = {}) {
+    // (throws on a bad rule: callers check the user's text with parseDecodeAs first)
+    if (opts.decodeAs && opts.decodeAs.length > 0) this.state.decodeAs = DecodeAs.parse(opts.decodeAs);
     let enrich = opts.enrich !== false;
     if (opts.fields) {
       const want = new Set(opts.fields);
@@ -131,6 +138,7 @@ export class Dissector {
     this.enrich = enrich ? { geoip: opts.geoip, streams: new Map() } : null;
     this.reuse = opts.reuse === true;
     this.state.tlsKeys = opts.tlsKeys !== undefined ? opts.tlsKeys : tlsKeylogPreference();
+    this.state.tlsTap = opts.onTlsPlaintext ?? null;
     this.summaries = this.want === null || opts.summaries === true;
   }
 

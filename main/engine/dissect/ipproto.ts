@@ -11,7 +11,8 @@ const { IP_PROTO } = tables;
 const NAMES: Record<number, string> = { 0: 'HOPOPT', 1: 'ICMP', 2: 'IGMP', 4: 'IPIP', 6: 'TCP', 17: 'UDP', 41: 'IPv6', 43: 'IPv6-Route', 44: 'IPv6-Frag', 47: 'GRE', 50: 'ESP', 51: 'AH', 58: 'ICMPv6', 59: 'IPv6-NoNxt', 60: 'IPv6-Opts', 132: 'SCTP' };
 export const ipProtoName = (p: number): string => NAMES[p] ?? 'Unknown';
 
-export function ipPayload(ctx: Ctx, st: State, proto: number, off: number, end: number, _ip: Field): void {
+export function ipPayload(ctx: Ctx, st: State, proto: number, off: number, end: number, _ip: Field, direct = true): void {
+  ctx.ipDirect = direct;
   const next = IP_PROTO.get(proto);
   if (next !== undefined) next(ctx, st, off, end);
   else dissectData(ctx, off, end);

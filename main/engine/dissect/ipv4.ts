@@ -128,7 +128,8 @@ export function dissectIpv4(ctx: Ctx, st: State, off: number, end: number): numb
   // Total length bounds the payload; a frame shorter than it was cut short by the snaplen,
   // unless nothing was cut: then the length lies.
   const dgEnd = Math.min(off + total, end);
-  if (off + total > end && ctx.pkt.capLen >= ctx.pkt.origLen && ctx.d === ctx.pkt.data) {
+  // (an ICMP error quotes only the start of a datagram)
+  if (off + total > end && ctx.pkt.capLen >= ctx.pkt.origLen && ctx.d === ctx.pkt.data && ctx.inner === 0) {
     ctx.malformedAt('ip', `IPv4 total length ${total} exceeds the ${avail} bytes present`, off + 2, 2);
   }
   const payOff = off + hl;

@@ -31,7 +31,9 @@ declare('ipv6', 'Internet Protocol Version 6', [
   ['ipv6.opt.type', 'uint', 'Option Type', HEX8],
   ['ipv6.opt.length', 'uint', 'Option Length'],
   ['ipv6.fragment', 'framenum', 'IPv6 Fragment'],
-  ['ipv6.reassembled_in', 'framenum', 'Reassembled IPv6 in frame'],
+  ['ipv6.fragment.count', 'uint', 'Fragment count'],
+  ['ipv6.reassembled.in', 'framenum', 'Reassembled IPv6 in frame'],
+  ['ipv6.reassembled.length', 'uint', 'Reassembled IPv6 length'],
 ]);
 declare('ipv6.hopopts', 'IPv6 Hop-by-Hop Option', [
   ['ipv6.hopopts.nxt', 'uint', 'Next Header'],
@@ -144,6 +146,8 @@ function fragment(ctx: Ctx, st: State, ip: FieldNode, next: number, offset: numb
   const done = st.frags.add(key, ctx.pkt.number, offset * 8, d.subarray(o, dgEnd), !more);
   if (!done) { dissectData(ctx, o, dgEnd); return; }
   for (const f of done.frames) ctx.gen(ip, 'ipv6.fragment', f);
+  ctx.gen(ip, 'ipv6.fragment.count', done.frames.length);
+  ctx.gen(ip, 'ipv6.reassembled.length', done.data.length);
   const buf = done.data;
   ctx.withReassembled(buf, offset * 8, o, dgEnd - o, () => ipPayload(ctx, st, next, 0, buf.length, ip));
 }

@@ -55,6 +55,8 @@ export class TlsKeyLog {
   private lastCheck = 0;
   /** why the file could not be read, once (the dissector notes it per connection) */
   fileError: string | null = null;
+  /** times the file was found grown and read */
+  reads = 0;
   /** lines skipped because they were malformed */
   badLines = 0;
   /** pulls secrets added elsewhere since the last call (pcapng DSBs as the reader meets them) */
@@ -189,6 +191,7 @@ export class TlsKeyLog {
         got += n;
       }
       this.fileOffset += got;
+      this.reads++;
       const text = this.partial + buf.subarray(0, got).toString('latin1');
       const nl = text.lastIndexOf('\n');
       // the writer may be mid-line: keep the tail until its newline (bounded: a line is short)

@@ -37,9 +37,7 @@ function onTcp(ports: number[], proto: string, summary: string, title: string, p
 
 // (priorities keep the choice tshark makes when both ports name a protocol)
 onUdp([123], 'ntp', 'NTP', 'Network Time Protocol', 30);
-onUdp([137], 'nbns', 'NBNS', 'NetBIOS Name Service', 30);
 onUdp([514], 'syslog', 'Syslog', 'Syslog message', 30);
-onUdp([69], 'tftp', 'TFTP', 'Trivial File Transfer Protocol', 30);
 onUdp([546, 547], 'dhcpv6', 'DHCPv6', 'DHCPv6', 30);
 
 declare('db-lsp-disc', 'Dropbox LAN sync Discovery Protocol', []);
@@ -50,11 +48,9 @@ UDP_PORT.add([17500], (ctx, _st, off, end) => {
 
 onTcp([22], 'ssh', 'SSH', 'SSH Protocol', 30);
 onTcp([1723], 'pptp', 'PPTP', 'Point-to-Point Tunnelling Protocol', 60);
-onTcp([21], 'ftp', 'FTP', 'File Transfer Protocol (FTP)', 70);
 onTcp([23], 'telnet', 'TELNET', 'Telnet', 70);
 onTcp([110], 'pop', 'POP', 'Post Office Protocol', 70);
 onTcp([143], 'imap', 'IMAP', 'Internet Message Access Protocol', 70);
-onTcp([139, 445], 'nbss', 'NBSS', 'NetBIOS Session Service', 70);
 onTcp([179], 'bgp', 'BGP', 'Border Gateway Protocol', 70);
 onTcp([6379], 'resp', 'RESP', 'REdis Serialization Protocol', 70);
 onTcp([5060], 'sip', 'SIP', 'Session Initiation Protocol', 70);

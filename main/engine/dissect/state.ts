@@ -3,6 +3,11 @@ import { FragTable } from './frag';
 import { TcpTable } from './tcpstream';
 import type { Ctx } from './context';
 import type { TlsKeyLog } from './keylog';
+import { Expectations } from './conversation';
+import type { DecodeAs } from './decode-as';
+import type { Dissect, TcpAppFactory } from './tables';
+
+export type TlsTap = (frame: number, fromClient: boolean, data: Uint8Array) => void;
 
 const MAX_UDP_STREAMS = 200_000;
 const MAX_ECHOES = 65_536;
@@ -12,6 +17,14 @@ export class State {
   readonly tcp = new TcpTable();
   /** secrets for TLS decryption (tls.keylog_file, pcapng DSBs); null: records stay encrypted */
   tlsKeys: TlsKeyLog | null = null;
+  /** UDP conversations announced by a protocol (TFTP transfers, SDP media): tried before the port table */
+  readonly udpConv = new Expectations<Dissect>();
+  /** TCP conversations announced by a protocol (FTP data connections): tried before the port table */
+  readonly tcpConv = new Expectations<TcpAppFactory>();
+  /** Decode As overrides of the port tables (a Dissector's option), null without any */
+  decodeAs: DecodeAs | null = null;
+  /** Follow TLS Stream: each decrypted application-data record (frame, from the TLS client, plaintext) */
+  tlsTap: TlsTap | null = null;
   private udp = new Map<string, number>();
   private udpNext = 0;
 

@@ -16,16 +16,16 @@ import type { TcpApp, TcpFlow, TcpStream } from './tcpstream';
 export type Dissect = (ctx: Ctx, st: State, off: number, end: number) => number | void;
 
 /** A table keyed by a number the parent reads (an ethertype, an IP protocol, a PPP protocol). */
-export class DissectorTable {
-  private readonly map = new Map<number, Dissect>();
+export class DissectorTable<F = Dissect> {
+  private readonly map = new Map<number, F>();
   constructor(readonly name: string) {}
 
-  add(key: number, dissect: Dissect): void {
+  add(key: number, dissect: F): void {
     if (this.map.has(key)) throw new Error(`${this.name} ${key} is registered twice`);
     this.map.set(key, dissect);
   }
 
-  get(key: number): Dissect | undefined {
+  get(key: number): F | undefined {
     return this.map.get(key);
   }
 }
@@ -87,6 +87,13 @@ export class HeuristicList {
 export const ETHERTYPE = new DissectorTable('ethertype');
 export const IP_PROTO = new DissectorTable('ip.proto');
 export const PPP_PROTOCOL = new DissectorTable('ppp.protocol');
+/**
+ * GRE protocol types that are not ethertypes of their own (ERSPAN), tried
+ * before the ethertype table; `seq`: the GRE header carried a sequence
+ * number (what tells ERSPAN type I from type II).
+ */
+export type GreDissect = (ctx: Ctx, st: State, off: number, end: number, seq: boolean) => void;
+export const GRE_PROTO = new DissectorTable<GreDissect>('gre.proto');
 export const UDP_PORT = new PortTable<Dissect>('udp.port');
 export const TCP_PORT = new PortTable<TcpAppFactory>('tcp.port');
 export const TCP_HEURISTICS = new HeuristicList();
@@ -144,3 +151,30 @@ export interface HttpMessage {
 
 /** Called on the frame that completes each HTTP message, after the HTTP layer's fields. */
 export const HTTP_MESSAGE_HOOKS: Array<(ctx: Ctx, m: HttpMessage) => void> = [];
+
+/**
+ * What an NBSS session message carries, by its first byte (SMB 0xff, SMB2
+ * 0xfe, the SMB3 transform header 0xfd, the SMB2 compression header 0xfc),
+ * as Wireshark's heuristic list for NBSS picks SMB or SMB2.
+ */
+export const NBSS_PAYLOAD = new DissectorTable('nbss.payload');
+
+/**
+ * GSS-API mechanisms by OID (SPNEGO, NTLMSSP, Kerberos): what a GSS-API
+ * token or a SPNEGO mechToken holds. The dissector is given the inner
+ * token's bytes [off, end).
+ */
+export const GSSAPI_OID = new StringTable<Dissect>('gssapi.oid');
+
+/**
+ * What a named pipe carries over SMB/SMB2 (Write, Read, Transact, Ioctl
+ * FSCTL_PIPE_TRANSCEIVE), by its first byte: DCE/RPC's version 5.
+ */
+export const SMB_PIPE = new DissectorTable('smb.pipe');
+
+/**
+ * Which pipe the SMB_PIPE payload being dissected belongs to (the SMB
+ * connection and file id), set by SMB/SMB2 just before the call: DCE/RPC
+ * keeps its bound interfaces per pipe, as several pipes share a connection.
+ */
+export const PIPE_CONTEXT = { key: '' };

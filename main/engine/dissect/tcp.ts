@@ -117,7 +117,16 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
   }
   ctx.srcPort = sp; ctx.dstPort = dp;
   if (ctx.inner > 0) {
-    if (avail >= 8) ctx.add(tcp, 'tcp.seq_raw', u32(d, off + 4), off + 4, 4);
+    // the header quoted by an ICMP error: tshark shows the raw sequence number, and with the whole
+    // header the stream it belongs to (its conversation, created when new: later numbers count it)
+    if (avail >= 8) ctx.add(tcp, 'tcp.seq', u32(d, off + 4), off + 4, 4);
+    if (avail >= 20) {
+      const f = u16(d, off + 12) & 0x0fff;
+      const ref = st.tcp.lookup(ctx, sp, dp, (f & 0x12) === 0x02, u32(d, off + 4));
+      // a conversation that carried segments of its own has its analysis: tshark adds the raw number then
+      if (ref.s.a.seen || ref.s.b.seen) ctx.add(tcp, 'tcp.seq_raw', u32(d, off + 4), off + 4, 4);
+      ctx.gen(tcp, 'tcp.stream', ref.s.index);
+    }
     return;
   }
   if (avail < 16) {
@@ -279,7 +288,7 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
       if (flow.track) flow.track.reset();
     }
   }
-  const app = flow.app ?? (flow.app = appFor(sp, dp, d, from, end));
+  const app = flow.app ?? (flow.app = st.tcpConv.find(ctx, sp, dp)?.value(sp, dp) ?? st.decodeAs?.tcpApp(sp, dp) ?? appFor(sp, dp, d, from, end));
   // PDU boundaries (before the app: the HTTP framer peeks at the request method the app pairs next)
   let framed = false;
   if (app && (ctx.wants('tcp.segment_data') || ctx.any(REASM_FIELDS))) {

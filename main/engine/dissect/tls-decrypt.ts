@@ -135,12 +135,13 @@ export class RecordCipher {
 
   /**
    * Decrypts one record body (after the 5-byte header); `hdr` is that
-   * header. Advances the sequence number on success. Returns the plaintext
+   * header. Advances the sequence number. Returns the plaintext
    * or a reason it could not be decrypted.
    */
   decrypt(hdr: Uint8Array, body: Uint8Array): Plain | string {
     const r = this.tls13 ? this.open13(hdr, body) : this.suite.bulk === 'cbc' ? this.openCbc(hdr, body) : this.open12(hdr, body);
-    if (typeof r !== 'string') this.seq++;
+    // a record that does not open (damaged in the capture) still used its number
+    this.seq++;
     return r;
   }
 

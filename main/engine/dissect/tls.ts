@@ -111,6 +111,9 @@ const LABELS: Record<number, [KeylogLabel, KeylogLabel]> = {
   [Phase.Tls13App]: ['CLIENT_TRAFFIC_SECRET_0', 'SERVER_TRAFFIC_SECRET_0'],
 };
 
+/** how many first application records a late key may have missed */
+const LATE_TRIES = 8;
+
 const hex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.length).toString('hex');
 
 export class TlsApp implements TcpApp {
@@ -256,11 +259,34 @@ export class TlsApp implements TcpApp {
     return this.cipher;
   }
 
+  /** The application keys that open this record as one of the first few of their phase, or null. */
+  private lateAppKeys(st: State, s: TlsStream, body: Uint8Array): { cipher: RecordCipher; plain: Plain } | null {
+    const sess = s.tlsSession, keys = st.tlsKeys;
+    const suite = sess ? SUITES.get(sess.suite) : undefined;
+    if (!keys || !sess?.clientRandom || !suite || this.side === 0) return null;
+    const secret = keys.secret(LABELS[Phase.Tls13App][this.side === 1 ? 0 : 1], sess.clientRandom);
+    if (!secret) return null;
+    // records of the phase before this one went by undecrypted: try the first sequence numbers (bounded)
+    for (let seq = 0; seq < Math.min(this.seen, LATE_TRIES); seq++) {
+      const cipher = RecordCipher.tls13(suite, secret);
+      cipher.seq = BigInt(seq);
+      const plain = cipher.decrypt(this.hdr, body);
+      if (typeof plain !== 'string') return { cipher, plain };
+    }
+    return null;
+  }
+
   /** Decrypts the current record, or notes why not (once per frame). */
   private decrypt(ctx: Ctx, st: State, s: TlsStream, body: Uint8Array): Plain | null {
     const c = this.keys(st, s);
-    const r = typeof c === 'string' ? c : c.decrypt(this.hdr, body);
+    let r = typeof c === 'string' ? c : c.decrypt(this.hdr, body);
     this.seen++;
+    if (typeof r === 'string' && this.phase === Phase.Tls13Handshake) {
+      // the handshake may be over unseen: its keys came after its records (a live key log written as the
+      // client handshakes) or never (a log of traffic secrets only). Then this is an early application record.
+      const app = this.lateAppKeys(st, s, body);
+      if (app) { this.phase = Phase.Tls13App; this.cipher = app.cipher; this.seen = Number(app.cipher.seq); r = app.plain; }
+    }
     if (typeof r !== 'string') return r;
     if (this.notedFrame !== ctx.pkt.number) {
       this.notedFrame = ctx.pkt.number;
@@ -293,6 +319,8 @@ export class TlsApp implements TcpApp {
       if (plain) {
         type = plain.type;
         if (opaque) ctx.sub(rec, 'tls.record.content_type', type, 0, 0).generated = true;
+        // Follow TLS Stream: application data, and an empty chunk for the rest (its first sender is Wireshark's node 0)
+        st.tlsTap?.(ctx.pkt.number, this.side === 1, type === 23 ? plain.data : plain.data.subarray(0, 0));
       }
     }
     if (type === 23 && body) {

@@ -8,7 +8,7 @@ import type { State } from './state';
 import * as readers from './bytes';
 import * as tables from './tables';
 // bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
-const { ETHERTYPE, IP_PROTO, PPP_PROTOCOL, UDP_PORT } = tables;
+const { ETHERTYPE, GRE_PROTO, IP_PROTO, PPP_PROTOCOL, UDP_PORT } = tables;
 const { u16 } = readers;
 
 declare('gre', 'Generic Routing Encapsulation', [
@@ -47,6 +47,8 @@ export function dissectGre(ctx: Ctx, st: State, off: number, end: number): void 
   l.len = o - off;
   ctx.info = 'Encapsulated';
   if (o >= end) return;
+  const own = GRE_PROTO.get(proto);
+  if (own !== undefined) { own(ctx, st, o, end, (fv & 0x1000) !== 0); return; }
   // the protocol type is an ethertype (PPP and transparent Ethernet bridging are registered there too)
   ethertype(ctx, st, proto, o, end, false);
 }

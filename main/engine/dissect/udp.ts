@@ -50,7 +50,11 @@ export function dissectUdp(ctx: Ctx, st: State, off: number, end: number): void 
     ctx.add(udp, 'udp.length', len, off + 4, 2);
     ctx.add(udp, 'udp.checksum', u16(d, off + 6), off + 6, 2);
   }
-  if (ctx.inner > 0) return; // header inside an ICMP error: ports are what matters
+  // a header quoted by an ICMP error: its conversation counts (tshark numbers it), nothing past the header
+  if (ctx.inner > 0) {
+    if (ctx.wants('udp.stream')) ctx.gen(udp, 'udp.stream', st.udpStream(ctx, sp, dp));
+    return;
+  }
   // a Dissector whose field subset lacks udp.stream never shows the numbers: no need to keep the table
   if (ctx.wants('udp.stream')) ctx.gen(udp, 'udp.stream', st.udpStream(ctx, sp, dp));
   let payEnd = end;
@@ -63,11 +67,14 @@ export function dissectUdp(ctx: Ctx, st: State, off: number, end: number): void 
   ctx.srcPort = sp; ctx.dstPort = dp;
   const pay = off + 8;
   // built only when a summary is read (field output never reads it)
-  ctx.info = () => `${sp} → ${dp} Len=${Math.max(0, len - 8)}`;
+  // over IPv6 the checksum is mandatory (RFC 8200 §8.1): tshark flags a zero one in Info
+  const zero = ctx.ipVersion === 6 && d[off + 6] === 0 && d[off + 7] === 0;
+  ctx.info = () => `${sp} → ${dp} Len=${Math.max(0, len - 8)}${zero ? ' [ILLEGAL CHECKSUM (0)]' : ''}`;
   if (pay >= payEnd) return;
   // as tshark: the datagram's payload bytes, whatever decodes them (the bytes of a datagram reassembled from fragments too)
   if (ctx.wants('udp.payload')) ctx.add(udp, 'udp.payload', d.subarray(pay, payEnd), pay, payEnd - pay);
-  const next = UDP_PORT.lookup(sp, dp);
+  // as tshark: a conversation a protocol announced comes before the ports
+  const next = st.udpConv.find(ctx, sp, dp)?.value ?? st.decodeAs?.udpDissect(sp, dp) ?? UDP_PORT.lookup(sp, dp);
   if (next !== undefined) { next(ctx, st, pay, payEnd); return; }
   dissectData(ctx, pay, payEnd);
 }

@@ -58,9 +58,23 @@ export class GeoIp {
     return new GeoIp([...user, defaultDatabasePath()]);
   }
 
-  private static shared: GeoIp | null = null;
-  static default(): GeoIp {
-    return (GeoIp.shared ??= GeoIp.open());
+  /** undefined: not opened yet; null: it could not be (the reason went to stderr once) */
+  private static shared: GeoIp | null | undefined;
+  /**
+   * The default databases, opened once. When they cannot be opened (a bad
+   * $XDPSCOPE_GEOIP), one warning goes to stderr and packets carry no GeoIP
+   * fields: retrying the open on every packet cost a dissector error each.
+   */
+  static default(): GeoIp | null {
+    if (GeoIp.shared === undefined) {
+      try {
+        GeoIp.shared = GeoIp.open();
+      } catch (e) {
+        GeoIp.shared = null;
+        process.stderr.write(`xdpscope: ${(e as Error).message}; going on without GeoIP\n`);
+      }
+    }
+    return GeoIp.shared;
   }
 
   lookupV4(a: number): GeoInfo | null {

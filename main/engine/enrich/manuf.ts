@@ -48,27 +48,83 @@ export function parseManuf(texts: string[]): Table {
   const oui = new Map<number, [number, number]>();
   const wka = new Map<number, number>();
   const exact = new Map<number, string>();
+  const add = (cols: string[], bytes: number, key: number, bitsText: string | undefined): void => {
+    const short = cols[1], long = cols[2] ?? cols[1];
+    if (bitsText === undefined) {
+      if (bytes === 3) oui.set(key / 0x1000000, [intern(short), intern(long)]);
+      else if (bytes === 6) exact.set(key, short);
+      return;
+    }
+    const bits = Number(bitsText);
+    if (!(bits > 0 && bits <= 48)) return;
+    if (bits === 48) { exact.set(key, short); return; }
+    wka.set(maskKey(key, bits), intern(short));
+  };
+  // The general parse of one line (regular expressions, arrays): the reference,
+  // used for any line the fast path below does not recognise as plain.
+  const general = (raw: string): void => {
+    const line = raw.replace(/#.*/, '').trim();
+    if (!line) return;
+    const cols = line.split('\t').map((c) => c.trim()).filter((c) => c !== '');
+    if (cols.length < 2) return;
+    const [addr, bitsText] = cols[0].split('/');
+    const bytes = addr.split(/[:.-]/).map((h) => parseInt(h, 16));
+    if (bytes.length < 3 || bytes.length > 6 || bytes.some((b) => !(b >= 0 && b <= 255))) return;
+    let key = 0;
+    for (let i = 0; i < 6; i++) key = key * 256 + (bytes[i] ?? 0);
+    add(cols, bytes.length, key, bitsText);
+  };
+  const PAIR = ['', '', ''];
   for (const text of texts) {
-    for (const raw of text.split('\n')) {
-      const line = raw.replace(/#.*/, '').trim();
-      if (!line) continue;
-      const cols = line.split('\t').map((c) => c.trim()).filter((c) => c !== '');
-      if (cols.length < 2) continue;
-      const [addr, bitsText] = cols[0].split('/');
-      const bytes = addr.split(/[:.-]/).map((h) => parseInt(h, 16));
-      if (bytes.length < 3 || bytes.length > 6 || bytes.some((b) => !(b >= 0 && b <= 255))) continue;
-      let key = 0;
-      for (let i = 0; i < 6; i++) key = key * 256 + (bytes[i] ?? 0);
-      const short = cols[1], long = cols[2] ?? cols[1];
-      if (bitsText === undefined) {
-        if (bytes.length === 3) oui.set(key / 0x1000000, [intern(short), intern(long)]);
-        else if (bytes.length === 6) exact.set(key, short);
+    let pos = 0;
+    while (pos <= text.length) {
+      let end = text.indexOf('\n', pos);
+      if (end < 0) end = text.length;
+      const raw = text.slice(pos, end);
+      pos = end + 1;
+      // Fast path (the ~52k plain lines of Wireshark's file take ~0.3 s the
+      // general way, which a UI's first rows waited for): "hh:hh:hh[...][/bits] TAB ...",
+      // no comment, no carriage return; anything else goes the general way.
+      const tab = raw.indexOf('\t');
+      if (tab <= 0 || raw.indexOf('#') >= 0 || raw.indexOf('\r') >= 0) { general(raw); continue; }
+      let key = 0, bytes = 0, digits = 0, byte = 0, i = 0, ok = true, slash = -1;
+      for (; i < tab; i++) {
+        const c = raw.charCodeAt(i);
+        const h = c >= 48 && c <= 57 ? c - 48 : c >= 65 && c <= 70 ? c - 55 : c >= 97 && c <= 102 ? c - 87 : -1;
+        if (h >= 0) {
+          if (++digits > 2) { ok = false; break; }
+          byte = byte * 16 + h;
+        } else if (c === 58 || c === 46 || c === 45 || c === 47) { // : . - /
+          if (digits === 0) { ok = false; break; }
+          key = key * 256 + byte; bytes++; digits = 0; byte = 0;
+          if (c === 47) { slash = i; break; }
+        } else { ok = false; break; }
+      }
+      if (ok && slash < 0) {
+        if (digits === 0) ok = false;
+        else { key = key * 256 + byte; bytes++; }
+      }
+      let bitsText: string | undefined;
+      if (ok && slash >= 0) {
+        bitsText = raw.slice(slash + 1, tab);
+        // 1 or 2 decimal digits, nothing else
+        if (!/^\d\d?$/.test(bitsText)) ok = false;
+      }
+      if (!ok || bytes < 3 || bytes > 6) { general(raw); continue; }
+      for (let b = bytes; b < 6; b++) key *= 256;
+      // the names: "short" or "short TAB long" (both non-empty) without an array; any other shape splits
+      const tab2 = raw.indexOf('\t', tab + 1);
+      const short = (tab2 < 0 ? raw.slice(tab + 1) : raw.slice(tab + 1, tab2)).trim();
+      const long = tab2 < 0 ? short : raw.slice(tab2 + 1).trim();
+      if (short !== '' && long !== '' && (tab2 < 0 || raw.indexOf('\t', tab2 + 1) < 0)) {
+        PAIR[1] = short; PAIR[2] = long;
+        add(PAIR, bytes, key, bitsText);
         continue;
       }
-      const bits = Number(bitsText);
-      if (!(bits > 0 && bits <= 48)) continue;
-      if (bits === 48) { exact.set(key, short); continue; }
-      wka.set(maskKey(key, bits), intern(short));
+      const cols = [''];
+      for (const c of raw.slice(tab + 1).split('\t')) { const t = c.trim(); if (t !== '') cols.push(t); }
+      if (cols.length < 2) continue;
+      add(cols, bytes, key, bitsText);
     }
   }
   const ouiKeys = Uint32Array.from([...oui.keys()].sort((a, b) => a - b));

@@ -5,6 +5,7 @@ export { CaptureFileError, NotAFileError } from './errors';
 export { epochText } from './time';
 export { META_BUDGET, metaNotice } from './budget';
 export { FileSink, MemorySink, type ByteSink } from './sink';
+export { RingFileWriter, parseRingOption, ringFileName, ringSwitches, type RingOptions, type RingWriterSetup } from './ring';
 export type {
   CaptureFormat, CaptureFileInterface, CaptureSection, NameResolutionEntry, InterfaceStatistics,
   CustomBlock, PcapHeader, CaptureMeta, MetaKind,

@@ -87,6 +87,10 @@ export abstract class BufferedRecordWriter {
   /** bytes handed to the sink so far */
   bytesWritten = 0;
   packetsWritten = 0;
+  /** bytes assembled but not yet handed to the sink (the file's size is bytesWritten + pendingBytes) */
+  get pendingBytes(): number {
+    return this.out.len;
+  }
 
   /** `what` names the writer in errors ("pcap writer") */
   constructor(protected readonly sink: ByteSink, bufferBytes: number | undefined, private readonly what: string) {

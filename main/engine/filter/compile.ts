@@ -14,7 +14,10 @@
 import { RE2JS, RE2JSSyntaxException } from 're2js';
 import type { Dissection, Field, FieldDef, FieldType, FieldValue } from '../types';
 import { getField } from '../fields/registry';
+import { ftypeName, wiresharkField } from '../fields/wireshark';
 import { FilterError } from './lexer';
+import { expandMacros, loadUserMacros, type Macros } from './macros';
+import { resolveName } from './names';
 import { parseFilter, type RelOp, type SetItem, type SliceRange, type TestNode, type ValueNode } from './parser';
 import {
   bytesEq, comparator, convertLiteral, formatFilterValue, ipv6PrefixEq, kindOf, TYPE_NAMES, type Const, type Kind,
@@ -34,8 +37,8 @@ export interface SlotSpec {
   frameBytes: boolean;
   /** the fields' byte lengths are needed (len() of a non-byte field) */
   lengths: boolean;
-  /** only occurrences within the n-th layer of its protocol (ip.src#2) */
-  layer?: number;
+  /** only occurrences within these layers of its protocol (ip.src#2, ip.src#[1-2], ip.src#[-1]) */
+  layers?: SliceRange[];
 }
 
 /**
@@ -65,8 +68,11 @@ export interface CompiledFilter {
   evalValues(vals: FieldValue[][]): boolean;
 }
 
+/** Something the user should know about a filter that compiles (tshark warns too). */
+export interface FilterWarning { message: string; start: number; end: number }
+
 export type CompileResult =
-  | { ok: true; filter: CompiledFilter }
+  | { ok: true; filter: CompiledFilter; warnings: FilterWarning[] }
   | { ok: false; error: { message: string; start: number; end: number } };
 
 export interface CompileOptions {
@@ -76,16 +82,44 @@ export interface CompileOptions {
    * for Wireshark's thousands of protocols, as its default colorfilters.
    */
   unknownFieldsAbsent?: boolean;
+  /** display-filter macros (${name:args}); default: the user's dfilter_macros file (macros.ts) */
+  macros?: Macros;
+  /**
+   * The packet field references (${ip.src}) read, as Wireshark's GUI reads
+   * the selected packet. Without one a reference has no value, as in tshark.
+   */
+  selected?: Dissection | null;
 }
 
 export function compileDisplayFilter(text: string, opts: CompileOptions = {}): CompileResult {
+  let expanded: ReturnType<typeof expandMacros> | undefined;
   try {
-    const ast = parseFilter(text);
-    return { ok: true, filter: new Compiler(text, opts.unknownFieldsAbsent === true).build(ast) };
+    expanded = expandMacros(text, opts.macros ?? loadUserMacros(), (n) => resolveName(n) !== undefined);
+    const src = expanded.text;
+    const ast = parseFilter(src);
+    const c = new Compiler(src, opts.unknownFieldsAbsent === true, opts.selected ?? null);
+    const filter = c.build(ast);
+    // the filter keeps the text the user wrote; warnings point into it
+    const warnings = expanded.calls.length ? c.warnings.map((w) => mapSpan(w, expanded!, text)) : c.warnings;
+    return { ok: true, filter: { ...filter, text }, warnings };
   } catch (e) {
-    if (e instanceof FilterError) return { ok: false, error: { message: e.message, start: e.start, end: e.end } };
+    if (e instanceof FilterError) {
+      const span = expanded?.calls.length ? mapSpan(e, expanded, text) : e;
+      return { ok: false, error: { message: e.message, start: span.start, end: span.end } };
+    }
     throw e;
   }
+}
+
+/**
+ * A span in the macro-expanded text as a span of what the user wrote: the
+ * same place before the first macro call, else the call it falls in (or the
+ * whole filter): tshark underlines nothing there at all.
+ */
+function mapSpan<T extends { start: number; end: number }>(x: T, exp: { calls: Array<{ start: number; end: number }> }, text: string): T {
+  const first = exp.calls[0]!;
+  if (x.end <= first.start) return x;
+  return { ...x, start: 0, end: text.length };
 }
 
 // ---- run-time context --------------------------------------------------------
@@ -128,8 +162,21 @@ class Compiler {
   private readonly slots: SlotSpec[] = [];
   private readonly slotIndex = new Map<string, number>();
   private readonly plans = new WeakMap<TestFn, FilterPlan>();
+  readonly warnings: FilterWarning[] = [];
 
-  constructor(private readonly text: string, private readonly unknownAbsent = false) {}
+  constructor(private readonly text: string, private readonly unknownAbsent = false, private readonly selected: Dissection | null = null) {}
+
+  /** A field the parser resolved (ours, an alias, or one Wireshark knows), warning once per use of the last two. */
+  private def(n: { name: string; alias?: string; start: number; end: number }): FieldDef & { decoded: boolean } {
+    const r = resolveName(n.name);
+    if (!r) throw new FilterError(`"${n.name}" is not a valid protocol or protocol field.`, n.start, n.end);
+    const warn = (message: string): void => {
+      if (!this.warnings.some((w) => w.start === n.start && w.message === message)) this.warnings.push({ message, start: n.start, end: n.end });
+    };
+    if (n.alias) warn(`"${n.alias}" is deprecated: use "${n.name}"`);
+    if (!r.decoded) warn(`xdpscope does not decode ${n.name}: this matches nothing`);
+    return r;
+  }
 
   build(ast: TestNode): CompiledFilter {
     const test = this.test(ast);
@@ -145,11 +192,13 @@ class Compiler {
       if (l) l.push(i);
       else byName.set(s.name, [i]);
     });
-    const anyLayer = slots.some((s) => s.layer !== undefined);
-    const layerProtos = new Set(slots.filter((s) => s.layer !== undefined).map((s) => s.name.split('.')[0]!));
+    const anyLayer = slots.some((s) => s.layers !== undefined);
+    const layerProtos = new Set(slots.filter((s) => s.layers !== undefined).map((s) => s.name.split('.')[0]!));
+    // the layer of each value gathered for a layered slot: which layers count is known at the end
+    const lyr: number[][] = slots.map(() => []);
     const anyLens = slots.some((s) => s.lengths);
     const single = new Map<string, number>();
-    for (const [name, l] of byName) if (l.length === 1 && slots[l[0]!]!.layer === undefined) single.set(name, l[0]!);
+    for (const [name, l] of byName) if (l.length === 1 && slots[l[0]!]!.layers === undefined) single.set(name, l[0]!);
     const simple = !anyLayer && single.size === byName.size;
     const names = slots.map((s) => getField(s.name)?.name ?? s.name);
     const frameBytes = slots.map((s) => s.frameBytes);
@@ -192,10 +241,26 @@ class Compiler {
           if (!l) continue;
           for (const i of l) {
             const s = slots[i]!;
-            if (s.layer !== undefined && (layerCount.get(s.name.split('.')[0]!) ?? (s.type === 'protocol' ? 1 : 0)) !== s.layer) continue;
             vals[i]!.push(s.frameBytes ? bytesOf(data, f, i) : f.value);
             if (anyLens) lens[i]!.push(f.len);
+            if (s.layers) lyr[i]!.push(layerCount.get(s.name.split('.')[0]!) ?? 0);
           }
+        }
+        for (let i = 0; i < nSlots; i++) {
+          const s = slots[i]!;
+          if (!s.layers) continue;
+          const total = layerCount.get(s.name.split('.')[0]!) ?? 0;
+          const v = vals[i]!, ln = lens[i]!, ly = lyr[i]!;
+          let k = 0;
+          for (let j = 0; j < v.length; j++) {
+            if (!inLayers(s.layers, ly[j]!, total)) continue;
+            v[k] = v[j]!;
+            if (anyLens) ln[k] = ln[j]!;
+            k++;
+          }
+          v.length = k;
+          if (anyLens) ln.length = k;
+          ly.length = 0;
         }
       }
       return test(ctx);
@@ -205,12 +270,12 @@ class Compiler {
     return { text: this.text, fields: fieldNames, slots, matches, evalValues, plan: this.plans.get(test) ?? null };
   }
 
-  private slot(name: string, type: FieldType, frameBytes: boolean, lengths: boolean, layer?: number): number {
-    const key = layer === undefined ? name : `${name}#${layer}`;
+  private slot(name: string, type: FieldType, frameBytes: boolean, lengths: boolean, layers?: SliceRange[]): number {
+    const key = layers === undefined ? name : `${name}#${JSON.stringify(layers)}`;
     let i = this.slotIndex.get(key);
     if (i === undefined) {
       i = this.slots.length;
-      this.slots.push({ name, type, frameBytes: false, lengths: false, ...(layer !== undefined ? { layer } : {}) });
+      this.slots.push({ name, type, frameBytes: false, lengths: false, ...(layers !== undefined ? { layers } : {}) });
       this.slotIndex.set(key, i);
     }
     const s = this.slots[i]!;
@@ -233,9 +298,9 @@ class Compiler {
       }
       case 'not': return this.negate(this.test(n.e));
       case 'exists': return this.existsTest(n.v);
-      case 'rel': return this.relTest(n.op, n.l, n.r);
+      case 'rel': return this.relTest(n.op, n.l, n.r, n.quant);
       case 'in': {
-        const t = this.inTest(n.l, n.items);
+        const t = this.inTest(n.l, n.items, n.quant);
         return n.negated ? this.negate(t) : t;
       }
     }
@@ -256,7 +321,7 @@ class Compiler {
 
   /** The slot of a plain field (no layer, read by value), for plans. */
   private plainSlot(n: ValueNode): number | null {
-    if (n.k !== 'field' || n.layer !== undefined) return null;
+    if (n.k !== 'field' || n.layers !== undefined) return null;
     const s = this.slotIndex.get(n.name);
     return s === undefined || this.slots[s]!.frameBytes ? null : s;
   }
@@ -273,98 +338,137 @@ class Compiler {
 
   private notAField(v: ValueNode): FilterError {
     const text = this.text.slice(v.start, v.end);
-    return new FilterError(`"${text}" is neither a field nor a protocol name.`, v.start, v.end);
+    return new FilterError(`${text} is neither a field nor a protocol name.`, v.start, v.end);
+  }
+
+  /** tshark's refusal of a constant where the left side must read the packet. */
+  private constantLhs(v: ValueNode): FilterError {
+    let at: ValueNode = v;
+    for (;;) {
+      if (at.k === 'arith') at = at.l.k === 'literal' || at.l.k === 'neg' || at.l.k === 'arith' ? at.l : at.r;
+      else if (at.k === 'neg') at = at.v;
+      else break;
+    }
+    // "-2" is a literal here, a minus applied to 2 for tshark
+    const start = at.k === 'literal' && at.form === 'word' && at.text.startsWith('-') ? at.start + 1 : at.start;
+    return new FilterError('Constant arithmetic expression on the LHS is invalid.', start, at.end);
+  }
+
+  /** Whether a value node reads nothing from the packet. */
+  private isConstant(v: ValueNode): boolean {
+    switch (v.k) {
+      case 'literal': return true;
+      case 'neg': return this.isConstant(v.v);
+      case 'arith': return this.isConstant(v.l) && this.isConstant(v.r);
+      default: return false;
+    }
   }
 
   private existsTest(v: ValueNode): TestFn {
     if (v.k === 'literal') throw this.notAField(v);
     if (v.k === 'field') {
-      const def = getField(v.name)!;
-      const i = this.slot(v.name, def.type, false, false, v.layer);
+      const def = this.def(v);
+      const i = this.slot(v.name, def.type, false, false, v.layers);
       const fn: TestFn = (c) => c.vals[i]!.length > 0;
-      if (v.layer === undefined) this.plans.set(fn, { k: 'exists', slot: i });
+      if (v.layers === undefined) this.plans.set(fn, { k: 'exists', slot: i });
       return fn;
     }
+    if (v.k === 'ref') {
+      const ft = wiresharkField(v.name)?.ftype ?? `FT_${TYPE_NAMES[resolveName(v.name)!.type].toUpperCase()}`;
+      throw new FilterError(`${v.name} <${ft}> is neither a field nor a protocol name.`, v.nameSpan.start, v.nameSpan.end);
+    }
+    if (v.k === 'call') throw new FilterError('You cannot test whether a function is present.', v.nameSpan.start, v.nameSpan.end);
+    if (this.isConstant(v)) throw this.constantLhs(v);
     const t = this.value(v);
-    if (t.konst) throw new FilterError(`"${this.text.slice(v.start, v.end)}" is not a test.`, v.start, v.end);
     const fn = t.fn;
     if (v.k === 'arith') {
+      // a bare bitwise test: true when some result is not zero
       return (c) => {
         const vs = fn(c);
-        for (let i = 0; i < vs.length; i++) if (vs[i]) return true;
+        for (let i = 0; i < vs.length; i++) {
+          const x = vs[i];
+          if (x instanceof Uint8Array ? x.some((b) => b !== 0) : !!x) return true;
+        }
         return false;
       };
     }
     return (c) => fn(c).length > 0;
   }
 
-  private relTest(op: RelOp, ln: ValueNode, rn: ValueNode): TestFn {
-    if (ln.k === 'literal' || (ln.k === 'neg' && ln.v.k === 'literal')) {
-      if (ln.k === 'literal' && ln.form === 'word' && looksLikeFieldName(ln.text) && !/^[0-9]/.test(ln.text)) throw this.notAField(ln);
-      throw new FilterError(`Left side of "${OP_TEXT[op]}" expression must be a field or function, not ${this.text.slice(ln.start, ln.end)}.`, ln.start, ln.end);
+  /** The left side of a relation: a field, function, slice or arithmetic on them, never a constant. */
+  private lhs(ln: ValueNode, what: string): Typed {
+    if (ln.k === 'literal') {
+      if (ln.form === 'word' && ln.text.startsWith('-')) throw this.constantLhs(ln);
+      throw new FilterError(`Left side of "${what}" expression must be a field or function, not ${this.text.slice(ln.start, ln.end)}.`, ln.start, ln.end);
     }
-    const l = this.value(ln);
+    if (this.isConstant(ln)) throw this.constantLhs(ln);
+    return this.value(ln);
+  }
+
+  private relTest(op: RelOp, ln: ValueNode, rn: ValueNode, quant?: 'any' | 'all'): TestFn {
+    const l = this.lhs(ln, OP_TEXT[op]);
     const lk = kindOf(l.type);
     if (op === 'matches') {
-      if (lk !== 'string' && lk !== 'bytes') throw new FilterError(`${l.label} (type=${TYPE_NAMES[l.type]}) cannot participate in matches comparison.`, ln.start, ln.end);
+      if (lk !== 'string' && lk !== 'bytes') throw new FilterError(`${l.label} (type=${this.typeName(l)}) cannot participate in matches comparison.`, ln.start, ln.end);
       if (rn.k !== 'literal' || rn.form !== 'string') throw new FilterError('Matches requires a double quoted string on the right side.', rn.start, rn.end);
       const re = compileRegex(rn.text, rn.start, rn.end);
       const asString = lk === 'string';
-      return this.occurrences(ln, l.fn, false, (v) => re.test(asString ? utf8AsLatin1(v as string) : latin1.decode(v as Uint8Array)));
+      return this.occurrences(ln, l.fn, quant === 'all', (v) => re.test(asString ? utf8AsLatin1(v as string) : latin1.decode(v as Uint8Array)));
     }
     if (op === 'contains' && lk !== 'string' && lk !== 'bytes') {
-      throw new FilterError(`${l.label} (type=${TYPE_NAMES[l.type]}) cannot participate in contains comparison.`, ln.start, ln.end);
+      throw new FilterError(`${l.label} (type=${this.typeName(l)}) cannot participate in contains comparison.`, ln.start, ln.end);
     }
     const r = this.operand(rn, l);
     const rk = kindOf(r.type);
     if (rk !== lk) throw new FilterError(`${l.label} and ${r.label} are not of compatible types.`, rn.start, rn.end);
     const lf = l.fn;
+    const all = quant === 'all';
     if (op === 'contains') {
       if (r.konst) {
         const k = r.konst.v;
-        if (lk === 'string') return this.occurrences(ln, lf, false, (v) => (v as string).includes(k as string));
-        return this.occurrences(ln, lf, false, (v) => bytesContains(v as Uint8Array, k as Uint8Array));
+        if (lk === 'string') return this.occurrences(ln, lf, all, (v) => (v as string).includes(k as string));
+        return this.occurrences(ln, lf, all, (v) => bytesContains(v as Uint8Array, k as Uint8Array));
       }
       const rf = r.fn;
-      if (lk === 'string') {
-        return (c) => anyPair(lf(c), rf(c), (a, b) => (a as string).includes(b as string));
-      }
-      return (c) => anyPair(lf(c), rf(c), (a, b) => bytesContains(a as Uint8Array, b as Uint8Array));
+      const p = lk === 'string' ? (a: FieldValue, b: FieldValue) => (a as string).includes(b as string) : (a: FieldValue, b: FieldValue) => bytesContains(a as Uint8Array, b as Uint8Array);
+      return all ? (c) => allPairs(lf(c), rf(c), p) : (c) => anyPair(lf(c), rf(c), p);
     }
     const eq = equality(lk, r.konst);
     const cmp = comparator(lk);
+    // the occurrence rule: == some, != every, === every, !== some; any/all override it
+    const every = quant ? all : op === 'all_ne' || op === 'all_eq';
+    const pred: (a: FieldValue, b: FieldValue) => boolean =
+      op === 'any_eq' || op === 'all_eq' ? eq
+        : op === 'all_ne' || op === 'any_ne' ? (a, b) => !eq(a, b)
+          : ((ord) => (a: FieldValue, b: FieldValue) => ord(cmp(a, b)))(ordering(op));
+    let fn: TestFn;
     if (r.konst) {
       const k = r.konst.v;
-      switch (op) {
-        case 'any_eq': return this.occurrences(ln, lf, false, (v) => eq(v, k));
-        case 'all_ne': return this.occurrences(ln, lf, true, (v) => !eq(v, k));
-        case 'all_eq': return this.occurrences(ln, lf, true, (v) => eq(v, k));
-        case 'any_ne': return this.occurrences(ln, lf, false, (v) => !eq(v, k));
-        default: {
-          const ord = ordering(op);
-          return this.occurrences(ln, lf, false, (v) => ord(cmp(v, k)));
-        }
-      }
+      fn = this.occurrences(ln, lf, every, (v) => pred(v, k));
+    } else {
+      const rf = r.fn;
+      fn = every ? (c) => allPairs(lf(c), rf(c), pred) : (c) => anyPair(lf(c), rf(c), pred);
     }
-    const rf = r.fn;
-    switch (op) {
-      case 'any_eq': return (c) => anyPair(lf(c), rf(c), eq);
-      case 'all_ne': return (c) => allPairs(lf(c), rf(c), (a, b) => !eq(a, b));
-      case 'all_eq': return (c) => allPairs(lf(c), rf(c), eq);
-      case 'any_ne': return (c) => anyPair(lf(c), rf(c), (a, b) => !eq(a, b));
-      default: {
-        const ord = ordering(op);
-        return (c) => anyPair(lf(c), rf(c), (a, b) => ord(cmp(a, b)));
-      }
+    // tshark 4.0 reads a != b on a slice as "the sliced field is there and no
+    // slice equals b": a slice past the field's end has no value, yet differs
+    if (op === 'all_ne' && !quant && ln.k === 'slice') {
+      const base = this.value(ln.base).fn;
+      const anyEq: TestFn = r.konst
+        ? ((k) => (c: Ctx) => lf(c).some((v) => eq(v, k)))(r.konst.v)
+        : ((rf) => (c: Ctx) => anyPair(lf(c), rf(c), eq))(r.fn);
+      return (c) => base(c).length > 0 && !anyEq(c);
     }
+    return fn;
   }
 
-  private inTest(ln: ValueNode, items: SetItem[]): TestFn {
+  private inTest(ln: ValueNode, items: SetItem[], quant?: 'any' | 'all'): TestFn {
     if (ln.k === 'literal') {
-      if (ln.form === 'word' && looksLikeFieldName(ln.text)) throw this.notAField(ln);
-      throw new FilterError(`Left side of "in" expression must be a field or function, not ${this.text.slice(ln.start, ln.end)}.`, ln.start, ln.end);
+      if (ln.form === 'word' && looksLikeFieldName(ln.text) && !/^[0-9]/.test(ln.text)) throw this.notAField(ln);
+      throw new FilterError('Only a field may be tested for membership in a set.', ln.start, ln.end);
     }
-    const l = this.value(ln);
+    // tshark 4.0 tests fields (and their slices) for membership, not function results
+    if (ln.k === 'call') throw new FilterError('Only a field may be tested for membership in a set.', ln.nameSpan.start, ln.nameSpan.end);
+    const l = this.lhs(ln, 'in');
     const lk = kindOf(l.type);
     const cmp = comparator(lk);
     const preds: Array<(v: FieldValue, c: Ctx) => boolean> = [];
@@ -392,29 +496,62 @@ class Compiler {
       }
     }
     const lf = l.fn;
-    if (items.every((it) => it.lo.k === 'literal' && (!it.hi || it.hi.k === 'literal'))) {
+    const all = quant === 'all';
+    if (!all && items.every((it) => it.lo.k === 'literal' && (!it.hi || it.hi.k === 'literal'))) {
       // constant set: the predicates do not read the context
       const none = undefined as unknown as Ctx;
-      return this.occurrences(ln, lf, false, (v) => { for (let j = 0; j < preds.length; j++) if (preds[j]!(v, none)) return true; return false; });
+      return this.occurrences(ln, lf, all, (v) => { for (let j = 0; j < preds.length; j++) if (preds[j]!(v, none)) return true; return false; });
     }
-    return (c) => {
-      const vs = lf(c);
-      for (let i = 0; i < vs.length; i++) for (let j = 0; j < preds.length; j++) if (preds[j]!(vs[i]!, c)) return true;
-      return false;
-    };
+    const inSet = (v: FieldValue, c: Ctx): boolean => { for (let j = 0; j < preds.length; j++) if (preds[j]!(v, c)) return true; return false; };
+    // "all x in {a, b}" is tshark's "all x == a or all x == b": the quantifier applies to each member
+    return all
+      ? (c) => { const vs = lf(c); return vs.length > 0 && preds.some((p) => vs.every((v) => p(v, c))); }
+      : (c) => lf(c).some((v) => inSet(v, c));
   }
 
   // ---- values -------------------------------------------------------------------
 
+  /** Wireshark's name of a value's type when it is a field Wireshark knows ("Unsigned integer (2 bytes)"). */
+  private typeName(t: { type: FieldType; def?: FieldDef }): string {
+    const ft = t.def ? wiresharkField(t.def.name)?.ftype : undefined;
+    return ft ? ftypeName(ft) : TYPE_NAMES[t.type];
+  }
+
+  /** Wireshark's FT_ name of a value's type, for arithmetic messages ("FT_IPv4 cannot +."). */
+  private ftName(t: Typed): string {
+    const ft = t.def ? wiresharkField(t.def.name)?.ftype : undefined;
+    return ft ?? FT_OF[t.type];
+  }
+
   /** The right-hand operand of a relation with `l`: literals take l's type. */
   private operand(n: ValueNode, l: Typed): Typed {
     if (n.k === 'literal') {
-      const fieldName = l.def?.name ?? l.label;
-      const konst = convertLiteral(n, l.type === 'protocol' ? 'bytes' : l.type, l.def, fieldName);
+      const type = l.type === 'protocol' ? 'bytes' : l.type;
+      const konst = convertLiteral(n, type, l.def, l.def?.name ?? l.label, () => this.typeName(l));
       const arr: Vals = [konst.v];
-      return { fn: () => arr, type: l.type === 'protocol' ? 'bytes' : l.type, label: this.text.slice(n.start, n.end), node: n, konst };
+      return { fn: () => arr, type, label: this.text.slice(n.start, n.end), node: n, konst };
     }
     return this.value(n, l);
+  }
+
+  /** The values of a field in the selected packet (${name}), fixed when the filter compiles. */
+  private reference(n: Extract<ValueNode, { k: 'ref' }>, label: string): Typed {
+    const def = this.def(n);
+    const out: Vals = [];
+    const d = this.selected;
+    if (d) {
+      const proto = n.name.split('.')[0]!;
+      let layer = 0;
+      const found: Array<[FieldValue, number]> = [];
+      for (const f of d.fields) {
+        if (f.name === proto) layer++;
+        if (f.name !== n.name) continue;
+        const v = def.type === 'protocol' ? d.packet.data.subarray(f.start, n.name.includes('.') ? f.start + f.len : undefined) : f.value;
+        found.push([v, layer]);
+      }
+      for (const [v, ly] of found) if (!n.layers || inLayers(n.layers, ly, layer)) out.push(v);
+    }
+    return { fn: () => out, type: def.type, def, label, node: n };
   }
 
   private value(n: ValueNode, hint?: Typed): Typed {
@@ -424,16 +561,21 @@ class Compiler {
         if (hint) return this.operand(n, hint);
         throw this.notAField(n);
       case 'field': {
-        const def = getField(n.name)!;
+        const def = this.def(n);
         // protocol-typed fields compare by their bytes in the frame
-        const i = this.slot(n.name, def.type, def.type === 'protocol', false, n.layer);
+        const i = this.slot(n.name, def.type, def.type === 'protocol', false, n.layers);
         return { fn: (c) => c.vals[i]!, type: def.type, def, label: n.name, node: n };
       }
+      case 'ref': return this.reference(n, label);
       case 'slice': {
+        if (n.base.k === 'literal') {
+          const what = n.base.form === 'string' ? `"${n.base.text}"` : this.text.slice(n.base.start, n.base.end);
+          throw new FilterError(`Range is not supported for entity ${what}`, n.base.start, n.base.end);
+        }
         const base = this.value(n.base);
         const toBytes = bytesOf(base.type);
         if (!toBytes) {
-          throw new FilterError(`"${this.text.slice(n.base.start, n.base.end)}" is a ${TYPE_NAMES[base.type]} and cannot be sliced into a sequence of bytes.`, n.base.start, n.base.end);
+          throw new FilterError(`"${this.text.slice(n.base.start, n.base.end)}" is a ${this.typeName(base)} and cannot be sliced into a sequence of bytes.`, n.base.start, n.base.end);
         }
         const bf = base.fn;
         const ranges = n.ranges;
@@ -451,23 +593,48 @@ class Compiler {
           type: 'bytes', label, node: n,
         };
       }
-      case 'call': return this.call(n, label);
+      case 'call': return this.call(n, label, hint);
       case 'neg': {
+        if (n.v.k === 'literal' && !hint) throw this.constantLhs(n);
         const v = this.value(n.v, hint);
-        if (kindOf(v.type) !== 'num') throw new FilterError(`Unary minus is not supported for ${TYPE_NAMES[v.type]}.`, n.start, n.end);
+        if (kindOf(v.type) !== 'num') throw new FilterError(`${this.ftName(v)} cannot -.`, n.v.start, n.v.end);
         const f = v.fn;
         return { ...v, fn: (c) => f(c).map((x) => -(x as number)), label, node: n, konst: undefined };
       }
       case 'arith': {
+        for (const side of [n.l, n.r]) {
+          if (side.k === 'literal' && side.form === 'char') throw new FilterError(`${this.text.slice(side.start, side.end)} is not a valid arithmetic operand.`, side.start, side.end);
+        }
         let l: Typed, r: Typed;
-        if (n.l.k === 'literal' && n.r.k === 'literal') throw this.notAField(n.l);
-        if (n.l.k === 'literal') { r = this.value(n.r); l = this.operand(n.l, r); }
-        else { l = this.value(n.l); r = this.operand(n.r, l); }
-        if (kindOf(l.type) !== 'num' || kindOf(r.type) !== 'num') {
-          throw new FilterError(`${TYPE_NAMES[l.type]} does not support arithmetic "${n.op}".`, n.start, n.end);
+        const ok = (t: Typed): boolean => kindOf(t.type) === 'num' || (n.op === '&' && (t.type === 'bytes' || t.type === 'ether' || t.type === 'ipv4'));
+        // the side that reads the packet is typed first: its type is the expression's
+        const check = (t: Typed, side: ValueNode): Typed => {
+          if (!ok(t)) throw new FilterError(`${this.ftName(t)} cannot ${n.op === '&' ? 'bitwise-and' : n.op}.`, side.start, side.end);
+          return t;
+        };
+        if (this.isConstant(n.l) && this.isConstant(n.r)) {
+          // a constant expression is only valid where the other side gives it a type
+          if (!hint) throw this.constantLhs(n);
+          check(hint, n);
+          l = this.operand(n.l, hint); r = this.operand(n.r, hint);
+        } else if (this.isConstant(n.l)) { r = check(this.value(n.r, hint), n.r); l = check(this.operand(n.l, r), n.l); }
+        else { l = check(this.value(n.l, hint), n.l); r = check(this.operand(n.r, l), n.r); }
+        const lf = l.fn, rf = r.fn;
+        const type = l.konst ? r.type : l.type;
+        if (type === 'bytes' || type === 'ether' || type === 'ipv4') {
+          // bitwise and of byte strings (eth[0] & 1) or addresses (ip.src & 255.0.0.0)
+          const andB = type !== 'ipv4';
+          return {
+            fn: (c) => {
+              const a = lf(c), b = rf(c);
+              const out: Vals = [];
+              for (const x of a) for (const y of b) out.push(andB ? andBytes(x as Uint8Array, y as Uint8Array) : ((x as number) & (y as number)) >>> 0);
+              return out;
+            },
+            type, def: l.konst ? r.def : l.def, label, node: n,
+          };
         }
         const op = arith(n.op);
-        const lf = l.fn, rf = r.fn;
         return {
           fn: (c) => {
             const a = lf(c), b = rf(c);
@@ -476,50 +643,47 @@ class Compiler {
             for (const x of a) for (const y of b) { const v = op(Number(x), Number(y)); if (v !== null) out.push(v); }
             return out;
           },
-          type: l.konst ? r.type : l.type, def: l.konst ? r.def : l.def, label, node: n,
+          type, def: l.konst ? r.def : l.def, label, node: n,
         };
       }
     }
   }
 
-  private call(n: Extract<ValueNode, { k: 'call' }>, label: string): Typed {
+  private call(n: Extract<ValueNode, { k: 'call' }>, label: string, hint?: Typed): Typed {
     const spec = FUNCTIONS[n.fn];
     if (!spec) throw new FilterError(`Function '${n.fn}' does not exist`, n.nameSpan.start, n.nameSpan.end);
     if (n.args.length < spec.min || n.args.length > spec.max) {
-      throw new FilterError(spec.min === spec.max ? `Function ${n.fn} can only accept ${spec.min} arguments.` : `Function ${n.fn} needs at least ${spec.min} argument.`, n.nameSpan.start, n.nameSpan.end);
+      throw new FilterError(spec.min === spec.max ? `Function ${n.fn} can only accept ${spec.min} arguments.` : `Function ${n.fn} needs at least ${spec.min} arguments.`, n.nameSpan.start, n.nameSpan.end);
     }
     const a0 = n.args[0]!;
-    if (a0.k === 'literal') {
-      throw new FilterError(`Only fields can be used as parameter for ${n.fn}()`, a0.start, a0.end);
-    }
+    // a function given a function: tshark points at its name
+    const onlyFields = (): FilterError => {
+      const at = a0.k === 'call' ? a0.nameSpan : a0;
+      return new FilterError(`Only fields can be used as parameter for ${n.fn}()`, at.start, at.end);
+    };
     switch (n.fn) {
       case 'count': {
-        if (a0.k !== 'field') throw new FilterError(`Only fields can be used as parameter for count()`, a0.start, a0.end);
-        const def = getField(a0.name)!;
-        const i = this.slot(a0.name, def.type, false, false, a0.layer);
+        if (a0.k !== 'field') throw onlyFields();
+        const def = this.def(a0);
+        const i = this.slot(a0.name, def.type, false, false, a0.layers);
         // no occurrence → no value (tshark 4.0: count(x) == 0 never matches)
         return { fn: (c) => (c.vals[i]!.length ? [c.vals[i]!.length] : EMPTY), type: 'uint', label, node: n };
       }
       case 'len': {
-        if (a0.k === 'field') {
-          const def = getField(a0.name)!;
-          const k = kindOf(def.type);
-          if ((k === 'string' || k === 'bytes' || k === 'ipv6') && def.type !== 'protocol') {
-            const i = this.slot(a0.name, def.type, false, false, a0.layer);
-            const isStr = k === 'string';
-            return { fn: (c) => c.vals[i]!.map((v) => (isStr ? Buffer.byteLength(v as string) : (v as Uint8Array).length)), type: 'uint', label, node: n };
-          }
-          // other types: the field's length in the frame, as Wireshark
-          const i = this.slot(a0.name, def.type, false, true, a0.layer);
-          return { fn: (c) => c.lens[i]!.slice(), type: 'uint', label, node: n };
+        if (a0.k !== 'field') throw onlyFields();
+        const def = this.def(a0);
+        const k = kindOf(def.type);
+        if ((k === 'string' || k === 'bytes' || k === 'ipv6') && def.type !== 'protocol') {
+          const i = this.slot(a0.name, def.type, false, false, a0.layers);
+          const isStr = k === 'string';
+          return { fn: (c) => c.vals[i]!.map((v) => (isStr ? Buffer.byteLength(v as string) : (v as Uint8Array).length)), type: 'uint', label, node: n };
         }
-        const v = this.value(a0);
-        const toBytes = bytesOf(v.type);
-        if (!toBytes) throw new FilterError(`Only fields can be used as parameter for len()`, a0.start, a0.end);
-        const f = v.fn;
-        return { fn: (c) => f(c).map((x) => toBytes(x).length), type: 'uint', label, node: n };
+        // other types: the field's length in the frame, as Wireshark
+        const i = this.slot(a0.name, def.type, false, true, a0.layers);
+        return { fn: (c) => c.lens[i]!.slice(), type: 'uint', label, node: n };
       }
       case 'lower': case 'upper': {
+        if (a0.k === 'literal') throw onlyFields();
         const v = this.value(a0);
         if (v.type !== 'string') throw new FilterError(`Only string type fields can be used as parameter for ${n.fn}()`, a0.start, a0.end);
         const f = v.fn;
@@ -527,17 +691,37 @@ class Compiler {
         return { fn: (c) => f(c).map((x) => (up ? (x as string).toUpperCase() : (x as string).toLowerCase())), type: 'string', label, node: n };
       }
       case 'string': {
+        if (a0.k === 'literal' || this.isConstant(a0)) throw onlyFields();
         const v = this.value(a0);
         const f = v.fn;
         const t = v.type;
-        if (t === 'protocol' || t === 'none') throw new FilterError(`Only fields with a value can be used as parameter for string()`, a0.start, a0.end);
+        // tshark 4.0 converts numbers and addresses only
+        if (!STRINGABLE.has(t)) throw new FilterError(`String conversion for field "${this.text.slice(a0.start, a0.end)}" is not supported`, a0.start, a0.end);
         return { fn: (c) => f(c).map((x) => formatFilterValue(x, t)), type: 'string', label, node: n };
       }
       case 'max': case 'min': case 'abs': {
-        const args = n.args.map((a) => this.value(a));
+        if (a0.k === 'literal' && a0.form === 'string') throw new FilterError(`Type STRING is not valid for ${n.fn}`, a0.start, a0.end);
+        if (n.fn === 'abs' && this.isConstant(a0)) {
+          // abs(-67) is a constant: only where the other side gives it a type
+          if (!hint) throw this.constantLhs(a0);
+          // convert as a signed number: abs(-67) is 67 even for an unsigned field
+          const signed: Typed = { ...hint, type: hint.type === 'uint' || hint.type === 'framenum' ? 'int' : hint.type, def: undefined };
+          const v = this.operand(a0, signed);
+          const out: Vals = v.konst ? [Math.abs(Number(v.konst.v))] : [];
+          return { fn: () => out, type: hint.type, label, node: n };
+        }
+        const args = n.args.map((a) => {
+          if (a.k === 'literal' && a.form === 'string') throw new FilterError(`Type STRING is not valid for ${n.fn}`, a.start, a.end);
+          if (this.isConstant(a)) throw new FilterError(`Argument '${this.text.slice(a.start, a.end)}' is not valid for ${n.fn}()`, a.start, a.end);
+          return this.value(a);
+        });
         const t = args[0]!.type;
+        // abs() takes numbers; max() and min() anything ordered, all of one kind (tshark 4.0)
         for (const a of args) {
-          if (kindOf(a.type) !== 'num') throw new FilterError(`Argument to ${n.fn}() must be a number, not ${TYPE_NAMES[a.type]}`, a.node.start, a.node.end);
+          const k = kindOf(a.type);
+          if ((n.fn === 'abs' ? k !== 'num' : k !== kindOf(t) || k === 'none' || k === 'bool') || a.type === 'protocol') {
+            throw new FilterError(`'${this.text.slice(a.node.start, a.node.end)}' is not a valid argument to '${n.fn}'()`, a.node.start, a.node.end);
+          }
         }
         const fns = args.map((a) => a.fn);
         if (n.fn === 'abs') {
@@ -545,10 +729,11 @@ class Compiler {
           return { fn: (c) => f(c).map((x) => Math.abs(Number(x))), type: t, label, node: n };
         }
         const isMax = n.fn === 'max';
+        const cmp = comparator(kindOf(t));
         return {
           fn: (c) => {
             let best: FieldValue | undefined;
-            for (const f of fns) for (const x of f(c)) if (best === undefined || (isMax ? (x as number) > (best as number) : (x as number) < (best as number))) best = x;
+            for (const f of fns) for (const x of f(c)) if (best === undefined || (isMax ? cmp(x, best) > 0 : cmp(x, best) < 0)) best = x;
             return best === undefined ? EMPTY : [best];
           },
           type: t, label, node: n,
@@ -557,6 +742,23 @@ class Compiler {
     }
     throw new FilterError(`Function '${n.fn}' does not exist`, n.nameSpan.start, n.nameSpan.end);
   }
+}
+
+/** Types string() converts (tshark 4.0 refuses strings, bytes, booleans, times, protocols). */
+const STRINGABLE = new Set<FieldType>(['uint', 'int', 'framenum', 'ipv4', 'ipv6', 'ether', 'float']);
+
+/** Wireshark's FT_ name of our types, for fields Wireshark's list lacks. */
+const FT_OF: Record<FieldType, string> = {
+  none: 'FT_NONE', protocol: 'FT_PROTOCOL', uint: 'FT_UINT32', int: 'FT_INT32', bool: 'FT_BOOLEAN', string: 'FT_STRING',
+  bytes: 'FT_BYTES', ether: 'FT_ETHER', ipv4: 'FT_IPv4', ipv6: 'FT_IPv6', abstime: 'FT_ABSOLUTE_TIME',
+  reltime: 'FT_RELATIVE_TIME', float: 'FT_DOUBLE', framenum: 'FT_FRAMENUM',
+};
+
+function andBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const n = Math.min(a.length, b.length);
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = a[i]! & b[i]!;
+  return out;
 }
 
 // ---- helpers -------------------------------------------------------------------
@@ -777,4 +979,19 @@ function sliceOne(b: Uint8Array, r: SliceRange): Uint8Array | null {
   const e = r.end === null ? n : r.end < 0 ? n + r.end : r.end;
   if (s < 0 || s >= n || e > n || e <= s) return null;
   return b.subarray(s, e);
+}
+
+/**
+ * Whether layer `layer` (1 = outermost) of `total` is selected by ranges
+ * written like slices over positions 0..total, so #2 is layer 2, #[-1] the
+ * innermost, #[2:] the second and deeper and #[:1] nothing (tshark 4.0).
+ */
+function inLayers(ranges: SliceRange[], layer: number, total: number): boolean {
+  const n = total + 1;
+  for (const r of ranges) {
+    const s = r.start < 0 ? n + r.start : r.start;
+    const e = r.end === null ? n : r.end < 0 ? n + r.end : r.end;
+    if (layer >= s && layer < e && layer >= 1) return true;
+  }
+  return false;
 }

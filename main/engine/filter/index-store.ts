@@ -193,7 +193,7 @@ export class FilterIndex {
     for (const s of filter.slots) {
       if (s.frameBytes) out.push(`${s.name}: needs the frame bytes`);
       else if (s.lengths) out.push(`${s.name}: needs field lengths`);
-      else if (s.layer !== undefined) out.push(`${s.name}#${s.layer}: layer operator`);
+      else if (s.layers !== undefined) out.push(`${s.name}#: layer operator`);
       else {
         for (const name of ALIASES[s.name] ?? [s.name]) {
           const type = getField(name)?.type ?? s.type;

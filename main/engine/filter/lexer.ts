@@ -9,11 +9,11 @@ export class FilterError extends Error {
   }
 }
 
-export type TokenKind = 'word' | 'string' | 'char' | 'op' | 'slice' | 'eof';
+export type TokenKind = 'word' | 'string' | 'char' | 'op' | 'slice' | 'ref' | 'eof';
 
 export interface Token {
   kind: TokenKind;
-  /** source text of the token (for 'string': the decoded value; for 'slice': text between the brackets) */
+  /** source text of the token (for 'string': the decoded value; for 'slice': text between the brackets; for 'ref': the name between ${ and }) */
   text: string;
   start: number;
   end: number;
@@ -34,8 +34,20 @@ export function tokenize(src: string): Token[] {
   const n = src.length;
   while (i < n) {
     const c = src[i]!;
-    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') { i++; continue; }
+    // tshark 4.0's scanner takes blanks and newlines between tokens; anything
+    // else unprintable (\r, a smart quote) only inside double quotes
+    if (c === ' ' || c === '\t' || c === '\n') { i++; continue; }
     const start = i;
+    const code = c.charCodeAt(0);
+    if (code < 0x20 || code > 0x7e) throw new FilterError('Non-printable ASCII characters may only appear inside double-quotes.', start, start + 1);
+    if (c === '$' && src[i + 1] === '{') {
+      // a field reference ${ip.src} or ${ip.src#2} (macros were expanded before scanning)
+      const close = src.indexOf('}', i + 2);
+      if (close < 0) throw new FilterError('Unexpected end of filter expression.', n, n);
+      out.push({ kind: 'ref', text: src.slice(i + 2, close), start, end: close + 1 });
+      i = close + 1;
+      continue;
+    }
     if (c === '"' || ((c === 'r' || c === 'R') && src[i + 1] === '"')) {
       const raw = c !== '"';
       i += raw ? 2 : 1;
@@ -66,14 +78,24 @@ export function tokenize(src: string): Token[] {
       i++;
       let val: string;
       if (src[i] === '\\') {
-        const [v, len] = readEscape(src, i);
-        val = v;
-        i += len;
+        let r: [string, number];
+        try { r = readEscape(src, i); } catch (e) {
+          const close = src.indexOf("'", i + 2);
+          if (!(e instanceof FilterError) || close < 0) throw e;
+          const what = e.message.endsWith('universal character name') ? 'is not a valid universal character name' : "isn't a valid character constant.";
+          throw new FilterError(`${src.slice(start, close + 1)} ${what}`, start, close + 1);
+        }
+        val = r[0];
+        i += r[1];
       } else {
         val = src[i] ?? '';
         i++;
       }
-      if (src[i] !== "'" || val.length !== 1) throw new FilterError('The final quote was missing from a character constant.', start, Math.min(i + 1, n));
+      if (src[i] !== "'" || val.length !== 1) {
+        const close = src.indexOf("'", i);
+        if (close > i) throw new FilterError(`${src.slice(start, close + 1)} is too long to be a valid character constant.`, start, close + 1);
+        throw new FilterError('The final quote was missing from a character constant.', start, Math.min(i + 1, n));
+      }
       i++;
       out.push({ kind: 'char', text: src.slice(start, i), start, end: i, code: val.charCodeAt(0) });
       continue;
@@ -88,11 +110,13 @@ export function tokenize(src: string): Token[] {
     // A word may start with '-' only inside a byte string like aa-bb; a leading
     // '-' is the minus operator, and a leading '..' is the range operator.
     if (WORD.test(c) && c !== '-' && !(c === '.' && src[i + 1] === '.') && c !== '/') {
-      while (i < n && WORD.test(src[i]!)) i++;
-      let text = src.slice(start, i);
-      // A word never ends in '..' (that is "80.." in a set written without spaces before '}')
-      if (text.endsWith('..')) { text = text.slice(0, -2); i -= 2; }
-      out.push({ kind: 'word', text, start, end: start + text.length });
+      // ".." always ends a word: "0.1...7" is 0.1, .., .7 (as tshark reads it)
+      while (i < n && WORD.test(src[i]!) && !(src[i] === '.' && src[i + 1] === '.' && i > start)) i++;
+      // a word does not end in ':' ("fc:" is fc, then an unexpected ":")
+      if (i - start > 1 && src[i - 1] === ':' && src[i - 2] !== ':') i--;
+      const text = src.slice(start, i);
+      if (text === ':' || text === '.') throw new FilterError(`"${text}" was unexpected in this context.`, start, i);
+      out.push({ kind: 'word', text, start, end: i });
       continue;
     }
     const op = OPS.find((o) => src.startsWith(o, i));
@@ -115,6 +139,16 @@ function readEscape(src: string, i: number): [string, number] {
   if (e >= '0' && e <= '7') {
     const m = /^[0-7]{1,3}/.exec(src.slice(i + 1, i + 4))!;
     return [String.fromCharCode(parseInt(m[0], 8) & 0xff), 1 + m[0].length];
+  }
+  if (e === 'u' || e === 'U') {
+    // a universal character name; like C, one may not name an ASCII character
+    const len = e === 'u' ? 4 : 8;
+    const hex = /^[0-9A-Fa-f]*/.exec(src.slice(i + 2, i + 2 + len))![0];
+    const cp = /^[0-9A-Fa-f]+$/.test(hex) && hex.length === len ? parseInt(hex, 16) : NaN;
+    if (Number.isNaN(cp) || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) || (cp < 0xa0 && cp !== 0x24 && cp !== 0x40 && cp !== 0x60)) {
+      throw new FilterError(`\\${e}${hex} is not a valid universal character name`, i, i + 2 + hex.length);
+    }
+    return [String.fromCodePoint(cp), 2 + len];
   }
   const v = ESCAPES[e];
   if (v === undefined) throw new FilterError(`\\${e} is not a valid character escape sequence`, i, i + 2);

@@ -1,19 +1,24 @@
 // Recursive-descent parser for Wireshark 4.0 display filters. Precedence,
 // loosest first (as in Wireshark's grammar.lemon): or/||, and/&&, not/!,
-// relations (== != === !== ~= > < >= <= contains matches ~ in), & (bitwise),
-// + -, * / %, unary minus. Words are classified (field or literal) here by
-// asking the field registry, exactly like Wireshark does.
-import { getField } from '../fields/registry';
+// relations (== != === !== ~= > < >= <= contains matches ~ in, with an
+// optional any/all quantifier), & (bitwise), + -, * / %, unary minus. Words
+// are classified here as tshark's scanner does: a word naming a field or
+// protocol (ours, or one Wireshark knows) is that field, wherever it
+// stands; ".name" is always a field and ":hex" always bytes.
 import { FilterError, tokenize, type Token } from './lexer';
+import { resolveName } from './names';
 
 export interface Span { start: number; end: number }
 
 export type RelOp = 'any_eq' | 'all_ne' | 'all_eq' | 'any_ne' | 'gt' | 'lt' | 'ge' | 'le' | 'contains' | 'matches';
 
 export type ValueNode = Span & (
-  | { k: 'field'; name: string; layer?: number }
-  /** unparsed literal: an unquoted word, a quoted string or a 'c' char constant */
-  | { k: 'literal'; text: string; form: 'word' | 'string' | 'char'; code?: number; raw?: boolean }
+  /** layers: which layers of its protocol (ip.src#2, ip.src#[1-2], ip.src#[-1]) */
+  | { k: 'field'; name: string; layers?: SliceRange[]; alias?: string }
+  /** ${ip.src}: the field's values in the selected packet */
+  | { k: 'ref'; name: string; layers?: SliceRange[]; nameSpan: Span }
+  /** unparsed literal: an unquoted word, ":hex" bytes, a quoted string or a 'c' char constant */
+  | { k: 'literal'; text: string; form: 'word' | 'bytes' | 'string' | 'char'; code?: number; raw?: boolean }
   | { k: 'slice'; base: ValueNode; ranges: SliceRange[]; rangeSpan: Span }
   | { k: 'call'; fn: string; args: ValueNode[]; nameSpan: Span }
   | { k: 'arith'; op: '+' | '-' | '*' | '/' | '%' | '&'; l: ValueNode; r: ValueNode }
@@ -28,8 +33,8 @@ export interface SetItem { lo: ValueNode; hi?: ValueNode }
 export type TestNode = Span & (
   | { k: 'or' | 'and'; l: TestNode; r: TestNode }
   | { k: 'not'; e: TestNode }
-  | { k: 'rel'; op: RelOp; opText: string; l: ValueNode; r: ValueNode }
-  | { k: 'in'; l: ValueNode; items: SetItem[]; negated: boolean }
+  | { k: 'rel'; op: RelOp; opText: string; l: ValueNode; r: ValueNode; quant?: 'any' | 'all' }
+  | { k: 'in'; l: ValueNode; items: SetItem[]; negated: boolean; quant?: 'any' | 'all' }
   | { k: 'exists'; v: ValueNode }
 );
 
@@ -42,7 +47,7 @@ const REL_OPS: Record<string, RelOp> = {
   contains: 'contains', matches: 'matches', '~': 'matches',
 };
 
-const KEYWORDS = new Set(['and', 'or', 'not', 'in', 'eq', 'ne', 'gt', 'lt', 'ge', 'le', 'contains', 'matches', 'any_eq', 'all_ne', 'all_eq', 'any_ne', 'bitwise_and']);
+const KEYWORDS = new Set(['and', 'or', 'not', 'in', 'eq', 'ne', 'gt', 'lt', 'ge', 'le', 'contains', 'matches', 'any_eq', 'all_ne', 'all_eq', 'any_ne', 'bitwise_and', 'any', 'all']);
 
 export function parseFilter(src: string): TestNode {
   const p = new Parser(src, tokenize(src));
@@ -133,25 +138,45 @@ class Parser {
       this.next();
       return { ...e, start: t.start, end: c.end };
     }
+    // any/all: how the occurrences of the left side must satisfy the relation
+    let quant: 'any' | 'all' | undefined;
+    if ((this.isWord(t, 'any') || this.isWord(t, 'all')) && this.peek(1).kind !== 'eof' && !(this.peek(1).kind === 'op' && REL_OPS[this.peek(1).text])) {
+      quant = t.text as 'any' | 'all';
+      this.next();
+    }
     const l = this.parseBitAnd();
     const o = this.peek();
+    const q = quant ? { quant } : {};
+    const start = quant ? t.start : l.start;
     if (o.kind === 'word' && o.text === 'not' && this.isWord(this.peek(1), 'in')) {
       this.next();
       this.next();
       const items = this.parseSet();
-      return { k: 'in', l, items, negated: true, start: l.start, end: this.toks[this.i - 1]!.end };
+      return { k: 'in', l, items, negated: true, ...q, start, end: this.toks[this.i - 1]!.end };
     }
     if (this.isWord(o, 'in')) {
       this.next();
       const items = this.parseSet();
-      return { k: 'in', l, items, negated: false, start: l.start, end: this.toks[this.i - 1]!.end };
+      return { k: 'in', l, items, negated: false, ...q, start, end: this.toks[this.i - 1]!.end };
     }
     const op = (o.kind === 'op' || o.kind === 'word') ? REL_OPS[o.text] : undefined;
     if (op) {
       this.next();
-      const r = this.parseBitAnd();
-      return { k: 'rel', op, opText: o.text, l, r, start: l.start, end: r.end };
+      let r = this.parseBitAnd();
+      let t: TestNode = { k: 'rel', op, opText: o.text, l, r, ...q, start, end: r.end };
+      // tshark 4.0 chains comparisons: a < b <= c is a < b and b <= c
+      for (let n = this.peek(); op !== 'contains' && op !== 'matches'; n = this.peek()) {
+        const op2 = (n.kind === 'op' || n.kind === 'word') ? REL_OPS[n.text] : undefined;
+        if (!op2 || op2 === 'contains' || op2 === 'matches') break;
+        this.next();
+        const r2 = this.parseBitAnd();
+        t = { k: 'and', l: t, r: { k: 'rel', op: op2, opText: n.text, l: r, r: r2, start: r.start, end: r2.end }, start, end: r2.end };
+        r = r2;
+      }
+      return t;
     }
+    // a quantifier needs a relation
+    if (quant) throw this.unexpected(o);
     return { k: 'exists', v: l, start: l.start, end: l.end };
   }
 
@@ -163,7 +188,7 @@ class Parser {
     for (;;) {
       const t = this.peek();
       // "80..90" written without spaces is one word: split it.
-      if (t.kind === 'word' && t.text.includes('..') && !getField(t.text)) {
+      if (t.kind === 'word' && t.text.includes('..') && !resolveName(t.text)) {
         this.next();
         const at = t.text.indexOf('..');
         const lo = t.text.slice(0, at);
@@ -227,6 +252,8 @@ class Parser {
     const t = this.peek();
     if (this.isOp(t, '-')) {
       this.next();
+      // tshark 4.0 negates a value, not a braced expression
+      if (this.isOp(this.peek(), '{')) throw this.unexpected(this.peek());
       const v = this.nested(t, () => this.parseUnary());
       // -5 is a literal: keep it one so that it converts like any number
       if (v.k === 'literal' && v.form === 'word') return { ...v, text: '-' + v.text, start: t.start };
@@ -244,22 +271,61 @@ class Parser {
     return v;
   }
 
+  /** ip.src#2, ip.src#[1-2], ip.src#[-1]: the '#' right after a field name, if any. */
+  private parseLayers(after: number): SliceRange[] | undefined {
+    const h = this.peek();
+    if (!this.isOp(h, '#') || h.start !== after) return undefined;
+    this.next();
+    const n = this.peek();
+    if (n.kind === 'eof') throw new FilterError('Unexpected end of filter expression.', n.start, n.end);
+    if (n.kind === 'slice' && n.start === h.end + 1) {
+      this.next();
+      return parseRanges(n);
+    }
+    if (n.kind === 'word' && n.start === h.end && /^[0-9]+$/.test(n.text)) {
+      this.next();
+      const k = Number(n.text);
+      return [{ start: k, end: k + 1 }];
+    }
+    const c = n.kind === 'slice' ? '[' : this.src[h.end] ?? '';
+    throw new FilterError(`Expected digit or "[", not "${c}"`, h.end, h.end + 1);
+  }
+
   parsePrimary(): ValueNode {
     const t = this.next();
     if (t.kind === 'string') return { k: 'literal', form: 'string', text: t.text, raw: t.raw, start: t.start, end: t.end };
     if (t.kind === 'char') return { k: 'literal', form: 'char', text: t.text, code: t.code, start: t.start, end: t.end };
+    if (t.kind === 'ref') {
+      const hash = t.text.indexOf('#');
+      const name = hash < 0 ? t.text : t.text.slice(0, hash);
+      const nameSpan = { start: t.start + 2, end: t.start + 2 + name.length };
+      const r = resolveName(name);
+      if (!r) throw new FilterError(`"${name}" is not a valid protocol or protocol field.`, nameSpan.start, nameSpan.end);
+      let layers: SliceRange[] | undefined;
+      if (hash >= 0) {
+        const spec = t.text.slice(hash + 1);
+        const at = t.start + 2 + hash + 1;
+        if (/^[0-9]+$/.test(spec)) layers = [{ start: Number(spec), end: Number(spec) + 1 }];
+        else if (spec.startsWith('[') && spec.endsWith(']')) layers = parseRanges({ kind: 'slice', text: spec.slice(1, -1), start: at + 1, end: at + spec.length - 1 });
+        else throw new FilterError(`Expected digit or "[", not "${spec[0] ?? ''}"`, at, at + 1);
+      }
+      return { k: 'ref', name: r.name, ...(layers ? { layers } : {}), nameSpan, start: t.start, end: t.end };
+    }
     if (t.kind === 'word') {
       if (KEYWORDS.has(t.text)) throw this.unexpected(t);
       if (this.isOp(this.peek(), '(') && this.peek().start === t.end) return this.nested(t, () => this.parseCall(t));
-      if (getField(t.text)) {
-        const layerTok = this.peek();
-        if (this.isOp(layerTok, '#') && layerTok.start === t.end) {
-          this.next();
-          const n = this.next();
-          if (n.kind !== 'word' || !/^[0-9]+$/.test(n.text)) throw new FilterError(`"${n.text}" is not a valid layer number.`, n.start, n.end);
-          return { k: 'field', name: t.text, layer: Number(n.text), start: t.start, end: n.end };
-        }
-        return { k: 'field', name: t.text, start: t.start, end: t.end };
+      if (t.text.startsWith(':') && !t.text.startsWith('::')) return { k: 'literal', form: 'bytes', text: t.text.slice(1), start: t.start, end: t.end };
+      if (t.text.startsWith('.')) {
+        // ".name" is a field, never a value
+        const r = resolveName(t.text.slice(1));
+        if (!r) throw new FilterError(`"${t.text.slice(1)}" is not a valid protocol or protocol field.`, t.start, t.end);
+        const layers = this.parseLayers(t.end);
+        return { k: 'field', name: r.name, ...(r.alias ? { alias: r.alias } : {}), ...(layers ? { layers } : {}), start: t.start, end: this.toks[this.i - 1]!.end };
+      }
+      const r = resolveName(t.text);
+      if (r) {
+        const layers = this.parseLayers(t.end);
+        return { k: 'field', name: r.name, ...(r.alias ? { alias: r.alias } : {}), ...(layers ? { layers } : {}), start: t.start, end: this.toks[this.i - 1]!.end };
       }
       return { k: 'literal', form: 'word', text: t.text, start: t.start, end: t.end };
     }
@@ -272,7 +338,8 @@ class Parser {
       return inner;
     }
     if (this.isOp(t, '$')) {
-      throw new FilterError(`"${t.text}" was unexpected in this context (field references are not supported).`, t.start, t.end);
+      // tshark 4.0 knows ${name} only: "$name" leaves the name unexpected
+      throw this.unexpected(this.peek());
     }
     throw this.unexpected(t);
   }

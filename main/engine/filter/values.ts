@@ -1,6 +1,7 @@
 // Literal conversion (a filter's text → a field type's value representation,
 // see FieldType in ../types) and value comparison, per field type.
 import type { FieldDef, FieldType, FieldValue } from '../types';
+import { ftypeBits, wiresharkField } from '../fields/wireshark';
 import { FilterError } from './lexer';
 
 /** Value classes that can be compared with each other. */
@@ -35,7 +36,7 @@ export interface Const {
 
 export interface LiteralIn {
   text: string;
-  form: 'word' | 'string' | 'char';
+  form: 'word' | 'bytes' | 'string' | 'char';
   code?: number;
   start: number;
   end: number;
@@ -59,37 +60,101 @@ export function parseInteger(s: string): number | bigint | null {
   return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
 }
 
-function lookupValueName(def: FieldDef | undefined, s: string): number | undefined {
-  if (!def?.valueNames) return undefined;
+/**
+ * A value string's number: Wireshark's value strings for the field when its
+ * list has them (tshark is the judge of which names exist), else ours.
+ * Case does not matter, as in tshark.
+ */
+function lookupValueName(def: FieldDef | undefined, s: string): number | undefined | null {
+  if (!def) return undefined;
   const low = s.toLowerCase();
+  const ws = wiresharkField(def.name);
+  // a name we cannot check (a field we do not decode, its value strings not shipped): it never matches
+  if (ws?.valuesOmitted && !/^[-+]?[0-9]/.test(s)) return NaN;
+  if (ws) {
+    for (const [lo, , name] of ws.values ?? []) if (name.toLowerCase() === low) return lo;
+    return ws.values?.length ? null : undefined;
+  }
+  if (!def.valueNames) return undefined;
   for (const [k, name] of Object.entries(def.valueNames)) if (name.toLowerCase() === low) return Number(k);
-  return undefined;
+  return null;
 }
 
-/** Converts a literal to the representation of `type` (def, when known, supplies symbolic value names). */
-export function convertLiteral(lit: LiteralIn, type: FieldType, def: FieldDef | undefined, fieldName: string): Const {
+const MAX_U64 = 2n ** 64n - 1n;
+
+/** tshark's range check of an integer for a field of `bits` bits (only loads Wireshark's list past one byte). */
+function checkRange(v: number | bigint, type: FieldType, def: FieldDef | undefined, lit: LiteralIn): void {
+  const big = BigInt(v);
+  if (big > MAX_U64 || big < -(2n ** 63n)) fail(`"${lit.text}" causes an integer overflow.`, lit);
+  if (big <= 255n && big >= -128n) return;
+  const ft = def ? wiresharkField(def.name)?.ftype : undefined;
+  const bits = ft ? ftypeBits(ft) : undefined;
+  if (bits === undefined || bits >= 64) return;
+  if (type === 'int') {
+    const max = 2n ** BigInt(bits - 1) - 1n, min = -(2n ** BigInt(bits - 1));
+    if (big > max) fail(`"${lit.text}" too big for this field, maximum ${max}.`, lit);
+    if (big < min) fail(`"${lit.text}" too small for this field, minimum ${min}.`, lit);
+  } else {
+    const max = 2n ** BigInt(bits) - 1n;
+    if (big > max) fail(`"${lit.text}" too big for this field, maximum ${max}.`, lit);
+  }
+}
+
+/**
+ * Converts a literal to the representation of `type` (def, when known,
+ * supplies value strings); typeName is Wireshark's name of the field's type
+ * for messages ("Unsigned integer (2 bytes)").
+ */
+export function convertLiteral(lit: LiteralIn, type: FieldType, def: FieldDef | undefined, fieldName: string, typeNameOf: () => string = () => TYPE_NAMES[type]): Const {
   const text = lit.text;
+  // Wireshark's type name is only needed for a message: looking it up may load Wireshark's field list
+  const typeName = (): string => typeNameOf();
   switch (type) {
     case 'uint': case 'int': case 'framenum': {
       if (lit.form === 'char') return { v: lit.code! };
-      const named = lookupValueName(def, text);
-      if (named !== undefined) return { v: named };
-      if (lit.form === 'string') fail(`${TYPE_NAMES[type]} cannot be converted from a string ("${text}").`, lit);
+      // a number is a number: only a name is looked up among the value strings
+      const named = lit.form === 'bytes' || (lit.form === 'word' && /^[-+]?[0-9]/.test(text)) ? undefined : lookupValueName(def, text);
+      if (typeof named === 'number') return { v: named };
+      if (lit.form === 'string') {
+        if (named === null) fail(`"${text}" cannot be found among the possible values for ${fieldName}.`, lit);
+        fail(`${typeName()} cannot be converted from a string ("${text}").`, lit);
+      }
       const v = parseInteger(text);
-      if (v === null) fail(`"${text}" is not a valid number.`, lit);
-      if (type !== 'int' && v < 0) fail(`"${text}" cannot be negative for ${fieldName}, an unsigned integer.`, lit);
+      if (v === null) {
+        if (named === null) fail(`"${text}" cannot be found among the possible values for ${fieldName}.`, lit);
+        fail(`"${text}" is not a valid number.`, lit);
+      }
+      checkRange(v, type, def, lit);
+      // tshark negates an unsigned value modulo 2^64: -1 is never a port, and {-1 .. 100} is empty
+      if (type !== 'int' && v < 0) return { v: Number(2n ** 64n + BigInt(v)) };
       return { v };
     }
     case 'float': case 'reltime': {
-      if (lit.form === 'string') fail(`${TYPE_NAMES[type]} cannot be converted from a string ("${text}").`, lit);
+      if (lit.form === 'string') fail(`${typeName()} cannot be converted from a string ("${text}").`, lit);
       if (lit.form === 'char') return { v: lit.code! };
       const i = parseInteger(text);
       if (i !== null) return { v: Number(i) };
+      if (type === 'reltime') {
+        // times take plain decimals only (no exponent, no inf)
+        if (!/^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)$/.test(text)) fail(`"${text.replace(/^-/, '')}" is not a valid time.`, text.startsWith('-') ? { ...lit, start: lit.start + 1 } : lit);
+        return { v: Number(text) };
+      }
+      const inf = /^([+-]?)inf(inity)?$/i.exec(text);
+      if (inf) return { v: inf[1] === '-' ? -Infinity : Infinity };
       if (!/^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$/.test(text)) fail(`"${text}" is not a valid number.`, lit);
       return { v: Number(text) };
     }
     case 'bool': {
       if (lit.form === 'char') return { v: lit.code !== 0 };
+      if (lit.form === 'word' && text.startsWith('-')) fail('FT_BOOLEAN cannot -.', { ...lit, start: lit.start + 1 });
+      if (lit.form === 'string') {
+        // a boolean's own true/false strings (ip.flags.df: "Set"/"Not set")
+        const tfs = (def ? wiresharkField(def.name)?.tfs : undefined) ?? ['True', 'False'];
+        const low = text.toLowerCase();
+        if (low === tfs[0].toLowerCase()) return { v: true };
+        if (low === tfs[1].toLowerCase()) return { v: false };
+        return fail(`"${text}" cannot be found among the possible values for ${fieldName}.`, lit);
+      }
       if (text === 'True' || text === 'TRUE') return { v: true };
       if (text === 'False' || text === 'FALSE') return { v: false };
       const i = lit.form === 'word' ? parseInteger(text) : null;
@@ -101,11 +166,15 @@ export function convertLiteral(lit: LiteralIn, type: FieldType, def: FieldDef | 
       return { v: text };
     case 'bytes': case 'protocol': case 'ether': {
       let bytes: Uint8Array | null;
-      if (lit.form === 'string') bytes = enc.encode(text);
-      else if (lit.form === 'char') bytes = Uint8Array.of(lit.code! & 0xff);
-      else bytes = parseByteString(text);
+      if (lit.form === 'string') {
+        // Wireshark's other byte-like types (OID, GUID, EUI-64, ...) take no string
+        if (type === 'ether' || (type === 'bytes' && def && def.type === 'bytes' && typeName() !== TYPE_NAMES.bytes)) fail(`${typeName()} cannot be converted from a string ("${text}").`, lit);
+        bytes = enc.encode(text);
+      } else if (lit.form === 'char') bytes = Uint8Array.of(lit.code! & 0xff);
+      else if (type !== 'ether' && /^0[xX][0-9a-fA-F]{2}$/.test(text)) bytes = Uint8Array.of(parseInt(text.slice(2), 16));
+      else bytes = parseByteString(text, type === 'ether');
       if (!bytes) fail(type === 'ether' ? `"${text}" is not a valid Ethernet address.` : `"${text}" is not a valid byte string.`, lit);
-      if (type === 'ether' && lit.form === 'word') {
+      if (type === 'ether' && lit.form !== 'char') {
         if (bytes.length < 6) fail(`"${text}" contains too few bytes to be a valid Ethernet address.`, lit);
         if (bytes.length > 6) fail(`"${text}" contains too many bytes to be a valid Ethernet address.`, lit);
       }
@@ -139,7 +208,15 @@ export function convertLiteral(lit: LiteralIn, type: FieldType, def: FieldDef | 
       return { v: a, mask: bits };
     }
     case 'abstime': {
-      const v = parseAbsTime(text);
+      // frame.time_epoch is a time offset to Wireshark 4.0 (seconds since 1970): compare it so
+      if (def && wiresharkField(def.name)?.ftype === 'FT_RELATIVE_TIME') {
+        if (lit.form === 'string') fail(`${typeName()} cannot be converted from a string ("${text}").`, lit);
+        const m = /^([+-]?)([0-9]+)(?:\.([0-9]{0,9})[0-9]*)?$/.exec(text);
+        if (!m) fail(`"${text}" is not a valid time.`, lit);
+        const ns = BigInt(m[2]!) * 1_000_000_000n + BigInt((m[3] ?? '').padEnd(9, '0'));
+        return { v: m[1] === '-' ? -ns : ns };
+      }
+      const v = parseAbsTime(text, lit);
       if (v === null) fail(`"${text}" is not a valid absolute time. Example: "Nov 12, 1999 08:55:44.123" or "2011-07-04 12:34:56"`, lit);
       return { v };
     }
@@ -148,19 +225,23 @@ export function convertLiteral(lit: LiteralIn, type: FieldType, def: FieldDef | 
   }
 }
 
-/** Byte strings: hex pairs separated by ':', '-' or '.', or a single byte ("0a"). */
-export function parseByteString(s: string): Uint8Array | null {
+/**
+ * Byte strings as tshark 4.0 reads them: hex groups of one or two digits
+ * separated by ':', '-' or '.' ("ff.ff"), or a run of hex digits taken in
+ * pairs ("0010db"; an odd last digit is a byte of its own). For an Ethernet
+ * address also Cisco's dotted quads (c8bc.c896.d2a0).
+ */
+export function parseByteString(s: string, ether = false): Uint8Array | null {
   if (/^[0-9a-fA-F]{1,2}$/.test(s)) return Uint8Array.of(parseInt(s, 16));
   const m = /^[0-9a-fA-F]{1,2}(([:.-])[0-9a-fA-F]{1,2})*$/.exec(s);
-  if (!m) {
-    // Also accept a run of hex pairs with no separator (Cisco-style 0011.2233.4455 handled above)
-    if (/^([0-9a-fA-F]{2})+$/.test(s) && s.length > 2) return Uint8Array.from(s.match(/../g)!.map((h) => parseInt(h, 16)));
-    return null;
+  if (m) {
+    const sep = m[2];
+    const parts = sep ? s.split(sep) : [s];
+    return Uint8Array.from(parts.map((p) => parseInt(p, 16)));
   }
-  const sep = m[2];
-  const parts = sep ? s.split(sep) : [s];
-  if (sep === '.' && parts.every((p) => p.length === 4)) return null;
-  return Uint8Array.from(parts.map((p) => parseInt(p, 16)));
+  if (ether && /^[0-9a-fA-F]{4}\.[0-9a-fA-F]{4}\.[0-9a-fA-F]{4}$/.test(s)) s = s.replace(/\./g, '');
+  if (/^[0-9a-fA-F]+$/.test(s)) return Uint8Array.from(s.match(/..?/g)!.map((h) => parseInt(h, 16)));
+  return null;
 }
 
 export function parseIPv4(s: string): number | null {
@@ -207,19 +288,27 @@ export function parseIPv6(s: string): Uint8Array | null {
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 
-/** Absolute time literals, as ns since the epoch: "2011-07-04 12:34:56[.frac][Z]", "Nov 12, 1999 08:55:44.123", or epoch seconds. Local time unless Z (like Wireshark). */
-export function parseAbsTime(s: string): bigint | null {
+/**
+ * Absolute time literals, as ns since the epoch: "2011-07-04 12:34:56[.frac]",
+ * "Nov 12, 1999 08:55:44.123", an optional " UTC" (else local time, like
+ * Wireshark). Epoch seconds are not a date to tshark 4.0. With `lit`, the
+ * errors tshark gives for a fraction without seconds or text after the time.
+ */
+export function parseAbsTime(s: string, lit?: LiteralIn): bigint | null {
   const t = s.trim();
-  let m = /^([0-9]+)(?:\.([0-9]{1,9}))?$/.exec(t);
-  if (m) return BigInt(m[1]!) * 1_000_000_000n + BigInt((m[2] ?? '').padEnd(9, '0') || '0');
-  let y: number, mo: number, d: number, hh: number, mi: number, ss: number, frac: string, utc: boolean;
-  if ((m = /^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:[ T]([0-9]{1,2}):([0-9]{2})(?::([0-9]{2})(?:\.([0-9]{1,9}))?)?)?\s*(Z|UTC)?$/i.exec(t))) {
-    y = +m[1]!; mo = +m[2]! - 1; d = +m[3]!; hh = +(m[4] ?? 0); mi = +(m[5] ?? 0); ss = +(m[6] ?? 0); frac = m[7] ?? ''; utc = !!m[8];
-  } else if ((m = /^([A-Za-z]{3})[a-z]*\s+([0-9]{1,2}),\s*([0-9]{4})(?:\s+([0-9]{1,2}):([0-9]{2})(?::([0-9]{2})(?:\.([0-9]{1,9}))?)?)?\s*(Z|UTC)?$/.exec(t))) {
+  let m: RegExpExecArray | null;
+  let y: number, mo: number, d: number, hh: number, mi: number, ss: number, frac: string, rest: string;
+  if ((m = /^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:[ T]([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?(?:\.([0-9]{1,9}))?)?(.*)$/.exec(t))) {
+    y = +m[1]!; mo = +m[2]! - 1; d = +m[3]!; hh = +(m[4] ?? 0); mi = +(m[5] ?? 0); ss = +(m[6] ?? 0); frac = m[7] ?? ''; rest = m[8]!;
+    if (frac && m[6] === undefined) return lit ? fail('Subsecond precision requires a seconds field.', lit) : null;
+  } else if ((m = /^([A-Za-z]{3})[a-z]*\s+([0-9]{1,2}),\s*([0-9]{4})(?:\s+([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?(?:\.([0-9]{1,9}))?)?(.*)$/.exec(t))) {
     mo = MONTHS.indexOf(m[1]!.toLowerCase());
     if (mo < 0) return null;
-    d = +m[2]!; y = +m[3]!; hh = +(m[4] ?? 0); mi = +(m[5] ?? 0); ss = +(m[6] ?? 0); frac = m[7] ?? ''; utc = !!m[8];
+    d = +m[2]!; y = +m[3]!; hh = +(m[4] ?? 0); mi = +(m[5] ?? 0); ss = +(m[6] ?? 0); frac = m[7] ?? ''; rest = m[8]!;
+    if (frac && m[6] === undefined) return lit ? fail('Subsecond precision requires a seconds field.', lit) : null;
   } else return null;
+  const utc = /^\s*(Z|UTC)$/i.test(rest);
+  if (!utc && rest.trim() !== '') return lit ? fail('Unexpected data after time value.', lit) : null;
   const ms = utc ? Date.UTC(y, mo, d, hh, mi, ss) : new Date(y, mo, d, hh, mi, ss).getTime();
   if (Number.isNaN(ms)) return null;
   return BigInt(ms) * 1_000_000n + BigInt(frac.padEnd(9, '0') || '0');

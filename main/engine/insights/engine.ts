@@ -3,7 +3,7 @@
 // traffic: per-second buckets over a rolling window, top-K sketches, and
 // caps on tracked sources, handshakes, destinations and groups.
 import type { Dissection } from '../types';
-import type { Alert } from './alert';
+import type { Alert, AlertKind } from './alert';
 import { SEVERITY_RANK } from './alert';
 import type { Detector } from './detector';
 import { DETECTORS } from './detectors';
@@ -52,9 +52,9 @@ export class InsightsEngine {
     for (const det of this.detectors) det.flush();
   }
 
-  /** Every alert so far, most severe first, then by time. */
+  /** Every alert so far, most severe first, then by time. A generic alert a named one explains is left out. */
   alerts(): Alert[] {
-    const all = this.detectors.flatMap((det) => det.alerts());
+    const all = explained(this.detectors.flatMap((det) => det.alerts()));
     return all.sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || a.firstFrame - b.firstFrame || (a.id < b.id ? -1 : 1));
   }
 
@@ -70,4 +70,31 @@ export class InsightsEngine {
   get packetCount(): number {
     return this.packets;
   }
+}
+
+/**
+ * Which alert kinds a named one explains: a reflection flood is also a UDP
+ * flood and a traffic spike on its victim; a ping flood a spike. The issue
+ * this answers: floods were reported as generic "traffic spikes". Explained
+ * means the same target and overlapping frames (for a spike overall: the
+ * named alerts hold at least half of its packets).
+ */
+const EXPLAINS: Partial<Record<AlertKind, AlertKind[]>> = {
+  'amplification': ['udp-flood', 'traffic-spike'],
+  'udp-flood': ['traffic-spike'],
+  'icmp-flood': ['traffic-spike'],
+  'syn-flood': ['traffic-spike'],
+};
+
+function explained(all: Alert[]): Alert[] {
+  const named = all.filter((a) => EXPLAINS[a.kind] !== undefined);
+  if (named.length === 0) return all;
+  const target = (a: Alert) => a.endpoints.find((e) => e.role === 'target')?.address;
+  return all.filter((a) => {
+    const by = named.filter((n) => n !== a && EXPLAINS[n.kind]?.includes(a.kind) && n.firstFrame <= a.lastFrame && n.lastFrame >= a.firstFrame);
+    if (by.length === 0) return true;
+    const t = target(a);
+    if (t !== undefined) return !by.some((n) => target(n) === t);
+    return by.reduce((k, n) => k + n.packets, 0) < a.packets / 2;
+  });
 }

@@ -24,11 +24,19 @@ export function decodedFields(format: ReadFormat, fields: readonly string[], fil
  * printed before the next is decoded) except for whole-packet text/json;
  * with a filter, only packets passed to shown() count as displayed.
  */
-export function readDissector(format: ReadFormat, fields: readonly string[], filter: NamesFields | null, geoip: GeoIp | null | undefined, tlsKeys: TlsKeyLog | null = null): Dissector {
+export interface ReadDissectorOptions {
+  /** TLS secrets (-o tls.keylog_file, pcapng DSBs) */
+  tlsKeys?: TlsKeyLog | null;
+  /** Decode As rules in tshark's -d syntax */
+  decodeAs?: readonly string[];
+}
+
+export function readDissector(format: ReadFormat, fields: readonly string[], filter: NamesFields | null, geoip: GeoIp | null | undefined, opts: ReadDissectorOptions = {}): Dissector {
   const subset = decodedFields(format, fields, filter);
+  const tlsKeys = opts.tlsKeys ?? null, decodeAs = opts.decodeAs ?? [];
   const dis = subset === null
-    ? new Dissector({ geoip, reuse: format === 'fields', tlsKeys })
-    : new Dissector({ geoip, fields: subset, summaries: format === 'text', reuse: true, tlsKeys });
+    ? new Dissector({ geoip, reuse: format === 'fields', tlsKeys, decodeAs })
+    : new Dissector({ geoip, fields: subset, summaries: format === 'text', reuse: true, tlsKeys, decodeAs });
   if (filter) dis.filtering();
   return dis;
 }

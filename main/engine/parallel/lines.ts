@@ -24,7 +24,7 @@ export class LineMaker {
       this.filter = r.filter;
     }
     if (geoip === undefined) geoip = job.geoip === null ? null : job.geoip === undefined ? undefined : GeoIp.open(job.geoip);
-    this.dis = readDissector(job.format, job.options.fields, this.filter, geoip);
+    this.dis = readDissector(job.format, job.options.fields, this.filter, geoip, { decodeAs: job.decodeAs ?? [] });
     this.fb = job.format === 'fields' ? new FieldsByteWriter(job.options).bindSlots(this.dis.wantedNames()) : null;
     this.nano = job.nano;
   }

@@ -13,6 +13,8 @@ export interface ReadJob {
   filter: string | null;
   /** a GeoIP database path, null for none, undefined for the bundled one */
   geoip: string | null | undefined;
+  /** Decode As rules (-d), tshark's syntax */
+  decodeAs?: string[];
 }
 
 /** Float64 slots per packet in PacketBatch.meta */

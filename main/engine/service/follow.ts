@@ -18,6 +18,7 @@ import type { Dissection, RawPacket } from '../types';
 import type { StreamFollow } from '../../api/types';
 import { field, fieldValue } from './summarize';
 import { Dissector } from '../dissect/index';
+import type { TlsTap } from '../dissect/state';
 
 type Segment = StreamFollow['segments'][number];
 
@@ -205,6 +206,32 @@ export function followUdp(ds: Iterable<Dissection>, filter: string, maxBytes = F
     if (data.length) out.segments.push({ fromClient, number: d.packet.number, data: new Uint8Array(data) });
     bytes += data.length;
   }
+  return finish(out);
+}
+
+/**
+ * Follow TLS stream (tshark's `-z follow,tls`): the decrypted application
+ * data of one TCP stream, a chunk per record, as the TLS dissector taps it
+ * while `ds` dissects the stream's packets in order with that tap.
+ */
+export function followTls(ds: (tap: TlsTap) => Iterable<Dissection>, filter: string, maxBytes = FOLLOW_MAX_BYTES): StreamFollow {
+  const out: StreamFollow = { filter, protocol: 'tls', client: '', server: '', segments: [], clientBytes: 0, serverBytes: 0 };
+  let bytes = 0;
+  // Wireshark's first node is the sender of the first decrypted record (in TLS 1.3 the server's handshake)
+  let first: boolean | null = null;
+  const tap: TlsTap = (number, fromClient, data) => {
+    first ??= fromClient;
+    if (data.length === 0) return;
+    if (bytes > maxBytes) { out.truncated = true; return; }
+    out.segments.push({ fromClient: fromClient === first, number, data: new Uint8Array(data) });
+    bytes += data.length;
+  };
+  let tcpClient = '', tcpServer = '';
+  for (const d of ds(tap)) {
+    if (!tcpClient && field(d, 'tcp')) { tcpClient = endpoint(d, true, 'tcp'); tcpServer = endpoint(d, false, 'tcp'); }
+  }
+  // the TCP client is the TLS client in practice
+  [out.client, out.server] = first === false ? [tcpServer, tcpClient] : [tcpClient, tcpServer];
   return finish(out);
 }
 

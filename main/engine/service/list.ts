@@ -97,21 +97,22 @@ export class DisplayedList {
 
   // ---- filter -----------------------------------------------------------
 
-  static check(text: string): FilterCheck {
+  /** selected: the packet field references (${ip.src}) read */
+  static check(text: string, selected: Dissection | null = null): FilterCheck {
     if (!text.trim()) return { ok: true, empty: true };
-    const r = compileDisplayFilter(text);
-    return r.ok ? { ok: true, empty: false } : { ok: false, error: r.error };
+    const r = compileDisplayFilter(text, { selected });
+    return r.ok ? { ok: true, empty: false, ...(r.warnings.length ? { warnings: r.warnings } : {}) } : { ok: false, error: r.error };
   }
 
   static complete(text: string, cursor: number): Completion {
     const r = completeFilter(text, Math.min(cursor, text.length));
-    return { from: r.start, to: r.end, items: r.items.map((x) => ({ label: x.name, detail: x.title })) };
+    return { from: r.start, to: r.end, items: r.items.map((x) => ({ label: x.name, ...(x.title !== undefined ? { detail: x.title } : {}), ...(x.type ? { type: x.type } : {}) })) };
   }
 
   /** Applies a display filter; null when another capture made this pass moot. */
-  async setFilter(text: string): Promise<(FilterCheck & { displayed?: number; superseded?: boolean }) | null> {
+  async setFilter(text: string, selected: Dissection | null = null): Promise<(FilterCheck & { displayed?: number; superseded?: boolean }) | null> {
     // a bad filter leaves the list, and a pass under way, as they were
-    const r = text.trim() ? compileDisplayFilter(text) : null;
+    const r = text.trim() ? compileDisplayFilter(text, { selected }) : null;
     if (r && !r.ok) return { ok: false, error: r.error };
     const token = ++this.filterToken;
     this.pending = null;

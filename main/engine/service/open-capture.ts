@@ -16,6 +16,7 @@ import { InsightsEngine } from '../insights/index';
 import { CommentMap } from '../session/comments';
 import { SessionFileError } from '../session/errors';
 import { SpoolWriter } from '../session/spool';
+import { RingFileWriter } from '../file/ring';
 import type { Session } from '../session/open';
 import { SLICE_MS } from '../filter/steps';
 import type { Colouring } from '../colour/colouring';
@@ -63,6 +64,8 @@ export class OpenCapture {
   live: LiveCapture | null = null;
   /** crash-safe copy of the live capture (main/engine/session/spool) */
   spool: SpoolWriter | null = null;
+  /** the capture's ring-buffer files (CaptureOptions.ringBuffer), in place of the spool */
+  ring: RingFileWriter | null = null;
   /** cancels the file load in progress */
   openAbort: AbortController | null = null;
   /** another source replaced this one */
@@ -186,22 +189,50 @@ export class OpenCapture {
   /** Starts the live capture this object was made for; resolves once the helper runs (or failed to). */
   async startLive(opts: CaptureOptions): Promise<void> {
     this.session.capture = { interface: opts.iface, mode: opts.mode ?? 'auto', ...(opts.captureFilter ? { filter: opts.captureFilter } : {}) };
-    try {
-      this.spool = new SpoolWriter({ interfaces: [{ linkType: 1, snaplen: opts.snaplen ?? 262144, name: opts.iface }] });
-    } catch (e) {
-      // Capturing without the safety copy is still useful: say so and go on.
-      this.fail(`capture spool unavailable (a crash would lose the capture): ${errMessage(e)}`, 'spool');
+    const ringOpts = opts.ringBuffer;
+    // A ring buffer is the capture's files on disk, bounded by files × size: a
+    // spool beside it would grow without bound, so there is none then.
+    if (!ringOpts) {
+      try {
+        this.spool = new SpoolWriter({ interfaces: [{ linkType: 1, snaplen: opts.snaplen ?? 262144, name: opts.iface }] });
+      } catch (e) {
+        // Capturing without the safety copy is still useful: say so and go on.
+        this.fail(`capture spool unavailable (a crash would lose the capture): ${errMessage(e)}`, 'spool');
+      }
     }
     const spool = this.spool;
+    // ring files: losing them silently would break the promise, so a write error stops the capture
+    const ringFailed = (e: unknown): void => {
+      const r = this.ring;
+      this.ring = null;
+      try { r?.close(); } catch { /* the error below says what went wrong */ }
+      this.fail(`capture ring buffer ${ringOpts?.path}: ${errMessage(e)} (capture stopped)`, 'capture');
+      void this.stopLive().catch(() => undefined);
+    };
     const live = new LiveCapture(opts, {
       onBatch: (b) => {
         if (this.closed) return;
         try { spool?.write(b); } catch (e) { this.fail(`capture spool: ${errMessage(e)}`, 'spool'); }
+        const ring = this.ring;
+        if (ring) {
+          try {
+            for (const p of b) ring.writePacket(0, p.tsNs ?? 0n, p.data, p.origLen);
+          } catch (e) { ringFailed(e); }
+        }
         this.ingest(b);
       },
       onInterfaces: (ifs) => { if (!this.closed) this.interfaces = ifs; },
       onAttached: () => {
         if (this.closed || this.state !== 'loading') return;
+        if (ringOpts) {
+          // opened now, with the link type the helper reports (not before: no empty file when it cannot start)
+          const i = this.interfaces[0];
+          try {
+            this.ring = new RingFileWriter(ringOpts.path, ringOpts, {
+              interfaces: [{ linkType: i?.linkType ?? 1, snaplen: i?.snaplen ?? opts.snaplen ?? 262144, name: opts.iface, ...(opts.captureFilter ? { filter: opts.captureFilter } : {}) }],
+            });
+          } catch (e) { ringFailed(e); return; }
+        }
         this.state = 'capturing';
         this.out.status(true);
       },
@@ -215,6 +246,9 @@ export class OpenCapture {
       },
       onExit: () => {
         try { spool?.close(); } catch { /* reported on write */ }
+        const ring = this.ring;
+        this.ring = null;
+        try { ring?.close(); } catch (e) { if (!this.closed) this.fail(`capture ring buffer ${ringOpts?.path}: ${errMessage(e)}`, 'capture'); }
         if (this.closed) return;
         if (this.state !== 'error') this.state = 'done';
         this.finishedAt ??= Date.now();
@@ -229,6 +263,13 @@ export class OpenCapture {
       else this.out.status();
     }, 1000);
     beat.unref();
+    // ring files: whole up to their last packet twice a second, and time-based switches without traffic
+    const ringBeat = setInterval(() => {
+      const ring = this.ring;
+      if (this.closed || (this.state !== 'capturing' && this.state !== 'loading')) clearInterval(ringBeat);
+      else if (ring) { try { ring.tick(); ring.flush(); } catch (e) { ringFailed(e); } }
+    }, 500);
+    ringBeat.unref();
     try {
       await live.start();
     } catch (e) {
@@ -271,6 +312,7 @@ export class OpenCapture {
     this.openAbort = null;
     if (this.live) { const l = this.live; this.live = null; await l.stop().catch(() => undefined); }
     if (this.spool) { try { this.spool.close(); } catch { /* already reported */ } this.spool = null; }
+    if (this.ring) { try { this.ring.close(); } catch { /* already reported */ } this.ring = null; }
     this.store.close();
   }
 

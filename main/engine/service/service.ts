@@ -119,6 +119,7 @@ export class EngineService {
     }
     if (cap.alertCount) s.alerts = cap.alertCount;
     if (cap.spool) s.spool = cap.spool.path;
+    if (cap.ring && !cap.ring.done) s.ringFile = cap.ring.current;
     if (cap.state === 'loading' && cap.progress) s.progress = cap.progress;
     if ((cap.liveUnsaved && cap.store.count > 0) || cap.comments.dirty) s.unsaved = true;
     return s;

@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { CAPTURES, outputDir, sharedCapturesSkipReason } from '../../lib/env';
 import { buildMmdb } from './mmdb';
@@ -43,6 +44,7 @@ test('summaries on real captures read like Wireshark', { skip }, () => {
 
 test('GeoIP: countries from the bundled database, special ranges named instead', { skip }, () => {
   const geo = GeoIp.default();
+  assert.ok(geo, 'the bundled database opens');
   assert.equal(geo.lookupV4(0x08080808)?.countryIso, 'US');
   assert.equal(geo.lookupV4(0x08080808)?.country, 'United States');
   assert.equal(geo.lookupV4(((198 << 24) | (18 << 16) | 1) >>> 0)?.special?.kind, 'benchmarking');
@@ -141,4 +143,24 @@ test('a user MaxMind database (city + ASN, GeoLite2 shape) wins over the bundled
   assert.equal(v('ip.geoip.src_org'), 'Example AS');
   assert.equal(v('ip.geoip.dst_special'), 'benchmarking');
   assert.equal(v('ip.geoip.dst_country'), 'Benchmarking');
+});
+
+test('a GeoIP database that cannot be opened is reported once and packets decode without GeoIP', { skip }, () => {
+  // in a child: GeoIp.default() opens once per process
+  const code = `
+    process.env.XDPSCOPE_GEOIP = '/nonexistent/GeoLite2-Country.mmdb';
+    const { Dissector } = require(${JSON.stringify(require.resolve('../../../main/engine/dissect'))});
+    const { parseCaptureBuffer } = require(${JSON.stringify(require.resolve('../../../main/engine/file/open'))});
+    const fs = require('node:fs');
+    const pkts = parseCaptureBuffer(fs.readFileSync(${JSON.stringify(join(CAPTURES, 'zeek-post.pcap'))})).packets;
+    const dis = new Dissector();
+    const out = pkts.map((p) => dis.dissect(p));
+    const errors = out.filter((d) => d.summary.info.includes('Dissector error') || d.malformed).length;
+    const geo = out.filter((d) => d.fields.some((f) => f.name.startsWith('ip.geoip.'))).length;
+    console.log(JSON.stringify({ n: out.length, errors, geo }));`;
+  const r = spawnSync(process.execPath, ['-e', code], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout), { n: 14, errors: 0, geo: 0 });
+  const warnings = r.stderr.split('\n').filter((l) => l.includes('GeoIP database /nonexistent'));
+  assert.equal(warnings.length, 1, r.stderr);
 });

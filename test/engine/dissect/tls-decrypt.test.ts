@@ -259,7 +259,7 @@ test('a saved session carries the secrets it used as a DSB (tshark decrypts it),
   }
 });
 
-test('through the engine service: the key log preference decrypts an opened file; save carries it, stripSecrets does not', { skip }, async () => {
+test('through the engine service: the key log preference decrypts an opened file; Follow TLS Stream; save carries it, stripSecrets does not', { skip }, async () => {
   const svc = new EngineService({ emit: () => undefined });
   try {
     const set = await svc.call('setTlsKeylog', { path: KEYS() });
@@ -276,8 +276,58 @@ test('through the engine service: the key log preference decrypts an opened file
     const gets = (file: string): number => run('tshark', ['-r', file, '-Y', 'http.request.method == "GET"']).trimEnd().split('\n').filter(Boolean).length;
     assert.equal(gets(saved), CASES.length);
     assert.equal(gets(stripped), 0);
+    // Follow TLS Stream: the decrypted records of every connection, as tshark -z follow,tls,raw gives them
+    const streams = Array.from({ length: CASES.length }, (_, i) => i);
+    const sep = '===================================================================';
+    const ref = new Map<string, string[]>();
+    const args = ['-r', PCAP(), '-o', `tls.keylog_file:${KEYS()}`, '-q', ...streams.flatMap((n) => ['-z', `follow,tls,raw,${n}`])];
+    for (const block of run('tshark', args).split(`${sep}\n`)) {
+      const lines = block.split('\n');
+      if (!lines[0]?.startsWith('Follow: ')) continue;
+      ref.set(lines[1].replace(/^Filter: /, ''), lines.slice(4).filter((l) => l !== ''));
+    }
+    await svc.call('setFilter', { text: '' });
+    const frames = run(process.execPath, [CLI, 'read', '-r', PCAP(), '-T', 'fields', '-e', 'frame.number', '-e', 'tcp.stream']).trimEnd().split('\n').map((l) => l.split('\t').map(Number));
+    let chunks = 0;
+    for (const n of streams) {
+      const first = frames.find(([, st]) => st === n)![0];
+      const f = await svc.call('followStream', { number: first, protocol: 'tls' });
+      assert.equal(f.filter, `tcp.stream eq ${n}`);
+      const got = f.segments.map((x) => (x.fromClient ? '' : '\t') + Buffer.from(x.data).toString('hex'));
+      assert.deepEqual(got, ref.get(f.filter), f.filter);
+      assert.ok(got.length >= 2);
+      chunks += got.length;
+    }
+    process.stdout.write(`# Follow TLS Stream: ${chunks} decrypted chunks in ${streams.length} streams equal to tshark's\n`);
     assert.deepEqual(await svc.call('setTlsKeylog', { path: null }), { path: null, connections: 0, error: null });
   } finally {
     setTlsKeylogPreference(null);
   }
+});
+
+test('TLS 1.3 without handshake secrets, or with keys that came after the handshake: the application data still decrypts', { skip }, async () => {
+  const lines = readFileSync(KEYS(), 'utf8').trimEnd().split('\n');
+  const traffic = lines.filter((l) => !/HANDSHAKE_TRAFFIC_SECRET/.test(l)).join('\n') + '\n';
+  const tls13 = CASES.filter(([, a]) => a.includes('--tlsv1.3')).length;
+  const count = async (keys: TlsKeyLog, during?: (n: number) => void): Promise<number> => {
+    const dis = new Dissector({ geoip: null, tlsKeys: keys });
+    const f = await openCaptureFile(PCAP());
+    let http = 0;
+    for await (const batch of f.batches()) for (const p of batch) { during?.(p.number); if (dis.dissect(p).fields.some((x) => x.name === 'http')) http++; }
+    await f.close();
+    return http;
+  };
+  // a log of traffic secrets only: every connection's requests and responses (TLS 1.2 ones use CLIENT_RANDOM)
+  assert.equal(await count(TlsKeyLog.fromText(traffic)), 2 * CASES.length);
+  // keys added only once each connection's handshake went by unkeyed (a live key log behind the capture)
+  const late = TlsKeyLog.fromText('');
+  const firstData = new Map<number, string[]>();
+  const rows = run(process.execPath, [CLI, 'read', '-r', PCAP(), '-T', 'fields', '-e', 'frame.number', '-e', 'tls.handshake.random', '-e', 'tls.handshake.type']).trimEnd().split('\n');
+  for (const row of rows) {
+    const [n, random, type] = row.split('\t');
+    // the ClientHello's random: the connection's secrets appear after its ServerHello flight
+    if (type === '1') firstData.set(Number(n) + 3, lines.filter((l) => l.includes(random)));
+  }
+  const got = await count(late, (n) => { const add = firstData.get(n); if (add) late.addText(add.join('\n')); });
+  assert.equal(got, 2 * CASES.length, `${tls13} TLS 1.3 connections`);
 });

@@ -159,7 +159,7 @@ test('the index store answers exactly like the compiled filter', () => {
   assert.ok(indexed > CASES.length * 0.7, `only ${indexed} of ${CASES.length} answered by the index`);
   // frame bytes, field lengths and layers are not indexed: the caller must re-dissect
   assert.equal(idx.evaluate(compile('frame contains "x"')), null);
-  assert.deepEqual(idx.unindexed(compile('ip.src#2 == 1.2.3.4')), ['ip.src#2: layer operator']);
+  assert.deepEqual(idx.unindexed(compile('ip.src#2 == 1.2.3.4')), ['ip.src#: layer operator']);
 });
 
 test('the index drops columns over its memory cap and says so', () => {
@@ -174,9 +174,10 @@ test('the index drops columns over its memory cap and says so', () => {
 
 // [filter, message, start, end]
 const ERRORS: Array<[string, string | RegExp, number, number]> = [
-  ['tcp.prot', '"tcp.prot" is neither a field nor a protocol name.', 0, 8],
-  ['tcp.prot == 1', '"tcp.prot" is neither a field nor a protocol name.', 0, 8],
-  ['tcp and foo.bar', '"foo.bar" is neither a field nor a protocol name.', 8, 15],
+  // messages and spans as tshark 4.0 gives them
+  ['tcp.prot', 'tcp.prot is neither a field nor a protocol name.', 0, 8],
+  ['tcp.prot == 1', 'Left side of "==" expression must be a field or function, not tcp.prot.', 0, 8],
+  ['tcp and foo.bar', 'foo.bar is neither a field nor a protocol name.', 8, 15],
   ['tcp.port == tcp.prot', '"tcp.prot" is not a valid number.', 12, 20],
   ['1 == tcp.port', 'Left side of "==" expression must be a field or function, not 1.', 0, 1],
   ['tcp AND ip', '"AND" was unexpected in this context.', 4, 7],
@@ -193,14 +194,17 @@ const ERRORS: Array<[string, string | RegExp, number, number]> = [
   ['tcp.port == 80 @', '"@" was unexpected in this context.', 15, 16],
   ['http.host == "abc', 'The final quote was missing from a quoted string.', 13, 17],
   ['http.host == "a\\q"', '\\q is not a valid character escape sequence', 15, 17],
-  ["tcp.len == 'ab'", 'The final quote was missing from a character constant.', 11, 14],
-  ['tcp.port == "80"', 'Unsigned integer cannot be converted from a string ("80").', 12, 16],
+  ["tcp.len == 'ab'", "'ab' is too long to be a valid character constant.", 11, 15],
+  ["tcp.len == 'a", 'The final quote was missing from a character constant.', 11, 13],
+  ['tcp.port == "80"', 'Unsigned integer (2 bytes) cannot be converted from a string ("80").', 12, 16],
   ['tcp.port == 1.5', '"1.5" is not a valid number.', 12, 15],
-  ['tcp.port == -1', /cannot be negative/, 12, 14],
+  ['tcp.port == 70000', '"70000" too big for this field, maximum 65535.', 12, 17],
+  ['ip.ttl == 18446744073709551616', '"18446744073709551616" causes an integer overflow.', 10, 30],
   ['tcp.flags.syn == true', '"true" cannot be found among the possible values for tcp.flags.syn.', 17, 21],
   ['tcp.flags.syn == yes', '"yes" cannot be found among the possible values for tcp.flags.syn.', 17, 20],
   ['ip.proto == tcp', 'ip.proto and tcp are not of compatible types.', 12, 15],
-  ['ip.proto == "sctpx"', 'Unsigned integer cannot be converted from a string ("sctpx").', 12, 19],
+  ['ip.proto == "sctpx"', '"sctpx" cannot be found among the possible values for ip.proto.', 12, 19],
+  ['ip.flags.df == "True"', '"True" cannot be found among the possible values for ip.flags.df.', 15, 21],
   ['ip.src == 1.2.3.4/33', 'Netmask bits in a CIDR IPv4 address should be <= 32, not 33', 10, 20],
   ['ip.src == 1.2.3', '"1.2.3" is not a valid hostname or IPv4 address.', 10, 15],
   ['ip.src == 300.1.1.1', '"300.1.1.1" is not a valid hostname or IPv4 address.', 10, 19],
@@ -212,12 +216,12 @@ const ERRORS: Array<[string, string | RegExp, number, number]> = [
   ['eth.src == 00:11:22', '"00:11:22" contains too few bytes to be a valid Ethernet address.', 11, 19],
   ['eth.src == 00:11:22:33:44:55:66', '"00:11:22:33:44:55:66" contains too many bytes to be a valid Ethernet address.', 11, 31],
   ['tcp.payload contains zz', '"zz" is not a valid byte string.', 21, 23],
-  ['tcp.srcport[0:1] == 00', '"tcp.srcport" is a Unsigned integer and cannot be sliced into a sequence of bytes.', 0, 11],
+  ['tcp.srcport[0:1] == 00', '"tcp.srcport" is a Unsigned integer (2 bytes) and cannot be sliced into a sequence of bytes.', 0, 11],
   ['frame[0:2', 'The right bracket was missing from a slice.', 9, 9],
   ['frame[a] == 00', '"a" is not a valid number.', 6, 7],
   ['frame[1:0] == 00', "Range 1:0 isn't valid because length 0 isn't positive", 6, 9],
-  ['tcp.srcport contains 80', 'tcp.srcport (type=Unsigned integer) cannot participate in contains comparison.', 0, 11],
-  ['tcp.port matches "8"', 'tcp.port (type=Unsigned integer) cannot participate in matches comparison.', 0, 8],
+  ['tcp.srcport contains 80', 'tcp.srcport (type=Unsigned integer (2 bytes)) cannot participate in contains comparison.', 0, 11],
+  ['tcp.port matches "8"', 'tcp.port (type=Unsigned integer (2 bytes)) cannot participate in matches comparison.', 0, 8],
   ['http.host matches "("', /^Regex compilation error: /, 18, 21],
   ['http.host matches 5', 'Matches requires a double quoted string on the right side.', 18, 19],
   ['http.host matches http.user_agent', 'Matches requires a double quoted string on the right side.', 18, 33],
@@ -225,7 +229,22 @@ const ERRORS: Array<[string, string | RegExp, number, number]> = [
   ['foo(tcp.port) == 2', "Function 'foo' does not exist", 0, 3],
   ['lower(tcp.port) == 2', 'Only string type fields can be used as parameter for lower()', 6, 14],
   ['count(tcp.port, ip.src) == 2', 'Function count can only accept 1 arguments.', 0, 5],
-  ['max(http.host) > 1', /must be a number/, 4, 13],
+  ['max(80, tcp.port) == 80', "Argument '80' is not valid for max()", 4, 6],
+  ['max(tcp.port, http.host) > 1', "'http.host' is not a valid argument to 'max'()", 14, 23],
+  ['len(http.host)', 'You cannot test whether a function is present.', 0, 3],
+  ['1 + 2 == tcp.port', 'Constant arithmetic expression on the LHS is invalid.', 0, 1],
+  ['ip.src == ip.src + 1', 'FT_IPv4 cannot +.', 10, 16],
+  ['tcp.port == 1 + \'a\'', "'a' is not a valid arithmetic operand.", 16, 19],
+  ['tcp.port == -{tcp.len}', '"{" was unexpected in this context.', 13, 14],
+  ['string(http.host) == "a"', 'String conversion for field "http.host" is not supported', 7, 16],
+  ['frame.time == 1041342931.3', '"1041342931.3" is not a valid absolute time. Example: "Nov 12, 1999 08:55:44.123" or "2011-07-04 12:34:56"', 14, 26],
+  ['frame.time_delta in {0.1...7}', '"7" is not a valid protocol or protocol field.', 26, 28],
+  ['tcp\r', 'Non-printable ASCII characters may only appear inside double-quotes.', 3, 4],
+  ['ip.dst#[-1] == 1.2.3.4 and ip.ttl#-1 > 1', 'Expected digit or "[", not "-"', 34, 35],
+  ['frame == $aaaa', '"aaaa" was unexpected in this context.', 10, 14],
+  ['all tcp', 'Unexpected end of filter expression.', 7, 7],
+  ['frame contains fc:', '":" was unexpected in this context.', 17, 18],
+  ['${frame.number}', 'frame.number <FT_UINT32> is neither a field nor a protocol name.', 2, 14],
   ['tcp.port in {80 443}', '"443" was unexpected in this context.', 16, 19],
   ['tcp.port == {80, 25}', '"," was unexpected in this context.', 15, 16],
   ['tcp.port in {}', '"}" was unexpected in this context.', 13, 14],
@@ -233,9 +252,9 @@ const ERRORS: Array<[string, string | RegExp, number, number]> = [
   ['tcp.port in 80', '"80" was unexpected in this context.', 12, 14],
   ['http.host == tcp.port', 'http.host and tcp.port are not of compatible types.', 13, 21],
   ['eth.src == ip.src', 'eth.src and ip.src are not of compatible types.', 11, 17],
-  ['ip.src#x == 1.2.3.4', '"x" is not a valid layer number.', 7, 8],
-  ['"abc"', '""abc"" is neither a field nor a protocol name.', 0, 5],
-  ['http.host + 1 == 2', /does not support arithmetic/, 0, 13],
+  ['ip.src#x == 1.2.3.4', 'Expected digit or "[", not "x"', 7, 8],
+  ['"abc"', '"abc" is neither a field nor a protocol name.', 0, 5],
+  ['http.host + 1 == 2', 'FT_STRING cannot +.', 0, 9],
 ];
 
 test('bad filters give Wireshark-like errors with the offending span', () => {
@@ -270,7 +289,23 @@ test('completion offers registered fields under the cursor, then operators', () 
   assert.ok(ops.items.some((i) => i.name === '==' && i.kind === 'keyword'));
   assert.deepEqual(completeFilter('http.host == "tc').items, []);
   assert.ok(completeFilter('le').items.some((i) => i.name === 'len(' && i.kind === 'function'));
-  // symbolic values after a comparison
-  assert.deepEqual(completeFilter('ip.proto == u').items.map((i) => i.name), ['"UDP"']);
-  assert.deepEqual(completeFilter('ip.proto == "t').items.map((i) => i.name), ['TCP']);
+  // symbolic values after a comparison: Wireshark's value strings, the ones tshark accepts
+  assert.deepEqual(completeFilter('ip.proto == u').items.map((i) => i.name).slice(0, 3), ['"UDP"', '"UTI"', '"UDPLite"']);
+  assert.equal(completeFilter('ip.proto == "t').items[0]!.name, 'TCP');
+  assert.equal(completeFilter('ip.proto == "t').items[0]!.title, 'TCP (6)');
+  // a boolean's own true/false strings
+  assert.deepEqual(completeFilter('ip.flags.df == ').items.map((i) => i.name), ['"Set"', '"Not set"']);
+  // names Wireshark knows and we do not decode come after ours, marked
+  const ipx = completeFilter('ipx.s');
+  assert.ok(ipx.items.length > 0 && ipx.items.every((i) => i.title === 'not decoded by xdpscope'));
+  assert.ok(ipx.items.some((i) => i.name === 'ipx.src.node' && i.type === 'ether'));
+  const tc = completeFilter('tcp.chec').items;
+  assert.ok(tc.findIndex((i) => i.title === 'not decoded by xdpscope') > tc.findIndex((i) => i.name === 'tcp.checksum'));
+  // after "${": macros (with their arguments to come) and fields of the selected packet
+  const macros = new Map([['private_ipv4', '$1 == 10.0.0.0/8'], ['web', 'tcp.port == 80']]);
+  const m = completeFilter('tcp and ${', 10, 50, macros);
+  assert.deepEqual([m.start, m.end], [10, 10]);
+  assert.deepEqual(m.items.slice(0, 2).map((i) => [i.name, i.kind]), [['private_ipv4:', 'macro'], ['web}', 'macro']]);
+  assert.deepEqual(completeFilter('${we', 4, 50, macros).items.map((i) => i.name), ['web}']);
+  assert.ok(completeFilter('${ip.sr', 7, 50, macros).items.some((i) => i.name === 'ip.src}' && i.kind === 'field'));
 });

@@ -21,17 +21,22 @@ function select(text: string): number[] {
 }
 
 const pick = <T>(xs: T[]): fc.Arbitrary<T> => fc.constantFrom(...xs);
-const numField = pick(['tcp.port', 'tcp.srcport', 'tcp.dstport', 'udp.dstport', 'vlan.id', 'ip.ttl', 'ip.proto', 'tcp.len', 'icmp.type', 'frame.len']);
-const numValue = pick(['0', '1', '3', '20', '53', '0x50', '0120', '443', '5353', '40000', '64']);
+// values fit the field's width: a larger one is an error, as in tshark ("too big for this field")
+const wideField = pick(['tcp.port', 'tcp.srcport', 'tcp.dstport', 'udp.dstport', 'vlan.id', 'tcp.len', 'frame.len']);
+const wideValue = pick(['0', '1', '3', '20', '53', '0x50', '0120', '443', '5353', '40000', '64']);
+const byteField = pick(['ip.ttl', 'ip.proto', 'icmp.type']);
+const byteValue = pick(['0', '1', '3', '20', '53', '0x50', '0120', '64', '255']);
+const numPair = fc.oneof(fc.tuple(wideField, wideValue), fc.tuple(byteField, byteValue));
 const relOp = pick(['==', '!=', '===', '!==', '~=', '>', '<', '>=', '<=', 'eq', 'ne', 'gt', 'lt', 'ge', 'le', 'any_eq', 'all_ne']);
 const ipField = pick(['ip.src', 'ip.dst', 'ip.addr', 'ip.src#1', 'ip.src#2']);
 const ipValue = pick(['198.18.0.1', '10.0.0.0/8', '198.18.0.0/15', '192.0.2.1', '203.0.113.5', '10.0.0.3/32']);
 
 const atom: fc.Arbitrary<string> = fc.oneof(
   pick(['tcp', 'udp', 'ip', 'ipv6', 'http', 'vlan', 'icmp', 'eth', 'tcp.payload', 'http.host', 'tcp.flags.syn']),
-  fc.tuple(numField, relOp, numValue).map(([f, o, v]) => `${f} ${o} ${v}`),
+  fc.tuple(numPair, relOp).map(([[f, v], o]) => `${f} ${o} ${v}`),
   fc.tuple(ipField, pick(['==', '!=', '~=', '===', '>', '<=']), ipValue).map(([f, o, v]) => `${f} ${o} ${v}`),
-  fc.tuple(numField, numValue, numValue).map(([f, a, b]) => `${f} in {${a}, ${b}..50000}`),
+  fc.tuple(wideField, wideValue, wideValue).map(([f, a, b]) => `${f} in {${a}, ${b}..50000}`),
+  fc.tuple(byteField, byteValue, byteValue).map(([f, a, b]) => `${f} in {${a}, ${b}..200}`),
   fc.tuple(pick(['contains', 'matches']), pick(['"ample"', '"^E"', '"org"', '"COM"'])).map(([o, v]) => `http.host ${o} ${v}`),
   pick(['tcp.payload contains "HTTP"', 'eth.dst[0:2] == ff:ff', 'count(vlan.id) == 2', 'len(http.host) > 3', 'tcp.flags.syn == True', 'ipv6.src == 2001:db8::/32']),
 );

@@ -66,6 +66,13 @@ test('Insights panel, I/O graph and statistics views work in a browser', { skip:
     const picked = await page.evaluate(() => (window as any).picked as string[]);
     assert.equal(picked.length, 2);
     assert.match(picked[1], /^ip\.addr == 198\.18\.12\.\d+ && tcp\.port == \d+ && ip\.addr == 198\.18\.12\.\d+ && tcp\.port == \d+$/);
+    // "Export EVE JSON" downloads the same records as `insights --eve`
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export EVE JSON' }).click()]);
+    assert.equal(download.suggestedFilename(), 'xdpscope-alerts.eve.json');
+    const eve = readFileSync(await download.path(), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { event_type: string; alert: { rule: string } });
+    assert.equal(eve.length, snap.alerts.length);
+    assert.ok(eve.every((r) => r.event_type === 'alert'));
+    assert.ok(eve.some((r) => r.alert.rule === snap.alerts[0].filter));
     await page.getByRole('tab', { name: 'HTTP' }).click();
     assert.match((await page.locator('table[aria-label="HTTP requests by host"]').textContent()) ?? '', /intranet\.example1/);
     assert.deepEqual(errors, []);

@@ -110,7 +110,8 @@ test('a burst from 300 sources over quiet background is a distributed traffic sp
   // 300 public sources, 100 in each of three networks (GeoIP gives them countries)
   const nets = ['8.8', '1.1', '193.0'];
   const { s, victim, spike } = spikeScenario((k) => { const i = k % 300; return `${nets[i % 3]}.${Math.floor(i / 3)}.1`; });
-  const { path, alerts } = await runScenario('spike-ddos', s);
+  // (900 unanswered datagrams/s is also a UDP flood, which explains the spike away: that detector is not under test here)
+  const { path, alerts } = await runScenario('spike-ddos', s, { udpFlood: { enabled: false } });
   assert.deepEqual(kinds(alerts), ['traffic-spike'], JSON.stringify(alerts.map((a) => a.title)));
   const a = alerts[0];
   assert.deepEqual([a.endpoints[0].role, a.endpoints[0].address], ['target', victim]);
@@ -132,7 +133,7 @@ test('a burst from 300 sources over quiet background is a distributed traffic sp
 
 test('the same burst from one host is a single-source spike naming that host', async () => {
   const { s, victim, spike } = spikeScenario(() => '100.66.0.9');
-  const { path, alerts } = await runScenario('spike-single', s);
+  const { path, alerts } = await runScenario('spike-single', s, { udpFlood: { enabled: false } });
   assert.deepEqual(kinds(alerts), ['traffic-spike'], JSON.stringify(alerts.map((a) => a.title)));
   const a = alerts[0];
   assert.equal(a.metrics.shape, 'single-source');

@@ -88,7 +88,8 @@ test('filter expressions for list cells and helpers', () => {
   assert.equal(filterFor('destination', 'fe80::1'), 'ipv6.dst == fe80::1');
   assert.equal(filterFor('source', '00:11:22:33:44:55'), 'eth.src == 00:11:22:33:44:55');
   assert.equal(filterFor('protocol', 'HTTP'), 'http');
-  assert.equal(filterFor('userAgent', 'a "b"'), 'http.user_agent == "a \\"b\\""');
+  // the column shows HTTP/1.x or HTTP/2 user agents: its filter selects either
+  assert.equal(filterFor('userAgent', 'a "b"'), 'http.user_agent == "a \\"b\\"" || http2.headers.user_agent == "a \\"b\\""');
   assert.equal(filterFor('info', 'x'), null);
   assert.equal(andFilter('tcp', 'ip.src == 1.2.3.4'), '(tcp) && (ip.src == 1.2.3.4)');
   assert.equal(andFilter(' ', 'udp'), 'udp');

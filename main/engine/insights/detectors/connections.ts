@@ -4,26 +4,35 @@
 // authentication service) and SYN floods (many sources, half-open
 // connections to one target). Windows are tumbling: counters restart after
 // `windowSec` unless an alert is open, which then runs until the source has
-// been quiet for `windowSec`.
+// been quiet for `windowSec`. Slow scans (nmap -T1/-T2: a probe every 15 s)
+// never fill a minute's window, so sources are also counted over a long one
+// (`slowScan.windowSec`, an hour), with a stricter unanswered share.
+//
+// Brute force here is the connection pattern: many new connections to a
+// service where each login attempt is a connection (SSH, Telnet, RDP, VNC,
+// FTP). Services whose clients open many connections anyway (SMB, LDAP, mail,
+// databases) are judged by their decoded login failures instead
+// (login-failures.ts), so an ordinary SMB file transfer raises nothing.
 import type { PacketFacts } from '../facts';
 import { TCP } from '../facts';
 import type { Alert } from '../alert';
-import { SYN_ONLY, addrEq, frameRange } from '../alert';
+import { SYN_ONLY, addrEq, frameRange, grade } from '../alert';
 import type { Detector, DetectorDef, LimitSettings } from '../detector';
 import { CappedSet, LruMap, TopK } from '../sketch';
 import type { InsightsSettings } from '../../../api/insights';
 
 /** the settings sections this detector reads (their shape is the API's) */
-export type ConnectionSettings = Pick<InsightsSettings, 'scan' | 'bruteForce' | 'synFlood'>;
+export type ConnectionSettings = Pick<InsightsSettings, 'scan' | 'slowScan' | 'bruteForce' | 'synFlood'>;
 
 export const connections: DetectorDef<ConnectionSettings, 'port-scan' | 'brute-force' | 'syn-flood'> = {
   id: 'connections',
   kinds: ['port-scan', 'brute-force', 'syn-flood'],
   defaults: () => ({
     scan: { enabled: true, windowSec: 60, minPorts: 20, minHosts: 20, minUnansweredShare: 0.5 },
+    slowScan: { enabled: true, windowSec: 3600, minPorts: 15, minHosts: 15, minUnansweredShare: 0.8 },
     bruteForce: {
       enabled: true, windowSec: 60, minAttempts: 10,
-      authPorts: [21, 22, 23, 25, 110, 143, 389, 445, 465, 587, 993, 995, 1433, 3306, 3389, 5432, 5900, 5985, 5986],
+      authPorts: [21, 22, 23, 3389, 5900],
     },
     synFlood: { enabled: true, windowSec: 10, minHalfOpen: 100, minSources: 10 },
   }),
@@ -83,6 +92,8 @@ interface Window {
 
 interface SourceWin extends Window {
   type: 'scan';
+  /** counted over slowScan.windowSec */
+  slow: boolean;
   src: string;
   ports: CappedSet<number>;
   hosts: CappedSet<string>;
@@ -115,6 +126,7 @@ export class ConnectionDetector implements Detector {
   private readonly handshakes: LruMap<number, Handshake>;
   private handshakeIds = 0;
   private readonly sources: LruMap<string, SourceWin>;
+  private readonly slow: LruMap<string, SourceWin>;
   private readonly brute: LruMap<string, BruteWin>;
   private readonly targets: LruMap<string, TargetWin>;
   private readonly authPorts: Set<number>;
@@ -125,6 +137,7 @@ export class ConnectionDetector implements Detector {
     const lim = s.limits;
     this.handshakes = new LruMap(lim.maxHandshakes, (_k, h) => this.unpend(h));
     this.sources = new LruMap(lim.maxSources, (_k, w) => this.retire(w));
+    this.slow = new LruMap(lim.maxSources, (_k, w) => this.retire(w));
     this.brute = new LruMap(lim.maxSources, (_k, w) => this.retire(w));
     this.targets = new LruMap(lim.maxSources, (_k, w) => this.retire(w));
     this.authPorts = new Set(s.bruteForce.authPorts);
@@ -212,6 +225,7 @@ export class ConnectionDetector implements Detector {
   private settle(h: Handshake, completed: boolean): void {
     // group keys are null when the SYN opened no such group (port not an authentication service, detector off)
     this.tally(this.sources.get(h.src), completed);
+    this.tally(this.slow.get(h.src), completed);
     if (h.bruteKey !== null) this.tally(this.brute.get(h.bruteKey), completed);
     if (h.targetKey !== null) this.tally(this.targets.get(h.targetKey), completed);
   }
@@ -233,21 +247,8 @@ export class ConnectionDetector implements Detector {
     }
     const s = this.s;
 
-    if (s.scan.enabled) {
-      let w = this.sources.touch(src);
-      if (w && this.expired(w, f.ts, s.scan.windowSec)) { this.retire(w); w = undefined; }
-      if (!w) {
-        w = { ...newWindow(f), type: 'scan', src, ports: new CappedSet(Math.max(SET_CAP, s.scan.minPorts)), hosts: new CappedSet(Math.max(SET_CAP, s.scan.minHosts)), hostsByPort: new Map() };
-        this.sources.set(src, w);
-      }
-      this.count(w, f, isNew);
-      w.ports.add(dport);
-      w.hosts.add(dst);
-      let hp = w.hostsByPort.get(dport);
-      if (!hp && w.hostsByPort.size < 8) w.hostsByPort.set(dport, (hp = new CappedSet(Math.max(SET_CAP / 4, s.scan.minHosts))));
-      hp?.add(dst);
-      if (!w.alertId && this.scanCrossed(w)) w.alertId = `port-scan:${src}:${++this.seq}`;
-    }
+    if (s.scan.enabled) this.scanSyn(this.sources, false, f, isNew);
+    if (s.slowScan.enabled) this.scanSyn(this.slow, true, f, isNew);
     if (s.bruteForce.enabled && this.authPorts.has(dport)) {
       const bk = (h.bruteKey ??= `${src}>${dst}:${dport}`);
       let w = this.brute.touch(bk);
@@ -266,6 +267,24 @@ export class ConnectionDetector implements Detector {
       w.top.add(src);
       if (!w.alertId && w.attempts - w.completed >= s.synFlood.minHalfOpen && w.sources.size >= s.synFlood.minSources) w.alertId = `syn-flood:${tk}:${++this.seq}`;
     }
+  }
+
+  private scanSyn(m: LruMap<string, SourceWin>, slow: boolean, f: PacketFacts, isNew: boolean): void {
+    const src = f.src as string, dst = f.dst as string, dport = f.dstPort ?? 0;
+    const c = slow ? this.s.slowScan : this.s.scan;
+    let w = m.touch(src);
+    if (w && this.expired(w, f.ts, c.windowSec)) { this.retire(w); w = undefined; }
+    if (!w) {
+      w = { ...newWindow(f), type: 'scan', slow, src, ports: new CappedSet(Math.max(SET_CAP, c.minPorts)), hosts: new CappedSet(Math.max(SET_CAP, c.minHosts)), hostsByPort: new Map() };
+      m.set(src, w);
+    }
+    this.count(w, f, isNew);
+    w.ports.add(dport);
+    w.hosts.add(dst);
+    let hp = w.hostsByPort.get(dport);
+    if (!hp && w.hostsByPort.size < 8) w.hostsByPort.set(dport, (hp = new CappedSet(Math.max(SET_CAP / 4, c.minHosts))));
+    hp?.add(dst);
+    if (!w.alertId && this.scanCrossed(w)) w.alertId = `${slow ? 'slow-scan' : 'port-scan'}:${src}:${++this.seq}`;
   }
 
   private count(w: Window, f: PacketFacts, isNew: boolean): void {
@@ -288,7 +307,7 @@ export class ConnectionDetector implements Detector {
   }
 
   private scanCrossed(w: SourceWin): boolean {
-    const c = this.s.scan;
+    const c = w.slow ? this.s.slowScan : this.s.scan;
     if (w.ports.size < c.minPorts && w.hosts.size < c.minHosts) return false;
     const vertical = w.ports.size >= c.minPorts;
     const horizontal = this.maxHostsOnPort(w)[1] >= c.minHosts;
@@ -296,7 +315,8 @@ export class ConnectionDetector implements Detector {
   }
 
   private scanAlert(w: SourceWin): Alert {
-    const c = this.s.scan;
+    const c = w.slow ? this.s.slowScan : this.s.scan;
+    const section = w.slow ? 'slowScan' : 'scan';
     const [maxHostsPort, maxHosts] = this.maxHostsOnPort(w);
     const vertical = w.ports.size >= c.minPorts;
     const horizontal = maxHosts >= c.minHosts;
@@ -312,7 +332,7 @@ export class ConnectionDetector implements Detector {
       ...this.base(w),
       kind: 'port-scan',
       severity: w.ports.size >= 100 || maxHosts >= 100 ? 'high' : 'medium',
-      title: `Port scan from ${w.src} (${vertical ? `${w.ports.label()} ports` : `${maxHosts} hosts on port ${maxHostsPort}`})`,
+      title: `${w.slow ? 'Slow ' : ''}${vertical ? 'Port scan' : 'Host sweep'} from ${w.src} (${vertical ? `${w.ports.label()} ports` : `${maxHosts} hosts on port ${maxHostsPort}`}${w.slow ? ` over ${fmtDuration(secs)}` : ''})`,
       detail,
       endpoints: [{ role: 'source', address: w.src, packets: w.synPackets }, ...hostList.map((h) => ({ role: 'target' as const, address: h }))],
       metrics: {
@@ -321,9 +341,9 @@ export class ConnectionDetector implements Detector {
       },
       thresholds: [
         vertical
-          ? { metric: 'distinct destination ports from one source', observed: w.ports.size, threshold: c.minPorts, setting: 'scan.minPorts' }
-          : { metric: `distinct hosts on port ${maxHostsPort} from one source`, observed: maxHosts, threshold: c.minHosts, setting: 'scan.minHosts' },
-        { metric: 'share of attempts without a completed handshake', observed: w.attempts ? +(unanswered / w.attempts).toFixed(3) : 0, threshold: c.minUnansweredShare, setting: 'scan.minUnansweredShare' },
+          ? { metric: 'distinct destination ports from one source', observed: w.ports.size, threshold: c.minPorts, setting: `${section}.minPorts` }
+          : { metric: `distinct hosts on port ${maxHostsPort} from one source`, observed: maxHosts, threshold: c.minHosts, setting: `${section}.minHosts` },
+        { metric: 'share of attempts without a completed handshake', observed: w.attempts ? +(unanswered / w.attempts).toFixed(3) : 0, threshold: c.minUnansweredShare, setting: `${section}.minUnansweredShare` },
       ],
       filter: `${addrEq('src', w.src)} && ${SYN_ONLY} && ${frameRange(w.firstFrame, w.lastFrame)}`,
     };
@@ -336,7 +356,8 @@ export class ConnectionDetector implements Detector {
     return {
       ...this.base(w),
       kind: 'brute-force',
-      severity: 'high',
+      // the connection pattern alone is no proof of a password guessed: magnitude and persistence raise it
+      severity: grade('low', { magnitude: w.attempts >= 10 * c.minAttempts, persistence: secs >= 300, harm: false }),
       title: `Brute force against ${svc} on ${w.dst} from ${w.src}`,
       detail: `${w.src} opened ${w.attempts} new connections to ${w.dst}:${w.port} (${svc}) in ${secs.toFixed(1)} s` +
         ` (${(w.attempts / Math.max(secs, 1)).toFixed(1)}/s); ${w.completed} completed a handshake, ${w.refused} refused, ${w.attempts - w.completed - w.refused} unanswered`,
@@ -373,10 +394,14 @@ export class ConnectionDetector implements Detector {
 
   alerts(): Alert[] {
     const live: Alert[] = [];
-    for (const m of [this.sources, this.brute, this.targets] as Array<LruMap<string, AnyWin>>) {
+    for (const m of [this.sources, this.slow, this.brute, this.targets] as Array<LruMap<string, AnyWin>>) {
       for (const w of m.map.values()) if (w.alertId) live.push(this.build(w, !this.flushed));
     }
-    return this.done.concat(live);
+    const all = this.done.concat(live);
+    // a slow-scan window holding a fast scan of the same source says nothing more
+    const fast = all.filter((a) => a.id.startsWith('port-scan:'));
+    return all.filter((a) => !a.id.startsWith('slow-scan:') ||
+      !fast.some((x) => x.endpoints[0].address === a.endpoints[0].address && x.firstFrame <= a.lastFrame && x.lastFrame >= a.firstFrame));
   }
 
   private flushed = false;
@@ -384,6 +409,10 @@ export class ConnectionDetector implements Detector {
   flush(): void {
     this.flushed = true;
   }
+}
+
+function fmtDuration(sec: number): string {
+  return sec >= 3600 ? `${(sec / 3600).toFixed(1)} h` : sec >= 60 ? `${Math.round(sec / 60)} min` : `${Math.round(sec)} s`;
 }
 
 /** '1-100, 443, 8080' from a set of ports. */

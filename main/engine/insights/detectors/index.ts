@@ -7,12 +7,19 @@
 import type { AlertKind } from '../../../api/insights';
 import type { DetectorDef } from '../detector';
 import { aiServices } from './ai';
+import { aiGateway } from './ai-gateway';
+import { baseline } from './baseline';
+import { beacon } from './beacon';
 import { connections } from './connections';
+import { dnsTunnel } from './dns-tunnel';
 import { icmpFlood } from './icmp-flood';
 import { policy } from './policy';
+import { loginFailures } from './login-failures';
+import { reflection } from './reflection';
 import { spikes } from './spikes';
+import { udpFlood } from './udp-flood';
 
-export const DETECTORS = [spikes, connections, policy, aiServices, icmpFlood] as const;
+export const DETECTORS = [spikes, connections, policy, aiServices, icmpFlood, reflection, udpFlood, loginFailures, dnsTunnel, beacon, aiGateway, baseline] as const;
 
 type Registered = (typeof DETECTORS)[number];
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;

@@ -20,16 +20,16 @@ export const policy: DetectorDef<{ policy: PolicySettings }, 'unexpected-protoco
   defaults: () => ({
     policy: {
       enabled: true,
-      // IPv4, ARP, IPv6, and the VLAN tags that carry them
-      etherTypes: [0x0800, 0x0806, 0x86dd, 0x8100, 0x88a8],
-      // ICMP, TCP, UDP, ICMPv6
-      ipProtocols: [1, 6, 17, 58],
+      // IPv4, ARP, IPv6, the VLAN tags that carry them, and LLDP (every managed switch sends it)
+      etherTypes: [0x0800, 0x0806, 0x86dd, 0x8100, 0x88a8, 0x88cc],
+      // ICMP, IGMP (multicast membership: every LAN carries it), TCP, UDP, ICMPv6 (MLD included)
+      ipProtocols: [1, 2, 6, 17, 58],
       services: {
         http: [80, 8000, 8008, 8080, 8081, 8888, 3128],
         tls: [443, 465, 563, 636, 853, 989, 990, 992, 993, 994, 995, 5061, 8443],
         ssh: [22],
-        // mDNS and LLMNR speak the DNS wire format on their own ports
-        dns: [53, 5353, 5355],
+        // NetBIOS name service, mDNS and LLMNR speak the DNS wire format on their own ports
+        dns: [53, 137, 5353, 5355],
       },
     },
   }),
@@ -156,6 +156,20 @@ export class PolicyDetector implements Detector {
     if (a !== undefined && b !== undefined) g.pairs.add(`${a} → ${b}`);
   }
 
+  /**
+   * A service on a port that belongs to another service (HTTP on 22, SSH on
+   * 443) or on another well-known port (< 1024) is evasion-like: medium. On an
+   * unprivileged port it is information: web apps, proxies and admin consoles
+   * live on 8001, 8443, 10000 every day.
+   */
+  private mismatchSeverity(g: Group): 'info' | 'medium' {
+    const port = g.port ?? 0;
+    // HTTP and TLS share their ports (HTTPS is HTTP over TLS; 8080 and 8443 carry either)
+    const web = (k: Service) => k === 'http' || k === 'tls';
+    const otherService = (Object.keys(this.ports) as Service[]).some((k) => k !== g.service && !(web(k) && web(g.service as Service)) && this.ports[k].has(port));
+    return otherService || port < 1024 ? 'medium' : 'info';
+  }
+
   /** Nothing to close: groups are counted as packets arrive. */
   flush(): void {}
 
@@ -185,7 +199,7 @@ export class PolicyDetector implements Detector {
       out.push({
         id: g.id,
         kind: g.kind,
-        severity: g.kind === 'service-mismatch' ? 'medium' : 'low',
+        severity: g.kind === 'service-mismatch' ? this.mismatchSeverity(g) : 'low',
         title: g.title,
         detail: `${g.packets} packet${g.packets === 1 ? '' : 's'} of ${g.what}` +
           (pairs.length ? ` between ${pairs.map((p) => `${p.key} (${p.count})`).join(', ')}` : '') + `; ${expected}` +

@@ -3,10 +3,16 @@
 // `windowSec` seconds). A second spikes when it exceeds every one of: the
 // absolute floor, factor × median, and median + madK·σ̂ (σ̂ = 1.4826·MAD).
 // Spiking seconds are kept out of the baseline, so a long flood does not
-// become normal; consecutive spiking seconds form one alert.
+// become normal; consecutive spiking seconds form one alert, reported once it
+// has lasted `minSeconds` (a two-second RPC exchange or a page load is a
+// burst, not a spike). A spike is an anomaly, not an attack: its severity
+// (alert.ts grade()) rises with magnitude (`magnitudeRatio` × baseline),
+// persistence (`persistSec`) and evidence of harm — the target answering
+// less than `maxReplyShare` of what it receives (a flood; a download is
+// acknowledged) or many sources — and without harm it stays at most low.
 import { ensureGeo as ensureGeoExport, type PacketFacts } from '../facts';
 import type { Alert, AlertEndpoint } from '../alert';
-import { addrEq, fmtBytes, fmtRate, frameRange } from '../alert';
+import { addrEq, fmtBytes, fmtRate, frameRange, grade } from '../alert';
 import type { Detector, DetectorDef } from '../detector';
 import { CappedSet, LruMap, TopK, medianMad } from '../sketch';
 import type { InsightsSettings } from '../../../api/insights';
@@ -21,6 +27,7 @@ export const spikes: DetectorDef<{ spike: SpikeSettings }, 'traffic-spike'> = {
     spike: {
       enabled: true, windowSec: 60, minHistorySec: 10, factor: 5, madK: 6,
       minPacketsPerSec: 100, minBytesPerSec: 1_000_000, manySources: 10, dominantShare: 0.5, maxDestinations: 1024,
+      minSeconds: 3, persistSec: 30, magnitudeRatio: 20, maxReplyShare: 0.1,
     },
   }),
   create: ({ settings, maxAlerts }) => new SpikeDetector(settings.spike, maxAlerts),
@@ -44,6 +51,8 @@ interface Second {
   id: number;
   packets: number;
   bytes: number;
+  /** packets the key itself sent in this second (its answers, for a destination) */
+  sent: number;
   firstFrame: number;
   lastFrame: number;
   /** packets per source (one Map lookup per packet); sources beyond the cap are only counted */
@@ -61,6 +70,7 @@ interface Episode {
   lastFrame: number;
   packets: number;
   bytes: number;
+  sent: number;
   peakPackets: number;
   peakBytes: number;
   byPackets: boolean;
@@ -106,7 +116,7 @@ interface SourceCache {
 }
 
 function newSecond(id: number): Second {
-  return { id, packets: 0, bytes: 0, firstFrame: 0, lastFrame: 0, sources: new Map(), sourcesOverflow: false };
+  return { id, packets: 0, bytes: 0, sent: 0, firstFrame: 0, lastFrame: 0, sources: new Map(), sourcesOverflow: false };
 }
 
 export class SpikeDetector implements Detector {
@@ -154,6 +164,11 @@ export class SpikeDetector implements Detector {
       if (sc.overallSec === c.id && sc.overallCount !== undefined) sc.overallCount.n++;
       else { sc.overallSec = c.id; sc.overallCount = this.countSource(this.overall, c, f); }
     } else this.countSource(this.overall, this.overall.cur, f);
+    if (f.src !== undefined) {
+      // what a destination answers, in the second it is receiving (a flood's victim answers little)
+      const back = this.dests.get(f.src);
+      if (back !== undefined && back.sec === sec) back.cur.sent++;
+    }
     if (f.dst !== undefined && f.ipVersion) {
       let st = this.dests.get(f.dst);
       if (!st) {
@@ -244,7 +259,7 @@ export class SpikeDetector implements Detector {
       if (!e) {
         e = st.episode = {
           id: `traffic-spike:${st.key}:${++this.seq}`, startSec: sec, endSec: sec, firstTs: sec, lastTs: sec,
-          firstFrame: c.firstFrame, lastFrame: c.lastFrame, packets: 0, bytes: 0, peakPackets: 0, peakBytes: 0,
+          firstFrame: c.firstFrame, lastFrame: c.lastFrame, packets: 0, bytes: 0, sent: 0, peakPackets: 0, peakBytes: 0,
           byPackets: false, byBytes: false, basePk, baseBy, thrPk, thrBy, historySec: st.histLen,
           sources: new TopK(TOP_SOURCES), distinct: new CappedSet(SOURCE_SET_CAP), countries: new Map(), ongoing: true,
         };
@@ -255,6 +270,7 @@ export class SpikeDetector implements Detector {
       e.lastFrame = c.lastFrame;
       e.packets += c.packets;
       e.bytes += c.bytes;
+      e.sent += c.sent;
       e.peakPackets = Math.max(e.peakPackets, c.packets);
       e.peakBytes = Math.max(e.peakBytes, c.bytes);
       e.byPackets ||= spikePk;
@@ -280,7 +296,12 @@ export class SpikeDetector implements Detector {
     if (!e) return;
     e.ongoing = false;
     st.episode = null;
-    if (this.done.length < this.maxAlerts) this.done.push(this.toAlert(st.key, e));
+    if (this.done.length < this.maxAlerts && this.lasted(e)) this.done.push(this.toAlert(st.key, e));
+  }
+
+  /** Long enough to be a spike rather than a burst. */
+  private lasted(e: Episode): boolean {
+    return e.endSec - e.startSec + 1 >= this.s.minSeconds;
   }
 
   private toAlert(key: string, e: Episode): Alert {
@@ -296,6 +317,11 @@ export class SpikeDetector implements Detector {
     const ratio = e.basePk.median > 0 ? e.peakPackets / e.basePk.median : Infinity;
     const topCountries = [...e.countries].sort((a, b) => b[1] - a[1]).slice(0, 5);
     const what = key === OVERALL ? 'all traffic' : `inbound to ${key}`;
+    // overall, "answers" mean nothing: only many sources count as harm there
+    const replyShare = key === OVERALL ? NaN : e.sent / Math.max(1, e.packets);
+    const oneWay = replyShare < s.maxReplyShare;
+    const magnitude = e.basePk.median > 0 ? ratio >= s.magnitudeRatio : e.peakPackets >= s.magnitudeRatio * s.minPacketsPerSec;
+    const severity = grade('info', { magnitude, persistence: secs >= s.persistSec, harm: shape === 'distributed' || oneWay });
     const parts = [
       `${what}: ${fmtRate(rate)} packets/s over ${secs} s (peak ${e.peakPackets}/s) vs baseline median ${fmtRate(e.basePk.median)}/s` +
         (Number.isFinite(ratio) ? ` (${ratio.toFixed(1)}× baseline)` : ''),
@@ -306,13 +332,14 @@ export class SpikeDetector implements Detector {
     const ge = e.sources.saturated ? '≥' : '';
     if (top.length) parts.push(`top sources ${top.map((t) => `${t.key} (${ge}${t.count})`).join(', ')}`);
     if (topCountries.length) parts.push(`top countries by sources ${topCountries.map(([c, n]) => `${c} (${n})`).join(', ')}`);
+    if (key !== OVERALL) parts.push(`${key} answered ${e.sent} packets (${Math.round(replyShare * 100)}% of what it received${oneWay ? ': one-way, flood-like' : ''})`);
     const endpoints: AlertEndpoint[] = top.map((t) => ({ role: 'source', address: t.key, packets: t.count }));
     if (key !== OVERALL) endpoints.unshift({ role: 'target', address: key, packets: e.packets });
     const range = frameRange(e.firstFrame, e.lastFrame);
     return {
       id: e.id,
       kind: 'traffic-spike',
-      severity: ratio >= 20 || shape === 'distributed' ? 'high' : 'medium',
+      severity,
       title: key === OVERALL
         ? `Traffic spike: ${e.peakPackets} packets/s overall`
         : `Traffic spike to ${key} (${shape === 'distributed' ? 'from many sources' : shape === 'single-source' ? `from ${top[0].key}` : 'from a few sources'})`,
@@ -324,6 +351,7 @@ export class SpikeDetector implements Detector {
         baselinePacketsPerSec: e.basePk.median, baselineBytesPerSec: e.baseBy.median, ratio: Number.isFinite(ratio) ? +ratio.toFixed(2) : 'inf',
         distinctSources: distinct, sourcesSaturated: String(e.distinct.saturated), topSourceShare: +topShare.toFixed(3), shape,
         topCountries: topCountries.map(([c, n]) => `${c}:${n}`).join(','),
+        ...(key !== OVERALL ? { repliedPackets: e.sent, replyShare: +replyShare.toFixed(3) } : {}),
       },
       thresholds: [
         ...(e.byPackets ? [{ metric: `packets/s ${what}`, observed: e.peakPackets, threshold: +e.thrPk.toFixed(2), baseline: { ...e.basePk, windowSec: e.historySec }, setting: 'spike.factor, spike.madK, spike.minPacketsPerSec' }] : []),
@@ -339,8 +367,8 @@ export class SpikeDetector implements Detector {
   /** Closed spikes plus those still going on (live). A spike overall that one destination's spike explains is left out. */
   alerts(): Alert[] {
     const live: Alert[] = [];
-    if (this.overall.episode) live.push(this.toAlert(OVERALL, this.overall.episode));
-    for (const st of this.dests.map.values()) if (st.episode) live.push(this.toAlert(st.key, st.episode));
+    if (this.overall.episode && this.lasted(this.overall.episode)) live.push(this.toAlert(OVERALL, this.overall.episode));
+    for (const st of this.dests.map.values()) if (st.episode && this.lasted(st.episode)) live.push(this.toAlert(st.key, st.episode));
     const all = this.done.concat(live);
     const perDest = all.filter((a) => a.endpoints[0]?.role === 'target');
     return all.filter((a) => {

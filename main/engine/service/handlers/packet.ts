@@ -6,7 +6,7 @@ import { ApiError } from '../../../api/index';
 import type { EngineService } from '../service';
 import { brokenDissection, errMessage, type OpenCapture } from '../open-capture';
 import { detailsOf } from '../details';
-import { followTcp, followUdp, udpStreamIds } from '../follow';
+import { followTcp, followTls, followUdp, udpStreamIds } from '../follow';
 import { Dissector } from '../../dissect/index';
 import type { Handlers } from './types';
 
@@ -49,7 +49,7 @@ export function packetHandlers(svc: EngineService): Handlers<'packet'> {
  * packet's TCP stream up to it first, so reassembly and stream state
  * match what the list saw.
  */
-function redissect(cap: OpenCapture, i: number): Dissection {
+export function redissect(cap: OpenCapture, i: number): Dissection {
   const s = cap.store;
   const stream = s.stream.arr[i];
   const seq: number[] = [];
@@ -85,7 +85,7 @@ function details(cap: OpenCapture, number: number): PacketDetails {
   return out;
 }
 
-function follow(cap: OpenCapture, number: number, protocol: 'tcp' | 'udp' = 'tcp'): StreamFollow {
+function follow(cap: OpenCapture, number: number, protocol: 'tcp' | 'udp' | 'tls' = 'tcp'): StreamFollow {
   const i = cap.indexOrThrow(number);
   const s = cap.store;
   if (protocol === 'udp') {
@@ -97,6 +97,7 @@ function follow(cap: OpenCapture, number: number, protocol: 'tcp' | 'udp' = 'tcp
   }
   const stream = s.stream.arr[i];
   if (stream < 0) throw new ApiError(`packet ${number} is not part of a TCP stream`, 'request');
+  if (protocol === 'tls') return followTls((tap) => followDissections(cap, (j) => s.stream.arr[j] === stream, new Dissector({ onTlsPlaintext: tap })), `tcp.stream eq ${stream}`);
   return followTcp(followDissections(cap, (j) => s.stream.arr[j] === stream), `tcp.stream eq ${stream}`);
 }
 
@@ -106,9 +107,8 @@ function follow(cap: OpenCapture, number: number, protocol: 'tcp' | 'udp' = 'tcp
  * fragments (rows shown as IPv4/IPv6) so reassembled segments and
  * datagrams come out whole.
  */
-function* followDissections(cap: OpenCapture, member: (j: number) => boolean): Generator<Dissection> {
+function* followDissections(cap: OpenCapture, member: (j: number) => boolean, dissector = new Dissector()): Generator<Dissection> {
   const s = cap.store;
-  const dissector = new Dissector();
   for (let j = 0; j < s.count; j++) {
     const isMember = member(j);
     if (!isMember) {

@@ -1,0 +1,169 @@
+// Brute force from what the decoders say about logins: failed
+// authentications from one server to one client, per service, over a
+// tumbling `windowSec` window — HTTP 401/403, FTP 530, SMTP 535, Kerberos
+// KDC_ERR_PREAUTH_FAILED (24), LDAP bind invalidCredentials (49), SMB/SMB2
+// STATUS_LOGON_FAILURE — and repeated HTTP form POSTs to a login-like URI
+// (answered 200 with an error page, which no status code betrays). Each rule
+// is a field test in Wireshark's names, so a protocol whose decoder lands
+// later is covered the day it does; services where every login is a
+// connection and nothing is readable (SSH, RDP) are the connection pattern's
+// (connections.ts).
+import type { Dissection, FieldValue } from '../../types';
+import type { Alert } from '../alert';
+import { addrEq, frameRange, grade, quote } from '../alert';
+import type { Detector, DetectorDef, LimitSettings } from '../detector';
+import type { PacketFacts } from '../facts';
+import { LruMap } from '../sketch';
+import type { InsightsSettings } from '../../../api/insights';
+
+export type LoginFailureSettings = InsightsSettings['loginFailures'];
+
+export const loginFailures: DetectorDef<{ loginFailures: LoginFailureSettings }, 'brute-force'> = {
+  id: 'login-failures',
+  kinds: ['brute-force'],
+  defaults: () => ({
+    loginFailures: {
+      enabled: true, windowSec: 300, minFailures: 10, minFormPosts: 20,
+      loginUriPattern: '(login|logon|signin|sign-in|sign_in|auth|session|wp-login|passw|token|account)',
+    },
+  }),
+  create: ({ settings, maxAlerts }) => new LoginFailureDetector(settings, maxAlerts),
+};
+
+interface Rule {
+  service: string;
+  /** the layer that carries the field (only frames with it are read) */
+  layer: string;
+  field: string;
+  values: number[];
+  /** the filter clause selecting exactly these frames */
+  clause: string;
+  what: string;
+}
+
+const STATUS_LOGON_FAILURE = 0xc000006d;
+const RULES: Rule[] = [
+  { service: 'HTTP', layer: 'http', field: 'http.response.code', values: [401, 403], clause: 'http.response.code in {401, 403}', what: 'HTTP 401/403 responses' },
+  { service: 'FTP', layer: 'ftp', field: 'ftp.response.code', values: [530], clause: 'ftp.response.code == 530', what: 'FTP 530 (not logged in) replies' },
+  { service: 'SMTP', layer: 'smtp', field: 'smtp.response.code', values: [535], clause: 'smtp.response.code == 535', what: 'SMTP 535 (authentication failed) replies' },
+  { service: 'Kerberos', layer: 'kerberos', field: 'kerberos.error_code', values: [24], clause: 'kerberos.error_code == 24', what: 'Kerberos KDC_ERR_PREAUTH_FAILED errors' },
+  { service: 'LDAP', layer: 'ldap', field: 'ldap.resultCode', values: [49], clause: 'ldap.resultCode == 49', what: 'LDAP invalidCredentials (49) results' },
+  { service: 'SMB2', layer: 'smb2', field: 'smb2.nt_status', values: [STATUS_LOGON_FAILURE], clause: 'smb2.nt_status == 0xc000006d', what: 'SMB2 STATUS_LOGON_FAILURE responses' },
+  { service: 'SMB', layer: 'smb', field: 'smb.nt_status', values: [STATUS_LOGON_FAILURE], clause: 'smb.nt_status == 0xc000006d', what: 'SMB STATUS_LOGON_FAILURE responses' },
+];
+const RULE_BY_LAYER = new Map(RULES.map((r) => [r.layer, r]));
+
+interface Win {
+  id: string | null;
+  client: string;
+  server: string;
+  /** the rule, or null for HTTP form posts */
+  rule: Rule | null;
+  uri: string;
+  start: number;
+  lastTs: number;
+  firstFrame: number;
+  lastFrame: number;
+  count: number;
+  bytes: number;
+}
+
+const num = (v: FieldValue): number => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : typeof v === 'string' ? Number(v) : NaN);
+
+export class LoginFailureDetector implements Detector {
+  private readonly wins: LruMap<string, Win>;
+  private readonly loginUri: RegExp;
+  private readonly done: Alert[] = [];
+  private seq = 0;
+  private flushed = false;
+
+  constructor(private readonly s: { loginFailures: LoginFailureSettings; limits: LimitSettings }, private readonly maxAlerts: number) {
+    this.wins = new LruMap(s.limits.maxSources, (_k, w) => this.retire(w));
+    this.loginUri = new RegExp(s.loginFailures.loginUriPattern, 'i');
+  }
+
+  add(f: PacketFacts, d: Dissection): void {
+    if (!this.s.loginFailures.enabled || f.src === undefined || f.dst === undefined || Number.isNaN(f.ts) || f.payloadLen === 0) return;
+    const tree = d.tree;
+    for (let i = 1; i < tree.length; i++) {
+      const rule = RULE_BY_LAYER.get(tree[i].name);
+      if (rule === undefined) continue;
+      if (rule.layer === 'http' && f.httpRequest) { this.formPost(f, d); return; }
+      let failed = false;
+      for (const fd of d.fields) if (fd.name === rule.field && rule.values.includes(num(fd.value))) { failed = true; break; }
+      // a failure travels from the server to the client
+      if (failed) this.count(`${f.dst}|${f.src}|${rule.service}`, f, f.dst, f.src, rule, '');
+      return;
+    }
+  }
+
+  private formPost(f: PacketFacts, d: Dissection): void {
+    let method: FieldValue | undefined, uri: FieldValue | undefined;
+    for (const fd of d.fields) {
+      if (fd.name === 'http.request.method') method ??= fd.value;
+      else if (fd.name === 'http.request.uri') uri ??= fd.value;
+    }
+    if (method !== 'POST' || typeof uri !== 'string' || !this.loginUri.test(uri.split('?')[0])) return;
+    this.count(`${f.src}|${f.dst}|POST ${uri}`, f, f.src as string, f.dst as string, null, uri);
+  }
+
+  private count(key: string, f: PacketFacts, client: string, server: string, rule: Rule | null, uri: string): void {
+    const c = this.s.loginFailures;
+    let w = this.wins.touch(key);
+    if (w !== undefined && (w.id !== null ? f.ts - w.lastTs > c.windowSec : f.ts - w.start > c.windowSec)) { this.retire(w); w = undefined; }
+    if (w === undefined) {
+      w = { id: null, client, server, rule, uri, start: f.ts, lastTs: f.ts, firstFrame: f.frame, lastFrame: f.frame, count: 0, bytes: 0 };
+      this.wins.set(key, w);
+    }
+    w.count++;
+    w.bytes += f.len;
+    w.lastTs = f.ts;
+    w.lastFrame = f.frame;
+    if (w.id === null && w.count >= (rule ? c.minFailures : c.minFormPosts)) w.id = `brute-force:${rule ? rule.service : 'form'}:${client}>${server}:${++this.seq}`;
+  }
+
+  private retire(w: Win): void {
+    if (w.id !== null && this.done.length < this.maxAlerts) this.done.push(this.toAlert(w, false));
+    w.id = null;
+  }
+
+  flush(): void {
+    this.flushed = true;
+  }
+
+  alerts(): Alert[] {
+    const live: Alert[] = [];
+    for (const w of this.wins.map.values()) if (w.id !== null) live.push(this.toAlert(w, !this.flushed));
+    const all = this.done.concat(live);
+    // form posts answered 401 are already counted as failures: one alert is enough
+    const failures = all.filter((a) => a.metrics.service === 'HTTP');
+    return all.filter((a) => a.metrics.service !== 'HTTP form' || !failures.some((x) =>
+      x.endpoints[0].address === a.endpoints[0].address && x.endpoints[1].address === a.endpoints[1].address && x.firstFrame <= a.lastFrame && x.lastFrame >= a.firstFrame));
+  }
+
+  private toAlert(w: Win, ongoing: boolean): Alert {
+    const c = this.s.loginFailures;
+    const secs = Math.max(w.lastTs - w.start, 0);
+    const min = w.rule ? c.minFailures : c.minFormPosts;
+    const svc = w.rule ? w.rule.service : 'HTTP form';
+    const what = w.rule ? w.rule.what : `POSTs to ${w.uri}`;
+    const filter = w.rule
+      ? `${addrEq('src', w.server)} && ${addrEq('dst', w.client)} && ${w.rule.clause} && ${frameRange(w.firstFrame, w.lastFrame)}`
+      : `${addrEq('src', w.client)} && ${addrEq('dst', w.server)} && http.request.method == "POST" && http.request.uri == ${quote(w.uri)} && ${frameRange(w.firstFrame, w.lastFrame)}`;
+    return {
+      id: w.id as string,
+      kind: 'brute-force',
+      severity: grade('low', { magnitude: w.count >= 10 * min, persistence: secs >= 600, harm: false }),
+      title: `Brute force against ${svc} on ${w.server} from ${w.client} (${w.count} ${w.rule ? 'failed logins' : 'login form posts'})`,
+      detail: `${w.rule ? `${w.server} sent ${w.client}` : `${w.client} sent ${w.server}`} ${w.count} ${what} in ${secs.toFixed(1)} s (${(w.count / Math.max(secs, 1)).toFixed(2)}/s)`,
+      firstTs: w.start, lastTs: w.lastTs, firstFrame: w.firstFrame, lastFrame: w.lastFrame,
+      endpoints: [{ role: 'source', address: w.client, packets: w.count }, { role: 'target', address: w.server }],
+      metrics: { service: svc, attempts: w.count, durationSec: +secs.toFixed(3), ...(w.uri ? { uri: w.uri } : {}) },
+      thresholds: [{ metric: `${what} between one client and one server in ${c.windowSec} s`, observed: w.count, threshold: min, setting: w.rule ? 'loginFailures.minFailures' : 'loginFailures.minFormPosts' }],
+      filter,
+      packets: w.count,
+      bytes: w.bytes,
+      ongoing,
+    };
+  }
+}

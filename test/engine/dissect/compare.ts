@@ -1,0 +1,101 @@
+// Compares our fields with the installed tshark's on the same frames: the
+// judge for every protocol module's test. Frames go into a pcap (or a pcap
+// already made by a peer is read), tshark prints `-T fields` for the
+// columns, we print the same columns through the same formatter as
+// `xdpscope read -T fields`, and every cell is compared.
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Dissector } from '../../../main/engine/dissect';
+import { parseCaptureBuffer } from '../../../main/engine/file/open';
+import { FieldsFormatter, defaultFieldsOptions } from '../../../main/engine/output/fields';
+import { hasCommand, outputDir } from '../../lib/env';
+
+export const tsharkSkip = (): string | false => (hasCommand('tshark') ? false : 'tshark not installed');
+
+/** A classic pcap (microsecond, Ethernet unless told) of the frames, one per second. */
+export function pcapOf(frames: Array<number[] | Uint8Array>, linkType = 1): Buffer {
+  const head = Buffer.alloc(24);
+  head.writeUInt32LE(0xa1b2c3d4, 0); head.writeUInt16LE(2, 4); head.writeUInt16LE(4, 6);
+  head.writeUInt32LE(262144, 16); head.writeUInt32LE(linkType, 20);
+  const parts = [head];
+  frames.forEach((f, i) => {
+    const h = Buffer.alloc(16);
+    h.writeUInt32LE(1_700_000_000 + i, 0); h.writeUInt32LE(0, 4);
+    h.writeUInt32LE(f.length, 8); h.writeUInt32LE(f.length, 12);
+    parts.push(h, Buffer.from(f instanceof Uint8Array ? f : Uint8Array.from(f)));
+  });
+  return Buffer.concat(parts);
+}
+
+/** columns tshark prints that are not fields of ours: filled from the summary and the malformed mark */
+const PSEUDO = new Set(['_ws.col.Protocol', '_ws.col.Info', '_ws.malformed']);
+
+export interface Comparison {
+  /** cells compared (frames × fields) */
+  cells: number;
+  frames: number;
+  /** 'frame N field: tshark X, ours Y' */
+  diffs: string[];
+  theirs: string[][];
+  ours: string[][];
+}
+
+/**
+ * tshark's and our `-T fields` for these columns on a capture file; `decodeAs`
+ * are tshark `-d` arguments given to both.
+ */
+export function compareFile(path: string, fields: string[], opts: { decodeAs?: string[] } = {}): Comparison {
+  const t = spawnSync('tshark', ['-n', '-r', path, ...(opts.decodeAs ?? []).flatMap((d) => ['-d', d]), '-T', 'fields', '-E', 'occurrence=a', ...fields.flatMap((f) => ['-e', f])],
+    { encoding: 'utf8', env: { ...process.env, TZ: 'UTC' }, maxBuffer: 64 << 20 });
+  if (t.status !== 0) throw new Error(`tshark failed on ${path}: ${t.stderr}`);
+  const theirs = t.stdout.split('\n').filter((l) => l.length > 0).map((l) => l.split('\t')
+    .map((c, k) => (fields[k] === '_ws.malformed' && c !== '' ? 'malformed'
+      // tshark's HTTP leaves the separator for a next message's text at the end of Info ("GET /x HTTP/1.1 ")
+      : fields[k] === '_ws.col.Info' ? c.replace(/ $/, '') : c)));
+  const real = fields.filter((f) => !PSEUDO.has(f));
+  const cap = parseCaptureBuffer(readFileSync(path));
+  const diffs: string[] = [];
+  const oursAll: string[][] = [];
+  // the whole tree and the field subset take different paths through the dissectors: both must agree
+  for (const subset of [false, true]) {
+    const dis = new Dissector({ geoip: null, ...(subset ? { fields: real } : {}), decodeAs: opts.decodeAs ?? [] });
+    const fmt = new FieldsFormatter(defaultFieldsOptions(real));
+    const ours = cap.packets.map((p) => {
+      const dn = dis.dissect(p);
+      const cells = fmt.line(dn).replace(/\n$/, '').split('\t');
+      // the pseudo-fields: tshark's columns, and whether the frame was marked malformed
+      return fields.map((f) => f === '_ws.col.Protocol' ? dn.summary.protocol : f === '_ws.col.Info' ? dn.summary.info
+        : f === '_ws.malformed' ? (dn.malformed ? 'malformed' : '') : cells[real.indexOf(f)]);
+    });
+    if (!subset) oursAll.push(...ours);
+    if (ours.length !== theirs.length) { diffs.push(`frame count: tshark ${theirs.length}, ours ${ours.length}`); continue; }
+    theirs.forEach((row, i) => fields.forEach((name, k) => {
+      // a field-subset Dissector builds no summary (as `read -T fields`): columns are compared on the whole tree
+      if (subset && name.startsWith('_ws.col.')) return;
+      const a = row[k] ?? '', b = ours[i][k] ?? '';
+      if (a !== b) diffs.push(`${subset ? '(subset) ' : ''}frame ${i + 1} ${name}: tshark '${a}', ours '${b}'`);
+    }));
+  }
+  return { cells: theirs.length * fields.length, frames: theirs.length, diffs, theirs, ours: oursAll };
+}
+
+/** compareFile on crafted frames, written under test-output/<name>/ so a failure can be opened in tshark. */
+export function compareFrames(name: string, frames: Array<number[] | Uint8Array>, fields: string[], opts: { decodeAs?: string[]; linkType?: number } = {}): Comparison {
+  const path = join(outputDir('dissect-compare'), `${name}.pcap`);
+  writeFileSync(path, pcapOf(frames, opts.linkType));
+  return compareFile(path, fields, opts);
+}
+
+/** Summary (Protocol and Info columns) of each frame, ours. */
+export function summaries(path: string): Array<[string, string]> {
+  const cap = parseCaptureBuffer(readFileSync(path));
+  const dis = new Dissector({ geoip: null });
+  return cap.packets.map((p) => { const d = dis.dissect(p); return [d.summary.protocol, d.summary.info]; });
+}
+
+/** tshark's Protocol and Info columns. */
+export function tsharkSummaries(path: string, opts: { decodeAs?: string[] } = {}): Array<[string, string]> {
+  const t = spawnSync('tshark', ['-n', '-r', path, ...(opts.decodeAs ?? []).flatMap((d) => ['-d', d]), '-T', 'fields', '-e', '_ws.col.Protocol', '-e', '_ws.col.Info'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  return t.stdout.split('\n').filter((l) => l.length > 0).map((l) => { const [p, i] = l.split('\t'); return [p, i ?? '']; });
+}

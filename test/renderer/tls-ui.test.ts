@@ -1,0 +1,79 @@
+// Preferences → TLS in headless Chromium against `xdpscope serve`: a capture
+// of curl against a Node https server (namespaces, SSLKEYLOGFILE) opens
+// encrypted; the TLS… button sets the key log (the dialog says how many
+// connections it holds), Follow TLS Stream then shows the plaintext request
+// and response, and after a reload the path is still there.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { chmodSync, copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { outputDir, hasCommand } from '../lib/env';
+import { chromiumSkipReason, launchBrowser, openPage, shown, startServe, statusMatches, textMatches } from '../e2e/harness';
+import { runPeers, peersSkipReason } from '../engine/dissect/peers';
+
+process.env.XDPSCOPE_CONFIG_DIR = mkdtempSync(join(tmpdir(), 'xs-config-'));
+const OUT = outputDir('tls-ui');
+const skip = chromiumSkipReason() ?? (peersSkipReason() || (hasCommand('openssl') ? false : 'needs openssl'));
+
+const SERVER = `
+const https = require('node:https'), fs = require('node:fs');
+const dir = process.env.CERTS;
+https.createServer({ key: fs.readFileSync(dir + '/rsa.key'), cert: fs.readFileSync(dir + '/rsa.crt'), ALPNProtocols: ['http/1.1'] }, (req, res) => {
+  res.writeHead(200, { 'content-type': 'text/plain', 'content-length': 6 });
+  res.end('secret');
+}).listen(Number(process.env.PORT), process.env.HOST, () => process.stdout.write('listening\\n'));
+`;
+
+test('Preferences → TLS: the key log decrypts Follow TLS Stream and is remembered', { skip, timeout: 120_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'xs-tls-ui-'));
+  chmodSync(dir, 0o755);
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'rsa.key'), '-out', join(dir, 'rsa.crt'), '-days', '1', '-subj', '/CN=tls.test'], { stdio: 'ignore' });
+  process.env.CERTS = dir;
+  const keys = join(dir, 'keys.txt');
+  const run = await runPeers(SERVER, 443, [['env', `SSLKEYLOGFILE=${keys}`, 'curl', '-sS', '-k', '--tlsv1.3', 'https://{ip}/tls-ui']]);
+  const pcap = join(dir, 'tls.pcap');
+  copyFileSync(run.pcap, pcap);
+  run.dispose();
+  const served = await startServe([pcap]);
+  const browser = await launchBrowser();
+  try {
+    const { page, pageErrors } = await openPage(browser);
+    await page.goto(served.url);
+    await shown(page, page.locator('[data-testid=packet-list] .ag-row').first(), 'the first row', { timeout: 15_000 });
+
+    await page.getByRole('button', { name: 'TLS…' }).click();
+    const dialog = page.getByTestId('tls-preferences');
+    await shown(page, dialog, 'the TLS preferences dialog');
+    await dialog.getByLabel('(Pre)-Master-Secret log filename (SSLKEYLOGFILE)').fill(keys);
+    await dialog.getByRole('button', { name: 'OK' }).click();
+    await shown(page, dialog, 'the dialog closed', { state: 'detached' });
+
+    const filter = page.getByLabel('display filter');
+    await filter.fill('tls.record.opaque_type');
+    await filter.press('Enter');
+    await statusMatches(page, 'displayed', /Displayed: [1-9]/);
+    await page.locator('[data-testid=packet-list] .ag-row').first().click({ button: 'right' });
+    await page.getByRole('menuitem', { name: 'Follow TLS Stream' }).click();
+    const follow = page.getByRole('dialog', { name: 'Follow TLS stream' });
+    await shown(page, follow, 'the TLS follow dialog');
+    await textMatches(page, page.getByTestId('stream'), /^GET \/tls-ui HTTP\/1\.1\r?\n[\s\S]*HTTP\/1\.1 200 OK[\s\S]*secret$/, 'the decrypted stream');
+    await page.screenshot({ path: join(OUT, 'follow-tls.png') });
+    await page.getByRole('button', { name: 'Close' }).click();
+
+    // remembered: after a reload the preference dialog shows the path, and the engine has it
+    await page.reload();
+    await shown(page, page.locator('[data-testid=packet-list] .ag-row').first(), 'the first row after reload', { timeout: 15_000 });
+    await page.getByRole('button', { name: 'TLS…' }).click();
+    await shown(page, dialog, 'the TLS preferences dialog again');
+    assert.equal(await dialog.getByLabel('(Pre)-Master-Secret log filename (SSLKEYLOGFILE)').inputValue(), keys);
+    await textMatches(page, dialog.locator('.hint'), /^1 connection in the key log/, 'the key log summary');
+    await page.screenshot({ path: join(OUT, 'tls-preferences.png') });
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await browser.close();
+    await served.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
