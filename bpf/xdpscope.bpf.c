@@ -1,8 +1,15 @@
 // SPDX-License-Identifier: (MIT OR GPL-2.0)
 /*
- * xdpscope's XDP program: copies each ingress frame (up to snaplen) into a
- * ring buffer record for the capture helper and always returns XDP_PASS,
- * so attaching it never changes traffic.
+ * xdpscope's capture programs. Every one only copies frames (up to snaplen)
+ * into ring buffer records for the capture helper and never changes what
+ * happens to them:
+ *  - xdpscope_capture (XDP): ingress; always XDP_PASS.
+ *  - xdpscope_egress (tc: tcx link, or a clsact filter on older kernels):
+ *    egress; always TCX_NEXT, so later programs still run.
+ *  - xdpscope_fentry/xdpscope_fexit: ingress on an interface whose XDP hook
+ *    belongs to someone else's program; they trace that program (as xdpdump
+ *    does) and record the action it returned.
+ * All share the counters, the filter, sampling and snaplen.
  */
 #define __XS_BPF__
 #include <linux/types.h>
@@ -14,6 +21,10 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
 #include "xdpscope.h"
+
+/* tcx's "continue with the next program"; TC_ACT_UNSPEC (the same value)
+ * under a clsact qdisc. */
+#define XS_TC_NEXT (-1)
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -175,13 +186,14 @@ static __always_inline int cond_match(const struct pkt_meta *m, const struct xs_
 	return 1;
 }
 
-static __always_inline int filter_pass(struct xdp_md *ctx, const struct xs_filter *f, int raw_ip)
+/* data..end: the packet (XDP) or a copy of its first bytes (tc, tracing). */
+static __always_inline int filter_pass(void *data, void *end, const struct xs_filter *f, int raw_ip)
 {
 	__u32 n = f->n_conds;
 	if (n == 0)
 		return 1;
 	struct pkt_meta m = {};
-	parse((void *)(long)ctx->data, (void *)(long)ctx->data_end, &m, raw_ip);
+	parse(data, end, &m, raw_ip);
 	/* groups with at least one condition, and those with one that failed */
 	__u32 present = 0, failed = 0;
 	for (int i = 0; i < XS_MAX_CONDS; i++) {
@@ -199,6 +211,69 @@ static __always_inline int filter_pass(struct xdp_md *ctx, const struct xs_filte
 	return (present & ~failed) != 0;
 }
 
+/* Counts the frame; 0 when it arrived while paused (counted as such). */
+static __always_inline int admit(struct xs_counters *cnt, const struct xs_config *cfg, __u32 wire_len)
+{
+	cnt->seen++;
+	cnt->seen_bytes += wire_len;
+	if (cfg->paused) {
+		cnt->paused++;
+		return 0;
+	}
+	return 1;
+}
+
+/* The active filter, or NULL when everything passes. */
+static __always_inline const struct xs_filter *active_filter(const struct xs_config *cfg)
+{
+	__u32 slot = cfg->active_filter & 1;
+	const struct xs_filter *f = bpf_map_lookup_elem(&filters, &slot);
+	return f && f->n_conds ? f : 0;
+}
+
+/* 1-in-N sampling of what passed the filter; 0 = skipped (counted). */
+static __always_inline int sampled_in(struct xs_counters *cnt, const struct xs_config *cfg)
+{
+	__u32 n = cfg->sample_n;
+	if (n > 1) {
+		__u32 zero = 0;
+		__u64 *sc = bpf_map_lookup_elem(&sample_ctr, &zero);
+		if (sc && __sync_fetch_and_add(sc, 1) % n != 0) {
+			cnt->sampled_out++;
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/* Bytes to copy: 64-bit and masked right before use, so the verifier keeps
+ * the bound (the helper never sets snaplen above XS_MAX_SNAP - 1). */
+static __always_inline __u64 cap_of(const struct xs_config *cfg, __u32 wire_len)
+{
+	__u64 cap = wire_len < cfg->snaplen ? wire_len : cfg->snaplen;
+	return cap & XS_SNAP_MASK;
+}
+
+static __always_inline struct scratch *cpu_scratch(void)
+{
+	__u32 cpu = bpf_get_smp_processor_id();
+	return bpf_map_lookup_elem(&scratch, &cpu);
+}
+
+static __always_inline void emit(struct xs_counters *cnt, struct scratch *s, __u64 cap, __u32 wire_len,
+				 __u32 ifindex, __u32 queue, __u32 direction, __u32 action)
+{
+	s->hdr.ts_mono_ns = bpf_ktime_get_ns();
+	s->hdr.wire_len = wire_len;
+	s->hdr.cap_len = cap;
+	s->hdr.ifindex = ifindex;
+	s->hdr.rx_queue = queue;
+	s->hdr.direction = direction;
+	s->hdr.xdp_action = action;
+	if (bpf_ringbuf_output(&records, s, sizeof(s->hdr) + (cap & XS_SNAP_MASK), 0) != 0)
+		cnt->ring_full++;
+}
+
 SEC("xdp.frags")
 int xdpscope_capture(struct xdp_md *ctx)
 {
@@ -209,49 +284,181 @@ int xdpscope_capture(struct xdp_md *ctx)
 		return XDP_PASS;
 
 	__u32 wire_len = bpf_xdp_get_buff_len(ctx);
-	cnt->seen++;
-	cnt->seen_bytes += wire_len;
-
-	if (cfg->paused) {
-		cnt->paused++;
+	if (!admit(cnt, cfg, wire_len))
 		return XDP_PASS;
-	}
-	__u32 slot = cfg->active_filter & 1;
-	struct xs_filter *f = bpf_map_lookup_elem(&filters, &slot);
-	if (f && !filter_pass(ctx, f, cfg->raw_ip)) {
+	const struct xs_filter *f = active_filter(cfg);
+	if (f && !filter_pass((void *)(long)ctx->data, (void *)(long)ctx->data_end, f, cfg->raw_ip)) {
 		cnt->filtered++;
 		return XDP_PASS;
 	}
-	__u32 n = cfg->sample_n;
-	if (n > 1) {
-		__u64 *sc = bpf_map_lookup_elem(&sample_ctr, &zero);
-		if (sc && __sync_fetch_and_add(sc, 1) % n != 0) {
-			cnt->sampled_out++;
-			return XDP_PASS;
-		}
-	}
-
-	__u32 cpu = bpf_get_smp_processor_id();
-	struct scratch *s = bpf_map_lookup_elem(&scratch, &cpu);
+	if (!sampled_in(cnt, cfg))
+		return XDP_PASS;
+	struct scratch *s = cpu_scratch();
 	if (!s)
 		return XDP_PASS;
-	/* 64-bit and masked right before use, so the verifier keeps the bound
-	 * (the helper never sets snaplen above XS_MAX_SNAP - 1). */
-	__u64 cap = wire_len < cfg->snaplen ? wire_len : cfg->snaplen;
-	cap &= XS_SNAP_MASK;
+	__u64 cap = cap_of(cfg, wire_len);
 	if (cap < 1 || bpf_xdp_load_bytes(ctx, 0, s->data, cap) != 0) {
 		/* Cannot happen for a well-formed frame; count it so nothing is hidden. */
 		cnt->ring_full++;
 		return XDP_PASS;
 	}
-	s->hdr.ts_mono_ns = bpf_ktime_get_ns();
+	emit(cnt, s, cap, wire_len, ctx->ingress_ifindex, ctx->rx_queue_index, XS_PKT_IN, XS_NO_ACTION);
+	return XDP_PASS;
+}
+
+/* Enough for the headers the filter reads (Ethernet, IPv6 or IPv4 with
+ * options, ports): copied first, so a frame the filter rejects costs no
+ * full copy (an egress GSO frame can be 64 KiB). */
+#define XS_PEEK 128u
+
+/*
+ * Egress. The skb is seen before segmentation: a GSO/TSO super-frame is one
+ * record with its full length, as tcpdump (which taps at the same point)
+ * shows it. bpf_skb_load_bytes reads paged data too.
+ */
+static __always_inline int tc_capture(struct __sk_buff *skb, __u32 direction, __u32 action)
+{
+	__u32 zero = 0;
+	struct xs_counters *cnt = bpf_map_lookup_elem(&counters, &zero);
+	struct xs_config *cfg = bpf_map_lookup_elem(&config, &zero);
+	if (!cnt || !cfg)
+		return XS_TC_NEXT;
+
+	__u32 wire_len = skb->len;
+	if (!admit(cnt, cfg, wire_len))
+		return XS_TC_NEXT;
+	struct scratch *s = cpu_scratch();
+	if (!s)
+		return XS_TC_NEXT;
+	const struct xs_filter *f = active_filter(cfg);
+	if (f) {
+		__u32 peek = wire_len < XS_PEEK ? wire_len : XS_PEEK;
+		if (peek < 1 || bpf_skb_load_bytes(skb, 0, s->data, peek & (XS_PEEK * 2 - 1)) != 0)
+			peek = 0;
+		if (!filter_pass(s->data, s->data + (peek & (XS_PEEK * 2 - 1)), f, cfg->raw_ip)) {
+			cnt->filtered++;
+			return XS_TC_NEXT;
+		}
+	}
+	if (!sampled_in(cnt, cfg))
+		return XS_TC_NEXT;
+	__u64 cap = cap_of(cfg, wire_len);
+	if (cap < 1 || bpf_skb_load_bytes(skb, 0, s->data, cap) != 0) {
+		cnt->ring_full++;
+		return XS_TC_NEXT;
+	}
+	emit(cnt, s, cap, wire_len, skb->ifindex, direction == XS_PKT_IN ? skb->queue_mapping : 0, direction, action);
+	return XS_TC_NEXT;
+}
+
+SEC("tc")
+int xdpscope_egress(struct __sk_buff *skb)
+{
+	return tc_capture(skb, XS_PKT_OUT, XS_NO_ACTION);
+}
+
+/*
+ * Ingress behind a foreign XDP program when it cannot be traced (a kernel
+ * that refuses fentry/fexit): tcx ingress runs after XDP, so it sees only
+ * what that program passed — each frame here had XDP_PASS; drops, TX and
+ * redirects never reach it.
+ */
+SEC("tc")
+int xdpscope_ingress(struct __sk_buff *skb)
+{
+	return tc_capture(skb, XS_PKT_IN, XDP_PASS);
+}
+
+/*
+ * Beside a foreign XDP program: fentry copies the frame as it arrives (before
+ * that program may rewrite it), fexit adds the action it returned and emits
+ * the record. Both run on the same CPU for one frame (XDP runs with
+ * migration disabled, and a program run is never nested within itself), so
+ * the per-CPU scratch carries the frame from one to the other. Kernel types
+ * by CO-RE: the fields are found in the running kernel's BTF, whatever its
+ * layout.
+ */
+struct net_device {
+	int ifindex;
+} __attribute__((preserve_access_index));
+
+struct xdp_rxq_info {
+	struct net_device *dev;
+	__u32 queue_index;
+} __attribute__((preserve_access_index));
+
+struct xdp_buff {
+	void *data;
+	void *data_end;
+	struct xdp_rxq_info *rxq;
+} __attribute__((preserve_access_index));
+
+/* Per CPU: the wire length of the frame fentry copied, 0 when none waits. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} pending SEC(".maps");
+
+SEC("fentry/xdp")
+int xdpscope_fentry(__u64 *ctx)
+{
+	struct xdp_buff *xdp = (struct xdp_buff *)ctx[0];
+	__u32 zero = 0;
+	__u32 *wait = bpf_map_lookup_elem(&pending, &zero);
+	struct xs_counters *cnt = bpf_map_lookup_elem(&counters, &zero);
+	struct xs_config *cfg = bpf_map_lookup_elem(&config, &zero);
+	if (!wait || !cnt || !cfg)
+		return 0;
+	*wait = 0;
+	/* The same program may serve other interfaces: only ours counts. */
+	if (xdp->rxq->dev->ifindex != (int)cfg->ifindex)
+		return 0;
+	void *data = xdp->data, *data_end = xdp->data_end;
+	/* The first buffer only: fragments of a multi-buffer frame are not
+	 * reachable from here. */
+	__u32 wire_len = (__u32)(data_end - data);
+	if (!admit(cnt, cfg, wire_len))
+		return 0;
+	struct scratch *s = cpu_scratch();
+	if (!s)
+		return 0;
+	__u64 cap = cap_of(cfg, wire_len);
+	if (cap < 1 || bpf_probe_read_kernel(s->data, cap, data) != 0) {
+		cnt->ring_full++;
+		return 0;
+	}
+	const struct xs_filter *f = active_filter(cfg);
+	if (f && !filter_pass(s->data, s->data + cap, f, cfg->raw_ip)) {
+		cnt->filtered++;
+		return 0;
+	}
+	if (!sampled_in(cnt, cfg))
+		return 0;
 	s->hdr.wire_len = wire_len;
 	s->hdr.cap_len = cap;
-	s->hdr.ifindex = ctx->ingress_ifindex;
-	s->hdr.rx_queue = ctx->rx_queue_index;
-	if (bpf_ringbuf_output(&records, s, sizeof(s->hdr) + cap, 0) != 0)
-		cnt->ring_full++;
-	return XDP_PASS;
+	s->hdr.rx_queue = xdp->rxq->queue_index;
+	*wait = wire_len ? wire_len : 1;
+	return 0;
+}
+
+SEC("fexit/xdp")
+int xdpscope_fexit(__u64 *ctx)
+{
+	__u32 zero = 0;
+	__u32 *wait = bpf_map_lookup_elem(&pending, &zero);
+	struct xs_counters *cnt = bpf_map_lookup_elem(&counters, &zero);
+	struct xs_config *cfg = bpf_map_lookup_elem(&config, &zero);
+	if (!wait || !*wait || !cnt || !cfg)
+		return 0;
+	*wait = 0;
+	struct scratch *s = cpu_scratch();
+	if (!s)
+		return 0;
+	/* ctx[1]: the traced program's return value, its XDP action */
+	emit(cnt, s, s->hdr.cap_len, s->hdr.wire_len, cfg->ifindex, s->hdr.rx_queue, XS_PKT_IN, (__u32)ctx[1]);
+	return 0;
 }
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";

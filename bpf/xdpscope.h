@@ -22,7 +22,7 @@
 #include <linux/types.h>
 #endif
 
-#define XS_PROTO_VERSION 1
+#define XS_PROTO_VERSION 2
 
 /* Largest frame the program copies. Multi-buffer (xdp.frags) frames up to
  * 64 KiB + headers fit; anything longer is truncated and keeps its wire
@@ -30,13 +30,23 @@
 #define XS_MAX_SNAP 131072u
 #define XS_SNAP_MASK (XS_MAX_SNAP - 1)
 
+/* Which way a frame went: the values of pcapng's epb_flags bits 0-1, so the
+ * engine writes them into saved files unchanged. */
+#define XS_PKT_IN 1
+#define XS_PKT_OUT 2
+/* xdp_action when no foreign XDP program decided anything (our own program
+ * always passes; egress frames never met XDP). */
+#define XS_NO_ACTION 0xffffffffu
+
 /* Kernel record header (ring buffer). */
 struct xs_rec_hdr {
 	__u64 ts_mono_ns; /* bpf_ktime_get_ns(): CLOCK_MONOTONIC */
 	__u32 wire_len;   /* whole frame, all fragments */
 	__u32 cap_len;    /* bytes that follow */
 	__u32 ifindex;
-	__u32 rx_queue;
+	__u32 rx_queue;   /* ingress: the receive queue; egress: 0 */
+	__u32 direction;  /* XS_PKT_IN or XS_PKT_OUT */
+	__u32 xdp_action; /* the foreign program's verdict (XDP_ABORTED..XDP_REDIRECT), or XS_NO_ACTION */
 };
 
 /* Per-CPU counters, summed by the helper.
@@ -109,6 +119,7 @@ struct xs_config {
 	__u32 active_filter; /* 0 or 1 */
 	__u32 paused;
 	__u32 raw_ip;        /* 1: frames start at the IP header (tun, wireguard: LINKTYPE_RAW) */
+	__u32 ifindex;       /* the captured interface: a traced foreign program may serve others too */
 };
 
 /* ---- helper → Node stream ---- */
@@ -127,6 +138,18 @@ struct xs_frame_hdr {
 
 #define XS_MODE_NATIVE 1
 #define XS_MODE_GENERIC 2
+/* ingress through fentry/fexit on the interface's foreign XDP program */
+#define XS_MODE_TRACE 3
+/* ingress through tcx after the foreign XDP program: only what it passed */
+#define XS_MODE_AFTER 4
+
+/* hello.directions: what is captured */
+#define XS_CAP_IN 1
+#define XS_CAP_OUT 2
+/* hello.egress_mode */
+#define XS_EGRESS_NONE 0
+#define XS_EGRESS_TCX 1    /* tcx bpf_link (kernel >= 6.6): gone with the helper, even after kill -9 */
+#define XS_EGRESS_CLSACT 2 /* clsact qdisc filter (older kernels): removed on exit, survives kill -9 */
 
 struct xs_hello {
 	__u32 version;
@@ -138,6 +161,11 @@ struct xs_hello {
 	__u32 prog_id;
 	__u32 ring_bytes;
 	char ifname[16];
+	__u32 directions;    /* XS_CAP_IN | XS_CAP_OUT */
+	__u32 egress_mode;   /* XS_EGRESS_* */
+	__u32 foreign_id;    /* XS_MODE_TRACE: the traced program's id, else 0 */
+	char foreign_name[16]; /* ... and its name */
+	__u32 pad;
 };
 
 /* Packet record inside an XS_F_PACKETS payload (packed, no padding):
@@ -148,6 +176,8 @@ struct xs_wire_rec {
 	__u32 cap_len;
 	__u32 ifindex;
 	__u32 rx_queue;
+	__u32 direction;  /* XS_PKT_IN or XS_PKT_OUT */
+	__u32 xdp_action; /* or XS_NO_ACTION */
 } __attribute__((packed));
 
 struct xs_stats {

@@ -1,6 +1,7 @@
 /*
- * `xdpscope-helper capture`: load the XDP program, attach it with a
- * bpf_link (closing the fd — exit, crash or kill -9 — detaches it), and
+ * `xdpscope-helper capture`: load the capture programs, attach them with
+ * bpf_links (closing the fds — exit, crash or kill -9 — detaches them): XDP
+ * for ingress, tcx for egress (a clsact filter on kernels before 6.6), and
  * relay ring buffer records to stdout in the framed protocol of
  * helper/PROTOCOL.md until stop / stdin EOF / SIGINT / SIGTERM.
  *
@@ -16,8 +17,10 @@
 #include "harden.h"
 
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
+#include <linux/pkt_cls.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <linux/capability.h>
@@ -32,12 +35,21 @@
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #ifndef CAP_BPF
 #define CAP_BPF 39
 #endif
+/* enum bpf_attach_type values of kernel 6.6's uapi, newer than some build hosts' headers */
+#define XS_BPF_TCX_INGRESS 46
+#define XS_BPF_TCX_EGRESS 47
+/* Our clsact filter's handle and priority: fixed, so a capture replaces a
+ * filter a killed helper left behind instead of stacking a second one. */
+#define XS_TC_HANDLE 0x5853
+#define XS_TC_PRIO 0xc5
+
 #ifndef F_SETPIPE_SZ
 #define F_SETPIPE_SZ 1031
 #endif
@@ -55,10 +67,116 @@
  * draining stdout), never loses its reply. */
 #define CONTROL_RESERVE (2 * sizeof(struct xs_frame_hdr) + REPLY_MAX + sizeof(struct xs_stats))
 
+/*
+ * Beside a foreign XDP program, ingress is captured by tracing it
+ * (fentry/fexit, as xdpdump does). Opening a program by id and reading its
+ * BTF need CAP_SYS_ADMIN, which harden_startup() drops even for root; so
+ * for a root caller xs_capture_prepare() does both first, and opens our
+ * object with the attach targets set. Nothing here runs for a
+ * capability-granted helper: tracing then is refused with a message.
+ */
+static struct {
+	int fd;                    /* the foreign program, or -1 */
+	unsigned int id;
+	char name[BPF_OBJ_NAME_LEN];
+	char func[128];            /* its entry function, from its BTF */
+	struct xdpscope_bpf *skel; /* opened, fentry/fexit aimed at it */
+	char err[200];             /* why not, when it could not be prepared */
+} foreign = {.fd = -1};
+
+/* Name of a program's main function (its first func_info), from its BTF. */
+static int prog_func_name(int fd, char *out, size_t outlen)
+{
+	struct bpf_prog_info info;
+	__u32 len = sizeof(info);
+	memset(&info, 0, sizeof(info));
+	if (bpf_obj_get_info_by_fd(fd, &info, &len) || !info.btf_id || !info.nr_func_info)
+		return -1;
+	__u32 n = info.nr_func_info, btf_id = info.btf_id;
+	struct bpf_func_info *fi = calloc(n, sizeof(*fi));
+	if (!fi)
+		return -1;
+	memset(&info, 0, sizeof(info));
+	info.nr_func_info = n;
+	info.func_info_rec_size = sizeof(*fi);
+	info.func_info = (__u64)(unsigned long)fi;
+	len = sizeof(info);
+	int rc = -1;
+	struct btf *btf = NULL;
+	if (bpf_obj_get_info_by_fd(fd, &info, &len) == 0 && (btf = btf__load_from_kernel_by_id(btf_id)) != NULL) {
+		const struct btf_type *t = btf__type_by_id(btf, fi[0].type_id);
+		const char *name = t ? btf__name_by_offset(btf, t->name_off) : NULL;
+		if (name && *name) {
+			snprintf(out, outlen, "%s", name);
+			rc = 0;
+		}
+	}
+	btf__free(btf);
+	free(fi);
+	return rc;
+}
+
+static const char *arg_value(int argc, char **argv, const char *lng, const char *shrt)
+{
+	size_t n = strlen(lng);
+	for (int i = 1; i < argc; i++) {
+		if ((!strcmp(argv[i], lng) || (shrt && !strcmp(argv[i], shrt))) && i + 1 < argc)
+			return argv[i + 1];
+		if (!strncmp(argv[i], lng, n) && argv[i][n] == '=')
+			return argv[i] + n + 1;
+	}
+	return NULL;
+}
+
+void xs_capture_prepare(int argc, char **argv)
+{
+	const char *iface = arg_value(argc, argv, "--iface", "-i");
+	const char *dir = arg_value(argc, argv, "--direction", "-d");
+	if (!iface || strlen(iface) >= IFNAMSIZ || (dir && !strcmp(dir, "out")))
+		return;
+	int ifindex = (int)if_nametoindex(iface);
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	if (!ifindex || bpf_xdp_query(ifindex, 0, &q) != 0)
+		return;
+	unsigned int id = q.drv_prog_id ? q.drv_prog_id : q.skb_prog_id ? q.skb_prog_id : q.hw_prog_id ? q.hw_prog_id : q.prog_id;
+	if (!id || q.hw_prog_id == id)
+		return; /* offloaded programs run on the NIC: nothing to trace */
+	foreign.id = id;
+	foreign.fd = bpf_prog_get_fd_by_id(id);
+	if (foreign.fd < 0) {
+		snprintf(foreign.err, sizeof(foreign.err), "cannot open it: %s", strerror(errno));
+		return;
+	}
+	struct bpf_prog_info info;
+	__u32 len = sizeof(info);
+	memset(&info, 0, sizeof(info));
+	if (bpf_obj_get_info_by_fd(foreign.fd, &info, &len) == 0)
+		snprintf(foreign.name, sizeof(foreign.name), "%s", info.name);
+	if (!strcmp(foreign.name, "xdpscope_captur"))
+		return; /* another xdpscope: refused later */
+	if (prog_func_name(foreign.fd, foreign.func, sizeof(foreign.func))) {
+		snprintf(foreign.err, sizeof(foreign.err), "it has no BTF to trace it by");
+		return;
+	}
+	foreign.skel = xdpscope_bpf__open();
+	if (!foreign.skel ||
+	    bpf_program__set_attach_target(foreign.skel->progs.xdpscope_fentry, foreign.fd, foreign.func) ||
+	    bpf_program__set_attach_target(foreign.skel->progs.xdpscope_fexit, foreign.fd, foreign.func)) {
+		snprintf(foreign.err, sizeof(foreign.err), "cannot aim fentry/fexit at %s(): %s", foreign.func, strerror(errno));
+		xdpscope_bpf__destroy(foreign.skel);
+		foreign.skel = NULL;
+	}
+}
+
 struct relay {
 	struct xdpscope_bpf *skel;
+	struct bpf_link *trace_in, *trace_out; /* fentry/fexit on the foreign program */
 	struct ring_buffer *rb;
 	int link_fd;
+	int egress_link_fd;   /* tcx link, or -1 */
+	int egress_mode;      /* XS_EGRESS_* */
+	int clsact_watch_fd;  /* clsact: closing it (exit, crash, kill -9) makes the watcher detach */
+	pid_t clsact_watcher;
 	int ifindex;
 	unsigned int snaplen;
 	int frags;
@@ -168,6 +286,8 @@ static int on_record(void *ctx, void *data, size_t size)
 		.cap_len = k->cap_len,
 		.ifindex = k->ifindex,
 		.rx_queue = k->rx_queue,
+		.direction = k->direction,
+		.xdp_action = k->xdp_action,
 	};
 	memcpy(r->out + r->tail, &w, sizeof(w));
 	memcpy(r->out + r->tail + sizeof(w), k + 1, k->cap_len);
@@ -409,7 +529,8 @@ static int has_caps(void)
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: xdpscope-helper capture --iface NAME [--mode auto|native|generic] [--snaplen N]\n"
-		   "                               [--sample N] [--filter EXPR] [--ring-bytes N]\n");
+		   "                               [--sample N] [--filter EXPR] [--ring-bytes N]\n"
+		   "                               [--direction in|out|inout] [--egress-attach auto|tcx|clsact]\n");
 }
 
 static int parse_num(const char *opt, const char *s, unsigned long long min, unsigned long long max,
@@ -430,11 +551,24 @@ static int parse_num(const char *opt, const char *s, unsigned long long min, uns
 	return 0;
 }
 
-static int load_program(struct relay *r, unsigned long long ring_bytes, int frags)
+/* trace: fentry/fexit on the foreign program; after: tcx ingress behind it */
+static int load_program(struct relay *r, unsigned long long ring_bytes, int frags, int dirs, int trace, int after)
 {
-	r->skel = xdpscope_bpf__open();
+	if (trace) {
+		/* opened before the capabilities were narrowed, targets set */
+		r->skel = foreign.skel;
+		foreign.skel = NULL;
+	} else {
+		r->skel = xdpscope_bpf__open();
+	}
 	if (!r->skel)
-		return -errno;
+		return trace ? -EINVAL : -errno;
+	/* Only the programs this capture attaches: nothing else is verified or loaded. */
+	bpf_program__set_autoload(r->skel->progs.xdpscope_capture, (dirs & XS_CAP_IN) && !trace && !after);
+	bpf_program__set_autoload(r->skel->progs.xdpscope_ingress, after);
+	bpf_program__set_autoload(r->skel->progs.xdpscope_egress, (dirs & XS_CAP_OUT) != 0);
+	bpf_program__set_autoload(r->skel->progs.xdpscope_fentry, trace);
+	bpf_program__set_autoload(r->skel->progs.xdpscope_fexit, trace);
 	bpf_map__set_max_entries(r->skel->maps.records, (__u32)ring_bytes);
 	int ncpu = libbpf_num_possible_cpus();
 	bpf_map__set_max_entries(r->skel->maps.scratch, (__u32)(ncpu > 0 ? ncpu : 1));
@@ -450,6 +584,121 @@ static int load_program(struct relay *r, unsigned long long ring_bytes, int frag
 	}
 	r->frags = frags;
 	return 0;
+}
+
+/* Our filter only. The clsact qdisc stays, even one we created: deleting it
+ * would also delete any filter someone added to it meanwhile, and an empty
+ * one costs next to nothing. */
+static void clsact_remove(int ifindex)
+{
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = BPF_TC_EGRESS);
+	LIBBPF_OPTS(bpf_tc_opts, to, .handle = XS_TC_HANDLE, .priority = XS_TC_PRIO);
+	bpf_tc_detach(&hook, &to);
+}
+
+/*
+ * A clsact filter is not a link, and removing it needs CAP_NET_ADMIN, which
+ * the helper drops once attached. So a watcher process keeps that one
+ * capability, holds nothing else, and waits for the read end of a pipe whose
+ * write end only the helper has: when the helper ends, however (kill -9
+ * included), the pipe closes and the watcher removes the filter. Only a
+ * kill -9 of the watcher too leaves the filter, until the next capture
+ * there replaces it (same handle and priority).
+ */
+static int clsact_watch(struct relay *r)
+{
+	int p[2];
+	if (pipe2(p, O_CLOEXEC))
+		return -1;
+	pid_t pid = fork();
+	if (pid < 0) {
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		signal(SIGINT, SIG_IGN);
+		signal(SIGTERM, SIG_IGN);
+		signal(SIGHUP, SIG_IGN);
+		int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+		dup2(devnull, STDIN_FILENO);
+		dup2(devnull, STDOUT_FILENO); /* the reader waits for the helper's stdout to close, not ours */
+		dup2(p[0], 3);
+		syscall(SYS_close_range, 4u, ~0u, 0u); /* the links, maps and ring: the helper's alone */
+		struct __user_cap_header_struct h = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
+		struct __user_cap_data_struct d[2];
+		memset(d, 0, sizeof(d));
+		d[CAP_NET_ADMIN / 32].effective = d[CAP_NET_ADMIN / 32].permitted = 1u << (CAP_NET_ADMIN % 32);
+		syscall(SYS_capset, &h, d);
+		char b;
+		while (read(3, &b, 1) < 0 && errno == EINTR)
+			;
+		clsact_remove(r->ifindex);
+		_exit(0);
+	}
+	close(p[0]);
+	r->clsact_watch_fd = p[1];
+	r->clsact_watcher = pid;
+	return 0;
+}
+
+/*
+ * Egress: a tcx link (kernel >= 6.6) goes with the helper however it ends.
+ * Older kernels have only the clsact qdisc, whose filters are not links: a
+ * watcher removes ours when the helper ends (clsact_watch).
+ */
+static int attach_egress(struct relay *r, const char *how, char *err, size_t errlen)
+{
+	int prog_fd = bpf_program__fd(r->skel->progs.xdpscope_egress);
+	if (strcmp(how, "clsact")) {
+		r->egress_link_fd = bpf_link_create(prog_fd, r->ifindex, XS_BPF_TCX_EGRESS, NULL);
+		if (r->egress_link_fd >= 0) {
+			fcntl(r->egress_link_fd, F_SETFD, FD_CLOEXEC);
+			r->egress_mode = XS_EGRESS_TCX;
+			return 0;
+		}
+		int e = errno;
+		snprintf(err, errlen, "tcx: %s", strerror(e));
+		/* EINVAL: a kernel without tcx; anything else is a real refusal */
+		if (!strcmp(how, "tcx") || e != EINVAL)
+			return -1;
+	}
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = r->ifindex, .attach_point = BPF_TC_EGRESS);
+	int rc = bpf_tc_hook_create(&hook);
+	if (rc && rc != -EEXIST) {
+		snprintf(err + strlen(err), errlen - strlen(err), "%sclsact qdisc: %s", err[0] ? "; " : "", strerror(-rc));
+		return -1;
+	}
+	LIBBPF_OPTS(bpf_tc_opts, to, .prog_fd = prog_fd, .handle = XS_TC_HANDLE, .priority = XS_TC_PRIO,
+		    .flags = BPF_TC_F_REPLACE);
+	rc = bpf_tc_attach(&hook, &to);
+	if (rc) {
+		snprintf(err + strlen(err), errlen - strlen(err), "%sclsact filter: %s", err[0] ? "; " : "", strerror(-rc));
+		return -1;
+	}
+	if (clsact_watch(r)) {
+		snprintf(err + strlen(err), errlen - strlen(err), "%sclsact watcher: %s", err[0] ? "; " : "", strerror(errno));
+		clsact_remove(r->ifindex);
+		return -1;
+	}
+	r->egress_mode = XS_EGRESS_CLSACT;
+	return 0;
+}
+
+/* Detach the egress program; for clsact, wake the watcher and wait for it,
+ * so the filter is gone when the final stats are sent. */
+static void detach_egress(struct relay *r)
+{
+	if (r->egress_link_fd >= 0) {
+		close(r->egress_link_fd);
+		r->egress_link_fd = -1;
+	}
+	if (r->clsact_watch_fd >= 0) {
+		close(r->clsact_watch_fd);
+		r->clsact_watch_fd = -1;
+		while (waitpid(r->clsact_watcher, NULL, 0) < 0 && errno == EINTR)
+			;
+	}
 }
 
 static int xs_debug;
@@ -468,14 +717,15 @@ int xs_capture(int argc, char **argv)
 		{"iface", required_argument, 0, 'i'}, {"mode", required_argument, 0, 'm'},
 		{"snaplen", required_argument, 0, 's'}, {"sample", required_argument, 0, 'n'},
 		{"filter", required_argument, 0, 'f'}, {"ring-bytes", required_argument, 0, 'r'},
+		{"direction", required_argument, 0, 'd'}, {"egress-attach", required_argument, 0, 'e'},
 		{"help", no_argument, 0, 'h'}, {"verbose", no_argument, 0, 'v'}, {0, 0, 0, 0},
 	};
-	const char *iface = NULL, *mode = "auto", *filter = NULL;
+	const char *iface = NULL, *mode = "auto", *filter = NULL, *direction = "inout", *egress_how = "auto";
 	unsigned long long snaplen = 262144, sample = 1, ring_bytes = 8u << 20;
 	opterr = 0;
 	optind = 1;
 	int c;
-	while ((c = getopt_long(argc, argv, "+i:m:s:n:f:r:hv", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+i:m:s:n:f:r:d:e:hv", opts, NULL)) != -1) {
 		switch (c) {
 		case 'i': iface = optarg; break;
 		case 'm': mode = optarg; break;
@@ -483,6 +733,8 @@ int xs_capture(int argc, char **argv)
 		case 'n': if (parse_num("--sample", optarg, 1, 1000000000, &sample)) return XS_EXIT_USAGE; break;
 		case 'f': filter = optarg; break;
 		case 'r': if (parse_num("--ring-bytes", optarg, 4096, 1ull << 30, &ring_bytes)) return XS_EXIT_USAGE; break;
+		case 'd': direction = optarg; break;
+		case 'e': egress_how = optarg; break;
 		case 'h': usage(stdout); return XS_EXIT_OK;
 		case 'v': xs_debug = 1; break;
 		default:
@@ -500,6 +752,17 @@ int xs_capture(int argc, char **argv)
 	}
 	if (strcmp(mode, "auto") && strcmp(mode, "native") && strcmp(mode, "generic")) {
 		xs_err("--mode: '%s' is not auto, native or generic", mode);
+		return XS_EXIT_USAGE;
+	}
+	/* tcpdump's -Q words */
+	int dirs = !strcmp(direction, "in") ? XS_CAP_IN : !strcmp(direction, "out") ? XS_CAP_OUT
+		 : !strcmp(direction, "inout") ? XS_CAP_IN | XS_CAP_OUT : 0;
+	if (!dirs) {
+		xs_err("--direction: '%s' is not in, out or inout", direction);
+		return XS_EXIT_USAGE;
+	}
+	if (strcmp(egress_how, "auto") && strcmp(egress_how, "tcx") && strcmp(egress_how, "clsact")) {
+		xs_err("--egress-attach: '%s' is not auto, tcx or clsact", egress_how);
 		return XS_EXIT_USAGE;
 	}
 	if (ring_bytes & (ring_bytes - 1) || ring_bytes % (unsigned long long)sysconf(_SC_PAGESIZE)) {
@@ -546,9 +809,11 @@ int xs_capture(int argc, char **argv)
 		       "'sudo xdpscope grant' or 'sudo setcap cap_bpf,cap_net_admin,cap_perfmon+ep <path to xdpscope-helper>'");
 		return XS_EXIT_PRIV;
 	}
-	/* Never touch a program we did not attach. */
+	/* Never touch a program we did not attach: trace it (fentry/fexit), or
+	 * refuse. Egress alone never meets it. */
+	int trace = 0, after = 0;
 	LIBBPF_OPTS(bpf_xdp_query_opts, q);
-	if (bpf_xdp_query(ifindex, 0, &q) == 0 && (q.prog_id || q.drv_prog_id || q.skb_prog_id || q.hw_prog_id)) {
+	if ((dirs & XS_CAP_IN) && bpf_xdp_query(ifindex, 0, &q) == 0 && (q.prog_id || q.drv_prog_id || q.skb_prog_id || q.hw_prog_id)) {
 		unsigned int id = q.drv_prog_id ? q.drv_prog_id : q.skb_prog_id ? q.skb_prog_id : q.hw_prog_id ? q.hw_prog_id : q.prog_id;
 		char name[64];
 		xs_prog_name(id, name, sizeof(name));
@@ -557,24 +822,39 @@ int xs_capture(int argc, char **argv)
 			       "stop that capture first", iface, id);
 			return XS_EXIT_BUSY;
 		}
-		xs_err("interface '%s' already has an XDP program (id %u, name '%s', %s mode) that is not ours; "
-		       "refusing to replace it (detach it yourself, or capture elsewhere)",
-		       iface, id, name[0] ? name : "unknown: reading it needs CAP_SYS_ADMIN",
-		       q.drv_prog_id ? "native" : q.skb_prog_id ? "generic" : "offload");
-		return XS_EXIT_BUSY;
+		/* Never replaced: traced when possible (root, a kernel that allows
+		 * fentry/fexit), else captured behind it (what it passes). */
+		if (foreign.skel && foreign.id == id)
+			trace = 1;
+		else
+			after = 1;
+		if (!foreign.id) {
+			foreign.id = id;
+			snprintf(foreign.name, sizeof(foreign.name), "%.15s", name);
+		}
 	}
 
 	libbpf_set_print(quiet_print);
-	struct relay r = {.link_fd = -1, .ifindex = ifindex, .frame_off = -1};
+	struct relay r = {.link_fd = -1, .egress_link_fd = -1, .clsact_watch_fd = -1, .ifindex = ifindex, .frame_off = -1};
 	r.snaplen = snaplen < XS_MAX_SNAP - 1 ? (unsigned int)snaplen : XS_MAX_SNAP - 1;
-	int err = load_program(&r, ring_bytes, 1);
-	if (err)
-		err = load_program(&r, ring_bytes, 0);
+	int err = load_program(&r, ring_bytes, 1, dirs, trace, after);
+	if (err && trace) {
+		/* Some kernels refuse tracing programs outright (EPERM even for
+		 * root): then capture behind the foreign program instead. */
+		if (xs_debug)
+			xs_err("tracing XDP program %u refused (%s): capturing behind it", foreign.id, strerror(-err));
+		trace = 0;
+		after = 1;
+		err = load_program(&r, ring_bytes, 1, dirs, 0, 1);
+	}
+	if (err && !trace && !after)
+		err = load_program(&r, ring_bytes, 0, dirs, 0, 0);
 	if (err) {
 		xs_err("could not load the XDP program: %s", strerror(-err));
 		return XS_EXIT_ATTACH;
 	}
-	struct xs_config cfg = {.snaplen = r.snaplen, .sample_n = (__u32)sample, .active_filter = 0, .paused = 0, .raw_ip = (__u32)raw_ip};
+	struct xs_config cfg = {.snaplen = r.snaplen, .sample_n = (__u32)sample, .active_filter = 0, .paused = 0, .raw_ip = (__u32)raw_ip,
+				 .ifindex = (__u32)ifindex};
 	__u32 zero = 0;
 	if (bpf_map__update_elem(r.skel->maps.filters, &zero, sizeof(zero), &flt, sizeof(flt), BPF_ANY) ||
 	    set_config(&r, &cfg)) {
@@ -585,7 +865,8 @@ int xs_capture(int argc, char **argv)
 
 	int prog_fd = bpf_program__fd(r.skel->progs.xdpscope_capture);
 	int used_mode = 0;
-	const int try_native = strcmp(mode, "generic") != 0, try_generic = strcmp(mode, "native") != 0;
+	const int try_native = (dirs & XS_CAP_IN) && !trace && !after && strcmp(mode, "generic") != 0;
+	const int try_generic = (dirs & XS_CAP_IN) && !trace && !after && strcmp(mode, "native") != 0;
 	char attach_err[256] = "";
 	if (try_native) {
 		LIBBPF_OPTS(bpf_link_create_opts, lo, .flags = XDP_FLAGS_DRV_MODE);
@@ -604,12 +885,48 @@ int xs_capture(int argc, char **argv)
 			snprintf(attach_err + strlen(attach_err), sizeof(attach_err) - strlen(attach_err),
 				 "%sgeneric: %s", attach_err[0] ? "; " : "", strerror(errno));
 	}
-	if (r.link_fd < 0) {
+	if (trace) {
+		r.trace_in = bpf_program__attach_trace(r.skel->progs.xdpscope_fentry);
+		r.trace_out = r.trace_in ? bpf_program__attach_trace(r.skel->progs.xdpscope_fexit) : NULL;
+		if (!r.trace_out) {
+			xs_err("could not trace XDP program %u '%s' (%s()) on '%s': %s", foreign.id, foreign.name, foreign.func, iface, strerror(errno));
+			bpf_link__destroy(r.trace_in);
+			xdpscope_bpf__destroy(r.skel);
+			return XS_EXIT_ATTACH;
+		}
+		used_mode = XS_MODE_TRACE;
+	}
+	if (after) {
+		r.link_fd = bpf_link_create(bpf_program__fd(r.skel->progs.xdpscope_ingress), ifindex, XS_BPF_TCX_INGRESS, NULL);
+		if (r.link_fd < 0) {
+			xs_err("interface '%s' has an XDP program that is not ours (id %u, '%s'), never replaced; "
+			       "capturing beside it needs tracing it (refused: %s) or tcx ingress (kernel >= 6.6: %s); "
+			       "'--direction out' captures egress only",
+			       iface, foreign.id, foreign.name, foreign.err[0] ? foreign.err : "needs root", strerror(errno));
+			xdpscope_bpf__destroy(r.skel);
+			return XS_EXIT_BUSY;
+		}
+		used_mode = XS_MODE_AFTER;
+	}
+	if ((dirs & XS_CAP_IN) && !trace && !after && r.link_fd < 0) {
 		xs_err("could not attach to '%s' (%s)", iface, attach_err);
 		xdpscope_bpf__destroy(r.skel);
 		return XS_EXIT_ATTACH;
 	}
-	fcntl(r.link_fd, F_SETFD, FD_CLOEXEC);
+	if (r.link_fd >= 0)
+		fcntl(r.link_fd, F_SETFD, FD_CLOEXEC);
+	if (dirs & XS_CAP_OUT) {
+		char eerr[256] = "";
+		if (attach_egress(&r, egress_how, eerr, sizeof(eerr))) {
+			xs_err("could not attach to the egress of '%s' (%s)", iface, eerr);
+			if (r.link_fd >= 0)
+				close(r.link_fd);
+			bpf_link__destroy(r.trace_out);
+			bpf_link__destroy(r.trace_in);
+			xdpscope_bpf__destroy(r.skel);
+			return XS_EXIT_ATTACH;
+		}
+	}
 
 	r.rb = ring_buffer__new(bpf_map__fd(r.skel->maps.records), on_record, &r, NULL);
 	/* As large as the ring (1..8 MiB): enough to batch writes, never a
@@ -645,12 +962,18 @@ int xs_capture(int argc, char **argv)
 	struct xs_hello hello = {
 		.version = XS_PROTO_VERSION, .ifindex = (__u32)ifindex, .link_type = (__u32)link_type,
 		.mode = (__u32)used_mode, .snaplen = r.snaplen, .flags = r.frags ? 1u : 0u,
-		.ring_bytes = (__u32)ring_bytes,
+		.ring_bytes = (__u32)ring_bytes, .directions = (__u32)dirs, .egress_mode = (__u32)r.egress_mode,
 	};
 	struct bpf_prog_info pinfo;
 	__u32 plen = sizeof(pinfo);
 	memset(&pinfo, 0, sizeof(pinfo));
-	if (bpf_obj_get_info_by_fd(prog_fd, &pinfo, &plen) == 0)
+	int id_fd = after ? bpf_program__fd(r.skel->progs.xdpscope_ingress) : r.link_fd >= 0 ? prog_fd
+		    : trace ? bpf_program__fd(r.skel->progs.xdpscope_fentry) : bpf_program__fd(r.skel->progs.xdpscope_egress);
+	if (trace || after) {
+		hello.foreign_id = foreign.id;
+		snprintf(hello.foreign_name, sizeof(hello.foreign_name), "%s", foreign.name);
+	}
+	if (bpf_obj_get_info_by_fd(id_fd, &pinfo, &plen) == 0)
 		hello.prog_id = pinfo.id;
 	snprintf(hello.ifname, sizeof(hello.ifname), "%s", iface);
 	r.rt_offset = realtime_offset();
@@ -766,6 +1089,10 @@ out:
 		close(r.link_fd);
 		r.link_fd = -1;
 	}
+	bpf_link__destroy(r.trace_out);
+	bpf_link__destroy(r.trace_in);
+	r.trace_in = r.trace_out = NULL;
+	detach_egress(&r);
 	if (rc == XS_EXIT_OK && !r.out_broken && r.rb) {
 		struct timespec ts = {0, 50 * 1000000};
 		nanosleep(&ts, NULL);

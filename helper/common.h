@@ -20,6 +20,9 @@ enum {
 
 int xs_list(void);
 int xs_capture(int argc, char **argv);
+/* Root only, before harden_startup(): open a foreign XDP program on the
+ * capture's interface and aim our fentry/fexit at it (needs CAP_SYS_ADMIN). */
+void xs_capture_prepare(int argc, char **argv);
 
 /* Name of an XDP program by id; "" when it cannot be read (needs CAP_SYS_ADMIN). */
 void xs_prog_name(unsigned int id, char *out, size_t outlen);

@@ -55,7 +55,8 @@ void xs_prog_names_snapshot(void)
 	while (name_cache_len < NAME_CACHE && bpf_prog_get_next_id(id, &id) == 0) {
 		__u32 type = 0;
 		char name[BPF_OBJ_NAME_LEN];
-		if (read_name(id, name, sizeof(name), &type) == 0 && type == BPF_PROG_TYPE_XDP) {
+		if (read_name(id, name, sizeof(name), &type) == 0 &&
+		    (type == BPF_PROG_TYPE_XDP || type == BPF_PROG_TYPE_SCHED_CLS)) {
 			name_cache[name_cache_len].id = id;
 			snprintf(name_cache[name_cache_len].name, sizeof(name_cache[0].name), "%s", name);
 			name_cache_len++;
@@ -130,6 +131,30 @@ static void print_xdp(unsigned int ifindex)
 	putchar('}');
 }
 
+/* The tcx egress chain (kernel >= 6.6), in run order: [] when empty, null
+ * when it cannot be read (older kernel, or no CAP_NET_ADMIN). clsact
+ * filters are not listed. */
+static void print_tcx_egress(unsigned int ifindex)
+{
+	__u32 ids[64], cnt = 64, flags = 0;
+	if (bpf_prog_query((int)ifindex, 47 /* BPF_TCX_EGRESS */, 0, &flags, ids, &cnt) != 0) {
+		printf("null");
+		return;
+	}
+	putchar('[');
+	for (__u32 i = 0; i < cnt && i < 64; i++) {
+		char name[64];
+		xs_prog_name(ids[i], name, sizeof(name));
+		printf("%s{\"id\":%u,\"name\":", i ? "," : "", ids[i]);
+		if (name[0])
+			json_str(name);
+		else
+			printf("null");
+		putchar('}');
+	}
+	putchar(']');
+}
+
 static void print_driver(int sock, const char *ifname)
 {
 	struct ethtool_drvinfo drv = {.cmd = ETHTOOL_GDRVINFO};
@@ -201,6 +226,8 @@ int xs_list(void)
 		}
 		printf("],\"xdp\":");
 		print_xdp(ll->sll_ifindex);
+		printf(",\"egress\":");
+		print_tcx_egress(ll->sll_ifindex);
 		printf("}");
 	}
 	printf("\n]\n");

@@ -29,6 +29,8 @@ int main(int argc, char **argv)
 	 * CAP_SYS_ADMIN, gets nothing here, and reports ids only). */
 	if (argc >= 2 && (!strcmp(argv[1], "list") || !strcmp(argv[1], "capture")) && geteuid() == 0)
 		xs_prog_names_snapshot();
+	if (argc >= 2 && !strcmp(argv[1], "capture") && geteuid() == 0)
+		xs_capture_prepare(argc - 1, argv + 1);
 	int hr = harden_startup(argc, argv);
 	if (hr != 0)
 		return hr == HARDEN_BAD_ARGS ? XS_EXIT_USAGE : XS_EXIT_PRIV;

@@ -152,7 +152,7 @@ export function createAppStore(api: XdpscopeApi, opts: StoreOptions = {}): AppSt
     rates: {},
     recent: [],
     spools: [],
-    captureOptions: { iface: '', captureFilter: '', snaplen: 262144, mode: 'auto' },
+    captureOptions: { iface: '', captureFilter: '', snaplen: 262144, mode: 'auto', direction: 'inout' },
     filterText: '',
     filterCheck: { ok: true, empty: true },
     appliedFilter: '',
@@ -271,7 +271,7 @@ export function createAppStore(api: XdpscopeApi, opts: StoreOptions = {}): AppSt
       set({ busy: true, selected: null, details: null, field: null, stream: null });
       try {
         const status = await api.call('startCapture', {
-          iface: o.iface, mode: o.mode, snaplen: o.snaplen,
+          iface: o.iface, mode: o.mode, snaplen: o.snaplen, direction: o.direction ?? 'inout',
           ...(o.captureFilter ? { captureFilter: o.captureFilter } : {}),
           ...(o.ringBuffer?.path ? { ringBuffer: o.ringBuffer } : {}),
         });

@@ -12,7 +12,7 @@ need=(
   "/usr/include/xdp/libxdp.h:libxdp-dev" "xdpdump:xdp-tools" "pkg-config:pkg-config"
   "/usr/include/libelf.h:libelf-dev" "/usr/include/zlib.h:zlib1g-dev" "make:make" "gcc:gcc"
   "setcap:libcap2-bin" "ip:iproute2" "tshark:tshark" "capinfos:tshark" "tcpdump:tcpdump"
-  "tcpreplay:tcpreplay" "chromium:chromium" "ping:iputils-ping" "curl:curl"
+  "tcpreplay:tcpreplay" "chromium:chromium" "ping:iputils-ping" "curl:curl" "ethtool:ethtool"
   "man:man-db" "groff:groff-base" "openssl:openssl" "editcap:wireshark-common" "ssh:openssh-client"
   "gtlsclient:ngtcp2-client" "gtlsserver:ngtcp2-server"
 )

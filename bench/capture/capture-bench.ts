@@ -4,8 +4,12 @@
 // FCS on a real wire) at top speed from the client namespace; each capturer
 // runs in turn on the server veth. Reports packets sent, captured, dropped,
 // CPU seconds per million packets (the capture processes' user+sys, from
-// /proc, while the load runs) and the ratios. Needs root; bounded duration;
-// deletes its namespaces.
+// /proc, while the load runs) and the ratios. xdpscope runs twice: -Q in on
+// the ingress load (what it captured before egress existed), and -Q inout
+// with as many frames again sent by the server (egress on the same veth),
+// so its CPU per packet with both directions on compares with ingress-only
+// and with xdpdump (ingress only) in the same run. Needs root; bounded
+// duration; deletes its namespaces.
 //   node scripts/build.mjs && node dist/bench/capture/capture-bench.js [senders=2] [loops=40]
 //
 // --gen: the sender is bench/gen/xdpgen (BPF_PROG_TEST_RUN live frames, over
@@ -51,17 +55,20 @@ function waitText(child: ChildProcess, re: RegExp, timeoutMs = 15_000): Promise<
   });
 }
 
-async function send(pair: VethPair, pcap: string): Promise<number> {
-  const runs = Array.from({ length: SENDERS }, () => new Promise<number>((resolve) => {
-    const p = pair.spawn(pair.clientNs, ['tcpreplay', '-q', '-i', pair.clientIf, '--topspeed', `--loop=${LOOPS}`, pcap], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** Ingress load (client senders); with `egress`, the server sends as much out of the captured veth at the same time. */
+async function send(pair: VethPair, pcap: string, egress?: string): Promise<number> {
+  const sides: Array<[string, string, string]> = [[pair.clientNs, pair.clientIf, pcap]];
+  if (egress) sides.push([pair.serverNs, pair.serverIf, egress]);
+  const runs = sides.flatMap(([ns, ifname, file]) => Array.from({ length: SENDERS }, () => new Promise<number>((resolve) => {
+    const p = pair.spawn(ns, ['tcpreplay', '-q', '-i', ifname, '--topspeed', `--loop=${LOOPS}`, file], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     p.stdout!.on('data', (d) => { out += d; });
     p.on('exit', () => resolve(Number(/Actual: (\d+) packets/.exec(out)?.[1] ?? 0)));
-  }));
+  })));
   return (await Promise.all(runs)).reduce((a, b) => a + b, 0);
 }
 
-async function measure(pair: VethPair, name: string, cmd: string[], ready: RegExp, pcap: string, parse: (text: string) => { captured: number; dropped: number }, countFile: () => number): Promise<Result> {
+async function measure(pair: VethPair, name: string, cmd: string[], ready: RegExp, pcap: string, parse: (text: string) => { captured: number; dropped: number }, countFile: () => number, egress?: string): Promise<Result> {
   const child = pair.spawn(pair.serverNs, cmd, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, XDPSCOPE_HELPER: join(ROOT, 'helper', 'xdpscope-helper') } });
   let text = '';
   child.stdout!.on('data', (d) => { text += d; });
@@ -71,7 +78,7 @@ async function measure(pair: VethPair, name: string, cmd: string[], ready: RegEx
   await sleep(300);
   const c0 = treeTicks(child.pid!);
   const t0 = Date.now();
-  const sent = await send(pair, pcap);
+  const sent = await send(pair, pcap, egress);
   const wallSec = (Date.now() - t0) / 1000;
   await sleep(1000); // let the capturer catch up with its ring
   const c1 = treeTicks(child.pid!);
@@ -104,19 +111,25 @@ async function main(): Promise<void> {
     const pcap = join(dir, 'udp64.pcap');
     // 60-byte frames (64 with the FCS a real wire adds); .99 is nobody, so nothing answers.
     writePcap(pcap, Array.from({ length: FRAMES }, (_, i) => udpFrame(ep, 1024 + (i % 512), 9000 + (i % 64), Buffer.alloc(18), i)));
+    // the server's frames out of the captured veth, to .98 on the client's side (nobody: nothing answers)
+    const egress = join(dir, 'udp64-out.pcap');
+    writePcap(egress, Array.from({ length: FRAMES }, (_, i) => udpFrame({ srcMac: pair.serverMac, dstMac: mac, src: pair.serverIp, dst: '198.18.213.98' }, 1024 + (i % 512), 9000 + (i % 64), Buffer.alloc(18), i)));
     const oursFile = join(dir, 'ours.pcapng');
     const theirsFile = join(dir, 'xdpdump.pcap');
     const results: Result[] = [];
-    results.push(await measure(pair, 'xdpscope capture', [process.execPath, CLI, 'capture', '-q', '-i', pair.serverIf, '-w', oursFile],
+    const ours = (q: string, extra?: string) => measure(pair, `xdpscope -Q ${q}`, [process.execPath, CLI, 'capture', '-q', '-Q', q, '-i', pair.serverIf, '-w', oursFile],
       /Capturing on/, pcap,
       (t) => ({ captured: Number(/Packets captured: (\d+)/.exec(t)?.[1] ?? -1), dropped: Number(/dropped by ring: (\d+)/.exec(t)?.[1] ?? -1) }),
-      () => countPackets(oursFile)));
+      () => countPackets(oursFile), extra);
+    results.push(await ours('in'));
+    rmSync(oursFile, { force: true });
+    results.push(await ours('inout', egress));
     rmSync(oursFile, { force: true });
     results.push(await measure(pair, 'xdpdump', ['xdpdump', '--load-xdp-program', '-i', pair.serverIf, '-w', theirsFile],
       /listening on/, pcap,
       (t) => ({ captured: Number(/(\d+) packets captured/.exec(t)?.[1] ?? -1), dropped: Number(/(\d+) packets dropped by perf ring/.exec(t)?.[1] ?? -1) }),
       () => countPackets(theirsFile)));
-    console.log(`senders: ${SENDERS} x tcpreplay --topspeed, ${FRAMES} x ${LOOPS} frames of 60 bytes (64 on a wire) each`);
+    console.log(`senders: ${SENDERS} x tcpreplay --topspeed, ${FRAMES} x ${LOOPS} frames of 60 bytes (64 on a wire) each (-Q inout: as many again from the server, egress)`);
     console.log('capturer          sent       captured   dropped    in file    Mpps sent  CPU s    CPU s/Mpkt');
     for (const r of results) {
       const perM = r.cpuSec / (r.captured / 1e6);
@@ -124,8 +137,9 @@ async function main(): Promise<void> {
       const unaccounted = r.sent - r.captured - r.dropped;
       if (unaccounted !== 0) console.log(`  ${r.name}: ${unaccounted} frames sent but neither captured nor counted as dropped`);
     }
-    const [a, b] = results;
-    console.log(`ratio xdpscope/xdpdump: captured ${(a.captured / b.captured).toFixed(3)}, capture rate ${((a.captured / a.sent) / (b.captured / b.sent)).toFixed(3)}, CPU per packet ${((a.cpuSec / a.captured) / (b.cpuSec / b.captured)).toFixed(3)}`);
+    const [i, a, b] = results;
+    console.log(`ratio xdpscope inout/in: CPU per packet ${((a.cpuSec / a.captured) / (i.cpuSec / i.captured)).toFixed(3)}`);
+    console.log(`ratio xdpscope inout/xdpdump: captured ${(a.captured / b.captured).toFixed(3)}, capture rate ${((a.captured / a.sent) / (b.captured / b.sent)).toFixed(3)}, CPU per packet ${((a.cpuSec / a.captured) / (b.cpuSec / b.captured)).toFixed(3)}`);
   } finally {
     pair.dispose();
     rmSync(dir, { recursive: true, force: true });

@@ -13,8 +13,10 @@ export const interfaceInfo = z.object({
   up: z.boolean(),
   /** received packets counter (for the sparkline) */
   rxPackets: z.number(),
-  /** a foreign XDP program is attached: capturing would replace/conflict */
+  /** a foreign XDP program is attached: what a capture there will do */
   xdpWarning: z.string().optional(),
+  /** that program (id, name when readable, attach mode) */
+  xdpProgram: z.object({ id: nat, name: z.string().nullable(), mode: z.string() }).optional(),
 });
 export type InterfaceInfo = z.infer<typeof interfaceInfo>;
 
@@ -26,6 +28,8 @@ export const captureOptions = z.object({
   }).optional(),
   snaplen: z.number().int().min(64).max(262_144).optional(),
   mode: z.enum(['native', 'generic', 'auto']).optional(),
+  /** which way, as tcpdump's -Q: received (XDP), sent (tcx), or both (the default) */
+  direction: z.enum(['in', 'out', 'inout']).optional(),
   /**
    * dumpcap's ring buffer (-b): the capture also goes into files named after
    * `path` (prefix_00001_YYYYmmddHHMMSS.pcapng, ...), switching on any of

@@ -33,6 +33,8 @@ export interface ColumnDef {
 export const COLUMNS = [
   { id: 'number', title: 'No.', type: 'number', width: 80, numeric: true },
   { id: 'time', title: 'Time', type: 'number', format: 'time', width: 110 },
+  // an arrow: the frame's direction from its pcapng flags (empty when the record has none)
+  { id: 'direction', title: 'Dir', type: 'number', fields: ['frame.packet_flags_direction'], format: 'direction', width: 70 },
   { id: 'source', title: 'Source', type: 'string', width: 150 },
   { id: 'destination', title: 'Destination', type: 'string', width: 150 },
   { id: 'protocol', title: 'Protocol', type: 'string', width: 90 },

@@ -7,7 +7,7 @@ export type { Dissection, RawPacket, CaptureInterface } from './types';
 // capture: the privileged helper, its interfaces and live stream
 export {
   startCapture, listInterfaces, HELPER_EXIT, CAPTURE_FILTER_MAX_BYTES, captureFilterProblem,
-  type CaptureStats, type HelperCapture, type HostInterface,
+  type CaptureStats, type HelperCapture, type HostInterface, type HelloInfo, type CaptureDirection,
 } from './capture/index';
 export { GRANT_DIR, HELPER_CAPS, HELPER_GROUP, bundledFiles } from './privilege/paths';
 export { grantSource, runGrant, runRevoke } from './privilege/grant';

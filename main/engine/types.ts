@@ -45,6 +45,18 @@ export interface RawPacket {
   data: Uint8Array;
   /** pcapng opt_comment values */
   comments?: string[];
+  /**
+   * pcapng epb_flags (Wireshark's frame.packet_flags): bits 0-1 the
+   * direction (1 inbound, 2 outbound), bits 2-4 the reception type, ...
+   * Absent when the record has none (classic pcap, an EPB without it).
+   */
+  flags?: number;
+  /**
+   * What the interface's foreign XDP program returned for this frame
+   * (0 XDP_ABORTED, 1 XDP_DROP, 2 XDP_PASS, 3 XDP_TX, 4 XDP_REDIRECT), when
+   * a live capture traced it; saved under our PEN.
+   */
+  xdpAction?: number;
   /** byte offset of the record in its file, for error messages */
   fileOffset?: number;
   /**

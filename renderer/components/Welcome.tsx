@@ -60,6 +60,10 @@ export function Welcome() {
           <label>XDP mode <select value={opts.mode} onChange={(e) => s.setCaptureOptions({ mode: e.target.value as 'auto' })}>
             <option value="auto">auto</option><option value="native">native</option><option value="generic">generic</option>
           </select></label>
+          <label>Direction <select value={opts.direction ?? 'inout'} data-testid="capture-direction"
+            onChange={(e) => s.setCaptureOptions({ direction: e.target.value as 'inout' })}>
+            <option value="inout">both (in + out)</option><option value="in">in (received)</option><option value="out">out (sent)</option>
+          </select></label>
           <RingOptions ring={opts.ringBuffer} set={(ringBuffer) => s.setCaptureOptions({ ringBuffer })} />
           <button className="primary" disabled={busy || !opts.iface || filterProblem !== null} onClick={() => void s.startCapture()}>▶ Start capture on {opts.iface || '…'}</button>
         </div>

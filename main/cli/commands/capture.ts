@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { accessSync, constants, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
-  CAPTURE_FILTER_MAX_BYTES, HELPER_EXIT, captureFilterProblem, startCapture, type CaptureStats, type HelperCapture,
+  CAPTURE_FILTER_MAX_BYTES, HELPER_EXIT, captureFilterProblem, startCapture, type CaptureStats, type HelperCapture, type HelloInfo,
   PcapngWriter, FileSink, type ByteSink, createUniquePrivateFile, PrivateFileError, replaceableTarget, fsReason,
   RingFileWriter, parseRingOption, ringSwitches, type RingOptions,
 } from '../../engine/index';
@@ -42,11 +42,13 @@ class FdSink implements ByteSink {
 
 const USAGE = `Usage: xdpscope capture -i IFACE [-w FILE.pcapng] [-c COUNT] [-a KEY:VALUE ...]
                         [-b filesize:KB|files:N|duration:SECS|interval:SECS|packets:N ...]
-                        [-s SNAPLEN] [-f FILTER] [--mode auto|native|generic]
+                        [-s SNAPLEN] [-f FILTER] [-Q in|out|inout] [--mode auto|native|generic]
                         [--sample N] [--ring-bytes N] [-q]
 
-Captures ingress frames on IFACE with an XDP program (the traffic is never
-changed) and writes them to a pcapng file that tshark and Wireshark open.
+Captures the frames IFACE receives (XDP) and sends (tcx) without changing
+the traffic, and writes them to a pcapng file that tshark and Wireshark
+open; each frame's direction is in its flags (frame.packet_flags_direction:
+1 inbound, 2 outbound).
 Stops on -c/-a, Ctrl-C or SIGTERM, and prints packets captured / dropped
 (ring full: this side could not keep up) / filtered.
 
@@ -68,6 +70,7 @@ Options:
                           'udp', 'host 198.18.0.2', 'net 198.18.0.0/15', 'not port 22',
                           src/dst qualifiers, and, or, not, parentheses ('port 80 or port 443');
                           at most ${CAPTURE_FILTER_MAX_BYTES} bytes of printable ASCII
+  -Q, --direction DIR     in (received), out (sent) or inout (both, the default), as tcpdump's -Q
       --mode MODE         XDP attach mode: auto (native, else generic), native, generic
       --sample N          keep 1 in N of the frames that pass the filter
       --ring-bytes N      kernel ring buffer size (power of two, default 8388608)
@@ -75,6 +78,16 @@ Options:
   -h, --help              show this help
 
 Needs CAP_BPF and CAP_NET_ADMIN: run as root, or once 'sudo xdpscope grant'.`;
+
+/** How the helper attached, for the banner and the IDB's description. */
+function describe(h: HelloInfo, withId = true): string {
+  const parts: string[] = [];
+  if (h.mode === 'trace' && h.foreign) parts.push(`tracing XDP program ${h.foreign.id} '${h.foreign.name}'`);
+  else if (h.mode === 'after' && h.foreign) parts.push(`behind XDP program ${h.foreign.id} '${h.foreign.name}': only what it passes`);
+  else if (h.mode !== 'none') parts.push(`XDP ${h.mode} mode`);
+  if (h.egressMode !== 'none') parts.push(`egress ${h.egressMode}`);
+  return parts.join(' + ') + (withId ? `, prog id ${h.progId}` : '');
+}
 
 function usageError(msg: string): number {
   process.stderr.write(`xdpscope capture: ${msg}\n`);
@@ -102,6 +115,7 @@ export async function run(argv: string[]): Promise<number> {
         snaplen: { type: 'string', short: 's' },
         filter: { type: 'string', short: 'f' },
         mode: { type: 'string' },
+        direction: { type: 'string', short: 'Q' },
         sample: { type: 'string' },
         'ring-bytes': { type: 'string' },
         quiet: { type: 'boolean', short: 'q' },
@@ -153,6 +167,8 @@ export async function run(argv: string[]): Promise<number> {
   } else if (stopFiles !== undefined) return usageError('-a files:N needs a ring buffer (-b)');
   const mode = values.mode ?? 'auto';
   if (mode !== 'auto' && mode !== 'native' && mode !== 'generic') return usageError(`--mode: '${mode}' is not auto, native or generic`);
+  const direction = values.direction ?? 'inout';
+  if (direction !== 'in' && direction !== 'out' && direction !== 'inout') return usageError(`-Q: '${direction}' is not in, out or inout`);
   const toStdout = values.write === '-';
   let path = toStdout ? '-' : values.write ?? '';
   // Opened once the helper is capturing (no empty file when it cannot start);
@@ -178,7 +194,7 @@ export async function run(argv: string[]): Promise<number> {
   let cap: HelperCapture;
   try {
     cap = startCapture({
-      iface, mode, filter: values.filter,
+      iface, mode, filter: values.filter, direction,
       snaplen: snaplen as number | undefined, sample: sample as number | undefined, ringBytes: ringBytes as number | undefined,
     });
   } catch (e) {
@@ -202,7 +218,7 @@ export async function run(argv: string[]): Promise<number> {
   cap.on('hello', (h) => {
     const ifaceOpts = {
       linkType: h.linkType, snaplen: h.snaplen, name: iface,
-      description: `XDP ${h.mode} mode, prog id ${h.progId}`,
+      description: describe(h),
       ...(values.filter ? { filter: values.filter } : {}),
     };
     try {
@@ -222,7 +238,7 @@ export async function run(argv: string[]): Promise<number> {
     }
     startNs = BigInt(Date.now()) * 1_000_000n;
     const where = toStdout ? 'stdout' : writer instanceof RingFileWriter ? `${writer.current} (ring buffer)` : path;
-    process.stderr.write(`Capturing on '${iface}' (XDP ${h.mode} mode) → ${where}\n`);
+    process.stderr.write(`Capturing on '${iface}' (${describe(h, false)}) → ${where}\n`);
   });
   const tty = process.stderr.isTTY && !values.quiet;
   let last: CaptureStats | null = null;
@@ -241,7 +257,11 @@ export async function run(argv: string[]): Promise<number> {
     }
     if (tty) process.stderr.write(`\rPackets: ${written}${last?.ringDrops ? ` (ring drops: ${last.ringDrops})` : ''} `);
   }, 500);
-  const autostop = durationMs !== undefined ? setTimeout(stop, durationMs) : null;
+  // -a counts capturing time, from the attach (hello), as dumpcap's does: on a
+  // loaded machine the programs' load alone can take seconds, and a stop sent
+  // meanwhile would end a capture that never ran.
+  let autostop: NodeJS.Timeout | null = null;
+  if (durationMs !== undefined) cap.once('hello', () => { autostop = setTimeout(stop, durationMs); });
 
   let failure: Error | null = null;
   try {
@@ -254,9 +274,9 @@ export async function run(argv: string[]): Promise<number> {
           if (count !== undefined && written >= (count as number)) break;
           if (w instanceof RingFileWriter) {
             // -a files:N reached: the last file is closed, the capture stops
-            if (!w.writePacket(ifaceId, p.tsNs ?? 0n, p.data, p.origLen)) { stop(); break; }
+            if (!w.writePacket(ifaceId, p.tsNs ?? 0n, p.data, p.origLen, p)) { stop(); break; }
           } else {
-            w.writePacket(ifaceId, p.tsNs ?? 0n, p.data, p.origLen);
+            w.writePacket(ifaceId, p.tsNs ?? 0n, p.data, p.origLen, undefined, p);
             if (stopKB !== undefined && w.bytesWritten + w.pendingBytes >= stopKB * 1000) { written++; sizeReached = true; stop(); break; }
           }
           written++;

@@ -26,7 +26,7 @@
 // counts ring drops (stats.ringDrops). Nothing is dropped silently: after a
 // clean stop, seen == delivered + ringDrops + filtered + paused.
 export { listInterfaces, type HostInterface, type InterfaceAddress } from './interfaces';
-export { startCapture, HelperCapture, CaptureError, HELPER_EXIT, helperArgs, type HelperCaptureOptions, type CaptureExit } from './live';
+export { startCapture, HelperCapture, CaptureError, HELPER_EXIT, helperArgs, type HelperCaptureOptions, type CaptureExit, type CaptureDirection } from './live';
 export { CAPTURE_FILTER_MAX_BYTES, captureFilterProblem, normalizeCaptureFilter } from './filter-limit';
 export { HelperStreamDecoder, type HelloInfo, type CaptureStats, type Reply } from './protocol';
 export { helperPath } from './helper-path';

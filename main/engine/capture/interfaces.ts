@@ -23,6 +23,8 @@ export interface HostInterface {
   addresses: InterfaceAddress[];
   /** XDP program already attached; name is null when it cannot be read (needs CAP_SYS_ADMIN) */
   xdp: { id: number; mode: 'native' | 'generic' | 'offload' | 'unknown'; name: string | null } | null;
+  /** tcx egress programs in run order ([] none; null unreadable: kernel before 6.6 or no CAP_NET_ADMIN) */
+  egress: Array<{ id: number; name: string | null }> | null;
 }
 
 export function listInterfaces(opts: { helper?: string; wrapper?: string[] } = {}): Promise<HostInterface[]> {

@@ -19,6 +19,10 @@ export interface HelperCaptureOptions {
   filter?: string;
   /** ring buffer size, power of two (default 8 MiB) */
   ringBytes?: number;
+  /** which way (tcpdump's -Q words): received, sent, or both (the helper's default) */
+  direction?: CaptureDirection;
+  /** how egress attaches: tcx (kernel >= 6.6), a clsact filter, or tcx falling back to clsact (default) */
+  egressAttach?: 'auto' | 'tcx' | 'clsact';
   /** RawPacket.interfaceId to stamp on packets (default 0) */
   interfaceId?: number;
   /** helper binary (default: helperPath()) */
@@ -32,6 +36,8 @@ export interface HelperCaptureOptions {
   /** how long a control command (filter, sample, pause, resume) waits for the helper's reply (default 5000 ms) */
   commandTimeoutMs?: number;
 }
+
+export type CaptureDirection = 'in' | 'out' | 'inout';
 
 export interface CaptureExit {
   /** helper exit code (0 = clean stop), null if killed by a signal */
@@ -76,6 +82,8 @@ export function helperArgs(o: HelperCaptureOptions): string[] {
   if (o.sample !== undefined) args.push('--sample', String(o.sample));
   if (o.filter !== undefined && o.filter.trim() !== '') args.push('--filter', normalizeCaptureFilter(o.filter));
   if (o.ringBytes !== undefined) args.push('--ring-bytes', String(o.ringBytes));
+  if (o.direction !== undefined) args.push('--direction', o.direction);
+  if (o.egressAttach !== undefined) args.push('--egress-attach', o.egressAttach);
   return args;
 }
 

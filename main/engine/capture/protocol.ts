@@ -5,24 +5,39 @@
 import type { RawPacket } from '../types';
 
 export const FRAME = { HELLO: 1, PACKETS: 2, STATS: 3, REPLY: 4 } as const;
-export const PROTO_VERSION = 1;
+export const PROTO_VERSION = 2;
 const FRAME_HDR = 8;
-const REC_HDR = 24;
-const HELLO_LEN = 48;
+const REC_HDR = 32;
+const HELLO_LEN = 80;
 const STATS_LEN = 80;
 /** The helper never sends more: a bigger length means a corrupt stream. */
 const MAX_FRAME = 64 << 20;
+
+/** bpf/xdpscope.h XS_NO_ACTION: no foreign program decided anything */
+const NO_ACTION = 0xffffffff;
 
 export interface HelloInfo {
   version: number;
   ifindex: number;
   linkType: number;
-  mode: 'native' | 'generic';
+  /**
+   * how ingress is captured: our XDP program (native, generic); beside a
+   * foreign XDP program by tracing it (every verdict: xdp.action) or, where
+   * the kernel refuses tracing, through tcx ingress behind it (only what it
+   * passed); or not at all (egress only)
+   */
+  mode: 'native' | 'generic' | 'trace' | 'after' | 'none';
   snaplen: number;
   multiBuffer: boolean;
   progId: number;
   ringBytes: number;
   ifname: string;
+  /** what is captured */
+  directions: 'in' | 'out' | 'inout';
+  /** how egress is attached: a tcx link, a clsact filter (kernels before 6.6), or not at all */
+  egressMode: 'tcx' | 'clsact' | 'none';
+  /** modes 'trace' and 'after': the foreign XDP program beside which we capture */
+  foreign: { id: number; name: string } | null;
 }
 
 export interface CaptureStats {
@@ -64,18 +79,23 @@ export function parseHello(p: Buffer): HelloInfo {
   if (p.length < HELLO_LEN) throw new Error(`helper protocol: hello frame of ${p.length} bytes, expected ${HELLO_LEN}`);
   const version = p.readUInt32LE(0);
   if (version !== PROTO_VERSION) throw new Error(`helper protocol: version ${version}, this xdpscope speaks ${PROTO_VERSION} (rebuild the helper)`);
-  const nameBytes = p.subarray(32, 48);
-  const nul = nameBytes.indexOf(0);
+  const cstr = (b: Buffer): string => { const nul = b.indexOf(0); return b.subarray(0, nul < 0 ? b.length : nul).toString('utf8'); };
+  const dirs = p.readUInt32LE(48) & 3;
+  const foreignId = p.readUInt32LE(56);
+  const mode = p.readUInt32LE(12);
   return {
     version,
     ifindex: p.readUInt32LE(4),
     linkType: p.readUInt32LE(8),
-    mode: p.readUInt32LE(12) === 1 ? 'native' : 'generic',
+    mode: mode === 1 ? 'native' : mode === 2 ? 'generic' : mode === 3 ? 'trace' : mode === 4 ? 'after' : 'none',
     snaplen: p.readUInt32LE(16),
     multiBuffer: (p.readUInt32LE(20) & 1) === 1,
     progId: p.readUInt32LE(24),
     ringBytes: p.readUInt32LE(28),
-    ifname: nameBytes.subarray(0, nul < 0 ? 16 : nul).toString('utf8'),
+    ifname: cstr(p.subarray(32, 48)),
+    directions: dirs === 1 ? 'in' : dirs === 2 ? 'out' : 'inout',
+    egressMode: (['none', 'tcx', 'clsact'] as const)[p.readUInt32LE(52)] ?? 'none',
+    foreign: foreignId ? { id: foreignId, name: cstr(p.subarray(60, 76)) } : null,
   };
 }
 
@@ -106,7 +126,7 @@ export class HelperStreamDecoder {
   private frameType = 0;
   /** bytes left in the current PACKETS frame */
   private frameLeft = 0;
-  private rec = { tsNs: 0n, wireLen: 0, capLen: 0 };
+  private rec = { tsNs: 0n, wireLen: 0, capLen: 0, direction: 0, xdpAction: NO_ACTION };
   private batch: RawPacket[] = [];
   private nextNumber = 1;
   linkType = 1;
@@ -176,6 +196,8 @@ export class HelperStreamDecoder {
         this.rec.tsNs = u.readBigUInt64LE(0);
         this.rec.wireLen = u.readUInt32LE(8);
         this.rec.capLen = u.readUInt32LE(12);
+        this.rec.direction = u.readUInt32LE(24) & 3;
+        this.rec.xdpAction = u.readUInt32LE(28);
         this.frameLeft -= REC_HDR;
         if (this.rec.capLen > this.frameLeft) throw new Error(`helper protocol: record of ${this.rec.capLen} bytes overruns its frame`);
         if (this.rec.capLen === 0) { this.emit(Buffer.alloc(0)); this.nextInFrame(); return; }
@@ -203,7 +225,7 @@ export class HelperStreamDecoder {
   }
 
   private emit(data: Buffer): void {
-    this.batch.push({
+    const p: RawPacket = {
       number: this.nextNumber++,
       tsNs: this.rec.tsNs,
       capLen: data.length,
@@ -211,7 +233,11 @@ export class HelperStreamDecoder {
       linkType: this.linkType,
       interfaceId: this.interfaceId,
       data,
-    });
+      // the direction as pcapng's epb_flags carry it (bits 0-1)
+      flags: this.rec.direction,
+    };
+    if (this.rec.xdpAction !== NO_ACTION) p.xdpAction = this.rec.xdpAction;
+    this.batch.push(p);
   }
 
   private dispatch(p: Buffer): void {

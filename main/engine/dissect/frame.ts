@@ -1,7 +1,7 @@
 // The frame pseudo-protocol: numbering, times, lengths, comments and the
 // list of protocols in the frame (filled in after the other layers).
 import { type Ctx, FieldNode, fieldGroup } from './context';
-import { declare, treeLine } from './fields';
+import { HEX32, declare, treeLine } from './fields';
 
 declare('frame', 'Frame', [
   ['frame.comment', 'string', 'Comment'],
@@ -16,7 +16,41 @@ declare('frame', 'Frame', [
   ['frame.len', 'uint', 'Frame Length'],
   ['frame.cap_len', 'uint', 'Capture Length'],
   ['frame.protocols', 'string', 'Protocols in frame'],
+  // pcapng epb_flags, as Wireshark's bitmask of them
+  ['frame.packet_flags', 'uint', 'Packet flags', HEX32],
+  ['frame.packet_flags_direction', 'uint', 'Direction', { ...HEX32, valueNames: { 0: 'Unknown', 1: 'Inbound', 2: 'Outbound' } }],
+  ['frame.packet_flags_reception_type', 'uint', 'Reception type', { valueNames: { 0: 'Not specified', 1: 'Unicast', 2: 'Multicast', 3: 'Broadcast', 4: 'Promiscuous' } }],
+  ['frame.packet_flags_fcs_length', 'uint', 'FCS length'],
+  ['frame.packet_flags_reserved', 'uint', 'Reserved'],
+  ['frame.packet_flags_crc_error', 'bool', 'CRC error'],
+  ['frame.packet_flags_packet_too_error', 'bool', 'Packet too long error'],
+  ['frame.packet_flags_packet_too_short_error', 'bool', 'Packet too short error'],
+  ['frame.packet_flags_wrong_inter_frame_gap_error', 'bool', 'Wrong interframe gap error'],
+  ['frame.packet_flags_unaligned_frame_error', 'bool', 'Unaligned frame error'],
+  ['frame.packet_flags_start_frame_delimiter_error', 'bool', 'Start frame delimiter error'],
+  ['frame.packet_flags_preamble_error', 'bool', 'Preamble error'],
+  ['frame.packet_flags_symbol_error', 'bool', 'Symbol error'],
 ]);
+
+// Ours (tshark has no such field): what the interface's foreign XDP program
+// returned for the frame, when a live capture traced it (or a saved one kept it).
+declare('xdp', 'XDP', [
+  ['xdp.action', 'uint', 'XDP action', { valueNames: { 0: 'XDP_ABORTED', 1: 'XDP_DROP', 2: 'XDP_PASS', 3: 'XDP_TX', 4: 'XDP_REDIRECT' } }],
+]);
+
+/** frame.packet_flags' subfields: name, mask, shift; booleans are single bits */
+const FLAG_BITS: Array<[string, number, number]> = [
+  ['frame.packet_flags_direction', 0x3, 0],
+  ['frame.packet_flags_reception_type', 0x1c, 2],
+  ['frame.packet_flags_fcs_length', 0x1e0, 5],
+  ['frame.packet_flags_reserved', 0xfe00, 9],
+];
+const FLAG_BOOLS: Array<[string, number]> = [
+  ['frame.packet_flags_crc_error', 24], ['frame.packet_flags_packet_too_error', 25],
+  ['frame.packet_flags_packet_too_short_error', 26], ['frame.packet_flags_wrong_inter_frame_gap_error', 27],
+  ['frame.packet_flags_unaligned_frame_error', 28], ['frame.packet_flags_start_frame_delimiter_error', 29],
+  ['frame.packet_flags_preamble_error', 30], ['frame.packet_flags_symbol_error', 31],
+];
 
 /**
  * frame.encap_type is Wireshark's own encapsulation number (wiretap's
@@ -45,6 +79,13 @@ export function dissectFrame(ctx: Ctx, clock: Clock): FieldNode {
   // classic pcap has no interfaces (its records carry tsSec): tshark shows no interface id there
   const meta = ctx.any(META_FIELDS);
   if (meta && p.tsSec === undefined) ctx.gen(fr, 'frame.interface_id', p.interfaceId);
+  // where tshark puts them: after the interface, before the encapsulation; read from the record, not generated
+  if (p.flags !== undefined && ctx.wantsPrefix('frame.packet_flags')) {
+    const pf = ctx.add(fr, 'frame.packet_flags', p.flags, 0, 0);
+    for (const [name, mask, shift] of FLAG_BITS) ctx.sub(pf, name, (p.flags & mask) >>> shift, 0, 0);
+    for (const [name, bit] of FLAG_BOOLS) ctx.sub(pf, name, ((p.flags >>> bit) & 1) === 1, 0, 0);
+  }
+  if (p.xdpAction !== undefined) ctx.gen(fr, 'xdp.action', p.xdpAction);
   if (meta) ctx.gen(fr, 'frame.encap_type', WTAP_ENCAP[p.linkType] ?? p.linkType);
   const ts = p.tsNs;
   if (ts !== null) {
@@ -81,5 +122,7 @@ treeLine('frame', (v) => {
   // which packets do not carry here, so "unknown" as tshark says for an interface without one
   const id = p ? (p.tsSec === undefined ? String(p.interfaceId) : undefined) : v.value('frame.interface_id');
   const iface = id !== undefined ? ` on interface unknown, id ${id}` : '';
-  return `Frame ${num}: ${len} bytes on wire (${len * 8} bits), ${cap} bytes captured (${cap * 8} bits)${iface}`;
+  const dir = (p ? p.flags ?? 0 : Number(v.value('frame.packet_flags') ?? 0)) & 3;
+  const way = dir === 1 ? ' (inbound)' : dir === 2 ? ' (outbound)' : '';
+  return `Frame ${num}: ${len} bytes on wire (${len * 8} bits), ${cap} bytes captured (${cap * 8} bits)${iface}${way}`;
 });

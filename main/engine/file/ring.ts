@@ -19,7 +19,7 @@
 import { unlinkSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { FileSink } from './sink';
-import { PcapngWriter, type InterfaceOptions, type InterfaceStatsOptions, type PcapngWriterOptions } from '../pcapng/writer';
+import { PcapngWriter, type InterfaceOptions, type InterfaceStatsOptions, type PacketExtras, type PcapngWriterOptions } from '../pcapng/writer';
 
 export interface RingOptions {
   /** switch after this many kB (1000 bytes) */
@@ -175,7 +175,7 @@ export class RingFileWriter {
   }
 
   /** Writes a packet; false (nothing written) once the ring is done (stopAfterFiles). */
-  writePacket(ifaceId: number, tsNs: bigint, data: Uint8Array, origLen: number): boolean {
+  writePacket(ifaceId: number, tsNs: bigint, data: Uint8Array, origLen: number, extras?: PacketExtras): boolean {
     if (this.done) return false;
     this.live();
     // a packet arriving after the switch time opens the next file, as in dumpcap's loop
@@ -184,7 +184,7 @@ export class RingFileWriter {
       if (this.done) return false;
     }
     const w = this.writer!;
-    w.writePacket(ifaceId, tsNs, data, origLen);
+    w.writePacket(ifaceId, tsNs, data, origLen, undefined, extras);
     this.packetsInFile++;
     this.packetsWritten++;
     if ((this.opts.filesizeKB !== undefined && w.bytesWritten + w.pendingBytes >= this.opts.filesizeKB * 1000) ||

@@ -42,6 +42,18 @@ export const OPT = {
   ISB_USRDELIV: 8,
 } as const;
 
+/**
+ * Per-packet data of our own in an EPB: a custom option (code 2989, binary,
+ * copyable) whose value is this PEN (IANA's example enterprise number, as
+ * the session metadata uses), one type byte, then the value.
+ */
+export const XDPSCOPE_PEN = 32473;
+export const OPT_CUSTOM_BINARY = 2989;
+export const PKT_OPT = {
+  /** u8: the foreign XDP program's action (0 XDP_ABORTED … 4 XDP_REDIRECT) */
+  XDP_ACTION: 1,
+} as const;
+
 /** Largest packet we read or write: Wireshark's WTAP_MAX_PACKET_SIZE_STANDARD. */
 export const MAX_PACKET_LEN = 262144;
 /** Largest block we accept: bounds memory and catches corrupted lengths early. */

@@ -16,6 +16,7 @@ const { BLOCK, OPT } = fmt;
 const BYTE_ORDER_MAGIC = fmt.BYTE_ORDER_MAGIC;
 const MAX_BLOCK_LEN = fmt.MAX_BLOCK_LEN;
 const MAX_PACKET_LEN = fmt.MAX_PACKET_LEN;
+const { OPT_CUSTOM_BINARY, XDPSCOPE_PEN, PKT_OPT } = fmt;
 const pad4 = (n: number): number => (n + 3) & ~3;
 // Plain byte arithmetic: Buffer#readUInt32* validates its argument on every call (hot path).
 const u32le = (b: Uint8Array, o: number): number => (b[o] | b[o + 1] << 8 | b[o + 2] << 16 | b[o + 3] << 24) >>> 0;
@@ -346,12 +347,16 @@ export class PcapngParser implements RecordParser {
     return this.ifaces[id] ?? `interface index ${id} is not less than section interface count ${this.ifaces.length}`;
   }
 
-  private comments(buf: Buffer, p: number, end: number): string[] | string | undefined {
-    let list: string[] | undefined;
-    const err = this.options(buf, p, end, (code, at, len) => {
-      if (code === OPT.COMMENT) (list ??= []).push(this.str(buf, at, len));
+  /** opt_comment, epb_flags and our own per-packet options (format.ts: XDPSCOPE_PEN) */
+  private packetOptions(buf: Buffer, p: number, end: number, pkt: RawPacket): string | null {
+    return this.options(buf, p, end, (code, at, len) => {
+      if (code === OPT.COMMENT) (pkt.comments ??= []).push(this.str(buf, at, len));
+      // a flags option of another length is malformed: ignored, as Wireshark does
+      else if (code === OPT.EPB_FLAGS && len === 4) pkt.flags = this.u32(buf, at);
+      else if (code === OPT_CUSTOM_BINARY && len >= 6 && this.u32(buf, at) === XDPSCOPE_PEN) {
+        if (buf[at + 4] === PKT_OPT.XDP_ACTION) pkt.xdpAction = buf[at + 5];
+      }
     });
-    return err ?? list;
   }
 
   private epb(buf: Buffer, pos: number, total: number, base: number, out: RawPacket[]): string | null {
@@ -389,9 +394,8 @@ export class PcapngParser implements RecordParser {
       fileOffset: base + pos,
     };
     if (optAt + 4 <= bodyEnd) {
-      const c = this.comments(buf, optAt, bodyEnd);
-      if (typeof c === 'string') return c;
-      if (c) p.comments = c;
+      const e = this.packetOptions(buf, optAt, bodyEnd, p);
+      if (e) return e;
     }
     this.count++;
     out.push(p);

@@ -17,7 +17,7 @@
 // file without a warning. `new PcapngWriter(sink)` writes to any ByteSink
 // (MemorySink for in-memory files).
 import { BufferedRecordWriter, FileSink, type ByteSink } from '../file/sink';
-import { BLOCK, BYTE_ORDER_MAGIC, MAX_PACKET_LEN, OPT } from './format';
+import { BLOCK, BYTE_ORDER_MAGIC, MAX_PACKET_LEN, OPT, OPT_CUSTOM_BINARY, PKT_OPT, XDPSCOPE_PEN } from './format';
 
 export interface PcapngWriterOptions {
   /** SHB opt_comment values */
@@ -55,6 +55,14 @@ export interface InterfaceStatsOptions {
   osDropped?: number | bigint;
   userDelivered?: number | bigint;
   comment?: string;
+}
+
+/** What an EPB carries besides its bytes (see RawPacket). */
+export interface PacketExtras {
+  /** epb_flags: bits 0-1 direction (1 inbound, 2 outbound), ... */
+  flags?: number;
+  /** the foreign XDP program's action, saved under our PEN */
+  xdpAction?: number;
 }
 
 interface WriterInterface {
@@ -144,17 +152,19 @@ export class PcapngWriter extends BufferedRecordWriter {
    * Writes an EPB. data are the captured bytes (at most 262144), origLen the
    * length on the wire (>= data.length).
    */
-  writePacket(ifaceId: number, tsNs: bigint, data: Uint8Array, origLen: number, comments?: string[]): void {
+  writePacket(ifaceId: number, tsNs: bigint, data: Uint8Array, origLen: number, comments?: string[], extras?: PacketExtras): void {
     const iface = this.iface(ifaceId);
     if (data.length > MAX_PACKET_LEN) {
       throw new RangeError(`pcapng writer: packet of ${data.length} bytes is bigger than the maximum ${MAX_PACKET_LEN}`);
     }
     const o = this.out;
     const ticks = iface.unit === 1n ? tsNs : tsNs / iface.unit;
-    if (!comments?.length) {
-      // Hot path (live capture): one bounds check, direct stores.
+    const flags = extras?.flags;
+    if (!comments?.length && extras?.xdpAction === undefined) {
+      // Hot path (live capture): one bounds check, direct stores; epb_flags
+      // (12 bytes with the end of options) when the packet has them.
       const len = data.length;
-      const total = 32 + ((len + 3) & ~3);
+      const total = 32 + ((len + 3) & ~3) + (flags !== undefined ? 12 : 0);
       o.ensure(total);
       const buf = o.buf;
       let at = o.len;
@@ -171,6 +181,11 @@ export class PcapngWriter extends BufferedRecordWriter {
       buf.set(data, at);
       at += len;
       while (at & 3) buf[at++] = 0;
+      if (flags !== undefined) {
+        at = putU32(buf, at, OPT.EPB_FLAGS | (4 << 16));
+        at = putU32(buf, at, flags);
+        at = putU32(buf, at, 0);
+      }
       putU32(buf, at, total);
       o.len = at + 4;
       this.packetsWritten++;
@@ -185,10 +200,16 @@ export class PcapngWriter extends BufferedRecordWriter {
     o.u32(Math.max(origLen, data.length));
     o.bytes(data);
     o.pad4();
-    if (comments?.length) {
-      for (const c of comments) this.optString(OPT.COMMENT, c);
-      this.endOptions();
+    for (const c of comments ?? []) this.optString(OPT.COMMENT, c);
+    if (flags !== undefined) { this.optHeader(OPT.EPB_FLAGS, 4); o.u32(flags); }
+    if (extras?.xdpAction !== undefined) {
+      this.optHeader(OPT_CUSTOM_BINARY, 6);
+      o.u32(XDPSCOPE_PEN);
+      o.u8(PKT_OPT.XDP_ACTION);
+      o.u8(extras.xdpAction);
+      o.pad4();
     }
+    this.endOptions();
     this.end(b);
     this.packetsWritten++;
   }

@@ -43,7 +43,9 @@ export class LiveCapture {
         rxPackets: rxPackets(i.name),
       };
       if (i.xdp && !/xdpscope/i.test(i.xdp.name ?? '')) {
-        info.xdpWarning = `XDP program attached (id ${i.xdp.id}${i.xdp.name ? `, ${i.xdp.name}` : ''}, ${i.xdp.mode}): capture will refuse to replace it`;
+        info.xdpWarning = `XDP program attached (id ${i.xdp.id}${i.xdp.name ? `, ${i.xdp.name}` : ''}, ${i.xdp.mode}): never replaced; ` +
+          'a capture traces it (xdp.action of every frame) where the kernel allows, else records only what it passes';
+        info.xdpProgram = { id: i.xdp.id, name: i.xdp.name, mode: i.xdp.mode };
       }
       return info;
     });
@@ -61,6 +63,7 @@ export class LiveCapture {
       s = Capture.startCapture({
         iface: this.opts.iface,
         mode: this.opts.mode ?? 'auto',
+        direction: this.opts.direction ?? 'inout',
         ...(this.opts.snaplen ? { snaplen: this.opts.snaplen } : {}),
         ...(this.opts.captureFilter ? { filter: this.opts.captureFilter } : {}),
       });

@@ -107,6 +107,10 @@ export class PacketStore {
   readonly stream = new Column(Int32Array);
   /** frame.number of each stored packet (files may skip numbers) */
   readonly number = new Column(Uint32Array);
+  /** RawPacket.flags and .xdpAction, each kept only when present (bits of `extras`: 1 flags, 2 action) */
+  readonly pktFlags = new Column(Uint32Array);
+  readonly xdpAction = new Column(Uint8Array);
+  readonly extras = new Column(Uint8Array);
   /** first packet's timestamp, the origin of the Time column */
   firstTsNs: bigint | null = null;
   /** open capture file whose bytes frames may point into (uncompressed files only) */
@@ -174,6 +178,9 @@ export class PacketStore {
     this.linkType.arr[i] = pkt.linkType;
     this.ifaceId.arr[i] = pkt.interfaceId;
     this.number.arr[i] = pkt.number;
+    this.extras.arr[i] = (pkt.flags !== undefined ? 1 : 0) | (pkt.xdpAction !== undefined ? 2 : 0);
+    this.pktFlags.arr[i] = pkt.flags ?? 0;
+    this.xdpAction.arr[i] = pkt.xdpAction ?? 0;
     const st = this.strings;
     this.source.arr[i] = st.intern(s.source);
     this.destination.arr[i] = st.intern(s.destination);
@@ -193,7 +200,8 @@ export class PacketStore {
 
   private get columns(): Column<AnyTyped>[] {
     return [this.frameLoc, this.tsNs, this.capLen, this.origLen, this.linkType, this.ifaceId, this.source,
-      this.destination, this.protocol, this.infoLoc, this.infoLen, ...this.fieldCols, this.colour, this.stream, this.number];
+      this.destination, this.protocol, this.infoLoc, this.infoLen, ...this.fieldCols, this.colour, this.stream, this.number,
+      this.pktFlags, this.xdpAction, this.extras];
   }
 
   /** The stored frame as a RawPacket (data is a view into the store: copy to keep). */
@@ -207,6 +215,8 @@ export class PacketStore {
       linkType: this.linkType.arr[i],
       interfaceId: this.ifaceId.arr[i],
       data: this.frame(i),
+      ...(this.extras.arr[i] & 1 ? { flags: this.pktFlags.arr[i] } : {}),
+      ...(this.extras.arr[i] & 2 ? { xdpAction: this.xdpAction.arr[i] } : {}),
     };
   }
 

@@ -117,7 +117,7 @@ export async function saveSession(dest: string, source: PacketSource, opts: Save
           ids.set(pkt.interfaceId, id);
         }
         const comments = opts.comments ? opts.comments.commentsFor(pkt) : pkt.comments;
-        w.writePacket(id, pkt.tsNs ?? 0n, pkt.data, pkt.origLen, comments?.length ? comments : undefined);
+        w.writePacket(id, pkt.tsNs ?? 0n, pkt.data, pkt.origLen, comments?.length ? comments : undefined, pkt);
       };
       finish = () => { w.close(); return w.bytesWritten; };
     } else {

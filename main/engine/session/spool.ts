@@ -122,7 +122,7 @@ export class SpoolWriter {
   write(packets: readonly RawPacket[]): void {
     if (this.closed) throw new Error(`spool ${this.path}: write after close`);
     for (const p of packets) {
-      this.writer.writePacket(p.interfaceId, p.tsNs ?? 0n, p.data, p.origLen, p.comments?.length ? p.comments : undefined);
+      this.writer.writePacket(p.interfaceId, p.tsNs ?? 0n, p.data, p.origLen, p.comments?.length ? p.comments : undefined, p);
     }
     this.packetsWritten += packets.length;
   }

@@ -19,18 +19,24 @@ function frame(type: number, payload: Buffer): Buffer {
 }
 
 function hello(): Buffer {
-  const p = Buffer.alloc(48);
-  [1, 7, 1, 2, 1500, 1, 42, 65536].forEach((v, i) => p.writeUInt32LE(v, i * 4));
+  const p = Buffer.alloc(80);
+  [2, 7, 1, 3, 1500, 1, 42, 65536].forEach((v, i) => p.writeUInt32LE(v, i * 4));
   p.write('veth0', 32);
+  // directions in+out, egress through tcx, tracing program 77 'xdp_dispatcher'
+  [3, 1, 77].forEach((v, i) => p.writeUInt32LE(v, 48 + i * 4));
+  p.write('xdp_dispatcher', 60);
   return frame(1, p);
 }
 
-function record(ts: bigint, wire: number, data: Buffer): Buffer {
-  const h = Buffer.alloc(24);
+/** direction: 1 in, 2 out; action: the foreign program's, or none */
+function record(ts: bigint, wire: number, data: Buffer, direction = 1, action = 0xffffffff): Buffer {
+  const h = Buffer.alloc(32);
   h.writeBigUInt64LE(ts, 0);
   h.writeUInt32LE(wire, 8);
   h.writeUInt32LE(data.length, 12);
   h.writeUInt32LE(7, 16);
+  h.writeUInt32LE(direction, 24);
+  h.writeUInt32LE(action, 28);
   return Buffer.concat([h, data]);
 }
 
@@ -71,7 +77,7 @@ const stream = Buffer.concat([
   frame(2, Buffer.concat(payloads.slice(0, 2).map((d, i) => record(1000n + BigInt(i), d.length + 4, d)))),
   reply(false, "filter: 'or' is not supported"),
   frame(9, Buffer.from('future frame type')),
-  frame(2, Buffer.concat(payloads.slice(2).map((d, i) => record(2000n + BigInt(i), d.length, d)))),
+  frame(2, Buffer.concat(payloads.slice(2).map((d, i) => record(2000n + BigInt(i), d.length, d, 2 - i, i)))),
   stats(4, true),
 ]);
 
@@ -80,12 +86,18 @@ describe('helper stream decoder', () => {
     const s = decode([stream]);
     assert.deepEqual(s.order, ['hello', 'stats', 'p1', 'p2', 'reply', 'p3', 'p4', 'stats']);
     assert.equal(s.hello!.ifname, 'veth0');
-    assert.equal(s.hello!.mode, 'generic');
+    assert.equal(s.hello!.mode, 'trace');
+    assert.equal(s.hello!.directions, 'inout');
+    assert.equal(s.hello!.egressMode, 'tcx');
+    assert.deepEqual(s.hello!.foreign, { id: 77, name: 'xdp_dispatcher' });
     assert.equal(s.hello!.snaplen, 1500);
     assert.equal(s.hello!.multiBuffer, true);
     assert.deepEqual(s.packets.map((p) => p.data), payloads);
     assert.deepEqual(s.packets.map((p) => p.tsNs), [1000n, 1001n, 2000n, 2001n]);
     assert.deepEqual(s.packets.map((p) => p.origLen), [64, 4, 3, 1514]);
+    // the direction as pcapng's epb_flags word; the action only where a foreign program gave one
+    assert.deepEqual(s.packets.map((p) => p.flags), [1, 1, 2, 1]);
+    assert.deepEqual(s.packets.map((p) => p.xdpAction), [undefined, undefined, 0, 1]);
     assert.ok(s.packets.every((p) => p.interfaceId === 3 && p.linkType === 1 && p.capLen === p.data.length));
     assert.deepEqual(s.replies, [{ ok: false, message: "filter: 'or' is not supported" }]);
     assert.equal(s.stats[1].final, true);

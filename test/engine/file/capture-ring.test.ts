@@ -21,7 +21,7 @@ after(() => pair?.dispose());
 test('-b packets:10 -b files:3 -c 45: files 3 to 5 kept, dumpcap-named, whole, private, consecutive', { skip, timeout: 60_000 }, async () => {
   const p = pair!;
   const dir = mkdtempSync(join(outputDir('file'), 'capture-ring-'));
-  const child = spawn('ip', ['netns', 'exec', p.serverNs, process.execPath, CLI, 'capture', '-i', p.serverIf, '--mode', 'generic', '-q',
+  const child = spawn('ip', ['netns', 'exec', p.serverNs, process.execPath, CLI, 'capture', '-i', p.serverIf, '-Q', 'in', '--mode', 'generic', '-q',
     '-w', join(dir, 'ring.pcapng'), '-b', 'packets:10', '-b', 'files:3', '-c', '45'],
   { env: { ...process.env, XDPSCOPE_HELPER: HELPER }, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
@@ -58,7 +58,7 @@ test('-b packets:10 -b files:3 -c 45: files 3 to 5 kept, dumpcap-named, whole, p
 test('-a files:2 with -b packets:10 stops the capture by itself after exactly 20 packets in 2 files', { skip, timeout: 60_000 }, async () => {
   const p = pair!;
   const dir = mkdtempSync(join(outputDir('file'), 'capture-ring-stop-'));
-  const child = spawn('ip', ['netns', 'exec', p.serverNs, process.execPath, CLI, 'capture', '-i', p.serverIf, '--mode', 'generic', '-q',
+  const child = spawn('ip', ['netns', 'exec', p.serverNs, process.execPath, CLI, 'capture', '-i', p.serverIf, '-Q', 'in', '--mode', 'generic', '-q',
     '-w', join(dir, 'stop.pcapng'), '-b', 'packets:10', '-a', 'files:2'],
   { env: { ...process.env, XDPSCOPE_HELPER: HELPER }, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
@@ -80,7 +80,7 @@ test('-a filesize:5 stops once the file holds 5000 bytes: the packet that crosse
   const p = pair!;
   const dir = mkdtempSync(join(outputDir('file'), 'capture-size-stop-'));
   const path = join(dir, 'one.pcapng');
-  const child = spawn('ip', ['netns', 'exec', p.serverNs, process.execPath, CLI, 'capture', '-i', p.serverIf, '--mode', 'generic', '-q', '-w', path, '-a', 'filesize:5'],
+  const child = spawn('ip', ['netns', 'exec', p.serverNs, process.execPath, CLI, 'capture', '-i', p.serverIf, '-Q', 'in', '--mode', 'generic', '-q', '-w', path, '-a', 'filesize:5'],
     { env: { ...process.env, XDPSCOPE_HELPER: HELPER }, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   let sender: ReturnType<VethPair['spawn']> | undefined;
@@ -95,11 +95,12 @@ test('-a filesize:5 stops once the file holds 5000 bytes: the packet that crosse
   assert.equal(cap.error, null);
   const n = cap.packets.length;
   assert.match(stderr, new RegExp(`Packets captured: ${n},`));
-  // every echo request is 98 bytes, an EPB of 132 after the header blocks: the file
-  // reached 5000 bytes with its last packet and not before
+  // every echo request is 98 bytes, an EPB of 144 after the header blocks (132, and
+  // 12 for its epb_flags direction option): the file reached 5000 bytes with its
+  // last packet and not before
   const head = cap.packets[0]!.fileOffset!;
-  assert.ok(cap.packets.every((pk, i) => pk.data.length === 98 && pk.fileOffset === head + i * 132), 'echo requests only');
-  assert.ok(head + (n - 1) * 132 < 5000 && head + n * 132 >= 5000, `${n} packets after ${head} header bytes`);
+  assert.ok(cap.packets.every((pk, i) => pk.data.length === 98 && pk.flags === 1 && pk.fileOffset === head + i * 144), 'echo requests only');
+  assert.ok(head + (n - 1) * 144 < 5000 && head + n * 144 >= 5000, `${n} packets after ${head} header bytes`);
 });
 
 test('-b usage errors are dumpcap\'s: a file to name the ring after, something that switches', () => {
