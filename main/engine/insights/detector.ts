@@ -22,6 +22,20 @@ export interface Detector {
   alerts(): Alert[];
 }
 
+/**
+ * What an episode a detector counts spans (a flood, a spike, a bypass): its
+ * first and last frames and times, its packets and bytes, which every alert
+ * reports (Alert.firstFrame, .packets, ...).
+ */
+export interface Span {
+  firstTs: number;
+  lastTs: number;
+  firstFrame: number;
+  lastFrame: number;
+  packets: number;
+  bytes: number;
+}
+
 /** Settings shared by every detector (memory caps), beside each detector's own sections. */
 export interface LimitSettings {
   /** sources tracked for connection-attempt analysis */

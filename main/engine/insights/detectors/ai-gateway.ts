@@ -7,7 +7,7 @@
 // reports it as information).
 import type { Alert } from '../alert';
 import { addrEq, frameRange, grade, quote } from '../alert';
-import type { Detector, DetectorDef, LimitSettings } from '../detector';
+import type { Detector, DetectorDef, LimitSettings, Span } from '../detector';
 import type { PacketFacts } from '../facts';
 import { CappedSet } from '../sketch';
 import { AiServiceDetector } from './ai';
@@ -25,16 +25,10 @@ export const aiGateway: DetectorDef<{ aiGateway: AiGatewaySettings }, 'ai-gatewa
 
 const MAX_BYPASSES = 1024;
 
-interface Bypass {
+interface Bypass extends Span {
   id: string;
   host: string;
   service: string;
-  firstTs: number;
-  lastTs: number;
-  firstFrame: number;
-  lastFrame: number;
-  packets: number;
-  bytes: number;
   sni: CappedSet<string>;
   httpHosts: CappedSet<string>;
 }

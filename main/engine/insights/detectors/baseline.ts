@@ -12,7 +12,7 @@
 import type { Dissection } from '../../types';
 import type { Alert } from '../alert';
 import { addrEq, frameRange, grade, singleIp } from '../alert';
-import type { Detector, DetectorDef, LimitSettings } from '../detector';
+import type { Detector, DetectorDef, LimitSettings, Span } from '../detector';
 import type { PacketFacts } from '../facts';
 import { TCP } from '../facts';
 import { isGroupAddress } from '../addresses';
@@ -30,17 +30,11 @@ export const baseline: DetectorDef<{ baseline: BaselineSettings }, 'baseline-dev
 const SYN_ACK = TCP.SYN | TCP.ACK;
 const MAX_SERVICES = 64, MAX_PROTOCOLS = 16;
 
-interface Deviation {
+interface Deviation extends Span {
   id: string;
   host: string;
   what: 'service' | 'protocol' | 'rate';
   value: string;
-  firstTs: number;
-  lastTs: number;
-  firstFrame: number;
-  lastFrame: number;
-  packets: number;
-  bytes: number;
   /** rate: seconds above the limit, and the peak */
   seconds: number;
   peak: number;

@@ -12,7 +12,7 @@
 import type { Dissection } from '../../types';
 import type { Alert } from '../alert';
 import { addrEq, fmtBytes, fmtRate, frameRange } from '../alert';
-import type { Detector, DetectorDef } from '../detector';
+import type { Detector, DetectorDef, Span } from '../detector';
 import type { PacketFacts } from '../facts';
 import { CappedSet, LruMap, TopK } from '../sketch';
 import type { InsightsSettings } from '../../../api/insights';
@@ -35,16 +35,10 @@ const TOP_SOURCES = 64;
 const DISTINCT_CAP = 4096;
 const ECHO_REQUEST = 8, ECHO_REQUEST_V6 = 128;
 
-interface Flood {
+interface Flood extends Span {
   id: string;
   startSec: number;
   endSec: number;
-  firstTs: number;
-  lastTs: number;
-  firstFrame: number;
-  lastFrame: number;
-  packets: number;
-  bytes: number;
   peak: number;
   sources: TopK;
   distinct: CappedSet<string>;

@@ -6,7 +6,7 @@ import { mac48ToString, type PacketFacts } from '../facts';
 import type { Alert } from '../alert';
 import { frameSet } from '../alert';
 import type { Dissection } from '../../types';
-import type { Detector, DetectorDef, LimitSettings } from '../detector';
+import type { Detector, DetectorDef, LimitSettings, Span } from '../detector';
 import { TopK } from '../sketch';
 import { recogniseDns as recogniseDnsExport, recogniseTcp as recogniseTcpExport, type Service } from '../services';
 import type { InsightsSettings } from '../../../api/insights';
@@ -54,17 +54,11 @@ const IPV6_EXT = new Set([0, 43, 44, 50, 51, 59, 60, 135, 139, 140, 253, 254]);
 const SERVICE_TITLE: Record<Service, string> = { http: 'HTTP', tls: 'TLS', ssh: 'SSH', dns: 'DNS' };
 const MAX_GROUPS = 256;
 
-interface Group {
+interface Group extends Span {
   id: string;
   kind: 'unexpected-protocol' | 'service-mismatch';
   title: string;
   what: string;
-  firstTs: number;
-  lastTs: number;
-  firstFrame: number;
-  lastFrame: number;
-  packets: number;
-  bytes: number;
   pairs: TopK;
   /** fields that carried the value (for the filter) */
   fields: Set<string>;

@@ -13,7 +13,7 @@
 import { ensureGeo as ensureGeoExport, type PacketFacts } from '../facts';
 import type { Alert, AlertEndpoint } from '../alert';
 import { addrEq, fmtBytes, fmtRate, frameRange, grade } from '../alert';
-import type { Detector, DetectorDef } from '../detector';
+import type { Detector, DetectorDef, Span } from '../detector';
 import { CappedSet, LruMap, TopK, medianMad } from '../sketch';
 import type { InsightsSettings } from '../../../api/insights';
 
@@ -60,16 +60,10 @@ interface Second {
   sourcesOverflow: boolean;
 }
 
-interface Episode {
+interface Episode extends Span {
   id: string;
   startSec: number;
   endSec: number;
-  firstTs: number;
-  lastTs: number;
-  firstFrame: number;
-  lastFrame: number;
-  packets: number;
-  bytes: number;
   sent: number;
   peakPackets: number;
   peakBytes: number;

@@ -10,7 +10,7 @@
 import type { Dissection } from '../../types';
 import type { Alert } from '../alert';
 import { addrEq, fmtBytes, fmtRate, frameRange, grade, singleIp } from '../alert';
-import type { Detector, DetectorDef } from '../detector';
+import type { Detector, DetectorDef, Span } from '../detector';
 import type { PacketFacts } from '../facts';
 import { CappedSet, LruMap, TopK } from '../sketch';
 import { isGroupAddress } from '../addresses';
@@ -29,16 +29,10 @@ export const udpFlood: DetectorDef<{ udpFlood: UdpFloodSettings }, 'udp-flood'> 
 const MAX_TARGETS = 4096;
 const SOURCES_PER_SECOND = 1024;
 
-interface Flood {
+interface Flood extends Span {
   id: string;
   startSec: number;
   endSec: number;
-  firstTs: number;
-  lastTs: number;
-  firstFrame: number;
-  lastFrame: number;
-  packets: number;
-  bytes: number;
   replies: number;
   peak: number;
   ports: CappedSet<number>;
