@@ -35,9 +35,10 @@ test('startCapture sends the ring buffer options, validated, only with a path', 
     await s().startCapture();
     s().setCaptureOptions({ ringBuffer: undefined });
     await s().startCapture();
+    // (both directions by default, as tcpdump's -Q inout)
     assert.deepEqual(sent, [
-      { iface: 'veth0', mode: 'auto', snaplen: 262144, ringBuffer: { path: '/var/tmp/lab.pcapng', filesizeKB: 50_000, files: 4 } },
-      { iface: 'veth0', mode: 'auto', snaplen: 262144 },
+      { iface: 'veth0', mode: 'auto', snaplen: 262144, direction: 'inout', ringBuffer: { path: '/var/tmp/lab.pcapng', filesizeKB: 50_000, files: 4 } },
+      { iface: 'veth0', mode: 'auto', snaplen: 262144, direction: 'inout' },
     ]);
   } finally {
     await svc.shutdown();
