@@ -123,13 +123,7 @@ export async function run(argv: string[]): Promise<number> {
   // secrets from -o and from the file's Decryption Secrets Blocks (read as the reader meets them)
   const keys = keylogPath !== null ? TlsKeyLog.fromFile(keylogPath) : new TlsKeyLog();
   if (keys.fileError) process.stderr.write(`xdpscope read: warning: tls.keylog_file: ${keys.fileError}\n`);
-  let secretsTaken = 0;
-  keys.addSource(() => {
-    const list = file.secrets;
-    let text = '';
-    for (; secretsTaken < list.length; secretsTaken++) if (list[secretsTaken].type === TLS_SECRETS) text += list[secretsTaken].text;
-    return text || null;
-  });
+  keys.addSecretsBlocks(() => file.secrets);
   const nano = file.pcapHeader?.nanosecond ?? file.interfaces.some((i) => (i.tsUnitNs ?? 1000) < 1000);
   // -T fields or text on a large file: decoding threads, their lines merged back into file order
   let bytes = 0;
@@ -188,8 +182,6 @@ export async function run(argv: string[]): Promise<number> {
   return stopped ? 0 : damaged(v.r, file.error, file.metaNotice);
 }
 
-/** pcapng DSB secrets type 'TLSK': an NSS key log */
-const TLS_SECRETS = 0x544c534b;
 
 /** tshark's `-o name:value` (the value may be quoted); only tls.keylog_file is known. */
 function preference(opt: string): { path: string } | string {

@@ -29,6 +29,9 @@ const RECHECK_MS = 200;
 
 const HEX = /^[0-9a-fA-F]+$/;
 
+/** pcapng Decryption Secrets Block type 'TLSK': an NSS key log */
+export const TLS_KEY_LOG_SECRETS = 0x544c534b;
+
 /**
  * The tls.keylog_file preference (Preferences → TLS): every Dissector made
  * without an explicit key log uses it, as every Wireshark dissection reads
@@ -63,6 +66,8 @@ export class TlsKeyLog {
   private pulls: Array<() => string | null> = [];
   /** client randoms a dissection found secrets for: what a saved session carries (bounded by byRandom) */
   private readonly used = new Set<string>();
+  /** asked for what this log lacks (a capture's own secrets, then the user's key log, read when asked: the preference may change) */
+  private fallback: () => TlsKeyLog | null = () => null;
 
   /** Reads a key log file now, and again when it has grown (live capture). */
   static fromFile(path: string): TlsKeyLog {
@@ -85,7 +90,34 @@ export class TlsKeyLog {
     this.pulls.push(pull);
   }
 
+  /**
+   * A capture file's Decryption Secrets Blocks (pcapng DSBs), a list that
+   * grows as the reader meets them: the TLS key logs among them are added
+   * when a secret is missing.
+   */
+  addSecretsBlocks(list: () => ReadonlyArray<{ type: number; text: string }>): void {
+    let taken = 0;
+    this.addSource(() => {
+      const l = list();
+      let text = '';
+      for (; taken < l.length; taken++) if (l[taken].type === TLS_KEY_LOG_SECRETS) text += l[taken].text;
+      return text || null;
+    });
+  }
+
+  /** Secrets this log lacks are looked up in `f()` (this one's own win). */
+  withFallback(f: () => TlsKeyLog | null): this {
+    this.fallback = f;
+    return this;
+  }
+
   get size(): number { return this.byRandom.size; }
+
+  /** Holds any secret, its sources looked at first (the log's own: not the fallback's). */
+  holdsAny(): boolean {
+    this.refresh();
+    return this.byRandom.size > 0;
+  }
 
   /** Adds key log text: one `LABEL <client random hex> <secret hex>` per line; comments (#) and unknown labels skipped. */
   addText(text: string): void {
@@ -128,7 +160,11 @@ export class TlsKeyLog {
     const key = Buffer.from(clientRandom.buffer, clientRandom.byteOffset, clientRandom.length).toString('hex');
     let s = this.byRandom.get(key)?.get(label);
     if (s === undefined && this.refresh()) s = this.byRandom.get(key)?.get(label);
-    if (s !== undefined && this.used.size < MAX_RANDOMS) this.used.add(key);
+    if (s === undefined) {
+      const f = this.fallback();
+      return f !== null && f !== this ? f.secret(label, clientRandom) : undefined;
+    }
+    if (this.used.size < MAX_RANDOMS) this.used.add(key);
     return s;
   }
 
@@ -136,7 +172,9 @@ export class TlsKeyLog {
   has(clientRandom: Uint8Array): boolean {
     const key = Buffer.from(clientRandom.buffer, clientRandom.byteOffset, clientRandom.length).toString('hex');
     if (this.byRandom.has(key)) return true;
-    return this.refresh() && this.byRandom.has(key);
+    if (this.refresh() && this.byRandom.has(key)) return true;
+    const f = this.fallback();
+    return f !== null && f !== this && f.has(clientRandom);
   }
 
   /**
@@ -151,7 +189,8 @@ export class TlsKeyLog {
       if (!all && !this.used.has(random)) continue;
       for (const [label, secret] of m) out += `${label} ${random} ${secret.toString('hex')}\n`;
     }
-    return out;
+    const f = this.fallback();
+    return f !== null && f !== this ? out + f.text(all) : out;
   }
 
   /** Pulls new text from the sources and the file; true when something may have been added. */

@@ -9,7 +9,6 @@ import type { ColumnId, Completion, FilterCheck, RowBlock } from '../../api/inde
 import { Column, type PacketStore } from './store';
 import { brokenDissection, type OpenCapture } from './open-capture';
 import type { Generation } from './status';
-import { Dissector } from '../dissect/index';
 import { compileDisplayFilter } from '../filter/compile';
 import { completeFilter } from '../filter/complete';
 import { runSliced, type Steps } from '../filter/steps';
@@ -151,7 +150,7 @@ export class DisplayedList {
 
   private *redissectSteps(filter: DisplayFilter): Steps<{ next: Column<Uint32Array>; n: number }> {
     const store = this.cap.store;
-    const dissector = new Dissector();
+    const dissector = this.cap.newDissector();
     const next = new Column(Uint32Array, 1 << 14);
     let n = 0;
     for (let i = 0; ; i++) {

@@ -10,7 +10,8 @@ import { ApiError } from '../../api/index';
 import { PacketStore, type RowSummary } from './store';
 import { StreamIds, summarize } from './summarize';
 import { LiveCapture } from './live';
-import { Dissector } from '../dissect/index';
+import { Dissector, type DissectorOptions } from '../dissect/index';
+import { TlsKeyLog, tlsKeylogPreference } from '../dissect/keylog';
 import { FilterIndex } from '../filter/index-store';
 import { InsightsEngine } from '../insights/index';
 import { CommentMap } from '../session/comments';
@@ -72,6 +73,8 @@ export class OpenCapture {
   closed = false;
   /** cancelOpen gave up on a reader that did not stop: what it does later is ignored */
   private readerAbandoned = false;
+  /** the open file's TLS secrets (its Decryption Secrets Blocks), then the user's key log preference */
+  private readonly fileKeys = new TlsKeyLog().withFallback(tlsKeylogPreference);
   /** told of every packet as it is indexed (the displayed list judges it) */
   onPacket: (i: number, d: Dissection) => void = () => undefined;
 
@@ -92,9 +95,23 @@ export class OpenCapture {
     this.out.status(true);
   }
 
+  /**
+   * The TLS secrets this capture is dissected with: the file's DSB key logs
+   * and the user's key log; null when neither holds any (then TLS is not
+   * decrypted, as Wireshark without secrets).
+   */
+  tlsKeys(): TlsKeyLog | null {
+    return this.fileKeys.holdsAny() ? this.fileKeys : tlsKeylogPreference();
+  }
+
+  /** A fresh dissector for this capture: every pass over its packets (list, details, follow) decodes alike. */
+  newDissector(opts: DissectorOptions = {}): Dissector {
+    return new Dissector({ tlsKeys: this.tlsKeys(), ...opts });
+  }
+
   ingest(batch: readonly RawPacket[], fromFile = false): void {
     const store = this.store;
-    const dissector = this.dissector ??= new Dissector();
+    const dissector = this.dissector ??= this.newDissector();
     const first = store.count;
     const summaries: RowSummary[] = [];
     for (const pkt of batch) {
@@ -136,6 +153,7 @@ export class OpenCapture {
 
   /** Reads an opened capture file into the store, batch by batch, yielding between batches. */
   async readFile(session: Session, path: string): Promise<void> {
+    this.fileKeys.addSecretsBlocks(() => session.secrets);
     try {
       read: for await (const batch of session.batches()) {
         if (!this.reading) break;

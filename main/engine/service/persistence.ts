@@ -17,7 +17,6 @@ import { RecentFiles } from '../session/recent';
 import { SessionFileError } from '../session/errors';
 import type { PacketSelection, PacketSource } from '../session/source';
 import type { SessionMetadata } from '../session/metadata';
-import { tlsKeylogPreference } from '../dissect/keylog';
 
 /** largest export handed back as bytes for a browser download */
 const MAX_DOWNLOAD = 256 * 1024 * 1024;
@@ -60,7 +59,7 @@ export class Persistence {
     const r = await writeFile(cap, p.path, () => saveSession(p.path, storeSource(cap), {
       overwrite: p.overwrite ?? false, format, select, comments: cap.comments,
       metadata: format === 'pcapng' ? { ...metadata(cap, list), displayFilter: '' } : undefined,
-      tlsSecrets: p.stripSecrets ? undefined : tlsSecrets(),
+      tlsSecrets: p.stripSecrets ? undefined : tlsSecrets(cap),
     }));
     return { path: r.path, packets: r.packets, format };
   }
@@ -107,9 +106,9 @@ export class Persistence {
   }
 }
 
-/** The key log the session decrypts with, for a Decryption Secrets Block (none: nothing to carry). */
-function tlsSecrets(): string | undefined {
-  return tlsKeylogPreference()?.text() || undefined;
+/** The secrets the capture decrypted with (its own DSBs', the user's key log's), for a Decryption Secrets Block (none: nothing to carry). */
+function tlsSecrets(cap: OpenCapture): string | undefined {
+  return cap.tlsKeys()?.text() || undefined;
 }
 
 /** What Save and Save a copy write: the whole capture, or the displayed packets. */
@@ -123,7 +122,7 @@ async function writeSession(cap: OpenCapture, list: DisplayedList, p: SaveParams
     metadata: format === 'pcapng' ? metadata(cap, list) : undefined,
     comments: cap.comments,
     select: only ? { frames: only } : 'all',
-    tlsSecrets: p.stripSecrets ? undefined : tlsSecrets(),
+    tlsSecrets: p.stripSecrets ? undefined : tlsSecrets(cap),
   }));
   return { format, only, r };
 }

@@ -4,7 +4,7 @@
 // stream at the last good block and is reported, not thrown.
 import { openCaptureFile, type CaptureFile } from '../file/open';
 import { CaptureFileError } from '../file/errors';
-import type { CaptureFileInterface, CaptureFormat } from '../file/types';
+import type { CaptureFileInterface, CaptureFormat, DecryptionSecret } from '../file/types';
 import type { RawPacket } from '../types';
 import { CommentMap } from './comments';
 import { abortError, friendlyFsError, SessionFileError } from './errors';
@@ -65,6 +65,8 @@ export class Session implements PacketSource {
   /** SHB comments of the first section */
   get fileComments(): string[] { return this.file.sections[0]?.comments ?? []; }
   get bytesRead(): number { return this.file.bytesRead; }
+  /** the Decryption Secrets Blocks read so far (pcapng DSBs may appear anywhere) */
+  get secrets(): DecryptionSecret[] { return this.file.secrets; }
 
   /**
    * The packets, in batches, once. Each packet's comments are recorded in

@@ -7,6 +7,7 @@ import { PcapngWriter } from '../pcapng/writer';
 import { PcapWriter } from '../pcap/writer';
 import type { CaptureInterface, RawPacket } from '../types';
 import type { CaptureFileInterface } from '../file/types';
+import { TLS_KEY_LOG_SECRETS } from '../dissect/keylog';
 import { writeFileAtomically } from './atomic';
 import type { CommentMap } from './comments';
 import { abortError, SessionFileError } from './errors';
@@ -15,8 +16,6 @@ import { selectionPredicate, type PacketSelection, type PacketSource } from './s
 
 export type SaveFormat = 'pcapng' | 'pcap';
 
-/** pcapng DSB secrets type 'TLSK': an NSS key log */
-const TLS_KEY_LOG = 0x544c534b;
 
 export interface SaveOptions {
   /** 'pcapng' (default; keeps metadata and comments) or classic 'pcap' (packets only, one link type) */
@@ -95,7 +94,7 @@ export async function saveSession(dest: string, source: PacketSource, opts: Save
         comments: opts.fileComments,
         customOptions: opts.metadata ? encodeMetadata({ ...opts.metadata, selectedPacket: metaSelected }) : undefined,
       });
-      if (opts.tlsSecrets) w.writeDecryptionSecrets(TLS_KEY_LOG, Buffer.from(opts.tlsSecrets, 'latin1'));
+      if (opts.tlsSecrets) w.writeDecryptionSecrets(TLS_KEY_LOG_SECRETS, Buffer.from(opts.tlsSecrets, 'latin1'));
       // Interfaces are written when first used: an export keeps only the ones
       // its packets need, and a file source learns IDBs as it reads.
       const ids = new Map<number, number>();

@@ -7,7 +7,6 @@ import type { EngineService } from '../service';
 import { brokenDissection, errMessage, type OpenCapture } from '../open-capture';
 import { detailsOf } from '../details';
 import { followHttp2, followTcp, followTls, followUdp, udpStreamIds } from '../follow';
-import { Dissector } from '../../dissect/index';
 import type { Handlers } from './types';
 
 export function packetHandlers(svc: EngineService): Handlers<'packet'> {
@@ -57,7 +56,7 @@ export function redissect(cap: OpenCapture, i: number): Dissection {
     for (let j = i; j >= 0 && seq.length < 2000; j--) if (s.stream.arr[j] === stream) seq.push(j);
     seq.reverse();
   } else seq.push(i);
-  const dissector = new Dissector();
+  const dissector = cap.newDissector();
   let d: Dissection | null = null;
   for (const j of seq) {
     const pkt = cap.packetAt(j);
@@ -110,7 +109,7 @@ function follow(cap: OpenCapture, number: number, protocol: 'tcp' | 'udp' | 'tls
   }
   const stream = s.stream.arr[i];
   if (stream < 0) throw new ApiError(`packet ${number} is not part of a TCP stream`, 'request');
-  if (protocol === 'tls') return followTls((tap) => followDissections(cap, (j) => s.stream.arr[j] === stream, new Dissector({ onTlsPlaintext: tap })), `tcp.stream eq ${stream}`);
+  if (protocol === 'tls') return followTls((tap) => followDissections(cap, (j) => s.stream.arr[j] === stream, cap.newDissector({ onTlsPlaintext: tap })), `tcp.stream eq ${stream}`);
   return followTcp(followDissections(cap, (j) => s.stream.arr[j] === stream), `tcp.stream eq ${stream}`);
 }
 
@@ -120,7 +119,7 @@ function follow(cap: OpenCapture, number: number, protocol: 'tcp' | 'udp' | 'tls
  * fragments (rows shown as IPv4/IPv6) so reassembled segments and
  * datagrams come out whole.
  */
-function* followDissections(cap: OpenCapture, member: (j: number) => boolean, dissector = new Dissector()): Generator<Dissection> {
+function* followDissections(cap: OpenCapture, member: (j: number) => boolean, dissector = cap.newDissector()): Generator<Dissection> {
   const s = cap.store;
   for (let j = 0; j < s.count; j++) {
     const isMember = member(j);

@@ -4,7 +4,6 @@ import type { EngineService } from '../service';
 import { setView } from '../persistence';
 import { brokenDissection } from '../open-capture';
 import { Colouring, recolourSteps } from '../../colour/colouring';
-import { Dissector } from '../../dissect/index';
 import { runSliced } from '../../filter/steps';
 import type { Handlers } from './types';
 import { type TlsKeyLog, setTlsKeylogPreference, tlsKeylogPreference } from '../../dissect/keylog';
@@ -23,7 +22,7 @@ export function sessionHandlers(svc: EngineService): Handlers<'session'> {
     svc.userColouring = cap.colouring = colouring;
     const token = ++colourToken;
     const store = cap.store;
-    const dissector = new Dissector();
+    const dissector = cap.newDissector();
     const ran = await runSliced(recolourSteps(colouring, {
       count: store.count,
       frames: store.number.arr,

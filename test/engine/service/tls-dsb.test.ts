@@ -1,0 +1,95 @@
+// A pcapng file that carries its TLS secrets in Decryption Secrets Blocks
+// (Wireshark's `editcap --inject-secrets`, our own Save) opens decrypted in
+// the app: the list, the details pane and Follow TLS Stream use the file's
+// secrets with no key log preference set, as Wireshark does; the same
+// capture without the block stays encrypted.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { EngineService } from '../../../main/engine/service/service';
+import { tlsKeylogPreference } from '../../../main/engine/dissect/keylog';
+import type { DetailNode } from '../../../main/api/types';
+import { runPeers, peersSkipReason } from '../dissect/peers';
+import { hasCommand } from '../../lib/env';
+
+process.env.XDPSCOPE_CONFIG_DIR = mkdtempSync(join(tmpdir(), 'xs-config-'));
+const missing = ['curl', 'openssl', 'editcap', 'tshark'].find((c) => !hasCommand(c));
+const skip = peersSkipReason() || (missing ? `needs ${missing}` : false);
+
+const SERVER = `
+const https = require('node:https'), fs = require('node:fs');
+const dir = process.env.CERTS;
+https.createServer({ key: fs.readFileSync(dir + '/rsa.key'), cert: fs.readFileSync(dir + '/rsa.crt'), ALPNProtocols: ['http/1.1'] }, (req, res) => {
+  res.writeHead(200, { 'content-type': 'text/plain', 'content-length': 11 });
+  res.end('dsb-payload');
+}).listen(Number(process.env.PORT), process.env.HOST, () => process.stdout.write('listening\\n'));
+`;
+
+async function opened(path: string): Promise<EngineService> {
+  const s = new EngineService({ emit: () => undefined });
+  await s.call('openFile', { path });
+  // polls the state (no events outside the worker); the bound only turns a hang into a failure
+  for (let i = 0; i < 3000 && s.status().state === 'loading'; i++) await new Promise((r) => setTimeout(r, 10));
+  assert.equal(s.status().state, 'done', `${path} did not load`);
+  return s;
+}
+
+const names = (ns: DetailNode[], out: Map<string, string | undefined> = new Map()): Map<string, string | undefined> => {
+  for (const n of ns) { if (!out.has(n.name)) out.set(n.name, n.value); if (n.children) names(n.children, out); }
+  return out;
+};
+
+test('a pcapng file\'s Decryption Secrets Blocks decrypt the list, details and Follow TLS Stream', { skip, timeout: 60_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'xs-tls-dsb-'));
+  try {
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'rsa.key'), '-out', join(dir, 'rsa.crt'), '-days', '1', '-subj', '/CN=tls.test'], { stdio: 'ignore' });
+    process.env.CERTS = dir;
+    const keys = join(dir, 'keys.txt');
+    const run = await runPeers(SERVER, 443, [['env', `SSLKEYLOGFILE=${keys}`, 'curl', '-sS', '-k', '--tlsv1.3', 'https://{ip}/dsb-path']]);
+    const plain = join(dir, 'plain.pcapng'), withDsb = join(dir, 'dsb.pcapng');
+    try {
+      execFileSync('editcap', ['-F', 'pcapng', run.pcap, plain]);
+      execFileSync('editcap', ['-F', 'pcapng', '--inject-secrets', `tls,${keys}`, run.pcap, withDsb]);
+    } finally { run.dispose(); }
+    // only the file's block holds the secrets: the key log is gone and no preference is set
+    rmSync(keys);
+    assert.equal(tlsKeylogPreference(), null);
+
+    // tshark is the judge: which frame carries the request, decrypted with the file's secrets
+    const ref = execFileSync('tshark', ['-r', withDsb, '-Y', 'http.request', '-T', 'fields', '-e', 'frame.number', '-e', 'http.request.method', '-e', 'http.request.uri'], { encoding: 'utf8' }).trim();
+    const [reqFrame, method, uri] = ref.split('\t');
+    assert.deepEqual([method, uri], ['GET', '/dsb-path'], `tshark: ${ref}`);
+
+    const s = await opened(withDsb);
+    try {
+      await s.call('setFilter', { text: 'http.request.method == "GET"' });
+      assert.deepEqual([...s.rows(0, 10).number], [Number(reqFrame)], 'the list filters on decrypted HTTP');
+      const f = names((await s.call('getDetails', { number: Number(reqFrame) })).tree);
+      assert.equal(f.get('http.request.method'), '"GET"');
+      assert.equal(f.get('http.request.uri'), '"/dsb-path"');
+      const follow = await s.call('followStream', { number: Number(reqFrame), protocol: 'tls' });
+      const text = follow.segments.map((x) => Buffer.from(x.data).toString('latin1')).join('');
+      assert.match(text, /^GET \/dsb-path HTTP\/1\.1\r\n[\s\S]*HTTP\/1\.1 200 OK[\s\S]*dsb-payload$/);
+
+      // Save carries the secrets the capture decrypted with: the saved file opens decrypted too
+      const saved = join(dir, 'saved.pcapng');
+      await s.call('saveCopy', { path: saved });
+      assert.match(execFileSync('tshark', ['-r', saved, '-Y', 'http.request', '-T', 'fields', '-e', 'http.request.uri'], { encoding: 'utf8' }), /\/dsb-path/);
+    } finally { await s.shutdown(); }
+
+    const p = await opened(plain);
+    try {
+      await p.call('setFilter', { text: 'http' });
+      assert.equal(p.rows(0, 10).number.length, 0, 'without the block nothing is decrypted');
+      const follow = await p.call('followStream', { number: Number(reqFrame), protocol: 'tls' });
+      assert.equal(follow.segments.length, 0);
+    } finally { await p.shutdown(); }
+    // the control holds no secrets: it differs from the other file by the block only
+    assert.ok(!readFileSync(plain).includes(Buffer.from('CLIENT_TRAFFIC_SECRET_0')));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
