@@ -4,6 +4,7 @@
 import { useState } from 'react';
 import type { ExportSelect } from '../../main/api/types';
 import { useApp, useApp$ } from '../context';
+import { PathForm, pathLabel } from './PathForm';
 
 type Kind = 'pcapng' | 'pcap' | 'csv' | 'json';
 
@@ -60,35 +61,27 @@ export function ExportDialog({ onClose, initialKind = 'pcapng' }: { onClose(): v
     if (ext) setKind(ext.toLowerCase() as Kind);
   };
   return (
-    <div className="modal-backdrop" onClick={onClose}>
-      <form className="modal" data-testid="export-dialog" onClick={(e) => e.stopPropagation()} onSubmit={(e) => { e.preventDefault(); void submit(); }}>
-        <div className="modal-title">Export</div>
-        <label>What <select name="kind" value={kind} onChange={(e) => setKind(e.target.value as Kind)}>
-          <option value="pcapng">Specified packets — pcapng (with comments)</option>
-          <option value="pcap">Specified packets — classic pcap</option>
-          <option value="csv">Packet dissections — CSV (summary + enriched fields)</option>
-          <option value="json">Packet dissections — JSON (tshark -T json style)</option>
-        </select></label>
-        <fieldset className="which">
-          <legend>Packets</legend>
-          <label className="inline"><input type="radio" name="which" checked={which === 'all'} onChange={() => setWhich('all')} /> All ({status.captured})</label>
-          <label className="inline"><input type="radio" name="which" checked={which === 'displayed'} onChange={() => setWhich('displayed')} /> Displayed ({status.displayed})</label>
-          <label className="inline"><input type="radio" name="which" disabled={selected === null} checked={which === 'selected'} onChange={() => setWhich('selected')} /> Selected{selected !== null ? ` (#${selected})` : ''}</label>
-          <label className="inline"><input type="radio" name="which" checked={which === 'range'} onChange={() => setWhich('range')} /> Range
-            <input name="range" value={range} placeholder="1-10,15" onFocus={() => setWhich('range')} onChange={(e) => setRange(e.target.value)} /></label>
-        </fieldset>
-        <label>{browser ? 'Path on the machine running xdpscope serve (not on this browser\'s computer)' : 'Path'}
-          <span className="row">
-            <input name="path" value={path} onChange={(e) => setPath(e.target.value)} placeholder={`/tmp/export.${kind}`} />
-            {api.dialogs && <button type="button" onClick={() => void browse()}>Browse…</button>}
-          </span>
-        </label>
-        <div className="modal-actions">
-          {browser && <button type="button" className="link" onClick={() => void download()}>Download to this computer instead</button>}
-          <button type="button" onClick={onClose}>Cancel</button>
-          <button className="primary" type="submit">Export</button>
-        </div>
-      </form>
-    </div>
+    <PathForm testId="export-dialog" title="Export" action="Export" onClose={onClose} onSubmit={() => void submit()} onDownload={browser ? () => void download() : undefined}>
+      <label>What <select name="kind" value={kind} onChange={(e) => setKind(e.target.value as Kind)}>
+        <option value="pcapng">Specified packets — pcapng (with comments)</option>
+        <option value="pcap">Specified packets — classic pcap</option>
+        <option value="csv">Packet dissections — CSV (summary + enriched fields)</option>
+        <option value="json">Packet dissections — JSON (tshark -T json style)</option>
+      </select></label>
+      <fieldset className="which">
+        <legend>Packets</legend>
+        <label className="inline"><input type="radio" name="which" checked={which === 'all'} onChange={() => setWhich('all')} /> All ({status.captured})</label>
+        <label className="inline"><input type="radio" name="which" checked={which === 'displayed'} onChange={() => setWhich('displayed')} /> Displayed ({status.displayed})</label>
+        <label className="inline"><input type="radio" name="which" disabled={selected === null} checked={which === 'selected'} onChange={() => setWhich('selected')} /> Selected{selected !== null ? ` (#${selected})` : ''}</label>
+        <label className="inline"><input type="radio" name="which" checked={which === 'range'} onChange={() => setWhich('range')} /> Range
+          <input name="range" value={range} placeholder="1-10,15" onFocus={() => setWhich('range')} onChange={(e) => setRange(e.target.value)} /></label>
+      </fieldset>
+      <label>{pathLabel(browser)}
+        <span className="row">
+          <input name="path" value={path} onChange={(e) => setPath(e.target.value)} placeholder={`/tmp/export.${kind}`} />
+          {api.dialogs && <button type="button" onClick={() => void browse()}>Browse…</button>}
+        </span>
+      </label>
+    </PathForm>
   );
 }

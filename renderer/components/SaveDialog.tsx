@@ -3,6 +3,7 @@
 // the session (filter, columns, selection, comments); classic pcap only packets.
 import { useState } from 'react';
 import { useApp } from '../context';
+import { PathForm, pathLabel } from './PathForm';
 
 export function SaveDialog({ onClose }: { onClose(): void }) {
   const { store, api } = useApp();
@@ -17,29 +18,20 @@ export function SaveDialog({ onClose }: { onClose(): void }) {
     onClose();
   };
   return (
-    <div className="modal-backdrop" onClick={onClose}>
-      <form className="modal" data-testid="save-dialog" onClick={(e) => e.stopPropagation()} onSubmit={(e) => {
-        e.preventDefault();
-        const p = path.trim();
-        if (!p) return;
-        const withExt = /\.(pcapng|pcap|cap)$/i.test(p) ? p : `${p}.${format}`;
-        void store.getState().save(withExt, { displayedOnly: displayed, format }).then((ok) => { if (ok) onClose(); });
-      }}>
-        <div className="modal-title">Save capture as…</div>
-        <label>{browser ? 'Path on the machine running xdpscope serve (not on this browser\'s computer)' : 'Path'}
-          <input name="path" autoFocus value={path} onChange={(e) => setPath(e.target.value)} placeholder="/tmp/capture.pcapng" />
-        </label>
-        <label>Format <select name="format" value={format} onChange={(e) => setFormat(e.target.value as 'pcapng')}>
-          <option value="pcapng">pcapng — keeps comments, display filter, columns, selection</option>
-          <option value="pcap">pcap (classic) — packets only</option>
-        </select></label>
-        <label className="inline"><input type="checkbox" checked={displayed} onChange={(e) => setDisplayed(e.target.checked)} /> displayed packets only</label>
-        <div className="modal-actions">
-          {browser && <button type="button" className="link" onClick={() => void download()}>Download to this computer instead</button>}
-          <button type="button" onClick={onClose}>Cancel</button>
-          <button className="primary" type="submit">Save</button>
-        </div>
-      </form>
-    </div>
+    <PathForm testId="save-dialog" title="Save capture as…" action="Save" onClose={onClose} onSubmit={() => {
+      const p = path.trim();
+      if (!p) return;
+      const withExt = /\.(pcapng|pcap|cap)$/i.test(p) ? p : `${p}.${format}`;
+      void store.getState().save(withExt, { displayedOnly: displayed, format }).then((ok) => { if (ok) onClose(); });
+    }} onDownload={browser ? () => void download() : undefined}>
+      <label>{pathLabel(browser)}
+        <input name="path" autoFocus value={path} onChange={(e) => setPath(e.target.value)} placeholder="/tmp/capture.pcapng" />
+      </label>
+      <label>Format <select name="format" value={format} onChange={(e) => setFormat(e.target.value as 'pcapng')}>
+        <option value="pcapng">pcapng — keeps comments, display filter, columns, selection</option>
+        <option value="pcap">pcap (classic) — packets only</option>
+      </select></label>
+      <label className="inline"><input type="checkbox" checked={displayed} onChange={(e) => setDisplayed(e.target.checked)} /> displayed packets only</label>
+    </PathForm>
   );
 }

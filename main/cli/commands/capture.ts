@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util';
 import { tmpdir } from 'node:os';
 import { accessSync, constants, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { stopOnSignals } from '../signals';
 import {
   CAPTURE_FILTER_MAX_BYTES, HELPER_EXIT, captureFilterProblem, startCapture, type CaptureStats, type HelperCapture, type HelloInfo,
   PcapngWriter, FileSink, type ByteSink, createUniquePrivateFile, PrivateFileError, replaceableTarget, fsReason,
@@ -243,9 +244,7 @@ export async function run(argv: string[]): Promise<number> {
   const tty = process.stderr.isTTY && !values.quiet;
   let last: CaptureStats | null = null;
   cap.on('stats', (s) => { last = s; });
-  const onSignal = () => stop();
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const releaseSignals = stopOnSignals(stop);
   const flushTimer = setInterval(() => {
     try {
       if (writer instanceof RingFileWriter) writer.tick();
@@ -292,8 +291,7 @@ export async function run(argv: string[]): Promise<number> {
   } finally {
     clearInterval(flushTimer);
     if (autostop) clearTimeout(autostop);
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    releaseSignals();
   }
   const exit = await cap.done;
   const st = exit.stats;

@@ -3,6 +3,7 @@
 // as Suricata EVE JSON while capturing live.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { stopOnSignals } from '../signals';
 import {
   analyzeCaptureFile, insightsSnapshot, type InsightsSnapshot, fmtBytes, compileDisplayFilter, type
   IoSeriesDef, type HierarchyNode, InsightsEngine, Dissector, startCapture,
@@ -130,8 +131,7 @@ async function live(iface: string, settings: unknown, durationMs: number | undef
   };
   const timer = setInterval(() => emit(engine.alerts()), 500);
   const stop = () => { void cap.stop().catch(() => {}); };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  const releaseSignals = stopOnSignals(stop);
   const autostop = durationMs !== undefined ? setTimeout(stop, durationMs) : null;
   let failed: Error | null = null;
   try {
@@ -141,8 +141,7 @@ async function live(iface: string, settings: unknown, durationMs: number | undef
   } finally {
     clearInterval(timer);
     if (autostop) clearTimeout(autostop);
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
+    releaseSignals();
   }
   engine.finish();
   emit(engine.alerts());

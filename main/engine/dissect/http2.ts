@@ -189,6 +189,16 @@ const latinText = (b: Uint8Array): string => {
   return s;
 };
 
+/** Per frame type: its "unused" flags field and mask, then each flag it defines (field, bit, Info word), in tshark's order. */
+const FLAG_BITS: Record<number, [unused: string, mask: number, bits: [name: string, mask: number, title: string][]]> = {
+  0: ['http2.flags.unused_data', 0xf6, [['http2.flags.padded', 0x08, 'Padded'], ['http2.flags.end_stream', 0x01, 'End Stream']]],
+  1: ['http2.flags.unused_headers', 0xd2, [['http2.flags.priority', 0x20, 'Priority'], ['http2.flags.padded', 0x08, 'Padded'], ['http2.flags.eh', 0x04, 'End Headers'], ['http2.flags.end_stream', 0x01, 'End Stream']]],
+  4: ['http2.flags.unused_settings', 0xfe, [['http2.flags.ack.settings', 0x01, 'ACK']]],
+  5: ['http2.flags.unused_push_promise', 0xf3, [['http2.flags.padded', 0x08, 'Padded'], ['http2.flags.eh', 0x04, 'End Headers']]],
+  6: ['http2.flags.unused_ping', 0xfe, [['http2.flags.ack.ping', 0x01, 'ACK']]],
+  9: ['http2.flags.unused_continuation', 0xf3, [['http2.flags.padded', 0x08, 'Padded'], ['http2.flags.eh', 0x04, 'End Headers']]],
+};
+
 export class Http2App implements TcpApp {
   private buf = new Uint8Array(0);
   private bufLen = 0;
@@ -427,35 +437,14 @@ export class Http2App implements TcpApp {
   private flagFields(ctx: Ctx, st: FieldNode, type: number, flags: number): void {
     const fl = ctx.sub(st, 'http2.flags', flags, 4, 1);
     const names: string[] = [];
-    const bit = (name: string, mask: number, title: string): void => { ctx.sub(fl, name, (flags & mask) !== 0, 4, 1); if (flags & mask) names.push(title); };
-    switch (type) {
-      case 0:
-        ctx.sub(fl, 'http2.flags.unused_data', flags & 0xf6, 4, 1);
-        bit('http2.flags.padded', 0x08, 'Padded'); bit('http2.flags.end_stream', 0x01, 'End Stream');
-        break;
-      case 1:
-        ctx.sub(fl, 'http2.flags.unused_headers', flags & 0xd2, 4, 1);
-        bit('http2.flags.priority', 0x20, 'Priority'); bit('http2.flags.padded', 0x08, 'Padded');
-        bit('http2.flags.eh', 0x04, 'End Headers'); bit('http2.flags.end_stream', 0x01, 'End Stream');
-        break;
-      case 4:
-        ctx.sub(fl, 'http2.flags.unused_settings', flags & 0xfe, 4, 1);
-        bit('http2.flags.ack.settings', 0x01, 'ACK');
-        break;
-      case 5:
-        ctx.sub(fl, 'http2.flags.unused_push_promise', flags & 0xf3, 4, 1);
-        bit('http2.flags.padded', 0x08, 'Padded'); bit('http2.flags.eh', 0x04, 'End Headers');
-        break;
-      case 6:
-        ctx.sub(fl, 'http2.flags.unused_ping', flags & 0xfe, 4, 1);
-        bit('http2.flags.ack.ping', 0x01, 'ACK');
-        break;
-      case 9:
-        ctx.sub(fl, 'http2.flags.unused_continuation', flags & 0xf3, 4, 1);
-        bit('http2.flags.padded', 0x08, 'Padded'); bit('http2.flags.eh', 0x04, 'End Headers');
-        break;
-      default:
-        ctx.sub(fl, 'http2.flags.unused', flags, 4, 1);
+    const spec = FLAG_BITS[type];
+    if (spec === undefined) ctx.sub(fl, 'http2.flags.unused', flags, 4, 1);
+    else {
+      ctx.sub(fl, spec[0], flags & spec[1], 4, 1);
+      for (const [name, mask, title] of spec[2]) {
+        ctx.sub(fl, name, (flags & mask) !== 0, 4, 1);
+        if (flags & mask) names.push(title);
+      }
     }
     fl.label = `Flags: 0x${flags.toString(16).padStart(2, '0')}${names.length ? ', ' + names.join(', ') : ''}`;
   }

@@ -2,6 +2,7 @@
 import type { Ctx } from './context';
 import { declare, HEX16 } from './fields';
 import { dissectData } from './data';
+import { type Prologue, openHeader } from './prologue';
 import { dissectIpv4 } from './ipv4';
 import type { State } from './state';
 import * as readers from './bytes';
@@ -57,16 +58,13 @@ function echoTimestamp(ctx: Ctx, l: ReturnType<Ctx['layer']>, o: number, end: nu
   return o;
 }
 
+const ICMP: Prologue = { layer: 'icmp', protocol: 'ICMP', header: 4, cap: Infinity, shortInfo: 'Malformed ICMP' };
+
 export function dissectIcmp(ctx: Ctx, st: State, off: number, end: number): void {
   const d = ctx.d;
   const avail = end - off;
-  const l = ctx.layer('icmp', off, Math.max(0, avail));
-  ctx.protocol = 'ICMP';
-  if (avail < 4) {
-    ctx.malformedAt('icmp', `ICMP header cut short (${Math.max(0, avail)} of 4 bytes)`, off, Math.max(0, avail));
-    ctx.info = 'Malformed ICMP';
-    return;
-  }
+  const l = openHeader(ctx, ICMP, off, end);
+  if (!l) return;
   const type = d[off], code = d[off + 1];
   ctx.add(l, 'icmp.type', type, off, 1);
   ctx.add(l, 'icmp.code', code, off + 1, 1);

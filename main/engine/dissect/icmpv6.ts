@@ -2,6 +2,7 @@
 import type { Ctx, FieldNode } from './context';
 import { declare, HEX16 } from './fields';
 import { dissectData } from './data';
+import { type Prologue, openHeader } from './prologue';
 import { dissectIpv6 } from './ipv6';
 import { etherToString } from './addr';
 import type { State } from './state';
@@ -46,16 +47,13 @@ declare('icmpv6', 'Internet Control Message Protocol v6', [
   ['icmpv6.opt.mtu', 'uint', 'MTU'],
 ]);
 
+const ICMPV6: Prologue = { layer: 'icmpv6', protocol: 'ICMPv6', header: 4, cap: Infinity, shortInfo: 'Malformed ICMPv6' };
+
 export function dissectIcmpv6(ctx: Ctx, st: State, off: number, end: number): void {
   const d = ctx.d;
   const avail = end - off;
-  const l = ctx.layer('icmpv6', off, Math.max(0, avail));
-  ctx.protocol = 'ICMPv6';
-  if (avail < 4) {
-    ctx.malformedAt('icmpv6', `ICMPv6 header cut short (${Math.max(0, avail)} of 4 bytes)`, off, Math.max(0, avail));
-    ctx.info = 'Malformed ICMPv6';
-    return;
-  }
+  const l = openHeader(ctx, ICMPV6, off, end);
+  if (!l) return;
   const type = d[off], code = d[off + 1];
   ctx.add(l, 'icmpv6.type', type, off, 1);
   ctx.add(l, 'icmpv6.code', code, off + 1, 1);

@@ -151,18 +151,7 @@ function v3Udp(ctx: Ctx, _st: State, l: FieldNode, w: number, off: number, end: 
     return;
   }
   if (end - off < 12) { ctx.malformedAt('l2tp', 'L2TPv3 control header cut short', off, end - off); return; }
-  const len = u16(d, off + 2);
-  ctx.add(l, 'l2tp.length', len, off + 2, 2);
-  const ccid = u32(d, off + 4);
-  ctx.add(l, 'l2tp.ccid', ccid, off + 4, 4);
-  ctx.add(l, 'l2tp.Ns', u16(d, off + 8), off + 8, 2);
-  ctx.add(l, 'l2tp.Nr', u16(d, off + 10), off + 10, 2);
-  let msgEnd = end;
-  if (len < 12 || off + len > end) ctx.malformedAt('l2tp', `L2TP length ${len} does not fit the ${end - off} bytes present`, off + 2, 2);
-  else msgEnd = off + len;
-  const type = avps(ctx, l, off + 12, msgEnd);
-  const m = MESSAGES[type] ?? ['Unknown', 'Unknown'];
-  ctx.info = type < 0 ? `Control Message - ZLB      (ccid=${hex8(ccid)})` : `Control Message - ${m[1]} (ccid=${hex8(ccid)})`;
+  v3Control(ctx, l, off, end);
 }
 
 /** L2TPv3 over IP: session id 0 announces a control message. */
@@ -183,6 +172,12 @@ function dissectL2tpIp(ctx: Ctx, _st: State, off: number, end: number): void {
   if (end - off < 16) { ctx.malformedAt('l2tp', 'L2TPv3 control header cut short', off, end - off); return; }
   const o = off + 4, w = u16(d, o);
   flagFields(ctx, l, w, o);
+  v3Control(ctx, l, o, end);
+}
+
+/** The L2TPv3 control header after its flags word (at o), both over UDP and over IP: length, ccid, Ns/Nr, then the AVPs. */
+function v3Control(ctx: Ctx, l: FieldNode, o: number, end: number): void {
+  const d = ctx.d;
   const len = u16(d, o + 2);
   ctx.add(l, 'l2tp.length', len, o + 2, 2);
   const ccid = u32(d, o + 4);

@@ -4,6 +4,7 @@
 import { type Ctx, FieldNode, fieldGroup } from './context';
 import { declare, HEX16, treeLine } from './fields';
 import { dissectData } from './data';
+import { type Prologue, openHeader } from './prologue';
 import type { State } from './state';
 import { type PduTrack, type TcpFlow, type TcpStream, SeqState, appFor, trackFor } from './tcpstream';
 import * as readers from './bytes';
@@ -98,16 +99,13 @@ const FLAG_NAMES = ['FIN', 'SYN', 'RST', 'PSH', 'ACK', 'URG', 'ECE', 'CWR', 'NS'
 /** Sequence comparison mod 2^32: a - b as a signed 32-bit number. */
 const sdiff = (a: number, b: number): number => (a - b) | 0;
 
+const TCP: Prologue = { layer: 'tcp', protocol: 'TCP', header: 20, cap: 20, shortInfo: 'TCP header cut short' };
+
 export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void {
   const d = ctx.d;
   const avail = end - off;
-  const tcp = ctx.layer('tcp', off, Math.min(20, Math.max(0, avail)));
-  ctx.protocol = 'TCP';
-  if (avail < 4) {
-    ctx.malformedAt('tcp', `TCP header cut short (${Math.max(0, avail)} of 20 bytes)`, off, Math.max(0, avail));
-    ctx.info = 'TCP header cut short';
-    return;
-  }
+  const tcp = openHeader(ctx, TCP, off, end);
+  if (!tcp) return;
   const sp = u16(d, off), dp = u16(d, off + 2);
   ctx.add(tcp, 'tcp.srcport', sp, off, 2);
   ctx.add(tcp, 'tcp.dstport', dp, off + 2, 2);

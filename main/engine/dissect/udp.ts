@@ -2,6 +2,7 @@
 import { type Ctx, fieldGroup } from './context';
 import { declare, HEX16, treeLine } from './fields';
 import { dissectData } from './data';
+import { type Prologue, openHeader } from './prologue';
 import type { State } from './state';
 import * as readers from './bytes';
 import * as tables from './tables';
@@ -22,16 +23,13 @@ declare('udp', 'User Datagram Protocol', [
 // fields field-subset runs rarely ask for: one cached check instead of a lookup each
 const UDP_REST = fieldGroup('udp.port', 'udp.length', 'udp.checksum');
 
+const UDP: Prologue = { layer: 'udp', protocol: 'UDP', header: 8, cap: 8, shortInfo: 'UDP header cut short' };
+
 export function dissectUdp(ctx: Ctx, st: State, off: number, end: number): void {
   const d = ctx.d;
   const avail = end - off;
-  const udp = ctx.layer('udp', off, Math.min(8, Math.max(0, avail)));
-  ctx.protocol = 'UDP';
-  if (avail < 4) {
-    ctx.malformedAt('udp', `UDP header cut short (${Math.max(0, avail)} of 8 bytes)`, off, Math.max(0, avail));
-    ctx.info = 'UDP header cut short';
-    return;
-  }
+  const udp = openHeader(ctx, UDP, off, end);
+  if (!udp) return;
   const sp = u16(d, off), dp = u16(d, off + 2);
   ctx.add(udp, 'udp.srcport', sp, off, 2);
   ctx.add(udp, 'udp.dstport', dp, off + 2, 2);

@@ -11,9 +11,10 @@
 import type { Dissection } from '../../types';
 import type { Alert } from '../alert';
 import { addrEq, fmtBytes, frameRange, grade, quote } from '../alert';
-import type { Detector, DetectorDef, LimitSettings } from '../detector';
+import type { DetectorDef, LimitSettings } from '../detector';
+import { WindowedDetector } from '../windowed';
 import type { PacketFacts } from '../facts';
-import { CappedSet, LruMap } from '../sketch';
+import { CappedSet } from '../sketch';
 import type { InsightsSettings } from '../../../api/insights';
 
 export type DnsTunnelSettings = InsightsSettings['dnsTunnel'];
@@ -65,14 +66,10 @@ export function entropy(s: string): number {
   return h;
 }
 
-export class DnsTunnelDetector implements Detector {
-  private readonly wins: LruMap<string, Win>;
-  private readonly done: Alert[] = [];
-  private seq = 0;
-  private flushed = false;
+export class DnsTunnelDetector extends WindowedDetector<Win> {
 
-  constructor(private readonly s: { dnsTunnel: DnsTunnelSettings; limits: LimitSettings }, private readonly maxAlerts: number) {
-    this.wins = new LruMap(s.limits.maxSources, (_k, w) => this.retire(w));
+  constructor(private readonly s: { dnsTunnel: DnsTunnelSettings; limits: LimitSettings }, maxAlerts: number) {
+    super(s.limits.maxSources, maxAlerts);
   }
 
   add(f: PacketFacts, d: Dissection): void {
@@ -114,22 +111,7 @@ export class DnsTunnelDetector implements Detector {
     return (w.lenSum / n >= c.minMeanLength && w.entropySum / n >= c.minEntropy) || w.txtNull >= c.minTxtNull;
   }
 
-  private retire(w: Win): void {
-    if (w.id !== null && this.done.length < this.maxAlerts) this.done.push(this.toAlert(w, false));
-    w.id = null;
-  }
-
-  flush(): void {
-    this.flushed = true;
-  }
-
-  alerts(): Alert[] {
-    const live: Alert[] = [];
-    for (const w of this.wins.map.values()) if (w.id !== null) live.push(this.toAlert(w, !this.flushed));
-    return this.done.concat(live);
-  }
-
-  private toAlert(w: Win, ongoing: boolean): Alert {
+  protected toAlert(w: Win, ongoing: boolean): Alert {
     const c = this.s.dnsTunnel;
     const n = w.names.size;
     const meanLen = w.lenSum / n, meanH = w.entropySum / n;

@@ -11,9 +11,9 @@
 import type { Dissection, FieldValue } from '../../types';
 import type { Alert } from '../alert';
 import { addrEq, frameRange, grade, quote } from '../alert';
-import type { Detector, DetectorDef, LimitSettings } from '../detector';
+import type { DetectorDef, LimitSettings } from '../detector';
+import { WindowedDetector } from '../windowed';
 import type { PacketFacts } from '../facts';
-import { LruMap } from '../sketch';
 import type { InsightsSettings } from '../../../api/insights';
 
 export type LoginFailureSettings = InsightsSettings['loginFailures'];
@@ -70,15 +70,11 @@ interface Win {
 
 const num = (v: FieldValue): number => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : typeof v === 'string' ? Number(v) : NaN);
 
-export class LoginFailureDetector implements Detector {
-  private readonly wins: LruMap<string, Win>;
+export class LoginFailureDetector extends WindowedDetector<Win> {
   private readonly loginUri: RegExp;
-  private readonly done: Alert[] = [];
-  private seq = 0;
-  private flushed = false;
 
-  constructor(private readonly s: { loginFailures: LoginFailureSettings; limits: LimitSettings }, private readonly maxAlerts: number) {
-    this.wins = new LruMap(s.limits.maxSources, (_k, w) => this.retire(w));
+  constructor(private readonly s: { loginFailures: LoginFailureSettings; limits: LimitSettings }, maxAlerts: number) {
+    super(s.limits.maxSources, maxAlerts);
     this.loginUri = new RegExp(s.loginFailures.loginUriPattern, 'i');
   }
 
@@ -122,26 +118,15 @@ export class LoginFailureDetector implements Detector {
     if (w.id === null && w.count >= (rule ? c.minFailures : c.minFormPosts)) w.id = `brute-force:${rule ? rule.service : 'form'}:${client}>${server}:${++this.seq}`;
   }
 
-  private retire(w: Win): void {
-    if (w.id !== null && this.done.length < this.maxAlerts) this.done.push(this.toAlert(w, false));
-    w.id = null;
-  }
-
-  flush(): void {
-    this.flushed = true;
-  }
-
-  alerts(): Alert[] {
-    const live: Alert[] = [];
-    for (const w of this.wins.map.values()) if (w.id !== null) live.push(this.toAlert(w, !this.flushed));
-    const all = this.done.concat(live);
+  override alerts(): Alert[] {
+    const all = super.alerts();
     // form posts answered 401 are already counted as failures: one alert is enough
     const failures = all.filter((a) => a.metrics.service === 'HTTP');
     return all.filter((a) => a.metrics.service !== 'HTTP form' || !failures.some((x) =>
       x.endpoints[0].address === a.endpoints[0].address && x.endpoints[1].address === a.endpoints[1].address && x.firstFrame <= a.lastFrame && x.lastFrame >= a.firstFrame));
   }
 
-  private toAlert(w: Win, ongoing: boolean): Alert {
+  protected toAlert(w: Win, ongoing: boolean): Alert {
     const c = this.s.loginFailures;
     const secs = Math.max(w.lastTs - w.start, 0);
     const min = w.rule ? c.minFailures : c.minFormPosts;

@@ -17,7 +17,8 @@
 import type { Dissection } from '../../types';
 import type { Alert } from '../alert';
 import { addrEq, fmtBytes, frameRange, grade, singleIp } from '../alert';
-import type { Detector, DetectorDef, LimitSettings } from '../detector';
+import type { DetectorDef, LimitSettings } from '../detector';
+import { WindowedDetector } from '../windowed';
 import type { PacketFacts } from '../facts';
 import { CappedSet, LruMap, TopK } from '../sketch';
 import { isGroupAddress } from '../addresses';
@@ -67,19 +68,15 @@ interface Win {
   secCount: number;
 }
 
-export class ReflectionDetector implements Detector {
+export class ReflectionDetector extends WindowedDetector<Win> {
   private readonly ports: Set<number>;
   /** requests seen: `client>server:port` (server '*' for group addresses) → time of the last one */
   private readonly asked: LruMap<string, number>;
-  private readonly wins: LruMap<string, Win>;
-  private readonly done: Alert[] = [];
-  private seq = 0;
-  private flushed = false;
 
-  constructor(private readonly s: { amplification: AmplificationSettings; limits: LimitSettings }, private readonly maxAlerts: number) {
+  constructor(private readonly s: { amplification: AmplificationSettings; limits: LimitSettings }, maxAlerts: number) {
+    super(s.limits.maxSources, maxAlerts);
     this.ports = new Set(s.amplification.ports);
     this.asked = new LruMap(s.limits.maxHandshakes);
-    this.wins = new LruMap(s.limits.maxSources, (_k, w) => this.retire(w));
   }
 
   private readonly dg: Datagram = { sport: 0, dport: 0, bytes: 0 };
@@ -151,22 +148,7 @@ export class ReflectionDetector implements Detector {
     return w.unmatched >= c.minUnmatchedShare * w.responses && (w.responseBytes / w.responses >= c.minMeanBytes || w.reflectors.size >= c.manyReflectors);
   }
 
-  private retire(w: Win): void {
-    if (w.id !== null && this.done.length < this.maxAlerts) this.done.push(this.toAlert(w, false));
-    w.id = null;
-  }
-
-  flush(): void {
-    this.flushed = true;
-  }
-
-  alerts(): Alert[] {
-    const live: Alert[] = [];
-    for (const w of this.wins.map.values()) if (w.id !== null) live.push(this.toAlert(w, !this.flushed));
-    return this.done.concat(live);
-  }
-
-  private toAlert(w: Win, ongoing: boolean): Alert {
+  protected toAlert(w: Win, ongoing: boolean): Alert {
     const c = this.s.amplification;
     const svc = SERVICE_BY_PORT[w.port] ?? `UDP port ${w.port}`;
     const secs = Math.max(w.lastTs - w.start, 0);

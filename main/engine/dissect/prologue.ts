@@ -1,0 +1,29 @@
+// The prologue ICMP, ICMPv6, TCP and UDP share: open the layer, name the
+// protocol, and give up on a header too short to hold even the two 16-bit
+// words every one of them starts with (type/code or the port pair). One
+// place, so the four say "cut short" the same way and can't drift apart.
+import type { Ctx, FieldNode } from './context';
+
+export interface Prologue {
+  /** The layer's field name (icmp, tcp…). */
+  layer: string;
+  /** Column Protocol, and the name the malformed message starts with. */
+  protocol: string;
+  /** The bytes the short-header message counts against. */
+  header: number;
+  /** The layer's length at most (Infinity: all that is there). */
+  cap: number;
+  /** Info when not even 4 bytes are there. */
+  shortInfo: string;
+}
+
+/** Opens the layer; null (with the layer marked malformed and Info set) when fewer than 4 bytes are there. */
+export function openHeader(ctx: Ctx, p: Prologue, off: number, end: number): FieldNode | null {
+  const have = Math.max(0, end - off);
+  const l = ctx.layer(p.layer, off, Math.min(p.cap, have));
+  ctx.protocol = p.protocol;
+  if (have >= 4) return l;
+  ctx.malformedAt(p.layer, `${p.protocol} header cut short (${have} of ${p.header} bytes)`, off, have);
+  ctx.info = p.shortInfo;
+  return null;
+}
