@@ -54,7 +54,12 @@ test('Preferences → TLS: the key log decrypts Follow TLS Stream and is remembe
     await filter.fill('tls.record.opaque_type');
     await filter.press('Enter');
     await statusMatches(page, 'displayed', /Displayed: [1-9]/);
-    await page.locator('[data-testid=packet-list] .ag-row').first().click({ button: 'right' });
+    // the status counts the filtered list before the grid has fetched its rows: a right click on a
+    // row still loading (or still the unfiltered one) opens no menu, so wait for a filtered TLS row
+    const first = page.locator('[data-testid=packet-list] .ag-row[row-index="0"]');
+    await textMatches(page, first.locator('[col-id=protocol]'), /TLS/, 'the first filtered row');
+    await first.locator('[col-id=protocol]').click({ button: 'right' });
+    await shown(page, page.getByRole('menu'), 'the context menu');
     await page.getByRole('menuitem', { name: 'Follow TLS Stream' }).click();
     const follow = page.getByRole('dialog', { name: 'Follow TLS stream' });
     await shown(page, follow, 'the TLS follow dialog');
