@@ -3,6 +3,7 @@
 // a key naming the transport conversation whichever way a packet goes, and
 // a map that forgets its oldest entries past a fixed size.
 import type { Ctx } from './context';
+import type { State } from './state';
 
 /** The conversation of the current packet: both endpoints (address and port), in a fixed order. */
 export function convKey(ctx: Ctx): string {
@@ -24,4 +25,19 @@ export class Bounded<K, V> {
     this.m.set(k, v);
   }
   get size(): number { return this.m.size; }
+}
+
+/**
+ * State per conversation (or any other key) of one dissection State, at
+ * most `max` of them (the oldest forgotten); `make` builds a new one.
+ */
+export function perConversation<C>(make: () => C, max = 4096): (st: State, key: string) => C {
+  const tables = new WeakMap<State, Bounded<string, C>>();
+  return (st, key) => {
+    let m = tables.get(st);
+    if (!m) { m = new Bounded(max); tables.set(st, m); }
+    let c = m.get(key);
+    if (!c) { c = make(); m.set(key, c); }
+    return c;
+  };
 }

@@ -13,7 +13,7 @@ import * as readers from './bytes';
 import * as tables from './tables';
 import { PduApp } from './pdu';
 import { guidLe } from './ntstatus';
-import { convKey, Bounded } from './conv';
+import { convKey, Bounded, perConversation } from './conv';
 import { dissectSecurityBlob, OID_NTLMSSP, micKey } from './gssapi';
 // bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
 const { TCP_PORT, TCP_HEURISTICS, SMB_PIPE, PIPE_CONTEXT, GSSAPI_OID } = tables;
@@ -98,14 +98,7 @@ declare('dcerpc', 'Distributed Computing Environment / Remote Procedure Call (DC
 
 /** What one connection (or pipe) bound, and which opnum each outstanding call asked for. */
 interface Conv { ctx: Bounded<number, Iface & { uuid: string; ver: number; minor: number }>; calls: Bounded<number, number> }
-const convs = new WeakMap<State, Bounded<string, Conv>>();
-function conv(st: State, key: string): Conv {
-  let m = convs.get(st);
-  if (!m) { m = new Bounded(4096); convs.set(st, m); }
-  let c = m.get(key);
-  if (!c) { c = { ctx: new Bounded(64), calls: new Bounded(1024) }; m.set(key, c); }
-  return c;
-}
+const conv = perConversation<Conv>(() => ({ ctx: new Bounded(64), calls: new Bounded(1024) }));
 
 const FRAG = ['Mid', 'First', 'Last', 'Single'];
 

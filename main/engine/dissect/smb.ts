@@ -14,7 +14,7 @@ import * as tables from './tables';
 import { dissectData } from './data';
 import { ntStatusName, utf16le } from './ntstatus';
 import { dissectSecurityBlob, takeAuthInfo } from './gssapi';
-import { convKey, Bounded } from './conv';
+import { convKey, Bounded, perConversation } from './conv';
 // bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
 const { NBSS_PAYLOAD, SMB_PIPE, PIPE_CONTEXT } = tables;
 const { u16le, u32le, latin1 } = readers;
@@ -93,15 +93,8 @@ interface Conv {
   /** requests waiting for their response, by multiplex id */
   pending: Bounded<number, { cmd: number; name: string; fid: number }>;
 }
-const convs = new WeakMap<State, Bounded<string, Conv>>();
-function conv(ctx: Ctx, st: State): Conv {
-  let m = convs.get(st);
-  if (!m) { m = new Bounded(4096); convs.set(st, m); }
-  const k = convKey(ctx);
-  let c = m.get(k);
-  if (!c) { c = { trees: new Bounded(256), files: new Bounded(1024), pending: new Bounded(1024) }; m.set(k, c); }
-  return c;
-}
+const convState = perConversation<Conv>(() => ({ trees: new Bounded(256), files: new Bounded(1024), pending: new Bounded(1024) }));
+const conv = (ctx: Ctx, st: State): Conv => convState(st, convKey(ctx));
 
 const hexb = (d: Uint8Array, s: number, e: number): string => Array.from(d.subarray(s, e), (v) => v.toString(16).padStart(2, '0')).join('');
 const guidBe = (d: Uint8Array, o: number): string => `${hexb(d, o, o + 4)}-${hexb(d, o + 4, o + 6)}-${hexb(d, o + 6, o + 8)}-${hexb(d, o + 8, o + 10)}-${hexb(d, o + 10, o + 16)}`;

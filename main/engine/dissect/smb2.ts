@@ -14,7 +14,7 @@ import * as tables from './tables';
 import { dissectData } from './data';
 import { ntStatusName, utf16le, guidLe } from './ntstatus';
 import { dissectSecurityBlob, takeAuthInfo } from './gssapi';
-import { convKey, Bounded } from './conv';
+import { convKey, Bounded, perConversation } from './conv';
 // bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
 const { NBSS_PAYLOAD, SMB_PIPE, PIPE_CONTEXT } = tables;
 const { u16le, u32le } = readers;
@@ -110,15 +110,8 @@ interface Conv {
   files: Bounded<string, string>;
   pending: Bounded<number, { cmd: number; name: string; tree?: string; cls?: number; extra?: string }>;
 }
-const convs = new WeakMap<State, Bounded<string, Conv>>();
-function conv(ctx: Ctx, st: State): Conv {
-  let m = convs.get(st);
-  if (!m) { m = new Bounded(4096); convs.set(st, m); }
-  const k = convKey(ctx);
-  let c = m.get(k);
-  if (!c) { c = { trees: new Bounded(256), files: new Bounded(1024), pending: new Bounded(1024) }; m.set(k, c); }
-  return c;
-}
+const convState = perConversation<Conv>(() => ({ trees: new Bounded(256), files: new Bounded(1024), pending: new Bounded(1024) }));
+const conv = (ctx: Ctx, st: State): Conv => convState(st, convKey(ctx));
 
 const hex16 = (v: bigint): string => '0x' + v.toString(16).padStart(16, '0');
 const u64le = (d: Uint8Array, o: number): bigint => BigInt(u32le(d, o)) | (BigInt(u32le(d, o + 4)) << 32n);
