@@ -6,19 +6,14 @@
 //   import { bigCapture } from '../lib/big-capture';
 //   const path = bigCapture(1_000_000);
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { ROOT, CAPTURES } from '../../test/lib/env';
 import { parseCaptureBuffer } from '../../main/engine/file/open';
 import { PcapngWriter } from '../../main/engine/pcapng/writer';
 import type { RawPacket } from '../../main/engine/types';
 
-/** Repository root (dist/bench/lib → ../../..). */
-export const ROOT = process.env.XDPSCOPE_ROOT ?? resolve(__dirname, '..', '..', '..');
-/** The shared corpus beside the clone, as for tests; a worktree (/work/wt/x) falls back to the workplace copy. */
-export const CAPTURES = [
-  process.env.XDPSCOPE_CAPTURES,
-  resolve(ROOT, '..', 'shared', 'captures'),
-  '/work/shared/captures',
-].find((p): p is string => !!p && existsSync(p)) ?? resolve(ROOT, '..', 'shared', 'captures');
+// Where the repository and the shared corpus are: as the tests find them.
+export { ROOT, CAPTURES } from '../../test/lib/env';
 export const DATA = join(ROOT, 'bench', 'data');
 
 /** The corpus packets, in file order (damaged files contribute what precedes the damage). */

@@ -156,25 +156,21 @@ function body(ctx: Ctx, l: FieldNode, major: number, type: number, o: number, en
   else if (((v2 && type === 40) || (!v2 && type === 10)) && n > 0) ctx.add(l, 'isakmp.nonce', d.subarray(o, end), o, n);
   else if (((v2 && type === 43) || (!v2 && type === 13)) && n > 0) ctx.add(l, 'isakmp.vid_bytes', d.subarray(o, end), o, n);
   else if (((v2 && (type === 35 || type === 36)) || (!v2 && type === 5)) && n >= 4) ctx.add(l, 'isakmp.id.type', d[o], o, 1);
-  else if (v2 && type === 41 && n >= 4) {
-    const spiSize = d[o + 1];
-    ctx.add(l, 'isakmp.notify.protoid', d[o], o, 1);
-    ctx.add(l, 'isakmp.spisize', spiSize, o + 1, 1);
-    ctx.add(l, 'isakmp.notify.msgtype', u16(d, o + 2), o + 2, 2);
-    const data = o + 4 + spiSize;
-    if (data > end) { ctx.boundsAt('isakmp', `notify SPI size ${spiSize} runs past the payload`, o + 1, 1); return; }
-    if (spiSize > 0) ctx.add(l, 'isakmp.spi', d.subarray(o + 4, data), o + 4, spiSize);
-    if (data < end) ctx.add(l, 'isakmp.notify.data', d.subarray(data, end), data, end - data);
-  } else if (!v2 && type === 11 && n >= 8) {
-    const spiSize = d[o + 5];
-    ctx.add(l, 'isakmp.notify.protoid', d[o + 4], o + 4, 1);
-    ctx.add(l, 'isakmp.spisize', spiSize, o + 5, 1);
-    ctx.add(l, 'isakmp.notify.msgtype', u16(d, o + 6), o + 6, 2);
-    const data = o + 8 + spiSize;
-    if (data > end) { ctx.boundsAt('isakmp', `notify SPI size ${spiSize} runs past the payload`, o + 5, 1); return; }
-    if (spiSize > 0) ctx.add(l, 'isakmp.spi', d.subarray(o + 8, data), o + 8, spiSize);
-    if (data < end) ctx.add(l, 'isakmp.notify.data', d.subarray(data, end), data, end - data);
-  }
+  // a notify: v1's starts with a 4-byte DOI, v2's with the protocol id
+  else if (v2 && type === 41 && n >= 4) notify(ctx, l, d, o, end);
+  else if (!v2 && type === 11 && n >= 8) notify(ctx, l, d, o + 4, end);
+}
+
+/** A notify payload's body from its protocol id at `o` to `end`. */
+function notify(ctx: Ctx, l: FieldNode, d: Uint8Array, o: number, end: number): void {
+  const spiSize = d[o + 1];
+  ctx.add(l, 'isakmp.notify.protoid', d[o], o, 1);
+  ctx.add(l, 'isakmp.spisize', spiSize, o + 1, 1);
+  ctx.add(l, 'isakmp.notify.msgtype', u16(d, o + 2), o + 2, 2);
+  const data = o + 4 + spiSize;
+  if (data > end) { ctx.boundsAt('isakmp', `notify SPI size ${spiSize} runs past the payload`, o + 1, 1); return; }
+  if (spiSize > 0) ctx.add(l, 'isakmp.spi', d.subarray(o + 4, data), o + 4, spiSize);
+  if (data < end) ctx.add(l, 'isakmp.notify.data', d.subarray(data, end), data, end - data);
 }
 
 export const isakmpPayloadName = (major: number, type: number): string => (major === 2 ? PAYLOAD_V2 : PAYLOAD_V1)[type] ?? `Unknown (${type})`;

@@ -16,6 +16,7 @@ import { readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLI, hasCommand, liveSkipReason, outputDir } from '../../lib/env';
 import { createVethPair, type VethPair } from '../../lib/netns';
+import { exited, waitForOutput } from '../../lib/process';
 import { parseCaptureBuffer } from '../../../main/engine/file';
 import type { RawPacket } from '../../../main/engine/types';
 import { HELPER, clientMac, helloOf, statsReach } from './util';
@@ -25,20 +26,7 @@ const skip = liveSkipReason() ?? (['tcpdump', 'tshark', 'clang', 'curl', 'python
 const out = outputDir('capture-direction');
 const env = { ...process.env, XDPSCOPE_HELPER: HELPER };
 
-function waitFor(child: ChildProcess, stream: 'stdout' | 'stderr', re: RegExp, timeoutMs = 20_000): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    const t = setTimeout(() => reject(new Error(`timed out waiting for ${re} in: ${text}`)), timeoutMs);
-    child[stream]!.on('data', (d: Buffer) => {
-      text += d.toString();
-      if (re.test(text)) { clearTimeout(t); resolve(text); }
-    });
-    child.on('exit', (code) => { clearTimeout(t); reject(new Error(`exited (${code}) before ${re}: ${text}`)); });
-  });
-}
-
-const exited = (child: ChildProcess): Promise<number | null> =>
-  child.exitCode !== null || child.signalCode !== null ? Promise.resolve(child.exitCode) : new Promise((r) => child.on('exit', (c) => r(c)));
+const waitFor = (child: ChildProcess, stream: 'stdout' | 'stderr', re: RegExp): Promise<string> => waitForOutput(child, stream, re, 20_000);
 
 const tick = () => new Promise<void>((r) => setTimeout(r, 50));
 

@@ -10,6 +10,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLI, ROOT, hasCommand, liveSkipReason, outputDir } from '../../lib/env';
 import { createVethPair, type VethPair } from '../../lib/netns';
+import { exited, waitForOutput } from '../../lib/process';
 import { parseCaptureBuffer } from '../../../main/engine/file';
 import { udpFrame, writePcap, icmpEchoFrame } from './frames';
 import { HELPER, captureDuring, clientMac, passed, helloOf, replay, sleep, startInNs, xdpOn } from './util';
@@ -18,20 +19,7 @@ const skip = liveSkipReason() ?? (['tcpdump', 'tcpreplay', 'tshark', 'clang'].fi
 const out = outputDir('capture');
 const env = { ...process.env, XDPSCOPE_HELPER: HELPER };
 
-function waitFor(child: ChildProcess, stream: 'stdout' | 'stderr', re: RegExp, timeoutMs = 30_000): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    const t = setTimeout(() => reject(new Error(`timed out waiting for ${re} in: ${text}`)), timeoutMs);
-    child[stream]!.on('data', (d: Buffer) => {
-      text += d.toString();
-      if (re.test(text)) { clearTimeout(t); resolve(text); }
-    });
-    child.on('exit', (code) => { clearTimeout(t); reject(new Error(`exited (${code}) before ${re}: ${text}`)); });
-  });
-}
-
-const exited = (child: ChildProcess): Promise<number | null> =>
-  child.exitCode !== null ? Promise.resolve(child.exitCode) : new Promise((r) => child.on('exit', (c) => r(c)));
+const waitFor = (child: ChildProcess, stream: 'stdout' | 'stderr', re: RegExp): Promise<string> => waitForOutput(child, stream, re, 30_000);
 
 function cli(pair: VethPair, args: string[]): ChildProcess {
   return spawn('ip', ['netns', 'exec', pair.serverNs, process.execPath, CLI, 'capture', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createVethPair } from '../../lib/netns';
+import { exited, waitForOutput } from '../../lib/process';
 import { hasCommand, isRoot } from '../../lib/env';
 
 export const peersSkipReason = (): string | false =>
@@ -16,22 +17,6 @@ export const peersSkipReason = (): string | false =>
         : !hasCommand('curl') ? 'needs curl'
           : !hasCommand('tshark') ? 'needs tshark' : false;
 
-/** Resolves when the process prints `text` (on stdout or stderr); rejects when it exits first. */
-function waitFor(p: ChildProcess, text: string, what: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let seen = '';
-    const on = (b: Buffer): void => {
-      seen += b.toString();
-      if (seen.includes(text)) { cleanup(); resolve(); }
-    };
-    const exit = (code: number | null): void => { cleanup(); reject(new Error(`${what} exited (${code}) before "${text}": ${seen}`)); };
-    const cleanup = (): void => { p.stdout?.off('data', on); p.stderr?.off('data', on); p.off('exit', exit); };
-    p.stdout?.on('data', on); p.stderr?.on('data', on); p.on('exit', exit);
-  });
-}
-
-const exited = (p: ChildProcess): Promise<void> =>
-  p.exitCode !== null || p.signalCode !== null ? Promise.resolve() : new Promise((r) => p.once('exit', () => r()));
 
 export interface PeerRun {
   /** the capture file */
@@ -61,12 +46,12 @@ export async function runPeers(serverJs: string, port: number, clients: string[]
     const pcap = join(dir, 'peers.pcap');
     const dump = pair.spawn(pair.serverNs, ['tcpdump', '-Z', 'root', '--immediate-mode', '-i', pair.serverIf, '-U', '-n', '-s', '0', '-w', pcap, 'tcp or udp'], { stdio: ['ignore', 'pipe', 'pipe'] });
     procs.push(dump);
-    await waitFor(dump, 'listening on', 'tcpdump');
+    await waitForOutput(dump, 'any', 'listening on', undefined, 'tcpdump');
     const server = pair.spawn(pair.serverNs, [process.execPath, '-e', serverJs], {
       stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HOST: pair.serverIp, PORT: String(port) },
     });
     procs.push(server);
-    await waitFor(server, 'listening', 'server');
+    await waitForOutput(server, 'any', 'listening', undefined, 'server');
     const outputs: string[] = [];
     for (const c of clients) outputs.push(pair.exec(pair.clientNs, c.map((a) => a.replaceAll('{ip}', pair.serverIp)), { timeoutMs: 30_000 }));
     server.kill('SIGTERM');

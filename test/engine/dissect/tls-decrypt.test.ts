@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createVethPair, type VethPair } from '../../lib/netns';
 import { CLI, hasCommand, isRoot } from '../../lib/env';
+import { waitForOutput } from '../../lib/process';
 import { Dissector, TlsKeyLog } from '../../../main/engine/dissect';
 import { openCaptureFile } from '../../../main/engine/file/open';
 import { setTlsKeylogPreference } from '../../../main/engine/dissect/keylog';
@@ -78,14 +79,7 @@ let server: ChildProcess | null = null;
 const PCAP = (): string => join(dir, 'tls.pcap');
 const KEYS = (): string => join(dir, 'keys.txt');
 
-function waitFor(child: ChildProcess, stream: 'stdout' | 'stderr', text: string, what: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let seen = '';
-    const t = setTimeout(() => reject(new Error(`${what}: no "${text}" within 15 s: ${seen}`)), 15_000);
-    child[stream]!.on('data', (b: Buffer) => { seen += b.toString(); if (seen.includes(text)) { clearTimeout(t); resolve(); } });
-    child.on('exit', (code) => { clearTimeout(t); reject(new Error(`${what} exited (${code}): ${seen}`)); });
-  });
-}
+const waitFor = (child: ChildProcess, stream: 'stdout' | 'stderr', text: string, what: string): Promise<string> => waitForOutput(child, stream, text, 15_000, what);
 
 /** Every connection of the capture has closed (a reset, or a FIN each way): tcpdump writes each packet as it comes. */
 async function waitForClose(want: number): Promise<void> {

@@ -18,21 +18,29 @@ let pair: VethPair | undefined;
 before(() => { if (!skip) pair = createVethPair(); });
 after(() => pair?.dispose());
 
-test('-b packets:10 -b files:3 -c 45: files 3 to 5 kept, dumpcap-named, whole, private, consecutive', { skip, timeout: 60_000 }, async () => {
-  const p = pair!;
-  const dir = mkdtempSync(join(outputDir('file'), 'capture-ring-'));
-  const child = spawn('ip', ['netns', 'exec', p.serverNs, process.execPath, CLI, 'capture', '-i', p.serverIf, '-Q', 'in', '--mode', 'generic', '-q',
-    '-w', join(dir, 'ring.pcapng'), '-b', 'packets:10', '-b', 'files:3', '-c', '45'],
-  { env: { ...process.env, XDPSCOPE_HELPER: HELPER }, stdio: ['ignore', 'ignore', 'pipe'] });
+/**
+ * Runs `xdpscope capture` on the server side of the pair with `args`, pinging
+ * it from the client once the program is attached (bounded: at most 4000
+ * echo requests), until the capture stops by itself; its exit code and stderr.
+ */
+async function captureWhilePinging(p: VethPair, args: string[]): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn('ip', ['netns', 'exec', p.serverNs, process.execPath, CLI, 'capture', '-i', p.serverIf, '-Q', 'in', '--mode', 'generic', '-q', ...args],
+    { env: { ...process.env, XDPSCOPE_HELPER: HELPER }, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   let sender: ReturnType<VethPair['spawn']> | undefined;
   child.stderr!.on('data', (d: Buffer) => {
     stderr += d.toString();
-    // traffic only once the program is attached; bounded (at most 4000 echo requests)
     if (!sender && stderr.includes('Capturing on')) sender = p.spawn(p.clientNs, ['ping', '-q', '-i', '0.002', '-c', '4000', p.serverIp], { stdio: 'ignore' });
   });
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   sender?.kill('SIGKILL');
+  return { code, stderr };
+}
+
+test('-b packets:10 -b files:3 -c 45: files 3 to 5 kept, dumpcap-named, whole, private, consecutive', { skip, timeout: 60_000 }, async () => {
+  const p = pair!;
+  const dir = mkdtempSync(join(outputDir('file'), 'capture-ring-'));
+  const { code, stderr } = await captureWhilePinging(p, ['-w', join(dir, 'ring.pcapng'), '-b', 'packets:10', '-b', 'files:3', '-c', '45']);
   assert.equal(code, 0, stderr);
   assert.match(stderr, /→ \S+ring_00001_\d{14}\.pcapng \(ring buffer\)/);
   assert.match(stderr, /Packets captured: 45,/);
@@ -58,17 +66,7 @@ test('-b packets:10 -b files:3 -c 45: files 3 to 5 kept, dumpcap-named, whole, p
 test('-a files:2 with -b packets:10 stops the capture by itself after exactly 20 packets in 2 files', { skip, timeout: 60_000 }, async () => {
   const p = pair!;
   const dir = mkdtempSync(join(outputDir('file'), 'capture-ring-stop-'));
-  const child = spawn('ip', ['netns', 'exec', p.serverNs, process.execPath, CLI, 'capture', '-i', p.serverIf, '-Q', 'in', '--mode', 'generic', '-q',
-    '-w', join(dir, 'stop.pcapng'), '-b', 'packets:10', '-a', 'files:2'],
-  { env: { ...process.env, XDPSCOPE_HELPER: HELPER }, stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  let sender: ReturnType<VethPair['spawn']> | undefined;
-  child.stderr!.on('data', (d: Buffer) => {
-    stderr += d.toString();
-    if (!sender && stderr.includes('Capturing on')) sender = p.spawn(p.clientNs, ['ping', '-q', '-i', '0.002', '-c', '4000', p.serverIp], { stdio: 'ignore' });
-  });
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  sender?.kill('SIGKILL');
+  const { code, stderr } = await captureWhilePinging(p, ['-w', join(dir, 'stop.pcapng'), '-b', 'packets:10', '-a', 'files:2']);
   assert.equal(code, 0, stderr);
   assert.match(stderr, /Packets captured: 20,/);
   const files = readdirSync(dir).sort();
@@ -80,16 +78,7 @@ test('-a filesize:5 stops once the file holds 5000 bytes: the packet that crosse
   const p = pair!;
   const dir = mkdtempSync(join(outputDir('file'), 'capture-size-stop-'));
   const path = join(dir, 'one.pcapng');
-  const child = spawn('ip', ['netns', 'exec', p.serverNs, process.execPath, CLI, 'capture', '-i', p.serverIf, '-Q', 'in', '--mode', 'generic', '-q', '-w', path, '-a', 'filesize:5'],
-    { env: { ...process.env, XDPSCOPE_HELPER: HELPER }, stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  let sender: ReturnType<VethPair['spawn']> | undefined;
-  child.stderr!.on('data', (d: Buffer) => {
-    stderr += d.toString();
-    if (!sender && stderr.includes('Capturing on')) sender = p.spawn(p.clientNs, ['ping', '-q', '-i', '0.002', '-c', '4000', p.serverIp], { stdio: 'ignore' });
-  });
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  sender?.kill('SIGKILL');
+  const { code, stderr } = await captureWhilePinging(p, ['-w', path, '-a', 'filesize:5']);
   assert.equal(code, 0, stderr);
   const cap = parseCaptureBuffer(readFileSync(path));
   assert.equal(cap.error, null);

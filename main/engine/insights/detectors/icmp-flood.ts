@@ -12,9 +12,9 @@
 import type { Dissection } from '../../types';
 import type { Alert } from '../alert';
 import { addrEq, fmtBytes, fmtRate, frameRange } from '../alert';
-import type { Detector, DetectorDef, Span } from '../detector';
+import type { DetectorDef } from '../detector';
 import type { PacketFacts } from '../facts';
-import { CappedSet, LruMap, TopK } from '../sketch';
+import { PerSecondFloodDetector, type Flood, type FloodTarget } from '../flood';
 import type { InsightsSettings } from '../../../api/insights';
 
 /** this detector's settings section (its shape is the API's) */
@@ -27,128 +27,29 @@ export const icmpFlood: DetectorDef<{ icmpFlood: IcmpFloodSettings }, 'icmp-floo
   create: ({ settings, maxAlerts }) => new IcmpFloodDetector(settings.icmpFlood, maxAlerts),
 };
 
-/** hosts receiving pings that are tracked at once (least recently pinged is dropped, its flood closed) */
-const MAX_TARGETS = 4096;
-/** sources counted exactly per second and per flood; beyond, counts are lower bounds */
-const SOURCES_PER_SECOND = 1024;
-const TOP_SOURCES = 64;
-const DISTINCT_CAP = 4096;
 const ECHO_REQUEST = 8, ECHO_REQUEST_V6 = 128;
 
-interface Flood extends Span {
-  id: string;
-  startSec: number;
-  endSec: number;
-  peak: number;
-  sources: TopK;
-  distinct: CappedSet<string>;
-}
-
-interface Target {
-  address: string;
-  /** the second being counted (when n > 0) */
-  sec: number;
-  n: number;
-  bytes: number;
-  firstTs: number;
-  lastTs: number;
-  firstFrame: number;
-  lastFrame: number;
-  sources: Map<string, number>;
-  sourcesOverflow: boolean;
-  flood: Flood | null;
-}
-
-export class IcmpFloodDetector implements Detector {
-  private readonly targets: LruMap<string, Target>;
-  /** targets with a second being counted or a flood open: the only ones a new second has to look at */
-  private readonly active = new Set<Target>();
-  /** the current second of the capture; it never runs back (late packets count in it), so each target's seconds follow frame order */
-  private clock = -Infinity;
-  private readonly done: Alert[] = [];
-  private seq = 0;
-
-  constructor(private readonly s: IcmpFloodSettings, private readonly maxAlerts: number) {
-    this.targets = new LruMap(MAX_TARGETS, (_k, t) => { this.close(t); this.finish(t); this.active.delete(t); });
+export class IcmpFloodDetector extends PerSecondFloodDetector<Flood, FloodTarget<Flood>> {
+  constructor(private readonly s: IcmpFloodSettings, maxAlerts: number) {
+    super('icmp-flood', maxAlerts);
   }
 
-  add(f: PacketFacts, d: Dissection): void {
-    if (!this.s.enabled || Number.isNaN(f.ts)) return;
-    // every packet moves the clock, so a flood's last second closes (live) without waiting for the next ping to its target
-    if (f.ts >= this.clock + 1) this.tick(Math.floor(f.ts));
+  protected get enabled(): boolean { return this.s.enabled; }
+  protected get minSeconds(): number { return 1; }
+
+  protected count(f: PacketFacts, d: Dissection): void {
     // TCP and UDP frames cannot carry an echo request under a single IP header: skip them before reading fields
     if (f.transport !== undefined || f.dst === undefined || f.src === undefined) return;
-    if (!isSingleHeaderEchoRequest(d, f.ipVersion)) return;
-    let t = this.targets.touch(f.dst);
-    if (t === undefined) {
-      t = { address: f.dst, sec: this.clock, n: 0, bytes: 0, firstTs: f.ts, lastTs: f.ts, firstFrame: f.frame, lastFrame: f.frame, sources: new Map(), sourcesOverflow: false, flood: null };
-      this.targets.set(f.dst, t);
-    }
-    if (t.n === 0) { t.sec = this.clock; t.firstTs = f.ts; t.firstFrame = f.frame; this.active.add(t); }
-    t.n++;
-    t.bytes += f.len;
-    t.lastTs = f.ts;
-    t.lastFrame = f.frame;
-    const c = t.sources.get(f.src);
-    if (c !== undefined) t.sources.set(f.src, c + 1);
-    else if (t.sources.size < SOURCES_PER_SECOND) t.sources.set(f.src, 1);
-    else t.sourcesOverflow = true;
+    if (isSingleHeaderEchoRequest(d, f.ipVersion)) this.hit(f, f.dst, f.src, f.len);
   }
 
-  /** The clock moved to `sec`: every second before it is over, and a flood whose target got no ping for a whole second has ended. */
-  private tick(sec: number): void {
-    for (const t of this.active) {
-      this.close(t);
-      if (t.flood !== null && t.flood.endSec < sec - 1) this.finish(t);
-      if (t.flood === null) this.active.delete(t);
-    }
-    this.clock = sec;
-  }
+  protected newTarget(): Record<string, never> { return {}; }
+  protected newFlood(): Record<string, never> { return {}; }
+  protected floods(t: FloodTarget<Flood>): boolean { return t.n > this.s.minPerSec; }
+  protected extend(): void {}
+  protected reset(): void {}
 
-  /** The target's second is over: it extends (or opens) a flood, or ends the one in progress. */
-  private close(t: Target): void {
-    if (t.n === 0) return;
-    if (t.n > this.s.minPerSec) {
-      let e = t.flood;
-      if (e === null) {
-        e = t.flood = {
-          id: `icmp-flood:${t.address}:${++this.seq}`, startSec: t.sec, endSec: t.sec, firstTs: t.firstTs, lastTs: t.lastTs,
-          firstFrame: t.firstFrame, lastFrame: t.lastFrame, packets: 0, bytes: 0, peak: 0, sources: new TopK(TOP_SOURCES), distinct: new CappedSet(DISTINCT_CAP),
-        };
-      }
-      e.endSec = t.sec;
-      e.lastTs = t.lastTs;
-      e.lastFrame = t.lastFrame;
-      e.packets += t.n;
-      e.bytes += t.bytes;
-      e.peak = Math.max(e.peak, t.n);
-      for (const [src, n] of t.sources) { e.sources.add(src, n); e.distinct.add(src); }
-      if (t.sourcesOverflow) e.distinct.saturated = true;
-    } else this.finish(t);
-    t.n = 0;
-    t.bytes = 0;
-    t.sources.clear();
-    t.sourcesOverflow = false;
-  }
-
-  private finish(t: Target): void {
-    if (t.flood === null) return;
-    if (this.done.length < this.maxAlerts) this.done.push(this.toAlert(t.address, t.flood, false));
-    t.flood = null;
-  }
-
-  flush(): void {
-    for (const t of this.active) { this.close(t); this.finish(t); }
-    this.active.clear();
-  }
-
-  alerts(): Alert[] {
-    const live: Alert[] = [];
-    for (const t of this.active) if (t.flood !== null) live.push(this.toAlert(t.address, t.flood, true));
-    return this.done.concat(live);
-  }
-
-  private toAlert(address: string, e: Flood, ongoing: boolean): Alert {
+  protected toAlert(address: string, e: Flood, ongoing: boolean): Alert {
     const s = this.s;
     const v6 = address.includes(':');
     const secs = e.endSec - e.startSec + 1;

@@ -10,9 +10,10 @@
 import type { Dissection } from '../../types';
 import type { Alert } from '../alert';
 import { addrEq, fmtBytes, fmtRate, frameRange, grade, singleIp } from '../alert';
-import type { Detector, DetectorDef, Span } from '../detector';
+import type { DetectorDef } from '../detector';
 import type { PacketFacts } from '../facts';
-import { CappedSet, LruMap, TopK } from '../sketch';
+import { CappedSet } from '../sketch';
+import { PerSecondFloodDetector, type Flood, type FloodTarget } from '../flood';
 import { isGroupAddress } from '../addresses';
 import { datagramOf, type Datagram } from '../udp';
 import type { InsightsSettings } from '../../../api/insights';
@@ -26,50 +27,28 @@ export const udpFlood: DetectorDef<{ udpFlood: UdpFloodSettings }, 'udp-flood'> 
   create: ({ settings, maxAlerts }) => new UdpFloodDetector(settings.udpFlood, maxAlerts),
 };
 
-const MAX_TARGETS = 4096;
-const SOURCES_PER_SECOND = 1024;
-
-interface Flood extends Span {
-  id: string;
-  startSec: number;
-  endSec: number;
+interface UdpFlood extends Flood {
   replies: number;
-  peak: number;
   ports: CappedSet<number>;
-  sources: TopK;
-  distinct: CappedSet<string>;
 }
 
-interface Target {
-  address: string;
-  sec: number;
-  n: number;
-  bytes: number;
+interface Target extends FloodTarget<UdpFlood> {
+  /** datagrams the target sent back in the second being counted */
   replies: number;
-  firstTs: number;
-  lastTs: number;
-  firstFrame: number;
-  lastFrame: number;
   ports: Set<number>;
-  sources: Map<string, number>;
-  flood: Flood | null;
 }
 
-export class UdpFloodDetector implements Detector {
-  private readonly targets: LruMap<string, Target>;
-  private readonly active = new Set<Target>();
-  private clock = -Infinity;
-  private readonly done: Alert[] = [];
-  private seq = 0;
+export class UdpFloodDetector extends PerSecondFloodDetector<UdpFlood, Target> {
   private readonly dg: Datagram = { sport: 0, dport: 0, bytes: 0 };
 
-  constructor(private readonly s: UdpFloodSettings, private readonly maxAlerts: number) {
-    this.targets = new LruMap(MAX_TARGETS, (_k, t) => { this.close(t); this.finish(t); this.active.delete(t); });
+  constructor(private readonly s: UdpFloodSettings, maxAlerts: number) {
+    super('udp-flood', maxAlerts);
   }
 
-  add(f: PacketFacts, d: Dissection): void {
-    if (!this.s.enabled || Number.isNaN(f.ts)) return;
-    if (f.ts >= this.clock + 1) this.tick(Math.floor(f.ts));
+  protected get enabled(): boolean { return this.s.enabled; }
+  protected get minSeconds(): number { return this.s.minSeconds; }
+
+  protected count(f: PacketFacts, d: Dissection): void {
     if (f.dst === undefined || f.src === undefined || (f.transport !== 'udp' && !(f.transport === undefined && f.nIpProtos > 0 && f.ipProtos[0] === 17))) return;
     const g = datagramOf(f, d, this.dg);
     if (g === null) return;
@@ -77,78 +56,28 @@ export class UdpFloodDetector implements Detector {
     const back = this.targets.get(f.src);
     if (back !== undefined && back.n > 0) back.replies++;
     if (isGroupAddress(f.dst)) return;
-    let t = this.targets.touch(f.dst);
-    if (t === undefined) {
-      t = { address: f.dst, sec: this.clock, n: 0, bytes: 0, replies: 0, firstTs: f.ts, lastTs: f.ts, firstFrame: f.frame, lastFrame: f.frame, ports: new Set(), sources: new Map(), flood: null };
-      this.targets.set(f.dst, t);
-    }
-    if (t.n === 0) { t.sec = this.clock; t.firstTs = f.ts; t.firstFrame = f.frame; this.active.add(t); }
-    t.n++;
-    t.bytes += g.bytes;
-    t.lastTs = f.ts;
-    t.lastFrame = f.frame;
+    const t = this.hit(f, f.dst, f.src, g.bytes);
     if (t.ports.size < 1024) t.ports.add(g.dport);
-    const c = t.sources.get(f.src);
-    if (c !== undefined) t.sources.set(f.src, c + 1);
-    else if (t.sources.size < SOURCES_PER_SECOND) t.sources.set(f.src, 1);
   }
 
-  private tick(sec: number): void {
-    for (const t of this.active) {
-      this.close(t);
-      if (t.flood !== null && t.flood.endSec < sec - 1) this.finish(t);
-      if (t.flood === null && t.n === 0) this.active.delete(t);
-    }
-    this.clock = sec;
+  protected newTarget(): Pick<Target, 'replies' | 'ports'> { return { replies: 0, ports: new Set() }; }
+  protected newFlood(): Pick<UdpFlood, 'replies' | 'ports'> { return { replies: 0, ports: new CappedSet(1024) }; }
+
+  protected floods(t: Target): boolean {
+    return t.n > this.s.minPerSec && t.replies < this.s.maxReplyShare * t.n;
   }
 
-  private close(t: Target): void {
-    if (t.n === 0) return;
-    if (t.n > this.s.minPerSec && t.replies < this.s.maxReplyShare * t.n) {
-      let e = t.flood;
-      if (e === null) {
-        e = t.flood = {
-          id: `udp-flood:${t.address}:${++this.seq}`, startSec: t.sec, endSec: t.sec, firstTs: t.firstTs, lastTs: t.lastTs, firstFrame: t.firstFrame, lastFrame: t.lastFrame,
-          packets: 0, bytes: 0, replies: 0, peak: 0, ports: new CappedSet(1024), sources: new TopK(64), distinct: new CappedSet(4096),
-        };
-      }
-      e.endSec = t.sec;
-      e.lastTs = t.lastTs;
-      e.lastFrame = t.lastFrame;
-      e.packets += t.n;
-      e.bytes += t.bytes;
-      e.replies += t.replies;
-      e.peak = Math.max(e.peak, t.n);
-      for (const p of t.ports) e.ports.add(p);
-      for (const [src, n] of t.sources) { e.sources.add(src, n); e.distinct.add(src); }
-    } else this.finish(t);
-    t.n = 0; t.bytes = 0; t.replies = 0;
+  protected extend(e: UdpFlood, t: Target): void {
+    e.replies += t.replies;
+    for (const p of t.ports) e.ports.add(p);
+  }
+
+  protected reset(t: Target): void {
+    t.replies = 0;
     t.ports.clear();
-    t.sources.clear();
   }
 
-  private lasted(e: Flood): boolean {
-    return e.endSec - e.startSec + 1 >= this.s.minSeconds;
-  }
-
-  private finish(t: Target): void {
-    if (t.flood === null) return;
-    if (this.lasted(t.flood) && this.done.length < this.maxAlerts) this.done.push(this.toAlert(t.address, t.flood, false));
-    t.flood = null;
-  }
-
-  flush(): void {
-    for (const t of this.active) { this.close(t); this.finish(t); }
-    this.active.clear();
-  }
-
-  alerts(): Alert[] {
-    const live: Alert[] = [];
-    for (const t of this.active) if (t.flood !== null && this.lasted(t.flood)) live.push(this.toAlert(t.address, t.flood, true));
-    return this.done.concat(live);
-  }
-
-  private toAlert(address: string, e: Flood, ongoing: boolean): Alert {
+  protected toAlert(address: string, e: UdpFlood, ongoing: boolean): Alert {
     const s = this.s;
     const secs = e.endSec - e.startSec + 1;
     const top = e.sources.top(5);
