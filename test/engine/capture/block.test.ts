@@ -4,47 +4,14 @@
 // refused by the helper; kill -9 of the helper leaves no program or map.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
+import { execFileSync } from 'node:child_process';
 import { liveSkipReason, hasCommand } from '../../lib/env';
 import { createVethPair, type VethPair } from '../../lib/netns';
 import type { HelperCapture } from '../../../main/engine/capture';
 import { helloOf, startInNs, statsReach, xdpOn } from './util';
+import { listener, sender, until } from './udp-peers';
 
 const skip = liveSkipReason() ?? (hasCommand('bpftool') ? null : 'needs bpftool');
-
-/** Waits for a condition checked on each call of `poll` (bounded: 15 s). */
-async function until<T>(what: string, poll: () => Promise<T> | T, ok: (v: T) => boolean, everyMs = 100): Promise<T> {
-  const end = Date.now() + 15_000;
-  for (;;) {
-    const v = await poll();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`never reached: ${what} (last: ${JSON.stringify(v)})`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
-
-/** A UDP listener in the server namespace: every datagram's text, as it arrives. */
-function listener(pair: VethPair, port: number): { got: string[]; proc: ChildProcess; ready: Promise<void> } {
-  const proc = pair.spawn(pair.serverNs, [process.execPath, '-e', `
-    const s = require('dgram').createSocket('udp4');
-    s.on('message', (m) => process.stdout.write(m.toString() + '\\n'));
-    s.bind(${port}, '${pair.serverIp}', () => process.stdout.write('ready\\n'));`], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const got: string[] = [];
-  let ready!: () => void;
-  const readyP = new Promise<void>((r) => { ready = r; });
-  createInterface({ input: proc.stdout! }).on('line', (l) => { if (l === 'ready') ready(); else got.push(l); });
-  return { got, proc, ready: readyP };
-}
-
-/** A sender in the client namespace: each line written to it goes out as one datagram. */
-function sender(pair: VethPair, port: number): { send(texts: string[]): void; proc: ChildProcess } {
-  const proc = pair.spawn(pair.clientNs, [process.execPath, '-e', `
-    const s = require('dgram').createSocket('udp4');
-    require('readline').createInterface({ input: process.stdin }).on('line', (l) => s.send(Buffer.from(l), ${port}, '${pair.serverIp}'));`],
-  { stdio: ['pipe', 'ignore', 'inherit'] });
-  return { proc, send: (texts) => { proc.stdin!.write(texts.map((t) => t + '\n').join('')); } };
-}
 
 /** UDP payloads of the captured frames from `src`, with their xdp.action. */
 function collect(cap: HelperCapture, src: string): Array<{ text: string; action: number | undefined }> {
