@@ -9,7 +9,7 @@ import {
   type BlockEntry, type BlockRule,
 } from '../../api/block';
 import { ApiError } from '../../api/errors';
-import { displayPrefix, parsePrefix, type Prefix } from './address';
+import { displayPrefix, overlaps, parsePrefix, type Prefix } from './address';
 import { protectedPrefixes, protectionOf, type Protected } from './protect';
 
 /** What a live capture offers the list (HelperCapture has exactly these). */
@@ -112,11 +112,17 @@ export class BlockList {
     return this.target ? undefined : this.unavailableWhy;
   }
 
-  /** Why `address` cannot be blocked now, or null. */
+  /** Why `address` cannot be blocked now (already blocked included), or null. */
   check(address: string): string | null {
     const p = parsePrefix(address);
     if (p instanceof Error) return p.message;
-    return this.unavailable ?? protectionOf(p, this.protectedList());
+    const off = this.unavailable ?? protectionOf(p, this.protectedList());
+    if (off) return off;
+    this.expire();
+    for (const e of this.entries.values()) {
+      if (overlaps(e.prefix, p) && e.prefix.len <= p.len) return `already blocked (${displayPrefix(e.prefix)}, ${Math.ceil((e.expiresAt - this.now()) / 1000)} s left)`;
+    }
+    return null;
   }
 
   async add(req: BlockRequest): Promise<BlockEntry> {

@@ -114,6 +114,7 @@ describe('block list', () => {
       prefix: '198.18.6.1/32', display: '198.18.6.1', reason: 'UDP flood', alertId: 'a1', origin: 'user',
       createdAt: 1_000_000, ttlSec: 600, expiresAt: 1_600_000, remainingSec: 600, packets: 0, bytes: 0,
     });
+    assert.match(list.check('198.18.6.1')!, /already blocked \(198\.18\.6\.1, 600 s left\)/);
     const [listed] = await list.list();
     assert.equal(listed.packets, 7, 'the helper\'s counters');
     await assert.rejects(list.add({ address: '198.18.5.2', reason: 'r', origin: 'user' }), /cannot block: 198\.18\.5\.2\/32 covers this host's address/);
