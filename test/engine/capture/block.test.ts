@@ -5,6 +5,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { liveSkipReason, hasCommand } from '../../lib/env';
 import { createVethPair, type VethPair } from '../../lib/netns';
 import type { HelperCapture } from '../../../main/engine/capture';
@@ -136,6 +139,55 @@ describe('block list (live)', { skip: skip ?? false }, () => {
       assert.equal((await cap.blocks()).length, 2);
     } finally {
       await cap.stop();
+    }
+    // an egress-only capture has nothing to drop: refused, saying why
+    const out = startInNs(pair, { direction: 'out' });
+    try {
+      await helloOf(out);
+      await assert.rejects(out.block('198.19.0.9', 60), /egress only; blocking drops received frames/);
+    } finally {
+      await out.stop();
+    }
+  });
+
+  it('behind a foreign XDP program (tcx ingress) a blocked source is dropped there too; a traced one refuses', { skip: ['xdp-filter', 'mount'].find((c) => !hasCommand(c)) ?? false }, async (t) => {
+    const bpffs = mkdtempSync(join(tmpdir(), 'xs-bpffs-'));
+    execFileSync('mount', ['-t', 'bpf', 'bpf', bpffs]);
+    const filter = (args: string[]) => pair.exec(pair.serverNs, ['env', `LIBXDP_BPFFS=${bpffs}`, 'xdp-filter', ...args]);
+    const rx = listener(pair, 7102);
+    const tx = sender(pair, 7102);
+    let cap: HelperCapture | undefined;
+    try {
+      filter(['load', pair.serverIf]); // no rules: it passes everything
+      cap = startInNs(pair, { direction: 'in' });
+      const hello = await helloOf(cap);
+      t.diagnostic(`beside xdp-filter: mode ${hello.mode}`);
+      const seen = collect(cap, pair.clientIp);
+      await rx.ready;
+      if (hello.mode === 'trace') {
+        await assert.rejects(cap.block(pair.clientIp, 60), /traced foreign XDP program frames can only be watched/);
+        return;
+      }
+      assert.equal(hello.mode, 'after');
+      tx.send(['p0']);
+      await until('passed before the block', () => rx.got, (g) => g.includes('p0'));
+      await cap.block(pair.clientIp, 600);
+      tx.send(['q0', 'q1']);
+      await statsReach(cap, (st) => st.blocked >= 2, '2 blocked');
+      await until('the blocked ones are captured, marked XDP_DROP', () => seen.filter((x) => x.text.startsWith('q')).map((x) => x.action), (a) => a.length === 2);
+      assert.deepEqual(seen.filter((x) => x.text.startsWith('q')).map((x) => x.action), [1, 1]);
+      assert.deepEqual(seen.filter((x) => x.text === 'p0').map((x) => x.action), [2], 'what the foreign program passed');
+      await cap.unblock(pair.clientIp);
+      tx.send(['r0']);
+      await until('unblocked again', () => rx.got, (g) => g.includes('r0'));
+      assert.ok(!rx.got.some((t) => t.startsWith('q')), 'no blocked datagram reached the socket');
+    } finally {
+      await cap?.stop();
+      tx.proc.kill('SIGKILL');
+      rx.proc.kill('SIGKILL');
+      try { filter(['unload', pair.serverIf]); } catch { /* the namespace may be gone */ }
+      try { execFileSync('umount', [bpffs]); } catch { /* not mounted */ }
+      rmSync(bpffs, { recursive: true, force: true });
     }
   });
 
