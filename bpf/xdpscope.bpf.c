@@ -228,6 +228,53 @@ static __always_inline int filter_pass(void *data, void *end, const struct xs_fi
 	return (present & ~failed) != 0;
 }
 
+/* The IP source of a frame for the block list: 4 or 6 with the address, 0
+ * when not IP. Unlike the filter (tcpdump's semantics: no look past a VLAN
+ * tag unless asked), up to two VLAN tags (802.1Q, 802.1ad) are skipped: a
+ * blocked source must not get through by tagging its frames. */
+static __always_inline int block_src(void *data, void *end, int raw_ip, __u8 *saddr)
+{
+	void *l3 = data;
+	__u16 proto;
+	if (raw_ip) {
+		__u8 *v = data;
+		if ((void *)(v + 1) > end)
+			return 0;
+		proto = (*v >> 4) == 4 ? ETH_P_IP : (*v >> 4) == 6 ? ETH_P_IPV6 : 0;
+	} else {
+		struct ethhdr *eth = data;
+		if ((void *)(eth + 1) > end)
+			return 0;
+		proto = bpf_ntohs(eth->h_proto);
+		l3 = eth + 1;
+#pragma unroll
+		for (int i = 0; i < 2; i++) {
+			if (proto != ETH_P_8021Q && proto != ETH_P_8021AD)
+				break;
+			__be16 *tag = l3; /* TCI, then the inner EtherType */
+			if ((void *)(tag + 2) > end)
+				return 0;
+			proto = bpf_ntohs(tag[1]);
+			l3 = tag + 2;
+		}
+	}
+	if (proto == ETH_P_IP) {
+		struct iphdr *ip = l3;
+		if ((void *)(ip + 1) > end)
+			return 0;
+		__builtin_memcpy(saddr, &ip->saddr, 4);
+		return 4;
+	}
+	if (proto == ETH_P_IPV6) {
+		struct ipv6hdr *ip6 = l3;
+		if ((void *)(ip6 + 1) > end)
+			return 0;
+		__builtin_memcpy(saddr, &ip6->saddr, 16);
+		return 6;
+	}
+	return 0;
+}
+
 /* 1 when the frame's IP source is on the block list (counted there and in
  * cnt->blocked). Looked up only while the list has entries. */
 static __always_inline int blocked_src(void *data, void *end, const struct xs_config *cfg,
@@ -235,12 +282,12 @@ static __always_inline int blocked_src(void *data, void *end, const struct xs_co
 {
 	if (!cfg->blocks)
 		return 0;
-	struct pkt_meta m = {};
-	parse(data, end, &m, cfg->raw_ip);
-	if (!m.family)
+	struct xs_block_key k = {};
+	int fam = block_src(data, end, cfg->raw_ip, k.addr);
+	if (!fam)
 		return 0;
-	struct xs_block_key k = {.prefixlen = 8 + (m.family == 6 ? 128 : 32), .family = m.family};
-	__builtin_memcpy(k.addr, m.saddr, 16);
+	k.family = (__u8)fam;
+	k.prefixlen = 8 + (fam == 6 ? 128 : 32);
 	struct xs_block_val *v = bpf_map_lookup_elem(&blocklist, &k);
 	if (!v)
 		return 0;

@@ -11,7 +11,9 @@ import { join } from 'node:path';
 import { liveSkipReason, hasCommand } from '../../lib/env';
 import { createVethPair, type VethPair } from '../../lib/netns';
 import type { HelperCapture } from '../../../main/engine/capture';
-import { helloOf, startInNs, statsReach, xdpOn } from './util';
+import { clientMac, helloOf, replay, startInNs, statsReach, xdpOn } from './util';
+import { udpFrame, writePcap } from './frames';
+import { outputDir } from '../../lib/env';
 import { listener, sender, until } from './udp-peers';
 
 const skip = liveSkipReason() ?? (hasCommand('bpftool') ? null : 'needs bpftool');
@@ -188,6 +190,30 @@ describe('block list (live)', { skip: skip ?? false }, () => {
       try { filter(['unload', pair.serverIf]); } catch { /* the namespace may be gone */ }
       try { execFileSync('umount', [bpffs]); } catch { /* not mounted */ }
       rmSync(bpffs, { recursive: true, force: true });
+    }
+  });
+
+  it('a VLAN tag (802.1Q, or two: 802.1ad) does not hide a blocked source', { skip: hasCommand('tcpreplay') ? false : 'needs tcpreplay' }, async () => {
+    const ep = { srcMac: clientMac(pair), dstMac: pair.serverMac, src: '198.19.77.7', dst: pair.serverIp };
+    const tag = (f: Buffer, tpids: number[]) => Buffer.concat([f.subarray(0, 12), ...tpids.map((t, i) => { const b = Buffer.alloc(4); b.writeUInt16BE(t, 0); b.writeUInt16BE(10 + i, 2); return b; }), f.subarray(12)]);
+    const frames = [
+      udpFrame(ep, 4000, 7103), // untagged
+      tag(udpFrame(ep, 4001, 7103), [0x8100]),
+      tag(udpFrame(ep, 4002, 7103), [0x88a8, 0x8100]),
+      udpFrame({ ...ep, src: '198.19.77.8' }, 4003, 7103), // not blocked
+    ];
+    const pcap = join(outputDir('capture'), 'block-vlan.pcap');
+    writePcap(pcap, frames);
+    const cap = startInNs(pair, { direction: 'in', filter: 'not arp' });
+    try {
+      await helloOf(cap);
+      await cap.block('198.19.77.7', 60);
+      replay(pair, pcap);
+      await statsReach(cap, (st) => st.seen - st.filtered >= 4, 'the 4 frames seen');
+      assert.equal(cap.stats!.blocked, 3, 'the untagged, the 802.1Q and the QinQ frame from the blocked source');
+      assert.deepEqual((await cap.blocks()).map((b) => b.packets), [3]);
+    } finally {
+      await cap.stop();
     }
   });
 
