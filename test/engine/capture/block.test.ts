@@ -139,6 +139,14 @@ describe('block list (live)', { skip: skip ?? false }, () => {
         execFileSync('ip', ['-n', pair.serverNs, 'route', 'del', 'default']);
       }
       assert.equal((await cap.blocks()).length, 2);
+      // the list holds 1024 entries (the map's size), listed in pages, and refuses the next one
+      const more = Array.from({ length: 1022 }, (_, i) => `198.19.${1 + (i >> 8)}.${i & 255}`);
+      for (let i = 0; i < more.length; i += 128) await Promise.all(more.slice(i, i + 128).map((a) => cap.block(a, 60)));
+      const all = await cap.blocks();
+      assert.equal(all.length, 1024);
+      assert.equal(new Set(all.map((b) => b.prefix)).size, 1024, 'every entry listed once across the pages');
+      await assert.rejects(cap.block('198.19.9.9', 60), /the list is full \(1024 entries\)/);
+      assert.equal(await cap.block(more[0], 120), `${more[0]}/32`, 'renewing an entry of a full list works');
     } finally {
       await cap.stop();
     }
