@@ -101,6 +101,20 @@ describe('xdpscope block (live)', { skip: skip ?? false }, () => {
       const ours = spawnSync(process.execPath, [CLI, 'read', '-r', file, '-Y', 'xdp.action == 1 && udp', '-T', 'fields', '-e', 'udp.srcport'], { encoding: 'utf8', env });
       assert.equal(ours.status, 0, ours.stderr);
       assert.ok(ours.stdout.trim().split('\n').length >= 3, `blocked frames in the file: ${ours.stdout}`);
+
+      // a clean stop reports what was blocked beside the other counters
+      const again = spawn('ip', ['netns', 'exec', pair.serverNs, process.execPath, CLI, 'capture', '-i', pair.serverIf, '-Q', 'in', '-q', '--allow-blocking', '-w', file],
+        { env, stdio: ['ignore', 'ignore', 'pipe'] });
+      let err2 = '';
+      again.stderr!.on('data', (d) => { err2 += String(d); });
+      const done2 = new Promise<number | null>((r) => again.once('exit', (c) => r(c)));
+      await until('the second capture attached', () => ({ err2, socks: readdirSync(scratch) }), (x) => /Capturing on/.test(x.err2) && x.socks.some((f) => f.startsWith('block-')), 200);
+      assert.equal(block(pair.clientIp, '--ttl', '60').status, 0);
+      tx.send(['w0', 'w1']);
+      await until('both dropped', () => JSON.parse(block('--list', '--json').stdout)[0].entries[0]?.packets, (n) => n === 2, 200);
+      again.kill('SIGINT');
+      assert.equal(await done2, 0, err2);
+      assert.match(err2, /Packets captured: \d+, dropped by ring: 0, filtered: 0 \(seen \d+, blocked 2\)/);
     } finally {
       capture.kill('SIGKILL');
       await gone;

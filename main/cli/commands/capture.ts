@@ -323,7 +323,8 @@ export async function run(argv: string[]): Promise<number> {
         tsNs: st.tsNs, startNs, endNs: st.tsNs,
         received: st.seen, dropped: st.ringDrops, filterAccepted: st.seen - st.filtered - st.paused,
         userDelivered: written,
-        comment: `xdpscope: ${st.delivered} delivered by the helper, ${st.ringDrops} dropped (ring full), ${st.filtered} filtered${st.sampledOut ? ` (${st.sampledOut} by sampling)` : ''}${st.final ? '' : ', counters not final'}`,
+        comment: `xdpscope: ${st.delivered} delivered by the helper, ${st.ringDrops} dropped (ring full), ${st.filtered} filtered${st.sampledOut ? ` (${st.sampledOut} by sampling)` : ''}` +
+          `${st.blocked ? `, ${st.blocked} received frames blocked (xdp.action == 1)` : ''}${st.final ? '' : ', counters not final'}`,
       });
     }
     try { w.close(); } catch (e) { writeError = e as Error; }
