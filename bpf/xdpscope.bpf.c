@@ -69,6 +69,13 @@ struct {
 	__type(value, struct xs_block_val);
 } blocklist SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, XS_MAX_BLOCKS);
+	__type(key, __u32);
+	__type(value, struct xs_block_count);
+} block_counts SEC(".maps");
+
 /* Global (not per-CPU) so 1-in-N is exact across CPUs. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -291,8 +298,12 @@ static __always_inline int blocked_src(void *data, void *end, const struct xs_co
 	struct xs_block_val *v = bpf_map_lookup_elem(&blocklist, &k);
 	if (!v)
 		return 0;
-	__sync_fetch_and_add(&v->packets, 1);
-	__sync_fetch_and_add(&v->bytes, wire_len);
+	__u32 slot = v->slot;
+	struct xs_block_count *c = bpf_map_lookup_elem(&block_counts, &slot);
+	if (c) {
+		c->packets++;
+		c->bytes += wire_len;
+	}
 	cnt->blocked++;
 	return 1;
 }

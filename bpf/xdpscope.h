@@ -79,8 +79,15 @@ struct xs_block_key {
 	__u8 pad[3];
 };
 
+/* The trie's value: the entry's slot in the per-CPU counters
+ * (block_counts), so a flood of blocked frames never writes one shared
+ * cache line from every CPU. */
 struct xs_block_val {
-	__u64 packets; /* frames dropped by this entry */
+	__u32 slot; /* < XS_MAX_BLOCKS */
+};
+
+struct xs_block_count {
+	__u64 packets; /* frames dropped by this entry, on this CPU */
 	__u64 bytes;
 };
 

@@ -22,6 +22,7 @@
 
 #include <arpa/inet.h>
 #include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 #include <errno.h>
 #include <ifaddrs.h>
 #include <netinet/in.h>
@@ -34,21 +35,23 @@
 
 struct entry {
 	struct xs_block_key key; /* prefixlen as the trie wants it: 8 + address bits */
+	__u32 slot;              /* its per-CPU counters in block_counts */
 	__u64 expires_ns;        /* CLOCK_MONOTONIC */
 	__u32 ttl;
 };
 
 static struct {
-	int map_fd, config_fd;
+	int map_fd, config_fd, counts_fd;
 	const char *refusal; /* why this capture cannot block, or NULL */
 	struct entry ents[XS_MAX_BLOCKS];
 	unsigned int n;
 	__u64 next; /* earliest expiry, 0 when none (may be early: then nothing expires yet) */
-} B = {.map_fd = -1, .config_fd = -1};
+} B = {.map_fd = -1, .config_fd = -1, .counts_fd = -1};
 
-void xs_block_setup(int map_fd, int config_fd, const char *refusal)
+void xs_block_setup(int map_fd, int counts_fd, int config_fd, const char *refusal)
 {
 	B.map_fd = map_fd;
+	B.counts_fd = counts_fd;
 	B.config_fd = config_fd;
 	B.refusal = refusal;
 	B.n = 0;
@@ -245,6 +248,53 @@ static int find(const struct xs_block_key *k)
 	return -1;
 }
 
+/* A counters slot no entry uses (there are as many slots as entries). */
+static __u32 free_slot(void)
+{
+	static unsigned char used[XS_MAX_BLOCKS];
+	memset(used, 0, sizeof(used));
+	for (unsigned int i = 0; i < B.n; i++)
+		used[B.ents[i].slot] = 1;
+	__u32 s = 0;
+	while (s < XS_MAX_BLOCKS - 1 && used[s])
+		s++;
+	return s;
+}
+
+/* Per-CPU values are read and written for every possible CPU at once. */
+static struct xs_block_count *percpu_buf(void)
+{
+	static struct xs_block_count *buf;
+	if (!buf) {
+		int ncpu = libbpf_num_possible_cpus();
+		buf = calloc(ncpu > 0 ? (size_t)ncpu : 1, sizeof(*buf));
+	}
+	return buf;
+}
+
+static int zero_counts(__u32 slot)
+{
+	struct xs_block_count *c = percpu_buf();
+	int ncpu = libbpf_num_possible_cpus();
+	if (!c || ncpu < 1)
+		return -1;
+	memset(c, 0, sizeof(*c) * (size_t)ncpu);
+	return bpf_map_update_elem(B.counts_fd, &slot, c, BPF_ANY);
+}
+
+static void read_counts(__u32 slot, struct xs_block_count *sum)
+{
+	struct xs_block_count *c = percpu_buf();
+	int ncpu = libbpf_num_possible_cpus();
+	memset(sum, 0, sizeof(*sum));
+	if (!c || ncpu < 1 || bpf_map_lookup_elem(B.counts_fd, &slot, c))
+		return;
+	for (int i = 0; i < ncpu; i++) {
+		sum->packets += c[i].packets;
+		sum->bytes += c[i].bytes;
+	}
+}
+
 /* The program looks the list up only while config.blocks > 0. */
 static int set_count(unsigned int n)
 {
@@ -303,13 +353,14 @@ static int cmd_block(char *arg, __u64 now, char *reply, size_t n)
 	}
 	if (i < 0) {
 		/* a new entry starts its counters at zero; a renewed one keeps them */
-		struct xs_block_val v = {0};
-		if (bpf_map_update_elem(B.map_fd, &k, &v, BPF_NOEXIST)) {
+		__u32 slot = free_slot();
+		if (zero_counts(slot) || bpf_map_update_elem(B.map_fd, &k, &(struct xs_block_val){.slot = slot}, BPF_NOEXIST)) {
 			snprintf(reply, n, "block: map update failed: %s", strerror(errno));
 			return 1;
 		}
 		i = (int)B.n++;
 		B.ents[i].key = k;
+		B.ents[i].slot = slot;
 		if (set_count(B.n)) {
 			remove_at((unsigned int)i);
 			snprintf(reply, n, "block: config update failed: %s", strerror(errno));
@@ -358,8 +409,8 @@ static int cmd_blocks(char *arg, __u64 now, char *reply, size_t n)
 	}
 	size_t used = (size_t)snprintf(reply, n, "%u", B.n);
 	for (unsigned long i = from; i < B.n; i++) {
-		struct xs_block_val v = {0};
-		bpf_map_lookup_elem(B.map_fd, &B.ents[i].key, &v);
+		struct xs_block_count v;
+		read_counts(B.ents[i].slot, &v);
 		char text[INET6_ADDRSTRLEN + 8], item[128];
 		format_key(&B.ents[i].key, text, sizeof(text));
 		__u64 left = B.ents[i].expires_ns > now ? (B.ents[i].expires_ns - now + 999999999ull) / 1000000000ull : 0;

@@ -936,7 +936,7 @@ int xs_capture(int argc, char **argv)
 		}
 	}
 
-	xs_block_setup(bpf_map__fd(r.skel->maps.blocklist), bpf_map__fd(r.skel->maps.config),
+	xs_block_setup(bpf_map__fd(r.skel->maps.blocklist), bpf_map__fd(r.skel->maps.block_counts), bpf_map__fd(r.skel->maps.config),
 		       !(dirs & XS_CAP_IN) ? "this capture is egress only; blocking drops received frames and needs ingress"
 		       : trace ? "beside a traced foreign XDP program frames can only be watched, not dropped (its verdict stands)"
 		       : NULL);
