@@ -169,7 +169,10 @@ export class BlockList {
     this.expire();
     let counts = new Map<string, { packets: number; bytes: number }>();
     if (this.target && this.entries.size) {
-      try { counts = new Map((await this.target.blocks()).map((b) => [b.prefix, b])); } catch { /* capture ending: no counters */ }
+      try {
+        // keyed by our canonical text: the helper prints with inet_ntop, which writes some IPv6 forms differently (::198.18.0.1)
+        counts = new Map((await this.target.blocks()).map((b) => { const p = parsePrefix(b.prefix); return [p instanceof Error ? b.prefix : p.text, b]; }));
+      } catch { /* capture ending: no counters */ }
     }
     return [...this.entries.values()].sort((a, b) => b.createdAt - a.createdAt).map((k) => this.entry(k, counts.get(k.prefix.text)));
   }

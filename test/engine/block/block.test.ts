@@ -123,6 +123,17 @@ describe('block list', () => {
     assert.equal(helper.calls.length, 1, 'nothing refused reached the helper');
   });
 
+  it('matches the helper\'s counters whatever form it prints an address in', async () => {
+    const { list } = setup();
+    list.allowBlocking = true;
+    const h = new FakeHelper();
+    // glibc's inet_ntop writes an IPv6 address with 96 leading zero bits as ::a.b.c.d
+    h.blocks = async () => [{ prefix: '::198.18.6.1/128', remainingSec: 60, packets: 4, bytes: 400 }];
+    list.attach(h, 'veth0');
+    await list.add({ address: '::c612:601', reason: 'r', origin: 'user' });
+    assert.deepEqual((await list.list()).map((e) => [e.prefix, e.packets]), [['::c612:601/128', 4]]);
+  });
+
   it('says why the helper refused', async () => {
     const { list } = setup();
     list.allowBlocking = true;
