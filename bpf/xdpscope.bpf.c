@@ -10,6 +10,13 @@
  *    belongs to someone else's program; they trace that program (as xdpdump
  *    does) and record the action it returned.
  * All share the counters, the filter, sampling and snaplen.
+ *
+ * The one exception to "never changes": a frame whose source is on the
+ * block list (helper/block.c; empty unless the user blocks) is counted,
+ * captured like any other with xdp.action XDP_DROP, and then dropped:
+ * XDP_DROP at the XDP hook, TC_ACT_SHOT on tcx ingress behind a foreign
+ * program. Egress is never dropped, and a traced foreign program's frames
+ * cannot be (fentry/fexit only watch).
  */
 #define __XS_BPF__
 #include <linux/types.h>
@@ -25,6 +32,7 @@
 /* tcx's "continue with the next program"; TC_ACT_UNSPEC (the same value)
  * under a clsact qdisc. */
 #define XS_TC_NEXT (-1)
+#define TC_ACT_SHOT 2
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -51,6 +59,22 @@ struct {
 	__type(key, __u32);
 	__type(value, struct xs_filter);
 } filters SEC(".maps");
+
+/* Blocked sources (bpf/xdpscope.h: struct xs_block_key). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, XS_MAX_BLOCKS);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct xs_block_key);
+	__type(value, struct xs_block_val);
+} blocklist SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, XS_MAX_BLOCKS);
+	__type(key, __u32);
+	__type(value, struct xs_block_count);
+} block_counts SEC(".maps");
 
 /* Global (not per-CPU) so 1-in-N is exact across CPUs. */
 struct {
@@ -211,6 +235,79 @@ static __always_inline int filter_pass(void *data, void *end, const struct xs_fi
 	return (present & ~failed) != 0;
 }
 
+/* The IP source of a frame for the block list: 4 or 6 with the address, 0
+ * when not IP. Unlike the filter (tcpdump's semantics: no look past a VLAN
+ * tag unless asked), up to two VLAN tags (802.1Q, 802.1ad) are skipped: a
+ * blocked source must not get through by tagging its frames. */
+static __always_inline int block_src(void *data, void *end, int raw_ip, __u8 *saddr)
+{
+	void *l3 = data;
+	__u16 proto;
+	if (raw_ip) {
+		__u8 *v = data;
+		if ((void *)(v + 1) > end)
+			return 0;
+		proto = (*v >> 4) == 4 ? ETH_P_IP : (*v >> 4) == 6 ? ETH_P_IPV6 : 0;
+	} else {
+		struct ethhdr *eth = data;
+		if ((void *)(eth + 1) > end)
+			return 0;
+		proto = bpf_ntohs(eth->h_proto);
+		l3 = eth + 1;
+#pragma unroll
+		for (int i = 0; i < 2; i++) {
+			if (proto != ETH_P_8021Q && proto != ETH_P_8021AD)
+				break;
+			__be16 *tag = l3; /* TCI, then the inner EtherType */
+			if ((void *)(tag + 2) > end)
+				return 0;
+			proto = bpf_ntohs(tag[1]);
+			l3 = tag + 2;
+		}
+	}
+	if (proto == ETH_P_IP) {
+		struct iphdr *ip = l3;
+		if ((void *)(ip + 1) > end)
+			return 0;
+		__builtin_memcpy(saddr, &ip->saddr, 4);
+		return 4;
+	}
+	if (proto == ETH_P_IPV6) {
+		struct ipv6hdr *ip6 = l3;
+		if ((void *)(ip6 + 1) > end)
+			return 0;
+		__builtin_memcpy(saddr, &ip6->saddr, 16);
+		return 6;
+	}
+	return 0;
+}
+
+/* 1 when the frame's IP source is on the block list (counted there and in
+ * cnt->blocked). Looked up only while the list has entries. */
+static __always_inline int blocked_src(void *data, void *end, const struct xs_config *cfg,
+				       struct xs_counters *cnt, __u32 wire_len)
+{
+	if (!cfg->blocks)
+		return 0;
+	struct xs_block_key k = {};
+	int fam = block_src(data, end, cfg->raw_ip, k.addr);
+	if (!fam)
+		return 0;
+	k.family = (__u8)fam;
+	k.prefixlen = 8 + (fam == 6 ? 128 : 32);
+	struct xs_block_val *v = bpf_map_lookup_elem(&blocklist, &k);
+	if (!v)
+		return 0;
+	__u32 slot = v->slot;
+	struct xs_block_count *c = bpf_map_lookup_elem(&block_counts, &slot);
+	if (c) {
+		c->packets++;
+		c->bytes += wire_len;
+	}
+	cnt->blocked++;
+	return 1;
+}
+
 /* Counts the frame; 0 when it arrived while paused (counted as such). */
 static __always_inline int admit(struct xs_counters *cnt, const struct xs_config *cfg, __u32 wire_len)
 {
@@ -284,26 +381,30 @@ int xdpscope_capture(struct xdp_md *ctx)
 		return XDP_PASS;
 
 	__u32 wire_len = bpf_xdp_get_buff_len(ctx);
+	/* A blocked frame is still counted and captured (marked XDP_DROP), then dropped. */
+	int verdict = blocked_src((void *)(long)ctx->data, (void *)(long)ctx->data_end, cfg, cnt, wire_len)
+		      ? XDP_DROP : XDP_PASS;
 	if (!admit(cnt, cfg, wire_len))
-		return XDP_PASS;
+		return verdict;
 	const struct xs_filter *f = active_filter(cfg);
 	if (f && !filter_pass((void *)(long)ctx->data, (void *)(long)ctx->data_end, f, cfg->raw_ip)) {
 		cnt->filtered++;
-		return XDP_PASS;
+		return verdict;
 	}
 	if (!sampled_in(cnt, cfg))
-		return XDP_PASS;
+		return verdict;
 	struct scratch *s = cpu_scratch();
 	if (!s)
-		return XDP_PASS;
+		return verdict;
 	__u64 cap = cap_of(cfg, wire_len);
 	if (cap < 1 || bpf_xdp_load_bytes(ctx, 0, s->data, cap) != 0) {
 		/* Cannot happen for a well-formed frame; count it so nothing is hidden. */
 		cnt->ring_full++;
-		return XDP_PASS;
+		return verdict;
 	}
-	emit(cnt, s, cap, wire_len, ctx->ingress_ifindex, ctx->rx_queue_index, XS_PKT_IN, XS_NO_ACTION);
-	return XDP_PASS;
+	emit(cnt, s, cap, wire_len, ctx->ingress_ifindex, ctx->rx_queue_index, XS_PKT_IN,
+	     verdict == XDP_DROP ? XDP_DROP : XS_NO_ACTION);
+	return verdict;
 }
 
 /* Enough for the headers the filter reads (Ethernet, IPv6 or IPv4 with
@@ -325,11 +426,23 @@ static __always_inline int tc_capture(struct __sk_buff *skb, __u32 direction, __
 		return XS_TC_NEXT;
 
 	__u32 wire_len = skb->len;
-	if (!admit(cnt, cfg, wire_len))
-		return XS_TC_NEXT;
 	struct scratch *s = cpu_scratch();
 	if (!s)
-		return XS_TC_NEXT;
+		return admit(cnt, cfg, wire_len), XS_TC_NEXT;
+	/* Ingress only: behind a foreign XDP program, a blocked source is
+	 * dropped here (TC_ACT_SHOT), marked as XDP_DROP like at the XDP hook. */
+	int verdict = XS_TC_NEXT;
+	if (direction == XS_PKT_IN && cfg->blocks) {
+		__u32 peek = wire_len < XS_PEEK ? wire_len : XS_PEEK;
+		if (peek < 1 || bpf_skb_load_bytes(skb, 0, s->data, peek & (XS_PEEK * 2 - 1)) != 0)
+			peek = 0;
+		if (blocked_src(s->data, s->data + (peek & (XS_PEEK * 2 - 1)), cfg, cnt, wire_len)) {
+			verdict = TC_ACT_SHOT;
+			action = XDP_DROP;
+		}
+	}
+	if (!admit(cnt, cfg, wire_len))
+		return verdict;
 	const struct xs_filter *f = active_filter(cfg);
 	if (f) {
 		__u32 peek = wire_len < XS_PEEK ? wire_len : XS_PEEK;
@@ -337,18 +450,18 @@ static __always_inline int tc_capture(struct __sk_buff *skb, __u32 direction, __
 			peek = 0;
 		if (!filter_pass(s->data, s->data + (peek & (XS_PEEK * 2 - 1)), f, cfg->raw_ip)) {
 			cnt->filtered++;
-			return XS_TC_NEXT;
+			return verdict;
 		}
 	}
 	if (!sampled_in(cnt, cfg))
-		return XS_TC_NEXT;
+		return verdict;
 	__u64 cap = cap_of(cfg, wire_len);
 	if (cap < 1 || bpf_skb_load_bytes(skb, 0, s->data, cap) != 0) {
 		cnt->ring_full++;
-		return XS_TC_NEXT;
+		return verdict;
 	}
 	emit(cnt, s, cap, wire_len, skb->ifindex, direction == XS_PKT_IN ? skb->queue_mapping : 0, direction, action);
-	return XS_TC_NEXT;
+	return verdict;
 }
 
 SEC("tc")

@@ -51,7 +51,10 @@ struct xs_rec_hdr {
 
 /* Per-CPU counters, summed by the helper.
  * Invariant once the program is detached and the ring drained:
- *   seen == delivered(helper) + ring_full + filtered + sampled_out + paused */
+ *   seen == delivered(helper) + ring_full + filtered + sampled_out + paused
+ * `blocked` is not a term of it: a blocked frame is counted there like any
+ * other (captured, filtered, ...) and, besides, in `blocked`, so
+ * blocked <= seen, and the stack received seen - blocked. */
 struct xs_counters {
 	__u64 seen;
 	__u64 seen_bytes;
@@ -59,6 +62,33 @@ struct xs_counters {
 	__u64 filtered;    /* rejected by the filter expression */
 	__u64 sampled_out; /* matched the filter, skipped by 1-in-N sampling */
 	__u64 paused;      /* arrived while capture was paused */
+	__u64 blocked;     /* ingress frames dropped for their source (the block list) */
+};
+
+/* ---- block list (helper/block.c keeps it, the program drops by it) ----
+ * An LPM trie keyed by family and source address: one entry is a host
+ * (/32, /128) or a network. prefixlen counts the family byte too: 8 + the
+ * address prefix. Ingress only: the sources we block are remote hosts, and
+ * egress (what this host sends) is never dropped. */
+#define XS_MAX_BLOCKS 1024
+
+struct xs_block_key {
+	__u32 prefixlen; /* 8 + address prefix length */
+	__u8 family;     /* 4 or 6 */
+	__u8 addr[16];   /* network order; IPv4 in the first 4 bytes */
+	__u8 pad[3];
+};
+
+/* The trie's value: the entry's slot in the per-CPU counters
+ * (block_counts), so a flood of blocked frames never writes one shared
+ * cache line from every CPU. */
+struct xs_block_val {
+	__u32 slot; /* < XS_MAX_BLOCKS */
+};
+
+struct xs_block_count {
+	__u64 packets; /* frames dropped by this entry, on this CPU */
+	__u64 bytes;
 };
 
 /* ---- kernel-side pre-filter (set by the helper, read by the program) ---- */
@@ -120,6 +150,7 @@ struct xs_config {
 	__u32 paused;
 	__u32 raw_ip;        /* 1: frames start at the IP header (tun, wireguard: LINKTYPE_RAW) */
 	__u32 ifindex;       /* the captured interface: a traced foreign program may serve others too */
+	__u32 blocks;        /* entries in the block list: 0 = no lookup at all */
 };
 
 /* ---- helper → Node stream ---- */
@@ -192,6 +223,7 @@ struct xs_stats {
 	__u64 helper_drops; /* records the helper could not forward (always 0: it stops reading instead) */
 	__u32 final;        /* 1 on the last frame, after detach and drain */
 	__u32 pad;
+	__u64 blocked;      /* ingress frames dropped by the block list (not a term of the identity: see xs_counters) */
 };
 
 #endif

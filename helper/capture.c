@@ -15,6 +15,7 @@
 #include "filter.h"
 #include "xdpscope.skel.h"
 #include "harden.h"
+#include "block.h"
 
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -342,6 +343,7 @@ static void read_counters(struct relay *r, struct xs_stats *s)
 			s->filtered += per[i].filtered + per[i].sampled_out;
 			s->sampled_out += per[i].sampled_out;
 			s->paused += per[i].paused;
+			s->blocked += per[i].blocked;
 		}
 	}
 	free(per);
@@ -409,6 +411,12 @@ static void handle_command(struct relay *r, char *line)
 	char *arg = strchr(line, ' ');
 	if (arg)
 		*arg++ = 0;
+	char bmsg[REPLY_MAX - 4];
+	int bst;
+	if (xs_block_command(line, arg, clock_ns(CLOCK_MONOTONIC), bmsg, sizeof(bmsg), &bst)) {
+		reply(r, (__u32)bst, bmsg);
+		return;
+	}
 	if (!strcmp(line, "stop")) {
 		r->stop = 1;
 		reply(r, 0, "stop");
@@ -442,8 +450,8 @@ static void handle_command(struct relay *r, char *line)
 		else
 			reply(r, 0, "sample");
 	} else {
-		char msg[300];
-		snprintf(msg, sizeof(msg), "unknown command '%.200s' (filter EXPR, sample N, pause, resume, stop)", line);
+		char msg[REPLY_MAX];
+		snprintf(msg, sizeof(msg), "unknown command '%.200s' (filter EXPR, sample N, pause, resume, stop, block ADDR[/LEN] TTL, unblock ADDR[/LEN], blocks)", line);
 		reply(r, 1, msg);
 	}
 }
@@ -928,6 +936,10 @@ int xs_capture(int argc, char **argv)
 		}
 	}
 
+	xs_block_setup(bpf_map__fd(r.skel->maps.blocklist), bpf_map__fd(r.skel->maps.block_counts), bpf_map__fd(r.skel->maps.config),
+		       !(dirs & XS_CAP_IN) ? "this capture is egress only; blocking drops received frames and needs ingress"
+		       : trace ? "beside a traced foreign XDP program frames can only be watched, not dropped (its verdict stands)"
+		       : NULL);
 	r.rb = ring_buffer__new(bpf_map__fd(r.skel->maps.records), on_record, &r, NULL);
 	/* As large as the ring (1..8 MiB): enough to batch writes, never a
 	 * hidden second ring much larger than the one the user sized. */
@@ -1023,7 +1035,10 @@ int xs_capture(int argc, char **argv)
 		}
 
 		__u64 now = clock_ns(CLOCK_MONOTONIC);
-		int timeout = now >= next_stats ? 0 : (int)((next_stats - now) / 1000000) + 1;
+		__u64 wake = next_stats, expiry = xs_block_next();
+		if (expiry && expiry < wake)
+			wake = expiry;
+		int timeout = now >= wake ? 0 : (int)((wake - now) / 1000000) + 1;
 		struct epoll_event evs[4];
 		int n = epoll_wait(ep, evs, 4, timeout);
 		if (n < 0 && errno != EINTR) {
@@ -1064,6 +1079,8 @@ int xs_capture(int argc, char **argv)
 		}
 		__u64 batch = r.delivered - before;
 		now = clock_ns(CLOCK_MONOTONIC);
+		if (xs_block_next() && now >= xs_block_next())
+			xs_block_expire(now);
 		if (now >= next_stats) {
 			r.rt_offset = realtime_offset();
 			send_stats(&r, 0);

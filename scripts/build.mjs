@@ -40,6 +40,7 @@ const TEST_SCRIPTS = [
 ];
 /** Benchmarks (each runs as `node dist/bench/<dir>/<name>.js`). */
 const BENCH_SCRIPTS = [
+  'bench/block/run.ts',
   'bench/capture/capture-bench.ts',
   'bench/filter/filter-bench.ts',
   'bench/formats/read-speed.ts',

@@ -5,6 +5,7 @@
 
 import { z } from 'zod';
 import { call, empty } from './common';
+import type { BlockRule } from './block';
 
 export type AlertKind =
   | 'traffic-spike' | 'port-scan' | 'brute-force' | 'syn-flood'
@@ -350,6 +351,8 @@ export interface InsightsSettings {
     /** frames an alert lists when its filter names frames explicitly */
     maxAlertFrames: number;
   };
+  /** the block list's optional rules (main/api/block.ts): each blocks the sources of its alert kind, once the user allows blocking */
+  response: { rules: BlockRule[] };
 }
 
 export interface InsightsSnapshot {

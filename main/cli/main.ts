@@ -16,6 +16,7 @@ export const SUBCOMMANDS: Subcommand[] = [
   { name: 'read', summary: 'decode a pcap/pcapng file and print packets or fields (like tshark -r)', load: () => import('./commands/read') },
   { name: 'serve', summary: 'serve the inspector UI to a browser on 127.0.0.1 (token-protected)', load: () => import('./commands/serve') },
   { name: 'insights', summary: 'print security alerts and statistics for a capture file', load: () => import('./commands/insights') },
+  { name: 'block', summary: 'list, add or remove blocked sources of a running capture (XDP drop list)', load: () => import('./commands/block') },
   { name: 'grant', summary: 'install the capture helper with capabilities (one-time, needs root)', load: () => import('./commands/grant') },
 ];
 

@@ -12,6 +12,11 @@ export {
 export { GRANT_DIR, HELPER_CAPS, HELPER_GROUP, bundledFiles } from './privilege/paths';
 export { grantSource, runGrant, runRevoke } from './privilege/grant';
 export { privilegeStatus } from './privilege/status';
+// the block list ("Block this source"; xdpscope block, capture --allow-blocking)
+export {
+  BlockList, startBlockControl, runningCaptures, controlRequest, parsePrefix, displayPrefix,
+  type ControlServer, type ControlResponse, type RunningCapture,
+} from './block/index';
 
 // files: reading, writing
 export { openCaptureFile } from './file/open';

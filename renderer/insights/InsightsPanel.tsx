@@ -13,7 +13,12 @@ export interface InsightsPanelProps {
   selectedId?: string | null;
   /** the capture's first timestamp (epoch s) to show times relative to it; absolute UTC when absent */
   t0?: number | null;
+  /** "Block this source" on each alert's sources: why an address cannot be blocked (undefined: it can), and the action */
+  block?: { why(address: string): string | undefined; onBlock(address: string, alert: Alert): void };
 }
+
+/** Sources offered for blocking per alert, at most. */
+const BLOCK_BUTTONS = 3;
 
 const SEV_LABEL: Record<AlertSeverity, string> = { high: 'High', medium: 'Medium', low: 'Low', info: 'Info' };
 
@@ -33,7 +38,7 @@ function exportEve(alerts: Alert[]): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-export function InsightsPanel({ alerts, onSelectAlert, selectedId, t0 }: InsightsPanelProps) {
+export function InsightsPanel({ alerts, onSelectAlert, selectedId, t0, block }: InsightsPanelProps) {
   const [open, setOpen] = useState<string | null>(null);
   if (!alerts.length) return <div className="xi-panel xi-empty">No alerts.</div>;
   return (
@@ -58,6 +63,7 @@ export function InsightsPanel({ alerts, onSelectAlert, selectedId, t0 }: Insight
             </button>
           </div>
           <div className="xi-detail">{a.detail}</div>
+          {block && <BlockButtons alert={a} block={block} />}
           {open === a.id && (
             <div className="xi-why small">
               <table>
@@ -82,6 +88,25 @@ export function InsightsPanel({ alerts, onSelectAlert, selectedId, t0 }: Insight
         </div>
       ))}
       </div>
+    </div>
+  );
+}
+
+function BlockButtons({ alert, block }: { alert: Alert; block: NonNullable<InsightsPanelProps['block']> }) {
+  const sources = [...new Set(alert.endpoints.filter((e) => e.role === 'source').map((e) => e.address))].slice(0, BLOCK_BUTTONS);
+  if (!sources.length) return null;
+  return (
+    <div className="xi-block-btns small">
+      {sources.map((addr) => {
+        const why = block.why(addr);
+        return (
+          <button key={addr} type="button" disabled={why !== undefined} data-address={addr}
+            title={why ?? `Drop the frames ${addr} sends to this interface (its XDP program), for 10 minutes; undo in the Blocks list`}
+            onClick={() => block.onBlock(addr, alert)}>
+            {sources.length === 1 ? 'Block this source' : `Block ${addr}`}
+          </button>
+        );
+      })}
     </div>
   );
 }

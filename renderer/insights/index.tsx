@@ -4,6 +4,9 @@
 //
 //   <InsightsPanel alerts={snap.alerts} onSelectAlert={(filter) => applyFilterAndSelectFirst(filter)} t0={snap.stats.summary.firstTs} />
 //     alerts: Alert[]; onSelectAlert(filter, alert): user opened an alert; selectedId?: highlighted alert; t0?: relative times
+//     block?: { why(address), onBlock(address, alert) }: a "Block this source" button per source, disabled with the reason
+//   <BlocksView state={blockState} onAllow={(on) => ...} onUnblock={(prefix) => ...} onRules={(rules) => ...} />
+//     the block list: "Allow blocking", each block (reason, time, time left, dropped) with Unblock, the optional rules
 //   <IoGraph io={snap.stats.io} onSelectTime={(sec) => ...} onSelectMarker={(m) => ...} width={800} height={260} />
 //     io: the snapshot's I/O graph (packets per interval, bits/s, filter series, alert markers)
 //   <StatisticsView stats={snap.stats} onApplyFilter={(filter) => applyFilter(filter)} initialTab="conversations" />
@@ -11,6 +14,7 @@
 import './insights.css';
 
 export { InsightsPanel, type InsightsPanelProps } from './InsightsPanel';
+export { BlocksView, type BlocksViewProps } from './BlocksView';
 export { IoGraph, type IoGraphProps } from './IoGraph';
 export { StatisticsView, SortableTable, type StatisticsViewProps, type StatsTab } from './StatisticsView';
 export { conversationFilter, endpointFilter } from './filters';

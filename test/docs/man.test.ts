@@ -80,7 +80,7 @@ describe('man pages', () => {
     assert.notEqual(groff(bad).stderr, '');
   });
 
-  for (const sub of [null, 'interfaces', 'capture', 'read', 'serve', 'insights', 'grant']) {
+  for (const sub of [null, 'interfaces', 'capture', 'read', 'serve', 'insights', 'grant', 'block']) {
     const page = pageOf(sub);
     test(`${sub ? `xdpscope-${sub}.1` : 'xdpscope.1'} renders without warnings (groff -ww, man -l)`, { skip: renderSkip }, () => {
       const g = groff(readFileSync(page, 'utf8'));

@@ -21,6 +21,7 @@ import {
   CAPTURE_FILTER_MAX_BYTES, HELPER_EXIT, captureFilterProblem, startCapture, type CaptureStats, type HelperCapture, type HelloInfo,
   PcapngWriter, FileSink, type ByteSink, createUniquePrivateFile, PrivateFileError, replaceableTarget, fsReason,
   RingFileWriter, parseRingOption, ringSwitches, type RingOptions,
+  BlockList, startBlockControl, type ControlServer,
 } from '../../engine/index';
 
 /** Blocking writes to an fd Node may have made non-blocking (stdout as a pipe or socket). */
@@ -44,7 +45,7 @@ class FdSink implements ByteSink {
 const USAGE = `Usage: xdpscope capture -i IFACE [-w FILE.pcapng] [-c COUNT] [-a KEY:VALUE ...]
                         [-b filesize:KB|files:N|duration:SECS|interval:SECS|packets:N ...]
                         [-s SNAPLEN] [-f FILTER] [-Q in|out|inout] [--mode auto|native|generic]
-                        [--sample N] [--ring-bytes N] [-q]
+                        [--sample N] [--ring-bytes N] [--allow-blocking] [-q]
 
 Captures the frames IFACE receives (XDP) and sends (tcx) without changing
 the traffic, and writes them to a pcapng file that tshark and Wireshark
@@ -75,6 +76,8 @@ Options:
       --mode MODE         XDP attach mode: auto (native, else generic), native, generic
       --sample N          keep 1 in N of the frames that pass the filter
       --ring-bytes N      kernel ring buffer size (power of two, default 8388608)
+      --allow-blocking    let 'xdpscope block ADDR' drop this capture's received frames from
+                          ADDR (see xdpscope-block(1)); the blocks end with the capture
   -q, --quiet             no running count
   -h, --help              show this help
 
@@ -120,6 +123,7 @@ export async function run(argv: string[]): Promise<number> {
         sample: { type: 'string' },
         'ring-bytes': { type: 'string' },
         quiet: { type: 'boolean', short: 'q' },
+        'allow-blocking': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -211,6 +215,21 @@ export async function run(argv: string[]): Promise<number> {
   let startNs = 0n;
   let stopping = false;
   let writeError: Error | null = null;
+  // xdpscope block reaches this capture through its control socket
+  const blocks = new BlockList();
+  blocks.allowBlocking = values['allow-blocking'] === true;
+  let control: Promise<ControlServer | null> | null = null;
+  if (blocks.allowBlocking) {
+    cap.once('hello', (h: HelloInfo) => {
+      const why = h.directions === 'out' ? 'this capture is egress only (-Q out): blocking drops received frames'
+        : h.mode === 'trace' ? 'beside a traced foreign XDP program frames can only be watched, not dropped' : undefined;
+      blocks.attach(cap, iface, why);
+      control = startBlockControl(blocks, iface).catch((e: Error) => {
+        process.stderr.write(`xdpscope capture: 'xdpscope block' cannot reach this capture: ${e.message}\n`);
+        return null;
+      });
+    });
+  }
   const stop = () => {
     if (stopping) return;
     stopping = true;
@@ -294,6 +313,8 @@ export async function run(argv: string[]): Promise<number> {
     releaseSignals();
   }
   const exit = await cap.done;
+  blocks.detach(cap);
+  await (await (control as Promise<ControlServer | null> | null))?.close();
   const st = exit.stats;
   const w = writer as PcapngWriter | RingFileWriter | null;
   if (w && !writeError) {
@@ -302,7 +323,8 @@ export async function run(argv: string[]): Promise<number> {
         tsNs: st.tsNs, startNs, endNs: st.tsNs,
         received: st.seen, dropped: st.ringDrops, filterAccepted: st.seen - st.filtered - st.paused,
         userDelivered: written,
-        comment: `xdpscope: ${st.delivered} delivered by the helper, ${st.ringDrops} dropped (ring full), ${st.filtered} filtered${st.sampledOut ? ` (${st.sampledOut} by sampling)` : ''}${st.final ? '' : ', counters not final'}`,
+        comment: `xdpscope: ${st.delivered} delivered by the helper, ${st.ringDrops} dropped (ring full), ${st.filtered} filtered${st.sampledOut ? ` (${st.sampledOut} by sampling)` : ''}` +
+          `${st.blocked ? `, ${st.blocked} received frames blocked (xdp.action == 1)` : ''}${st.final ? '' : ', counters not final'}`,
       });
     }
     try { w.close(); } catch (e) { writeError = e as Error; }
@@ -316,7 +338,8 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (st) {
     process.stderr.write(`Packets captured: ${written}, dropped by ring: ${st.ringDrops}, filtered: ${st.filtered}` +
-      ` (seen ${st.seen}${st.sampledOut ? `, sampled out ${st.sampledOut}` : ''}${st.helperDrops ? `, helper drops ${st.helperDrops}` : ''})\n`);
+      ` (seen ${st.seen}${st.sampledOut ? `, sampled out ${st.sampledOut}` : ''}${st.helperDrops ? `, helper drops ${st.helperDrops}` : ''}` +
+      `${st.blocked ? `, blocked ${st.blocked}` : ''})\n`);
   }
   return 0;
 }

@@ -13,6 +13,8 @@
 //   await cap.setFilter('not port 22');           // rejects with the helper's message if invalid
 //   await cap.pause(); await cap.resume(); await cap.setSample(10);
 //                                                 // each rejects after commandTimeoutMs without a reply (and the capture stops)
+//   await cap.block('198.18.0.9', 600);          // drop its received frames for 600 s (helper/PROTOCOL.md)
+//   await cap.unblock('198.18.0.9'); await cap.blocks();
 //   const exit = await cap.stop();                // detach, drain, final stats
 //
 // Packets' data are views into the chunk read from the helper: copy them if
@@ -26,7 +28,7 @@
 // counts ring drops (stats.ringDrops). Nothing is dropped silently: after a
 // clean stop, seen == delivered + ringDrops + filtered + paused.
 export { listInterfaces, type HostInterface, type InterfaceAddress } from './interfaces';
-export { startCapture, HelperCapture, CaptureError, HELPER_EXIT, helperArgs, type HelperCaptureOptions, type CaptureExit, type CaptureDirection } from './live';
+export { startCapture, HelperCapture, CaptureError, HELPER_EXIT, helperArgs, type HelperCaptureOptions, type CaptureExit, type CaptureDirection, type HelperBlock } from './live';
 export { CAPTURE_FILTER_MAX_BYTES, captureFilterProblem, normalizeCaptureFilter } from './filter-limit';
 export { HelperStreamDecoder, type HelloInfo, type CaptureStats, type Reply } from './protocol';
 export { helperPath } from './helper-path';

@@ -39,6 +39,16 @@ export interface HelperCaptureOptions {
 
 export type CaptureDirection = 'in' | 'out' | 'inout';
 
+/** One entry of the helper's block list. */
+export interface HelperBlock {
+  /** canonical ADDR/LEN */
+  prefix: string;
+  remainingSec: number;
+  /** frames and bytes it dropped */
+  packets: number;
+  bytes: number;
+}
+
 export interface CaptureExit {
   /** helper exit code (0 = clean stop), null if killed by a signal */
   code: number | null;
@@ -100,7 +110,7 @@ export class HelperCapture extends EventEmitter implements AsyncIterable<RawPack
   private readonly highBytes: number;
   private readPaused = false;
   private waiter: (() => void) | null = null;
-  private readonly replies: Array<{ line: string; resolve: () => void; reject: (e: Error) => void; timer: NodeJS.Timeout }> = [];
+  private readonly replies: Array<{ line: string; resolve: (message: string) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }> = [];
   private readonly commandTimeoutMs: number;
   private stderrTail = '';
   private failure: CaptureError | null = null;
@@ -169,19 +179,52 @@ export class HelperCapture extends EventEmitter implements AsyncIterable<RawPack
 
   setFilter(expr: string): Promise<void> {
     try { checkFilterText(expr); } catch (e) { return Promise.reject(e); }
-    return this.command(`filter ${normalizeCaptureFilter(expr)}`);
+    return this.command(`filter ${normalizeCaptureFilter(expr)}`).then(() => undefined);
   }
 
   setSample(n: number): Promise<void> {
-    return this.command(`sample ${n}`);
+    return this.command(`sample ${n}`).then(() => undefined);
   }
 
   pause(): Promise<void> {
-    return this.command('pause');
+    return this.command('pause').then(() => undefined);
   }
 
   resume(): Promise<void> {
-    return this.command('resume');
+    return this.command('resume').then(() => undefined);
+  }
+
+  /**
+   * Drop received frames from `prefix` (an address or ADDR/LEN) for ttlSec
+   * seconds (helper/PROTOCOL.md). Rejects with the helper's reason: a
+   * protected address (its own, loopback, the gateway...), a full list, a
+   * capture that cannot drop. Resolves with the canonical prefix.
+   */
+  block(prefix: string, ttlSec: number): Promise<string> {
+    if (!/^[0-9A-Fa-f.:/]{1,64}$/.test(prefix)) return Promise.reject(new CaptureError(`block: '${prefix.slice(0, 80)}' is not an address`, null));
+    return this.command(`block ${prefix} ${Math.floor(ttlSec)}`).then((m) => m.split(' ')[1]);
+  }
+
+  unblock(prefix: string): Promise<string> {
+    if (!/^[0-9A-Fa-f.:/]{1,64}$/.test(prefix)) return Promise.reject(new CaptureError(`unblock: '${prefix.slice(0, 80)}' is not an address`, null));
+    return this.command(`unblock ${prefix}`).then((m) => m.split(' ')[1]);
+  }
+
+  /** The helper's block list: each prefix, seconds left, frames and bytes dropped. */
+  async blocks(): Promise<HelperBlock[]> {
+    const out: HelperBlock[] = [];
+    // paged: a reply holds ~15 entries, the list up to 1024
+    for (let from = 0, pages = 0; pages < 200; pages++) {
+      const words = (await this.command(`blocks ${from}`)).trim().split(' ');
+      let i = 1;
+      for (; i + 3 < words.length && !words[i].startsWith('more='); i += 4) {
+        out.push({ prefix: words[i], remainingSec: Number(words[i + 1]), packets: Number(words[i + 2]), bytes: Number(words[i + 3]) });
+      }
+      const more = words[i]?.startsWith('more=') ? Number(words[i].slice(5)) : NaN;
+      if (!Number.isFinite(more) || more <= from) break;
+      from = more;
+    }
+    return out;
   }
 
   /** Ask the helper to detach, drain and exit; SIGTERM, then SIGKILL, if it does not. */
@@ -255,7 +298,7 @@ export class HelperCapture extends EventEmitter implements AsyncIterable<RawPack
    * longer be paired with their commands: the command fails, and so does
    * the capture (stopped, with that message).
    */
-  private command(line: string): Promise<void> {
+  private command(line: string): Promise<string> {
     if (this.exitInfo) return Promise.reject(new CaptureError('capture has ended', this.exitInfo.code));
     return new Promise((resolve, reject) => {
       const word = line.split(' ', 1)[0];
@@ -277,7 +320,7 @@ export class HelperCapture extends EventEmitter implements AsyncIterable<RawPack
     const p = this.replies.shift();
     if (!p) return;
     clearTimeout(p.timer);
-    if (r.ok) p.resolve();
+    if (r.ok) p.resolve(r.message);
     else p.reject(new CaptureError(r.message, null));
   }
 

@@ -59,6 +59,12 @@ export interface CaptureStats {
   helperDrops: number;
   /** the last stats of a clean stop: the program is detached and the ring drained */
   final: boolean;
+  /**
+   * received frames dropped because their source is on the block list; not a
+   * term of the identity above: they are counted there too (captured,
+   * filtered, ...), so the stack received seen - blocked (ingress)
+   */
+  blocked: number;
 }
 
 export interface Reply {
@@ -112,6 +118,8 @@ export function parseStats(p: Buffer): CaptureStats {
     paused: u64(p, 56),
     helperDrops: u64(p, 64),
     final: p.readUInt32LE(72) === 1,
+    // appended after the first 80 bytes: a helper without a block list sends none
+    blocked: p.length >= STATS_LEN + 8 ? u64(p, 80) : 0,
   };
 }
 

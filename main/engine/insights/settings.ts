@@ -5,11 +5,13 @@
 
 import type { LimitSettings } from './detector';
 import { DETECTORS, type DetectorSettings } from './detectors';
+import { defaultBlockRules } from '../block/list';
+import type { BlockRule } from '../../api/block';
 
 export { DEFAULT_AI_SERVICES } from './detectors/ai';
 export type { AiServiceDef } from '../../api/insights';
 
-export type InsightsSettings = DetectorSettings & { limits: LimitSettings };
+export type InsightsSettings = DetectorSettings & { limits: LimitSettings; response: { rules: BlockRule[] } };
 
 /** Each detector's own sections (in DETECTORS order), then the shared limits. */
 export function defaultSettings(): InsightsSettings {
@@ -17,11 +19,13 @@ export function defaultSettings(): InsightsSettings {
   for (const def of DETECTORS) {
     for (const [section, value] of Object.entries(def.defaults())) {
       // two detectors reading one section would each think it owns the thresholds
-      if (section in out || section === 'limits') throw new Error(`insights detector '${def.id}': settings section '${section}' is already taken`);
+      if (section in out || section === 'limits' || section === 'response') throw new Error(`insights detector '${def.id}': settings section '${section}' is already taken`);
       out[section] = value;
     }
   }
   out.limits = { maxSources: 4096, maxHandshakes: 100_000, maxResolved: 10_000, maxAlertFrames: 512 } satisfies LimitSettings;
+  // the block list's optional rules (main/engine/block): saved with the session like the thresholds
+  out.response = { rules: defaultBlockRules() };
   return out as unknown as InsightsSettings;
 }
 

@@ -16,6 +16,9 @@ export interface LiveCallbacks {
   onStats(dropped: number): void;
   onError(err: { message: string; kind: string }): void;
   onExit(): void;
+  /** the helper is attached (hello) / has exited: the block list drops through it meanwhile */
+  onHelper?(h: Capture.HelperCapture, hello: Capture.HelloInfo): void;
+  onHelperGone?(h: Capture.HelperCapture): void;
 }
 
 /** helper exit codes (helper/PROTOCOL.md) → what the UI says about them */
@@ -80,6 +83,7 @@ export class LiveCapture {
     s.on('hello', (h: Capture.HelloInfo) => {
       this.cb.onInterfaces([{ id: 0, linkType: h.linkType, snaplen: h.snaplen, name: h.ifname }]);
       this.cb.onAttached?.();
+      this.cb.onHelper?.(s, h);
     });
     s.on('stats', (st: Capture.CaptureStats) => this.cb.onStats(st.ringDrops));
     s.on('error', (e: Capture.CaptureError) => this.error(e.message, e.code));
@@ -89,6 +93,7 @@ export class LiveCapture {
       } catch (e) {
         this.error(e instanceof Error ? e.message : String(e), (e as Capture.CaptureError).code);
       } finally {
+        this.cb.onHelperGone?.(s);
         this.cb.onExit();
       }
     })();

@@ -10,6 +10,7 @@ import { ApiError } from '../../api/index';
 import { PacketStore, type RowSummary } from './store';
 import { StreamIds, summarize } from './summarize';
 import { LiveCapture } from './live';
+import type { HelloInfo, HelperCapture } from '../capture/index';
 import { Dissector, type DissectorOptions } from '../dissect/index';
 import { TlsKeyLog, tlsKeylogPreference } from '../dissect/keylog';
 import { FilterIndex } from '../filter/index-store';
@@ -32,6 +33,8 @@ export interface CaptureOutbox {
   status(now?: boolean): void;
   /** an error the user must see */
   error(e: ErrorInfo): void;
+  /** the live capture's helper attached / exited (the block list drops through it) */
+  helper?(h: HelperCapture, hello: HelloInfo | null): void;
 }
 
 export class OpenCapture {
@@ -240,6 +243,9 @@ export class OpenCapture {
         this.ingest(b);
       },
       onInterfaces: (ifs) => { if (!this.closed) this.interfaces = ifs; },
+      onHelper: (h, hello) => { if (!this.closed) this.out.helper?.(h, hello); },
+      // even when closed: its blocks are gone, and the list must not show them
+      onHelperGone: (h) => this.out.helper?.(h, null),
       onAttached: () => {
         if (this.closed || this.state !== 'loading') return;
         if (ringOpts) {

@@ -22,6 +22,9 @@ import { packetHandlers } from './handlers/packet';
 import { sessionHandlers } from './handlers/session';
 import { insightsHandlers } from './handlers/insights';
 import { privilegeHandlers } from './handlers/privilege';
+import { blockHandlers } from './handlers/block';
+import { BlockList, startBlockControl, type ControlServer } from '../block/index';
+import type { HelloInfo, HelperCapture } from '../capture/index';
 
 export interface ServiceOptions {
   emit(ev: EngineEvent): void;
@@ -40,6 +43,10 @@ export class EngineService {
   list: DisplayedList;
   /** the user's colouring table (Wireshark's defaults until setColouring); a capture may use a session's own */
   userColouring = new Colouring();
+  /** "Block this source": the live capture's block list (main/engine/block) */
+  readonly blocks = new BlockList();
+  /** where `xdpscope block` reaches the live capture, while one runs */
+  private control: Promise<ControlServer | null> | null = null;
   private lastAlertCheck = 0;
   private readonly handlers: { [M in Method]: (p: Methods[M]['params']) => Promise<Methods[M]['result']> };
 
@@ -57,6 +64,7 @@ export class EngineService {
       ...sessionHandlers(this),
       ...insightsHandlers(this),
       ...privilegeHandlers(this),
+      ...blockHandlers(this),
     };
   }
 
@@ -74,7 +82,31 @@ export class EngineService {
     return new OpenCapture(mode, source, {
       status: (now) => this.pushStatus(now),
       error: (e) => this.opts.emit({ event: 'error', data: e }),
+      helper: (h, hello) => this.onHelper(h, hello),
     }, this.userColouring);
+  }
+
+  /** A live capture's helper attached (its block list is ours to drive) or exited (its blocks are gone). */
+  private onHelper(h: HelperCapture, hello: HelloInfo | null): void {
+    if (!hello) {
+      if (this.blocks.attached !== h) return;
+      this.blocks.detach(h);
+      const c = this.control;
+      this.control = null;
+      void c?.then((srv) => srv?.close());
+      return;
+    }
+    const why = hello.directions === 'out' ? 'this capture is egress only: blocking drops received frames and needs ingress'
+      : hello.mode === 'trace' ? `beside the traced XDP program ${hello.foreign?.id ?? ''} '${hello.foreign?.name ?? ''}' frames can only be watched, not dropped`
+        : undefined;
+    this.blocks.attach(h, hello.ifname, why);
+    const prev = this.control;
+    this.control = (prev ?? Promise.resolve(null)).then((p) => p?.close()).then(() => startBlockControl(this.blocks, hello.ifname)).catch(() => null);
+  }
+
+  /** The control socket path while a live capture runs. */
+  async controlSocket(): Promise<string | undefined> {
+    return (await this.control)?.path;
   }
 
   /**
@@ -88,6 +120,8 @@ export class EngineService {
     const old = this.cap;
     const settings = this.list.settings;
     this.cap = this.newCapture(mode, source);
+    // the user's block rules stay with them (a file opened next brings its own)
+    this.cap.insights.settings.response = structuredClone(old.insights.settings.response);
     this.list = new DisplayedList(this.cap, this.generation, (now) => this.pushStatus(now), settings);
     this.generation.next();
     await old.dispose();
@@ -115,7 +149,12 @@ export class EngineService {
     if (Date.now() - this.lastAlertCheck > 1000) {
       // counting alerts sorts them: at most once a second
       this.lastAlertCheck = Date.now();
-      try { cap.alertCount = cap.insights.alerts().length; } catch { /* keep the last count */ }
+      try {
+        const alerts = cap.insights.alerts();
+        cap.alertCount = alerts.length;
+        // the optional rules, once blocking is allowed: each alert's sources blocked once
+        if (cap.mode === 'live' && !this.blocks.unavailable) void this.blocks.applyRules(alerts, cap.insights.settings.response.rules);
+      } catch { /* keep the last count */ }
     }
     if (cap.alertCount) s.alerts = cap.alertCount;
     if (cap.spool) s.spool = cap.spool.path;
@@ -128,6 +167,7 @@ export class EngineService {
   /** Stop everything (quit): the helper detaches XDP before it exits. */
   async shutdown(): Promise<void> {
     await this.cap.dispose();
+    await (await this.control)?.close();
     this.statusPusher.dispose();
     this.uploads.dispose();
   }
