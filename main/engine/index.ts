@@ -36,6 +36,7 @@ export { GeoIp } from './enrich/geoip';
 export { BufferedWriter, bulkStdout } from './output/writer';
 export { FieldsByteWriter, FieldsFormatter, defaultFieldsOptions, type FieldsOptions } from './output/fields';
 export { summaryLine } from './output/text';
+export { detailsText, hexDumpText } from './output/details';
 export { packetJson } from './output/json';
 export { readParallel, readThreads } from './parallel/read';
 
