@@ -7,7 +7,7 @@ import {
   openCaptureFile, CaptureFileError, decodedFields, readDissector, type ReadFormat, GeoIp, BufferedWriter,
   bulkStdout, FieldsByteWriter, FieldsFormatter, defaultFieldsOptions, type FieldsOptions, summaryLine,
   packetJson, getField, compileDisplayFilter, type CompiledFilter, readParallel, readThreads, TlsKeyLog, parseDecodeAs,
-  detailsText, hexDumpText,
+  detailsText, hexDumpText, columnOf, COLUMN_TITLES,
 } from '../../engine/index';
 
 const USAGE = `Usage: xdpscope read -r FILE [options]
@@ -72,7 +72,10 @@ export async function run(argv: string[]): Promise<number> {
   if (!['text', 'fields', 'json'].includes(format)) return fail(`-T ${format}: use text, fields or json`);
   const fieldNames = v.e ?? [];
   if (format === 'fields' && fieldNames.length === 0) return fail('-T fields needs at least one -e FIELD');
-  for (const f of fieldNames) if (!getField(f)) return fail(`-e ${f}: unknown field`);
+  for (const f of fieldNames) {
+    if (f.startsWith('_ws.col.') && columnOf(f) === null) return fail(`-e ${f}: unknown column (known: ${COLUMN_TITLES.map((t) => `_ws.col.${t}`).join(', ')})`);
+    if (columnOf(f) === null && !getField(f)) return fail(`-e ${f}: unknown field`);
+  }
   let limit = Infinity;
   if (v.c !== undefined) {
     limit = Number(v.c);
@@ -135,6 +138,7 @@ export async function run(argv: string[]): Promise<number> {
   if (keys.fileError) process.stderr.write(`xdpscope read: warning: tls.keylog_file: ${keys.fileError}\n`);
   keys.addSecretsBlocks(() => file.secrets);
   const nano = file.pcapHeader?.nanosecond ?? file.interfaces.some((i) => (i.tsUnitNs ?? 1000) < 1000);
+  fo.nano = nano;
   // -T fields or text on a large file: decoding threads, their lines merged back into file order
   let bytes = 0;
   try { const st = statSync(v.r); if (st.isFile()) bytes = st.size; } catch { /* opened already: a special file */ }
