@@ -40,7 +40,8 @@ export { parseDecodeAs, decodeAsProtocols, type DecodeAsRule } from './dissect/d
 export { GeoIp } from './enrich/geoip';
 export { BufferedWriter, bulkStdout } from './output/writer';
 export { FieldsByteWriter, FieldsFormatter, defaultFieldsOptions, type FieldsOptions } from './output/fields';
-export { summaryLine } from './output/text';
+export { summaryLine, columnOf, columnText, COLUMN_TITLES } from './output/text';
+export { detailsText, hexDumpText } from './output/details';
 export { packetJson } from './output/json';
 export { readParallel, readThreads } from './parallel/read';
 

@@ -17,7 +17,7 @@ test('-T text prints one tshark-like summary line per packet', { skip }, () => {
   const lines = r.stdout.trimEnd().split('\n');
   assert.equal(lines.length, 10);
   assert.match(lines[1], /^\s+2\s+0\.000923\s+10\.1\.1\.1 → 10\.1\.1\.2\s+TCP 74 80 → 44644 \[SYN, ACK\] Seq=0 Ack=1 Win=5792 Len=0 MSS=1460/);
-  assert.match(lines[3], /HTTP 138 GET \/ HTTP\/1\.1$/);
+  assert.match(lines[3], /HTTP 138 GET \/ HTTP\/1\.1 $/); // tshark ends HTTP Info with a space
 });
 
 test('-Y filters with the display-filter engine, -c stops early, -E options shape the columns', { skip }, () => {

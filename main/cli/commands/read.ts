@@ -7,6 +7,7 @@ import {
   openCaptureFile, CaptureFileError, decodedFields, readDissector, type ReadFormat, GeoIp, BufferedWriter,
   bulkStdout, FieldsByteWriter, FieldsFormatter, defaultFieldsOptions, type FieldsOptions, summaryLine,
   packetJson, getField, compileDisplayFilter, type CompiledFilter, readParallel, readThreads, TlsKeyLog, parseDecodeAs,
+  detailsText, hexDumpText, columnOf, COLUMN_TITLES,
 } from '../../engine/index';
 
 const USAGE = `Usage: xdpscope read -r FILE [options]
@@ -15,6 +16,11 @@ const USAGE = `Usage: xdpscope read -r FILE [options]
   -Y FILTER           display filter (Wireshark syntax): print only matching packets
   -c N                read at most N packets (like tshark, counted before -Y)
   -T text|fields|json output format (default text: one summary line per packet)
+  -V                  packet details: the decoded tree of each packet (text output)
+  -x                  hex and ASCII dump of each packet's bytes (text output)
+  -P                  the summary line too, with -V or -x
+  -q                  no per-packet output (the exit status and damage notes remain)
+  -n                  accepted for tshark compatibility (no name resolution is done)
   -e FIELD            field to print with -T fields (repeatable)
   -E header=y|n       print the field names first
   -E separator=/t|/s|C   column separator (tab, space or a character)
@@ -51,6 +57,7 @@ export async function run(argv: string[]): Promise<number> {
       options: {
         r: { type: 'string' }, Y: { type: 'string' }, c: { type: 'string' }, T: { type: 'string' },
         e: { type: 'string', multiple: true }, E: { type: 'string', multiple: true }, o: { type: 'string', multiple: true }, d: { type: 'string', multiple: true },
+        V: { type: 'boolean' }, x: { type: 'boolean' }, P: { type: 'boolean' }, q: { type: 'boolean' }, n: { type: 'boolean' },
         geoip: { type: 'string' }, 'no-geoip': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: false,
@@ -65,7 +72,10 @@ export async function run(argv: string[]): Promise<number> {
   if (!['text', 'fields', 'json'].includes(format)) return fail(`-T ${format}: use text, fields or json`);
   const fieldNames = v.e ?? [];
   if (format === 'fields' && fieldNames.length === 0) return fail('-T fields needs at least one -e FIELD');
-  for (const f of fieldNames) if (!getField(f)) return fail(`-e ${f}: unknown field`);
+  for (const f of fieldNames) {
+    if (f.startsWith('_ws.col.') && columnOf(f) === null) return fail(`-e ${f}: unknown column (known: ${COLUMN_TITLES.map((t) => `_ws.col.${t}`).join(', ')})`);
+    if (columnOf(f) === null && !getField(f)) return fail(`-e ${f}: unknown field`);
+  }
   let limit = Infinity;
   if (v.c !== undefined) {
     limit = Number(v.c);
@@ -119,19 +129,23 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`xdpscope read: ${v.r}: ${(e as Error).message}\n`);
     return e instanceof CaptureFileError ? 2 : 1;
   }
-  const fmt = format as ReadFormat;
+  // -V/-x print whole trees and bytes: whole packets, one thread (like -T json)
+  const details = format === 'text' && (v.V === true || v.x === true);
+  const quiet = v.q === true;
+  const fmt = (details ? 'json' : format) as ReadFormat;
   // secrets from -o and from the file's Decryption Secrets Blocks (read as the reader meets them)
   const keys = keylogPath !== null ? TlsKeyLog.fromFile(keylogPath) : new TlsKeyLog();
   if (keys.fileError) process.stderr.write(`xdpscope read: warning: tls.keylog_file: ${keys.fileError}\n`);
   keys.addSecretsBlocks(() => file.secrets);
   const nano = file.pcapHeader?.nanosecond ?? file.interfaces.some((i) => (i.tsUnitNs ?? 1000) < 1000);
+  fo.nano = nano;
   // -T fields or text on a large file: decoding threads, their lines merged back into file order
   let bytes = 0;
   try { const st = statSync(v.r); if (st.isFile()) bytes = st.size; } catch { /* opened already: a special file */ }
   const decoded = fmt === 'json' ? null : decodedFields(fmt, fieldNames, filter);
   // decryption follows each connection in frame order: one thread
   const threads = decoded && bytes > 0 && keylogPath === null && !file.mayHoldSecrets ? readThreads(bytes, decoded) : 1;
-  if (threads > 1 && (format === 'fields' || format === 'text')) {
+  if (threads > 1 && !quiet && (format === 'fields' || format === 'text')) {
     const out = new BufferedWriter(bulkStdout());
     if (format === 'fields' && fo.header) out.write(new FieldsFormatter(fo).header());
     let r;
@@ -152,7 +166,7 @@ export async function run(argv: string[]): Promise<number> {
   // -T fields: values go straight into the output buffer as bytes
   const fb = format === 'fields' ? new FieldsByteWriter(fo).bindSlots(dis.wantedNames()) : null;
   if (ff && fo.header) out.write(ff.header());
-  if (format === 'json') out.write('[\n');
+  if (format === 'json' && !quiet) out.write('[\n');
   let printed = 0;
   let seen = 0;
   let stopped = false;
@@ -166,16 +180,21 @@ export async function run(argv: string[]): Promise<number> {
           if (!filter.matches(d)) continue;
           dis.shown(p);
         }
-        if (fb) fb.write(d, out);
+        if (quiet) { /* counted only */ }
+        else if (fb) fb.write(d, out);
         else if (format === 'json') out.write((printed ? ',\n' : '') + packetJson(d, 'packets'));
-        else out.write(summaryLine(d, nano));
+        else if (details) {
+          if (v.P) out.write(summaryLine(d, nano) + (v.V ? '' : '\n'));
+          if (v.V) out.write(detailsText(d));
+          if (v.x) out.write(hexDumpText(d.packet.data));
+        } else out.write(summaryLine(d, nano));
         printed++;
       }
       await out.maybeFlush();
       if (out.closed) { stopped = true; break; } // the reader of our output is gone (e.g. `| head`)
     }
   } finally {
-    if (format === 'json') out.write(printed ? '\n]\n' : ']\n');
+    if (format === 'json' && !quiet) out.write(printed ? '\n]\n' : ']\n');
     await out.end();
     await file.close();
   }

@@ -40,13 +40,15 @@ export class FragTable {
     const sorted = [...p.parts].sort((a, b) => a.off - b.off);
     let covered = 0;
     for (const s of sorted) {
+      if (s.off >= p.total) break; // past the end: no part of the datagram
       if (s.off > covered) return null;
       covered = Math.max(covered, s.off + s.data.length);
     }
     if (covered < p.total) return null;
     const buf = new Uint8Array(p.total);
     // later fragments overwrite earlier ones where they overlap (arrival order)
-    for (const s of p.parts) buf.set(s.data.subarray(0, Math.max(0, Math.min(s.data.length, p.total - s.off))), s.off);
+    // a fragment past the end the last fragment set (damage, or an attack) is left out, as Wireshark leaves it
+    for (const s of p.parts) if (s.off < p.total) buf.set(s.data.subarray(0, Math.min(s.data.length, p.total - s.off)), s.off);
     this.pending.delete(key);
     return { data: buf, frames: p.frames };
   }

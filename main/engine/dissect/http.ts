@@ -218,7 +218,8 @@ export class HttpApp implements TcpApp {
 
   /** the start line, on the frame where a still-incomplete message began (as tshark's Info) */
   partialInfo(): string | undefined {
-    return this.msgStartFrame === this.feedFrame && this.firstLine ? this.firstLine : undefined;
+    // tshark's HTTP Info is the first line and a space, whatever follows
+    return this.msgStartFrame === this.feedFrame && this.firstLine ? `${this.firstLine} ` : undefined;
   }
 
   private msgStartFrame = -1;
@@ -494,12 +495,14 @@ function emit(ctx: Ctx, m: Message, s: TcpStream): void {
   const requestFrame = pairing(ctx, http, m, s, fullUri);
   if (m.bodyLen > 0) ctx.gen(http, 'http.body_length', m.bodyLen);
   if (m.body && m.body.length > 0) ctx.gen(http, 'http.file_data', fileData(m.body, m.encoding));
-  const first = m.firstLine;
+  // tshark's Info: the first line and a space; a JSON body appends its item (", JavaScript Object Notation (type)"),
+  // an XML one nothing, any other typed body " (type)"
+  const first = `${m.firstLine} `;
   const media = ctype.split(';')[0].trim();
-  ctx.info = media && m.bodyLen > 0 ? `${first}  (${media})` : first;
-  const auth = HTTP_AUTH.info?.(ctx);
-  if (auth) ctx.info = `${ctx.info} , ${auth}`;
   const body = m.bodyLen > 0 ? bodyProtocol(ctx, http, ctype) : '';
+  ctx.info = body === 'json' ? `${first}, JavaScript Object Notation (${media})` : body === 'xml' || !media || m.bodyLen === 0 ? first : `${first} (${media})`;
+  const auth = HTTP_AUTH.info?.(ctx);
+  if (auth) ctx.info = `${ctx.info}, ${auth}`;
   ctx.protocol = body === 'json' ? 'HTTP/JSON' : body === 'xml' ? 'HTTP/XML' : 'HTTP';
   if (pairs !== null) {
     const msg: tables.HttpMessage = {

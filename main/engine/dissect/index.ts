@@ -15,6 +15,7 @@ import { dissectLink } from './link';
 import { State, type TlsTap } from './state';
 import { type TlsKeyLog, tlsKeylogPreference } from './keylog';
 import { DecodeAs } from './decode-as';
+import { addExpertFields } from './expert';
 import { etherToString, ipv4ToString, ipv6ToString } from './addr';
 import { enrichPacket, type EnrichOptions } from '../enrich';
 import type { GeoIp } from '../enrich/geoip';
@@ -227,6 +228,7 @@ export class Dissector {
       // a dissector bug must not take the capture down: report it on the packet
       ctx.malformedAt('frame', `dissector failure: ${(e as Error).message}`);
     }
+    if (ctx.expert.length !== 0) addExpertFields(ctx);
     if (this.enrich) enrichPacket(ctx, this.enrich);
     protos.value = this.protocolsText(ctx.protocols);
     if (this.reuse) return this.last === null ? (this.last = new PacketDissection(pkt, ctx.tree, ctx.fields, ctx.expert, ctx.malformed, ctx, this.clock.first)) : this.last.renew(pkt, ctx, this.clock.first);

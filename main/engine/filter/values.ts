@@ -69,9 +69,10 @@ function lookupValueName(def: FieldDef | undefined, s: string): number | undefin
   if (!def) return undefined;
   const low = s.toLowerCase();
   const ws = wiresharkField(def.name);
-  // a name we cannot check (a field we do not decode, its value strings not shipped): it never matches
-  if (ws?.valuesOmitted && !/^[-+]?[0-9]/.test(s)) return NaN;
-  if (ws) {
+  // a name we cannot check (a field we do not decode, its value strings not shipped): it never matches;
+  // a field we do decode whose list was not shipped is checked against our own value names
+  if (ws?.valuesOmitted && !def.valueNames && !/^[-+]?[0-9]/.test(s)) return NaN;
+  if (ws && !ws.valuesOmitted) {
     for (const [lo, , name] of ws.values ?? []) if (name.toLowerCase() === low) return lo;
     return ws.values?.length ? null : undefined;
   }

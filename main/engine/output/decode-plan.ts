@@ -3,6 +3,7 @@
 // the summary line, -T json (or a filter that cannot name what it reads)
 // whole packets.
 import { Dissector } from '../dissect';
+import { namesExpertFields } from '../dissect/expert';
 import type { GeoIp } from '../enrich/geoip';
 import type { TlsKeyLog } from '../dissect/keylog';
 
@@ -14,7 +15,10 @@ interface NamesFields { readonly fields?: readonly string[] }
 /** The field names a read decodes, or null for whole packets. */
 export function decodedFields(format: ReadFormat, fields: readonly string[], filter: NamesFields | null): string[] | null {
   if (filter && !filter.fields) return null;
-  if (format === 'fields') return [...fields, ...(filter?.fields ?? [])];
+  // expert items are made by whole dissections only
+  if (namesExpertFields(fields) || namesExpertFields(filter?.fields ?? [])) return null;
+  // tshark's column names (_ws.col.Info) are read from the summary, not decoded as fields
+  if (format === 'fields') return [...fields.filter((f) => !f.startsWith('_ws.col.')), ...(filter?.fields ?? [])];
   if (format === 'text') return [...(filter?.fields ?? [])];
   return null;
 }
@@ -36,7 +40,7 @@ export function readDissector(format: ReadFormat, fields: readonly string[], fil
   const tlsKeys = opts.tlsKeys ?? null, decodeAs = opts.decodeAs ?? [];
   const dis = subset === null
     ? new Dissector({ geoip, reuse: format === 'fields', tlsKeys, decodeAs })
-    : new Dissector({ geoip, fields: subset, summaries: format === 'text', reuse: true, tlsKeys, decodeAs });
+    : new Dissector({ geoip, fields: subset, summaries: format === 'text' || fields.some((f) => f.startsWith('_ws.col.')), reuse: true, tlsKeys, decodeAs });
   if (filter) dis.filtering();
   return dis;
 }

@@ -8,6 +8,7 @@ import { getField } from '../fields/registry';
 import { epochText } from '../file/time';
 import type { OutputBuffer } from './writer';
 import { protocolText } from '../dissect/labels';
+import { columnOf, columnText, type ColumnTitle } from './text';
 
 export interface FieldsOptions {
   fields: string[];
@@ -18,6 +19,8 @@ export interface FieldsOptions {
   aggregator: string;
   /** 'n' none, 'd' double, 's' single */
   quote: 'n' | 'd' | 's';
+  /** _ws.col.Time with 9 decimals rather than 6 (a nanosecond capture) */
+  nano?: boolean;
 }
 
 export const defaultFieldsOptions = (fields: string[]): FieldsOptions => ({
@@ -38,6 +41,8 @@ export class FieldsFormatter {
   private readonly proto: boolean[];
   private readonly vals: string[];
   private readonly seen: boolean[];
+  /** columns that print one of tshark's default columns (_ws.col.Info …) */
+  private readonly column: Array<ColumnTitle | null>;
   /** seps[i]: i separators; tail[i]: i separators and the newline */
   private readonly seps: string[];
   private readonly tail: string[];
@@ -52,6 +57,7 @@ export class FieldsFormatter {
     this.proto = o.fields.map((f) => getField(f)?.type === 'protocol');
     this.vals = o.fields.map(() => '');
     this.seen = o.fields.map(() => false);
+    this.column = o.fields.map(columnOf);
     this.seps = o.fields.map((_, i) => o.separator.repeat(i));
     this.tail = this.seps.map((x) => x + '\n');
   }
@@ -85,6 +91,10 @@ export class FieldsFormatter {
         vals[k] = seen[k] && occ === 'a' ? vals[k] + agg + text : text;
         seen[k] = true;
       }
+    }
+    for (let k = 0; k < n; k++) {
+      const col = this.column[k];
+      if (col !== null) { vals[k] = columnText(d, col, this.o.nano === true); seen[k] = true; }
     }
     if (this.o.quote !== 'n') for (let k = 0; k < n; k++) if (seen[k]) vals[k] = this.quote(vals[k]);
     // most columns are empty: join the present ones with precomputed runs of separators
@@ -158,6 +168,9 @@ export class FieldsByteWriter {
   private readonly agg: Buffer;
   private readonly quote: number;
   private readonly occ: 'a' | 'f' | 'l';
+  /** columns that print one of tshark's default columns (_ws.col.Info …) */
+  private readonly column: Array<ColumnTitle | null>;
+  private readonly nano: boolean;
   /** bytes a line needs besides its values: separators, quotes, the newline */
   private readonly slack: number;
   // frame.time_epoch: the seconds' digits are reused while packets stay within one second
@@ -192,6 +205,8 @@ export class FieldsByteWriter {
     this.agg = Buffer.from(o.aggregator, 'utf8');
     this.quote = o.quote === 'd' ? 0x22 : o.quote === 's' ? 0x27 : 0;
     this.occ = o.occurrence;
+    this.column = o.fields.map(columnOf);
+    this.nano = o.nano === true;
     this.slack = o.fields.length * (this.sep.length + 2) + 8;
   }
 
@@ -257,6 +272,16 @@ export class FieldsByteWriter {
       if (k > 0) {
         if (sep1 >= 0) buf[pos++] = sep1;
         else { sep.copy(buf, pos); pos += sep.length; }
+      }
+      const col = this.column[k];
+      if (col !== null) {
+        if (q) buf[pos++] = q;
+        out.pos = pos;
+        putText(out, this.slack, columnText(d, col, this.nano));
+        buf = out.buf;
+        pos = out.pos;
+        if (q) buf[pos++] = q;
+        continue;
       }
       const c = count[k];
       if (c === 0) continue;

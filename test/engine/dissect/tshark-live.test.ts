@@ -21,7 +21,9 @@ import { FieldsFormatter, defaultFieldsOptions } from '../../../main/engine/outp
 function sharedFields(): string[] {
   const g = spawnSync('tshark', ['-G', 'fields'], { encoding: 'utf8', maxBuffer: 256 << 20 });
   const theirs = new Set(g.stdout.split('\n').map((l) => l.split('\t')[2]).filter(Boolean));
-  return allFields().filter((f) => f.type !== 'protocol' && theirs.has(f.name) && !f.name.includes('.geoip.')).map((f) => f.name).sort();
+  // _ws.expert.*: our expert items are fewer than tshark's (no Chat-level ones); tested in cli/read-details
+  return allFields().filter((f) => f.type !== 'protocol' && theirs.has(f.name) && !f.name.includes('.geoip.') && !f.name.startsWith('_ws.'))
+    .map((f) => f.name).sort();
 }
 
 /** Justified differences: [capture, field, frame] — see the comments. */
