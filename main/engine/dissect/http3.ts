@@ -86,6 +86,8 @@ interface H3Stream {
   pending: Uint8Array | null;
   pendingAt: number;
   broken: boolean;
+  /** QPACK encoder stream: the stream offset fed so far (a retransmission must not insert twice) */
+  fed: number;
 }
 
 export interface H3Sink { any: boolean; infos: string[] }
@@ -101,7 +103,7 @@ export class Http3Conn {
     let s = this.streams.get(id);
     if (!s) {
       if (this.streams.size >= MAX_STREAMS) this.streams.delete(this.streams.keys().next().value as number);
-      s = { type: -1, pending: null, pendingAt: 0, broken: false };
+      s = { type: -1, pending: null, pendingAt: 0, broken: false, fed: 0 };
       this.streams.set(id, s);
     }
     let buf = data, at = offset;
@@ -127,13 +129,20 @@ export class Http3Conn {
           ctx.add(l, 'http3.stream_type', t[0], 0, t[1]);
           s.type = t[0];
           p = t[1];
+          s.fed = Math.max(s.fed, p);
         }
         if (s.type === 1 && at === 0) {
           const push = varint(buf, p, buf.length);
           if (!push) return;
           ctx.add(l, 'http3.push_id', push[0], p, push[1]);
           p += push[1];
-        } else if (s.type === 2) { this.qpack[dir].encoderStream(buf.subarray(p)); return; }
+        } else if (s.type === 2) {
+          const from = at + p;
+          // bytes already fed (a retransmission) are skipped; a gap desynchronises the table, so it is not guessed over
+          if (from <= s.fed && at + buf.length > s.fed) { this.qpack[dir].encoderStream(buf.subarray(s.fed - at)); s.fed = at + buf.length; }
+          else if (from > s.fed) { this.qpack[dir].error ??= `encoder stream bytes ${s.fed}..${from} were not captured`; }
+          return;
+        }
         else if (s.type === 3) return;
         else if (s.type !== 0 && s.type !== 1) {
           if (!reserved(s.type)) { s.broken = true; ctx.note('protocol', 'http3', `Unknown stream type 0x${s.type.toString(16)} on Stream ID 0x${id.toString(16)}`, 'warn'); }

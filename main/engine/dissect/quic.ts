@@ -526,7 +526,8 @@ function longHeader(ctx: Ctx, st: State, q: QuicState, l: FieldNode, p: number, 
     const payAt = pnOffset + r.pnLen;
     info += `, PKN: ${r.pn}`;
     if ('reason' in r) {
-      ctx.add(l, 'quic.protected_payload', d.subarray(payAt, stop), payAt, stop - payAt);
+      // (a long header's bytes are its "Payload" in tshark 4.0 whether or not they open)
+      ctx.add(l, 'quic.payload', d.subarray(payAt, stop), payAt, stop - payAt);
       failed(ctx, l, r.reason);
       ctx.note('security', 'quic', `${type} packet not decrypted: ${r.reason}`, 'warn');
     } else {

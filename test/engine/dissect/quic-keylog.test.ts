@@ -1,0 +1,149 @@
+// QUIC with a key log: ngtcp2's GnuTLS example client (SSLKEYLOGFILE) and
+// server in network namespaces, HTTP/3 requests. With `-o
+// tls.keylog_file:` the Handshake and 1-RTT packets decrypt, and every
+// field tshark 4.0 shows that we also declare (quic.*, tls.*, http3.*: the
+// frames, the reassembled TLS handshake with its certificate, HTTP/3
+// SETTINGS and frames) and the Info column equal tshark's on the same
+// capture: AES-128-GCM, and ChaCha20-Poly1305 with a key update (KP1).
+// Beyond tshark 4.0, QPACK decodes the requests' and responses' headers.
+// The wrong key log leaves packets encrypted with a note, as tshark does.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runPeers, peersSkipReason, type PeerRun } from './peers';
+import { ourFields, run as run_, tsharkFields } from './pcap-lib';
+import { CLI, hasCommand } from '../../lib/env';
+import { allFields } from '../../../main/engine/fields/registry';
+import '../../../main/engine/dissect/protocols';
+import { Dissector } from '../../../main/engine/dissect';
+import { TlsKeyLog } from '../../../main/engine/dissect/keylog';
+import { parseCaptureBuffer } from '../../../main/engine/file/open';
+
+const skip = peersSkipReason() || (!hasCommand('gtlsclient') || !hasCommand('gtlsserver') ? 'needs ngtcp2-client and ngtcp2-server' : false);
+
+/** ngtcp2's example server serving $DOCS with a throwaway ECDSA certificate; "listening" once its UDP socket is bound */
+const SERVER = `
+const { spawn, execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const dir = fs.mkdtempSync('/tmp/xdpscope-quic-');
+execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', dir + '/k.pem',
+  '-out', dir + '/c.pem', '-subj', '/CN=quic.test', '-days', '1'], { stdio: 'ignore' });
+const p = spawn('gtlsserver', ['-q', '-d', process.env.DOCS, process.env.HOST, process.env.PORT, dir + '/k.pem', dir + '/c.pem'], { stdio: 'ignore' });
+const bound = () => { try { return execFileSync('ss', ['-Hlun', 'sport = :' + process.env.PORT], { encoding: 'utf8' }).trim() !== ''; } catch { return false; } };
+let tries = 0;
+const t = setInterval(() => { if (bound()) { clearInterval(t); console.log('listening'); } else if (++tries > 500) process.exit(1); }, 20);
+process.on('SIGTERM', () => { p.kill('SIGKILL'); fs.rmSync(dir, { recursive: true, force: true }); process.exit(0); });
+`;
+
+let dir = '';
+const runs: PeerRun[] = [];
+after(() => {
+  for (const r of runs) r.dispose();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+function setup(): string {
+  if (dir) return dir;
+  dir = mkdtempSync(join(tmpdir(), 'xdpscope-quic-keylog-'));
+  chmodSync(dir, 0o755);
+  mkdirSync(join(dir, 'www'));
+  writeFileSync(join(dir, 'www', 'index.html'), '<html>hello quic</html>\n');
+  writeFileSync(join(dir, 'www', 'models.json'), JSON.stringify({ data: [{ id: 'gpt-4o-mini' }] }));
+  process.env.DOCS = join(dir, 'www');
+  return dir;
+}
+
+/** One QUIC connection: two HTTP/3 requests, the client's secrets in `keys`. */
+async function quic(keys: string, extra: string[] = []): Promise<PeerRun> {
+  const client = ['env', `SSLKEYLOGFILE=${keys}`, 'timeout', '20', 'gtlsclient', '-q', '--exit-on-all-streams-close', ...extra,
+    '{ip}', '443', 'https://quic.test/index.html', 'https://quic.test/models.json'];
+  const r = await runPeers(SERVER, 443, [['sh', '-c', `${client.map((a) => `'${a}'`).join(' ')} >/dev/null 2>&1; true`]]);
+  runs.push(r);
+  return r;
+}
+
+/** Every field of these protocols tshark shows on the capture that we declare (certificate sub-layers are X.509's, not compared here). */
+function sharedFields(pcap: string, opt: string[]): string[] {
+  const pdml = run_('tshark', ['-r', pcap, ...opt, '-T', 'pdml']);
+  const theirs = new Set([...pdml.matchAll(/name="((?:quic|tls|http3)\.[^"]+)"/g)].map((m) => m[1]));
+  return allFields().map((f) => f.name).filter((n) => theirs.has(n)).sort();
+}
+
+/** Compares every shared field and the Info column; returns the number of cells compared. */
+function compare(pcap: string, keys: string): { fields: string[]; cells: number } {
+  const opt = ['-o', `tls.keylog_file:${keys}`];
+  const fields = ['frame.number', 'frame.protocols', ...sharedFields(pcap, opt)];
+  // X.509's and PKCS #1's sub-layers in frame.protocols are not ours (the difference oracle.test.ts lists)
+  const theirs = tsharkFields(pcap, fields, opt).map((l) => l.replace(/:(x509\w+|pkcs-1)/g, ''));
+  const ours = ourFields(pcap, fields, opt);
+  assert.equal(ours.length, theirs.length, 'frame count');
+  const diffs: string[] = [];
+  let cells = 0;
+  ours.forEach((l, i) => {
+    const a = l.split('\t'), b = theirs[i].split('\t');
+    fields.forEach((f, j) => {
+      cells++;
+      if (a[j] !== b[j]) diffs.push(`frame ${i + 1} ${f}: ours '${a[j]}', tshark '${b[j]}'`);
+    });
+  });
+  assert.deepEqual(diffs, []);
+  const info = (out: string): string[] => out.split('\n').filter((x) => x.trim()).map((x) => x.trim().split(/\s+/).slice(4).join(' '));
+  assert.deepEqual(info(run_(process.execPath, [CLI, 'read', '-r', pcap, ...opt])), info(run_('tshark', ['-r', pcap, ...opt])));
+  return { fields, cells };
+}
+
+test('QUIC 1-RTT and Handshake decrypted from the key log equal tshark -o tls.keylog_file; HTTP/3 and QPACK', { skip, timeout: 90_000 }, async () => {
+  const keys = join(setup(), 'aes.keys');
+  const r = await quic(keys);
+  const { fields, cells } = compare(r.pcap, keys);
+  process.stdout.write(`# AES-128-GCM: ${fields.length} fields, ${cells} cells equal to tshark\n`);
+  for (const f of ['quic.stream.stream_id', 'quic.stream_data', 'quic.nci.connection_id', 'tls.handshake.certificate', 'http3.frame_type', 'http3.settings.id']) {
+    assert.ok(fields.includes(f), `${f} compared`);
+  }
+  const opt = ['-o', `tls.keylog_file:${keys}`];
+  // the Handshake level's TLS messages: EncryptedExtensions (h3), Certificate, Finished from both sides
+  const hs = ourFields(r.pcap, ['tls.handshake.type'], opt).join(',').split(',').filter(Boolean);
+  for (const t of ['1', '2', '8', '11', '20']) assert.ok(hs.includes(t), `handshake type ${t} seen`);
+  // QPACK: what tshark 4.0 cannot show
+  const req = ourFields(r.pcap, ['http3.headers.method', 'http3.headers.path', 'http3.headers.authority', 'http3.headers.user_agent'], [...opt, '-Y', 'http3.headers.path']);
+  const values = req.flatMap((l) => l.split('\t').flatMap((c) => c.split(',')));
+  for (const v of ['GET', '/index.html', '/models.json', 'quic.test', 'nghttp3/ngtcp2 client']) assert.ok(values.includes(v), `${v} in ${req.join(' | ')}`);
+  const resp = ourFields(r.pcap, ['http3.headers.status', 'http3.headers.content_type', 'http3.headers.content_length'], [...opt, '-Y', 'http3.headers.status']).join('\n');
+  assert.match(resp, /200/);
+  assert.match(resp, /text\/html/);
+  assert.match(resp, /application\/json/);
+  // a display filter over decrypted fields
+  assert.ok(ourFields(r.pcap, ['frame.number'], [...opt, '-Y', 'http3.header.value == "/models.json"']).length >= 1);
+});
+
+test('ChaCha20-Poly1305 and a key update (key phase 1) decrypt as tshark decrypts them', { skip, timeout: 90_000 }, async () => {
+  const keys = join(setup(), 'chacha.keys');
+  // the update comes 5 ms after the handshake; the requests wait 100 ms, so they go under the new keys
+  const r = await quic(keys, ['--ciphers=NORMAL:-VERS-ALL:+VERS-TLS1.3:-CIPHER-ALL:+CHACHA20-POLY1305', '--key-update=5ms', '--delay-stream=100ms']);
+  const { fields, cells } = compare(r.pcap, keys);
+  process.stdout.write(`# ChaCha20-Poly1305 + key update: ${fields.length} fields, ${cells} cells equal to tshark\n`);
+  const opt = ['-o', `tls.keylog_file:${keys}`];
+  assert.deepEqual([...new Set(ourFields(r.pcap, ['tls.handshake.ciphersuite'], [...opt, '-Y', 'tls.handshake.type == 2']))], ['0x1303']);
+  const kp1 = ourFields(r.pcap, ['quic.stream.stream_id'], [...opt, '-Y', 'quic.key_phase == 1 && quic.stream.stream_id']);
+  assert.ok(kp1.length >= 1, 'STREAM frames decrypted under the updated keys');
+});
+
+test('the wrong key log: packets stay encrypted, a note says why, as tshark leaves them', { skip, timeout: 90_000 }, async () => {
+  const d = setup();
+  const keys = join(d, 'first.keys');
+  const r = await quic(keys);
+  const other = join(d, 'other.keys');
+  // another connection's secrets under this connection's client random: nothing opens
+  const random = /CLIENT_HANDSHAKE_TRAFFIC_SECRET ([0-9a-f]{64})/.exec(run_('cat', [keys]))![1];
+  writeFileSync(other, run_('cat', [keys]).replace(/ ([0-9a-f]{64,96})$/gm, (_, s: string) => ` ${'ab'.repeat(s.length / 2)}`));
+  assert.match(run_('cat', [other]), new RegExp(random));
+  compare(r.pcap, other);
+  const opt = ['-o', `tls.keylog_file:${other}`];
+  assert.deepEqual(ourFields(r.pcap, ['quic.stream.stream_id'], [...opt, '-Y', 'quic.stream.stream_id']), []);
+  assert.ok(ourFields(r.pcap, ['frame.number'], [...opt, '-Y', 'quic.decryption_failed']).length >= 3);
+  const dis = new Dissector({ geoip: null, tlsKeys: TlsKeyLog.fromFile(other) });
+  const notes = parseCaptureBuffer(readFileSync(r.pcap)).packets.flatMap((p) => dis.dissect(p).expert.map((e) => e.message));
+  assert.ok(notes.some((m) => /^(Handshake|1-RTT) packet not decrypted: authentication failed/.test(m)), notes.join('\n'));
+});
