@@ -57,7 +57,7 @@ export interface DissectorOptions {
 }
 
 /** Fields enrichment reads, added to a field subset when enrichment is wanted. */
-const ENRICH_INPUTS = ['ip', 'ipv6', 'http', 'tcp.stream', 'ip.src', 'ip.dst', 'ipv6.src', 'ipv6.dst', 'tls.handshake.extensions_server_name', 'http.host', 'http.user_agent', 'dns.qry.name', 'http2', 'http2.headers.authority', 'http2.headers.user_agent'];
+const ENRICH_INPUTS = ['ip', 'ipv6', 'http', 'tcp.stream', 'ip.src', 'ip.dst', 'ipv6.src', 'ipv6.dst', 'tls.handshake.extensions_server_name', 'http.host', 'http.user_agent', 'dns.qry.name', 'http2', 'http2.headers.authority', 'http2.headers.user_agent', 'http3', 'http3.headers.authority', 'http3.headers.user_agent'];
 const isEnrichField = (n: string): boolean =>
   n.startsWith('ip.geoip') || n.startsWith('ipv6.geoip') || n.startsWith('xdpscope') || n === 'http.user_agent.family';
 

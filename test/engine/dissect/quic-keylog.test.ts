@@ -114,6 +114,8 @@ test('QUIC 1-RTT and Handshake decrypted from the key log equal tshark -o tls.ke
   assert.match(resp, /200/);
   assert.match(resp, /text\/html/);
   assert.match(resp, /application\/json/);
+  // the enrichment reads HTTP/3 as it reads HTTP/1.x and HTTP/2 (the User-Agent, Host/SNI and Content-Length columns)
+  assert.deepEqual([...new Set(ourFields(r.pcap, ['http.user_agent.family'], [...opt, '-Y', 'http3.headers.user_agent']))], ['other']);
   // a display filter over decrypted fields
   assert.ok(ourFields(r.pcap, ['frame.number'], [...opt, '-Y', 'http3.header.value == "/models.json"']).length >= 1);
 });
