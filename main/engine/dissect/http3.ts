@@ -11,6 +11,8 @@
 import type { Ctx, FieldNode } from './context';
 import { declare, treeLine } from './fields';
 import { QpackDecoder } from './qpack';
+import * as tables from './tables';
+const { HTTP_MESSAGE_HOOKS } = tables;
 
 const STREAM_TYPES: Record<number, string> = { 0: 'Control Stream', 1: 'Push Stream', 2: 'QPACK Encoder Stream', 3: 'QPACK Decoder Stream' };
 const FRAME_TYPES: Record<number, string> = {
@@ -88,23 +90,36 @@ interface H3Stream {
   broken: boolean;
   /** QPACK encoder stream: the stream offset fed so far (a retransmission must not insert twice) */
   fed: number;
+  /** a request stream's message in this direction (for the message hooks: gen_ai), from its HEADERS to the stream's FIN */
+  msg: H3Message | null;
 }
+
+interface H3Message { headers: Array<[string, string]>; body: Uint8Array[]; bodyLength: number; kept: number }
+
+/** A request stream as both directions see it: the request's HEADERS frame and headers (what the response pairs with). */
+interface H3Exchange { frame: number; headers: Array<[string, string]> }
+
+/** message bodies kept for the hooks (as HTTP/2 keeps them) */
+const MAX_BODY = 4 << 20;
 
 export interface H3Sink { any: boolean; infos: string[] }
 
 /** The HTTP/3 state of one QUIC connection. */
 export class Http3Conn {
+  /** by stream id and direction (id * 2 + 1 from the server): a request stream carries both */
   private streams = new Map<number, H3Stream>();
+  private exchanges = new Map<number, H3Exchange>();
   /** [decoder of what the client sends, of what the server sends] */
   private qpack: [QpackDecoder, QpackDecoder] = [new QpackDecoder(), new QpackDecoder()];
 
   /** One STREAM frame's data at `offset` of stream `id`. */
-  stream(ctx: Ctx, id: number, offset: number, data: Uint8Array, fromServer: boolean, sink: H3Sink): void {
-    let s = this.streams.get(id);
+  stream(ctx: Ctx, id: number, offset: number, data: Uint8Array, fromServer: boolean, fin: boolean, sink: H3Sink): void {
+    const key = id * 2 + (fromServer ? 1 : 0);
+    let s = this.streams.get(key);
     if (!s) {
       if (this.streams.size >= MAX_STREAMS) this.streams.delete(this.streams.keys().next().value as number);
-      s = { type: -1, pending: null, pendingAt: 0, broken: false, fed: 0 };
-      this.streams.set(id, s);
+      s = { type: -1, pending: null, pendingAt: 0, broken: false, fed: 0, msg: null };
+      this.streams.set(key, s);
     }
     let buf = data, at = offset;
     if (s.pending && s.pendingAt + s.pending.length === offset) {
@@ -115,7 +130,7 @@ export class Http3Conn {
     }
     s.pending = null;
     const kind = id & 3;
-    if (kind === 0 && !complete(buf, 0)) { this.wait(s, buf, 0, at); return; }
+    if (kind === 0 && !complete(buf, 0)) { this.wait(s, buf, 0, at); if (fin) this.end(ctx, s, id, fromServer); return; }
     const dir = fromServer ? 1 : 0;
     ctx.withReassembled(buf, 0, 0, 0, () => {
       const l = ctx.layer('http3', 0, buf.length);
@@ -150,10 +165,36 @@ export class Http3Conn {
         }
       }
       while (p < buf.length) {
-        if (!complete(buf, p)) { this.wait(s, buf, p, at); return; }
-        p = this.frame(ctx, l, buf, p, dir, sink);
+        if (!complete(buf, p)) { this.wait(s, buf, p, at); break; }
+        p = this.frame(ctx, l, buf, p, dir, sink, kind === 0 ? s : null, id);
       }
+      if (fin && kind === 0) this.end(ctx, s, id, fromServer);
     });
+  }
+
+  /** A request stream's direction ended (FIN): its message goes to the hooks (gen_ai). */
+  private end(ctx: Ctx, s: H3Stream, id: number, fromServer: boolean): void {
+    const m = s.msg;
+    s.msg = null;
+    if (!m || HTTP_MESSAGE_HOOKS.length === 0) return;
+    const ex = this.exchanges.get(id);
+    const get = (hs: Array<[string, string]> | undefined, n: string): string | undefined => hs?.find(([k]) => k === n)?.[1];
+    const body = m.kept === m.bodyLength ? Buffer.concat(m.body) : null;
+    const message: tables.HttpMessage = {
+      isRequest: !fromServer,
+      method: get(ex?.headers, ':method'),
+      path: get(ex?.headers, ':path'),
+      authority: get(ex?.headers, ':authority'),
+      status: fromServer ? Number(get(m.headers, ':status')) : undefined,
+      headers: m.headers,
+      body, bodyLength: m.bodyLength,
+      contentType: get(m.headers, 'content-type') ?? '',
+      contentEncoding: (get(m.headers, 'content-encoding') ?? '').toLowerCase(),
+      conn: ex ?? s,
+      requestFrame: ex?.frame,
+    };
+    for (const hook of HTTP_MESSAGE_HOOKS) hook(ctx, message);
+    if (fromServer) this.exchanges.delete(id);
   }
 
   private wait(s: H3Stream, buf: Uint8Array, p: number, at: number): void {
@@ -163,7 +204,7 @@ export class Http3Conn {
   }
 
   /** One whole frame at p; returns its end. */
-  private frame(ctx: Ctx, l: FieldNode, b: Uint8Array, p: number, dir: number, sink: H3Sink): number {
+  private frame(ctx: Ctx, l: FieldNode, b: Uint8Array, p: number, dir: number, sink: H3Sink, s: H3Stream | null, id: number): number {
     const t = varint(b, p, b.length)!;
     ctx.add(l, 'http3.frame_type', t[0], p, t[1]);
     if (!reserved(t[0])) sink.infos.push(FRAME_TYPES[t[0]] ?? 'Unknown');
@@ -181,7 +222,21 @@ export class Http3Conn {
         ctx.add(l, 'http3.priority_update_element_id', e[0], p, e[1]);
         ctx.add(l, 'http3.priority_update_field_value', Buffer.from(b.subarray(p + e[1], end)).toString('latin1'), p + e[1], end - p - e[1]);
       }
-    } else if (t[0] === 1) this.headers(ctx, l, b, p, end, dir);
+    } else if (t[0] === 1) {
+      const hs = this.headers(ctx, l, b, p, end, dir);
+      // the first HEADERS of a request stream starts its message (a later one is trailers)
+      if (s && !s.msg) {
+        s.msg = { headers: hs, body: [], bodyLength: 0, kept: 0 };
+        if (dir === 0) {
+          if (this.exchanges.size >= MAX_STREAMS) this.exchanges.delete(this.exchanges.keys().next().value as number);
+          this.exchanges.set(id, { frame: ctx.pkt.number, headers: hs });
+        }
+      }
+    } else if (t[0] === 0 && s?.msg) {
+      const m = s.msg;
+      m.bodyLength += n[0];
+      if (m.kept + n[0] <= MAX_BODY && HTTP_MESSAGE_HOOKS.length > 0 && ctx.wantsPrefix('gen_ai')) { m.body.push(b.slice(p, end)); m.kept += n[0]; }
+    }
     return end;
   }
 
@@ -202,7 +257,7 @@ export class Http3Conn {
     }
   }
 
-  private headers(ctx: Ctx, l: FieldNode, b: Uint8Array, p: number, end: number, dir: number): void {
+  private headers(ctx: Ctx, l: FieldNode, b: Uint8Array, p: number, end: number, dir: number): Array<[string, string]> {
     const r = this.qpack[dir].section(b, p, end);
     for (const [name, value] of r.headers) {
       const h = ctx.add(l, 'http3.header', null, p, end - p);
@@ -219,6 +274,7 @@ export class Http3Conn {
       ctx.gen(l, 'http3.qpack_failed', r.error);
       ctx.note('protocol', 'http3', `Header decompression failed: ${r.error}`, 'warn');
     }
+    return r.headers;
   }
 }
 

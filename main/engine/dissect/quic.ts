@@ -637,9 +637,9 @@ function frames(ctx: Ctx, q: QuicState, l: FieldNode, b: Uint8Array, conn: Conn,
       ctx.sub(fr, 'quic.stream_data', data, p, len);
       p += len;
       infos.push(`STREAM(${id})`);
-      if (/^h3(-|$)/.test(conn.alpn) && len > 0) {
+      if (/^h3(-|$)/.test(conn.alpn) && (len > 0 || (type & 1) !== 0)) {
         conn.h3 ??= new Http3Conn();
-        conn.h3.stream(ctx, id, offset, data, !fromClient, h3);
+        conn.h3.stream(ctx, id, offset, data, !fromClient, (type & 1) !== 0, h3);
         if (h3.infos.length) { infos.push(...h3.infos); h3.infos.length = 0; }
       }
     } else if (type === 0x10) ok = v('quic.md.maximum_data') !== null;

@@ -51,14 +51,22 @@ function setup(): string {
   mkdirSync(join(dir, 'www'));
   writeFileSync(join(dir, 'www', 'index.html'), '<html>hello quic</html>\n');
   writeFileSync(join(dir, 'www', 'models.json'), JSON.stringify({ data: [{ id: 'gpt-4o-mini' }] }));
+  // an OpenAI-compatible answer: the example server returns the file at the request's path, whatever the method
+  mkdirSync(join(dir, 'www', 'v1', 'chat'), { recursive: true });
+  writeFileSync(join(dir, 'www', 'v1', 'chat', 'completions'), JSON.stringify({
+    id: 'chatcmpl-h3', object: 'chat.completion', model: 'gpt-4o-mini-2024-07-18',
+    choices: [{ index: 0, message: { role: 'assistant', content: 'hi' }, finish_reason: 'stop' }],
+    usage: { prompt_tokens: 12, completion_tokens: 3, total_tokens: 15 },
+  }));
+  writeFileSync(join(dir, 'request.json'), JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hello' }] }));
   process.env.DOCS = join(dir, 'www');
   return dir;
 }
 
 /** One QUIC connection: two HTTP/3 requests, the client's secrets in `keys`. */
-async function quic(keys: string, extra: string[] = []): Promise<PeerRun> {
+async function quic(keys: string, extra: string[] = [], urls = ['https://quic.test/index.html', 'https://quic.test/models.json']): Promise<PeerRun> {
   const client = ['env', `SSLKEYLOGFILE=${keys}`, 'timeout', '20', 'gtlsclient', '-q', '--exit-on-all-streams-close', ...extra,
-    '{ip}', '443', 'https://quic.test/index.html', 'https://quic.test/models.json'];
+    '{ip}', '443', ...urls];
   const r = await runPeers(SERVER, 443, [['sh', '-c', `${client.map((a) => `'${a}'`).join(' ')} >/dev/null 2>&1; true`]]);
   runs.push(r);
   return r;
@@ -148,4 +156,19 @@ test('the wrong key log: packets stay encrypted, a note says why, as tshark leav
   const dis = new Dissector({ geoip: null, tlsKeys: TlsKeyLog.fromFile(other) });
   const notes = parseCaptureBuffer(readFileSync(r.pcap)).packets.flatMap((p) => dis.dissect(p).expert.map((e) => e.message));
   assert.ok(notes.some((m) => /^(Handshake|1-RTT) packet not decrypted: authentication failed/.test(m)), notes.join('\n'));
+});
+
+test('an LLM API call over HTTP/3: gen_ai.* from the decrypted request and response', { skip, timeout: 90_000 }, async () => {
+  const d = setup();
+  const keys = join(d, 'ai.keys');
+  const r = await quic(keys, ['-m', 'POST', '-d', join(d, 'request.json')], ['https://api.openai.com/v1/chat/completions']);
+  compare(r.pcap, keys);
+  const fields = ['gen_ai.system', 'gen_ai.operation.name', 'gen_ai.request.model', 'gen_ai.response.model', 'gen_ai.usage.input_tokens', 'gen_ai.usage.output_tokens', 'gen_ai.server.address'];
+  const rows = ourFields(r.pcap, ['http3.headers.status', 'gen_ai.request_in', ...fields], ['-o', `tls.keylog_file:${keys}`, '-Y', 'gen_ai.system']);
+  const response = rows.find((l) => l.startsWith('200\t'));
+  assert.ok(response, rows.join('\n'));
+  const [, requestIn, ...values] = response.split('\t');
+  assert.deepEqual(values, ['openai', 'chat', 'gpt-4o-mini', 'gpt-4o-mini-2024-07-18', '12', '3', 'api.openai.com']);
+  assert.ok(rows.some((l) => l.startsWith('\t\topenai')), 'the request frame carries the call too');
+  assert.ok(Number(requestIn) > 0);
 });
