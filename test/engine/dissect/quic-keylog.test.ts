@@ -13,9 +13,9 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runPeers, peersSkipReason, type PeerRun } from './peers';
-import { ourFields, run as run_, tsharkFields } from './pcap-lib';
-import { CLI, hasCommand } from '../../lib/env';
-import { allFields } from '../../../main/engine/fields/registry';
+import { ourFields, run as run_ } from './pcap-lib';
+import { hasCommand } from '../../lib/env';
+import { compareDecrypted } from './keylog-compare';
 import '../../../main/engine/dissect/protocols';
 import { Dissector } from '../../../main/engine/dissect';
 import { TlsKeyLog } from '../../../main/engine/dissect/keylog';
@@ -36,6 +36,8 @@ let tries = 0;
 const t = setInterval(() => { if (bound()) { clearInterval(t); console.log('listening'); } else if (++tries > 500) process.exit(1); }, 20);
 process.on('SIGTERM', () => { p.kill('SIGKILL'); fs.rmSync(dir, { recursive: true, force: true }); process.exit(0); });
 `;
+
+const PROTOCOLS = ['quic', 'tls', 'http3'];
 
 let dir = '';
 const runs: PeerRun[] = [];
@@ -72,40 +74,10 @@ async function quic(keys: string, extra: string[] = [], urls = ['https://quic.te
   return r;
 }
 
-/** Every field of these protocols tshark shows on the capture that we declare (certificate sub-layers are X.509's, not compared here). */
-function sharedFields(pcap: string, opt: string[]): string[] {
-  const pdml = run_('tshark', ['-r', pcap, ...opt, '-T', 'pdml']);
-  const theirs = new Set([...pdml.matchAll(/name="((?:quic|tls|http3)\.[^"]+)"/g)].map((m) => m[1]));
-  return allFields().map((f) => f.name).filter((n) => theirs.has(n)).sort();
-}
-
-/** Compares every shared field and the Info column; returns the number of cells compared. */
-function compare(pcap: string, keys: string): { fields: string[]; cells: number } {
-  const opt = ['-o', `tls.keylog_file:${keys}`];
-  const fields = ['frame.number', 'frame.protocols', ...sharedFields(pcap, opt)];
-  // X.509's and PKCS #1's sub-layers in frame.protocols are not ours (the difference oracle.test.ts lists)
-  const theirs = tsharkFields(pcap, fields, opt).map((l) => l.replace(/:(x509\w+|pkcs-1)/g, ''));
-  const ours = ourFields(pcap, fields, opt);
-  assert.equal(ours.length, theirs.length, 'frame count');
-  const diffs: string[] = [];
-  let cells = 0;
-  ours.forEach((l, i) => {
-    const a = l.split('\t'), b = theirs[i].split('\t');
-    fields.forEach((f, j) => {
-      cells++;
-      if (a[j] !== b[j]) diffs.push(`frame ${i + 1} ${f}: ours '${a[j]}', tshark '${b[j]}'`);
-    });
-  });
-  assert.deepEqual(diffs, []);
-  const info = (out: string): string[] => out.split('\n').filter((x) => x.trim()).map((x) => x.trim().split(/\s+/).slice(4).join(' '));
-  assert.deepEqual(info(run_(process.execPath, [CLI, 'read', '-r', pcap, ...opt])), info(run_('tshark', ['-r', pcap, ...opt])));
-  return { fields, cells };
-}
-
 test('QUIC 1-RTT and Handshake decrypted from the key log equal tshark -o tls.keylog_file; HTTP/3 and QPACK', { skip, timeout: 90_000 }, async () => {
   const keys = join(setup(), 'aes.keys');
   const r = await quic(keys);
-  const { fields, cells } = compare(r.pcap, keys);
+  const { fields, cells } = compareDecrypted(r.pcap, keys, PROTOCOLS);
   process.stdout.write(`# AES-128-GCM: ${fields.length} fields, ${cells} cells equal to tshark\n`);
   for (const f of ['quic.stream.stream_id', 'quic.stream_data', 'quic.nci.connection_id', 'tls.handshake.certificate', 'http3.frame_type', 'http3.settings.id']) {
     assert.ok(fields.includes(f), `${f} compared`);
@@ -132,7 +104,7 @@ test('ChaCha20-Poly1305 and a key update (key phase 1) decrypt as tshark decrypt
   const keys = join(setup(), 'chacha.keys');
   // the update comes 5 ms after the handshake; the requests wait 100 ms, so they go under the new keys
   const r = await quic(keys, ['--ciphers=NORMAL:-VERS-ALL:+VERS-TLS1.3:-CIPHER-ALL:+CHACHA20-POLY1305', '--key-update=5ms', '--delay-stream=100ms']);
-  const { fields, cells } = compare(r.pcap, keys);
+  const { fields, cells } = compareDecrypted(r.pcap, keys, PROTOCOLS);
   process.stdout.write(`# ChaCha20-Poly1305 + key update: ${fields.length} fields, ${cells} cells equal to tshark\n`);
   const opt = ['-o', `tls.keylog_file:${keys}`];
   assert.deepEqual([...new Set(ourFields(r.pcap, ['tls.handshake.ciphersuite'], [...opt, '-Y', 'tls.handshake.type == 2']))], ['0x1303']);
@@ -149,7 +121,7 @@ test('the wrong key log: packets stay encrypted, a note says why, as tshark leav
   const random = /CLIENT_HANDSHAKE_TRAFFIC_SECRET ([0-9a-f]{64})/.exec(run_('cat', [keys]))![1];
   writeFileSync(other, run_('cat', [keys]).replace(/ ([0-9a-f]{64,96})$/gm, (_, s: string) => ` ${'ab'.repeat(s.length / 2)}`));
   assert.match(run_('cat', [other]), new RegExp(random));
-  compare(r.pcap, other);
+  compareDecrypted(r.pcap, other, PROTOCOLS);
   const opt = ['-o', `tls.keylog_file:${other}`];
   assert.deepEqual(ourFields(r.pcap, ['quic.stream.stream_id'], [...opt, '-Y', 'quic.stream.stream_id']), []);
   assert.ok(ourFields(r.pcap, ['frame.number'], [...opt, '-Y', 'quic.decryption_failed']).length >= 3);
@@ -162,7 +134,7 @@ test('an LLM API call over HTTP/3: gen_ai.* from the decrypted request and respo
   const d = setup();
   const keys = join(d, 'ai.keys');
   const r = await quic(keys, ['-m', 'POST', '-d', join(d, 'request.json')], ['https://api.openai.com/v1/chat/completions']);
-  compare(r.pcap, keys);
+  compareDecrypted(r.pcap, keys, PROTOCOLS);
   const fields = ['gen_ai.system', 'gen_ai.operation.name', 'gen_ai.request.model', 'gen_ai.response.model', 'gen_ai.usage.input_tokens', 'gen_ai.usage.output_tokens', 'gen_ai.server.address'];
   const rows = ourFields(r.pcap, ['http3.headers.status', 'gen_ai.request_in', ...fields], ['-o', `tls.keylog_file:${keys}`, '-Y', 'gen_ai.system']);
   const response = rows.find((l) => l.startsWith('200\t'));
