@@ -142,6 +142,14 @@ export class Dissector {
     this.summaries = this.want === null || opts.summaries === true;
   }
 
+  /**
+   * The TLS secrets this dissector decrypts with (null: none). A capture's
+   * own secrets may appear after its first packets (a Decryption Secrets
+   * Block later in the file): they join the pass then.
+   */
+  get tlsKeys(): TlsKeyLog | null { return this.state.tlsKeys; }
+  set tlsKeys(k: TlsKeyLog | null) { this.state.tlsKeys = k; }
+
   /** Field-subset mode: the wanted names, indexed by the slot their fields carry (FieldNode.slot); null otherwise. */
   wantedNames(): string[] | null {
     return this.want === null ? null : [...this.want.keys()];
