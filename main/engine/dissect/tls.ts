@@ -253,7 +253,7 @@ export class TlsApp implements TcpApp {
       if (!sess.serverRandom) return 'the ServerHello was not captured';
       const master = keys.secret('CLIENT_RANDOM', sess.clientRandom);
       if (!master) return `no CLIENT_RANDOM secret in the key log for client random ${hex(sess.clientRandom)}${keys.fileError ? ` (${keys.fileError})` : ''}`;
-      this.cipher = RecordCipher.tls12(suite, master, sess.clientRandom, sess.serverRandom, this.side === 1, sess.etm);
+      this.cipher = RecordCipher.tls12(suite, master, sess.clientRandom, sess.serverRandom, this.side === 1, sess.etm, s.tlsVersion ?? 0x0303);
     } else {
       const label = LABELS[this.phase][this.side === 1 ? 0 : 1];
       const secret = keys.secret(label, sess.clientRandom);
