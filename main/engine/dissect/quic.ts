@@ -153,9 +153,15 @@ const asPacketKeys = (k: InitialKeys, v2: boolean): PacketKeys => ({ suite: 0x13
 
 const hex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.length).toString('hex');
 
-/** CRYPTO bytes of one direction of a connection at one encryption level, reassembled from offset 0 (bounded). */
+/**
+ * CRYPTO bytes of one direction of a connection at one encryption level,
+ * reassembled from offset 0 (bounded: MAX_CRYPTO in all). Bytes of
+ * messages already shown are let go, so an idle connection keeps none.
+ */
 class CryptoStream {
+  /** bytes from stream offset `base` to `have` */
   data = new Uint8Array(0);
+  base = 0;
   /** contiguous bytes from 0 */
   have = 0;
   /** bytes of messages already shown */
@@ -174,13 +180,19 @@ class CryptoStream {
   private put(offset: number, bytes: Uint8Array): void {
     const end = offset + bytes.length;
     if (end <= this.have) return;
-    if (end > this.data.length) {
-      const nd = new Uint8Array(Math.max(end, this.data.length * 2, 1024));
-      nd.set(this.data.subarray(0, this.have));
+    if (end - this.base > this.data.length) {
+      const nd = new Uint8Array(Math.max(end - this.base, this.data.length * 2, 1024));
+      nd.set(this.data.subarray(0, this.have - this.base));
       this.data = nd;
     }
-    this.data.set(bytes.subarray(this.have - offset), this.have);
+    this.data.set(bytes.subarray(this.have - offset), this.have - this.base);
     this.have = end;
+  }
+
+  /** Messages up to `to` were shown: when nothing waits behind them, their bytes go. */
+  showed(to: number): void {
+    this.shown = to;
+    if (to === this.have) { this.data = new Uint8Array(0); this.base = to; }
   }
 }
 /** per direction and level: a certificate chain fits, a flood does not */
@@ -689,16 +701,17 @@ function frames(ctx: Ctx, q: QuicState, l: FieldNode, b: Uint8Array, conn: Conn,
 /** Handshake messages complete in the CRYPTO stream and not shown yet: one TLS layer with them, as tshark shows inside QUIC. */
 function tlsMessages(ctx: Ctx, cs: CryptoStream, conn: Conn, fromClient: boolean): void {
   const b = cs.data;
-  const from = cs.shown;
+  // (indices into data are stream offsets less its base)
+  const from = cs.shown - cs.base, have = cs.have - cs.base;
   let o = from;
-  while (o + 4 <= cs.have) {
+  while (o + 4 <= have) {
     const len = (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3];
-    if (o + 4 + len > cs.have) break;
+    if (o + 4 + len > have) break;
     o += 4 + len;
   }
   if (o === from) return;
-  cs.shown = o;
   const buf = b.slice(from, o);
+  cs.showed(cs.base + o);
   ctx.withReassembled(buf, 0, 0, 0, () => {
     const tls = ctx.layer('tls', 0, buf.length);
     for (let m = 0; m + 4 <= buf.length;) {
