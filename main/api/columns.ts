@@ -42,9 +42,9 @@ export const COLUMNS = [
   { id: 'info', title: 'Info', type: 'string', flex: 1, minWidth: 260 },
   { id: 'srcCountry', title: 'Src CC', type: 'string', fields: ['ip.geoip.src_country_iso'], format: 'country', width: 85 },
   { id: 'dstCountry', title: 'Dst CC', type: 'string', fields: ['ip.geoip.dst_country_iso'], format: 'country', width: 85 },
-  { id: 'hostSni', title: 'Host/SNI', type: 'string', fields: ['http.host', 'http2.headers.authority', 'tls.handshake.extensions_server_name'], width: 150 },
-  { id: 'userAgent', title: 'User-Agent', type: 'string', fields: ['http.user_agent', 'http2.headers.user_agent'], width: 170 },
-  { id: 'contentLength', title: 'Content-Length', type: 'number', fields: ['http.content_length', 'http2.headers.content_length'], width: 120, numeric: true },
+  { id: 'hostSni', title: 'Host/SNI', type: 'string', fields: ['http.host', 'http2.headers.authority', 'http3.headers.authority', 'tls.handshake.extensions_server_name'], width: 150 },
+  { id: 'userAgent', title: 'User-Agent', type: 'string', fields: ['http.user_agent', 'http2.headers.user_agent', 'http3.headers.user_agent'], width: 170 },
+  { id: 'contentLength', title: 'Content-Length', type: 'number', fields: ['http.content_length', 'http2.headers.content_length', 'http3.headers.content_length'], width: 120, numeric: true },
 ] as const satisfies readonly ColumnDef[];
 
 type Col = (typeof COLUMNS)[number];

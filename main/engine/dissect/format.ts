@@ -73,6 +73,8 @@ export function formatValue(f: Field): string {
     case 'boolean': return v ? '1' : '0';
     case 'string': return escapeString(v);
     case 'bigint':
+      // 64-bit integers past 2^53 (QUIC varints)
+      if (getField(f.name)?.type === 'uint') return v.toString();
       // frame.time_epoch prints as seconds; every other absolute time as a date, like tshark
       return f.name === 'frame.time_epoch' ? epochString(v) : absTimeString(v);
     default: {

@@ -11,7 +11,7 @@
 // knows the few shapes usage comes in. Bodies are parsed only up to
 // MAX_JSON; past it the fields come from what a bounded scan finds and an
 // expert note says so.
-import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
+import { brotliDecompressSync, crc32, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
 import type { Ctx, FieldNode } from './context';
 import { declare } from './fields';
 import { HTTP_MESSAGE_HOOKS, type HttpMessage } from './tables';
@@ -151,6 +151,9 @@ interface Found { model?: string; id?: string; input?: number; output?: number; 
 function extract(o: Json, into: Found): void {
   for (const v of [o, obj(o.message), obj(o.response)]) {
     if (!v) continue;
+    // Bedrock's last streamed chunk: the invocation's own count, whatever the model's format
+    const metrics = obj(v['amazon-bedrock-invocationMetrics']);
+    if (metrics) { into.input = num(metrics.inputTokenCount) ?? into.input; into.output = num(metrics.outputTokenCount) ?? into.output; }
     into.model = str(v.model) ?? str(v.modelVersion) ?? into.model;
     into.id = str(v.id) ?? str(v.responseId) ?? into.id;
     const u = obj(v.usage) ?? obj(v.usageMetadata);
@@ -174,6 +177,39 @@ function parse(text: string): unknown {
 }
 
 /** A response body: one JSON document, a JSON array (Gemini's stream), server-sent events or JSON lines. */
+const EVENT_STREAM = 'application/vnd.amazon.eventstream';
+
+/**
+ * AWS event stream framing (Bedrock's invoke-with-response-stream and
+ * converse-stream responses): messages of a 12-byte prelude (total and
+ * headers length, CRC-32), typed headers, a payload and a CRC-32. Each
+ * payload is JSON: a `bytes` field carries the model's own chunk in base64
+ * (the last with amazon-bedrock-invocationMetrics), Converse's `metadata`
+ * event the usage itself. Stops at the first damaged message (bounded:
+ * MAX_EVENTS messages).
+ */
+export function readEventStream(b: Uint8Array, into: Found): { events: number; error?: string } {
+  const view = Buffer.from(b.buffer, b.byteOffset, b.length);
+  let o = 0, events = 0;
+  while (o < b.length && events < MAX_EVENTS) {
+    if (o + 16 > b.length) return { events, error: `message cut short at byte ${o}` };
+    const total = view.readUInt32BE(o), hlen = view.readUInt32BE(o + 4);
+    if (total < 16 || hlen > total - 16 || o + total > b.length) return { events, error: `message length ${total} (headers ${hlen}) at byte ${o} runs past the body` };
+    if (crc32(view.subarray(o, o + 8)) !== view.readUInt32BE(o + 8)) return { events, error: `prelude CRC mismatch at byte ${o}` };
+    if (crc32(view.subarray(o, o + total - 4)) !== view.readUInt32BE(o + total - 4)) return { events, error: `message CRC mismatch at byte ${o}` };
+    const payload = view.subarray(o + 12 + hlen, o + total - 4).toString('utf8');
+    const p = obj(parse(payload));
+    if (p) {
+      extract(p, into);
+      const inner = typeof p.bytes === 'string' ? obj(parse(Buffer.from(p.bytes, 'base64').toString('utf8'))) : undefined;
+      if (inner) extract(inner, into);
+    }
+    events++;
+    o += total;
+  }
+  return { events };
+}
+
 export function readResponse(text: string, ctype: string, into: Found): number {
   const whole = ctype.includes('event-stream') ? undefined : parse(text);
   if (Array.isArray(whole)) { for (const e of whole) { const o = obj(e); if (o) extract(o, into); } return whole.length; }
@@ -272,10 +308,17 @@ function onMessage(ctx: Ctx, m: HttpMessage): void {
   const l = genLayer(ctx);
   addFields(ctx, l, c);
   ctx.gen(l, 'gen_ai.request_in', c.frame);
-  const text = bodyText(ctx, m);
-  if (text === null) return;
   const found: Found = {};
-  readResponse(text, m.contentType.toLowerCase(), found);
+  if (m.contentType.toLowerCase().startsWith(EVENT_STREAM)) {
+    // binary framing: read before any text decoding
+    if (m.body === null) { bodyText(ctx, m); return; }
+    const r = readEventStream(decode(m.body, m.contentEncoding), found);
+    if (r.error) ctx.note('protocol', 'gen_ai', `AWS event stream: ${r.error} (after ${r.events} messages)`, 'warn');
+  } else {
+    const text = bodyText(ctx, m);
+    if (text === null) return;
+    readResponse(text, m.contentType.toLowerCase(), found);
+  }
   if (found.model !== undefined) ctx.gen(l, 'gen_ai.response.model', found.model);
   if (found.id !== undefined) ctx.gen(l, 'gen_ai.response.id', found.id);
   if (found.finish !== undefined) ctx.gen(l, 'gen_ai.response.finish_reasons', found.finish);

@@ -490,7 +490,8 @@ function emit(ctx: Ctx, m: Message, s: TcpStream): void {
     lineNo++;
     pos = nl + 1;
   }
-  const fullUri = host ? (uri.startsWith('http') ? uri : `http://${host}${uri}`) : '';
+  // (inside TLS the scheme is https, as tshark writes it)
+  const fullUri = host ? (uri.startsWith('http') ? uri : `${ctx.protocols.includes('tls') ? 'https' : 'http'}://${host}${uri}`) : '';
   if (m.isRequest && fullUri) ctx.gen(http, 'http.request.full_uri', fullUri);
   const requestFrame = pairing(ctx, http, m, s, fullUri);
   if (m.bodyLen > 0) ctx.gen(http, 'http.body_length', m.bodyLen);

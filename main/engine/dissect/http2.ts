@@ -421,12 +421,15 @@ export class Http2App implements TcpApp {
         if (len > 0) ctx.sub(st, 'http2.unknown', f.subarray(p), p, len);
     }
     st.label = label;
-    this.infos.push(info);
+    // tshark's text media dissector appends the media type to the frame that ended a text body
+    this.infos.push(info + this.bodyMedia);
+    this.bodyMedia = '';
     // a body layer's title comes after the frame that ended the message
     if (this.bodyTitle) { this.infos.push(this.bodyTitle); this.bodyTitle = ''; }
   }
 
   private bodyTitle = '';
+  private bodyMedia = '';
 
   /** set by the connection: the decoder of the other direction learns the limit this side announced */
   private peerTableSize(v: number): void {
@@ -484,7 +487,8 @@ export class Http2App implements TcpApp {
       let total = 0;
       for (const h of hs) total += h.name.length + h.value.length + 8;
       ctx.sub(st, 'http2.header.length', total, q, 0).generated = true;
-      ctx.sub(st, 'http2.header.count', hs.length, q, 0).generated = true;
+      // (tshark counts a table size update as a header)
+      ctx.sub(st, 'http2.header.count', hs.length + res.updates.length, q, 0).generated = true;
     }
     for (const h of hs) {
       const [s, l] = at(h.start, h.len);
@@ -603,6 +607,7 @@ export class Http2App implements TcpApp {
       ctx.layer(proto, 0, 0);
       const title = proto === 'json' ? `JavaScript Object Notation (${ctype})` : proto === 'xml' ? `eXtensible Markup Language` : '';
       if (title) this.bodyTitle = title;
+      else if (proto === 'data-text-lines') this.bodyMedia = ` (${ctype})`;
       // the column names the last body's protocol when it has a short name (tshark: json, xml)
       ctx.protocol = proto === 'json' ? 'HTTP2/JSON' : proto === 'xml' ? 'HTTP2/XML' : 'HTTP2';
     }

@@ -58,7 +58,7 @@ export interface DissectorOptions {
 }
 
 /** Fields enrichment reads, added to a field subset when enrichment is wanted. */
-const ENRICH_INPUTS = ['ip', 'ipv6', 'http', 'tcp.stream', 'ip.src', 'ip.dst', 'ipv6.src', 'ipv6.dst', 'tls.handshake.extensions_server_name', 'http.host', 'http.user_agent', 'dns.qry.name', 'http2', 'http2.headers.authority', 'http2.headers.user_agent'];
+const ENRICH_INPUTS = ['ip', 'ipv6', 'http', 'tcp.stream', 'ip.src', 'ip.dst', 'ipv6.src', 'ipv6.dst', 'tls.handshake.extensions_server_name', 'http.host', 'http.user_agent', 'dns.qry.name', 'http2', 'http2.headers.authority', 'http2.headers.user_agent', 'http3', 'http3.headers.authority', 'http3.headers.user_agent'];
 const isEnrichField = (n: string): boolean =>
   n.startsWith('ip.geoip') || n.startsWith('ipv6.geoip') || n.startsWith('xdpscope') || n === 'http.user_agent.family';
 
@@ -142,6 +142,14 @@ export class Dissector {
     this.state.tlsTap = opts.onTlsPlaintext ?? null;
     this.summaries = this.want === null || opts.summaries === true;
   }
+
+  /**
+   * The TLS secrets this dissector decrypts with (null: none). A capture's
+   * own secrets may appear after its first packets (a Decryption Secrets
+   * Block later in the file): they join the pass then.
+   */
+  get tlsKeys(): TlsKeyLog | null { return this.state.tlsKeys; }
+  set tlsKeys(k: TlsKeyLog | null) { this.state.tlsKeys = k; }
 
   /** Field-subset mode: the wanted names, indexed by the slot their fields carry (FieldNode.slot); null otherwise. */
   wantedNames(): string[] | null {

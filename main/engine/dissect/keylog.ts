@@ -64,6 +64,12 @@ export class TlsKeyLog {
   badLines = 0;
   /** pulls secrets added elsewhere since the last call (pcapng DSBs as the reader meets them) */
   private pulls: Array<() => string | null> = [];
+  /**
+   * label + client random asked for and missing: the first miss of each
+   * looks at the file at once (a live client writes a secret just before it
+   * uses it); repeated misses only every RECHECK_MS (bounded by MAX_RANDOMS)
+   */
+  private readonly missed = new Set<string>();
   /** client randoms a dissection found secrets for: what a saved session carries (bounded by byRandom) */
   private readonly used = new Set<string>();
   /** asked for what this log lacks (a capture's own secrets, then the user's key log, read when asked: the preference may change) */
@@ -159,7 +165,15 @@ export class TlsKeyLog {
   secret(label: KeylogLabel, clientRandom: Uint8Array): Buffer | undefined {
     const key = Buffer.from(clientRandom.buffer, clientRandom.byteOffset, clientRandom.length).toString('hex');
     let s = this.byRandom.get(key)?.get(label);
-    if (s === undefined && this.refresh()) s = this.byRandom.get(key)?.get(label);
+    if (s === undefined) {
+      const miss = label + key;
+      const first = !this.missed.has(miss);
+      if (first) {
+        if (this.missed.size >= MAX_RANDOMS) this.missed.clear();
+        this.missed.add(miss);
+      }
+      if (this.refresh(first)) s = this.byRandom.get(key)?.get(label);
+    }
     if (s === undefined) {
       const f = this.fallback();
       return f !== null && f !== this ? f.secret(label, clientRandom) : undefined;

@@ -91,6 +91,30 @@ export function prf12(hash: Hash, secret: Uint8Array, label: string, seed: Uint8
   return Buffer.concat(out).subarray(0, length);
 }
 
+/** P_hash (RFC 2246 §5) for one half of the TLS 1.0/1.1 PRF. */
+function pHash(hash: 'md5' | 'sha1', secret: Uint8Array, ls: Buffer, length: number): Buffer {
+  const out: Buffer[] = [];
+  let a: Buffer = ls;
+  let have = 0;
+  while (have < length) {
+    a = createHmac(hash, secret).update(a).digest();
+    const p = createHmac(hash, secret).update(a).update(ls).digest();
+    out.push(p);
+    have += p.length;
+  }
+  return Buffer.concat(out).subarray(0, length);
+}
+
+/** The TLS 1.0/1.1 PRF (RFC 2246 §5): P_MD5 over the secret's first half XOR P_SHA1 over its second. */
+export function prf10(secret: Uint8Array, label: string, seed: Uint8Array, length: number): Buffer {
+  const ls = Buffer.concat([Buffer.from(label, 'latin1'), seed]);
+  const half = Math.ceil(secret.length / 2);
+  const md5 = pHash('md5', secret.subarray(0, half), ls, length);
+  const sha1 = pHash('sha1', secret.subarray(secret.length - half), ls, length);
+  for (let i = 0; i < length; i++) md5[i] ^= sha1[i];
+  return md5;
+}
+
 /** What a record decrypts to: its plaintext and (TLS 1.3) its real content type. */
 export interface Plain { data: Buffer; type: number }
 
@@ -101,11 +125,14 @@ export class RecordCipher {
     private readonly suite: Suite,
     private readonly tls13: boolean,
     private readonly key: Buffer,
-    private readonly iv: Buffer,
+    /** (TLS 1.0 CBC: the last ciphertext block of the previous record, RFC 2246 §6.2.3.2) */
+    private iv: Buffer,
     private readonly macKey: Buffer | null,
     /** TLS 1.3: the traffic secret, for key update */
     private readonly secret: Buffer | null,
     private readonly etm: boolean,
+    /** TLS 1.0: CBC records chain their IVs instead of carrying one (TLS 1.1 made it explicit) */
+    private readonly chainedIv = false,
   ) {}
 
   /** TLS 1.3 keys from a traffic secret (RFC 8446 §7.3). */
@@ -121,16 +148,22 @@ export class RecordCipher {
     return RecordCipher.tls13(this.suite, next);
   }
 
-  /** TLS 1.2 keys for one side from the master secret (RFC 5246 §6.3). */
-  static tls12(suite: Suite, master: Buffer, clientRandom: Uint8Array, serverRandom: Uint8Array, client: boolean, etm: boolean): RecordCipher {
+  /**
+   * TLS 1.2 keys for one side from the master secret (RFC 5246 §6.3); TLS
+   * 1.0 and 1.1 (`version` 0x0301, 0x0302) derive them with their MD5/SHA-1
+   * PRF (RFC 2246 §6.3, RFC 4346 §6.3).
+   */
+  static tls12(suite: Suite, master: Buffer, clientRandom: Uint8Array, serverRandom: Uint8Array, client: boolean, etm: boolean, version = 0x0303): RecordCipher {
     const macLen = suite.mac ? HASH_LEN[suite.mac] : 0;
     // AEAD suites: a 4-byte implicit nonce part (GCM/CCM) or a 12-byte IV (ChaCha20-Poly1305, RFC 7905); CBC: 16 (unused with explicit IVs)
     const ivLen = suite.bulk === 'chacha' ? 12 : suite.bulk === 'cbc' ? 16 : 4;
-    const block = prf12(suite.prf, master, 'key expansion', Buffer.concat([serverRandom, clientRandom]), 2 * (macLen + suite.keyLen + ivLen));
+    const seed = Buffer.concat([serverRandom, clientRandom]);
+    const size = 2 * (macLen + suite.keyLen + ivLen);
+    const block = version < 0x0303 ? prf10(master, 'key expansion', seed, size) : prf12(suite.prf, master, 'key expansion', seed, size);
     let o = 0;
     const take = (n: number): Buffer => { const b = block.subarray(o, o + n); o += n; return b; };
     const cMac = take(macLen), sMac = take(macLen), cKey = take(suite.keyLen), sKey = take(suite.keyLen), cIv = take(ivLen), sIv = take(ivLen);
-    return new RecordCipher(suite, false, client ? cKey : sKey, client ? cIv : sIv, suite.mac ? (client ? cMac : sMac) : null, null, etm);
+    return new RecordCipher(suite, false, client ? cKey : sKey, Buffer.from(client ? cIv : sIv), suite.mac ? (client ? cMac : sMac) : null, null, etm, version <= 0x0301);
   }
 
   /**
@@ -216,20 +249,25 @@ export class RecordCipher {
   private openCbc(hdr: Uint8Array, body: Uint8Array): Plain | string {
     const macLen = HASH_LEN[this.suite.mac!];
     const mac = (data: Uint8Array, len: number): Buffer => createHmac(this.suite.mac!, this.macKey!).update(this.aad12(hdr, len)).update(data).digest();
+    // TLS 1.0: the IV is the previous record's last ciphertext block; later versions send it first
+    const ivLen = this.chainedIv ? 0 : 16;
     let enc = body;
     if (this.etm) {
       // encrypt-then-MAC: the MAC covers IV and ciphertext and is checked first
-      if (body.length < 16 + 16 + macLen) return `record of ${body.length} bytes is too short for encrypt-then-MAC`;
+      if (body.length < ivLen + 16 + macLen) return `record of ${body.length} bytes is too short for encrypt-then-MAC`;
       enc = body.subarray(0, body.length - macLen);
       const want = mac(enc, enc.length);
       if (!timingSafeEqual(want, body.subarray(body.length - macLen))) return 'MAC check failed: wrong keys, or a record lost or out of order';
     }
-    if (enc.length < 32 || enc.length % 16 !== 0) return `CBC record of ${enc.length} bytes is not whole blocks after its IV`;
+    if (enc.length < ivLen + 16 || enc.length % 16 !== 0) return `CBC record of ${enc.length} bytes is not whole blocks after its IV`;
+    const iv = this.chainedIv ? this.iv : enc.subarray(0, 16);
+    // the chain follows the ciphertext, whether or not this record opens
+    if (this.chainedIv) this.iv = Buffer.from(enc.subarray(enc.length - 16));
     let out: Buffer;
     try {
-      const d = createDecipheriv(`aes-${this.key.length * 8}-cbc`, this.key, enc.subarray(0, 16));
+      const d = createDecipheriv(`aes-${this.key.length * 8}-cbc`, this.key, iv);
       d.setAutoPadding(false);
-      out = Buffer.concat([d.update(enc.subarray(16)), d.final()]);
+      out = Buffer.concat([d.update(enc.subarray(ivLen)), d.final()]);
     } catch (e) {
       return `CBC decryption failed: ${(e as Error).message}`;
     }

@@ -74,6 +74,12 @@ declare('tls', 'Transport Layer Security', [
   ['tls.handshake.certificates', 'none', 'Certificates'],
   ['tls.handshake.certificate_length', 'uint', 'Certificate Length'],
   ['tls.handshake.certificate', 'bytes', 'Certificate'],
+  ['tls.handshake.session_ticket_lifetime_hint', 'uint', 'Session Ticket Lifetime Hint'],
+  ['tls.handshake.session_ticket_age_add', 'uint', 'Session Ticket Age Add'],
+  ['tls.handshake.session_ticket_nonce_length', 'uint', 'Session Ticket Nonce Length'],
+  ['tls.handshake.session_ticket_nonce', 'bytes', 'Session Ticket Nonce'],
+  ['tls.handshake.session_ticket_length', 'uint', 'Session Ticket Length'],
+  ['tls.handshake.session_ticket', 'bytes', 'Session Ticket'],
 ]);
 
 const HS_NAMES: Record<number, string> = {
@@ -247,7 +253,7 @@ export class TlsApp implements TcpApp {
       if (!sess.serverRandom) return 'the ServerHello was not captured';
       const master = keys.secret('CLIENT_RANDOM', sess.clientRandom);
       if (!master) return `no CLIENT_RANDOM secret in the key log for client random ${hex(sess.clientRandom)}${keys.fileError ? ` (${keys.fileError})` : ''}`;
-      this.cipher = RecordCipher.tls12(suite, master, sess.clientRandom, sess.serverRandom, this.side === 1, sess.etm);
+      this.cipher = RecordCipher.tls12(suite, master, sess.clientRandom, sess.serverRandom, this.side === 1, sess.etm, s.tlsVersion ?? 0x0303);
     } else {
       const label = LABELS[this.phase][this.side === 1 ? 0 : 1];
       const secret = keys.secret(label, sess.clientRandom);
@@ -446,6 +452,8 @@ export class TlsApp implements TcpApp {
           ctx.sub(hs, 'tls.handshake.certificate_request_context_length', b[p], p, 1);
           certificates(ctx, hs, b, p + 1 + b[p], e, true);
         }
+      } else if (type === 4) {
+        newSessionTicket(ctx, hs, b, p, e, (s.tlsVersion ?? this.version) === 0x0304);
       } else if (type === 8) {
         encryptedExtensions(ctx, hs, b, p, e, s);
       } else if (type === 20) {
@@ -493,7 +501,7 @@ function alpnFirst(b: Uint8Array, p: number, e: number): string {
 }
 
 /** TLS 1.3 EncryptedExtensions body [o, end): the extensions, ALPN among them. */
-function encryptedExtensions(ctx: Ctx, hs: FieldNode, b: Uint8Array, o: number, end: number, s: TlsStream): void {
+export function encryptedExtensions(ctx: Ctx, hs: FieldNode, b: Uint8Array, o: number, end: number, s: TlsStream): void {
   if (o + 2 > end) { ctx.malformedAt('tls', 'Encrypted Extensions cut short in its length', o, end - o); return; }
   const total = u16(b, o);
   ctx.sub(hs, 'tls.handshake.extensions_length', total, o, 2);
@@ -522,7 +530,7 @@ function encryptedExtensions(ctx: Ctx, hs: FieldNode, b: Uint8Array, o: number, 
  * A Certificate message body [o, end): the chain's length, then each
  * certificate's length and DER bytes (TLS 1.3: each followed by its extensions).
  */
-function certificates(ctx: Ctx, hs: FieldNode, b: Uint8Array, o: number, end: number, tls13 = false): void {
+export function certificates(ctx: Ctx, hs: FieldNode, b: Uint8Array, o: number, end: number, tls13 = false): void {
   if (o + 3 > end) { ctx.malformedAt('tls', 'Certificate message cut short in its length', o, end - o); return; }
   const total = (b[o] << 16) | (b[o + 1] << 8) | b[o + 2];
   ctx.sub(hs, 'tls.handshake.certificates_length', total, o, 3);
@@ -539,8 +547,48 @@ function certificates(ctx: Ctx, hs: FieldNode, b: Uint8Array, o: number, end: nu
     p += 3 + l;
     if (tls13) {
       if (p + 2 > stop) { ctx.malformedAt('tls', 'certificate entry cut short in its extensions length', p, stop - p); return; }
+      ctx.sub(hs, 'tls.handshake.extensions_length', u16(b, p), p, 2);
       p += 2 + u16(b, p);
     }
+  }
+}
+
+/** A NewSessionTicket body [o, end) (RFC 5077 §3.3; TLS 1.3: RFC 8446 §4.6.1, with age_add, nonce and extensions). */
+export function newSessionTicket(ctx: Ctx, hs: FieldNode, b: Uint8Array, o: number, end: number, tls13: boolean): void {
+  const need = (n: number, what: string): boolean => {
+    if (o + n <= end) return true;
+    ctx.malformedAt('tls', `New Session Ticket cut short in its ${what}`, o, end - o);
+    return false;
+  };
+  if (!need(4, 'lifetime')) return;
+  ctx.sub(hs, 'tls.handshake.session_ticket_lifetime_hint', readers.u32(b, o), o, 4);
+  o += 4;
+  if (tls13) {
+    if (!need(5, 'nonce')) return;
+    ctx.sub(hs, 'tls.handshake.session_ticket_age_add', readers.u32(b, o), o, 4);
+    const n = b[o + 4];
+    ctx.sub(hs, 'tls.handshake.session_ticket_nonce_length', n, o + 4, 1);
+    o += 5;
+    if (!need(n, 'nonce')) return;
+    ctx.sub(hs, 'tls.handshake.session_ticket_nonce', b.subarray(o, o + n), o, n);
+    o += n;
+  }
+  if (!need(2, 'ticket length')) return;
+  const tl = u16(b, o);
+  ctx.sub(hs, 'tls.handshake.session_ticket_length', tl, o, 2);
+  o += 2;
+  if (!need(tl, 'ticket')) return;
+  ctx.sub(hs, 'tls.handshake.session_ticket', b.subarray(o, o + tl), o, tl);
+  o += tl;
+  if (!tls13 || !need(2, 'extensions length')) return;
+  const total = u16(b, o);
+  ctx.sub(hs, 'tls.handshake.extensions_length', total, o, 2);
+  const stop = Math.min(end, o + 2 + total);
+  for (let p = o + 2; p + 4 <= stop;) {
+    const l = u16(b, p + 2);
+    ctx.sub(hs, 'tls.handshake.extension.type', u16(b, p), p, 2);
+    ctx.sub(hs, 'tls.handshake.extension.len', l, p + 2, 2);
+    p += 4 + l;
   }
 }
 

@@ -101,9 +101,9 @@ export function enrichPacket(ctx: Ctx, opts: EnrichOptions): void {
     else if (name === 'ipv6.dst') { if (v6dst === null && v4dst < 0) v6dst = f.value as Uint8Array; }
     else if (name.charCodeAt(0) === 0x74 && name === 'tls.handshake.extensions_server_name') { if (sni === null) sni = f.value as string; }
     else if (name === 'http') httpLayer = f;
-    else if (name === 'http.host' || name === 'http2.headers.authority') { if (host === null) host = f.value as string; }
-    else if (name === 'http.user_agent' || name === 'http2.headers.user_agent') { if (ua === null) ua = f.value as string; }
-    else if (name === 'http2') { if (httpLayer === null) httpLayer = f; }
+    else if (name === 'http.host' || name === 'http2.headers.authority' || name === 'http3.headers.authority') { if (host === null) host = f.value as string; }
+    else if (name === 'http.user_agent' || name === 'http2.headers.user_agent' || name === 'http3.headers.user_agent') { if (ua === null) ua = f.value as string; }
+    else if (name === 'http2' || name === 'http3') { if (httpLayer === null) httpLayer = f; }
     else if (name === 'dns.qry.name') { if (dnsName === null) dnsName = f.value as string; }
     else if (name === 'tcp.stream') { if (stream < 0) stream = f.value as number; }
   }

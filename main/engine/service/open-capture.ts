@@ -115,6 +115,8 @@ export class OpenCapture {
   ingest(batch: readonly RawPacket[], fromFile = false): void {
     const store = this.store;
     const dissector = this.dissector ??= this.newDissector();
+    // secrets that appeared since the pass began (a DSB after the first packets, a key log set while capturing) join it
+    if (dissector.tlsKeys === null) dissector.tlsKeys = this.tlsKeys();
     const first = store.count;
     const summaries: RowSummary[] = [];
     for (const pkt of batch) {

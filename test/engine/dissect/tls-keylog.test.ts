@@ -61,6 +61,28 @@ test('a growing file: complete lines are read as they arrive, a half-written one
   }
 });
 
+test('a secret asked for the first time is looked for in the file at once (a live client writes it just before use)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'xs-keylog-'));
+  try {
+    const path = join(dir, 'keys.txt');
+    writeFileSync(path, '');
+    const k = TlsKeyLog.fromFile(path);
+    // the handshake's keys are missing when its first records pass
+    assert.equal(k.secret('SERVER_HANDSHAKE_TRAFFIC_SECRET', rnd(R2)), undefined);
+    // the client writes its secrets; its first application record follows within a millisecond, long before the re-read interval
+    appendFileSync(path, `SERVER_HANDSHAKE_TRAFFIC_SECRET ${R2} ${'11'.repeat(32)}\nCLIENT_TRAFFIC_SECRET_0 ${R2} ${'22'.repeat(32)}\n`);
+    assert.equal(k.secret('CLIENT_TRAFFIC_SECRET_0', rnd(R2))?.toString('hex'), '22'.repeat(32));
+    assert.equal(k.secret('SERVER_HANDSHAKE_TRAFFIC_SECRET', rnd(R2))?.toString('hex'), '11'.repeat(32));
+    // a secret that stays missing is not looked for on every record
+    const reads = k.reads;
+    appendFileSync(path, `# a comment\n`);
+    for (let i = 0; i < 100; i++) k.secret('CLIENT_TRAFFIC_SECRET_0', rnd(R1));
+    assert.ok(k.reads <= reads + 1, `${k.reads - reads} re-reads for one missing secret`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('an unreadable key log: an error to show, no secrets, nothing thrown', () => {
   const k = TlsKeyLog.fromFile('/nonexistent/keys.txt');
   assert.match(k.fileError ?? '', /ENOENT/);

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { EngineService } from '../../../main/engine/service/service';
@@ -14,6 +14,7 @@ import { tlsKeylogPreference } from '../../../main/engine/dissect/keylog';
 import type { DetailNode } from '../../../main/api/types';
 import { runPeers, peersSkipReason } from '../dissect/peers';
 import { hasCommand } from '../../lib/env';
+import { eth, ipv4, udp } from '../dissect/packets';
 
 process.env.XDPSCOPE_CONFIG_DIR = mkdtempSync(join(tmpdir(), 'xs-config-'));
 const missing = ['curl', 'openssl', 'editcap', 'tshark'].find((c) => !hasCommand(c));
@@ -35,6 +36,38 @@ async function opened(path: string): Promise<EngineService> {
   for (let i = 0; i < 3000 && s.status().state === 'loading'; i++) await new Promise((r) => setTimeout(r, 10));
   assert.equal(s.status().state, 'done', `${path} did not load`);
   return s;
+}
+
+/** An Enhanced Packet Block (little-endian) holding an unrelated UDP datagram between benchmarking addresses. */
+function fillerBlock(): Buffer {
+  const frame = Buffer.from(eth(0x0800, ipv4('198.18.0.1', '198.18.0.2', 17, udp(9, 9, [...Buffer.from('filler')]))));
+  const padded = (frame.length + 3) & ~3;
+  const b = Buffer.alloc(32 + padded);
+  b.writeUInt32LE(6, 0); b.writeUInt32LE(b.length, 4); b.writeUInt32LE(0, 8);
+  b.writeUInt32LE(frame.length, 20); b.writeUInt32LE(frame.length, 24);
+  frame.copy(b, 28);
+  b.writeUInt32LE(b.length, b.length - 4);
+  return b;
+}
+
+/**
+ * The pcapng file with `fillers` unrelated packets first and its Decryption
+ * Secrets Block moved after them (little-endian files, as editcap writes):
+ * the secrets arrive after the reader's first batch.
+ */
+function dsbAfterFirstPacket(file: Buffer, fillers: number): Buffer {
+  const blocks: Buffer[] = [];
+  for (let o = 0; o + 12 <= file.length;) {
+    const len = file.readUInt32LE(o + 4);
+    blocks.push(file.subarray(o, o + len));
+    o += len;
+  }
+  const dsb = blocks.findIndex((b) => b.readUInt32LE(0) === 0x0a);
+  const [block] = blocks.splice(dsb, 1);
+  const firstPacket = blocks.findIndex((b) => b.readUInt32LE(0) === 6);
+  const filler = fillerBlock();
+  blocks.splice(firstPacket, 0, ...Array.from({ length: fillers }, () => filler), block);
+  return Buffer.concat(blocks);
 }
 
 const names = (ns: DetailNode[], out: Map<string, string | undefined> = new Map()): Map<string, string | undefined> => {
@@ -79,6 +112,19 @@ test('a pcapng file\'s Decryption Secrets Blocks decrypt the list, details and F
       await s.call('saveCopy', { path: saved });
       assert.match(execFileSync('tshark', ['-r', saved, '-Y', 'http.request', '-T', 'fields', '-e', 'http.request.uri'], { encoding: 'utf8' }), /\/dsb-path/);
     } finally { await s.shutdown(); }
+
+    // secrets that arrive after the first packet (a DSB later in the file) decrypt the first pass too: the list's
+    // filter index is built there
+    const late = join(dir, 'late.pcapng');
+    // (more packets before the block than the reader's batch of 8192)
+    writeFileSync(late, dsbAfterFirstPacket(readFileSync(withDsb), 9000));
+    const lateFrame = execFileSync('tshark', ['-r', late, '-Y', 'http.request', '-T', 'fields', '-e', 'frame.number'], { encoding: 'utf8' }).trim();
+    assert.equal(Number(lateFrame), Number(reqFrame) + 9000);
+    const l = await opened(late);
+    try {
+      await l.call('setFilter', { text: 'http.request.method == "GET"' });
+      assert.deepEqual([...l.rows(0, 10).number], [Number(lateFrame)], 'a late DSB decrypts the first pass');
+    } finally { await l.shutdown(); }
 
     const p = await opened(plain);
     try {

@@ -43,10 +43,15 @@ export function packetHandlers(svc: EngineService): Handlers<'packet'> {
   };
 }
 
+/** QUIC packets replayed before one shown in details: its connection's keys and packet numbers come from all of them */
+const MAX_QUIC_REPLAY = 50_000;
+
 /**
  * Re-dissect a packet for the detail pane. A fresh dissector sees the
  * packet's TCP stream up to it first, so reassembly and stream state
- * match what the list saw.
+ * match what the list saw; a QUIC packet, its UDP conversation from the
+ * start (the Initial's ClientHello names the key log's secrets, and each
+ * packet number is decoded against the ones before it).
  */
 export function redissect(cap: OpenCapture, i: number): Dissection {
   const s = cap.store;
@@ -54,6 +59,11 @@ export function redissect(cap: OpenCapture, i: number): Dissection {
   const seq: number[] = [];
   if (stream >= 0) {
     for (let j = i; j >= 0 && seq.length < 2000; j--) if (s.stream.arr[j] === stream) seq.push(j);
+    seq.reverse();
+  } else if (isQuic(cap, i)) {
+    const ids = udpStreamIds(s);
+    const u = ids[i];
+    for (let j = i; j >= 0 && seq.length < MAX_QUIC_REPLAY; j--) if (j === i || (u >= 0 && ids[j] === u)) seq.push(j);
     seq.reverse();
   } else seq.push(i);
   const dissector = cap.newDissector();
@@ -63,6 +73,11 @@ export function redissect(cap: OpenCapture, i: number): Dissection {
     try { d = dissector.dissect(pkt); } catch (e) { d = brokenDissection(pkt, e); }
   }
   return d!;
+}
+
+function isQuic(cap: OpenCapture, i: number): boolean {
+  const p = cap.store.strings.get(cap.store.protocol.arr[i]);
+  return p === 'QUIC' || p === 'HTTP3';
 }
 
 function details(cap: OpenCapture, number: number): PacketDetails {

@@ -1,0 +1,74 @@
+// The details pane of a decrypted QUIC packet: the app re-dissects one
+// packet on demand, and a 1-RTT packet opens only with its connection's
+// history (the Initial's ClientHello names the key log's secrets, packet
+// numbers decode against the earlier ones). With the key log preference
+// set, the details of an HTTP/3 request packet show its STREAM frames and
+// decoded headers, as the list did.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EngineService } from '../../../main/engine/service/service';
+import type { DetailNode } from '../../../main/api/types';
+import { runPeers, peersSkipReason, type PeerRun } from '../dissect/peers';
+import { hasCommand } from '../../lib/env';
+
+process.env.XDPSCOPE_CONFIG_DIR = mkdtempSync(join(tmpdir(), 'xs-config-'));
+const skip = peersSkipReason() || (!hasCommand('gtlsclient') || !hasCommand('gtlsserver') ? 'needs ngtcp2-client and ngtcp2-server' : false);
+
+const SERVER = `
+const { spawn, execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const dir = fs.mkdtempSync('/tmp/xdpscope-quic-');
+execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', dir + '/k.pem',
+  '-out', dir + '/c.pem', '-subj', '/CN=quic.test', '-days', '1'], { stdio: 'ignore' });
+const p = spawn('gtlsserver', ['-q', '-d', process.env.DOCS, process.env.HOST, process.env.PORT, dir + '/k.pem', dir + '/c.pem'], { stdio: 'ignore' });
+const bound = () => { try { return execFileSync('ss', ['-Hlun', 'sport = :' + process.env.PORT], { encoding: 'utf8' }).trim() !== ''; } catch { return false; } };
+let tries = 0;
+const t = setInterval(() => { if (bound()) { clearInterval(t); console.log('listening'); } else if (++tries > 500) process.exit(1); }, 20);
+process.on('SIGTERM', () => { p.kill('SIGKILL'); fs.rmSync(dir, { recursive: true, force: true }); process.exit(0); });
+`;
+
+let dir = '';
+let run: PeerRun | null = null;
+after(() => {
+  run?.dispose();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const names = (ns: DetailNode[], out: Map<string, string[]> = new Map()): Map<string, string[]> => {
+  for (const n of ns) {
+    out.set(n.name, [...(out.get(n.name) ?? []), n.value ?? '']);
+    if (n.children) names(n.children, out);
+  }
+  return out;
+};
+
+test('details of a decrypted 1-RTT packet show its STREAM frames and HTTP/3 headers', { skip, timeout: 90_000 }, async () => {
+  dir = mkdtempSync(join(tmpdir(), 'xdpscope-quic-details-'));
+  chmodSync(dir, 0o755);
+  mkdirSync(join(dir, 'www'));
+  writeFileSync(join(dir, 'www', 'page.html'), '<p>details</p>\n');
+  process.env.DOCS = join(dir, 'www');
+  const keys = join(dir, 'keys.txt');
+  run = await runPeers(SERVER, 443, [['sh', '-c', `SSLKEYLOGFILE='${keys}' timeout 20 gtlsclient -q --exit-on-all-streams-close {ip} 443 https://quic.test/page.html >/dev/null 2>&1; true`]]);
+  const s = new EngineService({ emit: () => undefined });
+  try {
+    await s.call('setTlsKeylog', { path: keys });
+    await s.call('openFile', { path: run.pcap });
+    for (let i = 0; i < 3000 && s.status().state === 'loading'; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(s.status().state, 'done');
+    await s.call('setFilter', { text: 'http3.headers.path == "/page.html"' });
+    const rows = [...s.rows(0, 10).number];
+    assert.ok(rows.length >= 1, 'the list shows the decrypted request');
+    const f = names((await s.call('getDetails', { number: rows[0] })).tree);
+    assert.ok((f.get('quic.stream.stream_id') ?? []).includes('0'), `stream 0 in ${[...f.keys()].filter((k) => k.startsWith('quic')).join(' ')}`);
+    assert.ok((f.get('http3.headers.path') ?? []).includes('"/page.html"'));
+    assert.ok((f.get('http3.headers.user_agent') ?? []).some((v) => v.includes('ngtcp2')));
+    assert.equal(f.get('quic.decryption_failed'), undefined);
+  } finally {
+    await s.call('setTlsKeylog', { path: null });
+    await s.shutdown();
+  }
+});
