@@ -6,7 +6,7 @@
 import { declare } from './fields';
 import { nameOnly } from './data';
 import * as tables from './tables';
-import { LineApp, NameApp } from './tcpsimple';
+import { NameApp } from './tcpsimple';
 // bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
 const { ETHERTYPE, PPP_PROTOCOL, TCP_PORT, UDP_PORT } = tables;
 
@@ -55,10 +55,6 @@ onTcp([6379], 'resp', 'RESP', 'REdis Serialization Protocol', 70);
 onTcp([5060], 'sip', 'SIP', 'Session Initiation Protocol', 70);
 onTcp([3306], 'mysql', 'MySQL', 'MySQL Protocol', 70);
 onTcp([5432], 'pgsql', 'PGSQL', 'PostgreSQL', 70);
-
-// SMTP: a frame carries the protocol only once a line completes; the side is the server's when it sends from its port
-declare('smtp', 'Simple Mail Transfer Protocol', []);
-TCP_PORT.add([25, 587], (sp) => new LineApp('smtp', 'SMTP', sp === 25 || sp === 587 ? 'S: ' : 'C: '), { priority: 50 });
 
 declare('pppoed', 'PPP-over-Ethernet Discovery', []);
 ETHERTYPE.add(0x8863, (ctx, _st, off, end) => nameOnly(ctx, 'pppoed', 'PPPoED', off, end, 'PPPoE Discovery'));

@@ -29,6 +29,7 @@ import './geneve';
 import './l2tp';
 import './tftp';
 import './ftp';
+import './smtp';
 import './ssh';
 import './modbus';
 import './netbios';
