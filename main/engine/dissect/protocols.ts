@@ -30,6 +30,7 @@ import './l2tp';
 import './tftp';
 import './ftp';
 import './smtp';
+import './sip';
 import './ssh';
 import './modbus';
 import './netbios';
