@@ -31,6 +31,7 @@ import './tftp';
 import './ftp';
 import './smtp';
 import './sip';
+import './syslog';
 import './ssh';
 import './modbus';
 import './netbios';
