@@ -32,6 +32,7 @@ import './ftp';
 import './smtp';
 import './sip';
 import './syslog';
+import './mqtt';
 import './ssh';
 import './modbus';
 import './netbios';
