@@ -36,7 +36,6 @@ function onTcp(ports: number[], proto: string, summary: string, title: string, p
 }
 
 // (priorities keep the choice tshark makes when both ports name a protocol)
-onUdp([123], 'ntp', 'NTP', 'Network Time Protocol', 30);
 onUdp([546, 547], 'dhcpv6', 'DHCPv6', 'DHCPv6', 30);
 
 declare('db-lsp-disc', 'Dropbox LAN sync Discovery Protocol', []);

@@ -33,6 +33,7 @@ import './smtp';
 import './sip';
 import './syslog';
 import './mqtt';
+import './ntp';
 import './ssh';
 import './modbus';
 import './netbios';
