@@ -23,12 +23,6 @@ const KNOWN: Array<[string, string]> = [
 ];
 for (const [name, title] of KNOWN) declare(name, title, []);
 
-/** A name-only protocol on a UDP port (each datagram on its own). */
-function onUdp(ports: number[], proto: string, summary: string, title: string, priority: number): void {
-  declare(proto, title, []);
-  UDP_PORT.add(ports, (ctx, _st, off, end) => nameOnly(ctx, proto, summary, off, end), { priority });
-}
-
 /** A name-only protocol on a TCP port: each segment on its own, as tshark shows these. */
 function onTcp(ports: number[], proto: string, summary: string, title: string, priority: number): void {
   declare(proto, title, []);
@@ -36,8 +30,6 @@ function onTcp(ports: number[], proto: string, summary: string, title: string, p
 }
 
 // (priorities keep the choice tshark makes when both ports name a protocol)
-onUdp([546, 547], 'dhcpv6', 'DHCPv6', 'DHCPv6', 30);
-
 declare('db-lsp-disc', 'Dropbox LAN sync Discovery Protocol', []);
 UDP_PORT.add([17500], (ctx, _st, off, end) => {
   nameOnly(ctx, 'db-lsp-disc', 'DB-LSP-DISC', off, end);
@@ -50,7 +42,8 @@ onTcp([110], 'pop', 'POP', 'Post Office Protocol', 70);
 onTcp([143], 'imap', 'IMAP', 'Internet Message Access Protocol', 70);
 onTcp([179], 'bgp', 'BGP', 'Border Gateway Protocol', 70);
 onTcp([6379], 'resp', 'RESP', 'REdis Serialization Protocol', 70);
-onTcp([5060], 'sip', 'SIP', 'Session Initiation Protocol', 70);
+// SIP over TCP by name (sip.ts declares it and reads it over UDP)
+TCP_PORT.add([5060], () => new NameApp('sip', 'SIP'), { priority: 70 });
 onTcp([3306], 'mysql', 'MySQL', 'MySQL Protocol', 70);
 onTcp([5432], 'pgsql', 'PGSQL', 'PostgreSQL', 70);
 

@@ -34,6 +34,7 @@ import './sip';
 import './syslog';
 import './mqtt';
 import './ntp';
+import './dhcpv6';
 import './ssh';
 import './modbus';
 import './netbios';
