@@ -16,7 +16,7 @@ need=(
   "man:man-db" "groff:groff-base" "openssl:openssl" "editcap:wireshark-common" "ssh:openssh-client"
   "gtlsclient:ngtcp2-client" "gtlsserver:ngtcp2-server"
   "swaks:swaks" "python3:python3" "sipp:sip-tester" "mosquitto:mosquitto" "mosquitto_pub:mosquitto-clients"
-  "ntpdig:ntpsec-ntpdig" "upnpc:miniupnpc"
+  "ntpdig:ntpsec-ntpdig" "upnpc:miniupnpc" "host:bind9-host"
 )
 missing=()
 for entry in "${need[@]}"; do
