@@ -17,6 +17,7 @@ need=(
   "gtlsclient:ngtcp2-client" "gtlsserver:ngtcp2-server"
   "swaks:swaks" "python3:python3" "sipp:sip-tester" "mosquitto:mosquitto" "mosquitto_pub:mosquitto-clients"
   "ntpdig:ntpsec-ntpdig" "upnpc:miniupnpc" "host:bind9-host"
+  "/usr/sbin/dovecot:dovecot-imapd" "/usr/lib/dovecot/pop3:dovecot-pop3d"
 )
 missing=()
 for entry in "${need[@]}"; do

@@ -38,8 +38,6 @@ UDP_PORT.add([17500], (ctx, _st, off, end) => {
 
 onTcp([1723], 'pptp', 'PPTP', 'Point-to-Point Tunnelling Protocol', 60);
 onTcp([23], 'telnet', 'TELNET', 'Telnet', 70);
-onTcp([110], 'pop', 'POP', 'Post Office Protocol', 70);
-onTcp([143], 'imap', 'IMAP', 'Internet Message Access Protocol', 70);
 onTcp([179], 'bgp', 'BGP', 'Border Gateway Protocol', 70);
 onTcp([6379], 'resp', 'RESP', 'REdis Serialization Protocol', 70);
 // SIP over TCP by name (sip.ts declares it and reads it over UDP)

@@ -35,6 +35,8 @@ import './syslog';
 import './mqtt';
 import './ntp';
 import './dhcpv6';
+import './pop';
+import './imap';
 import './ssh';
 import './modbus';
 import './netbios';

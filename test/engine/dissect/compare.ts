@@ -65,7 +65,8 @@ export function compareFile(path: string, fields: string[], opts: { decodeAs?: s
       const dn = dis.dissect(p);
       const cells = fmt.line(dn).replace(/\n$/, '').split('\t');
       // the pseudo-fields: tshark's columns, and whether the frame was marked malformed
-      return fields.map((f) => f === '_ws.col.Protocol' ? dn.summary.protocol : f === '_ws.col.Info' ? dn.summary.info
+      // (one trailing space taken off Info as on tshark's side: tshark's IMF ends Info with its separator)
+      return fields.map((f) => f === '_ws.col.Protocol' ? dn.summary.protocol : f === '_ws.col.Info' ? dn.summary.info.replace(/ $/, '')
         : f === '_ws.malformed' ? (dn.malformed ? 'malformed' : '') : cells[real.indexOf(f)]);
     });
     if (!subset) oursAll.push(...ours);
