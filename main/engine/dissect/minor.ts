@@ -40,8 +40,6 @@ onTcp([1723], 'pptp', 'PPTP', 'Point-to-Point Tunnelling Protocol', 60);
 onTcp([23], 'telnet', 'TELNET', 'Telnet', 70);
 onTcp([179], 'bgp', 'BGP', 'Border Gateway Protocol', 70);
 onTcp([6379], 'resp', 'RESP', 'REdis Serialization Protocol', 70);
-// SIP over TCP by name (sip.ts declares it and reads it over UDP)
-TCP_PORT.add([5060], () => new NameApp('sip', 'SIP'), { priority: 70 });
 onTcp([3306], 'mysql', 'MySQL', 'MySQL Protocol', 70);
 onTcp([5432], 'pgsql', 'PGSQL', 'PostgreSQL', 70);
 

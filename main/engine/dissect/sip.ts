@@ -1,16 +1,18 @@
-// SIP (RFC 3261) over UDP (udp/5060): the request or status line, the
-// headers tshark 4.0 names (compact forms too), the From/To users, hosts
-// and tags a VoIP review filters on, and the body: an SDP (sdp.ts) that
-// sets up the call's RTP and RTCP. Over TCP SIP stays shown by name
-// (minor.ts).
+// SIP (RFC 3261) on udp/5060 and tcp/5060: the request or status line,
+// the headers tshark 4.0 names (compact forms too), the From/To users,
+// hosts and tags a VoIP review filters on, and the body: an SDP (sdp.ts)
+// that sets up the call's RTP and RTCP. Over TCP a message is framed by its
+// blank line and Content-Length, reassembled across segments.
 import type { Ctx, FieldNode } from './context';
 import { declare } from './fields';
 import type { State } from './state';
+import type { TcpApp } from './tcpstream';
+import type { Framer } from './framers';
 import { dissectSdp, type SdpOffer } from './sdp';
 import * as readers from './bytes';
 import * as tables from './tables';
 // bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
-const { UDP_PORT } = tables;
+const { TCP_PORT, UDP_PORT } = tables;
 const { latin1 } = readers;
 
 declare('sip', 'Session Initiation Protocol', [
@@ -177,3 +179,87 @@ export function dissectSip(ctx: Ctx, st: State, off: number, end: number): void 
 }
 
 UDP_PORT.add([5060], dissectSip, { priority: 40 });
+
+/** a message larger than this is not kept whole over TCP */
+const MAX_MESSAGE = 1 << 20;
+
+/** The length of the SIP message at the start of [o, end) (headers, blank line, Content-Length bytes), or -1 while unknown. */
+function messageLength(d: Uint8Array, o: number, end: number): number {
+  for (let i = o; i + 3 < end; i++) {
+    if (d[i] !== 13 || d[i + 1] !== 10 || d[i + 2] !== 13 || d[i + 3] !== 10) continue;
+    const head = latin1(d, o, i);
+    const m = /(?:^|\n)(?:content-length|l)[ \t]*:[ \t]*(\d+)/i.exec(head);
+    return i + 4 - o + (m ? Number(m[1]) : 0);
+  }
+  return -1;
+}
+
+/** SIP over TCP: whole messages, however the segments cut them. */
+class SipTcpApp implements TcpApp {
+  private buf: Uint8Array | null = null;
+
+  feed(ctx: Ctx, st: State, _s: unknown, _f: unknown, off: number, end: number): void {
+    const d = ctx.d;
+    let b = d, o = off, e = end, carried = 0;
+    if (this.buf !== null) {
+      carried = this.buf.length;
+      b = new Uint8Array(carried + end - off);
+      b.set(this.buf, 0); b.set(d.subarray(off, end), carried);
+      o = 0; e = b.length;
+      this.buf = null;
+    }
+    const infos: string[] = [];
+    const run = (): void => {
+      while (o < e) {
+        const n = messageLength(ctx.d, o, e);
+        if (n < 0 || o + n > e) break;
+        dissectSip(ctx, st, o, o + n);
+        infos.push(typeof ctx.info === 'function' ? ctx.info() : ctx.info);
+        o += n;
+      }
+    };
+    if (b === d) run();
+    else ctx.withReassembled(b, carried, off, end - off, run);
+    if (o < e) {
+      if (e - o <= MAX_MESSAGE) this.buf = b.slice(o, e);
+      else ctx.note('protocol', 'sip', `SIP message past ${MAX_MESSAGE} bytes: not reassembled`, 'warn');
+    }
+    if (infos.length > 1) ctx.info = infos.join(' ');
+  }
+
+  framer(): Framer { return new SipFramer(); }
+  fin(): void {}
+  reset(): void { this.buf = null; }
+}
+
+/** Where SIP messages end over TCP (the same rule as SipTcpApp's). */
+class SipFramer implements Framer {
+  private hdr: number[] = [];
+  private remaining = -1;
+  reset(): void { this.hdr = []; this.remaining = -1; }
+  known(): boolean { return this.remaining >= 0; }
+  next(d: Uint8Array, o: number, end: number): number {
+    while (o < end) {
+      if (this.remaining < 0) {
+        while (o < end && this.remaining < 0) {
+          this.hdr.push(d[o++]);
+          const h = this.hdr, n = h.length;
+          if (n >= 4 && h[n - 4] === 13 && h[n - 3] === 10 && h[n - 2] === 13 && h[n - 1] === 10) {
+            const len = messageLength(Uint8Array.from(h), 0, n);
+            this.remaining = Math.max(0, len - n);
+            this.hdr = [];
+          } else if (n > MAX_MESSAGE) { this.hdr = []; return end; }
+        }
+        if (this.remaining < 0) return -1;
+      }
+      const k = Math.min(this.remaining, end - o);
+      this.remaining -= k;
+      o += k;
+      if (this.remaining === 0) { this.remaining = -1; return o; }
+    }
+    return -1;
+  }
+}
+
+// before TLS's 5061 (SIP over TLS): a client on 5061 talking to 5060 is SIP, as tshark tries the lower port first
+TCP_PORT.add([5060], () => new SipTcpApp(), { priority: 15 });
