@@ -15,6 +15,9 @@ need=(
   "tcpreplay:tcpreplay" "chromium:chromium" "ping:iputils-ping" "curl:curl" "ethtool:ethtool"
   "man:man-db" "groff:groff-base" "openssl:openssl" "editcap:wireshark-common" "ssh:openssh-client"
   "gtlsclient:ngtcp2-client" "gtlsserver:ngtcp2-server"
+  "swaks:swaks" "python3:python3" "sipp:sip-tester" "mosquitto:mosquitto" "mosquitto_pub:mosquitto-clients"
+  "ntpdig:ntpsec-ntpdig" "upnpc:miniupnpc" "host:bind9-host"
+  "/usr/sbin/dovecot:dovecot-imapd" "/usr/lib/dovecot/pop3:dovecot-pop3d"
 )
 missing=()
 for entry in "${need[@]}"; do

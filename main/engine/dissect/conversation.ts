@@ -16,7 +16,20 @@ function addr(ctx: Ctx, src: boolean): string {
   return s;
 }
 
-export interface Expected<T> { value: T; frame: number }
+/** The key addr() gives the same address read from elsewhere (4 or 16 bytes). */
+function addrOf(b: Uint8Array): string {
+  if (b.length === 4) return String(((b[0] << 24) | (b[1] << 16) | (b[2] << 8) | b[3]) >>> 0);
+  let s = '';
+  for (let i = 0; i < b.length; i++) s += String.fromCharCode(65 + (b[i] >> 4), 65 + (b[i] & 15));
+  return s;
+}
+
+export interface Expected<T> {
+  value: T;
+  frame: number;
+  /** set for an endpoint expectation (expectEndpoint): its key, which tshark numbers as a conversation of its own */
+  endpoint?: string;
+}
 
 export class Expectations<T> {
   private map = new Map<string, Expected<T>>();
@@ -32,10 +45,21 @@ export class Expectations<T> {
     this.map.set(key, { value, frame: ctx.pkt.number });
   }
 
+  /**
+   * Packets from or to `address` (its 4 or 16 bytes) and `port`, whatever
+   * the other end, go to `value` (SDP's media: the address of its c= line,
+   * which need not be either end of the signalling packet).
+   */
+  expectEndpoint(ctx: Ctx, address: Uint8Array, port: number, value: T): void {
+    const key = `${addrOf(address)}:${port}|*`;
+    if (this.map.size >= MAX && !this.map.has(key)) this.map.delete(this.map.keys().next().value as string);
+    this.map.set(key, { value, frame: ctx.pkt.number, endpoint: key });
+  }
+
   /** The conversation this packet belongs to, by its source or its destination port. */
   find(ctx: Ctx, sp: number, dp: number): Expected<T> | undefined {
     if (this.map.size === 0) return undefined;
     const s = addr(ctx, true), d = addr(ctx, false);
-    return this.map.get(`${s}:${sp}|${d}`) ?? this.map.get(`${d}:${dp}|${s}`);
+    return this.map.get(`${s}:${sp}|${d}`) ?? this.map.get(`${d}:${dp}|${s}`) ?? this.map.get(`${s}:${sp}|*`) ?? this.map.get(`${d}:${dp}|*`);
   }
 }

@@ -33,6 +33,8 @@ declare('dns', 'Domain Name System', [
   ['dns.flags.authenticated', 'bool', 'Answer authenticated'],
   ['dns.flags.checkdisable', 'bool', 'Non-authenticated data'],
   ['dns.flags.rcode', 'uint', 'Reply code', { valueNames: RCODES }],
+  ['dns.flags.conflict', 'bool', 'Conflict'],
+  ['dns.flags.tentative', 'bool', 'Tentative'],
   ['dns.count.queries', 'uint', 'Questions'],
   ['dns.count.answers', 'uint', 'Answer RRs'],
   ['dns.count.auth_rr', 'uint', 'Authority RRs'],
@@ -45,6 +47,8 @@ declare('dns', 'Domain Name System', [
   ['dns.resp.name', 'string', 'Name'],
   ['dns.resp.type', 'uint', 'Type', { valueNames: TYPES }],
   ['dns.resp.class', 'uint', 'Class', HEX16],
+  ['dns.resp.cache_flush', 'bool', 'Cache flush'],
+  ['dns.qry.qu', 'bool', '"QU" question'],
   ['dns.resp.ttl', 'int', 'Time to live'],
   ['dns.resp.len', 'uint', 'Data length'],
   ['dns.a', 'ipv4', 'Address'],
@@ -112,14 +116,21 @@ export function dissectDns(ctx: Ctx, off: number, end: number, proto: 'dns' | 'm
   const f = ctx.add(l, 'dns.flags', flags, off + 2, 2);
   ctx.sub(f, 'dns.flags.response', resp, off + 2, 2);
   ctx.sub(f, 'dns.flags.opcode', (flags >> 11) & 15, off + 2, 2);
-  if (resp) ctx.sub(f, 'dns.flags.authoritative', (flags & 0x400) !== 0, off + 2, 2);
-  ctx.sub(f, 'dns.flags.truncated', (flags & 0x200) !== 0, off + 2, 2);
-  ctx.sub(f, 'dns.flags.recdesired', (flags & 0x100) !== 0, off + 2, 2);
-  if (resp) ctx.sub(f, 'dns.flags.recavail', (flags & 0x80) !== 0, off + 2, 2);
-  ctx.sub(f, 'dns.flags.z', (flags & 0x40) !== 0, off + 2, 2);
-  // a query shows the AD bit only when set (RFC 6840), as tshark
-  if (resp || (flags & 0x20) !== 0) ctx.sub(f, 'dns.flags.authenticated', (flags & 0x20) !== 0, off + 2, 2);
-  ctx.sub(f, 'dns.flags.checkdisable', (flags & 0x10) !== 0, off + 2, 2);
+  if (proto === 'llmnr') {
+    // LLMNR (RFC 4795) has its own bits where DNS has AA and RD: conflict and tentative
+    ctx.sub(f, 'dns.flags.conflict', (flags & 0x400) !== 0, off + 2, 2);
+    ctx.sub(f, 'dns.flags.truncated', (flags & 0x200) !== 0, off + 2, 2);
+    ctx.sub(f, 'dns.flags.tentative', (flags & 0x100) !== 0, off + 2, 2);
+  } else {
+    if (resp) ctx.sub(f, 'dns.flags.authoritative', (flags & 0x400) !== 0, off + 2, 2);
+    ctx.sub(f, 'dns.flags.truncated', (flags & 0x200) !== 0, off + 2, 2);
+    ctx.sub(f, 'dns.flags.recdesired', (flags & 0x100) !== 0, off + 2, 2);
+    if (resp) ctx.sub(f, 'dns.flags.recavail', (flags & 0x80) !== 0, off + 2, 2);
+    ctx.sub(f, 'dns.flags.z', (flags & 0x40) !== 0, off + 2, 2);
+    // a query shows the AD bit only when set (RFC 6840), as tshark
+    if (resp || (flags & 0x20) !== 0) ctx.sub(f, 'dns.flags.authenticated', (flags & 0x20) !== 0, off + 2, 2);
+    ctx.sub(f, 'dns.flags.checkdisable', (flags & 0x10) !== 0, off + 2, 2);
+  }
   const rcode = flags & 15;
   if (resp) ctx.sub(f, 'dns.flags.rcode', rcode, off + 2, 2);
   const qd = u16(d, off + 4), an = u16(d, off + 6), ns = u16(d, off + 8), ar = u16(d, off + 10);
@@ -129,13 +140,15 @@ export function dissectDns(ctx: Ctx, off: number, end: number, proto: 'dns' | 'm
   ctx.add(l, 'dns.count.add_rr', ar, off + 10, 2);
 
   let o = off + 12;
-  let qname = '', qtype = 0;
+  let qname = '', qtype = 0, qu = '';
+  // mDNS uses the top bit of a class: unicast response wanted (questions), cache flush (records)
+  const m = proto === 'mdns';
   const answers: string[] = [];
   const info = (): string => {
     const op = (flags >> 11) & 15;
     let s = `${op === 0 ? 'Standard query' : op === 5 ? 'Dynamic update' : `Opcode ${op}`}${resp ? ' response' : ''} 0x${id.toString(16).padStart(4, '0')}`;
     if (resp && rcode !== 0) s += ` ${RCODES[rcode] ?? `rcode ${rcode}`}`;
-    if (qname) s += ` ${typeName(qtype)} ${qname}`;
+    if (qname) s += ` ${typeName(qtype)} ${qname}${qu}`;
     for (const a of answers) s += ` ${a}`;
     return s;
   };
@@ -152,8 +165,10 @@ export function dissectDns(ctx: Ctx, off: number, end: number, proto: 'dns' | 'm
     if (o + 4 > end) { ctx.malformedAt(proto, 'query type/class cut short', o, end - o); return; }
     const t = u16(d, o);
     ctx.add(l, 'dns.qry.type', t, o, 2);
-    ctx.add(l, 'dns.qry.class', u16(d, o + 2), o + 2, 2);
-    if (i === 0) { qname = n.text; qtype = t; }
+    const qc = u16(d, o + 2);
+    ctx.add(l, 'dns.qry.class', m ? qc & 0x7fff : qc, o + 2, 2);
+    if (m) ctx.add(l, 'dns.qry.qu', (qc & 0x8000) !== 0, o + 2, 2);
+    if (i === 0) { qname = n.text; qtype = t; if (m) qu = (qc & 0x8000) !== 0 ? ', "QU" question' : ', "QM" question'; }
     o += 4;
   }
   const total = Math.min(an + ns + ar, MAX_RECORDS);
@@ -167,11 +182,13 @@ export function dissectDns(ctx: Ctx, off: number, end: number, proto: 'dns' | 'm
     o += n.used;
     const type = u16(d, o), cls = u16(d, o + 2), rdlen = u16(d, o + 8);
     ctx.add(l, 'dns.resp.type', type, o, 2);
+    const before = answers.length;
     if (type === 41 || (type !== 1 && type !== 28 && type !== 5 && type !== 2 && type !== 12 && type !== 15)) answers.push(typeName(type));
     if (type === 41) {
       ctx.add(l, 'dns.rr.udp_payload_size', cls, o + 2, 2);
     } else {
-      ctx.add(l, 'dns.resp.class', cls, o + 2, 2);
+      ctx.add(l, 'dns.resp.class', m ? cls & 0x7fff : cls, o + 2, 2);
+      if (m) ctx.add(l, 'dns.resp.cache_flush', (cls & 0x8000) !== 0, o + 2, 2);
       ctx.add(l, 'dns.resp.ttl', u32(d, o + 4) | 0, o + 4, 4);
     }
     ctx.add(l, 'dns.resp.len', rdlen, o + 8, 2);
@@ -209,6 +226,11 @@ export function dissectDns(ctx: Ctx, off: number, end: number, proto: 'dns' | 'm
       }
     }
     void rr;
+    // tshark names an mDNS record's cache flush after its type: "A, cache flush 198.18.7.7"
+    if (m && type !== 41 && (cls & 0x8000) !== 0 && answers.length > before) {
+      const a = answers[answers.length - 1], sp = a.indexOf(' ');
+      answers[answers.length - 1] = sp < 0 ? `${a}, cache flush` : `${a.slice(0, sp)}, cache flush${a.slice(sp)}`;
+    }
     o += rdlen;
   }
 }

@@ -19,6 +19,9 @@ export function epochString(ns: bigint): string {
   return `${neg ? '-' : ''}${a / 1_000_000_000n}.${String(a % 1_000_000_000n).padStart(9, '0')}`;
 }
 
+/** An all-zero NTP timestamp (1900-01-01 00:00:00 UTC, in ns since 1970): tshark shows it as NULL. */
+export const NTP_NULL = -2_208_988_800_000_000_000n;
+
 /** 'Dec 13, 2017 22:28:59.656584000 UTC' */
 export function absTimeString(ns: bigint): string {
   const ms = Number(ns / 1_000_000n);
@@ -76,7 +79,9 @@ export function formatValue(f: Field): string {
       // 64-bit integers past 2^53 (QUIC varints)
       if (getField(f.name)?.type === 'uint') return v.toString();
       // frame.time_epoch prints as seconds; every other absolute time as a date, like tshark
-      return f.name === 'frame.time_epoch' ? epochString(v) : absTimeString(v);
+      if (f.name === 'frame.time_epoch') return epochString(v);
+      // an NTP timestamp of zero ("not known") is tshark's NULL
+      return v === NTP_NULL ? 'NULL' : absTimeString(v);
     default: {
       const def = getField(f.name);
       const t = def?.type;

@@ -53,14 +53,3 @@ export class LengthFramer implements Framer {
     return -1;
   }
 }
-
-/** Line-based protocols (SMTP): a PDU ends with the segment's last line feed. */
-export class LineFramer implements Framer {
-  reset(): void {}
-  known(): boolean { return false; }
-  next(d: Uint8Array, o: number, end: number): number {
-    for (let i = end - 1; i >= o; i--) if (d[i] === 10) return i + 1;
-    return -1;
-  }
-}
-

@@ -425,10 +425,16 @@ function findHeaderEnd(b: Uint8Array, from: number, to: number): number {
   return -1;
 }
 
-/** Adds the http layer for a complete message; ctx.d is the header block. */
-function emit(ctx: Ctx, m: Message, s: TcpStream): void {
+/** Where requests and responses are paired: a TCP connection, or a UDP conversation (SSDP). */
+type Pairing = Pick<TcpStream, 'httpCount' | 'httpRequests'>;
+
+/**
+ * Adds the http layer (SSDP's over UDP: `proto`) for a complete message;
+ * ctx.d is the header block.
+ */
+function emit(ctx: Ctx, m: Message, s: Pairing, proto: 'http' | 'ssdp' = 'http'): void {
   const d = ctx.d;
-  const http = ctx.layer('http', 0, d.length);
+  const http = ctx.layer(proto, 0, d.length);
   const text = latin1(d, 0, d.length);
   let pos = 0;
   let lineNo = 0;
@@ -504,7 +510,7 @@ function emit(ctx: Ctx, m: Message, s: TcpStream): void {
   ctx.info = body === 'json' ? `${first}, JavaScript Object Notation (${media})` : body === 'xml' || !media || m.bodyLen === 0 ? first : `${first} (${media})`;
   const auth = HTTP_AUTH.info?.(ctx);
   if (auth) ctx.info = `${ctx.info}, ${auth}`;
-  ctx.protocol = body === 'json' ? 'HTTP/JSON' : body === 'xml' ? 'HTTP/XML' : 'HTTP';
+  ctx.protocol = proto === 'ssdp' ? 'SSDP' : body === 'json' ? 'HTTP/JSON' : body === 'xml' ? 'HTTP/XML' : 'HTTP';
   if (pairs !== null) {
     const msg: tables.HttpMessage = {
       isRequest: m.isRequest, method: m.isRequest ? method : undefined, path: m.isRequest ? uri : undefined,
@@ -520,7 +526,7 @@ function emit(ctx: Ctx, m: Message, s: TcpStream): void {
  * Requests and responses of a connection, paired first in first out (as
  * tshark: a response without a complete request still takes a number).
  */
-function pairing(ctx: Ctx, http: FieldNode, m: Message, s: TcpStream, fullUri: string): number | undefined {
+function pairing(ctx: Ctx, http: FieldNode, m: Message, s: Pairing, fullUri: string): number | undefined {
   const ts = ctx.pkt.tsNs;
   if (m.isRequest) {
     const n = ++s.httpCount;
@@ -574,9 +580,30 @@ function firstLine(d: Uint8Array, o: number, end: number): string {
   return s;
 }
 
-// SSDP is HTTP over UDP; tshark shows nothing for other bytes on the port
-UDP_PORT.add([1900], (ctx, _st, off, end) => {
-  if (looksLikeHttp(ctx.d, off, end)) nameOnly(ctx, 'ssdp', 'SSDP', off, end, firstLine(ctx.d, off, end));
+// SSDP is HTTP over UDP, each datagram one message: the HTTP fields under
+// the ssdp layer, requests and responses paired per UDP conversation (a
+// reply to a multicast M-SEARCH comes from another address: unpaired, as
+// in tshark); tshark shows nothing for other bytes on the port
+const ssdpPairs = new WeakMap<State, Map<number, Pairing>>();
+const MAX_SSDP_CONVERSATIONS = 4096;
+UDP_PORT.add([1900], (ctx, st, off, end) => {
+  const d = ctx.d;
+  if (!looksLikeHttp(d, off, end)) return;
+  const first = firstLine(d, off, end);
+  const hend = findHeaderEnd(d, off, end);
+  const stop = hend < 0 ? end : hend;
+  let convs = ssdpPairs.get(st);
+  if (!convs) { convs = new Map(); ssdpPairs.set(st, convs); }
+  const key = st.udpStream(ctx, ctx.srcPort, ctx.dstPort);
+  let pair = convs.get(key);
+  if (!pair) {
+    if (convs.size >= MAX_SSDP_CONVERSATIONS) convs.delete(convs.keys().next().value as number);
+    pair = { httpCount: 0, httpRequests: [] };
+    convs.set(key, pair);
+  }
+  const m: Message = { hdr: d.subarray(off, stop), isRequest: !first.startsWith('HTTP/'), firstLine: first, contentType: '', bodyLen: 0, encoding: '' };
+  const p = pair;
+  ctx.withReassembled(d.subarray(off, stop), 0, off, stop - off, () => emit(ctx, m, p, 'ssdp'));
 }, { priority: 40 });
 declare('ssdp', 'Simple Service Discovery Protocol', []);
 

@@ -6,7 +6,7 @@
 import { declare } from './fields';
 import { nameOnly } from './data';
 import * as tables from './tables';
-import { LineApp, NameApp } from './tcpsimple';
+import { NameApp } from './tcpsimple';
 // bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
 const { ETHERTYPE, PPP_PROTOCOL, TCP_PORT, UDP_PORT } = tables;
 
@@ -23,12 +23,6 @@ const KNOWN: Array<[string, string]> = [
 ];
 for (const [name, title] of KNOWN) declare(name, title, []);
 
-/** A name-only protocol on a UDP port (each datagram on its own). */
-function onUdp(ports: number[], proto: string, summary: string, title: string, priority: number): void {
-  declare(proto, title, []);
-  UDP_PORT.add(ports, (ctx, _st, off, end) => nameOnly(ctx, proto, summary, off, end), { priority });
-}
-
 /** A name-only protocol on a TCP port: each segment on its own, as tshark shows these. */
 function onTcp(ports: number[], proto: string, summary: string, title: string, priority: number): void {
   declare(proto, title, []);
@@ -36,10 +30,6 @@ function onTcp(ports: number[], proto: string, summary: string, title: string, p
 }
 
 // (priorities keep the choice tshark makes when both ports name a protocol)
-onUdp([123], 'ntp', 'NTP', 'Network Time Protocol', 30);
-onUdp([514], 'syslog', 'Syslog', 'Syslog message', 30);
-onUdp([546, 547], 'dhcpv6', 'DHCPv6', 'DHCPv6', 30);
-
 declare('db-lsp-disc', 'Dropbox LAN sync Discovery Protocol', []);
 UDP_PORT.add([17500], (ctx, _st, off, end) => {
   nameOnly(ctx, 'db-lsp-disc', 'DB-LSP-DISC', off, end);
@@ -48,17 +38,10 @@ UDP_PORT.add([17500], (ctx, _st, off, end) => {
 
 onTcp([1723], 'pptp', 'PPTP', 'Point-to-Point Tunnelling Protocol', 60);
 onTcp([23], 'telnet', 'TELNET', 'Telnet', 70);
-onTcp([110], 'pop', 'POP', 'Post Office Protocol', 70);
-onTcp([143], 'imap', 'IMAP', 'Internet Message Access Protocol', 70);
 onTcp([179], 'bgp', 'BGP', 'Border Gateway Protocol', 70);
 onTcp([6379], 'resp', 'RESP', 'REdis Serialization Protocol', 70);
-onTcp([5060], 'sip', 'SIP', 'Session Initiation Protocol', 70);
 onTcp([3306], 'mysql', 'MySQL', 'MySQL Protocol', 70);
 onTcp([5432], 'pgsql', 'PGSQL', 'PostgreSQL', 70);
-
-// SMTP: a frame carries the protocol only once a line completes; the side is the server's when it sends from its port
-declare('smtp', 'Simple Mail Transfer Protocol', []);
-TCP_PORT.add([25, 587], (sp) => new LineApp('smtp', 'SMTP', sp === 25 || sp === 587 ? 'S: ' : 'C: '), { priority: 50 });
 
 declare('pppoed', 'PPP-over-Ethernet Discovery', []);
 ETHERTYPE.add(0x8863, (ctx, _st, off, end) => nameOnly(ctx, 'pppoed', 'PPPoED', off, end, 'PPPoE Discovery'));

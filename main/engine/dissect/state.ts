@@ -50,10 +50,19 @@ export class State {
     return { frame: r.frame, ms: r.ts !== null && ts !== null ? Number(ts - r.ts) / 1e6 : null };
   }
 
-  udpStream(ctx: Ctx, sp: number, dp: number): number {
-    const a = (ctx.ipVersion === 4 ? String(ctx.ip4Src) : addr6(ctx.ip6Src)) + ':' + sp;
-    const b = (ctx.ipVersion === 4 ? String(ctx.ip4Dst) : addr6(ctx.ip6Dst)) + ':' + dp;
-    const key = a <= b ? a + '|' + b : b + '|' + a;
+  /**
+   * The packet's UDP stream number; `endpoint`: the key of the endpoint
+   * conversation it belongs to (SDP media), which tshark numbers on its own,
+   * whichever the other end.
+   */
+  udpStream(ctx: Ctx, sp: number, dp: number, endpoint?: string): number {
+    let key: string;
+    if (endpoint !== undefined) key = endpoint;
+    else {
+      const a = (ctx.ipVersion === 4 ? String(ctx.ip4Src) : addr6(ctx.ip6Src)) + ':' + sp;
+      const b = (ctx.ipVersion === 4 ? String(ctx.ip4Dst) : addr6(ctx.ip6Dst)) + ':' + dp;
+      key = a <= b ? a + '|' + b : b + '|' + a;
+    }
     let n = this.udp.get(key);
     if (n === undefined) {
       n = this.udpNext++;

@@ -304,7 +304,8 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
     // nothing completed here: the bytes wait for a later frame
     if (!framed && ctx.wants('tcp.segment_data')) ctx.add(tcp, 'tcp.segment_data', d.subarray(payOff, end), payOff, len);
     const partial = app?.partialInfo?.();
-    if (info) ctx.info = partial ? `${partial} [TCP segment of a reassembled PDU]` : segmentText(info);
+    // '' : the app cleared Info before asking for more bytes (tshark's MQTT does), leaving only the note
+    if (info) ctx.info = partial ? `${partial} [TCP segment of a reassembled PDU]` : partial === '' ? '[TCP segment of a reassembled PDU]' : segmentText(info);
   }
 }
 

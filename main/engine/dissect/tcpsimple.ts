@@ -1,13 +1,10 @@
-// Generic TCP payload handlers: raw data, protocols shown by name only
-// (SSH, PPTP), and line-based ones (SMTP) where a frame carries the
-// protocol only once a line completes, as in tshark. minor.ts registers
-// the protocols that use them.
+// Generic TCP payload handlers: raw data and protocols shown by name only
+// (SSH, PPTP). minor.ts registers the protocols that use them.
 import type { Ctx } from './context';
 import * as readers from './bytes';
 import { dissectData } from './data';
 import { nameOnly } from './data';
 import type { TcpApp } from './tcpstream';
-import { LineFramer } from './framers';
 // bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
 const { latin1 } = readers;
 
@@ -32,28 +29,4 @@ export class NameApp implements TcpApp {
   }
   fin(): void {}
   reset(): void {}
-}
-
-const MAX_LINE = 8192;
-
-export class LineApp implements TcpApp {
-  private pending = '';
-  constructor(private proto: string, private summary: string, private side: string) {}
-  feed(ctx: Ctx, _st: unknown, _s: unknown, _f: unknown, off: number, end: number): void {
-    const d = ctx.d;
-    let lastNl = -1;
-    for (let i = end - 1; i >= off; i--) if (d[i] === 10) { lastNl = i; break; }
-    if (lastNl < 0) {
-      this.pending = (this.pending + latin1(d, off, end)).slice(-MAX_LINE);
-      return;
-    }
-    const text = this.pending + latin1(d, off, lastNl + 1);
-    this.pending = latin1(d, lastNl + 1, end).slice(-MAX_LINE);
-    // several lines (a multi-line reply) are joined like tshark does
-    const lines = text.split(/\r?\n/).filter((l) => l.length > 0).map((l, i) => (i > 0 ? l.replace(/^\d{3}[- ]/, '') : l));
-    nameOnly(ctx, this.proto, this.summary, off, end, `${this.side}${lines.join(' | ')}`);
-  }
-  fin(): void {}
-  reset(): void { this.pending = ''; }
-  framer(): LineFramer { return new LineFramer(); }
 }

@@ -20,7 +20,7 @@ export interface TcpApp {
   fin(ctx: Ctx, st: State, s: TcpStream, flow: TcpFlow): void;
   /** bytes were lost: forget any partial PDU */
   reset(): void;
-  /** Info text for a frame whose bytes wait for a later one (e.g. 'POST / HTTP/1.1') */
+  /** Info text for a frame whose bytes wait for a later one (e.g. 'POST / HTTP/1.1'; '' for none, not even TCP's) */
   partialInfo?(): string | undefined;
   /** where the protocol's PDUs end, for tshark's reassembly fields (none: each segment stands alone) */
   framer?(): Framer;

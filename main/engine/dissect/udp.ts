@@ -53,8 +53,10 @@ export function dissectUdp(ctx: Ctx, st: State, off: number, end: number): void 
     if (ctx.wants('udp.stream')) ctx.gen(udp, 'udp.stream', st.udpStream(ctx, sp, dp));
     return;
   }
+  // as tshark: a conversation a protocol announced comes before the ports (and an endpoint one is a stream of its own)
+  const conv = st.udpConv.find(ctx, sp, dp);
   // a Dissector whose field subset lacks udp.stream never shows the numbers: no need to keep the table
-  if (ctx.wants('udp.stream')) ctx.gen(udp, 'udp.stream', st.udpStream(ctx, sp, dp));
+  if (ctx.wants('udp.stream')) ctx.gen(udp, 'udp.stream', st.udpStream(ctx, sp, dp, conv?.endpoint));
   let payEnd = end;
   if (len < 8) {
     ctx.malformedAt('udp', `Bad length value ${len} < 8`, off + 4, 2);
@@ -71,8 +73,7 @@ export function dissectUdp(ctx: Ctx, st: State, off: number, end: number): void 
   if (pay >= payEnd) return;
   // as tshark: the datagram's payload bytes, whatever decodes them (the bytes of a datagram reassembled from fragments too)
   if (ctx.wants('udp.payload')) ctx.add(udp, 'udp.payload', d.subarray(pay, payEnd), pay, payEnd - pay);
-  // as tshark: a conversation a protocol announced comes before the ports
-  const next = st.udpConv.find(ctx, sp, dp)?.value ?? st.decodeAs?.udpDissect(sp, dp) ?? UDP_PORT.lookup(sp, dp);
+  const next = conv?.value ?? st.decodeAs?.udpDissect(sp, dp) ?? UDP_PORT.lookup(sp, dp);
   if (next !== undefined) { next(ctx, st, pay, payEnd); return; }
   dissectData(ctx, pay, payEnd);
 }

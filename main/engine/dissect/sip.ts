@@ -1,0 +1,265 @@
+// SIP (RFC 3261) on udp/5060 and tcp/5060: the request or status line,
+// the headers tshark 4.0 names (compact forms too), the From/To users,
+// hosts and tags a VoIP review filters on, and the body: an SDP (sdp.ts)
+// that sets up the call's RTP and RTCP. Over TCP a message is framed by its
+// blank line and Content-Length, reassembled across segments.
+import type { Ctx, FieldNode } from './context';
+import { declare } from './fields';
+import type { State } from './state';
+import type { TcpApp } from './tcpstream';
+import type { Framer } from './framers';
+import { dissectSdp, type SdpOffer } from './sdp';
+import * as readers from './bytes';
+import * as tables from './tables';
+// bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
+const { TCP_PORT, UDP_PORT } = tables;
+const { latin1 } = readers;
+
+declare('sip', 'Session Initiation Protocol', [
+  ['sip.Request-Line', 'string', 'Request-Line'],
+  ['sip.Method', 'string', 'Method'],
+  ['sip.r-uri', 'string', 'Request-URI'],
+  ['sip.Status-Line', 'string', 'Status-Line'],
+  ['sip.Status-Code', 'uint', 'Status-Code'],
+  ['sip.Via', 'string', 'Via'],
+  ['sip.From', 'string', 'From'],
+  ['sip.from.display.info', 'string', 'SIP from display info'],
+  ['sip.from.addr', 'string', 'SIP from address'],
+  ['sip.from.user', 'string', 'SIP from address User Part'],
+  ['sip.from.host', 'string', 'SIP from address Host Part'],
+  ['sip.from.tag', 'string', 'SIP from tag'],
+  ['sip.To', 'string', 'To'],
+  ['sip.to.display.info', 'string', 'SIP to display info'],
+  ['sip.to.addr', 'string', 'SIP to address'],
+  ['sip.to.user', 'string', 'SIP to address User Part'],
+  ['sip.to.host', 'string', 'SIP to address Host Part'],
+  ['sip.to.tag', 'string', 'SIP to tag'],
+  ['sip.Call-ID', 'string', 'Call-ID'],
+  ['sip.CSeq', 'string', 'CSeq'],
+  ['sip.CSeq.seq', 'uint', 'Sequence Number'],
+  ['sip.CSeq.method', 'string', 'Method'],
+  ['sip.Contact', 'string', 'Contact'],
+  ['sip.Max-Forwards', 'uint', 'Max-Forwards'],
+  ['sip.Subject', 'string', 'Subject'],
+  ['sip.User-Agent', 'string', 'User-Agent'],
+  ['sip.Server', 'string', 'Server'],
+  ['sip.Allow', 'string', 'Allow'],
+  ['sip.Expires', 'uint', 'Expires'],
+  ['sip.Authorization', 'string', 'Authorization'],
+  ['sip.WWW-Authenticate', 'string', 'WWW-Authenticate'],
+  ['sip.Content-Type', 'string', 'Content-Type'],
+  ['sip.Content-Length', 'uint', 'Content-Length'],
+]);
+
+/** header (lower case, compact forms included) → field; numbers are read as such */
+const HEADERS: Record<string, string> = {
+  via: 'sip.Via', v: 'sip.Via', from: 'sip.From', f: 'sip.From', to: 'sip.To', t: 'sip.To', 'call-id': 'sip.Call-ID', i: 'sip.Call-ID',
+  cseq: 'sip.CSeq', contact: 'sip.Contact', m: 'sip.Contact', 'max-forwards': 'sip.Max-Forwards', subject: 'sip.Subject', s: 'sip.Subject',
+  'user-agent': 'sip.User-Agent', server: 'sip.Server', allow: 'sip.Allow', expires: 'sip.Expires', authorization: 'sip.Authorization',
+  'www-authenticate': 'sip.WWW-Authenticate', 'content-type': 'sip.Content-Type', c: 'sip.Content-Type', 'content-length': 'sip.Content-Length', l: 'sip.Content-Length',
+};
+const NUMERIC = new Set(['sip.Max-Forwards', 'sip.Expires', 'sip.Content-Length']);
+
+/** each capture's SDP offers by Call-ID (sdp.ts sets the answer's media up by them) */
+const offersOf = new WeakMap<State, Map<string, SdpOffer>>();
+
+/** From/To: display name, the address inside <> (or up to the parameters), its user and host, the tag. */
+function nameAddr(ctx: Ctx, f: FieldNode, side: 'from' | 'to', v: string, at: number): void {
+  const lt = v.indexOf('<');
+  let addr: string, rest: string;
+  if (lt >= 0) {
+    if (lt > 0) ctx.sub(f, `sip.${side}.display.info`, v.slice(0, lt), at, lt);
+    const gt = v.indexOf('>', lt);
+    addr = v.slice(lt + 1, gt < 0 ? v.length : gt);
+    rest = gt < 0 ? '' : v.slice(gt + 1);
+  } else {
+    const semi = v.indexOf(';');
+    addr = semi < 0 ? v : v.slice(0, semi);
+    rest = semi < 0 ? '' : v.slice(semi);
+  }
+  ctx.sub(f, `sip.${side}.addr`, addr, at, 0);
+  const m = /^[a-zA-Z]+:(?:([^@]*)@)?([^:;>]*)/.exec(addr);
+  if (m) {
+    if (m[1] !== undefined) ctx.sub(f, `sip.${side}.user`, m[1], at, 0);
+    ctx.sub(f, `sip.${side}.host`, m[2], at, 0);
+  }
+  const tag = /;\s*tag=([^;\s]*)/i.exec(rest);
+  if (tag) ctx.sub(f, `sip.${side}.tag`, tag[1], at, 0);
+}
+
+export function dissectSip(ctx: Ctx, st: State, off: number, end: number): void {
+  const d = ctx.d;
+  let e = off;
+  while (e < end && d[e] !== 13 && d[e] !== 10) e++;
+  const first = latin1(d, off, e);
+  const req = /^([A-Z]+) (\S+) SIP\/2\.0$/.exec(first);
+  const status = /^SIP\/2\.0 (\d{3}) ?(.*)$/.exec(first);
+  // not SIP (a keep-alive, another protocol on the port): tshark leaves it to the next dissector
+  if (!req && !status) {
+    ctx.layer('sip', off, end - off);
+    ctx.protocol = 'SIP';
+    ctx.info = `Continuation`;
+    return;
+  }
+  const l = ctx.layer('sip', off, end - off);
+  ctx.protocol = 'SIP';
+  if (req) {
+    const rl = ctx.add(l, 'sip.Request-Line', first, off, e - off);
+    ctx.sub(rl, 'sip.Method', req[1], off, req[1].length);
+    ctx.sub(rl, 'sip.r-uri', req[2], off + req[1].length + 1, req[2].length);
+  } else if (status) {
+    const sl = ctx.add(l, 'sip.Status-Line', first, off, e - off);
+    ctx.sub(sl, 'sip.Status-Code', +status[1], off + 8, 3);
+  }
+  let o = e;
+  if (o < end && d[o] === 13) o++;
+  if (o < end && d[o] === 10) o++;
+  let callId: string | null = null, cseqMethod = '', ctype = '', clen = -1;
+  // headers, unfolding continuation lines, up to the blank line
+  while (o < end) {
+    let le = o;
+    while (le < end && d[le] !== 13 && d[le] !== 10) le++;
+    let next = le;
+    if (next < end && d[next] === 13) next++;
+    if (next < end && d[next] === 10) next++;
+    if (le === o) { o = next; break; }
+    while (next < end && (d[next] === 32 || d[next] === 9)) {
+      le = next;
+      while (le < end && d[le] !== 13 && d[le] !== 10) le++;
+      if (le < end && d[le] === 13) le++;
+      if (le < end && d[le] === 10) le++;
+      next = le;
+      while (le > o && (d[le - 1] === 13 || d[le - 1] === 10)) le--;
+    }
+    const line = latin1(d, o, le);
+    const colon = line.indexOf(':');
+    if (colon > 0) {
+      const name = line.slice(0, colon).trim().toLowerCase();
+      const field = HEADERS[name];
+      const raw = line.slice(colon + 1);
+      const lead = raw.length - raw.trimStart().length;
+      const v = raw.trim();
+      const at = o + colon + 1 + lead;
+      if (field !== undefined) {
+        if (NUMERIC.has(field)) {
+          const n = parseInt(v, 10);
+          if (Number.isFinite(n)) ctx.add(l, field, n, at, v.length);
+          if (field === 'sip.Content-Length') clen = Number.isFinite(n) ? n : -1;
+        } else {
+          const f = ctx.add(l, field, v, at, v.length);
+          if (field === 'sip.From') nameAddr(ctx, f, 'from', v, at);
+          else if (field === 'sip.To') nameAddr(ctx, f, 'to', v, at);
+          else if (field === 'sip.Call-ID') callId = v;
+          else if (field === 'sip.Content-Type') ctype = v.split(';')[0].trim().toLowerCase();
+          else if (field === 'sip.CSeq') {
+            const m = /^(\d+)\s+(\S+)/.exec(v);
+            if (m) {
+              ctx.sub(f, 'sip.CSeq.seq', +m[1], at, m[1].length);
+              ctx.sub(f, 'sip.CSeq.method', m[2], at, 0);
+              cseqMethod = m[2];
+            }
+          }
+        }
+      }
+    }
+    o = next;
+  }
+  ctx.info = req ? `Request: ${req[1]} ${req[2]} |` : `Status: ${status![1]} ${status![2]}${+status![1] >= 200 && cseqMethod ? ` (${cseqMethod})` : ''} |`;
+  let bodyEnd = end;
+  if (clen >= 0) {
+    if (o + clen > end) ctx.malformedAt('sip', `Content-Length ${clen} past the datagram (${end - o} bytes)`, o, end - o);
+    else bodyEnd = o + clen;
+  }
+  if (o < bodyEnd && ctype === 'application/sdp') {
+    let offers = offersOf.get(st);
+    if (!offers) { offers = new Map(); offersOf.set(st, offers); }
+    ctx.protocol = 'SIP/SDP';
+    dissectSdp(ctx, st, o, bodyEnd, callId, offers);
+  }
+}
+
+UDP_PORT.add([5060], dissectSip, { priority: 40 });
+
+/** a message larger than this is not kept whole over TCP */
+const MAX_MESSAGE = 1 << 20;
+
+/** The length of the SIP message at the start of [o, end) (headers, blank line, Content-Length bytes), or -1 while unknown. */
+function messageLength(d: Uint8Array, o: number, end: number): number {
+  for (let i = o; i + 3 < end; i++) {
+    if (d[i] !== 13 || d[i + 1] !== 10 || d[i + 2] !== 13 || d[i + 3] !== 10) continue;
+    const head = latin1(d, o, i);
+    const m = /(?:^|\n)(?:content-length|l)[ \t]*:[ \t]*(\d+)/i.exec(head);
+    return i + 4 - o + (m ? Number(m[1]) : 0);
+  }
+  return -1;
+}
+
+/** SIP over TCP: whole messages, however the segments cut them. */
+class SipTcpApp implements TcpApp {
+  private buf: Uint8Array | null = null;
+
+  feed(ctx: Ctx, st: State, _s: unknown, _f: unknown, off: number, end: number): void {
+    const d = ctx.d;
+    let b = d, o = off, e = end, carried = 0;
+    if (this.buf !== null) {
+      carried = this.buf.length;
+      b = new Uint8Array(carried + end - off);
+      b.set(this.buf, 0); b.set(d.subarray(off, end), carried);
+      o = 0; e = b.length;
+      this.buf = null;
+    }
+    const infos: string[] = [];
+    const run = (): void => {
+      while (o < e) {
+        const n = messageLength(ctx.d, o, e);
+        if (n < 0 || o + n > e) break;
+        dissectSip(ctx, st, o, o + n);
+        infos.push(typeof ctx.info === 'function' ? ctx.info() : ctx.info);
+        o += n;
+      }
+    };
+    if (b === d) run();
+    else ctx.withReassembled(b, carried, off, end - off, run);
+    if (o < e) {
+      if (e - o <= MAX_MESSAGE) this.buf = b.slice(o, e);
+      else ctx.note('protocol', 'sip', `SIP message past ${MAX_MESSAGE} bytes: not reassembled`, 'warn');
+    }
+    if (infos.length > 1) ctx.info = infos.join(' ');
+  }
+
+  framer(): Framer { return new SipFramer(); }
+  fin(): void {}
+  reset(): void { this.buf = null; }
+}
+
+/** Where SIP messages end over TCP (the same rule as SipTcpApp's). */
+class SipFramer implements Framer {
+  private hdr: number[] = [];
+  private remaining = -1;
+  reset(): void { this.hdr = []; this.remaining = -1; }
+  known(): boolean { return this.remaining >= 0; }
+  next(d: Uint8Array, o: number, end: number): number {
+    while (o < end) {
+      if (this.remaining < 0) {
+        while (o < end && this.remaining < 0) {
+          this.hdr.push(d[o++]);
+          const h = this.hdr, n = h.length;
+          if (n >= 4 && h[n - 4] === 13 && h[n - 3] === 10 && h[n - 2] === 13 && h[n - 1] === 10) {
+            const len = messageLength(Uint8Array.from(h), 0, n);
+            this.remaining = Math.max(0, len - n);
+            this.hdr = [];
+          } else if (n > MAX_MESSAGE) { this.hdr = []; return end; }
+        }
+        if (this.remaining < 0) return -1;
+      }
+      const k = Math.min(this.remaining, end - o);
+      this.remaining -= k;
+      o += k;
+      if (this.remaining === 0) { this.remaining = -1; return o; }
+    }
+    return -1;
+  }
+}
+
+// before TLS's 5061 (SIP over TLS): a client on 5061 talking to 5060 is SIP, as tshark tries the lower port first
+TCP_PORT.add([5060], () => new SipTcpApp(), { priority: 15 });
