@@ -31,6 +31,8 @@ import './tftp';
 import './ftp';
 import './ssh';
 import './modbus';
+import './rpc';
+import './nfs';
 import './netbios';
 import './smb';
 import './smb2';

@@ -17,7 +17,7 @@ export const peersSkipReason = (): string | false =>
           : !hasCommand('tshark') ? 'needs tshark' : false;
 
 /** Resolves when the process prints `text` (on stdout or stderr); rejects when it exits first. */
-function waitFor(p: ChildProcess, text: string, what: string): Promise<void> {
+export function waitFor(p: ChildProcess, text: string, what: string): Promise<void> {
   return new Promise((resolve, reject) => {
     let seen = '';
     const on = (b: Buffer): void => {
@@ -30,7 +30,7 @@ function waitFor(p: ChildProcess, text: string, what: string): Promise<void> {
   });
 }
 
-const exited = (p: ChildProcess): Promise<void> =>
+export const exited = (p: ChildProcess): Promise<void> =>
   p.exitCode !== null || p.signalCode !== null ? Promise.resolve() : new Promise((r) => p.once('exit', () => r()));
 
 export interface PeerRun {
@@ -91,10 +91,10 @@ export async function runPeers(serverJs: string, port: number, clients: string[]
 }
 
 /** Every TCP connection in the (Ethernet, IPv4) capture so far has a FIN or RST from both ends. */
-const size = (path: string): number => (existsSync(path) ? statSync(path).size : -1);
+export const size = (path: string): number => (existsSync(path) ? statSync(path).size : -1);
 
 /** (or 'udp' when the capture holds no TCP connection: nothing to wait for but the end of its packets) */
-function allClosed(path: string): boolean | 'udp' {
+export function allClosed(path: string): boolean | 'udp' {
   if (!existsSync(path)) return false;
   const b = readFileSync(path);
   const open = new Map<string, number>();
