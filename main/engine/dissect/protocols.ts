@@ -31,6 +31,7 @@ import './tftp';
 import './ftp';
 import './ssh';
 import './modbus';
+import './s7comm';
 import './rpc';
 import './nfs';
 import './netbios';
