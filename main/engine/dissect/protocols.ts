@@ -32,6 +32,7 @@ import './ftp';
 import './ssh';
 import './modbus';
 import './s7comm';
+import './iec104';
 import './rpc';
 import './nfs';
 import './netbios';
