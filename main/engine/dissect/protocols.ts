@@ -33,6 +33,7 @@ import './ssh';
 import './modbus';
 import './s7comm';
 import './iec104';
+import './dnp3';
 import './rpc';
 import './nfs';
 import './netbios';
