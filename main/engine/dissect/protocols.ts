@@ -34,6 +34,7 @@ import './modbus';
 import './s7comm';
 import './iec104';
 import './dnp3';
+import './enip';
 import './rpc';
 import './nfs';
 import './netbios';
