@@ -35,6 +35,7 @@ import './s7comm';
 import './iec104';
 import './dnp3';
 import './enip';
+import './bacnet';
 import './rpc';
 import './nfs';
 import './netbios';
