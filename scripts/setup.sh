@@ -15,7 +15,8 @@ need=(
   "tcpreplay:tcpreplay" "chromium:chromium" "ping:iputils-ping" "curl:curl" "ethtool:ethtool"
   "man:man-db" "groff:groff-base" "openssl:openssl" "editcap:wireshark-common" "ssh:openssh-client"
   "gtlsclient:ngtcp2-client" "gtlsserver:ngtcp2-server"
-  "rpcbind:rpcbind" "rpcinfo:rpcbind"
+  "rpcbind:rpcbind" "rpcinfo:rpcbind" "/usr/lib/postgresql:postgresql" "psql:postgresql-client"
+  "redis-server:redis-server" "redis-cli:redis-tools" "mariadbd:mariadb-server" "mariadb:mariadb-client"
 )
 missing=()
 for entry in "${need[@]}"; do

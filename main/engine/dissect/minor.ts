@@ -54,7 +54,6 @@ onTcp([179], 'bgp', 'BGP', 'Border Gateway Protocol', 70);
 onTcp([6379], 'resp', 'RESP', 'REdis Serialization Protocol', 70);
 onTcp([5060], 'sip', 'SIP', 'Session Initiation Protocol', 70);
 onTcp([3306], 'mysql', 'MySQL', 'MySQL Protocol', 70);
-onTcp([5432], 'pgsql', 'PGSQL', 'PostgreSQL', 70);
 
 // SMTP: a frame carries the protocol only once a line completes; the side is the server's when it sends from its port
 declare('smtp', 'Simple Mail Transfer Protocol', []);

@@ -36,6 +36,7 @@ import './iec104';
 import './dnp3';
 import './enip';
 import './bacnet';
+import './pgsql';
 import './rpc';
 import './nfs';
 import './netbios';

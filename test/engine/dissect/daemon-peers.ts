@@ -27,6 +27,8 @@ export interface DaemonSpec {
   prepare?: string[][];
   /** a client command that succeeds once the daemon serves (run before the capture starts) */
   probe: string[];
+  /** client commands run after the probe, before the capture (creating users, keys) */
+  setup?: string[][];
   /** the clients whose traffic is captured, in turn */
   clients: string[][];
   /** environment for every command */
@@ -73,6 +75,10 @@ export async function runDaemon(spec: DaemonSpec): Promise<DaemonRun> {
       if (!ready) await new Promise((r) => setTimeout(r, 50));
     }
     if (!ready) throw new Error(`${daemonCmd[0]} never answered ${spec.probe.join(' ')}: ${log}`);
+    for (const c of spec.setup ?? []) {
+      const r = run(pair, pair.clientNs, c.map(sub), env);
+      if (!r.ok) throw new Error(`${c.join(' ')} failed: ${r.out}`);
+    }
     const pcap = join(dir, 'daemon.pcap');
     const dump = pair.spawn(pair.serverNs, ['tcpdump', '-Z', 'root', '--immediate-mode', '-i', pair.serverIf, '-U', '-n', '-s', '0', '-w', pcap, 'tcp or udp'], { stdio: ['ignore', 'pipe', 'pipe'] });
     procs.push(dump);
