@@ -37,6 +37,7 @@ import './dnp3';
 import './enip';
 import './bacnet';
 import './pgsql';
+import './mysql';
 import './rpc';
 import './nfs';
 import './netbios';
