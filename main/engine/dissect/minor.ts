@@ -51,7 +51,6 @@ onTcp([23], 'telnet', 'TELNET', 'Telnet', 70);
 onTcp([110], 'pop', 'POP', 'Post Office Protocol', 70);
 onTcp([143], 'imap', 'IMAP', 'Internet Message Access Protocol', 70);
 onTcp([179], 'bgp', 'BGP', 'Border Gateway Protocol', 70);
-onTcp([6379], 'resp', 'RESP', 'REdis Serialization Protocol', 70);
 onTcp([5060], 'sip', 'SIP', 'Session Initiation Protocol', 70);
 
 // SMTP: a frame carries the protocol only once a line completes; the side is the server's when it sends from its port

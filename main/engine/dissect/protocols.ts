@@ -38,6 +38,7 @@ import './enip';
 import './bacnet';
 import './pgsql';
 import './mysql';
+import './resp';
 import './rpc';
 import './nfs';
 import './netbios';
