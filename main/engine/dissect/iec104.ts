@@ -35,6 +35,8 @@ const CAUSES: Record<number, string> = {
 };
 for (let g = 1; g <= 16; g++) CAUSES[20 + g] = `Inro${g}`;
 for (let g = 1; g <= 4; g++) CAUSES[37 + g] = `Reqco${g}`;
+/** A type id's name (C_SC_NA_1, ...). */
+export const iec104TypeName = (t: number): string => TYPES[t]?.[0] ?? `<TypeId=${t}>`;
 /** Type ids that command a station (set points, commands, resets): the ICS write/control insight's. */
 export const IEC104_COMMANDS = new Set([45, 46, 47, 48, 49, 50, 51, 58, 59, 60, 61, 62, 63, 64, 100, 101, 103, 105, 107]);
 
