@@ -235,8 +235,11 @@ function body(ctx: Ctx, st: State, p: RpcProgram | undefined, c: RpcCall, o: num
 UDP_PORT.add([111], (ctx, st, off, end) => { dissectRpc(ctx, st, off, end, -1); }, { priority: 60 });
 
 UDP_HEURISTICS.add((ctx, st, off, end) => {
-  const pending = calls(st, convKey(ctx));
-  if (!looksLikeRpc(ctx.d, off, end, (xid) => pending.has(xid))) return false;
+  // every unclaimed datagram comes here: the cheap checks first, the conversation's calls only for a reply
+  const d = ctx.d;
+  if (end - off < 24 || d[off + 4] !== 0 || d[off + 5] !== 0 || d[off + 6] !== 0 || d[off + 7] > 1) return false;
+  const known = d[off + 7] === 1 ? (xid: number): boolean => calls(st, convKey(ctx)).has(xid) : null;
+  if (!looksLikeRpc(d, off, end, known)) return false;
   dissectRpc(ctx, st, off, end, -1);
   return true;
 });
