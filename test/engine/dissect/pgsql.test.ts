@@ -8,6 +8,8 @@ import { existsSync, readdirSync } from 'node:fs';
 import { compareFile, tsharkSkip } from './compare';
 import { hasCommand, isRoot } from '../../lib/env';
 import { runDaemon } from './daemon-peers';
+import { damageNeverThrows } from './tshark-compare';
+import { mulberry32, testSeed } from '../../lib/rng';
 
 const bin = (): string | null => {
   const root = '/usr/lib/postgresql';
@@ -46,6 +48,8 @@ test('postgres and psql agree with tshark', { skip: skip() }, async () => {
     assert.ok(pg >= 15, `only ${pg} PostgreSQL frames captured`);
     assert.ok(r.theirs.some((row) => row[FIELDS.indexOf('pgsql.password')] === 'hunter2'), 'the cleartext password was not captured');
     assert.deepEqual([...new Set(r.diffs.map((x) => x.replace(/^\(subset\) /, '')))], []);
+  // damage never throws: random bytes and cuts past the Ethernet/IP headers
+  assert.ok(damageNeverThrows(run.pcap, mulberry32(testSeed('pgsql-damage', 5432)), 60, 34) >= 0);
   } finally {
     run.dispose();
   }

@@ -5,9 +5,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compareFile, compareFrames, tsharkSkip } from './compare';
-import { hasCommand, isRoot } from '../../lib/env';
+import { hasCommand, isRoot, outputDir } from '../../lib/env';
 import { runDaemon } from './daemon-peers';
 import { tcpFrameBytes } from '../../lib/tcp-frame';
+import { damageNeverThrows } from './tshark-compare';
+import { mulberry32, testSeed } from '../../lib/rng';
+import { join } from 'node:path';
 
 const FIELDS = ['frame.protocols', 'tcp.stream', 'resp.array.length', 'resp.bulk_string.length', 'resp.bulk_string.value', 'resp.string', 'resp.error',
   'resp.integer', '_ws.col.Protocol', '_ws.col.Info', '_ws.malformed'];
@@ -29,6 +32,8 @@ test('redis-server and redis-cli agree with tshark', { skip: skip() }, async () 
     console.log(`# resp: ${r.cells} cells over ${r.frames} frames (${n} RESP) compared with tshark, ${r.diffs.length} differ`);
     assert.ok(n >= 12, `only ${n} RESP frames captured`);
     assert.deepEqual(norm(r.diffs), []);
+  // damage never throws: random bytes and cuts past the Ethernet/IP headers
+  assert.ok(damageNeverThrows(run.pcap, mulberry32(testSeed('redis-damage', 6380)), 60, 34) >= 0);
   } finally {
     run.dispose();
   }
@@ -51,4 +56,6 @@ test('crafted RESP (pipelined, nested, split) agrees with tshark', { skip: tshar
   const r = compareFrames('resp', f, FIELDS);
   console.log(`# resp crafted: ${r.cells} cells over ${r.frames} frames compared with tshark, ${r.diffs.length} differ`);
   assert.deepEqual(norm(r.diffs), []);
+  // damage never throws: random bytes and cuts past the Ethernet/IP headers
+  assert.ok(damageNeverThrows(join(outputDir('dissect-compare'), 'resp.pcap'), mulberry32(testSeed('resp-damage', 6379)), 60, 34) >= 0);
 });

@@ -6,10 +6,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compareFile, compareFrames, tsharkSkip } from './compare';
-import { hasCommand, isRoot } from '../../lib/env';
+import { hasCommand, isRoot, outputDir } from '../../lib/env';
 import { runDaemon } from './daemon-peers';
 import { ascii, eth, ipv4, u32, udp } from './packets';
 import { tcpFrameBytes } from '../../lib/tcp-frame';
+import { damageNeverThrows } from './tshark-compare';
+import { mulberry32, testSeed } from '../../lib/rng';
+import { join } from 'node:path';
 
 export const RPC_FIELDS = ['frame.protocols', 'tcp.stream', 'rpc.xid', 'rpc.msgtyp', 'rpc.version', 'rpc.program', 'rpc.programversion', 'rpc.procedure',
   'rpc.auth.flavor', 'rpc.auth.length', 'rpc.auth.stamp', 'rpc.auth.machinename', 'rpc.auth.uid', 'rpc.auth.gid', 'rpc.repframe', 'rpc.replystat',
@@ -37,6 +40,8 @@ test('rpcbind answering rpcinfo agrees with tshark', { skip: rpcbindSkip() }, as
     console.log(`# rpcbind: ${r.cells} cells over ${r.frames} frames (${rpcFrames} RPC) compared with tshark, ${r.diffs.length} differ`);
     assert.ok(rpcFrames >= 8, `only ${rpcFrames} RPC frames captured`);
     assert.deepEqual(norm(r.diffs), []);
+  // damage never throws: random bytes and cuts past the Ethernet/IP headers
+  assert.ok(damageNeverThrows(run.pcap, mulberry32(testSeed('rpcbind-damage', 1111)), 60, 34) >= 0);
   } finally {
     run.dispose();
   }
@@ -74,6 +79,8 @@ test('crafted ONC-RPC over UDP agrees with tshark', { skip: tsharkSkip() }, () =
   const r = compareFrames('rpc-udp', f, [...RPC_FIELDS, ...PORTMAP]);
   console.log(`# rpc crafted: ${r.cells} cells over ${r.frames} frames compared with tshark, ${r.diffs.length} differ`);
   assert.deepEqual(norm(r.diffs), []);
+  // damage never throws: random bytes and cuts past the Ethernet/IP headers
+  assert.ok(damageNeverThrows(join(outputDir('dissect-compare'), 'rpc-udp.pcap'), mulberry32(testSeed('rpc-udp-damage', 111)), 60, 34) >= 0);
 });
 
 // NFS over TCP (record marking), crafted from RFC 1813 / RFC 7530: no NFS server runs inside a test namespace
@@ -113,4 +120,6 @@ test('crafted NFS v3/v4 and MOUNT over TCP agree with tshark', { skip: tsharkSki
     'nfs.offset3', 'nfs.count3', 'nfs.tag', 'nfs.minorversion', 'nfs.ops.count', 'nfs.opcode', 'nfs.nfsstat4', 'nfs.main_opcode', 'nfs.pathname.component', 'mount.path', 'mount.status']);
   console.log(`# nfs crafted: ${r.cells} cells over ${r.frames} frames compared with tshark, ${r.diffs.length} differ`);
   assert.deepEqual(norm(r.diffs), []);
+  // damage never throws: random bytes and cuts past the Ethernet/IP headers
+  assert.ok(damageNeverThrows(join(outputDir('dissect-compare'), 'nfs-tcp.pcap'), mulberry32(testSeed('nfs-tcp-damage', 2049)), 60, 34) >= 0);
 });
