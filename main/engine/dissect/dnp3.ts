@@ -248,8 +248,16 @@ function application(ctx: Ctx, l: FieldNode, a: Uint8Array, pos: (j: number) => 
 
 /** DNP3 over TCP: link frames found by their start bytes and length. */
 const RULE = { hdrLen: 3, length: (h: Uint8Array, o: number): number => (h[o] !== 0x05 || h[o + 1] !== 0x64 || h[o + 2] < 5 ? -1 : frameSize(h[o + 2])) };
+/** The link frames of the segment being dissected: tshark names DNP3 once per segment and joins their Info with ", ". */
+const segment = new WeakMap<Ctx, { frame: number; infos: string[] }>();
 const tcpFrame = (ctx: Ctx, st: State, _s: unknown, off: number, kept: number): void => {
-  if (!dissectDnp3(ctx, st, off, off + kept)) dissectData(ctx, off, off + kept);
+  let acc = segment.get(ctx);
+  if (!acc || acc.frame !== ctx.pkt.number) { acc = { frame: ctx.pkt.number, infos: [] }; segment.set(ctx, acc); }
+  const at = ctx.protocols.length;
+  if (!dissectDnp3(ctx, st, off, off + kept)) { dissectData(ctx, off, off + kept); return; }
+  if (acc.infos.length > 0 && ctx.protocols[at] === 'dnp3') ctx.protocols.splice(at, 1);
+  acc.infos.push(typeof ctx.info === 'string' ? ctx.info : ctx.info());
+  ctx.info = acc.infos.join(', ');
 };
 TCP_PORT.add([20000], () => new PduApp(RULE, tcpFrame, dissectData), { priority: 70 });
 UDP_PORT.add([20000], (ctx, st, off, end) => { if (!dissectDnp3(ctx, st, off, end)) dissectData(ctx, off, end); }, { priority: 70 });

@@ -42,6 +42,8 @@ function frames(): Array<number[] | Buffer> {
   c(dnpLink(0xc4, 10, 1, [0xc6, 0xca, 0x02, 50, 1, 0x07, 1, 0, 0, 0, 0, 0, 0]));
   c(dnpLink(0xc4, 10, 1, [0xc7, 0xcb, 0x14, 60, 2, 6]));
   c(dnpLink(0xc4, 10, 1, [0xc8, 0xcc, 0x16, 60, 2, 6, 30, 0, 6]));
+  // two link frames in one segment: a confirm and an unsolicited response
+  s([...dnpLink(0x44, 1, 10, [0xc9, 0xd0, 0x82, 0, 0]), ...dnpLink(0x44, 1, 10, [0xca, 0xc9, 0x00])]);
   // over UDP: Write (g80v1 restart bit) and a Warm Restart
   f.push(eth(0x0800, ipv4(C, S, 17, udp(40004, 20000, dnpLink(0xc4, 10, 1, [0xc0, 0xc7, 0x02, 80, 1, 0x00, 7, 7, 0])))));
   f.push(eth(0x0800, ipv4(C, S, 17, udp(40004, 20000, dnpLink(0xc4, 10, 1, [0xc1, 0xc8, 0x0e])))));
