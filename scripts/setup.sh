@@ -18,6 +18,8 @@ need=(
   "swaks:swaks" "python3:python3" "sipp:sip-tester" "mosquitto:mosquitto" "mosquitto_pub:mosquitto-clients"
   "ntpdig:ntpsec-ntpdig" "upnpc:miniupnpc" "host:bind9-host"
   "/usr/sbin/dovecot:dovecot-imapd" "/usr/lib/dovecot/pop3:dovecot-pop3d"
+  "rpcbind:rpcbind" "rpcinfo:rpcbind" "/usr/lib/postgresql:postgresql" "psql:postgresql-client"
+  "redis-server:redis-server" "redis-cli:redis-tools" "mariadbd:mariadb-server" "mariadb:mariadb-client"
 )
 missing=()
 for entry in "${need[@]}"; do

@@ -39,9 +39,6 @@ UDP_PORT.add([17500], (ctx, _st, off, end) => {
 onTcp([1723], 'pptp', 'PPTP', 'Point-to-Point Tunnelling Protocol', 60);
 onTcp([23], 'telnet', 'TELNET', 'Telnet', 70);
 onTcp([179], 'bgp', 'BGP', 'Border Gateway Protocol', 70);
-onTcp([6379], 'resp', 'RESP', 'REdis Serialization Protocol', 70);
-onTcp([3306], 'mysql', 'MySQL', 'MySQL Protocol', 70);
-onTcp([5432], 'pgsql', 'PGSQL', 'PostgreSQL', 70);
 
 declare('pppoed', 'PPP-over-Ethernet Discovery', []);
 ETHERTYPE.add(0x8863, (ctx, _st, off, end) => nameOnly(ctx, 'pppoed', 'PPPoED', off, end, 'PPPoE Discovery'));

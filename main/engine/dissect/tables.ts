@@ -210,3 +210,30 @@ export const TLS_CERTIFICATE: { dissect?: (ctx: Ctx, parent: import('./context')
  * the message (set by gssapi.ts).
  */
 export const HTTP_AUTH: { dissect?: (ctx: Ctx, value: string, at: number) => void; info?: (ctx: Ctx) => string } = {};
+
+/**
+ * UDP heuristics (Wireshark's "udp" heuristic list, the ones enabled by
+ * default): tried on a datagram no conversation or port claimed, before it
+ * becomes data. Each returns true when it dissected the payload.
+ */
+export const UDP_HEURISTICS = new HeuristicDissectors('udp');
+
+/** What an ONC-RPC call remembers for its reply (program, version, procedure; the program's own note). */
+export interface RpcCall { program: number; version: number; procedure: number; frame: number; ts: bigint | null; note?: unknown }
+/**
+ * An ONC-RPC program (Wireshark's rpc program table): its names and the
+ * dissectors of its call arguments and reply results at [off, end). Each
+ * returns text appended to Info, if any.
+ */
+export interface RpcProgram {
+  /** the Protocol column ("Portmap", "NFS") */
+  name: string;
+  /** its layer's filter name ("portmap", "nfs") */
+  filter: string;
+  /** procedure names by version (version 0: any version) */
+  procs: Record<number, Record<number, string>>;
+  call?(ctx: Ctx, st: State, layer: import('./context').FieldNode, c: RpcCall, off: number, end: number): string | void;
+  reply?(ctx: Ctx, st: State, layer: import('./context').FieldNode, c: RpcCall, off: number, end: number): string | void;
+}
+/** ONC-RPC programs by number (portmap 100000, NFS 100003, ...). */
+export const RPC_PROGRAM = new DissectorTable<RpcProgram>('rpc.program');

@@ -300,7 +300,7 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
   else dissectData(ctx, from, end);
   if (fin && app) app.fin(ctx, st, stream.s, flow);
   release(stream.s);
-  if (ctx.protocols.length === before) {
+  if (ctx.protocols.length === before && !app?.claimedBare?.()) {
     // nothing completed here: the bytes wait for a later frame
     if (!framed && ctx.wants('tcp.segment_data')) ctx.add(tcp, 'tcp.segment_data', d.subarray(payOff, end), payOff, len);
     const partial = app?.partialInfo?.();

@@ -22,6 +22,12 @@ export interface TcpApp {
   reset(): void;
   /** Info text for a frame whose bytes wait for a later one (e.g. 'POST / HTTP/1.1'; '' for none, not even TCP's) */
   partialInfo?(): string | undefined;
+  /**
+   * The app claimed the segment without a protocol layer of its own (tshark's
+   * dissector set the columns but added no layer, as PostgreSQL's one-byte
+   * SSL answer): TCP leaves its summary alone.
+   */
+  claimedBare?(): boolean;
   /** where the protocol's PDUs end, for tshark's reassembly fields (none: each segment stands alone) */
   framer?(): Framer;
 }

@@ -53,8 +53,8 @@ function tpktPdu(ctx: Ctx, st: State, _s: unknown, off: number, kept: number): v
     ctx.malformedAt('cotp', `COTP length indicator ${li} runs past the TPKT packet`, o, end - o);
     return;
   }
-  // tshark's RDP heuristic claims a connection request before TPKT does: the frame shows no tpkt layer
-  if (type === 0xe) { const i = ctx.protocols.lastIndexOf('tpkt'); if (i >= 0) ctx.protocols.splice(i, 1); }
+  // tshark's RDP (tcp/3389) claims a connection request before TPKT does: the frame shows no tpkt layer
+  if (type === 0xe && (ctx.srcPort === 3389 || ctx.dstPort === 3389)) { const i = ctx.protocols.lastIndexOf('tpkt'); if (i >= 0) ctx.protocols.splice(i, 1); }
   const c = ctx.layer('cotp', o, 1 + li);
   ctx.add(c, 'cotp.li', li, o, 1);
   ctx.add(c, 'cotp.type', type, o + 1, 1);
@@ -84,7 +84,8 @@ function tpktPdu(ctx: Ctx, st: State, _s: unknown, off: number, kept: number): v
       const nr = d[o + 2];
       ctx.add(c, 'cotp.tpdu-number', nr & 0x7f, o + 2, 1);
       ctx.add(c, 'cotp.eot', (nr & 0x80) !== 0, o + 2, 1);
-      ctx.info = `DT TPDU (${nr & 0x7f})`;
+      // (what claims the data replaces Info; data no one claims keeps COTP's, with its end-of-TSDU mark)
+      ctx.info = `DT TPDU (${nr & 0x7f})${nr & 0x80 ? ' EOT' : ''}`;
       if (hdrEnd < end && !COTP_DATA.try(ctx, st, hdrEnd, end)) dissectData(ctx, hdrEnd, end);
       break;
     }

@@ -7,7 +7,7 @@ import type { State } from './state';
 import * as readers from './bytes';
 import * as tables from './tables';
 // bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
-const { IP_PROTO, UDP_PORT } = tables;
+const { IP_PROTO, UDP_PORT, UDP_HEURISTICS } = tables;
 const { u16 } = readers;
 
 declare('udp', 'User Datagram Protocol', [
@@ -75,6 +75,8 @@ export function dissectUdp(ctx: Ctx, st: State, off: number, end: number): void 
   if (ctx.wants('udp.payload')) ctx.add(udp, 'udp.payload', d.subarray(pay, payEnd), pay, payEnd - pay);
   const next = conv?.value ?? st.decodeAs?.udpDissect(sp, dp) ?? UDP_PORT.lookup(sp, dp);
   if (next !== undefined) { next(ctx, st, pay, payEnd); return; }
+  // as tshark: the heuristics only after the ports found nothing
+  if (UDP_HEURISTICS.try(ctx, st, pay, payEnd)) return;
   dissectData(ctx, pay, payEnd);
 }
 

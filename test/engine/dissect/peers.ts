@@ -17,6 +17,10 @@ export const peersSkipReason = (): string | false =>
         : !hasCommand('curl') ? 'needs curl'
           : !hasCommand('tshark') ? 'needs tshark' : false;
 
+/** Resolves when the process prints `text` (on stdout or stderr); rejects when it exits first. */
+export const waitFor = (p: ChildProcess, text: string, what: string): Promise<string> => waitForOutput(p, 'any', text, undefined, what);
+
+export { exited };
 
 export interface PeerRun {
   /** the capture file */
@@ -76,10 +80,10 @@ export async function runPeers(serverJs: string, port: number, clients: string[]
 }
 
 /** Every TCP connection in the (Ethernet, IPv4) capture so far has a FIN or RST from both ends. */
-const size = (path: string): number => (existsSync(path) ? statSync(path).size : -1);
+export const size = (path: string): number => (existsSync(path) ? statSync(path).size : -1);
 
 /** (or 'udp' when the capture holds no TCP connection: nothing to wait for but the end of its packets) */
-function allClosed(path: string): boolean | 'udp' {
+export function allClosed(path: string): boolean | 'udp' {
   if (!existsSync(path)) return false;
   const b = readFileSync(path);
   const open = new Map<string, number>();
