@@ -16,6 +16,7 @@ import { packetApi } from './packet';
 import { sessionApi } from './session';
 import { insightsApi } from './insights';
 import { privilegeApi } from './privilege';
+import { decodeApi } from './decode';
 import { errorInfo, nat, status, type Domain } from './common';
 import { ApiError } from './errors';
 
@@ -27,10 +28,11 @@ export const DOMAINS = {
   session: sessionApi,
   insights: insightsApi,
   privilege: privilegeApi,
+  decode: decodeApi,
 } satisfies Record<string, Domain>;
 export type DomainName = keyof typeof DOMAINS;
 
-type Api = typeof captureApi & typeof fileApi & typeof viewApi & typeof packetApi & typeof sessionApi & typeof insightsApi & typeof privilegeApi;
+type Api = typeof captureApi & typeof fileApi & typeof viewApi & typeof packetApi & typeof sessionApi & typeof insightsApi & typeof privilegeApi & typeof decodeApi;
 export const API: Api = Object.assign({}, ...Object.values(DOMAINS)) as Api;
 
 /** Every method: params and result, as the schemas say. */
@@ -92,3 +94,4 @@ export * from './packet';
 export * from './session';
 export * from './insights';
 export * from './privilege';
+export * from './decode';

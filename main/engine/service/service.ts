@@ -22,6 +22,9 @@ import { packetHandlers } from './handlers/packet';
 import { sessionHandlers } from './handlers/session';
 import { insightsHandlers } from './handlers/insights';
 import { privilegeHandlers } from './handlers/privilege';
+import { decodeHandlers } from './handlers/decode';
+import { loadUserDecodeAs } from '../session/decode-as-entries';
+import type { DecodeAsRule } from '../dissect/decode-as';
 
 export interface ServiceOptions {
   emit(ev: EngineEvent): void;
@@ -40,10 +43,17 @@ export class EngineService {
   list: DisplayedList;
   /** the user's colouring table (Wireshark's defaults until setColouring); a capture may use a session's own */
   userColouring = new Colouring();
+  /** the user's Decode As entries (their decode_as_entries file until setDecodeAs); a capture may use a session's own */
+  userDecodeAs: DecodeAsRule[];
+  /** what of the user's file or the open session's entries could not be used */
+  decodeAsProblems: string[];
   private lastAlertCheck = 0;
   private readonly handlers: { [M in Method]: (p: Methods[M]['params']) => Promise<Methods[M]['result']> };
 
   constructor(private readonly opts: ServiceOptions) {
+    const decodeAs = loadUserDecodeAs();
+    this.userDecodeAs = decodeAs.rules;
+    this.decodeAsProblems = decodeAs.problems;
     this.statusPusher = new StatusPusher(opts.emit, () => this.status());
     this.uploads = new Uploads(opts.uploadDir);
     this.persistence = new Persistence((path) => this.uploads.holds(path));
@@ -57,6 +67,7 @@ export class EngineService {
       ...sessionHandlers(this),
       ...insightsHandlers(this),
       ...privilegeHandlers(this),
+      ...decodeHandlers(this),
     };
   }
 
@@ -71,10 +82,12 @@ export class EngineService {
   }
 
   private newCapture(mode: Status['mode'], source: string): OpenCapture {
-    return new OpenCapture(mode, source, {
+    const cap = new OpenCapture(mode, source, {
       status: (now) => this.pushStatus(now),
       error: (e) => this.opts.emit({ event: 'error', data: e }),
     }, this.userColouring);
+    cap.decodeAs = this.userDecodeAs;
+    return cap;
   }
 
   /**

@@ -181,6 +181,22 @@ export class PacketStore {
     this.extras.arr[i] = (pkt.flags !== undefined ? 1 : 0) | (pkt.xdpAction !== undefined ? 2 : 0);
     this.pktFlags.arr[i] = pkt.flags ?? 0;
     this.xdpAction.arr[i] = pkt.xdpAction ?? 0;
+    this.setSummary(i, s);
+    this.count = n;
+    return i;
+  }
+
+  /**
+   * Replaces packet i's list columns with those of a new dissection (Decode
+   * As changed what it is). Its old Info text stays in the arena until the
+   * store is freed: a re-dissection costs at most one more copy of the Info.
+   */
+  rewrite(i: number, s: RowSummary): void {
+    if (i < 0 || i >= this.count) throw new RangeError(`rewrite: no packet at index ${i} (${this.count} stored)`);
+    this.setSummary(i, s);
+  }
+
+  private setSummary(i: number, s: RowSummary): void {
     const st = this.strings;
     this.source.arr[i] = st.intern(s.source);
     this.destination.arr[i] = st.intern(s.destination);
@@ -194,8 +210,6 @@ export class PacketStore {
     }
     this.colour.arr[i] = s.colour;
     this.stream.arr[i] = s.stream;
-    this.count = n;
-    return i;
   }
 
   private get columns(): Column<AnyTyped>[] {
