@@ -42,6 +42,7 @@ import './ldap';
 import './snmp';
 import './tpkt';
 import './rdp';
+import './t125';
 import './vnc';
 import './x509';
 import './minor';
