@@ -43,6 +43,7 @@ import './snmp';
 import './tpkt';
 import './rdp';
 import './t125';
+import './credssp';
 import './vnc';
 import './x509';
 import './minor';

@@ -17,7 +17,7 @@ import * as tables from './tables';
 import { RecordCipher, SUITES, type Plain } from './tls-decrypt';
 import type { KeylogLabel } from './keylog';
 // bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
-const { TCP_HEURISTICS, TCP_PORT, TLS_ALPN, TLS_CERTIFICATE } = tables;
+const { TCP_HEURISTICS, TCP_PORT, TLS_ALPN, TLS_CERTIFICATE, TLS_HEURISTICS } = tables;
 const { latin1, u16 } = readers;
 
 
@@ -398,7 +398,7 @@ export class TlsApp implements TcpApp {
     if (data.length === 0) return;
     if (this.inner === undefined) {
       const alpn = s.tlsSession?.alpn ?? '';
-      const make = (alpn ? TLS_ALPN.get(alpn) : undefined) ?? TCP_HEURISTICS.find(data, 0, data.length);
+      const make = (alpn ? TLS_ALPN.get(alpn) : undefined) ?? TLS_HEURISTICS.find(data, 0, data.length) ?? TCP_HEURISTICS.find(data, 0, data.length);
       const app = make?.(ctx.srcPort, ctx.dstPort) ?? null;
       // TLS inside TLS is not what a heuristic means here
       this.inner = app instanceof TlsApp ? null : app;
