@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CAPTURES, ROOT, hasCommand } from '../../lib/env';
+import { CAPTURES, CLI, ROOT, hasCommand } from '../../lib/env';
 import { analyzeCaptureFile } from '../../../main/engine/insights/file';
 import { HostLogins, MAX_USERS_PER_HOST } from '../../../main/engine/insights/logins';
 import { tcpConversation, writePcap } from '../dissect/tshark-compare';
@@ -95,4 +95,11 @@ test('names per host are bounded, most attempts first', () => {
   assert.equal(users[0], 'u5 (ftp)');
   assert.equal(h.overflow, 100 - MAX_USERS_PER_HOST);
   assert.equal(h.usersOf('198.18.0.2'), undefined, 'the server is not the one logging in');
+});
+
+test('xdpscope insights prints a Users column when a host sent a name', () => {
+  const r = execFileSync(process.execPath, [CLI, 'insights', '-r', join(DATA, 'kerberos.pcap')], { encoding: 'utf8' });
+  const table = r.slice(r.indexOf('== IPV4 endpoints'));
+  assert.match(table.split('\n')[1] ?? '', /\bUsers\b/);
+  assert.match(table, /198\.18\.77\.1 .*alice@XS\.TEST \(kerberos\), nobody@XS\.TEST \(kerberos\)/);
 });
