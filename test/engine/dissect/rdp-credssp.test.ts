@@ -3,8 +3,9 @@
 // TSRequests with the NTLMSSP tokens of a real samba logon and then the MCS
 // connect PDU (rdp-credssp-frames.ts). tshark 4.0 shows what follows the
 // negotiation as TPKT continuation data; with Decode As tcp.port==3389,tls
-// and the key log it shows CredSSP, the NTLM user and domain, and the RDP
-// client data inside TLS: so do we.
+// and the key log it shows the negotiation as TLS continuation data, then
+// CredSSP, the NTLM user and domain, and the RDP client data inside TLS:
+// so do we.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -39,9 +40,9 @@ test('with Decode As TLS and the key log: CredSSP, the NTLM user, domain and hos
   const dir = mkdtempSync(join(tmpdir(), 'xs-credssp-'));
   try {
     const run = await credSspConversation(dir);
-    // the TLS session alone: after X.224 bytes tshark's TLS resynchronises on a later record, ours does not (yet)
+    // the whole connection: the X.224 negotiation is TLS continuation data, then the TLS session
     const cap = join(dir, 'credssp-tls.pcap');
-    writePcap(cap, tcpConversation(50301, 3389, run.messages));
+    writePcap(cap, tcpConversation(50301, 3389, [[true, cr], [false, cc], ...run.messages]));
     const keys = TlsKeyLog.fromText(run.keylog);
     const keyFile = join(dir, 'keys.txt');
     writeFileSync(keyFile, run.keylog);

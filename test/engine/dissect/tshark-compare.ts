@@ -39,7 +39,7 @@ export function compareWithTshark(path: string, fields: string[], opts: { only?:
   const out: Comparison = { frames: packets.length, compared: 0, agreed: 0, diffs: [] };
   if (theirs.length !== ours.length) out.diffs.push(`frame count: tshark ${theirs.length}, ours ${ours.length}`);
   const onlyFrames = new Map<string, Set<number>>();
-  for (const [f, filter] of Object.entries(opts.only ?? {})) onlyFrames.set(f, new Set(tshark(path, ['-Y', filter, '-T', 'fields', '-e', 'frame.number']).map((r) => Number(r[0]))));
+  for (const [f, filter] of Object.entries(opts.only ?? {})) onlyFrames.set(f, new Set(tshark(path, [...extra, '-Y', filter, '-T', 'fields', '-e', 'frame.number']).map((r) => Number(r[0]))));
   theirs.forEach((row, i) => {
     fields.forEach((name, k) => {
       const set = onlyFrames.get(name);
