@@ -84,6 +84,13 @@ test('Decode As: offered tables, applied to the open capture, refused when bad, 
     assert.ok(d.tree.some((n) => /File Transfer Protocol/.test(n.label)), 'details dissect with the entries');
     await a.call('setFilter', { text: '' });
 
+    // applying the same entries again costs no memory: unchanged rows keep their Info text
+    const infoAt = (): number[] => Array.from(a.packetStore.infoLoc.arr.subarray(0, a.packetStore.count));
+    const before = infoAt();
+    await a.call('setDecodeAs', { entries: set.entries.map(({ initial: _i, ...e }) => e) });
+    assert.deepEqual(infoAt(), before, 'no Info text appended');
+    assert.deepEqual(protocols(a), DECODED);
+
     // a bad entry is refused and changes nothing
     await assert.rejects(a.call('setDecodeAs', { entries: [{ table: 'tcp.port', value: 2121, protocol: 'nosuch' }] }),
       (e: any) => e.kind === 'request' && /tcp.port 2121 → nosuch: no protocol nosuch on tcp.port/.test(e.message));
