@@ -63,7 +63,8 @@ class End extends Duplex {
 export interface CredSspCapture { messages: Array<[boolean, number[]]>; keylog: string }
 
 /** Runs the exchange; `dir` gets a throw-away certificate (openssl). */
-export async function credSspConversation(dir: string): Promise<CredSspCapture> {
+/** `fail`: the server refuses the logon (TSRequest errorCode STATUS_LOGON_FAILURE, MS-CSSP 3.1.5) and nothing follows. */
+export async function credSspConversation(dir: string, fail = false): Promise<CredSspCapture> {
   execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'rdp.key'), '-out', join(dir, 'rdp.crt'), '-days', '1', '-subj', '/CN=rdp.test'], { stdio: 'ignore' });
   const [neg, chal, auth] = ntlmTokens();
   if (!neg || !chal || !auth) throw new Error('smb.pcap lacks its NTLMSSP tokens');
@@ -82,11 +83,14 @@ export async function credSspConversation(dir: string): Promise<CredSspCapture> 
     [client, server, tsRequest({ token: neg })],
     [server, client, tsRequest({ token: chal })],
     [client, server, tsRequest({ token: auth, pubKeyAuth: pub, nonce: Array.from({ length: 32 }, (_, i) => i) })],
+  ];
+  if (fail) steps.push([server, client, tsRequest({ errorCode: 0xc000006d })]);
+  else steps.push(
     [server, client, tsRequest({ pubKeyAuth: pub.map((b) => b ^ 1) })],
     [client, server, tsRequest({ authInfo: Array.from({ length: 40 }, (_, i) => (i * 11) & 255) })],
     // then RDP itself, inside TLS: the MCS Connect Initial (TPKT, X.224 data, T.125)
     [client, server, Buffer.from(RDP_MCS_CONVERSATION[2][1])],
-  ];
+  );
   for (const [from, to, bytes] of steps) {
     const got = received(to);
     from.write(bytes);

@@ -59,6 +59,21 @@ test('with Decode As TLS and the key log: CredSSP, the NTLM user, domain and hos
     assert.deepEqual(r.diffs, []);
     const users = tsharkUsers(cap, keyFile);
     assert.ok(users.includes('xsalice'), `tshark finds the NTLM user inside CredSSP (${users})`);
+
+    // a refused logon: the server's TSRequest carries STATUS_LOGON_FAILURE in errorCode
+    const failed = await credSspConversation(dir, true);
+    const failCap = join(dir, 'credssp-fail.pcap'), failKeys = join(dir, 'fail-keys.txt');
+    writePcap(failCap, tcpConversation(50302, 3389, [[true, cr], [false, cc], ...failed.messages]));
+    writeFileSync(failKeys, failed.keylog);
+    const f = compareWithTshark(failCap, fields, {
+      only: { 'frame.protocols': '!tls.handshake.certificate' },
+      columns: 'tcp.len > 0', tsharkArgs: ['-o', `tls.keylog_file:${failKeys}`, '-d', 'tcp.port==3389,tls'],
+      dissector: { tlsKeys: TlsKeyLog.fromText(failed.keylog), decodeAs: ['tcp.port==3389,tls'] },
+    });
+    console.log(`# rdp CredSSP refused logon: ${f.agreed}/${f.compared} cells agree over ${f.frames} frames`);
+    assert.deepEqual(f.diffs, []);
+    const codes = execFileSync('tshark', ['-r', failCap, '-o', `tls.keylog_file:${failKeys}`, '-d', 'tcp.port==3389,tls', '-Y', 'credssp.errorCode', '-T', 'fields', '-e', 'credssp.errorCode'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    assert.equal(codes.trim(), String(0xc000006d | 0), 'tshark shows the NTSTATUS as a signed 32-bit errorCode');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
