@@ -170,13 +170,16 @@ function gccConnectData(ctx: Ctx, u: Tlv, fromClient: boolean): void {
     const name = ctx.sub(req, 't124.conferenceName_element', null, at, 1 + nb);
     let num = '';
     for (let k = 0; k < digits; k++) num += '0123456789 '[(d[at + 1 + (k >> 1)] >> (k & 1 ? 0 : 4)) & 15] ?? '?';
-    ctx.sub(name, 't124.numeric', num, at + 1 + (digits > 1 ? 0 : 0), nb);
-    const flags = d[at + 1 + nb];
-    ctx.sub(req, 't124.lockedConference', (flags & 0x08) !== 0, at + 1 + nb, 1);
-    ctx.sub(req, 't124.listedConference', (flags & 0x04) !== 0, at + 1 + nb, 1);
-    ctx.sub(req, 't124.conductibleConference', (flags & 0x02) !== 0, at + 1 + nb, 1);
-    ctx.sub(req, 't124.terminationMethod', (d[at + 2 + nb] >> 7) & 1, at + 1 + nb, 1);
-    at += 2 + nb;
+    ctx.sub(name, 't124.numeric', num, at + 1, nb);
+    // then, unaligned, right after the last digit: three BOOLEANs, the ENUMERATED's extension bit and its
+    // one-bit index; the user data SET OF's length is octet-aligned after them
+    let bit = (at + 1) * 8 + digits * 4;
+    const next = (): number => { const v = (d[bit >> 3] >> (7 - (bit & 7))) & 1; bit++; return v; };
+    if ((bit + 5 + 7) >> 3 > pduEnd) { bad('T.124 conference create request cut short', at); return; }
+    for (const f of ['t124.lockedConference', 't124.listedConference', 't124.conductibleConference']) ctx.sub(req, f, next() === 1, bit >> 3, 1);
+    next();
+    ctx.sub(req, 't124.terminationMethod', next(), bit >> 3, 1);
+    at = (bit + 7) >> 3;
     userDataSet(ctx, req, at, pduEnd, fromClient);
   } else if (choice === 1) {
     const rsp = ctx.sub(gcc, 't124.conferenceCreateResponse_element', null, o, pl[0]);
@@ -189,7 +192,8 @@ function gccConnectData(ctx: Ctx, u: Tlv, fromClient: boolean): void {
     for (let k = 0; k < tl; k++) tag = tag * 256 + d[o + 4 + k];
     ctx.sub(rsp, 't124.tag', tag, o + 3, 1 + tl);
     at = o + 4 + tl;
-    ctx.sub(rsp, 't124.result', (d[at] >> 3) & 15, at, 1);
+    // an extension bit, then the index of five values in three bits
+    ctx.sub(rsp, 't124.result', (d[at] >> 4) & 7, at, 1);
     userDataSet(ctx, rsp, at + 1, pduEnd, fromClient);
   }
 }

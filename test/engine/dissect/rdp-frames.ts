@@ -82,13 +82,13 @@ const csNet = (channels: Array<[string, number]>): number[] => {
 const csCluster = (flags: number): number[] => [...u16le(0xc004), ...u16le(12), ...u32le(flags), ...u32le(0)];
 
 /** GCC Conference Create Request (T.124 PER) around the client data blocks; h221 key "Duca" */
-const gccCreateRequest = (blocks: number[]): number[] => {
-  const pdu = [0x00, 0x08, 0x00, 0x10, 0x00, 0x01, 0xc0, 0x00, ...ascii('Duca'), ...perLen(blocks.length), ...blocks];
+const gccCreateRequest = (blocks: number[], flags = 0x10, termination = 0x00): number[] => {
+  const pdu = [0x00, 0x08, 0x00, flags, termination, 0x01, 0xc0, 0x00, ...ascii('Duca'), ...perLen(blocks.length), ...blocks];
   return [0x00, 0x05, 0x00, 0x14, 0x7c, 0x00, 0x01, ...perLen(pdu.length), ...pdu];
 };
 /** GCC Conference Create Response around the server data blocks; h221 key "McDn" */
-const gccCreateResponse = (blocks: number[]): number[] => {
-  const pdu = [0x14, 0x76, 0x0a, 0x01, 0x01, 0x00, 0x01, 0xc0, 0x00, ...ascii('McDn'), ...perLen(blocks.length), ...blocks];
+const gccCreateResponse = (blocks: number[], result = 0): number[] => {
+  const pdu = [0x14, 0x76, 0x0a, 0x01, 0x01, result << 4, 0x01, 0xc0, 0x00, ...ascii('McDn'), ...perLen(blocks.length), ...blocks];
   return [0x00, 0x05, 0x00, 0x14, 0x7c, 0x00, 0x01, ...perLen(pdu.length), ...pdu];
 };
 
@@ -148,4 +148,12 @@ export const RDP_MCS_CONVERSATION: Array<[boolean, number[]]> = [
   [false, dt([0x68, ...u16(1002 - 1001), ...u16(1003), 0x70, ...perLen(20), ...u16le(0x0008), ...u16le(0), ...Array<number>(16).fill(0x5a)])],
   [true, dt(sendDataRequest(1007, 1004, [...u32le(8), ...u32le(3), 1, 2, 3, 4, 5, 6, 7, 8]))],
   [true, dt([0x21, 0x80])],
+];
+
+/** The same start with the conference flags set (locked, listed, conductible; manual termination) and a refused GCC result */
+export const RDP_GCC_FLAGS_CONVERSATION: Array<[boolean, number[]]> = [
+  [true, cr('bob', 0x03)],
+  [false, cc(2, 0x00, 0x00000000)],
+  [true, dt(connectInitial(gccCreateRequest([...csCore('W', 800, 600, 0x0407, 7601, 3), ...csSecurity(0x03)], 0x1e, 0x80)))],
+  [false, dt(connectResponse(gccCreateResponse([...scCore(3), ...scSecurity(0, 0)], 1)))],
 ];

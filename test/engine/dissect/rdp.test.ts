@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hasCommand } from '../../lib/env';
 import { compareWithTshark, damageNeverThrows, tcpConversation, writePcap } from './tshark-compare';
-import { RDP_CONVERSATIONS, RDP_MCS_CONVERSATION } from './rdp-frames';
+import { RDP_CONVERSATIONS, RDP_GCC_FLAGS_CONVERSATION, RDP_MCS_CONVERSATION } from './rdp-frames';
 import { mulberry32, testSeed } from '../../lib/rng';
 
 const skip = hasCommand('tshark') ? false : 'tshark not installed';
@@ -38,7 +38,7 @@ test('T.125 MCS, T.124 GCC, client and server data, channel joins and the Client
   const dir = mkdtempSync(join(tmpdir(), 'xs-rdp-'));
   try {
     const cap = join(dir, 'rdp-mcs.pcap');
-    writePcap(cap, tcpConversation(50100, 3389, RDP_MCS_CONVERSATION));
+    writePcap(cap, [...tcpConversation(50100, 3389, RDP_MCS_CONVERSATION), ...tcpConversation(50101, 3389, RDP_GCC_FLAGS_CONVERSATION)]);
     const fields = ['frame.protocols',
       't125.ConnectMCSPDU', 't125.callingDomainSelector', 't125.calledDomainSelector', 't125.upwardFlag', 't125.maxChannelIds', 't125.maxUserIds',
       't125.maxTokenIds', 't125.numPriorities', 't125.minThroughput', 't125.maxHeight', 't125.maxMCSPDUsize', 't125.protocolVersion', 't125.result',
