@@ -55,6 +55,8 @@ export interface AppState {
   dialog: 'none' | 'saveAs' | 'export';
   /** the packet comment being written or edited */
   commentEditor: { number: number; index?: number; text: string } | null;
+  /** Decode As… is open: from the menu, or from a packet (its frame number fills a new row) */
+  decodeAsPacket: number | 'menu' | null;
 }
 
 export interface SaveOptions {
@@ -98,6 +100,10 @@ export interface AppActions {
   openCommentEditor(number: number, index?: number): void;
   setCommentText(text: string): void;
   closeCommentEditor(): void;
+  openDecodeAs(from: number | 'menu'): void;
+  closeDecodeAs(): void;
+  /** the capture was dissected again: the selected packet's details too */
+  decodeAsApplied(): void;
   /** add (index undefined) or edit the comment in the editor */
   submitComment(): Promise<void>;
   deleteComment(number: number, index?: number): Promise<void>;
@@ -171,6 +177,7 @@ export function createAppStore(api: XdpscopeApi, opts: StoreOptions = {}): AppSt
     session: null,
     dialog: 'none',
     commentEditor: null,
+    decodeAsPacket: null,
 
     async init() {
       api.onEvent((ev) => {
@@ -405,6 +412,12 @@ export function createAppStore(api: XdpscopeApi, opts: StoreOptions = {}): AppSt
     },
     setCommentText(text) { const c = get().commentEditor; if (c) set({ commentEditor: { ...c, text } }); },
     closeCommentEditor() { set({ commentEditor: null }); },
+    openDecodeAs(from) { set({ decodeAsPacket: from }); },
+    closeDecodeAs() { set({ decodeAsPacket: null }); },
+    decodeAsApplied() {
+      const sel = get().selected;
+      if (sel !== null) void get().select(sel);
+    },
 
     async submitComment() {
       const c = get().commentEditor;

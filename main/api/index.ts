@@ -17,6 +17,7 @@ import { sessionApi } from './session';
 import { insightsApi } from './insights';
 import { privilegeApi } from './privilege';
 import { blockApi } from './block';
+import { decodeApi } from './decode';
 import { errorInfo, nat, status, type Domain } from './common';
 import { ApiError } from './errors';
 
@@ -29,10 +30,11 @@ export const DOMAINS = {
   insights: insightsApi,
   privilege: privilegeApi,
   block: blockApi,
+  decode: decodeApi,
 } satisfies Record<string, Domain>;
 export type DomainName = keyof typeof DOMAINS;
 
-type Api = typeof captureApi & typeof fileApi & typeof viewApi & typeof packetApi & typeof sessionApi & typeof insightsApi & typeof privilegeApi & typeof blockApi;
+type Api = typeof captureApi & typeof fileApi & typeof viewApi & typeof packetApi & typeof sessionApi & typeof insightsApi & typeof privilegeApi & typeof blockApi & typeof decodeApi;
 export const API: Api = Object.assign({}, ...Object.values(DOMAINS)) as Api;
 
 /** Every method: params and result, as the schemas say. */
@@ -95,3 +97,4 @@ export * from './session';
 export * from './insights';
 export * from './privilege';
 export * from './block';
+export * from './decode';

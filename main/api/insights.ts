@@ -107,6 +107,8 @@ export interface EndpointRow {
   duration: number;
   country?: string;
   asn?: number;
+  /** user names this host sent (NTLM, Kerberos, LDAP bind, FTP USER, HTTP Basic, RDP, SMB), 'DOMAIN\\user (protocol)', most attempts first */
+  users?: string[];
 }
 
 export interface HierarchyNode {

@@ -28,7 +28,7 @@ export interface XdpscopeApi {
   onCommand?(listener: (cmd: MenuCommand) => void): () => void;
 }
 
-export const MENU_COMMANDS = ['open', 'save', 'saveAs', 'export', 'exportDissections', 'start', 'stop', 'restart', 'interfaces', 'options', 'focusFilter', 'openRecent'] as const;
+export const MENU_COMMANDS = ['open', 'save', 'saveAs', 'export', 'exportDissections', 'start', 'stop', 'restart', 'interfaces', 'options', 'focusFilter', 'openRecent', 'decodeAs'] as const;
 export type MenuCommand = { command: (typeof MENU_COMMANDS)[number]; path?: string; /** exportDissections: the format picked in the menu */ format?: 'csv' | 'json' };
 
 /** Wire messages (WebSocket and engine worker). */

@@ -51,6 +51,7 @@ export function buildMenuTemplate(send: (c: MenuCommand) => void, recent: string
         cmd('Options…', 'options', 'CmdOrCtrl+K'),
       ],
     },
+    { label: 'Analyze', submenu: [cmd('Decode As…', 'decodeAs', 'CmdOrCtrl+Shift+U')] },
     {
       label: 'View',
       submenu: [cmd('Focus Display Filter', 'focusFilter', 'CmdOrCtrl+/'), { type: 'separator' }, { role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { role: 'togglefullscreen' }],

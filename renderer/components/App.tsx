@@ -13,6 +13,7 @@ import { SaveDialog } from './SaveDialog';
 import { PANELS } from '../panels';
 import { ExportDialog } from './ExportDialog';
 import { CommentDialog } from './CommentDialog';
+import { DecodeAsDialog } from './DecodeAsDialog';
 import { FileNotices, LoadProgress } from './LoadProgress';
 
 export function App() {
@@ -24,6 +25,7 @@ export function App() {
   const filterRef = useRef<HTMLInputElement>(null);
   const dialog = useApp$((s) => s.dialog);
   const panel = useApp$((s) => s.panel);
+  const decodeAs = useApp$((s) => s.decodeAsPacket);
   const [exportKind, setExportKind] = useState<'pcapng' | 'csv' | 'json'>('pcapng');
 
   const open = async () => {
@@ -94,6 +96,7 @@ export function App() {
       case 'restart': void s.restartCapture(); break;
       case 'interfaces': case 'options': s.showWelcome(); break;
       case 'focusFilter': filterRef.current?.focus(); break;
+      case 'decodeAs': s.openDecodeAs('menu'); break;
     }
   }), [api, store]);
 
@@ -133,6 +136,7 @@ export function App() {
       {dialog === 'saveAs' && <SaveDialog onClose={() => store.getState().setDialog('none')} />}
       {dialog === 'export' && <ExportDialog initialKind={exportKind} onClose={() => { setExportKind('pcapng'); store.getState().setDialog('none'); }} />}
       <CommentDialog />
+      {decodeAs !== null && <DecodeAsDialog />}
     </div>
   );
 }

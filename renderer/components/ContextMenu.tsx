@@ -48,6 +48,7 @@ export function ContextMenu({ target, onClose }: { target: MenuTarget; onClose()
       {transport === 'udp' && <li role="menuitem" onClick={() => { void s.follow(target.number, 'udp'); onClose(); }}>Follow UDP Stream</li>}
       {tls && <li role="menuitem" onClick={() => { void s.follow(target.number, 'tls'); onClose(); }}>Follow TLS Stream</li>}
       {http2 && <li role="menuitem" onClick={() => { void s.follow(target.number, 'http2'); onClose(); }}>Follow HTTP/2 Stream</li>}
+      <li role="menuitem" onClick={() => { s.openDecodeAs(target.number); onClose(); }}>Decode As…</li>
       <li role="menuitem" data-action="comment" onClick={() => { s.openCommentEditor(target.number); onClose(); }}>Packet Comment…</li>
     </ul>
   );

@@ -22,6 +22,7 @@ export function Toolbar({ filterRef, onOpen, onSave, onSaveAs }: { filterRef: Re
       <button title="Save (Ctrl+S)" disabled={status.captured === 0 || status.state === 'loading'} onClick={onSave}>Save{status.unsaved ? ' •' : ''}</button>
       <button title="Save As (Ctrl+Shift+S)" disabled={status.captured === 0 || status.state === 'loading'} onClick={onSaveAs}>Save As…</button>
       <button title="Export Specified Packets / Packet Dissections (Ctrl+Shift+M)" disabled={status.captured === 0 || status.state === 'loading'} onClick={() => s.setDialog('export')}>Export…</button>
+      <button title="Analyze → Decode As…: decode a port as another protocol" disabled={status.mode === 'idle'} onClick={() => s.openDecodeAs('menu')}>Decode As…</button>
       <TlsPreferencesButton />
       <FilterBar inputRef={filterRef} />
       {PANELS.map((p) => {

@@ -117,8 +117,8 @@ export function StatisticsView({ stats, onApplyFilter, initialTab = 'conversatio
           </div>
           <SortableTable
             label={`${epType} endpoints`}
-            columns={[s('address', 'Address'), n('packets', 'Packets'), n('bytes', 'Bytes'), n('txPackets', 'Tx Packets'), n('txBytes', 'Tx Bytes'), n('rxPackets', 'Rx Packets'), n('rxBytes', 'Rx Bytes'), n('relStart', 'Rel Start'), n('duration', 'Duration'), s('country', 'Country'), s('asn', 'ASN')]}
-            rows={eps.map((e) => ({ ...e, country: e.country ?? '', asn: e.asn ?? '' } as unknown as Record<string, Cell>))}
+            columns={[s('address', 'Address'), n('packets', 'Packets'), n('bytes', 'Bytes'), n('txPackets', 'Tx Packets'), n('txBytes', 'Tx Bytes'), n('rxPackets', 'Rx Packets'), n('rxBytes', 'Rx Bytes'), n('relStart', 'Rel Start'), n('duration', 'Duration'), s('country', 'Country'), s('asn', 'ASN'), s('users', 'Users')]}
+            rows={eps.map((e) => ({ ...e, country: e.country ?? '', asn: e.asn ?? '', users: e.users?.join(', ') ?? '' } as unknown as Record<string, Cell>))}
             onRowActivate={(i) => onApplyFilter?.(endpointFilter(epType, eps[i].address))}
           />
         </>

@@ -323,7 +323,7 @@ async function checkWindow(s: ReturnType<typeof standIn>): Promise<void> {
   assert.match(s.windows[0].loaded, /renderer[/\\]index\.html$/);
   assert.ok(s.appEvents.has('second-instance'), 'single instance: a second launch is routed to this window');
   const menu = (s.electron as any).menu as Array<{ label: string }>;
-  assert.deepEqual(menu.map((m) => m.label), ['File', 'Capture', 'View', 'Help']);
+  assert.deepEqual(menu.map((m) => m.label), ['File', 'Capture', 'Analyze', 'View', 'Help']);
 }
 
 test('menus: File/Capture/View/Help items send commands; capture files on the command line are found', () => {
@@ -341,6 +341,10 @@ test('menus: File/Capture/View/Help items send commands; capture files on the co
   assert.deepEqual(sent, [{ command: 'open' }, { command: 'openRecent', path: '/a.pcap' }, { command: 'start' },
     { command: 'export' }, { command: 'exportDissections', format: 'csv' }, { command: 'exportDissections', format: 'json' }]);
   assert.deepEqual(t[1].submenu!.map((i) => i.label), ['Interfaces…', 'Start', 'Stop', 'Restart', 'Options…']);
+  const analyze = t.find((m) => m.label === 'Analyze')!.submenu!;
+  assert.deepEqual(analyze.map((i) => i.label), ['Decode As…']);
+  analyze[0]!.click!();
+  assert.deepEqual(sent.at(-1), { command: 'decodeAs' });
   assert.equal(captureArg(['electron', '.', '--flag', 'x.pcapng']), 'x.pcapng');
   assert.equal(captureArg(['electron', 'notes.txt']), null);
 });

@@ -201,8 +201,10 @@ function renderText(file: string, s: InsightsSnapshot, top: number, damage: stri
     const rows = st.endpoints[k].slice(0, top);
     if (!rows.length) continue;
     out += `\n== ${k.toUpperCase()} endpoints (top ${rows.length} of ${st.endpoints[k].length} by bytes) ==\n`;
-    out += table(['Address', 'Packets', 'Bytes', 'Tx packets', 'Tx bytes', 'Rx packets', 'Rx bytes', 'Country', 'ASN'],
-      rows.map((e) => [e.address, e.packets, e.bytes, e.txPackets, e.txBytes, e.rxPackets, e.rxBytes, e.country ?? '', e.asn ?? '']));
+    // the Users column only when a login was seen (NTLM, Kerberos, LDAP, FTP, HTTP Basic, RDP, SMB)
+    const users = rows.some((e) => e.users);
+    out += table(['Address', 'Packets', 'Bytes', 'Tx packets', 'Tx bytes', 'Rx packets', 'Rx bytes', 'Country', 'ASN', ...(users ? ['Users'] : [])],
+      rows.map((e) => [e.address, e.packets, e.bytes, e.txPackets, e.txBytes, e.rxPackets, e.rxBytes, e.country ?? '', e.asn ?? '', ...(users ? [e.users?.join(', ') ?? ''] : [])]));
   }
   if (st.http.requests || st.http.responses) {
     out += `\n== HTTP (${st.http.requests} requests, ${st.http.responses} responses) ==\n`;

@@ -6,7 +6,7 @@ import { statSync } from 'node:fs';
 import {
   openCaptureFile, CaptureFileError, decodedFields, readDissector, type ReadFormat, GeoIp, BufferedWriter,
   bulkStdout, FieldsByteWriter, FieldsFormatter, defaultFieldsOptions, type FieldsOptions, summaryLine,
-  packetJson, getField, compileDisplayFilter, type CompiledFilter, readParallel, readThreads, TlsKeyLog, parseDecodeAs,
+  packetJson, getField, compileDisplayFilter, type CompiledFilter, readParallel, readThreads, TlsKeyLog, parseDecodeAs, formatDecodeAs, loadUserDecodeAs,
   detailsText, hexDumpText, columnOf, COLUMN_TITLES,
 } from '../../engine/index';
 
@@ -99,7 +99,10 @@ export async function run(argv: string[]): Promise<number> {
     if (typeof r === 'string') return fail(r);
     keylogPath = r.path;
   }
-  const decodeAs = v.d ?? [];
+  // the user's decode_as_entries first (as tshark reads its profile's), -d after: a -d rule wins
+  const saved = loadUserDecodeAs();
+  for (const p of saved.problems) process.stderr.write(`xdpscope: warning: ${p}\n`);
+  const decodeAs = [...saved.rules.map(formatDecodeAs), ...(v.d ?? [])];
   for (const rule of decodeAs) {
     try { parseDecodeAs(rule); } catch (e) { return fail((e as Error).message); }
   }

@@ -18,10 +18,12 @@ const WELL_KNOWN: Record<'tcp.port' | 'udp.port', Record<string, number>> = {
   'tcp.port': {
     http: 80, tls: 443, ssl: 443, ssh: 22, ftp: 21, telnet: 23, smtp: 25, dns: 53, pop: 110, imap: 143, nbss: 139, bgp: 179,
     resp: 6379, sip: 5060, mysql: 3306, pgsql: 5432, pptp: 1723,
+    tpkt: 3389, ldap: 389, kerberos: 88, dcerpc: 135, vnc: 5900, mbtcp: 502,
   },
   'udp.port': {
     dns: 53, mdns: 5353, llmnr: 5355, dhcp: 67, bootp: 67, tftp: 69, ntp: 123, nbns: 137, isakmp: 500, syslog: 514, rip: 520,
     dhcpv6: 546, ssdp: 1900, l2tp: 1701, udpencap: 4500, vxlan: 4789, geneve: 6081, 'db-lsp-disc': 17500,
+    kerberos: 88, snmp: 161, quic: 443, cldap: 389, nbdgm: 138,
   },
 };
 
@@ -94,4 +96,96 @@ export class DecodeAs {
   static parse(specs: readonly string[]): DecodeAs | null {
     return specs.length === 0 ? null : new DecodeAs(specs.map(parseDecodeAs));
   }
+}
+
+/** The tables Decode As can override, with the title Wireshark's dialog shows. */
+export const DECODE_AS_TABLES: ReadonlyArray<{ name: 'tcp.port' | 'udp.port'; title: string }> = [
+  { name: 'tcp.port', title: 'TCP port' },
+  { name: 'udp.port', title: 'UDP port' },
+];
+
+/** The protocols of a table a user can choose now (registered ones only, and data). */
+export function decodeAsChoices(table: 'tcp.port' | 'udp.port'): string[] {
+  return decodeAsProtocols(table).filter((p) => p === 'data' || protocolEntry(table, p) !== undefined);
+}
+
+function protocolEntry(table: 'tcp.port' | 'udp.port', proto: string): unknown {
+  const known = WELL_KNOWN[table][proto];
+  if (known === undefined) return undefined;
+  return table === 'tcp.port' ? entry(tables.TCP_PORT, known) : entry(tables.UDP_PORT, known);
+}
+
+/**
+ * What the table itself gives a port (Wireshark's "Default" column), by
+ * the name Decode As knows it by; '(none)' when nothing or a protocol
+ * Decode As does not offer is registered there.
+ */
+export function decodeAsInitial(table: 'tcp.port' | 'udp.port', port: number): string {
+  const e = table === 'tcp.port' ? entry(tables.TCP_PORT, port) : entry(tables.UDP_PORT, port);
+  if (e === undefined) return '(none)';
+  for (const p of Object.keys(WELL_KNOWN[table]).sort()) if (protocolEntry(table, p) === e) return p;
+  return '(none)';
+}
+
+/**
+ * Wireshark's name of a dissector in `decode_as_entries` (its handle's
+ * short name, which is what Wireshark 4.0 matches when it reads the file:
+ * "HTTP", not "http"); where it is not the filter name in capitals.
+ */
+const WIRESHARK_NAME: Record<string, string> = { kerberos: 'KRB5', mbtcp: 'Modbus/TCP', data: 'Data', 'db-lsp-disc': 'DB-LSP-DISC', geneve: 'Geneve', mysql: 'MySQL', syslog: 'Syslog' };
+
+const wiresharkName = (proto: string): string => WIRESHARK_NAME[proto] ?? proto.toUpperCase();
+
+/** The rule as tshark's -d spells it (what sessions store). */
+export function formatDecodeAs(r: DecodeAsRule): string {
+  return `${r.table}==${r.lo === r.hi ? r.lo : `${r.lo}-${r.hi}`},${r.proto}`;
+}
+
+/** A `decode_as_entries` file (Wireshark's format), one line per port: Wireshark's own reads it back. */
+export function writeDecodeAsEntries(rules: readonly DecodeAsRule[]): string {
+  const lines = ['# "Decode As" entries file for Wireshark 4.0.x (written by xdpscope).', '#', '# Wireshark and xdpscope both read this format.'];
+  for (const r of rules) {
+    for (let p = r.lo; p <= r.hi && p - r.lo < MAX_RANGE; p++) {
+      const initial = decodeAsInitial(r.table, p);
+      lines.push(`decode_as_entry: ${r.table},${p},${initial === '(none)' ? initial : wiresharkName(initial)},${wiresharkName(r.proto)}`);
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** lines one range expands to in a decode_as_entries file (Wireshark keeps one entry per value) */
+const MAX_RANGE = 1024;
+
+/**
+ * Reads a `decode_as_entries` file: the rules it holds, and what was left
+ * out (with its line number), so a shared file with an entry for a table or
+ * protocol we do not have still gives the rest.
+ */
+export function readDecodeAsEntries(text: string): { rules: DecodeAsRule[]; skipped: string[] } {
+  const rules: DecodeAsRule[] = [], skipped: string[] = [];
+  const lines = text.split(/\r?\n/);
+  for (let n = 0; n < lines.length; n++) {
+    const line = lines[n].trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const m = /^decode_as_entry:\s*([^,]+),([^,]+),([^,]*),(.+)$/.exec(line);
+    if (!m) { skipped.push(`line ${n + 1}: not a decode_as_entry: ${line.slice(0, 80)}`); continue; }
+    const proto = protocolByName(m[4].trim());
+    if (proto === undefined) { skipped.push(`line ${n + 1}: no protocol ${m[4].trim()} here`); continue; }
+    try {
+      rules.push(parseDecodeAs(`${m[1].trim()}==${m[2].trim()},${proto}`));
+    } catch (e) {
+      skipped.push(`line ${n + 1}: ${(e as Error).message.replace(/^-d /, '')}`);
+    }
+  }
+  return { rules, skipped };
+}
+
+/** Our name of a protocol written as Wireshark writes it ("HTTP", "KRB5", "(none)") or as tshark's -d does ("http"). */
+function protocolByName(name: string): string | undefined {
+  const low = name.toLowerCase();
+  if (low === '(none)') return 'data';
+  for (const table of Object.keys(WELL_KNOWN) as Array<'tcp.port' | 'udp.port'>) {
+    for (const p of ['data', ...Object.keys(WELL_KNOWN[table])]) if (p === low || wiresharkName(p).toLowerCase() === low) return p;
+  }
+  return undefined;
 }

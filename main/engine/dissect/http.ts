@@ -38,6 +38,7 @@ declare('http', 'Hypertext Transfer Protocol', [
   ['http.cookie', 'string', 'Cookie'],
   ['http.set_cookie', 'string', 'Set-Cookie'],
   ['http.authorization', 'string', 'Authorization'],
+  ['http.authbasic', 'string', 'Credentials'],
   ['http.connection', 'string', 'Connection'],
   ['http.content_type', 'string', 'Content-Type'],
   ['http.content_length_header', 'string', 'Content-Length'],
@@ -481,8 +482,12 @@ function emit(ctx: Ctx, m: Message, s: Pairing, proto: 'http' | 'ssdp' = 'http')
         if (pairs !== null && pairs.length < 256) pairs.push([name, value]);
         const fname = HEADER_FIELDS[name];
         if (fname) {
-          ctx.add(http, fname, utf8(value), pos + vs, value.length);
-          if (fname.endsWith('authorization') || fname.endsWith('authenticate')) HTTP_AUTH.dissect?.(ctx, value, pos + vs);
+          const hf = ctx.add(http, fname, utf8(value), pos + vs, value.length);
+          if (fname.endsWith('authorization') || fname.endsWith('authenticate')) {
+            // Basic credentials in the clear, as tshark shows them (user:password)
+            if (fname.endsWith('authorization') && /^basic\s/i.test(value)) ctx.sub(hf, 'http.authbasic', basicCredentials(value), pos + vs, 0);
+            HTTP_AUTH.dissect?.(ctx, value, pos + vs);
+          }
           if (fname === 'http.host') host = value;
           else if (fname === 'http.content_type') ctype = value;
           else if (fname === 'http.content_length_header') {
@@ -733,3 +738,9 @@ treeLine('mime_multipart', (v) => {
   const boundary = m ? m[2] ?? m[1] : '';
   return `${v.title}, Type: ${h.type}, Boundary: "${boundary}"`;
 }, ['http.content_type']);
+
+/** The user:password of a Basic Authorization value (RFC 7617): the base64 after the scheme, decoded. */
+function basicCredentials(value: string): string {
+  const b64 = value.slice(6).trim();
+  return Buffer.from(b64, 'base64').toString('latin1');
+}

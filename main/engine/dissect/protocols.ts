@@ -60,6 +60,8 @@ import './ldap';
 import './snmp';
 import './tpkt';
 import './rdp';
+import './t125';
+import './credssp';
 import './vnc';
 import './x509';
 import './minor';

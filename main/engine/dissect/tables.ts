@@ -97,6 +97,8 @@ export const GRE_PROTO = new DissectorTable<GreDissect>('gre.proto');
 export const UDP_PORT = new PortTable<Dissect>('udp.port');
 export const TCP_PORT = new PortTable<TcpAppFactory>('tcp.port');
 export const TCP_HEURISTICS = new HeuristicList();
+/** Heuristics for decrypted TLS application data only (CredSSP), tried before TCP_HEURISTICS when no ALPN names the protocol. */
+export const TLS_HEURISTICS = new HeuristicList();
 
 /** A table keyed by a string the parent reads (a TLS ALPN protocol id). */
 export class StringTable<T> {

@@ -17,7 +17,7 @@ import * as tables from './tables';
 import { RecordCipher, SUITES, type Plain } from './tls-decrypt';
 import type { KeylogLabel } from './keylog';
 // bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
-const { TCP_HEURISTICS, TCP_PORT, TLS_ALPN, TLS_CERTIFICATE } = tables;
+const { TCP_HEURISTICS, TCP_PORT, TLS_ALPN, TLS_CERTIFICATE, TLS_HEURISTICS } = tables;
 const { latin1, u16 } = readers;
 
 
@@ -135,6 +135,8 @@ export class TlsApp implements TcpApp {
   private layer: FieldNode | null = null;
   private infos: string[] = [];
   private bad = false;
+  /** a record header of this direction was read: framing errors from now on end the direction */
+  private framed = false;
   /** a handshake message cut by its record's end, waiting for the next handshake record */
   private hsPending: Uint8Array | null = null;
   /** body bytes of the current record that came from the current frame */
@@ -180,13 +182,22 @@ export class TlsApp implements TcpApp {
         if (this.hdrLen < 5) return;
         const h = this.hdr;
         if (h[0] < 20 || h[0] > 24 || h[1] !== 3) {
+          this.hdrLen = 0;
+          if (!this.framed) {
+            // before any record of this direction (another protocol came first: RDP's X.224 negotiation
+            // with Decode As TLS), tshark shows the segment's bytes as continuation data and looks again
+            // at the next segment
+            ctx.layer('tls', start, end - start);
+            ctx.setSummary('SSL', 'Continuation Data');
+            return;
+          }
           // not TLS framing: like tshark, the rest of this direction is an ignored record
           this.bad = true;
-          this.hdrLen = 0;
           ctx.note('protocol', 'tls', `not a TLS record header (type ${h[0]}, version 0x${h[1].toString(16).padStart(2, '0')}${h[2].toString(16).padStart(2, '0')})`, 'warn');
           this.unknown(ctx, start, end);
           return;
         }
+        this.framed = true;
         this.type = h[0];
         this.version = (h[1] << 8) | h[2];
         this.remaining = (h[3] << 8) | h[4];
@@ -404,7 +415,7 @@ export class TlsApp implements TcpApp {
     if (data.length === 0) return;
     if (this.inner === undefined) {
       const alpn = s.tlsSession?.alpn ?? '';
-      const make = (alpn ? TLS_ALPN.get(alpn) : undefined) ?? TCP_HEURISTICS.find(data, 0, data.length);
+      const make = (alpn ? TLS_ALPN.get(alpn) : undefined) ?? TLS_HEURISTICS.find(data, 0, data.length) ?? TCP_HEURISTICS.find(data, 0, data.length);
       const app = make?.(ctx.srcPort, ctx.dstPort) ?? null;
       // TLS inside TLS is not what a heuristic means here
       this.inner = app instanceof TlsApp ? null : app;

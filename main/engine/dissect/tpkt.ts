@@ -21,6 +21,7 @@ declare('tpkt', 'TPKT, Version: 3, Length', [
   ['tpkt.version', 'uint', 'Version'],
   ['tpkt.reserved', 'uint', 'Reserved'],
   ['tpkt.length', 'uint', 'Length'],
+  ['tpkt.continuation_data', 'bytes', 'Continuation data'],
 ]);
 declare('cotp', 'ISO 8073/X.224 COTP Connection-Oriented Transport Protocol', [
   ['cotp.li', 'uint', 'Length'],
@@ -96,11 +97,21 @@ function tpktPdu(ctx: Ctx, st: State, _s: unknown, off: number, kept: number): v
 
 /** RFC 1006 §6: version 3, a reserved byte, and a length including the 4-byte header. */
 export const TPKT_RULE = { hdrLen: 4, length: (h: Uint8Array, o: number): number => (h[o] !== 3 ? -1 : u16(h, o + 2)) };
-/** bytes that do not start a version-3 TPKT header are not TPKT (tshark shows data) */
-function unknown(ctx: Ctx, off: number, end: number): void {
-  dissectData(ctx, off, end);
-}
-/** A TCP reassembler for TPKT packets (tcp/3389 here; an ISO-TSAP user may register its port with it). */
-export const tpktApp = (): PduApp => new PduApp(TPKT_RULE, tpktPdu, unknown);
+/**
+ * A TCP reassembler for TPKT packets (tcp/3389 here; an ISO-TSAP user may
+ * register its port with it). Bytes that do not start a version-3 TPKT
+ * header are data while the direction has sent no TPKT packet; after one
+ * they are TPKT continuation data, as tshark shows them (RDP's TLS after
+ * the X.224 negotiation: tshark 4.0 decodes it only with Decode As TLS).
+ */
+export const tpktApp = (): PduApp => {
+  let seen = false;
+  return new PduApp(TPKT_RULE, (ctx, st, s, off, kept) => { seen = true; tpktPdu(ctx, st, s, off, kept); }, (ctx, off, end) => {
+    if (!seen) { dissectData(ctx, off, end); return; }
+    const l = ctx.layer('tpkt', off, end - off);
+    ctx.add(l, 'tpkt.continuation_data', ctx.d.subarray(off, end), off, end - off);
+    ctx.setSummary('TPKT', 'Continuation');
+  });
+};
 
 TCP_PORT.add([3389], tpktApp, { priority: 70 });

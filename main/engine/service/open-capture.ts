@@ -22,6 +22,8 @@ import { RingFileWriter } from '../file/ring';
 import type { Session } from '../session/open';
 import { SLICE_MS } from '../filter/steps';
 import type { Colouring } from '../colour/colouring';
+import { type DecodeAsRule, formatDecodeAs } from '../dissect/decode-as';
+import type { Steps } from '../filter/steps';
 
 /** packets ingested between two looks at the clock while a file loads */
 const INGEST_SLICE = 256;
@@ -39,9 +41,9 @@ export interface CaptureOutbox {
 
 export class OpenCapture {
   readonly store = new PacketStore();
-  readonly streams = new StreamIds();
-  /** decoded fields in columns, so re-filtering rarely re-dissects */
-  readonly index = new FilterIndex();
+  streams = new StreamIds();
+  /** decoded fields in columns, so re-filtering rarely re-dissects (replaced whole by a re-dissection) */
+  index = new FilterIndex();
   /** security alerts and statistics, fed every packet as it is indexed */
   insights = new InsightsEngine();
   alertCount = 0;
@@ -78,6 +80,8 @@ export class OpenCapture {
   private readerAbandoned = false;
   /** the open file's TLS secrets (its Decryption Secrets Blocks), then the user's key log preference */
   private readonly fileKeys = new TlsKeyLog().withFallback(tlsKeylogPreference);
+  /** Decode As: the rules this capture is dissected with (the user's, or the session's own) */
+  decodeAs: DecodeAsRule[] = [];
   /** told of every packet as it is indexed (the displayed list judges it) */
   onPacket: (i: number, d: Dissection) => void = () => undefined;
 
@@ -109,7 +113,39 @@ export class OpenCapture {
 
   /** A fresh dissector for this capture: every pass over its packets (list, details, follow) decodes alike. */
   newDissector(opts: DissectorOptions = {}): Dissector {
-    return new Dissector({ tlsKeys: this.tlsKeys(), ...opts });
+    return new Dissector({ tlsKeys: this.tlsKeys(), decodeAs: this.decodeAs.map(formatDecodeAs), ...opts });
+  }
+
+  /**
+   * Dissects every stored packet again (Decode As changed): list columns,
+   * filter index, stream ids and insights are rebuilt beside the old ones
+   * and swapped in at the end, in one turn of the event loop, so a pass
+   * dropped half-way changes nothing. Packets that arrive meanwhile (a file
+   * still loading, a live capture) are in the store before the pass gets
+   * to them: it runs to the store's count when it ends.
+   */
+  *redissectSteps(): Steps<void> {
+    const dissector = this.newDissector();
+    const streams = new StreamIds(), index = new FilterIndex();
+    const insights = new InsightsEngine(this.insights.settings);
+    for (let i = 0; i < this.store.count; i++) {
+      const pkt = this.packetAt(i);
+      let d: Dissection;
+      try { d = dissector.dissect(pkt); } catch (e) { d = brokenDissection(pkt, e); }
+      this.store.rewrite(i, summarize(d, streams, this.colouring));
+      index.add(d);
+      try { insights.add(d); } catch { /* insights must never stop a pass */ }
+      yield 1;
+    }
+    this.dissector = dissector;
+    this.streams = streams;
+    this.index = index;
+    this.insights = insights;
+    this.commentsSinceIndex = false;
+    if (this.state === 'done' || this.state === 'error') {
+      index.compact();
+      try { insights.finish(); this.alertCount = insights.alerts().length; } catch { /* insights must not fail a pass */ }
+    }
   }
 
   ingest(batch: readonly RawPacket[], fromFile = false): void {

@@ -17,6 +17,7 @@ import { RecentFiles } from '../session/recent';
 import { SessionFileError } from '../session/errors';
 import type { PacketSelection, PacketSource } from '../session/source';
 import type { SessionMetadata } from '../session/metadata';
+import { formatDecodeAs } from '../dissect/decode-as';
 
 /** largest export handed back as bytes for a browser download */
 const MAX_DOWNLOAD = 256 * 1024 * 1024;
@@ -138,6 +139,8 @@ function metadata(cap: OpenCapture, list: DisplayedList): Partial<SessionMetadat
     colouringRules: cap.colouring.rules.map((r) => ({ ...r })),
     selectedPacket: selected !== null && cap.store.indexOf(selected) >= 0 ? selected : null,
     insights: JSON.parse(JSON.stringify(cap.insights.settings)) as Record<string, unknown>,
+    // always written (even none): reopening shows the packets as they were, whatever the user's entries then
+    decodeAs: cap.decodeAs.map(formatDecodeAs),
   };
 }
 

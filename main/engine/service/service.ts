@@ -25,6 +25,9 @@ import { privilegeHandlers } from './handlers/privilege';
 import { blockHandlers } from './handlers/block';
 import { BlockList, startBlockControl, type ControlServer } from '../block/index';
 import type { HelloInfo, HelperCapture } from '../capture/index';
+import { decodeHandlers } from './handlers/decode';
+import { loadUserDecodeAs } from '../session/decode-as-entries';
+import type { DecodeAsRule } from '../dissect/decode-as';
 
 export interface ServiceOptions {
   emit(ev: EngineEvent): void;
@@ -47,10 +50,17 @@ export class EngineService {
   readonly blocks = new BlockList();
   /** where `xdpscope block` reaches the live capture, while one runs */
   private control: Promise<ControlServer | null> | null = null;
+  /** the user's Decode As entries (their decode_as_entries file until setDecodeAs); a capture may use a session's own */
+  userDecodeAs: DecodeAsRule[];
+  /** what of the user's file or the open session's entries could not be used */
+  decodeAsProblems: string[];
   private lastAlertCheck = 0;
   private readonly handlers: { [M in Method]: (p: Methods[M]['params']) => Promise<Methods[M]['result']> };
 
   constructor(private readonly opts: ServiceOptions) {
+    const decodeAs = loadUserDecodeAs();
+    this.userDecodeAs = decodeAs.rules;
+    this.decodeAsProblems = decodeAs.problems;
     this.statusPusher = new StatusPusher(opts.emit, () => this.status());
     this.uploads = new Uploads(opts.uploadDir);
     this.persistence = new Persistence((path) => this.uploads.holds(path));
@@ -65,6 +75,7 @@ export class EngineService {
       ...insightsHandlers(this),
       ...privilegeHandlers(this),
       ...blockHandlers(this),
+      ...decodeHandlers(this),
     };
   }
 
@@ -79,11 +90,13 @@ export class EngineService {
   }
 
   private newCapture(mode: Status['mode'], source: string): OpenCapture {
-    return new OpenCapture(mode, source, {
+    const cap = new OpenCapture(mode, source, {
       status: (now) => this.pushStatus(now),
       error: (e) => this.opts.emit({ event: 'error', data: e }),
       helper: (h, hello) => this.onHelper(h, hello),
     }, this.userColouring);
+    cap.decodeAs = this.userDecodeAs;
+    return cap;
   }
 
   /** A live capture's helper attached (its block list is ours to drive) or exited (its blocks are gone). */

@@ -181,21 +181,38 @@ export class PacketStore {
     this.extras.arr[i] = (pkt.flags !== undefined ? 1 : 0) | (pkt.xdpAction !== undefined ? 2 : 0);
     this.pktFlags.arr[i] = pkt.flags ?? 0;
     this.xdpAction.arr[i] = pkt.xdpAction ?? 0;
+    this.setSummary(i, s);
+    this.count = n;
+    return i;
+  }
+
+  /**
+   * Replaces packet i's list columns with those of a new dissection (Decode
+   * As changed what it is). A changed Info is appended and the old text
+   * stays in the arena until the store is freed; an unchanged one is kept.
+   */
+  rewrite(i: number, s: RowSummary): void {
+    if (i < 0 || i >= this.count) throw new RangeError(`rewrite: no packet at index ${i} (${this.count} stored)`);
+    this.setSummary(i, s, true);
+  }
+
+  private setSummary(i: number, s: RowSummary, again = false): void {
     const st = this.strings;
     this.source.arr[i] = st.intern(s.source);
     this.destination.arr[i] = st.intern(s.destination);
     this.protocol.arr[i] = st.intern(s.protocol);
     const info = Buffer.from(s.info, 'utf8');
-    this.infoLoc.arr[i] = this.infoText.append(info);
-    this.infoLen.arr[i] = info.length;
+    // a packet the new dissection left as it was keeps its Info text: only changed rows cost a copy
+    if (!again || this.infoLen.arr[i] !== info.length || !this.infoText.view(this.infoLoc.arr[i], info.length).equals(info)) {
+      this.infoLoc.arr[i] = this.infoText.append(info);
+      this.infoLen.arr[i] = info.length;
+    }
     for (let c = 0; c < this.fieldCols.length; c++) {
       const v = s.fields[c];
       this.fieldCols[c]!.arr[i] = FIELD_COLUMNS[c]!.type === 'number' ? (typeof v === 'number' ? v : NaN) : st.intern(v as string | undefined);
     }
     this.colour.arr[i] = s.colour;
     this.stream.arr[i] = s.stream;
-    this.count = n;
-    return i;
   }
 
   private get columns(): Column<AnyTyped>[] {

@@ -60,6 +60,8 @@ export const SessionMetadataSchema = z.looseObject({
   selectedPacket: z.number().int().positive().nullable().default(null),
   /** owned by the insights engine: stored and returned as-is */
   insights: z.record(z.string(), z.unknown()).default({}),
+  /** Decode As rules in tshark's -d syntax ('tcp.port==8888,http'); absent in sessions written before them */
+  decodeAs: z.array(z.string().max(200)).max(1000).optional(),
 });
 
 export type SessionMetadata = z.infer<typeof SessionMetadataSchema>;

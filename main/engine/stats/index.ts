@@ -9,6 +9,7 @@ import { ProtocolHierarchy, type HierarchyNode } from './hierarchy';
 import { HttpCollector, type HttpStats } from './http';
 import { IoGraph, type IoGraphData, type IoSeriesDef } from './iograph';
 import type { StatsSnapshot } from '../../api/insights';
+import { HostLogins } from '../insights/logins';
 export type { AlertMarker, StatsSnapshot } from '../../api/insights';
 
 export type { ConvType, ConversationRow, EndpointRow, EndpointType, HierarchyNode, HttpStats, IoGraphData, IoSeriesDef };
@@ -33,6 +34,8 @@ export class StatsCollector {
   readonly hierarchy = new ProtocolHierarchy();
   readonly io: IoGraph;
   readonly http = new HttpCollector();
+  /** user names seen per client host (Endpoints' Users column) */
+  readonly logins = new HostLogins();
   private readonly snapshotRows: number;
 
   constructor(opts: StatsOptions = {}) {
@@ -87,6 +90,12 @@ export class StatsCollector {
     this.hierarchy.addLayers(d, f.len);
     this.io.add(f.ts, f.len, d);
     this.http.add(f);
+    this.logins.add(f.src, f.dst, d);
+  }
+
+  private withUsers(rows: EndpointRow[]): EndpointRow[] {
+    for (const r of rows) { const u = this.logins.usersOf(r.address); if (u) r.users = u; }
+    return rows;
   }
 
   snapshot(alerts: Alert[] = []): StatsSnapshot {
@@ -102,9 +111,10 @@ export class StatsCollector {
       conversations: {
         eth: this.conv.eth.table(n), ipv4: this.conv.ipv4.table(n), ipv6: this.conv.ipv6.table(n), tcp: this.conv.tcp.table(n), udp: this.conv.udp.table(n),
       },
-      endpoints: { eth: this.conv.eth.endpoints(n), ipv4: this.conv.ipv4.endpoints(n), ipv6: this.conv.ipv6.endpoints(n) },
+      endpoints: { eth: this.conv.eth.endpoints(n), ipv4: this.withUsers(this.conv.ipv4.endpoints(n)), ipv6: this.withUsers(this.conv.ipv6.endpoints(n)) },
       overflow: Object.fromEntries([
         ...Object.entries(this.conv).map(([k, t]) => [`conversations.${k}`, t.overflow]),
+        ['endpoints.users', this.logins.overflow],
       ]),
       hierarchy: this.hierarchy.tree(),
       io: {

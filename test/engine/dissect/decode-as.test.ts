@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compareFrames, pcapOf, tsharkSkip } from './compare';
 import { tcpFrameBytes } from '../../lib/tcp-frame';
@@ -65,4 +65,22 @@ test('xdpscope read -d applies the rules and refuses bad ones', { skip: tsharkSk
     assert.match(r.stderr, why);
     assert.throws(() => parseDecodeAs(bad), why);
   }
+});
+
+test('xdpscope read applies the saved decode_as_entries, and -d overrides them', { skip: tsharkSkip() }, () => {
+  const dir = outputDir('decode-as');
+  const path = join(dir, 'saved.pcap');
+  writeFileSync(path, pcapOf(frames()));
+  const config = join(dir, 'config');
+  mkdirSync(config, { recursive: true, mode: 0o700 });
+  writeFileSync(join(config, 'decode_as_entries'), 'decode_as_entry: tcp.port,2121,(none),FTP\ndecode_as_entry: udp.port,5300,(none),DNS\ndecode_as_entry: udp.port,6004,(none),dns\n');
+  const read = (...extra: string[]) => spawnSync(process.execPath, [CLI, 'read', '-r', path, '-T', 'fields', '-e', 'frame.protocols', ...extra],
+    { encoding: 'utf8', env: { ...process.env, XDPSCOPE_CONFIG_DIR: config } });
+  const withFile = read();
+  assert.equal(withFile.status, 0, withFile.stderr);
+  // what tshark shows for the same rules given as -d
+  const theirs = spawnSync('tshark', ['-n', '-r', path, '-T', 'fields', '-e', 'frame.protocols', '-d', 'tcp.port==2121,ftp', '-d', 'udp.port==5300,dns', '-d', 'udp.port==6004,dns'], { encoding: 'utf8' });
+  assert.equal(withFile.stdout, theirs.stdout);
+  const overridden = read('-d', 'tcp.port==2121,data');
+  assert.equal(overridden.stdout.split('\n')[8], 'eth:ethertype:ip:tcp:data');
 });

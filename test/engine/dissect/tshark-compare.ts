@@ -5,7 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { eth, ipv4, tcp } from './packets';
 import { spawnSync } from 'node:child_process';
 import { parseCaptureBuffer } from '../../../main/engine/file/open';
-import { Dissector } from '../../../main/engine/dissect';
+import { Dissector, type DissectorOptions } from '../../../main/engine/dissect';
 import { FieldsFormatter, defaultFieldsOptions } from '../../../main/engine/output/fields';
 
 export interface Comparison {
@@ -28,17 +28,18 @@ function tshark(path: string, args: string[]): string[][] {
  * frames its display filter selects in tshark), and with `columns` the
  * Protocol and Info columns on the frames `columns` selects ('' for all).
  */
-export function compareWithTshark(path: string, fields: string[], opts: { only?: Record<string, string>; columns?: string } = {}): Comparison {
-  const theirs = tshark(path, ['-T', 'fields', ...fields.flatMap((f) => ['-e', f])]);
+export function compareWithTshark(path: string, fields: string[], opts: { only?: Record<string, string>; columns?: string; tsharkArgs?: string[]; dissector?: DissectorOptions } = {}): Comparison {
+  const extra = opts.tsharkArgs ?? [];
+  const theirs = tshark(path, [...extra, '-T', 'fields', ...fields.flatMap((f) => ['-e', f])]);
   const packets = parseCaptureBuffer(readFileSync(path)).packets;
-  const dis = new Dissector({ geoip: null });
+  const dis = new Dissector({ geoip: null, ...opts.dissector });
   const fmt = new FieldsFormatter(defaultFieldsOptions(fields));
   const ds = packets.map((p) => dis.dissect(p));
   const ours = ds.map((d) => fmt.line(d).replace(/\n$/, '').split('\t'));
   const out: Comparison = { frames: packets.length, compared: 0, agreed: 0, diffs: [] };
   if (theirs.length !== ours.length) out.diffs.push(`frame count: tshark ${theirs.length}, ours ${ours.length}`);
   const onlyFrames = new Map<string, Set<number>>();
-  for (const [f, filter] of Object.entries(opts.only ?? {})) onlyFrames.set(f, new Set(tshark(path, ['-Y', filter, '-T', 'fields', '-e', 'frame.number']).map((r) => Number(r[0]))));
+  for (const [f, filter] of Object.entries(opts.only ?? {})) onlyFrames.set(f, new Set(tshark(path, [...extra, '-Y', filter, '-T', 'fields', '-e', 'frame.number']).map((r) => Number(r[0]))));
   theirs.forEach((row, i) => {
     fields.forEach((name, k) => {
       const set = onlyFrames.get(name);
@@ -50,7 +51,7 @@ export function compareWithTshark(path: string, fields: string[], opts: { only?:
     });
   });
   if (opts.columns !== undefined) {
-    const cols = tshark(path, [...(opts.columns ? ['-Y', opts.columns] : []), '-T', 'fields', '-e', 'frame.number', '-e', '_ws.col.Protocol', '-e', '_ws.col.Info']);
+    const cols = tshark(path, [...extra, ...(opts.columns ? ['-Y', opts.columns] : []), '-T', 'fields', '-e', 'frame.number', '-e', '_ws.col.Protocol', '-e', '_ws.col.Info']);
     for (const [n, proto, info] of cols) {
       const d = ds[Number(n) - 1];
       out.compared += 2;

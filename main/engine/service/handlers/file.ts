@@ -14,6 +14,7 @@ import { compileDisplayFilter } from '../../filter/compile';
 import { InsightsEngine } from '../../insights/index';
 import { Colouring, cleanColouringRules } from '../../colour/colouring';
 import type { Handlers } from './types';
+import { type DecodeAsRule, parseDecodeAs } from '../../dissect/decode-as';
 
 export function fileHandlers(svc: EngineService): Handlers<'file'> {
   return {
@@ -94,6 +95,14 @@ function applySessionMetadata(cap: OpenCapture, list: DisplayedList, meta: Sessi
   } else if (list.filtered) {
     // the session was saved unfiltered: show it so
     list.useFilter(null, '');
+  }
+  if (meta.decodeAs) {
+    // the session's own entries, in place of the user's, before its packets are dissected
+    const rules: DecodeAsRule[] = [];
+    for (const spec of meta.decodeAs) {
+      try { rules.push(parseDecodeAs(spec)); } catch (e) { notices.push(`saved Decode As entry not applied: ${errMessage(e).replace(/^-d /, '')}`); }
+    }
+    cap.decodeAs = rules;
   }
   if (Object.keys(meta.insights).length) {
     try { cap.insights = new InsightsEngine(meta.insights as never); } catch (e) { notices.push(`saved insight settings not applied: ${errMessage(e)}`); }
