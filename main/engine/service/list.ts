@@ -9,11 +9,12 @@ import type { ColumnId, Completion, FilterCheck, RowBlock } from '../../api/inde
 import { Column, type PacketStore } from './store';
 import { brokenDissection, type OpenCapture } from './open-capture';
 import type { Generation } from './status';
-import { compileDisplayFilter } from '../filter/compile';
+import { compileDisplayFilter, type CompiledFilter } from '../filter/compile';
 import { completeFilter } from '../filter/complete';
 import { runSliced, type Steps } from '../filter/steps';
 
 export interface DisplayFilter { matches(d: Dissection): boolean }
+const isCompiled = (f: DisplayFilter): f is CompiledFilter => Array.isArray((f as Partial<CompiledFilter>).slots);
 export type Sort = { column: ColumnId; desc: boolean } | null;
 /** What the next capture's list starts with. */
 export interface ListSettings { filter: DisplayFilter | null; filterText: string; sort: Sort; orderSort: Sort }
@@ -53,6 +54,7 @@ export class DisplayedList {
     this.orderSort = carried.orderSort;
     this.displayed = this.filter ? new Column(Uint32Array) : null;
     cap.onPacket = (i, d) => this.consider(i, d);
+    cap.onRange = (from, to) => this.considerRange(from, to);
   }
 
   get settings(): ListSettings {
@@ -69,6 +71,36 @@ export class DisplayedList {
     if (this.pending) {
       try { if (this.pending.filter.matches(d)) this.pending.hits.push(i); } catch { /* a filter error is no match */ }
     }
+  }
+
+  /**
+   * Packets stored and indexed without a dissection on this thread (a
+   * parallel open): the index judges them, or, for a filter it cannot
+   * answer, this list's own dissector.
+   */
+  private considerRange(from: number, to: number): void {
+    if (this.displayed && this.filter) for (const i of this.judge(this.filter, from, to)) this.pushDisplayed(i);
+    if (this.pending) for (const i of this.judge(this.pending.filter, from, to)) this.pending.hits.push(i);
+  }
+
+  /** a dissector that has seen every packet judged by re-dissection so far, in order */
+  private rangeDissector: ReturnType<OpenCapture['newDissector']> | null = null;
+
+  private judge(filter: DisplayFilter, from: number, to: number): Iterable<number> {
+    const { index, store } = this.cap;
+    if (isCompiled(filter) && index.size === store.count && !this.cap.commentsSinceIndex) {
+      const r = index.evaluateRange(filter, from, to);
+      if (r) return r;
+    }
+    const dissector = this.rangeDissector ??= this.cap.newDissector();
+    const out: number[] = [];
+    for (let i = from; i < to; i++) {
+      const pkt = this.cap.packetAt(i);
+      let d: Dissection;
+      try { d = dissector.dissect(pkt); } catch (e) { d = brokenDissection(pkt, e); }
+      try { if (filter.matches(d)) out.push(i); } catch { /* a filter error is no match */ }
+    }
+    return out;
   }
 
   private pushDisplayed(i: number): void {

@@ -13,18 +13,26 @@ import { LiveCapture } from './live';
 import { Dissector, type DissectorOptions } from '../dissect/index';
 import { TlsKeyLog, tlsKeylogPreference } from '../dissect/keylog';
 import { FilterIndex } from '../filter/index-store';
-import { InsightsEngine } from '../insights/index';
+import { InsightsEngine, insightsSnapshot, type InsightsSnapshot } from '../insights/index';
+import { InsightsLane, OpenPool, openThreads } from './open-pool';
 import { CommentMap } from '../session/comments';
-import { SessionFileError } from '../session/errors';
+import { SessionFileError, abortError } from '../session/errors';
 import { SpoolWriter } from '../session/spool';
 import { RingFileWriter } from '../file/ring';
 import type { Session } from '../session/open';
 import { SLICE_MS } from '../filter/steps';
 import type { Colouring } from '../colour/colouring';
+import { brokenDissection, errMessage } from './broken';
+
+export { brokenDissection, errMessage };
 
 /** packets ingested between two looks at the clock while a file loads */
 const INGEST_SLICE = 256;
 const yieldNow = () => new Promise<void>((r) => setImmediate(r));
+/** a parallel open decodes this many packets on the service thread first, for the first rows */
+const FIRST_ROWS = 2048;
+/** packets per batch dealt to the pool */
+const POOL_BATCH = 2048;
 
 /** Where an open capture reports to: the status pushes and error events of the service. */
 export interface CaptureOutbox {
@@ -77,6 +85,10 @@ export class OpenCapture {
   private readonly fileKeys = new TlsKeyLog().withFallback(tlsKeylogPreference);
   /** told of every packet as it is indexed (the displayed list judges it) */
   onPacket: (i: number, d: Dissection) => void = () => undefined;
+  /** told of packets [from, to) stored and indexed without a dissection here (a parallel open) */
+  onRange: (from: number, to: number) => void = () => undefined;
+  /** a parallel open's insights, computed on a thread of their own (null: `insights` has them) */
+  insightsLane: InsightsLane | null = null;
 
   /**
    * colouring: the table packets are coloured with as they are indexed (the
@@ -109,6 +121,19 @@ export class OpenCapture {
     return new Dissector({ tlsKeys: this.tlsKeys(), ...opts });
   }
 
+  /** The insights as the renderer shows them: the insights thread's when a parallel open has one. */
+  async insightsSnapshot(): Promise<InsightsSnapshot> {
+    const lane = this.insightsLane;
+    const snap = lane ? await lane.snapshot() : null;
+    return snap ?? insightsSnapshot(this.insights);
+  }
+
+  /** The number of alerts (sorting them: call at most once a second). */
+  alertTotal(): number {
+    const lane = this.insightsLane;
+    return lane ? lane.last?.alerts.length ?? 0 : this.insights.alerts().length;
+  }
+
   ingest(batch: readonly RawPacket[], fromFile = false): void {
     const store = this.store;
     const dissector = this.dissector ??= this.newDissector();
@@ -121,7 +146,7 @@ export class OpenCapture {
       if (!fromFile) store.append(pkt, summaries[summaries.length - 1]);
       const i = first + summaries.length - 1;
       this.index.add(d);
-      try { this.insights.add(d); } catch { /* insights must never stop the capture */ }
+      if (!this.insightsLane) { try { this.insights.add(d); } catch { /* insights must never stop the capture */ } }
       this.onPacket(i, d);
     }
     if (fromFile) store.appendBatch(batch, summaries);
@@ -151,25 +176,80 @@ export class OpenCapture {
     }
   }
 
-  /** Reads an opened capture file into the store, batch by batch, yielding between batches. */
+  /** Ingests packets on this thread, in slices between which it answers calls; false when the load stopped meanwhile. */
+  private async ingestSliced(batch: readonly RawPacket[]): Promise<boolean> {
+    // A display filter (stored in the session, or set while loading) runs
+    // on every packet: look at the clock often enough to keep answering.
+    let sliceStart = Date.now();
+    for (let k = 0; k < batch.length; k += INGEST_SLICE) {
+      this.ingest(k === 0 && batch.length <= INGEST_SLICE ? batch : batch.slice(k, k + INGEST_SLICE), true);
+      if (Date.now() - sliceStart >= SLICE_MS) {
+        await yieldNow();
+        if (!this.reading) return false;
+        sliceStart = Date.now();
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Reads an opened capture file into the store, batch by batch, yielding
+   * between batches. A big file is decoded on the worker pool (open-pool.ts):
+   * its first packets here, at once, for the first rows; the rest on every
+   * core.
+   */
   async readFile(session: Session, path: string): Promise<void> {
     this.fileKeys.addSecretsBlocks(() => session.secrets);
+    let pool: OpenPool | null = null;
+    let decided = false;
     try {
-      read: for await (const batch of session.batches()) {
+      for await (const batch of session.batches()) {
         if (!this.reading) break;
         this.interfaces = session.interfaces;
-        // A display filter (stored in the session, or set while loading) runs
-        // on every packet: look at the clock often enough to keep answering.
-        let sliceStart = Date.now();
-        for (let k = 0; k < batch.length; k += INGEST_SLICE) {
-          this.ingest(k === 0 && batch.length <= INGEST_SLICE ? batch : batch.slice(k, k + INGEST_SLICE), true);
-          if (Date.now() - sliceStart >= SLICE_MS) {
-            await yieldNow();
-            if (!this.reading) break read;
-            sliceStart = Date.now();
+        if (!decided) {
+          decided = true;
+          // TLS secrets stay in this thread (the decoding threads would need them): such files load here
+          const threads = this.tlsKeys() === null ? openThreads(session.size) : 0;
+          if (threads > 0) {
+            pool = new OpenPool(threads, this.colouring.rules, {
+              store: this.store, index: this.index, streams: this.streams,
+              merged: (from, to) => { this.onRange(from, to); this.out.status(); },
+            });
+            this.insightsLane = new InsightsLane(path, this.insights.settings);
+            this.insightsLane.onDone = () => { if (!this.closed) { this.alertCount = this.insightsLane?.last?.alerts.length ?? 0; this.out.status(true); } };
+          }
+        }
+        if (!pool) {
+          if (!(await this.ingestSliced(batch))) break;
+          await yieldNow();
+          continue;
+        }
+        let rest = batch;
+        if (this.store.count < FIRST_ROWS) {
+          // the first rows now, from this thread; the decoding threads see these packets too, for their conversations' state
+          const head = batch.slice(0, FIRST_ROWS - this.store.count);
+          const base = this.store.count;
+          if (!(await this.ingestSliced(head))) break;
+          pool.send(head, true, base);
+          rest = batch.slice(head.length);
+        }
+        // in parts, so threads start on a file's first batch early and merges stay short
+        for (let k = 0; k < rest.length && this.reading; k += POOL_BATCH) {
+          // Cancel stops here too: a file's batch is thousands of packets
+          if (this.openAbort?.signal.aborted) throw abortError(path, 'Opening');
+          pool.send(rest.length <= POOL_BATCH ? rest : rest.slice(k, k + POOL_BATCH), false, 0);
+          let sliceStart = Date.now();
+          while (pool.ready || pool.full) {
+            await pool.mergeOne();
+            if (!this.reading) break;
+            if (Date.now() - sliceStart >= SLICE_MS) { await yieldNow(); sliceStart = Date.now(); }
           }
         }
         await yieldNow();
+      }
+      while (pool && pool.backlog > 0 && this.reading) {
+        if (this.openAbort?.signal.aborted) throw abortError(path, 'Opening');
+        await pool.mergeOne();
       }
       if (!this.reading) return;
       this.interfaces = session.interfaces;
@@ -190,13 +270,19 @@ export class OpenCapture {
         this.fail(e instanceof SessionFileError ? e.message : `reading ${path}: ${errMessage(e)}`, 'file');
       }
     } finally {
+      pool?.close();
+      // the insights count the packets shown, no more (a cancelled or damaged load)
+      this.insightsLane?.stopAt(this.store.count);
       await session.close().catch(() => undefined);
       if (this.reading) {
         this.openAbort = null;
         this.interfaces = session.interfaces;
         if (this.state === 'done') {
           this.index.compact();
-          try { this.insights.finish(); this.alertCount = this.insights.alerts().length; } catch { /* insights must not fail a load */ }
+          this.store.trim();
+          if (!this.insightsLane) {
+            try { this.insights.finish(); this.alertCount = this.insights.alerts().length; } catch { /* insights must not fail a load */ }
+          }
         }
         this.finishedAt = Date.now();
         this.out.status(true);
@@ -328,6 +414,7 @@ export class OpenCapture {
     this.closed = true;
     this.openAbort?.abort();
     this.openAbort = null;
+    this.insightsLane?.close();
     if (this.live) { const l = this.live; this.live = null; await l.stop().catch(() => undefined); }
     if (this.spool) { try { this.spool.close(); } catch { /* already reported */ } this.spool = null; }
     if (this.ring) { try { this.ring.close(); } catch { /* already reported */ } this.ring = null; }
@@ -352,21 +439,6 @@ export class OpenCapture {
 
 export function emptySession(): SessionInfo {
   return { ours: false, displayFilter: '', columns: [], selectedPacket: null, colouringRules: [], insights: {}, notices: [], commentedFrames: [] };
-}
-
-/** What the list shows for a packet the dissector threw on (a bug, shown not hidden). */
-export function brokenDissection(pkt: RawPacket, e: unknown): Dissection {
-  const frame = { name: 'frame', value: null, start: 0, len: pkt.data.length, children: [] };
-  return {
-    packet: pkt, tree: [frame], fields: [frame],
-    summary: { number: pkt.number, time: 0, source: '', destination: '', protocol: 'frame', length: pkt.origLen, info: `[Dissector error: ${errMessage(e)}]` },
-    expert: [{ severity: 'error', group: 'malformed', message: `dissector error: ${errMessage(e)}` }],
-    malformed: true,
-  };
-}
-
-export function errMessage(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }
 
 function isPermissionError(e: unknown): boolean {

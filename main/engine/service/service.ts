@@ -115,7 +115,7 @@ export class EngineService {
     if (Date.now() - this.lastAlertCheck > 1000) {
       // counting alerts sorts them: at most once a second
       this.lastAlertCheck = Date.now();
-      try { cap.alertCount = cap.insights.alerts().length; } catch { /* keep the last count */ }
+      try { cap.alertCount = cap.alertTotal(); } catch { /* keep the last count */ }
     }
     if (cap.alertCount) s.alerts = cap.alertCount;
     if (cap.spool) s.spool = cap.spool.path;
