@@ -4,6 +4,7 @@
 // Opening something else builds a new OpenCapture and disposes this one
 // whole; callbacks that arrive after that (a reader, the helper) find it
 // closed and change nothing.
+import { availableParallelism } from 'node:os';
 import type { CaptureInterface, Dissection, RawPacket } from '../types';
 import type { CaptureOptions, ErrorInfo, SessionInfo, Status, ViewState } from '../../api/index';
 import { ApiError } from '../../api/index';
@@ -87,8 +88,10 @@ export class OpenCapture {
   onPacket: (i: number, d: Dissection) => void = () => undefined;
   /** told of packets [from, to) stored and indexed without a dissection here (a parallel open) */
   onRange: (from: number, to: number) => void = () => undefined;
-  /** a parallel open's insights, computed on a thread of their own (null: `insights` has them) */
+  /** a parallel open's insights, computed on a thread of their own (null: `insights` has them, or the thread starts later) */
   insightsLane: InsightsLane | null = null;
+  /** the insights are not computed on this thread (a parallel open) */
+  private insightsElsewhere = false;
 
   /**
    * colouring: the table packets are coloured with as they are indexed (the
@@ -146,7 +149,7 @@ export class OpenCapture {
       if (!fromFile) store.append(pkt, summaries[summaries.length - 1]);
       const i = first + summaries.length - 1;
       this.index.add(d);
-      if (!this.insightsLane) { try { this.insights.add(d); } catch { /* insights must never stop the capture */ } }
+      if (!this.insightsElsewhere) { try { this.insights.add(d); } catch { /* insights must never stop the capture */ } }
       this.onPacket(i, d);
     }
     if (fromFile) store.appendBatch(batch, summaries);
@@ -176,6 +179,12 @@ export class OpenCapture {
     }
   }
 
+  /** The insights of a file opened on the pool: read on a thread of their own. */
+  private startInsightsLane(path: string): void {
+    const lane = this.insightsLane = new InsightsLane(path, this.insights.settings);
+    lane.onDone = () => { if (!this.closed) { this.alertCount = lane.last?.alerts.length ?? 0; this.out.status(true); } };
+  }
+
   /** Ingests packets on this thread, in slices between which it answers calls; false when the load stopped meanwhile. */
   private async ingestSliced(batch: readonly RawPacket[]): Promise<boolean> {
     // A display filter (stored in the session, or set while loading) runs
@@ -201,37 +210,45 @@ export class OpenCapture {
   async readFile(session: Session, path: string): Promise<void> {
     this.fileKeys.addSecretsBlocks(() => session.secrets);
     let pool: OpenPool | null = null;
-    let decided = false;
+    /** decoding threads for this file (-1: not decided before its first batch, when its DSBs are known) */
+    let threads = -1;
+    /** the first rows' packets, for the threads to see first */
+    const warm: Array<{ head: readonly RawPacket[]; base: number }> = [];
     try {
       for await (const batch of session.batches()) {
         if (!this.reading) break;
         this.interfaces = session.interfaces;
-        if (!decided) {
-          decided = true;
+        if (threads < 0) {
           // TLS secrets stay in this thread (the decoding threads would need them): such files load here
-          const threads = this.tlsKeys() === null ? openThreads(session.size) : 0;
+          threads = this.tlsKeys() === null ? openThreads(session.size) : 0;
           if (threads > 0) {
-            pool = new OpenPool(threads, this.colouring.rules, {
-              store: this.store, index: this.index, streams: this.streams,
-              merged: (from, to) => { this.onRange(from, to); this.out.status(); },
-            });
-            this.insightsLane = new InsightsLane(path, this.insights.settings);
-            this.insightsLane.onDone = () => { if (!this.closed) { this.alertCount = this.insightsLane?.last?.alerts.length ?? 0; this.out.status(true); } };
+            this.insightsElsewhere = true;
+            // with a core to spare the insights run beside the decoding; else after it, so the list is filterable first
+            if (availableParallelism() > threads) this.startInsightsLane(path);
           }
         }
-        if (!pool) {
+        if (threads === 0) {
           if (!(await this.ingestSliced(batch))) break;
           await yieldNow();
           continue;
         }
         let rest = batch;
         if (this.store.count < FIRST_ROWS) {
-          // the first rows now, from this thread; the decoding threads see these packets too, for their conversations' state
+          // the first rows now, from this thread, before any thread competes for the CPU;
+          // the decoding threads see these packets too, for their conversations' state
           const head = batch.slice(0, FIRST_ROWS - this.store.count);
           const base = this.store.count;
           if (!(await this.ingestSliced(head))) break;
-          pool.send(head, true, base);
+          warm.push({ head, base });
           rest = batch.slice(head.length);
+          if (rest.length === 0) { await yieldNow(); continue; }
+        }
+        if (!pool) {
+          pool = new OpenPool(threads, this.colouring.rules, {
+            store: this.store, index: this.index, streams: this.streams,
+            merged: (from, to) => { this.onRange(from, to); this.out.status(); },
+          });
+          for (const w of warm.splice(0)) pool.send(w.head, true, w.base);
         }
         // in parts, so threads start on a file's first batch early and merges stay short
         for (let k = 0; k < rest.length && this.reading; k += POOL_BATCH) {
@@ -271,6 +288,7 @@ export class OpenCapture {
       }
     } finally {
       pool?.close();
+      if (this.insightsElsewhere && !this.insightsLane && !this.closed) this.startInsightsLane(path);
       // the insights count the packets shown, no more (a cancelled or damaged load)
       this.insightsLane?.stopAt(this.store.count);
       await session.close().catch(() => undefined);
@@ -280,7 +298,7 @@ export class OpenCapture {
         if (this.state === 'done') {
           this.index.compact();
           this.store.trim();
-          if (!this.insightsLane) {
+          if (!this.insightsElsewhere) {
             try { this.insights.finish(); this.alertCount = this.insights.alerts().length; } catch { /* insights must not fail a load */ }
           }
         }
