@@ -13,7 +13,7 @@ import { loadavg } from 'node:os';
 import { bigCapture } from '../lib/big-capture';
 import { EngineService } from '../../main/engine/service/service';
 
-interface Run { firstRowsMs: number; indexedMs: number; insightsMs: number; cpuS: number; peakRssMB: number; rssMB: number; baseRssMB: number; storeB: number; indexB: number; packets: number; pooled: boolean }
+interface Run { heapMB: number; buffersMB: number; firstRowsMs: number; indexedMs: number; insightsMs: number; cpuS: number; peakRssMB: number; rssMB: number; baseRssMB: number; storeB: number; indexB: number; packets: number; pooled: boolean }
 
 async function child(path: string): Promise<void> {
   const base = process.memoryUsage().rss;
@@ -31,11 +31,12 @@ async function child(path: string): Promise<void> {
   const insightsMs = performance.now() - t0;
   const c = process.cpuUsage(c0);
   global.gc?.();
-  const rss = process.memoryUsage().rss;
+  const mem = process.memoryUsage();
+  const rss = mem.rss;
   clearInterval(sample);
   const st = s.packetStore;
   const r: Run = {
-    firstRowsMs, indexedMs, insightsMs, cpuS: (c.user + c.system) / 1e6, peakRssMB: Math.max(peak, rss) / 1e6, rssMB: rss / 1e6, baseRssMB: base / 1e6,
+    heapMB: mem.heapUsed / 1e6, buffersMB: mem.arrayBuffers / 1e6, firstRowsMs, indexedMs, insightsMs, cpuS: (c.user + c.system) / 1e6, peakRssMB: Math.max(peak, rss) / 1e6, rssMB: rss / 1e6, baseRssMB: base / 1e6,
     storeB: st.bytes, indexB: s.cap.index.memoryBytes(), packets: st.count, pooled: lane !== null,
   };
   process.stdout.write(JSON.stringify(r) + '\n');
@@ -59,7 +60,7 @@ function main(): void {
       if (r.status !== 0) throw new Error(`${k}: ${r.stderr}`);
       const run = JSON.parse(r.stdout.trim().split('\n').pop()!) as Run;
       res[k].push(run);
-      console.log(`round ${i + 1} ${k.padEnd(4)} first rows ${run.firstRowsMs.toFixed(0)} ms, indexed ${(run.indexedMs / 1000).toFixed(2)} s, insights ${(run.insightsMs / 1000).toFixed(2)} s, cpu ${run.cpuS.toFixed(2)} s, peak RSS ${run.peakRssMB.toFixed(0)} MB, loaded RSS ${run.rssMB.toFixed(0)} MB (${(((run.rssMB - run.baseRssMB) * 1e6) / run.packets).toFixed(0)} B/packet), store ${(run.storeB / run.packets).toFixed(0)} + index ${(run.indexB / run.packets).toFixed(0)} B/packet${k === 'pool' && !run.pooled ? ' (NOT pooled)' : ''}`);
+      console.log(`round ${i + 1} ${k.padEnd(4)} first rows ${run.firstRowsMs.toFixed(0)} ms, indexed ${(run.indexedMs / 1000).toFixed(2)} s, insights ${(run.insightsMs / 1000).toFixed(2)} s, cpu ${run.cpuS.toFixed(2)} s, peak RSS ${run.peakRssMB.toFixed(0)} MB, loaded RSS ${run.rssMB.toFixed(0)} MB (${(((run.rssMB - run.baseRssMB) * 1e6) / run.packets).toFixed(0)} B/packet; JS heap ${run.heapMB.toFixed(0)} MB, buffers ${run.buffersMB.toFixed(0)} MB), store ${(run.storeB / run.packets).toFixed(0)} + index ${(run.indexB / run.packets).toFixed(0)} B/packet${k === 'pool' && !run.pooled ? ' (NOT pooled)' : ''}`);
     }
   }
   let tsharkS = NaN;

@@ -295,6 +295,8 @@ export class OpenCapture {
       if (this.reading) {
         this.openAbort = null;
         this.interfaces = session.interfaces;
+        // a file is read once: its dissector's conversation state (TCP reassembly, stream tables) goes
+        this.dissector = null;
         if (this.state === 'done') {
           this.index.compact();
           this.store.trim();
