@@ -67,6 +67,8 @@ export interface IndexOptions {
   maxBytes?: number;
   /** distinct strings/byte values per column before the column is dropped */
   maxDistinct?: number;
+  /** occurrences a new column has room for (an index of one batch of known size grows less) */
+  initialCapacity?: number;
 }
 
 const MAX_VALUE_BYTES = 64;
@@ -103,9 +105,9 @@ class Column {
   table: FieldValue[] = [];
   internBytes = 0;
 
-  constructor(readonly name: string, readonly type: FieldType, readonly kind: Kind) {
-    this.pkts = new Uint32Array(64);
-    this.vals = kind === 'none' ? null : kind === 'float' ? new Float64Array(64) : kind === 'bool' ? new Uint8Array(64) : kind === 'int' && type === 'ipv4' ? new Uint32Array(64) : new Uint16Array(64);
+  constructor(readonly name: string, readonly type: FieldType, readonly kind: Kind, cap = 64) {
+    this.pkts = new Uint32Array(cap);
+    this.vals = kind === 'none' ? null : kind === 'float' ? new Float64Array(cap) : kind === 'bool' ? new Uint8Array(cap) : kind === 'int' && type === 'ipv4' ? new Uint32Array(cap) : new Uint16Array(cap);
     if (kind === 'intern') this.intern = new Map();
   }
 
@@ -173,6 +175,7 @@ export class FilterIndex {
   private readonly wanted: Set<string> | 'all';
   private readonly maxBytes: number;
   private readonly maxDistinct: number;
+  private readonly initialCapacity: number;
   private colBytes = 0;
   private readonly decided = new Map<string, Column | null>();
 
@@ -180,6 +183,7 @@ export class FilterIndex {
     this.wanted = opts.fields === 'all' ? 'all' : new Set(opts.fields ?? DEFAULT_INDEXED_FIELDS);
     this.maxBytes = opts.maxBytes ?? 256 * 1024 * 1024;
     this.maxDistinct = opts.maxDistinct ?? 1 << 20;
+    this.initialCapacity = Math.max(16, opts.initialCapacity ?? 64);
   }
 
   /** packets added so far */
@@ -508,7 +512,7 @@ export class FilterIndex {
     const def = getField(name);
     let col: Column | null = null;
     if (def && this.indexable(name, def.type) && !this.dropped.has(name)) {
-      col = new Column(name, def.type, kindFor(def.type)!);
+      col = new Column(name, def.type, kindFor(def.type)!, this.initialCapacity);
       this.cols.set(name, col);
       this.colBytes += col.bytes();
       if (this.colBytes > this.maxBytes) {

@@ -4,6 +4,7 @@
 // It lives and dies with its OpenCapture; the filter and sort the user set
 // carry over to the next capture's list.
 import type { Dissection } from '../types';
+import type { Dissector } from '../dissect/index';
 import { FIELD_COLUMNS } from '../../api/columns';
 import type { ColumnId, Completion, FilterCheck, RowBlock } from '../../api/index';
 import { Column, type PacketStore } from './store';
@@ -40,7 +41,7 @@ export class DisplayedList {
    * packets that arrive while it runs (live capture, file still loading)
    * are judged here, since the pass answers only for those before them.
    */
-  private pending: { filter: DisplayFilter; from: number; hits: number[] } | null = null;
+  private pending: { filter: DisplayFilter; from: number; hits: number[]; dissector?: Dissector } | null = null;
 
   constructor(
     private readonly cap: OpenCapture,
@@ -79,20 +80,28 @@ export class DisplayedList {
    * answer, this list's own dissector.
    */
   private considerRange(from: number, to: number): void {
-    if (this.displayed && this.filter) for (const i of this.judge(this.filter, from, to)) this.pushDisplayed(i);
-    if (this.pending) for (const i of this.judge(this.pending.filter, from, to)) this.pending.hits.push(i);
+    if (this.displayed && this.filter) {
+      for (const i of this.judge(this.filter, from, to, () => (this.shownDissector ??= this.cap.newDissector()))) this.pushDisplayed(i);
+    }
+    const p = this.pending;
+    if (p) for (const i of this.judge(p.filter, from, to, () => (p.dissector ??= this.cap.newDissector()))) p.hits.push(i);
   }
 
-  /** a dissector that has seen every packet judged by re-dissection so far, in order */
-  private rangeDissector: ReturnType<OpenCapture['newDissector']> | null = null;
+  /**
+   * The dissector that judges packets for the shown filter when the index
+   * cannot: the one its re-dissection pass ran, which has seen every packet
+   * before (a filter a session set before the load starts one at the first
+   * such range).
+   */
+  private shownDissector: Dissector | null = null;
 
-  private judge(filter: DisplayFilter, from: number, to: number): Iterable<number> {
+  private judge(filter: DisplayFilter, from: number, to: number, dissectorOf: () => Dissector): Iterable<number> {
     const { index, store } = this.cap;
     if (isCompiled(filter) && index.size === store.count && !this.cap.commentsSinceIndex) {
       const r = index.evaluateRange(filter, from, to);
       if (r) return r;
     }
-    const dissector = this.rangeDissector ??= this.cap.newDissector();
+    const dissector = dissectorOf();
     const out: number[] = [];
     for (let i = from; i < to; i++) {
       const pkt = this.cap.packetAt(i);
@@ -116,6 +125,7 @@ export class DisplayedList {
     this.displayed = filter ? new Column(Uint32Array) : null;
     this.displayedCount = 0;
     this.order = null;
+    this.shownDissector = null;
   }
 
   get length(): number {
@@ -188,7 +198,8 @@ export class DisplayedList {
     for (let i = 0; ; i++) {
       if (i >= store.count) {
         // caught up: packets that arrive while the list is sorted are judged as they come
-        this.pending = { filter, from: i, hits: [] };
+        // its dissector has seen every packet so far: packets merged later without a dissection continue with it
+        this.pending = { filter, from: i, hits: [], dissector };
         break;
       }
       let d: Dissection;
@@ -234,6 +245,7 @@ export class DisplayedList {
       order = r.value;
     } while (sort !== this.sort);
     if (next && this.pending) for (const i of this.pending.hits) { next.ensure(n + 1); next.arr[n++] = i; }
+    this.shownDissector = this.pending?.dissector ?? null;
     this.pending = null;
     this.orderToken++; // a sort pass over the old list is moot
     this.filter = filter;
