@@ -9,7 +9,7 @@
 // own, in order (their detectors follow sources across conversations).
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import type { RawPacket } from '../types';
 import type { ColouringRule } from '../../api/index';
 import type { InsightsSettings, InsightsSnapshot } from '../insights/index';
@@ -28,16 +28,18 @@ const WINDOW = 4;
 /**
  * How many decoding threads open a file: XDPSCOPE_OPEN_THREADS when set (0
  * or 1: none, the service thread decodes), else one per core (at most 4) for
- * a file of at least 16 MiB on a machine with two or more, else none.
+ * a file of at least 16 MiB on a machine with two or more cores, one of
+ * them idle; else none. The pool costs ~60% more CPU than one thread
+ * (bench/RESULTS.md): on a machine whose cores are all busy it is slower.
  */
-export function openThreads(fileBytes: number): number {
+export function openThreads(fileBytes: number, load = loadavg()[0]!): number {
   const env = process.env.XDPSCOPE_OPEN_THREADS;
   if (env !== undefined && env !== '') {
     const n = Number(env);
     if (Number.isInteger(n) && n >= 0 && n <= 16) return n <= 1 ? 0 : n;
   }
   const cores = availableParallelism();
-  if (fileBytes < MIN_BYTES || cores < 2) return 0;
+  if (fileBytes < MIN_BYTES || cores < 2 || load > cores - 1) return 0;
   return Math.min(4, cores);
 }
 

@@ -6,7 +6,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { EngineService } from '../../../main/engine/service/service';
+import { openThreads } from '../../../main/engine/service/open-pool';
 import { FIELD_COLUMNS } from '../../../main/api/columns';
 import { parseCaptureBuffer } from '../../../main/engine/file/open';
 import { PcapngWriter } from '../../../main/engine/pcapng/writer';
@@ -151,4 +153,21 @@ test('a filter set while a file opens on the pool covers every packet, indexed o
   const ins = await s.call('getInsights', {}) as { packets: number };
   assert.ok(ins.packets <= got.length, `insights over ${ins.packets} packets, ${got.length} shown`);
   await s.shutdown();
+});
+
+test('the pool is for big files on a machine with an idle core, unless XDPSCOPE_OPEN_THREADS says otherwise', () => {
+  const saved = process.env.XDPSCOPE_OPEN_THREADS;
+  try {
+    delete process.env.XDPSCOPE_OPEN_THREADS;
+    const cores = availableParallelism();
+    assert.equal(openThreads(1 << 20, 0), 0, 'a small file opens on the service thread');
+    assert.equal(openThreads(1 << 30, 0), cores >= 2 ? Math.min(4, cores) : 0);
+    assert.equal(openThreads(1 << 30, cores), 0, 'every core busy: the pool would only add CPU');
+    process.env.XDPSCOPE_OPEN_THREADS = '3';
+    assert.equal(openThreads(1 << 20, 99), 3);
+    process.env.XDPSCOPE_OPEN_THREADS = '1';
+    assert.equal(openThreads(1 << 30, 0), 0);
+  } finally {
+    if (saved === undefined) delete process.env.XDPSCOPE_OPEN_THREADS; else process.env.XDPSCOPE_OPEN_THREADS = saved;
+  }
 });
