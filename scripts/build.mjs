@@ -27,6 +27,7 @@ const NODE_ENTRIES = [
   'main/electron/main.ts', // the Electron main process (package.json "main")
   'main/engine/service/worker.ts', // the engine service's worker thread (service/client.ts starts it)
   'main/engine/parallel/worker.ts', // the parallel read's worker threads (parallel/read.ts starts them)
+  'main/engine/service/open-worker.ts', // the parallel open's worker threads (service/open-pool.ts starts them)
 ];
 /**
  * Besides every *.test.ts and every *-child.ts (a program a test starts as a
@@ -46,6 +47,7 @@ const BENCH_SCRIPTS = [
   'bench/formats/read-speed.ts',
   'bench/insights/run.ts',
   'bench/lib/big-capture.ts',
+  'bench/open/run.ts',
   'bench/read/run.ts',
   'bench/session/open-save.ts',
   'bench/ui/bench.ts',

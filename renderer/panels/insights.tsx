@@ -45,7 +45,9 @@ function InsightsDrawer() {
   const { store } = useApp();
   const snap = useApp$((s) => s.insights);
   const selected = useApp$((s) => s.selectedAlert);
-  const live = useApp$((s) => s.status.mode === 'live' && s.status.state === 'capturing');
+  // refreshed while packets come in, and while the insights lag the list (a big file's run on a thread of their own)
+  const live = useApp$((s) => (s.status.mode === 'live' && s.status.state === 'capturing') || s.status.state === 'loading'
+    || (s.insights !== null && s.insights !== undefined && s.insights.packets < s.status.captured));
   const s = store.getState();
   const blocks = useBlocks(live, snap?.alerts);
   useEffect(() => {

@@ -67,6 +67,8 @@ export interface IndexOptions {
   maxBytes?: number;
   /** distinct strings/byte values per column before the column is dropped */
   maxDistinct?: number;
+  /** occurrences a new column has room for (an index of one batch of known size grows less) */
+  initialCapacity?: number;
 }
 
 const MAX_VALUE_BYTES = 64;
@@ -85,6 +87,16 @@ function kindFor(t: FieldType): Kind | null {
   }
 }
 
+/** The first i < n with a[i] >= x (a ascending). */
+function lowerBound(a: Uint32Array, n: number, x: number): number {
+  let lo = 0, hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid]! < x) lo = mid + 1; else hi = mid;
+  }
+  return lo;
+}
+
 class Column {
   pkts: Uint32Array;
   vals: Values | null;
@@ -93,9 +105,9 @@ class Column {
   table: FieldValue[] = [];
   internBytes = 0;
 
-  constructor(readonly name: string, readonly type: FieldType, readonly kind: Kind) {
-    this.pkts = new Uint32Array(64);
-    this.vals = kind === 'none' ? null : kind === 'float' ? new Float64Array(64) : kind === 'bool' ? new Uint8Array(64) : kind === 'int' && type === 'ipv4' ? new Uint32Array(64) : new Uint16Array(64);
+  constructor(readonly name: string, readonly type: FieldType, readonly kind: Kind, cap = 64) {
+    this.pkts = new Uint32Array(cap);
+    this.vals = kind === 'none' ? null : kind === 'float' ? new Float64Array(cap) : kind === 'bool' ? new Uint8Array(cap) : kind === 'int' && type === 'ipv4' ? new Uint32Array(cap) : new Uint16Array(cap);
     if (kind === 'intern') this.intern = new Map();
   }
 
@@ -137,6 +149,23 @@ class Column {
   }
 }
 
+/**
+ * The index of a run of packets decoded elsewhere (a decoding thread of a
+ * parallel open): its columns as plain data, packets numbered from 0 within
+ * the run. FilterIndex.appendFragments() merges runs into file order.
+ */
+export interface IndexFragment {
+  cols: Array<{ name: string; n: number; pkts: Uint32Array; vals: Values | null; table: FieldValue[] }>;
+  /** columns the run's index gave up, and why (the whole index gives them up too) */
+  dropped: Array<[string, string]>;
+}
+
+/** One run's fragment and where its packets go: pos[j] is the index position of its packet j. */
+export interface FragmentPart {
+  frag: IndexFragment;
+  pos: Uint32Array;
+}
+
 export class FilterIndex {
   private frames = new Uint32Array(1024);
   private count = 0;
@@ -146,6 +175,7 @@ export class FilterIndex {
   private readonly wanted: Set<string> | 'all';
   private readonly maxBytes: number;
   private readonly maxDistinct: number;
+  private readonly initialCapacity: number;
   private colBytes = 0;
   private readonly decided = new Map<string, Column | null>();
 
@@ -153,6 +183,7 @@ export class FilterIndex {
     this.wanted = opts.fields === 'all' ? 'all' : new Set(opts.fields ?? DEFAULT_INDEXED_FIELDS);
     this.maxBytes = opts.maxBytes ?? 256 * 1024 * 1024;
     this.maxDistinct = opts.maxDistinct ?? 1 << 20;
+    this.initialCapacity = Math.max(16, opts.initialCapacity ?? 64);
   }
 
   /** packets added so far */
@@ -185,6 +216,91 @@ export class FilterIndex {
     this.frames = this.frames.slice(0, Math.max(this.count, 1));
     this.colBytes = 0;
     for (const c of this.cols.values()) this.colBytes += c.bytes();
+  }
+
+  /** This index's columns as a fragment (for an index built over one run of packets). */
+  fragment(): IndexFragment {
+    const cols: IndexFragment['cols'] = [];
+    for (const c of this.cols.values()) cols.push({ name: c.name, n: c.n, pkts: c.pkts.subarray(0, c.n), vals: c.vals ? c.vals.subarray(0, c.n) : null, table: c.table });
+    return { cols, dropped: [...this.dropped] };
+  }
+
+  /**
+   * Appends packets decoded by other indexes: numbers[k] is the frame number
+   * of the k-th new packet, and every part says which of them each of its
+   * packets is. Occurrences land in packet order, as add() would have put
+   * them. remap rewrites a part's values of a field (per-run counters such as
+   * tcp.stream, renumbered in file order).
+   */
+  appendFragments(numbers: ArrayLike<number>, parts: readonly FragmentPart[], remap?: (part: number, name: string, v: number) => number): void {
+    const base = this.count, n = numbers.length;
+    if (base + n > this.frames.length) {
+      const f = new Uint32Array(Math.max(base + n, Math.ceil(this.frames.length * 1.5)));
+      f.set(this.frames);
+      this.frames = f;
+    }
+    for (let k = 0; k < n; k++) this.frames[base + k] = numbers[k]!;
+    this.count = base + n;
+    for (const part of parts) {
+      for (const [name, why] of part.frag.dropped) {
+        if (this.dropped.has(name)) continue;
+        const c = this.cols.get(name);
+        if (c) this.drop(c, why);
+        else { this.dropped.set(name, why); this.decided.set(name, null); }
+      }
+    }
+    const byName = new Map<string, Array<IndexFragment['cols'][number] | undefined>>();
+    parts.forEach((part, w) => {
+      for (const c of part.frag.cols) {
+        let l = byName.get(c.name);
+        if (!l) { l = new Array(parts.length); byName.set(c.name, l); }
+        l[w] = c;
+      }
+    });
+    const at = new Int32Array(parts.length);
+    for (const [name, srcs] of byName) {
+      let col = this.decided.get(name);
+      if (col === undefined) col = this.decide(name);
+      if (col === null) continue;
+      const kind = col.kind;
+      at.fill(0);
+      for (;;) {
+        // the part whose next occurrence comes first (runs are few: a scan beats a heap)
+        let w = -1, best = 0xffffffff;
+        for (let s = 0; s < srcs.length; s++) {
+          const c = srcs[s];
+          if (c === undefined || at[s]! >= c.n) continue;
+          const p = parts[s]!.pos[c.pkts[at[s]!]!]!;
+          if (p < best) { best = p; w = s; }
+        }
+        if (w < 0) break;
+        const c = srcs[w]!, i = at[w]!++;
+        let v: FieldValue;
+        switch (kind) {
+          case 'none': v = null; break;
+          case 'bool': v = c.vals![i] !== 0; break;
+          case 'intern': v = c.table[c.vals![i]!]!; break;
+          default: v = remap ? remap(w, name, c.vals![i]!) : c.vals![i]!;
+        }
+        this.push(col, best, v);
+        if (this.decided.get(name) === null) break;
+      }
+    }
+  }
+
+  /**
+   * The positions (not frame numbers) in [from, upTo) the filter matches,
+   * ascending; null when the index cannot answer it. For packets that
+   * arrive while a filter is shown: a small range costs a small walk.
+   */
+  evaluateRange(filter: CompiledFilter, from: number, upTo = this.count): Uint32Array | null {
+    if (this.unindexed(filter).length) return null;
+    if (filter.plan) return finish(this.positionsOf(this.planBits(filter.plan, filter, upTo, from), upTo, from));
+    return finish(this.replay(filter, upTo, from, true));
+  }
+
+  private *positionsOf(bitsSteps: Steps<Uint32Array>, upTo: number, from: number): Steps<Uint32Array> {
+    return this.framesOf(yield* bitsSteps, upTo, from, true);
   }
 
   /** Why a filter cannot be answered from the index (empty: it can). */
@@ -238,18 +354,19 @@ export class FilterIndex {
   }
 
   /** columns hold packets in order: an occurrence at or past upTo ends a column's walk */
-  private *planBits(plan: FilterPlan, filter: CompiledFilter, upTo: number): Steps<Uint32Array> {
-    const words = (upTo + 31) >>> 5;
+  private *planBits(plan: FilterPlan, filter: CompiledFilter, upTo: number, from = 0): Steps<Uint32Array> {
+    // bit k stands for packet from + k
+    const words = (upTo - from + 31) >>> 5;
     switch (plan.k) {
       case 'and': case 'or': {
-        const a = yield* this.planBits(plan.l, filter, upTo);
-        const b = yield* this.planBits(plan.r, filter, upTo);
+        const a = yield* this.planBits(plan.l, filter, upTo, from);
+        const b = yield* this.planBits(plan.r, filter, upTo, from);
         if (plan.k === 'and') for (let w = 0; w < words; w++) a[w]! &= b[w]!;
         else for (let w = 0; w < words; w++) a[w]! |= b[w]!;
         return a;
       }
       case 'not': {
-        const a = yield* this.planBits(plan.e, filter, upTo);
+        const a = yield* this.planBits(plan.e, filter, upTo, from);
         for (let w = 0; w < words; w++) a[w] = ~a[w]!;
         return a;
       }
@@ -257,8 +374,9 @@ export class FilterIndex {
         const bits = new Uint32Array(words);
         for (const c of this.columnsOf(filter, plan.slot)) {
           const pk = c.pkts;
-          for (let i = 0; i < c.n && pk[i]! < upTo; i++) {
-            bits[pk[i]! >>> 5]! |= 1 << (pk[i]! & 31);
+          for (let i = lowerBound(pk, c.n, from); i < c.n && pk[i]! < upTo; i++) {
+            const p = pk[i]! - from;
+            bits[p >>> 5]! |= 1 << (p & 31);
             if ((i & (STEP - 1)) === STEP - 1) yield STEP;
           }
         }
@@ -272,26 +390,27 @@ export class FilterIndex {
           const pk = c.pkts;
           let n = c.n;
           while (n > 0 && pk[n - 1]! >= upTo) n--;
+          const i0 = lowerBound(pk, n, from);
           if (c.kind === 'intern') {
             // decide each distinct value once
             const t = c.table;
             const verdict = new Int8Array(t.length).fill(-1);
             const ids = c.vals!;
-            for (let i = 0; i < n; i++) {
+            for (let i = i0; i < n; i++) {
               const id = ids[i]!;
               let ok = verdict[id]!;
               // a predicate may be a regular expression over a long value: each counts
               if (ok < 0) { ok = verdict[id] = pred(t[id]!) ? 1 : 0; yield 1; }
               if ((i & (STEP - 1)) === STEP - 1) yield STEP;
-              const p = pk[i]!;
+              const p = pk[i]! - from;
               if (ok) hit[p >>> 5]! |= 1 << (p & 31);
               else if (miss) miss[p >>> 5]! |= 1 << (p & 31);
             }
             continue;
           }
           const dec = c.decoder();
-          for (let i = 0; i < n; i++) {
-            const p = pk[i]!;
+          for (let i = i0; i < n; i++) {
+            const p = pk[i]! - from;
             if (pred(dec(i))) hit[p >>> 5]! |= 1 << (p & 31);
             else if (miss) miss[p >>> 5]! |= 1 << (p & 31);
             if ((i & (STEP - 1)) === STEP - 1) yield STEP;
@@ -304,18 +423,19 @@ export class FilterIndex {
     }
   }
 
-  private framesOf(bits: Uint32Array, upTo: number): Uint32Array {
+  /** the packets whose bits are set (bit k: packet from + k), as frame numbers or as positions */
+  private framesOf(bits: Uint32Array, upTo: number, from = 0, positions = false): Uint32Array {
     let k = 0;
-    const out = new Uint32Array(upTo);
+    const out = new Uint32Array(upTo - from);
     const frames = this.frames;
     const n = upTo;
     for (let w = 0; w < bits.length; w++) {
       let x = bits[w]!;
       while (x !== 0) {
         const b = 31 - Math.clz32(x & -x);
-        const p = (w << 5) + b;
+        const p = from + (w << 5) + b;
         if (p >= n) break;
-        out[k++] = frames[p]!;
+        out[k++] = positions ? p : frames[p]!;
         x &= x - 1;
       }
     }
@@ -323,7 +443,7 @@ export class FilterIndex {
   }
 
   /** Packet-by-packet evaluation for filters without a plan (functions, field-to-field comparisons, ...). */
-  private *replay(filter: CompiledFilter, upTo: number): Steps<Uint32Array> {
+  private *replay(filter: CompiledFilter, upTo: number, from = 0, positions = false): Steps<Uint32Array> {
     // one source per (slot, column): alias slots read two columns
     const srcSlot: number[] = [];
     const srcCols: Array<Column | undefined> = [];
@@ -338,16 +458,18 @@ export class FilterIndex {
       return n;
     });
     const dec = srcCols.map((c) => c?.decoder() ?? (() => null));
-    const cur = new Array<number>(ns).fill(0);
+    const cur = srcCols.map((c, s) => (c ? lowerBound(c.pkts, lens[s]!, from) : 0));
     const vals: FieldValue[][] = filter.slots.map(() => []);
     // A packet none of the columns mentions gets the filter's value on
     // absent fields (false for `tcp.port == 80`, true for `not arp`): only
     // packets with an occurrence are replayed.
     const base = filter.evalValues(vals);
-    const out = new Uint32Array(upTo);
+    const out = new Uint32Array(upTo - from);
     let k = 0;
-    let next = 0; // first packet not yet decided
-    const frames = this.frames;
+    let next = from; // first packet not yet decided
+    // positions: the packets' places in the index rather than their frame numbers
+    const allFrames = this.frames;
+    const frames = positions ? { at: (p: number) => p } : { at: (p: number) => allFrames[p]! };
     for (;;) {
       let p = 0xffffffff;
       for (let s = 0; s < ns; s++) {
@@ -355,7 +477,7 @@ export class FilterIndex {
         if (i < lens[s]! && pkts[s]![i]! < p) p = pkts[s]![i]!;
       }
       if (p === 0xffffffff) break;
-      if (base) while (next < p) out[k++] = frames[next++]!;
+      if (base) while (next < p) out[k++] = frames.at(next++);
       for (let s = 0; s < ns; s++) {
         const pk = pkts[s]!;
         let i = cur[s]!;
@@ -367,12 +489,12 @@ export class FilterIndex {
           cur[s] = i;
         }
       }
-      if (filter.evalValues(vals)) out[k++] = frames[p]!;
+      if (filter.evalValues(vals)) out[k++] = frames.at(p);
       for (let s = 0; s < vals.length; s++) vals[s]!.length = 0;
       next = p + 1;
       yield 1;
     }
-    if (base) while (next < upTo) out[k++] = frames[next++]!;
+    if (base) while (next < upTo) out[k++] = frames.at(next++);
     return out.slice(0, k);
   }
 
@@ -390,7 +512,7 @@ export class FilterIndex {
     const def = getField(name);
     let col: Column | null = null;
     if (def && this.indexable(name, def.type) && !this.dropped.has(name)) {
-      col = new Column(name, def.type, kindFor(def.type)!);
+      col = new Column(name, def.type, kindFor(def.type)!, this.initialCapacity);
       this.cols.set(name, col);
       this.colBytes += col.bytes();
       if (this.colBytes > this.maxBytes) {

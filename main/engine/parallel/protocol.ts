@@ -18,9 +18,10 @@ export interface ReadJob {
 }
 
 /** Float64 slots per packet in PacketBatch.meta */
-export const META = 10;
+export const META = 12;
 export const M_NUMBER = 0, M_CAPLEN = 1, M_ORIGLEN = 2, M_LINKTYPE = 3, M_IFACE = 4, M_DATA = 5,
-  M_FILEOFF = 6, M_TSSEC = 7, M_TSFRAC = 8, M_TSUNIT = 9; // the last four NaN when absent
+  M_FILEOFF = 6, M_TSSEC = 7, M_TSFRAC = 8, M_TSUNIT = 9, // the last four NaN when absent
+  M_FLAGS = 10, M_XDP = 11; // epb_flags and the traced XDP action, NaN when absent
 /** BigInt64 slots per packet in PacketBatch.times: the arrival time, the previous timed packet's (any thread's) */
 export const TIMES = 2;
 /** PacketBatch.flags bits */

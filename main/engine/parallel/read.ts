@@ -12,16 +12,12 @@ import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import type { CaptureFile } from '../file/open';
 import type { BufferedWriter } from '../output/writer';
-import type { RawPacket } from '../types';
 import { Partitioner } from './partition';
 import { LineMaker } from './lines';
 import { GrowingSink } from '../output/writer';
 import type { GeoIp } from '../enrich/geoip';
-import * as P from './protocol';
+import { BatchBuilder as Builder, transferList } from './batch';
 import type { ReadJob, FromWorker, PacketBatch, ToWorker } from './protocol';
-
-// as locals: imported constants are property reads on the module object in the per-packet loops
-const { META, TIMES, F_NO_TS, F_NO_PREV, M_NUMBER, M_CAPLEN, M_ORIGLEN, M_LINKTYPE, M_IFACE, M_DATA, M_FILEOFF, M_TSSEC, M_TSFRAC, M_TSUNIT } = P;
 
 /** fields whose values depend on every conversation before them in the file (or on which of their packets were displayed) */
 export const ORDER_FIELDS: ReadonlySet<string> = new Set(['tcp.stream', 'udp.stream', 'frame.time_delta_displayed']);
@@ -87,7 +83,7 @@ class Lane {
 
   send(b: PacketBatch): void {
     this.check();
-    this.worker.postMessage(b satisfies ToWorker, [b.meta.buffer as ArrayBuffer, b.times.buffer as ArrayBuffer, b.flags.buffer as ArrayBuffer, b.data.buffer as ArrayBuffer]);
+    this.worker.postMessage(b satisfies ToWorker, transferList(b));
   }
 
   /** Has the thread answered the oldest batch not yet taken? */
@@ -108,44 +104,6 @@ class Lane {
   end(): void {
     this.finished = true;
     this.worker.postMessage({ t: 'end' } satisfies ToWorker);
-  }
-}
-
-/** A batch being built for one lane. */
-class Builder {
-  n = 0;
-  bytes = 0;
-  meta: Float64Array;
-  times: BigInt64Array;
-  flags: Uint8Array;
-  data: Uint8Array;
-  comments: Array<[number, string[]]> | null = null;
-  constructor(packets: number, bytes: number) {
-    this.meta = new Float64Array(packets * META);
-    this.times = new BigInt64Array(packets * TIMES);
-    this.flags = new Uint8Array(packets);
-    this.data = new Uint8Array(bytes);
-  }
-
-  add(p: RawPacket, prev: bigint | null): void {
-    const i = this.n++, m = i * META;
-    const meta = this.meta;
-    meta[m + M_NUMBER] = p.number; meta[m + M_CAPLEN] = p.data.length; meta[m + M_ORIGLEN] = p.origLen;
-    meta[m + M_LINKTYPE] = p.linkType; meta[m + M_IFACE] = p.interfaceId; meta[m + M_DATA] = this.bytes;
-    meta[m + M_FILEOFF] = p.fileOffset ?? NaN;
-    if (p.tsSec !== undefined) { meta[m + M_TSSEC] = p.tsSec; meta[m + M_TSFRAC] = p.tsFrac ?? NaN; meta[m + M_TSUNIT] = p.tsUnitNs ?? NaN; }
-    else meta[m + M_TSSEC] = NaN;
-    let fl = 0;
-    if (p.tsNs === null) fl |= F_NO_TS; else this.times[i * TIMES] = p.tsNs;
-    if (prev === null) fl |= F_NO_PREV; else this.times[i * TIMES + 1] = prev;
-    this.flags[i] = fl;
-    this.data.set(p.data, this.bytes);
-    this.bytes += p.data.length;
-    if (p.comments) (this.comments ??= []).push([i, p.comments]);
-  }
-
-  batch(first: bigint | null): PacketBatch {
-    return { t: 'packets', n: this.n, meta: this.meta, times: this.times, flags: this.flags, data: this.data, first, comments: this.comments };
   }
 }
 

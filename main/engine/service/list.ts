@@ -4,16 +4,18 @@
 // It lives and dies with its OpenCapture; the filter and sort the user set
 // carry over to the next capture's list.
 import type { Dissection } from '../types';
+import type { Dissector } from '../dissect/index';
 import { FIELD_COLUMNS } from '../../api/columns';
 import type { ColumnId, Completion, FilterCheck, RowBlock } from '../../api/index';
 import { Column, type PacketStore } from './store';
 import { brokenDissection, type OpenCapture } from './open-capture';
 import type { Generation } from './status';
-import { compileDisplayFilter } from '../filter/compile';
+import { compileDisplayFilter, type CompiledFilter } from '../filter/compile';
 import { completeFilter } from '../filter/complete';
 import { runSliced, type Steps } from '../filter/steps';
 
 export interface DisplayFilter { matches(d: Dissection): boolean }
+const isCompiled = (f: DisplayFilter): f is CompiledFilter => Array.isArray((f as Partial<CompiledFilter>).slots);
 export type Sort = { column: ColumnId; desc: boolean } | null;
 /** What the next capture's list starts with. */
 export interface ListSettings { filter: DisplayFilter | null; filterText: string; sort: Sort; orderSort: Sort }
@@ -39,7 +41,7 @@ export class DisplayedList {
    * packets that arrive while it runs (live capture, file still loading)
    * are judged here, since the pass answers only for those before them.
    */
-  private pending: { filter: DisplayFilter; from: number; hits: number[] } | null = null;
+  private pending: { filter: DisplayFilter; from: number; hits: number[]; dissector?: Dissector } | null = null;
 
   constructor(
     private readonly cap: OpenCapture,
@@ -53,6 +55,7 @@ export class DisplayedList {
     this.orderSort = carried.orderSort;
     this.displayed = this.filter ? new Column(Uint32Array) : null;
     cap.onPacket = (i, d) => this.consider(i, d);
+    cap.onRange = (from, to) => this.considerRange(from, to);
   }
 
   get settings(): ListSettings {
@@ -71,6 +74,44 @@ export class DisplayedList {
     }
   }
 
+  /**
+   * Packets stored and indexed without a dissection on this thread (a
+   * parallel open): the index judges them, or, for a filter it cannot
+   * answer, this list's own dissector.
+   */
+  private considerRange(from: number, to: number): void {
+    if (this.displayed && this.filter) {
+      for (const i of this.judge(this.filter, from, to, () => (this.shownDissector ??= this.cap.newDissector()))) this.pushDisplayed(i);
+    }
+    const p = this.pending;
+    if (p) for (const i of this.judge(p.filter, from, to, () => (p.dissector ??= this.cap.newDissector()))) p.hits.push(i);
+  }
+
+  /**
+   * The dissector that judges packets for the shown filter when the index
+   * cannot: the one its re-dissection pass ran, which has seen every packet
+   * before (a filter a session set before the load starts one at the first
+   * such range).
+   */
+  private shownDissector: Dissector | null = null;
+
+  private judge(filter: DisplayFilter, from: number, to: number, dissectorOf: () => Dissector): Iterable<number> {
+    const { index, store } = this.cap;
+    if (isCompiled(filter) && index.size === store.count && !this.cap.commentsSinceIndex) {
+      const r = index.evaluateRange(filter, from, to);
+      if (r) return r;
+    }
+    const dissector = dissectorOf();
+    const out: number[] = [];
+    for (let i = from; i < to; i++) {
+      const pkt = this.cap.packetAt(i);
+      let d: Dissection;
+      try { d = dissector.dissect(pkt); } catch (e) { d = brokenDissection(pkt, e); }
+      try { if (filter.matches(d)) out.push(i); } catch { /* a filter error is no match */ }
+    }
+    return out;
+  }
+
   private pushDisplayed(i: number): void {
     const col = this.displayed!;
     col.ensure(this.displayedCount + 1);
@@ -84,6 +125,7 @@ export class DisplayedList {
     this.displayed = filter ? new Column(Uint32Array) : null;
     this.displayedCount = 0;
     this.order = null;
+    this.shownDissector = null;
   }
 
   get length(): number {
@@ -156,7 +198,8 @@ export class DisplayedList {
     for (let i = 0; ; i++) {
       if (i >= store.count) {
         // caught up: packets that arrive while the list is sorted are judged as they come
-        this.pending = { filter, from: i, hits: [] };
+        // its dissector has seen every packet so far: packets merged later without a dissection continue with it
+        this.pending = { filter, from: i, hits: [], dissector };
         break;
       }
       let d: Dissection;
@@ -202,6 +245,7 @@ export class DisplayedList {
       order = r.value;
     } while (sort !== this.sort);
     if (next && this.pending) for (const i of this.pending.hits) { next.ensure(n + 1); next.arr[n++] = i; }
+    this.shownDissector = this.pending?.dissector ?? null;
     this.pending = null;
     this.orderToken++; // a sort pass over the old list is moot
     this.filter = filter;

@@ -4,6 +4,7 @@
 // Opening something else builds a new OpenCapture and disposes this one
 // whole; callbacks that arrive after that (a reader, the helper) find it
 // closed and change nothing.
+import { availableParallelism } from 'node:os';
 import type { CaptureInterface, Dissection, RawPacket } from '../types';
 import type { CaptureOptions, ErrorInfo, SessionInfo, Status, ViewState } from '../../api/index';
 import { ApiError } from '../../api/index';
@@ -14,9 +15,10 @@ import type { HelloInfo, HelperCapture } from '../capture/index';
 import { Dissector, type DissectorOptions } from '../dissect/index';
 import { TlsKeyLog, tlsKeylogPreference } from '../dissect/keylog';
 import { FilterIndex } from '../filter/index-store';
-import { InsightsEngine } from '../insights/index';
+import { InsightsEngine, insightsSnapshot, type InsightsSnapshot } from '../insights/index';
+import { InsightsLane, OpenPool, openThreads } from './open-pool';
 import { CommentMap } from '../session/comments';
-import { SessionFileError } from '../session/errors';
+import { SessionFileError, abortError } from '../session/errors';
 import { SpoolWriter } from '../session/spool';
 import { RingFileWriter } from '../file/ring';
 import type { Session } from '../session/open';
@@ -24,10 +26,17 @@ import { SLICE_MS } from '../filter/steps';
 import type { Colouring } from '../colour/colouring';
 import { type DecodeAsRule, formatDecodeAs } from '../dissect/decode-as';
 import type { Steps } from '../filter/steps';
+import { brokenDissection, errMessage } from './broken';
+
+export { brokenDissection, errMessage };
 
 /** packets ingested between two looks at the clock while a file loads */
 const INGEST_SLICE = 256;
 const yieldNow = () => new Promise<void>((r) => setImmediate(r));
+/** a parallel open decodes this many packets on the service thread first, for the first rows */
+const FIRST_ROWS = 2048;
+/** packets per batch dealt to the pool */
+const POOL_BATCH = 2048;
 
 /** Where an open capture reports to: the status pushes and error events of the service. */
 export interface CaptureOutbox {
@@ -84,6 +93,12 @@ export class OpenCapture {
   decodeAs: DecodeAsRule[] = [];
   /** told of every packet as it is indexed (the displayed list judges it) */
   onPacket: (i: number, d: Dissection) => void = () => undefined;
+  /** told of packets [from, to) stored and indexed without a dissection here (a parallel open) */
+  onRange: (from: number, to: number) => void = () => undefined;
+  /** a parallel open's insights, computed on a thread of their own (null: `insights` has them, or the thread starts later) */
+  insightsLane: InsightsLane | null = null;
+  /** the insights are not computed on this thread (a parallel open) */
+  private insightsElsewhere = false;
 
   /**
    * colouring: the table packets are coloured with as they are indexed (the
@@ -148,6 +163,19 @@ export class OpenCapture {
     }
   }
 
+  /** The insights as the renderer shows them: the insights thread's when a parallel open has one. */
+  async insightsSnapshot(): Promise<InsightsSnapshot> {
+    const lane = this.insightsLane;
+    const snap = lane ? await lane.snapshot() : null;
+    return snap ?? insightsSnapshot(this.insights);
+  }
+
+  /** The number of alerts (sorting them: call at most once a second). */
+  alertTotal(): number {
+    const lane = this.insightsLane;
+    return lane ? lane.last?.alerts.length ?? 0 : this.insights.alerts().length;
+  }
+
   ingest(batch: readonly RawPacket[], fromFile = false): void {
     const store = this.store;
     const dissector = this.dissector ??= this.newDissector();
@@ -162,7 +190,7 @@ export class OpenCapture {
       if (!fromFile) store.append(pkt, summaries[summaries.length - 1]);
       const i = first + summaries.length - 1;
       this.index.add(d);
-      try { this.insights.add(d); } catch { /* insights must never stop the capture */ }
+      if (!this.insightsElsewhere) { try { this.insights.add(d); } catch { /* insights must never stop the capture */ } }
       this.onPacket(i, d);
     }
     if (fromFile) store.appendBatch(batch, summaries);
@@ -192,25 +220,94 @@ export class OpenCapture {
     }
   }
 
-  /** Reads an opened capture file into the store, batch by batch, yielding between batches. */
+  /** The insights of a file opened on the pool: read on a thread of their own. */
+  private startInsightsLane(path: string): void {
+    const lane = this.insightsLane = new InsightsLane(path, this.insights.settings);
+    lane.onDone = () => { if (!this.closed) { this.alertCount = lane.last?.alerts.length ?? 0; this.out.status(true); } };
+  }
+
+  /** Ingests packets on this thread, in slices between which it answers calls; false when the load stopped meanwhile. */
+  private async ingestSliced(batch: readonly RawPacket[]): Promise<boolean> {
+    // A display filter (stored in the session, or set while loading) runs
+    // on every packet: look at the clock often enough to keep answering.
+    let sliceStart = Date.now();
+    for (let k = 0; k < batch.length; k += INGEST_SLICE) {
+      this.ingest(k === 0 && batch.length <= INGEST_SLICE ? batch : batch.slice(k, k + INGEST_SLICE), true);
+      if (Date.now() - sliceStart >= SLICE_MS) {
+        await yieldNow();
+        if (!this.reading) return false;
+        sliceStart = Date.now();
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Reads an opened capture file into the store, batch by batch, yielding
+   * between batches. A big file is decoded on the worker pool (open-pool.ts):
+   * its first packets here, at once, for the first rows; the rest on every
+   * core.
+   */
   async readFile(session: Session, path: string): Promise<void> {
     this.fileKeys.addSecretsBlocks(() => session.secrets);
+    let pool: OpenPool | null = null;
+    /** decoding threads for this file (-1: not decided before its first batch, when its DSBs are known) */
+    let threads = -1;
+    /** the first rows' packets, for the threads to see first */
+    const warm: Array<{ head: readonly RawPacket[]; base: number }> = [];
     try {
-      read: for await (const batch of session.batches()) {
+      for await (const batch of session.batches()) {
         if (!this.reading) break;
         this.interfaces = session.interfaces;
-        // A display filter (stored in the session, or set while loading) runs
-        // on every packet: look at the clock often enough to keep answering.
-        let sliceStart = Date.now();
-        for (let k = 0; k < batch.length; k += INGEST_SLICE) {
-          this.ingest(k === 0 && batch.length <= INGEST_SLICE ? batch : batch.slice(k, k + INGEST_SLICE), true);
-          if (Date.now() - sliceStart >= SLICE_MS) {
-            await yieldNow();
-            if (!this.reading) break read;
-            sliceStart = Date.now();
+        if (threads < 0) {
+          // TLS secrets stay in this thread (the decoding threads would need them): such files load here
+          threads = this.tlsKeys() === null ? openThreads(session.size) : 0;
+          if (threads > 0) {
+            this.insightsElsewhere = true;
+            // with a core to spare the insights run beside the decoding; else after it, so the list is filterable first
+            if (availableParallelism() > threads) this.startInsightsLane(path);
+          }
+        }
+        if (threads === 0) {
+          if (!(await this.ingestSliced(batch))) break;
+          await yieldNow();
+          continue;
+        }
+        let rest = batch;
+        if (this.store.count < FIRST_ROWS) {
+          // the first rows now, from this thread, before any thread competes for the CPU;
+          // the decoding threads see these packets too, for their conversations' state
+          const head = batch.slice(0, FIRST_ROWS - this.store.count);
+          const base = this.store.count;
+          if (!(await this.ingestSliced(head))) break;
+          warm.push({ head, base });
+          rest = batch.slice(head.length);
+          if (rest.length === 0) { await yieldNow(); continue; }
+        }
+        if (!pool) {
+          pool = new OpenPool(threads, this.colouring.rules, {
+            store: this.store, index: this.index, streams: this.streams,
+            merged: (from, to) => { this.onRange(from, to); this.out.status(); },
+          });
+          for (const w of warm.splice(0)) pool.send(w.head, true, w.base);
+        }
+        // in parts, so threads start on a file's first batch early and merges stay short
+        for (let k = 0; k < rest.length && this.reading; k += POOL_BATCH) {
+          // Cancel stops here too: a file's batch is thousands of packets
+          if (this.openAbort?.signal.aborted) throw abortError(path, 'Opening');
+          pool.send(rest.length <= POOL_BATCH ? rest : rest.slice(k, k + POOL_BATCH), false, 0);
+          let sliceStart = Date.now();
+          while (pool.ready || pool.full) {
+            await pool.mergeOne();
+            if (!this.reading) break;
+            if (Date.now() - sliceStart >= SLICE_MS) { await yieldNow(); sliceStart = Date.now(); }
           }
         }
         await yieldNow();
+      }
+      while (pool && pool.backlog > 0 && this.reading) {
+        if (this.openAbort?.signal.aborted) throw abortError(path, 'Opening');
+        await pool.mergeOne();
       }
       if (!this.reading) return;
       this.interfaces = session.interfaces;
@@ -231,13 +328,22 @@ export class OpenCapture {
         this.fail(e instanceof SessionFileError ? e.message : `reading ${path}: ${errMessage(e)}`, 'file');
       }
     } finally {
+      pool?.close();
+      if (this.insightsElsewhere && !this.insightsLane && !this.closed) this.startInsightsLane(path);
+      // the insights count the packets shown, no more (a cancelled or damaged load)
+      this.insightsLane?.stopAt(this.store.count);
       await session.close().catch(() => undefined);
       if (this.reading) {
         this.openAbort = null;
         this.interfaces = session.interfaces;
+        // a file is read once: its dissector's conversation state (TCP reassembly, stream tables) goes
+        this.dissector = null;
         if (this.state === 'done') {
           this.index.compact();
-          try { this.insights.finish(); this.alertCount = this.insights.alerts().length; } catch { /* insights must not fail a load */ }
+          this.store.trim();
+          if (!this.insightsElsewhere) {
+            try { this.insights.finish(); this.alertCount = this.insights.alerts().length; } catch { /* insights must not fail a load */ }
+          }
         }
         this.finishedAt = Date.now();
         this.out.status(true);
@@ -372,6 +478,7 @@ export class OpenCapture {
     this.closed = true;
     this.openAbort?.abort();
     this.openAbort = null;
+    this.insightsLane?.close();
     if (this.live) { const l = this.live; this.live = null; await l.stop().catch(() => undefined); }
     if (this.spool) { try { this.spool.close(); } catch { /* already reported */ } this.spool = null; }
     if (this.ring) { try { this.ring.close(); } catch { /* already reported */ } this.ring = null; }
@@ -396,21 +503,6 @@ export class OpenCapture {
 
 export function emptySession(): SessionInfo {
   return { ours: false, displayFilter: '', columns: [], selectedPacket: null, colouringRules: [], insights: {}, notices: [], commentedFrames: [] };
-}
-
-/** What the list shows for a packet the dissector threw on (a bug, shown not hidden). */
-export function brokenDissection(pkt: RawPacket, e: unknown): Dissection {
-  const frame = { name: 'frame', value: null, start: 0, len: pkt.data.length, children: [] };
-  return {
-    packet: pkt, tree: [frame], fields: [frame],
-    summary: { number: pkt.number, time: 0, source: '', destination: '', protocol: 'frame', length: pkt.origLen, info: `[Dissector error: ${errMessage(e)}]` },
-    expert: [{ severity: 'error', group: 'malformed', message: `dissector error: ${errMessage(e)}` }],
-    malformed: true,
-  };
-}
-
-export function errMessage(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }
 
 function isPermissionError(e: unknown): boolean {

@@ -163,10 +163,9 @@ export class EngineService {
       // counting alerts sorts them: at most once a second
       this.lastAlertCheck = Date.now();
       try {
-        const alerts = cap.insights.alerts();
-        cap.alertCount = alerts.length;
+        cap.alertCount = cap.alertTotal();
         // the optional rules, once blocking is allowed: each alert's sources blocked once
-        if (cap.mode === 'live' && !this.blocks.unavailable) void this.blocks.applyRules(alerts, cap.insights.settings.response.rules);
+        if (cap.mode === 'live' && !this.blocks.unavailable) void this.blocks.applyRules(cap.insights.alerts(), cap.insights.settings.response.rules);
       } catch { /* keep the last count */ }
     }
     if (cap.alertCount) s.alerts = cap.alertCount;

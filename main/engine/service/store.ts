@@ -22,6 +22,10 @@ export class Column<T extends AnyTyped> {
     (next as any).set(this.arr);
     this.arr = next;
   }
+  /** Shrinks to n entries (at least 1); the next ensure() grows it again. */
+  trim(n: number): void {
+    if (this.arr.length > Math.max(n, 1)) this.arr = this.arr.slice(0, Math.max(n, 1)) as T;
+  }
   /** memory held, in bytes */
   get bytes(): number { return this.arr.byteLength; }
 }
@@ -117,6 +121,8 @@ export class PacketStore {
   private fd: number | null = null;
   /** packets whose frames stay in the file rather than in memory */
   fileBacked = 0;
+  /** rows every column has room for */
+  private capacity = 0;
 
   /**
    * Let frames of this (uncompressed) capture file stay in the file:
@@ -137,6 +143,17 @@ export class PacketStore {
    * keeps just that offset, any other is copied into memory.
    */
   appendBatch(batch: readonly RawPacket[], summaries: readonly RowSummary[]): void {
+    const at = this.locate(batch);
+    for (let k = 0; k < batch.length; k++) this.append(batch[k], summaries[k], at[k]);
+  }
+
+  /**
+   * Where each packet of a batch read from the attached file lies in it: the
+   * offset of its bytes when they are found right after its record header,
+   * else -1 (then the store keeps a copy). One read covers the batch.
+   */
+  locate(batch: readonly RawPacket[]): Float64Array {
+    const out = new Float64Array(batch.length).fill(-1);
     let region: Buffer | null = null;
     let base = 0;
     if (this.fd !== null && batch.length && batch.every((p) => typeof p.fileOffset === 'number')) {
@@ -149,40 +166,22 @@ export class PacketStore {
         region = region.subarray(0, got);
       }
     }
+    if (!region) return out;
     for (let k = 0; k < batch.length; k++) {
       const pkt = batch[k];
-      let at = -1;
-      if (region) {
-        const rel = pkt.fileOffset! - base;
-        const want = Buffer.from(pkt.data.buffer, pkt.data.byteOffset, pkt.data.length);
-        for (const h of DATA_OFFSETS) {
-          const a = rel + h;
-          if (a >= 0 && a + want.length <= region.length && region.subarray(a, a + want.length).equals(want)) { at = pkt.fileOffset! + h; break; }
-        }
+      const rel = pkt.fileOffset! - base;
+      const want = Buffer.from(pkt.data.buffer, pkt.data.byteOffset, pkt.data.length);
+      for (const h of DATA_OFFSETS) {
+        const a = rel + h;
+        if (a >= 0 && a + want.length <= region.length && region.subarray(a, a + want.length).equals(want)) { out[k] = pkt.fileOffset! + h; break; }
       }
-      this.append(pkt, summaries[k], at);
     }
+    return out;
   }
 
   append(pkt: RawPacket, s: RowSummary, fileDataOffset = -1): number {
-    const i = this.count;
-    const n = i + 1;
-    for (const c of this.columns) c.ensure(n);
-    // negative: -(offset in the attached file) - 1; else a location in the in-memory arena
-    if (fileDataOffset >= 0) { this.frameLoc.arr[i] = -fileDataOffset - 1; this.fileBacked++; }
-    else this.frameLoc.arr[i] = this.frames.append(pkt.data);
-    this.tsNs.arr[i] = pkt.tsNs ?? NO_TS;
-    if (this.firstTsNs === null && pkt.tsNs !== null) this.firstTsNs = pkt.tsNs;
-    this.capLen.arr[i] = pkt.data.length;
-    this.origLen.arr[i] = pkt.origLen;
-    this.linkType.arr[i] = pkt.linkType;
-    this.ifaceId.arr[i] = pkt.interfaceId;
-    this.number.arr[i] = pkt.number;
-    this.extras.arr[i] = (pkt.flags !== undefined ? 1 : 0) | (pkt.xdpAction !== undefined ? 2 : 0);
-    this.pktFlags.arr[i] = pkt.flags ?? 0;
-    this.xdpAction.arr[i] = pkt.xdpAction ?? 0;
+    const i = this.appendPacket(pkt, fileDataOffset);
     this.setSummary(i, s);
-    this.count = n;
     return i;
   }
 
@@ -213,6 +212,43 @@ export class PacketStore {
     }
     this.colour.arr[i] = s.colour;
     this.stream.arr[i] = s.stream;
+  }
+
+  /**
+   * A packet's record and frame (the row columns are left for the caller to
+   * fill: append() from a summary, or a parallel open from its threads' rows).
+   */
+  appendPacket(pkt: RawPacket, fileDataOffset = -1): number {
+    const i = this.count;
+    const n = i + 1;
+    if (n > this.capacity) { for (const c of this.columns) c.ensure(n); this.capacity = this.frameLoc.arr.length; }
+    // negative: -(offset in the attached file) - 1; else a location in the in-memory arena
+    if (fileDataOffset >= 0) { this.frameLoc.arr[i] = -fileDataOffset - 1; this.fileBacked++; }
+    else this.frameLoc.arr[i] = this.frames.append(pkt.data);
+    this.tsNs.arr[i] = pkt.tsNs ?? NO_TS;
+    if (this.firstTsNs === null && pkt.tsNs !== null) this.firstTsNs = pkt.tsNs;
+    this.capLen.arr[i] = pkt.data.length;
+    this.origLen.arr[i] = pkt.origLen;
+    this.linkType.arr[i] = pkt.linkType;
+    this.ifaceId.arr[i] = pkt.interfaceId;
+    this.number.arr[i] = pkt.number;
+    this.extras.arr[i] = (pkt.flags !== undefined ? 1 : 0) | (pkt.xdpAction !== undefined ? 2 : 0);
+    this.pktFlags.arr[i] = pkt.flags ?? 0;
+    this.xdpAction.arr[i] = pkt.xdpAction ?? 0;
+    this.count = n;
+    return i;
+  }
+
+  /** Info of packet i, as UTF-8 bytes (copied into the store). */
+  setInfo(i: number, utf8: Uint8Array): void {
+    this.infoLoc.arr[i] = this.infoText.append(utf8);
+    this.infoLen.arr[i] = utf8.length;
+  }
+
+  /** Gives back the slack of the growable columns (the capture is complete). */
+  trim(): void {
+    for (const c of this.columns) c.trim(this.count);
+    this.capacity = this.frameLoc.arr.length;
   }
 
   private get columns(): Column<AnyTyped>[] {

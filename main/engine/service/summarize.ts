@@ -64,6 +64,9 @@ function columnValue(l: FieldValue[][], i: number): string | number | undefined 
  */
 export class StreamIds {
   private readonly ids = new Map<string, number>();
+  private n = 0;
+  /** A new id, for a pair this table did not see (a parallel open's threads saw it). */
+  fresh(): number { return this.n++; }
   of(d: Dissection, w: Conversation): number {
     if (typeof w.stream === 'number') return w.stream;
     if (w.srcport === undefined || w.dstport === undefined) return -1;
@@ -71,7 +74,7 @@ export class StreamIds {
     const b = `${d.summary.destination}|${w.dstport}`;
     const key = a < b ? `${a}>${b}` : `${b}>${a}`;
     let id = this.ids.get(key);
-    if (id === undefined) { id = this.ids.size; this.ids.set(key, id); }
+    if (id === undefined) { id = this.n++; this.ids.set(key, id); }
     return id;
   }
 }

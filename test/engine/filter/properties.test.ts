@@ -106,3 +106,29 @@ test('any text either compiles or gives an error whose span lies within it', () 
     assert.ok(r.error.start >= 0 && r.error.start <= r.error.end && r.error.end <= text.length, `${text}: [${r.error.start},${r.error.end})`);
   }), { numRuns: 1000 });
 });
+
+test('over any range of packets, and from fragments merged in order, the index selects what it selects whole', () => {
+  // the same capture indexed in runs dealt round-robin-ish to three indexes, merged back (a parallel open)
+  const merged = new FilterIndex({ fields: 'all' });
+  const runs = [new FilterIndex({ fields: 'all' }), new FilterIndex({ fields: 'all' }), new FilterIndex({ fields: 'all' })];
+  const pos: number[][] = [[], [], []];
+  capture.forEach((d, i) => { const w = (i * 7 + (i >> 2)) % 3; runs[w]!.add(d); pos[w]!.push(i); });
+  merged.appendFragments(all, runs.map((r, w) => ({ frag: r.fragment(), pos: Uint32Array.from(pos[w]!) })));
+  assert.equal(merged.size, index.size);
+  let answered = 0;
+  fc.assert(fc.property(expr, fc.nat(capture.length), fc.nat(capture.length), (a, x, y) => {
+    const r = compileDisplayFilter(a);
+    assert.ok(r.ok);
+    const whole = index.evaluate(r.filter);
+    const fromRuns = merged.evaluate(r.filter);
+    assert.deepEqual(fromRuns && [...fromRuns], whole && [...whole], 'merged fragments');
+    const from = Math.min(x, y), to = Math.max(x, y);
+    const range = index.evaluateRange(r.filter, from, to);
+    if (whole === null) { assert.equal(range, null); return; }
+    answered++;
+    const want = capture.flatMap((d, i) => (i >= from && i < to && whole.includes(d.packet.number) ? [i] : []));
+    assert.deepEqual([...range!], want, `${a} over [${from}, ${to})`);
+    if (r.filter.plan) assert.deepEqual([...index.evaluateRange({ ...r.filter, plan: null }, from, to)!], want, 'replayed');
+  }), { numRuns: 300 });
+  assert.ok(answered > 100, `index answered only ${answered} of 300`);
+});

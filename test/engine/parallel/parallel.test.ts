@@ -72,9 +72,10 @@ function combined(times: number): string {
         let id = ifaces.get(p.linkType);
         if (id === undefined) { id = w.addInterface({ linkType: p.linkType, snaplen: 262144, tsUnitNs: 1 }); ifaces.set(p.linkType, id); }
         ts += 1_234_567n;
-        // some packets carry comments, which travel to the decoding threads beside the bytes
+        // some packets carry comments and epb_flags (a direction), which travel to the decoding threads beside the bytes
         const n = ++written;
-        w.writePacket(id, ts, p.data, Math.max(p.origLen, p.data.length), n % 97 === 0 ? [`comment ${n}`, 'second'] : p.comments);
+        w.writePacket(id, ts, p.data, Math.max(p.origLen, p.data.length), n % 97 === 0 ? [`comment ${n}`, 'second'] : p.comments,
+          n % 7 === 0 ? { flags: n % 14 === 0 ? 2 : 1 } : undefined);
       }
     }
   }
@@ -88,6 +89,8 @@ test('a capture of many conversations: the same lines with -Y, -c, -E and the ti
   const all = await same(['-r', path, '-T', 'fields', ...e], [2, 3, 4]);
   assert.ok(all.stdout.split('\n').length > 1500, 'the whole combined capture was printed');
   assert.ok(all.stdout.includes('comment 970,second'), 'packet comments printed');
+  const flags = await same(['-r', path, '-T', 'fields', '-e', 'frame.number', '-e', 'frame.packet_flags_direction'], [2]);
+  assert.match(flags.stdout, /^14\t0x0*2$/m, 'epb_flags read on every thread');
   const some = await same(['-r', path, '-Y', 'tcp.flags.syn == 1 or dns or http.request', '-c', '1500', '-T', 'fields',
     '-e', 'frame.number', '-e', 'frame.time_delta', '-e', 'frame.time_relative', '-e', 'ip.src', '-e', 'tcp.analysis.ack_rtt', '-e', 'http.host',
     '-E', 'header=y', '-E', 'separator=,', '-E', 'quote=d', '-E', 'occurrence=l']);

@@ -1,12 +1,11 @@
 // Alerts and statistics of the open capture.
 import type { EngineService } from '../service';
-import { insightsSnapshot } from '../../insights/index';
 import type { Handlers } from './types';
 
 export function insightsHandlers(svc: EngineService): Handlers<'insights'> {
   return {
     getInsights: async () => {
-      const snap = insightsSnapshot(svc.cap.insights);
+      const snap = await svc.cap.insightsSnapshot();
       svc.cap.alertCount = snap.alerts.length;
       return snap;
     },

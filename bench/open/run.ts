@@ -1,0 +1,81 @@
+// Opening a big capture in the engine service (no browser): the service
+// thread alone (XDPSCOPE_OPEN_THREADS=0) against the worker pool (the
+// default), alternated, each run in a fresh process so its RSS is its own.
+// Per run: first rows (openFile resolves with rows in the store), fully
+// indexed (state 'done': every packet stored and filterable), insights done
+// (their own thread on the pool), process CPU (every thread), peak RSS and
+// RSS per packet once loaded, store and index bytes per packet. The peer:
+// tshark reading the same file to the end (`-T fields -e frame.number`),
+// once, in the same run.
+//   node scripts/build.mjs && node dist/bench/open/run.js [packets] [rounds] [--no-tshark]
+import { spawnSync, execFileSync } from 'node:child_process';
+import { loadavg } from 'node:os';
+import { bigCapture } from '../lib/big-capture';
+import { EngineService } from '../../main/engine/service/service';
+
+interface Run { heapMB: number; buffersMB: number; firstRowsMs: number; indexedMs: number; insightsMs: number; cpuS: number; peakRssMB: number; rssMB: number; baseRssMB: number; storeB: number; indexB: number; packets: number; pooled: boolean }
+
+async function child(path: string): Promise<void> {
+  const base = process.memoryUsage().rss;
+  const s = new EngineService({ emit: () => undefined });
+  let peak = base;
+  const sample = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 50);
+  const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  await s.call('openFile', { path });
+  const firstRowsMs = performance.now() - t0;
+  while (s.status().state === 'loading') await new Promise((r) => setTimeout(r, 5));
+  const indexedMs = performance.now() - t0;
+  const lane = s.cap.insightsLane;
+  while (lane && !lane.done && lane.failure === null) await new Promise((r) => setTimeout(r, 5));
+  const insightsMs = performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  global.gc?.();
+  const mem = process.memoryUsage();
+  const rss = mem.rss;
+  clearInterval(sample);
+  const st = s.packetStore;
+  const r: Run = {
+    heapMB: mem.heapUsed / 1e6, buffersMB: mem.arrayBuffers / 1e6, firstRowsMs, indexedMs, insightsMs, cpuS: (c.user + c.system) / 1e6, peakRssMB: Math.max(peak, rss) / 1e6, rssMB: rss / 1e6, baseRssMB: base / 1e6,
+    storeB: st.bytes, indexB: s.cap.index.memoryBytes(), packets: st.count, pooled: lane !== null,
+  };
+  process.stdout.write(JSON.stringify(r) + '\n');
+  await s.shutdown();
+  process.exit(0);
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+function main(): void {
+  if (process.argv[2] === '--child') { void child(process.argv[3]!); return; }
+  const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+  const packets = Number(args[0] ?? 200_000), rounds = Number(args[1] ?? 3);
+  const path = bigCapture(packets);
+  const load0 = loadavg()[0]!;
+  const res: Record<'one' | 'pool', Run[]> = { one: [], pool: [] };
+  for (let i = 0; i < rounds; i++) {
+    for (const k of (i % 2 ? ['pool', 'one'] : ['one', 'pool']) as Array<'one' | 'pool'>) {
+      const env = { ...process.env, XDPSCOPE_OPEN_THREADS: k === 'one' ? '0' : (process.env.XDPSCOPE_OPEN_THREADS ?? '') };
+      const r = spawnSync(process.execPath, ['--expose-gc', __filename, '--child', path], { env, encoding: 'utf8', maxBuffer: 1 << 20 });
+      if (r.status !== 0) throw new Error(`${k}: ${r.stderr}`);
+      const run = JSON.parse(r.stdout.trim().split('\n').pop()!) as Run;
+      res[k].push(run);
+      console.log(`round ${i + 1} ${k.padEnd(4)} first rows ${run.firstRowsMs.toFixed(0)} ms, indexed ${(run.indexedMs / 1000).toFixed(2)} s, insights ${(run.insightsMs / 1000).toFixed(2)} s, cpu ${run.cpuS.toFixed(2)} s, peak RSS ${run.peakRssMB.toFixed(0)} MB, loaded RSS ${run.rssMB.toFixed(0)} MB (${(((run.rssMB - run.baseRssMB) * 1e6) / run.packets).toFixed(0)} B/packet; JS heap ${run.heapMB.toFixed(0)} MB, buffers ${run.buffersMB.toFixed(0)} MB), store ${(run.storeB / run.packets).toFixed(0)} + index ${(run.indexB / run.packets).toFixed(0)} B/packet${k === 'pool' && !run.pooled ? ' (NOT pooled)' : ''}`);
+    }
+  }
+  let tsharkS = NaN;
+  if (!process.argv.includes('--no-tshark')) {
+    const t0 = performance.now();
+    execFileSync('tshark', ['-r', path, '-T', 'fields', '-e', 'frame.number'], { stdio: ['ignore', 'ignore', 'ignore'], maxBuffer: 1 << 30 });
+    tsharkS = (performance.now() - t0) / 1000;
+  }
+  const load1 = loadavg()[0]!;
+  console.log(`${new Date().toISOString()} ${res.one[0]!.packets} packets, ${rounds} rounds, load average ${load0.toFixed(1)} → ${load1.toFixed(1)}`);
+  for (const k of ['one', 'pool'] as const) {
+    const m = (f: (r: Run) => number) => median(res[k].map(f));
+    console.log(`${k === 'one' ? 'service thread' : 'worker pool   '}: first rows ${m((r) => r.firstRowsMs).toFixed(0)} ms, fully indexed: ${(m((r) => r.indexedMs) / 1000).toFixed(2)} s, insights ${(m((r) => r.insightsMs) / 1000).toFixed(2)} s, cpu ${m((r) => r.cpuS).toFixed(2)} s (${((m((r) => r.cpuS) * 1e6) / res[k][0]!.packets).toFixed(1)} µs/packet), server RSS: ${m((r) => r.rssMB).toFixed(0)} MB loaded, ${m((r) => r.peakRssMB).toFixed(0)} MB peak`);
+  }
+  if (tsharkS === tsharkS) console.log(`tshark -T fields -e frame.number (same run): ${tsharkS.toFixed(2)} s; fully indexed vs tshark: ${(tsharkS / (median(res.pool.map((r) => r.indexedMs)) / 1000)).toFixed(2)}x (pool), ${(tsharkS / (median(res.one.map((r) => r.indexedMs)) / 1000)).toFixed(2)}x (service thread)`);
+}
+
+main();

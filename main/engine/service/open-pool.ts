@@ -1,0 +1,279 @@
+// Opening a capture file on every core. The service thread reads the file
+// and deals each packet to the decoding thread that owns its IP host pair
+// (parallel/partition.ts, as `xdpscope read` does); the threads dissect,
+// summarise, colour and index their packets (open-rows.ts) and the service
+// thread merges their answers into the store and the filter index in file
+// order. tcp.stream and udp.stream count conversations per thread: they are
+// renumbered here in order of first appearance in the file, which is what a
+// one-thread open numbers. The insights read the file on a thread of their
+// own, in order (their detectors follow sources across conversations).
+import { Worker } from 'node:worker_threads';
+import { join } from 'node:path';
+import { availableParallelism, loadavg } from 'node:os';
+import type { RawPacket } from '../types';
+import type { ColouringRule } from '../../api/index';
+import type { InsightsSettings, InsightsSnapshot } from '../insights/index';
+import { Partitioner } from '../parallel/partition';
+import { BatchBuilder, transferList } from '../parallel/batch';
+import type { PacketStore } from './store';
+import type { StreamIds } from './summarize';
+import type { FilterIndex } from '../filter/index-store';
+import { NUMBER_COLS, SIDS, STRING_COLS, type FromOpenWorker, type OpenJob, type RowsMsg, type ToOpenWorker } from './open-rows';
+
+/** smaller files are loaded before a thread has loaded its code */
+const MIN_BYTES = 16 << 20;
+/** batches a thread may fall behind before reading waits (bounds memory) */
+const WINDOW = 4;
+
+/**
+ * How many decoding threads open a file: XDPSCOPE_OPEN_THREADS when set (0
+ * or 1: none, the service thread decodes), else one per core (at most 4) for
+ * a file of at least 16 MiB on a machine with two or more cores, one of
+ * them idle; else none. The pool costs ~60% more CPU than one thread
+ * (bench/RESULTS.md): on a machine whose cores are all busy it is slower.
+ */
+export function openThreads(fileBytes: number, load = loadavg()[0]!): number {
+  const env = process.env.XDPSCOPE_OPEN_THREADS;
+  if (env !== undefined && env !== '') {
+    const n = Number(env);
+    if (Number.isInteger(n) && n >= 0 && n <= 16) return n <= 1 ? 0 : n;
+  }
+  const cores = availableParallelism();
+  if (fileBytes < MIN_BYTES || cores < 2 || load > cores - 1) return 0;
+  return Math.min(4, cores);
+}
+
+const script = (): string => join(__dirname, 'open-worker.js');
+
+/** One decoding thread: batches go out, their rows come back in the same order. */
+class Lane {
+  readonly results: RowsMsg[] = [];
+  failure: string | null = null;
+  private waiters: Array<() => void> = [];
+  private ended = false;
+  constructor(readonly worker: Worker, readonly index: number) {
+    worker.on('message', (m: FromOpenWorker) => {
+      if (m.t === 'rows') this.results.push(m);
+      else if (m.t === 'fail') this.failure = m.message;
+      this.notify();
+    });
+    worker.on('error', (e) => { this.failure = e.stack ?? e.message; this.notify(); });
+    worker.on('exit', (code) => { if (!this.ended && this.failure === null) this.failure = `exited (code ${code})`; this.notify(); });
+  }
+  private notify(): void { const ws = this.waiters; this.waiters = []; for (const w of ws) w(); }
+  check(): void { if (this.failure !== null) throw new Error(`decoding thread ${this.index + 1}: ${this.failure}`); }
+  async next(): Promise<RowsMsg> {
+    for (;;) {
+      this.check();
+      const r = this.results.shift();
+      if (r !== undefined) return r;
+      await new Promise<void>((res) => this.waiters.push(res));
+    }
+  }
+  send(b: ReturnType<BatchBuilder['batch']>): void {
+    this.check();
+    this.worker.postMessage(b satisfies ToOpenWorker, transferList(b));
+  }
+  close(): void {
+    this.ended = true;
+    this.worker.postMessage({ t: 'end' } satisfies ToOpenWorker);
+    void this.worker.terminate();
+  }
+}
+
+/** Where merged packets go. */
+export interface PoolTarget {
+  store: PacketStore;
+  index: FilterIndex;
+  streams: StreamIds;
+  /** packets [from, to) of the store are in, indexed */
+  merged(from: number, to: number): void;
+}
+
+interface Sent { batch: readonly RawPacket[]; owners: Uint8Array; warm: boolean; base: number }
+
+export class OpenPool {
+  private readonly lanes: Lane[];
+  private readonly part: Partitioner;
+  private readonly sent: Sent[] = [];
+  private first: bigint | null = null;
+  private prev: bigint | null = null;
+  /** per thread: its string ids → the store's */
+  private readonly strMap: number[][];
+  /** per thread: its tcp.stream / udp.stream / pair ids → the file's */
+  private readonly tcpMap: number[][];
+  private readonly udpMap: number[][];
+  private readonly pairMap: Array<Map<number, number>>;
+  private tcpNext = 0;
+  private udpNext = 0;
+  private closed = false;
+
+  constructor(threads: number, colouringRules: readonly ColouringRule[], private readonly target: PoolTarget) {
+    const job: OpenJob = { role: 'rows', colouringRules: [...colouringRules] };
+    this.lanes = Array.from({ length: threads }, (_, i) => new Lane(new Worker(script(), { workerData: job, stdout: true, stderr: true }), i));
+    this.part = new Partitioner(this.lanes.map(() => 1));
+    this.strMap = this.lanes.map(() => [0]);
+    this.tcpMap = this.lanes.map(() => []);
+    this.udpMap = this.lanes.map(() => []);
+    this.pairMap = this.lanes.map(() => new Map());
+  }
+
+  /** batches sent and not yet merged */
+  get backlog(): number { return this.sent.length; }
+
+  /** Has every thread answered the oldest batch? */
+  get ready(): boolean { return this.sent.length > 0 && this.lanes.every((l) => l.results.length > 0); }
+
+  /** Must the reader wait for a merge before sending more? */
+  get full(): boolean { return this.sent.length >= WINDOW; }
+
+  /**
+   * Deals a batch out. warm: its packets are in the store already (the
+   * service thread decoded them for the first rows): the threads decode
+   * them only for their conversations' state, and their rows are dropped.
+   */
+  send(batch: readonly RawPacket[], warm: boolean, base: number): void {
+    const n = batch.length, L = this.lanes.length;
+    const owners = new Uint8Array(n);
+    const count = new Int32Array(L), bytes = new Float64Array(L);
+    for (let i = 0; i < n; i++) {
+      const w = this.part.owner(batch[i]);
+      owners[i] = w; count[w]++; bytes[w] += batch[i].data.length;
+    }
+    const builders = this.lanes.map((l) => new BatchBuilder(count[l.index], bytes[l.index]));
+    let f = this.first, pv = this.prev;
+    for (let i = 0; i < n; i++) {
+      const p = batch[i];
+      if (p.tsNs !== null && f === null) f = p.tsNs;
+      builders[owners[i]].add(p, pv);
+      if (p.tsNs !== null) pv = p.tsNs;
+    }
+    this.first = f; this.prev = pv;
+    this.lanes.forEach((l, i) => l.send(builders[i].batch(f)));
+    this.sent.push({ batch, owners, warm, base });
+  }
+
+  /** Merges the oldest batch once every thread has answered it. */
+  async mergeOne(): Promise<void> {
+    const s = this.sent[0];
+    const results: RowsMsg[] = [];
+    for (const l of this.lanes) results.push(await l.next());
+    this.sent.shift();
+    if (this.closed) return;
+    this.merge(s, results);
+  }
+
+  private merge(s: Sent, results: RowsMsg[]): void {
+    const { store, index, streams } = this.target;
+    const { batch, owners } = s;
+    const n = batch.length, L = this.lanes.length;
+    for (let w = 0; w < L; w++) { const m = this.strMap[w]; for (const str of results[w].strings) m.push(store.strings.intern(str)); }
+    const first = s.warm ? s.base : store.count;
+    const at = new Int32Array(L);
+    const pos = results.map((r) => new Uint32Array(r.n));
+    for (let k = 0; k < n; k++) {
+      const w = owners[k], j = at[w]++, r = results[w];
+      pos[w][j] = first + k;
+      for (let c = r.newTcp[j]; c > 0; c--) this.tcpMap[w].push(this.tcpNext++);
+      for (let c = r.newUdp[j]; c > 0; c--) this.udpMap[w].push(this.udpNext++);
+      const v = r.stream[j];
+      if (v <= -2 && !this.pairMap[w].has(-2 - v)) {
+        // a conversation without tcp.stream: the service's own pair ids, in file order (the first rows' come from the store)
+        this.pairMap[w].set(-2 - v, s.warm ? store.stream.arr[first + k] : streams.fresh());
+      }
+    }
+    if (s.warm) return;
+    const loc = store.locate(batch);
+    at.fill(0);
+    const infoAt = new Int32Array(L);
+    const NN = NUMBER_COLS.length;
+    const cols = store.fieldCols;
+    for (let k = 0; k < n; k++) {
+      const w = owners[k], j = at[w]++, r = results[w], g = this.strMap[w];
+      const i = store.appendPacket(batch[k], loc[k]);
+      const o = j * SIDS, sids = r.sids;
+      store.source.arr[i] = g[sids[o]];
+      store.destination.arr[i] = g[sids[o + 1]];
+      store.protocol.arr[i] = g[sids[o + 2]];
+      for (let c = 0; c < STRING_COLS.length; c++) cols[STRING_COLS[c]].arr[i] = g[sids[o + 3 + c]];
+      for (let c = 0; c < NN; c++) cols[NUMBER_COLS[c]].arr[i] = r.nums[j * NN + c];
+      const len = r.infoLen[j];
+      store.setInfo(i, r.info.subarray(infoAt[w], infoAt[w] + len));
+      infoAt[w] += len;
+      store.colour.arr[i] = r.colour[j];
+      const v = r.stream[j];
+      store.stream.arr[i] = v >= 0 ? this.tcpMap[w][v] : v === -1 ? -1 : this.pairMap[w].get(-2 - v)!;
+    }
+    const numbers = new Uint32Array(n);
+    for (let k = 0; k < n; k++) numbers[k] = batch[k].number;
+    index.appendFragments(numbers, results.map((r, w) => ({ frag: r.index, pos: pos[w] })), (w, name, v) =>
+      name === 'tcp.stream' ? this.tcpMap[w][v] ?? v : name === 'udp.stream' ? this.udpMap[w][v] ?? v : v);
+    this.target.merged(first, store.count);
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const l of this.lanes) l.close();
+  }
+}
+
+/**
+ * The insights of a file, computed on a thread of their own while the file
+ * opens; the last snapshot stays when the thread is done.
+ */
+export class InsightsLane {
+  private readonly worker: Worker;
+  private nextId = 1;
+  private readonly waiting = new Map<number, (s: InsightsSnapshot | null) => void>();
+  last: InsightsSnapshot | null = null;
+  done = false;
+  failure: string | null = null;
+  /** called when the final snapshot arrives */
+  onDone: () => void = () => undefined;
+
+  constructor(path: string, settings: InsightsSettings) {
+    const job: OpenJob = { role: 'insights', colouringRules: [], insights: settings, path };
+    this.worker = new Worker(script(), { workerData: job, stdout: true, stderr: true });
+    this.worker.on('message', (m: FromOpenWorker) => {
+      if (m.t === 'fail') { this.failure = m.message; this.settle(); return; }
+      if (m.t !== 'insights') return;
+      this.last = m.snapshot;
+      if (m.final && !this.done) {
+        this.done = true;
+        this.settle();
+        void this.worker.terminate();
+        this.onDone();
+      }
+      this.waiting.get(m.id)?.(m.snapshot);
+      this.waiting.delete(m.id);
+    });
+    this.worker.on('error', (e) => { this.failure = e.message; this.settle(); });
+    this.worker.on('exit', () => { if (!this.done && this.failure === null) this.failure = 'the insights thread exited'; this.settle(); });
+  }
+
+  private settle(): void {
+    for (const r of this.waiting.values()) r(this.last);
+    this.waiting.clear();
+  }
+
+  /** The insights so far (the last snapshot once done or failed). */
+  snapshot(): Promise<InsightsSnapshot | null> {
+    if (this.done || this.failure !== null) return Promise.resolve(this.last);
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.waiting.set(id, resolve);
+      this.worker.postMessage({ t: 'snapshot', id, final: false } satisfies ToOpenWorker);
+    });
+  }
+
+  /** The load stopped after `packets` packets: the insights count no more than those. */
+  stopAt(packets: number): void {
+    if (this.done || this.failure !== null) return;
+    this.worker.postMessage({ t: 'snapshot', id: 0, final: true, stopAt: packets } satisfies ToOpenWorker);
+  }
+
+  close(): void {
+    this.settle();
+    void this.worker.terminate();
+  }
+}
