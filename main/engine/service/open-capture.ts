@@ -260,8 +260,8 @@ export class OpenCapture {
         if (!this.reading) break;
         this.interfaces = session.interfaces;
         if (threads < 0) {
-          // TLS secrets stay in this thread (the decoding threads would need them): such files load here
-          threads = this.tlsKeys() === null ? openThreads(session.size) : 0;
+          // TLS secrets and Decode As entries stay in this thread (the decoding threads would need them): such files load here
+          threads = this.tlsKeys() === null && this.decodeAs.length === 0 ? openThreads(session.size) : 0;
           if (threads > 0) {
             this.insightsElsewhere = true;
             // with a core to spare the insights run beside the decoding; else after it, so the list is filterable first
