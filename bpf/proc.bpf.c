@@ -16,8 +16,8 @@
  *    PASSIVE_ESTABLISHED (an accepted connection: its child socket, which no
  *    sock_create saw, inherits the listener's owner): the 5-tuple and the
  *    child's cookie.
- *  - sock_release: forget the socket's entries, so a closed port is not
- *    named after its last owner.
+ *  - sock_release: forget the socket's bound address, so a closed port is
+ *    not named after its last owner.
  *  - raw_tracepoint sched_process_exec (optional): the path each process
  *    executed, by tgid. The helper, without capabilities once attached,
  *    may not read /proc/PID/exe of a process holding more capabilities
@@ -139,7 +139,7 @@ struct {
 } keys_scratch SEC(".maps");
 
 /* Record k -> the owner of cookie (bound: the local address/port entry,
- * else the 5-tuple one), remembering the key for the release. */
+ * else the 5-tuple one), remembering the bound key for the release. */
 static __always_inline void learn(const struct xs_sock_key *k, __u64 cookie, const struct xs_sock_owner *o, int bound)
 {
 	bpf_map_update_elem(&xs_socks, k, o, BPF_ANY);
@@ -293,8 +293,10 @@ int xs_sockops(struct bpf_sock_ops *ops)
 	return 1;
 }
 
-/* Forget a closed socket: its cookie and the keys it was learned under,
- * each only while it still owns the entry (a port may have a new owner). */
+/* A closed socket's bound address is no longer its own: a packet to that
+ * port now finds no local socket. Its cookie (never reused) and 5-tuple
+ * stay until evicted or overwritten: after close() the kernel still sends
+ * the connection's last FIN and ACKs for it. */
 static __always_inline void forget(const struct xs_sock_key *k, __u64 cookie)
 {
 	if (!k->proto)
@@ -308,53 +310,65 @@ SEC("cgroup/sock_release")
 int xs_sock_release(struct bpf_sock *sk)
 {
 	__u64 cookie = bpf_get_socket_cookie(sk);
-	bpf_map_delete_elem(&xs_cookies, &cookie);
 	struct sock_keys *ks = bpf_map_lookup_elem(&sock_keys, &cookie);
 	if (!ks)
 		return 1;
 	forget(&ks->bound, cookie);
-	forget(&ks->flow, cookie);
 	bpf_map_delete_elem(&sock_keys, &cookie);
 	return 1;
 }
 
-/* XS_EXE_MAX bytes: the executed path, NUL-terminated */
-struct exe_path {
-	char path[XS_EXE_MAX];
-};
-
+/* The executed path and the start of the arguments, for a process gone
+ * before the helper reads /proc (struct xs_exec_info, bpf/xdpscope.h). */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 8192);
 	__type(key, __u32);
-	__type(value, struct exe_path);
+	__type(value, struct xs_exec_info);
 } exe_paths SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct exe_path);
+	__type(value, struct xs_exec_info);
 } exe_scratch SEC(".maps");
 
-/* Kernel type by CO-RE: the field is found in the running kernel's BTF. */
+/* Kernel types by CO-RE: the fields are found in the running kernel's BTF. */
 struct linux_binprm {
 	const char *filename;
 } __attribute__((preserve_access_index));
 
+struct mm_struct {
+	unsigned long arg_start;
+	unsigned long arg_end;
+} __attribute__((preserve_access_index));
+
+struct task_struct {
+	struct mm_struct *mm;
+} __attribute__((preserve_access_index));
+
 /* sched_process_exec(struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm),
- * in the new program's context */
+ * in the new program's context: its arguments are in place on its stack. */
 SEC("raw_tracepoint/sched_process_exec")
 int xs_exec(struct bpf_raw_tracepoint_args *ctx)
 {
+	struct task_struct *task = (struct task_struct *)ctx->args[0];
 	struct linux_binprm *bprm = (struct linux_binprm *)ctx->args[2];
 	const char *fn = BPF_CORE_READ(bprm, filename);
 	__u32 zero = 0;
-	struct exe_path *p = bpf_map_lookup_elem(&exe_scratch, &zero);
+	struct xs_exec_info *p = bpf_map_lookup_elem(&exe_scratch, &zero);
 	if (!p || !fn)
 		return 0;
 	if (bpf_probe_read_kernel_str(p->path, sizeof(p->path), fn) <= 0)
 		return 0;
+	p->args_len = 0;
+	unsigned long start = BPF_CORE_READ(task, mm, arg_start), end = BPF_CORE_READ(task, mm, arg_end);
+	if (end > start) {
+		__u32 n = end - start < XS_ARGS_MAX ? end - start : XS_ARGS_MAX;
+		if (bpf_probe_read_user(p->args, n & (XS_ARGS_MAX - 1 + XS_ARGS_MAX), (void *)start) == 0)
+			p->args_len = n;
+	}
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	bpf_map_update_elem(&exe_paths, &tgid, p, BPF_ANY);
 	return 0;

@@ -90,8 +90,15 @@ struct xs_sock_owner {
 };
 
 #define XS_SOCK_ENTRIES 65536
-/* executed paths kept by proc.bpf.c (longer ones are cut) */
+/* What proc.bpf.c keeps of each exec (longer ones are cut), by tgid: for a
+ * process gone before the helper could read /proc/PID. */
 #define XS_EXE_MAX 256
+#define XS_ARGS_MAX 256 /* a power of two: the verifier's bound */
+struct xs_exec_info {
+	char path[XS_EXE_MAX];
+	__u32 args_len;
+	char args[XS_ARGS_MAX]; /* argv, each NUL-terminated, as /proc/PID/cmdline */
+};
 
 /* proc.bpf.c → helper, one per socket created: who, read in the creating
  * process's context, so a process that exits 20 ms later is still named. */

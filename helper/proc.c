@@ -373,16 +373,6 @@ static void describe(struct proc_desc *d)
 	snprintf(path, sizeof(path), "/proc/%u/exe", d->pid);
 	ssize_t n = readlink(path, d->exe, sizeof(d->exe) - 1);
 	d->exe[n > 0 ? n : 0] = 0;
-	/* Refused (a process with capabilities we dropped) or gone: the path
-	 * the kernel saw it execute. */
-	if (!d->exe[0] && P.skel) {
-		char kexe[XS_EXE_MAX];
-		__u32 key = d->pid;
-		if (bpf_map__lookup_elem(P.skel->maps.exe_paths, &key, sizeof(key), kexe, sizeof(kexe), 0) == 0) {
-			kexe[sizeof(kexe) - 1] = 0;
-			snprintf(d->exe, sizeof(d->exe), "%s", kexe);
-		}
-	}
 	snprintf(path, sizeof(path), "/proc/%u/cmdline", d->pid);
 	n = read_small(path, d->cmd, sizeof(d->cmd));
 	d->cmd_len = n > 0 ? (unsigned int)n : 0;
@@ -390,6 +380,23 @@ static void describe(struct proc_desc *d)
 	while (d->cmd_len && d->cmd[d->cmd_len - 1] == 0)
 		d->cmd_len--;
 	d->from_proc = d->exe[0] || d->cmd_len;
+	/* Refused (a process with capabilities we dropped) or gone: what the
+	 * kernel saw it execute. */
+	if ((!d->exe[0] || !d->cmd_len) && P.skel) {
+		struct xs_exec_info x;
+		__u32 key = d->pid;
+		if (bpf_map__lookup_elem(P.skel->maps.exe_paths, &key, sizeof(key), &x, sizeof(x), 0) == 0) {
+			x.path[sizeof(x.path) - 1] = 0;
+			if (!d->exe[0])
+				snprintf(d->exe, sizeof(d->exe), "%s", x.path);
+			if (!d->cmd_len && x.args_len <= sizeof(x.args)) {
+				memcpy(d->cmd, x.args, x.args_len);
+				d->cmd_len = x.args_len;
+				while (d->cmd_len && d->cmd[d->cmd_len - 1] == 0)
+					d->cmd_len--;
+			}
+		}
+	}
 	if (!d->comm[0]) {
 		snprintf(path, sizeof(path), "/proc/%u/comm", d->pid);
 		if (read_small(path, d->comm, sizeof(d->comm)) > 0)

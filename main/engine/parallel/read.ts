@@ -18,7 +18,7 @@ import { LineMaker } from './lines';
 import { GrowingSink } from '../output/writer';
 import type { GeoIp } from '../enrich/geoip';
 import * as P from './protocol';
-import type { ReadJob, FromWorker, PacketBatch, ToWorker } from './protocol';
+import type { ReadJob, FromWorker, PacketBatch, PacketExtras, ToWorker } from './protocol';
 
 // as locals: imported constants are property reads on the module object in the per-packet loops
 const { META, TIMES, F_NO_TS, F_NO_PREV, M_NUMBER, M_CAPLEN, M_ORIGLEN, M_LINKTYPE, M_IFACE, M_DATA, M_FILEOFF, M_TSSEC, M_TSFRAC, M_TSUNIT } = P;
@@ -120,6 +120,7 @@ class Builder {
   flags: Uint8Array;
   data: Uint8Array;
   comments: Array<[number, string[]]> | null = null;
+  extras: Array<[number, PacketExtras]> | null = null;
   constructor(packets: number, bytes: number) {
     this.meta = new Float64Array(packets * META);
     this.times = new BigInt64Array(packets * TIMES);
@@ -142,10 +143,18 @@ class Builder {
     this.data.set(p.data, this.bytes);
     this.bytes += p.data.length;
     if (p.comments) (this.comments ??= []).push([i, p.comments]);
+    if (p.flags !== undefined || p.xdpAction !== undefined || p.procAttr !== undefined) {
+      const x: PacketExtras = {};
+      if (p.flags !== undefined) x.flags = p.flags;
+      if (p.xdpAction !== undefined) x.xdpAction = p.xdpAction;
+      if (p.procAttr !== undefined) x.procAttr = p.procAttr;
+      if (p.proc !== undefined) x.proc = p.proc;
+      (this.extras ??= []).push([i, x]);
+    }
   }
 
   batch(first: bigint | null): PacketBatch {
-    return { t: 'packets', n: this.n, meta: this.meta, times: this.times, flags: this.flags, data: this.data, first, comments: this.comments };
+    return { t: 'packets', n: this.n, meta: this.meta, times: this.times, flags: this.flags, data: this.data, first, comments: this.comments, extras: this.extras };
   }
 }
 

@@ -18,10 +18,10 @@ const maker = new LineMaker(workerData as ReadJob);
 let sinkSize = 1 << 16;
 
 function lines(b: PacketBatch): void {
-  const { n, meta, times, flags, data, comments } = b;
+  const { n, meta, times, flags, data, comments, extras } = b;
   const lens = new Int32Array(n);
   const sink = new GrowingSink(sinkSize);
-  let c = 0;
+  let c = 0, x = 0;
   for (let i = 0; i < n; i++) {
     const m = i * META, fl = flags[i];
     // `| 0`: small integers, as the file reader makes them (doubles would slow every later use)
@@ -37,6 +37,7 @@ function lines(b: PacketBatch): void {
     const tsSec = meta[m + M_TSSEC];
     if (tsSec === tsSec) { p.tsSec = tsSec; p.tsFrac = meta[m + M_TSFRAC]; p.tsUnitNs = meta[m + M_TSUNIT]; }
     if (comments !== null && c < comments.length && comments[c][0] === i) p.comments = comments[c++][1];
+    if (extras !== null && x < extras.length && extras[x][0] === i) Object.assign(p, extras[x++][1]);
     lens[i] = maker.line(p, b.first, fl & F_NO_PREV ? null : times[i * TIMES + 1], sink);
   }
   sinkSize = Math.max(sinkSize, sink.pos);
