@@ -8,6 +8,7 @@ import { ConversationTable, type ConvRow, type ConvType, type ConversationRow, t
 import { ProtocolHierarchy, type HierarchyNode } from './hierarchy';
 import { HttpCollector, type HttpStats } from './http';
 import { IoGraph, type IoGraphData, type IoSeriesDef } from './iograph';
+import { ProcessStats } from './processes';
 import type { StatsSnapshot } from '../../api/insights';
 export type { AlertMarker, StatsSnapshot } from '../../api/insights';
 
@@ -33,6 +34,7 @@ export class StatsCollector {
   readonly hierarchy = new ProtocolHierarchy();
   readonly io: IoGraph;
   readonly http = new HttpCollector();
+  readonly processes = new ProcessStats();
   private readonly snapshotRows: number;
 
   constructor(opts: StatsOptions = {}) {
@@ -87,6 +89,7 @@ export class StatsCollector {
     this.hierarchy.addLayers(d, f.len);
     this.io.add(f.ts, f.len, d);
     this.http.add(f);
+    this.processes.add(f);
   }
 
   snapshot(alerts: Alert[] = []): StatsSnapshot {
@@ -115,6 +118,8 @@ export class StatsCollector {
         })),
       },
       http: this.http.snapshot(50),
+      processes: this.processes.table(n),
+      unattributed: this.processes.unattributed,
     };
   }
 }

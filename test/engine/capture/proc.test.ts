@@ -120,7 +120,7 @@ describe('process attribution (live)', { skip: skip ?? (cgroup2() ? false : 'no 
     const packets: RawPacket[] = [];
     const reading = (async () => { for await (const b of cap) for (const p of b) packets.push({ ...p, data: Buffer.from(p.data) }); })();
     reading.catch(() => {});
-    let curlPid = 0, udpPid = 0;
+    let curlPid: number, udpPid: number;
     try {
       const hello = await helloOf(cap);
       assert.deepEqual(hello.proc, { on: true }, 'attribution is running');
