@@ -22,7 +22,7 @@ function write(s: Scenario, procOf: (n: number) => ProcessInfo | undefined): str
   const ifc = w.addInterface({ linkType: 1, snaplen: 262144 });
   s.frames.forEach((f, i) => {
     const bytes = Uint8Array.from(f.bytes);
-    const out = bytes[6] === 0x02 && bytes.subarray(6, 12).every((b, k) => b === [2, 0, 0, 0, 0, 1][k]);
+    const out = bytes.subarray(6, 12).every((b, k) => b === parseInt(MAC_A.split(':')[k], 16));
     const p = procOf(i + 1);
     w.writePacket(ifc, BigInt(Math.round(f.ts * 1e6)) * 1000n, bytes, bytes.length, undefined,
       { flags: out ? 2 : 1, procAttr: p ? (out ? 1 : 2) : 17, ...(p ? { proc: p } : {}) });
