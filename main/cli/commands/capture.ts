@@ -44,12 +44,14 @@ class FdSink implements ByteSink {
 const USAGE = `Usage: xdpscope capture -i IFACE [-w FILE.pcapng] [-c COUNT] [-a KEY:VALUE ...]
                         [-b filesize:KB|files:N|duration:SECS|interval:SECS|packets:N ...]
                         [-s SNAPLEN] [-f FILTER] [-Q in|out|inout] [--mode auto|native|generic]
-                        [--sample N] [--ring-bytes N] [-q]
+                        [--sample N] [--ring-bytes N] [--no-proc] [-q]
 
 Captures the frames IFACE receives (XDP) and sends (tcx) without changing
 the traffic, and writes them to a pcapng file that tshark and Wireshark
 open; each frame's direction is in its flags (frame.packet_flags_direction:
-1 inbound, 2 outbound).
+1 inbound, 2 outbound), and the local process behind it, learned in the
+kernel (proc.pid, proc.name, proc.exepath, proc.cmdline, user.uid,
+user.name, container.id: an option under our PEN and a readable comment).
 Stops on -c/-a, Ctrl-C or SIGTERM, and prints packets captured / dropped
 (ring full: this side could not keep up) / filtered.
 
@@ -75,6 +77,7 @@ Options:
       --mode MODE         XDP attach mode: auto (native, else generic), native, generic
       --sample N          keep 1 in N of the frames that pass the filter
       --ring-bytes N      kernel ring buffer size (power of two, default 8388608)
+      --no-proc           do not name each packet's local process (nothing loaded for it)
   -q, --quiet             no running count
   -h, --help              show this help
 
@@ -87,6 +90,8 @@ function describe(h: HelloInfo, withId = true): string {
   else if (h.mode === 'after' && h.foreign) parts.push(`behind XDP program ${h.foreign.id} '${h.foreign.name}': only what it passes`);
   else if (h.mode !== 'none') parts.push(`XDP ${h.mode} mode`);
   if (h.egressMode !== 'none') parts.push(`egress ${h.egressMode}`);
+  if (h.proc.on) parts.push('processes');
+  else if (h.proc.errno !== null) parts.push(`no processes: ${h.proc.errno === 1 ? 'EPERM' : h.proc.errno === 2 ? 'no cgroup v2 hierarchy here' : h.proc.errno === 13 ? 'EACCES' : `errno ${h.proc.errno}`}`);
   return parts.join(' + ') + (withId ? `, prog id ${h.progId}` : '');
 }
 
@@ -119,6 +124,7 @@ export async function run(argv: string[]): Promise<number> {
         direction: { type: 'string', short: 'Q' },
         sample: { type: 'string' },
         'ring-bytes': { type: 'string' },
+        'no-proc': { type: 'boolean' },
         quiet: { type: 'boolean', short: 'q' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -197,6 +203,7 @@ export async function run(argv: string[]): Promise<number> {
     cap = startCapture({
       iface, mode, filter: values.filter, direction,
       snaplen: snaplen as number | undefined, sample: sample as number | undefined, ringBytes: ringBytes as number | undefined,
+      ...(values['no-proc'] ? { proc: false } : {}),
     });
   } catch (e) {
     process.stderr.write(`xdpscope capture: ${(e as Error).message}\n`);

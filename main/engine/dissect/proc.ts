@@ -1,6 +1,6 @@
 // The "Process" section: the local process whose socket sent or received
 // the frame, as a live capture attributed it (helper/PROTOCOL.md, PROC
-// frames; docs/CAPTURE-PROCESS.md) or a saved pcapng kept it. Generated
+// frames; docs/PROCESS.md) or a saved pcapng kept it. Generated
 // fields under Falco's names (proc.*, user.*, group.*, container.*), which
 // security users already type; tshark has none of them.
 import type { ProcessInfo } from '../types';
