@@ -57,6 +57,22 @@ struct {
 } xs_cookies SEC(".maps");
 
 struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, XS_PORT_WORDS);
+	__type(key, __u32);
+	__type(value, __u64);
+} xs_ports SEC(".maps");
+
+static __always_inline void port_mark(__u16 port)
+{
+	__u32 w = port >> 6;
+	__u64 *v = bpf_map_lookup_elem(&xs_ports, &w);
+	__u64 bit = 1ull << (port & 63);
+	if (v && !(*v & bit))
+		__sync_fetch_and_or(v, bit);
+}
+
+struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 256 << 10);
 } proc_events SEC(".maps");
@@ -143,6 +159,7 @@ struct {
 static __always_inline void learn(const struct xs_sock_key *k, __u64 cookie, const struct xs_sock_owner *o, int bound)
 {
 	bpf_map_update_elem(&xs_socks, k, o, BPF_ANY);
+	port_mark(k->lport);
 	struct sock_keys *ks = bpf_map_lookup_elem(&sock_keys, &cookie);
 	if (!ks) {
 		__u32 zero = 0;

@@ -92,6 +92,29 @@ struct {
 	__type(value, struct xs_sock_owner);
 } xs_cookies SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, XS_PORT_WORDS);
+	__type(key, __u32);
+	__type(value, __u64);
+} xs_ports SEC(".maps");
+
+static __always_inline void port_mark(__u16 port)
+{
+	__u32 w = port >> 6;
+	__u64 *v = bpf_map_lookup_elem(&xs_ports, &w);
+	__u64 bit = 1ull << (port & 63);
+	if (v && !(*v & bit))
+		__sync_fetch_and_or(v, bit);
+}
+
+static __always_inline int port_known(__u16 port)
+{
+	__u32 w = port >> 6;
+	__u64 *v = bpf_map_lookup_elem(&xs_ports, &w);
+	return v && (*v >> (port & 63)) & 1;
+}
+
 /* What the filter looks at, extracted once per packet. */
 struct pkt_meta {
 	__u16 ethertype;
@@ -257,6 +280,8 @@ struct attribution {
  */
 static __always_inline int by_tuple(const struct pkt_meta *m, int local_is_dst, struct attribution *a)
 {
+	if (!port_known(local_is_dst ? m->dport : m->sport))
+		return 0;
 	struct xs_sock_key k = {};
 	k.proto = m->l4proto;
 	if (local_is_dst) {
@@ -315,6 +340,7 @@ static __always_inline void xs_attribute(const struct xs_config *cfg, const stru
 				put_addr(k.laddr, m->saddr, m->family);
 				put_addr(k.raddr, m->daddr, m->family);
 				bpf_map_update_elem(&xs_socks, &k, o, BPF_NOEXIST);
+				port_mark(k.lport);
 			}
 			return;
 		}

@@ -90,6 +90,11 @@ struct xs_sock_owner {
 };
 
 #define XS_SOCK_ENTRIES 65536
+/* xs_ports: one bit per local port any learned socket used (never cleared:
+ * a stale bit only costs the lookups it would have saved). A frame whose
+ * local port has no bit has no local socket: one array read instead of
+ * three failed hash lookups (floods, forwarded traffic, closed ports). */
+#define XS_PORT_WORDS 1024 /* 65536 bits in u64 words */
 /* What proc.bpf.c keeps of each exec (longer ones are cut), by tgid: for a
  * process gone before the helper could read /proc/PID. */
 #define XS_EXE_MAX 256

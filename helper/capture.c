@@ -856,8 +856,10 @@ int xs_capture(int argc, char **argv)
 	}
 
 	libbpf_set_print(quiet_print);
-	/* Process attribution first: the capture programs share its maps. Its
-	 * failure only turns it off (hello says why). */
+	/* Process attribution first: the capture programs share its maps,
+	 * created here; its programs load in a thread meanwhile (joined after
+	 * the capture object's load). Its failure only turns it off (hello
+	 * says why). */
 	int proc_errno = 0;
 	if (want_proc) {
 		char perr[256] = "";
@@ -885,6 +887,15 @@ int xs_capture(int argc, char **argv)
 	if (err) {
 		xs_err("could not load the XDP program: %s", strerror(-err));
 		return XS_EXIT_ATTACH;
+	}
+	if (want_proc && !proc_errno) {
+		char perr[256] = "";
+		int e = xs_proc_finish(perr, sizeof(perr));
+		if (e) {
+			proc_errno = -e;
+			if (xs_debug)
+				xs_err("process attribution off: %s", perr);
+		}
 	}
 	struct xs_config cfg = {.snaplen = r.snaplen, .sample_n = (__u32)sample, .active_filter = 0, .paused = 0, .raw_ip = (__u32)raw_ip,
 				 .ifindex = (__u32)ifindex, .proc = (__u32)xs_proc_running()};

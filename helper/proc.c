@@ -21,6 +21,7 @@
 
 #include <bpf/bpf.h>
 #include <dirent.h>
+#include <pthread.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -60,6 +61,13 @@ static struct {
 	struct bpf_link *links[10];
 	int nlinks;
 	int cgroup_fd;
+	/* the maps shared with the capture programs, created first so both
+	 * objects can load at the same time */
+	int socks_fd, cookies_fd, ports_fd;
+	pthread_t loader;
+	int loading;
+	int load_rc;
+	char load_err[256];
 	char cg_root[256]; /* the cgroup v2 mount point */
 	struct proc_desc *slots;
 	unsigned long long tick;
@@ -67,7 +75,7 @@ static struct {
 	int cg_next;
 	struct { unsigned int uid; char name[USER_MAX]; } users[USER_CACHE];
 	int users_next;
-} P = {.cgroup_fd = -1};
+} P = {.cgroup_fd = -1, .socks_fd = -1, .cookies_fd = -1, .ports_fd = -1};
 
 int xs_proc_running(void) { return P.skel != NULL; }
 
@@ -125,21 +133,23 @@ void xs_proc_prepare(void)
 	prep_errno = P.cgroup_fd < 0 ? errno : 0;
 }
 
-int xs_proc_start(char *err, size_t errlen)
+/* Load and attach (the loader thread): -errno and why in err on failure. */
+static int load_and_attach(char *err, size_t errlen)
 {
-	if (P.cgroup_fd < 0) {
-		if (prep_errno == ENOENT)
-			snprintf(err, errlen, "no cgroup v2 hierarchy mounted");
-		else
-			snprintf(err, errlen, "cannot open %s: %s", P.cg_root, strerror(prep_errno));
-		return -prep_errno;
-	}
 	/* The exec tracepoint is a refinement: without it (a kernel that
 	 * refuses it, no BTF for CO-RE) the rest still runs. */
 	for (int with_exec = 1; with_exec >= 0 && !P.skel; with_exec--) {
 		P.skel = proc_bpf__open();
 		if (!P.skel)
 			break;
+		if (bpf_map__reuse_fd(P.skel->maps.xs_socks, P.socks_fd) || bpf_map__reuse_fd(P.skel->maps.xs_cookies, P.cookies_fd) ||
+		    bpf_map__reuse_fd(P.skel->maps.xs_ports, P.ports_fd)) {
+			int e = errno;
+			proc_bpf__destroy(P.skel);
+			P.skel = NULL;
+			errno = e;
+			break;
+		}
 		bpf_program__set_autoload(P.skel->progs.xs_exec, with_exec);
 		if (proc_bpf__load(P.skel)) {
 			int e = errno;
@@ -157,7 +167,6 @@ int xs_proc_start(char *err, size_t errlen)
 	if (!P.skel) {
 		int e = errno;
 		snprintf(err, errlen, "loading the attribution programs: %s", strerror(e));
-		xs_proc_stop();
 		return -e;
 	}
 	struct bpf_program *progs[] = {
@@ -170,8 +179,7 @@ int xs_proc_start(char *err, size_t errlen)
 		struct bpf_link *l = bpf_program__attach_cgroup(progs[i], P.cgroup_fd);
 		if (!l) {
 			int e = errno;
-			snprintf(err, errlen, "attaching %s to %s: %s", bpf_program__name(progs[i]), P.cg_root, strerror(e));
-			xs_proc_stop();
+			snprintf(err, errlen, "attaching %s to %.120s: %s", bpf_program__name(progs[i]), P.cg_root, strerror(e));
 			return -e;
 		}
 		P.links[P.nlinks++] = l;
@@ -179,24 +187,85 @@ int xs_proc_start(char *err, size_t errlen)
 	P.slots = calloc(PROC_SLOTS, sizeof(*P.slots));
 	if (!P.slots) {
 		snprintf(err, errlen, "out of memory");
-		xs_proc_stop();
 		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void *loader_main(void *arg)
+{
+	(void)arg;
+	P.load_rc = load_and_attach(P.load_err, sizeof(P.load_err));
+	return NULL;
+}
+
+int xs_proc_start(char *err, size_t errlen)
+{
+	if (P.cgroup_fd < 0) {
+		if (prep_errno == ENOENT)
+			snprintf(err, errlen, "no cgroup v2 hierarchy mounted");
+		else
+			snprintf(err, errlen, "cannot open %s: %s", P.cg_root, strerror(prep_errno));
+		return -prep_errno;
+	}
+	/* The shared maps first (as the skeletons declare them), then the
+	 * attribution object loads in a thread while the caller loads the
+	 * capture object: the verifier's time for the two overlaps. */
+	P.socks_fd = bpf_map_create(BPF_MAP_TYPE_LRU_HASH, "xs_socks", sizeof(struct xs_sock_key), sizeof(struct xs_sock_owner),
+				    XS_SOCK_ENTRIES, NULL);
+	P.cookies_fd = bpf_map_create(BPF_MAP_TYPE_LRU_HASH, "xs_cookies", sizeof(__u64), sizeof(struct xs_sock_owner),
+				      XS_SOCK_ENTRIES, NULL);
+	P.ports_fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "xs_ports", sizeof(__u32), sizeof(__u64), XS_PORT_WORDS, NULL);
+	if (P.socks_fd < 0 || P.cookies_fd < 0 || P.ports_fd < 0) {
+		int e = errno;
+		snprintf(err, errlen, "creating the socket maps: %s", strerror(e));
+		xs_proc_stop();
+		return -e;
+	}
+	fcntl(P.socks_fd, F_SETFD, FD_CLOEXEC);
+	fcntl(P.cookies_fd, F_SETFD, FD_CLOEXEC);
+	fcntl(P.ports_fd, F_SETFD, FD_CLOEXEC);
+	int e = pthread_create(&P.loader, NULL, loader_main, NULL);
+	if (e) {
+		snprintf(err, errlen, "starting the loader: %s", strerror(e));
+		xs_proc_stop();
+		return -e;
+	}
+	P.loading = 1;
+	return 0;
+}
+
+int xs_proc_finish(char *err, size_t errlen)
+{
+	if (!P.loading)
+		return P.skel ? 0 : -ENOENT;
+	pthread_join(P.loader, NULL);
+	P.loading = 0;
+	if (P.load_rc) {
+		snprintf(err, errlen, "%s", P.load_err);
+		int rc = P.load_rc;
+		xs_proc_stop();
+		return rc;
 	}
 	return 0;
 }
 
 int xs_proc_share_maps(struct xdpscope_bpf *skel)
 {
-	if (!P.skel)
+	if (P.socks_fd < 0)
 		return 0;
-	if (bpf_map__reuse_fd(skel->maps.xs_socks, bpf_map__fd(P.skel->maps.xs_socks)) ||
-	    bpf_map__reuse_fd(skel->maps.xs_cookies, bpf_map__fd(P.skel->maps.xs_cookies)))
+	if (bpf_map__reuse_fd(skel->maps.xs_socks, P.socks_fd) || bpf_map__reuse_fd(skel->maps.xs_cookies, P.cookies_fd) ||
+	    bpf_map__reuse_fd(skel->maps.xs_ports, P.ports_fd))
 		return -errno;
 	return 0;
 }
 
 void xs_proc_stop(void)
 {
+	if (P.loading) {
+		pthread_join(P.loader, NULL);
+		P.loading = 0;
+	}
 	for (int i = 0; i < P.nlinks; i++)
 		bpf_link__destroy(P.links[i]);
 	P.nlinks = 0;
@@ -207,6 +276,13 @@ void xs_proc_stop(void)
 	P.cgroup_fd = -1;
 	free(P.slots);
 	P.slots = NULL;
+	if (P.socks_fd >= 0)
+		close(P.socks_fd);
+	if (P.cookies_fd >= 0)
+		close(P.cookies_fd);
+	if (P.ports_fd >= 0)
+		close(P.ports_fd);
+	P.socks_fd = P.cookies_fd = P.ports_fd = -1;
 }
 
 /* Read a small file whole (at most len-1 bytes, NUL-terminated); its length or -1. */

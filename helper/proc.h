@@ -15,10 +15,12 @@ struct xdpscope_bpf;
 /* Before the capabilities are narrowed: find and open the cgroup v2 root
  * (through init's root when this mount namespace lacks it). */
 void xs_proc_prepare(void);
-/* Load and attach (needs CAP_BPF + CAP_NET_ADMIN: before the drop). 0 when
- * attribution runs; otherwise -errno and why in err (capture goes on
- * without it). */
+/* Create the shared maps and start loading and attaching in a thread
+ * (needs CAP_BPF + CAP_NET_ADMIN: before the drop). 0 when under way;
+ * otherwise -errno and why in err (capture goes on without it). */
 int xs_proc_start(char *err, size_t errlen);
+/* Wait for the loader: 0 when attribution runs, else -errno and why. */
+int xs_proc_finish(char *err, size_t errlen);
 /* Before the capture object is loaded: make it share the socket maps.
  * No-op when attribution is not running. */
 int xs_proc_share_maps(struct xdpscope_bpf *skel);

@@ -15,6 +15,7 @@ need=(
   "tcpreplay:tcpreplay" "chromium:chromium" "ping:iputils-ping" "curl:curl" "ethtool:ethtool"
   "man:man-db" "groff:groff-base" "openssl:openssl" "editcap:wireshark-common" "ssh:openssh-client"
   "gtlsclient:ngtcp2-client" "gtlsserver:ngtcp2-server"
+  "nsenter:util-linux" "setpriv:util-linux" "python3:python3"
 )
 missing=()
 for entry in "${need[@]}"; do

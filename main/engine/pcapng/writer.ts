@@ -70,6 +70,13 @@ export interface PacketExtras {
   procAttr?: number;
 }
 
+const procLine = new WeakMap<ProcessInfo, string>();
+function commentOf(p: ProcessInfo): string {
+  let l = procLine.get(p);
+  if (l === undefined) procLine.set(p, (l = procComment(p)));
+  return l;
+}
+
 /** Serialized process descriptions, by object: packets of one process share it (bounded by the capture's processes). */
 const procJson = new WeakMap<ProcessInfo, Buffer>();
 function jsonOf(p: ProcessInfo): Buffer {
@@ -178,11 +185,14 @@ export class PcapngWriter extends BufferedRecordWriter {
     const o = this.out;
     const ticks = iface.unit === 1n ? tsNs : tsNs / iface.unit;
     const flags = extras?.flags;
-    if (!comments?.length && extras?.xdpAction === undefined && extras?.procAttr === undefined) {
+    const procAttr = extras?.procAttr;
+    if (!comments?.length && extras?.xdpAction === undefined && extras?.proc === undefined) {
       // Hot path (live capture): one bounds check, direct stores; epb_flags
-      // (12 bytes with the end of options) when the packet has them.
+      // (12 bytes with the end of options) when the packet has them, and a
+      // packet's "no process" byte (12 more) under our PEN.
       const len = data.length;
-      const total = 32 + ((len + 3) & ~3) + (flags !== undefined ? 12 : 0);
+      const opts = (flags !== undefined ? 8 : 0) + (procAttr !== undefined ? 12 : 0);
+      const total = 32 + ((len + 3) & ~3) + (opts ? opts + 4 : 0);
       o.ensure(total);
       const buf = o.buf;
       let at = o.len;
@@ -202,8 +212,14 @@ export class PcapngWriter extends BufferedRecordWriter {
       if (flags !== undefined) {
         at = putU32(buf, at, OPT.EPB_FLAGS | (4 << 16));
         at = putU32(buf, at, flags);
-        at = putU32(buf, at, 0);
       }
+      if (procAttr !== undefined) {
+        at = putU32(buf, at, OPT_CUSTOM_BINARY | (6 << 16));
+        at = putU32(buf, at, XDPSCOPE_PEN);
+        buf[at] = PKT_OPT.PROC; buf[at + 1] = procAttr; buf[at + 2] = 0; buf[at + 3] = 0;
+        at += 4;
+      }
+      if (opts) at = putU32(buf, at, 0);
       putU32(buf, at, total);
       o.len = at + 4;
       this.packetsWritten++;
@@ -222,7 +238,7 @@ export class PcapngWriter extends BufferedRecordWriter {
     // Wireshark shows comments: the process in words, once (a reopened file already has it)
     const proc = extras?.proc;
     if (proc) {
-      const line = procComment(proc);
+      const line = commentOf(proc);
       if (!comments?.includes(line)) this.optString(OPT.COMMENT, line);
     }
     if (flags !== undefined) { this.optHeader(OPT.EPB_FLAGS, 4); o.u32(flags); }
