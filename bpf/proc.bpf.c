@@ -29,6 +29,7 @@
 #include <linux/types.h>
 #include <linux/bpf.h>
 #include <linux/in.h>
+#include <linux/in6.h>
 #include <linux/socket.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
@@ -361,8 +362,18 @@ struct mm_struct {
 	unsigned long arg_end;
 } __attribute__((preserve_access_index));
 
+typedef struct {
+	__u32 val;
+} xs_kuid_t;
+
+struct cred {
+	xs_kuid_t uid;
+} __attribute__((preserve_access_index));
+
 struct task_struct {
 	struct mm_struct *mm;
+	int tgid;
+	const struct cred *cred;
 } __attribute__((preserve_access_index));
 
 /* sched_process_exec(struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm),
@@ -388,6 +399,99 @@ int xs_exec(struct bpf_raw_tracepoint_args *ctx)
 	}
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	bpf_map_update_elem(&exe_paths, &tgid, p, BPF_ANY);
+	return 0;
+}
+
+/*
+ * Sockets that existed before the capture started: one pass over every
+ * task's open files at start (a kernel iterator, not /proc polling),
+ * recording each TCP/UDP socket's owner by cookie and its bound address or
+ * 5-tuple, without overwriting what the hooks learned meanwhile. Optional:
+ * a kernel that refuses iterators leaves those sockets unnamed.
+ */
+struct sock_common {
+	__be32 skc_daddr;
+	__be32 skc_rcv_saddr;
+	__be16 skc_dport;
+	__u16 skc_num;
+	unsigned short skc_family;
+	volatile unsigned char skc_state;
+	struct {
+		__s64 counter;
+	} skc_cookie; /* atomic64_t: 0 until someone asked for the cookie */
+	struct in6_addr skc_v6_daddr;
+	struct in6_addr skc_v6_rcv_saddr;
+} __attribute__((preserve_access_index));
+
+struct sock {
+	struct sock_common __sk_common;
+	__u16 sk_protocol;
+} __attribute__((preserve_access_index));
+
+struct socket {
+	struct sock *sk;
+} __attribute__((preserve_access_index));
+
+struct file;
+struct bpf_iter_meta;
+
+struct bpf_iter__task_file {
+	struct bpf_iter_meta *meta;
+	struct task_struct *task;
+	__u32 fd;
+	struct file *file;
+} __attribute__((preserve_access_index));
+
+#define XS_TCP_LISTEN 10
+
+SEC("iter/task_file")
+int xs_seed(struct bpf_iter__task_file *ctx)
+{
+	struct task_struct *task = ctx->task;
+	struct file *file = ctx->file;
+	if (!task || !file)
+		return 0;
+	struct socket *sock = bpf_sock_from_file(file);
+	if (!sock)
+		return 0;
+	struct sock *sk = BPF_CORE_READ(sock, sk);
+	if (!sk)
+		return 0;
+	unsigned short family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	__u16 proto = BPF_CORE_READ(sk, sk_protocol);
+	if ((family != AF_INET && family != AF_INET6) || (proto != IPPROTO_TCP && proto != IPPROTO_UDP))
+		return 0;
+	/* The socket's cookie if one was ever made (the helper that makes one
+	 * refuses a pointer read from here); without it, egress finds the
+	 * socket by its addresses like ingress does. */
+	__u64 cookie = BPF_CORE_READ(sk, __sk_common.skc_cookie.counter);
+	struct xs_sock_owner o = {.tgid = BPF_CORE_READ(task, tgid), .uid = BPF_CORE_READ(task, cred, uid.val), .cookie = cookie};
+	if (cookie)
+		bpf_map_update_elem(&xs_cookies, &cookie, &o, BPF_NOEXIST);
+	struct xs_sock_key k = {};
+	k.proto = proto;
+	k.lport = BPF_CORE_READ(sk, __sk_common.skc_num);
+	__u16 dport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+	if (family == AF_INET) {
+		addr4(k.laddr, BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr));
+	} else {
+		struct in6_addr a = BPF_CORE_READ(sk, __sk_common.skc_v6_rcv_saddr);
+		__builtin_memcpy(k.laddr, &a, 16);
+	}
+	if (!k.lport)
+		return 0;
+	/* a listener or an unconnected UDP socket: its bound address; else its connection */
+	if (!(proto == IPPROTO_TCP && BPF_CORE_READ(sk, __sk_common.skc_state) == XS_TCP_LISTEN) && dport) {
+		k.rport = dport;
+		if (family == AF_INET) {
+			addr4(k.raddr, BPF_CORE_READ(sk, __sk_common.skc_daddr));
+		} else {
+			struct in6_addr a = BPF_CORE_READ(sk, __sk_common.skc_v6_daddr);
+			__builtin_memcpy(k.raddr, &a, 16);
+		}
+	}
+	bpf_map_update_elem(&xs_socks, &k, &o, BPF_NOEXIST);
+	port_mark(k.lport);
 	return 0;
 }
 

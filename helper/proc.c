@@ -136,9 +136,13 @@ void xs_proc_prepare(void)
 /* Load and attach (the loader thread): -errno and why in err on failure. */
 static int load_and_attach(char *err, size_t errlen)
 {
-	/* The exec tracepoint is a refinement: without it (a kernel that
-	 * refuses it, no BTF for CO-RE) the rest still runs. */
-	for (int with_exec = 1; with_exec >= 0 && !P.skel; with_exec--) {
+	/* The exec tracepoint and the seeding iterator are refinements:
+	 * without them (a kernel that refuses tracing programs, no BTF for
+	 * CO-RE) the hooks still run. Tried with both, then the tracepoint
+	 * alone, then neither. */
+	static const int extras[][2] = {{1, 1}, {1, 0}, {0, 0}};
+	int seed = 0;
+	for (size_t v = 0; v < 3 && !P.skel; v++) {
 		P.skel = proc_bpf__open();
 		if (!P.skel)
 			break;
@@ -150,7 +154,8 @@ static int load_and_attach(char *err, size_t errlen)
 			errno = e;
 			break;
 		}
-		bpf_program__set_autoload(P.skel->progs.xs_exec, with_exec);
+		bpf_program__set_autoload(P.skel->progs.xs_exec, extras[v][0]);
+		bpf_program__set_autoload(P.skel->progs.xs_seed, extras[v][1]);
 		if (proc_bpf__load(P.skel)) {
 			int e = errno;
 			proc_bpf__destroy(P.skel);
@@ -158,11 +163,12 @@ static int load_and_attach(char *err, size_t errlen)
 			errno = e;
 			continue;
 		}
-		if (with_exec) {
+		if (extras[v][0]) {
 			struct bpf_link *l = bpf_program__attach_raw_tracepoint(P.skel->progs.xs_exec, "sched_process_exec");
 			if (l)
 				P.links[P.nlinks++] = l;
 		}
+		seed = extras[v][1];
 	}
 	if (!P.skel) {
 		int e = errno;
@@ -183,6 +189,19 @@ static int load_and_attach(char *err, size_t errlen)
 			return -e;
 		}
 		P.links[P.nlinks++] = l;
+	}
+	/* Sockets from before the capture, after the hooks are live (none is
+	 * missed in between; the hooks' newer entries are never overwritten). */
+	if (seed) {
+		struct bpf_link *it = bpf_program__attach_iter(P.skel->progs.xs_seed, NULL);
+		int fd = it ? bpf_iter_create(bpf_link__fd(it)) : -1;
+		if (fd >= 0) {
+			char buf[64];
+			while (read(fd, buf, sizeof(buf)) > 0 || errno == EINTR)
+				;
+			close(fd);
+		}
+		bpf_link__destroy(it);
 	}
 	P.slots = calloc(PROC_SLOTS, sizeof(*P.slots));
 	if (!P.slots) {
@@ -473,6 +492,10 @@ static void describe(struct proc_desc *d)
 			}
 		}
 	}
+	/* Last resort (started before the capture, /proc/PID/exe refused):
+	 * an absolute argv[0]. */
+	if (!d->exe[0] && d->cmd_len && d->cmd[0] == '/')
+		snprintf(d->exe, sizeof(d->exe), "%.*s", (int)strnlen(d->cmd, d->cmd_len), d->cmd);
 	if (!d->comm[0]) {
 		snprintf(path, sizeof(path), "/proc/%u/comm", d->pid);
 		if (read_small(path, d->comm, sizeof(d->comm)) > 0)

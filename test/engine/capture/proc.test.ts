@@ -44,8 +44,9 @@ function cgroup2(): string | null {
   return null;
 }
 
-function startIn(pair: VethPair): HelperCapture {
-  return startCapture({ iface: pair.clientIf, helper: HELPER, wrapper: ['nsenter', `--net=/run/netns/${pair.clientNs}`] });
+function startIn(pair: VethPair, side: 'client' | 'server' = 'client'): HelperCapture {
+  const [ns, iface] = side === 'client' ? [pair.clientNs, pair.clientIf] : [pair.serverNs, pair.serverIf];
+  return startCapture({ iface, helper: HELPER, wrapper: ['nsenter', `--net=/run/netns/${ns}`] });
 }
 
 /** Frame numbers of the packets a display filter keeps. */
@@ -176,6 +177,28 @@ describe('process attribution (live)', { skip: skip ?? (cgroup2() ? false : 'no 
     assert.equal(comments.length, http.length);
     assert.ok(comments.every((c) => c === `proc: curl (pid ${curlPid}, uid 0)`), comments.join('\n'));
     writeFileSync(join(out, 'README'), 'attributed.pcapng: the live packets of the process attribution test\n');
+  });
+
+  it('names a server that was listening before the capture started', async () => {
+    // http.server has listened since before(): no hook saw its socket appear; the start-up pass over open sockets did
+    const cap = startIn(pair, 'server');
+    const packets: RawPacket[] = [];
+    const reading = (async () => { for await (const b of cap) for (const p of b) packets.push({ ...p, data: Buffer.from(p.data) }); })();
+    reading.catch(() => {});
+    try {
+      assert.deepEqual((await helloOf(cap)).proc, { on: true });
+      pair.exec(pair.clientNs, ['curl', '-s', '-o', '/dev/null', `http://${pair.serverIp}:8080/`]);
+      await tcpSettled(pair);
+      await cap.stop();
+      await reading;
+    } finally {
+      if (!cap.exitInfo) await cap.stop();
+    }
+    const http = select(packets, 'tcp.port == 8080');
+    assert.ok(select(packets, 'tcp.port == 8080 && frame.packet_flags_direction == 1').length >= 3 && select(packets, 'tcp.port == 8080 && frame.packet_flags_direction == 2').length >= 3);
+    // ip netns exec execs python in place: the spawned pid is the server's
+    assert.deepEqual(select(packets, `tcp.port == 8080 && proc.pid == ${servers[0].pid} && proc.name == "python3" && proc.cmdline contains "http.server"`), http,
+      'every packet of the connection, both ways, is the server\'s');
   });
 
   it('kill -9 of the helper leaves no attribution program attached', async () => {
