@@ -90,8 +90,8 @@ function describe(h: HelloInfo, withId = true): string {
   else if (h.mode === 'after' && h.foreign) parts.push(`behind XDP program ${h.foreign.id} '${h.foreign.name}': only what it passes`);
   else if (h.mode !== 'none') parts.push(`XDP ${h.mode} mode`);
   if (h.egressMode !== 'none') parts.push(`egress ${h.egressMode}`);
+  // only when on: scripts match the banner as it was before attribution existed
   if (h.proc.on) parts.push('processes');
-  else if (h.proc.errno !== null) parts.push(`no processes: ${h.proc.errno === 1 ? 'EPERM' : h.proc.errno === 2 ? 'no cgroup v2 hierarchy here' : h.proc.errno === 13 ? 'EACCES' : `errno ${h.proc.errno}`}`);
   return parts.join(' + ') + (withId ? `, prog id ${h.progId}` : '');
 }
 
