@@ -9,7 +9,8 @@
  *  - xdpscope_fentry/xdpscope_fexit: ingress on an interface whose XDP hook
  *    belongs to someone else's program; they trace that program (as xdpdump
  *    does) and record the action it returned.
- * All share the counters, the filter, sampling and snaplen.
+ * All share the counters, the filter, sampling and snaplen, and name each
+ * frame's process from the socket maps bpf/proc.bpf.c fills (xs_attribute).
  *
  * The one exception to "never changes": a frame whose source is on the
  * block list (helper/block.c; empty unless the user blocks) is counted,
@@ -97,6 +98,46 @@ struct {
 	__type(key, __u32);
 	__type(value, struct scratch);
 } scratch SEC(".maps");
+
+/* Process attribution, shared with bpf/proc.bpf.c: the helper reuses that
+ * object's maps here before load (without it these stay empty and
+ * config.proc is 0). Same definitions in both files. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, XS_SOCK_ENTRIES);
+	__type(key, struct xs_sock_key);
+	__type(value, struct xs_sock_owner);
+} xs_socks SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, XS_SOCK_ENTRIES);
+	__type(key, __u64);
+	__type(value, struct xs_sock_owner);
+} xs_cookies SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, XS_PORT_WORDS);
+	__type(key, __u32);
+	__type(value, __u64);
+} xs_ports SEC(".maps");
+
+static __always_inline void port_mark(__u16 port)
+{
+	__u32 w = port >> 6;
+	__u64 *v = bpf_map_lookup_elem(&xs_ports, &w);
+	__u64 bit = 1ull << (port & 63);
+	if (v && !(*v & bit))
+		__sync_fetch_and_or(v, bit);
+}
+
+static __always_inline int port_known(__u16 port)
+{
+	__u32 w = port >> 6;
+	__u64 *v = bpf_map_lookup_elem(&xs_ports, &w);
+	return v && (*v >> (port & 63)) & 1;
+}
 
 /* What the filter looks at, extracted once per packet. */
 struct pkt_meta {
@@ -210,14 +251,13 @@ static __always_inline int cond_match(const struct pkt_meta *m, const struct xs_
 	return 1;
 }
 
-/* data..end: the packet (XDP) or a copy of its first bytes (tc, tracing). */
-static __always_inline int filter_pass(void *data, void *end, const struct xs_filter *f, int raw_ip)
+/* m: parsed from the packet (XDP) or a copy of its first bytes (tc, tracing). */
+static __always_inline int filter_pass(const struct pkt_meta *mp, const struct xs_filter *f)
 {
 	__u32 n = f->n_conds;
 	if (n == 0)
 		return 1;
-	struct pkt_meta m = {};
-	parse(data, end, &m, raw_ip);
+	const struct pkt_meta m = *mp;
 	/* groups with at least one condition, and those with one that failed */
 	__u32 present = 0, failed = 0;
 	for (int i = 0; i < XS_MAX_CONDS; i++) {
@@ -308,6 +348,109 @@ static __always_inline int blocked_src(void *data, void *end, const struct xs_co
 	return 1;
 }
 
+static __always_inline void put_addr(__u8 *dst, const __u8 *src, __u8 family)
+{
+	if (family == 6) {
+		__builtin_memcpy(dst, src, 16);
+		return;
+	}
+	/* IPv4-mapped; 0.0.0.0 stays all zeros (the unspecified address) */
+	__u32 v4;
+	__builtin_memcpy(&v4, src, 4);
+	__builtin_memset(dst, 0, 16);
+	if (v4) {
+		dst[10] = 0xff;
+		dst[11] = 0xff;
+		__builtin_memcpy(dst + 12, &v4, 4);
+	}
+}
+
+struct attribution {
+	__u32 pid;
+	__u32 attr;
+};
+
+/*
+ * The frame's local socket by its addresses: the connection's 5-tuple
+ * first, then a socket bound to the local address and port, then one bound
+ * to the port on every address. local_is_dst: ingress (we receive).
+ */
+static __always_inline int by_tuple(const struct pkt_meta *m, int local_is_dst, struct attribution *a)
+{
+	if (!port_known(local_is_dst ? m->dport : m->sport))
+		return 0;
+	struct xs_sock_key k = {};
+	k.proto = m->l4proto;
+	if (local_is_dst) {
+		k.lport = m->dport;
+		k.rport = m->sport;
+		put_addr(k.laddr, m->daddr, m->family);
+		put_addr(k.raddr, m->saddr, m->family);
+	} else {
+		k.lport = m->sport;
+		k.rport = m->dport;
+		put_addr(k.laddr, m->saddr, m->family);
+		put_addr(k.raddr, m->daddr, m->family);
+	}
+	struct xs_sock_owner *o = bpf_map_lookup_elem(&xs_socks, &k);
+	if (o) {
+		a->pid = o->tgid;
+		a->attr = XS_ATTR_FLOW;
+		return 1;
+	}
+	k.rport = 0;
+	__builtin_memset(k.raddr, 0, 16);
+	o = bpf_map_lookup_elem(&xs_socks, &k);
+	if (!o) {
+		__builtin_memset(k.laddr, 0, 16);
+		o = bpf_map_lookup_elem(&xs_socks, &k);
+	}
+	if (o) {
+		a->pid = o->tgid;
+		a->attr = XS_ATTR_BOUND;
+		return 1;
+	}
+	return 0;
+}
+
+/* Egress (cookie: the skb's socket, 0 when it has none) or ingress. */
+static __always_inline void xs_attribute(const struct xs_config *cfg, const struct pkt_meta *m, int egress, __u64 cookie,
+					  struct attribution *a)
+{
+	a->pid = 0;
+	a->attr = XS_ATTR_OFF;
+	if (!cfg->proc)
+		return;
+	if (cookie) {
+		struct xs_sock_owner *o = bpf_map_lookup_elem(&xs_cookies, &cookie);
+		if (o) {
+			a->pid = o->tgid;
+			a->attr = XS_ATTR_SOCKET;
+			/* A connected UDP socket's port is bound at connect(), where
+			 * no hook sees it: learn its 5-tuple from what it sends, so
+			 * the answers are named too. */
+			if (m->has_ports && m->l4proto == IPPROTO_UDP) {
+				struct xs_sock_key k = {};
+				k.proto = IPPROTO_UDP;
+				k.lport = m->sport;
+				k.rport = m->dport;
+				put_addr(k.laddr, m->saddr, m->family);
+				put_addr(k.raddr, m->daddr, m->family);
+				bpf_map_update_elem(&xs_socks, &k, o, BPF_NOEXIST);
+				port_mark(k.lport);
+			}
+			return;
+		}
+	}
+	if (!m->has_ports || (m->l4proto != IPPROTO_TCP && m->l4proto != IPPROTO_UDP)) {
+		a->attr = XS_ATTR_NONE_PROTO;
+		return;
+	}
+	if (by_tuple(m, !egress, a))
+		return;
+	a->attr = !egress ? XS_ATTR_NONE_PORT : cookie ? XS_ATTR_NONE_OLD : XS_ATTR_NONE_SKB;
+}
+
 /* Counts the frame; 0 when it arrived while paused (counted as such). */
 static __always_inline int admit(struct xs_counters *cnt, const struct xs_config *cfg, __u32 wire_len)
 {
@@ -358,8 +501,10 @@ static __always_inline struct scratch *cpu_scratch(void)
 }
 
 static __always_inline void emit(struct xs_counters *cnt, struct scratch *s, __u64 cap, __u32 wire_len,
-				 __u32 ifindex, __u32 queue, __u32 direction, __u32 action)
+				 __u32 ifindex, __u32 queue, __u32 direction, __u32 action, const struct attribution *a)
 {
+	s->hdr.pid = a->pid;
+	s->hdr.attr = a->attr;
 	s->hdr.ts_mono_ns = bpf_ktime_get_ns();
 	s->hdr.wire_len = wire_len;
 	s->hdr.cap_len = cap;
@@ -387,12 +532,17 @@ int xdpscope_capture(struct xdp_md *ctx)
 	if (!admit(cnt, cfg, wire_len))
 		return verdict;
 	const struct xs_filter *f = active_filter(cfg);
-	if (f && !filter_pass((void *)(long)ctx->data, (void *)(long)ctx->data_end, f, cfg->raw_ip)) {
+	struct pkt_meta m = {};
+	if (f || cfg->proc)
+		parse((void *)(long)ctx->data, (void *)(long)ctx->data_end, &m, cfg->raw_ip);
+	if (f && !filter_pass(&m, f)) {
 		cnt->filtered++;
 		return verdict;
 	}
 	if (!sampled_in(cnt, cfg))
 		return verdict;
+	struct attribution a;
+	xs_attribute(cfg, &m, 0, 0, &a);
 	struct scratch *s = cpu_scratch();
 	if (!s)
 		return verdict;
@@ -403,7 +553,7 @@ int xdpscope_capture(struct xdp_md *ctx)
 		return verdict;
 	}
 	emit(cnt, s, cap, wire_len, ctx->ingress_ifindex, ctx->rx_queue_index, XS_PKT_IN,
-	     verdict == XDP_DROP ? XDP_DROP : XS_NO_ACTION);
+	     verdict == XDP_DROP ? XDP_DROP : XS_NO_ACTION, &a);
 	return verdict;
 }
 
@@ -444,23 +594,28 @@ static __always_inline int tc_capture(struct __sk_buff *skb, __u32 direction, __
 	if (!admit(cnt, cfg, wire_len))
 		return verdict;
 	const struct xs_filter *f = active_filter(cfg);
-	if (f) {
+	struct pkt_meta m = {};
+	if (f || cfg->proc) {
 		__u32 peek = wire_len < XS_PEEK ? wire_len : XS_PEEK;
 		if (peek < 1 || bpf_skb_load_bytes(skb, 0, s->data, peek & (XS_PEEK * 2 - 1)) != 0)
 			peek = 0;
-		if (!filter_pass(s->data, s->data + (peek & (XS_PEEK * 2 - 1)), f, cfg->raw_ip)) {
-			cnt->filtered++;
-			return verdict;
-		}
+		parse(s->data, s->data + (peek & (XS_PEEK * 2 - 1)), &m, cfg->raw_ip);
+	}
+	if (f && !filter_pass(&m, f)) {
+		cnt->filtered++;
+		return verdict;
 	}
 	if (!sampled_in(cnt, cfg))
 		return verdict;
+	struct attribution a;
+	int egress = direction == XS_PKT_OUT;
+	xs_attribute(cfg, &m, egress, egress ? bpf_get_socket_cookie(skb) : 0, &a);
 	__u64 cap = cap_of(cfg, wire_len);
 	if (cap < 1 || bpf_skb_load_bytes(skb, 0, s->data, cap) != 0) {
 		cnt->ring_full++;
 		return verdict;
 	}
-	emit(cnt, s, cap, wire_len, skb->ifindex, direction == XS_PKT_IN ? skb->queue_mapping : 0, direction, action);
+	emit(cnt, s, cap, wire_len, skb->ifindex, direction == XS_PKT_IN ? skb->queue_mapping : 0, direction, action, &a);
 	return verdict;
 }
 
@@ -543,12 +698,19 @@ int xdpscope_fentry(__u64 *ctx)
 		return 0;
 	}
 	const struct xs_filter *f = active_filter(cfg);
-	if (f && !filter_pass(s->data, s->data + cap, f, cfg->raw_ip)) {
+	struct pkt_meta m = {};
+	if (f || cfg->proc)
+		parse(s->data, s->data + cap, &m, cfg->raw_ip);
+	if (f && !filter_pass(&m, f)) {
 		cnt->filtered++;
 		return 0;
 	}
 	if (!sampled_in(cnt, cfg))
 		return 0;
+	struct attribution a;
+	xs_attribute(cfg, &m, 0, 0, &a);
+	s->hdr.pid = a.pid;
+	s->hdr.attr = a.attr;
 	s->hdr.wire_len = wire_len;
 	s->hdr.cap_len = cap;
 	s->hdr.rx_queue = xdp->rxq->queue_index;
@@ -570,7 +732,8 @@ int xdpscope_fexit(__u64 *ctx)
 	if (!s)
 		return 0;
 	/* ctx[1]: the traced program's return value, its XDP action */
-	emit(cnt, s, s->hdr.cap_len, s->hdr.wire_len, cfg->ifindex, s->hdr.rx_queue, XS_PKT_IN, (__u32)ctx[1]);
+	struct attribution a = {.pid = s->hdr.pid, .attr = s->hdr.attr};
+	emit(cnt, s, s->hdr.cap_len, s->hdr.wire_len, cfg->ifindex, s->hdr.rx_queue, XS_PKT_IN, (__u32)ctx[1], &a);
 	return 0;
 }
 

@@ -22,7 +22,7 @@
 #include <linux/types.h>
 #endif
 
-#define XS_PROTO_VERSION 2
+#define XS_PROTO_VERSION 3
 
 /* Largest frame the program copies. Multi-buffer (xdp.frags) frames up to
  * 64 KiB + headers fit; anything longer is truncated and keeps its wire
@@ -47,6 +47,74 @@ struct xs_rec_hdr {
 	__u32 rx_queue;   /* ingress: the receive queue; egress: 0 */
 	__u32 direction;  /* XS_PKT_IN or XS_PKT_OUT */
 	__u32 xdp_action; /* the foreign program's verdict (XDP_ABORTED..XDP_REDIRECT), or XS_NO_ACTION */
+	__u32 pid;        /* the owning process (tgid), 0 = none: see attr */
+	__u32 attr;       /* XS_ATTR_*: how the owner was found, or why there is none */
+};
+
+/* ---- process attribution (bpf/proc.bpf.c learns, the capture programs join) ----
+ *
+ * proc.bpf.c's cgroup hooks record, in process context, which process owns
+ * each socket: by socket cookie (sock_create) and by local address/port and
+ * 5-tuple (post_bind, sendmsg, sock_ops connect/established). The capture
+ * programs share those maps (the helper hands the fds over before load):
+ * egress finds the owner by the skb's socket cookie, ingress (XDP, no skb)
+ * by the 5-tuple, then by the bound local address and port. */
+#define XS_ATTR_OFF 0          /* attribution not running */
+#define XS_ATTR_SOCKET 1       /* egress: the skb's socket, by cookie */
+#define XS_ATTR_FLOW 2         /* the connection's 5-tuple */
+#define XS_ATTR_BOUND 3        /* a socket bound/listening on the local address and port */
+#define XS_ATTR_NONE_PROTO 16  /* not TCP/UDP (ARP, ICMP, other IP protocols, later fragments): no socket to look for */
+#define XS_ATTR_NONE_PORT 17   /* TCP/UDP, no local socket: forwarded, a closed port, or opened before the capture */
+#define XS_ATTR_NONE_SKB 18    /* egress without a socket: forwarded, or sent by the kernel itself (RST, ICMP) */
+#define XS_ATTR_NONE_OLD 19    /* egress from a socket opened before the capture started */
+
+/* Socket maps' keys: IPv4 as IPv4-mapped IPv6 (::ffff:a.b.c.d), so a
+ * dual-stack socket and a v4 packet meet; an unspecified local address
+ * (0.0.0.0 or ::) is all zeros. Ports in host order. Bound entries have no
+ * remote (zeros). Not keyed by network namespace: the XDP hook cannot name
+ * one, so the same 5-tuple in two namespaces is the latest one learned. */
+struct xs_sock_key {
+	__u8 proto; /* IPPROTO_TCP, IPPROTO_UDP */
+	__u8 pad;
+	__u16 lport;
+	__u16 rport;
+	__u16 pad2;
+	__u8 laddr[16];
+	__u8 raddr[16];
+};
+
+struct xs_sock_owner {
+	__u32 tgid;
+	__u32 uid;
+	__u64 cookie; /* the socket's: a release removes only its own entries */
+};
+
+#define XS_SOCK_ENTRIES 65536
+/* xs_ports: one bit per local port any learned socket used (never cleared:
+ * a stale bit only costs the lookups it would have saved). A frame whose
+ * local port has no bit has no local socket: one array read instead of
+ * three failed hash lookups (floods, forwarded traffic, closed ports). */
+#define XS_PORT_WORDS 1024 /* 65536 bits in u64 words */
+/* What proc.bpf.c keeps of each exec (longer ones are cut), by tgid: for a
+ * process gone before the helper could read /proc/PID. */
+#define XS_EXE_MAX 256
+#define XS_ARGS_MAX 256 /* a power of two: the verifier's bound */
+struct xs_exec_info {
+	char path[XS_EXE_MAX];
+	__u32 args_len;
+	char args[XS_ARGS_MAX]; /* argv, each NUL-terminated, as /proc/PID/cmdline */
+};
+
+/* proc.bpf.c → helper, one per socket created: who, read in the creating
+ * process's context, so a process that exits 20 ms later is still named. */
+struct xs_proc_event {
+	__u32 tgid;
+	__u32 tid;
+	__u32 uid;
+	__u32 gid;
+	__u64 cgroup_id;   /* cgroup v2 id (the inode of its directory) */
+	__u64 netns_cookie;
+	char comm[16];
 };
 
 /* Per-CPU counters, summed by the helper.
@@ -151,6 +219,7 @@ struct xs_config {
 	__u32 raw_ip;        /* 1: frames start at the IP header (tun, wireguard: LINKTYPE_RAW) */
 	__u32 ifindex;       /* the captured interface: a traced foreign program may serve others too */
 	__u32 blocks;        /* entries in the block list: 0 = no lookup at all */
+	__u32 proc;          /* 1: join each record to its process (attribution maps are live) */
 };
 
 /* ---- helper → Node stream ---- */
@@ -160,6 +229,7 @@ enum xs_frame_type {
 	XS_F_PACKETS = 2,
 	XS_F_STATS = 3,
 	XS_F_REPLY = 4, /* answer to a control command */
+	XS_F_PROC = 5,  /* a process's description, before the first record naming its pid */
 };
 
 struct xs_frame_hdr {
@@ -188,7 +258,7 @@ struct xs_hello {
 	__u32 link_type; /* LINKTYPE_* (1 = Ethernet) */
 	__u32 mode;      /* XS_MODE_* actually used */
 	__u32 snaplen;
-	__u32 flags;     /* bit 0: multi-buffer (xdp.frags) program */
+	__u32 flags;     /* bit 0: multi-buffer (xdp.frags) program; bit 1: process attribution */
 	__u32 prog_id;
 	__u32 ring_bytes;
 	char ifname[16];
@@ -196,7 +266,7 @@ struct xs_hello {
 	__u32 egress_mode;   /* XS_EGRESS_* */
 	__u32 foreign_id;    /* XS_MODE_TRACE: the traced program's id, else 0 */
 	char foreign_name[16]; /* ... and its name */
-	__u32 pad;
+	__u32 proc_errno;    /* flags bit 1 clear: why process attribution is off (errno), 0 = not asked */
 };
 
 /* Packet record inside an XS_F_PACKETS payload (packed, no padding):
@@ -209,6 +279,21 @@ struct xs_wire_rec {
 	__u32 rx_queue;
 	__u32 direction;  /* XS_PKT_IN or XS_PKT_OUT */
 	__u32 xdp_action; /* or XS_NO_ACTION */
+	__u32 pid;        /* owning process (tgid), 0 = none */
+	__u32 attr;       /* XS_ATTR_* */
+} __attribute__((packed));
+
+/* XS_F_PROC payload: this fixed part, then five strings, each u16 length +
+ * bytes (no NUL): exe path, command line (arguments joined by spaces), user
+ * name, container id, cgroup path. Empty when unknown (the process exited
+ * before /proc could be read: the kernel's fields remain). */
+struct xs_wire_proc {
+	__u32 pid;
+	__u32 uid;
+	__u32 gid;
+	__u32 flags;       /* bit 0: /proc was read */
+	__u64 cgroup_id;
+	char comm[16];
 } __attribute__((packed));
 
 struct xs_stats {

@@ -16,6 +16,7 @@
 #include "xdpscope.skel.h"
 #include "harden.h"
 #include "block.h"
+#include "proc.h"
 
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -261,7 +262,8 @@ static int put_frame(struct relay *r, __u32 type, const void *payload, __u32 len
  * beyond the control reserve. */
 static int has_room(struct relay *r)
 {
-	size_t need = sizeof(struct xs_frame_hdr) + sizeof(struct xs_wire_rec) + r->snaplen + 64 + CONTROL_RESERVE;
+	size_t need = sizeof(struct xs_frame_hdr) + sizeof(struct xs_wire_rec) + r->snaplen + 64 + CONTROL_RESERVE +
+		      sizeof(struct xs_frame_hdr) + XS_PROC_FRAME_MAX;
 	if (out_free(r) >= need)
 		return 1;
 	out_compact(r);
@@ -274,6 +276,13 @@ static int on_record(void *ctx, void *data, size_t size)
 	const struct xs_rec_hdr *k = data;
 	if (size < sizeof(*k) || k->cap_len > size - sizeof(*k))
 		return 0; /* cannot happen: the program writes header + cap_len */
+	if (k->pid) {
+		/* the process's description first, once per change (has_room kept space) */
+		unsigned char desc[XS_PROC_FRAME_MAX];
+		size_t n = xs_proc_frame(k->pid, desc);
+		if (n)
+			put_frame(r, XS_F_PROC, desc, (__u32)n);
+	}
 	if (r->frame_off < 0 || r->tail - (size_t)r->frame_off > PACKETS_FRAME_MAX) {
 		close_packets_frame(r);
 		r->frame_off = (long)r->tail;
@@ -289,6 +298,8 @@ static int on_record(void *ctx, void *data, size_t size)
 		.rx_queue = k->rx_queue,
 		.direction = k->direction,
 		.xdp_action = k->xdp_action,
+		.pid = k->pid,
+		.attr = k->attr,
 	};
 	memcpy(r->out + r->tail, &w, sizeof(w));
 	memcpy(r->out + r->tail + sizeof(w), k + 1, k->cap_len);
@@ -538,7 +549,8 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: xdpscope-helper capture --iface NAME [--mode auto|native|generic] [--snaplen N]\n"
 		   "                               [--sample N] [--filter EXPR] [--ring-bytes N]\n"
-		   "                               [--direction in|out|inout] [--egress-attach auto|tcx|clsact]\n");
+		   "                               [--direction in|out|inout] [--egress-attach auto|tcx|clsact]\n"
+		   "                               [--no-proc]\n");
 }
 
 static int parse_num(const char *opt, const char *s, unsigned long long min, unsigned long long max,
@@ -571,6 +583,12 @@ static int load_program(struct relay *r, unsigned long long ring_bytes, int frag
 	}
 	if (!r->skel)
 		return trace ? -EINVAL : -errno;
+	int serr = xs_proc_share_maps(r->skel);
+	if (serr) {
+		xdpscope_bpf__destroy(r->skel);
+		r->skel = NULL;
+		return serr;
+	}
 	/* Only the programs this capture attaches: nothing else is verified or loaded. */
 	bpf_program__set_autoload(r->skel->progs.xdpscope_capture, (dirs & XS_CAP_IN) && !trace && !after);
 	bpf_program__set_autoload(r->skel->progs.xdpscope_ingress, after);
@@ -726,10 +744,12 @@ int xs_capture(int argc, char **argv)
 		{"snaplen", required_argument, 0, 's'}, {"sample", required_argument, 0, 'n'},
 		{"filter", required_argument, 0, 'f'}, {"ring-bytes", required_argument, 0, 'r'},
 		{"direction", required_argument, 0, 'd'}, {"egress-attach", required_argument, 0, 'e'},
-		{"help", no_argument, 0, 'h'}, {"verbose", no_argument, 0, 'v'}, {0, 0, 0, 0},
+		{"help", no_argument, 0, 'h'}, {"verbose", no_argument, 0, 'v'}, {"no-proc", no_argument, 0, 'P'},
+		{0, 0, 0, 0},
 	};
 	const char *iface = NULL, *mode = "auto", *filter = NULL, *direction = "inout", *egress_how = "auto";
 	unsigned long long snaplen = 262144, sample = 1, ring_bytes = 8u << 20;
+	int want_proc = 1;
 	opterr = 0;
 	optind = 1;
 	int c;
@@ -745,6 +765,7 @@ int xs_capture(int argc, char **argv)
 		case 'e': egress_how = optarg; break;
 		case 'h': usage(stdout); return XS_EXIT_OK;
 		case 'v': xs_debug = 1; break;
+		case 'P': want_proc = 0; break;
 		default:
 			xs_err("capture: unknown or incomplete option '%s'", argv[optind - 1]);
 			return XS_EXIT_USAGE;
@@ -843,6 +864,20 @@ int xs_capture(int argc, char **argv)
 	}
 
 	libbpf_set_print(quiet_print);
+	/* Process attribution first: the capture programs share its maps,
+	 * created here; its programs load in a thread meanwhile (joined after
+	 * the capture object's load). Its failure only turns it off (hello
+	 * says why). */
+	int proc_errno = 0;
+	if (want_proc) {
+		char perr[256] = "";
+		int e = xs_proc_start(perr, sizeof(perr));
+		if (e) {
+			proc_errno = -e;
+			if (xs_debug)
+				xs_err("process attribution off: %s", perr);
+		}
+	}
 	struct relay r = {.link_fd = -1, .egress_link_fd = -1, .clsact_watch_fd = -1, .ifindex = ifindex, .frame_off = -1};
 	r.snaplen = snaplen < XS_MAX_SNAP - 1 ? (unsigned int)snaplen : XS_MAX_SNAP - 1;
 	int err = load_program(&r, ring_bytes, 1, dirs, trace, after);
@@ -861,8 +896,17 @@ int xs_capture(int argc, char **argv)
 		xs_err("could not load the XDP program: %s", strerror(-err));
 		return XS_EXIT_ATTACH;
 	}
+	if (want_proc && !proc_errno) {
+		char perr[256] = "";
+		int e = xs_proc_finish(perr, sizeof(perr));
+		if (e) {
+			proc_errno = -e;
+			if (xs_debug)
+				xs_err("process attribution off: %s", perr);
+		}
+	}
 	struct xs_config cfg = {.snaplen = r.snaplen, .sample_n = (__u32)sample, .active_filter = 0, .paused = 0, .raw_ip = (__u32)raw_ip,
-				 .ifindex = (__u32)ifindex};
+				 .ifindex = (__u32)ifindex, .proc = (__u32)xs_proc_running()};
 	__u32 zero = 0;
 	if (bpf_map__update_elem(r.skel->maps.filters, &zero, sizeof(zero), &flt, sizeof(flt), BPF_ANY) ||
 	    set_config(&r, &cfg)) {
@@ -940,7 +984,17 @@ int xs_capture(int argc, char **argv)
 		       !(dirs & XS_CAP_IN) ? "this capture is egress only; blocking drops received frames and needs ingress"
 		       : trace ? "beside a traced foreign XDP program frames can only be watched, not dropped (its verdict stands)"
 		       : NULL);
-	r.rb = ring_buffer__new(bpf_map__fd(r.skel->maps.records), on_record, &r, NULL);
+	/* Process events first: ring_buffer__consume() drains rings in the order
+	 * added, so a socket's owner is known before its packets are relayed. */
+	if (xs_proc_running()) {
+		r.rb = ring_buffer__new(xs_proc_events_fd(), xs_proc_on_event, &r, NULL);
+		if (r.rb && ring_buffer__add(r.rb, bpf_map__fd(r.skel->maps.records), on_record, &r)) {
+			ring_buffer__free(r.rb);
+			r.rb = NULL;
+		}
+	} else {
+		r.rb = ring_buffer__new(bpf_map__fd(r.skel->maps.records), on_record, &r, NULL);
+	}
 	/* As large as the ring (1..8 MiB): enough to batch writes, never a
 	 * hidden second ring much larger than the one the user sized. */
 	r.out_cap = ring_bytes < (1u << 20) ? (1u << 20) : ring_bytes > (8u << 20) ? (8u << 20) : (size_t)ring_bytes;
@@ -973,7 +1027,8 @@ int xs_capture(int argc, char **argv)
 
 	struct xs_hello hello = {
 		.version = XS_PROTO_VERSION, .ifindex = (__u32)ifindex, .link_type = (__u32)link_type,
-		.mode = (__u32)used_mode, .snaplen = r.snaplen, .flags = r.frags ? 1u : 0u,
+		.mode = (__u32)used_mode, .snaplen = r.snaplen, .flags = (r.frags ? 1u : 0u) | (xs_proc_running() ? 2u : 0u),
+		.proc_errno = (__u32)proc_errno,
 		.ring_bytes = (__u32)ring_bytes, .directions = (__u32)dirs, .egress_mode = (__u32)r.egress_mode,
 	};
 	struct bpf_prog_info pinfo;
@@ -1126,6 +1181,7 @@ out:
 	if (r.rb)
 		ring_buffer__free(r.rb);
 	xdpscope_bpf__destroy(r.skel);
+	xs_proc_stop();
 	free(r.out);
 	if (sfd >= 0)
 		close(sfd);

@@ -7,6 +7,7 @@
 #include "common.h"
 #include "filter.h"
 #include "harden.h"
+#include "proc.h"
 
 #include <string.h>
 #include <unistd.h>
@@ -31,6 +32,8 @@ int main(int argc, char **argv)
 		xs_prog_names_snapshot();
 	if (argc >= 2 && !strcmp(argv[1], "capture") && geteuid() == 0)
 		xs_capture_prepare(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "capture"))
+		xs_proc_prepare();
 	int hr = harden_startup(argc, argv);
 	if (hr != 0)
 		return hr == HARDEN_BAD_ARGS ? XS_EXIT_USAGE : XS_EXIT_PRIV;

@@ -20,6 +20,7 @@ need=(
   "/usr/sbin/dovecot:dovecot-imapd" "/usr/lib/dovecot/pop3:dovecot-pop3d"
   "rpcbind:rpcbind" "rpcinfo:rpcbind" "/usr/lib/postgresql:postgresql" "psql:postgresql-client"
   "redis-server:redis-server" "redis-cli:redis-tools" "mariadbd:mariadb-server" "mariadb:mariadb-client"
+  "nsenter:util-linux" "setpriv:util-linux"
 )
 missing=()
 for entry in "${need[@]}"; do

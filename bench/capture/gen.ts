@@ -16,7 +16,7 @@
 // generator's (its thread also runs the receiving veth's softirq, so the
 // receiver's kernel work lands there) per million packets. Root only; the
 // generator is bounded (at most 60 s); namespaces and files are deleted.
-import { execFileSync, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,7 +44,8 @@ interface Stage {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-function waitFor(child: ChildProcess, text: () => string, re: RegExp, timeoutMs = 15_000): Promise<void> {
+// generous: on a loaded machine node and the helper take many seconds to start
+function waitFor(child: ChildProcess, text: () => string, re: RegExp, timeoutMs = 60_000): Promise<void> {
   return new Promise((resolve, reject) => {
     const t = setTimeout(() => { clearInterval(iv); reject(new Error(`timeout waiting for ${re}: ${text()}`)); }, timeoutMs);
     const iv = setInterval(() => { if (re.test(text())) { clearTimeout(t); clearInterval(iv); resolve(); } }, 20);
@@ -99,6 +100,8 @@ interface Capturer {
   finish: (child: ChildProcess, text: () => string) => Promise<{ captured: number; seen?: number; dropped?: number; filtered?: number }>;
   /** its own kernel counters (xdpscope's program) are read */
   counters: boolean;
+  /** run through nsenter (the host's mounts: process attribution needs the cgroup v2 hierarchy `ip netns exec` hides) */
+  nsenter?: boolean;
 }
 
 async function stop(child: ChildProcess, how: 'SIGINT' | 'stdin'): Promise<void> {
@@ -111,7 +114,8 @@ async function stop(child: ChildProcess, how: 'SIGINT' | 'stdin'): Promise<void>
 }
 
 async function runStage(pair: VethPair, c: Capturer, secs: number, threads: number): Promise<Stage> {
-  const child = pair.spawn(pair.serverNs, c.cmd, { stdio: ['pipe', c.name.startsWith('helper') ? 'ignore' : 'pipe', 'pipe'], env: { ...process.env, XDPSCOPE_HELPER: HELPER } });
+  const opts = { stdio: ['pipe', c.name.startsWith('helper') ? 'ignore' : 'pipe', 'pipe'] as Array<'pipe' | 'ignore'>, env: { ...process.env, XDPSCOPE_HELPER: HELPER } };
+  const child = c.nsenter ? spawn('nsenter', [`--net=/run/netns/${pair.serverNs}`, ...c.cmd], opts) : pair.spawn(pair.serverNs, c.cmd, opts);
   let text = '';
   child.stdout?.on('data', (d) => { text += d; });
   child.stderr!.on('data', (d) => { text += d; });
@@ -190,6 +194,19 @@ export async function genBench(secs: number, threads: number): Promise<void> {
           };
         },
       },
+      // process attribution off and on, both from the host's mounts (the cgroup hooks need them)
+      ...[false, true].map((proc): Capturer => ({
+        name: `capture proc ${proc ? 'on' : 'off'}`, counters: false, ready: proc ? /Capturing on .*processes/ : /Capturing on/, nsenter: true,
+        cmd: [process.execPath, CLI, 'capture', '-q', '-i', pair.serverIf, '-w', ours, ...(proc ? [] : ['--no-proc'])],
+        finish: async (ch, t) => {
+          await stop(ch, 'SIGINT');
+          const x = t();
+          return {
+            captured: num(/Packets captured: (\d+)/, x), dropped: num(/dropped by ring: (\d+)/, x),
+            filtered: num(/filtered: (\d+)/, x), seen: num(/\(seen (\d+)/, x),
+          };
+        },
+      })),
       {
         name: 'xdpdump', counters: false, ready: /listening on/,
         cmd: ['xdpdump', '--load-xdp-program', '-i', pair.serverIf, '-w', join(dir, 'xdpdump.pcap')],
@@ -217,7 +234,8 @@ export async function genBench(secs: number, threads: number): Promise<void> {
       console.log(`${s.name.padEnd(18)}  ${String(s.sent).padEnd(9)}  ${s.genMpps.toFixed(3).padEnd(5)}  ${cell(s.seen)}  ${cell(s.captured)}  ${cell(s.dropped)}  ${cell(s.filtered)}  ${exact.padEnd(5)}  ${(s.progNs >= 0 ? s.progNs.toFixed(1) : '-').padEnd(10)}  ${s.cpu.toFixed(2).padEnd(14)}  ${per.padEnd(10)}  ${(s.genCpu / (s.sent / 1e6)).toFixed(3)}`);
     }
     for (const s of stages) if (s.seen >= 0 && s.sent > s.seen) console.log(`  ${s.name}: ${s.sent - s.seen} frames the receiving veth had no room for (its queue to the XDP program was full)`);
-    const a = stages[3], b = stages[4];
+    const a = stages[3], b = stages[6], off = stages[4], on = stages[5];
+    console.log(`ratio attribution on/off: XDP ns per packet ${(on.progNs / off.progNs).toFixed(3)}, capturer CPU per packet ${((on.cpu / on.captured) / (off.cpu / off.captured)).toFixed(3)}`);
     console.log(`ratio xdpscope/xdpdump: captured ${(a.captured / b.captured).toFixed(3)}, capture rate ${((a.captured / a.sent) / (b.captured / b.sent)).toFixed(3)}, CPU per packet ${((a.cpu / a.captured) / (b.cpu / b.captured)).toFixed(3)}`);
   } finally {
     writeFileSync('/proc/sys/kernel/bpf_stats_enabled', statsWas);

@@ -45,6 +45,11 @@ export const COLUMNS = [
   { id: 'hostSni', title: 'Host/SNI', type: 'string', fields: ['http.host', 'http2.headers.authority', 'http3.headers.authority', 'tls.handshake.extensions_server_name'], width: 150 },
   { id: 'userAgent', title: 'User-Agent', type: 'string', fields: ['http.user_agent', 'http2.headers.user_agent', 'http3.headers.user_agent'], width: 170 },
   { id: 'contentLength', title: 'Content-Length', type: 'number', fields: ['http.content_length', 'http2.headers.content_length', 'http3.headers.content_length'], width: 120, numeric: true },
+  // the local process behind the packet (live capture with attribution, or a file that kept it)
+  { id: 'process', title: 'Process', type: 'string', fields: ['proc.name'], width: 110, hidden: true },
+  { id: 'pid', title: 'PID', type: 'number', fields: ['proc.pid'], width: 80, numeric: true, hidden: true },
+  { id: 'user', title: 'User', type: 'string', fields: ['user.name'], width: 90, hidden: true },
+  { id: 'container', title: 'Container', type: 'string', fields: ['container.id'], width: 120, hidden: true },
 ] as const satisfies readonly ColumnDef[];
 
 type Col = (typeof COLUMNS)[number];

@@ -148,6 +148,35 @@ export interface AlertMarker {
   end: number;
 }
 
+/** Statistics → Processes: one local process (helper attribution; Falco's names in the fields) */
+export interface ProcessRow {
+  pid: number;
+  name: string;
+  exepath: string;
+  /** proc.cmdline, '' when unknown */
+  cmdline: string;
+  uid: number;
+  user: string;
+  /** container.id ('host' outside containers) */
+  container: string;
+  packets: number;
+  bytes: number;
+  /** sent (outbound) and received (inbound) */
+  txPackets: number;
+  txBytes: number;
+  rxPackets: number;
+  rxBytes: number;
+  /** remote address:port pairs it talked to (at most 256; remotesSaturated when there were more) */
+  remotes: string[];
+  remotesSaturated: boolean;
+  /** TLS SNI and HTTP Host names it used */
+  services: string[];
+  firstTs: number;
+  lastTs: number;
+  /** a display filter selecting its packets */
+  filter: string;
+}
+
 export interface StatsSnapshot {
   summary: { packets: number; bytes: number; firstTs: number | null; lastTs: number | null; durationSec: number };
   conversations: Record<ConvType, ConversationRow[]>;
@@ -157,6 +186,10 @@ export interface StatsSnapshot {
   hierarchy: HierarchyNode[];
   io: IoGraphData & { markers: AlertMarker[] };
   http: HttpStats;
+  /** Statistics → Processes, by bytes; empty when the capture has no attribution */
+  processes: ProcessRow[];
+  /** packets attribution ran for and found no local process */
+  unattributed: number;
 }
 
 /** LLM API calls to one model, read from the traffic (gen_ai.* fields) */
@@ -372,7 +405,16 @@ export interface InsightsSnapshot {
 // engine → renderer).
 export const insightsSnapshot = z.custom<InsightsSnapshot>(() => true);
 
+export const processRow = z.object({
+  pid: z.number(), name: z.string(), exepath: z.string(), cmdline: z.string(), uid: z.number(), user: z.string(), container: z.string(),
+  packets: z.number(), bytes: z.number(), txPackets: z.number(), txBytes: z.number(), rxPackets: z.number(), rxBytes: z.number(),
+  remotes: z.array(z.string()), remotesSaturated: z.boolean(), services: z.array(z.string()), firstTs: z.number(), lastTs: z.number(), filter: z.string(),
+}).strict() satisfies z.ZodType<ProcessRow>;
+
 export const insightsApi = {
   /** alerts and statistics of the open capture (main/engine/insights), as plain JSON */
   getInsights: call(empty, insightsSnapshot),
+  /** Statistics → Processes of the open capture: per local process, by bytes (at most `limit` rows) */
+  getProcesses: call(z.object({ limit: z.number().int().min(1).max(10_000).optional() }).strict(),
+    z.object({ processes: z.array(processRow), unattributed: z.number() }).strict()),
 };

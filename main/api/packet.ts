@@ -36,11 +36,28 @@ export const enrichedInfo = z.object({
 });
 export type EnrichedInfo = z.infer<typeof enrichedInfo>;
 
+/** The detail pane's "Process" section: the packet's local process, or why none (absent: attribution did not run) */
+export const processDetails = z.object({
+  pid: z.number().optional(),
+  name: z.string().optional(),
+  exepath: z.string().optional(),
+  cmdline: z.string().optional(),
+  uid: z.number().optional(),
+  user: z.string().optional(),
+  container: z.string().optional(),
+  /** how the packet was joined to its socket: socket, flow, bound */
+  match: z.string().optional(),
+  /** why no process is named */
+  none: z.string().optional(),
+}).strict();
+export type ProcessDetails = z.infer<typeof processDetails>;
+
 export const packetDetails = z.object({
   number: nat,
   tree: z.array(detailNode),
   bytes,
   enriched: enrichedInfo,
+  process: processDetails.optional(),
   expert: z.array(z.object({ severity: z.string(), message: z.string(), protocol: z.string().optional() })),
   /** field name → byte range, for the enriched items that come from bytes (e.g. http.user_agent) */
   highlights: z.record(z.string(), z.object({ start: z.number(), len: z.number() })),

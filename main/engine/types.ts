@@ -57,6 +57,17 @@ export interface RawPacket {
    * a live capture traced it; saved under our PEN.
    */
   xdpAction?: number;
+  /**
+   * The local process whose socket sent or received the frame, when a live
+   * capture attributed it (or a saved one kept it); one shared object per
+   * process description. See ProcessInfo.
+   */
+  proc?: ProcessInfo;
+  /**
+   * How the process was found, or why there is none (PROC_ATTR); absent
+   * when attribution did not run.
+   */
+  procAttr?: number;
   /** byte offset of the record in its file, for error messages */
   fileOffset?: number;
   /**
@@ -69,6 +80,33 @@ export interface RawPacket {
   tsFrac?: number;
   tsUnitNs?: number;
 }
+
+/** A local process, as the capture helper described it (Falco's field names in comments). */
+export interface ProcessInfo {
+  /** proc.pid (the thread group id) */
+  pid: number;
+  /** proc.name: the kernel's comm (at most 15 bytes) */
+  name: string;
+  /** proc.exepath; '' when unknown */
+  exepath: string;
+  /** the arguments, argv[0] first; empty when /proc could not be read in time */
+  argv: string[];
+  /** user.uid, group.gid */
+  uid: number;
+  gid: number;
+  /** user.name; '' when unknown */
+  user: string;
+  /** the full container id (64 hex for docker/containerd/cri-o/podman, a machine name for nspawn), '' on the host */
+  container: string;
+  /** the cgroup v2 path ('' when unknown) */
+  cgroup: string;
+}
+
+/** RawPacket.procAttr: helper/PROTOCOL.md, bpf/xdpscope.h XS_ATTR_* */
+export const PROC_ATTR = {
+  SOCKET: 1, FLOW: 2, BOUND: 3,
+  NONE_PROTO: 16, NONE_PORT: 17, NONE_SKB: 18, NONE_OLD: 19,
+} as const;
 
 /**
  * Field value types, after Wireshark's ftypes. Representation in Field.value:

@@ -1,4 +1,5 @@
-// The decoded tree (layers → fields) and an "Enriched" section. Selecting a
+// The decoded tree (layers → fields), an "Enriched" section and, beside it,
+// a "Process" section (the packet's local process, or why none). Selecting a
 // field highlights its bytes; right-click applies it as a filter.
 import { useEffect, useState } from 'react';
 import type { DetailNode, PacketDetails } from '../../main/api/types';
@@ -33,6 +34,33 @@ function Enriched({ d, onPick }: { d: PacketDetails; onPick(name: string): void 
     <div className="enriched" data-testid="enriched">
       <div className="section-title">Enriched</div>
       <ul>{items}</ul>
+    </div>
+  );
+}
+
+/** The local process behind the packet (live attribution, or a file that kept it); right-click filters on it. */
+function Process({ d, onFilter }: { d: PacketDetails; onFilter(filter: string): void }) {
+  const p = d.process;
+  if (!p) return null;
+  const item = (key: string, label: string, value: string | number | undefined, filter?: string) =>
+    value === undefined || value === '' ? null : (
+      <li key={key} data-process={key} title={filter}
+        onContextMenu={(e) => { if (filter) { e.preventDefault(); onFilter(filter); } }}>
+        <span className="k">{label}</span><span className="v">{value}</span>
+      </li>
+    );
+  const items = p.none !== undefined ? [item('none', 'None', p.none, 'proc.none')] : [
+    item('name', 'Process', p.name !== undefined ? `${p.name} (pid ${p.pid})` : p.pid, `proc.pid == ${p.pid}`),
+    item('exepath', 'Executable', p.exepath, p.exepath ? `proc.exepath == ${JSON.stringify(p.exepath)}` : undefined),
+    item('cmdline', 'Command line', p.cmdline),
+    item('user', 'User', p.user ? `${p.user} (uid ${p.uid})` : p.uid, `user.uid == ${p.uid}`),
+    item('container', 'Container', p.container, p.container ? `container.id == ${JSON.stringify(p.container)}` : undefined),
+    item('match', 'Matched by', p.match),
+  ];
+  return (
+    <div className="enriched process" data-testid="process">
+      <div className="section-title">Process</div>
+      <ul>{items.filter(Boolean)}</ul>
     </div>
   );
 }
@@ -95,6 +123,7 @@ export function DetailPane() {
         <button title="Add a comment to this packet (saved in the pcapng, shown by Wireshark as frame.comment)" onClick={() => store.getState().openCommentEditor(d.number)}>💬 Add comment</button>
       </div>
       <Enriched d={d} onPick={pickByName} />
+      <Process d={d} onFilter={(f) => void store.getState().setFilterText(f)} />
       {d.expert.length > 0 && (
         <ul className="expert">{d.expert.map((x, i) => <li key={i} className={`sev-${x.severity}`}>{x.protocol ? `${x.protocol}: ` : ''}{x.message}</li>)}</ul>
       )}

@@ -1,5 +1,6 @@
 // Statistics views like Wireshark's Statistics menu: Conversations,
-// Endpoints, Protocol Hierarchy, HTTP, AI service use. Plain sortable
+// Endpoints, Protocol Hierarchy, HTTP, AI service use, and the local
+// Processes behind the packets (live attribution). Plain sortable
 // tables; double-click a row to apply it as a display filter.
 import { useMemo, useState } from 'react';
 import type { ConvType, EndpointType, HierarchyNode } from '../../main/api/insights';
@@ -14,7 +15,7 @@ export interface StatisticsViewProps {
   initialTab?: StatsTab;
 }
 
-export type StatsTab = 'conversations' | 'endpoints' | 'hierarchy' | 'http' | 'ai';
+export type StatsTab = 'conversations' | 'endpoints' | 'hierarchy' | 'http' | 'ai' | 'processes';
 
 type Cell = string | number;
 interface Column { key: string; label: string; numeric?: boolean }
@@ -84,7 +85,9 @@ export function StatisticsView({ stats, onApplyFilter, initialTab = 'conversatio
   const conv = stats.conversations[convType];
   const eps = stats.endpoints[epType];
   const ported = convType === 'tcp' || convType === 'udp';
-  const tabs: Array<[StatsTab, string]> = [['conversations', 'Conversations'], ['endpoints', 'Endpoints'], ['hierarchy', 'Protocol Hierarchy'], ['http', 'HTTP'], ['ai', 'AI services']];
+  const tabs: Array<[StatsTab, string]> = [['conversations', 'Conversations'], ['endpoints', 'Endpoints'], ['hierarchy', 'Protocol Hierarchy'], ['http', 'HTTP'], ['ai', 'AI services'], ['processes', 'Processes']];
+  // sessions saved before attribution have no table
+  const procs = stats.processes ?? [];
   return (
     <div className="xi-stats">
       <div className="xi-tabs" role="tablist">
@@ -132,6 +135,25 @@ export function StatisticsView({ stats, onApplyFilter, initialTab = 'conversatio
           <SortableTable label="HTTP requests by User-Agent family" columns={[s('key', 'User-Agent family'), n('count', 'Requests')]} rows={stats.http.byUserAgentFamily} />
           <SortableTable label="HTTP responses by status" columns={[s('key', 'Status'), n('count', 'Responses')]} rows={stats.http.byStatus}
             onRowActivate={(i) => onApplyFilter?.(`http.response.code == ${stats.http.byStatus[i].key}`)} />
+        </div>
+      )}
+      {tab === 'processes' && (
+        <div className="xi-processes">
+          <div className="muted">
+            {procs.length ? `${procs.length} local process${procs.length === 1 ? '' : 'es'}; ${stats.unattributed ?? 0} packets without one`
+              : 'No packet names a local process (a live capture with attribution, or a file that kept it, does).'}
+          </div>
+          <SortableTable
+            label="Processes"
+            columns={[n('pid', 'PID'), s('name', 'Process'), s('user', 'User'), s('container', 'Container'), n('packets', 'Packets'), n('bytes', 'Bytes'),
+              n('txBytes', 'Bytes sent'), n('rxBytes', 'Bytes received'), n('remoteCount', 'Remotes'), s('remotes', 'Remote endpoints'), s('services', 'Services'), s('cmdline', 'Command line'), s('exepath', 'Executable')]}
+            rows={procs.map((p) => ({
+              pid: p.pid, name: p.name, user: p.user || String(p.uid), container: p.container, packets: p.packets, bytes: p.bytes, txBytes: p.txBytes, rxBytes: p.rxBytes,
+              remoteCount: p.remotes.length, remotes: p.remotes.slice(0, 8).join(', ') + (p.remotes.length > 8 || p.remotesSaturated ? ', …' : ''),
+              services: p.services.join(', '), cmdline: p.cmdline, exepath: p.exepath,
+            }))}
+            onRowActivate={(i) => onApplyFilter?.(procs[i].filter)}
+          />
         </div>
       )}
       {tab === 'ai' && (

@@ -45,12 +45,14 @@ class FdSink implements ByteSink {
 const USAGE = `Usage: xdpscope capture -i IFACE [-w FILE.pcapng] [-c COUNT] [-a KEY:VALUE ...]
                         [-b filesize:KB|files:N|duration:SECS|interval:SECS|packets:N ...]
                         [-s SNAPLEN] [-f FILTER] [-Q in|out|inout] [--mode auto|native|generic]
-                        [--sample N] [--ring-bytes N] [--allow-blocking] [-q]
+                        [--sample N] [--ring-bytes N] [--allow-blocking] [--no-proc] [-q]
 
 Captures the frames IFACE receives (XDP) and sends (tcx) without changing
 the traffic, and writes them to a pcapng file that tshark and Wireshark
 open; each frame's direction is in its flags (frame.packet_flags_direction:
-1 inbound, 2 outbound).
+1 inbound, 2 outbound), and the local process behind it, learned in the
+kernel (proc.pid, proc.name, proc.exepath, proc.cmdline, user.uid,
+user.name, container.id: an option under our PEN and a readable comment).
 Stops on -c/-a, Ctrl-C or SIGTERM, and prints packets captured / dropped
 (ring full: this side could not keep up) / filtered.
 
@@ -78,6 +80,7 @@ Options:
       --ring-bytes N      kernel ring buffer size (power of two, default 8388608)
       --allow-blocking    let 'xdpscope block ADDR' drop this capture's received frames from
                           ADDR (see xdpscope-block(1)); the blocks end with the capture
+      --no-proc           do not name each packet's local process (nothing loaded for it)
   -q, --quiet             no running count
   -h, --help              show this help
 
@@ -90,6 +93,8 @@ function describe(h: HelloInfo, withId = true): string {
   else if (h.mode === 'after' && h.foreign) parts.push(`behind XDP program ${h.foreign.id} '${h.foreign.name}': only what it passes`);
   else if (h.mode !== 'none') parts.push(`XDP ${h.mode} mode`);
   if (h.egressMode !== 'none') parts.push(`egress ${h.egressMode}`);
+  // only when on: scripts match the banner as it was before attribution existed
+  if (h.proc.on) parts.push('processes');
   return parts.join(' + ') + (withId ? `, prog id ${h.progId}` : '');
 }
 
@@ -122,6 +127,7 @@ export async function run(argv: string[]): Promise<number> {
         direction: { type: 'string', short: 'Q' },
         sample: { type: 'string' },
         'ring-bytes': { type: 'string' },
+        'no-proc': { type: 'boolean' },
         quiet: { type: 'boolean', short: 'q' },
         'allow-blocking': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -201,6 +207,7 @@ export async function run(argv: string[]): Promise<number> {
     cap = startCapture({
       iface, mode, filter: values.filter, direction,
       snaplen: snaplen as number | undefined, sample: sample as number | undefined, ringBytes: ringBytes as number | undefined,
+      ...(values['no-proc'] ? { proc: false } : {}),
     });
   } catch (e) {
     process.stderr.write(`xdpscope capture: ${(e as Error).message}\n`);

@@ -16,7 +16,8 @@ const USAGE = `Usage: xdpscope insights -r FILE [--json|--eve] [--settings FILE]
 
 Prints security alerts (traffic spikes, port scans, brute force, SYN floods,
 ICMP floods, unexpected protocols, services on foreign ports, AI service use)
-and summary statistics (conversations, endpoints, protocol hierarchy, HTTP)
+and summary statistics (conversations, endpoints, protocol hierarchy, HTTP,
+and the local processes behind the packets when the capture named them)
 for a capture.
 
   -r, --read FILE      capture file (pcap or pcapng, optionally gzipped)
@@ -205,6 +206,12 @@ function renderText(file: string, s: InsightsSnapshot, top: number, damage: stri
     const users = rows.some((e) => e.users);
     out += table(['Address', 'Packets', 'Bytes', 'Tx packets', 'Tx bytes', 'Rx packets', 'Rx bytes', 'Country', 'ASN', ...(users ? ['Users'] : [])],
       rows.map((e) => [e.address, e.packets, e.bytes, e.txPackets, e.txBytes, e.rxPackets, e.rxBytes, e.country ?? '', e.asn ?? '', ...(users ? [e.users?.join(', ') ?? ''] : [])]));
+  }
+  if (st.processes.length) {
+    out += `\n== Processes (top ${Math.min(top, st.processes.length)} of ${st.processes.length} by bytes; ${st.unattributed} packets without a local process) ==\n`;
+    out += table(['PID', 'Process', 'User', 'Container', 'Packets', 'Bytes', 'Sent', 'Received', 'Remotes', 'Services', 'Command line'],
+      st.processes.slice(0, top).map((p) => [p.pid, p.name, p.user || String(p.uid), p.container, p.packets, p.bytes, fmtBytes(p.txBytes), fmtBytes(p.rxBytes),
+        p.remotes.slice(0, 3).join(',') + (p.remotes.length > 3 ? ` +${p.remotes.length - 3}${p.remotesSaturated ? '+' : ''}` : ''), p.services.join(','), p.cmdline.slice(0, 80)]));
   }
   if (st.http.requests || st.http.responses) {
     out += `\n== HTTP (${st.http.requests} requests, ${st.http.responses} responses) ==\n`;

@@ -23,6 +23,8 @@ export interface HelperCaptureOptions {
   direction?: CaptureDirection;
   /** how egress attaches: tcx (kernel >= 6.6), a clsact filter, or tcx falling back to clsact (default) */
   egressAttach?: 'auto' | 'tcx' | 'clsact';
+  /** name each packet's local process (default true; false: `--no-proc`, nothing loaded for it) */
+  proc?: boolean;
   /** RawPacket.interfaceId to stamp on packets (default 0) */
   interfaceId?: number;
   /** helper binary (default: helperPath()) */
@@ -94,6 +96,7 @@ export function helperArgs(o: HelperCaptureOptions): string[] {
   if (o.ringBytes !== undefined) args.push('--ring-bytes', String(o.ringBytes));
   if (o.direction !== undefined) args.push('--direction', o.direction);
   if (o.egressAttach !== undefined) args.push('--egress-attach', o.egressAttach);
+  if (o.proc === false) args.push('--no-proc');
   return args;
 }
 

@@ -2,12 +2,16 @@
 // frames `u32 type, u32 len, payload`, little-endian. Packet records become
 // RawPackets whose data are views into the chunk they arrived in; only a
 // record that straddles two chunks is copied.
-import type { RawPacket } from '../types';
+import type { ProcessInfo, RawPacket } from '../types';
 
-export const FRAME = { HELLO: 1, PACKETS: 2, STATS: 3, REPLY: 4 } as const;
-export const PROTO_VERSION = 2;
+export const FRAME = { HELLO: 1, PACKETS: 2, STATS: 3, REPLY: 4, PROC: 5 } as const;
+export const PROTO_VERSION = 3;
 const FRAME_HDR = 8;
-const REC_HDR = 32;
+const REC_HDR = 40;
+/** struct xs_wire_proc: the fixed part of a PROC frame */
+const PROC_FIXED = 40;
+/** Processes remembered per capture; beyond it the oldest description goes (a record naming it again gets a fresh frame only if the helper resends, so this only bounds memory). */
+const MAX_PROCS = 65536;
 const HELLO_LEN = 80;
 const STATS_LEN = 80;
 /** The helper never sends more: a bigger length means a corrupt stream. */
@@ -38,6 +42,8 @@ export interface HelloInfo {
   egressMode: 'tcx' | 'clsact' | 'none';
   /** modes 'trace' and 'after': the foreign XDP program beside which we capture */
   foreign: { id: number; name: string } | null;
+  /** process attribution: running, or why not (the errno's name, e.g. 'EPERM'; null when not asked for) */
+  proc: { on: true } | { on: false; errno: number | null };
 }
 
 export interface CaptureStats {
@@ -102,6 +108,33 @@ export function parseHello(p: Buffer): HelloInfo {
     directions: dirs === 1 ? 'in' : dirs === 2 ? 'out' : 'inout',
     egressMode: (['none', 'tcx', 'clsact'] as const)[p.readUInt32LE(52)] ?? 'none',
     foreign: foreignId ? { id: foreignId, name: cstr(p.subarray(60, 76)) } : null,
+    proc: (p.readUInt32LE(20) & 2) === 2 ? { on: true } : { on: false, errno: p.readUInt32LE(76) || null },
+  };
+}
+
+/** A PROC frame (helper/PROTOCOL.md): struct xs_wire_proc, then five u16-length strings. */
+export function parseProc(p: Buffer): ProcessInfo {
+  if (p.length < PROC_FIXED) throw new Error(`helper protocol: proc frame of ${p.length} bytes, expected at least ${PROC_FIXED}`);
+  const strs: string[] = [];
+  let at = PROC_FIXED;
+  for (let i = 0; i < 5; i++) {
+    if (at + 2 > p.length) { strs.push(''); continue; }
+    const n = Math.min(p.readUInt16LE(at), p.length - at - 2);
+    strs.push(p.subarray(at + 2, at + 2 + n).toString('utf8'));
+    at += 2 + n;
+  }
+  const comm = p.subarray(24, 40);
+  const nul = comm.indexOf(0);
+  return {
+    pid: p.readUInt32LE(0),
+    uid: p.readUInt32LE(4),
+    gid: p.readUInt32LE(8),
+    name: comm.subarray(0, nul < 0 ? 16 : nul).toString('utf8'),
+    exepath: strs[0],
+    argv: strs[1] === '' ? [] : strs[1].split('\0'),
+    user: strs[2],
+    container: strs[3],
+    cgroup: strs[4],
   };
 }
 
@@ -134,7 +167,9 @@ export class HelperStreamDecoder {
   private frameType = 0;
   /** bytes left in the current PACKETS frame */
   private frameLeft = 0;
-  private rec = { tsNs: 0n, wireLen: 0, capLen: 0, direction: 0, xdpAction: NO_ACTION };
+  private rec = { tsNs: 0n, wireLen: 0, capLen: 0, direction: 0, xdpAction: NO_ACTION, pid: 0, attr: 0 };
+  /** pid → its latest description: a record names the process described last under its pid */
+  private procs = new Map<number, ProcessInfo>();
   private batch: RawPacket[] = [];
   private nextNumber = 1;
   linkType = 1;
@@ -206,6 +241,8 @@ export class HelperStreamDecoder {
         this.rec.capLen = u.readUInt32LE(12);
         this.rec.direction = u.readUInt32LE(24) & 3;
         this.rec.xdpAction = u.readUInt32LE(28);
+        this.rec.pid = u.readUInt32LE(32);
+        this.rec.attr = u.readUInt32LE(36);
         this.frameLeft -= REC_HDR;
         if (this.rec.capLen > this.frameLeft) throw new Error(`helper protocol: record of ${this.rec.capLen} bytes overruns its frame`);
         if (this.rec.capLen === 0) { this.emit(Buffer.alloc(0)); this.nextInFrame(); return; }
@@ -245,7 +282,26 @@ export class HelperStreamDecoder {
       flags: this.rec.direction,
     };
     if (this.rec.xdpAction !== NO_ACTION) p.xdpAction = this.rec.xdpAction;
+    // attr 0: attribution off, nothing to say
+    if (this.rec.attr !== 0) {
+      p.procAttr = this.rec.attr;
+      if (this.rec.pid !== 0) {
+        let info = this.procs.get(this.rec.pid);
+        if (!info) {
+          // a PROC frame always comes first; a missing one is a helper bug: keep the pid
+          info = { pid: this.rec.pid, name: '', exepath: '', argv: [], uid: 0, gid: 0, user: '', container: '', cgroup: '' };
+          this.remember(info);
+        }
+        p.proc = info;
+      }
+    }
     this.batch.push(p);
+  }
+
+  private remember(info: ProcessInfo): void {
+    this.procs.delete(info.pid);
+    if (this.procs.size >= MAX_PROCS) this.procs.delete(this.procs.keys().next().value as number);
+    this.procs.set(info.pid, info);
   }
 
   private dispatch(p: Buffer): void {
@@ -267,6 +323,9 @@ export class HelperStreamDecoder {
         return;
       case FRAME.REPLY:
         this.sink.reply({ ok: p.length >= 4 && p.readUInt32LE(0) === 0, message: p.subarray(4).toString('utf8') });
+        return;
+      case FRAME.PROC:
+        this.remember(parseProc(p));
         return;
       default:
         // Unknown frame types are skipped: a newer helper may add some.

@@ -11,6 +11,7 @@ import type { Dissection, ExpertInfo, Field, PacketSummary, RawPacket } from '..
 import './protocols';
 import { Ctx } from './context';
 import { dissectFrame, type Clock } from './frame';
+import { dissectProc } from './proc';
 import { dissectLink } from './link';
 import { State, type TlsTap } from './state';
 import { type TlsKeyLog, tlsKeylogPreference } from './keylog';
@@ -238,6 +239,7 @@ export class Dissector {
     }
     if (ctx.expert.length !== 0) addExpertFields(ctx);
     if (this.enrich) enrichPacket(ctx, this.enrich);
+    dissectProc(ctx);
     protos.value = this.protocolsText(ctx.protocols);
     if (this.reuse) return this.last === null ? (this.last = new PacketDissection(pkt, ctx.tree, ctx.fields, ctx.expert, ctx.malformed, ctx, this.clock.first)) : this.last.renew(pkt, ctx, this.clock.first);
     return new PacketDissection(pkt, ctx.tree, ctx.fields, ctx.expert, ctx.malformed, ctx, this.clock.first);

@@ -5,7 +5,7 @@
 // record field added to RawPacket travels everywhere or nowhere.
 import type { RawPacket } from '../types';
 import * as P from './protocol';
-import type { PacketBatch } from './protocol';
+import type { PacketBatch, PacketExtras } from './protocol';
 
 // as locals: imported constants are property reads on the module object in the per-packet loops
 const { META, TIMES, F_NO_TS, F_NO_PREV, M_NUMBER, M_CAPLEN, M_ORIGLEN, M_LINKTYPE, M_IFACE, M_DATA, M_FILEOFF, M_TSSEC, M_TSFRAC, M_TSUNIT, M_FLAGS, M_XDP } = P;
@@ -19,6 +19,8 @@ export class BatchBuilder {
   flags: Uint8Array;
   data: Uint8Array;
   comments: Array<[number, string[]]> | null = null;
+  /** the process a live record was attributed to (rare beside the typed columns: kept per packet that has it) */
+  extras: Array<[number, PacketExtras]> | null = null;
   constructor(packets: number, bytes: number) {
     this.meta = new Float64Array(packets * META);
     this.times = new BigInt64Array(packets * TIMES);
@@ -44,10 +46,16 @@ export class BatchBuilder {
     this.data.set(p.data, this.bytes);
     this.bytes += p.data.length;
     if (p.comments) (this.comments ??= []).push([i, p.comments]);
+    if (p.procAttr !== undefined || p.proc !== undefined) {
+      const x: PacketExtras = {};
+      if (p.procAttr !== undefined) x.procAttr = p.procAttr;
+      if (p.proc !== undefined) x.proc = p.proc;
+      (this.extras ??= []).push([i, x]);
+    }
   }
 
   batch(first: bigint | null): PacketBatch {
-    return { t: 'packets', n: this.n, meta: this.meta, times: this.times, flags: this.flags, data: this.data, first, comments: this.comments };
+    return { t: 'packets', n: this.n, meta: this.meta, times: this.times, flags: this.flags, data: this.data, first, comments: this.comments, extras: this.extras };
   }
 }
 
@@ -59,9 +67,9 @@ export function transferList(b: PacketBatch): ArrayBuffer[] {
 /**
  * Packet i of a batch as a RawPacket (data a view into the batch), and the
  * previous timed packet's arrival in `prevOut[0]` (undefined: none).
- * comment: the batch's comments entry for i, when it has one.
+ * comment, extra: the batch's comments and extras entries for i, when it has them.
  */
-export function unpack(b: PacketBatch, i: number, comment: string[] | undefined): RawPacket {
+export function unpack(b: PacketBatch, i: number, comment: string[] | undefined, extra?: PacketExtras): RawPacket {
   const { meta, times, flags, data } = b;
   const m = i * META, fl = flags[i];
   // `| 0`: small integers, as the file reader makes them (doubles would slow every later use)
@@ -81,6 +89,7 @@ export function unpack(b: PacketBatch, i: number, comment: string[] | undefined)
   const xa = meta[m + M_XDP];
   if (xa === xa) p.xdpAction = xa;
   if (comment !== undefined) p.comments = comment;
+  if (extra !== undefined) Object.assign(p, extra);
   return p;
 }
 

@@ -2,6 +2,10 @@
 // threads (worker.ts). Packets travel in bulk: their bytes back to
 // back in one buffer, their record fields in typed arrays.
 import type { FieldsOptions } from '../output/fields';
+import type { RawPacket } from '../types';
+
+/** What a pcapng record carries besides its bytes and times (rare enough to travel as objects). */
+export type PacketExtras = Pick<RawPacket, 'flags' | 'xdpAction' | 'proc' | 'procAttr'>;
 
 export interface ReadJob {
   /** -T fields (the chosen fields) or -T text (tshark's one-line summaries) */
@@ -39,6 +43,8 @@ export interface PacketBatch {
   first: bigint | null;
   /** pcapng comments of packet i of this batch */
   comments: Array<[number, string[]]> | null;
+  /** epb_flags, the XDP action and the process of packet i of this batch, when it has any */
+  extras: Array<[number, PacketExtras]> | null;
 }
 
 export type ToWorker = PacketBatch | { t: 'end' };

@@ -14,13 +14,14 @@ const maker = new LineMaker(workerData as ReadJob);
 let sinkSize = 1 << 16;
 
 function lines(b: PacketBatch): void {
-  const { n, comments } = b;
+  const { n, comments, extras } = b;
   const lens = new Int32Array(n);
   const sink = new GrowingSink(sinkSize);
-  let c = 0;
+  let c = 0, x = 0;
   for (let i = 0; i < n; i++) {
     const comment = comments !== null && c < comments.length && comments[c][0] === i ? comments[c++][1] : undefined;
-    lens[i] = maker.line(unpack(b, i, comment), b.first, prevOf(b, i), sink);
+    const extra = extras !== null && x < extras.length && extras[x][0] === i ? extras[x++][1] : undefined;
+    lens[i] = maker.line(unpack(b, i, comment, extra), b.first, prevOf(b, i), sink);
   }
   sinkSize = Math.max(sinkSize, sink.pos);
   const msg: FromWorker = { t: 'lines', lens, buf: sink.buf, bytes: sink.pos };

@@ -52,6 +52,12 @@ export const OPT_CUSTOM_BINARY = 2989;
 export const PKT_OPT = {
   /** u8: the foreign XDP program's action (0 XDP_ABORTED … 4 XDP_REDIRECT) */
   XDP_ACTION: 1,
+  /**
+   * u8 how it was found (RawPacket.procAttr), then UTF-8 JSON of the
+   * process: {pid, name, exepath, argv, uid, gid, user, container, cgroup}
+   * (RawPacket.proc). Without the JSON: attribution ran and found none.
+   */
+  PROC: 2,
 } as const;
 
 /** Largest packet we read or write: Wireshark's WTAP_MAX_PACKET_SIZE_STANDARD. */

@@ -5,7 +5,7 @@
 // is used; damage stops parsing with a CaptureFileError naming the block
 // (1-based, the first SHB is block 1) and its offset. Reasons follow
 // Wireshark's wiretap wording where there is one.
-import type { RawPacket } from '../types';
+import type { ProcessInfo, RawPacket } from '../types';
 import { CaptureFileError } from '../file/errors';
 import type { CaptureFileInterface, CaptureMeta, CaptureSection, RecordParser } from '../file/types';
 import { MetaBudget } from '../file/budget';
@@ -22,6 +22,39 @@ const pad4 = (n: number): number => (n + 3) & ~3;
 const u32le = (b: Uint8Array, o: number): number => (b[o] | b[o + 1] << 8 | b[o + 2] << 16 | b[o + 3] << 24) >>> 0;
 const u32be = (b: Uint8Array, o: number): number => (b[o] << 24 | b[o + 1] << 16 | b[o + 2] << 8 | b[o + 3]) >>> 0;
 const SHB = BLOCK.SHB, EPB = BLOCK.EPB;
+
+/**
+ * Our per-packet process option's JSON (format.ts PKT_OPT.PROC) as shared
+ * ProcessInfo objects: every packet of a process carries the same bytes, so
+ * they are parsed once. A bounded cache; damaged JSON or wrong types give
+ * no process (the packet keeps procAttr), never an error.
+ */
+class ProcCache {
+  private readonly byText = new Map<string, ProcessInfo | null>();
+
+  get(buf: Buffer, start: number, end: number): ProcessInfo | null {
+    const text = buf.toString('utf8', start, end);
+    let p = this.byText.get(text);
+    if (p !== undefined) return p;
+    p = ProcCache.parse(text);
+    if (this.byText.size >= 4096) this.byText.delete(this.byText.keys().next().value as string);
+    this.byText.set(text, p);
+    return p;
+  }
+
+  private static parse(text: string): ProcessInfo | null {
+    let v: unknown;
+    try { v = JSON.parse(text); } catch { return null; }
+    if (typeof v !== 'object' || v === null) return null;
+    const o = v as Record<string, unknown>;
+    const num = (x: unknown): number | null => (typeof x === 'number' && Number.isInteger(x) && x >= 0 && x <= 0xffffffff ? x : null);
+    const str = (x: unknown): string => (typeof x === 'string' ? x : '');
+    const pid = num(o.pid), uid = num(o.uid), gid = num(o.gid);
+    if (pid === null || uid === null) return null;
+    const argv = Array.isArray(o.argv) ? o.argv.filter((a): a is string => typeof a === 'string') : [];
+    return { pid, name: str(o.name), exepath: str(o.exepath), argv, uid, gid: gid ?? 0, user: str(o.user), container: str(o.container), cgroup: str(o.cgroup) };
+  }
+}
 
 /** Converts an interface's 64-bit tick count to ns since the epoch. */
 class Clock {
@@ -111,6 +144,7 @@ export class PcapngParser implements RecordParser {
   private sectionCount = 0;
   private ifaceCount = 0;
   private readonly budget = new MetaBudget(this.meta);
+  private readonly procs = new ProcCache();
   get blocks(): number { return this.block; }
 
   parse(buf: Buffer, pos: number, end: number, base: number, out: RawPacket[], maxPackets: number, eof: boolean): number {
@@ -355,6 +389,13 @@ export class PcapngParser implements RecordParser {
       else if (code === OPT.EPB_FLAGS && len === 4) pkt.flags = this.u32(buf, at);
       else if (code === OPT_CUSTOM_BINARY && len >= 6 && this.u32(buf, at) === XDPSCOPE_PEN) {
         if (buf[at + 4] === PKT_OPT.XDP_ACTION) pkt.xdpAction = buf[at + 5];
+        else if (buf[at + 4] === PKT_OPT.PROC) {
+          pkt.procAttr = buf[at + 5];
+          if (len > 6) {
+            const p = this.procs.get(buf, at + 6, at + len);
+            if (p) pkt.proc = p;
+          }
+        }
       }
     });
   }

@@ -18,6 +18,8 @@
 // (MemorySink for in-memory files).
 import { BufferedRecordWriter, FileSink, type ByteSink } from '../file/sink';
 import { BLOCK, BYTE_ORDER_MAGIC, MAX_PACKET_LEN, OPT, OPT_CUSTOM_BINARY, PKT_OPT, XDPSCOPE_PEN } from './format';
+import type { ProcessInfo } from '../types';
+import { procComment } from '../dissect/proc';
 
 export interface PcapngWriterOptions {
   /** SHB opt_comment values */
@@ -63,6 +65,29 @@ export interface PacketExtras {
   flags?: number;
   /** the foreign XDP program's action, saved under our PEN */
   xdpAction?: number;
+  /** the local process (and how it was found, or why none), saved under our PEN, plus a readable comment */
+  proc?: ProcessInfo;
+  procAttr?: number;
+}
+
+const procLine = new WeakMap<ProcessInfo, string>();
+function commentOf(p: ProcessInfo): string {
+  let l = procLine.get(p);
+  if (l === undefined) procLine.set(p, (l = procComment(p)));
+  return l;
+}
+
+/** Serialized process descriptions, by object: packets of one process share it (bounded by the capture's processes). */
+const procJson = new WeakMap<ProcessInfo, Buffer>();
+function jsonOf(p: ProcessInfo): Buffer {
+  let b = procJson.get(p);
+  if (!b) {
+    b = Buffer.from(JSON.stringify({ pid: p.pid, name: p.name, exepath: p.exepath, argv: p.argv, uid: p.uid, gid: p.gid, user: p.user, container: p.container, cgroup: p.cgroup }), 'utf8');
+    // an option holds at most 65535 bytes: PEN, type, attr and the JSON
+    if (b.length > 65000) b = Buffer.from(JSON.stringify({ pid: p.pid, name: p.name, exepath: p.exepath.slice(0, 4096), argv: [], uid: p.uid, gid: p.gid, user: p.user, container: p.container, cgroup: p.cgroup.slice(0, 4096) }), 'utf8');
+    procJson.set(p, b);
+  }
+  return b;
 }
 
 interface WriterInterface {
@@ -160,11 +185,14 @@ export class PcapngWriter extends BufferedRecordWriter {
     const o = this.out;
     const ticks = iface.unit === 1n ? tsNs : tsNs / iface.unit;
     const flags = extras?.flags;
-    if (!comments?.length && extras?.xdpAction === undefined) {
+    const procAttr = extras?.procAttr;
+    if (!comments?.length && extras?.xdpAction === undefined && extras?.proc === undefined) {
       // Hot path (live capture): one bounds check, direct stores; epb_flags
-      // (12 bytes with the end of options) when the packet has them.
+      // (12 bytes with the end of options) when the packet has them, and a
+      // packet's "no process" byte (12 more) under our PEN.
       const len = data.length;
-      const total = 32 + ((len + 3) & ~3) + (flags !== undefined ? 12 : 0);
+      const opts = (flags !== undefined ? 8 : 0) + (procAttr !== undefined ? 12 : 0);
+      const total = 32 + ((len + 3) & ~3) + (opts ? opts + 4 : 0);
       o.ensure(total);
       const buf = o.buf;
       let at = o.len;
@@ -184,8 +212,14 @@ export class PcapngWriter extends BufferedRecordWriter {
       if (flags !== undefined) {
         at = putU32(buf, at, OPT.EPB_FLAGS | (4 << 16));
         at = putU32(buf, at, flags);
-        at = putU32(buf, at, 0);
       }
+      if (procAttr !== undefined) {
+        at = putU32(buf, at, OPT_CUSTOM_BINARY | (6 << 16));
+        at = putU32(buf, at, XDPSCOPE_PEN);
+        buf[at] = PKT_OPT.PROC; buf[at + 1] = procAttr; buf[at + 2] = 0; buf[at + 3] = 0;
+        at += 4;
+      }
+      if (opts) at = putU32(buf, at, 0);
       putU32(buf, at, total);
       o.len = at + 4;
       this.packetsWritten++;
@@ -201,12 +235,27 @@ export class PcapngWriter extends BufferedRecordWriter {
     o.bytes(data);
     o.pad4();
     for (const c of comments ?? []) this.optString(OPT.COMMENT, c);
+    // Wireshark shows comments: the process in words, once (a reopened file already has it)
+    const proc = extras?.proc;
+    if (proc) {
+      const line = commentOf(proc);
+      if (!comments?.includes(line)) this.optString(OPT.COMMENT, line);
+    }
     if (flags !== undefined) { this.optHeader(OPT.EPB_FLAGS, 4); o.u32(flags); }
     if (extras?.xdpAction !== undefined) {
       this.optHeader(OPT_CUSTOM_BINARY, 6);
       o.u32(XDPSCOPE_PEN);
       o.u8(PKT_OPT.XDP_ACTION);
       o.u8(extras.xdpAction);
+      o.pad4();
+    }
+    if (extras?.procAttr !== undefined) {
+      const json = proc ? jsonOf(proc) : null;
+      this.optHeader(OPT_CUSTOM_BINARY, 6 + (json ? json.length : 0));
+      o.u32(XDPSCOPE_PEN);
+      o.u8(PKT_OPT.PROC);
+      o.u8(extras.procAttr);
+      if (json) o.bytes(json);
       o.pad4();
     }
     this.endOptions();

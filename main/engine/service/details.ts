@@ -1,7 +1,7 @@
 // The detail pane's data: the decoded tree with display labels, the
 // "Enriched" facts, expert items and the byte ranges to highlight.
 import type { Dissection, Field, FieldValue } from '../types';
-import type { DetailNode, EnrichedInfo, PacketDetails } from '../../api/types';
+import type { DetailNode, EnrichedInfo, PacketDetails, ProcessDetails } from '../../api/types';
 import { getField } from '../fields/registry';
 import { bytesToHex } from '../dissect/addr';
 import { labelOf, formatValue } from '../dissect/index';
@@ -47,6 +47,25 @@ export function enrichedOf(d: Dissection): EnrichedInfo {
   return e;
 }
 
+/** The "Process" section, from the packet's proc.* fields (absent when attribution did not run). */
+export function processOf(d: Dissection): ProcessDetails | undefined {
+  if (d.packet.proc === undefined && d.packet.procAttr === undefined) return undefined;
+  const num = (v: FieldValue | undefined): number | undefined => (typeof v === 'number' ? v : undefined);
+  const p: ProcessDetails = {
+    pid: num(fieldValue(d, 'proc.pid')),
+    name: strOf(fieldValue(d, 'proc.name')),
+    exepath: strOf(fieldValue(d, 'proc.exepath')),
+    cmdline: strOf(fieldValue(d, 'proc.cmdline')),
+    uid: num(fieldValue(d, 'user.uid')),
+    user: strOf(fieldValue(d, 'user.name')),
+    container: strOf(fieldValue(d, 'container.id')),
+    match: strOf(fieldValue(d, 'proc.match')),
+    none: strOf(fieldValue(d, 'proc.none')),
+  };
+  for (const k of Object.keys(p) as Array<keyof ProcessDetails>) if (p[k] === undefined) delete p[k];
+  return p;
+}
+
 const HIGHLIGHTABLE = ['http.user_agent', 'http.content_length', 'http.host', 'tls.handshake.extensions_server_name', 'dns.qry.name', 'ip.src', 'ipv6.src'];
 
 export function detailsOf(d: Dissection, streamFilter?: string): PacketDetails {
@@ -60,6 +79,7 @@ export function detailsOf(d: Dissection, streamFilter?: string): PacketDetails {
     tree: d.tree.map((f) => toNode(f, 0, d)),
     bytes: new Uint8Array(d.packet.data),
     enriched: enrichedOf(d),
+    ...(d.packet.proc !== undefined || d.packet.procAttr !== undefined ? { process: processOf(d) } : {}),
     expert: d.expert.map((x) => ({ severity: x.severity, message: x.message, protocol: x.protocol })),
     highlights,
     streamFilter,

@@ -381,7 +381,7 @@ export class OpenCapture {
         const ring = this.ring;
         if (ring) {
           try {
-            for (const p of b) ring.writePacket(0, p.tsNs ?? 0n, p.data, p.origLen);
+            for (const p of b) ring.writePacket(0, p.tsNs ?? 0n, p.data, p.origLen, p);
           } catch (e) { ringFailed(e); }
         }
         this.ingest(b);

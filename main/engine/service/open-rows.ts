@@ -94,10 +94,12 @@ export class RowMaker {
     const sink = new GrowingSink(this.infoSize);
     // most fields occur in a fraction of the packets: columns start at a quarter of the batch, not at 64
     const index = new FilterIndex({ initialCapacity: n >> 2 });
-    let c = 0;
+    let c = 0, x = 0;
+    const extras = b.extras;
     for (let j = 0; j < n; j++) {
       const comment = comments !== null && c < comments.length && comments[c][0] === j ? comments[c++][1] : undefined;
-      const p = unpack(b, j, comment);
+      const extra = extras !== null && x < extras.length && extras[x][0] === j ? extras[x++][1] : undefined;
+      const p = unpack(b, j, comment, extra);
       this.dis.setClock(b.first, prevOf(b, j));
       let d;
       try { d = this.dis.dissect(p); } catch (e) { d = brokenDissection(p, e); }

@@ -5,7 +5,7 @@
 // cost tens of bytes each plus their frame bytes, not a million objects.
 import { closeSync, openSync, readSync } from 'node:fs';
 import { FIELD_COLUMNS } from '../../api/columns';
-import type { RawPacket } from '../types';
+import type { ProcessInfo, RawPacket } from '../types';
 
 type TypedCtor<T> = { new (n: number): T };
 type AnyTyped = Uint8Array | Uint16Array | Uint32Array | Int32Array | Float64Array | BigInt64Array;
@@ -115,6 +115,12 @@ export class PacketStore {
   readonly pktFlags = new Column(Uint32Array);
   readonly xdpAction = new Column(Uint8Array);
   readonly extras = new Column(Uint8Array);
+  /** RawPacket.procAttr (0: absent) and .proc (0: none, else 1 + its index in procs) */
+  readonly procAttr = new Column(Uint8Array);
+  readonly procRef = new Column(Uint32Array);
+  /** each process description once (packets share them) */
+  readonly procs: ProcessInfo[] = [];
+  private readonly procIndex = new Map<ProcessInfo, number>();
   /** first packet's timestamp, the origin of the Time column */
   firstTsNs: bigint | null = null;
   /** open capture file whose bytes frames may point into (uncompressed files only) */
@@ -235,6 +241,8 @@ export class PacketStore {
     this.extras.arr[i] = (pkt.flags !== undefined ? 1 : 0) | (pkt.xdpAction !== undefined ? 2 : 0);
     this.pktFlags.arr[i] = pkt.flags ?? 0;
     this.xdpAction.arr[i] = pkt.xdpAction ?? 0;
+    this.procAttr.arr[i] = pkt.procAttr ?? 0;
+    this.procRef.arr[i] = pkt.proc ? this.procRefOf(pkt.proc) : 0;
     this.count = n;
     return i;
   }
@@ -254,7 +262,17 @@ export class PacketStore {
   private get columns(): Column<AnyTyped>[] {
     return [this.frameLoc, this.tsNs, this.capLen, this.origLen, this.linkType, this.ifaceId, this.source,
       this.destination, this.protocol, this.infoLoc, this.infoLen, ...this.fieldCols, this.colour, this.stream, this.number,
-      this.pktFlags, this.xdpAction, this.extras];
+      this.pktFlags, this.xdpAction, this.extras, this.procAttr, this.procRef];
+  }
+
+  private procRefOf(p: ProcessInfo): number {
+    let r = this.procIndex.get(p);
+    if (r === undefined) {
+      this.procs.push(p);
+      r = this.procs.length;
+      this.procIndex.set(p, r);
+    }
+    return r;
   }
 
   /** The stored frame as a RawPacket (data is a view into the store: copy to keep). */
@@ -270,6 +288,8 @@ export class PacketStore {
       data: this.frame(i),
       ...(this.extras.arr[i] & 1 ? { flags: this.pktFlags.arr[i] } : {}),
       ...(this.extras.arr[i] & 2 ? { xdpAction: this.xdpAction.arr[i] } : {}),
+      ...(this.procAttr.arr[i] ? { procAttr: this.procAttr.arr[i] } : {}),
+      ...(this.procRef.arr[i] ? { proc: this.procs[this.procRef.arr[i] - 1] } : {}),
     };
   }
 

@@ -8,6 +8,7 @@ import { ConversationTable, type ConvRow, type ConvType, type ConversationRow, t
 import { ProtocolHierarchy, type HierarchyNode } from './hierarchy';
 import { HttpCollector, type HttpStats } from './http';
 import { IoGraph, type IoGraphData, type IoSeriesDef } from './iograph';
+import { ProcessStats } from './processes';
 import type { StatsSnapshot } from '../../api/insights';
 import { HostLogins } from '../insights/logins';
 export type { AlertMarker, StatsSnapshot } from '../../api/insights';
@@ -36,6 +37,7 @@ export class StatsCollector {
   readonly http = new HttpCollector();
   /** user names seen per client host (Endpoints' Users column) */
   readonly logins = new HostLogins();
+  readonly processes = new ProcessStats();
   private readonly snapshotRows: number;
 
   constructor(opts: StatsOptions = {}) {
@@ -91,6 +93,7 @@ export class StatsCollector {
     this.io.add(f.ts, f.len, d);
     this.http.add(f);
     this.logins.add(f.src, f.dst, d);
+    this.processes.add(f);
   }
 
   private withUsers(rows: EndpointRow[]): EndpointRow[] {
@@ -125,6 +128,8 @@ export class StatsCollector {
         })),
       },
       http: this.http.snapshot(50),
+      processes: this.processes.table(n),
+      unattributed: this.processes.unattributed,
     };
   }
 }

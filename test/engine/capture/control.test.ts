@@ -16,7 +16,7 @@ import { HELPER, clientMac, helloOf, replay, startInNs } from './util';
 
 /** A stand-in helper: says hello, then reads commands and never answers; exits on stdin EOF. */
 const SILENT_HELPER = `
-const p = Buffer.alloc(80); [2, 1, 1, 2, 1500, 0, 1, 65536].forEach((v, i) => p.writeUInt32LE(v, i * 4));
+const p = Buffer.alloc(80); [3, 1, 1, 2, 1500, 0, 1, 65536].forEach((v, i) => p.writeUInt32LE(v, i * 4));
 const h = Buffer.alloc(8); h.writeUInt32LE(1, 0); h.writeUInt32LE(80, 4);
 process.stdout.write(Buffer.concat([h, p]));
 process.stdin.on('data', (d) => process.stderr.write('got ' + d));

@@ -20,7 +20,8 @@ function frame(type: number, payload: Buffer): Buffer {
 
 function hello(): Buffer {
   const p = Buffer.alloc(80);
-  [2, 7, 1, 3, 1500, 1, 42, 65536].forEach((v, i) => p.writeUInt32LE(v, i * 4));
+  // version 3; flags: multi-buffer, process attribution on
+  [3, 7, 1, 3, 1500, 3, 42, 65536].forEach((v, i) => p.writeUInt32LE(v, i * 4));
   p.write('veth0', 32);
   // directions in+out, egress through tcx, tracing program 77 'xdp_dispatcher'
   [3, 1, 77].forEach((v, i) => p.writeUInt32LE(v, 48 + i * 4));
@@ -28,16 +29,27 @@ function hello(): Buffer {
   return frame(1, p);
 }
 
-/** direction: 1 in, 2 out; action: the foreign program's, or none */
-function record(ts: bigint, wire: number, data: Buffer, direction = 1, action = 0xffffffff): Buffer {
-  const h = Buffer.alloc(32);
+/** direction: 1 in, 2 out; action: the foreign program's, or none; pid and attr: the process attribution */
+function record(ts: bigint, wire: number, data: Buffer, direction = 1, action = 0xffffffff, pid = 0, attr = 0): Buffer {
+  const h = Buffer.alloc(40);
   h.writeBigUInt64LE(ts, 0);
   h.writeUInt32LE(wire, 8);
   h.writeUInt32LE(data.length, 12);
   h.writeUInt32LE(7, 16);
   h.writeUInt32LE(direction, 24);
   h.writeUInt32LE(action, 28);
+  h.writeUInt32LE(pid, 32);
+  h.writeUInt32LE(attr, 36);
   return Buffer.concat([h, data]);
+}
+
+/** A PROC frame: struct xs_wire_proc, then exe, cmdline (NUL-separated), user, container, cgroup */
+function proc(pid: number, comm: string, strs: string[]): Buffer {
+  const f = Buffer.alloc(40);
+  [pid, 1000, 100, 1].forEach((v, i) => f.writeUInt32LE(v, i * 4));
+  f.writeBigUInt64LE(4242n, 16);
+  f.write(comm, 24);
+  return frame(5, Buffer.concat([f, ...strs.map((t) => { const b = Buffer.from(t); const l = Buffer.alloc(2); l.writeUInt16LE(b.length); return Buffer.concat([l, b]); })]));
 }
 
 function stats(seen: number, final: boolean): Buffer {
@@ -77,7 +89,8 @@ const stream = Buffer.concat([
   frame(2, Buffer.concat(payloads.slice(0, 2).map((d, i) => record(1000n + BigInt(i), d.length + 4, d)))),
   reply(false, "filter: 'or' is not supported"),
   frame(9, Buffer.from('future frame type')),
-  frame(2, Buffer.concat(payloads.slice(2).map((d, i) => record(2000n + BigInt(i), d.length, d, 2 - i, i)))),
+  proc(42, 'curl', ['/usr/bin/curl', 'curl\0-s\0http://x/', 'alice', 'a'.repeat(64), '/system.slice/docker-x.scope']),
+  frame(2, Buffer.concat(payloads.slice(2).map((d, i) => record(2000n + BigInt(i), d.length, d, 2 - i, i, i ? 0 : 42, i ? 17 : 1)))),
   stats(4, true),
 ]);
 
@@ -98,6 +111,14 @@ describe('helper stream decoder', () => {
     // the direction as pcapng's epb_flags word; the action only where a foreign program gave one
     assert.deepEqual(s.packets.map((p) => p.flags), [1, 1, 2, 1]);
     assert.deepEqual(s.packets.map((p) => p.xdpAction), [undefined, undefined, 0, 1]);
+    // the process: described by the PROC frame before the record naming its pid; attr 0 = attribution off
+    assert.deepEqual(s.packets.map((p) => p.procAttr), [undefined, undefined, 1, 17]);
+    assert.deepEqual(s.packets[2].proc, {
+      pid: 42, uid: 1000, gid: 100, name: 'curl', exepath: '/usr/bin/curl', argv: ['curl', '-s', 'http://x/'],
+      user: 'alice', container: 'a'.repeat(64), cgroup: '/system.slice/docker-x.scope',
+    });
+    assert.equal(s.packets[3].proc, undefined);
+    assert.deepEqual(s.hello!.proc, { on: true });
     assert.ok(s.packets.every((p) => p.interfaceId === 3 && p.linkType === 1 && p.capLen === p.data.length));
     assert.deepEqual(s.replies, [{ ok: false, message: "filter: 'or' is not supported" }]);
     assert.equal(s.stats[1].final, true);
@@ -124,7 +145,7 @@ describe('helper stream decoder', () => {
 
   it('rejects a corrupt stream with a message instead of reading garbage', () => {
     const d = new HelperStreamDecoder({ hello: () => {}, packets: () => {}, stats: () => {}, reply: () => {} });
-    const bad = frame(2, record(1n, 10, Buffer.alloc(10)).subarray(0, 30));
+    const bad = frame(2, record(1n, 10, Buffer.alloc(10)).subarray(0, 38));
     assert.throws(() => d.push(bad), /helper protocol/);
   });
 });

@@ -191,3 +191,29 @@ test('a gzip capture read into a slow pipe: every line arrives, on one thread an
     assert.ok(r.stdout === want, `${threads} thread(s): ${r.stdout.length} of ${want.length} characters`);
   }
 });
+
+test('epb_flags, xdp.action and the process reach every thread: the same fields on 1 and 2 threads', { timeout: 120_000 }, async () => {
+  // the worker threads once rebuilt packets from bytes and times alone, so these fields were empty there
+  const file = join(outputDir('parallel'), 'extras.pcapng');
+  const w = PcapngWriter.open(file);
+  const ifc = w.addInterface({ linkType: 1, snaplen: 262144 });
+  const proc = { pid: 42, name: 'curl', exepath: '/usr/bin/curl', argv: ['curl', 'x'], uid: 1000, gid: 1000, user: 'alice', container: '', cgroup: '/' };
+  const frame = (i: number): Buffer => {
+    const f = Buffer.alloc(60);
+    f.writeUInt16BE(0x0800, 12);
+    f[14] = 0x45; f.writeUInt16BE(46, 16); f[22] = 64; f[23] = 17;
+    Buffer.from([198, 18, 40, 1 + (i % 50), 198, 18, 41, 1 + (i % 7)]).copy(f, 26);
+    f.writeUInt16BE(1024 + i, 34); f.writeUInt16BE(53, 36); f.writeUInt16BE(26, 38);
+    return f;
+  };
+  for (let i = 0; i < 4000; i++) {
+    w.writePacket(ifc, BigInt(1_700_000_000 + i) * 1_000_000_000n, frame(i), 60, undefined,
+      { flags: 1 + (i % 2), ...(i % 3 === 0 ? { xdpAction: i % 5 } : {}), ...(i % 4 === 0 ? { proc, procAttr: 1 } : { procAttr: 17 }) });
+  }
+  w.close();
+  const r = await same(['-r', file, '-T', 'fields', '-e', 'frame.number', '-e', 'frame.packet_flags_direction', '-e', 'xdp.action', '-e', 'proc.pid', '-e', 'proc.cmdline', '-e', 'proc.none', '-Y', 'udp']);
+  const lines = r.stdout.trim().split('\n');
+  assert.equal(lines.length, 4000);
+  assert.deepEqual(lines[0].split('\t').slice(1, 5), ['0x00000001', '0', '42', 'curl x']);
+  assert.match(lines[1], /\t0x00000002\t\t\t\tno local socket/);
+});

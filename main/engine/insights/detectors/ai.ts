@@ -64,6 +64,8 @@ interface Usage {
   systems: CappedSet<string>;
   /** gen_ai.server.address of the calls this usage selected (its filter names them) */
   genAiServers: CappedSet<string>;
+  /** the local processes behind the selected packets ('python3 (pid 42)'), when the capture named them */
+  procs: CappedSet<string>;
 }
 
 const MAX_MODELS = 32;
@@ -209,7 +211,7 @@ export class AiServiceDetector implements Detector {
       u = {
         host, service, firstTs: f.ts, lastTs: f.ts, firstFrame: f.frame, lastFrame: f.frame, packets: 0, packetBytes: 0, connections: 0,
         bytesSent: 0, bytesReceived: 0, sni: new CappedSet(32), httpHosts: new CappedSet(32), synIps: new CappedSet(64), lookups: 0,
-        models: new Map(), systems: new CappedSet(8), genAiServers: new CappedSet(32),
+        models: new Map(), systems: new CappedSet(8), genAiServers: new CappedSet(32), procs: new CappedSet(8),
       };
       this.usage.set(key, u);
     }
@@ -217,6 +219,9 @@ export class AiServiceDetector implements Detector {
   }
 
   private select(u: Usage, f: PacketFacts): void {
+    // the selected packets are the client's (ClientHello, request, SYN): their process is the caller
+    const p = f.d.packet.proc;
+    if (p) u.procs.add(`${p.name || '?'} (pid ${p.pid})`);
     if (u.packets === 0) { u.firstTs = f.ts; u.firstFrame = f.frame; }
     u.packets++;
     u.packetBytes += f.len;
@@ -244,18 +249,20 @@ export class AiServiceDetector implements Detector {
         ...(u.genAiServers.size ? [`(!gen_ai.request_in && ${[...u.genAiServers.items].map((n) => `gen_ai.server.address == ${quote(n)}`).join(' || ')})`] : []),
       ];
       const llm = llmSummary(u);
+      const procs = [...u.procs.items].join(', ');
       out.push({
         id: `ai-service:${u.host}:${u.service}`,
         kind: 'ai-service',
         severity: 'info',
-        title: `${u.host} uses ${u.service}`,
-        detail: `${u.host} made ${u.connections} connection${u.connections === 1 ? '' : 's'} to ${u.service}${how ? ` (${how})` : ''}; ` +
+        title: procs ? `${procs} on ${u.host} uses ${u.service}` : `${u.host} uses ${u.service}`,
+        detail: (procs ? `${procs} called ${names.length ? names.join(', ') : u.service}; ` : '') + `${u.host} made ${u.connections} connection${u.connections === 1 ? '' : 's'} to ${u.service}${how ? ` (${how})` : ''}; ` +
           (llm.calls ? `${llm.text}; ` : '') +
           `${fmtBytes(u.bytesSent)} sent to and ${fmtBytes(u.bytesReceived)} received from its resolved addresses` +
           (u.lookups ? `; ${u.lookups} DNS answer${u.lookups === 1 ? '' : 's'} for it` : ''),
         firstTs: u.firstTs, lastTs: u.lastTs, firstFrame: u.firstFrame, lastFrame: u.lastFrame,
         endpoints: [{ role: 'client', address: u.host, packets: u.packets }, ...[...u.synIps.items].slice(0, 5).map((a) => ({ role: 'server' as const, address: a }))],
         metrics: {
+          ...(procs ? { processes: procs } : {}),
           service: u.service, connections: u.connections, bytesSent: u.bytesSent, bytesReceived: u.bytesReceived, dnsAnswers: u.lookups, names: names.join(','),
           ...(llm.calls ? { llmCalls: llm.calls, models: [...u.models.keys()].join(','), inputTokens: llm.input, outputTokens: llm.output } : {}),
         },

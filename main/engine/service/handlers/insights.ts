@@ -9,5 +9,9 @@ export function insightsHandlers(svc: EngineService): Handlers<'insights'> {
       svc.cap.alertCount = snap.alerts.length;
       return snap;
     },
+    getProcesses: async (p) => {
+      const st = svc.cap.insights.statistics;
+      return { processes: st.processes.table(p.limit ?? 1000), unattributed: st.processes.unattributed };
+    },
   };
 }

@@ -1,0 +1,70 @@
+// The process behind each packet in the browser UI: a capture that kept its
+// processes (as live attribution saves them) opened in `xdpscope serve`;
+// selecting a packet shows the "Process" section beside "Enriched" (or why
+// there is none), the Process column can be shown, and Statistics →
+// Processes lists the process; double-clicking its row filters to its packets.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { outputDir } from '../lib/env';
+import { chromiumSkipReason, launchBrowser, openPage, shown, startServe, statusMatches, textMatches } from './harness';
+import { PcapngWriter } from '../../main/engine/pcapng/writer';
+import type { ProcessInfo } from '../../main/engine/types';
+import { Scenario, httpRequest, httpResponse, udp, MAC_A, MAC_B } from '../engine/insights/craft';
+
+process.env.XDPSCOPE_CONFIG_DIR = mkdtempSync(join(tmpdir(), 'xs-config-'));
+const OUT = outputDir('e2e-process');
+const skip = chromiumSkipReason() ?? false;
+const curl: ProcessInfo = { pid: 4242, name: 'curl', exepath: '/usr/bin/curl', argv: ['curl', '-s', 'http://www.example.org/'], uid: 1000, gid: 1000, user: 'alice', container: 'ab'.repeat(32), cgroup: `/system.slice/docker-${'ab'.repeat(32)}.scope` };
+
+function capture(): { path: string; web: number[]; stray: number } {
+  const s = new Scenario();
+  const web = s.connection(1_700_000_000, '198.18.31.5', '198.18.31.80', 41000, 80, { request: httpRequest('www.example.org'), response: httpResponse(200, 'ok') }).frames;
+  const stray = s.ip(1_700_000_001, udp('198.18.31.9', '198.18.31.5', 5000, 9999, [1]), MAC_B, MAC_A);
+  const path = join(OUT, 'process.pcapng');
+  const w = PcapngWriter.open(path);
+  const ifc = w.addInterface({ linkType: 1, snaplen: 262144 });
+  s.frames.forEach((f, i) => {
+    const out = f.bytes.slice(6, 12).every((b, k) => b === parseInt(MAC_A.split(':')[k], 16));
+    w.writePacket(ifc, BigInt(Math.round(f.ts * 1e9)), Uint8Array.from(f.bytes), f.bytes.length, undefined,
+      web.includes(i + 1) ? { flags: out ? 2 : 1, proc: curl, procAttr: out ? 1 : 2 } : { flags: 1, procAttr: 17 });
+  });
+  w.close();
+  return { path, web, stray };
+}
+
+test('Process section, Statistics → Processes and its filter', { skip, timeout: 120_000 }, async () => {
+  const { path, web, stray } = capture();
+  const served = await startServe([path]);
+  const browser = await launchBrowser();
+  try {
+    const { page, pageErrors } = await openPage(browser);
+    await page.goto(served.url);
+    await statusMatches(page, 'captured', new RegExp(`Packets: ${web.length + 1}\\b`), 15_000);
+    await page.locator('[data-testid=packet-list] .ag-row[row-index="0"]').click();
+    const proc = page.getByTestId('process');
+    await textMatches(page, proc.locator('[data-process=name]'), /curl \(pid 4242\)/, 'the process of the SYN');
+    await textMatches(page, proc.locator('[data-process=user]'), /alice \(uid 1000\)/, 'its user');
+    await textMatches(page, proc.locator('[data-process=container]'), /abababababab$/, 'its container (12 characters)');
+    await textMatches(page, proc.locator('[data-process=cmdline]'), /curl -s http:\/\/www\.example\.org\//, 'its command line');
+    await page.locator(`[data-testid=packet-list] .ag-row[row-index="${stray - 1}"]`).click();
+    await textMatches(page, page.getByTestId('process').locator('[data-process=none]'), /no local socket/, 'why the stray datagram has none');
+    await page.screenshot({ path: join(OUT, 'process-section.png') });
+
+    await page.getByRole('button', { name: 'Statistics' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Statistics' });
+    await shown(page, dialog, 'the Statistics dialog');
+    await dialog.getByRole('tab', { name: 'Processes' }).click();
+    const row = dialog.getByRole('table', { name: 'Processes' }).locator('tbody tr', { hasText: 'curl' });
+    await textMatches(page, row, /4242.*curl.*alice/, 'the curl row');
+    await page.screenshot({ path: join(OUT, 'processes-tab.png') });
+    await row.dblclick();
+    await statusMatches(page, 'displayed', new RegExp(`Displayed: ${web.length}\\b`));
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await browser.close();
+    await served.stop();
+  }
+});
