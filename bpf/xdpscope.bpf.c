@@ -567,6 +567,12 @@ int xdpscope_capture(struct xdp_md *ctx)
  * record with its full length, as tcpdump (which taps at the same point)
  * shows it. bpf_skb_load_bytes reads paged data too.
  */
+/* The tc verdict tc_capture's block check left in the scratch. */
+static __always_inline int tc_verdict(const struct scratch *s)
+{
+	return s->hdr.xdp_action == XDP_DROP ? TC_ACT_SHOT : XS_TC_NEXT;
+}
+
 static __always_inline int tc_capture(struct __sk_buff *skb, __u32 direction, __u32 action)
 {
 	__u32 zero = 0;
@@ -580,19 +586,21 @@ static __always_inline int tc_capture(struct __sk_buff *skb, __u32 direction, __
 	if (!s)
 		return admit(cnt, cfg, wire_len), XS_TC_NEXT;
 	/* Ingress only: behind a foreign XDP program, a blocked source is
-	 * dropped here (TC_ACT_SHOT), marked as XDP_DROP like at the XDP hook. */
-	int verdict = XS_TC_NEXT;
+	 * dropped here (TC_ACT_SHOT), marked as XDP_DROP like at the XDP hook.
+	 * The action is kept in the scratch (a map value the verifier does not
+	 * track), not in a register: two register states (blocked or not)
+	 * carried through the filter and the attribution would double what the
+	 * verifier walks, past its limit. */
+	s->hdr.xdp_action = action;
 	if (direction == XS_PKT_IN && cfg->blocks) {
 		__u32 peek = wire_len < XS_PEEK ? wire_len : XS_PEEK;
 		if (peek < 1 || bpf_skb_load_bytes(skb, 0, s->data, peek & (XS_PEEK * 2 - 1)) != 0)
 			peek = 0;
-		if (blocked_src(s->data, s->data + (peek & (XS_PEEK * 2 - 1)), cfg, cnt, wire_len)) {
-			verdict = TC_ACT_SHOT;
-			action = XDP_DROP;
-		}
+		if (blocked_src(s->data, s->data + (peek & (XS_PEEK * 2 - 1)), cfg, cnt, wire_len))
+			s->hdr.xdp_action = XDP_DROP;
 	}
 	if (!admit(cnt, cfg, wire_len))
-		return verdict;
+		return tc_verdict(s);
 	const struct xs_filter *f = active_filter(cfg);
 	struct pkt_meta m = {};
 	if (f || cfg->proc) {
@@ -603,20 +611,20 @@ static __always_inline int tc_capture(struct __sk_buff *skb, __u32 direction, __
 	}
 	if (f && !filter_pass(&m, f)) {
 		cnt->filtered++;
-		return verdict;
+		return tc_verdict(s);
 	}
 	if (!sampled_in(cnt, cfg))
-		return verdict;
+		return tc_verdict(s);
 	struct attribution a;
 	int egress = direction == XS_PKT_OUT;
 	xs_attribute(cfg, &m, egress, egress ? bpf_get_socket_cookie(skb) : 0, &a);
 	__u64 cap = cap_of(cfg, wire_len);
 	if (cap < 1 || bpf_skb_load_bytes(skb, 0, s->data, cap) != 0) {
 		cnt->ring_full++;
-		return verdict;
+		return tc_verdict(s);
 	}
-	emit(cnt, s, cap, wire_len, skb->ifindex, direction == XS_PKT_IN ? skb->queue_mapping : 0, direction, action, &a);
-	return verdict;
+	emit(cnt, s, cap, wire_len, skb->ifindex, direction == XS_PKT_IN ? skb->queue_mapping : 0, direction, s->hdr.xdp_action, &a);
+	return tc_verdict(s);
 }
 
 SEC("tc")
