@@ -323,6 +323,12 @@ export interface InsightsSettings {
     maxJitter: number;
     /** destination addresses expected to be polled (update servers, monitoring) */
     allowDestinations: string[];
+    /** also time UDP check-ins (bursts of datagrams) */
+    udp: boolean;
+    /** seconds of silence from a source to a destination:port that start a new UDP burst */
+    udpGapSec: number;
+    /** UDP ports periodic by design (NTP, DNS, DHCP, SNMP, syslog, STUN/VPN keepalives, ...): not timed */
+    udpIgnorePorts: number[];
   };
   aiGateway: {
     /** addresses allowed to call LLM APIs directly (the gateway/proxy); empty: the rule is off */
