@@ -9,7 +9,8 @@ import { call, empty } from './common';
 export type AlertKind =
   | 'traffic-spike' | 'port-scan' | 'brute-force' | 'syn-flood'
   | 'unexpected-protocol' | 'service-mismatch' | 'ai-service' | 'icmp-flood'
-  | 'amplification' | 'udp-flood' | 'dns-tunnel' | 'beaconing' | 'ai-gateway-bypass' | 'baseline-deviation';
+  | 'amplification' | 'udp-flood' | 'dns-tunnel' | 'beaconing' | 'ai-gateway-bypass' | 'baseline-deviation'
+  | 'ics-write' | 'password-spray';
 
 /** What a host did while the baseline was learned (insights settings: baseline.learned). */
 export interface HostProfile {
@@ -345,6 +346,20 @@ export interface InsightsSettings {
     minRate: number;
     /** the learned profiles (null until learned; kept with the session, reusable with --settings) */
     learned: { fromTs: number; toTs: number; hosts: Record<string, HostProfile> } | null;
+  };
+  icsWrite: {
+    enabled: boolean;
+    /** seconds during which the hosts that write to each ICS device are learned (0: judge from the first write) */
+    warmupSec: number;
+    /** hosts allowed to write to any device (engineering workstations, SCADA masters); never alerted on */
+    allowedWriters: string[];
+    /** writes from one new writer to one device within windowSec that make it large (severity) */
+    manyWrites: number;
+    windowSec: number;
+    /** devices profiled at most */
+    maxDevices: number;
+    /** learned writers per device (null until learned; kept with the session, reusable with --settings) */
+    learned: { fromTs: number; toTs: number; writers: Record<string, string[]> } | null;
   };
   limits: {
     /** sources tracked for connection-attempt analysis */
