@@ -300,6 +300,12 @@ export interface InsightsSettings {
     minFormPosts: number;
     /** regular expression (case-insensitive) a login form's path matches */
     loginUriPattern: string;
+    /** password spraying: user names failing from one client (per service, in windowSec) ... */
+    sprayMinUsers: number;
+    /** ... each failing at most this many times on average ... */
+    sprayMaxTriesPerUser: number;
+    /** ... or servers on which one client fails */
+    sprayMinTargets: number;
   };
   dnsTunnel: {
     enabled: boolean;

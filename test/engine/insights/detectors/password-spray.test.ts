@@ -1,0 +1,152 @@
+// Password spraying: one source failing logins as many user names, a few
+// tries each, or on many servers, is its own alert. Live: OpenLDAP's slapd
+// answering ldapwhoami binds with wrong passwords between two namespaces —
+// twelve user names once each is a spray (not also a brute force), one user
+// name twelve times is a brute force (not a spray); the spray's filter
+// selects exactly the frames tshark finds with ldap.resultCode == 49.
+// Crafted: FTP 530s from six servers to one client spray across targets;
+// HTTP Basic user names are read from the Authorization header.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { hasCommand, liveSkipReason } from '../../../lib/env';
+import { createVethPair, type VethPair } from '../../../lib/netns';
+import { parseCaptureBuffer } from '../../../../main/engine/file/open';
+import { analyzeCaptureFile, createDissector } from '../../../../main/engine/insights/file';
+import { ACK, MAC_A, MAC_B, PSH, SYN, Scenario, tcp } from '../craft';
+import { framesMatching, runScenario } from '../pipeline';
+
+const T0 = 1_760_000_000;
+const liveSkip = liveSkipReason() ?? (['slapd', 'ldapwhoami', 'tcpdump', 'tshark'].find((c) => !hasCommand(c) && !existsSync(`/usr/sbin/${c}`)) ?? null);
+
+/** Frames of a pcap that a filter selects, by tshark (the judge). */
+function tsharkFrames(path: string, filter: string): number[] {
+  return execFileSync('tshark', ['-r', path, '-Y', filter, '-T', 'fields', '-e', 'frame.number'], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
+}
+
+/** Waits (bounded) until `cond` holds, polling. */
+async function until(cond: () => boolean, what: string, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Failed binds in a pcap so far (0 while tcpdump has not written its header). */
+function failedBinds(path: string): number {
+  if (!existsSync(path)) return 0;
+  const cap = parseCaptureBuffer(readFileSync(path));
+  const dissector = createDissector();
+  let n = 0;
+  for (const p of cap.packets) if (dissector.dissect(p).fields.some((f) => f.name === 'ldap.resultCode' && f.value === 49)) n++;
+  return n;
+}
+
+async function captureBinds(pair: VethPair, dir: string, name: string, users: string[]): Promise<string> {
+  const path = join(dir, `${name}.pcap`);
+  const dump: ChildProcess = pair.spawn(pair.clientNs, ['tcpdump', '-i', pair.clientIf, '-s', '0', '-U', '-w', path, 'tcp port 389'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  dump.stderr!.on('data', (d: Buffer) => { err += d; });
+  const exited = new Promise((r) => dump.on('exit', r));
+  try {
+    await until(() => /listening on/.test(err), 'tcpdump to listen');
+    for (const u of users) {
+      try {
+        pair.exec(pair.clientNs, ['ldapwhoami', '-x', '-H', `ldap://${pair.serverIp}`, '-D', `uid=${u},dc=xs,dc=test`, '-w', 'Winter2026!'], { timeoutMs: 10_000 });
+        assert.fail(`bind as ${u} succeeded`);
+      } catch (e) {
+        assert.match(String((e as { stderr?: string }).stderr ?? e), /Invalid credentials \(49\)/);
+      }
+    }
+    await until(() => failedBinds(path) === users.length, `${users.length} failed binds in the capture`);
+  } finally {
+    dump.kill('SIGINT');
+    await exited;
+  }
+  return path;
+}
+
+test('live: slapd binds as twelve user names are a password spray; one user name twelve times is a brute force', { skip: liveSkip ?? false, timeout: 120_000 }, async () => {
+  const pair = createVethPair();
+  const dir = mkdtempSync(join(tmpdir(), 'xdpscope-spray-'));
+  let slapd: ChildProcess | null = null;
+  try {
+    writeFileSync(join(dir, 'slapd.conf'), [
+      'include /etc/ldap/schema/core.schema', 'include /etc/ldap/schema/cosine.schema', 'include /etc/ldap/schema/inetorgperson.schema',
+      `pidfile ${dir}/slapd.pid`, 'modulepath /usr/lib/ldap', 'moduleload back_mdb', 'database mdb', 'suffix "dc=xs,dc=test"',
+      'rootdn "cn=admin,dc=xs,dc=test"', 'rootpw Secret-77', `directory ${dir}/db`, '',
+    ].join('\n'));
+    execFileSync('mkdir', ['-p', join(dir, 'db')]);
+    slapd = pair.spawn(pair.serverNs, ['slapd', '-f', join(dir, 'slapd.conf'), '-h', `ldap://${pair.serverIp}/`, '-d', '0'], { stdio: 'ignore' });
+    await until(() => pair.exec(pair.serverNs, ['ss', '-Hlnt', 'sport = :389']).trim() !== '', 'slapd to listen');
+
+    const users = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi', 'ivan', 'judy', 'mallory', 'oscar'];
+    const sprayPath = await captureBinds(pair, dir, 'spray', users);
+    const spray = (await analyzeCaptureFile(sprayPath)).engine.alerts().filter((a) => a.kind === 'password-spray' || a.kind === 'brute-force');
+    assert.deepEqual(spray.map((a) => a.kind), ['password-spray'], JSON.stringify(spray.map((a) => a.title)));
+    const a = spray[0];
+    assert.deepEqual([a.metrics.service, a.metrics.failures, a.metrics.distinctUsers, a.metrics.triesPerUser, a.metrics.distinctTargets, a.metrics.crossed], ['LDAP', 12, 12, 1, 1, 'users']);
+    assert.match(String(a.metrics.users), /uid=alice,dc=xs,dc=test/);
+    assert.equal(a.title, `Password spraying from ${pair.clientIp} against LDAP: 12 user names, 1.0 failures each on ${pair.serverIp}`);
+    assert.deepEqual(await framesMatching(sprayPath, a.filter), tsharkFrames(sprayPath, 'ldap.resultCode == 49'));
+
+    const brutePath = await captureBinds(pair, dir, 'brute', new Array<string>(12).fill('alice'));
+    const brute = (await analyzeCaptureFile(brutePath)).engine.alerts().filter((x) => x.kind === 'password-spray' || x.kind === 'brute-force');
+    assert.deepEqual(brute.map((x) => [x.kind, x.metrics.service, x.metrics.attempts]), [['brute-force', 'LDAP', 12]]);
+    assert.deepEqual(await framesMatching(brutePath, brute[0].filter), tsharkFrames(brutePath, 'ldap.resultCode == 49'));
+  } finally {
+    slapd?.kill('SIGKILL');
+    pair.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** One FTP login on a new connection: USER, 331, PASS, 530. Returns the 530's frame. */
+function ftpLogin(s: Scenario, t: number, client: string, server: string, sport: number, user: string): number {
+  let cs = 1000, ss = 5000;
+  const c = (dt: number, text: string) => { const p = [...Buffer.from(text)]; s.ip(t + dt, tcp(client, server, { sport, dport: 21, flags: PSH | ACK, seq: cs, ack: ss, payload: p })); cs += p.length; };
+  const r = (dt: number, text: string) => { const p = [...Buffer.from(text)]; const n = s.ip(t + dt, tcp(server, client, { sport: 21, dport: sport, flags: PSH | ACK, seq: ss, ack: cs, payload: p }), MAC_B, MAC_A); ss += p.length; return n; };
+  s.ip(t, tcp(client, server, { sport, dport: 21, flags: SYN, seq: cs - 1 }));
+  s.ip(t + 0.001, tcp(server, client, { sport: 21, dport: sport, flags: SYN | ACK, seq: ss - 1, ack: cs }), MAC_B, MAC_A);
+  s.ip(t + 0.002, tcp(client, server, { sport, dport: 21, flags: ACK, seq: cs, ack: ss }));
+  r(0.003, '220 (vsFTPd 3.0.3)\r\n');
+  c(0.004, `USER ${user}\r\n`);
+  r(0.005, '331 Please specify the password.\r\n');
+  c(0.006, 'PASS Winter2026!\r\n');
+  return r(0.5, '530 Login incorrect.\r\n');
+}
+
+test('FTP 530s on six servers from one client spray across targets; fewer servers or a named user per server do not', async () => {
+  const s = new Scenario();
+  const client = '198.18.95.1';
+  const failures: number[] = [];
+  for (let i = 0; i < 6; i++) failures.push(ftpLogin(s, T0 + i * 3, client, `198.18.95.${10 + i}`, 41000 + i, 'admin'));
+  // another client failing twice on each of three servers: an ordinary typo, not a spray
+  for (let i = 0; i < 6; i++) ftpLogin(s, T0 + 30 + i * 3, '198.18.95.2', `198.18.95.${10 + (i % 3)}`, 42000 + i, 'bob');
+  const { path, alerts } = await runScenario('spray-ftp', s);
+  const sprays = alerts.filter((a) => a.kind === 'password-spray' || a.kind === 'brute-force');
+  assert.deepEqual(sprays.map((a) => a.title), [`Password spraying from ${client} against FTP on 6 servers (6 failed logins)`]);
+  assert.deepEqual([sprays[0].metrics.distinctUsers, sprays[0].metrics.users, sprays[0].metrics.crossed], [1, 'admin', 'targets']);
+  assert.deepEqual(await framesMatching(path, sprays[0].filter), failures);
+});
+
+test('HTTP Basic user names count toward a spray: 401s for ten names, one try each', async () => {
+  const s = new Scenario();
+  const client = '198.18.96.1', server = '198.18.96.2';
+  const names = Array.from({ length: 10 }, (_, i) => `user${i}`);
+  names.forEach((u, i) => {
+    const auth = Buffer.from(`${u}:Winter2026!`).toString('base64');
+    s.connection(T0 + i, client, server, 43000 + i, 80, {
+      request: [...Buffer.from(`GET /admin HTTP/1.1\r\nHost: intranet\r\nAuthorization: Basic ${auth}\r\n\r\n`)],
+      response: [...Buffer.from('HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm="x"\r\nContent-Length: 0\r\n\r\n')],
+    });
+  });
+  const { alerts } = await runScenario('spray-http', s);
+  const got = alerts.filter((a) => a.kind === 'password-spray' || a.kind === 'brute-force');
+  assert.deepEqual(got.map((a) => [a.kind, a.metrics.distinctUsers, a.metrics.failures]), [['password-spray', 10, 10]]);
+  assert.match(String(got[0].metrics.users), /^user\d, user\d/);
+});
