@@ -397,4 +397,12 @@ export const insightsSnapshot = z.custom<InsightsSnapshot>(() => true);
 export const insightsApi = {
   /** alerts and statistics of the open capture (main/engine/insights), as plain JSON */
   getInsights: call(empty, insightsSnapshot),
+  /**
+   * Replaces the insights settings (thresholds, policy, gateways, learned
+   * baselines: any subset, merged over the defaults; unknown keys refused)
+   * and analyses the open capture again with them. They are saved with the
+   * session and carried to the next capture opened (without what was learned
+   * from this one's traffic).
+   */
+  setInsightsSettings: call(z.object({ settings: z.record(z.string(), z.unknown()) }).strict(), insightsSnapshot),
 };

@@ -1,8 +1,8 @@
 // Insights: the alerts and the I/O graph (renderer/insights) in a side
 // drawer. An alert or a graph marker applies its display filter and selects
 // the first packet.
-import { useEffect } from 'react';
-import { InsightsPanel, IoGraph } from '../insights';
+import { useEffect, useState } from 'react';
+import { InsightsPanel, IoGraph, SettingsEditor } from '../insights';
 import { useApp, useApp$ } from '../context';
 import type { PanelDef } from './panel';
 
@@ -12,6 +12,7 @@ function InsightsDrawer() {
   const selected = useApp$((s) => s.selectedAlert);
   const live = useApp$((s) => s.status.mode === 'live' && s.status.state === 'capturing');
   const s = store.getState();
+  const [editing, setEditing] = useState(false);
   useEffect(() => {
     if (!live) return;
     const t = setInterval(() => void store.getState().loadInsights(), 2000);
@@ -22,9 +23,11 @@ function InsightsDrawer() {
       <div className="drawer-head">
         <b>Insights</b>
         <span className="muted small">{snap ? `${snap.alerts.length} alerts · ${snap.packets.toLocaleString('en')} packets` : 'loading…'}</span>
+        <button onClick={() => setEditing(!editing)} title="Thresholds, expected services, gateways, learned baselines" aria-pressed={editing} disabled={!snap}>Settings…</button>
         <button onClick={() => void s.loadInsights()} title="Refresh">↻</button>
         <button onClick={() => s.setPanel('insights')} aria-label="close insights">×</button>
       </div>
+      {snap && editing && <SettingsEditor settings={snap.settings} onApply={(x) => s.setInsightsSettings(x)} onClose={() => setEditing(false)} />}
       {snap && (
         <>
           <IoGraph io={snap.stats.io} width={380} height={160} onSelectMarker={(m) => {

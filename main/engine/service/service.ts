@@ -15,6 +15,7 @@ import { Persistence } from './persistence';
 import { Uploads } from './uploads';
 import { Generation, StatusPusher } from './status';
 import { Colouring } from '../colour/colouring';
+import { InsightsEngine, type InsightsSettings } from '../insights/index';
 import { captureHandlers } from './handlers/capture';
 import { fileHandlers } from './handlers/file';
 import { viewHandlers } from './handlers/view';
@@ -40,6 +41,8 @@ export class EngineService {
   list: DisplayedList;
   /** the user's colouring table (Wireshark's defaults until setColouring); a capture may use a session's own */
   userColouring = new Colouring();
+  /** insights settings the user set (setInsightsSettings), for the captures opened next; null: the defaults */
+  insightsSettings: InsightsSettings | null = null;
   private lastAlertCheck = 0;
   private readonly handlers: { [M in Method]: (p: Methods[M]['params']) => Promise<Methods[M]['result']> };
 
@@ -71,10 +74,18 @@ export class EngineService {
   }
 
   private newCapture(mode: Status['mode'], source: string): OpenCapture {
-    return new OpenCapture(mode, source, {
+    const cap = new OpenCapture(mode, source, {
       status: (now) => this.pushStatus(now),
       error: (e) => this.opts.emit({ event: 'error', data: e }),
     }, this.userColouring);
+    if (this.insightsSettings) {
+      // thresholds and policy carry over; what was learned belongs to the traffic it was learned from
+      const carried = structuredClone(this.insightsSettings);
+      carried.baseline.learned = null;
+      carried.icsWrite.learned = null;
+      cap.insights = new InsightsEngine(carried);
+    }
+    return cap;
   }
 
   /**
