@@ -234,6 +234,10 @@ export interface InsightsSettings {
     /** new connections from one source to one authentication service */
     minAttempts: number;
     authPorts: number[];
+    /** a session that reached authentication and closed sooner is a failed guess (evidence) */
+    shortSessionSec: number;
+    /** a session this long after minAttempts short ones: a login that may have succeeded (evidence of harm) */
+    longSessionSec: number;
   };
   synFlood: {
     enabled: boolean;
