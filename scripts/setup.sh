@@ -15,8 +15,8 @@ need=(
   "tcpreplay:tcpreplay" "chromium:chromium" "ping:iputils-ping" "curl:curl" "ethtool:ethtool"
   "man:man-db" "groff:groff-base" "openssl:openssl" "editcap:wireshark-common" "ssh:openssh-client"
   "gtlsclient:ngtcp2-client" "gtlsserver:ngtcp2-server"
-  # real peers of the insights tests (SSH password guessing, LDAP spraying)
-  "sshd:openssh-server" "sshpass:sshpass" "slapd:slapd" "ldapwhoami:ldap-utils"
+  # real peers of the insights tests (SSH guessing, LDAP spraying, floods, scans)
+  "sshd:openssh-server" "sshpass:sshpass" "slapd:slapd" "ldapwhoami:ldap-utils" "hping3:hping3" "nmap:nmap"
 )
 missing=()
 for entry in "${need[@]}"; do
