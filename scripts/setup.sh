@@ -16,7 +16,7 @@ need=(
   "man:man-db" "groff:groff-base" "openssl:openssl" "editcap:wireshark-common" "ssh:openssh-client"
   "gtlsclient:ngtcp2-client" "gtlsserver:ngtcp2-server"
   # real peers of the insights tests (SSH guessing, LDAP spraying, floods, scans)
-  "sshd:openssh-server" "sshpass:sshpass" "slapd:slapd" "ldapwhoami:ldap-utils" "hping3:hping3" "nmap:nmap"
+  "sshd:openssh-server" "sshpass:sshpass" "slapd:slapd" "ldapwhoami:ldap-utils" "hping3:hping3" "nmap:nmap" "dnsmasq:dnsmasq-base"
 )
 missing=()
 for entry in "${need[@]}"; do
