@@ -3,7 +3,9 @@
 // answering ldapwhoami binds with wrong passwords between two namespaces —
 // twelve user names once each is a spray (not also a brute force), one user
 // name twelve times is a brute force (not a spray); the spray's filter
-// selects exactly the frames tshark finds with ldap.resultCode == 49.
+// selects exactly the frames tshark finds with ldap.resultCode == 49. The
+// same with MIT krb5kdc and kinit: KDC_ERR_PREAUTH_FAILED (24) for twelve
+// principals once each, or one principal twelve times.
 // Crafted: FTP 530s from six servers to one client spray across targets;
 // HTTP Basic user names are read from the Authorization header.
 import { test } from 'node:test';
@@ -149,4 +151,61 @@ test('HTTP Basic user names count toward a spray: 401s for ten names, one try ea
   const got = alerts.filter((a) => a.kind === 'password-spray' || a.kind === 'brute-force');
   assert.deepEqual(got.map((a) => [a.kind, a.metrics.distinctUsers, a.metrics.failures]), [['password-spray', 10, 10]]);
   assert.match(String(got[0].metrics.users), /^user\d, user\d/);
+});
+
+const krbMissing = ['krb5kdc', 'kdb5_util', 'kadmin.local', 'kinit', 'tcpdump', 'tshark'].find((c) => !hasCommand(c) && !existsSync(`/usr/sbin/${c}`));
+const krbSkip: string | false = liveSkipReason() ?? (krbMissing ? `needs ${krbMissing}` : false);
+
+test('live: kinit with wrong passwords against a real KDC — twelve principals once each spray, one principal twelve times is a brute force', { skip: krbSkip, timeout: 120_000 }, async () => {
+  const pair = createVethPair();
+  const dir = mkdtempSync(join(tmpdir(), 'xdpscope-krb-'));
+  let kdc: ChildProcess | null = null;
+  try {
+    execFileSync('mkdir', ['-p', join(dir, 'krb')]);
+    writeFileSync(join(dir, 'krb5.conf'), `[libdefaults]\n  default_realm = XS.TEST\n  dns_lookup_kdc = false\n  dns_lookup_realm = false\n  rdns = false\n[realms]\n  XS.TEST = {\n    kdc = ${pair.serverIp}\n  }\n`);
+    writeFileSync(join(dir, 'kdc.conf'), `[kdcdefaults]\n  kdc_ports = 88\n  kdc_tcp_ports = 88\n[realms]\n  XS.TEST = {\n    database_name = ${dir}/krb/principal\n    key_stash_file = ${dir}/krb/stash\n    acl_file = ${dir}/krb/kadm5.acl\n  }\n[logging]\n  kdc = FILE:${dir}/krb/kdc.log\n`);
+    const env = ['env', `KRB5_CONFIG=${join(dir, 'krb5.conf')}`, `KRB5_KDC_PROFILE=${join(dir, 'kdc.conf')}`, `KRB5CCNAME=FILE:${join(dir, 'krb', 'cc')}`];
+    execFileSync(env[0], [...env.slice(1), 'kdb5_util', 'create', '-s', '-r', 'XS.TEST', '-P', 'Master-77'], { stdio: 'ignore' });
+    const users = Array.from({ length: 12 }, (_, i) => `user${String(i).padStart(2, '0')}`);
+    for (const u of users) execFileSync(env[0], [...env.slice(1), 'kadmin.local', '-q', `addprinc +requires_preauth -pw Secret-77 ${u}`], { stdio: 'ignore' });
+    kdc = pair.spawn(pair.serverNs, [...env, 'krb5kdc', '-n', '-P', join(dir, 'krb', 'kdc.pid')], { stdio: 'ignore' });
+    await until(() => pair.exec(pair.serverNs, ['ss', '-Hlnu', 'sport = :88']).trim() !== '', 'the KDC to listen');
+
+    const run = async (name: string, principals: string[]): Promise<string> => {
+      const path = join(dir, `${name}.pcap`);
+      const dump = pair.spawn(pair.clientNs, ['tcpdump', '-i', pair.clientIf, '-s', '0', '-U', '-w', path, 'port 88'], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let err = '';
+      dump.stderr!.on('data', (d: Buffer) => { err += d; });
+      const exited = new Promise((r) => dump.on('exit', r));
+      try {
+        await until(() => /listening on/.test(err), 'tcpdump to listen');
+        for (const p of principals) {
+          assert.throws(() => pair.exec(pair.clientNs, [...env, 'kinit', p], { input: 'Winter2026!\n', timeoutMs: 15_000 }), /Password incorrect|Preauthentication failed/);
+        }
+        await until(() => {
+          if (!existsSync(path)) return false;
+          try { return tsharkFrames(path, 'kerberos.error_code == 24').length >= principals.length; } catch { return false; }
+        }, `${principals.length} KDC_ERR_PREAUTH_FAILED in the capture`);
+      } finally {
+        dump.kill('SIGINT');
+        await exited;
+      }
+      return path;
+    };
+
+    const sprayPath = await run('spray', users);
+    const spray = (await analyzeCaptureFile(sprayPath)).engine.alerts().filter((a) => a.kind === 'password-spray' || a.kind === 'brute-force');
+    assert.deepEqual(spray.map((a) => [a.kind, a.metrics.service, a.metrics.failures, a.metrics.distinctUsers]), [['password-spray', 'Kerberos', 12, 12]], JSON.stringify(spray.map((a) => a.title)));
+    assert.match(String(spray[0].metrics.users), /user\d\d/);
+    assert.deepEqual(await framesMatching(sprayPath, spray[0].filter), tsharkFrames(sprayPath, 'kerberos.error_code == 24'));
+
+    const brutePath = await run('brute', new Array<string>(12).fill('user00'));
+    const brute = (await analyzeCaptureFile(brutePath)).engine.alerts().filter((a) => a.kind === 'password-spray' || a.kind === 'brute-force');
+    assert.deepEqual(brute.map((a) => [a.kind, a.metrics.service, a.metrics.attempts]), [['brute-force', 'Kerberos', 12]]);
+    assert.deepEqual(await framesMatching(brutePath, brute[0].filter), tsharkFrames(brutePath, 'kerberos.error_code == 24'));
+  } finally {
+    kdc?.kill('SIGKILL');
+    pair.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
