@@ -5,7 +5,8 @@
 // name twelve times is a brute force (not a spray); the spray's filter
 // selects exactly the frames tshark finds with ldap.resultCode == 49. The
 // same with MIT krb5kdc and kinit: KDC_ERR_PREAUTH_FAILED (24) for twelve
-// principals once each, or one principal twelve times.
+// principals once each, or one principal twelve times; and with Samba and
+// smbclient: STATUS_LOGON_FAILURE for twelve NTLMSSP user names once each.
 // Crafted: FTP 530s from six servers to one client spray across targets;
 // HTTP Basic user names are read from the Authorization header.
 import { test } from 'node:test';
@@ -205,6 +206,66 @@ test('live: kinit with wrong passwords against a real KDC — twelve principals 
     assert.deepEqual(await framesMatching(brutePath, brute[0].filter), tsharkFrames(brutePath, 'kerberos.error_code == 24'));
   } finally {
     kdc?.kill('SIGKILL');
+    pair.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+const smbMissing = ['smbd', 'smbclient', 'tcpdump', 'tshark'].find((c) => !hasCommand(c) && !existsSync(`/usr/sbin/${c}`));
+const smbSkip: string | false = liveSkipReason() ?? (smbMissing ? `needs ${smbMissing}` : false);
+
+test('live: smbclient with wrong passwords against Samba — twelve NTLMSSP user names spray, one user twelve times is a brute force', { skip: smbSkip, timeout: 120_000 }, async () => {
+  const pair = createVethPair();
+  const dir = mkdtempSync(join(tmpdir(), 'xdpscope-smb-'));
+  let smbd: ChildProcess | null = null;
+  try {
+    for (const d of ['private', 'lock', 'state', 'cache', 'pid', 'share']) execFileSync('mkdir', ['-p', join(dir, 'smb', d)]);
+    writeFileSync(join(dir, 'smb.conf'), [
+      '[global]', '  workgroup = XSTEST', '  netbios name = XSSRV', '  server role = standalone server', `  interfaces = ${pair.serverIf}`, '  bind interfaces only = yes',
+      ...['private', 'lock', 'state', 'cache', 'pid'].map((d) => `  ${d} ${d === 'private' ? 'dir' : 'directory'} = ${dir}/smb/${d}`),
+      `  ncalrpc dir = ${dir}/smb/ncalrpc`, `  log file = ${dir}/smb/log.%m`, `  passdb backend = tdbsam:${dir}/smb/private/passdb.tdb`,
+      '  map to guest = Never', '  disable spoolss = yes', '  load printers = no', '  smb ports = 445',
+      '[share]', `  path = ${dir}/smb/share`, '  read only = yes', '',
+    ].join('\n'));
+    writeFileSync(join(dir, 'client.conf'), `[global]\n  workgroup = XSTEST\n  interfaces = ${pair.clientIf}\n  client max protocol = SMB3\n`);
+    smbd = pair.spawn(pair.serverNs, ['smbd', '-s', join(dir, 'smb.conf'), '-F', '--no-process-group', '--debug-stdout', '-d0'], { stdio: 'ignore' });
+    await until(() => pair.exec(pair.serverNs, ['ss', '-Hlnt', 'sport = :445']).trim() !== '', 'smbd to listen');
+
+    const run = async (name: string, users: string[]): Promise<string> => {
+      const path = join(dir, `${name}.pcap`);
+      const dump = pair.spawn(pair.clientNs, ['tcpdump', '-i', pair.clientIf, '-s', '0', '-U', '-w', path, 'tcp port 445'], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let err = '';
+      dump.stderr!.on('data', (d: Buffer) => { err += d; });
+      const exited = new Promise((r) => dump.on('exit', r));
+      try {
+        await until(() => /listening on/.test(err), 'tcpdump to listen');
+        for (const u of users) {
+          assert.throws(() => pair.exec(pair.clientNs, ['smbclient', '-s', join(dir, 'client.conf'), '-m', 'SMB3', '-U', `${u}%Winter2026!`, `//${pair.serverIp}/share`, '-c', 'ls'], { timeoutMs: 20_000 }),
+            (e: { stdout?: string; stderr?: string }) => /NT_STATUS_LOGON_FAILURE/.test(`${e.stdout}${e.stderr}`));
+        }
+        await until(() => {
+          if (!existsSync(path)) return false;
+          try { return tsharkFrames(path, 'smb2.nt_status == 0xc000006d').length >= users.length; } catch { return false; }
+        }, `${users.length} STATUS_LOGON_FAILURE in the capture`);
+      } finally {
+        dump.kill('SIGINT');
+        await exited;
+      }
+      return path;
+    };
+
+    const users = Array.from({ length: 12 }, (_, i) => `staff${String(i).padStart(2, '0')}`);
+    const sprayPath = await run('spray', users);
+    const spray = (await analyzeCaptureFile(sprayPath)).engine.alerts().filter((a) => a.kind === 'password-spray' || a.kind === 'brute-force');
+    assert.deepEqual(spray.map((a) => [a.kind, a.metrics.service, a.metrics.failures, a.metrics.distinctUsers]), [['password-spray', 'SMB2', 12, 12]], JSON.stringify(spray.map((a) => a.title)));
+    assert.match(String(spray[0].metrics.users), /staff\d\d/);
+    assert.deepEqual(await framesMatching(sprayPath, spray[0].filter), tsharkFrames(sprayPath, 'smb2.nt_status == 0xc000006d'));
+
+    const brutePath = await run('brute', new Array<string>(12).fill('staff00'));
+    const brute = (await analyzeCaptureFile(brutePath)).engine.alerts().filter((a) => a.kind === 'password-spray' || a.kind === 'brute-force');
+    assert.deepEqual(brute.map((a) => [a.kind, a.metrics.service, a.metrics.attempts]), [['brute-force', 'SMB2', 12]]);
+  } finally {
+    smbd?.kill('SIGKILL');
     pair.dispose();
     rmSync(dir, { recursive: true, force: true });
   }
