@@ -23,7 +23,8 @@ import type { Detector, DetectorDef, LimitSettings } from '../detector';
 import type { PacketFacts } from '../facts';
 import { TCP } from '../facts';
 import { LruMap, medianMad } from '../sketch';
-import { isGroupAddress, isInternal } from '../addresses';
+import { isExternalV4, isGroupAddress, isInternal } from '../addresses';
+import { u32 } from '../../dissect/bytes';
 import type { InsightsSettings } from '../../../api/insights';
 
 export type BeaconSettings = InsightsSettings['beacon'];
@@ -91,11 +92,15 @@ export class BeaconDetector implements Detector {
     } else if (f.transport === 'udp') {
       if (!c.udp || this.udpIgnore.has(f.dstPort as number) || this.udpIgnore.has(f.srcPort as number)) return;
     } else return;
-    if (isInternal(f.dst) || isGroupAddress(f.dst) || this.allow.has(f.dst)) return;
+    // every datagram comes here: judge an IPv4 destination from its bytes, not its text
+    if (f.ipVersion === 4 ? !isExternalV4(u32(f.d.packet.data, f.ipOff + 16)) : isInternal(f.dst) || isGroupAddress(f.dst)) return;
+    if (this.allow.size !== 0 && this.allow.has(f.dst)) return;
     const udp = f.transport === 'udp';
     const port = f.dstPort as number;
     const key = `${udp ? 'u' : 't'}${f.src}>${f.dst}:${port}`;
-    let t = this.tracks.touch(key);
+    // a datagram inside a burst changes only counters: no reordering of the LRU for it
+    let t = udp ? this.tracks.get(key) : this.tracks.touch(key);
+    if (t !== undefined && udp && f.ts - t.lastTs >= c.udpGapSec) this.tracks.touch(key);
     // a pause far longer than the longest period ends a beacon: start over
     if (t !== undefined && f.ts - t.lastTs > c.maxPeriodSec) { this.retire(t); t = undefined; }
     const fresh = t === undefined;
