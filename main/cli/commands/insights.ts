@@ -14,8 +14,9 @@ import { eveLines } from '../../api/eve';
 const USAGE = `Usage: xdpscope insights -r FILE [--json|--eve] [--settings FILE] [--interval SEC] [--io-filter FILTER ...] [--top N]
        xdpscope insights -i IFACE --eve [--settings FILE] [-a duration:SECS]
 
-Prints security alerts (traffic spikes, port scans, brute force, SYN floods,
-ICMP floods, unexpected protocols, services on foreign ports, AI service use)
+Prints security alerts (traffic spikes, port scans, brute force, password
+spraying, SYN/ICMP/UDP floods, reflection, DNS tunnels, beaconing, unexpected
+ICS writes, unexpected protocols, services on foreign ports, AI service use)
 and summary statistics (conversations, endpoints, protocol hierarchy, HTTP)
 for a capture.
 
