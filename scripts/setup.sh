@@ -17,7 +17,7 @@ need=(
   "gtlsclient:ngtcp2-client" "gtlsserver:ngtcp2-server"
   # real peers of the insights tests (SSH guessing, LDAP spraying, floods, scans)
   "sshd:openssh-server" "sshpass:sshpass" "slapd:slapd" "ldapwhoami:ldap-utils" "hping3:hping3" "nmap:nmap" "dnsmasq:dnsmasq-base"
-  "krb5kdc:krb5-kdc" "kinit:krb5-user" "smbd:samba" "smbclient:smbclient"
+  "krb5kdc:krb5-kdc" "kinit:krb5-user" "smbd:samba" "smbclient:smbclient" "vsftpd:vsftpd"
 )
 missing=()
 for entry in "${need[@]}"; do

@@ -6,7 +6,8 @@
 // selects exactly the frames tshark finds with ldap.resultCode == 49. The
 // same with MIT krb5kdc and kinit: KDC_ERR_PREAUTH_FAILED (24) for twelve
 // principals once each, or one principal twelve times; and with Samba and
-// smbclient: STATUS_LOGON_FAILURE for twelve NTLMSSP user names once each.
+// smbclient: STATUS_LOGON_FAILURE for twelve NTLMSSP user names once each;
+// and vsftpd answering python ftplib's wrong passwords with 530.
 // Crafted: FTP 530s from six servers to one client spray across targets;
 // HTTP Basic user names are read from the Authorization header.
 import { test } from 'node:test';
@@ -266,6 +267,62 @@ test('live: smbclient with wrong passwords against Samba — twelve NTLMSSP user
     assert.deepEqual(brute.map((a) => [a.kind, a.metrics.service, a.metrics.attempts]), [['brute-force', 'SMB2', 12]]);
   } finally {
     smbd?.kill('SIGKILL');
+    pair.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+const ftpMissing = ['vsftpd', 'python3', 'tcpdump', 'tshark'].find((c) => !hasCommand(c) && !existsSync(`/usr/sbin/${c}`));
+const ftpSkip: string | false = liveSkipReason() ?? (ftpMissing ? `needs ${ftpMissing}` : false);
+
+test('live: python ftplib with wrong passwords against vsftpd — twelve FTP 530s for one user are a brute force', { skip: ftpSkip, timeout: 120_000 }, async () => {
+  const pair = createVethPair();
+  const dir = mkdtempSync(join(tmpdir(), 'xdpscope-ftp-'));
+  let ftpd: ChildProcess | null = null;
+  try {
+    execFileSync('mkdir', ['-p', join(dir, 'empty')]);
+    writeFileSync(join(dir, 'vsftpd.conf'), ['listen=YES', 'listen_ipv6=NO', `listen_address=${pair.serverIp}`, 'anonymous_enable=NO', 'local_enable=YES',
+      `secure_chroot_dir=${join(dir, 'empty')}`, 'pam_service_name=vsftpd', 'background=NO', 'seccomp_sandbox=NO', 'delay_failed_login=0', 'max_login_fails=1', ''].join('\n'));
+    ftpd = pair.spawn(pair.serverNs, ['/usr/sbin/vsftpd', join(dir, 'vsftpd.conf')], { stdio: 'ignore' });
+    await until(() => pair.exec(pair.serverNs, ['ss', '-Hlnt', 'sport = :21']).trim() !== '', 'vsftpd to listen');
+    const path = join(dir, 'ftp.pcap');
+    const dump = pair.spawn(pair.clientNs, ['tcpdump', '-i', pair.clientIf, '-s', '0', '-U', '-w', path, 'tcp port 21'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    dump.stderr!.on('data', (d: Buffer) => { err += d; });
+    const exited = new Promise((r) => dump.on('exit', r));
+    try {
+      await until(() => /listening on/.test(err), 'tcpdump to listen');
+      const script = `
+import ftplib, threading
+# PAM delays each failure about 2 s: the twelve guesses run side by side, as guessing tools do
+fails = []
+def guess(i):
+    f = ftplib.FTP()
+    f.connect('${pair.serverIp}', 21, timeout=20)
+    try:
+        f.login('admin', 'Winter%d!' % (2014 + i))
+    except ftplib.error_perm as e:
+        fails.append(str(e).startswith('530'))
+    try:
+        f.close()
+    except Exception:
+        pass
+ts = [threading.Thread(target=guess, args=(i,)) for i in range(12)]
+for t in ts: t.start()
+for t in ts: t.join()
+print(sum(fails))`;
+      assert.equal(pair.exec(pair.clientNs, ['python3', '-c', script], { timeoutMs: 60_000 }).trim(), '12');
+      await until(() => existsSync(path) && tsharkFrames(path, 'ftp.response.code == 530').length >= 12, '12 FTP 530 replies in the capture');
+    } finally {
+      dump.kill('SIGINT');
+      await exited;
+    }
+    const got = (await analyzeCaptureFile(path)).engine.alerts().filter((a) => a.kind === 'password-spray' || a.kind === 'brute-force');
+    const decoded = got.filter((a) => a.metrics.service === 'FTP' && a.filter.includes('ftp.response.code'));
+    assert.deepEqual(decoded.map((a) => [a.kind, a.metrics.attempts]), [['brute-force', 12]], JSON.stringify(got.map((a) => a.title)));
+    assert.deepEqual(await framesMatching(path, decoded[0].filter), tsharkFrames(path, 'ftp.response.code == 530'));
+  } finally {
+    ftpd?.kill('SIGKILL');
     pair.dispose();
     rmSync(dir, { recursive: true, force: true });
   }
