@@ -115,6 +115,8 @@ export interface AppActions {
   recoverSpool(path: string): Promise<void>;
   discardSpool(path: string): Promise<void>;
   loadInsights(): Promise<void>;
+  /** new insights settings: the capture is analysed again; resolves to the reason when refused */
+  setInsightsSettings(settings: Record<string, unknown>): Promise<string | null>;
   /** apply an alert's (or statistics row's) filter and select the first packet it shows */
   applyAndSelectFirst(filter: string, alertId?: string | null): Promise<void>;
 }
@@ -449,6 +451,10 @@ export function createAppStore(api: XdpscopeApi, opts: StoreOptions = {}): AppSt
 
     async loadInsights() {
       try { set({ insights: await api.call('getInsights', {}) }); } catch (e) { get().reportError(e, 'insights'); }
+    },
+
+    async setInsightsSettings(settings) {
+      try { set({ insights: await api.call('setInsightsSettings', { settings }) }); return null; } catch (e) { return e instanceof Error ? e.message : String(e); }
     },
 
     async applyAndSelectFirst(filter, alertId = null) {

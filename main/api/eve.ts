@@ -45,9 +45,12 @@ const SIGNATURES: Record<AlertKind, { sid: number; category: string; proto?: str
   'amplification': { sid: 1_020_009, category: 'Attempted Denial of Service', proto: 'UDP' },
   'udp-flood': { sid: 1_020_010, category: 'Attempted Denial of Service', proto: 'UDP' },
   'dns-tunnel': { sid: 1_020_011, category: 'Attempted Information Leak', proto: 'UDP' },
-  'beaconing': { sid: 1_020_012, category: 'A Network Trojan was detected', proto: 'TCP' },
+  // TCP or UDP: read from the filter
+  'beaconing': { sid: 1_020_012, category: 'A Network Trojan was detected' },
   'ai-gateway-bypass': { sid: 1_020_013, category: 'Potential Corporate Privacy Violation', proto: 'TCP' },
   'baseline-deviation': { sid: 1_020_014, category: 'Potentially Bad Traffic' },
+  'ics-write': { sid: 1_020_015, category: 'Attempted Administrator Privilege Gain' },
+  'password-spray': { sid: 1_020_016, category: 'Attempted User Privilege Gain' },
 };
 
 /** Suricata: 1 is the most severe. */

@@ -10,7 +10,8 @@ import type { BlockRule } from './block';
 export type AlertKind =
   | 'traffic-spike' | 'port-scan' | 'brute-force' | 'syn-flood'
   | 'unexpected-protocol' | 'service-mismatch' | 'ai-service' | 'icmp-flood'
-  | 'amplification' | 'udp-flood' | 'dns-tunnel' | 'beaconing' | 'ai-gateway-bypass' | 'baseline-deviation';
+  | 'amplification' | 'udp-flood' | 'dns-tunnel' | 'beaconing' | 'ai-gateway-bypass' | 'baseline-deviation'
+  | 'ics-write' | 'password-spray';
 
 /** What a host did while the baseline was learned (insights settings: baseline.learned). */
 export interface HostProfile {
@@ -269,6 +270,10 @@ export interface InsightsSettings {
     /** new connections from one source to one authentication service */
     minAttempts: number;
     authPorts: number[];
+    /** a session that reached authentication and closed sooner is a failed guess (evidence) */
+    shortSessionSec: number;
+    /** a session this long after minAttempts short ones: a login that may have succeeded (evidence of harm) */
+    longSessionSec: number;
   };
   synFlood: {
     enabled: boolean;
@@ -335,6 +340,12 @@ export interface InsightsSettings {
     minFormPosts: number;
     /** regular expression (case-insensitive) a login form's path matches */
     loginUriPattern: string;
+    /** password spraying: user names failing from one client (per service, in windowSec) ... */
+    sprayMinUsers: number;
+    /** ... each failing at most this many times on average ... */
+    sprayMaxTriesPerUser: number;
+    /** ... or servers on which one client fails */
+    sprayMinTargets: number;
   };
   dnsTunnel: {
     enabled: boolean;
@@ -359,6 +370,12 @@ export interface InsightsSettings {
     maxJitter: number;
     /** destination addresses expected to be polled (update servers, monitoring) */
     allowDestinations: string[];
+    /** also time UDP check-ins (bursts of datagrams) */
+    udp: boolean;
+    /** seconds of silence from a source to a destination:port that start a new UDP burst */
+    udpGapSec: number;
+    /** UDP ports periodic by design (NTP, DNS, DHCP, SNMP, syslog, STUN/VPN keepalives, ...): not timed */
+    udpIgnorePorts: number[];
   };
   aiGateway: {
     /** addresses allowed to call LLM APIs directly (the gateway/proxy); empty: the rule is off */
@@ -375,6 +392,20 @@ export interface InsightsSettings {
     minRate: number;
     /** the learned profiles (null until learned; kept with the session, reusable with --settings) */
     learned: { fromTs: number; toTs: number; hosts: Record<string, HostProfile> } | null;
+  };
+  icsWrite: {
+    enabled: boolean;
+    /** seconds during which the hosts that write to each ICS device are learned (0: judge from the first write) */
+    warmupSec: number;
+    /** hosts allowed to write to any device (engineering workstations, SCADA masters); never alerted on */
+    allowedWriters: string[];
+    /** writes from one new writer to one device within windowSec that make it large (severity) */
+    manyWrites: number;
+    windowSec: number;
+    /** devices profiled at most */
+    maxDevices: number;
+    /** learned writers per device (null until learned; kept with the session, reusable with --settings) */
+    learned: { fromTs: number; toTs: number; writers: Record<string, string[]> } | null;
   };
   limits: {
     /** sources tracked for connection-attempt analysis */
@@ -417,4 +448,12 @@ export const insightsApi = {
   /** Statistics → Processes of the open capture: per local process, by bytes (at most `limit` rows) */
   getProcesses: call(z.object({ limit: z.number().int().min(1).max(10_000).optional() }).strict(),
     z.object({ processes: z.array(processRow), unattributed: z.number() }).strict()),
+  /**
+   * Replaces the insights settings (thresholds, policy, gateways, learned
+   * baselines: any subset, merged over the defaults; unknown keys refused)
+   * and analyses the open capture again with them. They are saved with the
+   * session and carried to the next capture opened (without what was learned
+   * from this one's traffic).
+   */
+  setInsightsSettings: call(z.object({ settings: z.record(z.string(), z.unknown()) }).strict(), insightsSnapshot),
 };

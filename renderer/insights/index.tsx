@@ -15,6 +15,7 @@ import './insights.css';
 
 export { InsightsPanel, type InsightsPanelProps } from './InsightsPanel';
 export { BlocksView, type BlocksViewProps } from './BlocksView';
+export { SettingsEditor, type SettingsEditorProps } from './SettingsEditor';
 export { IoGraph, type IoGraphProps } from './IoGraph';
 export { StatisticsView, SortableTable, type StatisticsViewProps, type StatsTab } from './StatisticsView';
 export { conversationFilter, endpointFilter } from './filters';

@@ -2,7 +2,7 @@
 // drawer. An alert or a graph marker applies its display filter and selects
 // the first packet.
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { BlocksView, InsightsPanel, IoGraph } from '../insights';
+import { BlocksView, InsightsPanel, IoGraph, SettingsEditor } from '../insights';
 import { useApp, useApp$ } from '../context';
 import type { PanelDef } from './panel';
 import type { Alert } from '../../main/api/insights';
@@ -50,6 +50,7 @@ function InsightsDrawer() {
     || (s.insights !== null && s.insights !== undefined && s.insights.packets < s.status.captured));
   const s = store.getState();
   const blocks = useBlocks(live, snap?.alerts);
+  const [editing, setEditing] = useState(false);
   useEffect(() => {
     if (!live) return;
     const t = setInterval(() => void store.getState().loadInsights(), 2000);
@@ -60,10 +61,12 @@ function InsightsDrawer() {
       <div className="drawer-head">
         <b>Insights</b>
         <span className="muted small">{snap ? `${snap.alerts.length} alerts · ${snap.packets.toLocaleString('en')} packets` : 'loading…'}</span>
+        <button onClick={() => setEditing(!editing)} title="Thresholds, expected services, gateways, learned baselines" aria-pressed={editing} disabled={!snap}>Settings…</button>
         <button onClick={() => void s.loadInsights()} title="Refresh">↻</button>
         <button onClick={() => s.setPanel('insights')} aria-label="close insights">×</button>
       </div>
       <BlocksView state={blocks.state} onAllow={blocks.allow} onUnblock={blocks.unblock} onRules={blocks.rules} />
+      {snap && editing && <SettingsEditor settings={snap.settings} onApply={(x) => s.setInsightsSettings(x)} onClose={() => setEditing(false)} />}
       {snap && (
         <>
           <IoGraph io={snap.stats.io} width={380} height={160} onSelectMarker={(m) => {

@@ -14,15 +14,17 @@ import { eveLines } from '../../api/eve';
 const USAGE = `Usage: xdpscope insights -r FILE [--json|--eve] [--settings FILE] [--interval SEC] [--io-filter FILTER ...] [--top N]
        xdpscope insights -i IFACE --eve [--settings FILE] [-a duration:SECS]
 
-Prints security alerts (traffic spikes, port scans, brute force, SYN floods,
-ICMP floods, unexpected protocols, services on foreign ports, AI service use)
+Prints security alerts (traffic spikes, port scans, brute force, password
+spraying, SYN/ICMP/UDP floods, reflection, DNS tunnels, beaconing, unexpected
+ICS writes, unexpected protocols, services on foreign ports, AI service use)
 and summary statistics (conversations, endpoints, protocol hierarchy, HTTP,
 and the local processes behind the packets when the capture named them)
 for a capture.
 
   -r, --read FILE      capture file (pcap or pcapng, optionally gzipped)
   -i, --interface IF   capture live on IF (XDP helper) and stream alerts; needs --eve
-  -a, --autostop duration:SECS  stop a live run after SECS seconds (else Ctrl-C/SIGTERM)
+  -a, --autostop duration:SECS  stop a live run SECS seconds after the capture attached
+                       (else Ctrl-C/SIGTERM)
       --json           machine-readable output (alerts, statistics, settings)
       --eve            Suricata EVE JSON alert records, one per line (a live run writes
                        each alert when it appears and again when it ends)
@@ -133,7 +135,14 @@ async function live(iface: string, settings: unknown, durationMs: number | undef
   const timer = setInterval(() => emit(engine.alerts()), 500);
   const stop = () => { void cap.stop().catch(() => {}); };
   const releaseSignals = stopOnSignals(stop);
-  const autostop = durationMs !== undefined ? setTimeout(stop, durationMs) : null;
+  // -a counts capturing time from the attach (hello), as `capture -a` does:
+  // loading the programs can take seconds on a loaded machine, and a stop
+  // sent meanwhile would end a run that never saw a packet.
+  let autostop: NodeJS.Timeout | null = null;
+  cap.once('hello', (h) => {
+    process.stderr.write(`Capturing on '${iface}' (${h.mode})\n`);
+    if (durationMs !== undefined) autostop = setTimeout(stop, durationMs);
+  });
   let failed: Error | null = null;
   try {
     for await (const batch of cap) for (const p of batch) engine.add(dissector.dissect(p));

@@ -18,6 +18,7 @@ export abstract class WindowedDetector<W extends Window> implements Detector {
   protected readonly done: Alert[] = [];
   protected seq = 0;
   private flushed = false;
+  protected get isFlushed(): boolean { return this.flushed; }
 
   constructor(maxSources: number, protected readonly maxAlerts: number) {
     this.wins = new LruMap(maxSources, (_k, w) => this.retire(w));

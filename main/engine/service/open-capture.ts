@@ -176,6 +176,38 @@ export class OpenCapture {
     return lane ? lane.last?.alerts.length ?? 0 : this.insights.alerts().length;
   }
 
+  private reanalysisToken = 0;
+
+  /**
+   * Runs `engine` over every packet stored so far, from the first, then puts
+   * it in place of the current insights engine. A live capture or a load
+   * goes on meanwhile: packets stored during the run are caught up before the
+   * swap, with no await between the last check and the swap, so none is
+   * missed or counted twice. False when the capture closed or another
+   * reanalysis started first (this one is then dropped).
+   */
+  async reanalyze(engine: InsightsEngine): Promise<boolean> {
+    const token = ++this.reanalysisToken;
+    const dissector = this.newDissector();
+    let i = 0;
+    for (;;) {
+      if (this.closed || token !== this.reanalysisToken) return false;
+      const n = this.store.count;
+      if (i >= n) break;
+      for (const end = Math.min(n, i + 4096); i < end; i++) {
+        let d: Dissection;
+        const pkt = this.packetAt(i);
+        try { d = dissector.dissect(pkt); } catch (e) { d = brokenDissection(pkt, e); }
+        try { engine.add(d); } catch { /* as in ingest: one packet never stops the analysis */ }
+      }
+      // let calls, the load and the live capture run between chunks
+      await new Promise((r) => setImmediate(r));
+    }
+    if (this.mode === 'file' && this.state === 'done') { try { engine.finish(); } catch { /* as after a load */ } }
+    this.insights = engine;
+    return true;
+  }
+
   ingest(batch: readonly RawPacket[], fromFile = false): void {
     const store = this.store;
     const dissector = this.dissector ??= this.newDissector();

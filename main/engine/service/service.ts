@@ -15,6 +15,7 @@ import { Persistence } from './persistence';
 import { Uploads } from './uploads';
 import { Generation, StatusPusher } from './status';
 import { Colouring } from '../colour/colouring';
+import { InsightsEngine, type InsightsSettings } from '../insights/index';
 import { captureHandlers } from './handlers/capture';
 import { fileHandlers } from './handlers/file';
 import { viewHandlers } from './handlers/view';
@@ -54,6 +55,8 @@ export class EngineService {
   userDecodeAs: DecodeAsRule[];
   /** what of the user's file or the open session's entries could not be used */
   decodeAsProblems: string[];
+  /** insights settings the user set (setInsightsSettings), for the captures opened next; null: the defaults */
+  insightsSettings: InsightsSettings | null = null;
   private lastAlertCheck = 0;
   private readonly handlers: { [M in Method]: (p: Methods[M]['params']) => Promise<Methods[M]['result']> };
 
@@ -96,6 +99,13 @@ export class EngineService {
       helper: (h, hello) => this.onHelper(h, hello),
     }, this.userColouring);
     cap.decodeAs = this.userDecodeAs;
+    if (this.insightsSettings) {
+      // thresholds and policy carry over; what was learned belongs to the traffic it was learned from
+      const carried = structuredClone(this.insightsSettings);
+      carried.baseline.learned = null;
+      carried.icsWrite.learned = null;
+      cap.insights = new InsightsEngine(carried);
+    }
     return cap;
   }
 

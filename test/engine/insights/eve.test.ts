@@ -74,7 +74,7 @@ test('every alert kind becomes a schema-valid EVE alert record with its filter a
   // the same alert always has the same flow id and signature id
   assert.equal(toEve(alerts[0]).flow_id, rec.flow_id);
   // the other kinds' shapes too (each kind's own endpoints)
-  for (const kind of ['traffic-spike', 'brute-force', 'syn-flood', 'unexpected-protocol', 'service-mismatch', 'ai-service', 'icmp-flood', 'amplification', 'udp-flood', 'dns-tunnel', 'beaconing', 'ai-gateway-bypass', 'baseline-deviation'] as const) {
+  for (const kind of ['traffic-spike', 'brute-force', 'syn-flood', 'unexpected-protocol', 'service-mismatch', 'ai-service', 'icmp-flood', 'amplification', 'udp-flood', 'dns-tunnel', 'beaconing', 'ai-gateway-bypass', 'baseline-deviation', 'ics-write', 'password-spray'] as const) {
     const r = toEve({ ...alerts[0], kind, severity: 'info', endpoints: [{ role: 'client', address: '2001:db8::1' }] });
     assert.ok(validate(r), `${kind}: ${JSON.stringify(validate.errors)}`);
     assert.equal(r.alert.severity, 4);

@@ -15,3 +15,17 @@ test('an IPv4-mapped IPv6 source reads the same in the facts as in the summary (
   assert.equal(f.src, d.summary.source);
   assert.equal(f.dst, d.summary.destination);
 });
+
+test('isExternalV4 on the address bytes says what isInternal and isGroupAddress say of its text', async () => {
+  const { isExternalV4, isInternal, isGroupAddress } = await import('../../../main/engine/insights/addresses');
+  const { mulberry32 } = await import('../../lib/rng');
+  const rnd = mulberry32(7);
+  const edges = ['10.0.0.1', '9.255.255.254', '127.0.0.1', '172.15.0.1', '172.16.0.1', '172.31.255.254', '172.32.0.1', '192.168.1.1', '192.169.0.1',
+    '169.254.3.4', '100.63.0.1', '100.64.0.1', '100.127.0.1', '100.128.0.1', '223.255.0.1', '224.0.0.251', '239.255.255.250', '240.0.0.1',
+    '255.255.255.255', '198.18.5.255', '198.18.5.254', '0.0.0.0', '8.8.8.8'];
+  const all = [...edges, ...Array.from({ length: 2000 }, () => [0, 0, 0, 0].map(() => Math.floor(rnd() * 256)).join('.'))];
+  for (const a of all) {
+    const n = a.split('.').reduce((x, o) => x * 256 + Number(o), 0);
+    assert.equal(isExternalV4(n | 0), !isInternal(a) && !isGroupAddress(a), a);
+  }
+});

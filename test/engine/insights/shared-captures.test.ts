@@ -25,6 +25,16 @@ test('no shared capture raises a spike, scan, brute-force or flood alert', { ski
   }
 });
 
+test('no shared capture raises an alert of medium or above, of any detector, but the one true finding (HTTP sent to port 22)', { skip: skip ?? false }, async () => {
+  const files = readdirSync(CAPTURES).filter((f) => /\.pcap(ng)?(\.gz)?$/.test(f));
+  const loud: string[] = [];
+  for (const f of files) {
+    const r = await analyzeCaptureFile(join(CAPTURES, f));
+    for (const a of r.engine.alerts()) if (a.severity === 'medium' || a.severity === 'high') loud.push(`${f}: ${a.kind}: ${a.title}`);
+  }
+  assert.deepEqual(loud, ['zeek-get-to-ssh-server.pcap: service-mismatch: HTTP on port 22']);
+});
+
 test('an HTTP GET sent to an SSH server is flagged as HTTP on port 22, and its filter selects that request', { skip: skip ?? false }, async () => {
   const path = join(CAPTURES, 'zeek-get-to-ssh-server.pcap');
   const r = await analyzeCaptureFile(path);

@@ -13,6 +13,16 @@
 // FTP). Services whose clients open many connections anyway (SMB, LDAP, mail,
 // databases) are judged by their decoded login failures instead
 // (login-failures.ts), so an ordinary SMB file transfer raises nothing.
+//
+// The evidence behind a connection-pattern brute force is its sessions, as
+// Zeek's SSH heuristics read them: per completed connection to an
+// authentication port, whether it reached authentication (SSH: the client's
+// NEWKEYS, the end of key exchange; other services: data both ways) and how
+// long it lasted until FIN or RST. Password guessing is many sessions that
+// reach authentication and close within `bruteForce.shortSessionSec`; a
+// session from the same source lasting `bruteForce.longSessionSec` or more
+// after them is a login that may have succeeded (evidence of harm).
+import type { Dissection } from '../../types';
 import type { PacketFacts } from '../facts';
 import { TCP } from '../facts';
 import type { Alert } from '../alert';
@@ -33,6 +43,7 @@ export const connections: DetectorDef<ConnectionSettings, 'port-scan' | 'brute-f
     bruteForce: {
       enabled: true, windowSec: 60, minAttempts: 10,
       authPorts: [21, 22, 23, 3389, 5900],
+      shortSessionSec: 30, longSessionSec: 120,
     },
     synFlood: { enabled: true, windowSec: 10, minHalfOpen: 100, minSources: 10 },
   }),
@@ -40,7 +51,19 @@ export const connections: DetectorDef<ConnectionSettings, 'port-scan' | 'brute-f
 };
 
 // module-level copies: imported bindings read per packet cost an export-getter call each
-const SYN = TCP.SYN, ACK = TCP.ACK, RST = TCP.RST;
+const SYN = TCP.SYN, ACK = TCP.ACK, RST = TCP.RST, FIN = TCP.FIN;
+
+/** A completed connection to an authentication port, followed until it closes. */
+interface Session {
+  brute: BruteWin;
+  client: string;
+  start: number;
+  lastTs: number;
+  clientData: boolean;
+  serverData: boolean;
+  /** SSH: the client sent NEWKEYS (key exchange done: authentication follows) */
+  kex: boolean;
+}
 
 const SERVICE_NAMES: Record<number, string> = {
   21: 'FTP', 22: 'SSH', 23: 'Telnet', 25: 'SMTP', 110: 'POP3', 143: 'IMAP', 389: 'LDAP', 445: 'SMB', 465: 'SMTPS',
@@ -106,6 +129,15 @@ interface BruteWin extends Window {
   src: string;
   dst: string;
   port: number;
+  /** sessions that closed, that reached authentication, that were short after reaching it, and long ones */
+  closed: number;
+  authSessions: number;
+  shortSessions: number;
+  longSessions: number;
+  /** durations of closed sessions (the first 64) */
+  durations: number[];
+  /** the longest session seen after the window reached minAttempts, seconds */
+  longAfter: number;
 }
 
 interface TargetWin extends Window {
@@ -130,6 +162,8 @@ export class ConnectionDetector implements Detector {
   private readonly brute: LruMap<string, BruteWin>;
   private readonly targets: LruMap<string, TargetWin>;
   private readonly authPorts: Set<number>;
+  /** open sessions to authentication ports, by client:port>server:port */
+  private readonly sessions: LruMap<string, Session>;
   private readonly done: Alert[] = [];
   private seq = 0;
 
@@ -141,6 +175,7 @@ export class ConnectionDetector implements Detector {
     this.brute = new LruMap(lim.maxSources, (_k, w) => this.retire(w));
     this.targets = new LruMap(lim.maxSources, (_k, w) => this.retire(w));
     this.authPorts = new Set(s.bruteForce.authPorts);
+    this.sessions = new LruMap(Math.max(1024, lim.maxSources * 4));
   }
 
   /** the handshakes of `handshakes`, by client then port pair: pure ACKs from clients with nothing pending cost one lookup */
@@ -192,13 +227,14 @@ export class ConnectionDetector implements Detector {
     return w.alertId ? ts - w.lastTs > windowSec : ts - w.start > windowSec;
   }
 
-  add(f: PacketFacts): void {
+  add(f: PacketFacts, d: Dissection): void {
     if (f.transport !== 'tcp' || f.src === undefined || f.dst === undefined || Number.isNaN(f.ts)) return;
     const fl = f.tcpFlags;
     const syn = (fl & SYN) !== 0, ack = (fl & ACK) !== 0, rst = (fl & RST) !== 0;
     if (syn && !ack) { this.onSyn(f); return; }
-    if (this.handshakes.size === 0) return;
     const sport = f.srcPort as number, dport = f.dstPort as number;
+    if (this.sessions.size !== 0 && (this.authPorts.has(dport) || this.authPorts.has(sport))) this.onSession(f, d, sport, dport, (fl & (FIN | RST)) !== 0);
+    if (this.handshakes.size === 0) return;
     if (syn && ack) {
       const h = this.findPending(f.dst, dport, f.src, sport);
       if (h) h.synAck = true;
@@ -217,22 +253,61 @@ export class ConnectionDetector implements Detector {
       if (h) {
         this.handshakes.delete(h.id);
         this.unpend(h);
-        this.settle(h, true);
+        this.settle(h, true, f.ts);
       }
     }
   }
 
-  private settle(h: Handshake, completed: boolean): void {
+  private settle(h: Handshake, completed: boolean, ts = NaN): void {
     // group keys are null when the SYN opened no such group (port not an authentication service, detector off)
     this.tally(this.sources.get(h.src), completed);
     this.tally(this.slow.get(h.src), completed);
-    if (h.bruteKey !== null) this.tally(this.brute.get(h.bruteKey), completed);
+    if (h.bruteKey !== null) {
+      const bw = this.brute.get(h.bruteKey);
+      this.tally(bw, completed);
+      if (completed && bw !== undefined && !Number.isNaN(ts)) {
+        this.sessions.set(`${h.src}:${h.sport}>${h.dst}:${h.dport}`, { brute: bw, client: h.src, start: ts, lastTs: ts, clientData: false, serverData: false, kex: false });
+      }
+    }
     if (h.targetKey !== null) this.tally(this.targets.get(h.targetKey), completed);
   }
 
   private tally(w: Window | undefined, completed: boolean): void {
     if (w === undefined) return;
     if (completed) w.completed++; else w.refused++;
+  }
+
+  /** A packet of a connection to an authentication port: data each way, SSH's key exchange, and its close. */
+  private onSession(f: PacketFacts, d: Dissection, sport: number, dport: number, closing: boolean): void {
+    const fromClient = this.authPorts.has(dport);
+    const key = fromClient ? `${f.src}:${sport}>${f.dst}:${dport}` : `${f.dst}:${dport}>${f.src}:${sport}`;
+    const ss = this.sessions.get(key);
+    if (ss === undefined) return;
+    ss.lastTs = f.ts;
+    if (f.payloadLen > 0) {
+      if (fromClient) {
+        ss.clientData = true;
+        if (!ss.kex && (fromClient ? dport : sport) === 22) {
+          for (const fd of d.fields) if (fd.name === 'ssh.message_code' && fd.value === 21) { ss.kex = true; break; }
+        }
+      } else ss.serverData = true;
+    }
+    if (closing) { this.sessions.delete(key); this.closeSession(ss, f.ts); }
+  }
+
+  private closeSession(ss: Session, ts: number): void {
+    const w = ss.brute, c = this.s.bruteForce;
+    const secs = Math.max(ts - ss.start, 0);
+    // (a window retired meanwhile has its alert built already: counting into it changes nothing)
+    w.closed++;
+    if (w.durations.length < 64) w.durations.push(secs);
+    const reached = w.port === 22 ? ss.kex : ss.clientData && ss.serverData;
+    if (reached) w.authSessions++;
+    // long wins over short when the settings overlap (longSessionSec below shortSessionSec)
+    if (secs >= c.longSessionSec) {
+      w.longSessions++;
+      if (w.shortSessions >= c.minAttempts) w.longAfter = Math.max(w.longAfter, secs);
+    } else if (reached && secs < c.shortSessionSec) w.shortSessions++;
   }
 
   private onSyn(f: PacketFacts): void {
@@ -253,7 +328,7 @@ export class ConnectionDetector implements Detector {
       const bk = (h.bruteKey ??= `${src}>${dst}:${dport}`);
       let w = this.brute.touch(bk);
       if (w && this.expired(w, f.ts, s.bruteForce.windowSec)) { this.retire(w); w = undefined; }
-      if (!w) { w = { ...newWindow(f), type: 'brute', src, dst, port: dport }; this.brute.set(bk, w); }
+      if (!w) { w = { ...newWindow(f), type: 'brute', src, dst, port: dport, closed: 0, authSessions: 0, shortSessions: 0, longSessions: 0, durations: [], longAfter: 0 }; this.brute.set(bk, w); }
       this.count(w, f, isNew);
       if (!w.alertId && w.attempts >= s.bruteForce.minAttempts) w.alertId = `brute-force:${bk}:${++this.seq}`;
     }
@@ -353,16 +428,24 @@ export class ConnectionDetector implements Detector {
     const c = this.s.bruteForce;
     const secs = Math.max(w.lastTs - w.start, 0);
     const svc = SERVICE_NAMES[w.port] ?? `port ${w.port}`;
+    const reached = w.port === 22 ? 'reached key exchange (NEWKEYS)' : 'exchanged data both ways';
+    const median = medianOf(w.durations);
     return {
       ...this.base(w),
       kind: 'brute-force',
-      // the connection pattern alone is no proof of a password guessed: magnitude and persistence raise it
-      severity: grade('low', { magnitude: w.attempts >= 10 * c.minAttempts, persistence: secs >= 300, harm: false }),
+      // the connection pattern alone is no proof of a password guessed: magnitude and persistence raise it, a long session after the failures is harm
+      severity: grade('low', { magnitude: w.attempts >= 10 * c.minAttempts, persistence: secs >= 300, harm: w.longAfter > 0 }),
       title: `Brute force against ${svc} on ${w.dst} from ${w.src}`,
       detail: `${w.src} opened ${w.attempts} new connections to ${w.dst}:${w.port} (${svc}) in ${secs.toFixed(1)} s` +
-        ` (${(w.attempts / Math.max(secs, 1)).toFixed(1)}/s); ${w.completed} completed a handshake, ${w.refused} refused, ${w.attempts - w.completed - w.refused} unanswered`,
+        ` (${(w.attempts / Math.max(secs, 1)).toFixed(1)}/s); ${w.completed} completed a handshake, ${w.refused} refused, ${w.attempts - w.completed - w.refused} unanswered` +
+        (w.closed ? `; of ${w.closed} sessions closed, ${w.authSessions} ${reached} and ${w.shortSessions} of those closed within ${c.shortSessionSec} s (median session ${median.toFixed(1)} s)` : '') +
+        (w.longAfter > 0 ? `; then a session of ${w.longAfter.toFixed(0)} s: a login that may have succeeded` : ''),
       endpoints: [{ role: 'source', address: w.src, packets: w.synPackets }, { role: 'target', address: w.dst, port: w.port }],
-      metrics: { attempts: w.attempts, completed: w.completed, refused: w.refused, synPackets: w.synPackets, durationSec: +secs.toFixed(3), service: svc },
+      metrics: {
+        attempts: w.attempts, completed: w.completed, refused: w.refused, synPackets: w.synPackets, durationSec: +secs.toFixed(3), service: svc,
+        sessionsClosed: w.closed, authSessions: w.authSessions, shortSessions: w.shortSessions, longSessions: w.longSessions,
+        medianSessionSec: +median.toFixed(3), longSessionAfterSec: +w.longAfter.toFixed(3),
+      },
       thresholds: [{ metric: `new connections from one source to ${svc}`, observed: w.attempts, threshold: c.minAttempts, setting: 'bruteForce.minAttempts' }],
       filter: `${addrEq('src', w.src)} && ${addrEq('dst', w.dst)} && tcp.dstport == ${w.port} && ${SYN_ONLY} && ${frameRange(w.firstFrame, w.lastFrame)}`,
     };
@@ -405,10 +488,19 @@ export class ConnectionDetector implements Detector {
   }
 
   private flushed = false;
-  /** End of input: alerts still open are final. */
+  /** End of input: alerts still open are final; a session still open that lasted long counts as long. */
   flush(): void {
+    for (const ss of this.sessions.map.values()) if (ss.lastTs - ss.start >= this.s.bruteForce.longSessionSec) this.closeSession(ss, ss.lastTs);
+    this.sessions.map.clear();
     this.flushed = true;
   }
+}
+
+function medianOf(xs: number[]): number {
+  if (xs.length === 0) return 0;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 function fmtDuration(sec: number): string {

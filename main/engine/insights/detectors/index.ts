@@ -13,13 +13,14 @@ import { beacon } from './beacon';
 import { connections } from './connections';
 import { dnsTunnel } from './dns-tunnel';
 import { icmpFlood } from './icmp-flood';
+import { icsWrite } from './ics-write';
 import { policy } from './policy';
 import { loginFailures } from './login-failures';
 import { reflection } from './reflection';
 import { spikes } from './spikes';
 import { udpFlood } from './udp-flood';
 
-export const DETECTORS = [spikes, connections, policy, aiServices, icmpFlood, reflection, udpFlood, loginFailures, dnsTunnel, beacon, aiGateway, baseline] as const;
+export const DETECTORS = [spikes, connections, policy, aiServices, icmpFlood, reflection, udpFlood, loginFailures, dnsTunnel, beacon, aiGateway, baseline, icsWrite] as const;
 
 type Registered = (typeof DETECTORS)[number];
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;

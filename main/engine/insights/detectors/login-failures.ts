@@ -8,23 +8,35 @@
 // later is covered the day it does; services where every login is a
 // connection and nothing is readable (SSH, RDP) are the connection pattern's
 // (connections.ts).
+//
+// Password spraying is its own alert: per client and service, over the same
+// window, the failures from every server, attributed to the user name the
+// client last logged in as with that server (login-users.ts: FTP USER, LDAP
+// bind DN, Kerberos cname, NTLMSSP user, HTTP Basic). One source trying many
+// user names a few times each (`sprayMinUsers` names, at most
+// `sprayMaxTriesPerUser` failures per name on average), or failing on many
+// servers (`sprayMinTargets`), sprays; a brute force between the same
+// client and server that the spray holds is not reported twice.
 import type { Dissection, FieldValue } from '../../types';
 import type { Alert } from '../alert';
 import { addrEq, frameRange, grade, quote } from '../alert';
 import type { DetectorDef, LimitSettings } from '../detector';
 import { WindowedDetector } from '../windowed';
+import { CappedSet, LruMap } from '../sketch';
+import { LOGIN_USER_LAYERS, loginUser } from '../login-users';
 import type { PacketFacts } from '../facts';
 import type { InsightsSettings } from '../../../api/insights';
 
 export type LoginFailureSettings = InsightsSettings['loginFailures'];
 
-export const loginFailures: DetectorDef<{ loginFailures: LoginFailureSettings }, 'brute-force'> = {
+export const loginFailures: DetectorDef<{ loginFailures: LoginFailureSettings }, 'brute-force' | 'password-spray'> = {
   id: 'login-failures',
-  kinds: ['brute-force'],
+  kinds: ['brute-force', 'password-spray'],
   defaults: () => ({
     loginFailures: {
       enabled: true, windowSec: 300, minFailures: 10, minFormPosts: 20,
       loginUriPattern: '(login|logon|signin|sign-in|sign_in|auth|session|wp-login|passw|token|account)',
+      sprayMinUsers: 10, sprayMaxTriesPerUser: 3, sprayMinTargets: 5,
     },
   }),
   create: ({ settings, maxAlerts }) => new LoginFailureDetector(settings, maxAlerts),
@@ -68,29 +80,96 @@ interface Win {
   bytes: number;
 }
 
+interface Spray {
+  id: string | null;
+  client: string;
+  rule: Rule;
+  start: number;
+  lastTs: number;
+  firstFrame: number;
+  lastFrame: number;
+  failures: number;
+  bytes: number;
+  /** user name → failures; '' for failures no user name could be attributed to */
+  users: Map<string, number>;
+  servers: CappedSet<string>;
+  /** what crossed: many user names, or many servers */
+  by: 'users' | 'targets' | null;
+}
+
+const MAX_USERS = 256;
+
 const num = (v: FieldValue): number => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : typeof v === 'string' ? Number(v) : NaN);
 
 export class LoginFailureDetector extends WindowedDetector<Win> {
   private readonly loginUri: RegExp;
 
+  /** the user name each client last logged in as with each server (`client|server`) */
+  private readonly lastUser: LruMap<string, string>;
+  /** password-spray windows per client and service */
+  private readonly sprays: LruMap<string, Spray>;
+  private readonly spraysDone: Alert[] = [];
+
   constructor(private readonly s: { loginFailures: LoginFailureSettings; limits: LimitSettings }, maxAlerts: number) {
     super(s.limits.maxSources, maxAlerts);
     this.loginUri = new RegExp(s.loginFailures.loginUriPattern, 'i');
+    this.lastUser = new LruMap(s.limits.maxSources * 4);
+    this.sprays = new LruMap(s.limits.maxSources, (_k, w) => this.retireSpray(w));
   }
 
   add(f: PacketFacts, d: Dissection): void {
     if (!this.s.loginFailures.enabled || f.src === undefined || f.dst === undefined || Number.isNaN(f.ts) || f.payloadLen === 0) return;
     const tree = d.tree;
+    let rule: Rule | undefined, userLayer = false;
     for (let i = 1; i < tree.length; i++) {
-      const rule = RULE_BY_LAYER.get(tree[i].name);
-      if (rule === undefined) continue;
-      if (rule.layer === 'http' && f.httpRequest) { this.formPost(f, d); return; }
-      let failed = false;
-      for (const fd of d.fields) if (fd.name === rule.field && rule.values.includes(num(fd.value))) { failed = true; break; }
-      // a failure travels from the server to the client
-      if (failed) this.count(`${f.dst}|${f.src}|${rule.service}`, f, f.dst, f.src, rule, '');
-      return;
+      const name = tree[i].name;
+      // user names travel in requests (an HTTP response names none)
+      if (LOGIN_USER_LAYERS.has(name) && (name !== 'http' || f.httpRequest)) userLayer = true;
+      rule ??= RULE_BY_LAYER.get(name);
     }
+    if (rule === undefined && !userLayer) return;
+    // a frame naming a user: the client logs in as it with this server (the failure comes back the other way)
+    const user = userLayer ? loginUser(d) : null;
+    if (user !== null) this.lastUser.set(`${f.src}|${f.dst}`, user);
+    if (rule === undefined) return;
+    if (rule.layer === 'http' && f.httpRequest) { this.formPost(f, d); return; }
+    let failed = false;
+    for (const fd of d.fields) if (fd.name === rule.field && rule.values.includes(num(fd.value))) { failed = true; break; }
+    if (!failed) return;
+    // a failure travels from the server to the client
+    this.count(`${f.dst}|${f.src}|${rule.service}`, f, f.dst, f.src, rule, '');
+    this.spray(f, rule, f.dst, f.src, user ?? this.lastUser.get(`${f.dst}|${f.src}`) ?? '');
+  }
+
+  private spray(f: PacketFacts, rule: Rule, client: string, server: string, user: string): void {
+    const c = this.s.loginFailures;
+    const key = `${client}|${rule.service}`;
+    let w = this.sprays.touch(key);
+    if (w !== undefined && (w.id !== null ? f.ts - w.lastTs > c.windowSec : f.ts - w.start > c.windowSec)) { this.retireSpray(w); w = undefined; }
+    if (w === undefined) {
+      w = { id: null, client, rule, start: f.ts, lastTs: f.ts, firstFrame: f.frame, lastFrame: f.frame, failures: 0, bytes: 0, users: new Map(), servers: new CappedSet(256), by: null };
+      this.sprays.set(key, w);
+    }
+    w.failures++;
+    w.bytes += f.len;
+    w.lastTs = f.ts;
+    w.lastFrame = f.frame;
+    w.servers.add(server);
+    if (w.users.has(user) || w.users.size < MAX_USERS) w.users.set(user, (w.users.get(user) ?? 0) + 1);
+    if (w.id !== null) return;
+    const named = this.namedUsers(w);
+    if (named >= c.sprayMinUsers && w.failures / named <= c.sprayMaxTriesPerUser) w.by = 'users';
+    else if (w.servers.size >= c.sprayMinTargets) w.by = 'targets';
+    if (w.by !== null) w.id = `password-spray:${key}:${++this.seq}`;
+  }
+
+  private namedUsers(w: Spray): number {
+    return w.users.size - (w.users.has('') ? 1 : 0);
+  }
+
+  private retireSpray(w: Spray): void {
+    if (w.id !== null && this.spraysDone.length < this.maxAlerts) this.spraysDone.push(this.sprayAlert(w, false));
+    w.id = null;
   }
 
   private formPost(f: PacketFacts, d: Dissection): void {
@@ -122,8 +201,51 @@ export class LoginFailureDetector extends WindowedDetector<Win> {
     const all = super.alerts();
     // form posts answered 401 are already counted as failures: one alert is enough
     const failures = all.filter((a) => a.metrics.service === 'HTTP');
-    return all.filter((a) => a.metrics.service !== 'HTTP form' || !failures.some((x) =>
-      x.endpoints[0].address === a.endpoints[0].address && x.endpoints[1].address === a.endpoints[1].address && x.firstFrame <= a.lastFrame && x.lastFrame >= a.firstFrame));
+    const sprays = this.spraysDone.slice();
+    for (const w of this.sprays.map.values()) if (w.id !== null) sprays.push(this.sprayAlert(w, !this.isFlushed));
+    // a spray over many user names holds the failures between its client and each server: not also a brute force each
+    const overUsers = sprays.filter((x) => x.metrics.crossed === 'users');
+    return all.filter((a) => (a.metrics.service !== 'HTTP form' || !failures.some((x) =>
+      x.endpoints[0].address === a.endpoints[0].address && x.endpoints[1].address === a.endpoints[1].address && x.firstFrame <= a.lastFrame && x.lastFrame >= a.firstFrame)) &&
+      !overUsers.some((x) => x.endpoints[0].address === a.endpoints[0].address && x.metrics.service === a.metrics.service && x.firstFrame <= a.firstFrame && x.lastFrame >= a.lastFrame))
+      .concat(sprays);
+  }
+
+  private sprayAlert(w: Spray, ongoing: boolean): Alert {
+    const c = this.s.loginFailures;
+    const secs = Math.max(w.lastTs - w.start, 0);
+    const named = this.namedUsers(w);
+    const users = [...w.users.entries()].filter(([u]) => u !== '').sort((a, b) => b[1] - a[1]);
+    const servers = [...w.servers.items];
+    const perUser = named ? w.failures / named : w.failures;
+    const svc = w.rule.service;
+    const byUsers = w.by === 'users';
+    return {
+      id: w.id as string,
+      kind: 'password-spray',
+      severity: grade('low', { magnitude: named >= 10 * c.sprayMinUsers || w.servers.size >= 10 * c.sprayMinTargets, persistence: secs >= 600, harm: false }),
+      title: byUsers
+        ? `Password spraying from ${w.client} against ${svc}: ${named} user names, ${perUser.toFixed(1)} failures each${w.servers.size > 1 ? ` on ${w.servers.label()} servers` : ` on ${servers[0]}`}`
+        : `Password spraying from ${w.client} against ${svc} on ${w.servers.label()} servers (${w.failures} failed logins)`,
+      detail: `${w.client} failed ${w.failures} ${svc} logins in ${secs.toFixed(1)} s on ${w.servers.label()} server${w.servers.size === 1 ? '' : 's'} (${servers.slice(0, 5).join(', ')}${servers.length > 5 ? ', …' : ''})` +
+        (named ? ` as ${named} user name${named === 1 ? '' : 's'} (${users.slice(0, 8).map(([u, n]) => `${u} ×${n}`).join(', ')}${users.length > 8 ? ', …' : ''})` : ', user names not visible'),
+      firstTs: w.start, lastTs: w.lastTs, firstFrame: w.firstFrame, lastFrame: w.lastFrame,
+      endpoints: [{ role: 'source', address: w.client, packets: w.failures }, ...servers.slice(0, 5).map((a) => ({ role: 'target' as const, address: a }))],
+      metrics: {
+        service: svc, failures: w.failures, distinctUsers: named, triesPerUser: +perUser.toFixed(2), distinctTargets: w.servers.size,
+        users: users.slice(0, 20).map(([u]) => u).join(', '), durationSec: +secs.toFixed(3), crossed: w.by ?? '',
+      },
+      thresholds: byUsers
+        ? [
+          { metric: `user names failing ${svc} logins from one client in ${c.windowSec} s`, observed: named, threshold: c.sprayMinUsers, setting: 'loginFailures.sprayMinUsers' },
+          { metric: 'failures per user name (at most)', observed: +perUser.toFixed(2), threshold: c.sprayMaxTriesPerUser, setting: 'loginFailures.sprayMaxTriesPerUser' },
+        ]
+        : [{ metric: `servers where one client failed ${svc} logins in ${c.windowSec} s`, observed: w.servers.size, threshold: c.sprayMinTargets, setting: 'loginFailures.sprayMinTargets' }],
+      filter: `${addrEq('dst', w.client)} && ${w.rule.clause} && ${frameRange(w.firstFrame, w.lastFrame)}`,
+      packets: w.failures,
+      bytes: w.bytes,
+      ongoing,
+    };
   }
 
   protected toAlert(w: Win, ongoing: boolean): Alert {

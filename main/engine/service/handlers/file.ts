@@ -56,7 +56,10 @@ export async function openFile(svc: EngineService, path: string): Promise<Status
   if (!cap.reading) { await session.close(); return svc.status(); }
   cap.progress = { bytesRead: session.bytesRead, size: session.size };
   cap.comments = session.comments;
+  const defaultInsights = cap.insights;
   applySessionMetadata(cap, svc.list, session.metadata, session.ours, session.notices);
+  // a session's insights settings, once applied, become the user's: the next capture (live, on that network) keeps its thresholds and policy
+  if (cap.insights !== defaultInsights) svc.insightsSettings = structuredClone(cap.insights.settings);
   if (!session.compressed) {
     try { cap.store.attachFile(path); } catch { /* frames then stay in memory */ }
   }
