@@ -43,35 +43,7 @@
 #define AF_INET6 10
 #endif
 
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, XS_SOCK_ENTRIES);
-	__type(key, struct xs_sock_key);
-	__type(value, struct xs_sock_owner);
-} xs_socks SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, XS_SOCK_ENTRIES);
-	__type(key, __u64);
-	__type(value, struct xs_sock_owner);
-} xs_cookies SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, XS_PORT_WORDS);
-	__type(key, __u32);
-	__type(value, __u64);
-} xs_ports SEC(".maps");
-
-static __always_inline void port_mark(__u16 port)
-{
-	__u32 w = port >> 6;
-	__u64 *v = bpf_map_lookup_elem(&xs_ports, &w);
-	__u64 bit = 1ull << (port & 63);
-	if (v && !(*v & bit))
-		__sync_fetch_and_or(v, bit);
-}
+#include "sockmaps.bpf.h"
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);

@@ -101,36 +101,8 @@ struct {
 
 /* Process attribution, shared with bpf/proc.bpf.c: the helper reuses that
  * object's maps here before load (without it these stay empty and
- * config.proc is 0). Same definitions in both files. */
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, XS_SOCK_ENTRIES);
-	__type(key, struct xs_sock_key);
-	__type(value, struct xs_sock_owner);
-} xs_socks SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, XS_SOCK_ENTRIES);
-	__type(key, __u64);
-	__type(value, struct xs_sock_owner);
-} xs_cookies SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, XS_PORT_WORDS);
-	__type(key, __u32);
-	__type(value, __u64);
-} xs_ports SEC(".maps");
-
-static __always_inline void port_mark(__u16 port)
-{
-	__u32 w = port >> 6;
-	__u64 *v = bpf_map_lookup_elem(&xs_ports, &w);
-	__u64 bit = 1ull << (port & 63);
-	if (v && !(*v & bit))
-		__sync_fetch_and_or(v, bit);
-}
+ * config.proc is 0). */
+#include "sockmaps.bpf.h"
 
 static __always_inline int port_known(__u16 port)
 {
