@@ -18,3 +18,20 @@ export function latin1(d: Uint8Array, start: number, end: number): string {
   for (let i = start; i < end; i++) s += String.fromCharCode(d[i]);
   return s;
 }
+
+/**
+ * tshark's tvb_find_line_end with desegmentation (text protocols: SMTP,
+ * IMAP, POP): [end of the line, start of the next] for a line ending in
+ * LF, CR LF or a lone CR, or null when the line has no end in [o, end) yet
+ * (a CR at the end may still be followed by its LF).
+ */
+export function lineEnd(d: Uint8Array, o: number, end: number): [number, number] | null {
+  for (let i = o; i < end; i++) {
+    if (d[i] === 10) return [i, i + 1];
+    if (d[i] === 13) {
+      if (i + 1 >= end) return null;
+      return [i, d[i + 1] === 10 ? i + 2 : i + 1];
+    }
+  }
+  return null;
+}

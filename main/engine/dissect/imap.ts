@@ -15,7 +15,7 @@ import * as readers from './bytes';
 import * as tables from './tables';
 // bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
 const { TCP_PORT } = tables;
-const { latin1 } = readers;
+const { latin1, lineEnd } = readers;
 
 declare('imap', 'Internet Message Access Protocol', [
   ['imap.isrequest', 'bool', 'Request'],
@@ -50,18 +50,6 @@ class Session {
   tlsRequested = false;
 }
 const sessions = new WeakMap<TcpStream, Session>();
-
-/** tshark's tvb_find_line_end with desegmentation: [end of line, next line], or null when the line has no end yet. */
-function lineEnd(d: Uint8Array, o: number, end: number): [number, number] | null {
-  for (let i = o; i < end; i++) {
-    if (d[i] === 10) return [i, i + 1];
-    if (d[i] === 13) {
-      if (i + 1 >= end) return null;
-      return [i, d[i + 1] === 10 ? i + 2 : i + 1];
-    }
-  }
-  return null;
-}
 
 /** tshark's get_token_len: a token ends at a space (or the line's end); returns [token end, next token]. */
 function token(d: Uint8Array, o: number, end: number): [number, number] {

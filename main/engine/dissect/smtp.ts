@@ -20,7 +20,7 @@ import * as readers from './bytes';
 import * as tables from './tables';
 // bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
 const { TCP_PORT } = tables;
-const { latin1 } = readers;
+const { latin1, lineEnd } = readers;
 
 const CODES: Record<number, string> = {
   211: 'System status, or system help reply', 214: 'Help message', 220: '<domain> Service ready',
@@ -102,18 +102,6 @@ class Session {
 }
 
 const sessions = new WeakMap<TcpStream, Session>();
-
-/** tshark's tvb_find_line_end: [line end, next line start], or null when the line has no end in [o, end). */
-function lineEnd(d: Uint8Array, o: number, end: number): [number, number] | null {
-  for (let i = o; i < end; i++) {
-    if (d[i] === 10) return [i, i + 1];
-    if (d[i] === 13) {
-      if (i + 1 >= end) return null;
-      return [i, d[i + 1] === 10 ? i + 2 : i + 1];
-    }
-  }
-  return null;
-}
 
 /** The line at o: a whole one, else the rest of the buffer. */
 function lineAt(d: Uint8Array, o: number, end: number): [number, number] {
