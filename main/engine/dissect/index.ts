@@ -85,6 +85,8 @@ class PacketDissection implements Dissection {
     return this;
   }
 
+  get firstTsNs(): bigint | null { return this.first; }
+
   get summary(): PacketSummary {
     if (this._summary) return this._summary;
     const c = this.ctx;
