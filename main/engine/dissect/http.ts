@@ -216,11 +216,21 @@ export class HttpApp implements TcpApp {
   private hdrFrameBufStart = 0;
   private hdrFrameLen = 0;
 
-  /** the start line, on the frame where a still-incomplete message began (as tshark's Info) */
+  /**
+   * The start line on a frame whose message is still incomplete, as tshark's
+   * Info: on the frame where it began, and on every later one while HTTP asks
+   * TCP for "one more segment" and so re-runs on the accumulated bytes (the
+   * header block, a chunked body). A Content-Length or read-to-close body
+   * asks for a known length instead: TCP keeps its own Info there.
+   */
   partialInfo(): string | undefined {
+    if (!this.firstLine) return undefined;
     // tshark's HTTP Info is the first line and a space, whatever follows
-    return this.msgStartFrame === this.feedFrame && this.firstLine ? `${this.firstLine} ` : undefined;
+    return this.msgStartFrame === this.feedFrame || this.rerun ? `${this.firstLine} ` : undefined;
   }
+
+  /** HTTP had asked for one more segment before this frame (what it still needed was open-ended) */
+  private rerun = false;
 
   private msgStartFrame = -1;
   private feedFrame = -1;
@@ -237,6 +247,7 @@ export class HttpApp implements TcpApp {
     let o = off;
     this.curOff = off;
     this.feedFrame = ctx.pkt.number;
+    this.rerun = this.mode === Mode.Headers || this.mode === Mode.Chunked;
     // each pass consumes at least one byte or stops
     while (o < end) {
       if (this.mode === Mode.Idle) {

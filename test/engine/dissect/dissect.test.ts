@@ -73,6 +73,8 @@ test('HTTP request spanning segments: fields on the frame that completes it', ()
   assert.equal(one(a, 'http.request.method'), undefined);
   assert.match(a.summary.info, /POST \/up HTTP\/1.1 {2}\[TCP segment of a reassembled PDU\]/);
   assert.equal(one(b, 'http.request.method'), undefined);
+  // headers were incomplete: tshark's HTTP re-runs on the accumulated bytes and sets Info again
+  assert.match(b.summary.info, /^POST \/up HTTP\/1.1 {2}\[TCP segment of a reassembled PDU\]$/);
   assert.equal(one(c, 'http.request.method'), 'POST');
   assert.equal(one(c, 'http.content_length'), '5');
   assert.equal(one(c, 'frame.protocols'), 'eth:ethertype:ip:tcp:http:media');
@@ -80,6 +82,27 @@ test('HTTP request spanning segments: fields on the frame that completes it', ()
   const r = dis(raw(eth(0x0800, ipv4('198.18.0.1', '198.18.0.2', 6, tcp(40001, 80, 1, 1, 0x18, part1))), { tsNs: 1_700_000_001_000_000_000n }), d0);
   assert.deepEqual(values(r, 'tcp.analysis.retransmission'), ['1']);
   assert.match(r.summary.info, /^\[TCP Retransmission\]/);
+});
+
+test('HTTP Info on the middle segments of a body: the start line while chunked, TCP\'s own with Content-Length', () => {
+  // as tshark 4.0 on zeek-100-continue.pcap (chunked: HTTP asks for one more segment each time)
+  const run = (headers: string, parts: string[]): string[] => {
+    const d0 = new Dissector({ geoip: null });
+    let seq = 1;
+    return [headers, ...parts].map((p) => {
+      const d = dis(raw(eth(0x0800, ipv4('198.18.0.2', '198.18.0.1', 6, tcp(80, 40001, seq, 1, 0x18, ascii(p))))), d0);
+      seq += p.length;
+      return d.summary.info;
+    });
+  };
+  const chunked = run('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10\r\nabcd', ['efghijkl', 'mnop\r\n0\r\n\r\n']);
+  assert.equal(chunked[0], 'HTTP/1.1 200 OK  [TCP segment of a reassembled PDU]');
+  assert.equal(chunked[1], 'HTTP/1.1 200 OK  [TCP segment of a reassembled PDU]');
+  assert.match(chunked[2], /^HTTP\/1.1 200 OK /);
+  assert.doesNotMatch(chunked[2], /TCP segment/);
+  const sized = run('HTTP/1.1 200 OK\r\nContent-Length: 16\r\n\r\nabcd', ['efghijkl', 'mnop']);
+  assert.equal(sized[0], 'HTTP/1.1 200 OK  [TCP segment of a reassembled PDU]');
+  assert.match(sized[1], /^80 → 40001 \[PSH, ACK\] .* \[TCP segment of a reassembled PDU\]$/);
 });
 
 test('DNS query: names, Info, service', () => {
