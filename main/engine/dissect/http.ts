@@ -6,6 +6,7 @@ import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from 'n
 import { type Ctx, type FieldNode } from './context';
 import * as readers from './bytes';
 import { declare, treeLine } from './fields';
+import { formatText } from './format';
 import { nameOnly } from './data';
 import type { State } from './state';
 import type { TcpApp, TcpFlow, TcpStream } from './tcpstream';
@@ -226,7 +227,7 @@ export class HttpApp implements TcpApp {
   partialInfo(): string | undefined {
     if (!this.firstLine) return undefined;
     // tshark's HTTP Info is the first line and a space, whatever follows
-    return this.msgStartFrame === this.feedFrame || this.rerun ? `${this.firstLine} ` : undefined;
+    return this.msgStartFrame === this.feedFrame || this.rerun ? `${formatText(this.firstLine)} ` : undefined;
   }
 
   /** HTTP had asked for one more segment before this frame (what it still needed was open-ended) */
@@ -508,7 +509,7 @@ function emit(ctx: Ctx, m: Message, s: TcpStream): void {
   if (m.body && m.body.length > 0) ctx.gen(http, 'http.file_data', fileData(m.body, m.encoding));
   // tshark's Info: the first line and a space; a JSON body appends its item (", JavaScript Object Notation (type)"),
   // an XML one nothing, any other typed body " (type)"
-  const first = `${m.firstLine} `;
+  const first = `${formatText(m.firstLine)} `;
   const media = ctype.split(';')[0].trim();
   const body = m.bodyLen > 0 ? bodyProtocol(ctx, http, ctype) : '';
   ctx.info = body === 'json' ? `${first}, JavaScript Object Notation (${media})` : body === 'xml' || !media || m.bodyLen === 0 ? first : `${first} (${media})`;
