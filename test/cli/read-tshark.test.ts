@@ -19,9 +19,6 @@ const KNOWN_CAPTURES: Record<string, string> = {
 
 /** Known differences: [capture, frame, reason]. */
 const KNOWN_LINES: Array<[string, number, string]> = [
-  // a MIME multipart body: tshark's media dissector appends each typed part's type ("(attachment/x-object)");
-  // we do not split multipart bodies and show the message's own type
-  ['zeek-ctu-62604-80.pcap', 9, 'multipart parts'],
 ];
 
 const skip = sharedCapturesSkipReason() ?? (hasCommand('tshark') ? false : 'tshark not installed');

@@ -105,6 +105,20 @@ test('HTTP Info on the middle segments of a body: the start line while chunked, 
   assert.match(sized[1], /^80 → 40001 \[PSH, ACK\] .* \[TCP segment of a reassembled PDU\]$/);
 });
 
+test('HTTP multipart body: Info names each typed part, as tshark 4.0 on the same bytes', () => {
+  const body = '--XyZ\r\nContent-Disposition: form-data; name="a"\r\nContent-Type: Text/Plain\r\n\r\nhello\r\n'
+    + '--XyZ\r\nContent-Disposition: form-data; name="b"\r\n\r\nraw\r\n'
+    + '--XyZ\r\nContent-Type: TYPE; x=1\r\n\r\n\x01\x02\r\n--XyZ--\r\n';
+  const info = (type: string): string => {
+    const b = body.replace('TYPE', type);
+    const req = `POST /u HTTP/1.1\r\nHost: a.test\r\nContent-Type: multipart/form-data; boundary="XyZ"\r\nContent-Length: ${b.length}\r\n\r\n${b}`;
+    return dis(raw(eth(0x0800, ipv4('198.18.0.1', '198.18.0.2', 6, tcp(40001, 80, 1, 1, 0x18, ascii(req)))))).summary.info;
+  };
+  // (tshark's media dissector names an unregistered type; application/octet-stream's dissector adds nothing)
+  assert.equal(info('application/x-foobarbazz'), 'POST /u HTTP/1.1  (text/plain) (application/x-foobarbazz)');
+  assert.equal(info('application/octet-stream'), 'POST /u HTTP/1.1  (text/plain)');
+});
+
 test('DNS query: names, Info, service', () => {
   const d = dis(raw(eth(0x0800, ipv4('198.18.0.1', '198.18.0.2', 17, udp(5353 + 1, 53, dnsQuery(0x1a2b, 'example.org'))))));
   assert.equal(one(d, 'dns.id'), '0x1a2b');
