@@ -72,7 +72,7 @@ export function dissectArp(ctx: Ctx, off: number, end: number): number {
   // packet-arp.c: RARP and InARP opcodes name the protocol column
   if (op === 3 || op === 4) ctx.protocol = 'RARP';
   else if (op >= 5 && op <= 7) ctx.protocol = 'DRARP';
-  else if (op === 8 || op === 9) ctx.protocol = 'InARP';
+  else if (op === 8 || op === 9) ctx.protocol = 'Inverse ARP';
   ctx.info = () => {
     if (!std) return op === 1 ? 'request' : op === 2 ? 'reply' : `Unknown ARP opcode 0x${op.toString(16).padStart(4, '0')}`;
     // packet-arp.c's tests: a sender naming its own address is gratuitous;

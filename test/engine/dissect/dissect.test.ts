@@ -119,6 +119,23 @@ test('HTTP multipart body: Info names each typed part, as tshark 4.0 on the same
   assert.equal(info('application/octet-stream'), 'POST /u HTTP/1.1  (text/plain)');
 });
 
+test('ARP family Protocol and Info as tshark 4.0 on the same bytes (gratuitous, announcement, probe, RARP, Inverse ARP)', () => {
+  const A = hex('02 00 00 00 00 01'), B = hex('02 00 00 00 00 02'), Z = [0, 0, 0, 0, 0, 0];
+  const ip1 = ip4('198.18.0.1'), ip2 = ip4('198.18.0.2'), z = [0, 0, 0, 0];
+  const arp = (op: number, sha: number[], spa: number[], tha: number[], tpa: number[], type = 0x0806): number[] =>
+    eth(type, [...u16(1), ...u16(0x0800), 6, 4, ...u16(op), ...sha, ...spa, ...tha, ...tpa]);
+  const frames = [arp(1, A, ip1, B, ip1), arp(1, A, ip1, Z, ip1), arp(1, A, z, Z, ip2), arp(2, A, ip1, B, ip1),
+    arp(3, A, z, A, z, 0x8035), arp(4, B, ip2, A, ip1, 0x8035), arp(8, A, ip1, B, z), arp(9, B, ip2, A, ip1)];
+  // tshark -r on these frames (Protocol, Info)
+  const TSHARK = [
+    ['ARP', 'Gratuitous ARP for 198.18.0.1 (Request)'], ['ARP', 'ARP Announcement for 198.18.0.1'],
+    ['ARP', 'Who has 198.18.0.2? (ARP Probe)'], ['ARP', 'Gratuitous ARP for 198.18.0.1 (Reply)'],
+    ['RARP', 'Who is 02:00:00:00:00:01? Tell 02:00:00:00:00:01'], ['RARP', '02:00:00:00:00:01 is at 198.18.0.1'],
+    ['Inverse ARP', 'Who is 02:00:00:00:00:02? Tell 02:00:00:00:00:01'], ['Inverse ARP', '02:00:00:00:00:02 is at 198.18.0.2'],
+  ];
+  assert.deepEqual(frames.map((f) => { const d = dis(raw(f)); return [d.summary.protocol, d.summary.info]; }), TSHARK);
+});
+
 test('DNS query: names, Info, service', () => {
   const d = dis(raw(eth(0x0800, ipv4('198.18.0.1', '198.18.0.2', 17, udp(5353 + 1, 53, dnsQuery(0x1a2b, 'example.org'))))));
   assert.equal(one(d, 'dns.id'), '0x1a2b');
