@@ -41,7 +41,7 @@ export { loadUserDecodeAs } from './session/decode-as-entries';
 export { GeoIp } from './enrich/geoip';
 export { BufferedWriter, bulkStdout } from './output/writer';
 export { FieldsByteWriter, FieldsFormatter, defaultFieldsOptions, type FieldsOptions } from './output/fields';
-export { summaryLine, columnOf, columnText, COLUMN_TITLES } from './output/text';
+export { summaryLine, columnOf, columnText, COLUMN_TITLES, tickDigits, timePrecisionOf, type TimePrecision } from './output/text';
 export { detailsText, hexDumpText } from './output/details';
 export { packetJson } from './output/json';
 export { readParallel, readThreads } from './parallel/read';

@@ -170,6 +170,8 @@ export interface Dissection {
   summary: PacketSummary;
   expert: ExpertInfo[];
   malformed: boolean;
+  /** the first frame's time (ns since the epoch) the summary's time counts from, when known */
+  readonly firstTsNs?: bigint | null;
 }
 
 /** A field's definition, as the filter compiler and the completion API see it. */

@@ -7,7 +7,7 @@ import {
   openCaptureFile, CaptureFileError, decodedFields, readDissector, type ReadFormat, GeoIp, BufferedWriter,
   bulkStdout, FieldsByteWriter, FieldsFormatter, defaultFieldsOptions, type FieldsOptions, summaryLine,
   packetJson, getField, compileDisplayFilter, type CompiledFilter, readParallel, readThreads, TlsKeyLog, parseDecodeAs, formatDecodeAs, loadUserDecodeAs,
-  detailsText, hexDumpText, columnOf, COLUMN_TITLES,
+  detailsText, hexDumpText, columnOf, COLUMN_TITLES, timePrecisionOf,
 } from '../../engine/index';
 
 const USAGE = `Usage: xdpscope read -r FILE [options]
@@ -142,6 +142,8 @@ export async function run(argv: string[]): Promise<number> {
   keys.addSecretsBlocks(() => file.secrets);
   const nano = file.pcapHeader?.nanosecond ?? file.interfaces.some((i) => (i.tsUnitNs ?? 1000) < 1000);
   fo.nano = nano;
+  // the Time column's decimals follow each frame's interface (pcapng), else the file's
+  const timePrecision = timePrecisionOf(file);
   // -T fields or text on a large file: decoding threads, their lines merged back into file order
   let bytes = 0;
   try { const st = statSync(v.r); if (st.isFile()) bytes = st.size; } catch { /* opened already: a special file */ }
@@ -187,10 +189,10 @@ export async function run(argv: string[]): Promise<number> {
         else if (fb) fb.write(d, out);
         else if (format === 'json') out.write((printed ? ',\n' : '') + packetJson(d, 'packets'));
         else if (details) {
-          if (v.P) out.write(summaryLine(d, nano) + (v.V ? '' : '\n'));
+          if (v.P) out.write(summaryLine(d, timePrecision) + (v.V ? '' : '\n'));
           if (v.V) out.write(detailsText(d));
           if (v.x) out.write(hexDumpText(d.packet.data));
-        } else out.write(summaryLine(d, nano));
+        } else out.write(summaryLine(d, timePrecision));
         printed++;
       }
       await out.maybeFlush();

@@ -69,15 +69,38 @@ export function dissectArp(ctx: Ctx, off: number, end: number): number {
     ctx.add(l, 'arp.dst.proto', tpa, o + 2 * hs + ps, ps);
   }
   if (ctx.srcKind !== ADDR_ETHER && std && ctx.d === ctx.pkt.data) { ctx.srcKind = ADDR_ETHER; ctx.src = off + 8; }
+  // packet-arp.c: RARP and InARP opcodes name the protocol column
+  if (op === 3 || op === 4) ctx.protocol = 'RARP';
+  else if (op >= 5 && op <= 7) ctx.protocol = 'DRARP';
+  else if (op === 8 || op === 9) ctx.protocol = 'Inverse ARP';
   ctx.info = () => {
     if (!std) return op === 1 ? 'request' : op === 2 ? 'reply' : `Unknown ARP opcode 0x${op.toString(16).padStart(4, '0')}`;
-    if (op === 1) {
-      if (spaN === tpaN) return `ARP Announcement for ${ipv4ToString(spaN)}`;
-      if (spaN === 0) return `Who has ${ipv4ToString(tpaN)}? (ARP Probe)`;
-      return `Who has ${ipv4ToString(tpaN)}? Tell ${ipv4ToString(spaN)}`;
+    // packet-arp.c's tests: a sender naming its own address is gratuitous;
+    // with an all-zero target MAC a request is a probe (no sender IP) or an announcement
+    const gratuitous = (op === 1 || op === 2) && spaN === tpaN;
+    const zeroTha = tha.every((b) => b === 0);
+    const probe = op === 1 && zeroTha && spaN === 0;
+    const announcement = op === 1 && zeroTha && !probe && spaN === tpaN;
+    switch (op) {
+      case 1:
+        if (gratuitous && !announcement) return `Gratuitous ARP for ${ipv4ToString(tpaN)} (Request)`;
+        if (probe) return `Who has ${ipv4ToString(tpaN)}? (ARP Probe)`;
+        if (announcement) return `ARP Announcement for ${ipv4ToString(tpaN)}`;
+        return `Who has ${ipv4ToString(tpaN)}? Tell ${ipv4ToString(spaN)}`;
+      case 2:
+        if (gratuitous) return `Gratuitous ARP for ${ipv4ToString(spaN)} (Reply)`;
+        return `${ipv4ToString(spaN)} is at ${etherToString(sha)}`;
+      case 3: case 5: case 8:
+        return `Who is ${etherToString(tha)}? Tell ${etherToString(sha)}`;
+      case 4: case 6:
+        return `${etherToString(tha)} is at ${ipv4ToString(tpaN)}`;
+      case 7:
+        return `DRARP Error`;
+      case 9:
+        return `${etherToString(sha)} is at ${ipv4ToString(spaN)}`;
+      default:
+        return `Unknown ARP opcode 0x${op.toString(16).padStart(4, '0')}`;
     }
-    if (op === 2) return `${ipv4ToString(spaN)} is at ${etherToString(sha)}`;
-    return `ARP opcode ${op}`;
   };
   return off + total;
 }

@@ -121,6 +121,7 @@ export class Ctx {
     while (protocols.length) protocols.pop();
     if (this.expert.length) this.expert = [];
     this.malformed = false;
+    this.short = false;
     this.srcKind = ADDR_NONE; this.dstKind = ADDR_NONE;
     this.src = null; this.dst = null;
     this.protocol = ''; this.info = '';
@@ -315,6 +316,13 @@ export class Ctx {
   }
 
   /**
+   * A dissector ran past the captured bytes of a frame cut by the capture's
+   * snap length: tshark's BoundsError, shown in Info only (no expert item,
+   * no _ws.malformed).
+   */
+  short = false;
+
+  /**
    * Damage where tshark's dissector runs out of bytes and throws (a bounds
    * error): tshark then glues "[Malformed Packet]" to Info without a space.
    */
@@ -327,6 +335,14 @@ export class Ctx {
   malformedAt(protocol: string, message: string, start?: number, len?: number): void {
     this.malformed = true;
     this.expert.push({ severity: 'error', group: 'malformed', message: `malformed: ${message}`, protocol, start, len });
+  }
+
+  /**
+   * A protocol error tshark reports as expert info only (expert_add_info,
+   * no exception): Info keeps no "[Malformed Packet]" and _ws.malformed is absent.
+   */
+  errorAt(protocol: string, message: string, start?: number, len?: number): void {
+    this.expert.push({ severity: 'error', group: 'protocol', message, protocol, start, len });
   }
 
   note(group: ExpertInfo['group'], protocol: string, message: string, severity: ExpertInfo['severity'] = 'note'): void {

@@ -3,7 +3,7 @@
 // "Boot Request from <mac>" when the message-type option is missing.
 import type { Ctx } from './context';
 import { declare, HEX16, HEX32, HEX8, treeLine } from './fields';
-import { etherToString } from './addr';
+import { macWithName } from '../enrich/manuf';
 import * as readers from './bytes';
 import * as tables from './tables';
 // bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
@@ -61,11 +61,12 @@ export function dissectDhcp(ctx: Ctx, off: number, end: number): void {
   ctx.add(l, 'dhcp.ip.relay', u32(d, off + 24), off + 24, 4);
   const mac = hlen === 6 ? d.subarray(off + 28, off + 34) : null;
   if (mac) ctx.add(l, 'dhcp.hw.mac_addr', mac, off + 28, 6);
-  const bootp = op === 1 ? `Boot Request${mac ? ` from ${etherToString(mac)}` : ''}` : op === 2 ? 'Boot Reply' : `BOOTP op ${op}`;
+  const bootp = op === 1 ? `Boot Request${mac ? ` from ${macWithName(mac)}` : ''}` : op === 2 ? 'Boot Reply' : `BOOTP op ${op}`;
   ctx.info = bootp;
   if (end - off < 240) {
     // sname/file/cookie cut short: what tshark reports as a size-limited BOOTP packet
     if (ctx.pkt.capLen >= ctx.pkt.origLen) ctx.malformedAt('dhcp', `BOOTP header cut short (${end - off} of 240 bytes)`, off, end - off);
+    else ctx.short = true;
     return;
   }
   const cookie = u32(d, off + 236);
@@ -89,6 +90,7 @@ export function dissectDhcp(ctx: Ctx, off: number, end: number): void {
     const v = o + 2;
     if (v + len > end) {
       if (ctx.pkt.capLen >= ctx.pkt.origLen) ctx.malformedAt('dhcp', `option ${t} length ${len} runs past the packet`, o, end - o);
+      else ctx.short = true;
       break;
     }
     const text = (): string => { let s = ''; for (let i = v; i < v + len; i++) s += String.fromCharCode(d[i]); return s; };
@@ -113,6 +115,8 @@ export function dissectDhcp(ctx: Ctx, off: number, end: number): void {
     }
     o = v + len;
   }
+  // options running to the end of a cut frame: tshark's dissector runs past the capture
+  if (o >= end && ctx.pkt.capLen < ctx.pkt.origLen) ctx.short = true;
 }
 
 UDP_PORT.add([67, 68], (ctx, _st, off, end) => dissectDhcp(ctx, off, end), { priority: 20 });

@@ -173,3 +173,13 @@ export function formatterFor(name: string): (f: Field) => string {
   if (t === 'bool') return (f) => (f.value === true ? '1' : f.value === false ? '0' : formatValue(f));
   return formatValue;
 }
+
+const C_ESCAPES: Record<number, string> = { 7: '\\a', 8: '\\b', 12: '\\f', 10: '\\n', 13: '\\r', 9: '\\t', 11: '\\v' };
+
+/**
+ * Wireshark's format_text for column text: control characters as C escapes
+ * or \ooo (a NUL in an HTTP request line prints as "\000"); the rest as is.
+ */
+export function formatText(s: string): string {
+  return /[\x00-\x1f\x7f]/.test(s) ? s.replace(/[\x00-\x1f\x7f]/g, (c) => C_ESCAPES[c.charCodeAt(0)] ?? `\\${c.charCodeAt(0).toString(8).padStart(3, '0')}`) : s;
+}

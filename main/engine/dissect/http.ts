@@ -6,6 +6,7 @@ import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from 'n
 import { type Ctx, type FieldNode } from './context';
 import * as readers from './bytes';
 import { declare, treeLine } from './fields';
+import { formatText } from './format';
 import { nameOnly } from './data';
 import type { State } from './state';
 import type { TcpApp, TcpFlow, TcpStream } from './tcpstream';
@@ -217,11 +218,21 @@ export class HttpApp implements TcpApp {
   private hdrFrameBufStart = 0;
   private hdrFrameLen = 0;
 
-  /** the start line, on the frame where a still-incomplete message began (as tshark's Info) */
+  /**
+   * The start line on a frame whose message is still incomplete, as tshark's
+   * Info: on the frame where it began, and on every later one while HTTP asks
+   * TCP for "one more segment" and so re-runs on the accumulated bytes (the
+   * header block, a chunked body). A Content-Length or read-to-close body
+   * asks for a known length instead: TCP keeps its own Info there.
+   */
   partialInfo(): string | undefined {
+    if (!this.firstLine) return undefined;
     // tshark's HTTP Info is the first line and a space, whatever follows
-    return this.msgStartFrame === this.feedFrame && this.firstLine ? `${this.firstLine} ` : undefined;
+    return this.msgStartFrame === this.feedFrame || this.rerun ? `${formatText(this.firstLine)} ` : undefined;
   }
+
+  /** HTTP had asked for one more segment before this frame (what it still needed was open-ended) */
+  private rerun = false;
 
   private msgStartFrame = -1;
   private feedFrame = -1;
@@ -238,6 +249,7 @@ export class HttpApp implements TcpApp {
     let o = off;
     this.curOff = off;
     this.feedFrame = ctx.pkt.number;
+    this.rerun = this.mode === Mode.Headers || this.mode === Mode.Chunked;
     // each pass consumes at least one byte or stops
     while (o < end) {
       if (this.mode === Mode.Idle) {
@@ -279,7 +291,9 @@ export class HttpApp implements TcpApp {
         o += used;
         this.startBody(s, hend);
         // bodies are kept for http.file_data and for what reads whole messages (gen_ai)
-        this.body = (ctx.wants('http.file_data') || (HTTP_MESSAGE_HOOKS.length > 0 && ctx.wantsPrefix('gen_ai'))) && (this.mode as Mode) !== Mode.Idle ? new Uint8Array(0) : null;
+        // (and a multipart body for Info, which names its parts' types)
+        const multipart = ctx.summary && /^\s*multipart\//i.test(this.msg?.contentType ?? '');
+        this.body = (multipart || ctx.wants('http.file_data') || (HTTP_MESSAGE_HOOKS.length > 0 && ctx.wantsPrefix('gen_ai'))) && (this.mode as Mode) !== Mode.Idle ? new Uint8Array(0) : null;
         this.bodyKept = 0;
         if ((this.mode as Mode) === Mode.Idle) this.complete(ctx, st, s);
         if (this.upgrade !== null) { this.switchTo(this.upgrade, ctx, st, s, flow, o, end); return; }
@@ -509,10 +523,11 @@ function emit(ctx: Ctx, m: Message, s: Pairing, proto: 'http' | 'ssdp' = 'http')
   if (m.body && m.body.length > 0) ctx.gen(http, 'http.file_data', fileData(m.body, m.encoding));
   // tshark's Info: the first line and a space; a JSON body appends its item (", JavaScript Object Notation (type)"),
   // an XML one nothing, any other typed body " (type)"
-  const first = `${m.firstLine} `;
+  const first = `${formatText(m.firstLine)} `;
   const media = ctype.split(';')[0].trim();
   const body = m.bodyLen > 0 ? bodyProtocol(ctx, http, ctype) : '';
-  ctx.info = body === 'json' ? `${first}, JavaScript Object Notation (${media})` : body === 'xml' || !media || m.bodyLen === 0 ? first : `${first} (${media})`;
+  ctx.info = body === 'json' ? `${first}, JavaScript Object Notation (${media})` : body === 'xml' || !media || m.bodyLen === 0 ? first
+    : body === 'mime_multipart' && m.body ? `${first}${multipartTypes(m.body, ctype).map((t) => ` (${t})`).join('')}` : `${first} (${media})`;
   const auth = HTTP_AUTH.info?.(ctx);
   if (auth) ctx.info = `${ctx.info}, ${auth}`;
   ctx.protocol = proto === 'ssdp' ? 'SSDP' : body === 'json' ? 'HTTP/JSON' : body === 'xml' ? 'HTTP/XML' : 'HTTP';
@@ -565,6 +580,37 @@ function fileData(body: Uint8Array, encoding: string): string {
   // as tshark 4.0's value: ASCII, each byte above 0x7f a U+FFFD, ending at the first NUL
   const n = out.indexOf(0);
   return latin1(out, 0, n < 0 ? out.length : n).replace(/[\x80-\xff]/g, '\ufffd');
+}
+
+const MAX_PARTS = 64;
+/** part types whose registered dissector adds nothing to Info (checked against tshark 4.0) */
+const SILENT_PART_TYPES = new Set(['application/octet-stream']);
+
+/**
+ * The Content-Type of each part of a multipart body (RFC 2046 §5.1), in
+ * order, for the parts that have one: tshark's multipart dissector appends
+ * nothing to Info itself, and each typed part's dissector (media, text)
+ * appends " (type)"; an untyped part is plain data.
+ */
+export function multipartTypes(body: Uint8Array, ctype: string): string[] {
+  const b = /boundary\s*=\s*(?:"([^"]+)"|([^;\s]+))/i.exec(ctype);
+  if (!b) return [];
+  const text = latin1(body, 0, body.length);
+  const delim = `--${b[1] ?? b[2]}`;
+  const types: string[] = [];
+  let at = text.indexOf(delim);
+  while (at >= 0 && types.length < MAX_PARTS) {
+    const lineEnd = text.indexOf('\n', at + delim.length);
+    if (text.startsWith('--', at + delim.length) || lineEnd < 0) break;
+    const next = text.indexOf(`\n${delim}`, lineEnd);
+    const hdrEnd = text.indexOf('\n\r\n', lineEnd);
+    const headers = text.slice(lineEnd + 1, hdrEnd >= 0 && (next < 0 || hdrEnd < next) ? hdrEnd : next < 0 ? text.length : next);
+    const t = /^content-type:[ \t]*([^;\r\n]*)/im.exec(headers);
+    const type = t ? t[1].trim().toLowerCase() : '';
+    if (type && !SILENT_PART_TYPES.has(type)) types.push(type);
+    at = next < 0 ? -1 : next + 1;
+  }
+  return types;
 }
 
 function bodyProtocol(ctx: Ctx, http: FieldNode, ctype: string): string {

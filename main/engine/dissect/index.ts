@@ -21,6 +21,7 @@ import { etherToString, ipv4ToString, ipv6ToString } from './addr';
 import { enrichPacket, type EnrichOptions } from '../enrich';
 import type { GeoIp } from '../enrich/geoip';
 import { protocolItemInputs } from './labels';
+import { macResolved } from '../enrich/manuf';
 import * as context from './context';
 // bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
 const { ADDR_ETHER, ADDR_IPV4, ADDR_IPV6 } = context;
@@ -85,6 +86,8 @@ class PacketDissection implements Dissection {
     return this;
   }
 
+  get firstTsNs(): bigint | null { return this.first; }
+
   get summary(): PacketSummary {
     if (this._summary) return this._summary;
     const c = this.ctx;
@@ -96,16 +99,30 @@ class PacketDissection implements Dissection {
       destination: addrText(c.dstKind, c.dst, this.packet.data),
       protocol: c.protocol || (c.protocols[c.protocols.length - 1] ?? '').toUpperCase(),
       length: this.packet.origLen,
-      info: c.malformed && !info.includes('Malformed') ? `${info}${info && !c.thrown ? ' ' : ''}${this.packet.capLen < this.packet.origLen ? '[Packet size limited during capture]' : '[Malformed Packet]'}` : info,
+      info: (c.malformed || c.short) && !info.includes('Malformed') ? malformedInfo(info, c.thrown, this.packet.capLen < this.packet.origLen) : info,
     };
     return this._summary;
   }
 }
 
+/**
+ * tshark appends its exception text to Info: a cut capture always ends in a
+ * BoundsError, whose "[Packet size limited during capture]" is glued on
+ * without a space; "[Malformed Packet]" follows a space unless a dissector threw.
+ */
+function malformedInfo(info: string, thrown: boolean, cut: boolean): string {
+  if (cut) return `${info}[Packet size limited during capture]`;
+  return `${info}${info && !thrown ? ' ' : ''}[Malformed Packet]`;
+}
+
+/** The Source/Destination column text: tshark resolves Ethernet addresses to manuf names there by default. */
 function addrText(kind: number, v: unknown, frame: Uint8Array): string {
   if (kind === ADDR_IPV4) return ipv4ToString(v as number);
   if (kind === ADDR_IPV6) return ipv6ToString(v as Uint8Array);
-  if (kind === ADDR_ETHER) return etherToString(typeof v === 'number' ? frame.subarray(v, v + 6) : (v as Uint8Array));
+  if (kind === ADDR_ETHER) {
+    const a = typeof v === 'number' ? frame.subarray(v, v + 6) : (v as Uint8Array);
+    return macResolved(a, etherToString(a));
+  }
   return '';
 }
 

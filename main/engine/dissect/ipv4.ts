@@ -62,7 +62,7 @@ export function dissectIpv4(ctx: Ctx, st: State, off: number, end: number): numb
     ctx.add(ip, 'ip.hdr_len', hl, off, 1);
   }
   if (hl < 20) {
-    ctx.malformedAt('ip', `Bogus IP header length (${hl}, must be at least 20)`, off, 1);
+    ctx.errorAt('ip', `Bogus IP header length (${hl}, must be at least 20)`, off, 1);
     ctx.info = `Bogus IPv4 header length (${hl}, must be at least 20)`;
     return end;
   }
@@ -82,7 +82,8 @@ export function dissectIpv4(ctx: Ctx, st: State, off: number, end: number): numb
   if (total === 0) total = Math.max(hl, avail);
   if (misc) ctx.add(ip, 'ip.len', total, off + 2, 2);
   if (total < hl) {
-    ctx.malformedAt('ip', `Bogus IP length (${total}, less than header length ${hl})`, off + 2, 2);
+    // (tshark's expert text is the bare title here)
+    ctx.errorAt('ip', 'Bogus IP length', off + 2, 2);
     ctx.info = `Bogus IP length (${total}, less than header length ${hl})`;
     return end;
   }

@@ -32,11 +32,30 @@ function onTcp(ports: number[], proto: string, summary: string, title: string, p
 // (priorities keep the choice tshark makes when both ports name a protocol)
 declare('db-lsp-disc', 'Dropbox LAN sync Discovery Protocol', []);
 UDP_PORT.add([17500], (ctx, _st, off, end) => {
-  nameOnly(ctx, 'db-lsp-disc', 'DB-LSP-DISC', off, end);
-  if (ctx.d[off] === 0x7b) nameOnly(ctx, 'json', 'JSON', off, end);
+  // packet-db-lsp.c sets the columns, then JSON appends to each ("/" and ", ")
+  nameOnly(ctx, 'db-lsp-disc', 'DB-LSP-DISC', off, end, 'Dropbox LAN sync Discovery Protocol');
+  if (ctx.d[off] === 0x7b) nameOnly(ctx, 'json', 'DB-LSP-DISC/JSON', off, end, 'Dropbox LAN sync Discovery Protocol, JavaScript Object Notation');
 }, { priority: 60, both: true });
 
-onTcp([1723], 'pptp', 'PPTP', 'Point-to-Point Tunnelling Protocol', 60);
+// PPTP control messages (RFC 2637 §2): Info names the control message type, as packet-pptp.c
+declare('pptp', 'Point-to-Point Tunnelling Protocol', []);
+const PPTP_TYPES = ['', 'Start-Control-Connection-Request', 'Start-Control-Connection-Reply', 'Stop-Control-Connection-Request',
+  'Stop-Control-Connection-Reply', 'Echo-Request', 'Echo-Reply', 'Outgoing-Call-Request', 'Outgoing-Call-Reply',
+  'Incoming-Call-Request', 'Incoming-Call-Reply', 'Incoming-Call-Connected', 'Call-Clear-Request',
+  'Call-Disconnect-Notify', 'WAN-Error-Notify', 'Set-Link-Info'];
+TCP_PORT.add([1723], () => ({
+  feed(ctx, _st, _s, _f, off, end): void {
+    const d = ctx.d;
+    let info = 'PPTP data';
+    if (end - off >= 10) {
+      const t = d[off + 8] << 8 | d[off + 9];
+      info = PPTP_TYPES[t] || `Unknown control type (${t})`;
+    }
+    nameOnly(ctx, 'pptp', 'PPTP', off, end, info);
+  },
+  fin(): void {},
+  reset(): void {},
+}), { priority: 60 });
 onTcp([23], 'telnet', 'TELNET', 'Telnet', 70);
 onTcp([179], 'bgp', 'BGP', 'Border Gateway Protocol', 70);
 

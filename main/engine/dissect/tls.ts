@@ -449,11 +449,12 @@ export class TlsApp implements TcpApp {
         this.infos.push(`${name} (fragment)`);
         return;
       }
-      let info = name;
+      const info = name;
       const p = o + 4, e = o + 4 + len;
       if (type === 1 || type === 2) {
-        const sni = hello(ctx, hs, b, p, e, type === 1, s);
-        if (type === 1 && sni) info = `Client Hello (SNI=${sni})`;
+        // tshark 4.0's Info is the bare message name (4.2 adds "(SNI=…)"); the
+        // name stays in tls.handshake.extensions_server_name and xdpscope.service
+        hello(ctx, hs, b, p, e, type === 1, s);
         if (type === 1) ja4Fields(ctx, hs, p, e, 't');
         this.helloFacts(b, p, e, type === 1, s);
       } else if (type === 11) {

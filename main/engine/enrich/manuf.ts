@@ -269,3 +269,10 @@ export function macLabel(a: ArrayLike<number>, text: string): string {
 export function macResolved(a: ArrayLike<number>, text: string): string {
   return macNames()?.resolve(a) ?? text;
 }
+
+/** address_with_resolution_to_str: "aa:bb:cc:dd:ee:ff (Name_dd:ee:ff)", the plain address when no name fits. */
+export function macWithName(a: ArrayLike<number>): string {
+  const text = Array.from({ length: 6 }, (_, i) => hex2(a[i])).join(':');
+  const name = macNames()?.resolve(a);
+  return name ? `${text} (${name})` : text;
+}

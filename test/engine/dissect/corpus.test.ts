@@ -20,7 +20,8 @@ const one = (d: Dissection, name: string): string | undefined => d.fields.filter
 test('summaries on real captures read like Wireshark', { skip }, () => {
   const dis = new Dissector({ geoip: null });
   const tls = load('zeek-chrome-34-google.pcap').map((p) => dis.dissect(p));
-  assert.equal(tls[3].summary.info, 'Client Hello (SNI=google.de)');
+  // tshark 4.0 shows no "(SNI=…)" in Info (Wireshark 4.2 does); the name is in xdpscope.service below
+  assert.equal(tls[3].summary.info, 'Client Hello');
   assert.equal(tls[3].summary.protocol, 'TLSv1');
   assert.equal(tls[5].summary.info, 'Server Hello');
   assert.equal(tls[5].summary.protocol, 'TLSv1.2');
@@ -37,7 +38,8 @@ test('summaries on real captures read like Wireshark', { skip }, () => {
   const icmp = load('zeek-icmp_dot1q.pcap').map((p) => new Dissector({ geoip: null }).dissect(p));
   assert.match(icmp[7].summary.info, /^Echo \(ping\) request +id=0x[0-9a-f]{4}, seq=\d+\/\d+, ttl=\d+$/);
   const dhcp = load('gopacket-be-test006.pcapng').map((p) => new Dissector({ geoip: null }).dissect(p));
-  assert.equal(dhcp[0].summary.info, 'Boot Request from 00:0b:82:01:fc:42');
+  // as tshark 4.0: the MAC with its manuf name, then the BoundsError of the snaplen-cut frame glued on
+  assert.equal(dhcp[0].summary.info, 'Boot Request from 00:0b:82:01:fc:42 (Grandstr_01:fc:42)[Packet size limited during capture]');
   assert.equal(one(dhcp[0], 'dhcp.id'), '0x00003d1d');
 });
 

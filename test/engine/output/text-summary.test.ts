@@ -10,16 +10,16 @@ import { join } from 'node:path';
 import { CAPTURES, CLI, sharedCapturesSkipReason } from '../../lib/env';
 import { openCaptureFile } from '../../../main/engine/file/open';
 import { Dissector } from '../../../main/engine/dissect';
-import { summaryLine } from '../../../main/engine/output/text';
+import { summaryLine, timePrecisionOf } from '../../../main/engine/output/text';
 
 const skip = sharedCapturesSkipReason() ?? false;
 
 async function wholeTreeLines(path: string, filter?: (d: ReturnType<Dissector['dissect']>) => boolean): Promise<string> {
   const f = await openCaptureFile(path);
-  const nano = f.pcapHeader?.nanosecond ?? f.interfaces.some((i) => (i.tsUnitNs ?? 1000) < 1000);
+  const prec = timePrecisionOf(f);
   const dis = new Dissector({});
   let out = '';
-  for await (const b of f.batches()) for (const p of b) { const d = dis.dissect(p); if (!filter || filter(d)) out += summaryLine(d, nano); }
+  for await (const b of f.batches()) for (const p of b) { const d = dis.dissect(p); if (!filter || filter(d)) out += summaryLine(d, prec); }
   await f.close();
   return out;
 }
