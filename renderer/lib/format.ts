@@ -44,7 +44,8 @@ export function filterFor(column: ColumnId, value: string | number | null | unde
       const dir = column === 'source' ? 'src' : 'dst';
       if (isIpv4(v)) return `ip.${dir} == ${v}`;
       if (isMac(v)) return `eth.${dir} == ${v}`;
-      if (v.includes(':')) return `ipv6.${dir} == ${v}`;
+      if (v.includes(':') && /^[0-9a-fA-F:.]+$/.test(v)) return `ipv6.${dir} == ${v}`;
+      // a vendor-named MAC (Cisco_2e:1c:38, Broadcast), as tshark's columns show it: no filter from the text
       return null;
     }
     case 'protocol': return /^[\w.-]+$/.test(v) ? v.toLowerCase() : null;

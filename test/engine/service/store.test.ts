@@ -87,9 +87,12 @@ test('filter expressions for list cells and helpers', () => {
   assert.equal(filterFor('source', '10.0.0.1'), 'ip.src == 10.0.0.1');
   assert.equal(filterFor('destination', 'fe80::1'), 'ipv6.dst == fe80::1');
   assert.equal(filterFor('source', '00:11:22:33:44:55'), 'eth.src == 00:11:22:33:44:55');
+  // the column names a MAC by its vendor as tshark does: that text is no address to filter on
+  assert.equal(filterFor('source', 'Cisco_2e:1c:38'), null);
+  assert.equal(filterFor('destination', 'Broadcast'), null);
   assert.equal(filterFor('protocol', 'HTTP'), 'http');
-  // the column shows HTTP/1.x or HTTP/2 user agents: its filter selects either
-  assert.equal(filterFor('userAgent', 'a "b"'), 'http.user_agent == "a \\"b\\"" || http2.headers.user_agent == "a \\"b\\""');
+  // the column shows HTTP/1.x, HTTP/2 or HTTP/3 user agents: its filter selects any
+  assert.equal(filterFor('userAgent', 'a "b"'), 'http.user_agent == "a \\"b\\"" || http2.headers.user_agent == "a \\"b\\"" || http3.headers.user_agent == "a \\"b\\""');
   assert.equal(filterFor('info', 'x'), null);
   assert.equal(andFilter('tcp', 'ip.src == 1.2.3.4'), '(tcp) && (ip.src == 1.2.3.4)');
   assert.equal(andFilter(' ', 'udp'), 'udp');
