@@ -194,6 +194,15 @@ function messageLength(d: Uint8Array, o: number, end: number): number {
   return -1;
 }
 
+/** false when [o, e) holds a whole first line that is not a SIP request or status line (true while it may still be one). */
+function startsMessage(d: Uint8Array, o: number, e: number): boolean {
+  let l = o;
+  while (l < e && d[l] !== 13 && d[l] !== 10) l++;
+  if (l >= e) return true;
+  const first = latin1(d, o, l);
+  return /^[A-Z]+ \S+ SIP\/2\.0$/.test(first) || /^SIP\/2\.0 \d{3}/.test(first);
+}
+
 /** SIP over TCP: whole messages, however the segments cut them. */
 class SipTcpApp implements TcpApp {
   private buf: Uint8Array | null = null;
@@ -211,6 +220,14 @@ class SipTcpApp implements TcpApp {
     const infos: string[] = [];
     const run = (): void => {
       while (o < e) {
+        // a whole first line that is no SIP start line (another protocol on the port, a keep-alive):
+        // tshark shows it as SIP continuation rather than waiting for a message that never comes
+        if (!startsMessage(ctx.d, o, e)) {
+          dissectSip(ctx, st, o, e);
+          infos.push(typeof ctx.info === 'function' ? ctx.info() : ctx.info);
+          o = e;
+          break;
+        }
         const n = messageLength(ctx.d, o, e);
         if (n < 0 || o + n > e) break;
         dissectSip(ctx, st, o, o + n);
