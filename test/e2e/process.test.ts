@@ -4,6 +4,7 @@
 // there is none), the Process column can be shown, and Statistics →
 // Processes lists the process; double-clicking its row filters to its packets.
 import { test } from 'node:test';
+import type { Locator, Page } from 'playwright-core';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { mkdtempSync } from 'node:fs';
@@ -35,6 +36,22 @@ function capture(): { path: string; web: number[]; stray: number } {
   return { path, web, stray };
 }
 
+/**
+ * Selects a packet-list row until `shows` appears: a click that lands while
+ * the grid re-renders its rows (the load's last status update) can be lost,
+ * so the row is clicked again, a bounded number of times, until the detail
+ * pane shows what the selection brings.
+ */
+async function selectUntil(page: Page, index: number, shows: Locator, what: string): Promise<void> {
+  const row = page.locator(`[data-testid=packet-list] .ag-row[row-index="${index}"]`).first();
+  for (let attempt = 0; attempt < 5; attempt++) {
+    await shown(page, row, `row ${index}`);
+    await row.click();
+    if (await shows.first().waitFor({ timeout: 4_000 }).then(() => true, () => false)) return;
+  }
+  await shown(page, shows.first(), what);
+}
+
 test('Process section, Statistics → Processes and its filter', { skip, timeout: 120_000 }, async () => {
   const { path, web, stray } = capture();
   const served = await startServe([path]);
@@ -43,13 +60,13 @@ test('Process section, Statistics → Processes and its filter', { skip, timeout
     const { page, pageErrors } = await openPage(browser);
     await page.goto(served.url);
     await statusMatches(page, 'captured', new RegExp(`Packets: ${web.length + 1}\\b`), 15_000);
-    await page.locator('[data-testid=packet-list] .ag-row[row-index="0"]').click();
     const proc = page.getByTestId('process');
+    await selectUntil(page, 0, proc.locator('[data-process=name]'), 'the process of the SYN');
     await textMatches(page, proc.locator('[data-process=name]'), /curl \(pid 4242\)/, 'the process of the SYN');
     await textMatches(page, proc.locator('[data-process=user]'), /alice \(uid 1000\)/, 'its user');
     await textMatches(page, proc.locator('[data-process=container]'), /abababababab$/, 'its container (12 characters)');
     await textMatches(page, proc.locator('[data-process=cmdline]'), /curl -s http:\/\/www\.example\.org\//, 'its command line');
-    await page.locator(`[data-testid=packet-list] .ag-row[row-index="${stray - 1}"]`).click();
+    await selectUntil(page, stray - 1, page.getByTestId('process').locator('[data-process=none]'), 'why the stray datagram has none');
     await textMatches(page, page.getByTestId('process').locator('[data-process=none]'), /no local socket/, 'why the stray datagram has none');
     await page.screenshot({ path: join(OUT, 'process-section.png') });
 
