@@ -78,21 +78,11 @@ export function hkdfExpandLabel(hash: Hash, secret: Uint8Array, label: string, c
 
 /** The TLS 1.2 PRF (RFC 5246 §5): P_hash(secret, label + seed). */
 export function prf12(hash: Hash, secret: Uint8Array, label: string, seed: Uint8Array, length: number): Buffer {
-  const ls = Buffer.concat([Buffer.from(label, 'latin1'), seed]);
-  const out: Buffer[] = [];
-  let a: Buffer = ls;
-  let have = 0;
-  while (have < length) {
-    a = createHmac(hash, secret).update(a).digest();
-    const p = createHmac(hash, secret).update(a).update(ls).digest();
-    out.push(p);
-    have += p.length;
-  }
-  return Buffer.concat(out).subarray(0, length);
+  return pHash(hash, secret, Buffer.concat([Buffer.from(label, 'latin1'), seed]), length);
 }
 
-/** P_hash (RFC 2246 §5) for one half of the TLS 1.0/1.1 PRF. */
-function pHash(hash: 'md5' | 'sha1', secret: Uint8Array, ls: Buffer, length: number): Buffer {
+/** P_hash (RFC 2246 §5): TLS 1.2's PRF with the suite's hash, and each half of the TLS 1.0/1.1 PRF. */
+function pHash(hash: Hash | 'md5' | 'sha1', secret: Uint8Array, ls: Buffer, length: number): Buffer {
   const out: Buffer[] = [];
   let a: Buffer = ls;
   let have = 0;
