@@ -19,6 +19,8 @@ export interface VethPair {
   exec(ns: string, cmd: string[], opts?: { input?: string; timeoutMs?: number }): string;
   /** start a long-running command in a namespace */
   spawn(ns: string, cmd: string[], opts?: SpawnOptions): ChildProcess;
+  /** resolves once a socket listens on `proto` ('t' TCP, 'u' UDP) `port` in `ns` (bounded: 10 s) */
+  listening(ns: string, proto: 't' | 'u', port: number): Promise<void>;
   dispose(): void;
 }
 
@@ -73,6 +75,13 @@ export function createVethPair(opts: { mtu?: number; subnet?: number } = {}): Ve
       exec: (ns, cmd, o = {}) =>
         execFileSync('ip', ['netns', 'exec', ns, ...cmd], { encoding: 'utf8', input: o.input, timeout: o.timeoutMs ?? 20_000 }),
       spawn: (ns, cmd, o = {}) => spawn('ip', ['netns', 'exec', ns, ...cmd], o),
+      listening: async (ns, proto, port) => {
+        for (let i = 0; i < 400; i++) {
+          if (sh(['ip', 'netns', 'exec', ns, 'ss', `-Hl${proto}n`, `sport = :${port}`]).trim()) return;
+          await new Promise((r) => setTimeout(r, 25));
+        }
+        throw new Error(`nothing listening on ${proto === 't' ? 'tcp' : 'udp'}/${port} in ${ns}`);
+      },
       dispose,
     };
   } catch (err) {

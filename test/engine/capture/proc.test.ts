@@ -67,14 +67,6 @@ async function tcpSettled(pair: VethPair): Promise<void> {
   throw new Error('client TCP connections never finished closing');
 }
 
-async function listening(pair: VethPair, ns: string, proto: 't' | 'u', port: number): Promise<void> {
-  for (let i = 0; i < 400; i++) {
-    if (pair.exec(ns, ['ss', `-Hl${proto}n`, `sport = :${port}`]).trim()) return;
-    await tick();
-  }
-  throw new Error(`nothing listening on ${proto === 't' ? 'tcp' : 'udp'}/${port} in ${ns}`);
-}
-
 /** bpftool's view: link id → [program id, name], for our attribution programs (xs_*). */
 function ourLinks(): Map<number, [number, string]> {
   const progs = new Map<number, string>();
@@ -103,8 +95,8 @@ describe('process attribution (live)', { skip: skip ?? (cgroup2() ? false : 'no 
     // a UDP echo server: the client's datagrams get answers, so both directions exist
     servers.push(pair.spawn(pair.serverNs, ['python3', '-c',
       `import socket\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\ns.bind(('${pair.serverIp}',9000))\nwhile True:\n d,a=s.recvfrom(2048)\n s.sendto(d,a)`], { stdio: 'ignore' }));
-    await listening(pair, pair.serverNs, 't', 8080);
-    await listening(pair, pair.serverNs, 'u', 9000);
+    await pair.listening(pair.serverNs, 't', 8080);
+    await pair.listening(pair.serverNs, 'u', 9000);
   });
 
   after(() => {

@@ -57,7 +57,8 @@ async function call(transport: 'u1' | 't1', ignore: string[] = []): Promise<void
     cap.stderr!.on('data', (b: Buffer) => { err += b.toString(); });
     while (!err.includes('listening on')) await once(cap.stderr!, 'data');
     const uas = net.spawn(net.serverNs, ['sipp', '-sn', 'uas', '-t', transport, '-i', net.serverIp, '-p', '5060', '-rtp_echo', '-m', '1', '-nostdin'], { stdio: 'ignore', cwd: dir });
-    // the uac retransmits its INVITE until the uas answers, so no wait for the uas to bind is needed
+    // over UDP the uac would retransmit its INVITE, but over TCP a refused connect ends the call: wait for the bind
+    await net.listening(net.serverNs, transport === 't1' ? 't' : 'u', 5060);
     net.exec(net.clientNs, ['sipp', '-sf', xml, '-t', transport, '-i', net.clientIp, '-p', '5061', '-m', '1', '-nostdin', '-timeout', '30s', `${net.serverIp}:5060`], { timeoutMs: 40_000 });
     if (uas.exitCode === null) await once(uas, 'exit');
     // the capture is complete once it holds the answer to the BYE (bounded: 10 s)
