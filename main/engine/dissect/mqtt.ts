@@ -9,7 +9,7 @@ import type { Ctx, FieldNode } from './context';
 import { declare, HEX8 } from './fields';
 import type { State } from './state';
 import type { TcpApp, TcpStream } from './tcpstream';
-import type { Framer } from './framers';
+import { HEADER_MORE, HeaderLengthFramer, type Framer } from './framers';
 import { mediaLayer } from './imf';
 import * as readers from './bytes';
 import * as tables from './tables';
@@ -380,32 +380,17 @@ export class MqttApp implements TcpApp {
   reset(): void { this.buf = null; }
 }
 
-/** Where MQTT control packets end: the fixed header's remaining length. */
-class MqttFramer implements Framer {
+/** Where MQTT control packets end: the fixed header's remaining length (1 to 4 bytes of 7 bits). */
+class MqttFramer extends HeaderLengthFramer {
   private hdr: number[] = [];
-  private remaining = -1;
-  reset(): void { this.hdr = []; this.remaining = -1; }
-  known(): boolean { return this.remaining >= 0; }
-  next(d: Uint8Array, o: number, end: number): number {
-    while (o < end) {
-      if (this.remaining < 0) {
-        while (o < end) {
-          this.hdr.push(d[o++]);
-          if (this.hdr.length >= 2 && ((this.hdr[this.hdr.length - 1] & 0x80) === 0 || this.hdr.length === 5)) break;
-        }
-        const h = this.hdr;
-        if (h.length < 2 || ((h[h.length - 1] & 0x80) !== 0 && h.length < 5)) return -1;
-        let v = 0, mul = 1;
-        for (let i = 1; i < h.length; i++) { v += (h[i] & 0x7f) * mul; mul *= 128; }
-        this.remaining = v;
-        this.hdr = [];
-      }
-      const n = Math.min(this.remaining, end - o);
-      this.remaining -= n;
-      o += n;
-      if (this.remaining === 0) { this.remaining = -1; return o; }
-    }
-    return -1;
+  protected clear(): void { this.hdr = []; }
+  protected push(b: number): number {
+    const h = this.hdr;
+    h.push(b);
+    if (h.length < 2 || ((b & 0x80) !== 0 && h.length < 5)) return HEADER_MORE;
+    let v = 0, mul = 1;
+    for (let i = 1; i < h.length; i++) { v += (h[i] & 0x7f) * mul; mul *= 128; }
+    return v;
   }
 }
 

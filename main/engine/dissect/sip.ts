@@ -7,7 +7,7 @@ import type { Ctx, FieldNode } from './context';
 import { declare } from './fields';
 import type { State } from './state';
 import type { TcpApp } from './tcpstream';
-import type { Framer } from './framers';
+import { HEADER_MORE, HEADER_SKIP, HeaderLengthFramer, type Framer } from './framers';
 import { dissectSdp, type SdpOffer } from './sdp';
 import * as readers from './bytes';
 import * as tables from './tables';
@@ -249,32 +249,16 @@ class SipTcpApp implements TcpApp {
   reset(): void { this.buf = null; }
 }
 
-/** Where SIP messages end over TCP (the same rule as SipTcpApp's). */
-class SipFramer implements Framer {
+/** Where SIP messages end over TCP (the same rule as SipTcpApp's): the blank line, then Content-Length. */
+class SipFramer extends HeaderLengthFramer {
   private hdr: number[] = [];
-  private remaining = -1;
-  reset(): void { this.hdr = []; this.remaining = -1; }
-  known(): boolean { return this.remaining >= 0; }
-  next(d: Uint8Array, o: number, end: number): number {
-    while (o < end) {
-      if (this.remaining < 0) {
-        while (o < end && this.remaining < 0) {
-          this.hdr.push(d[o++]);
-          const h = this.hdr, n = h.length;
-          if (n >= 4 && h[n - 4] === 13 && h[n - 3] === 10 && h[n - 2] === 13 && h[n - 1] === 10) {
-            const len = messageLength(Uint8Array.from(h), 0, n);
-            this.remaining = Math.max(0, len - n);
-            this.hdr = [];
-          } else if (n > MAX_MESSAGE) { this.hdr = []; return end; }
-        }
-        if (this.remaining < 0) return -1;
-      }
-      const k = Math.min(this.remaining, end - o);
-      this.remaining -= k;
-      o += k;
-      if (this.remaining === 0) { this.remaining = -1; return o; }
-    }
-    return -1;
+  protected clear(): void { this.hdr = []; }
+  protected push(b: number): number {
+    const h = this.hdr;
+    h.push(b);
+    const n = h.length;
+    if (n >= 4 && h[n - 4] === 13 && h[n - 3] === 10 && h[n - 2] === 13 && h[n - 1] === 10) return Math.max(0, messageLength(Uint8Array.from(h), 0, n) - n);
+    return n > MAX_MESSAGE ? HEADER_SKIP : HEADER_MORE;
   }
 }
 
