@@ -74,6 +74,15 @@ export abstract class HeaderLengthFramer implements Framer {
   }
 }
 
+/** A header whose end only its bytes tell (MQTT's variable length, SIP's blank line), kept as it grows. */
+export abstract class GrowingHeaderFramer extends HeaderLengthFramer {
+  private hdr: number[] = [];
+  /** after each byte, the header so far: the bytes that follow it once complete, else HEADER_MORE, HEADER_SKIP or HEADER_BAD */
+  protected abstract length(h: readonly number[]): number;
+  protected clear(): void { this.hdr = []; }
+  protected push(b: number): number { this.hdr.push(b); return this.length(this.hdr); }
+}
+
 /** How a protocol with a fixed-size header frames its PDUs. */
 export interface PduRule {
   /** bytes needed before the PDU length is known */

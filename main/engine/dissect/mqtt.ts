@@ -9,7 +9,7 @@ import type { Ctx, FieldNode } from './context';
 import { declare, HEX8 } from './fields';
 import type { State } from './state';
 import type { TcpApp, TcpStream } from './tcpstream';
-import { HEADER_MORE, HeaderLengthFramer, type Framer } from './framers';
+import { GrowingHeaderFramer, HEADER_MORE, type Framer } from './framers';
 import { mediaLayer } from './imf';
 import * as readers from './bytes';
 import * as tables from './tables';
@@ -381,13 +381,9 @@ export class MqttApp implements TcpApp {
 }
 
 /** Where MQTT control packets end: the fixed header's remaining length (1 to 4 bytes of 7 bits). */
-class MqttFramer extends HeaderLengthFramer {
-  private hdr: number[] = [];
-  protected clear(): void { this.hdr = []; }
-  protected push(b: number): number {
-    const h = this.hdr;
-    h.push(b);
-    if (h.length < 2 || ((b & 0x80) !== 0 && h.length < 5)) return HEADER_MORE;
+class MqttFramer extends GrowingHeaderFramer {
+  protected length(h: readonly number[]): number {
+    if (h.length < 2 || ((h[h.length - 1] & 0x80) !== 0 && h.length < 5)) return HEADER_MORE;
     let v = 0, mul = 1;
     for (let i = 1; i < h.length; i++) { v += (h[i] & 0x7f) * mul; mul *= 128; }
     return v;

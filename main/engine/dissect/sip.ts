@@ -7,7 +7,7 @@ import type { Ctx, FieldNode } from './context';
 import { declare } from './fields';
 import type { State } from './state';
 import type { TcpApp } from './tcpstream';
-import { HEADER_MORE, HEADER_SKIP, HeaderLengthFramer, type Framer } from './framers';
+import { GrowingHeaderFramer, HEADER_MORE, HEADER_SKIP, type Framer } from './framers';
 import { dissectSdp, type SdpOffer } from './sdp';
 import * as readers from './bytes';
 import * as tables from './tables';
@@ -250,12 +250,8 @@ class SipTcpApp implements TcpApp {
 }
 
 /** Where SIP messages end over TCP (the same rule as SipTcpApp's): the blank line, then Content-Length. */
-class SipFramer extends HeaderLengthFramer {
-  private hdr: number[] = [];
-  protected clear(): void { this.hdr = []; }
-  protected push(b: number): number {
-    const h = this.hdr;
-    h.push(b);
+class SipFramer extends GrowingHeaderFramer {
+  protected length(h: readonly number[]): number {
     const n = h.length;
     if (n >= 4 && h[n - 4] === 13 && h[n - 3] === 10 && h[n - 2] === 13 && h[n - 1] === 10) return Math.max(0, messageLength(Uint8Array.from(h), 0, n) - n);
     return n > MAX_MESSAGE ? HEADER_SKIP : HEADER_MORE;
