@@ -11,6 +11,7 @@ import type { State } from './state';
 import type { TcpApp, TcpStream } from './tcpstream';
 import { GrowingHeaderFramer, HEADER_MORE, type Framer } from './framers';
 import { mediaLayer } from './imf';
+import { joinKept } from './pdu';
 import * as readers from './bytes';
 import * as tables from './tables';
 // bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
@@ -140,15 +141,11 @@ export class MqttApp implements TcpApp {
 
   feed(ctx: Ctx, _st: State, s: TcpStream, _f: unknown, off: number, end: number): void {
     const d = ctx.d;
-    let b = d, o = off, e = end, carried = 0;
     this.began = this.buf === null;
-    if (this.buf !== null) {
-      carried = this.buf.length;
-      b = new Uint8Array(carried + end - off);
-      b.set(this.buf, 0); b.set(d.subarray(off, end), carried);
-      o = 0; e = b.length;
-      this.buf = null;
-    }
+    const carried = this.buf?.length ?? 0;
+    const b = joinKept(this.buf, d, off, end), e = b === d ? end : b.length;
+    let o = b === d ? off : 0;
+    this.buf = null;
     const infos: string[] = [];
     const one = (at: number): number => {
       const h = varint(b, at + 1, e);

@@ -19,6 +19,18 @@ export const MAX_KEEP = 256 * 1024;
  */
 export type PduDissect = (ctx: Ctx, st: State, s: TcpStream, off: number, kept: number, len: number) => void;
 
+/**
+ * The bytes an app reads this frame: those it kept from earlier segments,
+ * then [off, end) of the frame (a copy); the frame itself when none were kept.
+ */
+export function joinKept(kept: Uint8Array | null, d: Uint8Array, off: number, end: number): Uint8Array {
+  if (kept === null) return d;
+  const b = new Uint8Array(kept.length + end - off);
+  b.set(kept, 0);
+  b.set(d.subarray(off, end), kept.length);
+  return b;
+}
+
 export class PduApp implements TcpApp {
   private hdr: Uint8Array;
   private got = 0;

@@ -5,6 +5,7 @@
 // blank line and Content-Length, reassembled across segments.
 import type { Ctx, FieldNode } from './context';
 import { declare } from './fields';
+import { joinKept } from './pdu';
 import type { State } from './state';
 import type { TcpApp } from './tcpstream';
 import { GrowingHeaderFramer, HEADER_MORE, HEADER_SKIP, type Framer } from './framers';
@@ -209,14 +210,10 @@ class SipTcpApp implements TcpApp {
 
   feed(ctx: Ctx, st: State, _s: unknown, _f: unknown, off: number, end: number): void {
     const d = ctx.d;
-    let b = d, o = off, e = end, carried = 0;
-    if (this.buf !== null) {
-      carried = this.buf.length;
-      b = new Uint8Array(carried + end - off);
-      b.set(this.buf, 0); b.set(d.subarray(off, end), carried);
-      o = 0; e = b.length;
-      this.buf = null;
-    }
+    const carried = this.buf?.length ?? 0;
+    const b = joinKept(this.buf, d, off, end), e = b === d ? end : b.length;
+    let o = b === d ? off : 0;
+    this.buf = null;
     const infos: string[] = [];
     const run = (): void => {
       while (o < e) {
