@@ -148,6 +148,52 @@ static int hex_to_bytes(const char *hex, __u8 *out, int n, int reversed)
 	return 0;
 }
 
+/* Reads one route-table line: 0 with the gateway (16 bytes, zeroed past the
+ * family's) and interface of a default route through a gateway, else nonzero. */
+typedef int (*default_gw_fn)(const char *line, __u8 gw[16], char ifn[32]);
+
+static int ipv4_default_gw(const char *line, __u8 g[16], char ifn[32])
+{
+	char dst[16], gw[16];
+	unsigned int flags;
+	if (sscanf(line, "%31s %15s %15s %x", ifn, dst, gw, &flags) != 4 || strcmp(dst, "00000000"))
+		return -1;
+	return hex_to_bytes(gw, g, 4, 1) || !(g[0] | g[1] | g[2] | g[3]);
+}
+
+static int ipv6_default_gw(const char *line, __u8 g[16], char ifn[32])
+{
+	char dst[40], dlen[4], src[40], slen[4], gw[40];
+	if (sscanf(line, "%39s %3s %39s %3s %39s %*s %*s %*s %*s %31s", dst, dlen, src, slen, gw, ifn) != 6 ||
+	    strcmp(dlen, "00") || strspn(dst, "0") != 32)
+		return -1;
+	return hex_to_bytes(gw, g, 16, 0) || strspn(gw, "0") == 32;
+}
+
+/* The default gateway of route table `path` (family 4 or 6) that k covers,
+ * described in buf, or NULL (also when the table cannot be read). */
+static const char *gateway_reason(const struct xs_block_key *k, const char *path, int fam, default_gw_fn parse, char *buf,
+				  size_t buflen)
+{
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return NULL;
+	char line[512];
+	const char *why = NULL;
+	while (!why && fgets(line, sizeof(line), f)) {
+		__u8 g[16] = {0};
+		char ifn[32];
+		if (parse(line, g, ifn) || !overlaps(k, fam, g, fam == 4 ? 32 : 128))
+			continue;
+		char s[INET6_ADDRSTRLEN];
+		inet_ntop(fam == 4 ? AF_INET : AF_INET6, g, s, sizeof(s));
+		snprintf(buf, buflen, "the default gateway %s (%s)", s, ifn);
+		why = buf;
+	}
+	fclose(f);
+	return why;
+}
+
 /* Why the prefix must not be blocked, or NULL. */
 static const char *protected_reason(const struct xs_block_key *k, char *buf, size_t buflen)
 {
@@ -195,48 +241,8 @@ static const char *protected_reason(const struct xs_block_key *k, char *buf, siz
 	}
 
 	/* Default gateways: /proc/net/route (hex, host order) and ipv6_route. */
-	char line[512];
-	FILE *f = fopen("/proc/net/route", "re");
-	if (f) {
-		while (fgets(line, sizeof(line), f)) {
-			char ifn[32], dst[16], gw[16];
-			unsigned int flags;
-			if (sscanf(line, "%31s %15s %15s %x", ifn, dst, gw, &flags) != 4 || strcmp(dst, "00000000"))
-				continue;
-			__u8 g[16] = {0};
-			if (hex_to_bytes(gw, g, 4, 1) || !(g[0] | g[1] | g[2] | g[3]))
-				continue;
-			if (overlaps(k, 4, g, 32)) {
-				char s[INET_ADDRSTRLEN];
-				inet_ntop(AF_INET, g, s, sizeof(s));
-				snprintf(buf, buflen, "the default gateway %s (%s)", s, ifn);
-				fclose(f);
-				return buf;
-			}
-		}
-		fclose(f);
-	}
-	f = fopen("/proc/net/ipv6_route", "re");
-	if (f) {
-		while (fgets(line, sizeof(line), f)) {
-			char dst[40], dlen[4], src[40], slen[4], gw[40], ifn[32];
-			if (sscanf(line, "%39s %3s %39s %3s %39s %*s %*s %*s %*s %31s", dst, dlen, src, slen, gw, ifn) != 6 ||
-			    strcmp(dlen, "00") || strspn(dst, "0") != 32)
-				continue;
-			__u8 g[16] = {0};
-			if (hex_to_bytes(gw, g, 16, 0) || strspn(gw, "0") == 32)
-				continue;
-			if (overlaps(k, 6, g, 128)) {
-				char s[INET6_ADDRSTRLEN];
-				inet_ntop(AF_INET6, g, s, sizeof(s));
-				snprintf(buf, buflen, "the default gateway %s (%s)", s, ifn);
-				fclose(f);
-				return buf;
-			}
-		}
-		fclose(f);
-	}
-	return NULL;
+	const char *gw = gateway_reason(k, "/proc/net/route", 4, ipv4_default_gw, buf, buflen);
+	return gw ? gw : gateway_reason(k, "/proc/net/ipv6_route", 6, ipv6_default_gw, buf, buflen);
 }
 
 static int find(const struct xs_block_key *k)

@@ -154,6 +154,16 @@ async function runStage(pair: VethPair, c: Capturer, secs: number, threads: numb
 const cell = (v: number): string => (v < 0 ? '-' : String(v)).padEnd(9);
 const num = (re: RegExp, t: string): number => Number(re.exec(t)?.[1] ?? -1);
 
+/** `xdpscope capture` stopped as a user does (Ctrl-C): what its summary says it captured, dropped, filtered and saw */
+const stopCapture: Capturer['finish'] = async (ch, t) => {
+  await stop(ch, 'SIGINT');
+  const x = t();
+  return {
+    captured: num(/Packets captured: (\d+)/, x), dropped: num(/dropped by ring: (\d+)/, x),
+    filtered: num(/filtered: (\d+)/, x), seen: num(/\(seen (\d+)/, x),
+  };
+};
+
 export async function genBench(secs: number, threads: number): Promise<void> {
   if (!(secs > 0 && secs <= 60)) throw new Error('--gen SECS: 1 to 60');
   execFileSync('make', ['-s', '-C', join(ROOT, 'bench', 'gen')], { stdio: 'inherit' });
@@ -185,27 +195,13 @@ export async function genBench(secs: number, threads: number): Promise<void> {
       {
         name: 'xdpscope capture', counters: false, ready: /Capturing on/,
         cmd: [process.execPath, CLI, 'capture', '-q', '-i', pair.serverIf, '-w', ours],
-        finish: async (ch, t) => {
-          await stop(ch, 'SIGINT');
-          const x = t();
-          return {
-            captured: num(/Packets captured: (\d+)/, x), dropped: num(/dropped by ring: (\d+)/, x),
-            filtered: num(/filtered: (\d+)/, x), seen: num(/\(seen (\d+)/, x),
-          };
-        },
+        finish: stopCapture,
       },
       // process attribution off and on, both from the host's mounts (the cgroup hooks need them)
       ...[false, true].map((proc): Capturer => ({
         name: `capture proc ${proc ? 'on' : 'off'}`, counters: false, ready: proc ? /Capturing on .*processes/ : /Capturing on/, nsenter: true,
         cmd: [process.execPath, CLI, 'capture', '-q', '-i', pair.serverIf, '-w', ours, ...(proc ? [] : ['--no-proc'])],
-        finish: async (ch, t) => {
-          await stop(ch, 'SIGINT');
-          const x = t();
-          return {
-            captured: num(/Packets captured: (\d+)/, x), dropped: num(/dropped by ring: (\d+)/, x),
-            filtered: num(/filtered: (\d+)/, x), seen: num(/\(seen (\d+)/, x),
-          };
-        },
+        finish: stopCapture,
       })),
       {
         name: 'xdpdump', counters: false, ready: /listening on/,

@@ -10,7 +10,7 @@ import type { Ctx, FieldNode } from './context';
 import { declare } from './fields';
 import type { State } from './state';
 import type { TcpApp } from './tcpstream';
-import type { Framer } from './framers';
+import { FixedHeaderFramer, type Framer, type PduRule } from './framers';
 import { dissectData } from './data';
 import * as readers from './bytes';
 import * as tables from './tables';
@@ -51,7 +51,7 @@ class ModbusApp implements TcpApp {
   constructor(private readonly query: boolean) {}
   fin(): void {}
   reset(): void { this.held = null; }
-  framer(): Framer { return new MbapFramer(); }
+  framer(): Framer { return new FixedHeaderFramer(MBAP); }
 
   feed(ctx: Ctx, _st: State, _s: unknown, _f: unknown, off: number, end: number): void {
     const d = ctx.d;
@@ -123,26 +123,6 @@ class ModbusApp implements TcpApp {
 }
 
 /** MBAP framing: 6 bytes, then the length they give. */
-class MbapFramer implements Framer {
-  private hdr = new Uint8Array(6);
-  private got = 0;
-  private remaining = -1;
-  reset(): void { this.got = 0; this.remaining = -1; }
-  known(): boolean { return this.remaining >= 0; }
-  next(d: Uint8Array, o: number, end: number): number {
-    while (o < end) {
-      if (this.remaining < 0) {
-        while (o < end && this.got < 6) this.hdr[this.got++] = d[o++];
-        if (this.got < 6) return -1;
-        this.remaining = (this.hdr[4] << 8) | this.hdr[5];
-      }
-      const n = Math.min(this.remaining, end - o);
-      this.remaining -= n;
-      o += n;
-      if (this.remaining === 0) { this.remaining = -1; this.got = 0; return o; }
-    }
-    return -1;
-  }
-}
+const MBAP: PduRule = { hdrLen: 6, length: (h, o) => 6 + ((h[o + 4] << 8) | h[o + 5]) };
 
 TCP_PORT.add([502], (_sp, dp) => new ModbusApp(dp === 502), { priority: 60 });

@@ -9,8 +9,9 @@ import type { Ctx, FieldNode } from './context';
 import { declare, HEX8 } from './fields';
 import type { State } from './state';
 import type { TcpApp, TcpStream } from './tcpstream';
-import type { Framer } from './framers';
+import { GrowingHeaderFramer, HEADER_MORE, type Framer } from './framers';
 import { mediaLayer } from './imf';
+import { joinKept } from './pdu';
 import * as readers from './bytes';
 import * as tables from './tables';
 // bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
@@ -140,15 +141,11 @@ export class MqttApp implements TcpApp {
 
   feed(ctx: Ctx, _st: State, s: TcpStream, _f: unknown, off: number, end: number): void {
     const d = ctx.d;
-    let b = d, o = off, e = end, carried = 0;
     this.began = this.buf === null;
-    if (this.buf !== null) {
-      carried = this.buf.length;
-      b = new Uint8Array(carried + end - off);
-      b.set(this.buf, 0); b.set(d.subarray(off, end), carried);
-      o = 0; e = b.length;
-      this.buf = null;
-    }
+    const carried = this.buf?.length ?? 0;
+    const b = joinKept(this.buf, d, off, end), e = b === d ? end : b.length;
+    let o = b === d ? off : 0;
+    this.buf = null;
     const infos: string[] = [];
     const one = (at: number): number => {
       const h = varint(b, at + 1, e);
@@ -380,32 +377,13 @@ export class MqttApp implements TcpApp {
   reset(): void { this.buf = null; }
 }
 
-/** Where MQTT control packets end: the fixed header's remaining length. */
-class MqttFramer implements Framer {
-  private hdr: number[] = [];
-  private remaining = -1;
-  reset(): void { this.hdr = []; this.remaining = -1; }
-  known(): boolean { return this.remaining >= 0; }
-  next(d: Uint8Array, o: number, end: number): number {
-    while (o < end) {
-      if (this.remaining < 0) {
-        while (o < end) {
-          this.hdr.push(d[o++]);
-          if (this.hdr.length >= 2 && ((this.hdr[this.hdr.length - 1] & 0x80) === 0 || this.hdr.length === 5)) break;
-        }
-        const h = this.hdr;
-        if (h.length < 2 || ((h[h.length - 1] & 0x80) !== 0 && h.length < 5)) return -1;
-        let v = 0, mul = 1;
-        for (let i = 1; i < h.length; i++) { v += (h[i] & 0x7f) * mul; mul *= 128; }
-        this.remaining = v;
-        this.hdr = [];
-      }
-      const n = Math.min(this.remaining, end - o);
-      this.remaining -= n;
-      o += n;
-      if (this.remaining === 0) { this.remaining = -1; return o; }
-    }
-    return -1;
+/** Where MQTT control packets end: the fixed header's remaining length (1 to 4 bytes of 7 bits). */
+class MqttFramer extends GrowingHeaderFramer {
+  protected length(h: readonly number[]): number {
+    if (h.length < 2 || ((h[h.length - 1] & 0x80) !== 0 && h.length < 5)) return HEADER_MORE;
+    let v = 0, mul = 1;
+    for (let i = 1; i < h.length; i++) { v += (h[i] & 0x7f) * mul; mul *= 128; }
+    return v;
   }
 }
 

@@ -7,16 +7,8 @@
 // frame that completes it, as tshark does.
 import type { Ctx } from './context';
 import type { State } from './state';
-import type { Framer } from './framers';
+import { FixedHeaderFramer, type Framer, type PduRule } from './framers';
 import type { TcpApp, TcpFlow, TcpStream } from './tcpstream';
-
-/** How a protocol frames its PDUs. */
-export interface PduRule {
-  /** bytes needed before the PDU length is known */
-  readonly hdrLen: number;
-  /** the whole PDU's length from its first hdrLen bytes; -1 when they are not this protocol's header */
-  length(h: Uint8Array, o: number): number;
-}
 
 /** Bytes of a spanning PDU kept for dissection (the rest is counted, not copied). */
 export const MAX_KEEP = 256 * 1024;
@@ -26,6 +18,18 @@ export const MAX_KEEP = 256 * 1024;
  * length on the wire (larger than `kept` when the copy stopped at MAX_KEEP).
  */
 export type PduDissect = (ctx: Ctx, st: State, s: TcpStream, off: number, kept: number, len: number) => void;
+
+/**
+ * The bytes an app reads this frame: those it kept from earlier segments,
+ * then [off, end) of the frame (a copy); the frame itself when none were kept.
+ */
+export function joinKept(kept: Uint8Array | null, d: Uint8Array, off: number, end: number): Uint8Array {
+  if (kept === null) return d;
+  const b = new Uint8Array(kept.length + end - off);
+  b.set(kept, 0);
+  b.set(d.subarray(off, end), kept.length);
+  return b;
+}
 
 export class PduApp implements TcpApp {
   private hdr: Uint8Array;
@@ -46,7 +50,7 @@ export class PduApp implements TcpApp {
     this.hdr = new Uint8Array(rule.hdrLen);
   }
 
-  framer(): Framer { return new PduFramer(this.rule); }
+  framer(): Framer { return new FixedHeaderFramer(this.rule); }
   fin(): void {}
   reset(): void { this.got = 0; this.len = -1; this.buf = null; this.kept = 0; this.bad = false; }
 
@@ -88,33 +92,5 @@ export class PduApp implements TcpApp {
         ctx.withReassembled(buf, kept - inFrame, o - inFrame, kept === len ? inFrame : 0, () => this.dissect(ctx, st, s, 0, kept, len));
       }
     }
-  }
-}
-
-/** Where the PDUs of one direction end, by the same rule. */
-export class PduFramer implements Framer {
-  private hdr: Uint8Array;
-  private got = 0;
-  private left = -1;
-  private bad = false;
-  constructor(private readonly rule: PduRule) { this.hdr = new Uint8Array(rule.hdrLen); }
-  reset(): void { this.got = 0; this.left = -1; }
-  known(): boolean { return this.left >= 0; }
-  next(d: Uint8Array, o: number, end: number): number {
-    if (this.bad) return end;
-    while (o < end) {
-      if (this.left < 0) {
-        while (o < end && this.got < this.hdr.length) this.hdr[this.got++] = d[o++];
-        if (this.got < this.hdr.length) return -1;
-        const n = this.rule.length(this.hdr, 0);
-        if (n < this.hdr.length) { this.bad = true; this.got = 0; return end; }
-        this.left = n - this.hdr.length;
-      }
-      const take = Math.min(this.left, end - o);
-      this.left -= take;
-      o += take;
-      if (this.left === 0) { this.left = -1; this.got = 0; return o; }
-    }
-    return -1;
   }
 }

@@ -5,9 +5,10 @@
 // blank line and Content-Length, reassembled across segments.
 import type { Ctx, FieldNode } from './context';
 import { declare } from './fields';
+import { joinKept } from './pdu';
 import type { State } from './state';
 import type { TcpApp } from './tcpstream';
-import type { Framer } from './framers';
+import { GrowingHeaderFramer, HEADER_MORE, HEADER_SKIP, type Framer } from './framers';
 import { dissectSdp, type SdpOffer } from './sdp';
 import * as readers from './bytes';
 import * as tables from './tables';
@@ -209,14 +210,10 @@ class SipTcpApp implements TcpApp {
 
   feed(ctx: Ctx, st: State, _s: unknown, _f: unknown, off: number, end: number): void {
     const d = ctx.d;
-    let b = d, o = off, e = end, carried = 0;
-    if (this.buf !== null) {
-      carried = this.buf.length;
-      b = new Uint8Array(carried + end - off);
-      b.set(this.buf, 0); b.set(d.subarray(off, end), carried);
-      o = 0; e = b.length;
-      this.buf = null;
-    }
+    const carried = this.buf?.length ?? 0;
+    const b = joinKept(this.buf, d, off, end), e = b === d ? end : b.length;
+    let o = b === d ? off : 0;
+    this.buf = null;
     const infos: string[] = [];
     const run = (): void => {
       while (o < e) {
@@ -249,32 +246,12 @@ class SipTcpApp implements TcpApp {
   reset(): void { this.buf = null; }
 }
 
-/** Where SIP messages end over TCP (the same rule as SipTcpApp's). */
-class SipFramer implements Framer {
-  private hdr: number[] = [];
-  private remaining = -1;
-  reset(): void { this.hdr = []; this.remaining = -1; }
-  known(): boolean { return this.remaining >= 0; }
-  next(d: Uint8Array, o: number, end: number): number {
-    while (o < end) {
-      if (this.remaining < 0) {
-        while (o < end && this.remaining < 0) {
-          this.hdr.push(d[o++]);
-          const h = this.hdr, n = h.length;
-          if (n >= 4 && h[n - 4] === 13 && h[n - 3] === 10 && h[n - 2] === 13 && h[n - 1] === 10) {
-            const len = messageLength(Uint8Array.from(h), 0, n);
-            this.remaining = Math.max(0, len - n);
-            this.hdr = [];
-          } else if (n > MAX_MESSAGE) { this.hdr = []; return end; }
-        }
-        if (this.remaining < 0) return -1;
-      }
-      const k = Math.min(this.remaining, end - o);
-      this.remaining -= k;
-      o += k;
-      if (this.remaining === 0) { this.remaining = -1; return o; }
-    }
-    return -1;
+/** Where SIP messages end over TCP (the same rule as SipTcpApp's): the blank line, then Content-Length. */
+class SipFramer extends GrowingHeaderFramer {
+  protected length(h: readonly number[]): number {
+    const n = h.length;
+    if (n >= 4 && h[n - 4] === 13 && h[n - 3] === 10 && h[n - 2] === 13 && h[n - 1] === 10) return Math.max(0, messageLength(Uint8Array.from(h), 0, n) - n);
+    return n > MAX_MESSAGE ? HEADER_SKIP : HEADER_MORE;
   }
 }
 

@@ -1,9 +1,10 @@
 // Logins seen in the traffic: who tried to log in to what, read from the
-// dissection's fields in one place, for Statistics → Endpoints (the user
-// names seen for each host) and for detectors (brute force: many attempts
-// from one client, or against one user). An attempt is the message that
-// carries the name; its outcome travels in a later packet of the same
-// conversation (docs/INSIGHTS.md lists the fields that say so).
+// dissection's fields in this one module, for Statistics → Endpoints (the
+// user names seen for each host) and for the login detectors (brute force,
+// password spraying: the user a failure is attributed to). An attempt is the
+// message that carries the name; its outcome travels in a later packet of
+// the same conversation (docs/INSIGHTS.md lists the fields that say so). A
+// decoder that lands later is one more case here.
 import type { Dissection, Field } from '../types';
 
 export interface Login {
@@ -14,19 +15,19 @@ export interface Login {
   domain: string;
   /**
    * whether the client is the packet's source (true: a request carrying the
-   * name) or its destination (false: a Kerberos AS-REP/TGS-REP naming the
-   * client it answers)
+   * name) or its destination (false: a Kerberos AS-REP, TGS-REP or KRB-ERROR
+   * naming the client it answers)
    */
   fromClient: boolean;
 }
 
 /** Top-level layers that can carry a login: a packet without one costs one Set lookup per layer. */
-const CARRIERS = new Set(['ntlmssp', 'kerberos', 'ldap', 'ftp', 'http', 'rdp', 'smb']);
+export const LOGIN_LAYERS: ReadonlySet<string> = new Set(['ntlmssp', 'kerberos', 'ldap', 'ftp', 'http', 'rdp', 'smb']);
 
 /** The logins a packet carries (usually none; at most a few). */
 export function loginsOf(d: Dissection): Login[] {
   let any = false;
-  for (const l of d.tree) if (CARRIERS.has(l.name)) { any = true; break; }
+  for (const l of d.tree) if (LOGIN_LAYERS.has(l.name)) { any = true; break; }
   if (!any) return [];
   const v = new Map<string, Field[]>();
   for (const f of d.fields) {
@@ -44,9 +45,13 @@ export function loginsOf(d: Dissection): Login[] {
     if (user && user !== 'NULL' && !out.some((o) => o.protocol === protocol && o.user === user && o.domain === domain)) out.push({ protocol, user, domain: domain === 'NULL' ? '' : domain, fromClient });
   };
   push('ntlmssp', str('ntlmssp.auth.username'), str('ntlmssp.auth.domain'));
-  // Kerberos: AS-REQ (10) carries the client's name; AS-REP (11) and TGS-REP (13) name the client they answer (a TGS-REQ's names are in its ticket)
+  // Kerberos: AS-REQ (10) carries the client's name; AS-REP (11), TGS-REP (13)
+  // and KRB-ERROR (30) name the client they answer (a TGS-REQ's names are in
+  // its ticket). An error counts: it repeats the cname of the request it
+  // refuses (RFC 4120 5.9.1), so a refused guess is seen, and attributed to
+  // its user, even where the request was not captured.
   const krb = v.get('kerberos.msg_type')?.[0]?.value;
-  if (krb === 10 || krb === 11 || krb === 13) push('kerberos', str('kerberos.CNameString'), str('kerberos.crealm') || str('kerberos.realm'), krb === 10);
+  if (krb === 10 || krb === 11 || krb === 13 || krb === 30) push('kerberos', str('kerberos.CNameString'), str('kerberos.crealm') || str('kerberos.realm'), krb === 10);
   if (v.get('ldap.protocolOp')?.some((f) => f.value === 0) && v.has('ldap.simple')) push('ldap', str('ldap.name'), '');
   const cmds = v.get('ftp.request.command') ?? [];
   cmds.forEach((c, i) => { if (typeof c.value === 'string' && c.value.toUpperCase() === 'USER') push('ftp', str('ftp.request.arg', i), ''); });
@@ -71,6 +76,11 @@ const WANTED = new Set([
   'ldap.protocolOp', 'ldap.name', 'ldap.simple', 'ftp.request.command', 'ftp.request.arg', 'http.authbasic',
   'rdp.userName', 'rdp.domain', 'rdp.rt_cookie', 'smb.account', 'smb.primary_domain',
 ]);
+
+/** The user a login names, as alerts show it: DOMAIN\\user where NTLM, RDP or SMB sent a domain, else the name alone. */
+export function loginName(l: Login): string {
+  return l.domain && l.protocol !== 'kerberos' ? `${l.domain}\\${l.user}` : l.user;
+}
 
 /** A login as Endpoints shows it: DOMAIN\user (or user@REALM for Kerberos), with the protocol. */
 export function loginLabel(l: Login): string {

@@ -19,7 +19,7 @@ import { createVethPair, type VethPair } from '../../lib/netns';
 import { exited, waitForOutput } from '../../lib/process';
 import { parseCaptureBuffer } from '../../../main/engine/file';
 import type { RawPacket } from '../../../main/engine/types';
-import { HELPER, clientMac, helloOf, statsReach } from './util';
+import { HELPER, clientMac, helloOf, statsReach, tcpSettled } from './util';
 import { startCapture, type HostInterface } from '../../../main/engine/capture';
 
 const skip = liveSkipReason() ?? (['tcpdump', 'tshark', 'clang', 'curl', 'python3', 'ethtool', 'ss'].find((c) => !hasCommand(c)) ?? null);
@@ -40,16 +40,6 @@ function packetsIn(path: string): RawPacket[] {
 function counters(pair: VethPair, direction: string): number {
   const read = (what: string) => Number(pair.exec(pair.clientNs, ['cat', `/sys/class/net/${pair.clientIf}/statistics/${what}_packets`]).trim());
   return (direction === 'out' ? 0 : read('rx')) + (direction === 'in' ? 0 : read('tx'));
-}
-
-/** Until no TCP connection of the client is still closing: every segment of the exchange has crossed the veth. */
-async function tcpSettled(pair: VethPair): Promise<void> {
-  for (let i = 0; i < 600; i++) {
-    const open = pair.exec(pair.clientNs, ['ss', '-Htan']).split('\n').filter((l) => l.trim() && !/^(LISTEN|TIME-WAIT)/.test(l.trim()));
-    if (open.length === 0) return;
-    await tick();
-  }
-  throw new Error('client TCP connections never finished closing');
 }
 
 /**

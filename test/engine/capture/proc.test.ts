@@ -21,7 +21,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { hasCommand, liveSkipReason, outputDir } from '../../lib/env';
 import { createVethPair, type VethPair } from '../../lib/netns';
-import { HELPER, helloOf } from './util';
+import { HELPER, helloOf, tcpSettled } from './util';
 import { startCapture, type HelperCapture } from '../../../main/engine/capture';
 import { Dissector } from '../../../main/engine/dissect';
 import { compileDisplayFilter } from '../../../main/engine/filter/compile';
@@ -55,16 +55,6 @@ function select(packets: RawPacket[], filter: string): number[] {
   if (!c.ok) throw new Error(`${filter}: ${c.error.message}`);
   const d = new Dissector({ geoip: null });
   return packets.filter((p) => c.filter.matches(d.dissect(p))).map((p) => p.number);
-}
-
-/** Until no TCP connection of the client is still closing: every segment has crossed the veth. */
-async function tcpSettled(pair: VethPair): Promise<void> {
-  for (let i = 0; i < 600; i++) {
-    const open = pair.exec(pair.clientNs, ['ss', '-Htan']).split('\n').filter((l) => l.trim() && !/^(LISTEN|TIME-WAIT)/.test(l.trim()));
-    if (open.length === 0) return;
-    await tick();
-  }
-  throw new Error('client TCP connections never finished closing');
 }
 
 /** bpftool's view: link id → [program id, name], for our attribution programs (xs_*). */

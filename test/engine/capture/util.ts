@@ -93,3 +93,13 @@ export function xdpOn(ns: string, ifname: string): string {
 export function clientMac(pair: VethPair): string {
   return execFileSync('ip', ['-n', pair.clientNs, '-br', 'link', 'show', pair.clientIf], { encoding: 'utf8' }).trim().split(/\s+/)[2];
 }
+
+/** Until no TCP connection of the client is still closing: every segment of the exchange has crossed the veth (bounded: 600 polls). */
+export async function tcpSettled(pair: VethPair): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    const open = pair.exec(pair.clientNs, ['ss', '-Htan']).split('\n').filter((l) => l.trim() && !/^(LISTEN|TIME-WAIT)/.test(l.trim()));
+    if (open.length === 0) return;
+    await sleep(50);
+  }
+  throw new Error('client TCP connections never finished closing');
+}

@@ -9,7 +9,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createVethPair, type VethPair } from '../../lib/netns';
-import { allClosed, exited, size, waitFor } from './peers';
+import { startTcpdump } from '../../lib/tcpdump';
+import { exited, stopWhenClosed } from './peers';
 
 export interface DaemonRun {
   pcap: string;
@@ -80,19 +81,10 @@ export async function runDaemon(spec: DaemonSpec): Promise<DaemonRun> {
       if (!r.ok) throw new Error(`${c.join(' ')} failed: ${r.out}`);
     }
     const pcap = join(dir, 'daemon.pcap');
-    const dump = pair.spawn(pair.serverNs, ['tcpdump', '-Z', 'root', '--immediate-mode', '-i', pair.serverIf, '-U', '-n', '-s', '0', '-w', pcap, 'tcp or udp'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    procs.push(dump);
-    await waitFor(dump, 'listening on', 'tcpdump');
+    const dump = await startTcpdump(pair, 'server', pcap, 'tcp or udp');
+    procs.push(dump.child);
     const outputs = spec.clients.map((c) => run(pair, pair.clientNs, c.map(sub), env).out);
-    let last = -1;
-    for (let i = 0; i < 500; i++) {
-      const c = allClosed(pcap);
-      if (c === true || (c === 'udp' && last === size(pcap))) break;
-      last = size(pcap);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    dump.kill('SIGINT');
-    await exited(dump);
+    await stopWhenClosed(dump);
     daemon.kill('SIGTERM');
     await exited(daemon);
     return { pcap, serverIp: pair.serverIp, clientIp: pair.clientIp, outputs, dispose };

@@ -4,35 +4,17 @@
 // 401 dance (the way IIS and proxies ask for Windows logins).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hasCommand, ROOT } from '../../lib/env';
+import { hasCommand } from '../../lib/env';
 import { compareWithTshark, tcpConversation, writePcap } from './tshark-compare';
-import { parseCaptureBuffer } from '../../../main/engine/file/open';
-import { Dissector } from '../../../main/engine/dissect';
+import { ntlmTokens } from './ntlm-tokens';
 
 const skip = hasCommand('tshark') ? false : 'tshark not installed';
 
-/** the first NEGOTIATE, CHALLENGE and AUTHENTICATE tokens of the SMB2 logons in smb.pcap */
-function tokens(): Buffer[] {
-  const dis = new Dissector({ geoip: null });
-  const out: Buffer[] = [];
-  for (const p of parseCaptureBuffer(readFileSync(join(ROOT, 'test', 'engine', 'dissect', 'data', 'smb.pcap'))).packets) {
-    const d = dis.dissect(p);
-    if (!d.fields.some((f) => f.name === 'smb2')) continue;
-    for (const f of d.fields) {
-      if ((f.name === 'spnego.mechToken' || f.name === 'spnego.responseToken') && out.length < 3) {
-        const b = Buffer.from(f.value as Uint8Array);
-        if (b.subarray(0, 7).toString('latin1') === 'NTLMSSP' && b[8] === out.length + 1) out.push(b);
-      }
-    }
-  }
-  return out;
-}
-
 test('NTLM tokens in HTTP headers agree with tshark: user, domain, host, challenge, NTLMv2 response', { skip }, () => {
-  const [neg, chal, auth] = tokens();
+  const [neg, chal, auth] = ntlmTokens();
   assert.ok(neg && chal && auth, 'three NTLMSSP tokens in smb.pcap');
   const msg = (s: string): number[] => [...Buffer.from(s, 'latin1')];
   const conv = tcpConversation(51000, 80, [

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createVethPair } from '../../lib/netns';
 import { exited, waitForOutput } from '../../lib/process';
+import { startTcpdump, type Tcpdump } from '../../lib/tcpdump';
 import { hasCommand, isRoot } from '../../lib/env';
 
 export const peersSkipReason = (): string | false =>
@@ -48,9 +49,8 @@ export async function runPeers(serverJs: string, port: number, clients: string[]
   };
   try {
     const pcap = join(dir, 'peers.pcap');
-    const dump = pair.spawn(pair.serverNs, ['tcpdump', '-Z', 'root', '--immediate-mode', '-i', pair.serverIf, '-U', '-n', '-s', '0', '-w', pcap, 'tcp or udp'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    procs.push(dump);
-    await waitForOutput(dump, 'any', 'listening on', undefined, 'tcpdump');
+    const dump = await startTcpdump(pair, 'server', pcap, 'tcp or udp');
+    procs.push(dump.child);
     const server = pair.spawn(pair.serverNs, [process.execPath, '-e', serverJs], {
       stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HOST: pair.serverIp, PORT: String(port) },
     });
@@ -60,23 +60,28 @@ export async function runPeers(serverJs: string, port: number, clients: string[]
     for (const c of clients) outputs.push(pair.exec(pair.clientNs, c.map((a) => a.replaceAll('{ip}', pair.serverIp)), { timeoutMs: 30_000 }));
     server.kill('SIGTERM');
     await exited(server);
-    // tcpdump may not have read the last packets from the kernel yet: stop it once every connection it saw has closed
-    let last = -1;
-    for (let i = 0; i < 500; i++) {
-      const c = allClosed(pcap);
-      // UDP has no close: the capture is complete once it stops growing
-      if (c === true || (c === 'udp' && last === size(pcap))) break;
-      last = size(pcap);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    // tcpdump writes each packet as it comes (-U); SIGINT flushes and ends it
-    dump.kill('SIGINT');
-    await exited(dump);
+    await stopWhenClosed(dump);
     return { pcap, serverIp: pair.serverIp, outputs, dispose };
   } catch (err) {
     dispose();
     throw err;
   }
+}
+
+/**
+ * Stops a capture once it is complete: tcpdump may not have read the last
+ * packets from the kernel yet, so it runs until every connection it saw has
+ * closed (UDP has no close: until the capture stops growing), bounded.
+ */
+export async function stopWhenClosed(dump: Tcpdump): Promise<void> {
+  let last = -1;
+  for (let i = 0; i < 500; i++) {
+    const c = allClosed(dump.path);
+    if (c === true || (c === 'udp' && last === size(dump.path))) break;
+    last = size(dump.path);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  await dump.stop();
 }
 
 /** Every TCP connection in the (Ethernet, IPv4) capture so far has a FIN or RST from both ends. */

@@ -12,30 +12,16 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runPeers, peersSkipReason, type PeerRun } from './peers';
+import type { PeerRun } from './peers';
+import { quicSkipReason, runQuic } from './quic-peers';
 import { ourFields, run as run_ } from './pcap-lib';
-import { hasCommand } from '../../lib/env';
 import { compareDecrypted } from './keylog-compare';
 import '../../../main/engine/dissect/protocols';
 import { Dissector } from '../../../main/engine/dissect';
 import { TlsKeyLog } from '../../../main/engine/dissect/keylog';
 import { parseCaptureBuffer } from '../../../main/engine/file/open';
 
-const skip = peersSkipReason() || (!hasCommand('gtlsclient') || !hasCommand('gtlsserver') ? 'needs ngtcp2-client and ngtcp2-server' : false);
-
-/** ngtcp2's example server serving $DOCS with a throwaway ECDSA certificate; "listening" once its UDP socket is bound */
-const SERVER = `
-const { spawn, execFileSync } = require('node:child_process');
-const fs = require('node:fs');
-const dir = fs.mkdtempSync('/tmp/xdpscope-quic-');
-execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', dir + '/k.pem',
-  '-out', dir + '/c.pem', '-subj', '/CN=quic.test', '-days', '1'], { stdio: 'ignore' });
-const p = spawn('gtlsserver', ['-q', '-d', process.env.DOCS, process.env.HOST, process.env.PORT, dir + '/k.pem', dir + '/c.pem'], { stdio: 'ignore' });
-const bound = () => { try { return execFileSync('ss', ['-Hlun', 'sport = :' + process.env.PORT], { encoding: 'utf8' }).trim() !== ''; } catch { return false; } };
-let tries = 0;
-const t = setInterval(() => { if (bound()) { clearInterval(t); console.log('listening'); } else if (++tries > 500) process.exit(1); }, 20);
-process.on('SIGTERM', () => { p.kill('SIGKILL'); fs.rmSync(dir, { recursive: true, force: true }); process.exit(0); });
-`;
+const skip = quicSkipReason();
 
 const PROTOCOLS = ['quic', 'tls', 'http3'];
 
@@ -67,9 +53,7 @@ function setup(): string {
 
 /** One QUIC connection: two HTTP/3 requests, the client's secrets in `keys`. */
 async function quic(keys: string, extra: string[] = [], urls = ['https://quic.test/index.html', 'https://quic.test/models.json']): Promise<PeerRun> {
-  const client = ['env', `SSLKEYLOGFILE=${keys}`, 'timeout', '20', 'gtlsclient', '-q', '--exit-on-all-streams-close', ...extra,
-    '{ip}', '443', ...urls];
-  const r = await runPeers(SERVER, 443, [['sh', '-c', `${client.map((a) => `'${a}'`).join(' ')} >/dev/null 2>&1; true`]]);
+  const r = await runQuic(keys, urls, extra);
   runs.push(r);
   return r;
 }

@@ -9,27 +9,8 @@ import * as tls from 'node:tls';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT } from '../../lib/env';
-import { parseCaptureBuffer } from '../../../main/engine/file/open';
-import { Dissector } from '../../../main/engine/dissect';
+import { ntlmTokens } from './ntlm-tokens';
 import { RDP_MCS_CONVERSATION } from './rdp-frames';
-
-/** the first NEGOTIATE, CHALLENGE and AUTHENTICATE tokens of the SMB2 logons in smb.pcap */
-export function ntlmTokens(): Buffer[] {
-  const dis = new Dissector({ geoip: null });
-  const out: Buffer[] = [];
-  for (const p of parseCaptureBuffer(readFileSync(join(ROOT, 'test', 'engine', 'dissect', 'data', 'smb.pcap'))).packets) {
-    const d = dis.dissect(p);
-    if (!d.fields.some((f) => f.name === 'smb2')) continue;
-    for (const f of d.fields) {
-      if ((f.name === 'spnego.mechToken' || f.name === 'spnego.responseToken') && out.length < 3) {
-        const b = Buffer.from(f.value as Uint8Array);
-        if (b.subarray(0, 7).toString('latin1') === 'NTLMSSP' && b[8] === out.length + 1) out.push(b);
-      }
-    }
-  }
-  return out;
-}
 
 const len = (n: number): number[] => (n < 0x80 ? [n] : n < 0x100 ? [0x81, n] : [0x82, n >> 8, n & 255]);
 const der = (tag: number, body: number[]): number[] => [tag, ...len(body.length), ...body];

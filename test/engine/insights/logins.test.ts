@@ -82,6 +82,28 @@ test('HTTP Basic (http.authbasic as tshark shows it), FTP USER and RDP (cookie a
   }
 });
 
+test('a Kerberos KRB-ERROR names the client it refuses: Endpoints and the spray detector read the same user', { skip }, async () => {
+  // only the KDC's errors (the AS-REQs they answer are left out): the refused
+  // principals are still the client's user names, and a pre-auth failure
+  // is attributed to its user without the request
+  const dir = mkdtempSync(join(tmpdir(), 'xs-krb-error-'));
+  try {
+    const cap = join(dir, 'krb-error.pcap');
+    execFileSync('tshark', ['-r', join(DATA, 'kerberos.pcap'), '-Y', 'kerberos.msg_type == 30 && udp', '-w', cap, '-F', 'pcap'], { stdio: 'ignore' });
+    const errors = tshark(cap, 'kerberos.msg_type == 30 && kerberos.CNameString', ['ip.dst', 'kerberos.CNameString', 'kerberos.crealm', 'kerberos.realm']);
+    assert.ok(errors.length >= 3, 'the KDC refused alice and nobody');
+    assert.deepEqual(await usersByHost(cap), expected(errors.map(([client, u, crealm, realm]): [string, string] => [client, `${u}@${crealm || realm} (kerberos)`])));
+
+    const r = await analyzeCaptureFile(cap, { settings: { loginFailures: { sprayMinUsers: 1 } } });
+    const sprays = r.engine.alerts().filter((a) => a.kind === 'password-spray');
+    const failed = tshark(cap, 'kerberos.error_code == 24', ['kerberos.CNameString']).map(([u]) => u);
+    assert.equal(failed.length, 1);
+    assert.deepEqual(sprays.map((a) => a.metrics.users), failed);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('names per host are bounded, most attempts first', () => {
   const h = new HostLogins();
   const pkt = (user: string): Dissection => ({

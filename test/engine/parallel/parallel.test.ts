@@ -8,12 +8,12 @@ import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { CAPTURES, CLI, outputDir, sharedCapturesSkipReason } from '../../lib/env';
 import { allFields } from '../../../main/engine/fields/registry';
-import { parseCaptureBuffer } from '../../../main/engine/file/open';
 import { PcapngWriter } from '../../../main/engine/pcapng/writer';
 import { Partitioner, flowKey } from '../../../main/engine/parallel/partition';
 import { ORDER_FIELDS, readThreads } from '../../../main/engine/parallel/read';
 import type { RawPacket } from '../../../main/engine/types';
 import { mulberry32 } from '../../lib/rng';
+import { appendSharedCaptures } from '../../lib/shared-captures';
 import '../../../main/engine/dissect'; // registers every field
 
 const skip = sharedCapturesSkipReason() ?? false;
@@ -61,24 +61,11 @@ test('every shared capture reads the same on 1 and 2 threads, every field, damag
 function combined(times: number): string {
   const path = join(outputDir('parallel'), `combined-${times}.pcapng`);
   const w = PcapngWriter.open(path, { comments: ['parallel read test'] });
-  const ifaces = new Map<number, number>();
-  let ts = 1_600_000_000_000_000_000n;
-  let written = 0;
-  for (let r = 0; r < times; r++) {
-    for (const f of readdirSync(CAPTURES).filter((n) => /\.pcap(ng)?$/.test(n)).sort()) {
-      let cap;
-      try { cap = parseCaptureBuffer(readFileSync(join(CAPTURES, f))); } catch { continue; }
-      for (const p of cap.packets) {
-        let id = ifaces.get(p.linkType);
-        if (id === undefined) { id = w.addInterface({ linkType: p.linkType, snaplen: 262144, tsUnitNs: 1 }); ifaces.set(p.linkType, id); }
-        ts += 1_234_567n;
-        // some packets carry comments and epb_flags (a direction), which travel to the decoding threads beside the bytes
-        const n = ++written;
-        w.writePacket(id, ts, p.data, Math.max(p.origLen, p.data.length), n % 97 === 0 ? [`comment ${n}`, 'second'] : p.comments,
-          n % 7 === 0 ? { flags: n % 14 === 0 ? 2 : 1 } : undefined);
-      }
-    }
-  }
+  // some packets carry comments and epb_flags (a direction), which travel to the decoding threads beside the bytes
+  appendSharedCaptures(w, times, 1_600_000_000_000_000_000n, (n) => ({
+    comments: n % 97 === 0 ? [`comment ${n}`, 'second'] : undefined,
+    extras: n % 7 === 0 ? { flags: n % 14 === 0 ? 2 : 1 } : undefined,
+  }));
   w.close();
   return path;
 }

@@ -4,15 +4,14 @@
 // filters set before and during the load; Cancel keeps what is shown.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { EngineService } from '../../../main/engine/service/service';
 import { openThreads } from '../../../main/engine/service/open-pool';
 import { FIELD_COLUMNS } from '../../../main/api/columns';
-import { parseCaptureBuffer } from '../../../main/engine/file/open';
 import { PcapngWriter } from '../../../main/engine/pcapng/writer';
-import { CAPTURES, outputDir, sharedCapturesSkipReason } from '../../lib/env';
+import { outputDir, sharedCapturesSkipReason } from '../../lib/env';
+import { appendSharedCaptures } from '../../lib/shared-captures';
 import { ascii, dnsQuery, eth, ipv4, tcp, udp } from '../dissect/packets';
 
 process.env.XDPSCOPE_CONFIG_DIR = require('node:fs').mkdtempSync(require('node:path').join(require('node:os').tmpdir(), 'xs-config-'));
@@ -22,22 +21,10 @@ const skip = sharedCapturesSkipReason() ?? false;
 function combined(times: number): string {
   const path = join(outputDir('open-pool'), `combined-${times}.pcapng`);
   const w = PcapngWriter.open(path);
-  const ifaces = new Map<number, number>();
-  let ts = 1_600_000_000_000_000_000n;
-  let n = 0;
-  for (let r = 0; r < times; r++) {
-    for (const f of readdirSync(CAPTURES).filter((x) => /\.pcap(ng)?$/.test(x)).sort()) {
-      let cap;
-      try { cap = parseCaptureBuffer(readFileSync(join(CAPTURES, f))); } catch { continue; }
-      for (const p of cap.packets) {
-        let id = ifaces.get(p.linkType);
-        if (id === undefined) { id = w.addInterface({ linkType: p.linkType, snaplen: 262144, tsUnitNs: 1 }); ifaces.set(p.linkType, id); }
-        ts += 1_234_567n;
-        n++;
-        w.writePacket(id, ts, p.data, Math.max(p.origLen, p.data.length), n % 101 === 0 ? [`note ${n}`] : p.comments, n % 7 === 0 ? { flags: 1 } : undefined);
-      }
-    }
-  }
+  let ts = appendSharedCaptures(w, times, 1_600_000_000_000_000_000n, (n) => ({
+    comments: n % 101 === 0 ? [`note ${n}`] : undefined,
+    extras: n % 7 === 0 ? { flags: 1 } : undefined,
+  }));
   // Many conversations over many host pairs, interleaved, so that threads first see their streams in an order
   // unlike the file's (tcp.stream and udp.stream are renumbered when merged), a port reused after FIN included.
   const e = w.addInterface({ linkType: 1, snaplen: 262144, tsUnitNs: 1 });

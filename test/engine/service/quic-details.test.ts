@@ -11,24 +11,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EngineService } from '../../../main/engine/service/service';
 import type { DetailNode } from '../../../main/api/types';
-import { runPeers, peersSkipReason, type PeerRun } from '../dissect/peers';
-import { hasCommand } from '../../lib/env';
+import type { PeerRun } from '../dissect/peers';
+import { quicSkipReason, runQuic } from '../dissect/quic-peers';
 
 process.env.XDPSCOPE_CONFIG_DIR = mkdtempSync(join(tmpdir(), 'xs-config-'));
-const skip = peersSkipReason() || (!hasCommand('gtlsclient') || !hasCommand('gtlsserver') ? 'needs ngtcp2-client and ngtcp2-server' : false);
-
-const SERVER = `
-const { spawn, execFileSync } = require('node:child_process');
-const fs = require('node:fs');
-const dir = fs.mkdtempSync('/tmp/xdpscope-quic-');
-execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', dir + '/k.pem',
-  '-out', dir + '/c.pem', '-subj', '/CN=quic.test', '-days', '1'], { stdio: 'ignore' });
-const p = spawn('gtlsserver', ['-q', '-d', process.env.DOCS, process.env.HOST, process.env.PORT, dir + '/k.pem', dir + '/c.pem'], { stdio: 'ignore' });
-const bound = () => { try { return execFileSync('ss', ['-Hlun', 'sport = :' + process.env.PORT], { encoding: 'utf8' }).trim() !== ''; } catch { return false; } };
-let tries = 0;
-const t = setInterval(() => { if (bound()) { clearInterval(t); console.log('listening'); } else if (++tries > 500) process.exit(1); }, 20);
-process.on('SIGTERM', () => { p.kill('SIGKILL'); fs.rmSync(dir, { recursive: true, force: true }); process.exit(0); });
-`;
+const skip = quicSkipReason();
 
 let dir = '';
 let run: PeerRun | null = null;
@@ -52,7 +39,7 @@ test('details of a decrypted 1-RTT packet show its STREAM frames and HTTP/3 head
   writeFileSync(join(dir, 'www', 'page.html'), '<p>details</p>\n');
   process.env.DOCS = join(dir, 'www');
   const keys = join(dir, 'keys.txt');
-  run = await runPeers(SERVER, 443, [['sh', '-c', `SSLKEYLOGFILE='${keys}' timeout 20 gtlsclient -q --exit-on-all-streams-close {ip} 443 https://quic.test/page.html >/dev/null 2>&1; true`]]);
+  run = await runQuic(keys, ['https://quic.test/page.html']);
   const s = new EngineService({ emit: () => undefined });
   try {
     await s.call('setTlsKeylog', { path: keys });

@@ -19,7 +19,7 @@
 // source's port first, these datagrams are answers, not check-ins.
 import type { Alert } from '../alert';
 import { SYN_ONLY, addrEq, frameRange, grade, singleIp } from '../alert';
-import type { Detector, DetectorDef, LimitSettings } from '../detector';
+import type { Detector, DetectorDef, LimitSettings, Span } from '../detector';
 import type { PacketFacts } from '../facts';
 import { TCP } from '../facts';
 import { LruMap, medianMad } from '../sketch';
@@ -46,7 +46,8 @@ export const beacon: DetectorDef<{ beacon: BeaconSettings }, 'beaconing'> = {
 const RING = 32;
 const SYN = TCP.SYN, ACK = TCP.ACK;
 
-interface Track {
+/** one tracked pair; its Span's packets are what the filter selects: SYN packets (retransmissions included), or every datagram of a UDP track */
+interface Track extends Span {
   id: string | null;
   proto: 'tcp' | 'udp';
   src: string;
@@ -57,13 +58,6 @@ interface Track {
   times: Float64Array;
   n: number;
   lastSport: number;
-  firstTs: number;
-  lastTs: number;
-  firstFrame: number;
-  lastFrame: number;
-  /** what the filter selects: SYN packets (retransmissions included), or every datagram of a UDP track */
-  packets: number;
-  bytes: number;
   events: number;
   period: number;
   jitter: number;

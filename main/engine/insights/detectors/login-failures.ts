@@ -11,8 +11,9 @@
 //
 // Password spraying is its own alert: per client and service, over the same
 // window, the failures from every server, attributed to the user name the
-// client last logged in as with that server (login-users.ts: FTP USER, LDAP
-// bind DN, Kerberos cname, NTLMSSP user, HTTP Basic). One source trying many
+// client last logged in as with that server (logins.ts, the reader Endpoints
+// uses too: FTP USER, LDAP bind DN, Kerberos cname, NTLMSSP, RDP and SMB
+// DOMAIN\\user, HTTP Basic). One source trying many
 // user names a few times each (`sprayMinUsers` names, at most
 // `sprayMaxTriesPerUser` failures per name on average), or failing on many
 // servers (`sprayMinTargets`), sprays; a brute force between the same
@@ -23,7 +24,7 @@ import { addrEq, frameRange, grade, quote } from '../alert';
 import type { DetectorDef, LimitSettings } from '../detector';
 import { WindowedDetector } from '../windowed';
 import { CappedSet, LruMap } from '../sketch';
-import { LOGIN_USER_LAYERS, loginUser } from '../login-users';
+import { LOGIN_LAYERS, loginName, loginsOf } from '../logins';
 import type { PacketFacts } from '../facts';
 import type { InsightsSettings } from '../../../api/insights';
 
@@ -124,13 +125,13 @@ export class LoginFailureDetector extends WindowedDetector<Win> {
     for (let i = 1; i < tree.length; i++) {
       const name = tree[i].name;
       // user names travel in requests (an HTTP response names none)
-      if (LOGIN_USER_LAYERS.has(name) && (name !== 'http' || f.httpRequest)) userLayer = true;
+      if (LOGIN_LAYERS.has(name) && (name !== 'http' || f.httpRequest)) userLayer = true;
       rule ??= RULE_BY_LAYER.get(name);
     }
     if (rule === undefined && !userLayer) return;
-    // a frame naming a user: the client logs in as it with this server (the failure comes back the other way)
-    const user = userLayer ? loginUser(d) : null;
-    if (user !== null) this.lastUser.set(`${f.src}|${f.dst}`, user);
+    // a frame naming a user: its client logs in as it with the other side (the failure comes back from that server)
+    const login = userLayer ? loginsOf(d)[0] : undefined;
+    if (login !== undefined) this.lastUser.set(login.fromClient ? `${f.src}|${f.dst}` : `${f.dst}|${f.src}`, loginName(login));
     if (rule === undefined) return;
     if (rule.layer === 'http' && f.httpRequest) { this.formPost(f, d); return; }
     let failed = false;
@@ -138,7 +139,7 @@ export class LoginFailureDetector extends WindowedDetector<Win> {
     if (!failed) return;
     // a failure travels from the server to the client
     this.count(`${f.dst}|${f.src}|${rule.service}`, f, f.dst, f.src, rule, '');
-    this.spray(f, rule, f.dst, f.src, user ?? this.lastUser.get(`${f.dst}|${f.src}`) ?? '');
+    this.spray(f, rule, f.dst, f.src, this.lastUser.get(`${f.dst}|${f.src}`) ?? '');
   }
 
   private spray(f: PacketFacts, rule: Rule, client: string, server: string, user: string): void {

@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hasCommand, liveSkipReason } from '../../../lib/env';
 import { createVethPair, type VethPair } from '../../../lib/netns';
+import { captureWhile } from '../../../lib/tcpdump';
 import { parseCaptureBuffer } from '../../../../main/engine/file/open';
 import { analyzeCaptureFile, createDissector } from '../../../../main/engine/insights/file';
 import { ACK, MAC_A, MAC_B, PSH, SYN, Scenario, tcp } from '../craft';
@@ -31,13 +32,10 @@ function tsharkFrames(path: string, filter: string): number[] {
   return execFileSync('tshark', ['-r', path, '-Y', filter, '-T', 'fields', '-e', 'frame.number'], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
 }
 
-/** Waits (bounded) until `cond` holds, polling. */
-async function until(cond: () => boolean, what: string, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+/** Frames a filter selects in a capture still being written (0 before tcpdump has written its header). */
+function tsharkCount(path: string, filter: string): number {
+  if (!existsSync(path)) return 0;
+  try { return tsharkFrames(path, filter).length; } catch { return 0; }
 }
 
 /** Failed binds in a pcap so far (0 while tcpdump has not written its header). */
@@ -50,14 +48,8 @@ function failedBinds(path: string): number {
   return n;
 }
 
-async function captureBinds(pair: VethPair, dir: string, name: string, users: string[]): Promise<string> {
-  const path = join(dir, `${name}.pcap`);
-  const dump: ChildProcess = pair.spawn(pair.clientNs, ['tcpdump', '-i', pair.clientIf, '-s', '0', '-U', '-w', path, 'tcp port 389'], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let err = '';
-  dump.stderr!.on('data', (d: Buffer) => { err += d; });
-  const exited = new Promise((r) => dump.on('exit', r));
-  try {
-    await until(() => /listening on/.test(err), 'tcpdump to listen');
+function captureBinds(pair: VethPair, dir: string, name: string, users: string[]): Promise<string> {
+  return captureWhile(pair, join(dir, `${name}.pcap`), 'tcp port 389', () => {
     for (const u of users) {
       try {
         pair.exec(pair.clientNs, ['ldapwhoami', '-x', '-H', `ldap://${pair.serverIp}`, '-D', `uid=${u},dc=xs,dc=test`, '-w', 'Winter2026!'], { timeoutMs: 10_000 });
@@ -66,12 +58,7 @@ async function captureBinds(pair: VethPair, dir: string, name: string, users: st
         assert.match(String((e as { stderr?: string }).stderr ?? e), /Invalid credentials \(49\)/);
       }
     }
-    await until(() => failedBinds(path) === users.length, `${users.length} failed binds in the capture`);
-  } finally {
-    dump.kill('SIGINT');
-    await exited;
-  }
-  return path;
+  }, (path) => failedBinds(path) === users.length, `${users.length} failed binds in the capture`);
 }
 
 test('live: slapd binds as twelve user names are a password spray; one user name twelve times is a brute force', { skip: liveSkip ?? false, timeout: 120_000 }, async () => {
@@ -86,7 +73,7 @@ test('live: slapd binds as twelve user names are a password spray; one user name
     ].join('\n'));
     execFileSync('mkdir', ['-p', join(dir, 'db')]);
     slapd = pair.spawn(pair.serverNs, ['slapd', '-f', join(dir, 'slapd.conf'), '-h', `ldap://${pair.serverIp}/`, '-d', '0'], { stdio: 'ignore' });
-    await until(() => pair.exec(pair.serverNs, ['ss', '-Hlnt', 'sport = :389']).trim() !== '', 'slapd to listen');
+    await pair.listening(pair.serverNs, 't', 389);
 
     const users = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi', 'ivan', 'judy', 'mallory', 'oscar'];
     const sprayPath = await captureBinds(pair, dir, 'spray', users);
@@ -171,29 +158,13 @@ test('live: kinit with wrong passwords against a real KDC — twelve principals 
     const users = Array.from({ length: 12 }, (_, i) => `user${String(i).padStart(2, '0')}`);
     for (const u of users) execFileSync(env[0], [...env.slice(1), 'kadmin.local', '-q', `addprinc +requires_preauth -pw Secret-77 ${u}`], { stdio: 'ignore' });
     kdc = pair.spawn(pair.serverNs, [...env, 'krb5kdc', '-n', '-P', join(dir, 'krb', 'kdc.pid')], { stdio: 'ignore' });
-    await until(() => pair.exec(pair.serverNs, ['ss', '-Hlnu', 'sport = :88']).trim() !== '', 'the KDC to listen');
+    await pair.listening(pair.serverNs, 'u', 88);
 
-    const run = async (name: string, principals: string[]): Promise<string> => {
-      const path = join(dir, `${name}.pcap`);
-      const dump = pair.spawn(pair.clientNs, ['tcpdump', '-i', pair.clientIf, '-s', '0', '-U', '-w', path, 'port 88'], { stdio: ['ignore', 'ignore', 'pipe'] });
-      let err = '';
-      dump.stderr!.on('data', (d: Buffer) => { err += d; });
-      const exited = new Promise((r) => dump.on('exit', r));
-      try {
-        await until(() => /listening on/.test(err), 'tcpdump to listen');
-        for (const p of principals) {
-          assert.throws(() => pair.exec(pair.clientNs, [...env, 'kinit', p], { input: 'Winter2026!\n', timeoutMs: 15_000 }), /Password incorrect|Preauthentication failed/);
-        }
-        await until(() => {
-          if (!existsSync(path)) return false;
-          try { return tsharkFrames(path, 'kerberos.error_code == 24').length >= principals.length; } catch { return false; }
-        }, `${principals.length} KDC_ERR_PREAUTH_FAILED in the capture`);
-      } finally {
-        dump.kill('SIGINT');
-        await exited;
+    const run = (name: string, principals: string[]): Promise<string> => captureWhile(pair, join(dir, `${name}.pcap`), 'port 88', () => {
+      for (const p of principals) {
+        assert.throws(() => pair.exec(pair.clientNs, [...env, 'kinit', p], { input: 'Winter2026!\n', timeoutMs: 15_000 }), /Password incorrect|Preauthentication failed/);
       }
-      return path;
-    };
+    }, (path) => tsharkCount(path, 'kerberos.error_code == 24') >= principals.length, `${principals.length} KDC_ERR_PREAUTH_FAILED in the capture`);
 
     const sprayPath = await run('spray', users);
     const spray = (await analyzeCaptureFile(sprayPath)).engine.alerts().filter((a) => a.kind === 'password-spray' || a.kind === 'brute-force');
@@ -230,30 +201,14 @@ test('live: smbclient with wrong passwords against Samba — twelve NTLMSSP user
     ].join('\n'));
     writeFileSync(join(dir, 'client.conf'), `[global]\n  workgroup = XSTEST\n  interfaces = ${pair.clientIf}\n  client max protocol = SMB3\n`);
     smbd = pair.spawn(pair.serverNs, ['smbd', '-s', join(dir, 'smb.conf'), '-F', '--no-process-group', '--debug-stdout', '-d0'], { stdio: 'ignore' });
-    await until(() => pair.exec(pair.serverNs, ['ss', '-Hlnt', 'sport = :445']).trim() !== '', 'smbd to listen');
+    await pair.listening(pair.serverNs, 't', 445);
 
-    const run = async (name: string, users: string[]): Promise<string> => {
-      const path = join(dir, `${name}.pcap`);
-      const dump = pair.spawn(pair.clientNs, ['tcpdump', '-i', pair.clientIf, '-s', '0', '-U', '-w', path, 'tcp port 445'], { stdio: ['ignore', 'ignore', 'pipe'] });
-      let err = '';
-      dump.stderr!.on('data', (d: Buffer) => { err += d; });
-      const exited = new Promise((r) => dump.on('exit', r));
-      try {
-        await until(() => /listening on/.test(err), 'tcpdump to listen');
-        for (const u of users) {
-          assert.throws(() => pair.exec(pair.clientNs, ['smbclient', '-s', join(dir, 'client.conf'), '-m', 'SMB3', '-U', `${u}%Winter2026!`, `//${pair.serverIp}/share`, '-c', 'ls'], { timeoutMs: 20_000 }),
-            (e: { stdout?: string; stderr?: string }) => /NT_STATUS_LOGON_FAILURE/.test(`${e.stdout}${e.stderr}`));
-        }
-        await until(() => {
-          if (!existsSync(path)) return false;
-          try { return tsharkFrames(path, 'smb2.nt_status == 0xc000006d').length >= users.length; } catch { return false; }
-        }, `${users.length} STATUS_LOGON_FAILURE in the capture`);
-      } finally {
-        dump.kill('SIGINT');
-        await exited;
+    const run = (name: string, users: string[]): Promise<string> => captureWhile(pair, join(dir, `${name}.pcap`), 'tcp port 445', () => {
+      for (const u of users) {
+        assert.throws(() => pair.exec(pair.clientNs, ['smbclient', '-s', join(dir, 'client.conf'), '-m', 'SMB3', '-U', `${u}%Winter2026!`, `//${pair.serverIp}/share`, '-c', 'ls'], { timeoutMs: 20_000 }),
+          (e: { stdout?: string; stderr?: string }) => /NT_STATUS_LOGON_FAILURE/.test(`${e.stdout}${e.stderr}`));
       }
-      return path;
-    };
+    }, (path) => tsharkCount(path, 'smb2.nt_status == 0xc000006d') >= users.length, `${users.length} STATUS_LOGON_FAILURE in the capture`);
 
     const users = Array.from({ length: 12 }, (_, i) => `staff${String(i).padStart(2, '0')}`);
     const sprayPath = await run('spray', users);
@@ -284,14 +239,8 @@ test('live: python ftplib with wrong passwords against vsftpd — twelve FTP 530
     writeFileSync(join(dir, 'vsftpd.conf'), ['listen=YES', 'listen_ipv6=NO', `listen_address=${pair.serverIp}`, 'anonymous_enable=NO', 'local_enable=YES',
       `secure_chroot_dir=${join(dir, 'empty')}`, 'pam_service_name=vsftpd', 'background=NO', 'seccomp_sandbox=NO', 'delay_failed_login=0', 'max_login_fails=1', ''].join('\n'));
     ftpd = pair.spawn(pair.serverNs, ['/usr/sbin/vsftpd', join(dir, 'vsftpd.conf')], { stdio: 'ignore' });
-    await until(() => pair.exec(pair.serverNs, ['ss', '-Hlnt', 'sport = :21']).trim() !== '', 'vsftpd to listen');
-    const path = join(dir, 'ftp.pcap');
-    const dump = pair.spawn(pair.clientNs, ['tcpdump', '-i', pair.clientIf, '-s', '0', '-U', '-w', path, 'tcp port 21'], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let err = '';
-    dump.stderr!.on('data', (d: Buffer) => { err += d; });
-    const exited = new Promise((r) => dump.on('exit', r));
-    try {
-      await until(() => /listening on/.test(err), 'tcpdump to listen');
+    await pair.listening(pair.serverNs, 't', 21);
+    const path = await captureWhile(pair, join(dir, 'ftp.pcap'), 'tcp port 21', () => {
       const script = `
 import ftplib, threading
 # PAM delays each failure about 2 s: the twelve guesses run side by side, as guessing tools do
@@ -312,11 +261,7 @@ for t in ts: t.start()
 for t in ts: t.join()
 print(sum(fails))`;
       assert.equal(pair.exec(pair.clientNs, ['python3', '-c', script], { timeoutMs: 60_000 }).trim(), '12');
-      await until(() => existsSync(path) && tsharkFrames(path, 'ftp.response.code == 530').length >= 12, '12 FTP 530 replies in the capture');
-    } finally {
-      dump.kill('SIGINT');
-      await exited;
-    }
+    }, (p) => tsharkCount(p, 'ftp.response.code == 530') >= 12, '12 FTP 530 replies in the capture');
     const got = (await analyzeCaptureFile(path)).engine.alerts().filter((a) => a.kind === 'password-spray' || a.kind === 'brute-force');
     const decoded = got.filter((a) => a.metrics.service === 'FTP' && a.filter.includes('ftp.response.code'));
     assert.deepEqual(decoded.map((a) => [a.kind, a.metrics.attempts]), [['brute-force', 12]], JSON.stringify(got.map((a) => a.title)));
