@@ -26,7 +26,7 @@ const skip = liveSkipReason() ?? (['tcpdump', 'tshark', 'clang', 'curl', 'python
 const out = outputDir('capture-direction');
 const env = { ...process.env, XDPSCOPE_HELPER: HELPER };
 
-const waitFor = (child: ChildProcess, stream: 'stdout' | 'stderr', re: RegExp): Promise<string> => waitForOutput(child, stream, re, 20_000);
+const waitFor = (child: ChildProcess, stream: 'stdout' | 'stderr', re: RegExp): Promise<string> => waitForOutput(child, stream, re, 90_000);
 
 const tick = () => new Promise<void>((r) => setTimeout(r, 50));
 

@@ -19,7 +19,7 @@ const skip = liveSkipReason() ?? (['tcpdump', 'tcpreplay', 'tshark', 'clang'].fi
 const out = outputDir('capture');
 const env = { ...process.env, XDPSCOPE_HELPER: HELPER };
 
-const waitFor = (child: ChildProcess, stream: 'stdout' | 'stderr', re: RegExp): Promise<string> => waitForOutput(child, stream, re, 30_000);
+const waitFor = (child: ChildProcess, stream: 'stdout' | 'stderr', re: RegExp): Promise<string> => waitForOutput(child, stream, re, 90_000);
 
 function cli(pair: VethPair, args: string[]): ChildProcess {
   return spawn('ip', ['netns', 'exec', pair.serverNs, process.execPath, CLI, 'capture', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -18,7 +18,7 @@ export function startInNs(pair: VethPair, opts: Partial<HelperCaptureOptions> = 
 
 /** Resolves on 'hello'; rejects with the helper's message if it exits first. */
 // the helper verifies and attaches up to three programs: seconds on a loaded machine
-export function helloOf(cap: HelperCapture, timeoutMs = 30_000): Promise<HelloInfo> {
+export function helloOf(cap: HelperCapture, timeoutMs = 90_000): Promise<HelloInfo> {
   return new Promise((resolve, reject) => {
     const t = setTimeout(() => reject(new Error('no hello from the helper in time')), timeoutMs);
     cap.once('hello', (h) => { clearTimeout(t); resolve(h); });
