@@ -38,6 +38,7 @@ const TEST_SCRIPTS = [
   'test/engine/filter/make-answers.ts',
   'test/engine/filter/make-multi-ip.ts',
   'scripts/make-wireshark-fields.ts', // regenerates main/engine/fields/wireshark-fields.gz from tshark
+  'scripts/sweep-fields.ts', // every declared field against tshark on every capture (see its header)
 ];
 /** Benchmarks (each runs as `node dist/bench/<dir>/<name>.js`). */
 const BENCH_SCRIPTS = [
