@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createVethPair, type VethPair } from '../../lib/netns';
-import { allClosed, exited, size, waitFor } from './peers';
+import { allClosed, exited, keepCapture, size, waitFor } from './peers';
 
 export interface DaemonRun {
   pcap: string;
@@ -50,6 +50,7 @@ export async function runDaemon(spec: DaemonSpec): Promise<DaemonRun> {
   const dispose = (): void => {
     for (const p of procs) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
     pair.dispose();
+    keepCapture(join(dir, 'daemon.pcap'));
     rmSync(dir, { recursive: true, force: true });
   };
   const sub = (a: string): string => a.replaceAll('{ip}', pair.serverIp).replaceAll('{dir}', dir);
