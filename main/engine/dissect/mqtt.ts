@@ -6,7 +6,7 @@
 // acknowledgement packets, and MQTT 5's properties. The protocol version a
 // connection's CONNECT names decides how its later packets are read.
 import type { Ctx, FieldNode } from './context';
-import { declare, HEX8 } from './fields';
+import { declare, treeLine, HEX8 } from './fields';
 import type { State } from './state';
 import type { TcpApp, TcpStream } from './tcpstream';
 import type { Framer } from './framers';
@@ -28,6 +28,12 @@ const CONNACK: Record<number, string> = {
   0: 'Connection Accepted', 1: 'Connection Refused: unacceptable protocol version', 2: 'Connection Refused: identifier rejected',
   3: 'Connection Refused: server unavailable', 4: 'Connection Refused: bad user name or password', 5: 'Connection Refused: not authorized',
 };
+
+// packet-mqtt.c appends the message type (the header flags' high nibble; mqtt.msgtype sits under them) to the protocol item
+treeLine('mqtt', (v) => {
+  const f = v.field('mqtt.hdrflags')?.value;
+  return typeof f === 'number' ? `${v.title}, ${TYPES[f >> 4] ?? 'Unknown'}` : v.title;
+}, ['mqtt.hdrflags']);
 
 declare('mqtt', 'MQ Telemetry Transport Protocol', [
   ['mqtt.hdrflags', 'uint', 'Header Flags', HEX8],
