@@ -119,7 +119,7 @@ function distPaths(sources) {
 // 2. Node-side TypeScript → one bundle per entry under dist/ (dist/main, dist/test, dist/bench).
 const isTs = (p) => /\.tsx?$/.test(p) && !p.endsWith('.d.ts');
 // the build script is an input too: a change to how bundles are made remakes them
-const nodeSrc = ['main', 'test', 'bench'].flatMap((d) => walk(d, isTs)).concat('scripts/build.mjs');
+const nodeSrc = ['main', 'test', 'bench', 'scripts'].flatMap((d) => walk(d, isTs)).concat('scripts/build.mjs');
 const rendererSrc = walk('renderer', (p) => /\.(tsx?|css|html|svg|png)$/.test(p));
 const sharedUi = walk('main/engine', (p) => /\.tsx?$/.test(p)).concat(walk('main/api', isTs));
 const nodeEntries = [
