@@ -67,7 +67,8 @@ test('GSS-API, SPNEGO and NTLMSSP fields agree with tshark', { skip }, () => {
     'ntlmssp.auth.ntresponse', 'ntlmssp.auth.sesskey', 'ntlmssp.ntlmclientchallenge', 'ntlmssp.ntlmv2_response', 'ntlmssp.ntlmv2_response.ntproofstr',
     'ntlmssp.ntlmv2_response.time', 'ntlmssp.ntlmv2_response.chal', 'ntlmssp.ntlmv2_response.item.type', 'ntlmssp.ntlmv2_response.target_name',
     'ntlmssp.authenticate.mic', 'ntlmssp.version.major', 'ntlmssp.version.build_number', 'ntlmssp.verf.vers', 'ntlmssp.verf.body',
-    'ntlmssp.string.length', 'ntlmssp.string.offset', 'ntlmssp.blob.length', 'ntlmssp.blob.offset'], {}, 'ntlmssp');
+    'ntlmssp.string.length', 'ntlmssp.string.offset', 'ntlmssp.blob.length', 'ntlmssp.blob.offset',
+    'ntlmssp.challenge.target_info.end', 'ntlmssp.ntlmv2_response.end', 'ntlmssp', 'frame.protocols'], {}, 'ntlmssp');
 });
 
 test('DCE/RPC over SMB2 pipes and TCP (135 and a dynamic port) agrees with tshark: binds, interfaces, operations', { skip }, () => {
