@@ -13,6 +13,7 @@ import type { TcpApp, TcpFlow, TcpStream } from './tcpstream';
 import type { Framer } from './framers';
 import * as tables from './tables';
 import { HpackDecoder, type HeaderLine } from './hpack';
+import { openMedia } from './imf';
 const { TCP_HEURISTICS, TLS_ALPN, HTTP_UPGRADE, HTTP_MESSAGE_HOOKS } = tables;
 
 const FRAME_TYPES: Record<number, string> = {
@@ -604,7 +605,7 @@ export class Http2App implements TcpApp {
           : ctype.startsWith('text/') ? 'data-text-lines' : ctype === 'application/x-www-form-urlencoded' ? 'urlencoded-form'
             : ctype === '' ? '' : 'data';
       if (proto === '') return this.hooks(ctx, l, s, isRequest, headers, body, bodyLength);
-      ctx.layer(proto, 0, 0);
+      openMedia(ctx, proto, ctype, 0, 0, undefined, body ?? undefined);
       const title = proto === 'json' ? `JavaScript Object Notation (${ctype})` : proto === 'xml' ? `eXtensible Markup Language` : '';
       if (title) this.bodyTitle = title;
       else if (proto === 'data-text-lines') this.bodyMedia = ` (${ctype})`;

@@ -10,7 +10,7 @@ import { declare, treeLine, HEX8 } from './fields';
 import type { State } from './state';
 import type { TcpApp, TcpStream } from './tcpstream';
 import type { Framer } from './framers';
-import { mediaLayer } from './imf';
+import { mediaLayer, openMedia } from './imf';
 import * as readers from './bytes';
 import * as tables from './tables';
 // bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
@@ -267,7 +267,7 @@ export class MqttApp implements TcpApp {
           info += `${id >= 0 ? ` (id=${id})` : ''} [${topic}]`;
           if (ctype !== null) {
             const media = mediaLayer(ctype);
-            if (media !== null) { ctx.layer(media, o, end - o); if (media === 'data-text-lines') info += ` (${ctype})`; }
+            if (media !== null) { openMedia(ctx, media, ctype, o, end - o); if (media === 'data-text-lines') info += ` (${ctype})`; }
           }
           o = end;
           break;

@@ -32,7 +32,7 @@ probe();
 const NO_OFFLOAD = ['sh', '-c', 'for i in $(ls /sys/class/net); do ethtool -K $i tso off gso off gro off >/dev/null 2>&1; done; true'];
 
 const FIELDS = [
-  'frame.protocols', 'tcp.stream', 'tcp.segment', 'mqtt', 'mqtt.hdrflags', 'mqtt.msgtype', 'mqtt.hdr_reserved', 'mqtt.dupflag', 'mqtt.qos', 'mqtt.retain', 'mqtt.len',
+  'frame.protocols', 'tcp.stream', 'tcp.segment', 'mqtt', 'data-text-lines', 'mqtt.hdrflags', 'mqtt.msgtype', 'mqtt.hdr_reserved', 'mqtt.dupflag', 'mqtt.qos', 'mqtt.retain', 'mqtt.len',
   'mqtt.proto_len', 'mqtt.protoname', 'mqtt.ver', 'mqtt.conflags', 'mqtt.conflag.uname', 'mqtt.conflag.passwd', 'mqtt.conflag.retain', 'mqtt.conflag.qos',
   'mqtt.conflag.willflag', 'mqtt.conflag.cleansess', 'mqtt.kalive', 'mqtt.clientid_len', 'mqtt.clientid', 'mqtt.willtopic', 'mqtt.willmsg_len', 'mqtt.willmsg',
   'mqtt.username_len', 'mqtt.username', 'mqtt.passwd', 'mqtt.conack.flags', 'mqtt.conack.flags.sp', 'mqtt.conack.val', 'mqtt.connack.reason_code', 'mqtt.msgid',
