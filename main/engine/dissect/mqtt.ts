@@ -247,12 +247,12 @@ export class MqttApp implements TcpApp {
         case 2: {
           need(1);
           const af = d[o];
-          // MQTT 3.1's first byte is reserved: tshark shows no flags there
+          // MQTT 3.1's first byte is reserved: tshark shows no flags there, only the byte as Reserved
           if ((versions.get(s) ?? 4) !== 3) {
             const f = ctx.add(l, 'mqtt.conack.flags', af, o, 1);
             ctx.sub(f, 'mqtt.conack.flags.reserved', (af & 0xfe) !== 0, o, 1);
             ctx.sub(f, 'mqtt.conack.flags.sp', (af & 1) !== 0, o, 1);
-          }
+          } else ctx.add(l, 'mqtt.conack.flags.reserved', af !== 0, o, 1);
           o++;
           if (v5) { u8('mqtt.connack.reason_code'); props('mqtt.properties'); } else u8('mqtt.conack.val');
           break;

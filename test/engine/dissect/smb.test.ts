@@ -44,7 +44,7 @@ test('NBNS and NBSS fields agree with tshark', { skip }, () => {
 
 test('SMB (v1) fields, Protocol and Info agree with tshark', { skip }, () => {
   check(['smb.cmd', 'smb.nt_status', 'smb.flags', 'smb.flags2', 'smb.tid', 'smb.uid', 'smb.mid', 'smb.pid', 'smb.wct', 'smb.bcc',
-    'smb.dialect', 'smb.dialect.name', 'smb.dialect.index', 'smb.native_os', 'smb.native_lanman', 'smb.security_blob_len', 'smb.service',
+    'smb.dialect', 'smb.dialect.name', 'smb.dialect.index', 'smb.native_os', 'smb.native_lanman', 'smb.primary_domain', 'smb.max_buf', 'smb.max_bufsize', 'smb.security_blob_len', 'smb.service',
     'smb.fid', 'smb.path', 'smb.file', 'smb.trans2.cmd', 'smb.max_mpx_count', 'smb.server_guid', 'smb.session_key'],
   { 'smb.path': 'smb.cmd==0x75 && !smb.flags.response', 'smb.file': 'smb.cmd==0xa2', 'smb.fid': 'smb.cmd in {0xa2, 0x04, 0x2e, 0x2f}' }, 'smb');
 });
