@@ -38,6 +38,7 @@ const TEST_SCRIPTS = [
   'test/engine/filter/make-answers.ts',
   'test/engine/filter/make-multi-ip.ts',
   'scripts/make-wireshark-fields.ts', // regenerates main/engine/fields/wireshark-fields.gz from tshark
+  'scripts/sweep-fields.ts', // every declared field against tshark on every capture (see its header)
 ];
 /** Benchmarks (each runs as `node dist/bench/<dir>/<name>.js`). */
 const BENCH_SCRIPTS = [
@@ -118,7 +119,7 @@ function distPaths(sources) {
 // 2. Node-side TypeScript → one bundle per entry under dist/ (dist/main, dist/test, dist/bench).
 const isTs = (p) => /\.tsx?$/.test(p) && !p.endsWith('.d.ts');
 // the build script is an input too: a change to how bundles are made remakes them
-const nodeSrc = ['main', 'test', 'bench'].flatMap((d) => walk(d, isTs)).concat('scripts/build.mjs');
+const nodeSrc = ['main', 'test', 'bench', 'scripts'].flatMap((d) => walk(d, isTs)).concat('scripts/build.mjs');
 const rendererSrc = walk('renderer', (p) => /\.(tsx?|css|html|svg|png)$/.test(p));
 const sharedUi = walk('main/engine', (p) => /\.tsx?$/.test(p)).concat(walk('main/api', isTs));
 const nodeEntries = [

@@ -8,7 +8,7 @@
 // per call id (bounded). The auth verifier goes to NTLMSSP/SPNEGO/Kerberos.
 import type { Ctx, FieldNode } from './context';
 import type { State } from './state';
-import { declare, HEX8, HEX16, HEX32 } from './fields';
+import { declare, treeLine, HEX8, HEX16, HEX32 } from './fields';
 import * as readers from './bytes';
 import * as tables from './tables';
 import { PduApp } from './pdu';
@@ -94,10 +94,30 @@ declare('dcerpc', 'Distributed Computing Environment / Remote Procedure Call (DC
   ['dcerpc.auth_ctx_id', 'uint', 'Auth Context ID'],
   ['dcerpc.stub_data', 'bytes', 'Stub data'],
   ['dcerpc.cn_rts_flags', 'uint', 'RTS Flags', HEX16],
+  ['dcerpc.request_in', 'framenum', 'Request in frame'],
+  ['dcerpc.time', 'reltime', 'Time from request'],
 ]);
 
+/** packet-dcerpc.c's fragment_type() */
+const FRAG_LINE = ['Middle', 'First', 'Last', 'Single'];
+
+// packet-dcerpc.c appends the type, fragment, length and call id to the
+// protocol item, a request's or response's context id, and the request's
+// frame to a response whose request it saw.
+treeLine('dcerpc', (v) => {
+  const type = v.field('dcerpc.pkt_type')?.value, flags = v.field('dcerpc.cn_flags')?.value;
+  if (typeof type !== 'number' || typeof flags !== 'number') return v.title;
+  let line = `${v.title} ${PTYPES[type] ?? `Unknown (0x${type.toString(16).padStart(2, '0')})`}, Fragment: ${FRAG_LINE[flags & 3]}`;
+  if (v.has('dcerpc.cn_frag_len')) line += `, FragLen: ${v.text('dcerpc.cn_frag_len')}`;
+  if (v.has('dcerpc.cn_call_id')) line += `, Call: ${v.text('dcerpc.cn_call_id')}`;
+  if ((type === 0 || type === 2) && v.has('dcerpc.cn_ctx_id')) line += `, Ctx: ${v.text('dcerpc.cn_ctx_id')}`;
+  if (v.has('dcerpc.request_in')) line += `, [Req: #${v.text('dcerpc.request_in')}]`;
+  return line;
+}, ['dcerpc.pkt_type', 'dcerpc.cn_flags', 'dcerpc.cn_frag_len', 'dcerpc.cn_call_id', 'dcerpc.cn_ctx_id', 'dcerpc.request_in']);
+
 /** What one connection (or pipe) bound, and which opnum each outstanding call asked for. */
-interface Conv { ctx: Bounded<number, Iface & { uuid: string; ver: number; minor: number }>; calls: Bounded<number, number> }
+interface Call { opnum: number; frame: number; ts: bigint | null }
+interface Conv { ctx: Bounded<number, Iface & { uuid: string; ver: number; minor: number }>; calls: Bounded<number, Call> }
 const conv = perConversation<Conv>(() => ({ ctx: new Bounded(64), calls: new Bounded(1024) }));
 
 const FRAG = ['Mid', 'First', 'Last', 'Single'];
@@ -144,16 +164,22 @@ export function dissectDcerpc(ctx: Ctx, st: State, off: number, end: number, key
       const ctxId = r16(d, b + 4);
       ctx.add(l, 'dcerpc.cn_ctx_id', ctxId, b + 4, 2);
       let opnum: number | undefined;
+      let call: Call | undefined;
       let stub = b + 8;
       if (type === 0) {
         opnum = r16(d, b + 6);
         ctx.add(l, 'dcerpc.opnum', opnum, b + 6, 2);
         if (flags & 0x80 && b + 24 <= bodyEnd) { ctx.add(l, 'dcerpc.obj_id', guidLe(d, b + 8), b + 8, 16); stub += 16; }
-        c.calls.set(callId, opnum);
+        c.calls.set(callId, { opnum, frame: ctx.pkt.number, ts: ctx.pkt.tsNs });
       } else {
         ctx.add(l, 'dcerpc.cn_cancel_count', d[b + 6], b + 6, 1);
-        opnum = c.calls.get(callId);
-        if (opnum !== undefined) ctx.gen(l, 'dcerpc.opnum', opnum);
+        call = c.calls.get(callId);
+        opnum = call?.opnum;
+        if (call !== undefined) {
+          ctx.gen(l, 'dcerpc.opnum', call.opnum);
+          ctx.gen(l, 'dcerpc.request_in', call.frame);
+          if (call.ts !== null && ctx.pkt.tsNs !== null) ctx.reltime(l, 'dcerpc.time', ctx.pkt.tsNs - call.ts);
+        }
       }
       if (type === 3) {
         const status = b + 12 <= bodyEnd ? r32(d, b + 8) : 0;
@@ -161,8 +187,13 @@ export function dissectDcerpc(ctx: Ctx, st: State, off: number, end: number, key
         info = `Fault: call_id: ${callId}, Fragment: ${frag}, Ctx: ${ctxId}, status: ${FAULTS[status] ?? `Unknown (0x${status.toString(16).padStart(8, '0')})`}`;
         break;
       }
-      if (stub < bodyEnd && ctx.wants('dcerpc.stub_data')) ctx.add(l, 'dcerpc.stub_data', d.subarray(stub, bodyEnd), stub, bodyEnd - stub);
       const iface = c.ctx.get(ctxId);
+      // An interface tshark knows gets its stub decoded by that interface's
+      // dissector: no stub data item, and (packet-dcerpc.c, dcerpc_try_handoff)
+      // the request's frame once more in the interface's subtree.
+      if (iface === undefined) {
+        if (stub < bodyEnd && ctx.wants('dcerpc.stub_data')) ctx.add(l, 'dcerpc.stub_data', d.subarray(stub, bodyEnd), stub, bodyEnd - stub);
+      } else if (type === 2 && call !== undefined) ctx.gen(l, 'dcerpc.request_in', call.frame);
       const name = iface && opnum !== undefined ? iface.ops[opnum] : undefined;
       if (iface && name !== undefined) {
         ctx.protocol = iface.proto;

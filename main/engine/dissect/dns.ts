@@ -2,7 +2,7 @@
 // name compression followed under a jump limit (a pointer loop ends as
 // malformed, never as a hang).
 import { type Ctx, FieldNode } from './context';
-import { declare, HEX16, treeLine } from './fields';
+import { declare, HEX16, treeLine, type LayerView } from './fields';
 import { ipv4ToString, ipv6ToString } from './addr';
 import * as readers from './bytes';
 import type { TcpApp } from './tcpstream';
@@ -273,4 +273,7 @@ UDP_PORT.add([5353], (ctx, _st, off, end) => dissectDns(ctx, off, end, 'mdns'), 
 UDP_PORT.add([5355], (ctx, _st, off, end) => dissectDns(ctx, off, end, 'llmnr'), { priority: 12 });
 TCP_PORT.add([53], () => new DnsTcpApp(), { priority: 40 });
 
-treeLine('dns', (v) => v.value('dns.flags.response') === '1' ? `${v.title} (response)` : v.has('dns.id') ? `${v.title} (query)` : v.title, ['dns.flags.response', 'dns.id']);
+const dnsLine = (v: LayerView): string => v.value('dns.flags.response') === '1' ? `${v.title} (response)` : v.has('dns.id') ? `${v.title} (query)` : v.title;
+const DNS_LINE_INPUTS = ['dns.flags.response', 'dns.id'];
+// mDNS and LLMNR carry DNS messages: tshark marks their items (query)/(response) as DNS's
+for (const p of ['dns', 'mdns', 'llmnr']) treeLine(p, dnsLine, DNS_LINE_INPUTS);

@@ -8,6 +8,7 @@ import * as readers from './bytes';
 import { declare, treeLine } from './fields';
 import { formatText } from './format';
 import { nameOnly } from './data';
+import { mediaOf } from './imf';
 import type { State } from './state';
 import type { TcpApp, TcpFlow, TcpStream } from './tcpstream';
 import * as tables from './tables';
@@ -767,14 +768,19 @@ function lineCount(s: string): number {
 }
 
 // the body layers' lines name the media type of the HTTP message that carried them
+// (or, for a body another protocol carried — mail, MQTT, HTTP/2 — the type it was opened for)
 treeLine('data-text-lines', (v) => {
   const h = httpBody(v.layer, v.dissection);
-  return h === null ? v.title : `${v.title}: ${h.type} (${lineCount(h.body ?? '')} lines)`;
+  if (h !== null) return `${v.title}: ${h.type} (${lineCount(h.body ?? '')} lines)`;
+  const m = mediaOf(v.layer as FieldNode, v.dissection?.packet.number);
+  return m === undefined ? v.title : `${v.title}${m.type ? `: ${m.type}` : ''} (${m.lines} lines)`;
 }, ['http.content_type', 'http.file_data']);
 for (const name of ['urlencoded-form', 'json']) {
   treeLine(name, (v) => {
     const h = httpBody(v.layer, v.dissection);
-    return h === null ? v.title : `${v.title}: ${h.type}`;
+    if (h !== null) return `${v.title}: ${h.type}`;
+    const m = mediaOf(v.layer as FieldNode, v.dissection?.packet.number);
+    return m === undefined ? v.title : `${v.title}: ${m.type}`;
   }, ['http.content_type']);
 }
 treeLine('mime_multipart', (v) => {

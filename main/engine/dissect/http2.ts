@@ -13,6 +13,7 @@ import type { TcpApp, TcpFlow, TcpStream } from './tcpstream';
 import type { Framer } from './framers';
 import * as tables from './tables';
 import { HpackDecoder, type HeaderLine } from './hpack';
+import { openMedia } from './imf';
 const { TCP_HEURISTICS, TLS_ALPN, HTTP_UPGRADE, HTTP_MESSAGE_HOOKS } = tables;
 
 const FRAME_TYPES: Record<number, string> = {
@@ -306,15 +307,24 @@ export class Http2App implements TcpApp {
     this.bufLen += n;
   }
 
+  /**
+   * The protocol item of one HTTP/2 frame: tshark's dissector adds one per
+   * frame (tcp_dissect_pdus calls it per PDU) but counts once per segment in
+   * frame.protocols, where the HTTP dissector that handed the connection over
+   * counts too, without an item of its own (after a 101 in the same segment
+   * the HTTP layer is there already).
+   */
   private frameLayer(ctx: Ctx): FieldNode {
     if (this.layerFrame !== ctx.pkt.number || !this.layer) {
       this.layerFrame = ctx.pkt.number;
-      // (after a 101 in the same frame the HTTP layer is there already)
-      if (this.viaHttp && ctx.protocols[ctx.protocols.length - 1] !== 'http') ctx.layer('http', 0, 0);
+      if (this.viaHttp && ctx.protocols[ctx.protocols.length - 1] !== 'http') ctx.protocols.push('http');
       this.layer = ctx.layer('http2', 0, 0);
       const infos: string[] = [];
       this.infos = infos;
       ctx.setSummary('HTTP2', () => infos.join(', '));
+    } else {
+      this.layer = ctx.layer('http2', 0, 0);
+      ctx.protocols.pop();
     }
     return this.layer;
   }
@@ -604,7 +614,7 @@ export class Http2App implements TcpApp {
           : ctype.startsWith('text/') ? 'data-text-lines' : ctype === 'application/x-www-form-urlencoded' ? 'urlencoded-form'
             : ctype === '' ? '' : 'data';
       if (proto === '') return this.hooks(ctx, l, s, isRequest, headers, body, bodyLength);
-      ctx.layer(proto, 0, 0);
+      openMedia(ctx, proto, ctype, 0, 0, undefined, body ?? undefined);
       const title = proto === 'json' ? `JavaScript Object Notation (${ctype})` : proto === 'xml' ? `eXtensible Markup Language` : '';
       if (title) this.bodyTitle = title;
       else if (proto === 'data-text-lines') this.bodyMedia = ` (${ctype})`;

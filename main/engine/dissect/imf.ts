@@ -144,6 +144,36 @@ export function mediaLayer(type: string): string | null {
   return null;
 }
 
+/**
+ * What a media layer opened outside an HTTP/1 message was opened for (its
+ * tree line names the type and counts a text body's lines, as tshark's
+ * does): by the layer's field, valid only for the frame that opened it
+ * (field nodes are pooled and reused by later frames).
+ */
+const MEDIA = new WeakMap<FieldNode, { frame: number; type: string; lines: number }>();
+
+/** Opens the media layer for `type` over [off, off + len) of ctx.d, remembering the type and the body's line count. */
+export function openMedia(ctx: Ctx, media: string, type: string, off: number, len: number, parent?: FieldNode, body?: Uint8Array): FieldNode {
+  const l = ctx.layer(media, off, len, parent);
+  let lines = 0;
+  if (media === 'data-text-lines') {
+    // tshark's count: every line feed, and a last line without one (of `body` when the bytes are not the frame's)
+    const d = body ?? ctx.d;
+    if (body !== undefined) { off = 0; len = body.length; }
+    const end = Math.min(off + len, d.length);
+    for (let i = off; i < end; i++) if (d[i] === 10) lines++;
+    if (end > off && d[end - 1] !== 10) lines++;
+  }
+  MEDIA.set(l, { frame: ctx.pkt.number, type: type.split(';')[0].trim().toLowerCase(), lines });
+  return l;
+}
+
+/** The type and line count openMedia remembered for this layer of frame `frame`, if it opened it. */
+export function mediaOf(layer: FieldNode, frame: number | undefined): { type: string; lines: number } | undefined {
+  const m = MEDIA.get(layer);
+  return m !== undefined && m.frame === frame ? m : undefined;
+}
+
 /** tshark's tvb_format_text_wsp: each whitespace control character shown as a space. */
 const wsp = (s: string): string => s.replace(/[\t\n\v\f\r]/g, ' ');
 
@@ -201,7 +231,7 @@ export function dissectImf(ctx: Ctx, off: number, end: number): void {
   const media = ctype !== null ? mediaLayer(ctype) : null;
   if (ctype !== null) {
     if (media !== null) {
-      ctx.layer(media, bodyAt, end - bodyAt, l);
+      openMedia(ctx, media, ctype, bodyAt, end - bodyAt, l);
       if (media === 'data-text-lines') info += ` (${ctype.trim()})`;
     }
   } else {

@@ -6,11 +6,11 @@
 // acknowledgement packets, and MQTT 5's properties. The protocol version a
 // connection's CONNECT names decides how its later packets are read.
 import type { Ctx, FieldNode } from './context';
-import { declare, HEX8 } from './fields';
+import { declare, treeLine, HEX8 } from './fields';
 import type { State } from './state';
 import type { TcpApp, TcpStream } from './tcpstream';
 import { GrowingHeaderFramer, HEADER_MORE, type Framer } from './framers';
-import { mediaLayer } from './imf';
+import { mediaLayer, openMedia } from './imf';
 import { joinKept } from './pdu';
 import * as readers from './bytes';
 import * as tables from './tables';
@@ -29,6 +29,12 @@ const CONNACK: Record<number, string> = {
   0: 'Connection Accepted', 1: 'Connection Refused: unacceptable protocol version', 2: 'Connection Refused: identifier rejected',
   3: 'Connection Refused: server unavailable', 4: 'Connection Refused: bad user name or password', 5: 'Connection Refused: not authorized',
 };
+
+// packet-mqtt.c appends the message type (the header flags' high nibble; mqtt.msgtype sits under them) to the protocol item
+treeLine('mqtt', (v) => {
+  const f = v.field('mqtt.hdrflags')?.value;
+  return typeof f === 'number' ? `${v.title}, ${TYPES[f >> 4] ?? 'Unknown'}` : v.title;
+}, ['mqtt.hdrflags']);
 
 declare('mqtt', 'MQ Telemetry Transport Protocol', [
   ['mqtt.hdrflags', 'uint', 'Header Flags', HEX8],
@@ -238,12 +244,12 @@ export class MqttApp implements TcpApp {
         case 2: {
           need(1);
           const af = d[o];
-          // MQTT 3.1's first byte is reserved: tshark shows no flags there
+          // MQTT 3.1's first byte is reserved: tshark shows no flags there, only the byte as Reserved
           if ((versions.get(s) ?? 4) !== 3) {
             const f = ctx.add(l, 'mqtt.conack.flags', af, o, 1);
             ctx.sub(f, 'mqtt.conack.flags.reserved', (af & 0xfe) !== 0, o, 1);
             ctx.sub(f, 'mqtt.conack.flags.sp', (af & 1) !== 0, o, 1);
-          }
+          } else ctx.add(l, 'mqtt.conack.flags.reserved', af !== 0, o, 1);
           o++;
           if (v5) { u8('mqtt.connack.reason_code'); props('mqtt.properties'); } else u8('mqtt.conack.val');
           break;
@@ -258,7 +264,7 @@ export class MqttApp implements TcpApp {
           info += `${id >= 0 ? ` (id=${id})` : ''} [${topic}]`;
           if (ctype !== null) {
             const media = mediaLayer(ctype);
-            if (media !== null) { ctx.layer(media, o, end - o); if (media === 'data-text-lines') info += ` (${ctype})`; }
+            if (media !== null) { openMedia(ctx, media, ctype, o, end - o); if (media === 'data-text-lines') info += ` (${ctype})`; }
           }
           o = end;
           break;

@@ -10,7 +10,7 @@
 // 4.0's packet-mysql.c.
 import type { Ctx, FieldNode } from './context';
 import type { State } from './state';
-import { declare, HEX8, HEX16 } from './fields';
+import { declare, treeLine, HEX8, HEX16 } from './fields';
 import * as readers from './bytes';
 import * as tables from './tables';
 import type { TcpApp } from './tcpstream';
@@ -23,6 +23,17 @@ const COMMANDS = ['Sleep', 'Quit', 'Use Database', 'Query', 'Show Fields', 'Crea
   'Process List', 'Connect', 'Kill Server Thread', 'Dump Debuginfo', 'Ping', 'Time', 'Insert Delayed', 'Change User', 'Send Binlog', 'Send Table',
   'Slave Connect', 'Register Slave', 'Prepare Statement', 'Execute Statement', 'Send BLOB', 'Close Statement', 'Reset Statement', 'Set Option',
   'Fetch Data', 'Daemon', 'Binlog Dump GTID', 'Reset Connection'];
+
+/**
+ * What each response packet was (packet-mysql.c appends it to the packet's
+ * protocol item: "MySQL Protocol - response OK"), by its layer's node, for
+ * the frame that made it (nodes are pooled and reused by later frames).
+ */
+const KINDS = new WeakMap<FieldNode, { frame: number; kind: string }>();
+treeLine('mysql', (v) => {
+  const k = KINDS.get(v.layer as FieldNode);
+  return k !== undefined && k.frame === v.dissection?.packet.number ? `${v.title} - ${k.kind}` : v.title;
+});
 
 declare('mysql', 'MySQL Protocol', [
   ['mysql.packet_length', 'uint', 'Packet Length'],
@@ -75,6 +86,8 @@ function lenenc(d: Uint8Array, o: number, end: number): [number, number] | null 
 
 class MysqlApp implements TcpApp {
   private held: Uint8Array | null = null;
+  /** what the response packet being read is, for its protocol item */
+  private kind = '';
   constructor(private readonly client: boolean) {}
   fin(): void {}
   reset(): void { this.held = null; }
@@ -104,7 +117,9 @@ class MysqlApp implements TcpApp {
       if (n > 0) ctx.protocols.pop();
       ctx.add(l, 'mysql.packet_length', len, o, 3);
       ctx.add(l, 'mysql.packet_number', d[o + 3], o + 3, 1);
+      this.kind = '';
       const text = this.client ? this.request(ctx, c, l, d, o + 4, o + 4 + len) : this.response(ctx, c, l, d, o + 4, o + 4 + len);
+      if (this.kind) KINDS.set(l, { frame: ctx.pkt.number, kind: this.kind });
       if (n === 0 || text) info = info || text;
       o += 4 + len;
     }
@@ -158,10 +173,13 @@ class MysqlApp implements TcpApp {
       if (code === 0xfe && end - o < 9) {
         ctx.add(l, 'mysql.response_code', code, o, 1);
         if (o + 5 <= end) ctx.add(l, 'mysql.server_status', u16le(d, o + 3), o + 3, 2);
+        this.kind = c.state === 'fields' ? 'intermediate EOF' : 'response EOF';
         set(c.state === 'fields' ? 'rows' : 'idle');
-      } else if (code === 0xff) this.error(ctx, l, d, o, end);
+      } else if (code === 0xff) { this.error(ctx, l, d, o, end); this.kind = 'response ERROR'; }
+      else this.kind = c.state === 'fields' ? 'field packet' : 'row packet';
       return '';
     }
+    this.kind = code === 0x00 ? 'response OK' : code === 0xff ? 'response ERROR' : '';
     if (code === 0x00 && (c.state === 'response' || c.state === 'auth' || c.state === 'idle')) {
       ctx.add(l, 'mysql.response_code', code, o, 1);
       const rows = lenenc(d, o + 1, end);
@@ -176,8 +194,9 @@ class MysqlApp implements TcpApp {
     }
     if (code === 0xff) { set('idle'); return `Response  Error ${this.error(ctx, l, d, o, end)}`; }
     if (code === 0xfe && c.state === 'auth') { ctx.add(l, 'mysql.response_code', code, o, 1); return 'Response  Auth Switch Request'; }
-    if (code === 0xfe && end - o < 9) { ctx.add(l, 'mysql.response_code', code, o, 1); set('idle'); return 'Response  EOF'; }
+    if (code === 0xfe && end - o < 9) { ctx.add(l, 'mysql.response_code', code, o, 1); set('idle'); this.kind = 'response EOF'; return 'Response  EOF'; }
     if (c.state === 'response') {
+      this.kind = 'column count';
       const n = lenenc(d, o, end);
       if (n) ctx.add(l, 'mysql.num_fields', n[0], o, n[1]);
       set('fields');

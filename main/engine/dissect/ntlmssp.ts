@@ -135,7 +135,8 @@ function avPairs(m: Msg, parent: FieldNode, p: string, s: number, e: number): vo
     const v = o + 4;
     if (v + len > e) { ctx.malformedAt('ntlmssp', `AV pair length ${len} runs past its list`, o + 2, 2); return; }
     const name = AV_NAMES[type];
-    if (type === 0) { ctx.sub(parent, `${p}.end`, null, o, 4); return; }
+    // the list's end pair: tshark 4.0 adds no item for it (its List End field stays empty)
+    if (type === 0) return;
     if (type >= 1 && type <= 5 || type === 9) { if (len > 0) ctx.sub(parent, `${p}.${name}`, utf16le(d, v, v + len), v, len); }
     else if (type === 6 && len >= 4) ctx.sub(parent, `${p}.flags`, u32le(d, v), v, 4);
     else if (type === 7 && len >= 8) ctx.sub(parent, `${p}.timestamp`, filetime(d, v), v, 8);
@@ -246,7 +247,11 @@ function ntlmv2(m: Msg, s: number, e: number): void {
 /** The NTLMSSP signature SPNEGO's mechListMIC carries (MS-NLMP 2.2.2.9). */
 function dissectVerifier(ctx: Ctx, _st: State, off: number, end: number): void {
   const d = ctx.d;
-  const l = ctx.layer('ntlmssp', off, end - off);
+  // packet-ntlmssp.c's verifier dissector adds no protocol item, only its
+  // Verifier field in the caller's (SPNEGO's) tree; being a dissector of the
+  // ntlmssp protocol it still counts in frame.protocols
+  ctx.protocols.push('ntlmssp');
+  const l = ctx.tree[ctx.tree.length - 1] ?? ctx.layer('ntlmssp', off, end - off);
   if (end - off < 16) { ctx.malformedAt('ntlmssp', 'NTLMSSP verifier cut short', off, end - off); return; }
   const v = ctx.add(l, 'ntlmssp.verf', null, off, 16);
   ctx.sub(v, 'ntlmssp.verf.vers', u32le(d, off), off, 4);

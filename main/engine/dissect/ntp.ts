@@ -4,7 +4,7 @@
 // NULL, format.ts), and an authenticator's key id and MAC. Control and
 // private modes (6, 7) are shown by their flags only.
 import type { Ctx } from './context';
-import { declare, HEX8 } from './fields';
+import { declare, treeLine, HEX8 } from './fields';
 import type { State } from './state';
 import { NTP_NULL } from './format';
 import * as readers from './bytes';
@@ -17,6 +17,12 @@ const MODES: Record<number, string> = {
   0: 'reserved', 1: 'symmetric active', 2: 'symmetric passive', 3: 'client', 4: 'server', 5: 'broadcast', 6: 'NTP control message', 7: 'reserved for private use',
 };
 const LEAP: Record<number, string> = { 0: 'no warning', 1: 'last minute of the day has 61 seconds', 2: 'last minute of the day has 59 seconds', 3: 'unknown (clock unsynchronized)' };
+
+// packet-ntp.c: the protocol item carries the Info text in parentheses
+treeLine('ntp', (v) => {
+  const vn = v.field('ntp.flags.vn')?.value, mode = v.field('ntp.flags.mode')?.value;
+  return typeof vn === 'number' && typeof mode === 'number' ? `${v.title} (NTP Version ${vn}, ${MODES[mode]})` : v.title;
+}, ['ntp.flags.vn', 'ntp.flags.mode']);
 
 declare('ntp', 'Network Time Protocol', [
   ['ntp.flags', 'uint', 'Flags', HEX8],

@@ -11,7 +11,7 @@
 // Fields and Info as tshark 4.0's packet-rpc.c and packet-portmap.c.
 import type { Ctx, FieldNode } from './context';
 import type { State } from './state';
-import { declare, HEX32 } from './fields';
+import { declare, treeLine, HEX32 } from './fields';
 import * as readers from './bytes';
 import * as tables from './tables';
 import type { RpcCall, RpcProgram } from './tables';
@@ -27,6 +27,13 @@ const ACCEPT: Record<number, string> = {
   0: 'RPC executed successfully', 1: 'remote hasn\'t exported program', 2: 'remote can\'t support version #',
   3: 'program can\'t support procedure', 4: 'procedure can\'t decode params', 5: 'remote system error',
 };
+
+// packet-rpc.c appends the message type and transaction id to the protocol item
+treeLine('rpc', (v) => {
+  const t = v.field('rpc.msgtyp')?.value, xid = v.field('rpc.xid')?.value;
+  if (typeof t !== 'number' || typeof xid !== 'number') return v.title;
+  return `${v.title}, Type:${t === 0 ? 'Call' : t === 1 ? 'Reply' : 'Unknown'} XID:0x${xid.toString(16).padStart(8, '0')}`;
+}, ['rpc.msgtyp', 'rpc.xid']);
 
 declare('rpc', 'Remote Procedure Call', [
   ['rpc.lastfrag', 'bool', 'Last Fragment'],

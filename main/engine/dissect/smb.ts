@@ -64,6 +64,7 @@ declare('smb', 'SMB (Server Message Block Protocol)', [
   ['smb.dialect.index', 'uint', 'Selected Index'],
   ['smb.max_mpx_count', 'uint', 'Max Mpx Count'],
   ['smb.max_bufsize', 'uint', 'Max Buffer Size'],
+  ['smb.max_buf', 'uint', 'Max Buffer'],
   ['smb.session_key', 'uint', 'Session Key', HEX32],
   ['smb.server_guid', 'string', 'Server GUID'],
   ['smb.security_blob_len', 'uint', 'Security Blob Length'],
@@ -225,7 +226,8 @@ function command(cmd: number, x: Cmd, path: string | undefined): string {
       else if (response && wct === 4) blobLen = u16le(d, w + 6);
       let auth = '';
       if (!response && wct >= 12) {
-        ctx.add(l, 'smb.max_bufsize', u16le(d, w + 4), w + 4, 2);
+        // (Session Setup's is the client's 16-bit Max Buffer; Max Buffer Size is Negotiate's 32-bit one)
+        ctx.add(l, 'smb.max_buf', u16le(d, w + 4), w + 4, 2);
         ctx.add(l, 'smb.max_mpx_count', u16le(d, w + 6), w + 6, 2);
         ctx.add(l, 'smb.session_key', u32le(d, w + 10), w + 10, 4);
       }
@@ -251,6 +253,11 @@ function command(cmd: number, x: Cmd, path: string | undefined): string {
         if (e1 < be) {
           const [lm, s2, e2] = zstr(x, e1, be, x.unicode);
           ctx.add(l, 'smb.native_lanman', lm, s2, e2 - s2);
+          // a response names the server's domain last
+          if (response && e2 < be) {
+            const [dom, s3, e3] = zstr(x, e2, be, x.unicode);
+            ctx.add(l, 'smb.primary_domain', dom, s3, e3 - s3);
+          }
         }
       }
       return auth ? `, ${auth}` : '';

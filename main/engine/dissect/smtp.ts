@@ -15,7 +15,7 @@ import type { State } from './state';
 import type { TcpApp, TcpFlow, TcpStream } from './tcpstream';
 import type { Framer } from './framers';
 import { TlsApp } from './tls';
-import { dissectImf } from './imf';
+import { dissectImf, openMedia } from './imf';
 import * as readers from './bytes';
 import * as tables from './tables';
 // bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
@@ -261,7 +261,7 @@ export class SmtpApp implements TcpApp {
     }
     if (complete) this.reassembled(ctx, ses, l, off);
     // a fragment still waiting for the rest of its mail is shown as its lines
-    else if (pdu === Pdu.Message) ctx.layer('data-text-lines', off, end - off, l);
+    else if (pdu === Pdu.Message) openMedia(ctx, 'data-text-lines', '', off, end - off, l); // no type: '(N lines)' only
   }
 
   /** The message is whole: its fragments, then the mail itself (IMF). */

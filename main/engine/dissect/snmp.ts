@@ -96,10 +96,11 @@ function value(x: S, v: Tlv, strings: boolean): void {
       case T_INTEGER: span(x, 'snmp.value.int', int(d, v) ?? 0, v); return;
       case T_OCTET_STRING:
         bytes(x, 'snmp.value.octets', v);
-        // tshark shows a printable string value of a successful response once more, in a layer of its own
+        // tshark shows a printable string value of a successful response once more: packet-snmp.c
+        // calls itself for it, which counts in frame.protocols but adds no protocol item
         if (strings && v.len > 0 && printable(d, v)) {
-          const sub = x.ctx.layer('snmp', v.value, v.len, x.l);
-          x.ctx.add(sub, 'snmp.var-bind_str', str(d, v), v.value, v.len);
+          x.ctx.protocols.push('snmp');
+          x.ctx.add(x.l, 'snmp.var-bind_str', str(d, v), v.value, v.len);
         }
         return;
       case T_NULL: span(x, 'snmp.value.null', null, v); return;

@@ -4,7 +4,7 @@
 // field holds the rest of the line from there) or RFC 3164 ones (the
 // timestamp as text, hostname, the tag in the process id field).
 import type { Ctx } from './context';
-import { declare } from './fields';
+import { declare, treeLine } from './fields';
 import type { State } from './state';
 import * as readers from './bytes';
 import * as tables from './tables';
@@ -15,6 +15,14 @@ const { latin1 } = readers;
 const FACILITIES = ['KERN', 'USER', 'MAIL', 'DAEMON', 'AUTH', 'SYSLOG', 'LPR', 'NEWS', 'UUCP', 'CRON', 'AUTHPRIV', 'FTP', 'NTP', 'AUDIT', 'ALERT', 'CRON2',
   'LOCAL0', 'LOCAL1', 'LOCAL2', 'LOCAL3', 'LOCAL4', 'LOCAL5', 'LOCAL6', 'LOCAL7'];
 const LEVELS = ['EMERG', 'ALERT', 'CRIT', 'ERR', 'WARNING', 'NOTICE', 'INFO', 'DEBUG'];
+
+// packet-syslog.c writes the protocol item itself: facility, level and the message
+treeLine('syslog', (v) => {
+  const fac = v.field('syslog.facility')?.value, lev = v.field('syslog.level')?.value;
+  const msg = v.value('syslog.msg') ?? '';
+  return typeof fac === 'number' && typeof lev === 'number'
+    ? `Syslog message: ${FACILITIES[fac] ?? 'UNKNOWN'}.${LEVELS[lev] ?? 'UNKNOWN'}: ${msg}` : `Syslog message: (unknown): ${msg}`;
+}, ['syslog.facility', 'syslog.level', 'syslog.msg']);
 
 declare('syslog', 'Syslog message', [
   ['syslog.facility', 'uint', 'Facility', { valueNames: Object.fromEntries(FACILITIES.map((n, i) => [i, n])) }],

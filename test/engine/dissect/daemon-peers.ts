@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createVethPair, type VethPair } from '../../lib/netns';
 import { startTcpdump } from '../../lib/tcpdump';
-import { exited, stopWhenClosed } from './peers';
+import { exited, keepCapture, stopWhenClosed } from './peers';
 
 export interface DaemonRun {
   pcap: string;
@@ -51,6 +51,7 @@ export async function runDaemon(spec: DaemonSpec): Promise<DaemonRun> {
   const dispose = (): void => {
     for (const p of procs) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
     pair.dispose();
+    keepCapture(join(dir, 'daemon.pcap'));
     rmSync(dir, { recursive: true, force: true });
   };
   const sub = (a: string): string => a.replaceAll('{ip}', pair.serverIp).replaceAll('{dir}', dir);

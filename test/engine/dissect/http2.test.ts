@@ -51,7 +51,7 @@ req({ ':method': 'POST', ':path': '/v1/echo', 'content-type': 'application/json'
 req({ ':path': '/big' });
 `;
 
-const FIELDS = ['frame.protocols', 'http2.type', 'http2.streamid', 'http2.length', 'http2.flags', 'http2.flags.end_stream',
+const FIELDS = ['frame.protocols', 'http', 'http2', 'json', 'data-text-lines', 'http2.type', 'http2.streamid', 'http2.length', 'http2.flags', 'http2.flags.end_stream',
   'http2.flags.eh', 'http2.r', 'http2.pad_length', 'http2.magic', 'http2.header.length', 'http2.header.count', 'http2.header.name',
   'http2.header.value', 'http2.header.repr', 'http2.header.index', 'http2.header.name.length', 'http2.header.value.length',
   'http2.headers.method', 'http2.headers.path', 'http2.headers.authority', 'http2.headers.scheme', 'http2.headers.status',

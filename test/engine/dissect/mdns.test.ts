@@ -31,7 +31,7 @@ for (const [port, group] of [[5353, '224.0.0.251'], [5355, '224.0.0.252']]) {
 }
 `;
 
-const FIELDS = ['frame.protocols', 'udp.stream', 'dns.id', 'dns.flags', 'dns.flags.response', 'dns.flags.opcode', 'dns.flags.authoritative', 'dns.flags.truncated', 'dns.flags.recdesired', 'dns.flags.recavail',
+const FIELDS = ['frame.protocols', 'udp.stream', 'mdns', 'llmnr', 'dns.id', 'dns.flags', 'dns.flags.response', 'dns.flags.opcode', 'dns.flags.authoritative', 'dns.flags.truncated', 'dns.flags.recdesired', 'dns.flags.recavail',
   'dns.flags.z', 'dns.flags.authenticated', 'dns.flags.checkdisable', 'dns.flags.rcode', 'dns.flags.conflict', 'dns.flags.tentative', 'dns.count.queries',
   'dns.count.answers', 'dns.qry.name', 'dns.qry.type', 'dns.qry.class', 'dns.qry.qu', 'dns.resp.name', 'dns.resp.type', 'dns.resp.class',
   'dns.resp.cache_flush', 'dns.resp.ttl', 'dns.resp.len', 'dns.a', 'dns.ptr.domain_name', 'dns.txt', '_ws.col.Protocol', '_ws.col.Info', '_ws.malformed'];

@@ -32,10 +32,10 @@ probe();
 const NO_OFFLOAD = ['sh', '-c', 'for i in $(ls /sys/class/net); do ethtool -K $i tso off gso off gro off >/dev/null 2>&1; done; true'];
 
 const FIELDS = [
-  'frame.protocols', 'tcp.stream', 'tcp.segment', 'mqtt.hdrflags', 'mqtt.msgtype', 'mqtt.hdr_reserved', 'mqtt.dupflag', 'mqtt.qos', 'mqtt.retain', 'mqtt.len',
+  'frame.protocols', 'tcp.stream', 'tcp.segment', 'mqtt', 'data-text-lines', 'mqtt.hdrflags', 'mqtt.msgtype', 'mqtt.hdr_reserved', 'mqtt.dupflag', 'mqtt.qos', 'mqtt.retain', 'mqtt.len',
   'mqtt.proto_len', 'mqtt.protoname', 'mqtt.ver', 'mqtt.conflags', 'mqtt.conflag.uname', 'mqtt.conflag.passwd', 'mqtt.conflag.retain', 'mqtt.conflag.qos',
   'mqtt.conflag.willflag', 'mqtt.conflag.cleansess', 'mqtt.kalive', 'mqtt.clientid_len', 'mqtt.clientid', 'mqtt.willtopic', 'mqtt.willmsg_len', 'mqtt.willmsg',
-  'mqtt.username_len', 'mqtt.username', 'mqtt.passwd', 'mqtt.conack.flags', 'mqtt.conack.flags.sp', 'mqtt.conack.val', 'mqtt.connack.reason_code', 'mqtt.msgid',
+  'mqtt.username_len', 'mqtt.username', 'mqtt.passwd', 'mqtt.conack.flags', 'mqtt.conack.flags.reserved', 'mqtt.conack.flags.sp', 'mqtt.conack.val', 'mqtt.connack.reason_code', 'mqtt.msgid',
   'mqtt.topic_len', 'mqtt.topic', 'mqtt.sub.qos', 'mqtt.suback.qos', 'mqtt.suback.reason_code', 'mqtt.subscription_options', 'mqtt.subscription_options_qos',
   'mqtt.subscription_options_nl', 'mqtt.msg', 'mqtt.property_len', 'mqtt.property_id', 'mqtt.prop_number', 'mqtt.property.content_type', 'mqtt.prop_key',
   'mqtt.prop_value', 'mqtt.prop_string', 'mqtt.puback.reason_code', 'mqtt.disconnect.reason_code', '_ws.col.Protocol', '_ws.col.Info', '_ws.malformed',

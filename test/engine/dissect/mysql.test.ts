@@ -14,7 +14,7 @@ const skip = (): string | false => tsharkSkip() || (!isRoot() ? 'needs root (net
   : !hasCommand('mariadbd') && !hasCommand('/usr/sbin/mariadbd') ? 'needs mariadb-server (scripts/setup.sh)'
     : !hasCommand('mariadb') ? 'needs mariadb-client' : !hasCommand('tcpdump') ? 'needs tcpdump' : false);
 
-const FIELDS = ['frame.protocols', 'tcp.stream', 'mysql.packet_length', 'mysql.packet_number', 'mysql.protocol', 'mysql.version', 'mysql.thread_id',
+const FIELDS = ['frame.protocols', 'tcp.stream', 'mysql', 'mysql.packet_length', 'mysql.packet_number', 'mysql.protocol', 'mysql.version', 'mysql.thread_id',
   'mysql.caps.server', 'mysql.server_status', 'mysql.auth_plugin', 'mysql.caps.client', 'mysql.max_packet', 'mysql.user', 'mysql.schema',
   'mysql.client_auth_plugin', 'mysql.command', 'mysql.query', 'mysql.response_code', 'mysql.affected_rows', 'mysql.error_code', 'mysql.sqlstate',
   'mysql.error.message', 'mysql.num_fields', '_ws.col.Protocol', '_ws.col.Info', '_ws.malformed'];

@@ -34,7 +34,7 @@ s.on('message', (m, r) => {
 s.bind(+process.env.PORT, process.env.HOST, () => console.log('listening'));
 `;
 
-const FIELDS = ['frame.protocols', 'udp.stream', 'ntp.flags', 'ntp.flags.li', 'ntp.flags.vn', 'ntp.flags.mode', 'ntp.stratum', 'ntp.ppoll', 'ntp.precision',
+const FIELDS = ['frame.protocols', 'udp.stream', 'ntp', 'ntp.flags', 'ntp.flags.li', 'ntp.flags.vn', 'ntp.flags.mode', 'ntp.stratum', 'ntp.ppoll', 'ntp.precision',
   'ntp.rootdelay', 'ntp.rootdispersion', 'ntp.refid', 'ntp.reftime', 'ntp.org', 'ntp.rec', 'ntp.xmt', 'ntp.keyid', 'ntp.mac',
   '_ws.col.Protocol', '_ws.col.Info', '_ws.malformed'];
 

@@ -3,9 +3,9 @@
 // with tcpdump on the server's side of the veth pair. Waits are on output
 // and process exit, never on time.
 import { type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { createVethPair } from '../../lib/netns';
 import { exited, waitForOutput } from '../../lib/process';
 import { startTcpdump, type Tcpdump } from '../../lib/tcpdump';
@@ -42,13 +42,14 @@ export async function runPeers(serverJs: string, port: number, clients: string[]
   const dir = mkdtempSync(join(tmpdir(), 'xdpscope-peers-'));
   const pair = createVethPair({ subnet });
   const procs: ChildProcess[] = [];
+  const pcap = join(dir, 'peers.pcap');
   const dispose = (): void => {
     for (const p of procs) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
     pair.dispose();
+    keepCapture(pcap);
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    const pcap = join(dir, 'peers.pcap');
     const dump = await startTcpdump(pair, 'server', pcap, 'tcp or udp');
     procs.push(dump.child);
     const server = pair.spawn(pair.serverNs, [process.execPath, '-e', serverJs], {
@@ -85,6 +86,19 @@ export async function stopWhenClosed(dump: Tcpdump): Promise<void> {
 }
 
 /** Every TCP connection in the (Ethernet, IPv4) capture so far has a FIN or RST from both ends. */
+let kept = 0;
+/**
+ * With XDPSCOPE_KEEP_PEERS=DIR, a copy of each peer capture is kept there
+ * (named after the test file) before the scratch folder goes: the field
+ * sweep (scripts/sweep-fields.ts) reads real peers' traffic that way.
+ */
+export function keepCapture(pcap: string): void {
+  const keep = process.env.XDPSCOPE_KEEP_PEERS;
+  if (!keep || !existsSync(pcap)) return;
+  const name = basename(process.argv[1] ?? 'peers', '.js').replace(/\.test$/, '');
+  copyFileSync(pcap, join(keep, `${name}-${process.pid}-${++kept}.pcap`));
+}
+
 export const size = (path: string): number => (existsSync(path) ? statSync(path).size : -1);
 
 /** (or 'udp' when the capture holds no TCP connection: nothing to wait for but the end of its packets) */

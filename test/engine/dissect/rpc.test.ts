@@ -14,7 +14,7 @@ import { damageNeverThrows } from './tshark-compare';
 import { mulberry32, testSeed } from '../../lib/rng';
 import { join } from 'node:path';
 
-export const RPC_FIELDS = ['frame.protocols', 'tcp.stream', 'rpc.xid', 'rpc.msgtyp', 'rpc.version', 'rpc.program', 'rpc.programversion', 'rpc.procedure',
+export const RPC_FIELDS = ['frame.protocols', 'tcp.stream', 'rpc', 'rpc.xid', 'rpc.msgtyp', 'rpc.version', 'rpc.program', 'rpc.programversion', 'rpc.procedure',
   'rpc.auth.flavor', 'rpc.auth.length', 'rpc.auth.stamp', 'rpc.auth.machinename', 'rpc.auth.uid', 'rpc.auth.gid', 'rpc.repframe', 'rpc.replystat',
   'rpc.state_accept', 'rpc.state_reject', 'rpc.version.min', 'rpc.version.max', 'rpc.lastfrag', 'rpc.fraglen', 'rpc.time', 'rpc.value_follows',
   '_ws.col.Protocol', '_ws.col.Info', '_ws.malformed'];

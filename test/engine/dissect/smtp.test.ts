@@ -72,7 +72,7 @@ const MAIL = 'From: Alice Example <alice@test.example>\\nTo: Bob <bob@test.examp
 const NO_OFFLOAD = ['sh', '-c', 'for i in $(ls /sys/class/net); do ethtool -K $i tso off gso off gro off >/dev/null 2>&1; done; true'];
 
 const FIELDS = [
-  'frame.protocols', 'tcp.stream', 'tcp.segment', 'smtp.req', 'smtp.rsp', 'smtp.command_line', 'smtp.req.command', 'smtp.req.parameter', 'smtp.response',
+  'frame.protocols', 'tcp.stream', 'tcp.segment', 'data-text-lines', 'smtp.req', 'smtp.rsp', 'smtp.command_line', 'smtp.req.command', 'smtp.req.parameter', 'smtp.response',
   'smtp.response.code', 'smtp.rsp.parameter', 'smtp.auth.username', 'smtp.auth.password', 'smtp.auth.username_password', 'smtp.data.fragment',
   'smtp.data.fragment.count', 'smtp.data.reassembled.length', 'imf.from', 'imf.to', 'imf.cc', 'imf.subject', 'imf.date', 'imf.message_id',
   'imf.user_agent', 'imf.mime_version', 'imf.content.type', 'imf.content.type.type', 'imf.content.type.parameters', 'imf.ext.mailer',

@@ -16,7 +16,7 @@ const CAP = join(ROOT, 'test', 'engine', 'dissect', 'data', 'snmp.pcap');
 const skip = hasCommand('tshark') ? false : 'tshark not installed';
 
 test('SNMP v1/v2c/v3 fields, Protocol and Info agree with tshark', { skip }, () => {
-  const fields = ['frame.protocols', 'snmp.version', 'snmp.community', 'snmp.data', 'snmp.request_id', 'snmp.error_status', 'snmp.error_index',
+  const fields = ['frame.protocols', 'snmp', 'snmp.version', 'snmp.community', 'snmp.data', 'snmp.request_id', 'snmp.error_status', 'snmp.error_index',
     'snmp.non_repeaters', 'snmp.max_repetitions', 'snmp.variable_bindings', 'snmp.name', 'snmp.value.int', 'snmp.value.octets', 'snmp.var-bind_str',
     'snmp.value.oid', 'snmp.value.null', 'snmp.value.counter', 'snmp.value.timeticks', 'snmp.noSuchObject', 'snmp.msgVersion', 'snmp.msgID',
     'snmp.msgMaxSize', 'snmp.msgFlags', 'snmp.v3.flags.auth', 'snmp.v3.flags.crypt', 'snmp.v3.flags.report', 'snmp.msgSecurityModel',

@@ -13,7 +13,7 @@ s.on('message', () => {});
 s.bind(+process.env.PORT, process.env.HOST, () => console.log('listening'));
 `;
 
-const FIELDS = ['frame.protocols', 'syslog.facility', 'syslog.level', 'syslog.msg', 'syslog.version', 'syslog.timestamp', 'syslog.timestamp_rfc3164',
+const FIELDS = ['frame.protocols', 'syslog', 'syslog.facility', 'syslog.level', 'syslog.msg', 'syslog.version', 'syslog.timestamp', 'syslog.timestamp_rfc3164',
   'syslog.hostname', 'syslog.appname', 'syslog.procid', 'syslog.msgid', '_ws.col.Protocol', '_ws.col.Info', '_ws.malformed'];
 
 test('syslog from logger (RFC 5424 and 3164) agrees with tshark', { skip: peersSkipReason() || (hasCommand('logger') ? false : 'needs logger (bsdutils)'), timeout: 60_000 }, async () => {
