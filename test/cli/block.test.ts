@@ -9,7 +9,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLI, liveSkipReason, outputDir } from '../lib/env';
+import { CLI, HELPER_START_MS, liveSkipReason, outputDir } from '../lib/env';
 import { createVethPair, type VethPair } from '../lib/netns';
 import { HELPER, xdpOn } from '../engine/capture/util';
 import { listener, sender, until } from '../engine/capture/udp-peers';
@@ -49,7 +49,7 @@ describe('xdpscope block (live)', { skip: skip ?? false }, () => {
     const gone = new Promise<void>((r) => capture.once('exit', () => r()));
     try {
       await until('the capture attached and its control socket is up', () => ({ err, socks: readdirSync(scratch) }),
-        (x) => /Capturing on/.test(x.err) && x.socks.some((f) => f.startsWith('block-')), 200);
+        (x) => /Capturing on/.test(x.err) && x.socks.some((f) => f.startsWith('block-')), 200, HELPER_START_MS);
       await rx.ready;
       const list0 = block('--list');
       assert.equal(list0.status, 0, list0.stderr);
@@ -108,7 +108,7 @@ describe('xdpscope block (live)', { skip: skip ?? false }, () => {
       let err2 = '';
       again.stderr!.on('data', (d) => { err2 += String(d); });
       const done2 = new Promise<number | null>((r) => again.once('exit', (c) => r(c)));
-      await until('the second capture attached', () => ({ err2, socks: readdirSync(scratch) }), (x) => /Capturing on/.test(x.err2) && x.socks.some((f) => f.startsWith('block-')), 200);
+      await until('the second capture attached', () => ({ err2, socks: readdirSync(scratch) }), (x) => /Capturing on/.test(x.err2) && x.socks.some((f) => f.startsWith('block-')), 200, HELPER_START_MS);
       assert.equal(block(pair.clientIp, '--ttl', '60').status, 0);
       tx.send(['w0', 'w1']);
       await until('both dropped', () => JSON.parse(block('--list', '--json').stdout)[0].entries[0]?.packets, (n) => n === 2, 200);

@@ -10,13 +10,13 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { liveSkipReason, outputDir } from '../lib/env';
+import { liveSkipReason, outputDir, HELPER_START_MS } from '../lib/env';
 import { createVethPair } from '../lib/netns';
 import { chromiumSkipReason, launchBrowser, pageCondition, shown, startServe, statusMatches, textMatches, VIEWPORT } from './harness';
 
 const OUT = outputDir('e2e');
 
-test('block an alert\'s source from the Insights panel, see it dropped, unblock it', { skip: (chromiumSkipReason() ?? liveSkipReason()) ?? false, timeout: 150_000 }, async () => {
+test('block an alert\'s source from the Insights panel, see it dropped, unblock it', { skip: (chromiumSkipReason() ?? liveSkipReason()) ?? false, timeout: 150_000 + HELPER_START_MS }, async () => {
   const net = createVethPair({ subnet: 243 });
   let served: Awaited<ReturnType<typeof startServe>> | null = null;
   const browser = await launchBrowser(net.serverNs);
@@ -30,7 +30,7 @@ test('block an alert\'s source from the Insights panel, see it dropped, unblock 
     await shown(page, row, `the interface ${net.serverIf} listed`, { timeout: 15_000 });
     await row.click();
     await page.getByRole('button', { name: new RegExp(`Start capture on ${net.serverIf}`) }).click();
-    await statusMatches(page, 'state', /capturing/, 20_000);
+    await statusMatches(page, 'state', /capturing/, HELPER_START_MS);
 
     // a flood: ping -f sends as fast as the replies come back, far above 100 echo requests a second
     const flood = spawnSync('ip', ['netns', 'exec', net.clientNs, 'ping', '-n', '-q', '-f', '-c', '600', net.serverIp], { encoding: 'utf8', timeout: 30_000 });

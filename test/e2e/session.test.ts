@@ -12,7 +12,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { execFileSync } from 'node:child_process';
 import type { Dialog, Page } from 'playwright-core';
-import { CAPTURES, outputDir, sharedCapturesSkipReason, hasCommand, liveSkipReason } from '../lib/env';
+import { CAPTURES, outputDir, sharedCapturesSkipReason, hasCommand, liveSkipReason, HELPER_START_MS } from '../lib/env';
 import { createVethPair } from '../lib/netns';
 import { chromiumSkipReason, dialogFrom, filterValue, launchBrowser, openPage, pageCondition, rowsRendered, shown, startServe, statusMatches, textMatches, VIEWPORT } from './harness';
 
@@ -217,7 +217,7 @@ test('open → filter → comment → hide a column → select → Save As → f
   assert.ok(!existsSync(saved));
 });
 
-test('live: capture on a veth pair, opening a file asks first, Save As stores the capture settings, reopen shows them', { skip: (chromiumSkipReason() ?? liveSkipReason()) ?? false, timeout: 150_000 }, async () => {
+test('live: capture on a veth pair, opening a file asks first, Save As stores the capture settings, reopen shows them', { skip: (chromiumSkipReason() ?? liveSkipReason()) ?? false, timeout: 150_000 + HELPER_START_MS }, async () => {
   const net = createVethPair();
   const http = net.spawn(net.serverNs, [process.execPath, '-e',
     `require('http').createServer((q,s)=>s.end('hello from the session test\\n')).listen(8080,'${net.serverIp}')`], { stdio: 'ignore' });
@@ -236,7 +236,7 @@ test('live: capture on a veth pair, opening a file asks first, Save As stores th
     await page.locator(`[data-iface="${net.serverIf}"]`).click({ timeout: 15_000 });
     await page.getByPlaceholder('e.g. tcp port 80').fill('tcp port 8080');
     await page.getByRole('button', { name: new RegExp(`Start capture on ${net.serverIf}`) }).click();
-    await statusMatches(page, 'state', /capturing/, 20_000);
+    await statusMatches(page, 'state', /capturing/, HELPER_START_MS);
     for (let i = 0; i < 3; i++) net.exec(net.clientNs, ['curl', '-s', '-m', '3', `http://${net.serverIp}:8080/session`]);
     await shown(page, page.locator('.ag-row', { hasText: 'GET /session HTTP/1.1' }).first(), 'a captured GET /session row', { timeout: 20_000 });
     await page.getByRole('button', { name: /Stop/ }).click();

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { CAPTURES, outputDir, sharedCapturesSkipReason, liveSkipReason, isRoot, hasCommand } from '../lib/env';
+import { CAPTURES, outputDir, sharedCapturesSkipReason, liveSkipReason, isRoot, hasCommand, HELPER_START_MS } from '../lib/env';
 import { createVethPair } from '../lib/netns';
 import { chromiumSkipReason, filterValue, launchBrowser, openPage, pageCondition, rowsRendered, shown, startServe, statusMatches, textMatches, VIEWPORT } from './harness';
 
@@ -136,7 +136,7 @@ test('shared capture: rows, filter, bad filter, enriched details, byte highlight
   }
 });
 
-test('live capture on a veth pair: pick the interface, start, see HTTP rows arrive, stop', { skip: (chromiumSkipReason() ?? liveSkipReason()) ?? false, timeout: 150_000 }, async () => {
+test('live capture on a veth pair: pick the interface, start, see HTTP rows arrive, stop', { skip: (chromiumSkipReason() ?? liveSkipReason()) ?? false, timeout: 150_000 + HELPER_START_MS }, async () => {
   const net = createVethPair();
   // XDP sees what arrives at the interface: HTTP requests from the client namespace to a server beside xdpscope
   const http = net.spawn(net.serverNs, [process.execPath, '-e',
@@ -153,7 +153,7 @@ test('live capture on a veth pair: pick the interface, start, see HTTP rows arri
     await row.click();
     await shot(page, '10-interfaces');
     await page.getByRole('button', { name: new RegExp(`Start capture on ${net.serverIf}`) }).click();
-    await statusMatches(page, 'state', /capturing/, 20_000);
+    await statusMatches(page, 'state', /capturing/, HELPER_START_MS);
     for (let i = 0; i < 5; i++) {
       net.exec(net.clientNs, ['curl', '-s', '-m', '3', '-A', 'xdpscope-e2e/1.0', `http://${net.serverIp}:8080/`]);
     }

@@ -13,7 +13,7 @@ import { spawnSync, type ChildProcess } from 'node:child_process';
 import { appendFileSync, chmodSync, chownSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLI, hasCommand, liveSkipReason } from '../lib/env';
+import { CLI, hasCommand, liveSkipReason, HELPER_START_MS } from '../lib/env';
 import { createVethPair, type VethPair } from '../lib/netns';
 import { bundledFiles, GRANT_DIR, HELPER_GROUP, HELPER_NAME } from '../../main/engine/privilege/paths';
 import { grantSource, runGrant, requestGrant, requestRevoke, elevatedCommand, installArgs, type Elevate } from '../../main/engine/privilege/grant';
@@ -117,7 +117,7 @@ async function captureAs(vp: VethPair, user: string, uid: number, helperPath: st
   };
   let status: string | null = null;
   try {
-    if (await waitFor(() => frames().includes(1), 10_000)) {
+    if (await waitFor(() => frames().includes(1), HELPER_START_MS)) {
       status = procStatusOf(uid, 'xdpscope-helper'); // comm: the first 15 characters of the name
       vp.exec(vp.clientNs, ['ping', '-c', '3', '-i', '0.2', '-W', '1', vp.serverIp], { timeoutMs: 10_000 });
       await waitFor(() => frames().includes(2), 5_000);
@@ -195,8 +195,8 @@ describe('one-time grant and least privilege (live)', { skip: skip ?? false }, (
       let stderr = '';
       child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
       const exited = new Promise<number | null>((res) => child.on('close', (code) => res(code)));
-      // Ping until the capture has its three packets and stops (bounded: 40 pings).
-      for (let i = 0; i < 40 && child.exitCode === null; i++) {
+      // Ping until the capture has its three packets and stops (bounded: the helper's start and 40 pings).
+      for (let i = 0, end = Date.now() + HELPER_START_MS; (i < 40 || Date.now() < end) && child.exitCode === null; i++) {
         try { vp!.exec(vp!.clientNs, ['ping', '-c', '1', '-W', '1', vp!.serverIp], { timeoutMs: 5_000 }); } catch { /* not attached yet */ }
         await new Promise((r) => setTimeout(r, 200));
       }

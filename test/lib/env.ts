@@ -24,6 +24,13 @@ export function outputDir(name: string): string {
   return dir;
 }
 
+/**
+ * Upper bound on a capture helper's start (attach, verify each BPF program):
+ * about 2 s on an idle machine, over 20 s at load 25 on 2 cores. It bounds a
+ * wait for state, so a quick start costs nothing.
+ */
+export const HELPER_START_MS = 90_000;
+
 export const isRoot = (): boolean => process.getuid?.() === 0;
 
 export function hasCommand(cmd: string): boolean {

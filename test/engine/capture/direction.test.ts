@@ -14,7 +14,7 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLI, hasCommand, liveSkipReason, outputDir } from '../../lib/env';
+import { CLI, hasCommand, liveSkipReason, outputDir, HELPER_START_MS } from '../../lib/env';
 import { createVethPair, type VethPair } from '../../lib/netns';
 import { exited, waitForOutput } from '../../lib/process';
 import { parseCaptureBuffer } from '../../../main/engine/file';
@@ -26,7 +26,7 @@ const skip = liveSkipReason() ?? (['tcpdump', 'tshark', 'clang', 'curl', 'python
 const out = outputDir('capture-direction');
 const env = { ...process.env, XDPSCOPE_HELPER: HELPER };
 
-const waitFor = (child: ChildProcess, stream: 'stdout' | 'stderr', re: RegExp): Promise<string> => waitForOutput(child, stream, re, 90_000);
+const waitFor = (child: ChildProcess, stream: 'stdout' | 'stderr', re: RegExp): Promise<string> => waitForOutput(child, stream, re, HELPER_START_MS);
 
 const tick = () => new Promise<void>((r) => setTimeout(r, 50));
 

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLI, ROOT, hasCommand, liveSkipReason, outputDir } from '../../lib/env';
+import { CLI, ROOT, hasCommand, liveSkipReason, outputDir, HELPER_START_MS } from '../../lib/env';
 import { createVethPair, type VethPair } from '../../lib/netns';
 import { exited, waitForOutput } from '../../lib/process';
 import { parseCaptureBuffer } from '../../../main/engine/file';
@@ -19,7 +19,7 @@ const skip = liveSkipReason() ?? (['tcpdump', 'tcpreplay', 'tshark', 'clang'].fi
 const out = outputDir('capture');
 const env = { ...process.env, XDPSCOPE_HELPER: HELPER };
 
-const waitFor = (child: ChildProcess, stream: 'stdout' | 'stderr', re: RegExp): Promise<string> => waitForOutput(child, stream, re, 90_000);
+const waitFor = (child: ChildProcess, stream: 'stdout' | 'stderr', re: RegExp): Promise<string> => waitForOutput(child, stream, re, HELPER_START_MS);
 
 function cli(pair: VethPair, args: string[]): ChildProcess {
   return spawn('ip', ['netns', 'exec', pair.serverNs, process.execPath, CLI, 'capture', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -168,7 +168,7 @@ describe('live capture', { skip: skip ? `needs ${skip}` : false }, () => {
     const timed = cli(pair, ['-i', pair.serverIf, '-w', file, '-a', 'duration:1']);
     assert.equal(await exited(timed), 0);
     const took = Date.now() - t0;
-    assert.ok(took >= 1000 && took < 15_000, `-a duration:1 took ${took} ms`);
+    assert.ok(took >= 1000 && took < HELPER_START_MS + 15_000, `-a duration:1 took ${took} ms`);
     assert.equal(xdpOn(pair.serverNs, pair.serverIf), '');
   });
 

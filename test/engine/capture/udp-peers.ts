@@ -6,9 +6,9 @@ import { type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { VethPair } from '../../lib/netns';
 
-/** Waits for a condition checked on each call of `poll` (bounded: 15 s). */
-export async function until<T>(what: string, poll: () => Promise<T> | T, ok: (v: T) => boolean, everyMs = 100): Promise<T> {
-  const end = Date.now() + 15_000;
+/** Waits for a condition checked on each call of `poll` (bounded: `withinMs`, 15 s unless told). */
+export async function until<T>(what: string, poll: () => Promise<T> | T, ok: (v: T) => boolean, everyMs = 100, withinMs = 15_000): Promise<T> {
+  const end = Date.now() + withinMs;
   for (;;) {
     const v = await poll();
     if (ok(v)) return v;

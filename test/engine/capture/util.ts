@@ -2,7 +2,7 @@
 // namespace while something happens, collect what it delivered.
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { ROOT } from '../../lib/env';
+import { ROOT, HELPER_START_MS } from '../../lib/env';
 import type { VethPair } from '../../lib/netns';
 import { startCapture, type HelperCaptureOptions, type CaptureExit, type HelperCapture } from '../../../main/engine/capture';
 import type { CaptureStats, HelloInfo } from '../../../main/engine/capture/protocol';
@@ -18,7 +18,7 @@ export function startInNs(pair: VethPair, opts: Partial<HelperCaptureOptions> = 
 
 /** Resolves on 'hello'; rejects with the helper's message if it exits first. */
 // the helper verifies and attaches up to three programs: seconds on a loaded machine
-export function helloOf(cap: HelperCapture, timeoutMs = 90_000): Promise<HelloInfo> {
+export function helloOf(cap: HelperCapture, timeoutMs = HELPER_START_MS): Promise<HelloInfo> {
   return new Promise((resolve, reject) => {
     const t = setTimeout(() => reject(new Error('no hello from the helper in time')), timeoutMs);
     cap.once('hello', (h) => { clearTimeout(t); resolve(h); });

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { lstatSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLI, liveSkipReason, outputDir } from '../../lib/env';
+import { CLI, liveSkipReason, outputDir, HELPER_START_MS } from '../../lib/env';
 import { createVethPair, type VethPair } from '../../lib/netns';
 import { parseCaptureBuffer } from '../../../main/engine/file';
 import { HELPER } from '../capture/util';
@@ -37,7 +37,7 @@ async function captureWhilePinging(p: VethPair, args: string[]): Promise<{ code:
   return { code, stderr };
 }
 
-test('-b packets:10 -b files:3 -c 45: files 3 to 5 kept, dumpcap-named, whole, private, consecutive', { skip, timeout: 60_000 }, async () => {
+test('-b packets:10 -b files:3 -c 45: files 3 to 5 kept, dumpcap-named, whole, private, consecutive', { skip, timeout: 60_000 + HELPER_START_MS }, async () => {
   const p = pair!;
   const dir = mkdtempSync(join(outputDir('file'), 'capture-ring-'));
   const { code, stderr } = await captureWhilePinging(p, ['-w', join(dir, 'ring.pcapng'), '-b', 'packets:10', '-b', 'files:3', '-c', '45']);
@@ -63,7 +63,7 @@ test('-b packets:10 -b files:3 -c 45: files 3 to 5 kept, dumpcap-named, whole, p
   for (let i = 1; i < seqs.length; i++) assert.equal(seqs[i], seqs[i - 1] + 1, `consecutive echo requests: ${seqs.join(',')}`);
 });
 
-test('-a files:2 with -b packets:10 stops the capture by itself after exactly 20 packets in 2 files', { skip, timeout: 60_000 }, async () => {
+test('-a files:2 with -b packets:10 stops the capture by itself after exactly 20 packets in 2 files', { skip, timeout: 60_000 + HELPER_START_MS }, async () => {
   const p = pair!;
   const dir = mkdtempSync(join(outputDir('file'), 'capture-ring-stop-'));
   const { code, stderr } = await captureWhilePinging(p, ['-w', join(dir, 'stop.pcapng'), '-b', 'packets:10', '-a', 'files:2']);
@@ -74,7 +74,7 @@ test('-a files:2 with -b packets:10 stops the capture by itself after exactly 20
   assert.deepEqual(files.map((f) => parseCaptureBuffer(readFileSync(join(dir, f))).packets.length), [10, 10]);
 });
 
-test('-a filesize:5 stops once the file holds 5000 bytes: the packet that crossed is the last', { skip, timeout: 60_000 }, async () => {
+test('-a filesize:5 stops once the file holds 5000 bytes: the packet that crossed is the last', { skip, timeout: 60_000 + HELPER_START_MS }, async () => {
   const p = pair!;
   const dir = mkdtempSync(join(outputDir('file'), 'capture-size-stop-'));
   const path = join(dir, 'one.pcapng');

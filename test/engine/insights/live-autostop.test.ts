@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLI, ROOT, liveSkipReason } from '../../lib/env';
+import { CLI, HELPER_START_MS, ROOT, liveSkipReason } from '../../lib/env';
 import { createVethPair } from '../../lib/netns';
 import { scratch } from './pipeline';
 
@@ -16,7 +16,7 @@ const HELPER = join(ROOT, 'helper', 'xdpscope-helper');
 const skip = liveSkipReason() ?? (existsSync(HELPER) ? null : 'capture helper not built');
 const DURATION = 4;
 
-test('live insights -a duration:N runs N seconds after the capture attached, and sees traffic sent after the attach', { skip: skip ?? false, timeout: 60_000 }, async () => {
+test('live insights -a duration:N runs N seconds after the capture attached, and sees traffic sent after the attach', { skip: skip ?? false, timeout: 60_000 + HELPER_START_MS }, async () => {
   const wrapper = scratch('slow-helper.sh');
   // the slow attach is the fixture (held past the whole duration), not a wait for something
   writeFileSync(wrapper, `#!/bin/sh\nsleep ${DURATION + 1}\nexec '${HELPER}' "$@"\n`);

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, liveSkipReason } from '../../lib/env';
+import { ROOT, liveSkipReason, HELPER_START_MS } from '../../lib/env';
 import { createVethPair } from '../../lib/netns';
 import { startCapture } from '../../../main/engine/capture';
 import { createDissector } from '../../../main/engine/insights/file';
@@ -17,7 +17,7 @@ const HELPER = join(ROOT, 'helper', 'xdpscope-helper');
 const skip = liveSkipReason() ?? (existsSync(HELPER) ? null : `capture helper not built (${HELPER}): run node scripts/build.mjs`);
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-test('a live connect scan and SSH login burst raise port-scan and brute-force alerts during the capture', { skip: skip ?? false, timeout: 90_000 }, async () => {
+test('a live connect scan and SSH login burst raise port-scan and brute-force alerts during the capture', { skip: skip ?? false, timeout: 90_000 + HELPER_START_MS }, async () => {
   const pair = createVethPair();
   const cap = startCapture({ iface: pair.serverIf, helper: HELPER, wrapper: ['ip', 'netns', 'exec', pair.serverNs] });
   const engine = new InsightsEngine();
@@ -35,7 +35,7 @@ test('a live connect scan and SSH login burst raise port-scan and brute-force al
     });`], { stdio: ['ignore', 'pipe', 'pipe'] });
   try {
     await new Promise<void>((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error('no hello from the capture helper')), 15_000);
+      const t = setTimeout(() => reject(new Error('no hello from the capture helper')), HELPER_START_MS);
       cap.once('hello', () => { clearTimeout(t); resolve(); });
       cap.once('exit', (x) => { clearTimeout(t); reject(new Error(`helper exited (${x.code}): ${x.message}`)); });
     });

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLI, hasCommand, liveSkipReason } from '../../lib/env';
+import { CLI, hasCommand, liveSkipReason, HELPER_START_MS } from '../../lib/env';
 import { createVethPair } from '../../lib/netns';
 import { openSession, saveSession } from '../../../main/engine/session';
 import type { RawPacket } from '../../../main/engine/types';
@@ -34,7 +34,7 @@ function echoKey(p: RawPacket): string | null {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-test('kill -9 of `xdpscope capture -w`: the file opens with every packet up to the last flush', { skip: skipReason() ?? undefined, timeout: 90_000 }, async (tc) => {
+test('kill -9 of `xdpscope capture -w`: the file opens with every packet up to the last flush', { skip: skipReason() ?? undefined, timeout: 90_000 + HELPER_START_MS }, async (tc) => {
   const dir = tempDir('live');
   const xdpFile = join(dir, 'xdp.pcapng');
   const dumpFile = join(dir, 'tcpdump.pcap');
@@ -44,7 +44,7 @@ test('kill -9 of `xdpscope capture -w`: the file opens with every packet up to t
     let capErr = '';
     const capExit = new Promise<NodeJS.Signals | null>((res) => cap.on('exit', (_c, sig) => res(sig)));
     await new Promise<void>((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`capture did not start: ${capErr}`)), 20_000);
+      const t = setTimeout(() => reject(new Error(`capture did not start: ${capErr}`)), HELPER_START_MS);
       cap.stderr!.on('data', (d: Buffer) => {
         capErr += d.toString();
         if (/Capturing on/.test(capErr)) { clearTimeout(t); resolve(); }
