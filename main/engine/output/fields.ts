@@ -110,7 +110,7 @@ export class FieldsFormatter {
 // --- byte output: the -T fields hot path writes values straight into the
 // output buffer (no per-value strings, no line string to encode) ---
 
-const K_GENERIC = 0, K_UINT = 1, K_IPV4 = 2, K_ETHER = 3, K_HEX = 4, K_BOOL = 5, K_STRING = 6, K_PROTOCOLS = 7, K_EPOCH = 8, K_PROTO_ITEM = 9;
+const K_GENERIC = 0, K_UINT = 1, K_IPV4 = 2, K_ETHER = 3, K_HEX = 4, K_BOOL = 5, K_STRING = 6, K_PROTOCOLS = 7, K_EPOCH = 8, K_PROTO_ITEM = 9, K_IPV6 = 10;
 
 const HEXC = Buffer.from('0123456789abcdef', 'latin1');
 
@@ -133,6 +133,48 @@ function putUint(buf: Buffer, pos: number, v: number): number {
     n = q;
   }
   return pos + len;
+}
+
+const MAPPED = Buffer.from('::ffff:', 'latin1');
+
+/**
+ * Writes a 16-byte IPv6 address as ipv6ToString (dissect/addr.ts) spells it
+ * — the longest run of two or more zero groups as "::", ::ffff:a.b.c.d for
+ * IPv4-mapped — without building the string; returns the new position.
+ */
+export function putIpv6(buf: Buffer, pos: number, b: Uint8Array): number {
+  let bestStart = -1, bestLen = 0;
+  for (let i = 0; i < 8;) {
+    if (b[2 * i] !== 0 || b[2 * i + 1] !== 0) { i++; continue; }
+    let j = i;
+    while (j < 8 && b[2 * j] === 0 && b[2 * j + 1] === 0) j++;
+    if (j - i > bestLen && j - i >= 2) { bestStart = i; bestLen = j - i; }
+    i = j;
+  }
+  if (bestStart === 0 && bestLen === 5 && b[10] === 0xff && b[11] === 0xff) {
+    for (let i = 0; i < MAPPED.length; i++) buf[pos++] = MAPPED[i];
+    for (let i = 12; i < 16; i++) {
+      pos = putUint(buf, pos, b[i]);
+      if (i < 15) buf[pos++] = 46;
+    }
+    return pos;
+  }
+  for (let i = 0; i < 8; i++) {
+    if (i === bestStart) {
+      buf[pos++] = 58;
+      if (i === 0) buf[pos++] = 58;
+      i += bestLen - 1;
+      continue;
+    }
+    const v = (b[2 * i] << 8) | b[2 * i + 1];
+    // hex without leading zeros
+    if (v >= 0x1000) buf[pos++] = HEXC[v >> 12];
+    if (v >= 0x100) buf[pos++] = HEXC[(v >> 8) & 15];
+    if (v >= 0x10) buf[pos++] = HEXC[(v >> 4) & 15];
+    buf[pos++] = HEXC[v & 15];
+    if (i < 7) buf[pos++] = 58;
+  }
+  return pos;
 }
 
 /** Writes text; ASCII by a byte loop (cheaper than a native call for short values), the rest as utf8. */
@@ -195,6 +237,7 @@ export class FieldsByteWriter {
       if (t === 'protocol') return K_PROTO_ITEM;
       if (t === 'ipv4') return K_IPV4;
       if (t === 'ether') return K_ETHER;
+      if (t === 'ipv6') return K_IPV6;
       if (t === 'string') return K_STRING;
       if (t === 'abstime') return K_GENERIC;
       if (this.hexW[i]) return K_HEX;
@@ -336,6 +379,13 @@ export class FieldsByteWriter {
             buf[pos++] = HEXC[v[i] >> 4]; buf[pos++] = HEXC[v[i] & 15];
           }
           out.pos = pos;
+          return;
+        }
+        break;
+      case K_IPV6:
+        if (v instanceof Uint8Array && v.length === 16) {
+          const buf = out.room(45 + this.slack);
+          out.pos = putIpv6(buf, out.pos, v);
           return;
         }
         break;
