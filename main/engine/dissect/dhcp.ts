@@ -61,8 +61,12 @@ export function dissectDhcp(ctx: Ctx, off: number, end: number): void {
   ctx.add(l, 'dhcp.ip.relay', u32(d, off + 24), off + 24, 4);
   const mac = hlen === 6 ? d.subarray(off + 28, off + 34) : null;
   if (mac) ctx.add(l, 'dhcp.hw.mac_addr', mac, off + 28, 6);
-  const bootp = op === 1 ? `Boot Request${mac ? ` from ${macWithName(mac)}` : ''}` : op === 2 ? 'Boot Reply' : `BOOTP op ${op}`;
-  ctx.info = bootp;
+  if (op === 1 && mac) {
+    // lazy: naming the address loads the whole manuf database, which a read
+    // that never shows Info (-T fields, -Y without a summary) must not pay for
+    const m = Uint8Array.from(mac);
+    ctx.info = () => `Boot Request from ${macWithName(m)}`;
+  } else ctx.info = op === 1 ? 'Boot Request' : op === 2 ? 'Boot Reply' : `BOOTP op ${op}`;
   if (end - off < 240) {
     // sname/file/cookie cut short: what tshark reports as a size-limited BOOTP packet
     if (ctx.pkt.capLen >= ctx.pkt.origLen) ctx.malformedAt('dhcp', `BOOTP header cut short (${end - off} of 240 bytes)`, off, end - off);

@@ -41,6 +41,12 @@ export interface OpenOptions {
 /** Where the (decompressed) bytes come from. */
 interface ByteSource {
   read(into: Buffer, off: number, len: number): Promise<number>;
+  /**
+   * The next bytes as a chunk of their own with `tail` copied in front,
+   * when a finished read-ahead holds them (the bytes read are not copied
+   * again); null when there is none: read() then serves.
+   */
+  chunkAfter?(tail: Uint8Array): Promise<Buffer | null>;
   /** bytes taken from the file on disk so far */
   readonly rawBytes: number;
   close(): Promise<void>;
@@ -57,15 +63,28 @@ class FileSource implements ByteSource {
   private ahead: Ahead[] = [];
   constructor(private readonly fh: FileHandle) {}
 
+  async chunkAfter(tail: Uint8Array): Promise<Buffer | null> {
+    const a = this.ahead[0];
+    if (a === undefined || a.used !== 0 || a.at !== this.rawBytes || tail.length > HEADROOM) return null;
+    const got = await a.done;
+    // nothing read ahead (the end, or an error the direct read reports): read() decides
+    if (got === 0) return null;
+    this.ahead.shift();
+    this.rawBytes += got;
+    if (got === a.buf.length - HEADROOM) this.ahead.push(this.readAhead(a.at + got, got));
+    a.buf.set(tail, HEADROOM - tail.length);
+    return a.buf.subarray(HEADROOM - tail.length, HEADROOM + got);
+  }
+
   async read(into: Buffer, off: number, len: number): Promise<number> {
     const a = this.ahead[0];
     if (a !== undefined && a.at + a.used === this.rawBytes) {
       const got = await a.done;
       // a short read-ahead may have hit an end the file has since grown past: such an end is read afresh
       if (a.used < got) {
-        if (got === a.buf.length && this.ahead.length === 1) this.ahead.push(this.readAhead(a.at + got, a.buf.length));
+        if (got === a.buf.length - HEADROOM && this.ahead.length === 1) this.ahead.push(this.readAhead(a.at + got, got));
         const n = Math.min(len, got - a.used);
-        a.buf.copy(into, off, a.used, a.used + n);
+        a.buf.copy(into, off, HEADROOM + a.used, HEADROOM + a.used + n);
         a.used += n;
         this.rawBytes += n;
         if (a.used === got) this.ahead.shift();
@@ -81,9 +100,10 @@ class FileSource implements ByteSource {
   }
 
   private readAhead(at: number, size: number): Ahead {
-    const buf = Buffer.allocUnsafe(size);
+    // read after a headroom, where chunkAfter() puts the unparsed tail of the chunk before
+    const buf = Buffer.allocUnsafe(HEADROOM + size);
     // an error surfaces from the direct read that follows a 0-byte read-ahead
-    const done = this.fh.read(buf, 0, size, at).then((r) => r.bytesRead, () => 0);
+    const done = this.fh.read(buf, HEADROOM, size, at).then((r) => r.bytesRead, () => 0);
     return { at, buf, used: 0, done };
   }
 
@@ -100,7 +120,11 @@ class FileSource implements ByteSource {
   }
 }
 
+/** buf: HEADROOM bytes, then the bytes read from `at` */
 interface Ahead { at: number; buf: Buffer; used: number; done: Promise<number> }
+
+/** room before read-ahead bytes for a chunk's unparsed tail (a record cut by the chunk's end: most are smaller) */
+const HEADROOM = 1 << 16;
 
 /**
  * Decompressed bytes of a gzip file. Events are queued by hand rather than
@@ -316,6 +340,16 @@ export class CaptureFile {
   /** Reads the next chunk, keeping the unparsed tail of the current one in front of it. */
   private async fill(): Promise<void> {
     const tail = this.end - this.pos;
+    // the read-ahead buffer becomes the chunk: its bytes are not copied into a new one
+    const ahead = this.source.chunkAfter !== undefined && tail + this.chunkSize >= this.parser.need
+      ? await this.source.chunkAfter(this.buf.subarray(this.pos, this.end)) : null;
+    if (ahead !== null) {
+      this.base += this.pos;
+      this.buf = ahead;
+      this.pos = 0;
+      this.end = ahead.length;
+      return;
+    }
     const size = Math.max(this.chunkSize, this.parser.need, tail + 1);
     const next = Buffer.allocUnsafe(size);
     this.buf.copy(next, 0, this.pos, this.end);

@@ -48,16 +48,13 @@ export class FieldsFormatter {
   private readonly tail: string[];
 
   constructor(private readonly o: FieldsOptions) {
-    o.fields.forEach((f, i) => {
-      const list = this.index.get(f);
-      if (list) list.push(i);
-      else this.index.set(f, [i]);
-    });
+    // a field named twice prints in its last column only, the others stay empty (as tshark 4.0)
+    o.fields.forEach((f, i) => { this.index.set(f, [i]); });
     this.format = o.fields.map((f) => (f === 'frame.time_epoch' ? formatValue : formatterFor(f)));
     this.proto = o.fields.map((f) => getField(f)?.type === 'protocol');
     this.vals = o.fields.map(() => '');
     this.seen = o.fields.map(() => false);
-    this.column = o.fields.map(columnOf);
+    this.column = o.fields.map((f, i) => (o.fields.lastIndexOf(f) === i ? columnOf(f) : null));
     this.seps = o.fields.map((_, i) => o.separator.repeat(i));
     this.tail = this.seps.map((x) => x + '\n');
   }
@@ -113,7 +110,7 @@ export class FieldsFormatter {
 // --- byte output: the -T fields hot path writes values straight into the
 // output buffer (no per-value strings, no line string to encode) ---
 
-const K_GENERIC = 0, K_UINT = 1, K_IPV4 = 2, K_ETHER = 3, K_HEX = 4, K_BOOL = 5, K_STRING = 6, K_PROTOCOLS = 7, K_EPOCH = 8, K_PROTO_ITEM = 9;
+const K_GENERIC = 0, K_UINT = 1, K_IPV4 = 2, K_ETHER = 3, K_HEX = 4, K_BOOL = 5, K_STRING = 6, K_PROTOCOLS = 7, K_EPOCH = 8, K_PROTO_ITEM = 9, K_IPV6 = 10;
 
 const HEXC = Buffer.from('0123456789abcdef', 'latin1');
 
@@ -138,6 +135,48 @@ function putUint(buf: Buffer, pos: number, v: number): number {
   return pos + len;
 }
 
+const MAPPED = Buffer.from('::ffff:', 'latin1');
+
+/**
+ * Writes a 16-byte IPv6 address as ipv6ToString (dissect/addr.ts) spells it
+ * — the longest run of two or more zero groups as "::", ::ffff:a.b.c.d for
+ * IPv4-mapped — without building the string; returns the new position.
+ */
+export function putIpv6(buf: Buffer, pos: number, b: Uint8Array): number {
+  let bestStart = -1, bestLen = 0;
+  for (let i = 0; i < 8;) {
+    if (b[2 * i] !== 0 || b[2 * i + 1] !== 0) { i++; continue; }
+    let j = i;
+    while (j < 8 && b[2 * j] === 0 && b[2 * j + 1] === 0) j++;
+    if (j - i > bestLen && j - i >= 2) { bestStart = i; bestLen = j - i; }
+    i = j;
+  }
+  if (bestStart === 0 && bestLen === 5 && b[10] === 0xff && b[11] === 0xff) {
+    for (let i = 0; i < MAPPED.length; i++) buf[pos++] = MAPPED[i];
+    for (let i = 12; i < 16; i++) {
+      pos = putUint(buf, pos, b[i]);
+      if (i < 15) buf[pos++] = 46;
+    }
+    return pos;
+  }
+  for (let i = 0; i < 8; i++) {
+    if (i === bestStart) {
+      buf[pos++] = 58;
+      if (i === 0) buf[pos++] = 58;
+      i += bestLen - 1;
+      continue;
+    }
+    const v = (b[2 * i] << 8) | b[2 * i + 1];
+    // hex without leading zeros
+    if (v >= 0x1000) buf[pos++] = HEXC[v >> 12];
+    if (v >= 0x100) buf[pos++] = HEXC[(v >> 8) & 15];
+    if (v >= 0x10) buf[pos++] = HEXC[(v >> 4) & 15];
+    buf[pos++] = HEXC[v & 15];
+    if (i < 7) buf[pos++] = 58;
+  }
+  return pos;
+}
+
 /** Writes text; ASCII by a byte loop (cheaper than a native call for short values), the rest as utf8. */
 function putText(out: OutputBuffer, slack: number, s: string): void {
   const n = s.length;
@@ -157,13 +196,22 @@ function putText(out: OutputBuffer, slack: number, s: string): void {
 }
 
 export class FieldsByteWriter {
-  private readonly index = new Map<string, number[]>();
+  /** field name → its column (a name given twice: the last) */
+  private readonly index = new Map<string, number>();
   private readonly kind: number[];
   private readonly hexW: number[];
   private readonly fmt: Array<(f: Field) => string>;
-  /** per column: the packet's occurrences in hits[k][0..count[k]) (arrays reused, never shrunk) */
-  private readonly hits: Field[][];
-  private readonly count: Int32Array;
+  // Per column, the packet's occurrences as a chain of indexes into d.fields: head[k], then
+  // next[i] until -1; a column is empty unless stamp[k] is this packet's gen. Typed arrays, no
+  // clearing per packet: the field objects are not stored anywhere until they are printed.
+  private readonly stamp: Int32Array;
+  private readonly head: Int32Array;
+  private readonly tailOf: Int32Array;
+  private next = new Int32Array(256);
+  private gen = 0;
+  private readonly n: number;
+  /** some column prints one of tshark's default columns */
+  private readonly anyColumn: boolean;
   private readonly sep: Buffer;
   private readonly agg: Buffer;
   private readonly quote: number;
@@ -178,11 +226,8 @@ export class FieldsByteWriter {
   private secDigits = Buffer.alloc(0);
 
   constructor(o: FieldsOptions) {
-    o.fields.forEach((f, i) => {
-      const list = this.index.get(f);
-      if (list) list.push(i);
-      else this.index.set(f, [i]);
-    });
+    // a field named twice prints in its last column only, the others stay empty (as tshark 4.0)
+    o.fields.forEach((f, i) => { this.index.set(f, i); });
     this.fmt = o.fields.map((f) => (f === 'frame.time_epoch' ? formatValue : formatterFor(f)));
     this.hexW = o.fields.map((f) => hexWidth(f));
     this.kind = o.fields.map((f, i) => {
@@ -192,6 +237,7 @@ export class FieldsByteWriter {
       if (t === 'protocol') return K_PROTO_ITEM;
       if (t === 'ipv4') return K_IPV4;
       if (t === 'ether') return K_ETHER;
+      if (t === 'ipv6') return K_IPV6;
       if (t === 'string') return K_STRING;
       if (t === 'abstime') return K_GENERIC;
       if (this.hexW[i]) return K_HEX;
@@ -199,13 +245,16 @@ export class FieldsByteWriter {
       if (t === 'bool') return K_BOOL;
       return K_GENERIC;
     });
-    this.hits = o.fields.map(() => []);
-    this.count = new Int32Array(o.fields.length);
+    this.n = o.fields.length;
+    this.stamp = new Int32Array(this.n);
+    this.head = new Int32Array(this.n);
+    this.tailOf = new Int32Array(this.n);
     this.sep = Buffer.from(o.separator, 'utf8');
     this.agg = Buffer.from(o.aggregator, 'utf8');
     this.quote = o.quote === 'd' ? 0x22 : o.quote === 's' ? 0x27 : 0;
     this.occ = o.occurrence;
-    this.column = o.fields.map(columnOf);
+    this.column = o.fields.map((f, i) => (o.fields.lastIndexOf(f) === i ? columnOf(f) : null));
+    this.anyColumn = this.column.some((c) => c !== null);
     this.nano = o.nano === true;
     this.slack = o.fields.length * (this.sep.length + 2) + 8;
   }
@@ -215,8 +264,7 @@ export class FieldsByteWriter {
   private lastProto = '';
   private lastProtoBytes: Buffer | undefined = undefined;
   /** columns by field slot (see bindSlots) */
-  private bySlot: number[][] | null = null;
-  /** by field slot: its only column, -1 for none, -2 for several (then bySlot) */
+  /** by field slot: its column, -1 for none */
   private slotCol: Int32Array | null = null;
 
   /**
@@ -225,45 +273,38 @@ export class FieldsByteWriter {
    * Dissector's packets may be written afterwards.
    */
   bindSlots(names: string[] | null): this {
-    this.bySlot = names === null ? null : names.map((n) => this.index.get(n) ?? []);
-    this.slotCol = this.bySlot === null ? null : Int32Array.from(this.bySlot, (at) => (at.length === 0 ? -1 : at.length === 1 ? at[0] : -2));
+    this.slotCol = names === null ? null : Int32Array.from(names, (n) => this.index.get(n) ?? -1);
     return this;
   }
 
   /** Appends the packet's line to out (same text as FieldsFormatter.line). */
   write(d: Dissection, out: OutputBuffer): void {
-    const hits = this.hits, count = this.count, idx = this.index, occ = this.occ;
-    const n = hits.length;
-    count.fill(0);
+    const idx = this.index, occ = this.occ;
+    const n = this.n;
+    const stamp = this.stamp, head = this.head, tailOf = this.tailOf;
+    let g = this.gen + 1;
+    if (g > 0x3fffffff) { stamp.fill(0); g = 1; }
+    this.gen = g;
     const fields: Field[] = d.fields;
-    const bySlot = this.bySlot, slotCol = this.slotCol;
+    let next = this.next;
+    if (next.length < fields.length) next = this.next = new Int32Array(fields.length * 2);
+    const slotCol = this.slotCol;
     for (let i = 0; i < fields.length; i++) {
       const f = fields[i];
       const slot = (f as Field & { slot?: number }).slot;
-      let at: number[] | undefined;
-      if (slotCol !== null && bySlot !== null && slot !== undefined && slot >= 0) {
-        // the common case, a field in exactly one column, without the column list
-        const k = slotCol[slot];
-        if (k === -1) continue;
-        if (k >= 0) {
-          const c = count[k];
-          if (occ === 'a' || c === 0) { hits[k][c] = f; count[k] = c + 1; }
-          else if (occ === 'l') hits[k][0] = f;
-          continue;
-        }
-        at = bySlot[slot];
-      } else if (slot === -2) continue;
-      else at = idx.get(f.name);
-      if (at === undefined) continue;
-      for (let j = 0; j < at.length; j++) {
-        const k = at[j];
-        const c = count[k];
-        if (occ === 'a' || c === 0) { hits[k][c] = f; count[k] = c + 1; }
-        else if (occ === 'l') hits[k][0] = f;
-      }
+      let k: number | undefined;
+      // field-subset mode: the column by the field's slot, without looking its name up
+      if (slotCol !== null && slot !== undefined && slot >= 0) k = slotCol[slot];
+      else if (slot === -2) continue;
+      else k = idx.get(f.name);
+      if (k === undefined || k < 0) continue;
+      if (stamp[k] !== g) { stamp[k] = g; head[k] = i; tailOf[k] = i; next[i] = -1; }
+      else if (occ === 'a') { next[tailOf[k]] = i; tailOf[k] = i; next[i] = -1; }
+      else if (occ === 'l') { head[k] = i; next[i] = -1; }
     }
     const sep = this.sep, agg = this.agg, q = this.quote;
     const sep1 = sep.length === 1 ? sep[0] : -1;
+    const cols = this.anyColumn ? this.column : null;
     // room for every separator, quote and the newline; each value makes room for itself plus this slack
     // (separators go through locals; out.pos is synced around each value)
     let buf = out.room(this.slack);
@@ -273,7 +314,7 @@ export class FieldsByteWriter {
         if (sep1 >= 0) buf[pos++] = sep1;
         else { sep.copy(buf, pos); pos += sep.length; }
       }
-      const col = this.column[k];
+      const col = cols === null ? null : cols[k];
       if (col !== null) {
         if (q) buf[pos++] = q;
         out.pos = pos;
@@ -283,14 +324,13 @@ export class FieldsByteWriter {
         if (q) buf[pos++] = q;
         continue;
       }
-      const c = count[k];
-      if (c === 0) continue;
-      const h = hits[k];
+      if (stamp[k] !== g) continue;
       if (q) buf[pos++] = q;
       out.pos = pos;
-      for (let j = 0; j < c; j++) {
-        if (j > 0) { out.room(agg.length + this.slack); agg.copy(out.buf, out.pos); out.pos += agg.length; }
-        this.value(out, k, h[j], d);
+      const first = head[k];
+      for (let j = first; j !== -1; j = next[j]) {
+        if (j !== first) { out.room(agg.length + this.slack); agg.copy(out.buf, out.pos); out.pos += agg.length; }
+        this.value(out, k, fields[j], d);
       }
       buf = out.buf;
       pos = out.pos;
@@ -342,6 +382,13 @@ export class FieldsByteWriter {
           return;
         }
         break;
+      case K_IPV6:
+        if (v instanceof Uint8Array && v.length === 16) {
+          const buf = out.room(45 + this.slack);
+          out.pos = putIpv6(buf, out.pos, v);
+          return;
+        }
+        break;
       case K_HEX:
         if (typeof v === 'number') {
           const w = this.hexW[k];
@@ -371,6 +418,8 @@ export class FieldsByteWriter {
           }
           this.lastProto = v; this.lastProtoBytes = b;
           const buf = out.room(b.length + this.slack);
+          // (a native copy beats a byte loop from about 16 bytes on; stacks are mostly longer)
+          if (b.length >= 16) { buf.set(b, out.pos); out.pos += b.length; return; }
           let pos = out.pos;
           for (let i = 0; i < b.length; i++) buf[pos++] = b[i];
           out.pos = pos;
@@ -399,8 +448,9 @@ export class FieldsByteWriter {
     let pos = out.pos;
     for (let i = 0; i < sd.length; i++) buf[pos++] = sd[i];
     buf[pos++] = 46;
-    let frac = off;
-    for (let i = pos + 8; i >= pos; i--) { buf[i] = 48 + (frac % 10); frac = Math.floor(frac / 10); }
+    // off < 1e9 fits an int32: integer division, not a double's % and floor
+    let frac = off | 0;
+    for (let i = pos + 8; i >= pos; i--) { const q = (frac / 10) | 0; buf[i] = 48 + frac - q * 10; frac = q; }
     out.pos = pos + 9;
   }
 }

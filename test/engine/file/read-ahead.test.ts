@@ -1,0 +1,59 @@
+// The streaming reader hands a finished read-ahead over as the next chunk
+// (the chunk's unparsed tail copied in front of it) instead of copying its
+// bytes again: records cut by a chunk's end, small or larger than the room
+// kept for the tail, must come out whole and in order either way.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openCaptureFile, parseCaptureBuffer } from '../../../main/engine/file/open';
+import { mulberry32, testSeed } from '../../lib/rng';
+
+/** A classic pcap of `n` records of mixed sizes, up to 200 KB (well beyond the reader's 64 KiB tail room). */
+function pcap(n: number, rnd: () => number): Buffer {
+  const parts: Buffer[] = [];
+  const head = Buffer.alloc(24);
+  head.writeUInt32LE(0xa1b2c3d4, 0); head.writeUInt16LE(2, 4); head.writeUInt16LE(4, 6);
+  head.writeUInt32LE(262144, 16); head.writeUInt32LE(1, 20);
+  parts.push(head);
+  const sizes = [60, 1514, 9000, 70000, 200000];
+  for (let i = 0; i < n; i++) {
+    const len = sizes[Math.floor(rnd() * sizes.length)] - Math.floor(rnd() * 50);
+    const rec = Buffer.alloc(16 + len);
+    rec.writeUInt32LE(1_700_000_000 + i, 0); rec.writeUInt32LE(i % 1_000_000, 4);
+    rec.writeUInt32LE(len, 8); rec.writeUInt32LE(len, 12);
+    for (let j = 16; j < rec.length; j += 997) rec[j] = (i + j) & 255;
+    rec.writeUInt32LE(i, 16);
+    parts.push(rec);
+  }
+  return Buffer.concat(parts);
+}
+
+test('records across chunk ends come out as the whole-file parser reads them', async () => {
+  const rnd = mulberry32(testSeed('read-ahead', 19));
+  const dir = mkdtempSync(join(tmpdir(), 'xdpscope-read-ahead-'));
+  try {
+    const path = join(dir, 'mixed.pcap');
+    writeFileSync(path, pcap(300, rnd));
+    const want = parseCaptureBuffer(readFileSync(path)).packets;
+    assert.equal(want.length, 300);
+    // 64 KiB chunks: most records straddle an end, some tails are larger than the room before a read-ahead
+    for (const chunkSize of [1 << 16, 1 << 17, undefined]) {
+      const f = await openCaptureFile(path, chunkSize === undefined ? {} : { chunkSize });
+      let i = 0;
+      for await (const batch of f.batches()) {
+        for (const p of batch) {
+          const w = want[i++];
+          assert.equal(p.number, w.number, `chunk ${chunkSize}: packet ${i}`);
+          assert.ok(Buffer.from(p.data).equals(Buffer.from(w.data)), `chunk ${chunkSize}: bytes of packet ${i}`);
+          assert.equal(p.fileOffset, w.fileOffset);
+        }
+      }
+      assert.equal(f.error, null);
+      assert.equal(i, want.length, `chunk ${chunkSize}: every packet`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
