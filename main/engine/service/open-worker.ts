@@ -1,14 +1,14 @@
 // A decoding thread of the service's parallel open (open-pool.ts). In the
 // 'rows' role it is sent the packets of the IP host pairs it owns, in file
-// order, and answers each batch with its rows and index (open-rows.ts); in
-// the 'insights' role it is sent every packet, in order, feeds the insights
-// engine and answers snapshot requests.
+// order, and answers each batch with its rows, index and insights digests
+// (open-rows.ts); in the 'insights' role it is sent every packet, in order,
+// with the digests of its dissection, feeds the insights engine and answers
+// snapshot requests.
 import { parentPort, workerData } from 'node:worker_threads';
-import { Dissector } from '../dissect/index';
 import { InsightsEngine, insightsSnapshot } from '../insights/index';
-import { openCaptureFile } from '../file/open';
-import { RowMaker, rowsTransfer, type FromOpenWorker, type OpenJob, type ToOpenWorker } from './open-rows';
-import { brokenDissection } from './broken';
+import { DigestReader } from '../insights/digest';
+import { unpack } from '../parallel/batch';
+import { RowMaker, rowsTransfer, type FeedMsg, type FromOpenWorker, type OpenJob, type ToOpenWorker } from './open-rows';
 
 const port = parentPort;
 if (!port) throw new Error('the parallel open worker must run as a worker thread');
@@ -30,45 +30,42 @@ if (job.role === 'rows') {
     } catch (e) { fail(e); }
   });
 } else {
-  // Every packet, in file order, read by this thread itself: the detectors
-  // follow sources across conversations, so no share of the file will do,
-  // and reading here keeps the file's bytes out of a queue from the service.
-  void (async () => {
-    const dis = new Dissector({ tlsKeys: null });
-    const engine = new InsightsEngine(job.insights);
-    let stopAt = Infinity, finished = false, packets = 0;
-    const asked: Array<{ id: number; final: boolean }> = [];
-    const answer = (): void => {
-      for (const q of asked.splice(0)) {
-        if (q.final && !finished) { asked.push(q); continue; }
-        port.postMessage({ t: 'insights', id: q.id, snapshot: insightsSnapshot(engine), final: finished, packets } satisfies FromOpenWorker);
-      }
-    };
-    port.on('message', (m: ToOpenWorker) => {
-      if (m.t === 'snapshot') { asked.push({ id: m.id, final: m.final }); if (m.stopAt !== undefined) stopAt = m.stopAt; }
-      else if (m.t === 'end') port.close();
-    });
-    const file = await openCaptureFile(job.path!);
-    try {
-      read: for await (const batch of file.batches()) {
-        for (const p of batch) {
-          if (packets >= stopAt) break read;
-          let d;
-          try { d = dis.dissect(p); } catch (e) { d = brokenDissection(p, e); }
-          try { engine.add(d); } catch { /* insights must never stop a load */ }
-          packets++;
-        }
-        // snapshot requests and the stop are messages: let them in
-        await new Promise<void>((r) => setImmediate(r));
-        if (packets >= stopAt) break;
-        answer();
-      }
-    } finally {
-      await file.close().catch(() => undefined);
+  // Every packet, in file order, from the decoding threads' digests (no
+  // dissection here): the detectors follow sources across conversations, so
+  // no share of the file will do.
+  const engine = new InsightsEngine(job.insights);
+  const readers = Array.from({ length: job.lanes ?? 0 }, () => new DigestReader());
+  let stopAt = Infinity, finished = false, packets = 0;
+  const feed = (m: FeedMsg): void => {
+    const b = m.packets, { owners, digests } = m;
+    for (let w = 0; w < readers.length; w++) readers[w].accept(digests[w]);
+    const at = new Int32Array(readers.length);
+    const comments = b.comments, extras = b.extras;
+    let c = 0, x = 0;
+    for (let k = 0; k < b.n && packets < stopAt; k++) {
+      const comment = comments !== null && c < comments.length && comments[c][0] === k ? comments[c++][1] : undefined;
+      const extra = extras !== null && x < extras.length && extras[x][0] === k ? extras[x++][1] : undefined;
+      const w = owners[k];
+      const d = readers[w].read(digests[w], at[w]++, unpack(b, k, comment, extra));
+      try { engine.add(d); } catch { /* insights must never stop a load */ }
+      packets++;
     }
-    try { engine.finish(); } catch { /* as a one-thread load */ }
-    finished = true;
-    asked.push({ id: -1, final: true });
-    answer();
-  })().catch(fail);
+  };
+  const snapshot = (id: number): FromOpenWorker => ({ t: 'insights', id, snapshot: insightsSnapshot(engine), final: finished, packets });
+  port.on('message', (m: ToOpenWorker) => {
+    try {
+      if (m.t === 'feed') {
+        if (!finished) feed(m);
+        port.postMessage({ t: 'fed' } satisfies FromOpenWorker);
+      } else if (m.t === 'snapshot') {
+        // messages come in the order they were sent: a final request follows the last feed
+        if (m.final && !finished) {
+          if (m.stopAt !== undefined) stopAt = m.stopAt;
+          try { engine.finish(); } catch { /* as a one-thread load */ }
+          finished = true;
+        }
+        port.postMessage(snapshot(m.id));
+      } else if (m.t === 'end') port.close();
+    } catch (e) { fail(e); }
+  });
 }

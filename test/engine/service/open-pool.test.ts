@@ -14,6 +14,7 @@ import { parseCaptureBuffer } from '../../../main/engine/file/open';
 import { PcapngWriter } from '../../../main/engine/pcapng/writer';
 import { CAPTURES, outputDir, sharedCapturesSkipReason } from '../../lib/env';
 import { ascii, dnsQuery, eth, ipv4, tcp, udp } from '../dissect/packets';
+import { attacks } from '../insights/attacks';
 
 process.env.XDPSCOPE_CONFIG_DIR = require('node:fs').mkdtempSync(require('node:path').join(require('node:os').tmpdir(), 'xs-config-'));
 const skip = sharedCapturesSkipReason() ?? false;
@@ -122,6 +123,25 @@ test('a file opened on 3 threads shows what one thread shows: rows, streams, col
   assert.equal(i3.packets, i1.packets);
   assert.deepEqual(i3.alerts, i1.alerts);
   assert.deepEqual(i3.stats, i1.stats);
+  assert.equal(many.status().alerts, one.status().alerts);
+  await one.shutdown();
+  await many.shutdown();
+});
+
+test('a pooled open raises the alerts a one-thread open raises, with the same numbers and filters, on crafted attacks', { timeout: 240_000 }, async () => {
+  const path = join(outputDir('open-pool'), 'attacks.pcapng');
+  attacks().write(path);
+  const one = await open(path, 0);
+  const many = await open(path, 2);
+  assert.equal(pooled(many), true, 'opened on the pool');
+  for (let i = 0; i < 6000 && !many.cap.insightsLane?.done; i++) await new Promise((r) => setTimeout(r, 10));
+  assert.equal(many.cap.insightsLane?.done, true, 'the insights thread finishes');
+  const i1 = await one.call('getInsights', {}) as { alerts: Array<{ kind: string }>; packets: number; stats: unknown };
+  const i2 = await many.call('getInsights', {}) as { alerts: Array<{ kind: string }>; packets: number; stats: unknown };
+  assert.ok(new Set(i1.alerts.map((a) => a.kind)).size >= 8, `kinds ${i1.alerts.map((a) => a.kind).join(', ')}`);
+  assert.equal(i2.packets, one.packetStore.count);
+  assert.deepEqual(i2.alerts, i1.alerts);
+  assert.deepEqual(i2.stats, i1.stats);
   assert.equal(many.status().alerts, one.status().alerts);
   await one.shutdown();
   await many.shutdown();
