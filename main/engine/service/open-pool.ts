@@ -17,11 +17,13 @@ import type { ColouringRule } from '../../api/index';
 import type { InsightsSettings, InsightsSnapshot } from '../insights/index';
 import type { InsightsDigest } from '../insights/digest';
 import { Partitioner } from '../parallel/partition';
+import { macNamesData } from '../enrich/manuf';
+import { GeoIp } from '../enrich/geoip';
 import { BatchBuilder, transferList } from '../parallel/batch';
 import type { PacketStore } from './store';
 import type { StreamIds } from './summarize';
 import type { FilterIndex } from '../filter/index-store';
-import { NUMBER_COLS, SIDS, STRING_COLS, type FeedMsg, type FromOpenWorker, type OpenJob, type RowsMsg, type ToOpenWorker } from './open-rows';
+import { NUMBER_COLS, SIDS, STRING_COLS, type FeedMsg, type FromOpenWorker, type OpenJob, type RowsMsg, type SharedStartup, type ToOpenWorker } from './open-rows';
 
 /** smaller files are loaded before a thread has loaded its code */
 const MIN_BYTES = 16 << 20;
@@ -49,6 +51,17 @@ export function openThreads(fileBytes: number, load = loadavg()[0]!): number {
 }
 
 const script = (): string => join(__dirname, 'open-worker.js');
+
+/**
+ * The tables every decoding thread needs (MAC names, GeoIP), loaded once
+ * per process and handed to the threads, which would each load them
+ * (~0.1 s of CPU per thread for the manuf file alone). XDPSCOPE_OPEN_SHARED=0:
+ * each thread loads its own (bench/open/thread-start.ts compares).
+ */
+export function sharedStartupData(): SharedStartup | undefined {
+  if (process.env.XDPSCOPE_OPEN_SHARED === '0') return undefined;
+  return { manuf: macNamesData(), geoip: GeoIp.defaultData() };
+}
 
 /** One decoding thread: batches go out, their rows come back in the same order. */
 class Lane {
@@ -116,7 +129,7 @@ export class OpenPool {
   private closed = false;
 
   constructor(threads: number, colouringRules: readonly ColouringRule[], private readonly target: PoolTarget) {
-    const job: OpenJob = { role: 'rows', colouringRules: [...colouringRules] };
+    const job: OpenJob = { role: 'rows', colouringRules: [...colouringRules], shared: sharedStartupData() };
     this.lanes = Array.from({ length: threads }, (_, i) => new Lane(new Worker(script(), { workerData: job, stdout: true, stderr: true }), i));
     this.part = new Partitioner(this.lanes.map(() => 1));
     this.strMap = this.lanes.map(() => [0]);
@@ -246,7 +259,7 @@ export class InsightsLane {
 
   constructor(settings: InsightsSettings, lanes: number) {
     const job: OpenJob = { role: 'insights', colouringRules: [], insights: settings, lanes };
-    this.worker = new Worker(script(), { workerData: job, stdout: true, stderr: true });
+    this.worker = new Worker(join(__dirname, 'open-insights-worker.js'), { workerData: job, stdout: true, stderr: true });
     this.worker.on('message', (m: FromOpenWorker) => {
       if (m.t === 'fail') { this.failure = m.message; this.settle(); return; }
       if (m.t === 'fed') { this.inFlight--; this.wake(); return; }

@@ -16,6 +16,8 @@ import { StreamIds, summarize } from './summarize';
 import { brokenDissection } from './broken';
 import type { InsightsSettings, InsightsSnapshot } from '../insights/index';
 import { DigestWriter, digestTransfer, type InsightsDigest } from '../insights/digest';
+import type { MacNamesData } from '../enrich/manuf';
+import type { GeoIpData } from '../enrich/geoip';
 
 /** Field columns by type, in FIELD_COLUMNS order within each. */
 export const STRING_COLS = FIELD_COLUMNS.flatMap((c, i) => (c.type === 'number' ? [] : [i]));
@@ -30,6 +32,14 @@ export interface OpenJob {
   insights?: InsightsSettings;
   /** 'insights': how many decoding threads digest the packets */
   lanes?: number;
+  /** tables the service thread loaded once for every thread (open-pool.ts, sharedStartupData) */
+  shared?: SharedStartup;
+}
+
+/** What every thread of a parallel open would otherwise load itself (null: the service thread has none either). */
+export interface SharedStartup {
+  manuf: MacNamesData | null;
+  geoip: GeoIpData | null;
 }
 
 /** One answer per batch, in order. */

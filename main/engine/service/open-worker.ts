@@ -1,14 +1,12 @@
-// A decoding thread of the service's parallel open (open-pool.ts). In the
-// 'rows' role it is sent the packets of the IP host pairs it owns, in file
-// order, and answers each batch with its rows, index and insights digests
-// (open-rows.ts); in the 'insights' role it is sent every packet, in order,
-// with the digests of its dissection, feeds the insights engine and answers
-// snapshot requests.
+// A decoding thread of the service's parallel open (open-pool.ts): it is
+// sent the packets of the IP host pairs it owns, in file order, and answers
+// each batch with its rows, index and insights digests (open-rows.ts). The
+// insights thread is open-insights-worker.ts (a module of its own: these
+// threads load no insights engine).
 import { parentPort, workerData } from 'node:worker_threads';
-import { InsightsEngine, insightsSnapshot } from '../insights/index';
-import { DigestReader } from '../insights/digest';
-import { unpack } from '../parallel/batch';
-import { RowMaker, rowsTransfer, type FeedMsg, type FromOpenWorker, type OpenJob, type ToOpenWorker } from './open-rows';
+import { useMacNamesData } from '../enrich/manuf';
+import { GeoIp } from '../enrich/geoip';
+import { RowMaker, rowsTransfer, type FromOpenWorker, type OpenJob, type ToOpenWorker } from './open-rows';
 
 const port = parentPort;
 if (!port) throw new Error('the parallel open worker must run as a worker thread');
@@ -19,53 +17,17 @@ function fail(e: unknown): void {
   port!.close();
 }
 
-if (job.role === 'rows') {
-  const maker = new RowMaker(job);
-  port.on('message', (m: ToOpenWorker) => {
-    if (m.t === 'end') { port.close(); return; }
-    if (m.t !== 'packets') return;
-    try {
-      const r = maker.rows(m);
-      port.postMessage(r satisfies FromOpenWorker, rowsTransfer(r));
-    } catch (e) { fail(e); }
-  });
-} else {
-  // Every packet, in file order, from the decoding threads' digests (no
-  // dissection here): the detectors follow sources across conversations, so
-  // no share of the file will do.
-  const engine = new InsightsEngine(job.insights);
-  const readers = Array.from({ length: job.lanes ?? 0 }, () => new DigestReader());
-  let stopAt = Infinity, finished = false, packets = 0;
-  const feed = (m: FeedMsg): void => {
-    const b = m.packets, { owners, digests } = m;
-    for (let w = 0; w < readers.length; w++) readers[w].accept(digests[w]);
-    const at = new Int32Array(readers.length);
-    const comments = b.comments, extras = b.extras;
-    let c = 0, x = 0;
-    for (let k = 0; k < b.n && packets < stopAt; k++) {
-      const comment = comments !== null && c < comments.length && comments[c][0] === k ? comments[c++][1] : undefined;
-      const extra = extras !== null && x < extras.length && extras[x][0] === k ? extras[x++][1] : undefined;
-      const w = owners[k];
-      const d = readers[w].read(digests[w], at[w]++, unpack(b, k, comment, extra));
-      try { engine.add(d); } catch { /* insights must never stop a load */ }
-      packets++;
-    }
-  };
-  const snapshot = (id: number): FromOpenWorker => ({ t: 'insights', id, snapshot: insightsSnapshot(engine), final: finished, packets });
-  port.on('message', (m: ToOpenWorker) => {
-    try {
-      if (m.t === 'feed') {
-        if (!finished) feed(m);
-        port.postMessage({ t: 'fed' } satisfies FromOpenWorker);
-      } else if (m.t === 'snapshot') {
-        // messages come in the order they were sent: a final request follows the last feed
-        if (m.final && !finished) {
-          if (m.stopAt !== undefined) stopAt = m.stopAt;
-          try { engine.finish(); } catch { /* as a one-thread load */ }
-          finished = true;
-        }
-        port.postMessage(snapshot(m.id));
-      } else if (m.t === 'end') port.close();
-    } catch (e) { fail(e); }
-  });
+// the service thread loaded these once for every thread
+if (job.shared) {
+  useMacNamesData(job.shared.manuf);
+  GeoIp.useDefaultData(job.shared.geoip);
 }
+const maker = new RowMaker(job);
+port.on('message', (m: ToOpenWorker) => {
+  if (m.t === 'end') { port.close(); return; }
+  if (m.t !== 'packets') return;
+  try {
+    const r = maker.rows(m);
+    port.postMessage(r satisfies FromOpenWorker, rowsTransfer(r));
+  } catch (e) { fail(e); }
+});
