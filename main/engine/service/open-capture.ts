@@ -378,6 +378,9 @@ export class OpenCapture {
         this.fail(e instanceof SessionFileError ? e.message : `reading ${path}: ${errMessage(e)}`, 'file');
       }
     } finally {
+      // the first rows are shown whatever happened: their insights come from the pool's digests, so take them
+      // (a load cancelled before the pool answered them would otherwise leave them out of the insights)
+      try { while (pool?.warmPending && !this.closed) await pool.mergeOne(); } catch { /* a thread failed: the insights count fewer */ }
       pool?.close();
       if (this.insightsElsewhere && !this.insightsLane && !this.closed) this.insightsHere();
       // the insights count the packets shown, no more (a cancelled or damaged load)

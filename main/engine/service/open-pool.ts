@@ -15,7 +15,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import type { RawPacket } from '../types';
 import type { ColouringRule } from '../../api/index';
 import type { InsightsSettings, InsightsSnapshot } from '../insights/index';
-import type { InsightsDigest } from '../insights/digest';
+import { digestTransfer, type InsightsDigest } from '../insights/digest';
 import { Partitioner } from '../parallel/partition';
 import { macNamesData } from '../enrich/manuf';
 import { GeoIp } from '../enrich/geoip';
@@ -143,6 +143,9 @@ export class OpenPool {
 
   /** Has every thread answered the oldest batch? */
   get ready(): boolean { return this.sent.length > 0 && this.lanes.every((l) => l.results.length > 0); }
+
+  /** Is the oldest batch not merged one of the first rows' (stored already, its insights not yet fed)? */
+  get warmPending(): boolean { return this.sent[0]?.warm === true; }
 
   /** Must the reader wait for a merge before sending more? */
   get full(): boolean { return this.sent.length >= WINDOW; }
@@ -306,7 +309,7 @@ export class InsightsLane {
     this.first = f;
     const packets = b.batch(f);
     const transfer = transferList(packets);
-    for (const g of digests) transfer.push(g.buf.buffer as ArrayBuffer, g.offs.buffer as ArrayBuffer);
+    for (const g of digests) transfer.push(...digestTransfer(g));
     this.inFlight++;
     this.worker.postMessage({ t: 'feed', packets, owners, digests } satisfies FeedMsg, transfer);
   }
