@@ -36,7 +36,7 @@ const INSIGHTS_WINDOW = 8;
  * How many decoding threads open a file: XDPSCOPE_OPEN_THREADS when set (0
  * or 1: none, the service thread decodes), else one per core (at most 4) for
  * a file of at least 16 MiB on a machine with two or more cores, one of
- * them idle; else none. The pool costs ~60% more CPU than one thread
+ * them idle; else none. The pool costs ~30% more CPU than one thread
  * (bench/RESULTS.md): on a machine whose cores are all busy it is slower.
  */
 export function openThreads(fileBytes: number, load = loadavg()[0]!): number {
