@@ -28,6 +28,7 @@ const NODE_ENTRIES = [
   'main/engine/service/worker.ts', // the engine service's worker thread (service/client.ts starts it)
   'main/engine/parallel/worker.ts', // the parallel read's worker threads (parallel/read.ts starts them)
   'main/engine/service/open-worker.ts', // the parallel open's worker threads (service/open-pool.ts starts them)
+  'main/engine/service/open-insights-worker.ts', // and its insights thread
 ];
 /**
  * Besides every *.test.ts and every *-child.ts (a program a test starts as a
@@ -49,6 +50,7 @@ const BENCH_SCRIPTS = [
   'bench/insights/run.ts',
   'bench/lib/big-capture.ts',
   'bench/open/run.ts',
+  'bench/open/thread-start.ts',
   'bench/read/run.ts',
   'bench/session/open-save.ts',
   'bench/ui/bench.ts',

@@ -2,8 +2,6 @@
 // stores per packet and sorts by), by the API (the row block's shape) and by
 // the renderer (the grid's columns, their formatting, the filter a right
 // click prepares). Adding a column that shows a field is one entry here.
-import { z } from 'zod';
-import { typed } from './common';
 
 /** How the grid shows a value (renderer/lib/format.ts has one formatter per name). */
 export type ColumnFormat = 'time' | 'country' | 'direction';
@@ -60,15 +58,8 @@ export const COLUMN_IDS = COLUMNS.map((c) => c.id) as [ColumnId, ...ColumnId[]];
 export type FieldColumn = Extract<Col, { fields: readonly string[] }>;
 export const FIELD_COLUMNS: readonly FieldColumn[] = COLUMNS.filter((c): c is FieldColumn => 'fields' in c);
 
-const u32 = typed<Uint32Array>(Uint32Array);
-const f64 = typed<Float64Array>(Float64Array);
-
 /** The row block's array for each column: string indices, or numbers (u32 for counts, f64 for the rest). */
 type ArrayOf<C extends Col> = C['type'] extends 'string' ? Uint32Array
   : C['id'] extends 'number' | 'length' ? Uint32Array : Float64Array;
 export type ColumnArrays = { [C in Col as C['id']]: ArrayOf<C> };
-
-const arraySchema = (c: ColumnDef) => (c.type === 'string' || c.id === 'number' || c.id === 'length' ? u32 : f64);
-export const columnArrays = Object.fromEntries(COLUMNS.map((c) => [c.id, arraySchema(c)])) as unknown as {
-  [C in Col as C['id']]: z.ZodType<ArrayOf<C>>
-};
+// (their zod schemas are in view.ts: the engine's decoding threads load this module, and no zod)

@@ -1,8 +1,16 @@
 // The displayed packet list: rows, display filter, sort
 // (main/engine/service/handlers/view.ts answers these).
 import { z } from 'zod';
-import { bytes, call, nat, ok } from './common';
-import { COLUMN_IDS, columnArrays } from './columns';
+import { bytes, call, nat, ok, typed } from './common';
+import { COLUMNS, COLUMN_IDS, type ColumnArrays, type ColumnDef } from './columns';
+
+const u32 = typed<Uint32Array>(Uint32Array);
+const f64 = typed<Float64Array>(Float64Array);
+const arraySchema = (c: ColumnDef) => (c.type === 'string' || c.id === 'number' || c.id === 'length' ? u32 : f64);
+/** The row block's array for each column of columns.ts (here, not there: the engine's decoding threads load columns.ts, and no zod). */
+const columnArrays = Object.fromEntries(COLUMNS.map((c) => [c.id, arraySchema(c)])) as unknown as {
+  [K in keyof ColumnArrays]: z.ZodType<ColumnArrays[K]>
+};
 
 const filterText = z.string().max(10_000);
 

@@ -18,6 +18,12 @@ export interface GeoInfo {
 }
 
 const CACHE_MAX = 65536;
+
+/** Opened databases as they cross a thread boundary: their paths and bytes (in shared memory). */
+export interface GeoIpData {
+  paths: string[];
+  bytes: Uint8Array[];
+}
 // created on first use: loading ICU's region names costs ~20 ms, which runs that do no GeoIP should not pay
 let regionNames: Intl.DisplayNames | null = null;
 
@@ -40,16 +46,47 @@ export class GeoIp {
   private cache6 = new Map<string, GeoInfo | null>();
   readonly paths: string[];
 
-  /** One or more .mmdb files; the first that knows an address wins, per attribute. */
-  constructor(paths: string[]) {
+  /** the databases' bytes, in `paths` order */
+  private readonly bytes: Buffer[];
+
+  /** One or more .mmdb files; the first that knows an address wins, per attribute. `bytes`: their contents, already read. */
+  constructor(paths: string[], bytes?: Uint8Array[]) {
     this.paths = paths;
-    this.readers = paths.map((p) => {
+    this.bytes = [];
+    this.readers = paths.map((p, i) => {
       try {
-        return new Reader<Response>(readFileSync(p));
+        const b = bytes?.[i];
+        const buf = b === undefined ? readFileSync(p) : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+        this.bytes.push(buf);
+        return new Reader<Response>(buf);
       } catch (e) {
         throw new Error(`GeoIP database ${p}: ${(e as Error).message}`, { cause: e });
       }
     });
+  }
+
+  /** the default databases' bytes in shared memory, for other threads (once per process) */
+  private static sharedData: GeoIpData | null | undefined;
+
+  /**
+   * The default databases (GeoIp.default) as data for another thread, null
+   * when they cannot be opened: a parallel open's threads then skip reading
+   * the ~8 MB file each.
+   */
+  static defaultData(): GeoIpData | null {
+    if (GeoIp.sharedData === undefined) {
+      const g = GeoIp.default();
+      GeoIp.sharedData = g === null ? null : {
+        paths: g.paths,
+        bytes: g.bytes.map((b) => { const s = new Uint8Array(new SharedArrayBuffer(b.length)); s.set(b); return s; }),
+      };
+    }
+    return GeoIp.sharedData;
+  }
+
+  /** Uses databases another thread opened (defaultData) as this thread's default ones. */
+  static useDefaultData(d: GeoIpData | null): void {
+    GeoIp.shared = d === null ? null : new GeoIp(d.paths, d.bytes);
   }
 
   /** $XDPSCOPE_GEOIP (comma-separated paths) before the bundled database. */

@@ -151,6 +151,9 @@ const hex2 = (b: number): string => (b < 16 ? '0' : '') + b.toString(16);
 export class MacNames {
   constructor(private readonly t: Table) {}
 
+  /** the parsed tables (macNamesData hands them to other threads) */
+  get table(): Table { return this.t; }
+
   private wka(key: number, bits: number): string | null {
     const i = bisect(this.t.wkaKeys, maskKey(key, bits));
     return i < 0 ? null : this.t.names[this.t.wkaName[i]];
@@ -240,6 +243,38 @@ export function loadMacNames(path: string): MacNames | null {
 }
 
 let shared: MacNames | null | undefined;
+
+/** The parsed names in a form that crosses a thread boundary cheaply (typed arrays, one string). */
+export interface MacNamesData {
+  ouiKeys: Uint32Array;
+  ouiShort: Uint32Array;
+  ouiLong: Uint32Array;
+  wkaKeys: Float64Array;
+  wkaName: Uint32Array;
+  exact: Array<[number, string]>;
+  /** the names, '\n'-separated (a name is one line's column) */
+  names: string;
+}
+
+/**
+ * The process-wide names as data for another thread (null: no manuf file),
+ * loading them first if need be: a parallel open's threads each parsed the
+ * ~52k-line file, ~0.1 s of CPU apiece on an idle machine (bench/RESULTS.md).
+ */
+export function macNamesData(): MacNamesData | null {
+  const m = macNames();
+  if (m === null) return null;
+  const t = m.table;
+  return { ouiKeys: t.ouiKeys, ouiShort: t.ouiShort, ouiLong: t.ouiLong, wkaKeys: t.wkaKeys, wkaName: t.wkaName, exact: [...t.exact], names: t.names.join('\n') };
+}
+
+/** Uses names another thread loaded (macNamesData) as this thread's, instead of loading the file. */
+export function useMacNamesData(d: MacNamesData | null): void {
+  shared = d === null ? null : new MacNames({
+    ouiKeys: d.ouiKeys, ouiShort: d.ouiShort, ouiLong: d.ouiLong, wkaKeys: d.wkaKeys, wkaName: d.wkaName,
+    exact: new Map(d.exact), names: d.names.split('\n'),
+  });
+}
 
 /** The process-wide names ($XDPSCOPE_MANUF or Debian's file), loaded on first call; null without a file. */
 export function macNames(): MacNames | null {

@@ -13,7 +13,9 @@ export interface Detector {
    * One packet. `f` is reused for the next packet: copy what you keep. `d` is
    * its dissection, for the rare detector that needs fields or bytes the facts
    * do not carry (read them only for packets that can matter: this runs per
-   * packet).
+   * packet). On a pooled open `d` is rebuilt from a digest (digest.ts): it
+   * has the packet, the top-level layers and the fields, bar those of
+   * frame/eth/ip/ipv6/tcp/udp not listed in digest.ts's KEEP.
    */
   add(f: PacketFacts, d: Dissection): void;
   /** End of input (a file): close whatever is still counting, so alerts() has final figures. */

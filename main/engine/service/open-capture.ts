@@ -4,7 +4,6 @@
 // Opening something else builds a new OpenCapture and disposes this one
 // whole; callbacks that arrive after that (a reader, the helper) find it
 // closed and change nothing.
-import { availableParallelism } from 'node:os';
 import type { CaptureInterface, Dissection, RawPacket } from '../types';
 import type { CaptureOptions, ErrorInfo, SessionInfo, Status, ViewState } from '../../api/index';
 import { ApiError } from '../../api/index';
@@ -252,10 +251,27 @@ export class OpenCapture {
     }
   }
 
-  /** The insights of a file opened on the pool: read on a thread of their own. */
-  private startInsightsLane(path: string): void {
-    const lane = this.insightsLane = new InsightsLane(path, this.insights.settings);
+  /** The insights of a file opened on the pool: on a thread of their own, fed the decoding threads' digests. */
+  private startInsightsLane(threads: number): InsightsLane {
+    const lane = this.insightsLane = new InsightsLane(this.insights.settings, threads);
     lane.onDone = () => { if (!this.closed) { this.alertCount = lane.last?.alerts.length ?? 0; this.out.status(true); } };
+    return lane;
+  }
+
+  /**
+   * The insights of packets the service thread stored itself while the pool
+   * was to compute them (a file whose packets all fit in the first rows: the
+   * pool never started): dissected again here, from the first.
+   */
+  private insightsHere(): void {
+    this.insightsElsewhere = false;
+    const dissector = this.newDissector();
+    for (let i = 0; i < this.store.count; i++) {
+      const pkt = this.packetAt(i);
+      let d: Dissection;
+      try { d = dissector.dissect(pkt); } catch (e) { d = brokenDissection(pkt, e); }
+      try { this.insights.add(d); } catch { /* insights must never stop a load */ }
+    }
   }
 
   /** Ingests packets on this thread, in slices between which it answers calls; false when the load stopped meanwhile. */
@@ -294,11 +310,8 @@ export class OpenCapture {
         if (threads < 0) {
           // TLS secrets and Decode As entries stay in this thread (the decoding threads would need them): such files load here
           threads = this.tlsKeys() === null && this.decodeAs.length === 0 ? openThreads(session.size) : 0;
-          if (threads > 0) {
-            this.insightsElsewhere = true;
-            // with a core to spare the insights run beside the decoding; else after it, so the list is filterable first
-            if (availableParallelism() > threads) this.startInsightsLane(path);
-          }
+          // the insights come from the pool's digests (the first rows' packets are decoded there too)
+          if (threads > 0) this.insightsElsewhere = true;
         }
         if (threads === 0) {
           if (!(await this.ingestSliced(batch))) break;
@@ -317,9 +330,11 @@ export class OpenCapture {
           if (rest.length === 0) { await yieldNow(); continue; }
         }
         if (!pool) {
+          const lane = this.startInsightsLane(threads);
           pool = new OpenPool(threads, this.colouring.rules, {
             store: this.store, index: this.index, streams: this.streams,
             merged: (from, to) => { this.onRange(from, to); this.out.status(); },
+            feed: (b, owners, digests) => lane.feed(b, owners, digests),
           });
           for (const w of warm.splice(0)) pool.send(w.head, true, w.base);
         }
@@ -330,6 +345,8 @@ export class OpenCapture {
           pool.send(rest.length <= POOL_BATCH ? rest : rest.slice(k, k + POOL_BATCH), false, 0);
           let sliceStart = Date.now();
           while (pool.ready || pool.full) {
+            // the insights thread holds the packets it has not analysed yet: it bounds the merge too
+            if (this.insightsLane?.behind) { await this.insightsLane.progress(); continue; }
             await pool.mergeOne();
             if (!this.reading) break;
             if (Date.now() - sliceStart >= SLICE_MS) { await yieldNow(); sliceStart = Date.now(); }
@@ -339,6 +356,7 @@ export class OpenCapture {
       }
       while (pool && pool.backlog > 0 && this.reading) {
         if (this.openAbort?.signal.aborted) throw abortError(path, 'Opening');
+        if (this.insightsLane?.behind) { await this.insightsLane.progress(); continue; }
         await pool.mergeOne();
       }
       if (!this.reading) return;
@@ -360,8 +378,11 @@ export class OpenCapture {
         this.fail(e instanceof SessionFileError ? e.message : `reading ${path}: ${errMessage(e)}`, 'file');
       }
     } finally {
+      // the first rows are shown whatever happened: their insights come from the pool's digests, so take them
+      // (a load cancelled before the pool answered them would otherwise leave them out of the insights)
+      try { while (pool?.warmPending && !this.closed) await pool.mergeOne(); } catch { /* a thread failed: the insights count fewer */ }
       pool?.close();
-      if (this.insightsElsewhere && !this.insightsLane && !this.closed) this.startInsightsLane(path);
+      if (this.insightsElsewhere && !this.insightsLane && !this.closed) this.insightsHere();
       // the insights count the packets shown, no more (a cancelled or damaged load)
       this.insightsLane?.stopAt(this.store.count);
       await session.close().catch(() => undefined);

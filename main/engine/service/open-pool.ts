@@ -5,31 +5,38 @@
 // thread merges their answers into the store and the filter index in file
 // order. tcp.stream and udp.stream count conversations per thread: they are
 // renumbered here in order of first appearance in the file, which is what a
-// one-thread open numbers. The insights read the file on a thread of their
-// own, in order (their detectors follow sources across conversations).
+// one-thread open numbers. The insights run on a thread of their own, in
+// file order (their detectors follow sources across conversations), from
+// the digests the decoding threads make of their dissections
+// (insights/digest.ts): no packet is dissected twice.
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import { availableParallelism, loadavg } from 'node:os';
 import type { RawPacket } from '../types';
 import type { ColouringRule } from '../../api/index';
 import type { InsightsSettings, InsightsSnapshot } from '../insights/index';
+import { digestTransfer, type InsightsDigest } from '../insights/digest';
 import { Partitioner } from '../parallel/partition';
+import { macNamesData } from '../enrich/manuf';
+import { GeoIp } from '../enrich/geoip';
 import { BatchBuilder, transferList } from '../parallel/batch';
 import type { PacketStore } from './store';
 import type { StreamIds } from './summarize';
 import type { FilterIndex } from '../filter/index-store';
-import { NUMBER_COLS, SIDS, STRING_COLS, type FromOpenWorker, type OpenJob, type RowsMsg, type ToOpenWorker } from './open-rows';
+import { NUMBER_COLS, SIDS, STRING_COLS, type FeedMsg, type FromOpenWorker, type OpenJob, type RowsMsg, type SharedStartup, type ToOpenWorker } from './open-rows';
 
 /** smaller files are loaded before a thread has loaded its code */
 const MIN_BYTES = 16 << 20;
 /** batches a thread may fall behind before reading waits (bounds memory) */
 const WINDOW = 4;
+/** merged batches the insights thread may fall behind before merging waits (bounds memory) */
+const INSIGHTS_WINDOW = 8;
 
 /**
  * How many decoding threads open a file: XDPSCOPE_OPEN_THREADS when set (0
  * or 1: none, the service thread decodes), else one per core (at most 4) for
  * a file of at least 16 MiB on a machine with two or more cores, one of
- * them idle; else none. The pool costs ~60% more CPU than one thread
+ * them idle; else none. The pool costs ~30% more CPU than one thread
  * (bench/RESULTS.md): on a machine whose cores are all busy it is slower.
  */
 export function openThreads(fileBytes: number, load = loadavg()[0]!): number {
@@ -44,6 +51,17 @@ export function openThreads(fileBytes: number, load = loadavg()[0]!): number {
 }
 
 const script = (): string => join(__dirname, 'open-worker.js');
+
+/**
+ * The tables every decoding thread needs (MAC names, GeoIP), loaded once
+ * per process and handed to the threads, which would each load them
+ * (~0.1 s of CPU per thread for the manuf file alone). XDPSCOPE_OPEN_SHARED=0:
+ * each thread loads its own (bench/open/thread-start.ts compares).
+ */
+export function sharedStartupData(): SharedStartup | undefined {
+  if (process.env.XDPSCOPE_OPEN_SHARED === '0') return undefined;
+  return { manuf: macNamesData(), geoip: GeoIp.defaultData() };
+}
 
 /** One decoding thread: batches go out, their rows come back in the same order. */
 class Lane {
@@ -88,6 +106,8 @@ export interface PoolTarget {
   streams: StreamIds;
   /** packets [from, to) of the store are in, indexed */
   merged(from: number, to: number): void;
+  /** every batch, warm ones too, in file order: its packets, which thread decoded each, the threads' digests */
+  feed?(batch: readonly RawPacket[], owners: Uint8Array, digests: InsightsDigest[]): void;
 }
 
 interface Sent { batch: readonly RawPacket[]; owners: Uint8Array; warm: boolean; base: number }
@@ -109,7 +129,7 @@ export class OpenPool {
   private closed = false;
 
   constructor(threads: number, colouringRules: readonly ColouringRule[], private readonly target: PoolTarget) {
-    const job: OpenJob = { role: 'rows', colouringRules: [...colouringRules] };
+    const job: OpenJob = { role: 'rows', colouringRules: [...colouringRules], shared: sharedStartupData() };
     this.lanes = Array.from({ length: threads }, (_, i) => new Lane(new Worker(script(), { workerData: job, stdout: true, stderr: true }), i));
     this.part = new Partitioner(this.lanes.map(() => 1));
     this.strMap = this.lanes.map(() => [0]);
@@ -123,6 +143,9 @@ export class OpenPool {
 
   /** Has every thread answered the oldest batch? */
   get ready(): boolean { return this.sent.length > 0 && this.lanes.every((l) => l.results.length > 0); }
+
+  /** Is the oldest batch not merged one of the first rows' (stored already, its insights not yet fed)? */
+  get warmPending(): boolean { return this.sent[0]?.warm === true; }
 
   /** Must the reader wait for a merge before sending more? */
   get full(): boolean { return this.sent.length >= WINDOW; }
@@ -167,6 +190,7 @@ export class OpenPool {
     const { store, index, streams } = this.target;
     const { batch, owners } = s;
     const n = batch.length, L = this.lanes.length;
+    this.target.feed?.(batch, owners, results.map((r) => r.digest));
     for (let w = 0; w < L; w++) { const m = this.strMap[w]; for (const str of results[w].strings) m.push(store.strings.intern(str)); }
     const first = s.warm ? s.base : store.count;
     const at = new Int32Array(L);
@@ -219,23 +243,29 @@ export class OpenPool {
 
 /**
  * The insights of a file, computed on a thread of their own while the file
- * opens; the last snapshot stays when the thread is done.
+ * opens, from the decoding threads' digests (fed in file order by the merge);
+ * the last snapshot stays when the thread is done.
  */
 export class InsightsLane {
   private readonly worker: Worker;
   private nextId = 1;
   private readonly waiting = new Map<number, (s: InsightsSnapshot | null) => void>();
+  /** feeds not yet consumed */
+  private inFlight = 0;
+  private drained: Array<() => void> = [];
+  private first: bigint | null = null;
   last: InsightsSnapshot | null = null;
   done = false;
   failure: string | null = null;
   /** called when the final snapshot arrives */
   onDone: () => void = () => undefined;
 
-  constructor(path: string, settings: InsightsSettings) {
-    const job: OpenJob = { role: 'insights', colouringRules: [], insights: settings, path };
-    this.worker = new Worker(script(), { workerData: job, stdout: true, stderr: true });
+  constructor(settings: InsightsSettings, lanes: number) {
+    const job: OpenJob = { role: 'insights', colouringRules: [], insights: settings, lanes };
+    this.worker = new Worker(join(__dirname, 'open-insights-worker.js'), { workerData: job, stdout: true, stderr: true });
     this.worker.on('message', (m: FromOpenWorker) => {
       if (m.t === 'fail') { this.failure = m.message; this.settle(); return; }
+      if (m.t === 'fed') { this.inFlight--; this.wake(); return; }
       if (m.t !== 'insights') return;
       this.last = m.snapshot;
       if (m.final && !this.done) {
@@ -254,6 +284,34 @@ export class InsightsLane {
   private settle(): void {
     for (const r of this.waiting.values()) r(this.last);
     this.waiting.clear();
+    this.wake();
+  }
+
+  private wake(): void { const ws = this.drained; this.drained = []; for (const w of ws) w(); }
+
+  /** Must merging wait for the insights thread (it holds INSIGHTS_WINDOW batches already)? */
+  get behind(): boolean { return this.inFlight >= INSIGHTS_WINDOW && !this.done && this.failure === null; }
+
+  /** Resolves when the insights thread has consumed a batch (or stopped). */
+  progress(): Promise<void> {
+    if (!this.behind) return Promise.resolve();
+    return new Promise((r) => this.drained.push(r));
+  }
+
+  /** A merged batch's packets (copied: the store keeps the originals) and their digests. */
+  feed(batch: readonly RawPacket[], owners: Uint8Array, digests: InsightsDigest[]): void {
+    if (this.done || this.failure !== null) return;
+    let bytes = 0;
+    for (const p of batch) bytes += p.data.length;
+    const b = new BatchBuilder(batch.length, bytes);
+    let f = this.first;
+    for (const p of batch) { if (f === null && p.tsNs !== null) f = p.tsNs; b.add(p, null); }
+    this.first = f;
+    const packets = b.batch(f);
+    const transfer = transferList(packets);
+    for (const g of digests) transfer.push(...digestTransfer(g));
+    this.inFlight++;
+    this.worker.postMessage({ t: 'feed', packets, owners, digests } satisfies FeedMsg, transfer);
   }
 
   /** The insights so far (the last snapshot once done or failed). */
@@ -266,7 +324,7 @@ export class InsightsLane {
     });
   }
 
-  /** The load stopped after `packets` packets: the insights count no more than those. */
+  /** Every packet is fed (the load ended after `packets` packets): the insights count no more than those. */
   stopAt(packets: number): void {
     if (this.done || this.failure !== null) return;
     this.worker.postMessage({ t: 'snapshot', id: 0, final: true, stopAt: packets } satisfies ToOpenWorker);

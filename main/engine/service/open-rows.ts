@@ -15,6 +15,9 @@ import type { PacketBatch } from '../parallel/protocol';
 import { StreamIds, summarize } from './summarize';
 import { brokenDissection } from './broken';
 import type { InsightsSettings, InsightsSnapshot } from '../insights/index';
+import { DigestWriter, digestTransfer, type InsightsDigest } from '../insights/digest';
+import type { MacNamesData } from '../enrich/manuf';
+import type { GeoIpData } from '../enrich/geoip';
 
 /** Field columns by type, in FIELD_COLUMNS order within each. */
 export const STRING_COLS = FIELD_COLUMNS.flatMap((c, i) => (c.type === 'number' ? [] : [i]));
@@ -23,12 +26,20 @@ export const NUMBER_COLS = FIELD_COLUMNS.flatMap((c, i) => (c.type === 'number' 
 export const SIDS = 3 + STRING_COLS.length;
 
 export interface OpenJob {
-  /** 'rows': a share of the conversations; 'insights': every packet, in order, into the insights engine */
+  /** 'rows': a share of the conversations; 'insights': every packet, in order, into the insights engine, from the rows' digests */
   role: 'rows' | 'insights';
   colouringRules: ColouringRule[];
   insights?: InsightsSettings;
-  /** 'insights': the capture file it reads */
-  path?: string;
+  /** 'insights': how many decoding threads digest the packets */
+  lanes?: number;
+  /** tables the service thread loaded once for every thread (open-pool.ts, sharedStartupData) */
+  shared?: SharedStartup;
+}
+
+/** What every thread of a parallel open would otherwise load itself (null: the service thread has none either). */
+export interface SharedStartup {
+  manuf: MacNamesData | null;
+  geoip: GeoIpData | null;
 }
 
 /** One answer per batch, in order. */
@@ -51,12 +62,21 @@ export interface RowsMsg {
   newTcp: Uint16Array;
   newUdp: Uint16Array;
   index: IndexFragment;
+  /** what the insights read of each packet's dissection (insights/digest.ts) */
+  digest: InsightsDigest;
 }
 
+/**
+ * Every packet of a merged batch, in file order, for the insights thread:
+ * owners[k] is the decoding thread whose digests[owners[k]] holds packet k's
+ * digest (its digests in file order).
+ */
+export interface FeedMsg { t: 'feed'; packets: PacketBatch; owners: Uint8Array; digests: InsightsDigest[] }
+
 /** final: the insights of the whole file (or of its first stopAt packets); id -1: sent unasked when done */
-export type FromOpenWorker = RowsMsg | { t: 'insights'; id: number; snapshot: InsightsSnapshot; final: boolean; packets: number } | { t: 'fail'; message: string };
-/** snapshot: the insights so far; final: once done; stopAt: count no packets past this many (the load was cancelled there) */
-export type ToOpenWorker = PacketBatch | { t: 'snapshot'; id: number; final: boolean; stopAt?: number } | { t: 'end' };
+export type FromOpenWorker = RowsMsg | { t: 'insights'; id: number; snapshot: InsightsSnapshot; final: boolean; packets: number } | { t: 'fed' } | { t: 'fail'; message: string };
+/** snapshot: the insights so far; final: the load ended, every packet is fed (stopAt: count no packets past this many) */
+export type ToOpenWorker = PacketBatch | FeedMsg | { t: 'snapshot'; id: number; final: boolean; stopAt?: number } | { t: 'end' };
 
 const num = (v: FieldValue | undefined): number => (typeof v === 'number' ? v : NaN);
 
@@ -71,6 +91,7 @@ export class RowMaker {
   private tcpSeen = 0;
   private udpSeen = 0;
   private infoSize = 1 << 16;
+  private readonly digest = new DigestWriter();
 
   constructor(job: OpenJob) {
     this.colouring = new Colouring(job.colouringRules);
@@ -96,6 +117,7 @@ export class RowMaker {
     const index = new FilterIndex({ initialCapacity: n >> 2 });
     let c = 0, x = 0;
     const extras = b.extras;
+    this.digest.begin(n);
     for (let j = 0; j < n; j++) {
       const comment = comments !== null && c < comments.length && comments[c][0] === j ? comments[c++][1] : undefined;
       const extra = extras !== null && x < extras.length && extras[x][0] === j ? extras[x++][1] : undefined;
@@ -125,9 +147,13 @@ export class RowMaker {
       }
       stream[j] = tcp || s.stream < 0 ? s.stream : -2 - s.stream;
       index.add(d);
+      this.digest.add(d);
     }
     this.infoSize = Math.max(this.infoSize, sink.pos);
-    return { t: 'rows', n, strings, sids, nums, info: sink.buf.subarray(0, sink.pos), infoLen, colour, stream, newTcp, newUdp, index: index.fragment() };
+    return {
+      t: 'rows', n, strings, sids, nums, info: sink.buf.subarray(0, sink.pos), infoLen, colour, stream, newTcp, newUdp, index: index.fragment(),
+      digest: this.digest.finish(),
+    };
   }
 }
 
@@ -135,5 +161,6 @@ export class RowMaker {
 export function rowsTransfer(m: RowsMsg): ArrayBuffer[] {
   const out = new Set<ArrayBuffer>([m.sids.buffer, m.nums.buffer, m.info.buffer, m.infoLen.buffer, m.colour.buffer, m.stream.buffer, m.newTcp.buffer, m.newUdp.buffer] as ArrayBuffer[]);
   for (const c of m.index.cols) { out.add(c.pkts.buffer as ArrayBuffer); if (c.vals) out.add(c.vals.buffer as ArrayBuffer); }
+  for (const b of digestTransfer(m.digest)) out.add(b);
   return [...out];
 }
