@@ -47,6 +47,8 @@ const BENCH_SCRIPTS = [
   'bench/formats/read-speed.ts',
   'bench/insights/run.ts',
   'bench/lib/big-capture.ts',
+  'bench/livecap/livecap-bench.ts',
+  'bench/livecap/service-child.ts',
   'bench/open/run.ts',
   'bench/read/run.ts',
   'bench/session/open-save.ts',
