@@ -9,7 +9,8 @@
 // (min/max, spread around the mean) and the update rate. Root only; the
 // namespaces and ring files are deleted.
 //   node dist/bench/livecap/livecap-bench.js [MINUTES=5] [CAP=200000] [THREADS=1]
-import { execFileSync, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,7 +54,8 @@ async function main(): Promise<void> {
     let sent = 0, genSecs = 0;
     while (Date.now() < end) {
       const secs = Math.max(1, Math.min(60, Math.round((end - Date.now()) / 1000)));
-      const o = execFileSync('ip', ['netns', 'exec', pair.clientNs, GEN, '-i', pair.clientIf, '-m', pair.serverMac,
+      // not execFileSync: the samples are read (and timed) while the generator runs
+      const { stdout: o } = await promisify(execFile)('ip', ['netns', 'exec', pair.clientNs, GEN, '-i', pair.clientIf, '-m', pair.serverMac,
         '-s', pair.clientIp, '-d', pair.serverIp.replace(/\.\d+$/, '.99'), '-t', String(secs), '-T', String(threads)], { encoding: 'utf8', timeout: (secs + 30) * 1000 });
       const m = /sent (\d+) packets in ([\d.]+) s/.exec(o);
       if (!m) throw new Error(`xdpgen said: ${o}`);
