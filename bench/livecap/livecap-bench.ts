@@ -21,7 +21,7 @@ const GEN = join(ROOT, 'bench', 'gen', 'xdpgen');
 const HELPER = join(ROOT, 'helper', 'xdpscope-helper');
 const minutes = Number(process.argv[2] ?? 5), cap = Number(process.argv[3] ?? 200_000), threads = Number(process.argv[4] ?? 1);
 
-type Sample = { t: number; rssMiB: number; heapMiB: number; arraysMiB: number; inView: number; evicted: number; seen: number; dropped: number; behind: boolean; updatesPerS: number };
+type Sample = { t: number; rssMiB: number; heapMiB: number; heapTotalMiB: number; arrayBuffersMiB: number; load: number; arraysMiB: number; inView: number; evicted: number; seen: number; dropped: number; behind: boolean; updatesPerS: number };
 
 async function main(): Promise<void> {
   if (!existsSync(GEN)) throw new Error(`${GEN} is not built: make -C bench/gen`);
@@ -44,7 +44,7 @@ async function main(): Promise<void> {
         if (l.startsWith('sample ')) {
           const s = JSON.parse(l.slice(7)) as Sample;
           samples.push(s);
-          console.log(`t=${s.t}s server RSS ${s.rssMiB} MiB, heap ${s.heapMiB} MiB, arrays ${s.arraysMiB} MiB; in view ${s.inView}, evicted ${s.evicted}, seen ${s.seen}, dropped ${s.dropped}${s.behind ? ' (behind)' : ''}; list updates ${s.updatesPerS}/s; load ${loadavg()[0].toFixed(1)}`);
+          console.log(`t=${s.t}s server RSS ${s.rssMiB} MiB, heap ${s.heapMiB} of ${s.heapTotalMiB} MiB, ArrayBuffers ${s.arrayBuffersMiB} MiB (store + index ${s.arraysMiB} MiB); in view ${s.inView}, evicted ${s.evicted}, seen ${s.seen}, dropped ${s.dropped}${s.behind ? ' (behind)' : ''}; list updates ${s.updatesPerS}/s; load ${s.load}`);
         } else if (l.startsWith('final ')) final = JSON.parse(l.slice(6));
         else if (l === 'capturing') console.log('capturing');
       }

@@ -6,7 +6,7 @@
 // rate. "stop" on stdin ends the capture; a final JSON line follows.
 //   node service-child.js IFACE RING_PATH CAP_PACKETS
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EngineService } from '../../main/engine/service/service';
 import type { EngineEvent, Status } from '../../main/api/index';
@@ -44,6 +44,7 @@ async function main(): Promise<void> {
     const m = process.memoryUsage();
     const r = {
       t: Math.round((now - t0) / 1000), rssMiB: +(m.rss / 2 ** 20).toFixed(1), heapMiB: +(m.heapUsed / 2 ** 20).toFixed(1),
+      heapTotalMiB: +(m.heapTotal / 2 ** 20).toFixed(1), arrayBuffersMiB: +(m.arrayBuffers / 2 ** 20).toFixed(1), load: +loadavg()[0].toFixed(1),
       arraysMiB: +((svc.packetStore.bytes + svc.cap.index.memoryBytes()) / 2 ** 20).toFixed(1),
       inView: st.captured, evicted: st.evicted ?? 0, seen: st.seen ?? 0, dropped: st.dropped, behind: st.behind ?? false,
       updatesPerS: +((updates - lastUpdates) / ((now - lastAt) / 1000)).toFixed(1),
