@@ -283,6 +283,7 @@ export function createAppStore(api: XdpscopeApi, opts: StoreOptions = {}): AppSt
           iface: o.iface, mode: o.mode, snaplen: o.snaplen, direction: o.direction ?? 'inout',
           ...(o.captureFilter ? { captureFilter: o.captureFilter } : {}),
           ...(o.ringBuffer?.path ? { ringBuffer: o.ringBuffer } : {}),
+          ...(o.viewCap ? { viewCap: o.viewCap } : {}),
         });
         set({ status, view: 'capture' });
       } catch (e) { get().reportError(e, 'capture'); } finally { set({ busy: false }); }

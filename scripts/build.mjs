@@ -49,6 +49,8 @@ const BENCH_SCRIPTS = [
   'bench/formats/read-speed.ts',
   'bench/insights/run.ts',
   'bench/lib/big-capture.ts',
+  'bench/livecap/livecap-bench.ts',
+  'bench/livecap/service-child.ts',
   'bench/open/run.ts',
   'bench/open/thread-start.ts',
   'bench/read/run.ts',

@@ -44,6 +44,15 @@ export const captureOptions = z.object({
     packets: z.number().int().min(1).optional(),
   }).strict().refine((r) => r.filesizeKB !== undefined || r.durationS !== undefined || r.intervalS !== undefined || r.packets !== undefined,
     'a ring buffer needs filesizeKB, durationS, intervalS or packets to switch files').optional(),
+  /**
+   * keep only the last `packets` and/or `megabytes` in view (store, filter
+   * index, list): older packets leave it in chunks and stay in the ring files
+   * or the spool (captureFiles lists them), so a capture can run for days
+   */
+  viewCap: z.object({
+    packets: z.number().int().min(1000).max(1_000_000_000).optional(),
+    megabytes: z.number().int().min(64).max(1_000_000).optional(),
+  }).strict().refine((v) => v.packets !== undefined || v.megabytes !== undefined, 'a view cap needs packets or megabytes').optional(),
 }).strict();
 export type CaptureOptions = z.infer<typeof captureOptions>;
 
@@ -57,6 +66,28 @@ export const spoolEntry = z.object({
 });
 export type SpoolEntry = z.infer<typeof spoolEntry>;
 
+/** A file on disk holding packets of the live capture (a ring file, or the spool). */
+export const captureFile = z.object({
+  path: z.string(),
+  /** frame numbers of its first and last packet */
+  firstNumber: nat,
+  lastNumber: nat,
+  size: nat,
+  /** the capture is writing it now */
+  writing: z.boolean(),
+});
+export type CaptureFile = z.infer<typeof captureFile>;
+
+export const captureFilesResult = z.object({
+  /** packets that left the view (CaptureOptions.viewCap) */
+  evicted: nat,
+  /** frame number of the first packet still in view (0: none) */
+  firstInView: nat,
+  /** oldest first; each opens as a file session */
+  files: z.array(captureFile),
+});
+export type CaptureFilesResult = z.infer<typeof captureFilesResult>;
+
 export const captureApi = {
   listInterfaces: call(empty, z.array(interfaceInfo)),
   startCapture: call(captureOptions, status),
@@ -67,4 +98,6 @@ export const captureApi = {
   /** rewrite a spool as a clean pcapng (torn tail dropped) and open it */
   recoverSpool: call(z.object({ path }).strict(), status),
   discardSpool: call(z.object({ path }).strict(), ok),
+  /** the live capture's files on disk (ring files, or the spool) and which frames each holds: older packets reopen from them */
+  captureFiles: call(empty, captureFilesResult),
 };

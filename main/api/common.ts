@@ -83,6 +83,15 @@ export const status = z.object({
   spool: z.string().optional(),
   /** the ring-buffer file the live capture is writing (CaptureOptions.ringBuffer) */
   ringFile: z.string().optional(),
+  /** live capture: packets that left the view (CaptureOptions.viewCap); captureFiles says where they are */
+  evicted: nat.optional(),
+  /** where the evicted packets are: the ring files, the spool, or nowhere (neither could be written) */
+  evictedTo: z.enum(['ring', 'spool', 'none']).optional(),
+  /** live capture: frames the XDP program saw, and those sampling skipped (the helper's counters) */
+  seen: nat.optional(),
+  sampledOut: nat.optional(),
+  /** live capture: the engine is behind the helper now (its queue is full: the kernel ring fills, then drops) */
+  behind: z.boolean().optional(),
 });
 export type Status = z.infer<typeof status>;
 

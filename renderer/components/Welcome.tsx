@@ -65,6 +65,7 @@ export function Welcome() {
             <option value="inout">both (in + out)</option><option value="in">in (received)</option><option value="out">out (sent)</option>
           </select></label>
           <RingOptions ring={opts.ringBuffer} set={(ringBuffer) => s.setCaptureOptions({ ringBuffer })} />
+          <ViewCapOptions cap={opts.viewCap} ring={opts.ringBuffer !== undefined} set={(viewCap) => s.setCaptureOptions({ viewCap })} />
           <button className="primary" disabled={busy || !opts.iface || filterProblem !== null} onClick={() => void s.startCapture()}>▶ Start capture on {opts.iface || '…'}</button>
         </div>
       </section>
@@ -116,6 +117,32 @@ export function Welcome() {
         </ul>
       </section>
     </div>
+  );
+}
+
+type ViewCap = NonNullable<CaptureOptions['viewCap']>;
+
+/**
+ * The memory cap: keep the last N packets and/or MB in view; older packets
+ * leave the list (whole chunks) and stay in the ring files, or the spool
+ * without a ring, from where the status bar offers to open them.
+ */
+function ViewCapOptions({ cap, ring, set }: { cap: ViewCap | undefined; ring: boolean; set: (c: ViewCap | undefined) => void }) {
+  const int = (v: string, min: number): number | undefined => (/^\d+$/.test(v) && Number(v) >= min ? Number(v) : undefined);
+  const change = (c: { packets?: number | undefined; megabytes?: number | undefined }): void => {
+    const next: ViewCap = {};
+    if (c.packets !== undefined) next.packets = c.packets;
+    if (c.megabytes !== undefined) next.megabytes = c.megabytes;
+    set(next.packets !== undefined || next.megabytes !== undefined ? next : undefined);
+  };
+  return (
+    <span className="view-cap-options" data-testid="view-cap-options"
+      title={`Keep only the last packets in view, so a capture can run for days; older packets stay in ${ring ? 'the ring files' : 'the capture spool'} and reopen from the status bar. Empty: keep every packet.`}>
+      <label>Keep in view: last <input type="number" min={1000} value={cap?.packets ?? ''} placeholder="all" aria-label="view cap in packets"
+        onChange={(e) => change({ ...cap, packets: int(e.target.value, 1000) })} /> packets</label>
+      <label> / <input type="number" min={64} value={cap?.megabytes ?? ''} placeholder="all" aria-label="view cap in MB"
+        onChange={(e) => change({ ...cap, megabytes: int(e.target.value, 64) })} /> MB</label>
+    </span>
   );
 }
 

@@ -112,6 +112,8 @@ export class HelperCapture extends EventEmitter implements AsyncIterable<RawPack
   private readonly high: number;
   private readonly highBytes: number;
   private readPaused = false;
+  /** the consumer is behind: the queue reached its high-water mark and the helper's output is not read */
+  get readingPaused(): boolean { return this.readPaused; }
   private waiter: (() => void) | null = null;
   private readonly replies: Array<{ line: string; resolve: (message: string) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }> = [];
   private readonly commandTimeoutMs: number;

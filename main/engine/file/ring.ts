@@ -111,6 +111,8 @@ export class RingFileWriter {
   done = false;
   /** the file being written */
   current = '';
+  /** the file the last packet went into (`current` may be the next one already) */
+  lastFile = '';
   packetsWritten = 0;
 
   constructor(private readonly base: string, private readonly opts: RingOptions, private readonly setup: RingWriterSetup) {
@@ -185,6 +187,7 @@ export class RingFileWriter {
     }
     const w = this.writer!;
     w.writePacket(ifaceId, tsNs, data, origLen, undefined, extras);
+    this.lastFile = this.current;
     this.packetsInFile++;
     this.packetsWritten++;
     if ((this.opts.filesizeKB !== undefined && w.bytesWritten + w.pendingBytes >= this.opts.filesizeKB * 1000) ||

@@ -97,6 +97,13 @@ function lowerBound(a: Uint32Array, n: number, x: number): number {
   return lo;
 }
 
+/** A byte value's key in a column's intern map: MAC addresses (the common case) as a number, no allocation. */
+function internKey(value: Uint8Array): string | number {
+  return value.length === 6
+    ? ((value[0]! * 256 + value[1]!) * 65536 + (value[2]! * 256 + value[3]!)) * 65536 + value[4]! * 256 + value[5]!
+    : Buffer.from(value.buffer, value.byteOffset, value.length).toString('latin1') + '\0';
+}
+
 class Column {
   pkts: Uint32Array;
   vals: Values | null;
@@ -216,6 +223,57 @@ export class FilterIndex {
     this.frames = this.frames.slice(0, Math.max(this.count, 1));
     this.colBytes = 0;
     for (const c of this.cols.values()) this.colBytes += c.bytes();
+  }
+
+  /**
+   * Forgets the first k packets (a live capture's view cap): positions shift
+   * down by k, each column is re-allocated at what stays plus room for
+   * `room` more packets' worth of its occurrences, and interned values no
+   * kept packet uses are forgotten, so memory follows the packets held.
+   */
+  dropFront(k: number, room = 0): void {
+    k = Math.min(k, this.count);
+    if (k <= 0) return;
+    const n = this.count - k;
+    const frames = new Uint32Array(Math.max(n + room, 1));
+    frames.set(this.frames.subarray(k, this.count));
+    this.frames = frames;
+    this.count = n;
+    this.colBytes = 0;
+    for (const c of this.cols.values()) {
+      const i0 = lowerBound(c.pkts, c.n, k);
+      const m = c.n - i0;
+      // a column's share of the room: its occurrences per packet so far
+      const cap = Math.max(m + Math.ceil((room * c.n) / Math.max(n + k, 1)), 16);
+      const pkts = new Uint32Array(cap);
+      for (let i = 0; i < m; i++) pkts[i] = c.pkts[i0 + i]! - k;
+      c.pkts = pkts;
+      if (c.vals) {
+        const vals = new (c.vals.constructor as new (n: number) => Values)(cap);
+        vals.set(c.vals.subarray(i0, c.n) as never);
+        c.vals = vals;
+      }
+      c.n = m;
+      if (c.kind === 'intern') {
+        const table = c.table, ids = c.vals!, remap = new Map<number, number>();
+        c.table = [];
+        c.intern = new Map();
+        c.internBytes = 0;
+        for (let i = 0; i < m; i++) {
+          let id = remap.get(ids[i]!);
+          if (id === undefined) {
+            const v = table[ids[i]!]!;
+            id = c.table.length;
+            c.table.push(v);
+            c.intern.set(typeof v === 'string' ? v : internKey(v as Uint8Array), id);
+            c.internBytes += (typeof v === 'string' ? v.length * 2 : (v as Uint8Array).length) + 64;
+            remap.set(ids[i]!, id);
+          }
+          ids[i] = id;
+        }
+      }
+      this.colBytes += c.bytes();
+    }
   }
 
   /** This index's columns as a fragment (for an index built over one run of packets). */
@@ -571,10 +629,7 @@ export class FilterIndex {
           key = value;
         } else if (value instanceof Uint8Array) {
           if (value.length > MAX_VALUE_BYTES) return this.drop(col, 'long byte values (payloads)');
-          // MAC addresses (the common case) key as a number: no allocation
-          key = value.length === 6
-            ? ((value[0]! * 256 + value[1]!) * 65536 + (value[2]! * 256 + value[3]!)) * 65536 + value[4]! * 256 + value[5]!
-            : Buffer.from(value.buffer, value.byteOffset, value.length).toString('latin1') + '\0';
+          key = internKey(value);
         } else {
           return this.drop(col, 'unexpected value type');
         }

@@ -56,6 +56,7 @@ export class DisplayedList {
     this.displayed = this.filter ? new Column(Uint32Array) : null;
     cap.onPacket = (i, d) => this.consider(i, d);
     cap.onRange = (from, to) => this.considerRange(from, to);
+    cap.onEvict = (k) => this.evictFront(k);
   }
 
   get settings(): ListSettings {
@@ -112,6 +113,34 @@ export class DisplayedList {
     return out;
   }
 
+  /**
+   * The first k stored packets left the view (view-cap.ts): positions shift
+   * down by k, rows of those packets go. The renderer refetches (generation).
+   */
+  evictFront(k: number): void {
+    const shift = (a: ArrayLike<number>, n: number): Uint32Array => {
+      const out = new Uint32Array(n);
+      let m = 0;
+      for (let r = 0; r < n; r++) { const i = a[r]!; if (i >= k) out[m++] = i - k; }
+      return out.subarray(0, m);
+    };
+    if (this.displayed) {
+      const kept = shift(this.displayed.arr, this.displayedCount);
+      // re-allocated at what stays: the old array goes whole
+      const next = new Column(Uint32Array, Math.max(16, kept.length + (kept.length >>> 2)));
+      next.arr.set(kept);
+      this.displayed = next;
+      this.displayedCount = kept.length;
+    }
+    if (this.order) this.order = shift(this.order, this.order.length).slice();
+    if (this.pending) {
+      this.pending.hits = Array.from(shift(this.pending.hits, this.pending.hits.length));
+      this.pending.from = Math.max(0, this.pending.from - k);
+    }
+    this.generation.next();
+    this.pushStatus();
+  }
+
   private pushDisplayed(i: number): void {
     const col = this.displayed!;
     col.ensure(this.displayedCount + 1);
@@ -154,6 +183,13 @@ export class DisplayedList {
   async setFilter(text: string, selected: Dissection | null = null): Promise<(FilterCheck & { displayed?: number; superseded?: boolean }) | null> {
     // a bad filter leaves the list, and a pass under way, as they were
     const r = text.trim() ? compileDisplayFilter(text, { selected }) : null;
+    if (r && !r.ok) return { ok: false, error: r.error };
+    // store positions must not move under the pass: eviction waits for it
+    const release = this.cap.holdPositions();
+    try { return await this.filterPass(text, r); } finally { release(); }
+  }
+
+  private async filterPass(text: string, r: ReturnType<typeof compileDisplayFilter> | null): Promise<(FilterCheck & { displayed?: number; superseded?: boolean }) | null> {
     if (r && !r.ok) return { ok: false, error: r.error };
     const token = ++this.filterToken;
     this.pending = null;
@@ -269,6 +305,11 @@ export class DisplayedList {
   }
 
   async setSort(column: ColumnId | null, desc: boolean): Promise<void> {
+    const release = this.cap.holdPositions();
+    try { await this.sortPass(column, desc); } finally { release(); }
+  }
+
+  private async sortPass(column: ColumnId | null, desc: boolean): Promise<void> {
     const sort = column ? { column, desc } : null;
     this.sort = sort;
     const token = ++this.orderToken;

@@ -12,14 +12,17 @@ export interface LiveCallbacks {
   onInterfaces(ifs: CaptureInterface[]): void;
   /** the helper's program is attached: packets from now on are captured */
   onAttached?(): void;
-  /** kernel-ring drops so far */
-  onStats(dropped: number): void;
+  /** the helper's counters (ring drops, seen, sampled out), at least once a second */
+  onStats(stats: Capture.CaptureStats): void;
   onError(err: { message: string; kind: string }): void;
   onExit(): void;
   /** the helper is attached (hello) / has exited: the block list drops through it meanwhile */
   onHelper?(h: Capture.HelperCapture, hello: Capture.HelloInfo): void;
   onHelperGone?(h: Capture.HelperCapture): void;
 }
+
+/** longest run of batches between two turns of the event loop (the list updates at least 5 times a second) */
+const PUMP_SLICE_MS = 50;
 
 /** helper exit codes (helper/PROTOCOL.md) → what the UI says about them */
 const KIND_BY_CODE: Record<number, string> = { 2: 'capture', 3: 'permission', 4: 'capture', 5: 'xdp-conflict', 6: 'capture', 7: 'filter' };
@@ -85,11 +88,16 @@ export class LiveCapture {
       this.cb.onAttached?.();
       this.cb.onHelper?.(s, h);
     });
-    s.on('stats', (st: Capture.CaptureStats) => this.cb.onStats(st.ringDrops));
+    s.on('stats', (st: Capture.CaptureStats) => this.cb.onStats(st));
     s.on('error', (e: Capture.CaptureError) => this.error(e.message, e.code));
     this.pump = (async () => {
       try {
-        for await (const batch of s) this.cb.onBatch(batch);
+        let turned = Date.now();
+        for await (const batch of s) {
+          this.cb.onBatch(batch);
+          // a queue that stays full would keep this loop on microtasks: status, rows and calls wait for a turn
+          if (Date.now() - turned >= PUMP_SLICE_MS) { await new Promise<void>((r) => setImmediate(r)); turned = Date.now(); }
+        }
       } catch (e) {
         this.error(e instanceof Error ? e.message : String(e), (e as Capture.CaptureError).code);
       } finally {
@@ -98,6 +106,9 @@ export class LiveCapture {
       }
     })();
   }
+
+  /** The engine is behind the helper: its queue is full and the helper waits (the kernel ring fills, then drops). */
+  get behind(): boolean { return this.session?.readingPaused ?? false; }
 
   /** Detach XDP, drain the ring, wait for the helper to exit. */
   async stop(): Promise<void> {

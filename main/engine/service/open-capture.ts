@@ -26,6 +26,7 @@ import type { Colouring } from '../colour/colouring';
 import { type DecodeAsRule, formatDecodeAs } from '../dissect/decode-as';
 import type { Steps } from '../filter/steps';
 import { brokenDissection, errMessage } from './broken';
+import { CaptureFiles, ViewCap } from './view-cap';
 
 export { brokenDissection, errMessage };
 
@@ -80,6 +81,8 @@ export class OpenCapture {
   spool: SpoolWriter | null = null;
   /** the capture's ring-buffer files (CaptureOptions.ringBuffer), in place of the spool */
   ring: RingFileWriter | null = null;
+  /** the capture writes ring files (they outlive `ring`, which closes with the capture) */
+  ringBuffer = false;
   /** cancels the file load in progress */
   openAbort: AbortController | null = null;
   /** another source replaced this one */
@@ -98,6 +101,14 @@ export class OpenCapture {
   insightsLane: InsightsLane | null = null;
   /** the insights are not computed on this thread (a parallel open) */
   private insightsElsewhere = false;
+  /** a live capture's view cap (CaptureOptions.viewCap): null keeps every packet */
+  viewCap: ViewCap | null = null;
+  /** which file on disk (ring file or spool) holds which frames of a live capture */
+  readonly files = new CaptureFiles();
+  /** told when the first k stored packets left the view (the displayed list shifts) */
+  onEvict: (k: number) => void = () => undefined;
+  /** the helper's last counters (live capture) */
+  helperStats: { seen: number; sampledOut: number } | null = null;
 
   /**
    * colouring: the table packets are coloured with as they are indexed (the
@@ -139,6 +150,11 @@ export class OpenCapture {
    * to them: it runs to the store's count when it ends.
    */
   *redissectSteps(): Steps<void> {
+    const release = this.holdPositions();
+    try { yield* this.redissectPass(); } finally { release(); }
+  }
+
+  private *redissectPass(): Steps<void> {
     const dissector = this.newDissector();
     const streams = new StreamIds(), index = new FilterIndex();
     const insights = new InsightsEngine(this.insights.settings);
@@ -186,6 +202,11 @@ export class OpenCapture {
    * reanalysis started first (this one is then dropped).
    */
   async reanalyze(engine: InsightsEngine): Promise<boolean> {
+    const release = this.holdPositions();
+    try { return await this.reanalyzePass(engine); } finally { release(); }
+  }
+
+  private async reanalyzePass(engine: InsightsEngine): Promise<boolean> {
     const token = ++this.reanalysisToken;
     const dissector = this.newDissector();
     let i = 0;
@@ -225,7 +246,18 @@ export class OpenCapture {
       this.onPacket(i, d);
     }
     if (fromFile) store.appendBatch(batch, summaries);
+    const cap = this.viewCap;
+    if (cap) { const k = cap.due(); if (k) { cap.evict(k); this.onEvict(k); } }
     this.out.status();
+  }
+
+  /**
+   * Keeps store positions where they are until the returned function is
+   * called: a pass over them (filter, sort, re-dissection) runs across turns
+   * of the event loop, and the view cap's eviction waits for it.
+   */
+  holdPositions(): () => void {
+    return this.viewCap?.hold() ?? (() => undefined);
   }
 
   /** Is the file reader's work still wanted here? */
@@ -408,6 +440,15 @@ export class OpenCapture {
   async startLive(opts: CaptureOptions): Promise<void> {
     this.session.capture = { interface: opts.iface, mode: opts.mode ?? 'auto', ...(opts.captureFilter ? { filter: opts.captureFilter } : {}) };
     const ringOpts = opts.ringBuffer;
+    this.ringBuffer = ringOpts !== undefined;
+    if (opts.viewCap) {
+      const store = this.store;
+      this.viewCap = new ViewCap(opts.viewCap, [
+        { bytes: () => store.bytes, dropFront: (k, room) => store.dropFront(k, room) },
+        // the index is replaced whole by a re-dissection: always the current one
+        { bytes: () => this.index.memoryBytes(), dropFront: (k, room) => this.index.dropFront(k, room) },
+      ], () => store.count, (i) => store.number.arr[i]!);
+    }
     // A ring buffer is the capture's files on disk, bounded by files × size: a
     // spool beside it would grow without bound, so there is none then.
     if (!ringOpts) {
@@ -430,11 +471,13 @@ export class OpenCapture {
     const live = new LiveCapture(opts, {
       onBatch: (b) => {
         if (this.closed) return;
-        try { spool?.write(b); } catch (e) { this.fail(`capture spool: ${errMessage(e)}`, 'spool'); }
+        if (spool && b.length) {
+          try { spool.write(b); this.files.wrote(spool.path, b[0]!.number, b[b.length - 1]!.number); } catch (e) { this.fail(`capture spool: ${errMessage(e)}`, 'spool'); }
+        }
         const ring = this.ring;
         if (ring) {
           try {
-            for (const p of b) ring.writePacket(0, p.tsNs ?? 0n, p.data, p.origLen, p);
+            for (const p of b) { if (ring.writePacket(0, p.tsNs ?? 0n, p.data, p.origLen, p)) this.files.wrote(ring.lastFile, p.number, p.number); }
           } catch (e) { ringFailed(e); }
         }
         this.ingest(b);
@@ -457,7 +500,12 @@ export class OpenCapture {
         this.state = 'capturing';
         this.out.status(true);
       },
-      onStats: (dropped) => { if (!this.closed) { this.dropped = dropped; this.out.status(); } },
+      onStats: (st) => {
+        if (this.closed) return;
+        this.dropped = st.ringDrops;
+        this.helperStats = { seen: st.seen, sampledOut: st.sampledOut };
+        this.out.status();
+      },
       onError: (err) => {
         if (this.closed) return;
         if (err.kind === 'permission') this.needsPermission = true;
@@ -517,6 +565,8 @@ export class OpenCapture {
   /** Saved in full: nothing is unsaved, and once the capture has ended its safety copy is no longer needed. */
   savedInFull(): void {
     if (this.live) return;
+    // packets that left the view were not in the save: their copy on disk stays
+    if (this.viewCap?.evicted) return;
     this.liveUnsaved = false;
     if (this.spool) { try { this.spool.discard(); } catch { /* gone already */ } this.spool = null; }
   }
@@ -541,7 +591,14 @@ export class OpenCapture {
   /** The store index of a frame number, or an ApiError naming it. */
   indexOrThrow(number: number): number {
     const i = this.store.indexOf(number);
-    if (i < 0) throw new ApiError(`no packet number ${number} (${this.store.count} packets)`, 'request');
+    if (i < 0) {
+      const cap = this.viewCap;
+      if (cap && number <= cap.lastEvicted) {
+        const f = this.files.holding(number);
+        throw new ApiError(`packet ${number} left the view (the view cap keeps the last packets)${f ? `; it is in ${f}` : ''}`, 'request');
+      }
+      throw new ApiError(`no packet number ${number} (${this.store.count} packets)`, 'request');
+    }
     return i;
   }
 

@@ -181,6 +181,12 @@ export class EngineService {
     if (cap.alertCount) s.alerts = cap.alertCount;
     if (cap.spool) s.spool = cap.spool.path;
     if (cap.ring && !cap.ring.done) s.ringFile = cap.ring.current;
+    if (cap.viewCap?.evicted) {
+      s.evicted = cap.viewCap.evicted;
+      s.evictedTo = cap.ringBuffer ? 'ring' : cap.spool ? 'spool' : 'none';
+    }
+    if (cap.helperStats) { s.seen = cap.helperStats.seen; s.sampledOut = cap.helperStats.sampledOut; }
+    if (cap.live?.behind) s.behind = true;
     if (cap.state === 'loading' && cap.progress) s.progress = cap.progress;
     if ((cap.liveUnsaved && cap.store.count > 0) || cap.comments.dirty) s.unsaved = true;
     return s;

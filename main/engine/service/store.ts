@@ -28,6 +28,15 @@ export class Column<T extends AnyTyped> {
   }
   /** memory held, in bytes */
   get bytes(): number { return this.arr.byteLength; }
+  /**
+   * Keeps entries [k, n) at the front of a new array with `room` spare
+   * entries: the old one (at its high-water mark) goes to the GC whole.
+   */
+  dropFront(k: number, n: number, room: number): void {
+    const next = new this.ctor(Math.max(n - k + room, 1));
+    (next as any).set(this.arr.subarray(k, n));
+    this.arr = next;
+  }
 }
 
 /** Interned strings; id 0 is always ''. */
@@ -42,12 +51,20 @@ export class StringTable {
   }
   get(id: number): string { return this.strings[id] ?? ''; }
   get size(): number { return this.strings.length; }
+  /** Forgets every string (the caller re-interns those it still uses). */
+  clear(): void {
+    this.ids.clear();
+    this.ids.set('', 0);
+    this.strings.length = 1;
+  }
 }
 
 /** Bytes appended into fixed-size chunks; an item never spans two chunks. */
 export class ByteArena {
   private readonly chunks: Buffer[] = [];
   private used = 0;
+  /** chunks released from the front (locations keep their chunk numbers) */
+  private base = 0;
   constructor(private readonly chunkSize = 4 << 20) {}
   /** returns a location: chunk index * 2^32 + offset, as a float64-safe number */
   append(data: Uint8Array): number {
@@ -58,12 +75,19 @@ export class ByteArena {
       this.used = 0;
     }
     cur.set(data, this.used);
-    const loc = (this.chunks.length - 1) * 2 ** 32 + this.used;
+    const loc = (this.base + this.chunks.length - 1) * 2 ** 32 + this.used;
     this.used += data.length;
     return loc;
   }
+  /** Frees the chunks wholly before location `loc` (nothing there is read again). */
+  releaseBefore(loc: number): void {
+    const drop = Math.min(Math.floor(loc / 2 ** 32) - this.base, this.chunks.length - 1);
+    if (drop <= 0) return;
+    this.chunks.splice(0, drop);
+    this.base += drop;
+  }
   view(loc: number, len: number): Buffer {
-    const chunk = this.chunks[Math.floor(loc / 2 ** 32)];
+    const chunk = this.chunks[Math.floor(loc / 2 ** 32) - this.base];
     const off = loc % 2 ** 32;
     return chunk.subarray(off, off + len);
   }
@@ -257,6 +281,37 @@ export class PacketStore {
   trim(): void {
     for (const c of this.columns) c.trim(this.count);
     this.capacity = this.frameLoc.arr.length;
+  }
+
+  /**
+   * Forgets the first k packets (a live capture's view cap): every column is
+   * re-allocated at the size of what stays plus `room`, the arena chunks
+   * before the first kept frame and Info are freed, and the interned strings
+   * and process descriptions are rebuilt from the packets kept, so memory
+   * follows the view rather than the capture's high-water mark. Frame
+   * numbers and the Time origin stay the capture's own.
+   */
+  dropFront(k: number, room = 0): void {
+    k = Math.min(k, this.count);
+    if (k <= 0) return;
+    const n = this.count;
+    if (k < n) {
+      if (this.frameLoc.arr[k] >= 0) this.frames.releaseBefore(this.frameLoc.arr[k]);
+      this.infoText.releaseBefore(this.infoLoc.arr[k]);
+    }
+    for (const c of this.columns) c.dropFront(k, n, room);
+    this.count = n - k;
+    this.capacity = this.frameLoc.arr.length;
+    if (this.fileBacked) this.fileBacked = Math.max(0, this.fileBacked - k);
+    const old = this.strings.strings.slice();
+    this.strings.clear();
+    const reintern = (a: Uint32Array | Float64Array) => { for (let i = 0; i < this.count; i++) a[i] = this.strings.intern(old[a[i]]); };
+    reintern(this.source.arr); reintern(this.destination.arr); reintern(this.protocol.arr);
+    FIELD_COLUMNS.forEach((c, j) => { if (c.type !== 'number') reintern(this.fieldCols[j]!.arr); });
+    const procs = this.procs.splice(0);
+    this.procIndex.clear();
+    const ref = this.procRef.arr;
+    for (let i = 0; i < this.count; i++) if (ref[i]) ref[i] = this.procRefOf(procs[ref[i] - 1]!);
   }
 
   private get columns(): Column<AnyTyped>[] {

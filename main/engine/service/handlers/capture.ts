@@ -38,6 +38,11 @@ export function captureHandlers(svc: EngineService): Handlers<'capture'> {
       return openFile(svc, r.path);
     },
     discardSpool: async (p) => { spoolOrThrow(p.path); discardSpool(p.path); return { ok: true as const }; },
+    captureFiles: async () => {
+      const cap = svc.cap;
+      const files = cap.mode === 'live' ? cap.files.list(cap.ring?.current ?? (cap.live ? cap.spool?.path ?? null : null)) : [];
+      return { evicted: cap.viewCap?.evicted ?? 0, firstInView: cap.store.count ? cap.store.number.arr[0]! : 0, files };
+    },
   };
 }
 
