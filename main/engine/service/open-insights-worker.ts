@@ -2,20 +2,13 @@
 // InsightsLane): it is sent every packet, in file order, with the digest the
 // decoding thread that dissected it made (insights/digest.ts), feeds the
 // insights engine and answers snapshot requests. No packet is dissected here.
-import { parentPort, workerData } from 'node:worker_threads';
+import { workerSide } from './worker-side';
 import { InsightsEngine, insightsSnapshot } from '../insights/index';
 import { DigestReader } from '../insights/digest';
 import { unpack } from '../parallel/batch';
 import type { FeedMsg, FromOpenWorker, OpenJob, ToOpenWorker } from './open-rows';
 
-const port = parentPort;
-if (!port) throw new Error('the parallel open insights worker must run as a worker thread');
-const job = workerData as OpenJob;
-
-function fail(e: unknown): void {
-  port!.postMessage({ t: 'fail', message: e instanceof Error ? e.stack ?? e.message : String(e) } satisfies FromOpenWorker);
-  port!.close();
-}
+const { port, job, fail } = workerSide<OpenJob>('the parallel open insights worker');
 
 // Every packet, in file order, from the decoding threads' digests (no
 // dissection here): the detectors follow sources across conversations, so

@@ -3,19 +3,12 @@
 // each batch with its rows, index and insights digests (open-rows.ts). The
 // insights thread is open-insights-worker.ts (a module of its own: these
 // threads load no insights engine).
-import { parentPort, workerData } from 'node:worker_threads';
+import { workerSide } from './worker-side';
 import { useMacNamesData } from '../enrich/manuf';
 import { GeoIp } from '../enrich/geoip';
 import { RowMaker, rowsTransfer, type FromOpenWorker, type OpenJob, type ToOpenWorker } from './open-rows';
 
-const port = parentPort;
-if (!port) throw new Error('the parallel open worker must run as a worker thread');
-const job = workerData as OpenJob;
-
-function fail(e: unknown): void {
-  port!.postMessage({ t: 'fail', message: e instanceof Error ? e.stack ?? e.message : String(e) } satisfies FromOpenWorker);
-  port!.close();
-}
+const { port, job, fail } = workerSide<OpenJob>('the parallel open worker');
 
 // the service thread loaded these once for every thread
 if (job.shared) {
