@@ -498,6 +498,13 @@ export class FilterIndex {
     return out.slice(0, k);
   }
 
+  /** Bytes held per column (packet positions, values, interned values) and by the frame numbers, for the bench's breakdown. */
+  breakdown(): Record<string, { pkts: number; vals: number; intern: number; n: number }> {
+    const out: Record<string, { pkts: number; vals: number; intern: number; n: number }> = { '(frames)': { pkts: this.frames.byteLength, vals: 0, intern: 0, n: this.count } };
+    for (const c of this.cols.values()) out[c.name] = { pkts: c.pkts.byteLength, vals: c.vals?.byteLength ?? 0, intern: c.internBytes, n: c.n };
+    return out;
+  }
+
   /** Sizes and dropped columns, for diagnostics. */
   stats(): { packets: number; bytes: number; columns: number; dropped: Record<string, string> } {
     return { packets: this.count, bytes: this.memoryBytes(), columns: this.cols.size, dropped: Object.fromEntries(this.dropped) };

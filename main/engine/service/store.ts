@@ -328,6 +328,18 @@ export class PacketStore {
     return -1;
   }
 
+  /** Bytes held per part of the store (each column, the frame and Info arenas), for the bench's breakdown. */
+  breakdown(): Record<string, number> {
+    const out: Record<string, number> = { frames: this.frames.bytes, infoText: this.infoText.bytes };
+    const named: Record<string, Column<AnyTyped>> = { frameLoc: this.frameLoc, tsNs: this.tsNs, capLen: this.capLen, origLen: this.origLen,
+      linkType: this.linkType, ifaceId: this.ifaceId, source: this.source, destination: this.destination, protocol: this.protocol,
+      infoLoc: this.infoLoc, infoLen: this.infoLen, colour: this.colour, stream: this.stream, number: this.number, pktFlags: this.pktFlags,
+      xdpAction: this.xdpAction, extras: this.extras, procAttr: this.procAttr, procRef: this.procRef };
+    for (const [k, c] of Object.entries(named)) out[k] = c.bytes;
+    FIELD_COLUMNS.forEach((c, k) => { out[`field:${c.id}`] = this.fieldCols[k]!.bytes; });
+    return out;
+  }
+
   /** memory held by the store, in bytes (typed arrays + arenas; strings estimated) */
   get bytes(): number {
     let b = this.frames.bytes + this.infoText.bytes;
