@@ -314,7 +314,7 @@ export class DisplayedList {
       core.info[r] = strings.push(s.info(i)) - 1;
       core.colour[r] = s.colour.arr[i];
       for (let c = 0; c < fieldArrays.length; c++) {
-        const v = s.fieldCols[c]!.arr[i]!;
+        const v = s.fieldCols[c]!.get(i);
         fieldArrays[c]![r] = FIELD_COLUMNS[c]!.type === 'number' ? v : map(v);
       }
     }
@@ -400,8 +400,8 @@ function sortKey(s: PacketStore, col: ColumnId): (i: number) => number | string 
     case 'protocol': return (i) => s.strings.get(s.protocol.arr[i]);
   }
   const k = FIELD_INDEX.get(col)!;
-  const arr = () => s.fieldCols[k]!.arr;
+  const fc = s.fieldCols[k]!;
   // absent numbers (NaN) sort before every present one
-  if (FIELD_COLUMNS[k]!.type === 'number') return (i) => { const v = arr()[i]!; return Number.isNaN(v) ? -1 : v; };
-  return (i) => s.strings.get(arr()[i]!);
+  if (FIELD_COLUMNS[k]!.type === 'number') return (i) => { const v = fc.get(i); return Number.isNaN(v) ? -1 : v; };
+  return (i) => s.strings.get(fc.get(i));
 }

@@ -30,6 +30,78 @@ export class Column<T extends AnyTyped> {
   get bytes(): number { return this.arr.byteLength; }
 }
 
+/**
+ * Unsigned integers in the narrowest array that holds every value set so far
+ * (u8, then u16, u32, and f64 past 2^32): most list columns (lengths, string
+ * ids, link types) need 1 or 2 bytes a packet, not 4. Readers index `arr`
+ * (or get()); writers go through set(), which widens. A `lazy` column holds
+ * no array until its first non-zero value (columns most files never fill:
+ * process, packet flags), and reads 0 until then.
+ */
+export class UintColumn {
+  arr: Uint8Array | Uint16Array | Uint32Array | Float64Array;
+  private cap: number;
+  private max = 0xff;
+  constructor(initial = 1024, private readonly lazy = false) {
+    this.cap = initial;
+    this.arr = new Uint8Array(lazy ? 0 : initial);
+  }
+  ensure(n: number): void {
+    if (n <= this.cap) return;
+    while (this.cap < n) this.cap *= 2;
+    if (this.arr.length) this.realloc(this.arr.constructor as new (n: number) => UintColumn['arr']);
+  }
+  trim(n: number): void {
+    const keep = Math.max(n, 1);
+    if (this.cap > keep) { this.cap = keep; if (this.arr.length > keep) this.arr = this.arr.slice(0, keep); }
+  }
+  get(i: number): number { return i < this.arr.length ? this.arr[i]! : 0; }
+  set(i: number, v: number): void {
+    if (v > this.max || !this.arr.length) {
+      if (v === 0 && !this.arr.length) return;
+      this.widen(v);
+    }
+    this.arr[i] = v;
+  }
+  private widen(v: number): void {
+    let ctor: new (n: number) => UintColumn['arr'] = this.arr.constructor as new (n: number) => UintColumn['arr'];
+    if (v > this.max) {
+      if (v <= 0xffff) { ctor = Uint16Array; this.max = 0xffff; }
+      else if (v <= 0xffffffff) { ctor = Uint32Array; this.max = 0xffffffff; }
+      else { ctor = Float64Array; this.max = Infinity; }
+    }
+    this.realloc(ctor);
+  }
+  private realloc(ctor: new (n: number) => UintColumn['arr']): void {
+    const next = new ctor(this.cap);
+    if (this.arr.length) (next as Float64Array).set(this.arr);
+    this.arr = next;
+  }
+  get bytes(): number { return this.arr.byteLength; }
+}
+
+/** Numbers, NaN when absent; no array at all until the first present value (most field columns stay empty). */
+export class NumColumn {
+  arr: Float64Array | null = null;
+  private cap: number;
+  constructor(initial = 1024) { this.cap = initial; }
+  ensure(n: number): void {
+    if (n <= this.cap) return;
+    while (this.cap < n) this.cap *= 2;
+    if (this.arr) { const next = new Float64Array(this.cap).fill(NaN); next.set(this.arr); this.arr = next; }
+  }
+  trim(n: number): void {
+    const keep = Math.max(n, 1);
+    if (this.cap > keep) { this.cap = keep; if (this.arr && this.arr.length > keep) this.arr = this.arr.slice(0, keep); }
+  }
+  get(i: number): number { return this.arr && i < this.arr.length ? this.arr[i]! : NaN; }
+  set(i: number, v: number): void {
+    if (!this.arr) { if (v !== v) return; this.arr = new Float64Array(this.cap).fill(NaN); }
+    this.arr[i] = v;
+  }
+  get bytes(): number { return this.arr?.byteLength ?? 0; }
+}
+
 /** Interned strings; id 0 is always ''. */
 export class StringTable {
   private readonly ids = new Map<string, number>([['', 0]]);
@@ -44,28 +116,41 @@ export class StringTable {
   get size(): number { return this.strings.length; }
 }
 
-/** Bytes appended into fixed-size chunks; an item never spans two chunks. */
+/**
+ * Bytes appended into fixed-size chunks; an item never spans two chunks. A
+ * location is the chunk's start (the sizes of the chunks before it) plus the
+ * offset in it: locations stay below 2^32 (4-byte columns) until 4 GiB.
+ */
 export class ByteArena {
   private readonly chunks: Buffer[] = [];
+  private readonly starts: number[] = [];
   private used = 0;
+  private total = 0;
   constructor(private readonly chunkSize = 4 << 20) {}
-  /** returns a location: chunk index * 2^32 + offset, as a float64-safe number */
   append(data: Uint8Array): number {
     let cur = this.chunks[this.chunks.length - 1];
     if (!cur || this.used + data.length > cur.length) {
       cur = Buffer.allocUnsafe(Math.max(this.chunkSize, data.length));
+      this.starts.push(this.total);
+      this.total += cur.length;
       this.chunks.push(cur);
       this.used = 0;
     }
     cur.set(data, this.used);
-    const loc = (this.chunks.length - 1) * 2 ** 32 + this.used;
+    const loc = this.starts[this.starts.length - 1]! + this.used;
     this.used += data.length;
     return loc;
   }
   view(loc: number, len: number): Buffer {
-    const chunk = this.chunks[Math.floor(loc / 2 ** 32)];
-    const off = loc % 2 ** 32;
-    return chunk.subarray(off, off + len);
+    // the last chunk whose start is at or before loc
+    const st = this.starts;
+    let lo = 0, hi = st.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (st[mid]! <= loc) lo = mid; else hi = mid - 1;
+    }
+    const off = loc - st[lo]!;
+    return this.chunks[lo]!.subarray(off, off + len);
   }
   get bytes(): number { return this.chunks.reduce((s, c) => s + c.length, 0); }
 }
@@ -93,31 +178,31 @@ export class PacketStore {
   readonly strings = new StringTable();
   private readonly frames = new ByteArena();
   private readonly infoText = new ByteArena(1 << 20);
+  /** frames in the arena: location; frames left in the attached file: -(offset) - 1 */
   readonly frameLoc = new Column(Float64Array);
   readonly tsNs = new Column(BigInt64Array);
-  readonly capLen = new Column(Uint32Array);
-  readonly origLen = new Column(Uint32Array);
-  readonly linkType = new Column(Uint16Array);
-  readonly ifaceId = new Column(Uint16Array);
-  readonly source = new Column(Uint32Array);
-  readonly destination = new Column(Uint32Array);
-  readonly protocol = new Column(Uint32Array);
-  readonly infoLoc = new Column(Float64Array);
-  readonly infoLen = new Column(Uint32Array);
-  /** one per field column (FIELD_COLUMNS order): interned string ids, or numbers (NaN: absent) */
-  readonly fieldCols: ReadonlyArray<Column<Uint32Array | Float64Array>> = FIELD_COLUMNS.map((c) =>
-    c.type === 'number' ? new Column<Uint32Array | Float64Array>(Float64Array) : new Column<Uint32Array | Float64Array>(Uint32Array));
+  readonly capLen = new UintColumn();
+  readonly origLen = new UintColumn();
+  readonly linkType = new UintColumn();
+  readonly ifaceId = new UintColumn();
+  readonly source = new UintColumn();
+  readonly destination = new UintColumn();
+  readonly protocol = new UintColumn();
+  readonly infoLoc = new UintColumn();
+  readonly infoLen = new UintColumn();
+  /** one per field column (FIELD_COLUMNS order): interned string ids (0: absent), or numbers (NaN: absent); get(i) reads either */
+  readonly fieldCols: ReadonlyArray<UintColumn | NumColumn> = FIELD_COLUMNS.map((c) => (c.type === 'number' ? new NumColumn() : new UintColumn(1024, true)));
   readonly colour = new Column(Uint8Array);
   readonly stream = new Column(Int32Array);
   /** frame.number of each stored packet (files may skip numbers) */
   readonly number = new Column(Uint32Array);
   /** RawPacket.flags and .xdpAction, each kept only when present (bits of `extras`: 1 flags, 2 action) */
-  readonly pktFlags = new Column(Uint32Array);
-  readonly xdpAction = new Column(Uint8Array);
-  readonly extras = new Column(Uint8Array);
+  readonly pktFlags = new UintColumn(1024, true);
+  readonly xdpAction = new UintColumn(1024, true);
+  readonly extras = new UintColumn(1024, true);
   /** RawPacket.procAttr (0: absent) and .proc (0: none, else 1 + its index in procs) */
-  readonly procAttr = new Column(Uint8Array);
-  readonly procRef = new Column(Uint32Array);
+  readonly procAttr = new UintColumn(1024, true);
+  readonly procRef = new UintColumn(1024, true);
   /** each process description once (packets share them) */
   readonly procs: ProcessInfo[] = [];
   private readonly procIndex = new Map<ProcessInfo, number>();
@@ -203,18 +288,18 @@ export class PacketStore {
 
   private setSummary(i: number, s: RowSummary, again = false): void {
     const st = this.strings;
-    this.source.arr[i] = st.intern(s.source);
-    this.destination.arr[i] = st.intern(s.destination);
-    this.protocol.arr[i] = st.intern(s.protocol);
+    this.source.set(i, st.intern(s.source));
+    this.destination.set(i, st.intern(s.destination));
+    this.protocol.set(i, st.intern(s.protocol));
     const info = Buffer.from(s.info, 'utf8');
     // a packet the new dissection left as it was keeps its Info text: only changed rows cost a copy
-    if (!again || this.infoLen.arr[i] !== info.length || !this.infoText.view(this.infoLoc.arr[i], info.length).equals(info)) {
-      this.infoLoc.arr[i] = this.infoText.append(info);
-      this.infoLen.arr[i] = info.length;
+    if (!again || this.infoLen.get(i) !== info.length || !this.infoText.view(this.infoLoc.get(i), info.length).equals(info)) {
+      this.infoLoc.set(i, this.infoText.append(info));
+      this.infoLen.set(i, info.length);
     }
     for (let c = 0; c < this.fieldCols.length; c++) {
       const v = s.fields[c];
-      this.fieldCols[c]!.arr[i] = FIELD_COLUMNS[c]!.type === 'number' ? (typeof v === 'number' ? v : NaN) : st.intern(v as string | undefined);
+      this.fieldCols[c]!.set(i, FIELD_COLUMNS[c]!.type === 'number' ? (typeof v === 'number' ? v : NaN) : st.intern(v as string | undefined));
     }
     this.colour.arr[i] = s.colour;
     this.stream.arr[i] = s.stream;
@@ -233,24 +318,24 @@ export class PacketStore {
     else this.frameLoc.arr[i] = this.frames.append(pkt.data);
     this.tsNs.arr[i] = pkt.tsNs ?? NO_TS;
     if (this.firstTsNs === null && pkt.tsNs !== null) this.firstTsNs = pkt.tsNs;
-    this.capLen.arr[i] = pkt.data.length;
-    this.origLen.arr[i] = pkt.origLen;
-    this.linkType.arr[i] = pkt.linkType;
-    this.ifaceId.arr[i] = pkt.interfaceId;
+    this.capLen.set(i, pkt.data.length);
+    this.origLen.set(i, pkt.origLen);
+    this.linkType.set(i, pkt.linkType);
+    this.ifaceId.set(i, pkt.interfaceId);
     this.number.arr[i] = pkt.number;
-    this.extras.arr[i] = (pkt.flags !== undefined ? 1 : 0) | (pkt.xdpAction !== undefined ? 2 : 0);
-    this.pktFlags.arr[i] = pkt.flags ?? 0;
-    this.xdpAction.arr[i] = pkt.xdpAction ?? 0;
-    this.procAttr.arr[i] = pkt.procAttr ?? 0;
-    this.procRef.arr[i] = pkt.proc ? this.procRefOf(pkt.proc) : 0;
+    this.extras.set(i, (pkt.flags !== undefined ? 1 : 0) | (pkt.xdpAction !== undefined ? 2 : 0));
+    this.pktFlags.set(i, pkt.flags ?? 0);
+    this.xdpAction.set(i, pkt.xdpAction ?? 0);
+    this.procAttr.set(i, pkt.procAttr ?? 0);
+    this.procRef.set(i, pkt.proc ? this.procRefOf(pkt.proc) : 0);
     this.count = n;
     return i;
   }
 
   /** Info of packet i, as UTF-8 bytes (copied into the store). */
   setInfo(i: number, utf8: Uint8Array): void {
-    this.infoLoc.arr[i] = this.infoText.append(utf8);
-    this.infoLen.arr[i] = utf8.length;
+    this.infoLoc.set(i, this.infoText.append(utf8));
+    this.infoLen.set(i, utf8.length);
   }
 
   /** Gives back the slack of the growable columns (the capture is complete). */
@@ -259,7 +344,7 @@ export class PacketStore {
     this.capacity = this.frameLoc.arr.length;
   }
 
-  private get columns(): Column<AnyTyped>[] {
+  private get columns(): Array<Column<AnyTyped> | UintColumn | NumColumn> {
     return [this.frameLoc, this.tsNs, this.capLen, this.origLen, this.linkType, this.ifaceId, this.source,
       this.destination, this.protocol, this.infoLoc, this.infoLen, ...this.fieldCols, this.colour, this.stream, this.number,
       this.pktFlags, this.xdpAction, this.extras, this.procAttr, this.procRef];
@@ -281,22 +366,22 @@ export class PacketStore {
     return {
       number: this.number.arr[i],
       tsNs: ts === NO_TS ? null : ts,
-      capLen: this.capLen.arr[i],
-      origLen: this.origLen.arr[i],
-      linkType: this.linkType.arr[i],
-      interfaceId: this.ifaceId.arr[i],
+      capLen: this.capLen.get(i),
+      origLen: this.origLen.get(i),
+      linkType: this.linkType.get(i),
+      interfaceId: this.ifaceId.get(i),
       data: this.frame(i),
-      ...(this.extras.arr[i] & 1 ? { flags: this.pktFlags.arr[i] } : {}),
-      ...(this.extras.arr[i] & 2 ? { xdpAction: this.xdpAction.arr[i] } : {}),
-      ...(this.procAttr.arr[i] ? { procAttr: this.procAttr.arr[i] } : {}),
-      ...(this.procRef.arr[i] ? { proc: this.procs[this.procRef.arr[i] - 1] } : {}),
+      ...(this.extras.get(i) & 1 ? { flags: this.pktFlags.get(i) } : {}),
+      ...(this.extras.get(i) & 2 ? { xdpAction: this.xdpAction.get(i) } : {}),
+      ...(this.procAttr.get(i) ? { procAttr: this.procAttr.get(i) } : {}),
+      ...(this.procRef.get(i) ? { proc: this.procs[this.procRef.get(i) - 1] } : {}),
     };
   }
 
   /** the frame bytes: a view into the arena, or read from the attached file */
   private frame(i: number): Uint8Array {
     const loc = this.frameLoc.arr[i];
-    const len = this.capLen.arr[i];
+    const len = this.capLen.get(i);
     if (loc >= 0) return this.frames.view(loc, len);
     const buf = Buffer.allocUnsafe(len);
     const got = this.fd === null ? 0 : readSync(this.fd, buf, 0, len, -loc - 1);
@@ -305,7 +390,7 @@ export class PacketStore {
   }
 
   info(i: number): string {
-    return this.infoText.view(this.infoLoc.arr[i], this.infoLen.arr[i]).toString('utf8');
+    return this.infoText.view(this.infoLoc.get(i), this.infoLen.get(i)).toString('utf8');
   }
 
   /** seconds since the first packet (0 when either has no timestamp) */
@@ -331,7 +416,7 @@ export class PacketStore {
   /** Bytes held per part of the store (each column, the frame and Info arenas), for the bench's breakdown. */
   breakdown(): Record<string, number> {
     const out: Record<string, number> = { frames: this.frames.bytes, infoText: this.infoText.bytes };
-    const named: Record<string, Column<AnyTyped>> = { frameLoc: this.frameLoc, tsNs: this.tsNs, capLen: this.capLen, origLen: this.origLen,
+    const named: Record<string, { bytes: number }> = { frameLoc: this.frameLoc, tsNs: this.tsNs, capLen: this.capLen, origLen: this.origLen,
       linkType: this.linkType, ifaceId: this.ifaceId, source: this.source, destination: this.destination, protocol: this.protocol,
       infoLoc: this.infoLoc, infoLen: this.infoLen, colour: this.colour, stream: this.stream, number: this.number, pktFlags: this.pktFlags,
       xdpAction: this.xdpAction, extras: this.extras, procAttr: this.procAttr, procRef: this.procRef };
