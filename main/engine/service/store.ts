@@ -80,26 +80,48 @@ export class UintColumn {
   get bytes(): number { return this.arr.byteLength; }
 }
 
-/** Numbers, NaN when absent; no array at all until the first present value (most field columns stay empty). */
+/**
+ * Numbers, NaN when absent. While every present value is a non-negative
+ * integer they are kept as value + 1 (0: absent) in a lazy UintColumn, so a
+ * column holds no array until its first value and then the narrowest one
+ * (Content-Length, PID: 1-4 bytes); the first negative or fractional value
+ * moves the column to a Float64Array.
+ */
 export class NumColumn {
-  arr: Float64Array | null = null;
+  private ints: UintColumn | null;
+  private floats: Float64Array | null = null;
   private cap: number;
-  constructor(initial = 1024) { this.cap = initial; }
+  constructor(initial = 1024) { this.cap = initial; this.ints = new UintColumn(initial, true); }
   ensure(n: number): void {
     if (n <= this.cap) return;
     while (this.cap < n) this.cap *= 2;
-    if (this.arr) { const next = new Float64Array(this.cap).fill(NaN); next.set(this.arr); this.arr = next; }
+    if (this.ints) this.ints.ensure(this.cap);
+    else { const next = new Float64Array(this.cap).fill(NaN); next.set(this.floats!); this.floats = next; }
   }
   trim(n: number): void {
     const keep = Math.max(n, 1);
-    if (this.cap > keep) { this.cap = keep; if (this.arr && this.arr.length > keep) this.arr = this.arr.slice(0, keep); }
+    if (this.cap <= keep) return;
+    this.cap = keep;
+    if (this.ints) this.ints.trim(keep);
+    else if (this.floats!.length > keep) this.floats = this.floats!.slice(0, keep);
   }
-  get(i: number): number { return this.arr && i < this.arr.length ? this.arr[i]! : NaN; }
+  get(i: number): number {
+    if (this.ints) { const u = this.ints.get(i); return u === 0 ? NaN : u - 1; }
+    return i < this.floats!.length ? this.floats![i]! : NaN;
+  }
   set(i: number, v: number): void {
-    if (!this.arr) { if (v !== v) return; this.arr = new Float64Array(this.cap).fill(NaN); }
-    this.arr[i] = v;
+    if (this.ints) {
+      if (v !== v) { this.ints.set(i, 0); return; }
+      if (v >= 0 && Number.isSafeInteger(v + 1)) { this.ints.set(i, v + 1); return; }
+      const f = new Float64Array(this.cap).fill(NaN);
+      const n = Math.min(this.cap, this.ints.arr.length);
+      for (let j = 0; j < n; j++) f[j] = this.get(j);
+      this.floats = f;
+      this.ints = null;
+    }
+    this.floats![i] = v;
   }
-  get bytes(): number { return this.arr?.byteLength ?? 0; }
+  get bytes(): number { return this.ints ? this.ints.bytes : this.floats!.byteLength; }
 }
 
 /** Interned strings; id 0 is always ''. */
@@ -210,6 +232,8 @@ export class PacketStore {
   firstTsNs: bigint | null = null;
   /** open capture file whose bytes frames may point into (uncompressed files only) */
   private fd: number | null = null;
+  /** the read buffer of locate() */
+  private scratch = Buffer.alloc(0);
   /** packets whose frames stay in the file rather than in memory */
   fileBacked = 0;
   /** rows every column has room for */
@@ -225,6 +249,7 @@ export class PacketStore {
   }
 
   close(): void {
+    this.scratch = Buffer.alloc(0);
     if (this.fd !== null) { try { closeSync(this.fd); } catch { /* already closed */ } this.fd = null; }
   }
 
@@ -252,9 +277,10 @@ export class PacketStore {
       const last = batch[batch.length - 1];
       const end = last.fileOffset! + 32 + last.data.length;
       if (end > base && end - base < 256 << 20) {
-        region = Buffer.allocUnsafe(end - base);
-        const got = readSync(this.fd, region, 0, region.length, base);
-        region = region.subarray(0, got);
+        // one buffer for every batch: a fresh multi-megabyte one per batch left the heap fragmented (bench/RESULTS.md)
+        if (this.scratch.length < end - base) this.scratch = Buffer.allocUnsafe(Math.max(end - base, this.scratch.length * 2));
+        const got = readSync(this.fd, this.scratch, 0, end - base, base);
+        region = this.scratch.subarray(0, got);
       }
     }
     if (!region) return out;
@@ -340,6 +366,7 @@ export class PacketStore {
 
   /** Gives back the slack of the growable columns (the capture is complete). */
   trim(): void {
+    this.scratch = Buffer.alloc(0);
     for (const c of this.columns) c.trim(this.count);
     this.capacity = this.frameLoc.arr.length;
   }

@@ -32,7 +32,20 @@ test('a lazy UintColumn and a NumColumn hold no array until a value is present',
   assert.equal(u.get(3999), 0);
   assert.equal(n.get(4000), 1.5);
   assert.ok(Number.isNaN(n.get(3999)));
-  assert.ok(u.arr.length >= 5000 && n.arr!.length >= 5000);
+  assert.ok(u.arr.length >= 5000 && n.bytes >= 5000);
+});
+
+test('a NumColumn keeps small integers in narrow arrays and moves to floats for a fraction or a negative', () => {
+  const c = new NumColumn(4);
+  const vals = [NaN, 0, 5, NaN, 70_000, 2 ** 40, -3, 0.25, NaN, 9];
+  for (let i = 0; i < vals.length; i++) {
+    c.ensure(i + 1);
+    c.set(i, vals[i]!);
+    if (i === 4) assert.ok(c.bytes <= 4 * 8, `${c.bytes} bytes for 8 slots of integers`);
+    for (let j = 0; j <= i; j++) assert.ok(Object.is(c.get(j), vals[j]), `value ${j} after setting ${i}: ${c.get(j)}`);
+  }
+  c.set(2, NaN);
+  assert.ok(Number.isNaN(c.get(2)));
 });
 
 test('ByteArena locations stay small and find their bytes across chunks, an oversized item included', () => {
