@@ -358,7 +358,17 @@ function* orderSteps(s: PacketStore, displayed: Column<Uint32Array> | null, n: n
   if (!sort || (sort.column === 'number' && !sort.desc)) return null;
   let src = new Uint32Array(n);
   for (let r = 0; r < n; r++) src[r] = displayed ? displayed.arr[r] : r;
-  const key = sortKey(s, sort.column);
+  let key = sortKey(s, sort.column);
+  if (sort.column === 'info') {
+    // Info is deflated in blocks: read each row's once, in store order, not once per comparison
+    const text = new Array<string>(s.count);
+    const rows = Uint32Array.from(src).sort();
+    for (let r = 0; r < n; r++) {
+      text[rows[r]!] = s.info(rows[r]!);
+      if ((r & 1023) === 1023) yield 1024;
+    }
+    key = (i) => text[i]!;
+  }
   const dir = sort.desc ? -1 : 1;
   const cmp = (a: number, b: number): number => {
     const ka = key(a), kb = key(b);

@@ -1,9 +1,10 @@
 // The packet store behind the UI: raw frames packed into large Buffers,
 // per-packet metadata and list-row summaries in growable typed arrays, the
 // repeated strings (addresses, protocols, countries, user agents, hosts)
-// interned and the unique ones (Info) packed as UTF-8. A million packets
+// interned and the unique ones (Info) packed as deflated UTF-8. A million packets
 // cost tens of bytes each plus their frame bytes, not a million objects.
 import { closeSync, openSync, readSync } from 'node:fs';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { FIELD_COLUMNS } from '../../api/columns';
 import type { ProcessInfo, RawPacket } from '../types';
 
@@ -177,6 +178,73 @@ export class ByteArena {
   get bytes(): number { return this.chunks.reduce((s, c) => s + c.length, 0); }
 }
 
+/**
+ * Text appended into 64 KiB blocks, each deflated once full (Info columns
+ * repeat their words: ~5x smaller); the open block stays plain. Locations
+ * are offsets into the uncompressed text (4-byte columns until 4 GiB). A
+ * read inflates its block, and the last few inflated blocks are kept: the
+ * list asks for rows that sit together, and a pass in store order (sort by
+ * Info: list.ts) inflates each block once.
+ */
+const TEXT_BLOCK = 64 << 10;
+/** inflated blocks kept (8 × 64 KiB) */
+const TEXT_CACHED = 8;
+
+export class PackedText {
+  private readonly packed: Buffer[] = [];
+  /** uncompressed start of each block (packed ones, then the open one) */
+  private readonly starts: number[] = [0];
+  private open = Buffer.allocUnsafe(TEXT_BLOCK);
+  private used = 0;
+  private packedBytes = 0;
+  private readonly cache = new Map<number, Buffer>();
+
+  append(data: Uint8Array): number {
+    if (this.used + data.length > this.open.length) this.seal(data.length);
+    const loc = this.starts[this.starts.length - 1]! + this.used;
+    this.open.set(data, this.used);
+    this.used += data.length;
+    return loc;
+  }
+
+  /** Deflates the open block and starts one with room for `need` bytes. */
+  private seal(need: number): void {
+    if (this.used > 0) {
+      const z = deflateRawSync(this.open.subarray(0, this.used), { level: 1 });
+      this.packed.push(z);
+      this.packedBytes += z.length;
+      this.starts.push(this.starts[this.starts.length - 1]! + this.used);
+    }
+    if (this.open.length < need || this.open.length > TEXT_BLOCK) this.open = Buffer.allocUnsafe(Math.max(TEXT_BLOCK, need));
+    this.used = 0;
+  }
+
+  view(loc: number, len: number): Buffer {
+    const st = this.starts;
+    let lo = 0, hi = st.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (st[mid]! <= loc) lo = mid; else hi = mid - 1;
+    }
+    const off = loc - st[lo]!;
+    if (lo === this.packed.length) return this.open.subarray(off, off + len);
+    let block = this.cache.get(lo);
+    if (block) { this.cache.delete(lo); this.cache.set(lo, block); }
+    else {
+      block = inflateRawSync(this.packed[lo]!);
+      this.cache.set(lo, block);
+      if (this.cache.size > TEXT_CACHED) this.cache.delete(this.cache.keys().next().value!);
+    }
+    return block.subarray(off, off + len);
+  }
+
+  get bytes(): number {
+    let b = this.packedBytes + this.open.length;
+    for (const c of this.cache.values()) b += c.length;
+    return b;
+  }
+}
+
 /** What the list shows for one packet, as the service computes it from a dissection. */
 export interface RowSummary {
   source: string;
@@ -199,7 +267,7 @@ export class PacketStore {
   count = 0;
   readonly strings = new StringTable();
   private readonly frames = new ByteArena();
-  private readonly infoText = new ByteArena(1 << 20);
+  private readonly infoText = new PackedText();
   /** frames in the arena: location; frames left in the attached file: -(offset) - 1 */
   readonly frameLoc = new Column(Float64Array);
   readonly tsNs = new Column(BigInt64Array);

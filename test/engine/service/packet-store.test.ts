@@ -3,7 +3,7 @@
 // nothing, and a plain packet costs a few tens of bytes besides its Info.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ByteArena, NumColumn, PacketStore, UintColumn, type RowSummary } from '../../../main/engine/service/store';
+import { ByteArena, NumColumn, PackedText, PacketStore, UintColumn, type RowSummary } from '../../../main/engine/service/store';
 import { FIELD_COLUMNS } from '../../../main/api/columns';
 import type { RawPacket } from '../../../main/engine/types';
 
@@ -58,6 +58,20 @@ test('ByteArena locations stay small and find their bytes across chunks, an over
   for (const [loc, b] of items) assert.deepEqual(a.view(loc, b.length), b);
   // a location is at most the bytes held: it fits a 4-byte column until 4 GiB
   assert.ok(Math.max(...items.map(([l]) => l)) < a.bytes);
+});
+
+test('PackedText gives back every text in any order, across deflated blocks, for a fraction of its size', () => {
+  const t = new PackedText();
+  const items: Array<[number, Buffer]> = [];
+  let raw = 0;
+  for (let i = 0; i < 20_000; i++) {
+    const b = Buffer.from(i % 997 === 0 ? 'ü'.repeat(40_000) : `${40000 + (i % 300)} → 443 [ACK] Seq=${i * 1448 + 1} Ack=${i} Win=501 Len=1448`, 'utf8');
+    items.push([t.append(b), b]);
+    raw += b.length;
+  }
+  for (let k = 0; k < items.length; k += 7) { const [loc, b] = items[(k * 7919) % items.length]!; assert.deepEqual(t.view(loc, b.length), b); }
+  for (const [loc, b] of items) assert.deepEqual(t.view(loc, b.length), b);
+  assert.ok(t.bytes < raw / 3, `${t.bytes} bytes for ${raw} of text`);
 });
 
 const row = (i: number): RowSummary => ({
