@@ -17,12 +17,19 @@ try {
   if (typeof p === 'string' && existsSync(p)) electronBin = p;
 } catch { /* binary absent */ }
 
+// glibc raises its mmap threshold each time a big block is freed, so later
+// multi-megabyte buffers (a capture's batches, growing columns) come from the
+// heap and leave it fragmented: a fixed threshold keeps them mmapped and
+// returned when freed (-50 to -80 MB after a 200k-packet open, bench/RESULTS.md).
+// glibc reads it only at start, hence here, in the launcher.
+const env = { MALLOC_MMAP_THRESHOLD_: '131072', ...process.env };
+
 let child;
 if (electronBin && existsSync(join(root, 'dist/main/electron/main.js'))) {
-  child = spawn(electronBin, [root, ...args], { stdio: 'inherit' });
+  child = spawn(electronBin, [root, ...args], { stdio: 'inherit', env });
 } else {
   console.error('xdpscope: Electron binary not available here; serving the same UI to the browser instead.');
-  child = spawn(process.execPath, [join(root, 'bin/xdpscope.js'), 'serve', '--open', ...args], { stdio: 'inherit' });
+  child = spawn(process.execPath, [join(root, 'bin/xdpscope.js'), 'serve', '--open', ...args], { stdio: 'inherit', env });
 }
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
 child.on('exit', (code, sig) => process.exit(code ?? (sig ? 1 : 0)));

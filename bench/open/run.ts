@@ -7,13 +7,14 @@
 // RSS per packet once loaded, store and index bytes per packet. The peer:
 // tshark reading the same file to the end (`-T fields -e frame.number`),
 // once, in the same run.
-//   node scripts/build.mjs && node dist/bench/open/run.js [packets] [rounds] [--no-tshark]
+//   node scripts/build.mjs && node dist/bench/open/run.js [packets] [rounds] [--no-tshark] [--breakdown]
+// --breakdown: the bytes of the last pooled run's store per column and of its index per field family.
 import { spawnSync, execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { bigCapture } from '../lib/big-capture';
 import { EngineService } from '../../main/engine/service/service';
 
-interface Run { heapMB: number; buffersMB: number; firstRowsMs: number; indexedMs: number; insightsMs: number; cpuS: number; peakRssMB: number; rssMB: number; baseRssMB: number; storeB: number; indexB: number; packets: number; pooled: boolean }
+interface Run { heapMB: number; buffersMB: number; firstRowsMs: number; indexedMs: number; insightsMs: number; cpuS: number; peakRssMB: number; rssMB: number; baseRssMB: number; storeB: number; indexB: number; packets: number; pooled: boolean; storeParts: Record<string, number>; indexParts: Record<string, { pkts: number; vals: number; intern: number; n: number }> }
 
 async function child(path: string): Promise<void> {
   const base = process.memoryUsage().rss;
@@ -38,10 +39,30 @@ async function child(path: string): Promise<void> {
   const r: Run = {
     heapMB: mem.heapUsed / 1e6, buffersMB: mem.arrayBuffers / 1e6, firstRowsMs, indexedMs, insightsMs, cpuS: (c.user + c.system) / 1e6, peakRssMB: Math.max(peak, rss) / 1e6, rssMB: rss / 1e6, baseRssMB: base / 1e6,
     storeB: st.bytes, indexB: s.cap.index.memoryBytes(), packets: st.count, pooled: lane !== null,
+    storeParts: st.breakdown(), indexParts: s.cap.index.breakdown(),
   };
   process.stdout.write(JSON.stringify(r) + '\n');
   await s.shutdown();
   process.exit(0);
+}
+
+/** Where the store's and the index's bytes go, per packet: each store column, each index field family (the name up to its first dot). */
+function printBreakdown(r: Run): void {
+  const per = (b: number) => (b / r.packets).toFixed(1);
+  console.log(`store ${per(r.storeB)} B/packet:`);
+  for (const [k, b] of Object.entries(r.storeParts).sort((a, b) => b[1] - a[1])) if (b / r.packets >= 0.05) console.log(`  ${k.padEnd(20)} ${per(b).padStart(7)}`);
+  const fam = new Map<string, { pkts: number; vals: number; intern: number; n: number; fields: number }>();
+  for (const [name, c] of Object.entries(r.indexParts)) {
+    const key = name.startsWith('(') ? name : name.split('.')[0]!;
+    const f = fam.get(key) ?? { pkts: 0, vals: 0, intern: 0, n: 0, fields: 0 };
+    f.pkts += c.pkts; f.vals += c.vals; f.intern += c.intern; f.n += c.n; f.fields++;
+    fam.set(key, f);
+  }
+  console.log(`index ${per(r.indexB)} B/packet (family: positions + values + interned = total, occurrences/packet, fields):`);
+  for (const [k, f] of [...fam].sort((a, b) => (b[1].pkts + b[1].vals + b[1].intern) - (a[1].pkts + a[1].vals + a[1].intern))) {
+    const t = f.pkts + f.vals + f.intern;
+    if (t / r.packets >= 0.05) console.log(`  ${k.padEnd(20)} ${per(f.pkts).padStart(6)} + ${per(f.vals).padStart(6)} + ${per(f.intern).padStart(5)} = ${per(t).padStart(6)}   ${(f.n / r.packets).toFixed(2)}  ${f.fields}`);
+  }
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -63,6 +84,7 @@ function main(): void {
       console.log(`round ${i + 1} ${k.padEnd(4)} first rows ${run.firstRowsMs.toFixed(0)} ms, indexed ${(run.indexedMs / 1000).toFixed(2)} s, insights ${(run.insightsMs / 1000).toFixed(2)} s, cpu ${run.cpuS.toFixed(2)} s, peak RSS ${run.peakRssMB.toFixed(0)} MB, loaded RSS ${run.rssMB.toFixed(0)} MB (${(((run.rssMB - run.baseRssMB) * 1e6) / run.packets).toFixed(0)} B/packet; JS heap ${run.heapMB.toFixed(0)} MB, buffers ${run.buffersMB.toFixed(0)} MB), store ${(run.storeB / run.packets).toFixed(0)} + index ${(run.indexB / run.packets).toFixed(0)} B/packet${k === 'pool' && !run.pooled ? ' (NOT pooled)' : ''}`);
     }
   }
+  if (process.argv.includes('--breakdown')) printBreakdown(res.pool[res.pool.length - 1]!);
   let tsharkS = NaN;
   if (!process.argv.includes('--no-tshark')) {
     const t0 = performance.now();

@@ -12,16 +12,17 @@
 // compiled filter's slots. Either way the compiled filter's own predicates
 // decide, so a filter means exactly the same thing here as on a Dissection.
 //
-// Memory (documented bound). Per field occurrence: 4 bytes of packet index
-// plus the value in the narrowest array that holds it: 1 byte (booleans),
-// 2 (integers < 65536, interned ids while a column has < 65536 distinct
-// values), 4 (IPv4, larger integers), 8 (signed/float); protocol layers
-// store the packet index only. Interned strings/byte values cost their
+// Memory (documented bound). Per field occurrence: its packet index,
+// delta-encoded (index-positions.ts: ~1.1 bytes; 5 after a gap of 255
+// packets or more), plus the value in the narrowest array that holds every
+// value so far: 1 byte (booleans, integers < 256, interned ids while a
+// column has < 256 distinct values), 2 (< 65536), 4 (IPv4, larger
+// integers), 8 (signed/float); protocol layers store the packet index only. Interned strings/byte values cost their
 // length plus ~64 bytes once per distinct value. Packets cost 4 bytes for
 // their frame number. The "either" fields (eth.addr, ip.addr, ipv6.addr,
 // tcp.port, udp.port) are not stored: they are read from their src/dst
 // columns. With the default field set an Ethernet/IPv4/TCP packet costs about
-// 120-150 bytes after compact() (1M such packets ≈ 120-150 MB); arrays grow
+// 50-60 bytes after compact() (1M such packets ≈ 50-60 MB); arrays grow
 // by 1.5x while loading. The total is capped by `maxBytes` (default 256 MiB):
 // a column that would pass it, has more than `maxDistinct` distinct values,
 // or holds values longer than 64 bytes (payloads) is dropped, and filters
@@ -30,6 +31,7 @@ import type { Dissection, FieldType, FieldValue } from '../types';
 import { getField } from '../fields/registry';
 import type { CompiledFilter, FilterPlan } from './compile';
 import { finish, type Steps } from './steps';
+import { BLOCK, PosCursor, Positions } from './index-positions';
 
 /** work between two yields of a pass: loop iterations of a column or packet walk */
 const STEP = 1024;
@@ -87,15 +89,8 @@ function kindFor(t: FieldType): Kind | null {
   }
 }
 
-/** The first i < n with a[i] >= x (a ascending). */
-function lowerBound(a: Uint32Array, n: number, x: number): number {
-  let lo = 0, hi = n;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid]! < x) lo = mid + 1; else hi = mid;
-  }
-  return lo;
-}
+/** blocks of positions between two yields of a pass */
+const YIELD_BLOCKS = STEP / BLOCK;
 
 /** A byte value's key in a column's intern map: MAC addresses (the common case) as a number, no allocation. */
 function internKey(value: Uint8Array): string | number {
@@ -105,26 +100,29 @@ function internKey(value: Uint8Array): string | number {
 }
 
 class Column {
-  pkts: Uint32Array;
+  /** the packet position of each occurrence (delta-encoded: index-positions.ts) */
+  pos: Positions;
   vals: Values | null;
-  n = 0;
   intern: Map<string | number, number> | null = null;
   table: FieldValue[] = [];
   internBytes = 0;
 
   constructor(readonly name: string, readonly type: FieldType, readonly kind: Kind, cap = 64) {
-    this.pkts = new Uint32Array(cap);
-    this.vals = kind === 'none' ? null : kind === 'float' ? new Float64Array(cap) : kind === 'bool' ? new Uint8Array(cap) : kind === 'int' && type === 'ipv4' ? new Uint32Array(cap) : new Uint16Array(cap);
+    this.pos = new Positions(cap);
+    // values start in the narrowest array and widen as they come (push)
+    this.vals = kind === 'none' ? null : kind === 'float' ? new Float64Array(cap) : kind === 'int' && type === 'ipv4' ? new Uint32Array(cap) : new Uint8Array(cap);
     if (kind === 'intern') this.intern = new Map();
   }
 
+  get n(): number { return this.pos.n; }
+
   bytes(): number {
-    return this.pkts.byteLength + (this.vals?.byteLength ?? 0) + this.internBytes;
+    return this.pos.bytes + (this.vals?.byteLength ?? 0) + this.internBytes;
   }
 
   grow(): void {
-    const cap = Math.ceil(this.pkts.length * 1.5);
-    const p = new Uint32Array(cap); p.set(this.pkts); this.pkts = p;
+    const cap = Math.ceil(this.pos.capacity * 1.5) + 1;
+    this.pos.grow(cap);
     if (this.vals) {
       const v = new (this.vals.constructor as new (n: number) => Values)(cap);
       v.set(this.vals as never);
@@ -132,17 +130,39 @@ class Column {
     }
   }
 
-  /** Re-stores the values in a wider array (u16 → u32 → f64). */
-  widen(to: 'u32' | 'f64'): void {
-    const v = to === 'u32' ? new Uint32Array(this.pkts.length) : new Float64Array(this.pkts.length);
+  /** Re-stores the values in a wider array (u8 → u16 → u32 → f64). */
+  widen(to: 'u16' | 'u32' | 'f64'): void {
+    const cap = this.pos.capacity;
+    const v = to === 'u16' ? new Uint16Array(cap) : to === 'u32' ? new Uint32Array(cap) : new Float64Array(cap);
     for (let i = 0; i < this.n; i++) v[i] = this.vals![i]!;
     this.vals = v;
   }
 
   trim(): void {
     const n = Math.max(this.n, 1);
-    this.pkts = this.pkts.slice(0, n);
+    this.pos.trim();
     if (this.vals) this.vals = this.vals.slice(0, n);
+  }
+
+  /**
+   * Keeps the occurrences of packets k on, at positions shifted down by k,
+   * in new arrays with room for `extra` more occurrences: the positions re-encoded
+   * from the first kept occurrence, the values copied at their width so far.
+   * Returns how many occurrences are kept.
+   */
+  dropFront(k: number, extra: number): number {
+    const old = this.pos, n = old.n;
+    const i0 = old.lowerBound(k);
+    const m = n - i0;
+    const pos = new Positions(Math.max(m + extra, 16));
+    for (const cur = new PosCursor(old, i0); cur.i < n; cur.i++) pos.push(cur.at - k);
+    this.pos = pos;
+    if (this.vals) {
+      const vals = new (this.vals.constructor as new (n: number) => Values)(pos.capacity);
+      vals.set(this.vals.subarray(i0, n) as never);
+      this.vals = vals;
+    }
+    return m;
   }
 
   decoder(): (i: number) => FieldValue {
@@ -241,19 +261,8 @@ export class FilterIndex {
     this.count = n;
     this.colBytes = 0;
     for (const c of this.cols.values()) {
-      const i0 = lowerBound(c.pkts, c.n, k);
-      const m = c.n - i0;
       // a column's share of the room: its occurrences per packet so far
-      const cap = Math.max(m + Math.ceil((room * c.n) / Math.max(n + k, 1)), 16);
-      const pkts = new Uint32Array(cap);
-      for (let i = 0; i < m; i++) pkts[i] = c.pkts[i0 + i]! - k;
-      c.pkts = pkts;
-      if (c.vals) {
-        const vals = new (c.vals.constructor as new (n: number) => Values)(cap);
-        vals.set(c.vals.subarray(i0, c.n) as never);
-        c.vals = vals;
-      }
-      c.n = m;
+      const m = c.dropFront(k, Math.ceil((room * c.n) / Math.max(n + k, 1)));
       if (c.kind === 'intern') {
         const table = c.table, ids = c.vals!, remap = new Map<number, number>();
         c.table = [];
@@ -279,7 +288,7 @@ export class FilterIndex {
   /** This index's columns as a fragment (for an index built over one run of packets). */
   fragment(): IndexFragment {
     const cols: IndexFragment['cols'] = [];
-    for (const c of this.cols.values()) cols.push({ name: c.name, n: c.n, pkts: c.pkts.subarray(0, c.n), vals: c.vals ? c.vals.subarray(0, c.n) : null, table: c.table });
+    for (const c of this.cols.values()) cols.push({ name: c.name, n: c.n, pkts: c.pos.toArray(), vals: c.vals ? c.vals.subarray(0, c.n) : null, table: c.table });
     return { cols, dropped: [...this.dropped] };
   }
 
@@ -430,12 +439,19 @@ export class FilterIndex {
       }
       case 'exists': {
         const bits = new Uint32Array(words);
+        const buf = new Uint32Array(BLOCK);
         for (const c of this.columnsOf(filter, plan.slot)) {
-          const pk = c.pkts;
-          for (let i = lowerBound(pk, c.n, from); i < c.n && pk[i]! < upTo; i++) {
-            const p = pk[i]! - from;
-            bits[p >>> 5]! |= 1 << (p & 31);
-            if ((i & (STEP - 1)) === STEP - 1) yield STEP;
+          const pos = c.pos;
+          const i0 = pos.lowerBound(from, buf);
+          walk: for (let b = (i0 / BLOCK) | 0, j0 = i0 - b * BLOCK; b * BLOCK < pos.n; b++, j0 = 0) {
+            const k = pos.block(b, buf);
+            for (let j = j0; j < k; j++) {
+              const pk = buf[j]!;
+              if (pk >= upTo) break walk;
+              const p = pk - from;
+              bits[p >>> 5]! |= 1 << (p & 31);
+            }
+            if (b % YIELD_BLOCKS === YIELD_BLOCKS - 1) yield STEP;
           }
         }
         return bits;
@@ -444,34 +460,37 @@ export class FilterIndex {
         const hit = new Uint32Array(words);
         const miss = plan.all ? new Uint32Array(words) : null;
         const pred = plan.pred;
+        const buf = new Uint32Array(BLOCK);
         for (const c of this.columnsOf(filter, plan.slot)) {
-          const pk = c.pkts;
-          let n = c.n;
-          while (n > 0 && pk[n - 1]! >= upTo) n--;
-          const i0 = lowerBound(pk, n, from);
-          if (c.kind === 'intern') {
-            // decide each distinct value once
-            const t = c.table;
-            const verdict = new Int8Array(t.length).fill(-1);
-            const ids = c.vals!;
-            for (let i = i0; i < n; i++) {
-              const id = ids[i]!;
-              let ok = verdict[id]!;
-              // a predicate may be a regular expression over a long value: each counts
-              if (ok < 0) { ok = verdict[id] = pred(t[id]!) ? 1 : 0; yield 1; }
-              if ((i & (STEP - 1)) === STEP - 1) yield STEP;
-              const p = pk[i]! - from;
-              if (ok) hit[p >>> 5]! |= 1 << (p & 31);
-              else if (miss) miss[p >>> 5]! |= 1 << (p & 31);
-            }
-            continue;
-          }
+          const pos = c.pos;
+          const i0 = pos.lowerBound(from, buf);
+          const n = pos.lowerBound(upTo, buf);
+          // interned values: each distinct value judged once
+          const t = c.table;
+          const verdict = c.kind === 'intern' ? new Int8Array(t.length).fill(-1) : null;
+          const ids = c.vals!;
           const dec = c.decoder();
-          for (let i = i0; i < n; i++) {
-            const p = pk[i]! - from;
-            if (pred(dec(i))) hit[p >>> 5]! |= 1 << (p & 31);
-            else if (miss) miss[p >>> 5]! |= 1 << (p & 31);
-            if ((i & (STEP - 1)) === STEP - 1) yield STEP;
+          for (let b = (i0 / BLOCK) | 0, j0 = i0 - b * BLOCK; b * BLOCK < n; b++, j0 = 0) {
+            const k = Math.min(pos.block(b, buf), n - b * BLOCK);
+            const base = b * BLOCK;
+            if (verdict) {
+              for (let j = j0; j < k; j++) {
+                const id = ids[base + j]!;
+                let ok = verdict[id]!;
+                // a predicate may be a regular expression over a long value: each counts
+                if (ok < 0) { ok = verdict[id] = pred(t[id]!) ? 1 : 0; yield 1; }
+                const p = buf[j]! - from;
+                if (ok) hit[p >>> 5]! |= 1 << (p & 31);
+                else if (miss) miss[p >>> 5]! |= 1 << (p & 31);
+              }
+            } else {
+              for (let j = j0; j < k; j++) {
+                const p = buf[j]! - from;
+                if (pred(dec(base + j))) hit[p >>> 5]! |= 1 << (p & 31);
+                else if (miss) miss[p >>> 5]! |= 1 << (p & 31);
+              }
+            }
+            if (b % YIELD_BLOCKS === YIELD_BLOCKS - 1) yield STEP;
           }
         }
         // every occurrence satisfies: some did and none failed
@@ -509,14 +528,9 @@ export class FilterIndex {
       for (const name of ALIASES[s.name] ?? [s.name]) { srcSlot.push(i); srcCols.push(this.cols.get(name)); }
     });
     const ns = srcSlot.length;
-    const pkts = srcCols.map((c) => c?.pkts ?? new Uint32Array(0));
-    const lens = srcCols.map((c) => {
-      let n = c?.n ?? 0;
-      while (n > 0 && c!.pkts[n - 1]! >= upTo) n--;
-      return n;
-    });
+    const lens = srcCols.map((c) => c?.pos.lowerBound(upTo) ?? 0);
     const dec = srcCols.map((c) => c?.decoder() ?? (() => null));
-    const cur = srcCols.map((c, s) => (c ? lowerBound(c.pkts, lens[s]!, from) : 0));
+    const cur = srcCols.map((c) => new PosCursor(c?.pos ?? new Positions(1), c?.pos.lowerBound(from) ?? 0));
     const vals: FieldValue[][] = filter.slots.map(() => []);
     // A packet none of the columns mentions gets the filter's value on
     // absent fields (false for `tcp.port == 80`, true for `not arp`): only
@@ -531,20 +545,18 @@ export class FilterIndex {
     for (;;) {
       let p = 0xffffffff;
       for (let s = 0; s < ns; s++) {
-        const i = cur[s]!;
-        if (i < lens[s]! && pkts[s]![i]! < p) p = pkts[s]![i]!;
+        const c = cur[s]!;
+        if (c.i < lens[s]!) { const at = c.at; if (at < p) p = at; }
       }
       if (p === 0xffffffff) break;
       if (base) while (next < p) out[k++] = frames.at(next++);
       for (let s = 0; s < ns; s++) {
-        const pk = pkts[s]!;
-        let i = cur[s]!;
+        const c = cur[s]!;
         const n = lens[s]!;
-        if (i < n && pk[i] === p) {
+        if (c.i < n && c.at === p) {
           const v = vals[srcSlot[s]!]!;
           const d = dec[s]!;
-          do v.push(d(i++)); while (i < n && pk[i] === p);
-          cur[s] = i;
+          do v.push(d(c.i++)); while (c.i < n && c.at === p);
         }
       }
       if (filter.evalValues(vals)) out[k++] = frames.at(p);
@@ -554,6 +566,13 @@ export class FilterIndex {
     }
     if (base) while (next < upTo) out[k++] = frames.at(next++);
     return out.slice(0, k);
+  }
+
+  /** Bytes held per column (packet positions, values, interned values) and by the frame numbers, for the bench's breakdown. */
+  breakdown(): Record<string, { pkts: number; vals: number; intern: number; n: number }> {
+    const out: Record<string, { pkts: number; vals: number; intern: number; n: number }> = { '(frames)': { pkts: this.frames.byteLength, vals: 0, intern: 0, n: this.count } };
+    for (const c of this.cols.values()) out[c.name] = { pkts: c.pos.bytes, vals: c.vals?.byteLength ?? 0, intern: c.internBytes, n: c.n };
+    return out;
   }
 
   /** Sizes and dropped columns, for diagnostics. */
@@ -602,7 +621,7 @@ export class FilterIndex {
 
   private push(col: Column, p: number, value: FieldValue): void {
     const i = col.n;
-    if (i >= col.pkts.length && !this.resize(col, () => col.grow())) return;
+    if (i >= col.pos.capacity && !this.resize(col, () => col.grow())) return;
     switch (col.kind) {
       case 'none': break;
       case 'bool': col.vals![i] = value ? 1 : 0; break;
@@ -613,6 +632,8 @@ export class FilterIndex {
           if (!this.resize(col, () => col.widen('f64'))) return;
         } else if (v instanceof Uint16Array && value > 0xffff) {
           if (!this.resize(col, () => col.widen('u32'))) return;
+        } else if (v instanceof Uint8Array && value > 0xff) {
+          if (!this.resize(col, () => col.widen(value > 0xffff ? 'u32' : 'u16'))) return;
         }
         v = col.vals!;
         v[i] = value;
@@ -643,13 +664,13 @@ export class FilterIndex {
           const cost = (typeof value === 'string' ? value.length * 2 : (value as Uint8Array).length) + 64;
           col.internBytes += cost;
           this.colBytes += cost;
+          if (id > 0xff && col.vals instanceof Uint8Array && !this.resize(col, () => col.widen('u16'))) return;
           if (id > 0xffff && col.vals instanceof Uint16Array && !this.resize(col, () => col.widen('u32'))) return;
         }
         col.vals![i] = id;
         break;
       }
     }
-    col.pkts[i] = p;
-    col.n = i + 1;
+    col.pos.push(p);
   }
 }

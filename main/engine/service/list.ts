@@ -355,7 +355,7 @@ export class DisplayedList {
       core.info[r] = strings.push(s.info(i)) - 1;
       core.colour[r] = s.colour.arr[i];
       for (let c = 0; c < fieldArrays.length; c++) {
-        const v = s.fieldCols[c]!.arr[i]!;
+        const v = s.fieldCols[c]!.get(i);
         fieldArrays[c]![r] = FIELD_COLUMNS[c]!.type === 'number' ? v : map(v);
       }
     }
@@ -399,7 +399,17 @@ function* orderSteps(s: PacketStore, displayed: Column<Uint32Array> | null, n: n
   if (!sort || (sort.column === 'number' && !sort.desc)) return null;
   let src = new Uint32Array(n);
   for (let r = 0; r < n; r++) src[r] = displayed ? displayed.arr[r] : r;
-  const key = sortKey(s, sort.column);
+  let key = sortKey(s, sort.column);
+  if (sort.column === 'info') {
+    // Info is deflated in blocks: read each row's once, in store order, not once per comparison
+    const text = new Array<string>(s.count);
+    const rows = Uint32Array.from(src).sort();
+    for (let r = 0; r < n; r++) {
+      text[rows[r]!] = s.info(rows[r]!);
+      if ((r & 1023) === 1023) yield 1024;
+    }
+    key = (i) => text[i]!;
+  }
   const dir = sort.desc ? -1 : 1;
   const cmp = (a: number, b: number): number => {
     const ka = key(a), kb = key(b);
@@ -441,8 +451,8 @@ function sortKey(s: PacketStore, col: ColumnId): (i: number) => number | string 
     case 'protocol': return (i) => s.strings.get(s.protocol.arr[i]);
   }
   const k = FIELD_INDEX.get(col)!;
-  const arr = () => s.fieldCols[k]!.arr;
+  const fc = s.fieldCols[k]!;
   // absent numbers (NaN) sort before every present one
-  if (FIELD_COLUMNS[k]!.type === 'number') return (i) => { const v = arr()[i]!; return Number.isNaN(v) ? -1 : v; };
-  return (i) => s.strings.get(arr()[i]!);
+  if (FIELD_COLUMNS[k]!.type === 'number') return (i) => { const v = fc.get(i); return Number.isNaN(v) ? -1 : v; };
+  return (i) => s.strings.get(fc.get(i));
 }

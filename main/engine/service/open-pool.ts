@@ -216,11 +216,11 @@ export class OpenPool {
       const w = owners[k], j = at[w]++, r = results[w], g = this.strMap[w];
       const i = store.appendPacket(batch[k], loc[k]);
       const o = j * SIDS, sids = r.sids;
-      store.source.arr[i] = g[sids[o]];
-      store.destination.arr[i] = g[sids[o + 1]];
-      store.protocol.arr[i] = g[sids[o + 2]];
-      for (let c = 0; c < STRING_COLS.length; c++) cols[STRING_COLS[c]].arr[i] = g[sids[o + 3 + c]];
-      for (let c = 0; c < NN; c++) cols[NUMBER_COLS[c]].arr[i] = r.nums[j * NN + c];
+      store.source.set(i, g[sids[o]]);
+      store.destination.set(i, g[sids[o + 1]]);
+      store.protocol.set(i, g[sids[o + 2]]);
+      for (let c = 0; c < STRING_COLS.length; c++) cols[STRING_COLS[c]].set(i, g[sids[o + 3 + c]]);
+      for (let c = 0; c < NN; c++) cols[NUMBER_COLS[c]].set(i, r.nums[j * NN + c]);
       const len = r.infoLen[j];
       store.setInfo(i, r.info.subarray(infoAt[w], infoAt[w] + len));
       infoAt[w] += len;

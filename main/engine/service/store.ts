@@ -1,9 +1,10 @@
 // The packet store behind the UI: raw frames packed into large Buffers,
 // per-packet metadata and list-row summaries in growable typed arrays, the
 // repeated strings (addresses, protocols, countries, user agents, hosts)
-// interned and the unique ones (Info) packed as UTF-8. A million packets
+// interned and the unique ones (Info) packed as deflated UTF-8. A million packets
 // cost tens of bytes each plus their frame bytes, not a million objects.
 import { closeSync, openSync, readSync } from 'node:fs';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { FIELD_COLUMNS } from '../../api/columns';
 import type { ProcessInfo, RawPacket } from '../types';
 
@@ -39,6 +40,119 @@ export class Column<T extends AnyTyped> {
   }
 }
 
+/**
+ * Unsigned integers in the narrowest array that holds every value set so far
+ * (u8, then u16, u32, and f64 past 2^32): most list columns (lengths, string
+ * ids, link types) need 1 or 2 bytes a packet, not 4. Readers index `arr`
+ * (or get()); writers go through set(), which widens. A `lazy` column holds
+ * no array until its first non-zero value (columns most files never fill:
+ * process, packet flags), and reads 0 until then.
+ */
+export class UintColumn {
+  arr: Uint8Array | Uint16Array | Uint32Array | Float64Array;
+  private cap: number;
+  private max = 0xff;
+  constructor(initial = 1024, private readonly lazy = false) {
+    this.cap = initial;
+    this.arr = new Uint8Array(lazy ? 0 : initial);
+  }
+  ensure(n: number): void {
+    if (n <= this.cap) return;
+    while (this.cap < n) this.cap *= 2;
+    if (this.arr.length) this.realloc(this.arr.constructor as new (n: number) => UintColumn['arr']);
+  }
+  trim(n: number): void {
+    const keep = Math.max(n, 1);
+    if (this.cap > keep) { this.cap = keep; if (this.arr.length > keep) this.arr = this.arr.slice(0, keep); }
+  }
+  get(i: number): number { return i < this.arr.length ? this.arr[i]! : 0; }
+  set(i: number, v: number): void {
+    if (v > this.max || !this.arr.length) {
+      if (v === 0 && !this.arr.length) return;
+      this.widen(v);
+    }
+    this.arr[i] = v;
+  }
+  private widen(v: number): void {
+    let ctor: new (n: number) => UintColumn['arr'] = this.arr.constructor as new (n: number) => UintColumn['arr'];
+    if (v > this.max) {
+      if (v <= 0xffff) { ctor = Uint16Array; this.max = 0xffff; }
+      else if (v <= 0xffffffff) { ctor = Uint32Array; this.max = 0xffffffff; }
+      else { ctor = Float64Array; this.max = Infinity; }
+    }
+    this.realloc(ctor);
+  }
+  private realloc(ctor: new (n: number) => UintColumn['arr']): void {
+    const next = new ctor(this.cap);
+    if (this.arr.length) (next as Float64Array).set(this.arr);
+    this.arr = next;
+  }
+  get bytes(): number { return this.arr.byteLength; }
+  /**
+   * Keeps entries [k, n) at the front of a new array of the same width with
+   * `room` spare entries (a lazy column still empty stays empty).
+   */
+  dropFront(k: number, n: number, room: number): void {
+    this.cap = Math.max(n - k + room, 1);
+    if (!this.arr.length) return;
+    const next = new (this.arr.constructor as new (n: number) => UintColumn['arr'])(this.cap);
+    (next as Float64Array).set(this.arr.subarray(k, Math.min(n, this.arr.length)));
+    this.arr = next;
+  }
+}
+
+/**
+ * Numbers, NaN when absent. While every present value is a non-negative
+ * integer they are kept as value + 1 (0: absent) in a lazy UintColumn, so a
+ * column holds no array until its first value and then the narrowest one
+ * (Content-Length, PID: 1-4 bytes); the first negative or fractional value
+ * moves the column to a Float64Array.
+ */
+export class NumColumn {
+  private ints: UintColumn | null;
+  private floats: Float64Array | null = null;
+  private cap: number;
+  constructor(initial = 1024) { this.cap = initial; this.ints = new UintColumn(initial, true); }
+  ensure(n: number): void {
+    if (n <= this.cap) return;
+    while (this.cap < n) this.cap *= 2;
+    if (this.ints) this.ints.ensure(this.cap);
+    else { const next = new Float64Array(this.cap).fill(NaN); next.set(this.floats!); this.floats = next; }
+  }
+  trim(n: number): void {
+    const keep = Math.max(n, 1);
+    if (this.cap <= keep) return;
+    this.cap = keep;
+    if (this.ints) this.ints.trim(keep);
+    else if (this.floats!.length > keep) this.floats = this.floats!.slice(0, keep);
+  }
+  get(i: number): number {
+    if (this.ints) { const u = this.ints.get(i); return u === 0 ? NaN : u - 1; }
+    return i < this.floats!.length ? this.floats![i]! : NaN;
+  }
+  set(i: number, v: number): void {
+    if (this.ints) {
+      if (v !== v) { this.ints.set(i, 0); return; }
+      if (v >= 0 && Number.isSafeInteger(v + 1)) { this.ints.set(i, v + 1); return; }
+      const f = new Float64Array(this.cap).fill(NaN);
+      const n = Math.min(this.cap, this.ints.arr.length);
+      for (let j = 0; j < n; j++) f[j] = this.get(j);
+      this.floats = f;
+      this.ints = null;
+    }
+    this.floats![i] = v;
+  }
+  get bytes(): number { return this.ints ? this.ints.bytes : this.floats!.byteLength; }
+  /** Keeps entries [k, n) at the front of new arrays (same kind and width) with `room` spare entries. */
+  dropFront(k: number, n: number, room: number): void {
+    this.cap = Math.max(n - k + room, 1);
+    if (this.ints) { this.ints.dropFront(k, n, room); return; }
+    const next = new Float64Array(this.cap).fill(NaN);
+    next.set(this.floats!.subarray(k, Math.min(n, this.floats!.length)));
+    this.floats = next;
+  }
+}
+
 /** Interned strings; id 0 is always ''. */
 export class StringTable {
   private readonly ids = new Map<string, number>([['', 0]]);
@@ -59,39 +173,145 @@ export class StringTable {
   }
 }
 
-/** Bytes appended into fixed-size chunks; an item never spans two chunks. */
+/** The last chunk (or block) whose start is at or before loc (0 when none is). */
+function chunkAt(starts: readonly number[], loc: number): number {
+  let lo = 0, hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (starts[mid]! <= loc) lo = mid; else hi = mid - 1;
+  }
+  return Math.max(lo, 0);
+}
+
+/**
+ * Bytes appended into fixed-size chunks; an item never spans two chunks. A
+ * location is the chunk's start (the sizes of the chunks before it) plus the
+ * offset in it: locations stay below 2^32 (4-byte columns) until 4 GiB.
+ * Chunks released from the front (a view cap) keep later locations as they
+ * were: they count every byte appended, so a long live capture's locations pass 4 GiB
+ * in time (a UintColumn of them then widens to 8 bytes).
+ */
 export class ByteArena {
   private readonly chunks: Buffer[] = [];
+  private readonly starts: number[] = [];
   private used = 0;
-  /** chunks released from the front (locations keep their chunk numbers) */
-  private base = 0;
+  private total = 0;
   constructor(private readonly chunkSize = 4 << 20) {}
-  /** returns a location: chunk index * 2^32 + offset, as a float64-safe number */
   append(data: Uint8Array): number {
     let cur = this.chunks[this.chunks.length - 1];
     if (!cur || this.used + data.length > cur.length) {
       cur = Buffer.allocUnsafe(Math.max(this.chunkSize, data.length));
+      this.starts.push(this.total);
+      this.total += cur.length;
       this.chunks.push(cur);
       this.used = 0;
     }
     cur.set(data, this.used);
-    const loc = (this.base + this.chunks.length - 1) * 2 ** 32 + this.used;
+    const loc = this.starts[this.starts.length - 1]! + this.used;
     this.used += data.length;
     return loc;
   }
-  /** Frees the chunks wholly before location `loc` (nothing there is read again). */
+  /** the location the next append starts at, at the latest */
+  get end(): number { return this.starts.length ? this.starts[this.starts.length - 1]! + this.used : 0; }
+  /**
+   * Frees the chunks wholly before location `loc` (nothing there is read
+   * again); the last chunk is always kept. Locations stay absolute: the
+   * kept chunks keep their starts.
+   */
   releaseBefore(loc: number): void {
-    const drop = Math.min(Math.floor(loc / 2 ** 32) - this.base, this.chunks.length - 1);
+    const drop = Math.min(chunkAt(this.starts, loc), this.chunks.length - 1);
     if (drop <= 0) return;
     this.chunks.splice(0, drop);
-    this.base += drop;
+    this.starts.splice(0, drop);
   }
   view(loc: number, len: number): Buffer {
-    const chunk = this.chunks[Math.floor(loc / 2 ** 32) - this.base];
-    const off = loc % 2 ** 32;
-    return chunk.subarray(off, off + len);
+    const lo = chunkAt(this.starts, loc);
+    const off = loc - this.starts[lo]!;
+    return this.chunks[lo]!.subarray(off, off + len);
   }
   get bytes(): number { return this.chunks.reduce((s, c) => s + c.length, 0); }
+}
+
+/**
+ * Text appended into 64 KiB blocks, each deflated once full (Info columns
+ * repeat their words: ~5x smaller); the open block stays plain. Locations
+ * are offsets into the uncompressed text (4-byte columns until 4 GiB). A
+ * read inflates its block, and the last few inflated blocks are kept: the
+ * list asks for rows that sit together, and a pass in store order (sort by
+ * Info: list.ts) inflates each block once.
+ */
+const TEXT_BLOCK = 64 << 10;
+/** inflated blocks kept (8 × 64 KiB) */
+const TEXT_CACHED = 8;
+
+export class PackedText {
+  private readonly packed: Buffer[] = [];
+  /** uncompressed start of each block (packed ones, then the open one) */
+  private readonly starts: number[] = [0];
+  private open = Buffer.allocUnsafe(TEXT_BLOCK);
+  private used = 0;
+  private packedBytes = 0;
+  private readonly cache = new Map<number, Buffer>();
+
+  append(data: Uint8Array): number {
+    if (this.used + data.length > this.open.length) this.seal(data.length);
+    const loc = this.starts[this.starts.length - 1]! + this.used;
+    this.open.set(data, this.used);
+    this.used += data.length;
+    return loc;
+  }
+
+  /** Deflates the open block and starts one with room for `need` bytes. */
+  private seal(need: number): void {
+    if (this.used > 0) {
+      const z = deflateRawSync(this.open.subarray(0, this.used), { level: 1 });
+      this.packed.push(z);
+      this.packedBytes += z.length;
+      this.starts.push(this.starts[this.starts.length - 1]! + this.used);
+    }
+    if (this.open.length < need || this.open.length > TEXT_BLOCK) this.open = Buffer.allocUnsafe(Math.max(TEXT_BLOCK, need));
+    this.used = 0;
+  }
+
+  /** the location the next append starts at, at the latest */
+  get end(): number { return this.starts[this.starts.length - 1]! + this.used; }
+
+  /**
+   * Frees the deflated blocks wholly before location `loc` (nothing there is
+   * read again); the open block is always kept. Locations stay absolute: the
+   * kept blocks keep their starts.
+   */
+  releaseBefore(loc: number): void {
+    const drop = Math.min(chunkAt(this.starts, loc), this.packed.length);
+    if (drop <= 0) return;
+    for (let b = 0; b < drop; b++) this.packedBytes -= this.packed[b]!.length;
+    this.packed.splice(0, drop);
+    this.starts.splice(0, drop);
+    // cached blocks are keyed by block number: the kept ones move down
+    const cached = [...this.cache];
+    this.cache.clear();
+    for (const [b, block] of cached) if (b >= drop) this.cache.set(b - drop, block);
+  }
+
+  view(loc: number, len: number): Buffer {
+    const lo = chunkAt(this.starts, loc);
+    const off = loc - this.starts[lo]!;
+    if (lo === this.packed.length) return this.open.subarray(off, off + len);
+    let block = this.cache.get(lo);
+    if (block) { this.cache.delete(lo); this.cache.set(lo, block); }
+    else {
+      block = inflateRawSync(this.packed[lo]!);
+      this.cache.set(lo, block);
+      if (this.cache.size > TEXT_CACHED) this.cache.delete(this.cache.keys().next().value!);
+    }
+    return block.subarray(off, off + len);
+  }
+
+  get bytes(): number {
+    let b = this.packedBytes + this.open.length;
+    for (const c of this.cache.values()) b += c.length;
+    return b;
+  }
 }
 
 /** What the list shows for one packet, as the service computes it from a dissection. */
@@ -116,32 +336,32 @@ export class PacketStore {
   count = 0;
   readonly strings = new StringTable();
   private readonly frames = new ByteArena();
-  private readonly infoText = new ByteArena(1 << 20);
+  private readonly infoText = new PackedText();
+  /** frames in the arena: location; frames left in the attached file: -(offset) - 1 */
   readonly frameLoc = new Column(Float64Array);
   readonly tsNs = new Column(BigInt64Array);
-  readonly capLen = new Column(Uint32Array);
-  readonly origLen = new Column(Uint32Array);
-  readonly linkType = new Column(Uint16Array);
-  readonly ifaceId = new Column(Uint16Array);
-  readonly source = new Column(Uint32Array);
-  readonly destination = new Column(Uint32Array);
-  readonly protocol = new Column(Uint32Array);
-  readonly infoLoc = new Column(Float64Array);
-  readonly infoLen = new Column(Uint32Array);
-  /** one per field column (FIELD_COLUMNS order): interned string ids, or numbers (NaN: absent) */
-  readonly fieldCols: ReadonlyArray<Column<Uint32Array | Float64Array>> = FIELD_COLUMNS.map((c) =>
-    c.type === 'number' ? new Column<Uint32Array | Float64Array>(Float64Array) : new Column<Uint32Array | Float64Array>(Uint32Array));
+  readonly capLen = new UintColumn();
+  readonly origLen = new UintColumn();
+  readonly linkType = new UintColumn();
+  readonly ifaceId = new UintColumn();
+  readonly source = new UintColumn();
+  readonly destination = new UintColumn();
+  readonly protocol = new UintColumn();
+  readonly infoLoc = new UintColumn();
+  readonly infoLen = new UintColumn();
+  /** one per field column (FIELD_COLUMNS order): interned string ids (0: absent), or numbers (NaN: absent); get(i) reads either */
+  readonly fieldCols: ReadonlyArray<UintColumn | NumColumn> = FIELD_COLUMNS.map((c) => (c.type === 'number' ? new NumColumn() : new UintColumn(1024, true)));
   readonly colour = new Column(Uint8Array);
   readonly stream = new Column(Int32Array);
   /** frame.number of each stored packet (files may skip numbers) */
   readonly number = new Column(Uint32Array);
   /** RawPacket.flags and .xdpAction, each kept only when present (bits of `extras`: 1 flags, 2 action) */
-  readonly pktFlags = new Column(Uint32Array);
-  readonly xdpAction = new Column(Uint8Array);
-  readonly extras = new Column(Uint8Array);
+  readonly pktFlags = new UintColumn(1024, true);
+  readonly xdpAction = new UintColumn(1024, true);
+  readonly extras = new UintColumn(1024, true);
   /** RawPacket.procAttr (0: absent) and .proc (0: none, else 1 + its index in procs) */
-  readonly procAttr = new Column(Uint8Array);
-  readonly procRef = new Column(Uint32Array);
+  readonly procAttr = new UintColumn(1024, true);
+  readonly procRef = new UintColumn(1024, true);
   /** each process description once (packets share them) */
   readonly procs: ProcessInfo[] = [];
   private readonly procIndex = new Map<ProcessInfo, number>();
@@ -149,6 +369,8 @@ export class PacketStore {
   firstTsNs: bigint | null = null;
   /** open capture file whose bytes frames may point into (uncompressed files only) */
   private fd: number | null = null;
+  /** the read buffer of locate() */
+  private scratch = Buffer.alloc(0);
   /** packets whose frames stay in the file rather than in memory */
   fileBacked = 0;
   /** rows every column has room for */
@@ -164,6 +386,7 @@ export class PacketStore {
   }
 
   close(): void {
+    this.scratch = Buffer.alloc(0);
     if (this.fd !== null) { try { closeSync(this.fd); } catch { /* already closed */ } this.fd = null; }
   }
 
@@ -191,9 +414,10 @@ export class PacketStore {
       const last = batch[batch.length - 1];
       const end = last.fileOffset! + 32 + last.data.length;
       if (end > base && end - base < 256 << 20) {
-        region = Buffer.allocUnsafe(end - base);
-        const got = readSync(this.fd, region, 0, region.length, base);
-        region = region.subarray(0, got);
+        // one buffer for every batch: a fresh multi-megabyte one per batch left the heap fragmented (bench/RESULTS.md)
+        if (this.scratch.length < end - base) this.scratch = Buffer.allocUnsafe(Math.max(end - base, this.scratch.length * 2));
+        const got = readSync(this.fd, this.scratch, 0, end - base, base);
+        region = this.scratch.subarray(0, got);
       }
     }
     if (!region) return out;
@@ -227,18 +451,18 @@ export class PacketStore {
 
   private setSummary(i: number, s: RowSummary, again = false): void {
     const st = this.strings;
-    this.source.arr[i] = st.intern(s.source);
-    this.destination.arr[i] = st.intern(s.destination);
-    this.protocol.arr[i] = st.intern(s.protocol);
+    this.source.set(i, st.intern(s.source));
+    this.destination.set(i, st.intern(s.destination));
+    this.protocol.set(i, st.intern(s.protocol));
     const info = Buffer.from(s.info, 'utf8');
     // a packet the new dissection left as it was keeps its Info text: only changed rows cost a copy
-    if (!again || this.infoLen.arr[i] !== info.length || !this.infoText.view(this.infoLoc.arr[i], info.length).equals(info)) {
-      this.infoLoc.arr[i] = this.infoText.append(info);
-      this.infoLen.arr[i] = info.length;
+    if (!again || this.infoLen.get(i) !== info.length || !this.infoText.view(this.infoLoc.get(i), info.length).equals(info)) {
+      this.infoLoc.set(i, this.infoText.append(info));
+      this.infoLen.set(i, info.length);
     }
     for (let c = 0; c < this.fieldCols.length; c++) {
       const v = s.fields[c];
-      this.fieldCols[c]!.arr[i] = FIELD_COLUMNS[c]!.type === 'number' ? (typeof v === 'number' ? v : NaN) : st.intern(v as string | undefined);
+      this.fieldCols[c]!.set(i, FIELD_COLUMNS[c]!.type === 'number' ? (typeof v === 'number' ? v : NaN) : st.intern(v as string | undefined));
     }
     this.colour.arr[i] = s.colour;
     this.stream.arr[i] = s.stream;
@@ -257,64 +481,73 @@ export class PacketStore {
     else this.frameLoc.arr[i] = this.frames.append(pkt.data);
     this.tsNs.arr[i] = pkt.tsNs ?? NO_TS;
     if (this.firstTsNs === null && pkt.tsNs !== null) this.firstTsNs = pkt.tsNs;
-    this.capLen.arr[i] = pkt.data.length;
-    this.origLen.arr[i] = pkt.origLen;
-    this.linkType.arr[i] = pkt.linkType;
-    this.ifaceId.arr[i] = pkt.interfaceId;
+    this.capLen.set(i, pkt.data.length);
+    this.origLen.set(i, pkt.origLen);
+    this.linkType.set(i, pkt.linkType);
+    this.ifaceId.set(i, pkt.interfaceId);
     this.number.arr[i] = pkt.number;
-    this.extras.arr[i] = (pkt.flags !== undefined ? 1 : 0) | (pkt.xdpAction !== undefined ? 2 : 0);
-    this.pktFlags.arr[i] = pkt.flags ?? 0;
-    this.xdpAction.arr[i] = pkt.xdpAction ?? 0;
-    this.procAttr.arr[i] = pkt.procAttr ?? 0;
-    this.procRef.arr[i] = pkt.proc ? this.procRefOf(pkt.proc) : 0;
+    this.extras.set(i, (pkt.flags !== undefined ? 1 : 0) | (pkt.xdpAction !== undefined ? 2 : 0));
+    this.pktFlags.set(i, pkt.flags ?? 0);
+    this.xdpAction.set(i, pkt.xdpAction ?? 0);
+    this.procAttr.set(i, pkt.procAttr ?? 0);
+    this.procRef.set(i, pkt.proc ? this.procRefOf(pkt.proc) : 0);
     this.count = n;
     return i;
   }
 
   /** Info of packet i, as UTF-8 bytes (copied into the store). */
   setInfo(i: number, utf8: Uint8Array): void {
-    this.infoLoc.arr[i] = this.infoText.append(utf8);
-    this.infoLen.arr[i] = utf8.length;
+    this.infoLoc.set(i, this.infoText.append(utf8));
+    this.infoLen.set(i, utf8.length);
   }
 
   /** Gives back the slack of the growable columns (the capture is complete). */
   trim(): void {
+    this.scratch = Buffer.alloc(0);
     for (const c of this.columns) c.trim(this.count);
     this.capacity = this.frameLoc.arr.length;
   }
 
   /**
    * Forgets the first k packets (a live capture's view cap): every column is
-   * re-allocated at the size of what stays plus `room`, the arena chunks
-   * before the first kept frame and Info are freed, and the interned strings
-   * and process descriptions are rebuilt from the packets kept, so memory
-   * follows the view rather than the capture's high-water mark. Frame
-   * numbers and the Time origin stay the capture's own.
+   * re-allocated at the size of what stays plus `room` (at its width so far),
+   * the frame arena's chunks and the deflated Info blocks before the first
+   * kept frame and Info are freed, and the interned strings and process
+   * descriptions are rebuilt from the packets kept, so memory follows the
+   * view rather than the capture's high-water mark. Frame numbers and the
+   * Time origin stay the capture's own; locations stay absolute.
    */
   dropFront(k: number, room = 0): void {
     k = Math.min(k, this.count);
     if (k <= 0) return;
     const n = this.count;
-    if (k < n) {
-      if (this.frameLoc.arr[k] >= 0) this.frames.releaseBefore(this.frameLoc.arr[k]);
-      this.infoText.releaseBefore(this.infoLoc.arr[k]);
+    // the lowest location a kept packet reads (a rewritten Info sits after later packets' own)
+    let frameMin = this.frames.end, infoMin = this.infoText.end;
+    for (let i = k; i < n; i++) {
+      const f = this.frameLoc.arr[i]!;
+      if (f >= 0 && f < frameMin) frameMin = f;
+      const t = this.infoLoc.get(i);
+      if (t < infoMin) infoMin = t;
     }
+    this.frames.releaseBefore(frameMin);
+    this.infoText.releaseBefore(infoMin);
     for (const c of this.columns) c.dropFront(k, n, room);
     this.count = n - k;
     this.capacity = this.frameLoc.arr.length;
     if (this.fileBacked) this.fileBacked = Math.max(0, this.fileBacked - k);
     const old = this.strings.strings.slice();
     this.strings.clear();
-    const reintern = (a: Uint32Array | Float64Array) => { for (let i = 0; i < this.count; i++) a[i] = this.strings.intern(old[a[i]]); };
-    reintern(this.source.arr); reintern(this.destination.arr); reintern(this.protocol.arr);
-    FIELD_COLUMNS.forEach((c, j) => { if (c.type !== 'number') reintern(this.fieldCols[j]!.arr); });
+    // new ids are no larger than the old ones: each column keeps its width
+    const reintern = (c: UintColumn) => { for (let i = 0; i < this.count; i++) c.set(i, this.strings.intern(old[c.get(i)])); };
+    reintern(this.source); reintern(this.destination); reintern(this.protocol);
+    FIELD_COLUMNS.forEach((c, j) => { if (c.type !== 'number') reintern(this.fieldCols[j] as UintColumn); });
     const procs = this.procs.splice(0);
     this.procIndex.clear();
-    const ref = this.procRef.arr;
-    for (let i = 0; i < this.count; i++) if (ref[i]) ref[i] = this.procRefOf(procs[ref[i] - 1]!);
+    const ref = this.procRef;
+    for (let i = 0; i < this.count; i++) { const r = ref.get(i); if (r) ref.set(i, this.procRefOf(procs[r - 1]!)); }
   }
 
-  private get columns(): Column<AnyTyped>[] {
+  private get columns(): Array<Column<AnyTyped> | UintColumn | NumColumn> {
     return [this.frameLoc, this.tsNs, this.capLen, this.origLen, this.linkType, this.ifaceId, this.source,
       this.destination, this.protocol, this.infoLoc, this.infoLen, ...this.fieldCols, this.colour, this.stream, this.number,
       this.pktFlags, this.xdpAction, this.extras, this.procAttr, this.procRef];
@@ -336,22 +569,22 @@ export class PacketStore {
     return {
       number: this.number.arr[i],
       tsNs: ts === NO_TS ? null : ts,
-      capLen: this.capLen.arr[i],
-      origLen: this.origLen.arr[i],
-      linkType: this.linkType.arr[i],
-      interfaceId: this.ifaceId.arr[i],
+      capLen: this.capLen.get(i),
+      origLen: this.origLen.get(i),
+      linkType: this.linkType.get(i),
+      interfaceId: this.ifaceId.get(i),
       data: this.frame(i),
-      ...(this.extras.arr[i] & 1 ? { flags: this.pktFlags.arr[i] } : {}),
-      ...(this.extras.arr[i] & 2 ? { xdpAction: this.xdpAction.arr[i] } : {}),
-      ...(this.procAttr.arr[i] ? { procAttr: this.procAttr.arr[i] } : {}),
-      ...(this.procRef.arr[i] ? { proc: this.procs[this.procRef.arr[i] - 1] } : {}),
+      ...(this.extras.get(i) & 1 ? { flags: this.pktFlags.get(i) } : {}),
+      ...(this.extras.get(i) & 2 ? { xdpAction: this.xdpAction.get(i) } : {}),
+      ...(this.procAttr.get(i) ? { procAttr: this.procAttr.get(i) } : {}),
+      ...(this.procRef.get(i) ? { proc: this.procs[this.procRef.get(i) - 1] } : {}),
     };
   }
 
   /** the frame bytes: a view into the arena, or read from the attached file */
   private frame(i: number): Uint8Array {
     const loc = this.frameLoc.arr[i];
-    const len = this.capLen.arr[i];
+    const len = this.capLen.get(i);
     if (loc >= 0) return this.frames.view(loc, len);
     const buf = Buffer.allocUnsafe(len);
     const got = this.fd === null ? 0 : readSync(this.fd, buf, 0, len, -loc - 1);
@@ -360,7 +593,7 @@ export class PacketStore {
   }
 
   info(i: number): string {
-    return this.infoText.view(this.infoLoc.arr[i], this.infoLen.arr[i]).toString('utf8');
+    return this.infoText.view(this.infoLoc.get(i), this.infoLen.get(i)).toString('utf8');
   }
 
   /** seconds since the first packet (0 when either has no timestamp) */
@@ -381,6 +614,18 @@ export class PacketStore {
       if (v < number) lo = mid + 1; else hi = mid - 1;
     }
     return -1;
+  }
+
+  /** Bytes held per part of the store (each column, the frame and Info arenas), for the bench's breakdown. */
+  breakdown(): Record<string, number> {
+    const out: Record<string, number> = { frames: this.frames.bytes, infoText: this.infoText.bytes };
+    const named: Record<string, { bytes: number }> = { frameLoc: this.frameLoc, tsNs: this.tsNs, capLen: this.capLen, origLen: this.origLen,
+      linkType: this.linkType, ifaceId: this.ifaceId, source: this.source, destination: this.destination, protocol: this.protocol,
+      infoLoc: this.infoLoc, infoLen: this.infoLen, colour: this.colour, stream: this.stream, number: this.number, pktFlags: this.pktFlags,
+      xdpAction: this.xdpAction, extras: this.extras, procAttr: this.procAttr, procRef: this.procRef };
+    for (const [k, c] of Object.entries(named)) out[k] = c.bytes;
+    FIELD_COLUMNS.forEach((c, k) => { out[`field:${c.id}`] = this.fieldCols[k]!.bytes; });
+    return out;
   }
 
   /** memory held by the store, in bytes (typed arrays + arenas; strings estimated) */

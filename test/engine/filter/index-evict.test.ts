@@ -57,3 +57,24 @@ test('interned values only evicted packets used are forgotten: memory follows th
   assert.ok(r.ok);
   assert.deepEqual([...index.evaluate(r.filter)!], [n - 1]);
 });
+
+test('positions past long gaps (escaped, 4 bytes) and values past one byte survive a drop in mid-gap', () => {
+  // http.host every 300th packet (gaps past 255: escaped positions), ports past 255 (2-byte values)
+  const pkt = (n: number) => dissection(n, { eth: ['02:00:00:00:00:01', '02:00:00:00:00:02'], ip: [['198.18.0.1', '198.18.0.2']],
+    tcp: { sport: 1000 + n, dport: 80 }, ...(n % 300 === 0 ? { host: `h${n}.example` } : {}) });
+  const all = Array.from({ length: 3000 }, (_, j) => pkt(j + 1));
+  for (const k of [1, 150, 299, 300, 301, 1234, 1999, 2000]) {
+    const evicting = new FilterIndex({ fields: 'all' });
+    for (const d of all.slice(0, 2000)) evicting.add(d);
+    evicting.dropFront(k, 100);
+    for (const d of all.slice(2000)) evicting.add(d);
+    const fresh = new FilterIndex({ fields: 'all' });
+    for (const d of all.slice(k)) fresh.add(d);
+    for (const text of ['http.host', 'http.host == "h1500.example"', 'tcp.srcport > 2000', 'tcp.srcport == 3000', 'frame.number > 2500']) {
+      const r = compileDisplayFilter(text);
+      assert.ok(r.ok, text);
+      const got = evicting.evaluate(r.filter), want = fresh.evaluate(r.filter);
+      assert.deepEqual(got && [...got], want && [...want], `${text} after dropping ${k}`);
+    }
+  }
+});

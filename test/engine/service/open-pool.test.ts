@@ -69,9 +69,9 @@ function rows(s: EngineService): string[] {
   const st = s.packetStore;
   const out: string[] = [];
   for (let i = 0; i < st.count; i++) {
-    const f = FIELD_COLUMNS.map((c, k) => (c.type === 'number' ? String(st.fieldCols[k].arr[i]) : st.strings.get(st.fieldCols[k].arr[i])));
+    const f = FIELD_COLUMNS.map((c, k) => (c.type === 'number' ? String(st.fieldCols[k].get(i)) : st.strings.get(st.fieldCols[k].get(i))));
     out.push([st.number.arr[i], st.capLen.arr[i], st.strings.get(st.source.arr[i]), st.strings.get(st.destination.arr[i]),
-      st.strings.get(st.protocol.arr[i]), st.info(i), st.colour.arr[i], st.stream.arr[i], st.pktFlags.arr[i], ...f].join('\u0001'));
+      st.strings.get(st.protocol.arr[i]), st.info(i), st.colour.arr[i], st.stream.arr[i], st.pktFlags.get(i), ...f].join('\u0001'));
   }
   return out;
 }

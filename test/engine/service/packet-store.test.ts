@@ -1,0 +1,107 @@
+// The PacketStore's columns: values of any size come back as they were put
+// (narrow arrays widen as values grow), columns a capture never fills cost
+// nothing, and a plain packet costs a few tens of bytes besides its Info.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ByteArena, NumColumn, PackedText, PacketStore, UintColumn, type RowSummary } from '../../../main/engine/service/store';
+import { FIELD_COLUMNS } from '../../../main/api/columns';
+import type { RawPacket } from '../../../main/engine/types';
+
+test('UintColumn widens from 1 byte to 2, 4 and 8 as values grow, keeping the earlier ones', () => {
+  const c = new UintColumn(4);
+  const vals = [0, 7, 255, 256, 65535, 65536, 2 ** 32 - 1, 2 ** 32, 2 ** 40 + 3];
+  for (let i = 0; i < vals.length; i++) {
+    c.ensure(i + 1);
+    c.set(i, vals[i]!);
+    for (let j = 0; j <= i; j++) assert.equal(c.get(j), vals[j], `value ${j} after setting ${i}`);
+  }
+  assert.ok(c.arr instanceof Float64Array);
+  c.trim(vals.length);
+  assert.deepEqual(Array.from(c.arr), vals);
+});
+
+test('a lazy UintColumn and a NumColumn hold no array until a value is present', () => {
+  const u = new UintColumn(1024, true), n = new NumColumn(1024);
+  for (let i = 0; i < 5000; i++) { u.ensure(i + 1); n.ensure(i + 1); u.set(i, 0); n.set(i, NaN); }
+  assert.equal(u.bytes, 0);
+  assert.equal(n.bytes, 0);
+  assert.equal(u.get(4999), 0);
+  assert.ok(Number.isNaN(n.get(4999)));
+  u.set(4000, 300); n.set(4000, 1.5);
+  assert.equal(u.get(4000), 300);
+  assert.equal(u.get(3999), 0);
+  assert.equal(n.get(4000), 1.5);
+  assert.ok(Number.isNaN(n.get(3999)));
+  assert.ok(u.arr.length >= 5000 && n.bytes >= 5000);
+});
+
+test('a NumColumn keeps small integers in narrow arrays and moves to floats for a fraction or a negative', () => {
+  const c = new NumColumn(4);
+  const vals = [NaN, 0, 5, NaN, 70_000, 2 ** 40, -3, 0.25, NaN, 9];
+  for (let i = 0; i < vals.length; i++) {
+    c.ensure(i + 1);
+    c.set(i, vals[i]!);
+    if (i === 4) assert.ok(c.bytes <= 4 * 8, `${c.bytes} bytes for 8 slots of integers`);
+    for (let j = 0; j <= i; j++) assert.ok(Object.is(c.get(j), vals[j]), `value ${j} after setting ${i}: ${c.get(j)}`);
+  }
+  c.set(2, NaN);
+  assert.ok(Number.isNaN(c.get(2)));
+});
+
+test('ByteArena locations stay small and find their bytes across chunks, an oversized item included', () => {
+  const a = new ByteArena(64);
+  const items: Array<[number, Buffer]> = [];
+  for (let i = 0; i < 300; i++) {
+    const b = Buffer.alloc(i % 50 === 49 ? 200 : (i % 13) + 1, i & 0xff);
+    items.push([a.append(b), b]);
+  }
+  for (const [loc, b] of items) assert.deepEqual(a.view(loc, b.length), b);
+  // a location is at most the bytes held: it fits a 4-byte column until 4 GiB
+  assert.ok(Math.max(...items.map(([l]) => l)) < a.bytes);
+});
+
+test('PackedText gives back every text in any order, across deflated blocks, for a fraction of its size', () => {
+  const t = new PackedText();
+  const items: Array<[number, Buffer]> = [];
+  let raw = 0;
+  for (let i = 0; i < 20_000; i++) {
+    const b = Buffer.from(i % 997 === 0 ? 'ü'.repeat(40_000) : `${40000 + (i % 300)} → 443 [ACK] Seq=${i * 1448 + 1} Ack=${i} Win=501 Len=1448`, 'utf8');
+    items.push([t.append(b), b]);
+    raw += b.length;
+  }
+  for (let k = 0; k < items.length; k += 7) { const [loc, b] = items[(k * 7919) % items.length]!; assert.deepEqual(t.view(loc, b.length), b); }
+  for (const [loc, b] of items) assert.deepEqual(t.view(loc, b.length), b);
+  assert.ok(t.bytes < raw / 3, `${t.bytes} bytes for ${raw} of text`);
+});
+
+const row = (i: number): RowSummary => ({
+  source: `198.18.0.${i % 200}`, destination: '198.18.1.1', protocol: i % 2 ? 'TCP' : 'UDP', info: `info ${i}`,
+  fields: FIELD_COLUMNS.map(() => undefined), colour: i % 5, stream: i % 7 ? i % 97 : -1,
+});
+
+test('a store of plain packets costs at most 48 bytes each besides its frames and Info, and gives every value back', () => {
+  const s = new PacketStore();
+  const n = 50_000;
+  const data = new Uint8Array(60);
+  for (let i = 0; i < n; i++) {
+    const p: RawPacket = { number: i + 1, tsNs: 1_700_000_000_000_000_000n + BigInt(i) * 1000n, capLen: 60, origLen: i === 7 ? 70_000 : 60, linkType: 1, interfaceId: 0, data };
+    if (i === 9) p.flags = 1;
+    s.append(p, row(i));
+  }
+  s.trim();
+  const parts = s.breakdown();
+  const other = s.bytes - parts.frames! - parts.infoText!;
+  assert.ok(other / n <= 48, `${(other / n).toFixed(1)} B/packet: ${JSON.stringify(parts)}`);
+  for (const i of [0, 7, 9, 12_345, n - 1]) {
+    const p = s.packet(i);
+    assert.equal(p.number, i + 1);
+    assert.equal(p.origLen, i === 7 ? 70_000 : 60);
+    assert.equal(p.flags, i === 9 ? 1 : undefined);
+    assert.equal(s.info(i), `info ${i}`);
+    assert.equal(s.strings.get(s.source.get(i)), `198.18.0.${i % 200}`);
+    assert.equal(s.strings.get(s.protocol.get(i)), i % 2 ? 'TCP' : 'UDP');
+    assert.equal(s.colour.arr[i], i % 5);
+    assert.equal(s.stream.arr[i], i % 7 ? i % 97 : -1);
+    for (const c of s.fieldCols) assert.ok(Number.isNaN(c.get(i)) || c.get(i) === 0);
+  }
+});
