@@ -95,14 +95,18 @@ export interface ConversationRow {
   asnB?: number;
 }
 
-export interface EndpointRow {
-  address: string;
+/** Packets and bytes in all, and each way: sent (tx, outbound) and received (rx, inbound). */
+export interface TrafficCounts {
   packets: number;
   bytes: number;
   txPackets: number;
   txBytes: number;
   rxPackets: number;
   rxBytes: number;
+}
+
+export interface EndpointRow extends TrafficCounts {
+  address: string;
   /** seconds since the capture's first packet, first to last packet of the endpoint */
   relStart: number;
   duration: number;
@@ -150,7 +154,7 @@ export interface AlertMarker {
 }
 
 /** Statistics → Processes: one local process (helper attribution; Falco's names in the fields) */
-export interface ProcessRow {
+export interface ProcessRow extends TrafficCounts {
   pid: number;
   name: string;
   exepath: string;
@@ -160,13 +164,6 @@ export interface ProcessRow {
   user: string;
   /** container.id ('host' outside containers) */
   container: string;
-  packets: number;
-  bytes: number;
-  /** sent (outbound) and received (inbound) */
-  txPackets: number;
-  txBytes: number;
-  rxPackets: number;
-  rxBytes: number;
   /** remote address:port pairs it talked to (at most 256; remotesSaturated when there were more) */
   remotes: string[];
   remotesSaturated: boolean;

@@ -6,20 +6,14 @@ import type { ProcessInfo } from '../types';
 import type { PacketFacts } from '../insights/facts';
 import { CappedSet } from '../insights/sketch';
 import { cmdlineOf, containerId } from '../dissect/proc';
-import type { ProcessRow } from '../../api/insights';
+import type { ProcessRow, TrafficCounts } from '../../api/insights';
 
 const MAX_PROCESSES = 10_000;
 const MAX_REMOTES = 256;
 const MAX_SERVICES = 64;
 
-interface Row {
+interface Row extends TrafficCounts {
   p: ProcessInfo;
-  packets: number;
-  bytes: number;
-  txPackets: number;
-  txBytes: number;
-  rxPackets: number;
-  rxBytes: number;
   remotes: CappedSet<string>;
   services: CappedSet<string>;
   firstTs: number;
