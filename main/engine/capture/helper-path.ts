@@ -2,6 +2,7 @@
 // side (main/engine/privilege/locate.ts) decides packaged/granted locations.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { locateHelper } from '../privilege/locate';
 
 /** The checkout's own build (dist/main/engine/capture → <repo>/helper). */
 export const REPO_HELPER = resolve(__dirname, '..', '..', '..', '..', 'helper', 'xdpscope-helper');
@@ -15,7 +16,6 @@ export function helperPath(): string {
   const env = process.env.XDPSCOPE_HELPER;
   if (env) return env;
   try {
-    const { locateHelper } = require('../privilege/locate') as typeof import('../privilege/locate');
     return locateHelper().path;
   } catch {
     if (existsSync(REPO_HELPER)) return REPO_HELPER;

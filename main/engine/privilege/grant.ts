@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import * as sudo from '@vscode/sudo-prompt';
 import { GRANT_SCRIPT } from './grant-script';
 import { inspectHelper, type InstalledHelper } from './inspect';
 import { GRANT_DIR, HELPER_CAPS, HELPER_GROUP, bundledFiles, grantedFiles } from './paths';
@@ -83,7 +84,6 @@ export type Elevate = (command: string) => Promise<{ stdout: string; stderr: str
 
 export const sudoPromptElevate: Elevate = (command) =>
   new Promise((resolve, reject) => {
-    const sudo = require('@vscode/sudo-prompt') as typeof import('@vscode/sudo-prompt');
     sudo.exec(command, { name: 'xdpscope' }, (err, stdout, stderr) => {
       const out = { stdout: String(stdout ?? ''), stderr: String(stderr ?? '') };
       if (err) reject(Object.assign(new Error(`${err.message}${out.stderr ? `: ${out.stderr.trim()}` : ''}`), out));
