@@ -12,6 +12,7 @@ import { fieldAt } from './lib/format';
 import { uploadFile } from './api';
 import { applyColumns, currentColumns, revealRow } from './lib/grid-bridge';
 import type { InsightsSnapshot } from '../main/api/insights';
+import type { SaveParams } from '../main/api/session';
 
 export const HISTORY_LIMIT = 30;
 
@@ -59,12 +60,8 @@ export interface AppState {
   decodeAsPacket: number | 'menu' | null;
 }
 
-export interface SaveOptions {
-  displayedOnly?: boolean;
-  format?: 'pcapng' | 'pcap';
-  /** the user already agreed to replace the file (a native dialog asked) */
-  overwrite?: boolean;
-}
+/** What the save dialog chooses; `overwrite`: the user already agreed to replace the file (a native dialog asked). */
+type SaveChoice = Pick<SaveParams, 'displayedOnly' | 'format' | 'overwrite'>;
 
 export interface AppActions {
   init(): Promise<void>;
@@ -88,7 +85,7 @@ export interface AppActions {
   follow(number: number, protocol?: 'tcp' | 'udp' | 'tls' | 'http2'): Promise<void>;
   closeFollow(): void;
   /** Save / Save As; asks before replacing an existing file. Resolves true when written. */
-  save(path: string, opts?: SaveOptions): Promise<boolean>;
+  save(path: string, opts?: SaveChoice): Promise<boolean>;
   exportPackets(p: ExportParams & { format?: 'pcapng' | 'pcap' }): Promise<boolean>;
   exportDissections(p: ExportParams & { format: 'csv' | 'json' }): Promise<boolean>;
   /** the view a save stores: the list's columns and the selected packet */

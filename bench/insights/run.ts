@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { bigCapture, ROOT } from '../lib/big-capture';
 import { openCaptureFile } from '../../main/engine/file/open';
 import { createDissector } from '../../main/engine/insights/file';
-import { InsightsEngine, insightsSnapshot } from '../../main/engine/insights';
+import { InsightsEngine, snapshotInsights } from '../../main/engine/insights';
 
 const cpuS = (): number => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
 const wallS = (): number => Number(process.hrtime.bigint()) / 1e9;
@@ -34,7 +34,7 @@ async function pass(path: string, withInsights: boolean): Promise<Pass> {
   let alerts = 0;
   if (engine) {
     engine.finish();
-    alerts = insightsSnapshot(engine).alerts.length;
+    alerts = snapshotInsights(engine).alerts.length;
   }
   return { insights: withInsights, packets, cpu: cpuS() - c0, wall: wallS() - w0, alerts, rssMB: process.memoryUsage().rss / 1048576 };
 }

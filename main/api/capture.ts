@@ -76,7 +76,7 @@ export const captureFile = z.object({
   /** the capture is writing it now */
   writing: z.boolean(),
 });
-export type CaptureFile = z.infer<typeof captureFile>;
+export type CaptureFileEntry = z.infer<typeof captureFile>;
 
 export const captureFilesResult = z.object({
   /** packets that left the view (CaptureOptions.viewCap) */

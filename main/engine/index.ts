@@ -47,7 +47,7 @@ export { packetJson } from './output/json';
 export { readParallel, readThreads } from './parallel/read';
 
 // insights and statistics (xdpscope insights)
-export { analyzeCaptureFile, insightsSnapshot, InsightsEngine, type InsightsSnapshot } from './insights/index';
+export { analyzeCaptureFile, snapshotInsights, InsightsEngine, type InsightsSnapshot } from './insights/index';
 export { fmtBytes } from './insights/alert';
 export type { IoSeriesDef, HierarchyNode } from './stats/index';
 

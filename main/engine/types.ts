@@ -81,6 +81,9 @@ export interface RawPacket {
   tsUnitNs?: number;
 }
 
+/** What a pcapng record carries besides its bytes and times: saved under our PEN and epb_flags, and sent with a packet to the decoding threads. */
+export type PacketExtras = Pick<RawPacket, 'flags' | 'xdpAction' | 'proc' | 'procAttr'>;
+
 /** A local process, as the capture helper described it (Falco's field names in comments). */
 export interface ProcessInfo {
   /** proc.pid (the thread group id) */

@@ -1,5 +1,5 @@
 // Insights and Statistics views for the UI engineer to mount. Data comes
-// from the engine's insightsSnapshot() (main/engine/insights/index.ts), sent
+// from the engine's snapshotInsights() (main/engine/insights/index.ts), sent
 // to the renderer as JSON.
 //
 //   <InsightsPanel alerts={snap.alerts} onSelectAlert={(filter) => applyFilterAndSelectFirst(filter)} t0={snap.stats.summary.firstTs} />

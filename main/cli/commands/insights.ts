@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { stopOnSignals } from '../signals';
 import {
-  analyzeCaptureFile, insightsSnapshot, type InsightsSnapshot, fmtBytes, compileDisplayFilter, type
+  analyzeCaptureFile, snapshotInsights, type InsightsSnapshot, fmtBytes, compileDisplayFilter, type
   IoSeriesDef, type HierarchyNode, InsightsEngine, Dissector, startCapture,
 } from '../../engine/index';
 import type { Alert } from '../../api/insights';
@@ -94,7 +94,7 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`xdpscope insights: ${(e as Error).message}\n`);
     return (e as Error).message.includes('unknown setting') || (e as Error).message.includes('expected a') ? 2 : 1;
   }
-  const snap = insightsSnapshot(res.engine);
+  const snap = snapshotInsights(res.engine);
   if (o.eve) {
     process.stdout.write(eveLines([...snap.alerts].sort((a, b) => a.firstTs - b.firstTs || a.firstFrame - b.firstFrame)));
     return 0;

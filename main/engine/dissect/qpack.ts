@@ -4,7 +4,7 @@
 // whatever the peer announces, a field section yields at most MAX_LINES
 // lines, strings are cut at MAX_STRING. Nothing throws: damage is a
 // reason string and the lines decoded before it.
-import { huffmanDecode } from './hpack';
+import { huffmanDecode, MAX_LINES } from './hpack';
 
 /** RFC 9204 Appendix A */
 export const QPACK_STATIC: ReadonlyArray<readonly [string, string]> = [
@@ -39,7 +39,6 @@ export const QPACK_STATIC: ReadonlyArray<readonly [string, string]> = [
 
 /** the most a dynamic table may hold, whatever the peer sets (browsers and nghttp3 use 4–64 KiB) */
 export const MAX_CAPACITY = 64 * 1024;
-export const MAX_LINES = 1000;
 const MAX_STRING = 64 * 1024;
 
 /** A prefixed integer (RFC 7541 §5.1) of `bits` bits at p: [value, next] or null when cut or absurd. */

@@ -101,7 +101,7 @@ export const TCP_HEURISTICS = new HeuristicList();
 export const TLS_HEURISTICS = new HeuristicList();
 
 /** A table keyed by a string the parent reads (a TLS ALPN protocol id). */
-export class StringTable<T> {
+export class StringDissectorTable<T> {
   private readonly map = new Map<string, T>();
   constructor(readonly name: string) {}
 
@@ -120,7 +120,7 @@ export class StringTable<T> {
  * application data (once decrypted) by the ALPN id the server chose, e.g.
  * 'h2' or 'http/1.1'.
  */
-export const TLS_ALPN = new StringTable<TcpAppFactory>('tls.alpn');
+export const TLS_ALPN = new StringDissectorTable<TcpAppFactory>('tls.alpn');
 
 /**
  * Protocols an HTTP/1.1 connection can switch to, by Upgrade token (and
@@ -128,7 +128,7 @@ export const TLS_ALPN = new StringTable<TcpAppFactory>('tls.alpn');
  * port): makes both directions of the connection the new protocol and
  * returns the app for `flow`, which the HTTP dissector feeds the rest.
  */
-export const HTTP_UPGRADE = new StringTable<(s: TcpStream, flow: TcpFlow) => TcpApp>('http.upgrade');
+export const HTTP_UPGRADE = new StringDissectorTable<(s: TcpStream, flow: TcpFlow) => TcpApp>('http.upgrade');
 
 /** A complete HTTP message (HTTP/1.x or HTTP/2), for what reads messages rather than bytes (the gen_ai fields). */
 export interface HttpMessage {
@@ -172,7 +172,7 @@ export const NBSS_PAYLOAD = new DissectorTable('nbss.payload');
  * token or a SPNEGO mechToken holds. The dissector is given the inner
  * token's bytes [off, end).
  */
-export const GSSAPI_OID = new StringTable<Dissect>('gssapi.oid');
+export const GSSAPI_OID = new StringDissectorTable<Dissect>('gssapi.oid');
 
 /**
  * What a named pipe carries over SMB/SMB2 (Write, Read, Transact, Ioctl

@@ -2,11 +2,11 @@
 // occurrences of a field appears twice), delta-encoded: one byte per
 // occurrence for a gap under 255 packets (nearly every one: a field is in
 // most packets or in runs of them), an escape and the 4-byte position for a
-// longer gap, and a checkpoint every BLOCK occurrences so a pass can start
+// longer gap, and a checkpoint every CHECKPOINT_EVERY occurrences so a pass can start
 // anywhere. About 1.1 bytes an occurrence instead of 4; read block by block.
 
 /** occurrences between two checkpoints */
-export const BLOCK = 128;
+export const CHECKPOINT_EVERY = 128;
 const ESC = 255;
 
 export class Positions {
@@ -24,7 +24,7 @@ export class Positions {
   constructor(cap = 64) {
     this.gaps = new Uint8Array(Math.max(cap, 1));
     this.esc = new Uint32Array(4);
-    const blocks = Math.ceil(Math.max(cap, 1) / BLOCK) + 1;
+    const blocks = Math.ceil(Math.max(cap, 1) / CHECKPOINT_EVERY) + 1;
     this.ckPos = new Uint32Array(blocks);
     this.ckEsc = new Uint32Array(blocks);
   }
@@ -35,8 +35,8 @@ export class Positions {
   push(p: number): void {
     const i = this.n;
     if (i >= this.gaps.length) this.grow(Math.ceil(this.gaps.length * 1.5) + 1);
-    if ((i & (BLOCK - 1)) === 0) {
-      const b = i / BLOCK;
+    if ((i & (CHECKPOINT_EVERY - 1)) === 0) {
+      const b = i / CHECKPOINT_EVERY;
       if (b >= this.ckPos.length) {
         const cap = Math.ceil(this.ckPos.length * 1.5) + 1;
         const a = new Uint32Array(cap); a.set(this.ckPos); this.ckPos = a;
@@ -61,7 +61,7 @@ export class Positions {
   }
 
   trim(): void {
-    const n = Math.max(this.n, 1), blocks = Math.ceil(n / BLOCK);
+    const n = Math.max(this.n, 1), blocks = Math.ceil(n / CHECKPOINT_EVERY);
     this.gaps = this.gaps.slice(0, n);
     this.esc = this.esc.slice(0, Math.max(this.escN, 1));
     this.ckPos = this.ckPos.slice(0, blocks);
@@ -70,9 +70,9 @@ export class Positions {
 
   get bytes(): number { return this.gaps.byteLength + this.esc.byteLength + this.ckPos.byteLength + this.ckEsc.byteLength; }
 
-  /** Block b's positions into out (room for BLOCK); returns how many. */
+  /** Block b's positions into out (room for CHECKPOINT_EVERY); returns how many. */
   block(b: number, out: Uint32Array): number {
-    const start = b * BLOCK, end = Math.min(this.n, start + BLOCK);
+    const start = b * CHECKPOINT_EVERY, end = Math.min(this.n, start + CHECKPOINT_EVERY);
     if (start >= end) return 0;
     const g = this.gaps, esc = this.esc;
     let e = this.ckEsc[b]!, v = this.ckPos[b]!;
@@ -88,31 +88,31 @@ export class Positions {
 
   /** Every position, as one array (a fragment handed to another thread). */
   toArray(): Uint32Array {
-    const out = new Uint32Array(this.n), buf = new Uint32Array(BLOCK);
-    for (let b = 0; b * BLOCK < this.n; b++) out.set(buf.subarray(0, this.block(b, buf)), b * BLOCK);
+    const out = new Uint32Array(this.n), buf = new Uint32Array(CHECKPOINT_EVERY);
+    for (let b = 0; b * CHECKPOINT_EVERY < this.n; b++) out.set(buf.subarray(0, this.block(b, buf)), b * CHECKPOINT_EVERY);
     return out;
   }
 
   /** The first occurrence whose position is >= x (n when none). */
-  lowerBound(x: number, buf = new Uint32Array(BLOCK)): number {
+  lowerBound(x: number, buf = new Uint32Array(CHECKPOINT_EVERY)): number {
     if (this.n === 0 || this.last < x) return this.n;
     // the last block starting below x holds the answer, or the answer starts the next block
     const ck = this.ckPos;
-    let lo = 0, hi = Math.ceil(this.n / BLOCK) - 1;
+    let lo = 0, hi = Math.ceil(this.n / CHECKPOINT_EVERY) - 1;
     if (ck[0]! >= x) return 0;
     while (lo < hi) {
       const mid = (lo + hi + 1) >>> 1;
       if (ck[mid]! < x) lo = mid; else hi = mid - 1;
     }
     const k = this.block(lo, buf);
-    for (let j = 0; j < k; j++) if (buf[j]! >= x) return lo * BLOCK + j;
-    return (lo + 1) * BLOCK;
+    for (let j = 0; j < k; j++) if (buf[j]! >= x) return lo * CHECKPOINT_EVERY + j;
+    return (lo + 1) * CHECKPOINT_EVERY;
   }
 }
 
 /** Walks a column's positions in order from an occurrence, a block at a time. */
 export class PosCursor {
-  private readonly buf = new Uint32Array(BLOCK);
+  private readonly buf = new Uint32Array(CHECKPOINT_EVERY);
   private b = -1;
   private len = 0;
   /** the current occurrence */
@@ -122,8 +122,8 @@ export class PosCursor {
   get at(): number {
     const i = this.i;
     if (i >= this.pos.n) return 0xffffffff;
-    const b = (i / BLOCK) | 0;
+    const b = (i / CHECKPOINT_EVERY) | 0;
     if (b !== this.b) { this.len = this.pos.block(b, this.buf); this.b = b; }
-    return this.buf[i - b * BLOCK]!;
+    return this.buf[i - b * CHECKPOINT_EVERY]!;
   }
 }

@@ -31,7 +31,7 @@ import type { Dissection, FieldType, FieldValue } from '../types';
 import { getField } from '../fields/registry';
 import type { CompiledFilter, FilterPlan } from './compile';
 import { finish, type Steps } from './steps';
-import { BLOCK, PosCursor, Positions } from './index-positions';
+import { CHECKPOINT_EVERY, PosCursor, Positions } from './index-positions';
 
 /** work between two yields of a pass: loop iterations of a column or packet walk */
 const STEP = 1024;
@@ -90,7 +90,7 @@ function kindFor(t: FieldType): Kind | null {
 }
 
 /** blocks of positions between two yields of a pass */
-const YIELD_BLOCKS = STEP / BLOCK;
+const YIELD_BLOCKS = STEP / CHECKPOINT_EVERY;
 
 /** A byte value's key in a column's intern map: MAC addresses (the common case) as a number, no allocation. */
 function internKey(value: Uint8Array): string | number {
@@ -439,11 +439,11 @@ export class FilterIndex {
       }
       case 'exists': {
         const bits = new Uint32Array(words);
-        const buf = new Uint32Array(BLOCK);
+        const buf = new Uint32Array(CHECKPOINT_EVERY);
         for (const c of this.columnsOf(filter, plan.slot)) {
           const pos = c.pos;
           const i0 = pos.lowerBound(from, buf);
-          walk: for (let b = (i0 / BLOCK) | 0, j0 = i0 - b * BLOCK; b * BLOCK < pos.n; b++, j0 = 0) {
+          walk: for (let b = (i0 / CHECKPOINT_EVERY) | 0, j0 = i0 - b * CHECKPOINT_EVERY; b * CHECKPOINT_EVERY < pos.n; b++, j0 = 0) {
             const k = pos.block(b, buf);
             for (let j = j0; j < k; j++) {
               const pk = buf[j]!;
@@ -460,7 +460,7 @@ export class FilterIndex {
         const hit = new Uint32Array(words);
         const miss = plan.all ? new Uint32Array(words) : null;
         const pred = plan.pred;
-        const buf = new Uint32Array(BLOCK);
+        const buf = new Uint32Array(CHECKPOINT_EVERY);
         for (const c of this.columnsOf(filter, plan.slot)) {
           const pos = c.pos;
           const i0 = pos.lowerBound(from, buf);
@@ -470,9 +470,9 @@ export class FilterIndex {
           const verdict = c.kind === 'intern' ? new Int8Array(t.length).fill(-1) : null;
           const ids = c.vals!;
           const dec = c.decoder();
-          for (let b = (i0 / BLOCK) | 0, j0 = i0 - b * BLOCK; b * BLOCK < n; b++, j0 = 0) {
-            const k = Math.min(pos.block(b, buf), n - b * BLOCK);
-            const base = b * BLOCK;
+          for (let b = (i0 / CHECKPOINT_EVERY) | 0, j0 = i0 - b * CHECKPOINT_EVERY; b * CHECKPOINT_EVERY < n; b++, j0 = 0) {
+            const k = Math.min(pos.block(b, buf), n - b * CHECKPOINT_EVERY);
+            const base = b * CHECKPOINT_EVERY;
             if (verdict) {
               for (let j = j0; j < k; j++) {
                 const id = ids[base + j]!;

@@ -8,19 +8,19 @@
 import { FilterError, tokenize, type Token } from './lexer';
 import { resolveName } from './names';
 
-export interface Span { start: number; end: number }
+export interface TextSpan { start: number; end: number }
 
 export type RelOp = 'any_eq' | 'all_ne' | 'all_eq' | 'any_ne' | 'gt' | 'lt' | 'ge' | 'le' | 'contains' | 'matches';
 
-export type ValueNode = Span & (
+export type ValueNode = TextSpan & (
   /** layers: which layers of its protocol (ip.src#2, ip.src#[1-2], ip.src#[-1]) */
   | { k: 'field'; name: string; layers?: SliceRange[]; alias?: string }
   /** ${ip.src}: the field's values in the selected packet */
-  | { k: 'ref'; name: string; layers?: SliceRange[]; nameSpan: Span }
+  | { k: 'ref'; name: string; layers?: SliceRange[]; nameSpan: TextSpan }
   /** unparsed literal: an unquoted word, ":hex" bytes, a quoted string or a 'c' char constant */
   | { k: 'literal'; text: string; form: 'word' | 'bytes' | 'string' | 'char'; code?: number; raw?: boolean }
-  | { k: 'slice'; base: ValueNode; ranges: SliceRange[]; rangeSpan: Span }
-  | { k: 'call'; fn: string; args: ValueNode[]; nameSpan: Span }
+  | { k: 'slice'; base: ValueNode; ranges: SliceRange[]; rangeSpan: TextSpan }
+  | { k: 'call'; fn: string; args: ValueNode[]; nameSpan: TextSpan }
   | { k: 'arith'; op: '+' | '-' | '*' | '/' | '%' | '&'; l: ValueNode; r: ValueNode }
   | { k: 'neg'; v: ValueNode }
 );
@@ -30,7 +30,7 @@ export interface SliceRange { start: number; end: number | null }
 
 export interface SetItem { lo: ValueNode; hi?: ValueNode }
 
-export type TestNode = Span & (
+export type TestNode = TextSpan & (
   | { k: 'or' | 'and'; l: TestNode; r: TestNode }
   | { k: 'not'; e: TestNode }
   | { k: 'rel'; op: RelOp; opText: string; l: ValueNode; r: ValueNode; quant?: 'any' | 'all' }

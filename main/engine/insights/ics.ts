@@ -79,7 +79,7 @@ export const ICS_OPERATIONS: readonly IcsOperationRule[] = [
 
 const RULE_BY_LAYER = new Map(ICS_OPERATIONS.map((r) => [r.layer, r]));
 
-export interface IcsOperation {
+export interface IcsOperationSeen {
   rule: IcsOperationRule;
   /** the operation's code (function code, service) */
   code: number;
@@ -100,7 +100,7 @@ function matches(m: { field: string; value: number } | { port: number }, f: Pack
 }
 
 /** The ICS write/control operation this frame carries, if any. */
-export function icsOperation(f: PacketFacts, d: Dissection): IcsOperation | null {
+export function icsOperation(f: PacketFacts, d: Dissection): IcsOperationSeen | null {
   const tree = d.tree;
   let rule: IcsOperationRule | undefined;
   for (let i = 1; i < tree.length && rule === undefined; i++) rule = RULE_BY_LAYER.get(tree[i].name);

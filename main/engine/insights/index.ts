@@ -7,7 +7,7 @@
 //   const engine = new InsightsEngine(settings);      // settings: plain JSON, see settings.ts
 //   for (const d of dissections) engine.add(d);        // live or from a file
 //   engine.alerts();                                    // Alert[] (alert.ts)
-//   insightsSnapshot(engine);                           // JSON for the renderer
+//   snapshotInsights(engine);                           // JSON for the renderer
 export { InsightsEngine, type InsightsStats } from './engine';
 export type { Alert, AlertEndpoint, AlertKind, AlertSeverity, AlertThreshold } from './alert';
 export { defaultSettings, resolveSettings, DEFAULT_AI_SERVICES, type InsightsSettings, type InsightsSettingsInput, type AiServiceDef } from './settings';
@@ -19,7 +19,7 @@ import type { InsightsSnapshot } from '../../api/insights';
 export type { InsightsSnapshot } from '../../api/insights';
 
 /** Everything the renderer's Insights and Statistics views show, as plain JSON (no bigint, no typed arrays). */
-export function insightsSnapshot(engine: InsightsEngine): InsightsSnapshot {
+export function snapshotInsights(engine: InsightsEngine): InsightsSnapshot {
   const alerts = engine.alerts();
   return { packets: engine.packetCount, alerts, stats: { ...engine.statistics.snapshot(alerts), ai: engine.stats().ai }, settings: engine.settings };
 }

@@ -5,7 +5,8 @@
 // record field added to RawPacket travels everywhere or nowhere.
 import type { RawPacket } from '../types';
 import * as P from './protocol';
-import type { PacketBatch, PacketExtras } from './protocol';
+import type { PacketBatch } from './protocol';
+import type { PacketExtras } from '../types';
 
 // as locals: imported constants are property reads on the module object in the per-packet loops
 const { META, TIMES, F_NO_TS, F_NO_PREV, M_NUMBER, M_CAPLEN, M_ORIGLEN, M_LINKTYPE, M_IFACE, M_DATA, M_FILEOFF, M_TSSEC, M_TSFRAC, M_TSUNIT, M_FLAGS, M_XDP } = P;

@@ -2,10 +2,7 @@
 // threads (worker.ts). Packets travel in bulk: their bytes back to
 // back in one buffer, their record fields in typed arrays.
 import type { FieldsOptions } from '../output/fields';
-import type { RawPacket } from '../types';
-
-/** What a pcapng record carries besides its bytes and times (rare enough to travel as objects). */
-export type PacketExtras = Pick<RawPacket, 'flags' | 'xdpAction' | 'proc' | 'procAttr'>;
+import type { PacketExtras } from '../types';
 
 export interface ReadJob {
   /** -T fields (the chosen fields) or -T text (tshark's one-line summaries) */

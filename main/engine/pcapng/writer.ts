@@ -18,7 +18,7 @@
 // (MemorySink for in-memory files).
 import { BufferedRecordWriter, FileSink, type ByteSink } from '../file/sink';
 import { BLOCK, BYTE_ORDER_MAGIC, MAX_PACKET_LEN, OPT, OPT_CUSTOM_BINARY, PKT_OPT, XDPSCOPE_PEN } from './format';
-import type { ProcessInfo } from '../types';
+import type { PacketExtras, ProcessInfo } from '../types';
 import { procComment } from '../dissect/proc';
 
 export interface PcapngWriterOptions {
@@ -59,16 +59,7 @@ export interface InterfaceStatsOptions {
   comment?: string;
 }
 
-/** What an EPB carries besides its bytes (see RawPacket). */
-export interface PacketExtras {
-  /** epb_flags: bits 0-1 direction (1 inbound, 2 outbound), ... */
-  flags?: number;
-  /** the foreign XDP program's action, saved under our PEN */
-  xdpAction?: number;
-  /** the local process (and how it was found, or why none), saved under our PEN, plus a readable comment */
-  proc?: ProcessInfo;
-  procAttr?: number;
-}
+export type { PacketExtras };
 
 const procLine = new WeakMap<ProcessInfo, string>();
 function commentOf(p: ProcessInfo): string {

@@ -14,7 +14,7 @@ import type { HelloInfo, HelperCapture } from '../capture/index';
 import { Dissector, type DissectorOptions } from '../dissect/index';
 import { TlsKeyLog, tlsKeylogPreference } from '../dissect/keylog';
 import { FilterIndex } from '../filter/index-store';
-import { InsightsEngine, insightsSnapshot, type InsightsSnapshot } from '../insights/index';
+import { InsightsEngine, snapshotInsights, type InsightsSnapshot } from '../insights/index';
 import { InsightsLane, OpenPool, openThreads } from './open-pool';
 import { CommentMap } from '../session/comments';
 import { SessionFileError, abortError } from '../session/errors';
@@ -179,10 +179,10 @@ export class OpenCapture {
   }
 
   /** The insights as the renderer shows them: the insights thread's when a parallel open has one. */
-  async insightsSnapshot(): Promise<InsightsSnapshot> {
+  async snapshotInsights(): Promise<InsightsSnapshot> {
     const lane = this.insightsLane;
     const snap = lane ? await lane.snapshot() : null;
-    return snap ?? insightsSnapshot(this.insights);
+    return snap ?? snapshotInsights(this.insights);
   }
 
   /** The number of alerts (sorting them: call at most once a second). */

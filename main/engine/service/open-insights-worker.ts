@@ -3,7 +3,7 @@
 // decoding thread that dissected it made (insights/digest.ts), feeds the
 // insights engine and answers snapshot requests. No packet is dissected here.
 import { workerSide } from './worker-side';
-import { InsightsEngine, insightsSnapshot } from '../insights/index';
+import { InsightsEngine, snapshotInsights } from '../insights/index';
 import { DigestReader } from '../insights/digest';
 import { unpack } from '../parallel/batch';
 import type { FeedMsg, FromOpenWorker, OpenJob, ToOpenWorker } from './open-rows';
@@ -31,7 +31,7 @@ const feed = (m: FeedMsg): void => {
     packets++;
   }
 };
-const snapshot = (id: number): FromOpenWorker => ({ t: 'insights', id, snapshot: insightsSnapshot(engine), final: finished, packets });
+const snapshot = (id: number): FromOpenWorker => ({ t: 'insights', id, snapshot: snapshotInsights(engine), final: finished, packets });
 port.on('message', (m: ToOpenWorker) => {
   try {
     if (m.t === 'feed') {

@@ -10,7 +10,7 @@
 // (holdPositions) eviction waits, and the view may pass its cap by what
 // arrives meanwhile; the next batch after the pass evicts.
 import { statSync } from 'node:fs';
-import type { CaptureFile } from '../../api/index';
+import type { CaptureFileEntry } from '../../api/index';
 
 /** The parts of the open capture that give packets up, through a small interface (store, index, list). */
 export interface Evictable {
@@ -96,8 +96,8 @@ export class CaptureFiles {
   }
 
   /** The files still on disk, oldest first; `live`: the file being written now. */
-  list(live: string | null): CaptureFile[] {
-    const out: CaptureFile[] = [];
+  list(live: string | null): CaptureFileEntry[] {
+    const out: CaptureFileEntry[] = [];
     for (const f of this.files) {
       let size: number;
       try { size = statSync(f.path).size; } catch { continue; }

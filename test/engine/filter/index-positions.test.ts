@@ -3,7 +3,7 @@
 // and cost about a byte an occurrence.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BLOCK, PosCursor, Positions } from '../../../main/engine/filter/index-positions';
+import { CHECKPOINT_EVERY, PosCursor, Positions } from '../../../main/engine/filter/index-positions';
 
 /** A deterministic sequence: runs of dense packets, repeats, gaps of 254, 255 and far more. */
 function sequence(n: number, seed: number): number[] {
@@ -23,13 +23,13 @@ const lowerBound = (a: number[], x: number): number => { const i = a.findIndex((
 
 for (const seed of [1, 2, 3]) {
   test(`positions round-trip and lowerBound agrees with a linear search (seed ${seed})`, () => {
-    const want = sequence(5 * BLOCK + 37, seed);
+    const want = sequence(5 * CHECKPOINT_EVERY + 37, seed);
     const p = new Positions(4);
     for (const v of want) p.push(v);
     assert.deepEqual(Array.from(p.toArray()), want);
     p.trim();
     assert.deepEqual(Array.from(p.toArray()), want);
-    const probes = [0, 1, want[0]!, want[BLOCK]!, want[BLOCK]! + 1, want[want.length - 1]!, want[want.length - 1]! + 1, ...want.filter((_, i) => i % 17 === 0).map((v) => v - 1)];
+    const probes = [0, 1, want[0]!, want[CHECKPOINT_EVERY]!, want[CHECKPOINT_EVERY]! + 1, want[want.length - 1]!, want[want.length - 1]! + 1, ...want.filter((_, i) => i % 17 === 0).map((v) => v - 1)];
     for (const x of probes) assert.equal(p.lowerBound(x), lowerBound(want, x), `lowerBound(${x})`);
     const c = new PosCursor(p, lowerBound(want, want[200]!));
     for (let i = c.i; i < want.length; i++, c.i++) assert.equal(c.at, want[i]);
@@ -38,7 +38,7 @@ for (const seed of [1, 2, 3]) {
 }
 
 test('an escape opening a block decodes (a long gap on a checkpoint)', () => {
-  const want = Array.from({ length: BLOCK * 3 }, (_, i) => (i % BLOCK === 0 ? i * 1000 : i * 1000 - 1));
+  const want = Array.from({ length: CHECKPOINT_EVERY * 3 }, (_, i) => (i % CHECKPOINT_EVERY === 0 ? i * 1000 : i * 1000 - 1));
   const p = new Positions(1);
   for (const v of want) p.push(v);
   assert.deepEqual(Array.from(p.toArray()), want);

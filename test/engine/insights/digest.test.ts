@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Dissector } from '../../../main/engine/dissect/index';
 import { InsightsEngine } from '../../../main/engine/insights/engine';
-import { insightsSnapshot } from '../../../main/engine/insights/index';
+import { snapshotInsights } from '../../../main/engine/insights/index';
 import { DigestReader, DigestWriter, digestKeeps } from '../../../main/engine/insights/digest';
 import { parseCaptureBuffer } from '../../../main/engine/file/open';
 import type { Dissection, RawPacket } from '../../../main/engine/types';
@@ -54,7 +54,7 @@ function both(packets: RawPacket[], batch = 37): { direct: InsightsEngine; diges
 }
 
 function sameInsights(a: InsightsEngine, b: InsightsEngine, what: string): void {
-  const x = insightsSnapshot(a), y = insightsSnapshot(b);
+  const x = snapshotInsights(a), y = snapshotInsights(b);
   assert.deepEqual(y.alerts, x.alerts, `${what}: alerts`);
   assert.deepEqual(y.stats, x.stats, `${what}: statistics`);
   assert.equal(y.packets, x.packets);

@@ -8,7 +8,7 @@ import { buildSync } from 'esbuild';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../../lib/env';
-import { insightsSnapshot } from '../../../main/engine/insights';
+import { snapshotInsights } from '../../../main/engine/insights';
 import { RST, ACK, SYN, Scenario, tcp, MAC_A, MAC_B, httpRequest, httpResponse } from './craft';
 import { runScenario, scratch } from './pipeline';
 
@@ -24,7 +24,7 @@ test('Insights panel, I/O graph and statistics views work in a browser', { skip:
   }
   const { engine } = await runScenario('renderer', s);
   // what the service sends: JSON
-  const snap = JSON.parse(JSON.stringify(insightsSnapshot(engine)));
+  const snap = JSON.parse(JSON.stringify(snapshotInsights(engine)));
   assert.equal(snap.alerts.length, 1);
 
   const entry = scratch('renderer-entry.tsx');

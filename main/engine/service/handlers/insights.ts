@@ -1,13 +1,13 @@
 // Alerts and statistics of the open capture, and the settings they are computed with.
 import type { EngineService } from '../service';
 import { ApiError } from '../../../api/index';
-import { InsightsEngine, insightsSnapshot } from '../../insights/index';
+import { InsightsEngine, snapshotInsights } from '../../insights/index';
 import type { Handlers } from './types';
 
 export function insightsHandlers(svc: EngineService): Handlers<'insights'> {
   return {
     getInsights: async () => {
-      const snap = await svc.cap.insightsSnapshot();
+      const snap = await svc.cap.snapshotInsights();
       svc.cap.alertCount = snap.alerts.length;
       return snap;
     },
@@ -26,7 +26,7 @@ export function insightsHandlers(svc: EngineService): Handlers<'insights'> {
       // what the user set applies to the captures opened next too (a session's own settings still win)
       svc.insightsSettings = structuredClone(engine.settings);
       if (!(await cap.reanalyze(engine))) throw new ApiError('the capture was closed or its settings changed again while it was analysed', 'cancelled');
-      const snap = insightsSnapshot(cap.insights);
+      const snap = snapshotInsights(cap.insights);
       cap.alertCount = snap.alerts.length;
       svc.pushStatus(true);
       return snap;
