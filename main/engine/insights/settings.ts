@@ -7,6 +7,7 @@ import type { LimitSettings } from './detector';
 import { DETECTORS, type DetectorSettings } from './detectors';
 import { defaultBlockRules } from '../block/list';
 import type { BlockRule } from '../../api/block';
+import type { InsightsSettings as ApiInsightsSettings } from '../../api/insights';
 
 export { DEFAULT_AI_SERVICES } from './detectors/ai';
 export type { AiServiceDef } from '../../api/insights';
@@ -56,3 +57,10 @@ function merge(dst: Record<string, unknown>, src: Record<string, unknown>, path:
     }
   }
 }
+
+// The API declares the settings for its clients; the engine derives them
+// from the detectors' sections. One must not drift from the other: this
+// fails to compile when a section or a field differs.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const SETTINGS_MATCH_API: Same<InsightsSettings, ApiInsightsSettings> = true;
+void SETTINGS_MATCH_API;
