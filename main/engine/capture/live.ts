@@ -112,6 +112,8 @@ export class HelperCapture extends EventEmitter implements AsyncIterable<RawPack
   private readonly high: number;
   private readonly highBytes: number;
   private readPaused = false;
+  /** stop() was called: read everything the helper drains (see stop) */
+  private stopping = false;
   /** the consumer is behind: the queue reached its high-water mark and the helper's output is not read */
   get readingPaused(): boolean { return this.readPaused; }
   private waiter: (() => void) | null = null;
@@ -235,9 +237,14 @@ export class HelperCapture extends EventEmitter implements AsyncIterable<RawPack
   /** Ask the helper to detach, drain and exit; SIGTERM, then SIGKILL, if it does not. */
   async stop(timeoutMs = 5000): Promise<CaptureExit> {
     if (!this.exitInfo) {
+      this.stopping = true;
       this.child.stdin.write('stop\n');
       this.child.stdin.end();
-      // The consumer may have stopped reading: the drain still needs the pipe emptied.
+      // The consumer may have stopped reading: the drain still needs the pipe
+      // emptied, and the helper's final counters come after the last record.
+      // Reading on costs at most what the kernel ring holds (the helper has
+      // detached), where pausing again would let the timeout kill the helper
+      // with records and counters unsent.
       this.resumeReading();
       const t1 = setTimeout(() => this.child.kill('SIGTERM'), timeoutMs);
       const t2 = setTimeout(() => this.child.kill('SIGKILL'), timeoutMs + 2000);
@@ -277,7 +284,7 @@ export class HelperCapture extends EventEmitter implements AsyncIterable<RawPack
     this.queuedBytes += batchBytes(b);
     // Backpressure: stop reading; the helper stops draining its ring and
     // the kernel counts the overflow as ring drops.
-    if (!this.readPaused && (this.queued >= this.high || this.queuedBytes >= this.highBytes) && !this.exitInfo) {
+    if (!this.readPaused && !this.stopping && (this.queued >= this.high || this.queuedBytes >= this.highBytes) && !this.exitInfo) {
       this.readPaused = true;
       this.child.stdout.pause();
     }

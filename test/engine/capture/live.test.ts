@@ -333,6 +333,36 @@ describe('live capture', { skip: skip ? `needs ${skip}` : false }, () => {
     assert.equal(s.helperDrops, 0);
     assert.equal(s.delivered + s.ringDrops + s.filtered, s.seen);
   });
+
+  it('stopped while the engine is behind, still hands over every record in the ring and the final counters', async () => {
+    // The reader takes nothing until the capture has stopped: reading pauses
+    // at 64 queued records and the 4 MiB ring fills. Stopping must drain the
+    // ring (more than a pipe holds) and send the final counters; pausing
+    // again would leave the helper blocked on the pipe until the stop's
+    // timeout killed it with its records and counters unsent.
+    const ep = { srcMac: clientMac(pair), dstMac: pair.serverMac, src: pair.clientIp, dst: '198.18.212.98' };
+    const pcap = join(out, 'behind.pcap');
+    const N = 30_000;
+    writePcap(pcap, Array.from({ length: N }, (_, i) => udpFrame(ep, 1000 + (i % 7), 7000, undefined, i)));
+    const cap = startInNs(pair, { ringBytes: 4 << 20, snaplen: 128, highWaterPackets: 64 });
+    try {
+      await helloOf(cap);
+      // no wait on the counters: they come down the same pipe, which is not
+      // read now. A veth hands at most its 256-frame queue to XDP after the
+      // sender returns, so nearly all N are in the ring when it stops.
+      replay(pair, pcap, ['--topspeed']);
+      const s = (await cap.stop()).stats!;
+      let got = 0;
+      for await (const batch of cap) got += batch.length;
+      assert.equal(s.final, true, 'the final counters arrived');
+      assert.ok(s.delivered > 64 * 64, `${s.delivered} delivered: the ring's records, not only the queue's`);
+      assert.equal(got, s.delivered);
+      assert.equal(s.helperDrops, 0);
+      assert.equal(s.delivered + s.ringDrops + s.filtered + s.paused, s.seen);
+    } finally {
+      if (!cap.exitInfo) await cap.stop();
+    }
+  });
 });
 
 describe('live capture of jumbo and multi-buffer frames', { skip: skip ? `needs ${skip}` : false }, () => {
