@@ -64,11 +64,12 @@ async function main(): Promise<void> {
     child.stdin!.write('stop\n');
     const code = await exited;
     if (code !== 0) throw new Error(`service child exited ${code}`);
-    const f = final as (Sample & { files: number; status: { captured: number; evicted?: number; dropped: number; seen?: number } }) | null;
+    const f = final as (Sample & { files: number; helper: { delivered: number; final: boolean } | null; status: { captured: number; evicted?: number; dropped: number; seen?: number; filtered?: number; sampledOut?: number; paused?: number } }) | null;
     console.log(`generator: xdpgen, ${threads} thread(s), ${genSecs.toFixed(0)} s, sent ${sent} (${(sent / genSecs / 1e6).toFixed(2)} Mpps); view cap ${cap} packets; load ${load0.toFixed(1)} → ${loadavg()[0].toFixed(1)}`);
     if (f) {
       const total = f.status.captured + (f.status.evicted ?? 0);
-      console.log(`captured ${total} (${(total / genSecs / 1e6).toFixed(3)} Mpps), seen ${f.status.seen ?? 0}, ring drops ${f.status.dropped}, evicted ${f.status.evicted ?? 0}, in view ${f.status.captured}, ring files ${f.files}`);
+      console.log(`captured ${total} (${(total / genSecs / 1e6).toFixed(3)} Mpps), seen ${f.status.seen ?? 0}, ring drops ${f.status.dropped}, filtered ${f.status.filtered ?? 0} (sampled out ${f.status.sampledOut ?? 0}), paused ${f.status.paused ?? 0}, evicted ${f.status.evicted ?? 0}, in view ${f.status.captured}, ring files ${f.files}`);
+      if (f.helper) console.log(`helper: delivered ${f.helper.delivered} to the engine (${f.helper.final ? 'final counters, ring drained' : 'not the final counters'})`);
     }
     // after the cap: from the first sample that had evicted packets, plus one minute to settle
     const firstCap = samples.find((s) => s.evicted > 0);

@@ -61,7 +61,7 @@ async function main(): Promise<void> {
   await svc.call('stopCapture', {});
   for (let i = 0; i < 3000 && svc.status().state !== 'done'; i++) await new Promise((r) => setTimeout(r, 20));
   const files = await svc.call('captureFiles', {});
-  process.stdout.write(`final ${JSON.stringify({ ...line(), status: svc.status(), files: files.files.length })}\n`);
+  process.stdout.write(`final ${JSON.stringify({ ...line(), status: svc.status(), helper: svc.cap.helperStats, files: files.files.length })}\n`);
   await svc.shutdown();
 }
 

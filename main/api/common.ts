@@ -87,9 +87,16 @@ export const status = z.object({
   evicted: nat.optional(),
   /** where the evicted packets are: the ring files, the spool, or nowhere (neither could be written) */
   evictedTo: z.enum(['ring', 'spool', 'none']).optional(),
-  /** live capture: frames the XDP program saw, and those sampling skipped (the helper's counters) */
+  /**
+   * live capture, the helper's counters: frames the XDP program saw; those
+   * the capture filter rejected (sampling's skips included) and those
+   * sampling skipped; those that arrived while paused. Once stopped, seen ==
+   * captured + evicted + dropped + filtered + paused.
+   */
   seen: nat.optional(),
+  filtered: nat.optional(),
   sampledOut: nat.optional(),
+  paused: nat.optional(),
   /** live capture: the engine is behind the helper now (its queue is full: the kernel ring fills, then drops) */
   behind: z.boolean().optional(),
 });

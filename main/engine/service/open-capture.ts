@@ -108,7 +108,8 @@ export class OpenCapture {
   /** told when the first k stored packets left the view (the displayed list shifts) */
   onEvict: (k: number) => void = () => undefined;
   /** the helper's last counters (live capture) */
-  helperStats: { seen: number; sampledOut: number } | null = null;
+  /** the helper's last counters (final: after a clean stop, the ring drained) */
+  helperStats: { seen: number; filtered: number; sampledOut: number; paused: number; delivered: number; final: boolean } | null = null;
 
   /**
    * colouring: the table packets are coloured with as they are indexed (the
@@ -503,7 +504,7 @@ export class OpenCapture {
       onStats: (st) => {
         if (this.closed) return;
         this.dropped = st.ringDrops;
-        this.helperStats = { seen: st.seen, sampledOut: st.sampledOut };
+        this.helperStats = { seen: st.seen, filtered: st.filtered, sampledOut: st.sampledOut, paused: st.paused, delivered: st.delivered, final: st.final };
         this.out.status();
       },
       onError: (err) => {

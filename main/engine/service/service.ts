@@ -185,7 +185,10 @@ export class EngineService {
       s.evicted = cap.viewCap.evicted;
       s.evictedTo = cap.ringBuffer ? 'ring' : cap.spool ? 'spool' : 'none';
     }
-    if (cap.helperStats) { s.seen = cap.helperStats.seen; s.sampledOut = cap.helperStats.sampledOut; }
+    if (cap.helperStats) {
+      const { seen, filtered, sampledOut, paused } = cap.helperStats;
+      Object.assign(s, { seen, filtered, sampledOut, paused });
+    }
     if (cap.live?.behind) s.behind = true;
     if (cap.state === 'loading' && cap.progress) s.progress = cap.progress;
     if ((cap.liveUnsaved && cap.store.count > 0) || cap.comments.dirty) s.unsaved = true;

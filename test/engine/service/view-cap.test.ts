@@ -60,7 +60,7 @@ test('a capture past its view cap keeps the last packets, numbered on, filterabl
   sender?.kill('SIGKILL');
   assert.equal(code, 0, err);
   const r = JSON.parse(out.trim().split('\n').pop()!) as {
-    status: { captured: number; displayed: number; evicted?: number; evictedTo?: string };
+    status: { captured: number; displayed: number; evicted?: number; evictedTo?: string; dropped: number; seen?: number; filtered?: number; paused?: number };
     maxView: number; numberingBroken: string; checks: number;
     samples: Array<{ captured: number; heap: number; arrays: number }>;
     files: { evicted: number; firstInView: number; files: Array<{ path: string; firstNumber: number; lastNumber: number; writing: boolean }> };
@@ -78,6 +78,9 @@ test('a capture past its view cap keeps the last packets, numbered on, filterabl
   assert.equal(r.inView[0], evicted + 1);
   assert.equal(r.inView[r.inView.length - 1], all);
   assert.equal(r.status.evictedTo, 'ring');
+  // every frame the XDP program saw is accounted for once the capture stopped
+  const { seen, dropped, filtered = 0, paused = 0 } = r.status;
+  assert.equal(seen, all + dropped + filtered + paused, `seen ${seen}: ${all} captured, ${dropped} dropped, ${filtered} filtered, ${paused} paused`);
   assert.equal(r.files.evicted, evicted);
   assert.equal(r.files.firstInView, evicted + 1);
   assert.match(r.details, /packet 1 left the view.*live_00001_/, 'details of an evicted packet say where it is');
