@@ -20,6 +20,7 @@
 import type { Alert } from '../alert';
 import { SYN_ONLY, addrEq, frameRange, grade, singleIp } from '../alert';
 import type { DetectorDef, LimitSettings, Span } from '../detector';
+import { spanAdd } from '../detector';
 import { WindowedDetector } from '../windowed';
 import type { PacketFacts } from '../facts';
 import { TCP } from '../facts';
@@ -104,10 +105,7 @@ export class BeaconDetector extends WindowedDetector<Track> {
       this.wins.set(key, t);
     }
     const gap = f.ts - t.lastTs;
-    t.packets++;
-    t.bytes += f.len;
-    t.lastFrame = f.frame;
-    t.lastTs = f.ts;
+    spanAdd(t, f);
     if (udp) {
       if (!fresh && gap < c.udpGapSec) return; // the same burst
     } else {
