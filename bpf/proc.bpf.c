@@ -35,6 +35,7 @@
 #include <bpf/bpf_endian.h>
 #include <bpf/bpf_core_read.h>
 #include "xdpscope.h"
+#include "maps.bpf.h"
 
 #ifndef AF_INET
 #define AF_INET 2
@@ -45,19 +46,11 @@
 
 #include "sockmaps.bpf.h"
 
-struct {
-	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 256 << 10);
-} proc_events SEC(".maps");
+XS_RINGBUF(proc_events, 256 << 10);
 
 /* Events lost because the helper fell behind: the packets still carry the
  * pid, uid is in the socket maps; only the name is missing then. */
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u64);
-} proc_lost SEC(".maps");
+XS_MAP(proc_lost, BPF_MAP_TYPE_ARRAY, 1, __u32, __u64);
 
 static __always_inline void addr4(__u8 *dst, __u32 a /* network order */)
 {
@@ -112,20 +105,10 @@ struct sock_keys {
 	struct xs_sock_key flow;
 };
 
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, XS_SOCK_ENTRIES);
-	__type(key, __u64);
-	__type(value, struct sock_keys);
-} sock_keys SEC(".maps");
+XS_MAP(sock_keys, BPF_MAP_TYPE_LRU_HASH, XS_SOCK_ENTRIES, __u64, struct sock_keys);
 
 /* Per CPU, too big for the stack beside a key. */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct sock_keys);
-} keys_scratch SEC(".maps");
+XS_MAP(keys_scratch, BPF_MAP_TYPE_PERCPU_ARRAY, 1, __u32, struct sock_keys);
 
 /* Record k -> the owner of cookie (bound: the local address/port entry,
  * else the 5-tuple one), remembering the bound key for the release. */
@@ -310,19 +293,9 @@ int xs_sock_release(struct bpf_sock *sk)
 
 /* The executed path and the start of the arguments, for a process gone
  * before the helper reads /proc (struct xs_exec_info, bpf/xdpscope.h). */
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 8192);
-	__type(key, __u32);
-	__type(value, struct xs_exec_info);
-} exe_paths SEC(".maps");
+XS_MAP(exe_paths, BPF_MAP_TYPE_LRU_HASH, 8192, __u32, struct xs_exec_info);
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct xs_exec_info);
-} exe_scratch SEC(".maps");
+XS_MAP(exe_scratch, BPF_MAP_TYPE_PERCPU_ARRAY, 1, __u32, struct xs_exec_info);
 
 /* Kernel types by CO-RE: the fields are found in the running kernel's BTF. */
 struct linux_binprm {

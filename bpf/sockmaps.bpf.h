@@ -6,27 +6,14 @@
 #ifndef XS_SOCKMAPS_BPF_H
 #define XS_SOCKMAPS_BPF_H
 
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, XS_SOCK_ENTRIES);
-	__type(key, struct xs_sock_key);
-	__type(value, struct xs_sock_owner);
-} xs_socks SEC(".maps");
+#include "maps.bpf.h"
 
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, XS_SOCK_ENTRIES);
-	__type(key, __u64);
-	__type(value, struct xs_sock_owner);
-} xs_cookies SEC(".maps");
+XS_MAP(xs_socks, BPF_MAP_TYPE_LRU_HASH, XS_SOCK_ENTRIES, struct xs_sock_key, struct xs_sock_owner);
+
+XS_MAP(xs_cookies, BPF_MAP_TYPE_LRU_HASH, XS_SOCK_ENTRIES, __u64, struct xs_sock_owner);
 
 /* Ports some known socket uses, a bit each: "no local socket" in one array read. */
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, XS_PORT_WORDS);
-	__type(key, __u32);
-	__type(value, __u64);
-} xs_ports SEC(".maps");
+XS_MAP(xs_ports, BPF_MAP_TYPE_ARRAY, XS_PORT_WORDS, __u32, __u64);
 
 static __always_inline void port_mark(__u16 port)
 {

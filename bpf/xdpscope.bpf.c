@@ -29,37 +29,21 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
 #include "xdpscope.h"
+#include "maps.bpf.h"
 
 /* tcx's "continue with the next program"; TC_ACT_UNSPEC (the same value)
  * under a clsact qdisc. */
 #define XS_TC_NEXT (-1)
 #define TC_ACT_SHOT 2
 
-struct {
-	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 8 << 20); /* resized by the helper before load */
-} records SEC(".maps");
+/* 8 MiB, resized by the helper before load */
+XS_RINGBUF(records, 8 << 20);
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct xs_counters);
-} counters SEC(".maps");
+XS_MAP(counters, BPF_MAP_TYPE_PERCPU_ARRAY, 1, __u32, struct xs_counters);
 
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct xs_config);
-} config SEC(".maps");
+XS_MAP(config, BPF_MAP_TYPE_ARRAY, 1, __u32, struct xs_config);
 
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 2);
-	__type(key, __u32);
-	__type(value, struct xs_filter);
-} filters SEC(".maps");
+XS_MAP(filters, BPF_MAP_TYPE_ARRAY, 2, __u32, struct xs_filter);
 
 /* Blocked sources (bpf/xdpscope.h: struct xs_block_key). */
 struct {
@@ -70,20 +54,10 @@ struct {
 	__type(value, struct xs_block_val);
 } blocklist SEC(".maps");
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, XS_MAX_BLOCKS);
-	__type(key, __u32);
-	__type(value, struct xs_block_count);
-} block_counts SEC(".maps");
+XS_MAP(block_counts, BPF_MAP_TYPE_PERCPU_ARRAY, XS_MAX_BLOCKS, __u32, struct xs_block_count);
 
 /* Global (not per-CPU) so 1-in-N is exact across CPUs. */
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u64);
-} sample_ctr SEC(".maps");
+XS_MAP(sample_ctr, BPF_MAP_TYPE_ARRAY, 1, __u32, __u64);
 
 struct scratch {
 	struct xs_rec_hdr hdr;
@@ -92,12 +66,7 @@ struct scratch {
 
 /* One scratch per CPU, indexed by CPU id: a per-CPU array value is limited
  * to 32 KiB, too small for a multi-buffer frame. Sized by the helper. */
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct scratch);
-} scratch SEC(".maps");
+XS_MAP(scratch, BPF_MAP_TYPE_ARRAY, 1, __u32, struct scratch);
 
 /* Process attribution, shared with bpf/proc.bpf.c: the helper reuses that
  * object's maps here before load (without it these stay empty and
@@ -642,12 +611,7 @@ struct xdp_buff {
 } __attribute__((preserve_access_index));
 
 /* Per CPU: the wire length of the frame fentry copied, 0 when none waits. */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u32);
-} pending SEC(".maps");
+XS_MAP(pending, BPF_MAP_TYPE_PERCPU_ARRAY, 1, __u32, __u32);
 
 SEC("fentry/xdp")
 int xdpscope_fentry(__u64 *ctx)

@@ -728,6 +728,18 @@ static void detach_egress(struct relay *r)
 }
 
 static int xs_debug;
+/* A step of starting process attribution (xs_proc_start, xs_proc_finish):
+ * its failure only turns attribution off, and hello says why. Returns the
+ * step's errno (positive), 0 when it went well. */
+static int proc_step(int (*step)(char *err, size_t errlen))
+{
+	char perr[256] = "";
+	int e = step(perr, sizeof(perr));
+	if (e && xs_debug)
+		xs_err("process attribution off: %s", perr);
+	return -e;
+}
+
 static int quiet_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	if (level == LIBBPF_WARN && xs_debug)
@@ -869,15 +881,8 @@ int xs_capture(int argc, char **argv)
 	 * the capture object's load). Its failure only turns it off (hello
 	 * says why). */
 	int proc_errno = 0;
-	if (want_proc) {
-		char perr[256] = "";
-		int e = xs_proc_start(perr, sizeof(perr));
-		if (e) {
-			proc_errno = -e;
-			if (xs_debug)
-				xs_err("process attribution off: %s", perr);
-		}
-	}
+	if (want_proc)
+		proc_errno = proc_step(xs_proc_start);
 	struct relay r = {.link_fd = -1, .egress_link_fd = -1, .clsact_watch_fd = -1, .ifindex = ifindex, .frame_off = -1};
 	r.snaplen = snaplen < XS_MAX_SNAP - 1 ? (unsigned int)snaplen : XS_MAX_SNAP - 1;
 	int err = load_program(&r, ring_bytes, 1, dirs, trace, after);
@@ -896,15 +901,8 @@ int xs_capture(int argc, char **argv)
 		xs_err("could not load the XDP program: %s", strerror(-err));
 		return XS_EXIT_ATTACH;
 	}
-	if (want_proc && !proc_errno) {
-		char perr[256] = "";
-		int e = xs_proc_finish(perr, sizeof(perr));
-		if (e) {
-			proc_errno = -e;
-			if (xs_debug)
-				xs_err("process attribution off: %s", perr);
-		}
-	}
+	if (want_proc && !proc_errno)
+		proc_errno = proc_step(xs_proc_finish);
 	struct xs_config cfg = {.snaplen = r.snaplen, .sample_n = (__u32)sample, .active_filter = 0, .paused = 0, .raw_ip = (__u32)raw_ip,
 				 .ifindex = (__u32)ifindex, .proc = (__u32)xs_proc_running()};
 	__u32 zero = 0;

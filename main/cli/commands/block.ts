@@ -2,7 +2,7 @@
 // capture — the app, `xdpscope serve` or `xdpscope capture --allow-blocking`
 // — through its control socket (main/engine/block/control.ts). The blocks
 // live in that capture's helper and end with it.
-import { parseArgs } from 'node:util';
+import { commandFail, parseOptions } from '../args';
 import { controlRequest, runningCaptures, type ControlResponse, type RunningCapture } from '../../engine/index';
 
 const USAGE = `Usage: xdpscope block ADDR[/LEN] [--ttl SECS] [--reason TEXT] [-i IFACE]
@@ -26,10 +26,7 @@ Options:
       --json             --list as JSON
   -h, --help             show this help`;
 
-function fail(msg: string, code = 1): number {
-  process.stderr.write(`xdpscope block: ${msg}\n`);
-  return code;
-}
+const fail = commandFail('block', 1);
 
 function fmtDuration(s: number): string {
   if (s >= 3600) return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
@@ -38,9 +35,7 @@ function fmtDuration(s: number): string {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  let values, positionals;
-  try {
-    ({ values, positionals } = parseArgs({
+  const parsed = parseOptions({
       args: argv, strict: true, allowPositionals: true,
       options: {
         interface: { type: 'string', short: 'i' },
@@ -49,12 +44,11 @@ export async function run(argv: string[]): Promise<number> {
         ttl: { type: 'string', short: 't' },
         reason: { type: 'string' },
         json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (e) {
-    return fail(`${(e as Error).message}\n\n${USAGE}`, 2);
-  }
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (typeof parsed === 'string') return fail(`${parsed}\n\n${USAGE}`, 2);
+  const { values, positionals } = parsed;
   if (values.help) { process.stdout.write(USAGE + '\n'); return 0; }
   const actions = [values.list, values.remove !== undefined, positionals.length > 0].filter(Boolean).length;
   if (actions !== 1 || positionals.length > 1) return fail(`give one of ADDR, --list or --remove ADDR\n\n${USAGE}`, 2);

@@ -12,11 +12,11 @@
 // -b (dumpcap's ring buffer) writes a series of files named after -w
 // (prefix_00001_YYYYmmddHHMMSS.pcapng ...), each a whole pcapng, keeping the
 // newest files:N (file/ring.ts), so a capture can run for days.
-import { parseArgs } from 'node:util';
+import { commandFail, parseOptions } from '../args';
 import { tmpdir } from 'node:os';
 import { accessSync, constants, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { stopOnSignals } from '../signals';
+import { liveStops } from '../signals';
 import {
   CAPTURE_FILTER_MAX_BYTES, HELPER_EXIT, captureFilterProblem, startCapture, type CaptureStats, type HelperCapture, type HelloInfo,
   PcapngWriter, FileSink, type ByteSink, createUniquePrivateFile, PrivateFileError, replaceableTarget, fsReason,
@@ -98,10 +98,7 @@ function describe(h: HelloInfo, withId = true): string {
   return parts.join(' + ') + (withId ? `, prog id ${h.progId}` : '');
 }
 
-function usageError(msg: string): number {
-  process.stderr.write(`xdpscope capture: ${msg}\n`);
-  return 2;
-}
+const usageError = commandFail('capture', 2);
 
 function positiveInt(name: string, v: string | undefined, max: number): number | string | undefined {
   if (v === undefined) return undefined;
@@ -110,9 +107,7 @@ function positiveInt(name: string, v: string | undefined, max: number): number |
 }
 
 export async function run(argv: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
+  const parsed = parseOptions({
       args: argv,
       strict: true,
       options: {
@@ -130,12 +125,11 @@ export async function run(argv: string[]): Promise<number> {
         'no-proc': { type: 'boolean' },
         quiet: { type: 'boolean', short: 'q' },
         'allow-blocking': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (e) {
-    return usageError((e as Error).message);
-  }
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (typeof parsed === 'string') return usageError(parsed);
+  const { values } = parsed;
   if (values.help) {
     process.stdout.write(USAGE + '\n');
     return 0;
@@ -270,7 +264,8 @@ export async function run(argv: string[]): Promise<number> {
   const tty = process.stderr.isTTY && !values.quiet;
   let last: CaptureStats | null = null;
   cap.on('stats', (s) => { last = s; });
-  const releaseSignals = stopOnSignals(stop);
+  const stops = liveStops(stop, durationMs);
+  cap.once('hello', () => stops.attached());
   const flushTimer = setInterval(() => {
     try {
       if (writer instanceof RingFileWriter) writer.tick();
@@ -282,11 +277,6 @@ export async function run(argv: string[]): Promise<number> {
     }
     if (tty) process.stderr.write(`\rPackets: ${written}${last?.ringDrops ? ` (ring drops: ${last.ringDrops})` : ''} `);
   }, 500);
-  // -a counts capturing time, from the attach (hello), as dumpcap's does: on a
-  // loaded machine the programs' load alone can take seconds, and a stop sent
-  // meanwhile would end a capture that never ran.
-  let autostop: NodeJS.Timeout | null = null;
-  if (durationMs !== undefined) cap.once('hello', () => { autostop = setTimeout(stop, durationMs); });
 
   let failure: Error | null = null;
   try {
@@ -316,8 +306,7 @@ export async function run(argv: string[]): Promise<number> {
     failure = e as Error;
   } finally {
     clearInterval(flushTimer);
-    if (autostop) clearTimeout(autostop);
-    releaseSignals();
+    stops.release();
   }
   const exit = await cap.done;
   blocks.detach(cap);

@@ -1,6 +1,6 @@
 // `xdpscope grant`: the one-time install of the capture helper with its
 // capabilities (for AppImage and source runs; the .deb does this itself).
-import { parseArgs } from 'node:util';
+import { commandFail, parseOptions } from '../args';
 import {
   grantSource, runGrant, runRevoke, GRANT_DIR, HELPER_CAPS, HELPER_GROUP, bundledFiles, privilegeStatus,
 } from '../../engine/index';
@@ -20,10 +20,7 @@ Options:
   --status         show what is installed and whether it is right (no root needed)
   -h, --help       show this help`;
 
-function fail(msg: string, code = 1): number {
-  process.stderr.write(`xdpscope grant: ${msg}\n`);
-  return code;
-}
+const fail = commandFail('grant', 1);
 
 function status(): number {
   const st = privilegeStatus();
@@ -44,9 +41,7 @@ function status(): number {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
+  const parsed = parseOptions({
       args: argv,
       options: {
         revoke: { type: 'boolean' },
@@ -54,12 +49,11 @@ export async function run(argv: string[]): Promise<number> {
         'add-user': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (e) {
-    return fail(`${(e as Error).message.split('\n')[0]} (see xdpscope grant --help)`, 2);
-  }
+    strict: true,
+    allowPositionals: false,
+  });
+  if (typeof parsed === 'string') return fail(`${parsed.split('\n')[0]} (see xdpscope grant --help)`, 2);
+  const { values } = parsed;
   if (values.help) {
     process.stdout.write(USAGE + '\n');
     return 0;

@@ -2,8 +2,8 @@
 // and summary statistics for a capture file; `-i IFACE --eve` streams alerts
 // as Suricata EVE JSON while capturing live.
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
-import { stopOnSignals } from '../signals';
+import { commandFail, parseOptions } from '../args';
+import { liveStops } from '../signals';
 import {
   analyzeCaptureFile, snapshotInsights, type InsightsSnapshot, fmtBytes, compileDisplayFilter, type
   IoSeriesDef, type HierarchyNode, InsightsEngine, Dissector, startCapture,
@@ -34,26 +34,19 @@ for a capture.
       --top N          rows per statistics table in text output (default 10)
 `;
 
-function fail(msg: string): number {
-  process.stderr.write(`xdpscope insights: ${msg}\n`);
-  return 2;
-}
+const fail = commandFail('insights', 2);
 
 export async function run(argv: string[]): Promise<number> {
-  let args;
-  try {
-    args = parseArgs({
+  const args = parseOptions({
       args: argv,
       options: {
         read: { type: 'string', short: 'r' }, json: { type: 'boolean' }, settings: { type: 'string' },
         interface: { type: 'string', short: 'i' }, autostop: { type: 'string', short: 'a' }, eve: { type: 'boolean' },
         interval: { type: 'string' }, 'io-filter': { type: 'string', multiple: true }, top: { type: 'string' }, help: { type: 'boolean', short: 'h' },
       },
-      strict: true, allowPositionals: false,
-    });
-  } catch (e) {
-    return fail((e as Error).message);
-  }
+    strict: true, allowPositionals: false,
+  });
+  if (typeof args === 'string') return fail(args);
   const o = args.values;
   if (o.help) { process.stdout.write(USAGE); return 0; }
   if (o.json && o.eve) return fail('--json and --eve are two output formats: pick one');
@@ -134,14 +127,10 @@ async function live(iface: string, settings: unknown, durationMs: number | undef
   };
   const timer = setInterval(() => emit(engine.alerts()), 500);
   const stop = () => { void cap.stop().catch(() => {}); };
-  const releaseSignals = stopOnSignals(stop);
-  // -a counts capturing time from the attach (hello), as `capture -a` does:
-  // loading the programs can take seconds on a loaded machine, and a stop
-  // sent meanwhile would end a run that never saw a packet.
-  let autostop: NodeJS.Timeout | null = null;
+  const stops = liveStops(stop, durationMs);
   cap.once('hello', (h) => {
     process.stderr.write(`Capturing on '${iface}' (${h.mode})\n`);
-    if (durationMs !== undefined) autostop = setTimeout(stop, durationMs);
+    stops.attached();
   });
   let failed: Error | null = null;
   try {
@@ -150,8 +139,7 @@ async function live(iface: string, settings: unknown, durationMs: number | undef
     failed = e as Error;
   } finally {
     clearInterval(timer);
-    if (autostop) clearTimeout(autostop);
-    releaseSignals();
+    stops.release();
   }
   engine.finish();
   emit(engine.alerts());

@@ -1,5 +1,5 @@
 // `xdpscope interfaces`: the capture interfaces, as a table or JSON.
-import { parseArgs } from 'node:util';
+import { commandFail, parseOptions } from '../args';
 import { listInterfaces, type HostInterface } from '../../engine/index';
 
 const USAGE = `Usage: xdpscope interfaces [--json]
@@ -11,6 +11,8 @@ Options:
   --json      print the list as JSON
   -h, --help  show this help`;
 
+const fail = commandFail('interfaces', 1);
+
 function row(i: HostInterface): string[] {
   const state = i.up ? (i.running ? 'up' : 'up, no carrier') : 'down';
   const xdp = i.xdp ? `${i.xdp.mode} id ${i.xdp.id}${i.xdp.name ? ` (${i.xdp.name})` : ''}` : '-';
@@ -19,13 +21,9 @@ function row(i: HostInterface): string[] {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({ args: argv, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, strict: true }));
-  } catch (e) {
-    process.stderr.write(`xdpscope interfaces: ${(e as Error).message}\n`);
-    return 2;
-  }
+  const parsed = parseOptions({ args: argv, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, strict: true });
+  if (typeof parsed === 'string') return fail(parsed, 2);
+  const { values } = parsed;
   if (values.help) {
     process.stdout.write(USAGE + '\n');
     return 0;
@@ -34,8 +32,7 @@ export async function run(argv: string[]): Promise<number> {
   try {
     list = await listInterfaces();
   } catch (e) {
-    process.stderr.write(`xdpscope interfaces: ${(e as Error).message}\n`);
-    return 1;
+    return fail((e as Error).message, 1);
   }
   if (values.json) {
     process.stdout.write(JSON.stringify(list, null, 2) + '\n');

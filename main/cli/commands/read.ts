@@ -1,7 +1,7 @@
 // `xdpscope read`: decode a capture file like `tshark -r`, printing a
 // one-line summary per packet (-T text), chosen fields (-T fields -e ...)
 // or a JSON tree (-T json), optionally only packets matching -Y.
-import { parseArgs } from 'node:util';
+import { commandFail, parseOptions } from '../args';
 import { statSync } from 'node:fs';
 import {
   openCaptureFile, CaptureFileError, decodedFields, readDissector, type ReadFormat, GeoIp, BufferedWriter,
@@ -38,10 +38,7 @@ Exit status: 0 ok, 1 the file cannot be read, 2 usage error or damaged file
 (the packets before the damage are printed, the damage goes to stderr).
 `;
 
-function fail(msg: string): number {
-  process.stderr.write(`xdpscope read: ${msg}\n`);
-  return 2;
-}
+const fail = commandFail('read', 2);
 
 function sepValue(v: string): string {
   if (v === '/t') return '\t';
@@ -50,9 +47,7 @@ function sepValue(v: string): string {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const parsed = parseOptions({
       args: argv,
       options: {
         r: { type: 'string' }, Y: { type: 'string' }, c: { type: 'string' }, T: { type: 'string' },
@@ -60,11 +55,9 @@ export async function run(argv: string[]): Promise<number> {
         V: { type: 'boolean' }, x: { type: 'boolean' }, P: { type: 'boolean' }, q: { type: 'boolean' }, n: { type: 'boolean' },
         geoip: { type: 'string' }, 'no-geoip': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
       },
-      allowPositionals: false,
-    });
-  } catch (e) {
-    return fail((e as Error).message);
-  }
+    allowPositionals: false,
+  });
+  if (typeof parsed === 'string') return fail(parsed);
   const v = parsed.values;
   if (v.help) { process.stdout.write(USAGE); return 0; }
   if (!v.r) return fail('-r FILE is required (see --help)');

@@ -4,7 +4,7 @@
 // engine runs in a worker thread; FILE (if given) is opened at start.
 // Uploads and downloads live in one private scratch folder, removed at exit;
 // folders left by servers that were killed are removed at the next start.
-import { parseArgs } from 'node:util';
+import { commandFail, parseOptions } from '../args';
 import { spawn, execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -33,6 +33,8 @@ Capture privileges belong to the helper: run 'sudo xdpscope grant' once, then
 serve as your user. To run as root anyway, pass --allow-root.
 `;
 
+const fail = commandFail('serve', 1);
+
 function findBrowser(): string | null {
   for (const b of ['xdg-open', 'chromium', 'chromium-browser', 'google-chrome', 'firefox']) {
     try { execFileSync('sh', ['-c', `command -v ${b}`], { stdio: 'ignore' }); return b; } catch { /* next */ }
@@ -41,35 +43,26 @@ function findBrowser(): string | null {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  let args;
-  try {
-    args = parseArgs({ args: argv, allowPositionals: true, options: {
-      port: { type: 'string' }, open: { type: 'boolean' }, 'allow-root': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
-    } });
-  } catch (e) {
-    process.stderr.write(`xdpscope serve: ${(e as Error).message}\n`);
-    return 2;
-  }
+  const args = parseOptions({ args: argv, allowPositionals: true, options: {
+    port: { type: 'string' }, open: { type: 'boolean' }, 'allow-root': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+  } });
+  if (typeof args === 'string') return fail(args, 2);
   if (args.values.help) { process.stdout.write(USAGE); return 0; }
   if (process.geteuid?.() === 0 && !args.values['allow-root']) { process.stderr.write(ROOT_REFUSAL); return 1; }
   const port = args.values.port === undefined ? 0 : Number(args.values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    process.stderr.write(`xdpscope serve: --port must be 0..65535, got ${args.values.port}\n`);
-    return 2;
+    return fail(`--port must be 0..65535, got ${args.values.port}`, 2);
   }
   if (args.positionals.length > 1) {
-    process.stderr.write(`xdpscope serve: one capture file at most, got ${args.positionals.length}\n`);
-    return 2;
+    return fail(`one capture file at most, got ${args.positionals.length}`, 2);
   }
   const file = args.positionals[0] ? resolve(args.positionals[0]) : null;
   if (file && !existsSync(file)) {
-    process.stderr.write(`xdpscope serve: ${file}: no such file\n`);
-    return 1;
+    return fail(`${file}: no such file`);
   }
   const staticDir = join(__dirname, '..', '..', '..', 'renderer');
   if (!existsSync(join(staticDir, 'index.html')) || !existsSync(join(staticDir, 'app.js'))) {
-    process.stderr.write(`xdpscope serve: renderer not built (${staticDir}); run 'npm run build'\n`);
-    return 1;
+    return fail(`renderer not built (${staticDir}); run 'npm run build'`);
   }
   let scratch: ScratchDir;
   try {
@@ -78,8 +71,7 @@ export async function run(argv: string[]): Promise<number> {
     scratch = made.dir;
     if (made.warning) process.stderr.write(`xdpscope serve: ${made.warning}\n`);
   } catch (e) {
-    process.stderr.write(`xdpscope serve: no private scratch folder for uploads and downloads: ${(e as Error).message}\n`);
-    return 1;
+    return fail(`no private scratch folder for uploads and downloads: ${(e as Error).message}`);
   }
   // Also on an uncaught error: uploads and downloads hold traffic.
   const disposeOnExit = () => scratch.dispose();
@@ -94,8 +86,7 @@ export async function run(argv: string[]): Promise<number> {
   } catch (e) {
     await engine.close();
     scratch.dispose();
-    process.stderr.write(`xdpscope serve: cannot listen on 127.0.0.1:${port}: ${(e as Error).message}\n`);
-    return 1;
+    return fail(`cannot listen on 127.0.0.1:${port}: ${(e as Error).message}`);
   }
   if (file) {
     try { await engine.call('openFile', { path: file }); } catch (e) {

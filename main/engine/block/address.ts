@@ -2,6 +2,7 @@
 // the first 4, as bpf/xdpscope.h keys them), printed canonically (RFC 5952
 // for IPv6), so the engine, the helper and the user name one entry alike.
 import { isIPv4, isIPv6 } from 'node:net';
+import { ipv6ToString } from '../dissect/addr';
 
 export interface Prefix {
   family: 4 | 6;
@@ -38,19 +39,7 @@ function v6Bytes(s: string): Uint8Array | null {
 
 export function formatAddress(family: 4 | 6, b: Uint8Array): string {
   if (family === 4) return `${b[0]}.${b[1]}.${b[2]}.${b[3]}`;
-  const g = Array.from({ length: 8 }, (_, i) => (b[2 * i] << 8) | b[2 * i + 1]);
-  // the longest run of two or more zero groups becomes '::' (RFC 5952)
-  let best = -1, bestLen = 1;
-  for (let i = 0; i < 8;) {
-    if (g[i] !== 0) { i++; continue; }
-    let j = i;
-    while (j < 8 && g[j] === 0) j++;
-    if (j - i > bestLen) { best = i; bestLen = j - i; }
-    i = j;
-  }
-  const hex = g.map((x) => x.toString(16));
-  if (best < 0) return hex.join(':');
-  return `${hex.slice(0, best).join(':')}::${hex.slice(best + bestLen).join(':')}`;
+  return ipv6ToString(b, false);
 }
 
 /** "ADDR" or "ADDR/LEN" → a prefix (host bits cleared), or an Error saying what is wrong. */

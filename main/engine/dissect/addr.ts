@@ -21,8 +21,11 @@ export function bytesToHex(b: Uint8Array, sep = ''): string {
   return s;
 }
 
-/** RFC 5952: longest run (>=2) of zero groups becomes '::', lower-case hex, IPv4-mapped tail dotted. */
-export function ipv6ToString(b: Uint8Array): string {
+/**
+ * RFC 5952: longest run (>=2) of zero groups becomes '::', lower-case hex, IPv4-mapped tail dotted
+ * (`mappedDotted` false: in hex like any other address, as block prefixes and pcapng name records print it).
+ */
+export function ipv6ToString(b: Uint8Array, mappedDotted = true): string {
   if (b.length < 16) return bytesToHex(b, ':');
   const g = new Array<number>(8);
   for (let i = 0; i < 8; i++) g[i] = (b[2 * i] << 8) | b[2 * i + 1];
@@ -35,7 +38,7 @@ export function ipv6ToString(b: Uint8Array): string {
     i = j;
   }
   // ::ffff:a.b.c.d (IPv4-mapped) as Wireshark prints it
-  if (bestStart === 0 && bestLen === 5 && g[5] === 0xffff) {
+  if (mappedDotted && bestStart === 0 && bestLen === 5 && g[5] === 0xffff) {
     return `::ffff:${b[12]}.${b[13]}.${b[14]}.${b[15]}`;
   }
   let s = '';

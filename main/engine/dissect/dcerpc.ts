@@ -7,6 +7,7 @@
 // remembered per connection or pipe and per context id, and request opnums
 // per call id (bounded). The auth verifier goes to NTLMSSP/SPNEGO/Kerberos.
 import type { Ctx, FieldNode } from './context';
+import { openLayer } from './prologue';
 import type { State } from './state';
 import { declare, treeLine, HEX8, HEX16, HEX32 } from './fields';
 import * as readers from './bytes';
@@ -125,9 +126,8 @@ const FRAG = ['Mid', 'First', 'Last', 'Single'];
 /** One connection-oriented PDU at [off, end) (end may stop short of its frag length in a cut capture). */
 export function dissectDcerpc(ctx: Ctx, st: State, off: number, end: number, key = convKey(ctx)): void {
   const d = ctx.d;
-  const l = ctx.layer('dcerpc', off, end - off);
-  ctx.protocol = 'DCERPC';
-  if (end - off < 16) { ctx.malformedAt('dcerpc', `DCE/RPC header cut short (${end - off} of 16 bytes)`, off, end - off); ctx.info = 'Malformed DCE/RPC'; return; }
+  const l = openLayer(ctx, 'dcerpc', 'DCERPC', off, end, 16, 'DCE/RPC');
+  if (!l) { ctx.info = 'Malformed DCE/RPC'; return; }
   const le = (d[off + 4] & 0x10) !== 0;
   const r16 = le ? u16le : u16, r32 = le ? u32le : u32;
   const type = d[off + 2], flags = d[off + 3];

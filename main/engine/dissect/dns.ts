@@ -2,6 +2,7 @@
 // name compression followed under a jump limit (a pointer loop ends as
 // malformed, never as a hang).
 import { type Ctx, FieldNode } from './context';
+import { openLayer } from './prologue';
 import { declare, HEX16, treeLine, type LayerView } from './fields';
 import { ipv4ToString, ipv6ToString } from './addr';
 import * as readers from './bytes';
@@ -103,13 +104,8 @@ function readName(d: Uint8Array, base: number, end: number, o: number): Name {
 
 export function dissectDns(ctx: Ctx, off: number, end: number, proto: 'dns' | 'mdns' | 'llmnr'): void {
   const d = ctx.d;
-  const l = ctx.layer(proto, off, end - off);
-  ctx.protocol = proto === 'dns' ? 'DNS' : proto === 'mdns' ? 'MDNS' : 'LLMNR';
-  if (end - off < 12) {
-    ctx.malformedAt(proto, `DNS header cut short (${end - off} of 12 bytes)`, off, end - off);
-    ctx.info = 'Malformed DNS';
-    return;
-  }
+  const l = openLayer(ctx, proto, proto === 'dns' ? 'DNS' : proto === 'mdns' ? 'MDNS' : 'LLMNR', off, end, 12, 'DNS');
+  if (!l) { ctx.info = 'Malformed DNS'; return; }
   const id = u16(d, off), flags = u16(d, off + 2);
   const resp = (flags & 0x8000) !== 0;
   ctx.add(l, 'dns.id', id, off, 2);

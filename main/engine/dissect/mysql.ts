@@ -13,7 +13,7 @@ import type { State } from './state';
 import { declare, treeLine, HEX8, HEX16 } from './fields';
 import * as readers from './bytes';
 import * as tables from './tables';
-import type { TcpApp } from './tcpstream';
+import { HeldBytesApp } from './pdu';
 import { convKey, perConversation } from './conv';
 // bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
 const { TCP_PORT } = tables;
@@ -84,27 +84,13 @@ function lenenc(d: Uint8Array, o: number, end: number): [number, number] | null 
   return [v, 1 + n];
 }
 
-class MysqlApp implements TcpApp {
-  private held: Uint8Array | null = null;
+class MysqlApp extends HeldBytesApp {
   /** what the response packet being read is, for its protocol item */
   private kind = '';
-  constructor(private readonly client: boolean) {}
-  fin(): void {}
-  reset(): void { this.held = null; }
+  constructor(private readonly client: boolean) { super(); }
 
-  feed(ctx: Ctx, st: State, _s: unknown, _f: unknown, off: number, end: number): void {
-    const held = this.held;
-    if (held) {
-      const b = new Uint8Array(held.length + end - off);
-      b.set(held); b.set(ctx.d.subarray(off, end), held.length);
-      this.held = null;
-      ctx.withReassembled(b, held.length, off, end - off, () => { this.packets(ctx, st, ctx.d, 0, b.length); });
-      return;
-    }
-    this.packets(ctx, st, ctx.d, off, end);
-  }
-
-  private packets(ctx: Ctx, st: State, d: Uint8Array, o: number, end: number): void {
+  /** the packets of [o, end) */
+  protected read(ctx: Ctx, st: State, d: Uint8Array, o: number, end: number): void {
     const c = conns(st, convKey(ctx));
     let info = '';
     for (let n = 0; o < end && n < 4096; n++) {

@@ -4,6 +4,7 @@
 // messages carry SMB or SMB2, found in NBSS_PAYLOAD by their first byte.
 // Fields and Info as tshark 4.0's packet-nbns.c / packet-nbss.c.
 import type { Ctx } from './context';
+import { openLayer } from './prologue';
 import type { State } from './state';
 import { declare, HEX8, HEX16 } from './fields';
 import * as readers from './bytes';
@@ -136,9 +137,8 @@ const nameLong = (n: NbName): string => `${nameText(n)} (${SUFFIX[n.suffix] ?? '
 
 export function dissectNbns(ctx: Ctx, _st: State, off: number, end: number): void {
   const d = ctx.d;
-  const l = ctx.layer('nbns', off, end - off);
-  ctx.protocol = 'NBNS';
-  if (end - off < 12) { ctx.malformedAt('nbns', `NBNS header cut short (${end - off} of 12 bytes)`, off, end - off); return; }
+  const l = openLayer(ctx, 'nbns', 'NBNS', off, end, 12);
+  if (!l) return;
   const flags = u16(d, off + 2);
   const response = (flags & 0x8000) !== 0, opcode = (flags >> 11) & 15, rcode = flags & 15;
   ctx.add(l, 'nbns.id', u16(d, off), off, 2);
@@ -218,9 +218,8 @@ export function dissectNbns(ctx: Ctx, _st: State, off: number, end: number): voi
 /** NBDS (udp/138): the datagram header, its two names, then the SMB it carries. */
 export function dissectNbdgm(ctx: Ctx, st: State, off: number, end: number): void {
   const d = ctx.d;
-  const l = ctx.layer('nbdgm', off, end - off);
-  ctx.protocol = 'NBDS';
-  if (end - off < 10) { ctx.malformedAt('nbdgm', `NBDS header cut short (${end - off} of 10 bytes)`, off, end - off); return; }
+  const l = openLayer(ctx, 'nbdgm', 'NBDS', off, end, 10);
+  if (!l) return;
   const type = d[off], flags = d[off + 1];
   ctx.add(l, 'nbdgm.type', type, off, 1);
   ctx.add(l, 'nbdgm.next', (flags & 1) !== 0, off + 1, 1);

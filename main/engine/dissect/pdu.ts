@@ -31,6 +31,30 @@ export function joinKept(kept: Uint8Array | null, d: Uint8Array, off: number, en
   return b;
 }
 
+/**
+ * An app that reads whole messages and holds a message cut at the segment's
+ * end (MySQL, PostgreSQL, RESP): the next segment is read after the held
+ * bytes, over a joined copy whose earlier part maps to no offset of this
+ * frame (ctx.withReassembled). The subclass sets `held` when it stops short.
+ */
+export abstract class HeldBytesApp implements TcpApp {
+  protected held: Uint8Array | null = null;
+
+  /** Reads the messages at [o, end) of `d` (ctx.d: the frame, or the joined copy). */
+  protected abstract read(ctx: Ctx, st: State, d: Uint8Array, o: number, end: number): void;
+
+  fin(): void {}
+  reset(): void { this.held = null; }
+
+  feed(ctx: Ctx, st: State, _s: unknown, _f: unknown, off: number, end: number): void {
+    const held = this.held;
+    if (held === null) { this.read(ctx, st, ctx.d, off, end); return; }
+    const b = joinKept(held, ctx.d, off, end);
+    this.held = null;
+    ctx.withReassembled(b, held.length, off, end - off, () => { this.read(ctx, st, ctx.d, 0, b.length); });
+  }
+}
+
 export class PduApp implements TcpApp {
   private hdr: Uint8Array;
   private got = 0;

@@ -13,7 +13,7 @@ import type { State } from './state';
 import { declare } from './fields';
 import * as readers from './bytes';
 import * as tables from './tables';
-import type { TcpApp } from './tcpstream';
+import { HeldBytesApp } from './pdu';
 import { convKey, perConversation } from './conv';
 // bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
 const { TCP_PORT } = tables;
@@ -79,33 +79,25 @@ function cstr(d: Uint8Array, o: number, end: number): [string, number] | null {
   return null;
 }
 
-class PgsqlApp implements TcpApp {
+class PgsqlApp extends HeldBytesApp {
   /** the frontend's next message has no type byte (startup, SSL/GSS request) */
   private untyped: boolean;
-  private held: Uint8Array | null = null;
   /** the last segment was the one-byte SSL/GSS answer */
   private bare = false;
-  constructor(private readonly frontend: boolean) { this.untyped = frontend; }
-  fin(): void {}
-  reset(): void { this.held = null; this.untyped = this.frontend; }
+  constructor(private readonly frontend: boolean) { super(); this.untyped = frontend; }
+  override reset(): void { super.reset(); this.untyped = this.frontend; }
   claimedBare(): boolean { return this.bare; }
 
-  feed(ctx: Ctx, st: State, _s: unknown, _f: unknown, off: number, end: number): void {
+  override feed(ctx: Ctx, st: State, s: unknown, f: unknown, off: number, end: number): void {
     const d = ctx.d;
-    const info = this.info(ctx);
     // the server's one-byte answer to an SSL or GSS request
     this.bare = !this.frontend && this.held === null && end - off === 1 && (d[off] === 0x4e || d[off] === 0x53 || d[off] === 0x47);
-    if (this.bare) { ctx.setSummary('PGSQL', '<'); return; }
-    const held = this.held;
-    if (held) {
-      // a message begun in earlier segments: this segment's bytes map to the frame, the earlier ones do not
-      const b = new Uint8Array(held.length + end - off);
-      b.set(held); b.set(d.subarray(off, end), held.length);
-      this.held = null;
-      ctx.withReassembled(b, held.length, off, end - off, () => { this.messages(ctx, st, ctx.d, 0, b.length, info); });
-      return;
-    }
-    this.messages(ctx, st, d, off, end, info);
+    if (this.bare) { this.info(ctx); ctx.setSummary('PGSQL', '<'); return; }
+    super.feed(ctx, st, s, f, off, end);
+  }
+
+  protected read(ctx: Ctx, st: State, d: Uint8Array, o: number, end: number): void {
+    this.messages(ctx, st, d, o, end, this.info(ctx));
   }
 
   /** The Info accumulator for this frame. */

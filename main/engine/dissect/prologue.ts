@@ -1,7 +1,8 @@
-// The prologue ICMP, ICMPv6, TCP and UDP share: open the layer, name the
-// protocol, and give up on a header too short to hold even the two 16-bit
-// words every one of them starts with (type/code or the port pair). One
-// place, so the four say "cut short" the same way and can't drift apart.
+// The prologue dissectors share: open the layer, name the protocol, and give
+// up on a header too short, saying "cut short" the same way everywhere.
+// openLayer for a header of a fixed least length; openHeader for ICMP,
+// ICMPv6, TCP and UDP, which give up only below the two 16-bit words every
+// one of them starts with (type/code or the port pair).
 import type { Ctx, FieldNode } from './context';
 
 export interface Prologue {
@@ -15,6 +16,20 @@ export interface Prologue {
   cap: number;
   /** Info when not even 4 bytes are there. */
   shortInfo: string;
+}
+
+/**
+ * The prologue of a dissector whose header has a fixed least length: opens
+ * the layer over [off, end), names the protocol, and answers null (the layer
+ * marked malformed: "`what` header cut short (n of `need` bytes)") when
+ * fewer than `need` bytes are there.
+ */
+export function openLayer(ctx: Ctx, layer: string, protocol: string, off: number, end: number, need: number, what = protocol): FieldNode | null {
+  const l = ctx.layer(layer, off, end - off);
+  ctx.protocol = protocol;
+  if (end - off >= need) return l;
+  ctx.malformedAt(layer, `${what} header cut short (${end - off} of ${need} bytes)`, off, end - off);
+  return null;
 }
 
 /** Opens the layer; null (with the layer marked malformed and Info set) when fewer than 4 bytes are there. */

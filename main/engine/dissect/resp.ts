@@ -10,7 +10,7 @@ import type { State } from './state';
 import { declare } from './fields';
 import * as readers from './bytes';
 import * as tables from './tables';
-import type { TcpApp } from './tcpstream';
+import { HeldBytesApp } from './pdu';
 // bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
 const { TCP_PORT } = tables;
 const { latin1 } = readers;
@@ -97,25 +97,11 @@ function partial(ctx: Ctx, l: FieldNode, d: Uint8Array, o: number, end: number, 
   return [true, p];
 }
 
-class RespApp implements TcpApp {
-  private held: Uint8Array | null = null;
-  constructor(private readonly request: boolean) {}
-  fin(): void {}
-  reset(): void { this.held = null; }
+class RespApp extends HeldBytesApp {
+  constructor(private readonly request: boolean) { super(); }
 
-  feed(ctx: Ctx, _st: State, _s: unknown, _f: unknown, off: number, end: number): void {
-    const held = this.held;
-    if (held) {
-      const b = new Uint8Array(held.length + end - off);
-      b.set(held); b.set(ctx.d.subarray(off, end), held.length);
-      this.held = null;
-      ctx.withReassembled(b, held.length, off, end - off, () => { this.values(ctx, ctx.d, 0, b.length); });
-      return;
-    }
-    this.values(ctx, ctx.d, off, end);
-  }
-
-  private values(ctx: Ctx, d: Uint8Array, o: number, end: number): void {
+  /** the values of [o, end) */
+  protected read(ctx: Ctx, _st: State, d: Uint8Array, o: number, end: number): void {
     const parts: string[] = [];
     let first = true;
     for (let n = 0; o < end && n < 4096; n++) {

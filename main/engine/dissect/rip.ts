@@ -3,6 +3,7 @@
 // an authentication entry (family 0xffff). Fields as tshark 4.0's
 // packet-rip.c; the protocol column names the version (RIPv1, RIPv2).
 import type { Ctx } from './context';
+import { openLayer } from './prologue';
 import type { State } from './state';
 import { declare } from './fields';
 import * as readers from './bytes';
@@ -31,9 +32,8 @@ declare('rip', 'Routing Information Protocol', [
 
 export function dissectRip(ctx: Ctx, _st: State, off: number, end: number): void {
   const d = ctx.d;
-  const l = ctx.layer('rip', off, end - off);
-  ctx.protocol = 'RIP';
-  if (end - off < 4) { ctx.malformedAt('rip', `RIP header cut short (${end - off} of 4 bytes)`, off, end - off); return; }
+  const l = openLayer(ctx, 'rip', 'RIP', off, end, 4);
+  if (!l) return;
   const command = d[off], version = d[off + 1];
   ctx.add(l, 'rip.command', command, off, 1);
   ctx.add(l, 'rip.version', version, off + 1, 1);

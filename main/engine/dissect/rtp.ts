@@ -4,7 +4,7 @@
 // own). Each packet links back to the frame and method that set it up;
 // a dynamic payload type is named by the SDP's rtpmap, which is how
 // "telephone-event" payloads become rtpevent.
-import type { Ctx } from './context';
+import type { Ctx, FieldNode } from './context';
 import { declare, HEX32 } from './fields';
 import type { State } from './state';
 import * as readers from './bytes';
@@ -65,12 +65,23 @@ declare('rtcp', 'Real-time Transport Control Protocol', [
 /** Who set a media stream up: the frame, the method ('SDP'), and the SDP's dynamic payload types (number → encoding name). */
 export interface MediaSetup { frame: number; method: string; payloadTypes: Map<number, string> }
 
+/** RTP's and RTCP's layer, column and setup fields. */
+interface MediaLayer { layer: string; protocol: string; frame: string; method: string }
+const RTP: MediaLayer = { layer: 'rtp', protocol: 'RTP', frame: 'rtp.setup-frame', method: 'rtp.setup-method' };
+const RTCP: MediaLayer = { layer: 'rtcp', protocol: 'RTCP', frame: 'rtcp.setup-frame', method: 'rtcp.setup-method' };
+
+/** Opens an RTP or RTCP layer with the setup that announced its stream (the SDP's frame and method), as tshark shows it first. */
+function openMedia(ctx: Ctx, m: MediaLayer, off: number, end: number, setup: MediaSetup): FieldNode {
+  const l = ctx.layer(m.layer, off, end - off);
+  ctx.protocol = m.protocol;
+  ctx.gen(l, m.frame, setup.frame);
+  ctx.gen(l, m.method, setup.method);
+  return l;
+}
+
 export function dissectRtp(ctx: Ctx, _st: State, off: number, end: number, setup: MediaSetup): void {
   const d = ctx.d;
-  const l = ctx.layer('rtp', off, end - off);
-  ctx.protocol = 'RTP';
-  ctx.gen(l, 'rtp.setup-frame', setup.frame);
-  ctx.gen(l, 'rtp.setup-method', setup.method);
+  const l = openMedia(ctx, RTP, off, end, setup);
   if (end - off < 12) { ctx.malformedAt('rtp', `RTP header cut short (${end - off} of 12 bytes)`, off, end - off); return; }
   const b0 = d[off], b1 = d[off + 1];
   const cc = b0 & 15, pt = b1 & 0x7f, marker = (b1 & 0x80) !== 0;
@@ -125,10 +136,7 @@ function rtpEvent(ctx: Ctx, off: number, end: number): void {
 /** A compound RTCP packet: each packet's header, the sender's SSRC. */
 export function dissectRtcp(ctx: Ctx, _st: State, off: number, end: number, setup: MediaSetup): void {
   const d = ctx.d;
-  const l = ctx.layer('rtcp', off, end - off);
-  ctx.protocol = 'RTCP';
-  ctx.gen(l, 'rtcp.setup-frame', setup.frame);
-  ctx.gen(l, 'rtcp.setup-method', setup.method);
+  const l = openMedia(ctx, RTCP, off, end, setup);
   const names: string[] = [];
   for (let o = off; o < end;) {
     if (end - o < 4) { ctx.malformedAt('rtcp', `RTCP header cut short (${end - o} of 4 bytes)`, o, end - o); break; }

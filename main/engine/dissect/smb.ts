@@ -7,6 +7,7 @@
 // paths and file names are remembered per connection (bounded), so later
 // messages show them as tshark does. Fields and Info as tshark 4.0.
 import type { Ctx, FieldNode } from './context';
+import { openLayer } from './prologue';
 import type { State } from './state';
 import { declare, HEX8, HEX16, HEX32 } from './fields';
 import * as readers from './bytes';
@@ -126,9 +127,8 @@ function zstr(x: Cmd, s: number, e: number, unicode: boolean): [string, number, 
 
 export function dissectSmb(ctx: Ctx, st: State, off: number, end: number): void {
   const d = ctx.d;
-  const l = ctx.layer('smb', off, end - off);
-  ctx.protocol = 'SMB';
-  if (end - off < 35) { ctx.malformedAt('smb', `SMB header cut short (${end - off} of 35 bytes)`, off, end - off); ctx.info = 'Malformed SMB'; return; }
+  const l = openLayer(ctx, 'smb', 'SMB', off, end, 35);
+  if (!l) { ctx.info = 'Malformed SMB'; return; }
   const c = conv(ctx, st);
   let cmd = d[off + 4];
   const status = u32le(d, off + 5), flags = d[off + 9], flags2 = u16le(d, off + 10);

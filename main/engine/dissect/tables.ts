@@ -15,20 +15,23 @@ import type { TcpApp, TcpFlow, TcpStream } from './tcpstream';
  */
 export type Dissect = (ctx: Ctx, st: State, off: number, end: number) => number | void;
 
-/** A table keyed by a number the parent reads (an ethertype, an IP protocol, a PPP protocol). */
-export class DissectorTable<F = Dissect> {
-  private readonly map = new Map<number, F>();
+/** A registration table: each key registered once (a second registration is a bug in the protocol modules). */
+class KeyedTable<K, V> {
+  private readonly map = new Map<K, V>();
   constructor(readonly name: string) {}
 
-  add(key: number, dissect: F): void {
-    if (this.map.has(key)) throw new Error(`${this.name} ${key} is registered twice`);
-    this.map.set(key, dissect);
+  add(key: K, value: V): void {
+    if (this.map.has(key)) throw new Error(`${this.name} ${String(key)} is registered twice`);
+    this.map.set(key, value);
   }
 
-  get(key: number): F | undefined {
+  get(key: K): V | undefined {
     return this.map.get(key);
   }
 }
+
+/** A table keyed by a number the parent reads (an ethertype, an IP protocol, a PPP protocol). */
+export class DissectorTable<F = Dissect> extends KeyedTable<number, F> {}
 
 /** Registrations without a priority come after every built-in one. */
 export const DEFAULT_PRIORITY = 100;
@@ -101,19 +104,7 @@ export const TCP_HEURISTICS = new HeuristicList();
 export const TLS_HEURISTICS = new HeuristicList();
 
 /** A table keyed by a string the parent reads (a TLS ALPN protocol id). */
-export class StringDissectorTable<T> {
-  private readonly map = new Map<string, T>();
-  constructor(readonly name: string) {}
-
-  add(key: string, value: T): void {
-    if (this.map.has(key)) throw new Error(`${this.name} ${key} is registered twice`);
-    this.map.set(key, value);
-  }
-
-  get(key: string): T | undefined {
-    return this.map.get(key);
-  }
-}
+export class StringDissectorTable<T> extends KeyedTable<string, T> {}
 
 /**
  * Wireshark's `tls.alpn` table: the protocol that reads a TLS connection's

@@ -17,27 +17,25 @@ export interface EnrichOptions {
 
 const MAX_STREAM_SERVICES = 100_000;
 
+/** What GeoIP names of an address, each a field per side (src_…, dst_…) and one for either side. */
+const GEO_ITEMS: Array<[string, 'string' | 'uint', string]> = [
+  ['country', 'string', 'GeoIP Country'],
+  ['country_iso', 'string', 'GeoIP ISO Two Letter Country Code'],
+  ['city', 'string', 'GeoIP City'],
+  ['asnum', 'uint', 'GeoIP AS Number'],
+  ['org', 'string', 'GeoIP AS Organization'],
+];
+const SPECIAL = { description: 'xdpscope: private, loopback, link-local, cgnat, multicast, documentation, benchmarking, ... (no country)' };
+
 function geoFields(p: 'ip' | 'ipv6'): Array<[string, 'string' | 'uint', string, { description: string }?]> {
   const g = `${p}.geoip`;
-  return [
-    [`${g}.src_country`, 'string', 'Source GeoIP Country'],
-    [`${g}.src_country_iso`, 'string', 'Source GeoIP ISO Two Letter Country Code'],
-    [`${g}.src_city`, 'string', 'Source GeoIP City'],
-    [`${g}.src_asnum`, 'uint', 'Source GeoIP AS Number'],
-    [`${g}.src_org`, 'string', 'Source GeoIP AS Organization'],
-    [`${g}.src_special`, 'string', 'Source special-purpose range', { description: 'xdpscope: private, loopback, link-local, cgnat, multicast, documentation, benchmarking, ... (no country)' }],
-    [`${g}.dst_country`, 'string', 'Destination GeoIP Country'],
-    [`${g}.dst_country_iso`, 'string', 'Destination GeoIP ISO Two Letter Country Code'],
-    [`${g}.dst_city`, 'string', 'Destination GeoIP City'],
-    [`${g}.dst_asnum`, 'uint', 'Destination GeoIP AS Number'],
-    [`${g}.dst_org`, 'string', 'Destination GeoIP AS Organization'],
-    [`${g}.dst_special`, 'string', 'Destination special-purpose range', { description: 'xdpscope: private, loopback, link-local, cgnat, multicast, documentation, benchmarking, ... (no country)' }],
-    [`${g}.country`, 'string', 'Source or Destination GeoIP Country'],
-    [`${g}.country_iso`, 'string', 'Source or Destination GeoIP ISO Two Letter Country Code'],
-    [`${g}.city`, 'string', 'Source or Destination GeoIP City'],
-    [`${g}.asnum`, 'uint', 'Source or Destination GeoIP AS Number'],
-    [`${g}.org`, 'string', 'Source or Destination GeoIP AS Organization'],
-  ];
+  const rows: Array<[string, 'string' | 'uint', string, { description: string }?]> = [];
+  for (const [side, who] of [['src_', 'Source'], ['dst_', 'Destination']]) {
+    for (const [name, type, label] of GEO_ITEMS) rows.push([`${g}.${side}${name}`, type, `${who} ${label}`]);
+    rows.push([`${g}.${side}special`, 'string', `${who} special-purpose range`, SPECIAL]);
+  }
+  for (const [name, type, label] of GEO_ITEMS) rows.push([`${g}.${name}`, type, `Source or Destination ${label}`]);
+  return rows;
 }
 declare('ip.geoip', 'Source or Destination GeoIP Address', geoFields('ip'));
 declare('ipv6.geoip', 'Source or Destination GeoIPv6 Address', geoFields('ipv6'));
@@ -59,25 +57,19 @@ function addGeo(ctx: Ctx, layer: Field, p: 'ip' | 'ipv6', src: GeoInfo | null, d
     (layer.children as Field[]).push(tree);
   }
   ctx.fields.push(tree);
-  const side = (info: GeoInfo | null, s: 'src' | 'dst'): void => {
-    if (!info) return;
-    if (info.country) ctx.gen(tree, `${g}.${s}_country`, info.country);
-    if (info.countryIso) ctx.gen(tree, `${g}.${s}_country_iso`, info.countryIso);
-    if (info.city) ctx.gen(tree, `${g}.${s}_city`, info.city);
-    if (info.asn !== undefined) ctx.gen(tree, `${g}.${s}_asnum`, info.asn);
-    if (info.org) ctx.gen(tree, `${g}.${s}_org`, info.org);
-    if (info.special) ctx.gen(tree, `${g}.${s}_special`, info.special.kind);
+  // pre: 'src_', 'dst_', or '' for the either-side fields
+  const put = (info: GeoInfo, pre: string): void => {
+    if (info.country) ctx.gen(tree, `${g}.${pre}country`, info.country);
+    if (info.countryIso) ctx.gen(tree, `${g}.${pre}country_iso`, info.countryIso);
+    if (info.city) ctx.gen(tree, `${g}.${pre}city`, info.city);
+    if (info.asn !== undefined) ctx.gen(tree, `${g}.${pre}asnum`, info.asn);
+    if (info.org) ctx.gen(tree, `${g}.${pre}org`, info.org);
+    if (pre !== '' && info.special) ctx.gen(tree, `${g}.${pre}special`, info.special.kind);
   };
-  side(src, 'src');
-  side(dst, 'dst');
-  for (const info of [src, dst]) {
-    if (!info) continue;
-    if (info.country) ctx.gen(tree, `${g}.country`, info.country);
-    if (info.countryIso) ctx.gen(tree, `${g}.country_iso`, info.countryIso);
-    if (info.city) ctx.gen(tree, `${g}.city`, info.city);
-    if (info.asn !== undefined) ctx.gen(tree, `${g}.asnum`, info.asn);
-    if (info.org) ctx.gen(tree, `${g}.org`, info.org);
-  }
+  if (src) put(src, 'src_');
+  if (dst) put(dst, 'dst_');
+  if (src) put(src, '');
+  if (dst) put(dst, '');
 }
 
 export function enrichPacket(ctx: Ctx, opts: EnrichOptions): void {

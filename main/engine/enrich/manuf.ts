@@ -36,8 +36,11 @@ function bisect(keys: Uint32Array | Float64Array, k: number): number {
   return -1;
 }
 
-/** Parses manuf/wka text (Wireshark's format: address[/bits] TAB short name [TAB long name]). */
-export function parseManuf(texts: string[]): Table {
+/**
+ * Parses manuf/wka text (Wireshark's format: address[/bits] TAB short name [TAB long name]).
+ * `fast` false parses every line the general way: the reference the fast path must match.
+ */
+export function parseManuf(texts: string[], fast = true): Table {
   const names: string[] = [];
   const nameIdx = new Map<string, number>();
   const intern = (s: string): number => {
@@ -86,7 +89,7 @@ export function parseManuf(texts: string[]): Table {
       // general way, which a UI's first rows waited for): "hh:hh:hh[...][/bits] TAB ...",
       // no comment, no carriage return; anything else goes the general way.
       const tab = raw.indexOf('\t');
-      if (tab <= 0 || raw.indexOf('#') >= 0 || raw.indexOf('\r') >= 0) { general(raw); continue; }
+      if (!fast || tab <= 0 || raw.indexOf('#') >= 0 || raw.indexOf('\r') >= 0) { general(raw); continue; }
       let key = 0, bytes = 0, digits = 0, byte = 0, i = 0, ok = true, slash = -1;
       for (; i < tab; i++) {
         const c = raw.charCodeAt(i);

@@ -39,14 +39,19 @@ export const CREATE_PRIVATE = C.O_WRONLY | C.O_CREAT | C.O_EXCL | C.O_NOFOLLOW;
  */
 export function createPrivateFile(path: string, mode: number = PRIVATE_FILE_MODE): number {
   const fd = openSync(path, CREATE_PRIVATE, mode);
+  undoOnThrow(fd, path, () => fchmodSync(fd, mode));
+  return fd;
+}
+
+/** Runs the next step for a file just created at `path`: when it throws, the descriptor is closed and the file removed before the error goes on. */
+function undoOnThrow(fd: number, path: string, step: () => void): void {
   try {
-    fchmodSync(fd, mode);
+    step();
   } catch (err) {
     closeSync(fd);
     rmSync(path, { force: true });
     throw err;
   }
-  return fd;
 }
 
 /** A file system refusal with its errno-style code, the path, and a reason a user can act on. */
@@ -116,13 +121,7 @@ export function createPrivateFileReplacing(path: string): number {
     }
     const tmp = tempPathFor(path);
     const fd = createPrivateFile(tmp, replacementMode(old));
-    try {
-      renameSync(tmp, path);
-    } catch (err) {
-      closeSync(fd);
-      rmSync(tmp, { force: true });
-      throw err;
-    }
+    undoOnThrow(fd, tmp, () => renameSync(tmp, path));
     return fd;
   }
 }

@@ -96,26 +96,23 @@ class Parser {
     if (t.kind !== 'eof') throw this.unexpected(t);
   }
 
-  parseOr(): TestNode {
-    let l = this.parseAnd();
+  /** One precedence level of left-associative binary operators: operands read by `operand`, joined while `joins` accepts the next token. */
+  private leftAssoc<N extends Span>(operand: () => N, joins: (t: Token) => boolean, join: (l: N, r: N, op: Token) => N): N {
+    let l = operand();
     for (;;) {
       const t = this.peek();
-      if (!(this.isWord(t, 'or') || this.isOp(t, '||'))) return l;
+      if (!joins(t)) return l;
       this.next();
-      const r = this.parseAnd();
-      l = { k: 'or', l, r, start: l.start, end: r.end };
+      l = join(l, operand(), t);
     }
   }
 
+  parseOr(): TestNode {
+    return this.leftAssoc(() => this.parseAnd(), (t) => this.isWord(t, 'or') || this.isOp(t, '||'), (l, r) => ({ k: 'or', l, r, start: l.start, end: r.end }));
+  }
+
   parseAnd(): TestNode {
-    let l = this.parseNot();
-    for (;;) {
-      const t = this.peek();
-      if (!(this.isWord(t, 'and') || this.isOp(t, '&&'))) return l;
-      this.next();
-      const r = this.parseNot();
-      l = { k: 'and', l, r, start: l.start, end: r.end };
-    }
+    return this.leftAssoc(() => this.parseNot(), (t) => this.isWord(t, 'and') || this.isOp(t, '&&'), (l, r) => ({ k: 'and', l, r, start: l.start, end: r.end }));
   }
 
   parseNot(): TestNode {
@@ -216,36 +213,15 @@ class Parser {
   }
 
   parseBitAnd(): ValueNode {
-    let l = this.parseAdd();
-    for (;;) {
-      const t = this.peek();
-      if (!(this.isOp(t, '&') || this.isWord(t, 'bitwise_and'))) return l;
-      this.next();
-      const r = this.parseAdd();
-      l = { k: 'arith', op: '&', l, r, start: l.start, end: r.end };
-    }
+    return this.leftAssoc(() => this.parseAdd(), (t) => this.isOp(t, '&') || this.isWord(t, 'bitwise_and'), (l, r) => ({ k: 'arith', op: '&', l, r, start: l.start, end: r.end }));
   }
 
   parseAdd(): ValueNode {
-    let l = this.parseMul();
-    for (;;) {
-      const t = this.peek();
-      if (!(this.isOp(t, '+') || this.isOp(t, '-'))) return l;
-      this.next();
-      const r = this.parseMul();
-      l = { k: 'arith', op: t.text as '+' | '-', l, r, start: l.start, end: r.end };
-    }
+    return this.leftAssoc(() => this.parseMul(), (t) => this.isOp(t, '+') || this.isOp(t, '-'), (l, r, t) => ({ k: 'arith', op: t.text as '+' | '-', l, r, start: l.start, end: r.end }));
   }
 
   parseMul(): ValueNode {
-    let l = this.parseUnary();
-    for (;;) {
-      const t = this.peek();
-      if (!(this.isOp(t, '*') || this.isOp(t, '/') || this.isOp(t, '%'))) return l;
-      this.next();
-      const r = this.parseUnary();
-      l = { k: 'arith', op: t.text as '*' | '/' | '%', l, r, start: l.start, end: r.end };
-    }
+    return this.leftAssoc(() => this.parseUnary(), (t) => this.isOp(t, '*') || this.isOp(t, '/') || this.isOp(t, '%'), (l, r, t) => ({ k: 'arith', op: t.text as '*' | '/' | '%', l, r, start: l.start, end: r.end }));
   }
 
   parseUnary(): ValueNode {
@@ -319,14 +295,10 @@ class Parser {
         // ".name" is a field, never a value
         const r = resolveName(t.text.slice(1));
         if (!r) throw new FilterError(`"${t.text.slice(1)}" is not a valid protocol or protocol field.`, t.start, t.end);
-        const layers = this.parseLayers(t.end);
-        return { k: 'field', name: r.name, ...(r.alias ? { alias: r.alias } : {}), ...(layers ? { layers } : {}), start: t.start, end: this.toks[this.i - 1]!.end };
+        return this.fieldAt(t, r);
       }
       const r = resolveName(t.text);
-      if (r) {
-        const layers = this.parseLayers(t.end);
-        return { k: 'field', name: r.name, ...(r.alias ? { alias: r.alias } : {}), ...(layers ? { layers } : {}), start: t.start, end: this.toks[this.i - 1]!.end };
-      }
+      if (r) return this.fieldAt(t, r);
       return { k: 'literal', form: 'word', text: t.text, start: t.start, end: t.end };
     }
     if (this.isOp(t, '{')) {
@@ -342,6 +314,12 @@ class Parser {
       throw this.unexpected(this.peek());
     }
     throw this.unexpected(t);
+  }
+
+  /** The field named by word `t` (resolved to `r`), with any #layers that follow it. */
+  private fieldAt(t: Token, r: { name: string; alias?: string }): ValueNode {
+    const layers = this.parseLayers(t.end);
+    return { k: 'field', name: r.name, ...(r.alias ? { alias: r.alias } : {}), ...(layers ? { layers } : {}), start: t.start, end: this.toks[this.i - 1]!.end };
   }
 
   parseCall(name: Token): ValueNode {

@@ -38,6 +38,14 @@ export interface Span {
   bytes: number;
 }
 
+/** Counts a packet into a span: one more packet, its bytes, and the span's end moved to it. */
+export function spanAdd(s: Span, f: { len: number; ts: number; frame: number }): void {
+  s.packets++;
+  s.bytes += f.len;
+  s.lastTs = f.ts;
+  s.lastFrame = f.frame;
+}
+
 /** Settings shared by every detector (memory caps), beside each detector's own sections. */
 export interface LimitSettings {
   /** sources tracked for connection-attempt analysis */

@@ -1,4 +1,4 @@
-// What the detectors that count per-key windows (DNS tunnels, reflection,
+// What the detectors that count per-key windows (DNS tunnels, reflection, beacons,
 // login failures) share: a bounded map of windows whose eviction closes the
 // window, closed alerts capped at maxAlerts, and alerts() as the closed ones
 // followed by those still counting (ongoing until the input is flushed).

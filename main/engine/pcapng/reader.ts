@@ -10,6 +10,7 @@ import { CaptureFileError } from '../file/errors';
 import type { CaptureFileInterface, CaptureMeta, CaptureSection, RecordParser } from '../file/types';
 import { MetaBudget } from '../file/budget';
 import * as fmt from './format';
+import { ipv6ToString } from '../dissect/addr';
 
 // Local copies: imported bindings compile to property getters, too slow for the per-block path.
 const { BLOCK, OPT } = fmt;
@@ -511,7 +512,7 @@ export class PcapngParser implements RecordParser {
         const names = this.str(buf, at + alen, len - alen).split('\0').filter((n) => n.length > 0);
         this.meta.nameResolution.push({
           family: type === 1 ? 4 : 6,
-          address: type === 1 ? Array.from(buf.subarray(at, at + 4)).join('.') : ipv6Text(buf.subarray(at, at + 16)),
+          address: type === 1 ? Array.from(buf.subarray(at, at + 4)).join('.') : ipv6ToString(buf.subarray(at, at + 16), false),
           names,
           section: this.section!.index,
         });
@@ -527,21 +528,4 @@ export class PcapngParser implements RecordParser {
     this.error = new CaptureFileError('pcapng', offset, this.block, reason);
     this.done = true;
   }
-}
-
-/** RFC 5952 text of a 16-byte IPv6 address. */
-export function ipv6Text(a: Uint8Array): string {
-  const w: number[] = [];
-  for (let i = 0; i < 16; i += 2) w.push((a[i] << 8) | a[i + 1]);
-  let bestAt = -1, bestLen = 1;
-  for (let i = 0; i < 8;) {
-    if (w[i] !== 0) { i++; continue; }
-    let j = i;
-    while (j < 8 && w[j] === 0) j++;
-    if (j - i > bestLen) { bestAt = i; bestLen = j - i; }
-    i = j;
-  }
-  const hex = (xs: number[]): string => xs.map((x) => x.toString(16)).join(':');
-  if (bestAt < 0) return hex(w);
-  return `${hex(w.slice(0, bestAt))}::${hex(w.slice(bestAt + bestLen))}`;
 }

@@ -8,58 +8,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DEFAULT_MANUF, parseManuf } from '../../../main/engine/enrich/manuf';
 
-/** The parse as it was before the fast path (verbatim), the reference. */
-function referenceParse(texts: string[]): ReturnType<typeof parseManuf> {
-  const names: string[] = [];
-  const nameIdx = new Map<string, number>();
-  const intern = (s: string): number => {
-    let i = nameIdx.get(s);
-    if (i === undefined) { i = names.length; names.push(s); nameIdx.set(s, i); }
-    return i;
-  };
-  const oui = new Map<number, [number, number]>();
-  const wka = new Map<number, number>();
-  const exact = new Map<number, string>();
-  for (const text of texts) {
-    for (const raw of text.split('\n')) {
-      const line = raw.replace(/#.*/, '').trim();
-      if (!line) continue;
-      const cols = line.split('\t').map((c) => c.trim()).filter((c) => c !== '');
-      if (cols.length < 2) continue;
-      const [addr, bitsText] = cols[0].split('/');
-      const bytes = addr.split(/[:.-]/).map((h) => parseInt(h, 16));
-      if (bytes.length < 3 || bytes.length > 6 || bytes.some((b) => !(b >= 0 && b <= 255))) continue;
-      let key = 0;
-      for (let i = 0; i < 6; i++) key = key * 256 + (bytes[i] ?? 0);
-      const short = cols[1], long = cols[2] ?? cols[1];
-      if (bitsText === undefined) {
-        if (bytes.length === 3) oui.set(key / 0x1000000, [intern(short), intern(long)]);
-        else if (bytes.length === 6) exact.set(key, short);
-        continue;
-      }
-      const bits = Number(bitsText);
-      if (!(bits > 0 && bits <= 48)) continue;
-      if (bits === 48) { exact.set(key, short); continue; }
-      wka.set(refMaskKey(key, bits), intern(short));
-    }
-  }
-  const ouiKeys = Uint32Array.from([...oui.keys()].sort((a, b) => a - b));
-  const wkaKeys = Float64Array.from([...wka.keys()].sort((a, b) => a - b));
-  return {
-    ouiKeys,
-    ouiShort: Uint32Array.from(ouiKeys, (k) => (oui.get(k) as [number, number])[0]),
-    ouiLong: Uint32Array.from(ouiKeys, (k) => (oui.get(k) as [number, number])[1]),
-    wkaKeys,
-    wkaName: Uint32Array.from(wkaKeys, (k) => wka.get(k) as number),
-    exact,
-    names,
-  };
-}
-
-function refMaskKey(key: number, bits: number): number {
-  const low = 2 ** (48 - bits);
-  return Math.floor(key / low) * low;
-}
+/** The general parse of every line, the reference the fast path must match. */
+const referenceParse = (texts: string[]): ReturnType<typeof parseManuf> => parseManuf(texts, false);
 
 const plain = (t: ReturnType<typeof parseManuf>) => ({
   ouiKeys: [...t.ouiKeys], ouiShort: [...t.ouiShort].map((i) => t.names[i]), ouiLong: [...t.ouiLong].map((i) => t.names[i]),

@@ -8,6 +8,7 @@
 import type { Alert } from '../alert';
 import { addrEq, frameRange, grade, quote } from '../alert';
 import type { Detector, DetectorDef, LimitSettings, Span } from '../detector';
+import { spanAdd } from '../detector';
 import type { PacketFacts } from '../facts';
 import { CappedSet } from '../sketch';
 import { AiServiceDetector } from './ai';
@@ -59,10 +60,7 @@ export class AiGatewayDetector implements Detector {
     }
     if (svc !== undefined) b.sni.add(f.sni as string);
     else b.httpHosts.add(f.httpHostRaw ?? (f.httpHost as string));
-    b.packets++;
-    b.bytes += f.len;
-    b.lastTs = f.ts;
-    b.lastFrame = f.frame;
+    spanAdd(b, f);
   }
 
   flush(): void {}

@@ -19,10 +19,12 @@
 // source's port first, these datagrams are answers, not check-ins.
 import type { Alert } from '../alert';
 import { SYN_ONLY, addrEq, frameRange, grade, singleIp } from '../alert';
-import type { Detector, DetectorDef, LimitSettings, Span } from '../detector';
+import type { DetectorDef, LimitSettings, Span } from '../detector';
+import { spanAdd } from '../detector';
+import { WindowedDetector } from '../windowed';
 import type { PacketFacts } from '../facts';
 import { TCP } from '../facts';
-import { LruMap, medianMad } from '../sketch';
+import { medianMad } from '../sketch';
 import { isExternalV4, isGroupAddress, isInternal } from '../addresses';
 import { u32 } from '../../dissect/bytes';
 import type { InsightsSettings } from '../../../api/insights';
@@ -63,17 +65,14 @@ interface Track extends Span {
   jitter: number;
 }
 
-export class BeaconDetector implements Detector {
-  private readonly tracks: LruMap<string, Track>;
+/** Tracks are the windows: evicting one closes it, as for the other windowed detectors. */
+export class BeaconDetector extends WindowedDetector<Track> {
   private readonly allow: Set<string>;
   private readonly udpIgnore: Set<number>;
-  private readonly done: Alert[] = [];
-  private seq = 0;
-  private flushed = false;
   private readonly scratch = new Float64Array(RING);
 
-  constructor(private readonly s: { beacon: BeaconSettings; limits: LimitSettings }, private readonly maxAlerts: number) {
-    this.tracks = new LruMap(s.limits.maxSources * 4, (_k, t) => this.retire(t));
+  constructor(private readonly s: { beacon: BeaconSettings; limits: LimitSettings }, maxAlerts: number) {
+    super(s.limits.maxSources * 4, maxAlerts);
     this.allow = new Set(s.beacon.allowDestinations);
     this.udpIgnore = new Set(s.beacon.udpIgnorePorts);
   }
@@ -93,8 +92,8 @@ export class BeaconDetector implements Detector {
     const port = f.dstPort as number;
     const key = `${udp ? 'u' : 't'}${f.src}>${f.dst}:${port}`;
     // a datagram inside a burst changes only counters: no reordering of the LRU for it
-    let t = udp ? this.tracks.get(key) : this.tracks.touch(key);
-    if (t !== undefined && udp && f.ts - t.lastTs >= c.udpGapSec) this.tracks.touch(key);
+    let t = udp ? this.wins.get(key) : this.wins.touch(key);
+    if (t !== undefined && udp && f.ts - t.lastTs >= c.udpGapSec) this.wins.touch(key);
     // a pause far longer than the longest period ends a beacon: start over
     if (t !== undefined && f.ts - t.lastTs > c.maxPeriodSec) { this.retire(t); t = undefined; }
     const fresh = t === undefined;
@@ -103,13 +102,10 @@ export class BeaconDetector implements Detector {
         id: null, proto: udp ? 'udp' : 'tcp', src: f.src, dst: f.dst, port, sport: f.srcPort as number, times: new Float64Array(RING), n: 0, lastSport: -1,
         firstTs: f.ts, lastTs: f.ts, firstFrame: f.frame, lastFrame: f.frame, packets: 0, bytes: 0, events: 0, period: 0, jitter: 0,
       };
-      this.tracks.set(key, t);
+      this.wins.set(key, t);
     }
     const gap = f.ts - t.lastTs;
-    t.packets++;
-    t.bytes += f.len;
-    t.lastFrame = f.frame;
-    t.lastTs = f.ts;
+    spanAdd(t, f);
     if (udp) {
       if (!fresh && gap < c.udpGapSec) return; // the same burst
     } else {
@@ -124,7 +120,7 @@ export class BeaconDetector implements Detector {
 
   /** A UDP track whose destination sent to this source's port before this track began: its datagrams answer the other side. */
   private answering(t: Track): boolean {
-    const back = this.tracks.get(`u${t.dst}>${t.src}:${t.sport}`);
+    const back = this.wins.get(`u${t.dst}>${t.src}:${t.sport}`);
     return back !== undefined && back.firstTs <= t.firstTs && back.firstFrame < t.firstFrame;
   }
 
@@ -141,22 +137,7 @@ export class BeaconDetector implements Detector {
     if (regular && t.id === null && !(t.proto === 'udp' && this.answering(t))) t.id = `beaconing:${t.src}>${t.dst}:${t.port}/${t.proto}:${++this.seq}`;
   }
 
-  private retire(t: Track): void {
-    if (t.id !== null && this.done.length < this.maxAlerts) this.done.push(this.toAlert(t, false));
-    t.id = null;
-  }
-
-  flush(): void {
-    this.flushed = true;
-  }
-
-  alerts(): Alert[] {
-    const live: Alert[] = [];
-    for (const t of this.tracks.map.values()) if (t.id !== null) live.push(this.toAlert(t, !this.flushed));
-    return this.done.concat(live);
-  }
-
-  private toAlert(t: Track, ongoing: boolean): Alert {
+  protected toAlert(t: Track, ongoing: boolean): Alert {
     const c = this.s.beacon;
     const span = t.lastTs - t.firstTs;
     const udp = t.proto === 'udp';

@@ -7,6 +7,7 @@ import type { Alert } from '../alert';
 import { frameSet } from '../alert';
 import type { Dissection } from '../../types';
 import type { Detector, DetectorDef, LimitSettings, Span } from '../detector';
+import { spanAdd } from '../detector';
 import { TopK } from '../sketch';
 import { recogniseDns as recogniseDnsExport, recogniseTcp as recogniseTcpExport, type Service } from '../services';
 import type { InsightsSettings } from '../../../api/insights';
@@ -143,10 +144,7 @@ export class PolicyDetector implements Detector {
 
   private count(g: Group, f: PacketFacts, a: string | undefined, b: string | undefined): void {
     if (g.packets === 0) { g.firstTs = f.ts; g.firstFrame = f.frame; }
-    g.packets++;
-    g.bytes += f.len;
-    g.lastTs = f.ts;
-    g.lastFrame = f.frame;
+    spanAdd(g, f);
     if (a !== undefined && b !== undefined) g.pairs.add(`${a} → ${b}`);
   }
 
