@@ -16,6 +16,7 @@ import { tcpFrameBytes } from '../../lib/tcp-frame';
 import { eth, ipv4, udp, dnsQuery } from '../dissect/packets';
 import { hasCommand } from '../../lib/env';
 import { readDecodeAsEntries } from '../../../main/engine/dissect/decode-as';
+import { openLoaded } from '../../lib/service';
 
 const CONFIG = mkdtempSync(join(tmpdir(), 'xs-config-'));
 process.env.XDPSCOPE_CONFIG_DIR = CONFIG;
@@ -37,8 +38,7 @@ function frames(): Array<Buffer | number[]> {
 }
 
 async function openIn(s: EngineService, path: string): Promise<void> {
-  await s.call('openFile', { path });
-  for (let i = 0; i < 500 && s.status().state === 'loading'; i++) await new Promise((r) => setTimeout(r, 10));
+  await openLoaded(s, path);
   assert.equal(s.status().state, 'done');
 }
 

@@ -12,6 +12,7 @@ import { PcapngWriter } from '../../../main/engine/pcapng/writer';
 import { parseCaptureBuffer } from '../../../main/engine/file';
 import type { ProcessInfo } from '../../../main/engine/types';
 import { Scenario, httpRequest, httpResponse, udp, MAC_A, MAC_B } from '../insights/craft';
+import { openLoaded } from '../../lib/service';
 
 process.env.XDPSCOPE_CONFIG_DIR = mkdtempSync(join(tmpdir(), 'xs-config-'));
 const dir = mkdtempSync(join(tmpdir(), 'xs-proc-service-'));
@@ -38,8 +39,7 @@ function capture(): { path: string; web: number[]; stray: number } {
 test('proc.* in the list, the filter, the details, the statistics and a saved copy', async () => {
   const { path, web, stray } = capture();
   const s = new EngineService({ emit: () => {} });
-  await s.call('openFile', { path });
-  for (let i = 0; i < 200 && s.status().state === 'loading'; i++) await new Promise((r) => setTimeout(r, 10));
+  await openLoaded(s, path);
   const b = s.rows(0, 100);
   const names = Array.from(b.process, (i) => b.strings[i]);
   assert.deepEqual(web.map((n) => names[n - 1]), web.map(() => 'curl'));

@@ -15,6 +15,7 @@ import type { DetailNode } from '../../../main/api/types';
 import { runPeers, peersSkipReason } from '../dissect/peers';
 import { hasCommand } from '../../lib/env';
 import { eth, ipv4, udp } from '../dissect/packets';
+import { openLoaded } from '../../lib/service';
 
 process.env.XDPSCOPE_CONFIG_DIR = mkdtempSync(join(tmpdir(), 'xs-config-'));
 const missing = ['curl', 'openssl', 'editcap', 'tshark'].find((c) => !hasCommand(c));
@@ -31,9 +32,7 @@ https.createServer({ key: fs.readFileSync(dir + '/rsa.key'), cert: fs.readFileSy
 
 async function opened(path: string): Promise<EngineService> {
   const s = new EngineService({ emit: () => undefined });
-  await s.call('openFile', { path });
-  // polls the state (no events outside the worker); the bound only turns a hang into a failure
-  for (let i = 0; i < 3000 && s.status().state === 'loading'; i++) await new Promise((r) => setTimeout(r, 10));
+  await openLoaded(s, path);
   assert.equal(s.status().state, 'done', `${path} did not load`);
   return s;
 }
