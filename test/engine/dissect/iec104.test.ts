@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compareFrames, tsharkSkip } from './compare';
-import { tcpFrameBytes } from '../../lib/tcp-frame';
+import { tcpConversation } from '../../lib/tcp-frame';
 import { damageNeverThrows } from './tshark-compare';
 import { mulberry32, testSeed } from '../../lib/rng';
 import { join } from 'node:path';
@@ -16,12 +16,7 @@ const i = (tx: number, rx: number, asdu: number[]): number[] => [0x68, 4 + asdu.
 
 function session(): Buffer[] {
   const f: Buffer[] = [];
-  let cs = 1000, ss = 5000;
-  const c = (p: number[]): void => { f.push(tcpFrameBytes(C, S, 40002, 2404, cs, ss, 0x18, [], Buffer.from(p), 64240)); cs += p.length; };
-  const s = (p: number[]): void => { f.push(tcpFrameBytes(S, C, 2404, 40002, ss, cs, 0x18, [], Buffer.from(p), 64240)); ss += p.length; };
-  f.push(tcpFrameBytes(C, S, 40002, 2404, cs, 0, 0x02, [], Buffer.alloc(0), 64240)); cs++;
-  f.push(tcpFrameBytes(S, C, 2404, 40002, ss, cs, 0x12, [], Buffer.alloc(0), 64240)); ss++;
-  f.push(tcpFrameBytes(C, S, 40002, 2404, cs, ss, 0x10, [], Buffer.alloc(0), 64240));
+  const { c, s } = tcpConversation(f, C, S, 40002, 2404);
   c([0x68, 4, 0x07, 0, 0, 0]); s([0x68, 4, 0x0b, 0, 0, 0]);
   c(i(0, 0, [100, 1, 6, 0, 1, 0, 0, 0, 0, 20]));
   s(i(0, 1, [100, 1, 7, 0, 1, 0, 0, 0, 0, 20]));

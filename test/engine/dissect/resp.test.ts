@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { compareFile, compareFrames, tsharkSkip } from './compare';
 import { hasCommand, isRoot, outputDir } from '../../lib/env';
 import { runDaemon } from './daemon-peers';
-import { tcpFrameBytes } from '../../lib/tcp-frame';
+import { tcpConversation } from '../../lib/tcp-frame';
 import { damageNeverThrows } from './tshark-compare';
 import { mulberry32, testSeed } from '../../lib/rng';
 import { join } from 'node:path';
@@ -42,11 +42,7 @@ test('redis-server and redis-cli agree with tshark', { skip: skip() }, async () 
 test('crafted RESP (pipelined, nested, split) agrees with tshark', { skip: tsharkSkip() }, () => {
   const C = '198.18.0.1', S = '198.18.0.2';
   const f: Buffer[] = [];
-  let cs = 1000, ss = 5000;
-  const c = (p: string): void => { f.push(tcpFrameBytes(C, S, 40007, 6379, cs, ss, 0x18, [], Buffer.from(p, 'latin1'), 64240)); cs += p.length; };
-  const s = (p: string): void => { f.push(tcpFrameBytes(S, C, 6379, 40007, ss, cs, 0x18, [], Buffer.from(p, 'latin1'), 64240)); ss += p.length; };
-  f.push(tcpFrameBytes(C, S, 40007, 6379, cs, 0, 0x02, [], Buffer.alloc(0), 64240)); cs++;
-  f.push(tcpFrameBytes(S, C, 6379, 40007, ss, cs, 0x12, [], Buffer.alloc(0), 64240)); ss++;
+  const { c, s } = tcpConversation(f, C, S, 40007, 6379, { ack: false });
   c('*2\r\n$4\r\nAUTH\r\n$6\r\nsecret\r\n*1\r\n$4\r\nPING\r\n');
   s('+OK\r\n+PONG\r\n');
   c('*3\r\n$6\r\nCONFIG\r\n$3\r\nSET\r\n$3\r\ndir\r\n');

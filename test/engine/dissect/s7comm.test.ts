@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compareFrames, tsharkSkip } from './compare';
-import { tcpFrameBytes } from '../../lib/tcp-frame';
+import { tcpConversation } from '../../lib/tcp-frame';
 import { damageNeverThrows } from './tshark-compare';
 import { mulberry32, testSeed } from '../../lib/rng';
 import { join } from 'node:path';
@@ -20,12 +20,7 @@ const s7 = (rosctr: number, ref: number, param: number[], data: number[] = [], e
 
 export function s7Session(): Buffer[] {
   const f: Buffer[] = [];
-  let cs = 1000, ss = 5000;
-  const c = (p: number[]): void => { f.push(tcpFrameBytes(C, S, 40001, 102, cs, ss, 0x18, [], Buffer.from(p), 64240)); cs += p.length; };
-  const s = (p: number[]): void => { f.push(tcpFrameBytes(S, C, 102, 40001, ss, cs, 0x18, [], Buffer.from(p), 64240)); ss += p.length; };
-  f.push(tcpFrameBytes(C, S, 40001, 102, cs, 0, 0x02, [], Buffer.alloc(0), 64240)); cs++;
-  f.push(tcpFrameBytes(S, C, 102, 40001, ss, cs, 0x12, [], Buffer.alloc(0), 64240)); ss++;
-  f.push(tcpFrameBytes(C, S, 40001, 102, cs, ss, 0x10, [], Buffer.alloc(0), 64240));
+  const { c, s } = tcpConversation(f, C, S, 40001, 102);
   // COTP CR/CC with TSAPs and TPDU size
   c(tpkt([17, 0xe0, 0, 0, 0, 1, 0, 0xc0, 1, 0x0a, 0xc1, 2, 1, 0, 0xc2, 2, 1, 2]));
   s(tpkt([17, 0xd0, 0, 1, 0, 2, 0, 0xc0, 1, 0x0a, 0xc1, 2, 1, 0, 0xc2, 2, 1, 2]));
