@@ -38,3 +38,9 @@ export function tcpConversation(frames: Array<Buffer | number[]>, client: string
   if (opts.ack !== false) frames.push(tcpFrameBytes(client, server, cport, sport, cs, ss, 0x10, [], Buffer.alloc(0), 64240));
   return { c, s };
 }
+
+/** Single TCP segments between `client` and `server`, numbers as given (no bookkeeping); a text payload is Latin-1. */
+export const tcpSegments = (client: string, server: string) =>
+  (fromClient: boolean, cport: number, sport: number, seq: number, ack: number, flags: number, text = ''): Buffer =>
+    fromClient ? tcpFrameBytes(client, server, cport, sport, seq, ack, flags, [], Buffer.from(text, 'latin1'), 64240)
+      : tcpFrameBytes(server, client, sport, cport, seq, ack, flags, [], Buffer.from(text, 'latin1'), 64240);
