@@ -57,8 +57,7 @@ test('Process section, Statistics → Processes and its filter', { skip, timeout
   const served = await startServe([path]);
   const browser = await launchBrowser();
   try {
-    const { page, pageErrors } = await openPage(browser);
-    await page.goto(served.url);
+    const { page, pageErrors } = await openPage(browser, served.url);
     await statusMatches(page, 'captured', new RegExp(`Packets: ${web.length + 1}\\b`), 15_000);
     const proc = page.getByTestId('process');
     await selectUntil(page, 0, proc.locator('[data-process=name]'), 'the process of the SYN');

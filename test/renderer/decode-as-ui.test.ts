@@ -31,8 +31,7 @@ test('Decode As… from a packet makes the Protocol column say FTP, and removing
   const served = await startServe([pcap]);
   const browser = await launchBrowser();
   try {
-    const { page, pageErrors } = await openPage(browser);
-    await page.goto(served.url);
+    const { page, pageErrors } = await openPage(browser, served.url);
     const row = (n: number) => page.locator(`[data-testid=packet-list] .ag-row[row-index="${n}"]`);
     await textMatches(page, row(4).locator('[col-id=protocol]'), /^TCP$/, 'packet 5 before Decode As');
 

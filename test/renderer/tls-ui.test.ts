@@ -10,7 +10,7 @@ import { chmodSync, copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { outputDir, hasCommand } from '../lib/env';
-import { chromiumSkipReason, launchBrowser, openPage, shown, startServe, statusMatches, textMatches } from '../e2e/harness';
+import { chromiumSkipReason, launchBrowser, openPage, shown, startServe, statusMatches, textMatches, firstRowShown } from '../e2e/harness';
 import { runPeers, peersSkipReason } from '../engine/dissect/peers';
 
 process.env.XDPSCOPE_CONFIG_DIR = mkdtempSync(join(tmpdir(), 'xs-config-'));
@@ -39,9 +39,8 @@ test('Preferences → TLS: the key log decrypts Follow TLS Stream and is remembe
   const served = await startServe([pcap]);
   const browser = await launchBrowser();
   try {
-    const { page, pageErrors } = await openPage(browser);
-    await page.goto(served.url);
-    await shown(page, page.locator('[data-testid=packet-list] .ag-row').first(), 'the first row', { timeout: 15_000 });
+    const { page, pageErrors } = await openPage(browser, served.url);
+    await firstRowShown(page);
 
     await page.getByRole('button', { name: 'TLS…' }).click();
     const dialog = page.getByTestId('tls-preferences');
@@ -69,7 +68,7 @@ test('Preferences → TLS: the key log decrypts Follow TLS Stream and is remembe
 
     // remembered: after a reload the preference dialog shows the path, and the engine has it
     await page.reload();
-    await shown(page, page.locator('[data-testid=packet-list] .ag-row').first(), 'the first row after reload', { timeout: 15_000 });
+    await firstRowShown(page, 'the first row after reload');
     await page.getByRole('button', { name: 'TLS…' }).click();
     await shown(page, dialog, 'the TLS preferences dialog again');
     assert.equal(await dialog.getByLabel('(Pre)-Master-Secret log filename (SSLKEYLOGFILE)').inputValue(), keys);
