@@ -8,28 +8,21 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { chmodSync, copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { execFileSync } from 'node:child_process';
 import { outputDir, hasCommand } from '../lib/env';
 import { chromiumSkipReason, launchBrowser, openPage, shown, startServe, statusMatches, textMatches, firstRowShown } from '../e2e/harness';
-import { runPeers, peersSkipReason } from '../engine/dissect/peers';
+import { httpsServerJs, runPeers, peersSkipReason } from '../engine/dissect/peers';
+import { selfSigned } from '../lib/certs';
 
 process.env.XDPSCOPE_CONFIG_DIR = mkdtempSync(join(tmpdir(), 'xs-config-'));
 const OUT = outputDir('tls-ui');
 const skip = chromiumSkipReason() ?? (peersSkipReason() || (hasCommand('openssl') ? false : 'needs openssl'));
 
-const SERVER = `
-const https = require('node:https'), fs = require('node:fs');
-const dir = process.env.CERTS;
-https.createServer({ key: fs.readFileSync(dir + '/rsa.key'), cert: fs.readFileSync(dir + '/rsa.crt'), ALPNProtocols: ['http/1.1'] }, (req, res) => {
-  res.writeHead(200, { 'content-type': 'text/plain', 'content-length': 6 });
-  res.end('secret');
-}).listen(Number(process.env.PORT), process.env.HOST, () => process.stdout.write('listening\\n'));
-`;
+const SERVER = httpsServerJs('secret');
 
 test('Preferences → TLS: the key log decrypts Follow TLS Stream and is remembered', { skip, timeout: 120_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'xs-tls-ui-'));
   chmodSync(dir, 0o755);
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'rsa.key'), '-out', join(dir, 'rsa.crt'), '-days', '1', '-subj', '/CN=tls.test'], { stdio: 'ignore' });
+  selfSigned('rsa', join(dir, 'rsa.key'), join(dir, 'rsa.crt'), 'tls.test');
   process.env.CERTS = dir;
   const keys = join(dir, 'keys.txt');
   const run = await runPeers(SERVER, 443, [['env', `SSLKEYLOGFILE=${keys}`, 'curl', '-sS', '-k', '--tlsv1.3', 'https://{ip}/tls-ui']]);

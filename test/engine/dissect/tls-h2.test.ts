@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runPeers, peersSkipReason, type PeerRun } from './peers';
 import { CLI, hasCommand } from '../../lib/env';
+import { selfSigned } from '../../lib/certs';
 
 const skip = peersSkipReason() || (!hasCommand('openssl') ? 'needs openssl' : false);
 
@@ -40,7 +41,7 @@ after(() => {
 test('HTTP/2 and HTTP/1.1 inside decrypted TLS equal tshark -o tls.keylog_file', { skip }, async () => {
   dir = mkdtempSync(join(tmpdir(), 'xdpscope-tls-h2-'));
   chmodSync(dir, 0o755);
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'rsa.key'), '-out', join(dir, 'rsa.crt'), '-days', '1', '-subj', '/CN=tls.test'], { stdio: 'ignore' });
+  selfSigned('rsa', join(dir, 'rsa.key'), join(dir, 'rsa.crt'), 'tls.test');
   process.env.CERTS = dir;
   const keys = join(dir, 'keys.txt');
   const curl = (...args: string[]): string[] => ['env', `SSLKEYLOGFILE=${keys}`, 'curl', '-sS', '-k', '-A', 'xdpscope-test/1', ...args];
