@@ -60,6 +60,31 @@ function captureBinds(pair: VethPair, dir: string, name: string, users: string[]
   }, (path) => failedBinds(path) === users.length, `${users.length} failed binds in the capture`);
 }
 
+/** Alerts of the login detectors only. */
+const loginAlerts = async (path: string) =>
+  (await analyzeCaptureFile(path)).engine.alerts().filter((a) => a.kind === 'password-spray' || a.kind === 'brute-force');
+
+/**
+ * The live spray-then-brute check: twelve user names failing once each
+ * (`run('spray', users)`) are one password spray against `service` whose
+ * filter selects exactly tshark's `failed` frames; one user name failing
+ * twelve times is one brute force (its frames checked too when
+ * `bruteFrames`).
+ */
+async function sprayThenBrute(run: (name: string, users: string[]) => Promise<string>, users: string[], one: string, service: string,
+  usersRe: RegExp, failed: string, bruteFrames: boolean): Promise<void> {
+  const sprayPath = await run('spray', users);
+  const spray = await loginAlerts(sprayPath);
+  assert.deepEqual(spray.map((a) => [a.kind, a.metrics.service, a.metrics.failures, a.metrics.distinctUsers]), [['password-spray', service, 12, 12]], JSON.stringify(spray.map((a) => a.title)));
+  assert.match(String(spray[0].metrics.users), usersRe);
+  assert.deepEqual(await framesMatching(sprayPath, spray[0].filter), tsharkFrames(sprayPath, failed));
+
+  const brutePath = await run('brute', new Array<string>(12).fill(one));
+  const brute = await loginAlerts(brutePath);
+  assert.deepEqual(brute.map((a) => [a.kind, a.metrics.service, a.metrics.attempts]), [['brute-force', service, 12]]);
+  if (bruteFrames) assert.deepEqual(await framesMatching(brutePath, brute[0].filter), tsharkFrames(brutePath, failed));
+}
+
 test('live: slapd binds as twelve user names are a password spray; one user name twelve times is a brute force', { skip: liveSkip ?? false, timeout: 120_000 }, async () => {
   await withLivePair('xdpscope-spray-', async (pair, dir, daemons) => {
     writeFileSync(join(dir, 'slapd.conf'), [
@@ -73,7 +98,7 @@ test('live: slapd binds as twelve user names are a password spray; one user name
 
     const users = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi', 'ivan', 'judy', 'mallory', 'oscar'];
     const sprayPath = await captureBinds(pair, dir, 'spray', users);
-    const spray = (await analyzeCaptureFile(sprayPath)).engine.alerts().filter((a) => a.kind === 'password-spray' || a.kind === 'brute-force');
+    const spray = await loginAlerts(sprayPath);
     assert.deepEqual(spray.map((a) => a.kind), ['password-spray'], JSON.stringify(spray.map((a) => a.title)));
     const a = spray[0];
     assert.deepEqual([a.metrics.service, a.metrics.failures, a.metrics.distinctUsers, a.metrics.triesPerUser, a.metrics.distinctTargets, a.metrics.crossed], ['LDAP', 12, 12, 1, 1, 'users']);
@@ -82,7 +107,7 @@ test('live: slapd binds as twelve user names are a password spray; one user name
     assert.deepEqual(await framesMatching(sprayPath, a.filter), tsharkFrames(sprayPath, 'ldap.resultCode == 49'));
 
     const brutePath = await captureBinds(pair, dir, 'brute', new Array<string>(12).fill('alice'));
-    const brute = (await analyzeCaptureFile(brutePath)).engine.alerts().filter((x) => x.kind === 'password-spray' || x.kind === 'brute-force');
+    const brute = await loginAlerts(brutePath);
     assert.deepEqual(brute.map((x) => [x.kind, x.metrics.service, x.metrics.attempts]), [['brute-force', 'LDAP', 12]]);
     assert.deepEqual(await framesMatching(brutePath, brute[0].filter), tsharkFrames(brutePath, 'ldap.resultCode == 49'));
   });
@@ -155,16 +180,7 @@ test('live: kinit with wrong passwords against a real KDC — twelve principals 
       }
     }, (path) => tsharkCount(path, 'kerberos.error_code == 24') >= principals.length, `${principals.length} KDC_ERR_PREAUTH_FAILED in the capture`);
 
-    const sprayPath = await run('spray', users);
-    const spray = (await analyzeCaptureFile(sprayPath)).engine.alerts().filter((a) => a.kind === 'password-spray' || a.kind === 'brute-force');
-    assert.deepEqual(spray.map((a) => [a.kind, a.metrics.service, a.metrics.failures, a.metrics.distinctUsers]), [['password-spray', 'Kerberos', 12, 12]], JSON.stringify(spray.map((a) => a.title)));
-    assert.match(String(spray[0].metrics.users), /user\d\d/);
-    assert.deepEqual(await framesMatching(sprayPath, spray[0].filter), tsharkFrames(sprayPath, 'kerberos.error_code == 24'));
-
-    const brutePath = await run('brute', new Array<string>(12).fill('user00'));
-    const brute = (await analyzeCaptureFile(brutePath)).engine.alerts().filter((a) => a.kind === 'password-spray' || a.kind === 'brute-force');
-    assert.deepEqual(brute.map((a) => [a.kind, a.metrics.service, a.metrics.attempts]), [['brute-force', 'Kerberos', 12]]);
-    assert.deepEqual(await framesMatching(brutePath, brute[0].filter), tsharkFrames(brutePath, 'kerberos.error_code == 24'));
+    await sprayThenBrute(run, users, 'user00', 'Kerberos', /user\d\d/, 'kerberos.error_code == 24', true);
   });
 });
 
@@ -193,15 +209,7 @@ test('live: smbclient with wrong passwords against Samba — twelve NTLMSSP user
     }, (path) => tsharkCount(path, 'smb2.nt_status == 0xc000006d') >= users.length, `${users.length} STATUS_LOGON_FAILURE in the capture`);
 
     const users = Array.from({ length: 12 }, (_, i) => `staff${String(i).padStart(2, '0')}`);
-    const sprayPath = await run('spray', users);
-    const spray = (await analyzeCaptureFile(sprayPath)).engine.alerts().filter((a) => a.kind === 'password-spray' || a.kind === 'brute-force');
-    assert.deepEqual(spray.map((a) => [a.kind, a.metrics.service, a.metrics.failures, a.metrics.distinctUsers]), [['password-spray', 'SMB2', 12, 12]], JSON.stringify(spray.map((a) => a.title)));
-    assert.match(String(spray[0].metrics.users), /staff\d\d/);
-    assert.deepEqual(await framesMatching(sprayPath, spray[0].filter), tsharkFrames(sprayPath, 'smb2.nt_status == 0xc000006d'));
-
-    const brutePath = await run('brute', new Array<string>(12).fill('staff00'));
-    const brute = (await analyzeCaptureFile(brutePath)).engine.alerts().filter((a) => a.kind === 'password-spray' || a.kind === 'brute-force');
-    assert.deepEqual(brute.map((a) => [a.kind, a.metrics.service, a.metrics.attempts]), [['brute-force', 'SMB2', 12]]);
+    await sprayThenBrute(run, users, 'staff00', 'SMB2', /staff\d\d/, 'smb2.nt_status == 0xc000006d', false);
   });
 });
 
@@ -237,7 +245,7 @@ for t in ts: t.join()
 print(sum(fails))`;
       assert.equal(pair.exec(pair.clientNs, ['python3', '-c', script], { timeoutMs: 60_000 }).trim(), '12');
     }, (p) => tsharkCount(p, 'ftp.response.code == 530') >= 12, '12 FTP 530 replies in the capture');
-    const got = (await analyzeCaptureFile(path)).engine.alerts().filter((a) => a.kind === 'password-spray' || a.kind === 'brute-force');
+    const got = await loginAlerts(path);
     const decoded = got.filter((a) => a.metrics.service === 'FTP' && a.filter.includes('ftp.response.code'));
     assert.deepEqual(decoded.map((a) => [a.kind, a.metrics.attempts]), [['brute-force', 12]], JSON.stringify(got.map((a) => a.title)));
     assert.deepEqual(await framesMatching(path, decoded[0].filter), tsharkFrames(path, 'ftp.response.code == 530'));
