@@ -6,12 +6,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { chmodSync, copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { outputDir, hasCommand } from '../lib/env';
 import { chromiumSkipReason, launchBrowser, openPage, shown, startServe, statusMatches, textMatches, firstRowShown } from '../e2e/harness';
 import { httpsServerJs, runPeers, peersSkipReason } from '../engine/dissect/peers';
-import { selfSigned } from '../lib/certs';
+import { certsDir } from '../lib/certs';
 
 process.env.XDPSCOPE_CONFIG_DIR = mkdtempSync(join(tmpdir(), 'xs-config-'));
 const OUT = outputDir('tls-ui');
@@ -20,10 +20,7 @@ const skip = chromiumSkipReason() ?? (peersSkipReason() || (hasCommand('openssl'
 const SERVER = httpsServerJs('secret');
 
 test('Preferences → TLS: the key log decrypts Follow TLS Stream and is remembered', { skip, timeout: 120_000 }, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'xs-tls-ui-'));
-  chmodSync(dir, 0o755);
-  selfSigned('rsa', join(dir, 'rsa.key'), join(dir, 'rsa.crt'), 'tls.test');
-  process.env.CERTS = dir;
+  const dir = certsDir('xs-tls-ui-', 'rsa', 'tls.test');
   const keys = join(dir, 'keys.txt');
   const run = await runPeers(SERVER, 443, [['env', `SSLKEYLOGFILE=${keys}`, 'curl', '-sS', '-k', '--tlsv1.3', 'https://{ip}/tls-ui']]);
   const pcap = join(dir, 'tls.pcap');
