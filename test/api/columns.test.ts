@@ -13,6 +13,7 @@ import { EngineService } from '../../main/engine/service/service';
 import { filterFor } from '../../renderer/lib/format';
 import { blockToRows } from '../../renderer/lib/rows';
 import { CAPTURES, sharedCapturesSkipReason } from '../lib/env';
+import { openLoaded } from '../lib/service';
 
 process.env.XDPSCOPE_CONFIG_DIR = mkdtempSync(join(tmpdir(), 'xs-config-'));
 const skip = sharedCapturesSkipReason() ?? false;
@@ -25,8 +26,7 @@ test('column ids are unique and field columns name their fields', () => {
 
 test('every declared column reaches the grid with its value, sorts, and filters to its rows', { skip }, async () => {
   const s = new EngineService({ emit: () => {} });
-  await s.call('openFile', { path: join(CAPTURES, 'zeek-post.pcap') });
-  for (let i = 0; i < 500 && s.status().state === 'loading'; i++) await new Promise((r) => setTimeout(r, 10));
+  await openLoaded(s, join(CAPTURES, 'zeek-post.pcap'));
   const block = s.rows(0, 100);
   // across the wire, checked by the schema the faces use
   const wire = rowBlock.parse(decodeMessage(encodeMessage(block)));

@@ -11,7 +11,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import type { Page } from 'playwright-core';
 import { CAPTURES, sharedCapturesSkipReason } from '../lib/env';
-import { chromiumSkipReason, launchBrowser, openPage, startServe } from './harness';
+import { chromiumSkipReason, firstRowShown, launchBrowser, openPage, startServe } from './harness';
 
 process.env.XDPSCOPE_CONFIG_DIR = mkdtempSync(join(tmpdir(), 'xs-config-'));
 const skip = chromiumSkipReason() ?? sharedCapturesSkipReason() ?? false;
@@ -27,9 +27,8 @@ test('the filter bar warns in amber, errs in red, reads the selected packet, and
   const served = await startServe([join(CAPTURES, 'zeek-post.pcap')]);
   const browser = await launchBrowser();
   try {
-    const { page, pageErrors } = await openPage(browser);
-    await page.goto(served.url);
-    await page.locator('[data-testid=packet-list] .ag-row').first().waitFor({ timeout: 15_000 });
+    const { page, pageErrors } = await openPage(browser, served.url);
+    await firstRowShown(page);
     const filter = page.getByLabel('display filter');
 
     // a field Wireshark knows and we do not decode: amber, the name underlined, tshark's semantics

@@ -72,11 +72,12 @@ export async function launchBrowser(ns?: string): Promise<Browser> {
 /** The size the UI must read well at. */
 export const VIEWPORT = { width: 1280, height: 800 };
 
-/** A new page at VIEWPORT that records uncaught page errors (tests assert there were none). */
-export async function openPage(browser: Browser): Promise<{ page: Page; pageErrors: string[] }> {
+/** A new page at VIEWPORT that records uncaught page errors (tests assert there were none), at `url` if given. */
+export async function openPage(browser: Browser, url?: string): Promise<{ page: Page; pageErrors: string[] }> {
   const page = await browser.newPage({ viewport: VIEWPORT });
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
+  if (url !== undefined) await page.goto(url);
   return { page, pageErrors };
 }
 
@@ -108,6 +109,11 @@ export async function shown(page: Page, loc: Locator, what: string, opts: { time
   await loc.waitFor({ state: opts.state ?? 'visible', timeout }).catch(async (e) => {
     throw new Error(`${what}: not ${opts.state ?? 'visible'} within ${timeout} ms (${firstLine(e)}); the page shows ${await pageSummary(page)}`);
   });
+}
+
+/** Until the packet list shows its first row: the capture a page was opened on has loaded into the grid. */
+export function firstRowShown(page: Page, what = 'the first row'): Promise<void> {
+  return shown(page, page.locator('[data-testid=packet-list] .ag-row').first(), what, { timeout: 15_000 });
 }
 
 /** Wait until a locator's text matches `re`; the error gives the last text seen. */

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import type { Page } from 'playwright-core';
-import { chromiumSkipReason, launchBrowser, openPage, shown, startServe, textMatches } from './harness';
+import { chromiumSkipReason, launchBrowser, openPage, shown, startServe, textMatches, firstRowShown } from './harness';
 import { SYN, Scenario, tcp } from '../engine/insights/craft';
 
 process.env.XDPSCOPE_CONFIG_DIR = mkdtempSync(join(tmpdir(), 'xs-config-'));
@@ -42,9 +42,8 @@ test('Insights settings: a lower threshold re-analyses, a bad key is refused, Sa
   let served = await startServe([pcap]);
   const browser = await launchBrowser();
   try {
-    let { page, pageErrors } = await openPage(browser);
-    await page.goto(served.url);
-    await shown(page, page.locator('[data-testid=packet-list] .ag-row').first(), 'the first row', { timeout: 15_000 });
+    let { page, pageErrors } = await openPage(browser, served.url);
+    await firstRowShown(page);
     await openInsights(page);
     const drawer = page.getByTestId('insights');
     assert.equal(await drawer.getByRole('button', { name: SCAN }).count(), 0, 'under the default threshold');
@@ -73,9 +72,8 @@ test('Insights settings: a lower threshold re-analyses, a bad key is refused, Sa
 
     // a fresh server on the session: the alert and the threshold are back
     served = await startServe([saved]);
-    ({ page, pageErrors } = await openPage(browser));
-    await page.goto(served.url);
-    await shown(page, page.locator('[data-testid=packet-list] .ag-row').first(), 'the first row of the session', { timeout: 15_000 });
+    ({ page, pageErrors } = await openPage(browser, served.url));
+    await firstRowShown(page, 'the first row of the session');
     await openInsights(page);
     await shown(page, page.getByTestId('insights').getByRole('button', { name: SCAN }), 'the scan, reopened');
     await page.getByTestId('insights').getByRole('button', { name: 'Settings…' }).click();

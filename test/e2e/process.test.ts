@@ -11,30 +11,15 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { outputDir } from '../lib/env';
 import { chromiumSkipReason, launchBrowser, openPage, shown, startServe, statusMatches, textMatches } from './harness';
-import { PcapngWriter } from '../../main/engine/pcapng/writer';
 import type { ProcessInfo } from '../../main/engine/types';
-import { Scenario, httpRequest, httpResponse, udp, MAC_A, MAC_B } from '../engine/insights/craft';
+import { processCapture } from '../engine/service/process-capture';
 
 process.env.XDPSCOPE_CONFIG_DIR = mkdtempSync(join(tmpdir(), 'xs-config-'));
 const OUT = outputDir('e2e-process');
 const skip = chromiumSkipReason() ?? false;
 const curl: ProcessInfo = { pid: 4242, name: 'curl', exepath: '/usr/bin/curl', argv: ['curl', '-s', 'http://www.example.org/'], uid: 1000, gid: 1000, user: 'alice', container: 'ab'.repeat(32), cgroup: `/system.slice/docker-${'ab'.repeat(32)}.scope` };
 
-function capture(): { path: string; web: number[]; stray: number } {
-  const s = new Scenario();
-  const web = s.connection(1_700_000_000, '198.18.31.5', '198.18.31.80', 41000, 80, { request: httpRequest('www.example.org'), response: httpResponse(200, 'ok') }).frames;
-  const stray = s.ip(1_700_000_001, udp('198.18.31.9', '198.18.31.5', 5000, 9999, [1]), MAC_B, MAC_A);
-  const path = join(OUT, 'process.pcapng');
-  const w = PcapngWriter.open(path);
-  const ifc = w.addInterface({ linkType: 1, snaplen: 262144 });
-  s.frames.forEach((f, i) => {
-    const out = f.bytes.slice(6, 12).every((b, k) => b === parseInt(MAC_A.split(':')[k], 16));
-    w.writePacket(ifc, BigInt(Math.round(f.ts * 1e9)), Uint8Array.from(f.bytes), f.bytes.length, undefined,
-      web.includes(i + 1) ? { flags: out ? 2 : 1, proc: curl, procAttr: out ? 1 : 2 } : { flags: 1, procAttr: 17 });
-  });
-  w.close();
-  return { path, web, stray };
-}
+const capture = (): { path: string; web: number[]; stray: number } => processCapture(join(OUT, 'process.pcapng'), '198.18.31', curl);
 
 /**
  * Selects a packet-list row until `shows` appears: a click that lands while
@@ -57,8 +42,7 @@ test('Process section, Statistics → Processes and its filter', { skip, timeout
   const served = await startServe([path]);
   const browser = await launchBrowser();
   try {
-    const { page, pageErrors } = await openPage(browser);
-    await page.goto(served.url);
+    const { page, pageErrors } = await openPage(browser, served.url);
     await statusMatches(page, 'captured', new RegExp(`Packets: ${web.length + 1}\\b`), 15_000);
     const proc = page.getByTestId('process');
     await selectUntil(page, 0, proc.locator('[data-process=name]'), 'the process of the SYN');

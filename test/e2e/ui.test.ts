@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { CAPTURES, outputDir, sharedCapturesSkipReason, liveSkipReason, isRoot, hasCommand, HELPER_START_MS } from '../lib/env';
 import { createVethPair } from '../lib/netns';
-import { chromiumSkipReason, filterValue, launchBrowser, openPage, pageCondition, rowsRendered, shown, startServe, statusMatches, textMatches, VIEWPORT } from './harness';
+import { chromiumSkipReason, filterValue, launchBrowser, openPage, pageCondition, rowsRendered, shown, startServe, statusMatches, textMatches, VIEWPORT, firstRowShown } from './harness';
 
 // Keep the user's recent-files list out of tests.
 process.env.XDPSCOPE_CONFIG_DIR = require('node:fs').mkdtempSync(require('node:path').join(require('node:os').tmpdir(), 'xs-config-'));
@@ -50,8 +50,7 @@ test('shared capture: rows, filter, bad filter, enriched details, byte highlight
   const served = await startServe([join(CAPTURES, 'zeek-post.pcap')]);
   const browser = await launchBrowser();
   try {
-    const { page, pageErrors } = await openPage(browser);
-    await page.goto(served.url);
+    const { page, pageErrors } = await openPage(browser, served.url);
 
     // 1. rows and Info text appear
     const post = page.locator('.ag-row', { hasText: 'POST /post HTTP/1.1' });
@@ -234,9 +233,8 @@ test('insights: the alert count shows in the toolbar; opening an alert applies i
   const served = await startServe([join(CAPTURES, 'zeek-get-to-ssh-server.pcap')]);
   const browser = await launchBrowser();
   try {
-    const { page, pageErrors } = await openPage(browser);
-    await page.goto(served.url);
-    await shown(page, page.locator('[data-testid=packet-list] .ag-row').first(), 'the first row', { timeout: 15_000 });
+    const { page, pageErrors } = await openPage(browser, served.url);
+    await firstRowShown(page);
     const insights = page.getByRole('button', { name: /^Insights/ });
     await textMatches(page, insights, /^Insights1$/, 'one alert counted on the Insights button');
     await insights.click();

@@ -3,6 +3,9 @@
 // neighbours fixed so packet counts are exact. Everything is created with
 // unique names and torn down by dispose(); traffic never leaves the pair.
 import { execFileSync, spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 let seq = 0;
 
@@ -87,5 +90,23 @@ export function createVethPair(opts: { mtu?: number; subnet?: number } = {}): Ve
   } catch (err) {
     dispose();
     throw err;
+  }
+}
+
+/**
+ * A veth pair and a scratch folder for one live test with daemons: what
+ * `body` adds to `daemons` is killed, and the pair and the folder are
+ * removed, however the test ends.
+ */
+export async function withLivePair(prefix: string, body: (pair: VethPair, dir: string, daemons: ChildProcess[]) => Promise<void>): Promise<void> {
+  const pair = createVethPair();
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const daemons: ChildProcess[] = [];
+  try {
+    await body(pair, dir, daemons);
+  } finally {
+    for (const d of daemons) d.kill('SIGKILL');
+    pair.dispose();
+    rmSync(dir, { recursive: true, force: true });
   }
 }

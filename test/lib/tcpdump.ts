@@ -34,7 +34,7 @@ export async function startTcpdump(pair: VethPair, side: 'client' | 'server', pa
 }
 
 /** Resolves once `cond` holds, polling; rejects after `ms` naming what it waited for. */
-export async function until(cond: () => boolean, what: string, ms = 20_000): Promise<void> {
+export async function until(cond: () => boolean, what: string, ms = 30_000): Promise<void> {
   const end = Date.now() + ms;
   while (!cond()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);

@@ -12,16 +12,15 @@ import { tmpdir } from 'node:os';
 import { outputDir } from '../lib/env';
 import { chromiumSkipReason, launchBrowser, openPage, shown, startServe, textMatches } from '../e2e/harness';
 import { pcapOf } from '../engine/dissect/compare';
-import { tcpFrameBytes } from '../lib/tcp-frame';
+import { tcpSegments } from '../lib/tcp-frame';
 
 process.env.XDPSCOPE_CONFIG_DIR = mkdtempSync(join(tmpdir(), 'xs-config-'));
 const OUT = outputDir('decode-as-ui');
 const skip = chromiumSkipReason() ?? false;
 
 const C = '198.18.0.1', S = '198.18.0.2';
-const seg = (fromC: boolean, seq: number, ack: number, flags: number, text = ''): Buffer =>
-  fromC ? tcpFrameBytes(C, S, 40001, 2121, seq, ack, flags, [], Buffer.from(text, 'latin1'), 64240)
-    : tcpFrameBytes(S, C, 2121, 40001, seq, ack, flags, [], Buffer.from(text, 'latin1'), 64240);
+const between = tcpSegments(C, S);
+const seg = (fromC: boolean, seq: number, ack: number, flags: number, text = ''): Buffer => between(fromC, 40001, 2121, seq, ack, flags, text);
 
 test('Decode As… from a packet makes the Protocol column say FTP, and removing the entry undoes it', { skip, timeout: 120_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'xs-decode-as-ui-'));
@@ -32,8 +31,7 @@ test('Decode As… from a packet makes the Protocol column say FTP, and removing
   const served = await startServe([pcap]);
   const browser = await launchBrowser();
   try {
-    const { page, pageErrors } = await openPage(browser);
-    await page.goto(served.url);
+    const { page, pageErrors } = await openPage(browser, served.url);
     const row = (n: number) => page.locator(`[data-testid=packet-list] .ag-row[row-index="${n}"]`);
     await textMatches(page, row(4).locator('[col-id=protocol]'), /^TCP$/, 'packet 5 before Decode As');
 

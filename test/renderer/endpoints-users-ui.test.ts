@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { outputDir, ROOT } from '../lib/env';
-import { chromiumSkipReason, launchBrowser, openPage, shown, startServe, textMatches } from '../e2e/harness';
+import { chromiumSkipReason, launchBrowser, openPage, shown, startServe, textMatches, firstRowShown } from '../e2e/harness';
 
 process.env.XDPSCOPE_CONFIG_DIR = mkdtempSync(join(tmpdir(), 'xs-config-'));
 const OUT = outputDir('endpoints-users-ui');
@@ -17,9 +17,8 @@ test('Statistics → Endpoints shows the user names each host sent', { skip, tim
   const served = await startServe([join(ROOT, 'test', 'engine', 'dissect', 'data', 'kerberos.pcap')]);
   const browser = await launchBrowser();
   try {
-    const { page, pageErrors } = await openPage(browser);
-    await page.goto(served.url);
-    await shown(page, page.locator('[data-testid=packet-list] .ag-row').first(), 'the first row', { timeout: 15_000 });
+    const { page, pageErrors } = await openPage(browser, served.url);
+    await firstRowShown(page);
     await page.getByRole('button', { name: 'Statistics' }).click();
     const dialog = page.getByRole('dialog', { name: 'Statistics' });
     await shown(page, dialog, 'the Statistics dialog');

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import type { Page } from 'playwright-core';
 import { outputDir } from '../lib/env';
-import { chromiumSkipReason, filterValue, launchBrowser, openPage, rowsRendered, shown, startServe, statusMatches, textMatches } from '../e2e/harness';
+import { chromiumSkipReason, filterValue, launchBrowser, openPage, rowsRendered, shown, startServe, statusMatches, textMatches, firstRowShown } from '../e2e/harness';
 import { craft } from '../engine/service/follow-capture';
 
 process.env.XDPSCOPE_CONFIG_DIR = mkdtempSync(join(tmpdir(), 'xs-config-'));
@@ -30,9 +30,8 @@ test('context menu: Follow UDP Stream on a UDP row, Follow TCP Stream shows lost
   const served = await startServe([path]);
   const browser = await launchBrowser();
   try {
-    const { page, pageErrors } = await openPage(browser);
-    await page.goto(served.url);
-    await shown(page, page.locator('[data-testid=packet-list] .ag-row').first(), 'the first row', { timeout: 15_000 });
+    const { page, pageErrors } = await openPage(browser, served.url);
+    await firstRowShown(page);
 
     // a UDP datagram: the UDP entry appears, the TCP one is greyed
     await applyFilter(page, 'udp.port == 40500', 4);

@@ -6,31 +6,21 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { chmodSync, copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { execFileSync } from 'node:child_process';
 import { outputDir, hasCommand } from '../lib/env';
-import { chromiumSkipReason, launchBrowser, openPage, shown, startServe, statusMatches, textMatches } from '../e2e/harness';
-import { runPeers, peersSkipReason } from '../engine/dissect/peers';
+import { chromiumSkipReason, launchBrowser, openPage, shown, startServe, statusMatches, textMatches, firstRowShown } from '../e2e/harness';
+import { httpsServerJs, runPeers, peersSkipReason } from '../engine/dissect/peers';
+import { certsDir } from '../lib/certs';
 
 process.env.XDPSCOPE_CONFIG_DIR = mkdtempSync(join(tmpdir(), 'xs-config-'));
 const OUT = outputDir('tls-ui');
 const skip = chromiumSkipReason() ?? (peersSkipReason() || (hasCommand('openssl') ? false : 'needs openssl'));
 
-const SERVER = `
-const https = require('node:https'), fs = require('node:fs');
-const dir = process.env.CERTS;
-https.createServer({ key: fs.readFileSync(dir + '/rsa.key'), cert: fs.readFileSync(dir + '/rsa.crt'), ALPNProtocols: ['http/1.1'] }, (req, res) => {
-  res.writeHead(200, { 'content-type': 'text/plain', 'content-length': 6 });
-  res.end('secret');
-}).listen(Number(process.env.PORT), process.env.HOST, () => process.stdout.write('listening\\n'));
-`;
+const SERVER = httpsServerJs('secret');
 
 test('Preferences → TLS: the key log decrypts Follow TLS Stream and is remembered', { skip, timeout: 120_000 }, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'xs-tls-ui-'));
-  chmodSync(dir, 0o755);
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'rsa.key'), '-out', join(dir, 'rsa.crt'), '-days', '1', '-subj', '/CN=tls.test'], { stdio: 'ignore' });
-  process.env.CERTS = dir;
+  const dir = certsDir('xs-tls-ui-', 'rsa', 'tls.test');
   const keys = join(dir, 'keys.txt');
   const run = await runPeers(SERVER, 443, [['env', `SSLKEYLOGFILE=${keys}`, 'curl', '-sS', '-k', '--tlsv1.3', 'https://{ip}/tls-ui']]);
   const pcap = join(dir, 'tls.pcap');
@@ -39,9 +29,8 @@ test('Preferences → TLS: the key log decrypts Follow TLS Stream and is remembe
   const served = await startServe([pcap]);
   const browser = await launchBrowser();
   try {
-    const { page, pageErrors } = await openPage(browser);
-    await page.goto(served.url);
-    await shown(page, page.locator('[data-testid=packet-list] .ag-row').first(), 'the first row', { timeout: 15_000 });
+    const { page, pageErrors } = await openPage(browser, served.url);
+    await firstRowShown(page);
 
     await page.getByRole('button', { name: 'TLS…' }).click();
     const dialog = page.getByTestId('tls-preferences');
@@ -69,7 +58,7 @@ test('Preferences → TLS: the key log decrypts Follow TLS Stream and is remembe
 
     // remembered: after a reload the preference dialog shows the path, and the engine has it
     await page.reload();
-    await shown(page, page.locator('[data-testid=packet-list] .ag-row').first(), 'the first row after reload', { timeout: 15_000 });
+    await firstRowShown(page, 'the first row after reload');
     await page.getByRole('button', { name: 'TLS…' }).click();
     await shown(page, dialog, 'the TLS preferences dialog again');
     assert.equal(await dialog.getByLabel('(Pre)-Master-Secret log filename (SSLKEYLOGFILE)').inputValue(), keys);

@@ -19,7 +19,7 @@ import { createVethPair, type VethPair } from '../../lib/netns';
 import { exited, waitForOutput } from '../../lib/process';
 import { parseCaptureBuffer } from '../../../main/engine/file';
 import type { RawPacket } from '../../../main/engine/types';
-import { HELPER, clientMac, helloOf, statsReach, tcpSettled } from './util';
+import { HELPER, clientMac, collectPackets, helloOf, statsReach, tcpSettled } from './util';
 import { startCapture, type HostInterface } from '../../../main/engine/capture';
 
 const skip = liveSkipReason() ?? (['tcpdump', 'tshark', 'clang', 'curl', 'python3', 'ethtool', 'ss'].find((c) => !hasCommand(c)) ?? null);
@@ -201,9 +201,7 @@ describe('capture in both directions', { skip: skip ? `needs ${skip}` : false },
     const tcShow = () => pair.exec(pair.clientNs, ['tc', 'filter', 'show', 'dev', pair.clientIf, 'egress']) + pair.exec(pair.clientNs, ['tc', 'qdisc', 'show', 'dev', pair.clientIf]);
     const once = async (kill: boolean) => {
       const cap = startCapture({ iface: pair.clientIf, helper: HELPER, wrapper: ['ip', 'netns', 'exec', pair.clientNs], direction: 'out', egressAttach: 'clsact', filter: 'icmp' });
-      const got: RawPacket[] = [];
-      const reading = (async () => { for await (const b of cap) for (const p of b) got.push({ ...p, data: Buffer.from(p.data) }); })();
-      reading.catch(() => {});
+      const { packets: got, reading } = collectPackets(cap);
       const h = await helloOf(cap);
       assert.equal(h.egressMode, 'clsact');
       assert.equal(h.mode, 'none');

@@ -17,7 +17,7 @@ import { hasCommand, liveSkipReason } from '../../lib/env';
 import { createVethPair, type VethPair } from '../../lib/netns';
 import { startCapture, type HelperCapture, type HostInterface } from '../../../main/engine/capture';
 import type { RawPacket } from '../../../main/engine/types';
-import { HELPER, helloOf, statsReach } from './util';
+import { HELPER, collectPackets, helloOf, statsReach } from './util';
 
 const skip = liveSkipReason() ?? (['xdp-filter', 'python3', 'mount', 'bpftool'].find((c) => !hasCommand(c)) ?? null);
 const tick = () => new Promise<void>((r) => setTimeout(r, 50));
@@ -91,9 +91,7 @@ describe('capture beside a foreign XDP program (xdp-filter)', { skip: skip ? `ne
 
   function capture(): { cap: HelperCapture; frames: RawPacket[]; reading: Promise<void> } {
     const cap = startCapture({ iface: pair.serverIf, helper: HELPER, wrapper: ['ip', 'netns', 'exec', pair.serverNs], filter: 'udp' });
-    const frames: RawPacket[] = [];
-    const reading = (async () => { for await (const b of cap) for (const p of b) frames.push({ ...p, data: Buffer.from(p.data) }); })();
-    reading.catch(() => {});
+    const { packets: frames, reading } = collectPackets(cap);
     return { cap, frames, reading };
   }
 

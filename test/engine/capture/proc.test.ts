@@ -21,7 +21,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { hasCommand, liveSkipReason, outputDir } from '../../lib/env';
 import { createVethPair, type VethPair } from '../../lib/netns';
-import { HELPER, helloOf, tcpSettled } from './util';
+import { HELPER, helloOf, tcpSettled, whileCapturing } from './util';
 import { startCapture, type HelperCapture } from '../../../main/engine/capture';
 import { Dissector } from '../../../main/engine/dissect';
 import { compileDisplayFilter } from '../../../main/engine/filter/compile';
@@ -100,11 +100,8 @@ describe('process attribution (live)', { skip: skip ?? (cgroup2() ? false : 'no 
 
   it('names the process of every packet, both directions, and says when there is none', async () => {
     const cap = startIn(pair);
-    const packets: RawPacket[] = [];
-    const reading = (async () => { for await (const b of cap) for (const p of b) packets.push({ ...p, data: Buffer.from(p.data) }); })();
-    reading.catch(() => {});
-    let curlPid: number, udpPid: number;
-    try {
+    let curlPid = 0, udpPid = 0;
+    const { packets } = await whileCapturing(cap, async () => {
       const hello = await helloOf(cap);
       assert.deepEqual(hello.proc, { on: true }, 'attribution is running');
       // curl lives a few ms; ip netns exec execs it in place, so the child's pid is curl's
@@ -119,12 +116,7 @@ describe('process attribution (live)', { skip: skip ?? (cgroup2() ? false : 'no 
       // a datagram from the server to a port nobody has open on the client
       pair.exec(pair.serverNs, ['python3', '-c', `import socket\nsocket.socket(socket.AF_INET,socket.SOCK_DGRAM).sendto(b'x',('${pair.clientIp}',9999))`]);
       await tcpSettled(pair);
-      // XDP and tcx put each frame in the ring before the stack goes on: stopping drains them all
-      await cap.stop();
-      await reading;
-    } finally {
-      if (!cap.exitInfo) await cap.stop();
-    }
+    });
 
     const http = select(packets, 'tcp.port == 8080');
     assert.ok(http.length >= 8, `the HTTP exchange: ${http.length} packets`);
@@ -164,18 +156,11 @@ describe('process attribution (live)', { skip: skip ?? (cgroup2() ? false : 'no 
   it('names a server that was listening before the capture started', async () => {
     // http.server has listened since before(): no hook saw its socket appear; the start-up pass over open sockets did
     const cap = startIn(pair, 'server');
-    const packets: RawPacket[] = [];
-    const reading = (async () => { for await (const b of cap) for (const p of b) packets.push({ ...p, data: Buffer.from(p.data) }); })();
-    reading.catch(() => {});
-    try {
+    const { packets } = await whileCapturing(cap, async () => {
       assert.deepEqual((await helloOf(cap)).proc, { on: true });
       pair.exec(pair.clientNs, ['curl', '-s', '-o', '/dev/null', `http://${pair.serverIp}:8080/`]);
       await tcpSettled(pair);
-      await cap.stop();
-      await reading;
-    } finally {
-      if (!cap.exitInfo) await cap.stop();
-    }
+    });
     const http = select(packets, 'tcp.port == 8080');
     assert.ok(select(packets, 'tcp.port == 8080 && frame.packet_flags_direction == 1').length >= 3 && select(packets, 'tcp.port == 8080 && frame.packet_flags_direction == 2').length >= 3);
     // ip netns exec execs python in place: the spawned pid is the server's

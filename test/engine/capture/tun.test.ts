@@ -7,8 +7,7 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { hasCommand, liveSkipReason } from '../../lib/env';
 import { startCapture } from '../../../main/engine/capture';
-import type { RawPacket } from '../../../main/engine/types';
-import { HELPER, helloOf, sleep } from './util';
+import { HELPER, collectPackets, helloOf, sleep } from './util';
 
 const WRITER = `
 import fcntl, os, struct, sys
@@ -42,8 +41,7 @@ describe('live capture on a raw-IP (tun) device', { skip: skip ?? false }, () =>
       const cap = startCapture({ iface: 'tun0', helper: HELPER, wrapper: ['ip', 'netns', 'exec', ns], filter: 'udp dst port 53',
         // ingress only: the counts below are the four datagrams written (the ICMP port unreachables they cause leave by egress)
         direction: 'in' });
-      const got: RawPacket[] = [];
-      const reading = (async () => { for await (const b of cap) for (const p of b) got.push({ ...p, data: Buffer.from(p.data) }); })();
+      const { packets: got, reading } = collectPackets(cap);
       const hello = await helloOf(cap);
       writer.stdin.write('go\n');
       await sleep(300);

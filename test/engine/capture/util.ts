@@ -6,6 +6,7 @@ import { ROOT, HELPER_START_MS } from '../../lib/env';
 import type { VethPair } from '../../lib/netns';
 import { startCapture, type HelperCaptureOptions, type CaptureExit, type HelperCapture } from '../../../main/engine/capture';
 import type { CaptureStats, HelloInfo } from '../../../main/engine/capture/protocol';
+import type { RawPacket } from '../../../main/engine/types';
 
 /** The checkout's helper, never an installed copy (which may be older). */
 export const HELPER = join(ROOT, 'helper', 'xdpscope-helper');
@@ -24,6 +25,32 @@ export function helloOf(cap: HelperCapture, timeoutMs = HELPER_START_MS): Promis
     cap.once('hello', (h) => { clearTimeout(t); resolve(h); });
     cap.once('exit', (x: CaptureExit) => { clearTimeout(t); reject(new Error(`helper exited (${x.code}): ${x.message}`)); });
   });
+}
+
+/** Copies out every packet the capture delivers (the stream reuses its buffers); `reading` settles when the stream ends. */
+export function collectPackets(cap: HelperCapture): { packets: RawPacket[]; reading: Promise<void> } {
+  const packets: RawPacket[] = [];
+  const reading = (async () => { for await (const b of cap) for (const p of b) packets.push({ ...p, data: Buffer.from(p.data) }); })();
+  reading.catch(() => {});
+  return { packets, reading };
+}
+
+/**
+ * Runs `during` while the capture's packets are collected, then stops it and
+ * waits for the stream's end: XDP and tcx put each frame in the ring before
+ * the stack goes on, so what `during` caused is all delivered by then. The
+ * capture is stopped however `during` ends, so a failed test leaves no helper.
+ */
+export async function whileCapturing(cap: HelperCapture, during: () => Promise<void>): Promise<{ packets: RawPacket[]; exit: CaptureExit }> {
+  const { packets, reading } = collectPackets(cap);
+  try {
+    await during();
+    const exit = await cap.stop();
+    await reading;
+    return { packets, exit };
+  } finally {
+    if (!cap.exitInfo) await cap.stop();
+  }
 }
 
 export interface Collected {

@@ -21,6 +21,7 @@ import type { RawPacket } from '../../../main/engine/types';
 import type { ColouringRule } from '../../../main/api/types';
 import { loadRendererModule } from '../../renderer/load-renderer';
 import { ROOT } from '../../lib/env';
+import { openLoaded } from '../../lib/service';
 
 const { rowStyles } = loadRendererModule<typeof import('../../../renderer/lib/colouring')>(join(ROOT, 'renderer/lib/colouring.ts'));
 
@@ -76,8 +77,7 @@ function writePcap(path: string): void {
 }
 
 async function openIn(s: EngineService, path: string): Promise<void> {
-  await s.call('openFile', { path });
-  for (let i = 0; i < 500 && s.status().state === 'loading'; i++) await new Promise((r) => setTimeout(r, 10));
+  await openLoaded(s, path);
   assert.equal(s.status().state, 'done');
 }
 

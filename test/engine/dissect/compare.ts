@@ -10,6 +10,9 @@ import { Dissector } from '../../../main/engine/dissect';
 import { parseCaptureBuffer } from '../../../main/engine/file/open';
 import { FieldsFormatter, defaultFieldsOptions } from '../../../main/engine/output/fields';
 import { hasCommand, outputDir } from '../../lib/env';
+import assert from 'node:assert/strict';
+import { damageNeverThrows } from './tshark-compare';
+import { mulberry32, testSeed } from '../../lib/rng';
 
 export const tsharkSkip = (): string | false => (hasCommand('tshark') ? false : 'tshark not installed');
 
@@ -99,4 +102,35 @@ export function summaries(path: string): Array<[string, string]> {
 export function tsharkSummaries(path: string, opts: { decodeAs?: string[] } = {}): Array<[string, string]> {
   const t = spawnSync('tshark', ['-n', '-r', path, ...(opts.decodeAs ?? []).flatMap((d) => ['-d', d]), '-T', 'fields', '-e', '_ws.col.Protocol', '-e', '_ws.col.Info'], { encoding: 'utf8', maxBuffer: 64 << 20 });
   return t.stdout.split('\n').filter((l) => l.length > 0).map((l) => { const [p, i] = l.split('\t'); return [p, i ?? '']; });
+}
+
+/**
+ * A live daemon run's capture judged by tshark: at least `min` frames carry
+ * `proto` (so the run really spoke it), every field agrees ("(subset)"
+ * differences counted once with the plain ones), and random damage past the
+ * Ethernet/IP headers never throws. Returns the comparison for the test's
+ * own checks.
+ */
+export function daemonRunAgrees(pcap: string, fields: string[], o: { name: string; proto: string; label: string; min: number; seed: [string, number] }): Comparison {
+  const r = compareFile(pcap, fields);
+  const n = r.theirs.filter((row) => row[0].includes(`:${o.proto}`)).length;
+  console.log(`# ${o.name}: ${r.cells} cells over ${r.frames} frames (${n} ${o.label}) compared with tshark, ${r.diffs.length} differ`);
+  assert.ok(n >= o.min, `only ${n} ${o.label} frames captured`);
+  assert.deepEqual([...new Set(r.diffs.map((x) => x.replace(/^\(subset\) /, '')))], []);
+  assert.ok(damageNeverThrows(pcap, mulberry32(testSeed(...o.seed)), 60, 34) >= 0);
+  return r;
+}
+
+/**
+ * Crafted frames judged by tshark: every field agrees ("(subset)"
+ * differences counted once with the plain ones), and random damage to the
+ * capture past the Ethernet/IP headers never throws. `label` names the run
+ * in the printed counts (the name by default).
+ */
+export function craftedAgrees(name: string, frames: Array<number[] | Uint8Array>, fields: string[], o: { label?: string; seed: [string, number] }): Comparison {
+  const r = compareFrames(name, frames, fields);
+  console.log(`# ${o.label ?? name}: ${r.cells} cells over ${r.frames} frames compared with tshark, ${r.diffs.length} differ`);
+  assert.deepEqual([...new Set(r.diffs.map((x) => x.replace(/^\(subset\) /, '')))], []);
+  assert.ok(damageNeverThrows(join(outputDir('dissect-compare'), `${name}.pcap`), mulberry32(testSeed(...o.seed)), 60, 34) >= 0);
+  return r;
 }

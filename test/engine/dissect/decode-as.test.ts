@@ -9,15 +9,13 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compareFrames, pcapOf, tsharkSkip } from './compare';
-import { tcpFrameBytes } from '../../lib/tcp-frame';
+import { tcpSegments } from '../../lib/tcp-frame';
 import { eth, ipv4, udp, dnsQuery } from './packets';
 import { CLI, outputDir } from '../../lib/env';
 import { parseDecodeAs } from '../../../main/engine/dissect/decode-as';
 
 const C = '198.18.0.1', S = '198.18.0.2';
-const seg = (fromC: boolean, cp: number, sp: number, seq: number, ack: number, flags: number, text = ''): Buffer =>
-  fromC ? tcpFrameBytes(C, S, cp, sp, seq, ack, flags, [], Buffer.from(text, 'latin1'), 64240)
-    : tcpFrameBytes(S, C, sp, cp, seq, ack, flags, [], Buffer.from(text, 'latin1'), 64240);
+const seg = tcpSegments(C, S);
 
 function frames(): Array<Buffer | number[]> {
   const req = 'GET /x HTTP/1.1\r\nHost: h\r\n\r\n', resp = 'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 3\r\n\r\nok\n';

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compareFrames, tsharkSkip } from './compare';
-import { tcpFrameBytes } from '../../lib/tcp-frame';
+import { tcpConversation } from '../../lib/tcp-frame';
 
 const C = '198.18.0.1', S = '198.18.0.2';
 const adu = (tid: number, unit: number, pdu: number[]): number[] => [tid >> 8, tid & 255, 0, 0, (pdu.length + 1) >> 8, (pdu.length + 1) & 255, unit, ...pdu];
@@ -12,12 +12,7 @@ const w = (v: number): number[] => [v >> 8, v & 255];
 
 function session(): Buffer[] {
   const f: Buffer[] = [];
-  let cs = 1000, ss = 5000;
-  const c = (p: number[]): void => { f.push(tcpFrameBytes(C, S, 40000, 502, cs, ss, 0x18, [], Buffer.from(p), 64240)); cs += p.length; };
-  const s = (p: number[]): void => { f.push(tcpFrameBytes(S, C, 502, 40000, ss, cs, 0x18, [], Buffer.from(p), 64240)); ss += p.length; };
-  f.push(tcpFrameBytes(C, S, 40000, 502, cs, 0, 0x02, [], Buffer.alloc(0), 64240)); cs++;
-  f.push(tcpFrameBytes(S, C, 502, 40000, ss, cs, 0x12, [], Buffer.alloc(0), 64240)); ss++;
-  f.push(tcpFrameBytes(C, S, 40000, 502, cs, ss, 0x10, [], Buffer.alloc(0), 64240));
+  const { c, s } = tcpConversation(f, C, S, 40000, 502);
   c(adu(1, 1, [3, ...w(100), ...w(3)])); s(adu(1, 1, [3, 6, ...w(1), ...w(2), ...w(3)]));
   c(adu(2, 1, [1, ...w(0), ...w(10)])); s(adu(2, 1, [1, 2, 0xff, 0x03]));
   c(adu(3, 1, [6, ...w(7), ...w(1234)])); s(adu(3, 1, [6, ...w(7), ...w(1234)]));

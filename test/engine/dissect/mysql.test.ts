@@ -4,11 +4,9 @@
 // code, SQL state, message) and a refused login — compared cell by cell with tshark.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compareFile, tsharkSkip } from './compare';
+import { tsharkSkip, daemonRunAgrees } from './compare';
 import { hasCommand, isRoot } from '../../lib/env';
 import { runDaemon } from './daemon-peers';
-import { damageNeverThrows } from './tshark-compare';
-import { mulberry32, testSeed } from '../../lib/rng';
 
 const skip = (): string | false => tsharkSkip() || (!isRoot() ? 'needs root (network namespaces)'
   : !hasCommand('mariadbd') && !hasCommand('/usr/sbin/mariadbd') ? 'needs mariadb-server (scripts/setup.sh)'
@@ -36,13 +34,7 @@ test('mariadbd and the mariadb client agree with tshark', { skip: skip() }, asyn
   });
   try {
     assert.match(run.outputs[1], /Access denied/);
-    const r = compareFile(run.pcap, FIELDS);
-    const my = r.theirs.filter((row) => row[0].includes(':mysql')).length;
-    console.log(`# mysql: ${r.cells} cells over ${r.frames} frames (${my} MySQL) compared with tshark, ${r.diffs.length} differ`);
-    assert.ok(my >= 12, `only ${my} MySQL frames captured`);
-    assert.deepEqual([...new Set(r.diffs.map((x) => x.replace(/^\(subset\) /, '')))], []);
-  // damage never throws: random bytes and cuts past the Ethernet/IP headers
-  assert.ok(damageNeverThrows(run.pcap, mulberry32(testSeed('mysql-damage', 3306)), 60, 34) >= 0);
+    daemonRunAgrees(run.pcap, FIELDS, { name: 'mysql', proto: 'mysql', label: 'MySQL', min: 12, seed: ['mysql-damage', 3306] });
   } finally {
     run.dispose();
   }

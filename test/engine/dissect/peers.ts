@@ -124,3 +124,17 @@ export function allClosed(path: string): boolean | 'udp' {
   if (syns === 0) return b.length > 24 ? 'udp' : false;
   return [...open.values()].every((v) => v === 3);
 }
+
+/**
+ * A server program for runPeers: HTTPS with HTTP/1.1 (ALPN), the key and
+ * certificate $CERTS/rsa.key and $CERTS/rsa.crt, answering every request with
+ * `body` as text/plain.
+ */
+export const httpsServerJs = (body: string): string => `
+const https = require('node:https'), fs = require('node:fs');
+const dir = process.env.CERTS;
+https.createServer({ key: fs.readFileSync(dir + '/rsa.key'), cert: fs.readFileSync(dir + '/rsa.crt'), ALPNProtocols: ['http/1.1'] }, (req, res) => {
+  res.writeHead(200, { 'content-type': 'text/plain', 'content-length': ${Buffer.byteLength(body)} });
+  res.end(${JSON.stringify(body)});
+}).listen(Number(process.env.PORT), process.env.HOST, () => process.stdout.write('listening\\n'));
+`;

@@ -6,11 +6,11 @@
 // TLS: what rdp-credssp.test.ts compares with tshark -o tls.keylog_file.
 import { Duplex } from 'node:stream';
 import * as tls from 'node:tls';
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ntlmTokens } from './ntlm-tokens';
 import { RDP_MCS_CONVERSATION } from './rdp-frames';
+import { selfSigned } from '../../lib/certs';
 
 const len = (n: number): number[] => (n < 0x80 ? [n] : n < 0x100 ? [0x81, n] : [0x82, n >> 8, n & 255]);
 const der = (tag: number, body: number[]): number[] => [tag, ...len(body.length), ...body];
@@ -46,7 +46,7 @@ export interface CredSspCapture { messages: Array<[boolean, number[]]>; keylog: 
 /** Runs the exchange; `dir` gets a throw-away certificate (openssl). */
 /** `fail`: the server refuses the logon (TSRequest errorCode STATUS_LOGON_FAILURE, MS-CSSP 3.1.5) and nothing follows. */
 export async function credSspConversation(dir: string, fail = false): Promise<CredSspCapture> {
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'rdp.key'), '-out', join(dir, 'rdp.crt'), '-days', '1', '-subj', '/CN=rdp.test'], { stdio: 'ignore' });
+  selfSigned('rsa', join(dir, 'rdp.key'), join(dir, 'rdp.crt'), 'rdp.test');
   const [neg, chal, auth] = ntlmTokens();
   if (!neg || !chal || !auth) throw new Error('smb.pcap lacks its NTLMSSP tokens');
   const messages: Array<[boolean, number[]]> = [];

@@ -4,19 +4,15 @@
 // values and a value split over two segments — compared cell by cell with tshark.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compareFile, compareFrames, tsharkSkip } from './compare';
-import { hasCommand, isRoot, outputDir } from '../../lib/env';
+import { tsharkSkip, daemonRunAgrees, craftedAgrees } from './compare';
+import { hasCommand, isRoot } from '../../lib/env';
 import { runDaemon } from './daemon-peers';
-import { tcpFrameBytes } from '../../lib/tcp-frame';
-import { damageNeverThrows } from './tshark-compare';
-import { mulberry32, testSeed } from '../../lib/rng';
-import { join } from 'node:path';
+import { tcpConversation } from '../../lib/tcp-frame';
 
 const FIELDS = ['frame.protocols', 'tcp.stream', 'resp.array.length', 'resp.bulk_string.length', 'resp.bulk_string.value', 'resp.string', 'resp.error',
   'resp.integer', '_ws.col.Protocol', '_ws.col.Info', '_ws.malformed'];
 const skip = (): string | false => tsharkSkip() || (!isRoot() ? 'needs root (network namespaces)'
   : !hasCommand('redis-server') || !hasCommand('redis-cli') ? 'needs redis-server and redis-tools (scripts/setup.sh)' : !hasCommand('tcpdump') ? 'needs tcpdump' : false);
-const norm = (diffs: string[]): string[] => [...new Set(diffs.map((x) => x.replace(/^\(subset\) /, '')))];
 
 test('redis-server and redis-cli agree with tshark', { skip: skip() }, async () => {
   const cli = (...args: string[]): string[] => ['redis-cli', '-h', '{ip}', ...args];
@@ -27,13 +23,7 @@ test('redis-server and redis-cli agree with tshark', { skip: skip() }, async () 
   });
   try {
     assert.match(run.outputs[1], /hello world/);
-    const r = compareFile(run.pcap, FIELDS);
-    const n = r.theirs.filter((row) => row[0].includes(':resp')).length;
-    console.log(`# resp: ${r.cells} cells over ${r.frames} frames (${n} RESP) compared with tshark, ${r.diffs.length} differ`);
-    assert.ok(n >= 12, `only ${n} RESP frames captured`);
-    assert.deepEqual(norm(r.diffs), []);
-  // damage never throws: random bytes and cuts past the Ethernet/IP headers
-  assert.ok(damageNeverThrows(run.pcap, mulberry32(testSeed('redis-damage', 6380)), 60, 34) >= 0);
+    daemonRunAgrees(run.pcap, FIELDS, { name: 'resp', proto: 'resp', label: 'RESP', min: 12, seed: ['redis-damage', 6380] });
   } finally {
     run.dispose();
   }
@@ -42,20 +32,12 @@ test('redis-server and redis-cli agree with tshark', { skip: skip() }, async () 
 test('crafted RESP (pipelined, nested, split) agrees with tshark', { skip: tsharkSkip() }, () => {
   const C = '198.18.0.1', S = '198.18.0.2';
   const f: Buffer[] = [];
-  let cs = 1000, ss = 5000;
-  const c = (p: string): void => { f.push(tcpFrameBytes(C, S, 40007, 6379, cs, ss, 0x18, [], Buffer.from(p, 'latin1'), 64240)); cs += p.length; };
-  const s = (p: string): void => { f.push(tcpFrameBytes(S, C, 6379, 40007, ss, cs, 0x18, [], Buffer.from(p, 'latin1'), 64240)); ss += p.length; };
-  f.push(tcpFrameBytes(C, S, 40007, 6379, cs, 0, 0x02, [], Buffer.alloc(0), 64240)); cs++;
-  f.push(tcpFrameBytes(S, C, 6379, 40007, ss, cs, 0x12, [], Buffer.alloc(0), 64240)); ss++;
+  const { c, s } = tcpConversation(f, C, S, 40007, 6379, { ack: false });
   c('*2\r\n$4\r\nAUTH\r\n$6\r\nsecret\r\n*1\r\n$4\r\nPING\r\n');
   s('+OK\r\n+PONG\r\n');
   c('*3\r\n$6\r\nCONFIG\r\n$3\r\nSET\r\n$3\r\ndir\r\n');
   s('*2\r\n*2\r\n:1\r\n$1\r\na\r\n$-1\r\n');
   c('*2\r\n$3\r\nGET\r\n$1');
   c('0\r\n0123456789\r\n');
-  const r = compareFrames('resp', f, FIELDS);
-  console.log(`# resp crafted: ${r.cells} cells over ${r.frames} frames compared with tshark, ${r.diffs.length} differ`);
-  assert.deepEqual(norm(r.diffs), []);
-  // damage never throws: random bytes and cuts past the Ethernet/IP headers
-  assert.ok(damageNeverThrows(join(outputDir('dissect-compare'), 'resp.pcap'), mulberry32(testSeed('resp-damage', 6379)), 60, 34) >= 0);
+  craftedAgrees('resp', f, FIELDS, { label: 'resp crafted', seed: ['resp-damage', 6379] });
 });

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compareFrames, tsharkSkip } from './compare';
-import { tcpFrameBytes } from '../../lib/tcp-frame';
+import { tcpConversation } from '../../lib/tcp-frame';
 
 const C = '198.18.0.1', S = '198.18.0.2';
 
@@ -29,11 +29,7 @@ const SERVER = ['curve25519-sha256,kex-strict-s-v00@openssh.com', 'rsa-sha2-512,
 
 function session(): Buffer[] {
   const f: Buffer[] = [];
-  let cs = 1000, ss = 5000;
-  const c = (p: Buffer, flags = 0x18): void => { f.push(tcpFrameBytes(C, S, 40000, 22, cs, ss, flags, [], p, 64240)); cs += p.length; };
-  const s = (p: Buffer, flags = 0x18): void => { f.push(tcpFrameBytes(S, C, 22, 40000, ss, cs, flags, [], p, 64240)); ss += p.length; };
-  f.push(tcpFrameBytes(C, S, 40000, 22, cs, 0, 0x02, [], Buffer.alloc(0), 64240)); cs++;
-  f.push(tcpFrameBytes(S, C, 22, 40000, ss, cs, 0x12, [], Buffer.alloc(0), 64240)); ss++;
+  const { c, s } = tcpConversation(f, C, S, 40000, 22, { ack: false });
   c(Buffer.alloc(0), 0x10);
   s(Buffer.from('SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n'));
   c(Buffer.from('SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n'));

@@ -7,14 +7,13 @@
 // User-Agent are read from the decrypted HEADERS.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { runPeers, peersSkipReason, type PeerRun } from './peers';
 import { ourFields } from './pcap-lib';
 import { compareDecrypted } from './keylog-compare';
 import { hasCommand } from '../../lib/env';
+import { certsDir } from '../../lib/certs';
 
 const skip = peersSkipReason() || (!hasCommand('chromium') ? 'needs chromium' : !hasCommand('openssl') ? 'needs openssl' : false);
 
@@ -39,11 +38,7 @@ after(() => {
 });
 
 test('Chromium --ssl-key-log-file: TLS 1.3 and HTTP/2 decrypted as tshark decrypts them', { skip, timeout: 120_000 }, async () => {
-  dir = mkdtempSync(join(tmpdir(), 'xdpscope-chromium-'));
-  chmodSync(dir, 0o755);
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(dir, 'k.pem'),
-    '-out', join(dir, 'c.pem'), '-subj', '/CN=chromium.test', '-days', '1'], { stdio: 'ignore' });
-  process.env.CERTS = dir;
+  dir = certsDir('xdpscope-chromium-', 'ec', 'chromium.test');
   const keys = join(dir, 'keys.txt');
   run = await runPeers(SERVER, 443, [['timeout', '60', 'chromium', '--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
     `--user-data-dir=${join(dir, 'profile')}`, `--ssl-key-log-file=${keys}`, '--ignore-certificate-errors', '--dump-dom', 'https://{ip}/']]);

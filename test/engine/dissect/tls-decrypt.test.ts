@@ -23,6 +23,7 @@ import { setTlsKeylogPreference } from '../../../main/engine/dissect/keylog';
 import { saveSession } from '../../../main/engine/session/save';
 import { openSession } from '../../../main/engine/session/open';
 import { EngineService } from '../../../main/engine/service/service';
+import { openLoaded } from '../../lib/service';
 
 const skip = !isRoot() ? 'needs root (network namespaces)'
   : !hasCommand('ip') ? 'needs iproute2'
@@ -260,8 +261,7 @@ test('through the engine service: the key log preference decrypts an opened file
     assert.equal(set.path, KEYS());
     assert.equal(set.error, null);
     assert.equal(set.connections, CASES.length);
-    await svc.call('openFile', { path: PCAP() });
-    for (let i = 0; i < 1000 && svc.status().state === 'loading'; i++) await new Promise((r) => setTimeout(r, 10));
+    await openLoaded(svc, PCAP());
     const f = await svc.call('setFilter', { text: 'http.request.method == "GET"' });
     assert.equal(f.displayed, CASES.length);
     const saved = join(dir, 'svc-saved.pcapng'), stripped = join(dir, 'svc-stripped.pcapng');

@@ -6,11 +6,11 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { runPeers, peersSkipReason, type PeerRun } from './peers';
 import { CLI, hasCommand } from '../../lib/env';
+import { certsDir } from '../../lib/certs';
 
 const skip = peersSkipReason() || (!hasCommand('openssl') ? 'needs openssl' : false);
 
@@ -38,10 +38,7 @@ after(() => {
 });
 
 test('HTTP/2 and HTTP/1.1 inside decrypted TLS equal tshark -o tls.keylog_file', { skip }, async () => {
-  dir = mkdtempSync(join(tmpdir(), 'xdpscope-tls-h2-'));
-  chmodSync(dir, 0o755);
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'rsa.key'), '-out', join(dir, 'rsa.crt'), '-days', '1', '-subj', '/CN=tls.test'], { stdio: 'ignore' });
-  process.env.CERTS = dir;
+  dir = certsDir('xdpscope-tls-h2-', 'rsa', 'tls.test');
   const keys = join(dir, 'keys.txt');
   const curl = (...args: string[]): string[] => ['env', `SSLKEYLOGFILE=${keys}`, 'curl', '-sS', '-k', '-A', 'xdpscope-test/1', ...args];
   run = await runPeers(SERVER, 443, [

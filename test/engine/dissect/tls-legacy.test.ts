@@ -8,14 +8,13 @@
 // tls.keylog_file on the same capture.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { runPeers, peersSkipReason, type PeerRun } from './peers';
 import { ourFields } from './pcap-lib';
 import { compareDecrypted } from './keylog-compare';
 import { hasCommand } from '../../lib/env';
+import { certsDir } from '../../lib/certs';
 
 const skip = peersSkipReason() || (!hasCommand('openssl') ? 'needs openssl' : false);
 
@@ -37,11 +36,7 @@ after(() => {
 });
 
 test('TLS 1.0 and 1.1 (CBC, chained and explicit IVs, MD5/SHA-1 PRF) decrypt as tshark decrypts them', { skip, timeout: 90_000 }, async () => {
-  dir = mkdtempSync(join(tmpdir(), 'xdpscope-tls-legacy-'));
-  chmodSync(dir, 0o755);
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(dir, 'k.pem'),
-    '-out', join(dir, 'c.pem'), '-subj', '/CN=legacy.test', '-days', '1'], { stdio: 'ignore' });
-  process.env.CERTS = dir;
+  dir = certsDir('xdpscope-tls-legacy-', 'ec', 'legacy.test');
   const keys = join(dir, 'keys.txt');
   const curl = (v: string, cipher: string, url: string): string[] => ['env', `SSLKEYLOGFILE=${keys}`, 'curl', '-sS', '-k', `--tlsv${v}`, '--tls-max', v,
     '--ciphers', `${cipher}:@SECLEVEL=0`, url];

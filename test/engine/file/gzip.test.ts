@@ -13,6 +13,7 @@ import { openCaptureFile, parseCaptureBuffer } from '../../../main/engine/file/o
 import { captureNames, capturePath, packetKey, readAll } from './helpers';
 import { CLI } from '../../lib/env';
 import { EngineService } from '../../../main/engine/service/service';
+import { openLoaded } from '../../lib/service';
 
 const skip = sharedCapturesSkipReason() ?? undefined;
 
@@ -89,8 +90,7 @@ function cliRead(path: string): Promise<{ code: number | null; lines: number; st
 async function serviceOpen(path: string): Promise<EngineService> {
   process.env.XDPSCOPE_CONFIG_DIR ??= mkdtempSync(join(tmpdir(), 'xs-config-'));
   const s = new EngineService({ emit: () => undefined });
-  await s.call('openFile', { path });
-  for (let i = 0; i < 1000 && s.status().state === 'loading'; i++) await new Promise((r) => setTimeout(r, 10));
+  await openLoaded(s, path);
   return s;
 }
 

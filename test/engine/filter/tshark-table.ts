@@ -1,360 +1,40 @@
-// Display filters checked against tshark 4.0 (`tshark -r FILE -Y FILTER`),
-// each over the few shared captures where it selects something interesting.
-// tshark's answers are stored in tshark-answers.json (refresh:
-// `XDPSCOPE_FILTER_TSHARK=all node --test dist/test/engine/filter/tshark-table.test.js`).
-
-const P = 'zeek-post.pcap'; // IPv4/TCP/HTTP POST, 14 frames
-const V = 'zeek-vlan-pcp-dei.pcapng'; // untagged / single / double 802.1Q (vlan.id 10,20)
-const Q = 'zeek-icmp_dot1q.pcap'; // VLAN 123, ARP + ICMP echo
-const D = 'gopacket-test_dns.pcap'; // UDP DNS queries
-const S = 'zeek-ipv6.pcap'; // IPv6/TCP SMTP
-const I6 = 'tcpdump-icmpv6.pcap'; // ICMPv6 RA/MLDv2, hop-by-hop options
-const L2 = 'zeek-linux_dlt_sll2.pcap'; // SLL2: ICMP, ICMPv6, ARP
-const F4 = 'zeek-fragmented-4.pcap'; // IPv4 fragments
-const E = 'gopacket-test_ethernet.pcap'; // TCP handshake + HTTP GET
-const A = 'zeek-arp.pcap'; // ARP
-const C = 'zeek-100-continue.pcap'; // 66 frames HTTP with 100-continue
-const PP = 'tcpdump-pptp.pcap'; // big-endian pcap, PPTP over TCP, GRE
-const T = 'zeek-chrome-34-google.pcap'; // TLS ClientHello with SNI
-// crafted (test/engine/filter/data/multi-ip.pcap, 665 bytes): ICMP errors quoting
-// UDP/TCP/ICMP datagrams, IP-in-IP and GRE tunnels: two IP headers per frame
-const M = 'data/multi-ip.pcap';
+// The display-filter cases judged by tshark 4.0 are data: they live one case
+// a line in tshark-table.txt and tshark-language.txt (the format is described
+// at the top of tshark-table.txt), so a case reads as the filter a user types,
+// without a language's quoting around it.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from '../../lib/env';
 
 export interface FilterCase {
   filter: string;
   files: string[];
 }
 
-const MIX = [P, D, Q];
+/** Parses a case table; a malformed line throws with its file and line number rather than silently dropping a case. */
+export function readCases(name: string): FilterCase[] {
+  const path = join(ROOT, 'test', 'engine', 'filter', name);
+  const alias = new Map<string, string>();
+  const cases: FilterCase[] = [];
+  readFileSync(path, 'utf8').split('\n').forEach((line, i) => {
+    if (line.trim() === '' || line.startsWith('#')) return;
+    const where = `${path}:${i + 1}`;
+    const m = /^(\S+) +(.+)$/.exec(line);
+    if (!m) throw new Error(`${where}: expected "CAPTURES FILTER" or "@ALIAS FILE"`);
+    const [, head, rest] = m;
+    if (head.startsWith('@')) {
+      alias.set(head.slice(1), rest.replace(/ +#.*$/, ''));
+      return;
+    }
+    const files = head.split(',').map((a) => {
+      const file = alias.get(a);
+      if (file === undefined) throw new Error(`${where}: unknown capture alias ${a}`);
+      return file;
+    });
+    const filter = rest.startsWith('json:') ? (JSON.parse(rest.slice(5)) as string) : rest;
+    cases.push({ filter, files });
+  });
+  return cases;
+}
 
-export const TSHARK_TABLE: FilterCase[] = [
-  // --- existence, protocols as fields
-  { filter: 'tcp', files: [P, D, Q] },
-  { filter: 'udp', files: [D, P, L2] },
-  { filter: 'ip', files: [Q, S, L2] },
-  { filter: 'ipv6', files: [S, I6, L2, P] },
-  { filter: 'arp', files: [Q, A, L2] },
-  { filter: 'icmp', files: [Q, L2] },
-  { filter: 'icmpv6', files: [I6, L2] },
-  { filter: 'vlan', files: [V, Q, P] },
-  { filter: 'eth', files: [L2, P] },
-  { filter: 'sll', files: [L2, P] },
-  { filter: 'tcp.options', files: [P, S, E] },
-  { filter: 'tcp.options.mss_val', files: [P, S] },
-  { filter: 'tcp.payload', files: [P, S, C] },
-  { filter: 'ip.flags.mf', files: [F4, P] },
-  { filter: 'ipv6.hopopts', files: [I6, S] },
-  { filter: 'gre', files: [PP, P] },
-  { filter: 'frame', files: [P] },
-  // --- equality and ordering, word and C-style operators
-  { filter: 'tcp.port == 80', files: [P, V, S, E] },
-  { filter: 'tcp.port eq 80', files: [P, S] },
-  { filter: 'tcp.dstport != 80', files: [P, V] },
-  { filter: 'tcp.dstport ne 80', files: [P, V] },
-  { filter: 'tcp.len > 0', files: [P, S, E] },
-  { filter: 'tcp.len gt 100', files: [P, S, C] },
-  { filter: 'tcp.len < 20', files: [P, S] },
-  { filter: 'tcp.len lt 1', files: [P, E] },
-  { filter: 'tcp.len >= 17', files: [P, S] },
-  { filter: 'tcp.len ge 160', files: [P, C] },
-  { filter: 'tcp.len <= 1', files: [P, S] },
-  { filter: 'tcp.len le 0', files: [E, V] },
-  { filter: 'ip.ttl > 60', files: [P, D, Q] },
-  { filter: 'ip.ttl == 64', files: [Q, P, F4] },
-  { filter: 'ip.len > 100', files: [P, D, Q] },
-  { filter: 'udp.length < 50', files: [D] },
-  { filter: 'udp.srcport == 5301', files: [D] },
-  { filter: 'udp.dstport == 53', files: [D, L2] },
-  { filter: 'tcp.srcport > tcp.dstport', files: [P, S, V] },
-  { filter: 'tcp.srcport == tcp.dstport', files: [P] },
-  { filter: 'ip.src == ip.dst', files: [L2, P] },
-  { filter: 'ip.id == 0', files: [P, V, F4] },
-  { filter: 'ip.hdr_len == 20', files: [P, F4] },
-  { filter: 'icmp.type == 8', files: [Q, L2] },
-  { filter: 'icmp.type == 0', files: [Q, L2] },
-  { filter: 'icmpv6.type == 134', files: [I6] },
-  { filter: 'icmpv6.type == 143', files: [I6] },
-  { filter: 'arp.opcode == 1', files: [A, Q, L2] },
-  { filter: 'arp.opcode == 2', files: [A, Q] },
-  // --- multi-occurrence semantics (== any, != all, === all, !== / ~= any)
-  { filter: 'vlan.id == 20', files: [V, Q] },
-  { filter: 'vlan.id == 10', files: [V] },
-  { filter: 'vlan.id != 20', files: [V] },
-  { filter: 'vlan.id != 10', files: [V] },
-  { filter: 'vlan.id ~= 20', files: [V] },
-  { filter: 'vlan.id !== 20', files: [V] },
-  { filter: 'vlan.id === 20', files: [V] },
-  { filter: 'vlan.id === 123', files: [Q] },
-  { filter: 'vlan.id any_eq 10', files: [V] },
-  { filter: 'vlan.id all_ne 10', files: [V] },
-  { filter: 'vlan.id all_eq 20', files: [V] },
-  { filter: 'vlan.id any_ne 10', files: [V] },
-  { filter: 'vlan.id > 15', files: [V] },
-  { filter: 'vlan.id < 15', files: [V] },
-  { filter: 'not vlan.id == 10', files: [V] },
-  { filter: 'not vlan.id != 10', files: [V] },
-  { filter: 'count(vlan.id) == 2', files: [V, Q] },
-  { filter: 'count(vlan.id) == 1', files: [V, Q] },
-  { filter: 'ip.addr == 192.168.1.100', files: [V] },
-  { filter: 'ip.addr != 192.168.1.100', files: [V, P] },
-  { filter: 'ip.addr ~= 192.168.1.100', files: [V] },
-  { filter: 'ip.addr === 192.0.2.1', files: [L2] },
-  { filter: 'ip.addr != 141.142.228.5', files: [P, D] },
-  { filter: 'tcp.port != 80', files: [P, S] },
-  { filter: 'tcp.port !== 80', files: [P, S] },
-  { filter: 'tcp.port === 25', files: [S] },
-  { filter: 'eth.addr == 16:4b:df:50:b2:93', files: [V, P] },
-  { filter: 'eth.addr != c8:bc:c8:96:d2:a0', files: [P] },
-  { filter: 'ipv6.addr == fe80::215:17ff:fecc:e546', files: [I6] },
-  { filter: 'ipv6.addr != ff02::16', files: [I6] },
-  // --- two IP headers: ICMP errors and tunnels
-  { filter: 'ip.src == 198.18.0.1', files: [M] },
-  { filter: 'ip.src != 198.18.0.1', files: [M] },
-  { filter: 'ip.src ~= 198.18.0.1', files: [M] },
-  { filter: 'ip.src === 198.18.0.1', files: [M] },
-  { filter: 'ip.dst == 203.0.113.5', files: [M] },
-  { filter: 'ip.addr == 10.0.0.0/8', files: [M] },
-  { filter: 'ip.addr != 198.18.0.0/15', files: [M] },
-  { filter: 'count(ip.src) == 2', files: [M] },
-  { filter: 'count(ip) == 2 and not icmp', files: [M] },
-  { filter: 'ip.src#2 == 198.18.0.1', files: [M] },
-  { filter: 'ip.dst#1 == 198.18.0.1', files: [M] },
-  { filter: 'ip.ttl#2 < 64', files: [M] },
-  { filter: 'ip.proto == 1 and ip.proto == 17', files: [M] },
-  { filter: 'ip.proto === 1', files: [M] },
-  { filter: 'icmp.type == 3 and udp.dstport == 53', files: [M] },
-  { filter: 'icmp.type ~= 3', files: [M] },
-  { filter: 'icmp.type != 8', files: [M] },
-  { filter: 'tcp.flags.syn == 1 and ip.proto == 4', files: [M] },
-  { filter: 'gre and udp', files: [M] },
-  { filter: 'ip.src in {10.2.2.2, 198.18.0.254}', files: [M] },
-  { filter: 'ip.src[0] == 0a', files: [M] },
-  { filter: 'ip.id == 7', files: [M] },
-  // --- logic and precedence
-  { filter: 'tcp and ip', files: MIX },
-  { filter: 'tcp && ip', files: MIX },
-  { filter: 'tcp or udp', files: [P, D, Q, L2] },
-  { filter: 'tcp || udp', files: [D, Q] },
-  { filter: 'not tcp', files: MIX },
-  { filter: '!tcp', files: MIX },
-  { filter: '! tcp', files: [Q] },
-  { filter: 'not not tcp', files: [P, D] },
-  { filter: 'tcp.flags.syn == 1 or tcp.flags.fin == 1 and tcp.flags.ack == 0', files: [P, E] },
-  { filter: '(tcp.flags.syn == 1 or tcp.flags.fin == 1) and tcp.flags.ack == 0', files: [P, E] },
-  { filter: 'tcp.flags.syn == 1 and tcp.flags.ack == 1 or tcp.flags.fin == 1', files: [P, E] },
-  { filter: 'tcp.flags.syn == 1 and (tcp.flags.ack == 1 or tcp.flags.fin == 1)', files: [P, E] },
-  { filter: 'not tcp.port == 80 and ip', files: [P, D] },
-  { filter: 'not (tcp.port == 80 and ip)', files: [P, D] },
-  { filter: 'not tcp.flags.syn == 1 or udp', files: [P, D] },
-  { filter: '!(tcp.len > 0) && tcp', files: [P, S] },
-  { filter: 'icmp or arp and vlan', files: [Q, L2] },
-  { filter: '(icmp or arp) and vlan', files: [Q, L2] },
-  { filter: 'ip.src == 10.0.0.1 or ip.dst == 10.0.0.1 and tcp.flags.fin == 1', files: [F4] },
-  { filter: '((tcp))', files: [P] },
-  // --- integer literal forms
-  { filter: 'tcp.port == 0x50', files: [P, S] },
-  { filter: 'tcp.port == 0X19', files: [S] },
-  { filter: 'tcp.port == 0120', files: [P] },
-  { filter: 'tcp.port == 031', files: [S] },
-  { filter: 'tcp.flags == 0x012', files: [P, V] },
-  { filter: 'tcp.flags == 18', files: [P, V] },
-  { filter: 'ip.proto == 17', files: [D, L2] },
-  { filter: 'tcp.len == \'\\x11\'', files: [P] },
-  { filter: 'ip.dsfield == 0', files: [P, D] },
-  // --- booleans
-  { filter: 'tcp.flags.syn == True', files: [P, E] },
-  { filter: 'tcp.flags.syn == False', files: [P, E] },
-  { filter: 'tcp.flags.syn == TRUE', files: [P] },
-  { filter: 'tcp.flags.syn == 1', files: [P, S] },
-  { filter: 'tcp.flags.syn == 0', files: [P, S] },
-  { filter: 'tcp.flags.push == 1 && tcp.flags.ack == 1', files: [P, S] },
-  { filter: 'tcp.flags.reset == 1', files: [P, E, C] },
-  { filter: 'ip.flags.df == 1', files: [P, D, F4] },
-  { filter: 'ip.flags.mf == 1', files: [F4] },
-  { filter: 'ip.flags.mf == 0', files: [F4] },
-  { filter: 'tcp.flags.syn', files: [P] },
-  // --- protocols by value: their bytes run to the end of the frame; len() is the layer's own length
-  { filter: 'tcp contains "POST"', files: [P, C] },
-  { filter: 'ip contains "POST"', files: [P] },
-  { filter: 'eth contains "POST"', files: [P] },
-  { filter: 'http contains "POST"', files: [P] },
-  { filter: 'len(ip) == 20', files: [P, Q] },
-  { filter: 'len(tcp) > 20', files: [P, S] },
-  { filter: 'tcp[0:2] == 00:50', files: [P] },
-  { filter: 'ip[9] == 06', files: [P, D] },
-  { filter: 'eth[12:2] == 81:00', files: [V, Q] },
-  { filter: 'udp[2:2] == 00:35', files: [D] },
-  // --- strings, escapes, contains, matches, case rules
-  { filter: 'tcp.flags.str == "\u00b7\u00b7\u00b7\u00b7\u00b7\u00b7\u00b7A\u00b7\u00b7S\u00b7"', files: [P] },
-  { filter: 'tcp.flags.str contains "F"', files: [P, E] },
-  { filter: 'tcp.flags.str matches "A.*S"', files: [P] },
-  { filter: 'tcp.flags.str matches "^\\xb7+A\\xb7+S"', files: [P] },
-  { filter: 'tcp.flags.str ~ "f$"', files: [P] },
-  { filter: 'tcp.flags.str matches "(?-i)f$"', files: [P] },
-  { filter: 'frame contains "httpbin"', files: [P, E] },
-  { filter: 'frame contains "HTTPBIN"', files: [P] },
-  { filter: 'frame matches "HTTPBIN"', files: [P] },
-  { filter: 'frame matches "(?-i)HTTPBIN"', files: [P] },
-  { filter: 'frame matches "post /[a-z]+"', files: [P, C] },
-  { filter: 'frame contains "\\x48\\x54\\x54\\x50"', files: [P, E] },
-  { filter: 'frame contains "\\110\\124\\124\\120/1.1 200"', files: [P, E] },
-  { filter: 'tcp.payload contains "HTTP/1.1"', files: [P, E] },
-  { filter: 'tcp.payload matches "^(GET|POST) "', files: [P, E, C] },
-  { filter: 'tcp.payload matches r"^HTTP/1\\.[01] [0-9]{3}"', files: [P, C] },
-  { filter: 'udp.payload contains 03:77:77:77', files: [D] },
-  { filter: 'udp.payload && len(udp.payload) > 30', files: [D, F4] },
-  // the SEQ/ACK analysis item exists only when it has something to say
-  { filter: 'tcp.analysis', files: [P, C, E, S] },
-  { filter: 'tls.app_data', files: [T, P] },
-  // a protocol item inside a layer compares its own bytes; a layer its bytes to the frame's end
-  { filter: 'tcp.options.sack_perm == 04:02', files: [E, C] },
-  { filter: 'tcp.options.nop == 01', files: [E, C] },
-  { filter: 'ipv6.hopopts == 3a:00:05:02:00:00:01:00', files: [I6] },
-  { filter: 'len(ipv6.hopopts) == 8', files: [I6] },
-  { filter: 'http.file_data contains "origin"', files: [P, C] },
-  { filter: 'http.file_data matches "^<!DOCTYPE"', files: [C] },
-  { filter: 'tls.handshake.certificate_length > 1000', files: [T] },
-  { filter: 'tls.handshake.certificate contains 55:04:03', files: [T] },
-  { filter: 'len(tls.app_data) > 500', files: [T] },
-  { filter: 'tcp && !tcp.analysis', files: [P, C, E] },
-  { filter: 'tcp.payload contains "Expect: 100-continue"', files: [C] },
-  // --- byte strings, separators, slices
-  { filter: 'frame contains 50:4f:53:54', files: [P, C] },
-  { filter: 'frame contains 50.4f.53.54', files: [P] },
-  { filter: 'frame contains 50-4f-53-54', files: [P] },
-  { filter: 'frame contains 47:45:54', files: [E, P] },
-  { filter: 'eth.src == c8:bc:c8:96:d2:a0', files: [P] },
-  { filter: 'eth.src == c8-bc-c8-96-d2-a0', files: [P] },
-  { filter: 'eth.dst == 00:10:db:88:d2:ef', files: [P] },
-  { filter: 'eth.dst == ff:ff:ff:ff:ff:ff', files: [A, Q] },
-  { filter: 'eth.src[0:3] == c8:bc:c8', files: [P] },
-  { filter: 'eth.src[0:3] == 00:10:db', files: [P] },
-  { filter: 'eth.src[3] == 96', files: [P] },
-  { filter: 'eth.src[-1] == ef', files: [P] },
-  { filter: 'eth.src[-2:] == d2:a0', files: [P] },
-  { filter: 'eth.src[1-2] == bc:c8', files: [P] },
-  { filter: 'eth.src[:2] == 00:10', files: [P] },
-  { filter: 'eth.src[4:] == d2:ef', files: [P] },
-  { filter: 'eth.src[0:1,4-5] == c8:d2:a0', files: [P] },
-  { filter: 'frame[0:2] == c8:bc', files: [P] },
-  { filter: 'frame[12:2] == 08:00', files: [P, S, V] },
-  { filter: 'frame[12:2] == 81:00', files: [V, Q] },
-  { filter: 'frame[23] == 06', files: [P, D] },
-  { filter: 'frame[-4:] == 00:00:00:00', files: [Q, P] },
-  { filter: 'frame[54:4] == "POST"', files: [P] },
-  { filter: 'ip.src[0] == 8d', files: [P] },
-  { filter: 'ip.src[0:2] == c0:a8', files: [V, Q] },
-  { filter: 'tcp.payload[0:4] == "HTTP"', files: [P, E] },
-  { filter: 'udp.payload[2:2] == 01:00', files: [D] },
-  { filter: 'ipv6.src[0:2] == fe:80', files: [I6, L2, S] },
-  // --- addresses and CIDR
-  { filter: 'ip.src == 141.142.228.5', files: [P] },
-  { filter: 'ip.dst == 54.243.55.129', files: [P] },
-  { filter: 'ip.addr == 141.142.0.0/16', files: [P, D] },
-  { filter: 'ip.addr == 192.168.123.0/24', files: [Q, V] },
-  { filter: 'ip.src == 198.18.0.0/15', files: [P, D] },
-  { filter: 'ip.src == 109.0.0.0/8', files: [D] },
-  { filter: 'ip.dst == 95.211.92.14/31', files: [D] },
-  { filter: 'ip.dst == 95.211.92.15/32', files: [D] },
-  { filter: 'ip.src == 0.0.0.0/0', files: [D, Q] },
-  { filter: 'ip.src > 100.0.0.0', files: [D] },
-  { filter: 'ip.src <= 80.70.96.161', files: [D] },
-  { filter: 'ipv6.src == 2001:470:e5bf:dead:4957:2174:e82c:4887', files: [S] },
-  { filter: 'ipv6.dst == 2607:f8b0:400c:c03::1a', files: [S] },
-  { filter: 'ipv6.addr == 2001:470::/32', files: [S, I6] },
-  { filter: 'ipv6.dst == ff02::/16', files: [I6, S] },
-  { filter: 'ipv6.src == fe80::/10', files: [I6, L2] },
-  { filter: 'ipv6.dst == ff02::16', files: [I6] },
-  { filter: 'arp.src.proto_ipv4 == 192.168.123.1', files: [Q] },
-  // --- sets and ranges
-  { filter: 'tcp.port in {80, 443, 8000..8080}', files: [P, S] },
-  { filter: 'tcp.port in {25 , 587}', files: [S, P] },
-  { filter: 'tcp.port in {53000..54000}', files: [P] },
-  { filter: 'udp.srcport in {5000..6000, 17000..19000}', files: [D] },
-  { filter: 'tcp.len in {1..20}', files: [P, S] },
-  { filter: 'tcp.len in {0, 17, 502}', files: [P] },
-  { filter: 'ip.src in {109.60.128.2, 5.45.192.86}', files: [D] },
-  { filter: 'ip.src in {109.0.0.0/8}', files: [D] },
-  { filter: 'vlan.id in {10}', files: [V] },
-  { filter: 'tcp.len == {ip.len - 40} * 1', files: [P] },
-  { filter: 'tcp.len > {tcp.hdr_len + 1} * 10', files: [P, S] },
-  { filter: 'tcp.dstport not in {80}', files: [P, D] },
-  { filter: 'ip.proto in {1, 17}', files: [D, Q, L2] },
-  { filter: 'eth.src in {c8:bc:c8:96:d2:a0, 16:4b:df:50:b2:93}', files: [P, V] },
-  { filter: 'icmpv6.type in {130..143}', files: [I6] },
-  // --- functions
-  { filter: 'len(tcp.payload) > 100', files: [P, S] },
-  { filter: 'len(eth.src) == 6', files: [P] },
-  { filter: 'len(tcp.port) == 2', files: [P] },
-  { filter: 'len(frame) > 100', files: [P, D] },
-  { filter: 'len(tcp.flags.str) == 12', files: [P] },
-  { filter: 'count(ip.addr) == 2', files: [P, L2] },
-  { filter: 'count(tcp.options.mss_val) == 1', files: [P] },
-  { filter: 'count(ipv6.hopopts) >= 1', files: [I6] },
-  { filter: 'lower(tcp.flags.str) contains "s"', files: [P] },
-  { filter: 'upper(tcp.flags.str) == "\u00b7\u00b7\u00b7\u00b7\u00b7\u00b7\u00b7A\u00b7\u00b7\u00b7F"', files: [P] },
-  { filter: 'string(tcp.srcport) == "80"', files: [P] },
-  { filter: 'string(ip.src) contains "228"', files: [P] },
-  { filter: 'string(udp.srcport) matches "^5"', files: [D] },
-  { filter: 'max(tcp.srcport, tcp.dstport) == 53595', files: [P] },
-  { filter: 'min(tcp.srcport, tcp.dstport) == 80', files: [P, V] },
-  // --- arithmetic and bitwise and
-  { filter: 'tcp.flags & 0x02', files: [P, E] },
-  { filter: 'tcp.flags & 0x12 == 0x12', files: [P, V] },
-  { filter: 'tcp.flags bitwise_and 0x01', files: [P] },
-  { filter: 'tcp.len + 1 > 100', files: [P] },
-  { filter: 'ip.len - 40 == tcp.len', files: [P] },
-  { filter: 'ip.ttl * 2 > 100', files: [P, D] },
-  { filter: 'udp.srcport % 2 == 0', files: [D] },
-  // --- layer operator
-  { filter: 'vlan.id#1 == 10', files: [V] },
-  { filter: 'vlan.id#2 == 20', files: [V] },
-  { filter: 'ip.src#1 == 192.168.123.2', files: [Q] },
-  // --- symbolic values, time and frame fields
-  { filter: 'ip.proto == "TCP"', files: [P, D] },
-  { filter: 'ip.proto == "udp"', files: [D, P] },
-  { filter: 'frame.time_relative > 0.05', files: [P] },
-  { filter: 'frame.time_delta < 0.0002', files: [P] },
-  { filter: 'frame.time >= "2013-03-19 16:05:11.1"', files: [P] },
-  { filter: 'frame.time >= "Mar 19, 2013 16:05:11.1"', files: [P] },
-  { filter: 'frame.time_epoch >= 1363709111.1', files: [P] },
-  { filter: 'frame.number in {2..4, 9}', files: [P] },
-  { filter: 'frame.number > 10 or frame.number == 1', files: [P, D] },
-  { filter: 'frame.len >= 118', files: [Q, P] },
-  { filter: 'frame.protocols contains "http"', files: [P, E] },
-  { filter: 'frame.protocols matches ":(tcp|udp)$"', files: [P, D, S] },
-  // --- application fields (TCP reassembly puts HTTP/TLS on the frame completing the PDU)
-  { filter: 'tls.handshake.extensions_server_name == "google.de"', files: [T] },
-  { filter: 'tls.handshake.extensions_server_name matches "GOOGLE"', files: [T] },
-  { filter: 'tls.record.content_type == 23', files: [T] },
-  { filter: 'tls.handshake.type == 1', files: [T, P] },
-  { filter: 'dns.qry.name matches "\\\\.ru$"', files: [D] },
-  { filter: 'dns.qry.type == 28', files: [D] },
-  { filter: 'dns.flags.response == 0', files: [D] },
-  { filter: 'len(dns.qry.name) > 15', files: [D] },
-  { filter: 'http.request.method == "POST"', files: [P, C, E] },
-  { filter: 'http.response.code == 100', files: [C] },
-  { filter: 'http.response.code in {200..299}', files: [C, P] },
-  { filter: 'http.user_agent contains "curl"', files: [C, P] },
-  { filter: 'http.content_length > 1000', files: [C] },
-  { filter: 'http.request.uri matches "^/"', files: [C, E] },
-  { filter: 'upper(http.request.method) == "POST"', files: [P] },
-  { filter: 'http.host == "httpbin.org" && http.request.method == "POST"', files: [P] },
-  // --- mixed, realistic
-  { filter: 'ip.src == 141.142.228.5 && tcp.dstport == 80 && tcp.len > 0', files: [P] },
-  { filter: 'eth.type == 0x0800 and not tcp', files: [P, D, Q] },
-  { filter: 'eth.type == 0x86dd', files: [S, I6] },
-  { filter: 'vlan and ip.proto == 1', files: [Q] },
-  { filter: 'vlan.priority > 0', files: [V] },
-  { filter: 'vlan.dei == 1', files: [V] },
-  { filter: 'ip.frag_offset > 0', files: [F4] },
-  { filter: 'sll.pkttype == 0', files: [L2] },
-  { filter: 'udp and not udp.port == 53', files: [D, L2] },
-  { filter: 'tcp.window_size_value > 1000', files: [P, S] },
-  { filter: 'tcp.seq == 1', files: [P, S] },
-  { filter: 'tcp.ack == 1 and tcp.flags.syn == 0', files: [P, S] },
-  { filter: 'tcp.stream == 0', files: [P] },
-  { filter: 'ip.checksum == 0', files: [D, P] },
-  { filter: 'eth.dst.ig == 1', files: [A, I6] },
-  { filter: 'gre.proto == 0x880b', files: [PP] },
-];
+export const TSHARK_TABLE: FilterCase[] = readCases('tshark-table.txt');

@@ -19,17 +19,10 @@ import { parseCaptureBuffer } from '../../../main/engine/file/open';
 import { analyzeCaptureFile } from '../../../main/engine/insights/file';
 import type { Alert } from '../../../main/engine/insights/alert';
 import { framesMatching } from './pipeline';
+import { until } from '../../lib/tcpdump';
 
 const has = (c: string) => hasCommand(c) || existsSync(`/usr/sbin/${c}`);
 const skipFor = (...cmds: string[]) => liveSkipReason() ?? (cmds.find((c) => !has(c)) ? `needs ${cmds.join(', ')}` : false);
-
-async function until(cond: () => boolean, what: string, ms = 30_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 function frames(path: string): number {
   if (!existsSync(path)) return 0;

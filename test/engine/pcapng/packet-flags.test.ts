@@ -23,6 +23,7 @@ import { filterFor, formatColumn } from '../../../renderer/lib/format';
 import { blockToRows } from '../../../renderer/lib/rows';
 import { hasCommand, outputDir } from '../../lib/env';
 import { eth, ipv4, udp } from '../dissect/packets';
+import { openLoaded } from '../../lib/service';
 
 const FIELDS = [
   'frame.number', 'frame.packet_flags', 'frame.packet_flags_direction', 'frame.packet_flags_reception_type',
@@ -124,8 +125,7 @@ describe('pcapng packet flags', () => {
     process.env.XDPSCOPE_CONFIG_DIR ??= mkdtempSync(join(tmpdir(), 'xs-config-'));
     const svc = new EngineService({ emit: () => {} });
     try {
-      await svc.call('openFile', { path: file });
-      for (let i = 0; i < 500 && svc.status().state === 'loading'; i++) await new Promise((r) => setTimeout(r, 10));
+      await openLoaded(svc, file);
       const rows = blockToRows(svc.rows(0, 100));
       assert.deepEqual(rows.map((r) => r.direction), FRAMES.map((f) => (f.flags === undefined ? null : f.flags & 3)));
       const arrow = formatColumn('direction');

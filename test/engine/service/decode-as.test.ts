@@ -12,19 +12,18 @@ import { tmpdir } from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { EngineService } from '../../../main/engine/service/service';
 import { pcapOf } from '../dissect/compare';
-import { tcpFrameBytes } from '../../lib/tcp-frame';
+import { tcpSegments } from '../../lib/tcp-frame';
 import { eth, ipv4, udp, dnsQuery } from '../dissect/packets';
 import { hasCommand } from '../../lib/env';
 import { readDecodeAsEntries } from '../../../main/engine/dissect/decode-as';
+import { openLoaded } from '../../lib/service';
 
 const CONFIG = mkdtempSync(join(tmpdir(), 'xs-config-'));
 process.env.XDPSCOPE_CONFIG_DIR = CONFIG;
 const noTshark = hasCommand('tshark') ? false : 'tshark not installed';
 
 const C = '198.18.0.1', S = '198.18.0.2';
-const seg = (fromC: boolean, cp: number, sp: number, seq: number, ack: number, flags: number, text = ''): Buffer =>
-  fromC ? tcpFrameBytes(C, S, cp, sp, seq, ack, flags, [], Buffer.from(text, 'latin1'), 64240)
-    : tcpFrameBytes(S, C, sp, cp, seq, ack, flags, [], Buffer.from(text, 'latin1'), 64240);
+const seg = tcpSegments(C, S);
 
 /** FTP on tcp/2121 and DNS on udp/5300: neither is found there without an entry (no heuristic of ours or tshark's takes them) */
 function frames(): Array<Buffer | number[]> {
@@ -37,8 +36,7 @@ function frames(): Array<Buffer | number[]> {
 }
 
 async function openIn(s: EngineService, path: string): Promise<void> {
-  await s.call('openFile', { path });
-  for (let i = 0; i < 500 && s.status().state === 'loading'; i++) await new Promise((r) => setTimeout(r, 10));
+  await openLoaded(s, path);
   assert.equal(s.status().state, 'done');
 }
 
@@ -50,13 +48,23 @@ const protocols = (s: EngineService): string[] => {
 const UNDECODED = ['TCP', 'TCP', 'TCP', 'TCP', 'TCP', 'UDP'];
 const DECODED = ['TCP', 'TCP', 'TCP', 'FTP', 'FTP', 'DNS'];
 
-test('Decode As: offered tables, applied to the open capture, refused when bad, saved as decode_as_entries', async () => {
+/** The capture of frames() in a fresh folder, opened in a new service; the service and the folder go when `body` ends. */
+async function withCapture(body: (a: EngineService, src: string, dir: string) => Promise<void>): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'xs-decode-as-'));
   const a = new EngineService({ emit: () => undefined });
   try {
     const src = join(dir, 'ports.pcap');
     writeFileSync(src, pcapOf(frames()));
     await openIn(a, src);
+    await body(a, src, dir);
+  } finally {
+    await a.shutdown();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('Decode As: offered tables, applied to the open capture, refused when bad, saved as decode_as_entries', async () => {
+  await withCapture(async (a, src) => {
     assert.deepEqual(protocols(a), UNDECODED);
 
     const info = await a.call('getDecodeAs', {});
@@ -113,19 +121,11 @@ test('Decode As: offered tables, applied to the open capture, refused when bad, 
       assert.deepEqual(protocols(b), DECODED);
       assert.equal((await b.call('getDecodeAs', {})).entries.length, 2);
     } finally { await b.shutdown(); }
-  } finally {
-    await a.shutdown();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('tshark reads our decode_as_entries and decodes as we do', { skip: noTshark }, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'xs-decode-as-'));
-  const a = new EngineService({ emit: () => undefined });
-  try {
-    const src = join(dir, 'ports.pcap');
-    writeFileSync(src, pcapOf(frames()));
-    await openIn(a, src);
+  await withCapture(async (a, src, dir) => {
     await a.call('setDecodeAs', { entries: [{ table: 'tcp.port', value: 2121, protocol: 'ftp' }, { table: 'udp.port', value: 5300, protocol: 'dns' }], save: true });
     const home = join(dir, 'xdg');
     mkdirSync(join(home, 'wireshark'), { recursive: true });
@@ -136,44 +136,36 @@ test('tshark reads our decode_as_entries and decodes as we do', { skip: noTshark
     // tshark 4.0 finds on any UDP port by a heuristic we do not have)
     const plain = execFileSync('tshark', ['-n', '-r', src, '-T', 'fields', '-e', '_ws.col.Protocol'], { encoding: 'utf8', env: { ...process.env, XDG_CONFIG_HOME: join(dir, 'none') }, stdio: ['ignore', 'pipe', 'ignore'] });
     assert.deepEqual(plain.trim().split('\n').slice(0, 5), UNDECODED.slice(0, 5));
-  } finally {
-    await a.shutdown();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('a saved session keeps its Decode As entries in place of the user\'s; a foreign file gets the user\'s', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'xs-decode-as-'));
   rmSync(join(CONFIG, 'decode_as_entries'), { force: true });
-  const a = new EngineService({ emit: () => undefined });
-  const b = new EngineService({ emit: () => undefined });
-  try {
-    const src = join(dir, 'ports.pcap');
-    writeFileSync(src, pcapOf(frames()));
-    await openIn(a, src);
-    await a.call('setDecodeAs', { entries: [{ table: 'tcp.port', value: 2121, protocol: 'ftp' }] });
-    const saved = join(dir, 'session.pcapng');
-    await a.call('save', { path: saved });
+  await withCapture(async (a, src, dir) => {
+    const b = new EngineService({ emit: () => undefined });
+    try {
+      await a.call('setDecodeAs', { entries: [{ table: 'tcp.port', value: 2121, protocol: 'ftp' }] });
+      const saved = join(dir, 'session.pcapng');
+      await a.call('save', { path: saved });
 
-    // b has no entries of its own (no file): the session brings them
-    await openIn(b, saved);
-    assert.deepEqual(protocols(b), ['TCP', 'TCP', 'TCP', 'FTP', 'FTP', 'UDP']);
-    assert.deepEqual((await b.call('getDecodeAs', {})).entries.map((e) => `${e.table}==${e.value},${e.protocol}`), ['tcp.port==2121,ftp']);
-    await openIn(b, src);
-    assert.deepEqual(protocols(b), UNDECODED);
-    assert.deepEqual((await b.call('getDecodeAs', {})).entries, []);
+      // b has no entries of its own (no file): the session brings them
+      await openIn(b, saved);
+      assert.deepEqual(protocols(b), ['TCP', 'TCP', 'TCP', 'FTP', 'FTP', 'UDP']);
+      assert.deepEqual((await b.call('getDecodeAs', {})).entries.map((e) => `${e.table}==${e.value},${e.protocol}`), ['tcp.port==2121,ftp']);
+      await openIn(b, src);
+      assert.deepEqual(protocols(b), UNDECODED);
+      assert.deepEqual((await b.call('getDecodeAs', {})).entries, []);
 
-    // a session saved with no entries opens undecoded even where the user has some
-    await a.call('setDecodeAs', { entries: [] });
-    await a.call('save', { path: saved, overwrite: true });
-    await b.call('setDecodeAs', { entries: [{ table: 'udp.port', value: 5300, protocol: 'dns' }] });
-    await openIn(b, saved);
-    assert.deepEqual(protocols(b), UNDECODED);
-  } finally {
-    await a.shutdown();
-    await b.shutdown();
-    rmSync(dir, { recursive: true, force: true });
-  }
+      // a session saved with no entries opens undecoded even where the user has some
+      await a.call('setDecodeAs', { entries: [] });
+      await a.call('save', { path: saved, overwrite: true });
+      await b.call('setDecodeAs', { entries: [{ table: 'udp.port', value: 5300, protocol: 'dns' }] });
+      await openIn(b, saved);
+      assert.deepEqual(protocols(b), UNDECODED);
+    } finally {
+      await b.shutdown();
+    }
+  });
 });
 
 test('a decode_as_entries file with entries we cannot use gives the rest, and says why', async () => {

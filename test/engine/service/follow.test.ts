@@ -18,6 +18,7 @@ import { openCaptureFile } from '../../../main/engine/file/open';
 import type { Dissection } from '../../../main/engine/types';
 import type { StreamFollow } from '../../../main/api/types';
 import { CAPTURES, sharedCapturesSkipReason, hasCommand } from '../../lib/env';
+import { openLoaded } from '../../lib/service';
 
 process.env.XDPSCOPE_CONFIG_DIR = mkdtempSync(join(tmpdir(), 'xs-config-'));
 const noTshark = hasCommand('tshark') ? null : 'tshark is not installed (the reference this test compares with)';
@@ -72,9 +73,7 @@ const ours = (f: StreamFollow): string[] =>
 
 async function opened(path: string): Promise<EngineService> {
   const s = new EngineService({ emit: () => undefined });
-  await s.call('openFile', { path });
-  // polls the state (no events outside the worker); the bound only turns a hang into a failure
-  for (let i = 0; i < 6000 && s.status().state === 'loading'; i++) await new Promise((r) => setTimeout(r, 10));
+  await openLoaded(s, path);
   assert.notEqual(s.status().state, 'loading', `${path} did not finish loading`);
   return s;
 }

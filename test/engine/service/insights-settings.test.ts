@@ -12,14 +12,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EngineService } from '../../../main/engine/service/service';
 import { SYN, Scenario, tcp } from '../insights/craft';
+import { openLoaded } from '../../lib/service';
 
 process.env.XDPSCOPE_CONFIG_DIR = mkdtempSync(join(tmpdir(), 'xs-config-'));
 const T0 = 1_760_000_000;
 
 async function open(path: string): Promise<EngineService> {
   const s = new EngineService({ emit: () => undefined });
-  await s.call('openFile', { path });
-  for (let i = 0; i < 1000 && s.status().state === 'loading'; i++) await new Promise((r) => setTimeout(r, 10));
+  await openLoaded(s, path);
   return s;
 }
 
@@ -71,8 +71,7 @@ test('settings set in the service re-analyse the capture, are saved with the ses
     assert.deepEqual((await b.call('getSession', {})).insights, JSON.parse(JSON.stringify(set.settings)));
 
     // the next capture opened in that window keeps the thresholds and policy, not the other traffic's baseline
-    await b.call('openFile', { path: capture(dir, 'other.pcapng', T0 + 86_400) });
-    for (let i = 0; i < 1000 && b.status().state === 'loading'; i++) await new Promise((r) => setTimeout(r, 10));
+    await openLoaded(b, capture(dir, 'other.pcapng', T0 + 86_400));
     const next = await b.call('getInsights', {});
     assert.equal(next.settings.scan.minPorts, 5);
     assert.deepEqual(next.settings.aiGateway.gateways, ['198.18.110.9']);

@@ -8,14 +8,14 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { EngineService } from '../../../main/engine/service/service';
 import { CAPTURES, sharedCapturesSkipReason } from '../../lib/env';
+import { openLoaded } from '../../lib/service';
 
 // Keep the user's recent-files list out of tests.
 process.env.XDPSCOPE_CONFIG_DIR = mkdtempSync(join(tmpdir(), 'xs-config-'));
 const skip = sharedCapturesSkipReason() ?? false;
 
 async function open(s: EngineService, file: string): Promise<void> {
-  await s.call('openFile', { path: join(CAPTURES, file) });
-  for (let i = 0; i < 500 && s.status().state === 'loading'; i++) await new Promise((r) => setTimeout(r, 10));
+  await openLoaded(s, join(CAPTURES, file));
   assert.equal(s.status().state, 'done', `${file} loaded`);
 }
 

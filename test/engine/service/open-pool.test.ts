@@ -14,6 +14,7 @@ import { outputDir, sharedCapturesSkipReason } from '../../lib/env';
 import { appendSharedCaptures } from '../../lib/shared-captures';
 import { ascii, dnsQuery, eth, ipv4, tcp, udp } from '../dissect/packets';
 import { attacks } from '../insights/attacks';
+import { loaded } from '../../lib/service';
 
 process.env.XDPSCOPE_CONFIG_DIR = require('node:fs').mkdtempSync(require('node:path').join(require('node:os').tmpdir(), 'xs-config-'));
 const skip = sharedCapturesSkipReason() ?? false;
@@ -56,7 +57,7 @@ async function open(path: string, threads: number, before?: (s: EngineService) =
     const s = new EngineService({ emit: () => undefined });
     await s.call('openFile', { path });
     if (before) await before(s);
-    for (let i = 0; i < 6000 && s.status().state === 'loading'; i++) await new Promise((r) => setTimeout(r, 10));
+    await loaded(s);
     assert.equal(s.status().state, 'done', `${threads} threads: the load ends`);
     return s;
   } finally {

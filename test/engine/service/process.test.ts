@@ -8,38 +8,21 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EngineService } from '../../../main/engine/service/service';
-import { PcapngWriter } from '../../../main/engine/pcapng/writer';
 import { parseCaptureBuffer } from '../../../main/engine/file';
 import type { ProcessInfo } from '../../../main/engine/types';
-import { Scenario, httpRequest, httpResponse, udp, MAC_A, MAC_B } from '../insights/craft';
+import { openLoaded } from '../../lib/service';
+import { processCapture } from './process-capture';
 
 process.env.XDPSCOPE_CONFIG_DIR = mkdtempSync(join(tmpdir(), 'xs-config-'));
 const dir = mkdtempSync(join(tmpdir(), 'xs-proc-service-'));
 const curl: ProcessInfo = { pid: 4242, name: 'curl', exepath: '/usr/bin/curl', argv: ['curl', '-s', 'http://www.example.org/'], uid: 1000, gid: 1000, user: 'alice', container: '', cgroup: '/user.slice' };
 
-function capture(): { path: string; web: number[]; stray: number } {
-  const s = new Scenario();
-  const web = s.connection(1_700_000_000, '198.18.30.5', '198.18.30.80', 41000, 80, { request: httpRequest('www.example.org'), response: httpResponse(200, 'ok') }).frames;
-  const stray = s.ip(1_700_000_001, udp('198.18.30.9', '198.18.30.5', 5000, 9999, [1]), MAC_B, MAC_A);
-  const path = join(dir, 'in.pcapng');
-  const w = PcapngWriter.open(path);
-  const ifc = w.addInterface({ linkType: 1, snaplen: 262144 });
-  s.frames.forEach((f, i) => {
-    const mine = web.includes(i + 1);
-    // the client's frames (from MAC_A) go out, the others come in
-    const out = f.bytes.slice(6, 12).every((b, k) => b === parseInt(MAC_A.split(':')[k], 16));
-    w.writePacket(ifc, BigInt(Math.round(f.ts * 1e9)), Uint8Array.from(f.bytes), f.bytes.length, undefined,
-      mine ? { flags: out ? 2 : 1, proc: curl, procAttr: out ? 1 : 2 } : { flags: 1, procAttr: 17 });
-  });
-  w.close();
-  return { path, web, stray };
-}
+const capture = (): { path: string; web: number[]; stray: number } => processCapture(join(dir, 'in.pcapng'), '198.18.30', curl);
 
 test('proc.* in the list, the filter, the details, the statistics and a saved copy', async () => {
   const { path, web, stray } = capture();
   const s = new EngineService({ emit: () => {} });
-  await s.call('openFile', { path });
-  for (let i = 0; i < 200 && s.status().state === 'loading'; i++) await new Promise((r) => setTimeout(r, 10));
+  await openLoaded(s, path);
   const b = s.rows(0, 100);
   const names = Array.from(b.process, (i) => b.strings[i]);
   assert.deepEqual(web.map((n) => names[n - 1]), web.map(() => 'curl'));

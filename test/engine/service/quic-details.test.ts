@@ -13,6 +13,7 @@ import { EngineService } from '../../../main/engine/service/service';
 import type { DetailNode } from '../../../main/api/types';
 import type { PeerRun } from '../dissect/peers';
 import { quicSkipReason, runQuic } from '../dissect/quic-peers';
+import { openLoaded } from '../../lib/service';
 
 process.env.XDPSCOPE_CONFIG_DIR = mkdtempSync(join(tmpdir(), 'xs-config-'));
 const skip = quicSkipReason();
@@ -43,8 +44,7 @@ test('details of a decrypted 1-RTT packet show its STREAM frames and HTTP/3 head
   const s = new EngineService({ emit: () => undefined });
   try {
     await s.call('setTlsKeylog', { path: keys });
-    await s.call('openFile', { path: run.pcap });
-    for (let i = 0; i < 3000 && s.status().state === 'loading'; i++) await new Promise((r) => setTimeout(r, 10));
+    await openLoaded(s, run.pcap);
     assert.equal(s.status().state, 'done');
     await s.call('setFilter', { text: 'http3.headers.path == "/page.html"' });
     const rows = [...s.rows(0, 10).number];

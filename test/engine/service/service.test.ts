@@ -10,18 +10,13 @@ import { execFileSync } from 'node:child_process';
 import { EngineService } from '../../../main/engine/service/service';
 import type { EngineEvent, RowBlock } from '../../../main/api/types';
 import { CAPTURES, sharedCapturesSkipReason, hasCommand } from '../../lib/env';
+import { loaded, openLoaded, openedService } from '../../lib/service';
 
 // Keep the user's recent-files list out of tests.
 process.env.XDPSCOPE_CONFIG_DIR = require('node:fs').mkdtempSync(require('node:path').join(require('node:os').tmpdir(), 'xs-config-'));
 const skip = sharedCapturesSkipReason() ?? false;
 
-async function opened(file: string): Promise<{ s: EngineService; events: EngineEvent[] }> {
-  const events: EngineEvent[] = [];
-  const s = new EngineService({ emit: (e) => events.push(e) });
-  await s.call('openFile', { path: join(CAPTURES, file) });
-  for (let i = 0; i < 200 && s.status().state === 'loading'; i++) await new Promise((r) => setTimeout(r, 10));
-  return { s, events };
-}
+const opened = (file: string): Promise<{ s: EngineService; events: EngineEvent[] }> => openedService(join(CAPTURES, file));
 
 const col = (b: RowBlock, name: 'info' | 'source' | 'protocol' | 'userAgent' | 'hostSni' | 'srcCountry') =>
   Array.from(b[name], (i) => b.strings[i]);
@@ -172,7 +167,7 @@ test('a live capture spool left by a crashed process is offered, recovered and o
     assert.equal(spools[0].closedCleanly, false);
     await assert.rejects(s.call('recoverSpool', { path: '/etc/passwd' }), /not a recoverable capture spool/);
     await s.call('recoverSpool', { path: spools[0].path });
-    for (let i = 0; i < 200 && s.status().state === 'loading'; i++) await new Promise((r) => setTimeout(r, 10));
+    await loaded(s);
     assert.equal(s.status().captured, 14);
     assert.deepEqual(await s.call('recoverableSpools', {}), [], 'the spool is gone once recovered');
   } finally {
@@ -189,8 +184,7 @@ test('frames of uncompressed files stay in the file; gzip captures are kept in m
   const gz = join(dir, 'post.pcap.gz');
   require('node:fs').writeFileSync(gz, require('node:zlib').gzipSync(require('node:fs').readFileSync(join(CAPTURES, 'zeek-post.pcap'))));
   const z = new EngineService({ emit: () => undefined });
-  await z.call('openFile', { path: gz });
-  for (let i = 0; i < 200 && z.status().state === 'loading'; i++) await new Promise((r) => setTimeout(r, 10));
+  await openLoaded(z, gz);
   assert.equal(z.status().captured, 14);
   assert.equal(z.packetStore.fileBacked, 0);
   const a = await plain.s.call('getDetails', { number: 4 });

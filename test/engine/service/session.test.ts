@@ -11,13 +11,14 @@ import { tmpdir } from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { EngineService } from '../../../main/engine/service/service';
 import { CAPTURES, sharedCapturesSkipReason, hasCommand } from '../../lib/env';
+import { loaded } from '../../lib/service';
 
 process.env.XDPSCOPE_CONFIG_DIR = mkdtempSync(join(tmpdir(), 'xs-config-'));
 const skip = sharedCapturesSkipReason() ?? false;
 const noTshark = hasCommand('tshark') ? false : 'tshark not installed';
 
 async function settle(s: EngineService): Promise<void> {
-  for (let i = 0; i < 500 && s.status().state === 'loading'; i++) await new Promise((r) => setTimeout(r, 10));
+  await loaded(s);
 }
 
 async function open(path: string): Promise<EngineService> {

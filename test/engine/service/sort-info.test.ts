@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { EngineService } from '../../../main/engine/service/service';
 import { PcapngWriter } from '../../../main/engine/pcapng/writer';
 import { eth, ipv4, tcp, udp } from '../dissect/packets';
+import { openLoaded } from '../../lib/service';
 
 const PACKETS = 6000;
 
@@ -25,8 +26,7 @@ test('sort by Info over many deflated blocks equals sorting the Info texts', { t
   w.close();
   const s = new EngineService({ emit: () => undefined });
   try {
-    await s.call('openFile', { path });
-    while (s.status().state === 'loading') await new Promise((r) => setTimeout(r, 10));
+    await openLoaded(s, path);
     const all = await s.call('getRows', { start: 0, count: PACKETS });
     const info = new Map<number, string>();
     for (let r = 0; r < PACKETS; r++) info.set(all.number[r]!, all.strings[all.info[r]!]!);

@@ -12,28 +12,21 @@ import { execFileSync } from 'node:child_process';
 import { EngineService } from '../../../main/engine/service/service';
 import { tlsKeylogPreference } from '../../../main/engine/dissect/keylog';
 import type { DetailNode } from '../../../main/api/types';
-import { runPeers, peersSkipReason } from '../dissect/peers';
+import { httpsServerJs, runPeers, peersSkipReason } from '../dissect/peers';
 import { hasCommand } from '../../lib/env';
 import { eth, ipv4, udp } from '../dissect/packets';
+import { openLoaded } from '../../lib/service';
+import { selfSigned } from '../../lib/certs';
 
 process.env.XDPSCOPE_CONFIG_DIR = mkdtempSync(join(tmpdir(), 'xs-config-'));
 const missing = ['curl', 'openssl', 'editcap', 'tshark'].find((c) => !hasCommand(c));
 const skip = peersSkipReason() || (missing ? `needs ${missing}` : false);
 
-const SERVER = `
-const https = require('node:https'), fs = require('node:fs');
-const dir = process.env.CERTS;
-https.createServer({ key: fs.readFileSync(dir + '/rsa.key'), cert: fs.readFileSync(dir + '/rsa.crt'), ALPNProtocols: ['http/1.1'] }, (req, res) => {
-  res.writeHead(200, { 'content-type': 'text/plain', 'content-length': 11 });
-  res.end('dsb-payload');
-}).listen(Number(process.env.PORT), process.env.HOST, () => process.stdout.write('listening\\n'));
-`;
+const SERVER = httpsServerJs('dsb-payload');
 
 async function opened(path: string): Promise<EngineService> {
   const s = new EngineService({ emit: () => undefined });
-  await s.call('openFile', { path });
-  // polls the state (no events outside the worker); the bound only turns a hang into a failure
-  for (let i = 0; i < 3000 && s.status().state === 'loading'; i++) await new Promise((r) => setTimeout(r, 10));
+  await openLoaded(s, path);
   assert.equal(s.status().state, 'done', `${path} did not load`);
   return s;
 }
@@ -78,7 +71,7 @@ const names = (ns: DetailNode[], out: Map<string, string | undefined> = new Map(
 test('a pcapng file\'s Decryption Secrets Blocks decrypt the list, details and Follow TLS Stream', { skip, timeout: 60_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'xs-tls-dsb-'));
   try {
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'rsa.key'), '-out', join(dir, 'rsa.crt'), '-days', '1', '-subj', '/CN=tls.test'], { stdio: 'ignore' });
+    selfSigned('rsa', join(dir, 'rsa.key'), join(dir, 'rsa.crt'), 'tls.test');
     process.env.CERTS = dir;
     const keys = join(dir, 'keys.txt');
     const run = await runPeers(SERVER, 443, [['env', `SSLKEYLOGFILE=${keys}`, 'curl', '-sS', '-k', '--tlsv1.3', 'https://{ip}/dsb-path']]);

@@ -6,12 +6,13 @@
 // display filter on http2.headers.* selects them) while it captures.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, hasCommand, liveSkipReason } from '../../lib/env';
 import { createVethPair, type VethPair } from '../../lib/netns';
+import { selfSigned } from '../../lib/certs';
 
 const skip = liveSkipReason() ?? (!hasCommand('curl') || !hasCommand('openssl') ? 'needs curl and openssl' : undefined);
 
@@ -47,8 +48,7 @@ test('a live capture with a key log decrypts TLS 1.3 as the client writes its ke
   pair = createVethPair();
   dir = mkdtempSync(join(tmpdir(), 'xdpscope-tls-live-'));
   chmodSync(dir, 0o755);
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(dir, 'k.pem'),
-    '-out', join(dir, 'c.pem'), '-subj', '/CN=live.test', '-days', '1'], { stdio: 'ignore' });
+  selfSigned('ec', join(dir, 'k.pem'), join(dir, 'c.pem'), 'live.test');
   const keys = join(dir, 'keys.txt');
   const server = pair.spawn(pair.serverNs, [process.execPath, '-e', SERVER], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CERTS: dir, HOST: pair.serverIp } });
   const filter = 'http2.headers.path == "/v1/live" || http2.headers.status == 200';

@@ -12,12 +12,11 @@
 // HTTP Basic user names are read from the Authorization header.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { hasCommand, liveSkipReason } from '../../../lib/env';
-import { createVethPair, type VethPair } from '../../../lib/netns';
+import { withLivePair, type VethPair } from '../../../lib/netns';
 import { captureWhile } from '../../../lib/tcpdump';
 import { parseCaptureBuffer } from '../../../../main/engine/file/open';
 import { analyzeCaptureFile, createDissector } from '../../../../main/engine/insights/file';
@@ -61,23 +60,45 @@ function captureBinds(pair: VethPair, dir: string, name: string, users: string[]
   }, (path) => failedBinds(path) === users.length, `${users.length} failed binds in the capture`);
 }
 
+/** Alerts of the login detectors only. */
+const loginAlerts = async (path: string) =>
+  (await analyzeCaptureFile(path)).engine.alerts().filter((a) => a.kind === 'password-spray' || a.kind === 'brute-force');
+
+/**
+ * The live spray-then-brute check: twelve user names failing once each
+ * (`run('spray', users)`) are one password spray against `service` whose
+ * filter selects exactly tshark's `failed` frames; one user name failing
+ * twelve times is one brute force (its frames checked too when
+ * `bruteFrames`).
+ */
+async function sprayThenBrute(run: (name: string, users: string[]) => Promise<string>, users: string[], one: string, service: string,
+  usersRe: RegExp, failed: string, bruteFrames: boolean): Promise<void> {
+  const sprayPath = await run('spray', users);
+  const spray = await loginAlerts(sprayPath);
+  assert.deepEqual(spray.map((a) => [a.kind, a.metrics.service, a.metrics.failures, a.metrics.distinctUsers]), [['password-spray', service, 12, 12]], JSON.stringify(spray.map((a) => a.title)));
+  assert.match(String(spray[0].metrics.users), usersRe);
+  assert.deepEqual(await framesMatching(sprayPath, spray[0].filter), tsharkFrames(sprayPath, failed));
+
+  const brutePath = await run('brute', new Array<string>(12).fill(one));
+  const brute = await loginAlerts(brutePath);
+  assert.deepEqual(brute.map((a) => [a.kind, a.metrics.service, a.metrics.attempts]), [['brute-force', service, 12]]);
+  if (bruteFrames) assert.deepEqual(await framesMatching(brutePath, brute[0].filter), tsharkFrames(brutePath, failed));
+}
+
 test('live: slapd binds as twelve user names are a password spray; one user name twelve times is a brute force', { skip: liveSkip ?? false, timeout: 120_000 }, async () => {
-  const pair = createVethPair();
-  const dir = mkdtempSync(join(tmpdir(), 'xdpscope-spray-'));
-  let slapd: ChildProcess | null = null;
-  try {
+  await withLivePair('xdpscope-spray-', async (pair, dir, daemons) => {
     writeFileSync(join(dir, 'slapd.conf'), [
       'include /etc/ldap/schema/core.schema', 'include /etc/ldap/schema/cosine.schema', 'include /etc/ldap/schema/inetorgperson.schema',
       `pidfile ${dir}/slapd.pid`, 'modulepath /usr/lib/ldap', 'moduleload back_mdb', 'database mdb', 'suffix "dc=xs,dc=test"',
       'rootdn "cn=admin,dc=xs,dc=test"', 'rootpw Secret-77', `directory ${dir}/db`, '',
     ].join('\n'));
     execFileSync('mkdir', ['-p', join(dir, 'db')]);
-    slapd = pair.spawn(pair.serverNs, ['slapd', '-f', join(dir, 'slapd.conf'), '-h', `ldap://${pair.serverIp}/`, '-d', '0'], { stdio: 'ignore' });
+    daemons.push(pair.spawn(pair.serverNs, ['slapd', '-f', join(dir, 'slapd.conf'), '-h', `ldap://${pair.serverIp}/`, '-d', '0'], { stdio: 'ignore' }));
     await pair.listening(pair.serverNs, 't', 389);
 
     const users = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi', 'ivan', 'judy', 'mallory', 'oscar'];
     const sprayPath = await captureBinds(pair, dir, 'spray', users);
-    const spray = (await analyzeCaptureFile(sprayPath)).engine.alerts().filter((a) => a.kind === 'password-spray' || a.kind === 'brute-force');
+    const spray = await loginAlerts(sprayPath);
     assert.deepEqual(spray.map((a) => a.kind), ['password-spray'], JSON.stringify(spray.map((a) => a.title)));
     const a = spray[0];
     assert.deepEqual([a.metrics.service, a.metrics.failures, a.metrics.distinctUsers, a.metrics.triesPerUser, a.metrics.distinctTargets, a.metrics.crossed], ['LDAP', 12, 12, 1, 1, 'users']);
@@ -86,14 +107,10 @@ test('live: slapd binds as twelve user names are a password spray; one user name
     assert.deepEqual(await framesMatching(sprayPath, a.filter), tsharkFrames(sprayPath, 'ldap.resultCode == 49'));
 
     const brutePath = await captureBinds(pair, dir, 'brute', new Array<string>(12).fill('alice'));
-    const brute = (await analyzeCaptureFile(brutePath)).engine.alerts().filter((x) => x.kind === 'password-spray' || x.kind === 'brute-force');
+    const brute = await loginAlerts(brutePath);
     assert.deepEqual(brute.map((x) => [x.kind, x.metrics.service, x.metrics.attempts]), [['brute-force', 'LDAP', 12]]);
     assert.deepEqual(await framesMatching(brutePath, brute[0].filter), tsharkFrames(brutePath, 'ldap.resultCode == 49'));
-  } finally {
-    slapd?.kill('SIGKILL');
-    pair.dispose();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 /** One FTP login on a new connection: USER, 331, PASS, 530. Returns the 530's frame. */
@@ -146,10 +163,7 @@ const krbMissing = ['krb5kdc', 'kdb5_util', 'kadmin.local', 'kinit', 'tcpdump', 
 const krbSkip: string | false = liveSkipReason() ?? (krbMissing ? `needs ${krbMissing}` : false);
 
 test('live: kinit with wrong passwords against a real KDC — twelve principals once each spray, one principal twelve times is a brute force', { skip: krbSkip, timeout: 120_000 }, async () => {
-  const pair = createVethPair();
-  const dir = mkdtempSync(join(tmpdir(), 'xdpscope-krb-'));
-  let kdc: ChildProcess | null = null;
-  try {
+  await withLivePair('xdpscope-krb-', async (pair, dir, daemons) => {
     execFileSync('mkdir', ['-p', join(dir, 'krb')]);
     writeFileSync(join(dir, 'krb5.conf'), `[libdefaults]\n  default_realm = XS.TEST\n  dns_lookup_kdc = false\n  dns_lookup_realm = false\n  rdns = false\n[realms]\n  XS.TEST = {\n    kdc = ${pair.serverIp}\n  }\n`);
     writeFileSync(join(dir, 'kdc.conf'), `[kdcdefaults]\n  kdc_ports = 88\n  kdc_tcp_ports = 88\n[realms]\n  XS.TEST = {\n    database_name = ${dir}/krb/principal\n    key_stash_file = ${dir}/krb/stash\n    acl_file = ${dir}/krb/kadm5.acl\n  }\n[logging]\n  kdc = FILE:${dir}/krb/kdc.log\n`);
@@ -157,7 +171,7 @@ test('live: kinit with wrong passwords against a real KDC — twelve principals 
     execFileSync(env[0], [...env.slice(1), 'kdb5_util', 'create', '-s', '-r', 'XS.TEST', '-P', 'Master-77'], { stdio: 'ignore' });
     const users = Array.from({ length: 12 }, (_, i) => `user${String(i).padStart(2, '0')}`);
     for (const u of users) execFileSync(env[0], [...env.slice(1), 'kadmin.local', '-q', `addprinc +requires_preauth -pw Secret-77 ${u}`], { stdio: 'ignore' });
-    kdc = pair.spawn(pair.serverNs, [...env, 'krb5kdc', '-n', '-P', join(dir, 'krb', 'kdc.pid')], { stdio: 'ignore' });
+    daemons.push(pair.spawn(pair.serverNs, [...env, 'krb5kdc', '-n', '-P', join(dir, 'krb', 'kdc.pid')], { stdio: 'ignore' }));
     await pair.listening(pair.serverNs, 'u', 88);
 
     const run = (name: string, principals: string[]): Promise<string> => captureWhile(pair, join(dir, `${name}.pcap`), 'port 88', () => {
@@ -166,31 +180,15 @@ test('live: kinit with wrong passwords against a real KDC — twelve principals 
       }
     }, (path) => tsharkCount(path, 'kerberos.error_code == 24') >= principals.length, `${principals.length} KDC_ERR_PREAUTH_FAILED in the capture`);
 
-    const sprayPath = await run('spray', users);
-    const spray = (await analyzeCaptureFile(sprayPath)).engine.alerts().filter((a) => a.kind === 'password-spray' || a.kind === 'brute-force');
-    assert.deepEqual(spray.map((a) => [a.kind, a.metrics.service, a.metrics.failures, a.metrics.distinctUsers]), [['password-spray', 'Kerberos', 12, 12]], JSON.stringify(spray.map((a) => a.title)));
-    assert.match(String(spray[0].metrics.users), /user\d\d/);
-    assert.deepEqual(await framesMatching(sprayPath, spray[0].filter), tsharkFrames(sprayPath, 'kerberos.error_code == 24'));
-
-    const brutePath = await run('brute', new Array<string>(12).fill('user00'));
-    const brute = (await analyzeCaptureFile(brutePath)).engine.alerts().filter((a) => a.kind === 'password-spray' || a.kind === 'brute-force');
-    assert.deepEqual(brute.map((a) => [a.kind, a.metrics.service, a.metrics.attempts]), [['brute-force', 'Kerberos', 12]]);
-    assert.deepEqual(await framesMatching(brutePath, brute[0].filter), tsharkFrames(brutePath, 'kerberos.error_code == 24'));
-  } finally {
-    kdc?.kill('SIGKILL');
-    pair.dispose();
-    rmSync(dir, { recursive: true, force: true });
-  }
+    await sprayThenBrute(run, users, 'user00', 'Kerberos', /user\d\d/, 'kerberos.error_code == 24', true);
+  });
 });
 
 const smbMissing = ['smbd', 'smbclient', 'tcpdump', 'tshark'].find((c) => !hasCommand(c) && !existsSync(`/usr/sbin/${c}`));
 const smbSkip: string | false = liveSkipReason() ?? (smbMissing ? `needs ${smbMissing}` : false);
 
 test('live: smbclient with wrong passwords against Samba — twelve NTLMSSP user names spray, one user twelve times is a brute force', { skip: smbSkip, timeout: 120_000 }, async () => {
-  const pair = createVethPair();
-  const dir = mkdtempSync(join(tmpdir(), 'xdpscope-smb-'));
-  let smbd: ChildProcess | null = null;
-  try {
+  await withLivePair('xdpscope-smb-', async (pair, dir, daemons) => {
     for (const d of ['private', 'lock', 'state', 'cache', 'pid', 'share']) execFileSync('mkdir', ['-p', join(dir, 'smb', d)]);
     writeFileSync(join(dir, 'smb.conf'), [
       '[global]', '  workgroup = XSTEST', '  netbios name = XSSRV', '  server role = standalone server', `  interfaces = ${pair.serverIf}`, '  bind interfaces only = yes',
@@ -200,7 +198,7 @@ test('live: smbclient with wrong passwords against Samba — twelve NTLMSSP user
       '[share]', `  path = ${dir}/smb/share`, '  read only = yes', '',
     ].join('\n'));
     writeFileSync(join(dir, 'client.conf'), `[global]\n  workgroup = XSTEST\n  interfaces = ${pair.clientIf}\n  client max protocol = SMB3\n`);
-    smbd = pair.spawn(pair.serverNs, ['smbd', '-s', join(dir, 'smb.conf'), '-F', '--no-process-group', '--debug-stdout', '-d0'], { stdio: 'ignore' });
+    daemons.push(pair.spawn(pair.serverNs, ['smbd', '-s', join(dir, 'smb.conf'), '-F', '--no-process-group', '--debug-stdout', '-d0'], { stdio: 'ignore' }));
     await pair.listening(pair.serverNs, 't', 445);
 
     const run = (name: string, users: string[]): Promise<string> => captureWhile(pair, join(dir, `${name}.pcap`), 'tcp port 445', () => {
@@ -211,34 +209,19 @@ test('live: smbclient with wrong passwords against Samba — twelve NTLMSSP user
     }, (path) => tsharkCount(path, 'smb2.nt_status == 0xc000006d') >= users.length, `${users.length} STATUS_LOGON_FAILURE in the capture`);
 
     const users = Array.from({ length: 12 }, (_, i) => `staff${String(i).padStart(2, '0')}`);
-    const sprayPath = await run('spray', users);
-    const spray = (await analyzeCaptureFile(sprayPath)).engine.alerts().filter((a) => a.kind === 'password-spray' || a.kind === 'brute-force');
-    assert.deepEqual(spray.map((a) => [a.kind, a.metrics.service, a.metrics.failures, a.metrics.distinctUsers]), [['password-spray', 'SMB2', 12, 12]], JSON.stringify(spray.map((a) => a.title)));
-    assert.match(String(spray[0].metrics.users), /staff\d\d/);
-    assert.deepEqual(await framesMatching(sprayPath, spray[0].filter), tsharkFrames(sprayPath, 'smb2.nt_status == 0xc000006d'));
-
-    const brutePath = await run('brute', new Array<string>(12).fill('staff00'));
-    const brute = (await analyzeCaptureFile(brutePath)).engine.alerts().filter((a) => a.kind === 'password-spray' || a.kind === 'brute-force');
-    assert.deepEqual(brute.map((a) => [a.kind, a.metrics.service, a.metrics.attempts]), [['brute-force', 'SMB2', 12]]);
-  } finally {
-    smbd?.kill('SIGKILL');
-    pair.dispose();
-    rmSync(dir, { recursive: true, force: true });
-  }
+    await sprayThenBrute(run, users, 'staff00', 'SMB2', /staff\d\d/, 'smb2.nt_status == 0xc000006d', false);
+  });
 });
 
 const ftpMissing = ['vsftpd', 'python3', 'tcpdump', 'tshark'].find((c) => !hasCommand(c) && !existsSync(`/usr/sbin/${c}`));
 const ftpSkip: string | false = liveSkipReason() ?? (ftpMissing ? `needs ${ftpMissing}` : false);
 
 test('live: python ftplib with wrong passwords against vsftpd — twelve FTP 530s for one user are a brute force', { skip: ftpSkip, timeout: 120_000 }, async () => {
-  const pair = createVethPair();
-  const dir = mkdtempSync(join(tmpdir(), 'xdpscope-ftp-'));
-  let ftpd: ChildProcess | null = null;
-  try {
+  await withLivePair('xdpscope-ftp-', async (pair, dir, daemons) => {
     execFileSync('mkdir', ['-p', join(dir, 'empty')]);
     writeFileSync(join(dir, 'vsftpd.conf'), ['listen=YES', 'listen_ipv6=NO', `listen_address=${pair.serverIp}`, 'anonymous_enable=NO', 'local_enable=YES',
       `secure_chroot_dir=${join(dir, 'empty')}`, 'pam_service_name=vsftpd', 'background=NO', 'seccomp_sandbox=NO', 'delay_failed_login=0', 'max_login_fails=1', ''].join('\n'));
-    ftpd = pair.spawn(pair.serverNs, ['/usr/sbin/vsftpd', join(dir, 'vsftpd.conf')], { stdio: 'ignore' });
+    daemons.push(pair.spawn(pair.serverNs, ['/usr/sbin/vsftpd', join(dir, 'vsftpd.conf')], { stdio: 'ignore' }));
     await pair.listening(pair.serverNs, 't', 21);
     const path = await captureWhile(pair, join(dir, 'ftp.pcap'), 'tcp port 21', () => {
       const script = `
@@ -262,13 +245,9 @@ for t in ts: t.join()
 print(sum(fails))`;
       assert.equal(pair.exec(pair.clientNs, ['python3', '-c', script], { timeoutMs: 60_000 }).trim(), '12');
     }, (p) => tsharkCount(p, 'ftp.response.code == 530') >= 12, '12 FTP 530 replies in the capture');
-    const got = (await analyzeCaptureFile(path)).engine.alerts().filter((a) => a.kind === 'password-spray' || a.kind === 'brute-force');
+    const got = await loginAlerts(path);
     const decoded = got.filter((a) => a.metrics.service === 'FTP' && a.filter.includes('ftp.response.code'));
     assert.deepEqual(decoded.map((a) => [a.kind, a.metrics.attempts]), [['brute-force', 12]], JSON.stringify(got.map((a) => a.title)));
     assert.deepEqual(await framesMatching(path, decoded[0].filter), tsharkFrames(path, 'ftp.response.code == 530'));
-  } finally {
-    ftpd?.kill('SIGKILL');
-    pair.dispose();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });

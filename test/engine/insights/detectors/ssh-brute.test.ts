@@ -17,18 +17,11 @@ import { createVethPair } from '../../../lib/netns';
 import { parseCaptureBuffer } from '../../../../main/engine/file/open';
 import { analyzeCaptureFile } from '../../../../main/engine/insights/file';
 import { framesMatching } from '../pipeline';
+import { until } from '../../../lib/tcpdump';
 
 const SSHD = '/usr/sbin/sshd';
 const skip = liveSkipReason() ?? (existsSync(SSHD) ? null : 'needs openssh-server') ??
   (['sshpass', 'ssh', 'ssh-keygen', 'tcpdump', 'tshark'].find((c) => !hasCommand(c)) ?? null);
-
-async function until(cond: () => boolean, what: string, ms = 30_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** Client ports of the connections the server has closed (FIN or RST from port 22) in a pcap so far. */
 function closedByServer(path: string): number {
