@@ -97,7 +97,7 @@ class Parser {
   }
 
   /** One precedence level of left-associative binary operators: operands read by `operand`, joined while `joins` accepts the next token. */
-  private leftAssoc<N extends Span>(operand: () => N, joins: (t: Token) => boolean, join: (l: N, r: N, op: Token) => N): N {
+  private leftAssoc<N extends TextSpan>(operand: () => N, joins: (t: Token) => boolean, join: (l: N, r: N, op: Token) => N): N {
     let l = operand();
     for (;;) {
       const t = this.peek();
