@@ -8,7 +8,7 @@
 // Kept compact: sorted typed arrays of keys searched by bisection, each key
 // pointing into one de-duplicated list of names (the file has ~52k lines).
 import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { homedir, tmpdir } from 'node:os';
 import { createHash } from 'node:crypto';
 import { ensurePrivateDir, replacePrivateFile, unsafeDirReason } from '../file/private';
@@ -268,7 +268,11 @@ export function manufCacheDir(env: NodeJS.ProcessEnv = process.env): string | nu
 const CACHE_MAGIC = 'xdpscope-manuf-1';
 const CACHE_PREFIX = 'manuf-';
 
-/** The cache file of these source files as they are now: a changed file (an upgrade) is a new name. */
+/**
+ * The cache file of these source files as they are now: manuf-<paths>-<state>.bin,
+ * so a changed file (an upgrade) is a new name that replaces the old one,
+ * and another copy ($XDPSCOPE_MANUF) keeps a cache of its own.
+ */
 function cachePath(dir: string, sources: string[]): string | null {
   const h = createHash('sha256').update(CACHE_MAGIC);
   for (const f of sources) {
@@ -276,8 +280,10 @@ function cachePath(dir: string, sources: string[]): string | null {
     if (!st) return null;
     h.update(`\0${f}\0${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`);
   }
-  return join(dir, `${CACHE_PREFIX}${h.digest('hex').slice(0, 24)}.bin`);
+  return join(dir, `${pathsPrefix(sources)}${h.digest('hex').slice(0, 24)}.bin`);
 }
+
+const pathsPrefix = (sources: string[]): string => `${CACHE_PREFIX}${createHash('sha256').update(sources.join('\0')).digest('hex').slice(0, 12)}-`;
 
 // Layout, all little-endian: magic (16 bytes), SHA-256 of the rest (32), then
 // 7 u32 counts (oui, wka, exact, names bytes, 3 zero pads to 8-byte alignment),
@@ -339,8 +345,10 @@ function writeCache(dir: string, path: string, t: Table): void {
   try {
     ensurePrivateDir(dir);
     replacePrivateFile(path, serialize(t));
+    // the same files' older states
+    const mine = basename(path).slice(0, CACHE_PREFIX.length + 13);
     for (const f of readdirSync(dir)) {
-      if (f.startsWith(CACHE_PREFIX) && f.endsWith('.bin') && join(dir, f) !== path) rmSync(join(dir, f), { force: true });
+      if (f.startsWith(mine) && f.endsWith('.bin') && join(dir, f) !== path) rmSync(join(dir, f), { force: true });
     }
   } catch { /* the next process parses again */ }
 }

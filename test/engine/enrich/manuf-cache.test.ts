@@ -70,6 +70,11 @@ test('a changed file is parsed again and replaces the old cache; a damaged cache
   // cut short
   writeFileSync(now!, bytes.subarray(0, 100));
   assert.equal(readCache(now!), null);
+  // another copy of the files ($XDPSCOPE_MANUF) has a cache of its own beside this one
+  const other = files('00:00:0C\tThird\n', '');
+  assert.equal(names(loadMacNames(other, cache))[0]![0], 'Third_01:02:03');
+  assert.equal(names(loadMacNames(path, cache))[0]![0], 'Other_01:02:03');
+  assert.equal(cachesIn(cache).length, 2);
 });
 
 test('a cache folder open to others is not read; XDPSCOPE_CACHE_DIR=off has none', () => {
