@@ -1,6 +1,12 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S MALLOC_MMAP_THRESHOLD_=131072 node
 // Entry point of the `xdpscope` command. The CLI itself is TypeScript built
 // into dist/; build it first when this is a fresh checkout.
+//
+// The shebang fixes glibc's mmap threshold, as scripts/start.mjs does for the
+// app: a freed multi-megabyte buffer otherwise raises it, later ones come
+// from the heap and fragment it (`serve` held ~40 MB more after opening
+// 200,000 packets, bench/RESULTS.md; `read` costs the same CPU either way).
+// glibc reads it only at start, hence before node runs.
 'use strict';
 const { existsSync } = require('node:fs');
 const { join } = require('node:path');

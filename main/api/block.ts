@@ -6,11 +6,9 @@
 import { z } from 'zod';
 import { call, empty } from './common';
 
-/** Longest time-to-live: a week (a block answers an incident; it is not a firewall rule). */
-export const BLOCK_MAX_TTL_SEC = 604_800;
-export const BLOCK_DEFAULT_TTL_SEC = 600;
-/** Entries at most: the XDP program's map (bpf/xdpscope.h XS_MAX_BLOCKS). */
-export const BLOCK_MAX_ENTRIES = 1024;
+import { BLOCK_MAX_TTL_SEC } from './block-limits';
+
+export { BLOCK_MAX_TTL_SEC, BLOCK_DEFAULT_TTL_SEC, BLOCK_MAX_ENTRIES } from './block-limits';
 
 const ttl = z.number().int().min(1).max(BLOCK_MAX_TTL_SEC);
 

@@ -4,10 +4,9 @@
 // with the helper however it ends). This side decides what may be blocked
 // (allowed at all? protected address?) and runs the optional rules.
 import type { Alert } from '../../api/insights';
-import {
-  BLOCK_DEFAULT_TTL_SEC, BLOCK_MAX_ENTRIES, BLOCK_MAX_TTL_SEC,
-  type BlockEntry, type BlockRule,
-} from '../../api/block';
+import type { BlockEntry, BlockRule } from '../../api/block';
+// the limits alone: the block API's schemas (zod) stay out of threads that only analyse
+import { BLOCK_DEFAULT_TTL_SEC, BLOCK_MAX_ENTRIES, BLOCK_MAX_TTL_SEC } from '../../api/block-limits';
 import { ApiError } from '../../api/errors';
 import { displayPrefix, overlaps, parsePrefix, type Prefix } from './address';
 import { protectedPrefixes, protectionOf, type Protected } from './protect';

@@ -7,8 +7,11 @@
 //
 // Kept compact: sorted typed arrays of keys searched by bisection, each key
 // pointing into one de-duplicated list of names (the file has ~52k lines).
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { homedir, tmpdir } from 'node:os';
+import { createHash } from 'node:crypto';
+import { ensurePrivateDir, replacePrivateFile, unsafeDirReason } from '../file/private';
 
 export const DEFAULT_MANUF = '/usr/share/wireshark/manuf';
 
@@ -236,13 +239,121 @@ export class MacNames {
   }
 }
 
-/** Loads a manuf file (and the wka file beside it, when there is one); null when the manuf file is absent. */
-export function loadMacNames(path: string): MacNames | null {
+/**
+ * Loads a manuf file (and the wka file beside it, when there is one); null
+ * when the manuf file is absent. The parsed table is cached (manufCacheDir):
+ * parsing the ~52k lines cost the first Ethernet packet of every process
+ * 0.15-0.6 s, reading the cache a few milliseconds.
+ */
+export function loadMacNames(path: string, cacheDir: string | null = manufCacheDir()): MacNames | null {
   if (!existsSync(path)) return null;
-  const texts = [readFileSync(path, 'utf8')];
   const wka = join(dirname(path), 'wka');
-  if (existsSync(wka)) texts.push(readFileSync(wka, 'utf8'));
-  return new MacNames(parseManuf(texts));
+  const sources = existsSync(wka) ? [path, wka] : [path];
+  const cache = cacheDir === null ? null : cachePath(cacheDir, sources);
+  // a folder others could write to might hold a planted table: only ours is read
+  if (cache !== null && unsafeDirReason(cacheDir!) === null) {
+    const t = readCache(cache);
+    if (t !== null) return new MacNames(t);
+  }
+  const table = parseManuf(sources.map((f) => readFileSync(f, 'utf8')));
+  if (cache !== null) writeCache(cacheDir!, cache, table);
+  return new MacNames(table);
+}
+
+/** $XDPSCOPE_CACHE_DIR, else $XDG_CACHE_HOME/xdpscope, else ~/.cache/xdpscope; null: no cache (XDPSCOPE_CACHE_DIR=off). */
+export function manufCacheDir(env: NodeJS.ProcessEnv = process.env): string | null {
+  if (env.XDPSCOPE_CACHE_DIR === 'off') return null;
+  if (env.XDPSCOPE_CACHE_DIR) return env.XDPSCOPE_CACHE_DIR;
+  const base = env.XDG_CACHE_HOME && env.XDG_CACHE_HOME.startsWith('/') ? env.XDG_CACHE_HOME : join(homedir() || tmpdir(), '.cache');
+  return join(base, 'xdpscope');
+}
+
+const CACHE_MAGIC = 'xdpscope-manuf-1';
+const CACHE_PREFIX = 'manuf-';
+
+/**
+ * The cache file of these source files as they are now: manuf-<paths>-<state>.bin,
+ * so a changed file (an upgrade) is a new name that replaces the old one,
+ * and another copy ($XDPSCOPE_MANUF) keeps a cache of its own.
+ */
+function cachePath(dir: string, sources: string[]): string | null {
+  const h = createHash('sha256').update(CACHE_MAGIC);
+  for (const f of sources) {
+    const st = statSync(f, { throwIfNoEntry: false });
+    if (!st) return null;
+    h.update(`\0${f}\0${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`);
+  }
+  return join(dir, `${pathsPrefix(sources)}${h.digest('hex').slice(0, 24)}.bin`);
+}
+
+const pathsPrefix = (sources: string[]): string => `${CACHE_PREFIX}${createHash('sha256').update(sources.join('\0')).digest('hex').slice(0, 12)}-`;
+
+// Layout, all little-endian: magic (16 bytes), SHA-256 of the rest (32), then
+// 7 u32 counts (oui, wka, exact, names bytes, 3 zero pads to 8-byte alignment),
+// the Float64 arrays (wkaKeys, exact keys), then the Uint32 arrays (ouiKeys,
+// ouiShort, ouiLong, wkaName, exact name ids), then the names as UTF-8, '\n'-separated.
+const HEAD = 16 + 32;
+
+function serialize(t: Table): Buffer {
+  const names = [...t.names];
+  const exactKeys = Float64Array.from(t.exact.keys());
+  const exactIds = new Uint32Array(exactKeys.length);
+  const ids = new Map(names.map((n, i) => [n, i]));
+  let k = 0;
+  for (const v of t.exact.values()) {
+    let id = ids.get(v);
+    if (id === undefined) { id = names.length; names.push(v); ids.set(v, id); }
+    exactIds[k++] = id;
+  }
+  const text = Buffer.from(names.join('\n'), 'utf8');
+  const counts = new Uint32Array([t.ouiKeys.length, t.wkaKeys.length, exactKeys.length, text.length, 0, 0, 0, 0]);
+  const parts: ArrayBufferView[] = [counts, t.wkaKeys, exactKeys, t.ouiKeys, t.ouiShort, t.ouiLong, t.wkaName, exactIds, text];
+  const body = Buffer.concat(parts.map((p) => Buffer.from(p.buffer, p.byteOffset, p.byteLength)));
+  const out = Buffer.alloc(HEAD + body.length);
+  out.write(CACHE_MAGIC, 0, 'latin1');
+  createHash('sha256').update(body).digest().copy(out, 16);
+  body.copy(out, HEAD);
+  return out;
+}
+
+/** The table a cache file holds; null when it is missing or not exactly what serialize() wrote. */
+export function readCache(path: string): Table | null {
+  let buf: Buffer;
+  try { buf = readFileSync(path); } catch { return null; }
+  if (buf.length < HEAD + 32 || buf.toString('latin1', 0, 16) !== CACHE_MAGIC) return null;
+  const body = buf.subarray(HEAD);
+  if (!createHash('sha256').update(body).digest().equals(buf.subarray(16, HEAD))) return null;
+  // copied out: the typed arrays need aligned buffers of their own
+  const copy = new Uint8Array(body).buffer;
+  const [nOui, nWka, nExact, nText] = new Uint32Array(copy, 0, 4);
+  let at = 32;
+  const take = <T>(make: (b: ArrayBuffer, off: number, n: number) => T, n: number, size: number): T => { const v = make(copy, at, n); at += n * size; return v; };
+  if (32 + (nWka + nExact) * 8 + (nOui * 3 + nWka + nExact) * 4 + nText !== body.length) return null;
+  const wkaKeys = take((b, o, n) => new Float64Array(b, o, n), nWka, 8);
+  const exactKeys = take((b, o, n) => new Float64Array(b, o, n), nExact, 8);
+  const ouiKeys = take((b, o, n) => new Uint32Array(b, o, n), nOui, 4);
+  const ouiShort = take((b, o, n) => new Uint32Array(b, o, n), nOui, 4);
+  const ouiLong = take((b, o, n) => new Uint32Array(b, o, n), nOui, 4);
+  const wkaName = take((b, o, n) => new Uint32Array(b, o, n), nWka, 4);
+  const exactIds = take((b, o, n) => new Uint32Array(b, o, n), nExact, 4);
+  const names = Buffer.from(copy, at, nText).toString('utf8').split('\n');
+  for (const ids of [ouiShort, ouiLong, wkaName, exactIds]) for (let i = 0; i < ids.length; i++) if (ids[i]! >= names.length) return null;
+  const exact = new Map<number, string>();
+  for (let i = 0; i < nExact; i++) exact.set(exactKeys[i]!, names[exactIds[i]!]!);
+  return { ouiKeys, ouiShort, ouiLong, wkaKeys, wkaName, exact, names };
+}
+
+/** Saves a parsed table for the next process, in place of older caches; a cache that cannot be written is no error. */
+function writeCache(dir: string, path: string, t: Table): void {
+  try {
+    ensurePrivateDir(dir);
+    replacePrivateFile(path, serialize(t));
+    // the same files' older states
+    const mine = basename(path).slice(0, CACHE_PREFIX.length + 13);
+    for (const f of readdirSync(dir)) {
+      if (f.startsWith(mine) && f.endsWith('.bin') && join(dir, f) !== path) rmSync(join(dir, f), { force: true });
+    }
+  } catch { /* the next process parses again */ }
 }
 
 let shared: MacNames | null | undefined;

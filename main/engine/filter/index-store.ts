@@ -106,6 +106,8 @@ class Column {
   intern: Map<string | number, number> | null = null;
   table: FieldValue[] = [];
   internBytes = 0;
+  /** dropped from the index (over a limit): nothing more goes in */
+  gone = false;
 
   constructor(readonly name: string, readonly type: FieldType, readonly kind: Kind, cap = 64) {
     this.pos = new Positions(cap);
@@ -297,9 +299,14 @@ export class FilterIndex {
    * of the k-th new packet, and every part says which of them each of its
    * packets is. Occurrences land in packet order, as add() would have put
    * them. remap rewrites a part's values of a field (per-run counters such as
-   * tcp.stream, renumbered in file order).
+   * tcp.stream, renumbered in file order): asked once per part and field, it
+   * answers the rewrite, or null to keep the values.
+   *
+   * A part's interned values are interned here once each (its ids mapped to
+   * this index's), not once per occurrence: the merge runs on the service
+   * thread, one for all decoding threads, and bounded a parallel open.
    */
-  appendFragments(numbers: ArrayLike<number>, parts: readonly FragmentPart[], remap?: (part: number, name: string, v: number) => number): void {
+  appendFragments(numbers: ArrayLike<number>, parts: readonly FragmentPart[], remap?: (part: number, name: string) => ((v: number) => number) | null): void {
     const base = this.count, n = numbers.length;
     if (base + n > this.frames.length) {
       const f = new Uint32Array(Math.max(base + n, Math.ceil(this.frames.length * 1.5)));
@@ -325,32 +332,46 @@ export class FilterIndex {
       }
     });
     const at = new Int32Array(parts.length);
+    const S = parts.length, heads = new Float64Array(S);
     for (const [name, srcs] of byName) {
       let col = this.decided.get(name);
       if (col === undefined) col = this.decide(name);
       if (col === null) continue;
       const kind = col.kind;
       at.fill(0);
+      // per part: its occurrences' store positions, and how its values become this column's
+      const where: Array<Uint32Array | null> = [], pkts: Array<Uint32Array | null> = [], ns = new Int32Array(S);
+      const ids: Array<Int32Array | null> = [], maps: Array<((v: number) => number) | null> = [];
+      for (let s = 0; s < S; s++) {
+        const c = srcs[s];
+        where.push(c ? parts[s]!.pos : null); pkts.push(c ? c.pkts : null); ns[s] = c ? c.n : 0;
+        ids.push(c && kind === 'intern' ? new Int32Array(c.table.length).fill(-1) : null);
+        maps.push(c && (kind === 'int' || kind === 'float') && remap ? remap(s, name) : null);
+      }
+      // each part's next occurrence's position (Infinity: none left)
+      for (let s = 0; s < S; s++) heads[s] = ns[s]! > 0 ? where[s]![pkts[s]![0]!]! : Infinity;
       for (;;) {
         // the part whose next occurrence comes first (runs are few: a scan beats a heap)
-        let w = -1, best = 0xffffffff;
-        for (let s = 0; s < srcs.length; s++) {
-          const c = srcs[s];
-          if (c === undefined || at[s]! >= c.n) continue;
-          const p = parts[s]!.pos[c.pkts[at[s]!]!]!;
-          if (p < best) { best = p; w = s; }
-        }
-        if (w < 0) break;
+        let w = 0, best = heads[0]!;
+        for (let s = 1; s < S; s++) if (heads[s]! < best) { best = heads[s]!; w = s; }
+        if (best === Infinity) break;
         const c = srcs[w]!, i = at[w]!++;
-        let v: FieldValue;
-        switch (kind) {
-          case 'none': v = null; break;
-          case 'bool': v = c.vals![i] !== 0; break;
-          case 'intern': v = c.table[c.vals![i]!]!; break;
-          default: v = remap ? remap(w, name, c.vals![i]!) : c.vals![i]!;
+        heads[w] = i + 1 < ns[w]! ? where[w]![pkts[w]![i + 1]!]! : Infinity;
+        if (kind === 'intern') {
+          const m = ids[w]!, k = c.vals![i]!;
+          let id = m[k]!;
+          if (id < 0) { id = m[k] = this.internId(col, c.table[k]!); if (id < 0) break; }
+          this.pushId(col, best, id);
+        } else {
+          let v: FieldValue;
+          switch (kind) {
+            case 'none': v = null; break;
+            case 'bool': v = c.vals![i] !== 0; break;
+            default: { const f = maps[w]; v = f ? f(c.vals![i]!) : c.vals![i]!; }
+          }
+          this.push(col, best, v);
         }
-        this.push(col, best, v);
-        if (this.decided.get(name) === null) break;
+        if (col.gone) break;
       }
     }
   }
@@ -606,6 +627,7 @@ export class FilterIndex {
   private drop(col: Column, why: string): void {
     this.colBytes -= col.bytes();
     this.cols.delete(col.name);
+    col.gone = true;
     this.dropped.set(col.name, why);
     this.decided.set(col.name, null);
   }
@@ -644,33 +666,49 @@ export class FilterIndex {
         col.vals![i] = value;
         break;
       case 'intern': {
-        let key: string | number;
-        if (typeof value === 'string') {
-          if (value.length > 256) return this.drop(col, 'long strings');
-          key = value;
-        } else if (value instanceof Uint8Array) {
-          if (value.length > MAX_VALUE_BYTES) return this.drop(col, 'long byte values (payloads)');
-          key = internKey(value);
-        } else {
-          return this.drop(col, 'unexpected value type');
-        }
-        let id = col.intern!.get(key);
-        if (id === undefined) {
-          if (col.table.length >= this.maxDistinct) return this.drop(col, `more than ${this.maxDistinct} distinct values`);
-          id = col.table.length;
-          // copy: byte values are views into the packet's buffer
-          col.table.push(typeof value === 'string' ? value : Uint8Array.from(value));
-          col.intern!.set(key, id);
-          const cost = (typeof value === 'string' ? value.length * 2 : (value as Uint8Array).length) + 64;
-          col.internBytes += cost;
-          this.colBytes += cost;
-          if (id > 0xff && col.vals instanceof Uint8Array && !this.resize(col, () => col.widen('u16'))) return;
-          if (id > 0xffff && col.vals instanceof Uint16Array && !this.resize(col, () => col.widen('u32'))) return;
-        }
+        const id = this.internId(col, value);
+        if (id < 0) return;
         col.vals![i] = id;
         break;
       }
     }
     col.pos.push(p);
+  }
+
+  /** An occurrence whose value is interned already (its id in this column). */
+  private pushId(col: Column, p: number, id: number): void {
+    const i = col.n;
+    if (i >= col.pos.capacity && !this.resize(col, () => col.grow())) return;
+    col.vals![i] = id;
+    col.pos.push(p);
+  }
+
+  /** A value's id in an interned column (widened to hold it), or -1 when the value drops the column. */
+  private internId(col: Column, value: FieldValue): number {
+    let key: string | number;
+    if (typeof value === 'string') {
+      if (value.length > 256) { this.drop(col, 'long strings'); return -1; }
+      key = value;
+    } else if (value instanceof Uint8Array) {
+      if (value.length > MAX_VALUE_BYTES) { this.drop(col, 'long byte values (payloads)'); return -1; }
+      key = internKey(value);
+    } else {
+      this.drop(col, 'unexpected value type');
+      return -1;
+    }
+    let id = col.intern!.get(key);
+    if (id === undefined) {
+      if (col.table.length >= this.maxDistinct) { this.drop(col, `more than ${this.maxDistinct} distinct values`); return -1; }
+      id = col.table.length;
+      // copy: byte values are views into the packet's buffer
+      col.table.push(typeof value === 'string' ? value : Uint8Array.from(value));
+      col.intern!.set(key, id);
+      const cost = (typeof value === 'string' ? value.length * 2 : (value as Uint8Array).length) + 64;
+      col.internBytes += cost;
+      this.colBytes += cost;
+      if (id > 0xff && col.vals instanceof Uint8Array && !this.resize(col, () => col.widen('u16'))) return -1;
+      if (id > 0xffff && col.vals instanceof Uint16Array && !this.resize(col, () => col.widen('u32'))) return -1;
+    }
+    return id;
   }
 }

@@ -230,8 +230,10 @@ export class OpenPool {
     }
     const numbers = new Uint32Array(n);
     for (let k = 0; k < n; k++) numbers[k] = batch[k].number;
-    index.appendFragments(numbers, results.map((r, w) => ({ frag: r.index, pos: pos[w] })), (w, name, v) =>
-      name === 'tcp.stream' ? this.tcpMap[w][v] ?? v : name === 'udp.stream' ? this.udpMap[w][v] ?? v : v);
+    index.appendFragments(numbers, results.map((r, w) => ({ frag: r.index, pos: pos[w] })), (w, name) => {
+      const m = name === 'tcp.stream' ? this.tcpMap[w] : name === 'udp.stream' ? this.udpMap[w] : null;
+      return m && ((v: number) => m[v] ?? v);
+    });
     this.target.merged(first, store.count);
   }
 

@@ -179,3 +179,12 @@ test('the pool is for big files on a machine with an idle core, unless XDPSCOPE_
     if (saved === undefined) delete process.env.XDPSCOPE_OPEN_THREADS; else process.env.XDPSCOPE_OPEN_THREADS = saved;
   }
 });
+
+test("the pool's threads load no zod: they validate no call, and its schemas were a fifth of the insights thread's start-up", () => {
+  const { readFileSync } = require('node:fs') as typeof import('node:fs');
+  // this test's bundle sits at dist/test/engine/service; the threads' at dist/main/engine/service
+  for (const f of ['open-worker.js', 'open-insights-worker.js']) {
+    const code = readFileSync(join(__dirname, '..', '..', '..', 'main', 'engine', 'service', f), 'utf8');
+    assert.doesNotMatch(code, /require\(["']zod["']\)/, f);
+  }
+});
