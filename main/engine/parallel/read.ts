@@ -9,7 +9,7 @@
 // them stays on one thread.
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import type { CaptureFile } from '../file/open';
 import type { BufferedWriter } from '../output/writer';
 import { Partitioner } from './partition';
@@ -31,17 +31,22 @@ const WINDOW = 4;
 /**
  * How many threads decode a read (the reading thread is one of them):
  * XDPSCOPE_READ_THREADS when set, else one per core (at most 4) for a file
- * of at least 16 MiB, else 1.
+ * of at least 16 MiB on a machine with a core idle (load average at most
+ * cores - 1), else 1. The pool costs CPU one thread does not spend (worker
+ * start-up, the copy to the threads, the merge: bench/RESULTS.md); with
+ * every core busy that is all it adds. The service's open pool decides
+ * the same way (service/open-pool.ts).
  */
-export function readThreads(fileBytes: number, names: readonly string[]): number {
+export function readThreads(fileBytes: number, names: readonly string[], load = loadavg()[0]): number {
   if (names.some((n) => ORDER_FIELDS.has(n))) return 1;
   const env = process.env.XDPSCOPE_READ_THREADS;
   if (env !== undefined && env !== '') {
     const n = Number(env);
     if (Number.isInteger(n) && n >= 1 && n <= 16) return n;
   }
-  if (fileBytes < MIN_BYTES) return 1;
-  return Math.max(1, Math.min(4, availableParallelism()));
+  const cores = availableParallelism();
+  if (fileBytes < MIN_BYTES || cores < 2 || load > cores - 1) return 1;
+  return Math.min(4, cores);
 }
 
 interface Lines { lens: Int32Array; buf: Uint8Array }
