@@ -15,6 +15,7 @@ import type { BufferedWriter } from '../output/writer';
 import { Partitioner } from './partition';
 import { LineMaker } from './lines';
 import { GrowingSink } from '../output/writer';
+import { timePrecisionOf } from '../output/text';
 import type { GeoIp } from '../enrich/geoip';
 import { BatchBuilder as Builder, transferList } from './batch';
 import type { ReadJob, FromWorker, PacketBatch, ToWorker } from './protocol';
@@ -130,6 +131,8 @@ export async function readParallel(file: CaptureFile, job: ReadJob, geoip: GeoIp
   // stdout/stderr: true keeps Node from opening our fd 1 for the threads (that would make a pipe non-blocking under the bulk writer)
   const lanes = Array.from({ length: threads - 1 }, (_, i) => new Lane(new Worker(script, { workerData: job, stdout: true, stderr: true }), i + 1));
   const local = new LineMaker(job, geoip);
+  // -T text's Time digits per interface, as one thread prints them (timePrecisionOf reads the interfaces live)
+  local.precision = timePrecisionOf(file);
   const part = new Partitioner([READER_SHARE, ...lanes.map(() => 1)]);
   // batches whose lines are not all in yet: which thread owns each packet, and this thread's own lines
   const waiting: Array<{ owners: Uint8Array; mine: Lines }> = [];
@@ -180,7 +183,8 @@ export async function readParallel(file: CaptureFile, job: ReadJob, geoip: GeoIp
         if (w > 0) builders[w - 1].add(p, pv);
         if (p.tsNs !== null) { if (f === null) f = p.tsNs; pv = p.tsNs; }
       }
-      lanes.forEach((l, i) => l.send(builders[i].batch(f)));
+      const units = file.pcapHeader === undefined ? file.interfaces.map((x) => x.tsUnitNs ?? null) : undefined;
+      lanes.forEach((l, i) => l.send(builders[i].batch(f, units)));
       const sink = new GrowingSink(sinkSize);
       const lens = new Int32Array(count[0]);
       for (let i = 0, k = 0; i < n; i++) {

@@ -101,6 +101,14 @@ test('-T text, tshark\'s summary lines (Info from every conversation\'s state), 
   }
 });
 
+test('-T text on threads prints each pcapng interface\'s time digits, as one thread does', { skip }, async () => {
+  // one interface ticks in µs, another in ns: 6 digits for the first one's packets, 9 for the other's
+  const r = await same(['-r', join(CAPTURES, 'zeek-pcapng-multi-interface.pcapng')], [2, 3]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^ +\d+ +\d+\.\d{6} /m);
+  assert.match(r.stdout, /^ +\d+ +\d+\.\d{9} /m);
+});
+
 test('tcp.stream and udp.stream count conversations over the whole file: such a read stays on one thread; a busy machine reads on one', () => {
   assert.equal(readThreads(1 << 30, ['frame.number', 'tcp.stream']), 1);
   assert.equal(readThreads(1 << 30, ['udp.stream']), 1);
