@@ -17,6 +17,7 @@ const root = dirname(fileURLToPath(import.meta.url));
  *   main/engine  → itself and main/api; no face, no Electron
  *   faces (main/cli, main/server, main/electron) → main/api, each other, and
  *                  the engine through its public entry main/engine/index.ts
+ *                  (or read-entry.ts: the few modules `xdpscope read` loads)
  * Tests, benchmarks and scripts may import anything.
  */
 const LAYERS = [
@@ -24,7 +25,7 @@ const LAYERS = [
   { name: 'main/api', dir: 'main/api', may: ['main/api'], packagesOnly: true },
   { name: 'the engine', dir: 'main/engine', may: ['main/engine', 'main/api'], banned: ['electron'] },
   ...['main/cli', 'main/server', 'main/electron'].map((dir) => ({
-    name: `the face ${dir}`, dir, may: ['main/api', 'main/cli', 'main/server', 'main/electron', 'main/engine/index.ts', 'package.json'],
+    name: `the face ${dir}`, dir, may: ['main/api', 'main/cli', 'main/server', 'main/electron', 'main/engine/index.ts', 'main/engine/read-entry.ts', 'package.json'],
   })),
 ];
 const NODE_BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));

@@ -8,7 +8,7 @@ import {
   bulkStdout, FieldsByteWriter, FieldsFormatter, defaultFieldsOptions, type FieldsOptions, summaryLine,
   packetJson, getField, compileDisplayFilter, type CompiledFilter, readParallel, readThreads, TlsKeyLog, parseDecodeAs, formatDecodeAs, loadUserDecodeAs,
   detailsText, hexDumpText, columnOf, COLUMN_TITLES, timePrecisionOf,
-} from '../../engine/index';
+} from '../../engine/read-entry';
 
 const USAGE = `Usage: xdpscope read -r FILE [options]
 

@@ -1,7 +1,7 @@
 // Buffered output: lines are gathered into large chunks and written with
 // back-pressure, instead of one write per line (the -T fields hot path).
-import { createWriteStream, fstatSync } from 'node:fs';
-import type { Writable } from 'node:stream';
+import { createWriteStream, fstatSync, write as fsWrite } from 'node:fs';
+import { Writable } from 'node:stream';
 
 const CHUNK = 1 << 20;
 
@@ -20,7 +20,49 @@ export function bulkStdout(): Writable {
   } catch { /* no fd 1: process.stdout reports it */ }
   if (kind === 'other') return process.stdout;
   // a few chunks may be queued before write() asks us to wait for 'drain'
+  if (kind === 'pipe') return new PipeOut(1, 4 * CHUNK);
   return createWriteStream('', { fd: 1, autoClose: false, highWaterMark: 4 * CHUNK });
+}
+
+/**
+ * A pipe on fd 1, written from the thread pool. The pipe's open file may be
+ * (or become) non-blocking behind our back: with `2>&1` it is also fd 2, and
+ * the first module to touch process.stderr (node:assert does, for its
+ * colours) puts fd 2 in libuv's non-blocking mode. A slow reader then makes
+ * write() fail with EAGAIN, which an fs write stream turns into a fatal
+ * error after a few retries, losing the rest of the output. On EAGAIN this
+ * stream hands everything from that byte on to process.stdout, whose libuv
+ * pipe waits for the reader.
+ */
+export class PipeOut extends Writable {
+  private viaStdout = false;
+  constructor(private readonly fd: number, highWaterMark: number) {
+    super({ highWaterMark });
+  }
+
+  override _write(chunk: Buffer, _enc: BufferEncoding, cb: (e?: Error | null) => void): void {
+    this.writeFrom(chunk, 0, cb);
+  }
+
+  private writeFrom(chunk: Buffer, at: number, cb: (e?: Error | null) => void): void {
+    if (this.viaStdout) {
+      process.stdout.write(at === 0 ? chunk : chunk.subarray(at), (e) => cb(e ?? null));
+      return;
+    }
+    fsWrite(this.fd, chunk, at, chunk.length - at, null, (e, n) => {
+      if (e !== null) {
+        if (e.code !== 'EAGAIN') { cb(e); return; }
+        this.viaStdout = true;
+        // its errors (EPIPE) reach us through the write callback; unhandled, they would also be thrown
+        process.stdout.on('error', () => { /* reported by cb */ });
+        this.writeFrom(chunk, at, cb);
+        return;
+      }
+      // a non-blocking pipe takes what fits
+      if (at + n < chunk.length) this.writeFrom(chunk, at + n, cb);
+      else cb(null);
+    });
+  }
 }
 
 /** Where byte formatters write: bytes go to buf[pos..] after room(n) made space for n of them. */

@@ -55,8 +55,11 @@ export class BatchBuilder {
     }
   }
 
-  batch(first: bigint | null): PacketBatch {
-    return { t: 'packets', n: this.n, meta: this.meta, times: this.times, flags: this.flags, data: this.data, first, comments: this.comments, extras: this.extras };
+  /** units: the pcapng interfaces' ticks so far (PacketBatch.units), undefined for a classic pcap */
+  batch(first: bigint | null, units?: Array<number | null>): PacketBatch {
+    const b: PacketBatch = { t: 'packets', n: this.n, meta: this.meta, times: this.times, flags: this.flags, data: this.data, first, comments: this.comments, extras: this.extras };
+    if (units !== undefined) b.units = units;
+    return b;
   }
 }
 

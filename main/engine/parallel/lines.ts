@@ -5,7 +5,7 @@ import type { Dissector } from '../dissect';
 import { GeoIp } from '../enrich/geoip';
 import { type CompiledFilter, compileDisplayFilter } from '../filter/compile';
 import { FieldsByteWriter } from '../output/fields';
-import { summaryLine } from '../output/text';
+import { summaryLine, tickDigits, type TimePrecision } from '../output/text';
 import { readDissector } from '../output/decode-plan';
 import type { GrowingSink } from '../output/writer';
 import type { RawPacket } from '../types';
@@ -15,7 +15,8 @@ export class LineMaker {
   private readonly filter: CompiledFilter | null = null;
   private readonly dis: Dissector;
   private readonly fb: FieldsByteWriter | null;
-  private readonly nano: boolean;
+  /** -T text's Time digits: the job's, or per interface (pcapng: setUnits, or the reading thread's file) */
+  precision: TimePrecision;
 
   constructor(job: ReadJob, geoip?: GeoIp | null) {
     if (job.filter !== null) {
@@ -26,7 +27,12 @@ export class LineMaker {
     if (geoip === undefined) geoip = job.geoip === null ? null : job.geoip === undefined ? undefined : GeoIp.open(job.geoip);
     this.dis = readDissector(job.format, job.options.fields, this.filter, geoip, { decodeAs: job.decodeAs ?? [] });
     this.fb = job.format === 'fields' ? new FieldsByteWriter(job.options).bindSlots(this.dis.wantedNames()) : null;
-    this.nano = job.nano;
+    this.precision = job.nano;
+  }
+
+  /** Times as each pcapng interface's tick says (a batch's units). */
+  setUnits(units: ReadonlyArray<number | null>): void {
+    this.precision = (id) => tickDigits(units[id] ?? undefined);
   }
 
   /**
@@ -43,7 +49,7 @@ export class LineMaker {
     }
     const at = sink.pos;
     if (this.fb !== null) this.fb.write(d, sink);
-    else sink.write(summaryLine(d, this.nano));
+    else sink.write(summaryLine(d, this.precision));
     return sink.pos - at;
   }
 }

@@ -8,7 +8,7 @@ export interface ReadJob {
   /** -T fields (the chosen fields) or -T text (tshark's one-line summaries) */
   format: 'fields' | 'text';
   options: FieldsOptions;
-  /** -T text: times with 9 decimals rather than 6 (a nanosecond capture) */
+  /** -T text: times with 9 decimals rather than 6 (a nanosecond capture; a pcapng's batches say per interface) */
   nano: boolean;
   /** display filter text (-Y), compiled in each thread */
   filter: string | null;
@@ -42,6 +42,12 @@ export interface PacketBatch {
   comments: Array<[number, string[]]> | null;
   /** epb_flags, the XDP action and the process of packet i of this batch, when it has any */
   extras: Array<[number, PacketExtras]> | null;
+  /**
+   * pcapng: each interface's tick in ns (null: unsaid) as far as the file
+   * has been read, which sets the digits of -T text's Time per interface;
+   * absent for a classic pcap (ReadJob.nano holds)
+   */
+  units?: Array<number | null>;
 }
 
 export type ToWorker = PacketBatch | { t: 'end' };

@@ -9,12 +9,13 @@
 // them stays on one thread.
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import type { CaptureFile } from '../file/open';
 import type { BufferedWriter } from '../output/writer';
 import { Partitioner } from './partition';
 import { LineMaker } from './lines';
 import { GrowingSink } from '../output/writer';
+import { timePrecisionOf } from '../output/text';
 import type { GeoIp } from '../enrich/geoip';
 import { BatchBuilder as Builder, transferList } from './batch';
 import type { ReadJob, FromWorker, PacketBatch, ToWorker } from './protocol';
@@ -31,17 +32,22 @@ const WINDOW = 4;
 /**
  * How many threads decode a read (the reading thread is one of them):
  * XDPSCOPE_READ_THREADS when set, else one per core (at most 4) for a file
- * of at least 16 MiB, else 1.
+ * of at least 16 MiB on a machine with a core idle (load average at most
+ * cores - 1), else 1. The pool costs CPU one thread does not spend (worker
+ * start-up, the copy to the threads, the merge: bench/RESULTS.md); with
+ * every core busy that is all it adds. The service's open pool decides
+ * the same way (service/open-pool.ts).
  */
-export function readThreads(fileBytes: number, names: readonly string[]): number {
+export function readThreads(fileBytes: number, names: readonly string[], load = loadavg()[0]): number {
   if (names.some((n) => ORDER_FIELDS.has(n))) return 1;
   const env = process.env.XDPSCOPE_READ_THREADS;
   if (env !== undefined && env !== '') {
     const n = Number(env);
     if (Number.isInteger(n) && n >= 1 && n <= 16) return n;
   }
-  if (fileBytes < MIN_BYTES) return 1;
-  return Math.max(1, Math.min(4, availableParallelism()));
+  const cores = availableParallelism();
+  if (fileBytes < MIN_BYTES || cores < 2 || load > cores - 1) return 1;
+  return Math.min(4, cores);
 }
 
 interface Lines { lens: Int32Array; buf: Uint8Array }
@@ -125,6 +131,8 @@ export async function readParallel(file: CaptureFile, job: ReadJob, geoip: GeoIp
   // stdout/stderr: true keeps Node from opening our fd 1 for the threads (that would make a pipe non-blocking under the bulk writer)
   const lanes = Array.from({ length: threads - 1 }, (_, i) => new Lane(new Worker(script, { workerData: job, stdout: true, stderr: true }), i + 1));
   const local = new LineMaker(job, geoip);
+  // -T text's Time digits per interface, as one thread prints them (timePrecisionOf reads the interfaces live)
+  local.precision = timePrecisionOf(file);
   const part = new Partitioner([READER_SHARE, ...lanes.map(() => 1)]);
   // batches whose lines are not all in yet: which thread owns each packet, and this thread's own lines
   const waiting: Array<{ owners: Uint8Array; mine: Lines }> = [];
@@ -175,7 +183,8 @@ export async function readParallel(file: CaptureFile, job: ReadJob, geoip: GeoIp
         if (w > 0) builders[w - 1].add(p, pv);
         if (p.tsNs !== null) { if (f === null) f = p.tsNs; pv = p.tsNs; }
       }
-      lanes.forEach((l, i) => l.send(builders[i].batch(f)));
+      const units = file.pcapHeader === undefined ? file.interfaces.map((x) => x.tsUnitNs ?? null) : undefined;
+      lanes.forEach((l, i) => l.send(builders[i].batch(f, units)));
       const sink = new GrowingSink(sinkSize);
       const lens = new Int32Array(count[0]);
       for (let i = 0, k = 0; i < n; i++) {

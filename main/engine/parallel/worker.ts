@@ -15,6 +15,7 @@ let sinkSize = 1 << 16;
 
 function lines(b: PacketBatch): void {
   const { n, comments, extras } = b;
+  if (b.units !== undefined) maker.setUnits(b.units);
   const lens = new Int32Array(n);
   const sink = new GrowingSink(sinkSize);
   let c = 0, x = 0;

@@ -6,6 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { CAPTURES, CLI, outputDir, sharedCapturesSkipReason } from '../../lib/env';
 import { allFields } from '../../../main/engine/fields/registry';
 import { PcapngWriter } from '../../../main/engine/pcapng/writer';
@@ -100,13 +101,26 @@ test('-T text, tshark\'s summary lines (Info from every conversation\'s state), 
   }
 });
 
-test('tcp.stream and udp.stream count conversations over the whole file: such a read stays on one thread', () => {
+test('-T text on threads prints each pcapng interface\'s time digits, as one thread does', { skip }, async () => {
+  // one interface ticks in µs, another in ns: 6 digits for the first one's packets, 9 for the other's
+  const r = await same(['-r', join(CAPTURES, 'zeek-pcapng-multi-interface.pcapng')], [2, 3]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^ +\d+ +\d+\.\d{6} /m);
+  assert.match(r.stdout, /^ +\d+ +\d+\.\d{9} /m);
+});
+
+test('tcp.stream and udp.stream count conversations over the whole file: such a read stays on one thread; a busy machine reads on one', () => {
   assert.equal(readThreads(1 << 30, ['frame.number', 'tcp.stream']), 1);
   assert.equal(readThreads(1 << 30, ['udp.stream']), 1);
   const saved = process.env.XDPSCOPE_READ_THREADS;
   try {
     delete process.env.XDPSCOPE_READ_THREADS;
     assert.equal(readThreads(1 << 20, ['ip.src']), 1, 'a small file is not worth a thread');
+    const cores = availableParallelism();
+    if (cores >= 2) {
+      assert.equal(readThreads(1 << 30, ['ip.src'], 0), Math.min(4, cores), 'an idle machine: a thread per core');
+      assert.equal(readThreads(1 << 30, ['ip.src'], cores - 0.5), 1, 'no idle core: the pool would only add CPU');
+    }
     process.env.XDPSCOPE_READ_THREADS = '3';
     assert.equal(readThreads(1 << 20, ['ip.src']), 3);
   } finally {
