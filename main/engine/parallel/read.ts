@@ -17,8 +17,9 @@ import { LineMaker } from './lines';
 import { GrowingSink } from '../output/writer';
 import { timePrecisionOf } from '../output/text';
 import type { GeoIp } from '../enrich/geoip';
-import { BatchBuilder as Builder, transferList } from './batch';
-import type { ReadJob, FromWorker, PacketBatch, ToWorker } from './protocol';
+import { BatchBuilder as Builder } from './batch';
+import { WorkerLane, type LaneMessage } from './lane';
+import type { ReadJob, FromWorker } from './protocol';
 
 /** fields whose values depend on every conversation before them in the file (or on which of their packets were displayed) */
 export const ORDER_FIELDS: ReadonlySet<string> = new Set(['tcp.stream', 'udp.stream', 'frame.time_delta_displayed']);
@@ -52,66 +53,8 @@ export function readThreads(fileBytes: number, names: readonly string[], load = 
 
 interface Lines { lens: Int32Array; buf: Uint8Array }
 
-/** One decoding thread: batches go out, their lines come back in the same order. */
-class Lane {
-  private results: Lines[] = [];
-  failure: string | null = null;
-  /** next() waiting for lines (or a failure) */
-  private waiters: Array<() => void> = [];
-  private finished = false;
-
-  constructor(readonly worker: Worker, readonly index: number) {
-    worker.on('message', (m: FromWorker) => {
-      if (m.t === 'lines') { this.results.push({ lens: m.lens, buf: m.buf }); }
-      else this.failure = m.message;
-      this.notify();
-    });
-    worker.on('error', (e) => { this.failure = e.stack ?? e.message; this.notify(); });
-    worker.on('exit', (code) => {
-      if (!this.finished && this.failure === null) this.failure = `exited (code ${code}) in the middle of the file`;
-      this.notify();
-    });
-  }
-
-  notify(): void {
-    const ws = this.waiters;
-    this.waiters = [];
-    for (const w of ws) w();
-  }
-
-  private wait(): Promise<void> {
-    return new Promise<void>((r) => { this.waiters.push(r); });
-  }
-
-  private check(): void {
-    if (this.failure !== null) throw new Error(`decoding thread ${this.index + 1}: ${this.failure}`);
-  }
-
-  send(b: PacketBatch): void {
-    this.check();
-    this.worker.postMessage(b satisfies ToWorker, transferList(b));
-  }
-
-  /** Has the thread answered the oldest batch not yet taken? */
-  ready(): boolean {
-    return this.results.length > 0;
-  }
-
-  /** The lines of the oldest batch not yet taken. */
-  async next(): Promise<Lines> {
-    for (;;) {
-      this.check();
-      const r = this.results.shift();
-      if (r !== undefined) return r;
-      await this.wait();
-    }
-  }
-
-  end(): void {
-    this.finished = true;
-    this.worker.postMessage({ t: 'end' } satisfies ToWorker);
-  }
-}
+/** A thread's answer to a batch: its lines. */
+const readLines = (m: FromWorker): LaneMessage<Lines> => (m.t === 'lines' ? { answer: { lens: m.lens, buf: m.buf } } : { failure: m.message });
 
 export interface ParallelResult {
   /** -c was reached, or the reader of our output went away: the rest of the file was not read */
@@ -129,7 +72,7 @@ const READER_SHARE = 0.7;
 export async function readParallel(file: CaptureFile, job: ReadJob, geoip: GeoIp | null | undefined, threads: number, limit: number, out: BufferedWriter): Promise<ParallelResult> {
   const script = join(__dirname, 'worker.js');
   // stdout/stderr: true keeps Node from opening our fd 1 for the threads (that would make a pipe non-blocking under the bulk writer)
-  const lanes = Array.from({ length: threads - 1 }, (_, i) => new Lane(new Worker(script, { workerData: job, stdout: true, stderr: true }), i + 1));
+  const lanes = Array.from({ length: threads - 1 }, (_, i) => new WorkerLane(new Worker(script, { workerData: job, stdout: true, stderr: true }), i + 1, readLines));
   const local = new LineMaker(job, geoip);
   // -T text's Time digits per interface, as one thread prints them (timePrecisionOf reads the interfaces live)
   local.precision = timePrecisionOf(file);
@@ -204,7 +147,7 @@ export async function readParallel(file: CaptureFile, job: ReadJob, geoip: GeoIp
     }
     while (waiting.length > 0 && !out.closed) await merge();
   } finally {
-    for (const l of lanes) { l.end(); void l.worker.terminate(); }
+    for (const l of lanes) l.end(true);
   }
   return { stopped };
 }

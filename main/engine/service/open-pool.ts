@@ -20,6 +20,7 @@ import { Partitioner } from '../parallel/partition';
 import { macNamesData } from '../enrich/manuf';
 import { GeoIp } from '../enrich/geoip';
 import { BatchBuilder, transferList } from '../parallel/batch';
+import { WorkerLane, type LaneMessage } from '../parallel/lane';
 import type { PacketStore } from './store';
 import type { StreamIds } from './summarize';
 import type { FilterIndex } from '../filter/index-store';
@@ -63,41 +64,8 @@ export function sharedStartupData(): SharedStartup | undefined {
   return { manuf: macNamesData(), geoip: GeoIp.defaultData() };
 }
 
-/** One decoding thread: batches go out, their rows come back in the same order. */
-class Lane {
-  readonly results: RowsMsg[] = [];
-  failure: string | null = null;
-  private waiters: Array<() => void> = [];
-  private ended = false;
-  constructor(readonly worker: Worker, readonly index: number) {
-    worker.on('message', (m: FromOpenWorker) => {
-      if (m.t === 'rows') this.results.push(m);
-      else if (m.t === 'fail') this.failure = m.message;
-      this.notify();
-    });
-    worker.on('error', (e) => { this.failure = e.stack ?? e.message; this.notify(); });
-    worker.on('exit', (code) => { if (!this.ended && this.failure === null) this.failure = `exited (code ${code})`; this.notify(); });
-  }
-  private notify(): void { const ws = this.waiters; this.waiters = []; for (const w of ws) w(); }
-  check(): void { if (this.failure !== null) throw new Error(`decoding thread ${this.index + 1}: ${this.failure}`); }
-  async next(): Promise<RowsMsg> {
-    for (;;) {
-      this.check();
-      const r = this.results.shift();
-      if (r !== undefined) return r;
-      await new Promise<void>((res) => this.waiters.push(res));
-    }
-  }
-  send(b: ReturnType<BatchBuilder['batch']>): void {
-    this.check();
-    this.worker.postMessage(b satisfies ToOpenWorker, transferList(b));
-  }
-  close(): void {
-    this.ended = true;
-    this.worker.postMessage({ t: 'end' } satisfies ToOpenWorker);
-    void this.worker.terminate();
-  }
-}
+/** A thread's answer to a batch: its rows; 'fail': its failure; anything else is not the lane's. */
+const readRows = (m: FromOpenWorker): LaneMessage<RowsMsg> => (m.t === 'rows' ? { answer: m } : m.t === 'fail' ? { failure: m.message } : undefined);
 
 /** Where merged packets go. */
 export interface PoolTarget {
@@ -113,7 +81,7 @@ export interface PoolTarget {
 interface Sent { batch: readonly RawPacket[]; owners: Uint8Array; warm: boolean; base: number }
 
 export class OpenPool {
-  private readonly lanes: Lane[];
+  private readonly lanes: Array<WorkerLane<RowsMsg, FromOpenWorker>>;
   private readonly part: Partitioner;
   private readonly sent: Sent[] = [];
   private first: bigint | null = null;
@@ -130,7 +98,7 @@ export class OpenPool {
 
   constructor(threads: number, colouringRules: readonly ColouringRule[], private readonly target: PoolTarget) {
     const job: OpenJob = { role: 'rows', colouringRules: [...colouringRules], shared: sharedStartupData() };
-    this.lanes = Array.from({ length: threads }, (_, i) => new Lane(new Worker(script(), { workerData: job, stdout: true, stderr: true }), i));
+    this.lanes = Array.from({ length: threads }, (_, i) => new WorkerLane(new Worker(script(), { workerData: job, stdout: true, stderr: true }), i, readRows));
     this.part = new Partitioner(this.lanes.map(() => 1));
     this.strMap = this.lanes.map(() => [0]);
     this.tcpMap = this.lanes.map(() => []);
@@ -142,7 +110,7 @@ export class OpenPool {
   get backlog(): number { return this.sent.length; }
 
   /** Has every thread answered the oldest batch? */
-  get ready(): boolean { return this.sent.length > 0 && this.lanes.every((l) => l.results.length > 0); }
+  get ready(): boolean { return this.sent.length > 0 && this.lanes.every((l) => l.ready()); }
 
   /** Is the oldest batch not merged one of the first rows' (stored already, its insights not yet fed)? */
   get warmPending(): boolean { return this.sent[0]?.warm === true; }
@@ -239,7 +207,7 @@ export class OpenPool {
 
   close(): void {
     this.closed = true;
-    for (const l of this.lanes) l.close();
+    for (const l of this.lanes) l.end(true);
   }
 }
 
