@@ -12,6 +12,7 @@ import { basename, dirname, join } from 'node:path';
 import { homedir, tmpdir } from 'node:os';
 import { createHash } from 'node:crypto';
 import { ensurePrivateDir, replacePrivateFile, unsafeDirReason } from '../file/private';
+import { indexOfSorted } from '../sorted';
 
 export const DEFAULT_MANUF = '/usr/share/wireshark/manuf';
 
@@ -28,16 +29,6 @@ interface Table {
   names: string[];
 }
 
-function bisect(keys: Uint32Array | Float64Array, k: number): number {
-  let lo = 0, hi = keys.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    const v = keys[mid];
-    if (v === k) return mid;
-    if (v < k) lo = mid + 1; else hi = mid - 1;
-  }
-  return -1;
-}
 
 /**
  * Parses manuf/wka text (Wireshark's format: address[/bits] TAB short name [TAB long name]).
@@ -161,7 +152,7 @@ export class MacNames {
   get table(): Table { return this.t; }
 
   private wka(key: number, bits: number): string | null {
-    const i = bisect(this.t.wkaKeys, maskKey(key, bits));
+    const i = indexOfSorted(this.t.wkaKeys, maskKey(key, bits));
     return i < 0 ? null : this.t.names[this.t.wkaName[i]];
   }
 
@@ -219,7 +210,7 @@ export class MacNames {
 
   private ouiIndex(a: ArrayLike<number>): number {
     // the group bit is no part of a vendor's prefix (the locally administered bit is)
-    return bisect(this.t.ouiKeys, (a[0] & 0xfe) * 65536 + a[1] * 256 + a[2]);
+    return indexOfSorted(this.t.ouiKeys, (a[0] & 0xfe) * 65536 + a[1] * 256 + a[2]);
   }
 
   /** The short vendor name of the address's 24-bit OUI ("Cisco-Li"), or null. */
@@ -230,7 +221,7 @@ export class MacNames {
 
   /** The long vendor name of the exact 24-bit OUI ("Cisco-Linksys, LLC"), as eth.src.oui_resolved (no group bit masking there), or null. */
   vendorLong(a: ArrayLike<number>): string | null {
-    const i = bisect(this.t.ouiKeys, a[0] * 65536 + a[1] * 256 + a[2]);
+    const i = indexOfSorted(this.t.ouiKeys, a[0] * 65536 + a[1] * 256 + a[2]);
     return i < 0 ? null : this.t.names[this.t.ouiLong[i]];
   }
 

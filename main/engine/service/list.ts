@@ -13,6 +13,7 @@ import type { Generation } from './status';
 import { compileDisplayFilter, type CompiledFilter } from '../filter/compile';
 import { completeFilter } from '../filter/complete';
 import { runSliced, type Steps } from '../filter/steps';
+import { indexOfSorted } from '../sorted';
 
 export interface DisplayFilter { matches(d: Dissection): boolean }
 const isCompiled = (f: DisplayFilter): f is CompiledFilter => Array.isArray((f as Partial<CompiledFilter>).slots);
@@ -370,15 +371,7 @@ export class DisplayedList {
     const n = this.length;
     if (this.order) { const at = this.order.indexOf(i); if (at >= 0) return at; }
     if (!this.displayed) return i;
-    // displayed is ascending: binary search
-    const a = this.displayed.arr;
-    let lo = 0, hi = n - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      if (a[mid] === i) return mid;
-      if (a[mid] < i) lo = mid + 1; else hi = mid - 1;
-    }
-    return -1;
+    return indexOfSorted(this.displayed.arr, i, n); // displayed is ascending
   }
 
   /** Frame numbers of the displayed packets, in capture order. */

@@ -7,6 +7,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { FIELD_COLUMNS } from '../../api/columns';
 import type { ProcessInfo, RawPacket } from '../types';
+import { indexOfSorted } from '../sorted';
 
 type TypedCtor<T> = { new (n: number): T };
 type AnyTyped = Uint8Array | Uint16Array | Uint32Array | Int32Array | Float64Array | BigInt64Array;
@@ -605,15 +606,7 @@ export class PacketStore {
 
   /** index of the packet with this frame number (binary search: numbers ascend), -1 when absent */
   indexOf(number: number): number {
-    const a = this.number.arr;
-    let lo = 0, hi = this.count - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const v = a[mid];
-      if (v === number) return mid;
-      if (v < number) lo = mid + 1; else hi = mid - 1;
-    }
-    return -1;
+    return indexOfSorted(this.number.arr, number, this.count);
   }
 
   /** Bytes held per part of the store (each column, the frame and Info arenas), for the bench's breakdown. */
