@@ -19,7 +19,7 @@ import { convKey, perConversation, Bounded } from './conv';
 import { PduApp } from './pdu';
 import { dissectData } from './data';
 // bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
-const { RPC_PROGRAM, TCP_HEURISTICS, UDP_HEURISTICS, UDP_PORT } = tables;
+const { RPC_PROGRAM, TCP_HEURISTICS, TCP_PORT, UDP_HEURISTICS, UDP_PORT } = tables;
 const { u32, latin1 } = readers;
 
 const FLAVORS: Record<number, string> = { 0: 'AUTH_NULL', 1: 'AUTH_UNIX', 2: 'AUTH_SHORT', 3: 'AUTH_DES', 4: 'AUTH_KERB', 6: 'RPCSEC_GSS', 390003: 'AUTH_GSSAPI' };
@@ -262,6 +262,12 @@ const RULE = {
   },
 };
 const app = (): PduApp => new PduApp(RULE, (ctx, st, _s, off, kept) => dissectRpc(ctx, st, off + 4, off + kept, off), dissectData);
+
+// tcp/111 is RPC's own port in tshark too. Ahead of TLS's ports: rpcinfo and
+// mount bind a reserved client port at random, and when it is one TLS owns
+// (636, 853, 990-995) tshark still takes 111 (the SYN's server port, and
+// the lower one).
+TCP_PORT.add([111], app, { priority: 15 });
 
 /** A record mark whose fragment holds an RPC message. */
 TCP_HEURISTICS.add((d, off, end) => {

@@ -78,9 +78,9 @@ test('crafted ONC-RPC over UDP agrees with tshark', { skip: tsharkSkip() }, () =
 });
 
 // NFS over TCP (record marking), crafted from RFC 1813 / RFC 7530: no NFS server runs inside a test namespace
-const tcpSession = (port: number, msgs: Array<['c' | 's', number[]]>): Buffer[] => {
+const tcpSession = (port: number, msgs: Array<['c' | 's', number[]]>, cport = 900): Buffer[] => {
   const f: Buffer[] = [];
-  const side = tcpConversation(f, C, S, 900, port);
+  const side = tcpConversation(f, C, S, cport, port);
   for (const [dir, m] of msgs) side[dir]([...u32(0x80000000 | m.length), ...m]);
   return f;
 };
@@ -109,4 +109,17 @@ test('crafted NFS v3/v4 and MOUNT over TCP agree with tshark', { skip: tsharkSki
   assert.deepEqual(norm(r.diffs), []);
   // damage never throws: random bytes and cuts past the Ethernet/IP headers
   assert.ok(damageNeverThrows(join(outputDir('dissect-compare'), 'nfs-tcp.pcap'), mulberry32(testSeed('nfs-tcp-damage', 2049)), 60, 34) >= 0);
+});
+
+// rpcinfo binds a reserved port at random: when it is one TLS owns (636, 853,
+// 990-995), tshark still decodes tcp/111 as RPC (its own port, and the lower)
+test('portmap over TCP from a client on a TLS port (993) is RPC, as tshark decodes it', { skip: tsharkSkip() }, () => {
+  const f = tcpSession(111, [
+    ['c', call(0x21, 100000, 2, 3, [0, 0, 0, 0, 0, 0, 0, 0], [...u32(100003), ...u32(3), ...u32(6), ...u32(0)])],
+    ['s', accepted(0x21, u32(2049))],
+  ], 993);
+  const r = compareFrames('portmap-tls-port', f, [...RPC_FIELDS, ...PORTMAP]);
+  console.log(`# portmap from port 993: ${r.cells} cells over ${r.frames} frames compared with tshark, ${r.diffs.length} differ`);
+  assert.deepEqual(norm(r.diffs), []);
+  assert.ok(r.frames >= 2);
 });
