@@ -4,8 +4,25 @@
 // an exit before end()) is thrown, with the thread's number, by the next
 // send() or next(), so the feeder stops at the first one.
 import type { Worker } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
 import { transferList } from './batch';
 import type { PacketBatch } from './protocol';
+
+/** smaller files are over before a decoding thread has loaded its code */
+const MIN_BYTES = 16 << 20;
+
+/**
+ * Decoding threads for a file when nobody chose a number (parallel read,
+ * the pooled open): one per core, at most 4, for a file of at least 16 MiB
+ * on a machine with two or more cores and one of them idle (load average at
+ * most cores - 1); else 0. A pool costs CPU one thread does not spend
+ * (start-up, the copy to the threads, the merge: bench/RESULTS.md): with
+ * every core busy that is all it adds.
+ */
+export function idleCoreThreads(fileBytes: number, load: number): number {
+  const cores = availableParallelism();
+  return fileBytes < MIN_BYTES || cores < 2 || load > cores - 1 ? 0 : Math.min(4, cores);
+}
 
 /** What a thread's message means: an answer, a failure (its text), or neither (undefined: not for the lane). */
 export type LaneMessage<A> = { answer: A } | { failure: string } | undefined;

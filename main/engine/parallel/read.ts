@@ -9,7 +9,7 @@
 // them stays on one thread.
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
-import { availableParallelism, loadavg } from 'node:os';
+import { loadavg } from 'node:os';
 import type { CaptureFile } from '../file/open';
 import type { BufferedWriter } from '../output/writer';
 import { Partitioner } from './partition';
@@ -18,26 +18,19 @@ import { GrowingSink } from '../output/writer';
 import { timePrecisionOf } from '../output/text';
 import type { GeoIp } from '../enrich/geoip';
 import { BatchBuilder as Builder } from './batch';
-import { WorkerLane, type LaneMessage } from './lane';
+import { WorkerLane, idleCoreThreads, type LaneMessage } from './lane';
 import type { ReadJob, FromWorker } from './protocol';
 
 /** fields whose values depend on every conversation before them in the file (or on which of their packets were displayed) */
 export const ORDER_FIELDS: ReadonlySet<string> = new Set(['tcp.stream', 'udp.stream', 'frame.time_delta_displayed']);
-
-/** smaller files are over before a decoding thread has loaded its code */
-const MIN_BYTES = 16 << 20;
 
 /** batches a worker thread may fall behind before reading waits for it (bounds memory) */
 const WINDOW = 4;
 
 /**
  * How many threads decode a read (the reading thread is one of them):
- * XDPSCOPE_READ_THREADS when set, else one per core (at most 4) for a file
- * of at least 16 MiB on a machine with a core idle (load average at most
- * cores - 1), else 1. The pool costs CPU one thread does not spend (worker
- * start-up, the copy to the threads, the merge: bench/RESULTS.md); with
- * every core busy that is all it adds. The service's open pool decides
- * the same way (service/open-pool.ts).
+ * XDPSCOPE_READ_THREADS when set, else idleCoreThreads (at least 1), the
+ * rule the service's open pool follows too.
  */
 export function readThreads(fileBytes: number, names: readonly string[], load = loadavg()[0]): number {
   if (names.some((n) => ORDER_FIELDS.has(n))) return 1;
@@ -46,9 +39,7 @@ export function readThreads(fileBytes: number, names: readonly string[], load = 
     const n = Number(env);
     if (Number.isInteger(n) && n >= 1 && n <= 16) return n;
   }
-  const cores = availableParallelism();
-  if (fileBytes < MIN_BYTES || cores < 2 || load > cores - 1) return 1;
-  return Math.min(4, cores);
+  return Math.max(1, idleCoreThreads(fileBytes, load));
 }
 
 interface Lines { lens: Int32Array; buf: Uint8Array }

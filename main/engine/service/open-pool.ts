@@ -11,7 +11,7 @@
 // (insights/digest.ts): no packet is dissected twice.
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
-import { availableParallelism, loadavg } from 'node:os';
+import { loadavg } from 'node:os';
 import type { RawPacket } from '../types';
 import type { ColouringRule } from '../../api/index';
 import type { InsightsSettings, InsightsSnapshot } from '../insights/index';
@@ -20,14 +20,12 @@ import { Partitioner } from '../parallel/partition';
 import { macNamesData } from '../enrich/manuf';
 import { GeoIp } from '../enrich/geoip';
 import { BatchBuilder, transferList } from '../parallel/batch';
-import { WorkerLane, type LaneMessage } from '../parallel/lane';
+import { WorkerLane, idleCoreThreads, type LaneMessage } from '../parallel/lane';
 import type { PacketStore } from './store';
 import type { StreamIds } from './summarize';
 import type { FilterIndex } from '../filter/index-store';
 import { NUMBER_COLS, SIDS, STRING_COLS, type FeedMsg, type FromOpenWorker, type OpenJob, type RowsMsg, type SharedStartup, type ToOpenWorker } from './open-rows';
 
-/** smaller files are loaded before a thread has loaded its code */
-const MIN_BYTES = 16 << 20;
 /** batches a thread may fall behind before reading waits (bounds memory) */
 const WINDOW = 4;
 /** merged batches the insights thread may fall behind before merging waits (bounds memory) */
@@ -35,10 +33,9 @@ const INSIGHTS_WINDOW = 8;
 
 /**
  * How many decoding threads open a file: XDPSCOPE_OPEN_THREADS when set (0
- * or 1: none, the service thread decodes), else one per core (at most 4) for
- * a file of at least 16 MiB on a machine with two or more cores, one of
- * them idle; else none. The pool costs ~30% more CPU than one thread
- * (bench/RESULTS.md): on a machine whose cores are all busy it is slower.
+ * or 1: none, the service thread decodes), else idleCoreThreads (the pool
+ * costs ~30% more CPU than one thread, bench/RESULTS.md: on a machine whose
+ * cores are all busy it is slower).
  */
 export function openThreads(fileBytes: number, load = loadavg()[0]!): number {
   const env = process.env.XDPSCOPE_OPEN_THREADS;
@@ -46,9 +43,7 @@ export function openThreads(fileBytes: number, load = loadavg()[0]!): number {
     const n = Number(env);
     if (Number.isInteger(n) && n >= 0 && n <= 16) return n <= 1 ? 0 : n;
   }
-  const cores = availableParallelism();
-  if (fileBytes < MIN_BYTES || cores < 2 || load > cores - 1) return 0;
-  return Math.min(4, cores);
+  return idleCoreThreads(fileBytes, load);
 }
 
 const script = (): string => join(__dirname, 'open-worker.js');
