@@ -45,9 +45,10 @@ test('answers come back in the order the batches went, and end() lets the thread
 
 test("a thread's own failure is thrown by the next step, naming the thread", async () => {
   const lane = new WorkerLane(thread('fail'), 1, read);
+  // the first answer taken before the second batch goes: a failure reported first would be thrown first
   lane.send(batch(2));
-  lane.send(batch(5));
   assert.equal(await lane.next(), 2);
+  lane.send(batch(5));
   await assert.rejects(lane.next(), /^Error: decoding thread 2: damaged batch$/);
   assert.throws(() => lane.send(batch(1)), /decoding thread 2: damaged batch/);
   lane.end(true);
@@ -56,7 +57,7 @@ test("a thread's own failure is thrown by the next step, naming the thread", asy
 test('a thread that exits before its last batch fails the lane instead of leaving next() waiting', async () => {
   const lane = new WorkerLane(thread('exit'), 2, read);
   lane.send(batch(2));
-  lane.send(batch(7));
   assert.equal(await lane.next(), 2);
+  lane.send(batch(7));
   await assert.rejects(lane.next(), /decoding thread 3: exited \(code 3\) before its last batch/);
 });
