@@ -9,7 +9,7 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -194,14 +194,31 @@ const dirBuildSkip = !existsSync(HELPER) || !existsSync(BPF_OBJECT) ? 'helper or
 /** A directory shaped like an unpacked Electron: electron-builder copies it and renames the binary. */
 function fakeElectron(): string {
   const fake = tmp('xs-fake-electron-');
-  writeFileSync(join(fake, 'electron'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+  // prints what it was started with, so a test can run the packaged launcher
+  writeFileSync(join(fake, 'electron'), '#!/bin/sh\necho "threshold=$MALLOC_MMAP_THRESHOLD_ args=$*"\n', { mode: 0o755 });
   writeFileSync(join(fake, 'chrome-sandbox'), '', { mode: 0o755 });
   writeFileSync(join(fake, 'version'), require(join(ROOT, 'node_modules', 'electron', 'package.json')).version);
   return fake;
 }
 
+/**
+ * The packaged `xdpscope` is after-pack.cjs's launcher: started through a
+ * link (as /usr/bin/xdpscope is), it runs the Electron binary beside it with
+ * glibc's mmap threshold set, and keeps a threshold the user exported.
+ */
+function assertLauncher(appDir: string): void {
+  const exe = join(appDir, 'xdpscope');
+  assert.match(readFileSync(exe, 'utf8'), /^#!\/bin\/sh\n/);
+  const link = join(tmp('xs-launch-'), 'xdpscope');
+  symlinkSync(exe, link);
+  const env = { PATH: process.env.PATH };
+  const run = (extra: Record<string, string>) => spawnSync(link, ['--flag', 'a b'], { encoding: 'utf8', env: { ...env, ...extra } });
+  assert.equal(run({}).stdout, 'threshold=131072 args=--flag a b\n');
+  assert.equal(run({ MALLOC_MMAP_THRESHOLD_: '65536' }).stdout, 'threshold=65536 args=--flag a b\n');
+}
+
 describe('electron-builder --dir with a stand-in Electron', { skip: dirBuildSkip }, () => {
-  test('puts the helper and BPF object in resources/, outside app.asar, and the app code inside', () => {
+  test('puts the helper and BPF object in resources/, outside app.asar, the app code inside, and the launcher in place of Electron', () => {
     const fake = fakeElectron();
     const out = tmp('xs-eb-out-');
     const args = ['--linux', 'dir', '--config', 'electron-builder.yml', `-c.electronDist=${fake}`,
@@ -217,7 +234,8 @@ describe('electron-builder --dir with a stand-in Electron', { skip: dirBuildSkip
     assert.ok((statSync(helper).mode & 0o111) !== 0, 'helper stays executable');
     assert.equal(readFileSync(helper).compare(readFileSync(HELPER)), 0, 'helper is the built one');
     assert.ok(existsSync(join(res, 'bpf', 'xdpscope.bpf.o')));
-    assert.ok(existsSync(join(out, 'linux-unpacked', 'xdpscope')), 'executable renamed to xdpscope');
+    assert.ok(existsSync(join(out, 'linux-unpacked', 'xdpscope.bin')), 'Electron renamed to xdpscope.bin');
+    assertLauncher(join(out, 'linux-unpacked'));
     const asar = require('@electron/asar') as { listPackage(p: string, o: object): string[] };
     const files = asar.listPackage(join(res, 'app.asar'), {});
     assert.ok(files.includes('/dist/main/cli/main.js'), 'app code inside the asar');
@@ -227,11 +245,12 @@ describe('electron-builder --dir with a stand-in Electron', { skip: dirBuildSkip
 });
 
 describe('electron-builder deb target with a stand-in Electron', { skip: dirBuildSkip }, () => {
-  test('hands fpm every man page, gzipped by before-pack, for /usr/share/man/man1', async () => {
+  test('hands fpm every man page, gzipped by before-pack, for /usr/share/man/man1; the launcher and its AppArmor profile are in place', async () => {
     // fpm cannot be downloaded here: electron-builder's effectiveOptionComputed
     // hook gives its arguments (SOURCE=DEST pairs) and stops before running it.
     // before-pack runs for real, so the gzipped pages are the ones it wrote.
     const { build, Platform, Arch } = require('electron-builder') as typeof import('electron-builder');
+    const debOut = tmp('xs-eb-deb-');
     const gzDir = join(ROOT, 'dist', 'man');
     rmSync(gzDir, { recursive: true, force: true });
     let fpmArgs: string[] | null = null;
@@ -241,7 +260,7 @@ describe('electron-builder deb target with a stand-in Electron', { skip: dirBuil
       await build({
         projectDir: ROOT,
         targets: Platform.LINUX.createTarget(['deb'], Arch[process.arch === 'arm64' ? 'arm64' : 'x64']),
-        config: { ...config, electronDist: fakeElectron(), npmRebuild: false, directories: { ...config.directories, output: tmp('xs-eb-deb-') } },
+        config: { ...config, electronDist: fakeElectron(), npmRebuild: false, directories: { ...config.directories, output: debOut } },
         effectiveOptionComputed: async (computed: unknown) => {
           if (Array.isArray(computed) && Array.isArray(computed[0])) { fpmArgs = computed[0] as string[]; return true; }
           return false;
@@ -257,6 +276,10 @@ describe('electron-builder deb target with a stand-in Electron', { skip: dirBuil
       return [dest, isAbsolute(src) ? src : join(ROOT, src)];
     }));
     assert.ok(installs.has('/opt/xdpscope'), 'the app itself is still installed');
+    // the AppArmor profile (user namespaces for Chromium's sandbox) attaches to the binary the launcher runs
+    const profile = readFileSync(join(debOut, 'linux-unpacked', 'resources', 'apparmor-profile'), 'utf8');
+    assert.match(profile, /^profile "xdpscope" "\/opt\/xdpscope\/xdpscope\.bin" flags=\(unconfined\) \{$/m);
+    assertLauncher(join(debOut, 'linux-unpacked'));
     for (const page of manPages.manPages(ROOT)) {
       const src = installs.get(`/usr/share/man/man1/${page}.gz`);
       assert.ok(src, `${page} is installed as /usr/share/man/man1/${page}.gz`);
