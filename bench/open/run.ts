@@ -7,14 +7,21 @@
 // RSS per packet once loaded, store and index bytes per packet. The peer:
 // tshark reading the same file to the end (`-T fields -e frame.number`),
 // once, in the same run.
-//   node scripts/build.mjs && node dist/bench/open/run.js [packets] [rounds] [--no-tshark] [--breakdown]
+//   node scripts/build.mjs && node dist/bench/open/run.js [packets] [rounds] [--no-tshark] [--breakdown] [--filter] [--pool-only]
 // --breakdown: the bytes of the last pooled run's store per column and of its index per field family.
+// --filter: after loading, five display filters over the whole file and 200 row blocks far apart (timed; peak RSS includes them).
+// --pool-only: skip the service-thread runs (a 10M-packet file takes minutes per run).
 import { spawnSync, execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { bigCapture } from '../lib/big-capture';
 import { EngineService } from '../../main/engine/service/service';
 
-interface Run { heapMB: number; buffersMB: number; firstRowsMs: number; indexedMs: number; insightsMs: number; cpuS: number; peakRssMB: number; rssMB: number; baseRssMB: number; storeB: number; indexB: number; packets: number; pooled: boolean; storeParts: Record<string, number>; indexParts: Record<string, { pkts: number; vals: number; intern: number; n: number }> }
+interface Run { heapMB: number; buffersMB: number; firstRowsMs: number; indexedMs: number; insightsMs: number; cpuS: number; peakRssMB: number; rssMB: number; baseRssMB: number; storeB: number; indexB: number; packets: number; pooled: boolean; storeParts: Record<string, number>; indexParts: Record<string, { pkts: number; vals: number; intern: number; n: number }>; filters: Array<{ text: string; ms: number; displayed: number }>; blockMs: number }
+
+/** --filter: display filters applied to the whole loaded file, the last one clearing it */
+const FILTERS = ['tcp.port == 443 || dns', 'http.request', 'ip.addr == 10.0.0.1 && tcp.flags.syn == 1', 'frame.len > 1000', ''];
+/** --filter: 100-row blocks fetched at places spread over the list, as scrolling far does */
+const BLOCKS = 200;
 
 async function child(path: string): Promise<void> {
   const base = process.memoryUsage().rss;
@@ -31,6 +38,19 @@ async function child(path: string): Promise<void> {
   while (lane && !lane.done && lane.failure === null) await new Promise((r) => setTimeout(r, 5));
   const insightsMs = performance.now() - t0;
   const c = process.cpuUsage(c0);
+  // --filter: after the load, what a user does next (filters over the whole file, then scrolling to random places), within the same peak
+  const filters: Array<{ text: string; ms: number; displayed: number }> = [];
+  let blockMs = 0;
+  if (process.argv.includes('--filter')) {
+    for (const text of FILTERS) {
+      const t = performance.now();
+      const r = await s.call('setFilter', { text });
+      filters.push({ text, ms: performance.now() - t, displayed: r.displayed ?? -1 });
+    }
+    const n = s.packetStore.count, t = performance.now();
+    for (let i = 0; i < BLOCKS; i++) await s.call('getRows', { start: Math.floor(((i * 7919) % BLOCKS) / BLOCKS * Math.max(0, n - 100)), count: 100 });
+    blockMs = (performance.now() - t) / BLOCKS;
+  }
   global.gc?.();
   const mem = process.memoryUsage();
   const rss = mem.rss;
@@ -39,7 +59,7 @@ async function child(path: string): Promise<void> {
   const r: Run = {
     heapMB: mem.heapUsed / 1e6, buffersMB: mem.arrayBuffers / 1e6, firstRowsMs, indexedMs, insightsMs, cpuS: (c.user + c.system) / 1e6, peakRssMB: Math.max(peak, rss) / 1e6, rssMB: rss / 1e6, baseRssMB: base / 1e6,
     storeB: st.bytes, indexB: s.cap.index.memoryBytes(), packets: st.count, pooled: lane !== null,
-    storeParts: st.breakdown(), indexParts: s.cap.index.breakdown(),
+    storeParts: st.breakdown(), indexParts: s.cap.index.breakdown(), filters, blockMs,
   };
   process.stdout.write(JSON.stringify(r) + '\n');
   await s.shutdown();
@@ -75,12 +95,15 @@ function main(): void {
   const load0 = loadavg()[0]!;
   const res: Record<'one' | 'pool', Run[]> = { one: [], pool: [] };
   for (let i = 0; i < rounds; i++) {
-    for (const k of (i % 2 ? ['pool', 'one'] : ['one', 'pool']) as Array<'one' | 'pool'>) {
+    const kinds = (i % 2 ? ['pool', 'one'] : ['one', 'pool']) as Array<'one' | 'pool'>;
+    for (const k of kinds.filter((x) => x === 'pool' || !process.argv.includes('--pool-only'))) {
       const env = { ...process.env, XDPSCOPE_OPEN_THREADS: k === 'one' ? '0' : (process.env.XDPSCOPE_OPEN_THREADS ?? '') };
-      const r = spawnSync(process.execPath, ['--expose-gc', __filename, '--child', path], { env, encoding: 'utf8', maxBuffer: 1 << 20 });
+      const r = spawnSync(process.execPath, ['--expose-gc', __filename, '--child', path, ...process.argv.filter((a) => a === '--filter')], { env, encoding: 'utf8', maxBuffer: 1 << 20 });
       if (r.status !== 0) throw new Error(`${k}: ${r.stderr}`);
       const run = JSON.parse(r.stdout.trim().split('\n').pop()!) as Run;
       res[k].push(run);
+      for (const f of run.filters) console.log(`round ${i + 1} ${k.padEnd(4)} filter '${f.text}': ${f.ms.toFixed(0)} ms, ${f.displayed} displayed`);
+      if (run.filters.length > 0) console.log(`round ${i + 1} ${k.padEnd(4)} 100-row block at a far place: ${run.blockMs.toFixed(1)} ms each (${BLOCKS} blocks)`);
       console.log(`round ${i + 1} ${k.padEnd(4)} first rows ${run.firstRowsMs.toFixed(0)} ms, indexed ${(run.indexedMs / 1000).toFixed(2)} s, insights ${(run.insightsMs / 1000).toFixed(2)} s, cpu ${run.cpuS.toFixed(2)} s, peak RSS ${run.peakRssMB.toFixed(0)} MB, loaded RSS ${run.rssMB.toFixed(0)} MB (${(((run.rssMB - run.baseRssMB) * 1e6) / run.packets).toFixed(0)} B/packet; JS heap ${run.heapMB.toFixed(0)} MB, buffers ${run.buffersMB.toFixed(0)} MB), store ${(run.storeB / run.packets).toFixed(0)} + index ${(run.indexB / run.packets).toFixed(0)} B/packet${k === 'pool' && !run.pooled ? ' (NOT pooled)' : ''}`);
     }
   }
@@ -92,12 +115,12 @@ function main(): void {
     tsharkS = (performance.now() - t0) / 1000;
   }
   const load1 = loadavg()[0]!;
-  console.log(`${new Date().toISOString()} ${res.one[0]!.packets} packets, ${rounds} rounds, load average ${load0.toFixed(1)} → ${load1.toFixed(1)}`);
-  for (const k of ['one', 'pool'] as const) {
+  console.log(`${new Date().toISOString()} ${res.pool[0]!.packets} packets, ${rounds} rounds, load average ${load0.toFixed(1)} → ${load1.toFixed(1)}`);
+  for (const k of (['one', 'pool'] as const).filter((x) => res[x].length > 0)) {
     const m = (f: (r: Run) => number) => median(res[k].map(f));
     console.log(`${k === 'one' ? 'service thread' : 'worker pool   '}: first rows ${m((r) => r.firstRowsMs).toFixed(0)} ms, fully indexed: ${(m((r) => r.indexedMs) / 1000).toFixed(2)} s, insights ${(m((r) => r.insightsMs) / 1000).toFixed(2)} s, cpu ${m((r) => r.cpuS).toFixed(2)} s (${((m((r) => r.cpuS) * 1e6) / res[k][0]!.packets).toFixed(1)} µs/packet), server RSS: ${m((r) => r.rssMB).toFixed(0)} MB loaded, ${m((r) => r.peakRssMB).toFixed(0)} MB peak`);
   }
-  if (tsharkS === tsharkS) console.log(`tshark -T fields -e frame.number (same run): ${tsharkS.toFixed(2)} s; fully indexed vs tshark: ${(tsharkS / (median(res.pool.map((r) => r.indexedMs)) / 1000)).toFixed(2)}x (pool), ${(tsharkS / (median(res.one.map((r) => r.indexedMs)) / 1000)).toFixed(2)}x (service thread)`);
+  if (tsharkS === tsharkS) console.log(`tshark -T fields -e frame.number (same run): ${tsharkS.toFixed(2)} s; fully indexed vs tshark: ${(tsharkS / (median(res.pool.map((r) => r.indexedMs)) / 1000)).toFixed(2)}x (pool)${res.one.length > 0 ? `, ${(tsharkS / (median(res.one.map((r) => r.indexedMs)) / 1000)).toFixed(2)}x (service thread)` : ''}`);
 }
 
 main();
