@@ -140,8 +140,8 @@ export class FieldGather {
   /** run(), with ids[j] the id of d.fields[j] (a walk shared with other consumers: FieldIds). */
   runIds(d: Dissection, ids: Int32Array): void {
     const touched = this.touched;
-    for (let i = 0; i < touched.length; i++) touched[i]!.length = 0;
-    touched.length = 0;
+    // emptied by pop: `length = 0` gives the backing store back, and the next push allocates it anew
+    while (touched.length !== 0) { const l = touched.pop()!; while (l.length !== 0) l.pop(); }
     const byId = this.byId, nIds = byId.length;
     const fields = d.fields;
     for (let j = 0; j < fields.length; j++) {

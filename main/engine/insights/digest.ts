@@ -140,6 +140,7 @@ export class DigestWriter {
     if (this.kept.length < nf) this.kept = new Int32Array(nf * 2);
     if (this.layerAt.length < tree.length) this.layerAt = new Int32Array(tree.length * 2);
     const keptAt = this.kept, layerAt = this.layerAt;
+    let byId = this.byId;
     layerAt.fill(-1, 0, tree.length);
     this.room(1);
     const countAt = this.pos++;
@@ -148,7 +149,12 @@ export class DigestWriter {
     for (let i = 0; i < nf; i++) {
       const f = fields[i];
       let flags = 0;
-      let name = this.keptId(gids[i]!, f.name);
+      // the id's decision, when made already (keptId decides it the first time)
+      const gid = gids[i]!, code = gid >= 0 && gid < byId.length ? byId[gid]! : 0;
+      let name: number;
+      if (code > 0) name = code - 1;
+      else if (code < 0) name = -1;
+      else { name = this.keptId(gid, f.name); byId = this.byId; }
       if (t < tree.length && f === tree[t]) {
         layerAt[t++] = i; flags = F_LAYER;
         // every top-level layer is kept, whatever its name

@@ -86,7 +86,7 @@ export function summarize(d: Dissection, streams: StreamIds, colouring: Colourin
   const colour = colouring.colourOf(d, ids);
   const fields = new Array<string | number | undefined>(FIELD_COLUMNS.length);
   for (let i = 0; i < fields.length; i++) fields[i] = columnValue(l, i);
-  const [stream, srcport, dstport] = STREAM_SLOTS.map((at) => first(l, at));
+  const stream = first(l, STREAM_SLOTS[0]!), srcport = first(l, STREAM_SLOTS[1]!), dstport = first(l, STREAM_SLOTS[2]!);
   return {
     source: s.source,
     destination: s.destination,
