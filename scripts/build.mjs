@@ -53,6 +53,7 @@ const BENCH_SCRIPTS = [
   'bench/livecap/service-child.ts',
   'bench/open/run.ts',
   'bench/open/thread-start.ts',
+  'bench/open/walk.ts',
   'bench/read/run.ts',
   'bench/session/open-save.ts',
   'bench/ui/bench.ts',

@@ -4,7 +4,7 @@
 // stores each packet's rule number (0: none, n: rule n-1 of the table) in a
 // Uint8Array column, the renderer gets the colours with the table, and a
 // session saves the table it was shown with.
-import type { Dissection, FieldValue } from '../types';
+import type { Dissection, Field, FieldValue } from '../types';
 import type { ColouringRule, ColouringRuleInfo } from '../../api/types';
 import { compileDisplayFilter, type CompiledFilter } from '../filter/compile';
 import { getField } from '../fields/registry';
@@ -14,6 +14,7 @@ import { getField } from '../fields/registry';
 import '../dissect/index';
 import type { FilterIndex } from '../filter/index-store';
 import type { Steps } from '../filter/steps';
+import { FieldIds, fieldId, NO_ID } from '../fields/ids';
 
 /** A rule number must fit the store's Uint8Array column, 0 meaning "no rule". */
 export const MAX_COLOURING_RULES = 255;
@@ -104,15 +105,18 @@ export function cleanColouringRules(raw: ReadonlyArray<Record<string, unknown>>)
 
 /**
  * The values of a set of field names, gathered in one walk over a packet's
- * flattened fields. A packet has ~100 fields and few are wanted: the name's
- * length picks a handful of candidates to compare, cheaper than hashing
- * every name (dissectors build some names per packet). Readers share one
- * list per name, emptied by the next run.
+ * flattened fields. A packet has ~100 fields and few are wanted: each field's
+ * id (fields/ids.ts, found once per packet for every consumer of the walk)
+ * picks its list; a name past the id cap is matched by its length's few
+ * candidates. Readers share one list per name, emptied by the next run.
  */
 export class FieldGather {
   private byLength: Array<Array<{ name: string; list: FieldValue[] }> | null> = [];
   /** lists filled by the last run, to empty before the next one */
   private readonly touched: FieldValue[][] = [];
+  /** the wanted lists by field id (fields/ids.ts) */
+  private byId: Array<FieldValue[] | undefined> = [];
+  private ownIds: FieldIds | null = null;
 
   /** The list that holds this field's values after each run (registry name). */
   want(name: string): FieldValue[] {
@@ -121,29 +125,45 @@ export class FieldGather {
     const bucket = (this.byLength[canonical.length] ??= []);
     let w = bucket.find((x) => x.name === canonical);
     if (!w) bucket.push((w = { name: canonical, list: [] }));
+    const id = fieldId(canonical);
+    if (id !== NO_ID) {
+      while (this.byId.length <= id) this.byId.push(undefined);
+      this.byId[id] = w.list;
+    }
     return w.list;
   }
 
   run(d: Dissection): void {
+    this.runIds(d, (this.ownIds ??= new FieldIds()).of(d.fields));
+  }
+
+  /** run(), with ids[j] the id of d.fields[j] (a walk shared with other consumers: FieldIds). */
+  runIds(d: Dissection, ids: Int32Array): void {
     const touched = this.touched;
-    for (let i = 0; i < touched.length; i++) touched[i]!.length = 0;
-    touched.length = 0;
-    const byLength = this.byLength;
+    // emptied by pop: `length = 0` gives the backing store back, and the next push allocates it anew
+    while (touched.length !== 0) { const l = touched.pop()!; while (l.length !== 0) l.pop(); }
+    const byId = this.byId, nIds = byId.length;
     const fields = d.fields;
     for (let j = 0; j < fields.length; j++) {
-      const f = fields[j]!;
-      const name = f.name;
-      const len = name.length;
-      if (len >= byLength.length) continue;
-      const bucket = byLength[len]!;
-      if (bucket === null) continue;
-      for (let b = 0; b < bucket.length; b++) {
-        const w = bucket[b]!;
-        if (w.name !== name) continue;
-        if (w.list.length === 0) touched.push(w.list);
-        w.list.push(f.value);
-        break;
-      }
+      const id = ids[j]!;
+      if (id === NO_ID) { this.runOne(fields[j]!); continue; }
+      if (id >= nIds) continue;
+      const list = byId[id];
+      if (list === undefined) continue;
+      if (list.length === 0) touched.push(list);
+      list.push(fields[j]!.value);
+    }
+  }
+
+  /** A field whose name has no id: found by name. */
+  private runOne(f: Field): void {
+    const bucket = f.name.length < this.byLength.length ? this.byLength[f.name.length] : null;
+    if (!bucket) return;
+    for (const w of bucket) {
+      if (w.name !== f.name) continue;
+      if (w.list.length === 0) this.touched.push(w.list);
+      w.list.push(f.value);
+      return;
     }
   }
 }
@@ -202,8 +222,8 @@ export class Colouring {
    * The packet's rule number: 0 for none, n for rules[n - 1]. A rule that
    * throws does not match. Leaves the gather's lists filled for this packet.
    */
-  colourOf(d: Dissection): number {
-    this.gather.run(d);
+  colourOf(d: Dissection, ids?: Int32Array): number {
+    if (ids) this.gather.runIds(d, ids); else this.gather.run(d);
     const active = this.active;
     for (let i = 0; i < active.length; i++) {
       const a = active[i]!;

@@ -47,10 +47,25 @@ declare('http', 'Hypertext Transfer Protocol', [
   ['http.user_agent.family', 'string', 'User-Agent family', { description: 'xdpscope: client family parsed from the User-Agent: Chrome, Firefox, Safari, Edge, curl, wget, python-requests, Go-http-client, bot-crawler, other, ...' }],
 ]);
 
+/**
+ * The GeoIP field names per IP layer and side ('src_', 'dst_', '' for either),
+ * built once: a name built per packet is a new string each time, which every
+ * reader that looks fields up by name (the open's walk, fields/ids.ts) has
+ * to flatten and hash again.
+ */
+function geoNames(p: 'ip' | 'ipv6', pre: string) {
+  const g = `${p}.geoip.${pre}`;
+  return { country: `${g}country`, countryIso: `${g}country_iso`, city: `${g}city`, asnum: `${g}asnum`, org: `${g}org`, special: `${g}special` };
+}
+const GEO_NAMES = {
+  ip: { tree: 'ip.geoip', src_: geoNames('ip', 'src_'), dst_: geoNames('ip', 'dst_'), '': geoNames('ip', '') },
+  ipv6: { tree: 'ipv6.geoip', src_: geoNames('ipv6', 'src_'), dst_: geoNames('ipv6', 'dst_'), '': geoNames('ipv6', '') },
+};
+
 function addGeo(ctx: Ctx, layer: Field, p: 'ip' | 'ipv6', src: GeoInfo | null, dst: GeoInfo | null): void {
   if (!src && !dst) return;
-  const g = `${p}.geoip`;
-  const tree = new FieldNode(g, null, 0, 0);
+  const names = GEO_NAMES[p];
+  const tree = new FieldNode(names.tree, null, 0, 0);
   tree.generated = true;
   if (ctx.want === null) {
     tree.children = [];
@@ -58,13 +73,14 @@ function addGeo(ctx: Ctx, layer: Field, p: 'ip' | 'ipv6', src: GeoInfo | null, d
   }
   ctx.fields.push(tree);
   // pre: 'src_', 'dst_', or '' for the either-side fields
-  const put = (info: GeoInfo, pre: string): void => {
-    if (info.country) ctx.gen(tree, `${g}.${pre}country`, info.country);
-    if (info.countryIso) ctx.gen(tree, `${g}.${pre}country_iso`, info.countryIso);
-    if (info.city) ctx.gen(tree, `${g}.${pre}city`, info.city);
-    if (info.asn !== undefined) ctx.gen(tree, `${g}.${pre}asnum`, info.asn);
-    if (info.org) ctx.gen(tree, `${g}.${pre}org`, info.org);
-    if (pre !== '' && info.special) ctx.gen(tree, `${g}.${pre}special`, info.special.kind);
+  const put = (info: GeoInfo, pre: 'src_' | 'dst_' | ''): void => {
+    const n = names[pre];
+    if (info.country) ctx.gen(tree, n.country, info.country);
+    if (info.countryIso) ctx.gen(tree, n.countryIso, info.countryIso);
+    if (info.city) ctx.gen(tree, n.city, info.city);
+    if (info.asn !== undefined) ctx.gen(tree, n.asnum, info.asn);
+    if (info.org) ctx.gen(tree, n.org, info.org);
+    if (pre !== '' && info.special) ctx.gen(tree, n.special, info.special.kind);
   };
   if (src) put(src, 'src_');
   if (dst) put(dst, 'dst_');

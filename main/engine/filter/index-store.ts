@@ -32,6 +32,7 @@ import { getField } from '../fields/registry';
 import type { CompiledFilter, FilterPlan } from './compile';
 import { finish, type Steps } from './steps';
 import { CHECKPOINT_EVERY, PosCursor, Positions } from './index-positions';
+import { FieldIds, fieldId, NO_ID } from '../fields/ids';
 
 /** work between two yields of a pass: loop iterations of a column or packet walk */
 const STEP = 1024;
@@ -207,6 +208,9 @@ export class FilterIndex {
   private readonly initialCapacity: number;
   private colBytes = 0;
   private readonly decided = new Map<string, Column | null>();
+  /** `decided` by field id (fields/ids.ts): the walk of add() reads this, no name lookup */
+  private byId: Array<Column | null | undefined> = [];
+  private ownIds: FieldIds | null = null;
 
   constructor(opts: IndexOptions = {}) {
     this.wanted = opts.fields === 'all' ? 'all' : new Set(opts.fields ?? DEFAULT_INDEXED_FIELDS);
@@ -226,16 +230,32 @@ export class FilterIndex {
   }
 
   add(d: Dissection): void {
+    this.addIds(d, (this.ownIds ??= new FieldIds()).of(d.fields));
+  }
+
+  /** add(), with ids[j] the id of d.fields[j] (a walk shared with other consumers: FieldIds). */
+  addIds(d: Dissection, ids: Int32Array): void {
     const p = this.count++;
     if (p >= this.frames.length) { const f = new Uint32Array(Math.ceil(this.frames.length * 1.5)); f.set(this.frames); this.frames = f; }
     this.frames[p] = d.packet.number;
-    const fields = d.fields;
+    const fields = d.fields, byId = this.byId;
     for (let j = 0; j < fields.length; j++) {
       const f = fields[j]!;
-      let col = this.decided.get(f.name);
+      const id = ids[j]!;
+      let col = id === NO_ID ? this.decided.get(f.name) : byId[id];
       if (col === undefined) col = this.decide(f.name);
       if (col === null) continue;
       this.push(col, p, f.value);
+    }
+  }
+
+  /** Records what add() does with a field name (and under its id). */
+  private setDecided(name: string, col: Column | null): void {
+    this.decided.set(name, col);
+    const id = fieldId(name);
+    if (id !== NO_ID) {
+      while (this.byId.length <= id) this.byId.push(undefined);
+      this.byId[id] = col;
     }
   }
 
@@ -320,7 +340,7 @@ export class FilterIndex {
         if (this.dropped.has(name)) continue;
         const c = this.cols.get(name);
         if (c) this.drop(c, why);
-        else { this.dropped.set(name, why); this.decided.set(name, null); }
+        else { this.dropped.set(name, why); this.setDecided(name, null); }
       }
     }
     const byName = new Map<string, Array<IndexFragment['cols'][number] | undefined>>();
@@ -620,7 +640,7 @@ export class FilterIndex {
     } else if (def && !this.dropped.has(name) && kindFor(def.type) === null) {
       this.dropped.set(name, `${def.type} fields are not indexed`);
     }
-    this.decided.set(name, col);
+    this.setDecided(name, col);
     return col;
   }
 
@@ -629,7 +649,7 @@ export class FilterIndex {
     this.cols.delete(col.name);
     col.gone = true;
     this.dropped.set(col.name, why);
-    this.decided.set(col.name, null);
+    this.setDecided(col.name, null);
   }
 
   private resize(col: Column, fn: () => void): boolean {

@@ -23,6 +23,7 @@
 // then per top-level layer the count of its kept direct children and their
 // indices among the packet's fields.
 import type { Dissection, Field, FieldValue, RawPacket } from '../types';
+import { FieldIds, NO_ID } from '../fields/ids';
 
 /** Layers whose fields the insights read from the bytes (facts.ts), or not at all, bar KEEP. */
 const BULK = new Set(['frame', 'eth', 'ip', 'ipv6', 'tcp', 'udp', 'xdpscope', '_ws']);
@@ -80,6 +81,9 @@ export class DigestWriter {
   private kept = new Int32Array(256);
   /** fields positions of the packet's top-level layers */
   private layerAt = new Int32Array(16);
+  /** per field id (fields/ids.ts): 0 not seen yet, -1 not kept, k + 1 kept under this writer's name id k */
+  private byId = new Int32Array(1024);
+  private ownIds: FieldIds | null = null;
 
   constructor(private size = 1 << 14) {
     this.ints = new Int32Array(size);
@@ -116,13 +120,27 @@ export class DigestWriter {
     return id;
   }
 
-  /** The next packet's digest. */
-  add(d: Dissection): void {
+  /** A field's name id in this writer if a digest keeps it, else -1 (decided once per field id). */
+  private keptId(id: number, name: string): number {
+    if (id === NO_ID) return digestKeeps(name) ? this.nameId(name) : -1;
+    if (id >= this.byId.length) { const g = new Int32Array(Math.max(id + 1, this.byId.length * 2)); g.set(this.byId); this.byId = g; }
+    let code = this.byId[id]!;
+    if (code === 0) code = this.byId[id] = digestKeeps(name) ? this.nameId(name) + 1 : -1;
+    return code > 0 ? code - 1 : -1;
+  }
+
+  /**
+   * The next packet's digest. ids[i]: the id of d.fields[i] (fields/ids.ts),
+   * when the caller's walk found them already for other consumers.
+   */
+  add(d: Dissection, ids?: Int32Array): void {
     this.offs[this.n++] = this.pos;
     const fields = d.fields, tree = d.tree, nf = fields.length;
+    const gids = ids ?? (this.ownIds ??= new FieldIds()).of(fields);
     if (this.kept.length < nf) this.kept = new Int32Array(nf * 2);
     if (this.layerAt.length < tree.length) this.layerAt = new Int32Array(tree.length * 2);
     const keptAt = this.kept, layerAt = this.layerAt;
+    let byId = this.byId;
     layerAt.fill(-1, 0, tree.length);
     this.room(1);
     const countAt = this.pos++;
@@ -131,13 +149,22 @@ export class DigestWriter {
     for (let i = 0; i < nf; i++) {
       const f = fields[i];
       let flags = 0;
-      if (t < tree.length && f === tree[t]) { layerAt[t++] = i; flags = F_LAYER; }
-      else if (!digestKeeps(f.name)) { keptAt[i] = -1; continue; }
+      // the id's decision, when made already (keptId decides it the first time)
+      const gid = gids[i]!, code = gid >= 0 && gid < byId.length ? byId[gid]! : 0;
+      let name: number;
+      if (code > 0) name = code - 1;
+      else if (code < 0) name = -1;
+      else { name = this.keptId(gid, f.name); byId = this.byId; }
+      if (t < tree.length && f === tree[t]) {
+        layerAt[t++] = i; flags = F_LAYER;
+        // every top-level layer is kept, whatever its name
+        if (name < 0) name = this.nameId(f.name);
+      } else if (name < 0) { keptAt[i] = -1; continue; }
       keptAt[i] = kept++;
       if (f.generated) flags |= F_GENERATED;
       const ints = this.room(7);
       let p = this.pos;
-      ints[p++] = this.nameId(f.name);
+      ints[p++] = name;
       const at = p++;
       ints[p++] = f.start;
       ints[p++] = f.len;

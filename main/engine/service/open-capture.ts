@@ -27,6 +27,7 @@ import { type DecodeAsRule, formatDecodeAs } from '../dissect/decode-as';
 import type { Steps } from '../filter/steps';
 import { brokenDissection, errMessage } from './broken';
 import { CaptureFiles, ViewCap } from './view-cap';
+import { FieldIds } from '../fields/ids';
 
 export { brokenDissection, errMessage };
 
@@ -51,6 +52,8 @@ export interface CaptureOutbox {
 export class OpenCapture {
   readonly store = new PacketStore();
   streams = new StreamIds();
+  /** each packet's field ids, found once for the colouring and the index (fields/ids.ts) */
+  private readonly fids = new FieldIds();
   /** decoded fields in columns, so re-filtering rarely re-dissects (replaced whole by a re-dissection) */
   index = new FilterIndex();
   /** security alerts and statistics, fed every packet as it is indexed */
@@ -163,8 +166,9 @@ export class OpenCapture {
       const pkt = this.packetAt(i);
       let d: Dissection;
       try { d = dissector.dissect(pkt); } catch (e) { d = brokenDissection(pkt, e); }
-      this.store.rewrite(i, summarize(d, streams, this.colouring));
-      index.add(d);
+      const ids = this.fids.of(d.fields);
+      this.store.rewrite(i, summarize(d, streams, this.colouring, ids));
+      index.addIds(d, ids);
       try { insights.add(d); } catch { /* insights must never stop a pass */ }
       yield 1;
     }
@@ -239,10 +243,11 @@ export class OpenCapture {
     for (const pkt of batch) {
       let d: Dissection;
       try { d = dissector.dissect(pkt); } catch (e) { d = brokenDissection(pkt, e); }
-      summaries.push(summarize(d, this.streams, this.colouring));
+      const ids = this.fids.of(d.fields);
+      summaries.push(summarize(d, this.streams, this.colouring, ids));
       if (!fromFile) store.append(pkt, summaries[summaries.length - 1]);
       const i = first + summaries.length - 1;
-      this.index.add(d);
+      this.index.addIds(d, ids);
       if (!this.insightsElsewhere) { try { this.insights.add(d); } catch { /* insights must never stop the capture */ } }
       this.onPacket(i, d);
     }

@@ -18,6 +18,7 @@ import type { InsightsSettings, InsightsSnapshot } from '../insights/index';
 import { DigestWriter, digestTransfer, type InsightsDigest } from '../insights/digest';
 import type { MacNamesData } from '../enrich/manuf';
 import type { GeoIpData } from '../enrich/geoip';
+import { FieldIds } from '../fields/ids';
 
 /** Field columns by type, in FIELD_COLUMNS order within each. */
 export const STRING_COLS = FIELD_COLUMNS.flatMap((c, i) => (c.type === 'number' ? [] : [i]));
@@ -82,7 +83,8 @@ const num = (v: FieldValue | undefined): number => (typeof v === 'number' ? v : 
 
 /** The rows of one thread's packets, batch after batch (its dissector keeps each conversation's state). */
 export class RowMaker {
-  private readonly dis = new Dissector({ tlsKeys: null });
+  // reuse: every packet's dissection is read to the end (rows, index, digest copy what they keep) before the next
+  private readonly dis = new Dissector({ tlsKeys: null, reuse: true });
   private readonly colouring: Colouring;
   private readonly streams = new StreamIds();
   private readonly ids = new Map<string, number>([['', 0]]);
@@ -92,6 +94,8 @@ export class RowMaker {
   private udpSeen = 0;
   private infoSize = 1 << 16;
   private readonly digest = new DigestWriter();
+  /** each packet's field ids, found once for the colouring, the index and the digest */
+  private readonly fids = new FieldIds();
 
   constructor(job: OpenJob) {
     this.colouring = new Colouring(job.colouringRules);
@@ -125,7 +129,8 @@ export class RowMaker {
       this.dis.setClock(b.first, prevOf(b, j));
       let d;
       try { d = this.dis.dissect(p); } catch (e) { d = brokenDissection(p, e); }
-      const s = summarize(d, this.streams, this.colouring);
+      const ids = this.fids.of(d.fields);
+      const s = summarize(d, this.streams, this.colouring, ids);
       const o = j * SIDS;
       sids[o] = intern(s.source); sids[o + 1] = intern(s.destination); sids[o + 2] = intern(s.protocol);
       for (let k = 0; k < STRING_COLS.length; k++) sids[o + 3 + k] = intern(s.fields[STRING_COLS[k]!] as string | undefined);
@@ -146,8 +151,8 @@ export class RowMaker {
         while (v >= this.udpSeen) { this.udpSeen++; newUdp[j]++; }
       }
       stream[j] = tcp || s.stream < 0 ? s.stream : -2 - s.stream;
-      index.add(d);
-      this.digest.add(d);
+      index.addIds(d, ids);
+      this.digest.add(d, ids);
     }
     this.infoSize = Math.max(this.infoSize, sink.pos);
     return {

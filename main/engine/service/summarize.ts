@@ -79,13 +79,14 @@ export class StreamIds {
   }
 }
 
-export function summarize(d: Dissection, streams: StreamIds, colouring: Colouring): RowSummary {
+/** ids: the ids of d.fields (fields/ids.ts), when the caller's walk found them for other consumers too */
+export function summarize(d: Dissection, streams: StreamIds, colouring: Colouring, ids?: Int32Array): RowSummary {
   const s = d.summary;
   const l = listsOf(colouring.gather);
-  const colour = colouring.colourOf(d);
+  const colour = colouring.colourOf(d, ids);
   const fields = new Array<string | number | undefined>(FIELD_COLUMNS.length);
   for (let i = 0; i < fields.length; i++) fields[i] = columnValue(l, i);
-  const [stream, srcport, dstport] = STREAM_SLOTS.map((at) => first(l, at));
+  const stream = first(l, STREAM_SLOTS[0]!), srcport = first(l, STREAM_SLOTS[1]!), dstport = first(l, STREAM_SLOTS[2]!);
   return {
     source: s.source,
     destination: s.destination,
