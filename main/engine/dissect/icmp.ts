@@ -22,6 +22,13 @@ const UNREACH: Record<number, string> = {
   4: 'Fragmentation needed', 5: 'Source route failed', 9: 'Network administratively prohibited',
   10: 'Host administratively prohibited', 13: 'Communication administratively filtered',
 };
+/** the codes tshark names in Info, by type (the type padded to 20 columns before them) */
+const CODES: Record<number, Record<number, string>> = {
+  3: UNREACH,
+  5: { 0: 'Redirect for network', 1: 'Redirect for host', 2: 'Redirect for TOS and network', 3: 'Redirect for TOS and host' },
+  11: { 0: 'Time to live exceeded in transit', 1: 'Fragment reassembly time exceeded' },
+  12: { 0: 'Pointer indicates the error', 1: 'Required option missing', 2: 'Bad length' },
+};
 
 declare('icmp', 'Internet Control Message Protocol', [
   ['icmp.type', 'uint', 'Type', { valueNames: TYPES }],
@@ -78,17 +85,20 @@ export function linkEcho(ctx: Ctx, st: State, l: FieldNode, names: EchoFields, r
 
 /**
  * The datagram an error quotes at [off, end): its addresses and ports, no
- * stream state, two levels deep at most. The frame's own addresses and
- * Protocol column stay those of the packet that carried the error.
+ * stream state, two levels deep at most. The frame's own addresses,
+ * Protocol and Info stay those of the packet that carried the error (tshark
+ * writes no column while it decodes the quoted packet).
  */
 export function dissectQuoted(ctx: Ctx, st: State, off: number, end: number, ip: (ctx: Ctx, st: State, off: number, end: number) => void, protocol: string): void {
   if (ctx.inner >= 2 || end <= off) return;
   const saved = [ctx.ipVersion, ctx.ip4Src, ctx.ip4Dst, ctx.ip6Src, ctx.ip6Dst] as const;
+  const info = ctx.info;
   ctx.inner++;
   ip(ctx, st, off, end);
   ctx.inner--;
   [ctx.ipVersion, ctx.ip4Src, ctx.ip4Dst, ctx.ip6Src, ctx.ip6Dst] = saved;
   ctx.protocol = protocol;
+  ctx.info = info;
 }
 
 const ICMP: Prologue = { layer: 'icmp', protocol: 'ICMP', header: 4, cap: Infinity, shortInfo: 'Malformed ICMP' };
@@ -103,7 +113,8 @@ export function dissectIcmp(ctx: Ctx, st: State, off: number, end: number): void
   ctx.add(l, 'icmp.code', code, off + 1, 1);
   ctx.add(l, 'icmp.checksum', u16(d, off + 2), off + 2, 2);
   const name = TYPES[type] ?? `Type ${type}`;
-  ctx.info = type === 3 ? `${name} (${UNREACH[code] ?? `code ${code}`})` : name;
+  const codeName = CODES[type]?.[code];
+  ctx.info = codeName !== undefined ? `${name.padEnd(20)} (${codeName})` : type === 3 ? `${name} (code ${code})` : name;
   if (avail < 8) {
     if (type === 0 || type === 8 || type === 3 || type === 11) ctx.malformedAt('icmp', `ICMP header cut short (${avail} of 8 bytes)`, off, avail);
     return;

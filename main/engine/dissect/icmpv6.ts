@@ -26,6 +26,12 @@ const UNREACH: Record<number, string> = {
   0: 'No route to destination', 1: 'Administratively prohibited', 2: 'Beyond scope of source address', 3: 'Address unreachable',
   4: 'Port unreachable', 5: 'Source address failed ingress/egress policy', 6: 'Reject route to destination',
 };
+/** the codes tshark names in Info, by type */
+const CODES: Record<number, Record<number, string>> = {
+  1: UNREACH,
+  3: { 0: 'hop limit exceeded in transit', 1: 'fragment reassembly time exceeded' },
+  4: { 0: 'erroneous header field encountered', 1: 'unrecognized Next Header type encountered', 2: 'unrecognized IPv6 option encountered' },
+};
 
 declare('icmpv6', 'Internet Control Message Protocol v6', [
   ['icmpv6.type', 'uint', 'Type', { valueNames: TYPES }],
@@ -80,7 +86,8 @@ export function dissectIcmpv6(ctx: Ctx, st: State, off: number, end: number): vo
     }
     case 1: case 2: case 3: case 4: {
       if (short(8)) return;
-      if (type === 1 && UNREACH[code] !== undefined) ctx.info = `${name} (${UNREACH[code]})`;
+      const codeName = CODES[type]?.[code];
+      if (codeName !== undefined) ctx.info = `${name} (${codeName})`;
       if (type === 2) ctx.add(l, 'icmpv6.mtu', ((d[off + 4] << 24) | (d[off + 5] << 16) | (d[off + 6] << 8) | d[off + 7]) >>> 0, off + 4, 4);
       dissectQuoted(ctx, st, off + 8, end, dissectIpv6, 'ICMPv6');
       return;

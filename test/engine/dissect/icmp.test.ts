@@ -1,7 +1,7 @@
 // ICMP and ICMPv6 against tshark on crafted frames: an echo reply linked to
 // its request (response time included), and errors quoting the datagram
 // that caused them (its addresses and ports decoded, the frame's own
-// Protocol and Info kept).
+// Protocol and Info kept, the error's code named as tshark names it).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compareFrames, tsharkSkip } from './compare';
@@ -35,6 +35,16 @@ const FRAMES: number[][] = [
   icmp6(2, 1, echo(129, 0x4321, 7)),
   icmp6(2, 1, [1, 4, 0, 0, 0, 0, 0, 0, ...ipv6(17, quotedUdp, 1, 2)]),
   icmp6(3, 1, [2, 0, 0, 0, ...u32(1280), ...ipv6(17, quotedUdp, 1, 2)]),
+  // errors quoting an echo request: the quoted echo is decoded, the frame's Info stays the error's
+  icmp4('198.18.9.254', A, [11, 0, 0, 0, 0, 0, 0, 0, ...ipv4(A, B, 1, echo(8, 0x1234, 2))]),
+  icmp4('198.18.9.254', A, [11, 1, 0, 0, 0, 0, 0, 0, ...ipv4(A, B, 1, echo(8, 0x1234, 3))]),
+  icmp6(3, 1, [2, 0, 0, 0, ...u32(1280), ...ipv6(58, echo(128, 0x4321, 8), 1, 2)]),
+  icmp6(3, 1, [3, 0, 0, 0, 0, 0, 0, 0, ...ipv6(58, echo(128, 0x4321, 9), 1, 2)]),
+  // redirects and parameter problems name their code, as unreachables do
+  ...[0, 1, 2, 3].map((code) => icmp4('198.18.9.254', A, [5, code, 0, 0, 198, 18, 9, 253, ...ipv4(A, B, 17, quotedUdp, { totalLen: 48 })])),
+  ...[0, 1, 2].map((code) => icmp4(B, A, [12, code, 0, 0, 20, 0, 0, 0, ...ipv4(A, B, 17, quotedUdp, { totalLen: 48 })])),
+  icmp4(B, A, [4, 0, 0, 0, 0, 0, 0, 0, ...ipv4(A, B, 17, quotedUdp, { totalLen: 48 })]),
+  ...[0, 1, 2].map((code) => icmp6(2, 1, [4, code, 0, 0, ...u32(40), ...ipv6(17, quotedUdp, 1, 2)])),
 ];
 
 const FIELDS = [
@@ -43,7 +53,7 @@ const FIELDS = [
   'icmpv6.resp_to', 'icmpv6.resptime', 'icmpv6.mtu', 'udp.srcport', 'udp.dstport', '_ws.col.Protocol', '_ws.col.Info', '_ws.malformed',
 ];
 
-test('ICMP and ICMPv6 echo links and quoted datagrams agree with tshark', { skip: tsharkSkip() }, () => {
+test('ICMP and ICMPv6 echo links, error codes and quoted datagrams agree with tshark', { skip: tsharkSkip() }, () => {
   const r = compareFrames('icmp', FRAMES, FIELDS);
   console.log(`# icmp: ${r.cells} cells over ${r.frames} frames compared with tshark, ${r.diffs.length} differ`);
   assert.deepEqual(r.diffs, []);
