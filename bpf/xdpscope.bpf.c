@@ -90,22 +90,29 @@ struct pkt_meta {
 	__u8 saddr[16], daddr[16];
 };
 
-static __always_inline void parse(void *data, void *end, struct pkt_meta *m, int raw_ip)
+/* The EtherType of the frame's network layer, and in *l3 where that layer
+ * starts: from the version nibble on a raw-IP link, else from the Ethernet
+ * header. 0 when the frame ends before it (or is raw and not IP). */
+static __always_inline __u16 link_proto(void *data, void *end, int raw_ip, void **l3)
 {
-	void *l3;
 	if (raw_ip) {
 		__u8 *v = data;
 		if ((void *)(v + 1) > end)
-			return;
-		m->ethertype = (*v >> 4) == 4 ? ETH_P_IP : (*v >> 4) == 6 ? ETH_P_IPV6 : 0;
-		l3 = data;
-	} else {
-		struct ethhdr *eth = data;
-		if ((void *)(eth + 1) > end)
-			return;
-		m->ethertype = bpf_ntohs(eth->h_proto);
-		l3 = eth + 1;
+			return 0;
+		*l3 = data;
+		return (*v >> 4) == 4 ? ETH_P_IP : (*v >> 4) == 6 ? ETH_P_IPV6 : 0;
 	}
+	struct ethhdr *eth = data;
+	if ((void *)(eth + 1) > end)
+		return 0;
+	*l3 = eth + 1;
+	return bpf_ntohs(eth->h_proto);
+}
+
+static __always_inline void parse(void *data, void *end, struct pkt_meta *m, int raw_ip)
+{
+	void *l3 = data;
+	m->ethertype = link_proto(data, end, raw_ip, &l3);
 	void *l4 = 0;
 	if (m->ethertype == ETH_P_IP) {
 		struct iphdr *ip = l3;
@@ -223,18 +230,8 @@ static __always_inline int filter_pass(const struct pkt_meta *mp, const struct x
 static __always_inline int block_src(void *data, void *end, int raw_ip, __u8 *saddr)
 {
 	void *l3 = data;
-	__u16 proto;
-	if (raw_ip) {
-		__u8 *v = data;
-		if ((void *)(v + 1) > end)
-			return 0;
-		proto = (*v >> 4) == 4 ? ETH_P_IP : (*v >> 4) == 6 ? ETH_P_IPV6 : 0;
-	} else {
-		struct ethhdr *eth = data;
-		if ((void *)(eth + 1) > end)
-			return 0;
-		proto = bpf_ntohs(eth->h_proto);
-		l3 = eth + 1;
+	__u16 proto = link_proto(data, end, raw_ip, &l3);
+	if (!raw_ip) {
 #pragma unroll
 		for (int i = 0; i < 2; i++) {
 			if (proto != ETH_P_8021Q && proto != ETH_P_8021AD)

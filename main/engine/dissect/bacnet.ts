@@ -126,6 +126,20 @@ function objectId(ctx: Ctx, l: FieldNode, o: number): string {
 }
 
 /** readProperty/writeProperty: context tag 0 the object, 1 the property. Returns Info text. */
+/**
+ * The invoke ID at `idAt` and the confirmed service at `s` of a request or
+ * an answer to one: Info's "Name Service[ id]", or null when the service
+ * lies past the end.
+ */
+function confirmedService(ctx: Ctx, l: FieldNode, name: string, idAt: number, s: number, end: number): string | null {
+  const d = ctx.d;
+  ctx.add(l, 'bacapp.invoke_id', d[idAt], idAt, 1);
+  if (s >= end) return null;
+  const svc = d[s];
+  ctx.add(l, 'bacapp.confirmed_service', svc, s, 1);
+  return `${name} ${BACNET_CONFIRMED[svc] ?? `Reserved by ASHRAE (${svc})`}[${String(d[idAt]).padStart(3)}]`;
+}
+
 function objectAndProperty(ctx: Ctx, l: FieldNode, o: number, end: number): string {
   const d = ctx.d;
   let info = '';
@@ -157,13 +171,11 @@ function apdu(ctx: Ctx, o: number, end: number): void {
     ctx.add(l, 'bacapp.response_segments', (d[o + 1] >> 4) & 7, o + 1, 1);
     ctx.add(l, 'bacapp.max_adpu_size', d[o + 1] & 0x0f, o + 1, 1);
     const seg = (d[o] & 8) !== 0;
-    ctx.add(l, 'bacapp.invoke_id', d[o + 2], o + 2, 1);
     const s = seg ? o + 5 : o + 3;
-    if (s >= end) { ctx.info = name; return; }
-    const svc = d[s];
-    ctx.add(l, 'bacapp.confirmed_service', svc, s, 1);
-    info = `${name} ${BACNET_CONFIRMED[svc] ?? `Reserved by ASHRAE (${svc})`}[${String(d[o + 2]).padStart(3)}]`;
-    if (!seg && (svc === 12 || svc === 15)) info += objectAndProperty(ctx, l, s + 1, end);
+    const head = confirmedService(ctx, l, name, o + 2, s, end);
+    if (head === null) { ctx.info = name; return; }
+    info = head;
+    if (!seg && (d[s] === 12 || d[s] === 15)) info += objectAndProperty(ctx, l, s + 1, end);
   } else if (type === 1) {
     const svc = d[o + 1];
     ctx.add(l, 'bacapp.unconfirmed_service', svc, o + 1, 1);
@@ -173,13 +185,11 @@ function apdu(ctx: Ctx, o: number, end: number): void {
   } else if (type === 2 || type === 3 || type === 5) {
     const seg = type === 3 && (d[o] & 8) !== 0;
     if (type === 3) ctx.add(l, 'bacapp.segmented_request', seg, o, 1);
-    ctx.add(l, 'bacapp.invoke_id', d[o + 1], o + 1, 1);
     const s = seg ? o + 4 : o + 2;
-    if (s >= end) { ctx.info = name; return; }
-    const svc = d[s];
-    ctx.add(l, 'bacapp.confirmed_service', svc, s, 1);
-    info = `${name} ${BACNET_CONFIRMED[svc] ?? `Reserved by ASHRAE (${svc})`}[${String(d[o + 1]).padStart(3)}]`;
-    if (type === 3 && !seg && svc === 12) info += objectAndProperty(ctx, l, s + 1, end);
+    const head = confirmedService(ctx, l, name, o + 1, s, end);
+    if (head === null) { ctx.info = name; return; }
+    info = head;
+    if (type === 3 && !seg && d[s] === 12) info += objectAndProperty(ctx, l, s + 1, end);
     if (type === 5) {
       // error class and code: two enumerated application tags (9)
       let p = s + 1;

@@ -112,27 +112,26 @@ const CACHE_MAX = 1 << 16;
 const v4Text = new Map<number, string>();
 const macText = new Map<number, string>();
 
-function cachedIpv4(v: number): string {
-  let t = v4Text.get(v);
+/** `make(arg)`, the text of `key`: made once and kept (the cache is emptied whole when full). */
+function cachedText<A>(cache: Map<number, string>, key: number, make: (arg: A) => string, arg: A): string {
+  let t = cache.get(key);
   if (t === undefined) {
-    if (v4Text.size >= CACHE_MAX) v4Text.clear();
-    t = ipv4ToString(v);
-    v4Text.set(v, t);
+    if (cache.size >= CACHE_MAX) cache.clear();
+    t = make(arg);
+    cache.set(key, t);
   }
   return t;
+}
+
+function cachedIpv4(v: number): string {
+  return cachedText(v4Text, v, ipv4ToString, v);
 }
 
 function cachedEther(b: Uint8Array): string {
   if (b.length !== 6) return etherToString(b);
   // 48 bits fit a double exactly
   const key = (b[0] * 65536 + b[1] * 256 + b[2]) * 16777216 + ((b[3] << 16) | (b[4] << 8) | b[5]);
-  let t = macText.get(key);
-  if (t === undefined) {
-    if (macText.size >= CACHE_MAX) macText.clear();
-    t = etherToString(b);
-    macText.set(key, t);
-  }
-  return t;
+  return cachedText(macText, key, etherToString, b);
 }
 
 // frame.time_epoch: the seconds' text is reused while packets stay within one second

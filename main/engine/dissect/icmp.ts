@@ -1,5 +1,5 @@
 // ICMP (RFC 792): echo, errors with the offending IP header inside.
-import type { Ctx } from './context';
+import type { Ctx, FieldNode } from './context';
 import { declare, HEX16 } from './fields';
 import { dissectData } from './data';
 import { type Prologue, openHeader } from './prologue';
@@ -22,6 +22,13 @@ const UNREACH: Record<number, string> = {
   4: 'Fragmentation needed', 5: 'Source route failed', 9: 'Network administratively prohibited',
   10: 'Host administratively prohibited', 13: 'Communication administratively filtered',
 };
+/** the codes tshark names in Info, by type (the type padded to 20 columns before them) */
+const CODES: Record<number, Record<number, string>> = {
+  3: UNREACH,
+  5: { 0: 'Redirect for network', 1: 'Redirect for host', 2: 'Redirect for TOS and network', 3: 'Redirect for TOS and host' },
+  11: { 0: 'Time to live exceeded in transit', 1: 'Fragment reassembly time exceeded' },
+  12: { 0: 'Pointer indicates the error', 1: 'Required option missing', 2: 'Bad length' },
+};
 
 declare('icmp', 'Internet Control Message Protocol', [
   ['icmp.type', 'uint', 'Type', { valueNames: TYPES }],
@@ -43,7 +50,7 @@ const DAY = 86400;
  * ping(8) starts echo data with its send time (seconds, microseconds, 32-bit,
  * either byte order); tshark shows it when it lies within a day of the frame.
  */
-function echoTimestamp(ctx: Ctx, l: ReturnType<Ctx['layer']>, o: number, end: number): number {
+function echoTimestamp(ctx: Ctx, l: FieldNode, o: number, end: number): number {
   const d = ctx.d, ts = ctx.pkt.tsNs;
   if (end - o < 8 || ts === null) return o;
   const now = Number(ts / 1_000_000_000n);
@@ -58,6 +65,42 @@ function echoTimestamp(ctx: Ctx, l: ReturnType<Ctx['layer']>, o: number, end: nu
   return o;
 }
 
+/** The generated fields that link an echo reply to its request, named per protocol. */
+export interface EchoFields { respTo: string; respTime: string }
+const ECHO: EchoFields = { respTo: 'icmp.resp_to', respTime: 'icmp.resptime' };
+
+/**
+ * Matches an echo request and its reply (outermost ICMP of a packet sent
+ * straight over IP only) and links them: returns Info's " (request in N)",
+ * or '' when there is no match.
+ */
+export function linkEcho(ctx: Ctx, st: State, l: FieldNode, names: EchoFields, request: boolean, id: number, seq: number): string {
+  if (ctx.inner !== 0 || !ctx.ipDirect) return '';
+  const m = st.echo(ctx, request, id, seq);
+  if (!m) return '';
+  ctx.gen(l, names.respTo, m.frame);
+  if (m.ms !== null) ctx.gen(l, names.respTime, m.ms);
+  return ` (request in ${m.frame})`;
+}
+
+/**
+ * The datagram an error quotes at [off, end): its addresses and ports, no
+ * stream state, two levels deep at most. The frame's own addresses,
+ * Protocol and Info stay those of the packet that carried the error (tshark
+ * writes no column while it decodes the quoted packet).
+ */
+export function dissectQuoted(ctx: Ctx, st: State, off: number, end: number, ip: (ctx: Ctx, st: State, off: number, end: number) => void, protocol: string): void {
+  if (ctx.inner >= 2 || end <= off) return;
+  const saved = [ctx.ipVersion, ctx.ip4Src, ctx.ip4Dst, ctx.ip6Src, ctx.ip6Dst] as const;
+  const info = ctx.info;
+  ctx.inner++;
+  ip(ctx, st, off, end);
+  ctx.inner--;
+  [ctx.ipVersion, ctx.ip4Src, ctx.ip4Dst, ctx.ip6Src, ctx.ip6Dst] = saved;
+  ctx.protocol = protocol;
+  ctx.info = info;
+}
+
 const ICMP: Prologue = { layer: 'icmp', protocol: 'ICMP', header: 4, cap: Infinity, shortInfo: 'Malformed ICMP' };
 
 export function dissectIcmp(ctx: Ctx, st: State, off: number, end: number): void {
@@ -70,7 +113,8 @@ export function dissectIcmp(ctx: Ctx, st: State, off: number, end: number): void
   ctx.add(l, 'icmp.code', code, off + 1, 1);
   ctx.add(l, 'icmp.checksum', u16(d, off + 2), off + 2, 2);
   const name = TYPES[type] ?? `Type ${type}`;
-  ctx.info = type === 3 ? `${name} (${UNREACH[code] ?? `code ${code}`})` : name;
+  const codeName = CODES[type]?.[code];
+  ctx.info = codeName !== undefined ? `${name.padEnd(20)} (${codeName})` : type === 3 ? `${name} (code ${code})` : name;
   if (avail < 8) {
     if (type === 0 || type === 8 || type === 3 || type === 11) ctx.malformedAt('icmp', `ICMP header cut short (${avail} of 8 bytes)`, off, avail);
     return;
@@ -82,14 +126,7 @@ export function dissectIcmp(ctx: Ctx, st: State, off: number, end: number): void
     ctx.add(l, 'icmp.seq_le', ((seq & 255) << 8) | (seq >> 8), off + 6, 2);
     // tshark pads the type name to 20 columns ("Echo (ping) reply    id=…")
     let info = `${name.padEnd(20)} id=0x${id.toString(16).padStart(4, '0')}, seq=${seq}/${((seq & 255) << 8) | (seq >> 8)}${ctx.ttl >= 0 && ctx.ipDirect ? `, ttl=${ctx.ttl}` : ''}`;
-    if ((type === 0 || type === 8) && ctx.inner === 0 && ctx.ipDirect) {
-      const m = st.echo(ctx, type === 8, id, seq);
-      if (m) {
-        ctx.gen(l, 'icmp.resp_to', m.frame);
-        if (m.ms !== null) ctx.gen(l, 'icmp.resptime', m.ms);
-        info += ` (request in ${m.frame})`;
-      }
-    }
+    if (type === 0 || type === 8) info += linkEcho(ctx, st, l, ECHO, type === 8, id, seq);
     ctx.info = info;
     dissectData(ctx, type === 0 || type === 8 ? echoTimestamp(ctx, l, off + 8, end) : off + 8, end);
     return;
@@ -97,15 +134,7 @@ export function dissectIcmp(ctx: Ctx, st: State, off: number, end: number): void
   if (type === 3 || type === 11 || type === 4 || type === 5 || type === 12) {
     if (type === 3 && code === 4) ctx.add(l, 'icmp.mtu', u16(d, off + 6), off + 6, 2);
     if (type === 5) ctx.add(l, 'icmp.redir_gw', ((d[off + 4] << 24) | (d[off + 5] << 16) | (d[off + 6] << 8) | d[off + 7]) >>> 0, off + 4, 4);
-    if (ctx.inner < 2 && end > off + 8) {
-      // the offending datagram: its addresses and ports, no stream state
-      const saved = [ctx.ipVersion, ctx.ip4Src, ctx.ip4Dst] as const;
-      ctx.inner++;
-      dissectIpv4(ctx, st, off + 8, end);
-      ctx.inner--;
-      [ctx.ipVersion, ctx.ip4Src, ctx.ip4Dst] = saved;
-      ctx.protocol = 'ICMP';
-    }
+    dissectQuoted(ctx, st, off + 8, end, dissectIpv4, 'ICMP');
     return;
   }
   dissectData(ctx, off + 8, end);

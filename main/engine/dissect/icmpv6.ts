@@ -4,6 +4,7 @@ import { declare, HEX16 } from './fields';
 import { dissectData } from './data';
 import { type Prologue, openHeader } from './prologue';
 import { dissectIpv6 } from './ipv6';
+import { dissectQuoted, linkEcho, type EchoFields } from './icmp';
 import { etherToString } from './addr';
 import type { State } from './state';
 import * as readers from './bytes';
@@ -24,6 +25,12 @@ const TYPES: Record<number, string> = {
 const UNREACH: Record<number, string> = {
   0: 'No route to destination', 1: 'Administratively prohibited', 2: 'Beyond scope of source address', 3: 'Address unreachable',
   4: 'Port unreachable', 5: 'Source address failed ingress/egress policy', 6: 'Reject route to destination',
+};
+/** the codes tshark names in Info, by type */
+const CODES: Record<number, Record<number, string>> = {
+  1: UNREACH,
+  3: { 0: 'hop limit exceeded in transit', 1: 'fragment reassembly time exceeded' },
+  4: { 0: 'erroneous header field encountered', 1: 'unrecognized Next Header type encountered', 2: 'unrecognized IPv6 option encountered' },
 };
 
 declare('icmpv6', 'Internet Control Message Protocol v6', [
@@ -47,6 +54,7 @@ declare('icmpv6', 'Internet Control Message Protocol v6', [
   ['icmpv6.opt.mtu', 'uint', 'MTU'],
 ]);
 
+const ECHO: EchoFields = { respTo: 'icmpv6.resp_to', respTime: 'icmpv6.resptime' };
 const ICMPV6: Prologue = { layer: 'icmpv6', protocol: 'ICMPv6', header: 4, cap: Infinity, shortInfo: 'Malformed ICMPv6' };
 
 export function dissectIcmpv6(ctx: Ctx, st: State, off: number, end: number): void {
@@ -71,31 +79,17 @@ export function dissectIcmpv6(ctx: Ctx, st: State, off: number, end: number): vo
       const id = u16(d, off + 4), seq = u16(d, off + 6);
       ctx.add(l, 'icmpv6.echo.identifier', id, off + 4, 2);
       ctx.add(l, 'icmpv6.echo.sequence_number', seq, off + 6, 2);
-      let info = `${name} id=0x${id.toString(16).padStart(4, '0')}, seq=${seq}${ctx.ttl >= 0 ? `, hop limit=${ctx.ttl}` : ''}`;
-      if (ctx.inner === 0 && ctx.ipDirect) {
-        const m = st.echo(ctx, type === 128, id, seq);
-        if (m) {
-          ctx.gen(l, 'icmpv6.resp_to', m.frame);
-          if (m.ms !== null) ctx.gen(l, 'icmpv6.resptime', m.ms);
-          info += ` (request in ${m.frame})`;
-        }
-      }
-      ctx.info = info;
+      ctx.info = `${name} id=0x${id.toString(16).padStart(4, '0')}, seq=${seq}${ctx.ttl >= 0 ? `, hop limit=${ctx.ttl}` : ''}` +
+        linkEcho(ctx, st, l, ECHO, type === 128, id, seq);
       dissectData(ctx, off + 8, end);
       return;
     }
     case 1: case 2: case 3: case 4: {
       if (short(8)) return;
-      if (type === 1 && UNREACH[code] !== undefined) ctx.info = `${name} (${UNREACH[code]})`;
+      const codeName = CODES[type]?.[code];
+      if (codeName !== undefined) ctx.info = `${name} (${codeName})`;
       if (type === 2) ctx.add(l, 'icmpv6.mtu', ((d[off + 4] << 24) | (d[off + 5] << 16) | (d[off + 6] << 8) | d[off + 7]) >>> 0, off + 4, 4);
-      if (ctx.inner < 2 && end > off + 8) {
-        const saved = [ctx.ipVersion, ctx.ip6Src, ctx.ip6Dst] as const;
-        ctx.inner++;
-        dissectIpv6(ctx, st, off + 8, end);
-        ctx.inner--;
-        [ctx.ipVersion, ctx.ip6Src, ctx.ip6Dst] = saved;
-        ctx.protocol = 'ICMPv6';
-      }
+      dissectQuoted(ctx, st, off + 8, end, dissectIpv6, 'ICMPv6');
       return;
     }
     case 133: if (!short(8)) ndOptions(ctx, l, off + 8, end); return;

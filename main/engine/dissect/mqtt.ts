@@ -8,10 +8,10 @@
 import type { Ctx, FieldNode } from './context';
 import { declare, treeLine, HEX8 } from './fields';
 import type { State } from './state';
-import type { TcpApp, TcpStream } from './tcpstream';
+import type { TcpStream } from './tcpstream';
 import { GrowingHeaderFramer, HEADER_MORE, type Framer } from './framers';
 import { mediaLayer, openMedia } from './imf';
-import { joinKept } from './pdu';
+import { HeldBytesApp } from './pdu';
 import * as readers from './bytes';
 import * as tables from './tables';
 // bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
@@ -136,8 +136,7 @@ const versions = new WeakMap<TcpStream, number>();
 
 class Cut extends Error {}
 
-export class MqttApp implements TcpApp {
-  private buf: Uint8Array | null = null;
+export class MqttApp extends HeldBytesApp {
   /** this frame began a control packet it could not finish (tshark's MQTT clears Info before asking TCP for more) */
   private began = false;
 
@@ -145,34 +144,24 @@ export class MqttApp implements TcpApp {
 
   framer(): Framer { return new MqttFramer(); }
 
-  feed(ctx: Ctx, _st: State, s: TcpStream, _f: unknown, off: number, end: number): void {
-    const d = ctx.d;
-    this.began = this.buf === null;
-    const carried = this.buf?.length ?? 0;
-    const b = joinKept(this.buf, d, off, end), e = b === d ? end : b.length;
-    let o = b === d ? off : 0;
-    this.buf = null;
+  override feed(ctx: Ctx, st: State, s: TcpStream, f: unknown, off: number, end: number): void {
+    this.began = this.held === null;
+    super.feed(ctx, st, s, f, off, end);
+  }
+
+  protected read(ctx: Ctx, _st: State, d: Uint8Array, o: number, e: number, s: TcpStream): void {
     const infos: string[] = [];
-    const one = (at: number): number => {
-      const h = varint(b, at + 1, e);
-      if (at + 1 >= e || h === null) return -1;
+    while (o < e) {
+      const h = varint(d, o + 1, e);
+      if (o + 1 >= e || h === null) break;
       const total = 1 + h[1] + h[0];
-      if (at + total > e) return -1;
-      this.pdu(ctx, s, at, at + 1 + h[1], at + total, h[0], infos);
-      return at + total;
-    };
-    const run = (): void => {
-      while (o < e) {
-        const next = one(o);
-        if (next < 0) break;
-        o = next;
-      }
-    };
-    if (b === d) run();
-    else ctx.withReassembled(b, carried, off, end - off, run);
+      if (o + total > e) break;
+      this.pdu(ctx, s, o, o + 1 + h[1], o + total, h[0], infos);
+      o += total;
+    }
     if (o < e) {
       // the rest is a control packet still open: kept for the next segment (up to a bound)
-      if (e - o <= MAX_PDU) this.buf = b.slice(o, e);
+      if (e - o <= MAX_PDU) this.held = d.slice(o, e);
       else ctx.note('protocol', 'mqtt', `control packet past ${MAX_PDU} bytes: not reassembled`, 'warn');
     }
     if (infos.length > 0) ctx.info = infos.join(', ');
@@ -379,8 +368,6 @@ export class MqttApp implements TcpApp {
     return stop;
   }
 
-  fin(): void {}
-  reset(): void { this.buf = null; }
 }
 
 /** Where MQTT control packets end: the fixed header's remaining length (1 to 4 bytes of 7 bits). */

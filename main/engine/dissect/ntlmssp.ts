@@ -169,9 +169,8 @@ export function dissectNtlmssp(ctx: Ctx, _st: State, off: number, end: number): 
       break;
     }
     case 2: {
-      if (end - off < 32) { ctx.malformedAt('ntlmssp', 'CHALLENGE message cut short', off, end - off); break; }
-      const flags = u32le(d, off + 20);
-      m.unicode = (flags & FLAG_UNICODE) !== 0;
+      const flags = fixedPart(m, 32, 20, 'CHALLENGE');
+      if (flags === null) break;
       secString(m, off + 12, 'ntlmssp.challenge.target_name');
       ctx.add(l, 'ntlmssp.negotiateflags', flags, off + 20, 4);
       ctx.add(l, 'ntlmssp.ntlmserverchallenge', d.subarray(off + 24, off + 32), off + 24, 8);
@@ -185,9 +184,8 @@ export function dissectNtlmssp(ctx: Ctx, _st: State, off: number, end: number): 
       break;
     }
     case 3: {
-      if (end - off < 64) { ctx.malformedAt('ntlmssp', 'AUTHENTICATE message cut short', off, end - off); break; }
-      const flags = u32le(d, off + 60);
-      m.unicode = (flags & FLAG_UNICODE) !== 0;
+      const flags = fixedPart(m, 64, 60, 'AUTHENTICATE');
+      if (flags === null) break;
       const lm = blobField(m, off + 12, 'ntlmssp.auth.lmresponse');
       if (lm && lm[1] - lm[0] === 24) ctx.add(l, 'ntlmssp.ntlmclientchallenge', d.subarray(lm[0] + 16, lm[1]), lm[0] + 16, 8);
       const nt = blobField(m, off + 20, 'ntlmssp.auth.ntresponse');
@@ -207,6 +205,18 @@ export function dissectNtlmssp(ctx: Ctx, _st: State, off: number, end: number): 
     default:
       noteAuth(ctx, `Unknown NTLMSSP message type (${type})`);
   }
+}
+
+/**
+ * The flags of a message whose fixed part is `need` bytes, read at
+ * `flagsAt` (they say whether its strings are UTF-16); null, and the
+ * message marked malformed, when the fixed part is cut short.
+ */
+function fixedPart(m: Msg, need: number, flagsAt: number, what: string): number | null {
+  if (m.end - m.off < need) { m.ctx.malformedAt('ntlmssp', `${what} message cut short`, m.off, m.end - m.off); return null; }
+  const flags = u32le(m.d, m.off + flagsAt);
+  m.unicode = (flags & FLAG_UNICODE) !== 0;
+  return flags;
 }
 
 /** the smallest offset of a non-empty payload buffer in an AUTHENTICATE message */

@@ -36,22 +36,23 @@ export function joinKept(kept: Uint8Array | null, d: Uint8Array, off: number, en
  * end (MySQL, PostgreSQL, RESP): the next segment is read after the held
  * bytes, over a joined copy whose earlier part maps to no offset of this
  * frame (ctx.withReassembled). The subclass sets `held` when it stops short.
+ * MQTT and SIP over TCP read the same way.
  */
 export abstract class HeldBytesApp implements TcpApp {
   protected held: Uint8Array | null = null;
 
   /** Reads the messages at [o, end) of `d` (ctx.d: the frame, or the joined copy). */
-  protected abstract read(ctx: Ctx, st: State, d: Uint8Array, o: number, end: number): void;
+  protected abstract read(ctx: Ctx, st: State, d: Uint8Array, o: number, end: number, s: TcpStream): void;
 
   fin(): void {}
   reset(): void { this.held = null; }
 
-  feed(ctx: Ctx, st: State, _s: unknown, _f: unknown, off: number, end: number): void {
+  feed(ctx: Ctx, st: State, s: TcpStream, _f: unknown, off: number, end: number): void {
     const held = this.held;
-    if (held === null) { this.read(ctx, st, ctx.d, off, end); return; }
+    if (held === null) { this.read(ctx, st, ctx.d, off, end, s); return; }
     const b = joinKept(held, ctx.d, off, end);
     this.held = null;
-    ctx.withReassembled(b, held.length, off, end - off, () => { this.read(ctx, st, ctx.d, 0, b.length); });
+    ctx.withReassembled(b, held.length, off, end - off, () => { this.read(ctx, st, ctx.d, 0, b.length, s); });
   }
 }
 

@@ -14,6 +14,7 @@ import { declare } from './fields';
 import * as readers from './bytes';
 import * as tables from './tables';
 import { HeldBytesApp } from './pdu';
+import type { TcpStream } from './tcpstream';
 import { convKey, perConversation } from './conv';
 // bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
 const { TCP_PORT } = tables;
@@ -88,7 +89,7 @@ class PgsqlApp extends HeldBytesApp {
   override reset(): void { super.reset(); this.untyped = this.frontend; }
   claimedBare(): boolean { return this.bare; }
 
-  override feed(ctx: Ctx, st: State, s: unknown, f: unknown, off: number, end: number): void {
+  override feed(ctx: Ctx, st: State, s: TcpStream, f: unknown, off: number, end: number): void {
     const d = ctx.d;
     // the server's one-byte answer to an SSL or GSS request
     this.bare = !this.frontend && this.held === null && end - off === 1 && (d[off] === 0x4e || d[off] === 0x53 || d[off] === 0x47);

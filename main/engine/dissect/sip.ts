@@ -5,9 +5,8 @@
 // blank line and Content-Length, reassembled across segments.
 import type { Ctx, FieldNode } from './context';
 import { declare } from './fields';
-import { joinKept } from './pdu';
+import { HeldBytesApp } from './pdu';
 import type { State } from './state';
-import type { TcpApp } from './tcpstream';
 import { GrowingHeaderFramer, HEADER_MORE, HEADER_SKIP, type Framer } from './framers';
 import { dissectSdp, type SdpOffer } from './sdp';
 import * as readers from './bytes';
@@ -205,45 +204,32 @@ function startsMessage(d: Uint8Array, o: number, e: number): boolean {
 }
 
 /** SIP over TCP: whole messages, however the segments cut them. */
-class SipTcpApp implements TcpApp {
-  private buf: Uint8Array | null = null;
-
-  feed(ctx: Ctx, st: State, _s: unknown, _f: unknown, off: number, end: number): void {
-    const d = ctx.d;
-    const carried = this.buf?.length ?? 0;
-    const b = joinKept(this.buf, d, off, end), e = b === d ? end : b.length;
-    let o = b === d ? off : 0;
-    this.buf = null;
+class SipTcpApp extends HeldBytesApp {
+  protected read(ctx: Ctx, st: State, d: Uint8Array, o: number, e: number): void {
     const infos: string[] = [];
-    const run = (): void => {
-      while (o < e) {
-        // a whole first line that is no SIP start line (another protocol on the port, a keep-alive):
-        // tshark shows it as SIP continuation rather than waiting for a message that never comes
-        if (!startsMessage(ctx.d, o, e)) {
-          dissectSip(ctx, st, o, e);
-          infos.push(typeof ctx.info === 'function' ? ctx.info() : ctx.info);
-          o = e;
-          break;
-        }
-        const n = messageLength(ctx.d, o, e);
-        if (n < 0 || o + n > e) break;
-        dissectSip(ctx, st, o, o + n);
+    while (o < e) {
+      // a whole first line that is no SIP start line (another protocol on the port, a keep-alive):
+      // tshark shows it as SIP continuation rather than waiting for a message that never comes
+      if (!startsMessage(d, o, e)) {
+        dissectSip(ctx, st, o, e);
         infos.push(typeof ctx.info === 'function' ? ctx.info() : ctx.info);
-        o += n;
+        o = e;
+        break;
       }
-    };
-    if (b === d) run();
-    else ctx.withReassembled(b, carried, off, end - off, run);
+      const n = messageLength(d, o, e);
+      if (n < 0 || o + n > e) break;
+      dissectSip(ctx, st, o, o + n);
+      infos.push(typeof ctx.info === 'function' ? ctx.info() : ctx.info);
+      o += n;
+    }
     if (o < e) {
-      if (e - o <= MAX_MESSAGE) this.buf = b.slice(o, e);
+      if (e - o <= MAX_MESSAGE) this.held = d.slice(o, e);
       else ctx.note('protocol', 'sip', `SIP message past ${MAX_MESSAGE} bytes: not reassembled`, 'warn');
     }
     if (infos.length > 1) ctx.info = infos.join(' ');
   }
 
   framer(): Framer { return new SipFramer(); }
-  fin(): void {}
-  reset(): void { this.buf = null; }
 }
 
 /** Where SIP messages end over TCP (the same rule as SipTcpApp's): the blank line, then Content-Length. */

@@ -6,12 +6,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compareFrames, tsharkSkip } from './compare';
-import { eth, ipv4, tcp, udp, u16, u32, hex, ascii } from './packets';
+import { eth, ipv4, ipv6, tcp, udp, u16, u32, hex, ascii } from './packets';
 
-const v6 = (n: number): number[] => [0x20, 0x01, 0x0d, 0xb8, ...Array(11).fill(0), n];
-export function ipv6(nxt: number, payload: number[], src = 1, dst = 2): number[] {
-  return [0x60, 0, 0, 0, ...u16(payload.length), nxt, 64, ...v6(src), ...v6(dst), ...payload];
-}
 const ah = (next: number, spi: number, seq: number, payload: number[], icvWords = 3): number[] =>
   [next, icvWords + 1, 0, 0, ...u32(spi), ...u32(seq), ...Array(icvWords * 4).fill(0xab), ...payload];
 const icmpEcho = (type: number, id: number, seq: number): number[] => [type, 0, 0, 0, ...u16(id), ...u16(seq), ...ascii('abcdefgh')];

@@ -24,6 +24,12 @@ export function ipv4(src: string, dst: string, proto: number, payload: number[],
   return [...hdr, ...payload];
 }
 
+const v6 = (n: number): number[] => [0x20, 0x01, 0x0d, 0xb8, ...Array<number>(11).fill(0), n];
+/** IPv6 from 2001:db8::`src` to 2001:db8::`dst`, next header `nxt`. */
+export function ipv6(nxt: number, payload: number[], src = 1, dst = 2): number[] {
+  return [0x60, 0, 0, 0, ...u16(payload.length), nxt, 64, ...v6(src), ...v6(dst), ...payload];
+}
+
 export function tcp(sp: number, dp: number, seq: number, ack: number, flags: number, payload: number[] = [], options: number[] = [], hdrLen?: number): number[] {
   const hl = hdrLen ?? 20 + options.length;
   return [...u16(sp), ...u16(dp), ...u32(seq), ...u32(ack), (hl / 4) << 4, flags, ...u16(64240), 0, 0, 0, 0, ...options, ...payload];

@@ -2,6 +2,7 @@
 // in one namespace, real clients (curl) in the other, the traffic captured
 // with tcpdump on the server's side of the veth pair. Waits are on output
 // and process exit, never on time.
+import { after } from 'node:test';
 import { type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,6 +31,18 @@ export interface PeerRun {
   /** what each client printed */
   outputs: string[];
   dispose(): void;
+}
+
+/** What a test file's peer tests leave: set them here and both are removed after the file's tests, however they ended. */
+export interface PeerScratch { run: PeerRun | null; dir: string }
+
+export function peerScratch(): PeerScratch {
+  const left: PeerScratch = { run: null, dir: '' };
+  after(() => {
+    left.run?.dispose();
+    if (left.dir) rmSync(left.dir, { recursive: true, force: true });
+  });
+  return left;
 }
 
 /**

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hasCommand } from '../../lib/env';
 import { compareWithTshark, tcpConversation, writePcap } from './tshark-compare';
-import { credSspConversation } from './rdp-credssp-frames';
+import { credSspConversation, type CredSspCapture } from './rdp-credssp-frames';
 import { TlsKeyLog } from '../../../main/engine/dissect';
 
 const skip = !hasCommand('tshark') ? 'tshark not installed' : !hasCommand('openssl') ? 'needs openssl' : false;
@@ -22,12 +22,18 @@ const u16 = (v: number): number[] => [(v >> 8) & 255, v & 255];
 const cr = [3, 0, ...u16(19), 14, 0xe0, 0, 0, 0, 0, 0, 1, 0, 8, 0, 3, 0, 0, 0];
 const cc = [3, 0, ...u16(19), 14, 0xd0, 0, 0, 0x12, 0x34, 0, 2, 0x1f, 8, 0, 2, 0, 0, 0];
 
+/** The X.224 negotiation then `run`'s TLS session, from client port `port`, as a capture with its key log beside it. */
+function writeConversation(dir: string, name: string, port: number, run: CredSspCapture): { cap: string; keyFile: string } {
+  const cap = join(dir, `${name}.pcap`), keyFile = join(dir, `${name}-keys.txt`);
+  writePcap(cap, tcpConversation(port, 3389, [[true, cr], [false, cc], ...run.messages]));
+  writeFileSync(keyFile, run.keylog);
+  return { cap, keyFile };
+}
+
 test('after a CredSSP negotiation the TLS bytes are TPKT continuation data, as tshark shows them', { skip, timeout: 60_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'xs-credssp-'));
   try {
-    const run = await credSspConversation(dir);
-    const cap = join(dir, 'rdp-credssp.pcap');
-    writePcap(cap, tcpConversation(50300, 3389, [[true, cr], [false, cc], ...run.messages]));
+    const { cap } = writeConversation(dir, 'rdp-credssp', 50300, await credSspConversation(dir));
     const r = compareWithTshark(cap, ['frame.protocols', 'tpkt.continuation_data', 'rdp.negReq.selectedProtocol'], { columns: 'tcp.len > 0' });
     console.log(`# rdp after CredSSP negotiation: ${r.agreed}/${r.compared} cells agree over ${r.frames} frames`);
     assert.deepEqual(r.diffs, []);
@@ -38,23 +44,20 @@ test('after a CredSSP negotiation the TLS bytes are TPKT continuation data, as t
 
 test('with Decode As TLS and the key log: CredSSP, the NTLM user, domain and host inside it, and RDP after it agree with tshark', { skip, timeout: 60_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'xs-credssp-'));
+  const fields = ['frame.protocols', 'tls.record.content_type', 'credssp.version', 'credssp.negoTokens', 'credssp.negoToken', 'credssp.authInfo',
+    'credssp.pubKeyAuth', 'credssp.clientNonce', 'credssp.errorCode', 'ntlmssp.messagetype', 'ntlmssp.auth.username', 'ntlmssp.auth.domain',
+    'ntlmssp.auth.hostname', 'ntlmssp.ntlmserverchallenge', 'tpkt.length', 't125.ConnectMCSPDU', 'rdp.client.name', 'rdp.desktop.width'];
+  // the whole connection: the X.224 negotiation is TLS continuation data, then the TLS session
+  const compare = (cap: string, keyFile: string, run: CredSspCapture) => compareWithTshark(cap, fields, {
+    // (the certificate's x509sat/x509ce layers, which tshark lists in frame.protocols and we do not yet, are left out)
+    only: { 'frame.protocols': '!tls.handshake.certificate' },
+    columns: 'tcp.len > 0', tsharkArgs: ['-o', `tls.keylog_file:${keyFile}`, '-d', 'tcp.port==3389,tls'],
+    dissector: { tlsKeys: TlsKeyLog.fromText(run.keylog), decodeAs: ['tcp.port==3389,tls'] },
+  });
   try {
     const run = await credSspConversation(dir);
-    // the whole connection: the X.224 negotiation is TLS continuation data, then the TLS session
-    const cap = join(dir, 'credssp-tls.pcap');
-    writePcap(cap, tcpConversation(50301, 3389, [[true, cr], [false, cc], ...run.messages]));
-    const keys = TlsKeyLog.fromText(run.keylog);
-    const keyFile = join(dir, 'keys.txt');
-    writeFileSync(keyFile, run.keylog);
-    const fields = ['frame.protocols', 'tls.record.content_type', 'credssp.version', 'credssp.negoTokens', 'credssp.negoToken', 'credssp.authInfo',
-      'credssp.pubKeyAuth', 'credssp.clientNonce', 'credssp.errorCode', 'ntlmssp.messagetype', 'ntlmssp.auth.username', 'ntlmssp.auth.domain',
-      'ntlmssp.auth.hostname', 'ntlmssp.ntlmserverchallenge', 'tpkt.length', 't125.ConnectMCSPDU', 'rdp.client.name', 'rdp.desktop.width'];
-    const r = compareWithTshark(cap, fields, {
-      // (the certificate's x509sat/x509ce layers, which tshark lists in frame.protocols and we do not yet, are left out)
-      only: { 'frame.protocols': '!tls.handshake.certificate' },
-      columns: 'tcp.len > 0', tsharkArgs: ['-o', `tls.keylog_file:${keyFile}`, '-d', 'tcp.port==3389,tls'],
-      dissector: { tlsKeys: keys, decodeAs: ['tcp.port==3389,tls'] },
-    });
+    const { cap, keyFile } = writeConversation(dir, 'credssp-tls', 50301, run);
+    const r = compare(cap, keyFile, run);
     console.log(`# rdp CredSSP (Decode As TLS): ${r.agreed}/${r.compared} cells agree over ${r.frames} frames`);
     assert.deepEqual(r.diffs, []);
     const users = tsharkUsers(cap, keyFile);
@@ -62,14 +65,8 @@ test('with Decode As TLS and the key log: CredSSP, the NTLM user, domain and hos
 
     // a refused logon: the server's TSRequest carries STATUS_LOGON_FAILURE in errorCode
     const failed = await credSspConversation(dir, true);
-    const failCap = join(dir, 'credssp-fail.pcap'), failKeys = join(dir, 'fail-keys.txt');
-    writePcap(failCap, tcpConversation(50302, 3389, [[true, cr], [false, cc], ...failed.messages]));
-    writeFileSync(failKeys, failed.keylog);
-    const f = compareWithTshark(failCap, fields, {
-      only: { 'frame.protocols': '!tls.handshake.certificate' },
-      columns: 'tcp.len > 0', tsharkArgs: ['-o', `tls.keylog_file:${failKeys}`, '-d', 'tcp.port==3389,tls'],
-      dissector: { tlsKeys: TlsKeyLog.fromText(failed.keylog), decodeAs: ['tcp.port==3389,tls'] },
-    });
+    const { cap: failCap, keyFile: failKeys } = writeConversation(dir, 'credssp-fail', 50302, failed);
+    const f = compare(failCap, failKeys, failed);
     console.log(`# rdp CredSSP refused logon: ${f.agreed}/${f.compared} cells agree over ${f.frames} frames`);
     assert.deepEqual(f.diffs, []);
     const codes = execFileSync('tshark', ['-r', failCap, '-o', `tls.keylog_file:${failKeys}`, '-d', 'tcp.port==3389,tls', '-Y', 'credssp.errorCode', '-T', 'fields', '-e', 'credssp.errorCode'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { createVethPair } from '../../lib/netns';
 import { hasCommand, liveSkipReason } from '../../lib/env';
 import { compareFile, tsharkSkip } from './compare';
+import { tcpConversation, writePcap } from './tshark-compare';
 
 const DTMF = '/usr/share/sip-tester/dtmf_2833_1.pcap';
 const skip = liveSkipReason() ?? tsharkSkip() ?? (hasCommand('sipp') && hasCommand('tcpdump') && existsSync(DTMF) ? false : 'needs sipp (sip-tester) and tcpdump');
@@ -86,3 +87,32 @@ test('a SIPp call over UDP: SIP, SDP, and the RTP events it set up agree with ts
 // Over TCP tshark 4.0 names the answer's frame as the setup of the offerer's RTP stream (and the offer's for the
 // answerer's), where over UDP it names the offer for both; we name the offer in both cases: rtp.setup-frame is left out.
 test('a SIPp call over TCP: SIP messages framed by Content-Length agree with tshark', { skip, timeout: 90_000 }, () => call('t1', ['rtp.setup-frame']));
+
+// A message cut anywhere (in its start line, its headers or its body) waits for the segment that completes it, and a
+// segment holding the end of one message and the start of the next shows the first: held bytes, as tshark reassembles.
+test('SIP over TCP split across segments agrees with tshark', { skip: tsharkSkip() }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'xs-sip-split-'));
+  try {
+    const body = 'v=0\r\no=- 1 1 IN IP4 198.18.9.1\r\ns=-\r\nc=IN IP4 198.18.9.1\r\nt=0 0\r\nm=audio 40000 RTP/AVP 0\r\n';
+    const invite = `INVITE sip:bob@198.18.9.2 SIP/2.0\r\nVia: SIP/2.0/TCP 198.18.9.1:5061;branch=z9hG4bK-1\r\nFrom: <sip:alice@198.18.9.1>;tag=1\r\n` +
+      `To: <sip:bob@198.18.9.2>\r\nCall-ID: split-1@198.18.9.1\r\nCSeq: 1 INVITE\r\nContent-Type: application/sdp\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+    const ok = 'SIP/2.0 200 OK\r\nVia: SIP/2.0/TCP 198.18.9.1:5061;branch=z9hG4bK-1\r\nFrom: <sip:alice@198.18.9.1>;tag=1\r\nTo: <sip:bob@198.18.9.2>;tag=2\r\n' +
+      'Call-ID: split-1@198.18.9.1\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n';
+    const bye = 'BYE sip:bob@198.18.9.2 SIP/2.0\r\nVia: SIP/2.0/TCP 198.18.9.1:5061;branch=z9hG4bK-2\r\nFrom: <sip:alice@198.18.9.1>;tag=1\r\n' +
+      'To: <sip:bob@198.18.9.2>;tag=2\r\nCall-ID: split-1@198.18.9.1\r\nCSeq: 2 BYE\r\nContent-Length: 0\r\n\r\n';
+    const c = Buffer.from(invite + bye, 'latin1'), s = Buffer.from(ok, 'latin1');
+    const cuts = [20, 150, invite.length - 10, invite.length + 30];
+    const parts: Array<[boolean, number[]]> = [];
+    cuts.forEach((at, i) => parts.push([true, [...c.subarray(i === 0 ? 0 : cuts[i - 1], at)]]));
+    parts.push([false, [...s.subarray(0, 40)]], [false, [...s.subarray(40)]], [true, [...c.subarray(cuts[cuts.length - 1])]]);
+    const cap = join(dir, 'sip-split.pcap');
+    writePcap(cap, tcpConversation(5061, 5060, parts));
+    const r = compareFile(cap, ['frame.protocols', 'sip.Method', 'sip.Status-Code', 'sip.CSeq', 'sip.Content-Length', 'sdp.media', 'tcp.reassembled_in',
+      '_ws.col.Protocol', '_ws.col.Info', '_ws.malformed']);
+    console.log(`# sip split: ${r.cells} cells over ${r.frames} frames compared with tshark, ${r.diffs.length} differ`);
+    assert.deepEqual(r.diffs, []);
+    assert.ok(r.cells >= 50, `${r.cells} cells compared`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

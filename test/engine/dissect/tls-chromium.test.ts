@@ -5,11 +5,10 @@
 // declare, and the Info column, equal tshark's on the same capture (tcpdump
 // on the server's side), and the requests' paths and Chromium's
 // User-Agent are read from the decrypted HEADERS.
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { runPeers, peersSkipReason, type PeerRun } from './peers';
+import { runPeers, peersSkipReason, peerScratch } from './peers';
 import { ourFields } from './pcap-lib';
 import { compareDecrypted } from './keylog-compare';
 import { hasCommand } from '../../lib/env';
@@ -30,17 +29,12 @@ const s = http2.createSecureServer({ key: fs.readFileSync(dir + '/k.pem'), cert:
 s.listen(Number(process.env.PORT), process.env.HOST, () => process.stdout.write('listening\\n'));
 `;
 
-let dir = '';
-let run: PeerRun | null = null;
-after(() => {
-  run?.dispose();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+const left = peerScratch();
 
 test('Chromium --ssl-key-log-file: TLS 1.3 and HTTP/2 decrypted as tshark decrypts them', { skip, timeout: 120_000 }, async () => {
-  dir = certsDir('xdpscope-chromium-', 'ec', 'chromium.test');
+  const dir = left.dir = certsDir('xdpscope-chromium-', 'ec', 'chromium.test');
   const keys = join(dir, 'keys.txt');
-  run = await runPeers(SERVER, 443, [['timeout', '60', 'chromium', '--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
+  const run = left.run = await runPeers(SERVER, 443, [['timeout', '60', 'chromium', '--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
     `--user-data-dir=${join(dir, 'profile')}`, `--ssl-key-log-file=${keys}`, '--ignore-certificate-errors', '--dump-dom', 'https://{ip}/']]);
   assert.match(run.outputs[0], /hello chromium/);
   const { fields, cells } = compareDecrypted(run.pcap, keys, ['tls', 'http2']);

@@ -3,12 +3,12 @@
 // The decrypted application data goes to the app TLS_ALPN names ('h2' →
 // the HTTP/2 dissector, 'http/1.1' → HTTP/1.x); every field below equals
 // `tshark -o tls.keylog_file:` on the same capture.
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runPeers, peersSkipReason, type PeerRun } from './peers';
+import { runPeers, peersSkipReason, peerScratch } from './peers';
 import { CLI, hasCommand } from '../../lib/env';
 import { certsDir } from '../../lib/certs';
 
@@ -30,18 +30,13 @@ const FIELDS = ['frame.number', 'frame.protocols', 'tls.handshake.extensions_alp
   'http2.headers.user_agent', 'http2.headers.content_type', 'http2.headers.content_length', 'http2.header.name', 'http2.header.value',
   'http2.data.data', 'http.request.method', 'http.request.uri', 'http.response.code', 'http.content_length'];
 
-let dir = '';
-let run: PeerRun | null = null;
-after(() => {
-  run?.dispose();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+const left = peerScratch();
 
 test('HTTP/2 and HTTP/1.1 inside decrypted TLS equal tshark -o tls.keylog_file', { skip }, async () => {
-  dir = certsDir('xdpscope-tls-h2-', 'rsa', 'tls.test');
+  const dir = left.dir = certsDir('xdpscope-tls-h2-', 'rsa', 'tls.test');
   const keys = join(dir, 'keys.txt');
   const curl = (...args: string[]): string[] => ['env', `SSLKEYLOGFILE=${keys}`, 'curl', '-sS', '-k', '-A', 'xdpscope-test/1', ...args];
-  run = await runPeers(SERVER, 443, [
+  const run = left.run = await runPeers(SERVER, 443, [
     curl('--http2', '--tlsv1.3', 'https://{ip}/v1/models?a=1', 'https://{ip}/second'),
     curl('--http2', '--tls-max', '1.2', '--ciphers', 'ECDHE-RSA-AES128-GCM-SHA256', 'https://{ip}/tls12'),
     curl('--http1.1', '--tlsv1.3', 'https://{ip}/h1'),

@@ -6,11 +6,10 @@
 // encrypt-then-MAC, AES-128 and AES-256. Every tls.* and http.* field
 // tshark shows that we declare, and the Info column, equal tshark -o
 // tls.keylog_file on the same capture.
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { runPeers, peersSkipReason, type PeerRun } from './peers';
+import { runPeers, peersSkipReason, peerScratch } from './peers';
 import { ourFields } from './pcap-lib';
 import { compareDecrypted } from './keylog-compare';
 import { hasCommand } from '../../lib/env';
@@ -28,19 +27,14 @@ https.createServer(opts, app).listen(443, process.env.HOST, () =>
   https.createServer({ ...opts, secureOptions: constants.SSL_OP_NO_ENCRYPT_THEN_MAC }, app).listen(8443, process.env.HOST, () => process.stdout.write('listening\\n')));
 `;
 
-let dir = '';
-let run: PeerRun | null = null;
-after(() => {
-  run?.dispose();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+const left = peerScratch();
 
 test('TLS 1.0 and 1.1 (CBC, chained and explicit IVs, MD5/SHA-1 PRF) decrypt as tshark decrypts them', { skip, timeout: 90_000 }, async () => {
-  dir = certsDir('xdpscope-tls-legacy-', 'ec', 'legacy.test');
+  const dir = left.dir = certsDir('xdpscope-tls-legacy-', 'ec', 'legacy.test');
   const keys = join(dir, 'keys.txt');
   const curl = (v: string, cipher: string, url: string): string[] => ['env', `SSLKEYLOGFILE=${keys}`, 'curl', '-sS', '-k', `--tlsv${v}`, '--tls-max', v,
     '--ciphers', `${cipher}:@SECLEVEL=0`, url];
-  run = await runPeers(SERVER, 443, [
+  const run = left.run = await runPeers(SERVER, 443, [
     curl('1.0', 'ECDHE-ECDSA-AES128-SHA', 'https://{ip}/tls10-etm'),
     curl('1.0', 'ECDHE-ECDSA-AES256-SHA', 'https://{ip}:8443/tls10-mte'),
     curl('1.1', 'ECDHE-ECDSA-AES128-SHA', 'https://{ip}/tls11-etm'),

@@ -65,18 +65,21 @@ export function compareWithTshark(path: string, fields: string[], opts: { only?:
 
 /**
  * Dissects every frame of a capture `rounds` times with a few random bytes
- * past `from` overwritten (and some frames cut short): nothing may throw,
+ * past `from` overwritten (`flips` of them, 3 unless told) and a `cutShare`
+ * of the frames (0.3 unless told) cut short: nothing may throw,
  * and some damage must be reported as malformed. Returns how many were.
  */
-export function damageNeverThrows(path: string, rand: () => number, rounds: number, from = 42): number {
+export function damageNeverThrows(path: string, rand: () => number, rounds: number, from = 42, how: { flips?: number; cutShare?: number } = {}): number {
+  const { flips = 3, cutShare = 0.3 } = how;
   const pkts = parseCaptureBuffer(readFileSync(path)).packets;
   let malformed = 0;
   for (let round = 0; round < rounds; round++) {
     const dis = new Dissector({ geoip: null });
     for (const p of pkts) {
       const data = Uint8Array.from(p.data);
-      for (let k = 0; k < 3; k++) { const i = from + Math.floor(rand() * Math.max(1, data.length - from)); if (i < data.length) data[i] = Math.floor(rand() * 256); }
-      const cut = rand() < 0.3 ? data.subarray(0, from + Math.floor(rand() * Math.max(1, data.length - from))) : data;
+      for (let k = 0; k < flips; k++) { const i = from + Math.floor(rand() * Math.max(1, data.length - from)); if (i < data.length) data[i] = Math.floor(rand() * 256); }
+      // a cutShare of 0 draws nothing here: the flips alone follow the seed
+      const cut = cutShare > 0 && rand() < cutShare ? data.subarray(0, from + Math.floor(rand() * Math.max(1, data.length - from))) : data;
       const d = dis.dissect({ ...p, data: cut, capLen: cut.length });
       void d.summary.info;
       // the Dissector catches a dissector's exception and marks the packet: that is a bug here, not damage

@@ -8,8 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compareFrames, tsharkSkip } from './compare';
-import { eth, ipv4, tcp, udp, u16, u32, ascii } from './packets';
-import { ipv6 } from './ipsec.test';
+import { eth, ipv4, ipv6, tcp, udp, u16, u32, ascii } from './packets';
 
 const inner = (sp: number, flags = 0x02, seq = 1000): number[] => ipv4('198.19.0.1', '198.19.0.2', 6, tcp(sp, 80, seq, 0, flags));
 const ethIn = (sp: number): number[] => eth(0x0800, inner(sp));

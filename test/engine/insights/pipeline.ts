@@ -1,6 +1,7 @@
 // Test plumbing: write a crafted scenario, run the real pipeline (pcapng
 // reader → dissector → InsightsEngine) over it, and evaluate alert filters
 // with the real display-filter engine.
+import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +9,7 @@ import { analyzeCaptureFile, createDissector } from '../../../main/engine/insigh
 import { compileDisplayFilter } from '../../../main/engine/filter/compile';
 import { openCaptureFile } from '../../../main/engine/file/open';
 import type { InsightsSettingsInput } from '../../../main/engine/insights/settings';
+import type { Alert } from '../../../main/engine/insights/alert';
 import type { Scenario } from './craft';
 
 let dir: string | null = null;
@@ -33,4 +35,13 @@ export async function framesMatching(path: string, filter: string): Promise<numb
   const out: number[] = [];
   for await (const batch of f.batches()) for (const p of batch) if (c.filter.matches(dissector.dissect(p))) out.push(p.number);
   return out;
+}
+
+/** The alert's filter selects exactly `expected` (or, without it, exactly alert.packets frames between its first and last frame). */
+export async function assertFilterExact(path: string, a: Alert, expected?: number[]): Promise<void> {
+  const got = await framesMatching(path, a.filter);
+  if (expected) assert.deepEqual(got, expected, `${a.id}: filter ${a.filter}`);
+  assert.equal(got.length, a.packets, `${a.id}: filter ${a.filter} selects ${got.length} frames, alert counted ${a.packets}`);
+  assert.equal(got[0], a.firstFrame, `${a.id}: first frame`);
+  assert.equal(got[got.length - 1], a.lastFrame, `${a.id}: last frame`);
 }

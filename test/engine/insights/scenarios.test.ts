@@ -7,18 +7,9 @@ import type { Alert } from '../../../main/engine/insights/alert';
 import {
   ACK, RST, SYN, Scenario, dnsQuery, dnsResponse, gre, httpRequest, httpResponse, icmpEcho, sctpInit, tcp, tlsClientHello, udp, MAC_A, MAC_B,
 } from './craft';
-import { framesMatching, runScenario } from './pipeline';
+import { assertFilterExact, runScenario } from './pipeline';
 
 const T0 = 1_760_000_000;
-
-/** The alert's filter selects exactly `expected` (or, without it, exactly alert.packets frames between its first and last frame). */
-async function assertFilterExact(path: string, a: Alert, expected?: number[]): Promise<void> {
-  const got = await framesMatching(path, a.filter);
-  if (expected) assert.deepEqual(got, expected, `${a.id}: filter ${a.filter}`);
-  assert.equal(got.length, a.packets, `${a.id}: filter ${a.filter} selects ${got.length} frames, alert counted ${a.packets}`);
-  assert.equal(got[0], a.firstFrame, `${a.id}: first frame`);
-  assert.equal(got[got.length - 1], a.lastFrame, `${a.id}: last frame`);
-}
 
 const kinds = (alerts: Alert[]) => alerts.map((a) => a.kind).sort();
 

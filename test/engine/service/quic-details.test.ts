@@ -4,26 +4,21 @@
 // numbers decode against the earlier ones). With the key log preference
 // set, the details of an HTTP/3 request packet show its STREAM frames and
 // decoded headers, as the list did.
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EngineService } from '../../../main/engine/service/service';
 import type { DetailNode } from '../../../main/api/types';
-import type { PeerRun } from '../dissect/peers';
+import { peerScratch } from '../dissect/peers';
 import { quicSkipReason, runQuic } from '../dissect/quic-peers';
 import { openLoaded } from '../../lib/service';
 
 process.env.XDPSCOPE_CONFIG_DIR = mkdtempSync(join(tmpdir(), 'xs-config-'));
 const skip = quicSkipReason();
 
-let dir = '';
-let run: PeerRun | null = null;
-after(() => {
-  run?.dispose();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+const left = peerScratch();
 
 const names = (ns: DetailNode[], out: Map<string, string[]> = new Map()): Map<string, string[]> => {
   for (const n of ns) {
@@ -34,13 +29,13 @@ const names = (ns: DetailNode[], out: Map<string, string[]> = new Map()): Map<st
 };
 
 test('details of a decrypted 1-RTT packet show its STREAM frames and HTTP/3 headers', { skip, timeout: 90_000 }, async () => {
-  dir = mkdtempSync(join(tmpdir(), 'xdpscope-quic-details-'));
+  const dir = left.dir = mkdtempSync(join(tmpdir(), 'xdpscope-quic-details-'));
   chmodSync(dir, 0o755);
   mkdirSync(join(dir, 'www'));
   writeFileSync(join(dir, 'www', 'page.html'), '<p>details</p>\n');
   process.env.DOCS = join(dir, 'www');
   const keys = join(dir, 'keys.txt');
-  run = await runQuic(keys, ['https://quic.test/page.html']);
+  const run = left.run = await runQuic(keys, ['https://quic.test/page.html']);
   const s = new EngineService({ emit: () => undefined });
   try {
     await s.call('setTlsKeylog', { path: keys });

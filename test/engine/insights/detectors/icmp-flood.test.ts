@@ -6,22 +6,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Alert } from '../../../../main/engine/insights/alert';
 import { openCaptureFile } from '../../../../main/engine/file/open';
 import { InsightsEngine } from '../../../../main/engine/insights';
 import { analyzeCaptureFile, createDissector } from '../../../../main/engine/insights/file';
 import { CAPTURES, sharedCapturesSkipReason } from '../../../lib/env';
 import { MAC_A, MAC_B, Scenario, gre, icmpEcho, icmpv6Echo } from '../craft';
-import { framesMatching, runScenario, scratch } from '../pipeline';
+import { assertFilterExact, runScenario, scratch } from '../pipeline';
 
 const T0 = 1_760_000_000;
-
-async function assertSelectsExactly(path: string, a: Alert, expected: number[]): Promise<void> {
-  assert.deepEqual(await framesMatching(path, a.filter), expected, `${a.id}: filter ${a.filter}`);
-  assert.equal(a.packets, expected.length);
-  assert.equal(a.firstFrame, expected[0]);
-  assert.equal(a.lastFrame, expected[expected.length - 1]);
-}
 
 /** `perSec` echo requests a second for `secs` seconds from `sources`, each answered; ordinary 1/s pings to `other` throughout. */
 function pingFlood(s: Scenario, victim: string, sources: string[], perSec: number, secs: number, start = 2): number[] {
@@ -53,7 +45,7 @@ test('a ping flood from one host raises one icmp-flood alert whose filter select
   assert.deepEqual(a.thresholds, [{ metric: `ICMP echo requests/s to ${victim}`, observed: 300, threshold: 100, setting: 'icmpFlood.minPerSec' }]);
   assert.match(a.detail, /900 ICMP echo requests .* in 3 s: 300\/s, peak 300\/s; from 1 source \(198\.18\.20\.3 sent 100%\)/);
   assert.equal(a.ongoing, false);
-  await assertSelectsExactly(path, a, requests);
+  await assertFilterExact(path, a, requests);
 });
 
 test('a tunnelled ping is not counted and its frame is not selected', async () => {
@@ -67,7 +59,7 @@ test('a tunnelled ping is not counted and its frame is not selected', async () =
   const { path, alerts } = await runScenario('icmp-flood-gre', s, { policy: { ipProtocols: [1, 6, 17, 47, 58] } });
   assert.deepEqual(alerts.map((a) => a.kind), ['icmp-flood']);
   assert.equal(alerts[0].packets, 150);
-  await assertSelectsExactly(path, alerts[0], requests);
+  await assertFilterExact(path, alerts[0], requests);
 });
 
 test('a flood from many sources is high severity, and ICMPv6 floods are found too', async () => {
@@ -81,8 +73,8 @@ test('a flood from many sources is high severity, and ICMPv6 floods are found to
   assert.deepEqual(alerts.map((a) => [a.kind, a.severity, a.endpoints[0].address]), [['icmp-flood', 'high', '198.18.22.2'], ['icmp-flood', 'medium', '2001:db8::2']]);
   assert.equal(alerts[0].metrics.distinctSources, 40);
   assert.match(alerts[0].detail, /from 40 sources \(many sources: DDoS-like\)/);
-  await assertSelectsExactly(path, alerts[0], v4);
-  await assertSelectsExactly(path, alerts[1], v6);
+  await assertFilterExact(path, alerts[0], v4);
+  await assertFilterExact(path, alerts[1], v6);
 });
 
 test('pings at the threshold, or with the detector off, raise nothing', async () => {

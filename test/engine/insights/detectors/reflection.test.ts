@@ -5,16 +5,10 @@
 // resolver client and an SNMP walk ask for every answer and raise nothing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Alert } from '../../../../main/engine/insights/alert';
 import { MAC_A, MAC_B, Scenario, dnsQuery, dnsResponse, udp } from '../craft';
-import { framesMatching, runScenario } from '../pipeline';
+import { assertFilterExact, runScenario } from '../pipeline';
 
 const T0 = 1_760_000_000;
-
-async function assertSelectsExactly(path: string, a: Alert, expected: number[]): Promise<void> {
-  assert.deepEqual(await framesMatching(path, a.filter), expected, `${a.id}: filter ${a.filter}`);
-  assert.equal(a.packets, expected.length);
-}
 
 const bigAnswer = (id: number) => dnsResponse(id, 'example.org', Array.from({ length: 60 }, (_, i) => `198.19.${i}.1`));
 
@@ -41,7 +35,7 @@ test('DNS answers from 20 reflectors that the victim never asked for are a DNS a
   assert.equal(a.thresholds[1].setting, 'amplification.minUnmatchedShare');
   assert.ok(['medium', 'high'].includes(a.severity), a.severity);
   assert.match(a.detail, /600 \(99%\) answered no request of 198\.18\.30\.2/);
-  await assertSelectsExactly(path, a, counted);
+  await assertFilterExact(path, a, counted);
 });
 
 test('NTP monlist with the spoofed requests captured is named by its byte ratio', async () => {
@@ -61,7 +55,7 @@ test('NTP monlist with the spoofed requests captured is named by its byte ratio'
   assert.equal(a.metrics.unmatchedResponses, 0);
   assert.ok(Number(a.metrics.byteRatio) > 20, String(a.metrics.byteRatio));
   assert.equal(a.thresholds[1].setting, 'amplification.minRatio');
-  await assertSelectsExactly(path, a, responses);
+  await assertFilterExact(path, a, responses);
 });
 
 /** An IPv4 packet split into fragments of at most 1480 payload bytes (header checksums redone). */
@@ -101,7 +95,7 @@ test('fragmented answers (DNS ANY of 3 KB) are counted on the fragment that comp
   assert.deepEqual(alerts.map((a) => a.kind), ['amplification'], JSON.stringify(alerts.map((a) => a.title)));
   assert.equal(alerts[0].metrics.responses, 150);
   assert.ok(Number(alerts[0].metrics.responseBytes) > 150 * 3000, String(alerts[0].metrics.responseBytes));
-  await assertSelectsExactly(path, alerts[0], completing);
+  await assertFilterExact(path, alerts[0], completing);
 });
 
 test('a busy resolver client and an SNMP walk get every answer they ask for: nothing is raised', async () => {
