@@ -165,6 +165,7 @@ export async function run(argv: string[]): Promise<number> {
   const ff = format === 'fields' ? new FieldsFormatter(fo) : null;
   // -T fields: values go straight into the output buffer as bytes
   const fb = format === 'fields' ? new FieldsByteWriter(fo).bindSlots(dis.wantedNames()) : null;
+  filter?.bindSlots(dis.wantedNames());
   if (ff && fo.header) out.write(ff.header());
   if (format === 'json' && !quiet) out.write('[\n');
   let printed = 0;
