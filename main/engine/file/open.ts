@@ -9,7 +9,10 @@
 // (RawPacket[]). RawPacket.data is a plain Uint8Array VIEW (not a Buffer) of the chunk buffer: each
 // chunk is a fresh buffer, so a view stays valid as long as it is referenced,
 // but keeping one packet keeps its whole chunk alive: copy data
-// (Uint8Array.prototype.slice) to keep packets for long. interfaces,
+// (Uint8Array.prototype.slice) to keep packets for long. After
+// recycleChunks() (a caller that keeps nothing: `read` on one thread) spent
+// chunks are read into again, and a batch is valid only until the next one
+// is asked for. interfaces,
 // sections, nameResolution, customBlocks and stats grow while reading, up
 // to a fixed budget (file/budget.ts: metaNotice says what was dropped).
 //
