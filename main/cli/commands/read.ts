@@ -159,10 +159,13 @@ export async function run(argv: string[]): Promise<number> {
     return r.stopped ? 0 : damaged(v.r, file.error, file.metaNotice);
   }
   const dis = readDissector(fmt, fieldNames, filter, geoip, { tlsKeys: keys, decodeAs });
+  // each packet is printed before the next batch is read, and dissectors copy what they keep
+  file.recycleChunks();
   const out = new BufferedWriter(bulkStdout());
   const ff = format === 'fields' ? new FieldsFormatter(fo) : null;
   // -T fields: values go straight into the output buffer as bytes
   const fb = format === 'fields' ? new FieldsByteWriter(fo).bindSlots(dis.wantedNames()) : null;
+  filter?.bindSlots(dis.wantedNames());
   if (ff && fo.header) out.write(ff.header());
   if (format === 'json' && !quiet) out.write('[\n');
   let printed = 0;

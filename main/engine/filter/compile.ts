@@ -66,6 +66,13 @@ export interface CompiledFilter {
    * index store; only valid when no slot needs frameBytes, lengths or layer.
    */
   evalValues(vals: FieldValue[][]): boolean;
+  /**
+   * Field-subset dissections: `names` is the Dissector's wantedNames(), and
+   * matches() finds a field's slot by its FieldNode.slot instead of comparing
+   * names; only that Dissector's packets may be matched afterwards (null: by
+   * name again).
+   */
+  bindSlots(names: readonly string[] | null): this;
 }
 
 /** Something the user should know about a filter that compiles (tshark warns too). */
@@ -207,11 +214,32 @@ class Compiler {
     const exact = slots.map((s) => s.name.includes('.'));
     const bytesOf = (data: Uint8Array, f: Field, i: number): Uint8Array => (exact[i] ? data.subarray(f.start, f.start + f.len) : data.subarray(f.start));
 
+    // bindSlots(): by a field's slot among the Dissector's wanted names, this filter's slot (-1: none),
+    // the slot the unbound loops below would give a field of that name
+    let bySlot: Int32Array | null = null;
+    const slotOf = (n: string): number => (nSlots <= 8 ? names.indexOf(n) : single.get(n) ?? -1);
     const matches = (d: Dissection): boolean => {
-      for (let i = 0; i < nSlots; i++) { vals[i]!.length = 0; if (anyLens) lens[i]!.length = 0; }
+      // emptied by pop: `length = 0` is a runtime call that gives the backing store back, to be grown anew
+      for (let i = 0; i < nSlots; i++) {
+        const v = vals[i]!;
+        while (v.length !== 0) v.pop();
+        if (anyLens) { const l = lens[i]!; while (l.length !== 0) l.pop(); }
+      }
       const fields = d.fields;
       const data = d.packet.data;
-      if (simple && nSlots <= 8) {
+      if (simple && bySlot !== null) {
+        // bound to the Dissector: a field's slot names it (-2: a layer nobody asked for)
+        for (let j = 0; j < fields.length; j++) {
+          const f = fields[j]!;
+          const fs = (f as Field & { slot?: number }).slot;
+          let i: number;
+          if (fs !== undefined && fs >= 0) { if (fs >= bySlot.length || (i = bySlot[fs]!) < 0) continue; }
+          else if (fs === -2) continue;
+          else { i = slotOf(f.name); if (i < 0) continue; }
+          vals[i]!.push(frameBytes[i] ? bytesOf(data, f, i) : f.value);
+          if (anyLens) lens[i]!.push(f.len);
+        }
+      } else if (simple && nSlots <= 8) {
         // a few names: comparing strings (the registry's internalized ones,
         // so mostly a pointer or length check) beats hashing for a Map lookup
         for (let j = 0; j < fields.length; j++) {
@@ -267,7 +295,14 @@ class Compiler {
     };
     const evalValues = (v: FieldValue[][]): boolean => test({ vals: v, lens });
     const fieldNames = [...byName.keys()];
-    return { text: this.text, fields: fieldNames, slots, matches, evalValues, plan: this.plans.get(test) ?? null };
+    const filter: CompiledFilter = {
+      text: this.text, fields: fieldNames, slots, matches, evalValues, plan: this.plans.get(test) ?? null,
+      bindSlots(wanted) {
+        bySlot = wanted === null ? null : Int32Array.from(wanted, slotOf);
+        return filter;
+      },
+    };
+    return filter;
   }
 
   private slot(name: string, type: FieldType, frameBytes: boolean, lengths: boolean, layers?: SliceRange[]): number {

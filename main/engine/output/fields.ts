@@ -113,6 +113,8 @@ export class FieldsFormatter {
 const K_GENERIC = 0, K_UINT = 1, K_IPV4 = 2, K_ETHER = 3, K_HEX = 4, K_BOOL = 5, K_STRING = 6, K_PROTOCOLS = 7, K_EPOCH = 8, K_PROTO_ITEM = 9, K_IPV6 = 10;
 
 const HEXC = Buffer.from('0123456789abcdef', 'latin1');
+/** room for any one value the writer's inline cases write (an IPv6 address: 45 bytes; a uint: 16; a hex number: 2 + its width) */
+const FIXED = 48;
 
 /** Writes a non-negative safe integer as decimal digits; returns the new position. */
 function putUint(buf: Buffer, pos: number, v: number): number {
@@ -133,6 +135,30 @@ function putUint(buf: Buffer, pos: number, v: number): number {
     n = q;
   }
   return pos + len;
+}
+
+/** Writes an IPv4 address (a uint32) in dotted decimal; returns the new position. */
+function putIpv4(buf: Buffer, pos: number, v: number): number {
+  // digits by arithmetic: no table reads
+  for (let s = 24; s >= 0; s -= 8) {
+    const o = (v >>> s) & 255;
+    if (o >= 100) { const h = (o * 41) >> 12; buf[pos++] = 48 + h; const r = o - h * 100, t = (r * 205) >> 11; buf[pos++] = 48 + t; buf[pos++] = 48 + r - t * 10; }
+    else if (o >= 10) { const t = (o * 205) >> 11; buf[pos++] = 48 + t; buf[pos++] = 48 + o - t * 10; }
+    else buf[pos++] = 48 + o;
+    if (s) buf[pos++] = 46;
+  }
+  return pos;
+}
+
+/** Writes 0x and the uint32's hex digits, zero-padded to w digits (w ≤ FIXED − 2); returns the new position. */
+function putHex(buf: Buffer, pos: number, v: number, w: number): number {
+  const x = v >>> 0;
+  let digits = 1;
+  while (digits < 8 && x >>> (digits * 4) !== 0) digits++;
+  const len = Math.max(w, digits);
+  buf[pos++] = 48; buf[pos++] = 120;
+  for (let i = len - 1; i >= 0; i--) buf[pos++] = i >= 8 ? 48 : HEXC[(x >>> (i * 4)) & 15];
+  return pos;
 }
 
 const MAPPED = Buffer.from('::ffff:', 'latin1');
@@ -305,9 +331,11 @@ export class FieldsByteWriter {
     const sep = this.sep, agg = this.agg, q = this.quote;
     const sep1 = sep.length === 1 ? sep[0] : -1;
     const cols = this.anyColumn ? this.column : null;
-    // room for every separator, quote and the newline; each value makes room for itself plus this slack
-    // (separators go through locals; out.pos is synced around each value)
-    let buf = out.room(this.slack);
+    const kind = this.kind, slack = this.slack;
+    // Separators, quotes and the fixed-width values (numbers, addresses: at most FIXED bytes each)
+    // are written through locals, with one bounds check per value instead of a room() call; the
+    // rest goes through value(), with out.pos synced around it.
+    let buf = out.room(slack + FIXED);
     let pos = out.pos;
     for (let k = 0; k < n; k++) {
       if (k > 0) {
@@ -318,7 +346,7 @@ export class FieldsByteWriter {
       if (col !== null) {
         if (q) buf[pos++] = q;
         out.pos = pos;
-        putText(out, this.slack, columnText(d, col, this.nano));
+        putText(out, slack, columnText(d, col, this.nano));
         buf = out.buf;
         pos = out.pos;
         if (q) buf[pos++] = q;
@@ -326,14 +354,43 @@ export class FieldsByteWriter {
       }
       if (stamp[k] !== g) continue;
       if (q) buf[pos++] = q;
-      out.pos = pos;
       const first = head[k];
+      const kk = kind[k];
       for (let j = first; j !== -1; j = next[j]) {
-        if (j !== first) { out.room(agg.length + this.slack); agg.copy(out.buf, out.pos); out.pos += agg.length; }
-        this.value(out, k, fields[j], d);
+        if (pos + slack + FIXED > buf.length) { out.pos = pos; buf = out.room(slack + FIXED); pos = out.pos; }
+        if (j !== first) {
+          if (agg.length === 1) buf[pos++] = agg[0];
+          else { out.pos = pos; out.room(agg.length + slack + FIXED); agg.copy(out.buf, out.pos); buf = out.buf; pos = out.pos + agg.length; }
+        }
+        const f = fields[j];
+        const v = f.value;
+        if (kk === K_UINT) {
+          if (typeof v === 'number' && v >= 0 && v <= Number.MAX_SAFE_INTEGER && Number.isInteger(v)) { pos = putUint(buf, pos, v); continue; }
+        } else if (kk === K_ETHER) {
+          if (v instanceof Uint8Array && v.length === 6) {
+            // hex digits by arithmetic (a nibble above 9 gets 39 more: 'a' − '0' − 10), no table reads
+            for (let i = 0; i < 6; i++) {
+              if (i) buf[pos++] = 58;
+              const hi = v[i] >> 4, lo = v[i] & 15;
+              buf[pos++] = 48 + hi + (((9 - hi) >> 31) & 39);
+              buf[pos++] = 48 + lo + (((9 - lo) >> 31) & 39);
+            }
+            continue;
+          }
+        } else if (kk === K_IPV4) {
+          if (typeof v === 'number') { pos = putIpv4(buf, pos, v); continue; }
+        } else if (kk === K_HEX) {
+          if (typeof v === 'number' && this.hexW[k] <= FIXED - 2) { pos = putHex(buf, pos, v, this.hexW[k]); continue; }
+        } else if (kk === K_IPV6) {
+          if (v instanceof Uint8Array && v.length === 16) { pos = putIpv6(buf, pos, v); continue; }
+        } else if (kk === K_BOOL) {
+          if (typeof v === 'boolean') { buf[pos++] = v ? 49 : 48; continue; }
+        }
+        out.pos = pos;
+        this.value(out, k, f, d);
+        buf = out.buf;
+        pos = out.pos;
       }
-      buf = out.buf;
-      pos = out.pos;
       if (q) buf[pos++] = q;
     }
     buf[pos++] = 10;
@@ -347,66 +404,7 @@ export class FieldsByteWriter {
       case K_EPOCH: this.epoch(out, d.packet); return;
       // a protocol item: its tree line, name or bytes, as tshark (read from the whole packet: rare, not the hot path)
       case K_PROTO_ITEM: putText(out, this.slack, protocolText(f, d)); return;
-      case K_UINT:
-        if (typeof v === 'number' && v >= 0 && v <= Number.MAX_SAFE_INTEGER && Number.isInteger(v)) {
-          const buf = out.room(16 + this.slack);
-          out.pos = putUint(buf, out.pos, v);
-          return;
-        }
-        break;
-      case K_IPV4:
-        if (typeof v === 'number') {
-          const buf = out.room(15 + this.slack);
-          let pos = out.pos;
-          // digits by arithmetic: no table reads
-          for (let s = 24; s >= 0; s -= 8) {
-            const o = (v >>> s) & 255;
-            if (o >= 100) { const h = (o * 41) >> 12; buf[pos++] = 48 + h; const r = o - h * 100, t = (r * 205) >> 11; buf[pos++] = 48 + t; buf[pos++] = 48 + r - t * 10; }
-            else if (o >= 10) { const t = (o * 205) >> 11; buf[pos++] = 48 + t; buf[pos++] = 48 + o - t * 10; }
-            else buf[pos++] = 48 + o;
-            if (s) buf[pos++] = 46;
-          }
-          out.pos = pos;
-          return;
-        }
-        break;
-      case K_ETHER:
-        if (v instanceof Uint8Array && v.length === 6) {
-          const buf = out.room(17 + this.slack);
-          let pos = out.pos;
-          for (let i = 0; i < 6; i++) {
-            if (i) buf[pos++] = 58;
-            buf[pos++] = HEXC[v[i] >> 4]; buf[pos++] = HEXC[v[i] & 15];
-          }
-          out.pos = pos;
-          return;
-        }
-        break;
-      case K_IPV6:
-        if (v instanceof Uint8Array && v.length === 16) {
-          const buf = out.room(45 + this.slack);
-          out.pos = putIpv6(buf, out.pos, v);
-          return;
-        }
-        break;
-      case K_HEX:
-        if (typeof v === 'number') {
-          const w = this.hexW[k];
-          const x = v >>> 0;
-          let digits = 1;
-          while (digits < 8 && x >>> (digits * 4) !== 0) digits++;
-          const len = Math.max(w, digits);
-          const buf = out.room(len + 2 + this.slack);
-          let pos = out.pos;
-          buf[pos++] = 48; buf[pos++] = 120;
-          for (let i = len - 1; i >= 0; i--) buf[pos++] = i >= 8 ? 48 : HEXC[(x >>> (i * 4)) & 15];
-          out.pos = pos;
-          return;
-        }
-        break;
-      case K_BOOL:
-        if (typeof v === 'boolean') { out.room(1 + this.slack)[out.pos++] = v ? 49 : 48; return; }
-        break;
+      // (numbers, addresses and booleans are written inline by write(); what reaches here takes the generic path)
       case K_PROTOCOLS:
         if (typeof v === 'string') {
           // the same few protocol stacks repeat (consecutive packets often share one): their bytes are kept

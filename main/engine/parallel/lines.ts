@@ -27,6 +27,7 @@ export class LineMaker {
     if (geoip === undefined) geoip = job.geoip === null ? null : job.geoip === undefined ? undefined : GeoIp.open(job.geoip);
     this.dis = readDissector(job.format, job.options.fields, this.filter, geoip, { decodeAs: job.decodeAs ?? [] });
     this.fb = job.format === 'fields' ? new FieldsByteWriter(job.options).bindSlots(this.dis.wantedNames()) : null;
+    this.filter?.bindSlots(this.dis.wantedNames());
     this.precision = job.nano;
   }
 

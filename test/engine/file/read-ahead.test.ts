@@ -11,13 +11,12 @@ import { openCaptureFile, parseCaptureBuffer } from '../../../main/engine/file/o
 import { mulberry32, testSeed } from '../../lib/rng';
 
 /** A classic pcap of `n` records of mixed sizes, up to 200 KB (well beyond the reader's 64 KiB tail room). */
-function pcap(n: number, rnd: () => number): Buffer {
+function pcap(n: number, rnd: () => number, sizes = [60, 1514, 9000, 70000, 200000]): Buffer {
   const parts: Buffer[] = [];
   const head = Buffer.alloc(24);
   head.writeUInt32LE(0xa1b2c3d4, 0); head.writeUInt16LE(2, 4); head.writeUInt16LE(4, 6);
   head.writeUInt32LE(262144, 16); head.writeUInt32LE(1, 20);
   parts.push(head);
-  const sizes = [60, 1514, 9000, 70000, 200000];
   for (let i = 0; i < n; i++) {
     const len = sizes[Math.floor(rnd() * sizes.length)] - Math.floor(rnd() * 50);
     const rec = Buffer.alloc(16 + len);
@@ -52,6 +51,45 @@ test('records across chunk ends come out as the whole-file parser reads them', a
       }
       assert.equal(f.error, null);
       assert.equal(i, want.length, `chunk ${chunkSize}: every packet`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('recycled chunks: each batch reads as the whole-file parser reads it, in few buffers', async () => {
+  const rnd = mulberry32(testSeed('read-ahead', 20));
+  const dir = mkdtempSync(join(tmpdir(), 'xdpscope-read-ahead-'));
+  try {
+    const path = join(dir, 'mixed.pcap');
+    // records of a chunk's size and beyond take the copying path, the rest the recycled read-aheads
+    for (const [n, sizes] of [[300, undefined], [600, [60, 1514, 9000]]] as const) {
+    writeFileSync(path, pcap(n, rnd, sizes === undefined ? undefined : [...sizes]));
+      const want = parseCaptureBuffer(readFileSync(path)).packets;
+      for (const chunkSize of [1 << 16, 1 << 17, undefined]) {
+        const f = await openCaptureFile(path, chunkSize === undefined ? {} : { chunkSize });
+        f.recycleChunks();
+        let i = 0;
+        const buffers = new Set<ArrayBufferLike>();
+        let batches = 0;
+        for await (const batch of f.batches()) {
+          batches++;
+          // a batch is valid until the next one is asked for: checked now, nothing kept
+          for (const p of batch) {
+            const w = want[i++];
+            buffers.add(p.data.buffer);
+            assert.ok(Buffer.from(p.data).equals(Buffer.from(w.data)), `chunk ${chunkSize}: bytes of packet ${i}`);
+            assert.equal(p.fileOffset, w.fileOffset);
+          }
+        }
+        assert.equal(f.error, null);
+        assert.equal(i, want.length, `chunk ${chunkSize}: every packet`);
+        // spent chunks are read into again: a handful of buffers for many chunks
+        if (chunkSize === 1 << 16 && sizes !== undefined) {
+          assert.ok(batches > 20, `${batches} batches`);
+          assert.ok(buffers.size <= 6, `${buffers.size} buffers for ${batches} batches`);
+        }
+      }
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
