@@ -175,7 +175,7 @@ function notify(ctx: Ctx, l: FieldNode, d: Uint8Array, o: number, end: number): 
 
 export const isakmpPayloadName = (major: number, type: number): string => (major === 2 ? PAYLOAD_V2 : PAYLOAD_V1)[type] ?? `Unknown (${type})`;
 
-UDP_PORT.add([500], dissectIsakmp, { priority: 40 });
+UDP_PORT.add([500], dissectIsakmp);
 
 const TF_ID: Record<number, string> = { 1: 'isakmp.tf.id.encr', 2: 'isakmp.tf.id.prf', 3: 'isakmp.tf.id.integ', 4: 'isakmp.tf.id.dh', 5: 'isakmp.tf.id.esn' };
 

@@ -192,5 +192,5 @@ function v3Control(ctx: Ctx, l: FieldNode, o: number, end: number): void {
   ctx.info = type < 0 ? `Control Message - ZLB      (ccid=${hex8(ccid)})` : `Control Message - ${m[1]} (ccid=${hex8(ccid)})`;
 }
 
-UDP_PORT.add([1701], dissectL2tpUdp, { priority: 40 });
+UDP_PORT.add([1701], dissectL2tpUdp);
 IP_PROTO.add(115, dissectL2tpIp);

@@ -393,4 +393,4 @@ class MqttFramer extends GrowingHeaderFramer {
   }
 }
 
-TCP_PORT.add([1883], () => new MqttApp(), { priority: 60 });
+TCP_PORT.add([1883], () => new MqttApp());

@@ -73,7 +73,7 @@ export function dissectUdp(ctx: Ctx, st: State, off: number, end: number): void 
   if (pay >= payEnd) return;
   // as tshark: the datagram's payload bytes, whatever decodes them (the bytes of a datagram reassembled from fragments too)
   if (ctx.wants('udp.payload')) ctx.add(udp, 'udp.payload', d.subarray(pay, payEnd), pay, payEnd - pay);
-  const next = conv?.value ?? st.decodeAs?.udpDissect(sp, dp) ?? UDP_PORT.lookup(sp, dp);
+  const next = conv?.value ?? st.decodeAs?.udpDissect(sp, dp) ?? UDP_PORT.choose(sp, dp, 0, d, pay, payEnd);
   if (next !== undefined) { next(ctx, st, pay, payEnd); return; }
   // as tshark: the heuristics only after the ports found nothing
   if (UDP_HEURISTICS.try(ctx, st, pay, payEnd)) return;

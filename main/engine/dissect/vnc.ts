@@ -187,5 +187,5 @@ function step(ctx: Ctx, l: FieldNode, v: Vnc, fromServer: boolean, d: Uint8Array
 }
 
 const app = (): VncApp => new VncApp();
-TCP_PORT.add([5900, 5901, 5902, 5903, 5904, 5905, 5906, 5907, 5908, 5909, 5910], app, { priority: 70 });
+TCP_PORT.add([5900, 5901, 5902, 5903, 5904, 5905, 5906, 5907, 5908, 5909, 5910], app);
 TCP_HEURISTICS.add((d, off, end) => isVersion(d, off, end) && latin1(d, off, off + 6) === 'RFB 00', app);
