@@ -282,4 +282,5 @@ function bvlcAccepts(d: Uint8Array, off: number, end: number): boolean {
   const hl = fn > 0x08 ? 4 : fn === 0x04 ? 10 : len;
   return hl >= 4 && hl <= len;
 }
-UDP_PORT.add([47808], bvlc, { accepts: bvlcAccepts });
+// a known type whose length is wrong: tshark has named the columns by then
+UDP_PORT.add([47808], bvlc, { accepts: bvlcAccepts, left: (d, off) => (d[off] === 0x81 ? ['BVLC', 'BACnet Virtual Link Control'] : null) });

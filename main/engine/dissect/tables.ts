@@ -44,7 +44,13 @@ export const DEFAULT_PRIORITY = 100;
  */
 export type Accepts = (d: Uint8Array, off: number, end: number) => boolean;
 
-interface PortEntry<T> { value: T; both: boolean; accepts: Accepts | null }
+/**
+ * The Protocol and Info columns a tshark dissector has set when it rejects
+ * a payload (null: none): they stay when no other protocol takes it.
+ */
+export type LeftColumns = (d: Uint8Array, off: number, end: number) => readonly [protocol: string, info: string] | null;
+
+interface PortEntry<T> { value: T; both: boolean; accepts: Accepts | null; left: LeftColumns | null }
 
 /**
  * A table keyed by a transport port, chosen from as tshark 4.0 does
@@ -58,15 +64,18 @@ export class PortTable<T> {
   private readonly map = new Map<number, PortEntry<T>>();
   /** the port the last successful `choose` matched (tshark's pinfo->match_uint) */
   matched = 0;
+  /** the columns the last rejecting candidate of the last `choose` left set (null: none) */
+  left: readonly [protocol: string, info: string] | null = null;
   constructor(readonly name: string) {}
 
   /**
    * `both`: only when source and destination are both this port (a
    * broadcast discovery protocol); `accepts`: the protocol's own check of
-   * the payload, where its tshark dissector rejects what is not its own.
+   * the payload, where its tshark dissector rejects what is not its own;
+   * `left`: the columns that dissector has set by the time it rejects.
    */
-  add(ports: readonly number[], value: T, opts: { both?: boolean; accepts?: Accepts } = {}): void {
-    const entry = { value, both: opts.both === true, accepts: opts.accepts ?? null };
+  add(ports: readonly number[], value: T, opts: { both?: boolean; accepts?: Accepts; left?: LeftColumns } = {}): void {
+    const entry = { value, both: opts.both === true, accepts: opts.accepts ?? null, left: opts.left ?? null };
     for (const p of ports) {
       if (this.map.has(p)) throw new Error(`${this.name} ${p} is registered twice`);
       this.map.set(p, entry);
@@ -86,6 +95,7 @@ export class PortTable<T> {
   choose(sp: number, dp: number, server: number, d: Uint8Array, off: number, end: number): T | undefined {
     const lo = sp < dp ? sp : dp, hi = sp < dp ? dp : sp;
     let v: T | undefined;
+    this.left = null;
     if (server !== 0 && (v = this.take(server, sp, dp, d, off, end)) !== undefined) return v;
     if (lo !== 0 && lo !== server && (v = this.take(lo, sp, dp, d, off, end)) !== undefined) return v;
     if (hi !== lo && hi !== server && (v = this.take(hi, sp, dp, d, off, end)) !== undefined) return v;
@@ -94,7 +104,12 @@ export class PortTable<T> {
 
   private take(port: number, sp: number, dp: number, d: Uint8Array, off: number, end: number): T | undefined {
     const e = this.map.get(port);
-    if (e === undefined || (e.both && sp !== dp) || (e.accepts !== null && !e.accepts(d, off, end))) return undefined;
+    if (e === undefined || (e.both && sp !== dp)) return undefined;
+    if (e.accepts !== null && !e.accepts(d, off, end)) {
+      const left = e.left?.(d, off, end) ?? null;
+      if (left !== null) this.left = left;
+      return undefined;
+    }
     this.matched = port;
     return e.value;
   }

@@ -119,3 +119,26 @@ test('TCP: after a rejected segment the ports are tried again on the next', { sk
   assert.match(r.theirs[0][0], /:data$/);
   assert.match(r.theirs[1][0], /:modbus$/);
 });
+
+// A protocol whose tshark dissector rejects the datagram on its only port
+// leaves it to data, with the columns it had set by then (ISAKMP, BVLC):
+// ISAKMP with a length field short of its header, BVLC with a header
+// length past its length field, L2TP of version 1, the same ISAKMP header
+// behind UDP encapsulation's non-ESP marker (ISAKMP's columns again), a
+// SIP keep-alive, a short SNMP SEQUENCE. Before, each was decoded as
+// its protocol (or SIP's "Continuation") and differed.
+test('UDP: a payload its only port\'s protocol rejects is data, with the columns tshark leaves', { skip: tsharkSkip() }, () => {
+  const isakmp = [...Array(27).fill(0), 27];
+  const f = [
+    udpFrame(50000, 500, isakmp),
+    udpFrame(50001, 47808, [0x81, 0x09, 0x00, 0x03, 1, 2, 3, 4]),
+    udpFrame(50002, 47808, [0x81, 0x04, 0x00, 0x08, 1, 2, 3, 4]),
+    udpFrame(50003, 1701, [0x00, 0x01, 0x00, 0x00, 0x00, 0x00]),
+    udpFrame(50004, 4500, [0, 0, 0, 0, ...isakmp]),
+    udpFrame(50005, 5060, ascii('keep-alive\r\n')),
+    udpFrame(50006, 161, [0x30, 0x10, 0x02, 0x01, 0x00]),
+  ];
+  const r = craftedAgrees('port-udp-rejected-alone', f, FIELDS, { seed: ['port-udp-rejected-alone', 500] });
+  for (const row of r.theirs) assert.match(row[0], /:data$/);
+  assert.deepEqual(r.theirs.map((row) => row[FIELDS.indexOf('_ws.col.Protocol')]), ['ISAKMP', 'BVLC', 'BVLC', 'UDP', 'ISAKMP', 'UDP', 'UDP']);
+});
