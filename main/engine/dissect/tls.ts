@@ -726,7 +726,8 @@ export function hello(ctx: Ctx, hs: FieldNode, b: Uint8Array, o: number, end: nu
 
 export type { FieldNode };
 
-const TLS_PORTS = [443, 8443, 465, 993, 995, 853, 636, 990, 992, 5061, 6697];
+// tshark 4.0's tls tcp.port registrations; 8443, 990, 992, 6697 are not among them (its heuristic finds TLS there, as ours)
+const TLS_PORTS = [443, 465, 993, 995, 853, 636, 5061];
 /**
  * packet-tls.c dissect_ssl: a payload of more than four bytes opening with
  * four printable ASCII characters is plain text, not TLS (tshark returns 0

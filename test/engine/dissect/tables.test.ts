@@ -142,3 +142,13 @@ test('UDP: a payload its only port\'s protocol rejects is data, with the columns
   for (const row of r.theirs) assert.match(row[0], /:data$/);
   assert.deepEqual(r.theirs.map((row) => row[FIELDS.indexOf('_ws.col.Protocol')]), ['ISAKMP', 'BVLC', 'BVLC', 'UDP', 'ISAKMP', 'UDP', 'UDP']);
 });
+
+// Ports tshark 4.0 registers nothing on (it finds VNC, HTTP, TLS there by
+// heuristic) are no candidates: a DNP3 frame from 5902 to 20000 is DNP3,
+// where VNC took it while we registered 5900-5910.
+test('TCP: a port only a heuristic of tshark knows is no candidate', { skip: tsharkSkip() }, () => {
+  const dnp = dnpLinkFrame(0xc4, 10, 1, [0xc0, 0xc1, 0x01, 0x3c, 0x02, 0x06]);
+  const f = conversation(5902, 20000, false, (c) => { c(dnp); });
+  const r = craftedAgrees('port-heuristic-only', f, FIELDS, { seed: ['port-heuristic-only', 5902] });
+  assert.match(r.theirs[0][0], /:dnp3$/);
+});
