@@ -278,4 +278,19 @@ function bvlc(ctx: Ctx, _st: State, off: number, end: number): void {
   }
 }
 
-UDP_PORT.add([47808], bvlc, { priority: 70 });
+/**
+ * packet-bvlc.c dissect_bvlc: a type it knows (0x81 BACnet/IPv4, 0x82 IPv6),
+ * and for IPv4 a header length (4, 10 for Forwarded-NPDU, else the length
+ * field) of at least 4 and within the length field; else not BVLC, and the
+ * other port is tried.
+ */
+function bvlcAccepts(d: Uint8Array, off: number, end: number): boolean {
+  if (d[off] === 0x82) return true;
+  if (d[off] !== 0x81) return false;
+  if (end - off < 4) return true;
+  const fn = d[off + 1], len = u16(d, off + 2);
+  const hl = fn > 0x08 ? 4 : fn === 0x04 ? 10 : len;
+  return hl >= 4 && hl <= len;
+}
+// a known type whose length is wrong: tshark has named the columns by then
+UDP_PORT.add([47808], bvlc, { accepts: bvlcAccepts, left: (d, off) => (d[off] === 0x81 ? ['BVLC', 'BACnet Virtual Link Control'] : null) });

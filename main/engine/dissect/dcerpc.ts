@@ -313,6 +313,12 @@ function looksLikeBind(d: Uint8Array, off: number, end: number): boolean {
 }
 
 const app = (): PduApp => new PduApp(rule, tcpPdu, unknown);
-TCP_PORT.add([135], app, { priority: 70 });
+/**
+ * packet-dcerpc.c dissect_dcerpc_cn: a 16-byte common header of version 5.0
+ * or 5.1 and a packet type up to RTS (20); else not DCE/RPC, and the other
+ * port is tried.
+ */
+const cnAccepts = (d: Uint8Array, off: number, end: number): boolean => end - off >= 16 && d[off] === 5 && d[off + 1] <= 1 && d[off + 2] <= 20;
+TCP_PORT.add([135], app, { accepts: cnAccepts });
 TCP_HEURISTICS.add(looksLikeBind, app);
 SMB_PIPE.add(5, (ctx, st, off, end) => dissectDcerpc(ctx, st, off, end, PIPE_CONTEXT.key));

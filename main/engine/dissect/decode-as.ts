@@ -54,7 +54,7 @@ const tcpData: TcpAppFactory = () => new DataApp();
 const udpData: Dissect = (ctx, _st, off, end) => dissectData(ctx, off, end);
 
 function entry<T>(table: PortTable<T>, port: number): T | undefined {
-  return table.lookup(port, port);
+  return table.get(port);
 }
 
 /** Port → override, per table: what tcp.ts and udp.ts try before their port tables. */
@@ -69,9 +69,11 @@ export class DecodeAs {
    */
   tcpApp(sp: number, dp: number): ReturnType<TcpAppFactory> | undefined {
     const a = this.tcp.get(sp);
-    if (a !== undefined) return a(this.tcpPort.get(sp) ?? sp, dp);
+    if (a !== undefined) { const k = this.tcpPort.get(sp) ?? sp; return a(k, dp, k); }
     const b = this.tcp.get(dp);
-    return b === undefined ? undefined : b(sp, this.tcpPort.get(dp) ?? dp);
+    if (b === undefined) return undefined;
+    const k = this.tcpPort.get(dp) ?? dp;
+    return b(sp, k, k);
   }
 
   udpDissect(sp: number, dp: number): Dissect | undefined {

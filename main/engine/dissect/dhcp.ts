@@ -123,7 +123,7 @@ export function dissectDhcp(ctx: Ctx, off: number, end: number): void {
   if (o >= end && ctx.pkt.capLen < ctx.pkt.origLen) ctx.short = true;
 }
 
-UDP_PORT.add([67, 68], (ctx, _st, off, end) => dissectDhcp(ctx, off, end), { priority: 20 });
+UDP_PORT.add([67, 68], (ctx, _st, off, end) => dissectDhcp(ctx, off, end));
 
 const DHCP_TYPES: Record<number, string> = {
   1: 'Discover', 2: 'Offer', 3: 'Request', 4: 'Decline', 5: 'ACK', 6: 'NAK', 7: 'Release', 8: 'Inform',

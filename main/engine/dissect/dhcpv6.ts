@@ -231,4 +231,4 @@ export function dissectDhcpv6(ctx: Ctx, st: State, off: number, end: number): vo
   ctx.info = message(ctx, st, l, off, end, 0);
 }
 
-UDP_PORT.add([546, 547], dissectDhcpv6, { priority: 30 });
+UDP_PORT.add([546, 547], dissectDhcpv6);

@@ -87,11 +87,15 @@ const frameSize = (len: number): number => { const user = len - 5; return 10 + u
 const MAX_FRAGMENT = 65536;
 const pending = perConversation(() => new Map<string, Uint8Array>());
 
+/** packet-dnp.c check_dnp3_header: 10 bytes at least, the start bytes, a length of 5 or more and the header's CRC. */
+function isDnp3Header(d: Uint8Array, off: number, end: number): boolean {
+  return end - off >= 10 && d[off] === 0x05 && d[off + 1] === 0x64 && d[off + 2] >= 5 && crc(d, off, off + 8) === u16le(d, off + 8);
+}
+
 /** One link frame at [off, end): false when it is not DNP3 (start bytes, length or header CRC wrong). */
 function dissectDnp3(ctx: Ctx, st: State, off: number, end: number): boolean {
   const d = ctx.d;
-  if (end - off < 10 || d[off] !== 0x05 || d[off + 1] !== 0x64 || d[off + 2] < 5) return false;
-  if (crc(d, off, off + 8) !== u16le(d, off + 8)) return false;
+  if (!isDnp3Header(d, off, end)) return false;
   const len = d[off + 2], ctl = d[off + 3], dst = u16le(d, off + 4), src = u16le(d, off + 6);
   const size = frameSize(len);
   const l = ctx.layer('dnp3', off, Math.min(size, end - off));
@@ -259,5 +263,6 @@ const tcpFrame = (ctx: Ctx, st: State, _s: unknown, off: number, kept: number): 
   acc.infos.push(typeof ctx.info === 'string' ? ctx.info : ctx.info());
   ctx.info = acc.infos.join(', ');
 };
-TCP_PORT.add([20000], () => new PduApp(RULE, tcpFrame, dissectData), { priority: 70 });
-UDP_PORT.add([20000], (ctx, st, off, end) => { if (!dissectDnp3(ctx, st, off, end)) dissectData(ctx, off, end); }, { priority: 70 });
+// tshark's dnp3 rejects a payload whose first bytes are no DNP3 header (on TCP and UDP): the other port is tried
+TCP_PORT.add([20000], () => new PduApp(RULE, tcpFrame, dissectData), { accepts: isDnp3Header });
+UDP_PORT.add([20000], (ctx, st, off, end) => { if (!dissectDnp3(ctx, st, off, end)) dissectData(ctx, off, end); }, { accepts: isDnp3Header });

@@ -264,10 +264,10 @@ export class DnsTcpApp implements TcpApp {
   framer(): LengthFramer { return new LengthFramer(false); }
 }
 
-UDP_PORT.add([53], (ctx, _st, off, end) => dissectDns(ctx, off, end, 'dns'), { priority: 10 });
-UDP_PORT.add([5353], (ctx, _st, off, end) => dissectDns(ctx, off, end, 'mdns'), { priority: 11 });
-UDP_PORT.add([5355], (ctx, _st, off, end) => dissectDns(ctx, off, end, 'llmnr'), { priority: 12 });
-TCP_PORT.add([53], () => new DnsTcpApp(), { priority: 40 });
+UDP_PORT.add([53], (ctx, _st, off, end) => dissectDns(ctx, off, end, 'dns'));
+UDP_PORT.add([5353], (ctx, _st, off, end) => dissectDns(ctx, off, end, 'mdns'));
+UDP_PORT.add([5355], (ctx, _st, off, end) => dissectDns(ctx, off, end, 'llmnr'));
+TCP_PORT.add([53], () => new DnsTcpApp());
 
 const dnsLine = (v: LayerView): string => v.value('dns.flags.response') === '1' ? `${v.title} (response)` : v.has('dns.id') ? `${v.title} (query)` : v.title;
 const DNS_LINE_INPUTS = ['dns.flags.response', 'dns.id'];

@@ -261,8 +261,8 @@ function enip(ctx: Ctx, st: State, off: number, end: number): void {
 }
 
 const RULE = { hdrLen: 4, length: (h: Uint8Array, o: number): number => 24 + u16le(h, o + 2) };
-TCP_PORT.add([44818], () => new PduApp(RULE, (ctx, st, _s, off, kept) => enip(ctx, st, off, off + kept), dissectData), { priority: 70 });
-UDP_PORT.add([44818], (ctx, st, off, end) => { enip(ctx, st, off, end); }, { priority: 70 });
+TCP_PORT.add([44818], () => new PduApp(RULE, (ctx, st, _s, off, kept) => enip(ctx, st, off, off + kept), dissectData));
+UDP_PORT.add([44818], (ctx, st, off, end) => { enip(ctx, st, off, end); });
 
 // CIP I/O (class 0/1 connected data) on udp/2222: a common packet format without encapsulation
 UDP_PORT.add([2222], (ctx, _st, off, end) => {
@@ -290,4 +290,4 @@ UDP_PORT.add([2222], (ctx, _st, off, end) => {
     o = b + len;
   }
   if (conn >= 0) ctx.info = `Connection: ID=0x${conn.toString(16).padStart(8, '0').toUpperCase()}, SEQ=${String(seq).padStart(10, '0')}`;
-}, { priority: 70 });
+});

@@ -159,4 +159,4 @@ class FtpDataApp implements TcpApp {
   reset(): void {}
 }
 
-TCP_PORT.add([21], (_sp, dp) => new FtpApp(dp === 21), { priority: 70 });
+TCP_PORT.add([21], (_sp, dp) => new FtpApp(dp === 21));

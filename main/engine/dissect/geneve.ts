@@ -64,4 +64,4 @@ function dissectGeneve(ctx: Ctx, st: State, off: number, end: number): void {
   if (optEnd < end) ethertype(ctx, st, proto, optEnd, end, false);
 }
 
-UDP_PORT.add([6081], dissectGeneve, { priority: 50 });
+UDP_PORT.add([6081], dissectGeneve);

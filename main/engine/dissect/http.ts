@@ -656,11 +656,12 @@ UDP_PORT.add([1900], (ctx, st, off, end) => {
   const m: Message = { hdr: d.subarray(off, stop), isRequest: !first.startsWith('HTTP/'), firstLine: first, contentType: '', bodyLen: 0, encoding: '' };
   const p = pair;
   ctx.withReassembled(d.subarray(off, stop), 0, off, stop - off, () => emit(ctx, m, p, 'ssdp'));
-}, { priority: 40 });
+});
 declare('ssdp', 'Simple Service Discovery Protocol', []);
 
-const HTTP_PORTS = [80, 8080, 8000, 8008, 8888, 3128, 3132, 5985, 8088, 11371, 1900, 2869, 2710];
-TCP_PORT.add(HTTP_PORTS, () => new HttpApp(), { priority: 10 });
+// tshark 4.0's http tcp.port range; 8000, 8008, 8888 are not in it (its heuristic finds HTTP there, as ours)
+const HTTP_PORTS = [80, 8080, 3128, 3132, 5985, 8088, 11371, 1900, 2869, 2710];
+TCP_PORT.add(HTTP_PORTS, () => new HttpApp());
 TCP_HEURISTICS.add(looksLikeHttp, () => new HttpApp(), 10);
 // HTTP/1.x inside TLS, when the server chose it by ALPN (decrypted with a key log)
 TLS_ALPN.add('http/1.1', () => new HttpApp());

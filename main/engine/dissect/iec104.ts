@@ -144,4 +144,4 @@ function apduFields(ctx: Ctx, l: FieldNode, off: number, kept: number): string {
 }
 
 const RULE = { hdrLen: 2, length: (h: Uint8Array, o: number): number => (h[o] !== 0x68 ? -1 : h[o + 1] + 2) };
-TCP_PORT.add([2404], () => new PduApp(RULE, apdu, dissectData), { priority: 70 });
+TCP_PORT.add([2404], () => new PduApp(RULE, apdu, dissectData));

@@ -262,4 +262,4 @@ export class ImapApp implements TcpApp {
 }
 
 // the client is the side that sends to the IMAP port
-TCP_PORT.add([143], (_sp, dp) => new ImapApp(dp === 143), { priority: 70 });
+TCP_PORT.add([143], (_sp, dp) => new ImapApp(dp === 143));

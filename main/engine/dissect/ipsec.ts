@@ -96,5 +96,5 @@ function dissectUdpEncap(ctx: Ctx, st: State, off: number, end: number): void {
 
 IP_PROTO.add(51, dissectAh);
 IP_PROTO.add(50, dissectEsp);
-UDP_PORT.add([4500], dissectUdpEncap, { priority: 40 });
+UDP_PORT.add([4500], dissectUdpEncap);
 

@@ -84,8 +84,8 @@ const MAX_PAYLOADS = 64;
 /** [off, end) is one ISAKMP message (a UDP payload, or what follows the non-ESP marker). */
 export function dissectIsakmp(ctx: Ctx, _st: State, off: number, end: number): void {
   const d = ctx.d;
-  // shorter than a header is not ISAKMP at all (tshark leaves it as data)
-  if (end - off < HDR) { dissectData(ctx, off, end); ctx.protocol = 'ISAKMP'; ctx.info = ''; return; }
+  // no header, or a length shorter than one, is not ISAKMP at all (tshark leaves it as data, UDP-encapsulated too)
+  if (!isakmpAccepts(d, off, end)) { dissectData(ctx, off, end); ctx.protocol = 'ISAKMP'; ctx.info = ''; return; }
   const l = ctx.layer('isakmp', off, Math.max(0, end - off));
   ctx.protocol = 'ISAKMP';
   ctx.add(l, 'isakmp.ispi', d.subarray(off, off + 8), off, 8);
@@ -175,7 +175,13 @@ function notify(ctx: Ctx, l: FieldNode, d: Uint8Array, o: number, end: number): 
 
 export const isakmpPayloadName = (major: number, type: number): string => (major === 2 ? PAYLOAD_V2 : PAYLOAD_V1)[type] ?? `Unknown (${type})`;
 
-UDP_PORT.add([500], dissectIsakmp, { priority: 40 });
+/**
+ * packet-isakmp.c dissect_isakmp: a 28-byte header whose length field is
+ * at least 28, else not ISAKMP (the other port is tried); by then it has
+ * named the Protocol column and cleared Info.
+ */
+const isakmpAccepts = (d: Uint8Array, off: number, end: number): boolean => end - off >= HDR && u32(d, off + 24) >= HDR;
+UDP_PORT.add([500], dissectIsakmp, { accepts: isakmpAccepts, left: () => ['ISAKMP', ''] });
 
 const TF_ID: Record<number, string> = { 1: 'isakmp.tf.id.encr', 2: 'isakmp.tf.id.prf', 3: 'isakmp.tf.id.integ', 4: 'isakmp.tf.id.dh', 5: 'isakmp.tf.id.esn' };
 

@@ -340,8 +340,31 @@ export function dissectKerberos(ctx: Ctx, _st: State, off: number, end: number):
 }
 
 /** udp/88: only a known message's [APPLICATION n] tag is Kerberos (tshark's check), else data. */
+/** The [APPLICATION n] tags packet-kerberos.c takes as a Kerberos message (Ticket … KRB-ERROR). */
+const KRB_TAGS = new Set([1, 2, 3, 10, 11, 12, 13, 14, 15, 20, 21, 25, 26, 27, 28, 29, 30]);
+
+/**
+ * packet-kerberos.c dissect_kerberos_common without a record mark (UDP): a
+ * payload whose BER identifier is no application tag of a Kerberos message
+ * is not Kerberos (constructed or not), and the other port is tried.
+ */
+function kerberosUdpAccepts(d: Uint8Array, off: number, end: number): boolean {
+  if (off >= end || (d[off] & 0xc0) !== 0x40) return false;
+  let tag = d[off] & 0x1f;
+  if (tag === 0x1f) {
+    // the high tag number form: base 128, as get_ber_identifier reads it
+    tag = 0;
+    for (let i = off + 1; i < end && i < off + 5; i++) {
+      tag = tag * 128 + (d[i] & 0x7f);
+      if ((d[i] & 0x80) === 0) break;
+    }
+  }
+  return KRB_TAGS.has(tag);
+}
+
 function dissectKerberosUdp(ctx: Ctx, _st: State, off: number, end: number): void {
   const b = off < end ? ctx.d[off] : 0;
+  // (the messages we decode; tshark's other ones, a bare Ticket, stay data here)
   if ((b & 0xe0) !== 0x60 || ELEMENT[b & 0x1f] === undefined) { dissectData(ctx, off, end); return; }
   krb(ctx, off, end);
 }
@@ -382,6 +405,6 @@ function unknown(ctx: Ctx, off: number, end: number): void {
   ctx.setSummary('KRB5', 'Continuation');
 }
 
-UDP_PORT.add([88], dissectKerberosUdp, { priority: 30 });
-TCP_PORT.add([88], () => new PduApp(rule, tcpPdu, unknown), { priority: 70 });
+UDP_PORT.add([88], dissectKerberosUdp, { accepts: kerberosUdpAccepts });
+TCP_PORT.add([88], () => new PduApp(rule, tcpPdu, unknown));
 GSSAPI_OID.add(OID_KRB5, dissectKrb5Token);

@@ -192,5 +192,6 @@ function v3Control(ctx: Ctx, l: FieldNode, o: number, end: number): void {
   ctx.info = type < 0 ? `Control Message - ZLB      (ccid=${hex8(ccid)})` : `Control Message - ${m[1]} (ccid=${hex8(ccid)})`;
 }
 
-UDP_PORT.add([1701], dissectL2tpUdp, { priority: 40 });
+// packet-l2tp.c dissect_l2tp_udp: two bytes at least and version 2 or 3; else not L2TP, and the other port is tried
+UDP_PORT.add([1701], dissectL2tpUdp, { accepts: (d, off, end) => end - off >= 2 && ((d[off + 1] & 15) === 2 || (d[off + 1] & 15) === 3) });
 IP_PROTO.add(115, dissectL2tpIp);

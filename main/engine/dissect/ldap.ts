@@ -286,9 +286,9 @@ function unknown(ctx: Ctx, off: number, end: number): void {
   ctx.setSummary('LDAP', 'Continuation');
 }
 
-TCP_PORT.add([389, 3268], () => new PduApp(rule, tcpPdu, unknown), { priority: 70 });
+TCP_PORT.add([389, 3268], () => new PduApp(rule, tcpPdu, unknown));
 UDP_PORT.add([389], (ctx, st, off, end) => {
   if (end - off < 2 || ctx.d[off] !== 0x30) { dissectData(ctx, off, end); return; }
   ctx.layer('cldap', off, end - off);
   dissectMessages(ctx, st, off, end, 'cldap');
-}, { priority: 30 });
+});

@@ -24,18 +24,17 @@ const KNOWN: Array<[string, string]> = [
 for (const [name, title] of KNOWN) declare(name, title, []);
 
 /** A name-only protocol on a TCP port: each segment on its own, as tshark shows these. */
-function onTcp(ports: number[], proto: string, summary: string, title: string, priority: number): void {
+function onTcp(ports: number[], proto: string, summary: string, title: string): void {
   declare(proto, title, []);
-  TCP_PORT.add(ports, () => new NameApp(proto, summary), { priority });
+  TCP_PORT.add(ports, () => new NameApp(proto, summary));
 }
 
-// (priorities keep the choice tshark makes when both ports name a protocol)
 declare('db-lsp-disc', 'Dropbox LAN sync Discovery Protocol', []);
 UDP_PORT.add([17500], (ctx, _st, off, end) => {
   // packet-db-lsp.c sets the columns, then JSON appends to each ("/" and ", ")
   nameOnly(ctx, 'db-lsp-disc', 'DB-LSP-DISC', off, end, 'Dropbox LAN sync Discovery Protocol');
   if (ctx.d[off] === 0x7b) nameOnly(ctx, 'json', 'DB-LSP-DISC/JSON', off, end, 'Dropbox LAN sync Discovery Protocol, JavaScript Object Notation');
-}, { priority: 60, both: true });
+}, { both: true });
 
 // PPTP control messages (RFC 2637 §2): Info names the control message type, as packet-pptp.c
 declare('pptp', 'Point-to-Point Tunnelling Protocol', []);
@@ -55,9 +54,9 @@ TCP_PORT.add([1723], () => ({
   },
   fin(): void {},
   reset(): void {},
-}), { priority: 60 });
-onTcp([23], 'telnet', 'TELNET', 'Telnet', 70);
-onTcp([179], 'bgp', 'BGP', 'Border Gateway Protocol', 70);
+}));
+onTcp([23], 'telnet', 'TELNET', 'Telnet');
+onTcp([179], 'bgp', 'BGP', 'Border Gateway Protocol');
 
 declare('pppoed', 'PPP-over-Ethernet Discovery', []);
 ETHERTYPE.add(0x8863, (ctx, _st, off, end) => nameOnly(ctx, 'pppoed', 'PPPoED', off, end, 'PPPoE Discovery'));

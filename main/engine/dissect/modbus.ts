@@ -125,4 +125,7 @@ class ModbusApp implements TcpApp {
 /** MBAP framing: 6 bytes, then the length they give. */
 const MBAP: PduRule = { hdrLen: 6, length: (h, o) => 6 + ((h[o + 4] << 8) | h[o + 5]) };
 
-TCP_PORT.add([502], (_sp, dp) => new ModbusApp(dp === 502), { priority: 60 });
+/** packet-mbtcp.c dissect_mbtcp: 8 bytes at least, protocol id 0, a length covering unit id and function code; else not Modbus/TCP. */
+const mbtcpAccepts = (d: Uint8Array, off: number, end: number): boolean =>
+  end - off >= 8 && d[off + 2] === 0 && d[off + 3] === 0 && ((d[off + 4] << 8) | d[off + 5]) >= 2;
+TCP_PORT.add([502], (_sp, dp) => new ModbusApp(dp === 502), { accepts: mbtcpAccepts });

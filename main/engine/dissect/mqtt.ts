@@ -380,4 +380,4 @@ class MqttFramer extends GrowingHeaderFramer {
   }
 }
 
-TCP_PORT.add([1883], () => new MqttApp(), { priority: 60 });
+TCP_PORT.add([1883], () => new MqttApp());

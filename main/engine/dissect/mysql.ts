@@ -231,4 +231,4 @@ class MysqlApp extends HeldBytesApp {
   }
 }
 
-TCP_PORT.add([3306], (_sp, dp) => new MysqlApp(dp === 3306), { priority: 70 });
+TCP_PORT.add([3306], (_sp, dp) => new MysqlApp(dp === 3306));

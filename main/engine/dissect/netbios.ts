@@ -310,8 +310,8 @@ function nbssUnknown(ctx: Ctx, off: number, end: number): void {
   ctx.setSummary('NBSS', 'NBSS Continuation Message');
 }
 
-UDP_PORT.add([137], dissectNbns, { priority: 30 });
-UDP_PORT.add([138], dissectNbdgm, { priority: 30 });
-TCP_PORT.add([139], () => new PduApp(nbss139, nbssPdu(false), nbssUnknown), { priority: 70 });
-TCP_PORT.add([445], () => new PduApp(nbss445, nbssPdu(true), nbssUnknown), { priority: 70 });
+UDP_PORT.add([137], dissectNbns);
+UDP_PORT.add([138], dissectNbdgm);
+TCP_PORT.add([139], () => new PduApp(nbss139, nbssPdu(false), nbssUnknown));
+TCP_PORT.add([445], () => new PduApp(nbss445, nbssPdu(true), nbssUnknown));
 

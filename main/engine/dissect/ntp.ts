@@ -83,4 +83,4 @@ export function dissectNtp(ctx: Ctx, _st: State, off: number, end: number): void
   }
 }
 
-UDP_PORT.add([123], dissectNtp, { priority: 30 });
+UDP_PORT.add([123], dissectNtp);

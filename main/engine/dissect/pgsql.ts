@@ -224,4 +224,4 @@ class PgsqlApp extends HeldBytesApp {
   }
 }
 
-TCP_PORT.add([5432], (_sp, dp) => new PgsqlApp(dp === 5432), { priority: 70 });
+TCP_PORT.add([5432], (_sp, dp) => new PgsqlApp(dp === 5432));

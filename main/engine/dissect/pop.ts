@@ -143,4 +143,4 @@ export class PopApp implements TcpApp {
 }
 
 // the client is the side that sends to the POP port
-TCP_PORT.add([110], (_sp, dp) => new PopApp(dp === 110), { priority: 70 });
+TCP_PORT.add([110], (_sp, dp) => new PopApp(dp === 110));

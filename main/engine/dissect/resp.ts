@@ -131,4 +131,4 @@ class RespApp extends HeldBytesApp {
   }
 }
 
-TCP_PORT.add([6379], (_sp, dp) => new RespApp(dp === 6379), { priority: 70 });
+TCP_PORT.add([6379], (_sp, dp) => new RespApp(dp === 6379));

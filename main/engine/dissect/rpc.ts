@@ -239,7 +239,7 @@ function body(ctx: Ctx, st: State, p: RpcProgram | undefined, c: RpcCall, o: num
 // --- UDP: each datagram one message ---
 
 // udp/111 is RPC's own port in tshark (no heuristic check there)
-UDP_PORT.add([111], (ctx, st, off, end) => { dissectRpc(ctx, st, off, end, -1); }, { priority: 60 });
+UDP_PORT.add([111], (ctx, st, off, end) => { dissectRpc(ctx, st, off, end, -1); });
 
 UDP_HEURISTICS.add((ctx, st, off, end) => {
   // every unclaimed datagram comes here: the cheap checks first, the conversation's calls only for a reply
@@ -263,11 +263,10 @@ const RULE = {
 };
 const app = (): PduApp => new PduApp(RULE, (ctx, st, _s, off, kept) => dissectRpc(ctx, st, off + 4, off + kept, off), dissectData);
 
-// tcp/111 is RPC's own port in tshark too. Ahead of TLS's ports: rpcinfo and
-// mount bind a reserved client port at random, and when it is one TLS owns
-// (636, 853, 990-995) tshark still takes 111 (the SYN's server port, and
-// the lower one).
-TCP_PORT.add([111], app, { priority: 15 });
+// tcp/111 is RPC's own port in tshark too: rpcinfo and mount bind a
+// reserved client port at random (993 is TLS's), and 111 is the SYN's
+// server port and the lower one.
+TCP_PORT.add([111], app);
 
 /** A record mark whose fragment holds an RPC message. */
 TCP_HEURISTICS.add((d, off, end) => {

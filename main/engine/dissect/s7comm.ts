@@ -96,4 +96,4 @@ function userdata(d: Uint8Array, p: number): string {
 
 COTP_DATA.add(dissectS7);
 // ISO-TSAP (RFC 1006) on its own port: TPKT, as tshark's default
-TCP_PORT.add([102], tpktApp, { priority: 70 });
+TCP_PORT.add([102], tpktApp);

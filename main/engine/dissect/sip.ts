@@ -178,7 +178,27 @@ export function dissectSip(ctx: Ctx, st: State, off: number, end: number): void 
   }
 }
 
-UDP_PORT.add([5060], dissectSip, { priority: 40 });
+/**
+ * packet-sip.c dissect_sip (UDP), whose first line must be a request or
+ * status line or it returns 0 (and the other port is tried); SigComp
+ * (first byte 0xf8 and up) goes on to its own dissector. The line rule as
+ * tshark 4.0 applies it: no NUL; "SIP/2.0 ", three digits and a space or
+ * the end; or a method of printable ASCII, one space, a URI with a colon
+ * inside it, one space and "SIP/2.0" to the end of the line.
+ */
+function sipUdpAccepts(d: Uint8Array, off: number, end: number): boolean {
+  if ((d[off] & 0xf8) === 0xf8) return true;
+  let e = off;
+  while (e < end && d[e] !== 13 && d[e] !== 10) {
+    if (d[e] === 0) return false;
+    e++;
+  }
+  if (e === off) return false;
+  const line = latin1(d, off, e);
+  if (line.startsWith('SIP/2.0 ')) return /^SIP\/2\.0 \d{3}(?: |$)/.test(line);
+  return /^[\x21-\x7e]+ [^ :]+:[^ ]*[^ :] SIP\/2\.0$/.test(line);
+}
+UDP_PORT.add([5060], dissectSip, { accepts: sipUdpAccepts });
 
 /** a message larger than this is not kept whole over TCP */
 const MAX_MESSAGE = 1 << 20;
@@ -241,5 +261,4 @@ class SipFramer extends GrowingHeaderFramer {
   }
 }
 
-// before TLS's 5061 (SIP over TLS): a client on 5061 talking to 5060 is SIP, as tshark tries the lower port first
-TCP_PORT.add([5060], () => new SipTcpApp(), { priority: 15 });
+TCP_PORT.add([5060], () => new SipTcpApp());

@@ -355,5 +355,5 @@ class SmtpFramer implements Framer {
   }
 }
 
-// the client is the side that sends to the SMTP port
-TCP_PORT.add([25, 587], (sp, dp) => new SmtpApp(dp === 25 || dp === 587 ? !(sp === 25 || sp === 587) || dp <= sp : false), { priority: 50 });
+// as packet-smtp.c: a segment to the port SMTP was found on (tshark's match_uint) is a request
+TCP_PORT.add([25, 587], (_sp, dp, match) => new SmtpApp(dp === match));

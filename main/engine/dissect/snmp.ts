@@ -232,4 +232,43 @@ export function dissectSnmp(ctx: Ctx, _st: State, off: number, end: number): voi
   if (p && p.cls === CONTEXT) ctx.info = pdu(x, p);
 }
 
-UDP_PORT.add([161, 162], dissectSnmp, { priority: 30 });
+/**
+ * packet-snmp.c dissect_snmp's check (UDP): a universal SEQUENCE whose
+ * length fits the datagram, then a universal INTEGER (the version); else
+ * not SNMP, and the other port is tried. Bytes that run out first are
+ * SNMP's (tshark's reads throw, after the protocol took the payload).
+ */
+function snmpAccepts(d: Uint8Array, off: number, end: number): boolean {
+  let p = off;
+  const id = (want: number): boolean | null => {
+    if (p >= end) return null;
+    const b = d[p++];
+    let tag = b & 0x1f;
+    if (tag === 0x1f) {
+      tag = 0;
+      for (let k = 0; k < 4; k++) {
+        if (p >= end) return null;
+        const c = d[p++];
+        tag = tag * 128 + (c & 0x7f);
+        if ((c & 0x80) === 0) break;
+      }
+    }
+    return (b & 0xc0) === 0 && tag === want;
+  };
+  const seq = id(16);
+  if (seq !== true) return seq === null;
+  if (p >= end) return true;
+  let len = d[p++];
+  if (len === 0x80) len = 0;
+  else if (len > 0x80) {
+    const n = len & 0x7f;
+    len = 0;
+    for (let k = 0; k < n; k++) {
+      if (p >= end) return true;
+      len = len * 256 + d[p++];
+    }
+  }
+  if (len > end - p) return false;
+  return id(2) !== false;
+}
+UDP_PORT.add([161, 162], dissectSnmp, { accepts: snmpAccepts });

@@ -286,4 +286,4 @@ class SshFramer implements Framer {
   }
 }
 
-TCP_PORT.add([22], (sp) => new SshApp(sp === 22), { priority: 30 });
+TCP_PORT.add([22], (sp) => new SshApp(sp === 22));

@@ -96,4 +96,4 @@ export function dissectSyslog(ctx: Ctx, _st: State, off: number, end: number): v
   }
 }
 
-UDP_PORT.add([514], dissectSyslog, { priority: 30 });
+UDP_PORT.add([514], dissectSyslog);

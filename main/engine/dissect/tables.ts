@@ -33,42 +33,94 @@ class KeyedTable<K, V> {
 /** A table keyed by a number the parent reads (an ethertype, an IP protocol, a PPP protocol). */
 export class DissectorTable<F = Dissect> extends KeyedTable<number, F> {}
 
-/** Registrations without a priority come after every built-in one. */
+/** Heuristics without a priority come after every built-in one. */
 export const DEFAULT_PRIORITY = 100;
 
-interface PortEntry<T> { value: T; priority: number; both: boolean }
+/**
+ * Does the protocol take this payload [off, end)? Mirrors the first check a
+ * tshark "new-style" dissector makes before it returns 0 (not mine), so the
+ * next port's protocol is tried; a protocol whose tshark dissector takes
+ * any bytes registers none.
+ */
+export type Accepts = (d: Uint8Array, off: number, end: number) => boolean;
 
 /**
- * A table keyed by a transport port: a packet goes to the protocol of its
- * source or destination port. When both name one, the lower priority wins,
- * and between equals the source port's (the order tshark's choices were
- * matched in; a new protocol needs no priority).
+ * The Protocol and Info columns a tshark dissector has set when it rejects
+ * a payload (null: none): they stay when no other protocol takes it.
+ */
+export type LeftColumns = (d: Uint8Array, off: number, end: number) => readonly [protocol: string, info: string] | null;
+
+interface PortEntry<T> { value: T; both: boolean; accepts: Accepts | null; left: LeftColumns | null }
+
+/**
+ * A table keyed by a transport port, chosen from as tshark 4.0 does
+ * (packet-tcp.c decode_tcp_ports, packet-udp.c decode_udp_ports): the
+ * server port a TCP stream's SYN or SYN-ACK named, then the lower port,
+ * then the higher one (port 0 never); a candidate whose protocol rejects
+ * the payload (`accepts`) is passed over for the next. No protocol is
+ * preferred to another: the order is the ports'.
  */
 export class PortTable<T> {
   private readonly map = new Map<number, PortEntry<T>>();
+  /** the port the last successful `choose` matched (tshark's pinfo->match_uint) */
+  matched = 0;
+  /** the columns the last rejecting candidate of the last `choose` left set (null: none) */
+  left: readonly [protocol: string, info: string] | null = null;
   constructor(readonly name: string) {}
 
-  /** `both`: only when source and destination are both this port (a broadcast discovery protocol). */
-  add(ports: readonly number[], value: T, opts: { priority?: number; both?: boolean } = {}): void {
-    const entry = { value, priority: opts.priority ?? DEFAULT_PRIORITY, both: opts.both === true };
+  /**
+   * `both`: only when source and destination are both this port (a
+   * broadcast discovery protocol); `accepts`: the protocol's own check of
+   * the payload, where its tshark dissector rejects what is not its own;
+   * `left`: the columns that dissector has set by the time it rejects.
+   */
+  add(ports: readonly number[], value: T, opts: { both?: boolean; accepts?: Accepts; left?: LeftColumns } = {}): void {
+    const entry = { value, both: opts.both === true, accepts: opts.accepts ?? null, left: opts.left ?? null };
     for (const p of ports) {
       if (this.map.has(p)) throw new Error(`${this.name} ${p} is registered twice`);
       this.map.set(p, entry);
     }
   }
 
-  lookup(sp: number, dp: number): T | undefined {
-    let a = this.map.get(sp), b = this.map.get(dp);
-    if (a !== undefined && a.both && sp !== dp) a = undefined;
-    if (b !== undefined && b.both && sp !== dp) b = undefined;
-    if (a === undefined) return b?.value;
-    if (b === undefined || a.priority <= b.priority) return a.value;
-    return b.value;
+  /** The protocol registered on a port, whatever the payload (what Decode As copies). */
+  get(port: number): T | undefined {
+    return this.map.get(port)?.value;
+  }
+
+  /**
+   * The protocol for a payload [off, end) between ports sp and dp; `server`:
+   * the server port a TCP stream's handshake named (0: not seen, and always
+   * for UDP). Sets `matched` to the port it was found on.
+   */
+  choose(sp: number, dp: number, server: number, d: Uint8Array, off: number, end: number): T | undefined {
+    const lo = sp < dp ? sp : dp, hi = sp < dp ? dp : sp;
+    let v: T | undefined;
+    this.left = null;
+    if (server !== 0 && (v = this.take(server, sp, dp, d, off, end)) !== undefined) return v;
+    if (lo !== 0 && lo !== server && (v = this.take(lo, sp, dp, d, off, end)) !== undefined) return v;
+    if (hi !== lo && hi !== server && (v = this.take(hi, sp, dp, d, off, end)) !== undefined) return v;
+    return undefined;
+  }
+
+  private take(port: number, sp: number, dp: number, d: Uint8Array, off: number, end: number): T | undefined {
+    const e = this.map.get(port);
+    if (e === undefined || (e.both && sp !== dp)) return undefined;
+    if (e.accepts !== null && !e.accepts(d, off, end)) {
+      const left = e.left?.(d, off, end) ?? null;
+      if (left !== null) this.left = left;
+      return undefined;
+    }
+    this.matched = port;
+    return e.value;
   }
 }
 
-/** Makes the reassembler for one direction of a TCP stream; sp/dp are that direction's ports. */
-export type TcpAppFactory = (sp: number, dp: number) => TcpApp;
+/**
+ * Makes the reassembler for one direction of a TCP stream; sp/dp are that
+ * direction's ports, `match` the port its protocol was found on (tshark's
+ * pinfo->match_uint: a segment to it is a request).
+ */
+export type TcpAppFactory = (sp: number, dp: number, match: number) => TcpApp;
 
 /** A heuristic: does a direction's first payload [off, end) look like the protocol? */
 export interface TcpHeuristic { test(d: Uint8Array, off: number, end: number): boolean; app: TcpAppFactory; priority: number }

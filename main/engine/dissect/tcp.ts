@@ -6,7 +6,7 @@ import { declare, HEX16, treeLine } from './fields';
 import { dissectData } from './data';
 import { type Prologue, openHeader } from './prologue';
 import type { State } from './state';
-import { type PduTrack, type TcpFlow, type TcpStream, SeqState, appFor, trackFor } from './tcpstream';
+import { type PduTrack, type TcpFlow, type TcpStream, RETRY_DATA, SeqState, appFor, trackFor } from './tcpstream';
 import * as readers from './bytes';
 import * as tables from './tables';
 // bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
@@ -142,6 +142,8 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
   const stream = st.tcp.lookup(ctx, sp, dp, syn && !ackf, seq);
   const flow: TcpFlow = stream.fwd ? stream.s.a : stream.s.b;
   const rev: TcpFlow = stream.fwd ? stream.s.b : stream.s.a;
+  // the server's port is what tshark tries first to pick the payload's protocol
+  if (syn) stream.s.serverPort = ackf ? sp : dp;
   // the SEQ/ACK analysis runs when a tcp.analysis field or the Info text is wanted
   let fa: SeqState | null = null, ra: SeqState | null = null;
   if (ctx.summary || ctx.wantsPrefix('tcp.analysis')) {
@@ -286,10 +288,15 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
       if (flow.track) flow.track.reset();
     }
   }
-  const app = flow.app ?? (flow.app = st.tcpConv.find(ctx, sp, dp)?.value(sp, dp) ?? st.decodeAs?.tcpApp(sp, dp) ?? appFor(sp, dp, d, from, end));
+  let app = flow.app;
+  if (app === null) {
+    app = st.tcpConv.find(ctx, sp, dp)?.value(sp, dp, 0) ?? st.decodeAs?.tcpApp(sp, dp) ?? appFor(sp, dp, stream.s.serverPort, d, from, end);
+    // data after every port's protocol said no is not kept: the next segment is tried again, as tshark does
+    if (app !== RETRY_DATA) flow.app = app;
+  }
   // PDU boundaries (before the app: the HTTP framer peeks at the request method the app pairs next)
   let framed = false;
-  if (app && (ctx.wants('tcp.segment_data') || ctx.any(REASM_FIELDS))) {
+  if (app !== RETRY_DATA && (ctx.wants('tcp.segment_data') || ctx.any(REASM_FIELDS))) {
     const track = flow.track === undefined ? (flow.track = trackFor(app)) : flow.track;
     if (track) { pduSegments(ctx, tcp, track, stream.s, from, end, fin); framed = true; }
   }

@@ -101,6 +101,8 @@ export class TcpStream {
   /** HTTP: completed requests waiting for their response, and the request/response count */
   httpRequests: Array<{ frame: number; uri: string; ts: bigint | null }> = [];
   httpCount = 0;
+  /** the server's port, from the latest SYN (its destination) or SYN-ACK (its source); 0 none seen (tshark's tcpd->server_port) */
+  serverPort = 0;
   /** TLS version negotiated by the ServerHello, for the summary */
   tlsVersion?: number;
   constructor(readonly index: number) {}
@@ -183,10 +185,30 @@ export class TcpTable {
   }
 }
 
-/** Picks the reassembler for a direction: by its ports (tcp.port), then a look at its first bytes (heuristics), else data. */
-export function appFor(sp: number, dp: number, d: Uint8Array, off: number, end: number): TcpApp {
-  const make = TCP_PORT.lookup(sp, dp) ?? TCP_HEURISTICS.find(d, off, end);
-  return make !== undefined ? make(sp, dp) : new DataApp();
+/**
+ * Data after every port's protocol rejected the payload: tshark tries the
+ * ports again on the next segment, so tcp.ts does not keep this one as the
+ * direction's app (it holds no state).
+ */
+export const RETRY_DATA: TcpApp = new DataApp();
+
+/**
+ * Picks the reassembler for a direction as tshark's decode_tcp_ports: the
+ * ports (tcp.port: the server's from the handshake, the lower, the higher;
+ * a protocol may reject the payload), then a look at its first bytes
+ * (heuristics), else data.
+ */
+export function appFor(sp: number, dp: number, server: number, d: Uint8Array, off: number, end: number): TcpApp {
+  const port = TCP_PORT.choose(sp, dp, server, d, off, end);
+  if (port !== undefined) return port(sp, dp, TCP_PORT.matched);
+  const heur = TCP_HEURISTICS.find(d, off, end);
+  if (heur !== undefined) return heur(sp, dp, 0);
+  return rejected(sp, dp, server) ? RETRY_DATA : new DataApp();
+}
+
+/** Some port had a protocol, which rejected the payload. */
+function rejected(sp: number, dp: number, server: number): boolean {
+  return TCP_PORT.get(sp) !== undefined || TCP_PORT.get(dp) !== undefined || (server !== 0 && TCP_PORT.get(server) !== undefined);
 }
 
 // --- PDU boundaries (the framers are in framers.ts) ---

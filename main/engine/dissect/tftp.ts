@@ -117,4 +117,4 @@ export function dissectTftp(ctx: Ctx, st: State, off: number, end: number, file?
   }
 }
 
-UDP_PORT.add([69], dissectTftp, { priority: 30 });
+UDP_PORT.add([69], dissectTftp);

@@ -416,7 +416,7 @@ export class TlsApp implements TcpApp {
     if (this.inner === undefined) {
       const alpn = s.tlsSession?.alpn ?? '';
       const make = (alpn ? TLS_ALPN.get(alpn) : undefined) ?? TLS_HEURISTICS.find(data, 0, data.length) ?? TCP_HEURISTICS.find(data, 0, data.length);
-      const app = make?.(ctx.srcPort, ctx.dstPort) ?? null;
+      const app = make?.(ctx.srcPort, ctx.dstPort, 0) ?? null;
       // TLS inside TLS is not what a heuristic means here
       this.inner = app instanceof TlsApp ? null : app;
     }
@@ -726,6 +726,15 @@ export function hello(ctx: Ctx, hs: FieldNode, b: Uint8Array, o: number, end: nu
 
 export type { FieldNode };
 
-const TLS_PORTS = [443, 8443, 465, 993, 995, 853, 636, 990, 992, 5061, 6697];
-TCP_PORT.add(TLS_PORTS, () => new TlsApp(), { priority: 20 });
+// tshark 4.0's tls tcp.port registrations; 8443, 990, 992, 6697 are not among them (its heuristic finds TLS there, as ours)
+const TLS_PORTS = [443, 465, 993, 995, 853, 636, 5061];
+/**
+ * packet-tls.c dissect_ssl: a payload of more than four bytes opening with
+ * four printable ASCII characters is plain text, not TLS (tshark returns 0
+ * and the other port's protocol, an HTTP client's on a TLS port, is tried).
+ */
+const printable = (b: number): boolean => b >= 0x20 && b <= 0x7e;
+export const tlsAccepts = (d: Uint8Array, off: number, end: number): boolean =>
+  end - off <= 4 || !(printable(d[off]) && printable(d[off + 1]) && printable(d[off + 2]) && printable(d[off + 3]));
+TCP_PORT.add(TLS_PORTS, () => new TlsApp(), { accepts: tlsAccepts });
 TCP_HEURISTICS.add(looksLikeTls, () => new TlsApp(), 20);

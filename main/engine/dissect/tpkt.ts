@@ -114,4 +114,4 @@ export const tpktApp = (): PduApp => {
   });
 };
 
-TCP_PORT.add([3389], tpktApp, { priority: 70 });
+TCP_PORT.add([3389], tpktApp);

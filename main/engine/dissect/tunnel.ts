@@ -86,7 +86,7 @@ function dissectVxlan(ctx: Ctx, st: State, off: number, end: number): void {
 
 IP_PROTO.add(47, dissectGre);
 ETHERTYPE.add(0x880b, dissectPpp);
-UDP_PORT.add([4789], dissectVxlan, { priority: 50 });
+UDP_PORT.add([4789], dissectVxlan);
 
 /** GRE protocol types tshark 4.0 names in the GRE header line (packet-gre.c gre_typevals) */
 const GRE_TYPES: Record<number, string> = {

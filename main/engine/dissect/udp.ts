@@ -73,11 +73,15 @@ export function dissectUdp(ctx: Ctx, st: State, off: number, end: number): void 
   if (pay >= payEnd) return;
   // as tshark: the datagram's payload bytes, whatever decodes them (the bytes of a datagram reassembled from fragments too)
   if (ctx.wants('udp.payload')) ctx.add(udp, 'udp.payload', d.subarray(pay, payEnd), pay, payEnd - pay);
-  const next = conv?.value ?? st.decodeAs?.udpDissect(sp, dp) ?? UDP_PORT.lookup(sp, dp);
+  const next = conv?.value ?? st.decodeAs?.udpDissect(sp, dp) ?? UDP_PORT.choose(sp, dp, 0, d, pay, payEnd);
+  // (read now: a dissector below may choose again)
+  const left = next === undefined ? UDP_PORT.left : null;
   if (next !== undefined) { next(ctx, st, pay, payEnd); return; }
   // as tshark: the heuristics only after the ports found nothing
   if (UDP_HEURISTICS.try(ctx, st, pay, payEnd)) return;
   dissectData(ctx, pay, payEnd);
+  // a protocol that rejected the datagram after setting the columns leaves them, as tshark's
+  if (left !== null) ctx.setSummary(left[0], left[1]);
 }
 
 IP_PROTO.add(17, dissectUdp);

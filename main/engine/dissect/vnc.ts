@@ -3,7 +3,7 @@
 // (with the failure reason), ClientInit and ServerInit (framebuffer size,
 // pixel format, desktop name), then the message types. One state machine
 // per connection, shared by both directions, as each message's meaning
-// depends on what came before. On tcp/5900-5910 and wherever a side opens
+// depends on what came before. On tcp/5900-5901 and wherever a side opens
 // with "RFB 003.". Fields and Info as tshark 4.0's packet-vnc.c.
 import type { Ctx, FieldNode } from './context';
 import type { State } from './state';
@@ -187,5 +187,6 @@ function step(ctx: Ctx, l: FieldNode, v: Vnc, fromServer: boolean, d: Uint8Array
 }
 
 const app = (): VncApp => new VncApp();
-TCP_PORT.add([5900, 5901, 5902, 5903, 5904, 5905, 5906, 5907, 5908, 5909, 5910], app, { priority: 70 });
+// tshark 4.0's vnc tcp.port range is 5900-5901; elsewhere its heuristic (and ours) finds the RFB banner
+TCP_PORT.add([5900, 5901], app);
 TCP_HEURISTICS.add((d, off, end) => isVersion(d, off, end) && latin1(d, off, off + 6) === 'RFB 00', app);
