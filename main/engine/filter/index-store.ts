@@ -23,16 +23,32 @@
 // tcp.port, udp.port) are not stored: they are read from their src/dst
 // columns. With the default field set an Ethernet/IPv4/TCP packet costs about
 // 50-60 bytes after compact() (1M such packets ≈ 50-60 MB); arrays grow
-// by 1.5x while loading. The total is capped by `maxBytes` (default 256 MiB):
+// by 1.5x while loading. The total is capped by `maxBytes` (default
+// defaultIndexBytes(): 1/16 of the machine's memory, within 256 MiB-1 GiB):
 // a column that would pass it, has more than `maxDistinct` distinct values,
 // or holds values longer than 64 bytes (payloads) is dropped, and filters
 // reading it are reported as not indexable (the caller re-dissects).
+import { totalmem } from 'node:os';
 import type { Dissection, FieldType, FieldValue } from '../types';
 import { getField } from '../fields/registry';
 import type { CompiledFilter, FilterPlan } from './compile';
 import { finish, type Steps } from './steps';
 import { CHECKPOINT_EVERY, PosCursor, Positions } from './index-positions';
 import { FieldIds, fieldId, NO_ID } from '../fields/ids';
+
+const MiB = 1024 * 1024;
+
+/**
+ * The index's cap unless told otherwise. A fixed 256 MiB filled at ~4M
+ * packets (~60 B/packet): a 10M-packet file then lost its port, address and
+ * length columns, and each filter on them re-dissected the whole file (4.6-
+ * 10.7 minutes, bench/RESULTS.md). 1 GiB holds the default fields of 10M
+ * packets and keeps such a file within 2.5 GB; a machine with less memory
+ * gets 1/16 of it, never below the old 256 MiB.
+ */
+export function defaultIndexBytes(total = totalmem()): number {
+  return Math.min(1024 * MiB, Math.max(256 * MiB, Math.floor(total / 16)));
+}
 
 /** work between two yields of a pass: loop iterations of a column or packet walk */
 const STEP = 1024;
@@ -214,7 +230,7 @@ export class FilterIndex {
 
   constructor(opts: IndexOptions = {}) {
     this.wanted = opts.fields === 'all' ? 'all' : new Set(opts.fields ?? DEFAULT_INDEXED_FIELDS);
-    this.maxBytes = opts.maxBytes ?? 256 * 1024 * 1024;
+    this.maxBytes = opts.maxBytes ?? defaultIndexBytes();
     this.maxDistinct = opts.maxDistinct ?? 1 << 20;
     this.initialCapacity = Math.max(16, opts.initialCapacity ?? 64);
   }
