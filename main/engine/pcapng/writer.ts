@@ -3,6 +3,7 @@
 //   const w = PcapngWriter.open('/tmp/x.pcapng', { comments: ['lab run 3'] });
 //   const eth0 = w.addInterface({ linkType: LinkType.ETHERNET, snaplen: 262144, name: 'eth0' });
 //   w.writePacket(eth0, tsNs, bytes, origLen, ['suspicious']);
+//   w.writeRecords(eth0, recordBatch);  // a live capture's records as they came from the helper
 //   w.writeInterfaceStats(eth0, { tsNs, received: 10, dropped: 0 });
 //   w.writeCustomBlock(MY_PEN, payload, true);
 //   w.flush();            // at least once a second during live capture
