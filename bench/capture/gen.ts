@@ -21,7 +21,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createVethPair, type VethPair } from '../../test/lib/netns';
-import { CLI, ROOT } from '../../test/lib/env';
+import { CLI, HELPER_START_MS, ROOT } from '../../test/lib/env';
 import { TICK, treeTicks } from './proc';
 
 const HELPER = join(ROOT, 'helper', 'xdpscope-helper');
@@ -121,7 +121,9 @@ async function runStage(pair: VethPair, c: Capturer, secs: number, threads: numb
   child.stderr!.on('data', (d) => { text += d; });
   await waitFor(child, () => text, c.ready);
   // the helper prints nothing when ready: its program attached is the sign
-  for (let i = 0; i < 200 && c.cmd[0] !== 'sleep' && attachedProg(pair) === null; i++) await sleep(25);
+  // (HELPER_START_MS: at load 20 a helper takes 5-20 s to attach, and a stage
+  // whose generator ran before that measured nothing)
+  for (const t0 = Date.now(); c.cmd[0] !== 'sleep' && attachedProg(pair) === null && Date.now() - t0 < HELPER_START_MS;) await sleep(25);
   const prog = attachedProg(pair);
   const s0 = progStats(prog);
   const k0 = c.counters && prog !== null ? kernelCounters(prog) : null;

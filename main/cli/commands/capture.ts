@@ -280,21 +280,23 @@ export async function run(argv: string[]): Promise<number> {
 
   let failure: Error | null = null;
   try {
-    for await (const batch of cap) {
+    // records go from the helper's buffers into EPBs: no object per packet
+    for await (const batch of cap.records()) {
       const w = writer as PcapngWriter | RingFileWriter | null;
       if (!w) continue;
       if (writeError || sizeReached) continue;
       try {
-        for (const p of batch) {
-          if (count !== undefined && written >= (count as number)) break;
+        const n = count === undefined ? batch.count : Math.min(batch.count, (count as number) - written);
+        if (n > 0) {
           if (w instanceof RingFileWriter) {
+            written += w.writeRecords(ifaceId, batch, 0, n);
             // -a files:N reached: the last file is closed, the capture stops
-            if (!w.writePacket(ifaceId, p.tsNs ?? 0n, p.data, p.origLen, p)) { stop(); break; }
+            if (w.done) stop();
           } else {
-            w.writePacket(ifaceId, p.tsNs ?? 0n, p.data, p.origLen, undefined, p);
-            if (stopKB !== undefined && w.bytesWritten + w.pendingBytes >= stopKB * 1000) { written++; sizeReached = true; stop(); break; }
+            const until = stopKB !== undefined ? stopKB * 1000 : Infinity;
+            written += w.writeRecords(ifaceId, batch, 0, n, until);
+            if (w.bytesWritten + w.pendingBytes >= until) { sizeReached = true; stop(); }
           }
-          written++;
         }
       } catch (e) {
         writeError = e as Error;

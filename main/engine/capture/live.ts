@@ -6,6 +6,7 @@ import type { RawPacket } from '../types';
 import { captureFilterProblem, normalizeCaptureFilter } from './filter-limit';
 import { helperPath } from './helper-path';
 import { HelperStreamDecoder, type CaptureStats, type HelloInfo, type Reply } from './protocol';
+import type { RecordBatch } from './records';
 
 export interface HelperCaptureOptions {
   /** interface name, as in `xdpscope interfaces` */
@@ -81,12 +82,6 @@ function checkFilterText(text: string): void {
   if (problem) throw new CaptureError(problem, HELPER_EXIT.FILTER);
 }
 
-function batchBytes(b: RawPacket[]): number {
-  let n = 0;
-  for (const p of b) n += p.capLen + 64;
-  return n;
-}
-
 export function helperArgs(o: HelperCaptureOptions): string[] {
   const args = ['capture', '--iface', o.iface];
   if (o.mode) args.push('--mode', o.mode);
@@ -106,7 +101,7 @@ export class HelperCapture extends EventEmitter implements AsyncIterable<RawPack
   exitInfo: CaptureExit | null = null;
   private readonly child: ChildProcessWithoutNullStreams;
   private readonly decoder: HelperStreamDecoder;
-  private readonly queue: RawPacket[][] = [];
+  private readonly queue: RecordBatch[] = [];
   private queued = 0;
   private queuedBytes = 0;
   private readonly high: number;
@@ -253,17 +248,30 @@ export class HelperCapture extends EventEmitter implements AsyncIterable<RawPack
     return this.exitInfo!;
   }
 
-  /** Batches until the helper exits. Leaving the loop early (break, throw) stops the capture. */
-  async *[Symbol.asyncIterator](): AsyncIterator<RawPacket[]> {
+  /** Batches of RawPackets until the helper exits. Leaving the loop early (break, throw) stops the capture. */
+  [Symbol.asyncIterator](): AsyncIterator<RawPacket[]> {
+    return this.drain((b) => b.packets());
+  }
+
+  /**
+   * The same batches as records in the buffer they arrived in, with no
+   * object per packet (what `capture -w` writes from). Iterate either this
+   * or the capture itself, not both.
+   */
+  records(): AsyncIterable<RecordBatch> {
+    return { [Symbol.asyncIterator]: () => this.drain((b) => b) };
+  }
+
+  private async *drain<T>(as: (b: RecordBatch) => T): AsyncGenerator<T> {
     let finished = false;
     try {
       for (;;) {
         const b = this.queue.shift();
         if (b) {
-          this.queued -= b.length;
-          this.queuedBytes -= batchBytes(b);
+          this.queued -= b.count;
+          this.queuedBytes -= b.queuedBytes;
           if (this.readPaused && this.queued < this.high / 2 && this.queuedBytes < this.highBytes / 2) this.resumeReading();
-          yield b;
+          yield as(b);
           continue;
         }
         if (this.exitInfo) {
@@ -278,10 +286,10 @@ export class HelperCapture extends EventEmitter implements AsyncIterable<RawPack
     }
   }
 
-  private enqueue(b: RawPacket[]): void {
+  private enqueue(b: RecordBatch): void {
     this.queue.push(b);
-    this.queued += b.length;
-    this.queuedBytes += batchBytes(b);
+    this.queued += b.count;
+    this.queuedBytes += b.queuedBytes;
     // Backpressure: stop reading; the helper stops draining its ring and
     // the kernel counts the overflow as ring drops.
     if (!this.readPaused && !this.stopping && (this.queued >= this.high || this.queuedBytes >= this.highBytes) && !this.exitInfo) {

@@ -1,13 +1,15 @@
 // Decoder for the helper's stdout stream (helper/PROTOCOL.md, bpf/xdpscope.h):
-// frames `u32 type, u32 len, payload`, little-endian. Packet records become
-// RawPackets whose data are views into the chunk they arrived in; only a
-// record that straddles two chunks is copied.
-import type { ProcessInfo, RawPacket } from '../types';
+// frames `u32 type, u32 len, payload`, little-endian. Packet records stay
+// where they arrived: a RecordBatch is a chunk and the offsets of its
+// records (records.ts); only a record that straddles two chunks is copied,
+// header and data together, into a batch of its own.
+import type { ProcessInfo } from '../types';
+import { QUEUED_BYTES_PER_RECORD, REC, RecordBatch, u32At } from './records';
 
 export const FRAME = { HELLO: 1, PACKETS: 2, STATS: 3, REPLY: 4, PROC: 5 } as const;
 export const PROTO_VERSION = 3;
 const FRAME_HDR = 8;
-const REC_HDR = 40;
+const REC_HDR = REC.HDR;
 /** struct xs_wire_proc: the fixed part of a PROC frame */
 const PROC_FIXED = 40;
 /** Processes remembered per capture; beyond it the oldest description goes (a record naming it again gets a fresh frame only if the helper resends, so this only bounds memory). */
@@ -16,9 +18,6 @@ const HELLO_LEN = 80;
 const STATS_LEN = 80;
 /** The helper never sends more: a bigger length means a corrupt stream. */
 const MAX_FRAME = 64 << 20;
-
-/** bpf/xdpscope.h XS_NO_ACTION: no foreign program decided anything */
-const NO_ACTION = 0xffffffff;
 
 export interface HelloInfo {
   version: number;
@@ -80,7 +79,8 @@ export interface Reply {
 
 export interface DecoderSink {
   hello(h: HelloInfo): void;
-  packets(batch: RawPacket[]): void;
+  /** records in stream order; a batch's data stay valid as long as it is referenced */
+  packets(batch: RecordBatch): void;
   stats(s: CaptureStats): void;
   reply(r: Reply): void;
 }
@@ -156,21 +156,25 @@ export function parseStats(p: Buffer): CaptureStats {
   };
 }
 
-type State = 'frame' | 'payload' | 'rec' | 'data';
+type State = 'frame' | 'payload' | 'rec';
 
 export class HelperStreamDecoder {
   private state: State = 'frame';
-  private need = FRAME_HDR;
-  /** bytes of a unit split across chunks */
-  private carry: Buffer[] = [];
+  /** a unit split across chunks: carry[0, carryLen) of the carryNeed bytes it needs */
+  private carry: Buffer | null = null;
   private carryLen = 0;
+  private carryNeed = 0;
   private frameType = 0;
-  /** bytes left in the current PACKETS frame */
+  /** bytes left in the current frame: a PACKETS frame's records, or another frame's payload */
   private frameLeft = 0;
-  private rec = { tsNs: 0n, wireLen: 0, capLen: 0, direction: 0, xdpAction: NO_ACTION, pid: 0, attr: 0 };
   /** pid → its latest description: a record names the process described last under its pid */
   private procs = new Map<number, ProcessInfo>();
-  private batch: RawPacket[] = [];
+  /** the batch being gathered: records of one buffer */
+  private batchBuf: Buffer | null = null;
+  private batchAt = new Uint32Array(1024);
+  private batchCount = 0;
+  private batchBytes = 0;
+  private batchProcs: Array<ProcessInfo | undefined> | null = null;
   private nextNumber = 1;
   linkType = 1;
 
@@ -178,34 +182,7 @@ export class HelperStreamDecoder {
 
   /** Frames decoded so far in this stream start at 1 (Wireshark's frame.number). */
   get packetCount(): number {
-    return this.nextNumber - 1;
-  }
-
-  push(chunk: Buffer): void {
-    let off = 0;
-    while (off < chunk.length) {
-      let unit: Buffer;
-      const avail = chunk.length - off;
-      if (this.carryLen === 0 && avail >= this.need) {
-        unit = chunk.subarray(off, off + this.need);
-        off += this.need;
-      } else {
-        const take = Math.min(this.need - this.carryLen, avail);
-        this.carry.push(chunk.subarray(off, off + take));
-        this.carryLen += take;
-        off += take;
-        if (this.carryLen < this.need) break;
-        unit = Buffer.concat(this.carry, this.carryLen);
-        this.carry = [];
-        this.carryLen = 0;
-      }
-      this.consume(unit);
-    }
-    if (this.batch.length) {
-      const b = this.batch;
-      this.batch = [];
-      this.sink.packets(b);
-    }
+    return this.nextNumber - 1 + this.batchCount;
   }
 
   /** True when the stream ended between frames (no partial frame left). */
@@ -213,89 +190,150 @@ export class HelperStreamDecoder {
     return this.state === 'frame' && this.carryLen === 0;
   }
 
-  private consume(u: Buffer): void {
-    switch (this.state) {
-      case 'frame': {
-        this.frameType = u.readUInt32LE(0);
-        const len = u.readUInt32LE(4);
-        if (len > MAX_FRAME) throw new Error(`helper protocol: frame type ${this.frameType} claims ${len} bytes`);
-        if (this.frameType === FRAME.PACKETS) {
-          this.frameLeft = len;
-          this.nextInFrame();
-        } else if (len === 0) {
-          this.dispatch(Buffer.alloc(0));
-        } else {
-          this.state = 'payload';
-          this.need = len;
-        }
-        return;
+  push(chunk: Buffer): void {
+    let off = 0;
+    const end = chunk.length;
+    while (off < end) {
+      if (this.carry) {
+        off = this.fillCarry(chunk, off);
+        continue;
       }
-      case 'payload':
-        this.dispatch(u);
-        this.state = 'frame';
-        this.need = FRAME_HDR;
-        return;
-      case 'rec': {
-        this.rec.tsNs = u.readBigUInt64LE(0);
-        this.rec.wireLen = u.readUInt32LE(8);
-        this.rec.capLen = u.readUInt32LE(12);
-        this.rec.direction = u.readUInt32LE(24) & 3;
-        this.rec.xdpAction = u.readUInt32LE(28);
-        this.rec.pid = u.readUInt32LE(32);
-        this.rec.attr = u.readUInt32LE(36);
-        this.frameLeft -= REC_HDR;
-        if (this.rec.capLen > this.frameLeft) throw new Error(`helper protocol: record of ${this.rec.capLen} bytes overruns its frame`);
-        if (this.rec.capLen === 0) { this.emit(Buffer.alloc(0)); this.nextInFrame(); return; }
-        this.state = 'data';
-        this.need = this.rec.capLen;
-        return;
+      const avail = end - off;
+      if (this.state === 'rec') {
+        // the common case: a whole record in this chunk, used where it lies
+        if (avail < REC_HDR) { this.startCarry(chunk, off, REC_HDR); break; }
+        const total = REC_HDR + this.recordData(chunk, off);
+        if (avail < total) { this.startCarry(chunk, off, total); break; }
+        this.record(chunk, off, total);
+        off += total;
+      } else if (this.state === 'frame') {
+        if (avail < FRAME_HDR) { this.startCarry(chunk, off, FRAME_HDR); break; }
+        this.frameHeader(chunk, off);
+        off += FRAME_HDR;
+      } else {
+        if (avail < this.frameLeft) { this.startCarry(chunk, off, this.frameLeft); break; }
+        const n = this.frameLeft;
+        this.payload(chunk.subarray(off, off + n));
+        off += n;
       }
-      case 'data':
-        this.frameLeft -= u.length;
-        this.emit(u);
-        this.nextInFrame();
-        return;
     }
+    this.flushBatch();
+  }
+
+  /** Starts keeping a unit of `need` bytes that this chunk holds only the start of. */
+  private startCarry(chunk: Buffer, off: number, need: number): void {
+    const c = Buffer.allocUnsafe(need);
+    this.carryLen = chunk.copy(c, 0, off);
+    this.carryNeed = need;
+    this.carry = c;
+  }
+
+  /** Adds the chunk's bytes to the carried unit; handles the unit once whole. Returns the new offset. */
+  private fillCarry(chunk: Buffer, off: number): number {
+    const c = this.carry!;
+    const take = Math.min(this.carryNeed - this.carryLen, chunk.length - off);
+    chunk.copy(c, this.carryLen, off, off + take);
+    this.carryLen += take;
+    off += take;
+    if (this.carryLen < this.carryNeed) return off;
+    this.carry = null;
+    this.carryLen = 0;
+    if (this.state === 'frame') {
+      this.frameHeader(c, 0);
+    } else if (this.state === 'payload') {
+      this.payload(c);
+    } else {
+      const total = REC_HDR + this.recordData(c, 0);
+      if (total === this.carryNeed) {
+        this.record(c, 0, total);
+      } else {
+        // only the header was carried: now the whole record, header and data in one buffer
+        const r = Buffer.allocUnsafe(total);
+        c.copy(r, 0, 0, REC_HDR);
+        this.carry = r;
+        this.carryLen = REC_HDR;
+        this.carryNeed = total;
+      }
+    }
+    return off;
+  }
+
+  private frameHeader(b: Buffer, off: number): void {
+    this.frameType = b.readUInt32LE(off);
+    const len = b.readUInt32LE(off + 4);
+    if (len > MAX_FRAME) throw new Error(`helper protocol: frame type ${this.frameType} claims ${len} bytes`);
+    this.frameLeft = len;
+    if (this.frameType === FRAME.PACKETS) {
+      this.nextInFrame();
+    } else if (len === 0) {
+      this.dispatch(Buffer.alloc(0));
+    } else {
+      this.state = 'payload';
+    }
+  }
+
+  private payload(p: Buffer): void {
+    this.frameLeft = 0;
+    this.state = 'frame';
+    this.dispatch(p);
+  }
+
+  /** The captured length a record's header claims, checked against what is left of its frame. */
+  private recordData(b: Buffer, h: number): number {
+    const capLen = u32At(b, h + REC.CAP_LEN);
+    if (capLen > this.frameLeft - REC_HDR) throw new Error(`helper protocol: record of ${capLen} bytes overruns its frame`);
+    return capLen;
   }
 
   private nextInFrame(): void {
     if (this.frameLeft >= REC_HDR) {
       this.state = 'rec';
-      this.need = REC_HDR;
     } else {
       if (this.frameLeft !== 0) throw new Error(`helper protocol: ${this.frameLeft} stray bytes at the end of a packets frame`);
       this.state = 'frame';
-      this.need = FRAME_HDR;
     }
   }
 
-  private emit(data: Buffer): void {
-    const p: RawPacket = {
-      number: this.nextNumber++,
-      tsNs: this.rec.tsNs,
-      capLen: data.length,
-      origLen: this.rec.wireLen,
-      linkType: this.linkType,
-      interfaceId: this.interfaceId,
-      data,
-      // the direction as pcapng's epb_flags carry it (bits 0-1)
-      flags: this.rec.direction,
-    };
-    if (this.rec.xdpAction !== NO_ACTION) p.xdpAction = this.rec.xdpAction;
-    // attr 0: attribution off, nothing to say
-    if (this.rec.attr !== 0) {
-      p.procAttr = this.rec.attr;
-      if (this.rec.pid !== 0) {
-        let info = this.procs.get(this.rec.pid);
-        if (!info) {
-          // a PROC frame always comes first; a missing one is a helper bug: keep the pid
-          info = { pid: this.rec.pid, name: '', exepath: '', argv: [], uid: 0, gid: 0, user: '', container: '', cgroup: '' };
-          this.remember(info);
-        }
-        p.proc = info;
-      }
+  /** A whole record at b[h, h + total): into the batch of b's records. */
+  private record(b: Buffer, h: number, total: number): void {
+    if (b !== this.batchBuf) {
+      this.flushBatch();
+      this.batchBuf = b;
     }
-    this.batch.push(p);
+    let i = this.batchCount;
+    if (i === this.batchAt.length) {
+      const grown = new Uint32Array(i * 2);
+      grown.set(this.batchAt);
+      this.batchAt = grown;
+    }
+    this.batchAt[i] = h;
+    this.batchCount = ++i;
+    this.batchBytes += total - REC_HDR + QUEUED_BYTES_PER_RECORD;
+    this.frameLeft -= total;
+    // attr 0: attribution off; a pid names the process its last PROC frame described
+    const pid = u32At(b, h + REC.PID);
+    if (pid !== 0 && u32At(b, h + REC.ATTR) !== 0) {
+      let info = this.procs.get(pid);
+      if (!info) {
+        // a PROC frame always comes first; a missing one is a helper bug: keep the pid
+        info = { pid, name: '', exepath: '', argv: [], uid: 0, gid: 0, user: '', container: '', cgroup: '' };
+        this.remember(info);
+      }
+      (this.batchProcs ??= [])[i - 1] = info;
+    }
+    this.nextInFrame();
+  }
+
+  private flushBatch(): void {
+    const n = this.batchCount;
+    if (n === 0) return;
+    const batch = new RecordBatch(this.batchBuf!, this.batchAt.slice(0, n), n, this.nextNumber, this.linkType, this.interfaceId, this.batchProcs, this.batchBytes);
+    this.nextNumber += n;
+    this.batchCount = 0;
+    this.batchBytes = 0;
+    this.batchProcs = null;
+    this.batchBuf = null;
+    this.sink.packets(batch);
   }
 
   private remember(info: ProcessInfo): void {
@@ -306,11 +344,7 @@ export class HelperStreamDecoder {
 
   private dispatch(p: Buffer): void {
     // Keep stream order: packets before the stats or reply that follow them.
-    if (this.batch.length) {
-      const b = this.batch;
-      this.batch = [];
-      this.sink.packets(b);
-    }
+    this.flushBatch();
     switch (this.frameType) {
       case FRAME.HELLO: {
         const h = parseHello(p);

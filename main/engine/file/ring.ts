@@ -19,6 +19,7 @@
 import { unlinkSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { FileSink } from './sink';
+import type { RecordBatch } from '../capture/records';
 import { PcapngWriter, type InterfaceOptions, type InterfaceStatsOptions, type PacketExtras, type PcapngWriterOptions } from '../pcapng/writer';
 
 export interface RingOptions {
@@ -195,6 +196,39 @@ export class RingFileWriter {
       this.switchFile();
     }
     return true;
+  }
+
+  /**
+   * Writes records [from, to) of a capture batch (PcapngWriter.writeRecords),
+   * switching files where writePacket would; returns the index after the
+   * last record written: short of `to` only once the ring is done
+   * (stopAfterFiles). The clock is read once per batch: its records arrived
+   * together.
+   */
+  writeRecords(ifaceId: number, r: RecordBatch, from = 0, to = r.count): number {
+    if (this.done) return from;
+    this.live();
+    if (this.timeIsUp(this.now())) {
+      this.switchFile();
+      if (this.done) return from;
+    }
+    const o = this.opts;
+    const untilBytes = o.filesizeKB !== undefined ? o.filesizeKB * 1000 : Infinity;
+    let i = from;
+    while (i < to) {
+      const w = this.writer!;
+      const upTo = o.packets !== undefined ? Math.min(to, i + o.packets - this.packetsInFile) : to;
+      const next = w.writeRecords(ifaceId, r, i, upTo, untilBytes);
+      this.lastFile = this.current;
+      this.packetsInFile += next - i;
+      this.packetsWritten += next - i;
+      i = next;
+      if (w.bytesWritten + w.pendingBytes >= untilBytes || (o.packets !== undefined && this.packetsInFile >= o.packets)) {
+        this.switchFile();
+        if (this.done) break;
+      }
+    }
+    return i;
   }
 
   /** Switches on time even when no packet comes; call at least once a second. */

@@ -8,64 +8,10 @@ import fc from 'fast-check';
 import { HelperStreamDecoder, type CaptureStats, type HelloInfo, type Reply } from '../../../main/engine/capture/protocol';
 import { checkCaptureFilter } from '../../../main/engine/capture/filter-check';
 import type { RawPacket } from '../../../main/engine/types';
+import type { RecordBatch } from '../../../main/engine/capture/records';
 import { HELPER } from './util';
 import { testSeed } from '../../lib/rng';
-
-function frame(type: number, payload: Buffer): Buffer {
-  const h = Buffer.alloc(8);
-  h.writeUInt32LE(type, 0);
-  h.writeUInt32LE(payload.length, 4);
-  return Buffer.concat([h, payload]);
-}
-
-function hello(): Buffer {
-  const p = Buffer.alloc(80);
-  // version 3; flags: multi-buffer, process attribution on
-  [3, 7, 1, 3, 1500, 3, 42, 65536].forEach((v, i) => p.writeUInt32LE(v, i * 4));
-  p.write('veth0', 32);
-  // directions in+out, egress through tcx, tracing program 77 'xdp_dispatcher'
-  [3, 1, 77].forEach((v, i) => p.writeUInt32LE(v, 48 + i * 4));
-  p.write('xdp_dispatcher', 60);
-  return frame(1, p);
-}
-
-/** direction: 1 in, 2 out; action: the foreign program's, or none; pid and attr: the process attribution */
-function record(ts: bigint, wire: number, data: Buffer, direction = 1, action = 0xffffffff, pid = 0, attr = 0): Buffer {
-  const h = Buffer.alloc(40);
-  h.writeBigUInt64LE(ts, 0);
-  h.writeUInt32LE(wire, 8);
-  h.writeUInt32LE(data.length, 12);
-  h.writeUInt32LE(7, 16);
-  h.writeUInt32LE(direction, 24);
-  h.writeUInt32LE(action, 28);
-  h.writeUInt32LE(pid, 32);
-  h.writeUInt32LE(attr, 36);
-  return Buffer.concat([h, data]);
-}
-
-/** A PROC frame: struct xs_wire_proc, then exe, cmdline (NUL-separated), user, container, cgroup */
-function proc(pid: number, comm: string, strs: string[]): Buffer {
-  const f = Buffer.alloc(40);
-  [pid, 1000, 100, 1].forEach((v, i) => f.writeUInt32LE(v, i * 4));
-  f.writeBigUInt64LE(4242n, 16);
-  f.write(comm, 24);
-  return frame(5, Buffer.concat([f, ...strs.map((t) => { const b = Buffer.from(t); const l = Buffer.alloc(2); l.writeUInt16LE(b.length); return Buffer.concat([l, b]); })]));
-}
-
-function stats(seen: number, final: boolean): Buffer {
-  const p = Buffer.alloc(80);
-  p.writeBigUInt64LE(123n, 0);
-  p.writeBigUInt64LE(BigInt(seen), 8);
-  p.writeBigUInt64LE(BigInt(seen), 24);
-  p.writeUInt32LE(final ? 1 : 0, 72);
-  return frame(3, p);
-}
-
-function reply(ok: boolean, text: string): Buffer {
-  const s = Buffer.alloc(4);
-  s.writeUInt32LE(ok ? 0 : 1, 0);
-  return frame(4, Buffer.concat([s, Buffer.from(text)]));
-}
+import { frame, hello, proc, record, reply, stats } from './stream';
 
 interface Seen { hello?: HelloInfo; packets: RawPacket[]; stats: CaptureStats[]; replies: Reply[]; order: string[] }
 
@@ -73,7 +19,7 @@ function decode(chunks: Buffer[]): Seen {
   const seen: Seen = { packets: [], stats: [], replies: [], order: [] };
   const d = new HelperStreamDecoder({
     hello: (h) => { seen.hello = h; seen.order.push('hello'); },
-    packets: (b) => { for (const p of b) { seen.packets.push({ ...p, data: Buffer.from(p.data) }); seen.order.push(`p${p.number}`); } },
+    packets: (b) => { for (const p of b.packets()) { seen.packets.push({ ...p, data: Buffer.from(p.data) }); seen.order.push(`p${p.number}`); } },
     stats: (s) => { seen.stats.push(s); seen.order.push('stats'); },
     reply: (r) => { seen.replies.push(r); seen.order.push('reply'); },
   }, 3);
@@ -139,8 +85,51 @@ describe('helper stream decoder', () => {
   it('hands out views into the chunk, not copies, when a record fits in it', () => {
     const chunk = Buffer.concat([hello(), frame(2, record(5n, 3, Buffer.from('abc')))]);
     let view: Uint8Array | undefined;
-    new HelperStreamDecoder({ hello: () => {}, packets: (b) => { view = b[0].data; }, stats: () => {}, reply: () => {} }).push(chunk);
+    new HelperStreamDecoder({ hello: () => {}, packets: (b) => { view = b.packets()[0].data; }, stats: () => {}, reply: () => {} }).push(chunk);
     assert.equal((view as Buffer).buffer, chunk.buffer);
+  });
+
+  it('hands records over as batches of offsets into the chunk; a split record comes whole in a batch of its own', () => {
+    const recs = [Buffer.from('first'), Buffer.alloc(0), Buffer.from('split by the pipe'), Buffer.from('last')];
+    const packets = frame(2, Buffer.concat(recs.map((d, i) => record(10n + BigInt(i), 100 + i, d))));
+    const chunk = Buffer.concat([hello(), packets]);
+    // cut inside the third record's header, then inside its data
+    const third = chunk.length - packets.length + 8 + 2 * 40 + 5;
+    const cuts = [third + 12, third + 40 + 3];
+    const batches: RecordBatch[] = [];
+    const d = new HelperStreamDecoder({ hello: () => {}, packets: (b) => batches.push(b), stats: () => {}, reply: () => {} });
+    for (const [from, to] of [[0, cuts[0]], [cuts[0], cuts[1]], [cuts[1], chunk.length]]) d.push(chunk.subarray(from, to));
+    assert.deepEqual(batches.map((b) => [b.firstNumber, b.count]), [[1, 2], [3, 1], [4, 1]]);
+    // in place: the offsets are the records' headers in the buffer they arrived in
+    assert.equal(batches[0].buf.buffer, chunk.buffer);
+    assert.equal(batches[0].buf.readBigUInt64LE(batches[0].at[1]), 11n);
+    // the split one: header and data together, copied once
+    assert.equal(batches[1].at[0], 0);
+    assert.equal(batches[1].buf.length, 40 + recs[2].length);
+    assert.equal(batches[2].buf.buffer, chunk.buffer);
+    const all = batches.flatMap((b) => b.packets());
+    assert.deepEqual(all.map((p) => Buffer.from(p.data)), recs);
+    assert.deepEqual(all.map((p) => [p.number, p.tsNs, p.origLen, p.capLen]), recs.map((r, i) => [i + 1, 10n + BigInt(i), 100 + i, r.length]));
+    assert.equal(batches.reduce((n, b) => n + b.queuedBytes, 0), recs.reduce((n, r) => n + r.length + 64, 0));
+    assert.equal(d.packetCount, 4);
+    assert.ok(d.atBoundary);
+  });
+
+  it('names the process a pid had when the record arrived, however late the batch is read', () => {
+    const batches: RecordBatch[] = [];
+    const d = new HelperStreamDecoder({ hello: () => {}, packets: (b) => batches.push(b), stats: () => {}, reply: () => {} });
+    // pid 42 is curl, then (an exec) wget; the batches are read only after both
+    d.push(Buffer.concat([
+      hello(),
+      proc(42, 'curl', ['/usr/bin/curl', 'curl', 'alice', '', '']),
+      frame(2, record(1n, 1, Buffer.from('a'), 2, 0xffffffff, 42, 1)),
+      proc(42, 'wget', ['/usr/bin/wget', 'wget', 'alice', '', '']),
+      frame(2, Buffer.concat([record(2n, 1, Buffer.from('b'), 2, 0xffffffff, 42, 1), record(3n, 1, Buffer.from('c'), 1, 0xffffffff, 0, 17)])),
+    ]));
+    const all = batches.flatMap((b) => b.packets());
+    assert.deepEqual(all.map((p) => p.proc?.name), ['curl', 'wget', undefined]);
+    assert.deepEqual(all.map((p) => p.procAttr), [1, 1, 17]);
+    assert.equal(batches[1].packets(), batches[1].packets(), 'built once');
   });
 
   it('rejects a corrupt stream with a message instead of reading garbage', () => {
