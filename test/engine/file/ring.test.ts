@@ -11,6 +11,7 @@ import { basename, join } from 'node:path';
 import { hasCommand, outputDir } from '../../lib/env';
 import { RingFileWriter, parseRingOption, ringFileName, type RingOptions } from '../../../main/engine/file/ring';
 import { parseCaptureBuffer } from '../../../main/engine/file';
+import { ethUdpFrame } from '../../lib/udp-frame';
 
 const oldUmask = process.umask(0);
 after(() => process.umask(oldUmask));
@@ -22,15 +23,7 @@ const T0 = new Date(2026, 11, 7, 6, 30, 0).getTime();
 
 /** An Ethernet/IPv4/UDP frame of `len` bytes whose last 4 bytes are its number. */
 function frame(n: number, len = 100): Buffer {
-  const b = Buffer.alloc(len);
-  b.writeUInt16BE(0x0800, 12);
-  b[14] = 0x45;
-  b.writeUInt16BE(len - 14, 16);
-  b[22] = 64;
-  b[23] = 17;
-  b.writeUInt32BE(0xc6120001, 26);
-  b.writeUInt32BE(0xc6120002, 30);
-  b.writeUInt16BE(len - 34, 38);
+  const b = ethUdpFrame(len);
   b.writeUInt32BE(n, len - 4);
   return b;
 }

@@ -18,23 +18,14 @@ import type { RecordBatch } from '../../../main/engine/capture/records';
 import { mulberry32, testSeed } from '../../lib/rng';
 import { hasCommand, outputDir } from '../../lib/env';
 import { frame, hello, proc, record } from '../capture/stream';
+import { ethUdpFrame } from '../../lib/udp-frame';
 
 const NO_ACTION = 0xffffffff;
 
 /** An Ethernet/IPv4/UDP frame of `len` bytes (at least 42) whose bytes depend on n. */
 function udp(n: number, len: number): Buffer {
-  const b = Buffer.alloc(len);
+  const b = ethUdpFrame(len, 0xc6120002 + (n & 0xff), 1024 + n, 9);
   for (let i = 42; i < len; i++) b[i] = (n * 31 + i) & 0xff;
-  b.writeUInt16BE(0x0800, 12);
-  b[14] = 0x45;
-  b.writeUInt16BE(len - 14, 16);
-  b[22] = 64;
-  b[23] = 17;
-  b.writeUInt32BE(0xc6120001, 26);
-  b.writeUInt32BE(0xc6120002 + (n & 0xff), 30);
-  b.writeUInt16BE(1024 + n, 34);
-  b.writeUInt16BE(9, 36);
-  b.writeUInt16BE(len - 34, 38);
   return b;
 }
 
