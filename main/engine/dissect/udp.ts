@@ -1,5 +1,5 @@
 // UDP (RFC 768); the protocols it carries register in UDP_PORT.
-import { type Ctx, fieldGroup } from './context';
+import { type Ctx, type FieldNode, fieldGroup } from './context';
 import { declare, HEX16, treeLine } from './fields';
 import { dissectData } from './data';
 import { type Prologue, openHeader } from './prologue';
@@ -48,9 +48,12 @@ export function dissectUdp(ctx: Ctx, st: State, off: number, end: number): void 
     ctx.add(udp, 'udp.length', len, off + 4, 2);
     ctx.add(udp, 'udp.checksum', u16(d, off + 6), off + 6, 2);
   }
-  // a header quoted by an ICMP error: its conversation counts (tshark numbers it), nothing past the header
+  // a datagram quoted by an ICMP error: its conversation counts (tshark numbers it), and what it
+  // quoted is decoded by port as tshark's decode_udp_ports does when bytes remain (a DNS query behind
+  // a port unreachable), but no announced conversation or heuristic is consulted for it
   if (ctx.inner > 0) {
     if (ctx.wants('udp.stream')) ctx.gen(udp, 'udp.stream', st.udpStream(ctx, sp, dp));
+    quoted(ctx, st, udp, sp, dp, off + 8, end, len);
     return;
   }
   // as tshark: a conversation a protocol announced comes before the ports (and an endpoint one is a stream of its own)
@@ -82,6 +85,23 @@ export function dissectUdp(ctx: Ctx, st: State, off: number, end: number): void 
   dissectData(ctx, pay, payEnd);
   // a protocol that rejected the datagram after setting the columns leaves them, as tshark's
   if (left !== null) ctx.setSummary(left[0], left[1]);
+}
+
+/**
+ * The payload of a datagram an ICMP error quoted: its bytes, and when the
+ * quote holds the whole datagram, its protocol by port. A quote cut short
+ * (routers quote as little as 8 bytes past the IP header) is left as bytes:
+ * tshark reads into it only until the missing part, as a capture cut by its
+ * snap length, which the context cannot tell from damage inside a quote.
+ */
+function quoted(ctx: Ctx, st: State, udp: FieldNode, sp: number, dp: number, pay: number, end: number, len: number): void {
+  if (pay >= end) return;
+  const d = ctx.d;
+  const payEnd = len >= 8 && pay - 8 + len <= end ? pay - 8 + len : end;
+  if (ctx.wants('udp.payload')) ctx.add(udp, 'udp.payload', d.subarray(pay, payEnd), pay, payEnd - pay);
+  if (len < 8 || pay - 8 + len > end || pay >= payEnd) return;
+  const next = st.decodeAs?.udpDissect(sp, dp) ?? UDP_PORT.choose(sp, dp, 0, d, pay, payEnd);
+  if (next !== undefined) next(ctx, st, pay, payEnd);
 }
 
 IP_PROTO.add(17, dissectUdp);

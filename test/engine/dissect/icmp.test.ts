@@ -1,11 +1,12 @@
 // ICMP and ICMPv6 against tshark on crafted frames: an echo reply linked to
 // its request (response time included), and errors quoting the datagram
-// that caused them (its addresses and ports decoded, the frame's own
-// Protocol and Info kept, the error's code named as tshark names it).
+// that caused them (its addresses and ports decoded, a whole quoted UDP
+// datagram's payload decoded by its port, the frame's own Protocol and Info
+// kept, the error's code named as tshark names it).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compareFrames, tsharkSkip } from './compare';
-import { eth, ipv4, ipv6, udp, u16, u32, ascii } from './packets';
+import { eth, ipv4, ipv6, udp, u16, u32, ascii, dnsQuery } from './packets';
 
 const A = '198.18.9.1', B = '198.18.9.2';
 const ip6 = (n: number): number[] => [0x20, 0x01, 0x0d, 0xb8, ...Array<number>(11).fill(0), n];
@@ -45,12 +46,18 @@ const FRAMES: number[][] = [
   ...[0, 1, 2].map((code) => icmp4(B, A, [12, code, 0, 0, 20, 0, 0, 0, ...ipv4(A, B, 17, quotedUdp, { totalLen: 48 })])),
   icmp4(B, A, [4, 0, 0, 0, 0, 0, 0, 0, ...ipv4(A, B, 17, quotedUdp, { totalLen: 48 })]),
   ...[0, 1, 2].map((code) => icmp6(2, 1, [4, code, 0, 0, ...u32(40), ...ipv6(17, quotedUdp, 1, 2)])),
+  // a port unreachable quoting a whole DNS query: the query is decoded by its port, as tshark does
+  icmp4(B, A, [3, 3, 0, 0, 0, 0, 0, 0, ...ipv4(A, B, 17, udp(40001, 53, dnsQuery(0x2345, 'example.com')))]),
+  icmp6(2, 1, [1, 4, 0, 0, 0, 0, 0, 0, ...ipv6(17, udp(40002, 53, dnsQuery(0x3456, 'example.org', 28)), 1, 2)]),
+  // a quote cut two bytes into the query: its bytes only
+  icmp4('198.18.9.254', A, [11, 0, 0, 0, 0, 0, 0, 0, ...ipv4(A, B, 17, udp(40003, 53, [0x45, 0x67], 37), { totalLen: 57 })]),
 ];
 
 const FIELDS = [
   'frame.protocols', 'ip.src', 'ip.dst', 'ipv6.src', 'ipv6.dst', 'icmp.type', 'icmp.code', 'icmp.ident', 'icmp.seq', 'icmp.seq_le',
   'icmp.resp_to', 'icmp.resptime', 'icmp.mtu', 'icmpv6.type', 'icmpv6.code', 'icmpv6.echo.identifier', 'icmpv6.echo.sequence_number',
   'icmpv6.resp_to', 'icmpv6.resptime', 'icmpv6.mtu', 'udp.srcport', 'udp.dstport', '_ws.col.Protocol', '_ws.col.Info', '_ws.malformed',
+  'udp.payload', 'dns.id', 'dns.qry.name', 'dns.qry.type',
 ];
 
 test('ICMP and ICMPv6 echo links, error codes and quoted datagrams agree with tshark', { skip: tsharkSkip() }, () => {
