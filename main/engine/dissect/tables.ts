@@ -66,6 +66,8 @@ export class PortTable<T> {
   matched = 0;
   /** the columns the last rejecting candidate of the last `choose` left set (null: none) */
   left: readonly [protocol: string, info: string] | null = null;
+  /** a candidate of the last `choose` had a protocol, which rejected the payload */
+  rejected = false;
   constructor(readonly name: string) {}
 
   /**
@@ -96,6 +98,7 @@ export class PortTable<T> {
     const lo = sp < dp ? sp : dp, hi = sp < dp ? dp : sp;
     let v: T | undefined;
     this.left = null;
+    this.rejected = false;
     if (server !== 0 && (v = this.take(server, sp, dp, d, off, end)) !== undefined) return v;
     if (lo !== 0 && lo !== server && (v = this.take(lo, sp, dp, d, off, end)) !== undefined) return v;
     if (hi !== lo && hi !== server && (v = this.take(hi, sp, dp, d, off, end)) !== undefined) return v;
@@ -106,6 +109,7 @@ export class PortTable<T> {
     const e = this.map.get(port);
     if (e === undefined || (e.both && sp !== dp)) return undefined;
     if (e.accepts !== null && !e.accepts(d, off, end)) {
+      this.rejected = true;
       const left = e.left?.(d, off, end) ?? null;
       if (left !== null) this.left = left;
       return undefined;

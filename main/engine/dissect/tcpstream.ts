@@ -203,12 +203,7 @@ export function appFor(sp: number, dp: number, server: number, d: Uint8Array, of
   if (port !== undefined) return port(sp, dp, TCP_PORT.matched);
   const heur = TCP_HEURISTICS.find(d, off, end);
   if (heur !== undefined) return heur(sp, dp, 0);
-  return rejected(sp, dp, server) ? RETRY_DATA : new DataApp();
-}
-
-/** Some port had a protocol, which rejected the payload. */
-function rejected(sp: number, dp: number, server: number): boolean {
-  return TCP_PORT.get(sp) !== undefined || TCP_PORT.get(dp) !== undefined || (server !== 0 && TCP_PORT.get(server) !== undefined);
+  return TCP_PORT.rejected ? RETRY_DATA : new DataApp();
 }
 
 // --- PDU boundaries (the framers are in framers.ts) ---
