@@ -14,7 +14,7 @@ import { getField } from '../fields/registry';
 import '../dissect/index';
 import type { FilterIndex } from '../filter/index-store';
 import type { Steps } from '../filter/steps';
-import { FieldIds, fieldId, NO_ID } from '../fields/ids';
+import { FieldIds, NO_ID, setById } from '../fields/ids';
 
 /** A rule number must fit the store's Uint8Array column, 0 meaning "no rule". */
 export const MAX_COLOURING_RULES = 255;
@@ -125,11 +125,7 @@ export class FieldGather {
     const bucket = (this.byLength[canonical.length] ??= []);
     let w = bucket.find((x) => x.name === canonical);
     if (!w) bucket.push((w = { name: canonical, list: [] }));
-    const id = fieldId(canonical);
-    if (id !== NO_ID) {
-      while (this.byId.length <= id) this.byId.push(undefined);
-      this.byId[id] = w.list;
-    }
+    setById(this.byId, canonical, w.list);
     return w.list;
   }
 

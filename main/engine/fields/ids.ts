@@ -30,6 +30,18 @@ export function fieldId(name: string): number {
   return id;
 }
 
+/**
+ * Records a consumer's decision for a field name under the name's id, in
+ * the consumer's table read by FieldIds' walk (nothing past the id cap: the
+ * consumer then looks the name up itself).
+ */
+export function setById<T>(table: Array<T | undefined>, name: string, value: T): void {
+  const id = fieldId(name);
+  if (id === NO_ID) return;
+  while (table.length <= id) table.push(undefined);
+  table[id] = value;
+}
+
 /** How many ids are given out (an upper bound for tables indexed by id). */
 export function fieldIdCount(): number { return names.length; }
 

@@ -34,7 +34,7 @@ import { getField } from '../fields/registry';
 import type { CompiledFilter, FilterPlan } from './compile';
 import { finish, type Steps } from './steps';
 import { CHECKPOINT_EVERY, PosCursor, Positions } from './index-positions';
-import { FieldIds, fieldId, NO_ID } from '../fields/ids';
+import { FieldIds, NO_ID, setById } from '../fields/ids';
 
 const MiB = 1024 * 1024;
 
@@ -268,11 +268,7 @@ export class FilterIndex {
   /** Records what add() does with a field name (and under its id). */
   private setDecided(name: string, col: Column | null): void {
     this.decided.set(name, col);
-    const id = fieldId(name);
-    if (id !== NO_ID) {
-      while (this.byId.length <= id) this.byId.push(undefined);
-      this.byId[id] = col;
-    }
+    setById(this.byId, name, col);
   }
 
   /** Shrinks the columns to their content (call when the capture is fully loaded). */
