@@ -102,7 +102,8 @@ export function dissectDhcp(ctx: Ctx, off: number, end: number): void {
       case 53: if (len >= 1) {
         ctx.add(l, 'dhcp.option.dhcp', d[v], v, 1);
         ctx.protocol = 'DHCP';
-        ctx.info = `DHCP ${MSG[d[v]] ?? `type ${d[v]}`} - Transaction ID 0x${xid.toString(16)}`;
+        // packet-dhcp.c names a message to or from PXE's port (4011) proxyDHCP
+        ctx.info = `${ctx.srcPort === 4011 || ctx.dstPort === 4011 ? 'proxyDHCP' : 'DHCP'} ${MSG[d[v]] ?? `type ${d[v]}`} - Transaction ID 0x${xid.toString(16)}`;
       } break;
       case 12: ctx.add(l, 'dhcp.option.hostname', text(), v, len); break;
       case 15: ctx.add(l, 'dhcp.option.domain_name', text(), v, len); break;
@@ -123,7 +124,8 @@ export function dissectDhcp(ctx: Ctx, off: number, end: number): void {
   if (o >= end && ctx.pkt.capLen < ctx.pkt.origLen) ctx.short = true;
 }
 
-UDP_PORT.add([67, 68], (ctx, _st, off, end) => dissectDhcp(ctx, off, end));
+// 4011: PXE's proxy DHCP, which tshark 4.0 registers too
+UDP_PORT.add([67, 68, 4011], (ctx, _st, off, end) => dissectDhcp(ctx, off, end));
 
 const DHCP_TYPES: Record<number, string> = {
   1: 'Discover', 2: 'Offer', 3: 'Request', 4: 'Decline', 5: 'ACK', 6: 'NAK', 7: 'Release', 8: 'Inform',

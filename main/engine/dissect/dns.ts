@@ -267,7 +267,8 @@ export class DnsTcpApp implements TcpApp {
 UDP_PORT.add([53], (ctx, _st, off, end) => dissectDns(ctx, off, end, 'dns'));
 UDP_PORT.add([5353], (ctx, _st, off, end) => dissectDns(ctx, off, end, 'mdns'));
 UDP_PORT.add([5355], (ctx, _st, off, end) => dissectDns(ctx, off, end, 'llmnr'));
-TCP_PORT.add([53], () => new DnsTcpApp());
+// tshark 4.0 registers DNS (not mDNS) on tcp/5353 as well
+TCP_PORT.add([53, 5353], () => new DnsTcpApp());
 
 const dnsLine = (v: LayerView): string => v.value('dns.flags.response') === '1' ? `${v.title} (response)` : v.has('dns.id') ? `${v.title} (query)` : v.title;
 const DNS_LINE_INPUTS = ['dns.flags.response', 'dns.id'];

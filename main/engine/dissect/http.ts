@@ -660,7 +660,8 @@ UDP_PORT.add([1900], (ctx, st, off, end) => {
 declare('ssdp', 'Simple Service Discovery Protocol', []);
 
 // tshark 4.0's http tcp.port range; 8000, 8008, 8888 are not in it (its heuristic finds HTTP there, as ours)
-const HTTP_PORTS = [80, 8080, 3128, 3132, 5985, 8088, 11371, 1900, 2869, 2710];
+// (631 and 3689 are IPP's and DAAP's, which tshark carries in HTTP)
+const HTTP_PORTS = [80, 8080, 3128, 3132, 5985, 8088, 11371, 1900, 2869, 2710, 631, 3689];
 TCP_PORT.add(HTTP_PORTS, () => new HttpApp());
 TCP_HEURISTICS.add(looksLikeHttp, () => new HttpApp(), 10);
 // HTTP/1.x inside TLS, when the server chose it by ALPN (decrypted with a key log)

@@ -271,4 +271,5 @@ function snmpAccepts(d: Uint8Array, off: number, end: number): boolean {
   if (len > end - p) return false;
   return id(2) !== false;
 }
-UDP_PORT.add([161, 162], dissectSnmp, { accepts: snmpAccepts });
+// 8161: tshark 4.0's third SNMP udp.port (an alternate agent port)
+UDP_PORT.add([161, 162, 8161], dissectSnmp, { accepts: snmpAccepts });

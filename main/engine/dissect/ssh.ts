@@ -286,4 +286,5 @@ class SshFramer implements Framer {
   }
 }
 
-TCP_PORT.add([22], (sp) => new SshApp(sp === 22));
+// 29418: Gerrit's SSH, which tshark 4.0 also registers
+TCP_PORT.add([22, 29418], (sp, _dp, match) => new SshApp(sp === match));

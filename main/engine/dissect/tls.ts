@@ -726,8 +726,12 @@ export function hello(ctx: Ctx, hs: FieldNode, b: Uint8Array, o: number, end: nu
 
 export type { FieldNode };
 
-// tshark 4.0's tls tcp.port registrations; 8443, 990, 992, 6697 are not among them (its heuristic finds TLS there, as ours)
-const TLS_PORTS = [443, 465, 993, 995, 853, 636, 5061];
+// tshark 4.0's tls tcp.port entries (`tshark -G decodes`): its own and those
+// of protocols it carries in TLS (MQTT 8883, AMQP 5671, MongoDB 27017, CoAP
+// 5684, Diameter 5868, ...). 8443, 990, 992, 6697 are not among them (its
+// heuristic finds TLS there, as ours).
+const TLS_PORTS = [443, 465, 993, 995, 853, 636, 5061, 8883, 5671, 27017, 5684, 5868, 324, 802, 1300, 2221, 2443, 3249, 3250, 3251, 3252,
+  3496, 11207, 19999];
 /**
  * packet-tls.c dissect_ssl: a payload of more than four bytes opening with
  * four printable ASCII characters is plain text, not TLS (tshark returns 0

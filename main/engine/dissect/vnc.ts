@@ -79,7 +79,8 @@ function step(ctx: Ctx, l: FieldNode, v: Vnc, fromServer: boolean, d: Uint8Array
   const cut = (what: string): string => { ctx.malformedAt('vnc', `${what} cut short`, o, n); return what; };
   switch (v.stage) {
     case Stage.ServerVersion: case Stage.ClientVersion: {
-      if (!isVersion(d, o, end)) break;
+      // packet-vnc.c clears Info and waits for a version message (a capture begun mid-session)
+      if (!isVersion(d, o, end)) return '';
       const ver = latin1(d, o + 4, o + 11);
       if (fromServer) {
         ctx.add(l, 'vnc.server_proto_ver', ver, o + 4, 7);
@@ -187,6 +188,6 @@ function step(ctx: Ctx, l: FieldNode, v: Vnc, fromServer: boolean, d: Uint8Array
 }
 
 const app = (): VncApp => new VncApp();
-// tshark 4.0's vnc tcp.port range is 5900-5901; elsewhere its heuristic (and ours) finds the RFB banner
-TCP_PORT.add([5900, 5901], app);
+// tshark 4.0's vnc tcp.port range: 5500-5501 (a listening viewer) and 5900-5901; elsewhere its heuristic (and ours) finds the RFB banner
+TCP_PORT.add([5500, 5501, 5900, 5901], app);
 TCP_HEURISTICS.add((d, off, end) => isVersion(d, off, end) && latin1(d, off, off + 6) === 'RFB 00', app);

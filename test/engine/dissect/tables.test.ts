@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PortTable } from '../../../main/engine/dissect/tables';
 import { craftedAgrees, tsharkSkip } from './compare';
-import { ascii, eth, ipv4, udp } from './packets';
+import { ascii, dnsQuery, eth, ipv4, udp } from './packets';
 import { tcpConversation, tcpFrameBytes } from '../../lib/tcp-frame';
 import { dnpLinkFrame } from './dnp3-frame';
 
@@ -151,4 +151,33 @@ test('TCP: a port only a heuristic of tshark knows is no candidate', { skip: tsh
   const f = conversation(5902, 20000, false, (c) => { c(dnp); });
   const r = craftedAgrees('port-heuristic-only', f, FIELDS, { seed: ['port-heuristic-only', 5902] });
   assert.match(r.theirs[0][0], /:dnp3$/);
+});
+
+// Ports tshark 4.0 registers for a protocol we decode, beyond its best
+// known one: TLS under MQTT (8883) and AMQP (5671), SSH on Gerrit's 29418,
+// VNC's listening viewer ports (5500), DHCP's PXE port (4011), DNS over
+// TCP on 5353, SNMP on 8161, HTTP on IPP's 631 and DAAP's 3689. Mid-stream
+// (no handshake, so no heuristic has a start to go by) only the port
+// decides; without these registrations each was data. tshark names a
+// message on 4011 proxyDHCP, and leaves Info empty for a VNC segment
+// before any version message (we said "Continuation").
+test('TCP/UDP: the further ports tshark registers for protocols we decode', { skip: tsharkSkip() }, () => {
+  const bin = [0x8a, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77];
+  const bootp = [1, 1, 6, 0, 0, 0, 0, 9, ...Array(8).fill(0), ...Array(12).fill(0), 2, 0, 0, 0, 0, 1, ...Array(10).fill(0), ...Array(192).fill(0),
+    0x63, 0x82, 0x53, 0x63, 53, 1, 1, 255];
+  const dnsq = dnsQuery(0x1234, 'example.test');
+  const f = [
+    ...conversation(50000, 8883, false, (c) => { c(bin); }),
+    ...conversation(50001, 5671, false, (c) => { c(bin); }),
+    ...conversation(50002, 29418, false, (c) => { c(BANNER); }),
+    ...conversation(50003, 5500, false, (c) => { c(bin); }),
+    ...conversation(50013, 5900, false, (c) => { c(bin); }),
+    ...conversation(50004, 5353, false, (c) => { c([dnsq.length >> 8, dnsq.length & 0xff, ...dnsq]); }),
+    ...conversation(50005, 631, false, (c) => { c(GET); }),
+    ...conversation(50006, 3689, false, (c) => { c(GET); }),
+    udpFrame(50007, 4011, bootp),
+    udpFrame(50008, 8161, SNMP_GET),
+  ];
+  const r = craftedAgrees('port-further', f, FIELDS, { seed: ['port-further', 8883] });
+  assert.deepEqual(r.theirs.map((row) => row[0].split(':').at(-1)), ['tls', 'tls', 'ssh', 'vnc', 'vnc', 'dns', 'http', 'http', 'dhcp', 'snmp']);
 });
