@@ -254,7 +254,10 @@ export function ethertype(ctx: Ctx, st: State, type: number, off: number, end: n
   const next = ETHERTYPE.get(type);
   if (next !== undefined) return next(ctx, st, off, end) ?? end;
   dissectData(ctx, off, end);
-  if (!ctx.protocol) ctx.setSummary(`0x${type.toString(16).padStart(4, '0')}`, 'Ethernet II');
+  const hex = `0x${type.toString(16).padStart(4, '0')}`;
+  // packet-ethertype.c names an unknown type in Protocol and leaves the Info a tag before it set
+  if (!ctx.protocol) ctx.setSummary(hex, 'Ethernet II');
+  else if (pseudo) ctx.protocol = hex;
   return end;
 }
 
@@ -378,7 +381,6 @@ function dissectNull(ctx: Ctx, st: State, end: number, loop: boolean): void {
 }
 
 ETHERTYPE.add(0x8100, vlan);
-ETHERTYPE.add(0x88a8, vlan);
 ETHERTYPE.add(0x9100, vlan);
 ETHERTYPE.add(0x8847, mpls);
 ETHERTYPE.add(0x8848, mpls);

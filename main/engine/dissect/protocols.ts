@@ -5,6 +5,7 @@
 // happened to be imported first. A new protocol adds one line here.
 import './frame';
 import './link';
+import './ieee8021ad';
 import './arp';
 import './ipv4';
 import './ipv6';

@@ -154,12 +154,22 @@ test('ARP request and ICMP echo Info', () => {
   assert.equal(one(d, 'frame.protocols'), 'eth:ethertype:ip:icmp:data');
 });
 
-test('802.1Q in 802.1Q (QinQ): both tags, comma-joined like tshark', () => {
+test('802.1Q in 802.1Q: both tags, comma-joined like tshark', () => {
   const inner = [0x20, 20, 0x08, 0x00, ...ipv4('198.18.0.1', '198.18.0.2', 17, udp(1, 2, []))];
-  const d = dis(raw(eth(0x88a8, [0xa0, 10, 0x81, 0x00, ...inner])));
+  const d = dis(raw(eth(0x8100, [0xa0, 10, 0x81, 0x00, ...inner])));
   assert.deepEqual(values(d, 'vlan.id'), ['10', '20']);
   assert.deepEqual(values(d, 'vlan.priority'), ['5', '1']);
   assert.equal(one(d, 'frame.protocols'), 'eth:ethertype:vlan:ethertype:vlan:ethertype:ip:udp');
+});
+
+// tshark 4.0 decodes a 0x88a8 tag as ieee8021ad, not as a second vlan (ieee8021ad.test.ts compares it with tshark)
+test('802.1ad S-tag in front of an 802.1Q C-tag: ieee8021ad, then vlan', () => {
+  const inner = [0x20, 20, 0x08, 0x00, ...ipv4('198.18.0.1', '198.18.0.2', 17, udp(1, 2, []))];
+  const d = dis(raw(eth(0x88a8, [0xa0, 10, 0x81, 0x00, ...inner])));
+  assert.deepEqual(values(d, 'ieee8021ad.id'), ['10']);
+  assert.deepEqual(values(d, 'ieee8021ad.priority'), ['5']);
+  assert.deepEqual(values(d, 'vlan.id'), ['20']);
+  assert.equal(one(d, 'frame.protocols'), 'eth:ethertype:ieee8021ad:ethertype:vlan:ethertype:ip:udp');
 });
 
 test('malformed: Ethernet header cut short', () => {
