@@ -5,7 +5,7 @@ import { type Ctx, type FieldNode, fieldGroup } from './context';
 import { declare, HEX16, HEX8, treeLine } from './fields';
 import { ipv4ToString } from './addr';
 import { dissectData } from './data';
-import { ipPayload, ipProtoName } from './ipproto';
+import { IP_PROTO_NAMES, ipPayload, ipProtoName } from './ipproto';
 import type { State } from './state';
 import * as readers from './bytes';
 import * as context from './context';
@@ -30,7 +30,7 @@ declare('ip', 'Internet Protocol Version 4', [
   ['ip.flags.mf', 'bool', 'More fragments'],
   ['ip.frag_offset', 'uint', 'Fragment Offset', { description: 'in 8-byte units (as tshark 4.0 prints it)' }],
   ['ip.ttl', 'uint', 'Time to Live'],
-  ['ip.proto', 'uint', 'Protocol', { valueNames: { 1: 'ICMP', 2: 'IGMP', 6: 'TCP', 17: 'UDP', 41: 'IPv6', 47: 'GRE', 50: 'ESP', 51: 'AH', 58: 'ICMPv6', 132: 'SCTP' } }],
+  ['ip.proto', 'uint', 'Protocol', { valueNames: IP_PROTO_NAMES }],
   ['ip.checksum', 'uint', 'Header Checksum', HEX16],
   ['ip.src', 'ipv4', 'Source Address'],
   ['ip.dst', 'ipv4', 'Destination Address'],

@@ -5,7 +5,7 @@ import { type Ctx, FieldNode } from './context';
 import { declare, HEX8, treeLine } from './fields';
 import { HEX2 } from './addr';
 import { dissectData } from './data';
-import { ipPayload, ipProtoName } from './ipproto';
+import { IP_PROTO_NAMES, ipPayload, ipProtoName } from './ipproto';
 import type { State } from './state';
 import * as readers from './bytes';
 import * as context from './context';
@@ -23,7 +23,7 @@ declare('ipv6', 'Internet Protocol Version 6', [
   ['ipv6.tclass.ecn', 'uint', 'Explicit Congestion Notification'],
   ['ipv6.flow', 'uint', 'Flow Label', { base: 'hex', hexDigits: 6 }],
   ['ipv6.plen', 'uint', 'Payload Length'],
-  ['ipv6.nxt', 'uint', 'Next Header'],
+  ['ipv6.nxt', 'uint', 'Next Header', { valueNames: IP_PROTO_NAMES }],
   ['ipv6.hlim', 'uint', 'Hop Limit'],
   ['ipv6.src', 'ipv6', 'Source Address'],
   ['ipv6.dst', 'ipv6', 'Destination Address'],
@@ -36,21 +36,21 @@ declare('ipv6', 'Internet Protocol Version 6', [
   ['ipv6.reassembled.length', 'uint', 'Reassembled IPv6 length'],
 ]);
 declare('ipv6.hopopts', 'IPv6 Hop-by-Hop Option', [
-  ['ipv6.hopopts.nxt', 'uint', 'Next Header'],
+  ['ipv6.hopopts.nxt', 'uint', 'Next Header', { valueNames: IP_PROTO_NAMES }],
   ['ipv6.hopopts.len', 'uint', 'Length'],
 ]);
 declare('ipv6.dstopts', 'Destination Options for IPv6', [
-  ['ipv6.dstopts.nxt', 'uint', 'Next Header'],
+  ['ipv6.dstopts.nxt', 'uint', 'Next Header', { valueNames: IP_PROTO_NAMES }],
   ['ipv6.dstopts.len', 'uint', 'Length'],
 ]);
 declare('ipv6.routing', 'Routing Header for IPv6', [
-  ['ipv6.routing.nxt', 'uint', 'Next Header'],
+  ['ipv6.routing.nxt', 'uint', 'Next Header', { valueNames: IP_PROTO_NAMES }],
   ['ipv6.routing.len', 'uint', 'Length'],
   ['ipv6.routing.type', 'uint', 'Type'],
   ['ipv6.routing.segleft', 'uint', 'Segments Left'],
 ]);
 declare('ipv6.fraghdr', 'Fragment Header for IPv6', [
-  ['ipv6.fraghdr.nxt', 'uint', 'Next header'],
+  ['ipv6.fraghdr.nxt', 'uint', 'Next header', { valueNames: IP_PROTO_NAMES }],
   ['ipv6.fraghdr.offset', 'uint', 'Offset', { description: 'in 8-octet units' }],
   ['ipv6.fraghdr.more', 'bool', 'More Fragments'],
   ['ipv6.fraghdr.ident', 'uint', 'Identification', { base: 'hex', hexDigits: 8 }],
