@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { outputDir } from '../lib/env';
 import { chromiumSkipReason, launchBrowser, openPage, shown, startServe, textMatches } from '../e2e/harness';
-import { pcapOf } from '../engine/dissect/compare';
+import { pcapFile, secondsApart } from '../lib/pcap';
 import { tcpSegments } from '../lib/tcp-frame';
 
 process.env.XDPSCOPE_CONFIG_DIR = mkdtempSync(join(tmpdir(), 'xs-config-'));
@@ -26,8 +26,8 @@ test('Decode As… from a packet makes the Protocol column say FTP, and removing
   const dir = mkdtempSync(join(tmpdir(), 'xs-decode-as-ui-'));
   const banner = '220 hello\r\n', user = 'USER bob\r\n';
   const pcap = join(dir, 'ftp-2121.pcap');
-  writeFileSync(pcap, pcapOf([seg(true, 100, 0, 0x02), seg(false, 500, 101, 0x12), seg(true, 101, 501, 0x10),
-    seg(false, 501, 101, 0x18, banner), seg(true, 101, 501 + banner.length, 0x18, user)]));
+  writeFileSync(pcap, pcapFile([seg(true, 100, 0, 0x02), seg(false, 500, 101, 0x12), seg(true, 101, 501, 0x10),
+    seg(false, 501, 101, 0x18, banner), seg(true, 101, 501 + banner.length, 0x18, user)], { usAt: secondsApart }));
   const served = await startServe([pcap]);
   const browser = await launchBrowser();
   try {

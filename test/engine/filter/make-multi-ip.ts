@@ -5,6 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../../lib/env';
+import { pcapFile, T0_US } from '../../lib/pcap';
 const csum = (b: Buffer): number => { let s = 0; for (let i = 0; i < b.length; i += 2) s += (b[i]! << 8) | (b[i + 1] ?? 0); while (s >> 16) s = (s & 0xffff) + (s >> 16); return (~s) & 0xffff; };
 const ip4 = (s: string): number[] => s.split('.').map(Number);
 function ipv4(src: string, dst: string, proto: number, payload: Buffer, ttl = 64, id = 1): Buffer {
@@ -36,6 +37,4 @@ const frames = [
   // 7 plain UDP DNS for contrast
   eth(ipv4('198.18.0.1', '203.0.113.5', 17, udp(5353, 53, dns))),
 ];
-const gh = Buffer.alloc(24); gh.writeUInt32LE(0xa1b2c3d4, 0); gh.writeUInt16LE(2, 4); gh.writeUInt16LE(4, 6); gh.writeUInt32LE(65535, 16); gh.writeUInt32LE(1, 20);
-const recs = frames.map((f, i) => { const h = Buffer.alloc(16); h.writeUInt32LE(1700000000 + i, 0); h.writeUInt32LE(i * 1000, 4); h.writeUInt32LE(f.length, 8); h.writeUInt32LE(f.length, 12); return Buffer.concat([h, f]); });
-writeFileSync(join(ROOT, 'test', 'engine', 'filter', 'data', 'multi-ip.pcap'), Buffer.concat([gh, ...recs]));
+writeFileSync(join(ROOT, 'test', 'engine', 'filter', 'data', 'multi-ip.pcap'), pcapFile(frames, { snaplen: 65535, usAt: (i) => T0_US + i * 1_000_000 + i * 1000 }));
