@@ -16,6 +16,7 @@ import * as readers from './bytes';
 import { HpackDecoder, type HeaderLine } from './hpack';
 import { openMedia } from './imf';
 import { httpStatusName } from './http-status';
+import { C_ESCAPES } from './format';
 const { TCP_HEURISTICS, TLS_ALPN, HTTP_UPGRADE, HTTP_MESSAGE_HOOKS } = tables;
 const { u32 } = readers;
 
@@ -180,7 +181,6 @@ export function connOf(s: TcpStream): H2Conn {
 
 const header = (hs: HeaderLine[] | null, name: string): string | undefined => hs?.find((h) => h.name === name)?.value;
 
-const ESC: Record<number, string> = { 7: '\\a', 8: '\\b', 9: '\\t', 10: '\\n', 11: '\\v', 12: '\\f', 13: '\\r' };
 /** Raw bytes as tshark's format_text shows them in a string field: C escapes, \xNN for other controls, U+FFFD past ASCII. */
 const latinText = (b: Uint8Array): string => {
   let s = '';
@@ -188,7 +188,7 @@ const latinText = (b: Uint8Array): string => {
     const c = b[i];
     if (c >= 0x20 && c < 0x7f) s += String.fromCharCode(c);
     else if (c >= 0x80) s += '\ufffd';
-    else s += ESC[c] ?? `\\x${c.toString(16).padStart(2, '0')}`;
+    else s += C_ESCAPES[c] ?? `\\x${c.toString(16).padStart(2, '0')}`;
   }
   return s;
 };
