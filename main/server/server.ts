@@ -21,7 +21,7 @@
 // this server's private scratch folder under a fresh name and streams it; it
 // does not mark anything saved (the copy leaves this machine; "unsaved" means
 // unsaved here). HEAD answers the headers and writes nothing.
-import { createServer, type IncomingMessage, type ServerResponse, type Server } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse, type Server } from 'node:http';
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createReadStream, rmSync, statSync } from 'node:fs';
 import { join, normalize, extname, sep } from 'node:path';
@@ -149,12 +149,10 @@ function csp(port: number): string {
   ].join('; ');
 }
 
-const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' };
-
 /** Answer on a raw socket (clientError, refused upgrades) and close it. */
 function rawReply(socket: Duplex, status: number): void {
   if (!socket.writable) { socket.destroy(); return; }
-  socket.end(`HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
 
 /** A close reason within the 123 bytes a close frame may carry, cut at a character boundary. */

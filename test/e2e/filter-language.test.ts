@@ -11,7 +11,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import type { Page } from 'playwright-core';
 import { CAPTURES, sharedCapturesSkipReason } from '../lib/env';
-import { chromiumSkipReason, firstRowShown, launchBrowser, openPage, startServe } from './harness';
+import { chromiumSkipReason, withServedPage } from './harness';
 
 process.env.XDPSCOPE_CONFIG_DIR = mkdtempSync(join(tmpdir(), 'xs-config-'));
 const skip = chromiumSkipReason() ?? sharedCapturesSkipReason() ?? false;
@@ -24,11 +24,7 @@ async function displayed(p: Page, n: number) {
 const stateIs = (p: Page, state: string) => p.locator(`input.filter-input[aria-label="display filter"][data-state=${state}]`).waitFor({ timeout: 10_000 });
 
 test('the filter bar warns in amber, errs in red, reads the selected packet, and the expression dialog builds a filter', { skip, timeout: 90_000 }, async () => {
-  const served = await startServe([join(CAPTURES, 'zeek-post.pcap')]);
-  const browser = await launchBrowser();
-  try {
-    const { page, pageErrors } = await openPage(browser, served.url);
-    await firstRowShown(page);
+  await withServedPage([join(CAPTURES, 'zeek-post.pcap')], async (page) => {
     const filter = page.getByLabel('display filter');
 
     // a field Wireshark knows and we do not decode: amber, the name underlined, tshark's semantics
@@ -76,9 +72,5 @@ test('the filter bar warns in amber, errs in red, reads the selected packet, and
     await dialog.getByRole('button', { name: 'Add to filter' }).click();
     assert.equal(await filter.inputValue(), 'tcp && ip.proto == "TCP"');
     await stateIs(page, 'valid');
-    assert.deepEqual(pageErrors, []);
-  } finally {
-    await browser.close();
-    await served.stop();
-  }
+  });
 });

@@ -7,6 +7,7 @@ import { existsSync, writeFileSync, chmodSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Dialog, type Locator, type Page } from 'playwright-core';
+import assert from 'node:assert/strict';
 import { CLI } from '../lib/env';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -114,6 +115,28 @@ export async function shown(page: Page, loc: Locator, what: string, opts: { time
 /** Until the packet list shows its first row: the capture a page was opened on has loaded into the grid. */
 export function firstRowShown(page: Page, what = 'the first row'): Promise<void> {
   return shown(page, page.locator('[data-testid=packet-list] .ag-row').first(), what, { timeout: 15_000 });
+}
+
+/**
+ * `xdpscope serve ARGS` and a browser on its page until `body` is done: the
+ * page opened and its first row shown before `body`, no page error logged
+ * after it; browser and server stopped whatever happens.
+ */
+export async function withServedPage(args: string[], body: (page: Page) => Promise<void>): Promise<void> {
+  const served = await startServe(args);
+  try {
+    const browser = await launchBrowser();
+    try {
+      const { page, pageErrors } = await openPage(browser, served.url);
+      await firstRowShown(page);
+      await body(page);
+      assert.deepEqual(pageErrors, []);
+    } finally {
+      await browser.close();
+    }
+  } finally {
+    await served.stop();
+  }
 }
 
 /** Wait until a locator's text matches `re`; the error gives the last text seen. */

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { CAPTURES, outputDir, sharedCapturesSkipReason, liveSkipReason, isRoot, hasCommand, HELPER_START_MS } from '../lib/env';
 import { createVethPair } from '../lib/netns';
-import { chromiumSkipReason, filterValue, launchBrowser, openPage, pageCondition, rowsRendered, shown, startServe, statusMatches, textMatches, VIEWPORT, firstRowShown } from './harness';
+import { chromiumSkipReason, filterValue, launchBrowser, pageCondition, rowsRendered, shown, startServe, statusMatches, textMatches, VIEWPORT, withServedPage } from './harness';
 
 // Keep the user's recent-files list out of tests.
 process.env.XDPSCOPE_CONFIG_DIR = require('node:fs').mkdtempSync(require('node:path').join(require('node:os').tmpdir(), 'xs-config-'));
@@ -47,11 +47,7 @@ function gridCaughtUp(p: Page, want: { atLeast?: number; tail?: boolean }, timeo
 }
 
 test('shared capture: rows, filter, bad filter, enriched details, byte highlight', { skip: skipFile ?? false, timeout: 120_000 }, async () => {
-  const served = await startServe([join(CAPTURES, 'zeek-post.pcap')]);
-  const browser = await launchBrowser();
-  try {
-    const { page, pageErrors } = await openPage(browser, served.url);
-
+  await withServedPage([join(CAPTURES, 'zeek-post.pcap')], async (page) => {
     // 1. rows and Info text appear
     const post = page.locator('.ag-row', { hasText: 'POST /post HTTP/1.1' });
     await shown(page, post.first(), 'the POST row', { timeout: 15_000 });
@@ -128,11 +124,7 @@ test('shared capture: rows, filter, bad filter, enriched details, byte highlight
     await statusMatches(page, 'captured', /Packets: 10\b/);
     await statusMatches(page, 'displayed', /Displayed: 10\b/);
     await shot(page, '06-uploaded');
-    assert.deepEqual(pageErrors, []);
-  } finally {
-    await browser.close();
-    await served.stop();
-  }
+  });
 });
 
 test('live capture on a veth pair: pick the interface, start, see HTTP rows arrive, stop', { skip: (chromiumSkipReason() ?? liveSkipReason()) ?? false, timeout: 150_000 + HELPER_START_MS }, async () => {
@@ -230,11 +222,7 @@ test('without capture privileges, starting a capture says so and offers "Grant c
 });
 
 test('insights: the alert count shows in the toolbar; opening an alert applies its filter and selects its packet', { skip: skipFile ?? false, timeout: 90_000 }, async () => {
-  const served = await startServe([join(CAPTURES, 'zeek-get-to-ssh-server.pcap')]);
-  const browser = await launchBrowser();
-  try {
-    const { page, pageErrors } = await openPage(browser, served.url);
-    await firstRowShown(page);
+  await withServedPage([join(CAPTURES, 'zeek-get-to-ssh-server.pcap')], async (page) => {
     const insights = page.getByRole('button', { name: /^Insights/ });
     await textMatches(page, insights, /^Insights1$/, 'one alert counted on the Insights button');
     await insights.click();
@@ -247,9 +235,5 @@ test('insights: the alert count shows in the toolbar; opening an alert applies i
     await page.getByRole('button', { name: 'Statistics' }).click();
     await shown(page, page.getByRole('dialog', { name: 'Statistics' }), 'the Statistics dialog');
     await shot(page, '31-statistics');
-    assert.deepEqual(pageErrors, []);
-  } finally {
-    await browser.close();
-    await served.stop();
-  }
+  });
 });

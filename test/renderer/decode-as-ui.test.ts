@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { outputDir } from '../lib/env';
-import { chromiumSkipReason, launchBrowser, openPage, shown, startServe, textMatches } from '../e2e/harness';
-import { pcapOf } from '../engine/dissect/compare';
+import { chromiumSkipReason, shown, textMatches, withServedPage } from '../e2e/harness';
+import { pcapFile, secondsApart } from '../lib/pcap';
 import { tcpSegments } from '../lib/tcp-frame';
 
 process.env.XDPSCOPE_CONFIG_DIR = mkdtempSync(join(tmpdir(), 'xs-config-'));
@@ -26,47 +26,43 @@ test('Decode As… from a packet makes the Protocol column say FTP, and removing
   const dir = mkdtempSync(join(tmpdir(), 'xs-decode-as-ui-'));
   const banner = '220 hello\r\n', user = 'USER bob\r\n';
   const pcap = join(dir, 'ftp-2121.pcap');
-  writeFileSync(pcap, pcapOf([seg(true, 100, 0, 0x02), seg(false, 500, 101, 0x12), seg(true, 101, 501, 0x10),
-    seg(false, 501, 101, 0x18, banner), seg(true, 101, 501 + banner.length, 0x18, user)]));
-  const served = await startServe([pcap]);
-  const browser = await launchBrowser();
+  writeFileSync(pcap, pcapFile([seg(true, 100, 0, 0x02), seg(false, 500, 101, 0x12), seg(true, 101, 501, 0x10),
+    seg(false, 501, 101, 0x18, banner), seg(true, 101, 501 + banner.length, 0x18, user)], { usAt: secondsApart }));
   try {
-    const { page, pageErrors } = await openPage(browser, served.url);
-    const row = (n: number) => page.locator(`[data-testid=packet-list] .ag-row[row-index="${n}"]`);
-    await textMatches(page, row(4).locator('[col-id=protocol]'), /^TCP$/, 'packet 5 before Decode As');
+    await withServedPage([pcap], async (page) => {
+      const row = (n: number) => page.locator(`[data-testid=packet-list] .ag-row[row-index="${n}"]`);
+      await textMatches(page, row(4).locator('[col-id=protocol]'), /^TCP$/, 'packet 5 before Decode As');
 
-    await row(4).locator('[col-id=protocol]').click({ button: 'right' });
-    await shown(page, page.getByRole('menu'), 'the context menu');
-    await page.getByRole('menuitem', { name: 'Decode As…' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Decode As' });
-    await shown(page, dialog, 'the Decode As dialog');
-    // pre-filled from the packet: its transport, its lower port, what the table gives it
-    await textMatches(page, dialog.getByTestId('decode-as-default'), /^\(none\)$/, 'the Default column');
-    assert.equal(await dialog.getByLabel('Field').inputValue(), 'tcp.port');
-    assert.equal(await dialog.getByLabel('Value').inputValue(), '2121');
-    await dialog.getByLabel('Current').selectOption('ftp');
-    await page.screenshot({ path: join(OUT, 'decode-as.png') });
-    await dialog.getByRole('button', { name: 'OK' }).click();
-    await shown(page, dialog, 'the dialog closed', { state: 'detached' });
+      await row(4).locator('[col-id=protocol]').click({ button: 'right' });
+      await shown(page, page.getByRole('menu'), 'the context menu');
+      await page.getByRole('menuitem', { name: 'Decode As…' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Decode As' });
+      await shown(page, dialog, 'the Decode As dialog');
+      // pre-filled from the packet: its transport, its lower port, what the table gives it
+      await textMatches(page, dialog.getByTestId('decode-as-default'), /^\(none\)$/, 'the Default column');
+      assert.equal(await dialog.getByLabel('Field').inputValue(), 'tcp.port');
+      assert.equal(await dialog.getByLabel('Value').inputValue(), '2121');
+      await dialog.getByLabel('Current').selectOption('ftp');
+      await page.screenshot({ path: join(OUT, 'decode-as.png') });
+      await dialog.getByRole('button', { name: 'OK' }).click();
+      await shown(page, dialog, 'the dialog closed', { state: 'detached' });
 
-    await textMatches(page, row(4).locator('[col-id=protocol]'), /^FTP$/, 'packet 5 after Decode As');
-    await textMatches(page, row(3).locator('[col-id=info]'), /^Response: 220 hello/, 'the banner\'s Info');
-    await row(4).locator('[col-id=protocol]').click();
-    await textMatches(page, page.getByTestId('details'), /File Transfer Protocol \(FTP\)/, 'the details of packet 5');
+      await textMatches(page, row(4).locator('[col-id=protocol]'), /^FTP$/, 'packet 5 after Decode As');
+      await textMatches(page, row(3).locator('[col-id=info]'), /^Response: 220 hello/, 'the banner\'s Info');
+      await row(4).locator('[col-id=protocol]').click();
+      await textMatches(page, page.getByTestId('details'), /File Transfer Protocol \(FTP\)/, 'the details of packet 5');
 
-    // the toolbar's Decode As… lists the entry; removing it brings TCP back
-    await page.getByRole('button', { name: 'Decode As…' }).click();
-    await shown(page, dialog, 'the Decode As dialog again');
-    assert.equal(await dialog.getByLabel('Current').inputValue(), 'ftp');
-    await dialog.locator('tbody tr').first().click();
-    await dialog.getByRole('button', { name: 'Remove entry' }).click();
-    await dialog.getByRole('button', { name: 'OK' }).click();
-    await shown(page, dialog, 'the dialog closed again', { state: 'detached' });
-    await textMatches(page, row(4).locator('[col-id=protocol]'), /^TCP$/, 'packet 5 with no entry');
-    assert.deepEqual(pageErrors, []);
+      // the toolbar's Decode As… lists the entry; removing it brings TCP back
+      await page.getByRole('button', { name: 'Decode As…' }).click();
+      await shown(page, dialog, 'the Decode As dialog again');
+      assert.equal(await dialog.getByLabel('Current').inputValue(), 'ftp');
+      await dialog.locator('tbody tr').first().click();
+      await dialog.getByRole('button', { name: 'Remove entry' }).click();
+      await dialog.getByRole('button', { name: 'OK' }).click();
+      await shown(page, dialog, 'the dialog closed again', { state: 'detached' });
+      await textMatches(page, row(4).locator('[col-id=protocol]'), /^TCP$/, 'packet 5 with no entry');
+    });
   } finally {
-    await browser.close();
-    await served.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 });

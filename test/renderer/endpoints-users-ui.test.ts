@@ -7,18 +7,14 @@ import { join } from 'node:path';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { outputDir, ROOT } from '../lib/env';
-import { chromiumSkipReason, launchBrowser, openPage, shown, startServe, textMatches, firstRowShown } from '../e2e/harness';
+import { chromiumSkipReason, shown, textMatches, withServedPage } from '../e2e/harness';
 
 process.env.XDPSCOPE_CONFIG_DIR = mkdtempSync(join(tmpdir(), 'xs-config-'));
 const OUT = outputDir('endpoints-users-ui');
 const skip = chromiumSkipReason() ?? false;
 
 test('Statistics → Endpoints shows the user names each host sent', { skip, timeout: 120_000 }, async () => {
-  const served = await startServe([join(ROOT, 'test', 'engine', 'dissect', 'data', 'kerberos.pcap')]);
-  const browser = await launchBrowser();
-  try {
-    const { page, pageErrors } = await openPage(browser, served.url);
-    await firstRowShown(page);
+  await withServedPage([join(ROOT, 'test', 'engine', 'dissect', 'data', 'kerberos.pcap')], async (page) => {
     await page.getByRole('button', { name: 'Statistics' }).click();
     const dialog = page.getByRole('dialog', { name: 'Statistics' });
     await shown(page, dialog, 'the Statistics dialog');
@@ -32,9 +28,5 @@ test('Statistics → Endpoints shows the user names each host sent', { skip, tim
     await textMatches(page, client.locator('td').nth(users), /^alice@XS\.TEST \(kerberos\), nobody@XS\.TEST \(kerberos\)$/, 'the client\'s users');
     await textMatches(page, table.locator('tbody tr', { hasText: '198.18.77.2' }).first().locator('td').nth(users), /^$/, 'the KDC sent no name');
     await page.screenshot({ path: join(OUT, 'endpoints-users.png') });
-    assert.deepEqual(pageErrors, []);
-  } finally {
-    await browser.close();
-    await served.stop();
-  }
+  });
 });

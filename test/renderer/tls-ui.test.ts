@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { outputDir, hasCommand } from '../lib/env';
-import { chromiumSkipReason, launchBrowser, openPage, shown, startServe, statusMatches, textMatches, firstRowShown } from '../e2e/harness';
+import { chromiumSkipReason, shown, statusMatches, textMatches, firstRowShown, withServedPage } from '../e2e/harness';
 import { httpsServerJs, runPeers, peersSkipReason } from '../engine/dissect/peers';
 import { certsDir } from '../lib/certs';
 
@@ -26,48 +26,42 @@ test('Preferences → TLS: the key log decrypts Follow TLS Stream and is remembe
   const pcap = join(dir, 'tls.pcap');
   copyFileSync(run.pcap, pcap);
   run.dispose();
-  const served = await startServe([pcap]);
-  const browser = await launchBrowser();
   try {
-    const { page, pageErrors } = await openPage(browser, served.url);
-    await firstRowShown(page);
+    await withServedPage([pcap], async (page) => {
+      await page.getByRole('button', { name: 'TLS…' }).click();
+      const dialog = page.getByTestId('tls-preferences');
+      await shown(page, dialog, 'the TLS preferences dialog');
+      await dialog.getByLabel('(Pre)-Master-Secret log filename (SSLKEYLOGFILE)').fill(keys);
+      await dialog.getByRole('button', { name: 'OK' }).click();
+      await shown(page, dialog, 'the dialog closed', { state: 'detached' });
 
-    await page.getByRole('button', { name: 'TLS…' }).click();
-    const dialog = page.getByTestId('tls-preferences');
-    await shown(page, dialog, 'the TLS preferences dialog');
-    await dialog.getByLabel('(Pre)-Master-Secret log filename (SSLKEYLOGFILE)').fill(keys);
-    await dialog.getByRole('button', { name: 'OK' }).click();
-    await shown(page, dialog, 'the dialog closed', { state: 'detached' });
+      const filter = page.getByLabel('display filter');
+      await filter.fill('tls.record.opaque_type');
+      await filter.press('Enter');
+      await statusMatches(page, 'displayed', /Displayed: [1-9]/);
+      // the status counts the filtered list before the grid has fetched its rows: a right click on a
+      // row still loading (or still the unfiltered one) opens no menu, so wait for a filtered TLS row
+      const first = page.locator('[data-testid=packet-list] .ag-row[row-index="0"]');
+      await textMatches(page, first.locator('[col-id=protocol]'), /TLS/, 'the first filtered row');
+      await first.locator('[col-id=protocol]').click({ button: 'right' });
+      await shown(page, page.getByRole('menu'), 'the context menu');
+      await page.getByRole('menuitem', { name: 'Follow TLS Stream' }).click();
+      const follow = page.getByRole('dialog', { name: 'Follow TLS stream' });
+      await shown(page, follow, 'the TLS follow dialog');
+      await textMatches(page, page.getByTestId('stream'), /^GET \/tls-ui HTTP\/1\.1\r?\n[\s\S]*HTTP\/1\.1 200 OK[\s\S]*secret$/, 'the decrypted stream');
+      await page.screenshot({ path: join(OUT, 'follow-tls.png') });
+      await page.getByRole('button', { name: 'Close' }).click();
 
-    const filter = page.getByLabel('display filter');
-    await filter.fill('tls.record.opaque_type');
-    await filter.press('Enter');
-    await statusMatches(page, 'displayed', /Displayed: [1-9]/);
-    // the status counts the filtered list before the grid has fetched its rows: a right click on a
-    // row still loading (or still the unfiltered one) opens no menu, so wait for a filtered TLS row
-    const first = page.locator('[data-testid=packet-list] .ag-row[row-index="0"]');
-    await textMatches(page, first.locator('[col-id=protocol]'), /TLS/, 'the first filtered row');
-    await first.locator('[col-id=protocol]').click({ button: 'right' });
-    await shown(page, page.getByRole('menu'), 'the context menu');
-    await page.getByRole('menuitem', { name: 'Follow TLS Stream' }).click();
-    const follow = page.getByRole('dialog', { name: 'Follow TLS stream' });
-    await shown(page, follow, 'the TLS follow dialog');
-    await textMatches(page, page.getByTestId('stream'), /^GET \/tls-ui HTTP\/1\.1\r?\n[\s\S]*HTTP\/1\.1 200 OK[\s\S]*secret$/, 'the decrypted stream');
-    await page.screenshot({ path: join(OUT, 'follow-tls.png') });
-    await page.getByRole('button', { name: 'Close' }).click();
-
-    // remembered: after a reload the preference dialog shows the path, and the engine has it
-    await page.reload();
-    await firstRowShown(page, 'the first row after reload');
-    await page.getByRole('button', { name: 'TLS…' }).click();
-    await shown(page, dialog, 'the TLS preferences dialog again');
-    assert.equal(await dialog.getByLabel('(Pre)-Master-Secret log filename (SSLKEYLOGFILE)').inputValue(), keys);
-    await textMatches(page, dialog.locator('.hint'), /^1 connection in the key log/, 'the key log summary');
-    await page.screenshot({ path: join(OUT, 'tls-preferences.png') });
-    assert.deepEqual(pageErrors, []);
+      // remembered: after a reload the preference dialog shows the path, and the engine has it
+      await page.reload();
+      await firstRowShown(page, 'the first row after reload');
+      await page.getByRole('button', { name: 'TLS…' }).click();
+      await shown(page, dialog, 'the TLS preferences dialog again');
+      assert.equal(await dialog.getByLabel('(Pre)-Master-Secret log filename (SSLKEYLOGFILE)').inputValue(), keys);
+      await textMatches(page, dialog.locator('.hint'), /^1 connection in the key log/, 'the key log summary');
+      await page.screenshot({ path: join(OUT, 'tls-preferences.png') });
+    });
   } finally {
-    await browser.close();
-    await served.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -173,7 +173,8 @@ export function formatterFor(name: string): (f: Field) => string {
   return formatValue;
 }
 
-const C_ESCAPES: Record<number, string> = { 7: '\\a', 8: '\\b', 12: '\\f', 10: '\\n', 13: '\\r', 9: '\\t', 11: '\\v' };
+/** the C escapes Wireshark's format_text writes for control characters */
+export const C_ESCAPES: Record<number, string> = { 7: '\\a', 8: '\\b', 12: '\\f', 10: '\\n', 13: '\\r', 9: '\\t', 11: '\\v' };
 
 /**
  * Wireshark's format_text for column text: control characters as C escapes

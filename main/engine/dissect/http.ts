@@ -9,6 +9,7 @@ import { declare, treeLine } from './fields';
 import { formatText } from './format';
 import { nameOnly } from './data';
 import { mediaOf } from './imf';
+import { httpStatusName } from './http-status';
 import type { State } from './state';
 import type { TcpApp, TcpFlow, TcpStream } from './tcpstream';
 import * as tables from './tables';
@@ -84,14 +85,6 @@ const HEADER_FIELDS: Record<string, string> = {
   'sec-websocket-extensions': 'http.sec_websocket_extensions', 'sec-websocket-key': 'http.sec_websocket_key',
   'sec-websocket-protocol': 'http.sec_websocket_protocol', 'sec-websocket-version': 'http.sec_websocket_version',
   'last-modified': 'http.last_modified', 'http2-settings': 'http.http2_settings',
-};
-
-const STATUS: Record<number, string> = {
-  100: 'Continue', 101: 'Switching Protocols', 200: 'OK', 201: 'Created', 202: 'Accepted', 204: 'No Content',
-  206: 'Partial Content', 301: 'Moved Permanently', 302: 'Found', 303: 'See Other', 304: 'Not Modified',
-  307: 'Temporary Redirect', 308: 'Permanent Redirect', 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden',
-  404: 'Not Found', 405: 'Method Not Allowed', 408: 'Request Timeout', 429: 'Too Many Requests',
-  500: 'Internal Server Error', 501: 'Not Implemented', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout',
 };
 
 const METHODS = ['GET ', 'POST ', 'HEAD ', 'PUT ', 'DELETE ', 'OPTIONS ', 'PATCH ', 'CONNECT ', 'TRACE ', 'PROPFIND ', 'NOTIFY ', 'M-SEARCH ', 'SUBSCRIBE '];
@@ -481,7 +474,7 @@ function emit(ctx: Ctx, m: Message, s: Pairing, proto: 'http' | 'ssdp' = 'http')
         code = parseInt(codeStr, 10);
         if (code >= 0) {
           ctx.add(http, 'http.response.code', code, pos + sp1 + 1, codeStr.length);
-          ctx.gen(http, 'http.response.code.desc', STATUS[code] ?? 'Unknown');
+          ctx.gen(http, 'http.response.code.desc', httpStatusName(code) ?? `Unknown (${code})`);
         } else ctx.malformedAt('http', `bad status code '${codeStr}'`, pos, line.length);
         if (sp2 >= 0) ctx.add(http, 'http.response.phrase', line.slice(sp2 + 1), pos + sp2 + 1, line.length - sp2 - 1);
       }

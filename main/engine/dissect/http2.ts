@@ -12,9 +12,13 @@ import type { State } from './state';
 import type { TcpApp, TcpFlow, TcpStream } from './tcpstream';
 import type { Framer } from './framers';
 import * as tables from './tables';
+import * as readers from './bytes';
 import { HpackDecoder, type HeaderLine } from './hpack';
 import { openMedia } from './imf';
+import { httpStatusName } from './http-status';
+import { C_ESCAPES } from './format';
 const { TCP_HEURISTICS, TLS_ALPN, HTTP_UPGRADE, HTTP_MESSAGE_HOOKS } = tables;
+const { u32 } = readers;
 
 const FRAME_TYPES: Record<number, string> = {
   0: 'DATA', 1: 'HEADERS', 2: 'PRIORITY', 3: 'RST_STREAM', 4: 'SETTINGS', 5: 'PUSH_PROMISE', 6: 'PING', 7: 'GOAWAY',
@@ -177,7 +181,6 @@ export function connOf(s: TcpStream): H2Conn {
 
 const header = (hs: HeaderLine[] | null, name: string): string | undefined => hs?.find((h) => h.name === name)?.value;
 
-const ESC: Record<number, string> = { 7: '\\a', 8: '\\b', 9: '\\t', 10: '\\n', 11: '\\v', 12: '\\f', 13: '\\r' };
 /** Raw bytes as tshark's format_text shows them in a string field: C escapes, \xNN for other controls, U+FFFD past ASCII. */
 const latinText = (b: Uint8Array): string => {
   let s = '';
@@ -185,7 +188,7 @@ const latinText = (b: Uint8Array): string => {
     const c = b[i];
     if (c >= 0x20 && c < 0x7f) s += String.fromCharCode(c);
     else if (c >= 0x80) s += '\ufffd';
-    else s += ESC[c] ?? `\\x${c.toString(16).padStart(2, '0')}`;
+    else s += C_ESCAPES[c] ?? `\\x${c.toString(16).padStart(2, '0')}`;
   }
   return s;
 };
@@ -371,7 +374,7 @@ export class Http2App implements TcpApp {
         if (padLen) ctx.sub(st, type === 5 ? 'http2.push_promise.padding' : 'http2.headers.padding', f.subarray(fragEnd), fragEnd, padLen);
         const method = header(hs, ':method'), status = header(hs, ':status'), path = header(hs, ':path');
         if (method !== undefined) info += `: ${method} ${path ?? ''}`;
-        else if (status !== undefined) info += `: ${status} ${STATUS_TEXT[Number(status)] ?? ''}`.trimEnd();
+        else if (status !== undefined) info += `: ${status} ${statusName(status)}`;
         if (method !== undefined || status !== undefined) label += `, ${info.slice(info.indexOf(': ') + 2)}`;
         break;
       }
@@ -504,7 +507,7 @@ export class Http2App implements TcpApp {
       const [s, l] = at(h.start, h.len);
       const item = ctx.sub(st, 'http2.header', null, s, l);
       const name = utf8(h.name), value = utf8(h.value);
-      const status = h.name === ':status' ? ` ${STATUS_TEXT[Number(h.value)] ?? ''}`.trimEnd() : '';
+      const status = h.name === ':status' ? ` ${statusName(h.value)}` : '';
       item.label = `Header: ${name}: ${value}${status}`;
       ctx.sub(item, 'http2.header.name.length', h.name.length, s, 0);
       ctx.sub(item, 'http2.header.name', name, s, 0);
@@ -513,8 +516,8 @@ export class Http2App implements TcpApp {
       const known = HEADER_FIELDS[h.name];
       if (known) {
         if (known[1] === 'uint') {
-          const v = Number(h.value);
-          if (Number.isInteger(v) && v >= 0) ctx.sub(item, known[0], v, s, 0);
+          const v = headerUint(h.value);
+          if (v !== undefined) ctx.sub(item, known[0], v, s, 0);
         } else ctx.sub(item, known[0], value, s, 0);
       }
       ctx.sub(item, 'http2.header.unescaped', unescape(value), s, 0).generated = true;
@@ -645,15 +648,16 @@ export class Http2App implements TcpApp {
   }
 }
 
-const STATUS_TEXT: Record<number, string> = {
-  100: 'Continue', 101: 'Switching Protocols', 200: 'OK', 201: 'Created', 202: 'Accepted', 204: 'No Content',
-  206: 'Partial Content', 301: 'Moved Permanently', 302: 'Found', 303: 'See Other', 304: 'Not Modified',
-  307: 'Temporary Redirect', 308: 'Permanent Redirect', 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden',
-  404: 'Not Found', 405: 'Method Not Allowed', 408: 'Request Timeout', 413: 'Payload Too Large', 429: 'Too Many Requests',
-  500: 'Internal Server Error', 501: 'Not Implemented', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout',
-};
+/** a numeric header's value as tshark reads it (ws_strtou32): decimal digits after optional white space, at most 2^32 - 1 */
+function headerUint(value: string): number | undefined {
+  if (!/^[ \t\n\v\f\r]*\d+$/.test(value)) return undefined;
+  const v = Number(value);
+  return v <= 0xffffffff ? v : undefined;
+}
 
-const u32 = (b: Uint8Array, o: number): number => ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0;
+/** a :status value's name as tshark appends it: its leading number looked up (strtoul), 'Unknown' without a name */
+const statusName = (value: string): string => httpStatusName(parseInt(value, 10)) ?? 'Unknown';
+
 
 function isPrefixOfPreface(buf: Uint8Array, bufLen: number, d: Uint8Array, o: number, end: number): boolean {
   let i = 0;

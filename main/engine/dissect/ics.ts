@@ -6,17 +6,12 @@
 // control); each hit carries a display filter that selects exactly that
 // kind of packet, so an alert can name the packets it counted.
 import type { Dissection, Field } from '../types';
+import { MODBUS_FUNCTIONS, MODBUS_WRITES } from './modbus';
 import { DNP3_CONTROL, DNP3_FUNCTIONS } from './dnp3';
 import { S7_CONTROL, S7_FUNCTIONS } from './s7comm';
 import { IEC104_COMMANDS, iec104TypeName } from './iec104';
 import { CIP_SERVICES, CIP_WRITES } from './enip';
 import { BACNET_CONFIRMED, BACNET_WRITES } from './bacnet';
-
-/** Modbus functions that write coils, registers or files. */
-const MODBUS_WRITES: Record<number, string> = {
-  5: 'Write Single Coil', 6: 'Write Single Register', 15: 'Write Multiple Coils', 16: 'Write Multiple Registers', 21: 'Write File Record',
-  22: 'Mask Write Register', 23: 'Read Write Register',
-};
 
 export interface IcsOperation {
   /** the protocol's filter name: 'modbus', 'dnp3', 's7comm', 'iec60870_asdu', 'cip', 'bacapp' */
@@ -48,7 +43,7 @@ export function icsOperations(d: Dissection): IcsOperation[] {
     switch (f.name) {
       // a Modbus query goes to the server's port: a response echoes the function code
       case 'modbus.func_code':
-        if (v in MODBUS_WRITES && first(fields, 'tcp.dstport') === 502) out.push({ protocol: 'modbus', code: v, name: MODBUS_WRITES[v], filter: `modbus.func_code == ${v} && tcp.dstport == 502` });
+        if (MODBUS_WRITES.has(v) && first(fields, 'tcp.dstport') === 502) out.push({ protocol: 'modbus', code: v, name: MODBUS_FUNCTIONS[v], filter: `modbus.func_code == ${v} && tcp.dstport == 502` });
         break;
       case 'dnp3.al.func':
         if (DNP3_CONTROL.has(v)) out.push({ protocol: 'dnp3', code: v, name: DNP3_FUNCTIONS[v], filter: `dnp3.al.func == ${v}` });

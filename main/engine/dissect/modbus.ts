@@ -18,12 +18,14 @@ import * as tables from './tables';
 const { TCP_PORT } = tables;
 const { u16 } = readers;
 
-const FUNCTIONS: Record<number, string> = {
+export const MODBUS_FUNCTIONS: Record<number, string> = {
   1: 'Read Coils', 2: 'Read Discrete Inputs', 3: 'Read Holding Registers', 4: 'Read Input Registers', 5: 'Write Single Coil',
   6: 'Write Single Register', 7: 'Read Exception Status', 8: 'Diagnostics', 11: 'Get Comm Event Counter', 12: 'Get Comm Event Log',
   15: 'Write Multiple Coils', 16: 'Write Multiple Registers', 17: 'Report Slave ID', 20: 'Read File Record', 21: 'Write File Record',
   22: 'Mask Write Register', 23: 'Read Write Register', 24: 'Read FIFO Queue', 43: 'Encapsulated Interface Transport',
 };
+/** functions that write coils, registers or files (the ICS operations insights lists) */
+export const MODBUS_WRITES = new Set([5, 6, 15, 16, 21, 22, 23]);
 const EXCEPTIONS: Record<number, string> = {
   1: 'Illegal function', 2: 'Illegal data address', 3: 'Illegal data value', 4: 'Slave device failure', 5: 'Acknowledge',
   6: 'Slave device busy', 8: 'Memory parity error', 10: 'Gateway path unavailable', 11: 'Gateway target device failed to respond',
@@ -36,7 +38,7 @@ declare('mbtcp', 'Modbus/TCP', [
   ['mbtcp.unit_id', 'uint', 'Unit Identifier'],
 ]);
 declare('modbus', 'Modbus', [
-  ['modbus.func_code', 'uint', 'Function Code', { valueNames: FUNCTIONS }],
+  ['modbus.func_code', 'uint', 'Function Code', { valueNames: MODBUS_FUNCTIONS }],
   ['modbus.reference_num', 'uint', 'Reference Number'],
   ['modbus.word_cnt', 'uint', 'Word Count'],
   ['modbus.bit_cnt', 'uint', 'Bit Count'],
@@ -94,7 +96,7 @@ class ModbusApp implements TcpApp {
       const fc = d[o + 7];
       const l = ctx.layer('modbus', o + 7, pEnd - o - 7);
       this.pdu(ctx, l, d, fc, o + 8, pEnd);
-      const name = FUNCTIONS[fc & 0x7f] ?? 'Unknown function';
+      const name = MODBUS_FUNCTIONS[fc & 0x7f] ?? 'Unknown function';
       // each ADU replaces the Info of the one before (tshark sets the column per PDU)
       info = `${this.query ? '   Query' : 'Response'}: Trans: ${pad(tid, 5)}; Unit: ${pad(unit, 3)}, Func: ${pad(fc & 0x7f, 3)}: ${name}${fc & 0x80 ? '. Exception returned' : ''}`;
       o = o + 6 + len;

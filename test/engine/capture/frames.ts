@@ -2,17 +2,10 @@
 // capture tests know exactly what arrives on the interface.
 import { PcapWriter } from '../../../main/engine/pcap/writer';
 import { LinkType } from '../../../main/engine/types';
+import { inetChecksum } from '../../lib/checksum';
 
 const mac = (s: string): Buffer => Buffer.from(s.split(':').map((h) => parseInt(h, 16)));
 const ip4 = (s: string): Buffer => Buffer.from(s.split('.').map(Number));
-
-function checksum(b: Buffer): number {
-  let sum = 0;
-  for (let i = 0; i + 1 < b.length; i += 2) sum += b.readUInt16BE(i);
-  if (b.length & 1) sum += b[b.length - 1] << 8;
-  while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
-  return ~sum & 0xffff;
-}
 
 export interface Endpoints {
   srcMac: string;
@@ -39,7 +32,7 @@ function ipv4(e: Endpoints, proto: number, payload: Buffer, id = 1): Buffer {
   h[9] = proto;
   ip4(e.src).copy(h, 12);
   ip4(e.dst).copy(h, 16);
-  h.writeUInt16BE(checksum(h), 10);
+  h.writeUInt16BE(inetChecksum(h), 10);
   return Buffer.concat([h, payload]);
 }
 
@@ -67,7 +60,7 @@ export function icmpEchoFrame(e: Endpoints, seq: number): Buffer {
   m[0] = 8;
   m.writeUInt16BE(0x1234, 4);
   m.writeUInt16BE(seq, 6);
-  m.writeUInt16BE(checksum(m), 2);
+  m.writeUInt16BE(inetChecksum(m), 2);
   return eth(e, 0x0800, ipv4(e, 1, m, seq));
 }
 

@@ -17,6 +17,7 @@ import { finish } from '../../../main/engine/filter/steps';
 import { EngineService } from '../../../main/engine/service/service';
 import { writePrivateFile } from '../../../main/engine/file/private';
 import { tcpFrameBytes } from '../../lib/tcp-frame';
+import { pcapFile, secondsApart } from '../../lib/pcap';
 import type { RawPacket } from '../../../main/engine/types';
 import type { ColouringRule } from '../../../main/api/types';
 import { loadRendererModule } from '../../renderer/load-renderer';
@@ -64,16 +65,7 @@ const nameOf = (c: Colouring, n: number): string => (n === 0 ? '(none)' : c.rule
 
 /** A classic pcap of FRAMES, private like every file holding traffic. */
 function writePcap(path: string): void {
-  const head = Buffer.alloc(24);
-  head.writeUInt32LE(0xa1b2c3d4, 0); head.writeUInt16LE(2, 4); head.writeUInt16LE(4, 6);
-  head.writeUInt32LE(262144, 16); head.writeUInt32LE(1, 20);
-  const parts: Buffer[] = [head];
-  FRAMES.forEach(([data], i) => {
-    const rec = Buffer.alloc(16);
-    rec.writeUInt32LE(1_700_000_000 + i, 0); rec.writeUInt32LE(data.length, 8); rec.writeUInt32LE(data.length, 12);
-    parts.push(rec, data);
-  });
-  writePrivateFile(path, new Uint8Array(Buffer.concat(parts)));
+  writePrivateFile(path, pcapFile(FRAMES.map(([data]) => data), { usAt: secondsApart }));
 }
 
 async function openIn(s: EngineService, path: string): Promise<void> {

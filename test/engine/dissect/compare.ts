@@ -13,23 +13,9 @@ import { hasCommand, outputDir } from '../../lib/env';
 import assert from 'node:assert/strict';
 import { damageNeverThrows } from './tshark-compare';
 import { mulberry32, testSeed } from '../../lib/rng';
+import { pcapFile, secondsApart } from '../../lib/pcap';
 
 export const tsharkSkip = (): string | false => (hasCommand('tshark') ? false : 'tshark not installed');
-
-/** A classic pcap (microsecond, Ethernet unless told) of the frames, one per second. */
-export function pcapOf(frames: Array<number[] | Uint8Array>, linkType = 1): Buffer {
-  const head = Buffer.alloc(24);
-  head.writeUInt32LE(0xa1b2c3d4, 0); head.writeUInt16LE(2, 4); head.writeUInt16LE(4, 6);
-  head.writeUInt32LE(262144, 16); head.writeUInt32LE(linkType, 20);
-  const parts = [head];
-  frames.forEach((f, i) => {
-    const h = Buffer.alloc(16);
-    h.writeUInt32LE(1_700_000_000 + i, 0); h.writeUInt32LE(0, 4);
-    h.writeUInt32LE(f.length, 8); h.writeUInt32LE(f.length, 12);
-    parts.push(h, Buffer.from(f instanceof Uint8Array ? f : Uint8Array.from(f)));
-  });
-  return Buffer.concat(parts);
-}
 
 /** columns tshark prints that are not fields of ours: filled from the summary and the malformed mark */
 const PSEUDO = new Set(['_ws.col.Protocol', '_ws.col.Info', '_ws.malformed']);
@@ -87,7 +73,7 @@ export function compareFile(path: string, fields: string[], opts: { decodeAs?: s
 /** compareFile on crafted frames, written under test-output/<name>/ so a failure can be opened in tshark. */
 export function compareFrames(name: string, frames: Array<number[] | Uint8Array>, fields: string[], opts: { decodeAs?: string[]; linkType?: number } = {}): Comparison {
   const path = join(outputDir('dissect-compare'), `${name}.pcap`);
-  writeFileSync(path, pcapOf(frames, opts.linkType));
+  writeFileSync(path, pcapFile(frames, { linkType: opts.linkType, usAt: secondsApart }));
   return compareFile(path, fields, opts);
 }
 

@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { compareFrames, pcapOf, tsharkSkip } from './compare';
+import { compareFrames, tsharkSkip } from './compare';
+import { pcapFile, secondsApart } from '../../lib/pcap';
 import { tcpSegments } from '../../lib/tcp-frame';
 import { eth, ipv4, udp, dnsQuery } from './packets';
 import { CLI, outputDir } from '../../lib/env';
@@ -50,7 +51,7 @@ test('Decode As rules decode what tshark decodes with the same -d', { skip: tsha
 
 test('xdpscope read -d applies the rules and refuses bad ones', { skip: tsharkSkip() }, () => {
   const path = join(outputDir('decode-as'), 'cli.pcap');
-  writeFileSync(path, pcapOf(frames()));
+  writeFileSync(path, pcapFile(frames(), { usAt: secondsApart }));
   const args = ['read', '-r', path, '-T', 'fields', '-e', 'frame.protocols', '-e', 'http.request.method', ...RULES.flatMap((x) => ['-d', x])];
   const ours = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
   assert.equal(ours.status, 0, ours.stderr);
@@ -68,7 +69,7 @@ test('xdpscope read -d applies the rules and refuses bad ones', { skip: tsharkSk
 test('xdpscope read applies the saved decode_as_entries, and -d overrides them', { skip: tsharkSkip() }, () => {
   const dir = outputDir('decode-as');
   const path = join(dir, 'saved.pcap');
-  writeFileSync(path, pcapOf(frames()));
+  writeFileSync(path, pcapFile(frames(), { usAt: secondsApart }));
   const config = join(dir, 'config');
   mkdirSync(config, { recursive: true, mode: 0o700 });
   writeFileSync(join(config, 'decode_as_entries'), 'decode_as_entry: tcp.port,2121,(none),FTP\ndecode_as_entry: udp.port,5300,(none),DNS\ndecode_as_entry: udp.port,6004,(none),dns\n');

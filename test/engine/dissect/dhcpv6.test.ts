@@ -12,6 +12,7 @@ import { compareFrames, tsharkSkip } from './compare';
 import { damageNeverThrows } from './tshark-compare';
 import { outputDir } from '../../lib/env';
 import { mulberry32, testSeed } from '../../lib/rng';
+import { inetChecksum } from '../../lib/checksum';
 
 const ip6 = (s: string): number[] => {
   const [head, tail] = s.split('::');
@@ -30,10 +31,7 @@ function frame(src: string, dst: string, sp: number, dp: number, msg: number[]):
   const udpLen = 8 + msg.length;
   const s = ip6(src), d = ip6(dst);
   const pseudo = [...s, ...d, ...u32(udpLen), 0, 0, 0, 17, ...u16(sp), ...u16(dp), ...u16(udpLen), 0, 0, ...msg];
-  let sum = 0;
-  for (let i = 0; i < pseudo.length; i += 2) sum += (pseudo[i] << 8) | (pseudo[i + 1] ?? 0);
-  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >> 16);
-  const ck = (~sum & 0xffff) || 0xffff;
+  const ck = inetChecksum(pseudo) || 0xffff;
   const udp = [...u16(sp), ...u16(dp), ...u16(udpLen), ...u16(ck), ...msg];
   const ipv6 = [0x60, 0, 0, 0, ...u16(udp.length), 17, 1, ...s, ...d];
   const dmac = dst.startsWith('ff02') ? [0x33, 0x33, 0, 1, 0, 2] : [2, 0, 0, 0, 0, 1];

@@ -11,7 +11,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runPeers, peersSkipReason } from './peers';
-import { ourFields, pcapBytes, run as run_, tsharkFields } from './pcap-lib';
+import { ourFields, run as run_, tsharkFields } from './pcap-lib';
+import { pcapFile } from '../../lib/pcap';
 import { tcpFrameBytes } from '../../lib/tcp-frame';
 import { CLI, hasCommand } from '../../lib/env';
 import { Dissector } from '../../../main/engine/dissect';
@@ -158,7 +159,7 @@ test('hand-made HTTP/2 frames agree with tshark (no Huffman, padding, priority, 
   const dir = mkdtempSync(join(tmpdir(), 'xdpscope-h2-'));
   try {
     const path = join(dir, 'crafted.pcap');
-    writeFileSync(path, pcapBytes(CRAFTED));
+    writeFileSync(path, pcapFile(CRAFTED));
     const theirs = tsharkFields(path, CRAFTED_FIELDS);
     const ours = ourFields(path, CRAFTED_FIELDS);
     // the last frame is damage: tshark stops at it differently (compared below on its own terms)
@@ -201,7 +202,7 @@ test('an HTTP/1.1 Upgrade: h2c connection continues as HTTP/2 in both directions
   const dir = mkdtempSync(join(tmpdir(), 'xdpscope-h2-'));
   try {
     const path = join(dir, 'upgrade.pcap');
-    writeFileSync(path, pcapBytes(frames));
+    writeFileSync(path, pcapFile(frames));
     const fields = ['frame.protocols', 'http.response.code', 'http2.type', 'http2.streamid', 'http2.magic', 'http2.header.name',
       'http2.header.value', 'http2.headers.status', 'http2.data.data'];
     // (not compared: tshark also decodes the request's HTTP2-Settings header as SETTINGS fields, which we do not)

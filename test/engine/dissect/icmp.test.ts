@@ -7,17 +7,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compareFrames, tsharkSkip } from './compare';
 import { eth, ipv4, ipv6, udp, u16, u32, ascii, dnsQuery } from './packets';
+import { inetChecksum } from '../../lib/checksum';
 
 const A = '198.18.9.1', B = '198.18.9.2';
 const ip6 = (n: number): number[] => [0x20, 0x01, 0x0d, 0xb8, ...Array<number>(11).fill(0), n];
 
 /** The Internet checksum written into bytes 2-3 of `m` (tshark links an echo reply to its request only when it is right). */
 function withChecksum(m: number[], pseudo: number[] = []): number[] {
-  const all = [...pseudo, ...m];
-  let sum = 0;
-  for (let i = 0; i < all.length; i += 2) sum += (all[i] << 8) | (all[i + 1] ?? 0);
-  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
-  const c = ~sum & 0xffff;
+  const c = inetChecksum([...pseudo, ...m]);
   return [m[0], m[1], c >> 8, c & 255, ...m.slice(4)];
 }
 const icmp4 = (src: string, dst: string, m: number[]): number[] => eth(0x0800, ipv4(src, dst, 1, withChecksum(m)));

@@ -16,7 +16,8 @@ import { compileDisplayFilter } from '../../../main/engine/filter/compile';
 import { CAPTURES, hasCommand } from '../../lib/env';
 import { tcpFrameBytes } from '../../lib/tcp-frame';
 import { raw } from './packets';
-import { ourFields, pcapBytes, tsharkFields } from './pcap-lib';
+import { ourFields, tsharkFields } from './pcap-lib';
+import { pcapFile } from '../../lib/pcap';
 import { REF_FIELDS, reference } from './ja4-ref';
 
 const hexList = (s: string): number[] => s.split(',').map((h) => parseInt(h, 16));
@@ -80,7 +81,7 @@ test('JA4 on Node\'s ClientHellos agrees with a reading of tshark\'s fields', { 
   const dir = mkdtempSync(join(tmpdir(), 'xdpscope-ja4-'));
   try {
     const path = join(dir, 'hellos.pcap');
-    writeFileSync(path, pcapBytes(hellos.map(frameOf)));
+    writeFileSync(path, pcapFile(hellos.map(frameOf)));
     const refs = tsharkFields(path, REF_FIELDS).map((r) => reference(r, 't'));
     const ours = ourFields(path, ['tls.handshake.ja4']);
     assert.equal(ours.length, hellos.length);

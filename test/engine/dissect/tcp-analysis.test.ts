@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { CLI, hasCommand } from '../../lib/env';
 import { tcpFrameBytes } from '../../lib/tcp-frame';
+import { pcapFile, T0_US } from '../../lib/pcap';
 import { testSeed } from '../../lib/rng';
 
 const ANALYSIS = [
@@ -42,16 +43,7 @@ class Capture {
   }
   /** classic pcap, microseconds */
   bytes(): Buffer {
-    const head = Buffer.alloc(24);
-    head.writeUInt32LE(0xa1b2c3d4, 0); head.writeUInt16LE(2, 4); head.writeUInt16LE(4, 6); head.writeUInt32LE(65535, 16); head.writeUInt32LE(1, 20);
-    const out: Buffer[] = [head];
-    for (const p of this.pkts) {
-      const us = 1_700_000_000_000_000 + Math.round(p.t * 1000);
-      const r = Buffer.alloc(16);
-      r.writeUInt32LE(Math.floor(us / 1e6), 0); r.writeUInt32LE(us % 1e6, 4); r.writeUInt32LE(p.bytes.length, 8); r.writeUInt32LE(p.bytes.length, 12);
-      out.push(r, p.bytes);
-    }
-    return Buffer.concat(out);
+    return pcapFile(this.pkts.map((p) => ({ data: p.bytes, us: T0_US + Math.round(p.t * 1000) })));
   }
 }
 

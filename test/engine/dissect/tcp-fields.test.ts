@@ -19,6 +19,7 @@ import { Dissector } from '../../../main/engine/dissect';
 import { FieldsFormatter, defaultFieldsOptions } from '../../../main/engine/output/fields';
 import type { RawPacket } from '../../../main/engine/types';
 import { tcpFrameBytes } from '../../lib/tcp-frame';
+import { pcapFile, secondsApart } from '../../lib/pcap';
 
 const FIELDS = [
   'tcp.window_size_scalefactor', 'tcp.window_size',
@@ -156,16 +157,7 @@ function edgeCapture(): Buffer {
   f.push({ bytes: cut.bytes, caplen: 14 + 20 + 12 });
   f.push({ bytes: cut.bytes, caplen: 14 + 20 + 16 });
   f.push({ bytes: cut.bytes, caplen: 14 + 20 + 18 });
-  const head = Buffer.alloc(24);
-  head.writeUInt32LE(0xa1b2c3d4, 0); head.writeUInt16LE(2, 4); head.writeUInt16LE(4, 6); head.writeUInt32LE(65535, 16); head.writeUInt32LE(1, 20);
-  const out: Buffer[] = [head];
-  f.forEach((p, i) => {
-    const cap = p.caplen ?? p.bytes.length;
-    const r = Buffer.alloc(16);
-    r.writeUInt32LE(1700000000 + i, 0); r.writeUInt32LE(cap, 8); r.writeUInt32LE(p.bytes.length, 12);
-    out.push(r, p.bytes.subarray(0, cap));
-  });
-  return Buffer.concat(out);
+  return pcapFile(f.map((p) => ({ data: p.bytes.subarray(0, p.caplen), origLen: p.bytes.length })), { usAt: secondsApart });
 }
 
 test('crafted TCP edge cases (keep-alive, lost SYN-ACK, EOL, HTTP/TLS/DNS PDU ends, cut headers) agree with tshark', { skip: hasCommand('tshark') ? false : 'tshark not installed' }, () => {

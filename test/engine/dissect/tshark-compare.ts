@@ -3,6 +3,7 @@
 // of the enterprise protocols (SMB, Kerberos, LDAP, ...) assert on.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { eth, ipv4, tcp } from './packets';
+import { pcapFile } from '../../lib/pcap';
 import { spawnSync } from 'node:child_process';
 import { parseCaptureBuffer } from '../../../main/engine/file/open';
 import { Dissector, type DissectorOptions } from '../../../main/engine/dissect';
@@ -93,15 +94,7 @@ export function damageNeverThrows(path: string, rand: () => number, rounds: numb
 
 /** Writes frames (Ethernet) as a classic pcap file, 1 ms apart. */
 export function writePcap(path: string, frames: number[][]): void {
-  const hdr = Buffer.alloc(24);
-  hdr.writeUInt32LE(0xa1b2c3d4, 0); hdr.writeUInt16LE(2, 4); hdr.writeUInt16LE(4, 6); hdr.writeUInt32LE(65535, 16); hdr.writeUInt32LE(1, 20);
-  const parts = [hdr];
-  frames.forEach((f, i) => {
-    const r = Buffer.alloc(16);
-    r.writeUInt32LE(1_700_000_000, 0); r.writeUInt32LE(i * 1000, 4); r.writeUInt32LE(f.length, 8); r.writeUInt32LE(f.length, 12);
-    parts.push(r, Buffer.from(f));
-  });
-  writeFileSync(path, Buffer.concat(parts), { mode: 0o600 });
+  writeFileSync(path, pcapFile(frames), { mode: 0o600 });
 }
 
 /**

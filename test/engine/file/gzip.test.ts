@@ -14,6 +14,7 @@ import { captureNames, capturePath, packetKey, readAll } from './helpers';
 import { CLI } from '../../lib/env';
 import { EngineService } from '../../../main/engine/service/service';
 import { openLoaded } from '../../lib/service';
+import { pcapFile } from '../../lib/pcap';
 
 const skip = sharedCapturesSkipReason() ?? undefined;
 
@@ -164,15 +165,8 @@ test('a large gzip with a bad CRC-32, read slowly (output waiting to be taken), 
   try {
     // 10 MB of records, well above the 4 MiB of inflated output the reader lets wait
     const N = 20_000;
-    const hdr = Buffer.alloc(24);
-    hdr.writeUInt32LE(0xa1b2c3d4, 0); hdr.writeUInt16LE(2, 4); hdr.writeUInt16LE(4, 6); hdr.writeUInt32LE(65535, 16); hdr.writeUInt32LE(1, 20);
-    const recs = [hdr];
-    for (let i = 0; i < N; i++) {
-      const r = Buffer.alloc(16 + 500, i & 0xff);
-      r.writeUInt32LE(i, 0); r.writeUInt32LE(500, 8); r.writeUInt32LE(500, 12); r.writeUInt32LE(i, 16);
-      recs.push(r);
-    }
-    const z = gzipSync(Buffer.concat(recs), { level: 1 });
+    const frames = Array.from({ length: N }, (_, i) => { const d = Buffer.alloc(500, i & 0xff); d.writeUInt32LE(i, 0); return d; });
+    const z = gzipSync(pcapFile(frames, { usAt: (i) => i * 1_000_000 }), { level: 1 });
     z[z.length - 8] ^= 0xff;
     const p = join(dir, 'big.pcap.gz');
     writeFileSync(p, z);

@@ -9,24 +9,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openCaptureFile, parseCaptureBuffer } from '../../../main/engine/file/open';
 import { mulberry32, testSeed } from '../../lib/rng';
+import { pcapFile, T0_US } from '../../lib/pcap';
 
 /** A classic pcap of `n` records of mixed sizes, up to 200 KB (well beyond the reader's 64 KiB tail room). */
 function pcap(n: number, rnd: () => number, sizes = [60, 1514, 9000, 70000, 200000]): Buffer {
-  const parts: Buffer[] = [];
-  const head = Buffer.alloc(24);
-  head.writeUInt32LE(0xa1b2c3d4, 0); head.writeUInt16LE(2, 4); head.writeUInt16LE(4, 6);
-  head.writeUInt32LE(262144, 16); head.writeUInt32LE(1, 20);
-  parts.push(head);
+  const frames: Buffer[] = [];
   for (let i = 0; i < n; i++) {
-    const len = sizes[Math.floor(rnd() * sizes.length)] - Math.floor(rnd() * 50);
-    const rec = Buffer.alloc(16 + len);
-    rec.writeUInt32LE(1_700_000_000 + i, 0); rec.writeUInt32LE(i % 1_000_000, 4);
-    rec.writeUInt32LE(len, 8); rec.writeUInt32LE(len, 12);
-    for (let j = 16; j < rec.length; j += 997) rec[j] = (i + j) & 255;
-    rec.writeUInt32LE(i, 16);
-    parts.push(rec);
+    const data = Buffer.alloc(sizes[Math.floor(rnd() * sizes.length)] - Math.floor(rnd() * 50));
+    for (let j = 0; j < data.length; j += 997) data[j] = (i + j + 16) & 255;
+    data.writeUInt32LE(i, 0);
+    frames.push(data);
   }
-  return Buffer.concat(parts);
+  return pcapFile(frames, { usAt: (i) => T0_US + i * 1_000_000 + (i % 1_000_000) });
 }
 
 test('records across chunk ends come out as the whole-file parser reads them', async () => {

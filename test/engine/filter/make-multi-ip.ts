@@ -5,18 +5,19 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../../lib/env';
-const csum = (b: Buffer): number => { let s = 0; for (let i = 0; i < b.length; i += 2) s += (b[i]! << 8) | (b[i + 1] ?? 0); while (s >> 16) s = (s & 0xffff) + (s >> 16); return (~s) & 0xffff; };
+import { pcapFile, T0_US } from '../../lib/pcap';
+import { inetChecksum } from '../../lib/checksum';
 const ip4 = (s: string): number[] => s.split('.').map(Number);
 function ipv4(src: string, dst: string, proto: number, payload: Buffer, ttl = 64, id = 1): Buffer {
   const h = Buffer.alloc(20);
   h[0] = 0x45; h.writeUInt16BE(20 + payload.length, 2); h.writeUInt16BE(id, 4); h[8] = ttl; h[9] = proto;
   Buffer.from(ip4(src)).copy(h, 12); Buffer.from(ip4(dst)).copy(h, 16);
-  h.writeUInt16BE(csum(h), 10);
+  h.writeUInt16BE(inetChecksum(h), 10);
   return Buffer.concat([h, payload]);
 }
 function udp(sp: number, dp: number, data: Buffer): Buffer { const h = Buffer.alloc(8); h.writeUInt16BE(sp, 0); h.writeUInt16BE(dp, 2); h.writeUInt16BE(8 + data.length, 4); return Buffer.concat([h, data]); }
 function tcp(sp: number, dp: number, flags: number, seq = 1000): Buffer { const h = Buffer.alloc(20); h.writeUInt16BE(sp, 0); h.writeUInt16BE(dp, 2); h.writeUInt32BE(seq, 4); h[12] = 0x50; h[13] = flags; h.writeUInt16BE(64240, 14); return h; }
-function icmp(type: number, code: number, rest: Buffer, body: Buffer): Buffer { const h = Buffer.alloc(8); h[0] = type; h[1] = code; rest.copy(h, 4); const m = Buffer.concat([h, body]); m.writeUInt16BE(csum(m), 2); return m; }
+function icmp(type: number, code: number, rest: Buffer, body: Buffer): Buffer { const h = Buffer.alloc(8); h[0] = type; h[1] = code; rest.copy(h, 4); const m = Buffer.concat([h, body]); m.writeUInt16BE(inetChecksum(m), 2); return m; }
 const eth = (p: Buffer, type = 0x0800): Buffer => { const h = Buffer.alloc(14); Buffer.from([0x02,0,0,0,0,1]).copy(h, 0); Buffer.from([0x02,0,0,0,0,2]).copy(h, 6); h.writeUInt16BE(type, 12); return Buffer.concat([h, p]); };
 const gre = (proto: number, inner: Buffer): Buffer => { const h = Buffer.alloc(4); h.writeUInt16BE(proto, 2); return Buffer.concat([h, inner]); };
 const dns = Buffer.from('123401000001000000000000076578616d706c6503636f6d0000010001', 'hex');
@@ -36,6 +37,4 @@ const frames = [
   // 7 plain UDP DNS for contrast
   eth(ipv4('198.18.0.1', '203.0.113.5', 17, udp(5353, 53, dns))),
 ];
-const gh = Buffer.alloc(24); gh.writeUInt32LE(0xa1b2c3d4, 0); gh.writeUInt16LE(2, 4); gh.writeUInt16LE(4, 6); gh.writeUInt32LE(65535, 16); gh.writeUInt32LE(1, 20);
-const recs = frames.map((f, i) => { const h = Buffer.alloc(16); h.writeUInt32LE(1700000000 + i, 0); h.writeUInt32LE(i * 1000, 4); h.writeUInt32LE(f.length, 8); h.writeUInt32LE(f.length, 12); return Buffer.concat([h, f]); });
-writeFileSync(join(ROOT, 'test', 'engine', 'filter', 'data', 'multi-ip.pcap'), Buffer.concat([gh, ...recs]));
+writeFileSync(join(ROOT, 'test', 'engine', 'filter', 'data', 'multi-ip.pcap'), pcapFile(frames, { snaplen: 65535, usAt: (i) => T0_US + i * 1_000_000 + i * 1000 }));

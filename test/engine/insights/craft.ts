@@ -5,6 +5,7 @@
 // the real PcapngWriter.
 import { PcapngWriter } from '../../../main/engine/pcapng/writer';
 import { LinkType } from '../../../main/engine/types';
+import { inetChecksum } from '../../lib/checksum';
 
 export const MAC_A = '02:00:00:00:00:01';
 export const MAC_B = '02:00:00:00:00:02';
@@ -15,13 +16,6 @@ const be16 = (v: number): number[] => [(v >> 8) & 255, v & 255];
 const be32 = (v: number): number[] => [(v >>> 24) & 255, (v >>> 16) & 255, (v >>> 8) & 255, v & 255];
 const ascii = (s: string): number[] => [...Buffer.from(s, 'latin1')];
 
-function checksum(bytes: number[]): number {
-  let sum = 0;
-  for (let i = 0; i < bytes.length; i += 2) sum += (bytes[i] << 8) | (bytes[i + 1] ?? 0);
-  while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
-  return ~sum & 0xffff;
-}
-
 export function ethernet(type: number, payload: number[], src = MAC_A, dst = MAC_B): number[] {
   return [...mac(dst), ...mac(src), ...be16(type), ...payload];
 }
@@ -29,7 +23,7 @@ export function ethernet(type: number, payload: number[], src = MAC_A, dst = MAC
 let ipId = 1;
 export function ipv4(src: string, dst: string, proto: number, payload: number[], ttl = 64): number[] {
   const h = [0x45, 0, ...be16(20 + payload.length), ...be16(ipId++ & 0xffff), 0x40, 0, ttl, proto, 0, 0, ...ip4(src), ...ip4(dst)];
-  const c = checksum(h);
+  const c = inetChecksum(h);
   h[10] = c >> 8; h[11] = c & 255;
   return [...h, ...payload];
 }
@@ -42,7 +36,7 @@ export function tcp(src: string, dst: string, o: TcpOpts): number[] {
   const payload = o.payload ?? [];
   const seg = [...be16(o.sport), ...be16(o.dport), ...be32(o.seq ?? 1000), ...be32(o.ack ?? 0), 0x50, o.flags, ...be16(64240), 0, 0, 0, 0, ...payload];
   const pseudo = [...ip4(src), ...ip4(dst), 0, 6, ...be16(seg.length)];
-  const c = checksum([...pseudo, ...seg]);
+  const c = inetChecksum([...pseudo, ...seg]);
   seg[16] = c >> 8; seg[17] = c & 255;
   return ipv4(src, dst, 6, seg);
 }
@@ -50,7 +44,7 @@ export function tcp(src: string, dst: string, o: TcpOpts): number[] {
 export function udp(src: string, dst: string, sport: number, dport: number, payload: number[]): number[] {
   const seg = [...be16(sport), ...be16(dport), ...be16(8 + payload.length), 0, 0, ...payload];
   const pseudo = [...ip4(src), ...ip4(dst), 0, 17, ...be16(seg.length)];
-  const c = checksum([...pseudo, ...seg]) || 0xffff;
+  const c = inetChecksum([...pseudo, ...seg]) || 0xffff;
   seg[6] = c >> 8; seg[7] = c & 255;
   return ipv4(src, dst, 17, seg);
 }
@@ -71,7 +65,7 @@ function ip6(s: string): number[] {
 /** An IPv6 packet carrying ICMPv6 echo request `id`/`seq` (checksum over the pseudo-header, as RFC 4443 says). */
 export function icmpv6Echo(src: string, dst: string, id: number, seq: number): number[] {
   const m = [128, 0, 0, 0, ...be16(id), ...be16(seq), ...ascii('xdpscope')];
-  const c = checksum([...ip6(src), ...ip6(dst), ...be32(m.length), 0, 0, 0, 58, ...m]);
+  const c = inetChecksum([...ip6(src), ...ip6(dst), ...be32(m.length), 0, 0, 0, 58, ...m]);
   m[2] = c >> 8; m[3] = c & 255;
   return [0x60, 0, 0, 0, ...be16(m.length), 58, 64, ...ip6(src), ...ip6(dst), ...m];
 }
@@ -79,7 +73,7 @@ export function icmpv6Echo(src: string, dst: string, id: number, seq: number): n
 /** ICMP echo request (type 8), or reply with type 0. */
 export function icmpEcho(src: string, dst: string, id: number, seq: number, type = 8): number[] {
   const m = [type, 0, 0, 0, ...be16(id), ...be16(seq), ...ascii('xdpscope')];
-  const c = checksum(m);
+  const c = inetChecksum(m);
   m[2] = c >> 8; m[3] = c & 255;
   return ipv4(src, dst, 1, m);
 }

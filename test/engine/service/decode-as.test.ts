@@ -11,7 +11,7 @@ import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, copyFileSync, stat
 import { tmpdir } from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { EngineService } from '../../../main/engine/service/service';
-import { pcapOf } from '../dissect/compare';
+import { pcapFile, secondsApart } from '../../lib/pcap';
 import { tcpSegments } from '../../lib/tcp-frame';
 import { eth, ipv4, udp, dnsQuery } from '../dissect/packets';
 import { hasCommand } from '../../lib/env';
@@ -54,7 +54,7 @@ async function withCapture(body: (a: EngineService, src: string, dir: string) =>
   const a = new EngineService({ emit: () => undefined });
   try {
     const src = join(dir, 'ports.pcap');
-    writeFileSync(src, pcapOf(frames()));
+    writeFileSync(src, pcapFile(frames(), { usAt: secondsApart }));
     await openIn(a, src);
     await body(a, src, dir);
   } finally {

@@ -8,6 +8,7 @@
 // UDP = 44-47, a UDP datagram in IP fragments = 48-49).
 import { PcapngWriter } from '../../../main/engine/pcapng/writer';
 import { mulberry32 as rng } from '../../lib/rng';
+import { finishChecksum, sum16 } from '../../lib/checksum';
 
 const CLIENT = [198, 18, 0, 1], SERVER = [198, 18, 0, 2];
 // stream 6: the server segment sent first (relative 200) ends past 2^32 - 1, the one captured first (210) starts after the wrap
@@ -15,11 +16,6 @@ const ISN_C = 0x10000000, ISN_S = 0xffffff30;
 const SERVER_PORT = 80;
 const SYN = 0x02, ACK = 0x10, FIN = 0x01, PSH = 0x08;
 
-function sum16(b: Uint8Array, start: number, end: number, acc = 0): number {
-  for (let i = start; i < end; i += 2) acc += (b[i] << 8) | (i + 1 < end ? b[i + 1] : 0);
-  return acc;
-}
-const fold = (x: number): number => { while (x > 0xffff) x = (x & 0xffff) + (x >>> 16); return ~x & 0xffff; };
 
 /** Ethernet + IPv4 + TCP/UDP frame with correct checksums. */
 function frame(fromClient: boolean, proto: 6 | 17, sport: number, dport: number, l4: (b: Buffer, at: number) => number, payload: Uint8Array): Buffer {
@@ -29,13 +25,13 @@ function frame(fromClient: boolean, proto: 6 | 17, sport: number, dport: number,
   const ip = 14;
   b[ip] = 0x45; b.writeUInt16BE(20 + l4len, ip + 2); b[ip + 8] = 64; b[ip + 9] = proto;
   b.set(fromClient ? CLIENT : SERVER, ip + 12); b.set(fromClient ? SERVER : CLIENT, ip + 16);
-  b.writeUInt16BE(fold(sum16(b, ip, ip + 20)), ip + 10);
+  b.writeUInt16BE(finishChecksum(sum16(b, ip, ip + 20)), ip + 10);
   const t = ip + 20;
   b.writeUInt16BE(sport, t); b.writeUInt16BE(dport, t + 2);
   const ck = l4(b, t);
   b.set(payload, t + (proto === 6 ? 20 : 8));
   const pseudo = sum16(b, ip + 12, ip + 20) + proto + l4len;
-  b.writeUInt16BE(fold(sum16(b, t, t + l4len, pseudo)) || (proto === 17 ? 0xffff : 0), ck);
+  b.writeUInt16BE(finishChecksum(sum16(b, t, t + l4len, pseudo)) || (proto === 17 ? 0xffff : 0), ck);
   return b;
 }
 
@@ -74,7 +70,7 @@ class Crafted {
       b.writeUInt16BE(id, 18);
       b.writeUInt16BE((at + cut < l4.length ? 0x2000 : 0) | (at / 8), 20);
       b.writeUInt16BE(0, 24);
-      b.writeUInt16BE(fold(sum16(b, 14, 34)), 24);
+      b.writeUInt16BE(finishChecksum(sum16(b, 14, 34)), 24);
       this.put(b);
     }
   }

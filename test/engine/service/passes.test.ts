@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { EngineClient } from '../../../main/engine/service/client';
 import type { Status } from '../../../main/api/types';
 import { tcpFrameBytes } from '../../lib/tcp-frame';
+import { pcapFile } from '../../lib/pcap';
 
 process.env.XDPSCOPE_CONFIG_DIR = mkdtempSync(join(tmpdir(), 'xs-config-'));
 const dir = mkdtempSync(join(tmpdir(), 'xs-passes-'));
@@ -24,19 +25,7 @@ const frameBytes = (i: number): Buffer =>
   tcpFrameBytes('198.18.0.1', '198.18.0.2', 1000 + (i % 5000), 80, i * 100, 0, 0x18, [], Buffer.from(`x${i % 97}`.padEnd(64, 'x')), 512);
 
 function writeCapture(path: string): void {
-  const parts: Buffer[] = [];
-  const hdr = Buffer.alloc(24);
-  hdr.writeUInt32LE(0xa1b2c3d4, 0); hdr.writeUInt16LE(2, 4); hdr.writeUInt16LE(4, 6);
-  hdr.writeUInt32LE(65535, 16); hdr.writeUInt32LE(1, 20);
-  parts.push(hdr);
-  for (let i = 0; i < PACKETS; i++) {
-    const f = frameBytes(i);
-    const r = Buffer.alloc(16);
-    r.writeUInt32LE(1_700_000_000 + Math.floor(i / 1000), 0); r.writeUInt32LE((i % 1000) * 1000, 4);
-    r.writeUInt32LE(f.length, 8); r.writeUInt32LE(f.length, 12);
-    parts.push(r, f);
-  }
-  writeFileSync(path, Buffer.concat(parts));
+  writeFileSync(path, pcapFile(Array.from({ length: PACKETS }, (_, i) => frameBytes(i))));
 }
 
 const capture = join(dir, 'many.pcap');

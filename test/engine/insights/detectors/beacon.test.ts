@@ -11,6 +11,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mulberry32 } from '../../../lib/rng';
+import { inetChecksum } from '../../../lib/checksum';
 import { SYN, Scenario, dnsQuery, dnsResponse, ipv4, tcp, udp } from '../craft';
 import { framesMatching, runScenario } from '../pipeline';
 
@@ -55,10 +56,7 @@ test('irregular browsing and an allowed regular poll raise nothing', async () =>
 /** An ICMP destination-unreachable (port) from `router` quoting the first 28 bytes of `quoted`. */
 function icmpUnreachable(router: string, to: string, quoted: number[]): number[] {
   const body = [3, 3, 0, 0, 0, 0, 0, 0, ...quoted.slice(0, 28)];
-  let sum = 0;
-  for (let i = 0; i < body.length; i += 2) sum += (body[i] << 8) | (body[i + 1] ?? 0);
-  while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
-  const c = ~sum & 0xffff;
+  const c = inetChecksum(body);
   body[2] = c >> 8; body[3] = c & 255;
   return ipv4(router, to, 1, body);
 }

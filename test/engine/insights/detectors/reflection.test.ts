@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MAC_A, MAC_B, Scenario, dnsQuery, dnsResponse, udp } from '../craft';
 import { assertFilterExact, runScenario } from '../pipeline';
+import { inetChecksum } from '../../../lib/checksum';
 
 const T0 = 1_760_000_000;
 
@@ -70,10 +71,8 @@ function fragments(packet: number[]): number[][] {
     const fo = (off / 8) | (more ? 0x2000 : 0);
     h[6] = fo >> 8; h[7] = fo & 255;
     h[10] = 0; h[11] = 0;
-    let sum = 0;
-    for (let i = 0; i < 20; i += 2) sum += (h[i] << 8) | h[i + 1];
-    while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
-    h[10] = (~sum >> 8) & 255; h[11] = ~sum & 255;
+    const c = inetChecksum(h);
+    h[10] = c >> 8; h[11] = c & 255;
     out.push([...h, ...part]);
   }
   return out;
