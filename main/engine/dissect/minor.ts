@@ -18,7 +18,6 @@ const KNOWN: Array<[string, string]> = [
   ['urlencoded-form', 'HTML Form URL Encoded'],
   ['media', 'Media Type'],
   ['mime_multipart', 'MIME Multipart Media Encapsulation'],
-  ['stp', 'Spanning Tree Protocol'],
   ['cdp', 'Cisco Discovery Protocol'],
 ];
 for (const [name, title] of KNOWN) declare(name, title, []);

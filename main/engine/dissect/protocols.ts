@@ -7,6 +7,7 @@ import './frame';
 import './link';
 import './ieee8021ad';
 import './llc';
+import './stp';
 import './arp';
 import './ipv4';
 import './ipv6';
