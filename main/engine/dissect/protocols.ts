@@ -8,6 +8,8 @@ import './link';
 import './ieee8021ad';
 import './llc';
 import './stp';
+import './eap';
+import './eapol';
 import './arp';
 import './ipv4';
 import './ipv6';
