@@ -75,6 +75,12 @@ declare('llc', 'Logical-Link Control', [
   ...Object.values(PID_FIELDS).map((n): [string, 'uint', string, typeof HEX16] => [n, 'uint', 'PID', HEX16]),
 ]);
 
+declare('basicxid', 'Logical-Link Control Basic Format XID', [
+  ['basicxid.llc.xid.format', 'uint', 'XID Format', { ...HEX8, valueNames: { 0x81: 'LLC basic format' } }],
+  ['basicxid.llc.xid.types', 'uint', 'LLC Types/Classes', HEX8],
+  ['basicxid.llc.xid.wsize', 'uint', 'Receive Window Size'],
+]);
+
 /** Info's "U, func=UI", "I, N(R)=1, N(S)=2", "S P, func=RR, N(R)=3"; the control value and its length. */
 function control(ctx: Ctx, l: ReturnType<Ctx['layer']>, off: number, end: number, response: boolean): [value: number, len: number] | null {
   const d = ctx.d;
@@ -156,7 +162,38 @@ export function dissectLlc(ctx: Ctx, st: State, off: number, end: number): void 
   if (o >= end) return;
   const next = isInformation(c) ? LLC_DSAP.get(dsap) : undefined;
   if (next !== undefined) { next(ctx, st, o, end); return; }
+  // an XID frame (with or without P/F) in 802.2's basic format
+  if ((c & 0xef) === 0xaf && ctx.d[o] === 0x81) { basicXid(ctx, o, end); return; }
   dissectData(ctx, o, end);
+}
+
+const XID_TYPES: Record<number, string> = {
+  1: 'Type 1 LLC (Class I LLC)', 2: 'Type 2 LLC', 3: 'Type 1 and Type 2 LLCs (Class II LLC)', 4: 'Type 3 LLC', 5: 'Type 1 and Type 3 LLCs (Class III LLC)',
+  6: 'Type 2 and Type 3 LLCs', 7: 'Type 1 and Type 2 and Type 3 LLCs (Class IV LLC)',
+};
+
+/** packet-llc.c dissect_basicxid: the format, the LLC types/classes and the receive window. */
+function basicXid(ctx: Ctx, off: number, end: number): void {
+  const d = ctx.d;
+  ctx.protocol = 'XID';
+  ctx.info = '';
+  const l = ctx.layer('basicxid', off, end - off);
+  // called as a function, not through a table: not a step of frame.protocols
+  ctx.protocols.pop();
+  ctx.add(l, 'basicxid.llc.xid.format', d[off], off, 1);
+  if (end - off < 3) {
+    if (end - off >= 2) {
+      const types = d[off + 1] & 0x1f;
+      ctx.add(l, 'basicxid.llc.xid.types', types, off + 1, 1);
+      ctx.info = `Basic Format; ${XID_TYPES[types] ?? `0x${types.toString(16).padStart(2, '0')}`}`;
+    }
+    ctx.boundsAt('basicxid', `XID information field cut short (${end - off} of 3 bytes)`, off, end - off);
+    return;
+  }
+  const types = d[off + 1] & 0x1f, wsize = d[off + 2] >> 1;
+  ctx.add(l, 'basicxid.llc.xid.types', types, off + 1, 1);
+  ctx.add(l, 'basicxid.llc.xid.wsize', wsize, off + 2, 1);
+  ctx.info = `Basic Format; ${XID_TYPES[types] ?? `0x${types.toString(16).padStart(2, '0')}`}; Window Size ${wsize}`;
 }
 
 /** packet-llc.c dissect_snap: an OUI and a PID; OUI 0 (and Cisco's 0xF8) mean the PID is an ethertype. */

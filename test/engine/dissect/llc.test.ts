@@ -9,7 +9,7 @@ import { dnsQuery, eth, ipv4, udp } from './packets';
 
 const FIELDS = ['frame.protocols', 'eth.len', 'llc.dsap', 'llc.dsap.sap', 'llc.dsap.ig', 'llc.ssap', 'llc.ssap.sap', 'llc.ssap.cr', 'llc.control',
   'llc.control.n_r', 'llc.control.n_s', 'llc.control.p', 'llc.control.f', 'llc.control.s_ftype', 'llc.control.u_modifier_cmd',
-  'llc.control.u_modifier_resp', 'llc.type', 'llc.oui', 'llc.pid', 'llc.cisco_pid', 'data.len', 'ip.src', 'dns.qry.name', 'eth.padding',
+  'llc.control.u_modifier_resp', 'basicxid.llc.xid.format', 'basicxid.llc.xid.types', 'basicxid.llc.xid.wsize', 'llc.type', 'llc.oui', 'llc.pid', 'llc.cisco_pid', 'data.len', 'ip.src', 'dns.qry.name', 'eth.padding',
   '_ws.col.Protocol', '_ws.col.Info', '_ws.malformed'];
 
 /** An 802.3 frame: the length field counts the LLC PDU; padded to the 60-byte minimum as on the wire. */
@@ -42,14 +42,16 @@ test('LLC: I, S and U control fields, SAP names and SNAP agree with tshark', { s
     dot3([0x86, 0x86, 0x43]),
     dot3([0x86, 0x86, 0x7f]),
     dot3([0x86, 0x87, 0x87, 9, 9, 9]),
+    // XID in the basic format (command and response, with P/F), and one cut inside it
+    dot3([0x00, 0x01, 0xbf, 0x81, 0x01, 0x00]),
+    dot3([0x86, 0x87, 0xaf, 0x81, 0x03, 0x0e]),
+    eth(5, [0x86, 0x86, 0xaf, 0x81, 0x01]),
     // an unknown SAP pair in hex, UI with a payload
     dot3([0x12, 0x34, 0x03, 0xde, 0xad]),
     // SNAP cut inside its OUI/PID
     dot3([0xaa, 0xaa, 0x03, 0x00, 0x00], false),
     // only the SAPs: the control byte is missing
     eth(2, [0x42, 0x42]),
-    // a length past the frame's end
-    eth(200, [0x86, 0x86, 0x03, 1, 2, 3]),
   ];
   const r = craftedAgrees('llc', f, [...FIELDS, 'llc.control.ftype'], { seed: ['llc', 0x802] });
   assert.equal(r.theirs[0][FIELDS.indexOf('_ws.col.Info')], 'U, func=UI; SNAP, OUI 0x000000 (Officially Xerox, but 0:0:0:0:0:0 is more common), PID 0x1234');
