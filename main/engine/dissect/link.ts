@@ -271,17 +271,21 @@ function pppoeSession(ctx: Ctx, st: State, off: number, end: number): number {
 function vlan(ctx: Ctx, st: State, off: number, end: number): number {
   const d = ctx.d;
   const v = ctx.layer('vlan', off, Math.min(4, end - off));
-  if (end - off < 4) {
+  if (end - off < 2) {
     ctx.malformedAt('vlan', `802.1Q tag cut short (${end - off} of 4 bytes)`, off, end - off);
     return end;
   }
   const tci = u16(d, off);
-  // packet-vlan.c sets the columns before it reads the type
+  // packet-vlan.c sets the columns and adds the TCI's fields before it reads the type
   ctx.protocol = 'VLAN';
   ctx.info = `PRI: ${tci >> 13}  DEI: ${(tci >> 12) & 1}  ID: ${tci & 0xfff}`;
   ctx.add(v, 'vlan.priority', tci >> 13, off, 2);
   ctx.add(v, 'vlan.dei', (tci & 0x1000) !== 0, off, 2);
   ctx.add(v, 'vlan.id', tci & 0xfff, off, 2);
+  if (end - off < 4) {
+    ctx.boundsAt('vlan', `802.1Q tag cut short (${end - off} of 4 bytes)`, off, end - off);
+    return end;
+  }
   const type = u16(d, off + 2);
   if (type <= 1500) {
     ctx.add(v, 'vlan.len', type, off + 2, 2);

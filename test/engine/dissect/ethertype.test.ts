@@ -28,10 +28,11 @@ test('ethertype: unknown and named types, VLAN tags and VXLAN inner frames set t
     pad(eth(0x8100, [...tag(0x0007, 0x8100), ...tag(0x0008, 0x1234), 1])), // two tags
     pad(eth(0x8100, [...tag(0x000a, 0x0006), 0x86, 0x86, 0x03, 0, 0, 0])), // a tag with a length: LLC behind it
     eth(0x8100, [0x00]), // tag cut short
+    eth(0x8100, [0x20, 0x07, 0x08]), // tag cut after its TCI: the columns are set
     pad(eth(0x0800, ipv4('198.18.0.1', '198.18.0.2', 17, udp(50000, 4789, vxlan(inner(0x1234, Array(40).fill(0))))))),
     pad(eth(0x0800, ipv4('198.18.0.1', '198.18.0.2', 17, udp(50000, 4789, vxlan(inner(0x8100, [...tag(0x0009, 0x4321), 7, 7, 7])))))),
   ];
   const r = craftedAgrees('ethertype', f, FIELDS, { seed: ['ethertype', 0x8100] });
   assert.equal(r.theirs[4][FIELDS.indexOf('_ws.col.Info')], 'PRI: 0  DEI: 0  ID: 5');
-  assert.equal(r.theirs[9][FIELDS.indexOf('_ws.col.Protocol')], '0x1234');
+  assert.equal(r.theirs[10][FIELDS.indexOf('_ws.col.Protocol')], '0x1234');
 });
