@@ -2,9 +2,10 @@
 // BSD NULL/LOOP and raw IP, plus the ethertype dispatch (with 802.1Q/QinQ).
 import { LinkType } from '../types';
 import { Ctx, FieldNode, fieldGroup } from './context';
-import { declare, HEX16, HEX8, treeLine } from './fields';
+import { declare, HEX16, treeLine } from './fields';
 import { dissectData } from './data';
-import { nameOnly } from './data';
+import { dissectLlc } from './llc';
+import { ETHERTYPE_NAMES } from './ethertypes';
 import { dissectPpp } from './tunnel';
 import type { State } from './state';
 import * as tables from './tables';
@@ -42,11 +43,6 @@ declare('eth', 'Ethernet II', [
   ['eth.padding', 'bytes', 'Padding'],
   ['eth.trailer', 'bytes', 'Trailer'],
 ]);
-declare('llc', 'Logical-Link Control', [
-  ['llc.dsap', 'uint', 'DSAP', HEX8],
-  ['llc.ssap', 'uint', 'SSAP', HEX8],
-  ['llc.control', 'uint', 'Control field', HEX8],
-]);
 declare('sll', 'Linux cooked capture', [
   ['sll.pkttype', 'uint', 'Packet type', { valueNames: { 0: 'Unicast to us', 1: 'Broadcast', 2: 'Multicast', 3: 'Unicast to another host', 4: 'Sent by us' } }],
   ['sll.hatype', 'uint', 'Link-layer address type'],
@@ -57,10 +53,6 @@ declare('sll', 'Linux cooked capture', [
   ['sll.etype', 'uint', 'Protocol', HEX16],
   ['sll.trailer', 'bytes', 'Trailer'],
   ['sll.ltype', 'uint', 'Protocol', HEX16],
-]);
-declare('llc', 'Logical-Link Control', [
-  ['llc.oui', 'uint', 'Organization Code', { base: 'hex', hexDigits: 6 }],
-  ['llc.pid', 'uint', 'PID', HEX16],
 ]);
 declare('mpls', 'MultiProtocol Label Switching Header', [
   ['mpls.label', 'uint', 'MPLS Label'],
@@ -185,7 +177,7 @@ export function dissectEth(ctx: Ctx, st: State, off: number, end: number): void 
     // IEEE 802.3 length + LLC
     ctx.add(eth, 'eth.len', type, off + 12, 2);
     const payEnd = Math.min(end, off + 14 + type);
-    llc(ctx, st, off + 14, payEnd);
+    dissectLlc(ctx, st, off + 14, payEnd);
     trailer(ctx, eth, payEnd, end);
     return;
   }
@@ -217,33 +209,6 @@ function trailer(ctx: Ctx, eth: FieldNode, used: number, end: number, trailerNam
   }
 }
 
-function llc(ctx: Ctx, st: State, off: number, end: number): void {
-  const d = ctx.d;
-  const l = ctx.layer('llc', off, Math.min(3, Math.max(0, end - off)));
-  if (end - off < 3) {
-    ctx.malformedAt('llc', 'LLC header cut short', off, Math.max(0, end - off));
-    return;
-  }
-  ctx.add(l, 'llc.dsap', d[off], off, 1);
-  ctx.add(l, 'llc.ssap', d[off + 1], off + 1, 1);
-  ctx.add(l, 'llc.control', d[off + 2], off + 2, 1);
-  ctx.setSummary('LLC', `I, N(R)=${d[off + 2] >> 1}`);
-  const dsap = d[off], ssap = d[off + 1];
-  if (dsap === 0x42 && ssap === 0x42) { nameOnly(ctx, 'stp', 'STP', off + 3, end, 'Spanning Tree'); return; }
-  if (dsap === 0xaa && ssap === 0xaa && end - off >= 8) {
-    // SNAP: an OUI and a protocol id; OUI 0 means the id is an ethertype
-    const oui = (d[off + 3] << 16) | (d[off + 4] << 8) | d[off + 5], pid = u16(d, off + 6);
-    ctx.add(l, 'llc.oui', oui, off + 3, 3);
-    ctx.add(l, 'llc.pid', pid, off + 6, 2);
-    l.len = 8;
-    if (oui === 0) { ethertype(ctx, st, pid, off + 8, end, false); return; }
-    if (oui === 0x00000c && pid === 0x2000) { nameOnly(ctx, 'cdp', 'CDP', off + 8, end, 'Cisco Discovery Protocol'); return; }
-    dissectData(ctx, off + 8, end);
-    return;
-  }
-  if (end > off + 3) dissectData(ctx, off + 3, end);
-}
-
 /**
  * Dispatches on an ethertype; returns the end of the bytes the payload
  * protocol claimed (so the Ethernet layer can mark padding/trailer).
@@ -253,11 +218,16 @@ export function ethertype(ctx: Ctx, st: State, type: number, off: number, end: n
   if (pseudo) ctx.protocols.push('ethertype');
   const next = ETHERTYPE.get(type);
   if (next !== undefined) return next(ctx, st, off, end) ?? end;
+  const parent = ctx.protocols[ctx.protocols.length - 2];
   dissectData(ctx, off, end);
-  const hex = `0x${type.toString(16).padStart(4, '0')}`;
-  // packet-ethertype.c names an unknown type in Protocol and leaves the Info a tag before it set
-  if (!ctx.protocol) ctx.setSummary(hex, 'Ethernet II');
-  else if (pseudo) ctx.protocol = hex;
+  // SNAP hands its PID to the ethertype table itself: no column changes there
+  if (!pseudo) return end;
+  // packet-ethertype.c: Protocol is the type in hex; Info its name when it has
+  // one, else what the layer in front set (Ethernet's "Ethernet II", a tag's "PRI: …")
+  ctx.protocol = `0x${type.toString(16).padStart(4, '0')}`;
+  const name = ETHERTYPE_NAMES[type];
+  if (name !== undefined) ctx.info = name;
+  else if (parent === 'eth') ctx.info = 'Ethernet II';
   return end;
 }
 
@@ -301,18 +271,25 @@ function pppoeSession(ctx: Ctx, st: State, off: number, end: number): number {
 function vlan(ctx: Ctx, st: State, off: number, end: number): number {
   const d = ctx.d;
   const v = ctx.layer('vlan', off, Math.min(4, end - off));
-  if (end - off < 4) {
+  if (end - off < 2) {
     ctx.malformedAt('vlan', `802.1Q tag cut short (${end - off} of 4 bytes)`, off, end - off);
     return end;
   }
   const tci = u16(d, off);
+  // packet-vlan.c sets the columns and adds the TCI's fields before it reads the type
+  ctx.protocol = 'VLAN';
+  ctx.info = `PRI: ${tci >> 13}  DEI: ${(tci >> 12) & 1}  ID: ${tci & 0xfff}`;
   ctx.add(v, 'vlan.priority', tci >> 13, off, 2);
   ctx.add(v, 'vlan.dei', (tci & 0x1000) !== 0, off, 2);
   ctx.add(v, 'vlan.id', tci & 0xfff, off, 2);
+  if (end - off < 4) {
+    ctx.boundsAt('vlan', `802.1Q tag cut short (${end - off} of 4 bytes)`, off, end - off);
+    return end;
+  }
   const type = u16(d, off + 2);
   if (type <= 1500) {
     ctx.add(v, 'vlan.len', type, off + 2, 2);
-    llc(ctx, st, off + 4, Math.min(end, off + 4 + type));
+    dissectLlc(ctx, st, off + 4, Math.min(end, off + 4 + type));
     return Math.min(end, off + 4 + type);
   }
   ctx.add(v, 'vlan.etype', type, off + 2, 2);
@@ -334,7 +311,7 @@ function sllPayload(ctx: Ctx, st: State, l: FieldNode, proto: number, protoOff: 
   if (proto <= 1500) {
     ctx.add(l, 'sll.ltype', proto, protoOff, 2);
     // 0x0004: 802.2 LLC frames; anything else is shown as data
-    if (proto === 4) llc(ctx, st, off, end);
+    if (proto === 4) dissectLlc(ctx, st, off, end);
     else dissectData(ctx, off, end);
     return;
   }

@@ -6,6 +6,10 @@
 import './frame';
 import './link';
 import './ieee8021ad';
+import './llc';
+import './stp';
+import './eap';
+import './eapol';
 import './arp';
 import './ipv4';
 import './ipv6';

@@ -144,6 +144,10 @@ export class HeuristicList {
 }
 
 export const ETHERTYPE = new DissectorTable('ethertype');
+/** LLC I and UI frames by DSAP (tshark's llc.dsap table) */
+export const LLC_DSAP = new DissectorTable('llc.dsap');
+/** SNAP payloads by OUI × 0x10000 + PID (the per-OUI PID tables of packet-llc.c), OUI 0 aside: that PID is an ethertype */
+export const LLC_SNAP = new DissectorTable('llc.snap');
 export const IP_PROTO = new DissectorTable('ip.proto');
 export const PPP_PROTOCOL = new DissectorTable('ppp.protocol');
 /**
