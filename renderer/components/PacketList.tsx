@@ -46,6 +46,8 @@ const GRID_COLUMNS: ColDef<Row>[] = COLUMNS.map((c: ColumnDef) => {
 });
 
 const ROW_HEIGHT = 22;
+/** Shortest time between two refreshes of a growing list (5 a second). */
+const REFRESH_MS = 200;
 /** How far ahead of the rendered rows a scroll fetches: a couple of fast wheel ticks (~140 rows each). */
 const PREFETCH_ROWS = 400;
 const lightTheme = themeQuartz.withPart(colorSchemeLight).withParams({ fontSize: 12, rowHeight: ROW_HEIGHT, headerHeight: 28, spacing: 4 });
@@ -68,6 +70,9 @@ export function PacketList() {
   const pointerDown = useRef(false);
   const lastRefresh = useRef(0);
   const refreshTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  /** row requests not yet answered, and whether a refresh waits for them (see resync) */
+  const inFlight = useRef(0);
+  const refreshWaiting = useRef(false);
   const [menu, setMenu] = useState<MenuTarget | null>(null);
   const [following, setFollowing] = useState(true);
   const [chooser, setChooser] = useState(false);
@@ -100,19 +105,38 @@ export function PacketList() {
             sortKey.current = key;
             await api.call('setSort', { column: sm ? (sm.colId as ColumnId) : null, desc: sm?.sort === 'desc' });
           }
-          const b = await api.call('getRows', { start: p.startRow, count: p.endRow - p.startRow });
+          inFlight.current++;
+          let b;
+          try {
+            b = await api.call('getRows', { start: p.startRow, count: p.endRow - p.startRow });
+          } finally {
+            inFlight.current--;
+          }
           fetchedGen.current = b.generation;
           p.successCallback(blockToRows(b), b.total);
         } catch (e) {
           p.failCallback();
           store.getState().reportError(e, 'rows');
         }
+        // the refresh that waited for these rows (resync) runs once they are shown
+        if (inFlight.current === 0 && refreshWaiting.current && gridRef.current) {
+          refreshWaiting.current = false;
+          refreshSoon(gridRef.current);
+        }
       })();
     },
   }), [api, store]);
 
-  /** Sets the grid's row count from the latest status (not one a timer was scheduled under), refetches, follows the tail. */
+  /**
+   * Sets the grid's row count from the latest status (not one a timer was scheduled under), refetches, follows the tail.
+   * Never while rows are being fetched: a refresh bumps every cached block's version and AG Grid
+   * drops an answer loaded under an older one, so refreshing more often than a request's round
+   * trip (a busy engine, a slow link) threw every answer away and the list stayed on its old rows
+   * (or blank) for as long as packets kept coming. The refresh waits for the answers instead, and
+   * the list updates once per round trip, at most every REFRESH_MS.
+   */
   const resync = (g: GridApi<Row>): void => {
+    if (inFlight.current > 0) { refreshWaiting.current = true; return; }
     const st = statusRef.current;
     lastRefresh.current = Date.now();
     g.setRowCount(st.displayed, st.state !== 'capturing' && st.state !== 'loading');
@@ -123,11 +147,24 @@ export function PacketList() {
     }
   };
 
+  /** resync now, or when REFRESH_MS have passed since the last one */
+  const refreshSoon = (g: GridApi<Row>): void => {
+    const run = () => {
+      refreshTimer.current = null;
+      resync(g);
+    };
+    const wait = REFRESH_MS - (Date.now() - lastRefresh.current);
+    if (wait <= 0) run();
+    else if (!refreshTimer.current) refreshTimer.current = setTimeout(run, wait);
+  };
+
   // Generation changed (filter/sort/new source): refetch. Count grew (live/loading): extend, refresh the tail.
   useEffect(() => {
     const g = gridRef.current;
     if (!g) return;
     if (status.generation !== fetchedGen.current) {
+      // rows in flight would be dropped by this refresh (see resync): let them land, then resync
+      if (inFlight.current > 0) { refreshWaiting.current = true; return; }
       fetchedGen.current = status.generation;
       g.refreshInfiniteCache();
       if (status.displayed === 0) g.setRowCount(0, false);
@@ -138,16 +175,7 @@ export function PacketList() {
       }
       return;
     }
-    const count = g.getDisplayedRowCount();
-    if (status.displayed !== count) {
-      const run = () => {
-        refreshTimer.current = null;
-        resync(g);
-      };
-      const wait = 200 - (Date.now() - lastRefresh.current);
-      if (wait <= 0) run();
-      else if (!refreshTimer.current) refreshTimer.current = setTimeout(run, wait);
-    }
+    if (status.displayed !== g.getDisplayedRowCount()) refreshSoon(g);
   }, [status]);
 
   useEffect(() => () => { if (refreshTimer.current) clearTimeout(refreshTimer.current); }, []);
