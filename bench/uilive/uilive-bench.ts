@@ -56,12 +56,12 @@ const OUT = join(ROOT, 'test-output', 'bench');
 const HELPER = join(ROOT, 'helper', 'xdpscope-helper');
 
 /** What the page measured since the last collection (cleared on collection, so the page's own heap stays flat). */
-interface PageBatch { frames: number[]; updates: number[]; long: number[]; tail: number; rows: number; following: boolean; bar: { dropped: string; droppedTitle: string; captured: string; evicted: string; state: string } }
+interface PageBatch { frames: number[]; updates: number[]; long: number[]; blank: number; tail: number; rows: number; following: boolean; bar: { dropped: string; droppedTitle: string; captured: string; evicted: string; state: string } }
 
 /** Installed once: rAF loop (frame interval, rendered rows changed?), long-task observer. */
 function instrument(): void {
   const w = window as any;
-  const m = (w.__uilive = { frames: [] as number[], updates: [] as number[], long: [] as number[] });
+  const m = (w.__uilive = { frames: [] as number[], updates: [] as number[], long: [] as number[], blank: 0 });
   try {
     new PerformanceObserver((l) => { for (const e of l.getEntries()) m.long.push(e.startTime, e.duration); }).observe({ type: 'longtask' });
   } catch { /* no long-task timing here */ }
@@ -70,9 +70,14 @@ function instrument(): void {
     m.frames.push(t, t - last);
     last = t;
     // the rows on screen, by number and text: a change is a list update the user sees
-    let key = '';
-    for (const r of document.querySelectorAll('[data-testid=packet-list] .ag-row')) key += `${r.getAttribute('row-index')}:${r.textContent}|`;
+    let key = '', numbered = false;
+    for (const r of document.querySelectorAll('[data-testid=packet-list] .ag-row')) {
+      key += `${r.getAttribute('row-index')}:${r.textContent}|`;
+      numbered ||= !!r.querySelector('[col-id=number]')?.textContent;
+    }
     if (key !== lastKey) { m.updates.push(t); lastKey = key; }
+    // a list with packets but no row drawn with its data (rows still loading): the user sees a blank list
+    if (!numbered && /Displayed: [1-9]/.test(document.querySelector('[data-testid=statusbar] [data-k=displayed]')?.textContent ?? '')) m.blank++;
     requestAnimationFrame(tick);
   };
   requestAnimationFrame(tick);
@@ -80,8 +85,8 @@ function instrument(): void {
 
 function collect(): PageBatch {
   const m = (window as any).__uilive;
-  const out = { frames: m.frames, updates: m.updates, long: m.long };
-  m.frames = []; m.updates = []; m.long = [];
+  const out = { frames: m.frames, updates: m.updates, long: m.long, blank: m.blank };
+  m.frames = []; m.updates = []; m.long = []; m.blank = 0;
   const text = (k: string) => document.querySelector(`[data-testid=statusbar] [data-k=${k}]`)?.textContent ?? '';
   const nums = [...document.querySelectorAll('[data-testid=packet-list] .ag-row [col-id=number]')].map((c) => Number(c.textContent)).filter((n) => n > 0);
   return {
@@ -103,7 +108,7 @@ function barFigures(b: PageBatch['bar']): { captured: number; evicted: number; d
   };
 }
 
-interface Sample { t: number; part: 'follow' | 'scrolled'; rssMB: number; helperRssMB: number; heapMB: number; mainBusy: number; serverCpu: number; updates: number; frames: number[]; long: number[]; inView: number; evicted: number; seen: number; dropped: number; behind: boolean; lag: number; following: boolean; barOk: boolean; barWhy: string; load: string }
+interface Sample { t: number; part: 'follow' | 'scrolled'; rtts: number[]; blank: number; rssMB: number; helperRssMB: number; heapMB: number; mainBusy: number; serverCpu: number; updates: number; frames: number[]; long: number[]; inView: number; evicted: number; seen: number; dropped: number; behind: boolean; lag: number; following: boolean; barOk: boolean; barWhy: string; load: string }
 
 async function mainThreadMs(cdp: CDPSession): Promise<number> {
   const { metrics } = (await cdp.send('Performance.getMetrics')) as { metrics: Array<{ name: string; value: number }> };
@@ -153,12 +158,24 @@ async function main(): Promise<void> {
     page.on('pageerror', (e) => pageErrors.push(e.message));
     page.on('dialog', (d) => void d.accept());
     // the engine's status pushes, as the page receives them
+    // and the rows it asks for: each getRows request's round trip (sent → answer received)
     let engine: Status | null = null, pushes = 0;
-    page.on('websocket', (ws) => ws.on('framereceived', ({ payload }) => {
-      if (typeof payload === 'string') return;
-      const msg = decodeMessage(new Uint8Array(payload)) as { event?: string; data?: Status };
-      if (msg.event === 'status' && msg.data) { engine = msg.data; pushes++; }
-    }));
+    const asked = new Map<number, number>();
+    let rtts: number[] = [];
+    page.on('websocket', (ws) => {
+      ws.on('framesent', ({ payload }) => {
+        if (typeof payload === 'string') return;
+        const msg = decodeMessage(new Uint8Array(payload)) as { id?: number; method?: string };
+        if (msg.method === 'getRows' && typeof msg.id === 'number') asked.set(msg.id, Date.now());
+      });
+      ws.on('framereceived', ({ payload }) => {
+        if (typeof payload === 'string') return;
+        const msg = decodeMessage(new Uint8Array(payload)) as { id?: number; event?: string; data?: Status };
+        if (msg.event === 'status' && msg.data) { engine = msg.data; pushes++; }
+        const t = typeof msg.id === 'number' ? asked.get(msg.id) : undefined;
+        if (t !== undefined) { rtts.push(Date.now() - t); asked.delete(msg.id!); }
+      });
+    });
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Performance.enable');
     await page.goto(served.url);
@@ -204,16 +221,17 @@ async function main(): Promise<void> {
       }
       for (const u of b.updates) updates.push({ t: u, part });
       const s: Sample = {
-        t: Math.round((now - t0) / 1000), part, rssMB: Math.round(rssMB(served!.proc.pid!)), helperRssMB: Math.round(treeRssMB(served!.proc.pid!) - rssMB(served!.proc.pid!)),
+        t: Math.round((now - t0) / 1000), part, rtts, blank: b.blank, rssMB: Math.round(rssMB(served!.proc.pid!)), helperRssMB: Math.round(treeRssMB(served!.proc.pid!) - rssMB(served!.proc.pid!)),
         heapMB: +(heap.usedSize / 1048576).toFixed(1), mainBusy: (busy - busy0) / (now - at0), serverCpu: (cpu - cpu0) / (now - at0),
         updates: b.updates.length / ((now - at0) / 1000), frames: b.frames.filter((_, i) => i % 2 === 1), long: b.long.filter((_, i) => i % 2 === 1),
         inView: e?.captured ?? 0, evicted: e?.evicted ?? 0, seen: e?.seen ?? 0, dropped: e?.dropped ?? 0, behind: e?.behind ?? false,
         lag: e ? e.captured + (e.evicted ?? 0) - b.tail : 0, following: b.following, barOk: why === '', barWhy: why, load: load(),
       };
       samples.push(s);
+      rtts = [];
       prevEngine = e; busy0 = busy; cpu0 = cpu; at0 = now;
       console.log(`t=${s.t}s ${s.part}: server RSS ${s.rssMB} MB (helper ${s.helperRssMB}), JS heap ${s.heapMB} MB; view ${s.inView}, evicted ${s.evicted}, seen ${s.seen}, dropped ${s.dropped}${s.behind ? ' (behind)' : ''}; `
-        + `list updates ${s.updates.toFixed(1)}/s, frames p50 ${pct(s.frames, 50).toFixed(1)} p95 ${pct(s.frames, 95).toFixed(1)} ms, long tasks ${s.long.length}; main thread busy ${(100 * s.mainBusy).toFixed(0)}%, server CPU ${(100 * s.serverCpu).toFixed(0)}%; `
+        + `list updates ${s.updates.toFixed(1)}/s (getRows ${(s.rtts.length / sampleS).toFixed(1)}/s, round trip p50 ${pct(s.rtts, 50)} ms), frames p50 ${pct(s.frames, 50).toFixed(1)} p95 ${pct(s.frames, 95).toFixed(1)} ms${s.blank ? ` (${s.blank} with the list blank)` : ''}, long tasks ${s.long.length}; main thread busy ${(100 * s.mainBusy).toFixed(0)}%, server CPU ${(100 * s.serverCpu).toFixed(0)}%; `
         + `tail lag ${s.lag} packets${s.following ? '' : ' (not following)'}${s.barOk ? '' : `; STATUS BAR: ${s.barWhy}`}; load ${s.load}`);
     };
     let scrolling: Promise<void> | null = null;
@@ -291,7 +309,11 @@ async function main(): Promise<void> {
       const sorted = [...ups].sort((a, b) => a - b);
       console.log(`${p === 'follow' ? 'following the tail' : 'scrolled up (reading older rows)'}: ${ss.length} samples`);
       console.log(`  list updates per second (1 s windows): min ${sorted[0] ?? '-'}, median ${sorted[sorted.length >> 1] ?? '-'}, max ${sorted[sorted.length - 1] ?? '-'} over ${ups.length} s; windows below 5: ${ups.filter((u) => u < 5).length}`);
+      const blank = ss.reduce((a, s) => a + s.blank, 0);
       console.log(`  frames: p50 ${pct(frames, 50).toFixed(1)} ms, p95 ${pct(frames, 95).toFixed(1)} ms over ${frames.length} frames; ${vsyncHistogram(frames)}`);
+      console.log(`  frames with the list blank (packets displayed, no row drawn with its data): ${blank} (${((100 * blank) / Math.max(1, frames.length)).toFixed(1)}%)`);
+      const rt = ss.flatMap((s) => s.rtts);
+      console.log(`  getRows: ${rt.length} answered (${(rt.length / ss.length / sampleS).toFixed(1)}/s), round trip p50 ${pct(rt, 50)} ms, p95 ${pct(rt, 95)} ms`);
       console.log(`  long tasks: ${long.length} (${Math.round(long.reduce((a, b) => a + b, 0))} ms, longest ${Math.round(Math.max(0, ...long))} ms); renderer main thread busy ${(100 * ss.reduce((a, s) => a + s.mainBusy, 0) / ss.length).toFixed(0)}%`);
       console.log(`  tail lag (packets between the engine's newest and the newest row on screen): median ${pct(ss.map((s) => s.lag), 50)}; samples not following: ${ss.filter((s) => !s.following).length}`);
       console.log(`  status bar behind the engine: ${ss.filter((s) => !s.barOk).length} of ${ss.length} samples; engine behind in ${ss.filter((s) => s.behind).length}`);
@@ -305,7 +327,7 @@ async function main(): Promise<void> {
     console.log(`server RSS:         ${samples[samples.length - 1]?.rssMB ?? NaN} MB at the end of the generator (engine worker included)`);
     console.log(`renderer JS heap:   ${heapEnd.toFixed(1)} MB after GC at the end`);
     console.log(`page errors: ${pageErrors.length ? pageErrors.join('; ') : 'none'}`);
-    writeFileSync(join(OUT, 'uilive.json'), JSON.stringify({ minutes, cap, threads, sent, secs, final: fin, bar, samples: samples.map(({ frames: _f, long: _l, ...s }) => s) }, null, 2) + '\n');
+    writeFileSync(join(OUT, 'uilive.json'), JSON.stringify({ minutes, cap, threads, sent, secs, final: fin, bar, samples: samples.map(({ frames: _f, long: _l, rtts: _r, ...s }) => s) }, null, 2) + '\n');
   } finally {
     await browser?.close().catch(() => undefined);
     await served?.stop().catch(() => undefined);
