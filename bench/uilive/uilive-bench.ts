@@ -279,8 +279,9 @@ async function main(): Promise<void> {
 
     // Stop, as the user does; the engine's final status comes after the helper's last counters
     await page.getByRole('button', { name: /Stop/ }).click();
-    await statusMatches(page, 'state', /done/, 120_000);
-    for (let i = 0; i < 100 && (engine as Status | null)?.state !== 'done'; i++) await page.waitForTimeout(100);
+    const stopped = await statusMatches(page, 'state', /done|error/, 120_000);
+    for (let i = 0; i < 100 && !/done|error/.test((engine as Status | null)?.state ?? ''); i++) await page.waitForTimeout(100);
+    if (/error/.test(stopped)) console.log(`STOP ENDED IN AN ERROR: ${JSON.stringify((engine as Status | null)?.error)}; the banner says ${JSON.stringify(await page.locator('.banner').allTextContents().catch(() => []))}`);
     await page.waitForTimeout(1000); // the last push rendered
     const fin = engine as Status | null;
     const bar = barFigures(((await page.evaluate(collect)) as PageBatch).bar);

@@ -73,6 +73,8 @@ export function PacketList() {
   /** row requests not yet answered, and whether a refresh waits for them (see resync) */
   const inFlight = useRef(0);
   const refreshWaiting = useRef(false);
+  /** the tail row a follow-the-tail scroll waits to have loaded (see followTail) */
+  const tailWaiting = useRef<number | null>(null);
   const [menu, setMenu] = useState<MenuTarget | null>(null);
   const [following, setFollowing] = useState(true);
   const [chooser, setChooser] = useState(false);
@@ -114,6 +116,15 @@ export function PacketList() {
           }
           fetchedGen.current = b.generation;
           p.successCallback(blockToRows(b), b.total);
+          // the tail these rows hold is loaded now: it can come on screen drawn (followTail)
+          const t = tailWaiting.current;
+          if (t !== null && p.startRow <= t && t < p.endRow && gridRef.current) {
+            tailWaiting.current = null;
+            if (follow.current && b.total > 0) {
+              programmaticScroll.current = Date.now();
+              gridRef.current.ensureIndexVisible(Math.min(t, b.total - 1), 'bottom');
+            }
+          }
         } catch (e) {
           p.failCallback();
           store.getState().reportError(e, 'rows');
@@ -141,10 +152,23 @@ export function PacketList() {
     lastRefresh.current = Date.now();
     g.setRowCount(st.displayed, st.state !== 'capturing' && st.state !== 'loading');
     g.refreshInfiniteCache();
-    if (follow.current && st.mode === 'live' && st.displayed > 0) {
-      programmaticScroll.current = Date.now();
-      g.ensureIndexVisible(st.displayed - 1, 'bottom');
-    }
+    if (follow.current && st.mode === 'live' && st.displayed > 0) followTail(g, st.displayed - 1);
+  };
+
+  /**
+   * Brings the last row on screen once it can be drawn. A busy capture's tail moves into blocks
+   * not yet loaded at every refresh: scrolling there at once showed a list of empty rows until
+   * the block came (about half of all frames at the generator's top rate, bench/uilive). Asking
+   * for the row creates and queues its block (and, after a refresh, lets AG Grid drop the cached
+   * blocks nobody sees instead of reloading them all first); the scroll waits for its rows, and
+   * meanwhile the rows already drawn stay.
+   */
+  const followTail = (g: GridApi<Row>, last: number): void => {
+    programmaticScroll.current = Date.now();
+    if (g.getDisplayedRowAtIndex(last)?.data) {
+      tailWaiting.current = null;
+      g.ensureIndexVisible(last, 'bottom');
+    } else tailWaiting.current = last;
   };
 
   /** resync now, or when REFRESH_MS have passed since the last one */
@@ -168,11 +192,8 @@ export function PacketList() {
       fetchedGen.current = status.generation;
       g.refreshInfiniteCache();
       if (status.displayed === 0) g.setRowCount(0, false);
-      else if (follow.current && status.mode === 'live') {
-        // a rebuilt list (the capture stopping, say) keeps following its tail
-        programmaticScroll.current = Date.now();
-        g.ensureIndexVisible(status.displayed - 1, 'bottom');
-      }
+      // a rebuilt list (the capture stopping, say) keeps following its tail
+      else if (follow.current && status.mode === 'live') followTail(g, status.displayed - 1);
       return;
     }
     if (status.displayed !== g.getDisplayedRowCount()) refreshSoon(g);
