@@ -46,6 +46,8 @@ const GRID_COLUMNS: ColDef<Row>[] = COLUMNS.map((c: ColumnDef) => {
 });
 
 const ROW_HEIGHT = 22;
+/** Rows per block the grid fetches at once (see cacheBlockSize). */
+const BLOCK_ROWS = 1000;
 /** Shortest time between two refreshes of a growing list (5 a second). */
 const REFRESH_MS = 200;
 /** How far ahead of the rendered rows a scroll fetches: a couple of fast wheel ticks (~140 rows each). */
@@ -73,6 +75,8 @@ export function PacketList() {
   /** row requests not yet answered, and whether a refresh waits for them (see resync) */
   const inFlight = useRef(0);
   const refreshWaiting = useRef(false);
+  /** the list generation the cached blocks were last refreshed under (see resync) */
+  const refreshedGen = useRef(-1);
   /** the tail row a follow-the-tail scroll waits to have loaded (see followTail) */
   const tailWaiting = useRef<number | null>(null);
   const [menu, setMenu] = useState<MenuTarget | null>(null);
@@ -147,11 +151,20 @@ export function PacketList() {
    * the list updates once per round trip, at most every REFRESH_MS.
    */
   const resync = (g: GridApi<Row>): void => {
-    if (inFlight.current > 0) { refreshWaiting.current = true; return; }
     const st = statusRef.current;
+    // A list that only grew keeps its packets where they were: rows loaded stay right, and only
+    // a block loaded short of the new rows (the old last one) needs them again. Reloading every
+    // cached block at each growth cost a round trip per block before the tail's (bench/uilive).
+    const count = g.getDisplayedRowCount();
+    const shortBlock = st.displayed > count && count % BLOCK_ROWS !== 0 && g.getCacheBlockState()[Math.floor((count - 1) / BLOCK_ROWS)] !== undefined;
+    const refetch = st.generation !== refreshedGen.current || shortBlock;
+    if (refetch && inFlight.current > 0) { refreshWaiting.current = true; return; }
     lastRefresh.current = Date.now();
     g.setRowCount(st.displayed, st.state !== 'capturing' && st.state !== 'loading');
-    g.refreshInfiniteCache();
+    if (refetch) {
+      refreshedGen.current = st.generation;
+      g.refreshInfiniteCache();
+    }
     if (follow.current && st.mode === 'live' && st.displayed > 0) followTail(g, st.displayed - 1);
   };
 
@@ -190,6 +203,7 @@ export function PacketList() {
       // rows in flight would be dropped by this refresh (see resync): let them land, then resync
       if (inFlight.current > 0) { refreshWaiting.current = true; return; }
       fetchedGen.current = status.generation;
+      refreshedGen.current = status.generation;
       g.refreshInfiniteCache();
       if (status.displayed === 0) g.setRowCount(0, false);
       // a rebuilt list (the capture stopping, say) keeps following its tail
@@ -241,7 +255,7 @@ export function PacketList() {
       datasource,
       // a fling crosses ~140 rows per wheel tick: 1000-row blocks mean far fewer requests and
       // fewer stub rows rendered twice (loading, then loaded); 10 blocks bound the cache
-      cacheBlockSize: 1000,
+      cacheBlockSize: BLOCK_ROWS,
       maxBlocksInCache: 10,
       infiniteInitialRowCount: 1,
       // rows rendered beyond the viewport: AG Grid's default (10 above, 10 below) doubles the
