@@ -48,8 +48,8 @@ const GRID_COLUMNS: ColDef<Row>[] = COLUMNS.map((c: ColumnDef) => {
 const ROW_HEIGHT = 22;
 /** Rows per block the grid fetches at once (see cacheBlockSize). */
 const BLOCK_ROWS = 1000;
-/** Shortest time between two refreshes of a growing list (5 a second). */
-const REFRESH_MS = 200;
+/** Shortest time between two refreshes of a growing list: about 6 a second, so a round trip's jitter leaves 5. */
+const REFRESH_MS = 150;
 /** How far ahead of the rendered rows a scroll fetches: a couple of fast wheel ticks (~140 rows each). */
 const PREFETCH_ROWS = 400;
 const lightTheme = themeQuartz.withPart(colorSchemeLight).withParams({ fontSize: 12, rowHeight: ROW_HEIGHT, headerHeight: 28, spacing: 4 });
@@ -120,14 +120,16 @@ export function PacketList() {
           }
           fetchedGen.current = b.generation;
           p.successCallback(blockToRows(b), b.total);
-          // the tail these rows hold is loaded now: it can come on screen drawn (followTail)
-          const t = tailWaiting.current;
-          if (t !== null && p.startRow <= t && t < p.endRow && gridRef.current) {
-            tailWaiting.current = null;
-            if (follow.current && b.total > 0) {
+          // rows toward the tail landed: the newest of them come on screen drawn (followTail). Not only
+          // the awaited last row's block: a later update may have moved the target on before it came.
+          const t = tailWaiting.current, g = gridRef.current;
+          if (t !== null && g) {
+            const top = Math.min(t, p.endRow - 1, b.total - 1);
+            if (follow.current && top >= p.startRow && top > g.getLastDisplayedRowIndex()) {
               programmaticScroll.current = Date.now();
-              gridRef.current.ensureIndexVisible(Math.min(t, b.total - 1), 'bottom');
+              g.ensureIndexVisible(top, 'bottom');
             }
+            if (p.startRow <= t && t < p.endRow) tailWaiting.current = null;
           }
         } catch (e) {
           p.failCallback();
