@@ -57,6 +57,7 @@ const BENCH_SCRIPTS = [
   'bench/read/run.ts',
   'bench/session/open-save.ts',
   'bench/ui/bench.ts',
+  'bench/uilive/uilive-bench.ts',
 ];
 
 function walk(dir, pred, out = []) {

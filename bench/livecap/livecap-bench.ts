@@ -9,22 +9,20 @@
 // (min/max, spread around the mean) and the update rate. Root only; the
 // namespaces and ring files are deleted.
 //   node dist/bench/livecap/livecap-bench.js [MINUTES=5] [CAP=200000] [THREADS=1]
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createVethPair } from '../../test/lib/netns';
 import { ROOT } from '../../test/lib/env';
+import { ensureGenerator, generateUntil } from '../gen/run';
 
-const GEN = join(ROOT, 'bench', 'gen', 'xdpgen');
 const HELPER = join(ROOT, 'helper', 'xdpscope-helper');
 const minutes = Number(process.argv[2] ?? 5), cap = Number(process.argv[3] ?? 200_000), threads = Number(process.argv[4] ?? 1);
 
 type Sample = { t: number; rssMiB: number; heapMiB: number; heapTotalMiB: number; arrayBuffersMiB: number; load: number; arraysMiB: number; inView: number; evicted: number; seen: number; dropped: number; behind: boolean; updatesPerS: number };
 
 async function main(): Promise<void> {
-  if (!existsSync(GEN)) throw new Error(`${GEN} is not built: make -C bench/gen`);
+  ensureGenerator();
   const load0 = loadavg()[0];
   const pair = createVethPair();
   const dir = mkdtempSync(join(tmpdir(), 'xs-livecap-'));
@@ -50,17 +48,7 @@ async function main(): Promise<void> {
       }
     });
     for (let i = 0; i < 3000 && !samples.length && !/capturing/.test(out) && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 20));
-    const end = Date.now() + minutes * 60_000;
-    let sent = 0, genSecs = 0;
-    while (Date.now() < end) {
-      const secs = Math.max(1, Math.min(60, Math.round((end - Date.now()) / 1000)));
-      // not execFileSync: the samples are read (and timed) while the generator runs
-      const { stdout: o } = await promisify(execFile)('ip', ['netns', 'exec', pair.clientNs, GEN, '-i', pair.clientIf, '-m', pair.serverMac,
-        '-s', pair.clientIp, '-d', pair.serverIp.replace(/\.\d+$/, '.99'), '-t', String(secs), '-T', String(threads)], { encoding: 'utf8', timeout: (secs + 30) * 1000 });
-      const m = /sent (\d+) packets in ([\d.]+) s/.exec(o);
-      if (!m) throw new Error(`xdpgen said: ${o}`);
-      sent += Number(m[1]); genSecs += Number(m[2]);
-    }
+    const { sent, secs: genSecs } = await generateUntil(pair, Date.now() + minutes * 60_000, threads);
     child.stdin!.write('stop\n');
     const code = await exited;
     if (code !== 0) throw new Error(`service child exited ${code}`);

@@ -14,64 +14,16 @@
 // time (self time per trace event), the way the DevTools Performance panel
 // attributes it; the raw trace is kept in test-output/bench/ui-fling-trace.json.
 import { spawn } from 'node:child_process';
-import { readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium, type Page } from 'playwright-core';
 import { bigCapture, ROOT } from '../lib/big-capture';
 import { summariseTrace, summariseProfile, type TraceEvent, type CpuProfile } from './trace-summary';
+import { load, pct, rssMB, treeCpuMs, vsyncHistogram } from './measure';
 
 const TARGETS = { firstRowsMs: 1000, filterMs: 1000, p95FrameMs: 33, heapMB: 150 };
 const CLI = join(ROOT, 'bin', 'xdpscope.js');
-
-function pct(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
-}
-
-/** How many frames took 1, 2, 3, 4+ vsync intervals (16.7 ms each): p95 < 33 ms needs ≤ 5% beyond one. */
-function vsyncHistogram(frames: number[]): string {
-  const n = [0, 0, 0, 0];
-  for (const f of frames) n[Math.min(3, Math.max(0, Math.round(f / 16.67) - 1))]++;
-  const share = (100 * (frames.length - n[0])) / Math.max(1, frames.length);
-  return `1 vsync ${n[0]}, 2: ${n[1]}, 3: ${n[2]}, 4+: ${n[3]} (${share.toFixed(1)}% missed)`;
-}
-
-function rssMB(pid: number): number {
-  try {
-    const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) / 1024 : NaN;
-  } catch { return NaN; }
-}
-
-/** CPU time (ms, user + system) used so far by a process and all its descendants (Chromium: browser, renderer, GPU, utility). */
-function treeCpuMs(root: number, skip: ReadonlySet<number> = new Set()): number {
-  const HZ = 100; // USER_HZ on Linux
-  const kids = new Map<number, number[]>();
-  const cpu = new Map<number, number>();
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const st = readFileSync(`/proc/${d}/stat`, 'utf8');
-      const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
-      const pid = Number(d), ppid = Number(f[1]);
-      cpu.set(pid, Number(f[11]) + Number(f[12]));
-      kids.set(ppid, [...(kids.get(ppid) ?? []), pid]);
-    } catch { /* exited meanwhile */ }
-  }
-  let total = 0;
-  const todo = [root];
-  while (todo.length) {
-    const p = todo.pop()!;
-    if (skip.has(p)) continue;
-    total += cpu.get(p) ?? 0;
-    todo.push(...(kids.get(p) ?? []));
-  }
-  return (total * 1000) / HZ;
-}
-
-const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
 
 /** One fling: 60 wheel steps down, 30 up (ticks ~16 ms apart); rAF deltas while it runs. */
 async function fling(page: Page): Promise<{ frames: number[]; longTasks: number; longTaskMs: number }> {

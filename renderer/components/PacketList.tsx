@@ -46,6 +46,10 @@ const GRID_COLUMNS: ColDef<Row>[] = COLUMNS.map((c: ColumnDef) => {
 });
 
 const ROW_HEIGHT = 22;
+/** Rows per block the grid fetches at once (see cacheBlockSize). */
+const BLOCK_ROWS = 1000;
+/** Shortest time between two refreshes of a growing list: about 6 a second, so a round trip's jitter leaves 5. */
+const REFRESH_MS = 150;
 /** How far ahead of the rendered rows a scroll fetches: a couple of fast wheel ticks (~140 rows each). */
 const PREFETCH_ROWS = 400;
 const lightTheme = themeQuartz.withPart(colorSchemeLight).withParams({ fontSize: 12, rowHeight: ROW_HEIGHT, headerHeight: 28, spacing: 4 });
@@ -68,6 +72,13 @@ export function PacketList() {
   const pointerDown = useRef(false);
   const lastRefresh = useRef(0);
   const refreshTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  /** row requests not yet answered, and whether a refresh waits for them (see resync) */
+  const inFlight = useRef(0);
+  const refreshWaiting = useRef(false);
+  /** the list generation the cached blocks were last refreshed under (see resync) */
+  const refreshedGen = useRef(-1);
+  /** the tail row a follow-the-tail scroll waits to have loaded (see followTail) */
+  const tailWaiting = useRef<number | null>(null);
   const [menu, setMenu] = useState<MenuTarget | null>(null);
   const [following, setFollowing] = useState(true);
   const [chooser, setChooser] = useState(false);
@@ -100,27 +111,90 @@ export function PacketList() {
             sortKey.current = key;
             await api.call('setSort', { column: sm ? (sm.colId as ColumnId) : null, desc: sm?.sort === 'desc' });
           }
-          const b = await api.call('getRows', { start: p.startRow, count: p.endRow - p.startRow });
+          inFlight.current++;
+          let b;
+          try {
+            b = await api.call('getRows', { start: p.startRow, count: p.endRow - p.startRow });
+          } finally {
+            inFlight.current--;
+          }
           fetchedGen.current = b.generation;
           p.successCallback(blockToRows(b), b.total);
+          // rows toward the tail landed: the newest of them come on screen drawn (followTail). Not only
+          // the awaited last row's block: a later update may have moved the target on before it came.
+          const t = tailWaiting.current, g = gridRef.current;
+          if (t !== null && g) {
+            const top = Math.min(t, p.endRow - 1, b.total - 1);
+            if (follow.current && top >= p.startRow && top > g.getLastDisplayedRowIndex()) {
+              programmaticScroll.current = Date.now();
+              g.ensureIndexVisible(top, 'bottom');
+            }
+            if (p.startRow <= t && t < p.endRow) tailWaiting.current = null;
+          }
         } catch (e) {
           p.failCallback();
           store.getState().reportError(e, 'rows');
+        }
+        // the refresh that waited for these rows (resync) runs once they are shown
+        if (inFlight.current === 0 && refreshWaiting.current && gridRef.current) {
+          refreshWaiting.current = false;
+          refreshSoon(gridRef.current);
         }
       })();
     },
   }), [api, store]);
 
-  /** Sets the grid's row count from the latest status (not one a timer was scheduled under), refetches, follows the tail. */
+  /**
+   * Sets the grid's row count from the latest status (not one a timer was scheduled under), refetches, follows the tail.
+   * Never while rows are being fetched: a refresh bumps every cached block's version and AG Grid
+   * drops an answer loaded under an older one, so refreshing more often than a request's round
+   * trip (a busy engine, a slow link) threw every answer away and the list stayed on its old rows
+   * (or blank) for as long as packets kept coming. The refresh waits for the answers instead, and
+   * the list updates once per round trip, at most every REFRESH_MS.
+   */
   const resync = (g: GridApi<Row>): void => {
     const st = statusRef.current;
+    // A list that only grew keeps its packets where they were: rows loaded stay right, and only
+    // a block loaded short of the new rows (the old last one) needs them again. Reloading every
+    // cached block at each growth cost a round trip per block before the tail's (bench/uilive).
+    const count = g.getDisplayedRowCount();
+    const shortBlock = st.displayed > count && count % BLOCK_ROWS !== 0 && g.getCacheBlockState()[Math.floor((count - 1) / BLOCK_ROWS)] !== undefined;
+    const refetch = st.generation !== refreshedGen.current || shortBlock;
+    if (refetch && inFlight.current > 0) { refreshWaiting.current = true; return; }
     lastRefresh.current = Date.now();
     g.setRowCount(st.displayed, st.state !== 'capturing' && st.state !== 'loading');
-    g.refreshInfiniteCache();
-    if (follow.current && st.mode === 'live' && st.displayed > 0) {
-      programmaticScroll.current = Date.now();
-      g.ensureIndexVisible(st.displayed - 1, 'bottom');
+    if (refetch) {
+      refreshedGen.current = st.generation;
+      g.refreshInfiniteCache();
     }
+    if (follow.current && st.mode === 'live' && st.displayed > 0) followTail(g, st.displayed - 1);
+  };
+
+  /**
+   * Brings the last row on screen once it can be drawn. A busy capture's tail moves into blocks
+   * not yet loaded at every refresh: scrolling there at once showed a list of empty rows until
+   * the block came (about half of all frames at the generator's top rate, bench/uilive). Asking
+   * for the row creates and queues its block (and, after a refresh, lets AG Grid drop the cached
+   * blocks nobody sees instead of reloading them all first); the scroll waits for its rows, and
+   * meanwhile the rows already drawn stay.
+   */
+  const followTail = (g: GridApi<Row>, last: number): void => {
+    programmaticScroll.current = Date.now();
+    if (g.getDisplayedRowAtIndex(last)?.data) {
+      tailWaiting.current = null;
+      g.ensureIndexVisible(last, 'bottom');
+    } else tailWaiting.current = last;
+  };
+
+  /** resync now, or when REFRESH_MS have passed since the last one */
+  const refreshSoon = (g: GridApi<Row>): void => {
+    const run = () => {
+      refreshTimer.current = null;
+      resync(g);
+    };
+    const wait = REFRESH_MS - (Date.now() - lastRefresh.current);
+    if (wait <= 0) run();
+    else if (!refreshTimer.current) refreshTimer.current = setTimeout(run, wait);
   };
 
   // Generation changed (filter/sort/new source): refetch. Count grew (live/loading): extend, refresh the tail.
@@ -128,26 +202,17 @@ export function PacketList() {
     const g = gridRef.current;
     if (!g) return;
     if (status.generation !== fetchedGen.current) {
+      // rows in flight would be dropped by this refresh (see resync): let them land, then resync
+      if (inFlight.current > 0) { refreshWaiting.current = true; return; }
       fetchedGen.current = status.generation;
+      refreshedGen.current = status.generation;
       g.refreshInfiniteCache();
       if (status.displayed === 0) g.setRowCount(0, false);
-      else if (follow.current && status.mode === 'live') {
-        // a rebuilt list (the capture stopping, say) keeps following its tail
-        programmaticScroll.current = Date.now();
-        g.ensureIndexVisible(status.displayed - 1, 'bottom');
-      }
+      // a rebuilt list (the capture stopping, say) keeps following its tail
+      else if (follow.current && status.mode === 'live') followTail(g, status.displayed - 1);
       return;
     }
-    const count = g.getDisplayedRowCount();
-    if (status.displayed !== count) {
-      const run = () => {
-        refreshTimer.current = null;
-        resync(g);
-      };
-      const wait = 200 - (Date.now() - lastRefresh.current);
-      if (wait <= 0) run();
-      else if (!refreshTimer.current) refreshTimer.current = setTimeout(run, wait);
-    }
+    if (status.displayed !== g.getDisplayedRowCount()) refreshSoon(g);
   }, [status]);
 
   useEffect(() => () => { if (refreshTimer.current) clearTimeout(refreshTimer.current); }, []);
@@ -192,7 +257,7 @@ export function PacketList() {
       datasource,
       // a fling crosses ~140 rows per wheel tick: 1000-row blocks mean far fewer requests and
       // fewer stub rows rendered twice (loading, then loaded); 10 blocks bound the cache
-      cacheBlockSize: 1000,
+      cacheBlockSize: BLOCK_ROWS,
       maxBlocksInCache: 10,
       infiniteInitialRowCount: 1,
       // rows rendered beyond the viewport: AG Grid's default (10 above, 10 below) doubles the
