@@ -298,24 +298,28 @@ function pppoeSession(ctx: Ctx, st: State, off: number, end: number): number {
   return stop;
 }
 
+// fields of every packet that gets here, by key (no name hashing per packet)
+const K_VLAN_PRIORITY = fieldKey('vlan.priority'), K_VLAN_DEI = fieldKey('vlan.dei'), K_VLAN_ID = fieldKey('vlan.id');
+const K_VLAN_LEN = fieldKey('vlan.len'), K_VLAN_ETYPE = fieldKey('vlan.etype'), K_VLAN = fieldKey('vlan');
+
 function vlan(ctx: Ctx, st: State, off: number, end: number): number {
   const d = ctx.d;
-  const v = ctx.layer('vlan', off, Math.min(4, end - off));
+  const v = ctx.layerK(K_VLAN, off, Math.min(4, end - off));
   if (end - off < 4) {
     ctx.malformedAt('vlan', `802.1Q tag cut short (${end - off} of 4 bytes)`, off, end - off);
     return end;
   }
   const tci = u16(d, off);
-  ctx.add(v, 'vlan.priority', tci >> 13, off, 2);
-  ctx.add(v, 'vlan.dei', (tci & 0x1000) !== 0, off, 2);
-  ctx.add(v, 'vlan.id', tci & 0xfff, off, 2);
+  ctx.addK(v, K_VLAN_PRIORITY, tci >> 13, off, 2);
+  ctx.addK(v, K_VLAN_DEI, (tci & 0x1000) !== 0, off, 2);
+  ctx.addK(v, K_VLAN_ID, tci & 0xfff, off, 2);
   const type = u16(d, off + 2);
   if (type <= 1500) {
-    ctx.add(v, 'vlan.len', type, off + 2, 2);
+    ctx.addK(v, K_VLAN_LEN, type, off + 2, 2);
     llc(ctx, st, off + 4, Math.min(end, off + 4 + type));
     return Math.min(end, off + 4 + type);
   }
-  ctx.add(v, 'vlan.etype', type, off + 2, 2);
+  ctx.addK(v, K_VLAN_ETYPE, type, off + 2, 2);
   return ethertype(ctx, st, type, off + 4, end);
 }
 
