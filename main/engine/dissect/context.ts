@@ -3,6 +3,7 @@
 // protocol layers for frame.protocols, and collects expert info. Dissectors
 // never throw on bad input: they call `malformed()` and return.
 import type { ExpertInfo, Field, FieldValue, RawPacket } from '../types';
+import { NO_ID, fieldId } from '../fields/ids';
 
 /** One decoded field. A class so every field shares one V8 shape (hot path). */
 export class FieldNode implements Field {
@@ -39,6 +40,38 @@ export interface FieldGroup {
   kept: boolean;
 }
 export const fieldGroup = (...names: string[]): FieldGroup => ({ key: `\0${names.join('|')}`, names, owner: null, kept: true });
+
+/**
+ * A field name with its id (fields/ids.ts), made once when a dissector
+ * module loads: the per-packet calls (addK, genK, wantsK, layerK) then find
+ * whether a field-subset run wants the field by an array read, where the
+ * name would be hashed in the want map on every packet (~5% of a
+ * `read -T fields`, bench/RESULTS.md).
+ */
+export interface FieldKey { readonly name: string; readonly id: number }
+export const fieldKey = (name: string): FieldKey => ({ name, id: fieldId(name) });
+
+/** want map → slot + 1 by field id (0: not wanted), built once per map (a map never changes once made) */
+const slotTables = new WeakMap<ReadonlyMap<string, number>, Int32Array>();
+function slotTable(want: ReadonlyMap<string, number>): Int32Array {
+  let t = slotTables.get(want);
+  if (t === undefined) {
+    const ids = [...want].map(([name, slot]) => [fieldId(name), slot]);
+    // ids given out later are past the table's end: no wanted name has them
+    t = new Int32Array(ids.reduce((m, [id]) => Math.max(m, id + 1), 0));
+    for (const [id, slot] of ids) if (id !== NO_ID) t[id] = slot + 1;
+    slotTables.set(want, t);
+  }
+  return t;
+}
+
+/** A field-name prefix tested by Ctx.wantsPrefixK, its answer kept as FieldGroup keeps its own. */
+export interface FieldPrefix {
+  readonly prefix: string;
+  owner: object | null;
+  kept: boolean;
+}
+export const fieldPrefix = (prefix: string): FieldPrefix => ({ prefix, owner: null, kept: true });
 
 /** What the summary's Source/Destination columns show. */
 export type AddrKind = 0 | 1 | 2 | 3; // none, ether, ipv4, ipv6
@@ -91,6 +124,8 @@ export class Ctx {
    */
   private pool: FieldNode[] | null = null;
   private used = 0;
+  /** field-subset mode: slot + 1 by field id (slotTable) */
+  private readonly slots: Int32Array | null;
 
   constructor(
     public pkt: RawPacket,
@@ -100,6 +135,7 @@ export class Ctx {
     private readonly groups: Map<string, boolean> | null = null,
   ) {
     this.d = pkt.data;
+    this.slots = want === null ? null : slotTable(want);
   }
 
   /** Turns on reuse mode: reset() then recycles this context and its fields. */
@@ -231,6 +267,16 @@ export class Ctx {
     return v;
   }
 
+  /** wantsPrefix() for a prefix made once (no lookup while one Dissector runs). */
+  wantsPrefixK(p: FieldPrefix): boolean {
+    if (this.want === null || this.groups === null) return true;
+    if (p.owner === this.groups) return p.kept;
+    const v = this.wantsPrefix(p.prefix);
+    p.owner = this.groups;
+    p.kept = v;
+    return v;
+  }
+
   /**
    * Is any of a fixed group of fields kept? One cached lookup for the group
    * instead of one per field: dissectors wrap runs of fields that field-subset
@@ -253,6 +299,89 @@ export class Ctx {
   /** Is the field kept? (false only in field-subset mode for fields nobody asked for) */
   wants(name: string): boolean {
     return this.want === null || this.want.has(name);
+  }
+
+  /** Field-subset mode: the key's slot, -1 when nobody asked for it. */
+  private slotOf(k: FieldKey): number {
+    const t = this.slots as Int32Array, id = k.id;
+    if (id >= 0) return id < t.length ? t[id] - 1 : -1;
+    // past the id cap: by name
+    return this.want?.get(k.name) ?? -1;
+  }
+
+  /** wants() by key: no hashing of the name. */
+  wantsK(k: FieldKey): boolean {
+    return this.slots === null || this.slotOf(k) >= 0;
+  }
+
+  /** layer() by key. */
+  layerK(k: FieldKey, start: number, len: number): FieldNode {
+    const name = k.name;
+    this.protocols.push(name);
+    if (this.slots === null) {
+      const f = this.mk(name, null, start, len, -1);
+      f.children = [];
+      this.tree.push(f);
+      this.fields.push(f);
+      return f;
+    }
+    const slot = this.slotOf(k);
+    const f = this.mk(name, null, start, len, slot < 0 ? -2 : slot);
+    this.tree.push(f);
+    this.fields.push(f);
+    return f;
+  }
+
+  /** add() by key. */
+  addK(parent: Field, k: FieldKey, value: FieldValue, start: number, len: number): FieldNode {
+    let slot = -1;
+    if (this.slots !== null) {
+      slot = this.slotOf(k);
+      if (slot < 0) return SKIP;
+    }
+    const f = this.mk(k.name, value, start, len, slot);
+    if (this.want === null) (parent.children as Field[]).push(f);
+    this.fields.push(f);
+    return f;
+  }
+
+  /** gen() by key. */
+  genK(parent: Field, k: FieldKey, value: FieldValue): FieldNode {
+    let slot = -1;
+    if (this.slots !== null) {
+      slot = this.slotOf(k);
+      if (slot < 0) return SKIP;
+    }
+    const f = this.mk(k.name, value, 0, 0, slot);
+    f.generated = true;
+    if (this.want === null) (parent.children as Field[]).push(f);
+    this.fields.push(f);
+    return f;
+  }
+
+  /** sub() by key. */
+  subK(parent: FieldNode, k: FieldKey, value: FieldValue, start: number, len: number): FieldNode {
+    let slot = -1;
+    if (this.slots !== null) {
+      slot = this.slotOf(k);
+      if (slot < 0) return SKIP;
+    }
+    const f = this.mk(k.name, value, start, len, slot);
+    if (this.want === null) (parent.children ??= []).push(f);
+    this.fields.push(f);
+    return f;
+  }
+
+  /** hidden() by key. */
+  hiddenK(k: FieldKey, value: FieldValue, start: number, len: number): FieldNode {
+    let slot = -1;
+    if (this.slots !== null) {
+      slot = this.slotOf(k);
+      if (slot < 0) return SKIP;
+    }
+    const f = this.mk(k.name, value, start, len, slot);
+    this.fields.push(f);
+    return f;
   }
 
   add(parent: Field, name: string, value: FieldValue, start: number, len: number): FieldNode {

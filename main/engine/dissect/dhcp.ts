@@ -64,7 +64,7 @@ export function dissectDhcp(ctx: Ctx, off: number, end: number): void {
   if (op === 1 && mac) {
     // lazy: naming the address loads the whole manuf database, which a read
     // that never shows Info (-T fields, -Y without a summary) must not pay for
-    const m = Uint8Array.from(mac);
+    const m = mac.slice();
     ctx.info = () => `Boot Request from ${macWithName(m)}`;
   } else ctx.info = op === 1 ? 'Boot Request' : op === 2 ? 'Boot Reply' : `BOOTP op ${op}`;
   if (end - off < 240) {

@@ -1,6 +1,6 @@
 // The frame pseudo-protocol: numbering, times, lengths, comments and the
 // list of protocols in the frame (filled in after the other layers).
-import { type Ctx, FieldNode, fieldGroup } from './context';
+import { type Ctx, FieldNode, fieldGroup, fieldKey, fieldPrefix } from './context';
 import { HEX32, declare, treeLine } from './fields';
 
 declare('frame', 'Frame', [
@@ -72,15 +72,20 @@ export interface Clock {
 const META_FIELDS = fieldGroup('frame.interface_id', 'frame.encap_type', 'frame.time');
 const REL_FIELDS = fieldGroup('frame.time_delta', 'frame.time_relative', 'frame.time_delta_displayed');
 
+// every packet's fields, by key (no name hashing per packet)
+const K_FRAME = fieldKey('frame'), K_EPOCH = fieldKey('frame.time_epoch'), K_NUMBER = fieldKey('frame.number');
+const K_LEN = fieldKey('frame.len'), K_CAP_LEN = fieldKey('frame.cap_len'), K_PROTOCOLS = fieldKey('frame.protocols');
+
+const P_FRAME_PACKET_FLAGS = fieldPrefix('frame.packet_flags');
 export function dissectFrame(ctx: Ctx, clock: Clock): FieldNode {
   const p = ctx.pkt;
-  const fr = ctx.layer('frame', 0, p.capLen);
+  const fr = ctx.layerK(K_FRAME, 0, p.capLen);
   if (p.comments) for (const c of p.comments) ctx.gen(fr, 'frame.comment', c);
   // classic pcap has no interfaces (its records carry tsSec): tshark shows no interface id there
   const meta = ctx.any(META_FIELDS);
   if (meta && p.tsSec === undefined) ctx.gen(fr, 'frame.interface_id', p.interfaceId);
   // where tshark puts them: after the interface, before the encapsulation; read from the record, not generated
-  if (p.flags !== undefined && ctx.wantsPrefix('frame.packet_flags')) {
+  if (p.flags !== undefined && ctx.wantsPrefixK(P_FRAME_PACKET_FLAGS)) {
     const pf = ctx.add(fr, 'frame.packet_flags', p.flags, 0, 0);
     for (const [name, mask, shift] of FLAG_BITS) ctx.sub(pf, name, (p.flags & mask) >>> shift, 0, 0);
     for (const [name, bit] of FLAG_BOOLS) ctx.sub(pf, name, ((p.flags >>> bit) & 1) === 1, 0, 0);
@@ -90,7 +95,7 @@ export function dissectFrame(ctx: Ctx, clock: Clock): FieldNode {
   const ts = p.tsNs;
   if (ts !== null) {
     if (meta) ctx.gen(fr, 'frame.time', ts);
-    ctx.gen(fr, 'frame.time_epoch', ts);
+    ctx.genK(fr, K_EPOCH, ts);
     if (clock.first === null) clock.first = ts;
     // reltime values are seconds; the exact nanoseconds ride along for printing
     if (ctx.any(REL_FIELDS) && ctx.wants('frame.time_delta')) {
@@ -108,10 +113,10 @@ export function dissectFrame(ctx: Ctx, clock: Clock): FieldNode {
     }
     clock.prev = ts;
   }
-  ctx.gen(fr, 'frame.number', p.number);
-  ctx.gen(fr, 'frame.len', p.origLen);
-  ctx.gen(fr, 'frame.cap_len', p.capLen);
-  return ctx.gen(fr, 'frame.protocols', '');
+  ctx.genK(fr, K_NUMBER, p.number);
+  ctx.genK(fr, K_LEN, p.origLen);
+  ctx.genK(fr, K_CAP_LEN, p.capLen);
+  return ctx.genK(fr, K_PROTOCOLS, '');
 }
 
 treeLine('frame', (v) => {

@@ -1,7 +1,7 @@
 // IPv6 (RFC 8200) with extension headers: hop-by-hop, routing, fragment and
 // destination options. Each header's length is checked against the bytes
 // present before it is used.
-import { type Ctx, FieldNode } from './context';
+import { type Ctx, FieldNode, fieldKey } from './context';
 import { declare, HEX8, treeLine } from './fields';
 import { HEX2 } from './addr';
 import { dissectData } from './data';
@@ -58,36 +58,43 @@ declare('ipv6.fraghdr', 'Fragment Header for IPv6', [
 
 const MAX_EXT = 16; // bounds a chain of extension headers
 
+// fields of every packet that gets here, by key (no name hashing per packet)
+const K_IPV6_VERSION = fieldKey('ipv6.version'), K_IPV6_TCLASS = fieldKey('ipv6.tclass');
+const K_IPV6_TCLASS_DSCP = fieldKey('ipv6.tclass.dscp'), K_IPV6_TCLASS_ECN = fieldKey('ipv6.tclass.ecn');
+const K_IPV6_FLOW = fieldKey('ipv6.flow'), K_IPV6_PLEN = fieldKey('ipv6.plen'), K_IPV6_NXT = fieldKey('ipv6.nxt');
+const K_IPV6_HLIM = fieldKey('ipv6.hlim'), K_IPV6_SRC = fieldKey('ipv6.src'), K_IPV6_ADDR = fieldKey('ipv6.addr');
+const K_IPV6_DST = fieldKey('ipv6.dst'), K_IP_VERSION = fieldKey('ip.version'), K_IPV6 = fieldKey('ipv6');
+
 export function dissectIpv6(ctx: Ctx, st: State, off: number, end: number): number {
   const d = ctx.d;
   const avail = end - off;
-  const ip = ctx.layer('ipv6', off, Math.min(40, Math.max(0, avail)));
+  const ip = ctx.layerK(K_IPV6, off, Math.min(40, Math.max(0, avail)));
   ctx.protocol = 'IPv6';
   if (avail < 40) {
-    if (avail >= 1) { ctx.hidden('ip.version', d[off] >> 4, off, 1); ctx.add(ip, 'ipv6.version', d[off] >> 4, off, 1); }
+    if (avail >= 1) { ctx.hiddenK(K_IP_VERSION, d[off] >> 4, off, 1); ctx.addK(ip, K_IPV6_VERSION, d[off] >> 4, off, 1); }
     ctx.malformedAt('ipv6', `IPv6 header cut short (${Math.max(0, avail)} of 40 bytes)`, off, Math.max(0, avail));
     ctx.info = 'IPv6 header cut short';
     return end;
   }
   const w = u32(d, off);
   // as Wireshark: a hidden ip.version too, so `ip.version == 6` works
-  ctx.hidden('ip.version', w >>> 28, off, 1);
-  ctx.add(ip, 'ipv6.version', w >>> 28, off, 1);
-  const tc = ctx.add(ip, 'ipv6.tclass', (w >>> 20) & 0xff, off, 2);
-  ctx.sub(tc, 'ipv6.tclass.dscp', (w >>> 22) & 0x3f, off, 2);
-  ctx.sub(tc, 'ipv6.tclass.ecn', (w >>> 20) & 3, off, 2);
-  ctx.add(ip, 'ipv6.flow', w & 0xfffff, off + 1, 3);
+  ctx.hiddenK(K_IP_VERSION, w >>> 28, off, 1);
+  ctx.addK(ip, K_IPV6_VERSION, w >>> 28, off, 1);
+  const tc = ctx.addK(ip, K_IPV6_TCLASS, (w >>> 20) & 0xff, off, 2);
+  ctx.subK(tc, K_IPV6_TCLASS_DSCP, (w >>> 22) & 0x3f, off, 2);
+  ctx.subK(tc, K_IPV6_TCLASS_ECN, (w >>> 20) & 3, off, 2);
+  ctx.addK(ip, K_IPV6_FLOW, w & 0xfffff, off + 1, 3);
   const plen = u16(d, off + 4);
-  ctx.add(ip, 'ipv6.plen', plen, off + 4, 2);
+  ctx.addK(ip, K_IPV6_PLEN, plen, off + 4, 2);
   let nxt = d[off + 6];
-  ctx.add(ip, 'ipv6.nxt', nxt, off + 6, 1);
-  ctx.add(ip, 'ipv6.hlim', d[off + 7], off + 7, 1);
+  ctx.addK(ip, K_IPV6_NXT, nxt, off + 6, 1);
+  ctx.addK(ip, K_IPV6_HLIM, d[off + 7], off + 7, 1);
   if (ctx.inner === 0) ctx.ttl = d[off + 7];
   const src = d.subarray(off + 8, off + 24), dst = d.subarray(off + 24, off + 40);
-  ctx.add(ip, 'ipv6.src', src, off + 8, 16);
-  ctx.add(ip, 'ipv6.addr', src, off + 8, 16);
-  ctx.add(ip, 'ipv6.dst', dst, off + 24, 16);
-  ctx.add(ip, 'ipv6.addr', dst, off + 24, 16);
+  ctx.addK(ip, K_IPV6_SRC, src, off + 8, 16);
+  ctx.addK(ip, K_IPV6_ADDR, src, off + 8, 16);
+  ctx.addK(ip, K_IPV6_DST, dst, off + 24, 16);
+  ctx.addK(ip, K_IPV6_ADDR, dst, off + 24, 16);
   if (ctx.inner === 0) {
     ctx.srcKind = ADDR_IPV6; ctx.src = src;
     ctx.dstKind = ADDR_IPV6; ctx.dst = dst;

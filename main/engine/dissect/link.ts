@@ -1,7 +1,7 @@
 // Link layers: Ethernet II (and 802.3 + LLC), Linux cooked capture v1/v2,
 // BSD NULL/LOOP and raw IP, plus the ethertype dispatch (with 802.1Q/QinQ).
 import { LinkType } from '../types';
-import { Ctx, FieldNode, fieldGroup } from './context';
+import { Ctx, FieldNode, fieldGroup, fieldKey } from './context';
 import { declare, HEX16, treeLine } from './fields';
 import { dissectData } from './data';
 import { dissectLlc } from './llc';
@@ -114,6 +114,9 @@ function dissectRawIp(ctx: Ctx, st: State, off: number, end: number): void {
 }
 
 const ETH_TYPE = fieldGroup('eth.type');
+// every Ethernet frame's fields, by key (no name hashing per packet)
+const K_ETH = fieldKey('eth'), K_DST = fieldKey('eth.dst'), K_SRC = fieldKey('eth.src'), K_ADDR = fieldKey('eth.addr');
+const K_PADDING = fieldKey('eth.padding'), K_TRAILER = fieldKey('eth.trailer');
 const DST_FLAGS = fieldGroup('eth.dst.lg', 'eth.dst.ig'), SRC_FLAGS = fieldGroup('eth.src.lg', 'eth.src.ig');
 
 const NAMED = fieldGroup(
@@ -144,7 +147,7 @@ function macFlags(ctx: Ctx, parent: FieldNode, lg: string, ig: string, d: Uint8A
 
 export function dissectEth(ctx: Ctx, st: State, off: number, end: number): void {
   const d = ctx.d;
-  const eth = ctx.layer('eth', off, Math.min(14, end - off));
+  const eth = ctx.layerK(K_ETH, off, Math.min(14, end - off));
   if (end - off < 14) {
     ctx.malformedAt('eth', `Ethernet header cut short (${end - off} of 14 bytes)`, off, end - off);
     if (end - off >= 6) { ctx.add(eth, 'eth.dst', d.subarray(off, off + 6), off, 6); }
@@ -152,18 +155,18 @@ export function dissectEth(ctx: Ctx, st: State, off: number, end: number): void 
     return;
   }
   // address views only when someone reads them (field-subset mode skips them)
-  const addr = ctx.wants('eth.addr');
-  if (addr || ctx.wants('eth.dst')) {
+  const addr = ctx.wantsK(K_ADDR);
+  if (addr || ctx.wantsK(K_DST)) {
     const dst = ctx.mac(d, off);
-    ctx.add(eth, 'eth.dst', dst, off, 6);
-    if (addr) ctx.add(eth, 'eth.addr', dst, off, 6);
+    ctx.addK(eth, K_DST, dst, off, 6);
+    if (addr) ctx.addK(eth, K_ADDR, dst, off, 6);
   }
   macNameFields(ctx, eth, true, d, off);
   macFlags(ctx, eth, 'eth.dst.lg', 'eth.dst.ig', d, off);
-  if (addr || ctx.wants('eth.src')) {
+  if (addr || ctx.wantsK(K_SRC)) {
     const src = ctx.mac(d, off + 6);
-    ctx.add(eth, 'eth.src', src, off + 6, 6);
-    if (addr) ctx.add(eth, 'eth.addr', src, off + 6, 6);
+    ctx.addK(eth, K_SRC, src, off + 6, 6);
+    if (addr) ctx.addK(eth, K_ADDR, src, off + 6, 6);
   }
   macNameFields(ctx, eth, false, d, off + 6);
   macFlags(ctx, eth, 'eth.src.lg', 'eth.src.ig', d, off + 6);
@@ -199,10 +202,10 @@ function trailer(ctx: Ctx, eth: FieldNode, used: number, end: number, trailerNam
   let zero = true;
   for (let i = used; i < padEnd; i++) if (d[i] !== 0) { zero = false; break; }
   if (!zero) {
-    if (ctx.wants('eth.trailer')) ctx.add(eth, 'eth.trailer', d.subarray(used, end), used, end - used);
+    if (ctx.wantsK(K_TRAILER)) ctx.addK(eth, K_TRAILER, d.subarray(used, end), used, end - used);
     return;
   }
-  if (padEnd > used && ctx.wants('eth.padding')) ctx.add(eth, 'eth.padding', d.subarray(used, padEnd), used, padEnd - used);
+  if (padEnd > used && ctx.wantsK(K_PADDING)) ctx.addK(eth, K_PADDING, d.subarray(used, padEnd), used, padEnd - used);
   if (padEnd < end) {
     const name = trailerName === 'eth.trailer' && ctx.protocols.includes('vlan') ? 'vlan.trailer' : trailerName;
     if (ctx.wants(name)) ctx.add(eth, name, d.subarray(padEnd, end), padEnd, end - padEnd);
@@ -268,9 +271,13 @@ function pppoeSession(ctx: Ctx, st: State, off: number, end: number): number {
   return stop;
 }
 
+// fields of every packet that gets here, by key (no name hashing per packet)
+const K_VLAN_PRIORITY = fieldKey('vlan.priority'), K_VLAN_DEI = fieldKey('vlan.dei'), K_VLAN_ID = fieldKey('vlan.id');
+const K_VLAN_LEN = fieldKey('vlan.len'), K_VLAN_ETYPE = fieldKey('vlan.etype'), K_VLAN = fieldKey('vlan');
+
 function vlan(ctx: Ctx, st: State, off: number, end: number): number {
   const d = ctx.d;
-  const v = ctx.layer('vlan', off, Math.min(4, end - off));
+  const v = ctx.layerK(K_VLAN, off, Math.min(4, end - off));
   if (end - off < 2) {
     ctx.malformedAt('vlan', `802.1Q tag cut short (${end - off} of 4 bytes)`, off, end - off);
     return end;
@@ -279,20 +286,20 @@ function vlan(ctx: Ctx, st: State, off: number, end: number): number {
   // packet-vlan.c sets the columns and adds the TCI's fields before it reads the type
   ctx.protocol = 'VLAN';
   ctx.info = `PRI: ${tci >> 13}  DEI: ${(tci >> 12) & 1}  ID: ${tci & 0xfff}`;
-  ctx.add(v, 'vlan.priority', tci >> 13, off, 2);
-  ctx.add(v, 'vlan.dei', (tci & 0x1000) !== 0, off, 2);
-  ctx.add(v, 'vlan.id', tci & 0xfff, off, 2);
+  ctx.addK(v, K_VLAN_PRIORITY, tci >> 13, off, 2);
+  ctx.addK(v, K_VLAN_DEI, (tci & 0x1000) !== 0, off, 2);
+  ctx.addK(v, K_VLAN_ID, tci & 0xfff, off, 2);
   if (end - off < 4) {
     ctx.boundsAt('vlan', `802.1Q tag cut short (${end - off} of 4 bytes)`, off, end - off);
     return end;
   }
   const type = u16(d, off + 2);
   if (type <= 1500) {
-    ctx.add(v, 'vlan.len', type, off + 2, 2);
+    ctx.addK(v, K_VLAN_LEN, type, off + 2, 2);
     dissectLlc(ctx, st, off + 4, Math.min(end, off + 4 + type));
     return Math.min(end, off + 4 + type);
   }
-  ctx.add(v, 'vlan.etype', type, off + 2, 2);
+  ctx.addK(v, K_VLAN_ETYPE, type, off + 2, 2);
   return ethertype(ctx, st, type, off + 4, end);
 }
 

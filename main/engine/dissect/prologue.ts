@@ -3,7 +3,7 @@
 // openLayer for a header of a fixed least length; openHeader for ICMP,
 // ICMPv6, TCP and UDP, which give up only below the two 16-bit words every
 // one of them starts with (type/code or the port pair).
-import type { Ctx, FieldNode } from './context';
+import { type Ctx, type FieldKey, type FieldNode, fieldKey } from './context';
 
 export interface Prologue {
   /** The layer's field name (icmp, tcp…). */
@@ -16,6 +16,8 @@ export interface Prologue {
   cap: number;
   /** Info when not even 4 bytes are there. */
   shortInfo: string;
+  /** the layer's key, made on first use (every packet opens TCP or UDP: no name hashing per packet) */
+  key?: FieldKey;
 }
 
 /**
@@ -35,7 +37,7 @@ export function openLayer(ctx: Ctx, layer: string, protocol: string, off: number
 /** Opens the layer; null (with the layer marked malformed and Info set) when fewer than 4 bytes are there. */
 export function openHeader(ctx: Ctx, p: Prologue, off: number, end: number): FieldNode | null {
   const have = Math.max(0, end - off);
-  const l = ctx.layer(p.layer, off, Math.min(p.cap, have));
+  const l = ctx.layerK(p.key ??= fieldKey(p.layer), off, Math.min(p.cap, have));
   ctx.protocol = p.protocol;
   if (have >= 4) return l;
   ctx.malformedAt(p.layer, `${p.protocol} header cut short (${have} of ${p.header} bytes)`, off, have);
