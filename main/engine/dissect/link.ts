@@ -237,7 +237,8 @@ function llc(ctx: Ctx, st: State, off: number, end: number): void {
     ctx.add(l, 'llc.pid', pid, off + 6, 2);
     l.len = 8;
     if (oui === 0) { ethertype(ctx, st, pid, off + 8, end, false); return; }
-    if (oui === 0x00000c && pid === 0x2000) { nameOnly(ctx, 'cdp', 'CDP', off + 8, end, 'Cisco Discovery Protocol'); return; }
+    const snap = tables.SNAP.get(oui * 0x10000 + pid);
+    if (snap !== undefined) { snap(ctx, st, off + 8, end); return; }
     dissectData(ctx, off + 8, end);
     return;
   }

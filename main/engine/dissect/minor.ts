@@ -19,7 +19,6 @@ const KNOWN: Array<[string, string]> = [
   ['media', 'Media Type'],
   ['mime_multipart', 'MIME Multipart Media Encapsulation'],
   ['stp', 'Spanning Tree Protocol'],
-  ['cdp', 'Cisco Discovery Protocol'],
 ];
 for (const [name, title] of KNOWN) declare(name, title, []);
 
@@ -60,8 +59,6 @@ onTcp([179], 'bgp', 'BGP', 'Border Gateway Protocol');
 
 declare('pppoed', 'PPP-over-Ethernet Discovery', []);
 ETHERTYPE.add(0x8863, (ctx, _st, off, end) => nameOnly(ctx, 'pppoed', 'PPPoED', off, end, 'PPPoE Discovery'));
-declare('lldp', 'Link Layer Discovery Protocol', []);
-ETHERTYPE.add(0x88cc, (ctx, _st, off, end) => nameOnly(ctx, 'lldp', 'LLDP', off, end, 'LLDP'));
 
 declare('lcp', 'PPP Link Control Protocol', []);
 PPP_PROTOCOL.add(0xc021, (ctx, _st, off, end) => nameOnly(ctx, 'lcp', 'PPP LCP', off, end, 'Configuration Request'));

@@ -144,6 +144,11 @@ export class HeuristicList {
 }
 
 export const ETHERTYPE = new DissectorTable('ethertype');
+/**
+ * What an LLC SNAP header carries when its OUI is not 0 (0 means an
+ * ethertype), keyed by OUI * 0x10000 + protocol id (CDP: 00:00:0c, 0x2000).
+ */
+export const SNAP = new DissectorTable('llc.snap');
 export const IP_PROTO = new DissectorTable('ip.proto');
 export const PPP_PROTOCOL = new DissectorTable('ppp.protocol');
 /**
