@@ -137,7 +137,7 @@ function str(d: Uint8Array, o: number, n: number): string {
  * byte is taken as the low byte of a last word, with an off-by-one fix
  * when its top bit is set (packet-cdp.c). 0 when the checksum agrees.
  */
-function cdpChecksum(d: Uint8Array, off: number, end: number): number {
+export function cdpChecksum(d: Uint8Array, off: number, end: number): number {
   let sum = 0;
   const len = end - off;
   const even = off + (len & ~1);
@@ -149,6 +149,18 @@ function cdpChecksum(d: Uint8Array, off: number, end: number): number {
   }
   while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
   return ~sum & 0xffff;
+}
+
+/** A multi-line string TLV (the software version): one field per line, as tshark's add_multi_line_string_to_tree. */
+function lines(ctx: Ctx, l: FieldNode, name: string, o: number, end: number): void {
+  const d = ctx.d;
+  while (o < end) {
+    let e = o;
+    while (e < end && d[e] !== 10 && d[e] !== 13) e++;
+    ctx.add(l, name, str(d, o, e - o), o, e - o);
+    if (e < end && d[e] === 13 && e + 1 < end && d[e + 1] === 10) e++;
+    o = e + 1;
+  }
 }
 
 /** One address of an Addresses or Management Addresses TLV; its length, or -1 where tshark stops. */
@@ -240,6 +252,8 @@ export function dissectCdp(ctx: Ctx, _st: State, off: number, end: number): void
       const v = o + 4, n = length - 4;
       const need = (k: number): void => { if (v + k > end) throw new Cut(); };
       const tlvEnd = o + length;
+      // each TLV's subtree spans its length: one past the frame throws before its first field
+      if (tlvEnd > end) throw new Cut();
       if (type === PORT_ID) {
         // packet-cdp.c: some senders count 3 bytes short; the 3 bytes after the TLV then belong to it
         let real = length;
@@ -272,13 +286,14 @@ export function dissectCdp(ctx: Ctx, _st: State, off: number, end: number): void
             for (let i = 0; i < CAP_BITS.length; i++) ctx.add(l, `cdp.capabilities.${CAP_BITS[i]}`, ((c >>> i) & 1) === 1, v, 4);
           }
           break;
-        case VERSION: need(n); ctx.add(l, 'cdp.software_version', str(d, v, n), v, n); break;
+        case VERSION: lines(ctx, l, 'cdp.software_version', v, tlvEnd); break;
         case PLATFORM: need(n); ctx.add(l, 'cdp.platform', str(d, v, n), v, n); break;
         case IP_PREFIX:
           if (length === 8) { need(4); ctx.add(l, 'cdp.odr_default_gateway', u32(d, v), v, 4); }
           else for (let p = v, left = n; left > 0; p += 5, left -= 5) {
             if (p + 5 > end) throw new Cut();
-            ctx.add(l, 'cdp.ip_prefix', u32(d, p), p, 5);
+            // tshark hands the address over in host order: it prints with its bytes reversed
+            ctx.add(l, 'cdp.ip_prefix', (d[p + 3] << 24 | d[p + 2] << 16 | d[p + 1] << 8 | d[p]) >>> 0, p, 5);
           }
           break;
         case VTP_DOMAIN: need(n); ctx.add(l, 'cdp.vtp_management_domain', str(d, v, n), v, n); break;
