@@ -24,6 +24,8 @@ need=(
   # real peers of the insights tests (SSH guessing, LDAP spraying, floods, scans)
   "sshd:openssh-server" "sshpass:sshpass" "slapd:slapd" "ldapwhoami:ldap-utils" "hping3:hping3" "nmap:nmap" "dnsmasq:dnsmasq-base"
   "krb5kdc:krb5-kdc" "kinit:krb5-user" "smbd:samba" "smbclient:smbclient" "vsftpd:vsftpd"
+  # a real LLDP and CDP peer (test/engine/dissect/lldpd-peer.ts)
+  "lldpd:lldpd" "lldpcli:lldpd"
 )
 missing=()
 for entry in "${need[@]}"; do

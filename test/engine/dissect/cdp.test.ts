@@ -8,7 +8,10 @@ import assert from 'node:assert/strict';
 import { allFields } from '../../../main/engine/fields/store';
 import '../../../main/engine/dissect/protocols';
 import { cdpChecksum } from '../../../main/engine/dissect/cdp';
-import { craftedAgrees, tsharkSkip } from './compare';
+import { join } from 'node:path';
+import { outputDir } from '../../lib/env';
+import { craftedAgrees, daemonRunAgrees, tsharkSkip } from './compare';
+import { lldpdCapture, lldpdSkip, SYSTEM_NAME } from './lldpd-peer';
 import { ascii, hex } from './packets';
 
 export const CDP_FIELDS = [
@@ -65,4 +68,14 @@ test('CDP: its TLVs, checksum status and Info agree with tshark', { skip: tshark
   for (const row of r.theirs) assert.match(row[0], /:cdp/);
   const status = CDP_FIELDS.indexOf('cdp.checksum.status');
   assert.deepEqual([...new Set(r.theirs.map((row) => row[status]))].sort(), ['0', '1']);
+});
+
+test('CDP from a real lldpd (-ccc: sent without a CDP peer) agrees with tshark', { skip: tsharkSkip() || lldpdSkip(), timeout: 90_000 }, async () => {
+  const pcap = join(outputDir('cdp-live'), 'lldpd-cdp.pcap');
+  await lldpdCapture(['-ccc'], 'cdp.deviceid', 2, pcap);
+  const r = daemonRunAgrees(pcap, CDP_FIELDS, { name: 'cdp-live', proto: 'cdp', label: 'CDP', min: 2, seed: ['cdp-live', 0x2001] });
+  const col = (name: string): string[] => r.theirs.map((row) => row[CDP_FIELDS.indexOf(name)]);
+  assert.ok(col('cdp.deviceid').includes(SYSTEM_NAME));
+  assert.ok(col('cdp.portid').includes('uplink to core'));
+  assert.ok(col('cdp.checksum.status').every((v) => v === '1' || v === ''), 'lldpd\'s checksums are good');
 });
