@@ -44,6 +44,8 @@ if ((${#missing[@]})); then
     # tshark asks whether non-root users may capture; answer no (we capture through our own helper).
     echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections 2>/dev/null || true
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    # the tests run lldpd in namespaces only: the host's own would advertise on every real interface
+    if [[ " ${missing[*]} " == *" lldpd "* ]] && command -v systemctl >/dev/null 2>&1; then systemctl disable --now lldpd >/dev/null 2>&1 || true; fi
   else
     echo "setup: missing Debian packages. Run once:" >&2
     echo "  sudo apt-get install -y ${missing[*]}" >&2
