@@ -686,6 +686,50 @@ function ieee8021(ctx: Ctx, l: FieldNode, t: Tlv, o: number): void {
       ctx.add(l, 'lldp.ieee.802_1.aggregated_port_id', t.u32(o + 1), o + 1, 4);
       break;
     }
+    case 8: {
+      // congestion notification: per-priority CNPV and ready bits
+      const cnpv = t.u8(o), ready = t.u8(o + 1);
+      for (let i = 0; i < 8; i++) ctx.add(l, `lldp.ieee.802_1qau.cnpv.prio${i}`, ((cnpv >> i) & 1) === 1, o, 1);
+      for (let i = 0; i < 8; i++) ctx.add(l, `lldp.ieee.802_1qau.ready.prio${i}`, ((ready >> i) & 1) === 1, o + 1, 1);
+      break;
+    }
+    case 9: case 0xa: {
+      const b = t.u8(o);
+      if (sub === 9) {
+        ctx.add(l, 'lldp.dcbx.ieee.willing', (b & 0x80) !== 0, o, 1);
+        ctx.add(l, 'lldp.dcbx.ieee.ets.cbs', (b & 0x40) !== 0, o, 1);
+        ctx.add(l, 'lldp.dcbx.ieee.ets.maxtcs', b & 7, o, 1);
+      } else ctx.add(l, 'lldp.dcbx.feature.pg.reserved', (b & 0xfe) >> 1, o, 1);
+      o++;
+      // priority assignment table: a 4-bit group id per priority
+      for (let i = 0; i < 8; i++) ctx.add(l, `lldp.dcbx.feature.pg.pgid_prio${i}`, (t.u16(o + (i >> 2) * 2) >> (12 - (i & 3) * 4)) & 0xf, o + (i >> 2) * 2, 2);
+      o += 4;
+      for (let i = 0; i < 8; i++) ctx.add(l, `lldp.dcbx.feature.pg.per${i}`, t.u8(o + i), o + i, 1);
+      o += 8;
+      for (let i = 0; i < 8; i++) ctx.add(l, `lldp.dcbx.ieee.ets.tsa${i}`, t.u8(o + i), o + i, 1);
+      break;
+    }
+    case 0xb: {
+      const b = t.u8(o);
+      ctx.add(l, 'lldp.dcbx.ieee.willing', (b & 0x80) !== 0, o, 1);
+      ctx.add(l, 'lldp.dcbx.ieee.pfc.mbc', (b & 0x40) !== 0, o, 1);
+      ctx.add(l, 'lldp.dcbx.ieee.pfc.numtcs', b & 0xf, o, 1);
+      const e = t.u8(o + 1);
+      for (let i = 0; i < 8; i++) ctx.add(l, `lldp.dcbx.feature.pfc.prio${i}`, ((e >> i) & 1) === 1, o + 1, 1);
+      break;
+    }
+    case 0xc: {
+      ctx.add(l, 'lldp.dcbx.ieee.app.reserved', t.u8(o), o, 1);
+      o++;
+      // 3-byte entries: priority and selector, then the protocol
+      for (let k = Math.floor((t.declared - o) / 3); k > 0; k--, o += 3) {
+        const b = t.u8(o);
+        ctx.add(l, 'lldp.dcbx.ieee.app.prio', b >> 5, o, 1);
+        ctx.add(l, 'lldp.dcbx.iee.app.sf', b & 7, o, 1);
+        ctx.add(l, 'lldp.dcbx.feature.app.proto', t.u16(o + 1), o + 1, 2);
+      }
+      break;
+    }
     default:
   }
 }

@@ -44,6 +44,10 @@ const SUBTYPES: number[][][] = [
   // IEEE 802.1: port VLAN id, port and protocol VLAN id, VLAN name, protocol identity, link aggregation, an unknown subtype
   [...base, org(0x0080c2, 1, u16b(100)), org(0x0080c2, 2, [0x06, ...u16b(200)]), org(0x0080c2, 3, [...u16b(300), 5, ...str('users')]),
     org(0x0080c2, 4, [2, 0x88, 0xcc]), org(0x0080c2, 7, [0x0f, ...u32b(12)]), org(0x0080c2, 0x20, [1, 2]), end],
+  // IEEE 802.1 data centre bridging: congestion notification, ETS configuration and recommendation, PFC, application priority
+  [...base, org(0x0080c2, 8, [0x81, 0x01]), org(0x0080c2, 9, [0xc3, 0x01, 0x23, 0x45, 0x67, 10, 20, 30, 40, 0, 0, 0, 0, 2, 2, 2, 2, 0, 0, 0, 255]),
+    org(0x0080c2, 0xa, [0x00, 0x76, 0x54, 0x32, 0x10, 50, 50, 0, 0, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 0, 0]),
+    org(0x0080c2, 0xb, [0xc8, 0x08]), org(0x0080c2, 0xc, [0x00, 0x61, 0x89, 0x06, 0x82, 0x0c, 0xbc, 0x01]), end],
   // IEEE 802.3: MAC/PHY, power via MDI (short and long), link aggregation, maximum frame size, EEE, an unknown subtype, excess bytes
   [...base, org(0x00120f, 1, [0x03, ...u16b(0x6c01), ...u16b(30)]), org(0x00120f, 2, [0x0f, 1, 4]),
     org(0x00120f, 2, [0x07, 1, 3, 0x51, ...u16b(130), ...u16b(255)]), org(0x00120f, 3, [0x03, ...u32b(5)]),
