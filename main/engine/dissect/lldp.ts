@@ -433,13 +433,13 @@ declare('lldp', 'Link Layer Discovery Protocol', [
 ]);
 
 const END = 0, CHASSIS = 1, PORT = 2, TTL = 3, PORT_DESC = 4, SYS_NAME = 5, SYS_DESC = 6, SYS_CAP = 7, MGMT_ADDR = 8, ORG = 127;
-const OUI_802_1 = 0x0080c2, OUI_802_3 = 0x00120f, OUI_MED = 0x0012bb;
+const OUI_802_1 = 0x0080c2, OUI_802_3 = 0x00120f, OUI_MED = 0x0012bb, OUI_CISCO = 0x000142, OUI_IANA = 0x00005e;
 /**
- * OUIs tshark 4.0 has a decoder of its own for (DCBX, PROFINET, Cisco,
- * 802.1Qbg, Hytec, Avaya, IANA, Extreme, ONOS): we keep their TLV header
+ * OUIs tshark 4.0 has a decoder of its own for (DCBX, PROFINET,
+ * 802.1Qbg, Hytec, Avaya, Extreme, ONOS): we keep their TLV header
  * only, where tshark's generic "unknown subtype" fields would be wrong.
  */
-const OWN_DECODER = new Set([0x001b21, 0x000ecf, 0x000142, 0x001b3f, 0x0030f9, 0x00040d, 0x00005e, 0x000001, 0xa42305]);
+const OWN_DECODER = new Set([0x001b21, 0x000ecf, 0x001b3f, 0x0030f9, 0x00040d, 0x000001, 0xa42305]);
 const AFNUM_INET = 1, AFNUM_INET6 = 2;
 
 const CAP_BITS = ['other', 'repeater', 'bridge', 'wlan_access_pt', 'router', 'telephone', 'docsis_cable_device', 'station_only'];
@@ -894,6 +894,27 @@ function civic(ctx: Ctx, l: FieldNode, t: Tlv, o: number, left: number): void {
   }
 }
 
+/**
+ * Cisco's 4-wire PoE (UPOE) and IANA's MUD URL; their other subtypes'
+ * content is lldp.unknown_subtype.content, as tshark shows it (Cisco's
+ * ACI subtypes, which tshark decodes, are left undecoded).
+ */
+function vendor(ctx: Ctx, l: FieldNode, t: Tlv, o: number, oui: number): void {
+  const sub = t.u8(o);
+  const cisco = oui === OUI_CISCO;
+  ctx.add(l, cisco ? 'lldp.cisco.subtype' : 'lldp.iana.subtype', sub, o, 1);
+  o++;
+  if (cisco && sub === 1) {
+    const b = t.u8(o);
+    ctx.add(l, 'lldp.cisco.upoe', b, o, 1);
+    ['supported', 'altb_detection_required', 'pd_altb_desired', 'pse_altb_oper'].forEach((n, i) => ctx.add(l, `lldp.cisco.upoe.${n}`, ((b >> i) & 1) === 1, o, 1));
+  } else if (!cisco && sub === 1) {
+    if (t.end > o) ctx.add(l, 'lldp.iana.mudurl', ascii(t.bytes(o, t.end - o)), o, t.end - o);
+  } else if (!(cisco && sub >= 0xc9 && sub <= 0xdb)) {
+    ctx.add(l, 'lldp.unknown_subtype.content', t.bytes(o, t.end - o), o, t.end - o);
+  }
+}
+
 function organisation(p: Pdu, t: Tlv, dataLen: number): void {
   const { ctx, l } = p;
   const oui = t.u24(t.start + 2);
@@ -909,6 +930,7 @@ function organisation(p: Pdu, t: Tlv, dataLen: number): void {
   if (oui === OUI_802_1) ieee8021(ctx, l, t, o);
   else if (oui === OUI_802_3) ieee8023(ctx, l, t, o);
   else if (oui === OUI_MED) media(ctx, l, t, o);
+  else if (oui === OUI_CISCO || oui === OUI_IANA) vendor(ctx, l, t, o, oui);
   else if (!OWN_DECODER.has(oui)) {
     ctx.add(l, 'lldp.unknown_subtype', t.u8(o), o, 1);
     ctx.add(l, 'lldp.unknown_subtype.content', t.bytes(o + 1, t.end - o - 1), o + 1, t.end - o - 1);

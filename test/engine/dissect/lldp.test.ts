@@ -58,6 +58,8 @@ const SUBTYPES: number[][][] = [
     org(0x0012bb, 3, [2, 14, 2, ...str('DE'), 3, 6, ...str('Berlin'), 19, 1, 0x37]), org(0x0012bb, 3, [3, ...str('5551234567')]),
     org(0x0012bb, 4, [0x53, ...u16b(154)]),
     ...[5, 6, 7, 8, 9, 10, 11].map((s) => org(0x0012bb, s, str(`inv-${s}`))), org(0x0012bb, 1, [0]), end],
+  // Cisco's UPOE and an unknown Cisco subtype, IANA's MUD URL and an unknown IANA subtype
+  [...base, org(0x000142, 1, [0x0f]), org(0x000142, 0x55, [1, 2]), org(0x00005e, 1, str('https://mud.example/dev.json')), org(0x00005e, 7, [1]), end],
   // an unknown OUI (kept as tshark keeps it), an org TLV too short for its OUI, a TLV after End (not read)
   [...base, org(0x123456, 9, [1, 2, 3, 4]), tlv(127, [0x00, 0x80]), end, tlv(5, str('after end'))],
   // a frame long enough to need no padding: what follows the PDU's end is the trailer
