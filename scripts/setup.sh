@@ -26,6 +26,8 @@ need=(
   "krb5kdc:krb5-kdc" "kinit:krb5-user" "smbd:samba" "smbclient:smbclient" "vsftpd:vsftpd"
   # 802.1X peers of the EAPOL test (the wired driver and integrated EAP server)
   "hostapd:hostapd" "wpa_supplicant:wpasupplicant"
+  # a real LLDP and CDP peer (test/engine/dissect/lldpd-peer.ts)
+  "lldpd:lldpd" "lldpcli:lldpd"
 )
 missing=()
 for entry in "${need[@]}"; do
@@ -44,6 +46,8 @@ if ((${#missing[@]})); then
     # tshark asks whether non-root users may capture; answer no (we capture through our own helper).
     echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections 2>/dev/null || true
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    # the tests run lldpd in namespaces only: the host's own would advertise on every real interface
+    if [[ " ${missing[*]} " == *" lldpd "* ]] && command -v systemctl >/dev/null 2>&1; then systemctl disable --now lldpd >/dev/null 2>&1 || true; fi
   else
     echo "setup: missing Debian packages. Run once:" >&2
     echo "  sudo apt-get install -y ${missing[*]}" >&2

@@ -467,6 +467,16 @@ export class Ctx {
   }
 
   /**
+   * An expert of tshark's malformed group added without an exception
+   * (expert_add_info with PI_MALFORMED, PI_WARN: a TLV length LLDP
+   * rejects): _ws.malformed is set, but Info gets no "[Malformed Packet]".
+   */
+  flagMalformed(protocol: string, message: string, start?: number, len?: number): void {
+    this.malformed = true;
+    this.expert.push({ severity: 'warn', group: 'malformed', message: `malformed: ${message}`, protocol, start, len });
+  }
+
+  /**
    * A protocol error tshark reports as expert info only (expert_add_info,
    * no exception): Info keeps no "[Malformed Packet]" and _ws.malformed is absent.
    */

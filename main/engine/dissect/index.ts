@@ -99,7 +99,7 @@ class PacketDissection implements Dissection {
       destination: addrText(c.dstKind, c.dst, this.packet.data),
       protocol: c.protocol || (c.protocols[c.protocols.length - 1] ?? '').toUpperCase(),
       length: this.packet.origLen,
-      info: (c.malformed || c.short) && !info.includes('Malformed') ? malformedInfo(info, c.thrown, this.packet.capLen < this.packet.origLen) : info,
+      info: (c.short || (c.malformed && c.expert.some(markedInInfo))) && !info.includes('Malformed') ? malformedInfo(info, c.thrown, this.packet.capLen < this.packet.origLen) : info,
     };
     return this._summary;
   }
@@ -110,6 +110,9 @@ class PacketDissection implements Dissection {
  * BoundsError, whose "[Packet size limited during capture]" is glued on
  * without a space; "[Malformed Packet]" follows a space unless a dissector threw.
  */
+/** An exception's malformed mark (error severity) shows in Info; a malformed-group warning (flagMalformed) does not. */
+const markedInInfo = (e: ExpertInfo): boolean => e.group === 'malformed' && e.severity === 'error';
+
 function malformedInfo(info: string, thrown: boolean, cut: boolean): string {
   if (cut) return `${info}[Packet size limited during capture]`;
   return `${info}${info && !thrown ? ' ' : ''}[Malformed Packet]`;

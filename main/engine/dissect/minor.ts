@@ -8,7 +8,7 @@ import { nameOnly } from './data';
 import * as tables from './tables';
 import { NameApp } from './tcpsimple';
 // bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
-const { ETHERTYPE, LLC_SNAP, PPP_PROTOCOL, TCP_PORT, UDP_PORT } = tables;
+const { ETHERTYPE, PPP_PROTOCOL, TCP_PORT, UDP_PORT } = tables;
 
 /** Layers other dissectors open by name (HTTP bodies, ...): declared here so filters know them. */
 const KNOWN: Array<[string, string]> = [
@@ -18,7 +18,6 @@ const KNOWN: Array<[string, string]> = [
   ['urlencoded-form', 'HTML Form URL Encoded'],
   ['media', 'Media Type'],
   ['mime_multipart', 'MIME Multipart Media Encapsulation'],
-  ['cdp', 'Cisco Discovery Protocol'],
 ];
 for (const [name, title] of KNOWN) declare(name, title, []);
 
@@ -59,11 +58,8 @@ onTcp([179], 'bgp', 'BGP', 'Border Gateway Protocol');
 
 declare('pppoed', 'PPP-over-Ethernet Discovery', []);
 ETHERTYPE.add(0x8863, (ctx, _st, off, end) => nameOnly(ctx, 'pppoed', 'PPPoED', off, end, 'PPPoE Discovery'));
-declare('lldp', 'Link Layer Discovery Protocol', []);
-ETHERTYPE.add(0x88cc, (ctx, _st, off, end) => nameOnly(ctx, 'lldp', 'LLDP', off, end, 'LLDP'));
 
 // CDP: SNAP with Cisco's OUI, PID 0x2000
-LLC_SNAP.add(0x00000c * 0x10000 + 0x2000, (ctx, _st, off, end) => nameOnly(ctx, 'cdp', 'CDP', off, end, 'Cisco Discovery Protocol'));
 
 declare('lcp', 'PPP Link Control Protocol', []);
 PPP_PROTOCOL.add(0xc021, (ctx, _st, off, end) => nameOnly(ctx, 'lcp', 'PPP LCP', off, end, 'Configuration Request'));

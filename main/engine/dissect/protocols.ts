@@ -69,5 +69,7 @@ import './t125';
 import './credssp';
 import './vnc';
 import './x509';
+import './lldp';
+import './cdp';
 import './minor';
 import './data';
