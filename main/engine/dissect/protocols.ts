@@ -23,6 +23,7 @@ import './http2';
 import './genai';
 import './quic';
 import './rip';
+import './wireguard';
 import './isakmp';
 import './ipsec';
 import './erspan';
