@@ -24,6 +24,7 @@ import './genai';
 import './quic';
 import './rip';
 import './wireguard';
+import './stun';
 import './isakmp';
 import './ipsec';
 import './erspan';
