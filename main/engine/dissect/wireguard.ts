@@ -170,10 +170,9 @@ function dissectWg(ctx: Ctx, st: State, off: number, end: number): void {
       ctx.add(l, 'wg.sender', sender, off + 4, 4);
       if (!fits(off + 8, 32)) break;
       ephemeral(ctx, l, off + 8);
-      if (!fits(off + 40, 32 + TAG)) break;
-      ctx.add(l, 'wg.encrypted_static', null, off + 40, 32 + TAG);
-      if (!fits(off + 88, 12 + TAG)) break;
-      ctx.add(l, 'wg.encrypted_timestamp', null, off + 88, 12 + TAG);
+      // (tshark adds a byteless item whatever the capture kept of its bytes)
+      ctx.add(l, 'wg.encrypted_static', null, off + 40, Math.min(32 + TAG, end - off - 40));
+      ctx.add(l, 'wg.encrypted_timestamp', null, off + 88, Math.max(0, Math.min(12 + TAG, end - off - 88)));
       for (const [name, at] of [['wg.mac1', 116], ['wg.mac2', 132]] as const) {
         if (!fits(off + at, 16)) break done;
         ctx.add(l, name, d.subarray(off + at, off + at + 16), off + at, 16);
@@ -211,8 +210,7 @@ function dissectWg(ctx: Ctx, st: State, off: number, end: number): void {
       }
       if (!fits(off + 12, 32)) break;
       ephemeral(ctx, l, off + 12);
-      if (!fits(off + 44, TAG)) break;
-      ctx.add(l, 'wg.encrypted_empty', null, off + 44, TAG);
+      ctx.add(l, 'wg.encrypted_empty', null, off + 44, Math.min(TAG, end - off - 44));
       for (const [name, at] of [['wg.mac1', 60], ['wg.mac2', 76]] as const) {
         if (!fits(off + at, 16)) break done;
         ctx.add(l, name, d.subarray(off + at, off + at + 16), off + at, 16);
