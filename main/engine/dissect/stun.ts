@@ -17,6 +17,7 @@ import { declare, HEX8, HEX16, HEX32 } from './fields';
 import { ipv4ToString, ipv6ToString } from './addr';
 import { Bounded, convKey } from './conv';
 import { dissectData } from './data';
+import { udpSentLength } from './prologue';
 import * as readers from './bytes';
 import * as tables from './tables';
 const { UDP_HEURISTICS, UDP_PORT } = tables;
@@ -160,9 +161,8 @@ const classOf = (t: number): number => ((t & 0x0010) >> 4) | ((t & 0x0100) >> 7)
  * `heuristic` refuses ChannelData, which only a port or a claimed
  * conversation lets through. Returns the kind: 1 message, 2 ChannelData.
  */
-function kind(d: Uint8Array, off: number, end: number, heuristic: boolean): 0 | 1 | 2 {
-  const len = end - off;
-  if (len < 4) return 0;
+function kind(d: Uint8Array, off: number, end: number, heuristic: boolean, len = end - off): 0 | 1 | 2 {
+  if (end - off < 4) return 0;
   const type = u16(d, off), mlen = u16(d, off + 2);
   if (type & 0xc000) {
     if (heuristic) return 0;
@@ -170,7 +170,7 @@ function kind(d: Uint8Array, off: number, end: number, heuristic: boolean): 0 | 
     if ((type & 0x8000) && type !== 0xff10) return 0;
     return len === mlen + 4 || len === ((mlen + 4 + 3) & ~3) ? 2 : 0;
   }
-  if (len < HDR || methodOf(type) > 0xff || u32(d, off + 4) !== COOKIE) return 0;
+  if (end - off < HDR || methodOf(type) > 0xff || u32(d, off + 4) !== COOKIE) return 0;
   return len === mlen + HDR ? 1 : 0;
 }
 
@@ -229,7 +229,7 @@ function dissectStun(ctx: Ctx, st: State, off: number, end: number, k: 1 | 2, he
   const append = (s: string): void => { info += s; };
   for (let o = off + HDR; o < msgEnd;) {
     // the message's length is the datagram's: only a snap length cuts an attribute short
-    if (o + 4 > end) { ctx.boundsAt('stun', `attribute header cut short at byte ${o - off}`, o, end - o); return; }
+    if (o + 4 > end) { pastEnd(ctx, end, `attribute header cut short at byte ${o - off}`, o, end - o); return; }
     const at = u16(d, o), alen = u16(d, o + 2), pad = (alen + 3) & ~3;
     const name = ATTRIBUTES[at];
     let a: FieldNode;
@@ -250,10 +250,10 @@ function dissectStun(ctx: Ctx, st: State, off: number, end: number, k: 1 | 2, he
     ctx.sub(a, 'stun.att.length', alen, o + 2, 2);
     const v = o + 4;
     // a value or its padding past the message: tshark's bounds error
-    if (v + alen > end) { ctx.boundsAt('stun', `attribute value cut short (${end - v} of ${alen} bytes)`, v, end - v); return; }
+    if (v + alen > end) { pastEnd(ctx, end, `attribute value cut short (${end - v} of ${alen} bytes)`, v, end - v); return; }
     attribute(ctx, a, at, name ?? '', v, alen, off, append);
     if (alen < pad) {
-      if (v + pad > end) { ctx.boundsAt('stun', `attribute padding cut short (${end - v - alen} of ${pad - alen} bytes)`, v + alen, end - v - alen); return; }
+      if (v + pad > end) { pastEnd(ctx, end, `attribute padding cut short (${end - v - alen} of ${pad - alen} bytes)`, v + alen, end - v - alen); return; }
       ctx.sub(a, 'stun.att.padding', pad - alen, v + alen, pad - alen);
     }
     o = v + pad;
@@ -320,7 +320,7 @@ function attribute(ctx: Ctx, a: FieldNode, at: number, name: string, v: number, 
     case 0x000a:
       for (let i = 0; i < n; i += 2) {
         // an odd length leaves one byte: tshark reads two there, into the padding
-        if (v + i + 2 > ctx.d.length) { ctx.boundsAt('stun', 'UNKNOWN-ATTRIBUTES cut short', v + i, 1); return; }
+        if (v + i + 2 > ctx.d.length) { pastEnd(ctx, ctx.d.length, 'UNKNOWN-ATTRIBUTES cut short', v + i, 1); return; }
         ctx.sub(a, 'stun.att.unknown', u16(d, v + i), v + i, 2);
       }
       return;
@@ -462,8 +462,18 @@ function channelData(ctx: Ctx, off: number, end: number): void {
   // MS-TURN's multiplexed channel puts a session id first
   if (type === 0xff10 && n >= 8) { o += 8; n -= 8; }
   const stop = Math.min(end, o + n);
-  if (o + n > end) ctx.boundsAt('stun', `ChannelData cut short (${end - o} of ${n} bytes)`, o, end - o);
+  if (o + n > end) pastEnd(ctx, end, `ChannelData cut short (${end - o} of ${n} bytes)`, o, end - o);
   dissectData(ctx, o, stop);
+}
+
+/**
+ * A read past the bytes there: where the snap length cut the frame,
+ * tshark's BoundsError ("[Packet size limited during capture]"); else its
+ * ReportedBoundsError, a malformed packet.
+ */
+function pastEnd(ctx: Ctx, end: number, message: string, start: number, len: number): void {
+  if (ctx.pkt.capLen < ctx.pkt.origLen && end === ctx.d.length) ctx.short = true;
+  else ctx.boundsAt('stun', message, start, len);
 }
 
 /** UTF-8 text as tshark shows a string (invalid sequences as U+FFFD, stopping at no NUL). */
@@ -472,14 +482,14 @@ function utf8(d: Uint8Array, v: number, n: number): string {
 }
 
 UDP_PORT.add([3478], (ctx, st, off, end) => {
-  const k = kind(ctx.d, off, end, false);
+  const k = kind(ctx.d, off, end, false, udpSentLength(ctx, off, end));
   if (k !== 0) dissectStun(ctx, st, off, end, k, false);
 }, { accepts: (d, off, end) => kind(d, off, end, false) !== 0 });
 
 UDP_HEURISTICS.add((ctx, st, off, end) => {
   const s = states.get(st);
   // ChannelData only where a message found earlier claimed the conversation
-  const k = kind(ctx.d, off, end, s === undefined || !s.claimed.has(convKey(ctx)));
+  const k = kind(ctx.d, off, end, s === undefined || !s.claimed.has(convKey(ctx)), udpSentLength(ctx, off, end));
   if (k === 0) return false;
   dissectStun(ctx, st, off, end, k, true);
   return true;

@@ -14,10 +14,11 @@ import { type Ctx, type FieldNode, SKIP } from './context';
 import type { State } from './state';
 import { declare, HEX32 } from './fields';
 import { Bounded } from './conv';
+import { udpSentLength } from './prologue';
 import * as readers from './bytes';
 import * as tables from './tables';
 const { UDP_HEURISTICS } = tables;
-const { u16, u32le } = readers;
+const { u32le } = readers;
 
 const u64le = (d: Uint8Array, o: number): bigint => BigInt(u32le(d, o)) | (BigInt(u32le(d, o + 4)) << 32n);
 
@@ -120,24 +121,12 @@ const hex32 = (n: number): string => `0x${n.toString(16).toUpperCase().padStart(
  * the type and length still checked as tshark's dissector does).
  */
 function claims(ctx: Ctx, w: WgState | undefined, off: number, end: number): boolean {
-  const d = ctx.d, len = reportedLength(ctx, off, end);
+  const d = ctx.d, len = udpSentLength(ctx, off, end);
   if (end - off < 4 || !validLength(d[off], len)) return false;
   const type = d[off];
   if (type === INITIATION || type === RESPONSE) return true;
   if (d[off + 1] === 0 && d[off + 2] === 0 && d[off + 3] === 0) return true;
   return w !== undefined && w.convs.has(conversation(ctx));
-}
-
-/**
- * The datagram's length as sent (tshark's reported length): more than the
- * bytes there when the capture's snap length cut the frame, read from the
- * UDP header just before the payload (heuristics see top-level datagrams only).
- */
-function reportedLength(ctx: Ctx, off: number, end: number): number {
-  const have = end - off;
-  if (ctx.pkt.capLen >= ctx.pkt.origLen || off < 8 || end !== ctx.d.length) return have;
-  const sent = u16(ctx.d, off - 4) - 8;
-  return sent > have ? sent : have;
 }
 
 /** The message at [off, end), whose type and length `claims` checked. */
@@ -157,7 +146,7 @@ function dissectWg(ctx: Ctx, st: State, off: number, end: number): void {
     ctx.short = true;
     return false;
   };
-  let info = type === DATA && reportedLength(ctx, off, end) === 32 ? 'Keepalive' : TYPES[type];
+  let info = type === DATA && udpSentLength(ctx, off, end) === 32 ? 'Keepalive' : TYPES[type];
   ctx.info = () => info;
   const seenSession = seen ? seen.session : undefined;
   let session: Session | null = null;
