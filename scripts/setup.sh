@@ -21,6 +21,7 @@ need=(
   "rpcbind:rpcbind" "rpcinfo:rpcbind" "/usr/lib/postgresql:postgresql" "psql:postgresql-client"
   "redis-server:redis-server" "redis-cli:redis-tools" "mariadbd:mariadb-server" "mariadb:mariadb-client"
   "nsenter:util-linux" "setpriv:util-linux"
+  "wg:wireguard-tools" "wireguard-go:wireguard-go" "turnserver:coturn"
   # real peers of the insights tests (SSH guessing, LDAP spraying, floods, scans)
   "sshd:openssh-server" "sshpass:sshpass" "slapd:slapd" "ldapwhoami:ldap-utils" "hping3:hping3" "nmap:nmap" "dnsmasq:dnsmasq-base"
   "krb5kdc:krb5-kdc" "kinit:krb5-user" "smbd:samba" "smbclient:smbclient" "vsftpd:vsftpd"

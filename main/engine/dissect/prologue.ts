@@ -44,3 +44,16 @@ export function openHeader(ctx: Ctx, p: Prologue, off: number, end: number): Fie
   ctx.info = p.shortInfo;
   return null;
 }
+
+/**
+ * A UDP payload's length as sent (tshark's reported length): more than the
+ * bytes there when the capture's snap length cut the frame, read from the
+ * UDP header just before the payload (for the heuristics, which see
+ * top-level datagrams only).
+ */
+export function udpSentLength(ctx: Ctx, off: number, end: number): number {
+  const have = end - off;
+  if (ctx.pkt.capLen >= ctx.pkt.origLen || off < 8 || end !== ctx.d.length) return have;
+  const sent = ((ctx.d[off - 4] << 8) | ctx.d[off - 3]) - 8;
+  return sent > have ? sent : have;
+}

@@ -27,6 +27,8 @@ import './http2';
 import './genai';
 import './quic';
 import './rip';
+import './wireguard';
+import './stun';
 import './isakmp';
 import './ipsec';
 import './erspan';
