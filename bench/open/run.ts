@@ -12,6 +12,7 @@
 // --filter: after loading, five display filters over the whole file and 200 row blocks far apart (timed; peak RSS includes them).
 // --pool-only: skip the service-thread runs (a 10M-packet file takes minutes per run).
 // --memory: where each run's RSS is before the open and once loaded (bench/open/memory.ts); --heapsnapshot: and a heap snapshot of the loaded server in /tmp.
+// --settle=S: and again after S seconds of the loaded server idling (V8 gives memory back when a heap goes quiet).
 import { spawnSync, execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { bigCapture } from '../lib/big-capture';
@@ -19,7 +20,7 @@ import { EngineService } from '../../main/engine/service/service';
 import { memoryBreakdown, printMemory, type MemoryBreakdown } from './memory';
 import { writeHeapSnapshot } from 'node:v8';
 
-interface Run { heapMB: number; buffersMB: number; firstRowsMs: number; indexedMs: number; insightsMs: number; cpuS: number; peakRssMB: number; rssMB: number; baseRssMB: number; storeB: number; indexB: number; packets: number; pooled: boolean; storeParts: Record<string, number>; indexParts: Record<string, { pkts: number; vals: number; intern: number; n: number }>; filters: Array<{ text: string; ms: number; displayed: number }>; blockMs: number; memBefore?: MemoryBreakdown; memLoaded?: MemoryBreakdown; snapshot?: string }
+interface Run { heapMB: number; buffersMB: number; firstRowsMs: number; indexedMs: number; insightsMs: number; cpuS: number; peakRssMB: number; rssMB: number; baseRssMB: number; storeB: number; indexB: number; packets: number; pooled: boolean; storeParts: Record<string, number>; indexParts: Record<string, { pkts: number; vals: number; intern: number; n: number }>; filters: Array<{ text: string; ms: number; displayed: number }>; blockMs: number; memBefore?: MemoryBreakdown; memLoaded?: MemoryBreakdown; memSettled?: MemoryBreakdown; snapshot?: string }
 
 /** --filter: display filters applied to the whole loaded file, the last one clearing it */
 const FILTERS = ['tcp.port == 443 || dns', 'http.request', 'ip.addr == 10.0.0.1 && tcp.flags.syn == 1', 'frame.len > 1000', ''];
@@ -60,12 +61,15 @@ async function child(path: string): Promise<void> {
   const rss = mem.rss;
   clearInterval(sample);
   const memLoaded = process.argv.includes('--memory') ? memoryBreakdown() : undefined;
+  const settle = Number(process.argv.find((a) => a.startsWith('--settle='))?.slice(9) ?? 0);
+  let memSettled: MemoryBreakdown | undefined;
+  if (settle > 0) { await new Promise((r) => setTimeout(r, settle * 1000)); memSettled = memoryBreakdown(); }
   const snapshot = process.argv.includes('--heapsnapshot') ? writeHeapSnapshot(`/tmp/open-${process.pid}.heapsnapshot`) : undefined;
   const st = s.packetStore;
   const r: Run = {
     heapMB: mem.heapUsed / 1e6, buffersMB: mem.arrayBuffers / 1e6, firstRowsMs, indexedMs, insightsMs, cpuS: (c.user + c.system) / 1e6, peakRssMB: Math.max(peak, rss) / 1e6, rssMB: rss / 1e6, baseRssMB: base / 1e6,
     storeB: st.bytes, indexB: s.cap.index.memoryBytes(), packets: st.count, pooled: lane !== null,
-    storeParts: st.breakdown(), indexParts: s.cap.index.breakdown(), filters, blockMs, memBefore, memLoaded, snapshot,
+    storeParts: st.breakdown(), indexParts: s.cap.index.breakdown(), filters, blockMs, memBefore, memLoaded, memSettled, snapshot,
   };
   process.stdout.write(JSON.stringify(r) + '\n');
   await s.shutdown();
@@ -104,13 +108,14 @@ function main(): void {
     const kinds = (i % 2 ? ['pool', 'one'] : ['one', 'pool']) as Array<'one' | 'pool'>;
     for (const k of kinds.filter((x) => x === 'pool' || !process.argv.includes('--pool-only'))) {
       const env = { ...process.env, XDPSCOPE_OPEN_THREADS: k === 'one' ? '0' : (process.env.XDPSCOPE_OPEN_THREADS ?? '') };
-      const r = spawnSync(process.execPath, ['--expose-gc', __filename, '--child', path, ...process.argv.filter((a) => a === '--filter' || a === '--memory' || a === '--heapsnapshot')], { env, encoding: 'utf8', maxBuffer: 1 << 20 });
+      const r = spawnSync(process.execPath, ['--expose-gc', __filename, '--child', path, ...process.argv.filter((a) => a === '--filter' || a === '--memory' || a === '--heapsnapshot' || a.startsWith('--settle='))], { env, encoding: 'utf8', maxBuffer: 1 << 20 });
       if (r.status !== 0) throw new Error(`${k}: ${r.stderr}`);
       const run = JSON.parse(r.stdout.trim().split('\n').pop()!) as Run;
       res[k].push(run);
       for (const f of run.filters) console.log(`round ${i + 1} ${k.padEnd(4)} filter '${f.text}': ${f.ms.toFixed(0)} ms, ${f.displayed} displayed`);
       if (run.memBefore) printMemory(`round ${i + 1} ${k} before the open`, run.memBefore);
       if (run.memLoaded) printMemory(`round ${i + 1} ${k} loaded`, run.memLoaded);
+      if (run.memSettled) printMemory(`round ${i + 1} ${k} loaded, then idle`, run.memSettled);
       if (run.snapshot) console.log(`round ${i + 1} ${k} heap snapshot: ${run.snapshot}`);
       if (run.filters.length > 0) console.log(`round ${i + 1} ${k.padEnd(4)} 100-row block at a far place: ${run.blockMs.toFixed(1)} ms each (${BLOCKS} blocks)`);
       console.log(`round ${i + 1} ${k.padEnd(4)} first rows ${run.firstRowsMs.toFixed(0)} ms, indexed ${(run.indexedMs / 1000).toFixed(2)} s, insights ${(run.insightsMs / 1000).toFixed(2)} s, cpu ${run.cpuS.toFixed(2)} s, peak RSS ${run.peakRssMB.toFixed(0)} MB, loaded RSS ${run.rssMB.toFixed(0)} MB (${(((run.rssMB - run.baseRssMB) * 1e6) / run.packets).toFixed(0)} B/packet; JS heap ${run.heapMB.toFixed(0)} MB, buffers ${run.buffersMB.toFixed(0)} MB), store ${(run.storeB / run.packets).toFixed(0)} + index ${(run.indexB / run.packets).toFixed(0)} B/packet${k === 'pool' && !run.pooled ? ' (NOT pooled)' : ''}`);
