@@ -12,7 +12,8 @@
 // --filter: after loading, five display filters over the whole file and 200 row blocks far apart (timed; peak RSS includes them).
 // --pool-only: skip the service-thread runs (a 10M-packet file takes minutes per run).
 // --memory: where each run's RSS is before the open and once loaded (bench/open/memory.ts); --heapsnapshot: and a heap snapshot of the loaded server in /tmp.
-// --settle=S: and again after S seconds of the loaded server idling (V8 gives memory back when a heap goes quiet).
+// --settle=S: RSS again after S seconds of the loaded server idling (service/heap-settle.ts gives the young generation back 6-12 s after a load).
+// The child runs with the malloc settings `xdpscope serve` starts with (bin/xdpscope.js, scripts/start.mjs); --no-launcher-env: without them.
 import { spawnSync, execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { bigCapture } from '../lib/big-capture';
@@ -63,6 +64,7 @@ async function child(path: string): Promise<void> {
   const memLoaded = process.argv.includes('--memory') ? memoryBreakdown() : undefined;
   const settle = Number(process.argv.find((a) => a.startsWith('--settle='))?.slice(9) ?? 0);
   let memSettled: MemoryBreakdown | undefined;
+  // no gc() here: an idle server calls none (service/heap-settle.ts scavenges)
   if (settle > 0) { await new Promise((r) => setTimeout(r, settle * 1000)); memSettled = memoryBreakdown(); }
   const snapshot = process.argv.includes('--heapsnapshot') ? writeHeapSnapshot(`/tmp/open-${process.pid}.heapsnapshot`) : undefined;
   const st = s.packetStore;
@@ -95,6 +97,9 @@ function printBreakdown(r: Run): void {
   }
 }
 
+/** what the server's launchers start node with (bin/xdpscope.js's shebang, scripts/start.mjs) */
+const LAUNCHER_ENV = { MALLOC_MMAP_THRESHOLD_: '131072' };
+
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 function main(): void {
@@ -107,7 +112,7 @@ function main(): void {
   for (let i = 0; i < rounds; i++) {
     const kinds = (i % 2 ? ['pool', 'one'] : ['one', 'pool']) as Array<'one' | 'pool'>;
     for (const k of kinds.filter((x) => x === 'pool' || !process.argv.includes('--pool-only'))) {
-      const env = { ...process.env, XDPSCOPE_OPEN_THREADS: k === 'one' ? '0' : (process.env.XDPSCOPE_OPEN_THREADS ?? '') };
+      const env = { ...(process.argv.includes('--no-launcher-env') ? {} : LAUNCHER_ENV), ...process.env, XDPSCOPE_OPEN_THREADS: k === 'one' ? '0' : (process.env.XDPSCOPE_OPEN_THREADS ?? '') };
       const r = spawnSync(process.execPath, ['--expose-gc', __filename, '--child', path, ...process.argv.filter((a) => a === '--filter' || a === '--memory' || a === '--heapsnapshot' || a.startsWith('--settle='))], { env, encoding: 'utf8', maxBuffer: 1 << 20 });
       if (r.status !== 0) throw new Error(`${k}: ${r.stderr}`);
       const run = JSON.parse(r.stdout.trim().split('\n').pop()!) as Run;
@@ -129,10 +134,11 @@ function main(): void {
     tsharkS = (performance.now() - t0) / 1000;
   }
   const load1 = loadavg()[0]!;
-  console.log(`${new Date().toISOString()} ${res.pool[0]!.packets} packets, ${rounds} rounds, load average ${load0.toFixed(1)} → ${load1.toFixed(1)}`);
+  const malloc = Object.entries({ ...(process.argv.includes('--no-launcher-env') ? {} : LAUNCHER_ENV), ...process.env }).filter(([k]) => k.startsWith('MALLOC_')).map(([k, v]) => `${k}=${v}`).join(' ') || 'glibc defaults';
+  console.log(`${new Date().toISOString()} ${res.pool[0]!.packets} packets, ${rounds} rounds, load average ${load0.toFixed(1)} → ${load1.toFixed(1)}, malloc: ${malloc}`);
   for (const k of (['one', 'pool'] as const).filter((x) => res[x].length > 0)) {
     const m = (f: (r: Run) => number) => median(res[k].map(f));
-    console.log(`${k === 'one' ? 'service thread' : 'worker pool   '}: first rows ${m((r) => r.firstRowsMs).toFixed(0)} ms, fully indexed: ${(m((r) => r.indexedMs) / 1000).toFixed(2)} s, insights ${(m((r) => r.insightsMs) / 1000).toFixed(2)} s, cpu ${m((r) => r.cpuS).toFixed(2)} s (${((m((r) => r.cpuS) * 1e6) / res[k][0]!.packets).toFixed(1)} µs/packet), server RSS: ${m((r) => r.rssMB).toFixed(0)} MB loaded, ${m((r) => r.peakRssMB).toFixed(0)} MB peak`);
+    console.log(`${k === 'one' ? 'service thread' : 'worker pool   '}: first rows ${m((r) => r.firstRowsMs).toFixed(0)} ms, fully indexed: ${(m((r) => r.indexedMs) / 1000).toFixed(2)} s, insights ${(m((r) => r.insightsMs) / 1000).toFixed(2)} s, cpu ${m((r) => r.cpuS).toFixed(2)} s (${((m((r) => r.cpuS) * 1e6) / res[k][0]!.packets).toFixed(1)} µs/packet), server RSS: ${m((r) => r.rssMB).toFixed(0)} MB loaded, ${m((r) => r.peakRssMB).toFixed(0)} MB peak${res[k][0]!.memSettled ? `, ${m((r) => r.memSettled!.usage.rss / 1e6).toFixed(0)} MB after ${process.argv.find((a) => a.startsWith('--settle='))!.slice(9)} s idle` : ''}`);
   }
   if (tsharkS === tsharkS) console.log(`tshark -T fields -e frame.number (same run): ${tsharkS.toFixed(2)} s; fully indexed vs tshark: ${(tsharkS / (median(res.pool.map((r) => r.indexedMs)) / 1000)).toFixed(2)}x (pool)${res.one.length > 0 ? `, ${(tsharkS / (median(res.one.map((r) => r.indexedMs)) / 1000)).toFixed(2)}x (service thread)` : ''}`);
 }
