@@ -54,6 +54,7 @@ const BENCH_SCRIPTS = [
   'bench/open/run.ts',
   'bench/open/thread-start.ts',
   'bench/open/walk.ts',
+  'bench/open/same.ts',
   'bench/read/run.ts',
   'bench/session/open-save.ts',
   'bench/ui/bench.ts',

@@ -80,8 +80,18 @@ export class GeoIp {
         paths: g.paths,
         bytes: g.bytes.map((b) => { const s = new Uint8Array(new SharedArrayBuffer(b.length)); s.set(b); return s; }),
       };
+      // this thread reads the shared copy too: the file's bytes read into its own buffer (~8 MB) are let go
+      if (g !== null && GeoIp.shared === g) GeoIp.shared = g.over(GeoIp.sharedData!.bytes);
     }
     return GeoIp.sharedData;
+  }
+
+  /** The same databases read from other bytes of the same contents, its lookups so far kept. */
+  private over(bytes: Uint8Array[]): GeoIp {
+    const g = new GeoIp(this.paths, bytes);
+    g.cache4 = this.cache4;
+    g.cache6 = this.cache6;
+    return g;
   }
 
   /** Uses databases another thread opened (defaultData) as this thread's default ones. */

@@ -196,6 +196,58 @@ class Column {
 }
 
 /**
+ * The frame number at each index position. A file's packets are numbered 1,
+ * 2, 3, ... in the order they are indexed: while the numbers run on by one
+ * from the first, none is stored (4 bytes a packet saved, bench/RESULTS.md);
+ * the first that does not (a live capture's gap, a view cap's front dropped
+ * and more appended) puts them in an array.
+ */
+export class FrameNumbers {
+  private arr: Uint32Array | null = null;
+  /** while arr is null: the frame number at position 0 */
+  private first = 0;
+  n = 0;
+
+  /** frame number at position p (< n) */
+  at(p: number): number { return this.arr === null ? this.first + p : this.arr[p]!; }
+
+  get bytes(): number { return this.arr?.byteLength ?? 0; }
+
+  push(number: number): void {
+    const p = this.n++;
+    if (this.arr === null) {
+      if (p === 0) { this.first = number; return; }
+      if (number === this.first + p) return;
+      this.materialize(Math.max(1024, Math.ceil(this.n * 1.5)));
+    } else if (p >= this.arr.length) this.grow(Math.ceil(this.arr.length * 1.5));
+    this.arr![p] = number;
+  }
+
+  /** Room for `more` pushes (an array's growth once, not per push). */
+  reserve(more: number): void {
+    if (this.arr !== null && this.n + more > this.arr.length) this.grow(Math.max(this.n + more, Math.ceil(this.arr.length * 1.5)));
+  }
+
+  trim(): void { if (this.arr !== null) this.arr = this.arr.slice(0, Math.max(this.n, 1)); }
+
+  /** Forgets positions [0, k): the rest shift down; room for `room` more. */
+  dropFront(k: number, room: number): void {
+    k = Math.min(k, this.n);
+    if (this.arr === null) this.first += k;
+    else { const a = new Uint32Array(Math.max(this.n - k + room, 1)); a.set(this.arr.subarray(k, this.n)); this.arr = a; }
+    this.n -= k;
+  }
+
+  private materialize(cap: number): void {
+    const a = new Uint32Array(Math.max(cap, this.n));
+    for (let i = 0; i < this.n - 1; i++) a[i] = this.first + i;
+    this.arr = a;
+  }
+
+  private grow(cap: number): void { const a = new Uint32Array(cap); a.set(this.arr!.subarray(0, this.n)); this.arr = a; }
+}
+
+/**
  * The index of a run of packets decoded elsewhere (a decoding thread of a
  * parallel open): its columns as plain data, packets numbered from 0 within
  * the run. FilterIndex.appendFragments() merges runs into file order.
@@ -213,7 +265,7 @@ export interface FragmentPart {
 }
 
 export class FilterIndex {
-  private frames = new Uint32Array(1024);
+  private readonly frames = new FrameNumbers();
   private count = 0;
   private readonly cols = new Map<string, Column>();
   /** field name → why it is not indexed */
@@ -240,7 +292,7 @@ export class FilterIndex {
 
   /** bytes held by the index (typed arrays at capacity, plus interned values) */
   memoryBytes(): number {
-    let b = this.frames.byteLength;
+    let b = this.frames.bytes;
     for (const c of this.cols.values()) b += c.bytes();
     return b;
   }
@@ -252,8 +304,7 @@ export class FilterIndex {
   /** add(), with ids[j] the id of d.fields[j] (a walk shared with other consumers: FieldIds). */
   addIds(d: Dissection, ids: Int32Array): void {
     const p = this.count++;
-    if (p >= this.frames.length) { const f = new Uint32Array(Math.ceil(this.frames.length * 1.5)); f.set(this.frames); this.frames = f; }
-    this.frames[p] = d.packet.number;
+    this.frames.push(d.packet.number);
     const fields = d.fields, byId = this.byId;
     for (let j = 0; j < fields.length; j++) {
       const f = fields[j]!;
@@ -274,7 +325,7 @@ export class FilterIndex {
   /** Shrinks the columns to their content (call when the capture is fully loaded). */
   compact(): void {
     for (const c of this.cols.values()) c.trim();
-    this.frames = this.frames.slice(0, Math.max(this.count, 1));
+    this.frames.trim();
     this.colBytes = 0;
     for (const c of this.cols.values()) this.colBytes += c.bytes();
   }
@@ -289,9 +340,7 @@ export class FilterIndex {
     k = Math.min(k, this.count);
     if (k <= 0) return;
     const n = this.count - k;
-    const frames = new Uint32Array(Math.max(n + room, 1));
-    frames.set(this.frames.subarray(k, this.count));
-    this.frames = frames;
+    this.frames.dropFront(k, room);
     this.count = n;
     this.colBytes = 0;
     for (const c of this.cols.values()) {
@@ -340,12 +389,8 @@ export class FilterIndex {
    */
   appendFragments(numbers: ArrayLike<number>, parts: readonly FragmentPart[], remap?: (part: number, name: string) => ((v: number) => number) | null): void {
     const base = this.count, n = numbers.length;
-    if (base + n > this.frames.length) {
-      const f = new Uint32Array(Math.max(base + n, Math.ceil(this.frames.length * 1.5)));
-      f.set(this.frames);
-      this.frames = f;
-    }
-    for (let k = 0; k < n; k++) this.frames[base + k] = numbers[k]!;
+    this.frames.reserve(n);
+    for (let k = 0; k < n; k++) this.frames.push(numbers[k]!);
     this.count = base + n;
     for (const part of parts) {
       for (const [name, why] of part.frag.dropped) {
@@ -565,7 +610,7 @@ export class FilterIndex {
         const b = 31 - Math.clz32(x & -x);
         const p = from + (w << 5) + b;
         if (p >= n) break;
-        out[k++] = positions ? p : frames[p]!;
+        out[k++] = positions ? p : frames.at(p);
         x &= x - 1;
       }
     }
@@ -593,8 +638,7 @@ export class FilterIndex {
     let k = 0;
     let next = from; // first packet not yet decided
     // positions: the packets' places in the index rather than their frame numbers
-    const allFrames = this.frames;
-    const frames = positions ? { at: (p: number) => p } : { at: (p: number) => allFrames[p]! };
+    const frames = positions ? { at: (p: number) => p } : this.frames;
     for (;;) {
       let p = 0xffffffff;
       for (let s = 0; s < ns; s++) {
@@ -623,7 +667,7 @@ export class FilterIndex {
 
   /** Bytes held per column (packet positions, values, interned values) and by the frame numbers, for the bench's breakdown. */
   breakdown(): Record<string, { pkts: number; vals: number; intern: number; n: number }> {
-    const out: Record<string, { pkts: number; vals: number; intern: number; n: number }> = { '(frames)': { pkts: this.frames.byteLength, vals: 0, intern: 0, n: this.count } };
+    const out: Record<string, { pkts: number; vals: number; intern: number; n: number }> = { '(frames)': { pkts: this.frames.bytes, vals: 0, intern: 0, n: this.count } };
     for (const c of this.cols.values()) out[c.name] = { pkts: c.pos.bytes, vals: c.vals?.byteLength ?? 0, intern: c.internBytes, n: c.n };
     return out;
   }

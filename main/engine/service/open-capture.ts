@@ -28,6 +28,7 @@ import type { Steps } from '../filter/steps';
 import { brokenDissection, errMessage } from './broken';
 import { CaptureFiles, ViewCap } from './view-cap';
 import { FieldIds } from '../fields/ids';
+import { settleHeapSoon } from './heap-settle';
 
 export { brokenDissection, errMessage };
 
@@ -432,6 +433,7 @@ export class OpenCapture {
         if (this.state === 'done') {
           this.index.compact();
           this.store.trim();
+          settleHeapSoon();
           if (!this.insightsElsewhere) {
             try { this.insights.finish(); this.alertCount = this.insights.alerts().length; } catch { /* insights must not fail a load */ }
           }
