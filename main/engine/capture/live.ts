@@ -95,6 +95,9 @@ export function helperArgs(o: HelperCaptureOptions): string[] {
   return args;
 }
 
+/** the longest a stopping helper may go on draining its ring before it is killed */
+const STOP_DRAIN_MAX_MS = 60_000;
+
 export class HelperCapture extends EventEmitter implements AsyncIterable<RawPacket[]> {
   hello: HelloInfo | null = null;
   stats: CaptureStats | null = null;
@@ -229,7 +232,10 @@ export class HelperCapture extends EventEmitter implements AsyncIterable<RawPack
     return out;
   }
 
-  /** Ask the helper to detach, drain and exit; SIGTERM, then SIGKILL, if it does not. */
+  /**
+   * Ask the helper to detach, drain and exit; SIGTERM, then SIGKILL, if it
+   * falls silent for `timeoutMs` (or drains for longer than STOP_DRAIN_MAX_MS).
+   */
   async stop(timeoutMs = 5000): Promise<CaptureExit> {
     if (!this.exitInfo) {
       this.stopping = true;
@@ -241,9 +247,26 @@ export class HelperCapture extends EventEmitter implements AsyncIterable<RawPack
       // detached), where pausing again would let the timeout kill the helper
       // with records and counters unsent.
       this.resumeReading();
-      const t1 = setTimeout(() => this.child.kill('SIGTERM'), timeoutMs);
-      const t2 = setTimeout(() => this.child.kill('SIGKILL'), timeoutMs + 2000);
-      try { await this.exited; } finally { clearTimeout(t1); clearTimeout(t2); }
+      // A helper still sending is draining, not hung: on a loaded machine a
+      // full ring takes longer than the timeout to reach a slow engine, and
+      // killing it then lost the records and the final counters (bench/uilive).
+      // Only silence, or a drain past the cap, ends it by signal.
+      let last = Date.now();
+      const progress = (): void => { last = Date.now(); };
+      this.child.stdout.on('data', progress);
+      const cap = Date.now() + Math.max(STOP_DRAIN_MAX_MS, timeoutMs);
+      const pending: { timer: NodeJS.Timeout | null } = { timer: null };
+      const watch = (settled: boolean): void => {
+        const now = Date.now();
+        if (now - last < timeoutMs && now < cap) { pending.timer = setTimeout(watch, Math.min(timeoutMs - (now - last), cap - now), false); return; }
+        // timers run before pending I/O: after a stalled loop, let the output that waits be read before judging silence
+        if (!settled) { setImmediate(watch, true); return; }
+        if (this.exitInfo) return;
+        this.child.kill('SIGTERM');
+        pending.timer = setTimeout(() => this.child.kill('SIGKILL'), 2000);
+      };
+      pending.timer = setTimeout(watch, timeoutMs, false);
+      try { await this.exited; } finally { if (pending.timer) clearTimeout(pending.timer); this.child.stdout.off('data', progress); }
     }
     return this.exitInfo!;
   }

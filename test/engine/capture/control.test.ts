@@ -50,6 +50,70 @@ describe('control command timeout', () => {
   });
 });
 
+/**
+ * A stand-in helper that drains slowly after 'stop': a packet record every
+ * 100 ms for 3 s, then its final counters, then a clean exit; with
+ * DRAIN=0 it says nothing more and never exits by itself.
+ */
+const DRAINING_HELPER = `
+const frame = (type, p) => { const h = Buffer.alloc(8); h.writeUInt32LE(type, 0); h.writeUInt32LE(p.length, 4); return Buffer.concat([h, p]); };
+const p = Buffer.alloc(80); [3, 1, 1, 2, 1500, 0, 1, 65536].forEach((v, i) => p.writeUInt32LE(v, i * 4));
+process.stdout.write(frame(1, p));
+const record = (i) => { const r = Buffer.alloc(44); r.writeBigUInt64LE(BigInt(1000 + i), 0); r.writeUInt32LE(4, 8); r.writeUInt32LE(4, 12); r.writeUInt32LE(1, 24); r.writeUInt32LE(0xffffffff, 28); return r; };
+let buf = '';
+process.stdin.on('data', (d) => {
+  buf += d;
+  if (!buf.includes('stop')) return;
+  buf = '';
+  if (process.env.DRAIN === '0') { setInterval(() => {}, 1000); return; }
+  let i = 0;
+  const t = setInterval(() => {
+    if (i < 30) { process.stdout.write(frame(2, record(i++))); return; }
+    clearInterval(t);
+    const s = Buffer.alloc(80); s.writeBigUInt64LE(30n, 8); s.writeBigUInt64LE(30n, 24); s.writeUInt32LE(1, 72);
+    process.stdout.write(frame(3, s), () => process.exit(0));
+  }, 100);
+});
+process.stdin.on('end', () => {});
+`;
+
+describe('stop', () => {
+  it('waits for a helper still draining past the timeout, and keeps its records and final counters', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'xs-drain-'));
+    try {
+      const script = join(dir, 'draining-helper.js');
+      writeFileSync(script, DRAINING_HELPER);
+      const cap = startCapture({ iface: 'veth0', helper: 'unused', wrapper: [process.execPath, script] });
+      await new Promise((r) => cap.once('hello', r));
+      let packets = 0;
+      const read = (async () => { for await (const b of cap) packets += b.length; })();
+      // 1 s of timeout against 3 s of drain, a record every 100 ms: it used to be killed a third of the way
+      const exit = await cap.stop(1000);
+      await read;
+      assert.equal(exit.signal, null, `killed by ${exit.signal}`);
+      assert.equal(exit.code, 0);
+      assert.equal(exit.stats?.final, true);
+      assert.equal(packets, 30);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('still ends a helper that falls silent after stop', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'xs-drain-'));
+    try {
+      const script = join(dir, 'silent-after-stop.js');
+      writeFileSync(script, DRAINING_HELPER);
+      const cap = startCapture({ iface: 'veth0', helper: 'unused', wrapper: ['env', 'DRAIN=0', process.execPath, script] });
+      await new Promise((r) => cap.once('hello', r));
+      const exit = await cap.stop(300);
+      assert.equal(exit.signal, 'SIGTERM');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 const liveSkip = liveSkipReason() ?? (hasCommand('tcpreplay') ? null : 'needs tcpreplay');
 
 describe('control replies while the helper\'s output is full (live)', { skip: liveSkip ?? false }, () => {
