@@ -130,14 +130,15 @@ export function dissectArp(ctx: Ctx, st: State, off: number, end: number): numbe
   }
   if (ctx.srcKind !== ADDR_ETHER && std && ctx.d === ctx.pkt.data) { ctx.srcKind = ADDR_ETHER; ctx.src = off + 8; }
   let infoSuffix = '';
-  if (std) {
-    // packet-arp.c's tests (for the Info below too): a sender naming its own address is gratuitous;
-    // with an all-zero target MAC a request is a probe (no sender IP) or an announcement
-    const zeroTha = tha.every((b) => b === 0);
-    if ((op === 1 || op === 2) && spaN === tpaN) ctx.gen(l, 'arp.isgratuitous', true);
-    if (op === 1 && zeroTha && spaN === 0) ctx.gen(l, 'arp.isprobe', true);
-    else if (op === 1 && zeroTha && spaN === tpaN) ctx.gen(l, 'arp.isannouncement', true);
-  }
+  // packet-arp.c's tests (for the fields and Info): a sender naming its own address is gratuitous;
+  // with an all-zero target MAC a request is a probe (no sender IP) or an announcement
+  const zeroTha = std && tha.every((b) => b === 0);
+  const gratuitous = std && (op === 1 || op === 2) && spaN === tpaN;
+  const probe = zeroTha && op === 1 && spaN === 0;
+  const announcement = zeroTha && op === 1 && !probe && spaN === tpaN;
+  if (gratuitous) ctx.gen(l, 'arp.isgratuitous', true);
+  if (probe) ctx.gen(l, 'arp.isprobe', true);
+  if (announcement) ctx.gen(l, 'arp.isannouncement', true);
   // Ethernet (or IEEE 802) hardware and IPv4 (or AX.25's IP) addresses, in a request or a reply
   if ((op === 1 || op === 2) && (hwType === 1 || hwType === 6) && hs === 6 && (protoType === 0x0800 || protoType === 0xcc) && ps === 4) {
     let mem = memories.get(st);
@@ -167,10 +168,6 @@ export function dissectArp(ctx: Ctx, st: State, off: number, end: number): numbe
   else if (op === 8 || op === 9) ctx.protocol = 'Inverse ARP';
   const info = (): string => {
     if (!std) return op === 1 ? 'request' : op === 2 ? 'reply' : `Unknown ARP opcode 0x${op.toString(16).padStart(4, '0')}`;
-    const gratuitous = (op === 1 || op === 2) && spaN === tpaN;
-    const zeroTha = tha.every((b) => b === 0);
-    const probe = op === 1 && zeroTha && spaN === 0;
-    const announcement = op === 1 && zeroTha && !probe && spaN === tpaN;
     switch (op) {
       case 1:
         if (gratuitous && !announcement) return `Gratuitous ARP for ${ipv4ToString(tpaN)} (Request)`;
