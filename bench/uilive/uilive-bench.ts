@@ -35,7 +35,7 @@ import { parseArgs } from 'node:util';
 import type { CDPSession, Page } from 'playwright-core';
 import { createVethPair } from '../../test/lib/netns';
 import { ROOT } from '../../test/lib/env';
-import { launchBrowser, startServe, shown, statusMatches, VIEWPORT } from '../../test/e2e/harness';
+import { chooseInterface, launchBrowser, startCaptureOn, startServe, statusMatches, VIEWPORT } from '../../test/e2e/harness';
 import { decodeMessage } from '../../main/api/codec';
 import type { Status } from '../../main/api/index';
 import { ensureGenerator, generateUntil } from '../gen/run';
@@ -181,16 +181,14 @@ async function main(): Promise<void> {
     await page.goto(served.url);
 
     // the capture, through the UI's controls
-    const row = page.locator(`[data-iface="${pair.serverIf}"]`);
-    await shown(page, row, `the interface ${pair.serverIf} listed`, { timeout: 30_000 });
-    await row.click();
+    await chooseInterface(page, pair.serverIf, 30_000);
     await page.getByTestId('capture-direction').selectOption('in');
     await page.getByLabel('ring buffer path').fill(join(dir, 'ring', 'live.pcapng'));
     mkdirSync(join(dir, 'ring'), { mode: 0o700 });
     await page.getByLabel('ring file size in kB').fill('100000');
     await page.getByLabel('ring files kept').fill('4');
     await page.getByLabel('view cap in packets').fill(String(cap));
-    await page.getByRole('button', { name: new RegExp(`Start capture on ${pair.serverIf}`) }).click();
+    await startCaptureOn(page, pair.serverIf);
     await statusMatches(page, 'state', /capturing/, 90_000);
     await page.evaluate(instrument);
     const box = (await page.locator('[data-testid=packet-list]').boundingBox())!;

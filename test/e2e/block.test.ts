@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { liveSkipReason, outputDir, HELPER_START_MS } from '../lib/env';
 import { createVethPair } from '../lib/netns';
-import { chromiumSkipReason, launchBrowser, pageCondition, shown, startServe, statusMatches, textMatches, VIEWPORT } from './harness';
+import { chromiumSkipReason, launchBrowser, pageCondition, shown, startServe, statusMatches, textMatches, VIEWPORT, chooseInterface, startCaptureOn } from './harness';
 
 const OUT = outputDir('e2e');
 
@@ -26,10 +26,8 @@ test('block an alert\'s source from the Insights panel, see it dropped, unblock 
     served = await startServe([], net.serverNs, env);
     const page = await browser.newPage({ viewport: VIEWPORT });
     await page.goto(served.url);
-    const row = page.locator(`[data-iface="${net.serverIf}"]`);
-    await shown(page, row, `the interface ${net.serverIf} listed`, { timeout: 15_000 });
-    await row.click();
-    await page.getByRole('button', { name: new RegExp(`Start capture on ${net.serverIf}`) }).click();
+    await chooseInterface(page, net.serverIf);
+    await startCaptureOn(page, net.serverIf);
     await statusMatches(page, 'state', /capturing/, HELPER_START_MS);
 
     // a flood: ping -f sends as fast as the replies come back, far above 100 echo requests a second

@@ -112,6 +112,18 @@ export async function shown(page: Page, loc: Locator, what: string, opts: { time
   });
 }
 
+/** Select an interface in the start page's list, once it is listed (interfaces come from the helper). */
+export async function chooseInterface(page: Page, iface: string, timeout = 15_000): Promise<void> {
+  const row = page.locator(`[data-iface="${iface}"]`);
+  await shown(page, row, `the interface ${iface} listed`, { timeout });
+  await row.click();
+}
+
+/** Press the start button of the interface chosen (its capture options already set). */
+export function startCaptureOn(page: Page, iface: string): Promise<void> {
+  return page.getByRole('button', { name: new RegExp(`Start capture on ${iface}`) }).click();
+}
+
 /** Until the packet list shows its first row: the capture a page was opened on has loaded into the grid. */
 export function firstRowShown(page: Page, what = 'the first row'): Promise<void> {
   return shown(page, page.locator('[data-testid=packet-list] .ag-row').first(), what, { timeout: 15_000 });

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HELPER_START_MS, liveSkipReason, outputDir } from '../lib/env';
 import { createVethPair } from '../lib/netns';
-import { chromiumSkipReason, launchBrowser, openPage, pageCondition, shown, startServe, statusMatches } from './harness';
+import { chromiumSkipReason, launchBrowser, openPage, pageCondition, startServe, statusMatches, chooseInterface, startCaptureOn } from './harness';
 
 const OUT = outputDir('e2e');
 const LATENCY_MS = 300;
@@ -35,10 +35,8 @@ test('over a slow link the live list still reaches the new packets while they ar
       server.onMessage((m) => { setTimeout(() => ws.send(m), LATENCY_MS); });
     });
     await page.goto(served.url);
-    const row = page.locator(`[data-iface="${net.serverIf}"]`);
-    await shown(page, row, `the interface ${net.serverIf} listed`, { timeout: 15_000 });
-    await row.click();
-    await page.getByRole('button', { name: new RegExp(`Start capture on ${net.serverIf}`) }).click();
+    await chooseInterface(page, net.serverIf);
+    await startCaptureOn(page, net.serverIf);
     await statusMatches(page, 'state', /capturing/, HELPER_START_MS);
 
     // bounded: at most 15,000 echo requests, 2 ms apart, for at most 60 s; ended below once seen

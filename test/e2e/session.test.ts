@@ -14,7 +14,7 @@ import { execFileSync } from 'node:child_process';
 import type { Dialog, Page } from 'playwright-core';
 import { CAPTURES, outputDir, sharedCapturesSkipReason, hasCommand, liveSkipReason, HELPER_START_MS } from '../lib/env';
 import { createVethPair } from '../lib/netns';
-import { chromiumSkipReason, dialogFrom, filterValue, launchBrowser, openPage, pageCondition, rowsRendered, shown, startServe, statusMatches, textMatches, VIEWPORT } from './harness';
+import { chromiumSkipReason, dialogFrom, filterValue, launchBrowser, openPage, pageCondition, rowsRendered, shown, startServe, statusMatches, textMatches, VIEWPORT, startCaptureOn } from './harness';
 
 process.env.XDPSCOPE_CONFIG_DIR = mkdtempSync(join(tmpdir(), 'xs-config-'));
 const OUT = outputDir('e2e');
@@ -235,7 +235,7 @@ test('live: capture on a veth pair, opening a file asks first, Save As stores th
     await page.goto(served.url);
     await page.locator(`[data-iface="${net.serverIf}"]`).click({ timeout: 15_000 });
     await page.getByPlaceholder('e.g. tcp port 80').fill('tcp port 8080');
-    await page.getByRole('button', { name: new RegExp(`Start capture on ${net.serverIf}`) }).click();
+    await startCaptureOn(page, net.serverIf);
     await statusMatches(page, 'state', /capturing/, HELPER_START_MS);
     for (let i = 0; i < 3; i++) net.exec(net.clientNs, ['curl', '-s', '-m', '3', `http://${net.serverIp}:8080/session`]);
     await shown(page, page.locator('.ag-row', { hasText: 'GET /session HTTP/1.1' }).first(), 'a captured GET /session row', { timeout: 20_000 });

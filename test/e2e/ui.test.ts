@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { CAPTURES, outputDir, sharedCapturesSkipReason, liveSkipReason, isRoot, hasCommand, HELPER_START_MS } from '../lib/env';
 import { createVethPair } from '../lib/netns';
-import { chromiumSkipReason, filterValue, launchBrowser, pageCondition, rowsRendered, shown, startServe, statusMatches, textMatches, VIEWPORT, withServedPage } from './harness';
+import { chromiumSkipReason, filterValue, launchBrowser, pageCondition, rowsRendered, shown, startServe, statusMatches, textMatches, VIEWPORT, withServedPage, chooseInterface, startCaptureOn } from './harness';
 
 // Keep the user's recent-files list out of tests.
 process.env.XDPSCOPE_CONFIG_DIR = require('node:fs').mkdtempSync(require('node:path').join(require('node:os').tmpdir(), 'xs-config-'));
@@ -139,11 +139,9 @@ test('live capture on a veth pair: pick the interface, start, see HTTP rows arri
     served = await startServe([], net.serverNs, { ...process.env, XDPSCOPE_DATA_DIR: dataDir });
     const page = await browser.newPage({ viewport: VIEWPORT });
     await page.goto(served.url);
-    const row = page.locator(`[data-iface="${net.serverIf}"]`);
-    await shown(page, row, `the interface ${net.serverIf} listed`, { timeout: 15_000 });
-    await row.click();
+    await chooseInterface(page, net.serverIf);
     await shot(page, '10-interfaces');
-    await page.getByRole('button', { name: new RegExp(`Start capture on ${net.serverIf}`) }).click();
+    await startCaptureOn(page, net.serverIf);
     await statusMatches(page, 'state', /capturing/, HELPER_START_MS);
     for (let i = 0; i < 5; i++) {
       net.exec(net.clientNs, ['curl', '-s', '-m', '3', '-A', 'xdpscope-e2e/1.0', `http://${net.serverIp}:8080/`]);

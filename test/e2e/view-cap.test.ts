@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { liveSkipReason, outputDir } from '../lib/env';
 import { createVethPair } from '../lib/netns';
-import { chromiumSkipReason, launchBrowser, openPage, pageCondition, shown, startServe, statusMatches, textMatches } from './harness';
+import { chromiumSkipReason, launchBrowser, openPage, pageCondition, startServe, statusMatches, textMatches, chooseInterface, startCaptureOn } from './harness';
 
 const OUT = outputDir('e2e');
 
@@ -30,14 +30,12 @@ test('older packets leave the view, the status bar says where, and they reopen f
     // opening a file asks before the unsaved live capture is discarded
     page.on('dialog', (d) => void d.accept());
     await page.goto(served.url);
-    const row = page.locator(`[data-iface="${net.serverIf}"]`);
-    await shown(page, row, `the interface ${net.serverIf} listed`, { timeout: 15_000 });
-    await row.click();
+    await chooseInterface(page, net.serverIf);
     await page.getByLabel('ring buffer path').fill(join(ringDir, 'live.pcapng'));
     await page.getByLabel('ring file size in kB').fill('100');
     await page.getByLabel('view cap in packets').fill('1000');
     await page.screenshot({ path: join(OUT, '50-view-cap-options.png') });
-    await page.getByRole('button', { name: new RegExp(`Start capture on ${net.serverIf}`) }).click();
+    await startCaptureOn(page, net.serverIf);
     await statusMatches(page, 'state', /capturing/, 20_000);
 
     // bounded: 3000 echo requests and their replies, 6000 packets through a view of 1000
