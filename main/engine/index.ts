@@ -21,7 +21,7 @@ export {
 // files: reading, writing
 export { openCaptureFile } from './file/open';
 export { CaptureFileError } from './file/errors';
-export { FileSink, type ByteSink } from './file/sink';
+export { FileSink, FdSink, type ByteSink } from './file/sink';
 export { RingFileWriter, parseRingOption, ringSwitches, type RingOptions } from './file/ring';
 export {
   createUniquePrivateFile, PrivateFileError, replaceableTarget, writePrivateFile, makeScratchDir, type ScratchDir,

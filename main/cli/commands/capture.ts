@@ -14,33 +14,15 @@
 // newest files:N (file/ring.ts), so a capture can run for days.
 import { commandFail, parseOptions } from '../args';
 import { tmpdir } from 'node:os';
-import { accessSync, constants, writeSync } from 'node:fs';
+import { accessSync, constants } from 'node:fs';
 import { dirname } from 'node:path';
 import { liveStops } from '../signals';
 import {
   CAPTURE_FILTER_MAX_BYTES, HELPER_EXIT, captureFilterProblem, startCapture, type CaptureStats, type HelperCapture, type HelloInfo,
-  PcapngWriter, FileSink, type ByteSink, createUniquePrivateFile, PrivateFileError, replaceableTarget, fsReason,
+  PcapngWriter, FileSink, FdSink, type ByteSink, createUniquePrivateFile, PrivateFileError, replaceableTarget, fsReason,
   RingFileWriter, parseRingOption, ringSwitches, type RingOptions,
   BlockList, startBlockControl, type ControlServer,
 } from '../../engine/index';
-
-/** Blocking writes to an fd Node may have made non-blocking (stdout as a pipe or socket). */
-class FdSink implements ByteSink {
-  private readonly pause = new Int32Array(new SharedArrayBuffer(4));
-  constructor(private readonly fd: number) {}
-  write(bytes: Uint8Array): void {
-    let off = 0;
-    while (off < bytes.length) {
-      try {
-        off += writeSync(this.fd, bytes, off, bytes.length - off);
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
-        Atomics.wait(this.pause, 0, 0, 1);
-      }
-    }
-  }
-  close(): void {}
-}
 
 const USAGE = `Usage: xdpscope capture -i IFACE [-w FILE.pcapng] [-c COUNT] [-a KEY:VALUE ...]
                         [-b filesize:KB|files:N|duration:SECS|interval:SECS|packets:N ...]

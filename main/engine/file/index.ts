@@ -4,7 +4,7 @@ export { openCaptureFile, parseCaptureBuffer, CaptureFile, type OpenOptions, typ
 export { CaptureFileError, NotAFileError } from './errors';
 export { epochText } from './time';
 export { META_BUDGET, metaNotice } from './budget';
-export { FileSink, MemorySink, type ByteSink } from './sink';
+export { FileSink, FdSink, MemorySink, type ByteSink } from './sink';
 export { RingFileWriter, parseRingOption, ringFileName, ringSwitches, type RingOptions, type RingWriterSetup } from './ring';
 export type {
   CaptureFormat, CaptureFileInterface, CaptureSection, NameResolutionEntry, InterfaceStatistics,

@@ -35,6 +35,24 @@ export class FileSink implements ByteSink {
   }
 }
 
+/** Blocking writes to an fd Node may have made non-blocking (stdout as a pipe or socket). */
+export class FdSink implements ByteSink {
+  private readonly pause = new Int32Array(new SharedArrayBuffer(4));
+  constructor(private readonly fd: number) {}
+  write(bytes: Uint8Array): void {
+    let off = 0;
+    while (off < bytes.length) {
+      try {
+        off += writeSync(this.fd, bytes, off, bytes.length - off);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+        Atomics.wait(this.pause, 0, 0, 1);
+      }
+    }
+  }
+  close(): void {}
+}
+
 /** Collects everything in memory (tests, small exports). */
 export class MemorySink implements ByteSink {
   private parts: Buffer[] = [];

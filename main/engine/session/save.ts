@@ -3,18 +3,14 @@
 // opt_comment) or classic pcap file, atomically (see atomic.ts).
 import { setImmediate as nextTick } from 'node:timers/promises';
 import { FileSink } from '../file/sink';
-import { PcapngWriter } from '../pcapng/writer';
-import { PcapWriter } from '../pcap/writer';
-import type { CaptureInterface, RawPacket } from '../types';
-import type { CaptureFileInterface } from '../file/types';
-import { TLS_KEY_LOG_SECRETS } from '../dissect/keylog';
+import { PacketFileWriter, type SaveFormat } from './packet-file';
 import { writeFileAtomically } from './atomic';
 import type { CommentMap } from './comments';
-import { abortError, SessionFileError } from './errors';
+import { abortError } from './errors';
 import { encodeMetadata, type SessionMetadata } from './metadata';
 import { selectionPredicate, type PacketSelection, type PacketSource } from './source';
 
-export type SaveFormat = 'pcapng' | 'pcap';
+export type { SaveFormat };
 
 
 export interface SaveOptions {
@@ -52,13 +48,6 @@ export interface SaveResult {
   selectedPacket: number | null;
 }
 
-/** pcapng can store a timestamp unit that is a power of ten only; unknown → ns, which loses nothing. */
-function writerUnit(iface: CaptureInterface): number {
-  const u = iface.tsUnitNs ?? 1;
-  const exp = Math.round(Math.log10(u));
-  return exp >= 0 && exp <= 9 && 10 ** exp === u ? u : 1;
-}
-
 const YIELD_EVERY = 20_000;
 
 /**
@@ -87,66 +76,18 @@ export async function saveSession(dest: string, source: PacketSource, opts: Save
     let written = 0;
     let scanned = 0;
     let sinceYield = 0;
-    let writePkt: (pkt: RawPacket) => void;
-    let finish: () => number;
-    if (format === 'pcapng') {
-      const w = new PcapngWriter(new FileSink(tmp, 'wx'), {
-        comments: opts.fileComments,
-        customOptions: opts.metadata ? encodeMetadata({ ...opts.metadata, selectedPacket: metaSelected }) : undefined,
-      });
-      if (opts.tlsSecrets) w.writeDecryptionSecrets(TLS_KEY_LOG_SECRETS, Buffer.from(opts.tlsSecrets, 'latin1'));
-      // Interfaces are written when first used: an export keeps only the ones
-      // its packets need, and a file source learns IDBs as it reads.
-      const ids = new Map<number, number>();
-      writePkt = (pkt) => {
-        let id = ids.get(pkt.interfaceId);
-        if (id === undefined) {
-          const iface = source.interfaces[pkt.interfaceId] ?? { id: pkt.interfaceId, linkType: pkt.linkType, snaplen: 262144 };
-          id = w.addInterface({
-            linkType: iface.linkType,
-            snaplen: iface.snaplen,
-            name: iface.name,
-            description: iface.description,
-            tsUnitNs: writerUnit(iface),
-            // what a file's IDB said beyond the basics (CaptureFileInterface), kept on Save As
-            os: (iface as CaptureFileInterface).os,
-            filter: (iface as CaptureFileInterface).filter,
-            comments: (iface as CaptureFileInterface).comments,
-          });
-          ids.set(pkt.interfaceId, id);
-        }
-        const comments = opts.comments ? opts.comments.commentsFor(pkt) : pkt.comments;
-        w.writePacket(id, pkt.tsNs ?? 0n, pkt.data, pkt.origLen, comments?.length ? comments : undefined, pkt);
-      };
-      finish = () => { w.close(); return w.bytesWritten; };
-    } else {
-      let w: PcapWriter | null = null;
-      let bytes = 24;
-      writePkt = (pkt) => {
-        if (!w) {
-          const snaplen = Math.max(0, ...source.interfaces.map((i) => i.snaplen || 0)) || 262144;
-          w = new PcapWriter(new FileSink(tmp, 'wx'), { linkType: pkt.linkType, snaplen });
-        } else if (pkt.linkType !== w.linkType) {
-          throw new SessionFileError('EFORMAT', dest, `Cannot export "${dest}" as pcap: frame ${pkt.number} has link type ${pkt.linkType} but earlier frames have ${w.linkType}; classic pcap holds one link type, save as pcapng instead`);
-        }
-        w.writePacket(pkt.tsNs ?? 0n, pkt.data, pkt.origLen);
-        bytes += 16 + pkt.data.length;
-      };
-      finish = () => {
-        // An empty selection still makes a valid (empty) pcap file.
-        w ??= new PcapWriter(new FileSink(tmp, 'wx'), { linkType: source.interfaces[0]?.linkType ?? 1 });
-        w.close();
-        return bytes;
-      };
-    }
-
+    const w = new PacketFileWriter(() => new FileSink(tmp, 'wx'), format, source.interfaces, dest, {
+      fileComments: opts.fileComments,
+      customOptions: opts.metadata ? encodeMetadata({ ...opts.metadata, selectedPacket: metaSelected }) : undefined,
+      tlsSecrets: opts.tlsSecrets,
+    });
     try {
       for await (const batch of source.batches()) {
         if (opts.signal?.aborted) throw abortError(dest, 'Saving');
         for (const pkt of batch) {
           scanned++;
           if (!select(pkt.number, pkt)) continue;
-          writePkt(pkt);
+          w.write(pkt, opts.comments ? opts.comments.commentsFor(pkt) : pkt.comments);
           written++;
         }
         opts.onProgress?.({ packets: scanned, written });
@@ -158,10 +99,10 @@ export async function saveSession(dest: string, source: PacketSource, opts: Save
         }
       }
       if (opts.signal?.aborted) throw abortError(dest, 'Saving');
-      const bytes = finish();
+      const bytes = w.finish();
       return { path: dest, format, packets: written, scanned, bytes, selectedPacket: format === 'pcapng' && opts.metadata ? metaSelected : null };
     } catch (err) {
-      try { finish(); } catch { /* the temp file is removed anyway */ }
+      try { w.finish(); } catch { /* the temp file is removed anyway */ }
       throw err;
     }
   };
