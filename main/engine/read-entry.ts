@@ -18,3 +18,7 @@ export { summaryLine, columnOf, COLUMN_TITLES, timePrecisionOf } from './output/
 export { detailsText, hexDumpText } from './output/details';
 export { packetJson } from './output/json';
 export { readParallel, readThreads } from './parallel/read';
+export { PacketFileWriter } from './session/packet-file';
+export { FileSink, FdSink } from './file/sink';
+export { PrivateFileError } from './file/private';
+export { fsReason } from './session/errors';

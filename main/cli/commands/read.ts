@@ -7,7 +7,7 @@ import {
   openCaptureFile, CaptureFileError, decodedFields, readDissector, type ReadFormat, GeoIp, BufferedWriter,
   bulkStdout, FieldsByteWriter, FieldsFormatter, defaultFieldsOptions, type FieldsOptions, summaryLine,
   packetJson, getField, compileDisplayFilter, type CompiledFilter, readParallel, readThreads, TlsKeyLog, parseDecodeAs, formatDecodeAs, loadUserDecodeAs,
-  detailsText, hexDumpText, columnOf, COLUMN_TITLES, timePrecisionOf,
+  detailsText, hexDumpText, columnOf, COLUMN_TITLES, timePrecisionOf, PacketFileWriter, FileSink, FdSink, PrivateFileError, fsReason,
 } from '../../engine/read-entry';
 
 const USAGE = `Usage: xdpscope read -r FILE [options]
@@ -18,8 +18,11 @@ const USAGE = `Usage: xdpscope read -r FILE [options]
   -T text|fields|json output format (default text: one summary line per packet)
   -V                  packet details: the decoded tree of each packet (text output)
   -x                  hex and ASCII dump of each packet's bytes (text output)
-  -P                  the summary line too, with -V or -x
-  -q                  no per-packet output (the exit status and damage notes remain)
+  -P                  the summary line too, with -V, -x or -w
+  -w FILE             write the packets that pass -Y (and -c) to FILE, '-' for stdout;
+                      nothing else is printed unless -P, -V, -x or -T fields asks
+  -F pcapng|pcap|nsecpcap  the format -w writes (default pcapng)
+  -q                  no summary lines (-T fields, -V, -x and -P still print, as tshark's -q)
   -n                  accepted for tshark compatibility (no name resolution is done)
   -e FIELD            field to print with -T fields (repeatable)
   -E header=y|n       print the field names first
@@ -51,6 +54,7 @@ export async function run(argv: string[]): Promise<number> {
       args: argv,
       options: {
         r: { type: 'string' }, Y: { type: 'string' }, c: { type: 'string' }, T: { type: 'string' },
+        w: { type: 'string' }, F: { type: 'string' },
         e: { type: 'string', multiple: true }, E: { type: 'string', multiple: true }, o: { type: 'string', multiple: true }, d: { type: 'string', multiple: true },
         V: { type: 'boolean' }, x: { type: 'boolean' }, P: { type: 'boolean' }, q: { type: 'boolean' }, n: { type: 'boolean' },
         geoip: { type: 'string' }, 'no-geoip': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
@@ -69,6 +73,11 @@ export async function run(argv: string[]): Promise<number> {
     if (f.startsWith('_ws.col.') && columnOf(f) === null) return fail(`-e ${f}: unknown column (known: ${COLUMN_TITLES.map((t) => `_ws.col.${t}`).join(', ')})`);
     if (columnOf(f) === null && !getField(f)) return fail(`-e ${f}: unknown field`);
   }
+  const fileFormat = v.F ?? 'pcapng';
+  if (!['pcapng', 'pcap', 'nsecpcap'].includes(fileFormat)) return fail(`-F ${v.F}: use pcapng, pcap or nsecpcap`);
+  if (v.w === '') return fail('-w: the file name is empty');
+  // tshark's words: one stdout cannot carry a file's bytes and printed packets
+  if (v.w === '-' && (v.P || v.V || v.x || format === 'fields')) return fail("-w -: you can't write both raw packet data and dissected packets to the standard output");
   let limit = Infinity;
   if (v.c !== undefined) {
     limit = Number(v.c);
@@ -142,8 +151,8 @@ export async function run(argv: string[]): Promise<number> {
   try { const st = statSync(v.r); if (st.isFile()) bytes = st.size; } catch { /* opened already: a special file */ }
   const decoded = fmt === 'json' ? null : decodedFields(fmt, fieldNames, filter);
   // decryption follows each connection in frame order: one thread
-  const threads = decoded && bytes > 0 && keylogPath === null && !file.mayHoldSecrets ? readThreads(bytes, decoded) : 1;
-  if (threads > 1 && !quiet && (format === 'fields' || format === 'text')) {
+  const threads = decoded && bytes > 0 && keylogPath === null && !file.mayHoldSecrets && v.w === undefined ? readThreads(bytes, decoded) : 1;
+  if (threads > 1 && (format === 'fields' || (format === 'text' && !quiet))) {
     const out = new BufferedWriter(bulkStdout());
     if (format === 'fields' && fo.header) out.write(new FieldsFormatter(fo).header());
     let r;
@@ -158,6 +167,22 @@ export async function run(argv: string[]): Promise<number> {
     }
     return r.stopped ? 0 : damaged(v.r, file.error, file.metaNotice);
   }
+  // tshark's rules for what -q and -w leave printed: the summary line only
+  // without both (or with -P); fields, -V and -x always; JSON unless writing
+  const printSummary = v.P === true || (!quiet && v.w === undefined);
+  const printJson = format === 'json' && v.w === undefined;
+  let toFile: PacketFileWriter | null = null;
+  if (v.w !== undefined) {
+    const dest = v.w;
+    try {
+      toFile = new PacketFileWriter(() => (dest === '-' ? new FdSink(1) : new FileSink(dest)), fileFormat === 'pcapng' ? 'pcapng' : 'pcap', file.interfaces, dest,
+        { nanosecond: fileFormat === 'nsecpcap' });
+    } catch (e) {
+      await file.close();
+      process.stderr.write(`xdpscope read: cannot write ${dest}: ${e instanceof PrivateFileError ? e.reason : fsReason(e)}\n`);
+      return 1;
+    }
+  }
   const dis = readDissector(fmt, fieldNames, filter, geoip, { tlsKeys: keys, decodeAs });
   // each packet is printed before the next batch is read, and dissectors copy what they keep
   file.recycleChunks();
@@ -167,9 +192,10 @@ export async function run(argv: string[]): Promise<number> {
   const fb = format === 'fields' ? new FieldsByteWriter(fo).bindSlots(dis.wantedNames()) : null;
   filter?.bindSlots(dis.wantedNames());
   if (ff && fo.header) out.write(ff.header());
-  if (format === 'json' && !quiet) out.write('[\n');
+  if (printJson) out.write('[\n');
   let printed = 0;
   let seen = 0;
+  let writeError: Error | null = null;
   let stopped = false;
   try {
     outer: for await (const batch of file.batches()) {
@@ -181,23 +207,32 @@ export async function run(argv: string[]): Promise<number> {
           if (!filter.matches(d)) continue;
           dis.shown(p);
         }
-        if (quiet) { /* counted only */ }
-        else if (fb) fb.write(d, out);
-        else if (format === 'json') out.write((printed ? ',\n' : '') + packetJson(d, 'packets'));
+        if (toFile) {
+          try { toFile.write(p); } catch (e) { writeError = e as Error; break outer; }
+        }
+        if (fb) fb.write(d, out);
+        else if (format === 'json') { if (printJson) out.write((printed ? ',\n' : '') + packetJson(d, 'packets')); }
         else if (details) {
           if (v.P) out.write(summaryLine(d, timePrecision) + (v.V ? '' : '\n'));
           if (v.V) out.write(detailsText(d));
           if (v.x) out.write(hexDumpText(d.packet.data));
-        } else out.write(summaryLine(d, timePrecision));
+        } else if (printSummary) out.write(summaryLine(d, timePrecision));
         printed++;
       }
       await out.maybeFlush();
       if (out.closed) { stopped = true; break; } // the reader of our output is gone (e.g. `| head`)
     }
   } finally {
-    if (format === 'json' && !quiet) out.write(printed ? '\n]\n' : ']\n');
+    if (printJson) out.write(printed ? '\n]\n' : ']\n');
     await out.end();
     await file.close();
+  }
+  if (toFile) {
+    try { toFile.finish(); } catch (e) { writeError ??= e as Error; }
+    if (writeError) {
+      process.stderr.write(`xdpscope read: writing ${v.w === '-' ? 'stdout' : v.w}: ${writeError.message}\n`);
+      return 1;
+    }
   }
   return stopped ? 0 : damaged(v.r, file.error, file.metaNotice);
 }
