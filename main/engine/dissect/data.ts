@@ -1,5 +1,6 @@
 // The fallback for bytes no dissector claims: Wireshark's "data" protocol.
 import type { Ctx } from './context';
+import type { Field } from '../types';
 import { declare, treeLine } from './fields';
 
 declare('data', 'Data', [
@@ -7,9 +8,14 @@ declare('data', 'Data', [
   ['data.len', 'uint', 'Length'],
 ]);
 
-export function dissectData(ctx: Ctx, off: number, end: number): void {
+/**
+ * `parent`: the layer whose own tree holds the data, as an ICMP echo's
+ * payload sits inside ICMP in tshark's tree (and so not in its protocol
+ * hierarchy's top level); without it, the data is a layer of its own.
+ */
+export function dissectData(ctx: Ctx, off: number, end: number, parent?: Field): void {
   if (end <= off) return;
-  const l = ctx.layer('data', off, end - off);
+  const l = ctx.layer('data', off, end - off, parent);
   if (ctx.wants('data.data')) ctx.add(l, 'data.data', ctx.d.subarray(off, end), off, end - off);
   const f = ctx.add(l, 'data.len', end - off, off, end - off);
   f.generated = true;

@@ -128,7 +128,7 @@ export function dissectIcmp(ctx: Ctx, st: State, off: number, end: number): void
     let info = `${name.padEnd(20)} id=0x${id.toString(16).padStart(4, '0')}, seq=${seq}/${((seq & 255) << 8) | (seq >> 8)}${ctx.ttl >= 0 && ctx.ipDirect ? `, ttl=${ctx.ttl}` : ''}`;
     if (type === 0 || type === 8) info += linkEcho(ctx, st, l, ECHO, type === 8, id, seq);
     ctx.info = info;
-    dissectData(ctx, type === 0 || type === 8 ? echoTimestamp(ctx, l, off + 8, end) : off + 8, end);
+    dissectData(ctx, type === 0 || type === 8 ? echoTimestamp(ctx, l, off + 8, end) : off + 8, end, l);
     return;
   }
   if (type === 3 || type === 11 || type === 4 || type === 5 || type === 12) {
@@ -137,7 +137,7 @@ export function dissectIcmp(ctx: Ctx, st: State, off: number, end: number): void
     dissectQuoted(ctx, st, off + 8, end, dissectIpv4, 'ICMP');
     return;
   }
-  dissectData(ctx, off + 8, end);
+  dissectData(ctx, off + 8, end, l);
 }
 
 IP_PROTO.add(1, dissectIcmp);

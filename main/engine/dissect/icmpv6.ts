@@ -81,7 +81,7 @@ export function dissectIcmpv6(ctx: Ctx, st: State, off: number, end: number): vo
       ctx.add(l, 'icmpv6.echo.sequence_number', seq, off + 6, 2);
       ctx.info = `${name} id=0x${id.toString(16).padStart(4, '0')}, seq=${seq}${ctx.ttl >= 0 ? `, hop limit=${ctx.ttl}` : ''}` +
         linkEcho(ctx, st, l, ECHO, type === 128, id, seq);
-      dissectData(ctx, off + 8, end);
+      dissectData(ctx, off + 8, end, l);
       return;
     }
     case 1: case 2: case 3: case 4: {
