@@ -7,7 +7,7 @@ import {
   openCaptureFile, CaptureFileError, decodedFields, readDissector, type ReadFormat, GeoIp, BufferedWriter,
   bulkStdout, FieldsByteWriter, FieldsFormatter, defaultFieldsOptions, type FieldsOptions, summaryLine,
   packetJson, getField, compileDisplayFilter, type CompiledFilter, readParallel, readThreads, TlsKeyLog, parseDecodeAs, formatDecodeAs, loadUserDecodeAs,
-  detailsText, hexDumpText, columnOf, COLUMN_TITLES, timePrecisionOf, PacketFileWriter, FileSink, FdSink, PrivateFileError, fsReason,
+  detailsText, hexDumpText, columnOf, COLUMN_TITLES, timePrecisionOf, parseTap, type Tap, PacketFileWriter, FileSink, FdSink, PrivateFileError, fsReason,
 } from '../../engine/read-entry';
 
 const USAGE = `Usage: xdpscope read -r FILE [options]
@@ -22,6 +22,9 @@ const USAGE = `Usage: xdpscope read -r FILE [options]
   -w FILE             write the packets that pass -Y (and -c) to FILE, '-' for stdout;
                       nothing else is printed unless -P, -V, -x or -T fields asks
   -F pcapng|pcap|nsecpcap  the format -w writes (default pcapng)
+  -z conv,TYPE[,FILTER]       conversations (TYPE eth, ip, ipv6, tcp, udp), as tshark -z
+  -z endpoints,TYPE[,FILTER]  endpoints, likewise
+  -z io,phs[,FILTER]          protocol hierarchy; -z is repeatable, over every packet read
   -q                  no summary lines (-T fields, -V, -x and -P still print, as tshark's -q)
   -n                  accepted for tshark compatibility (no name resolution is done)
   -e FIELD            field to print with -T fields (repeatable)
@@ -54,7 +57,7 @@ export async function run(argv: string[]): Promise<number> {
       args: argv,
       options: {
         r: { type: 'string' }, Y: { type: 'string' }, c: { type: 'string' }, T: { type: 'string' },
-        w: { type: 'string' }, F: { type: 'string' },
+        w: { type: 'string' }, F: { type: 'string' }, z: { type: 'string', multiple: true },
         e: { type: 'string', multiple: true }, E: { type: 'string', multiple: true }, o: { type: 'string', multiple: true }, d: { type: 'string', multiple: true },
         V: { type: 'boolean' }, x: { type: 'boolean' }, P: { type: 'boolean' }, q: { type: 'boolean' }, n: { type: 'boolean' },
         geoip: { type: 'string' }, 'no-geoip': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
@@ -120,6 +123,19 @@ export async function run(argv: string[]): Promise<number> {
     for (const w of r.warnings) process.stderr.write(`xdpscope: -Y: warning: ${w.message}\n`);
   }
 
+  // tshark prints its taps in the reverse of their -z order
+  const taps: Tap[] = [];
+  for (const spec of v.z ?? []) {
+    const t = parseTap(spec, (text) => {
+      const r = compileDisplayFilter(text);
+      return r.ok ? r.filter : r.error.message;
+    });
+    if (typeof t === 'string') return fail(t);
+    taps.unshift(t);
+  }
+  // what the taps read (null: a tap filter that cannot name its fields, so whole packets)
+  const tapFields = taps.some((t) => t.filter !== null && !t.filter.fields) ? null : taps.flatMap((t) => [...t.fields, ...(t.filter?.fields ?? [])]);
+
   // undefined: the default database, loaded on first use (only if a GeoIP field is wanted)
   let geoip: GeoIp | null | undefined;
   if (v['no-geoip']) geoip = null;
@@ -149,9 +165,9 @@ export async function run(argv: string[]): Promise<number> {
   // -T fields or text on a large file: decoding threads, their lines merged back into file order
   let bytes = 0;
   try { const st = statSync(v.r); if (st.isFile()) bytes = st.size; } catch { /* opened already: a special file */ }
-  const decoded = fmt === 'json' ? null : decodedFields(fmt, fieldNames, filter);
+  const decoded = fmt === 'json' ? null : decodedFields(fmt, fieldNames, filter, tapFields);
   // decryption follows each connection in frame order: one thread
-  const threads = decoded && bytes > 0 && keylogPath === null && !file.mayHoldSecrets && v.w === undefined ? readThreads(bytes, decoded) : 1;
+  const threads = decoded && bytes > 0 && keylogPath === null && !file.mayHoldSecrets && v.w === undefined && taps.length === 0 ? readThreads(bytes, decoded) : 1;
   if (threads > 1 && (format === 'fields' || (format === 'text' && !quiet))) {
     const out = new BufferedWriter(bulkStdout());
     if (format === 'fields' && fo.header) out.write(new FieldsFormatter(fo).header());
@@ -183,7 +199,7 @@ export async function run(argv: string[]): Promise<number> {
       return 1;
     }
   }
-  const dis = readDissector(fmt, fieldNames, filter, geoip, { tlsKeys: keys, decodeAs });
+  const dis = readDissector(fmt, fieldNames, filter, geoip, { tlsKeys: keys, decodeAs, alsoFields: tapFields });
   // each packet is printed before the next batch is read, and dissectors copy what they keep
   file.recycleChunks();
   const out = new BufferedWriter(bulkStdout());
@@ -191,6 +207,7 @@ export async function run(argv: string[]): Promise<number> {
   // -T fields: values go straight into the output buffer as bytes
   const fb = format === 'fields' ? new FieldsByteWriter(fo).bindSlots(dis.wantedNames()) : null;
   filter?.bindSlots(dis.wantedNames());
+  for (const t of taps) t.filter?.bindSlots(dis.wantedNames());
   if (ff && fo.header) out.write(ff.header());
   if (printJson) out.write('[\n');
   let printed = 0;
@@ -203,6 +220,7 @@ export async function run(argv: string[]): Promise<number> {
         if (seen >= limit) { stopped = true; break outer; }
         seen++;
         const d = dis.dissect(p);
+        for (const t of taps) t.add(d);
         if (filter) {
           if (!filter.matches(d)) continue;
           dis.shown(p);
@@ -224,6 +242,7 @@ export async function run(argv: string[]): Promise<number> {
     }
   } finally {
     if (printJson) out.write(printed ? '\n]\n' : ']\n');
+    for (const t of taps) out.write(t.text());
     await out.end();
     await file.close();
   }

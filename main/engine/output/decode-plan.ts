@@ -13,13 +13,14 @@ export type ReadFormat = 'text' | 'fields' | 'json';
 interface NamesFields { readonly fields?: readonly string[] }
 
 /** The field names a read decodes, or null for whole packets. */
-export function decodedFields(format: ReadFormat, fields: readonly string[], filter: NamesFields | null): string[] | null {
+export function decodedFields(format: ReadFormat, fields: readonly string[], filter: NamesFields | null, also: readonly string[] | null = []): string[] | null {
   if (filter && !filter.fields) return null;
+  if (also === null) return null;
   // expert items are made by whole dissections only
-  if (namesExpertFields(fields) || namesExpertFields(filter?.fields ?? [])) return null;
+  if (namesExpertFields(fields) || namesExpertFields(filter?.fields ?? []) || namesExpertFields(also)) return null;
   // tshark's column names (_ws.col.Info) are read from the summary, not decoded as fields
-  if (format === 'fields') return [...fields.filter((f) => !f.startsWith('_ws.col.')), ...(filter?.fields ?? [])];
-  if (format === 'text') return [...(filter?.fields ?? [])];
+  if (format === 'fields') return [...fields.filter((f) => !f.startsWith('_ws.col.')), ...(filter?.fields ?? []), ...also];
+  if (format === 'text') return [...(filter?.fields ?? []), ...also];
   return null;
 }
 
@@ -33,10 +34,12 @@ export interface ReadDissectorOptions {
   tlsKeys?: TlsKeyLog | null;
   /** Decode As rules in tshark's -d syntax */
   decodeAs?: readonly string[];
+  /** fields read beyond the output's and the filter's (-z statistics); null: whole packets */
+  alsoFields?: readonly string[] | null;
 }
 
 export function readDissector(format: ReadFormat, fields: readonly string[], filter: NamesFields | null, geoip: GeoIp | null | undefined, opts: ReadDissectorOptions = {}): Dissector {
-  const subset = decodedFields(format, fields, filter);
+  const subset = decodedFields(format, fields, filter, opts.alsoFields === undefined ? [] : opts.alsoFields);
   const tlsKeys = opts.tlsKeys ?? null, decodeAs = opts.decodeAs ?? [];
   const dis = subset === null
     ? new Dissector({ geoip, reuse: format === 'fields', tlsKeys, decodeAs })
