@@ -76,3 +76,5 @@ import './cdp';
 import './minor';
 import './data';
 import './ospf';
+import './vrrp';
+import './hsrp';
