@@ -48,9 +48,8 @@ export function onesSum(d: Uint8Array, start: number, end: number, sum = 0): num
 
 /** The IP pseudo-header's sum (source, destination, length, protocol) of the packet being dissected. */
 export function pseudoSum(ctx: Ctx, len: number, proto: number): number {
-  let sum = 0;
-  if (ctx.ipVersion === 6 && ctx.ip6Src && ctx.ip6Dst) sum = onesSum(ctx.ip6Dst, 0, 16, onesSum(ctx.ip6Src, 0, 16));
-  else sum = (ctx.ip4Src >>> 16) + (ctx.ip4Src & 0xffff) + (ctx.ip4Dst >>> 16) + (ctx.ip4Dst & 0xffff);
+  let sum = ctx.ipVersion === 6 && ctx.ip6Src && ctx.ip6Dst ? onesSum(ctx.ip6Dst, 0, 16, onesSum(ctx.ip6Src, 0, 16))
+    : (ctx.ip4Src >>> 16) + (ctx.ip4Src & 0xffff) + (ctx.ip4Dst >>> 16) + (ctx.ip4Dst & 0xffff);
   sum += (len >>> 16) + (len & 0xffff) + proto;
   while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
   return sum;
