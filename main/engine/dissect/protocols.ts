@@ -78,3 +78,4 @@ import './data';
 import './ospf';
 import './vrrp';
 import './hsrp';
+import './bgp';
