@@ -79,3 +79,4 @@ import './ospf';
 import './vrrp';
 import './hsrp';
 import './bgp';
+import './bfd';
