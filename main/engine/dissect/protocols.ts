@@ -80,3 +80,4 @@ import './vrrp';
 import './hsrp';
 import './bgp';
 import './bfd';
+import './pim';
