@@ -81,3 +81,4 @@ import './hsrp';
 import './bgp';
 import './bfd';
 import './pim';
+import './eigrp';
