@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { allFields } from '../../../main/engine/fields/store';
 import '../../../main/engine/dissect/protocols';
 import { craftedAgrees, tsharkSkip } from './compare';
-import { eth, ip4, ipv4, ipv6, u16, u32 } from './packets';
+import { eth, ip4, ipv4, u16, u32 } from './packets';
 
 export const EIGRP_FIELDS = ['frame.protocols', ...allFields().map((f) => f.name).filter((n) => n.startsWith('eigrp.')),
   '_ws.col.Protocol', '_ws.col.Info', '_ws.malformed'];
