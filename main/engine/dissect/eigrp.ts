@@ -3,9 +3,10 @@
 // names it), then the TLVs by name: parameters, authentication, sequence,
 // software version, next multicast sequence, stub information, peer
 // termination, and the classic IPv4 and IPv6 internal and external routes
-// (next hop, external data, legacy metric, destinations). Other TLV groups
-// (multi-protocol wide metrics, multi-topology, IPX, AppleTalk) keep their
-// type and length only. Fields as tshark 4.0's packet-eigrp.c.
+// (next hop, external data, legacy metric, destinations) and the
+// multi-protocol routes with their wide metric. Other TLV groups
+// (multi-topology, IPX, AppleTalk, service families) keep their type and
+// length only. Fields as tshark 4.0's packet-eigrp.c.
 import type { Ctx, FieldNode } from './context';
 import type { State } from './state';
 import { declare, HEX16, HEX32 } from './fields';
@@ -101,6 +102,26 @@ declare('eigrp', 'Enhanced Interior Gateway Routing Protocol', [
   ['eigrp.old_metric.load', 'uint', 'Load'],
   ['eigrp.old_metric.intag', 'uint', 'Route Tag'],
   ['eigrp.metric.flags.srcwd', 'bool', 'Source Withdraw'],
+  ['eigrp.tid', 'uint', 'Topology'],
+  ['eigrp.afi', 'uint', 'AFI', { valueNames: { 1: 'IPv4', 2: 'IPv6', 11: 'IPX', 12: 'Appletalk', 16384: 'Service Family', 16385: 'IPv4 Service Family', 16386: 'IPv6 Service Family' } }],
+  ['eigrp.routerid', 'ipv4', 'RouterID'],
+  ['eigrp.metric.offset', 'uint', 'Offset'],
+  ['eigrp.metric.priority', 'uint', 'Priority'],
+  ['eigrp.metric.reliability', 'uint', 'Reliability'],
+  ['eigrp.metric.load', 'uint', 'Load'],
+  ['eigrp.metric.mtu', 'uint', 'MTU'],
+  ['eigrp.metric.hopcount', 'uint', 'Hopcount'],
+  ['eigrp.metric.delay', 'uint', 'Delay'],
+  ['eigrp.metric.bandwidth', 'uint', 'Bandwidth'],
+  ['eigrp.metric.reserved', 'uint', 'Reserved', HEX16],
+  ['eigrp.attr.opcode', 'uint', 'Opcode'],
+  ['eigrp.attr.offset', 'uint', 'Offset'],
+  ['eigrp.attr.scaled', 'uint', 'Legacy Metric'],
+  ['eigrp.attr.tag', 'uint', 'Tag'],
+  ['eigrp.attr.jitter', 'uint', 'Jitter'],
+  ['eigrp.attr.qenergy', 'uint', 'Q-Energy'],
+  ['eigrp.attr.energy', 'uint', 'Energy'],
+  ['eigrp.afi.unknown', 'none', 'Unknown AFI'],
   ['eigrp.metric.flags.cd', 'bool', 'Candidate Default'],
   ['eigrp.metric.flags.active', 'bool', 'Route is Active'],
   ['eigrp.metric.flags.repl', 'bool', 'Route is Replicated'],
@@ -206,17 +227,7 @@ function tlv(p: Pkt, type: number, o: number, end: number): void {
       const v6 = type >= 0x400;
       if (v6) ctx.sub(l, 'eigrp.ipv6.nexthop', t.bytes(o, 16), o, 16); else u32f(p, 'eigrp.ipv4.nexthop', o);
       o += v6 ? 16 : 4;
-      if ((type & 0xff) === 0x03) {
-        u32f(p, 'eigrp.extdata.origrid', o);
-        u32f(p, 'eigrp.extdata.as', o + 4);
-        u32f(p, 'eigrp.extdata.tag', o + 8);
-        u32f(p, 'eigrp.extdata.metric', o + 12);
-        u16f(p, 'eigrp.extdata.reserved', o + 16);
-        u8f(p, 'eigrp.extdata.proto', o + 18);
-        const f = t.u8(o + 19);
-        bits(p, f, o + 19, 1, [['eigrp.opaque.flag.ext', 1], ['eigrp.opaque.flag.cd', 2]]);
-        o += 20;
-      }
+      if ((type & 0xff) === 0x03) o = extData(p, o);
       u32f(p, 'eigrp.old_metric.delay', o);
       u32f(p, 'eigrp.old_metric.bw', o + 4);
       ctx.sub(l, 'eigrp.old_metric.mtu', t.u24(o + 8), o + 8, 3);
@@ -229,6 +240,17 @@ function tlv(p: Pkt, type: number, o: number, end: number): void {
       destinations(p, o + 16, end, v6);
       return;
     }
+    case 0x602: case 0x603: {
+      u16f(p, 'eigrp.tid', o);
+      const afi = u16f(p, 'eigrp.afi', o + 2);
+      u32f(p, 'eigrp.routerid', o + 4);
+      o = wideMetric(p, o + 8);
+      if (afi === 1) { u32f(p, 'eigrp.ipv4.nexthop', o); o += 4; } else if (afi === 2) { ctx.sub(l, 'eigrp.ipv6.nexthop', t.bytes(o, 16), o, 16); o += 16; }
+      if (type === 0x603 && afi !== 11) o = extData(p, o);
+      if (afi === 1 || afi === 2) destinations(p, o, end, afi === 2);
+      else if (afi !== 11 && (afi < 16384 || afi > 16386)) ctx.sub(l, 'eigrp.afi.unknown', null, o, Math.max(0, end - o));
+      return;
+    }
     default:
       // the route groups tshark decodes and this module does not (multi-protocol, multi-topology, IPX, AppleTalk) show type and length only
       if ((type & 0xff00) === 0 && type > 0x8) ctx.sub(l, 'eigrp.tlv_type.unknown', null, o - 4, 2);
@@ -236,6 +258,54 @@ function tlv(p: Pkt, type: number, o: number, end: number): void {
       return;
   }
 }
+
+/** External route data: originating router, AS, tag, metric, protocol and flags. */
+function extData(p: Pkt, o: number): number {
+  p.t.need(o, 20);
+  u32f(p, 'eigrp.extdata.origrid', o);
+  u32f(p, 'eigrp.extdata.as', o + 4);
+  u32f(p, 'eigrp.extdata.tag', o + 8);
+  u32f(p, 'eigrp.extdata.metric', o + 12);
+  u16f(p, 'eigrp.extdata.reserved', o + 16);
+  u8f(p, 'eigrp.extdata.proto', o + 18);
+  bits(p, p.t.u8(o + 19), o + 19, 1, [['eigrp.opaque.flag.ext', 1], ['eigrp.opaque.flag.cd', 2]]);
+  return o + 20;
+}
+
+/** The wide metric of the multi-protocol TLVs (24 bytes), then its attributes (their size in 16-bit words in its first byte). */
+function wideMetric(p: Pkt, o: number): number {
+  const { ctx, t, l } = p;
+  t.need(o, 24);
+  const words = u8f(p, 'eigrp.metric.offset', o);
+  u8f(p, 'eigrp.metric.priority', o + 1);
+  u8f(p, 'eigrp.metric.reliability', o + 2);
+  u8f(p, 'eigrp.metric.load', o + 3);
+  ctx.sub(l, 'eigrp.metric.mtu', t.u24(o + 4), o + 4, 3);
+  u8f(p, 'eigrp.metric.hopcount', o + 7);
+  ctx.sub(l, 'eigrp.metric.delay', t.u16(o + 8) * 2 ** 32 + t.u32(o + 10), o + 8, 6);
+  ctx.sub(l, 'eigrp.metric.bandwidth', t.u16(o + 14) * 2 ** 32 + t.u32(o + 16), o + 14, 6);
+  u16f(p, 'eigrp.metric.reserved', o + 20);
+  bits(p, t.u8(o + 22), o + 22, 2, [['eigrp.metric.flags.srcwd', 1], ['eigrp.metric.flags.cd', 2], ['eigrp.metric.flags.active', 4], ['eigrp.metric.flags.repl', 8]]);
+  o += 24;
+  if (words === 0) return o;
+  let limit = words * 2;
+  t.need(o, limit);
+  const start = o;
+  let a = o;
+  // each attribute is a 2-byte header and its offset (in words) of data; the size left bounds the walk
+  while (limit > 0) {
+    const op = u8f(p, 'eigrp.attr.opcode', a);
+    const skip = u8f(p, 'eigrp.attr.offset', a + 1) * 2;
+    a += 2;
+    const name = ATTR[op];
+    if (name) u32f(p, name, a);
+    a += skip;
+    limit -= 2 + skip;
+  }
+  return o + (a - start);
+}
+
+const ATTR: Record<number, string> = { 1: 'eigrp.attr.scaled', 2: 'eigrp.attr.tag', 4: 'eigrp.attr.jitter', 5: 'eigrp.attr.qenergy', 6: 'eigrp.attr.energy' };
 
 /** Prefix length and destination pairs to the TLV's end; a length past the address ends them (tshark cannot tell the size). */
 function destinations(p: Pkt, o: number, end: number, v6: boolean): void {

@@ -1,7 +1,8 @@
 // EIGRP against tshark 4.0 on the same bytes: Hello with parameters,
 // software version, stub and authentication TLVs, a Hello acknowledging,
 // Updates with IPv4 internal and external routes and an IPv6 route, a
-// Query, sequence and multicast-sequence TLVs, peer termination, a bad
+// Query, sequence and multicast-sequence TLVs, multi-protocol routes with
+// wide metrics, peer termination, a bad
 // checksum, an unknown opcode and TLV group, and damage (a TLV length
 // below 4, a TLV past the packet, a prefix longer than its address).
 import { test } from 'node:test';
@@ -44,6 +45,11 @@ const FRAMES = [
   over4(eigrp(5, [...PARAMS, ...tlv(3, [4, ...ip4('198.18.0.2'), 16, ...Array<number>(16).fill(1)]), ...tlv(5, u32(99))])),
   over4(eigrp(5, [...tlv(1, [255, 255, 255, 255, 255, 255, ...u16(15)]), ...tlv(7, [])])),
   over4(eigrp(5, [...PARAMS], { bad: true })),
+  // multi-protocol (named mode) routes: wide metric with and without attributes, IPv4 internal and IPv6 external
+  over4(eigrp(1, [...tlv(0x602, [0, 0, 0, 1, ...ip4(A), 0, 0, 255, 1, 0, 0x05, 0xdc, 1, 0, 0, 0, 0, 0x27, 0x10, 0, 0, 0, 0x98, 0x96, 0x80, 0, 0, 0, 0,
+    ...ip4('0.0.0.0'), 24, 198, 18, 20])])),
+  over4(eigrp(1, [...tlv(0x603, [0, 0, 0, 2, ...ip4(A), 4, 0, 255, 1, 0, 0x05, 0xdc, 2, 0, 0, 0, 0, 0, 10, 0, 0, 0, 0, 0, 100, 0, 0, 2, 0,
+    2, 1, ...u32(77), 0, 0, 0, 0, ...Array<number>(16).fill(0), ...ip4('198.18.9.9'), ...u32(1), ...u32(2), ...u32(3), 0, 0, 11, 1, 64, 0x20, 0x01, 0x0d, 0xb8, 0, 5, 0, 0])])),
   over4(eigrp(0x22, [...tlv(0x902, [1, 2, 3, 4]), ...tlv(0x9, [1])])),
   // damage: a TLV length below 4, a TLV past the packet, a prefix longer than 32 bits
   over4(eigrp(5, [...PARAMS, 0, 4, 0, 2])),
