@@ -106,6 +106,31 @@ declare('bgp', 'Border Gateway Protocol', [
   ['bgp.update.path_attribute.originator_id', 'ipv4', 'Originator identifier'],
   ['bgp.path_attribute.cluster_list', 'none', 'Cluster List'],
   ['bgp.path_attribute.cluster_id', 'ipv4', 'Cluster ID'],
+  ['bgp.ext_communities', 'none', 'Carried extended communities'],
+  ['bgp.ext_community', 'none', 'Community'],
+  ['bgp.ext_com.type', 'uint', 'Type', HEX8],
+  ['bgp.ext_com.type.auth', 'bool', 'IANA Authority'],
+  ['bgp.ext_com.type.tran', 'bool', 'Transitive across AS'],
+  ['bgp.ext_com.stype_tr_as2', 'uint', 'Subtype (AS2)', HEX8],
+  ['bgp.ext_com.stype_ntr_as2', 'uint', 'Subtype (Non-transitive AS2)', HEX8],
+  ['bgp.ext_com.stype_tr_as4', 'uint', 'Subtype (AS4)', HEX8],
+  ['bgp.ext_com.stype_ntr_as4', 'uint', 'Subtype (Non-transitive AS4)', HEX8],
+  ['bgp.ext_com.stype_tr_IP4', 'uint', 'Subtype (IPv4)', HEX8],
+  ['bgp.ext_com.stype_ntr_IP4', 'uint', 'Subtype (Non-transitive IPv4)', HEX8],
+  ['bgp.ext_com.stype_tr_opaque', 'uint', 'Subtype (Opaque)', HEX8],
+  ['bgp.ext_com.stype_ntr_opaque', 'uint', 'Subtype (Non-transitive Opaque)', HEX8],
+  ['bgp.ext_com.value_as2', 'uint', '2-Octet AS'],
+  ['bgp.ext_com.value_as4', 'uint', '4-Octet AS'],
+  ['bgp.ext_com.value_IP4', 'ipv4', 'IPv4 address'],
+  ['bgp.ext_com.value_an2', 'uint', '2-Octet AN'],
+  ['bgp.ext_com.value_an4', 'uint', '4-Octet AN'],
+  ['bgp.ext_com.value_ospf_rid', 'ipv4', 'Router ID'],
+  ['bgp.ext_com.value_ospf_rtype.area', 'ipv4', 'Area ID'],
+  ['bgp.ext_com.value_ospf_rtype.type', 'uint', 'Route type'],
+  ['bgp.ext_com.value_ospf_rtype.options', 'uint', 'Options', HEX8],
+  ['bgp.ext_com.value_ospf_rtype.options.mt', 'bool', 'Metric type'],
+  ['bgp.ext_com.tunnel_type', 'uint', 'Tunnel type'],
+  ['bgp.ext_com.value_raw', 'uint', 'Raw Value', { base: 'hex', hexDigits: 16 }],
   ['bgp.large_communities', 'string', 'Large communities'],
   ['bgp.large_communities.ga', 'uint', 'Global Administrator'],
   ['bgp.large_communities.ldp1', 'uint', 'Local Data Part 1'],
@@ -416,6 +441,7 @@ function attribute(m: Msg, type: number, v: number, len: number): void {
       }
       break;
     }
+    case 16: extCommunities(m, v, end); break;
     case 32:
       for (let c = v; c + 12 <= end; c += 12) {
         // tshark adds the item with no string (its text goes in the label): -T fields prints "[ Null ]"
@@ -426,6 +452,63 @@ function attribute(m: Msg, type: number, v: number, len: number): void {
       }
       break;
     default: break;
+  }
+}
+
+/**
+ * Extended communities (RFC 4360, 5668, 7153): the type with its authority
+ * and transitivity bits, then the subtype and value by type — 2- and 4-byte
+ * AS and IPv4 specific, opaque (OSPF route type, encapsulation, else the
+ * raw value). Other types keep their type byte only.
+ */
+function extCommunities(m: Msg, o: number, end: number): void {
+  const { ctx, t, l } = m;
+  node(m, l, 'bgp.ext_communities', o, end - o);
+  for (; o < end; o += 8) {
+    const type = t.u8(o), sub = t.u8(o + 1);
+    node(m, l, 'bgp.ext_community', o, 8);
+    ctx.sub(l, 'bgp.ext_com.type', type, o, 1);
+    ctx.sub(l, 'bgp.ext_com.type.auth', (type & 0x80) !== 0, o, 1);
+    ctx.sub(l, 'bgp.ext_com.type.tran', (type & 0x40) !== 0, o, 1);
+    switch (type) {
+      case 0x00:
+        u8f(m, l, 'bgp.ext_com.stype_tr_as2', o + 1);
+        u16f(m, l, 'bgp.ext_com.value_as2', o + 2);
+        u32f(m, l, 'bgp.ext_com.value_an4', o + 4);
+        break;
+      case 0x40:
+        u8f(m, l, 'bgp.ext_com.stype_ntr_as2', o + 1);
+        u16f(m, l, 'bgp.ext_com.value_as2', o + 2);
+        // the link bandwidth (subtype 4) is a float: not decoded
+        if (sub !== 0x04) u32f(m, l, 'bgp.ext_com.value_an4', o + 4);
+        break;
+      case 0x01:
+        u8f(m, l, 'bgp.ext_com.stype_tr_IP4', o + 1);
+        if (sub === 0x07) u32f(m, l, 'bgp.ext_com.value_ospf_rid', o + 2);
+        else { u32f(m, l, 'bgp.ext_com.value_IP4', o + 2); u16f(m, l, 'bgp.ext_com.value_an2', o + 6); }
+        break;
+      case 0x41:
+        u8f(m, l, 'bgp.ext_com.stype_ntr_IP4', o + 1);
+        u32f(m, l, 'bgp.ext_com.value_IP4', o + 2);
+        u16f(m, l, 'bgp.ext_com.value_an2', o + 6);
+        break;
+      case 0x02: case 0x42:
+        u8f(m, l, type === 0x02 ? 'bgp.ext_com.stype_tr_as4' : 'bgp.ext_com.stype_ntr_as4', o + 1);
+        u32f(m, l, 'bgp.ext_com.value_as4', o + 2);
+        u16f(m, l, 'bgp.ext_com.value_an2', o + 6);
+        break;
+      case 0x03: case 0x43:
+        u8f(m, l, type === 0x03 ? 'bgp.ext_com.stype_tr_opaque' : 'bgp.ext_com.stype_ntr_opaque', o + 1);
+        if (sub === 0x06) {
+          u32f(m, l, 'bgp.ext_com.value_ospf_rtype.area', o + 2);
+          u8f(m, l, 'bgp.ext_com.value_ospf_rtype.type', o + 6);
+          const opt = u8f(m, l, 'bgp.ext_com.value_ospf_rtype.options', o + 7);
+          ctx.sub(l, 'bgp.ext_com.value_ospf_rtype.options.mt', (opt & 1) !== 0, o + 7, 1);
+        } else if (sub === 0x0c && type === 0x03) u16f(m, l, 'bgp.ext_com.tunnel_type', o + 6);
+        else if (sub !== 0x01) ctx.sub(l, 'bgp.ext_com.value_raw', (BigInt(t.u16(o + 2)) << 32n) | BigInt(t.u32(o + 4)), o + 2, 6);
+        break;
+      default: break;
+    }
   }
 }
 

@@ -77,7 +77,11 @@ export function formatValue(f: Field): string {
     case 'string': return escapeString(v);
     case 'bigint':
       // 64-bit integers past 2^53 (QUIC varints)
-      if (getField(f.name)?.type === 'uint') return v.toString();
+      if (getField(f.name)?.type === 'uint') {
+        // a hex-based 48- or 64-bit field (bgp.ext_com.value_raw) in tshark's width
+        const w = hexWidth(f.name);
+        return w ? '0x' + v.toString(16).padStart(w, '0') : v.toString();
+      }
       // frame.time_epoch prints as seconds; every other absolute time as a date, like tshark
       if (f.name === 'frame.time_epoch') return epochString(v);
       // an NTP timestamp of zero ("not known") is tshark's NULL
