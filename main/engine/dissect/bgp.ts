@@ -71,6 +71,14 @@ declare('bgp', 'Border Gateway Protocol', [
   ['bgp.cap.gr.safi', 'uint', 'SAFI'],
   ['bgp.cap.gr.flag', 'uint', 'Flag', HEX8],
   ['bgp.cap.gr.flag.pfs', 'bool', 'Preserve forwarding state'],
+  ['bgp.cap.gr.helper_mode_only', 'none', 'Graceful Restart Capability supported in Helper mode only'],
+  ['bgp.cap.enh.afi', 'uint', 'AFI', { valueNames: AFI }],
+  ['bgp.cap.enh.safi', 'uint', 'SAFI'],
+  ['bgp.cap.enh.nhafi', 'uint', 'Next hop AFI', { valueNames: AFI }],
+  ['bgp.cap.orf.fqdn.hostname.len', 'uint', 'Hostname Length'],
+  ['bgp.cap.orf.fqdn.hostname', 'string', 'Hostname'],
+  ['bgp.cap.orf.fqdn.domain_name.len', 'uint', 'Domain Name Length'],
+  ['bgp.cap.orf.fqdn.domain_name', 'string', 'Domain Name'],
   ['bgp.cap.ap.afi', 'uint', 'AFI', { valueNames: AFI }],
   ['bgp.cap.ap.safi', 'uint', 'SAFI'],
   ['bgp.cap.ap.sendreceive', 'uint', 'Send/Receive', { valueNames: { 1: 'Receive', 2: 'Send', 3: 'Receive/Send' } }],
@@ -265,13 +273,31 @@ function capability(m: Msg, o: number): number {
       ctx.sub(l, 'bgp.cap.reserved', t.bytes(v + 2, 1), v + 2, 1);
       u8f(m, l, 'bgp.cap.mp.safi', v + 3);
       break;
-    case 2: case 70: case 128: break;
+    case 2: case 6: case 70: case 128: break;
+    case 5:
+      // extended next hop encoding (RFC 8950): AFI, SAFI and next-hop AFI, two bytes each
+      for (let a = v; a + 6 <= end; a += 6) {
+        u16f(m, l, 'bgp.cap.enh.afi', a);
+        u16f(m, l, 'bgp.cap.enh.safi', a + 2);
+        u16f(m, l, 'bgp.cap.enh.nhafi', a + 4);
+      }
+      break;
+    case 73: {
+      // FQDN (draft-walton-bgp-hostname): a length-prefixed host name, then domain name
+      const hl = u8f(m, l, 'bgp.cap.orf.fqdn.hostname.len', v);
+      ctx.sub(l, 'bgp.cap.orf.fqdn.hostname', Buffer.from(t.bytes(v + 1, hl)).toString('latin1'), v + 1, hl);
+      const dl = u8f(m, l, 'bgp.cap.orf.fqdn.domain_name.len', v + 1 + hl);
+      ctx.sub(l, 'bgp.cap.orf.fqdn.domain_name', Buffer.from(t.bytes(v + 2 + hl, dl)).toString('latin1'), v + 2 + hl, dl);
+      break;
+    }
     case 64: {
       if (len < 2) break;
       const timers = u16f(m, l, 'bgp.cap.gr.timers', v);
       ctx.sub(l, 'bgp.cap.gr.timers.restart_flag', (timers & 0x8000) !== 0, v, 2);
       ctx.sub(l, 'bgp.cap.gr.timers.notification_flag', (timers & 0x4000) !== 0, v, 2);
       ctx.sub(l, 'bgp.cap.gr.timers.restart_time', timers & 0x0fff, v, 2);
+      // no address family: the speaker only helps a restarting peer
+      if (len === 2) ctx.sub(l, 'bgp.cap.gr.helper_mode_only', null, v, 2);
       for (let a = v + 2; a + 4 <= end; a += 4) {
         u16f(m, l, 'bgp.cap.gr.afi', a);
         u8f(m, l, 'bgp.cap.gr.safi', a + 2);
