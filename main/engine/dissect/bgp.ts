@@ -148,6 +148,9 @@ declare('bgp', 'Border Gateway Protocol', [
   ['bgp.update.path_attribute.mp_reach_nlri.safi', 'uint', 'Subsequent address family identifier (SAFI)'],
   ['bgp.update.path_attribute.mp_reach_nlri.next_hop', 'bytes', 'Next hop'],
   ['bgp.update.path_attribute.mp_reach_nlri.next_hop.ipv4', 'ipv4', 'IPv4 Address'],
+  ['bgp.update.path_attribute.mp_reach_nlri.next_hop.rd', 'string', 'Route Distinguisher'],
+  ['bgp.label_stack', 'string', 'Label Stack'],
+  ['bgp.rd', 'string', 'Route Distinguisher'],
   ['bgp.update.path_attribute.mp_reach_nlri.next_hop.ipv6', 'ipv6', 'IPv6 Address'],
   ['bgp.update.path_attribute.mp_reach_nlri.next_hop.ipv6.link_local', 'ipv6', 'Link-local Address'],
   ['bgp.update.path_attribute.mp_reach_nlri.nbr_snpa', 'uint', 'Number of Subnetwork points of attachment (SNPA)'],
@@ -330,7 +333,7 @@ function capability(m: Msg, o: number): number {
 function prefix(m: Msg, o: number, v6: boolean, field: string): number {
   const { ctx, t, l } = m;
   const plen = t.u8(o);
-  if (plen > (v6 ? 128 : 32)) { ctx.sub(l, 'bgp.prefix_length.invalid', null, o, 1); return -1; }
+  if (plen > (v6 ? 128 : 32)) { invalidPrefix(m, o); return -1; }
   const n = (plen + 7) >> 3;
   const b = new Uint8Array(v6 ? 16 : 4);
   b.set(t.bytes(o + 1, n));
@@ -463,7 +466,7 @@ function attribute(m: Msg, type: number, v: number, len: number): void {
       const safi = u8f(m, l, 'bgp.update.path_attribute.mp_unreach_nlri.safi', v + 2);
       if (v + 3 < end) {
         node(m, l, 'bgp.update.path_attribute.mp_unreach_nlri', v + 3, end - v - 3);
-        if ((afi === 1 || afi === 2) && (safi === 1 || safi === 2)) prefixes(m, v + 3, end, afi === 2, afi === 2 ? 'bgp.mp_unreach_nlri_ipv6_prefix' : 'bgp.mp_unreach_nlri_ipv4_prefix');
+        mpPrefixes(m, v + 3, end, afi, safi, afi === 2 ? 'bgp.mp_unreach_nlri_ipv6_prefix' : 'bgp.mp_unreach_nlri_ipv4_prefix');
       }
       break;
     }
@@ -580,7 +583,12 @@ function mpReach(m: Msg, v: number, end: number): void {
   const nhLen = t.u8(v + 3);
   ctx.sub(l, 'bgp.update.path_attribute.mp_reach_nlri.next_hop', t.bytes(v + 3, 1 + nhLen), v + 3, 1 + nhLen);
   const nh = v + 4;
-  if (afi === 1 && nhLen === 4) u32f(m, l, 'bgp.update.path_attribute.mp_reach_nlri.next_hop.ipv4', nh);
+  if ((safi === SAFI_VPN || safi === SAFI_VPN_MCAST) && ((afi === 1 && nhLen === 12) || (afi === 2 && nhLen === 24))) {
+    // a VPN next hop is a route distinguisher (zero) and the address
+    ctx.sub(l, 'bgp.update.path_attribute.mp_reach_nlri.next_hop.rd', routeDistinguisher(t, nh), nh, 8);
+    if (afi === 1) u32f(m, l, 'bgp.update.path_attribute.mp_reach_nlri.next_hop.ipv4', nh + 8);
+    else ctx.sub(l, 'bgp.update.path_attribute.mp_reach_nlri.next_hop.ipv6', t.bytes(nh + 8, 16), nh + 8, 16);
+  } else if (afi === 1 && nhLen === 4) u32f(m, l, 'bgp.update.path_attribute.mp_reach_nlri.next_hop.ipv4', nh);
   else if (afi === 2 && (nhLen === 16 || nhLen === 32)) {
     ctx.sub(l, 'bgp.update.path_attribute.mp_reach_nlri.next_hop.ipv6', t.bytes(nh, 16), nh, 16);
     if (nhLen === 32) ctx.sub(l, 'bgp.update.path_attribute.mp_reach_nlri.next_hop.ipv6.link_local', t.bytes(nh + 16, 16), nh + 16, 16);
@@ -597,8 +605,90 @@ function mpReach(m: Msg, v: number, end: number): void {
   }
   if (o < end) {
     node(m, l, 'bgp.update.path_attribute.mp_reach_nlri', o, end - o);
-    if ((afi === 1 || afi === 2) && (safi === 1 || safi === 2)) prefixes(m, o, end, afi === 2, afi === 2 ? 'bgp.mp_reach_nlri_ipv6_prefix' : 'bgp.mp_reach_nlri_ipv4_prefix');
+    mpPrefixes(m, o, end, afi, safi, afi === 2 ? 'bgp.mp_reach_nlri_ipv6_prefix' : 'bgp.mp_reach_nlri_ipv4_prefix');
   }
+}
+
+const SAFI_LABELED = 4, SAFI_VPN = 128, SAFI_VPN_MCAST = 129;
+
+/** The NLRI of an MP_REACH/MP_UNREACH by family: plain, labeled (RFC 8277) or VPN (RFC 4364) IPv4/IPv6 prefixes. */
+function mpPrefixes(m: Msg, o: number, end: number, afi: number, safi: number, field: string): void {
+  if (afi !== 1 && afi !== 2) return;
+  const v6 = afi === 2;
+  if (safi === 1 || safi === 2) { prefixes(m, o, end, v6, field); return; }
+  if (safi !== SAFI_LABELED && safi !== SAFI_VPN && safi !== SAFI_VPN_MCAST) return;
+  while (o < end) {
+    const n = labeledPrefix(m, o, v6, safi !== SAFI_LABELED, field);
+    if (n < 0) return;
+    o += n;
+  }
+}
+
+/**
+ * One labeled prefix: its length in bits counts the label stack (and the
+ * route distinguisher of a VPN route) before the address. Returns its size,
+ * or -1 where tshark gives up on the list (a length too short for what it
+ * must hold, an unknown RD type).
+ */
+function labeledPrefix(m: Msg, o: number, v6: boolean, vpn: boolean, field: string): number {
+  const { ctx, t, l } = m;
+  const start = o;
+  let plen = t.u8(o);
+  const [stack, labels] = labelStack(t, o + 1);
+  o += 1 + labels * 3;
+  if (plen <= labels * 24) { invalidPrefix(m, start); return -1; }
+  plen -= labels * 24;
+  let rd = '';
+  const max = v6 ? 128 : 32;
+  if (vpn) {
+    const type = t.u16(o);
+    if (plen < 64 || plen - 64 > max) { invalidPrefix(m, start); return -1; }
+    plen -= 64;
+    if (type > 2) return -1;
+    rd = routeDistinguisher(t, o);
+  }
+  const at = o + (vpn ? 8 : 0);
+  if (plen > max) { invalidPrefix(m, start); return -1; }
+  const n = (plen + 7) >> 3;
+  const b = new Uint8Array(v6 ? 16 : 4);
+  b.set(t.bytes(at, n));
+  if (plen % 8 !== 0) b[n - 1] &= (0xff00 >> (plen % 8)) & 0xff;
+  // an IPv6 VPN prefix is a line of text in tshark: its label stack is the one field
+  if (v6 && vpn) { ctx.sub(l, 'bgp.label_stack', stack, start + 1, labels * 3); return at + n - start; }
+  ctx.sub(l, 'bgp.prefix_length', t.u8(start), start, 1);
+  ctx.sub(l, 'bgp.label_stack', stack, start + 1, labels * 3);
+  if (vpn) ctx.sub(l, 'bgp.rd', rd, o, 8);
+  ctx.sub(l, field, v6 ? b : ((b[0] << 24) | (b[1] << 16) | (b[2] << 8) | b[3]) >>> 0, at, n);
+  return at + n - start;
+}
+
+/** tshark's "prefix length invalid" (a malformed-group error without an exception): the rest of the list is not read. */
+function invalidPrefix(m: Msg, o: number): void {
+  m.ctx.sub(m.l, 'bgp.prefix_length.invalid', null, o, 1);
+  m.ctx.flagMalformed('bgp', `prefix length ${m.t.u8(o)} invalid`, o, 1);
+}
+
+/** An MPLS label stack as tshark writes it ("16002,16003 (bottom)"; a withdrawal's first label "0 (withdrawn)") and its depth. */
+function labelStack(t: Tvb, o: number): [string, number] {
+  let s = '';
+  for (let i = 0; ; i++) {
+    const e = t.u24(o + i * 3);
+    if (i === 0 && (e === 0 || e === 0x800000)) return ['0 (withdrawn)', 1];
+    const bottom = (e & 1) !== 0;
+    s += `${e >>> 4}${bottom ? ' (bottom)' : ','}`;
+    if (bottom) return [s, i + 1];
+    // a stack that never ends is cut where tshark cuts it (255 bytes)
+    if ((i + 1) * 3 > 255) return [`${s} (BOGUS: Bottom of Stack NOT set!)`, i + 1];
+  }
+}
+
+/** A route distinguisher as tshark writes it: type 0 AS2:number, type 1 IPv4:number, type 2 AS4:number. */
+function routeDistinguisher(t: Tvb, o: number): string {
+  const type = t.u16(o);
+  if (type === 0) return `${t.u16(o + 2)}:${t.u32(o + 4)}`;
+  if (type === 1) return `${t.u8(o + 2)}.${t.u8(o + 3)}.${t.u8(o + 4)}.${t.u8(o + 5)}:${t.u16(o + 6)}`;
+  if (type === 2) return `${t.u32(o + 2)}:${t.u16(o + 6)}`;
+  return `Unknown (0x${type.toString(16).padStart(4, '0')}) RD type`;
 }
 
 function notification(m: Msg, o: number, end: number): void {

@@ -88,6 +88,17 @@ function more(): Buffer[] {
   c(update([], [...attr(0x40, 2, [2, 1, 0xfa, 0x56, 0xea, 0x03])], []));
   // IPv4 multicast over MP_REACH with an IPv4 next hop and an SNPA; an UPDATE and a KEEPALIVE in one segment
   c([...update([], [...attr(0x80, 14, [0, 1, 2, 4, ...ip4(C), 1, 3, 0xab, 0xc0, 24, 198, 18, 30]), ...attr(0x80, 15, [0, 1, 2, 16, 198, 19])], []), ...KEEPALIVE]);
+  // VPNv4 (labels, RDs of each type, a withdrawal) and labeled unicast, IPv6 VPN
+  const label = (v: number, bos: boolean): number[] => [(v >> 12) & 255, (v >> 4) & 255, ((v & 15) << 4) | (bos ? 1 : 0)];
+  const rd0 = [0, 0, ...u16(65001), ...u32(100)];
+  c(update([], [...attr(0x40, 1, [0]), ...attr(0x40, 2, []),
+    ...attr(0x90, 14, [0, 1, 128, 12, ...Array<number>(8).fill(0), ...ip4(C), 0, 112, ...label(16001, true), ...rd0, 198, 18, 5,
+      112, ...label(16002, false), ...label(16003, true), 0, 1, ...ip4('198.18.0.9'), ...u16(7), 198, 19,
+      104, ...label(16004, true), 0, 2, ...u32(4200000001), ...u16(9), 198, 18]),
+    ...attr(0x90, 15, [0, 1, 128, 112, 0x80, 0, 0, ...rd0, 198, 18, 6])], []));
+  c(update([], [...attr(0x40, 1, [0]), ...attr(0x40, 2, []), ...attr(0x90, 14, [0, 1, 4, 4, ...ip4(C), 0, 48, ...label(3, true), 198, 18, 7]),
+    ...attr(0x90, 14, [0, 2, 4, 16, ...v6(0x2001, 0xdb8, 0, 0, 0, 0, 0, 9), 0, 24 + 64, ...label(21, true), ...v6(0x2001, 0xdb8, 8, 9)]),
+    ...attr(0x90, 14, [0, 2, 128, 24, ...Array<number>(8).fill(0), ...v6(0x2001, 0xdb8, 0, 0, 0, 0, 0, 9), 0, 24 + 64 + 48, ...label(20, true), ...rd0, ...v6(0x2001, 0xdb8, 7)])], []));
   // a prefix longer than 32 bits, an attribute longer than its message
   c(update([], [], [33, 1, 2, 3, 4, 5]));
   c(update([], [0x40, 1, 9, 0], []));
