@@ -195,6 +195,10 @@ declare('ospf', 'Open Shortest Path First', [
   ['ospf.mpls.te_metric', 'uint', 'MPLS/TE Metric'],
   ['ospf.mpls.linkcolor', 'uint', 'MPLS/TE Link Resource Class/Color', HEX32],
   ['ospf.mpls.group', 'uint', 'MPLS/TE Group', HEX32],
+  ['ospf.mpls.link_max_bw', 'float', 'Link Max BW'],
+  ['ospf.mpls.pri', 'float', 'Pri (or TE-Class)'],
+  ['ospf.mpls.local_id', 'uint', 'MPLS/TE Local Interface Index'],
+  ['ospf.mpls.remote_id', 'uint', 'MPLS/TE Remote Interface Index'],
   ['ospf.tlv_type.opaque', 'uint', 'TLV Type'],
   ['ospf.dynhostname', 'string', 'Dynamic Hostname'],
   ['ospf.tlv.unknown', 'bytes', 'TLV Unknown'],
@@ -589,6 +593,9 @@ function te(p: Pkt, o: number, len: number): void {
         else if (st === 2) ip(p, l, 'ospf.mpls.linkid', s + 4);
         else if (st === 3 || st === 4) for (let i = 0; i < slen; i += 4) ip(p, l, st === 3 ? 'ospf.mpls.local_addr' : 'ospf.mpls.remote_addr', s + 4 + i);
         else if (st === 5) u32f(p, l, 'ospf.mpls.te_metric', s + 4);
+        else if (st === 6 || st === 7) ctx.sub(l, 'ospf.mpls.link_max_bw', float(t, s + 4), s + 4, 4);
+        else if (st === 8) for (let i = 0; i < 8; i++) ctx.sub(l, 'ospf.mpls.pri', float(t, s + 4 + 4 * i), s + 4 + 4 * i, 4);
+        else if (st === 11) { u32f(p, l, 'ospf.mpls.local_id', s + 4); u32f(p, l, 'ospf.mpls.remote_id', s + 8); }
         else if (st === 9) {
           const groups = u32f(p, l, 'ospf.mpls.linkcolor', s + 4);
           for (let i = 0; i < 32; i++) if ((groups >>> i) & 1) ctx.sub(l, 'ospf.mpls.group', (1 << i) >>> 0, s + 4, 4);
@@ -599,6 +606,11 @@ function te(p: Pkt, o: number, len: number): void {
     o += tlen + 4;
     left = (left - (tlen + 4)) >>> 0;
   }
+}
+
+/** An IEEE 754 single (bandwidths in bytes per second). */
+function float(t: Tvb, o: number): number {
+  return Buffer.from(t.bytes(o, 4)).readFloatBE(0);
 }
 
 /** RFC 3623 grace-LSA TLVs. */

@@ -66,6 +66,9 @@ const opaqueLsa = lsa2(10, '1.0.0.7', [0, 1, 0, 4, ...ip4(R1)]);
 const opaqueRiLsa = lsa2(10, '4.0.0.0', [0, 1, 0, 4, 0x80, 0, 0, 0]);
 const teLinkLsa = lsa2(10, '1.0.0.8', [0, 2, 0, 44, 0, 1, 0, 1, 1, 0, 0, 0, 0, 2, 0, 4, ...ip4(R2), 0, 3, 0, 8, ...ip4(R1), ...ip4('198.18.0.9'),
   0, 5, 0, 4, ...u32(10), 0, 9, 0, 4, ...u32(0x80000005), 0, 99, 0, 0]);
+const f32 = (v: number): number[] => { const b = Buffer.alloc(4); b.writeFloatBE(v); return [...b]; };
+const teBwLsa = lsa2(10, '1.0.0.9', [0, 2, 0, 76, 0, 6, 0, 4, ...f32(1.25e8), 0, 7, 0, 4, ...f32(1e8 / 3), 0, 8, 0, 32,
+  ...[1.25e8, 1e8, 7.5e7, 1234.5, 0, 1, 2.5, 3e9].flatMap(f32), 0, 11, 0, 8, ...u32(5), ...u32(6)]);
 const graceLsa = lsa2(9, '3.0.0.0', [0, 1, 0, 4, ...u32(120), 0, 2, 0, 1, 1, 0, 0, 0, 0, 3, 0, 4, ...ip4(R1), 0, 9, 0, 2, 1, 2, 0, 0]);
 const riLsa = lsa2(10, '4.0.0.1', [0, 1, 0, 4, 0x49, 0, 0, 0, 0, 7, 0, 4, ...Buffer.from('rtr1'), 0, 99, 0, 2, 1, 2]);
 const memberLsa = lsa2(6, '198.18.7.7', [1, 2, 3, 4]);
@@ -81,6 +84,7 @@ const FRAMES = [
   over4(v2(4, [...u32(7), ...routerLsa, ...networkLsa, ...summaryLsa, ...asbrLsa, ...externalLsa, ...nssaLsa, ...opaqueLsa])),
   over4(v2(4, [...u32(3), ...opaqueRiLsa, ...memberLsa, ...unknownLsa])),
   over4(v2(4, [...u32(3), ...teLinkLsa, ...graceLsa, ...riLsa])),
+  over4(v2(4, [...u32(1), ...teBwLsa])),
   over4(v2(4, [...u32(3), ...lsa2(3, '198.18.2.0', [...ip4('255.255.255.0')]), ...lsa2(2, '198.18.0.1', [...ip4('255.255.255.0')]), ...lsa2(5, '198.19.0.0', [...ip4('255.255.0.0'), 0, 0, 0, 1])])),
   // cryptographic authentication whose digest is missing
   over4(v2(1, hello2([]), { auth: 2, authData: [0, 0, 1, 16, ...u32(5)] })),
