@@ -10,7 +10,7 @@
 // (`t.need`); its OSPF Header and Hello items are cut at the bytes there.
 import type { Ctx, FieldNode } from './context';
 import type { State } from './state';
-import { declare, HEX16, HEX32 } from './fields';
+import { declare, FLOAT32, HEX16, HEX32 } from './fields';
 import { dissectData } from './data';
 import { Tvb, guarded, stop } from './tvb';
 import * as tables from './tables';
@@ -195,8 +195,8 @@ declare('ospf', 'Open Shortest Path First', [
   ['ospf.mpls.te_metric', 'uint', 'MPLS/TE Metric'],
   ['ospf.mpls.linkcolor', 'uint', 'MPLS/TE Link Resource Class/Color', HEX32],
   ['ospf.mpls.group', 'uint', 'MPLS/TE Group', HEX32],
-  ['ospf.mpls.link_max_bw', 'float', 'Link Max BW'],
-  ['ospf.mpls.pri', 'float', 'Pri (or TE-Class)'],
+  ['ospf.mpls.link_max_bw', 'float', 'Link Max BW', FLOAT32],
+  ['ospf.mpls.pri', 'float', 'Pri (or TE-Class)', FLOAT32],
   ['ospf.mpls.local_id', 'uint', 'MPLS/TE Local Interface Index'],
   ['ospf.mpls.remote_id', 'uint', 'MPLS/TE Remote Interface Index'],
   ['ospf.tlv_type.opaque', 'uint', 'TLV Type'],
