@@ -6,7 +6,7 @@
 import type { Ctx } from './context';
 import type { State } from './state';
 import { declare, HEX8, HEX32 } from './fields';
-import { Tvb, guarded } from './tvb';
+import { Tvb, guarded, reportedEnd } from './tvb';
 import * as tables from './tables';
 // bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
 const { UDP_PORT } = tables;
@@ -119,5 +119,7 @@ UDP_PORT.add([3785], (ctx: Ctx, _st: State, off: number, end: number) => {
   const l = ctx.layer('bfd_echo', off, end - off);
   ctx.protocol = 'BFD Echo';
   ctx.info = 'Originator specific content';
-  ctx.sub(l, 'bfd_echo.packet', ctx.d.subarray(off, end), off, end - off);
+  // the echo's length as sent: a cut capture has not all of it, and tshark adds nothing
+  const sent = reportedEnd(ctx, end);
+  guarded(ctx, 'bfd_echo', end, () => { ctx.sub(l, 'bfd_echo.packet', new Tvb(ctx.d, end).bytes(off, sent - off), off, sent - off); });
 });

@@ -10,7 +10,7 @@
 import type { Ctx, FieldNode } from './context';
 import type { State } from './state';
 import { declare, HEX16, HEX32 } from './fields';
-import { Tvb, guarded } from './tvb';
+import { Tvb, guarded, reportedEnd } from './tvb';
 import { onesSum } from './vrrp';
 import * as tables from './tables';
 // bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
@@ -161,10 +161,11 @@ function dissectEigrp(ctx: Ctx, _st: State, off: number, end: number): void {
     u16f(p, 'eigrp.as', off + 18);
     // IPX SAP updates carry IPX SAP, not TLVs
     if (opcode === 6) return;
-    for (let o = off + 20; o < end;) {
+    // TLVs to the packet's end as sent: a cut capture stops inside one, as tshark does
+    for (let o = off + 20, sent = reportedEnd(ctx, end); o < sent;) {
       const type = t.u16(o), size = t.u16(o + 2);
       if (size < 4) {
-        ctx.sub(l, 'eigrp.tlv.len.invalid', null, o, end - o);
+        ctx.sub(l, 'eigrp.tlv.len.invalid', null, o, Math.max(0, end - o));
         ctx.flagMalformed('eigrp', `Corrupt TLV (Length field ${size} less than 4)`, o + 2, 2);
         return;
       }

@@ -89,11 +89,11 @@ function md5Tlv(ctx: Ctx, t: Tvb, l: FieldNode, o: number): void {
 
 function v1(ctx: Ctx, t: Tvb, off: number, end: number): void {
   ctx.protocol = 'HSRP';
+  const l = ctx.layer('hsrp', off, end - off);
   const opcode = t.u8(off + 1);
   ctx.info = OPCODE[opcode] ?? 'Unknown';
   let state = 0;
   if (opcode < 3) { state = t.u8(off + 2); ctx.info += ` (state ${STATE[state] ?? 'Unknown'})`; } else if (opcode === 3) { state = t.u8(off + 6); ctx.info += ` (state ${ADV_STATE[state] ?? 'Unknown'})`; }
-  const l = ctx.layer('hsrp', off, end - off);
   ctx.sub(l, 'hsrp.version', t.u8(off), off, 1);
   ctx.sub(l, 'hsrp.opcode', opcode, off + 1, 1);
   let o = off + 2;
@@ -129,6 +129,7 @@ function v1(ctx: Ctx, t: Tvb, off: number, end: number): void {
 function v2(ctx: Ctx, t: Tvb, off: number, end: number): void {
   ctx.protocol = 'HSRPv2';
   const l = ctx.layer('hsrp', off, end - off);
+  // TLVs while bytes were captured: tshark 4.0 says nothing of a cut that falls between or after them
   for (let o = off; o < end;) {
     const type = t.u8(o), len = t.u8(o + 1);
     const next = o + len + 2;

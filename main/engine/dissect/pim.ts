@@ -9,7 +9,7 @@
 import type { Ctx, FieldNode } from './context';
 import type { State } from './state';
 import { declare, HEX8, HEX16, HEX32 } from './fields';
-import { Tvb, guarded } from './tvb';
+import { Tvb, guarded, reportedEnd } from './tvb';
 import { onesSum, pseudoSum } from './vrrp';
 import * as tables from './tables';
 // bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
@@ -172,6 +172,8 @@ function dissectPim(ctx: Ctx, st: State, off: number, end: number): void {
   ctx.info = '';
   const t = new Tvb(ctx.d, end);
   const p: Pim = { ctx, t, l };
+  const short = ctx.short;
+  let register = false;
   guarded(ctx, 'pim', end, () => {
     const tv = t.u8(off);
     const version = tv >> 4, type = tv & 0x0f;
@@ -184,25 +186,30 @@ function dissectPim(ctx: Ctx, st: State, off: number, end: number): void {
       ctx.sub(l, 'pim.df_elect.subtype', b >> 4, off + 1, 1);
       ctx.sub(l, 'pim.df_elect.rsvd', b & 0x0f, off + 1, 1);
     } else ctx.sub(l, 'pim.res_bytes', t.bytes(off + 1, 1), off + 1, 1);
+    // from here a Register's columns are read-only in tshark
+    register = version === 2 && type === 1;
     u16f(p, 'pim.cksum', off + 2);
     if (version !== 2) {
       ctx.sub(l, 'pim.cksum.status', 2, off + 2, 0);
       ctx.sub(l, 'pim.option', null, off, end - off);
       return;
     }
-    // a Register's checksum covers its 8-byte header only
-    const covered = type === 1 ? 8 : end - off;
-    if (ctx.pkt.capLen >= ctx.pkt.origLen && end - off >= covered) {
+    // a Register's checksum covers its 8-byte header only: it is verified when those are captured
+    const sent = reportedEnd(ctx, end);
+    const covered = type === 1 ? 8 : sent - off;
+    if (sent - off >= covered && end - off >= covered) {
       const total = onesSum(ctx.d, off, off + covered, ctx.ipVersion === 6 ? pseudoSum(ctx, covered, 103) : 0);
       const good = total === 0xffff;
       ctx.sub(l, 'pim.cksum.status', good ? 1 : 0, off + 2, 0);
       if (!good) ctx.sub(l, 'pim.bad_checksum', null, off + 2, 2);
     } else ctx.sub(l, 'pim.cksum.status', 2, off + 2, 0);
     const o = off + 4;
-    if (o >= end) return;
+    if (o >= sent) return;
     ctx.sub(l, 'pim.option', null, o, end - o);
-    message(p, st, type, o, end);
+    message(p, st, type, o, sent);
   });
+  // tshark makes the columns read-only for a Register (the packet it carries must not write them): nothing is appended to Info
+  if (register) ctx.short = short;
 }
 
 function message(p: Pim, st: State, type: number, o: number, end: number): void {

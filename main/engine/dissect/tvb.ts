@@ -33,6 +33,15 @@ export class Tvb {
 }
 
 /**
+ * Where the protocol's bytes end on the wire (tshark's reported length):
+ * past `end` when the capture's snap length cut the frame there. Loops that
+ * tshark runs to the reported end read on and stop where the bytes do.
+ */
+export function reportedEnd(ctx: Ctx, end: number): number {
+  return end === ctx.d.length && ctx.pkt.capLen < ctx.pkt.origLen ? end + ctx.pkt.origLen - ctx.pkt.capLen : end;
+}
+
+/**
  * Runs a dissection that reads through a Tvb; a read past the end stops it
  * as tshark's exception does: where the capture's snap length cut the frame,
  * a BoundsError ("[Packet size limited during capture]"), else a

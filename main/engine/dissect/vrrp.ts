@@ -6,7 +6,7 @@
 import type { Ctx } from './context';
 import type { State } from './state';
 import { declare, HEX16 } from './fields';
-import { Tvb, guarded } from './tvb';
+import { Tvb, guarded, reportedEnd } from './tvb';
 import * as tables from './tables';
 // bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
 const { IP_PROTO } = tables;
@@ -96,7 +96,11 @@ function dissectVrrp(ctx: Ctx, _st: State, off: number, end: number): void {
       if (v6) { ctx.sub(l, 'vrrp.ipv6_addr', t.bytes(o, 16), o, 16); o += 16; } else { ctx.sub(l, 'vrrp.ip_addr', t.u32(o), o, 4); o += 4; }
     }
     if (auth === AUTH_TEXT) ctx.sub(l, 'vrrp.auth_string', text(t.bytes(o, 8)), o, 8);
-    else if (auth === AUTH_MD5 && end - o >= 16) ctx.sub(l, 'vrrp.md5_auth_data', t.bytes(end - 16, 16), end - 16, 16);
+    else if (auth === AUTH_MD5) {
+      // the digest ends the packet as sent: a cut capture reads past its bytes, as tshark does
+      const sent = reportedEnd(ctx, end);
+      if (sent - o >= 16) ctx.sub(l, 'vrrp.md5_auth_data', t.bytes(sent - 16, 16), sent - 16, 16);
+    }
   });
 }
 

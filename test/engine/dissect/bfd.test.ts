@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { allFields } from '../../../main/engine/fields/store';
 import '../../../main/engine/dissect/protocols';
-import { craftedAgrees, tsharkSkip } from './compare';
+import { craftedAgrees, cutsAgree, ipPayloadAt, tsharkSkip } from './compare';
 import { eth, ipv4, udp, u32 } from './packets';
 
 export const BFD_FIELDS = ['frame.protocols', ...allFields().map((f) => f.name).filter((n) => n.startsWith('bfd.') || n.startsWith('bfd_echo.')),
@@ -37,4 +37,8 @@ const FRAMES = [
 test('BFD control and echo agree with tshark', { skip: tsharkSkip() }, () => {
   const r = craftedAgrees('bfd', FRAMES, BFD_FIELDS, { seed: ['bfd', 3784] });
   assert.ok(r.theirs.every((row) => /:bfd(_echo)?$/.test(row[0])));
+});
+
+test('BFD cut by the snap length stops where tshark stops', { skip: tsharkSkip() }, () => {
+  cutsAgree('bfd-cuts', FRAMES.slice(0, 11), BFD_FIELDS, { start: (f: number[]) => ipPayloadAt(f) + 8, cuts: [1, 3, 20, 25, 27, 30, 40] });
 });

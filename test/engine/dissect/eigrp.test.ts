@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { allFields } from '../../../main/engine/fields/store';
 import '../../../main/engine/dissect/protocols';
-import { craftedAgrees, tsharkSkip } from './compare';
+import { craftedAgrees, cutsAgree, ipPayloadAt, tsharkSkip } from './compare';
 import { eth, ip4, ipv4, u16, u32 } from './packets';
 
 export const EIGRP_FIELDS = ['frame.protocols', ...allFields().map((f) => f.name).filter((n) => n.startsWith('eigrp.')),
@@ -60,4 +60,8 @@ const FRAMES = [
 test('EIGRP: header, TLVs and routes agree with tshark', { skip: tsharkSkip() }, () => {
   const r = craftedAgrees('eigrp', FRAMES, EIGRP_FIELDS, { seed: ['eigrp', 88] });
   assert.ok(r.theirs.every((row) => /:eigrp$/.test(row[0])));
+});
+
+test('EIGRP cut by the snap length stops where tshark stops', { skip: tsharkSkip() }, () => {
+  cutsAgree('eigrp-cuts', FRAMES.slice(0, 9), EIGRP_FIELDS, { start: ipPayloadAt, cuts: [1, 10, 19, 22, 26, 30, 40, 50] });
 });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { allFields } from '../../../main/engine/fields/store';
 import '../../../main/engine/dissect/protocols';
-import { compareFile, craftedAgrees, tsharkSkip } from './compare';
+import { compareFile, craftedAgrees, cutsAgree, ipPayloadAt, tsharkSkip } from './compare';
 import { eth, ip4, ipv4, ipv6, u16 } from './packets';
 import { outputDir } from '../../lib/env';
 import { pcapFile, secondsApart } from '../../lib/pcap';
@@ -62,4 +62,8 @@ test('VRRP cut by the snap length: checksum unverified, fields up to the cut', {
   writeFileSync(path, pcapFile(records, { usAt: secondsApart }));
   const r = compareFile(path, VRRP_FIELDS);
   assert.deepEqual([...new Set(r.diffs.map((x) => x.replace(/^\(subset\) /, '')))], []);
+});
+
+test('VRRP cut by the snap length stops where tshark stops', { skip: tsharkSkip() }, () => {
+  cutsAgree('vrrp-cuts', FRAMES.slice(0, 9), VRRP_FIELDS, { start: ipPayloadAt, cuts: [1, 4, 7, 9, 14, 20] });
 });
