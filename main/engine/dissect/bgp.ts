@@ -254,7 +254,8 @@ function open(m: Msg, o: number, end: number): void {
     else {
       ctx.sub(l, 'bgp.open.opt.param.unknown', t.bytes(p, plen), p, plen);
       // packet-bgp.c steps over an unknown parameter's value but not its 2-byte header: the next is read from there
-      o = pEnd - 2;
+      // (an empty one is stepped over whole, or the walk would not move)
+      o = plen > 0 ? pEnd - 2 : pEnd;
       continue;
     }
     o = pEnd;

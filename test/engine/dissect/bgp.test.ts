@@ -65,6 +65,8 @@ function more(): Buffer[] {
   const f: Buffer[] = [];
   const { c, s } = tcpConversation(f, C, S, 40180, 179);
   c(open(65001, 0, C, [1, 3, 9, 9, 9, 7, 2, 1, 2, ...caps(cap(64, [0x40, 30]), cap(1, [0, 1, 0]))]));
+  // an empty unknown parameter: the walk must move on
+  c(open(65001, 0, C, [9, 0, ...caps(cap(2, []))]));
   // the capabilities bird and FRR add: extended next hop, extended message, long-lived GR, FQDN, role, helper-only GR
   c(open(65001, 90, C, caps(cap(5, [0, 1, 0, 1, 0, 2]), cap(6, []), cap(71, [0, 1, 1, 0x80, 0, 0, 60]),
     cap(73, [4, ...Buffer.from('rtr1'), 3, ...Buffer.from('lab')]), cap(9, [1]), cap(64, [0x40, 120]), cap(2, []))));
