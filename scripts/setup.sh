@@ -29,6 +29,8 @@ need=(
   "hostapd:hostapd" "wpa_supplicant:wpasupplicant"
   # a real LLDP and CDP peer (test/engine/dissect/lldpd-peer.ts)
   "lldpd:lldpd" "lldpcli:lldpd"
+  # a real VRRP speaker (test/engine/dissect/vrrp-live.test.ts)
+  "keepalived:keepalived"
 )
 missing=()
 for entry in "${need[@]}"; do

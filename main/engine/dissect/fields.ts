@@ -4,9 +4,11 @@
 import { registerProtocol } from '../fields/store';
 import type { Dissection, Field, FieldDef, FieldType } from '../types';
 
-export type FieldSpec = [name: string, type: FieldType, title: string, extra?: Partial<FieldDef> & { hexDigits?: number }];
+export type FieldSpec = [name: string, type: FieldType, title: string, extra?: Partial<FieldDef> & { hexDigits?: number; single?: boolean }];
 
 const hexDigits = new Map<string, number>();
+/** float fields that are tshark FT_FLOAT (a single, printed %g) rather than FT_DOUBLE */
+const singles = new Set<string>();
 
 export function declare(proto: string, title: string, fields: FieldSpec[]): void {
   registerProtocol(
@@ -14,8 +16,9 @@ export function declare(proto: string, title: string, fields: FieldSpec[]): void
     title,
     fields.map(([name, type, t, extra]) => {
       if (!extra) return [name, type, t];
-      const { hexDigits: digits, ...rest } = extra;
+      const { hexDigits: digits, single, ...rest } = extra;
       if (digits !== undefined) hexDigits.set(name, digits);
+      if (single) singles.add(name);
       return [name, type, t, rest];
     }),
   );
@@ -25,6 +28,14 @@ export function declare(proto: string, title: string, fields: FieldSpec[]): void
 export function hexWidth(name: string): number {
   return hexDigits.get(name) ?? 0;
 }
+
+/** Is this float field an FT_FLOAT (tshark prints it %g: 6 significant digits)? */
+export function isSingle(name: string): boolean {
+  return singles.has(name);
+}
+
+/** A float field that is tshark's FT_FLOAT (an IEEE single), not its FT_DOUBLE. */
+export const FLOAT32 = { single: true };
 
 /** Shorthands for hex-displayed integers of 1, 2 and 4 bytes. */
 export const HEX8 = { base: 'hex' as const, hexDigits: 2 };

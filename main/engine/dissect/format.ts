@@ -4,7 +4,7 @@
 import type { Field, FieldValue } from '../types';
 import { getField } from '../fields/store';
 import { bytesToHex, etherToString, ipv4ToString, ipv6ToString } from './addr';
-import { hexWidth } from './fields';
+import { hexWidth, isSingle } from './fields';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
@@ -68,7 +68,7 @@ export function formatValue(f: Field): string {
         return typeof ns === 'bigint' ? epochString(ns) : v.toFixed(9);
       }
       // doubles as tshark prints them (%g with 15 significant digits)
-      if (t === 'float') return String(parseFloat(v.toPrecision(15)));
+      if (t === 'float') return isSingle(f.name) ? printfG(v) : String(parseFloat(v.toPrecision(15)));
       const w = hexWidth(f.name);
       if (w) return '0x' + (v >>> 0).toString(16).padStart(w, '0');
       return String(v);
@@ -77,7 +77,11 @@ export function formatValue(f: Field): string {
     case 'string': return escapeString(v);
     case 'bigint':
       // 64-bit integers past 2^53 (QUIC varints)
-      if (getField(f.name)?.type === 'uint') return v.toString();
+      if (getField(f.name)?.type === 'uint') {
+        // a hex-based 48- or 64-bit field (bgp.ext_com.value_raw) in tshark's width
+        const w = hexWidth(f.name);
+        return w ? '0x' + v.toString(16).padStart(w, '0') : v.toString();
+      }
       // frame.time_epoch prints as seconds; every other absolute time as a date, like tshark
       if (f.name === 'frame.time_epoch') return epochString(v);
       // an NTP timestamp of zero ("not known") is tshark's NULL
@@ -182,4 +186,14 @@ export const C_ESCAPES: Record<number, string> = { 7: '\\a', 8: '\\b', 12: '\\f'
  */
 export function formatText(s: string): string {
   return /[\x00-\x1f\x7f]/.test(s) ? s.replace(/[\x00-\x1f\x7f]/g, (c) => C_ESCAPES[c.charCodeAt(0)] ?? `\\${c.charCodeAt(0).toString(8).padStart(3, '0')}`) : s;
+}
+
+/** C's "%g": 6 significant digits, trailing zeros dropped, an exponent (two digits at least) below 1e-4 or from 1e6. */
+export function printfG(v: number): string {
+  if (v === 0 || !Number.isFinite(v)) return Number.isNaN(v) ? 'nan' : v === 0 ? (Object.is(v, -0) ? '-0' : '0') : v > 0 ? 'inf' : '-inf';
+  const [mant, ex] = v.toExponential(5).split('e');
+  const x = Number(ex);
+  const trim = (t: string): string => (t.includes('.') ? t.replace(/0+$/, '').replace(/\.$/, '') : t);
+  if (x < -4 || x >= 6) return `${trim(mant)}e${x < 0 ? '-' : '+'}${String(Math.abs(x)).padStart(2, '0')}`;
+  return trim(v.toFixed(5 - x));
 }

@@ -54,7 +54,6 @@ TCP_PORT.add([1723], () => ({
   reset(): void {},
 }));
 onTcp([23], 'telnet', 'TELNET', 'Telnet');
-onTcp([179], 'bgp', 'BGP', 'Border Gateway Protocol');
 
 declare('pppoed', 'PPP-over-Ethernet Discovery', []);
 ETHERTYPE.add(0x8863, (ctx, _st, off, end) => nameOnly(ctx, 'pppoed', 'PPPoED', off, end, 'PPPoE Discovery'));

@@ -120,3 +120,24 @@ export function craftedAgrees(name: string, frames: Array<number[] | Uint8Array>
   assert.ok(damageNeverThrows(join(outputDir('dissect-compare'), `${name}.pcap`), mulberry32(testSeed(...o.seed)), 60, 34) >= 0);
   return r;
 }
+
+/**
+ * Frames cut by the snap length at `cuts` bytes past where their protocol
+ * begins (`start`: its offset in the frame), judged by tshark: each cut
+ * frame records its length on the wire, so the dissection ends as tshark's
+ * does ("[Packet size limited during capture]"). Cuts at or past a frame's
+ * end are left out.
+ */
+export function cutsAgree(name: string, frames: Array<number[]>, fields: string[], o: { start: (f: number[]) => number; cuts: number[] }): Comparison {
+  const records = frames.flatMap((f) => o.cuts.map((c) => o.start(f) + c).filter((n) => n < f.length)
+    .map((n) => ({ data: Uint8Array.from(f.slice(0, n)), origLen: f.length })));
+  const path = join(outputDir('dissect-compare'), `${name}.pcap`);
+  writeFileSync(path, pcapFile(records, { usAt: secondsApart }));
+  const r = compareFile(path, fields);
+  console.log(`# ${name}: ${r.cells} cells over ${r.frames} cut frames compared with tshark, ${r.diffs.length} differ`);
+  assert.deepEqual([...new Set(r.diffs.map((x) => x.replace(/^\(subset\) /, '')))], []);
+  return r;
+}
+
+/** Where an Ethernet frame's IP payload begins (IPv4 with its header length, or IPv6 without extension headers). */
+export const ipPayloadAt = (f: number[]): number => (f[12] === 0x86 ? 54 : 14 + (f[14] & 15) * 4);
