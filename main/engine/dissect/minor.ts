@@ -53,7 +53,6 @@ TCP_PORT.add([1723], () => ({
   fin(): void {},
   reset(): void {},
 }));
-onTcp([23], 'telnet', 'TELNET', 'Telnet');
 onTcp([179], 'bgp', 'BGP', 'Border Gateway Protocol');
 
 declare('pppoed', 'PPP-over-Ethernet Discovery', []);

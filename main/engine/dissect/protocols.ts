@@ -76,3 +76,4 @@ import './cdp';
 import './minor';
 import './data';
 import './radius';
+import './telnet';
