@@ -77,3 +77,4 @@ import './minor';
 import './data';
 import './radius';
 import './telnet';
+import './irc';
