@@ -78,3 +78,4 @@ import './data';
 import './radius';
 import './telnet';
 import './irc';
+import './socks';
