@@ -5,6 +5,7 @@
 // `irc.response.num_command`), parameters and trailer; CTCP (\x01-quoted)
 // text inside a trailer is `irc.ctcp`, cut as tshark cuts it.
 import type { Ctx, FieldNode } from './context';
+import { pastEnd } from './cut';
 import { declare } from './fields';
 import * as tables from './tables';
 import type { TcpApp } from './tcpstream';
@@ -132,7 +133,7 @@ export function dissectIrc(ctx: Ctx, req: boolean, off: number, end: number): vo
     }
   } catch (err) {
     if (!(err instanceof OutOfBytes)) throw err;
-    ctx.boundsAt('irc', 'IRC item past the segment', o, end - o);
+    pastEnd(ctx, 'irc', 'IRC item past the segment', o, end - o, end);
   }
   ctx.info = info;
 }

@@ -16,6 +16,7 @@
 import type { Ctx, FieldNode } from './context';
 import type { State } from './state';
 import type { FieldSpec } from './fields';
+import { pastEnd } from './cut';
 import { declare, HEX8, HEX32 } from './fields';
 import { Bounded } from './conv';
 import { dissectEap } from './eap';
@@ -184,7 +185,7 @@ export function dissectRadius(ctx: Ctx, st: State, off: number, end: number): vo
   if (end - off < 4) {
     // the columns stay UDP's: tshark threw before RADIUS set them
     ctx.layer('radius', off, end - off);
-    ctx.boundsAt('radius', `RADIUS header cut short (${end - off} of 4 bytes)`, off, end - off);
+    pastEnd(ctx, 'radius', `RADIUS header cut short (${end - off} of 4 bytes)`, off, end - off, end);
     return;
   }
   const code = d[off], ident = d[off + 1], plen = u16(d, off + 2);
@@ -209,7 +210,7 @@ export function dissectRadius(ctx: Ctx, st: State, off: number, end: number): vo
     if (!(e instanceof OutOfBytes)) throw e;
     ctx.protocol = 'RADIUS';
     ctx.info = info;
-    ctx.boundsAt('radius', 'RADIUS attribute runs past the packet', e.at, 0);
+    pastEnd(ctx, 'radius', 'RADIUS attribute runs past the packet', e.at, 0, end);
   }
 }
 

@@ -11,6 +11,7 @@
 // relay (its datagrams stay UDP's), GSS-API encapsulated data.
 import type { Ctx, FieldNode } from './context';
 import type { State } from './state';
+import { pastEnd } from './cut';
 import { declare } from './fields';
 import { dissectData } from './data';
 import * as tables from './tables';
@@ -233,7 +234,7 @@ class SocksApp implements TcpApp {
       if (!(e instanceof OutOfBytes)) throw e;
       ctx.protocol = 'Socks';
       ctx.info = info;
-      ctx.boundsAt('socks', 'SOCKS message cut short', off, end - off);
+      pastEnd(ctx, 'socks', 'SOCKS message cut short', off, end - off, end);
     }
   }
 

@@ -9,6 +9,7 @@
 // decode the data as 3270), Kerberos inside authentication, COM port
 // control, and the STARTTLS switch to TLS.
 import type { Ctx, FieldNode } from './context';
+import { pastEnd } from './cut';
 import { declare } from './fields';
 import * as tables from './tables';
 import type { TcpApp } from './tcpstream';
@@ -241,7 +242,7 @@ export function dissectTelnet(ctx: Ctx, off: number, end: number): void {
     }
   } catch (e) {
     if (!(e instanceof OutOfBytes)) throw e;
-    ctx.boundsAt('telnet', 'Telnet command cut short', o, end - o);
+    pastEnd(ctx, 'telnet', 'Telnet command cut short', o, end - o, end);
   }
 }
 
