@@ -79,3 +79,4 @@ import './radius';
 import './telnet';
 import './irc';
 import './socks';
+import './coap';
