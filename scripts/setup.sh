@@ -29,6 +29,8 @@ need=(
   "hostapd:hostapd" "wpa_supplicant:wpasupplicant"
   # a real LLDP and CDP peer (test/engine/dissect/lldpd-peer.ts)
   "lldpd:lldpd" "lldpcli:lldpd"
+  # a real RADIUS server and client (test/engine/dissect/radius.test.ts)
+  "freeradius:freeradius" "radclient:freeradius-utils"
 )
 missing=()
 for entry in "${need[@]}"; do

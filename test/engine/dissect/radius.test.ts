@@ -9,11 +9,15 @@
 // lengths tshark refuses (then UDP's data).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compareFile, craftedAgrees, tsharkSkip } from './compare';
 import { type PcapRecord, pcapFile, secondsApart } from '../../lib/pcap';
-import { outputDir } from '../../lib/env';
+import { hasCommand, outputDir } from '../../lib/env';
+import { withLivePair } from '../../lib/netns';
+import { captureWhile } from '../../lib/tcpdump';
+import { daemonRunAgrees } from './compare';
+import { keepCapture, peersSkipReason } from './peers';
 import { ascii, eth, ipv4, ipv6, udp, u16, u32, ip4 } from './packets';
 import { compileDisplayFilter } from '../../../main/engine/filter/compile';
 import { Dissector } from '../../../main/engine/dissect';
@@ -119,4 +123,53 @@ test('RADIUS cut by the capture at every offset agrees with tshark', { skip: tsh
   const r = compareFile(path, FIELDS);
   console.log(`# radius cut: ${r.cells} cells over ${r.frames} frames compared with tshark, ${r.diffs.length} differ`);
   assert.deepEqual([...new Set(r.diffs.map((x) => x.replace(/^\(subset\) /, '')))], []);
+});
+
+/** RADIUS datagrams (udp/1812 or 1813 as either port, over Ethernet/IPv4) in the capture so far. */
+function radiusCount(path: string): number {
+  if (!existsSync(path)) return 0;
+  const b = readFileSync(path);
+  let n = 0;
+  for (let o = 24; o + 16 <= b.length;) {
+    const len = b.readUInt32LE(o + 8), p = o + 16 + 34;
+    if (p + 4 <= o + 16 + len && [1812, 1813].some((x) => b.readUInt16BE(p) === x || b.readUInt16BE(p + 2) === x)) n++;
+    o += 16 + len;
+  }
+  return n;
+}
+
+test('RADIUS from FreeRADIUS: radclient\'s access and accounting exchanges as tshark decodes them', {
+  skip: peersSkipReason() || (hasCommand('freeradius') && hasCommand('radclient') ? false : 'needs freeradius and freeradius-utils'), timeout: 60_000,
+}, async () => {
+  await withLivePair('xs-radius-', async (pair, dir, daemons) => {
+    // the packaged configuration, with the test client and one user
+    const raddb = join(dir, 'raddb');
+    cpSync('/etc/freeradius/3.0', raddb, { recursive: true });
+    writeFileSync(join(raddb, 'clients.conf'), 'client test {\n\tipaddr = 198.18.0.0/15\n\tsecret = testing123\n}\n');
+    // it stays root: the scratch folder is not the freerad user's to read
+    const conf = join(raddb, 'radiusd.conf');
+    writeFileSync(conf, readFileSync(conf, 'utf8').replace(/^\s*(user|group) = freerad$/gm, ''));
+    const users = join(raddb, 'mods-config/files/authorize');
+    writeFileSync(users, `bob Cleartext-Password := "hello"\n\tReply-Message := "Hello, %{User-Name}", Session-Timeout := 3600\n\n${readFileSync(users, 'utf8')}`);
+    const server = pair.spawn(pair.serverNs, ['freeradius', '-f', '-d', raddb, '-l', 'stdout'], { stdio: 'ignore' });
+    daemons.push(server);
+    await pair.listening(pair.serverNs, 'u', 1812);
+    await pair.listening(pair.serverNs, 'u', 1813);
+    const pcap = join(dir, 'radius.pcap');
+    // radclient exits 1 on a reject: what the capture holds is checked instead
+    const send = (port: number, kind: string, attrs: string): void => {
+      try {
+        pair.exec(pair.clientNs, ['radclient', '-x', '-r', '1', '-t', '3', `${pair.serverIp}:${port}`, kind, 'testing123'], { input: `${attrs}\n`, timeoutMs: 15_000 });
+      } catch { /* the wrong password's reject */ }
+    };
+    await captureWhile(pair, pcap, 'udp port 1812 or udp port 1813', () => {
+      send(1812, 'auth', `User-Name = bob, User-Password = hello, NAS-IP-Address = ${pair.clientIp}, NAS-Port = 7, Service-Type = Framed-User, Message-Authenticator = 0x00`);
+      send(1812, 'auth', 'User-Name = bob, User-Password = wrong, NAS-Port-Type = Ethernet, Calling-Station-Id = "02-00-00-00-00-01"');
+      send(1813, 'acct', `User-Name = bob, Acct-Status-Type = Start, Acct-Session-Id = "s1", NAS-IP-Address = ${pair.clientIp}, Framed-IP-Address = 198.18.9.9, Event-Timestamp = 1700000000`);
+    }, (path) => radiusCount(path) >= 6, 'three RADIUS requests and their answers in the capture');
+    keepCapture(pcap);
+    const r = daemonRunAgrees(pcap, FIELDS, { name: 'radius-freeradius', proto: 'radius', label: 'RADIUS', min: 6, seed: ['radius-freeradius', 1812] });
+    const info = r.theirs.map((row) => row[FIELDS.indexOf('_ws.col.Info')]);
+    for (const want of ['Access-Request', 'Access-Accept', 'Access-Reject', 'Accounting-Request', 'Accounting-Response']) assert.ok(info.some((i) => i.startsWith(want)), `${want}: ${info.join(' | ')}`);
+  });
 });
