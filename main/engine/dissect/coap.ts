@@ -134,7 +134,10 @@ export function dissectCoap(ctx: Ctx, st: State, off: number, end: number): void
     let host = '', port = '', path = '', query = '', block = '';
     let ctype = -1, num = 0, idx = 0, blockwise = false;
     const isRequest = code >= 1 && code <= 31;
-    while (o < end) {
+    // tshark walks the options to the datagram's length on the wire: past a capture's cut its reads throw
+    const repEnd = ctx.pkt.capLen < ctx.pkt.origLen && end >= ctx.pkt.data.length ? end + ctx.pkt.origLen - ctx.pkt.capLen : end;
+    while (o < repEnd) {
+      if (o >= end) throw new OutOfBytes();
       const h = d[o];
       if (h === 0xff) { ctx.add(l, 'coap.opt.end_marker', h, o, 1); o++; break; }
       const start = o;
@@ -145,7 +148,8 @@ export function dissectCoap(ctx: Ctx, st: State, off: number, end: number): void
       if (len === 13) { if (o >= end) throw new OutOfBytes(); lenExt = d[o]; len = lenExt + 13; o++; } else if (len === 14) { if (o + 2 > end) throw new OutOfBytes(); lenExt = d[o] << 8 | d[o + 1]; len = lenExt + 269; o += 2; }
       num += delta;
       idx++;
-      if (o + len > end) { ctx.flagMalformed('coap', 'option longer than the package', start, end - start); o = end; break; }
+      if (o + len > repEnd) { ctx.flagMalformed('coap', 'option longer than the package', start, end - start); o = end; break; }
+      if (o + len > end) throw new OutOfBytes();
       const opt = OPTIONS[num];
       const name = opt?.[0] ?? `Unknown Option (${num})`;
       const item = ctx.add(l, 'coap.opt.name', `#${idx}: ${name}`, start, o + len - start);
@@ -214,7 +218,8 @@ export function dissectCoap(ctx: Ctx, st: State, off: number, end: number): void
       trans = tables.get(key);
       if (trans && !uri) uri = trans.uri;
     }
-    if (o < end && !blockwise) {
+    if (o < repEnd && !blockwise) {
+      if (repEnd > end) throw new OutOfBytes();
       const n = end - o;
       const desc = ctype < 0 ? 'application/octet-stream' : ctypeName(ctype);
       ctx.add(l, 'coap.payload', `Payload Content-Format: ${desc}${ctype < 0 ? ' (no Content-Format)' : ''}, Length: ${n}`, o, n);

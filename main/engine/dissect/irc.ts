@@ -57,12 +57,14 @@ function ctcp(ctx: Ctx, l: FieldNode, o: number, n: number, base: number, end: n
   if (m === 0 || find(d, o, m, CTCP, end) === -1) return;
   const len = n - 2;
   if (len < -1 || o + 1 + Math.max(len, 0) > end) throw new OutOfBytes();
+  // -1: "to the end", which on a segment the capture cut lies past the bytes
+  if (len === -1 && ctx.pkt.capLen < ctx.pkt.origLen && end >= ctx.pkt.data.length) throw new OutOfBytes();
   const e = len === -1 ? end : o + 1 + len;
   ctx.add(l, 'irc.ctcp', ascii(d, o + 1, e - o - 1), o + 1, e - o - 1);
 }
 
 /** dissect_irc_request / dissect_irc_response for one line [o, o+n) */
-function line(ctx: Ctx, l: FieldNode, req: boolean, o: number, n: number, base: number, end: number): string {
+function line(ctx: Ctx, l: FieldNode, req: boolean, o: number, n: number, base: number, end: number, onCommand: (cmd: string) => void): void {
   const d = ctx.d;
   const k = req ? 'irc.request' : 'irc.response';
   const item = ctx.add(l, k, ascii(d, o, n), o, n);
@@ -70,47 +72,49 @@ function line(ctx: Ctx, l: FieldNode, req: boolean, o: number, n: number, base: 
   let p = o;
   if (d[p] === COLON) {
     const eop = find(d, p + 1, n - 1, SP, end);
-    if (eop === -1) { ctx.flagMalformed('irc', 'Prefix missing ending <space>', o, n); return ''; }
+    if (eop === -1) { ctx.flagMalformed('irc', 'Prefix missing ending <space>', o, n); return; }
     ctx.sub(item, `${k}.prefix`, ascii(d, p + 1, eop - p - 1), p + 1, eop - p - 1);
     p = eop + 1;
   }
   while (p < stop && d[p] === SP) p++;
-  if (p === stop) { ctx.flagMalformed('irc', `${req ? 'Request' : 'Response'} has no command`, o, n); return ''; }
+  if (p === stop) { ctx.flagMalformed('irc', `${req ? 'Request' : 'Response'} has no command`, o, n); return; }
   const eoc = find(d, p, stop - p, SP, end);
   const ce = eoc === -1 ? stop : eoc;
   const cmd = ascii(d, p, ce - p);
   ctx.sub(item, `${k}.command`, cmd, p, ce - p);
+  // Info names the command as soon as it is read (what follows may still throw)
+  onCommand(cmd);
   if (!req && ce - p === 3 && isDigit(d[p]) && isDigit(d[p + 1]) && isDigit(d[p + 2])) {
     ctx.hidden('irc.response.num_command', (d[p] - 0x30) * 100 + (d[p + 1] - 0x30) * 10 + d[p + 2] - 0x30, p, ce - p);
   }
-  if (eoc === -1) return cmd;
+  if (eoc === -1) return;
   p = eoc + 1;
   while (p < stop && d[p] === SP) p++;
-  if (p === stop) return cmd;
+  if (p === stop) return;
   const trailer = (): void => {
     ctx.sub(item, `${k}.trailer`, ascii(d, p + 1, stop - p - 1), p + 1, stop - p - 1);
     ctcp(ctx, item, p + 1, stop - p - 1, base, end);
   };
-  if (d[p] === COLON) { trailer(); return cmd; }
+  if (d[p] === COLON) { trailer(); return; }
   while (p < stop) {
     const eocp = find(d, p, stop - p, SP, end);
     const tag = find(d, p, stop - p, CTCP, end);
     // a parameter unless a \x01 comes before the next space (no space: the rest is one parameter)
     if (tag === -1 || eocp < tag) {
-      if (eocp === -1) { ctx.sub(item, `${k}.command_parameter`, ascii(d, p, stop - p), p, stop - p); return cmd; }
+      if (eocp === -1) { ctx.sub(item, `${k}.command_parameter`, ascii(d, p, stop - p), p, stop - p); return; }
       ctx.sub(item, `${k}.command_parameter`, ascii(d, p, eocp - p), p, eocp - p);
       p = eocp + 1;
       while (p < stop && d[p] === SP) p++;
       if (p === stop) break;
-      if (d[p] === COLON) { trailer(); return cmd; }
+      if (d[p] === COLON) { trailer(); return; }
     } else {
       const tagEnd = find(d, tag + 1, stop - tag - 1, CTCP, end);
-      if (tagEnd === -1) return cmd;
+      if (tagEnd === -1) return;
       ctcp(ctx, item, tag, tagEnd - tag, base, end);
       p = tagEnd + 1;
     }
   }
-  return cmd;
+  return;
 }
 
 export function dissectIrc(ctx: Ctx, req: boolean, off: number, end: number): void {
@@ -126,8 +130,7 @@ export function dissectIrc(ctx: Ctx, req: boolean, off: number, end: number): vo
       while (e < end && d[e] !== 13 && d[e] !== 10) e++;
       const next = e >= end ? end : d[e] === 13 && e + 1 < end && d[e + 1] === 10 ? e + 2 : e + 1;
       if (e > o) {
-        const cmd = line(ctx, l, req, o, e - o, off, end);
-        if (cmd !== '') info += ` (${cmd})`;
+        line(ctx, l, req, o, e - o, off, end, (cmd) => { info += ` (${cmd})`; });
       }
       o = next;
     }

@@ -125,6 +125,11 @@ class SocksApp implements TcpApp {
         const v = d[off];
         if (v !== 4 && v !== 5) { ctx.info = 'Unknown'; return; }
         c.version = v;
+        info = `Version: ${v}`;
+        ctx.info = info;
+        // tshark names a SOCKS 4 request before its state machine reads the port; a SOCKS 5 greeting after it reads the method count
+        if (v === 4) set('Connect to server request');
+        if (off + (v === 4 ? 4 : 2) > end) throw new OutOfBytes();
         set('Connect to server request');
         ctx.add(l, 'socks.version', v, off, 1);
         if (v === 4) {

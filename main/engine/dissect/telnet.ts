@@ -74,78 +74,96 @@ const charOf = (c: number): string => c >= 0x20 && c < 0x7f && c !== 0x27 && c !
 /** Here's my / Send your (dissect_string_subopt, dissect_htstops_subopt's first byte) */
 function subcmd(ctx: Ctx, l: FieldNode, d: Uint8Array, o: number, len: number): number {
   const cmd = d[o];
-  ctx.add(l, cmd <= 1 ? 'telnet.subcmd' : 'telnet.subcommand_data', cmd <= 1 ? cmd : d.subarray(o + 1, o + len), cmd <= 1 ? o : o + 1, cmd <= 1 ? 1 : len - 1);
+  put(ctx, l, cmd <= 1 ? 'telnet.subcmd' : 'telnet.subcommand_data', cmd <= 1 ? cmd : d.subarray(o + 1, o + len), cmd <= 1 ? o : o + 1, cmd <= 1 ? 1 : len - 1);
   return cmd;
 }
 const stringSub: SubDissect = (ctx, l, _opt, d, o, len) => {
   const cmd = d[o];
-  if (cmd > 1) { if (len > 1) ctx.add(l, 'telnet.subcommand_data', d.subarray(o + 1, o + len), o + 1, len - 1); return; }
-  ctx.add(l, 'telnet.subcmd', cmd, o, 1);
-  if (len > 1) ctx.add(l, cmd === 0 ? 'telnet.string_subopt.value' : 'telnet.subcommand_data', cmd === 0 ? ascii(d, o + 1, len - 1) : d.subarray(o + 1, o + len), o + 1, len - 1);
+  if (cmd > 1) { if (len > 1) put(ctx, l, 'telnet.subcommand_data', d.subarray(o + 1, o + len), o + 1, len - 1); return; }
+  put(ctx, l, 'telnet.subcmd', cmd, o, 1);
+  if (len > 1) put(ctx, l, cmd === 0 ? 'telnet.string_subopt.value' : 'telnet.subcommand_data', cmd === 0 ? ascii(d, o + 1, len - 1) : d.subarray(o + 1, o + len), o + 1, len - 1);
 };
 SUBOPTS.set(24, [false, 1, stringSub]);
 SUBOPTS.set(31, [true, 4, (ctx, l, _opt, d, o) => {
-  ctx.add(l, 'telnet.naws_subopt.width', d[o] << 8 | d[o + 1], o, 2);
-  ctx.add(l, 'telnet.naws_subopt.height', d[o + 2] << 8 | d[o + 3], o + 2, 2);
+  put(ctx, l, 'telnet.naws_subopt.width', d[o] << 8 | d[o + 1], o, 2);
+  put(ctx, l, 'telnet.naws_subopt.height', d[o + 2] << 8 | d[o + 3], o + 2, 2);
 }]);
-SUBOPTS.set(33, [true, 1, (ctx, l, _opt, d, o) => { ctx.add(l, 'telnet.rfc_subopt.cmd', d[o], o, 1); }]);
+SUBOPTS.set(33, [true, 1, (ctx, l, _opt, d, o) => { put(ctx, l, 'telnet.rfc_subopt.cmd', d[o], o, 1); }]);
 SUBOPTS.set(11, [false, 1, (ctx, l, _opt, d, o, len) => {
   if (subcmd(ctx, l, d, o, len) > 1) return;
-  for (let i = o + 1; i < o + len; i++) ctx.add(l, 'telnet.tabstop', d[i], i, 1);
+  for (let i = o + 1; i < o + len; i++) put(ctx, l, 'telnet.tabstop', d[i], i, 1);
 }]);
 SUBOPTS.set(27, [false, 1, (ctx, l, _opt, d, o, len) => {
   let p = o, n = len;
   while (n > 0) {
-    ctx.add(l, 'telnet.outmark_subopt.cmd', charOf(d[p]), p, 1);
+    put(ctx, l, 'telnet.outmark_subopt.cmd', charOf(d[p]), p, 1);
     p++; n--;
     let gs = p;
     while (gs < p + n && d[gs] !== 29) gs++;
-    if (gs > p) { ctx.add(l, 'telnet.outmark_subopt.banner', ascii(d, p, gs - p), p, gs - p); n -= gs - p; p = gs; }
+    if (gs > p) { put(ctx, l, 'telnet.outmark_subopt.banner', ascii(d, p, gs - p), p, gs - p); n -= gs - p; p = gs; }
   }
 }]);
-SUBOPTS.set(46, [false, 1, (ctx, l, _opt, d, o) => { ctx.add(l, 'telnet.starttls', d[o], o, 1); }]);
+SUBOPTS.set(46, [false, 1, (ctx, l, _opt, d, o) => { put(ctx, l, 'telnet.starttls', d[o], o, 1); }]);
 function authPair(ctx: Ctx, l: FieldNode, d: Uint8Array, o: number): void {
-  ctx.add(l, 'telnet.auth.type', d[o], o, 1);
+  put(ctx, l, 'telnet.auth.type', d[o], o, 1);
   const m = d[o + 1];
-  ctx.add(l, 'telnet.auth.mod.enc', (m & 0x14) >> 2, o + 1, 1);
-  ctx.add(l, 'telnet.auth.mod.cred_fwd', (m & 0x08) !== 0, o + 1, 1);
-  ctx.add(l, 'telnet.auth.mod.how', (m & 0x02) !== 0, o + 1, 1);
-  ctx.add(l, 'telnet.auth.mod.who', (m & 0x01) !== 0, o + 1, 1);
+  put(ctx, l, 'telnet.auth.mod.enc', (m & 0x14) >> 2, o + 1, 1);
+  put(ctx, l, 'telnet.auth.mod.cred_fwd', (m & 0x08) !== 0, o + 1, 1);
+  put(ctx, l, 'telnet.auth.mod.how', (m & 0x02) !== 0, o + 1, 1);
+  put(ctx, l, 'telnet.auth.mod.who', (m & 0x01) !== 0, o + 1, 1);
 }
 SUBOPTS.set(37, [false, 1, (ctx, l, _opt, d, o, len) => {
   const cmd = d[o];
-  ctx.add(l, 'telnet.auth.cmd', cmd, o, 1);
+  put(ctx, l, 'telnet.auth.cmd', cmd, o, 1);
   let p = o + 1, n = len - 1;
   if (cmd === 0 || cmd === 2) {
     if (n < 3) throw new OutOfBytes();
     authPair(ctx, l, d, p);
-    ctx.add(l, 'telnet.auth.krb5.cmd', d[p + 2], p + 2, 1);
+    put(ctx, l, 'telnet.auth.krb5.cmd', d[p + 2], p + 2, 1);
   } else if (cmd === 1) {
     while (n > 0) { if (n < 2) throw new OutOfBytes(); authPair(ctx, l, d, p); p += 2; n -= 2; }
-  } else if (cmd === 3) ctx.add(l, 'telnet.auth.name', ascii(d, p, n), p, n);
+  } else if (cmd === 3) put(ctx, l, 'telnet.auth.name', ascii(d, p, n), p, n);
 }]);
 SUBOPTS.set(38, [false, 1, (ctx, l, _opt, d, o, len) => {
   const cmd = d[o];
-  ctx.add(l, 'telnet.enc.cmd', cmd, o, 1);
+  put(ctx, l, 'telnet.enc.cmd', cmd, o, 1);
   const p = o + 1, n = len - 1;
   if (cmd === 0 || cmd === 2) {
-    if (n > 0) { ctx.add(l, 'telnet.enc.type', d[p], p, 1); ctx.add(l, 'telnet.enc.type_data', d.subarray(p + 1, p + n), p + 1, n - 1); }
+    if (n > 0) { put(ctx, l, 'telnet.enc.type', d[p], p, 1); put(ctx, l, 'telnet.enc.type_data', d.subarray(p + 1, p + n), p + 1, n - 1); }
   } else if (cmd === 1) {
-    for (let i = p; i < p + n; i++) ctx.add(l, 'telnet.enc.type', d[i], i, 1);
-  } else if ((cmd === 3 || cmd === 5 || cmd === 7 || cmd === 8) && n > 0) ctx.add(l, 'telnet.enc.key_id', d.subarray(p, p + n), p, n);
+    for (let i = p; i < p + n; i++) put(ctx, l, 'telnet.enc.type', d[i], i, 1);
+  } else if ((cmd === 3 || cmd === 5 || cmd === 7 || cmd === 8) && n > 0) put(ctx, l, 'telnet.enc.key_id', d.subarray(p, p + n), p, n);
 }]);
 
 /** tshark's exception on reading past the segment */
 class OutOfBytes {}
 
-/** telnet_add_text: [off, off+len) as lines, each with its line end (CR runs up to LF, or NUL after CR). */
-function addText(ctx: Ctx, l: FieldNode, off: number, len: number): void {
+/** where the captured bytes end while a suboption is decoded (its length may run past them on a cut frame) */
+let limit = Infinity;
+/** ctx.add for the suboption decoders: an item past the captured bytes is tshark's exception */
+function put(ctx: Ctx, l: FieldNode, name: string, value: string | number | boolean | Uint8Array, o: number, n: number): void {
+  if (o + n > limit) throw new OutOfBytes();
+  ctx.add(l, name, value, o, n);
+}
+
+/** the capture cut the frame at `end`: tshark's reads there run on to the length on the wire */
+const isCut = (ctx: Ctx, end: number): boolean => ctx.pkt.capLen < ctx.pkt.origLen && end >= ctx.pkt.data.length;
+
+/**
+ * telnet_add_text: [off, off+len) as lines, each with its line end (CR
+ * runs up to LF, or NUL after CR). `cut`: the capture cut the segment at
+ * off+len, so a last line without its end runs past the bytes (tshark
+ * reads to the segment's length on the wire, and throws).
+ */
+function addText(ctx: Ctx, l: FieldNode, off: number, len: number, cut = false): void {
   const d = ctx.d;
   let o = off;
   const stop = off + len;
   while (o < stop) {
     let e = o;
     while (e < stop && d[e] !== 13 && d[e] !== 10) e++;
+    // a CR the capture cut after may be the start of a CRLF: tshark reads on, past the bytes
+    if (cut && (e >= stop || (d[e] === 13 && e + 1 >= stop))) throw new OutOfBytes();
     let next = e;
     if (e < stop) next = d[e] === 13 && e + 1 < stop && d[e + 1] === 10 ? e + 2 : e + 1;
     if (e < stop && next === e + 1 && next < stop && d[e] === 13) {
@@ -166,14 +184,18 @@ function subOption(ctx: Ctx, l: FieldNode, off: number, start: number, end: numb
   const d = ctx.d;
   const optByte = d[start + 2];
   let o = start + 3, cur = o;
-  const len = end - o;
+  // tshark scans to the segment's length on the wire: past a cut, the option runs on
+  const repEnd = isCut(ctx, end) ? end + ctx.pkt.origLen - ctx.pkt.capLen : end;
+  const len = repEnd - o;
   let escaped = 0;
   for (;;) {
     let iac = cur;
     while (iac < end && d[iac] !== IAC) iac++;
     if (iac >= end) { o += len; break; }
     // tshark compares the IAC's offset in the segment with the bytes left after the option byte (a slip it makes), as here
-    if (iac - off + 1 >= len || iac + 1 >= end || d[iac + 1] !== IAC) { o = iac; break; }
+    if (iac - off + 1 >= len) { o = iac; break; }
+    if (iac + 1 >= end) throw new OutOfBytes();
+    if (d[iac + 1] !== IAC) { o = iac; break; }
     cur = iac + 2;
     escaped++;
   }
@@ -181,16 +203,23 @@ function subOption(ctx: Ctx, l: FieldNode, off: number, start: number, end: numb
   if (subLen <= 0) return o;
   const sub = optByte < OPTIONS.length ? SUBOPTS.get(optByte) : undefined;
   const from = start + 3;
-  const run = (buf: Uint8Array, p: number, n: number, fn: (b: Uint8Array, p: number, n: number) => void): void => {
-    if (escaped === 0) { fn(buf, p, n); return; }
+  const run = (fn: (b: Uint8Array, p: number, n: number) => void): void => {
+    if (escaped === 0) {
+      limit = end;
+      try { fn(d, from, subLen); } finally { limit = Infinity; }
+      return;
+    }
     // IAC IAC inside a suboption stands for one 0xFF: decoded from the unescaped bytes (their fields point at the suboption)
     const un: number[] = [];
-    for (let i = from; i < from + subLen; i++) { un.push(d[i]); if (d[i] === IAC && d[i + 1] === IAC) i++; }
+    for (let i = from; i < Math.min(from + subLen, end); i++) { un.push(d[i]); if (d[i] === IAC && d[i + 1] === IAC) i++; }
     const u = Uint8Array.from(un);
-    ctx.withReassembled(u, 0, from, 0, () => fn(u, 0, subLen - escaped));
+    ctx.withReassembled(u, 0, from, 0, () => {
+      limit = u.length;
+      try { fn(u, 0, subLen - escaped); } finally { limit = Infinity; }
+    });
   };
   if (sub === undefined) {
-    run(d, from, subLen, (b, p, n) => ctx.add(l, 'telnet.option_data', b.subarray(p, p + n), p, n));
+    run((b, p, n) => put(ctx, l, 'telnet.option_data', b.subarray(p, p + n), p, n));
     return o;
   }
   const [fixed, need, fn] = sub;
@@ -198,11 +227,7 @@ function subOption(ctx: Ctx, l: FieldNode, off: number, start: number, end: numb
     ctx.errorAt('telnet', `Suboption parameter length is ${subLen}, should be ${fixed ? '' : 'at least '}${need}`, start, o - start);
     return o;
   }
-  run(d, from, subLen, (b, p, n) => {
-    const saved = ctx.d;
-    ctx.d = b;
-    try { fn(ctx, l, OPTIONS[optByte], b, p, n); } finally { ctx.d = saved; }
-  });
+  run((b, p, n) => fn(ctx, l, OPTIONS[optByte], b, p, n));
   return o;
 }
 
@@ -236,7 +261,7 @@ export function dissectTelnet(ctx: Ctx, off: number, end: number): void {
         if (d[iac + 1] !== IAC) break;
         iac += 2;
       }
-      if (iac === -1) { addText(ctx, l, o, end - o); break; }
+      if (iac === -1) { addText(ctx, l, o, end - o, isCut(ctx, end)); break; }
       if (iac > o) addText(ctx, l, o, iac - o);
       o = command(ctx, l, off, iac, end);
     }
