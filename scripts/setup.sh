@@ -31,6 +31,8 @@ need=(
   "lldpd:lldpd" "lldpcli:lldpd"
   # a real VRRP speaker (test/engine/dissect/vrrp-live.test.ts)
   "keepalived:keepalived"
+  # a real RADIUS server and client (test/engine/dissect/radius.test.ts)
+  "freeradius:freeradius" "radclient:freeradius-utils"
 )
 missing=()
 for entry in "${need[@]}"; do

@@ -6,7 +6,6 @@
 import { declare } from './fields';
 import { nameOnly } from './data';
 import * as tables from './tables';
-import { NameApp } from './tcpsimple';
 // bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
 const { ETHERTYPE, PPP_PROTOCOL, TCP_PORT, UDP_PORT } = tables;
 
@@ -20,12 +19,6 @@ const KNOWN: Array<[string, string]> = [
   ['mime_multipart', 'MIME Multipart Media Encapsulation'],
 ];
 for (const [name, title] of KNOWN) declare(name, title, []);
-
-/** A name-only protocol on a TCP port: each segment on its own, as tshark shows these. */
-function onTcp(ports: number[], proto: string, summary: string, title: string): void {
-  declare(proto, title, []);
-  TCP_PORT.add(ports, () => new NameApp(proto, summary));
-}
 
 declare('db-lsp-disc', 'Dropbox LAN sync Discovery Protocol', []);
 UDP_PORT.add([17500], (ctx, _st, off, end) => {
@@ -53,7 +46,6 @@ TCP_PORT.add([1723], () => ({
   fin(): void {},
   reset(): void {},
 }));
-onTcp([23], 'telnet', 'TELNET', 'Telnet');
 
 declare('pppoed', 'PPP-over-Ethernet Discovery', []);
 ETHERTYPE.add(0x8863, (ctx, _st, off, end) => nameOnly(ctx, 'pppoed', 'PPPoED', off, end, 'PPPoE Discovery'));

@@ -82,3 +82,8 @@ import './bgp';
 import './bfd';
 import './pim';
 import './eigrp';
+import './radius';
+import './telnet';
+import './irc';
+import './socks';
+import './coap';
