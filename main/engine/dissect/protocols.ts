@@ -18,6 +18,7 @@ import './icmpv6';
 import './igmp';
 import './tcp';
 import './udp';
+import './sctp';
 import './tunnel';
 import './dns';
 import './dhcp';
