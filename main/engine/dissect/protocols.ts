@@ -19,6 +19,7 @@ import './igmp';
 import './tcp';
 import './udp';
 import './sctp';
+import './udplite';
 import './tunnel';
 import './dns';
 import './dhcp';
