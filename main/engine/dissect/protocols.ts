@@ -20,6 +20,7 @@ import './tcp';
 import './udp';
 import './sctp';
 import './udplite';
+import './gtp';
 import './tunnel';
 import './dns';
 import './dhcp';
