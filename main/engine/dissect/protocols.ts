@@ -21,6 +21,8 @@ import './udp';
 import './sctp';
 import './udplite';
 import './gtp';
+import './teredo';
+import './ayiya';
 import './tunnel';
 import './dns';
 import './dhcp';
