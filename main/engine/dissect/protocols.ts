@@ -23,6 +23,7 @@ import './udplite';
 import './gtp';
 import './teredo';
 import './ayiya';
+import './dccp';
 import './tunnel';
 import './dns';
 import './dhcp';

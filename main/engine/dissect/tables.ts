@@ -295,3 +295,5 @@ export const RPC_PROGRAM = new DissectorTable<RpcProgram>('rpc.program');
 export const SCTP_PPI = new DissectorTable('sctp.ppi');
 /** What SCTP DATA chunks carry, by port (tshark's sctp.port): the lower port, then the higher. */
 export const SCTP_PORT = new DissectorTable('sctp.port');
+/** What DCCP payloads carry, by port (tshark's dccp.port): the lower port, then the higher. */
+export const DCCP_PORT = new DissectorTable('dccp.port');
