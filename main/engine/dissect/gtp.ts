@@ -5,12 +5,14 @@
 // number, extension headers), a T-PDU's inner packet decoded by its first
 // nibble (IPv4 0x45-0x4e, IPv6 0x6x, else an Ethernet frame carrying ARP or
 // IP, else bytes) with the Protocol column "GTP <inner>", and the GTPv2
-// header with each IE's type, length and instance. Not decoded yet: the
-// GTPv1-C information elements and GTPv2 IE values (the Recovery IE
-// aside), GTPv0 and GTP' bodies, request/response matching.
+// header with each IE's type, length and instance; Echo responses name
+// their request (gtp.response_to, gtp.time). Not decoded yet: the GTPv1-C
+// information elements (Recovery aside) and GTPv2 IE values (Recovery
+// aside), GTPv0 and GTP' bodies, pairing of requests other than Echo.
 import type { Ctx, FieldNode } from './context';
 import type { State } from './state';
 import { declare, HEX8, HEX16, HEX32 } from './fields';
+import { Bounded, convKey } from './conv';
 import { dissectEth, ethertype } from './link';
 import * as readers from './bytes';
 import * as tables from './tables';
@@ -86,7 +88,14 @@ declare('gtp', 'GPRS Tunneling Protocol', [
   ['gtp.ext_hdr.pdcp_sn', 'uint', 'PDCP Sequence Number'],
   ['gtp.ext_hdr.ran_cont', 'bytes', 'RAN Container'],
   ['gtp.tpdu_data', 'bytes', 'T-PDU Data'],
+  ['gtp.recovery', 'uint', 'Recovery'],
+  ['gtp.response_to', 'framenum', 'Response To'],
+  ['gtp.time', 'reltime', 'Time'],
 ]);
+
+/** Echo requests waiting for their response, per conversation and sequence number (bounded). */
+const MAX_PENDING = 4096;
+const pending = new WeakMap<State, Bounded<string, { frame: number; ts: bigint | null }>>();
 declare('gtpv2', 'GPRS Tunneling Protocol V2', [
   ['gtpv2.flags', 'uint', 'Flags', HEX8],
   ['gtpv2.version', 'uint', 'Version'],
@@ -169,9 +178,28 @@ function dissectGtp(ctx: Ctx, st: State, off: number, end: number): void {
       }
     } else o++;
   }
+  if (msg !== T_PDU) {
+    // information elements: only Recovery (type 14, one byte) is decoded; tshark's decoder for an
+    // unknown one takes the rest of the message, so decoding stops there too
+    while (o + 2 <= mend && d[o] === 14) { ctx.add(l, 'gtp.recovery', d[o + 1], o, 2); o += 2; }
+    if (flags & 2) echo(ctx, st, l, msg, u16(d, off + 8));
+  }
   l.len = o - off;
   if (msg !== T_PDU || o >= mend) return;
   tpdu(ctx, st, l, o, mend);
+}
+
+/** gtp_match_response for Echo: a response names its request's frame and the time since. */
+function echo(ctx: Ctx, st: State, l: FieldNode, msg: number, seq: number): void {
+  if (msg !== 1 && msg !== 2) return;
+  let m = pending.get(st);
+  if (!m) { m = new Bounded(MAX_PENDING); pending.set(st, m); }
+  const key = `${convKey(ctx)}/${seq}`;
+  if (msg === 1) { if (!m.has(key)) m.set(key, { frame: ctx.pkt.number, ts: ctx.pkt.tsNs }); return; }
+  const req = m.get(key);
+  if (!req || req.frame >= ctx.pkt.number) return;
+  ctx.gen(l, 'gtp.response_to', req.frame);
+  if (req.ts !== null && ctx.pkt.tsNs !== null) ctx.reltime(l, 'gtp.time', ctx.pkt.tsNs - req.ts);
 }
 
 /** A T-PDU: the first byte tells IPv4 from IPv6 (tshark's "TPDU Heuristic"). */

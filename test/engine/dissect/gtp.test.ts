@@ -18,7 +18,7 @@ import { mulberry32, testSeed } from '../../lib/rng';
 const FIELDS = ['frame.protocols', 'ip.src', 'ip.dst', 'ipv6.src', 'udp.srcport', 'udp.dstport', 'udp.stream', 'tcp.srcport', 'tcp.stream', 'dns.qry.name',
   'eth.type', 'arp.opcode',
   'gtp', 'gtp.flags', 'gtp.flags.version', 'gtp.flags.payload', 'gtp.flags.reserved', 'gtp.flags.e', 'gtp.flags.s', 'gtp.flags.pn', 'gtp.message', 'gtp.length',
-  'gtp.teid', 'gtp.seq_number', 'gtp.npdu_number', 'gtp.ext_hdr.next', 'gtp.ext_hdr.length', 'gtp.ext_hdr.udp_port', 'gtp.ext_hdr.pdcp_sn', 'gtp.tpdu_data',
+  'gtp.teid', 'gtp.seq_number', 'gtp.npdu_number', 'gtp.ext_hdr.next', 'gtp.ext_hdr.length', 'gtp.ext_hdr.udp_port', 'gtp.ext_hdr.pdcp_sn', 'gtp.tpdu_data', 'gtp.recovery', 'gtp.response_to', 'gtp.time',
   'gtpv2.flags', 'gtpv2.version', 'gtpv2.p', 'gtpv2.t', 'gtpv2.mp', 'gtpv2.message_type', 'gtpv2.msg_length', 'gtpv2.teid', 'gtpv2.seq', 'gtpv2.spare',
   'gtpv2.ie_type', 'gtpv2.ie_len', 'gtpv2.cr', 'gtpv2.instance', 'gtpv2.rec', 'data.data', '_ws.col.Protocol', '_ws.col.Info', '_ws.malformed'];
 
@@ -44,6 +44,11 @@ const FRAMES: PcapFrame[] = [
   over(2123, 2123, gtp1(1, 0, [], { flags: 0x32, opt: [...u16(9), 0, 0] })),
   over(2123, 2123, gtp1(2, 0, [14, 5], { flags: 0x32, opt: [...u16(9), 0, 0] })),
   over(2123, 2123, gtp1(0x77, 0, [], { flags: 0x32, opt: [...u16(10), 0, 0] })),
+  // an echo answered from the other side, one answering nothing, a response without a sequence number
+  over(40000, 2123, gtp1(1, 0, [], { flags: 0x32, opt: [...u16(20), 0, 0] })),
+  eth(0x0800, ipv4(B, A, 17, udp(2123, 40000, gtp1(2, 0, [14, 7, 14, 8], { flags: 0x32, opt: [...u16(20), 0, 0] })))),
+  eth(0x0800, ipv4(B, A, 17, udp(2123, 40000, gtp1(2, 0, [14, 7], { flags: 0x32, opt: [...u16(99), 0, 0] })))),
+  over(2123, 2123, gtp1(2, 0, [14, 1])),
   over(2123, 2123, [0x40, 1, ...u16(9), 0, 1, 0x23, 0, 3, 0, 1, 0, 5]),
   over(2123, 2123, [0x48, 32, ...u16(17), ...u32(0xabcdef01), 0, 2, 0x24, 0, 3, 0, 1, 0x21, 6, 0x99, 0, 0, 0, 0]),
   // lies and cuts: a length past the datagram, a short header, a GTPv2 IE past its message
