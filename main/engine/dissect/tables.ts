@@ -290,3 +290,10 @@ export interface RpcProgram {
 }
 /** ONC-RPC programs by number (portmap 100000, NFS 100003, ...). */
 export const RPC_PROGRAM = new DissectorTable<RpcProgram>('rpc.program');
+
+/** What SCTP DATA chunks carry, by payload protocol identifier (tshark's sctp.ppi), tried before the ports. */
+export const SCTP_PPI = new DissectorTable('sctp.ppi');
+/** What SCTP DATA chunks carry, by port (tshark's sctp.port): the lower port, then the higher. */
+export const SCTP_PORT = new DissectorTable('sctp.port');
+/** What DCCP payloads carry, by port (tshark's dccp.port): the lower port, then the higher. */
+export const DCCP_PORT = new DissectorTable('dccp.port');
