@@ -45,6 +45,7 @@ const LT_ETHERNET = LinkType.ETHERNET, LT_SLL = LinkType.LINUX_SLL, LT_SLL2 = Li
   LT_IPV4 = LinkType.IPV4, LT_IPV6 = LinkType.IPV6, LT_NULL = LinkType.NULL, LT_LOOP = LinkType.LOOP;
 /** DLT_RAW's numbers on some BSDs, written by old tools into pcap headers */
 const LT_RAW_12 = 12, LT_RAW_14 = 14;
+const LT_NFLOG = 239;
 const FIELD_ETH = 'eth.type', FIELD_VLAN = 'vlan.etype', FIELD_SLL = 'sll.etype';
 const IPV6_EXT = new Set([0, 43, 60, 51, 135, 139, 140]);
 
@@ -80,6 +81,29 @@ export function walkHeaders(b: Uint8Array, linkType: number, h: HeaderOffsets): 
       else if (fam === 24 || fam === 28 || fam === 30 || fam === 10) ip(h, b, 6, 4, true);
       return;
     }
+    default: otherLink(h, b, linkType & 0x03ffffff);
+  }
+}
+
+/** The link types registered by their own modules (nflog.ts, …): the rarer ones, out of the switch above. */
+function otherLink(h: HeaderOffsets, b: Uint8Array, lt: number): void {
+  if (lt === LT_NFLOG) nflog(h, b);
+}
+
+/** NFLOG: the NFULA_PAYLOAD TLV (little-endian length and type, 4-byte aligned) holds IPv4/IPv6 by the family. */
+function nflog(h: HeaderOffsets, b: Uint8Array): void {
+  const n = b.length;
+  if (n < 4) return;
+  const fam = b[0];
+  for (let o = 4; o + 4 <= n;) {
+    const len = b[o] | (b[o + 1] << 8);
+    if (len < 4 || o + len > n) return;
+    if (((b[o + 2] | (b[o + 3] << 8)) & 0x7fff) === 9) {
+      // the payload ends at its TLV's end: a walk within it sees only its bytes
+      if (len > 4 && (fam === 2 || fam === 10)) ip(h, o + len === n ? b : b.subarray(0, o + len), fam === 2 ? 4 : 6, o + 4, true);
+      return;
+    }
+    o += (len + 3) & ~3;
   }
 }
 

@@ -75,3 +75,4 @@ import './lldp';
 import './cdp';
 import './minor';
 import './data';
+import './nflog';

@@ -290,3 +290,10 @@ export interface RpcProgram {
 }
 /** ONC-RPC programs by number (portmap 100000, NFS 100003, ...). */
 export const RPC_PROGRAM = new DissectorTable<RpcProgram>('rpc.program');
+
+/**
+ * Link types beyond the ones dissectLink knows itself (pcap LINKTYPE_*
+ * numbers, FCS bits masked off): NFLOG, 802.11, PPP, Cisco HDLC… register
+ * here and dissect the whole frame [0, end).
+ */
+export const LINKTYPE = new DissectorTable('linktype');

@@ -13,7 +13,7 @@ import { hasCommand, outputDir } from '../../lib/env';
 import assert from 'node:assert/strict';
 import { damageNeverThrows } from './tshark-compare';
 import { mulberry32, testSeed } from '../../lib/rng';
-import { pcapFile, secondsApart } from '../../lib/pcap';
+import { type PcapFrame, pcapFile, secondsApart } from '../../lib/pcap';
 
 export const tsharkSkip = (): string | false => (hasCommand('tshark') ? false : 'tshark not installed');
 
@@ -71,7 +71,7 @@ export function compareFile(path: string, fields: string[], opts: { decodeAs?: s
 }
 
 /** compareFile on crafted frames, written under test-output/<name>/ so a failure can be opened in tshark. */
-export function compareFrames(name: string, frames: Array<number[] | Uint8Array>, fields: string[], opts: { decodeAs?: string[]; linkType?: number } = {}): Comparison {
+export function compareFrames(name: string, frames: readonly PcapFrame[], fields: string[], opts: { decodeAs?: string[]; linkType?: number } = {}): Comparison {
   const path = join(outputDir('dissect-compare'), `${name}.pcap`);
   writeFileSync(path, pcapFile(frames, { linkType: opts.linkType, usAt: secondsApart }));
   return compareFile(path, fields, opts);
@@ -113,8 +113,8 @@ export function daemonRunAgrees(pcap: string, fields: string[], o: { name: strin
  * capture past the Ethernet/IP headers never throws. `label` names the run
  * in the printed counts (the name by default).
  */
-export function craftedAgrees(name: string, frames: Array<number[] | Uint8Array>, fields: string[], o: { label?: string; seed: [string, number] }): Comparison {
-  const r = compareFrames(name, frames, fields);
+export function craftedAgrees(name: string, frames: readonly PcapFrame[], fields: string[], o: { label?: string; seed: [string, number]; linkType?: number }): Comparison {
+  const r = compareFrames(name, frames, fields, { linkType: o.linkType });
   console.log(`# ${o.label ?? name}: ${r.cells} cells over ${r.frames} frames compared with tshark, ${r.diffs.length} differ`);
   assert.deepEqual([...new Set(r.diffs.map((x) => x.replace(/^\(subset\) /, '')))], []);
   assert.ok(damageNeverThrows(join(outputDir('dissect-compare'), `${name}.pcap`), mulberry32(testSeed(...o.seed)), 60, 34) >= 0);
