@@ -76,3 +76,4 @@ import './cdp';
 import './minor';
 import './data';
 import './nflog';
+import './wlan';
