@@ -45,7 +45,7 @@ const LT_ETHERNET = LinkType.ETHERNET, LT_SLL = LinkType.LINUX_SLL, LT_SLL2 = Li
   LT_IPV4 = LinkType.IPV4, LT_IPV6 = LinkType.IPV6, LT_NULL = LinkType.NULL, LT_LOOP = LinkType.LOOP;
 /** DLT_RAW's numbers on some BSDs, written by old tools into pcap headers */
 const LT_RAW_12 = 12, LT_RAW_14 = 14;
-const LT_NFLOG = 239;
+const LT_NFLOG = 239, LT_80211 = 105, LT_RADIOTAP = 127;
 const FIELD_ETH = 'eth.type', FIELD_VLAN = 'vlan.etype', FIELD_SLL = 'sll.etype';
 const IPV6_EXT = new Set([0, 43, 60, 51, 135, 139, 140]);
 
@@ -88,6 +88,18 @@ export function walkHeaders(b: Uint8Array, linkType: number, h: HeaderOffsets): 
 /** The link types registered by their own modules (nflog.ts, …): the rarer ones, out of the switch above. */
 function otherLink(h: HeaderOffsets, b: Uint8Array, lt: number): void {
   if (lt === LT_NFLOG) nflog(h, b);
+  else if (lt === LT_80211) wlan(h, b, 0);
+  else if (lt === LT_RADIOTAP && b.length >= 4) wlan(h, b, b[2] | (b[3] << 8));
+}
+
+/** An 802.11 data frame that is not protected and has a body: LLC/SNAP after the MAC header (wlan.ts). */
+function wlan(h: HeaderOffsets, b: Uint8Array, off: number): void {
+  if (off + 24 > b.length) return;
+  const fc0 = b[off], flags = b[off + 1];
+  if (((fc0 >> 2) & 3) !== 2 || fc0 & 0x40 || flags & 0x40) return;
+  const qos = (fc0 & 0x80) !== 0;
+  const hdr = 24 + ((flags & 3) === 3 ? 6 : 0) + (qos ? 2 : 0) + (qos && flags & 0x80 ? 4 : 0);
+  snap(h, b, off + hdr);
 }
 
 /** NFLOG: the NFULA_PAYLOAD TLV (little-endian length and type, 4-byte aligned) holds IPv4/IPv6 by the family. */

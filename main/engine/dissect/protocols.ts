@@ -77,3 +77,4 @@ import './minor';
 import './data';
 import './nflog';
 import './wlan';
+import './radiotap';

@@ -170,7 +170,8 @@ export function dissectWlan(ctx: Ctx, st: State, off: number, end: number, fcs: 
   ctx.sub(fl, 'wlan.fc.moredata', (flags & 32) !== 0, off + 1, 1);
   ctx.sub(fl, 'wlan.fc.protected', (flags & 64) !== 0, off + 1, 1);
   ctx.sub(fl, 'wlan.fc.order', (flags & 128) !== 0, off + 1, 1);
-  const flagText = flagString(flags);
+  // tshark marks a frame that carries its FCS with a C after the flags
+  const flagText = flagString(flags) + (fcs ? 'C' : '');
   const hdr = headerLength(type, subtype, flags);
   const ok = (need: number): boolean => {
     if (off + need <= end) return true;
@@ -356,7 +357,7 @@ function protectedBody(ctx: Ctx, l: FieldNode, o: number, end: number): void {
 function fcsField(ctx: Ctx, l: FieldNode, fcs: boolean, end: number): void {
   if (!fcs) return;
   const f = ctx.add(l, 'wlan.fcs', u32le(ctx.d, end), end, 4);
-  // tshark does not check the FCS unless told (wlan.check_fcs): unverified
+  // tshark does not check the FCS unless told (wlan.check_fcs), radiotap's bad-FCS flag or not: unverified
   ctx.sub(f, 'wlan.fcs.status', 2, end, 4);
 }
 

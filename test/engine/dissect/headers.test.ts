@@ -13,6 +13,7 @@ import { Dissector } from '../../../main/engine/dissect';
 import { emptyHeaders, walkHeaders } from '../../../main/engine/dissect/headers';
 import type { Dissection } from '../../../main/engine/types';
 import { dnsQuery, ipv4, ipv6, raw, tcp, udp } from './packets';
+import { beacon, control, data, management, radiotapFrames } from './wlan-frames';
 
 const skip = sharedCapturesSkipReason() ?? false;
 
@@ -85,4 +86,10 @@ test('the header walker finds IP behind NFLOG as the dissector does', () => {
     [2, 0, 0, 1, 2, 0, 9, 0, ...tlv(9, v4udp)],
   ]);
   assert.equal(n, 2);
+});
+
+test('the header walker finds IP behind 802.11 and radiotap as the dissector does', () => {
+  const all = [beacon('walk'), ...management(), ...control(), ...data()];
+  assert.equal(walkerAgrees(105, all), 3);
+  assert.equal(walkerAgrees(127, radiotapFrames()), 4);
 });

@@ -109,3 +109,31 @@ export function data(): number[][] {
     [...mac(2, 0, 0x09, [AP, STA, BCAST], 107), ...snap(0x0806, [0, 1, 8, 0, 6, 4, 0, 1, ...STA, 198, 18, 0, 10, 0, 0, 0, 0, 0, 0, 198, 18, 0, 1])],
   ];
 }
+
+/** radiotap headers in front of 802.11 frames: the common fields, MCS, A-MPDU, VHT, extended bitmaps, an FCS */
+export function radiotapFrames(): number[][] {
+  const [bcn] = [beacon('lab net')];
+  const [dnsData, qosV6] = data();
+  const fcs = [0xde, 0xad, 0xbe, 0xef];
+  return [
+    // TSFT, flags (FCS at end), 1 Mb/s, 2412 MHz CCK 2 GHz, -40/-95 dBm, antenna 1, rx flags
+    [...radiotap([[0, 8, le64(123456789)], [1, 1, [0x10]], [2, 1, [2]], [3, 2, [...le16(2412), ...le16(0x00a0)]], [5, 1, [216]], [6, 1, [161]], [11, 1, [1]], [14, 2, le16(0)]]), ...bcn, ...fcs],
+    // 5180 MHz OFDM, short preamble, 54 Mb/s, dB signal/noise
+    [...radiotap([[1, 1, [0x02]], [2, 1, [108]], [3, 2, [...le16(5180), ...le16(0x0140)]], [12, 1, [40]], [13, 1, [5]]]), ...dnsData],
+    // HT: MCS 7, 40 MHz, short GI; A-MPDU reference 42
+    [...radiotap([[0, 8, le64(1)], [1, 1, [0]], [3, 2, [...le16(2437), ...le16(0x0480)]], [5, 1, [200]], [19, 1, [0x07, 0x05, 7]], [20, 4, [...le32(42), ...le16(0), 0, 0]]]), ...qosV6],
+    // three presence words (radiotap namespace again each time): per-antenna signal and antenna
+    [...radiotap([[0, 8, le64(99)], [1, 1, [0]], [2, 1, [12]], [3, 2, [...le16(2462), ...le16(0x00c0)]], [5, 1, [210]], [14, 2, le16(0)], [29, 1, []],
+      [37, 1, [208]], [43, 1, [0]], [61, 1, []], [69, 1, [212]], [75, 1, [1]]]), ...dnsData],
+    // VHT: 80 MHz, MCS 9, 1 stream, short GI
+    [...radiotap([[1, 1, [0]], [3, 2, [...le16(5210), ...le16(0x0140)]], [5, 1, [190]], [21, 2, [...le16(0x0044), 0x04, 4, 0x91, 0, 0, 0, 0, 0, ...le16(0)]]]), ...qosV6],
+    // bad FCS flagged, TX flags, data retries
+    [...radiotap([[1, 1, [0x50]], [15, 2, le16(0x0008)], [17, 1, [3]]]), ...bcn, ...fcs],
+    // a radiotap length past the frame
+    [0, 0, 0xff, 0x00, 0x02, 0, 0, 0, 0x10, ...bcn],
+    // a radiotap length shorter than its presence words
+    [0, 0, 6, 0, 0x02, 0, 0, 0, 0x10, ...bcn],
+    // cut inside the header
+    [0, 0, 0x20, 0x00, 0x0f],
+  ];
+}
