@@ -45,7 +45,7 @@ const LT_ETHERNET = LinkType.ETHERNET, LT_SLL = LinkType.LINUX_SLL, LT_SLL2 = Li
   LT_IPV4 = LinkType.IPV4, LT_IPV6 = LinkType.IPV6, LT_NULL = LinkType.NULL, LT_LOOP = LinkType.LOOP;
 /** DLT_RAW's numbers on some BSDs, written by old tools into pcap headers */
 const LT_RAW_12 = 12, LT_RAW_14 = 14;
-const LT_NFLOG = 239, LT_80211 = 105, LT_RADIOTAP = 127;
+const LT_NFLOG = 239, LT_80211 = 105, LT_RADIOTAP = 127, LT_PPP = 9, LT_PPP_HDLC = 50, LT_CHDLC = 104;
 const FIELD_ETH = 'eth.type', FIELD_VLAN = 'vlan.etype', FIELD_SLL = 'sll.etype';
 const IPV6_EXT = new Set([0, 43, 60, 51, 135, 139, 140]);
 
@@ -90,6 +90,19 @@ function otherLink(h: HeaderOffsets, b: Uint8Array, lt: number): void {
   if (lt === LT_NFLOG) nflog(h, b);
   else if (lt === LT_80211) wlan(h, b, 0);
   else if (lt === LT_RADIOTAP && b.length >= 4) wlan(h, b, b[2] | (b[3] << 8));
+  else if (lt === LT_PPP || lt === LT_PPP_HDLC) ppp(h, b);
+  else if (lt === LT_CHDLC && b.length >= 4) ethertype(h, b, u16(b, 2), 4, 'chdlc.protocol');
+}
+
+/** PPP in HDLC-like framing: address/control when there, the protocol (compressed or not), IPv4 0x21 or IPv6 0x57 (tunnel.ts) */
+function ppp(h: HeaderOffsets, b: Uint8Array): void {
+  let o = b.length >= 2 && b[0] === 0xff && b[1] === 0x03 ? 2 : 0;
+  if (o >= b.length) return;
+  let proto = b[o];
+  if (proto & 1) o += 1;
+  else if (o + 2 <= b.length) { proto = u16(b, o); o += 2; } else return;
+  if (proto === 0x21) ip(h, b, 4, o, true);
+  else if (proto === 0x57) ip(h, b, 6, o, true);
 }
 
 /** An 802.11 data frame that is not protected and has a body: LLC/SNAP after the MAC header (wlan.ts). */

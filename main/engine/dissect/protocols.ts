@@ -78,3 +78,4 @@ import './data';
 import './nflog';
 import './wlan';
 import './radiotap';
+import './ppp';

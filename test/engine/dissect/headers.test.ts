@@ -14,6 +14,7 @@ import { emptyHeaders, walkHeaders } from '../../../main/engine/dissect/headers'
 import type { Dissection } from '../../../main/engine/types';
 import { dnsQuery, ipv4, ipv6, raw, tcp, udp } from './packets';
 import { beacon, control, data, management, radiotapFrames } from './wlan-frames';
+import { chdlcFrames, pppFrames } from './ppp-frames';
 
 const skip = sharedCapturesSkipReason() ?? false;
 
@@ -92,4 +93,11 @@ test('the header walker finds IP behind 802.11 and radiotap as the dissector doe
   const all = [beacon('walk'), ...management(), ...control(), ...data()];
   assert.equal(walkerAgrees(105, all), 3);
   assert.equal(walkerAgrees(127, radiotapFrames()), 4);
+});
+
+test('the header walker finds IP behind PPP and Cisco HDLC as the dissector does', () => {
+  const compressed = [0x21, ...v4udp];
+  assert.equal(walkerAgrees(9, [...pppFrames(), compressed]), 3);
+  assert.equal(walkerAgrees(50, pppFrames()), 2);
+  assert.equal(walkerAgrees(104, chdlcFrames()), 2);
 });
