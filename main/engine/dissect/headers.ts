@@ -89,7 +89,7 @@ export function walkHeaders(b: Uint8Array, linkType: number, h: HeaderOffsets): 
 function otherLink(h: HeaderOffsets, b: Uint8Array, lt: number): void {
   if (lt === LT_NFLOG) nflog(h, b);
   else if (lt === LT_80211) wlan(h, b, 0);
-  else if (lt === LT_RADIOTAP && b.length >= 4) wlan(h, b, b[2] | (b[3] << 8));
+  else if (lt === LT_RADIOTAP && b.length >= 8) wlan(h, b, b[2] | (b[3] << 8), radiotapDatapad(b));
   else if (lt === LT_PPP || lt === LT_PPP_HDLC) ppp(h, b);
   else if (lt === LT_CHDLC && b.length >= 4) ethertype(h, b, u16(b, 2), 4, 'chdlc.protocol');
 }
@@ -106,13 +106,23 @@ function ppp(h: HeaderOffsets, b: Uint8Array): void {
 }
 
 /** An 802.11 data frame that is not protected and has a body: LLC/SNAP after the MAC header (wlan.ts). */
-function wlan(h: HeaderOffsets, b: Uint8Array, off: number): void {
+function wlan(h: HeaderOffsets, b: Uint8Array, off: number, datapad = false): void {
   if (off + 24 > b.length) return;
   const fc0 = b[off], flags = b[off + 1];
   if (((fc0 >> 2) & 3) !== 2 || fc0 & 0x40 || flags & 0x40) return;
   const qos = (fc0 & 0x80) !== 0;
   const hdr = 24 + ((flags & 3) === 3 ? 6 : 0) + (qos ? 2 : 0) + (qos && flags & 0x80 ? 4 : 0);
-  snap(h, b, off + hdr);
+  snap(h, b, off + (datapad ? (hdr + 3) & ~3 : hdr));
+}
+
+/** radiotap's data-padding flag: the flags field follows the presence words (and TSFT, 8-aligned, when present) */
+function radiotapDatapad(b: Uint8Array): boolean {
+  const w0 = u32le(b, 4);
+  if ((w0 & 2) === 0) return false;
+  let o = 8;
+  for (let w = w0; w & 0x80000000 && o + 4 <= b.length; o += 4) w = u32le(b, o);
+  if (w0 & 1) o = ((o + 7) & ~7) + 8;
+  return o < b.length && (b[o] & 0x20) !== 0;
 }
 
 /** NFLOG: the NFULA_PAYLOAD TLV (little-endian length and type, 4-byte aligned) holds IPv4/IPv6 by the family. */

@@ -227,7 +227,7 @@ function dissectRadiotap(ctx: Ctx, st: State, off: number, end: number): void {
   }
   if (radio.flags !== undefined && radio.flags & 0x10) fcs = true;
   wlanRadio(ctx, radio);
-  if (hend < end || fcs) dissectWlan(ctx, st, hend, end, fcs);
+  if (hend < end || fcs) dissectWlan(ctx, st, hend, end, fcs, radio.flags !== undefined && (radio.flags & 0x20) !== 0);
 }
 
 function align(o: number, base: number, a: number): number {

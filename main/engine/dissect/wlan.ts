@@ -142,8 +142,11 @@ declare('wlan.mgt', 'IEEE 802.11 Wireless Management', [
   ['wlan.tag.vendor.oui.type', 'uint', 'Vendor Specific OUI Type'],
 ]);
 
-/** The 802.11 frame [off, end); `fcs`: its last 4 bytes are the FCS. */
-export function dissectWlan(ctx: Ctx, st: State, off: number, end: number, fcs: boolean): void {
+/**
+ * The 802.11 frame [off, end); `fcs`: its last 4 bytes are the FCS;
+ * `datapad`: the body starts at a 4-byte boundary (radiotap's flag).
+ */
+export function dissectWlan(ctx: Ctx, st: State, off: number, end: number, fcs: boolean, datapad = false): void {
   const d = ctx.d;
   const l = ctx.layer('wlan', off, end - off);
   ctx.protocol = '802.11';
@@ -252,7 +255,7 @@ export function dissectWlan(ctx: Ctx, st: State, off: number, end: number, fcs: 
     if (!ok(hdr)) return;
     qos(ctx, l, d, off + hdr - 2 - (flags & 0x80 ? 4 : 0), ds, subtype);
   }
-  const o = off + hdr;
+  const o = off + (datapad ? (hdr + 3) & ~3 : hdr);
   if (o > end) { ranOut(ctx, 'wlan', '802.11 header cut short', off, hdr); return; }
   if (type === 0) {
     if (flags & 0x40) { protectedBody(ctx, l, o, end); fcsField(ctx, l, fcs, end); return; }

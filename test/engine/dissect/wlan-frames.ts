@@ -107,6 +107,9 @@ export function data(): number[][] {
     [...mac(2, 0, 0x42, [STA, AP, GW], 106), 0x01, 0x00, 0x00, 0x20, 0x00, 0x00, 0x00, 0x00, ...Array<number>(24).fill(0x33)],
     // ARP over SNAP, retry flag
     [...mac(2, 0, 0x09, [AP, STA, BCAST], 107), ...snap(0x0806, [0, 1, 8, 0, 6, 4, 0, 1, ...STA, 198, 18, 0, 10, 0, 0, 0, 0, 0, 0, 198, 18, 0, 1])],
+    // ad hoc (no DS bits), then QoS data with an HT control field (+HTC/order)
+    [...mac(2, 0, 0x00, [STA, GW, AP], 108), ...snap(0x0800, dnsV4)],
+    [...mac(2, 8, 0x82, [STA, AP, GW], 109), ...le16(0x0006), 0, 0, 0, 0, ...snap(0x0800, dnsV4)],
   ];
 }
 
@@ -127,6 +130,8 @@ export function radiotapFrames(): number[][] {
       [37, 1, [208]], [43, 1, [0]], [61, 1, []], [69, 1, [212]], [75, 1, [1]]]), ...dnsData],
     // VHT: 80 MHz, MCS 9, 1 stream, short GI
     [...radiotap([[1, 1, [0]], [3, 2, [...le16(5210), ...le16(0x0140)]], [5, 1, [190]], [21, 2, [...le16(0x0044), 0x04, 4, 0x91, 0, 0, 0, 0, 0, ...le16(0)]]]), ...qosV6],
+    // data padding: a 26-byte QoS header padded to 28
+    [...radiotap([[1, 1, [0x20]], [5, 1, [201]]]), ...data()[1].slice(0, 26), 0, 0, ...data()[1].slice(26)],
     // bad FCS flagged, TX flags, data retries
     [...radiotap([[1, 1, [0x50]], [15, 2, le16(0x0008)], [17, 1, [3]]]), ...bcn, ...fcs],
     // a radiotap length past the frame
