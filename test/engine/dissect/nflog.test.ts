@@ -58,7 +58,7 @@ test('NFLOG: header, TLVs and the IPv4/IPv6 payload agree with tshark, odd TLVs 
     // cut inside a TLV header by the snap length
     { data: Uint8Array.from(full.slice(0, 6)), origLen: full.length },
   ];
-  const r = craftedAgrees('nflog', f, FIELDS, { seed: ['nflog', 239], linkType: 239 });
+  const r = craftedAgrees('nflog', f, FIELDS, { seed: ['nflog', 239], linkType: 239, damageFrom: 0 });
   assert.equal(r.theirs[0][0], 'nflog:ip:tcp');
   assert.equal(r.theirs[1][0], 'nflog:ipv6:udp:dns');
   assert.equal(r.theirs[0][FIELDS.indexOf('nflog.prefix')], 'drop: ');

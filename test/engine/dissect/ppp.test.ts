@@ -18,13 +18,13 @@ const CHDLC = ['chdlc.address', 'chdlc.control', 'chdlc.protocol', 'slarp.ptype'
   'slarp.reliability', 'ip.src', 'ipv6.dst', 'tcp.dstport', 'data.len'];
 
 test('PPP link types: IP, LCP, IPCP, IPV6CP, PAP and CHAP agree with tshark', { skip: tsharkSkip() }, () => {
-  const r = craftedAgrees('ppp', pppFrames(), [...COLS, ...PPP], { seed: ['ppp', 9], linkType: 9 });
+  const r = craftedAgrees('ppp', pppFrames(), [...COLS, ...PPP], { seed: ['ppp', 9], linkType: 9, damageFrom: 0 });
   assert.equal(r.theirs[0][0], 'ppp:ip:udp:dns');
   assert.equal(r.theirs[2][0], 'ppp:lcp');
-  craftedAgrees('ppp-hdlc', pppFrames().slice(0, 4), [...COLS, ...PPP], { seed: ['ppp-hdlc', 50], linkType: 50 });
+  craftedAgrees('ppp-hdlc', pppFrames().slice(0, 4), [...COLS, ...PPP], { seed: ['ppp-hdlc', 50], linkType: 50, damageFrom: 0 });
 });
 
 test('Cisco HDLC: IP and SLARP agree with tshark', { skip: tsharkSkip() }, () => {
-  const r = craftedAgrees('chdlc', chdlcFrames(), [...COLS, ...CHDLC], { seed: ['chdlc', 104], linkType: 104 });
+  const r = craftedAgrees('chdlc', chdlcFrames(), [...COLS, ...CHDLC], { seed: ['chdlc', 104], linkType: 104, damageFrom: 0 });
   assert.equal(r.theirs[2][0], 'chdlc:slarp');
 });

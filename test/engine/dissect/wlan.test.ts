@@ -32,9 +32,9 @@ const frames80211 = (): number[][] => [beacon('lab net'), beacon('tab\there\\'),
 test('802.11: management, control, data and protected frames agree with tshark', { skip: tsharkSkip() }, () => {
   const all = frames80211();
   const cuts = [all[0].slice(0, 1), all[0].slice(0, 20), all[0].slice(0, 30), all[0].slice(0, 40), all[0].slice(0, 45), all[3].slice(0, 25), all[27].slice(0, 27), all[13].slice(0, 28)];
-  const r = craftedAgrees('wlan', [...all, ...cuts], [...COLS, ...MAC], { seed: ['wlan', 105], linkType: 105 });
+  const r = craftedAgrees('wlan', [...all, ...cuts], [...COLS, ...MAC], { seed: ['wlan', 105], linkType: 105, damageFrom: 0 });
   assert.equal(r.theirs[0][2], '802.11');
-  const m = craftedAgrees('wlan-mgt', [...all.slice(0, 18), ...cuts], [...COLS, ...MGT], { seed: ['wlan-mgt', 105], linkType: 105 });
+  const m = craftedAgrees('wlan-mgt', [...all.slice(0, 18), ...cuts], [...COLS, ...MGT], { seed: ['wlan-mgt', 105], linkType: 105, damageFrom: 0 });
   assert.ok(m.frames > 10);
   assert.equal(r.theirs[2][3], 'Probe Request, SN=17, FN=0, Flags=........, SSID=Wildcard (Broadcast)');
   assert.equal(r.theirs[24][0], 'wlan:llc:ip:udp:dns');
@@ -58,7 +58,7 @@ const RADIO = ['wlan_radio.phy', 'wlan_radio.11a.turbo_type', 'wlan_radio.11g.mo
 test('radiotap: presence words, aligned fields, wlan_radio and the 802.11 frame behind agree with tshark', { skip: tsharkSkip() }, () => {
   const f = radiotapFrames();
   const r = craftedAgrees('radiotap', f, [...COLS, ...RT, ...RADIO, 'wlan.fc.type_subtype', 'wlan.ssid', 'wlan.fcs', 'wlan.fcs.status', 'ip.src', 'ipv6.dst'],
-    { seed: ['radiotap', 127], linkType: 127 });
+    { seed: ['radiotap', 127], linkType: 127, damageFrom: 0 });
   assert.equal(r.theirs[0][0], 'radiotap:wlan_radio:wlan');
   assert.equal(r.theirs[1][0], 'radiotap:wlan_radio:wlan:llc:ip:udp:dns');
 });
