@@ -29,6 +29,8 @@ need=(
   "hostapd:hostapd" "wpa_supplicant:wpasupplicant"
   # a real LLDP and CDP peer (test/engine/dissect/lldpd-peer.ts)
   "lldpd:lldpd" "lldpcli:lldpd"
+  # the kernel's NFLOG records, logged by an nft rule (test/engine/dissect/nflog.test.ts)
+  "nft:nftables"
 )
 missing=()
 for entry in "${need[@]}"; do

@@ -3,7 +3,14 @@
 // by the family; before, such a file was one "Unknown" data blob.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { craftedAgrees, tsharkSkip } from './compare';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { compareFile, craftedAgrees, tsharkSkip } from './compare';
+import { hasCommand, liveSkipReason } from '../../lib/env';
+import { withLivePair } from '../../lib/netns';
+import { exited, waitForOutput } from '../../lib/process';
+import { until } from '../../lib/tcpdump';
+import { parseCaptureBuffer } from '../../../main/engine/file/open';
 import { ascii, dnsQuery, ipv4, ipv6, tcp, udp } from './packets';
 
 const FIELDS = ['frame.protocols', 'frame.encap_type', 'nflog.family', 'nflog.version', 'nflog.res_id', 'nflog.tlv', 'nflog.tlv_length', 'nflog.tlv_type',
@@ -43,6 +50,8 @@ test('NFLOG: header, TLVs and the IPv4/IPv6 payload agree with tshark, odd TLVs 
     full,
     // IPv6 family, payload only
     [...hdr(10, 0), ...tlv(9, dns6)],
+    // an ICMP port unreachable quoting a datagram with a payload no port claims (data, as tshark)
+    [...hdr(2, 3), ...tlv(9, ipv4('198.18.0.2', '198.18.0.1', 1, [3, 3, 0, 0, 0, 0, 0, 0, ...ipv4('198.18.0.1', '198.18.0.2', 17, udp(50000, 9, ascii('nflog\n')))]))],
     // unknown family: the payload is data
     [...hdr(7, 1), ...tlv(9, [1, 2, 3])],
     // wrong-sized values fall back to tlv_value; an unknown type too; an empty prefix
@@ -62,4 +71,35 @@ test('NFLOG: header, TLVs and the IPv4/IPv6 payload agree with tshark, odd TLVs 
   assert.equal(r.theirs[0][0], 'nflog:ip:tcp');
   assert.equal(r.theirs[1][0], 'nflog:ipv6:udp:dns');
   assert.equal(r.theirs[0][FIELDS.indexOf('nflog.prefix')], 'drop: ');
+});
+
+const liveSkip = (): string | false => tsharkSkip() || liveSkipReason() || (['tcpdump', 'nft', 'ping', 'bash'].find((c) => !hasCommand(c)) ?? false);
+
+test('NFLOG live: what the kernel logs to tcpdump -i nflog:N agrees with tshark', { skip: liveSkip() }, async () => {
+  await withLivePair('xs-nflog-', async (pair, dir, daemons) => {
+    const ns = pair.clientNs;
+    const group = 7;
+    // log what the client sends to and receives from the server (nft's log group is NFLOG)
+    pair.exec(ns, ['nft', 'add', 'table', 'ip', 'xsnflog']);
+    for (const [chain, hook, match] of [['out', 'output', 'daddr'], ['in', 'input', 'saddr']]) {
+      pair.exec(ns, ['nft', 'add', 'chain', 'ip', 'xsnflog', chain, `{ type filter hook ${hook} priority 0; }`]);
+      pair.exec(ns, ['nft', 'add', 'rule', 'ip', 'xsnflog', chain, 'ip', match, pair.serverIp, 'log', 'group', String(group), 'prefix', `"xdpscope ${chain} "`]);
+    }
+    const path = join(dir, 'nflog.pcap');
+    const dump = pair.spawn(ns, ['tcpdump', '-Z', 'root', '-i', `nflog:${group}`, '-U', '-n', '-s', '0', '-w', path], { stdio: ['ignore', 'pipe', 'pipe'] });
+    daemons.push(dump);
+    await waitForOutput(dump, 'any', 'listening on', 20_000, 'tcpdump');
+    pair.exec(ns, ['ping', '-c', '2', '-i', '0.2', '-W', '2', pair.serverIp]);
+    // a datagram to a closed port: the server's ICMP error comes back quoting it
+    pair.exec(ns, ['bash', '-c', `echo nflog > /dev/udp/${pair.serverIp}/9`]);
+    const frames = (): number => { try { return parseCaptureBuffer(readFileSync(path)).packets.length; } catch { return 0; } };
+    await until(() => frames() >= 6, 'six NFLOG records (two pings each way, the datagram and its ICMP error)', 15_000);
+    dump.kill('SIGINT');
+    await exited(dump);
+    const r = compareFile(path, FIELDS);
+    console.log(`# nflog live: ${r.cells} cells over ${r.frames} frames compared with tshark, ${r.diffs.length} differ`);
+    assert.deepEqual([...new Set(r.diffs.map((x) => x.replace(/^\(subset\) /, '')))], []);
+    assert.ok(r.theirs.every((row) => row[0].startsWith('nflog:ip:')), r.theirs.map((row) => row[0]).join(' '));
+    assert.ok(r.theirs.some((row) => row[FIELDS.indexOf('nflog.prefix')] === 'xdpscope out '));
+  });
 });
