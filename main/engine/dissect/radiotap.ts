@@ -9,7 +9,7 @@
 import type { Ctx, FieldNode } from './context';
 import { declare, HEX8, HEX16, HEX32 } from './fields';
 import { dissectWlan } from './wlan';
-import { ranOut } from './ranout';
+import { ranOut, sentEnd } from './ranout';
 import type { State } from './state';
 import { LINKTYPE } from './tables';
 import { u16le, u32le } from './bytes';
@@ -133,6 +133,10 @@ declare('wlan_radio', '802.11 radio information', [
   ['wlan_radio.snr', 'int', 'Signal/noise ratio (dB)'],
   ['wlan_radio.timestamp', 'uint', 'TSF timestamp'],
   ['wlan_radio.a_mpdu_aggregate_id', 'uint', 'A-MPDU aggregate ID'],
+  ['wlan_radio.duration', 'uint', 'Duration'],
+  ['wlan_radio.preamble', 'uint', 'Preamble'],
+  ['wlan_radio.start_tsf', 'uint', 'start TSF'],
+  ['wlan_radio.end_tsf', 'uint', 'end TSF'],
 ]);
 
 /** HT rates (Mb/s) of MCS 0–7, one stream, long guard interval: 20 MHz, 40 MHz */
@@ -226,7 +230,8 @@ function dissectRadiotap(ctx: Ctx, st: State, off: number, end: number): void {
     if (w & 0x40000000) rtapNs = false;
   }
   if (radio.flags !== undefined && radio.flags & 0x10) fcs = true;
-  wlanRadio(ctx, radio);
+  // the PSDU's length as sent (FCS included): what the airtime estimate counts
+  wlanRadio(ctx, radio, sentEnd(ctx, end) - hend);
   if (hend < end || fcs) dissectWlan(ctx, st, hend, end, fcs, radio.flags !== undefined && (radio.flags & 0x20) !== 0);
 }
 
@@ -364,7 +369,7 @@ function channelOf(mhz: number): number {
 }
 
 /** 802.11 radio information, generated from radiotap as tshark's wlan_radio shows it */
-function wlanRadio(ctx: Ctx, r: Radio): void {
+function wlanRadio(ctx: Ctx, r: Radio, psdu: number): void {
   const l = ctx.layer('wlan_radio', 0, 0);
   const cf = r.chflags ?? 0;
   let phy = 0;
@@ -416,6 +421,21 @@ function wlanRadio(ctx: Ctx, r: Radio): void {
   if (r.dbmSignal !== undefined && r.dbmNoise !== undefined) ctx.gen(l, 'wlan_radio.snr', r.dbmSignal - r.dbmNoise);
   if (r.tsft !== undefined) ctx.gen(l, 'wlan_radio.timestamp', r.tsft);
   if (r.ampdu !== undefined) ctx.gen(l, 'wlan_radio.a_mpdu_aggregate_id', r.ampdu);
+  // airtime of the DSSS/CCK and OFDM PHYs (HT and VHT, with their A-MPDU accounting, are not estimated)
+  if ((phy === 4 || phy === 5 || phy === 6) && rate !== undefined && rate > 0 && psdu > 0) {
+    const dsss = phy === 4 || rate === 1 || rate === 2 || rate === 5.5 || rate === 11;
+    if (phy === 6 && dsss) return;
+    const preamble = dsss ? ((r.flags ?? 0) & 2 ? 96 : 192) : 20;
+    // OFDM: 16 service bits and 6 tail bits around the PSDU, in 4 µs symbols of rate × 4 bits
+    const duration = dsss ? preamble + Math.ceil((psdu * 8) / rate) : preamble + 4 * Math.ceil((16 + 8 * psdu + 6) / (rate * 4));
+    ctx.gen(l, 'wlan_radio.duration', duration);
+    ctx.gen(l, 'wlan_radio.preamble', preamble);
+    if (r.tsft !== undefined) {
+      // tshark takes the TSF as the frame's end
+      ctx.gen(l, 'wlan_radio.start_tsf', BigInt.asUintN(64, r.tsft - BigInt(duration)));
+      ctx.gen(l, 'wlan_radio.end_tsf', r.tsft);
+    }
+  }
 }
 
 LINKTYPE.add(127, dissectRadiotap);

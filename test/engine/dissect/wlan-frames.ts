@@ -132,6 +132,10 @@ export function radiotapFrames(): number[][] {
     [...radiotap([[1, 1, [0]], [3, 2, [...le16(5210), ...le16(0x0140)]], [5, 1, [190]], [21, 2, [...le16(0x0044), 0x04, 4, 0x91, 0, 0, 0, 0, 0, ...le16(0)]]]), ...qosV6],
     // data padding: a 26-byte QoS header padded to 28
     [...radiotap([[1, 1, [0x20]], [5, 1, [201]]]), ...data()[1].slice(0, 26), 0, 0, ...data()[1].slice(26)],
+    // 11g OFDM and 11b short preamble with a TSF: the airtime and its start
+    [...radiotap([[0, 8, le64(5000)], [1, 1, [0]], [2, 1, [48]], [3, 2, [...le16(2437), ...le16(0x00c0)]]]), ...data()[0]],
+    [...radiotap([[0, 8, le64(7000)], [1, 1, [0x12]], [2, 1, [22]], [3, 2, [...le16(2437), ...le16(0x00a0)]]]), ...bcn, ...fcs],
+    [...radiotap([[1, 1, [0x02]], [2, 1, [11]], [3, 2, [...le16(2412), ...le16(0x00a0)]]]), ...data()[0]],
     // bad FCS flagged, TX flags, data retries
     [...radiotap([[1, 1, [0x50]], [15, 2, le16(0x0008)], [17, 1, [3]]]), ...bcn, ...fcs],
     // a radiotap length past the frame
