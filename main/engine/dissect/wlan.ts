@@ -139,6 +139,18 @@ declare('wlan.mgt', 'IEEE 802.11 Wireless Management', [
   ['wlan.ht.capabilities', 'uint', 'HT Capabilities Info', HEX16],
   ['wlan.ht.ampduparam', 'uint', 'A-MPDU Parameters', HEX8],
   ['wlan.tag.oui', 'uint', 'OUI'],
+  ['wlan.erp_info', 'uint', 'ERP Information', HEX8],
+  ['wlan.ht.info.primarychannel', 'uint', 'Primary Channel'],
+  ['wlan.ht.info.delim1', 'uint', 'HT Information Subset (1 of 3)', HEX8],
+  ['wlan.extcap', 'uint', 'Extended Capabilities', HEX8],
+  ['wlan.vht.capabilities', 'uint', 'VHT Capabilities Info', HEX32],
+  ['wlan.vht.op.channelwidth', 'uint', 'Channel Width'],
+  ['wlan.ext_tag.number', 'uint', 'Element ID Extension'],
+  ['wlan.ext_tag.length', 'uint', 'Ext Tag length'],
+  ['wlan.qbss.scount', 'uint', 'Station Count'],
+  ['wlan.qbss.cu', 'uint', 'Channel Utilization'],
+  ['wlan.powercon.local', 'uint', 'Local Power Constraint'],
+  ['wlan.wfa.ie.type', 'uint', 'Type', HEX8],
   ['wlan.tag.vendor.oui.type', 'uint', 'Vendor Specific OUI Type'],
 ]);
 
@@ -505,7 +517,8 @@ function tags(ctx: Ctx, m: FieldNode, off: number, end: number): void {
     if (o + 2 > end) { ranOut(ctx, 'wlan.mgt', 'tag header cut short', o, 2); return; }
     const n = d[o], len = d[o + 1];
     ctx.add(m, 'wlan.tag.number', n, o, 1);
-    ctx.add(m, 'wlan.tag.length', len, o + 1, 1);
+    // an extension element's length is shown as wlan.ext_tag.length (less its extension id) instead
+    if (n !== 255) ctx.add(m, 'wlan.tag.length', len, o + 1, 1);
     const v = o + 2;
     if (v + len > end) {
       // a tag past what was sent: tshark's subtree item is longer than its parent
@@ -556,6 +569,31 @@ function element(ctx: Ctx, m: FieldNode, n: number, v: number, len: number): voi
       if (len < 3) return;
       ctx.add(m, 'wlan.tag.oui', oui(d, v), v, 3);
       if (len >= 4) ctx.add(m, 'wlan.tag.vendor.oui.type', d[v + 3], v + 3, 1);
+      // Microsoft/Wi-Fi Alliance elements (WPA, WMM, WPS) name their type again
+      if (len >= 4 && oui(d, v) === 0x0050f2) ctx.add(m, 'wlan.wfa.ie.type', d[v + 3], v + 3, 1);
+      return;
+    case 42: if (len >= 1) ctx.add(m, 'wlan.erp_info', d[v], v, 1); return;
+    case 61:
+      if (len !== 22) return;
+      ctx.add(m, 'wlan.ht.info.primarychannel', d[v], v, 1);
+      ctx.add(m, 'wlan.ht.info.delim1', d[v + 1], v + 1, 1);
+      return;
+    case 127:
+      for (let i = 0; i < len; i++) ctx.add(m, 'wlan.extcap', d[v + i], v + i, 1);
+      return;
+    case 191: if (len === 12) ctx.add(m, 'wlan.vht.capabilities', u32le(d, v), v, 4); return;
+    case 192: if (len === 5) ctx.add(m, 'wlan.vht.op.channelwidth', d[v], v, 1); return;
+    case 255:
+      if (len < 1) { ctx.add(m, 'wlan.tag.length', len, v - 1, 1); return; }
+      ctx.add(m, 'wlan.ext_tag.number', d[v], v, 1);
+      ctx.add(m, 'wlan.ext_tag.length', len - 1, v - 1, 1);
+      return;
+    case 11:
+      if (len !== 5) return;
+      ctx.add(m, 'wlan.qbss.scount', u16le(d, v), v, 2);
+      ctx.add(m, 'wlan.qbss.cu', d[v + 2], v + 2, 1);
+      return;
+    case 32: if (len === 1) ctx.add(m, 'wlan.powercon.local', d[v], v, 1);
   }
 }
 

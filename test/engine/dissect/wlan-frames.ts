@@ -52,6 +52,20 @@ const extRates = tag(50, [0x30, 0x48, 0x60, 0x6c]);
 
 const fixedBeacon = [...le64(0x1122334455), ...le16(100), ...le16(0x0431)];
 
+const erp = tag(42, [0x04]);
+const htop = tag(61, [6, 0x05, ...Array<number>(20).fill(0)]);
+const extcap = tag(127, [0x04, 0x00, 0x08, 0x00, 0x00, 0x00, 0x00, 0x40]);
+const vhtcap = tag(191, [0x91, 0x59, 0x82, 0x0f, 0xea, 0xff, 0, 0, 0xea, 0xff, 0, 0]);
+const vhtop = tag(192, [1, 42, 0, 0, 0]);
+const qbss = tag(11, [3, 0, 40, 0, 0]);
+const powercon = tag(32, [3]);
+const extElem = tag(255, [200, 1, 2]);
+const wpa = tag(221, [0x00, 0x50, 0xf2, 0x01, 1, 0, 0x00, 0x50, 0xf2, 0x02, 1, 0, 0x00, 0x50, 0xf2, 0x02, 1, 0, 0x00, 0x50, 0xf2, 0x02]);
+
+/** a beacon with the elements a current AP sends */
+export const richBeacon = (): number[] => [...mac(0, 8, 0, [BCAST, AP, AP], 0x5a2), ...fixedBeacon, ...ssid('lab net'), ...rates, ...ds(36), ...tim, ...qbss, ...powercon,
+  ...erp, ...htcap, ...htop, ...extcap, ...vhtcap, ...vhtop, ...extElem, ...wpa, ...vendor];
+
 export const beacon = (name: string): number[] => [...mac(0, 8, 0, [BCAST, AP, AP], 0x5a1), ...fixedBeacon, ...ssid(name), ...rates, ...ds(6), ...tim, ...country, ...rsn, ...htcap, ...extRates, ...vendor];
 
 /** management frames: probe request/response, auth, (re)assoc, deauth, disassoc, action */
@@ -107,6 +121,9 @@ export function data(): number[][] {
     [...mac(2, 0, 0x42, [STA, AP, GW], 106), 0x01, 0x00, 0x00, 0x20, 0x00, 0x00, 0x00, 0x00, ...Array<number>(24).fill(0x33)],
     // ARP over SNAP, retry flag
     [...mac(2, 0, 0x09, [AP, STA, BCAST], 107), ...snap(0x0806, [0, 1, 8, 0, 6, 4, 0, 1, ...STA, 198, 18, 0, 10, 0, 0, 0, 0, 0, 0, 198, 18, 0, 1])],
+    // EAPOL key (4-way handshake message 1) from the AP
+    [...mac(2, 8, 0x02, [STA, AP, AP], 110), ...le16(0x0007), ...snap(0x888e, [2, 3, 0, 95, 2, 0x00, 0x8a, 0, 16, 0, 0, 0, 0, 0, 0, 0, 1, ...Array<number>(32).fill(0x11),
+      ...Array<number>(16).fill(0), ...Array<number>(8).fill(0), ...Array<number>(8).fill(0), ...Array<number>(16).fill(0), 0, 0])],
     // ad hoc (no DS bits), then QoS data with an HT control field (+HTC/order)
     [...mac(2, 0, 0x00, [STA, GW, AP], 108), ...snap(0x0800, dnsV4)],
     [...mac(2, 8, 0x82, [STA, AP, GW], 109), ...le16(0x0006), 0, 0, 0, 0, ...snap(0x0800, dnsV4)],

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { craftedAgrees, tsharkSkip } from './compare';
-import { beacon, control, data, management, radiotapFrames } from './wlan-frames';
+import { beacon, control, data, management, radiotapFrames, richBeacon } from './wlan-frames';
 
 const COLS = ['frame.protocols', 'frame.encap_type', '_ws.col.Protocol', '_ws.col.Info', '_ws.malformed'];
 const MAC = ['wlan.fc.type_subtype', 'wlan.fc', 'wlan.fc.version', 'wlan.fc.type', 'wlan.fc.subtype', 'wlan.flags', 'wlan.fc.ds', 'wlan.fc.tods', 'wlan.fc.fromds',
@@ -14,7 +14,7 @@ const MAC = ['wlan.fc.type_subtype', 'wlan.fc', 'wlan.fc.version', 'wlan.fc.type
   'wlan.da', 'wlan.sa', 'wlan.bssid', 'wlan.staa', 'wlan.addr', 'wlan.frag', 'wlan.seq', 'wlan.qos', 'wlan.qos.tid', 'wlan.qos.priority', 'wlan.qos.eosp',
   'wlan.qos.bit4', 'wlan.qos.ack', 'wlan.qos.amsdupresent', 'wlan.ba.control', 'wlan.ba.control.ackpolicy', 'wlan.ba.control.ba_type', 'wlan.ba.basic.tidinfo',
   'wlan.fixed.ssc', 'wlan.fixed.ssc.sequence', 'wlan.fixed.ssc.fragment', 'wlan.ba.bm', 'wlan.ccmp.extiv', 'wlan.tkip.extiv', 'wlan.wep.iv', 'wlan.wep.key',
-  'wlan.wep.icv', 'wlan.fcs', 'wlan.fcs.status', 'data.len', 'llc.type', 'ip.src', 'ipv6.dst', 'tcp.dstport', 'dns.qry.name', 'arp.opcode'];
+  'wlan.wep.icv', 'wlan.fcs', 'wlan.fcs.status', 'data.len', 'llc.type', 'ip.src', 'ipv6.dst', 'tcp.dstport', 'dns.qry.name', 'arp.opcode', 'eapol.type', 'wlan_rsna_eapol.keydes.msgnr'];
 const MGT = ['wlan.fixed.timestamp', 'wlan.fixed.beacon', 'wlan.fixed.capabilities', 'wlan.fixed.capabilities.ess', 'wlan.fixed.capabilities.ibss',
   'wlan.fixed.capabilities.privacy', 'wlan.fixed.capabilities.short_preamble', 'wlan.fixed.capabilities.short_slot_time', 'wlan.fixed.auth.alg',
   'wlan.fixed.auth_seq', 'wlan.fixed.status_code', 'wlan.fixed.reason_code', 'wlan.fixed.listen_ival', 'wlan.fixed.aid', 'wlan.fixed.current_ap',
@@ -25,16 +25,18 @@ const MGT = ['wlan.fixed.timestamp', 'wlan.fixed.beacon', 'wlan.fixed.capabiliti
   'wlan.extended_supported_rates', 'wlan.ds.current_channel', 'wlan.tim.dtim_count', 'wlan.tim.dtim_period', 'wlan.tim.bmapctl',
   'wlan.tim.partial_virtual_bitmap', 'wlan.country_info.code', 'wlan.country_info.environment', 'wlan.rsn.version', 'wlan.rsn.gcs.oui', 'wlan.rsn.gcs.type',
   'wlan.rsn.pcs.count', 'wlan.rsn.pcs.oui', 'wlan.rsn.pcs.type', 'wlan.rsn.akms.count', 'wlan.rsn.akms.oui', 'wlan.rsn.akms.type', 'wlan.rsn.capabilities',
-  'wlan.ht.capabilities', 'wlan.ht.ampduparam', 'wlan.tag.oui', 'wlan.tag.vendor.oui.type'];
+  'wlan.ht.capabilities', 'wlan.ht.ampduparam', 'wlan.tag.oui', 'wlan.tag.vendor.oui.type', 'wlan.erp_info', 'wlan.ht.info.primarychannel',
+  'wlan.ht.info.delim1', 'wlan.extcap', 'wlan.vht.capabilities', 'wlan.vht.op.channelwidth', 'wlan.ext_tag.number', 'wlan.ext_tag.length', 'wlan.qbss.scount',
+  'wlan.qbss.cu', 'wlan.powercon.local', 'wlan.wfa.ie.type'];
 
-const frames80211 = (): number[][] => [beacon('lab net'), beacon('tab\there\\'), ...management(), ...control(), ...data()];
+const frames80211 = (): number[][] => [beacon('lab net'), beacon('tab\there\\'), ...management(), ...control(), ...data(), richBeacon()];
 
 test('802.11: management, control, data and protected frames agree with tshark', { skip: tsharkSkip() }, () => {
   const all = frames80211();
   const cuts = [all[0].slice(0, 1), all[0].slice(0, 20), all[0].slice(0, 30), all[0].slice(0, 40), all[0].slice(0, 45), all[3].slice(0, 25), all[27].slice(0, 27), all[13].slice(0, 28)];
   const r = craftedAgrees('wlan', [...all, ...cuts], [...COLS, ...MAC], { seed: ['wlan', 105], linkType: 105, damageFrom: 0 });
   assert.equal(r.theirs[0][2], '802.11');
-  const m = craftedAgrees('wlan-mgt', [...all.slice(0, 18), ...cuts], [...COLS, ...MGT], { seed: ['wlan-mgt', 105], linkType: 105, damageFrom: 0 });
+  const m = craftedAgrees('wlan-mgt', [...all.slice(0, 18), all[all.length - 1], ...cuts], [...COLS, ...MGT], { seed: ['wlan-mgt', 105], linkType: 105, damageFrom: 0 });
   assert.ok(m.frames > 10);
   assert.equal(r.theirs[2][3], 'Probe Request, SN=17, FN=0, Flags=........, SSID=Wildcard (Broadcast)');
   assert.equal(r.theirs[24][0], 'wlan:llc:ip:udp:dns');
