@@ -45,7 +45,7 @@ const LT_ETHERNET = LinkType.ETHERNET, LT_SLL = LinkType.LINUX_SLL, LT_SLL2 = Li
   LT_IPV4 = LinkType.IPV4, LT_IPV6 = LinkType.IPV6, LT_NULL = LinkType.NULL, LT_LOOP = LinkType.LOOP;
 /** DLT_RAW's numbers on some BSDs, written by old tools into pcap headers */
 const LT_RAW_12 = 12, LT_RAW_14 = 14;
-const LT_NFLOG = 239, LT_80211 = 105, LT_RADIOTAP = 127, LT_PPP = 9, LT_PPP_HDLC = 50, LT_CHDLC = 104;
+const LT_NFLOG = 239, LT_80211 = 105, LT_RADIOTAP = 127, LT_PPP = 9, LT_PPP_HDLC = 50, LT_CHDLC = 104, LT_IPNET = 226;
 const FIELD_ETH = 'eth.type', FIELD_VLAN = 'vlan.etype', FIELD_SLL = 'sll.etype';
 const IPV6_EXT = new Set([0, 43, 60, 51, 135, 139, 140]);
 
@@ -92,6 +92,8 @@ function otherLink(h: HeaderOffsets, b: Uint8Array, lt: number): void {
   else if (lt === LT_RADIOTAP && b.length >= 8) wlan(h, b, b[2] | (b[3] << 8), radiotapDatapad(b));
   else if (lt === LT_PPP || lt === LT_PPP_HDLC) ppp(h, b);
   else if (lt === LT_CHDLC && b.length >= 4) ethertype(h, b, u16(b, 2), 4, 'chdlc.protocol');
+  // IPNET: a 24-byte header, IPv4 or IPv6 by the Solaris family (2, 26)
+  else if (lt === LT_IPNET && b.length >= 24 && (b[1] === 2 || b[1] === 26)) ip(h, b, b[1] === 2 ? 4 : 6, 24, true);
 }
 
 /** PPP in HDLC-like framing: address/control when there, the protocol (compressed or not), IPv4 0x21 or IPv6 0x57 (tunnel.ts) */

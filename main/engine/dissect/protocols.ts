@@ -79,3 +79,4 @@ import './nflog';
 import './wlan';
 import './radiotap';
 import './ppp';
+import './ipnet';

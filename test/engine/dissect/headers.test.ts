@@ -101,3 +101,8 @@ test('the header walker finds IP behind PPP and Cisco HDLC as the dissector does
   assert.equal(walkerAgrees(50, pppFrames()), 2);
   assert.equal(walkerAgrees(104, chdlcFrames()), 2);
 });
+
+test('the header walker finds IP behind IPNET as the dissector does', () => {
+  const hdr = (family: number): number[] => [1, family, 0, 0, ...Array<number>(20).fill(0)];
+  assert.equal(walkerAgrees(226, [[...hdr(2), ...v4udp], [...hdr(26), ...v6tcp], [...hdr(9), ...v4udp], hdr(2).slice(0, 20)]), 2);
+});
