@@ -80,3 +80,4 @@ import './wlan';
 import './radiotap';
 import './ppp';
 import './ipnet';
+import './usb';
