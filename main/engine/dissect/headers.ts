@@ -114,7 +114,9 @@ function wlan(h: HeaderOffsets, b: Uint8Array, off: number, datapad = false): vo
   if (((fc0 >> 2) & 3) !== 2 || fc0 & 0x40 || flags & 0x40) return;
   const qos = (fc0 & 0x80) !== 0;
   const hdr = 24 + ((flags & 3) === 3 ? 6 : 0) + (qos ? 2 : 0) + (qos && flags & 0x80 ? 4 : 0);
-  snap(h, b, off + (datapad ? (hdr + 3) & ~3 : hdr));
+  // an A-MSDU (QoS bit 7, not WDS): the first subframe's MSDU follows its 14-byte header
+  const amsdu = qos && (fc0 & 0x40) === 0 && (flags & 3) !== 3 && off + 26 <= b.length && (b[off + 24] & 0x80) !== 0;
+  snap(h, b, off + (datapad ? (hdr + 3) & ~3 : hdr) + (amsdu ? 14 : 0));
 }
 
 /** radiotap's data-padding flag: the flags field follows the presence words (and TSFT, 8-aligned, when present) */

@@ -88,6 +88,11 @@ declare('wlan', 'IEEE 802.11 wireless LAN', [
   ['wlan.fcs.status', 'uint', 'FCS Status', { valueNames: { 0: 'Bad', 1: 'Good', 2: 'Unverified' } }],
 ]);
 
+declare('wlan_aggregate', 'IEEE 802.11 Aggregate MSDU', [
+  ['wlan_aggregate.a_mdsu.subframe', 'none', 'A-MSDU Subframe'],
+  ['wlan_aggregate.a_mdsu.length', 'uint', 'A-MSDU Length'],
+]);
+
 declare('wlan.mgt', 'IEEE 802.11 Wireless Management', [
   ['wlan.fixed.timestamp', 'uint', 'Timestamp'],
   ['wlan.fixed.beacon', 'uint', 'Beacon Interval'],
@@ -235,6 +240,8 @@ export function dissectWlan(ctx: Ctx, st: State, off: number, end: number, fcs: 
   const sc = u16le(d, off + 22);
   const seq = sc >> 4, frag = sc & 15;
   const ds = flags & 3;
+  // QoS data with a body whose QoS control says A-MSDU (read here: it changes which addresses are shown)
+  const amsdu = type === 2 && (subtype & 12) === 8 && ds !== 3 && off + 26 <= end && (d[off + 24] & 0x80) !== 0;
   if (type === 0) {
     addr('wlan.da', a1, 'wlan.ra');
     addr('wlan.sa', a2, 'wlan.ta');
@@ -244,11 +251,14 @@ export function dissectWlan(ctx: Ctx, st: State, off: number, end: number, fcs: 
     addr('wlan.da', a1, 'wlan.ra'); addr('wlan.sa', a2, 'wlan.ta'); addr('wlan.bssid', a3);
     dst(ctx, a1); src(ctx, a2);
   } else if (ds === 1) {
-    addr('wlan.bssid', a1, 'wlan.ra'); addr('wlan.sa', a2, 'wlan.ta'); addr('wlan.da', a3);
+    addr('wlan.bssid', a1, 'wlan.ra'); addr('wlan.sa', a2, 'wlan.ta');
+    // an A-MSDU's third address is not the final one: its subframes carry DA and SA
+    if (!amsdu) addr('wlan.da', a3);
     ctx.hidden('wlan.staa', d.subarray(a2, a2 + 6), a2, 6);
     dst(ctx, a3); src(ctx, a2);
   } else if (ds === 2) {
-    addr('wlan.da', a1, 'wlan.ra'); addr('wlan.bssid', a2, 'wlan.ta'); addr('wlan.sa', a3);
+    addr('wlan.da', a1, 'wlan.ra'); addr('wlan.bssid', a2, 'wlan.ta');
+    if (!amsdu) addr('wlan.sa', a3);
     ctx.hidden('wlan.staa', d.subarray(a1, a1 + 6), a1, 6);
     dst(ctx, a1); src(ctx, a3);
   } else {
@@ -279,8 +289,42 @@ export function dissectWlan(ctx: Ctx, st: State, off: number, end: number, fcs: 
   // data: subtypes with bit 2 set carry no body
   if (subtype & 4) { fcsField(ctx, l, fcs, end); return; }
   if (flags & 0x40) { protectedBody(ctx, l, o, end); fcsField(ctx, l, fcs, end); return; }
+  if (amsdu) { aggregate(ctx, st, o, end); fcsField(ctx, l, fcs, end); return; }
   if (o < end) dissectLlc(ctx, st, o, end);
   fcsField(ctx, l, fcs, end);
+}
+
+/** A-MSDU subframes: DA, SA, a big-endian length, the MSDU (LLC), padding to 4 bytes but after the last */
+function aggregate(ctx: Ctx, st: State, off: number, end: number): void {
+  const d = ctx.d;
+  // a top-level tree item in tshark, but not a protocol of frame.protocols
+  const l = ctx.layer('wlan_aggregate', off, end - off);
+  ctx.protocols.pop();
+  let o = off;
+  // each subframe takes at least its 14-byte header: the loop ends within the frame
+  while (o < end) {
+    if (o + 14 > end) { ranOut(ctx, 'wlan_aggregate', 'A-MSDU subframe header cut short', o, 14); return; }
+    const len = (d[o + 12] << 8) | d[o + 13];
+    const sf = ctx.add(l, 'wlan_aggregate.a_mdsu.subframe', null, o, Math.min(14 + len, end - o));
+    ctx.sub(sf, 'wlan.da', d.subarray(o, o + 6), o, 6);
+    ctx.sub(sf, 'wlan.sa', d.subarray(o + 6, o + 12), o + 6, 6);
+    ctx.sub(sf, 'wlan_aggregate.a_mdsu.length', len, o + 12, 2);
+    const msdu = o + 14;
+    if (msdu + len > end) {
+      if (ctx.pkt.capLen < ctx.pkt.origLen) { ranOut(ctx, 'wlan_aggregate', `A-MSDU subframe of ${len} bytes past the frame`, msdu, len); return; }
+      // tshark decodes what is there, then marks the subframe longer than the frame
+      if (msdu < end) dissectLlc(ctx, st, msdu, end);
+      const info = typeof ctx.info === 'function' ? ctx.info() : ctx.info;
+      ctx.malformedAt('wlan_aggregate', `A-MSDU subframe of ${len} bytes runs past the frame`, msdu, end - msdu);
+      ctx.info = `${info}[Malformed Packet: length of contained item exceeds length of containing item]`;
+      return;
+    }
+    if (len > 0) dissectLlc(ctx, st, msdu, msdu + len);
+    o = msdu + len;
+    const pad = (4 - ((o - off) % 4)) % 4;
+    if (o + pad >= end) break;
+    o += pad;
+  }
 }
 
 function dst(ctx: Ctx, o: number): void {

@@ -108,6 +108,12 @@ const snap = (type: number, payload: number[]): number[] => [0xaa, 0xaa, 0x03, 0
 const dnsV4 = ipv4('198.18.0.10', '198.18.0.1', 17, udp(53001, 53, dnsQuery(0x4242, 'wifi.example')));
 const synV6 = ipv6(6, tcp(40001, 443, 1, 0, 0x02));
 
+const amsduSub = (da: number[], sa: number[], msdu: number[], last: boolean): number[] => {
+  const s = [...da, ...sa, msdu.length >> 8, msdu.length & 255, ...msdu];
+  while (!last && s.length % 4) s.push(0);
+  return s;
+};
+
 /** data frames: to/from DS, QoS, WDS, null, protected, and an ARP */
 export function data(): number[][] {
   return [
@@ -124,6 +130,11 @@ export function data(): number[][] {
     // EAPOL key (4-way handshake message 1) from the AP
     [...mac(2, 8, 0x02, [STA, AP, AP], 110), ...le16(0x0007), ...snap(0x888e, [2, 3, 0, 95, 2, 0x00, 0x8a, 0, 16, 0, 0, 0, 0, 0, 0, 0, 1, ...Array<number>(32).fill(0x11),
       ...Array<number>(16).fill(0), ...Array<number>(8).fill(0), ...Array<number>(8).fill(0), ...Array<number>(16).fill(0), 0, 0])],
+    // A-MSDUs from the AP and to it: two subframes (the first padded to 4 bytes), then one cut in its header (not in its
+    // MSDU: tshark then decodes the MSDU as cut by a snap length, which our dissectors only know of a whole frame)
+    [...mac(2, 8, 0x02, [STA, AP, AP], 111), ...le16(0x0080), ...amsduSub(STA, GW, snap(0x0800, dnsV4), false), ...amsduSub(STA, GW, snap(0x86dd, synV6), true)],
+    [...mac(2, 8, 0x01, [AP, STA, AP], 112), ...le16(0x0080), ...amsduSub(GW, STA, snap(0x0800, dnsV4), true)],
+    [...mac(2, 8, 0x02, [STA, AP, AP], 113), ...le16(0x0080), ...amsduSub(STA, GW, snap(0x0800, dnsV4), false).slice(0, 10)],
     // ad hoc (no DS bits), then QoS data with an HT control field (+HTC/order)
     [...mac(2, 0, 0x00, [STA, GW, AP], 108), ...snap(0x0800, dnsV4)],
     [...mac(2, 8, 0x82, [STA, AP, GW], 109), ...le16(0x0006), 0, 0, 0, 0, ...snap(0x0800, dnsV4)],
