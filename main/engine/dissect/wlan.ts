@@ -70,7 +70,8 @@ declare('wlan', 'IEEE 802.11 wireless LAN', [
   ['wlan.qos.txop_dur_req', 'uint', 'TXOP Duration Requested'],
   ['wlan.qos.queue_size', 'uint', 'Queue Size'],
   ['wlan.qos.txop_limit', 'uint', 'TXOP Limit'],
-  ['wlan.qos.ps_buf_state', 'uint', 'QAP PS Buffer State', HEX8],
+  ['wlan.qos.ps_buf_state', 'uint', 'QAP PS Buffer State', HEX16],
+  ['wlan.qos.buf_state_indicated', 'bool', 'Buffer State Indicated'],
   ['wlan.ba.control', 'uint', 'Block Ack Request (BAR) Control', HEX16],
   ['wlan.ba.control.ackpolicy', 'bool', 'BAR Ack Policy'],
   ['wlan.ba.control.ba_type', 'uint', 'BA Type', HEX16],
@@ -364,6 +365,11 @@ function qos(ctx: Ctx, l: FieldNode, d: Uint8Array, o: number, ds: number, subty
   else ctx.sub(f, 'wlan.qos.bit4', (q & 0x10) !== 0, o, 2);
   ctx.sub(f, 'wlan.qos.ack', (q >> 5) & 3, o, 2);
   if ((subtype & 4) === 0) ctx.sub(f, 'wlan.qos.amsdupresent', (q & 0x80) !== 0, o, 2);
+  // the high byte: an AP's power-save buffer state; a station's TXOP request, or its queue size when bit 4 is set
+  if (ds === 2) {
+    ctx.sub(f, 'wlan.qos.ps_buf_state', q >> 8, o, 2);
+    ctx.sub(f, 'wlan.qos.buf_state_indicated', (q & 0x200) !== 0, o, 2);
+  } else ctx.sub(f, q & 0x10 ? 'wlan.qos.queue_size' : 'wlan.qos.txop_dur_req', q >> 8, o, 2);
 }
 
 function blockAck(ctx: Ctx, l: FieldNode, isBa: boolean, o: number, end: number): void {

@@ -122,6 +122,8 @@ export function data(): number[][] {
     [...mac(2, 0, 0x03, [AP, STA, GW, STA], 102), ...snap(0x0800, dnsV4)],
     [...mac(2, 4, 0x11, [AP, STA, AP], 103)],
     [...mac(2, 12, 0x01, [AP, STA, AP], 104), ...le16(0x0000)],
+    [...mac(2, 12, 0x01, [AP, STA, AP], 114), ...le16(0x2a16)],
+    [...mac(2, 12, 0x02, [STA, AP, AP], 115), ...le16(0x0335)],
     // protected (CCMP header, then ciphertext and MIC)
     [...mac(2, 8, 0x41, [AP, STA, GW], 105), ...le16(0x0000), 0x01, 0x00, 0x00, 0x20, 0x00, 0x00, 0x00, 0x00, ...Array<number>(40).fill(0x5c)],
     [...mac(2, 0, 0x42, [STA, AP, GW], 106), 0x01, 0x00, 0x00, 0x20, 0x00, 0x00, 0x00, 0x00, ...Array<number>(24).fill(0x33)],

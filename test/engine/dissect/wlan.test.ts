@@ -15,7 +15,7 @@ const MAC = ['wlan.fc.type_subtype', 'wlan.fc', 'wlan.fc.version', 'wlan.fc.type
   'wlan.qos.bit4', 'wlan.qos.ack', 'wlan.qos.amsdupresent', 'wlan.ba.control', 'wlan.ba.control.ackpolicy', 'wlan.ba.control.ba_type', 'wlan.ba.basic.tidinfo',
   'wlan.fixed.ssc', 'wlan.fixed.ssc.sequence', 'wlan.fixed.ssc.fragment', 'wlan.ba.bm', 'wlan.ccmp.extiv', 'wlan.tkip.extiv', 'wlan.wep.iv', 'wlan.wep.key',
   'wlan.wep.icv', 'wlan.fcs', 'wlan.fcs.status', 'data.len', 'llc.type', 'ip.src', 'ipv6.dst', 'tcp.dstport', 'dns.qry.name', 'arp.opcode', 'eapol.type', 'wlan_rsna_eapol.keydes.msgnr',
-  'wlan_aggregate.a_mdsu.length'];
+  'wlan_aggregate.a_mdsu.length', 'wlan.qos.txop_dur_req', 'wlan.qos.queue_size', 'wlan.qos.ps_buf_state', 'wlan.qos.buf_state_indicated', 'wlan.qos.txop_limit'];
 const MGT = ['wlan.fixed.timestamp', 'wlan.fixed.beacon', 'wlan.fixed.capabilities', 'wlan.fixed.capabilities.ess', 'wlan.fixed.capabilities.ibss',
   'wlan.fixed.capabilities.privacy', 'wlan.fixed.capabilities.short_preamble', 'wlan.fixed.capabilities.short_slot_time', 'wlan.fixed.auth.alg',
   'wlan.fixed.auth_seq', 'wlan.fixed.status_code', 'wlan.fixed.reason_code', 'wlan.fixed.listen_ival', 'wlan.fixed.aid', 'wlan.fixed.current_ap',
