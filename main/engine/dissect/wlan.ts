@@ -232,8 +232,9 @@ export function dissectWlan(ctx: Ctx, st: State, off: number, end: number, fcs: 
     return;
   }
   if (off + 24 > end) {
-    // tshark shows the receiver before it reads the sequence control
-    if (off + 10 <= end) addr('wlan.ra', off + 4);
+    // tshark shows the receiver before it reads the sequence control, and sets the address columns
+    if (off + 10 <= end) { addr('wlan.ra', off + 4); dst(ctx, off + 4); }
+    if (off + 16 <= end) src(ctx, off + 10);
     ranOut(ctx, 'wlan', `802.11 header cut short (${end - off} of 24 bytes)`, off, 24);
     return;
   }
