@@ -4,7 +4,7 @@
 // CHAP (RFC 1334/1994). The PPP header itself is tunnel.ts's dissectPpp
 // (GRE and PPPoE carry it too). As packet-ppp.c and packet-chdlc.c in
 // tshark 4.0.
-import type { Ctx, FieldNode } from './context';
+import { ADDR_TEXT, type Ctx, type FieldNode } from './context';
 import { declare, HEX8, HEX16, HEX32 } from './fields';
 import { dissectData } from './data';
 import { dissectPpp } from './tunnel';
@@ -310,6 +310,11 @@ PPP_PROTOCOL.add(0x8021, (ctx, st, off, end) => controlProtocol(IPCP, ctx, st, o
 PPP_PROTOCOL.add(0x8057, (ctx, st, off, end) => controlProtocol(IPV6CP, ctx, st, off, end));
 PPP_PROTOCOL.add(0xc023, dissectPap);
 PPP_PROTOCOL.add(0xc223, dissectChap);
-LINKTYPE.add(9, (ctx, st, off, end) => dissectPpp(ctx, st, off, end));
-LINKTYPE.add(50, (ctx, st, off, end) => dissectPpp(ctx, st, off, end));
-LINKTYPE.add(104, dissectChdlc);
+/** a point-to-point link: which end sent a frame is unknown, tshark's columns say N/A (until IP names the hosts) */
+function pointToPoint(ctx: Ctx): void {
+  if (ctx.d === ctx.pkt.data) { ctx.srcKind = ADDR_TEXT; ctx.src = 'N/A'; ctx.dstKind = ADDR_TEXT; ctx.dst = 'N/A'; }
+}
+
+LINKTYPE.add(9, (ctx, st, off, end) => { pointToPoint(ctx); dissectPpp(ctx, st, off, end); });
+LINKTYPE.add(50, (ctx, st, off, end) => { pointToPoint(ctx); dissectPpp(ctx, st, off, end); });
+LINKTYPE.add(104, (ctx, st, off, end) => { pointToPoint(ctx); dissectChdlc(ctx, st, off, end); });

@@ -7,7 +7,7 @@
 // in tshark 4.0, with the header in the capturing host's (little-endian)
 // byte order. Descriptors in control responses and class protocols (HID,
 // mass storage…) are not decoded.
-import type { Ctx, FieldNode } from './context';
+import { ADDR_TEXT, type Ctx, type FieldNode } from './context';
 import { declare, HEX8, HEX16, HEX32 } from './fields';
 import { ranOut } from './ranout';
 import type { State } from './state';
@@ -103,6 +103,7 @@ function dissectUsb(ctx: Ctx, st: State, off: number, end: number, hlen: 48 | 64
   // tshark's usb.src/usb.dst: the host, and bus.device.endpoint
   const devAddr = `${bus}.${dev}.${ep & 0x7f}`;
   const [src, dst] = submit ? ['host', devAddr] : [devAddr, 'host'];
+  if (ctx.d === ctx.pkt.data) { ctx.srcKind = ADDR_TEXT; ctx.src = src; ctx.dstKind = ADDR_TEXT; ctx.dst = dst; }
   ctx.add(l, 'usb.src', src, off, 0).generated = true;
   ctx.add(l, 'usb.dst', dst, off, 0).generated = true;
   ctx.hidden('usb.addr', src, off, 0);

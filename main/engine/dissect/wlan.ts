@@ -7,7 +7,9 @@
 // one. As packet-ieee80211.c in tshark 4.0; its Info line ("Beacon frame,
 // SN=…, FN=…, Flags=…, BI=…, SSID=…").
 import type { Ctx, FieldNode } from './context';
-import { ADDR_ETHER } from './context';
+import { ADDR_ETHER, ADDR_TEXT } from './context';
+import { etherToString } from './addr';
+import { macResolved } from '../enrich/manuf';
 import { declare, HEX8, HEX16, HEX32 } from './fields';
 import { dissectData } from './data';
 import { dissectLlc } from './llc';
@@ -215,16 +217,17 @@ export function dissectWlan(ctx: Ctx, st: State, off: number, end: number, fcs: 
     if (!ok(10)) return;
     if (ts === 0x1a) { addr('wlan.bssid', off + 4, 'wlan.ra'); }
     else addr('wlan.ra', off + 4);
-    dst(ctx, off + 4);
+    // tshark's columns name a control frame's addresses with their role
+    roleColumn(ctx, false, off + 4, ts === 0x1a ? 'BSSID' : 'RA');
     const hasTa = ts === 0x18 || ts === 0x19 || ts === 0x1a || ts === 0x1b || ts === 0x14 || ts === 0x15 || ts === 0x12 || ts === 0x13;
     if (hasTa) {
       if (!ok(16)) return;
       addr('wlan.ta', off + 10);
-      src(ctx, off + 10);
+      roleColumn(ctx, true, off + 10, 'TA');
     } else if (ts === 0x1e || ts === 0x1f) {
       if (!ok(16)) return;
       addr('wlan.bssid', off + 10);
-      src(ctx, off + 10);
+      roleColumn(ctx, true, off + 10, 'BSSID');
     }
     ctx.info = `${name}, Flags=${flagText}`;
     if (ts === 0x18 || ts === 0x19) blockAck(ctx, l, ts === 0x19, off + 16, end);
@@ -255,14 +258,14 @@ export function dissectWlan(ctx: Ctx, st: State, off: number, end: number, fcs: 
   } else if (ds === 1) {
     addr('wlan.bssid', a1, 'wlan.ra'); addr('wlan.sa', a2, 'wlan.ta');
     // an A-MSDU's third address is not the final one: its subframes carry DA and SA
-    if (!amsdu) addr('wlan.da', a3);
+    if (!amsdu) { addr('wlan.da', a3); dst(ctx, a3); }
     ctx.hidden('wlan.staa', d.subarray(a2, a2 + 6), a2, 6);
-    dst(ctx, a3); src(ctx, a2);
+    src(ctx, a2);
   } else if (ds === 2) {
     addr('wlan.da', a1, 'wlan.ra'); addr('wlan.bssid', a2, 'wlan.ta');
-    if (!amsdu) addr('wlan.sa', a3);
+    if (!amsdu) { addr('wlan.sa', a3); src(ctx, a3); }
     ctx.hidden('wlan.staa', d.subarray(a1, a1 + 6), a1, 6);
-    dst(ctx, a1); src(ctx, a3);
+    dst(ctx, a1);
   } else {
     if (!ok(30)) return;
     // tshark lists the fourth address (SA) before the third (DA) in wlan.addr
@@ -327,6 +330,15 @@ function aggregate(ctx: Ctx, st: State, off: number, end: number): void {
     if (o + pad >= end) break;
     o += pad;
   }
+}
+
+/** a Source (`source`) or Destination column as tshark's 802.11 control frames show it: "name (mac) (TA)" */
+function roleColumn(ctx: Ctx, source: boolean, o: number, role: string): void {
+  if (ctx.d !== ctx.pkt.data) return;
+  const a = ctx.d.subarray(o, o + 6);
+  const t = etherToString(a);
+  const text = `${macResolved(a, t)} (${t}) (${role})`;
+  if (source) { ctx.srcKind = ADDR_TEXT; ctx.src = text; } else { ctx.dstKind = ADDR_TEXT; ctx.dst = text; }
 }
 
 function dst(ctx: Ctx, o: number): void {

@@ -121,3 +121,22 @@ export function craftedAgrees(name: string, frames: readonly PcapFrame[], fields
   assert.ok(damageNeverThrows(join(outputDir('dissect-compare'), `${name}.pcap`), mulberry32(testSeed(...o.seed)), 60, o.damageFrom ?? 34) >= 0);
   return r;
 }
+
+/**
+ * The Source and Destination columns, ours against tshark's (names resolved
+ * as tshark's default summary resolves them): 'frame N: tshark A → B, ours C → D'
+ * for each frame that differs.
+ */
+export function addressColumnsDiffer(path: string): string[] {
+  const t = spawnSync('tshark', ['-r', path, '-T', 'fields', '-e', '_ws.col.Source', '-e', '_ws.col.Destination'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const theirs = t.stdout.split('\n').filter((l) => l.length > 0).map((l) => l.split('\t'));
+  const cap = parseCaptureBuffer(readFileSync(path));
+  const dis = new Dissector({ geoip: null });
+  const out: string[] = [];
+  cap.packets.forEach((p, i) => {
+    const s = dis.dissect(p).summary;
+    const [src, dst] = theirs[i] ?? ['', ''];
+    if (src !== s.source || (dst ?? '') !== s.destination) out.push(`frame ${i + 1}: tshark ${src} → ${dst}, ours ${s.source} → ${s.destination}`);
+  });
+  return out;
+}

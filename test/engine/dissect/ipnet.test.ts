@@ -3,7 +3,9 @@
 // one "Unknown" data blob.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { craftedAgrees, tsharkSkip } from './compare';
+import { outputDir } from '../../lib/env';
+import { join } from 'node:path';
+import { addressColumnsDiffer, craftedAgrees, tsharkSkip } from './compare';
 import { dnsQuery, ipv4, ipv6, tcp, udp, u16, u32 } from './packets';
 
 const FIELDS = ['frame.protocols', 'frame.encap_type', 'ipnet.version', 'ipnet.family', 'ipnet.htype', 'ipnet.pktlen', 'ipnet.ifindex', 'ipnet.grifindex',
@@ -22,4 +24,9 @@ test('IPNET: the header and the IP packet by family agree with tshark', { skip: 
     [1],
   ], FIELDS, { seed: ['ipnet', 226], linkType: 226, damageFrom: 0 });
   assert.equal(r.theirs[0][0], 'ipnet:ip:udp:dns');
+});
+
+test('ipnet: the Source and Destination columns agree with tshark', { skip: tsharkSkip() }, () => {
+  // the files the comparisons above wrote
+  assert.deepEqual(addressColumnsDiffer(join(outputDir('dissect-compare'), 'ipnet.pcap')), []);
 });

@@ -5,8 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { compareFile, craftedAgrees, tsharkSkip } from './compare';
-import { hasCommand, liveSkipReason } from '../../lib/env';
+import { addressColumnsDiffer, compareFile, craftedAgrees, tsharkSkip } from './compare';
+import { hasCommand, liveSkipReason, outputDir } from '../../lib/env';
 import { withLivePair } from '../../lib/netns';
 import { exited, waitForOutput } from '../../lib/process';
 import { until } from '../../lib/tcpdump';
@@ -102,4 +102,9 @@ test('NFLOG live: what the kernel logs to tcpdump -i nflog:N agrees with tshark'
     assert.ok(r.theirs.every((row) => row[0].startsWith('nflog:ip:')), r.theirs.map((row) => row[0]).join(' '));
     assert.ok(r.theirs.some((row) => row[FIELDS.indexOf('nflog.prefix')] === 'xdpscope out '));
   });
+});
+
+test('nflog: the Source and Destination columns agree with tshark', { skip: tsharkSkip() }, () => {
+  // the files the comparisons above wrote
+  assert.deepEqual(addressColumnsDiffer(join(outputDir('dissect-compare'), 'nflog.pcap')), []);
 });

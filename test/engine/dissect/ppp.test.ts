@@ -4,7 +4,9 @@
 // packets (in PPTP's GRE or PPPoE too) were data.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { craftedAgrees, tsharkSkip } from './compare';
+import { outputDir } from '../../lib/env';
+import { join } from 'node:path';
+import { addressColumnsDiffer, craftedAgrees, tsharkSkip } from './compare';
 import { chdlcFrames, pppFrames } from './ppp-frames';
 
 const COLS = ['frame.protocols', 'frame.encap_type', '_ws.col.Protocol', '_ws.col.Info', '_ws.malformed'];
@@ -27,4 +29,10 @@ test('PPP link types: IP, LCP, IPCP, IPV6CP, PAP and CHAP agree with tshark', { 
 test('Cisco HDLC: IP and SLARP agree with tshark', { skip: tsharkSkip() }, () => {
   const r = craftedAgrees('chdlc', chdlcFrames(), [...COLS, ...CHDLC], { seed: ['chdlc', 104], linkType: 104, damageFrom: 0 });
   assert.equal(r.theirs[2][0], 'chdlc:slarp');
+});
+
+test('ppp: the Source and Destination columns agree with tshark', { skip: tsharkSkip() }, () => {
+  // the files the comparisons above wrote
+  assert.deepEqual(addressColumnsDiffer(join(outputDir('dissect-compare'), 'ppp.pcap')), []);
+  assert.deepEqual(addressColumnsDiffer(join(outputDir('dissect-compare'), 'chdlc.pcap')), []);
 });

@@ -4,7 +4,9 @@
 // such files were one "Unknown" data blob.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { craftedAgrees, tsharkSkip } from './compare';
+import { outputDir } from '../../lib/env';
+import { join } from 'node:path';
+import { addressColumnsDiffer, craftedAgrees, tsharkSkip } from './compare';
 
 const FIELDS = ['frame.protocols', 'frame.encap_type', 'usb.src', 'usb.dst', 'usb.addr', 'usb.urb_id', 'usb.urb_type', 'usb.transfer_type', 'usb.endpoint_address',
   'usb.endpoint_address.direction', 'usb.endpoint_address.number', 'usb.device_address', 'usb.bus_id', 'usb.setup_flag', 'usb.data_flag', 'usb.urb_ts_sec',
@@ -58,4 +60,10 @@ test('usbmon: a descriptor response is named as tshark names it (its fields are 
   ];
   craftedAgrees('usb-descriptor', f, ['frame.protocols', 'usb.request_in', 'usb.data_len', '_ws.col.Protocol', '_ws.col.Info', '_ws.malformed'],
     { seed: ['usb-descriptor', 220], linkType: 220, damageFrom: 0 });
+});
+
+test('usb: the Source and Destination columns agree with tshark', { skip: tsharkSkip() }, () => {
+  // the files the comparisons above wrote
+  assert.deepEqual(addressColumnsDiffer(join(outputDir('dissect-compare'), 'usb-mmapped.pcap')), []);
+  assert.deepEqual(addressColumnsDiffer(join(outputDir('dissect-compare'), 'usb.pcap')), []);
 });

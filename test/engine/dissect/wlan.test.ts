@@ -5,7 +5,11 @@
 // is one. Before, such files were one "Unknown" data blob.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { craftedAgrees, tsharkSkip } from './compare';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { addressColumnsDiffer, craftedAgrees, tsharkSkip } from './compare';
+import { outputDir } from '../../lib/env';
+import { pcapFile } from '../../lib/pcap';
 import { beacon, control, data, management, radiotapFrames, richBeacon } from './wlan-frames';
 
 const COLS = ['frame.protocols', 'frame.encap_type', '_ws.col.Protocol', '_ws.col.Info', '_ws.malformed'];
@@ -68,4 +72,10 @@ test('radiotap: presence words, aligned fields, wlan_radio and the 802.11 frame 
     { seed: ['radiotap', 127], linkType: 127, damageFrom: 0 });
   assert.equal(r.theirs[0][0], 'radiotap:wlan_radio:wlan');
   assert.equal(r.theirs[1][0], 'radiotap:wlan_radio:wlan:llc:ip:udp:dns');
+});
+
+test('802.11: the Source and Destination columns agree with tshark (control frames name the role)', { skip: tsharkSkip() }, () => {
+  const path = join(outputDir('dissect-compare'), 'wlan-columns.pcap');
+  writeFileSync(path, pcapFile([...frames80211(), ...radiotapFrames()].slice(0, 45), { linkType: 105 }));
+  assert.deepEqual(addressColumnsDiffer(path), []);
 });
