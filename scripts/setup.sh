@@ -33,6 +33,8 @@ need=(
   "keepalived:keepalived"
   # a real RADIUS server and client (test/engine/dissect/radius.test.ts)
   "freeradius:freeradius" "radclient:freeradius-utils"
+  # the kernel's NFLOG records, logged by an nft rule (test/engine/dissect/nflog.test.ts)
+  "nft:nftables"
 )
 missing=()
 for entry in "${need[@]}"; do

@@ -74,8 +74,10 @@ export interface FieldPrefix {
 export const fieldPrefix = (prefix: string): FieldPrefix => ({ prefix, owner: null, kept: true });
 
 /** What the summary's Source/Destination columns show. */
-export type AddrKind = 0 | 1 | 2 | 3; // none, ether, ipv4, ipv6
+export type AddrKind = 0 | 1 | 2 | 3 | 4; // none, ether, ipv4, ipv6, text
 export const ADDR_NONE = 0, ADDR_ETHER = 1, ADDR_IPV4 = 2, ADDR_IPV6 = 3;
+/** an address column as text (src/dst hold the string): USB's "host", PPP's "N/A", an 802.11 role "(TA)" */
+export const ADDR_TEXT = 4;
 
 export class Ctx {
   fields: Field[] = [];

@@ -76,11 +76,11 @@ export function formatValue(f: Field): string {
     case 'boolean': return v ? '1' : '0';
     case 'string': return escapeString(v);
     case 'bigint':
-      // 64-bit integers past 2^53 (QUIC varints)
+      // 64-bit integers past 2^53 (QUIC varints, USB URB ids), in hex for a hex field
       if (getField(f.name)?.type === 'uint') {
-        // a hex-based 48- or 64-bit field (bgp.ext_com.value_raw) in tshark's width
+        // a hex-based 48- or 64-bit field (bgp.ext_com.value_raw, usb.urb_id) in tshark's width
         const w = hexWidth(f.name);
-        return w ? '0x' + v.toString(16).padStart(w, '0') : v.toString();
+        return w ? '0x' + BigInt.asUintN(64, v).toString(16).padStart(w, '0') : v.toString();
       }
       // frame.time_epoch prints as seconds; every other absolute time as a date, like tshark
       if (f.name === 'frame.time_epoch') return epochString(v);

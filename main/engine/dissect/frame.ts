@@ -59,6 +59,7 @@ const FLAG_BOOLS: Array<[string, number]> = [
  */
 const WTAP_ENCAP: Record<number, number> = {
   0: 15, 1: 1, 9: 4, 12: 7, 14: 7, 50: 4, 101: 7, 105: 20, 108: 174, 113: 25, 127: 23, 192: 97, 197: 98, 228: 129, 229: 130, 276: 210,
+  104: 28, 177: 88, 189: 95, 220: 115, 226: 124, 239: 141,
 };
 
 export interface Clock {

@@ -45,6 +45,7 @@ const LT_ETHERNET = LinkType.ETHERNET, LT_SLL = LinkType.LINUX_SLL, LT_SLL2 = Li
   LT_IPV4 = LinkType.IPV4, LT_IPV6 = LinkType.IPV6, LT_NULL = LinkType.NULL, LT_LOOP = LinkType.LOOP;
 /** DLT_RAW's numbers on some BSDs, written by old tools into pcap headers */
 const LT_RAW_12 = 12, LT_RAW_14 = 14;
+const LT_NFLOG = 239, LT_80211 = 105, LT_RADIOTAP = 127, LT_PPP = 9, LT_PPP_HDLC = 50, LT_CHDLC = 104, LT_IPNET = 226;
 const FIELD_ETH = 'eth.type', FIELD_VLAN = 'vlan.etype', FIELD_SLL = 'sll.etype';
 const IPV6_EXT = new Set([0, 43, 60, 51, 135, 139, 140]);
 
@@ -80,6 +81,68 @@ export function walkHeaders(b: Uint8Array, linkType: number, h: HeaderOffsets): 
       else if (fam === 24 || fam === 28 || fam === 30 || fam === 10) ip(h, b, 6, 4, true);
       return;
     }
+    default: otherLink(h, b, linkType & 0x03ffffff);
+  }
+}
+
+/** The link types registered by their own modules (nflog.ts, …): the rarer ones, out of the switch above. */
+function otherLink(h: HeaderOffsets, b: Uint8Array, lt: number): void {
+  if (lt === LT_NFLOG) nflog(h, b);
+  else if (lt === LT_80211) wlan(h, b, 0);
+  else if (lt === LT_RADIOTAP && b.length >= 8) wlan(h, b, b[2] | (b[3] << 8), radiotapDatapad(b));
+  else if (lt === LT_PPP || lt === LT_PPP_HDLC) ppp(h, b);
+  else if (lt === LT_CHDLC && b.length >= 4) ethertype(h, b, u16(b, 2), 4, 'chdlc.protocol');
+  // IPNET: a 24-byte header, IPv4 or IPv6 by the Solaris family (2, 26)
+  else if (lt === LT_IPNET && b.length >= 24 && (b[1] === 2 || b[1] === 26)) ip(h, b, b[1] === 2 ? 4 : 6, 24, true);
+}
+
+/** PPP in HDLC-like framing: address/control when there, the protocol (compressed or not), IPv4 0x21 or IPv6 0x57 (tunnel.ts) */
+function ppp(h: HeaderOffsets, b: Uint8Array): void {
+  let o = b.length >= 2 && b[0] === 0xff && b[1] === 0x03 ? 2 : 0;
+  if (o >= b.length) return;
+  let proto = b[o];
+  if (proto & 1) o += 1;
+  else if (o + 2 <= b.length) { proto = u16(b, o); o += 2; } else return;
+  if (proto === 0x21) ip(h, b, 4, o, true);
+  else if (proto === 0x57) ip(h, b, 6, o, true);
+}
+
+/** An 802.11 data frame that is not protected and has a body: LLC/SNAP after the MAC header (wlan.ts). */
+function wlan(h: HeaderOffsets, b: Uint8Array, off: number, datapad = false): void {
+  if (off + 24 > b.length) return;
+  const fc0 = b[off], flags = b[off + 1];
+  if (((fc0 >> 2) & 3) !== 2 || fc0 & 0x40 || flags & 0x40) return;
+  const qos = (fc0 & 0x80) !== 0;
+  const hdr = 24 + ((flags & 3) === 3 ? 6 : 0) + (qos ? 2 : 0) + (qos && flags & 0x80 ? 4 : 0);
+  // an A-MSDU (QoS bit 7, not WDS): the first subframe's MSDU follows its 14-byte header
+  const amsdu = qos && (fc0 & 0x40) === 0 && (flags & 3) !== 3 && off + 26 <= b.length && (b[off + 24] & 0x80) !== 0;
+  snap(h, b, off + (datapad ? (hdr + 3) & ~3 : hdr) + (amsdu ? 14 : 0));
+}
+
+/** radiotap's data-padding flag: the flags field follows the presence words (and TSFT, 8-aligned, when present) */
+function radiotapDatapad(b: Uint8Array): boolean {
+  const w0 = u32le(b, 4);
+  if ((w0 & 2) === 0) return false;
+  let o = 8;
+  for (let w = w0; w & 0x80000000 && o + 4 <= b.length; o += 4) w = u32le(b, o);
+  if (w0 & 1) o = ((o + 7) & ~7) + 8;
+  return o < b.length && (b[o] & 0x20) !== 0;
+}
+
+/** NFLOG: the NFULA_PAYLOAD TLV (little-endian length and type, 4-byte aligned) holds IPv4/IPv6 by the family. */
+function nflog(h: HeaderOffsets, b: Uint8Array): void {
+  const n = b.length;
+  if (n < 4) return;
+  const fam = b[0];
+  for (let o = 4; o + 4 <= n;) {
+    const len = b[o] | (b[o + 1] << 8);
+    if (len < 4 || o + len > n) return;
+    if (((b[o + 2] | (b[o + 3] << 8)) & 0x7fff) === 9) {
+      // the payload ends at its TLV's end: a walk within it sees only its bytes
+      if (len > 4 && (fam === 2 || fam === 10)) ip(h, o + len === n ? b : b.subarray(0, o + len), fam === 2 ? 4 : 6, o + 4, true);
+      return;
+    }
+    o += (len + 3) & ~3;
   }
 }
 

@@ -24,7 +24,7 @@ import { protocolItemInputs } from './labels';
 import { macResolved } from '../enrich/manuf';
 import * as context from './context';
 // bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
-const { ADDR_ETHER, ADDR_IPV4, ADDR_IPV6 } = context;
+const { ADDR_ETHER, ADDR_IPV4, ADDR_IPV6, ADDR_TEXT } = context;
 
 
 export interface DissectorOptions {
@@ -126,6 +126,7 @@ function addrText(kind: number, v: unknown, frame: Uint8Array): string {
     const a = typeof v === 'number' ? frame.subarray(v, v + 6) : (v as Uint8Array);
     return macResolved(a, etherToString(a));
   }
+  if (kind === ADDR_TEXT) return v as string;
   return '';
 }
 

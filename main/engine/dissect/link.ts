@@ -89,9 +89,12 @@ export function dissectLink(ctx: Ctx, st: State): void {
     }
     case LinkType.IPV4: byEthertype(ctx, st, 0x0800, 0, end); return;
     case LinkType.IPV6: byEthertype(ctx, st, 0x86dd, 0, end); return;
-    default:
+    default: {
+      const own = tables.LINKTYPE.get(lt);
+      if (own !== undefined) { own(ctx, st, 0, end); return; }
       ctx.setSummary('Unknown', `WTAP_ENCAP = ${lt}`);
       dissectData(ctx, 0, end);
+    }
   }
 }
 

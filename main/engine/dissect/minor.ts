@@ -7,7 +7,7 @@ import { declare } from './fields';
 import { nameOnly } from './data';
 import * as tables from './tables';
 // bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
-const { ETHERTYPE, PPP_PROTOCOL, TCP_PORT, UDP_PORT } = tables;
+const { ETHERTYPE, TCP_PORT, UDP_PORT } = tables;
 
 /** Layers other dissectors open by name (HTTP bodies, ...): declared here so filters know them. */
 const KNOWN: Array<[string, string]> = [
@@ -52,5 +52,4 @@ ETHERTYPE.add(0x8863, (ctx, _st, off, end) => nameOnly(ctx, 'pppoed', 'PPPoED', 
 
 // CDP: SNAP with Cisco's OUI, PID 0x2000
 
-declare('lcp', 'PPP Link Control Protocol', []);
-PPP_PROTOCOL.add(0xc021, (ctx, _st, off, end) => nameOnly(ctx, 'lcp', 'PPP LCP', off, end, 'Configuration Request'));
+// LCP: ppp.ts decodes it

@@ -297,3 +297,9 @@ export const SCTP_PPI = new DissectorTable('sctp.ppi');
 export const SCTP_PORT = new DissectorTable('sctp.port');
 /** What DCCP payloads carry, by port (tshark's dccp.port): the lower port, then the higher. */
 export const DCCP_PORT = new DissectorTable('dccp.port');
+/**
+ * Link types beyond the ones dissectLink knows itself (pcap LINKTYPE_*
+ * numbers, FCS bits masked off): NFLOG, 802.11, PPP, Cisco HDLC… register
+ * here and dissect the whole frame [0, end).
+ */
+export const LINKTYPE = new DissectorTable('linktype');

@@ -20,7 +20,11 @@ declare('gre', 'Generic Routing Encapsulation', [
   ['gre.sequence_number', 'uint', 'Sequence Number'],
   ['gre.ack_number', 'uint', 'Acknowledgment Number'],
 ]);
-declare('ppp', 'Point-to-Point Protocol', [['ppp.protocol', 'uint', 'Protocol', HEX16]]);
+declare('ppp', 'Point-to-Point Protocol', [
+  ['ppp.address', 'uint', 'Address', { base: 'hex', hexDigits: 2 }],
+  ['ppp.control', 'uint', 'Control', { base: 'hex', hexDigits: 2 }],
+  ['ppp.protocol', 'uint', 'Protocol', HEX16],
+]);
 
 export function dissectGre(ctx: Ctx, st: State, off: number, end: number): void {
   const d = ctx.d;
@@ -58,16 +62,33 @@ export function dissectPpp(ctx: Ctx, st: State, off: number, end: number): void 
   const l = ctx.layer('ppp', off, end - off);
   ctx.protocol = 'PPP';
   let o = off;
-  if (end - o >= 2 && d[o] === 0xff && d[o + 1] === 0x03) o += 2; // address/control
+  if (end - o >= 2 && d[o] === 0xff && d[o + 1] === 0x03) {
+    ctx.add(l, 'ppp.address', 0xff, o, 1);
+    ctx.add(l, 'ppp.control', 0x03, o + 1, 1);
+    o += 2;
+  }
   if (o >= end) return;
   let proto: number;
+  const at = o;
   if (d[o] & 1) { proto = d[o]; o += 1; } // protocol field compression
-  else if (end - o >= 2) { proto = u16(d, o); o += 2; } else { ctx.malformedAt('ppp', 'PPP protocol cut short', o, 1); return; }
-  ctx.add(l, 'ppp.protocol', proto, o - 2, 2);
+  else if (end - o >= 2) { proto = u16(d, o); o += 2; } else { ctx.boundsAt('ppp', 'PPP protocol cut short', o, 1); return; }
+  ctx.add(l, 'ppp.protocol', proto, at, o - at);
   const next = PPP_PROTOCOL.get(proto);
-  if (next !== undefined) next(ctx, st, o, end);
-  else dissectData(ctx, o, end);
+  if (next !== undefined) { next(ctx, st, o, end); return; }
+  dissectData(ctx, o, end);
+  // packet-ppp.c: an unknown protocol's number in Protocol, its name in Info
+  ctx.protocol = `0x${proto.toString(16).padStart(4, '0')}`;
+  ctx.info = `PPP ${PPP_NAMES[proto] ?? 'Unknown'} (0x${proto.toString(16).padStart(4, '0')})`;
 }
+
+/** PPP protocol names tshark's Info uses for a protocol it does not decode (a few of ppp_vals) */
+const PPP_NAMES: Record<number, string> = {
+  0x0021: 'Internet Protocol version 4', 0x002b: 'Novell IPX', 0x002d: 'Van Jacobson Compressed TCP/IP', 0x002f: 'Van Jacobson Uncompressed TCP/IP',
+  0x0031: 'Bridging PDU', 0x003d: 'Multi-Link', 0x0043: 'Ascom Timeplex', 0x0057: 'Internet Protocol version 6', 0x00fd: 'First choice compression',
+  0x0281: 'MPLS Unicast', 0x0283: 'MPLS Multicast', 0x8021: 'Internet Protocol Control Protocol', 0x8057: 'IPv6 Control Protocol',
+  0x80fd: 'Compression Control Protocol', 0xc021: 'Link Control Protocol', 0xc023: 'Password Authentication Protocol',
+  0xc025: 'Link Quality Report', 0xc223: 'Challenge Handshake Authentication Protocol', 0xc227: 'Extensible Authentication Protocol',
+};
 
 declare('vxlan', 'Virtual eXtensible Local Area Network', [
   ['vxlan.flags', 'uint', 'Flags', { base: 'hex', hexDigits: 4 }],

@@ -107,6 +107,8 @@ function quoted(ctx: Ctx, st: State, udp: FieldNode, sp: number, dp: number, pay
   if (len < 8 || pay - 8 + len > end || pay >= payEnd) return;
   const next = st.decodeAs?.udpDissect(sp, dp) ?? UDP_PORT.choose(sp, dp, 0, d, pay, payEnd);
   if (next !== undefined) next(ctx, st, pay, payEnd);
+  // no protocol on its ports: tshark shows the quoted payload as data
+  else dissectData(ctx, pay, payEnd);
 }
 
 IP_PROTO.add(17, dissectUdp);

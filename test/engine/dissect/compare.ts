@@ -13,7 +13,7 @@ import { hasCommand, outputDir } from '../../lib/env';
 import assert from 'node:assert/strict';
 import { damageNeverThrows } from './tshark-compare';
 import { mulberry32, testSeed } from '../../lib/rng';
-import { pcapFile, secondsApart } from '../../lib/pcap';
+import { type PcapFrame, pcapFile, secondsApart } from '../../lib/pcap';
 
 export const tsharkSkip = (): string | false => (hasCommand('tshark') ? false : 'tshark not installed');
 
@@ -71,7 +71,7 @@ export function compareFile(path: string, fields: string[], opts: { decodeAs?: s
 }
 
 /** compareFile on crafted frames, written under test-output/<name>/ so a failure can be opened in tshark. */
-export function compareFrames(name: string, frames: Array<number[] | Uint8Array>, fields: string[], opts: { decodeAs?: string[]; linkType?: number } = {}): Comparison {
+export function compareFrames(name: string, frames: readonly PcapFrame[], fields: string[], opts: { decodeAs?: string[]; linkType?: number } = {}): Comparison {
   const path = join(outputDir('dissect-compare'), `${name}.pcap`);
   writeFileSync(path, pcapFile(frames, { linkType: opts.linkType, usAt: secondsApart }));
   return compareFile(path, fields, opts);
@@ -113,11 +113,12 @@ export function daemonRunAgrees(pcap: string, fields: string[], o: { name: strin
  * capture past the Ethernet/IP headers never throws. `label` names the run
  * in the printed counts (the name by default).
  */
-export function craftedAgrees(name: string, frames: Array<number[] | Uint8Array>, fields: string[], o: { label?: string; seed: [string, number] }): Comparison {
-  const r = compareFrames(name, frames, fields);
+export function craftedAgrees(name: string, frames: readonly PcapFrame[], fields: string[], o: { label?: string; seed: [string, number]; linkType?: number; damageFrom?: number }): Comparison {
+  const r = compareFrames(name, frames, fields, { linkType: o.linkType });
   console.log(`# ${o.label ?? name}: ${r.cells} cells over ${r.frames} frames compared with tshark, ${r.diffs.length} differ`);
   assert.deepEqual([...new Set(r.diffs.map((x) => x.replace(/^\(subset\) /, '')))], []);
-  assert.ok(damageNeverThrows(join(outputDir('dissect-compare'), `${name}.pcap`), mulberry32(testSeed(...o.seed)), 60, 34) >= 0);
+  // link-layer tests damage their own header too (damageFrom 0)
+  assert.ok(damageNeverThrows(join(outputDir('dissect-compare'), `${name}.pcap`), mulberry32(testSeed(...o.seed)), 60, o.damageFrom ?? 34) >= 0);
   return r;
 }
 
@@ -141,3 +142,22 @@ export function cutsAgree(name: string, frames: Array<number[]>, fields: string[
 
 /** Where an Ethernet frame's IP payload begins (IPv4 with its header length, or IPv6 without extension headers). */
 export const ipPayloadAt = (f: number[]): number => (f[12] === 0x86 ? 54 : 14 + (f[14] & 15) * 4);
+
+/**
+ * The Source and Destination columns, ours against tshark's (names resolved
+ * as tshark's default summary resolves them): 'frame N: tshark A → B, ours C → D'
+ * for each frame that differs.
+ */
+export function addressColumnsDiffer(path: string): string[] {
+  const t = spawnSync('tshark', ['-r', path, '-T', 'fields', '-e', '_ws.col.Source', '-e', '_ws.col.Destination'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const theirs = t.stdout.split('\n').filter((l) => l.length > 0).map((l) => l.split('\t'));
+  const cap = parseCaptureBuffer(readFileSync(path));
+  const dis = new Dissector({ geoip: null });
+  const out: string[] = [];
+  cap.packets.forEach((p, i) => {
+    const s = dis.dissect(p).summary;
+    const [src, dst] = theirs[i] ?? ['', ''];
+    if (src !== s.source || (dst ?? '') !== s.destination) out.push(`frame ${i + 1}: tshark ${src} → ${dst}, ours ${s.source} → ${s.destination}`);
+  });
+  return out;
+}
