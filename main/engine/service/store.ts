@@ -154,6 +154,157 @@ export class NumColumn {
   }
 }
 
+/**
+ * Integers from -1 up (tcp.stream: -1 none), kept as value + 1 in the
+ * narrowest array that holds them (a UintColumn): most files have fewer than
+ * 65,535 conversations, 2 bytes a packet rather than 4.
+ */
+export class StreamColumn {
+  private readonly u: UintColumn;
+  constructor(initial = 1024) { this.u = new UintColumn(initial); }
+  ensure(n: number): void { this.u.ensure(n); }
+  trim(n: number): void { this.u.trim(n); }
+  get(i: number): number { return this.u.get(i) - 1; }
+  set(i: number, v: number): void { this.u.set(i, v + 1); }
+  get bytes(): number { return this.u.bytes; }
+  dropFront(k: number, n: number, room: number): void { this.u.dropFront(k, n, room); }
+}
+
+/**
+ * Frame numbers, appended in order. A file numbers its packets 1, 2, 3, ...:
+ * while the numbers run on by one from the first none is stored (4 bytes a
+ * packet saved, bench/RESULTS.md); the first that does not (a file's
+ * damaged record skipped, a live capture's gap) puts them in an array.
+ */
+export class FrameNumberColumn {
+  private arr: Uint32Array | null = null;
+  /** while arr is null: the frame number of entry 0 */
+  private first = 0;
+  private cap: number;
+  constructor(initial = 1024) { this.cap = initial; }
+  ensure(n: number): void {
+    if (n <= this.cap) return;
+    while (this.cap < n) this.cap *= 2;
+    if (this.arr) { const a = new Uint32Array(this.cap); a.set(this.arr); this.arr = a; }
+  }
+  trim(n: number): void {
+    const keep = Math.max(n, 1);
+    if (this.cap > keep) { this.cap = keep; if (this.arr && this.arr.length > keep) this.arr = this.arr.slice(0, keep); }
+  }
+  get(i: number): number { return this.arr === null ? this.first + i : this.arr[i]!; }
+  /** entry i's number: entries are set in order, i being the count so far */
+  set(i: number, v: number): void {
+    if (this.arr === null) {
+      if (i === 0) { this.first = v; return; }
+      if (v === this.first + i) return;
+      const a = new Uint32Array(Math.max(this.cap, i + 1));
+      for (let j = 0; j < i; j++) a[j] = this.first + j;
+      this.arr = a;
+    }
+    this.arr[i] = v;
+  }
+  /** the first of entries [0, count) numbered `v`, -1 when none is (numbers ascend) */
+  indexOf(v: number, count: number): number {
+    if (this.arr !== null) return indexOfSorted(this.arr, v, count);
+    const i = v - this.first;
+    return i >= 0 && i < count ? i : -1;
+  }
+  /** entries [0, count) as an array (a copy) */
+  toArray(count: number): Uint32Array {
+    if (this.arr !== null) return this.arr.slice(0, count);
+    const a = new Uint32Array(count);
+    for (let j = 0; j < count; j++) a[j] = this.first + j;
+    return a;
+  }
+  get bytes(): number { return this.arr?.byteLength ?? 0; }
+  dropFront(k: number, n: number, room: number): void {
+    this.cap = Math.max(n - k + room, 1);
+    if (this.arr === null) { this.first += k; return; }
+    const a = new Uint32Array(this.cap);
+    a.set(this.arr.subarray(k, n));
+    this.arr = a;
+  }
+}
+
+/**
+ * Frame lengths on the wire (origLen) where they differ from the captured
+ * length, as exceptions: a packet cut short is rare in most files, and one
+ * 256 KiB frame made a dense column 4 bytes a packet. Entries are set in
+ * order; while exceptions are under a quarter of the entries they are kept
+ * as (entry, length) pairs and read by binary search, past that in a dense
+ * column of lengths (a file cut to a snap length: most big frames).
+ */
+export class OrigLenColumn {
+  private idx = new Uint32Array(0);
+  private vals = new UintColumn(16);
+  private excN = 0;
+  private dense: UintColumn | null = null;
+  private cap: number;
+  /** capLen: the captured lengths (entries without an exception have theirs as origLen) */
+  constructor(private readonly capLen: UintColumn, initial = 1024) { this.cap = initial; }
+  ensure(n: number): void {
+    if (n <= this.cap) return;
+    while (this.cap < n) this.cap *= 2;
+    this.dense?.ensure(this.cap);
+  }
+  trim(n: number): void {
+    this.cap = Math.max(n, 1);
+    if (this.dense) { this.dense.trim(this.cap); return; }
+    this.idx = this.idx.slice(0, this.excN);
+    this.vals.trim(this.excN);
+  }
+  /** entry i's origLen, capLen being its captured length */
+  get(i: number, capLen: number): number {
+    if (this.dense) return this.dense.get(i);
+    if (this.excN === 0 || i > this.idx[this.excN - 1]!) return capLen;
+    const k = indexOfSorted(this.idx, i, this.excN);
+    return k < 0 ? capLen : this.vals.get(k);
+  }
+  /** entry i (the count so far: set in order) */
+  set(i: number, origLen: number, capLen: number): void {
+    if (this.dense) { this.dense.set(i, origLen); return; }
+    if (origLen === capLen) return;
+    if (this.excN >= 64 && this.excN * 4 > i) {
+      const d = new UintColumn(this.cap);
+      for (let j = 0, k = 0; j < i; j++) {
+        // entries before i without an exception are whole: their capLen is asked of the store
+        if (k < this.excN && this.idx[k] === j) d.set(j, this.vals.get(k++));
+        else d.set(j, this.capLen.get(j));
+      }
+      d.set(i, origLen);
+      this.dense = d;
+      this.idx = new Uint32Array(0);
+      this.vals = new UintColumn(1);
+      this.excN = 0;
+      return;
+    }
+    if (this.excN >= this.idx.length) { const a = new Uint32Array(Math.max(16, this.idx.length * 2)); a.set(this.idx); this.idx = a; }
+    this.vals.ensure(this.excN + 1);
+    this.idx[this.excN] = i;
+    this.vals.set(this.excN++, origLen);
+  }
+  get bytes(): number { return this.dense ? this.dense.bytes : this.idx.byteLength + this.vals.bytes; }
+  dropFront(k: number, n: number, room: number): void {
+    this.cap = Math.max(n - k + room, 1);
+    if (this.dense) { this.dense.dropFront(k, n, room); return; }
+    let j = 0;
+    while (j < this.excN && this.idx[j]! < k) j++;
+    const m = this.excN - j;
+    const idx = new Uint32Array(Math.max(m, 16));
+    const vals = new UintColumn(Math.max(m, 16));
+    for (let q = 0; q < m; q++) { idx[q] = this.idx[j + q]! - k; vals.set(q, this.vals.get(j + q)); }
+    this.idx = idx; this.vals = vals; this.excN = m;
+  }
+}
+
+/** What the store does with every column (grow, shrink, drop the front, count bytes). */
+interface StoreColumn {
+  ensure(n: number): void;
+  trim(n: number): void;
+  dropFront(k: number, n: number, room: number): void;
+  readonly bytes: number;
+}
+
 /** Interned strings; id 0 is always ''. */
 export class StringTable {
   private readonly ids = new Map<string, number>([['', 0]]);
@@ -338,11 +489,15 @@ export class PacketStore {
   readonly strings = new StringTable();
   private readonly frames = new ByteArena();
   private readonly infoText = new PackedText();
-  /** frames in the arena: location; frames left in the attached file: -(offset) - 1 */
-  readonly frameLoc = new Column(Float64Array);
+  /**
+   * where each frame is: 2 × its location in the arena, or 2 × its offset in
+   * the attached file + 1 (4 bytes a packet while both are below 2 GiB)
+   */
+  private readonly frameLoc = new UintColumn();
   readonly tsNs = new Column(BigInt64Array);
   readonly capLen = new UintColumn();
-  readonly origLen = new UintColumn();
+  /** origLen where it is not capLen (origLenAt()) */
+  private readonly lenCut = new OrigLenColumn(this.capLen);
   readonly linkType = new UintColumn();
   readonly ifaceId = new UintColumn();
   readonly source = new UintColumn();
@@ -353,9 +508,10 @@ export class PacketStore {
   /** one per field column (FIELD_COLUMNS order): interned string ids (0: absent), or numbers (NaN: absent); get(i) reads either */
   readonly fieldCols: ReadonlyArray<UintColumn | NumColumn> = FIELD_COLUMNS.map((c) => (c.type === 'number' ? new NumColumn() : new UintColumn(1024, true)));
   readonly colour = new Column(Uint8Array);
-  readonly stream = new Column(Int32Array);
+  /** TCP conversation (or the service's pair id), -1 none */
+  readonly stream = new StreamColumn();
   /** frame.number of each stored packet (files may skip numbers) */
-  readonly number = new Column(Uint32Array);
+  readonly number = new FrameNumberColumn();
   /** RawPacket.flags and .xdpAction, each kept only when present (bits of `extras`: 1 flags, 2 action) */
   readonly pktFlags = new UintColumn(1024, true);
   readonly xdpAction = new UintColumn(1024, true);
@@ -466,7 +622,7 @@ export class PacketStore {
       this.fieldCols[c]!.set(i, FIELD_COLUMNS[c]!.type === 'number' ? (typeof v === 'number' ? v : NaN) : st.intern(v as string | undefined));
     }
     this.colour.arr[i] = s.colour;
-    this.stream.arr[i] = s.stream;
+    this.stream.set(i, s.stream);
   }
 
   /**
@@ -476,17 +632,17 @@ export class PacketStore {
   appendPacket(pkt: RawPacket, fileDataOffset = -1): number {
     const i = this.count;
     const n = i + 1;
-    if (n > this.capacity) { for (const c of this.columns) c.ensure(n); this.capacity = this.frameLoc.arr.length; }
-    // negative: -(offset in the attached file) - 1; else a location in the in-memory arena
-    if (fileDataOffset >= 0) { this.frameLoc.arr[i] = -fileDataOffset - 1; this.fileBacked++; }
-    else this.frameLoc.arr[i] = this.frames.append(pkt.data);
+    if (n > this.capacity) { for (const c of this.columns) c.ensure(n); this.capacity = this.colour.arr.length; }
+    if (fileDataOffset >= 0) { this.frameLoc.set(i, fileDataOffset * 2 + 1); this.fileBacked++; }
+    else this.frameLoc.set(i, this.frames.append(pkt.data) * 2);
     this.tsNs.arr[i] = pkt.tsNs ?? NO_TS;
     if (this.firstTsNs === null && pkt.tsNs !== null) this.firstTsNs = pkt.tsNs;
-    this.capLen.set(i, pkt.data.length);
-    this.origLen.set(i, pkt.origLen);
+    const cap = pkt.data.length;
+    this.capLen.set(i, cap);
+    this.lenCut.set(i, pkt.origLen, cap);
     this.linkType.set(i, pkt.linkType);
     this.ifaceId.set(i, pkt.interfaceId);
-    this.number.arr[i] = pkt.number;
+    this.number.set(i, pkt.number);
     this.extras.set(i, (pkt.flags !== undefined ? 1 : 0) | (pkt.xdpAction !== undefined ? 2 : 0));
     this.pktFlags.set(i, pkt.flags ?? 0);
     this.xdpAction.set(i, pkt.xdpAction ?? 0);
@@ -506,7 +662,7 @@ export class PacketStore {
   trim(): void {
     this.scratch = Buffer.alloc(0);
     for (const c of this.columns) c.trim(this.count);
-    this.capacity = this.frameLoc.arr.length;
+    this.capacity = this.colour.arr.length;
   }
 
   /**
@@ -525,8 +681,8 @@ export class PacketStore {
     // the lowest location a kept packet reads (a rewritten Info sits after later packets' own)
     let frameMin = this.frames.end, infoMin = this.infoText.end;
     for (let i = k; i < n; i++) {
-      const f = this.frameLoc.arr[i]!;
-      if (f >= 0 && f < frameMin) frameMin = f;
+      const f = this.frameLoc.get(i);
+      if (f % 2 === 0 && f / 2 < frameMin) frameMin = f / 2;
       const t = this.infoLoc.get(i);
       if (t < infoMin) infoMin = t;
     }
@@ -534,7 +690,7 @@ export class PacketStore {
     this.infoText.releaseBefore(infoMin);
     for (const c of this.columns) c.dropFront(k, n, room);
     this.count = n - k;
-    this.capacity = this.frameLoc.arr.length;
+    this.capacity = this.colour.arr.length;
     if (this.fileBacked) this.fileBacked = Math.max(0, this.fileBacked - k);
     const old = this.strings.strings.slice();
     this.strings.clear();
@@ -548,8 +704,8 @@ export class PacketStore {
     for (let i = 0; i < this.count; i++) { const r = ref.get(i); if (r) ref.set(i, this.procRefOf(procs[r - 1]!)); }
   }
 
-  private get columns(): Array<Column<AnyTyped> | UintColumn | NumColumn> {
-    return [this.frameLoc, this.tsNs, this.capLen, this.origLen, this.linkType, this.ifaceId, this.source,
+  private get columns(): StoreColumn[] {
+    return [this.frameLoc, this.tsNs, this.capLen, this.lenCut, this.linkType, this.ifaceId, this.source,
       this.destination, this.protocol, this.infoLoc, this.infoLen, ...this.fieldCols, this.colour, this.stream, this.number,
       this.pktFlags, this.xdpAction, this.extras, this.procAttr, this.procRef];
   }
@@ -568,10 +724,10 @@ export class PacketStore {
   packet(i: number): RawPacket {
     const ts = this.tsNs.arr[i];
     return {
-      number: this.number.arr[i],
+      number: this.number.get(i),
       tsNs: ts === NO_TS ? null : ts,
       capLen: this.capLen.get(i),
-      origLen: this.origLen.get(i),
+      origLen: this.origLenAt(i),
       linkType: this.linkType.get(i),
       interfaceId: this.ifaceId.get(i),
       data: this.frame(i),
@@ -582,14 +738,20 @@ export class PacketStore {
     };
   }
 
+  /** packet i's length on the wire (frame.len) */
+  origLenAt(i: number): number {
+    return this.lenCut.get(i, this.capLen.get(i));
+  }
+
   /** the frame bytes: a view into the arena, or read from the attached file */
   private frame(i: number): Uint8Array {
-    const loc = this.frameLoc.arr[i];
+    const f = this.frameLoc.get(i);
     const len = this.capLen.get(i);
-    if (loc >= 0) return this.frames.view(loc, len);
+    if (f % 2 === 0) return this.frames.view(f / 2, len);
+    const at = (f - 1) / 2;
     const buf = Buffer.allocUnsafe(len);
-    const got = this.fd === null ? 0 : readSync(this.fd, buf, 0, len, -loc - 1);
-    if (got !== len) throw new Error(`frame ${this.number.arr[i]}: the capture file changed or closed (read ${got} of ${len} bytes at ${-loc - 1})`);
+    const got = this.fd === null ? 0 : readSync(this.fd, buf, 0, len, at);
+    if (got !== len) throw new Error(`frame ${this.number.get(i)}: the capture file changed or closed (read ${got} of ${len} bytes at ${at})`);
     return buf;
   }
 
@@ -606,13 +768,13 @@ export class PacketStore {
 
   /** index of the packet with this frame number (binary search: numbers ascend), -1 when absent */
   indexOf(number: number): number {
-    return indexOfSorted(this.number.arr, number, this.count);
+    return this.number.indexOf(number, this.count);
   }
 
   /** Bytes held per part of the store (each column, the frame and Info arenas), for the bench's breakdown. */
   breakdown(): Record<string, number> {
     const out: Record<string, number> = { frames: this.frames.bytes, infoText: this.infoText.bytes };
-    const named: Record<string, { bytes: number }> = { frameLoc: this.frameLoc, tsNs: this.tsNs, capLen: this.capLen, origLen: this.origLen,
+    const named: Record<string, { bytes: number }> = { frameLoc: this.frameLoc, tsNs: this.tsNs, capLen: this.capLen, origLen: this.lenCut,
       linkType: this.linkType, ifaceId: this.ifaceId, source: this.source, destination: this.destination, protocol: this.protocol,
       infoLoc: this.infoLoc, infoLen: this.infoLen, colour: this.colour, stream: this.stream, number: this.number, pktFlags: this.pktFlags,
       xdpAction: this.xdpAction, extras: this.extras, procAttr: this.procAttr, procRef: this.procRef };

@@ -101,7 +101,56 @@ test('a store of plain packets costs at most 48 bytes each besides its frames an
     assert.equal(s.strings.get(s.source.get(i)), `198.18.0.${i % 200}`);
     assert.equal(s.strings.get(s.protocol.get(i)), i % 2 ? 'TCP' : 'UDP');
     assert.equal(s.colour.arr[i], i % 5);
-    assert.equal(s.stream.arr[i], i % 7 ? i % 97 : -1);
+    assert.equal(s.stream.get(i), i % 7 ? i % 97 : -1);
     for (const c of s.fieldCols) assert.ok(Number.isNaN(c.get(i)) || c.get(i) === 0);
   }
+});
+
+test('frame numbers that run on by one, whole frames and arena locations cost 4 bytes a packet in all; gaps and cut frames read back', () => {
+  const s = new PacketStore();
+  const n = 20_000;
+  const data = new Uint8Array(60);
+  const pkt = (i: number, number: number, origLen = 60): RawPacket => ({ number, tsNs: 1_700_000_000_000_000_000n + BigInt(i) * 1000n, capLen: 60, origLen, linkType: 1, interfaceId: 0, data });
+  // one 256 KiB frame on the wire among short ones (the benchmark corpus has such)
+  for (let i = 0; i < n; i++) s.append(pkt(i, i + 1, i === 7 ? 262_144 : 60), row(i));
+  s.trim();
+  let parts = s.breakdown();
+  assert.equal(parts.number, 0, 'numbers 1, 2, 3, ... are not stored');
+  assert.ok(parts.origLen! < 256, `origLen ${parts.origLen} bytes for one cut frame`);
+  assert.ok(parts.frameLoc! / n <= 4, `frameLoc ${parts.frameLoc! / n} B/packet`);
+  assert.equal(s.packet(7).origLen, 262_144);
+  assert.equal(s.packet(8).origLen, 60);
+  assert.equal(s.indexOf(12_345), 12_344);
+  assert.equal(s.indexOf(n + 1), -1);
+  // a gap in the numbers (a damaged record skipped), then frames cut to a snap length, most of them
+  for (let i = n; i < 2 * n; i++) s.append(pkt(i, i + 5, i % 3 ? 1500 : 60), row(i));
+  parts = s.breakdown();
+  assert.ok(parts.number! >= 4 * 2 * n, 'numbers with a gap are stored');
+  for (const i of [0, 7, n - 1, n, n + 1, n + 2, 2 * n - 1]) {
+    const p = s.packet(i);
+    assert.equal(p.number, i < n ? i + 1 : i + 5, `number of ${i}`);
+    assert.equal(p.origLen, i === 7 ? 262_144 : i >= n && i % 3 ? 1500 : 60, `origLen of ${i}`);
+    assert.equal(s.indexOf(p.number), i);
+  }
+  assert.equal(s.indexOf(n + 2), -1, 'a number in the gap is absent');
+  // the view cap's front dropped: the rest keep their values
+  s.dropFront(n + 1);
+  assert.equal(s.packet(0).number, n + 6);
+  for (let j = 0; j < n - 1; j += 997) assert.equal(s.packet(j).origLen, (n + 1 + j) % 3 ? 1500 : 60, `origLen of ${j} after the drop`);
+  assert.equal(s.indexOf(n + 7), 1);
+});
+
+test('a store dropping its front keeps sparse cut lengths and numbers that run on by one', () => {
+  const s = new PacketStore();
+  const data = new Uint8Array(40);
+  for (let i = 0; i < 1000; i++) s.append({ number: i + 1, tsNs: BigInt(i), capLen: 40, origLen: i % 100 === 5 ? 9000 : 40, linkType: 1, interfaceId: 0, data }, row(i));
+  s.dropFront(300);
+  assert.equal(s.breakdown().number, 0);
+  for (let i = 0; i < 700; i++) {
+    const p = s.packet(i);
+    assert.equal(p.number, i + 301);
+    assert.equal(p.origLen, (i + 300) % 100 === 5 ? 9000 : 40, `origLen of ${i}`);
+  }
+  assert.equal(s.indexOf(301), 0);
+  assert.equal(s.indexOf(300), -1);
 });
