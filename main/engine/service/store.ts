@@ -297,6 +297,90 @@ export class OrigLenColumn {
   }
 }
 
+/** a packet without a timestamp */
+const NO_TS = -(2n ** 63n);
+/** entries per timestamp block (one 8-byte base each) */
+const TS_BLOCK = 256;
+/** the most a zigzagged offset may be and still fit 4 bytes with the two codes below */
+const TS_MAX_ZZ = 0xffffffff - 2;
+
+/**
+ * Timestamps (ns, NO_TS when absent), appended in order, in about 4 bytes a
+ * packet rather than 8: each block of TS_BLOCK entries keeps its first
+ * timestamp as a base and every entry its offset from it, zigzagged (a file
+ * may go back in time), in a UintColumn: 0 absent, 1 an exception, else the
+ * offset + 2. Offsets within ±2.1 s fit 4 bytes (a block of 256 packets
+ * within 2 s: any busy capture); an entry past that is an exception, kept
+ * whole in a map, and past one exception in 16 entries (a slow capture) the
+ * column holds every timestamp whole (8 bytes a packet, as before).
+ */
+export class TsColumn {
+  private bases = new BigInt64Array(4);
+  private off = new UintColumn();
+  private readonly exc = new Map<number, bigint>();
+  private dense: BigInt64Array | null = null;
+  private cap: number;
+  constructor(initial = 1024) { this.cap = initial; this.off.ensure(initial); }
+  ensure(n: number): void {
+    if (n <= this.cap) return;
+    while (this.cap < n) this.cap *= 2;
+    if (this.dense) { const d = new BigInt64Array(this.cap); d.set(this.dense); this.dense = d; return; }
+    this.off.ensure(this.cap);
+    const blocks = Math.ceil(this.cap / TS_BLOCK);
+    if (blocks > this.bases.length) { const b = new BigInt64Array(blocks); b.set(this.bases); this.bases = b; }
+  }
+  trim(n: number): void {
+    this.cap = Math.max(n, 1);
+    if (this.dense) { if (this.dense.length > this.cap) this.dense = this.dense.slice(0, this.cap); return; }
+    this.off.trim(this.cap);
+    this.bases = this.bases.slice(0, Math.ceil(this.cap / TS_BLOCK));
+  }
+  get(i: number): bigint {
+    if (this.dense) return this.dense[i]!;
+    const u = this.off.get(i);
+    if (u === 0) return NO_TS;
+    if (u === 1) return this.exc.get(i)!;
+    const z = u - 2;
+    return this.bases[(i / TS_BLOCK) | 0]! + BigInt(z % 2 ? -(z + 1) / 2 : z / 2);
+  }
+  /** entry i's timestamp: entries are set in order, i being the count so far */
+  set(i: number, ts: bigint): void {
+    if (this.dense) { this.dense[i] = ts; return; }
+    if (ts === NO_TS) { this.off.set(i, 0); return; }
+    const b = (i / TS_BLOCK) | 0;
+    // the block's base: its first timestamp (an absent one leaves it to the next)
+    let first = i % TS_BLOCK === 0;
+    for (let j = i - 1; !first && j >= b * TS_BLOCK && this.off.get(j) === 0; j--) if (j === b * TS_BLOCK) first = true;
+    if (first) this.bases[b] = ts;
+    const d = ts - this.bases[b]!;
+    const zz = d >= 0n ? d * 2n : -d * 2n - 1n;
+    if (zz <= BigInt(TS_MAX_ZZ)) { this.off.set(i, Number(zz) + 2); return; }
+    this.exc.set(i, ts);
+    this.off.set(i, 1);
+    if (this.exc.size > 1024 && this.exc.size * 16 > i) this.toDense(i + 1);
+  }
+  private toDense(n: number): void {
+    const d = new BigInt64Array(Math.max(this.cap, n));
+    for (let j = 0; j < n; j++) d[j] = this.get(j);
+    this.dense = d;
+    this.off = new UintColumn(1);
+    this.bases = new BigInt64Array(0);
+    this.exc.clear();
+  }
+  get bytes(): number { return this.dense ? this.dense.byteLength : this.off.bytes + this.bases.byteLength + this.exc.size * 64; }
+  dropFront(k: number, n: number, room: number): void {
+    const keep: bigint[] = [];
+    for (let j = k; j < n; j++) keep.push(this.get(j));
+    const dense = this.dense !== null;
+    this.cap = Math.max(n - k + room, 1);
+    this.exc.clear();
+    this.off = new UintColumn(this.cap);
+    this.bases = new BigInt64Array(Math.ceil(this.cap / TS_BLOCK));
+    this.dense = dense ? new BigInt64Array(this.cap) : null;
+    for (let j = 0; j < keep.length; j++) this.set(j, keep[j]!);
+  }
+}
+
 /** What the store does with every column (grow, shrink, drop the front, count bytes). */
 interface StoreColumn {
   ensure(n: number): void;
@@ -482,7 +566,6 @@ export interface RowSummary {
 
 /** Record header sizes before the packet bytes: pcapng EPB/OPB, pcap, modified pcap, pcapng SPB. */
 const DATA_OFFSETS = [28, 16, 24, 12];
-const NO_TS = -(2n ** 63n);
 
 export class PacketStore {
   count = 0;
@@ -494,7 +577,7 @@ export class PacketStore {
    * the attached file + 1 (4 bytes a packet while both are below 2 GiB)
    */
   private readonly frameLoc = new UintColumn();
-  readonly tsNs = new Column(BigInt64Array);
+  readonly tsNs = new TsColumn();
   readonly capLen = new UintColumn();
   /** origLen where it is not capLen (origLenAt()) */
   private readonly lenCut = new OrigLenColumn(this.capLen);
@@ -635,7 +718,7 @@ export class PacketStore {
     if (n > this.capacity) { for (const c of this.columns) c.ensure(n); this.capacity = this.colour.arr.length; }
     if (fileDataOffset >= 0) { this.frameLoc.set(i, fileDataOffset * 2 + 1); this.fileBacked++; }
     else this.frameLoc.set(i, this.frames.append(pkt.data) * 2);
-    this.tsNs.arr[i] = pkt.tsNs ?? NO_TS;
+    this.tsNs.set(i, pkt.tsNs ?? NO_TS);
     if (this.firstTsNs === null && pkt.tsNs !== null) this.firstTsNs = pkt.tsNs;
     const cap = pkt.data.length;
     this.capLen.set(i, cap);
@@ -722,7 +805,7 @@ export class PacketStore {
 
   /** The stored frame as a RawPacket (data is a view into the store: copy to keep). */
   packet(i: number): RawPacket {
-    const ts = this.tsNs.arr[i];
+    const ts = this.tsNs.get(i);
     return {
       number: this.number.get(i),
       tsNs: ts === NO_TS ? null : ts,
@@ -761,7 +844,7 @@ export class PacketStore {
 
   /** seconds since the first packet (0 when either has no timestamp) */
   relTime(i: number): number {
-    const ts = this.tsNs.arr[i];
+    const ts = this.tsNs.get(i);
     if (ts === NO_TS || this.firstTsNs === null) return 0;
     return Number(ts - this.firstTsNs) / 1e9;
   }

@@ -154,3 +154,28 @@ test('a store dropping its front keeps sparse cut lengths and numbers that run o
   assert.equal(s.indexOf(301), 0);
   assert.equal(s.indexOf(300), -1);
 });
+
+test('timestamps cost about 4 bytes a packet and come back exact: absent ones, time going back, pauses, and a slow capture', () => {
+  const s = new PacketStore();
+  const data = new Uint8Array(40);
+  const t0 = 1_700_000_000_123_456_789n;
+  const ts: Array<bigint | null> = [];
+  for (let i = 0; i < 10_000; i++) {
+    // 1 µs apart, with an absent one, a step back, and a 40 s pause now and then
+    ts.push(i % 1000 === 3 ? null : i % 777 === 5 ? t0 + BigInt(i) * 1000n - 5_000_000_000n : t0 + BigInt(i) * 1000n + (i >= 5000 ? 40_000_000_000n : 0n));
+  }
+  ts[256] = null; // a block whose first entry is absent
+  ts.forEach((t, i) => s.append({ number: i + 1, tsNs: t, capLen: 40, origLen: 40, linkType: 1, interfaceId: 0, data }, row(i)));
+  s.trim();
+  assert.ok(s.breakdown().tsNs! / ts.length < 6, `${s.breakdown().tsNs! / ts.length} B/packet`);
+  ts.forEach((t, i) => assert.equal(s.packet(i).tsNs, t, `timestamp ${i}`));
+  assert.equal(s.relTime(1), 1e-6);
+  s.dropFront(4321);
+  for (let i = 0; i < ts.length - 4321; i += 7) assert.equal(s.packet(i).tsNs, ts[i + 4321], `timestamp ${i} after the drop`);
+  // one packet every 10 s: every timestamp whole, still exact
+  const slow = new PacketStore();
+  for (let i = 0; i < 3000; i++) slow.append({ number: i + 1, tsNs: t0 + BigInt(i) * 10_000_000_000n, capLen: 40, origLen: 40, linkType: 1, interfaceId: 0, data }, row(i));
+  slow.trim();
+  for (let i = 0; i < 3000; i += 13) assert.equal(slow.packet(i).tsNs, t0 + BigInt(i) * 10_000_000_000n);
+  assert.ok(slow.breakdown().tsNs! / 3000 <= 9);
+});
