@@ -581,8 +581,14 @@ export class PacketStore {
   readonly capLen = new UintColumn();
   /** origLen where it is not capLen (origLenAt()) */
   private readonly lenCut = new OrigLenColumn(this.capLen);
-  readonly linkType = new UintColumn();
-  readonly ifaceId = new UintColumn();
+  /**
+   * each packet's (interface, link type) pair, as an index into `links`: a
+   * file has a few interfaces, each with one link type (1 byte a packet for
+   * both, not 1-2 each: linkTypeAt(), ifaceAt())
+   */
+  private readonly link = new UintColumn();
+  private readonly links: Array<{ iface: number; linkType: number }> = [];
+  private readonly linkIds = new Map<number, number>();
   readonly source = new UintColumn();
   readonly destination = new UintColumn();
   readonly protocol = new UintColumn();
@@ -723,8 +729,7 @@ export class PacketStore {
     const cap = pkt.data.length;
     this.capLen.set(i, cap);
     this.lenCut.set(i, pkt.origLen, cap);
-    this.linkType.set(i, pkt.linkType);
-    this.ifaceId.set(i, pkt.interfaceId);
+    this.link.set(i, this.linkOf(pkt.interfaceId, pkt.linkType));
     this.number.set(i, pkt.number);
     this.extras.set(i, (pkt.flags !== undefined ? 1 : 0) | (pkt.xdpAction !== undefined ? 2 : 0));
     this.pktFlags.set(i, pkt.flags ?? 0);
@@ -788,10 +793,24 @@ export class PacketStore {
   }
 
   private get columns(): StoreColumn[] {
-    return [this.frameLoc, this.tsNs, this.capLen, this.lenCut, this.linkType, this.ifaceId, this.source,
+    return [this.frameLoc, this.tsNs, this.capLen, this.lenCut, this.link, this.source,
       this.destination, this.protocol, this.infoLoc, this.infoLen, ...this.fieldCols, this.colour, this.stream, this.number,
       this.pktFlags, this.xdpAction, this.extras, this.procAttr, this.procRef];
   }
+
+  private linkOf(iface: number, linkType: number): number {
+    // interface ids and link types are 32-bit: one number keys the pair
+    const key = iface * 2 ** 32 + linkType;
+    let id = this.linkIds.get(key);
+    if (id === undefined) { id = this.links.length; this.links.push({ iface, linkType }); this.linkIds.set(key, id); }
+    return id;
+  }
+
+  /** packet i's link type (LINKTYPE_*) */
+  linkTypeAt(i: number): number { return this.links[this.link.get(i)]?.linkType ?? 0; }
+
+  /** packet i's interface id */
+  ifaceAt(i: number): number { return this.links[this.link.get(i)]?.iface ?? 0; }
 
   private procRefOf(p: ProcessInfo): number {
     let r = this.procIndex.get(p);
@@ -811,8 +830,8 @@ export class PacketStore {
       tsNs: ts === NO_TS ? null : ts,
       capLen: this.capLen.get(i),
       origLen: this.origLenAt(i),
-      linkType: this.linkType.get(i),
-      interfaceId: this.ifaceId.get(i),
+      linkType: this.linkTypeAt(i),
+      interfaceId: this.ifaceAt(i),
       data: this.frame(i),
       ...(this.extras.get(i) & 1 ? { flags: this.pktFlags.get(i) } : {}),
       ...(this.extras.get(i) & 2 ? { xdpAction: this.xdpAction.get(i) } : {}),
@@ -858,7 +877,7 @@ export class PacketStore {
   breakdown(): Record<string, number> {
     const out: Record<string, number> = { frames: this.frames.bytes, infoText: this.infoText.bytes };
     const named: Record<string, { bytes: number }> = { frameLoc: this.frameLoc, tsNs: this.tsNs, capLen: this.capLen, origLen: this.lenCut,
-      linkType: this.linkType, ifaceId: this.ifaceId, source: this.source, destination: this.destination, protocol: this.protocol,
+      link: this.link, source: this.source, destination: this.destination, protocol: this.protocol,
       infoLoc: this.infoLoc, infoLen: this.infoLen, colour: this.colour, stream: this.stream, number: this.number, pktFlags: this.pktFlags,
       xdpAction: this.xdpAction, extras: this.extras, procAttr: this.procAttr, procRef: this.procRef };
     for (const [k, c] of Object.entries(named)) out[k] = c.bytes;

@@ -179,3 +179,15 @@ test('timestamps cost about 4 bytes a packet and come back exact: absent ones, t
   for (let i = 0; i < 3000; i += 13) assert.equal(slow.packet(i).tsNs, t0 + BigInt(i) * 10_000_000_000n);
   assert.ok(slow.breakdown().tsNs! / 3000 <= 9);
 });
+
+test('interfaces and link types cost 1 byte a packet together and come back per packet', () => {
+  const s = new PacketStore();
+  const data = new Uint8Array(40);
+  const kinds = [[0, 1], [1, 276], [2, 127], [70_000, 1]] as const;
+  for (let i = 0; i < 8000; i++) { const [iface, linkType] = kinds[i % 4]!; s.append({ number: i + 1, tsNs: BigInt(i), capLen: 40, origLen: 40, linkType, interfaceId: iface, data }, row(i)); }
+  s.trim();
+  assert.ok(s.breakdown().link! / 8000 <= 1, `${s.breakdown().link! / 8000} B/packet`);
+  for (let i = 0; i < 8000; i += 3) assert.deepEqual([s.packet(i).interfaceId, s.packet(i).linkType], kinds[i % 4]);
+  s.dropFront(4001);
+  assert.deepEqual([s.packet(0).interfaceId, s.packet(0).linkType], kinds[1]);
+});
