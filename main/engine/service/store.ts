@@ -381,6 +381,60 @@ export class TsColumn {
   }
 }
 
+/** entries per location block (one 8-byte base each) */
+const LOC_BLOCK = 128;
+
+/**
+ * Locations in an append-only arena (the Info text's), in 2 bytes a packet
+ * rather than 4: packets append their text in order, so each block of
+ * LOC_BLOCK entries keeps its lowest location as a base and every entry its
+ * offset from it, in a UintColumn (2 bytes while a block's text is under 64
+ * KiB; a rewritten entry's text, appended at the end, may widen it to 4).
+ */
+export class LocColumn {
+  private bases = new Float64Array(8);
+  private off: UintColumn;
+  /** entries set so far (a set beyond them appends; below them rewrites) */
+  private n = 0;
+  constructor(initial = 1024) { this.off = new UintColumn(initial); }
+  ensure(n: number): void {
+    this.off.ensure(n);
+    // the offsets' capacity (grown by doubling): the store appends up to the capacity it saw grow
+    const blocks = Math.ceil(Math.max(n, this.off.arr.length) / LOC_BLOCK);
+    if (blocks > this.bases.length) { const b = new Float64Array(Math.max(blocks, this.bases.length * 2)); b.set(this.bases); this.bases = b; }
+  }
+  trim(n: number): void {
+    this.off.trim(n);
+    this.bases = this.bases.slice(0, Math.max(1, Math.ceil(n / LOC_BLOCK)));
+  }
+  get(i: number): number { return this.bases[(i / LOC_BLOCK) | 0]! + this.off.get(i); }
+  set(i: number, loc: number): void {
+    const b = (i / LOC_BLOCK) | 0;
+    if (i >= this.n) {
+      // the block's first entry set: its base
+      if (this.n <= b * LOC_BLOCK) this.bases[b] = loc;
+      this.n = i + 1;
+    }
+    const base = this.bases[b]!;
+    if (loc < base) {
+      // below the block's base (rebuilt after a drop): lower the base, the block's offsets move up
+      const end = Math.min((b + 1) * LOC_BLOCK, this.n);
+      for (let j = b * LOC_BLOCK; j < end; j++) if (j !== i) this.off.set(j, this.off.get(j) + base - loc);
+      this.bases[b] = loc;
+    }
+    this.off.set(i, loc - this.bases[b]!);
+  }
+  get bytes(): number { return this.off.bytes + this.bases.byteLength; }
+  dropFront(k: number, n: number, room: number): void {
+    const keep: number[] = [];
+    for (let j = k; j < n; j++) keep.push(this.get(j));
+    this.n = 0;
+    this.off = new UintColumn(Math.max(n - k + room, 1));
+    this.bases = new Float64Array(Math.ceil(Math.max(n - k + room, 1) / LOC_BLOCK));
+    for (let j = 0; j < keep.length; j++) this.set(j, keep[j]!);
+  }
+}
+
 /** What the store does with every column (grow, shrink, drop the front, count bytes). */
 interface StoreColumn {
   ensure(n: number): void;
@@ -592,7 +646,7 @@ export class PacketStore {
   readonly source = new UintColumn();
   readonly destination = new UintColumn();
   readonly protocol = new UintColumn();
-  readonly infoLoc = new UintColumn();
+  readonly infoLoc = new LocColumn();
   readonly infoLen = new UintColumn();
   /** one per field column (FIELD_COLUMNS order): interned string ids (0: absent), or numbers (NaN: absent); get(i) reads either */
   readonly fieldCols: ReadonlyArray<UintColumn | NumColumn> = FIELD_COLUMNS.map((c) => (c.type === 'number' ? new NumColumn() : new UintColumn(1024, true)));

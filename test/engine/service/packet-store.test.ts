@@ -191,3 +191,20 @@ test('interfaces and link types cost 1 byte a packet together and come back per 
   s.dropFront(4001);
   assert.deepEqual([s.packet(0).interfaceId, s.packet(0).linkType], kinds[1]);
 });
+
+test('Info locations cost about 2 bytes a packet; rewritten and dropped-front Info reads back', () => {
+  const s = new PacketStore();
+  const data = new Uint8Array(40);
+  const n = 5000;
+  for (let i = 0; i < n; i++) s.append({ number: i + 1, tsNs: BigInt(i), capLen: 40, origLen: 40, linkType: 1, interfaceId: 0, data }, { ...row(i), info: `info ${i} `.repeat(1 + (i % 13)) });
+  s.trim();
+  assert.ok(s.breakdown().infoLoc! / n <= 2.2, `${s.breakdown().infoLoc! / n} B/packet`);
+  // Decode As rewrites some rows: their new text lands at the end of the arena
+  for (const i of [0, 1, 127, 128, 2500, n - 1]) s.rewrite(i, { ...row(i), info: `rewritten ${i}` });
+  for (let i = 0; i < n; i++) assert.equal(s.info(i), [0, 1, 127, 128, 2500, n - 1].includes(i) ? `rewritten ${i}` : `info ${i} `.repeat(1 + (i % 13)), `Info of ${i}`);
+  s.dropFront(100);
+  for (let i = 0; i < n - 100; i++) assert.equal(s.info(i), [127, 128, 2500, n - 1].includes(i + 100) ? `rewritten ${i + 100}` : `info ${i + 100} `.repeat(1 + ((i + 100) % 13)), `Info of ${i} after the drop`);
+  s.rewrite(28, { ...row(128), info: 'again' });
+  assert.equal(s.info(28), 'again');
+  assert.equal(s.info(27), 'rewritten 127');
+});
