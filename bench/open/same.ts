@@ -35,8 +35,8 @@ async function child(files: string[]): Promise<void> {
     const st = s.packetStore, rows: string[] = [];
     for (let i = 0; i < st.count; i++) {
       const f = FIELD_COLUMNS.map((c, k) => (c.type === 'number' ? String(st.fieldCols[k]!.get(i)) : st.strings.get(st.fieldCols[k]!.get(i))));
-      rows.push([st.number.arr[i], st.capLen.arr[i], st.origLen.arr[i], st.tsNs.arr[i], st.strings.get(st.source.arr[i]!), st.strings.get(st.destination.arr[i]!),
-        st.strings.get(st.protocol.arr[i]!), st.info(i), st.colour.arr[i], st.stream.arr[i], st.pktFlags.get(i), ...f].join('\u0001'));
+      rows.push([st.number.get(i), st.capLen.arr[i], st.origLenAt(i), st.tsNs.get(i), st.strings.get(st.source.arr[i]!), st.strings.get(st.destination.arr[i]!),
+        st.strings.get(st.protocol.arr[i]!), st.info(i), st.colour.arr[i], st.stream.get(i), st.pktFlags.get(i), ...f].join('\u0001'));
     }
     const filters: string[] = [];
     for (const text of FILTERS) {

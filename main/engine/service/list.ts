@@ -214,7 +214,7 @@ export class DisplayedList {
         const next = new Column(Uint32Array, Math.max(16, fromIndex.length));
         let n = 0;
         for (let k = 0, i = 0; k < fromIndex.length && i < pending.from; i++) {
-          if (store.number.arr[i] === fromIndex[k]) { next.arr[n++] = i; k++; }
+          if (store.number.get(i) === fromIndex[k]) { next.arr[n++] = i; k++; }
         }
         return (await this.swapDisplayed(filter, text, next, n, live)) ?? moot();
       }
@@ -347,9 +347,9 @@ export class DisplayedList {
     };
     for (let r = 0; r < n; r++) {
       const i = this.rowIndex(start + r);
-      core.number[r] = s.number.arr[i];
+      core.number[r] = s.number.get(i);
       core.time[r] = s.relTime(i);
-      core.length[r] = s.origLen.arr[i];
+      core.length[r] = s.origLenAt(i);
       core.source[r] = map(s.source.arr[i]);
       core.destination[r] = map(s.destination.arr[i]);
       core.protocol[r] = map(s.protocol.arr[i]);
@@ -378,7 +378,7 @@ export class DisplayedList {
   displayedFrames(): number[] {
     const n = this.length;
     const out = new Array<number>(n);
-    for (let r = 0; r < n; r++) out[r] = this.cap.store.number.arr[this.displayed ? this.displayed.arr[r] : r];
+    for (let r = 0; r < n; r++) out[r] = this.cap.store.number.get(this.displayed ? this.displayed.arr[r]! : r);
     return out;
   }
 }
@@ -435,9 +435,9 @@ const FIELD_INDEX = new Map<ColumnId, number>(FIELD_COLUMNS.map((c, k) => [c.id,
 
 function sortKey(s: PacketStore, col: ColumnId): (i: number) => number | string {
   switch (col) {
-    case 'number': return (i) => s.number.arr[i];
+    case 'number': return (i) => s.number.get(i);
     case 'time': return (i) => s.relTime(i);
-    case 'length': return (i) => s.origLen.arr[i];
+    case 'length': return (i) => s.origLenAt(i);
     case 'info': return (i) => s.info(i);
     case 'source': return (i) => s.strings.get(s.source.arr[i]);
     case 'destination': return (i) => s.strings.get(s.destination.arr[i]);

@@ -455,7 +455,7 @@ export class OpenCapture {
         { bytes: () => store.bytes, dropFront: (k, room) => store.dropFront(k, room) },
         // the index is replaced whole by a re-dissection: always the current one
         { bytes: () => this.index.memoryBytes(), dropFront: (k, room) => this.index.dropFront(k, room) },
-      ], () => store.count, (i) => store.number.arr[i]!);
+      ], () => store.count, (i) => store.number.get(i));
     }
     // A ring buffer is the capture's files on disk, bounded by files × size: a
     // spool beside it would grow without bound, so there is none then.

@@ -166,7 +166,7 @@ export class OpenPool {
       const v = r.stream[j];
       if (v <= -2 && !this.pairMap[w].has(-2 - v)) {
         // a conversation without tcp.stream: the service's own pair ids, in file order (the first rows' come from the store)
-        this.pairMap[w].set(-2 - v, s.warm ? store.stream.arr[first + k] : streams.fresh());
+        this.pairMap[w].set(-2 - v, s.warm ? store.stream.get(first + k) : streams.fresh());
       }
     }
     if (s.warm) return;
@@ -189,7 +189,7 @@ export class OpenPool {
       infoAt[w] += len;
       store.colour.arr[i] = r.colour[j];
       const v = r.stream[j];
-      store.stream.arr[i] = v >= 0 ? this.tcpMap[w][v] : v === -1 ? -1 : this.pairMap[w].get(-2 - v)!;
+      store.stream.set(i, v >= 0 ? this.tcpMap[w][v] : v === -1 ? -1 : this.pairMap[w].get(-2 - v)!);
     }
     const numbers = new Uint32Array(n);
     for (let k = 0; k < n; k++) numbers[k] = batch[k].number;

@@ -148,7 +148,7 @@ function metadata(cap: OpenCapture, list: DisplayedList): Partial<SessionMetadat
 function storeSource(cap: OpenCapture): PacketSource {
   const store = cap.store;
   const count = store.count;
-  const interfaces = cap.interfaces.length ? cap.interfaces : [{ id: 0, linkType: store.count ? store.linkType.arr[0] : 1, snaplen: 262144 }];
+  const interfaces = cap.interfaces.length ? cap.interfaces : [{ id: 0, linkType: store.count ? store.linkTypeAt(0) : 1, snaplen: 262144 }];
   const packet = (i: number) => store.packet(i);
   return {
     interfaces,

@@ -154,6 +154,295 @@ export class NumColumn {
   }
 }
 
+/**
+ * Integers from -1 up (tcp.stream: -1 none), kept as value + 1 in the
+ * narrowest array that holds them (a UintColumn): most files have fewer than
+ * 65,535 conversations, 2 bytes a packet rather than 4.
+ */
+export class StreamColumn {
+  private readonly u: UintColumn;
+  constructor(initial = 1024) { this.u = new UintColumn(initial); }
+  ensure(n: number): void { this.u.ensure(n); }
+  trim(n: number): void { this.u.trim(n); }
+  get(i: number): number { return this.u.get(i) - 1; }
+  set(i: number, v: number): void { this.u.set(i, v + 1); }
+  get bytes(): number { return this.u.bytes; }
+  dropFront(k: number, n: number, room: number): void { this.u.dropFront(k, n, room); }
+}
+
+/**
+ * Frame numbers, appended in order. A file numbers its packets 1, 2, 3, ...:
+ * while the numbers run on by one from the first none is stored (4 bytes a
+ * packet saved, bench/RESULTS.md); the first that does not (a file's
+ * damaged record skipped, a live capture's gap) puts them in an array.
+ */
+export class FrameNumberColumn {
+  private arr: Uint32Array | null = null;
+  /** while arr is null: the frame number of entry 0 */
+  private first = 0;
+  private cap: number;
+  constructor(initial = 1024) { this.cap = initial; }
+  ensure(n: number): void {
+    if (n <= this.cap) return;
+    while (this.cap < n) this.cap *= 2;
+    if (this.arr) { const a = new Uint32Array(this.cap); a.set(this.arr); this.arr = a; }
+  }
+  trim(n: number): void {
+    const keep = Math.max(n, 1);
+    if (this.cap > keep) { this.cap = keep; if (this.arr && this.arr.length > keep) this.arr = this.arr.slice(0, keep); }
+  }
+  get(i: number): number { return this.arr === null ? this.first + i : this.arr[i]!; }
+  /** entry i's number: entries are set in order, i being the count so far */
+  set(i: number, v: number): void {
+    if (this.arr === null) {
+      if (i === 0) { this.first = v; return; }
+      if (v === this.first + i) return;
+      const a = new Uint32Array(Math.max(this.cap, i + 1));
+      for (let j = 0; j < i; j++) a[j] = this.first + j;
+      this.arr = a;
+    }
+    this.arr[i] = v;
+  }
+  /** the first of entries [0, count) numbered `v`, -1 when none is (numbers ascend) */
+  indexOf(v: number, count: number): number {
+    if (this.arr !== null) return indexOfSorted(this.arr, v, count);
+    const i = v - this.first;
+    return i >= 0 && i < count ? i : -1;
+  }
+  /** entries [0, count) as an array (a copy) */
+  toArray(count: number): Uint32Array {
+    if (this.arr !== null) return this.arr.slice(0, count);
+    const a = new Uint32Array(count);
+    for (let j = 0; j < count; j++) a[j] = this.first + j;
+    return a;
+  }
+  get bytes(): number { return this.arr?.byteLength ?? 0; }
+  dropFront(k: number, n: number, room: number): void {
+    this.cap = Math.max(n - k + room, 1);
+    if (this.arr === null) { this.first += k; return; }
+    const a = new Uint32Array(this.cap);
+    a.set(this.arr.subarray(k, n));
+    this.arr = a;
+  }
+}
+
+/**
+ * Frame lengths on the wire (origLen) where they differ from the captured
+ * length, as exceptions: a packet cut short is rare in most files, and one
+ * 256 KiB frame made a dense column 4 bytes a packet. Entries are set in
+ * order; while exceptions are under a quarter of the entries they are kept
+ * as (entry, length) pairs and read by binary search, past that in a dense
+ * column of lengths (a file cut to a snap length: most big frames).
+ */
+export class OrigLenColumn {
+  private idx = new Uint32Array(0);
+  private vals = new UintColumn(16);
+  private excN = 0;
+  private dense: UintColumn | null = null;
+  private cap: number;
+  /** capLen: the captured lengths (entries without an exception have theirs as origLen) */
+  constructor(private readonly capLen: UintColumn, initial = 1024) { this.cap = initial; }
+  ensure(n: number): void {
+    if (n <= this.cap) return;
+    while (this.cap < n) this.cap *= 2;
+    this.dense?.ensure(this.cap);
+  }
+  trim(n: number): void {
+    this.cap = Math.max(n, 1);
+    if (this.dense) { this.dense.trim(this.cap); return; }
+    this.idx = this.idx.slice(0, this.excN);
+    this.vals.trim(this.excN);
+  }
+  /** entry i's origLen, capLen being its captured length */
+  get(i: number, capLen: number): number {
+    if (this.dense) return this.dense.get(i);
+    if (this.excN === 0 || i > this.idx[this.excN - 1]!) return capLen;
+    const k = indexOfSorted(this.idx, i, this.excN);
+    return k < 0 ? capLen : this.vals.get(k);
+  }
+  /** entry i (the count so far: set in order) */
+  set(i: number, origLen: number, capLen: number): void {
+    if (this.dense) { this.dense.set(i, origLen); return; }
+    if (origLen === capLen) return;
+    if (this.excN >= 64 && this.excN * 4 > i) {
+      const d = new UintColumn(this.cap);
+      for (let j = 0, k = 0; j < i; j++) {
+        // entries before i without an exception are whole: their capLen is asked of the store
+        if (k < this.excN && this.idx[k] === j) d.set(j, this.vals.get(k++));
+        else d.set(j, this.capLen.get(j));
+      }
+      d.set(i, origLen);
+      this.dense = d;
+      this.idx = new Uint32Array(0);
+      this.vals = new UintColumn(1);
+      this.excN = 0;
+      return;
+    }
+    if (this.excN >= this.idx.length) { const a = new Uint32Array(Math.max(16, this.idx.length * 2)); a.set(this.idx); this.idx = a; }
+    this.vals.ensure(this.excN + 1);
+    this.idx[this.excN] = i;
+    this.vals.set(this.excN++, origLen);
+  }
+  get bytes(): number { return this.dense ? this.dense.bytes : this.idx.byteLength + this.vals.bytes; }
+  dropFront(k: number, n: number, room: number): void {
+    this.cap = Math.max(n - k + room, 1);
+    if (this.dense) { this.dense.dropFront(k, n, room); return; }
+    let j = 0;
+    while (j < this.excN && this.idx[j]! < k) j++;
+    const m = this.excN - j;
+    const idx = new Uint32Array(Math.max(m, 16));
+    const vals = new UintColumn(Math.max(m, 16));
+    for (let q = 0; q < m; q++) { idx[q] = this.idx[j + q]! - k; vals.set(q, this.vals.get(j + q)); }
+    this.idx = idx; this.vals = vals; this.excN = m;
+  }
+}
+
+/** a packet without a timestamp */
+const NO_TS = -(2n ** 63n);
+/** entries per timestamp block (one 8-byte base each) */
+const TS_BLOCK = 256;
+/** the most a zigzagged offset may be and still fit 4 bytes with the two codes below */
+const TS_MAX_ZZ = 0xffffffff - 2;
+
+/**
+ * Timestamps (ns, NO_TS when absent), appended in order, in about 4 bytes a
+ * packet rather than 8: each block of TS_BLOCK entries keeps its first
+ * timestamp as a base and every entry its offset from it, zigzagged (a file
+ * may go back in time), in a UintColumn: 0 absent, 1 an exception, else the
+ * offset + 2. Offsets within ±2.1 s fit 4 bytes (a block of 256 packets
+ * within 2 s: any busy capture); an entry past that is an exception, kept
+ * whole in a map, and past one exception in 16 entries (a slow capture) the
+ * column holds every timestamp whole (8 bytes a packet, as before).
+ */
+export class TsColumn {
+  private bases = new BigInt64Array(4);
+  private off = new UintColumn();
+  private readonly exc = new Map<number, bigint>();
+  private dense: BigInt64Array | null = null;
+  private cap: number;
+  constructor(initial = 1024) { this.cap = initial; this.off.ensure(initial); }
+  ensure(n: number): void {
+    if (n <= this.cap) return;
+    while (this.cap < n) this.cap *= 2;
+    if (this.dense) { const d = new BigInt64Array(this.cap); d.set(this.dense); this.dense = d; return; }
+    this.off.ensure(this.cap);
+    const blocks = Math.ceil(this.cap / TS_BLOCK);
+    if (blocks > this.bases.length) { const b = new BigInt64Array(blocks); b.set(this.bases); this.bases = b; }
+  }
+  trim(n: number): void {
+    this.cap = Math.max(n, 1);
+    if (this.dense) { if (this.dense.length > this.cap) this.dense = this.dense.slice(0, this.cap); return; }
+    this.off.trim(this.cap);
+    this.bases = this.bases.slice(0, Math.ceil(this.cap / TS_BLOCK));
+  }
+  get(i: number): bigint {
+    if (this.dense) return this.dense[i]!;
+    const u = this.off.get(i);
+    if (u === 0) return NO_TS;
+    if (u === 1) return this.exc.get(i)!;
+    const z = u - 2;
+    return this.bases[(i / TS_BLOCK) | 0]! + BigInt(z % 2 ? -(z + 1) / 2 : z / 2);
+  }
+  /** entry i's timestamp: entries are set in order, i being the count so far */
+  set(i: number, ts: bigint): void {
+    if (this.dense) { this.dense[i] = ts; return; }
+    if (ts === NO_TS) { this.off.set(i, 0); return; }
+    const b = (i / TS_BLOCK) | 0;
+    // the block's base: its first timestamp (an absent one leaves it to the next)
+    let first = i % TS_BLOCK === 0;
+    for (let j = i - 1; !first && j >= b * TS_BLOCK && this.off.get(j) === 0; j--) if (j === b * TS_BLOCK) first = true;
+    if (first) this.bases[b] = ts;
+    const d = ts - this.bases[b]!;
+    const zz = d >= 0n ? d * 2n : -d * 2n - 1n;
+    if (zz <= BigInt(TS_MAX_ZZ)) { this.off.set(i, Number(zz) + 2); return; }
+    this.exc.set(i, ts);
+    this.off.set(i, 1);
+    if (this.exc.size > 1024 && this.exc.size * 16 > i) this.toDense(i + 1);
+  }
+  private toDense(n: number): void {
+    const d = new BigInt64Array(Math.max(this.cap, n));
+    for (let j = 0; j < n; j++) d[j] = this.get(j);
+    this.dense = d;
+    this.off = new UintColumn(1);
+    this.bases = new BigInt64Array(0);
+    this.exc.clear();
+  }
+  get bytes(): number { return this.dense ? this.dense.byteLength : this.off.bytes + this.bases.byteLength + this.exc.size * 64; }
+  dropFront(k: number, n: number, room: number): void {
+    const keep: bigint[] = [];
+    for (let j = k; j < n; j++) keep.push(this.get(j));
+    const dense = this.dense !== null;
+    this.cap = Math.max(n - k + room, 1);
+    this.exc.clear();
+    this.off = new UintColumn(this.cap);
+    this.bases = new BigInt64Array(Math.ceil(this.cap / TS_BLOCK));
+    this.dense = dense ? new BigInt64Array(this.cap) : null;
+    for (let j = 0; j < keep.length; j++) this.set(j, keep[j]!);
+  }
+}
+
+/** entries per location block (one 8-byte base each) */
+const LOC_BLOCK = 128;
+
+/**
+ * Locations in an append-only arena (the Info text's), in 2 bytes a packet
+ * rather than 4: packets append their text in order, so each block of
+ * LOC_BLOCK entries keeps its lowest location as a base and every entry its
+ * offset from it, in a UintColumn (2 bytes while a block's text is under 64
+ * KiB; a rewritten entry's text, appended at the end, may widen it to 4).
+ */
+export class LocColumn {
+  private bases = new Float64Array(8);
+  private off: UintColumn;
+  /** entries set so far (a set beyond them appends; below them rewrites) */
+  private n = 0;
+  constructor(initial = 1024) { this.off = new UintColumn(initial); }
+  ensure(n: number): void {
+    this.off.ensure(n);
+    // the offsets' capacity (grown by doubling): the store appends up to the capacity it saw grow
+    const blocks = Math.ceil(Math.max(n, this.off.arr.length) / LOC_BLOCK);
+    if (blocks > this.bases.length) { const b = new Float64Array(Math.max(blocks, this.bases.length * 2)); b.set(this.bases); this.bases = b; }
+  }
+  trim(n: number): void {
+    this.off.trim(n);
+    this.bases = this.bases.slice(0, Math.max(1, Math.ceil(n / LOC_BLOCK)));
+  }
+  get(i: number): number { return this.bases[(i / LOC_BLOCK) | 0]! + this.off.get(i); }
+  set(i: number, loc: number): void {
+    const b = (i / LOC_BLOCK) | 0;
+    if (i >= this.n) {
+      // the block's first entry set: its base
+      if (this.n <= b * LOC_BLOCK) this.bases[b] = loc;
+      this.n = i + 1;
+    }
+    const base = this.bases[b]!;
+    if (loc < base) {
+      // below the block's base (rebuilt after a drop): lower the base, the block's offsets move up
+      const end = Math.min((b + 1) * LOC_BLOCK, this.n);
+      for (let j = b * LOC_BLOCK; j < end; j++) if (j !== i) this.off.set(j, this.off.get(j) + base - loc);
+      this.bases[b] = loc;
+    }
+    this.off.set(i, loc - this.bases[b]!);
+  }
+  get bytes(): number { return this.off.bytes + this.bases.byteLength; }
+  dropFront(k: number, n: number, room: number): void {
+    const keep: number[] = [];
+    for (let j = k; j < n; j++) keep.push(this.get(j));
+    this.n = 0;
+    this.off = new UintColumn(Math.max(n - k + room, 1));
+    this.bases = new Float64Array(Math.ceil(Math.max(n - k + room, 1) / LOC_BLOCK));
+    for (let j = 0; j < keep.length; j++) this.set(j, keep[j]!);
+  }
+}
+
+/** What the store does with every column (grow, shrink, drop the front, count bytes). */
+interface StoreColumn {
+  ensure(n: number): void;
+  trim(n: number): void;
+  dropFront(k: number, n: number, room: number): void;
+  readonly bytes: number;
+}
+
 /** Interned strings; id 0 is always ''. */
 export class StringTable {
   private readonly ids = new Map<string, number>([['', 0]]);
@@ -331,31 +620,41 @@ export interface RowSummary {
 
 /** Record header sizes before the packet bytes: pcapng EPB/OPB, pcap, modified pcap, pcapng SPB. */
 const DATA_OFFSETS = [28, 16, 24, 12];
-const NO_TS = -(2n ** 63n);
 
 export class PacketStore {
   count = 0;
   readonly strings = new StringTable();
   private readonly frames = new ByteArena();
   private readonly infoText = new PackedText();
-  /** frames in the arena: location; frames left in the attached file: -(offset) - 1 */
-  readonly frameLoc = new Column(Float64Array);
-  readonly tsNs = new Column(BigInt64Array);
+  /**
+   * where each frame is: 2 × its location in the arena, or 2 × its offset in
+   * the attached file + 1 (4 bytes a packet while both are below 2 GiB)
+   */
+  private readonly frameLoc = new UintColumn();
+  readonly tsNs = new TsColumn();
   readonly capLen = new UintColumn();
-  readonly origLen = new UintColumn();
-  readonly linkType = new UintColumn();
-  readonly ifaceId = new UintColumn();
+  /** origLen where it is not capLen (origLenAt()) */
+  private readonly lenCut = new OrigLenColumn(this.capLen);
+  /**
+   * each packet's (interface, link type) pair, as an index into `links`: a
+   * file has a few interfaces, each with one link type (1 byte a packet for
+   * both, not 1-2 each: linkTypeAt(), ifaceAt())
+   */
+  private readonly link = new UintColumn();
+  private readonly links: Array<{ iface: number; linkType: number }> = [];
+  private readonly linkIds = new Map<number, number>();
   readonly source = new UintColumn();
   readonly destination = new UintColumn();
   readonly protocol = new UintColumn();
-  readonly infoLoc = new UintColumn();
+  readonly infoLoc = new LocColumn();
   readonly infoLen = new UintColumn();
   /** one per field column (FIELD_COLUMNS order): interned string ids (0: absent), or numbers (NaN: absent); get(i) reads either */
   readonly fieldCols: ReadonlyArray<UintColumn | NumColumn> = FIELD_COLUMNS.map((c) => (c.type === 'number' ? new NumColumn() : new UintColumn(1024, true)));
   readonly colour = new Column(Uint8Array);
-  readonly stream = new Column(Int32Array);
+  /** TCP conversation (or the service's pair id), -1 none */
+  readonly stream = new StreamColumn();
   /** frame.number of each stored packet (files may skip numbers) */
-  readonly number = new Column(Uint32Array);
+  readonly number = new FrameNumberColumn();
   /** RawPacket.flags and .xdpAction, each kept only when present (bits of `extras`: 1 flags, 2 action) */
   readonly pktFlags = new UintColumn(1024, true);
   readonly xdpAction = new UintColumn(1024, true);
@@ -466,7 +765,7 @@ export class PacketStore {
       this.fieldCols[c]!.set(i, FIELD_COLUMNS[c]!.type === 'number' ? (typeof v === 'number' ? v : NaN) : st.intern(v as string | undefined));
     }
     this.colour.arr[i] = s.colour;
-    this.stream.arr[i] = s.stream;
+    this.stream.set(i, s.stream);
   }
 
   /**
@@ -476,17 +775,16 @@ export class PacketStore {
   appendPacket(pkt: RawPacket, fileDataOffset = -1): number {
     const i = this.count;
     const n = i + 1;
-    if (n > this.capacity) { for (const c of this.columns) c.ensure(n); this.capacity = this.frameLoc.arr.length; }
-    // negative: -(offset in the attached file) - 1; else a location in the in-memory arena
-    if (fileDataOffset >= 0) { this.frameLoc.arr[i] = -fileDataOffset - 1; this.fileBacked++; }
-    else this.frameLoc.arr[i] = this.frames.append(pkt.data);
-    this.tsNs.arr[i] = pkt.tsNs ?? NO_TS;
+    if (n > this.capacity) { for (const c of this.columns) c.ensure(n); this.capacity = this.colour.arr.length; }
+    if (fileDataOffset >= 0) { this.frameLoc.set(i, fileDataOffset * 2 + 1); this.fileBacked++; }
+    else this.frameLoc.set(i, this.frames.append(pkt.data) * 2);
+    this.tsNs.set(i, pkt.tsNs ?? NO_TS);
     if (this.firstTsNs === null && pkt.tsNs !== null) this.firstTsNs = pkt.tsNs;
-    this.capLen.set(i, pkt.data.length);
-    this.origLen.set(i, pkt.origLen);
-    this.linkType.set(i, pkt.linkType);
-    this.ifaceId.set(i, pkt.interfaceId);
-    this.number.arr[i] = pkt.number;
+    const cap = pkt.data.length;
+    this.capLen.set(i, cap);
+    this.lenCut.set(i, pkt.origLen, cap);
+    this.link.set(i, this.linkOf(pkt.interfaceId, pkt.linkType));
+    this.number.set(i, pkt.number);
     this.extras.set(i, (pkt.flags !== undefined ? 1 : 0) | (pkt.xdpAction !== undefined ? 2 : 0));
     this.pktFlags.set(i, pkt.flags ?? 0);
     this.xdpAction.set(i, pkt.xdpAction ?? 0);
@@ -506,7 +804,7 @@ export class PacketStore {
   trim(): void {
     this.scratch = Buffer.alloc(0);
     for (const c of this.columns) c.trim(this.count);
-    this.capacity = this.frameLoc.arr.length;
+    this.capacity = this.colour.arr.length;
   }
 
   /**
@@ -525,8 +823,8 @@ export class PacketStore {
     // the lowest location a kept packet reads (a rewritten Info sits after later packets' own)
     let frameMin = this.frames.end, infoMin = this.infoText.end;
     for (let i = k; i < n; i++) {
-      const f = this.frameLoc.arr[i]!;
-      if (f >= 0 && f < frameMin) frameMin = f;
+      const f = this.frameLoc.get(i);
+      if (f % 2 === 0 && f / 2 < frameMin) frameMin = f / 2;
       const t = this.infoLoc.get(i);
       if (t < infoMin) infoMin = t;
     }
@@ -534,7 +832,7 @@ export class PacketStore {
     this.infoText.releaseBefore(infoMin);
     for (const c of this.columns) c.dropFront(k, n, room);
     this.count = n - k;
-    this.capacity = this.frameLoc.arr.length;
+    this.capacity = this.colour.arr.length;
     if (this.fileBacked) this.fileBacked = Math.max(0, this.fileBacked - k);
     const old = this.strings.strings.slice();
     this.strings.clear();
@@ -548,11 +846,25 @@ export class PacketStore {
     for (let i = 0; i < this.count; i++) { const r = ref.get(i); if (r) ref.set(i, this.procRefOf(procs[r - 1]!)); }
   }
 
-  private get columns(): Array<Column<AnyTyped> | UintColumn | NumColumn> {
-    return [this.frameLoc, this.tsNs, this.capLen, this.origLen, this.linkType, this.ifaceId, this.source,
+  private get columns(): StoreColumn[] {
+    return [this.frameLoc, this.tsNs, this.capLen, this.lenCut, this.link, this.source,
       this.destination, this.protocol, this.infoLoc, this.infoLen, ...this.fieldCols, this.colour, this.stream, this.number,
       this.pktFlags, this.xdpAction, this.extras, this.procAttr, this.procRef];
   }
+
+  private linkOf(iface: number, linkType: number): number {
+    // interface ids and link types are 32-bit: one number keys the pair
+    const key = iface * 2 ** 32 + linkType;
+    let id = this.linkIds.get(key);
+    if (id === undefined) { id = this.links.length; this.links.push({ iface, linkType }); this.linkIds.set(key, id); }
+    return id;
+  }
+
+  /** packet i's link type (LINKTYPE_*) */
+  linkTypeAt(i: number): number { return this.links[this.link.get(i)]?.linkType ?? 0; }
+
+  /** packet i's interface id */
+  ifaceAt(i: number): number { return this.links[this.link.get(i)]?.iface ?? 0; }
 
   private procRefOf(p: ProcessInfo): number {
     let r = this.procIndex.get(p);
@@ -566,14 +878,14 @@ export class PacketStore {
 
   /** The stored frame as a RawPacket (data is a view into the store: copy to keep). */
   packet(i: number): RawPacket {
-    const ts = this.tsNs.arr[i];
+    const ts = this.tsNs.get(i);
     return {
-      number: this.number.arr[i],
+      number: this.number.get(i),
       tsNs: ts === NO_TS ? null : ts,
       capLen: this.capLen.get(i),
-      origLen: this.origLen.get(i),
-      linkType: this.linkType.get(i),
-      interfaceId: this.ifaceId.get(i),
+      origLen: this.origLenAt(i),
+      linkType: this.linkTypeAt(i),
+      interfaceId: this.ifaceAt(i),
       data: this.frame(i),
       ...(this.extras.get(i) & 1 ? { flags: this.pktFlags.get(i) } : {}),
       ...(this.extras.get(i) & 2 ? { xdpAction: this.xdpAction.get(i) } : {}),
@@ -582,14 +894,20 @@ export class PacketStore {
     };
   }
 
+  /** packet i's length on the wire (frame.len) */
+  origLenAt(i: number): number {
+    return this.lenCut.get(i, this.capLen.get(i));
+  }
+
   /** the frame bytes: a view into the arena, or read from the attached file */
   private frame(i: number): Uint8Array {
-    const loc = this.frameLoc.arr[i];
+    const f = this.frameLoc.get(i);
     const len = this.capLen.get(i);
-    if (loc >= 0) return this.frames.view(loc, len);
+    if (f % 2 === 0) return this.frames.view(f / 2, len);
+    const at = (f - 1) / 2;
     const buf = Buffer.allocUnsafe(len);
-    const got = this.fd === null ? 0 : readSync(this.fd, buf, 0, len, -loc - 1);
-    if (got !== len) throw new Error(`frame ${this.number.arr[i]}: the capture file changed or closed (read ${got} of ${len} bytes at ${-loc - 1})`);
+    const got = this.fd === null ? 0 : readSync(this.fd, buf, 0, len, at);
+    if (got !== len) throw new Error(`frame ${this.number.get(i)}: the capture file changed or closed (read ${got} of ${len} bytes at ${at})`);
     return buf;
   }
 
@@ -599,21 +917,21 @@ export class PacketStore {
 
   /** seconds since the first packet (0 when either has no timestamp) */
   relTime(i: number): number {
-    const ts = this.tsNs.arr[i];
+    const ts = this.tsNs.get(i);
     if (ts === NO_TS || this.firstTsNs === null) return 0;
     return Number(ts - this.firstTsNs) / 1e9;
   }
 
   /** index of the packet with this frame number (binary search: numbers ascend), -1 when absent */
   indexOf(number: number): number {
-    return indexOfSorted(this.number.arr, number, this.count);
+    return this.number.indexOf(number, this.count);
   }
 
   /** Bytes held per part of the store (each column, the frame and Info arenas), for the bench's breakdown. */
   breakdown(): Record<string, number> {
     const out: Record<string, number> = { frames: this.frames.bytes, infoText: this.infoText.bytes };
-    const named: Record<string, { bytes: number }> = { frameLoc: this.frameLoc, tsNs: this.tsNs, capLen: this.capLen, origLen: this.origLen,
-      linkType: this.linkType, ifaceId: this.ifaceId, source: this.source, destination: this.destination, protocol: this.protocol,
+    const named: Record<string, { bytes: number }> = { frameLoc: this.frameLoc, tsNs: this.tsNs, capLen: this.capLen, origLen: this.lenCut,
+      link: this.link, source: this.source, destination: this.destination, protocol: this.protocol,
       infoLoc: this.infoLoc, infoLen: this.infoLen, colour: this.colour, stream: this.stream, number: this.number, pktFlags: this.pktFlags,
       xdpAction: this.xdpAction, extras: this.extras, procAttr: this.procAttr, procRef: this.procRef };
     for (const [k, c] of Object.entries(named)) out[k] = c.bytes;

@@ -93,7 +93,7 @@ test('Decode As: offered tables, applied to the open capture, refused when bad, 
     await a.call('setFilter', { text: '' });
 
     // applying the same entries again costs no memory: unchanged rows keep their Info text
-    const infoAt = (): number[] => Array.from(a.packetStore.infoLoc.arr.subarray(0, a.packetStore.count));
+    const infoAt = (): number[] => Array.from({ length: a.packetStore.count }, (_, i) => a.packetStore.infoLoc.get(i));
     const before = infoAt();
     await a.call('setDecodeAs', { entries: set.entries.map(({ initial: _i, ...e }) => e) });
     assert.deepEqual(infoAt(), before, 'no Info text appended');

@@ -71,8 +71,8 @@ function rows(s: EngineService): string[] {
   const out: string[] = [];
   for (let i = 0; i < st.count; i++) {
     const f = FIELD_COLUMNS.map((c, k) => (c.type === 'number' ? String(st.fieldCols[k].get(i)) : st.strings.get(st.fieldCols[k].get(i))));
-    out.push([st.number.arr[i], st.capLen.arr[i], st.strings.get(st.source.arr[i]), st.strings.get(st.destination.arr[i]),
-      st.strings.get(st.protocol.arr[i]), st.info(i), st.colour.arr[i], st.stream.arr[i], st.pktFlags.get(i), ...f].join('\u0001'));
+    out.push([st.number.get(i), st.capLen.arr[i], st.strings.get(st.source.arr[i]), st.strings.get(st.destination.arr[i]),
+      st.strings.get(st.protocol.arr[i]), st.info(i), st.colour.arr[i], st.stream.get(i), st.pktFlags.get(i), ...f].join('\u0001'));
   }
   return out;
 }

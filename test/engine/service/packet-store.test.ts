@@ -101,7 +101,110 @@ test('a store of plain packets costs at most 48 bytes each besides its frames an
     assert.equal(s.strings.get(s.source.get(i)), `198.18.0.${i % 200}`);
     assert.equal(s.strings.get(s.protocol.get(i)), i % 2 ? 'TCP' : 'UDP');
     assert.equal(s.colour.arr[i], i % 5);
-    assert.equal(s.stream.arr[i], i % 7 ? i % 97 : -1);
+    assert.equal(s.stream.get(i), i % 7 ? i % 97 : -1);
     for (const c of s.fieldCols) assert.ok(Number.isNaN(c.get(i)) || c.get(i) === 0);
   }
+});
+
+test('frame numbers that run on by one, whole frames and arena locations cost 4 bytes a packet in all; gaps and cut frames read back', () => {
+  const s = new PacketStore();
+  const n = 20_000;
+  const data = new Uint8Array(60);
+  const pkt = (i: number, number: number, origLen = 60): RawPacket => ({ number, tsNs: 1_700_000_000_000_000_000n + BigInt(i) * 1000n, capLen: 60, origLen, linkType: 1, interfaceId: 0, data });
+  // one 256 KiB frame on the wire among short ones (the benchmark corpus has such)
+  for (let i = 0; i < n; i++) s.append(pkt(i, i + 1, i === 7 ? 262_144 : 60), row(i));
+  s.trim();
+  let parts = s.breakdown();
+  assert.equal(parts.number, 0, 'numbers 1, 2, 3, ... are not stored');
+  assert.ok(parts.origLen! < 256, `origLen ${parts.origLen} bytes for one cut frame`);
+  assert.ok(parts.frameLoc! / n <= 4, `frameLoc ${parts.frameLoc! / n} B/packet`);
+  assert.equal(s.packet(7).origLen, 262_144);
+  assert.equal(s.packet(8).origLen, 60);
+  assert.equal(s.indexOf(12_345), 12_344);
+  assert.equal(s.indexOf(n + 1), -1);
+  // a gap in the numbers (a damaged record skipped), then frames cut to a snap length, most of them
+  for (let i = n; i < 2 * n; i++) s.append(pkt(i, i + 5, i % 3 ? 1500 : 60), row(i));
+  parts = s.breakdown();
+  assert.ok(parts.number! >= 4 * 2 * n, 'numbers with a gap are stored');
+  for (const i of [0, 7, n - 1, n, n + 1, n + 2, 2 * n - 1]) {
+    const p = s.packet(i);
+    assert.equal(p.number, i < n ? i + 1 : i + 5, `number of ${i}`);
+    assert.equal(p.origLen, i === 7 ? 262_144 : i >= n && i % 3 ? 1500 : 60, `origLen of ${i}`);
+    assert.equal(s.indexOf(p.number), i);
+  }
+  assert.equal(s.indexOf(n + 2), -1, 'a number in the gap is absent');
+  // the view cap's front dropped: the rest keep their values
+  s.dropFront(n + 1);
+  assert.equal(s.packet(0).number, n + 6);
+  for (let j = 0; j < n - 1; j += 997) assert.equal(s.packet(j).origLen, (n + 1 + j) % 3 ? 1500 : 60, `origLen of ${j} after the drop`);
+  assert.equal(s.indexOf(n + 7), 1);
+});
+
+test('a store dropping its front keeps sparse cut lengths and numbers that run on by one', () => {
+  const s = new PacketStore();
+  const data = new Uint8Array(40);
+  for (let i = 0; i < 1000; i++) s.append({ number: i + 1, tsNs: BigInt(i), capLen: 40, origLen: i % 100 === 5 ? 9000 : 40, linkType: 1, interfaceId: 0, data }, row(i));
+  s.dropFront(300);
+  assert.equal(s.breakdown().number, 0);
+  for (let i = 0; i < 700; i++) {
+    const p = s.packet(i);
+    assert.equal(p.number, i + 301);
+    assert.equal(p.origLen, (i + 300) % 100 === 5 ? 9000 : 40, `origLen of ${i}`);
+  }
+  assert.equal(s.indexOf(301), 0);
+  assert.equal(s.indexOf(300), -1);
+});
+
+test('timestamps cost about 4 bytes a packet and come back exact: absent ones, time going back, pauses, and a slow capture', () => {
+  const s = new PacketStore();
+  const data = new Uint8Array(40);
+  const t0 = 1_700_000_000_123_456_789n;
+  const ts: Array<bigint | null> = [];
+  for (let i = 0; i < 10_000; i++) {
+    // 1 µs apart, with an absent one, a step back, and a 40 s pause now and then
+    ts.push(i % 1000 === 3 ? null : i % 777 === 5 ? t0 + BigInt(i) * 1000n - 5_000_000_000n : t0 + BigInt(i) * 1000n + (i >= 5000 ? 40_000_000_000n : 0n));
+  }
+  ts[256] = null; // a block whose first entry is absent
+  ts.forEach((t, i) => s.append({ number: i + 1, tsNs: t, capLen: 40, origLen: 40, linkType: 1, interfaceId: 0, data }, row(i)));
+  s.trim();
+  assert.ok(s.breakdown().tsNs! / ts.length < 6, `${s.breakdown().tsNs! / ts.length} B/packet`);
+  ts.forEach((t, i) => assert.equal(s.packet(i).tsNs, t, `timestamp ${i}`));
+  assert.equal(s.relTime(1), 1e-6);
+  s.dropFront(4321);
+  for (let i = 0; i < ts.length - 4321; i += 7) assert.equal(s.packet(i).tsNs, ts[i + 4321], `timestamp ${i} after the drop`);
+  // one packet every 10 s: every timestamp whole, still exact
+  const slow = new PacketStore();
+  for (let i = 0; i < 3000; i++) slow.append({ number: i + 1, tsNs: t0 + BigInt(i) * 10_000_000_000n, capLen: 40, origLen: 40, linkType: 1, interfaceId: 0, data }, row(i));
+  slow.trim();
+  for (let i = 0; i < 3000; i += 13) assert.equal(slow.packet(i).tsNs, t0 + BigInt(i) * 10_000_000_000n);
+  assert.ok(slow.breakdown().tsNs! / 3000 <= 9);
+});
+
+test('interfaces and link types cost 1 byte a packet together and come back per packet', () => {
+  const s = new PacketStore();
+  const data = new Uint8Array(40);
+  const kinds = [[0, 1], [1, 276], [2, 127], [70_000, 1]] as const;
+  for (let i = 0; i < 8000; i++) { const [iface, linkType] = kinds[i % 4]!; s.append({ number: i + 1, tsNs: BigInt(i), capLen: 40, origLen: 40, linkType, interfaceId: iface, data }, row(i)); }
+  s.trim();
+  assert.ok(s.breakdown().link! / 8000 <= 1, `${s.breakdown().link! / 8000} B/packet`);
+  for (let i = 0; i < 8000; i += 3) assert.deepEqual([s.packet(i).interfaceId, s.packet(i).linkType], kinds[i % 4]);
+  s.dropFront(4001);
+  assert.deepEqual([s.packet(0).interfaceId, s.packet(0).linkType], kinds[1]);
+});
+
+test('Info locations cost about 2 bytes a packet; rewritten and dropped-front Info reads back', () => {
+  const s = new PacketStore();
+  const data = new Uint8Array(40);
+  const n = 5000;
+  for (let i = 0; i < n; i++) s.append({ number: i + 1, tsNs: BigInt(i), capLen: 40, origLen: 40, linkType: 1, interfaceId: 0, data }, { ...row(i), info: `info ${i} `.repeat(1 + (i % 13)) });
+  s.trim();
+  assert.ok(s.breakdown().infoLoc! / n <= 2.2, `${s.breakdown().infoLoc! / n} B/packet`);
+  // Decode As rewrites some rows: their new text lands at the end of the arena
+  for (const i of [0, 1, 127, 128, 2500, n - 1]) s.rewrite(i, { ...row(i), info: `rewritten ${i}` });
+  for (let i = 0; i < n; i++) assert.equal(s.info(i), [0, 1, 127, 128, 2500, n - 1].includes(i) ? `rewritten ${i}` : `info ${i} `.repeat(1 + (i % 13)), `Info of ${i}`);
+  s.dropFront(100);
+  for (let i = 0; i < n - 100; i++) assert.equal(s.info(i), [127, 128, 2500, n - 1].includes(i + 100) ? `rewritten ${i + 100}` : `info ${i + 100} `.repeat(1 + ((i + 100) % 13)), `Info of ${i} after the drop`);
+  s.rewrite(28, { ...row(128), info: 'again' });
+  assert.equal(s.info(28), 'again');
+  assert.equal(s.info(27), 'rewritten 127');
 });

@@ -36,12 +36,12 @@ test('dropFront keeps the later packets whole and numbered, and frees the rest',
   const full = s.bytes;
   for (let round = 0; round < 10; round++) { s.dropFront(8000, 2000); add(8000); }
   assert.equal(s.count, 10_000);
-  assert.equal(s.number.arr[0], n - 10_000);
+  assert.equal(s.number.get(0), n - 10_000);
   assert.ok(s.bytes <= full + (5 << 20), `${full} → ${s.bytes} bytes`);
   assert.ok(s.strings.size <= 3 * 10_000 + 10, `${s.strings.size} interned strings`);
   assert.ok(s.procs.length <= 11, `${s.procs.length} processes kept`);
   for (const i of [0, 1, 4999, 9999]) {
-    const num = s.number.arr[i]!;
+    const num = s.number.get(i);
     assert.equal(s.indexOf(num), i);
     const p = s.packet(i);
     assert.equal(Buffer.from(p.data).readUInt32BE(0), num, `frame ${num}'s bytes`);
@@ -55,7 +55,7 @@ test('dropFront keeps the later packets whole and numbered, and frees the rest',
     assert.deepEqual(p.proc, procs.get(num));
   }
   // the Time column's origin is still the capture's first packet
-  assert.equal(s.relTime(0), Number(BigInt(s.number.arr[0]!) * 1000n - 1000n) / 1e9);
+  assert.equal(s.relTime(0), Number(BigInt(s.number.get(0)) * 1000n - 1000n) / 1e9);
   // everything dropped: nothing left, and appending starts again
   s.dropFront(s.count);
   assert.equal(s.count, 0);
@@ -83,7 +83,7 @@ test('dropFront on the compact store: deflated Info blocks and arena chunks go, 
   assert.equal(s.capLen.arr.BYTES_PER_ELEMENT, capWidth);
   assert.ok(s.capLen.arr.length <= 1500);
   for (const i of [0, 1, 500, 999]) {
-    const num = s.number.arr[i]!;
+    const num = s.number.get(i);
     assert.equal(s.info(i), long(num));
     assert.equal(Buffer.from(s.packet(i).data).readUInt32BE(0), num);
     FIELD_COLUMNS.forEach((c, j) => {

@@ -37,7 +37,7 @@ async function main(): Promise<void> {
     maxView = Math.max(maxView, st.count);
     checks++;
     for (let i = 0; i < st.count && !numberingBroken; i++) {
-      if (st.number.arr[i] !== evicted + i + 1) numberingBroken = `position ${i} holds frame ${st.number.arr[i]}, ${evicted} evicted`;
+      if (st.number.get(i) !== evicted + i + 1) numberingBroken = `position ${i} holds frame ${st.number.get(i)}, ${evicted} evicted`;
     }
   };
   const timer = setInterval(check, 1);
@@ -65,7 +65,7 @@ async function main(): Promise<void> {
   try { await s.call('getDetails', { number: 1 }); } catch (e) { details = (e as Error).message; }
   process.stdout.write(JSON.stringify({
     status, maxView, numberingBroken, checks, samples, files, details,
-    inView: Array.from(s.packetStore.number.arr.subarray(0, s.packetStore.count)),
+    inView: Array.from(s.packetStore.number.toArray(s.packetStore.count)),
     displayed: Array.from(rows.number),
   }) + '\n');
   await s.shutdown();

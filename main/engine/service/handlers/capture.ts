@@ -41,7 +41,7 @@ export function captureHandlers(svc: EngineService): Handlers<'capture'> {
     captureFiles: async () => {
       const cap = svc.cap;
       const files = cap.mode === 'live' ? cap.files.list(cap.ring?.current ?? (cap.live ? cap.spool?.path ?? null : null)) : [];
-      return { evicted: cap.viewCap?.evicted ?? 0, firstInView: cap.store.count ? cap.store.number.arr[0]! : 0, files };
+      return { evicted: cap.viewCap?.evicted ?? 0, firstInView: cap.store.count ? cap.store.number.get(0) : 0, files };
     },
   };
 }

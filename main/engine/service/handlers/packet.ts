@@ -55,10 +55,10 @@ const MAX_QUIC_REPLAY = 50_000;
  */
 export function redissect(cap: OpenCapture, i: number): Dissection {
   const s = cap.store;
-  const stream = s.stream.arr[i];
+  const stream = s.stream.get(i);
   const seq: number[] = [];
   if (stream >= 0) {
-    for (let j = i; j >= 0 && seq.length < 2000; j--) if (s.stream.arr[j] === stream) seq.push(j);
+    for (let j = i; j >= 0 && seq.length < 2000; j--) if (s.stream.get(j) === stream) seq.push(j);
     seq.reverse();
   } else if (isQuic(cap, i)) {
     const ids = udpStreamIds(s);
@@ -83,7 +83,7 @@ function isQuic(cap: OpenCapture, i: number): boolean {
 function details(cap: OpenCapture, number: number): PacketDetails {
   const i = cap.indexOrThrow(number);
   const d = redissect(cap, i);
-  const stream = cap.store.stream.arr[i];
+  const stream = cap.store.stream.get(i);
   const out = detailsOf(d, stream >= 0 ? `tcp.stream eq ${stream}` : undefined);
   const comments = cap.comments.get(number);
   if (comments.length) {
@@ -103,9 +103,9 @@ function follow(cap: OpenCapture, number: number, protocol: 'tcp' | 'udp' | 'tls
   const i = cap.indexOrThrow(number);
   const s = cap.store;
   if (protocol === 'http2') {
-    const stream = s.stream.arr[i];
+    const stream = s.stream.get(i);
     if (stream < 0) throw new ApiError(`packet ${number} is not part of a TCP stream`, 'request');
-    const ds = [...followDissections(cap, (j) => s.stream.arr[j] === stream)];
+    const ds = [...followDissections(cap, (j) => s.stream.get(j) === stream)];
     let id = streamId;
     if (id === undefined) {
       const mine = ds.find((d) => d.packet.number === number);
@@ -119,13 +119,13 @@ function follow(cap: OpenCapture, number: number, protocol: 'tcp' | 'udp' | 'tls
     // the store keeps no udp.stream: the UDP conversations are numbered once (cached per store)
     const ids = udpStreamIds(s);
     const stream = ids[i];
-    if (stream < 0) throw new ApiError(`packet ${s.number.arr[i]} is not part of a UDP stream`, 'request');
+    if (stream < 0) throw new ApiError(`packet ${s.number.get(i)} is not part of a UDP stream`, 'request');
     return followUdp(followDissections(cap, (j) => ids[j] === stream), `udp.stream eq ${stream}`);
   }
-  const stream = s.stream.arr[i];
+  const stream = s.stream.get(i);
   if (stream < 0) throw new ApiError(`packet ${number} is not part of a TCP stream`, 'request');
-  if (protocol === 'tls') return followTls((tap) => followDissections(cap, (j) => s.stream.arr[j] === stream, cap.newDissector({ onTlsPlaintext: tap })), `tcp.stream eq ${stream}`);
-  return followTcp(followDissections(cap, (j) => s.stream.arr[j] === stream), `tcp.stream eq ${stream}`);
+  if (protocol === 'tls') return followTls((tap) => followDissections(cap, (j) => s.stream.get(j) === stream, cap.newDissector({ onTlsPlaintext: tap })), `tcp.stream eq ${stream}`);
+  return followTcp(followDissections(cap, (j) => s.stream.get(j) === stream), `tcp.stream eq ${stream}`);
 }
 
 /**

@@ -25,7 +25,7 @@ export function sessionHandlers(svc: EngineService): Handlers<'session'> {
     const dissector = cap.newDissector();
     const ran = await runSliced(recolourSteps(colouring, {
       count: store.count,
-      frames: store.number.arr,
+      frames: store.number.toArray(store.count),
       index: !cap.commentsSinceIndex && cap.index.size >= store.count ? cap.index : null,
       dissect: (i) => { const pkt = cap.packetAt(i); try { return dissector.dissect(pkt); } catch (e) { return brokenDissection(pkt, e); } },
     }), () => token === colourToken && !cap.closed);
