@@ -14,6 +14,7 @@ import assert from 'node:assert/strict';
 import { damageNeverThrows } from './tshark-compare';
 import { mulberry32, testSeed } from '../../lib/rng';
 import { pcapFile, secondsApart } from '../../lib/pcap';
+import type { PcapFrame } from '../../lib/pcap';
 
 export const tsharkSkip = (): string | false => (hasCommand('tshark') ? false : 'tshark not installed');
 
@@ -71,7 +72,7 @@ export function compareFile(path: string, fields: string[], opts: { decodeAs?: s
 }
 
 /** compareFile on crafted frames, written under test-output/<name>/ so a failure can be opened in tshark. */
-export function compareFrames(name: string, frames: Array<number[] | Uint8Array>, fields: string[], opts: { decodeAs?: string[]; linkType?: number } = {}): Comparison {
+export function compareFrames(name: string, frames: readonly PcapFrame[], fields: string[], opts: { decodeAs?: string[]; linkType?: number } = {}): Comparison {
   const path = join(outputDir('dissect-compare'), `${name}.pcap`);
   writeFileSync(path, pcapFile(frames, { linkType: opts.linkType, usAt: secondsApart }));
   return compareFile(path, fields, opts);
@@ -111,10 +112,12 @@ export function daemonRunAgrees(pcap: string, fields: string[], o: { name: strin
  * Crafted frames judged by tshark: every field agrees ("(subset)"
  * differences counted once with the plain ones), and random damage to the
  * capture past the Ethernet/IP headers never throws. `label` names the run
- * in the printed counts (the name by default).
+ * in the printed counts (the name by default); `linkType` that of every
+ * frame (Ethernet by default); a frame may be a record cut short
+ * (`{ data, origLen }`).
  */
-export function craftedAgrees(name: string, frames: Array<number[] | Uint8Array>, fields: string[], o: { label?: string; seed: [string, number] }): Comparison {
-  const r = compareFrames(name, frames, fields);
+export function craftedAgrees(name: string, frames: readonly PcapFrame[], fields: string[], o: { label?: string; seed: [string, number]; linkType?: number }): Comparison {
+  const r = compareFrames(name, frames, fields, { linkType: o.linkType });
   console.log(`# ${o.label ?? name}: ${r.cells} cells over ${r.frames} frames compared with tshark, ${r.diffs.length} differ`);
   assert.deepEqual([...new Set(r.diffs.map((x) => x.replace(/^\(subset\) /, '')))], []);
   assert.ok(damageNeverThrows(join(outputDir('dissect-compare'), `${name}.pcap`), mulberry32(testSeed(...o.seed)), 60, 34) >= 0);
