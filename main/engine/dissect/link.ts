@@ -3,7 +3,7 @@
 import { LinkType } from '../types';
 import { Ctx, FieldNode, fieldGroup, fieldKey } from './context';
 import type { FieldKey } from './context';
-import { declare, HEX16, HEX32, treeLine } from './fields';
+import { declare, HEX8, HEX16, HEX32, treeLine } from './fields';
 import { dissectData } from './data';
 import { dissectLlc } from './llc';
 import { vssTrailer } from './vssmonitoring';
@@ -46,6 +46,7 @@ declare('eth', 'Ethernet II', [
   ['eth.trailer', 'bytes', 'Trailer'],
   ['eth.fcs', 'uint', 'Frame check sequence', HEX32],
   ['eth.fcs.status', 'uint', 'FCS Status', { valueNames: { 0: 'Bad', 1: 'Good', 2: 'Unverified', 3: 'Not present', 4: 'Illegal' } }],
+  ['eth.invalid_lentype', 'uint', 'Invalid length/type', HEX16],
 ]);
 declare('sll', 'Linux cooked capture', [
   ['sll.pkttype', 'uint', 'Packet type', { valueNames: { 0: 'Unicast to us', 1: 'Broadcast', 2: 'Multicast', 3: 'Unicast to another host', 4: 'Sent by us' } }],
@@ -65,8 +66,12 @@ declare('mpls', 'MultiProtocol Label Switching Header', [
   ['mpls.ttl', 'uint', 'MPLS TTL'],
 ]);
 declare('pppoes', 'PPP-over-Ethernet Session', [
-  ['pppoes.session_id', 'uint', 'Session ID', HEX16],
-  ['pppoes.length', 'uint', 'Payload Length'],
+  // tshark names the session stage's header fields after PPPoE's (packet-pppoe.c's hf_pppoe_*)
+  ['pppoe.version', 'uint', 'Version'],
+  ['pppoe.type', 'uint', 'Type'],
+  ['pppoe.code', 'uint', 'Code', { ...HEX8, valueNames: { 0: 'Session Data' } }],
+  ['pppoe.session_id', 'uint', 'Session ID', HEX16],
+  ['pppoe.payload_length', 'uint', 'Payload Length'],
 ]);
 declare('null', 'Null/Loopback', [['null.family', 'uint', 'Family', { valueNames: { 2: 'IP', 24: 'IPv6', 28: 'IPv6', 30: 'IPv6' } }]]);
 declare('raw', 'Raw packet data', []);
@@ -186,12 +191,21 @@ export function dissectEth(ctx: Ctx, st: State, off: number, end: number, fcs = 
     ctx.dstKind = ADDR_ETHER; ctx.dst = off;
   }
   const type = u16(d, off + 12);
-  if (type <= 1500) {
+  // packet-eth.c: 0 is an ethertype (ETHERTYPE_UNK, Cisco's "Vegas" frames), 1..1500 a length
+  if (type <= 1500 && type !== 0) {
     // IEEE 802.3 length + LLC
     ctx.add(eth, 'eth.len', type, off + 12, 2);
-    const payEnd = Math.min(end, off + 14 + type);
+    const payEnd = lengthEnd(ctx, 'eth', type, off + 14, end);
     dissectLlc(ctx, st, off + 14, payEnd);
     trailer(ctx, eth, payEnd, end, K_TRAILER, fcs);
+    return;
+  }
+  if (type > 1500 && type < 1536) {
+    // neither a length nor an ethertype: tshark shows the rest as data and says why
+    ctx.add(eth, 'eth.invalid_lentype', type, off + 12, 2);
+    ctx.note('protocol', 'eth', `Invalid length/type: 0x${type.toString(16).padStart(4, '0')} (${type})`, 'warn');
+    ctx.setSummary('Ethernet', `Ethernet Unknown: Invalid length/type: 0x${type.toString(16).padStart(4, '0')} (${type})`);
+    dissectData(ctx, off + 14, end);
     return;
   }
   if (ctx.any(ETH_TYPE)) ctx.add(eth, 'eth.type', type, off + 12, 2);
@@ -203,6 +217,21 @@ export function dissectEth(ctx: Ctx, st: State, off: number, end: number, fcs = 
 function reportedEnd(ctx: Ctx, end: number): number {
   const p = ctx.pkt;
   return ctx.d === p.data && end === ctx.d.length ? end + Math.max(0, p.origLen - p.capLen) : end;
+}
+
+/**
+ * The end of the payload an 802.3 length (or a tag's) covers, as
+ * packet-ieee8023.c cuts it: a length past the frame's reported bytes is
+ * flagged (eth.len.past_end, vlan.len.past_end: malformed, Info untouched)
+ * and cut to them.
+ */
+function lengthEnd(ctx: Ctx, proto: 'eth' | 'vlan', length: number, off: number, end: number): number {
+  const reported = reportedEnd(ctx, end) - off;
+  if (length > reported) {
+    ctx.flagMalformed(proto, 'Length field value goes past the end of the payload', off - 2, 2);
+    length = reported;
+  }
+  return Math.min(end, off + length);
 }
 
 const K_FCS = fieldKey('eth.fcs'), K_FCS_STATUS = fieldKey('eth.fcs.status');
@@ -304,9 +333,19 @@ function pppoeSession(ctx: Ctx, st: State, off: number, end: number): number {
   const l = ctx.layer('pppoes', off, Math.min(6, end - off));
   ctx.protocol = 'PPPoES';
   if (end - off < 6) { ctx.malformedAt('pppoes', 'PPPoE header cut short', off, end - off); return end; }
-  ctx.add(l, 'pppoes.session_id', u16(d, off + 2), off + 2, 2);
+  ctx.add(l, 'pppoe.version', d[off] >> 4, off, 1);
+  ctx.add(l, 'pppoe.type', d[off] & 15, off, 1);
+  ctx.add(l, 'pppoe.code', d[off + 1], off + 1, 1);
+  ctx.add(l, 'pppoe.session_id', u16(d, off + 2), off + 2, 2);
   const plen = u16(d, off + 4);
-  ctx.add(l, 'pppoes.length', plen, off + 4, 2);
+  ctx.add(l, 'pppoe.payload_length', plen, off + 4, 2);
+  // packet-pppoe.c doubts a length that differs from the bytes after the header (by more than 4: an FCS)
+  // unless the session is short enough to be padding or carries LCP/IPCP, which exclude their padding
+  const actual = reportedEnd(ctx, end) - off - 6;
+  const cp = end - off >= 8 ? u16(d, off + 6) : -1;
+  if (actual + 6 > 46 && cp !== 0xc021 && cp !== 0x8021 && plen !== actual && plen + 4 !== actual) {
+    ctx.flagMalformed('pppoes', `Possible bad payload length ${plen} != ${actual}`, off + 4, 2);
+  }
   const stop = Math.min(end, off + 6 + plen);
   dissectPpp(ctx, st, off + 6, stop);
   // packet-pppoe.c keeps its whole tvb: bytes past the PPPoE length are no Ethernet trailer in tshark
@@ -340,7 +379,7 @@ function vlan(ctx: Ctx, st: State, off: number, end: number): number {
   // the tag's own layer shows what follows its payload (vlan.trailer; tshark guesses no FCS behind a tag)
   if (type <= 1500) {
     ctx.addK(v, K_VLAN_LEN, type, off + 2, 2);
-    const payEnd = Math.min(end, off + 4 + type);
+    const payEnd = lengthEnd(ctx, 'vlan', type, off + 4, end);
     dissectLlc(ctx, st, off + 4, payEnd);
     trailer(ctx, v, payEnd, end, K_VLAN_TRAILER, false);
     return end;
