@@ -2,7 +2,8 @@
 // stratum, poll, precision, root delay and dispersion as tshark 4.0 shows
 // them (raw), the reference id, the four timestamps (an all-zero one is
 // NULL, format.ts), and an authenticator's key id and MAC. Control and
-// private modes (6, 7) are shown by their flags only.
+// private modes (6, 7) are shown by their flags (a private request's code
+// named in Info).
 import type { Ctx } from './context';
 import { declare, treeLine, HEX8 } from './fields';
 import type { State } from './state';
