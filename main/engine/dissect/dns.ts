@@ -2,7 +2,6 @@
 // name compression followed under a jump limit (a pointer loop ends as
 // malformed, never as a hang).
 import { type Ctx, FieldNode, fieldKey } from './context';
-import { openLayer } from './prologue';
 import { declare, HEX16, treeLine, type LayerView } from './fields';
 import { ipv4ToString, ipv6ToString } from './addr';
 import * as readers from './bytes';
@@ -123,13 +122,48 @@ const K_DNS_RESP_LEN = fieldKey('dns.resp.len'), K_DNS_A = fieldKey('dns.a'), K_
 const K_DNS_MX_PREFERENCE = fieldKey('dns.mx.preference'), K_DNS_MX_MAIL_EXCHANGE = fieldKey('dns.mx.mail_exchange');
 const K_DNS_TXT = fieldKey('dns.txt');
 
+/** Info's start: the opcode, "response", the id, and a response's error. */
+function headInfo(id: number, flags: number): string {
+  const op = (flags >> 11) & 15, rcode = flags & 15, resp = (flags & 0x8000) !== 0;
+  let s = `${op === 0 ? 'Standard query' : op === 5 ? 'Dynamic update' : `Opcode ${op}`}${resp ? ' response' : ''} 0x${id.toString(16).padStart(4, '0')}`;
+  if (resp && rcode !== 0) s += ` ${RCODES[rcode] ?? `rcode ${rcode}`}`;
+  return s;
+}
+
+// a message cut short is a bounds error in tshark: "[Malformed Packet]" is glued to Info (ctx.boundsAt)
 export function dissectDns(ctx: Ctx, off: number, end: number, proto: 'dns' | 'mdns' | 'llmnr'): void {
   const d = ctx.d;
-  const l = openLayer(ctx, proto, proto === 'dns' ? 'DNS' : proto === 'mdns' ? 'MDNS' : 'LLMNR', off, end, 12, 'DNS');
-  if (!l) { ctx.info = 'Malformed DNS'; return; }
+  const l = ctx.layer(proto, off, end - off);
+  ctx.protocol = proto === 'dns' ? 'DNS' : proto === 'mdns' ? 'MDNS' : 'LLMNR';
+  if (end - off < 12) { shortHeader(ctx, l, off, end, proto); return; }
   const id = u16(d, off), flags = u16(d, off + 2);
   const resp = (flags & 0x8000) !== 0;
   ctx.addK(l, K_DNS_ID, id, off, 2);
+  flagFields(ctx, l, flags, off, proto);
+  const qd = u16(d, off + 4), an = u16(d, off + 6), ns = u16(d, off + 8), ar = u16(d, off + 10);
+  ctx.addK(l, K_DNS_COUNT_QUERIES, qd, off + 4, 2);
+  ctx.addK(l, K_DNS_COUNT_ANSWERS, an, off + 6, 2);
+  ctx.addK(l, K_DNS_COUNT_AUTH_RR, ns, off + 8, 2);
+  ctx.addK(l, K_DNS_COUNT_ADD_RR, ar, off + 10, 2);
+  dissectBody(ctx, l, off, end, proto, id, flags, resp, qd, an, ns, ar);
+}
+
+/** A header cut short: packet-dns.c adds what is there in order, names the message once it has the flags, then throws. */
+function shortHeader(ctx: Ctx, l: FieldNode, off: number, end: number, proto: 'dns' | 'mdns' | 'llmnr'): void {
+  const d = ctx.d, have = end - off;
+  ctx.info = '';
+  if (have >= 4) {
+    ctx.addK(l, K_DNS_ID, u16(d, off), off, 2);
+    flagFields(ctx, l, u16(d, off + 2), off, proto);
+    ctx.info = headInfo(u16(d, off), u16(d, off + 2));
+  }
+  const counts = [K_DNS_COUNT_QUERIES, K_DNS_COUNT_ANSWERS, K_DNS_COUNT_AUTH_RR, K_DNS_COUNT_ADD_RR];
+  for (let i = 0; i < 4 && off + 6 + 2 * i <= end; i++) ctx.addK(l, counts[i], u16(d, off + 4 + 2 * i), off + 4 + 2 * i, 2);
+  ctx.boundsAt(proto, `DNS header cut short (${have} of 12 bytes)`, off, have);
+}
+
+function flagFields(ctx: Ctx, l: FieldNode, flags: number, off: number, proto: 'dns' | 'mdns' | 'llmnr'): void {
+  const resp = (flags & 0x8000) !== 0;
   const f = ctx.addK(l, K_DNS_FLAGS, flags, off + 2, 2);
   ctx.subK(f, K_DNS_FLAGS_RESPONSE, resp, off + 2, 2);
   ctx.subK(f, K_DNS_FLAGS_OPCODE, (flags >> 11) & 15, off + 2, 2);
@@ -148,13 +182,12 @@ export function dissectDns(ctx: Ctx, off: number, end: number, proto: 'dns' | 'm
     if (resp || (flags & 0x20) !== 0) ctx.subK(f, K_DNS_FLAGS_AUTHENTICATED, (flags & 0x20) !== 0, off + 2, 2);
     ctx.subK(f, K_DNS_FLAGS_CHECKDISABLE, (flags & 0x10) !== 0, off + 2, 2);
   }
-  const rcode = flags & 15;
-  if (resp) ctx.subK(f, K_DNS_FLAGS_RCODE, rcode, off + 2, 2);
-  const qd = u16(d, off + 4), an = u16(d, off + 6), ns = u16(d, off + 8), ar = u16(d, off + 10);
-  ctx.addK(l, K_DNS_COUNT_QUERIES, qd, off + 4, 2);
-  ctx.addK(l, K_DNS_COUNT_ANSWERS, an, off + 6, 2);
-  ctx.addK(l, K_DNS_COUNT_AUTH_RR, ns, off + 8, 2);
-  ctx.addK(l, K_DNS_COUNT_ADD_RR, ar, off + 10, 2);
+  if (resp) ctx.subK(f, K_DNS_FLAGS_RCODE, flags & 15, off + 2, 2);
+}
+
+function dissectBody(ctx: Ctx, l: FieldNode, off: number, end: number, proto: 'dns' | 'mdns' | 'llmnr', id: number, flags: number, resp: boolean,
+  qd: number, an: number, ns: number, ar: number): void {
+  const d = ctx.d;
 
   let o = off + 12;
   let qname = '', qtype = 0, qu = '';
@@ -162,9 +195,7 @@ export function dissectDns(ctx: Ctx, off: number, end: number, proto: 'dns' | 'm
   const m = proto === 'mdns';
   const answers: string[] = [];
   const info = (): string => {
-    const op = (flags >> 11) & 15;
-    let s = `${op === 0 ? 'Standard query' : op === 5 ? 'Dynamic update' : `Opcode ${op}`}${resp ? ' response' : ''} 0x${id.toString(16).padStart(4, '0')}`;
-    if (resp && rcode !== 0) s += ` ${RCODES[rcode] ?? `rcode ${rcode}`}`;
+    let s = headInfo(id, flags);
     if (qname) s += ` ${typeName(qtype)} ${qname}${qu}`;
     for (const a of answers) s += ` ${a}`;
     return s;
@@ -173,13 +204,14 @@ export function dissectDns(ctx: Ctx, off: number, end: number, proto: 'dns' | 'm
 
   for (let i = 0; i < qd && i < MAX_RECORDS; i++) {
     const n = readName(d, off, end, o);
-    const q = ctx.addK(l, K_DNS_QRY_NAME, n.text, o, n.used);
-    void q;
+    // a name cut short throws before tshark adds it
+    if (!n.ok) { ctx.boundsAt(proto, 'query name cut short or looping', o, end - o); return; }
+    if (o + n.used + 4 > end) { ctx.boundsAt(proto, 'query type/class cut short', o + n.used, end - o - n.used); return; }
+    ctx.addK(l, K_DNS_QRY_NAME, n.text, o, n.used);
     ctx.genK(l, K_DNS_QRY_NAME_LEN, n.text === '<Root>' ? 0 : n.text.length);
     ctx.genK(l, K_DNS_COUNT_LABELS, n.labels);
-    if (!n.ok) { ctx.malformedAt(proto, 'query name cut short or looping', o, end - o); return; }
     o += n.used;
-    if (o + 4 > end) { ctx.malformedAt(proto, 'query type/class cut short', o, end - o); return; }
+    if (o + 4 > end) { ctx.boundsAt(proto, 'query type/class cut short', o, end - o); return; }
     const t = u16(d, o);
     ctx.addK(l, K_DNS_QRY_TYPE, t, o, 2);
     const qc = u16(d, o + 2);
@@ -190,11 +222,19 @@ export function dissectDns(ctx: Ctx, off: number, end: number, proto: 'dns' | 'm
   }
   const total = Math.min(an + ns + ar, MAX_RECORDS);
   for (let i = 0; i < total; i++) {
-    if (o >= end) { ctx.malformedAt(proto, `${total - i} resource records missing`, end, 0); return; }
+    if (o >= end) { ctx.boundsAt(proto, `${total - i} resource records missing`, end, 0); return; }
     const n = readName(d, off, end, o);
-    if (!n.ok) { ctx.malformedAt(proto, 'record name cut short or looping', o, end - o); return; }
+    if (!n.ok) { ctx.boundsAt(proto, 'record name cut short or looping', o, end - o); return; }
     // like tshark, a record whose fixed header is cut short adds nothing
-    if (o + n.used + 10 > end) { ctx.malformedAt(proto, 'resource record header cut short', o, end - o); return; }
+    if (o + n.used + 10 > end) { ctx.boundsAt(proto, 'resource record header cut short', o, end - o); return; }
+    const rdlen0 = u16(d, o + n.used + 8);
+    if (o + n.used + 10 + rdlen0 > end) {
+      // tshark reads the whole record before adding it, and names its type in Info on the way
+      const type0 = u16(d, o + n.used);
+      answers.push(typeName(type0));
+      ctx.boundsAt(proto, `record data length ${rdlen0} runs past the message`, o + n.used + 8, end - o - n.used - 8);
+      return;
+    }
     const rr: FieldNode = ctx.addK(l, K_DNS_RESP_NAME, n.text, o, n.used);
     o += n.used;
     const type = u16(d, o), cls = u16(d, o + 2), rdlen = u16(d, o + 8);
@@ -210,7 +250,12 @@ export function dissectDns(ctx: Ctx, off: number, end: number, proto: 'dns' | 'm
     }
     ctx.addK(l, K_DNS_RESP_LEN, rdlen, o + 8, 2);
     o += 10;
-    if (o + rdlen > end) { ctx.malformedAt(proto, `record data length ${rdlen} runs past the message`, o - 2, end - o + 2); return; }
+    if (o + rdlen > end) {
+      // tshark names the record's type in Info before it reads the data that is not there
+      if (answers.length === before) answers.push(typeName(type));
+      ctx.boundsAt(proto, `record data length ${rdlen} runs past the message`, o - 2, end - o + 2);
+      return;
+    }
     // tshark's Info lists the records of every section
     switch (type) {
       case 1: if (rdlen === 4) { const a = u32(d, o); ctx.addK(l, K_DNS_A, a, o, 4); answers.push(`A ${ipv4ToString(a)}`); } break;

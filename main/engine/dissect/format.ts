@@ -32,18 +32,19 @@ export function absTimeString(ns: bigint): string {
 }
 
 /**
- * Escapes as tshark 4.0 prints a string in -T fields output: CR, LF and tab
- * as \r \n \t; every other character, backslash and control characters
- * included, as it is (checked against tshark with crafted User-Agents).
+ * Escapes as tshark 4.0 prints a string in -T fields output: backspace,
+ * form feed, CR, LF and tab as \b \f \r \n \t; every other character,
+ * backslash, BEL, VT and the other control characters included, as it is
+ * (checked against tshark with crafted User-Agents and syslog messages).
  */
 export function escapeString(s: string): string {
   let i = 0;
   for (; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c === 9 || c === 10 || c === 13) break;
+    if (c === 9 || c === 10 || c === 13 || c === 8 || c === 12) break;
   }
   if (i === s.length) return s;
-  return s.replace(/[\r\n\t]/g, (c) => (c === '\r' ? '\\r' : c === '\n' ? '\\n' : '\\t'));
+  return s.replace(/[\r\n\t\b\f]/g, (c) => (c === '\r' ? '\\r' : c === '\n' ? '\\n' : c === '\t' ? '\\t' : c === '\b' ? '\\b' : '\\f'));
 }
 
 /** A field's value text for JSON output: strings as they are (JSON escapes them), everything else as -T fields prints it. */

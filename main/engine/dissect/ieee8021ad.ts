@@ -5,7 +5,8 @@
 import type { Ctx } from './context';
 import type { State } from './state';
 import { declare, HEX16, treeLine } from './fields';
-import { ethertype } from './link';
+import { ethertype, trailer } from './link';
+import { fieldKey } from './context';
 import * as readers from './bytes';
 import * as tables from './tables';
 // bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
@@ -20,9 +21,11 @@ declare('ieee8021ad', 'IEEE 802.1ad', [
   ['ieee8021ad.cvid', 'uint', 'ID', { description: 'the second of two 802.1ad tags\' VLAN id' }],
   // tshark names the type field after 802.1ah, whose code decodes both tags
   ['ieee8021ah.etype', 'uint', 'Type', HEX16],
+  ['ieee8021ah.trailer', 'bytes', 'Trailer'],
 ]);
 
 const TAG = 4;
+const K_TRAILER = fieldKey('ieee8021ah.trailer');
 
 /**
  * packet-ieee8021ah.c dissect_ieee8021ad: the columns are set from the
@@ -46,7 +49,9 @@ function dissectIeee8021ad(ctx: Ctx, st: State, off: number, end: number): numbe
   if (type !== 0x88a8) {
     ctx.add(l, 'ieee8021ad.id', tci & 0xfff, off, 2);
     ctx.add(l, 'ieee8021ah.etype', type, off + 2, 2);
-    return ethertype(ctx, st, type, off + TAG, end);
+    // the tag's own layer shows what follows its payload, by Ethernet's rule (no FCS behind a tag)
+    trailer(ctx, l, ethertype(ctx, st, type, off + TAG, end), end, K_TRAILER, false);
+    return end;
   }
   ctx.add(l, 'ieee8021ad.svid', tci & 0xfff, off, 2);
   if (end - off < 2 * TAG) {
@@ -60,7 +65,8 @@ function dissectIeee8021ad(ctx: Ctx, st: State, off: number, end: number): numbe
   ctx.add(l, 'ieee8021ad.cvid', ctag & 0xfff, off + TAG, 2);
   type = u16(d, off + TAG + 2);
   ctx.add(l, 'ieee8021ah.etype', type, off + TAG + 2, 2);
-  return ethertype(ctx, st, type, off + 2 * TAG, end);
+  trailer(ctx, l, ethertype(ctx, st, type, off + 2 * TAG, end), end, K_TRAILER, false);
+  return end;
 }
 
 ETHERTYPE.add(0x88a8, dissectIeee8021ad);

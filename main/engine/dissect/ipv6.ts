@@ -5,7 +5,7 @@ import { type Ctx, FieldNode, fieldKey } from './context';
 import { declare, HEX8, treeLine } from './fields';
 import { HEX2 } from './addr';
 import { dissectData } from './data';
-import { IP_PROTO_NAMES, ipPayload, ipProtoName } from './ipproto';
+import { IP_PROTO_NAMES, ipPayload } from './ipproto';
 import type { State } from './state';
 import * as readers from './bytes';
 import * as context from './context';
@@ -104,12 +104,16 @@ export function dissectIpv6(ctx: Ctx, st: State, off: number, end: number): numb
   // plen 0 is a jumbogram or a TSO capture: use what was captured
   let dgEnd = plen === 0 ? end : off + 40 + plen;
   if (dgEnd > end) dgEnd = end;
-  let o = off + 40;
+  let o = off + 40, extInfo = '';
   for (let n = 0; n < MAX_EXT; n++) {
     if (nxt === 0 || nxt === 60 || nxt === 43) {
       const name = nxt === 0 ? 'ipv6.hopopts' : nxt === 60 ? 'ipv6.dstopts' : 'ipv6.routing';
       const ext = ctx.layer(name, o, Math.min(8, Math.max(0, dgEnd - o)), ip);
-      if (dgEnd - o < 2) { ctx.malformedAt('ipv6', `${name} header cut short`, o, Math.max(0, dgEnd - o)); return dgEnd; }
+      // packet-ipv6.c names each extension header in Info (" , " between them); the payload's protocol writes over it
+      const named = nxt === 0 ? 'IPv6 hop-by-hop options' : nxt === 60 ? 'IPv6 destination options' : 'IPv6 routing';
+      extInfo = extInfo ? `${extInfo} , ${named}` : named;
+      ctx.info = extInfo;
+      if (dgEnd - o < 2) { ctx.boundsAt('ipv6', `${name} header cut short`, o, Math.max(0, dgEnd - o)); return dgEnd; }
       const next = d[o], len = (d[o + 1] + 1) * 8;
       ctx.add(ext, name + '.nxt', next, o, 1);
       ctx.add(ext, name + '.len', d[o + 1], o + 1, 1);
@@ -140,7 +144,6 @@ export function dissectIpv6(ctx: Ctx, st: State, off: number, end: number): numb
     break;
   }
   ipPayload(ctx, st, nxt, o, dgEnd, ip);
-  if (!ctx.info && ctx.protocol === 'IPv6') ctx.info = `IPv6 next header ${ipProtoName(nxt)} (${nxt})`;
   return dgEnd;
 }
 

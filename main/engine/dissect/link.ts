@@ -2,9 +2,11 @@
 // BSD NULL/LOOP and raw IP, plus the ethertype dispatch (with 802.1Q/QinQ).
 import { LinkType } from '../types';
 import { Ctx, FieldNode, fieldGroup, fieldKey } from './context';
-import { declare, HEX16, treeLine } from './fields';
+import type { FieldKey } from './context';
+import { declare, HEX8, HEX16, HEX32, treeLine } from './fields';
 import { dissectData } from './data';
 import { dissectLlc } from './llc';
+import { vssTrailer } from './vssmonitoring';
 import { ETHERTYPE_NAMES } from './ethertypes';
 import { dissectPpp } from './tunnel';
 import type { State } from './state';
@@ -42,6 +44,9 @@ declare('eth', 'Ethernet II', [
   ['eth.len', 'uint', 'Length'],
   ['eth.padding', 'bytes', 'Padding'],
   ['eth.trailer', 'bytes', 'Trailer'],
+  ['eth.fcs', 'uint', 'Frame check sequence', HEX32],
+  ['eth.fcs.status', 'uint', 'FCS Status', { valueNames: { 0: 'Bad', 1: 'Good', 2: 'Unverified', 3: 'Not present', 4: 'Illegal' } }],
+  ['eth.invalid_lentype', 'uint', 'Invalid length/type', HEX16],
 ]);
 declare('sll', 'Linux cooked capture', [
   ['sll.pkttype', 'uint', 'Packet type', { valueNames: { 0: 'Unicast to us', 1: 'Broadcast', 2: 'Multicast', 3: 'Unicast to another host', 4: 'Sent by us' } }],
@@ -61,8 +66,12 @@ declare('mpls', 'MultiProtocol Label Switching Header', [
   ['mpls.ttl', 'uint', 'MPLS TTL'],
 ]);
 declare('pppoes', 'PPP-over-Ethernet Session', [
-  ['pppoes.session_id', 'uint', 'Session ID', HEX16],
-  ['pppoes.length', 'uint', 'Payload Length'],
+  // tshark names the session stage's header fields after PPPoE's (packet-pppoe.c's hf_pppoe_*)
+  ['pppoe.version', 'uint', 'Version'],
+  ['pppoe.type', 'uint', 'Type'],
+  ['pppoe.code', 'uint', 'Code', { ...HEX8, valueNames: { 0: 'Session Data' } }],
+  ['pppoe.session_id', 'uint', 'Session ID', HEX16],
+  ['pppoe.payload_length', 'uint', 'Payload Length'],
 ]);
 declare('null', 'Null/Loopback', [['null.family', 'uint', 'Family', { valueNames: { 2: 'IP', 24: 'IPv6', 28: 'IPv6', 30: 'IPv6' } }]]);
 declare('raw', 'Raw packet data', []);
@@ -79,7 +88,7 @@ export function dissectLink(ctx: Ctx, st: State): void {
   const lt = ctx.pkt.linkType & 0x03ffffff; // upper bits carry FCS info (pcap link-type field)
   const end = ctx.d.length;
   switch (lt) {
-    case LinkType.ETHERNET: return dissectEth(ctx, st, 0, end);
+    case LinkType.ETHERNET: return dissectEth(ctx, st, 0, end, true);
     case LinkType.LINUX_SLL: return dissectSll(ctx, st, end);
     case LinkType.LINUX_SLL2: return dissectSll2(ctx, st, end);
     case LinkType.NULL: case LinkType.LOOP: return dissectNull(ctx, st, end, lt === LinkType.LOOP);
@@ -148,7 +157,13 @@ function macFlags(ctx: Ctx, parent: FieldNode, lg: string, ig: string, d: Uint8A
   ctx.add(parent, ig, (d[o] & 1) !== 0, o, 3);
 }
 
-export function dissectEth(ctx: Ctx, st: State, off: number, end: number): void {
+/**
+ * An Ethernet frame at [off, end). `fcs`: the frame may end in a frame
+ * check sequence, guessed as tshark guesses it (a capture's own Ethernet
+ * frames); Ethernet carried inside another protocol (VXLAN, GRE, ERSPAN)
+ * has none, as tshark's eth_withoutfcs.
+ */
+export function dissectEth(ctx: Ctx, st: State, off: number, end: number, fcs = false): void {
   const d = ctx.d;
   const eth = ctx.layerK(K_ETH, off, Math.min(14, end - off));
   if (end - off < 14) {
@@ -179,40 +194,95 @@ export function dissectEth(ctx: Ctx, st: State, off: number, end: number): void 
     ctx.dstKind = ADDR_ETHER; ctx.dst = off;
   }
   const type = u16(d, off + 12);
-  if (type <= 1500) {
+  // packet-eth.c: 0 is an ethertype (ETHERTYPE_UNK, Cisco's "Vegas" frames), 1..1500 a length
+  if (type <= 1500 && type !== 0) {
     // IEEE 802.3 length + LLC
     ctx.add(eth, 'eth.len', type, off + 12, 2);
-    const payEnd = Math.min(end, off + 14 + type);
+    const payEnd = lengthEnd(ctx, 'eth', type, off + 14, end);
     dissectLlc(ctx, st, off + 14, payEnd);
-    trailer(ctx, eth, payEnd, end);
+    trailer(ctx, eth, payEnd, end, K_TRAILER, fcs);
+    return;
+  }
+  if (type > 1500 && type < 1536) {
+    // neither a length nor an ethertype: tshark shows the rest as data and says why
+    ctx.add(eth, 'eth.invalid_lentype', type, off + 12, 2);
+    ctx.note('protocol', 'eth', `Invalid length/type: 0x${type.toString(16).padStart(4, '0')} (${type})`, 'warn');
+    ctx.setSummary('Ethernet', `Ethernet Unknown: Invalid length/type: 0x${type.toString(16).padStart(4, '0')} (${type})`);
+    dissectData(ctx, off + 14, end);
     return;
   }
   if (ctx.any(ETH_TYPE)) ctx.add(eth, 'eth.type', type, off + 12, 2);
   const used = ethertype(ctx, st, type, off + 14, end);
-  trailer(ctx, eth, used, end);
+  trailer(ctx, eth, used, end, K_TRAILER, fcs);
+}
+
+/** Where the bytes the link layer reports end: the frame's original length when [.., end) ends its captured bytes. */
+function reportedEnd(ctx: Ctx, end: number): number {
+  const p = ctx.pkt;
+  return ctx.d === p.data && end === ctx.d.length ? end + Math.max(0, p.origLen - p.capLen) : end;
 }
 
 /**
- * Bytes after the payload, as Wireshark's Ethernet trailer logic shows them:
- * zeros up to the 60-byte Ethernet minimum are eth.padding; bytes past 60
- * (or non-zero ones) are the trailer of the link layer that carried the
- * payload — `trailerName`: eth.trailer, vlan.trailer after a tag, sll.trailer.
+ * The end of the payload an 802.3 length (or a tag's) covers, as
+ * packet-ieee8023.c cuts it: a length past the frame's reported bytes is
+ * flagged (eth.len.past_end, vlan.len.past_end: malformed, Info untouched)
+ * and cut to them.
  */
-function trailer(ctx: Ctx, eth: FieldNode, used: number, end: number, trailerName = 'eth.trailer'): void {
+function lengthEnd(ctx: Ctx, proto: 'eth' | 'vlan', length: number, off: number, end: number): number {
+  const reported = reportedEnd(ctx, end) - off;
+  if (length > reported) {
+    ctx.flagMalformed(proto, 'Length field value goes past the end of the payload', off - 2, 2);
+    length = reported;
+  }
+  return Math.min(end, off + length);
+}
+
+const K_FCS = fieldKey('eth.fcs'), K_FCS_STATUS = fieldKey('eth.fcs.status');
+
+/**
+ * Bytes after what the payload used, as tshark 4.0's add_ethernet_trailer
+ * shows them. Padding exists only in a frame of at least 60 bytes (its
+ * whole length, link headers and tags counted) whose bytes before the
+ * trailer are fewer than 60: it fills them up to 60 and must be all zeros
+ * (else there is none). When `fcs` (tshark's FCS heuristic), a frame of 64
+ * bytes or more with 4 or more bytes left after the padding ends in an FCS
+ * (eth.fcs, unverified). A VSS Monitoring trailer, tried before the FCS
+ * and again on what precedes it, is that protocol's. What remains is the
+ * trailer of the layer that called: `key` is eth.trailer, vlan.trailer,
+ * sll.trailer or ieee8021ah.trailer. Reading a padding byte or the FCS
+ * past the captured bytes stops there, as tshark's exception does.
+ */
+export function trailer(ctx: Ctx, node: FieldNode, used: number, end: number, key: FieldKey, fcs: boolean): void {
   if (used >= end) return;
-  const d = ctx.d;
-  const padEnd = end > 60 ? Math.max(used, 60) : end;
-  let zero = true;
-  for (let i = used; i < padEnd; i++) if (d[i] !== 0) { zero = false; break; }
-  if (!zero) {
-    if (ctx.wantsK(K_TRAILER)) ctx.addK(eth, K_TRAILER, d.subarray(used, end), used, end - used);
-    return;
+  const d = ctx.d, frameLen = ctx.pkt.origLen;
+  let o = used, cap = end - used, rep = reportedEnd(ctx, end) - used;
+  if (frameLen >= 60 && frameLen - rep < 60) {
+    let pad = 60 - (frameLen - rep);
+    for (let i = 0; i < pad; i++) {
+      if (i >= cap) { ctx.short = true; return; }
+      if (d[o + i] !== 0) { pad = 0; break; }
+    }
+    if (pad > 0) {
+      if (ctx.wantsK(K_PADDING)) ctx.addK(node, K_PADDING, d.subarray(o, o + pad), o, pad);
+      o += pad; cap -= pad; rep -= pad;
+    }
   }
-  if (padEnd > used && ctx.wantsK(K_PADDING)) ctx.addK(eth, K_PADDING, d.subarray(used, padEnd), used, padEnd - used);
-  if (padEnd < end) {
-    const name = trailerName === 'eth.trailer' && ctx.protocols.includes('vlan') ? 'vlan.trailer' : trailerName;
-    if (ctx.wants(name)) ctx.add(eth, name, d.subarray(padEnd, end), padEnd, end - padEnd);
+  // tshark offers the trailer to its trailer heuristics first, then (guessing an FCS) what precedes the FCS
+  let taken = rep > 0 ? vssTrailer(ctx, o, cap, rep) : false;
+  let hasFcs = false;
+  if (fcs && taken === false && frameLen >= 64 && rep >= 4) {
+    hasFcs = true;
+    rep -= 4;
+    cap = Math.min(cap, rep);
+    taken = rep > 0 ? vssTrailer(ctx, o, cap, rep) : false;
   }
+  if (taken === null) { ctx.short = true; return; }
+  if (!taken && cap > 0 && ctx.wantsK(key)) ctx.addK(node, key, d.subarray(o, o + cap), o, cap);
+  if (!hasFcs) return;
+  o += cap;
+  if (o + 4 > end) { ctx.short = true; return; }
+  if (ctx.wantsK(K_FCS)) ctx.addK(node, K_FCS, u32(d, o), o, 4);
+  if (ctx.wantsK(K_FCS_STATUS)) ctx.addK(node, K_FCS_STATUS, 2, o, 4).generated = true;
 }
 
 /**
@@ -266,17 +336,29 @@ function pppoeSession(ctx: Ctx, st: State, off: number, end: number): number {
   const l = ctx.layer('pppoes', off, Math.min(6, end - off));
   ctx.protocol = 'PPPoES';
   if (end - off < 6) { ctx.malformedAt('pppoes', 'PPPoE header cut short', off, end - off); return end; }
-  ctx.add(l, 'pppoes.session_id', u16(d, off + 2), off + 2, 2);
+  ctx.add(l, 'pppoe.version', d[off] >> 4, off, 1);
+  ctx.add(l, 'pppoe.type', d[off] & 15, off, 1);
+  ctx.add(l, 'pppoe.code', d[off + 1], off + 1, 1);
+  ctx.add(l, 'pppoe.session_id', u16(d, off + 2), off + 2, 2);
   const plen = u16(d, off + 4);
-  ctx.add(l, 'pppoes.length', plen, off + 4, 2);
+  ctx.add(l, 'pppoe.payload_length', plen, off + 4, 2);
+  // packet-pppoe.c doubts a length that differs from the bytes after the header (by more than 4: an FCS)
+  // unless the session is short enough to be padding or carries LCP/IPCP, which exclude their padding
+  const actual = reportedEnd(ctx, end) - off - 6;
+  const cp = end - off >= 8 ? u16(d, off + 6) : -1;
+  if (actual + 6 > 46 && cp !== 0xc021 && cp !== 0x8021 && plen !== actual && plen + 4 !== actual) {
+    ctx.flagMalformed('pppoes', `Possible bad payload length ${plen} != ${actual}`, off + 4, 2);
+  }
   const stop = Math.min(end, off + 6 + plen);
   dissectPpp(ctx, st, off + 6, stop);
-  return stop;
+  // packet-pppoe.c keeps its whole tvb: bytes past the PPPoE length are no Ethernet trailer in tshark
+  return end;
 }
 
 // fields of every packet that gets here, by key (no name hashing per packet)
 const K_VLAN_PRIORITY = fieldKey('vlan.priority'), K_VLAN_DEI = fieldKey('vlan.dei'), K_VLAN_ID = fieldKey('vlan.id');
 const K_VLAN_LEN = fieldKey('vlan.len'), K_VLAN_ETYPE = fieldKey('vlan.etype'), K_VLAN = fieldKey('vlan');
+const K_VLAN_TRAILER = fieldKey('vlan.trailer'), K_SLL_TRAILER = fieldKey('sll.trailer');
 
 function vlan(ctx: Ctx, st: State, off: number, end: number): number {
   const d = ctx.d;
@@ -297,13 +379,17 @@ function vlan(ctx: Ctx, st: State, off: number, end: number): number {
     return end;
   }
   const type = u16(d, off + 2);
+  // the tag's own layer shows what follows its payload (vlan.trailer; tshark guesses no FCS behind a tag)
   if (type <= 1500) {
     ctx.addK(v, K_VLAN_LEN, type, off + 2, 2);
-    dissectLlc(ctx, st, off + 4, Math.min(end, off + 4 + type));
-    return Math.min(end, off + 4 + type);
+    const payEnd = lengthEnd(ctx, 'vlan', type, off + 4, end);
+    dissectLlc(ctx, st, off + 4, payEnd);
+    trailer(ctx, v, payEnd, end, K_VLAN_TRAILER, false);
+    return end;
   }
   ctx.addK(v, K_VLAN_ETYPE, type, off + 2, 2);
-  return ethertype(ctx, st, type, off + 4, end);
+  trailer(ctx, v, ethertype(ctx, st, type, off + 4, end), end, K_VLAN_TRAILER, false);
+  return end;
 }
 
 function sllAddress(ctx: Ctx, l: FieldNode, hatype: number, halen: number, o: number): void {
@@ -326,8 +412,8 @@ function sllPayload(ctx: Ctx, st: State, l: FieldNode, proto: number, protoOff: 
     return;
   }
   ctx.add(l, 'sll.etype', proto, protoOff, 2);
-  // bytes after the payload are padding or a trailer, as after Ethernet (tshark shows them as eth.*)
-  trailer(ctx, l, ethertype(ctx, st, proto, off, end), end, 'sll.trailer');
+  // bytes after the payload are padding or a trailer, by Ethernet's rule (no FCS on a cooked capture)
+  trailer(ctx, l, ethertype(ctx, st, proto, off, end), end, K_SLL_TRAILER, false);
 }
 
 function dissectSll(ctx: Ctx, st: State, end: number): void {

@@ -2,7 +2,8 @@
 // stratum, poll, precision, root delay and dispersion as tshark 4.0 shows
 // them (raw), the reference id, the four timestamps (an all-zero one is
 // NULL, format.ts), and an authenticator's key id and MAC. Control and
-// private modes (6, 7) are shown by their flags only.
+// private modes (6, 7) are shown by their flags (a private request's code
+// named in Info).
 import type { Ctx } from './context';
 import { declare, treeLine, HEX8 } from './fields';
 import type { State } from './state';
@@ -16,12 +17,23 @@ const { u32 } = readers;
 const MODES: Record<number, string> = {
   0: 'reserved', 1: 'symmetric active', 2: 'symmetric passive', 3: 'client', 4: 'server', 5: 'broadcast', 6: 'NTP control message', 7: 'reserved for private use',
 };
+/** packet-ntp.c's Info names: versions 1-4 by number, the others "reserved"; modes 6 and 7 shorter than the field's names */
+const versionInfo = (vn: number): string => (vn >= 1 && vn <= 4 ? `NTP Version ${vn}` : 'reserved');
+const INFO_MODES: Record<number, string> = { ...MODES, 6: 'control', 7: 'private' };
+/** packet-ntp.c priv_rc_types: a private (mode 7) request's code, as Info names it */
+const PRIV_CODES = [
+  'PEER_LIST', 'PEER_LIST_SUM', 'PEER_INFO', 'PEER_STATS', 'SYS_INFO', 'SYS_STATS', 'IO_STATS', 'MEM_STATS', 'LOOP_INFO', 'TIMER_STATS',
+  'CONFIG', 'UNCONFIG', 'SET_SYS_FLAG', 'CLR_SYS_FLAG', 'MONITOR', 'NOMONITOR', 'GET_RESTRICT', 'RESADDFLAGS', 'RESSUBFLAGS', 'UNRESTRICT',
+  'MON_GETLIST', 'RESET_STATS', 'RESET_PEER', 'REREAD_KEYS', 'DO_DIRTY_HACK', 'DONT_DIRTY_HACK', 'TRUSTKEY', 'UNTRUSTKEY', 'AUTHINFO', 'TRAPS',
+  'ADD_TRAP', 'CLR_TRAP', 'REQUEST_KEY', 'CONTROL_KEY', 'GET_CTLSTATS', 'GET_LEAPINFO', 'GET_CLOCKINFO', 'SET_CLKFUDGE', 'GET_KERNEL', 'GET_CLKBUGINFO',
+  'Unknown', 'SET_PRECISION', 'MON_GETLIST_1', 'HOSTNAME_ASSOCID', 'IF_STATS', 'IF_RELOAD',
+];
 const LEAP: Record<number, string> = { 0: 'no warning', 1: 'last minute of the day has 61 seconds', 2: 'last minute of the day has 59 seconds', 3: 'unknown (clock unsynchronized)' };
 
 // packet-ntp.c: the protocol item carries the Info text in parentheses
 treeLine('ntp', (v) => {
   const vn = v.field('ntp.flags.vn')?.value, mode = v.field('ntp.flags.mode')?.value;
-  return typeof vn === 'number' && typeof mode === 'number' ? `${v.title} (NTP Version ${vn}, ${MODES[mode]})` : v.title;
+  return typeof vn === 'number' && typeof mode === 'number' ? `${v.title} (${versionInfo(vn)}, ${INFO_MODES[mode]})` : v.title;
 }, ['ntp.flags.vn', 'ntp.flags.mode']);
 
 declare('ntp', 'Network Time Protocol', [
@@ -59,11 +71,18 @@ export function dissectNtp(ctx: Ctx, _st: State, off: number, end: number): void
   if (end <= off) { ctx.malformedAt('ntp', 'NTP packet empty', off, 0); return; }
   const flags = d[off], mode = flags & 7, vn = (flags >> 3) & 7;
   const f = ctx.add(l, 'ntp.flags', flags, off, 1);
-  ctx.sub(f, 'ntp.flags.li', flags >> 6, off, 1);
+  // a private message's top bits are its response and more flags, not a leap indicator
+  if (mode !== 7) ctx.sub(f, 'ntp.flags.li', flags >> 6, off, 1);
   ctx.sub(f, 'ntp.flags.vn', vn, off, 1);
   ctx.sub(f, 'ntp.flags.mode', mode, off, 1);
-  ctx.info = `NTP Version ${vn}, ${MODES[mode]}`;
-  if (mode === 6 || mode === 7) return;
+  ctx.info = `${versionInfo(vn)}, ${INFO_MODES[mode]}`;
+  // control messages need their 12-byte header; a private one names its request in Info
+  if (mode === 6) { if (end - off < 12) ctx.boundsAt('ntp', `NTP control header cut short (${end - off} of 12 bytes)`, off, end - off); return; }
+  if (mode === 7) {
+    if (end - off < 4) { ctx.boundsAt('ntp', `NTP private header cut short (${end - off} of 4 bytes)`, off, end - off); return; }
+    ctx.info = `${ctx.info}, ${flags & 0x80 ? 'Response' : 'Request'}, ${PRIV_CODES[d[off + 3]] ?? 'Unknown'}`;
+    return;
+  }
   if (end - off < 48) { ctx.boundsAt('ntp', `NTP packet cut short (${end - off} of 48 bytes)`, off, end - off); return; }
   ctx.add(l, 'ntp.stratum', d[off + 1], off + 1, 1);
   ctx.add(l, 'ntp.ppoll', d[off + 2], off + 2, 1);

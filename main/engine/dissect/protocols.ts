@@ -6,6 +6,7 @@
 import './frame';
 import './link';
 import './ieee8021ad';
+import './vssmonitoring';
 import './llc';
 import './stp';
 import './eap';

@@ -5,12 +5,21 @@
 // timestamp as text, hostname, the tag in the process id field).
 import type { Ctx } from './context';
 import { declare, treeLine } from './fields';
+import { formatText } from './format';
 import type { State } from './state';
 import * as readers from './bytes';
 import * as tables from './tables';
 // bound once at load: a call through the module object costs a CommonJS getter per use (hot path)
 const { UDP_PORT } = tables;
 const { latin1 } = readers;
+/** UTF-8 with each invalid byte as U+FFFD, as tshark decodes ENC_UTF_8 */
+const utf8 = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.length).toString('utf8');
+/** ASCII up to a NUL, each byte past 0x7f as U+FFFD, as tshark decodes ENC_ASCII string fields */
+function ascii(d: Uint8Array, start: number, end: number): string {
+  let s = '';
+  for (let i = start; i < end && d[i] !== 0; i++) s += d[i] < 0x80 ? String.fromCharCode(d[i]) : '\ufffd';
+  return s;
+}
 
 const FACILITIES = ['KERN', 'USER', 'MAIL', 'DAEMON', 'AUTH', 'SYSLOG', 'LPR', 'NEWS', 'UUCP', 'CRON', 'AUTHPRIV', 'FTP', 'NTP', 'AUDIT', 'ALERT', 'CRON2',
   'LOCAL0', 'LOCAL1', 'LOCAL2', 'LOCAL3', 'LOCAL4', 'LOCAL5', 'LOCAL6', 'LOCAL7'];
@@ -19,6 +28,9 @@ const LEVELS = ['EMERG', 'ALERT', 'CRIT', 'ERR', 'WARNING', 'NOTICE', 'INFO', 'D
 // packet-syslog.c writes the protocol item itself: facility, level and the message
 treeLine('syslog', (v) => {
   const fac = v.field('syslog.facility')?.value, lev = v.field('syslog.level')?.value;
+  // the item shows the message as Info does (every byte, escaped), not the field's NUL-ended string
+  const info = v.dissection?.summary.info;
+  if (typeof info === 'string') return typeof fac === 'number' ? `Syslog message: ${info}` : `Syslog message: (unknown): ${info}`;
   const msg = v.value('syslog.msg') ?? '';
   return typeof fac === 'number' && typeof lev === 'number'
     ? `Syslog message: ${FACILITIES[fac] ?? 'UNKNOWN'}.${LEVELS[lev] ?? 'UNKNOWN'}: ${msg}` : `Syslog message: (unknown): ${msg}`;
@@ -59,13 +71,17 @@ export function dissectSyslog(ctx: Ctx, _st: State, off: number, end: number): v
     while (p < end && p - o <= 4 && d[p] >= 48 && d[p] <= 57) v = v * 10 + d[p++] - 48;
     if (p < end && d[p] === 0x3e && p > o + 1 && v <= 191) { pri = v; o = p + 1; }
   }
+  // the header fields are parsed from one byte per character (their offsets); the message is UTF-8 as tshark reads it
   const text = latin1(d, o, end);
+  const bytes = d.subarray(o, end), nul = bytes.indexOf(0);
   if (pri >= 0) {
     ctx.add(l, 'syslog.facility', pri >> 3, off, o - off);
     ctx.add(l, 'syslog.level', pri & 7, off, o - off);
   }
-  ctx.add(l, 'syslog.msg', text, o, end - o);
-  ctx.info = pri >= 0 ? `${FACILITIES[pri >> 3]}.${LEVELS[pri & 7]}: ${text}` : text;
+  // a string field ends at a NUL; Info shows every byte, control characters escaped as format_text writes them
+  ctx.add(l, 'syslog.msg', utf8(nul < 0 ? bytes : bytes.subarray(0, nul)), o, end - o);
+  const shown = formatText(utf8(bytes));
+  ctx.info = pri >= 0 ? `${FACILITIES[pri >> 3]}.${LEVELS[pri & 7]}: ${shown}` : shown;
   if (pri < 0) return;
   // RFC 5424: VERSION SP TIMESTAMP SP HOSTNAME SP APP-NAME SP PROCID SP MSGID...
   const v5424 = /^(\d{1,2}) (\S+) (\S+) (\S+) (\S+) /.exec(text);
@@ -79,7 +95,7 @@ export function dissectSyslog(ctx: Ctx, _st: State, off: number, end: number): v
       } else ctx.add(l, name, value, at, value.length);
       at += value.length + 1;
     }
-    ctx.add(l, 'syslog.msgid', latin1(d, at, end), at, end - at);
+    ctx.add(l, 'syslog.msgid', ascii(d, at, end), at, end - at);
     return;
   }
   // RFC 3164: Mmm dd hh:mm:ss HOSTNAME TAG...
@@ -92,7 +108,7 @@ export function dissectSyslog(ctx: Ctx, _st: State, off: number, end: number): v
     at += v3164[2].length + 1;
     ctx.add(l, 'syslog.procid', v3164[3], at, v3164[3].length);
     at += v3164[3].length;
-    ctx.add(l, 'syslog.msgid', latin1(d, at, end), at, end - at);
+    ctx.add(l, 'syslog.msgid', ascii(d, at, end), at, end - at);
   }
 }
 

@@ -111,7 +111,9 @@ export function daemonRunAgrees(pcap: string, fields: string[], o: { name: strin
  * Crafted frames judged by tshark: every field agrees ("(subset)"
  * differences counted once with the plain ones), and random damage to the
  * capture past the Ethernet/IP headers never throws. `label` names the run
- * in the printed counts (the name by default).
+ * in the printed counts (the name by default); `linkType` that of every
+ * frame (Ethernet by default); a frame may be a record cut short
+ * (`{ data, origLen }`).
  */
 export function craftedAgrees(name: string, frames: readonly PcapFrame[], fields: string[], o: { label?: string; seed: [string, number]; linkType?: number; damageFrom?: number }): Comparison {
   const r = compareFrames(name, frames, fields, { linkType: o.linkType });

@@ -249,7 +249,10 @@ test('malformed: DNS header and record data cut short', () => {
   const resp = [...q.slice(0, 2), 0x81, 0x80, 0, 1, 0, 1, 0, 0, 0, 0, ...q.slice(12), 0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 40, 1, 2];
   const d = dis(raw(eth(0x0800, ipv4('198.18.0.2', '198.18.0.1', 17, udp(53, 5000, resp)))));
   assertMalformed(d, /record data length 40 runs past/);
-  assert.equal(one(d, 'dns.resp.name'), 'x.test');
+  // tshark reads a whole record before adding it: a record cut short adds nothing (its type is named in Info)
+  assert.equal(one(d, 'dns.qry.name'), 'x.test');
+  assert.equal(one(d, 'dns.resp.name'), undefined);
+  assert.match(d.summary.info, /x\.test A\[Malformed Packet\]$/);
 });
 
 test('malformed: IPv6 extension header longer than the packet; ND option of length 0', () => {

@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hasCommand } from '../../lib/env';
 import { runPeers, peersSkipReason } from './peers';
-import { compareFile } from './compare';
+import { compareFile, craftedAgrees, tsharkSkip } from './compare';
+import { eth, ipv4, udp } from './packets';
 
 const SERVER = String.raw`
 const s = require('dgram').createSocket('udp4');
@@ -57,4 +58,18 @@ test('NTP from ntpdig agrees with tshark', { skip: peersSkipReason() || (hasComm
     run.dispose();
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+// Info names versions 1-4 by number and every other "reserved", control and
+// private modes by their short names, and a private request by its code;
+// before, Info said "NTP Version 0" and "NTP control message".
+test('NTP Info for every version and mode, private requests and short control/private headers agrees with tshark', { skip: tsharkSkip() }, () => {
+  const ntpFrame = (body: number[]): number[] => eth(0x0800, ipv4('198.18.0.1', '198.18.0.2', 17, udp(123, 123, body)));
+  const f: number[][] = [];
+  for (let flags = 0; flags < 64; flags++) f.push(ntpFrame([flags, ...Array<number>(47).fill(0)]));
+  for (const code of [0, 2, 9, 39, 40, 45, 46, 200]) f.push(ntpFrame([0x17, 0, 3, code, ...Array<number>(44).fill(0)]));
+  f.push(ntpFrame([0x97, 0, 3, 2, ...Array<number>(4).fill(0)])); // a private response
+  for (const n of [1, 3]) f.push(ntpFrame([0x27, 0x80, 3].slice(0, n)));
+  for (const n of [1, 2, 11, 12]) f.push(ntpFrame([0x26, 0x81, ...Array<number>(10).fill(0)].slice(0, n)));
+  craftedAgrees('ntp-info', f, FIELDS.filter((x) => x !== 'udp.stream'), { seed: ['ntp-info', 123] });
 });

@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { hasCommand } from '../../lib/env';
 import { runPeers, peersSkipReason } from './peers';
-import { compareFile } from './compare';
+import { compareFile, craftedAgrees, tsharkSkip } from './compare';
+import { ascii, eth, ipv4, udp } from './packets';
 
 const SERVER = `
 const s = require('dgram').createSocket('udp4');
@@ -32,4 +33,20 @@ test('syslog from logger (RFC 5424 and 3164) agrees with tshark', { skip: peersS
   } finally {
     run.dispose();
   }
+});
+
+// Binary bytes in a message: the field is UTF-8 (an invalid byte as U+FFFD)
+// up to a NUL, Info every byte with control characters escaped as
+// format_text writes them (\001, \t, \177); before, both were Latin-1
+// with raw control characters, which broke -T fields lines.
+test('syslog messages with control characters, NULs and invalid UTF-8 agree with tshark', { skip: tsharkSkip() }, () => {
+  const msgs = [
+    [...ascii('<13>Jan  1 00:00:00 host app: hello '), 1, 2, 0xff, 0xfe, ...ascii(' bin'), 0, ...ascii('x')],
+    [...ascii('<13>hi\ttab\r\nnl '), 0x7f, ...ascii(' del '), 0x80, 0xc3, 0xa9, ...ascii(' utf8')],
+    [...ascii('<13>'), 0x1b, ...ascii('[31mred'), 0x1b, ...ascii('[0m')],
+    [...ascii('no priority '), 7, 8, 11, 12, 0xe2, 0x82, 0xac, 0xe2, 0x82],
+    [...ascii('<165>1 2023-11-14T22:13:20.5Z host app 42 ID47 - caf'), 0xc3, 0xa9, 9],
+  ];
+  const f = msgs.map((m) => eth(0x0800, ipv4('198.18.0.1', '198.18.0.2', 17, udp(40000, 514, m))));
+  craftedAgrees('syslog-binary', f, FIELDS, { seed: ['syslog-binary', 514] });
 });
