@@ -73,5 +73,6 @@ import './vnc';
 import './x509';
 import './lldp';
 import './cdp';
+import './slow';
 import './minor';
 import './data';
