@@ -76,8 +76,11 @@ export function formatValue(f: Field): string {
     case 'boolean': return v ? '1' : '0';
     case 'string': return escapeString(v);
     case 'bigint':
-      // 64-bit integers past 2^53 (QUIC varints)
-      if (getField(f.name)?.type === 'uint') return v.toString();
+      // 64-bit integers past 2^53 (QUIC varints; PTP's clock identities in hex)
+      if (getField(f.name)?.type === 'uint') {
+        const w = hexWidth(f.name);
+        return w ? '0x' + v.toString(16).padStart(w, '0') : v.toString();
+      }
       // frame.time_epoch prints as seconds; every other absolute time as a date, like tshark
       if (f.name === 'frame.time_epoch') return epochString(v);
       // an NTP timestamp of zero ("not known") is tshark's NULL

@@ -74,5 +74,6 @@ import './x509';
 import './lldp';
 import './cdp';
 import './slow';
+import './ptp';
 import './minor';
 import './data';
