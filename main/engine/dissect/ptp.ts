@@ -89,6 +89,20 @@ declare('ptp', 'Precision Time Protocol (IEEE1588)', [
 ]);
 
 const HEADER = 34;
+/** Management IDs as tshark names them in Info (packet-ptp.c's info-column table). */
+const MANAGEMENT_INFO: Record<number, string> = {
+  0: 'Null management', 1: 'Clock description', 2: 'User description', 3: 'Save in non volatile storage', 4: 'Reset non volatile storage',
+  5: 'Initialize', 6: 'Fault log', 7: 'Fault log reset', 8192: 'Default dataset', 8193: 'Current dataset', 8194: 'Parent dataset',
+  8195: 'Time properties dataset', 8196: 'Port dataset', 8197: 'Priority 1', 8198: 'Priority 2', 8199: 'Domain', 8200: 'Slave only',
+  8201: 'Log announce interval', 8202: 'Announce receipt timeout', 8203: 'Log sync interval', 8204: 'Version number', 8205: 'Enable port',
+  8206: 'Disable port', 8207: 'Time', 8208: 'Clock accuracy', 8209: 'UTC properties', 8210: 'Traceability properties', 8211: 'Timescale properties',
+  8212: 'Unicast negotiation enable', 8213: 'Path trace list', 8214: 'Path trace enable', 8215: 'Grandmaster cluster table',
+  8216: 'Unicast master table', 8217: 'Unicast master max table size', 8218: 'Acceptable master table', 8219: 'Acceptable master table enabled',
+  8220: 'Acceptable master max table size', 8221: 'Alternate master', 8222: 'Alternate time offset enable', 8223: 'Alternate time offset name',
+  8224: 'Alternate time offset max key', 8225: 'Alternate time offset properties', 16384: 'Transparent clock default dataset',
+  16385: 'Transparent clock port dataset', 16386: 'Primary domain', 24576: 'Delay mechanism', 24577: 'Log min pdelay req. interval',
+};
+const ACTIONS = ['GET', 'SET', 'RESPONSE', 'COMMAND', 'ACKNOWLEDGE'];
 const u48 = (d: Uint8Array, o: number): number => u16(d, o) * 0x100000000 + u32(d, o + 2);
 const u64 = (d: Uint8Array, o: number): bigint => (BigInt(u32(d, o)) << 32n) | BigInt(u32(d, o + 4));
 
@@ -128,20 +142,31 @@ class Reader {
   }
 }
 
+/** tshark's bounds error before the protocol's tree: the layer is in frame.protocols without an item. */
+function cutBeforeTree(ctx: Ctx, off: number, end: number, need: number): number {
+  const l = ctx.layer('ptp', off, end - off);
+  l.value = '';
+  if (ctx.info === '' && ctx.protocols[ctx.protocols.length - 3] === 'eth') ctx.info = 'Ethernet II';
+  ctx.boundsAt('ptp', `PTP message cut short (${end - off} of ${need} bytes)`, off, end - off);
+  return end;
+}
+
 function dissectV2(ctx: Ctx, off: number, end: number): number {
   const d = ctx.d;
   ctx.protocol = 'PTPv2';
-  if (end - off < 6) {
-    // packet-ptp.c reads the header's first words before it sets Info or adds its tree
-    const l = ctx.layer('ptp', off, end - off);
-    l.value = '';
-    if (ctx.info === '' && ctx.protocols[ctx.protocols.length - 3] === 'eth') ctx.info = 'Ethernet II';
-    ctx.boundsAt('ptp', `PTP header cut short (${end - off} of ${HEADER} bytes)`, off, end - off);
-    return end;
-  }
+  // packet-ptp.c reads the header's first words before it sets Info or adds its tree
+  if (end - off < 6) return cutBeforeTree(ctx, off, end, HEADER);
   const type = d[off] & 0x0f;
+  // a Management message's Info names its id and action, read before the tree: cut before them, Info stays
+  if (type === 13 && end - off < 54) return cutBeforeTree(ctx, off, end, 54);
   ctx.info = MESSAGE_TYPES[type] ?? `Unknown PTP Message (${type})`;
+  if (type === 13) {
+    const id = u16(d, off + 52), action = d[off + 46] & 0x0f;
+    ctx.info = `Management (${MANAGEMENT_INFO[id] ?? `Unknown management Id ${id}`}) ${ACTIONS[action] ?? `Unknown Action ${action}`}`;
+  }
+  // a Signaling message's TLVs are walked before the tree: messageLength past the bytes throws there
   const length = u16(d, off + 2);
+  if (type === 12 && off + length > end) return cutBeforeTree(ctx, off, end, length);
   // a messageLength within the bytes bounds the message (what follows is the link's padding); one past
   // them is flagged and the message read from what is there
   const msgEnd = off + length <= end ? off + length : end;

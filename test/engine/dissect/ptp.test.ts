@@ -38,6 +38,9 @@ const MESSAGES = [
   msg(10, [...ts(1, 0xffffffff), ...port]),
   msg(12, [...hex('ffffffffffffffff'), ...u16(0xffff), ...u16(0x2000), ...u16(6), 0x0b, 0, 0, 0, 0, 1, ...u16(0x8000), ...u16(0)]),
   msg(5, [1, 2, 3]),
+  // management: a known id and action, an unknown id, an unknown action
+  ...([[0x2000, 1], [0x6001, 2], [0x1234, 0], [0x0002, 9]] as const).map(([id, action]) =>
+    msg(13, [...hex('ffffffffffffffff'), ...u16(0xffff), 1, 1, action, 0, ...u16(1), ...u16(2), ...u16(id)], { ctl: 4, logp: 0x7f })),
 ];
 
 test('PTP: every v2 message over Ethernet and UDP 319/320 agrees with tshark', { skip: tsharkSkip() }, () => {
@@ -62,6 +65,8 @@ test('PTP: a lying messageLength, cut headers and bodies, v1 and unknown version
     eth(0x88f7, [...header(0, 42), ...ts(0, 0x01020304)]),
     ...[1, 3, 5, 9, 20, 33, 36, 43].map((n) => eth(0x88f7, sync.slice(0, n))),
     ...[50, 56, 60, 63].map((n) => eth(0x88f7, ann.slice(0, n))),
+    ...[40, 45, 47, 50, 53].map((n) => eth(0x88f7, MESSAGES[10].slice(0, n))),
+    ...[44, 45, 47, 52].map((n) => eth(0x88f7, MESSAGES[8].slice(0, n))),
     eth(0x88f7, [0, 1, 0, 1, ...Array<number>(120).fill(0)]),  // v1 bytes on Ethernet: read as v2
     eth(0x88f7, [0, 7, 0, 44, ...Array<number>(40).fill(0)]),  // version 7
     // PTPv1 on UDP: a Sync whole and one cut short
