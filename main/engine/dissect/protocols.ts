@@ -75,5 +75,6 @@ import './lldp';
 import './cdp';
 import './slow';
 import './ptp';
+import './macsec';
 import './minor';
 import './data';
