@@ -76,5 +76,6 @@ import './cdp';
 import './slow';
 import './ptp';
 import './macsec';
+import './macc';
 import './minor';
 import './data';
