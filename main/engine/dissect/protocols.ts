@@ -77,5 +77,6 @@ import './slow';
 import './ptp';
 import './macsec';
 import './macc';
+import './wol';
 import './minor';
 import './data';
