@@ -78,5 +78,6 @@ import './ptp';
 import './macsec';
 import './macc';
 import './wol';
+import './ieee8021ah';
 import './minor';
 import './data';
