@@ -79,5 +79,6 @@ import './macsec';
 import './macc';
 import './wol';
 import './ieee8021ah';
+import './loop';
 import './minor';
 import './data';
