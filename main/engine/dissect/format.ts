@@ -77,7 +77,7 @@ export function formatValue(f: Field): string {
     case 'boolean': return v ? '1' : '0';
     case 'string': return escapeString(v);
     case 'bigint':
-      // 64-bit integers past 2^53 (QUIC varints, USB URB ids), in hex for a hex field
+      // 64-bit integers past 2^53 (QUIC varints, USB URB ids, PTP clock identities), in hex for a hex field
       if (getField(f.name)?.type === 'uint') {
         // a hex-based 48- or 64-bit field (bgp.ext_com.value_raw, usb.urb_id) in tshark's width
         const w = hexWidth(f.name);
