@@ -1,6 +1,6 @@
 // ARP (RFC 826) for Ethernet/IPv4; other hardware/protocol pairs keep the
 // generic fields and raw addresses.
-import { type Ctx, fieldKey } from './context';
+import { type Ctx, fieldKeys } from './context';
 import type { State } from './state';
 import { declare, HEX16, treeLine } from './fields';
 import { etherToString, ipv4ToString } from './addr';
@@ -36,13 +36,12 @@ declare('arp', 'Address Resolution Protocol', [
 ]);
 
 // fields of every packet that gets here, by key (no name hashing per packet)
-const K_ARP_HW_TYPE = fieldKey('arp.hw.type'), K_ARP_PROTO_TYPE = fieldKey('arp.proto.type');
-const K_ARP_HW_SIZE = fieldKey('arp.hw.size'), K_ARP_PROTO_SIZE = fieldKey('arp.proto.size');
-const K_ARP_OPCODE = fieldKey('arp.opcode'), K_ARP_SRC_HW_MAC = fieldKey('arp.src.hw_mac');
-const K_ARP_SRC_PROTO_IPV4 = fieldKey('arp.src.proto_ipv4'), K_ARP_DST_HW_MAC = fieldKey('arp.dst.hw_mac');
-const K_ARP_DST_PROTO_IPV4 = fieldKey('arp.dst.proto_ipv4'), K_ARP_SRC_HW = fieldKey('arp.src.hw');
-const K_ARP_SRC_PROTO = fieldKey('arp.src.proto'), K_ARP_DST_HW = fieldKey('arp.dst.hw');
-const K_ARP_DST_PROTO = fieldKey('arp.dst.proto'), K_ARP = fieldKey('arp');
+const K = fieldKeys({
+  hwType: 'arp.hw.type', protoType: 'arp.proto.type', hwSize: 'arp.hw.size', protoSize: 'arp.proto.size',
+  opcode: 'arp.opcode', srcHwMac: 'arp.src.hw_mac', srcProtoIpv4: 'arp.src.proto_ipv4', dstHwMac: 'arp.dst.hw_mac',
+  dstProtoIpv4: 'arp.dst.proto_ipv4', srcHw: 'arp.src.hw', srcProto: 'arp.src.proto', dstHw: 'arp.dst.hw',
+  dstProto: 'arp.dst.proto', layer: 'arp',
+});
 
 /** Where an IPv4 address was last seen bound to a MAC (packet-arp.c's address_hash_table). */
 interface Binding { mac: Uint8Array; frame: number; secs: number }
@@ -89,7 +88,7 @@ const bindable = (mac: Uint8Array): boolean => (mac[0] & 1) === 0 && mac.some((b
 
 export function dissectArp(ctx: Ctx, st: State, off: number, end: number): number {
   const d = ctx.d;
-  const l = ctx.layerK(K_ARP, off, Math.min(8, Math.max(0, end - off)));
+  const l = ctx.layerK(K.layer, off, Math.min(8, Math.max(0, end - off)));
   ctx.protocol = 'ARP';
   if (end - off < 8) {
     // packet-arp.c clears Info before it reads: a bounds error leaves only "[Malformed Packet]"
@@ -98,11 +97,11 @@ export function dissectArp(ctx: Ctx, st: State, off: number, end: number): numbe
     return end;
   }
   const hwType = u16(d, off), protoType = u16(d, off + 2), hs = d[off + 4], ps = d[off + 5], op = u16(d, off + 6);
-  ctx.addK(l, K_ARP_HW_TYPE, hwType, off, 2);
-  ctx.addK(l, K_ARP_PROTO_TYPE, protoType, off + 2, 2);
-  ctx.addK(l, K_ARP_HW_SIZE, hs, off + 4, 1);
-  ctx.addK(l, K_ARP_PROTO_SIZE, ps, off + 5, 1);
-  ctx.addK(l, K_ARP_OPCODE, op, off + 6, 2);
+  ctx.addK(l, K.hwType, hwType, off, 2);
+  ctx.addK(l, K.protoType, protoType, off + 2, 2);
+  ctx.addK(l, K.hwSize, hs, off + 4, 1);
+  ctx.addK(l, K.protoSize, ps, off + 5, 1);
+  ctx.addK(l, K.opcode, op, off + 6, 2);
   const total = 8 + 2 * (hs + ps);
   l.len = Math.min(total, end - off);
   if (end - off < total) {
@@ -118,15 +117,15 @@ export function dissectArp(ctx: Ctx, st: State, off: number, end: number): numbe
   const tpa = d.subarray(o, o + ps); const tpaN = ps === 4 ? u32(d, o) : 0;
   o = off + 8;
   if (std) {
-    ctx.addK(l, K_ARP_SRC_HW_MAC, sha, o, 6);
-    ctx.addK(l, K_ARP_SRC_PROTO_IPV4, spaN, o + 6, 4);
-    ctx.addK(l, K_ARP_DST_HW_MAC, tha, o + 10, 6);
-    ctx.addK(l, K_ARP_DST_PROTO_IPV4, tpaN, o + 16, 4);
+    ctx.addK(l, K.srcHwMac, sha, o, 6);
+    ctx.addK(l, K.srcProtoIpv4, spaN, o + 6, 4);
+    ctx.addK(l, K.dstHwMac, tha, o + 10, 6);
+    ctx.addK(l, K.dstProtoIpv4, tpaN, o + 16, 4);
   } else {
-    ctx.addK(l, K_ARP_SRC_HW, sha, o, hs);
-    ctx.addK(l, K_ARP_SRC_PROTO, spa, o + hs, ps);
-    ctx.addK(l, K_ARP_DST_HW, tha, o + hs + ps, hs);
-    ctx.addK(l, K_ARP_DST_PROTO, tpa, o + 2 * hs + ps, ps);
+    ctx.addK(l, K.srcHw, sha, o, hs);
+    ctx.addK(l, K.srcProto, spa, o + hs, ps);
+    ctx.addK(l, K.dstHw, tha, o + hs + ps, hs);
+    ctx.addK(l, K.dstProto, tpa, o + 2 * hs + ps, ps);
   }
   if (ctx.srcKind !== ADDR_ETHER && std && ctx.d === ctx.pkt.data) { ctx.srcKind = ADDR_ETHER; ctx.src = off + 8; }
   let infoSuffix = '';

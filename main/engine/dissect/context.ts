@@ -51,6 +51,20 @@ export const fieldGroup = (...names: string[]): FieldGroup => ({ key: `\0${names
 export interface FieldKey { readonly name: string; readonly id: number }
 export const fieldKey = (name: string): FieldKey => ({ name, id: fieldId(name) });
 
+/**
+ * A module's field keys in one object, made when it loads:
+ * `const K = fieldKeys({ srcport: 'tcp.srcport', … })`, then
+ * `ctx.addK(l, K.srcport, …)`. The keys replace the names in the literal
+ * itself: V8 keeps an object literal's properties in fast mode, so `K.srcport`
+ * is one fixed-offset load, where an object built key by key turns into a
+ * hash table past a dozen properties.
+ */
+export function fieldKeys<T extends Record<string, string>>(names: T): { readonly [P in keyof T]: FieldKey } {
+  const keys = names as unknown as Record<string, string | FieldKey>;
+  for (const p of Object.keys(keys)) keys[p] = fieldKey(keys[p] as string);
+  return keys as unknown as { readonly [P in keyof T]: FieldKey };
+}
+
 /** want map → slot + 1 by field id (0: not wanted), built once per map (a map never changes once made) */
 const slotTables = new WeakMap<ReadonlyMap<string, number>, Int32Array>();
 function slotTable(want: ReadonlyMap<string, number>): Int32Array {

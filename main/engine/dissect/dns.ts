@@ -1,7 +1,7 @@
 // DNS (RFC 1035) over UDP: header, questions and resource records, with
 // name compression followed under a jump limit (a pointer loop ends as
 // malformed, never as a hang).
-import { type Ctx, FieldNode, fieldKey } from './context';
+import { type Ctx, FieldNode, fieldKeys } from './context';
 import { declare, HEX16, treeLine, type LayerView } from './fields';
 import { ipv4ToString, ipv6ToString } from './addr';
 import * as readers from './bytes';
@@ -102,25 +102,19 @@ function readName(d: Uint8Array, base: number, end: number, o: number): Name {
 }
 
 // fields of every packet that gets here, by key (no name hashing per packet)
-const K_DNS_ID = fieldKey('dns.id'), K_DNS_FLAGS = fieldKey('dns.flags');
-const K_DNS_FLAGS_RESPONSE = fieldKey('dns.flags.response'), K_DNS_FLAGS_OPCODE = fieldKey('dns.flags.opcode');
-const K_DNS_FLAGS_CONFLICT = fieldKey('dns.flags.conflict'), K_DNS_FLAGS_TRUNCATED = fieldKey('dns.flags.truncated');
-const K_DNS_FLAGS_TENTATIVE = fieldKey('dns.flags.tentative');
-const K_DNS_FLAGS_AUTHORITATIVE = fieldKey('dns.flags.authoritative');
-const K_DNS_FLAGS_RECDESIRED = fieldKey('dns.flags.recdesired'), K_DNS_FLAGS_RECAVAIL = fieldKey('dns.flags.recavail');
-const K_DNS_FLAGS_Z = fieldKey('dns.flags.z'), K_DNS_FLAGS_AUTHENTICATED = fieldKey('dns.flags.authenticated');
-const K_DNS_FLAGS_CHECKDISABLE = fieldKey('dns.flags.checkdisable'), K_DNS_FLAGS_RCODE = fieldKey('dns.flags.rcode');
-const K_DNS_COUNT_QUERIES = fieldKey('dns.count.queries'), K_DNS_COUNT_ANSWERS = fieldKey('dns.count.answers');
-const K_DNS_COUNT_AUTH_RR = fieldKey('dns.count.auth_rr'), K_DNS_COUNT_ADD_RR = fieldKey('dns.count.add_rr');
-const K_DNS_QRY_NAME = fieldKey('dns.qry.name'), K_DNS_QRY_NAME_LEN = fieldKey('dns.qry.name.len');
-const K_DNS_COUNT_LABELS = fieldKey('dns.count.labels'), K_DNS_QRY_TYPE = fieldKey('dns.qry.type');
-const K_DNS_QRY_CLASS = fieldKey('dns.qry.class'), K_DNS_QRY_QU = fieldKey('dns.qry.qu');
-const K_DNS_RESP_NAME = fieldKey('dns.resp.name'), K_DNS_RESP_TYPE = fieldKey('dns.resp.type');
-const K_DNS_RR_UDP_PAYLOAD_SIZE = fieldKey('dns.rr.udp_payload_size'), K_DNS_RESP_CLASS = fieldKey('dns.resp.class');
-const K_DNS_RESP_CACHE_FLUSH = fieldKey('dns.resp.cache_flush'), K_DNS_RESP_TTL = fieldKey('dns.resp.ttl');
-const K_DNS_RESP_LEN = fieldKey('dns.resp.len'), K_DNS_A = fieldKey('dns.a'), K_DNS_AAAA = fieldKey('dns.aaaa');
-const K_DNS_MX_PREFERENCE = fieldKey('dns.mx.preference'), K_DNS_MX_MAIL_EXCHANGE = fieldKey('dns.mx.mail_exchange');
-const K_DNS_TXT = fieldKey('dns.txt');
+const K = fieldKeys({
+  id: 'dns.id', flags: 'dns.flags', flagsResponse: 'dns.flags.response', flagsOpcode: 'dns.flags.opcode',
+  flagsConflict: 'dns.flags.conflict', flagsTruncated: 'dns.flags.truncated', flagsTentative: 'dns.flags.tentative',
+  flagsAuthoritative: 'dns.flags.authoritative', flagsRecdesired: 'dns.flags.recdesired',
+  flagsRecavail: 'dns.flags.recavail', flagsZ: 'dns.flags.z', flagsAuthenticated: 'dns.flags.authenticated',
+  flagsCheckdisable: 'dns.flags.checkdisable', flagsRcode: 'dns.flags.rcode', countQueries: 'dns.count.queries',
+  countAnswers: 'dns.count.answers', countAuthRr: 'dns.count.auth_rr', countAddRr: 'dns.count.add_rr',
+  qryName: 'dns.qry.name', qryNameLen: 'dns.qry.name.len', countLabels: 'dns.count.labels', qryType: 'dns.qry.type',
+  qryClass: 'dns.qry.class', qryQu: 'dns.qry.qu', respName: 'dns.resp.name', respType: 'dns.resp.type',
+  rrUdpPayloadSize: 'dns.rr.udp_payload_size', respClass: 'dns.resp.class', respCacheFlush: 'dns.resp.cache_flush',
+  respTtl: 'dns.resp.ttl', respLen: 'dns.resp.len', a: 'dns.a', aaaa: 'dns.aaaa', mxPreference: 'dns.mx.preference',
+  mxMailExchange: 'dns.mx.mail_exchange', txt: 'dns.txt',
+});
 
 /** Info's start: the opcode, "response", the id, and a response's error. */
 function headInfo(id: number, flags: number): string {
@@ -138,13 +132,13 @@ export function dissectDns(ctx: Ctx, off: number, end: number, proto: 'dns' | 'm
   if (end - off < 12) { shortHeader(ctx, l, off, end, proto); return; }
   const id = u16(d, off), flags = u16(d, off + 2);
   const resp = (flags & 0x8000) !== 0;
-  ctx.addK(l, K_DNS_ID, id, off, 2);
+  ctx.addK(l, K.id, id, off, 2);
   flagFields(ctx, l, flags, off, proto);
   const qd = u16(d, off + 4), an = u16(d, off + 6), ns = u16(d, off + 8), ar = u16(d, off + 10);
-  ctx.addK(l, K_DNS_COUNT_QUERIES, qd, off + 4, 2);
-  ctx.addK(l, K_DNS_COUNT_ANSWERS, an, off + 6, 2);
-  ctx.addK(l, K_DNS_COUNT_AUTH_RR, ns, off + 8, 2);
-  ctx.addK(l, K_DNS_COUNT_ADD_RR, ar, off + 10, 2);
+  ctx.addK(l, K.countQueries, qd, off + 4, 2);
+  ctx.addK(l, K.countAnswers, an, off + 6, 2);
+  ctx.addK(l, K.countAuthRr, ns, off + 8, 2);
+  ctx.addK(l, K.countAddRr, ar, off + 10, 2);
   dissectBody(ctx, l, off, end, proto, id, flags, resp, qd, an, ns, ar);
 }
 
@@ -153,36 +147,36 @@ function shortHeader(ctx: Ctx, l: FieldNode, off: number, end: number, proto: 'd
   const d = ctx.d, have = end - off;
   ctx.info = '';
   if (have >= 4) {
-    ctx.addK(l, K_DNS_ID, u16(d, off), off, 2);
+    ctx.addK(l, K.id, u16(d, off), off, 2);
     flagFields(ctx, l, u16(d, off + 2), off, proto);
     ctx.info = headInfo(u16(d, off), u16(d, off + 2));
   }
-  const counts = [K_DNS_COUNT_QUERIES, K_DNS_COUNT_ANSWERS, K_DNS_COUNT_AUTH_RR, K_DNS_COUNT_ADD_RR];
+  const counts = [K.countQueries, K.countAnswers, K.countAuthRr, K.countAddRr];
   for (let i = 0; i < 4 && off + 6 + 2 * i <= end; i++) ctx.addK(l, counts[i], u16(d, off + 4 + 2 * i), off + 4 + 2 * i, 2);
   ctx.boundsAt(proto, `DNS header cut short (${have} of 12 bytes)`, off, have);
 }
 
 function flagFields(ctx: Ctx, l: FieldNode, flags: number, off: number, proto: 'dns' | 'mdns' | 'llmnr'): void {
   const resp = (flags & 0x8000) !== 0;
-  const f = ctx.addK(l, K_DNS_FLAGS, flags, off + 2, 2);
-  ctx.subK(f, K_DNS_FLAGS_RESPONSE, resp, off + 2, 2);
-  ctx.subK(f, K_DNS_FLAGS_OPCODE, (flags >> 11) & 15, off + 2, 2);
+  const f = ctx.addK(l, K.flags, flags, off + 2, 2);
+  ctx.subK(f, K.flagsResponse, resp, off + 2, 2);
+  ctx.subK(f, K.flagsOpcode, (flags >> 11) & 15, off + 2, 2);
   if (proto === 'llmnr') {
     // LLMNR (RFC 4795) has its own bits where DNS has AA and RD: conflict and tentative
-    ctx.subK(f, K_DNS_FLAGS_CONFLICT, (flags & 0x400) !== 0, off + 2, 2);
-    ctx.subK(f, K_DNS_FLAGS_TRUNCATED, (flags & 0x200) !== 0, off + 2, 2);
-    ctx.subK(f, K_DNS_FLAGS_TENTATIVE, (flags & 0x100) !== 0, off + 2, 2);
+    ctx.subK(f, K.flagsConflict, (flags & 0x400) !== 0, off + 2, 2);
+    ctx.subK(f, K.flagsTruncated, (flags & 0x200) !== 0, off + 2, 2);
+    ctx.subK(f, K.flagsTentative, (flags & 0x100) !== 0, off + 2, 2);
   } else {
-    if (resp) ctx.subK(f, K_DNS_FLAGS_AUTHORITATIVE, (flags & 0x400) !== 0, off + 2, 2);
-    ctx.subK(f, K_DNS_FLAGS_TRUNCATED, (flags & 0x200) !== 0, off + 2, 2);
-    ctx.subK(f, K_DNS_FLAGS_RECDESIRED, (flags & 0x100) !== 0, off + 2, 2);
-    if (resp) ctx.subK(f, K_DNS_FLAGS_RECAVAIL, (flags & 0x80) !== 0, off + 2, 2);
-    ctx.subK(f, K_DNS_FLAGS_Z, (flags & 0x40) !== 0, off + 2, 2);
+    if (resp) ctx.subK(f, K.flagsAuthoritative, (flags & 0x400) !== 0, off + 2, 2);
+    ctx.subK(f, K.flagsTruncated, (flags & 0x200) !== 0, off + 2, 2);
+    ctx.subK(f, K.flagsRecdesired, (flags & 0x100) !== 0, off + 2, 2);
+    if (resp) ctx.subK(f, K.flagsRecavail, (flags & 0x80) !== 0, off + 2, 2);
+    ctx.subK(f, K.flagsZ, (flags & 0x40) !== 0, off + 2, 2);
     // a query shows the AD bit only when set (RFC 6840), as tshark
-    if (resp || (flags & 0x20) !== 0) ctx.subK(f, K_DNS_FLAGS_AUTHENTICATED, (flags & 0x20) !== 0, off + 2, 2);
-    ctx.subK(f, K_DNS_FLAGS_CHECKDISABLE, (flags & 0x10) !== 0, off + 2, 2);
+    if (resp || (flags & 0x20) !== 0) ctx.subK(f, K.flagsAuthenticated, (flags & 0x20) !== 0, off + 2, 2);
+    ctx.subK(f, K.flagsCheckdisable, (flags & 0x10) !== 0, off + 2, 2);
   }
-  if (resp) ctx.subK(f, K_DNS_FLAGS_RCODE, flags & 15, off + 2, 2);
+  if (resp) ctx.subK(f, K.flagsRcode, flags & 15, off + 2, 2);
 }
 
 function dissectBody(ctx: Ctx, l: FieldNode, off: number, end: number, proto: 'dns' | 'mdns' | 'llmnr', id: number, flags: number, resp: boolean,
@@ -207,16 +201,16 @@ function dissectBody(ctx: Ctx, l: FieldNode, off: number, end: number, proto: 'd
     // a name cut short throws before tshark adds it
     if (!n.ok) { ctx.boundsAt(proto, 'query name cut short or looping', o, end - o); return; }
     if (o + n.used + 4 > end) { ctx.boundsAt(proto, 'query type/class cut short', o + n.used, end - o - n.used); return; }
-    ctx.addK(l, K_DNS_QRY_NAME, n.text, o, n.used);
-    ctx.genK(l, K_DNS_QRY_NAME_LEN, n.text === '<Root>' ? 0 : n.text.length);
-    ctx.genK(l, K_DNS_COUNT_LABELS, n.labels);
+    ctx.addK(l, K.qryName, n.text, o, n.used);
+    ctx.genK(l, K.qryNameLen, n.text === '<Root>' ? 0 : n.text.length);
+    ctx.genK(l, K.countLabels, n.labels);
     o += n.used;
     if (o + 4 > end) { ctx.boundsAt(proto, 'query type/class cut short', o, end - o); return; }
     const t = u16(d, o);
-    ctx.addK(l, K_DNS_QRY_TYPE, t, o, 2);
+    ctx.addK(l, K.qryType, t, o, 2);
     const qc = u16(d, o + 2);
-    ctx.addK(l, K_DNS_QRY_CLASS, m ? qc & 0x7fff : qc, o + 2, 2);
-    if (m) ctx.addK(l, K_DNS_QRY_QU, (qc & 0x8000) !== 0, o + 2, 2);
+    ctx.addK(l, K.qryClass, m ? qc & 0x7fff : qc, o + 2, 2);
+    if (m) ctx.addK(l, K.qryQu, (qc & 0x8000) !== 0, o + 2, 2);
     if (i === 0) { qname = n.text; qtype = t; if (m) qu = (qc & 0x8000) !== 0 ? ', "QU" question' : ', "QM" question'; }
     o += 4;
   }
@@ -235,20 +229,20 @@ function dissectBody(ctx: Ctx, l: FieldNode, off: number, end: number, proto: 'd
       ctx.boundsAt(proto, `record data length ${rdlen0} runs past the message`, o + n.used + 8, end - o - n.used - 8);
       return;
     }
-    const rr: FieldNode = ctx.addK(l, K_DNS_RESP_NAME, n.text, o, n.used);
+    const rr: FieldNode = ctx.addK(l, K.respName, n.text, o, n.used);
     o += n.used;
     const type = u16(d, o), cls = u16(d, o + 2), rdlen = u16(d, o + 8);
-    ctx.addK(l, K_DNS_RESP_TYPE, type, o, 2);
+    ctx.addK(l, K.respType, type, o, 2);
     const before = answers.length;
     if (type === 41 || (type !== 1 && type !== 28 && type !== 5 && type !== 2 && type !== 12 && type !== 15)) answers.push(typeName(type));
     if (type === 41) {
-      ctx.addK(l, K_DNS_RR_UDP_PAYLOAD_SIZE, cls, o + 2, 2);
+      ctx.addK(l, K.rrUdpPayloadSize, cls, o + 2, 2);
     } else {
-      ctx.addK(l, K_DNS_RESP_CLASS, m ? cls & 0x7fff : cls, o + 2, 2);
-      if (m) ctx.addK(l, K_DNS_RESP_CACHE_FLUSH, (cls & 0x8000) !== 0, o + 2, 2);
-      ctx.addK(l, K_DNS_RESP_TTL, u32(d, o + 4) | 0, o + 4, 4);
+      ctx.addK(l, K.respClass, m ? cls & 0x7fff : cls, o + 2, 2);
+      if (m) ctx.addK(l, K.respCacheFlush, (cls & 0x8000) !== 0, o + 2, 2);
+      ctx.addK(l, K.respTtl, u32(d, o + 4) | 0, o + 4, 4);
     }
-    ctx.addK(l, K_DNS_RESP_LEN, rdlen, o + 8, 2);
+    ctx.addK(l, K.respLen, rdlen, o + 8, 2);
     o += 10;
     if (o + rdlen > end) {
       // tshark names the record's type in Info before it reads the data that is not there
@@ -258,8 +252,8 @@ function dissectBody(ctx: Ctx, l: FieldNode, off: number, end: number, proto: 'd
     }
     // tshark's Info lists the records of every section
     switch (type) {
-      case 1: if (rdlen === 4) { const a = u32(d, o); ctx.addK(l, K_DNS_A, a, o, 4); answers.push(`A ${ipv4ToString(a)}`); } break;
-      case 28: if (rdlen === 16) { const a = d.subarray(o, o + 16); ctx.addK(l, K_DNS_AAAA, a, o, 16); answers.push(`AAAA ${ipv6ToString(a)}`); } break;
+      case 1: if (rdlen === 4) { const a = u32(d, o); ctx.addK(l, K.a, a, o, 4); answers.push(`A ${ipv4ToString(a)}`); } break;
+      case 28: if (rdlen === 16) { const a = d.subarray(o, o + 16); ctx.addK(l, K.aaaa, a, o, 16); answers.push(`AAAA ${ipv6ToString(a)}`); } break;
       case 5: case 2: case 12: {
         const t = readName(d, off, o + rdlen, o);
         const name = type === 5 ? 'dns.cname' : type === 2 ? 'dns.ns' : 'dns.ptr.domain_name';
@@ -269,9 +263,9 @@ function dissectBody(ctx: Ctx, l: FieldNode, off: number, end: number, proto: 'd
         break;
       }
       case 15: if (rdlen >= 3) {
-        ctx.addK(l, K_DNS_MX_PREFERENCE, u16(d, o), o, 2);
+        ctx.addK(l, K.mxPreference, u16(d, o), o, 2);
         const t = readName(d, off, o + rdlen, o + 2);
-        ctx.addK(l, K_DNS_MX_MAIL_EXCHANGE, t.text, o + 2, rdlen - 2);
+        ctx.addK(l, K.mxMailExchange, t.text, o + 2, rdlen - 2);
         answers.push(`MX ${u16(d, o)} ${t.text}`);
       } break;
       case 16: {
@@ -281,7 +275,7 @@ function dissectBody(ctx: Ctx, l: FieldNode, off: number, end: number, proto: 'd
           if (q + 1 + sl > o + rdlen) { ctx.malformedAt(proto, 'TXT string runs past its record', q, o + rdlen - q); break; }
           let s = '';
           for (let k = q + 1; k < q + 1 + sl; k++) s += String.fromCharCode(d[k]);
-          ctx.addK(l, K_DNS_TXT, s, q + 1, sl);
+          ctx.addK(l, K.txt, s, q + 1, sl);
           q += 1 + sl;
         }
         break;

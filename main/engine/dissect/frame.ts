@@ -1,6 +1,6 @@
 // The frame pseudo-protocol: numbering, times, lengths, comments and the
 // list of protocols in the frame (filled in after the other layers).
-import { type Ctx, FieldNode, fieldGroup, fieldKey, fieldPrefix } from './context';
+import { type Ctx, FieldNode, fieldGroup, fieldKeys, fieldPrefix } from './context';
 import { HEX32, declare, treeLine } from './fields';
 
 declare('frame', 'Frame', [
@@ -74,13 +74,15 @@ const META_FIELDS = fieldGroup('frame.interface_id', 'frame.encap_type', 'frame.
 const REL_FIELDS = fieldGroup('frame.time_delta', 'frame.time_relative', 'frame.time_delta_displayed');
 
 // every packet's fields, by key (no name hashing per packet)
-const K_FRAME = fieldKey('frame'), K_EPOCH = fieldKey('frame.time_epoch'), K_NUMBER = fieldKey('frame.number');
-const K_LEN = fieldKey('frame.len'), K_CAP_LEN = fieldKey('frame.cap_len'), K_PROTOCOLS = fieldKey('frame.protocols');
+const K = fieldKeys({
+  layer: 'frame', timeEpoch: 'frame.time_epoch', number: 'frame.number', len: 'frame.len', capLen: 'frame.cap_len',
+  protocols: 'frame.protocols',
+});
 
 const P_FRAME_PACKET_FLAGS = fieldPrefix('frame.packet_flags');
 export function dissectFrame(ctx: Ctx, clock: Clock): FieldNode {
   const p = ctx.pkt;
-  const fr = ctx.layerK(K_FRAME, 0, p.capLen);
+  const fr = ctx.layerK(K.layer, 0, p.capLen);
   if (p.comments) for (const c of p.comments) ctx.gen(fr, 'frame.comment', c);
   // classic pcap has no interfaces (its records carry tsSec): tshark shows no interface id there
   const meta = ctx.any(META_FIELDS);
@@ -96,7 +98,7 @@ export function dissectFrame(ctx: Ctx, clock: Clock): FieldNode {
   const ts = p.tsNs;
   if (ts !== null) {
     if (meta) ctx.gen(fr, 'frame.time', ts);
-    ctx.genK(fr, K_EPOCH, ts);
+    ctx.genK(fr, K.timeEpoch, ts);
     if (clock.first === null) clock.first = ts;
     // reltime values are seconds; the exact nanoseconds ride along for printing
     if (ctx.any(REL_FIELDS) && ctx.wants('frame.time_delta')) {
@@ -114,10 +116,10 @@ export function dissectFrame(ctx: Ctx, clock: Clock): FieldNode {
     }
     clock.prev = ts;
   }
-  ctx.genK(fr, K_NUMBER, p.number);
-  ctx.genK(fr, K_LEN, p.origLen);
-  ctx.genK(fr, K_CAP_LEN, p.capLen);
-  return ctx.genK(fr, K_PROTOCOLS, '');
+  ctx.genK(fr, K.number, p.number);
+  ctx.genK(fr, K.len, p.origLen);
+  ctx.genK(fr, K.capLen, p.capLen);
+  return ctx.genK(fr, K.protocols, '');
 }
 
 treeLine('frame', (v) => {

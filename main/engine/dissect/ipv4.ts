@@ -1,7 +1,7 @@
 // IPv4 (RFC 791): header, options, fragments. Fragments are reassembled in
 // the common case; like tshark, the upper layer appears on the frame that
 // completes the datagram, the other fragments show their bytes as data.
-import { type Ctx, type FieldNode, fieldGroup, fieldKey, fieldPrefix } from './context';
+import { type Ctx, type FieldNode, fieldGroup, fieldKeys, fieldPrefix } from './context';
 import { declare, HEX16, HEX8, treeLine } from './fields';
 import { ipv4ToString } from './addr';
 import { dissectData } from './data';
@@ -45,11 +45,11 @@ declare('ip', 'Internet Protocol Version 4', [
 ]);
 
 // the header's fields, by key (no name hashing per packet)
-const K_IP = fieldKey('ip'), K_ADDR = fieldKey('ip.addr'), K_CHECKSUM = fieldKey('ip.checksum');
-const K_DSFIELD = fieldKey('ip.dsfield'), K_DST = fieldKey('ip.dst'), K_FLAGS = fieldKey('ip.flags');
-const K_FRAG_OFFSET = fieldKey('ip.frag_offset'), K_HDR_LEN = fieldKey('ip.hdr_len'), K_ID = fieldKey('ip.id');
-const K_LEN = fieldKey('ip.len'), K_PROTO = fieldKey('ip.proto'), K_SRC = fieldKey('ip.src'), K_TTL = fieldKey('ip.ttl');
-const K_VERSION = fieldKey('ip.version');
+const K = fieldKeys({
+  layer: 'ip', addr: 'ip.addr', checksum: 'ip.checksum', dsfield: 'ip.dsfield', dst: 'ip.dst', flags: 'ip.flags',
+  fragOffset: 'ip.frag_offset', hdrLen: 'ip.hdr_len', id: 'ip.id', len: 'ip.len', proto: 'ip.proto', src: 'ip.src',
+  ttl: 'ip.ttl', version: 'ip.version',
+});
 
 const P_IP_DSFIELD = fieldPrefix('ip.dsfield');
 const P_IP_FLAGS = fieldPrefix('ip.flags');
@@ -57,7 +57,7 @@ const P_IP_FLAGS = fieldPrefix('ip.flags');
 export function dissectIpv4(ctx: Ctx, st: State, off: number, end: number): number {
   const d = ctx.d;
   const avail = end - off;
-  const ip = ctx.layerK(K_IP, off, Math.min(20, Math.max(avail, 0)));
+  const ip = ctx.layerK(K.layer, off, Math.min(20, Math.max(avail, 0)));
   ctx.protocol = 'IPv4';
   if (avail < 1) {
     ctx.malformedAt('ip', 'IPv4 header cut short (0 bytes)', off, 0);
@@ -67,8 +67,8 @@ export function dissectIpv4(ctx: Ctx, st: State, off: number, end: number): numb
   // one lookup for the header fields field-subset output rarely asks for
   const misc = ctx.any(MISC_FIELDS);
   if (misc) {
-    ctx.addK(ip, K_VERSION, d[off] >> 4, off, 1);
-    ctx.addK(ip, K_HDR_LEN, hl, off, 1);
+    ctx.addK(ip, K.version, d[off] >> 4, off, 1);
+    ctx.addK(ip, K.hdrLen, hl, off, 1);
   }
   if (hl < 20) {
     ctx.errorAt('ip', `Bogus IP header length (${hl}, must be at least 20)`, off, 1);
@@ -82,14 +82,14 @@ export function dissectIpv4(ctx: Ctx, st: State, off: number, end: number): numb
   }
   const ds = d[off + 1];
   if (misc && ctx.wantsPrefixK(P_IP_DSFIELD)) {
-    const ds_ = ctx.addK(ip, K_DSFIELD, ds, off + 1, 1);
+    const ds_ = ctx.addK(ip, K.dsfield, ds, off + 1, 1);
     ctx.sub(ds_, 'ip.dsfield.dscp', ds >> 2, off + 1, 1);
     ctx.sub(ds_, 'ip.dsfield.ecn', ds & 3, off + 1, 1);
   }
   let total = u16(d, off + 2);
   // 0 is what TCP segmentation offload leaves in captured frames: the frame's length holds
   if (total === 0) total = Math.max(hl, avail);
-  if (misc) ctx.addK(ip, K_LEN, total, off + 2, 2);
+  if (misc) ctx.addK(ip, K.len, total, off + 2, 2);
   if (total < hl) {
     // (tshark's expert text is the bare title here)
     ctx.errorAt('ip', 'Bogus IP length', off + 2, 2);
@@ -97,31 +97,31 @@ export function dissectIpv4(ctx: Ctx, st: State, off: number, end: number): numb
     return end;
   }
   const id = u16(d, off + 4);
-  if (misc) ctx.addK(ip, K_ID, id, off + 4, 2);
+  if (misc) ctx.addK(ip, K.id, id, off + 4, 2);
   const ff = u16(d, off + 6);
   const mf = (ff & 0x2000) !== 0;
   if (misc && ctx.wantsPrefixK(P_IP_FLAGS)) {
-    const flags = ctx.addK(ip, K_FLAGS, ff >> 13, off + 6, 1);
+    const flags = ctx.addK(ip, K.flags, ff >> 13, off + 6, 1);
     ctx.sub(flags, 'ip.flags.rb', (ff & 0x8000) !== 0, off + 6, 1);
     ctx.sub(flags, 'ip.flags.df', (ff & 0x4000) !== 0, off + 6, 1);
     ctx.sub(flags, 'ip.flags.mf', mf, off + 6, 1);
   }
   const fragOff = (ff & 0x1fff) * 8;
   if (misc) {
-    ctx.addK(ip, K_FRAG_OFFSET, ff & 0x1fff, off + 6, 2);
-    ctx.addK(ip, K_TTL, d[off + 8], off + 8, 1);
+    ctx.addK(ip, K.fragOffset, ff & 0x1fff, off + 6, 2);
+    ctx.addK(ip, K.ttl, d[off + 8], off + 8, 1);
   }
   if (ctx.inner === 0) ctx.ttl = d[off + 8];
   const proto = d[off + 9];
-  ctx.addK(ip, K_PROTO, proto, off + 9, 1);
-  if (misc) ctx.addK(ip, K_CHECKSUM, u16(d, off + 10), off + 10, 2);
+  ctx.addK(ip, K.proto, proto, off + 9, 1);
+  if (misc) ctx.addK(ip, K.checksum, u16(d, off + 10), off + 10, 2);
   const src = u32(d, off + 12), dst = u32(d, off + 16);
   // (one lookup for both ip.addr occurrences)
-  const addr = ctx.wantsK(K_ADDR);
-  ctx.addK(ip, K_SRC, src, off + 12, 4);
-  if (addr) ctx.addK(ip, K_ADDR, src, off + 12, 4);
-  ctx.addK(ip, K_DST, dst, off + 16, 4);
-  if (addr) ctx.addK(ip, K_ADDR, dst, off + 16, 4);
+  const addr = ctx.wantsK(K.addr);
+  ctx.addK(ip, K.src, src, off + 12, 4);
+  if (addr) ctx.addK(ip, K.addr, src, off + 12, 4);
+  ctx.addK(ip, K.dst, dst, off + 16, 4);
+  if (addr) ctx.addK(ip, K.addr, dst, off + 16, 4);
   if (ctx.inner === 0) {
     ctx.srcKind = ADDR_IPV4; ctx.src = src;
     ctx.dstKind = ADDR_IPV4; ctx.dst = dst;

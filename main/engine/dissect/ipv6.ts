@@ -1,7 +1,7 @@
 // IPv6 (RFC 8200) with extension headers: hop-by-hop, routing, fragment and
 // destination options. Each header's length is checked against the bytes
 // present before it is used.
-import { type Ctx, FieldNode, fieldKey } from './context';
+import { type Ctx, FieldNode, fieldKeys } from './context';
 import { declare, HEX8, treeLine } from './fields';
 import { HEX2 } from './addr';
 import { dissectData } from './data';
@@ -59,42 +59,42 @@ declare('ipv6.fraghdr', 'Fragment Header for IPv6', [
 const MAX_EXT = 16; // bounds a chain of extension headers
 
 // fields of every packet that gets here, by key (no name hashing per packet)
-const K_IPV6_VERSION = fieldKey('ipv6.version'), K_IPV6_TCLASS = fieldKey('ipv6.tclass');
-const K_IPV6_TCLASS_DSCP = fieldKey('ipv6.tclass.dscp'), K_IPV6_TCLASS_ECN = fieldKey('ipv6.tclass.ecn');
-const K_IPV6_FLOW = fieldKey('ipv6.flow'), K_IPV6_PLEN = fieldKey('ipv6.plen'), K_IPV6_NXT = fieldKey('ipv6.nxt');
-const K_IPV6_HLIM = fieldKey('ipv6.hlim'), K_IPV6_SRC = fieldKey('ipv6.src'), K_IPV6_ADDR = fieldKey('ipv6.addr');
-const K_IPV6_DST = fieldKey('ipv6.dst'), K_IP_VERSION = fieldKey('ip.version'), K_IPV6 = fieldKey('ipv6');
+const K = fieldKeys({
+  version: 'ipv6.version', tclass: 'ipv6.tclass', tclassDscp: 'ipv6.tclass.dscp', tclassEcn: 'ipv6.tclass.ecn',
+  flow: 'ipv6.flow', plen: 'ipv6.plen', nxt: 'ipv6.nxt', hlim: 'ipv6.hlim', src: 'ipv6.src', addr: 'ipv6.addr',
+  dst: 'ipv6.dst', ipVersion: 'ip.version', layer: 'ipv6',
+});
 
 export function dissectIpv6(ctx: Ctx, st: State, off: number, end: number): number {
   const d = ctx.d;
   const avail = end - off;
-  const ip = ctx.layerK(K_IPV6, off, Math.min(40, Math.max(0, avail)));
+  const ip = ctx.layerK(K.layer, off, Math.min(40, Math.max(0, avail)));
   ctx.protocol = 'IPv6';
   if (avail < 40) {
-    if (avail >= 1) { ctx.hiddenK(K_IP_VERSION, d[off] >> 4, off, 1); ctx.addK(ip, K_IPV6_VERSION, d[off] >> 4, off, 1); }
+    if (avail >= 1) { ctx.hiddenK(K.ipVersion, d[off] >> 4, off, 1); ctx.addK(ip, K.version, d[off] >> 4, off, 1); }
     ctx.malformedAt('ipv6', `IPv6 header cut short (${Math.max(0, avail)} of 40 bytes)`, off, Math.max(0, avail));
     ctx.info = 'IPv6 header cut short';
     return end;
   }
   const w = u32(d, off);
   // as Wireshark: a hidden ip.version too, so `ip.version == 6` works
-  ctx.hiddenK(K_IP_VERSION, w >>> 28, off, 1);
-  ctx.addK(ip, K_IPV6_VERSION, w >>> 28, off, 1);
-  const tc = ctx.addK(ip, K_IPV6_TCLASS, (w >>> 20) & 0xff, off, 2);
-  ctx.subK(tc, K_IPV6_TCLASS_DSCP, (w >>> 22) & 0x3f, off, 2);
-  ctx.subK(tc, K_IPV6_TCLASS_ECN, (w >>> 20) & 3, off, 2);
-  ctx.addK(ip, K_IPV6_FLOW, w & 0xfffff, off + 1, 3);
+  ctx.hiddenK(K.ipVersion, w >>> 28, off, 1);
+  ctx.addK(ip, K.version, w >>> 28, off, 1);
+  const tc = ctx.addK(ip, K.tclass, (w >>> 20) & 0xff, off, 2);
+  ctx.subK(tc, K.tclassDscp, (w >>> 22) & 0x3f, off, 2);
+  ctx.subK(tc, K.tclassEcn, (w >>> 20) & 3, off, 2);
+  ctx.addK(ip, K.flow, w & 0xfffff, off + 1, 3);
   const plen = u16(d, off + 4);
-  ctx.addK(ip, K_IPV6_PLEN, plen, off + 4, 2);
+  ctx.addK(ip, K.plen, plen, off + 4, 2);
   let nxt = d[off + 6];
-  ctx.addK(ip, K_IPV6_NXT, nxt, off + 6, 1);
-  ctx.addK(ip, K_IPV6_HLIM, d[off + 7], off + 7, 1);
+  ctx.addK(ip, K.nxt, nxt, off + 6, 1);
+  ctx.addK(ip, K.hlim, d[off + 7], off + 7, 1);
   if (ctx.inner === 0) ctx.ttl = d[off + 7];
   const src = d.subarray(off + 8, off + 24), dst = d.subarray(off + 24, off + 40);
-  ctx.addK(ip, K_IPV6_SRC, src, off + 8, 16);
-  ctx.addK(ip, K_IPV6_ADDR, src, off + 8, 16);
-  ctx.addK(ip, K_IPV6_DST, dst, off + 24, 16);
-  ctx.addK(ip, K_IPV6_ADDR, dst, off + 24, 16);
+  ctx.addK(ip, K.src, src, off + 8, 16);
+  ctx.addK(ip, K.addr, src, off + 8, 16);
+  ctx.addK(ip, K.dst, dst, off + 24, 16);
+  ctx.addK(ip, K.addr, dst, off + 24, 16);
   if (ctx.inner === 0) {
     ctx.srcKind = ADDR_IPV6; ctx.src = src;
     ctx.dstKind = ADDR_IPV6; ctx.dst = dst;

@@ -1,7 +1,7 @@
 // TCP (RFC 9293): header, options, stream tracking (tcp.stream, relative
 // sequence numbers, basic analysis) and in-order delivery of payload to the
 // stream's application-layer reassembler (HTTP, TLS, ...).
-import { type Ctx, FieldNode, fieldGroup, fieldKey, fieldPrefix } from './context';
+import { type Ctx, FieldNode, fieldGroup, fieldKeys, fieldPrefix } from './context';
 import { declare, HEX16, treeLine } from './fields';
 import { dissectData } from './data';
 import { type Prologue, openHeader } from './prologue';
@@ -102,14 +102,18 @@ const sdiff = (a: number, b: number): number => (a - b) | 0;
 const TCP: Prologue = { layer: 'tcp', protocol: 'TCP', header: 20, cap: 20, shortInfo: 'TCP header cut short' };
 
 // fields of every packet that gets here, by key (no name hashing per packet)
-const K_TCP_SRCPORT = fieldKey('tcp.srcport'), K_TCP_DSTPORT = fieldKey('tcp.dstport'), K_TCP_PORT = fieldKey('tcp.port');
-const K_TCP_SEQ = fieldKey('tcp.seq'), K_TCP_SEQ_RAW = fieldKey('tcp.seq_raw'), K_TCP_STREAM = fieldKey('tcp.stream');
-const K_TCP_LEN = fieldKey('tcp.len'), K_TCP_NXTSEQ = fieldKey('tcp.nxtseq'), K_TCP_ACK = fieldKey('tcp.ack');
-const K_TCP_ACK_RAW = fieldKey('tcp.ack_raw'), K_TCP_HDR_LEN = fieldKey('tcp.hdr_len'), K_TCP_FLAGS = fieldKey('tcp.flags');
-const K_TCP_WINDOW_SIZE_VALUE = fieldKey('tcp.window_size_value'), K_TCP_WINDOW_SIZE = fieldKey('tcp.window_size');
-const K_TCP_WINDOW_SIZE_SCALEFACTOR = fieldKey('tcp.window_size_scalefactor'), K_TCP_CHECKSUM = fieldKey('tcp.checksum');
-const K_TCP_URGENT_POINTER = fieldKey('tcp.urgent_pointer'), K_TCP_COMPLETENESS = fieldKey('tcp.completeness');
-const K_TCP_PAYLOAD = fieldKey('tcp.payload'), K_TCP_SEGMENT_DATA = fieldKey('tcp.segment_data');
+const K = fieldKeys({
+  srcport: 'tcp.srcport', dstport: 'tcp.dstport', port: 'tcp.port', seq: 'tcp.seq', seqRaw: 'tcp.seq_raw',
+  stream: 'tcp.stream', len: 'tcp.len', nxtseq: 'tcp.nxtseq', ack: 'tcp.ack', ackRaw: 'tcp.ack_raw',
+  hdrLen: 'tcp.hdr_len', flags: 'tcp.flags', windowSizeValue: 'tcp.window_size_value', windowSize: 'tcp.window_size',
+  windowSizeScalefactor: 'tcp.window_size_scalefactor', checksum: 'tcp.checksum',
+  urgentPointer: 'tcp.urgent_pointer', completeness: 'tcp.completeness', payload: 'tcp.payload',
+  segmentData: 'tcp.segment_data', options: 'tcp.options', optionKind: 'tcp.option_kind',
+  optionsSackPerm: 'tcp.options.sack_perm', optionLen: 'tcp.option_len', optionsMssVal: 'tcp.options.mss_val',
+  optionsWscaleShift: 'tcp.options.wscale.shift', optionsWscaleMultiplier: 'tcp.options.wscale.multiplier',
+  optionsSackLe: 'tcp.options.sack_le', optionsSackRe: 'tcp.options.sack_re',
+  optionsTimestampTsval: 'tcp.options.timestamp.tsval', optionsTimestampTsecr: 'tcp.options.timestamp.tsecr',
+});
 
 const P_TCP_ANALYSIS = fieldPrefix('tcp.analysis');
 const P_TCP_FLAGS = fieldPrefix('tcp.flags.');
@@ -121,23 +125,23 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
   const tcp = openHeader(ctx, TCP, off, end);
   if (!tcp) return;
   const sp = u16(d, off), dp = u16(d, off + 2);
-  ctx.addK(tcp, K_TCP_SRCPORT, sp, off, 2);
-  ctx.addK(tcp, K_TCP_DSTPORT, dp, off + 2, 2);
-  if (ctx.wantsK(K_TCP_PORT)) {
-    ctx.addK(tcp, K_TCP_PORT, sp, off, 2);
-    ctx.addK(tcp, K_TCP_PORT, dp, off + 2, 2);
+  ctx.addK(tcp, K.srcport, sp, off, 2);
+  ctx.addK(tcp, K.dstport, dp, off + 2, 2);
+  if (ctx.wantsK(K.port)) {
+    ctx.addK(tcp, K.port, sp, off, 2);
+    ctx.addK(tcp, K.port, dp, off + 2, 2);
   }
   ctx.srcPort = sp; ctx.dstPort = dp;
   if (ctx.inner > 0) {
     // the header quoted by an ICMP error: tshark shows the raw sequence number, and with the whole
     // header the stream it belongs to (its conversation, created when new: later numbers count it)
-    if (avail >= 8) ctx.addK(tcp, K_TCP_SEQ, u32(d, off + 4), off + 4, 4);
+    if (avail >= 8) ctx.addK(tcp, K.seq, u32(d, off + 4), off + 4, 4);
     if (avail >= 20) {
       const f = u16(d, off + 12) & 0x0fff;
       const ref = st.tcp.lookup(ctx, sp, dp, (f & 0x12) === 0x02, u32(d, off + 4));
       // a conversation that carried segments of its own has its analysis: tshark adds the raw number then
-      if (ref.s.a.seen || ref.s.b.seen) ctx.addK(tcp, K_TCP_SEQ_RAW, u32(d, off + 4), off + 4, 4);
-      ctx.genK(tcp, K_TCP_STREAM, ref.s.index);
+      if (ref.s.a.seen || ref.s.b.seen) ctx.addK(tcp, K.seqRaw, u32(d, off + 4), off + 4, 4);
+      ctx.genK(tcp, K.stream, ref.s.index);
     }
     return;
   }
@@ -189,32 +193,32 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
 
   const seglen = len + (syn ? 1 : 0) + (fin ? 1 : 0);
   if (ctx.any(SEQ_FIELDS)) {
-    ctx.genK(tcp, K_TCP_STREAM, stream.s.index);
-    ctx.genK(tcp, K_TCP_LEN, len);
-    ctx.addK(tcp, K_TCP_SEQ, relSeq, off + 4, 4);
-    ctx.addK(tcp, K_TCP_SEQ_RAW, seq, off + 4, 4);
-    ctx.genK(tcp, K_TCP_NXTSEQ, (relSeq + seglen) >>> 0);
-    ctx.addK(tcp, K_TCP_ACK, relAck, off + 8, 4);
-    ctx.addK(tcp, K_TCP_ACK_RAW, ack, off + 8, 4);
-    ctx.addK(tcp, K_TCP_HDR_LEN, hl, off + 12, 1);
+    ctx.genK(tcp, K.stream, stream.s.index);
+    ctx.genK(tcp, K.len, len);
+    ctx.addK(tcp, K.seq, relSeq, off + 4, 4);
+    ctx.addK(tcp, K.seqRaw, seq, off + 4, 4);
+    ctx.genK(tcp, K.nxtseq, (relSeq + seglen) >>> 0);
+    ctx.addK(tcp, K.ack, relAck, off + 8, 4);
+    ctx.addK(tcp, K.ackRaw, ack, off + 8, 4);
+    ctx.addK(tcp, K.hdrLen, hl, off + 12, 1);
   }
-  const ff = ctx.addK(tcp, K_TCP_FLAGS, flags, off + 12, 2);
+  const ff = ctx.addK(tcp, K.flags, flags, off + 12, 2);
   if (ctx.wantsPrefixK(P_TCP_FLAGS)) flagBits(ctx, ff, flags, off);
   // as tshark: a direction's shift (from its SYN) scales its windows, never a SYN's own;
   // the factor is shown on non-SYNs only: -1 unknown (no SYN seen), -2 no scaling, else 2^shift
   const scale = !syn && flow.wscale >= 0 ? flow.wscale : -1;
   if (ctx.any(WIN_FIELDS)) {
-    ctx.addK(tcp, K_TCP_WINDOW_SIZE_VALUE, win, off + 14, 2);
+    ctx.addK(tcp, K.windowSizeValue, win, off + 14, 2);
     if (ctx.wantsPrefixK(P_TCP_WINDOW_SIZE)) {
-      ctx.genK(tcp, K_TCP_WINDOW_SIZE, scale >= 0 ? win * 2 ** scale : win);
-      if (!syn) ctx.genK(tcp, K_TCP_WINDOW_SIZE_SCALEFACTOR, scale >= 0 ? 2 ** scale : flow.wscale);
+      ctx.genK(tcp, K.windowSize, scale >= 0 ? win * 2 ** scale : win);
+      if (!syn) ctx.genK(tcp, K.windowSizeScalefactor, scale >= 0 ? 2 ** scale : flow.wscale);
     }
-    if (avail >= 18) ctx.addK(tcp, K_TCP_CHECKSUM, u16(d, off + 16), off + 16, 2);
-    if (avail >= 20) ctx.addK(tcp, K_TCP_URGENT_POINTER, u16(d, off + 18), off + 18, 2);
+    if (avail >= 18) ctx.addK(tcp, K.checksum, u16(d, off + 16), off + 16, 2);
+    if (avail >= 20) ctx.addK(tcp, K.urgentPointer, u16(d, off + 18), off + 18, 2);
   }
   if (avail < 20) {
     // a header cut inside its last four bytes: tshark shows it up to the damage and stops there
-    if (ctx.any(COMPLETENESS)) ctx.genK(tcp, K_TCP_COMPLETENESS, stream.s.completeness);
+    if (ctx.any(COMPLETENESS)) ctx.genK(tcp, K.completeness, stream.s.completeness);
     ctx.malformedAt('tcp', `TCP header cut short (${avail} of 20 bytes)`, off, avail);
     ctx.info = `${sp} → ${dp} [${flagList(flags)}] Seq=${relSeq}${ackf ? ` Ack=${relAck}` : ''} Win=${scale >= 0 ? win * 2 ** scale : win}`;
     return;
@@ -286,9 +290,9 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
     return;
   }
   if (retrans || hdrBad) {
-    if (ctx.wantsK(K_TCP_PAYLOAD)) ctx.addK(tcp, K_TCP_PAYLOAD, d.subarray(payOff, end), payOff, len);
+    if (ctx.wantsK(K.payload)) ctx.addK(tcp, K.payload, d.subarray(payOff, end), payOff, len);
     // tshark: "Retransmitted TCP segment data", bytes it does not dissect again
-    if (resent && ctx.wantsK(K_TCP_SEGMENT_DATA)) ctx.addK(tcp, K_TCP_SEGMENT_DATA, d.subarray(payOff, end), payOff, len);
+    if (resent && ctx.wantsK(K.segmentData)) ctx.addK(tcp, K.segmentData, d.subarray(payOff, end), payOff, len);
     return;
   }
   // in-order delivery: the part of the payload past what was already delivered
@@ -310,20 +314,20 @@ export function dissectTcp(ctx: Ctx, st: State, off: number, end: number): void 
   }
   // PDU boundaries (before the app: the HTTP framer peeks at the request method the app pairs next)
   let framed = false;
-  if (app !== RETRY_DATA && (ctx.wantsK(K_TCP_SEGMENT_DATA) || ctx.any(REASM_FIELDS))) {
+  if (app !== RETRY_DATA && (ctx.wantsK(K.segmentData) || ctx.any(REASM_FIELDS))) {
     const track = flow.track === undefined ? (flow.track = trackFor(app)) : flow.track;
     if (track) { pduSegments(ctx, tcp, track, stream.s, from, end, fin); framed = true; }
   }
   const before = ctx.protocols.length;
   // tshark 4.0 shows tcp.payload on every segment with data, also when an application dissector takes it
-  if (ctx.wantsK(K_TCP_PAYLOAD)) ctx.addK(tcp, K_TCP_PAYLOAD, d.subarray(payOff, end), payOff, len);
+  if (ctx.wantsK(K.payload)) ctx.addK(tcp, K.payload, d.subarray(payOff, end), payOff, len);
   if (app) app.feed(ctx, st, stream.s, flow, from, end);
   else dissectData(ctx, from, end);
   if (fin && app) app.fin(ctx, st, stream.s, flow);
   release(stream.s);
   if (ctx.protocols.length === before && !app?.claimedBare?.()) {
     // nothing completed here: the bytes wait for a later frame
-    if (!framed && ctx.wantsK(K_TCP_SEGMENT_DATA)) ctx.addK(tcp, K_TCP_SEGMENT_DATA, d.subarray(payOff, end), payOff, len);
+    if (!framed && ctx.wantsK(K.segmentData)) ctx.addK(tcp, K.segmentData, d.subarray(payOff, end), payOff, len);
     const partial = app?.partialInfo?.();
     // '' : the app cleared Info before asking for more bytes (tshark's MQTT does), leaving only the note
     if (info) ctx.info = partial ? `${partial} [TCP segment of a reassembled PDU]` : partial === '' ? '[TCP segment of a reassembled PDU]' : segmentText(info);
@@ -745,18 +749,10 @@ function flagBits(ctx: Ctx, ff: FieldNode, flags: number, off: number): void {
 }
 
 // fields of every packet that gets here, by key (no name hashing per packet)
-const K_TCP_OPTIONS = fieldKey('tcp.options'), K_TCP_OPTION_KIND = fieldKey('tcp.option_kind');
-const K_TCP_OPTIONS_SACK_PERM = fieldKey('tcp.options.sack_perm'), K_TCP_OPTION_LEN = fieldKey('tcp.option_len');
-const K_TCP_OPTIONS_MSS_VAL = fieldKey('tcp.options.mss_val');
-const K_TCP_OPTIONS_WSCALE_SHIFT = fieldKey('tcp.options.wscale.shift');
-const K_TCP_OPTIONS_WSCALE_MULTIPLIER = fieldKey('tcp.options.wscale.multiplier');
-const K_TCP_OPTIONS_SACK_LE = fieldKey('tcp.options.sack_le'), K_TCP_OPTIONS_SACK_RE = fieldKey('tcp.options.sack_re');
-const K_TCP_OPTIONS_TIMESTAMP_TSVAL = fieldKey('tcp.options.timestamp.tsval');
-const K_TCP_OPTIONS_TIMESTAMP_TSECR = fieldKey('tcp.options.timestamp.tsecr');
 
 function options(ctx: Ctx, tcp: FieldNode, o: number, end: number, flow: TcpFlow, rev: TcpFlow, fa: SeqState | null, syn: boolean): string {
   const d = ctx.d;
-  if (ctx.wantsK(K_TCP_OPTIONS)) ctx.addK(tcp, K_TCP_OPTIONS, d.subarray(o, end), o, end - o);
+  if (ctx.wantsK(K.options)) ctx.addK(tcp, K.options, d.subarray(o, end), o, end - o);
   let info = '';
   let eol = false;
   // every iteration advances by at least one byte: the loop ends
@@ -770,7 +766,7 @@ function options(ctx: Ctx, tcp: FieldNode, o: number, end: number, flow: TcpFlow
     if (kind === 0) eol = true;
     if (kind <= 1) {
       if (ctx.wants(kind === 0 ? 'tcp.options.eol' : 'tcp.options.nop')) ctx.add(tcp, kind === 0 ? 'tcp.options.eol' : 'tcp.options.nop', d.subarray(o, o + 1), o, 1);
-      ctx.addK(tcp, K_TCP_OPTION_KIND, kind, o, 1);
+      ctx.addK(tcp, K.optionKind, kind, o, 1);
       o++;
       continue;
     }
@@ -779,15 +775,15 @@ function options(ctx: Ctx, tcp: FieldNode, o: number, end: number, flow: TcpFlow
     const len = d[o + 1];
     if (len < 2) { ctx.malformedAt('tcp', `TCP option ${kind} length ${len} < 2`, o, 2); break; }
     if (o + len > end) { ctx.malformedAt('tcp', `TCP option ${kind} length ${len} runs past the header`, o, end - o); break; }
-    if (kind === 4 && ctx.wantsK(K_TCP_OPTIONS_SACK_PERM)) ctx.addK(tcp, K_TCP_OPTIONS_SACK_PERM, d.subarray(o, o + len), o, len);
-    ctx.addK(tcp, K_TCP_OPTION_KIND, kind, o, 1);
-    ctx.addK(tcp, K_TCP_OPTION_LEN, len, o + 1, 1);
+    if (kind === 4 && ctx.wantsK(K.optionsSackPerm)) ctx.addK(tcp, K.optionsSackPerm, d.subarray(o, o + len), o, len);
+    ctx.addK(tcp, K.optionKind, kind, o, 1);
+    ctx.addK(tcp, K.optionLen, len, o + 1, 1);
     switch (kind) {
-      case 2: if (len === 4) { const v = u16(d, o + 2); ctx.addK(tcp, K_TCP_OPTIONS_MSS_VAL, v, o + 2, 2); info += ` MSS=${v}`; } break;
+      case 2: if (len === 4) { const v = u16(d, o + 2); ctx.addK(tcp, K.optionsMssVal, v, o + 2, 2); info += ` MSS=${v}`; } break;
       case 3: if (len === 3) {
         const s = d[o + 2];
-        ctx.addK(tcp, K_TCP_OPTIONS_WSCALE_SHIFT, s, o + 2, 1);
-        ctx.addK(tcp, K_TCP_OPTIONS_WSCALE_MULTIPLIER, 2 ** Math.min(s, 14), o + 2, 1);
+        ctx.addK(tcp, K.optionsWscaleShift, s, o + 2, 1);
+        ctx.addK(tcp, K.optionsWscaleMultiplier, 2 ** Math.min(s, 14), o + 2, 1);
         if (syn) flow.wscale = Math.min(s, 14);
         info += ` WS=${2 ** Math.min(s, 14)}`;
       } break;
@@ -796,15 +792,15 @@ function options(ctx: Ctx, tcp: FieldNode, o: number, end: number, flow: TcpFlow
         // edges relative to the acknowledged side's first sequence number, as tshark
         const le = u32(d, p), re = u32(d, p + 4), base = rev.base >= 0 ? rev.base : 0;
         const rl = (le - base) >>> 0, rr = (re - base) >>> 0;
-        ctx.addK(tcp, K_TCP_OPTIONS_SACK_LE, rl, p, 4);
-        ctx.addK(tcp, K_TCP_OPTIONS_SACK_RE, rr, p + 4, 4);
+        ctx.addK(tcp, K.optionsSackLe, rl, p, 4);
+        ctx.addK(tcp, K.optionsSackRe, rr, p + 4, 4);
         if (fa) fa.sackBytes = (fa.sackBytes + re - le) >>> 0;
         info += ` SLE=${rl} SRE=${rr}`;
       } break;
       case 8: if (len === 10) {
         const a = u32(d, o + 2), b = u32(d, o + 6);
-        ctx.addK(tcp, K_TCP_OPTIONS_TIMESTAMP_TSVAL, a, o + 2, 4);
-        ctx.addK(tcp, K_TCP_OPTIONS_TIMESTAMP_TSECR, b, o + 6, 4);
+        ctx.addK(tcp, K.optionsTimestampTsval, a, o + 2, 4);
+        ctx.addK(tcp, K.optionsTimestampTsecr, b, o + 6, 4);
         info += ` TSval=${a} TSecr=${b}`;
       } break;
     }

@@ -2,7 +2,6 @@
 // and the application-layer reassembler each direction feeds. Bounded: the
 // table forgets the least recently created streams past MAX_STREAMS.
 import type { Ctx } from './context';
-import { HEX2 } from './addr';
 import type { State } from './state';
 import { DataApp } from './tcpsimple';
 import type { Framer } from './framers';
@@ -123,16 +122,13 @@ export interface StreamRef {
  */
 const reusedBy = (flow: TcpFlow, seq: number): boolean => flow.base >= 0 && seq !== flow.base;
 
-function endpoint(ctx: Ctx, src: boolean): string {
-  if (ctx.ipVersion === 4) return String(src ? ctx.ip4Src : ctx.ip4Dst);
-  const b = (src ? ctx.ip6Src : ctx.ip6Dst) as Uint8Array;
-  let s = '';
-  for (let i = 0; i < b.length; i++) s += HEX2[b[i]];
-  return s;
-}
+const w = (b: Uint8Array, i: number): number => (b[i] << 8) | b[i + 1];
+/** An IPv6 address as 8 UTF-16 code units, one per 16-bit word: compares as its bytes do. */
+const addr6 = (b: Uint8Array): string =>
+  String.fromCharCode(w(b, 0), w(b, 2), w(b, 4), w(b, 6), w(b, 8), w(b, 10), w(b, 12), w(b, 14));
 
 export class TcpTable {
-  /** IPv6 conversations, by text key */
+  /** IPv6 conversations: both addresses (addr6) and ports as code units, lower endpoint first */
   private map = new Map<string, TcpStream>();
   /** IPv4 conversations: endpoint (address × 65536 + port, exact below 2^53) → endpoint → stream */
   private map4 = new Map<number, Map<number, TcpStream>>();
@@ -142,9 +138,11 @@ export class TcpTable {
 
   lookup(ctx: Ctx, sp: number, dp: number, pureSyn: boolean, seq: number): StreamRef {
     if (ctx.ipVersion === 4) return this.lookup4(ctx.ip4Src * 65536 + sp, ctx.ip4Dst * 65536 + dp, pureSyn, seq);
-    const a = endpoint(ctx, true) + ':' + sp, b = endpoint(ctx, false) + ':' + dp;
-    const fwd = a <= b;
-    const key = fwd ? a + '|' + b : b + '|' + a;
+    const as = addr6(ctx.ip6Src as Uint8Array), bs = addr6(ctx.ip6Dst as Uint8Array);
+    // the lower endpoint is side a; between equal addresses the ports compare as text, as they always have
+    const fwd = as !== bs ? as < bs : String(sp) <= String(dp);
+    // fixed widths (8 + 8 + 2 code units): one key per conversation and direction-free
+    const key = fwd ? as + bs + String.fromCharCode(sp, dp) : bs + as + String.fromCharCode(dp, sp);
     let s = this.map.get(key);
     // a new SYN on a finished (or differently numbered) connection starts a new stream
     const reused = s !== undefined && pureSyn && reusedBy(fwd ? s.a : s.b, seq);

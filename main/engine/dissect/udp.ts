@@ -1,5 +1,5 @@
 // UDP (RFC 768); the protocols it carries register in UDP_PORT.
-import { type Ctx, type FieldNode, fieldGroup, fieldKey } from './context';
+import { type Ctx, type FieldNode, fieldGroup, fieldKeys } from './context';
 import { declare, HEX16, treeLine } from './fields';
 import { dissectData } from './data';
 import { type Prologue, openHeader } from './prologue';
@@ -26,9 +26,10 @@ const UDP_REST = fieldGroup('udp.port', 'udp.length', 'udp.checksum');
 const UDP: Prologue = { layer: 'udp', protocol: 'UDP', header: 8, cap: 8, shortInfo: 'UDP header cut short' };
 
 // fields of every packet that gets here, by key (no name hashing per packet)
-const K_UDP_SRCPORT = fieldKey('udp.srcport'), K_UDP_DSTPORT = fieldKey('udp.dstport'), K_UDP_PORT = fieldKey('udp.port');
-const K_UDP_LENGTH = fieldKey('udp.length'), K_UDP_CHECKSUM = fieldKey('udp.checksum');
-const K_UDP_STREAM = fieldKey('udp.stream'), K_UDP_PAYLOAD = fieldKey('udp.payload');
+const K = fieldKeys({
+  srcport: 'udp.srcport', dstport: 'udp.dstport', port: 'udp.port', length: 'udp.length', checksum: 'udp.checksum',
+  stream: 'udp.stream', payload: 'udp.payload',
+});
 
 export function dissectUdp(ctx: Ctx, st: State, off: number, end: number): void {
   const d = ctx.d;
@@ -36,12 +37,12 @@ export function dissectUdp(ctx: Ctx, st: State, off: number, end: number): void 
   const udp = openHeader(ctx, UDP, off, end);
   if (!udp) return;
   const sp = u16(d, off), dp = u16(d, off + 2);
-  ctx.addK(udp, K_UDP_SRCPORT, sp, off, 2);
-  ctx.addK(udp, K_UDP_DSTPORT, dp, off + 2, 2);
+  ctx.addK(udp, K.srcport, sp, off, 2);
+  ctx.addK(udp, K.dstport, dp, off + 2, 2);
   const rest = ctx.any(UDP_REST);
   if (rest) {
-    ctx.addK(udp, K_UDP_PORT, sp, off, 2);
-    ctx.addK(udp, K_UDP_PORT, dp, off + 2, 2);
+    ctx.addK(udp, K.port, sp, off, 2);
+    ctx.addK(udp, K.port, dp, off + 2, 2);
   }
   if (avail < 8) {
     ctx.malformedAt('udp', `UDP header cut short (${avail} of 8 bytes)`, off, avail);
@@ -50,21 +51,21 @@ export function dissectUdp(ctx: Ctx, st: State, off: number, end: number): void 
   }
   const len = u16(d, off + 4);
   if (rest) {
-    ctx.addK(udp, K_UDP_LENGTH, len, off + 4, 2);
-    ctx.addK(udp, K_UDP_CHECKSUM, u16(d, off + 6), off + 6, 2);
+    ctx.addK(udp, K.length, len, off + 4, 2);
+    ctx.addK(udp, K.checksum, u16(d, off + 6), off + 6, 2);
   }
   // a datagram quoted by an ICMP error: its conversation counts (tshark numbers it), and what it
   // quoted is decoded by port as tshark's decode_udp_ports does when bytes remain (a DNS query behind
   // a port unreachable), but no announced conversation or heuristic is consulted for it
   if (ctx.inner > 0) {
-    if (ctx.wantsK(K_UDP_STREAM)) ctx.genK(udp, K_UDP_STREAM, st.udpStream(ctx, sp, dp));
+    if (ctx.wantsK(K.stream)) ctx.genK(udp, K.stream, st.udpStream(ctx, sp, dp));
     quoted(ctx, st, udp, sp, dp, off + 8, end, len);
     return;
   }
   // as tshark: a conversation a protocol announced comes before the ports (and an endpoint one is a stream of its own)
   const conv = st.udpConv.find(ctx, sp, dp);
   // a Dissector whose field subset lacks udp.stream never shows the numbers: no need to keep the table
-  if (ctx.wantsK(K_UDP_STREAM)) ctx.genK(udp, K_UDP_STREAM, st.udpStream(ctx, sp, dp, conv?.endpoint));
+  if (ctx.wantsK(K.stream)) ctx.genK(udp, K.stream, st.udpStream(ctx, sp, dp, conv?.endpoint));
   let payEnd = end;
   if (len < 8) {
     ctx.malformedAt('udp', `Bad length value ${len} < 8`, off + 4, 2);
@@ -80,7 +81,7 @@ export function dissectUdp(ctx: Ctx, st: State, off: number, end: number): void 
   ctx.info = () => `${sp} → ${dp} Len=${Math.max(0, len - 8)}${zero ? ' [ILLEGAL CHECKSUM (0)]' : ''}`;
   if (pay >= payEnd) return;
   // as tshark: the datagram's payload bytes, whatever decodes them (the bytes of a datagram reassembled from fragments too)
-  if (ctx.wantsK(K_UDP_PAYLOAD)) ctx.addK(udp, K_UDP_PAYLOAD, d.subarray(pay, payEnd), pay, payEnd - pay);
+  if (ctx.wantsK(K.payload)) ctx.addK(udp, K.payload, d.subarray(pay, payEnd), pay, payEnd - pay);
   const next = conv?.value ?? st.decodeAs?.udpDissect(sp, dp) ?? UDP_PORT.choose(sp, dp, 0, d, pay, payEnd);
   // (read now: a dissector below may choose again)
   const left = next === undefined ? UDP_PORT.left : null;

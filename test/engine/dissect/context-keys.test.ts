@@ -4,7 +4,7 @@
 // must build exactly what the named calls build, in both modes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Ctx, SKIP, fieldKey, fieldPrefix, type FieldNode } from '../../../main/engine/dissect/context';
+import { Ctx, SKIP, fieldKey, fieldKeys, fieldPrefix, type FieldNode } from '../../../main/engine/dissect/context';
 import type { Field, RawPacket } from '../../../main/engine/types';
 
 const pkt = (): RawPacket => ({ number: 1, tsNs: 0n, capLen: 4, origLen: 4, linkType: 1, interfaceId: 0, data: new Uint8Array(4) });
@@ -66,4 +66,17 @@ test('a key made after the subset was fixed is not wanted, and prefixes answer a
     const all = new Ctx(pkt(), new Map([['kp.other.y', 0]]), new Map());
     assert.equal(all.wantsPrefixK(p), prefix === 'kp.other', prefix);
   }
+});
+
+test('fieldKeys: one object of keys, each the key fieldKey makes for its name', () => {
+  const names = { a: 'kt.a', bit: 'kt.a.bit', c: 'kt.c', tcp: 'tcp.srcport' };
+  const K = fieldKeys({ ...names });
+  assert.deepEqual(Object.keys(K), Object.keys(names));
+  for (const [p, name] of Object.entries(names)) assert.deepEqual(K[p as keyof typeof names], fieldKey(name));
+  // a module's keys are usable at once: the keyed call finds the wanted field by them
+  const ctx = new Ctx(pkt(), new Map([['kt.c', 0]]), new Map());
+  const l = ctx.layerK(fieldKey('kt'), 0, 4);
+  ctx.addK(l, K.a, 1, 0, 1);
+  ctx.genK(l, K.c, 'x');
+  assert.deepEqual(flat(ctx.fields), [['kt', null, 0, 4, false, -2], ['kt.c', 'x', 0, 0, true, 0]]);
 });
