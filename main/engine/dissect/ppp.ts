@@ -202,20 +202,31 @@ function papString(ctx: Ctx, l: FieldNode, name: string, o: number, stop: number
 
 const PAP_CODES: Record<number, string> = { 1: 'Authenticate-Request', 2: 'Authenticate-Ack', 3: 'Authenticate-Nak' };
 
-function dissectPap(ctx: Ctx, _st: State, off: number, end: number): void {
+/**
+ * PAP's and CHAP's shared header (code, identifier, length; RFC 1334 and
+ * 1994): the layer, Info named by the code, and the data item over what the
+ * length covers; null when there is no data.
+ */
+function authHeader(ctx: Ctx, proto: 'pap' | 'chap', codes: Record<number, string>, off: number, end: number): { code: number; name: string; data: FieldNode; stop: number } | null {
   const d = ctx.d;
-  const l = ctx.layer('pap', off, end - off);
-  ctx.protocol = 'PPP PAP';
-  if (end - off < 4) { ranOut(ctx, 'pap', 'PAP header cut short', off, 4); return; }
+  const l = ctx.layer(proto, off, end - off);
+  ctx.protocol = `PPP ${proto.toUpperCase()}`;
+  if (end - off < 4) { ranOut(ctx, proto, `${proto.toUpperCase()} header cut short`, off, 4); return null; }
   const code = d[off], len = u16(d, off + 2);
-  const name = PAP_CODES[code] ?? 'Unknown';
+  const name = codes[code] ?? 'Unknown';
   ctx.info = name;
-  ctx.add(l, 'pap.code', code, off, 1);
-  ctx.add(l, 'pap.identifier', d[off + 1], off + 1, 1);
-  ctx.add(l, 'pap.length', len, off + 2, 2);
+  ctx.add(l, `${proto}.code`, code, off, 1);
+  ctx.add(l, `${proto}.identifier`, d[off + 1], off + 1, 1);
+  ctx.add(l, `${proto}.length`, len, off + 2, 2);
   const stop = Math.min(end, off + Math.max(4, len));
-  if (stop <= off + 4) return;
-  const data = ctx.add(l, 'pap.data', null, off + 4, stop - off - 4);
+  if (stop <= off + 4) return null;
+  return { code, name, data: ctx.add(l, `${proto}.data`, null, off + 4, stop - off - 4), stop };
+}
+
+function dissectPap(ctx: Ctx, _st: State, off: number, end: number): void {
+  const h = authHeader(ctx, 'pap', PAP_CODES, off, end);
+  if (!h) return;
+  const d = ctx.d, { code, name, data, stop } = h;
   const o = off + 4;
   if (code === 1) {
     const p = papString(ctx, data, 'pap.peer_id', o, stop);
@@ -233,19 +244,9 @@ function dissectPap(ctx: Ctx, _st: State, off: number, end: number): void {
 const CHAP_CODES: Record<number, string> = { 1: 'Challenge', 2: 'Response', 3: 'Success', 4: 'Failure' };
 
 function dissectChap(ctx: Ctx, _st: State, off: number, end: number): void {
-  const d = ctx.d;
-  const l = ctx.layer('chap', off, end - off);
-  ctx.protocol = 'PPP CHAP';
-  if (end - off < 4) { ranOut(ctx, 'chap', 'CHAP header cut short', off, 4); return; }
-  const code = d[off], len = u16(d, off + 2);
-  const name = CHAP_CODES[code] ?? 'Unknown';
-  ctx.info = name;
-  ctx.add(l, 'chap.code', code, off, 1);
-  ctx.add(l, 'chap.identifier', d[off + 1], off + 1, 1);
-  ctx.add(l, 'chap.length', len, off + 2, 2);
-  const stop = Math.min(end, off + Math.max(4, len));
-  if (stop <= off + 4) return;
-  const data = ctx.add(l, 'chap.data', null, off + 4, stop - off - 4);
+  const h = authHeader(ctx, 'chap', CHAP_CODES, off, end);
+  if (!h) return;
+  const d = ctx.d, { code, name, data, stop } = h;
   const o = off + 4;
   if (code === 1 || code === 2) {
     const n = d[o];
