@@ -134,10 +134,15 @@ export function craftedAgrees(name: string, frames: readonly PcapFrame[], fields
 export function cutsAgree(name: string, frames: Array<number[]>, fields: string[], o: { start: (f: number[]) => number; cuts: number[] }): Comparison {
   const records = frames.flatMap((f) => o.cuts.map((c) => o.start(f) + c).filter((n) => n < f.length)
     .map((n) => ({ data: Uint8Array.from(f.slice(0, n)), origLen: f.length })));
+  return recordsAgree(name, records, fields, 'cut frames');
+}
+
+/** Records (frames the capture may have cut: `{ data, origLen }`) judged by tshark field by field: any difference fails. */
+export function recordsAgree(name: string, records: readonly PcapFrame[], fields: string[], what = 'frames'): Comparison {
   const path = join(outputDir('dissect-compare'), `${name}.pcap`);
   writeFileSync(path, pcapFile(records, { usAt: secondsApart }));
   const r = compareFile(path, fields);
-  console.log(`# ${name}: ${r.cells} cells over ${r.frames} cut frames compared with tshark, ${r.diffs.length} differ`);
+  console.log(`# ${name}: ${r.cells} cells over ${r.frames} ${what} compared with tshark, ${r.diffs.length} differ`);
   assert.deepEqual([...new Set(r.diffs.map((x) => x.replace(/^\(subset\) /, '')))], []);
   return r;
 }
