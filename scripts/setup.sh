@@ -55,6 +55,10 @@ if ((${#missing[@]})); then
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
     # the tests run lldpd in namespaces only: the host's own would advertise on every real interface
     if [[ " ${missing[*]} " == *" lldpd "* ]] && command -v systemctl >/dev/null 2>&1; then systemctl disable --now lldpd >/dev/null 2>&1 || true; fi
+    # likewise RADIUS and VRRP: the tests start their own in namespaces; the host's would listen on (or speak for) its real interfaces
+    for svc in freeradius keepalived; do
+      if [[ " ${missing[*]} " == *" $svc "* ]] && command -v systemctl >/dev/null 2>&1; then systemctl disable --now "$svc" >/dev/null 2>&1 || true; fi
+    done
   else
     echo "setup: missing Debian packages. Run once:" >&2
     echo "  sudo apt-get install -y ${missing[*]}" >&2
