@@ -9,7 +9,7 @@
 import type { Ctx } from './context';
 import type { State } from './state';
 import { declare, treeLine } from './fields';
-import { Bounded } from './conv';
+import { udpTimes } from './udp';
 import { dissectData } from './data';
 import * as readers from './bytes';
 import * as tables from './tables';
@@ -18,14 +18,8 @@ const { u16 } = readers;
 
 declare('udplite', 'Lightweight User Datagram Protocol', [
   ['udp.checksum_coverage', 'uint', 'Checksum coverage'],
-  ['udp.checksum.status', 'uint', 'Checksum Status', { valueNames: { 0: 'Bad', 1: 'Good', 2: 'Unverified', 3: 'Not present', 4: 'Illegal' } }],
-  ['udp.time_relative', 'reltime', 'Time since first frame'],
-  ['udp.time_delta', 'reltime', 'Time since previous frame'],
 ]);
 
-/** Conversations whose first and previous frame times are kept. */
-const MAX_TIMED = 4096;
-const times = new WeakMap<State, Bounded<number, { first: bigint; prev: bigint }>>();
 
 export function dissectUdpLite(ctx: Ctx, st: State, off: number, end: number): void {
   const d = ctx.d;
@@ -56,18 +50,9 @@ export function dissectUdpLite(ctx: Ctx, st: State, off: number, end: number): v
   const conv = ctx.inner > 0 ? undefined : st.udpConv.find(ctx, sp, dp);
   const stream = st.udpStream(ctx, sp, dp, conv?.endpoint);
   ctx.gen(l, 'udp.stream', stream);
-  const ts = ctx.pkt.tsNs;
   const pay = off + 8;
   // as tshark, the conversation's clock counts datagrams that carry something
-  if (ts !== null && pay < end) {
-    let m = times.get(st);
-    if (!m) { m = new Bounded(MAX_TIMED); times.set(st, m); }
-    let t = m.get(stream);
-    if (!t) { t = { first: ts, prev: ts }; m.set(stream, t); }
-    ctx.reltime(l, 'udp.time_relative', ts - t.first);
-    ctx.reltime(l, 'udp.time_delta', ts - t.prev);
-    t.prev = ts;
-  }
+  if (pay < end) udpTimes(ctx, st, l, stream);
   const len = sent - 8;
   ctx.info = `${sp} → ${dp} Len=${len}${ck === 0 ? ' [ILLEGAL CHECKSUM (0)]' : ''}`;
   if (pay >= end) return;
