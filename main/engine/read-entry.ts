@@ -22,4 +22,4 @@ export { PacketFileWriter } from './session/packet-file';
 export { FileSink, FdSink } from './file/sink';
 export { PrivateFileError } from './file/private';
 export { fsReason } from './session/errors';
-export { parseTap, type Tap } from './output/taps';
+export { parseTap, feedTaps, type Tap } from './output/taps';

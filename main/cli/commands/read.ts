@@ -7,7 +7,7 @@ import {
   openCaptureFile, CaptureFileError, decodedFields, readDissector, type ReadFormat, GeoIp, BufferedWriter,
   bulkStdout, FieldsByteWriter, FieldsFormatter, defaultFieldsOptions, type FieldsOptions, summaryLine,
   packetJson, getField, compileDisplayFilter, type CompiledFilter, readParallel, readThreads, TlsKeyLog, parseDecodeAs, formatDecodeAs, loadUserDecodeAs,
-  detailsText, hexDumpText, columnOf, COLUMN_TITLES, timePrecisionOf, parseTap, type Tap, PacketFileWriter, FileSink, FdSink, PrivateFileError, fsReason,
+  detailsText, hexDumpText, columnOf, COLUMN_TITLES, timePrecisionOf, parseTap, feedTaps, type Tap, PacketFileWriter, FileSink, FdSink, PrivateFileError, fsReason,
 } from '../../engine/read-entry';
 
 const USAGE = `Usage: xdpscope read -r FILE [options]
@@ -220,7 +220,7 @@ export async function run(argv: string[]): Promise<number> {
         if (seen >= limit) { stopped = true; break outer; }
         seen++;
         const d = dis.dissect(p);
-        for (const t of taps) t.add(d);
+        if (taps.length) feedTaps(taps, d);
         if (filter) {
           if (!filter.matches(d)) continue;
           dis.shown(p);

@@ -22,7 +22,8 @@ export interface Tap {
   /** what the tap reads from a dissection (the read decodes these) */
   readonly fields: readonly string[];
   readonly filter: TapFilter | null;
-  add(d: Dissection): void;
+  /** a packet its filter let through, as its layers (feedTaps reads them once for every tap) */
+  add(p: PacketLayers): void;
   /** tshark's text for the tap, printed after the packets */
   text(): string;
 }
@@ -65,13 +66,25 @@ const RULE67 = '='.repeat(67);
 /** A top-level layer and its fields' first values. */
 interface Layer { name: string; values: Map<string, Field['value']> }
 
+/** A packet as the taps read it: the frame's fields and its top-level layers (layersOf). */
+export interface PacketLayers { frame: Map<string, Field['value']>; layers: Layer[] }
+
+/** Counts a packet in each tap whose filter it passes; its layers are read once, and only if some tap takes it. */
+export function feedTaps(taps: readonly Tap[], d: Dissection): void {
+  let p: PacketLayers | null = null;
+  for (const t of taps) {
+    if (t.filter && !t.filter.matches(d)) continue;
+    t.add(p ??= layersOf(d));
+  }
+}
+
 /**
  * The frame's top-level layers with their fields, from the flat field list
  * (a read decoding only some fields attaches none to the layers). Layers
  * nested in another (the datagram an ICMP error quotes) are skipped, as
  * tshark runs no tap on them.
  */
-function layersOf(d: Dissection): { frame: Map<string, Field['value']>; layers: Layer[] } {
+function layersOf(d: Dissection): PacketLayers {
   const top = new Set<Field>(d.tree);
   const frame = new Map<string, Field['value']>();
   const layers: Layer[] = [];
@@ -125,9 +138,7 @@ class AddressTap implements Tap {
     this.fields = [...base, 'frame.len', 'frame.time_relative', ...(this.ports ? [`${type}.srcport`, `${type}.dstport`] : []), ...(type === 'tcp' ? ['tcp.stream'] : [])];
   }
 
-  add(d: Dissection): void {
-    if (this.filter && !this.filter.matches(d)) return;
-    const { frame, layers } = layersOf(d);
+  add({ frame, layers }: PacketLayers): void {
     const len = numberOf(frame.get('frame.len')), t = numberOf(frame.get('frame.time_relative'));
     // the addresses of the network header each transport header follows
     let ipSrc: string | null = null, ipDst: string | null = null;
@@ -230,9 +241,7 @@ class ProtocolHierarchyTap implements Tap {
 
   constructor(readonly filter: TapFilter | null, private readonly filterText: string) {}
 
-  add(d: Dissection): void {
-    if (this.filter && !this.filter.matches(d)) return;
-    const { frame, layers } = layersOf(d);
+  add({ frame, layers }: PacketLayers): void {
     const path: string[] = [];
     let pdu: string | null = null, reassembled = false;
     for (const l of layers) {
